@@ -1,0 +1,142 @@
+#pragma once
+// [SECTION] Index
+//   Steps ......... what one task does, in order
+//   Tasks ......... named groups of identical tasks
+//   Model ......... how the tasks run: sequential, threads, processes, asyncio, ...
+//   Machine ....... cores and the profile of costs (defaults and their sources: docs/machine-profile.md)
+//   Scenario ...... all of it, with its JSON form (docs/scenario.md) and validation
+//
+// Durations are int64 nanoseconds, sizes are bytes. Parsing validates everything and reports the first
+// problem with the JSON path of the field and the reason; a Scenario that parsed is safe to simulate.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace interleave::scenario {
+
+using TimeNs = int64_t;
+
+enum class StepKind : uint8_t {
+    Cpu,           // pure Python: holds the GIL
+    CCall,         // C code that releases the GIL (hashlib, zlib, numpy on large buffers)
+    Io,            // blocking I/O: requests.get, time.sleep, a file read (releases the GIL)
+    Await,         // awaited I/O: await session.get, asyncio.sleep (blocking I/O outside asyncio)
+    BlockingCall,  // a synchronous blocking call made inside a coroutine: stalls the loop
+    Acquire,       // acquire a named lock (threading.Lock / asyncio.Lock)
+    Release,       // release it
+    Send,          // bytes pickled to the worker with the task's arguments
+    Return,        // bytes pickled back with the result
+    ToThread,      // asyncio.to_thread(step): the nested step runs on the default executor
+    Increment,     // counter += 1 on a named shared counter (a read, then a write)
+    Fail,          // raise: the task fails here (a TaskGroup then cancels its siblings)
+};
+
+std::string_view StepKindName(StepKind kind);
+
+struct Step {
+    StepKind kind = StepKind::Cpu;
+    TimeNs duration = 0;     // Cpu, CCall, Io, Await, BlockingCall; for ToThread the nested step's
+    int64_t bytes = 0;       // Send, Return
+    int32_t name = -1;       // Acquire/Release: lock index; Increment: counter index (Scenario::names)
+    StepKind inner = StepKind::Io;  // ToThread: the kind of the nested step (Cpu, CCall, Io)
+};
+
+struct TaskGroup {
+    std::string name;
+    int32_t count = 1;
+    std::vector<Step> steps;  // expanded: "repeat" blocks are unrolled at parse time
+};
+
+enum class ModelKind : uint8_t {
+    Sequential,
+    Threads,         // threading.Thread per task, or a ThreadPoolExecutor of `workers`
+    Processes,       // multiprocessing.Pool(workers) with pool.map
+    Asyncio,         // one event loop; optionally behind a Semaphore(semaphore)
+    ProcessAsyncio,  // a Pool of workers, each running an event loop over its share of the tasks
+    FreeThreaded,    // threads on a free-threaded build (3.13t/3.14t): no GIL
+};
+std::string_view ModelKindName(ModelKind kind);  // "sequential", "threads", ...
+bool ParseModelKind(std::string_view name, ModelKind& out);
+
+enum class StartMethod : uint8_t { Fork, Spawn, Forkserver };
+std::string_view StartMethodName(StartMethod method);
+
+struct Model {
+    ModelKind kind = ModelKind::Sequential;
+    int32_t workers = 0;        // 0: threads -> one per task; processes -> machine cores
+    StartMethod startMethod = StartMethod::Fork;
+    int32_t chunksize = 0;      // 0: Pool.map's default, ceil(tasks / (4 * workers))
+    int32_t semaphore = 0;      // asyncio: 0 = no semaphore
+    bool taskGroup = false;     // asyncio: run under a TaskGroup (first failure cancels the rest)
+    double freeThreadedSlowdown = 1.1;  // single-thread CPU slowdown of the free-threaded build
+};
+
+// Costs measured on a real machine. Every default names its source in docs/machine-profile.md.
+struct MachineProfile {
+    TimeNs switchInterval = 5'000'000;     // sys.getswitchinterval()
+    bool forcedSwitching = true;           // FORCE_SWITCHING in Python/ceval_gil.c
+    TimeNs evalBreakerLatency = 1'000;     // from drop request to the holder noticing it
+    TimeNs timeSlice = 4'000'000;          // OS scheduler quantum when threads outnumber cores
+    TimeNs wakeupLatency = 50'000;         // from a condition signal to the woken thread running
+    TimeNs contextSwitch = 5'000;          // a core switching threads
+    TimeNs threadStart = 60'000;           // threading.Thread.start()
+    TimeNs processStartFork = 3'000'000;
+    TimeNs processStartSpawn = 60'000'000;      // fresh interpreter + imports
+    TimeNs processStartForkserver = 4'000'000;  // a fork from the server...
+    TimeNs forkserverStart = 60'000'000;        // ...which itself starts once, like spawn
+    int64_t pickleBytesPerSecond = 1'000'000'000;
+    int64_t unpickleBytesPerSecond = 1'500'000'000;
+    TimeNs messageOverhead = 30'000;       // per pickled message through a pipe
+    TimeNs loopStepOverhead = 15'000;      // asyncio: one trip round the loop per resumed task
+    TimeNs counterIncrement = 100;         // counter += 1 in bytecode
+};
+
+struct Machine {
+    int32_t cores = 4;
+    MachineProfile profile;
+};
+
+struct Scenario {
+    std::string name;
+    std::string description;
+    std::vector<TaskGroup> groups;
+    std::vector<std::string> names;  // locks and counters, indexed by Step::name
+    Model model;
+    Machine machine;
+
+    int64_t TaskCount() const;
+};
+
+// Documented limits (docs/scenario.md). Parsing rejects anything beyond them.
+struct Limits {
+    static constexpr int64_t kMaxTasks = 100'000;
+    static constexpr int64_t kMaxSteps = 2'000'000;        // after unrolling, over all tasks
+    static constexpr TimeNs kMaxStepDuration = 3'600'000'000'000;  // one hour
+    static constexpr TimeNs kMaxTotalWork = 86'400'000'000'000;    // one day of summed step time
+    static constexpr int64_t kMaxBytes = 16LL << 30;                // 16 GiB in one message
+    static constexpr int32_t kMaxCores = 1024;
+    static constexpr int32_t kMaxWorkers = 10'000;
+    static constexpr int32_t kMaxRepeat = 1'000'000;
+    static constexpr int64_t kMaxEvents = 200'000'000;  // a simulation stops with an error past this
+};
+
+struct ParseError {
+    std::string path;    // JSON path of the offending field: "tasks[0].steps[2].cpu"
+    std::string reason;  // "must be a duration like \"5ms\", got -3"
+    std::string Message() const { return path.empty() ? reason : path + ": " + reason; }
+};
+
+// Parses and validates a scenario. On failure returns nullopt and fills `error`.
+std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);
+// The canonical JSON form (round-trips through ParseScenario).
+std::string ScenarioToJson(const Scenario& scenario);
+
+// "1.5s", "250ms", "40us", "100ns" -> ns. Returns false on anything else.
+bool ParseDuration(std::string_view text, TimeNs& out);
+std::string FormatDuration(TimeNs ns);  // "1.500 s", "250.000 ms", "40.0 us", "100 ns"
+// "10MB", "512KB", "1GiB", "100B" -> bytes.
+bool ParseBytes(std::string_view text, int64_t& out);
+
+}  // namespace interleave::scenario

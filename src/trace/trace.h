@@ -1,0 +1,153 @@
+#pragma once
+// [SECTION] Index
+//   Time, ids and kinds ........ TimeNs, TrackKind, SpanState, InstantKind
+//   Records .................... Track, Span, Instant, TaskRecord, Metrics
+//   Trace ...................... the one type every producer writes and every consumer reads
+//
+// The trace is what the simulator and the real runners write and what the UI draws. It knows nothing
+// about who produced it. All times are int64 nanoseconds from the start of the run.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace interleave::trace {
+
+using TimeNs = int64_t;
+using TrackId = int32_t;
+using TaskId = int32_t;
+inline constexpr int32_t kNone = -1;
+
+enum class TrackKind : uint8_t {
+    Core,       // one CPU core: which thread occupies it
+    Process,    // an interpreter process (its main thread when it has only one)
+    Thread,     // an OS thread of a process
+    EventLoop,  // the thread that runs an asyncio loop
+    Task,       // an asyncio task (coroutine) or a work item
+    Gil,        // who holds one interpreter's GIL
+};
+
+// What a track is doing during a span. Keep in sync with SpanStateName().
+enum class SpanState : uint8_t {
+    RunningPython,    // executing bytecode, holding the GIL
+    RunningC,         // in C code that released the GIL (hashlib, zlib, numpy)
+    WaitingGil,       // blocked in take_gil(); cause = the holder
+    WaitingCore,      // runnable, but every core is busy
+    BlockedIo,        // blocked in a system call (socket read, sleep)
+    Awaiting,         // a coroutine suspended at an await
+    Ready,            // a coroutine in the loop's ready queue, waiting for its turn
+    StartingProcess,  // interpreter start-up: fork, exec, imports
+    Pickling,         // serialising arguments or results
+    Unpickling,       // deserialising them
+    WaitingLock,      // blocked on a threading.Lock / asyncio.Lock; cause = the holder
+    HoldingGil,       // on a Gil track: cause = the holder's track
+    Idle,             // alive, nothing to do
+    Count
+};
+
+enum class InstantKind : uint8_t {
+    DropRequest,  // a waiter set gil_drop_request; track = the waiter, cause = the holder
+    GilHandoff,   // the GIL changed hands; track = the new holder, cause = the previous one
+    TaskStart,
+    TaskEnd,
+    TaskCancelled,
+    ProcessStart,
+    ProcessExit,
+    Count
+};
+
+std::string_view TrackKindName(TrackKind kind);
+std::string_view SpanStateName(SpanState state);
+std::string_view InstantKindName(InstantKind kind);
+bool ParseSpanState(std::string_view name, SpanState& out);
+bool ParseTrackKind(std::string_view name, TrackKind& out);
+bool ParseInstantKind(std::string_view name, InstantKind& out);
+
+struct Track {
+    std::string name;
+    TrackKind kind = TrackKind::Thread;
+    TrackId parent = kNone;  // the process a thread belongs to, the loop a task runs on
+};
+
+struct Span {
+    TimeNs start = 0;
+    TimeNs end = 0;
+    TrackId track = kNone;
+    TaskId task = kNone;       // the work item this span advances, if any
+    TrackId cause = kNone;     // who we wait for (GIL or lock holder), who runs (Core, Gil tracks)
+    SpanState state = SpanState::Idle;
+    TimeNs causeSince = -1;    // since when the cause held what we wait for
+    TimeNs dropRequestAt = -1; // WaitingGil only: when this waiter set the drop request
+};
+
+struct Instant {
+    TimeNs time = 0;
+    TrackId track = kNone;
+    InstantKind kind = InstantKind::DropRequest;
+    TrackId cause = kNone;
+    TaskId task = kNone;
+};
+
+struct TaskRecord {
+    std::string name;     // "fetch[3]"
+    TimeNs submitted = 0;
+    TimeNs started = -1;
+    TimeNs finished = -1;
+    bool failed = false;
+    bool cancelled = false;
+};
+
+struct LatencyPercentiles {
+    TimeNs p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+// Summary figures. Durations in ns; ratios as plain doubles.
+struct Metrics {
+    TimeNs makespan = 0;
+    TimeNs sequentialMakespan = 0;  // the same workload run sequentially (0 if unknown)
+    double speedup = 0;             // sequentialMakespan / makespan
+    std::vector<double> coreUtilisation;  // busy / makespan, one per core
+    double cpuUtilisation = 0;            // mean of coreUtilisation
+    TimeNs gilWait = 0;                   // summed over threads
+    TimeNs coreWait = 0;
+    TimeNs lockWait = 0;
+    TimeNs processStart = 0;
+    TimeNs pickling = 0;
+    TimeNs unpickling = 0;
+    TimeNs threadStart = 0;
+    TimeNs loopOverhead = 0;
+    int64_t gilSwitches = 0;
+    int64_t dropRequests = 0;
+    TimeNs medianGilSlice = 0;  // median length of an uninterrupted GIL holding
+    LatencyPercentiles latency;
+    int64_t tasksDone = 0, tasksFailed = 0, tasksCancelled = 0;
+    std::vector<std::pair<std::string, int64_t>> counters;  // shared counters' final values
+};
+
+struct Trace {
+    std::string label;  // "threads x4", "CPython 3.11 (real)"
+    std::string producer;  // "simulator", "cpp-runtime", "cpython"
+    std::vector<Track> tracks;
+    std::vector<Span> spans;
+    std::vector<Instant> instants;
+    std::vector<TaskRecord> tasks;
+    Metrics metrics;
+
+    TrackId AddTrack(std::string name, TrackKind kind, TrackId parent = kNone);
+    // Sorts spans by (track, start) and instants by (time, track) and indexes them per track.
+    // Call once all spans are in; SpansOf() needs it.
+    void Finish();
+    bool IsFinished() const { return !m_trackSpanBegin.empty(); }
+    std::span<const Span> SpansOf(TrackId track) const;
+    TimeNs EndTime() const;  // the latest span end or instant
+
+private:
+    std::vector<uint32_t> m_trackSpanBegin;  // size tracks+1 after Finish()
+};
+
+// Derives the trace-only metrics (utilisation, waits, overheads, GIL slices, latencies) from the
+// spans and task records; keeps makespan/sequentialMakespan if already set.
+void ComputeMetrics(Trace& trace);
+
+}  // namespace interleave::trace
