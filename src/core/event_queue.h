@@ -1,0 +1,63 @@
+#pragma once
+// The discrete-event kernel. Virtual time is int64 nanoseconds. Events are ordered by
+// (time, priority, sequence): equal times resolve the same way on every platform, so the same
+// scenario always gives the same trace.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace interleave::core {
+
+using TimeNs = int64_t;
+
+struct Event {
+    TimeNs time = 0;
+    int32_t priority = 0;   // lower runs first among equal times
+    uint32_t target = 0;    // what the event is for (a thread, a core, a timer): the model decides
+    uint64_t sequence = 0;  // insertion order, the last tie-breaker
+    uint32_t kind = 0;      // what happens: the model decides
+    uint32_t token = 0;     // a generation stamp; a model drops events whose token is stale
+};
+
+inline bool RunsBefore(const Event& a, const Event& b) {
+    if (a.time != b.time) return a.time < b.time;
+    if (a.priority != b.priority) return a.priority < b.priority;
+    return a.sequence < b.sequence;
+}
+
+// A 4-ary min-heap: shallower than a binary heap, so fewer cache misses per pop.
+class EventQueue {
+public:
+    void Push(Event event);
+    Event Pop();  // precondition: !Empty()
+    const Event& Top() const { return m_heap.front(); }
+    bool Empty() const { return m_heap.empty(); }
+    size_t Size() const { return m_heap.size(); }
+    void Clear() { m_heap.clear(); }
+    void Reserve(size_t n) { m_heap.reserve(n); }
+
+private:
+    std::vector<Event> m_heap;
+};
+
+// The clock and the queue together. The model pulls events one at a time and handles them.
+class Kernel {
+public:
+    TimeNs Now() const { return m_now; }
+    // Schedules an event `delay` ns from now (delay >= 0).
+    void Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t token = 0, int32_t priority = 0);
+    void ScheduleAt(TimeNs time, uint32_t kind, uint32_t target, uint32_t token = 0, int32_t priority = 0);
+    bool HasEvents() const { return !m_queue.Empty(); }
+    // Advances the clock to the next event and returns it. Precondition: HasEvents().
+    Event Next();
+    uint64_t Processed() const { return m_processed; }
+    size_t Pending() const { return m_queue.Size(); }
+
+private:
+    EventQueue m_queue;
+    TimeNs m_now = 0;
+    uint64_t m_sequence = 0;
+    uint64_t m_processed = 0;
+};
+
+}  // namespace interleave::core

@@ -1,0 +1,161 @@
+#include "trace/trace.h"
+
+#include <algorithm>
+#include <array>
+
+namespace interleave::trace {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kTrackKindNames = {"core", "process", "thread", "event_loop", "task", "gil"};
+constexpr std::array<std::string_view, static_cast<size_t>(SpanState::Count)> kSpanStateNames = {
+    "running_python", "running_c", "waiting_gil", "waiting_core", "blocked_io", "awaiting", "ready",
+    "starting_process", "pickling", "unpickling", "waiting_lock", "holding_gil", "idle"};
+constexpr std::array<std::string_view, static_cast<size_t>(InstantKind::Count)> kInstantKindNames = {
+    "drop_request", "gil_handoff", "task_start", "task_end", "task_cancelled", "process_start", "process_exit"};
+
+template <typename Enum, size_t N>
+bool ParseName(const std::array<std::string_view, N>& names, std::string_view name, Enum& out) {
+    for (size_t i = 0; i < N; ++i) {
+        if (names[i] == name) {
+            out = static_cast<Enum>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+template <size_t N>
+std::string_view NameOf(const std::array<std::string_view, N>& names, size_t index) {
+    return index < N ? names[index] : std::string_view("unknown");
+}
+
+}  // namespace
+
+std::string_view TrackKindName(TrackKind kind) { return NameOf(kTrackKindNames, static_cast<size_t>(kind)); }
+std::string_view SpanStateName(SpanState state) { return NameOf(kSpanStateNames, static_cast<size_t>(state)); }
+std::string_view InstantKindName(InstantKind kind) { return NameOf(kInstantKindNames, static_cast<size_t>(kind)); }
+bool ParseSpanState(std::string_view name, SpanState& out) { return ParseName(kSpanStateNames, name, out); }
+bool ParseTrackKind(std::string_view name, TrackKind& out) { return ParseName(kTrackKindNames, name, out); }
+bool ParseInstantKind(std::string_view name, InstantKind& out) { return ParseName(kInstantKindNames, name, out); }
+
+TrackId Trace::AddTrack(std::string name, TrackKind kind, TrackId parent) {
+    tracks.push_back(Track{std::move(name), kind, parent});
+    m_trackSpanBegin.clear();
+    return static_cast<TrackId>(tracks.size() - 1);
+}
+
+void Trace::Finish() {
+    std::stable_sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+        if (a.track != b.track) return a.track < b.track;
+        return a.start < b.start;
+    });
+    std::stable_sort(instants.begin(), instants.end(), [](const Instant& a, const Instant& b) {
+        if (a.time != b.time) return a.time < b.time;
+        return a.track < b.track;
+    });
+    m_trackSpanBegin.assign(tracks.size() + 1, 0);
+    for (const Span& span : spans) {
+        if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) ++m_trackSpanBegin[span.track + 1];
+    }
+    for (size_t i = 1; i < m_trackSpanBegin.size(); ++i) m_trackSpanBegin[i] += m_trackSpanBegin[i - 1];
+}
+
+std::span<const Span> Trace::SpansOf(TrackId track) const {
+    if (track < 0 || static_cast<size_t>(track) + 1 >= m_trackSpanBegin.size()) return {};
+    uint32_t begin = m_trackSpanBegin[track];
+    uint32_t end = m_trackSpanBegin[track + 1];
+    return std::span<const Span>(spans.data() + begin, end - begin);
+}
+
+TimeNs Trace::EndTime() const {
+    TimeNs end = 0;
+    for (const Span& span : spans) end = std::max(end, span.end);
+    for (const Instant& instant : instants) end = std::max(end, instant.time);
+    return end;
+}
+
+namespace {
+
+TimeNs Percentile(std::vector<TimeNs>& sorted, double fraction) {
+    if (sorted.empty()) return 0;
+    // Nearest-rank: the smallest value with at least `fraction` of the values at or below it.
+    size_t rank = static_cast<size_t>(fraction * static_cast<double>(sorted.size()) + 0.999999);
+    rank = std::clamp<size_t>(rank, 1, sorted.size());
+    return sorted[rank - 1];
+}
+
+}  // namespace
+
+void ComputeMetrics(Trace& trace) {
+    Metrics& m = trace.metrics;
+    if (m.makespan <= 0) m.makespan = trace.EndTime();
+    if (m.sequentialMakespan > 0 && m.makespan > 0)
+        m.speedup = static_cast<double>(m.sequentialMakespan) / static_cast<double>(m.makespan);
+
+    std::vector<TimeNs> coreBusy;
+    std::vector<int> coreIndex(trace.tracks.size(), -1);
+    for (size_t i = 0; i < trace.tracks.size(); ++i) {
+        if (trace.tracks[i].kind == TrackKind::Core) {
+            coreIndex[i] = static_cast<int>(coreBusy.size());
+            coreBusy.push_back(0);
+        }
+    }
+    m.gilWait = m.coreWait = m.lockWait = m.processStart = m.pickling = m.unpickling = 0;
+    std::vector<TimeNs> gilSlices;
+    for (const Span& span : trace.spans) {
+        TimeNs length = span.end - span.start;
+        if (span.track < 0 || static_cast<size_t>(span.track) >= trace.tracks.size()) continue;
+        const Track& track = trace.tracks[span.track];
+        if (track.kind == TrackKind::Core) {
+            if (span.state != SpanState::Idle) coreBusy[coreIndex[span.track]] += length;
+            continue;
+        }
+        if (track.kind == TrackKind::Gil) {
+            if (span.state == SpanState::HoldingGil) gilSlices.push_back(length);
+            continue;
+        }
+        if (track.kind == TrackKind::Task) continue;  // tasks mirror their thread's spans
+        switch (span.state) {
+            case SpanState::WaitingGil: m.gilWait += length; break;
+            case SpanState::WaitingCore: m.coreWait += length; break;
+            case SpanState::WaitingLock: m.lockWait += length; break;
+            case SpanState::StartingProcess: m.processStart += length; break;
+            case SpanState::Pickling: m.pickling += length; break;
+            case SpanState::Unpickling: m.unpickling += length; break;
+            default: break;
+        }
+    }
+    m.coreUtilisation.clear();
+    double total = 0;
+    for (TimeNs busy : coreBusy) {
+        double u = m.makespan > 0 ? static_cast<double>(busy) / static_cast<double>(m.makespan) : 0.0;
+        m.coreUtilisation.push_back(u);
+        total += u;
+    }
+    m.cpuUtilisation = coreBusy.empty() ? 0.0 : total / static_cast<double>(coreBusy.size());
+
+    std::sort(gilSlices.begin(), gilSlices.end());
+    m.medianGilSlice = gilSlices.empty() ? 0 : gilSlices[(gilSlices.size() - 1) / 2];
+    m.gilSwitches = m.dropRequests = 0;
+    for (const Instant& instant : trace.instants) {
+        if (instant.kind == InstantKind::GilHandoff) ++m.gilSwitches;
+        if (instant.kind == InstantKind::DropRequest) ++m.dropRequests;
+    }
+
+    std::vector<TimeNs> latencies;
+    m.tasksDone = m.tasksFailed = m.tasksCancelled = 0;
+    for (const TaskRecord& task : trace.tasks) {
+        if (task.cancelled) ++m.tasksCancelled;
+        else if (task.failed) ++m.tasksFailed;
+        else if (task.finished >= 0) ++m.tasksDone;
+        if (task.finished >= 0) latencies.push_back(task.finished - task.submitted);
+    }
+    std::sort(latencies.begin(), latencies.end());
+    m.latency.p50 = Percentile(latencies, 0.50);
+    m.latency.p90 = Percentile(latencies, 0.90);
+    m.latency.p99 = Percentile(latencies, 0.99);
+    m.latency.max = latencies.empty() ? 0 : latencies.back();
+}
+
+}  // namespace interleave::trace
