@@ -1,0 +1,32 @@
+# The platform layer (one header, one .cpp per platform, chosen here) and the interleave executable.
+set(_platform_dir ${PROJECT_SOURCE_DIR}/src/platform)
+if(EMSCRIPTEN)
+    set(_platform_impl ${_platform_dir}/platform_sdl_web.cpp)
+else()
+    set(_platform_impl ${_platform_dir}/platform_sdl_native.cpp)
+endif()
+add_library(interleave_platform STATIC ${_platform_impl} ${_platform_dir}/options.cpp ${_platform_dir}/png.cpp)
+target_include_directories(interleave_platform PUBLIC ${PROJECT_SOURCE_DIR}/src)
+target_compile_features(interleave_platform PUBLIC cxx_std_20)
+target_link_libraries(interleave_platform PUBLIC imgui_backends)
+interleave_set_warnings(interleave_platform)
+
+file(GLOB INTERLEAVE_APP_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/app/*.cpp)
+add_executable(interleave ${INTERLEAVE_APP_SOURCES})
+target_link_libraries(interleave PRIVATE interleave_platform interleave_ui interleave_cli)
+interleave_set_warnings(interleave)
+
+if(EMSCRIPTEN)
+    # Emit .js (Debian's emcc crashes minifying .html at -O2+); web/app.html is the page.
+    set_target_properties(interleave PROPERTIES SUFFIX ".js")
+    interleave_wasm_link_common(interleave)
+    # A '$' inside a -s list gets mangled by CMake: pass the lists through @files.
+    file(WRITE ${CMAKE_BINARY_DIR}/exported_functions.json "[\"_main\", \"_interleave_test_state\"]")
+    file(WRITE ${CMAKE_BINARY_DIR}/exported_runtime.json "[\"ccall\", \"cwrap\", \"UTF8ToString\"]")
+    target_link_options(interleave PRIVATE
+        -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+        -sENVIRONMENT=web$<$<BOOL:${INTERLEAVE_WASM_THREADS}>:,worker>
+        -sEXPORTED_FUNCTIONS=@${CMAKE_BINARY_DIR}/exported_functions.json
+        -sEXPORTED_RUNTIME_METHODS=@${CMAKE_BINARY_DIR}/exported_runtime.json)
+    # Rendering stays on the browser main thread: no PROXY_TO_PTHREAD (it breaks SDL's GL on 3.1.6).
+endif()

@@ -1,0 +1,28 @@
+# Emscripten settings shared by every target of a web build. Natively this file does nothing.
+# Two web builds come from one code base: threaded (-pthread, needs crossOriginIsolated) and
+# single-threaded. Everything linked into a -pthread binary must itself be compiled with -pthread,
+# so the flag is set globally here, before any target exists.
+if(NOT EMSCRIPTEN)
+    return()
+endif()
+
+if(INTERLEAVE_WASM_THREADS)
+    add_compile_options(-pthread)
+    add_link_options(-pthread)
+endif()
+
+# interleave_wasm_link_common(<target>): flags for every wasm executable (tests and app).
+function(interleave_wasm_link_common target)
+    target_link_options(${target} PRIVATE -sALLOW_MEMORY_GROWTH=1 -sSTACK_SIZE=1MB)
+    if(INTERLEAVE_WASM_THREADS)
+        target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=4)
+    endif()
+endfunction()
+
+# interleave_wasm_node_test(<target>): a test binary that runs under node (ctest uses node as emulator).
+# NODERAWFS lets tests read repository files by absolute path; EXIT_RUNTIME lets node exit.
+function(interleave_wasm_node_test target)
+    interleave_wasm_link_common(${target})
+    target_link_options(${target} PRIVATE -sEXIT_RUNTIME=1 -sNODERAWFS=1 -sENVIRONMENT=node$<$<BOOL:${INTERLEAVE_WASM_THREADS}>:,worker>)
+    set_target_properties(${target} PROPERTIES SUFFIX ".js" CROSSCOMPILING_EMULATOR "node;--no-experimental-fetch")
+endfunction()

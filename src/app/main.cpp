@@ -1,0 +1,27 @@
+// Interleave's entry point. `interleave <command> ...` runs the command line (src/cli);
+// anything else opens the playground through the platform layer, which owns the main loop and calls
+// Frame() once a frame (a loop natively, emscripten_set_main_loop in the browser).
+#include <cstdio>
+#include <string>
+
+#include "cli/cli.h"
+#include "platform/platform.h"
+#include "ui/playground.h"
+
+int main(int argc, char** argv) {
+    if (interleave::cli::IsCommand(argc, argv)) return interleave::cli::Main(argc, argv);
+
+    interleave::platform::Options options;
+    std::string error;
+    if (!interleave::platform::ParseOptions(argc, argv, options, error)) {
+        if (error.empty()) return 0;  // --help
+        std::fprintf(stderr, "interleave: %s\n", error.c_str());
+        return 2;
+    }
+    // Static: on the web the main loop outlives main().
+    static interleave::ui::Playground playground;
+    interleave::platform::App app;
+    app.frame = [] { playground.Frame(); };
+    app.testStateJson = [] { return playground.TestStateJson(); };
+    return interleave::platform::Run(options, app);
+}

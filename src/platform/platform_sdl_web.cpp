@@ -1,0 +1,112 @@
+// Web platform: SDL2 (built for wasm by scripts/setup.sh) + WebGL2 through Dear ImGui's OpenGL3 backend
+// in its GLES3 mode. The browser owns the loop: emscripten_set_main_loop calls OneFrame() each animation
+// frame on the main thread (PROXY_TO_PTHREAD breaks SDL's GL on Emscripten 3.1.6; background work goes to
+// std::thread in the threaded build). The page (web/app.html) provides <canvas id="canvas">, sized by CSS
+// to the browser window; the canvas backing store follows devicePixelRatio (SDL_WINDOW_ALLOW_HIGHDPI).
+#include <GLES3/gl3.h>
+#include <SDL.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl2.h>
+
+#include <cstdio>
+#include <string>
+
+#include "platform/platform.h"
+
+namespace interleave::platform {
+
+namespace {
+
+struct WebState {
+    App app;
+    SDL_Window* window = nullptr;
+    SDL_GLContext context = nullptr;
+    std::string testState;  // keeps the string alive for interleave_test_state()'s caller
+};
+
+WebState* g_state = nullptr;
+
+void FitCanvasToPage() {
+    double cssWidth = 0, cssHeight = 0;
+    if (emscripten_get_element_css_size("#canvas", &cssWidth, &cssHeight) != EMSCRIPTEN_RESULT_SUCCESS) return;
+    int width = static_cast<int>(cssWidth), height = static_cast<int>(cssHeight);
+    int current = 0, currentH = 0;
+    SDL_GetWindowSize(g_state->window, &current, &currentH);
+    if (width > 0 && height > 0 && (width != current || height != currentH)) {
+        SDL_SetWindowSize(g_state->window, width, height);
+    }
+}
+
+void OneFrame() {
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
+    FitCanvasToPage();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    if (g_state->app.frame) g_state->app.frame();
+    ImGui::Render();
+    int fbWidth = 0, fbHeight = 0;
+    SDL_GL_GetDrawableSize(g_state->window, &fbWidth, &fbHeight);
+    glViewport(0, 0, fbWidth, fbHeight);
+    glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    SDL_GL_SwapWindow(g_state->window);
+}
+
+}  // namespace
+
+int Run(const Options& options, App app) {
+    g_state = new WebState{};  // lives for the page's lifetime
+    g_state->app = std::move(app);
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+        std::fprintf(stderr, "interleave: cannot start SDL video: %s\n", SDL_GetError());
+        return 1;
+    }
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 8);
+    g_state->window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                       options.width, options.height,
+                                       SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!g_state->window) {
+        std::fprintf(stderr, "interleave: cannot create the canvas window: %s\n", SDL_GetError());
+        return 1;
+    }
+    g_state->context = SDL_GL_CreateContext(g_state->window);
+    if (!g_state->context) {
+        std::fprintf(stderr, "interleave: cannot create a WebGL2 context: %s\n", SDL_GetError());
+        return 1;
+    }
+    SDL_GL_MakeCurrent(g_state->window, g_state->context);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // no file system to save window layout to
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    ImGui::StyleColorsDark();
+    ImGui_ImplSDL2_InitForOpenGL(g_state->window, g_state->context);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    // fps 0: use requestAnimationFrame; simulate_infinite_loop: main() never returns.
+    emscripten_set_main_loop(OneFrame, 0, true);
+    return 0;
+}
+
+}  // namespace interleave::platform
+
+// The end-to-end tests' hook: Module.ccall('interleave_test_state', 'string', [], []).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* interleave_test_state() {
+    using interleave::platform::g_state;
+    if (!g_state || !g_state->app.testStateJson) return "{}";
+    g_state->testState = g_state->app.testStateJson();
+    return g_state->testState.c_str();
+}
