@@ -31,6 +31,7 @@ enum class StepKind : uint8_t {
     ToThread,      // asyncio.to_thread(step): the nested step runs on the default executor
     Increment,     // counter += 1 on a named shared counter (a read, then a write)
     Fail,          // raise: the task fails here (a TaskGroup then cancels its siblings)
+    Repeat,        // `repeat` times the `body`: a loop in the task
 };
 
 std::string_view StepKindName(StepKind kind);
@@ -41,12 +42,19 @@ struct Step {
     int64_t bytes = 0;       // Send, Return
     int32_t name = -1;       // Acquire/Release: lock index; Increment: counter index (Scenario::names)
     StepKind inner = StepKind::Io;  // ToThread: the kind of the nested step (Cpu, CCall, Io)
+    int32_t repeat = 1;             // Repeat: how many times
+    std::vector<Step> body;         // Repeat: the steps repeated
 };
+
+// Unrolls Repeat steps into a flat list (what the simulator runs).
+std::vector<Step> ExpandSteps(const std::vector<Step>& steps);
+// How many steps ExpandSteps would give, without building them (saturates at INT64_MAX).
+int64_t ExpandedStepCount(const std::vector<Step>& steps);
 
 struct TaskGroup {
     std::string name;
     int32_t count = 1;
-    std::vector<Step> steps;  // expanded: "repeat" blocks are unrolled at parse time
+    std::vector<Step> steps;  // as written: Repeat steps hold their body
 };
 
 enum class ModelKind : uint8_t {

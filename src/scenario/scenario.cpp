@@ -1,0 +1,533 @@
+// [SECTION] Index
+//   Names ........... enum <-> JSON names
+//   Steps ........... expansion and counting
+//   Parsing ......... JSON -> Scenario, every field validated against Limits
+//   Writing ......... Scenario -> canonical JSON
+#include "scenario/scenario.h"
+
+#include <array>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace interleave::scenario {
+
+using nlohmann::json;
+
+// [SECTION] Names
+
+namespace {
+
+constexpr std::array<std::string_view, 13> kStepKindNames = {
+    "cpu", "c_call", "io", "await", "blocking_call", "acquire", "release", "send", "return", "to_thread",
+    "increment", "fail", "repeat"};
+constexpr std::array<std::string_view, 6> kModelKindNames = {"sequential", "threads", "processes",
+                                                             "asyncio", "process_asyncio", "free_threaded"};
+constexpr std::array<std::string_view, 3> kStartMethodNames = {"fork", "spawn", "forkserver"};
+
+}  // namespace
+
+std::string_view StepKindName(StepKind kind) { return kStepKindNames[static_cast<size_t>(kind)]; }
+std::string_view ModelKindName(ModelKind kind) { return kModelKindNames[static_cast<size_t>(kind)]; }
+std::string_view StartMethodName(StartMethod method) { return kStartMethodNames[static_cast<size_t>(method)]; }
+
+bool ParseModelKind(std::string_view name, ModelKind& out) {
+    for (size_t i = 0; i < kModelKindNames.size(); ++i) {
+        if (kModelKindNames[i] == name) {
+            out = static_cast<ModelKind>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+int64_t Scenario::TaskCount() const {
+    int64_t total = 0;
+    for (const TaskGroup& group : groups) total += group.count;
+    return total;
+}
+
+// [SECTION] Steps
+
+namespace {
+
+void ExpandInto(const std::vector<Step>& steps, std::vector<Step>& out) {
+    for (const Step& step : steps) {
+        if (step.kind != StepKind::Repeat) {
+            out.push_back(step);
+            continue;
+        }
+        for (int32_t i = 0; i < step.repeat; ++i) ExpandInto(step.body, out);
+    }
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+    return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max() : a + b;
+}
+int64_t SaturatingMul(int64_t a, int64_t b) {
+    if (a == 0 || b == 0) return 0;
+    return a > std::numeric_limits<int64_t>::max() / b ? std::numeric_limits<int64_t>::max() : a * b;
+}
+
+// Summed duration of the steps, unrolled (saturating).
+int64_t TotalDuration(const std::vector<Step>& steps) {
+    int64_t total = 0;
+    for (const Step& step : steps) {
+        if (step.kind == StepKind::Repeat) total = SaturatingAdd(total, SaturatingMul(step.repeat, TotalDuration(step.body)));
+        else total = SaturatingAdd(total, step.duration);
+    }
+    return total;
+}
+
+}  // namespace
+
+std::vector<Step> ExpandSteps(const std::vector<Step>& steps) {
+    std::vector<Step> out;
+    out.reserve(static_cast<size_t>(std::min<int64_t>(ExpandedStepCount(steps), Limits::kMaxSteps)));
+    ExpandInto(steps, out);
+    return out;
+}
+
+int64_t ExpandedStepCount(const std::vector<Step>& steps) {
+    int64_t total = 0;
+    for (const Step& step : steps) {
+        if (step.kind == StepKind::Repeat) total = SaturatingAdd(total, SaturatingMul(step.repeat, ExpandedStepCount(step.body)));
+        else total = SaturatingAdd(total, 1);
+    }
+    return total;
+}
+
+// [SECTION] Parsing
+
+namespace {
+
+struct Parser {
+    ParseError& error;
+    Scenario& scenario;
+    std::map<std::string, int32_t> nameIndex;
+
+    bool Fail(std::string path, std::string reason) {
+        error.path = std::move(path);
+        error.reason = std::move(reason);
+        return false;
+    }
+
+    static std::string Show(const json& value) {
+        std::string text = value.dump();
+        if (text.size() > 40) text = text.substr(0, 37) + "...";
+        return text;
+    }
+
+    bool OnlyKeys(const json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
+        for (const auto& [key, value] : object.items()) {
+            bool known = false;
+            for (std::string_view a : allowed) known = known || a == key;
+            if (!known) {
+                std::string list;
+                for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+                return Fail(path.empty() ? key : path + "." + key, "unknown field (expected one of: " + list + ")");
+            }
+        }
+        return true;
+    }
+
+    bool Duration(const json& value, const std::string& path, TimeNs min, TimeNs max, TimeNs& out) {
+        if (!value.is_string())
+            return Fail(path, "must be a duration with a unit, like \"5ms\" or \"1.5s\", got " + Show(value));
+        if (!ParseDuration(value.get<std::string>(), out))
+            return Fail(path, "must be a duration like \"5ms\", \"250us\" or \"1.5s\", got " + Show(value));
+        if (out < min || out > max)
+            return Fail(path, "must be between " + FormatDuration(min) + " and " + FormatDuration(max) + ", got " + Show(value));
+        return true;
+    }
+
+    bool Bytes(const json& value, const std::string& path, int64_t max, int64_t& out) {
+        if (value.is_number_integer()) out = value.get<int64_t>();
+        else if (!value.is_string() || !ParseBytes(value.get<std::string>(), out))
+            return Fail(path, "must be a size like \"10MB\", \"512KiB\" or a number of bytes, got " + Show(value));
+        if (out < 0 || out > max)
+            return Fail(path, "must be between 0 and " + std::to_string(max) + " bytes, got " + Show(value));
+        return true;
+    }
+
+    bool Integer(const json& value, const std::string& path, int64_t min, int64_t max, int64_t& out) {
+        if (!value.is_number_integer())
+            return Fail(path, "must be a whole number, got " + Show(value));
+        out = value.get<int64_t>();
+        if (out < min || out > max)
+            return Fail(path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + Show(value));
+        return true;
+    }
+
+    bool Name(const json& value, const std::string& path, int32_t& out) {
+        if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > 64)
+            return Fail(path, "must be a name of 1 to 64 characters, got " + Show(value));
+        std::string name = value.get<std::string>();
+        auto it = nameIndex.find(name);
+        if (it == nameIndex.end()) {
+            if (scenario.names.size() >= 1000) return Fail(path, "too many distinct lock and counter names (limit 1000)");
+            it = nameIndex.emplace(name, static_cast<int32_t>(scenario.names.size())).first;
+            scenario.names.push_back(name);
+        }
+        out = it->second;
+        return true;
+    }
+
+    bool ParseStep(const json& value, const std::string& path, int depth, Step& step) {
+        if (!value.is_object())
+            return Fail(path, "a step must be an object like {\"cpu\": \"10ms\"}, got " + Show(value));
+        if (value.contains("repeat")) {
+            if (!OnlyKeys(value, path, {"repeat", "steps"})) return false;
+            if (depth > 8) return Fail(path, "repeat blocks nest deeper than 8");
+            int64_t times = 0;
+            if (!Integer(value["repeat"], path + ".repeat", 1, Limits::kMaxRepeat, times)) return false;
+            if (!value.contains("steps")) return Fail(path + ".steps", "a repeat needs the steps it repeats");
+            step.kind = StepKind::Repeat;
+            step.repeat = static_cast<int32_t>(times);
+            return ParseSteps(value["steps"], path + ".steps", depth + 1, step.body);
+        }
+        if (value.size() != 1) {
+            return Fail(path, "a step has exactly one kind (cpu, c_call, io, await, blocking_call, acquire, release, "
+                              "send, return, to_thread, increment, fail) or is a {\"repeat\": N, \"steps\": [...]}");
+        }
+        const std::string key = value.begin().key();
+        const json& arg = value.begin().value();
+        const std::string argPath = path + "." + key;
+        for (size_t i = 0; i + 1 < kStepKindNames.size(); ++i) {
+            if (kStepKindNames[i] != key) continue;
+            step.kind = static_cast<StepKind>(i);
+            switch (step.kind) {
+                case StepKind::Cpu:
+                case StepKind::CCall:
+                case StepKind::Io:
+                case StepKind::Await:
+                case StepKind::BlockingCall:
+                    return Duration(arg, argPath, 0, Limits::kMaxStepDuration, step.duration);
+                case StepKind::Acquire:
+                case StepKind::Release:
+                case StepKind::Increment:
+                    return Name(arg, argPath, step.name);
+                case StepKind::Send:
+                case StepKind::Return:
+                    return Bytes(arg, argPath, Limits::kMaxBytes, step.bytes);
+                case StepKind::Fail:
+                    if (!arg.is_boolean() && !arg.is_string()) return Fail(argPath, "must be true or an exception name");
+                    return true;
+                case StepKind::ToThread: {
+                    Step inner;
+                    if (!ParseStep(arg, argPath, depth + 1, inner)) return false;
+                    if (inner.kind != StepKind::Cpu && inner.kind != StepKind::CCall && inner.kind != StepKind::Io &&
+                        inner.kind != StepKind::BlockingCall)
+                        return Fail(argPath, "to_thread runs one cpu, c_call, io or blocking_call step, got " +
+                                                 std::string(StepKindName(inner.kind)));
+                    step.inner = inner.kind == StepKind::BlockingCall ? StepKind::Io : inner.kind;
+                    step.duration = inner.duration;
+                    return true;
+                }
+                case StepKind::Repeat: break;
+            }
+        }
+        return Fail(argPath, "unknown step kind \"" + key + "\" (expected cpu, c_call, io, await, blocking_call, acquire, "
+                                                           "release, send, return, to_thread, increment, fail or repeat)");
+    }
+
+    bool ParseSteps(const json& value, const std::string& path, int depth, std::vector<Step>& steps) {
+        if (!value.is_array()) return Fail(path, "must be a list of steps");
+        if (value.size() > static_cast<size_t>(Limits::kMaxSteps))
+            return Fail(path, "has more than " + std::to_string(Limits::kMaxSteps) + " steps");
+        size_t index = 0;
+        for (const json& item : value) {
+            Step step;
+            if (!ParseStep(item, path + "[" + std::to_string(index) + "]", depth, step)) return false;
+            steps.push_back(std::move(step));
+            ++index;
+        }
+        return true;
+    }
+
+    // A task takes and gives back its own locks: an unmatched release, a second acquire of a held
+    // (non-reentrant) lock, or a lock still held at the end would deadlock or raise in CPython.
+    bool CheckLocks(const std::vector<Step>& steps, const std::string& path, std::set<int32_t>& held) {
+        size_t index = 0;
+        for (const Step& step : steps) {
+            std::string here = path + "[" + std::to_string(index++) + "]";
+            if (step.kind == StepKind::Repeat) {
+                std::set<int32_t> before = held;
+                if (!CheckLocks(step.body, here + ".steps", held)) return false;
+                if (held != before) return Fail(here, "a repeated block must release every lock it acquires");
+            } else if (step.kind == StepKind::Acquire) {
+                if (!held.insert(step.name).second)
+                    return Fail(here + ".acquire", "lock \"" + scenario.names[step.name] +
+                                                       "\" is already held by this task (threading.Lock is not reentrant: it would deadlock)");
+            } else if (step.kind == StepKind::Release) {
+                if (held.erase(step.name) == 0)
+                    return Fail(here + ".release", "lock \"" + scenario.names[step.name] +
+                                                       "\" is released without being acquired (RuntimeError in CPython)");
+            }
+        }
+        return true;
+    }
+
+    bool ParseTasks(const json& value) {
+        if (!value.is_array() || value.empty()) return Fail("tasks", "must be a non-empty list of task groups");
+        int64_t totalTasks = 0, totalSteps = 0, totalWork = 0;
+        size_t index = 0;
+        for (const json& item : value) {
+            std::string path = "tasks[" + std::to_string(index++) + "]";
+            if (!item.is_object()) return Fail(path, "must be an object with \"name\", \"count\" and \"steps\"");
+            if (!OnlyKeys(item, path, {"name", "count", "steps"})) return false;
+            TaskGroup group;
+            group.name = item.value("name", std::string("task"));
+            if (item.contains("name") && (!item["name"].is_string() || item["name"].get<std::string>().empty() ||
+                                          item["name"].get<std::string>().size() > 64))
+                return Fail(path + ".name", "must be a name of 1 to 64 characters");
+            int64_t count = 1;
+            if (item.contains("count") && !Integer(item["count"], path + ".count", 1, Limits::kMaxTasks, count)) return false;
+            group.count = static_cast<int32_t>(count);
+            if (!item.contains("steps")) return Fail(path + ".steps", "is missing: a task needs at least one step");
+            if (!ParseSteps(item["steps"], path + ".steps", 0, group.steps)) return false;
+            if (group.steps.empty()) return Fail(path + ".steps", "is empty: a task needs at least one step");
+            std::set<int32_t> held;
+            if (!CheckLocks(group.steps, path + ".steps", held)) return false;
+            if (!held.empty())
+                return Fail(path + ".steps", "ends holding lock \"" + scenario.names[*held.begin()] + "\": every acquire needs a release");
+            totalTasks += count;
+            if (totalTasks > Limits::kMaxTasks)
+                return Fail(path + ".count", "brings the scenario to " + std::to_string(totalTasks) + " tasks; the limit is " +
+                                                 std::to_string(Limits::kMaxTasks));
+            int64_t steps = ExpandedStepCount(group.steps);
+            if (steps == 0) return Fail(path + ".steps", "repeats nothing: a task needs at least one step");
+            totalSteps = SaturatingAdd(totalSteps, SaturatingMul(steps, count));
+            if (totalSteps > Limits::kMaxSteps)
+                return Fail(path, "brings the scenario to more than " + std::to_string(Limits::kMaxSteps) +
+                                      " steps after unrolling repeats and counts (the documented limit)");
+            totalWork = SaturatingAdd(totalWork, SaturatingMul(TotalDuration(group.steps), count));
+            if (totalWork > Limits::kMaxTotalWork)
+                return Fail(path, "brings the scenario's summed step time past " + FormatDuration(Limits::kMaxTotalWork) +
+                                      " (the documented limit)");
+            scenario.groups.push_back(std::move(group));
+        }
+        return true;
+    }
+
+    bool ParseModel(const json& value) {
+        if (!value.is_object()) return Fail("model", "must be an object like {\"kind\": \"threads\", \"workers\": 4}");
+        if (!OnlyKeys(value, "model", {"kind", "workers", "start_method", "chunksize", "semaphore", "task_group", "slowdown"}))
+            return false;
+        Model& model = scenario.model;
+        if (!value.contains("kind") || !value["kind"].is_string() || !ParseModelKind(value["kind"].get<std::string>(), model.kind))
+            return Fail("model.kind", "must be one of sequential, threads, processes, asyncio, process_asyncio, free_threaded" +
+                                          (value.contains("kind") ? ", got " + Show(value["kind"]) : std::string()));
+        int64_t n = 0;
+        if (value.contains("workers")) {
+            if (!Integer(value["workers"], "model.workers", 1, Limits::kMaxWorkers, n)) return false;
+            model.workers = static_cast<int32_t>(n);
+        }
+        if (value.contains("start_method")) {
+            const json& m = value["start_method"];
+            bool found = false;
+            for (size_t i = 0; i < kStartMethodNames.size() && m.is_string(); ++i) {
+                if (kStartMethodNames[i] == m.get<std::string>()) {
+                    model.startMethod = static_cast<StartMethod>(i);
+                    found = true;
+                }
+            }
+            if (!found) return Fail("model.start_method", "must be fork, spawn or forkserver, got " + Show(m));
+        }
+        if (value.contains("chunksize")) {
+            if (!Integer(value["chunksize"], "model.chunksize", 1, Limits::kMaxTasks, n)) return false;
+            model.chunksize = static_cast<int32_t>(n);
+        }
+        if (value.contains("semaphore")) {
+            if (!Integer(value["semaphore"], "model.semaphore", 1, Limits::kMaxTasks, n)) return false;
+            model.semaphore = static_cast<int32_t>(n);
+        }
+        if (value.contains("task_group")) {
+            if (!value["task_group"].is_boolean()) return Fail("model.task_group", "must be true or false");
+            model.taskGroup = value["task_group"].get<bool>();
+        }
+        if (value.contains("slowdown")) {
+            const json& s = value["slowdown"];
+            if (!s.is_number() || s.get<double>() < 0.1 || s.get<double>() > 10.0)
+                return Fail("model.slowdown", "must be a factor between 0.1 and 10 (1.1 = 10% slower), got " + Show(s));
+            model.freeThreadedSlowdown = s.get<double>();
+        }
+        return true;
+    }
+
+    bool ParseMachine(const json& value) {
+        if (!value.is_object()) return Fail("machine", "must be an object like {\"cores\": 4}");
+        if (!OnlyKeys(value, "machine", {"cores", "profile"})) return false;
+        int64_t n = 0;
+        if (value.contains("cores")) {
+            if (!Integer(value["cores"], "machine.cores", 1, Limits::kMaxCores, n)) return false;
+            scenario.machine.cores = static_cast<int32_t>(n);
+        }
+        if (!value.contains("profile")) return true;
+        const json& p = value["profile"];
+        if (!p.is_object()) return Fail("machine.profile", "must be an object of costs");
+        MachineProfile& profile = scenario.machine.profile;
+        struct DurationField {
+            const char* key;
+            TimeNs* field;
+            TimeNs min, max;
+        };
+        const DurationField durations[] = {
+            {"switch_interval", &profile.switchInterval, 1'000, 1'000'000'000},
+            {"eval_breaker_latency", &profile.evalBreakerLatency, 0, 10'000'000},
+            {"time_slice", &profile.timeSlice, 100'000, 1'000'000'000},
+            {"wakeup_latency", &profile.wakeupLatency, 0, 100'000'000},
+            {"context_switch", &profile.contextSwitch, 0, 10'000'000},
+            {"thread_start", &profile.threadStart, 0, 1'000'000'000},
+            {"process_start_fork", &profile.processStartFork, 0, 10'000'000'000},
+            {"process_start_spawn", &profile.processStartSpawn, 0, 10'000'000'000},
+            {"process_start_forkserver", &profile.processStartForkserver, 0, 10'000'000'000},
+            {"forkserver_start", &profile.forkserverStart, 0, 10'000'000'000},
+            {"message_overhead", &profile.messageOverhead, 0, 1'000'000'000},
+            {"loop_step_overhead", &profile.loopStepOverhead, 0, 1'000'000'000},
+            {"counter_increment", &profile.counterIncrement, 1, 1'000'000},
+        };
+        for (const auto& [key, item] : p.items()) {
+            std::string path = "machine.profile." + key;
+            bool known = false;
+            for (const DurationField& d : durations) {
+                if (key != d.key) continue;
+                known = true;
+                if (!Duration(item, path, d.min, d.max, *d.field)) return false;
+            }
+            if (key == "forced_switching") {
+                known = true;
+                if (!item.is_boolean()) return Fail(path, "must be true or false");
+                profile.forcedSwitching = item.get<bool>();
+            }
+            if (key == "pickle_throughput" || key == "unpickle_throughput") {
+                known = true;
+                int64_t bytes = 0;
+                json perSecond = item;
+                if (item.is_string()) {
+                    std::string text = item.get<std::string>();
+                    if (text.size() > 2 && text.compare(text.size() - 2, 2, "/s") == 0) perSecond = text.substr(0, text.size() - 2);
+                }
+                if (!Bytes(perSecond, path, int64_t{1} << 40, bytes)) return false;
+                if (bytes < 1000) return Fail(path, "must be at least 1KB per second");
+                (key == "pickle_throughput" ? profile.pickleBytesPerSecond : profile.unpickleBytesPerSecond) = bytes;
+            }
+            if (!known) return Fail(path, "unknown profile field (see docs/machine-profile.md)");
+        }
+        return true;
+    }
+
+    bool ParseRoot(const json& doc) {
+        if (!doc.is_object()) return Fail("", "a scenario must be a JSON object with \"tasks\" and \"model\"");
+        if (!OnlyKeys(doc, "", {"name", "description", "tasks", "model", "machine", "format"})) return false;
+        if (doc.contains("format") && doc["format"] != "interleave-scenario")
+            return Fail("format", "must be \"interleave-scenario\" when given");
+        if (doc.contains("name")) {
+            if (!doc["name"].is_string() || doc["name"].get<std::string>().size() > 200)
+                return Fail("name", "must be a string of at most 200 characters");
+            scenario.name = doc["name"].get<std::string>();
+        }
+        if (doc.contains("description")) {
+            if (!doc["description"].is_string() || doc["description"].get<std::string>().size() > 4000)
+                return Fail("description", "must be a string of at most 4000 characters");
+            scenario.description = doc["description"].get<std::string>();
+        }
+        if (!doc.contains("tasks")) return Fail("tasks", "is missing: a scenario needs at least one task group");
+        if (!ParseTasks(doc["tasks"])) return false;
+        if (doc.contains("model") && !ParseModel(doc["model"])) return false;
+        if (doc.contains("machine") && !ParseMachine(doc["machine"])) return false;
+        return true;
+    }
+};
+
+}  // namespace
+
+std::optional<Scenario> ParseScenario(std::string_view text, ParseError& error) {
+    error = ParseError{};
+    if (text.size() > (64u << 20)) {
+        error.reason = "the scenario is larger than 64 MiB";
+        return std::nullopt;
+    }
+    json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded()) {
+        error.reason = "not valid JSON";
+        return std::nullopt;
+    }
+    Scenario scenario;
+    Parser parser{error, scenario, {}};
+    if (!parser.ParseRoot(doc)) return std::nullopt;
+    return scenario;
+}
+
+// [SECTION] Writing
+
+namespace {
+
+json StepToJson(const Scenario& scenario, const Step& step) {
+    std::string key(StepKindName(step.kind));
+    switch (step.kind) {
+        case StepKind::Cpu:
+        case StepKind::CCall:
+        case StepKind::Io:
+        case StepKind::Await:
+        case StepKind::BlockingCall: return json{{key, std::to_string(step.duration) + "ns"}};
+        case StepKind::Acquire:
+        case StepKind::Release:
+        case StepKind::Increment: return json{{key, scenario.names.at(step.name)}};
+        case StepKind::Send:
+        case StepKind::Return: return json{{key, step.bytes}};
+        case StepKind::Fail: return json{{key, true}};
+        case StepKind::ToThread:
+            return json{{key, json{{std::string(StepKindName(step.inner)), std::to_string(step.duration) + "ns"}}}};
+        case StepKind::Repeat: {
+            json body = json::array();
+            for (const Step& s : step.body) body.push_back(StepToJson(scenario, s));
+            return json{{"repeat", step.repeat}, {"steps", body}};
+        }
+    }
+    return json::object();
+}
+
+std::string Ns(TimeNs ns) { return std::to_string(ns) + "ns"; }
+
+}  // namespace
+
+std::string ScenarioToJson(const Scenario& scenario) {
+    json tasks = json::array();
+    for (const TaskGroup& group : scenario.groups) {
+        json steps = json::array();
+        for (const Step& step : group.steps) steps.push_back(StepToJson(scenario, step));
+        tasks.push_back({{"name", group.name}, {"count", group.count}, {"steps", steps}});
+    }
+    const Model& m = scenario.model;
+    json model = {{"kind", ModelKindName(m.kind)}};
+    if (m.workers > 0) model["workers"] = m.workers;
+    if (m.kind == ModelKind::Processes || m.kind == ModelKind::ProcessAsyncio) model["start_method"] = StartMethodName(m.startMethod);
+    if (m.chunksize > 0) model["chunksize"] = m.chunksize;
+    if (m.semaphore > 0) model["semaphore"] = m.semaphore;
+    if (m.taskGroup) model["task_group"] = true;
+    if (m.kind == ModelKind::FreeThreaded) model["slowdown"] = m.freeThreadedSlowdown;
+    const MachineProfile& p = scenario.machine.profile;
+    json profile = {{"switch_interval", Ns(p.switchInterval)},
+                    {"forced_switching", p.forcedSwitching},
+                    {"eval_breaker_latency", Ns(p.evalBreakerLatency)},
+                    {"time_slice", Ns(p.timeSlice)},
+                    {"wakeup_latency", Ns(p.wakeupLatency)},
+                    {"context_switch", Ns(p.contextSwitch)},
+                    {"thread_start", Ns(p.threadStart)},
+                    {"process_start_fork", Ns(p.processStartFork)},
+                    {"process_start_spawn", Ns(p.processStartSpawn)},
+                    {"process_start_forkserver", Ns(p.processStartForkserver)},
+                    {"forkserver_start", Ns(p.forkserverStart)},
+                    {"pickle_throughput", p.pickleBytesPerSecond},
+                    {"unpickle_throughput", p.unpickleBytesPerSecond},
+                    {"message_overhead", Ns(p.messageOverhead)},
+                    {"loop_step_overhead", Ns(p.loopStepOverhead)},
+                    {"counter_increment", Ns(p.counterIncrement)}};
+    json doc = {{"format", "interleave-scenario"}, {"name", scenario.name}, {"description", scenario.description},
+                {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", profile}}}};
+    return doc.dump(2);
+}
+
+}  // namespace interleave::scenario
