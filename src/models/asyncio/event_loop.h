@@ -1,0 +1,110 @@
+#pragma once
+// asyncio's event loop on one thread (Lib/asyncio/base_events.py, tasks.py, locks.py, threads.py):
+//  - a FIFO ready queue; each resumption of a task is one trip round _run_once() and costs
+//    MachineProfile::loopStepOverhead of Python time;
+//  - a task runs until its next await: awaited I/O and sleeps overlap, timers wake them;
+//  - a synchronous call inside a coroutine (time.sleep, requests.get, CPU work) blocks the loop and with
+//    it every task;
+//  - asyncio.to_thread() runs the step on the default executor, a ThreadPoolExecutor of
+//    min(32, cpu_count + 4) threads created on demand, and the task awaits the result;
+//  - asyncio.Semaphore(K) around each task; asyncio.Lock by name (FIFO waiters);
+//  - under a TaskGroup the first failure cancels every other task: suspended tasks resume at once with
+//    CancelledError, tasks not yet started never run.
+// The loop is a Program for the asyncio model and is embedded in pool workers for process_asyncio.
+#include <deque>
+#include <queue>
+#include <vector>
+
+#include "models/model_builders.h"
+
+namespace interleave::models {
+
+class EventLoop : public Program {
+public:
+    // `tasks`: the task ids this loop runs (gathered in this order). `taskTracks`: one lane per task.
+    EventLoop(World& world, const Workload& workload, InterpIndex interp, trace::TrackId loopTrack,
+              std::vector<trace::TaskId> tasks, bool taskTracks, Programs& programs);
+    Action Next(World& world, ThreadIndex self) override;
+    bool Done() const { return m_done == static_cast<int32_t>(m_coros.size()); }
+
+    // Called by the executor's threads.
+    struct WorkItem {
+        int32_t coro;
+        scenario::StepKind kind;
+        TimeNs duration;
+        trace::TaskId task;
+    };
+    bool TakeWork(WorkItem& out);
+    void CompleteWork(World& world, int32_t coro);
+    bool ShuttingDown() const { return m_shutdown; }
+    SignalIndex WorkSignal() const { return m_workSignal; }
+    const Workload& Work() const { return m_workload; }
+    void ExecutorThreadIdle() { ++m_idleExecutorThreads; }
+    void ExecutorThreadBusy() { --m_idleExecutorThreads; }
+
+private:
+    enum class CoroState : uint8_t { Pending, Ready, Running, Awaiting, Done };
+    struct Coro {
+        trace::TaskId task;
+        size_t step = 0;
+        CoroState state = CoroState::Pending;
+        trace::TrackId track = trace::kNone;
+        TimeNs since = 0;
+        trace::SpanState spanState = trace::SpanState::Ready;
+        bool holdsSemaphore = false;
+        bool cancelled = false;
+        bool failed = false;
+        bool started = false;
+        uint32_t timerStamp = 0;
+        std::vector<int32_t> heldLocks;
+    };
+    struct Timer {
+        TimeNs time;
+        uint64_t sequence;
+        int32_t coro;
+        uint32_t stamp;
+        bool operator>(const Timer& other) const {
+            return time != other.time ? time > other.time : sequence > other.sequence;
+        }
+    };
+    struct AsyncLock {
+        int32_t holder = -1;
+        std::deque<int32_t> waiters;
+    };
+
+    void SetCoroSpan(World& world, int32_t coro, trace::SpanState state);
+    void MakeReady(World& world, int32_t coro);
+    void Suspend(World& world, int32_t coro);
+    void FinishCoro(World& world, int32_t coro, bool failed, bool cancelled);
+    void CancelSiblings(World& world, int32_t failedCoro);
+    void ReleaseAsyncLock(World& world, int32_t lock);
+    // The running coroutine's next action; false when it suspended or ended (the loop schedules next).
+    bool StepCurrent(World& world, ThreadIndex self, Action& out);
+
+    const Workload& m_workload;
+    Programs& m_programs;
+    InterpIndex m_interp;
+    trace::TrackId m_loopTrack;
+    std::vector<Coro> m_coros;
+    std::deque<int32_t> m_ready;
+    std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> m_timers;
+    uint64_t m_timerSequence = 0;
+    std::vector<AsyncLock> m_locks;
+    int32_t m_semaphoreFree = 0;
+    std::deque<int32_t> m_semaphoreWaiters;
+    int32_t m_current = -1;
+    int32_t m_done = 0;
+    bool m_cancelling = false;
+    // The default executor.
+    std::deque<WorkItem> m_work;
+    std::deque<int32_t> m_completed;
+    std::vector<ThreadIndex> m_executorThreads;
+    int32_t m_idleExecutorThreads = 0;
+    int32_t m_maxExecutorThreads = 5;
+    int32_t m_pendingThreadStart = -1;
+    bool m_shutdown = false;
+    SignalIndex m_loopSignal;
+    SignalIndex m_workSignal;
+};
+
+}  // namespace interleave::models

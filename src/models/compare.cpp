@@ -1,0 +1,158 @@
+// `compare`: the same workload under every model, and the recommendation the blog's decision table
+// would give, decided from the simulated makespans:
+//   1. Candidates are the models within 10% of the fastest (the free-threaded build is a what-if and
+//      never recommended).
+//   2. Sequential among them wins: concurrency does not pay ("simple sequential I/O").
+//   3. Threads and asyncio both among them: asyncio for high concurrency (more than 100 tasks: one
+//      thread, lowest per-task overhead), threads for moderate concurrency.
+//   4. Otherwise the fastest, ties broken in the order threads, asyncio, processes, process_asyncio
+//      (simplest first).
+#include <algorithm>
+#include <cstdio>
+
+#include "models/simulate.h"
+
+namespace interleave::models {
+
+namespace {
+
+using scenario::ModelKind;
+
+constexpr double kTieTolerance = 1.10;
+constexpr int64_t kHighConcurrency = 100;
+
+std::string Seconds(trace::TimeNs ns) { return scenario::FormatDuration(ns); }
+
+int Simplicity(ModelKind kind) {
+    switch (kind) {
+        case ModelKind::Sequential: return 0;
+        case ModelKind::Threads: return 1;
+        case ModelKind::Asyncio: return 2;
+        case ModelKind::Processes: return 3;
+        case ModelKind::ProcessAsyncio: return 4;
+        case ModelKind::FreeThreaded: return 5;
+    }
+    return 6;
+}
+
+}  // namespace
+
+Comparison Compare(const scenario::Scenario& scenario) {
+    Comparison comparison;
+    const scenario::Model& given = scenario.model;
+    const int64_t tasks = scenario.TaskCount();
+    auto add = [&](scenario::Model model) { comparison.models.push_back(model); };
+
+    add(scenario::Model{});
+    scenario::Model threads;
+    threads.kind = ModelKind::Threads;
+    if (given.kind == ModelKind::Threads || given.kind == ModelKind::FreeThreaded) threads.workers = given.workers;
+    else if (tasks > kHighConcurrency) threads.workers = std::min(32, scenario.machine.cores + 4);  // ThreadPoolExecutor()
+    add(threads);
+    scenario::Model processes;
+    processes.kind = ModelKind::Processes;
+    if (given.kind == ModelKind::Processes || given.kind == ModelKind::ProcessAsyncio) {
+        processes.workers = given.workers;
+        processes.startMethod = given.startMethod;
+        processes.chunksize = given.kind == ModelKind::Processes ? given.chunksize : 0;
+    }
+    add(processes);
+    scenario::Model asyncio;
+    asyncio.kind = ModelKind::Asyncio;
+    if (given.kind == ModelKind::Asyncio) {
+        asyncio.semaphore = given.semaphore;
+        asyncio.taskGroup = given.taskGroup;
+    }
+    add(asyncio);
+    scenario::Model mixed = processes;
+    mixed.kind = ModelKind::ProcessAsyncio;
+    mixed.chunksize = 0;
+    add(mixed);
+    scenario::Model freeThreaded = threads;
+    freeThreaded.kind = ModelKind::FreeThreaded;
+    if (given.kind == ModelKind::FreeThreaded) freeThreaded.freeThreadedSlowdown = given.freeThreadedSlowdown;
+    add(freeThreaded);
+
+    trace::TimeNs sequentialMakespan = 0;
+    for (const scenario::Model& model : comparison.models) {
+        scenario::Scenario variant = scenario;
+        variant.model = model;
+        SimulationOptions options;
+        options.computeSequentialBaseline = false;
+        SimulationResult result = Simulate(variant, options);
+        if (model.kind == ModelKind::Sequential) sequentialMakespan = result.trace.metrics.makespan;
+        comparison.results.push_back(std::move(result));
+    }
+    for (SimulationResult& result : comparison.results) {
+        result.trace.metrics.sequentialMakespan = sequentialMakespan;
+        trace::ComputeMetrics(result.trace);
+    }
+
+    trace::TimeNs best = -1;
+    for (size_t i = 0; i < comparison.models.size(); ++i) {
+        if (!comparison.results[i].ok || comparison.models[i].kind == ModelKind::FreeThreaded) continue;
+        trace::TimeNs m = comparison.results[i].trace.metrics.makespan;
+        if (best < 0 || m < best) best = m;
+    }
+    if (best < 0) {
+        comparison.reason = "no model finished the workload";
+        return comparison;
+    }
+    std::vector<int> candidates;
+    for (size_t i = 0; i < comparison.models.size(); ++i) {
+        if (!comparison.results[i].ok || comparison.models[i].kind == ModelKind::FreeThreaded) continue;
+        if (static_cast<double>(comparison.results[i].trace.metrics.makespan) <= static_cast<double>(best) * kTieTolerance)
+            candidates.push_back(static_cast<int>(i));
+    }
+    auto find = [&](ModelKind kind) {
+        for (int i : candidates)
+            if (comparison.models[i].kind == kind) return i;
+        return -1;
+    };
+    int chosen = find(ModelKind::Sequential);
+    if (chosen < 0 && find(ModelKind::Threads) >= 0 && find(ModelKind::Asyncio) >= 0)
+        chosen = tasks > kHighConcurrency ? find(ModelKind::Asyncio) : find(ModelKind::Threads);
+    if (chosen < 0) {
+        chosen = candidates.front();
+        for (int i : candidates) {
+            const auto& a = comparison.results[i].trace.metrics;
+            const auto& b = comparison.results[chosen].trace.metrics;
+            // Within the tolerance the simpler model wins; otherwise the faster.
+            if (Simplicity(comparison.models[i].kind) < Simplicity(comparison.models[chosen].kind)) {
+                if (static_cast<double>(a.makespan) <= static_cast<double>(b.makespan) * kTieTolerance) chosen = i;
+            } else if (static_cast<double>(a.makespan) * kTieTolerance < static_cast<double>(b.makespan)) {
+                chosen = i;
+            }
+        }
+    }
+    comparison.recommended = chosen;
+    const trace::Metrics& m = comparison.results[chosen].trace.metrics;
+    char speed[64];
+    std::snprintf(speed, sizeof speed, "%.2fx", m.speedup);
+    switch (comparison.models[chosen].kind) {
+        case ModelKind::Sequential:
+            comparison.reason = "sequential: no model beats plain sequential code (" + Seconds(m.makespan) +
+                                ") by more than 10%, so concurrency is not worth its complexity";
+            break;
+        case ModelKind::Threads:
+            comparison.reason = "threading: the work waits on I/O, which releases the GIL, so " + std::to_string(tasks) +
+                                " tasks overlap (" + Seconds(m.makespan) + ", " + speed + " sequential) at moderate concurrency";
+            break;
+        case ModelKind::Asyncio:
+            comparison.reason = "asyncio: " + std::to_string(tasks) + " I/O waits overlap on one thread with the lowest per-task overhead (" +
+                                Seconds(m.makespan) + ", " + speed + " sequential)";
+            break;
+        case ModelKind::Processes:
+            comparison.reason = "multiprocessing: the work is CPU-bound Python, and only separate processes (one GIL each) run it on " +
+                                std::to_string(scenario.machine.cores) + " cores at once (" + Seconds(m.makespan) + ", " + speed + " sequential)";
+            break;
+        case ModelKind::ProcessAsyncio:
+            comparison.reason = "multiprocessing with asyncio per process: processes spread the CPU work over the cores and an event loop in each overlaps the I/O (" +
+                                Seconds(m.makespan) + ", " + speed + " sequential)";
+            break;
+        case ModelKind::FreeThreaded: break;
+    }
+    return comparison;
+}
+
+}  // namespace interleave::models

@@ -1,0 +1,121 @@
+// The GIL, after CPython's Python/ceval_gil.c (the "new GIL" of 3.2, unchanged in essence through 3.13):
+//  - take_gil(): a thread that finds the GIL locked waits on a condition variable for one switch
+//    interval (sys.getswitchinterval(), 5 ms). If it times out and no switch happened meanwhile
+//    (switch_number unchanged), it sets gil_drop_request and waits again.
+//  - The holder checks the eval breaker between bytecodes; seeing the drop request it calls drop_gil().
+//  - drop_gil() unlocks and signals one waiter. Under FORCE_SWITCHING (always defined), if a drop request
+//    was pending, the dropping thread then waits on switch_cond until another thread has taken the GIL,
+//    so it cannot grab it straight back.
+//  - Blocking I/O and GIL-releasing C code (Py_BEGIN_ALLOW_THREADS) drop the GIL through the same
+//    drop_gil() and take it again with take_gil() afterwards. A thread returning from fast I/O beside a
+//    CPU-bound thread therefore waits a whole interval each time: the convoy effect (bpo-7946).
+#include <algorithm>
+
+#include "models/world/world.h"
+
+namespace interleave::models {
+
+bool World::HoldsGil(ThreadIndex t) const {
+    return m_interps[m_threads[t].interp].gil.holder == t;
+}
+
+void World::SetGilSpan(InterpIndex i, ThreadIndex holder) {
+    Interpreter& interp = m_interps[i];
+    if (interp.gil.track < 0) return;
+    if (interp.gil.holder >= 0 && Now() > m_gilSpanStart[i]) {
+        trace::Span span;
+        span.start = m_gilSpanStart[i];
+        span.end = Now();
+        span.track = interp.gil.track;
+        span.state = trace::SpanState::HoldingGil;
+        span.cause = m_threads[interp.gil.holder].track;
+        m_trace.spans.push_back(span);
+    }
+    (void)holder;
+    m_gilSpanStart[i] = Now();
+}
+
+bool World::TryTakeGil(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    Interpreter& interp = m_interps[th.interp];
+    Gil& gil = interp.gil;
+    if (gil.holder < 0) {
+        SetGilSpan(th.interp, t);
+        gil.holder = t;
+        gil.heldSince = Now();
+        if (gil.lastHolder != t) {
+            ++gil.switchNumber;
+            if (gil.lastHolder >= 0)
+                m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::GilHandoff,
+                                                          m_threads[gil.lastHolder].track, th.hasAction ? th.action.task : trace::kNone});
+        }
+        gil.lastHolder = t;
+        gil.dropRequest = false;  // take_gil(): RESET_GIL_DROP_REQUEST once we hold it
+        gil.waiters.erase(std::remove(gil.waiters.begin(), gil.waiters.end(), t), gil.waiters.end());
+        ++th.gilToken;  // no more timeouts for this wait
+        // FORCE_SWITCHING: COND_SIGNAL(switch_cond) releases the thread that dropped it for us.
+        std::vector<ThreadIndex> released;
+        released.swap(gil.switchWaiters);
+        for (ThreadIndex w : released)
+            if (m_threads[w].state == ThreadState::WaitingSwitch) Wake(w);
+        return true;
+    }
+    // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
+    th.savedSwitchNumber = gil.switchNumber;
+    trace::TaskId task = th.hasAction ? th.action.task : trace::kNone;
+    Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);
+    if (std::find(gil.waiters.begin(), gil.waiters.end(), t) == gil.waiters.end()) gil.waiters.push_back(t);
+    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, static_cast<uint32_t>(t), ++th.gilToken);
+    return false;
+}
+
+bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
+    SimThread& th = m_threads[t];
+    Interpreter& interp = m_interps[th.interp];
+    Gil& gil = interp.gil;
+    SetGilSpan(th.interp, -1);
+    gil.holder = -1;
+    const bool requested = gil.dropRequest;
+    ThreadIndex signalled = -1;
+    if (!gil.waiters.empty()) {
+        signalled = gil.waiters.front();
+        gil.waiters.pop_front();
+        ++m_threads[signalled].gilToken;
+        Wake(signalled);
+    }
+    if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled >= 0)) return false;
+    gil.dropRequest = false;
+    gil.switchWaiters.push_back(t);
+    trace::TaskId task = th.hasAction ? th.action.task : trace::kNone;
+    Block(t, ThreadState::WaitingSwitch, trace::SpanState::WaitingGil, task, m_threads[signalled].track, Now());
+    return true;
+}
+
+void World::OnGilTimeout(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    if (th.state != ThreadState::WaitingGil) return;
+    Gil& gil = m_interps[th.interp].gil;
+    if (gil.holder >= 0 && gil.switchNumber == th.savedSwitchNumber && !gil.dropRequest) {
+        gil.dropRequest = true;
+        th.dropRequestAt = Now();
+        ThreadIndex holder = gil.holder;
+        m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest, m_threads[holder].track,
+                                                  th.hasAction ? th.action.task : trace::kNone});
+        SimThread& h = m_threads[holder];
+        if (h.state == ThreadState::Running && h.inBurst && h.action.interruptible)
+            m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, static_cast<uint32_t>(holder), h.token);
+    }
+    th.savedSwitchNumber = gil.switchNumber;
+    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, static_cast<uint32_t>(t), ++th.gilToken);
+}
+
+void World::OnEvalBreaker(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    Gil& gil = m_interps[th.interp].gil;
+    if (th.state != ThreadState::Running || !th.inBurst || gil.holder != t || !gil.dropRequest) return;
+    InterruptBurst(t);
+    if (DropGil(t, true)) return;
+    if (TryTakeGil(t)) BeginCompute(t);
+}
+
+}  // namespace interleave::models

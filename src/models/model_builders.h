@@ -1,0 +1,38 @@
+#pragma once
+// Each model builds its processes, threads and programs into a World. The programs live in `owned`
+// for as long as the world runs.
+#include <memory>
+#include <vector>
+
+#include "models/workload.h"
+#include "models/world/world.h"
+
+namespace interleave::models {
+
+struct Programs {
+    std::vector<std::unique_ptr<Program>> owned;
+    std::vector<std::shared_ptr<void>> state;  // shared between programs: queues, cursors
+    template <typename T, typename... Args>
+    T* Make(Args&&... args) {
+        owned.push_back(std::make_unique<T>(std::forward<Args>(args)...));
+        return static_cast<T*>(owned.back().get());
+    }
+    template <typename T>
+    T* Keep() {
+        auto value = std::make_shared<T>();
+        state.push_back(value);
+        return value.get();
+    }
+};
+
+void BuildSequential(World& world, const Workload& workload, Programs& programs);
+// Threads under the GIL, or on a free-threaded interpreter when `freeThreaded`.
+void BuildThreads(World& world, const Workload& workload, Programs& programs, bool freeThreaded);
+// multiprocessing.Pool; with `loopPerProcess`, each worker runs its share of tasks on an event loop.
+void BuildProcessPool(World& world, const Workload& workload, Programs& programs, bool loopPerProcess);
+void BuildAsyncio(World& world, const Workload& workload, Programs& programs);
+
+// Task lanes are drawn for asyncio tasks up to this many; past it the loop lane carries them alone.
+inline constexpr int32_t kMaxTaskTracks = 500;
+
+}  // namespace interleave::models

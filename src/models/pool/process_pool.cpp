@@ -1,0 +1,351 @@
+// multiprocessing.Pool (Lib/multiprocessing/pool.py, context.py, popen_*.py):
+//  - Pool(workers) starts its workers one after another in the parent (_repopulate_pool), by the start
+//    method's mechanism: fork (os.fork() in the parent, holding its GIL), spawn (fork+exec of a fresh
+//    interpreter that then imports and unpickles its way to ready), forkserver (a server process started
+//    once like spawn, which forks each worker on request);
+//  - map() cuts the tasks into chunks (chunksize defaults to ceil(n / (4 * workers))); the parent's
+//    _handle_tasks thread pickles each chunk and writes it to the shared inqueue; an idle worker reads a
+//    chunk, unpickles it, runs its tasks, pickles the results and writes them to the outqueue; the
+//    parent's _handle_results thread unpickles them;
+//  - each worker is its own interpreter with its own GIL; workers beyond the cores share them (models/os).
+// With `loopPerProcess` (process_asyncio) the tasks are split into one batch per worker and each worker
+// runs its batch on an event loop: asyncio.run(gather(...)) inside pool.map.
+#include <cmath>
+#include <deque>
+
+#include "models/asyncio/event_loop.h"
+#include "models/model_builders.h"
+#include "models/threads/sync_runner.h"
+
+namespace interleave::models {
+
+namespace {
+
+using scenario::StartMethod;
+using trace::SpanState;
+
+// Pickle framing of one task's arguments or result besides its payload (function reference, tuple).
+constexpr int64_t kArgsOverheadBytes = 64;
+constexpr int64_t kResultOverheadBytes = 32;
+
+struct Chunk {
+    std::vector<trace::TaskId> tasks;
+    int64_t argBytes = 0;
+    int64_t resultBytes = 0;
+    std::vector<bool> failed;
+    trace::TrackId worker = trace::kNone;
+};
+
+struct PoolState {
+    std::vector<Chunk> chunks;
+    std::deque<int32_t> inqueue, outqueue;  // chunk indices
+    bool allSent = false;
+    int32_t finishedTasks = 0;
+    int32_t totalTasks = 0;
+    SignalIndex inSignal = -1, outSignal = -1, allDone = -1, serverSignal = -1;
+    std::deque<ThreadIndex> forkRequests;
+    int32_t workersToFork = 0;
+};
+
+TimeNs TransferTime(int64_t bytes, int64_t bytesPerSecond) {
+    return static_cast<TimeNs>(std::llround(static_cast<double>(bytes) * 1e9 / static_cast<double>(bytesPerSecond)));
+}
+
+Action Costed(TimeNs cpu, SpanState state, bool gil = true) { return Action::Compute(cpu, gil, state, trace::kNone); }
+
+class PoolWorker : public Program {
+public:
+    PoolWorker(const Workload& workload, PoolState& pool, Programs& programs, InterpIndex interp, TimeNs startCost, bool loop)
+        : m_workload(workload), m_pool(pool), m_programs(programs), m_interp(interp), m_startCost(startCost), m_loopPerProcess(loop) {}
+
+    Action Next(World& world, ThreadIndex self) override {
+        const scenario::MachineProfile& profile = world.Profile();
+        trace::TrackId track = world.Thread(self).track;
+        for (;;) {
+            switch (m_phase) {
+                case Phase::Start:
+                    m_phase = Phase::Idle;
+                    if (m_startCost > 0) return Costed(m_startCost, SpanState::StartingProcess);
+                    continue;
+                case Phase::Idle:
+                    if (!m_pool.inqueue.empty()) {
+                        m_chunk = m_pool.inqueue.front();
+                        m_pool.inqueue.pop_front();
+                        Chunk& chunk = m_pool.chunks[m_chunk];
+                        chunk.worker = track;
+                        chunk.failed.assign(chunk.tasks.size(), false);
+                        m_next = 0;
+                        m_phase = Phase::Run;
+                        return Costed(TransferTime(chunk.argBytes, profile.unpickleBytesPerSecond), SpanState::Unpickling);
+                    }
+                    if (m_pool.allSent) return Action::Exit();
+                    return Action::Wait(m_pool.inSignal, SpanState::Idle);
+                case Phase::Run: {
+                    Chunk& chunk = m_pool.chunks[m_chunk];
+                    if (m_loopPerProcess) {
+                        if (!m_loop) {
+                            m_loop = m_programs.Make<EventLoop>(world, m_workload, m_interp, track, chunk.tasks,
+                                                                m_pool.totalTasks <= kMaxTaskTracks, m_programs);
+                        }
+                        Action action = m_loop->Next(world, self);
+                        if (action.type != Action::Type::Exit) return action;
+                        for (size_t i = 0; i < chunk.tasks.size(); ++i) chunk.failed[i] = world.Trace().tasks[chunk.tasks[i]].failed;
+                        m_loop = nullptr;
+                    } else {
+                        Action action;
+                        if (m_running && m_runner.Next(m_workload, profile, action)) return action;
+                        if (m_running) {
+                            chunk.failed[m_next - 1] = m_runner.Failed();
+                            m_running = false;
+                        }
+                        if (m_next < chunk.tasks.size()) {
+                            m_runner.Begin(chunk.tasks[m_next++]);
+                            m_running = true;
+                            world.TaskStarted(m_runner.Task(), track);
+                            continue;
+                        }
+                    }
+                    m_phase = Phase::Send;
+                    return Costed(TransferTime(chunk.resultBytes, profile.pickleBytesPerSecond) + profile.messageOverhead, SpanState::Pickling);
+                }
+                case Phase::Send:
+                    m_pool.outqueue.push_back(m_chunk);
+                    world.Notify(m_pool.outSignal);
+                    m_phase = Phase::Idle;
+                    continue;
+            }
+        }
+    }
+
+private:
+    enum class Phase { Start, Idle, Run, Send };
+    const Workload& m_workload;
+    PoolState& m_pool;
+    Programs& m_programs;
+    InterpIndex m_interp;
+    TimeNs m_startCost;
+    bool m_loopPerProcess;
+    Phase m_phase = Phase::Start;
+    int32_t m_chunk = -1;
+    size_t m_next = 0;
+    SyncRunner m_runner;
+    bool m_running = false;
+    EventLoop* m_loop = nullptr;
+};
+
+// The parent's _handle_tasks thread: pickles each chunk and writes it to the inqueue.
+class TaskHandler : public Program {
+public:
+    explicit TaskHandler(PoolState& pool) : m_pool(pool) {}
+    Action Next(World& world, ThreadIndex) override {
+        if (m_sending >= 0) {
+            m_pool.inqueue.push_back(m_sending);
+            world.Notify(m_pool.inSignal);
+            m_sending = -1;
+        }
+        if (m_next < m_pool.chunks.size()) {
+            m_sending = static_cast<int32_t>(m_next++);
+            const Chunk& chunk = m_pool.chunks[m_sending];
+            return Costed(TransferTime(chunk.argBytes, world.Profile().pickleBytesPerSecond) + world.Profile().messageOverhead, SpanState::Pickling);
+        }
+        m_pool.allSent = true;
+        world.Notify(m_pool.inSignal);
+        return Action::Exit();
+    }
+
+private:
+    PoolState& m_pool;
+    size_t m_next = 0;
+    int32_t m_sending = -1;
+};
+
+// The parent's _handle_results thread: unpickles results as they arrive.
+class ResultHandler : public Program {
+public:
+    explicit ResultHandler(PoolState& pool) : m_pool(pool) {}
+    Action Next(World& world, ThreadIndex self) override {
+        if (m_receiving >= 0) {
+            const Chunk& chunk = m_pool.chunks[m_receiving];
+            for (size_t i = 0; i < chunk.tasks.size(); ++i) world.TaskFinished(chunk.tasks[i], world.Thread(self).track, chunk.failed[i]);
+            m_pool.finishedTasks += static_cast<int32_t>(chunk.tasks.size());
+            m_receiving = -1;
+            if (m_pool.finishedTasks >= m_pool.totalTasks) {
+                world.Notify(m_pool.allDone);
+                return Action::Exit();
+            }
+        }
+        if (!m_pool.outqueue.empty()) {
+            m_receiving = m_pool.outqueue.front();
+            m_pool.outqueue.pop_front();
+            return Costed(TransferTime(m_pool.chunks[m_receiving].resultBytes, world.Profile().unpickleBytesPerSecond), SpanState::Unpickling);
+        }
+        return Action::Wait(m_pool.outSignal, SpanState::Idle);
+    }
+
+private:
+    PoolState& m_pool;
+    int32_t m_receiving = -1;
+};
+
+// The fork server: started once like spawn, then forks a worker per request.
+class ForkServer : public Program {
+public:
+    explicit ForkServer(PoolState& pool) : m_pool(pool) {}
+    Action Next(World& world, ThreadIndex) override {
+        if (!m_started) {
+            m_started = true;
+            return Costed(world.Profile().forkserverStart, SpanState::StartingProcess);
+        }
+        if (m_forking >= 0) {
+            world.StartThread(m_forking);
+            m_forking = -1;
+            --m_pool.workersToFork;
+        }
+        if (!m_pool.forkRequests.empty()) {
+            m_forking = m_pool.forkRequests.front();
+            m_pool.forkRequests.pop_front();
+            return Costed(world.Profile().processStartFork, SpanState::StartingProcess);
+        }
+        if (m_pool.workersToFork <= 0) return Action::Exit();
+        return Action::Wait(m_pool.serverSignal, SpanState::Idle);
+    }
+
+private:
+    PoolState& m_pool;
+    bool m_started = false;
+    ThreadIndex m_forking = -1;
+};
+
+// The parent's main thread: Pool(...) starts the workers and handler threads, then map() waits.
+class PoolParent : public Program {
+public:
+    PoolParent(PoolState& pool, std::vector<ThreadIndex> workers, std::vector<ThreadIndex> handlers, ThreadIndex server, StartMethod method)
+        : m_pool(pool), m_workers(std::move(workers)), m_handlers(std::move(handlers)), m_server(server), m_method(method) {}
+
+    Action Next(World& world, ThreadIndex) override {
+        const scenario::MachineProfile& profile = world.Profile();
+        if (m_pendingStart >= 0) {
+            world.StartThread(m_pendingStart);
+            m_pendingStart = -1;
+        }
+        if (m_server >= 0 && !m_serverLaunched) {
+            m_serverLaunched = true;
+            m_pendingStart = m_server;
+            return Costed(profile.processStartFork, SpanState::StartingProcess, false);
+        }
+        if (m_nextWorker < m_workers.size()) {
+            ThreadIndex worker = m_workers[m_nextWorker++];
+            switch (m_method) {
+                case StartMethod::Fork:
+                    m_pendingStart = worker;
+                    return Costed(profile.processStartFork, SpanState::StartingProcess, true);
+                case StartMethod::Spawn:
+                    m_pendingStart = worker;
+                    return Costed(profile.processStartFork, SpanState::StartingProcess, false);
+                case StartMethod::Forkserver:
+                    m_pool.forkRequests.push_back(worker);
+                    world.Notify(m_pool.serverSignal);
+                    return Costed(profile.messageOverhead, SpanState::StartingProcess, true);
+            }
+        }
+        if (m_nextHandler < m_handlers.size()) {
+            m_pendingStart = m_handlers[m_nextHandler++];
+            Action start = Costed(profile.threadStart, SpanState::RunningPython);
+            start.overheadSink = &world.Trace().metrics.threadStart;
+            return start;
+        }
+        if (m_pool.finishedTasks < m_pool.totalTasks) return Action::Wait(m_pool.allDone, SpanState::Idle);
+        return Action::Exit();
+    }
+
+private:
+    PoolState& m_pool;
+    std::vector<ThreadIndex> m_workers, m_handlers;
+    ThreadIndex m_server;
+    StartMethod m_method;
+    size_t m_nextWorker = 0, m_nextHandler = 0;
+    ThreadIndex m_pendingStart = -1;
+    bool m_serverLaunched = false;
+};
+
+std::vector<Chunk> MakeChunks(const Workload& workload, int32_t workers, int32_t chunksize, bool batchPerWorker) {
+    const int32_t tasks = workload.TaskCount();
+    std::vector<Chunk> chunks;
+    auto add = [&](int32_t first, int32_t count) {
+        Chunk chunk;
+        for (int32_t t = first; t < first + count; ++t) {
+            chunk.tasks.push_back(t);
+            chunk.argBytes += workload.groupSendBytes[workload.taskGroup[t]] + kArgsOverheadBytes;
+            chunk.resultBytes += workload.groupReturnBytes[workload.taskGroup[t]] + kResultOverheadBytes;
+        }
+        chunks.push_back(std::move(chunk));
+    };
+    if (batchPerWorker) {
+        // One batch per worker, sizes differing by at most one (like numpy.array_split).
+        int32_t batches = std::min(workers, tasks);
+        int32_t first = 0;
+        for (int32_t b = 0; b < batches; ++b) {
+            int32_t count = tasks / batches + (b < tasks % batches ? 1 : 0);
+            add(first, count);
+            first += count;
+        }
+        return chunks;
+    }
+    if (chunksize <= 0) {
+        // Pool._map_async: chunksize, extra = divmod(len(iterable), len(self._pool) * 4)
+        chunksize = tasks / (workers * 4);
+        if (tasks % (workers * 4) != 0) ++chunksize;
+        chunksize = std::max(chunksize, 1);
+    }
+    for (int32_t first = 0; first < tasks; first += chunksize) add(first, std::min(chunksize, tasks - first));
+    return chunks;
+}
+
+}  // namespace
+
+void BuildProcessPool(World& world, const Workload& workload, Programs& programs, bool loopPerProcess) {
+    trace::Trace& trace = world.Trace();
+    const scenario::Scenario& s = world.Scenario();
+    const int32_t workers = s.model.workers > 0 ? s.model.workers : s.machine.cores;
+    const StartMethod method = s.model.startMethod;
+    PoolState& pool = *programs.Keep<PoolState>();
+    pool.totalTasks = workload.TaskCount();
+    pool.chunks = MakeChunks(workload, workers, s.model.chunksize, loopPerProcess);
+    pool.inSignal = world.AddSignal();
+    pool.outSignal = world.AddSignal();
+    pool.allDone = world.AddSignal();
+    pool.serverSignal = world.AddSignal();
+    pool.workersToFork = method == StartMethod::Forkserver ? workers : 0;
+
+    trace::TrackId parent = trace.AddTrack("MainProcess", trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, parent);
+    trace::TrackId taskTrack = trace.AddTrack("Thread-2 (_handle_tasks)", trace::TrackKind::Thread, parent);
+    trace::TrackId resultTrack = trace.AddTrack("Thread-3 (_handle_results)", trace::TrackKind::Thread, parent);
+    InterpIndex parentInterp = world.AddInterpreter("MainProcess", false, parent, true);
+
+    ThreadIndex server = -1;
+    if (method == StartMethod::Forkserver) {
+        trace::TrackId serverTrack = trace.AddTrack("forkserver", trace::TrackKind::Process);
+        InterpIndex serverInterp = world.AddInterpreter("forkserver", false, serverTrack, false);
+        server = world.AddThread("forkserver", serverInterp, serverTrack, programs.Make<ForkServer>(pool));
+    }
+    const char* prefix = method == StartMethod::Fork ? "ForkPoolWorker-" : method == StartMethod::Spawn ? "SpawnPoolWorker-" : "ForkServerPoolWorker-";
+    const TimeNs childStart = method == StartMethod::Fork    ? 0
+                              : method == StartMethod::Spawn ? s.machine.profile.processStartSpawn
+                                                             : s.machine.profile.processStartForkserver;
+    std::vector<ThreadIndex> workerThreads;
+    for (int32_t i = 0; i < workers; ++i) {
+        std::string name = prefix + std::to_string(i + 1);
+        trace::TrackId track = trace.AddTrack(name, loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
+        InterpIndex interp = world.AddInterpreter(name, false, track, false);
+        auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, loopPerProcess);
+        workerThreads.push_back(world.AddThread(name, interp, track, program));
+    }
+    std::vector<ThreadIndex> handlers = {
+        world.AddThread("Thread-2 (_handle_tasks)", parentInterp, taskTrack, programs.Make<TaskHandler>(pool)),
+        world.AddThread("Thread-3 (_handle_results)", parentInterp, resultTrack, programs.Make<ResultHandler>(pool))};
+    auto* main = programs.Make<PoolParent>(pool, std::move(workerThreads), std::move(handlers), server, method);
+    world.StartThread(world.AddThread("MainThread", parentInterp, mainTrack, main));
+}
+
+}  // namespace interleave::models

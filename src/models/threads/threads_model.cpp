@@ -1,0 +1,131 @@
+// Sequential code, threading.Thread / ThreadPoolExecutor under the GIL, and the free-threaded build.
+//  - threading.Thread.start() runs in the starting thread and costs MachineProfile::threadStart.
+//  - Without `workers`, one thread per task (threading.Thread(target=...) for each); with `workers`, a
+//    ThreadPoolExecutor(max_workers=workers) whose threads take tasks from one queue in order.
+//  - The free-threaded build (PEP 703, 3.13t/3.14t) has no GIL; its pure-Python code runs slower by a
+//    factor the scenario sets (PEP 779 reports about 5-10% on 3.14t).
+#include <algorithm>
+
+#include "models/model_builders.h"
+#include "models/threads/sync_runner.h"
+
+namespace interleave::models {
+
+namespace {
+
+using trace::SpanState;
+
+// Runs tasks one after another on one thread, taking each from a shared cursor.
+class TaskQueueWorker : public Program {
+public:
+    TaskQueueWorker(const Workload& workload, int32_t* nextTask, int32_t lastTask, int32_t* finished, SignalIndex allDone)
+        : m_workload(workload), m_nextTask(nextTask), m_lastTask(lastTask), m_finished(finished), m_allDone(allDone) {}
+
+    Action Next(World& world, ThreadIndex self) override {
+        Action action;
+        for (;;) {
+            if (m_running && m_runner.Next(m_workload, world.Profile(), action)) return action;
+            if (m_running) {
+                world.TaskFinished(m_runner.Task(), world.Thread(self).track, m_runner.Failed());
+                m_running = false;
+                if (++*m_finished == m_workload.TaskCount() && m_allDone >= 0) world.Notify(m_allDone);
+            }
+            if (*m_nextTask > m_lastTask) return Action::Exit();
+            m_runner.Begin((*m_nextTask)++);
+            m_running = true;
+            world.TaskStarted(m_runner.Task(), world.Thread(self).track);
+        }
+    }
+
+private:
+    const Workload& m_workload;
+    int32_t* m_nextTask;
+    int32_t m_lastTask;
+    int32_t* m_finished;
+    SignalIndex m_allDone;
+    SyncRunner m_runner;
+    bool m_running = false;
+};
+
+// The main thread: starts the worker threads, then joins them.
+class StarterThenJoin : public Program {
+public:
+    StarterThenJoin(std::vector<ThreadIndex> workers, const int32_t* finished, int32_t total, SignalIndex allDone, TimeNs* threadStartSink)
+        : m_workers(std::move(workers)), m_finished(finished), m_total(total), m_allDone(allDone), m_sink(threadStartSink) {}
+
+    Action Next(World& world, ThreadIndex) override {
+        if (m_pendingStart >= 0) {
+            world.StartThread(m_workers[m_pendingStart]);
+            m_pendingStart = -1;
+        }
+        if (m_started < m_workers.size()) {
+            m_pendingStart = static_cast<int32_t>(m_started++);
+            Action start = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone);
+            start.overheadSink = m_sink;
+            return start;
+        }
+        if (*m_finished < m_total) return Action::Wait(m_allDone, SpanState::Idle);
+        return Action::Exit();
+    }
+
+private:
+    std::vector<ThreadIndex> m_workers;
+    size_t m_started = 0;
+    int32_t m_pendingStart = -1;
+    const int32_t* m_finished;
+    int32_t m_total;
+    SignalIndex m_allDone;
+    TimeNs* m_sink;
+};
+
+struct SharedCounters {
+    int32_t nextTask = 0;
+    int32_t finished = 0;
+};
+
+}  // namespace
+
+void BuildSequential(World& world, const Workload& workload, Programs& programs) {
+    trace::Trace& trace = world.Trace();
+    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
+    trace::TrackId thread = trace.AddTrack("MainThread", trace::TrackKind::Thread, process);
+    InterpIndex interp = world.AddInterpreter("MainProcess", false, process, false);
+    auto* shared = programs.Keep<SharedCounters>();
+    auto* main = programs.Make<TaskQueueWorker>(workload, &shared->nextTask, workload.TaskCount() - 1, &shared->finished, -1);
+    world.StartThread(world.AddThread("MainThread", interp, thread, main));
+}
+
+void BuildThreads(World& world, const Workload& workload, Programs& programs, bool freeThreaded) {
+    trace::Trace& trace = world.Trace();
+    const scenario::Model& model = world.Scenario().model;
+    const int32_t tasks = workload.TaskCount();
+    const bool pool = model.workers > 0;
+    const int32_t threadCount = pool ? std::min(model.workers, tasks) : tasks;
+    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, process);
+    InterpIndex interp = world.AddInterpreter("MainProcess", freeThreaded, process, true);
+    auto* shared = programs.Keep<SharedCounters>();
+    SignalIndex allDone = world.AddSignal();
+    std::vector<ThreadIndex> workers;
+    std::vector<int32_t>* perTaskCursor = nullptr;
+    if (!pool) {
+        perTaskCursor = programs.Keep<std::vector<int32_t>>();
+        perTaskCursor->resize(static_cast<size_t>(tasks));
+    }
+    for (int32_t i = 0; i < threadCount; ++i) {
+        std::string name = pool ? "ThreadPoolExecutor-0_" + std::to_string(i) : "Thread-" + std::to_string(i + 1) + " (" + world.Scenario().groups[workload.taskGroup[i]].name + ")";
+        trace::TrackId track = trace.AddTrack(name, trace::TrackKind::Thread, process);
+        Program* program;
+        if (pool) {
+            program = programs.Make<TaskQueueWorker>(workload, &shared->nextTask, tasks - 1, &shared->finished, allDone);
+        } else {
+            (*perTaskCursor)[i] = i;  // this thread's one task
+            program = programs.Make<TaskQueueWorker>(workload, &(*perTaskCursor)[i], i, &shared->finished, allDone);
+        }
+        workers.push_back(world.AddThread(name, interp, track, program));
+    }
+    auto* main = programs.Make<StarterThenJoin>(std::move(workers), &shared->finished, tasks, allDone, &trace.metrics.threadStart);
+    world.StartThread(world.AddThread("MainThread", interp, mainTrack, main));
+}
+
+}  // namespace interleave::models

@@ -1,0 +1,38 @@
+#include "models/workload.h"
+
+#include <cmath>
+
+namespace interleave::models {
+
+Workload BuildWorkload(const scenario::Scenario& scenario) {
+    Workload w;
+    for (size_t g = 0; g < scenario.groups.size(); ++g) {
+        const scenario::TaskGroup& group = scenario.groups[g];
+        w.groupSteps.push_back(scenario::ExpandSteps(group.steps));
+        int64_t send = 0, ret = 0;
+        bool cpu = false;
+        for (const scenario::Step& step : w.groupSteps.back()) {
+            if (step.kind == scenario::StepKind::Send) send += step.bytes;
+            if (step.kind == scenario::StepKind::Return) ret += step.bytes;
+            cpu = cpu || step.kind == scenario::StepKind::Cpu;
+        }
+        w.groupSendBytes.push_back(send);
+        w.groupReturnBytes.push_back(ret);
+        w.groupHasCpu.push_back(cpu);
+        for (int32_t i = 0; i < group.count; ++i) w.taskGroup.push_back(static_cast<int32_t>(g));
+    }
+    return w;
+}
+
+void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload, trace::Trace& trace) {
+    trace.tasks.clear();
+    trace.tasks.reserve(workload.taskGroup.size());
+    std::vector<int32_t> seen(scenario.groups.size(), 0);
+    for (int32_t g : workload.taskGroup) {
+        trace::TaskRecord record;
+        record.name = scenario.groups[g].name + "[" + std::to_string(seen[g]++) + "]";
+        trace.tasks.push_back(std::move(record));
+    }
+}
+
+}  // namespace interleave::models

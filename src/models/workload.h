@@ -1,0 +1,26 @@
+#pragma once
+// The scenario prepared for simulation: steps unrolled once per task group, every task numbered.
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "trace/trace.h"
+
+namespace interleave::models {
+
+struct Workload {
+    std::vector<std::vector<scenario::Step>> groupSteps;  // unrolled, one list per group
+    std::vector<int32_t> taskGroup;                       // task id -> group
+    std::vector<int64_t> groupSendBytes, groupReturnBytes;
+    std::vector<bool> groupHasCpu;  // has Python CPU work (for the free-threaded slowdown, explanations)
+    double cpuScale = 1.0;          // multiplies Python CPU time (the free-threaded build's slowdown)
+
+    int32_t TaskCount() const { return static_cast<int32_t>(taskGroup.size()); }
+    const std::vector<scenario::Step>& StepsOf(trace::TaskId task) const { return groupSteps[taskGroup[task]]; }
+};
+
+Workload BuildWorkload(const scenario::Scenario& scenario);
+// Fills trace.tasks with one record per task, named "group[k]".
+void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload, trace::Trace& trace);
+
+}  // namespace interleave::models

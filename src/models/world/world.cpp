@@ -1,0 +1,400 @@
+// [SECTION] Index
+//   Building ........ interpreters, threads, signals
+//   Events .......... the dispatcher and the run loop
+//   Threads ......... Advance: a thread on a core works through its program's actions
+//   Blocking ........ sleep, wait, wake
+//   Locks ........... threading.Lock: not fair, a woken waiter may find it taken again
+//   Spans ........... what each track records
+#include "models/world/world.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace interleave::models {
+
+using trace::SpanState;
+
+World::World(const scenario::Scenario& scenario, trace::Trace& trace) : m_scenario(scenario), m_trace(trace) {
+    m_cores.resize(static_cast<size_t>(scenario.machine.cores));
+    for (size_t c = 0; c < m_cores.size(); ++c)
+        m_cores[c].track = m_trace.AddTrack("Core " + std::to_string(c), trace::TrackKind::Core);
+    m_locks.resize(scenario.names.size());
+    m_counters.assign(scenario.names.size(), 0);
+}
+
+// [SECTION] Building
+
+InterpIndex World::AddInterpreter(std::string name, bool freeThreaded, trace::TrackId track, bool gilLane) {
+    Interpreter interp;
+    interp.name = std::move(name);
+    interp.freeThreaded = freeThreaded;
+    interp.track = track;
+    if (gilLane && !freeThreaded) interp.gil.track = m_trace.AddTrack("GIL (" + interp.name + ")", trace::TrackKind::Gil, track);
+    m_interps.push_back(std::move(interp));
+    m_gilSpanStart.push_back(0);
+    return static_cast<InterpIndex>(m_interps.size() - 1);
+}
+
+ThreadIndex World::AddThread(std::string name, InterpIndex interp, trace::TrackId track, Program* program) {
+    SimThread thread;
+    thread.name = std::move(name);
+    thread.interp = interp;
+    thread.track = track;
+    thread.program = program;
+    m_threads.push_back(std::move(thread));
+    return static_cast<ThreadIndex>(m_threads.size() - 1);
+}
+
+SignalIndex World::AddSignal() {
+    m_signals.emplace_back();
+    return static_cast<SignalIndex>(m_signals.size() - 1);
+}
+
+void World::StartThread(ThreadIndex t, TimeNs delay) {
+    SimThread& th = m_threads[t];
+    assert(th.state == ThreadState::New);
+    th.state = ThreadState::Waking;
+    m_kernel.Schedule(delay, kWake, static_cast<uint32_t>(t), ++th.token);
+}
+
+void World::NotifyAt(TimeNs time, SignalIndex signal) {
+    m_kernel.ScheduleAt(std::max(time, Now()), kNotify, static_cast<uint32_t>(signal));
+}
+
+void World::TaskStarted(trace::TaskId task, trace::TrackId track) {
+    trace::TaskRecord& record = m_trace.tasks[task];
+    if (record.started < 0) record.started = Now();
+    m_trace.instants.push_back(trace::Instant{Now(), track, trace::InstantKind::TaskStart, trace::kNone, task});
+}
+
+void World::TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled) {
+    trace::TaskRecord& record = m_trace.tasks[task];
+    record.finished = Now();
+    record.failed = failed;
+    record.cancelled = cancelled;
+    if (record.started < 0) record.started = Now();
+    m_trace.instants.push_back(trace::Instant{Now(), track,
+                                              cancelled ? trace::InstantKind::TaskCancelled : trace::InstantKind::TaskEnd,
+                                              trace::kNone, task});
+}
+
+// [SECTION] Events
+
+void World::Handle(const core::Event& event) {
+    switch (event.kind) {
+        case kBurstDone: {
+            SimThread& th = m_threads[event.target];
+            if (event.token != th.token || !th.inBurst) return;
+            th.inBurst = false;
+            th.remaining = 0;
+            const Action& a = th.action;
+            if (a.object >= 0) m_counters[a.object] = th.counterRead + 1;
+            if (a.overheadSink) *a.overheadSink += a.duration;
+            if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::kNone);
+            th.hasAction = false;
+            Advance(static_cast<ThreadIndex>(event.target));
+            return;
+        }
+        case kDispatch: {
+            SimThread& th = m_threads[event.target];
+            if (event.token != th.token || th.state != ThreadState::Running) return;
+            Advance(static_cast<ThreadIndex>(event.target));
+            return;
+        }
+        case kWake: {
+            SimThread& th = m_threads[event.target];
+            if (event.token != th.token) return;
+            if (th.state == ThreadState::Waking || th.state == ThreadState::Sleeping) MakeRunnable(static_cast<ThreadIndex>(event.target));
+            return;
+        }
+        case kSliceEnd:
+            if (event.token == m_cores[event.target].token) OnSliceEnd(static_cast<int32_t>(event.target));
+            return;
+        case kGilTimeout:
+            if (event.token == m_threads[event.target].gilToken) OnGilTimeout(static_cast<ThreadIndex>(event.target));
+            return;
+        case kEvalBreaker:
+            if (event.token == m_threads[event.target].token) OnEvalBreaker(static_cast<ThreadIndex>(event.target));
+            return;
+        case kNotify:
+            Notify(static_cast<SignalIndex>(event.target));
+            return;
+        case kWaitDeadline: {
+            SimThread& th = m_threads[event.target];
+            if (event.token != th.token || th.state != ThreadState::WaitingSignal) return;
+            auto& waiters = m_signals[th.action.object].waiters;
+            waiters.erase(std::remove(waiters.begin(), waiters.end(), static_cast<ThreadIndex>(event.target)), waiters.end());
+            Wake(static_cast<ThreadIndex>(event.target));
+            return;
+        }
+        default: assert(false && "unknown event kind");
+    }
+}
+
+bool World::Run(int64_t maxEvents, const std::atomic<bool>* cancel, std::atomic<float>* progress, std::string& error) {
+    const int64_t totalTasks = static_cast<int64_t>(m_trace.tasks.size());
+    int64_t finishedTasks = 0;
+    while (m_kernel.HasEvents() && !m_failed) {
+        if (static_cast<int64_t>(m_kernel.Processed()) >= maxEvents) {
+            error = "the simulation passed its limit of " + std::to_string(maxEvents) +
+                    " events; make the scenario smaller (fewer tasks, steps or repeats)";
+            return false;
+        }
+        Handle(m_kernel.Next());
+        if ((m_kernel.Processed() & 0xFFFF) == 0) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                error = "cancelled";
+                return false;
+            }
+            if (progress && totalTasks > 0) {
+                finishedTasks = 0;
+                for (const trace::TaskRecord& t : m_trace.tasks) finishedTasks += t.finished >= 0;
+                progress->store(static_cast<float>(finishedTasks) / static_cast<float>(totalTasks), std::memory_order_relaxed);
+            }
+        }
+    }
+    if (m_failed) {
+        error = m_error;
+        return false;
+    }
+    int64_t unfinished = 0;
+    for (const trace::TaskRecord& t : m_trace.tasks) unfinished += t.finished < 0;
+    if (unfinished > 0) {
+        error = "deadlock: " + std::to_string(unfinished) + " of " + std::to_string(totalTasks) + " tasks never finished";
+        for (const SimThread& th : m_threads) {
+            if (th.state == ThreadState::WaitingLock) {
+                const SimLock& lock = m_locks[th.action.object];
+                error += "; " + th.name + " waits for lock \"" + m_scenario.names[th.action.object] + "\" held by " +
+                         (lock.holder >= 0 ? m_threads[lock.holder].name : std::string("nobody"));
+                break;
+            }
+        }
+        return false;
+    }
+    if (progress) progress->store(1.0f, std::memory_order_relaxed);
+    return true;
+}
+
+// [SECTION] Threads
+
+void World::Advance(ThreadIndex t) {
+    for (;;) {
+        SimThread& th = m_threads[t];
+        assert(th.state == ThreadState::Running && th.core >= 0);
+        if (!th.hasAction) {
+            if (++m_zeroTimeActions > 50'000'000) {
+                m_failed = true;
+                m_error = "a simulated thread made no progress (" + th.name + ")";
+                return;
+            }
+            th.action = th.program->Next(*this, t);
+            th.hasAction = true;
+            th.remaining = th.action.duration;
+            th.counterRead = -1;
+        }
+        Action& a = th.action;
+        Interpreter& interp = m_interps[th.interp];
+        const bool needsGil = !interp.freeThreaded &&
+                              ((a.type == Action::Type::Compute && a.needsGil) || a.type == Action::Type::AcquireLock ||
+                               a.type == Action::Type::ReleaseLock);
+        if (needsGil) {
+            if (!HoldsGil(t)) {
+                if (!TryTakeGil(t)) return;
+            } else if (interp.gil.dropRequest) {
+                // The eval breaker: Python code about to run notices the pending drop request.
+                if (DropGil(t, true)) return;
+                if (!TryTakeGil(t)) return;
+            }
+        } else if (!interp.freeThreaded && HoldsGil(t)) {
+            // Py_BEGIN_ALLOW_THREADS before I/O, a GIL-releasing C call, a blocking wait, or exit.
+            if (DropGil(t, a.type != Action::Type::Exit)) return;
+        }
+        switch (a.type) {
+            case Action::Type::Compute:
+                if (th.remaining <= 0 && a.object < 0) {
+                    th.hasAction = false;
+                    continue;
+                }
+                BeginCompute(t);
+                return;
+            case Action::Type::Sleep:
+                th.hasAction = false;
+                Block(t, ThreadState::Sleeping, a.state, a.task);
+                m_kernel.Schedule(a.duration, kWake, static_cast<uint32_t>(t), th.token);
+                return;
+            case Action::Type::Wait:
+                th.hasAction = false;
+                Block(t, ThreadState::WaitingSignal, a.state, a.task);
+                m_signals[a.object].waiters.push_back(t);
+                if (a.deadline >= 0) m_kernel.ScheduleAt(std::max(a.deadline, Now()), kWaitDeadline, static_cast<uint32_t>(t), th.token);
+                return;
+            case Action::Type::AcquireLock:
+                if (TryAcquireLock(t, a.object)) {
+                    th.hasAction = false;
+                    continue;
+                }
+                // acquire_timed(): the fast path failed, so release the GIL and block on the lock.
+                if (!interp.freeThreaded && HoldsGil(t)) DropGil(t, false);
+                {
+                    SimLock& lock = m_locks[a.object];
+                    lock.waiters.push_back(t);
+                    Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, a.task, m_threads[lock.holder].track, lock.heldSince);
+                }
+                return;
+            case Action::Type::ReleaseLock:
+                ReleaseLock(t, a.object);
+                th.hasAction = false;
+                continue;
+            case Action::Type::Exit:
+                Finish(t);
+                return;
+        }
+    }
+}
+
+void World::BeginCompute(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    const Action& a = th.action;
+    m_zeroTimeActions = 0;
+    if (a.object >= 0 && th.counterRead < 0) th.counterRead = m_counters[a.object];
+    th.inBurst = true;
+    th.burstStart = Now();
+    SetSpan(t, a.state, a.task);
+    SetCoreSpan(th.core, true, a.state, a.task);
+    m_kernel.Schedule(th.remaining, kBurstDone, static_cast<uint32_t>(t), ++th.token);
+}
+
+void World::InterruptBurst(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    if (!th.inBurst) return;
+    th.remaining -= Now() - th.burstStart;
+    th.inBurst = false;
+    ++th.token;
+    if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::kNone);
+}
+
+void World::Finish(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    ReleaseCore(t);
+    th.state = ThreadState::Done;
+    ++th.token;
+    CloseSpan(t);
+}
+
+// [SECTION] Blocking
+
+void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskId task, trace::TrackId cause, TimeNs causeSince) {
+    SimThread& th = m_threads[t];
+    InterruptBurst(t);
+    if (th.core >= 0) ReleaseCore(t);
+    th.state = state;
+    ++th.token;
+    SetSpan(t, span, task, cause, causeSince);
+}
+
+void World::Wake(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    th.state = ThreadState::Waking;
+    m_kernel.Schedule(Profile().wakeupLatency, kWake, static_cast<uint32_t>(t), ++th.token);
+}
+
+void World::Notify(SignalIndex signal) {
+    std::vector<ThreadIndex> waiters;
+    waiters.swap(m_signals[signal].waiters);
+    for (ThreadIndex w : waiters)
+        if (m_threads[w].state == ThreadState::WaitingSignal) Wake(w);
+}
+
+// [SECTION] Locks
+
+bool World::TryAcquireLock(ThreadIndex t, int32_t lock) {
+    SimLock& l = m_locks[lock];
+    if (l.holder >= 0) return false;
+    l.holder = t;
+    l.heldSince = Now();
+    return true;
+}
+
+void World::ReleaseLock(ThreadIndex t, int32_t lock) {
+    SimLock& l = m_locks[lock];
+    assert(l.holder == t);
+    (void)t;
+    l.holder = -1;
+    if (!l.waiters.empty()) {
+        ThreadIndex w = l.waiters.front();
+        l.waiters.pop_front();
+        Wake(w);
+    }
+}
+
+// [SECTION] Spans
+
+void World::CloseSpan(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    if (!th.spanOpen) return;
+    th.spanOpen = false;
+    if (Now() <= th.spanStart || th.track < 0) return;
+    trace::Span span;
+    span.start = th.spanStart;
+    span.end = Now();
+    span.track = th.track;
+    span.task = th.spanTask;
+    span.state = th.spanState;
+    span.cause = th.spanCause;
+    span.causeSince = th.spanCauseSince;
+    if (th.spanState == SpanState::WaitingGil && th.dropRequestAt >= th.spanStart) span.dropRequestAt = th.dropRequestAt;
+    m_trace.spans.push_back(span);
+}
+
+void World::SetSpan(ThreadIndex t, SpanState state, trace::TaskId task, trace::TrackId cause, TimeNs causeSince) {
+    SimThread& th = m_threads[t];
+    if (th.spanOpen && th.spanState == state && th.spanTask == task && th.spanCause == cause) return;
+    CloseSpan(t);
+    th.spanOpen = true;
+    th.spanStart = Now();
+    th.spanState = state;
+    th.spanTask = task;
+    th.spanCause = cause;
+    th.spanCauseSince = causeSince;
+}
+
+void World::SetCoreSpan(int32_t c, bool busy, SpanState state, trace::TaskId task) {
+    Core& core = m_cores[c];
+    if (core.spanOpen && Now() > core.spanStart) {
+        trace::Span span;
+        span.start = core.spanStart;
+        span.end = Now();
+        span.track = core.track;
+        span.state = core.spanState;
+        span.task = core.spanTask;
+        span.cause = core.thread >= 0 ? m_threads[core.thread].track : (core.lastThread >= 0 ? m_threads[core.lastThread].track : trace::kNone);
+        m_trace.spans.push_back(span);
+    }
+    core.spanOpen = busy;
+    core.spanStart = Now();
+    core.spanState = state;
+    core.spanTask = task;
+}
+
+void World::RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, SpanState state, trace::TaskId task, trace::TrackId cause) {
+    if (end <= start || track < 0) return;
+    trace::Span span;
+    span.start = start;
+    span.end = end;
+    span.track = track;
+    span.state = state;
+    span.task = task;
+    span.cause = cause;
+    m_trace.spans.push_back(span);
+}
+
+void World::CloseAllSpans() {
+    for (size_t t = 0; t < m_threads.size(); ++t) CloseSpan(static_cast<ThreadIndex>(t));
+    for (size_t c = 0; c < m_cores.size(); ++c) SetCoreSpan(static_cast<int32_t>(c), false, SpanState::Idle, trace::kNone);
+    for (size_t i = 0; i < m_interps.size(); ++i) {
+        Interpreter& interp = m_interps[i];
+        if (interp.gil.holder >= 0) SetGilSpan(static_cast<InterpIndex>(i), -1);
+    }
+}
+
+}  // namespace interleave::models

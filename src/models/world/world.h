@@ -1,0 +1,251 @@
+#pragma once
+// [SECTION] Index
+//   Action .......... what a simulated thread does next (compute, sleep, wait, lock, exit)
+//   Program ......... the code a simulated thread runs: hands out Actions one at a time
+//   World ........... cores, interpreters (each with a GIL), threads, locks, signals, and the trace
+//
+// The world is one process table of a simulated machine in virtual time. Threads are explicit state
+// machines (ThreadState); every transition goes through World so the trace records it. Programs decide
+// *what* runs; World decides *when*, following the OS (models/os) and the GIL (models/gil).
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/event_queue.h"
+#include "scenario/scenario.h"
+#include "trace/trace.h"
+
+namespace interleave::models {
+
+using trace::TimeNs;
+using ThreadIndex = int32_t;
+using InterpIndex = int32_t;
+using SignalIndex = int32_t;
+
+struct Action {
+    enum class Type : uint8_t { Compute, Sleep, Wait, AcquireLock, ReleaseLock, Exit };
+    Type type = Type::Exit;
+    TimeNs duration = 0;        // Compute: CPU time; Sleep: wall time
+    TimeNs deadline = -1;       // Wait: absolute time to give up waiting, -1 = none
+    bool needsGil = false;      // Compute: runs Python (needs the interpreter's GIL)
+    bool interruptible = true;  // Compute: the eval loop may drop the GIL in the middle
+    trace::SpanState state = trace::SpanState::RunningPython;
+    trace::TaskId task = trace::kNone;
+    int32_t object = -1;        // Wait: signal; Acquire/ReleaseLock: lock; Compute: counter to increment
+    TimeNs* overheadSink = nullptr;  // Compute: also add the CPU time to this metric (thread start, loop)
+
+    static Action Compute(TimeNs cpu, bool gil, trace::SpanState state, trace::TaskId task) {
+        Action a;
+        a.type = Type::Compute;
+        a.duration = cpu;
+        a.needsGil = gil;
+        a.state = state;
+        a.task = task;
+        return a;
+    }
+    static Action Sleep(TimeNs wall, trace::SpanState state, trace::TaskId task) {
+        Action a;
+        a.type = Type::Sleep;
+        a.duration = wall;
+        a.state = state;
+        a.task = task;
+        return a;
+    }
+    static Action Wait(SignalIndex signal, trace::SpanState state, TimeNs deadline = -1) {
+        Action a;
+        a.type = Type::Wait;
+        a.object = signal;
+        a.state = state;
+        a.deadline = deadline;
+        return a;
+    }
+    static Action Lock(int32_t lock, bool acquire, trace::TaskId task) {
+        Action a;
+        a.type = acquire ? Type::AcquireLock : Type::ReleaseLock;
+        a.object = lock;
+        a.task = task;
+        return a;
+    }
+    static Action Exit() { return Action{}; }
+};
+
+class World;
+
+// The code of one simulated thread. Next() is called whenever the previous action is complete.
+class Program {
+public:
+    virtual ~Program() = default;
+    virtual Action Next(World& world, ThreadIndex self) = 0;
+};
+
+enum class ThreadState : uint8_t {
+    New,            // created, not started
+    WaitingCore,    // runnable, in the run queue
+    Running,        // on a core
+    WaitingGil,     // in take_gil()
+    WaitingSwitch,  // in drop_gil(), FORCE_SWITCHING: until another thread takes the GIL
+    Sleeping,       // in a blocking call with a known end
+    WaitingSignal,  // blocked on a queue, a join, a selector
+    WaitingLock,    // blocked acquiring a threading.Lock
+    Waking,         // woken, not yet runnable (wake-up latency)
+    Done,
+};
+
+struct Gil {
+    ThreadIndex holder = -1;
+    ThreadIndex lastHolder = -1;
+    uint64_t switchNumber = 0;
+    bool dropRequest = false;
+    TimeNs heldSince = 0;
+    std::deque<ThreadIndex> waiters;    // in take_gil(), in the order they began waiting
+    std::vector<ThreadIndex> switchWaiters;  // in drop_gil(), waiting for someone else to take it
+    trace::TrackId track = trace::kNone;  // the Gil lane, if the interpreter has one
+};
+
+struct Interpreter {
+    std::string name;
+    bool freeThreaded = false;
+    trace::TrackId track = trace::kNone;
+    Gil gil;
+};
+
+struct SimThread {
+    std::string name;
+    InterpIndex interp = 0;
+    trace::TrackId track = trace::kNone;
+    Program* program = nullptr;
+    ThreadState state = ThreadState::New;
+    int32_t core = -1;
+    uint32_t token = 0;      // stamps the thread's pending wake/burst event; bumped to cancel it
+    uint32_t gilToken = 0;   // stamps the pending take_gil() timeout
+    bool hasAction = false;
+    bool inBurst = false;   // a Compute is progressing on a core right now
+    Action action;
+    TimeNs remaining = 0;    // Compute: CPU time still to do
+    TimeNs burstStart = 0;
+    int64_t counterRead = 0; // Compute with a counter: the value read when it began
+    uint64_t savedSwitchNumber = 0;
+    TimeNs gilWaitStart = 0;
+    TimeNs dropRequestAt = -1;
+    // The span being recorded on this thread's track.
+    trace::SpanState spanState = trace::SpanState::Idle;
+    trace::TaskId spanTask = trace::kNone;
+    trace::TrackId spanCause = trace::kNone;
+    TimeNs spanCauseSince = -1;
+    TimeNs spanStart = 0;
+    bool spanOpen = false;
+};
+
+struct Core {
+    ThreadIndex thread = -1;
+    ThreadIndex lastThread = -1;
+    uint32_t token = 0;
+    trace::TrackId track = trace::kNone;
+    trace::SpanState spanState = trace::SpanState::Idle;
+    trace::TaskId spanTask = trace::kNone;
+    TimeNs spanStart = 0;
+    bool spanOpen = false;
+};
+
+struct SimLock {
+    ThreadIndex holder = -1;
+    TimeNs heldSince = 0;
+    std::deque<ThreadIndex> waiters;
+};
+
+struct Signal {
+    std::vector<ThreadIndex> waiters;
+};
+
+class World {
+public:
+    World(const scenario::Scenario& scenario, trace::Trace& trace);
+
+    // [SECTION] Building the world
+    InterpIndex AddInterpreter(std::string name, bool freeThreaded, trace::TrackId track, bool gilLane);
+    ThreadIndex AddThread(std::string name, InterpIndex interp, trace::TrackId track, Program* program);
+    SignalIndex AddSignal();
+    void StartThread(ThreadIndex thread, TimeNs delay = 0);  // becomes runnable after `delay`
+
+    // [SECTION] For programs
+    TimeNs Now() const { return m_kernel.Now(); }
+    const scenario::Scenario& Scenario() const { return m_scenario; }
+    const scenario::MachineProfile& Profile() const { return m_scenario.machine.profile; }
+    trace::Trace& Trace() { return m_trace; }
+    SimThread& Thread(ThreadIndex t) { return m_threads[t]; }
+    void Notify(SignalIndex signal);  // wakes every waiter; they re-check their condition
+    void TaskStarted(trace::TaskId task, trace::TrackId track);
+    void TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled = false);
+    // Schedules a callback-free timer: at `time`, Notify(signal).
+    void NotifyAt(TimeNs time, SignalIndex signal);
+    int64_t CounterValue(int32_t counter) const { return m_counters[counter]; }
+    // A span on a track the world does not drive itself (asyncio task lanes).
+    void RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, trace::SpanState state, trace::TaskId task,
+                    trace::TrackId cause = trace::kNone);
+
+    // [SECTION] Running
+    // Processes events until none is left or the limit is hit. Returns false with `error` set on a
+    // limit, a cancel or a deadlock.
+    bool Run(int64_t maxEvents, const std::atomic<bool>* cancel, std::atomic<float>* progress, std::string& error);
+    uint64_t EventsProcessed() const { return m_kernel.Processed(); }
+    void CloseAllSpans();
+
+private:
+    enum EventKind : uint32_t { kBurstDone, kSliceEnd, kWake, kGilTimeout, kEvalBreaker, kDispatch, kNotify, kWaitDeadline };
+
+    void Handle(const core::Event& event);
+    // Runs the thread's actions while it is on a core, until one takes time or blocks.
+    void Advance(ThreadIndex t);
+    void Finish(ThreadIndex t);
+    void BeginCompute(ThreadIndex t);
+    void InterruptBurst(ThreadIndex t);  // stops the running burst, keeping the rest in `remaining`
+    void Block(ThreadIndex t, ThreadState state, trace::SpanState span, trace::TaskId task,
+               trace::TrackId cause = trace::kNone, TimeNs causeSince = -1);
+    void Wake(ThreadIndex t);  // from blocked: after the wake-up latency, runnable
+
+    // models/os: cores and the run queue
+    void MakeRunnable(ThreadIndex t);
+    void AssignCore(ThreadIndex t, int32_t core);
+    void ReleaseCore(ThreadIndex t);
+    void OnSliceEnd(int32_t core);
+
+    // models/gil: Python/ceval_gil.c
+    bool HoldsGil(ThreadIndex t) const;
+    bool TryTakeGil(ThreadIndex t);  // false: now WaitingGil
+    // Releases the GIL and signals one waiter. Returns true when FORCE_SWITCHING makes the thread wait
+    // until another thread has taken it (only if allowSwitchWait and a drop request was pending).
+    bool DropGil(ThreadIndex t, bool allowSwitchWait);
+    void OnGilTimeout(ThreadIndex t);
+    void OnEvalBreaker(ThreadIndex t);
+
+    // locks
+    bool TryAcquireLock(ThreadIndex t, int32_t lock);
+    void ReleaseLock(ThreadIndex t, int32_t lock);
+
+    // spans
+    void SetSpan(ThreadIndex t, trace::SpanState state, trace::TaskId task, trace::TrackId cause = trace::kNone,
+                 TimeNs causeSince = -1);
+    void CloseSpan(ThreadIndex t);
+    void SetCoreSpan(int32_t core, bool busy, trace::SpanState state, trace::TaskId task);
+    void SetGilSpan(InterpIndex interp, ThreadIndex holder);
+
+    const scenario::Scenario& m_scenario;
+    trace::Trace& m_trace;
+    core::Kernel m_kernel;
+    std::vector<Core> m_cores;
+    std::deque<ThreadIndex> m_runQueue;
+    std::vector<Interpreter> m_interps;
+    std::deque<SimThread> m_threads;  // a deque: programs add threads while a SimThread& is held
+    std::vector<SimLock> m_locks;
+    std::deque<Signal> m_signals;
+    std::vector<int64_t> m_counters;
+    std::vector<TimeNs> m_gilSpanStart;
+    int64_t m_zeroTimeActions = 0;
+    bool m_failed = false;
+    std::string m_error;
+};
+
+}  // namespace interleave::models
