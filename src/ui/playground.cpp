@@ -1,28 +1,550 @@
-// Temporary minimal playground until the timeline views land.
+// [SECTION] Index
+//   Jobs ............ simulation, comparison and sweep jobs (run by the Executor)
+//   Construction .... presets, view state
+//   Frame ........... layout, toolbar, keyboard, playback
+//   Test hook
 #include "ui/playground.h"
+
 #include <imgui.h>
-#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "scenario/presets.h"
+#include "ui/explain.h"
+#include "ui/theme.h"
 
 namespace interleave::ui {
 
-Playground::Playground() = default;
+using scenario::ModelKind;
+
+// [SECTION] Jobs
+// A job owns its inputs (a copy of the scenario) and its outputs; the UI polls `done` and takes the
+// result. Cancelling is cooperative, through the simulator's cancel flag.
+
+struct Playground::SimJob {
+    scenario::Scenario scenario;
+    std::atomic<float> progress{0};
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> done{false};
+    models::SimulationResult result;
+};
+
+struct Playground::CompareJob {
+    scenario::Scenario scenario;
+    std::atomic<bool> done{false};
+    models::Comparison result;
+};
+
+struct Playground::SweepJob {
+    std::atomic<bool> cancel{false};
+    std::atomic<int> finished{0};
+    int total = 0;
+    std::vector<ScalingSeries> series;  // the plan; the UI's copy is filled from `slots`
+    std::vector<size_t> offset;         // slot of series[s].workers[0]
+    std::unique_ptr<std::atomic<int64_t>[]> slots;  // makespan per point, -1 until computed
+};
+
+namespace {
+
+// Scenarios up to this many steps (summed over every task) simulate within a frame even without a
+// worker thread; bigger ones get a "simulating..." frame first.
+constexpr int64_t kSmallScenarioSteps = 20'000;
+
+int64_t StepCount(const scenario::Scenario& s) {
+    int64_t n = 0;
+    for (const auto& g : s.groups) n += int64_t(g.count) * scenario::ExpandedStepCount(g.steps);
+    return n;
+}
+
+// 8 CPU-bound tasks of 100 ms on 4 threads: the GIL at work.
+scenario::Scenario DemoScenario() {
+    scenario::Scenario s;
+    s.name = "demo_threads_cpu";
+    s.description = "8 CPU-bound tasks on 4 threads: only the thread holding the GIL runs Python.";
+    scenario::TaskGroup group;
+    group.name = "work";
+    group.count = 8;
+    scenario::Step step;
+    step.kind = scenario::StepKind::Cpu;
+    step.duration = 100'000'000;
+    group.steps.push_back(step);
+    s.groups.push_back(std::move(group));
+    s.model.kind = scenario::ModelKind::Threads;
+    s.model.workers = 4;
+    return s;
+}
+
+std::array<float, 4> ItemRect() {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    return {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+}  // namespace
+
+void Playground::Remember(const char* id) { m_widgets[id] = ItemRect(); }
+
+// [SECTION] Construction
+
+Playground::Playground() : Playground(PlaygroundSettings{}) {}
+
+Playground::Playground(PlaygroundSettings settings)
+    : m_settings(std::move(settings)), m_executor(MakeExecutor(m_settings.backgroundThreads)) {
+    m_view.models = {"sequential", "threads", "processes", "asyncio", "free_threaded"};
+    if (!m_settings.loadPresetOnStart) return;
+    if (!scenario::Presets().empty()) {
+        std::string id = m_settings.initialPreset.empty() ? std::string(scenario::Presets().front().id) : m_settings.initialPreset;
+        std::string error;
+        if (!LoadPreset(id, error)) m_error = error;
+    } else {
+        // No presets built in (yet): start from the blog's first example rather than an empty screen.
+        m_scenario = DemoScenario();
+        ScenarioChanged();
+    }
+}
+
+Playground::~Playground() {
+    // Stop what runs in the background before the executor joins its thread.
+    if (m_simJob) m_simJob->cancel = true;
+    if (m_sweepJob) m_sweepJob->cancel = true;
+    m_executor.reset();
+}
+
+bool Playground::Busy() const {
+    return m_executor->Pending() > 0 || (m_simJob && !m_simJob->done) || (m_compareJob && !m_compareJob->done);
+}
+
+bool Playground::LoadPreset(std::string_view id, std::string& error) {
+    const scenario::PresetFile* preset = scenario::FindPreset(id);
+    if (!preset) {
+        error = "no preset named \"" + std::string(id) + "\"";
+        return false;
+    }
+    scenario::ParseError parseError;
+    auto parsed = scenario::ParseScenario(preset->json, parseError);
+    if (!parsed) {
+        error = "preset " + std::string(id) + ": " + parseError.Message();
+        return false;
+    }
+    m_scenario = std::move(*parsed);
+    m_view.preset = std::string(id);
+    m_view.selectedTask = -1;
+    m_view.playbackTime = -1;
+    m_view.playing = false;
+    m_fitPending = true;
+    ScenarioChanged();
+    return true;
+}
+
+void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace) {
+    if (m_simJob) m_simJob->cancel = true;
+    m_simJob.reset();
+    m_scenario = scenario;
+    m_trace = std::move(trace);
+    if (!m_trace.IsFinished()) m_trace.Finish();
+    m_haveTrace = true;
+    m_explain = Explain(m_scenario, m_trace);
+    m_compareStale = m_scalingStale = false;  // shown as given; an edit re-simulates everything
+    m_timelinesStale = true;
+    m_fitPending = true;
+    m_error.clear();
+}
+
+void Playground::ShowComparison(models::Comparison comparison) {
+    m_compareJob.reset();
+    m_comparison = std::move(comparison);
+    for (auto& r : m_comparison.results)
+        if (!r.trace.IsFinished()) r.trace.Finish();
+    m_haveComparison = true;
+    m_compareStale = false;
+    m_timelinesStale = true;
+}
+
+void Playground::ShowScaling(std::vector<ScalingSeries> series) {
+    if (m_sweepJob) m_sweepJob->cancel = true;
+    m_sweepJob.reset();
+    m_scaling = std::move(series);
+    m_scalingStale = false;
+}
+
+std::string Playground::ViewStateJson() const {
+    ViewState state = m_view;
+    state.scenarioJson = scenario::ScenarioToJson(m_scenario);
+    return ViewStateToJson(state);
+}
+
+bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
+    ViewState state = m_view;
+    if (!ViewStateFromJson(json, state, error)) return false;
+    if (!state.scenarioJson.empty()) {
+        scenario::ParseError parseError;
+        auto parsed = scenario::ParseScenario(state.scenarioJson, parseError);
+        if (!parsed) {
+            error = "scenario: " + parseError.Message();
+            return false;
+        }
+        m_scenario = std::move(*parsed);
+        ScenarioChanged();
+    }
+    m_view = state;
+    m_tabRequest = int(m_view.tab);
+    m_fitPending = false;  // the state names its visible range
+    return true;
+}
+
+// A new scenario (edited or loaded): everything derived from it is stale.
+void Playground::ScenarioChanged() {
+    m_error.clear();
+    m_jsonBuffer.clear();
+    m_compareStale = true;
+    m_scalingStale = true;
+    StartSimulation();
+}
+
+void Playground::StartSimulation() {
+    if (m_simJob) m_simJob->cancel = true;
+    auto job = std::make_shared<SimJob>();
+    job->scenario = m_scenario;
+    m_simJob = job;
+    auto run = [job] {
+        if (job->cancel) {
+            job->done = true;
+            return;
+        }
+        models::SimulationOptions options;
+        options.progress = &job->progress;
+        options.cancel = &job->cancel;
+        job->result = models::Simulate(job->scenario, options);
+        job->done.store(true, std::memory_order_release);
+    };
+    if (!m_executor->Threaded() && StepCount(m_scenario) <= kSmallScenarioSteps) {
+        run();  // small: done within this frame, no flicker
+    } else {
+        m_executor->Submit(std::move(run));
+    }
+}
+
+void Playground::StartCompare() {
+    auto job = std::make_shared<CompareJob>();
+    job->scenario = m_scenario;
+    m_compareJob = job;
+    m_compareStale = false;
+    m_executor->Submit([job] {
+        job->result = models::Compare(job->scenario);
+        job->done.store(true, std::memory_order_release);
+    });
+}
+
+void Playground::StartSweep() {
+    if (m_sweepJob) m_sweepJob->cancel = true;
+    auto job = std::make_shared<SweepJob>();
+    m_scalingStale = false;
+    const int cores = std::max(1, m_scenario.machine.cores);
+    const int maxWorkers = std::min(2 * cores, 64);
+    // At most 16 points a line: big machines sample the worker counts.
+    const int stride = std::max(1, (maxWorkers + 15) / 16);
+    for (ModelKind kind : {ModelKind::Threads, ModelKind::Processes, ModelKind::FreeThreaded}) {
+        ScalingSeries series;
+        series.model = kind;
+        for (int w = 1; w <= maxWorkers; w += stride) series.workers.push_back(w);
+        if (series.workers.back() != maxWorkers) series.workers.push_back(maxWorkers);
+        series.makespan.assign(series.workers.size(), -1);
+        job->series.push_back(std::move(series));
+    }
+    for (size_t s = 0; s < job->series.size(); ++s) {
+        job->offset.push_back(size_t(job->total));
+        job->total += int(job->series[s].workers.size());
+    }
+    job->slots.reset(new std::atomic<int64_t>[size_t(job->total)]);
+    for (int i = 0; i < job->total; ++i) job->slots[size_t(i)] = -1;
+    m_sweepJob = job;
+    m_scaling = job->series;
+    // One job per point, so the single-threaded build computes the sweep a few points per frame.
+    for (size_t s = 0; s < job->series.size(); ++s) {
+        for (size_t i = 0; i < job->series[s].workers.size(); ++i) {
+            scenario::Scenario variant = m_scenario;
+            variant.model.kind = job->series[s].model;
+            variant.model.workers = job->series[s].workers[i];
+            m_executor->Submit([job, s, i, variant = std::move(variant)] {
+                if (job->cancel) return;
+                models::SimulationOptions options;
+                options.computeSequentialBaseline = false;
+                options.cancel = &job->cancel;
+                auto result = models::Simulate(variant, options);
+                job->slots[job->offset[s] + i].store(result.ok ? result.trace.metrics.makespan : -2, std::memory_order_relaxed);
+                job->finished.fetch_add(1, std::memory_order_release);
+            });
+        }
+    }
+}
+
+void Playground::PollJobs() {
+    m_executor->Pump(8.0);
+    if (m_simJob && m_simJob->done.load(std::memory_order_acquire)) {
+        auto job = std::move(m_simJob);
+        if (job->result.ok) {
+            m_trace = std::move(job->result.trace);
+            m_haveTrace = true;
+            m_explain = Explain(job->scenario, m_trace);
+            m_timelinesStale = true;
+            if (!m_speedTouched) m_view.playbackSpeed = std::max(1e-6, double(m_trace.EndTime()) / 8e9);
+        } else if (!job->cancel) {
+            m_error = "simulation failed: " + job->result.error;
+        }
+    }
+    if (m_compareJob && m_compareJob->done.load(std::memory_order_acquire)) {
+        auto job = std::move(m_compareJob);
+        m_comparison = std::move(job->result);
+        m_haveComparison = true;
+        m_timelinesStale = true;
+    }
+    if (m_sweepJob) {
+        // Copy the finished points (each job writes only its own slot, then bumps `finished`).
+        const int finished = m_sweepJob->finished.load(std::memory_order_acquire);
+        for (size_t s = 0; s < m_scaling.size() && s < m_sweepJob->series.size(); ++s)
+            for (size_t i = 0; i < m_scaling[s].makespan.size(); ++i)
+                m_scaling[s].makespan[i] = m_sweepJob->slots[m_sweepJob->offset[s] + i].load(std::memory_order_relaxed);
+        if (finished >= m_sweepJob->total) m_sweepJob.reset();
+    }
+    // What the visible tab needs, computed when first looked at.
+    if (m_view.tab == Tab::Compare && m_compareStale && !m_compareJob) StartCompare();
+    if (m_view.tab == Tab::Scaling && m_scalingStale) StartSweep();
+}
+
+void Playground::RebuildTimelines() {
+    m_timelinesStale = false;
+    m_timeline.Clear();
+    if (m_haveTrace) {
+        std::string title = m_trace.label.empty() ? std::string(scenario::ModelKindName(m_scenario.model.kind)) : m_trace.label;
+        title += "  -  makespan " + FormatTime(double(m_trace.metrics.makespan));
+        m_timeline.AddSection(std::move(title), &m_trace);
+    }
+    m_compareTimeline.Clear();
+    if (m_haveComparison) {
+        for (size_t i = 0; i < m_comparison.results.size(); ++i) {
+            const auto name = std::string(scenario::ModelKindName(m_comparison.models[i].kind));
+            if (std::find(m_view.models.begin(), m_view.models.end(), name) == m_view.models.end()) continue;
+            const auto& result = m_comparison.results[i];
+            std::string title = name;
+            if (int(i) == m_comparison.recommended) title += "  (recommended)";
+            title += result.ok ? "  -  makespan " + FormatTime(double(result.trace.metrics.makespan)) : "  -  failed: " + result.error;
+            m_compareTimeline.AddSection(std::move(title), result.ok ? &result.trace : nullptr);
+        }
+    }
+    if (m_fitPending && m_haveTrace) {
+        FitView();
+        m_fitPending = false;
+    }
+}
+
+void Playground::FitView() {
+    int64_t end = 0;
+    if (m_view.tab == Tab::Compare) end = m_compareTimeline.EndTime();
+    if (end <= 0 && m_haveTrace) end = m_trace.EndTime();
+    m_view.visible = FitRange(0, end);
+}
+
+// [SECTION] Frame
 
 void Playground::Frame() {
     ++m_frame;
-    ImGui::SetNextWindowPos(ImVec2(20, 20), ImGuiCond_FirstUseEver);
-    ImGui::Begin("Interleave");
-    ImGui::TextUnformatted("Python concurrency playground");
-    if (ImGui::Button(m_playing ? "Pause" : "Play")) m_playing = !m_playing;
-    ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-    m_playRect[0] = min.x; m_playRect[1] = min.y; m_playRect[2] = max.x - min.x; m_playRect[3] = max.y - min.y;
+    if (!m_themeApplied || m_appliedTheme != m_view.theme) {
+        ApplyTheme(m_view.theme, m_settings.contentScale);
+        m_appliedTheme = m_view.theme;
+        m_themeApplied = true;
+    }
+    PollJobs();
+    if (m_timelinesStale) RebuildTimelines();
+    HandleKeys();
+    AdvancePlayback();
+    m_tooltip.clear();
+    Layout();
+    if (m_showHelp) HelpOverlay();
+    if (m_dirty) {
+        m_dirty = false;
+        m_view.preset.clear();
+        // Validate through the parser, the same way a user's file is checked.
+        scenario::ParseError parseError;
+        if (auto parsed = scenario::ParseScenario(scenario::ScenarioToJson(m_scenario), parseError)) {
+            ScenarioChanged();
+        } else {
+            m_error = parseError.Message();
+        }
+    }
+}
+
+void Playground::Layout() {
+    const ImGuiIO& io = ImGui::GetIO();
+    const float scale = m_settings.contentScale > 0 ? m_settings.contentScale : 1.0f;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4 * scale, 4 * scale));
+    ImGui::Begin("##playground", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    ImGui::PopStyleVar();
+    const float leftW = std::clamp(io.DisplaySize.x * 0.28f, 230.0f * scale, 400.0f * scale);
+    ImGui::BeginChild("scenario", ImVec2(std::min(leftW, io.DisplaySize.x * 0.45f), 0), true);
+    ScenarioPanel();
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("main", ImVec2(0, 0), false);
+    Toolbar();
+    if (ImGui::BeginTabBar("views")) {
+        const char* names[] = {"Timeline", "Compare", "Scaling"};
+        const char* ids[] = {"tab_timeline", "tab_compare", "tab_scaling"};
+        for (int t = 0; t < 3; ++t) {
+            const ImGuiTabItemFlags flags = m_tabRequest == t ? ImGuiTabItemFlags_SetSelected : 0;
+            const bool open = ImGui::BeginTabItem(names[t], nullptr, flags);
+            Remember(ids[t]);
+            if (open) {
+                if (m_tabRequest < 0 && m_view.tab != Tab(t)) {
+                    m_view.tab = Tab(t);
+                    m_fitPending = false;
+                }
+                ImGui::EndTabItem();
+            }
+        }
+        m_tabRequest = -1;
+        ImGui::EndTabBar();
+    }
+    const float bottomH = std::clamp(io.DisplaySize.y * 0.27f, 130.0f * scale, 330.0f * scale);
+    const float viewH = std::max(60.0f * scale, ImGui::GetContentRegionAvail().y - bottomH - ImGui::GetStyle().ItemSpacing.y);
+    switch (m_view.tab) {
+        case Tab::Timeline: TimelineView(viewH); break;
+        case Tab::Compare: CompareView(viewH); break;
+        case Tab::Scaling: ScalingView(viewH); break;
+    }
+    ImGui::BeginChild("results", ImVec2(0, 0), true);
+    ResultsPanel();
+    ImGui::EndChild();
+    ImGui::EndChild();
     ImGui::End();
 }
 
+void Playground::Toolbar() {
+    if (ImGui::Button(m_view.playing ? "Pause" : "Play")) {
+        m_view.playing = !m_view.playing;
+        if (m_view.playing && (m_view.playbackTime < 0 || m_view.playbackTime >= double(m_trace.EndTime()))) m_view.playbackTime = 0;
+    }
+    Remember("play");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play the schedule (Space)");
+    ImGui::SameLine();
+    if (ImGui::Button("Stop")) {
+        m_view.playing = false;
+        m_view.playbackTime = -1;
+    }
+    Remember("stop");
+    ImGui::SameLine();
+    float speed = float(m_view.playbackSpeed);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    if (ImGui::SliderFloat("##speed", &speed, 1e-5f, 100.0f, "%.3gx", ImGuiSliderFlags_Logarithmic)) {
+        m_view.playbackSpeed = std::max(1e-6, double(speed));
+        m_speedTouched = true;
+    }
+    Remember("speed");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Playback speed: simulated seconds per real second");
+    ImGui::SameLine();
+    if (ImGui::Button("Fit")) FitView();
+    Remember("fit");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Zoom to fit (F / Home)");
+    ImGui::SameLine();
+    if (ImGui::Button(m_view.theme == Theme::Dark ? "Light" : "Dark")) m_view.theme = m_view.theme == Theme::Dark ? Theme::Light : Theme::Dark;
+    Remember("theme");
+    ImGui::SameLine();
+    if (ImGui::Button("?")) m_showHelp = !m_showHelp;
+    Remember("help");
+    // Progress of whatever runs in the background.
+    const bool simulating = m_simJob && !m_simJob->done;
+    if (simulating || m_compareJob || m_sweepJob) {
+        ImGui::SameLine();
+        float fraction = 0;
+        const char* what = "simulating...";
+        if (simulating) fraction = m_simJob->progress.load();
+        else if (m_compareJob) { fraction = -1.0f * float(ImGui::GetTime()); what = "comparing..."; }
+        else if (m_sweepJob) { fraction = float(m_sweepJob->finished.load()) / float(std::max(1, m_sweepJob->total)); what = "sweeping..."; }
+        ImGui::ProgressBar(fraction, ImVec2(-1, 0), what);
+        Remember("progress");
+    }
+}
+
+void Playground::HandleKeys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    bool helpKey = ImGui::IsKeyPressed(ImGuiKey_F1, false);
+    for (int i = 0; i < io.InputQueueCharacters.Size; ++i)
+        if (io.InputQueueCharacters[i] == '?') helpKey = true;
+    if (helpKey) m_showHelp = !m_showHelp;
+    if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+        if (m_showHelp) m_showHelp = false;
+        else m_view.selectedTask = -1;
+    }
+    if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+    if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) {
+        m_view.playing = !m_view.playing;
+        if (m_view.playing && (m_view.playbackTime < 0 || m_view.playbackTime >= double(m_trace.EndTime()))) m_view.playbackTime = 0;
+    }
+    if (ImGui::IsKeyPressed(ImGuiKey_F, false) || ImGui::IsKeyPressed(ImGuiKey_Home, false)) FitView();
+    if (ImGui::IsKeyPressed(ImGuiKey_T, false)) m_view.theme = m_view.theme == Theme::Dark ? Theme::Light : Theme::Dark;
+    const auto& rect = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).LanesRect();
+    const float width = rect[2] > 0 ? rect[2] : 800.0f;
+    if (ImGui::IsKeyPressed(ImGuiKey_Equal) || ImGui::IsKeyPressed(ImGuiKey_KeypadAdd))
+        m_view.visible = ZoomAround(m_view.visible, width, width / 2, 0.8);
+    if (ImGui::IsKeyPressed(ImGuiKey_Minus) || ImGui::IsKeyPressed(ImGuiKey_KeypadSubtract))
+        m_view.visible = ZoomAround(m_view.visible, width, width / 2, 1.25);
+    if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) m_view.visible = PanByPixels(m_view.visible, width, width * 0.1f);
+    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) m_view.visible = PanByPixels(m_view.visible, width, -width * 0.1f);
+    if (ImGui::IsKeyPressed(ImGuiKey_1, false)) SetTab(Tab::Timeline);
+    if (ImGui::IsKeyPressed(ImGuiKey_2, false)) SetTab(Tab::Compare);
+    if (ImGui::IsKeyPressed(ImGuiKey_3, false)) SetTab(Tab::Scaling);
+}
+
+void Playground::AdvancePlayback() {
+    if (!m_view.playing) return;
+    const double end = double(std::max<int64_t>(m_trace.EndTime(), m_view.tab == Tab::Compare ? m_compareTimeline.EndTime() : 0));
+    const double dt = std::min(0.1, double(ImGui::GetIO().DeltaTime));
+    m_view.playbackTime = std::max(0.0, m_view.playbackTime) + dt * 1e9 * m_view.playbackSpeed;
+    if (m_view.playbackTime >= end) {
+        m_view.playbackTime = end;
+        m_view.playing = false;
+    }
+    // Keep the cursor in view: page forward when it leaves the right edge.
+    if (m_view.playbackTime > m_view.visible.t1) {
+        const double w = m_view.visible.Width();
+        m_view.visible = {m_view.playbackTime - w * 0.1, m_view.playbackTime + w * 0.9};
+    }
+}
+
+// [SECTION] Test hook
+
 std::string Playground::TestStateJson() const {
-    char buffer[256];
-    std::snprintf(buffer, sizeof buffer, "{\"frame\":%ld,\"playing\":%s,\"widgets\":{\"play\":[%.1f,%.1f,%.1f,%.1f]}}",
-                  m_frame, m_playing ? "true" : "false", m_playRect[0], m_playRect[1], m_playRect[2], m_playRect[3]);
-    return buffer;
+    using nlohmann::json;
+    json j;
+    j["frame"] = m_frame;
+    j["playing"] = m_view.playing;
+    json widgets = json::object();
+    for (const auto& [id, r] : m_widgets) widgets[id] = {r[0], r[1], r[2], r[3]};
+    j["widgets"] = widgets;
+    j["preset"] = m_view.preset;
+    j["models"] = m_view.models;
+    j["model"] = std::string(scenario::ModelKindName(m_scenario.model.kind));
+    j["visible"] = {m_view.visible.t0, m_view.visible.t1};
+    j["hover_tooltip"] = m_tooltip;
+    j["error"] = m_error;
+    j["tab"] = m_view.tab == Tab::Compare ? "compare" : m_view.tab == Tab::Scaling ? "scaling" : "timeline";
+    j["theme"] = m_view.theme == Theme::Light ? "light" : "dark";
+    j["help"] = m_showHelp;
+    j["simulating"] = Busy();
+    j["selected_task"] = m_view.selectedTask;
+    j["playback_time"] = m_view.playbackTime;
+    j["tracks"] = m_haveTrace ? m_trace.tracks.size() : 0;
+    j["spans"] = m_haveTrace ? m_trace.spans.size() : 0;
+    j["makespan"] = m_haveTrace ? m_trace.metrics.makespan : 0;
+    j["explain"] = m_explain;
+    if (m_haveComparison && m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size())
+        j["recommended"] = std::string(scenario::ModelKindName(m_comparison.models[size_t(m_comparison.recommended)].kind));
+    return j.dump();
 }
 
 }  // namespace interleave::ui

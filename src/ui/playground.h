@@ -1,26 +1,150 @@
 #pragma once
-// The playground: every window of the app, drawn with Dear ImGui between NewFrame() and Render().
-// The platform layer owns the window, the GL context and the main loop; it calls Frame() once a frame.
+// [SECTION] Index
+//   PlaygroundSettings ... what the platform passes in: threads or not, content scale
+//   Playground ........... every view of the app, drawn full-window between NewFrame() and Render()
+//
+// The platform layer owns the window, the GL context and the main loop; it calls Frame() once a
+// frame. The view is one class split by concern across files (after Tracy's TracyView_*.cpp):
+//   playground.cpp ........ layout, toolbar, keyboard, playback, jobs, view state, test hook
+//   playground_editor.cpp . the scenario panel (presets and every scenario field)
+//   playground_views.cpp .. compare, scaling, results and explanation, help overlay
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "models/simulate.h"
+#include "scenario/scenario.h"
+#include "trace/trace.h"
+#include "ui/executor.h"
+#include "ui/timeline.h"
+#include "ui/view_state.h"
 
 namespace interleave::ui {
+
+struct PlaygroundSettings {
+    // true where std::thread works (native, the threaded web build): simulations run on a worker
+    // thread. false in the single-threaded web build: they run in slices of later frames.
+    bool backgroundThreads = true;
+    float contentScale = 1.0f;      // the display's content (DPI) scale: sizes and fonts
+    std::string initialPreset;      // preset loaded at start ("" = the first one)
+    bool loadPresetOnStart = true;  // false: start empty (tests inject traces with Show*)
+};
+
+// One line of the scaling plot: the makespan of one model at 1..N workers.
+struct ScalingSeries {
+    scenario::ModelKind model = scenario::ModelKind::Threads;
+    std::vector<int32_t> workers;
+    std::vector<int64_t> makespan;  // ns; < 0 while not computed (or failed)
+};
 
 class Playground {
 public:
     Playground();
-    // Draws one frame of every view. Never blocks: long simulations run in the background.
+    explicit Playground(PlaygroundSettings settings);
+    ~Playground();
+    Playground(const Playground&) = delete;
+    Playground& operator=(const Playground&) = delete;
+
+    // Draws one frame of every view. Never blocks on a long simulation (see executor.h).
     void Frame();
-    // Test hook: a JSON object describing the visible state, for end-to-end tests. Always has
-    // "frame" (frames drawn), "playing" (bool), and "widgets": {"id": [x, y, w, h], ...} in
-    // framebuffer-independent ImGui coordinates (CSS pixels on the web) for the widgets tests click,
-    // including "play" (the play/pause button).
+
+    // Test hook: a JSON object describing the visible state, for end-to-end tests: "frame", "playing",
+    // "widgets": {"id": [x, y, w, h]} in ImGui coordinates (CSS pixels on the web) — "play",
+    // "preset_combo", "model_<kind>", "tab_<tab>", "timeline", "fit", "theme", "help", ... — and
+    // "preset", "models", "visible": [t0, t1], "hover_tooltip", "error", "simulating", "tab", "theme".
     std::string TestStateJson() const;
 
+    // The persisted view (a later issue puts it in the share URL).
+    std::string ViewStateJson() const;
+    bool ApplyViewStateJson(std::string_view json, std::string& error);
+
+    // Loads a built-in preset and simulates it.
+    bool LoadPreset(std::string_view id, std::string& error);
+    // Shows results computed elsewhere (tests use synthetic traces) instead of simulating.
+    void ShowRun(const scenario::Scenario& scenario, trace::Trace trace);
+    void ShowComparison(models::Comparison comparison);
+    void ShowScaling(std::vector<ScalingSeries> series);
+    void SetTab(Tab tab) { m_tabRequest = int(tab); m_view.tab = tab; }
+    void SetTheme(Theme theme) { m_view.theme = theme; }
+    void SetHelpVisible(bool visible) { m_showHelp = visible; }
+    // Simulations, comparisons or sweeps still queued or running.
+    bool Busy() const;
+
 private:
+    struct SimJob;
+    struct CompareJob;
+    struct SweepJob;
+
+    // playground.cpp
+    void Layout();
+    void Toolbar();
+    void HandleKeys();
+    void AdvancePlayback();
+    void PollJobs();
+    void StartSimulation();
+    void StartCompare();
+    void StartSweep();
+    void ScenarioChanged();
+    void RebuildTimelines();
+    void FitView();
+    void Remember(const char* id);
+    // playground_editor.cpp
+    void ScenarioPanel();
+    bool EditModel(scenario::Model& model);
+    bool EditGroups();
+    bool EditSteps(std::vector<scenario::Step>& steps, int depth);
+    bool EditMachine(scenario::Machine& machine);
+    bool EditNames();
+    bool EditJson();
+    // playground_views.cpp
+    void TimelineView(float height);
+    void CompareView(float height);
+    void ScalingView(float height);
+    void ResultsPanel();
+    void RunSummary();
+    void CompareTable();
+    void HelpOverlay();
+
+    PlaygroundSettings m_settings;
+    std::unique_ptr<Executor> m_executor;
+    ViewState m_view;
     long m_frame = 0;
-    bool m_playing = false;
-    float m_playRect[4] = {0, 0, 0, 0};
+
+    scenario::Scenario m_scenario;
+    std::string m_error;           // the scenario's or the simulation's, shown in the panel
+    bool m_dirty = false;          // edited this frame: re-simulate at the end of it
+
+    trace::Trace m_trace;          // the run of the scenario as configured
+    bool m_haveTrace = false;
+    std::string m_explain;
+    std::shared_ptr<SimJob> m_simJob;
+
+    models::Comparison m_comparison;
+    bool m_haveComparison = false;
+    bool m_compareStale = true;
+    std::shared_ptr<CompareJob> m_compareJob;
+
+    std::vector<ScalingSeries> m_scaling;
+    bool m_scalingStale = true;
+    std::shared_ptr<SweepJob> m_sweepJob;
+
+    TimelineController m_timeline;
+    TimelineController m_compareTimeline;
+    bool m_timelinesStale = true;
+    bool m_fitPending = true;
+
+    bool m_speedTouched = false;
+    bool m_showHelp = false;
+    int m_tabRequest = -1;
+    Theme m_appliedTheme = Theme::Light;
+    bool m_themeApplied = false;
+    std::string m_tooltip;
+    std::string m_jsonBuffer;
+    std::map<std::string, std::array<float, 4>> m_widgets;
 };
 
 }  // namespace interleave::ui

@@ -1,0 +1,92 @@
+// The two executors: one background worker thread, or in-frame slices. See executor.h.
+#include "ui/executor.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace interleave::ui {
+
+namespace {
+
+class ThreadExecutor final : public Executor {
+public:
+    ThreadExecutor() : m_worker([this] { Run(); }) {}
+    ~ThreadExecutor() override {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+            m_jobs.clear();  // queued jobs are dropped; the running one finishes (its owner cancels it)
+        }
+        m_wake.notify_all();
+        m_worker.join();
+    }
+    void Submit(std::function<void()> job) override {
+        {
+            std::lock_guard lock(m_mutex);
+            m_jobs.push_back(std::move(job));
+            ++m_pending;
+        }
+        m_wake.notify_one();
+    }
+    void Pump(double) override {}
+    int Pending() const override { return m_pending.load(); }
+    bool Threaded() const override { return true; }
+
+private:
+    void Run() {
+        for (;;) {
+            std::function<void()> job;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
+                if (m_stop) return;
+                job = std::move(m_jobs.front());
+                m_jobs.pop_front();
+            }
+            job();
+            --m_pending;
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::function<void()>> m_jobs;
+    std::atomic<int> m_pending{0};
+    bool m_stop = false;
+    std::thread m_worker;  // last: starts after the members it uses exist
+};
+
+class InlineExecutor final : public Executor {
+public:
+    void Submit(std::function<void()> job) override { m_jobs.push_back(std::move(job)); }
+    void Pump(double budgetMs) override {
+        const auto start = std::chrono::steady_clock::now();
+        // Only jobs queued before this frame: ones they queue wait for the next frame.
+        size_t n = m_jobs.size();
+        while (n-- > 0 && !m_jobs.empty()) {
+            auto job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+            job();
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            if (ms >= budgetMs) break;
+        }
+    }
+    int Pending() const override { return int(m_jobs.size()); }
+    bool Threaded() const override { return false; }
+
+private:
+    std::deque<std::function<void()>> m_jobs;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> MakeExecutor(bool backgroundThreads) {
+    if (backgroundThreads) return std::make_unique<ThreadExecutor>();
+    return std::make_unique<InlineExecutor>();
+}
+
+}  // namespace interleave::ui

@@ -1,0 +1,429 @@
+// [SECTION] Index
+//   Fields ......... duration, bytes and integer fields with units and ranges
+//   Scenario panel . presets, model, task groups and their steps, locks/counters, machine, JSON
+// Every edit sets m_dirty; Frame() validates the scenario and re-simulates at the end of the frame.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "scenario/presets.h"
+#include "ui/playground.h"
+#include "ui/units.h"
+
+namespace interleave::ui {
+
+using scenario::ModelKind;
+using scenario::StepKind;
+using scenario::TimeNs;
+
+namespace {
+
+// [SECTION] Fields
+
+// A text field for a duration ("5ms", "1.5s"); commits while typing whenever the text parses and
+// lies in [minNs, maxNs]; shows the range when it does not.
+bool DurationField(const char* label, TimeNs& ns, TimeNs minNs, TimeNs maxNs, const char* help = nullptr) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%s", DurationToInput(ns).c_str());
+    bool changed = false;
+    if (ImGui::InputText(label, buffer, sizeof buffer, ImGuiInputTextFlags_AutoSelectAll)) {
+        int64_t value = 0;
+        if (ParseDurationInput(buffer, value) && value >= minNs && value <= maxNs && value != ns) {
+            ns = value;
+            changed = true;
+        }
+    }
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("%s%sa duration from %s to %s, like 5ms, 1.5s, 40us", help ? help : "", help ? "\n" : "",
+                          DurationToInput(minNs).c_str(), DurationToInput(maxNs).c_str());
+    }
+    return changed;
+}
+
+bool BytesField(const char* label, int64_t& bytes, int64_t minBytes, int64_t maxBytes, const char* help = nullptr) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%s", BytesToInput(bytes).c_str());
+    bool changed = false;
+    if (ImGui::InputText(label, buffer, sizeof buffer, ImGuiInputTextFlags_AutoSelectAll)) {
+        int64_t value = 0;
+        if (ParseBytesInput(buffer, value) && value >= minBytes && value <= maxBytes && value != bytes) {
+            bytes = value;
+            changed = true;
+        }
+    }
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("%s%sa size from %s to %s, like 100B, 64KB, 10MB, 1GiB", help ? help : "", help ? "\n" : "",
+                          BytesToInput(minBytes).c_str(), BytesToInput(maxBytes).c_str());
+    }
+    return changed;
+}
+
+bool IntField(const char* label, int32_t& value, int32_t minValue, int32_t maxValue, const char* help = nullptr) {
+    int v = value;
+    bool changed = false;
+    if (ImGui::InputInt(label, &v, 1, 10)) {
+        v = std::clamp(v, minValue, maxValue);
+        changed = v != value;
+        value = v;
+    }
+    if (help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+    return changed;
+}
+
+scenario::Step MakeStep(StepKind kind, TimeNs duration) {
+    scenario::Step step;
+    step.kind = kind;
+    step.duration = duration;
+    return step;
+}
+
+const StepKind kStepKinds[] = {StepKind::Cpu,   StepKind::CCall,   StepKind::Io,     StepKind::Await,
+                               StepKind::BlockingCall, StepKind::Acquire, StepKind::Release, StepKind::Send,
+                               StepKind::Return, StepKind::ToThread, StepKind::Increment, StepKind::Fail,
+                               StepKind::Repeat};
+
+const char* StepHelp(StepKind kind) {
+    switch (kind) {
+        case StepKind::Cpu: return "pure Python: holds the GIL";
+        case StepKind::CCall: return "C code that releases the GIL (hashlib, zlib, numpy)";
+        case StepKind::Io: return "blocking I/O (requests.get, time.sleep): releases the GIL";
+        case StepKind::Await: return "awaited I/O (await session.get, asyncio.sleep)";
+        case StepKind::BlockingCall: return "a synchronous blocking call inside a coroutine: stalls the loop";
+        case StepKind::Acquire: return "acquire a named lock";
+        case StepKind::Release: return "release a named lock";
+        case StepKind::Send: return "bytes pickled to the worker with the arguments";
+        case StepKind::Return: return "bytes pickled back with the result";
+        case StepKind::ToThread: return "asyncio.to_thread(step): runs on the default executor";
+        case StepKind::Increment: return "counter += 1 on a named shared counter";
+        case StepKind::Fail: return "raise: the task fails here";
+        case StepKind::Repeat: return "a loop: the indented steps, this many times";
+    }
+    return "";
+}
+
+bool HasDuration(StepKind kind) {
+    return kind == StepKind::Cpu || kind == StepKind::CCall || kind == StepKind::Io || kind == StepKind::Await ||
+           kind == StepKind::BlockingCall || kind == StepKind::ToThread;
+}
+bool HasBytes(StepKind kind) { return kind == StepKind::Send || kind == StepKind::Return; }
+bool HasName(StepKind kind) {
+    return kind == StepKind::Acquire || kind == StepKind::Release || kind == StepKind::Increment;
+}
+
+const char* ModelLabel(ModelKind kind) {
+    switch (kind) {
+        case ModelKind::Sequential: return "sequential";
+        case ModelKind::Threads: return "threads (GIL)";
+        case ModelKind::Processes: return "process pool";
+        case ModelKind::Asyncio: return "asyncio";
+        case ModelKind::ProcessAsyncio: return "processes + asyncio";
+        case ModelKind::FreeThreaded: return "free-threaded";
+    }
+    return "?";
+}
+
+}  // namespace
+
+// [SECTION] Scenario panel
+
+void Playground::ScenarioPanel() {
+    // Presets.
+    ImGui::TextUnformatted("Preset");
+    ImGui::SetNextItemWidth(-1);
+    const std::string current = m_view.preset.empty() ? std::string("(edited)") : m_view.preset;
+    if (ImGui::BeginCombo("##preset", current.c_str())) {
+        for (const auto& preset : scenario::Presets()) {
+            const std::string id(preset.id);
+            if (ImGui::Selectable(id.c_str(), id == m_view.preset)) {
+                std::string error;
+                if (!LoadPreset(id, error)) m_error = error;
+            }
+        }
+        ImGui::EndCombo();
+    }
+    Remember("preset_combo");
+    if (!m_scenario.description.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", m_scenario.description.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!m_error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 80, 80, 255));
+        ImGui::TextWrapped("%s", m_error.c_str());
+        ImGui::PopStyleColor();
+    }
+    ImGui::Separator();
+    bool changed = false;
+    ImGui::PushItemWidth(-ImGui::GetFontSize() * 6.5f);
+    if (ImGui::CollapsingHeader("Model", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditModel(m_scenario.model);
+    if (ImGui::CollapsingHeader("Tasks", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditGroups();
+    if (ImGui::CollapsingHeader("Locks and counters")) changed |= EditNames();
+    if (ImGui::CollapsingHeader("Machine")) changed |= EditMachine(m_scenario.machine);
+    if (ImGui::CollapsingHeader("Scenario JSON")) changed |= EditJson();
+    ImGui::PopItemWidth();
+    if (changed) m_dirty = true;
+}
+
+bool Playground::EditModel(scenario::Model& model) {
+    bool changed = false;
+    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,  ModelKind::Processes,
+                               ModelKind::Asyncio,    ModelKind::ProcessAsyncio, ModelKind::FreeThreaded};
+    const float half = ImGui::GetContentRegionAvail().x * 0.5f;
+    for (int i = 0; i < 6; ++i) {
+        if (i % 2 == 1) ImGui::SameLine(half);
+        if (ImGui::RadioButton(ModelLabel(kinds[i]), model.kind == kinds[i]) && model.kind != kinds[i]) {
+            model.kind = kinds[i];
+            changed = true;
+        }
+        const std::string id = "model_" + std::string(scenario::ModelKindName(kinds[i]));
+        Remember(id.c_str());
+    }
+    const bool pooled = model.kind == ModelKind::Threads || model.kind == ModelKind::Processes ||
+                        model.kind == ModelKind::ProcessAsyncio || model.kind == ModelKind::FreeThreaded;
+    if (pooled) {
+        changed |= IntField("workers", model.workers, 0, scenario::Limits::kMaxWorkers,
+                            "0 = default: threads -> one per task; processes -> one per core");
+    }
+    if (model.kind == ModelKind::Processes || model.kind == ModelKind::ProcessAsyncio) {
+        const char* methods[] = {"fork", "spawn", "forkserver"};
+        int method = int(model.startMethod);
+        if (ImGui::Combo("start method", &method, methods, 3)) {
+            model.startMethod = scenario::StartMethod(method);
+            changed = true;
+        }
+        changed |= IntField("chunksize", model.chunksize, 0, 1'000'000, "0 = Pool.map's default: ceil(tasks / (4 * workers))");
+    }
+    if (model.kind == ModelKind::Asyncio || model.kind == ModelKind::ProcessAsyncio) {
+        changed |= IntField("semaphore", model.semaphore, 0, 1'000'000, "asyncio.Semaphore(n) around each task; 0 = none");
+        changed |= ImGui::Checkbox("TaskGroup", &model.taskGroup);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("run under asyncio.TaskGroup: the first failure cancels the rest");
+    }
+    if (model.kind == ModelKind::FreeThreaded) {
+        float slowdown = float(model.freeThreadedSlowdown);
+        if (ImGui::SliderFloat("slowdown", &slowdown, 1.0f, 2.0f, "%.2fx")) {
+            model.freeThreadedSlowdown = slowdown;
+            changed = true;
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("single-thread CPU slowdown of the free-threaded build (3.13t)");
+    }
+    return changed;
+}
+
+bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
+    bool changed = false;
+    const float small = ImGui::GetFrameHeight();
+    for (size_t i = 0; i < steps.size(); ++i) {
+        auto& step = steps[i];
+        ImGui::PushID(int(i));
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.5f);
+        if (ImGui::BeginCombo("##kind", std::string(scenario::StepKindName(step.kind)).c_str())) {
+            for (StepKind kind : kStepKinds) {
+                if (kind == StepKind::Repeat && depth >= 3) continue;  // loops nest three deep at most here
+                if (ImGui::Selectable(std::string(scenario::StepKindName(kind)).c_str(), kind == step.kind) && kind != step.kind) {
+                    step.kind = kind;
+                    if (HasDuration(kind) && step.duration <= 0) step.duration = 10'000'000;
+                    if (HasBytes(kind) && step.bytes <= 0) step.bytes = 1'000'000;
+                    if (HasName(kind) && step.name < 0) {
+                        if (m_scenario.names.empty()) m_scenario.names.push_back(kind == StepKind::Increment ? "counter" : "lock");
+                        step.name = 0;
+                    }
+                    if (kind == StepKind::Repeat && step.body.empty()) {
+                        step.repeat = std::max(step.repeat, 2);
+                        step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
+                    }
+                    changed = true;
+                }
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", StepHelp(kind));
+            }
+            ImGui::EndCombo();
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", StepHelp(step.kind));
+        ImGui::SameLine(0, 2);
+        const float fieldW = std::max(ImGui::GetFontSize() * 3.0f, ImGui::GetContentRegionAvail().x - 3 * (small + 2));
+        ImGui::SetNextItemWidth(fieldW);
+        if (step.kind == StepKind::ToThread) {
+            const StepKind inner[] = {StepKind::Cpu, StepKind::CCall, StepKind::Io};
+            ImGui::SetNextItemWidth(fieldW * 0.45f);
+            if (ImGui::BeginCombo("##inner", std::string(scenario::StepKindName(step.inner)).c_str())) {
+                for (StepKind k : inner)
+                    if (ImGui::Selectable(std::string(scenario::StepKindName(k)).c_str(), k == step.inner)) {
+                        step.inner = k;
+                        changed = true;
+                    }
+                ImGui::EndCombo();
+            }
+            ImGui::SameLine(0, 2);
+            ImGui::SetNextItemWidth(fieldW * 0.55f - 2);
+        }
+        if (HasDuration(step.kind)) {
+            changed |= DurationField("##duration", step.duration, 0, scenario::Limits::kMaxStepDuration);
+        } else if (HasBytes(step.kind)) {
+            changed |= BytesField("##bytes", step.bytes, 0, scenario::Limits::kMaxBytes);
+        } else if (HasName(step.kind)) {
+            const char* label = step.name >= 0 && size_t(step.name) < m_scenario.names.size() ? m_scenario.names[size_t(step.name)].c_str() : "?";
+            if (ImGui::BeginCombo("##name", label)) {
+                for (size_t n = 0; n < m_scenario.names.size(); ++n)
+                    if (ImGui::Selectable(m_scenario.names[n].c_str(), int32_t(n) == step.name)) {
+                        step.name = int32_t(n);
+                        changed = true;
+                    }
+                ImGui::EndCombo();
+            }
+        } else if (step.kind == StepKind::Repeat) {
+            changed |= IntField("##repeat", step.repeat, 1, scenario::Limits::kMaxRepeat, "how many times the indented steps run");
+        } else {
+            ImGui::Dummy(ImVec2(fieldW, small));
+        }
+        ImGui::SameLine(0, 2);
+        ImGui::BeginDisabled(i == 0);
+        if (ImGui::ArrowButton("##up", ImGuiDir_Up)) {
+            std::swap(steps[i], steps[i - 1]);
+            changed = true;
+        }
+        ImGui::EndDisabled();
+        ImGui::SameLine(0, 2);
+        ImGui::BeginDisabled(i + 1 == steps.size());
+        if (ImGui::ArrowButton("##down", ImGuiDir_Down)) {
+            std::swap(steps[i], steps[i + 1]);
+            changed = true;
+        }
+        ImGui::EndDisabled();
+        ImGui::SameLine(0, 2);
+        if (ImGui::Button("x", ImVec2(small, small))) {
+            steps.erase(steps.begin() + long(i));
+            ImGui::PopID();
+            return true;
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("remove this step");
+        if (step.kind == StepKind::Repeat) {
+            ImGui::Indent(ImGui::GetFontSize());
+            changed |= EditSteps(step.body, depth + 1);
+            if (ImGui::SmallButton("+ step in loop")) {
+                step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
+                changed = true;
+            }
+            ImGui::Unindent(ImGui::GetFontSize());
+        }
+        ImGui::PopID();
+    }
+    return changed;
+}
+
+bool Playground::EditGroups() {
+    bool changed = false;
+    auto& groups = m_scenario.groups;
+    for (size_t g = 0; g < groups.size(); ++g) {
+        auto& group = groups[g];
+        ImGui::PushID(int(g));
+        const bool open = ImGui::TreeNodeEx("##group", ImGuiTreeNodeFlags_DefaultOpen, "%s x%d", group.name.c_str(), group.count);
+        if (open) {
+            char name[64];
+            std::snprintf(name, sizeof name, "%s", group.name.c_str());
+            if (ImGui::InputText("name", name, sizeof name)) {
+                group.name = name;
+                changed = true;
+            }
+            changed |= IntField("count", group.count, 1, int32_t(scenario::Limits::kMaxTasks), "how many identical tasks");
+            changed |= EditSteps(group.steps, 0);
+            if (ImGui::SmallButton("+ step")) {
+                group.steps.push_back(MakeStep(StepKind::Cpu, 10'000'000));
+                changed = true;
+            }
+            if (g == 0) Remember("add_step");
+            ImGui::SameLine();
+            bool removedGroup = false;
+            if (groups.size() > 1 && ImGui::SmallButton("remove group")) {
+                groups.erase(groups.begin() + long(g));
+                changed = removedGroup = true;
+            }
+            ImGui::TreePop();
+            if (removedGroup) {
+                ImGui::PopID();
+                break;
+            }
+        }
+        ImGui::PopID();
+    }
+    if (ImGui::SmallButton("+ task group")) {
+        scenario::TaskGroup group;
+        group.name = "group" + std::to_string(groups.size() + 1);
+        group.count = 4;
+        group.steps.push_back(MakeStep(StepKind::Cpu, 50'000'000));
+        groups.push_back(std::move(group));
+        changed = true;
+    }
+    Remember("add_group");
+    return changed;
+}
+
+bool Playground::EditNames() {
+    bool changed = false;
+    for (size_t n = 0; n < m_scenario.names.size(); ++n) {
+        ImGui::PushID(int(n));
+        char name[64];
+        std::snprintf(name, sizeof name, "%s", m_scenario.names[n].c_str());
+        if (ImGui::InputText("##name", name, sizeof name) && name[0] != '\0') {
+            m_scenario.names[n] = name;
+            changed = true;
+        }
+        ImGui::PopID();
+    }
+    if (ImGui::SmallButton("+ lock or counter")) {
+        m_scenario.names.push_back("lock" + std::to_string(m_scenario.names.size() + 1));
+        changed = true;
+    }
+    return changed;
+}
+
+bool Playground::EditMachine(scenario::Machine& machine) {
+    bool changed = false;
+    auto& p = machine.profile;
+    changed |= IntField("cores", machine.cores, 1, scenario::Limits::kMaxCores, "CPU cores of the simulated machine");
+    constexpr TimeNs kSecond = 1'000'000'000, kMinute = 60 * kSecond;
+    changed |= DurationField("switch interval", p.switchInterval, 1'000, kSecond, "sys.getswitchinterval(): a waiter asks the holder to drop the GIL after this");
+    changed |= ImGui::Checkbox("forced switching", &p.forcedSwitching);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("FORCE_SWITCHING: the dropper waits until another thread took the GIL");
+    changed |= DurationField("eval breaker", p.evalBreakerLatency, 0, 100'000'000, "from the drop request to the holder noticing it");
+    changed |= DurationField("OS time slice", p.timeSlice, 10'000, kSecond, "scheduler quantum when threads outnumber cores");
+    changed |= DurationField("wake-up latency", p.wakeupLatency, 0, kSecond, "from a condition signal to the woken thread running");
+    changed |= DurationField("context switch", p.contextSwitch, 0, 100'000'000, "a core switching threads");
+    changed |= DurationField("thread start", p.threadStart, 0, kSecond, "threading.Thread.start()");
+    changed |= DurationField("fork start", p.processStartFork, 0, kMinute, "starting a worker with fork");
+    changed |= DurationField("spawn start", p.processStartSpawn, 0, kMinute, "a fresh interpreter and its imports");
+    changed |= DurationField("forkserver start", p.processStartForkserver, 0, kMinute, "a fork from the forkserver");
+    changed |= DurationField("forkserver boot", p.forkserverStart, 0, kMinute, "the forkserver itself, started once");
+    changed |= BytesField("pickle /s", p.pickleBytesPerSecond, 1'000, int64_t(1) << 40, "pickling throughput, bytes per second");
+    changed |= BytesField("unpickle /s", p.unpickleBytesPerSecond, 1'000, int64_t(1) << 40, "unpickling throughput, bytes per second");
+    changed |= DurationField("message cost", p.messageOverhead, 0, kSecond, "per pickled message through a pipe");
+    changed |= DurationField("loop step", p.loopStepOverhead, 0, kSecond, "asyncio: one trip round the loop per resumed task");
+    changed |= DurationField("counter +=1", p.counterIncrement, 0, 1'000'000, "counter += 1 in bytecode");
+    return changed;
+}
+
+bool Playground::EditJson() {
+    // The canonical JSON of the scenario: editable, applied with the button (through the parser).
+    // Regenerated from the scenario after every change (ScenarioChanged clears it).
+    static constexpr size_t kCap = 1 << 16;
+    if (m_jsonBuffer.size() != kCap) {
+        m_jsonBuffer = scenario::ScenarioToJson(m_scenario);
+        m_jsonBuffer.resize(kCap, '\0');
+    }
+    ImGui::InputTextMultiline("##json", m_jsonBuffer.data(), kCap, ImVec2(-1, ImGui::GetTextLineHeight() * 10));
+    bool changed = false;
+    if (ImGui::Button("Apply JSON")) {
+        scenario::ParseError error;
+        if (auto parsed = scenario::ParseScenario(m_jsonBuffer.c_str(), error)) {
+            m_scenario = std::move(*parsed);
+            changed = true;
+        } else {
+            m_error = "JSON: " + error.Message();
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Reset")) m_jsonBuffer.clear();
+    return changed;
+}
+
+}  // namespace interleave::ui

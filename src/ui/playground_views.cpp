@@ -1,0 +1,309 @@
+// [SECTION] Index
+//   Timeline view .. the run of the scenario as configured
+//   Compare view ... one timeline per model on one shared time axis, and the results table
+//   Scaling view ... makespan vs workers, one line per model
+//   Results panel .. legend, metrics, explanation (bottom)
+//   Help overlay
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "ui/playground.h"
+#include "ui/theme.h"
+
+namespace interleave::ui {
+
+using scenario::ModelKind;
+
+namespace {
+
+void CentredText(const char* text, float height) {
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + std::max(0.0f, (avail.x - size.x) * 0.5f),
+                               ImGui::GetCursorPosY() + std::max(0.0f, (height - size.y) * 0.5f)));
+    ImGui::TextUnformatted(text);
+}
+
+uint32_t SeriesColor(ModelKind kind, Theme theme) {
+    switch (kind) {
+        case ModelKind::Threads: return StateColor(trace::SpanState::WaitingGil, theme);
+        case ModelKind::Processes: return StateColor(trace::SpanState::RunningPython, theme);
+        case ModelKind::FreeThreaded: return StateColor(trace::SpanState::RunningC, theme);
+        default: return StateColor(trace::SpanState::BlockedIo, theme);
+    }
+}
+
+}  // namespace
+
+// [SECTION] Timeline view
+
+void Playground::TimelineView(float height) {
+    ImGui::BeginChild("timeline_view", ImVec2(0, height), false);
+    if (!m_haveTrace) {
+        CentredText(Busy() ? "simulating..." : "no trace yet: pick a preset", height);
+    } else {
+        m_timeline.Draw("lanes", ImGui::GetContentRegionAvail(), m_view.visible, m_view.selectedTask, m_view.theme, m_view.playbackTime);
+        const auto& r = m_timeline.LanesRect();
+        m_widgets["timeline"] = r;
+        if (!m_timeline.Tooltip().empty()) m_tooltip = m_timeline.Tooltip();
+    }
+    ImGui::EndChild();
+}
+
+// [SECTION] Compare view
+
+void Playground::CompareView(float height) {
+    ImGui::BeginChild("compare_view", ImVec2(0, height), false);
+    // Which models to stack.
+    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::Processes,
+                               ModelKind::Asyncio, ModelKind::ProcessAsyncio, ModelKind::FreeThreaded};
+    ImGui::TextUnformatted("Show:");
+    for (ModelKind kind : kinds) {
+        const std::string name(scenario::ModelKindName(kind));
+        auto it = std::find(m_view.models.begin(), m_view.models.end(), name);
+        bool shown = it != m_view.models.end();
+        const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
+        ImGui::SameLine();
+        if (ImGui::GetCursorPosX() + w > ImGui::GetContentRegionMax().x) ImGui::NewLine();
+        if (ImGui::Checkbox(name.c_str(), &shown)) {
+            if (shown) m_view.models.push_back(name);
+            else m_view.models.erase(it);
+            m_timelinesStale = true;
+        }
+        Remember(("show_" + name).c_str());
+    }
+    const float rest = ImGui::GetContentRegionAvail().y;
+    if (!m_haveComparison) {
+        CentredText("comparing the models...", rest);
+    } else {
+        m_compareTimeline.Draw("compare_lanes", ImGui::GetContentRegionAvail(), m_view.visible, m_view.selectedTask, m_view.theme,
+                               m_view.playbackTime);
+        m_widgets["compare_timeline"] = m_compareTimeline.LanesRect();
+        if (!m_compareTimeline.Tooltip().empty()) m_tooltip = m_compareTimeline.Tooltip();
+    }
+    ImGui::EndChild();
+}
+
+void Playground::CompareTable() {
+    if (!m_haveComparison) {
+        ImGui::TextDisabled(m_compareJob ? "comparing the models..." : "open the Compare tab to compare the models");
+        return;
+    }
+    if (m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size()) {
+        ImGui::TextWrapped("Recommended: %s. %s", std::string(scenario::ModelKindName(m_comparison.models[size_t(m_comparison.recommended)].kind)).c_str(),
+                           m_comparison.reason.c_str());
+    }
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("results", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableSetupColumn("makespan");
+    ImGui::TableSetupColumn("speedup");
+    ImGui::TableSetupColumn("CPU use");
+    ImGui::TableSetupColumn("GIL wait");
+    ImGui::TableSetupColumn("overhead");
+    ImGui::TableHeadersRow();
+    for (size_t i = 0; i < m_comparison.results.size(); ++i) {
+        const auto& result = m_comparison.results[i];
+        const auto& m = result.trace.metrics;
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        const std::string name(scenario::ModelKindName(m_comparison.models[i].kind));
+        if (int(i) == m_comparison.recommended) ImGui::Text("%s *", name.c_str());
+        else ImGui::TextUnformatted(name.c_str());
+        if (!result.ok) {
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("failed: %s", result.error.c_str());
+            continue;
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(FormatTime(double(m.makespan)).c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%.2fx", m.speedup);
+        ImGui::TableNextColumn();
+        ImGui::Text("%.0f%%", m.cpuUtilisation * 100);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(FormatTime(double(m.gilWait)).c_str());
+        ImGui::TableNextColumn();
+        const double overhead = double(m.processStart + m.pickling + m.unpickling + m.threadStart + m.loopOverhead);
+        ImGui::TextUnformatted(FormatTime(overhead).c_str());
+        if (ImGui::IsItemHovered()) {
+            ImGui::SetTooltip("process start %s\npickling %s\nunpickling %s\nthread start %s\nevent loop %s",
+                              FormatTime(double(m.processStart)).c_str(), FormatTime(double(m.pickling)).c_str(),
+                              FormatTime(double(m.unpickling)).c_str(), FormatTime(double(m.threadStart)).c_str(),
+                              FormatTime(double(m.loopOverhead)).c_str());
+        }
+    }
+    ImGui::EndTable();
+}
+
+// [SECTION] Scaling view
+
+void Playground::ScalingView(float height) {
+    ImGui::BeginChild("scaling_view", ImVec2(0, height), false);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    const ImVec2 size = ImGui::GetContentRegionAvail();
+    const float font = ImGui::GetFontSize();
+    const float left = p0.x + font * 5, right = p0.x + size.x - font * 1;
+    const float top = p0.y + font * 1.5f, bottom = p0.y + size.y - font * 2.5f;
+    ImGui::InvisibleButton("plot", ImVec2(std::max(1.0f, size.x), std::max(1.0f, size.y)));
+    m_widgets["scaling_plot"] = {left, top, right - left, bottom - top};
+    int maxWorkers = 1;
+    int64_t maxMakespan = 0;
+    for (const auto& s : m_scaling) {
+        if (!s.workers.empty()) maxWorkers = std::max(maxWorkers, s.workers.back());
+        for (int64_t v : s.makespan) maxMakespan = std::max(maxMakespan, v);
+    }
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Separator, 0.5f);
+    if (m_scaling.empty() || maxMakespan <= 0 || right - left < 20 || bottom - top < 20) {
+        ImGui::SetCursorScreenPos(p0);
+        CentredText(m_sweepJob || m_scalingStale ? "sweeping the number of workers..." : "no scaling data", size.y);
+        ImGui::EndChild();
+        return;
+    }
+    // Axes: y = makespan from 0 with 1-2-5 ticks; x = workers 1..max.
+    const TimeRange yRange{0, double(maxMakespan) * 1.1};
+    const float plotH = bottom - top;
+    const auto yTicks = MakeTicks(yRange, plotH, font * 2.5f);
+    const double yStep = TickStep(yRange, plotH, font * 2.5f);
+    auto X = [&](double w) { return left + float((w - 1) / std::max(1.0, double(maxWorkers - 1))) * (right - left); };
+    auto Y = [&](double ns) { return bottom - float(ns / yRange.t1) * plotH; };
+    draw->AddLine(ImVec2(left, top), ImVec2(left, bottom), text);
+    draw->AddLine(ImVec2(left, bottom), ImVec2(right, bottom), text);
+    for (const Tick& t : yTicks) {
+        const float y = Y(t.time);
+        draw->AddLine(ImVec2(left, y), ImVec2(right, y), grid);
+        const std::string label = FormatTickLabel(t.time, yStep);
+        const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
+        draw->AddText(ImVec2(left - ls.x - 4, y - ls.y * 0.5f), text, label.c_str());
+    }
+    const int xStep = std::max(1, int(std::ceil(double(maxWorkers) * font * 2.5 / std::max(1.0f, right - left))));
+    for (int w = 1; w <= maxWorkers; w += xStep) {
+        char label[16];
+        std::snprintf(label, sizeof label, "%d", w);
+        const float x = X(w);
+        draw->AddLine(ImVec2(x, bottom), ImVec2(x, bottom + 4), text);
+        draw->AddText(ImVec2(x - ImGui::CalcTextSize(label).x * 0.5f, bottom + 5), text, label);
+    }
+    const float coresX = X(m_scenario.machine.cores);
+    draw->AddLine(ImVec2(coresX, top), ImVec2(coresX, bottom), grid, 2.0f);
+    draw->AddText(ImVec2(coresX + 3, top), ImGui::GetColorU32(ImGuiCol_TextDisabled), "cores");
+    draw->AddText(ImVec2((left + right) * 0.5f - font * 3, bottom + font * 1.2f), text, "workers");
+    draw->AddText(ImVec2(p0.x, p0.y), text, "makespan");
+    // Lines, and the nearest point under the mouse.
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const bool hovered = ImGui::IsItemHovered();
+    float best = font * 1.0f;
+    std::string tip;
+    float legendX = left + font;
+    for (const auto& s : m_scaling) {
+        const ImU32 color = SeriesColor(s.model, m_view.theme);
+        ImVec2 prev;
+        bool havePrev = false;
+        for (size_t i = 0; i < s.workers.size(); ++i) {
+            if (s.makespan[i] < 0) {
+                havePrev = false;
+                continue;
+            }
+            const ImVec2 p(X(s.workers[i]), Y(double(s.makespan[i])));
+            if (havePrev) draw->AddLine(prev, p, color, 2.0f);
+            draw->AddCircleFilled(p, 3.0f, color);
+            prev = p;
+            havePrev = true;
+            const float d = std::hypot(mouse.x - p.x, mouse.y - p.y);
+            if (hovered && d < best) {
+                best = d;
+                tip = std::string(scenario::ModelKindName(s.model)) + " x" + std::to_string(s.workers[i]) + ": makespan " +
+                      FormatTime(double(s.makespan[i]));
+            }
+        }
+        const std::string name(scenario::ModelKindName(s.model));
+        draw->AddRectFilled(ImVec2(legendX, top + 4), ImVec2(legendX + font * 0.8f, top + 4 + font * 0.8f), color);
+        draw->AddText(ImVec2(legendX + font, top), text, name.c_str());
+        legendX += font * 1.5f + ImGui::CalcTextSize(name.c_str()).x;
+    }
+    if (!tip.empty()) {
+        m_tooltip = tip;
+        ImGui::SetTooltip("%s", tip.c_str());
+    }
+    ImGui::EndChild();
+}
+
+// [SECTION] Results panel
+
+void Playground::RunSummary() {
+    if (!m_haveTrace) {
+        ImGui::TextDisabled("%s", Busy() ? "simulating..." : "no run yet");
+        return;
+    }
+    const auto& m = m_trace.metrics;
+    ImGui::Text("makespan %s   speedup %.2fx   CPU %.0f%%   GIL wait %s   switches %lld", FormatTime(double(m.makespan)).c_str(),
+                m.speedup, m.cpuUtilisation * 100, FormatTime(double(m.gilWait)).c_str(), (long long)m.gilSwitches);
+    ImGui::TextWrapped("%s", m_explain.c_str());
+}
+
+void Playground::ResultsPanel() {
+    const trace::Trace* legendTrace = m_haveTrace ? &m_trace : nullptr;
+    DrawLegend(legendTrace, m_view.theme);
+    ImGui::Separator();
+    switch (m_view.tab) {
+        case Tab::Timeline:
+            RunSummary();
+            break;
+        case Tab::Compare:
+            CompareTable();
+            break;
+        case Tab::Scaling:
+            ImGui::TextWrapped("Makespan of this workload as the number of workers grows from 1 to twice the machine's %d cores. "
+                               "Threads stay flat on CPU-bound work (one GIL); processes and free threads scale until the cores run out.",
+                               m_scenario.machine.cores);
+            break;
+    }
+}
+
+// [SECTION] Help overlay
+
+void Playground::HelpOverlay() {
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(io.DisplaySize.x * 0.95f, io.DisplaySize.y * 0.95f));
+    if (!ImGui::Begin("Keyboard and mouse", &m_showHelp,
+                      ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove)) {
+        ImGui::End();
+        return;
+    }
+    Remember("help_window");
+    static const char* const rows[][2] = {
+        {"Space", "play / pause the schedule"},
+        {"F, Home", "zoom to fit"},
+        {"+ / -", "zoom in / out"},
+        {"Left / Right", "pan"},
+        {"wheel", "zoom around the cursor (shift: scroll lanes)"},
+        {"drag", "pan (and scroll the lanes)"},
+        {"shift-drag, right-drag", "zoom to the dragged range"},
+        {"click a span", "highlight its task in every lane"},
+        {"Esc", "clear the highlight, close this"},
+        {"1 / 2 / 3", "timeline / compare / scaling"},
+        {"T", "dark / light theme"},
+        {"F1, ?", "this help"},
+    };
+    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        for (const auto& row : rows) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(row[0]);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(row[1]);
+        }
+        ImGui::EndTable();
+    }
+    ImGui::End();
+}
+
+}  // namespace interleave::ui

@@ -1,0 +1,60 @@
+// Tooltip sentences. See span_text.h.
+#include "ui/span_text.h"
+
+#include <cstdio>
+
+#include "ui/theme.h"
+#include "ui/timeline_math.h"
+
+namespace interleave::ui {
+
+using trace::SpanState;
+
+std::string TrackName(const trace::Trace& trace, trace::TrackId track) {
+    if (track < 0 || size_t(track) >= trace.tracks.size()) return "?";
+    return trace.tracks[size_t(track)].name;
+}
+
+std::string CauseText(const trace::Trace& trace, const trace::Span& span) {
+    if (span.cause == trace::kNone) return {};
+    const std::string who = TrackName(trace, span.cause);
+    std::string text;
+    switch (span.state) {
+        case SpanState::WaitingGil:
+            text = "waiting for the GIL held by " + who;
+            if (span.causeSince >= 0) text += " since " + FormatTime(double(span.causeSince));
+            if (span.dropRequestAt >= 0) text += "; drop request at " + FormatTime(double(span.dropRequestAt));
+            return text;
+        case SpanState::WaitingLock:
+            text = "waiting for a lock held by " + who;
+            if (span.causeSince >= 0) text += " since " + FormatTime(double(span.causeSince));
+            return text;
+        case SpanState::HoldingGil:
+            return "the GIL is held by " + who;
+        case SpanState::WaitingCore:
+            return "every core is busy; " + who + " holds this one";
+        default:
+            return "runs " + who;
+    }
+}
+
+std::string SpanTooltip(const trace::Trace& trace, const trace::Span& span) {
+    std::string text = TrackName(trace, span.track) + ": " + StateLabel(span.state);
+    text += "\nstart " + FormatTime(double(span.start)) + ", duration " + FormatTime(double(span.end - span.start));
+    const std::string cause = CauseText(trace, span);
+    if (!cause.empty()) text += "\n" + cause;
+    if (span.task >= 0) {
+        text += "\ntask ";
+        text += size_t(span.task) < trace.tasks.size() ? trace.tasks[size_t(span.task)].name : std::to_string(span.task);
+        text += " (click to highlight)";
+    }
+    return text;
+}
+
+std::string FoldTooltip(const trace::Trace& trace, trace::TrackId track, uint32_t count, int64_t start, int64_t end) {
+    char buffer[128];
+    std::snprintf(buffer, sizeof buffer, ": %u spans folded (zoom in to see them)", count);
+    return TrackName(trace, track) + buffer + "\nfrom " + FormatTime(double(start)) + " to " + FormatTime(double(end));
+}
+
+}  // namespace interleave::ui

@@ -1,0 +1,299 @@
+// [SECTION] Index
+//   TimelineItem ........ preprocess
+//   TimelineController .. rows, axis, lanes, input
+//   Legend
+#include "ui/timeline.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/span_text.h"
+#include "ui/theme.h"
+
+namespace interleave::ui {
+
+namespace {
+
+// Without ImGuiBackendFlags_RendererHasVtxOffset (WebGL2 / GLES3) a draw list holds at most 64K
+// vertices with 16-bit indices. The LOD bounds commands by pixel width, but many dense lanes on a big
+// screen could still pass that: past this budget a lane is drawn as one summary bar.
+constexpr unsigned kVertexBudget = 60000;
+
+uint32_t WithAlpha(uint32_t color, int alpha) {
+    return (color & ~IM_COL32_A_MASK) | (uint32_t(alpha) << IM_COL32_A_SHIFT);
+}
+
+}  // namespace
+
+// [SECTION] TimelineItem
+
+void TimelineItem::Preprocess(const trace::Trace& trace, const TimelineContext& ctx) {
+    m_cmds.clear();
+    BuildDrawCommands(trace.SpansOf(m_track), ctx.range, ctx.widthPx, m_cmds);
+}
+
+// [SECTION] TimelineController
+
+void TimelineController::Clear() {
+    m_sections.clear();
+    m_rows.clear();
+    m_tooltip.clear();
+}
+
+void TimelineController::AddSection(std::string title, const trace::Trace* trace) {
+    Section section;
+    section.title = std::move(title);
+    section.trace = trace;
+    const auto sectionIndex = int32_t(m_sections.size());
+    m_rows.push_back({sectionIndex, -1});
+    if (trace) {
+        // Tracks in the trace's order: the simulator writes cores, GIL, processes, threads, tasks.
+        for (size_t t = 0; t < trace->tracks.size(); ++t) {
+            m_rows.push_back({sectionIndex, int32_t(section.items.size())});
+            section.items.emplace_back(trace::TrackId(t));
+        }
+    }
+    m_sections.push_back(std::move(section));
+}
+
+int64_t TimelineController::EndTime() const {
+    int64_t end = 0;
+    for (const auto& s : m_sections)
+        if (s.trace) end = std::max<int64_t>(end, s.trace->EndTime());
+    return end;
+}
+
+void TimelineController::DrawAxis(ImDrawList* draw, const TimelineContext& ctx, float x, float y, float h) {
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    draw->AddRectFilled(ImVec2(x, y), ImVec2(x + ctx.widthPx, y + h), ImGui::GetColorU32(ImGuiCol_FrameBg));
+    const float minor = 16.0f * ImGui::GetIO().FontGlobalScale;
+    const double step = TickStep(ctx.range, ctx.widthPx, minor);
+    const auto ticks = MakeTicks(ctx.range, ctx.widthPx, minor);
+    draw->PushClipRect(ImVec2(x, y), ImVec2(x + ctx.widthPx, y + h), true);
+    for (const Tick& tick : ticks) {
+        const float px = std::round(x + PxAtTime(ctx.range, ctx.widthPx, tick.time)) + 0.5f;
+        draw->AddLine(ImVec2(px, y + h - (tick.major ? h * 0.5f : h * 0.2f)), ImVec2(px, y + h), tick.major ? text : faint);
+        if (tick.major) {
+            const std::string label = FormatTickLabel(tick.time, step * 5);
+            draw->AddText(ImVec2(px + 3, y + 1), text, label.c_str());
+        }
+    }
+    if (ctx.cursorTime >= 0) {
+        const float px = x + PxAtTime(ctx.range, ctx.widthPx, ctx.cursorTime);
+        draw->AddTriangleFilled(ImVec2(px - 5, y), ImVec2(px + 5, y), ImVec2(px, y + 7), IM_COL32(255, 200, 0, 255));
+    }
+    draw->PopClipRect();
+}
+
+void TimelineController::DrawLane(ImDrawList* draw, const Section& section, const TimelineItem& item,
+                                  const TimelineContext& ctx, float x, float y, float h) {
+    const auto& cmds = item.Commands();
+    if (cmds.empty()) return;
+    const auto spans = section.trace->SpansOf(item.Track());
+    const float top = y + 2, bottom = y + h - 2;
+    const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
+    if (!canOffset && draw->_VtxCurrentIdx + cmds.size() * 4 > kVertexBudget) {
+        draw->AddRectFilled(ImVec2(x + cmds.front().x0, top), ImVec2(x + cmds.back().x1, bottom),
+                            StateColor(trace::SpanState::Idle, ctx.theme));
+        return;
+    }
+    const ImU32 textColor = ctx.theme == Theme::Dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(255, 255, 255, 255);
+    const ImU32 outline = ctx.theme == Theme::Dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255);
+    const float textMin = ImGui::GetFontSize() * 4;
+    for (const DrawCmd& cmd : cmds) {
+        const ImVec2 a(x + cmd.x0, top), b(x + std::max(cmd.x1, cmd.x0 + 1.0f), bottom);
+        const ImU32 color = StateColor(cmd.state, ctx.theme);
+        if (cmd.Folded()) {
+            // A folded mark: the first state's colour, half-transparent, with a darker band, so it
+            // reads as "many things here" rather than one span.
+            draw->AddRectFilled(a, b, WithAlpha(color, 150));
+            draw->AddRectFilled(ImVec2(a.x, (a.y + b.y) * 0.5f - 1), ImVec2(b.x, (a.y + b.y) * 0.5f + 1), WithAlpha(color, 255));
+            continue;
+        }
+        draw->AddRectFilled(a, b, color);
+        const trace::Span& span = spans[cmd.first];
+        if (ctx.selectedTask >= 0 && span.task == ctx.selectedTask)
+            draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), outline, 0, 0, 2.0f);
+        if (b.x - a.x > textMin) {
+            const char* label = StateLabel(span.state);
+            std::string task;
+            if (span.task >= 0 && size_t(span.task) < section.trace->tasks.size()) {
+                task = section.trace->tasks[size_t(span.task)].name;
+                label = task.c_str();
+            }
+            const ImVec4 clip(std::max(a.x, x) + 2, a.y, std::min(b.x, x + ctx.widthPx) - 2, b.y);
+            draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(clip.x + 1, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f),
+                          textColor, label, nullptr, 0.0f, &clip);
+        }
+    }
+}
+
+void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& range, int& selectedTask, Theme theme,
+                              double cursorTime) {
+    m_tooltip.clear();
+    m_commands = 0;
+    ImGuiIO& io = ImGui::GetIO();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float labelW = std::min(150.0f * io.FontGlobalScale, size.x * 0.25f);
+    const float axisH = ImGui::GetTextLineHeight() + 8;
+    const float laneH = std::round(ImGui::GetTextLineHeight() + 6);
+    const float lanesX = origin.x + labelW;
+    const float lanesW = std::max(10.0f, size.x - labelW - style.ScrollbarSize);
+
+    TimelineContext ctx;
+    ctx.range = range;
+    ctx.widthPx = lanesW;
+    ctx.pxPerNs = PxPerNs(range, lanesW);
+    ctx.theme = theme;
+    ctx.selectedTask = selectedTask;
+    ctx.cursorTime = cursorTime;
+
+    ImDrawList* outer = ImGui::GetWindowDrawList();
+    DrawAxis(outer, ctx, lanesX, origin.y, axisH);
+    ImGui::Dummy(ImVec2(size.x, axisH));
+
+    const float childH = std::max(laneH, size.y - axisH);
+    ImGui::BeginChild(id, ImVec2(size.x, childH), false, ImGuiWindowFlags_NoScrollWithMouse);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 win = ImGui::GetWindowPos();
+    const float scrollY = ImGui::GetScrollY();
+    const float totalH = float(m_rows.size()) * laneH;
+    m_lanesRect = {lanesX, win.y, lanesW, childH};
+
+    // Input: one invisible button over the visible part of the lanes.
+    ImGui::SetCursorPos(ImVec2(labelW, scrollY));
+    ImGui::InvisibleButton("lanes", ImVec2(lanesW, childH), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+    const bool hovered = ImGui::IsItemHovered();
+    const bool active = ImGui::IsItemActive();
+    const float mx = io.MousePos.x - lanesX;
+    if (hovered && io.MouseWheel != 0) {
+        if (io.KeyShift) ImGui::SetScrollY(scrollY - io.MouseWheel * laneH * 3);
+        else range = ZoomAround(range, lanesW, mx, WheelZoomScale(io.MouseWheel));
+    }
+    if (hovered && io.MouseWheelH != 0) range = PanByPixels(range, lanesW, io.MouseWheelH * 40.0f);
+    if (ImGui::IsItemActivated() && (io.KeyShift || ImGui::IsMouseClicked(ImGuiMouseButton_Right))) {
+        m_selecting = true;
+        m_selectStartX = mx;
+    }
+    if (active && !m_selecting && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
+        range = PanByPixels(range, lanesW, io.MouseDelta.x);
+        ImGui::SetScrollY(scrollY - io.MouseDelta.y);
+    }
+    bool clicked = false;
+    if (ImGui::IsItemDeactivated()) {
+        if (m_selecting && std::abs(mx - m_selectStartX) > 3) range = RangeFromPixels(range, lanesW, m_selectStartX, mx);
+        else if (!m_selecting && io.MouseDragMaxDistanceSqr[0] < 9) clicked = true;
+        m_selecting = false;
+    }
+    ctx.range = range;
+    ctx.pxPerNs = PxPerNs(range, lanesW);
+
+    // Preprocess the visible rows, then draw them.
+    const int firstRow = std::max(0, int(scrollY / laneH));
+    const int lastRow = std::min(int(m_rows.size()) - 1, int((scrollY + childH) / laneH) + 1);
+    for (int r = firstRow; r <= lastRow; ++r) {
+        const Row& row = m_rows[size_t(r)];
+        if (row.item < 0) continue;
+        Section& section = m_sections[size_t(row.section)];
+        TimelineItem& item = section.items[size_t(row.item)];
+        item.Preprocess(*section.trace, ctx);
+        m_commands += item.Commands().size();
+    }
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 laneBg = ImGui::GetColorU32(ImGuiCol_FrameBg, 0.35f);
+    const ImU32 headerBg = ImGui::GetColorU32(ImGuiCol_Header);
+    int hoverRow = -1;
+    if (hovered) hoverRow = int((io.MousePos.y - win.y + scrollY) / laneH);
+    for (int r = firstRow; r <= lastRow; ++r) {
+        const Row& row = m_rows[size_t(r)];
+        const float y = win.y - scrollY + float(r) * laneH;
+        const Section& section = m_sections[size_t(row.section)];
+        if (row.item < 0) {
+            draw->AddRectFilled(ImVec2(origin.x, y), ImVec2(origin.x + size.x, y + laneH), headerBg);
+            draw->AddText(ImVec2(origin.x + 4, y + 3), text, section.title.c_str());
+            continue;
+        }
+        const TimelineItem& item = section.items[size_t(row.item)];
+        if (r % 2 == 0) draw->AddRectFilled(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), laneBg);
+        const trace::Track& track = section.trace->tracks[size_t(item.Track())];
+        draw->PushClipRect(ImVec2(origin.x, y), ImVec2(lanesX - 4, y + laneH), true);
+        draw->AddText(ImVec2(origin.x + 4 + (track.parent >= 0 ? 8.0f : 0.0f), y + 3), text, track.name.c_str());
+        draw->PopClipRect();
+        draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
+        DrawLane(draw, section, item, ctx, lanesX, y, laneH);
+        draw->PopClipRect();
+        if (r == hoverRow && mx >= 0 && mx <= lanesW) {
+            const auto& cmds = item.Commands();
+            const int hit = HitTest(cmds, mx);
+            if (hit >= 0) {
+                const DrawCmd& cmd = cmds[size_t(hit)];
+                const auto spans = section.trace->SpansOf(item.Track());
+                if (cmd.Folded()) {
+                    m_tooltip = FoldTooltip(*section.trace, item.Track(), cmd.count, spans[cmd.first].start,
+                                            spans[cmd.first + cmd.count - 1].end);
+                } else {
+                    const trace::Span& span = spans[cmd.first];
+                    m_tooltip = SpanTooltip(*section.trace, span);
+                    if (clicked) selectedTask = (span.task >= 0 && span.task != selectedTask) ? span.task : -1;
+                }
+            } else if (clicked) {
+                selectedTask = -1;
+            }
+        }
+    }
+    // Playback: dim what has not happened yet and draw the cursor.
+    if (cursorTime >= 0) {
+        const float cx = lanesX + std::clamp(PxAtTime(range, lanesW, cursorTime), 0.0f, lanesW);
+        const ImU32 bg = ImGui::GetColorU32(ImGuiCol_WindowBg, 0.7f);
+        draw->AddRectFilled(ImVec2(cx, win.y), ImVec2(lanesX + lanesW, win.y + childH), bg);
+        draw->AddLine(ImVec2(cx, win.y), ImVec2(cx, win.y + childH), IM_COL32(255, 200, 0, 255), 2.0f);
+    }
+    if (m_selecting && active) {
+        const float a = lanesX + std::clamp(std::min(m_selectStartX, mx), 0.0f, lanesW);
+        const float b = lanesX + std::clamp(std::max(m_selectStartX, mx), 0.0f, lanesW);
+        draw->AddRectFilled(ImVec2(a, win.y), ImVec2(b, win.y + childH), IM_COL32(100, 150, 255, 60));
+        draw->AddRect(ImVec2(a, win.y), ImVec2(b, win.y + childH), IM_COL32(100, 150, 255, 200));
+    }
+    if (!m_tooltip.empty()) ImGui::SetTooltip("%s", m_tooltip.c_str());
+    // The content height, for the scrollbar.
+    ImGui::SetCursorPos(ImVec2(0, 0));
+    ImGui::Dummy(ImVec2(1, totalH));
+    ImGui::EndChild();
+}
+
+// [SECTION] Legend
+
+void DrawLegend(const trace::Trace* trace, Theme theme) {
+    bool present[size_t(trace::SpanState::Count)] = {};
+    if (trace) {
+        for (const auto& s : trace->spans) present[size_t(s.state)] = true;
+    } else {
+        for (bool& p : present) p = true;
+    }
+    const float box = ImGui::GetTextLineHeight() * 0.8f;
+    const float right = ImGui::GetContentRegionMax().x;
+    bool first = true;
+    for (size_t i = 0; i < size_t(trace::SpanState::Count); ++i) {
+        if (!present[i]) continue;
+        const auto state = trace::SpanState(i);
+        const char* label = StateLabel(state);
+        const float w = box + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+        if (!first) {
+            ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
+            if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+        }
+        first = false;
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float dy = (ImGui::GetTextLineHeight() - box) * 0.5f;
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + dy), ImVec2(p.x + box, p.y + dy + box), StateColor(state, theme));
+        ImGui::Dummy(ImVec2(box, ImGui::GetTextLineHeight()));
+        ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+        ImGui::TextUnformatted(label);
+    }
+}
+
+}  // namespace interleave::ui

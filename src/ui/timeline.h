@@ -1,0 +1,95 @@
+#pragma once
+// [SECTION] Index
+//   TimelineContext ..... the per-frame value: visible range, scale, theme, selection, playback cursor
+//   TimelineItem ........ one row: one track of one trace; preprocesses its visible spans into DrawCmds
+//   TimelineController .. owns the rows of one or more traces (Compare stacks several on one time
+//                         axis), draws the axis, the labels and the lanes, and turns the mouse into
+//                         zoom, pan, range selection, hover tooltips and task selection
+//
+// After Tracy's TimelineController / TimelineItem / TimelineContext. Each frame first preprocesses the
+// visible rows into draw commands (timeline_lod.h, a pure function), then draws them.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "trace/trace.h"
+#include "ui/timeline_lod.h"
+#include "ui/timeline_math.h"
+#include "ui/view_state.h"
+
+struct ImDrawList;
+struct ImVec2;
+
+namespace interleave::ui {
+
+struct TimelineContext {
+    TimeRange range;          // visible, ns
+    float widthPx = 0;        // of the lanes (without the label column)
+    double pxPerNs = 0;
+    Theme theme = Theme::Dark;
+    int selectedTask = -1;    // highlighted in every lane
+    double cursorTime = -1;   // playback cursor, ns; < 0: none
+};
+
+class TimelineItem {
+public:
+    explicit TimelineItem(trace::TrackId track) : m_track(track) {}
+    trace::TrackId Track() const { return m_track; }
+    // Replaces the commands with those of the visible spans of this track.
+    void Preprocess(const trace::Trace& trace, const TimelineContext& ctx);
+    const std::vector<DrawCmd>& Commands() const { return m_cmds; }
+
+private:
+    trace::TrackId m_track;
+    std::vector<DrawCmd> m_cmds;
+};
+
+class TimelineController {
+public:
+    // Rows: one section per trace (a header row, then one row per track). The traces must outlive the
+    // controller's use of them; call Clear() before they go.
+    void Clear();
+    void AddSection(std::string title, const trace::Trace* trace);
+    size_t Sections() const { return m_sections.size(); }
+
+    // Draws the whole timeline (axis, labels, lanes) into `size` at the cursor and applies the mouse:
+    // wheel zooms around the cursor, drag pans, shift-drag or right-drag zooms to the dragged range,
+    // a click on a span selects its task (again: clears). `range` and `selectedTask` are updated.
+    void Draw(const char* id, const ImVec2& size, TimeRange& range, int& selectedTask, Theme theme, double cursorTime);
+
+    // From the last Draw: the tooltip text under the mouse ("" if none), the lanes' screen rectangle
+    // (x, y, w, h), and the number of draw commands built (for the bench and tests).
+    const std::string& Tooltip() const { return m_tooltip; }
+    const std::array<float, 4>& LanesRect() const { return m_lanesRect; }
+    size_t CommandsLastFrame() const { return m_commands; }
+    // The time extent of every section's trace.
+    int64_t EndTime() const;
+
+private:
+    struct Section {
+        std::string title;
+        const trace::Trace* trace = nullptr;
+        std::vector<TimelineItem> items;
+    };
+    struct Row {
+        int32_t section;
+        int32_t item;  // -1: the section's header
+    };
+    void DrawAxis(ImDrawList* draw, const TimelineContext& ctx, float x, float y, float h);
+    void DrawLane(ImDrawList* draw, const Section& section, const TimelineItem& item, const TimelineContext& ctx,
+                  float x, float y, float h);
+
+    std::vector<Section> m_sections;
+    std::vector<Row> m_rows;
+    std::string m_tooltip;
+    std::array<float, 4> m_lanesRect{0, 0, 0, 0};
+    size_t m_commands = 0;
+    bool m_selecting = false;
+    float m_selectStartX = 0;
+};
+
+// A row of coloured squares naming the states that occur in `trace` (all states if null).
+void DrawLegend(const trace::Trace* trace, Theme theme);
+
+}  // namespace interleave::ui

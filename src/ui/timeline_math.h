@@ -1,0 +1,61 @@
+#pragma once
+// [SECTION] Index
+//   TimeRange ....... the visible window of the timeline, in nanoseconds (double: smooth sub-ns zoom)
+//   Zoom / pan ...... pure functions: the time under the cursor stays put, drags move by whole pixels
+//   Ticks ........... 1-2-5 steps that adapt from ns to s, with labels like "12.5 ms"
+//
+// No ImGui here: everything is a pure function of numbers so it can be unit-tested directly.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace interleave::ui {
+
+// A visible time window [t0, t1) in ns. Doubles so that deep zoom and smooth pans don't round.
+struct TimeRange {
+    double t0 = 0;
+    double t1 = 1;
+    double Width() const { return t1 - t0; }
+    bool operator==(const TimeRange&) const = default;
+};
+
+inline constexpr double kMinVisibleNs = 10.0;             // deepest zoom: 10 ns across the lane
+inline constexpr double kMaxVisibleNs = 7.0 * 86'400e9;   // a week: far beyond any trace
+
+// Pixels per nanosecond for `range` drawn `widthPx` wide.
+double PxPerNs(const TimeRange& range, float widthPx);
+// The time at pixel `x` (0 = left edge) and the pixel of time `t`.
+double TimeAtPx(const TimeRange& range, float widthPx, float x);
+float PxAtTime(const TimeRange& range, float widthPx, double t);
+
+// Zooms by `scale` (new width / old width: < 1 zooms in) around the pixel `cursorX` of a lane
+// `widthPx` wide, so the time under the cursor stays under the cursor. Clamped to
+// [kMinVisibleNs, kMaxVisibleNs].
+TimeRange ZoomAround(const TimeRange& range, float widthPx, float cursorX, double scale);
+// The zoom factor of one mouse-wheel notch (positive = zoom in); trackpads give fractions.
+double WheelZoomScale(float wheel);
+// Pans by a drag of `dxPx` pixels: dragging right reveals earlier times.
+TimeRange PanByPixels(const TimeRange& range, float widthPx, float dxPx);
+// The range that shows [start, end] with a small margin on both sides (2% each).
+TimeRange FitRange(int64_t start, int64_t end);
+// The range between two pixels of a drag (in any order); at least kMinVisibleNs wide.
+TimeRange RangeFromPixels(const TimeRange& range, float widthPx, float xa, float xb);
+
+// [SECTION] Ticks
+struct Tick {
+    double time = 0;   // ns
+    bool major = false;  // every fifth tick (by step index), labelled
+};
+
+// The 1-2-5 x 10^k step (ns, >= 1) so that ticks are at least `minSpacingPx` apart.
+double TickStep(const TimeRange& range, float widthPx, float minSpacingPx);
+// Ticks at multiples of `step` within the range. Bounded: at most widthPx / minSpacing + 2 ticks.
+std::vector<Tick> MakeTicks(const TimeRange& range, float widthPx, float minSpacingPx);
+// A tick label in the unit that fits `step`: "0", "500 ns", "12.5 ms", "2 s"; decimals only as many as
+// the step needs.
+std::string FormatTickLabel(double timeNs, double stepNs);
+// A time or duration for tooltips, three significant decimals in the natural unit:
+// "12.000 ms", "1.500 s", "40.0 us", "100 ns".
+std::string FormatTime(double ns);
+
+}  // namespace interleave::ui

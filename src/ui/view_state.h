@@ -1,0 +1,35 @@
+#pragma once
+// The persisted settings of the playground view, as a plain struct with a JSON form (a later issue
+// encodes it in the share URL). No ImGui.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ui/timeline_math.h"
+
+namespace interleave::ui {
+
+enum class Tab : int { Timeline = 0, Compare = 1, Scaling = 2 };
+enum class Theme : int { Dark = 0, Light = 1 };
+
+struct ViewState {
+    std::string preset;                 // id of the preset last loaded ("" once edited freely)
+    std::string scenarioJson;           // the scenario being shown (canonical JSON)
+    std::vector<std::string> models;    // model kinds shown in Compare ("threads", "processes", ...)
+    TimeRange visible{0, 1e9};          // ns
+    int selectedTask = -1;              // TaskId highlighted in every lane, -1 for none
+    Theme theme = Theme::Dark;
+    Tab tab = Tab::Timeline;
+    bool playing = false;
+    double playbackTime = -1;           // ns; < 0: no cursor (the whole schedule shown)
+    double playbackSpeed = 1.0;         // trace ns per real ns (1 = real time)
+
+    bool operator==(const ViewState&) const = default;
+};
+
+std::string ViewStateToJson(const ViewState& state);
+// Fills `out` from JSON; unknown keys are ignored, missing keys keep `out`'s values. Returns false
+// with a reason in `error` on malformed JSON or wrongly typed fields (then `out` is unchanged).
+bool ViewStateFromJson(std::string_view json, ViewState& out, std::string& error);
+
+}  // namespace interleave::ui

@@ -1,0 +1,307 @@
+// Every view of the playground, drawn headless (Dear ImGui with no backend, no GPU) against synthetic
+// traces, at 800x600 and 1920x1080, in both themes.
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "synthetic_trace.h"
+#include "scenario/presets.h"
+#include "ui/playground.h"
+
+namespace interleave::ui {
+namespace {
+
+using nlohmann::json;
+
+struct FrameStats {
+    long vertices = 0;
+    long lists = 0;
+    long maxListVertices = 0;
+};
+
+class HeadlessImGui : public ::testing::Test {
+protected:
+    void SetUp() override {
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        io.DeltaTime = 1.0f / 60.0f;
+    }
+    void TearDown() override { ImGui::DestroyContext(); }
+
+    // Like the WebGL2 backend: no RendererHasVtxOffset, so a draw list must stay under 64K vertices.
+    static FrameStats Frames(Playground& p, float w, float h, int n, bool vtxOffset = false) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = ImVec2(w, h);
+        if (vtxOffset) io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+        else io.BackendFlags &= ~ImGuiBackendFlags_RendererHasVtxOffset;
+        FrameStats stats;
+        for (int i = 0; i < n; ++i) {
+            ImGui::NewFrame();
+            p.Frame();
+            ImGui::Render();
+        }
+        const ImDrawData* data = ImGui::GetDrawData();
+        stats.vertices = data->TotalVtxCount;
+        stats.lists = data->CmdListsCount;
+        for (int i = 0; i < data->CmdListsCount; ++i)
+            stats.maxListVertices = std::max<long>(stats.maxListVertices, data->CmdLists[i]->VtxBuffer.Size);
+        return stats;
+    }
+
+    static PlaygroundSettings Offline() {
+        PlaygroundSettings s;
+        s.backgroundThreads = false;
+        s.loadPresetOnStart = false;
+        return s;
+    }
+
+    static scenario::Scenario CpuScenario() {
+        scenario::Scenario s;
+        s.name = "cpu";
+        scenario::TaskGroup g;
+        g.name = "work";
+        g.count = 4;
+        scenario::Step step;
+        step.kind = scenario::StepKind::Cpu;
+        step.duration = 50'000'000;
+        g.steps.push_back(step);
+        step.kind = scenario::StepKind::Io;
+        g.steps.push_back(step);
+        s.groups.push_back(g);
+        s.model.kind = scenario::ModelKind::Threads;
+        s.model.workers = 4;
+        return s;
+    }
+
+    static models::Comparison SyntheticComparison() {
+        models::Comparison c;
+        for (auto kind : {scenario::ModelKind::Sequential, scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
+            scenario::Model m;
+            m.kind = kind;
+            c.models.push_back(m);
+            models::SimulationResult r;
+            r.ok = true;
+            r.trace = testing::ThreadsTrace(kind == scenario::ModelKind::Sequential ? 1 : 4, 4, 40);
+            c.results.push_back(std::move(r));
+        }
+        c.recommended = 2;
+        c.reason = "CPU-bound work needs processes: each has its own GIL.";
+        return c;
+    }
+
+    static std::vector<ScalingSeries> SyntheticScaling() {
+        std::vector<ScalingSeries> out;
+        for (auto kind : {scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
+            ScalingSeries s;
+            s.model = kind;
+            for (int w = 1; w <= 8; ++w) {
+                s.workers.push_back(w);
+                s.makespan.push_back(kind == scenario::ModelKind::Threads ? 800'000'000 : 800'000'000 / std::min(w, 4));
+            }
+            out.push_back(std::move(s));
+        }
+        return out;
+    }
+
+    static void Populate(Playground& p) {
+        p.ShowRun(CpuScenario(), testing::ThreadsTrace());
+        p.ShowComparison(SyntheticComparison());
+        p.ShowScaling(SyntheticScaling());
+    }
+
+    static json State(const Playground& p) { return json::parse(p.TestStateJson()); }
+};
+
+TEST_F(HeadlessImGui, EveryViewDrawsInBothThemesAt800x600And1920x1080) {
+    for (Tab tab : {Tab::Timeline, Tab::Compare, Tab::Scaling}) {
+        for (Theme theme : {Theme::Dark, Theme::Light}) {
+            for (auto size : {ImVec2(800, 600), ImVec2(1920, 1080)}) {
+                for (bool help : {false, true}) {
+                    Playground p(Offline());
+                    Populate(p);
+                    p.SetTab(tab);
+                    p.SetTheme(theme);
+                    p.SetHelpVisible(help);
+                    const FrameStats stats = Frames(p, size.x, size.y, 5);
+                    EXPECT_GT(stats.vertices, 0);
+                    EXPECT_LT(stats.maxListVertices, 1 << 16);
+                    const json state = State(p);
+                    EXPECT_EQ(state["frame"], 5);
+                    EXPECT_EQ(state["error"], "");
+                    EXPECT_TRUE(state["widgets"].contains("play"));
+                }
+            }
+        }
+    }
+}
+
+TEST_F(HeadlessImGui, TestStateNamesTheWidgetsTestsClick) {
+    Playground p(Offline());
+    Populate(p);
+    Frames(p, 1280, 800, 3);
+    const json state = State(p);
+    for (const char* id : {"play", "preset_combo", "model_threads", "model_processes", "model_asyncio", "tab_timeline",
+                           "tab_compare", "tab_scaling", "timeline", "fit", "theme", "help"}) {
+        ASSERT_TRUE(state["widgets"].contains(id)) << id;
+        const auto& r = state["widgets"][id];
+        EXPECT_GT(r[2].get<double>(), 0) << id;
+        EXPECT_GT(r[3].get<double>(), 0) << id;
+    }
+    EXPECT_FALSE(state["playing"].get<bool>());
+    EXPECT_EQ(state["visible"].size(), 2u);
+}
+
+TEST_F(HeadlessImGui, WidgetsFitInsideAn800x600Window) {
+    Playground p(Offline());
+    Populate(p);
+    Frames(p, 800, 600, 3);
+    const json state = State(p);
+    for (const auto& [id, r] : state["widgets"].items()) {
+        if (id == "timeline") continue;  // may extend under the scroll area's edge
+        EXPECT_LE(r[0].get<double>() + r[2].get<double>(), 800.5) << id;
+    }
+}
+
+TEST_F(HeadlessImGui, HoveringASpanShowsItsStateTimesAndCause) {
+    Playground p(Offline());
+    Populate(p);
+    Frames(p, 1280, 800, 2);
+    const auto lanes = State(p)["widgets"]["timeline"];
+    ImGuiIO& io = ImGui::GetIO();
+    const float laneH = ImGui::GetTextLineHeight() + 6;
+    // Row 0 is the section header; rows 1-4 are cores, 5 the GIL, 6 the process, 7.. the threads.
+    // Thread-2 (row 8) waits for the GIL held by Thread-1 during the first 5 ms.
+    const double x0 = lanes[0], w = lanes[2];
+    const double visible0 = State(p)["visible"][0], visible1 = State(p)["visible"][1];
+    io.MousePos = ImVec2(float(x0 + (2'500'000 - visible0) / (visible1 - visible0) * w), lanes[1].get<float>() + laneH * 8.5f);
+    Frames(p, 1280, 800, 2);
+    const std::string tip = State(p)["hover_tooltip"];
+    EXPECT_NE(tip.find("Thread-2: waiting for the GIL"), std::string::npos) << tip;
+    EXPECT_NE(tip.find("held by Thread-1 since 0 ns"), std::string::npos) << tip;
+}
+
+TEST_F(HeadlessImGui, ClickingASpanSelectsItsTask) {
+    Playground p(Offline());
+    Populate(p);
+    Frames(p, 1280, 800, 2);
+    const auto lanes = State(p)["widgets"]["timeline"];
+    ImGuiIO& io = ImGui::GetIO();
+    const float laneH = ImGui::GetTextLineHeight() + 6;
+    const double x0 = lanes[0], w = lanes[2];
+    const double visible0 = State(p)["visible"][0], visible1 = State(p)["visible"][1];
+    // Thread-1 (row 7) runs task 0 during [0, 5 ms).
+    io.MousePos = ImVec2(float(x0 + (2'500'000 - visible0) / (visible1 - visible0) * w), lanes[1].get<float>() + laneH * 7.5f);
+    Frames(p, 1280, 800, 1);
+    io.AddMouseButtonEvent(0, true);
+    Frames(p, 1280, 800, 1);
+    io.AddMouseButtonEvent(0, false);
+    Frames(p, 1280, 800, 2);
+    EXPECT_EQ(State(p)["selected_task"], 0);
+}
+
+TEST_F(HeadlessImGui, WheelZoomsAroundTheCursor) {
+    Playground p(Offline());
+    Populate(p);
+    Frames(p, 1280, 800, 2);
+    const auto lanes = State(p)["widgets"]["timeline"];
+    const auto before = State(p)["visible"];
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(lanes[0].get<float>() + lanes[2].get<float>() * 0.25f, lanes[1].get<float>() + 40);
+    Frames(p, 1280, 800, 1);
+    io.AddMouseWheelEvent(0, 2);
+    Frames(p, 1280, 800, 2);
+    const auto after = State(p)["visible"];
+    const double wb = before[1].get<double>() - before[0].get<double>();
+    const double wa = after[1].get<double>() - after[0].get<double>();
+    EXPECT_LT(wa, wb);
+    const double tb = before[0].get<double>() + 0.25 * wb, ta = after[0].get<double>() + 0.25 * wa;
+    EXPECT_NEAR(ta, tb, wb * 1e-3);
+}
+
+TEST_F(HeadlessImGui, PlaybackAdvancesTheCursorAndStopsAtTheEnd) {
+    Playground p(Offline());
+    Populate(p);
+    std::string error;
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"playback":{"playing":true,"time":0,"speed":1.0}})", error)) << error;
+    Frames(p, 800, 600, 3);
+    json state = State(p);
+    EXPECT_TRUE(state["playing"].get<bool>());
+    EXPECT_GT(state["playback_time"].get<double>(), 0);
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"playback":{"playing":true,"time":0,"speed":100.0}})", error)) << error;
+    Frames(p, 800, 600, 30);
+    state = State(p);
+    EXPECT_FALSE(state["playing"].get<bool>());
+    EXPECT_DOUBLE_EQ(state["playback_time"].get<double>(), 200'000'000);
+}
+
+TEST_F(HeadlessImGui, AMillionSpansStayWithinOneDrawListWithoutVtxOffset) {
+    Playground p(Offline());
+    p.ShowRun(CpuScenario(), testing::DenseTrace(1'000'000));
+    const FrameStats stats = Frames(p, 1920, 1080, 3, false);
+    EXPECT_GT(stats.vertices, 0);
+    EXPECT_LT(stats.maxListVertices, 1 << 16);
+}
+
+TEST_F(HeadlessImGui, ViewStateJsonRoundTripsThroughThePlayground) {
+    Playground p(Offline());
+    Populate(p);
+    Frames(p, 800, 600, 2);
+    std::string error;
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"visible":[1000,2000],"theme":"light","tab":"compare","selectedTask":2})", error)) << error;
+    const std::string saved = p.ViewStateJson();
+    Frames(p, 800, 600, 2);
+    const json state = State(p);
+    EXPECT_EQ(state["theme"], "light");
+    EXPECT_EQ(state["tab"], "compare");
+    EXPECT_EQ(state["selected_task"], 2);
+    EXPECT_DOUBLE_EQ(state["visible"][0].get<double>(), 1000);
+    const json view = json::parse(saved);
+    EXPECT_EQ(view["visible"][1], 2000);
+    EXPECT_FALSE(p.ApplyViewStateJson("[]", error));
+}
+
+TEST_F(HeadlessImGui, HighDpiContentScaleStillFits) {
+    PlaygroundSettings settings = Offline();
+    settings.contentScale = 2.0f;
+    Playground p(settings);
+    Populate(p);
+    const FrameStats stats = Frames(p, 1920, 1080, 3);
+    EXPECT_GT(stats.vertices, 0);
+}
+
+TEST_F(HeadlessImGui, DefaultPlaygroundLoadsAPresetAndSimulatesIt) {
+    PlaygroundSettings settings;
+    settings.backgroundThreads = false;
+    Playground p(settings);
+    for (int i = 0; i < 200 && p.Busy(); ++i) Frames(p, 1280, 800, 1);
+    Frames(p, 1280, 800, 2);
+    const json state = State(p);
+    EXPECT_EQ(state["error"], "") << state.dump();
+    if (!scenario::Presets().empty()) {
+        EXPECT_NE(state["preset"], "");
+    }
+    EXPECT_GT(state["spans"].get<long>(), 0) << state.dump();
+}
+
+TEST_F(HeadlessImGui, BackgroundThreadsDeliverTheRunWithoutBlockingFrames) {
+    PlaygroundSettings settings;
+    settings.backgroundThreads = true;
+    Playground p(settings);
+    for (int i = 0; i < 2000 && p.Busy(); ++i) {
+        Frames(p, 800, 600, 1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    Frames(p, 800, 600, 2);
+    EXPECT_GT(State(p)["spans"].get<long>(), 0);
+}
+
+}  // namespace
+}  // namespace interleave::ui

@@ -1,0 +1,110 @@
+// Zoom, pan and tick maths of the timeline (pure functions).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ui/timeline_math.h"
+
+namespace interleave::ui {
+namespace {
+
+TEST(TimelineMath, ZoomAroundTheCursorKeepsTheTimeUnderTheCursorFixed) {
+    const TimeRange range{1'000'000, 9'000'000};
+    const float width = 1000;
+    for (float cursor : {0.0f, 137.0f, 500.0f, 999.0f}) {
+        for (double scale : {0.5, 0.8, 1.25, 3.0}) {
+            const double before = TimeAtPx(range, width, cursor);
+            const TimeRange zoomed = ZoomAround(range, width, cursor, scale);
+            EXPECT_NEAR(TimeAtPx(zoomed, width, cursor), before, 1e-6) << cursor << " " << scale;
+            EXPECT_NEAR(zoomed.Width(), range.Width() * scale, 1e-6);
+        }
+    }
+}
+
+TEST(TimelineMath, ZoomStopsAtTheMinimumVisibleRange) {
+    TimeRange range{0, 1000};
+    for (int i = 0; i < 100; ++i) range = ZoomAround(range, 800, 400, 0.5);
+    EXPECT_NEAR(range.Width(), kMinVisibleNs, 1e-9);
+}
+
+TEST(TimelineMath, WheelNotchesComposeLikeOneBigScroll) {
+    EXPECT_NEAR(WheelZoomScale(0.5f) * WheelZoomScale(0.5f), WheelZoomScale(1.0f), 1e-12);
+    EXPECT_LT(WheelZoomScale(1.0f), 1.0);  // wheel up zooms in
+}
+
+TEST(TimelineMath, PanShiftsByTheDraggedPixels) {
+    const TimeRange range{0, 1'000'000};  // 1000 ns per pixel at 1000 px
+    const TimeRange panned = PanByPixels(range, 1000, 100);
+    EXPECT_DOUBLE_EQ(panned.t0, -100'000);
+    EXPECT_DOUBLE_EQ(panned.t1, 900'000);
+    // The time that was under pixel 200 is under pixel 300 after dragging 100 px right.
+    EXPECT_NEAR(TimeAtPx(panned, 1000, 300), TimeAtPx(range, 1000, 200), 1e-9);
+}
+
+TEST(TimelineMath, ZoomToFitCoversTheTrace) {
+    const TimeRange fit = FitRange(0, 8'100'000'000);
+    EXPECT_LE(fit.t0, 0);
+    EXPECT_GE(fit.t1, 8'100'000'000.0);
+    EXPECT_LT(fit.Width(), 8'100'000'000.0 * 1.1);  // and not much more
+}
+
+TEST(TimelineMath, ZoomToFitOfAnEmptyTraceShowsSomething) {
+    const TimeRange fit = FitRange(0, 0);
+    EXPECT_GT(fit.Width(), kMinVisibleNs);
+}
+
+TEST(TimelineMath, DraggedRangeBecomesTheVisibleRange) {
+    const TimeRange range{0, 1000'000};
+    const TimeRange r = RangeFromPixels(range, 1000, 600, 200);  // dragged right to left
+    EXPECT_DOUBLE_EQ(r.t0, 200'000);
+    EXPECT_DOUBLE_EQ(r.t1, 600'000);
+}
+
+TEST(TimelineMath, TickStepsFollowOneTwoFive) {
+    for (double width : {1e2, 3e4, 7e6, 2e9, 9e11}) {
+        const double step = TickStep({0, width}, 1000, 16);
+        const double mantissa = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+        EXPECT_TRUE(std::abs(mantissa - 1) < 1e-9 || std::abs(mantissa - 2) < 1e-9 || std::abs(mantissa - 5) < 1e-9) << step;
+    }
+}
+
+TEST(TimelineMath, TickLabelsAdaptFromNsToSeconds) {
+    auto label = [](double rangeNs) {
+        const TimeRange r{0, rangeNs};
+        const double step = TickStep(r, 1000, 80);
+        return FormatTickLabel(step * 3, step);
+    };
+    EXPECT_NE(label(500).find(" ns"), std::string::npos) << label(500);
+    EXPECT_NE(label(500'000).find(" us"), std::string::npos) << label(500'000);
+    EXPECT_NE(label(500'000'000).find(" ms"), std::string::npos) << label(500'000'000);
+    EXPECT_NE(label(50'000'000'000).find(" s"), std::string::npos) << label(50'000'000'000);
+}
+
+TEST(TimelineMath, TickLabelsHaveTheDecimalsTheStepNeeds) {
+    EXPECT_EQ(FormatTickLabel(12'500'000, 500'000), "12.5 ms");
+    EXPECT_EQ(FormatTickLabel(12'000'000, 1'000'000), "12 ms");
+    EXPECT_EQ(FormatTickLabel(7'500'000, 2'500'000), "7.5 ms");
+    EXPECT_EQ(FormatTickLabel(2'000'000'000, 1'000'000'000), "2 s");
+    EXPECT_EQ(FormatTickLabel(250, 50), "250 ns");
+    EXPECT_EQ(FormatTickLabel(0, 1'000), "0");
+}
+
+TEST(TimelineMath, TickCountIsBoundedForWidthsFrom100To4000Px) {
+    for (float width = 100; width <= 4000; width += 50) {
+        for (double range : {10.0, 1e3, 3.3e5, 1e9, 7.7e12}) {
+            const auto ticks = MakeTicks({123.0, 123.0 + range}, width, 16);
+            EXPECT_LE(double(ticks.size()), width / 16 + 2) << width << " " << range;
+            EXPECT_GE(ticks.size(), 1u) << width << " " << range;
+        }
+    }
+}
+
+TEST(TimelineMath, FormatTimeUsesTheNaturalUnit) {
+    EXPECT_EQ(FormatTime(12'000'000), "12.000 ms");
+    EXPECT_EQ(FormatTime(1'500'000'000), "1.500 s");
+    EXPECT_EQ(FormatTime(40'000), "40.0 us");
+    EXPECT_EQ(FormatTime(100), "100 ns");
+}
+
+}  // namespace
+}  // namespace interleave::ui
