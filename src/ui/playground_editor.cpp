@@ -132,7 +132,8 @@ void Playground::ScenarioPanel() {
     // Presets.
     ImGui::TextUnformatted("Preset");
     ImGui::SetNextItemWidth(-1);
-    const std::string current = m_view.preset.empty() ? std::string("(edited)") : m_view.preset;
+    const std::string current = !m_view.preset.empty() ? m_view.preset
+                                : m_scenario.name.empty() ? std::string("(edited)") : m_scenario.name + " (edited)";
     if (ImGui::BeginCombo("##preset", current.c_str())) {
         for (const auto& preset : scenario::Presets()) {
             const std::string id(preset.id);
@@ -170,9 +171,13 @@ bool Playground::EditModel(scenario::Model& model) {
     bool changed = false;
     const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,  ModelKind::Processes,
                                ModelKind::Asyncio,    ModelKind::ProcessAsyncio, ModelKind::FreeThreaded};
+    // Two columns where the labels fit, else one (the panel is narrow at 800x600).
     const float half = ImGui::GetContentRegionAvail().x * 0.5f;
+    float widest = 0;
+    for (ModelKind kind : kinds) widest = std::max(widest, ImGui::CalcTextSize(ModelLabel(kind)).x);
+    const bool twoColumns = widest + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x * 2 < half;
     for (int i = 0; i < 6; ++i) {
-        if (i % 2 == 1) ImGui::SameLine(half);
+        if (twoColumns && i % 2 == 1) ImGui::SameLine(half);
         if (ImGui::RadioButton(ModelLabel(kinds[i]), model.kind == kinds[i]) && model.kind != kinds[i]) {
             model.kind = kinds[i];
             changed = true;
@@ -332,8 +337,8 @@ bool Playground::EditGroups() {
                 changed = true;
             }
             if (g == 0) Remember("add_step");
-            ImGui::SameLine();
             bool removedGroup = false;
+            if (groups.size() > 1) ImGui::SameLine();
             if (groups.size() > 1 && ImGui::SmallButton("remove group")) {
                 groups.erase(groups.begin() + long(g));
                 changed = removedGroup = true;

@@ -243,7 +243,7 @@ void Playground::RunSummary() {
         return;
     }
     const auto& m = m_trace.metrics;
-    ImGui::Text("makespan %s   speedup %.2fx   CPU %.0f%%   GIL wait %s   switches %lld", FormatTime(double(m.makespan)).c_str(),
+    ImGui::TextWrapped("makespan %s   speedup %.2fx   CPU %.0f%%   GIL wait %s   GIL switches %lld", FormatTime(double(m.makespan)).c_str(),
                 m.speedup, m.cpuUtilisation * 100, FormatTime(double(m.gilWait)).c_str(), (long long)m.gilSwitches);
     ImGui::TextWrapped("%s", m_explain.c_str());
 }

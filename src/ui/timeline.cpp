@@ -39,6 +39,7 @@ void TimelineItem::Preprocess(const trace::Trace& trace, const TimelineContext& 
 void TimelineController::Clear() {
     m_sections.clear();
     m_rows.clear();
+    m_labelWidth = -1;
     m_tooltip.clear();
 }
 
@@ -56,6 +57,7 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
         }
     }
     m_sections.push_back(std::move(section));
+    m_labelWidth = -1;
 }
 
 int64_t TimelineController::EndTime() const {
@@ -78,7 +80,9 @@ void TimelineController::DrawAxis(ImDrawList* draw, const TimelineContext& ctx, 
         draw->AddLine(ImVec2(px, y + h - (tick.major ? h * 0.5f : h * 0.2f)), ImVec2(px, y + h), tick.major ? text : faint);
         if (tick.major) {
             const std::string label = FormatTickLabel(tick.time, step * 5);
-            draw->AddText(ImVec2(px + 3, y + 1), text, label.c_str());
+            // Keep the last label inside the axis rather than cut at the edge.
+            const float lw = ImGui::CalcTextSize(label.c_str()).x;
+            draw->AddText(ImVec2(std::min(px + 3, x + ctx.widthPx - lw - 2), y + 1), text, label.c_str());
         }
     }
     if (ctx.cursorTime >= 0) {
@@ -100,7 +104,6 @@ void TimelineController::DrawLane(ImDrawList* draw, const Section& section, cons
                             StateColor(trace::SpanState::Idle, ctx.theme));
         return;
     }
-    const ImU32 textColor = ctx.theme == Theme::Dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(255, 255, 255, 255);
     const ImU32 outline = ctx.theme == Theme::Dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255);
     const float textMin = ImGui::GetFontSize() * 4;
     for (const DrawCmd& cmd : cmds) {
@@ -113,7 +116,9 @@ void TimelineController::DrawLane(ImDrawList* draw, const Section& section, cons
             draw->AddRectFilled(ImVec2(a.x, (a.y + b.y) * 0.5f - 1), ImVec2(b.x, (a.y + b.y) * 0.5f + 1), WithAlpha(color, 255));
             continue;
         }
-        draw->AddRectFilled(a, b, color);
+        // A one-pixel gap ends every span wide enough to spare it, so back-to-back slices of the
+        // same state (GIL turns) read as slices.
+        draw->AddRectFilled(a, ImVec2(b.x - (b.x - a.x >= 4 ? 1.0f : 0.0f), b.y), color);
         const trace::Span& span = spans[cmd.first];
         if (ctx.selectedTask >= 0 && span.task == ctx.selectedTask)
             draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), outline, 0, 0, 2.0f);
@@ -124,6 +129,9 @@ void TimelineController::DrawLane(ImDrawList* draw, const Section& section, cons
                 task = section.trace->tasks[size_t(span.task)].name;
                 label = task.c_str();
             }
+            // Dark text on light colours (ready, holding the GIL), white on dark ones.
+            const float luma = 0.299f * float(color & 0xff) + 0.587f * float((color >> 8) & 0xff) + 0.114f * float((color >> 16) & 0xff);
+            const ImU32 textColor = luma > 150 ? IM_COL32(20, 20, 20, 255) : IM_COL32(255, 255, 255, 240);
             const ImVec4 clip(std::max(a.x, x) + 2, a.y, std::min(b.x, x + ctx.widthPx) - 2, b.y);
             draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(clip.x + 1, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f),
                           textColor, label, nullptr, 0.0f, &clip);
@@ -138,7 +146,17 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
     ImGuiIO& io = ImGui::GetIO();
     const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float labelW = std::min(150.0f * io.FontGlobalScale, size.x * 0.25f);
+    // The label column fits the longest track name, within 60 px and 30% of the width.
+    if (m_labelWidth < 0) {
+        m_labelWidth = ImGui::CalcTextSize("Core 00").x;
+        for (const auto& section : m_sections) {
+            if (!section.trace) continue;
+            for (const auto& track : section.trace->tracks)
+                m_labelWidth = std::max(m_labelWidth, ImGui::CalcTextSize(track.name.c_str()).x + (track.parent >= 0 ? 8.0f : 0.0f));
+        }
+        m_labelWidth += 12;
+    }
+    const float labelW = std::clamp(m_labelWidth, 60.0f, std::max(60.0f, size.x * 0.3f));
     const float axisH = ImGui::GetTextLineHeight() + 8;
     const float laneH = std::round(ImGui::GetTextLineHeight() + 6);
     const float lanesX = origin.x + labelW;

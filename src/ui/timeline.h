@@ -85,6 +85,7 @@ private:
     std::string m_tooltip;
     std::array<float, 4> m_lanesRect{0, 0, 0, 0};
     size_t m_commands = 0;
+    float m_labelWidth = -1;  // of the label column, measured once per set of sections
     bool m_selecting = false;
     float m_selectStartX = 0;
 };
