@@ -48,7 +48,7 @@ SimulationResult RunOne(const scenario::Scenario& scenario, const SimulationOpti
         case scenario::ModelKind::ProcessAsyncio: BuildProcessPool(world, workload, programs, true); break;
         case scenario::ModelKind::Asyncio: BuildAsyncio(world, workload, programs); break;
     }
-    result.ok = world.Run(scenario::Limits::kMaxEvents, options.cancel, options.progress, result.error);
+    result.ok = world.Run(options.maxEvents, options.cancel, options.progress, result.error);
     world.CloseAllSpans();
     result.events = static_cast<int64_t>(world.EventsProcessed());
     TimeNs makespan = 0;
@@ -75,6 +75,7 @@ SimulationResult Simulate(const scenario::Scenario& scenario, const SimulationOp
             sequential.model = scenario::Model{};
             SimulationOptions inner;
             inner.cancel = options.cancel;
+            inner.maxEvents = options.maxEvents;
             SimulationResult baseline = RunOne(sequential, inner);
             if (baseline.ok) result.trace.metrics.sequentialMakespan = baseline.trace.metrics.makespan;
         }

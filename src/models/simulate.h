@@ -16,6 +16,8 @@ struct SimulationOptions {
     std::atomic<float>* progress = nullptr;
     // Set to true from another thread to stop early; the result then has ok == false.
     const std::atomic<bool>* cancel = nullptr;
+    // Past this many events the run stops with an error: no scenario runs forever.
+    int64_t maxEvents = scenario::Limits::kMaxEvents;
 };
 
 struct SimulationResult {

@@ -202,7 +202,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
                     ThreadIndex thread = world.AddThread(name, m_interp, track, m_programs.Make<ExecutorThread>(*this));
                     m_executorThreads.push_back(thread);
                     m_pendingThreadStart = thread;
-                    out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, coro.task);
+                    out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone);
                     out.overheadSink = &world.Trace().metrics.threadStart;
                     return true;
                 }
@@ -281,7 +281,7 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
             m_coros[m_current].state = CoroState::Running;
             SetCoroSpan(world, m_current, SpanState::RunningPython);
             // One trip round BaseEventLoop._run_once() and Task.__step() to resume it.
-            out = Action::Compute(world.Profile().loopStepOverhead, true, SpanState::RunningPython, m_coros[m_current].task);
+            out = Action::Compute(world.Profile().loopStepOverhead, true, SpanState::RunningPython, trace::kNone);
             out.overheadSink = &world.Trace().metrics.loopOverhead;
             return out;
         }

@@ -1,0 +1,132 @@
+// The claims of the blog post the product grew from (shared/seeds), reproduced by the simulator.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+using namespace interleave;
+using interleave::testing::Preset;
+using interleave::testing::Seconds;
+using interleave::testing::SimulateOk;
+using scenario::ModelKind;
+
+TEST(BlogClaims, FiveOneSecondRequestsTakeFiveSecondsSequentially) {
+    auto result = SimulateOk(Preset("blog_io_sequential"));
+    EXPECT_NEAR(Seconds(result.trace.metrics.makespan), 5.0, 0.05);
+}
+
+TEST(BlogClaims, FiveOneSecondRequestsTakeAboutOneSecondWithThreads) {
+    auto result = SimulateOk(Preset("blog_io_threads"));
+    EXPECT_NEAR(Seconds(result.trace.metrics.makespan), 1.0, 0.05);
+}
+
+TEST(BlogClaims, FiveOneSecondRequestsTakeAboutOneSecondWithAsyncio) {
+    auto result = SimulateOk(Preset("blog_io_asyncio"));
+    EXPECT_NEAR(Seconds(result.trace.metrics.makespan), 1.0, 0.05);
+}
+
+TEST(BlogClaims, FiveOneSecondRequestsTakeOneSecondPlusStartCostWithProcesses) {
+    auto s = Preset("blog_io_processes");
+    auto result = SimulateOk(s);
+    double startCost = Seconds(5 * s.machine.profile.processStartFork);
+    EXPECT_GT(Seconds(result.trace.metrics.makespan), 1.0 + Seconds(s.machine.profile.processStartFork));
+    EXPECT_LT(Seconds(result.trace.metrics.makespan), 1.0 + startCost + 0.05);
+    EXPECT_GT(result.trace.metrics.processStart, 0);
+}
+
+TEST(BlogClaims, EightCpuTasksOnFourThreadsAreNoFasterThanSequential) {
+    auto result = SimulateOk(Preset("blog_cpu_threads"));
+    EXPECT_GE(result.trace.metrics.makespan, result.trace.metrics.sequentialMakespan);
+    EXPECT_GT(result.trace.metrics.gilWait, 0);
+}
+
+TEST(BlogClaims, PoolOfFourOnFourCoresRunsEightTasksInTwoTaskLengthsPlusStartup) {
+    auto s = Preset("blog_cpu_pool");
+    auto result = SimulateOk(s);
+    const double task = 0.060;
+    double startup = Seconds(4 * s.machine.profile.processStartFork);
+    EXPECT_GE(Seconds(result.trace.metrics.makespan), 2 * task);
+    EXPECT_LE(Seconds(result.trace.metrics.makespan), 2 * task + startup + 0.005);
+}
+
+TEST(BlogClaims, FiveCoroutinesCallingTimeSleepTakeFiveSeconds) {
+    auto result = SimulateOk(Preset("asyncio_blocking_call"));
+    EXPECT_NEAR(Seconds(result.trace.metrics.makespan), 5.0, 0.05);
+}
+
+TEST(BlogClaims, ToThreadLetsTheBlockingCallsOverlap) {
+    auto result = SimulateOk(Preset("asyncio_to_thread"));
+    EXPECT_NEAR(Seconds(result.trace.metrics.makespan), 1.0, 0.05);
+}
+
+TEST(BlogClaims, HundredThreadsIncrementingUnderALockEndAtHundred) {
+    auto result = SimulateOk(Preset("blog_lock_counter"));
+    ASSERT_EQ(result.trace.metrics.counters.size(), 1u);
+    EXPECT_EQ(result.trace.metrics.counters[0].second, 100);
+    EXPECT_EQ(result.trace.metrics.tasksDone, 100);
+}
+
+TEST(BlogClaims, UnlockedCounterLosesUpdatesOnlyWithoutTheGil) {
+    const char* json = R"({"tasks":[{"name":"inc","count":4,"steps":[{"repeat":200,"steps":[{"increment":"n"},{"cpu":"3us"}]}]}],
+                          "model":{"kind":"threads"},"machine":{"cores":4}})";
+    auto s = interleave::testing::ParseOrDie(json);
+    auto withGil = SimulateOk(s);
+    EXPECT_EQ(withGil.trace.metrics.counters[0].second, 800);
+    s.model.kind = ModelKind::FreeThreaded;
+    s.machine.profile.counterIncrement = 2'000;  // wide enough for the four cores to overlap
+    auto freeThreaded = SimulateOk(s);
+    EXPECT_LT(freeThreaded.trace.metrics.counters[0].second, 800);
+}
+
+TEST(BlogClaims, SemaphoreRunsRequestsInWaves) {
+    auto result = SimulateOk(Preset("asyncio_semaphore"));
+    // 50 requests of 200 ms, 10 at a time: five waves.
+    EXPECT_NEAR(Seconds(result.trace.metrics.makespan), 1.0, 0.05);
+}
+
+TEST(BlogClaims, TaskGroupCancelsTheRestAfterTheFirstFailure) {
+    auto result = SimulateOk(Preset("asyncio_taskgroup_failure"));
+    EXPECT_EQ(result.trace.metrics.tasksFailed, 1);
+    EXPECT_EQ(result.trace.metrics.tasksCancelled, 9);
+    EXPECT_NEAR(Seconds(result.trace.metrics.makespan), 0.3, 0.01);
+}
+
+TEST(BlogClaims, MoreWorkersThanCoresIsNoFaster) {
+    auto s = Preset("more_workers_than_cores");
+    auto sixteen = SimulateOk(s);
+    s.model.workers = 4;
+    auto four = SimulateOk(s);
+    EXPECT_GE(sixteen.trace.metrics.makespan, four.trace.metrics.makespan);
+    EXPECT_GT(sixteen.trace.metrics.coreWait, 0);
+}
+
+TEST(BlogClaims, PicklingALargePayloadCostsMoreThanTheWork) {
+    auto result = SimulateOk(Preset("pickling_large_payload"));
+    EXPECT_GT(result.trace.metrics.pickling + result.trace.metrics.unpickling, 8 * 100'000'000LL);
+}
+
+TEST(BlogClaims, FreeThreadedBuildRunsCpuBoundThreadsInParallel) {
+    auto result = SimulateOk(Preset("free_threaded_what_if"));
+    EXPECT_GT(result.trace.metrics.speedup, 3.0);
+    EXPECT_EQ(result.trace.metrics.gilWait, 0);
+}
+
+TEST(StartMethods, ForkStartsFasterThanSpawnAndForkserver) {
+    auto s = Preset("blog_cpu_pool");
+    auto run = [&](scenario::StartMethod method) {
+        s.model.startMethod = method;
+        return SimulateOk(s).trace.metrics.makespan;
+    };
+    auto fork = run(scenario::StartMethod::Fork);
+    EXPECT_LT(fork, run(scenario::StartMethod::Forkserver));
+    EXPECT_LT(fork, run(scenario::StartMethod::Spawn));
+}
+
+TEST(StartMethods, ForkserverBeatsSpawnWhenManyWorkersStart) {
+    // Each spawned worker starts an interpreter and imports; forkserver pays that once, then forks.
+    auto s = Preset("more_workers_than_cores");
+    s.model.startMethod = scenario::StartMethod::Spawn;
+    auto spawn = SimulateOk(s).trace.metrics.makespan;
+    s.model.startMethod = scenario::StartMethod::Forkserver;
+    auto forkserver = SimulateOk(s).trace.metrics.makespan;
+    EXPECT_LT(forkserver, spawn);
+}

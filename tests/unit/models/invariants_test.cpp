@@ -1,0 +1,185 @@
+// Invariants that hold for every scenario, checked on many random ones under every model.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <random>
+
+#include "test_support.h"
+#include "trace/trace_json.h"
+
+using namespace interleave;
+using scenario::ModelKind;
+using trace::SpanState;
+
+namespace {
+
+std::string Duration(std::mt19937& random, int maxUs) { return std::to_string(1 + random() % maxUs) + "us"; }
+
+std::string RandomScenario(uint32_t seed, ModelKind kind) {
+    std::mt19937 random(seed);
+    std::string groups;
+    int groupCount = 1 + static_cast<int>(random() % 3);
+    for (int g = 0; g < groupCount; ++g) {
+        std::string steps;
+        int stepCount = 1 + static_cast<int>(random() % 6);
+        for (int i = 0; i < stepCount; ++i) {
+            if (!steps.empty()) steps += ",";
+            switch (random() % 9) {
+                case 0: case 1: steps += R"({"cpu":")" + Duration(random, 20000) + "\"}"; break;
+                case 2: steps += R"({"c_call":")" + Duration(random, 10000) + "\"}"; break;
+                case 3: steps += R"({"io":")" + Duration(random, 20000) + "\"}"; break;
+                case 4: steps += R"({"await":")" + Duration(random, 20000) + "\"}"; break;
+                case 5: steps += R"({"acquire":"L"},{"cpu":")" + Duration(random, 3000) + R"("},{"release":"L"})"; break;
+                case 6: steps += R"({"to_thread":{"cpu":")" + Duration(random, 5000) + "\"}}"; break;
+                case 7: steps += R"({"send":")" + std::to_string(random() % 5000) + R"(KB"},{"return":"1KB"})"; break;
+                default: steps += R"({"increment":"n"})"; break;
+            }
+        }
+        if (!groups.empty()) groups += ",";
+        groups += R"({"name":"g)" + std::to_string(g) + R"(","count":)" + std::to_string(1 + random() % 6) + R"(,"steps":[)" + steps + "]}";
+    }
+    std::string model = R"({"kind":")" + std::string(scenario::ModelKindName(kind)) + "\"";
+    if (random() % 2 && kind != ModelKind::Sequential && kind != ModelKind::Asyncio) model += R"(,"workers":)" + std::to_string(1 + random() % 5);
+    model += "}";
+    return R"({"tasks":[)" + groups + R"(],"model":)" + model + R"(,"machine":{"cores":)" + std::to_string(1 + random() % 4) + "}}";
+}
+
+bool RunsOnCore(SpanState s) {
+    return s == SpanState::RunningPython || s == SpanState::RunningC || s == SpanState::Pickling ||
+           s == SpanState::Unpickling || s == SpanState::StartingProcess;
+}
+
+trace::TrackId RootOf(const trace::Trace& t, trace::TrackId track) {
+    while (t.tracks[track].parent != trace::kNone) track = t.tracks[track].parent;
+    return track;
+}
+
+void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
+    models::SimulationOptions options;
+    options.computeSequentialBaseline = false;
+    auto result = models::Simulate(s, options);
+    ASSERT_TRUE(result.ok) << result.error << "\n" << json;
+    const trace::Trace& t = result.trace;
+    const bool gil = s.model.kind != ModelKind::FreeThreaded;
+
+    // Every task done, once.
+    for (const trace::TaskRecord& task : t.tasks) EXPECT_GE(task.finished, 0) << task.name << "\n" << json;
+
+    // Never two spans on one track at once; never two things on one core.
+    for (size_t track = 0; track < t.tracks.size(); ++track) {
+        auto spans = t.SpansOf(static_cast<trace::TrackId>(track));
+        for (size_t i = 1; i < spans.size(); ++i)
+            ASSERT_LE(spans[i - 1].end, spans[i].start) << t.tracks[track].name << "\n" << json;
+    }
+
+    // Never more threads on a core than cores; never two Python threads of one interpreter at once.
+    std::vector<std::pair<trace::TimeNs, int>> cpuEdges;
+    std::map<trace::TrackId, std::vector<std::pair<trace::TimeNs, int>>> pythonEdges;
+    std::map<trace::TaskId, trace::TimeNs> cpuDone;
+    for (const trace::Span& span : t.spans) {
+        trace::TrackKind kind = t.tracks[span.track].kind;
+        if (kind == trace::TrackKind::Core || kind == trace::TrackKind::Task || kind == trace::TrackKind::Gil) continue;
+        if (RunsOnCore(span.state)) {
+            cpuEdges.push_back({span.start, +1});
+            cpuEdges.push_back({span.end, -1});
+        }
+        if (span.state == SpanState::RunningPython) {
+            pythonEdges[RootOf(t, span.track)].push_back({span.start, +1});
+            pythonEdges[RootOf(t, span.track)].push_back({span.end, -1});
+        }
+        if ((span.state == SpanState::RunningPython || span.state == SpanState::RunningC) && span.task >= 0)
+            cpuDone[span.task] += span.end - span.start;
+    }
+    auto maxOverlap = [](std::vector<std::pair<trace::TimeNs, int>> edges) {
+        std::sort(edges.begin(), edges.end());  // ends (-1) before starts (+1) at equal times
+        int current = 0, peak = 0;
+        for (auto& e : edges) peak = std::max(peak, current += e.second);
+        return peak;
+    };
+    EXPECT_LE(maxOverlap(cpuEdges), s.machine.cores) << json;
+    if (gil) {
+        for (auto& [process, edges] : pythonEdges) EXPECT_LE(maxOverlap(edges), 1) << t.tracks[process].name << "\n" << json;
+    }
+
+    // Each task's CPU work is done exactly: no more, no less.
+    models::SimulationOptions none;
+    for (size_t task = 0; task < t.tasks.size(); ++task) {
+        int32_t group = 0;
+        int64_t seen = 0;
+        for (size_t g = 0; g < s.groups.size(); ++g) {
+            if (static_cast<int64_t>(task) < seen + s.groups[g].count) {
+                group = static_cast<int32_t>(g);
+                break;
+            }
+            seen += s.groups[g].count;
+        }
+        trace::TimeNs expected = 0;
+        for (const scenario::Step& step : scenario::ExpandSteps(s.groups[group].steps)) {
+            if (step.kind == scenario::StepKind::Cpu || step.kind == scenario::StepKind::CCall) expected += step.duration;
+            if (step.kind == scenario::StepKind::ToThread && step.inner != scenario::StepKind::Io) expected += step.duration;
+            if (step.kind == scenario::StepKind::Increment) expected += s.machine.profile.counterIncrement;
+        }
+        if (!gil) continue;  // the free-threaded slowdown scales Python time
+        EXPECT_EQ(cpuDone[static_cast<trace::TaskId>(task)], expected) << t.tasks[task].name << "\n" << json;
+    }
+}
+
+}  // namespace
+
+TEST(Invariants, HoldOnRandomScenariosUnderEveryModel) {
+    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::Processes,
+                               ModelKind::Asyncio, ModelKind::ProcessAsyncio, ModelKind::FreeThreaded};
+    for (uint32_t seed = 1; seed <= 40; ++seed) {
+        for (ModelKind kind : kinds) {
+            std::string json = RandomScenario(seed * 7919u + static_cast<uint32_t>(kind), kind);
+            scenario::Scenario s = interleave::testing::ParseOrDie(json);
+            CheckInvariants(s, json);
+            if (::testing::Test::HasFatalFailure()) return;
+        }
+    }
+}
+
+TEST(Determinism, TheSameScenarioGivesTheSameTraceByteForByte) {
+    for (const scenario::PresetFile& preset : scenario::Presets()) {
+        scenario::Scenario s = interleave::testing::Preset(std::string(preset.id));
+        if (s.TaskCount() > 200) continue;
+        std::string first = trace::ToJson(models::Simulate(s).trace);
+        std::string second = trace::ToJson(models::Simulate(s).trace);
+        EXPECT_EQ(first, second) << preset.id;
+    }
+}
+
+TEST(Deadlock, OppositeLockOrderIsReportedNotHung) {
+    auto s = interleave::testing::ParseOrDie(R"({"tasks":[
+        {"name":"ab","steps":[{"acquire":"a"},{"io":"1ms"},{"acquire":"b"},{"release":"b"},{"release":"a"}]},
+        {"name":"ba","steps":[{"acquire":"b"},{"io":"1ms"},{"acquire":"a"},{"release":"a"},{"release":"b"}]}],
+        "model":{"kind":"threads"}})");
+    auto result = models::Simulate(s);
+    EXPECT_FALSE(result.ok);
+    EXPECT_NE(result.error.find("deadlock"), std::string::npos) << result.error;
+}
+
+TEST(Limits, ASimulationStopsAtItsEventLimitWithAClearError) {
+    auto s = interleave::testing::ParseOrDie(R"({"tasks":[{"name":"t","count":4,"steps":[{"repeat":100000,"steps":[{"cpu":"1us"},{"io":"1us"}]}]}],
+        "model":{"kind":"threads"}})");
+    models::SimulationOptions options;
+    options.computeSequentialBaseline = false;
+    options.maxEvents = 10'000;
+    auto result = models::Simulate(s, options);
+    EXPECT_FALSE(result.ok);
+    EXPECT_NE(result.error.find("limit of 10000 events"), std::string::npos) << result.error;
+    EXPECT_LE(result.events, 10'000);
+}
+
+TEST(Limits, ACancelStopsTheSimulation) {
+    auto s = interleave::testing::ParseOrDie(R"({"tasks":[{"name":"t","count":4,"steps":[{"repeat":100000,"steps":[{"cpu":"1us"},{"io":"1us"}]}]}],
+        "model":{"kind":"threads"}})");
+    std::atomic<bool> cancel{true};
+    models::SimulationOptions options;
+    options.cancel = &cancel;
+    auto result = models::Simulate(s, options);
+    EXPECT_FALSE(result.ok);
+    EXPECT_EQ(result.error, "cancelled");
+}

@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+
+#include "scenario/presets.h"
+#include "scenario/scenario.h"
+#include "test_support.h"
+
+using namespace interleave::scenario;
+
+namespace {
+
+std::string ErrorOf(const std::string& json) {
+    ParseError error;
+    auto parsed = ParseScenario(json, error);
+    EXPECT_FALSE(parsed.has_value()) << "accepted: " << json;
+    return error.Message();
+}
+
+std::string WithTasks(const std::string& tasks, const std::string& model = R"({"kind":"threads"})") {
+    return R"({"tasks":)" + tasks + R"(,"model":)" + model + "}";
+}
+
+}  // namespace
+
+TEST(Units, DurationsParseExactlyInNanoseconds) {
+    TimeNs ns = 0;
+    ASSERT_TRUE(ParseDuration("1.5s", ns));
+    EXPECT_EQ(ns, 1'500'000'000);
+    ASSERT_TRUE(ParseDuration("0.1s", ns));
+    EXPECT_EQ(ns, 100'000'000);
+    ASSERT_TRUE(ParseDuration("250us", ns));
+    EXPECT_EQ(ns, 250'000);
+    ASSERT_TRUE(ParseDuration("7ns", ns));
+    EXPECT_EQ(ns, 7);
+    EXPECT_FALSE(ParseDuration("5", ns));
+    EXPECT_FALSE(ParseDuration("-3ms", ns));
+    EXPECT_FALSE(ParseDuration("ms", ns));
+    EXPECT_FALSE(ParseDuration("99999999999999999999h", ns));
+}
+
+TEST(Units, SizesAcceptDecimalAndBinaryUnits) {
+    int64_t bytes = 0;
+    ASSERT_TRUE(ParseBytes("10MB", bytes));
+    EXPECT_EQ(bytes, 10'000'000);
+    ASSERT_TRUE(ParseBytes("1KiB", bytes));
+    EXPECT_EQ(bytes, 1024);
+    EXPECT_FALSE(ParseBytes("10 parsecs", bytes));
+}
+
+TEST(Scenario, EveryPresetParses) {
+    ASSERT_GE(Presets().size(), 15u);
+    for (const PresetFile& preset : Presets()) {
+        ParseError error;
+        auto parsed = ParseScenario(preset.json, error);
+        EXPECT_TRUE(parsed.has_value()) << preset.id << ": " << error.Message();
+    }
+}
+
+TEST(Scenario, CanonicalJsonRoundTrips) {
+    for (const PresetFile& preset : Presets()) {
+        Scenario first = interleave::testing::ParseOrDie(std::string(preset.json));
+        std::string canonical = ScenarioToJson(first);
+        Scenario second = interleave::testing::ParseOrDie(canonical);
+        EXPECT_EQ(ScenarioToJson(second), canonical) << preset.id;
+    }
+}
+
+TEST(Scenario, RepeatBlocksUnrollWithoutCopyingInTheScenario) {
+    Scenario s = interleave::testing::ParseOrDie(WithTasks(R"([{"name":"t","steps":[{"repeat":3,"steps":[{"cpu":"1ms"},{"io":"1ms"}]}]}])"));
+    ASSERT_EQ(s.groups[0].steps.size(), 1u);
+    EXPECT_EQ(ExpandedStepCount(s.groups[0].steps), 6);
+    EXPECT_EQ(ExpandSteps(s.groups[0].steps).size(), 6u);
+}
+
+TEST(ScenarioErrors, UnknownStepNamesTheFieldAndTheKinds) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","steps":[{"cpu":"1ms"},{"compute":"1ms"}]}])"));
+    EXPECT_NE(message.find("tasks[0].steps[1].compute"), std::string::npos) << message;
+    EXPECT_NE(message.find("unknown step kind"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, NegativeDurationIsRejected) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","steps":[{"io":"-1s"}]}])"));
+    EXPECT_NE(message.find("tasks[0].steps[0].io"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, AbsurdDurationIsRejected) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","steps":[{"cpu":"1000h"}]}])"));
+    EXPECT_NE(message.find("between"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, ZeroWorkersIsRejected) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","steps":[{"cpu":"1ms"}]}])", R"({"kind":"processes","workers":0})"));
+    EXPECT_NE(message.find("model.workers"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, UnmatchedReleaseIsRejected) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","steps":[{"release":"L"}]}])"));
+    EXPECT_NE(message.find("released without being acquired"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, LockHeldAtTheEndIsRejected) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","steps":[{"acquire":"L"},{"cpu":"1ms"}]}])"));
+    EXPECT_NE(message.find("ends holding lock"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, TooManyTasksNamesTheLimit) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","count":100000,"steps":[{"cpu":"1us"}]},{"name":"u","count":5,"steps":[{"cpu":"1us"}]}])"));
+    EXPECT_NE(message.find("limit is 100000"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, TooManyStepsAfterUnrollingIsRejected) {
+    std::string message = ErrorOf(WithTasks(R"([{"name":"t","count":1000,"steps":[{"repeat":1000000,"steps":[{"cpu":"1ns"}]}]}])"));
+    EXPECT_NE(message.find("steps"), std::string::npos) << message;
+}
+
+TEST(ScenarioErrors, UnknownFieldAndBadJsonAreNamed) {
+    EXPECT_NE(ErrorOf(R"({"tasks":[{"name":"t","steps":[{"cpu":"1ms"}]}],"modle":{}})").find("modle"), std::string::npos);
+    EXPECT_NE(ErrorOf("{not json").find("not valid JSON"), std::string::npos);
+    EXPECT_NE(ErrorOf("[]").find("JSON object"), std::string::npos);
+    EXPECT_NE(ErrorOf(R"({"tasks":[]})").find("tasks"), std::string::npos);
+}
