@@ -544,7 +544,7 @@ std::string Playground::TestStateJson() const {
     j["explain"] = m_explain;
     if (m_haveComparison && m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size())
         j["recommended"] = std::string(scenario::ModelKindName(m_comparison.models[size_t(m_comparison.recommended)].kind));
-    return j.dump();
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace interleave::ui

@@ -5,6 +5,27 @@
 
 namespace interleave::ui {
 
+namespace {
+
+using SpanIt = std::span<const trace::Span>::iterator;
+
+// The first span in [it, stop) that starts at or after `limit`, but at least it + 1 (it starts before
+// limit). Galloping from `it`: the answer is usually near, so this touches a few nearby cache lines
+// instead of binary-searching the whole lane (it matters at 10M spans).
+SpanIt GallopPastStart(SpanIt it, SpanIt stop, double limit) {
+    auto before = [&](const trace::Span& s) { return double(s.start) < limit; };
+    auto lo = it + 1;
+    if (lo == stop || !before(*lo)) return lo;
+    // Invariant: lo starts before limit. Probe lo + 1, 2, 4, ... until one doesn't, then bisect.
+    for (ptrdiff_t step = 1;; step *= 2) {
+        if (step >= stop - lo) return std::partition_point(lo + 1, stop, before);
+        if (!before(lo[step])) return std::partition_point(lo + 1, lo + step, before);
+        lo += step;
+    }
+}
+
+}  // namespace
+
 void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& range, float widthPx,
                        std::vector<DrawCmd>& out, float minPx) {
     if (spans.empty() || widthPx <= 0 || !(range.Width() > 0)) return;
@@ -30,17 +51,33 @@ void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& rang
             ++it;
             continue;
         }
-        // A narrow span: fold it with every span that starts within minNs of the fold's start, and
-        // keep going while the next span is narrow too and close (within minNs) to the fold's end.
-        // Each round jumps at least minNs ahead, so the rounds are bounded by the pixel width.
-        const auto foldBegin = it;
+        // A narrow span: fold it with its neighbours, one window of minNs at a time: a window holds
+        // every span that starts within minNs of the window's first. The fold goes on while the next
+        // span is narrow too and starts within minNs of the fold's end. Each window is sampled for a
+        // state (its first or last span, the longer); a change of state closes the command and opens
+        // the next, so a zoomed-out lane still shows where it ran and where it waited. Every window
+        // starts at least minNs after the previous one: commands and rounds stay bounded by pixels.
+        auto foldBegin = it;
+        double cmdStart = start;
         double foldEnd = end;
         double windowStart = start;
+        trace::SpanState cmdState = it->state;
+        bool firstWindow = true;
         for (;;) {
             const double limit = windowStart + minNs;
-            auto next = std::partition_point(it, stop, [&](const trace::Span& s) { return double(s.start) < limit; });
-            if (next == it) next = it + 1;
-            foldEnd = std::max(foldEnd, double((next - 1)->end));
+            const auto next = GallopPastStart(it, stop, limit);
+            const auto last = next - 1;
+            const trace::SpanState sampled = (last->end - last->start) > (it->end - it->start) ? last->state : it->state;
+            if (firstWindow) {
+                cmdState = sampled;
+                firstWindow = false;
+            } else if (sampled != cmdState) {
+                out.push_back({toPx(cmdStart), toPx(double(it->start)), uint32_t(foldBegin - begin), uint32_t(it - foldBegin), cmdState});
+                foldBegin = it;
+                cmdStart = double(it->start);
+                cmdState = sampled;
+            }
+            foldEnd = std::max(foldEnd, double(last->end));
             it = next;
             if (it == stop) break;
             const double nextStart = double(it->start);
@@ -48,7 +85,7 @@ void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& rang
             if (!narrow || nextStart - foldEnd >= minNs) break;
             windowStart = nextStart;
         }
-        DrawCmd cmd{toPx(start), toPx(foldEnd), uint32_t(foldBegin - begin), uint32_t(it - foldBegin), foldBegin->state};
+        DrawCmd cmd{toPx(cmdStart), toPx(foldEnd), uint32_t(foldBegin - begin), uint32_t(it - foldBegin), cmdState};
         // A lone narrow span (or a fold that stayed narrow) is still drawn minPx wide to be seen.
         if (cmd.x1 - cmd.x0 < minPx) cmd.x1 = cmd.x0 + minPx;
         out.push_back(cmd);

@@ -19,9 +19,11 @@ std::string ViewStateToJson(const ViewState& s) {
     j["theme"] = s.theme == Theme::Light ? "light" : "dark";
     j["tab"] = s.tab == Tab::Compare ? "compare" : s.tab == Tab::Scaling ? "scaling" : "timeline";
     j["playback"] = {{"playing", s.playing}, {"time", s.playbackTime}, {"speed", s.playbackSpeed}};
-    return j.dump();
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// Without exceptions: the web builds compile with Emscripten's default -fignore-exceptions, where a
+// throw aborts. So every field's type is checked before it is read.
 bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error) {
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
@@ -29,58 +31,68 @@ bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error
         return false;
     }
     ViewState s = out;
-    try {
-        if (j.contains("preset")) s.preset = j.at("preset").get<std::string>();
-        if (j.contains("scenario")) {
-            const json& sc = j.at("scenario");
-            s.scenarioJson = sc.is_string() ? sc.get<std::string>() : sc.dump();
-        }
-        if (j.contains("models")) s.models = j.at("models").get<std::vector<std::string>>();
-        if (j.contains("visible")) {
-            const json& v = j.at("visible");
-            if (!v.is_array() || v.size() != 2) {
-                error = "view state: visible must be [t0, t1]";
-                return false;
-            }
-            TimeRange r{v[0].get<double>(), v[1].get<double>()};
-            if (!(r.t1 > r.t0)) {
-                error = "view state: visible must have t1 > t0";
-                return false;
-            }
-            s.visible = r;
-        }
-        if (j.contains("selectedTask")) s.selectedTask = j.at("selectedTask").get<int>();
-        if (j.contains("theme")) {
-            const std::string theme = j.at("theme").get<std::string>();
-            if (theme != "dark" && theme != "light") {
-                error = "view state: theme must be \"dark\" or \"light\"";
-                return false;
-            }
-            s.theme = theme == "light" ? Theme::Light : Theme::Dark;
-        }
-        if (j.contains("tab")) {
-            const std::string tab = j.at("tab").get<std::string>();
-            if (tab == "timeline") s.tab = Tab::Timeline;
-            else if (tab == "compare") s.tab = Tab::Compare;
-            else if (tab == "scaling") s.tab = Tab::Scaling;
-            else {
-                error = "view state: tab must be timeline, compare or scaling";
-                return false;
-            }
-        }
-        if (j.contains("playback")) {
-            const json& p = j.at("playback");
-            if (p.contains("playing")) s.playing = p.at("playing").get<bool>();
-            if (p.contains("time")) s.playbackTime = p.at("time").get<double>();
-            if (p.contains("speed")) s.playbackSpeed = p.at("speed").get<double>();
-            if (!(s.playbackSpeed > 0)) {
-                error = "view state: playback.speed must be > 0";
-                return false;
-            }
-        }
-    } catch (const json::exception& e) {
-        error = std::string("view state: ") + e.what();
+    auto fail = [&](const char* why) {
+        error = std::string("view state: ") + why;
         return false;
+    };
+    if (j.contains("preset")) {
+        if (!j["preset"].is_string()) return fail("preset must be a string");
+        s.preset = j["preset"].get<std::string>();
+    }
+    if (j.contains("scenario")) {
+        const json& sc = j["scenario"];
+        if (sc.is_string()) s.scenarioJson = sc.get<std::string>();
+        else if (sc.is_object()) s.scenarioJson = sc.dump(-1, ' ', false, json::error_handler_t::replace);
+        else return fail("scenario must be an object");
+    }
+    if (j.contains("models")) {
+        const json& m = j["models"];
+        if (!m.is_array()) return fail("models must be an array of names");
+        s.models.clear();
+        for (const json& name : m) {
+            if (!name.is_string()) return fail("models must be an array of names");
+            s.models.push_back(name.get<std::string>());
+        }
+    }
+    if (j.contains("visible")) {
+        const json& v = j["visible"];
+        if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number()) return fail("visible must be [t0, t1]");
+        const TimeRange r{v[0].get<double>(), v[1].get<double>()};
+        if (!(r.t1 > r.t0)) return fail("visible must have t1 > t0");
+        s.visible = r;
+    }
+    if (j.contains("selectedTask")) {
+        if (!j["selectedTask"].is_number_integer()) return fail("selectedTask must be an integer");
+        s.selectedTask = j["selectedTask"].get<int>();
+    }
+    if (j.contains("theme")) {
+        const json& t = j["theme"];
+        if (t == "dark") s.theme = Theme::Dark;
+        else if (t == "light") s.theme = Theme::Light;
+        else return fail("theme must be \"dark\" or \"light\"");
+    }
+    if (j.contains("tab")) {
+        const json& t = j["tab"];
+        if (t == "timeline") s.tab = Tab::Timeline;
+        else if (t == "compare") s.tab = Tab::Compare;
+        else if (t == "scaling") s.tab = Tab::Scaling;
+        else return fail("tab must be timeline, compare or scaling");
+    }
+    if (j.contains("playback")) {
+        const json& p = j["playback"];
+        if (!p.is_object()) return fail("playback must be an object");
+        if (p.contains("playing")) {
+            if (!p["playing"].is_boolean()) return fail("playback.playing must be true or false");
+            s.playing = p["playing"].get<bool>();
+        }
+        if (p.contains("time")) {
+            if (!p["time"].is_number()) return fail("playback.time must be a number (ns)");
+            s.playbackTime = p["time"].get<double>();
+        }
+        if (p.contains("speed")) {
+            if (!p["speed"].is_number() || !(p["speed"].get<double>() > 0)) return fail("playback.speed must be > 0");
+            s.playbackSpeed = p["speed"].get<double>();
+        }
     }
     out = std::move(s);
     return true;
