@@ -193,7 +193,7 @@ void Playground::ScalingView(float height) {
     }
     const float coresX = X(m_scenario.machine.cores);
     draw->AddLine(ImVec2(coresX, top), ImVec2(coresX, bottom), grid, 2.0f);
-    draw->AddText(ImVec2(coresX + 3, top), ImGui::GetColorU32(ImGuiCol_TextDisabled), "cores");
+    draw->AddText(ImVec2(coresX + 3, bottom - font * 1.3f), ImGui::GetColorU32(ImGuiCol_TextDisabled), "cores");
     draw->AddText(ImVec2((left + right) * 0.5f - font * 3, bottom + font * 1.2f), text, "workers");
     draw->AddText(ImVec2(p0.x, p0.y), text, "makespan");
     // Lines, and the nearest point under the mouse.
@@ -202,8 +202,11 @@ void Playground::ScalingView(float height) {
     float best = font * 1.0f;
     std::string tip;
     float legendX = left + font;
+    // Earlier lines drawn thicker, so a line hidden under an identical one still shows at its edges.
+    float thickness = 2.0f + 2.0f * float(m_scaling.size());
     for (const auto& s : m_scaling) {
         const ImU32 color = SeriesColor(s.model, m_view.theme);
+        thickness -= 2.0f;
         ImVec2 prev;
         bool havePrev = false;
         for (size_t i = 0; i < s.workers.size(); ++i) {
@@ -212,8 +215,8 @@ void Playground::ScalingView(float height) {
                 continue;
             }
             const ImVec2 p(X(s.workers[i]), Y(double(s.makespan[i])));
-            if (havePrev) draw->AddLine(prev, p, color, 2.0f);
-            draw->AddCircleFilled(p, 3.0f, color);
+            if (havePrev) draw->AddLine(prev, p, color, thickness);
+            draw->AddCircleFilled(p, thickness * 0.5f + 2.0f, color);
             prev = p;
             havePrev = true;
             const float d = std::hypot(mouse.x - p.x, mouse.y - p.y);
@@ -249,8 +252,15 @@ void Playground::RunSummary() {
 }
 
 void Playground::ResultsPanel() {
-    const trace::Trace* legendTrace = m_haveTrace ? &m_trace : nullptr;
-    DrawLegend(legendTrace, m_view.theme);
+    // The legend names the states on screen: the run's, or every compared run's.
+    std::vector<const trace::Trace*> shown;
+    if (m_view.tab == Tab::Compare && m_haveComparison) {
+        for (const auto& r : m_comparison.results)
+            if (r.ok) shown.push_back(&r.trace);
+    } else if (m_haveTrace) {
+        shown.push_back(&m_trace);
+    }
+    DrawLegend(shown, m_view.theme);
     ImGui::Separator();
     switch (m_view.tab) {
         case Tab::Timeline:

@@ -285,10 +285,12 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
 
 // [SECTION] Legend
 
-void DrawLegend(const trace::Trace* trace, Theme theme) {
+void DrawLegend(const std::vector<const trace::Trace*>& traces, Theme theme) {
     bool present[size_t(trace::SpanState::Count)] = {};
-    if (trace) {
-        for (const auto& s : trace->spans) present[size_t(s.state)] = true;
+    if (!traces.empty()) {
+        for (const trace::Trace* t : traces)
+            if (t)
+                for (const auto& s : t->spans) present[size_t(s.state)] = true;
     } else {
         for (bool& p : present) p = true;
     }

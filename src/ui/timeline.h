@@ -90,7 +90,7 @@ private:
     float m_selectStartX = 0;
 };
 
-// A row of coloured squares naming the states that occur in `trace` (all states if null).
-void DrawLegend(const trace::Trace* trace, Theme theme);
+// A row of coloured squares naming the states that occur in any of `traces` (all states if none).
+void DrawLegend(const std::vector<const trace::Trace*>& traces, Theme theme);
 
 }  // namespace interleave::ui
