@@ -57,4 +57,24 @@ std::string FoldTooltip(const trace::Trace& trace, trace::TrackId track, uint32_
     return TrackName(trace, track) + buffer + "\nfrom " + FormatTime(double(start)) + " to " + FormatTime(double(end));
 }
 
+std::string InstantTooltip(const trace::Trace& trace, const trace::Instant& instant, uint32_t count) {
+    const std::string at = " at " + FormatTime(double(instant.time));
+    const std::string who = TrackName(trace, instant.track);
+    std::string text;
+    switch (instant.kind) {
+        case trace::InstantKind::DropRequest:
+            text = "drop request: " + who + " asks " + TrackName(trace, instant.cause) + " to drop the GIL" + at;
+            break;
+        case trace::InstantKind::GilHandoff:
+            text = "GIL hand-off: " + TrackName(trace, instant.cause) + " -> " + who + at;
+            break;
+        default:
+            text = std::string(trace::InstantKindName(instant.kind)) + " on " + who + at;
+            if (instant.task >= 0 && size_t(instant.task) < trace.tasks.size()) text += " (" + trace.tasks[size_t(instant.task)].name + ")";
+            break;
+    }
+    if (count > 1) text += "\n(and " + std::to_string(count - 1) + " more here: zoom in)";
+    return text;
+}
+
 }  // namespace interleave::ui

@@ -16,4 +16,7 @@ std::string SpanTooltip(const trace::Trace& trace, const trace::Span& span);
 // The tooltip of a folded mark of `count` spans from `start` to `end` (ns).
 std::string FoldTooltip(const trace::Trace& trace, trace::TrackId track, uint32_t count, int64_t start, int64_t end);
 
+// An instant: "drop request: Thread-2 asks Thread-1 to drop the GIL at 17.000 ms".
+std::string InstantTooltip(const trace::Trace& trace, const trace::Instant& instant, uint32_t count = 1);
+
 }  // namespace interleave::ui

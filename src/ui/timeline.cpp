@@ -32,6 +32,8 @@ uint32_t WithAlpha(uint32_t color, int alpha) {
 void TimelineItem::Preprocess(const trace::Trace& trace, const TimelineContext& ctx) {
     m_cmds.clear();
     BuildDrawCommands(trace.SpansOf(m_track), ctx.range, ctx.widthPx, m_cmds);
+    m_marks.clear();
+    BuildInstantMarks(m_instants, ctx.range, ctx.widthPx, m_marks);
 }
 
 // [SECTION] TimelineController
@@ -55,6 +57,10 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
             m_rows.push_back({sectionIndex, int32_t(section.items.size())});
             section.items.emplace_back(trace::TrackId(t));
         }
+        // Instants are sorted by (time, track) after Finish(): split them per track, keeping the order.
+        for (const trace::Instant& instant : trace->instants)
+            if (instant.track >= 0 && size_t(instant.track) < section.items.size())
+                section.items[size_t(instant.track)].Instants().push_back(instant);
     }
     m_sections.push_back(std::move(section));
     m_labelWidth = -1;
@@ -136,6 +142,21 @@ void TimelineController::DrawLane(ImDrawList* draw, const Section& section, cons
             draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(clip.x + 1, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f),
                           textColor, label, nullptr, 0.0f, &clip);
         }
+    }
+}
+
+void TimelineController::DrawMarks(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y) {
+    // Small triangles hanging from the lane's top edge: drop requests red, hand-offs in the text
+    // colour, the rest (task and process events) grey.
+    const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
+    if (!canOffset && draw->_VtxCurrentIdx + item.Marks().size() * 3 > kVertexBudget) return;
+    const ImU32 drop = StateColor(trace::SpanState::WaitingGil, ctx.theme);
+    const ImU32 handoff = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 other = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    for (const InstantMark& mark : item.Marks()) {
+        const float px = x + mark.x;
+        const ImU32 color = mark.kind == trace::InstantKind::DropRequest ? drop : mark.kind == trace::InstantKind::GilHandoff ? handoff : other;
+        draw->AddTriangleFilled(ImVec2(px - 3, y), ImVec2(px + 3, y), ImVec2(px, y + 5), color);
     }
 }
 
@@ -243,11 +264,22 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
         draw->PopClipRect();
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
         DrawLane(draw, section, item, ctx, lanesX, y, laneH);
+        DrawMarks(draw, item, ctx, lanesX, y);
         draw->PopClipRect();
         if (r == hoverRow && mx >= 0 && mx <= lanesW) {
             const auto& cmds = item.Commands();
             const int hit = HitTest(cmds, mx);
-            if (hit >= 0) {
+            // The top few pixels of a lane hover its instant marks.
+            const InstantMark* markHit = nullptr;
+            if (io.MousePos.y - y < 7)
+                for (const InstantMark& mark : item.Marks())
+                    if (std::abs(mark.x - mx) <= 4) {
+                        markHit = &mark;
+                        break;
+                    }
+            if (markHit) {
+                m_tooltip = InstantTooltip(*section.trace, item.Instants()[markHit->first], markHit->count);
+            } else if (hit >= 0) {
                 const DrawCmd& cmd = cmds[size_t(hit)];
                 const auto spans = section.trace->SpansOf(item.Track());
                 if (cmd.Folded()) {

@@ -36,13 +36,18 @@ class TimelineItem {
 public:
     explicit TimelineItem(trace::TrackId track) : m_track(track) {}
     trace::TrackId Track() const { return m_track; }
-    // Replaces the commands with those of the visible spans of this track.
+    // Replaces the commands with those of the visible spans and instants of this track.
     void Preprocess(const trace::Trace& trace, const TimelineContext& ctx);
     const std::vector<DrawCmd>& Commands() const { return m_cmds; }
+    const std::vector<InstantMark>& Marks() const { return m_marks; }
+    std::vector<trace::Instant>& Instants() { return m_instants; }
+    const std::vector<trace::Instant>& Instants() const { return m_instants; }
 
 private:
     trace::TrackId m_track;
     std::vector<DrawCmd> m_cmds;
+    std::vector<trace::Instant> m_instants;  // this track's, by time (copied once per section)
+    std::vector<InstantMark> m_marks;
 };
 
 class TimelineController {
@@ -79,6 +84,7 @@ private:
     void DrawAxis(ImDrawList* draw, const TimelineContext& ctx, float x, float y, float h);
     void DrawLane(ImDrawList* draw, const Section& section, const TimelineItem& item, const TimelineContext& ctx,
                   float x, float y, float h);
+    void DrawMarks(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y);
 
     std::vector<Section> m_sections;
     std::vector<Row> m_rows;

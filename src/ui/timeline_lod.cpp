@@ -92,6 +92,22 @@ void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& rang
     }
 }
 
+void BuildInstantMarks(std::span<const trace::Instant> instants, const TimeRange& range, float widthPx,
+                       std::vector<InstantMark>& out, float minPx) {
+    if (instants.empty() || widthPx <= 0 || !(range.Width() > 0)) return;
+    const double pxPerNs = double(widthPx) / range.Width();
+    const double minNs = double(std::max(minPx, 0.01f)) / pxPerNs;
+    const auto begin = instants.begin();
+    auto it = std::partition_point(begin, instants.end(), [&](const trace::Instant& i) { return double(i.time) < range.t0; });
+    const auto stop = std::partition_point(it, instants.end(), [&](const trace::Instant& i) { return double(i.time) < range.t1; });
+    while (it != stop) {
+        const double limit = double(it->time) + minNs;
+        const auto next = std::partition_point(it + 1, stop, [&](const trace::Instant& i) { return double(i.time) < limit; });
+        out.push_back({float((double(it->time) - range.t0) * pxPerNs), uint32_t(it - begin), uint32_t(next - it), it->kind});
+        it = next;
+    }
+}
+
 int HitTest(std::span<const DrawCmd> cmds, float x, float slackPx) {
     // Commands are sorted by x0 and don't overlap (beyond the minimum width of narrow marks).
     auto it = std::partition_point(cmds.begin(), cmds.end(), [&](const DrawCmd& c) { return c.x1 + slackPx < x; });

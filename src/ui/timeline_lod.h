@@ -31,6 +31,17 @@ struct DrawCmd {
 void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& range, float widthPx,
                        std::vector<DrawCmd>& out, float minPx = kFoldPx);
 
+// Instants (GIL drop requests, hand-offs, process starts) of one track, sorted by time, become marks:
+// instants closer than `minPx` to the previous mark join it (count), so marks are bounded by pixels.
+struct InstantMark {
+    float x = 0;           // pixels from the lane's left edge
+    uint32_t first = 0;    // index of the first instant (into the track's instant list)
+    uint32_t count = 0;
+    trace::InstantKind kind = trace::InstantKind::DropRequest;  // the first instant's
+};
+void BuildInstantMarks(std::span<const trace::Instant> instants, const TimeRange& range, float widthPx,
+                       std::vector<InstantMark>& out, float minPx = 4.0f);
+
 // The index of the command under pixel `x` (commands as built above), or -1. Folded and narrow
 // commands are hit within `slackPx`.
 int HitTest(std::span<const DrawCmd> cmds, float x, float slackPx = 1.0f);

@@ -109,5 +109,25 @@ TEST(TimelineLod, HitTestFindsTheCommandUnderThePixel) {
     EXPECT_EQ(HitTest(cmds, 2000.0f), -1);
 }
 
+TEST(TimelineLod, InstantMarksAreBoundedByPixelsAndCountEveryInstantInView) {
+    std::vector<trace::Instant> instants;
+    for (int64_t i = 0; i < 200'000; ++i) instants.push_back({i * 5, 0, trace::InstantKind::DropRequest});
+    std::vector<InstantMark> marks;
+    const TimeRange range{100'000, 700'000};
+    BuildInstantMarks(instants, range, 1000, marks);
+    EXPECT_LE(marks.size(), size_t(1000 / 4 + 2));
+    uint64_t n = 0;
+    for (const auto& m : marks) n += m.count;
+    EXPECT_EQ(n, 120'000u);  // instants at 100'000, 100'005, ..., 699'995
+    EXPECT_EQ(marks.front().first, 20'000u);
+}
+
+TEST(TimelineLod, InstantsOutsideTheRangeAreCulled) {
+    std::vector<trace::Instant> instants{{10, 0}, {20, 0}, {5'000, 0}};
+    std::vector<InstantMark> marks;
+    BuildInstantMarks(instants, {100, 4'000}, 500, marks);
+    EXPECT_TRUE(marks.empty());
+}
+
 }  // namespace
 }  // namespace interleave::ui

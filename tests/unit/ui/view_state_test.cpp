@@ -103,6 +103,12 @@ TEST(SpanText, GilWaitNamesTheHolderSinceWhenAndTheDropRequest) {
     EXPECT_NE(tip.find("duration 5.000 ms"), std::string::npos) << tip;
 }
 
+TEST(SpanText, DropRequestNamesTheWaiterAndTheHolder) {
+    const trace::Trace t = testing::ThreadsTrace(2, 2, 4);
+    const trace::Instant drop{17'000'000, 5, trace::InstantKind::DropRequest, 4};
+    EXPECT_EQ(InstantTooltip(t, drop), "drop request: Thread-2 asks Thread-1 to drop the GIL at 17.000 ms");
+}
+
 TEST(Explain, CpuBoundThreadsBlameTheGil) {
     scenario::Scenario s;
     scenario::TaskGroup g;
