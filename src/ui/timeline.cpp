@@ -77,19 +77,28 @@ void TimelineController::DrawAxis(ImDrawList* draw, const TimelineContext& ctx, 
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const ImU32 faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     draw->AddRectFilled(ImVec2(x, y), ImVec2(x + ctx.widthPx, y + h), ImGui::GetColorU32(ImGuiCol_FrameBg));
-    const float minor = 16.0f * ImGui::GetIO().FontGlobalScale;
-    const double step = TickStep(ctx.range, ctx.widthPx, minor);
-    const auto ticks = MakeTicks(ctx.range, ctx.widthPx, minor);
+    // Short unlabelled ticks at least 12 px apart, and labelled ones (their own 1-2-5 step) far
+    // enough apart for a label like "120.5 ms".
+    const float minor = 12.0f * ImGui::GetIO().FontGlobalScale;
+    const float labelSpacing = ImGui::CalcTextSize("-000.0 ms").x + 12;
     draw->PushClipRect(ImVec2(x, y), ImVec2(x + ctx.widthPx, y + h), true);
-    for (const Tick& tick : ticks) {
+    for (const Tick& tick : MakeTicks(ctx.range, ctx.widthPx, minor)) {
         const float px = std::round(x + PxAtTime(ctx.range, ctx.widthPx, tick.time)) + 0.5f;
-        draw->AddLine(ImVec2(px, y + h - (tick.major ? h * 0.5f : h * 0.2f)), ImVec2(px, y + h), tick.major ? text : faint);
-        if (tick.major) {
-            const std::string label = FormatTickLabel(tick.time, step * 5);
-            // Keep the last label inside the axis rather than cut at the edge.
-            const float lw = ImGui::CalcTextSize(label.c_str()).x;
-            draw->AddText(ImVec2(std::min(px + 3, x + ctx.widthPx - lw - 2), y + 1), text, label.c_str());
-        }
+        draw->AddLine(ImVec2(px, y + h * 0.75f), ImVec2(px, y + h), faint);
+    }
+    const double labelStep = TickStep(ctx.range, ctx.widthPx, labelSpacing);
+    float labelEnd = -1e30f;
+    for (const Tick& tick : MakeTicks(ctx.range, ctx.widthPx, labelSpacing)) {
+        const float px = std::round(x + PxAtTime(ctx.range, ctx.widthPx, tick.time)) + 0.5f;
+        draw->AddLine(ImVec2(px, y + h * 0.45f), ImVec2(px, y + h), text);
+        const std::string label = FormatTickLabel(tick.time, labelStep);
+        // Keep the last label inside the axis rather than cut at the edge, unless it would then
+        // run into its neighbour.
+        const float lw = ImGui::CalcTextSize(label.c_str()).x;
+        const float lx = std::min(px + 3, x + ctx.widthPx - lw - 2);
+        if (lx < labelEnd + 4) continue;
+        draw->AddText(ImVec2(lx, y + 1), text, label.c_str());
+        labelEnd = lx + lw;
     }
     if (ctx.cursorTime >= 0) {
         const float px = x + PxAtTime(ctx.range, ctx.widthPx, ctx.cursorTime);
