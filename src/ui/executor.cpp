@@ -6,15 +6,23 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <thread>
+
+#include <pthread.h>
 
 namespace interleave::ui {
 
 namespace {
 
+// The worker is a raw pthread rather than a std::thread so that a build without threads (the
+// single-threaded wasm, where pthread_create fails with EAGAIN) can be detected at run time without
+// an exception: std::thread would throw, and Emscripten's default -fignore-exceptions turns that into
+// an abort. MakeExecutor then falls back to the inline executor.
 class ThreadExecutor final : public Executor {
 public:
-    ThreadExecutor() : m_worker([this] { Run(); }) {}
+    bool Start() {
+        m_started = pthread_create(&m_worker, nullptr, &ThreadExecutor::Entry, this) == 0;
+        return m_started;
+    }
     ~ThreadExecutor() override {
         {
             std::lock_guard lock(m_mutex);
@@ -22,7 +30,7 @@ public:
             m_jobs.clear();  // queued jobs are dropped; the running one finishes (its owner cancels it)
         }
         m_wake.notify_all();
-        m_worker.join();
+        if (m_started) pthread_join(m_worker, nullptr);
     }
     void Submit(std::function<void()> job) override {
         {
@@ -37,6 +45,10 @@ public:
     bool Threaded() const override { return true; }
 
 private:
+    static void* Entry(void* self) {
+        static_cast<ThreadExecutor*>(self)->Run();
+        return nullptr;
+    }
     void Run() {
         for (;;) {
             std::function<void()> job;
@@ -57,7 +69,8 @@ private:
     std::deque<std::function<void()>> m_jobs;
     std::atomic<int> m_pending{0};
     bool m_stop = false;
-    std::thread m_worker;  // last: starts after the members it uses exist
+    bool m_started = false;
+    pthread_t m_worker{};
 };
 
 class InlineExecutor final : public Executor {
@@ -85,7 +98,10 @@ private:
 }  // namespace
 
 std::unique_ptr<Executor> MakeExecutor(bool backgroundThreads) {
-    if (backgroundThreads) return std::make_unique<ThreadExecutor>();
+    if (backgroundThreads) {
+        auto threaded = std::make_unique<ThreadExecutor>();
+        if (threaded->Start()) return threaded;
+    }
     return std::make_unique<InlineExecutor>();
 }
 

@@ -25,6 +25,8 @@ public:
     virtual bool Threaded() const = 0;
 };
 
+// backgroundThreads: try a worker thread; where none can start (a build without threads) the inline
+// executor is returned instead, so Playground() is safe in every build.
 std::unique_ptr<Executor> MakeExecutor(bool backgroundThreads);
 
 }  // namespace interleave::ui

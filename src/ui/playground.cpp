@@ -536,6 +536,7 @@ std::string Playground::TestStateJson() const {
     j["theme"] = m_view.theme == Theme::Light ? "light" : "dark";
     j["help"] = m_showHelp;
     j["simulating"] = Busy();
+    j["background_threads"] = m_executor->Threaded();
     j["selected_task"] = m_view.selectedTask;
     j["playback_time"] = m_view.playbackTime;
     j["tracks"] = m_haveTrace ? m_trace.tracks.size() : 0;
