@@ -214,16 +214,16 @@ int CompareCommand(const std::vector<std::string>& args) {
         std::printf("]}\n");
         return kOk;
     }
-    std::printf("%-34s %12s %9s %8s %14s %14s\n", "model", "makespan", "speedup", "CPU", "GIL wait", "overhead");
+    std::printf("%-44s %12s %9s %8s %14s %14s\n", "model", "makespan", "speedup", "CPU", "GIL wait", "overhead");
     for (size_t i = 0; i < c.models.size(); ++i) {
         const trace::Metrics& m = c.results[i].trace.metrics;
         std::string label = c.results[i].trace.label + (static_cast<int>(i) == c.recommended ? "  <- recommended" : "") +
                             (c.models[i].kind == scenario::ModelKind::FreeThreaded ? " (what-if)" : "");
         if (!c.results[i].ok) {
-            std::printf("%-34s failed: %s\n", label.c_str(), c.results[i].error.c_str());
+            std::printf("%-44s failed: %s\n", label.c_str(), c.results[i].error.c_str());
             continue;
         }
-        std::printf("%-34s %12s %9s %8s %14s %14s\n", label.c_str(), scenario::FormatDuration(m.makespan).c_str(), Ratio(m.speedup).c_str(),
+        std::printf("%-44s %12s %9s %8s %14s %14s\n", label.c_str(), scenario::FormatDuration(m.makespan).c_str(), Ratio(m.speedup).c_str(),
                     Percent(m.cpuUtilisation).c_str(), scenario::FormatDuration(m.gilWait).c_str(),
                     scenario::FormatDuration(m.processStart + m.pickling + m.unpickling + m.threadStart + m.loopOverhead).c_str());
     }

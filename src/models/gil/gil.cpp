@@ -51,7 +51,7 @@ bool World::TryTakeGil(ThreadIndex t) {
         }
         gil.lastHolder = t;
         gil.dropRequest = false;  // take_gil(): RESET_GIL_DROP_REQUEST once we hold it
-        gil.waiters.erase(std::remove(gil.waiters.begin(), gil.waiters.end(), t), gil.waiters.end());
+        th.gilQueueStamp = 0;  // its queue entry, if any, is stale now
         ++th.gilToken;  // no more timeouts for this wait
         // FORCE_SWITCHING: COND_SIGNAL(switch_cond) releases the thread that dropped it for us.
         std::vector<ThreadIndex> released;
@@ -64,7 +64,10 @@ bool World::TryTakeGil(ThreadIndex t) {
     th.savedSwitchNumber = gil.switchNumber;
     trace::TaskId task = th.hasAction ? th.action.task : trace::kNone;
     Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);
-    if (std::find(gil.waiters.begin(), gil.waiters.end(), t) == gil.waiters.end()) gil.waiters.push_back(t);
+    if (th.gilQueueStamp == 0) {
+        th.gilQueueStamp = ++gil.queueStamps;
+        gil.waiters.emplace_back(t, th.gilQueueStamp);
+    }
     m_kernel.Schedule(Profile().switchInterval, kGilTimeout, static_cast<uint32_t>(t), ++th.gilToken);
     return false;
 }
@@ -77,10 +80,14 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     gil.holder = -1;
     const bool requested = gil.dropRequest;
     ThreadIndex signalled = -1;
-    if (!gil.waiters.empty()) {
-        signalled = gil.waiters.front();
+    while (!gil.waiters.empty() && signalled < 0) {
+        auto [waiter, stamp] = gil.waiters.front();
         gil.waiters.pop_front();
-        ++m_threads[signalled].gilToken;
+        SimThread& w = m_threads[waiter];
+        if (w.gilQueueStamp != stamp || w.state != ThreadState::WaitingGil) continue;
+        w.gilQueueStamp = 0;
+        signalled = waiter;
+        ++w.gilToken;
         Wake(signalled);
     }
     if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled >= 0)) return false;

@@ -100,7 +100,10 @@ struct Gil {
     uint64_t switchNumber = 0;
     bool dropRequest = false;
     TimeNs heldSince = 0;
-    std::deque<ThreadIndex> waiters;    // in take_gil(), in the order they began waiting
+    // In take_gil(), in the order they began waiting. Entries go stale when a thread stops waiting;
+    // an entry counts only while its stamp matches the thread's gilQueueStamp.
+    std::deque<std::pair<ThreadIndex, uint64_t>> waiters;
+    uint64_t queueStamps = 0;
     std::vector<ThreadIndex> switchWaiters;  // in drop_gil(), waiting for someone else to take it
     trace::TrackId track = trace::kNone;  // the Gil lane, if the interpreter has one
 };
@@ -128,6 +131,7 @@ struct SimThread {
     TimeNs burstStart = 0;
     int64_t counterRead = 0; // Compute with a counter: the value read when it began
     uint64_t savedSwitchNumber = 0;
+    uint64_t gilQueueStamp = 0;  // 0: not in the GIL's waiter queue
     TimeNs gilWaitStart = 0;
     TimeNs dropRequestAt = -1;
     // The span being recorded on this thread's track.
