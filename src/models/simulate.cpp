@@ -39,9 +39,9 @@ SimulationResult RunOne(const scenario::Scenario& scenario, const SimulationOpti
     if (scenario.model.kind == scenario::ModelKind::FreeThreaded) workload.cpuScale = scenario.model.freeThreadedSlowdown;
     AddTaskRecords(scenario, workload, trace);
     // Spans arrive one per state change: about three per step. Reserving avoids copying a growing vector.
-    int64_t steps = 0;
-    for (trace::TaskId task = 0; task < workload.TaskCount(); ++task) steps += static_cast<int64_t>(workload.StepsOf(task).size());
-    trace.spans.reserve(static_cast<size_t>(std::min<int64_t>(3 * steps + 64, 64'000'000)));
+    int64_t totalSteps = 0;
+    for (trace::TaskId task = 0; task < workload.TaskCount(); ++task) totalSteps += static_cast<int64_t>(workload.StepsOf(task).size());
+    trace.spans.reserve(static_cast<size_t>(std::min<int64_t>(3 * totalSteps + 64, 64'000'000)));
     World world(scenario, trace);
     Programs programs;
     switch (scenario.model.kind) {
@@ -60,8 +60,8 @@ SimulationResult RunOne(const scenario::Scenario& scenario, const SimulationOpti
     trace.metrics.makespan = makespan > 0 ? makespan : trace.EndTime();
     for (size_t i = 0; i < scenario.names.size(); ++i) {
         bool isCounter = false;
-        for (const auto& steps : workload.groupSteps)
-            for (const scenario::Step& step : steps) isCounter = isCounter || (step.kind == scenario::StepKind::Increment && step.name == static_cast<int32_t>(i));
+        for (const auto& groupSteps : workload.groupSteps)
+            for (const scenario::Step& step : groupSteps) isCounter = isCounter || (step.kind == scenario::StepKind::Increment && step.name == static_cast<int32_t>(i));
         if (isCounter) trace.metrics.counters.emplace_back(scenario.names[i], world.CounterValue(static_cast<int32_t>(i)));
     }
     return result;
