@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Interleave's whole check, the same here and in CI (.ci/run): setup, builds, unit tests natively, under
+# ASan+UBSan and as wasm under node (both web builds), the layering check, native screenshots (Xvfb and
+# offscreen EGL), browser end-to-end tests in Chromium, benchmarks when bench/ has any.
+# Each stage counts once; the last line is "N passed, N failed". Exit status is non-zero on any failure.
+# Usage: scripts/test.sh [--quick]     --quick: native debug build, unit tests, layering, screenshots only
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export NODE_PATH=/usr/share/nodejs
+# Run emcc with Debian's python directly: a pyenv/venv shim on PATH costs ~0.1 s per emcc call (thousands).
+[[ -x /usr/bin/python3 ]] && export EMSDK_PYTHON="${EMSDK_PYTHON:-/usr/bin/python3}"
+JOBS="${JOBS:-$(nproc)}"
+QUICK=0
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK=1 ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "test: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+SHOTS="$ROOT/build/screenshots"
+mkdir -p "$SHOTS" "$ROOT/build/logs"
+START=$SECONDS
+
+# stage NAME COMMAND...: runs one stage, prints its output, counts it.
+stage() {
+    local name=$1; shift
+    local t0=$SECONDS
+    echo
+    echo "==== $name"
+    if "$@"; then
+        PASSED=$((PASSED + 1))
+        echo "==== $name: passed ($((SECONDS - t0)) s)"
+        return 0
+    else
+        FAILED=$((FAILED + 1))
+        FAILED_NAMES+=("$name")
+        echo "==== $name: FAILED ($((SECONDS - t0)) s)"
+        return 1
+    fi
+}
+# skipped NAME WHY: a stage that could not run because an earlier one failed counts as failed.
+skipped() {
+    FAILED=$((FAILED + 1))
+    FAILED_NAMES+=("$1")
+    echo
+    echo "==== $1: FAILED (not run: $2)"
+}
+finish() {
+    echo
+    if [[ $FAILED -gt 0 ]]; then echo "failed stages: ${FAILED_NAMES[*]}"; fi
+    echo "total time: $((SECONDS - START)) s"
+    echo "$PASSED passed, $FAILED failed"
+    [[ $FAILED -eq 0 ]]
+    exit $?
+}
+
+build() {
+    local preset=$1
+    cmake --preset "$preset" >"build/logs/configure-$preset.log" 2>&1 || { tail -30 "build/logs/configure-$preset.log"; return 1; }
+    cmake --build --preset "$preset" -j"$JOBS"
+}
+unit() { ctest --preset "$1" -j"$JOBS"; }
+
+# A PNG that exists and is not a flat colour (a black canvas is a bug).
+not_blank() {
+    local file=$1
+    [[ -s "$file" ]] || { echo "missing $file"; return 1; }
+    local std
+    std=$(convert "$file" -colorspace Gray -format '%[fx:standard_deviation]' info:) || return 1
+    echo "$(basename "$file"): $(identify -format '%wx%h' "$file"), grey std $std"
+    awk -v s="$std" 'BEGIN { exit !(s > 0.01) }' || { echo "$file looks blank"; return 1; }
+}
+shot_xvfb() {
+    rm -f "$SHOTS/native-xvfb.png"
+    timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
+        build/native-debug/interleave --frames 10 --size 1280x800 --screenshot "$SHOTS/native-xvfb.png" || return 1
+    not_blank "$SHOTS/native-xvfb.png"
+}
+shot_offscreen() {
+    rm -f "$SHOTS/native-offscreen.png"
+    env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER=offscreen timeout 120 \
+        build/native-debug/interleave --frames 10 --size 1280x800 --screenshot "$SHOTS/native-offscreen.png" || return 1
+    not_blank "$SHOTS/native-offscreen.png"
+}
+e2e() { node --test --test-reporter=spec tests/e2e/; }
+bench() {
+    # Speed never fails the run; a crash does.
+    build/native-release/interleave_bench --benchmark_min_time=0.05 || return 1
+}
+
+SETUP_ARGS=()
+[[ $QUICK -eq 1 ]] && SETUP_ARGS=(--native-only)
+stage "setup" bash scripts/setup.sh "${SETUP_ARGS[@]}" || finish
+
+stage "layering check" bash scripts/check_layering.sh
+
+if stage "build native-debug" build native-debug; then
+    stage "unit tests (native-debug)" unit native-debug
+    stage "screenshot under Xvfb" shot_xvfb
+    stage "screenshot offscreen (EGL, no X)" shot_offscreen
+else
+    for s in "unit tests (native-debug)" "screenshot under Xvfb" "screenshot offscreen (EGL, no X)"; do skipped "$s" "build failed"; done
+fi
+[[ $QUICK -eq 1 ]] && finish
+
+if stage "build native-asan" build native-asan; then
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 stage "unit tests (ASan+UBSan)" unit native-asan
+else
+    skipped "unit tests (ASan+UBSan)" "build failed"
+fi
+
+WEB_OK=1
+for preset in web-threads web-single; do
+    if stage "build $preset" build "$preset"; then
+        stage "unit tests as wasm under node ($preset)" unit "$preset"
+    else
+        WEB_OK=0
+        skipped "unit tests as wasm under node ($preset)" "build failed"
+    fi
+done
+
+if [[ $WEB_OK -eq 1 ]] && stage "assemble build/site" bash scripts/build-web.sh --no-build; then
+    stage "browser end-to-end (Chromium)" e2e
+else
+    skipped "browser end-to-end (Chromium)" "web build or site missing"
+fi
+
+if compgen -G "bench/*.cpp" >/dev/null; then
+    if stage "build native-release (bench)" build native-release; then
+        stage "benchmarks" bench
+    else
+        skipped "benchmarks" "build failed"
+    fi
+fi
+
+finish
