@@ -298,6 +298,7 @@ void Playground::PollJobs() {
         m_comparison = std::move(job->result);
         m_haveComparison = true;
         m_timelinesStale = true;
+        if (m_view.tab == Tab::Compare) m_fitPending = true;  // the compared runs may be longer
     }
     if (m_sweepJob) {
         // Copy the finished points (each job writes only its own slot, then bumps `finished`).

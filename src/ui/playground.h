@@ -71,6 +71,8 @@ public:
     void SetTab(Tab tab) { m_tabRequest = int(tab); m_view.tab = tab; }
     void SetTheme(Theme theme) { m_view.theme = theme; }
     void SetHelpVisible(bool visible) { m_showHelp = visible; }
+    // Opens (or closes) every section of the scenario panel on the next frame.
+    void SetEditorSectionsOpen(bool open) { m_openSections = open ? 1 : 0; }
     // Simulations, comparisons or sweeps still queued or running.
     bool Busy() const;
 
@@ -139,6 +141,7 @@ private:
 
     bool m_speedTouched = false;
     bool m_showHelp = false;
+    int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
     Theme m_appliedTheme = Theme::Light;
     bool m_themeApplied = false;

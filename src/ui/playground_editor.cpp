@@ -158,11 +158,16 @@ void Playground::ScenarioPanel() {
     ImGui::Separator();
     bool changed = false;
     ImGui::PushItemWidth(-ImGui::GetFontSize() * 6.5f);
-    if (ImGui::CollapsingHeader("Model", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditModel(m_scenario.model);
-    if (ImGui::CollapsingHeader("Tasks", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditGroups();
-    if (ImGui::CollapsingHeader("Locks and counters")) changed |= EditNames();
-    if (ImGui::CollapsingHeader("Machine")) changed |= EditMachine(m_scenario.machine);
-    if (ImGui::CollapsingHeader("Scenario JSON")) changed |= EditJson();
+    auto header = [&](const char* label, ImGuiTreeNodeFlags flags) {
+        if (m_openSections >= 0) ImGui::SetNextItemOpen(m_openSections == 1, ImGuiCond_Always);
+        return ImGui::CollapsingHeader(label, flags);
+    };
+    if (header("Model", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditModel(m_scenario.model);
+    if (header("Tasks", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditGroups();
+    if (header("Locks and counters", 0)) changed |= EditNames();
+    if (header("Machine", 0)) changed |= EditMachine(m_scenario.machine);
+    if (header("Scenario JSON", 0)) changed |= EditJson();
+    m_openSections = -1;
     ImGui::PopItemWidth();
     if (changed) m_dirty = true;
 }

@@ -81,16 +81,19 @@ void TimelineController::DrawAxis(ImDrawList* draw, const TimelineContext& ctx, 
     // enough apart for a label like "120.5 ms".
     const float minor = 12.0f * ImGui::GetIO().FontGlobalScale;
     const float labelSpacing = ImGui::CalcTextSize("-000.0 ms").x + 12;
+    // One-device-pixel lines: snap to the framebuffer's pixel grid (high-DPI displays have 2+ per unit).
+    const float fb = ImGui::GetIO().DisplayFramebufferScale.x > 0 ? ImGui::GetIO().DisplayFramebufferScale.x : 1.0f;
+    auto snap = [fb](float v) { return (std::round(v * fb) + 0.5f) / fb; };
     draw->PushClipRect(ImVec2(x, y), ImVec2(x + ctx.widthPx, y + h), true);
     for (const Tick& tick : MakeTicks(ctx.range, ctx.widthPx, minor)) {
-        const float px = std::round(x + PxAtTime(ctx.range, ctx.widthPx, tick.time)) + 0.5f;
-        draw->AddLine(ImVec2(px, y + h * 0.75f), ImVec2(px, y + h), faint);
+        const float px = snap(x + PxAtTime(ctx.range, ctx.widthPx, tick.time));
+        draw->AddLine(ImVec2(px, y + h * 0.75f), ImVec2(px, y + h), faint, 1.0f / fb);
     }
     const double labelStep = TickStep(ctx.range, ctx.widthPx, labelSpacing);
     float labelEnd = -1e30f;
     for (const Tick& tick : MakeTicks(ctx.range, ctx.widthPx, labelSpacing)) {
-        const float px = std::round(x + PxAtTime(ctx.range, ctx.widthPx, tick.time)) + 0.5f;
-        draw->AddLine(ImVec2(px, y + h * 0.45f), ImVec2(px, y + h), text);
+        const float px = snap(x + PxAtTime(ctx.range, ctx.widthPx, tick.time));
+        draw->AddLine(ImVec2(px, y + h * 0.45f), ImVec2(px, y + h), text, 1.0f / fb);
         const std::string label = FormatTickLabel(tick.time, labelStep);
         // Keep the last label inside the axis rather than cut at the edge, unless it would then
         // run into its neighbour.

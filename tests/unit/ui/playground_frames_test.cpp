@@ -130,6 +130,7 @@ TEST_F(HeadlessImGui, EveryViewDrawsInBothThemesAt800x600And1920x1080) {
                     p.SetTab(tab);
                     p.SetTheme(theme);
                     p.SetHelpVisible(help);
+                    p.SetEditorSectionsOpen(true);
                     const FrameStats stats = Frames(p, size.x, size.y, 5);
                     EXPECT_GT(stats.vertices, 0);
                     EXPECT_LT(stats.maxListVertices, 1 << 16);
@@ -162,6 +163,7 @@ TEST_F(HeadlessImGui, TestStateNamesTheWidgetsTestsClick) {
 TEST_F(HeadlessImGui, WidgetsFitInsideAn800x600Window) {
     Playground p(Offline());
     Populate(p);
+    p.SetEditorSectionsOpen(true);
     Frames(p, 800, 600, 3);
     const json state = State(p);
     for (const auto& [id, r] : state["widgets"].items()) {
@@ -266,6 +268,37 @@ TEST_F(HeadlessImGui, ViewStateJsonRoundTripsThroughThePlayground) {
     const json view = json::parse(saved);
     EXPECT_EQ(view["visible"][1], 2000);
     EXPECT_FALSE(p.ApplyViewStateJson("[]", error));
+}
+
+TEST_F(HeadlessImGui, EditingTheScenarioThroughTheEditorKeepsItValid) {
+    // A scenario with every step kind draws in the editor, sections open, without tripping ImGui's
+    // ID or stack checks.
+    Playground p(Offline());
+    scenario::Scenario s = CpuScenario();
+    s.names = {"lock", "counter"};
+    for (auto kind : {scenario::StepKind::CCall, scenario::StepKind::Await, scenario::StepKind::BlockingCall,
+                      scenario::StepKind::Acquire, scenario::StepKind::Release, scenario::StepKind::Send,
+                      scenario::StepKind::Return, scenario::StepKind::ToThread, scenario::StepKind::Increment,
+                      scenario::StepKind::Fail, scenario::StepKind::Repeat}) {
+        scenario::Step step;
+        step.kind = kind;
+        step.duration = 1'000'000;
+        step.bytes = 1000;
+        step.name = kind == scenario::StepKind::Increment ? 1 : 0;
+        if (kind == scenario::StepKind::Repeat) {
+            step.repeat = 3;
+            scenario::Step inner;
+            inner.kind = scenario::StepKind::Cpu;
+            inner.duration = 1000;
+            step.body.push_back(inner);
+        }
+        s.groups[0].steps.push_back(step);
+    }
+    p.ShowRun(s, testing::ThreadsTrace());
+    p.SetEditorSectionsOpen(true);
+    const FrameStats stats = Frames(p, 800, 600, 3);
+    EXPECT_GT(stats.vertices, 0);
+    EXPECT_EQ(State(p)["error"], "");
 }
 
 TEST_F(HeadlessImGui, HighDpiContentScaleStillFits) {
