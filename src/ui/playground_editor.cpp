@@ -103,6 +103,12 @@ const char* StepHelp(StepKind kind) {
     return "";
 }
 
+// Short names that fit the narrow step combo ("blocking" for blocking_call).
+std::string StepLabel(StepKind kind) {
+    if (kind == StepKind::BlockingCall) return "blocking";
+    return std::string(scenario::StepKindName(kind));
+}
+
 bool HasDuration(StepKind kind) {
     return kind == StepKind::Cpu || kind == StepKind::CCall || kind == StepKind::Io || kind == StepKind::Await ||
            kind == StepKind::BlockingCall || kind == StepKind::ToThread;
@@ -227,11 +233,11 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
     for (size_t i = 0; i < steps.size(); ++i) {
         auto& step = steps[i];
         ImGui::PushID(int(i));
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.5f);
-        if (ImGui::BeginCombo("##kind", std::string(scenario::StepKindName(step.kind)).c_str())) {
+        ImGui::SetNextItemWidth(ImGui::CalcTextSize("increment").x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2);
+        if (ImGui::BeginCombo("##kind", StepLabel(step.kind).c_str())) {
             for (StepKind kind : kStepKinds) {
                 if (kind == StepKind::Repeat && depth >= 3) continue;  // loops nest three deep at most here
-                if (ImGui::Selectable(std::string(scenario::StepKindName(kind)).c_str(), kind == step.kind) && kind != step.kind) {
+                if (ImGui::Selectable(StepLabel(kind).c_str(), kind == step.kind) && kind != step.kind) {
                     step.kind = kind;
                     if (HasDuration(kind) && step.duration <= 0) step.duration = 10'000'000;
                     if (HasBytes(kind) && step.bytes <= 0) step.bytes = 1'000'000;
