@@ -504,6 +504,7 @@ void Playground::HandleKeys() {
 void Playground::AdvancePlayback() {
     if (!m_view.playing) return;
     const double end = double(std::max<int64_t>(m_trace.EndTime(), m_view.tab == Tab::Compare ? m_compareTimeline.EndTime() : 0));
+    if (end <= 0) return;  // nothing simulated yet: play once it is
     const double dt = std::min(0.1, double(ImGui::GetIO().DeltaTime));
     m_view.playbackTime = std::max(0.0, m_view.playbackTime) + dt * 1e9 * m_view.playbackSpeed;
     if (m_view.playbackTime >= end) {

@@ -244,6 +244,14 @@ TEST_F(HeadlessImGui, PlaybackAdvancesTheCursorAndStopsAtTheEnd) {
     EXPECT_DOUBLE_EQ(state["playback_time"].get<double>(), 200'000'000);
 }
 
+TEST_F(HeadlessImGui, PlayWaitsForATraceInsteadOfStoppingAtOnce) {
+    Playground p(Offline());
+    std::string error;
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"playback":{"playing":true,"time":0,"speed":1.0}})", error)) << error;
+    Frames(p, 800, 600, 3);
+    EXPECT_TRUE(State(p)["playing"].get<bool>());
+}
+
 TEST_F(HeadlessImGui, AMillionSpansStayWithinOneDrawListWithoutVtxOffset) {
     Playground p(Offline());
     p.ShowRun(CpuScenario(), testing::DenseTrace(1'000'000));
