@@ -13,7 +13,7 @@ endif()
 
 # interleave_wasm_link_common(<target>): flags for every wasm executable (tests and app).
 function(interleave_wasm_link_common target)
-    target_link_options(${target} PRIVATE -sALLOW_MEMORY_GROWTH=1 -sSTACK_SIZE=1MB)
+    target_link_options(${target} PRIVATE -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1MB -Wno-pthreads-mem-growth)
     if(INTERLEAVE_WASM_THREADS)
         target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=4)
     endif()

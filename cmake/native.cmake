@@ -1,6 +1,7 @@
 # Real runs (src/native): the C++ runtimes, the CPython runner, calibrate and check. Native only.
 # The Python files under src/native/python/ are embedded into the binary (generated native_python.cpp).
 file(GLOB_RECURSE INTERLEAVE_NATIVE_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/native/*.cpp)
+list(FILTER INTERLEAVE_NATIVE_SOURCES EXCLUDE REGEX "/src/native/tool/")
 file(GLOB INTERLEAVE_NATIVE_PY CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/native/python/*.py)
 list(SORT INTERLEAVE_NATIVE_PY)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${INTERLEAVE_NATIVE_PY})
@@ -28,6 +29,11 @@ target_include_directories(interleave_native PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_compile_features(interleave_native PUBLIC cxx_std_20)
 target_link_libraries(interleave_native PUBLIC interleave_models interleave_scenario interleave_trace Threads::Threads)
 interleave_set_warnings(interleave_native)
+
+# interleave-real: the real-runs commands as their own executable (scripts/accuracy.sh).
+add_executable(interleave-real ${PROJECT_SOURCE_DIR}/src/native/tool/main.cpp)
+target_link_libraries(interleave-real PRIVATE interleave_native)
+interleave_set_warnings(interleave-real)
 
 if(INTERLEAVE_BUILD_TESTS)
     file(GLOB INTERLEAVE_NATIVE_TEST_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/unit/native/*.cpp)
