@@ -1,0 +1,274 @@
+// The C++ runtime for sequential, threads and free_threaded: std::threads sharing a real GIL; and
+// RunForReal, AdaptScenario, ApplyProfileJson.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <thread>
+
+#include "models/workload.h"
+#include "native/runtime.h"
+
+namespace interleave::native {
+
+using scenario::StepKind;
+using trace::SpanState;
+
+// Implemented in python_runner.cpp.
+RealRunResult RunCPython(const scenario::Scenario& scenario, const RunOptions& options);
+
+bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task) {
+    auto blockedIo = [&](TimeNs ns, bool sleepOnly) {
+        if (env.gil) env.gil->Drop(actor);
+        TimeNs t0 = actor.Now();
+        bool viaServer = !sleepOnly && env.delayPort > 0;
+        if (viaServer && actor.delayFd < 0) actor.delayFd = ConnectDelay(env.delayPort);
+        if (!viaServer || actor.delayFd < 0 || !DelayRequest(actor.delayFd, ns)) {
+            std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
+        }
+        actor.Add(SpanState::BlockedIo, t0, actor.Now(), task);
+        if (env.gil) env.gil->Take(actor, task);
+    };
+    for (const scenario::Step& step : steps) {
+        switch (step.kind) {
+            case StepKind::Cpu:
+                BusyPython(actor, env.gil, static_cast<TimeNs>(static_cast<double>(step.duration) * env.cpuScale), task);
+                break;
+            case StepKind::CCall: BusyC(actor, env.gil, step.duration, task); break;
+            case StepKind::Io:
+            case StepKind::Await: blockedIo(step.duration, false); break;
+            case StepKind::BlockingCall: blockedIo(step.duration, true); break;
+            case StepKind::ToThread: {
+                if (step.inner == StepKind::Cpu) BusyPython(actor, env.gil, step.duration, task);
+                else if (step.inner == StepKind::CCall) BusyC(actor, env.gil, step.duration, task);
+                else blockedIo(step.duration, false);
+                break;
+            }
+            case StepKind::Acquire: {
+                std::mutex& m = (*env.locks)[static_cast<size_t>(step.name)];
+                if (!m.try_lock()) {  // lock.acquire(): try without blocking, then release the GIL and block
+                    if (env.gil) env.gil->Drop(actor);
+                    TimeNs t0 = actor.Now();
+                    m.lock();
+                    actor.Add(SpanState::WaitingLock, t0, actor.Now(), task);
+                    if (env.gil) env.gil->Take(actor, task);
+                }
+                break;
+            }
+            case StepKind::Release: (*env.locks)[static_cast<size_t>(step.name)].unlock(); break;
+            case StepKind::Increment: {
+                // counter += 1: a read, then a write. Under the GIL never split; free-threaded it may lose updates.
+                std::atomic_ref<int64_t> counter((*env.counters)[static_cast<size_t>(step.name)]);
+                int64_t v = counter.load(std::memory_order_relaxed);
+                counter.store(v + 1, std::memory_order_relaxed);
+                break;
+            }
+            case StepKind::Fail: return false;
+            case StepKind::Send:
+            case StepKind::Return:
+            case StepKind::Repeat: break;
+        }
+    }
+    return true;
+}
+
+void AddCounters(const scenario::Scenario& s, const std::vector<int64_t>& values, trace::Trace& trace) {
+    const std::vector<std::string> names = CounterNames(s);
+    for (size_t i = 0; i < values.size() && i < s.names.size(); ++i)
+        if (std::find(names.begin(), names.end(), s.names[i]) != names.end()) trace.metrics.counters.emplace_back(s.names[i], values[i]);
+}
+
+bool RunThreads(RunContext& ctx, trace::Trace& trace) {
+    const scenario::Scenario& s = *ctx.scenario;
+    const models::Workload workload = models::BuildWorkload(s);
+    const bool freeThreaded = s.model.kind == scenario::ModelKind::FreeThreaded;
+    const bool sequential = s.model.kind == scenario::ModelKind::Sequential;
+    const int32_t n = workload.TaskCount();
+    int32_t workers = s.model.workers > 0 ? std::min(s.model.workers, n) : n;
+    const bool pool = s.model.workers > 0;
+
+    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, process);
+    trace::TrackId gilTrack = freeThreaded ? trace::kNone : trace.AddTrack("GIL (MainProcess)", trace::TrackKind::Gil, process);
+    std::unique_ptr<Gil> gil;
+    if (!freeThreaded) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
+
+    std::vector<int64_t> counters(s.names.size(), 0);
+    std::vector<std::mutex> locks(s.names.size());
+    StepEnv env;
+    env.scenario = &s;
+    env.gil = gil.get();
+    env.delayPort = ctx.delayPort;
+    env.cpuScale = freeThreaded ? s.model.freeThreadedSlowdown : 1.0;
+    env.counters = &counters;
+    env.locks = &locks;
+
+    std::atomic<bool> abort{false};
+    std::atomic<int32_t> next{0};
+    std::atomic<int32_t> done{0};
+    auto runTask = [&](Actor& actor, trace::TaskId task) {
+        trace::TaskRecord& rec = trace.tasks[static_cast<size_t>(task)];
+        rec.started = actor.Now();
+        actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::kNone, task);
+        bool ok = RunTaskSteps(actor, env, workload.StepsOf(task), task);
+        rec.finished = actor.Now();
+        rec.failed = !ok;
+        actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::kNone, task);
+        const int32_t finished = done.fetch_add(1) + 1;
+        if (ctx.options && ctx.options->progress) ctx.options->progress->store(static_cast<float>(finished) / static_cast<float>(n));
+    };
+
+    models::AddTaskRecords(s, workload, trace);
+    Actor main;
+    main.track = mainTrack;
+    main.epoch = ctx.epoch;
+    if (gil) gil->Take(main);
+    if (sequential) {
+        for (trace::TaskId t = 0; t < n && !ctx.Expired(); ++t) runTask(main, t);
+    } else {
+        std::vector<std::unique_ptr<Actor>> actors;
+        std::vector<std::thread> threads;
+        for (int32_t w = 0; w < workers; ++w) {
+            std::string name = pool ? "ThreadPoolExecutor-0_" + std::to_string(w) : "Thread-" + std::to_string(w + 1) + " (" + trace.tasks[static_cast<size_t>(w)].name + ")";
+            auto actor = std::make_unique<Actor>();
+            actor->track = trace.AddTrack(name, trace::TrackKind::Thread, process);
+            actor->epoch = ctx.epoch;
+            actors.push_back(std::move(actor));
+        }
+        for (int32_t w = 0; w < workers; ++w) {
+            TimeNs t0 = main.Now();
+            Actor* actor = actors[static_cast<size_t>(w)].get();
+            threads.emplace_back([&, actor, w] {
+                if (gil) gil->Take(*actor);
+                if (pool) {
+                    for (;;) {
+                        int32_t t = next.fetch_add(1);
+                        if (t >= n || abort.load()) break;
+                        runTask(*actor, t);
+                    }
+                } else {
+                    runTask(*actor, w);
+                }
+                if (gil) gil->Drop(*actor);
+            });
+            main.Add(SpanState::RunningPython, t0, main.Now());  // Thread.start(), holding the GIL
+            if (gil) gil->Check(main, trace::kNone);
+        }
+        if (gil) gil->Drop(main);
+        TimeNs joinStart = main.Now();
+        // Joins with the deadline: a thread stuck past it is reported (the process then exits anyway).
+        for (;;) {
+            if (done.load() >= n) break;
+            if (ctx.Expired()) {
+                abort.store(true);
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        for (auto& t : threads) t.join();
+        main.Add(SpanState::Idle, joinStart, main.Now());
+        if (gil) gil->Take(main);
+        for (auto& a : actors) a->MergeInto(trace);
+    }
+    if (gil) gil->Drop(main);
+    trace.metrics.makespan = main.Now();
+    main.MergeInto(trace);
+    AddCounters(s, counters, trace);
+    return ctx.error.empty();
+}
+
+RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, const RunOptions& options) {
+    if (kind == RealRunKind::CPython) return RunCPython(scenario, options);
+    RealRunResult result;
+    RaiseFileLimit();
+    DelayServer server;
+    if (!server.Start(result.error)) return result;
+    RunContext ctx;
+    ctx.scenario = &scenario;
+    ctx.options = &options;
+    ctx.delayPort = server.Port();
+    ctx.epoch = MonoNs();
+    ctx.deadline = ctx.epoch + static_cast<int64_t>(options.timeoutSeconds * 1e9);
+    trace::Trace& trace = result.trace;
+    trace.producer = "cpp-runtime";
+    trace.label = std::string(scenario::ModelKindName(scenario.model.kind)) + " (C++ runtime, real)";
+    bool ok = false;
+    switch (scenario.model.kind) {
+        case scenario::ModelKind::Sequential:
+        case scenario::ModelKind::Threads:
+        case scenario::ModelKind::FreeThreaded: ok = RunThreads(ctx, trace); break;
+        case scenario::ModelKind::Asyncio: ok = RunAsyncio(ctx, trace); break;
+        case scenario::ModelKind::Processes:
+        case scenario::ModelKind::ProcessAsyncio: ok = RunPool(ctx, trace); break;
+    }
+    server.Stop();
+    result.notes = ctx.notes;
+    if (!ok) {
+        result.error = ctx.error.empty() ? "the run failed" : ctx.error;
+        return result;
+    }
+    trace.Finish();
+    trace::ComputeMetrics(trace);
+    result.ok = true;
+    if (options.progress) options.progress->store(1.0f);
+    return result;
+}
+
+std::string AdaptScenario(scenario::Scenario& s, double timeScale, int32_t maxTasksPerGroup, int32_t cores) {
+    std::string notes;
+    std::function<void(std::vector<scenario::Step>&)> walk = [&](std::vector<scenario::Step>& steps) {
+        for (scenario::Step& step : steps) {
+            if (timeScale != 1.0 && step.duration > 0)
+                step.duration = std::max<TimeNs>(1000, static_cast<TimeNs>(std::llround(static_cast<double>(step.duration) * timeScale)));
+            if (step.bytes > kPayloadCap) {
+                notes += "payload " + std::to_string(step.bytes) + " B capped at " + std::to_string(kPayloadCap) + " B\n";
+                step.bytes = kPayloadCap;
+            }
+            walk(step.body);
+        }
+    };
+    for (auto& g : s.groups) {
+        walk(g.steps);
+        if (maxTasksPerGroup > 0 && g.count > maxTasksPerGroup) {
+            notes += "group " + g.name + ": " + std::to_string(g.count) + " tasks cut to " + std::to_string(maxTasksPerGroup) + "\n";
+            g.count = maxTasksPerGroup;
+        }
+    }
+    if (timeScale != 1.0) notes += "durations scaled by " + std::to_string(timeScale) + "\n";
+    if (cores > 0 && cores != s.machine.cores) {
+        notes += "cores " + std::to_string(s.machine.cores) + " -> " + std::to_string(cores) + " (this machine)\n";
+        s.machine.cores = cores;
+    }
+    if (s.model.kind == scenario::ModelKind::Processes || s.model.kind == scenario::ModelKind::ProcessAsyncio) {
+        // Pool() means os.cpu_count() workers: the real machine's, so the simulation says so too.
+        if (s.model.workers == 0 && cores > 0) s.model.workers = cores;
+    }
+    return notes;
+}
+
+bool ApplyProfileJson(std::string_view text, scenario::MachineProfile& profile, std::string& error) {
+    using nlohmann::json;
+    json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return error = "the profile is not a JSON object", false;
+    json p = doc;
+    if (doc.contains("machine") && doc["machine"].is_object() && doc["machine"].contains("profile")) p = doc["machine"]["profile"];
+    else if (doc.contains("profile")) p = doc["profile"];
+    if (!p.is_object()) return error = "machine.profile must be an object", false;
+    // Validate through the scenario parser: a minimal scenario holding the current profile, then these keys.
+    scenario::Scenario base;
+    base.name = "profile";
+    base.groups.push_back({"t", 1, {scenario::Step{}}});
+    base.groups[0].steps[0].duration = 1000;
+    base.machine.profile = profile;
+    json full = json::parse(scenario::ScenarioToJson(base));
+    for (auto it = p.begin(); it != p.end(); ++it) full["machine"]["profile"][it.key()] = it.value();
+    scenario::ParseError perr;
+    auto parsed = scenario::ParseScenario(full.dump(), perr);
+    if (!parsed) return error = perr.Message(), false;
+    profile = parsed->machine.profile;
+    return true;
+}
+
+}  // namespace interleave::native

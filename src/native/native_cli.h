@@ -1,0 +1,9 @@
+#pragma once
+// The real-runs commands: `interleave run --cpp|--python`, `export-python`, `calibrate`, `check`
+// (docs/real-runs.md). app/main.cpp dispatches here before the other command line.
+namespace interleave::native {
+// True when argv[1] is one of the commands here (run, export-python, calibrate, check, or the hidden
+// worker entry points of the process runtimes).
+bool IsCommand(int argc, char** argv);
+int Main(int argc, char** argv);
+}  // namespace interleave::native

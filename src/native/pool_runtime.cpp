@@ -1,0 +1,559 @@
+// The process runtime: Pool(N) of real worker processes started by fork, spawn (fork + exec of
+// /proc/self/exe as a hidden worker) or a fork server, fed through real pipes with real payload bytes.
+// Workers record their own spans and send them back with each chunk's results.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "models/workload.h"
+#include "native/runtime.h"
+
+namespace interleave::native {
+
+using scenario::StartMethod;
+using trace::SpanState;
+
+namespace {
+
+constexpr uint32_t kExit = 0, kChunk = 1, kReady = 2, kResult = 3;
+
+bool WriteAll(int fd, const void* data, size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        ssize_t w = write(fd, p, size);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        size -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
+bool ReadAll(int fd, void* data, size_t size) {
+    char* p = static_cast<char*>(data);
+    while (size > 0) {
+        ssize_t r = read(fd, p, size);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        p += r;
+        size -= static_cast<size_t>(r);
+    }
+    return true;
+}
+
+template <typename T>
+void Put(std::string& out, const T& value) {
+    out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+template <typename T>
+bool Get(int fd, T& value) {
+    return ReadAll(fd, &value, sizeof value);
+}
+
+// Writes `bytes` of payload ("pickled" data) through fd in pieces.
+bool WritePayload(int fd, int64_t bytes) {
+    static thread_local std::vector<char> buf;
+    const size_t piece = 1 << 20;
+    if (buf.size() < piece) buf.assign(piece, 0);
+    while (bytes > 0) {
+        size_t n = static_cast<size_t>(std::min<int64_t>(bytes, piece));
+        std::memset(buf.data(), static_cast<int>(bytes & 0x7f), n);  // serialising: touch every byte
+        if (!WriteAll(fd, buf.data(), n)) return false;
+        bytes -= static_cast<int64_t>(n);
+    }
+    return true;
+}
+bool ReadPayload(int fd, int64_t bytes) {
+    static thread_local std::vector<char> buf;
+    const size_t piece = 1 << 20;
+    if (buf.size() < piece) buf.assign(piece, 0);
+    volatile char sink = 0;
+    while (bytes > 0) {
+        size_t n = static_cast<size_t>(std::min<int64_t>(bytes, piece));
+        if (!ReadAll(fd, buf.data(), n)) return false;
+        for (size_t i = 0; i < n; i += 4096) sink = static_cast<char>(sink + buf[i]);  // deserialising
+        bytes -= static_cast<int64_t>(n);
+    }
+    return true;
+}
+
+// [SECTION] The worker
+
+int WorkerMain(int in, int out) {
+    uint32_t len = 0;
+    if (!Get(in, len)) return 3;
+    std::string initText(len, '\0');
+    if (!ReadAll(in, initText.data(), len)) return 3;
+    nlohmann::json init = nlohmann::json::parse(initText, nullptr, false);
+    if (init.is_discarded()) return 4;
+    scenario::ParseError perr;
+    auto parsed = scenario::ParseScenario(init["scenario"].get<std::string>(), perr);
+    if (!parsed) return 5;
+    const scenario::Scenario& s = *parsed;
+    const models::Workload workload = models::BuildWorkload(s);
+    Actor actor;
+    actor.epoch = init["epoch"].get<int64_t>();
+    actor.track = init["track"].get<int32_t>();
+    const int port = init["port"].get<int>();
+    const bool loopPerProcess = init["loop"].get<bool>();
+    std::string msg;
+    Put(msg, kReady);
+    Put(msg, actor.Now());
+    if (!WriteAll(out, msg.data(), msg.size())) return 6;
+    std::vector<int64_t> counters(s.names.size(), 0);
+    std::vector<std::mutex> locks(s.names.size());
+    for (;;) {
+        uint32_t kind = 0;
+        if (!Get(in, kind) || kind == kExit) return 0;
+        int32_t count = 0;
+        Get(in, count);
+        std::vector<trace::TaskId> tasks(static_cast<size_t>(std::max(count, 0)));
+        for (auto& t : tasks) Get(in, t);
+        int64_t payload = 0;
+        Get(in, payload);
+        TimeNs t0 = actor.Now();
+        if (!ReadPayload(in, payload)) return 7;
+        actor.Add(SpanState::Unpickling, t0, actor.Now());
+        std::vector<trace::TaskRecord> records(tasks.size());
+        if (loopPerProcess) {
+            LoopRun run;
+            run.scenario = &s;
+            run.tasks = tasks;
+            run.loopTrack = actor.track;
+            run.delayPort = port;
+            run.epoch = actor.epoch;
+            run.deadline = MonoNs() + 3600'000'000'000LL;
+            bool ok = RunLoop(run, actor, counters);
+            for (Actor* a : run.extraActors) delete a;  // to_thread lanes of workers are not kept
+            if (!ok) return 8;
+            records = run.records;
+        } else {
+            StepEnv env;
+            env.scenario = &s;
+            env.delayPort = port;
+            env.counters = &counters;
+            env.locks = &locks;
+            for (size_t i = 0; i < tasks.size(); ++i) {
+                records[i].started = actor.Now();
+                records[i].failed = !RunTaskSteps(actor, env, workload.StepsOf(tasks[i]), tasks[i]);
+                records[i].finished = actor.Now();
+            }
+        }
+        int64_t ret = 0;
+        for (auto t : tasks) ret += std::min<int64_t>(kPayloadCap, workload.groupReturnBytes[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])]) + 32;
+        TimeNs p0 = actor.Now();
+        msg.clear();
+        Put(msg, kResult);
+        Put(msg, count);
+        for (size_t i = 0; i < tasks.size(); ++i) {
+            Put(msg, tasks[i]);
+            Put(msg, records[i].started);
+            Put(msg, records[i].finished);
+            uint8_t flags = static_cast<uint8_t>((records[i].failed ? 1 : 0) | (records[i].cancelled ? 2 : 0));
+            Put(msg, flags);
+        }
+        // The pickling span of this message goes in too: the parent sees it as it was.
+        TimeNs pEnd = p0 + 1;  // patched below after the payload is written; recorded next round
+        (void)pEnd;
+        auto nspans = static_cast<int32_t>(actor.spans.size());
+        Put(msg, nspans);
+        msg.append(reinterpret_cast<const char*>(actor.spans.data()), actor.spans.size() * sizeof(trace::Span));
+        auto ninst = static_cast<int32_t>(actor.instants.size());
+        Put(msg, ninst);
+        msg.append(reinterpret_cast<const char*>(actor.instants.data()), actor.instants.size() * sizeof(trace::Instant));
+        actor.spans.clear();
+        actor.instants.clear();
+        auto ncounters = static_cast<int32_t>(counters.size());
+        Put(msg, ncounters);
+        for (auto c : counters) Put(msg, c);
+        Put(msg, ret);
+        if (!WriteAll(out, msg.data(), msg.size()) || !WritePayload(out, ret)) return 9;
+        // The span for pickling and sending the results, reported with the next chunk (or lost at exit:
+        // the parent closes it from its side when it finished reading).
+        actor.Add(SpanState::Pickling, p0, actor.Now());
+    }
+}
+
+// The fork server: receives (in, out) fds over a unix socket and forks a worker for each request.
+int ForkServerMain(int sock) {
+    signal(SIGCHLD, SIG_IGN);  // its children are reaped automatically
+    char byte = 'r';
+    if (!WriteAll(sock, &byte, 1)) return 1;
+    for (;;) {
+        char data = 0;
+        iovec iov{&data, 1};
+        alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))];
+        msghdr mh{};
+        mh.msg_iov = &iov;
+        mh.msg_iovlen = 1;
+        mh.msg_control = control;
+        mh.msg_controllen = sizeof control;
+        ssize_t r = recvmsg(sock, &mh, 0);
+        if (r <= 0) return 0;  // the parent went away
+        cmsghdr* cm = CMSG_FIRSTHDR(&mh);
+        if (!cm || cm->cmsg_type != SCM_RIGHTS) continue;
+        int fds[2];
+        std::memcpy(fds, CMSG_DATA(cm), sizeof fds);
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sock);
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            signal(SIGCHLD, SIG_DFL);
+            _exit(WorkerMain(fds[0], fds[1]));
+        }
+        close(fds[0]);
+        close(fds[1]);
+        int32_t p = pid;
+        if (!WriteAll(sock, &p, sizeof p)) return 0;
+    }
+}
+
+int ParseFd(const char* text) { return text ? std::atoi(text) : -1; }
+
+// Spawned workers and the fork server are this same executable, re-executed with the role in the
+// environment; this runs before main() so any binary linking the runtime can be re-executed.
+__attribute__((constructor)) void RunIfWorker() {
+    if (const char* role = getenv("INTERLEAVE_NATIVE_WORKER")) {
+        int in = -1, out = -1;
+        if (std::sscanf(role, "%d,%d", &in, &out) == 2) {
+            unsetenv("INTERLEAVE_NATIVE_WORKER");
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            _exit(WorkerMain(in, out));
+        }
+    }
+    if (const char* role = getenv("INTERLEAVE_NATIVE_FORKSERVER")) {
+        int sock = ParseFd(role);
+        unsetenv("INTERLEAVE_NATIVE_FORKSERVER");
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        _exit(ForkServerMain(sock));
+    }
+}
+
+// fork + exec of /proc/self/exe with `env` set: CPython's spawn (and the launch of its fork server).
+pid_t SpawnSelf(const std::string& env, std::vector<int> keep, std::string& error) {
+    pid_t pid = fork();
+    if (pid < 0) {
+        error = Errno("fork");
+        return -1;
+    }
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (int fd : keep) fcntl(fd, F_SETFD, 0);  // keep across exec
+        size_t eq = env.find('=');
+        setenv(env.substr(0, eq).c_str(), env.substr(eq + 1).c_str(), 1);
+        char arg0[] = "interleave";
+        char arg1[] = "__native-worker";
+        char* argv[] = {arg0, arg1, nullptr};
+        execv("/proc/self/exe", argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+std::string DescribeStatus(int status) {
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    return "ended";
+}
+
+struct Worker {
+    pid_t pid = -1;
+    bool ownChild = true;  // false: a fork server's child
+    int toWorker = -1, fromWorker = -1;
+    trace::TrackId track = trace::kNone;
+    TimeNs startedAt = 0;
+    bool ready = false, busy = false, exited = false;
+    std::vector<trace::TaskId> chunk;
+};
+
+}  // namespace
+
+bool MaybeRunAsWorker(int argc, char** argv, int& exitCode) {
+    (void)argc;
+    (void)argv;
+    (void)exitCode;
+    return false;  // handled before main() by RunIfWorker
+}
+
+bool RunPool(RunContext& ctx, trace::Trace& trace) {
+    const scenario::Scenario& s = *ctx.scenario;
+    const models::Workload workload = models::BuildWorkload(s);
+    models::AddTaskRecords(s, workload, trace);
+    const int32_t n = workload.TaskCount();
+    const bool loopPerProcess = s.model.kind == scenario::ModelKind::ProcessAsyncio;
+    int32_t W = s.model.workers > 0 ? s.model.workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    W = std::min(W, std::max(n, 1));
+    int32_t chunksize = s.model.chunksize;
+    if (loopPerProcess) chunksize = (n + W - 1) / W;
+    else if (chunksize <= 0) chunksize = std::max(1, (n + 4 * W - 1) / (4 * W));  // Pool.map's default
+    for (int g = 0; g < static_cast<int>(s.groups.size()); ++g)
+        if (workload.groupSendBytes[static_cast<size_t>(g)] > kPayloadCap || workload.groupReturnBytes[static_cast<size_t>(g)] > kPayloadCap)
+            ctx.notes += "payloads above " + std::to_string(kPayloadCap >> 20) + " MiB go through the pipes at 32 MiB\n";
+
+    trace::TrackId parent = trace.AddTrack("MainProcess", trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, parent);
+    Actor main;
+    main.track = mainTrack;
+    main.epoch = ctx.epoch;
+    const char* prefix = s.model.startMethod == StartMethod::Fork ? "ForkPoolWorker-" : s.model.startMethod == StartMethod::Spawn ? "SpawnPoolWorker-" : "ForkServerPoolWorker-";
+
+    std::vector<Worker> workers(static_cast<size_t>(W));
+    pid_t server = -1;
+    int serverSock = -1;
+    auto cleanup = [&](bool kill_) {
+        for (auto& w : workers) {
+            if (w.toWorker >= 0) close(w.toWorker), w.toWorker = -1;
+            if (w.fromWorker >= 0) close(w.fromWorker), w.fromWorker = -1;
+            if (w.pid > 0 && !w.exited) {
+                if (kill_) kill(w.pid, SIGKILL);
+                if (w.ownChild) {
+                    // Reap: wait up to 2 s for a clean exit, then kill.
+                    int st = 0;
+                    int64_t until = MonoNs() + 2'000'000'000;
+                    while (waitpid(w.pid, &st, WNOHANG) == 0) {
+                        if (MonoNs() > until) kill(w.pid, SIGKILL), waitpid(w.pid, &st, 0);
+                        else usleep(1000);
+                    }
+                }
+                UnregisterChild(w.pid);
+                w.exited = true;
+            }
+        }
+        if (serverSock >= 0) close(serverSock), serverSock = -1;  // the server exits on EOF
+        if (server > 0) {
+            if (kill_) kill(server, SIGKILL);
+            int st = 0;
+            int64_t until = MonoNs() + 2'000'000'000;
+            while (waitpid(server, &st, WNOHANG) == 0) {
+                if (MonoNs() > until) kill(server, SIGKILL), waitpid(server, &st, 0);
+                else usleep(1000);
+            }
+            UnregisterChild(server);
+            server = -1;
+        }
+    };
+    auto fail = [&](std::string why) {
+        if (ctx.error.empty()) ctx.error = std::move(why);
+        cleanup(true);
+        main.MergeInto(trace);
+        return false;
+    };
+
+    // [start the workers, one after the other, as Pool.__init__ does]
+    for (int32_t k = 0; k < W; ++k) {
+        Worker& w = workers[static_cast<size_t>(k)];
+        w.track = trace.AddTrack(prefix + std::to_string(k + 1), loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
+        int down[2], up[2];
+        if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0) return fail(Errno("pipe"));
+        TimeNs t0 = main.Now();
+        w.startedAt = t0;
+        if (s.model.startMethod == StartMethod::Fork) {
+            pid_t pid = fork();
+            if (pid < 0) return fail(Errno("fork"));
+            if (pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                close(down[1]);
+                close(up[0]);
+                _exit(WorkerMain(down[0], up[1]));
+            }
+            w.pid = pid;
+        } else if (s.model.startMethod == StartMethod::Spawn) {
+            std::string err;
+            pid_t pid = SpawnSelf("INTERLEAVE_NATIVE_WORKER=" + std::to_string(down[0]) + "," + std::to_string(up[1]), {down[0], up[1]}, err);
+            if (pid < 0) return fail(err);
+            w.pid = pid;
+        } else {
+            if (server < 0) {  // the first use launches the fork server (spawned, like CPython's)
+                int sv[2];
+                if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return fail(Errno("socketpair"));
+                std::string err;
+                trace::TrackId serverTrack = trace.AddTrack("forkserver", trace::TrackKind::Process);
+                TimeNs s0 = main.Now();
+                server = SpawnSelf("INTERLEAVE_NATIVE_FORKSERVER=" + std::to_string(sv[1]), {sv[1]}, err);
+                close(sv[1]);
+                if (server < 0) return fail(err);
+                RegisterChild(server, false);
+                serverSock = sv[0];
+                char byte = 0;
+                if (!ReadAll(serverSock, &byte, 1)) return fail("the fork server did not start");
+                main.Add(SpanState::StartingProcess, s0, main.Now(), trace::kNone, trace::kNone, serverTrack);
+                main.Add(SpanState::Idle, main.Now(), main.Now(), trace::kNone, trace::kNone, serverTrack);
+                t0 = main.Now();
+                w.startedAt = t0;
+            }
+            int fds[2] = {down[0], up[1]};
+            char data = 'f';
+            iovec iov{&data, 1};
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)];
+            std::memset(control, 0, sizeof control);
+            msghdr mh{};
+            mh.msg_iov = &iov;
+            mh.msg_iovlen = 1;
+            mh.msg_control = control;
+            mh.msg_controllen = sizeof control;
+            cmsghdr* cm = CMSG_FIRSTHDR(&mh);
+            cm->cmsg_level = SOL_SOCKET;
+            cm->cmsg_type = SCM_RIGHTS;
+            cm->cmsg_len = CMSG_LEN(sizeof fds);
+            std::memcpy(CMSG_DATA(cm), fds, sizeof fds);
+            int32_t pid = -1;
+            if (sendmsg(serverSock, &mh, MSG_NOSIGNAL) != 1 || !Get(serverSock, pid) || pid <= 0) return fail("the fork server could not fork a worker");
+            w.pid = pid;
+            w.ownChild = false;
+        }
+        close(down[0]);
+        close(up[1]);
+        w.toWorker = down[1];
+        w.fromWorker = up[0];
+        RegisterChild(w.pid, false);
+        if (ctx.options && ctx.options->onChildStarted) ctx.options->onChildStarted(w.pid);
+        main.Add(SpanState::StartingProcess, t0, main.Now(), trace::kNone, w.track);
+        nlohmann::json init = {{"scenario", scenario::ScenarioToJson(s)}, {"epoch", ctx.epoch}, {"track", w.track}, {"port", ctx.delayPort}, {"loop", loopPerProcess}};
+        std::string text = init.dump();
+        std::string msg;
+        Put(msg, static_cast<uint32_t>(text.size()));
+        msg += text;
+        if (!WriteAll(w.toWorker, msg.data(), msg.size())) return fail("worker " + std::to_string(k + 1) + " went away at start");
+    }
+
+    // [map(): chunks to idle workers, results back]
+    std::vector<std::vector<trace::TaskId>> chunks;
+    for (int32_t t = 0; t < n; t += chunksize) {
+        std::vector<trace::TaskId> c;
+        for (int32_t u = t; u < std::min(n, t + chunksize); ++u) c.push_back(u);
+        chunks.push_back(std::move(c));
+    }
+    size_t nextChunk = 0;
+    int32_t done = 0;
+    std::vector<int64_t> counters(s.names.size(), 0);
+    auto sendChunk = [&](Worker& w) -> bool {
+        if (nextChunk >= chunks.size()) return true;
+        w.chunk = chunks[nextChunk++];
+        w.busy = true;
+        TimeNs t0 = main.Now();
+        int64_t payload = 0;
+        for (auto t : w.chunk) {
+            payload += std::min<int64_t>(kPayloadCap, workload.groupSendBytes[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])]) + 64;
+            trace.tasks[static_cast<size_t>(t)].submitted = t0;
+        }
+        std::string msg;
+        Put(msg, kChunk);
+        Put(msg, static_cast<int32_t>(w.chunk.size()));
+        for (auto t : w.chunk) Put(msg, t);
+        Put(msg, payload);
+        bool ok = WriteAll(w.toWorker, msg.data(), msg.size()) && WritePayload(w.toWorker, payload);
+        main.Add(SpanState::Pickling, t0, main.Now());
+        return ok;
+    };
+    auto crashed = [&](Worker& w, size_t k) {
+        int st = 0;
+        std::string how = "closed its pipe";
+        if (w.ownChild) {
+            if (waitpid(w.pid, &st, 0) == w.pid) {
+                how = DescribeStatus(st);
+                w.exited = true;
+                UnregisterChild(w.pid);
+            }
+        } else {
+            how = "closed its pipe (a fork-server child)";
+        }
+        return fail("worker " + std::to_string(k + 1) + " (pid " + std::to_string(w.pid) + ") crashed: " + how);
+    };
+
+    std::vector<pollfd> pfds(static_cast<size_t>(W));
+    while (done < n) {
+        if (ctx.Expired()) return fail(ctx.error);
+        for (size_t k = 0; k < workers.size(); ++k) pfds[k] = pollfd{workers[k].fromWorker, POLLIN, 0};
+        int r = poll(pfds.data(), pfds.size(), 20);
+        if (r < 0 && errno != EINTR) return fail(Errno("poll"));
+        for (size_t k = 0; k < workers.size() && r > 0; ++k) {
+            if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            Worker& w = workers[k];
+            uint32_t kind = 0;
+            if (!Get(w.fromWorker, kind)) return crashed(w, k);
+            if (kind == kReady) {
+                TimeNs readyAt = 0;
+                if (!Get(w.fromWorker, readyAt)) return crashed(w, k);
+                main.Add(SpanState::StartingProcess, w.startedAt, readyAt, trace::kNone, trace::kNone, w.track);
+                trace.instants.push_back({readyAt, w.track, trace::InstantKind::ProcessStart, trace::kNone, trace::kNone});
+                w.ready = true;
+                if (!sendChunk(w)) return crashed(w, k);
+                continue;
+            }
+            if (kind != kResult) return fail("worker " + std::to_string(k + 1) + " sent a broken message");
+            TimeNs u0 = main.Now();
+            int32_t count = 0;
+            if (!Get(w.fromWorker, count)) return crashed(w, k);
+            for (int32_t i = 0; i < count; ++i) {
+                trace::TaskId t;
+                TimeNs st, fin;
+                uint8_t flags;
+                if (!Get(w.fromWorker, t) || !Get(w.fromWorker, st) || !Get(w.fromWorker, fin) || !Get(w.fromWorker, flags)) return crashed(w, k);
+                if (t < 0 || t >= n) return fail("worker sent an unknown task");
+                auto& rec = trace.tasks[static_cast<size_t>(t)];
+                rec.started = st;
+                rec.failed = flags & 1;
+                rec.cancelled = flags & 2;
+                (void)fin;
+            }
+            int32_t ns = 0;
+            if (!Get(w.fromWorker, ns) || ns < 0) return crashed(w, k);
+            std::vector<trace::Span> spans(static_cast<size_t>(ns));
+            if (!ReadAll(w.fromWorker, spans.data(), spans.size() * sizeof(trace::Span))) return crashed(w, k);
+            int32_t ni = 0;
+            if (!Get(w.fromWorker, ni) || ni < 0) return crashed(w, k);
+            std::vector<trace::Instant> inst(static_cast<size_t>(ni));
+            if (!ReadAll(w.fromWorker, inst.data(), inst.size() * sizeof(trace::Instant))) return crashed(w, k);
+            int32_t nc = 0;
+            if (!Get(w.fromWorker, nc)) return crashed(w, k);
+            for (int32_t i = 0; i < nc; ++i) {
+                int64_t v = 0;
+                if (!Get(w.fromWorker, v)) return crashed(w, k);
+                if (static_cast<size_t>(i) < counters.size()) counters[static_cast<size_t>(i)] += v;  // each process has its own
+            }
+            int64_t payload = 0;
+            if (!Get(w.fromWorker, payload) || !ReadPayload(w.fromWorker, payload)) return crashed(w, k);
+            TimeNs now = main.Now();
+            main.Add(SpanState::Unpickling, u0, now);
+            for (auto& sp : spans) sp.track = sp.track == trace::kNone ? w.track : sp.track;
+            trace.spans.insert(trace.spans.end(), spans.begin(), spans.end());
+            trace.instants.insert(trace.instants.end(), inst.begin(), inst.end());
+            for (auto t : w.chunk) trace.tasks[static_cast<size_t>(t)].finished = now;  // back in the parent
+            done += static_cast<int32_t>(w.chunk.size());
+            w.chunk.clear();
+            w.busy = false;
+            if (ctx.options && ctx.options->progress) ctx.options->progress->store(static_cast<float>(done) / static_cast<float>(std::max(n, 1)));
+            if (!sendChunk(w)) return crashed(w, k);
+        }
+    }
+    // pool.close(); pool.join(): every worker told to exit, then reaped.
+    for (auto& w : workers) {
+        std::string msg;
+        Put(msg, kExit);
+        WriteAll(w.toWorker, msg.data(), msg.size());
+    }
+    TimeNs j0 = main.Now();
+    for (size_t k = 0; k < workers.size(); ++k) {
+        Worker& w = workers[k];
+        close(w.toWorker);
+        w.toWorker = -1;
+    }
+    cleanup(false);
+    main.Add(SpanState::Idle, j0, main.Now());
+    for (auto& w : workers) trace.instants.push_back({main.Now(), w.track, trace::InstantKind::ProcessExit, trace::kNone, trace::kNone});
+    trace.metrics.makespan = main.Now();
+    main.MergeInto(trace);
+    AddCounters(s, counters, trace);
+    return true;
+}
+
+}  // namespace interleave::native

@@ -1,0 +1,199 @@
+# `interleave calibrate`: measures this machine's costs in CPython and prints them as JSON (ns, bytes/s).
+import asyncio
+import json
+import multiprocessing
+import os
+import pickle
+import statistics
+import sys
+import threading
+import time
+
+pc = time.perf_counter_ns
+
+
+def median(xs):
+    return int(statistics.median(xs))
+
+
+def noop():
+    pass
+
+
+def ping(conn, t_parent):
+    conn.send(pc())
+    conn.close()
+
+
+def echo(conn):
+    while True:
+        m = conn.recv()
+        if m is None:
+            return
+        conn.send(m)
+
+
+def thread_start(n=40):
+    out = []
+    for _ in range(n):
+        box = []
+        t0 = pc()
+        t = threading.Thread(target=lambda: box.append(pc()))
+        t.start()
+        t.join()
+        out.append(box[0] - t0)
+    return median(out)
+
+
+def wakeup(n=40):
+    out = []
+    for _ in range(n):
+        ev = threading.Event()
+        box = []
+
+        def waiter():
+            ev.wait()
+            box.append(pc())
+
+        t = threading.Thread(target=waiter)
+        t.start()
+        time.sleep(0.002)
+        t0 = pc()
+        ev.set()
+        t.join()
+        out.append(box[0] - t0)
+    return median(out)
+
+
+def fork_cost(n=20):
+    out = []
+    for _ in range(n):
+        t0 = pc()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        out.append(pc() - t0)
+        os.waitpid(pid, 0)
+    return median(out)
+
+
+def start_to_ready(method, n):
+    ctx = multiprocessing.get_context(method)
+    out = []
+    for _ in range(n):
+        a, b = ctx.Pipe(duplex=False)
+        t0 = pc()
+        p = ctx.Process(target=ping, args=(b, t0))
+        p.start()
+        ready = a.recv()
+        out.append(ready - t0)
+        p.join()
+    return out
+
+
+def pickling(size=32 << 20):
+    data = bytes(size)
+    a, b = multiprocessing.Pipe(duplex=False)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(a.recv_bytes()))
+    reader.start()
+    t0 = pc()
+    blob = pickle.dumps(data, protocol=5)
+    b.send_bytes(blob)
+    t1 = pc()
+    reader.join()
+    t2 = pc()
+    pickle.loads(got[0])
+    t3 = pc()
+    return size * 1e9 / max(t1 - t0, 1), size * 1e9 / max((t3 - t2) + (t2 - t1), 1)
+
+
+def message_overhead(n=300):
+    a, b = multiprocessing.Pipe()
+    p = multiprocessing.get_context("fork").Process(target=echo, args=(b,))
+    p.start()
+    a.send(0)
+    a.recv()
+    t0 = pc()
+    for i in range(n):
+        a.send(i)
+        a.recv()
+    t = (pc() - t0) / (2 * n)
+    a.send(None)
+    p.join()
+    return int(t)
+
+
+def loop_step(n=2000, k=10):
+    async def one():
+        for _ in range(k):
+            await asyncio.sleep(0)
+
+    async def main():
+        await asyncio.gather(*(one() for _ in range(n)))
+
+    t0 = pc()
+    asyncio.run(main())
+    return int((pc() - t0) / (n * k))
+
+
+def counter_increment(n=1_000_000):
+    g = {"c": 0}
+    code = compile("for _ in range(%d):\n    c += 1\n" % n, "<c>", "exec")
+    t0 = pc()
+    exec(code, g)
+    t1 = pc()
+    code2 = compile("for _ in range(%d):\n    pass\n" % n, "<p>", "exec")
+    exec(code2, g)
+    t2 = pc()
+    return max(1, int(((t1 - t0) - (t2 - t1)) / n))
+
+
+def gil_slices(seconds=0.6):
+    # Two CPU-bound threads; each notes when it was off the GIL for > 100 us: the slices in between.
+    slices = []
+    gaps = []
+    stop = pc() + int(seconds * 1e9)
+
+    def spin():
+        last = pc()
+        start = last
+        while True:
+            for _ in range(30):
+                pass
+            t = pc()
+            if t - last > 100_000:
+                slices.append(last - start)
+                gaps.append(t - last)
+                start = t
+            last = t
+            if t > stop:
+                return
+
+    ts = [threading.Thread(target=spin) for _ in range(2)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    slices = [s for s in slices if s > 0]
+    return (median(slices) if slices else 0), (median(gaps) if gaps else 0), len(slices)
+
+
+if __name__ == "__main__":
+    r = {}
+    r["python"] = sys.version.split()[0]
+    r["switch_interval"] = int(sys.getswitchinterval() * 1e9)
+    r["thread_start"] = thread_start()
+    r["wakeup_latency"] = wakeup()
+    r["process_start_fork"] = fork_cost()
+    spawn = start_to_ready("spawn", 3)
+    r["process_start_spawn"] = median(spawn)
+    fs = start_to_ready("forkserver", 4)
+    r["forkserver_start"] = fs[0]
+    r["process_start_forkserver"] = median(fs[1:])
+    r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling())
+    r["message_overhead"] = message_overhead()
+    r["loop_step_overhead"] = loop_step()
+    r["counter_increment"] = counter_increment()
+    r["gil_slice_median"], r["gil_handoff_gap_median"], r["gil_slices"] = gil_slices()
+    print(json.dumps(r))

@@ -1,0 +1,213 @@
+# ---- interleave probe: records who runs when, for `interleave run --python` (docs/real-runs.md) ----
+# Without INTERLEAVE_PROBE_DIR in the environment it records nothing to disk and prints the makespan.
+import hashlib
+import json
+import os
+import threading
+import time
+
+_pc = time.perf_counter_ns  # CLOCK_MONOTONIC on Linux: the same clock in every process
+_tt = time.thread_time_ns   # this thread's CPU time: it does not advance while waiting for the GIL
+_DIR = os.environ.get("INTERLEAVE_PROBE_DIR")
+if "INTERLEAVE_PROBE_T0" not in os.environ:
+    os.environ["INTERLEAVE_PROBE_T0"] = str(_pc())  # spawned workers inherit the run's start
+T0 = int(os.environ["INTERLEAVE_PROBE_T0"])
+GAP = 100_000  # ns of wall time not spent on this thread's CPU beyond which a wait is recorded
+_spans = []
+_tasks = []
+_pid = os.getpid()
+_proc = "MainProcess"
+_wait_state = "waiting_gil"  # "waiting_core" in a single-threaded worker process: the gap is the OS's
+
+
+def _calibrate_loop():
+    # Iterations of the pure-Python loop body per ~2 us of CPU, so the CPU clock is read now and then.
+    n = 2000
+    best = None
+    for _ in range(5):
+        c = _tt()
+        for _ in range(n):
+            pass
+        d = _tt() - c
+        best = d if best is None or d < best else best
+    return range(max(1, int(n * 2000 / max(best, 1))))
+
+
+_RANGE = _calibrate_loop()
+
+
+def _sleep_overshoot():
+    best = None
+    for _ in range(5):
+        t = _pc()
+        time.sleep(0.0002)
+        d = _pc() - t - 200_000
+        best = d if best is None or d < best else best
+    return max(0, best)
+
+
+_OVERSHOOT = _sleep_overshoot()
+_BUF = bytes(64 * 1024)
+
+
+def start():
+    """The run starts now (after the probe calibrated itself); spawned workers inherit it."""
+    global T0
+    T0 = _pc()
+    os.environ["INTERLEAVE_PROBE_T0"] = str(T0)
+
+
+def now():
+    return _pc() - T0
+
+
+def span(state, start, end, task=-1, lane=None):
+    _spans.append([_proc, lane or threading.current_thread().name, state, start, end, task])
+
+
+def cpu(ns, task=-1, lane=None):
+    """Pure Python (holds the GIL): a busy loop until this thread used `ns` of CPU time. Wall time the
+    thread did not spend on its CPU (the GIL went to another thread, or the core to another process)
+    is recorded as a wait where it exceeds GAP."""
+    lc = _tt()
+    lw = _pc()
+    run_start = lw
+    used = 0
+    while used < ns:
+        for _ in _RANGE:
+            pass
+        c = _tt()
+        w = _pc()
+        used += c - lc
+        off = (w - lw) - (c - lc)
+        if off > GAP:
+            ws = w - off
+            span("running_python", run_start - T0, ws - T0, task)
+            span(_wait_state, ws - T0, w - T0, task)
+            if lane:
+                span("running_python", run_start - T0, ws - T0, task, lane)
+            run_start = w
+        lc, lw = c, w
+    end = _pc() - T0
+    span("running_python", run_start - T0, end, task)
+    if lane:
+        span("running_python", run_start - T0, end, task, lane)
+
+
+def c_call(ns, task=-1):
+    """C code that releases the GIL: sha256 over 64 KiB buffers until `ns` of CPU time was used."""
+    t0 = _pc()
+    c0 = _tt()
+    while _tt() - c0 < ns:
+        hashlib.sha256(_BUF).digest()
+    t1 = _pc()
+    span("running_c", t0 - T0, t1 - T0, task)
+
+
+def io(ns, task=-1, lane=None):
+    """Blocking I/O (time.sleep releases the GIL). The time past the expected wake-up is the wait to
+    take the GIL back."""
+    t0 = _pc()
+    time.sleep(ns / 1e9)
+    t1 = _pc()
+    expected = t0 + ns + _OVERSHOOT
+    if t1 - expected > GAP:
+        span("blocked_io", t0 - T0, expected - T0, task)
+        span("waiting_gil", expected - T0, t1 - T0, task)
+    else:
+        span("blocked_io", t0 - T0, t1 - T0, task)
+    if lane:
+        span("blocked_io", t0 - T0, t1 - T0, task, lane)
+
+
+def acquire(lock, task=-1):
+    if lock.acquire(blocking=False):
+        return
+    t0 = now()
+    lock.acquire()
+    span("waiting_lock", t0, now(), task)
+
+
+async def aio(ns, task=-1):
+    """An awaited I/O call: asyncio.sleep; the task is suspended, the loop runs others."""
+    import asyncio
+    t0 = now()
+    await asyncio.sleep(ns / 1e9)
+    span("awaiting", t0, now(), task, "task:%d" % task)
+
+
+async def to_thread(fn, *args):
+    import asyncio
+    t0 = now()
+    await asyncio.to_thread(fn, *args)
+    span("awaiting", t0, now(), args[-1], "task:%d" % args[-1])
+
+
+async def aacquire(lock, task=-1):
+    t0 = now()
+    await lock.acquire()
+    if now() - t0 > GAP:
+        span("waiting_lock", t0, now(), task, "task:%d" % task)
+
+
+class task:
+    """with probe.task(i, "fetch[0]"): records the task's start, end, failure or cancellation.
+    `swallow`: record a failure and go on (threads, pools); False: re-raise (asyncio TaskGroup)."""
+
+    def __init__(self, i, name, swallow=True):
+        self.i, self.name, self.swallow = i, name, swallow
+
+    def __enter__(self):
+        self.start = now()
+        return self
+
+    def __exit__(self, kind, value, tb):
+        failed = kind is not None
+        cancelled = kind is not None and kind.__name__ == "CancelledError"
+        _tasks.append([self.i, self.name, 0, self.start, now(), failed and not cancelled, cancelled])
+        if _proc != "MainProcess":
+            flush()
+        return self.swallow and failed and not cancelled
+
+
+def worker_init():
+    """Pool(initializer=probe.worker_init): a worker process is ready."""
+    global _proc, _pid, _wait_state
+    import multiprocessing
+    _proc = multiprocessing.current_process().name
+    _pid = os.getpid()
+    _spans.clear()  # a forked worker inherits its parent's lists
+    _tasks.clear()
+    _wait_state = "waiting_core"
+    span("ProcessReady", now(), now())
+    flush()
+
+
+def pool_starting():
+    span("PoolStart", now(), now())
+
+
+def flush():
+    if not _DIR:
+        return
+    with open(os.path.join(_DIR, "spans-%d.jsonl" % _pid), "a") as f:
+        for s in _spans:
+            f.write(json.dumps(["s"] + s) + "\n")
+        for t in _tasks:
+            f.write(json.dumps(["t"] + t) + "\n")
+    _spans.clear()
+    _tasks.clear()
+
+
+def finish(counters=None):
+    end = now()
+    import sys
+    if _DIR:
+        with open(os.path.join(_DIR, "spans-%d.jsonl" % _pid), "a") as f:
+            f.write(json.dumps(["meta", {"makespan": end, "python": sys.version.split()[0],
+                                         "switch_interval": sys.getswitchinterval(),
+                                         "counters": counters or {}}]) + "\n")
+        flush()
+    else:
+        print("makespan: %.3f s" % (end / 1e9))
+# ---- end of the probe ----

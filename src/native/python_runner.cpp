@@ -1,0 +1,472 @@
+// The CPython runner: the scenario as a Python program (threading, multiprocessing or asyncio, the way a
+// reader would write it) with the probe inlined; run under python3; the probe's JSON lines become a trace.
+#include <dirent.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "models/workload.h"
+#include "native/embedded.h"
+#include "native/runtime.h"
+
+namespace interleave::native {
+
+using scenario::ModelKind;
+using scenario::StepKind;
+
+namespace {
+
+std::string Ident(const std::string& name) {
+    std::string out;
+    for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+    if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "task_" + out;
+    return out;
+}
+
+std::string PyStr(const std::string& s) { return nlohmann::json(s).dump(); }
+
+struct Gen {
+    const scenario::Scenario& s;
+    bool async;
+    bool processes;
+    std::ostringstream out;
+
+    void Steps(const std::vector<scenario::Step>& steps, int indent) {
+        std::string pad(static_cast<size_t>(indent), ' ');
+        for (const scenario::Step& st : steps) {
+            std::string d = std::to_string(st.duration);
+            switch (st.kind) {
+                case StepKind::Cpu: out << pad << "probe.cpu(" << d << ", i" << (async ? ", \"task:%d\" % i" : "") << ")  # pure Python\n"; break;
+                case StepKind::CCall: out << pad << "probe.c_call(" << d << ", i)  # hashlib: releases the GIL\n"; break;
+                case StepKind::Io: out << pad << "probe.io(" << d << ", i" << (async ? ", \"task:%d\" % i" : "") << ")  # blocking I/O\n"; break;
+                case StepKind::Await:
+                    if (async) out << pad << "await probe.aio(" << d << ", i)  # await asyncio.sleep\n";
+                    else out << pad << "probe.io(" << d << ", i)  # the request, blocking\n";
+                    break;
+                case StepKind::BlockingCall: out << pad << "probe.io(" << d << ", i" << (async ? ", \"task:%d\" % i" : "") << ")  # time.sleep: blocks" << (async ? " the loop" : "") << "\n"; break;
+                case StepKind::ToThread: {
+                    std::string fn = st.inner == StepKind::Cpu ? "probe.cpu" : st.inner == StepKind::CCall ? "probe.c_call" : "probe.io";
+                    if (async) out << pad << "await probe.to_thread(" << fn << ", " << d << ", i)  # asyncio.to_thread\n";
+                    else out << pad << fn << "(" << d << ", i)\n";
+                    break;
+                }
+                case StepKind::Acquire:
+                    if (async) out << pad << "await probe.aacquire(locks[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "], i)\n";
+                    else out << pad << "probe.acquire(locks[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "], i)\n";
+                    break;
+                case StepKind::Release: out << pad << "locks[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "].release()\n"; break;
+                case StepKind::Increment: out << pad << "counters[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "] += 1\n"; break;
+                case StepKind::Fail: out << pad << "raise ValueError(\"task \" + str(i) + \" failed\")\n"; break;
+                case StepKind::Send: break;
+                case StepKind::Return: out << pad << "result = bytes(" << std::min<int64_t>(st.bytes, kPayloadCap) << ")  # returned, pickled\n"; break;
+                case StepKind::Repeat:
+                    out << pad << "for _ in range(" << st.repeat << "):\n";
+                    Steps(st.body, indent + 4);
+                    break;
+            }
+        }
+    }
+};
+
+void CollectCounters(const std::vector<scenario::Step>& steps, const scenario::Scenario& s, std::vector<std::string>& out) {
+    for (const auto& st : steps) {
+        if (st.kind == StepKind::Increment) {
+            const std::string& name = s.names[static_cast<size_t>(st.name)];
+            if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+        }
+        CollectCounters(st.body, s, out);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> CounterNames(const scenario::Scenario& s) {
+    std::vector<std::string> out;
+    for (const auto& g : s.groups) CollectCounters(g.steps, s, out);
+    return out;
+}
+
+namespace {
+
+int64_t SendBytes(const scenario::TaskGroup& g) {
+    int64_t b = 0;
+    for (const auto& st : g.steps)
+        if (st.kind == StepKind::Send) b += st.bytes;
+    return std::min<int64_t>(b, kPayloadCap);
+}
+
+}  // namespace
+
+std::string ExportPython(const scenario::Scenario& s) {
+    const ModelKind kind = s.model.kind;
+    const bool async = kind == ModelKind::Asyncio || kind == ModelKind::ProcessAsyncio;
+    const bool processes = kind == ModelKind::Processes || kind == ModelKind::ProcessAsyncio;
+    Gen g{s, async, processes, {}};
+    auto& o = g.out;
+    o << "#!/usr/bin/env python3\n# " << s.name << "\n# Generated by `interleave export-python` (docs/real-runs.md): model "
+      << scenario::ModelKindName(kind) << ".\n";
+    if (kind == ModelKind::FreeThreaded) o << "# Run it on a free-threaded build (python3.13t) to see threads without a GIL.\n";
+    o << "\n" << EmbeddedPython("probe.py") << "\n";
+    o << "import types\nprobe = types.SimpleNamespace(**{k: v for k, v in dict(globals()).items() if not k.startswith('__')})\n\n";
+    o << "import asyncio\nimport multiprocessing\nimport sys\nimport threading\nfrom concurrent.futures import ThreadPoolExecutor\n\n";
+    o << "locks = {";
+    for (const auto& name : s.names) o << PyStr(name) << ": " << (async ? "asyncio.Lock()" : "threading.Lock()") << ", ";
+    o << "}\ncounters = {";
+    for (const auto& name : CounterNames(s)) o << PyStr(name) << ": 0, ";
+    o << "}\n\n";
+    // One function per task group.
+    int offset = 0;
+    std::vector<std::pair<std::string, std::pair<int, int>>> groups;  // function, (first task, count)
+    for (const auto& grp : s.groups) {
+        std::string fn = Ident(grp.name);
+        groups.push_back({fn, {offset, grp.count}});
+        o << (async ? "async def " : "def ") << fn << "(i" << (processes && !async ? ", payload=None" : "") << "):\n";
+        o << "    result = None\n";
+        o << "    with probe.task(i, " << PyStr(grp.name) << " + \"[%d]\" % (i - " << offset << ")" << (async && s.model.taskGroup ? ", swallow=False" : "") << "):\n";
+        if (async && s.model.semaphore > 0) {
+            o << "        async with semaphore:\n";
+            g.Steps(grp.steps, 12);
+        } else {
+            g.Steps(grp.steps, 8);
+        }
+        o << "        pass\n    return result\n\n";
+        offset += grp.count;
+    }
+    const int n = offset;
+    o << "N = " << n << "\n";
+    o << "def run_task(i):\n";
+    for (const auto& [fn, range] : groups) o << "    if i < " << range.first + range.second << ":\n        return " << fn << "(i)\n";
+    o << "\n";
+    if (async) {
+        if (s.model.semaphore > 0) o << "semaphore = None\n";
+        o << "async def main(tasks):\n";
+        if (s.model.semaphore > 0) o << "    global semaphore\n    semaphore = asyncio.Semaphore(" << s.model.semaphore << ")\n";
+        if (s.model.taskGroup) {
+            o << "    if sys.version_info < (3, 11):\n        raise SystemExit(\"TaskGroup needs Python 3.11+\")\n";
+            o << "    try:\n        async with asyncio.TaskGroup() as tg:\n            for i in tasks:\n                tg.create_task(run_task(i))\n";
+            o << "    except* ValueError:\n        pass  # the first failure cancelled the rest\n\n";
+        } else {
+            o << "    await asyncio.gather(*(run_task(i) for i in tasks), return_exceptions=True)\n\n";
+        }
+    }
+    if (processes) {
+        if (async) o << "def run_batch(tasks):\n    asyncio.run(main(tasks))\n\n";
+        else {
+            o << "def work(args):\n    i, payload = args\n    return run_task(i)\n\n";
+        }
+    }
+    o << "if __name__ == \"__main__\":\n    probe.start()\n";
+    switch (kind) {
+        case ModelKind::Sequential: o << "    for i in range(N):\n        run_task(i)\n"; break;
+        case ModelKind::Threads:
+        case ModelKind::FreeThreaded:
+            if (s.model.workers > 0) {
+                o << "    with ThreadPoolExecutor(max_workers=" << s.model.workers << ") as pool:\n        list(pool.map(run_task, range(N)))\n";
+            } else {
+                o << "    threads = [threading.Thread(target=run_task, args=(i,)) for i in range(N)]\n    for t in threads:\n        t.start()\n    for t in threads:\n        t.join()\n";
+            }
+            break;
+        case ModelKind::Asyncio: o << "    asyncio.run(main(range(N)))\n"; break;
+        case ModelKind::Processes:
+        case ModelKind::ProcessAsyncio: {
+            std::string workers = s.model.workers > 0 ? std::to_string(s.model.workers) : "None";
+            o << "    ctx = multiprocessing.get_context(" << PyStr(std::string(scenario::StartMethodName(s.model.startMethod))) << ")\n";
+            o << "    probe.pool_starting()\n";
+            if (async) {
+                o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
+                o << "        size = pool._processes\n        batches = [list(range(N))[k::size] for k in range(size)]\n";
+                o << "        pool.map(run_batch, batches, chunksize=1)\n";
+            } else {
+                o << "    args = ";
+                bool first = true;
+                for (const auto& entry : groups) {
+                    const auto& range = entry.second;
+                    if (!first) o << " + ";
+                    first = false;
+                    o << "[(i, payload" << range.first << ") for i in range(" << range.first << ", " << range.first + range.second << ")]";
+                }
+                o << "\n";
+                o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
+                o << "        pool.map(work, args" << (s.model.chunksize > 0 ? ", chunksize=" + std::to_string(s.model.chunksize) : "") << ")\n";
+            }
+            break;
+        }
+    }
+    o << "    probe.finish(counters)\n";
+    std::string text = o.str();
+    if (processes && !async) {
+        // The payloads, made before the pool: bytes of the size each group sends.
+        std::ostringstream pay;
+        int off = 0;
+        for (const auto& grp : s.groups) {
+            pay << "payload" << off << " = bytes(" << SendBytes(grp) << ")  # sent to the worker, pickled\n";
+            off += grp.count;
+        }
+        size_t at = text.find("N = ");
+        text.insert(at, pay.str());
+    }
+    return text;
+}
+
+namespace {
+
+// Runs argv with a deadline in its own process group; output (stdout+stderr) into `output`.
+int RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env, const RunOptions& options, std::string& output,
+               std::string& error) {
+    std::string logPath = "/tmp/interleave-py-" + std::to_string(getpid()) + "-" + std::to_string(MonoNs()) + ".log";
+    pid_t pid = fork();
+    if (pid < 0) return error = Errno("fork"), -1;
+    if (pid == 0) {
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        FILE* log = std::fopen(logPath.c_str(), "w");
+        if (log) {
+            dup2(fileno(log), 1);
+            dup2(fileno(log), 2);
+        }
+        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        std::fprintf(stderr, "cannot run %s\n", args[0]);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    RegisterChild(pid, true);
+    const int64_t deadline = MonoNs() + static_cast<int64_t>(options.timeoutSeconds * 1e9);
+    int status = 0;
+    int rc = -1;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) {
+            rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+        bool cancelled = options.cancel && options.cancel->load();
+        if (cancelled || MonoNs() > deadline) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            error = cancelled ? "cancelled" : "timed out after " + std::to_string(static_cast<int>(options.timeoutSeconds)) + " s";
+            rc = -1;
+            break;
+        }
+        usleep(2000);
+    }
+    kill(-pid, SIGKILL);  // leftovers of the group (pool workers) never outlive the run
+    UnregisterChild(pid);
+    std::ifstream in(logPath);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    output = ss.str();
+    unlink(logPath.c_str());
+    return rc;
+}
+
+bool ParseState(const std::string& name, trace::SpanState& state) { return trace::ParseSpanState(name, state); }
+
+}  // namespace
+
+std::string PythonRequirement(const scenario::Scenario& s, const std::string& python, std::string& version) {
+    std::string out, error;
+    RunOptions opt;
+    opt.timeoutSeconds = 20;
+    int rc = RunProcess({python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3], int(hasattr(sys, '_is_gil_enabled') and not sys._is_gil_enabled()))"}, {},
+                        opt, out, error);
+    if (rc != 0) return python + " is not available (" + (error.empty() ? out : error) + ")";
+    std::istringstream is(out);
+    int freeThreaded = 0;
+    is >> version >> freeThreaded;
+    int major = 0, minor = 0;
+    std::sscanf(version.c_str(), "%d.%d", &major, &minor);
+    if (s.model.kind == ModelKind::FreeThreaded && !freeThreaded)
+        return "needs python3.13t (a free-threaded build); " + python + " is " + version + " with the GIL";
+    if (s.model.kind == ModelKind::Asyncio && s.model.taskGroup && (major < 3 || (major == 3 && minor < 11)))
+        return "asyncio.TaskGroup needs Python 3.11+; " + python + " is " + version;
+    if (major < 3 || (major == 3 && minor < 8)) return "needs Python 3.8+; " + python + " is " + version;
+    return {};
+}
+
+RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options) {
+    RealRunResult result;
+    std::string version;
+    std::string why = PythonRequirement(s, options.python, version);
+    if (!why.empty()) return result.error = why, result;
+    char dirTemplate[] = "/tmp/interleave-run-XXXXXX";
+    if (!mkdtemp(dirTemplate)) return result.error = Errno("mkdtemp"), result;
+    std::string dir = dirTemplate;
+    std::string program = dir + "/scenario.py";
+    {
+        std::ofstream f(program);
+        f << ExportPython(s);
+    }
+    std::string output, error;
+    int rc = RunProcess({options.python, program}, {"INTERLEAVE_PROBE_DIR=" + dir, "PYTHONDONTWRITEBYTECODE=1"}, options, output, error);
+    auto removeDir = [&] {
+        if (DIR* d = opendir(dir.c_str())) {
+            while (dirent* e = readdir(d))
+                if (e->d_name[0] != '.') unlink((dir + "/" + e->d_name).c_str());
+            closedir(d);
+        }
+        rmdir(dir.c_str());
+    };
+    if (rc != 0) {
+        result.error = !error.empty() ? error : "python3 exited with status " + std::to_string(rc) + ": " + output.substr(output.size() > 2000 ? output.size() - 2000 : 0);
+        removeDir();
+        return result;
+    }
+    // Read every process's lines.
+    trace::Trace& tr = result.trace;
+    tr.producer = "cpython";
+    tr.label = std::string(scenario::ModelKindName(s.model.kind)) + " (CPython " + version + ", real)";
+    const models::Workload workload = models::BuildWorkload(s);
+    models::AddTaskRecords(s, workload, tr);
+    for (auto& rec : tr.tasks) rec.submitted = 0;
+    const bool async = s.model.kind == ModelKind::Asyncio || s.model.kind == ModelKind::ProcessAsyncio;
+    std::map<std::string, trace::TrackId> procs, threads;
+    auto procTrack = [&](const std::string& p) {
+        auto it = procs.find(p);
+        if (it != procs.end()) return it->second;
+        trace::TrackKind kind = (p != "MainProcess" && s.model.kind == ModelKind::ProcessAsyncio) ? trace::TrackKind::EventLoop : trace::TrackKind::Process;
+        return procs[p] = tr.AddTrack(p, kind);
+    };
+    std::function<trace::TrackId(const std::string&, const std::string&)> threadTrack = [&](const std::string& p, const std::string& t) -> trace::TrackId {
+        std::string key = p + "/" + t;
+        auto it = threads.find(key);
+        if (it != threads.end()) return it->second;
+        trace::TrackId parent = procTrack(p);
+        if (p != "MainProcess" && t == "MainThread") return threads[key] = parent;  // a worker's one thread
+        if (t.rfind("task:", 0) == 0) {
+            int i = std::atoi(t.c_str() + 5);
+            std::string name = i >= 0 && i < static_cast<int>(tr.tasks.size()) ? tr.tasks[static_cast<size_t>(i)].name : t;
+            return threads[key] = tr.AddTrack("Task-" + std::to_string(i + 1) + " " + name, trace::TrackKind::Task, threadTrack(p, "MainThread"));
+        }
+        if (t == "MainThread" && async && p == "MainProcess") return threads[key] = tr.AddTrack("MainThread (event loop)", trace::TrackKind::EventLoop, parent);
+        return threads[key] = tr.AddTrack(t, trace::TrackKind::Thread, parent);
+    };
+    procTrack("MainProcess");
+    threadTrack("MainProcess", "MainThread");
+    TimeNs poolStart = -1;
+    std::map<std::string, TimeNs> ready;
+    nlohmann::json meta;
+    std::vector<std::string> files;
+    if (DIR* d = opendir(dir.c_str())) {
+        while (dirent* e = readdir(d))
+            if (std::string(e->d_name).rfind("spans-", 0) == 0) files.push_back(dir + "/" + e->d_name);
+        closedir(d);
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        std::ifstream in(file);
+        std::string line;
+        while (std::getline(in, line)) {
+            nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+            if (j.is_discarded() || !j.is_array() || j.empty()) continue;
+            const std::string tag = j[0].get<std::string>();
+            if (tag == "meta") {
+                meta = j[1];
+            } else if (tag == "t" && j.size() >= 8) {
+                int i = j[1].get<int>();
+                if (i < 0 || i >= static_cast<int>(tr.tasks.size())) continue;
+                auto& rec = tr.tasks[static_cast<size_t>(i)];
+                rec.started = j[4].get<int64_t>();
+                rec.finished = j[5].get<int64_t>();
+                rec.failed = j[6].get<bool>();
+                rec.cancelled = j[7].get<bool>();
+            } else if (tag == "s" && j.size() >= 7) {
+                std::string p = j[1], t = j[2], state = j[3];
+                TimeNs a = j[4], b = j[5];
+                int task = j[6];
+                if (state == "PoolStart") {
+                    poolStart = a;
+                    continue;
+                }
+                if (state == "ProcessReady") {
+                    ready[p] = a;
+                    continue;
+                }
+                trace::SpanState st;
+                if (!ParseState(state, st)) continue;
+                trace::Span sp;
+                sp.start = a;
+                sp.end = std::max(a, b);
+                sp.track = threadTrack(p, t);
+                sp.task = task;
+                sp.state = st;
+                tr.spans.push_back(sp);
+            }
+        }
+    }
+    for (auto& [p, at] : ready) {
+        trace::Span sp;
+        sp.start = std::max<TimeNs>(0, poolStart);
+        sp.end = std::max(sp.start, at);
+        sp.track = procTrack(p);
+        sp.state = trace::SpanState::StartingProcess;
+        tr.spans.push_back(sp);
+        tr.instants.push_back({at, sp.track, trace::InstantKind::ProcessStart, trace::kNone, trace::kNone});
+    }
+    // The GIL lane, derived: in a process where several threads ran Python, RunningPython spans are GIL
+    // holdings (adjacent spans of one thread merged); a change of holder is a hand-off.
+    std::map<trace::TrackId, std::vector<trace::Span>> running;  // process -> spans
+    for (const auto& sp : tr.spans) {
+        if (sp.state != trace::SpanState::RunningPython) continue;
+        const trace::Track& t = tr.tracks[static_cast<size_t>(sp.track)];
+        if (t.kind != trace::TrackKind::Thread && t.kind != trace::TrackKind::EventLoop) continue;
+        running[t.parent == trace::kNone ? sp.track : t.parent].push_back(sp);
+    }
+    const bool gilLane = s.model.kind != ModelKind::FreeThreaded;
+    for (auto& [proc, spans] : running) {
+        std::sort(spans.begin(), spans.end(), [](const trace::Span& x, const trace::Span& y) { return x.start < y.start; });
+        std::vector<trace::TrackId> holders;
+        for (const auto& sp : spans)
+            if (std::find(holders.begin(), holders.end(), sp.track) == holders.end()) holders.push_back(sp.track);
+        if (!gilLane || holders.size() < 2) continue;
+        trace::TrackId lane = tr.AddTrack("GIL (" + tr.tracks[static_cast<size_t>(proc)].name + ")", trace::TrackKind::Gil, proc);
+        std::vector<trace::Span> merged;
+        for (const auto& sp : spans) {
+            if (!merged.empty() && merged.back().cause == sp.track && sp.start - merged.back().end < 50'000) {
+                merged.back().end = std::max(merged.back().end, sp.end);
+                continue;
+            }
+            if (!merged.empty() && merged.back().cause != sp.track)
+                tr.instants.push_back({sp.start, sp.track, trace::InstantKind::GilHandoff, merged.back().cause, sp.task});
+            trace::Span g;
+            g.start = sp.start;
+            g.end = sp.end;
+            g.track = lane;
+            g.cause = sp.track;
+            g.state = trace::SpanState::HoldingGil;
+            merged.push_back(g);
+        }
+        tr.spans.insert(tr.spans.end(), merged.begin(), merged.end());
+    }
+    if (meta.is_object()) {
+        tr.metrics.makespan = meta.value("makespan", int64_t{0});
+        if (meta.contains("counters") && meta["counters"].is_object())
+            for (auto it = meta["counters"].begin(); it != meta["counters"].end(); ++it) tr.metrics.counters.emplace_back(it.key(), it.value().get<int64_t>());
+    } else {
+        removeDir();
+        result.error = "the probe wrote no results (" + output.substr(0, 500) + ")";
+        return result;
+    }
+    removeDir();
+    tr.Finish();
+    trace::ComputeMetrics(tr);
+    result.ok = true;
+    if (s.model.kind == ModelKind::Processes && s.groups.size() && workload.groupSendBytes.size())
+        result.notes += "CPython: pickling happens inside multiprocessing and is not recorded; it shows as the gap before each task\n";
+    return result;
+}
+
+}  // namespace interleave::native

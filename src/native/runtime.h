@@ -1,0 +1,163 @@
+#pragma once
+// Internals shared by the C++ runtimes: the clock, per-thread span recorders, the real GIL, busy work,
+// the delay server client, and the registry of child processes (killed on Ctrl-C, timeouts, errors).
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "native/native.h"
+#include "scenario/scenario.h"
+#include "trace/trace.h"
+
+namespace interleave::native {
+
+using trace::TimeNs;
+
+int64_t MonoNs();  // CLOCK_MONOTONIC, shared by every process of the machine
+int64_t ThreadCpuNs();
+
+// One recording thread of control: its spans and instants, merged into the trace at the end. Only the
+// owning thread writes to it (the GIL writes into the actor that calls it).
+struct Actor {
+    trace::TrackId track = trace::kNone;
+    int64_t epoch = 0;  // MonoNs() of the run's start
+    std::vector<trace::Span> spans;
+    std::vector<trace::Instant> instants;
+    int delayFd = -1;   // persistent connection to the delay server
+
+    TimeNs Now() const { return MonoNs() - epoch; }
+    void Add(trace::SpanState state, TimeNs start, TimeNs end, trace::TaskId task = trace::kNone,
+             trace::TrackId cause = trace::kNone, trace::TrackId track = trace::kNone);
+    void Mark(trace::InstantKind kind, TimeNs time, trace::TrackId cause = trace::kNone, trace::TaskId task = trace::kNone);
+    void MergeInto(trace::Trace& trace);
+    ~Actor();
+};
+
+// A GIL that follows Python/ceval_gil.c (3.11): take_gil waits on cond for one switch interval, then sets
+// gil_drop_request if switch_number did not change; the holder drops at its next eval-breaker check;
+// FORCE_SWITCHING makes a dropper on request wait until another thread took it.
+class Gil {
+public:
+    Gil(TimeNs switchInterval, bool forcedSwitching, trace::TrackId gilTrack)
+        : m_interval(switchInterval), m_forced(forcedSwitching), m_track(gilTrack) {}
+    void Take(Actor& actor, trace::TaskId task = trace::kNone);
+    void Drop(Actor& actor);
+    bool DropRequested() const { return m_dropRequest.load(std::memory_order_relaxed); }
+    // The eval breaker: drop and take again if a waiter asked for it.
+    void Check(Actor& actor, trace::TaskId task);
+    int64_t Switches() const;
+    trace::TrackId Track() const { return m_track; }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cond, m_switchCond;
+    TimeNs m_interval;
+    bool m_forced;
+    trace::TrackId m_track;
+    bool m_locked = false;
+    trace::TrackId m_holder = trace::kNone, m_lastHolder = trace::kNone;
+    TimeNs m_holdSince = 0;
+    uint64_t m_switchNumber = 0;
+    std::atomic<bool> m_dropRequest{false};
+};
+
+// Busy work: pure-Python-like CPU (holding `gil` when given, with eval-breaker checks every ~2 us)
+// until this thread used `cpuNs` of CPU time. Records RunningPython spans (and WaitingGil via Gil).
+void BusyPython(Actor& actor, Gil* gil, TimeNs cpuNs, trace::TaskId task, trace::TrackId taskTrack = trace::kNone);
+// C work with the GIL released (RunningC).
+void BusyC(Actor& actor, Gil* gil, TimeNs cpuNs, trace::TaskId task);
+// Spins for about `cpuNs` of this thread's CPU time, no GIL, no recording.
+void Spin(TimeNs cpuNs);
+
+// The delay server: answers each line "<ns>\n" with "k\n" after that many ns. 127.0.0.1 only.
+class DelayServer {
+public:
+    DelayServer() = default;
+    ~DelayServer();
+    DelayServer(const DelayServer&) = delete;
+    DelayServer& operator=(const DelayServer&) = delete;
+    bool Start(std::string& error);
+    void Stop();
+    int Port() const { return m_port; }
+
+private:
+    void Loop();
+    int m_listen = -1, m_epoll = -1, m_timer = -1, m_wake = -1, m_port = 0;
+    std::atomic<bool> m_stop{false};
+    struct Thread;
+    Thread* m_thread = nullptr;
+};
+// Connects to the delay server (blocking socket). -1 on failure.
+int ConnectDelay(int port);
+// A blocking request: write "<ns>\n", read the answer. False on a broken connection.
+bool DelayRequest(int fd, TimeNs ns);
+bool SendDelayRequest(int fd, TimeNs ns);  // write only (the asyncio loop reads the answer when ready)
+
+// Child processes of the current run, killed by KillAllChildren (Ctrl-C handler, errors, timeouts).
+void RegisterChild(int pid, bool processGroup);
+void UnregisterChild(int pid);
+void KillAllChildren();  // async-signal-safe
+void InstallInterruptHandler();  // SIGINT/SIGTERM: kill every registered child, then exit 130
+
+// Raises RLIMIT_NOFILE to its hard limit (asyncio with hundreds of sockets).
+void RaiseFileLimit();
+
+std::string Errno(const char* what);
+// The names that `increment` steps use (the rest of Scenario::names are locks).
+std::vector<std::string> CounterNames(const scenario::Scenario& scenario);
+// Appends the counters' final values to the metrics (counters indexed like Scenario::names).
+void AddCounters(const scenario::Scenario& scenario, const std::vector<int64_t>& values, trace::Trace& trace);
+
+// The C++ runtimes (cpp_runtime.cpp, pool_runtime.cpp, asyncio_runtime.cpp).
+struct RunContext {
+    const scenario::Scenario* scenario = nullptr;
+    const RunOptions* options = nullptr;
+    int delayPort = 0;
+    int64_t epoch = 0;
+    int64_t deadline = 0;  // MonoNs
+    std::string error;
+    std::string notes;
+    bool Expired();  // past the deadline or cancelled; sets error
+};
+bool RunThreads(RunContext& ctx, trace::Trace& trace);        // sequential, threads, free_threaded
+bool RunAsyncio(RunContext& ctx, trace::Trace& trace);
+bool RunPool(RunContext& ctx, trace::Trace& trace);           // processes, process_asyncio
+// The hidden worker entry point (spawned workers, the fork server): true if this process is one.
+bool MaybeRunAsWorker(int argc, char** argv, int& exitCode);
+
+// asyncio loop over some tasks, in this thread (also each process_asyncio worker's loop).
+struct LoopRun {
+    const scenario::Scenario* scenario = nullptr;
+    std::vector<trace::TaskId> tasks;  // which tasks, in order
+    trace::TrackId loopTrack = trace::kNone;
+    std::vector<trace::TrackId> taskTracks;  // one per entry of tasks (kNone: no task track)
+    int delayPort = 0;
+    int64_t epoch = 0;
+    int64_t deadline = 0;
+    const std::atomic<bool>* cancel = nullptr;
+    Gil* gil = nullptr;
+    trace::TrackId threadParent = trace::kNone;
+    // Out
+    std::vector<Actor*> extraActors;  // to_thread pool threads (owned by the caller afterwards)
+    std::vector<trace::TaskRecord> records;  // per entry of tasks: started/finished/failed/cancelled
+    std::vector<std::pair<std::string, trace::TrackId>> newTracks;  // tracks it asked for (pool threads)
+    std::string error;
+};
+bool RunLoop(LoopRun& run, Actor& loopActor, std::vector<int64_t>& counters);
+
+// Steps of one task on a plain thread (sequential/threads/worker processes).
+struct StepEnv {
+    const scenario::Scenario* scenario = nullptr;
+    Gil* gil = nullptr;  // null: no GIL (free-threaded, or alone in its process)
+    int delayPort = 0;
+    double cpuScale = 1.0;
+    std::vector<int64_t>* counters = nullptr;
+    std::vector<std::mutex>* locks = nullptr;
+};
+// Runs a task's steps; false if it failed (a fail step).
+bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task);
+
+}  // namespace interleave::native
