@@ -30,6 +30,15 @@ std::string Ident(const std::string& name) {
     std::string out;
     for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
     if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "task_" + out;
+    // Never shadow the program's own names (the probe's functions, the main block's variables, keywords).
+    static const char* const kTaken[] = {"probe", "locks", "counters", "cpu", "c_call", "io", "aio", "span", "task", "main", "work", "run_task",
+                                         "run_batch", "N", "threads", "thread", "pool", "ctx", "args", "batches", "size", "semaphore", "now",
+                                         "start", "finish", "flush", "acquire", "aacquire", "to_thread", "worker_init", "pool_starting",
+                                         "asyncio", "multiprocessing", "sys", "threading", "types", "os", "time", "json", "hashlib", "i",
+                                         "result", "payload", "def", "class", "pass", "for", "in", "if", "else", "return", "import", "from",
+                                         "with", "as", "async", "await", "lambda", "None", "True", "False", "try", "except", "raise", "global"};
+    for (const char* taken : kTaken)
+        if (out == taken || out.rfind("_", 0) == 0) return out + "_task";
     return out;
 }
 
@@ -173,7 +182,7 @@ std::string ExportPython(const scenario::Scenario& s) {
             if (s.model.workers > 0) {
                 o << "    with ThreadPoolExecutor(max_workers=" << s.model.workers << ") as pool:\n        list(pool.map(run_task, range(N)))\n";
             } else {
-                o << "    threads = [threading.Thread(target=run_task, args=(i,)) for i in range(N)]\n    for t in threads:\n        t.start()\n    for t in threads:\n        t.join()\n";
+                o << "    threads = [threading.Thread(target=run_task, args=(i,)) for i in range(N)]\n    for thread in threads:\n        thread.start()\n    for thread in threads:\n        thread.join()\n";
             }
             break;
         case ModelKind::Asyncio: o << "    asyncio.run(main(range(N)))\n"; break;

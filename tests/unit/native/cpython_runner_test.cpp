@@ -1,0 +1,93 @@
+// The CPython runner: the generated program, the probe's trace, the profile and version checks.
+#include "native_test_support.h"
+
+namespace interleave::native {
+namespace {
+
+using namespace testing;
+using trace::SpanState;
+
+TEST(CPythonRunner, ExportsAThreadPoolProgram) {
+    std::string py = ExportPython(Make(4, R"([{"cpu": "1ms"}, {"io": "1ms"}])", R"({"kind": "threads", "workers": 2})"));
+    EXPECT_NE(py.find("ThreadPoolExecutor(max_workers=2)"), std::string::npos);
+    EXPECT_NE(py.find("probe.cpu(1000000"), std::string::npos);
+    EXPECT_NE(py.find("def cpu("), std::string::npos);  // the probe is inlined: the program runs on its own
+}
+
+TEST(CPythonRunner, ExportsAPoolWithItsStartMethod) {
+    std::string py = ExportPython(Make(2, R"([{"send": "1KB"}, {"cpu": "1ms"}, {"return": "8B"}])", R"({"kind": "processes", "workers": 2, "start_method": "spawn"})"));
+    EXPECT_NE(py.find("get_context(\"spawn\")"), std::string::npos);
+    EXPECT_NE(py.find("bytes(1000)"), std::string::npos);
+}
+
+TEST(CPythonRunner, ExportsATaskGroup) {
+    std::string py = ExportPython(Make(2, R"([{"await": "1ms"}])", R"({"kind": "asyncio", "task_group": true})"));
+    EXPECT_NE(py.find("asyncio.TaskGroup()"), std::string::npos);
+    EXPECT_NE(py.find("await probe.aio("), std::string::npos);
+}
+
+TEST(CPythonRunner, RecordsAThreadsRun) {
+    if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
+    RealRunResult r = RunOk(Make(3, R"([{"cpu": "30ms"}])", R"({"kind": "threads"})"), RealRunKind::CPython, 60);
+    EXPECT_EQ(r.trace.producer, "cpython");
+    EXPECT_EQ(r.trace.metrics.tasksDone, 3);
+    EXPECT_GE(Ms(r.trace.metrics.makespan), 90.0 * 0.95);
+    EXPECT_GE(TracksOf(r.trace, trace::TrackKind::Thread).size(), 4u);  // main + 3
+    EXPECT_FALSE(TracksOf(r.trace, trace::TrackKind::Gil).empty());
+    EXPECT_FALSE(SpansIn(r.trace, SpanState::RunningPython).empty());
+}
+
+TEST(CPythonRunner, RecordsAProcessPoolRun) {
+    if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
+    RealRunResult r = RunOk(Make(2, R"([{"cpu": "20ms"}])", R"({"kind": "processes", "workers": 2, "start_method": "fork"})"), RealRunKind::CPython, 60);
+    int workers = 0;
+    for (const auto& t : r.trace.tracks) workers += t.name.rfind("ForkPoolWorker-", 0) == 0;
+    EXPECT_EQ(workers, 2);
+    EXPECT_EQ(r.trace.metrics.tasksDone, 2);
+    EXPECT_FALSE(SpansIn(r.trace, SpanState::StartingProcess).empty());
+}
+
+TEST(CPythonRunner, FreeThreadedNeedsAFreeThreadedBuild) {
+    if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
+    std::string version;
+    std::string why = PythonRequirement(Make(2, R"([{"cpu": "1ms"}])", R"({"kind": "free_threaded"})"), "python3", version);
+    if (why.empty()) GTEST_SKIP() << "python3 here is free-threaded";
+    EXPECT_NE(why.find("needs python3.13t"), std::string::npos) << why;
+}
+
+TEST(CPythonRunner, AMissingInterpreterIsAnError) {
+    RunOptions options;
+    options.python = "/nonexistent/python3";
+    RealRunResult r = RunForReal(Make(1, R"([{"cpu": "1ms"}])", R"({"kind": "threads"})"), RealRunKind::CPython, options);
+    EXPECT_FALSE(r.ok);
+    EXPECT_FALSE(r.error.empty());
+}
+
+TEST(Profile, ApplyProfileJsonTakesTheCalibrateFormat) {
+    scenario::MachineProfile p;
+    std::string error;
+    ASSERT_TRUE(ApplyProfileJson(R"({"machine": {"cores": 2, "profile": {"switch_interval": "2ms", "pickle_throughput": "500MB"}}, "measured": {}})", p, error)) << error;
+    EXPECT_EQ(p.switchInterval, 2'000'000);
+    EXPECT_EQ(p.pickleBytesPerSecond, 500'000'000);
+    EXPECT_EQ(p.threadStart, scenario::MachineProfile{}.threadStart);  // untouched
+}
+
+TEST(Profile, ApplyProfileJsonNamesABadField) {
+    scenario::MachineProfile p;
+    std::string error;
+    EXPECT_FALSE(ApplyProfileJson(R"({"profile": {"switch_interval": "soon"}})", p, error));
+    EXPECT_NE(error.find("switch_interval"), std::string::npos) << error;
+}
+
+TEST(Adapt, ScalesDurationsCapsPayloadsAndTasks) {
+    scenario::Scenario s = Make(1000, R"([{"send": "200MB"}, {"cpu": "1s"}])", R"({"kind": "processes"})");
+    std::string notes = AdaptScenario(s, 0.1, 100, 2);
+    EXPECT_EQ(s.groups[0].count, 100);
+    EXPECT_EQ(s.groups[0].steps[0].bytes, kPayloadCap);
+    EXPECT_EQ(s.groups[0].steps[1].duration, 100'000'000);
+    EXPECT_EQ(s.machine.cores, 2);
+    EXPECT_FALSE(notes.empty());
+}
+
+}  // namespace
+}  // namespace interleave::native
