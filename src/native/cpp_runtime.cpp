@@ -216,15 +216,16 @@ RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, c
     return result;
 }
 
-std::string AdaptScenario(scenario::Scenario& s, double timeScale, int32_t maxTasksPerGroup, int32_t cores) {
+std::string AdaptScenario(scenario::Scenario& s, double timeScale, int32_t maxTasksPerGroup, int32_t cores, int64_t maxBytes) {
     std::string notes;
+    maxBytes = std::clamp<int64_t>(maxBytes, 0, kPayloadCap);
     std::function<void(std::vector<scenario::Step>&)> walk = [&](std::vector<scenario::Step>& steps) {
         for (scenario::Step& step : steps) {
             if (timeScale != 1.0 && step.duration > 0)
                 step.duration = std::max<TimeNs>(1000, static_cast<TimeNs>(std::llround(static_cast<double>(step.duration) * timeScale)));
-            if (step.bytes > kPayloadCap) {
-                notes += "payload " + std::to_string(step.bytes) + " B capped at " + std::to_string(kPayloadCap) + " B\n";
-                step.bytes = kPayloadCap;
+            if (step.bytes > maxBytes) {
+                notes += "payload " + std::to_string(step.bytes) + " B capped at " + std::to_string(maxBytes) + " B\n";
+                step.bytes = maxBytes;
             }
             walk(step.body);
         }

@@ -44,8 +44,9 @@ inline constexpr int64_t kPayloadCap = 32LL << 20;
 
 // The scenario made affordable for a real run, applied the same way before simulating it for `check`:
 // every duration times `timeScale`, each group's count at most `maxTasksPerGroup` (0: no cap), payloads
-// capped at kPayloadCap, `cores` set when > 0. Returns notes on what changed.
-std::string AdaptScenario(scenario::Scenario& scenario, double timeScale, int32_t maxTasksPerGroup, int32_t cores);
+// capped at `maxBytes` (at most kPayloadCap), `cores` set when > 0. Returns notes on what changed.
+std::string AdaptScenario(scenario::Scenario& scenario, double timeScale, int32_t maxTasksPerGroup, int32_t cores,
+                          int64_t maxBytes = kPayloadCap);
 
 // Reads a machine profile JSON (`interleave calibrate` output: {"machine": {"profile": {...}}}, or
 // {"profile": {...}}, or the profile object itself) and applies every field it names onto `profile`,

@@ -26,10 +26,10 @@ namespace {
 constexpr const char* kUsage =
     "usage:\n"
     "  interleave run [--cpp|--python] SCENARIO [--out TRACE.json] [--chrome TRACE.json] [--timeout S]\n"
-    "                 [--scale F] [--max-tasks N] [--profile FILE] [--python-bin PY]\n"
+    "                 [--scale F] [--max-tasks N] [--max-bytes SIZE] [--profile FILE] [--python-bin PY]\n"
     "  interleave export-python SCENARIO\n"
     "  interleave calibrate [--out FILE] [--python-bin PY]\n"
-    "  interleave check SCENARIO [--profile FILE] [--scale F] [--max-tasks N] [--timeout S] [--row] [--python-bin PY]\n"
+    "  interleave check SCENARIO [--profile FILE] [--scale F] [--max-tasks N] [--max-bytes SIZE] [--timeout S] [--row] [--python-bin PY]\n"
     "SCENARIO is a scenario JSON file or a preset id (scenarios/<id>.json).\n";
 
 bool ReadFile(const std::string& path, std::string& out) {
@@ -46,6 +46,7 @@ struct Args {
     bool python_ = false, row = false;
     double scale = 1.0, timeout = 120;
     int maxTasks = 0;
+    int64_t maxBytes = kPayloadCap;
 };
 
 bool ParseArgs(int argc, char** argv, Args& a, std::string& error) {
@@ -68,6 +69,7 @@ bool ParseArgs(int argc, char** argv, Args& a, std::string& error) {
         else if (s == "--scale") { if (!value(v)) return false; a.scale = std::atof(v.c_str()); if (!(a.scale > 0)) return error = "--scale must be > 0", false; }
         else if (s == "--timeout") { if (!value(v)) return false; a.timeout = std::atof(v.c_str()); if (!(a.timeout > 0)) return error = "--timeout must be > 0", false; }
         else if (s == "--max-tasks") { if (!value(v)) return false; a.maxTasks = std::atoi(v.c_str()); }
+        else if (s == "--max-bytes") { if (!value(v)) return false; if (!scenario::ParseBytes(v, a.maxBytes)) return error = "--max-bytes takes a size like 4MB", false; }
         else if (!s.empty() && s[0] == '-') return error = "unknown option " + s, false;
         else if (a.scenario.empty()) a.scenario = s;
         else return error = "unexpected argument " + s, false;
@@ -114,7 +116,7 @@ int Run(const Args& a) {
     scenario::Scenario s;
     std::string error;
     if (!LoadScenario(a, s, error)) return std::fprintf(stderr, "interleave: %s\n", error.c_str()), 2;
-    std::string notes = AdaptScenario(s, a.scale, a.maxTasks, 0);
+    std::string notes = AdaptScenario(s, a.scale, a.maxTasks, 0, a.maxBytes);
     RunOptions opt;
     opt.timeoutSeconds = a.timeout;
     opt.python = a.python;
@@ -181,7 +183,7 @@ int Check(const Args& a) {
     scenario::Scenario s;
     std::string error;
     if (!LoadScenario(a, s, error)) return std::fprintf(stderr, "interleave: %s\n", error.c_str()), 2;
-    std::string notes = AdaptScenario(s, a.scale, a.maxTasks, Cores());
+    std::string notes = AdaptScenario(s, a.scale, a.maxTasks, Cores(), a.maxBytes);
     models::SimulationOptions so;
     so.computeSequentialBaseline = false;
     models::SimulationResult sim = models::Simulate(s, so);
