@@ -65,6 +65,10 @@ build() {
     cmake --preset "$preset" >"build/logs/configure-$preset.log" 2>&1 || { tail -30 "build/logs/configure-$preset.log"; return 1; }
     cmake --build --preset "$preset" -j"$JOBS"
 }
+build_bench() {
+    cmake --preset native-release >"build/logs/configure-native-release.log" 2>&1 || { tail -30 "build/logs/configure-native-release.log"; return 1; }
+    cmake --build --preset native-release -j"$JOBS" --target interleave_bench
+}
 unit() { ctest --preset "$1" -j"$JOBS"; }
 
 # A PNG that exists and is not a flat colour (a black canvas is a bug).
@@ -132,7 +136,7 @@ else
 fi
 
 if compgen -G "bench/*.cpp" >/dev/null; then
-    if stage "build native-release (bench)" build native-release; then
+    if stage "build native-release (bench)" build_bench; then
         stage "benchmarks" bench
     else
         skipped "benchmarks" "build failed"
