@@ -104,7 +104,6 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     }
 
     // Each task's CPU work is done exactly: no more, no less.
-    models::SimulationOptions none;
     for (size_t task = 0; task < t.tasks.size(); ++task) {
         int32_t group = 0;
         int64_t seen = 0;
