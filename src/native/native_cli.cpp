@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -75,6 +76,16 @@ bool ParseArgs(int argc, char** argv, Args& a, std::string& error) {
         else return error = "unexpected argument " + s, false;
     }
     return true;
+}
+
+// machine.cores of a calibrated profile (0 if it names none).
+int ProfileCores(const std::string& path) {
+    std::string text;
+    if (path.empty() || !ReadFile(path, text)) return 0;
+    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_object() && doc.contains("machine") && doc["machine"].is_object() && doc["machine"].contains("cores") && doc["machine"]["cores"].is_number_integer())
+        return doc["machine"]["cores"].get<int>();
+    return 0;
 }
 
 bool LoadScenario(const Args& a, scenario::Scenario& out, std::string& error) {
@@ -159,8 +170,15 @@ int Calibrate(const Args& a) {
     for (const char* key : {"pickle_throughput", "unpickle_throughput"})
         if (r.contains(key)) profile[key] = std::to_string(std::max<int64_t>(1, r[key].get<int64_t>())) + "B";
     profile["forced_switching"] = true;
-    nlohmann::json doc = {{"machine", {{"cores", Cores()}, {"profile", profile}}},
+    // machine.cores: the cores a run really gets here (os.cpu_count() busy processes at once), rounded;
+    // on a shared or loaded machine fewer than it has. `check --profile` simulates with it.
+    const double effective = r.value("effective_cores", static_cast<double>(Cores()));
+    const int cores = std::clamp(static_cast<int>(std::lround(effective)), 1, Cores());
+    nlohmann::json doc = {{"machine", {{"cores", cores}, {"profile", profile}}},
                           {"measured", {{"python", r.value("python", "")},
+                                        {"hardware_cores", Cores()},
+                                        {"os_fork", Duration(r.value("os_fork", int64_t{0}))},
+                                        {"effective_cores", std::round(effective * 100) / 100},
                                         {"gil_slice_median", Duration(r.value("gil_slice_median", int64_t{0}))},
                                         {"gil_handoff_gap_median", Duration(r.value("gil_handoff_gap_median", int64_t{0}))},
                                         {"note", "machine.profile is in the scenario's format (docs/machine-profile.md); "
@@ -184,9 +202,16 @@ int Check(const Args& a) {
     std::string error;
     if (!LoadScenario(a, s, error)) return std::fprintf(stderr, "interleave: %s\n", error.c_str()), 2;
     std::string notes = AdaptScenario(s, a.scale, a.maxTasks, Cores(), a.maxBytes);
+    // The real runs use every core there is (Pool() workers = os.cpu_count()); the simulation gets the
+    // cores the calibration found available.
+    scenario::Scenario simulated = s;
+    if (int pc = ProfileCores(a.profile); pc > 0 && pc != simulated.machine.cores) {
+        notes += "simulated with " + std::to_string(pc) + " effective cores (calibrated), real runs on " + std::to_string(s.machine.cores) + "\n";
+        simulated.machine.cores = pc;
+    }
     models::SimulationOptions so;
     so.computeSequentialBaseline = false;
-    models::SimulationResult sim = models::Simulate(s, so);
+    models::SimulationResult sim = models::Simulate(simulated, so);
     RunOptions opt;
     opt.timeoutSeconds = a.timeout;
     opt.python = a.python;

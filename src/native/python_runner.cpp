@@ -194,7 +194,7 @@ std::string ExportPython(const scenario::Scenario& s) {
             if (async) {
                 o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
                 o << "        size = pool._processes\n        batches = [list(range(N))[k::size] for k in range(size)]\n";
-                o << "        pool.map(run_batch, batches, chunksize=1)\n";
+                o << "        pool.map(run_batch, batches, chunksize=1)\n        probe.done()\n";
             } else {
                 o << "    args = ";
                 bool first = true;
@@ -207,6 +207,7 @@ std::string ExportPython(const scenario::Scenario& s) {
                 o << "\n";
                 o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
                 o << "        pool.map(work, args" << (s.model.chunksize > 0 ? ", chunksize=" + std::to_string(s.model.chunksize) : "") << ")\n";
+                o << "        probe.done()  # every result is back; the pool's teardown follows\n";
             }
             break;
         }
@@ -462,6 +463,9 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
     }
     if (meta.is_object()) {
         tr.metrics.makespan = meta.value("makespan", int64_t{0});
+        if (meta.value("teardown", int64_t{0}) > 1'000'000)
+            result.notes += "CPython: the Pool's teardown took " + std::to_string(meta.value("teardown", int64_t{0}) / 1'000'000) +
+                            " ms after the last result (not in the makespan)\n";
         if (meta.contains("counters") && meta["counters"].is_object())
             for (auto it = meta["counters"].begin(); it != meta["counters"].end(); ++it) tr.metrics.counters.emplace_back(it.key(), it.value().get<int64_t>());
     } else {

@@ -199,12 +199,21 @@ def flush():
     _tasks.clear()
 
 
+_done = None
+
+
+def done():
+    """The work is done (pool.map returned): the makespan ends here; the Pool's teardown comes after."""
+    global _done
+    _done = now()
+
+
 def finish(counters=None):
-    end = now()
+    end = _done if _done is not None else now()
     import sys
     if _DIR:
         with open(os.path.join(_DIR, "spans-%d.jsonl" % _pid), "a") as f:
-            f.write(json.dumps(["meta", {"makespan": end, "python": sys.version.split()[0],
+            f.write(json.dumps(["meta", {"makespan": end, "teardown": now() - end, "python": sys.version.split()[0],
                                          "switch_interval": sys.getswitchinterval(),
                                          "counters": counters or {}}]) + "\n")
         flush()
