@@ -31,8 +31,8 @@ echo "profile: $PROFILE"
 sed -n '1,40p' "$PROFILE"
 
 echo
-echo "| preset | simulated ms | C++ runtime ms | CPython ms | sim vs CPython | C++ vs CPython | median GIL slice sim/CPython ms | note |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| preset | effective cores | simulated ms | C++ runtime ms | CPython ms | sim vs CPython | C++ vs CPython | median GIL slice sim/CPython ms | note |"
+echo "|---|---|---|---|---|---|---|---|---|"
 start=$(date +%s)
 for file in scenarios/*.json; do
     id=$(basename "$file" .json)
@@ -44,4 +44,5 @@ for file in scenarios/*.json; do
     "$BIN" check "$file" --profile "$PROFILE" --row "${args[@]}" | sed "s#| scenarios/$id.json |#| $id |#"
 done
 echo
-echo "scale $SCALE; cores set to this machine's ($(nproc)); $(( $(date +%s) - start )) s for the table"
+echo "scale $SCALE; real runs on this machine's $(nproc) cores; the simulation gets the effective cores measured before each row"
+echo "(one busy process per core for 0.3 s: cores x CPU / wall, rounded); $(( $(date +%s) - start )) s for the table"

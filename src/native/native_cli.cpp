@@ -78,14 +78,29 @@ bool ParseArgs(int argc, char** argv, Args& a, std::string& error) {
     return true;
 }
 
-// machine.cores of a calibrated profile (0 if it names none).
-int ProfileCores(const std::string& path) {
-    std::string text;
-    if (path.empty() || !ReadFile(path, text)) return 0;
-    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_object() && doc.contains("machine") && doc["machine"].is_object() && doc["machine"].contains("cores") && doc["machine"]["cores"].is_number_integer())
-        return doc["machine"]["cores"].get<int>();
-    return 0;
+int Cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+// The cores a run gets right now: one busy process per hardware core, each burning `cpuNs` of its own
+// CPU time at once; cores x cpu / wall. On a shared or loaded machine it is below the hardware count.
+double MeasureEffectiveCores(int64_t cpuNs = 300'000'000) {
+    const int n = Cores();
+    const int64_t t0 = MonoNs();
+    std::vector<pid_t> pids;
+    for (int i = 0; i < n; ++i) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            Spin(cpuNs);
+            _exit(0);
+        }
+        if (pid > 0) pids.push_back(pid), RegisterChild(pid, false);
+    }
+    for (pid_t pid : pids) {
+        int st = 0;
+        waitpid(pid, &st, 0);
+        UnregisterChild(pid);
+    }
+    const double wall = static_cast<double>(MonoNs() - t0);
+    return wall > 0 ? static_cast<double>(pids.size()) * static_cast<double>(cpuNs) / wall : n;
 }
 
 bool LoadScenario(const Args& a, scenario::Scenario& out, std::string& error) {
@@ -106,8 +121,6 @@ bool LoadScenario(const Args& a, scenario::Scenario& out, std::string& error) {
     }
     return true;
 }
-
-int Cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 std::string Ms(trace::TimeNs ns) {
     char buf[32];
@@ -178,6 +191,7 @@ int Calibrate(const Args& a) {
                           {"measured", {{"python", r.value("python", "")},
                                         {"hardware_cores", Cores()},
                                         {"os_fork", Duration(r.value("os_fork", int64_t{0}))},
+                                        {"thread_start_single", Duration(r.value("thread_start_single", int64_t{0}))},
                                         {"effective_cores", std::round(effective * 100) / 100},
                                         {"gil_slice_median", Duration(r.value("gil_slice_median", int64_t{0}))},
                                         {"gil_handoff_gap_median", Duration(r.value("gil_handoff_gap_median", int64_t{0}))},
@@ -204,10 +218,17 @@ int Check(const Args& a) {
     std::string notes = AdaptScenario(s, a.scale, a.maxTasks, Cores(), a.maxBytes);
     // The real runs use every core there is (Pool() workers = os.cpu_count()); the simulation gets the
     // cores the calibration found available.
+    // With --profile the simulation gets the cores a run gets now (measured just before the runs).
     scenario::Scenario simulated = s;
-    if (int pc = ProfileCores(a.profile); pc > 0 && pc != simulated.machine.cores) {
-        notes += "simulated with " + std::to_string(pc) + " effective cores (calibrated), real runs on " + std::to_string(s.machine.cores) + "\n";
-        simulated.machine.cores = pc;
+    char effectiveText[32] = "-";
+    if (!a.profile.empty()) {
+        const double effective = MeasureEffectiveCores();
+        std::snprintf(effectiveText, sizeof effectiveText, "%.2f", effective);
+        const int pc = std::clamp(static_cast<int>(std::lround(effective)), 1, Cores());
+        if (pc != simulated.machine.cores) {
+            notes += "simulated with " + std::to_string(pc) + " effective cores (measured " + effectiveText + "), real runs on " + std::to_string(s.machine.cores) + "\n";
+            simulated.machine.cores = pc;
+        }
     }
     models::SimulationOptions so;
     so.computeSequentialBaseline = false;
@@ -232,7 +253,7 @@ int Check(const Args& a) {
         if (c == '\n' || c == '|') c = ' ';
     if (why.size() > 80) why = why.substr(0, 80) + "...";
     if (a.row) {
-        std::printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n", a.scenario.c_str(), ms(sim.ok, sim.trace).c_str(), ms(cpp.ok, cpp.trace).c_str(),
+        std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.scenario.c_str(), effectiveText, ms(sim.ok, sim.trace).c_str(), ms(cpp.ok, cpp.trace).c_str(),
                     ms(py.ok, py.trace).c_str(), err(sim.ok, sim.trace, py.ok, py.trace).c_str(), err(cpp.ok, cpp.trace, py.ok, py.trace).c_str(),
                     slice.c_str(), why.c_str());
         return 0;

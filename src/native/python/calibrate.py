@@ -45,6 +45,20 @@ def thread_start(n=40):
     return median(out)
 
 
+def thread_start_burst(n=50, rounds=3):
+    # The way a program starts its threads: one after the other, each running a short target.
+    out = []
+    for _ in range(rounds):
+        ts = [threading.Thread(target=noop) for _ in range(n)]
+        t0 = pc()
+        for t in ts:
+            t.start()
+        out.append((pc() - t0) // n)
+        for t in ts:
+            t.join()
+    return median(out)
+
+
 def wakeup(n=40):
     out = []
     for _ in range(n):
@@ -209,7 +223,8 @@ if __name__ == "__main__":
     r = {}
     r["python"] = sys.version.split()[0]
     r["switch_interval"] = int(sys.getswitchinterval() * 1e9)
-    r["thread_start"] = thread_start()
+    r["thread_start_single"] = thread_start()
+    r["thread_start"] = thread_start_burst()
     r["wakeup_latency"] = wakeup()
     # A fork worker is ready when it runs its first code: os.fork() in the parent plus the child's first
     # copy-on-write faults and multiprocessing's bootstrap (the model charges it all to the parent).
