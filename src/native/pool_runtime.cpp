@@ -3,6 +3,7 @@
 // Workers record their own spans and send them back with each chunk's results.
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -26,7 +27,28 @@ namespace {
 
 constexpr uint32_t kExit = 0, kChunk = 1, kReady = 2, kResult = 3;
 
+// Writes to a pipe whose reader may have died: SIGPIPE is blocked in this thread while writing (EPIPE
+// is the error we report) and a pending one is consumed, so a crashed worker never kills the parent.
+struct NoSigPipe {
+    sigset_t set{}, old{};
+    NoSigPipe() {
+        sigemptyset(&set);
+        sigaddset(&set, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &set, &old);
+    }
+    ~NoSigPipe() {
+        sigset_t pending;
+        sigpending(&pending);
+        if (sigismember(&pending, SIGPIPE) && !sigismember(&old, SIGPIPE)) {
+            timespec zero{};
+            sigtimedwait(&set, nullptr, &zero);
+        }
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    }
+};
+
 bool WriteAll(int fd, const void* data, size_t size) {
+    NoSigPipe guard;
     const char* p = static_cast<const char*>(data);
     while (size > 0) {
         ssize_t w = write(fd, p, size);
@@ -61,6 +83,7 @@ bool Get(int fd, T& value) {
 
 // Writes `bytes` of payload ("pickled" data) through fd in pieces.
 bool WritePayload(int fd, int64_t bytes) {
+    NoSigPipe guard;
     static thread_local std::vector<char> buf;
     const size_t piece = 1 << 20;
     if (buf.size() < piece) buf.assign(piece, 0);

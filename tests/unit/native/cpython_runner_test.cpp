@@ -42,7 +42,10 @@ TEST(CPythonRunner, RecordsAProcessPoolRun) {
     RealRunResult r = RunOk(Make(2, R"([{"cpu": "20ms"}])", R"({"kind": "processes", "workers": 2, "start_method": "fork"})"), RealRunKind::CPython, 60);
     int workers = 0;
     for (const auto& t : r.trace.tracks) workers += t.name.rfind("ForkPoolWorker-", 0) == 0;
-    EXPECT_EQ(workers, 2);
+    // A worker appears once it ran its initializer; a slow second one may find both tasks taken and be
+    // terminated with the pool before it started.
+    EXPECT_GE(workers, 1);
+    EXPECT_LE(workers, 2);
     EXPECT_EQ(r.trace.metrics.tasksDone, 2);
     EXPECT_FALSE(SpansIn(r.trace, SpanState::StartingProcess).empty());
 }
