@@ -379,29 +379,33 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
         rec.cancelled = run.records[i].cancelled;
     }
     loop.MergeInto(trace);
+    // The executor's threads recorded under placeholder ids (-100 - k): give them their tracks, then
+    // rename every reference (GIL holdings and hand-offs name them as causes).
+    std::vector<std::pair<trace::TrackId, trace::TrackId>> renames;
     int k = 0;
+    for (Actor* a : run.extraActors) renames.emplace_back(a->track, trace.AddTrack("asyncio_" + std::to_string(k++), trace::TrackKind::Thread, process));
     for (Actor* a : run.extraActors) {
-        trace::TrackId track = trace.AddTrack("asyncio_" + std::to_string(k++), trace::TrackKind::Thread, process);
-        trace::TrackId placeholder = a->track;
-        for (auto& sp : a->spans) {
-            if (sp.track == placeholder) sp.track = track;
-            if (sp.cause == placeholder) sp.cause = track;
-        }
-        for (auto& in : a->instants) in.track = track;
-        // The GIL lane's causes and hand-offs name this thread too.
-        for (auto& sp : trace.spans)
-            if (sp.cause == placeholder) sp.cause = track;
-        for (auto& in : trace.instants)
-            if (in.cause == placeholder) in.cause = track;
         a->MergeInto(trace);
         delete a;
     }
-    for (auto& sp : trace.spans)
+    for (auto& sp : trace.spans) {
+        trace::TrackId track = sp.track, cause = sp.cause;
+        for (const auto& [from, to] : renames) {
+            if (track == from) sp.track = to;
+            if (cause == from) sp.cause = to;
+        }
         if (sp.cause <= -100) sp.cause = trace::kNone;
-    for (auto& in : trace.instants)
+    }
+    for (auto& in : trace.instants) {
+        trace::TrackId track = in.track, cause = in.cause;
+        for (const auto& [from, to] : renames) {
+            if (track == from) in.track = to;
+            if (cause == from) in.cause = to;
+        }
         if (in.cause <= -100) in.cause = trace::kNone;
+    }
     AddCounters(s, counters, trace);
-    if (!ok) ctx.error = run.error;
+    if (!ok && !ctx.Expired()) ctx.error = run.error;  // Expired() words a timeout or cancel itself
     return ok;
 }
 

@@ -346,6 +346,11 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                         if (MonoNs() > until) kill(w.pid, SIGKILL), waitpid(w.pid, &st, 0);
                         else usleep(1000);
                     }
+                } else {
+                    // A fork server's child: the server reaps it (SIGCHLD ignored); wait until it did, so
+                    // it is gone before the server is.
+                    int64_t until = MonoNs() + 2'000'000'000;
+                    while (kill(w.pid, 0) == 0 && MonoNs() < until) usleep(1000);
                 }
                 UnregisterChild(w.pid);
                 w.exited = true;

@@ -267,7 +267,7 @@ int RunProcess(const std::vector<std::string>& argv, const std::vector<std::stri
         if (cancelled || MonoNs() > deadline) {
             kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
-            error = cancelled ? "cancelled" : "timed out after " + std::to_string(static_cast<int>(options.timeoutSeconds)) + " s";
+            error = cancelled ? "cancelled" : "timed out after " + SecondsText(options.timeoutSeconds) + " s";
             rc = -1;
             break;
         }

@@ -8,13 +8,16 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <thread>
@@ -33,6 +36,12 @@ int64_t ThreadCpuNs() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::string SecondsText(double seconds) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", seconds);
+    return buf;
 }
 
 std::string Errno(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
@@ -386,12 +395,24 @@ void KillAllChildren() {
 namespace {
 void OnInterrupt(int sig) {
     KillAllChildren();
+    // Reap them (and, as the subreaper, any orphaned grandchild such as a fork server's worker), for at
+    // most a second: no zombie outlives us. Only async-signal-safe calls here.
+    for (int i = 0; i < 1000; ++i) {
+        int status = 0;
+        pid_t r = waitpid(-1, &status, WNOHANG);
+        if (r < 0) break;  // ECHILD: none left
+        if (r == 0) {
+            timespec ms{0, 1'000'000};
+            nanosleep(&ms, nullptr);
+        }
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }
 }  // namespace
 
 void InstallInterruptHandler() {
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     struct sigaction sa{};
     sa.sa_handler = OnInterrupt;
     sigemptyset(&sa.sa_mask);
@@ -413,7 +434,7 @@ bool RunContext::Expired() {
         return true;
     }
     if (MonoNs() > deadline) {
-        if (error.empty()) error = "timed out after " + std::to_string(static_cast<int>(options ? options->timeoutSeconds : 0)) + " s";
+        if (error.empty()) error = "timed out after " + SecondsText(options ? options->timeoutSeconds : 0) + " s";
         return true;
     }
     return false;

@@ -106,6 +106,7 @@ void InstallInterruptHandler();  // SIGINT/SIGTERM: kill every registered child,
 void RaiseFileLimit();
 
 std::string Errno(const char* what);
+std::string SecondsText(double seconds);  // "0.5", "120"
 // The names that `increment` steps use (the rest of Scenario::names are locks).
 std::vector<std::string> CounterNames(const scenario::Scenario& scenario);
 // Appends the counters' final values to the metrics (counters indexed like Scenario::names).

@@ -51,3 +51,21 @@ TEST(AsyncioRuntime, CpuInCoroutinesRunsOneAtATimeOnTheLoop) {
 
 }  // namespace
 }  // namespace interleave::native
+
+namespace interleave::native {
+namespace {
+
+TEST(AsyncioRuntime, EverySpanIsOnARealTrack) {
+    using namespace testing;
+    RealRunResult r = RunOk(Make(3, R"([{"to_thread": {"cpu": "5ms"}}, {"await": "5ms"}])", R"({"kind": "asyncio"})"));
+    const auto tracks = static_cast<trace::TrackId>(r.trace.tracks.size());
+    for (const auto& s : r.trace.spans) {
+        EXPECT_GE(s.track, 0);
+        EXPECT_LT(s.track, tracks);
+        EXPECT_GE(s.cause, trace::kNone);
+        EXPECT_LT(s.cause, tracks);
+    }
+}
+
+}  // namespace
+}  // namespace interleave::native
