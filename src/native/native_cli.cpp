@@ -192,6 +192,7 @@ int Calibrate(const Args& a) {
                                         {"hardware_cores", Cores()},
                                         {"os_fork", Duration(r.value("os_fork", int64_t{0}))},
                                         {"thread_start_single", Duration(r.value("thread_start_single", int64_t{0}))},
+                                        {"process_start_fork_single", Duration(r.value("process_start_fork_single", int64_t{0}))},
                                         {"effective_cores", std::round(effective * 100) / 100},
                                         {"gil_slice_median", Duration(r.value("gil_slice_median", int64_t{0}))},
                                         {"gil_handoff_gap_median", Duration(r.value("gil_handoff_gap_median", int64_t{0}))},

@@ -105,6 +105,36 @@ def start_to_ready(method, n):
     return out
 
 
+def _signal_ready(fd):
+    os.write(fd, b"r")
+
+
+def pool_start(rounds=3):
+    # Pool(n) with the fork method until every worker ran its initializer, per worker: os.fork() plus
+    # the pool's own set-up (handler threads, queues) and each worker's bootstrap.
+    n = os.cpu_count() or 1
+    ctx = multiprocessing.get_context("fork")
+    out = []
+    for _ in range(rounds):
+        r, w = os.pipe()
+        t0 = pc()
+        pool = ctx.Pool(n, initializer=_signal_ready, initargs=(w,))
+        got = 0
+        while got < n:
+            got += len(os.read(r, n))
+        out.append((pc() - t0) // n)
+        pool.terminate()
+        pool.join()
+        os.close(r)
+        os.close(w)
+    return median(out)
+
+
+def pickling_median(size=8 << 20, rounds=3):
+    results = [pickling(size) for _ in range(rounds)]
+    return median([a for a, b in results]), median([b for a, b in results])
+
+
 def pickling(size=32 << 20):
     data = bytes(size)
     a, b = multiprocessing.Pipe(duplex=False)
@@ -229,13 +259,14 @@ if __name__ == "__main__":
     # A fork worker is ready when it runs its first code: os.fork() in the parent plus the child's first
     # copy-on-write faults and multiprocessing's bootstrap (the model charges it all to the parent).
     r["os_fork"] = fork_cost()
-    r["process_start_fork"] = median(start_to_ready("fork", 7))
+    r["process_start_fork_single"] = median(start_to_ready("fork", 7))
+    r["process_start_fork"] = pool_start()
     spawn = start_to_ready("spawn", 3)
     r["process_start_spawn"] = median(spawn)
     fs = start_to_ready("forkserver", 4)
     r["forkserver_start"] = fs[0]
     r["process_start_forkserver"] = median(fs[1:])
-    r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling())
+    r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median())
     r["message_overhead"] = message_overhead()
     r["loop_step_overhead"] = loop_step()
     r["counter_increment"] = counter_increment()
