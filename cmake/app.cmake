@@ -12,8 +12,17 @@ target_link_libraries(interleave_platform PUBLIC imgui_backends)
 interleave_set_warnings(interleave_platform)
 
 file(GLOB INTERLEAVE_APP_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/app/*.cpp)
+# Real runs (run, check, calibrate, export-python) where src/native builds: natively only.
+if(TARGET interleave_native)
+    list(APPEND INTERLEAVE_APP_SOURCES ${PROJECT_SOURCE_DIR}/src/app/real_runs/with_native.cpp)
+else()
+    list(APPEND INTERLEAVE_APP_SOURCES ${PROJECT_SOURCE_DIR}/src/app/real_runs/without.cpp)
+endif()
 add_executable(interleave ${INTERLEAVE_APP_SOURCES})
 target_link_libraries(interleave PRIVATE interleave_platform interleave_ui interleave_cli)
+if(TARGET interleave_native)
+    target_link_libraries(interleave PRIVATE interleave_native)
+endif()
 interleave_set_warnings(interleave)
 
 if(EMSCRIPTEN)

@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <string>
 
+#include "app/real_runs.h"
 #include "cli/cli.h"
 #include "platform/platform.h"
 #include "ui/playground.h"
 
 int main(int argc, char** argv) {
+    if (interleave::app::IsRealRunCommand(argc, argv)) return interleave::app::RealRunMain(argc, argv);
     if (interleave::cli::IsCommand(argc, argv)) return interleave::cli::Main(argc, argv);
 
     interleave::platform::Options options;

@@ -1,0 +1,6 @@
+#include "app/real_runs.h"
+
+namespace interleave::app {
+bool IsRealRunCommand(int, char**) { return false; }
+int RealRunMain(int, char**) { return 2; }
+}  // namespace interleave::app
