@@ -1,3 +1,12 @@
+# interleave_simbench: the simulator's speed on the benchmark workloads without Google Benchmark, so the
+# same program runs natively and as wasm under node (scripts/bench.sh compares them).
+add_executable(interleave_simbench EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tools/simbench/main.cpp)
+target_link_libraries(interleave_simbench PRIVATE interleave_models)
+interleave_set_warnings(interleave_simbench)
+if(EMSCRIPTEN)
+    interleave_wasm_node_test(interleave_simbench)
+endif()
+
 # bench/*.cpp -> interleave_bench (Google Benchmark), native only; skipped when bench/ is empty.
 file(GLOB_RECURSE INTERLEAVE_BENCH_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/bench/*.cpp)
 if(NOT INTERLEAVE_BUILD_BENCH OR NOT INTERLEAVE_BENCH_SOURCES OR EMSCRIPTEN)
