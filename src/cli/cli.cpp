@@ -34,6 +34,7 @@ const char* kHelp =
     "      --out FILE        write the trace (Interleave JSON)\n"
     "      --chrome FILE     write the trace as Chrome Trace Event JSON (opens in Perfetto)\n"
     "      --json            print the metrics as JSON\n"
+    "      --profile FILE    take the machine profile from FILE (interleave calibrate writes one)\n"
     "  interleave compare SCENARIO [--json]\n"
     "                        run every model and recommend one, with the reason\n"
     "  interleave presets    list the built-in scenarios\n"
@@ -131,7 +132,7 @@ std::string MetricsJson(const trace::Trace& t) {
 }
 
 int Sim(const std::vector<std::string>& args) {
-    std::string source, model, out, chrome;
+    std::string source, model, out, chrome, profilePath;
     int workers = -1;
     bool json = false;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -147,6 +148,8 @@ int Sim(const std::vector<std::string>& args) {
             if (!value(out)) return std::fprintf(stderr, "interleave sim: --out needs a file\n"), kUsage;
         } else if (a == "--chrome") {
             if (!value(chrome)) return std::fprintf(stderr, "interleave sim: --chrome needs a file\n"), kUsage;
+        } else if (a == "--profile") {
+            if (!value(profilePath)) return std::fprintf(stderr, "interleave sim: --profile needs a file\n"), kUsage;
         } else if (a == "--workers") {
             std::string n;
             if (!value(n)) return std::fprintf(stderr, "interleave sim: --workers needs a number\n"), kUsage;
@@ -171,6 +174,13 @@ int Sim(const std::vector<std::string>& args) {
     if (!model.empty() && !scenario::ParseModelKind(model, s.model.kind))
         return std::fprintf(stderr, "interleave sim: unknown model '%s'\n", model.c_str()), kUsage;
     if (workers > 0) s.model.workers = workers;
+    if (!profilePath.empty()) {
+        std::string text, error;
+        if (!ReadFile(profilePath, text))
+            return std::fprintf(stderr, "interleave sim: cannot read profile '%s'\n", profilePath.c_str()), kBadInput;
+        if (!scenario::ApplyProfileJson(text, s.machine.profile, error))
+            return std::fprintf(stderr, "interleave sim: %s: %s\n", profilePath.c_str(), error.c_str()), kBadInput;
+    }
     models::SimulationResult result = models::Simulate(s);
     if (!result.ok) {
         std::fprintf(stderr, "interleave sim: %s\n", result.error.c_str());

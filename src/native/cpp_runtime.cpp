@@ -250,26 +250,7 @@ std::string AdaptScenario(scenario::Scenario& s, double timeScale, int32_t maxTa
 }
 
 bool ApplyProfileJson(std::string_view text, scenario::MachineProfile& profile, std::string& error) {
-    using nlohmann::json;
-    json doc = json::parse(text.begin(), text.end(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return error = "the profile is not a JSON object", false;
-    json p = doc;
-    if (doc.contains("machine") && doc["machine"].is_object() && doc["machine"].contains("profile")) p = doc["machine"]["profile"];
-    else if (doc.contains("profile")) p = doc["profile"];
-    if (!p.is_object()) return error = "machine.profile must be an object", false;
-    // Validate through the scenario parser: a minimal scenario holding the current profile, then these keys.
-    scenario::Scenario base;
-    base.name = "profile";
-    base.groups.push_back({"t", 1, {scenario::Step{}}});
-    base.groups[0].steps[0].duration = 1000;
-    base.machine.profile = profile;
-    json full = json::parse(scenario::ScenarioToJson(base));
-    for (auto it = p.begin(); it != p.end(); ++it) full["machine"]["profile"][it.key()] = it.value();
-    scenario::ParseError perr;
-    auto parsed = scenario::ParseScenario(full.dump(), perr);
-    if (!parsed) return error = perr.Message(), false;
-    profile = parsed->machine.profile;
-    return true;
+    return scenario::ApplyProfileJson(text, profile, error);
 }
 
 }  // namespace interleave::native

@@ -141,6 +141,10 @@ std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);
 // The canonical JSON form (round-trips through ParseScenario).
 std::string ScenarioToJson(const Scenario& scenario);
 
+// Applies a machine profile file ({"machine": {"profile": {...}}}, {"profile": {...}} or the profile object
+// itself, as `interleave calibrate` writes it) onto `profile`; every field validated as in a scenario.
+bool ApplyProfileJson(std::string_view json, MachineProfile& profile, std::string& error);
+
 // "1.5s", "250ms", "40us", "100ns" -> ns. Returns false on anything else.
 bool ParseDuration(std::string_view text, TimeNs& out);
 std::string FormatDuration(TimeNs ns);  // "1.500 s", "250.000 ms", "40.0 us", "100 ns"

@@ -118,3 +118,20 @@ TEST(ScenarioErrors, UnknownFieldAndBadJsonAreNamed) {
     EXPECT_NE(ErrorOf("[]").find("JSON object"), std::string::npos);
     EXPECT_NE(ErrorOf(R"({"tasks":[]})").find("tasks"), std::string::npos);
 }
+
+TEST(Profile, ACalibratedProfileFileOverridesOnlyTheFieldsItNames) {
+    MachineProfile profile;
+    std::string error;
+    ASSERT_TRUE(ApplyProfileJson(R"({"machine":{"profile":{"switch_interval":"1ms","process_start_fork":"800us"}}})", profile, error)) << error;
+    EXPECT_EQ(profile.switchInterval, 1'000'000);
+    EXPECT_EQ(profile.processStartFork, 800'000);
+    EXPECT_EQ(profile.threadStart, MachineProfile{}.threadStart);
+}
+
+TEST(Profile, ABadProfileFieldIsNamed) {
+    MachineProfile profile;
+    std::string error;
+    EXPECT_FALSE(ApplyProfileJson(R"({"profile":{"switch_interval":"-1ms"}})", profile, error));
+    EXPECT_NE(error.find("switch_interval"), std::string::npos) << error;
+    EXPECT_FALSE(ApplyProfileJson("not json", profile, error));
+}
