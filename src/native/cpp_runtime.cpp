@@ -1,5 +1,5 @@
 // The C++ runtime for sequential, threads and free_threaded: std::threads sharing a real GIL; and
-// RunForReal, AdaptScenario, ApplyProfileJson.
+// RunForReal, AdaptScenario.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -247,10 +247,6 @@ std::string AdaptScenario(scenario::Scenario& s, double timeScale, int32_t maxTa
         if (s.model.workers == 0 && cores > 0) s.model.workers = cores;
     }
     return notes;
-}
-
-bool ApplyProfileJson(std::string_view text, scenario::MachineProfile& profile, std::string& error) {
-    return scenario::ApplyProfileJson(text, profile, error);
 }
 
 }  // namespace interleave::native

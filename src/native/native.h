@@ -2,7 +2,6 @@
 // [SECTION] Index
 //   RunForReal ........ the same scenario, run for real: the C++ runtimes or CPython; a trace out
 //   Options ........... progress, cancel, time bound, scaling of the scenario
-//   Profile ........... ApplyProfileJson: a calibrated machine profile onto a scenario's profile
 //
 // Real runs (docs/real-runs.md). Native build only. Everything here records the same trace::Trace the
 // simulator writes; times are int64 ns from the run's start on CLOCK_MONOTONIC.
@@ -48,10 +47,7 @@ inline constexpr int64_t kPayloadCap = 32LL << 20;
 std::string AdaptScenario(scenario::Scenario& scenario, double timeScale, int32_t maxTasksPerGroup, int32_t cores,
                           int64_t maxBytes = kPayloadCap);
 
-// Reads a machine profile JSON (`interleave calibrate` output: {"machine": {"profile": {...}}}, or
-// {"profile": {...}}, or the profile object itself) and applies every field it names onto `profile`,
-// validated by the scenario parser. False with an error naming the field on failure.
-bool ApplyProfileJson(std::string_view json, scenario::MachineProfile& profile, std::string& error);
+// Machine profile files are applied with scenario::ApplyProfileJson (src/scenario/scenario.h).
 
 // The Python program equivalent to the scenario (threading / multiprocessing / asyncio, as a reader
 // would write it), with the probe inlined so that it runs on its own: `interleave export-python`.

@@ -117,7 +117,7 @@ bool LoadScenario(const Args& a, scenario::Scenario& out, std::string& error) {
     if (!a.profile.empty()) {
         std::string ptext;
         if (!ReadFile(a.profile, ptext)) return error = "cannot read " + a.profile, false;
-        if (!ApplyProfileJson(ptext, out.machine.profile, error)) return error = a.profile + ": " + error, false;
+        if (!scenario::ApplyProfileJson(ptext, out.machine.profile, error)) return error = a.profile + ": " + error, false;
     }
     return true;
 }
@@ -201,7 +201,7 @@ int Calibrate(const Args& a) {
     std::string json = doc.dump(2) + "\n";
     scenario::MachineProfile check;
     std::string error;
-    if (!ApplyProfileJson(json, check, error)) return std::fprintf(stderr, "interleave: the measured profile does not validate: %s\n", error.c_str()), 1;
+    if (!scenario::ApplyProfileJson(json, check, error)) return std::fprintf(stderr, "interleave: the measured profile does not validate: %s\n", error.c_str()), 1;
     if (a.out.empty()) std::fputs(json.c_str(), stdout);
     else {
         std::ofstream(a.out) << json;

@@ -69,7 +69,7 @@ TEST(CPythonRunner, AMissingInterpreterIsAnError) {
 TEST(Profile, ApplyProfileJsonTakesTheCalibrateFormat) {
     scenario::MachineProfile p;
     std::string error;
-    ASSERT_TRUE(ApplyProfileJson(R"({"machine": {"cores": 2, "profile": {"switch_interval": "2ms", "pickle_throughput": "500MB"}}, "measured": {}})", p, error)) << error;
+    ASSERT_TRUE(scenario::ApplyProfileJson(R"({"machine": {"cores": 2, "profile": {"switch_interval": "2ms", "pickle_throughput": "500MB"}}, "measured": {}})", p, error)) << error;
     EXPECT_EQ(p.switchInterval, 2'000'000);
     EXPECT_EQ(p.pickleBytesPerSecond, 500'000'000);
     EXPECT_EQ(p.threadStart, scenario::MachineProfile{}.threadStart);  // untouched
@@ -78,7 +78,7 @@ TEST(Profile, ApplyProfileJsonTakesTheCalibrateFormat) {
 TEST(Profile, ApplyProfileJsonNamesABadField) {
     scenario::MachineProfile p;
     std::string error;
-    EXPECT_FALSE(ApplyProfileJson(R"({"profile": {"switch_interval": "soon"}})", p, error));
+    EXPECT_FALSE(scenario::ApplyProfileJson(R"({"profile": {"switch_interval": "soon"}})", p, error));
     EXPECT_NE(error.find("switch_interval"), std::string::npos) << error;
 }
 
