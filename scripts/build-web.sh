@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds both web variants (web-threads, web-single) and assembles the deployable site in build/site/:
-#   index.html, app.html, loader.js, embed.html, coi-serviceworker.js (from npm), web-threads/, web-single/
+#   index.html, app.html, loader.js, embed.html, demo-post.html, docs/embedding.md, coi-serviceworker.js (from npm),
+#   web-threads/, web-single/
 # Usage: scripts/build-web.sh [--no-build]   (assumes scripts/setup.sh has run)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +18,8 @@ if [[ "${1:-}" != "--no-build" ]]; then
 fi
 SITE="$ROOT/build/site"
 rm -rf "$SITE"; mkdir -p "$SITE"
-cp index.html web/app.html web/loader.js web/embed.html "$SITE/"
+cp index.html web/app.html web/loader.js web/embed.html web/demo-post.html "$SITE/"
+mkdir -p "$SITE/docs" && cp docs/embedding.md "$SITE/docs/"
 COI="$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js"
 [[ -f "$COI" ]] || { echo "build-web: $COI missing; run scripts/setup.sh (npm ci)" >&2; exit 1; }
 cp "$COI" "$SITE/coi-serviceworker.js"

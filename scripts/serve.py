@@ -28,6 +28,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".html": "text/html; charset=utf-8",
         ".json": "application/json",
         ".png": "image/png",
+        ".md": "text/plain; charset=utf-8",
     }
 
     def end_headers(self):

@@ -4,17 +4,108 @@
 //   web-single/interleave.js   no threads: runs on any page (blog embeds, plain static hosting)
 // `?build=single` or `?build=threads` overrides the choice (for testing).
 // The chosen build is in Module.interleaveBuild; end-to-end tests read it.
+//
+// Links (docs/embedding.md):
+//   #v1.<base64url(deflate-raw(view state JSON))>  the exact view (scenario, models, range, selected task)
+//   ?preset=ID                                     start with a built-in preset (the fragment wins)
+//   ?compare=threads,processes                     open on the Compare view with these models (no fragment)
+//   ?embed                                         compact view for an iframe, loaded lazily: a placeholder
+//                                                  until the frame is visible (IntersectionObserver) or clicked
+// A bad fragment (garbage, truncated, > 64 KB, from a future version, a scenario the parser refuses) leaves the
+// default scenario on screen with a banner saying why; Module.interleaveLink.error holds the reason too.
 (function () {
   "use strict";
+  const FORMAT = 1;                    // the version this page writes; it reads every version up to it
+  const MAX_FRAGMENT = 64 * 1024;      // longer fragments are refused before decoding
+  const MAX_JSON = 1024 * 1024;        // decompressed size bound
+  // Migrations from each older version to the next: MIGRATIONS[v](state of version v) -> state of v + 1.
+  // v1 is current; a v2 adds `2: ...`-style steps here (see tests/e2e/fixtures/v1-link.txt, which must keep opening).
+  const MIGRATIONS = {};
+
   const params = new URLSearchParams(location.search);
   const isolated = self.crossOriginIsolated === true;
   let build = isolated ? "web-threads" : "web-single";
   if (params.get("build") === "single") build = "web-single";
   if (params.get("build") === "threads" && isolated) build = "web-threads";
+  const embed = params.has("embed");
+  const preset = params.get("preset") || "";
   const base = new URL(".", document.currentScript ? document.currentScript.src : location.href).href;
   const dir = base + build + "/";
   const status = document.getElementById("status");
   const canvas = document.getElementById("canvas");
+
+  // [codec]
+  function toBase64Url(bytes) {
+    let s = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function fromBase64Url(text) {
+    if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("the link is damaged (unexpected characters)");
+    const b64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+    let bin;
+    try { bin = atob(b64); } catch (e) { throw new Error("the link is damaged (not base64url)"); }
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  async function readAll(stream, limit) {
+    const reader = stream.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (limit && total > limit) {
+        reader.cancel().catch(() => {});
+        throw new Error("the link's view is larger than " + (limit >> 10) + " KB once decompressed");
+      }
+      chunks.push(value);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) { out.set(c, at); at += c.length; }
+    return out;
+  }
+  async function encode(json) {
+    const bytes = new TextEncoder().encode(json);
+    const packed = await readAll(new Blob([bytes]).stream().pipeThrough(new CompressionStream("deflate-raw")), 0);
+    return "v" + FORMAT + "." + toBase64Url(packed);
+  }
+  // Fragment (without '#') -> view state JSON of the current version; throws Error with a reader's message.
+  async function decode(fragment) {
+    if (fragment.length > MAX_FRAGMENT)
+      throw new Error("the link is too long (" + Math.round(fragment.length / 1024) + " KB; at most " + (MAX_FRAGMENT >> 10) + " KB)");
+    const m = /^v(\d{1,6})\.([^]*)$/.exec(fragment);
+    if (!m) throw new Error("the link's fragment is not an Interleave view (expected #v1.<data>)");
+    const version = Number(m[1]);
+    if (version < 1) throw new Error("the link has an unknown format version (v" + m[1] + ")");
+    if (version > FORMAT)
+      throw new Error("the link is from a newer version of Interleave (v" + version + "; this page reads up to v" + FORMAT + ")");
+    const packed = fromBase64Url(m[2]);
+    let bytes;
+    try {
+      bytes = await readAll(new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw")), MAX_JSON);
+    } catch (e) {
+      if (/larger than/.test(e.message)) throw e;
+      throw new Error("the link is damaged or truncated (it does not decompress)");
+    }
+    let state;
+    try { state = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)); } catch (e) {
+      throw new Error("the link is damaged (its view is not valid JSON)");
+    }
+    if (!state || typeof state !== "object" || Array.isArray(state)) throw new Error("the link's view is not an object");
+    for (let v = version; v < FORMAT; ++v) state = MIGRATIONS[v](state);
+    return JSON.stringify(state);
+  }
+  function playgroundUrl(fragment) {
+    const q = new URLSearchParams(location.search);
+    q.delete("embed");
+    q.delete("preset");  // the fragment carries the scenario
+    const query = q.toString();
+    return location.origin + location.pathname + (query ? "?" + query : "") + "#" + fragment;
+  }
 
   function showError(text) {
     status.textContent = "Interleave could not start: " + text;
@@ -26,10 +117,46 @@
     showError("the WebGL context was lost; reload the page");
   });
 
+  // The link, decoded while the wasm downloads.
+  const fragment = location.hash.replace(/^#/, "");
+  const link = { fragment: fragment, error: "", applied: false, done: false, json: null };
+  const decoded = fragment ? decode(fragment).then((json) => { link.json = json; }, (e) => { link.error = e.message; }) : Promise.resolve();
+
+  function applyLink() {
+    decoded.then(() => {
+      if (link.error) {
+        Module.ccall("interleave_show_link_error", null, ["string"], [link.error]);
+      } else if (!link.json && params.get("compare")) {
+        // ?compare=threads,processes: open on the Compare view with these models (a short form for embeds).
+        const models = params.get("compare").split(",").filter((m) => /^[a-z_]+$/.test(m));
+        link.json = JSON.stringify({ tab: "compare", models: models });
+      }
+      if (link.error) {
+        // shown above
+      } else if (link.json) {
+        const why = Module.ccall("interleave_apply_view_state", "string", ["string"], [link.json]);
+        if (why) link.error = why; else link.applied = true;
+      }
+      link.done = true;
+    });
+  }
+
+  const args = [];
+  if (embed) args.push("--embed");
+  if (preset) args.push("--preset", preset);
+
   window.Module = {
     canvas: canvas,
+    arguments: args,
     interleaveBuild: build,
     crossOriginIsolated: isolated,
+    interleaveLink: link,
+    interleaveEncode: encode,
+    interleaveDecode: decode,
+    interleaveMakeLink: async (json) => playgroundUrl(await encode(json)),
+    interleaveCopy: (text) => {
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
+    },
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     locateFile: (path) => dir + path,
@@ -37,14 +164,54 @@
     onRuntimeInitialized: () => {
       status.className = "hidden";
       canvas.focus();
+      setTimeout(applyLink, 0);  // main() has run by then: the playground exists
     },
     onAbort: (what) => showError(String(what)),
   };
 
-  const script = document.createElement("script");
-  script.src = dir + "interleave.js";
-  script.async = true;
-  script.onerror = () => showError("could not load " + script.src + " (was the site built with scripts/build-web.sh?)");
-  document.body.appendChild(script);
-  console.log("interleave: loading " + build + " (crossOriginIsolated=" + isolated + ")");
+  let started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    const placeholder = document.getElementById("placeholder");
+    if (placeholder) placeholder.hidden = true;
+    canvas.hidden = false;
+    status.className = "";
+    const script = document.createElement("script");
+    script.src = dir + "interleave.js";
+    script.async = true;
+    script.onerror = () => showError("could not load " + script.src + " (was the site built with scripts/build-web.sh?)");
+    document.body.appendChild(script);
+    console.log("interleave: loading " + build + " (crossOriginIsolated=" + isolated + ")");
+  }
+  Module.interleaveStart = start;
+
+  if (!embed) {
+    start();
+    return;
+  }
+  // Embed: a static placeholder until the frame is seen or clicked.
+  document.documentElement.classList.add("embed");
+  const open = document.getElementById("open-full");
+  const title = document.getElementById("embed-title");
+  const full = new URL(location.href);
+  full.searchParams.delete("embed");
+  open.href = full.href;
+  if (preset) title.textContent = "Interleave: " + preset.replace(/_/g, " ");
+  decoded.then(() => {
+    if (!link.json) return;
+    try {
+      const scenario = JSON.parse(link.json).scenario || {};
+      if (scenario.name) title.textContent = "Interleave: " + String(scenario.name).replace(/_/g, " ");
+    } catch (e) { /* the title stays generic */ }
+  });
+  status.className = "hidden";
+  canvas.hidden = true;
+  document.getElementById("load").addEventListener("click", start);
+  if ("IntersectionObserver" in window) {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { observer.disconnect(); start(); }
+    });
+    observer.observe(document.getElementById("placeholder"));
+  }
 })();

@@ -20,10 +20,24 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "interleave: %s\n", error.c_str());
         return 2;
     }
+    interleave::ui::PlaygroundSettings settings;
+    settings.embed = options.embed;
+    settings.initialPreset = options.preset;
+    settings.makeLink = interleave::platform::MakeShareLink;
+    settings.copyToClipboard = interleave::platform::CopyToClipboard;
+    settings.runForReal = interleave::app::RealRunCallback();
     // Static: on the web the main loop outlives main().
-    static interleave::ui::Playground playground;
+    static interleave::ui::Playground playground(settings);
     interleave::platform::App app;
     app.frame = [] { playground.Frame(); };
     app.testStateJson = [] { return playground.TestStateJson(); };
+    app.viewStateJson = [] { return playground.ViewStateJson(); };
+    app.applyViewState = [](const std::string& json) {
+        std::string why;
+        if (playground.ApplyViewStateJson(json, why)) return std::string();
+        playground.ShowLinkError(why);
+        return why;
+    };
+    app.showLinkError = [](const std::string& message) { playground.ShowLinkError(message); };
     return interleave::platform::Run(options, app);
 }

@@ -33,7 +33,7 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
         };
         if (arg == "--help" || arg == "-h") {
             std::printf(
-                "usage: interleave [--size WxH] [--frames N [--screenshot out.png]]\n"
+                "usage: interleave [--size WxH] [--frames N [--screenshot out.png]] [--embed] [--preset ID]\n"
                 "       interleave <command> ...   (the command line; see docs/)\n");
             error.clear();
             return false;
@@ -44,6 +44,12 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
                 error = "--frames wants a positive number, got '" + std::string(value) + "'";
                 return false;
             }
+        } else if (arg == "--embed") {
+            options.embed = true;
+        } else if (arg == "--preset") {
+            const char* value = next(arg);
+            if (!value) return false;
+            options.preset = value;
         } else if (arg == "--screenshot") {
             const char* value = next(arg);
             if (!value) return false;

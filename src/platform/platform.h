@@ -15,16 +15,30 @@ struct Options {
     int frames = 0;              // > 0: draw this many frames, then quit (natively)
     std::string screenshot;      // with frames: write the last frame to this PNG file (natively)
     std::string title = "Interleave";
+    bool embed = false;          // --embed: the compact view for an iframe (the web page passes it for ?embed)
+    std::string preset;          // --preset ID: the preset to open with (the web page passes it for ?preset=ID)
 };
 
-// Parses the GUI options: --frames N, --screenshot FILE, --size WxH, --help.
+// Parses the GUI options: --frames N, --screenshot FILE, --size WxH, --embed, --preset ID, --help.
 // Returns false with a one-line message in `error` (empty for --help, after printing usage).
 bool ParseOptions(int argc, char** argv, Options& options, std::string& error);
 
 struct App {
     std::function<void()> frame;                 // draws one frame of ImGui windows (between NewFrame/Render)
     std::function<std::string()> testStateJson;  // the e2e test hook (exported to JavaScript on the web)
+    // The share link's payload (web exports: interleave_get_view_state / interleave_apply_view_state).
+    std::function<std::string()> viewStateJson;
+    std::function<std::string(const std::string& json)> applyViewState;  // "" or why the state was refused
+    std::function<void(const std::string& message)> showLinkError;       // the page could not decode its link
 };
+
+// Copies text to the clipboard (SDL natively; the browser's clipboard API on the web).
+void CopyToClipboard(const std::string& text);
+
+// Makes a share link for the view state (JSON). The web encodes it in the URL fragment in JavaScript
+// (web/loader.js: #v1.<base64url(deflate-raw(json))>) and calls `done` later with the playground URL;
+// natively there is no page, so `done` gets the JSON itself. "" on failure.
+void MakeShareLink(const std::string& viewJson, std::function<void(const std::string& url)> done);
 
 // Opens the window and runs the main loop, calling app.frame once a frame. Natively returns the exit
 // code when the window closes (or after options.frames); on the web it never returns.

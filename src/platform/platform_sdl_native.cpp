@@ -171,4 +171,10 @@ int Run(const Options& options, App app) {
     return exitCode;
 }
 
+void CopyToClipboard(const std::string& text) { SDL_SetClipboardText(text.c_str()); }
+
+void MakeShareLink(const std::string& viewJson, std::function<void(const std::string& url)> done) {
+    if (done) done(viewJson);  // no page natively: the view state itself is what can be shared
+}
+
 }  // namespace interleave::platform

@@ -12,6 +12,7 @@
 #include <imgui_impl_sdl2.h>
 
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "platform/platform.h"
@@ -25,9 +26,29 @@ struct WebState {
     SDL_Window* window = nullptr;
     SDL_GLContext context = nullptr;
     std::string testState;  // keeps the string alive for interleave_test_state()'s caller
+    std::string viewState;  // same, for interleave_get_view_state()
+    std::string applyError; // same, for interleave_apply_view_state()
+    bool firstFrameDrawn = false;
+    int nextLinkId = 1;
+    std::map<int, std::function<void(const std::string&)>> pendingLinks;  // MakeShareLink callbacks by id
 };
 
 WebState* g_state = nullptr;
+
+// web/loader.js defines Module.interleaveMakeLink (async: CompressionStream) and Module.interleaveCopy.
+EM_JS(void, JsMakeLink, (int id, const char* json), {
+    const text = UTF8ToString(json);
+    const ready = (url) => Module.ccall("interleave_link_ready", null, ["number", "string"], [id, url]);
+    if (!Module.interleaveMakeLink) { ready(""); return; }
+    Module.interleaveMakeLink(text).then(ready, (e) => { console.warn("interleave: cannot make a link: " + e); ready(""); });
+});
+EM_JS(void, JsCopy, (const char* text), {
+    if (Module.interleaveCopy) Module.interleaveCopy(UTF8ToString(text));
+});
+EM_JS(void, JsFirstFrame, (), {
+    Module.firstFrameMs = performance.now();
+    if (Module.onFirstFrame) Module.onFirstFrame();
+});
 
 void FitCanvasToPage() {
     double cssWidth = 0, cssHeight = 0;
@@ -56,6 +77,10 @@ void OneFrame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(g_state->window);
+    if (!g_state->firstFrameDrawn) {
+        g_state->firstFrameDrawn = true;
+        JsFirstFrame();  // Module.firstFrameMs: ms since navigation start
+    }
 }
 
 }  // namespace
@@ -101,6 +126,15 @@ int Run(const Options& options, App app) {
     return 0;
 }
 
+void CopyToClipboard(const std::string& text) { JsCopy(text.c_str()); }
+
+void MakeShareLink(const std::string& viewJson, std::function<void(const std::string& url)> done) {
+    if (!g_state) return;
+    const int id = g_state->nextLinkId++;
+    g_state->pendingLinks[id] = std::move(done);
+    JsMakeLink(id, viewJson.c_str());
+}
+
 }  // namespace interleave::platform
 
 // The end-to-end tests' hook: Module.ccall('interleave_test_state', 'string', [], []).
@@ -109,4 +143,37 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* interleave_test_state() {
     if (!g_state || !g_state->app.testStateJson) return "{}";
     g_state->testState = g_state->app.testStateJson();
     return g_state->testState.c_str();
+}
+
+// The share link's payload: the view state as JSON (web/loader.js compresses it into the fragment).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* interleave_get_view_state() {
+    using interleave::platform::g_state;
+    if (!g_state || !g_state->app.viewStateJson) return "{}";
+    g_state->viewState = g_state->app.viewStateJson();
+    return g_state->viewState.c_str();
+}
+
+// Applies a view state (JSON); returns "" or why it was refused (then the banner says so too).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* interleave_apply_view_state(const char* json) {
+    using interleave::platform::g_state;
+    if (!g_state || !g_state->app.applyViewState) return "the app is not running yet";
+    g_state->applyError = g_state->app.applyViewState(json ? std::string(json) : std::string());
+    return g_state->applyError.c_str();
+}
+
+// The page could not decode its link (garbage, truncated, too long, a future version): show why.
+extern "C" EMSCRIPTEN_KEEPALIVE void interleave_show_link_error(const char* message) {
+    using interleave::platform::g_state;
+    if (g_state && g_state->app.showLinkError) g_state->app.showLinkError(message ? message : "");
+}
+
+// Module.interleaveMakeLink's answer to MakeShareLink (id) with the URL, "" on failure.
+extern "C" EMSCRIPTEN_KEEPALIVE void interleave_link_ready(int id, const char* url) {
+    using interleave::platform::g_state;
+    if (!g_state) return;
+    auto it = g_state->pendingLinks.find(id);
+    if (it == g_state->pendingLinks.end()) return;
+    auto done = std::move(it->second);
+    g_state->pendingLinks.erase(it);
+    if (done) done(url ? url : "");
 }

@@ -2,6 +2,7 @@
 //   Jobs ............ simulation, comparison and sweep jobs (run by the Executor)
 //   Construction .... presets, view state
 //   Frame ........... layout, toolbar, keyboard, playback
+//   Run for real .... the native "Run for real" button and its job (the real trace beside the simulated one)
 //   Test hook
 #include "ui/playground.h"
 
@@ -44,6 +45,15 @@ struct Playground::SweepJob {
     std::vector<ScalingSeries> series;  // the plan; the UI's copy is filled from `slots`
     std::vector<size_t> offset;         // slot of series[s].workers[0]
     std::unique_ptr<std::atomic<int64_t>[]> slots;  // makespan per point, -1 until computed
+};
+
+struct Playground::RealJob {
+    scenario::Scenario scenario;
+    int kind = 0;
+    std::atomic<float> progress{0};
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> done{false};
+    RealRunOutcome outcome;
 };
 
 namespace {
@@ -96,7 +106,12 @@ Playground::Playground(PlaygroundSettings settings)
     if (!scenario::Presets().empty()) {
         std::string id = m_settings.initialPreset.empty() ? std::string(scenario::Presets().front().id) : m_settings.initialPreset;
         std::string error;
-        if (!LoadPreset(id, error)) m_error = error;
+        if (!LoadPreset(id, error)) {
+            // An unknown preset (a bad ?preset= link): say so, and show the first one rather than nothing.
+            std::string fallback;
+            LoadPreset(scenario::Presets().front().id, fallback);
+            m_linkError = error;
+        }
     } else {
         // No presets built in (yet): start from the blog's first example rather than an empty screen.
         m_scenario = DemoScenario();
@@ -108,11 +123,13 @@ Playground::~Playground() {
     // Stop what runs in the background before the executor joins its thread.
     if (m_simJob) m_simJob->cancel = true;
     if (m_sweepJob) m_sweepJob->cancel = true;
+    if (m_realJob) m_realJob->cancel = true;
     m_executor.reset();
 }
 
 bool Playground::Busy() const {
-    return m_executor->Pending() > 0 || (m_simJob && !m_simJob->done) || (m_compareJob && !m_compareJob->done);
+    return m_executor->Pending() > 0 || (m_simJob && !m_simJob->done) || (m_compareJob && !m_compareJob->done) ||
+           (m_realJob && !m_realJob->done);
 }
 
 bool Playground::LoadPreset(std::string_view id, std::string& error) {
@@ -196,6 +213,11 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
 // A new scenario (edited or loaded): everything derived from it is stale.
 void Playground::ScenarioChanged() {
     m_error.clear();
+    // A real run belongs to the scenario it ran.
+    if (m_realJob) m_realJob->cancel = true;
+    m_realJob.reset();
+    m_haveReal = false;
+    m_realError.clear();
     m_jsonBuffer.clear();
     m_compareStale = true;
     m_scalingStale = true;
@@ -308,6 +330,20 @@ void Playground::PollJobs() {
                 m_scaling[s].makespan[i] = m_sweepJob->slots[m_sweepJob->offset[s] + i].load(std::memory_order_relaxed);
         if (finished >= m_sweepJob->total) m_sweepJob.reset();
     }
+    if (m_realJob && m_realJob->done.load(std::memory_order_acquire)) {
+        auto job = std::move(m_realJob);
+        if (job->outcome.ok) {
+            m_realTrace = std::move(job->outcome.trace);
+            if (!m_realTrace.IsFinished()) m_realTrace.Finish();
+            m_haveReal = true;
+            m_realKind = job->kind;
+            m_realError.clear();
+            m_timelinesStale = true;
+            m_fitPending = true;  // the real run may be longer than the simulated one
+        } else {
+            m_realError = job->outcome.error.empty() ? "the real run failed" : job->outcome.error;
+        }
+    }
     // What the visible tab needs, computed when first looked at.
     if (m_view.tab == Tab::Compare && m_compareStale && !m_compareJob) StartCompare();
     if (m_view.tab == Tab::Scaling && m_scalingStale) StartSweep();
@@ -319,7 +355,13 @@ void Playground::RebuildTimelines() {
     if (m_haveTrace) {
         std::string title = m_trace.label.empty() ? std::string(scenario::ModelKindName(m_scenario.model.kind)) : m_trace.label;
         title += "  -  makespan " + FormatTime(double(m_trace.metrics.makespan));
+        if (m_haveReal) title = "simulated: " + title;
         m_timeline.AddSection(std::move(title), &m_trace);
+    }
+    if (m_haveReal) {
+        std::string title = std::string("real run (") + (m_realKind == 0 ? "C++ runtime" : "CPython") + ")  -  makespan " +
+                            FormatTime(double(m_realTrace.metrics.makespan));
+        m_timeline.AddSection(std::move(title), &m_realTrace);
     }
     m_compareTimeline.Clear();
     if (m_haveComparison) {
@@ -343,6 +385,7 @@ void Playground::FitView() {
     int64_t end = 0;
     if (m_view.tab == Tab::Compare) end = m_compareTimeline.EndTime();
     if (end <= 0 && m_haveTrace) end = m_trace.EndTime();
+    if (m_view.tab == Tab::Timeline && m_haveReal) end = std::max(end, m_realTrace.EndTime());
     m_view.visible = FitRange(0, end);
 }
 
@@ -360,7 +403,12 @@ void Playground::Frame() {
     HandleKeys();
     AdvancePlayback();
     m_tooltip.clear();
-    Layout();
+    if (m_settings.embed) {
+        EmbedLayout();
+    } else {
+        Layout();
+        EmbedModal();
+    }
     if (m_showHelp) HelpOverlay();
     if (m_dirty) {
         m_dirty = false;
@@ -391,6 +439,7 @@ void Playground::Layout() {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("main", ImVec2(0, 0), false);
+    Banner();
     Toolbar();
     if (ImGui::BeginTabBar("views")) {
         const char* names[] = {"Timeline", "Compare", "Scaling"};
@@ -456,14 +505,30 @@ void Playground::Toolbar() {
     ImGui::SameLine();
     if (ImGui::Button("?")) m_showHelp = !m_showHelp;
     Remember("help");
+    if (m_settings.makeLink) {
+        ImGui::SameLine();
+        if (ImGui::Button("Share")) Share();
+        Remember("share");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link to this exact view");
+        ImGui::SameLine();
+        if (ImGui::Button("Embed")) ShowEmbedSnippet();
+        Remember("embed");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy an <iframe> snippet of this view for a blog post");
+    }
+    if (m_settings.runForReal) RealRunControls();
+    if (!m_notice.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", m_notice.c_str());
+    }
     // Progress of whatever runs in the background.
     const bool simulating = m_simJob && !m_simJob->done;
-    if (simulating || m_compareJob || m_sweepJob) {
+    if (simulating || m_compareJob || m_sweepJob || m_realJob) {
         ImGui::SameLine();
         float fraction = 0;
         const char* what = "simulating...";
         if (simulating) fraction = m_simJob->progress.load();
         else if (m_compareJob) { fraction = -1.0f * float(ImGui::GetTime()); what = "comparing..."; }
+        else if (m_realJob) { fraction = m_realJob->progress.load(); what = "running for real..."; }
         else if (m_sweepJob) { fraction = float(m_sweepJob->finished.load()) / float(std::max(1, m_sweepJob->total)); what = "sweeping..."; }
         ImGui::ProgressBar(fraction, ImVec2(-1, 0), what);
         Remember("progress");
@@ -518,6 +583,48 @@ void Playground::AdvancePlayback() {
     }
 }
 
+// [SECTION] Run for real
+
+bool Playground::StartRealRun(int kind) {
+    if (!m_settings.runForReal || m_realJob) return false;
+    auto job = std::make_shared<RealJob>();
+    job->scenario = m_scenario;
+    job->kind = kind;
+    m_realJob = job;
+    m_realError.clear();
+    m_executor->Submit([job, run = m_settings.runForReal] {
+        if (!job->cancel) {
+            job->outcome = run(job->scenario, job->kind, &job->progress, &job->cancel);
+        } else {
+            job->outcome.error = "cancelled";
+        }
+        job->done.store(true, std::memory_order_release);
+    });
+    return true;
+}
+
+void Playground::RealRunControls() {
+    ImGui::SameLine();
+    const char* kinds[] = {"C++ runtime", "CPython"};
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::Combo("##real_kind", &m_realKind, kinds, 2);
+    Remember("real_kind");
+    ImGui::SameLine();
+    if (m_realJob) {
+        if (ImGui::Button("Cancel run")) m_realJob->cancel = true;
+        Remember("real_cancel");
+    } else {
+        if (ImGui::Button("Run for real")) StartRealRun(m_realKind);
+        Remember("run_for_real");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Run this scenario for real (%s) and show its trace under the simulated one", kinds[m_realKind]);
+    }
+    if (!m_realError.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.5f, 1.0f), "real run: %s", m_realError.c_str());
+    }
+}
+
 // [SECTION] Test hook
 
 std::string Playground::TestStateJson() const {
@@ -533,7 +640,24 @@ std::string Playground::TestStateJson() const {
     j["model"] = std::string(scenario::ModelKindName(m_scenario.model.kind));
     j["visible"] = {m_view.visible.t0, m_view.visible.t1};
     j["hover_tooltip"] = m_tooltip;
-    j["error"] = m_error;
+    j["error"] = !m_linkError.empty() ? m_linkError : m_error;
+    j["link_error"] = m_linkError;
+    j["embed"] = m_settings.embed;
+    j["share_url"] = m_shareUrl;
+    j["embed_snippet"] = m_embedSnippet;
+    j["embed_modal"] = m_embedModalOpen;
+    j["timeline_sections"] = m_timeline.Sections();
+    json real = json::object();
+    real["available"] = bool(m_settings.runForReal);
+    real["running"] = bool(m_realJob);
+    real["shown"] = m_haveReal;
+    real["error"] = m_realError;
+    if (m_haveReal) {
+        real["kind"] = m_realKind == 0 ? "cpp" : "cpython";
+        real["makespan"] = m_realTrace.metrics.makespan;
+        real["spans"] = m_realTrace.spans.size();
+    }
+    j["real"] = real;
     j["tab"] = m_view.tab == Tab::Compare ? "compare" : m_view.tab == Tab::Scaling ? "scaling" : "timeline";
     j["theme"] = m_view.theme == Theme::Light ? "light" : "dark";
     j["help"] = m_showHelp;
@@ -544,6 +668,7 @@ std::string Playground::TestStateJson() const {
     j["tracks"] = m_haveTrace ? m_trace.tracks.size() : 0;
     j["spans"] = m_haveTrace ? m_trace.spans.size() : 0;
     j["makespan"] = m_haveTrace ? m_trace.metrics.makespan : 0;
+    j["metrics_line"] = m_haveTrace ? MetricsLine(m_trace.metrics) : "";
     j["explain"] = m_explain;
     if (m_haveComparison && m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size())
         j["recommended"] = std::string(scenario::ModelKindName(m_comparison.models[size_t(m_comparison.recommended)].kind));

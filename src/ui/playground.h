@@ -10,6 +10,7 @@
 //   playground_views.cpp .. compare, scaling, results and explanation, help overlay
 #include <array>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +26,19 @@
 
 namespace interleave::ui {
 
+// What a real run of the scenario gave (native only; see src/app/real_runs.h). No dependency on src/native.
+struct RealRunOutcome {
+    bool ok = false;
+    std::string error;
+    trace::Trace trace;
+};
+// kind: 0 = the C++ runtimes, 1 = CPython. Runs on the playground's background executor.
+using RunForRealFn = std::function<RealRunOutcome(const scenario::Scenario& scenario, int kind, std::atomic<float>* progress,
+                                                  const std::atomic<bool>* cancel)>;
+// Turns the view state (JSON) into a share link, maybe later (the web encodes it asynchronously in JS);
+// `done` gets the full playground URL, or "" on failure.
+using MakeLinkFn = std::function<void(const std::string& viewJson, std::function<void(const std::string& url)> done)>;
+
 struct PlaygroundSettings {
     // true where std::thread works (native, the threaded web build): simulations run on a worker
     // thread. false in the single-threaded web build: they run in slices of later frames.
@@ -32,6 +46,10 @@ struct PlaygroundSettings {
     float contentScale = 1.0f;      // the display's content (DPI) scale: sizes and fonts
     std::string initialPreset;      // preset loaded at start ("" = the first one)
     bool loadPresetOnStart = true;  // false: start empty (tests inject traces with Show*)
+    bool embed = false;             // compact view for an iframe: play/pause, metrics line, timeline
+    MakeLinkFn makeLink;            // Share / Embed buttons (hidden when empty)
+    std::function<void(const std::string& text)> copyToClipboard;
+    RunForRealFn runForReal;        // "Run for real" button (hidden when empty: the web)
 };
 
 // One line of the scaling plot: the makespan of one model at 1..N workers.
@@ -40,6 +58,9 @@ struct ScalingSeries {
     std::vector<int32_t> workers;
     std::vector<int64_t> makespan;  // ns; < 0 while not computed (or failed)
 };
+
+// "makespan 1.2s   speedup 3.10x   CPU 77%   GIL wait 0ns   GIL switches 0": the metrics line.
+std::string MetricsLine(const trace::Metrics& metrics);
 
 class Playground {
 public:
@@ -76,10 +97,20 @@ public:
     // Simulations, comparisons or sweeps still queued or running.
     bool Busy() const;
 
+    // A problem with the link that opened the page: shown in a dismissable banner and as "error".
+    void ShowLinkError(std::string message) { m_linkError = std::move(message); }
+    const std::string& LinkError() const { return m_linkError; }
+    // Starts a real run of the current scenario (kind 0: C++ runtime, 1: CPython) with settings.runForReal.
+    bool StartRealRun(int kind);
+    // Share / Embed as the buttons do (the link arrives through settings.makeLink).
+    void Share();
+    void ShowEmbedSnippet();
+
 private:
     struct SimJob;
     struct CompareJob;
     struct SweepJob;
+    struct RealJob;
 
     // playground.cpp
     void Layout();
@@ -94,6 +125,10 @@ private:
     void RebuildTimelines();
     void FitView();
     void Remember(const char* id);
+    void EmbedLayout();
+    void Banner();
+    void EmbedModal();
+    void RealRunControls();
     // playground_editor.cpp
     void ScenarioPanel();
     bool EditModel(scenario::Model& model);
@@ -148,6 +183,19 @@ private:
     std::string m_tooltip;
     std::string m_jsonBuffer;
     std::map<std::string, std::array<float, 4>> m_widgets;
+
+    std::string m_linkError;     // the opening link's problem (banner)
+    std::string m_shareUrl;      // last link made by Share / Embed
+    std::string m_embedSnippet;  // last iframe snippet made by Embed
+    std::string m_notice;        // "Link copied", ...
+    bool m_openEmbedModal = false;
+    bool m_embedModalOpen = false;
+
+    std::shared_ptr<RealJob> m_realJob;
+    trace::Trace m_realTrace;    // the real run, shown beside the simulated one
+    bool m_haveReal = false;
+    int m_realKind = 0;
+    std::string m_realError;
 };
 
 }  // namespace interleave::ui

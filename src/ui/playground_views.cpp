@@ -245,9 +245,12 @@ void Playground::RunSummary() {
         ImGui::TextDisabled("%s", Busy() ? "simulating..." : "no run yet");
         return;
     }
-    const auto& m = m_trace.metrics;
-    ImGui::TextWrapped("makespan %s   speedup %.2fx   CPU %.0f%%   GIL wait %s   GIL switches %lld", FormatTime(double(m.makespan)).c_str(),
-                m.speedup, m.cpuUtilisation * 100, FormatTime(double(m.gilWait)).c_str(), (long long)m.gilSwitches);
+    if (m_haveReal) ImGui::TextUnformatted("simulated:");
+    ImGui::TextWrapped("%s", MetricsLine(m_trace.metrics).c_str());
+    if (m_haveReal) {
+        ImGui::Text("real run (%s):", m_realKind == 0 ? "C++ runtime" : "CPython");
+        ImGui::TextWrapped("%s", MetricsLine(m_realTrace.metrics).c_str());
+    }
     ImGui::TextWrapped("%s", m_explain.c_str());
 }
 

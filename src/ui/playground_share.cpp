@@ -1,0 +1,152 @@
+// [SECTION] Index
+//   Metrics line ...... one line of a run's figures (the results panel, the embed view, the test hook)
+//   Share and embed ... Share / Embed buttons, the snippet modal, the link-error banner, the embed layout
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "ui/playground.h"
+
+namespace interleave::ui {
+
+// [SECTION] Metrics line
+
+std::string MetricsLine(const trace::Metrics& m) {
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, "makespan %s   speedup %.2fx   CPU %.0f%%   GIL wait %s   GIL switches %lld",
+                  FormatTime(double(m.makespan)).c_str(), m.speedup, m.cpuUtilisation * 100, FormatTime(double(m.gilWait)).c_str(),
+                  (long long)m.gilSwitches);
+    return buffer;
+}
+
+// [SECTION] Share and embed
+
+namespace {
+
+// The playground link with `embed` added to its query (before the fragment).
+std::string EmbedUrl(const std::string& url) {
+    const size_t hash = std::min(url.find('#'), url.size());
+    const size_t query = url.find('?');
+    const std::string add = (query != std::string::npos && query < hash) ? "&embed" : "?embed";
+    return url.substr(0, hash) + add + url.substr(hash);
+}
+
+std::string HtmlEscape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '"': out += "&quot;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void Playground::Share() {
+    if (!m_settings.makeLink) return;
+    m_notice = "making the link...";
+    m_settings.makeLink(ViewStateJson(), [this](const std::string& url) {
+        if (url.empty()) {
+            m_notice = "could not make a link";
+            return;
+        }
+        m_shareUrl = url;
+        if (m_settings.copyToClipboard) m_settings.copyToClipboard(url);
+        m_notice = "Link copied to the clipboard";
+    });
+}
+
+void Playground::ShowEmbedSnippet() {
+    if (!m_settings.makeLink) return;
+    m_notice = "making the snippet...";
+    m_settings.makeLink(ViewStateJson(), [this](const std::string& url) {
+        if (url.empty()) {
+            m_notice = "could not make a link";
+            return;
+        }
+        m_shareUrl = url;
+        const std::string title = "Interleave: " + (m_scenario.name.empty() ? std::string("Python concurrency") : m_scenario.name);
+        m_embedSnippet = "<iframe src=\"" + HtmlEscape(EmbedUrl(url)) + "\" title=\"" + HtmlEscape(title) +
+                         "\" width=\"100%\" height=\"420\" loading=\"lazy\" style=\"border: 1px solid #3b4252; border-radius: 6px\"></iframe>";
+        if (m_settings.copyToClipboard) m_settings.copyToClipboard(m_embedSnippet);
+        m_notice = "Snippet copied to the clipboard";
+        m_openEmbedModal = true;
+    });
+}
+
+void Playground::EmbedModal() {
+    if (m_openEmbedModal) {
+        ImGui::OpenPopup("Embed this view");
+        m_openEmbedModal = false;
+    }
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, io.DisplaySize.x * 0.9f), 0), ImGuiCond_Appearing);
+    m_embedModalOpen = false;
+    if (ImGui::BeginPopupModal("Embed this view", nullptr, ImGuiWindowFlags_NoSavedSettings)) {
+        m_embedModalOpen = true;
+        ImGui::TextWrapped("Paste this into a page (copied to the clipboard). It shows a placeholder and loads the "
+                           "timeline when scrolled into view; it needs no special headers. See docs/embedding.md.");
+        ImGui::InputTextMultiline("##snippet", m_embedSnippet.data(), m_embedSnippet.size() + 1,
+                                  ImVec2(-1, ImGui::GetTextLineHeight() * 6), ImGuiInputTextFlags_ReadOnly);
+        Remember("embed_snippet");
+        if (ImGui::Button("Copy again") && m_settings.copyToClipboard) m_settings.copyToClipboard(m_embedSnippet);
+        ImGui::SameLine();
+        if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
+        Remember("embed_close");
+        ImGui::EndPopup();
+    }
+}
+
+void Playground::Banner() {
+    if (m_linkError.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.45f, 0.12f, 0.12f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.92f, 0.9f, 1.0f));
+    const float h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y;
+    ImGui::BeginChild("banner", ImVec2(0, h), false);
+    ImGui::SetCursorPos(ImVec2(ImGui::GetStyle().WindowPadding.x, ImGui::GetStyle().WindowPadding.y * 0.5f));
+    if (ImGui::SmallButton("x")) m_linkError.clear();
+    Remember("banner_dismiss");
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(("Could not open this link: " + m_linkError + "  (showing the default scenario)").c_str());
+    Remember("banner");
+    ImGui::EndChild();
+    ImGui::PopStyleColor(2);
+}
+
+void Playground::EmbedLayout() {
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("##embed", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    Banner();
+    if (ImGui::Button(m_view.playing ? "Pause" : "Play")) {
+        m_view.playing = !m_view.playing;
+        if (m_view.playing && (m_view.playbackTime < 0 || m_view.playbackTime >= double(m_trace.EndTime()))) m_view.playbackTime = 0;
+    }
+    Remember("play");
+    ImGui::SameLine();
+    if (ImGui::Button("Fit")) FitView();
+    Remember("fit");
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    if (m_haveTrace) ImGui::TextUnformatted(MetricsLine(m_trace.metrics).c_str());
+    else ImGui::TextDisabled("%s", Busy() ? "simulating..." : "no run yet");
+    Remember("metrics");
+    // The timeline gets the rest; the page puts its "open the full playground" link over the top right.
+    const float rest = std::max(40.0f, ImGui::GetContentRegionAvail().y);
+    if (m_view.tab == Tab::Compare) CompareView(rest);
+    else TimelineView(rest);
+    ImGui::End();
+}
+
+}  // namespace interleave::ui
