@@ -70,6 +70,12 @@ build_bench() {
     cmake --build --preset native-release -j"$JOBS" --target interleave_bench
 }
 unit() { ctest --preset "$1" -j"$JOBS"; }
+# The real-GIL runner and the asyncio runtime (std::threads sharing real locks) under ThreadSanitizer.
+build_tsan_native() {
+    cmake --preset native-tsan >"build/logs/configure-native-tsan.log" 2>&1 || { tail -30 "build/logs/configure-native-tsan.log"; return 1; }
+    cmake --build --preset native-tsan -j"$JOBS" --target interleave_native_tests
+}
+tsan_native() { TSAN_OPTIONS=halt_on_error=1 build/native-tsan/interleave_native_tests --gtest_filter='GilRuntime.*:AsyncioRuntime.*:DelayServer.*'; }
 
 # A PNG that exists and is not a flat colour (a black canvas is a bug).
 not_blank() {
@@ -117,6 +123,12 @@ if stage "build native-asan" build native-asan; then
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 stage "unit tests (ASan+UBSan)" unit native-asan
 else
     skipped "unit tests (ASan+UBSan)" "build failed"
+fi
+
+if stage "build native-tsan (real runs)" build_tsan_native; then
+    stage "real-GIL runner under TSan" tsan_native
+else
+    skipped "real-GIL runner under TSan" "build failed"
 fi
 
 WEB_OK=1
