@@ -47,7 +47,7 @@ void Kernel::Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t tok
 
 void Kernel::ScheduleAt(TimeNs time, uint32_t kind, uint32_t target, uint32_t token, int32_t priority) {
     assert(time >= m_now);
-    m_queue.Push(Event{time, priority, target, m_sequence++, kind, token});
+    m_queue.Push(Event{time, Event::Order(priority, m_sequence++), target, kind, token, 0});
 }
 
 Event Kernel::Next() {

@@ -12,17 +12,25 @@ using TimeNs = int64_t;
 
 struct Event {
     TimeNs time = 0;
-    int32_t priority = 0;   // lower runs first among equal times
+    uint64_t order = 0;     // priority in the top 24 bits, then the insertion sequence: see Kernel
     uint32_t target = 0;    // what the event is for (a thread, a core, a timer): the model decides
-    uint64_t sequence = 0;  // insertion order, the last tie-breaker
     uint32_t kind = 0;      // what happens: the model decides
     uint32_t token = 0;     // a generation stamp; a model drops events whose token is stale
+    uint32_t unused = 0;
+
+    int32_t Priority() const { return static_cast<int32_t>(order >> kSequenceBits) - kPriorityBias; }
+    uint64_t Sequence() const { return order & ((uint64_t{1} << kSequenceBits) - 1); }
+    // Packs (priority, sequence) so one integer comparison orders them: 32-byte events, two compares.
+    static uint64_t Order(int32_t priority, uint64_t sequence) {
+        return (static_cast<uint64_t>(priority + kPriorityBias) << kSequenceBits) | sequence;
+    }
+    static constexpr int kSequenceBits = 40;      // 10^12 events, far past Limits::kMaxEvents
+    static constexpr int32_t kPriorityBias = 1 << 23;  // priorities in [-2^23, 2^23)
 };
 
 inline bool RunsBefore(const Event& a, const Event& b) {
     if (a.time != b.time) return a.time < b.time;
-    if (a.priority != b.priority) return a.priority < b.priority;
-    return a.sequence < b.sequence;
+    return a.order < b.order;
 }
 
 // A 4-ary min-heap: shallower than a binary heap, so fewer cache misses per pop.

@@ -11,7 +11,7 @@ using interleave::core::Kernel;
 TEST(EventQueue, PopsInTimeOrder) {
     EventQueue queue;
     std::mt19937 random(7);
-    for (uint64_t i = 0; i < 1000; ++i) queue.Push(Event{static_cast<int64_t>(random() % 100), 0, 0, i, 0, 0});
+    for (uint64_t i = 0; i < 1000; ++i) queue.Push(Event{static_cast<int64_t>(random() % 100), Event::Order(0, i), 0, 0, 0, 0});
     int64_t last = -1;
     while (!queue.Empty()) {
         Event e = queue.Pop();
@@ -43,4 +43,11 @@ TEST(Kernel, ClockAdvancesToEachEventAndCountsThem) {
     EXPECT_EQ(kernel.Next().time, 50);
     EXPECT_EQ(kernel.Next().time, 100);
     EXPECT_EQ(kernel.Processed(), 3u);
+}
+
+TEST(Event, OrderPacksPriorityAboveSequence) {
+    EXPECT_LT(Event::Order(-5, 1000), Event::Order(0, 0));
+    EXPECT_LT(Event::Order(0, 1), Event::Order(0, 2));
+    EXPECT_EQ(Event{0, Event::Order(-7, 42), 0, 0, 0, 0}.Priority(), -7);
+    EXPECT_EQ(Event{0, Event::Order(3, 42), 0, 0, 0, 0}.Sequence(), 42u);
 }
