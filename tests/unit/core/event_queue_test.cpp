@@ -48,6 +48,9 @@ TEST(Kernel, ClockAdvancesToEachEventAndCountsThem) {
 TEST(Event, OrderPacksPriorityAboveSequence) {
     EXPECT_LT(Event::Order(-5, 1000), Event::Order(0, 0));
     EXPECT_LT(Event::Order(0, 1), Event::Order(0, 2));
-    EXPECT_EQ(Event{0, Event::Order(-7, 42), 0, 0, 0, 0}.Priority(), -7);
-    EXPECT_EQ(Event{0, Event::Order(3, 42), 0, 0, 0, 0}.Sequence(), 42u);
+    Event low{0, Event::Order(-7, 42), 0, 0, 0, 0};
+    Event high{0, Event::Order(3, 42), 0, 0, 0, 0};
+    EXPECT_EQ(low.Priority(), -7);
+    EXPECT_EQ(high.Priority(), 3);
+    EXPECT_EQ(high.Sequence(), 42u);
 }
