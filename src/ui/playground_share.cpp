@@ -106,18 +106,25 @@ void Playground::EmbedModal() {
 
 void Playground::Banner() {
     if (m_linkError.empty()) return;
+    const std::string text = "Could not open this link: " + m_linkError + ". Showing the default scenario instead.";
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttonW = ImGui::CalcTextSize("x").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+    const float wrap = std::max(100.0f, ImGui::GetContentRegionAvail().x - buttonW - style.WindowPadding.x * 2);
+    const float textH = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.45f, 0.12f, 0.12f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.92f, 0.9f, 1.0f));
-    const float h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y;
-    ImGui::BeginChild("banner", ImVec2(0, h), false);
-    ImGui::SetCursorPos(ImVec2(ImGui::GetStyle().WindowPadding.x, ImGui::GetStyle().WindowPadding.y * 0.5f));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(style.WindowPadding.x, 4));
+    ImGui::BeginChild("banner", ImVec2(0, std::max(textH, ImGui::GetFrameHeight()) + 8), ImGuiChildFlags_AlwaysUseWindowPadding);
     if (ImGui::SmallButton("x")) m_linkError.clear();
     Remember("banner_dismiss");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Dismiss");
     ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(("Could not open this link: " + m_linkError + "  (showing the default scenario)").c_str());
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
     Remember("banner");
     ImGui::EndChild();
+    ImGui::PopStyleVar();
     ImGui::PopStyleColor(2);
 }
 
@@ -137,12 +144,11 @@ void Playground::EmbedLayout() {
     ImGui::SameLine();
     if (ImGui::Button("Fit")) FitView();
     Remember("fit");
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    if (m_haveTrace) ImGui::TextUnformatted(MetricsLine(m_trace.metrics).c_str());
+    // The page puts its "Open in the playground" link at the top right of this row; the metrics get their own line.
+    if (m_haveTrace) ImGui::TextWrapped("%s", MetricsLine(m_trace.metrics).c_str());
     else ImGui::TextDisabled("%s", Busy() ? "simulating..." : "no run yet");
     Remember("metrics");
-    // The timeline gets the rest; the page puts its "open the full playground" link over the top right.
+    // The timeline gets the rest.
     const float rest = std::max(40.0f, ImGui::GetContentRegionAvail().y);
     if (m_view.tab == Tab::Compare) CompareView(rest);
     else TimelineView(rest);
