@@ -143,7 +143,9 @@ void Playground::ScenarioPanel() {
     if (ImGui::BeginCombo("##preset", current.c_str())) {
         for (const auto& preset : scenario::Presets()) {
             const std::string id(preset.id);
-            if (ImGui::Selectable(id.c_str(), id == m_view.preset)) {
+            const bool picked = ImGui::Selectable(id.c_str(), id == m_view.preset);
+            Remember(("preset_item_" + id).c_str());  // for the browser tests: where to click
+            if (picked) {
                 std::string error;
                 if (!LoadPreset(id, error)) m_error = error;
             }
