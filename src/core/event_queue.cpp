@@ -40,6 +40,20 @@ Event EventQueue::Pop() {
     return top;
 }
 
+void EventLane::PushBack(const Event& event) {
+    if (Size() == m_ring.size()) {
+        // Grow by unrolling the ring into a buffer twice the size.
+        std::vector<Event> grown(m_ring.empty() ? 16 : m_ring.size() * 2);
+        for (size_t i = 0, n = Size(); i < n; ++i) grown[i] = m_ring[(m_head + i) & m_mask];
+        m_tail = Size();
+        m_head = 0;
+        m_ring.swap(grown);
+        m_mask = m_ring.size() - 1;
+    }
+    m_ring[m_tail & m_mask] = event;
+    ++m_tail;
+}
+
 void Kernel::Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t token, int32_t priority) {
     assert(delay >= 0);
     ScheduleAt(m_now + delay, kind, target, token, priority);
@@ -47,11 +61,46 @@ void Kernel::Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t tok
 
 void Kernel::ScheduleAt(TimeNs time, uint32_t kind, uint32_t target, uint32_t token, int32_t priority) {
     assert(time >= m_now);
-    m_queue.Push(Event{time, Event::Order(priority, m_sequence++), target, kind, token, 0});
+    const Event event{time, Event::Order(priority, m_sequence++), target, kind, token, 0};
+    ++m_pending;
+    // A lane stays sorted as long as every event it takes has the lane's delay and priority: the clock
+    // never goes back and sequences only grow. An empty lane can be re-keyed to any delay.
+    const TimeNs delay = time - m_now;
+    EventLane* empty = nullptr;
+    for (EventLane& lane : m_lanes) {
+        if (lane.Empty()) {
+            if (!empty) empty = &lane;
+            continue;
+        }
+        if (lane.delay == delay && lane.priority == priority) {
+            lane.PushBack(event);
+            return;
+        }
+    }
+    if (empty) {
+        empty->delay = delay;
+        empty->priority = priority;
+        empty->PushBack(event);
+        return;
+    }
+    m_queue.Push(event);
 }
 
 Event Kernel::Next() {
-    Event event = m_queue.Pop();
+    assert(m_pending > 0);
+    EventLane* from = nullptr;
+    const Event* best = m_queue.Empty() ? nullptr : &m_queue.Top();
+    for (EventLane& lane : m_lanes) {
+        if (lane.Empty()) continue;
+        if (!best || RunsBefore(lane.Front(), *best)) {
+            best = &lane.Front();
+            from = &lane;
+        }
+    }
+    Event event = *best;
+    if (from) from->PopFront();
+    else m_queue.Pop();
+    --m_pending;
     m_now = event.time;
     ++m_processed;
     return event;

@@ -48,24 +48,53 @@ private:
     std::vector<Event> m_heap;
 };
 
+// A FIFO of events that all share one delay and priority. Such events are pushed in the order they
+// run, so a ring buffer keeps them sorted for free: no heap work for the timers a model re-arms over and
+// over (GIL timeouts, time slices, dispatch latencies).
+class EventLane {
+public:
+    bool Empty() const { return m_head == m_tail; }
+    size_t Size() const { return m_tail - m_head; }
+    const Event& Front() const { return m_ring[m_head & m_mask]; }
+    void PopFront() { ++m_head; }
+    void PushBack(const Event& event);
+
+    TimeNs delay = 0;
+    int32_t priority = 0;
+
+private:
+    std::vector<Event> m_ring;
+    size_t m_mask = 0;
+    size_t m_head = 0;  // free-running indices; the ring index is index & m_mask
+    size_t m_tail = 0;
+};
+
 // The clock and the queue together. The model pulls events one at a time and handles them.
+//
+// Events go either to a lane (when their delay and priority match a lane's, or an empty lane can take
+// them) or to the heap. Next() takes the earliest of the heap's top and the lanes' fronts by the same
+// (time, priority, sequence) key, so the order of events is exactly what a single heap would give.
 class Kernel {
 public:
     TimeNs Now() const { return m_now; }
     // Schedules an event `delay` ns from now (delay >= 0).
     void Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t token = 0, int32_t priority = 0);
     void ScheduleAt(TimeNs time, uint32_t kind, uint32_t target, uint32_t token = 0, int32_t priority = 0);
-    bool HasEvents() const { return !m_queue.Empty(); }
+    bool HasEvents() const { return m_pending > 0; }
     // Advances the clock to the next event and returns it. Precondition: HasEvents().
     Event Next();
     uint64_t Processed() const { return m_processed; }
-    size_t Pending() const { return m_queue.Size(); }
+    size_t Pending() const { return m_pending; }
+
+    static constexpr int kLanes = 8;
 
 private:
     EventQueue m_queue;
+    EventLane m_lanes[kLanes];
     TimeNs m_now = 0;
     uint64_t m_sequence = 0;
     uint64_t m_processed = 0;
+    size_t m_pending = 0;
 };
 
 }  // namespace interleave::core

@@ -38,10 +38,6 @@ SimulationResult RunOne(const scenario::Scenario& scenario, const SimulationOpti
     Workload workload = BuildWorkload(scenario);
     if (scenario.model.kind == scenario::ModelKind::FreeThreaded) workload.cpuScale = scenario.model.freeThreadedSlowdown;
     AddTaskRecords(scenario, workload, trace);
-    // Spans arrive one per state change: about three per step. Reserving avoids copying a growing vector.
-    int64_t totalSteps = 0;
-    for (trace::TaskId task = 0; task < workload.TaskCount(); ++task) totalSteps += static_cast<int64_t>(workload.StepsOf(task).size());
-    trace.spans.reserve(static_cast<size_t>(std::min<int64_t>(3 * totalSteps + 64, 64'000'000)));
     World world(scenario, trace);
     Programs programs;
     switch (scenario.model.kind) {

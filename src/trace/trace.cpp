@@ -48,23 +48,30 @@ TrackId Trace::AddTrack(std::string name, TrackKind kind, TrackId parent) {
 void Trace::Finish() {
     // A stable counting sort by track: O(n), and producers append each track's spans in time order,
     // so most tracks need no sorting after it; the rest (imported files) are sorted per track.
+    // A producer that used a SpanRecorder hands them over grouped already: then nothing moves.
     m_trackSpanBegin.assign(tracks.size() + 1, 0);
     size_t dropped = 0;
+    bool grouped = true;
+    TrackId previous = 0;
     for (const Span& span : spans) {
         if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) ++m_trackSpanBegin[span.track + 1];
         else ++dropped;
+        grouped = grouped && span.track >= previous;
+        previous = span.track;
     }
     for (size_t i = 1; i < m_trackSpanBegin.size(); ++i) m_trackSpanBegin[i] += m_trackSpanBegin[i - 1];
-    std::vector<Span> sorted(spans.size() - dropped);
-    std::vector<uint32_t> cursor(m_trackSpanBegin.begin(), m_trackSpanBegin.end() - 1);
-    for (const Span& span : spans)
-        if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) sorted[cursor[span.track]++] = span;
+    if (!grouped || dropped > 0) {
+        std::vector<Span> sorted(spans.size() - dropped);
+        std::vector<uint32_t> cursor(m_trackSpanBegin.begin(), m_trackSpanBegin.end() - 1);
+        for (const Span& span : spans)
+            if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) sorted[cursor[span.track]++] = span;
+        spans = std::move(sorted);
+    }
     auto byStart = [](const Span& a, const Span& b) { return a.start < b.start; };
     for (size_t t = 0; t < tracks.size(); ++t) {
-        auto first = sorted.begin() + m_trackSpanBegin[t], last = sorted.begin() + m_trackSpanBegin[t + 1];
+        auto first = spans.begin() + m_trackSpanBegin[t], last = spans.begin() + m_trackSpanBegin[t + 1];
         if (!std::is_sorted(first, last, byStart)) std::stable_sort(first, last, byStart);
     }
-    spans = std::move(sorted);
     auto byTime = [](const Instant& a, const Instant& b) {
         if (a.time != b.time) return a.time < b.time;
         return a.track < b.track;

@@ -29,7 +29,7 @@ void World::SetGilSpan(InterpIndex i, ThreadIndex holder) {
         span.track = interp.gil.track;
         span.state = trace::SpanState::HoldingGil;
         span.cause = m_threads[interp.gil.holder].track;
-        m_trace.spans.push_back(span);
+        m_spans.Add(span);
     }
     (void)holder;
     m_gilSpanStart[i] = Now();

@@ -343,7 +343,7 @@ void World::CloseSpan(ThreadIndex t) {
     span.cause = th.spanCause;
     span.causeSince = th.spanCauseSince;
     if (th.spanState == SpanState::WaitingGil && th.dropRequestAt >= th.spanStart) span.dropRequestAt = th.dropRequestAt;
-    m_trace.spans.push_back(span);
+    m_spans.Add(span);
 }
 
 void World::SetSpan(ThreadIndex t, SpanState state, trace::TaskId task, trace::TrackId cause, TimeNs causeSince) {
@@ -368,7 +368,7 @@ void World::SetCoreSpan(int32_t c, bool busy, SpanState state, trace::TaskId tas
         span.state = core.spanState;
         span.task = core.spanTask;
         span.cause = core.thread >= 0 ? m_threads[core.thread].track : (core.lastThread >= 0 ? m_threads[core.lastThread].track : trace::kNone);
-        m_trace.spans.push_back(span);
+        m_spans.Add(span);
     }
     core.spanOpen = busy;
     core.spanStart = Now();
@@ -385,7 +385,7 @@ void World::RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, SpanState
     span.state = state;
     span.task = task;
     span.cause = cause;
-    m_trace.spans.push_back(span);
+    m_spans.Add(span);
 }
 
 void World::CloseAllSpans() {
@@ -395,6 +395,7 @@ void World::CloseAllSpans() {
         Interpreter& interp = m_interps[i];
         if (interp.gil.holder >= 0) SetGilSpan(static_cast<InterpIndex>(i), -1);
     }
+    m_spans.MoveInto(m_trace);
 }
 
 }  // namespace interleave::models

@@ -16,6 +16,7 @@
 
 #include "core/event_queue.h"
 #include "scenario/scenario.h"
+#include "trace/span_recorder.h"
 #include "trace/trace.h"
 
 namespace interleave::models {
@@ -195,6 +196,7 @@ public:
     // limit, a cancel or a deadlock.
     bool Run(int64_t maxEvents, const std::atomic<bool>* cancel, std::atomic<float>* progress, std::string& error);
     uint64_t EventsProcessed() const { return m_kernel.Processed(); }
+    // Closes every open span and hands all recorded spans to the trace: once, after Run().
     void CloseAllSpans();
 
 private:
@@ -238,6 +240,7 @@ private:
 
     const scenario::Scenario& m_scenario;
     trace::Trace& m_trace;
+    trace::SpanRecorder m_spans;  // handed to m_trace by CloseAllSpans()
     core::Kernel m_kernel;
     std::vector<Core> m_cores;
     std::deque<ThreadIndex> m_runQueue;

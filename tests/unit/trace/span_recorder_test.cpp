@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "trace/span_recorder.h"
+
+using namespace interleave::trace;
+
+namespace {
+
+Span MakeSpan(TrackId track, TimeNs start) {
+    Span span;
+    span.track = track;
+    span.start = start;
+    span.end = start + 1;
+    span.task = static_cast<TaskId>(start);
+    return span;
+}
+
+}  // namespace
+
+TEST(SpanRecorder, HandsOverSpansGroupedByTrackInTheOrderEachTrackGotThem) {
+    Trace trace;
+    for (int t = 0; t < 5; ++t) trace.AddTrack("t" + std::to_string(t), TrackKind::Thread);
+    SpanRecorder recorder;
+    std::mt19937 random(3);
+    std::vector<TimeNs> next(5, 0);
+    std::vector<size_t> perTrack(5, 0);
+    // More spans than one chunk holds on some tracks, none at all on track 2.
+    for (int i = 0; i < 1000; ++i) {
+        TrackId track = static_cast<TrackId>(random() % 5);
+        if (track == 2) track = 4;
+        recorder.Add(MakeSpan(track, next[track]));
+        next[track] += 10;
+        ++perTrack[track];
+    }
+    EXPECT_EQ(recorder.Size(), 1000u);
+    recorder.MoveInto(trace);
+    EXPECT_EQ(recorder.Size(), 0u);
+    ASSERT_EQ(trace.spans.size(), 1000u);
+    for (size_t i = 1; i < trace.spans.size(); ++i) {
+        const Span& a = trace.spans[i - 1];
+        const Span& b = trace.spans[i];
+        ASSERT_TRUE(a.track < b.track || (a.track == b.track && a.start + 10 == b.start)) << "at " << i;
+    }
+    trace.Finish();
+    for (TrackId t = 0; t < 5; ++t) {
+        EXPECT_EQ(trace.SpansOf(t).size(), perTrack[t]);
+        if (!trace.SpansOf(t).empty()) {
+            EXPECT_EQ(trace.SpansOf(t).front().start, 0);
+        }
+    }
+}
+
+TEST(SpanRecorder, CanBeReusedAfterHandingOver) {
+    SpanRecorder recorder;
+    recorder.Add(MakeSpan(1, 5));
+    Trace first;
+    recorder.MoveInto(first);
+    recorder.Add(MakeSpan(0, 7));
+    Trace second;
+    recorder.MoveInto(second);
+    ASSERT_EQ(first.spans.size(), 1u);
+    EXPECT_EQ(first.spans[0].track, 1);
+    ASSERT_EQ(second.spans.size(), 1u);
+    EXPECT_EQ(second.spans[0].start, 7);
+}
+
+// Finish() must still group and order spans a producer appended in any order (imported files).
+TEST(TraceFinish, GroupsAndSortsSpansAppendedOutOfOrder) {
+    Trace trace;
+    for (int t = 0; t < 3; ++t) trace.AddTrack("t" + std::to_string(t), TrackKind::Thread);
+    trace.spans = {MakeSpan(2, 30), MakeSpan(0, 20), MakeSpan(2, 10), MakeSpan(7, 0), MakeSpan(0, 5)};
+    trace.Finish();
+    ASSERT_EQ(trace.spans.size(), 4u) << "the span on a track that does not exist is dropped";
+    ASSERT_EQ(trace.SpansOf(0).size(), 2u);
+    EXPECT_EQ(trace.SpansOf(0)[0].start, 5);
+    EXPECT_EQ(trace.SpansOf(0)[1].start, 20);
+    EXPECT_TRUE(trace.SpansOf(1).empty());
+    ASSERT_EQ(trace.SpansOf(2).size(), 2u);
+    EXPECT_EQ(trace.SpansOf(2)[0].start, 10);
+}
