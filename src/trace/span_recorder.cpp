@@ -2,43 +2,51 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cstddef>
 #include <new>
 
 namespace interleave::trace {
 
-uint32_t SpanRecorder::NewChunk() {
-    if (m_chunksUsed == m_blocks.size() * kBlockChunks)
-        m_blocks.push_back(std::unique_ptr<std::byte[]>(new std::byte[sizeof(Span) * kBlockChunks * kChunkSpans]));  // not zeroed: written before read
-    return m_chunksUsed++;
+Span* SpanRecorder::Allocate(uint32_t spans) {
+    if (m_blockUsed + spans > kBlockSpans) {
+        m_blocks.push_back(std::unique_ptr<std::byte[]>(new std::byte[sizeof(Span) * kBlockSpans]));
+        m_blockUsed = 0;
+    }
+    Span* data = reinterpret_cast<Span*>(m_blocks.back().get()) + m_blockUsed;
+    m_blockUsed += spans;
+    return data;
 }
 
 void SpanRecorder::Add(const Span& span) {
     assert(span.track >= 0);
     const auto track = static_cast<size_t>(span.track);
-    if (track >= m_tracks.size()) m_tracks.resize(track + 1);
+    if (track >= m_tracks.size()) m_tracks.resize(std::max(track + 1, m_tracks.size() * 2));
     TrackChunks& chunks = m_tracks[track];
-    if (chunks.fill == kChunkSpans) {
-        chunks.chunks.push_back(NewChunk());
-        chunks.fill = 0;
+    if (chunks.last == kNoChunk || m_chunks[chunks.last].fill == m_chunks[chunks.last].capacity) {
+        const uint32_t capacity = chunks.last == kNoChunk ? kFirstChunkSpans : std::min(m_chunks[chunks.last].capacity * 2, kMaxChunkSpans);
+        const auto index = static_cast<uint32_t>(m_chunks.size());
+        m_chunks.push_back(Chunk{Allocate(capacity), 0, capacity, kNoChunk});
+        if (chunks.last == kNoChunk) chunks.first = index;
+        else m_chunks[chunks.last].next = index;
+        chunks.last = index;
     }
-    new (ChunkData(chunks.chunks.back()) + chunks.fill++) Span(span);
+    Chunk& chunk = m_chunks[chunks.last];
+    new (chunk.data + chunk.fill++) Span(span);
     ++m_size;
 }
 
 void SpanRecorder::MoveInto(Trace& trace) {
     assert(trace.spans.empty());
     trace.spans.reserve(m_size);  // reserve, not resize: each span is written once, by the copy
-    for (TrackChunks& track : m_tracks) {
-        for (size_t i = 0; i < track.chunks.size(); ++i) {
-            const uint32_t count = i + 1 == track.chunks.size() ? track.fill : kChunkSpans;
-            const Span* chunk = ChunkData(track.chunks[i]);
-            trace.spans.insert(trace.spans.end(), chunk, chunk + count);
+    for (const TrackChunks& track : m_tracks) {
+        for (uint32_t c = track.first; c != kNoChunk; c = m_chunks[c].next) {
+            const Chunk& chunk = m_chunks[c];
+            trace.spans.insert(trace.spans.end(), chunk.data, chunk.data + chunk.fill);
         }
     }
     m_tracks.clear();
+    m_chunks.clear();
     m_blocks.clear();
-    m_chunksUsed = 0;
+    m_blockUsed = kBlockSpans;
     m_size = 0;
 }
 

@@ -3,8 +3,9 @@
 //
 // A producer closes spans in time order, interleaved across tracks; the trace wants each track's spans
 // contiguous. Sorting a flat vector afterwards scatters every span to a random place (a cache miss each)
-// and needs a second buffer as large as the first. Here each track fills small chunks of its own, so
-// the hand-over is one sequential copy per chunk into an exactly-sized vector.
+// and needs a second buffer as large as the first. Here each track fills chunks of its own, so the
+// hand-over is one sequential copy per chunk into an exactly-sized vector. A track's chunks start small
+// and double, so ten thousand one-span task tracks cost little, and a busy track few chunks.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,31 +17,38 @@ namespace interleave::trace {
 
 class SpanRecorder {
 public:
-    // Precondition: span.track >= 0. Spans of one track must come in order of start.
+    // Precondition: span.track >= 0.
     void Add(const Span& span);
     size_t Size() const { return m_size; }
     // Appends every recorded span to trace.spans (which must be empty), grouped by track in order of
-    // track id, and empties the recorder.
+    // track id and in the order each track got them, and empties the recorder.
     void MoveInto(Trace& trace);
 
 private:
-    static constexpr uint32_t kChunkSpans = 64;
-    static constexpr uint32_t kBlockChunks = 64;  // chunks are carved out of blocks of 4096 spans
+    static constexpr uint32_t kFirstChunkSpans = 2;
+    static constexpr uint32_t kMaxChunkSpans = 512;
+    static constexpr size_t kBlockSpans = 8192;  // chunks are carved out of blocks this large
+
     static constexpr uint32_t kNoChunk = UINT32_MAX;
 
+    struct Chunk {
+        Span* data = nullptr;
+        uint32_t fill = 0;
+        uint32_t capacity = 0;
+        uint32_t next = kNoChunk;  // the track's following chunk
+    };
     struct TrackChunks {
-        std::vector<uint32_t> chunks;
-        uint32_t fill = kChunkSpans;  // spans in the last chunk
+        uint32_t first = kNoChunk;
+        uint32_t last = kNoChunk;
     };
 
-    Span* ChunkData(uint32_t chunk) {
-        return reinterpret_cast<Span*>(m_blocks[chunk / kBlockChunks].get()) + (chunk % kBlockChunks) * kChunkSpans;
-    }
-    uint32_t NewChunk();
+    Span* Allocate(uint32_t spans);
 
+    // Flat tables, no allocation per track: a trace can have tens of thousands of one-span task tracks.
     std::vector<TrackChunks> m_tracks;
-    std::vector<std::unique_ptr<std::byte[]>> m_blocks;  // raw storage for kBlockChunks chunks each
-    uint32_t m_chunksUsed = 0;
+    std::vector<Chunk> m_chunks;
+    std::vector<std::unique_ptr<std::byte[]>> m_blocks;  // raw storage: each span is written before read
+    size_t m_blockUsed = kBlockSpans;                    // spans handed out of the last block
     size_t m_size = 0;
 };
 
