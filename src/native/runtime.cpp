@@ -67,6 +67,13 @@ void Actor::Mark(trace::InstantKind kind, TimeNs time, trace::TrackId cause, tra
 void Actor::MergeInto(trace::Trace& out) {
     out.spans.insert(out.spans.end(), spans.begin(), spans.end());
     out.instants.insert(out.instants.end(), instants.begin(), instants.end());
+    for (const trace::WaitDetail& wait : waits) {
+        trace::Span key;
+        key.track = wait.track;
+        key.start = wait.start;
+        out.AddWait(key, wait.causeSince, wait.dropRequestAt);
+    }
+    waits.clear();
     spans.clear();
     instants.clear();
 }
@@ -103,9 +110,8 @@ void Gil::Take(Actor& actor, trace::TaskId task) {
         span.task = task;
         span.cause = cause;
         span.state = SpanState::WaitingGil;
-        span.causeSince = causeSince;
-        span.dropRequestAt = dropAt;
         actor.spans.push_back(span);
+        actor.waits.push_back(trace::WaitDetail{span.track, span.start, causeSince, dropAt});
     }
     m_locked = true;
     const TimeNs now = actor.Now();

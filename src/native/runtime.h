@@ -26,6 +26,7 @@ struct Actor {
     int64_t epoch = 0;  // MonoNs() of the run's start
     std::vector<trace::Span> spans;
     std::vector<trace::Instant> instants;
+    std::vector<trace::WaitDetail> waits;
     int delayFd = -1;   // persistent connection to the delay server
 
     TimeNs Now() const { return MonoNs() - epoch; }

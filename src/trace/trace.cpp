@@ -45,6 +45,34 @@ TrackId Trace::AddTrack(std::string name, TrackKind kind, TrackId parent) {
     return static_cast<TrackId>(tracks.size() - 1);
 }
 
+namespace {
+
+bool WaitKeyLess(const WaitDetail& a, const WaitDetail& b) {
+    if (a.track != b.track) return a.track < b.track;
+    return a.start < b.start;
+}
+
+}  // namespace
+
+void Trace::AddWait(const Span& span, TimeNs causeSince, TimeNs dropRequestAt) {
+    if (causeSince < 0 && dropRequestAt < 0) return;
+    const WaitDetail detail{span.track, span.start, causeSince, dropRequestAt};
+    if (!m_waits.empty() && !WaitKeyLess(m_waits.back(), detail)) m_waitsSorted = false;
+    m_waits.push_back(detail);
+}
+
+WaitDetail Trace::WaitOf(const Span& span) const {
+    const WaitDetail key{span.track, span.start};
+    if (m_waitsSorted) {
+        auto it = std::lower_bound(m_waits.begin(), m_waits.end(), key, WaitKeyLess);
+        if (it != m_waits.end() && it->track == span.track && it->start == span.start) return *it;
+    } else {
+        for (const WaitDetail& detail : m_waits)
+            if (detail.track == span.track && detail.start == span.start) return detail;
+    }
+    return key;
+}
+
 void Trace::Finish() {
     // A stable counting sort by track: O(n), and producers append each track's spans in time order,
     // so most tracks need no sorting after it; the rest (imported files) are sorted per track.
@@ -77,6 +105,8 @@ void Trace::Finish() {
         return a.track < b.track;
     };
     if (!std::is_sorted(instants.begin(), instants.end(), byTime)) std::stable_sort(instants.begin(), instants.end(), byTime);
+    if (!m_waitsSorted) std::stable_sort(m_waits.begin(), m_waits.end(), WaitKeyLess);
+    m_waitsSorted = true;
 }
 
 std::span<const Span> Trace::SpansOf(TrackId track) const {

@@ -77,8 +77,14 @@ struct Span {
     TaskId task = kNone;       // the work item this span advances, if any
     TrackId cause = kNone;     // who we wait for (GIL or lock holder), who runs (Core, Gil tracks)
     SpanState state = SpanState::Idle;
-    TimeNs causeSince = -1;    // since when the cause held what we wait for
-    TimeNs dropRequestAt = -1; // WaitingGil only: when this waiter set the drop request
+};  // 32 bytes: a million-span trace is 32 MB. What only waits know lives in WaitDetail.
+
+// What a wait span knows beyond its cause, kept beside the spans (most spans are not waits).
+struct WaitDetail {
+    TrackId track = kNone;      // the wait span's track and start: its key
+    TimeNs start = 0;
+    TimeNs causeSince = -1;     // since when the cause held what we wait for
+    TimeNs dropRequestAt = -1;  // WaitingGil only: when this waiter set the drop request
 };
 
 struct Instant {
@@ -135,7 +141,13 @@ struct Trace {
     Metrics metrics;
 
     TrackId AddTrack(std::string name, TrackKind kind, TrackId parent = kNone);
-    // Sorts spans by (track, start) and instants by (time, track) and indexes them per track.
+    // Records a wait span's detail; nothing when both times are negative (unknown).
+    void AddWait(const Span& span, TimeNs causeSince, TimeNs dropRequestAt);
+    // The detail of a wait span; causeSince and dropRequestAt are -1 when it has none.
+    WaitDetail WaitOf(const Span& span) const;
+    const std::vector<WaitDetail>& Waits() const { return m_waits; }
+    // Sorts spans by (track, start), instants by (time, track) and wait details by (track, start), and
+    // indexes the spans per track.
     // Call once all spans are in; SpansOf() needs it.
     void Finish();
     bool IsFinished() const { return !m_trackSpanBegin.empty(); }
@@ -144,6 +156,8 @@ struct Trace {
 
 private:
     std::vector<uint32_t> m_trackSpanBegin;  // size tracks+1 after Finish()
+    std::vector<WaitDetail> m_waits;         // by (track, start) while m_waitsSorted
+    bool m_waitsSorted = true;
 };
 
 // Derives the trace-only metrics (utilisation, waits, overheads, GIL slices, latencies) from the

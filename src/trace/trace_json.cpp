@@ -89,8 +89,10 @@ std::string ToJson(const Trace& trace) {
     for (const Track& t : trace.tracks)
         tracks.push_back({{"name", t.name}, {"kind", TrackKindName(t.kind)}, {"parent", t.parent}});
     json spans = json::array();
-    for (const Span& s : trace.spans)
-        spans.push_back(json::array({s.start, s.end, s.track, SpanStateName(s.state), s.task, s.cause, s.causeSince, s.dropRequestAt}));
+    for (const Span& s : trace.spans) {
+        const WaitDetail wait = trace.WaitOf(s);
+        spans.push_back(json::array({s.start, s.end, s.track, SpanStateName(s.state), s.task, s.cause, wait.causeSince, wait.dropRequestAt}));
+    }
     json instants = json::array();
     for (const Instant& i : trace.instants)
         instants.push_back(json::array({i.time, i.track, InstantKindName(i.kind), i.cause, i.task}));
@@ -162,13 +164,13 @@ bool FromJson(std::string_view text, Trace& out, std::string& error) {
             return false;
         }
         Span span{s[0].get<int64_t>(), s[1].get<int64_t>(), static_cast<TrackId>(s[2].get<int64_t>()),
-                  static_cast<TaskId>(s[4].get<int64_t>()), static_cast<TrackId>(s[5].get<int64_t>()), state,
-                  s[6].get<int64_t>(), s[7].get<int64_t>()};
+                  static_cast<TaskId>(s[4].get<int64_t>()), static_cast<TrackId>(s[5].get<int64_t>()), state};
         if (!ValidTrack(s[2].get<int64_t>(), trace.tracks.size(), "trace: spans", index, error)) return false;
         if (span.end < span.start) {
             error = "trace: spans[" + std::to_string(index) + "] ends before it starts";
             return false;
         }
+        trace.AddWait(span, s[6].get<int64_t>(), s[7].get<int64_t>());
         trace.spans.push_back(span);
         ++index;
     }
@@ -237,8 +239,9 @@ std::string ToChromeJson(const Trace& trace) {
             args["cause"] = s.cause;
             if (static_cast<size_t>(s.cause) < trace.tracks.size()) args["cause_name"] = trace.tracks[s.cause].name;
         }
-        if (s.causeSince >= 0) args["cause_since_ns"] = s.causeSince;
-        if (s.dropRequestAt >= 0) args["drop_request_ns"] = s.dropRequestAt;
+        const WaitDetail wait = trace.WaitOf(s);
+        if (wait.causeSince >= 0) args["cause_since_ns"] = wait.causeSince;
+        if (wait.dropRequestAt >= 0) args["drop_request_ns"] = wait.dropRequestAt;
         events.push_back({{"ph", "X"}, {"name", SpanStateName(s.state)}, {"cat", "state"}, {"pid", root + 1},
                           {"tid", s.track + 1}, {"ts", Micros(s.start)}, {"dur", Micros(s.end - s.start)}, {"args", args}});
     }
@@ -351,8 +354,10 @@ bool FromChromeJson(std::string_view text, Trace& out, std::string& error) {
             span.end = exactNs(args, "end_ns", ts + dur);
             span.task = args.contains("task") && args["task"].is_number_integer() ? args["task"].get<int32_t>() : kNone;
             span.cause = args.contains("cause") && args["cause"].is_number_integer() ? args["cause"].get<int32_t>() : kNone;
-            span.causeSince = args.contains("cause_since_ns") && args["cause_since_ns"].is_number_integer() ? args["cause_since_ns"].get<int64_t>() : -1;
-            span.dropRequestAt = args.contains("drop_request_ns") && args["drop_request_ns"].is_number_integer() ? args["drop_request_ns"].get<int64_t>() : -1;
+            auto optionalNs = [&args](const char* key) {
+                return args.contains(key) && args[key].is_number_integer() ? args[key].get<int64_t>() : int64_t{-1};
+            };
+            trace.AddWait(span, optionalNs("cause_since_ns"), optionalNs("drop_request_ns"));
             trace.spans.push_back(span);
         } else if (ph == "B") {
             openBegins[track].push_back({ts, args.value("state", name)});

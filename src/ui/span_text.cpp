@@ -18,16 +18,17 @@ std::string TrackName(const trace::Trace& trace, trace::TrackId track) {
 std::string CauseText(const trace::Trace& trace, const trace::Span& span) {
     if (span.cause == trace::kNone) return {};
     const std::string who = TrackName(trace, span.cause);
+    const trace::WaitDetail wait = trace.WaitOf(span);
     std::string text;
     switch (span.state) {
         case SpanState::WaitingGil:
             text = "waiting for the GIL held by " + who;
-            if (span.causeSince >= 0) text += " since " + FormatTime(double(span.causeSince));
-            if (span.dropRequestAt >= 0) text += "; drop request at " + FormatTime(double(span.dropRequestAt));
+            if (wait.causeSince >= 0) text += " since " + FormatTime(double(wait.causeSince));
+            if (wait.dropRequestAt >= 0) text += "; drop request at " + FormatTime(double(wait.dropRequestAt));
             return text;
         case SpanState::WaitingLock:
             text = "waiting for a lock held by " + who;
-            if (span.causeSince >= 0) text += " since " + FormatTime(double(span.causeSince));
+            if (wait.causeSince >= 0) text += " since " + FormatTime(double(wait.causeSince));
             return text;
         case SpanState::HoldingGil:
             return "the GIL is held by " + who;

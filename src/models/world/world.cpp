@@ -341,9 +341,9 @@ void World::CloseSpan(ThreadIndex t) {
     span.task = th.spanTask;
     span.state = th.spanState;
     span.cause = th.spanCause;
-    span.causeSince = th.spanCauseSince;
-    if (th.spanState == SpanState::WaitingGil && th.dropRequestAt >= th.spanStart) span.dropRequestAt = th.dropRequestAt;
     m_spans.Add(span);
+    const bool dropRequested = th.spanState == SpanState::WaitingGil && th.dropRequestAt >= th.spanStart;
+    m_trace.AddWait(span, th.spanCauseSince, dropRequested ? th.dropRequestAt : -1);
 }
 
 void World::SetSpan(ThreadIndex t, SpanState state, trace::TaskId task, trace::TrackId cause, TimeNs causeSince) {

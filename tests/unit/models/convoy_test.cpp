@@ -48,8 +48,9 @@ TEST(ConvoyEffect, EachWaitEndsWithADropRequestAfterOneSwitchInterval) {
     EXPECT_GE(result.trace.metrics.dropRequests, 200);
     int checked = 0;
     for (const trace::Span& span : result.trace.spans) {
-        if (span.state != trace::SpanState::WaitingGil || span.dropRequestAt < 0) continue;
-        EXPECT_EQ(span.dropRequestAt - span.start, s.machine.profile.switchInterval);
+        const trace::TimeNs dropRequestAt = result.trace.WaitOf(span).dropRequestAt;
+        if (span.state != trace::SpanState::WaitingGil || dropRequestAt < 0) continue;
+        EXPECT_EQ(dropRequestAt - span.start, s.machine.profile.switchInterval);
         ++checked;
     }
     EXPECT_GT(checked, 100);

@@ -47,7 +47,8 @@ inline trace::Trace ThreadsTrace(int threads = 4, int cores = 4, int turns = 40,
         t.spans.push_back({a, b, core[size_t(holder % cores)], holder, thread[size_t(holder)], trace::SpanState::RunningPython});
         for (int j = 0; j < threads; ++j) {
             if (j == holder) continue;
-            t.spans.push_back({a, b, thread[size_t(j)], j, thread[size_t(holder)], trace::SpanState::WaitingGil, a, a + slice});
+            t.spans.push_back({a, b, thread[size_t(j)], j, thread[size_t(holder)], trace::SpanState::WaitingGil});
+            t.AddWait(t.spans.back(), a, a + slice);
         }
     }
     t.Finish();

@@ -88,15 +88,14 @@ TEST(Units, BytesInputRoundTrips) {
 }
 
 TEST(SpanText, GilWaitNamesTheHolderSinceWhenAndTheDropRequest) {
-    const trace::Trace t = testing::ThreadsTrace(2, 2, 4);
+    trace::Trace t = testing::ThreadsTrace(2, 2, 4);
     trace::Span s;
     s.track = 5;  // Thread-2 (cores 0-1, GIL, process, Thread-1, Thread-2)
     s.cause = 4;  // Thread-1
     s.state = trace::SpanState::WaitingGil;
     s.start = 12'000'000;
     s.end = 17'000'000;
-    s.causeSince = 12'000'000;
-    s.dropRequestAt = 17'000'000;
+    t.AddWait(s, 12'000'000, 17'000'000);
     EXPECT_EQ(CauseText(t, s), "waiting for the GIL held by Thread-1 since 12.000 ms; drop request at 17.000 ms");
     const std::string tip = SpanTooltip(t, s);
     EXPECT_NE(tip.find("Thread-2: waiting for the GIL"), std::string::npos) << tip;
