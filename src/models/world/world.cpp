@@ -194,6 +194,18 @@ void World::Advance(ThreadIndex t) {
         }
         Action& a = th.action;
         Interpreter& interp = m_interps[th.interp];
+        if (th.retriesLockWithoutGil) {
+            // acquire_timed() (Modules/_threadmodule.c) blocks on the lock between Py_BEGIN_ALLOW_THREADS
+            // and Py_END_ALLOW_THREADS: a woken waiter takes the lock first, without the GIL, and holds
+            // it while it waits to take the GIL back. So the lock stays held across that GIL wait.
+            assert(a.type == Action::Type::AcquireLock && !HoldsGil(t));
+            th.retriesLockWithoutGil = false;
+            if (!TryAcquireLock(t, a.object)) {
+                BlockOnLock(t);
+                return;
+            }
+            th.holdsLockBeforeGil = true;
+        }
         const bool needsGil = !interp.freeThreaded &&
                               ((a.type == Action::Type::Compute && a.needsGil) || a.type == Action::Type::AcquireLock ||
                                a.type == Action::Type::ReleaseLock);
@@ -229,17 +241,14 @@ void World::Advance(ThreadIndex t) {
                 if (a.deadline >= 0) m_kernel.ScheduleAt(std::max(a.deadline, Now()), kWaitDeadline, static_cast<uint32_t>(t), th.token);
                 return;
             case Action::Type::AcquireLock:
-                if (TryAcquireLock(t, a.object)) {
+                if (th.holdsLockBeforeGil || TryAcquireLock(t, a.object)) {
+                    th.holdsLockBeforeGil = false;
                     th.hasAction = false;
                     continue;
                 }
                 // acquire_timed(): the fast path failed, so release the GIL and block on the lock.
                 if (!interp.freeThreaded && HoldsGil(t)) DropGil(t, false);
-                {
-                    SimLock& lock = m_locks[a.object];
-                    lock.waiters.push_back(t);
-                    Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, a.task, m_threads[lock.holder].track, lock.heldSince);
-                }
+                BlockOnLock(t);
                 return;
             case Action::Type::ReleaseLock:
                 ReleaseLock(t, a.object);
@@ -313,6 +322,14 @@ bool World::TryAcquireLock(ThreadIndex t, int32_t lock) {
     l.holder = t;
     l.heldSince = Now();
     return true;
+}
+
+void World::BlockOnLock(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    SimLock& lock = m_locks[th.action.object];
+    lock.waiters.push_back(t);
+    th.retriesLockWithoutGil = true;
+    Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, th.action.task, m_threads[lock.holder].track, lock.heldSince);
 }
 
 void World::ReleaseLock(ThreadIndex t, int32_t lock) {

@@ -135,6 +135,8 @@ struct SimThread {
     uint64_t gilQueueStamp = 0;  // 0: not in the GIL's waiter queue
     TimeNs gilWaitStart = 0;
     TimeNs dropRequestAt = -1;
+    bool retriesLockWithoutGil = false;  // blocked on a lock: on waking it retries before taking the GIL
+    bool holdsLockBeforeGil = false;     // got that lock; the AcquireLock completes once it has the GIL
     // The span being recorded on this thread's track.
     trace::SpanState spanState = trace::SpanState::Idle;
     trace::TaskId spanTask = trace::kNone;
@@ -229,6 +231,7 @@ private:
 
     // locks
     bool TryAcquireLock(ThreadIndex t, int32_t lock);
+    void BlockOnLock(ThreadIndex t);  // on th.action's lock, without the GIL
     void ReleaseLock(ThreadIndex t, int32_t lock);
 
     // spans

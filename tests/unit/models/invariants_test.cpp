@@ -182,3 +182,39 @@ TEST(Limits, ACancelStopsTheSimulation) {
     EXPECT_FALSE(result.ok);
     EXPECT_EQ(result.error, "cancelled");
 }
+
+// acquire_timed() (Modules/_threadmodule.c) waits for a contended lock with the GIL released, and a
+// woken waiter takes the lock before it takes the GIL back. So the thread that released the lock and
+// kept running cannot barge back in while the waiter waits for the GIL: it finds the lock taken.
+TEST(Locks, AWokenWaiterHoldsTheLockWhileItWaitsForTheGil) {
+    auto s = interleave::testing::ParseOrDie(R"({"tasks":[
+        {"name":"a","steps":[{"acquire":"L"},{"io":"10ms"},{"release":"L"},{"cpu":"2ms"},{"acquire":"L"},{"cpu":"1ms"},{"release":"L"}]},
+        {"name":"b","steps":[{"io":"1ms"},{"acquire":"L"},{"cpu":"1ms"},{"release":"L"}]}],
+        "model":{"kind":"threads"},"machine":{"cores":2}})");
+    auto result = models::Simulate(s);
+    ASSERT_TRUE(result.ok) << result.error;
+    const trace::Trace& t = result.trace;
+    trace::TrackId a = trace::kNone, b = trace::kNone;
+    for (size_t i = 0; i < t.tracks.size(); ++i) {
+        if (t.tracks[i].kind != trace::TrackKind::Thread) continue;
+        if (t.tracks[i].name.ends_with("(a)")) a = static_cast<trace::TrackId>(i);
+        if (t.tracks[i].name.ends_with("(b)")) b = static_cast<trace::TrackId>(i);
+    }
+    ASSERT_NE(a, trace::kNone);
+    ASSERT_NE(b, trace::kNone);
+    // b waits for the lock from 1 ms until a releases it at 10 ms; a, back for the lock at 12 ms, waits
+    // for b, which got the lock at about 10 ms and needs the GIL (a's) to finish.
+    std::vector<const trace::Span*> aLockWaits, bLockWaits;
+    for (const trace::Span& span : t.spans) {
+        if (span.state != SpanState::WaitingLock) continue;
+        if (span.track == a) aLockWaits.push_back(&span);
+        if (span.track == b) bLockWaits.push_back(&span);
+    }
+    ASSERT_EQ(bLockWaits.size(), 1u);
+    EXPECT_EQ(bLockWaits[0]->cause, a);
+    EXPECT_NEAR(static_cast<double>(bLockWaits[0]->end), 10e6, 0.5e6);
+    ASSERT_EQ(aLockWaits.size(), 1u) << "a must find the lock held by the woken b";
+    EXPECT_EQ(aLockWaits[0]->cause, b);
+    EXPECT_NEAR(static_cast<double>(aLockWaits[0]->start), 12e6, 0.5e6);
+    EXPECT_NEAR(static_cast<double>(t.WaitOf(*aLockWaits[0]).causeSince), 10e6, 0.5e6) << "b holds the lock since its wake-up";
+}
