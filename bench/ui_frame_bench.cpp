@@ -1,69 +1,63 @@
 // CPU time to build one frame of timeline draw commands (the preprocess step of the Tracy-style
-// timeline) with 10K to 10M spans in view: it should stay flat, because the level-of-detail step finds
-// the visible spans by binary search and folds sub-3-px spans, so its work is bounded by pixel width.
-//
-// interleave_bench links interleave_cli (models, scenario, trace), not interleave_ui, so the two pure
-// UI sources the bench needs (no ImGui in them) are compiled into it here.
+// timeline) with 10K to 10M spans in view: it should stay flat, because the level-of-detail step folds
+// sub-3-px spans and finds each fold's end in the track's SpanIndex, so its work is bounded by pixel
+// width. The "Searching" variant folds without the index (a galloping search through the spans per
+// fold window), for comparison: it grows with the spans per pixel and their cache misses.
+// bench/ui_playground_frame_bench.cpp measures the whole frame (ImGui included).
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <vector>
 
-#include "../src/ui/timeline_lod.cpp"
-#include "../src/ui/timeline_math.cpp"
+#include "../tests/unit/ui/synthetic_trace.h"
 #include "trace/trace.h"
+#include "ui/timeline_lod.h"
 
 namespace {
 
-using interleave::trace::Span;
-using interleave::trace::SpanState;
+using interleave::trace::Trace;
 using interleave::ui::BuildDrawCommands;
 using interleave::ui::DrawCmd;
+using interleave::ui::SpanIndex;
 using interleave::ui::TimeRange;
 
 constexpr int kLanes = 32;          // a full-HD timeline shows about this many lanes
 constexpr float kWidthPx = 1800.0f;
 
-// `total` spans over kLanes tracks, each 70..130 ns with 30 ns gaps, so all of them are in view when
-// fitted; states alternate like GIL turns.
+// `total` spans over kLanes tracks (testing::LanesTrace), fitted, with each track's index. Kept
+// between the benchmark's runs (Google Benchmark calls a function several times): 10M spans take a
+// second to make.
 struct Frame {
-    std::vector<std::vector<Span>> lanes;
+    int64_t total = 0;
+    Trace trace;
+    std::vector<SpanIndex> index;
     TimeRange range;
 };
 
-Frame MakeFrame(int64_t total) {
-    Frame f;
-    f.lanes.resize(kLanes);
-    const int64_t perLane = total / kLanes;
-    int64_t end = 0;
-    for (int l = 0; l < kLanes; ++l) {
-        auto& spans = f.lanes[size_t(l)];
-        spans.reserve(size_t(perLane));
-        int64_t t = l * 7;
-        for (int64_t i = 0; i < perLane; ++i) {
-            Span s;
-            s.start = t;
-            s.end = t + 70 + (i * 37 + l) % 61;
-            s.track = l;
-            s.state = (i + l) % 3 == 0 ? SpanState::RunningPython : SpanState::WaitingGil;
-            spans.push_back(s);
-            t = s.end + 30;
-        }
-        end = std::max(end, t);
+const Frame& GetFrame(int64_t total) {
+    static std::unique_ptr<Frame> frame;
+    if (!frame || frame->total != total) {
+        frame.reset();
+        frame = std::make_unique<Frame>();
+        frame->total = total;
+        frame->trace = interleave::ui::testing::LanesTrace(total, kLanes);
+        for (size_t t = 0; t < frame->trace.tracks.size(); ++t) frame->index.emplace_back(frame->trace.SpansOf(int32_t(t)));
+        frame->range = {0, double(frame->trace.EndTime())};
     }
-    f.range = {0, double(end)};
-    return f;
+    return *frame;
 }
 
-void BM_BuildFrameDrawCommands(benchmark::State& state) {
-    const Frame frame = MakeFrame(state.range(0));
+void Run(benchmark::State& state, const TimeRange& range, bool useIndex) {
+    const Frame& frame = GetFrame(state.range(0));
     std::vector<DrawCmd> cmds;
     cmds.reserve(8192);
     size_t built = 0;
     for (auto _ : state) {
         built = 0;
-        for (const auto& lane : frame.lanes) {
+        for (size_t t = 0; t < frame.trace.tracks.size(); ++t) {
             cmds.clear();
-            BuildDrawCommands(lane, frame.range, kWidthPx, cmds);
+            BuildDrawCommands(frame.trace.SpansOf(int32_t(t)), range, kWidthPx, cmds, interleave::ui::kFoldPx,
+                              useIndex ? &frame.index[t] : nullptr);
             built += cmds.size();
             benchmark::DoNotOptimize(cmds.data());
         }
@@ -71,25 +65,34 @@ void BM_BuildFrameDrawCommands(benchmark::State& state) {
     state.counters["spans"] = double(state.range(0));
     state.counters["draw_cmds"] = double(built);
 }
+
+void BM_BuildFrameDrawCommands(benchmark::State& state) { Run(state, GetFrame(state.range(0)).range, true); }
 BENCHMARK(BM_BuildFrameDrawCommands)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond);
 
-// The same 1M spans zoomed into the middle tenth: culling by binary search.
+void BM_BuildFrameDrawCommandsSearching(benchmark::State& state) { Run(state, GetFrame(state.range(0)).range, false); }
+BENCHMARK(BM_BuildFrameDrawCommandsSearching)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond);
+
+// The same spans zoomed into the middle tenth: culling by the index (or by binary search).
 void BM_BuildFrameDrawCommandsZoomed(benchmark::State& state) {
-    const Frame frame = MakeFrame(state.range(0));
-    const TimeRange zoomed{frame.range.t0 + frame.range.Width() * 0.45, frame.range.t0 + frame.range.Width() * 0.55};
-    std::vector<DrawCmd> cmds;
-    size_t built = 0;
-    for (auto _ : state) {
-        built = 0;
-        for (const auto& lane : frame.lanes) {
-            cmds.clear();
-            BuildDrawCommands(lane, zoomed, kWidthPx, cmds);
-            built += cmds.size();
-            benchmark::DoNotOptimize(cmds.data());
-        }
-    }
-    state.counters["draw_cmds"] = double(built);
+    const TimeRange r = GetFrame(state.range(0)).range;
+    Run(state, {r.t0 + r.Width() * 0.45, r.t0 + r.Width() * 0.55}, true);
 }
 BENCHMARK(BM_BuildFrameDrawCommandsZoomed)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond);
+
+// Building the index of every track: once per trace (a simulation's or a file's), not per frame.
+void BM_BuildSpanIndex(benchmark::State& state) {
+    const Frame& frame = GetFrame(state.range(0));
+    size_t bytes = 0;
+    for (auto _ : state) {
+        bytes = 0;
+        for (size_t t = 0; t < frame.trace.tracks.size(); ++t) {
+            SpanIndex index(frame.trace.SpansOf(int32_t(t)));
+            bytes += index.Bytes();
+            benchmark::DoNotOptimize(bytes);
+        }
+    }
+    state.counters["index_bytes"] = double(bytes);
+}
+BENCHMARK(BM_BuildSpanIndex)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

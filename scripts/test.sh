@@ -86,11 +86,32 @@ not_blank() {
     echo "$(basename "$file"): $(identify -format '%wx%h' "$file"), grey std $std"
     awk -v s="$std" 'BEGIN { exit !(s > 0.01) }' || { echo "$file looks blank"; return 1; }
 }
+# Every view (timeline with its explanation, compare, scaling, the help overlay, the embed view) at
+# 800x600 and 1920x1080, dark and light: native-<view>-<size>-<theme>.png. Runs under one X server.
+shot_views() {
+    local view size theme out rc=0
+    for view in timeline compare scaling help embed; do
+        for size in 800x600 1920x1080; do
+            for theme in dark light; do
+                out="$SHOTS/native-$view-$size-$theme.png"
+                rm -f "$out"
+                timeout 120 build/native-debug/interleave --frames 5 --size "$size" --view "$view" --theme "$theme" \
+                    --screenshot "$out" >/dev/null || { echo "no screenshot: $out"; rc=1; continue; }
+                not_blank "$out" || rc=1
+            done
+        done
+    done
+    return $rc
+}
 shot_xvfb() {
     rm -f "$SHOTS/native-xvfb.png"
     timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
         build/native-debug/interleave --frames 10 --size 1280x800 --screenshot "$SHOTS/native-xvfb.png" || return 1
-    not_blank "$SHOTS/native-xvfb.png"
+    not_blank "$SHOTS/native-xvfb.png" || return 1
+    # One X server for all of them; the functions travel in the command (xvfb-run is /bin/sh, which
+    # drops exported bash functions).
+    timeout 900 xvfb-run -a -s "-screen 0 1920x1080x24" \
+        bash -c "$(declare -f shot_views not_blank); SHOTS=$(printf %q "$SHOTS"); shot_views"
 }
 shot_offscreen() {
     rm -f "$SHOTS/native-offscreen.png"

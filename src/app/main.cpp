@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
     settings.runForReal = interleave::app::RealRunCallback();
     // Static: on the web the main loop outlives main().
     static interleave::ui::Playground playground(settings);
+    using interleave::ui::Tab;
+    if (options.view == "compare") playground.SetTab(Tab::Compare);
+    if (options.view == "scaling") playground.SetTab(Tab::Scaling);
+    if (options.view == "help") playground.SetHelpVisible(true);
+    if (options.theme == "light") playground.SetTheme(interleave::ui::Theme::Light);
     interleave::platform::App app;
     app.frame = [] { playground.Frame(); };
     app.testStateJson = [] { return playground.TestStateJson(); };
@@ -39,5 +44,6 @@ int main(int argc, char** argv) {
         return why;
     };
     app.showLinkError = [](const std::string& message) { playground.ShowLinkError(message); };
+    app.busy = [] { return playground.Busy(); };
     return interleave::platform::Run(options, app);
 }

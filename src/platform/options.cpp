@@ -34,6 +34,7 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
         if (arg == "--help" || arg == "-h") {
             std::printf(
                 "usage: interleave [--size WxH] [--frames N [--screenshot out.png]] [--embed] [--preset ID]\n"
+                "                  [--view timeline|compare|scaling|help|embed] [--theme dark|light]\n"
                 "       interleave <command> ...   (the command line; see docs/)\n");
             error.clear();
             return false;
@@ -50,6 +51,24 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
             const char* value = next(arg);
             if (!value) return false;
             options.preset = value;
+        } else if (arg == "--view") {
+            const char* value = next(arg);
+            if (!value) return false;
+            const std::string_view view = value;
+            if (view != "timeline" && view != "compare" && view != "scaling" && view != "help" && view != "embed") {
+                error = "--view wants timeline, compare, scaling, help or embed, got '" + std::string(view) + "'";
+                return false;
+            }
+            options.view = value;
+            if (view == "embed") options.embed = true;
+        } else if (arg == "--theme") {
+            const char* value = next(arg);
+            if (!value) return false;
+            if (std::string_view(value) != "dark" && std::string_view(value) != "light") {
+                error = "--theme wants dark or light, got '" + std::string(value) + "'";
+                return false;
+            }
+            options.theme = value;
         } else if (arg == "--screenshot") {
             const char* value = next(arg);
             if (!value) return false;

@@ -17,9 +17,12 @@ struct Options {
     std::string title = "Interleave";
     bool embed = false;          // --embed: the compact view for an iframe (the web page passes it for ?embed)
     std::string preset;          // --preset ID: the preset to open with (the web page passes it for ?preset=ID)
+    std::string view;            // --view timeline|compare|scaling|help|embed: the view to open on ("" = timeline)
+    std::string theme;           // --theme dark|light ("" = dark)
 };
 
-// Parses the GUI options: --frames N, --screenshot FILE, --size WxH, --embed, --preset ID, --help.
+// Parses the GUI options: --frames N, --screenshot FILE, --size WxH, --embed, --preset ID,
+// --view NAME, --theme dark|light, --help.
 // Returns false with a one-line message in `error` (empty for --help, after printing usage).
 bool ParseOptions(int argc, char** argv, Options& options, std::string& error);
 
@@ -30,6 +33,9 @@ struct App {
     std::function<std::string()> viewStateJson;
     std::function<std::string(const std::string& json)> applyViewState;  // "" or why the state was refused
     std::function<void(const std::string& message)> showLinkError;       // the page could not decode its link
+    // Natively, with Options::frames: while this says true (simulations still running) frames are not
+    // counted, for up to a minute, so a scripted screenshot shows the finished view.
+    std::function<bool()> busy;
 };
 
 // Copies text to the clipboard (SDL natively; the browser's clipboard API on the web).

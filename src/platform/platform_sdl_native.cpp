@@ -119,6 +119,7 @@ int Run(const Options& options, App app) {
 
     int exitCode = 0;
     int frame = 0;
+    const Uint64 startTicks = SDL_GetTicks64();
     bool running = true;
     while (running) {
         SDL_Event event;
@@ -147,7 +148,10 @@ int Run(const Options& options, App app) {
         gl.ClearColor(0.10f, 0.11f, 0.13f, 1.0f);
         gl.Clear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        ++frame;
+        // A scripted run waits for the simulations (Compare, Scaling) before it counts frames.
+        const bool waiting = options.frames > 0 && app.busy && app.busy() && SDL_GetTicks64() - startTicks < 60'000;
+        if (waiting) SDL_Delay(5);  // leave the cores to the simulations
+        else ++frame;
         if (options.frames > 0 && frame >= options.frames) {
             if (!options.screenshot.empty()) {
                 if (SaveScreenshot(gl, options.screenshot, fbWidth, fbHeight)) {

@@ -93,6 +93,11 @@ std::array<float, 4> ItemRect() {
 
 }  // namespace
 
+std::string DefaultPresetId() {
+    if (scenario::FindPreset(kDefaultPreset)) return std::string(kDefaultPreset);
+    return scenario::Presets().empty() ? std::string() : std::string(scenario::Presets().front().id);
+}
+
 void Playground::Remember(const char* id) { m_widgets[id] = ItemRect(); }
 
 // [SECTION] Construction
@@ -104,12 +109,12 @@ Playground::Playground(PlaygroundSettings settings)
     m_view.models = {"sequential", "threads", "processes", "asyncio", "free_threaded"};
     if (!m_settings.loadPresetOnStart) return;
     if (!scenario::Presets().empty()) {
-        std::string id = m_settings.initialPreset.empty() ? std::string(scenario::Presets().front().id) : m_settings.initialPreset;
+        std::string id = m_settings.initialPreset.empty() ? DefaultPresetId() : m_settings.initialPreset;
         std::string error;
         if (!LoadPreset(id, error)) {
-            // An unknown preset (a bad ?preset= link): say so, and show the first one rather than nothing.
+            // An unknown preset (a bad ?preset= link): say so, and show the default one rather than nothing.
             std::string fallback;
-            LoadPreset(scenario::Presets().front().id, fallback);
+            LoadPreset(DefaultPresetId(), fallback);
             m_linkError = error;
         }
     } else {
@@ -375,6 +380,14 @@ void Playground::RebuildTimelines() {
             m_compareTimeline.AddSection(std::move(title), result.ok ? &result.trace : nullptr);
         }
     }
+    std::vector<const trace::Trace*> shown;
+    if (m_haveTrace) shown.push_back(&m_trace);
+    m_runStates = StatesPresent(shown);
+    shown.clear();
+    if (m_haveComparison)
+        for (const auto& r : m_comparison.results)
+            if (r.ok) shown.push_back(&r.trace);
+    m_compareStates = StatesPresent(shown);
     if (m_fitPending && m_haveTrace) {
         FitView();
         m_fitPending = false;
@@ -606,6 +619,11 @@ bool Playground::StartRealRun(int kind) {
 void Playground::RealRunControls() {
     ImGui::SameLine();
     const char* kinds[] = {"C++ runtime", "CPython"};
+    // At 800x600 the toolbar is full by here: wrap the combo and its button onto a line of their own
+    // rather than cut "Run for real" at the window's edge.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float need = ImGui::GetFontSize() * 8 + style.ItemSpacing.x + ImGui::CalcTextSize("Run for real").x + style.FramePadding.x * 2;
+    if (ImGui::GetCursorPosX() + need > ImGui::GetContentRegionMax().x) ImGui::NewLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::Combo("##real_kind", &m_realKind, kinds, 2);
     Remember("real_kind");

@@ -44,7 +44,7 @@ struct PlaygroundSettings {
     // thread. false in the single-threaded web build: they run in slices of later frames.
     bool backgroundThreads = true;
     float contentScale = 1.0f;      // the display's content (DPI) scale: sizes and fonts
-    std::string initialPreset;      // preset loaded at start ("" = the first one)
+    std::string initialPreset;      // preset loaded at start ("" = DefaultPresetId())
     bool loadPresetOnStart = true;  // false: start empty (tests inject traces with Show*)
     bool embed = false;             // compact view for an iframe: play/pause, metrics line, timeline
     MakeLinkFn makeLink;            // Share / Embed buttons (hidden when empty)
@@ -58,6 +58,12 @@ struct ScalingSeries {
     std::vector<int32_t> workers;
     std::vector<int64_t> makespan;  // ns; < 0 while not computed (or failed)
 };
+
+// The preset the playground opens on when no link names one: five blocking requests on five threads,
+// the blog's first picture of concurrency (the waits overlap under the GIL). Falls back to the first
+// preset if it is ever removed.
+inline constexpr std::string_view kDefaultPreset = "blog_io_threads";
+std::string DefaultPresetId();
 
 // "makespan 1.2s   speedup 3.10x   CPU 77%   GIL wait 0ns   GIL switches 0": the metrics line.
 std::string MetricsLine(const trace::Metrics& metrics);
@@ -172,6 +178,8 @@ private:
     TimelineController m_timeline;
     TimelineController m_compareTimeline;
     bool m_timelinesStale = true;
+    StateSet m_runStates{};      // the legend's states: the run's, the compared runs' (RebuildTimelines)
+    StateSet m_compareStates{};
     bool m_fitPending = true;
 
     bool m_speedTouched = false;

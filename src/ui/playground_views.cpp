@@ -255,15 +255,9 @@ void Playground::RunSummary() {
 }
 
 void Playground::ResultsPanel() {
-    // The legend names the states on screen: the run's, or every compared run's.
-    std::vector<const trace::Trace*> shown;
-    if (m_view.tab == Tab::Compare && m_haveComparison) {
-        for (const auto& r : m_comparison.results)
-            if (r.ok) shown.push_back(&r.trace);
-    } else if (m_haveTrace) {
-        shown.push_back(&m_trace);
-    }
-    DrawLegend(shown, m_view.theme);
+    // The legend names the states on screen: the run's, or every compared run's (found once per
+    // trace by RebuildTimelines: scanning 10M spans every frame would cost more than drawing them).
+    DrawLegend(m_view.tab == Tab::Compare && m_haveComparison ? m_compareStates : m_runStates, m_view.theme);
     ImGui::Separator();
     switch (m_view.tab) {
         case Tab::Timeline:

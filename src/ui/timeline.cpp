@@ -31,7 +31,7 @@ uint32_t WithAlpha(uint32_t color, int alpha) {
 
 void TimelineItem::Preprocess(const trace::Trace& trace, const TimelineContext& ctx) {
     m_cmds.clear();
-    BuildDrawCommands(trace.SpansOf(m_track), ctx.range, ctx.widthPx, m_cmds);
+    BuildDrawCommands(trace.SpansOf(m_track), ctx.range, ctx.widthPx, m_cmds, kFoldPx, &m_index);
     m_marks.clear();
     BuildInstantMarks(m_instants, ctx.range, ctx.widthPx, m_marks);
 }
@@ -61,6 +61,7 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
         for (const trace::Instant& instant : trace->instants)
             if (instant.track >= 0 && size_t(instant.track) < section.items.size())
                 section.items[size_t(instant.track)].Instants().push_back(instant);
+        for (TimelineItem& item : section.items) item.BuildIndex(*trace);
     }
     m_sections.push_back(std::move(section));
     m_labelWidth = -1;
@@ -329,15 +330,19 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
 
 // [SECTION] Legend
 
-void DrawLegend(const std::vector<const trace::Trace*>& traces, Theme theme) {
-    bool present[size_t(trace::SpanState::Count)] = {};
+StateSet StatesPresent(const std::vector<const trace::Trace*>& traces) {
+    StateSet present{};
     if (!traces.empty()) {
         for (const trace::Trace* t : traces)
             if (t)
                 for (const auto& s : t->spans) present[size_t(s.state)] = true;
     } else {
-        for (bool& p : present) p = true;
+        present.fill(true);
     }
+    return present;
+}
+
+void DrawLegend(const StateSet& present, Theme theme) {
     const float box = ImGui::GetTextLineHeight() * 0.8f;
     const float right = ImGui::GetContentRegionMax().x;
     bool first = true;

@@ -38,6 +38,9 @@ public:
     trace::TrackId Track() const { return m_track; }
     // Replaces the commands with those of the visible spans and instants of this track.
     void Preprocess(const trace::Trace& trace, const TimelineContext& ctx);
+    // Builds the search index of this track's spans (once per trace: AddSection does it).
+    void BuildIndex(const trace::Trace& trace) { m_index.Build(trace.SpansOf(m_track)); }
+    const SpanIndex& Index() const { return m_index; }
     const std::vector<DrawCmd>& Commands() const { return m_cmds; }
     const std::vector<InstantMark>& Marks() const { return m_marks; }
     std::vector<trace::Instant>& Instants() { return m_instants; }
@@ -45,6 +48,7 @@ public:
 
 private:
     trace::TrackId m_track;
+    SpanIndex m_index;
     std::vector<DrawCmd> m_cmds;
     std::vector<trace::Instant> m_instants;  // this track's, by time (copied once per section)
     std::vector<InstantMark> m_marks;
@@ -96,7 +100,11 @@ private:
     float m_selectStartX = 0;
 };
 
-// A row of coloured squares naming the states that occur in any of `traces` (all states if none).
-void DrawLegend(const std::vector<const trace::Trace*>& traces, Theme theme);
+// Which span states occur in any of `traces` (every state if there are none). O(spans): compute it
+// once per set of traces, not every frame.
+using StateSet = std::array<bool, size_t(trace::SpanState::Count)>;
+StateSet StatesPresent(const std::vector<const trace::Trace*>& traces);
+// A row of coloured squares naming the states in `present`.
+void DrawLegend(const StateSet& present, Theme theme);
 
 }  // namespace interleave::ui

@@ -2,6 +2,7 @@
 #include "ui/timeline_lod.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace interleave::ui {
 
@@ -9,14 +10,13 @@ namespace {
 
 using SpanIt = std::span<const trace::Span>::iterator;
 
-// The first span in [it, stop) that starts at or after `limit`, but at least it + 1 (it starts before
-// limit). Galloping from `it`: the answer is usually near, so this touches a few nearby cache lines
-// instead of binary-searching the whole lane (it matters at 10M spans).
-SpanIt GallopPastStart(SpanIt it, SpanIt stop, double limit) {
-    auto before = [&](const trace::Span& s) { return double(s.start) < limit; };
-    auto lo = it + 1;
+// The first element of [lo, stop) for which `before` is false, where `before` is true on a prefix of
+// it. Galloping from lo: the answer is usually near, so this touches a few nearby cache lines instead
+// of binary-searching the whole lane (it matters at 10M spans).
+template <typename Pred>
+SpanIt Gallop(SpanIt lo, SpanIt stop, Pred before) {
     if (lo == stop || !before(*lo)) return lo;
-    // Invariant: lo starts before limit. Probe lo + 1, 2, 4, ... until one doesn't, then bisect.
+    // Invariant: lo is before. Probe lo + 1, 2, 4, ... until one isn't, then bisect.
     for (ptrdiff_t step = 1;; step *= 2) {
         if (step >= stop - lo) return std::partition_point(lo + 1, stop, before);
         if (!before(lo[step])) return std::partition_point(lo + 1, lo + step, before);
@@ -24,10 +24,86 @@ SpanIt GallopPastStart(SpanIt it, SpanIt stop, double limit) {
     }
 }
 
+// The first span in [it + 1, stop) that starts at or after `limit` (it starts before limit).
+SpanIt GallopPastStart(SpanIt it, SpanIt stop, double limit) {
+    return Gallop(it + 1, stop, [&](const trace::Span& s) { return double(s.start) < limit; });
+}
+
+inline void Prefetch(const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
 }  // namespace
 
+// [SECTION] SpanIndex
+
+void SpanIndex::Build(std::span<const trace::Span> spans) {
+    m_levels.clear();
+    m_spans = spans.size();
+    if (spans.size() < kMinSpans || spans.front().start < 0) return;
+    const int64_t maxStart = spans.back().start;
+    // The finest level: about four spans a bucket on average, so all levels together hold at most
+    // about half an entry per span.
+    const int64_t buckets = std::max<int64_t>(2, int64_t(spans.size() / 4));
+    int shift = 0;
+    while (shift < 62 && (maxStart >> shift) + 2 > buckets) ++shift;
+    m_finestShift = shift;
+    std::vector<uint32_t> level(size_t((maxStart >> shift) + 2));
+    size_t i = 0;
+    for (size_t b = 0; b < level.size(); ++b) {
+        const int64_t boundary = int64_t(b) << shift;
+        while (i < spans.size() && spans[i].start < boundary) ++i;
+        level[b] = uint32_t(i);
+    }
+    m_levels.push_back(std::move(level));
+    // Each coarser level keeps every other boundary of the one below.
+    while (m_levels.back().size() > 2) {
+        const auto& finer = m_levels.back();
+        const int s = m_finestShift + int(m_levels.size());
+        std::vector<uint32_t> coarser(size_t((maxStart >> s) + 2));
+        for (size_t b = 0; b < coarser.size(); ++b) coarser[b] = 2 * b < finer.size() ? finer[2 * b] : uint32_t(m_spans);
+        m_levels.push_back(std::move(coarser));
+    }
+}
+
+bool SpanIndex::FirstStartingAfter(double t, double slackNs, size_t& index) const {
+    if (m_levels.empty() || !(t >= 0) || !(slackNs >= 1)) return false;
+    // The coarsest level whose buckets are at most slackNs wide.
+    const int want = int(std::floor(std::log2(slackNs)));
+    if (want < m_finestShift) return false;
+    const int level = std::min(want - m_finestShift, int(m_levels.size()) - 1);
+    const int shift = m_finestShift + level;
+    const auto& ranks = m_levels[size_t(level)];
+    const double bucket = std::ceil(t / std::ldexp(1.0, shift));
+    index = bucket < double(ranks.size()) ? ranks[size_t(bucket)] : m_spans;
+    return true;
+}
+
+bool SpanIndex::Bracket(double t, size_t& lo, size_t& hi) const {
+    if (m_levels.empty() || !(t >= 0)) return false;
+    const auto& ranks = m_levels.front();
+    const double w = std::ldexp(1.0, m_finestShift);
+    const double b0 = std::floor(t / w), b1 = std::ceil(t / w);
+    if (b1 >= double(ranks.size())) return false;
+    lo = ranks[size_t(b0)];
+    hi = ranks[size_t(b1)];
+    return true;
+}
+
+size_t SpanIndex::Bytes() const {
+    size_t n = 0;
+    for (const auto& l : m_levels) n += l.size() * sizeof(uint32_t);
+    return n;
+}
+
+// [SECTION] Draw commands
+
 void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& range, float widthPx,
-                       std::vector<DrawCmd>& out, float minPx) {
+                       std::vector<DrawCmd>& out, float minPx, const SpanIndex* index) {
     if (spans.empty() || widthPx <= 0 || !(range.Width() > 0)) return;
     minPx = std::max(minPx, 0.01f);
     const double pxPerNs = double(widthPx) / range.Width();
@@ -39,9 +115,22 @@ void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& rang
 
     // Spans don't overlap within a track, so ends are sorted like starts: binary-search the first span
     // that ends after t0, and stop at the first that starts at or after t1.
+    // With an index, both searches start from the bucket that holds t0 (t1) and gallop a few spans.
+    if (index && (index->Empty() || index->Spans() != spans.size())) index = nullptr;
     const auto begin = spans.begin();
-    auto it = std::partition_point(begin, spans.end(), [&](const trace::Span& s) { return double(s.end) <= t0; });
-    const auto stop = std::partition_point(it, spans.end(), [&](const trace::Span& s) { return double(s.start) < t1; });
+    auto endsBefore = [&](const trace::Span& s) { return double(s.end) <= t0; };
+    auto startsBefore = [&](const trace::Span& s) { return double(s.start) < t1; };
+    size_t lo = 0, hi = 0;
+    SpanIt it;
+    if (index && index->Bracket(t0, lo, hi)) {
+        // Spans before lo - 1 end before the bucket's start (they don't overlap the one at lo - 1).
+        it = Gallop(begin + ptrdiff_t(lo > 0 ? lo - 1 : 0), spans.end(), endsBefore);
+    } else {
+        it = std::partition_point(begin, spans.end(), endsBefore);
+    }
+    SpanIt stop;
+    if (index && index->Bracket(t1, lo, hi)) stop = Gallop(std::max(it, begin + ptrdiff_t(lo)), begin + ptrdiff_t(hi), startsBefore);
+    else stop = std::partition_point(it, spans.end(), startsBefore);
 
     while (it != stop) {
         const double start = double(it->start);
@@ -65,7 +154,25 @@ void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& rang
         bool firstWindow = true;
         for (;;) {
             const double limit = windowStart + minNs;
-            const auto next = GallopPastStart(it, stop, limit);
+            SpanIt next;
+            size_t found = 0;
+            if (index && index->FirstStartingAfter(limit, minNs, found)) {
+                // The first span at or after the bucket boundary just past limit: > it, as it starts
+                // before limit. Fetch where the window after this one probably ends meanwhile.
+                next = found >= size_t(stop - begin) ? stop : std::max(it + 1, begin + ptrdiff_t(found));
+                size_t ahead = 0;
+                if (next != stop && index->FirstStartingAfter(limit + minNs, minNs, ahead) && ahead < spans.size()) {
+                    Prefetch(&spans[ahead]);
+                    if (ahead > 0) Prefetch(&spans[ahead - 1]);
+                }
+            } else {
+                next = GallopPastStart(it, stop, limit);
+            }
+            // A wide span is never folded: it lasts at least minNs, so nothing after it starts within
+            // the (exact) window, and it is the window's last span: end the window before it, and it
+            // is drawn as itself next. (A window rounded up to a bucket boundary can still hold one
+            // 3-6 px span before its last; only such a span may join a fold.)
+            if (next - 1 != it && double((next - 1)->end - (next - 1)->start) >= minNs) --next;
             const auto last = next - 1;
             const trace::SpanState sampled = (last->end - last->start) > (it->end - it->start) ? last->state : it->state;
             if (firstWindow) {

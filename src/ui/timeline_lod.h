@@ -24,12 +24,51 @@ struct DrawCmd {
     bool Folded() const { return count > 1; }
 };
 
+// A search index over one track's spans, built once per trace (O(spans), sequential) so that folding
+// never searches the spans themselves. For time buckets of 2^k ns at every level k from the finest
+// (about four spans a bucket on average) up to one bucket for the whole track, it keeps the index of
+// the first span starting at or after each bucket boundary: a few bytes a span in all (<= 2 bytes a
+// span on average, uint32). A fold window then ends at the next boundary of the level whose bucket
+// is just under the window's width: one lookup in a small array that is read front to back, instead
+// of a binary search through the spans, whose every probe is a cache (and TLB) miss at 10M spans.
+class SpanIndex {
+public:
+    SpanIndex() = default;
+    explicit SpanIndex(std::span<const trace::Span> spans) { Build(spans); }
+    // Tracks shorter than this fold fast enough by searching the spans (they fit in the cache).
+    static constexpr size_t kMinSpans = 4096;
+    void Build(std::span<const trace::Span> spans);
+    bool Empty() const { return m_levels.empty(); }
+    size_t Spans() const { return m_spans; }
+    // The index of the first span starting at or after `t`, rounded up to a bucket boundary of the
+    // coarsest level whose bucket is at most `slackNs` wide: the result is the first span starting at
+    // or after some boundary in [t, t + slackNs]. Returns false (and nothing) when no level is that
+    // fine, or t is negative.
+    bool FirstStartingAfter(double t, double slackNs, size_t& index) const;
+    // Brackets `t` with the finest buckets: every span in [lo, hi) starts in the bucket holding t (or
+    // on its far boundary), spans before lo start before it and spans from hi on start after t.
+    // Returns false when t is outside the indexed time (negative, or past the last start).
+    bool Bracket(double t, size_t& lo, size_t& hi) const;
+    size_t Bytes() const;
+
+private:
+    int m_finestShift = 0;                       // level 0 buckets are 2^m_finestShift ns wide
+    size_t m_spans = 0;
+    std::vector<std::vector<uint32_t>> m_levels;  // [level][bucket]: first span starting at or after
+                                                 // bucket << (m_finestShift + level)
+};
+
 // Appends the draw commands of `spans` (sorted by start, non-overlapping: Trace::SpansOf) that
 // intersect `range`, drawn `widthPx` wide, to `out`. Spans entirely outside the range are culled.
 // The counts of the emitted commands add up to the number of spans intersecting the range.
-// At most widthPx / minPx + 2 commands are emitted.
+// At most widthPx / minPx + 2 commands are emitted. With `index` (built from the same spans) the work
+// is O(widthPx / minPx) lookups in it plus about one span read per command, whatever the number of
+// spans in view; without it, a galloping search through the spans per fold window (O(log spans per
+// window) cache misses each). A fold window holds the spans starting within minNs of its first
+// (without an index) or within up to 2 minNs (with one: the window ends at a bucket boundary); the
+// bound on commands and the counts are the same either way.
 void BuildDrawCommands(std::span<const trace::Span> spans, const TimeRange& range, float widthPx,
-                       std::vector<DrawCmd>& out, float minPx = kFoldPx);
+                       std::vector<DrawCmd>& out, float minPx = kFoldPx, const SpanIndex* index = nullptr);
 
 // Instants (GIL drop requests, hand-offs, process starts) of one track, sorted by time, become marks:
 // instants closer than `minPx` to the previous mark join it (count), so marks are bounded by pixels.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "headless_imgui.h"
 #include "synthetic_trace.h"
 #include "scenario/presets.h"
 #include "ui/playground.h"
@@ -16,70 +17,11 @@ namespace {
 
 using nlohmann::json;
 
-struct FrameStats {
-    long vertices = 0;
-    long lists = 0;
-    long maxListVertices = 0;
-};
+using testing::FrameStats;
 
-class HeadlessImGui : public ::testing::Test {
+class HeadlessImGui : public testing::HeadlessImGuiTest {
 protected:
-    void SetUp() override {
-        IMGUI_CHECKVERSION();
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        io.DeltaTime = 1.0f / 60.0f;
-    }
-    void TearDown() override { ImGui::DestroyContext(); }
-
-    // Like the WebGL2 backend: no RendererHasVtxOffset, so a draw list must stay under 64K vertices.
-    static FrameStats Frames(Playground& p, float w, float h, int n, bool vtxOffset = false) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(w, h);
-        if (vtxOffset) io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
-        else io.BackendFlags &= ~ImGuiBackendFlags_RendererHasVtxOffset;
-        FrameStats stats;
-        for (int i = 0; i < n; ++i) {
-            ImGui::NewFrame();
-            p.Frame();
-            ImGui::Render();
-        }
-        const ImDrawData* data = ImGui::GetDrawData();
-        stats.vertices = data->TotalVtxCount;
-        stats.lists = data->CmdListsCount;
-        for (int i = 0; i < data->CmdListsCount; ++i)
-            stats.maxListVertices = std::max<long>(stats.maxListVertices, data->CmdLists[i]->VtxBuffer.Size);
-        return stats;
-    }
-
-    static PlaygroundSettings Offline() {
-        PlaygroundSettings s;
-        s.backgroundThreads = false;
-        s.loadPresetOnStart = false;
-        return s;
-    }
-
-    static scenario::Scenario CpuScenario() {
-        scenario::Scenario s;
-        s.name = "cpu";
-        scenario::TaskGroup g;
-        g.name = "work";
-        g.count = 4;
-        scenario::Step step;
-        step.kind = scenario::StepKind::Cpu;
-        step.duration = 50'000'000;
-        g.steps.push_back(step);
-        step.kind = scenario::StepKind::Io;
-        g.steps.push_back(step);
-        s.groups.push_back(g);
-        s.model.kind = scenario::ModelKind::Threads;
-        s.model.workers = 4;
-        return s;
-    }
+    static scenario::Scenario CpuScenario() { return HeadlessImGuiTest::CpuScenario(/*withIo=*/true); }
 
     static models::Comparison SyntheticComparison() {
         models::Comparison c;
@@ -117,7 +59,6 @@ protected:
         p.ShowScaling(SyntheticScaling());
     }
 
-    static json State(const Playground& p) { return json::parse(p.TestStateJson()); }
 };
 
 TEST_F(HeadlessImGui, EveryViewDrawsInBothThemesAt800x600And1920x1080) {
@@ -330,6 +271,32 @@ TEST_F(HeadlessImGui, DefaultPlaygroundLoadsAPresetAndSimulatesIt) {
         EXPECT_NE(state["preset"], "");
     }
     EXPECT_GT(state["spans"].get<long>(), 0) << state.dump();
+}
+
+TEST_F(HeadlessImGui, WithoutALinkThePlaygroundOpensOnTheIntroductoryPreset) {
+    ASSERT_NE(scenario::FindPreset(kDefaultPreset), nullptr) << "the default preset is built in";
+    EXPECT_EQ(DefaultPresetId(), kDefaultPreset);
+    PlaygroundSettings settings;
+    settings.backgroundThreads = false;
+    Playground p(settings);
+    EXPECT_EQ(State(p)["preset"], std::string(kDefaultPreset));
+    EXPECT_EQ(State(p)["error"], "");
+}
+
+TEST_F(HeadlessImGui, ALinkedPresetWinsOverTheDefaultAndABadOneFallsBackToIt) {
+    ASSERT_GE(scenario::Presets().size(), 2u);
+    // Any preset other than the default.
+    std::string other(scenario::Presets().front().id);
+    if (other == kDefaultPreset) other = std::string(scenario::Presets()[1].id);
+    PlaygroundSettings settings;
+    settings.backgroundThreads = false;
+    settings.initialPreset = other;
+    Playground linked(settings);
+    EXPECT_EQ(State(linked)["preset"], other);
+    settings.initialPreset = "no_such_preset";
+    Playground bad(settings);
+    EXPECT_EQ(State(bad)["preset"], std::string(kDefaultPreset));
+    EXPECT_NE(State(bad)["error"].get<std::string>().find("no_such_preset"), std::string::npos);
 }
 
 TEST_F(HeadlessImGui, BackgroundThreadsDeliverTheRunWithoutBlockingFrames) {

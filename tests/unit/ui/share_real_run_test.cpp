@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include "headless_imgui.h"
 #include "synthetic_trace.h"
 #include "ui/playground.h"
 
@@ -12,45 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-class PlaygroundShare : public ::testing::Test {
-protected:
-    void SetUp() override {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        io.DeltaTime = 1.0f / 60.0f;
-        io.DisplaySize = ImVec2(1280, 800);
-    }
-    void TearDown() override { ImGui::DestroyContext(); }
-
-    static void Frames(Playground& p, int n) {
-        for (int i = 0; i < n; ++i) {
-            ImGui::NewFrame();
-            p.Frame();
-            ImGui::Render();
-        }
-    }
-    static json State(const Playground& p) { return json::parse(p.TestStateJson()); }
-
-    static scenario::Scenario CpuScenario() {
-        scenario::Scenario s;
-        s.name = "cpu";
-        scenario::TaskGroup g;
-        g.name = "work";
-        g.count = 4;
-        scenario::Step step;
-        step.kind = scenario::StepKind::Cpu;
-        step.duration = 50'000'000;
-        g.steps.push_back(step);
-        s.groups.push_back(g);
-        s.model.kind = scenario::ModelKind::Threads;
-        s.model.workers = 4;
-        return s;
-    }
-};
+// 1280x800 frames, the CPU-only scenario: see headless_imgui.h.
+using PlaygroundShare = testing::HeadlessImGuiTest;
 
 TEST_F(PlaygroundShare, RunForRealShowsTheRealTraceBesideTheSimulatedOne) {
     PlaygroundSettings settings;

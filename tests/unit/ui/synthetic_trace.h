@@ -71,4 +71,41 @@ inline trace::Trace DenseTrace(int64_t count, int64_t width = 100) {
     return t;
 }
 
+// `total` spans spread over `lanes` thread tracks of one process, all in view when fitted: each lane
+// alternates runs of Python and waits for the GIL (70..130 ns spans, 30 ns gaps), a task per lane,
+// like a long GIL-bound run. Spans are appended grouped by track, in time order, and reserved once
+// (10M spans are 480 MB: no doubling on the way, which matters in wasm's 2 GB).
+inline trace::Trace LanesTrace(int64_t total, int lanes = 32) {
+    trace::Trace t;
+    t.label = "synthetic x" + std::to_string(lanes);
+    t.producer = "test";
+    const trace::TrackId process = t.AddTrack("MainProcess", trace::TrackKind::Process);
+    std::vector<trace::TrackId> track;
+    for (int l = 0; l < lanes; ++l) {
+        track.push_back(t.AddTrack("Thread-" + std::to_string(l + 1), trace::TrackKind::Thread, process));
+        t.tasks.push_back({"work[" + std::to_string(l) + "]", 0, 0, 0});
+    }
+    const int64_t perLane = total / lanes;
+    t.spans.reserve(size_t(perLane) * size_t(lanes));
+    for (int l = 0; l < lanes; ++l) {
+        int64_t time = l * 7;
+        for (int64_t i = 0; i < perLane; ++i) {
+            trace::Span s;
+            s.start = time;
+            s.end = time + 70 + (i * 37 + l) % 61;
+            s.track = track[size_t(l)];
+            s.task = l;
+            const bool runs = (i + l) % 3 == 0;
+            s.state = runs ? trace::SpanState::RunningPython : trace::SpanState::WaitingGil;
+            if (!runs) s.cause = track[size_t((l + 1) % lanes)];
+            t.spans.push_back(s);
+            time = s.end + 30;
+        }
+        t.tasks[size_t(l)].finished = time;
+    }
+    t.Finish();
+    t.metrics.makespan = t.EndTime();
+    return t;
+}
+
 }  // namespace interleave::ui::testing

@@ -1,0 +1,26 @@
+#include "ui/headless.h"
+
+namespace interleave::ui {
+
+HeadlessContext::HeadlessContext() {
+    IMGUI_CHECKVERSION();
+    m_context = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.DisplaySize = ImVec2(1280, 800);
+}
+
+HeadlessContext::~HeadlessContext() { ImGui::DestroyContext(m_context); }
+
+void HeadlessContext::SetDisplay(float width, float height, bool vtxOffset) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(width, height);
+    if (vtxOffset) io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+    else io.BackendFlags &= ~ImGuiBackendFlags_RendererHasVtxOffset;
+}
+
+}  // namespace interleave::ui

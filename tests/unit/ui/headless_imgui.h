@@ -1,0 +1,77 @@
+#pragma once
+// The fixture every headless playground test shares: an ImGui context with no backend (ui/headless.h),
+// frames of a Playground at a given size, its test-state JSON, and the small scenarios the tests show.
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <memory>
+
+#include "ui/headless.h"
+#include "ui/playground.h"
+
+namespace interleave::ui::testing {
+
+struct FrameStats {
+    long vertices = 0;
+    long lists = 0;
+    long maxListVertices = 0;
+};
+
+class HeadlessImGuiTest : public ::testing::Test {
+protected:
+    void SetUp() override { m_context = std::make_unique<HeadlessContext>(); }
+    void TearDown() override { m_context.reset(); }
+
+    // `n` frames at w x h. Without vtxOffset (like the WebGL2 backend) a draw list must stay under 64K vertices.
+    static FrameStats Frames(Playground& p, float w, float h, int n, bool vtxOffset = false) {
+        HeadlessContext::SetDisplay(w, h, vtxOffset);
+        const ImDrawData* data = nullptr;
+        for (int i = 0; i < n; ++i) data = HeadlessFrame([&] { p.Frame(); });
+        FrameStats stats;
+        if (!data) return stats;
+        stats.vertices = data->TotalVtxCount;
+        stats.lists = data->CmdListsCount;
+        for (int i = 0; i < data->CmdListsCount; ++i)
+            stats.maxListVertices = std::max<long>(stats.maxListVertices, data->CmdLists[i]->VtxBuffer.Size);
+        return stats;
+    }
+    static FrameStats Frames(Playground& p, int n) { return Frames(p, 1280, 800, n); }
+
+    static nlohmann::json State(const Playground& p) { return nlohmann::json::parse(p.TestStateJson()); }
+
+    // No worker thread, no preset loaded: the test shows what it wants with Show*.
+    static PlaygroundSettings Offline() {
+        PlaygroundSettings s;
+        s.backgroundThreads = false;
+        s.loadPresetOnStart = false;
+        return s;
+    }
+
+    // Four tasks of 50 ms CPU on four threads (and then 50 ms of I/O each, with `withIo`).
+    static scenario::Scenario CpuScenario(bool withIo = false) {
+        scenario::Scenario s;
+        s.name = "cpu";
+        scenario::TaskGroup g;
+        g.name = "work";
+        g.count = 4;
+        scenario::Step step;
+        step.kind = scenario::StepKind::Cpu;
+        step.duration = 50'000'000;
+        g.steps.push_back(step);
+        if (withIo) {
+            step.kind = scenario::StepKind::Io;
+            g.steps.push_back(step);
+        }
+        s.groups.push_back(g);
+        s.model.kind = scenario::ModelKind::Threads;
+        s.model.workers = 4;
+        return s;
+    }
+
+private:
+    std::unique_ptr<HeadlessContext> m_context;
+};
+
+}  // namespace interleave::ui::testing
