@@ -13,8 +13,16 @@
 //                                                  until the frame is visible (IntersectionObserver) or clicked
 // A bad fragment (garbage, truncated, > 64 KB, from a future version, a scenario the parser refuses) leaves the
 // default scenario on screen with a banner saying why; Module.interleaveLink.error holds the reason too.
+//
+// Start-up (docs/embedding.md, "How fast it opens"): start() fetches the .js and compiles the .wasm with
+// WebAssembly.compileStreaming at the same time (Module.instantiateWasm hands the compiled module to the runtime);
+// the page's head has already preloaded both. Each step leaves a performance.mark("interleave:<step>");
+// Module.firstPaintMs is the first frame drawn, Module.firstFrameMs the first frame that shows the requested view
+// (its link applied, its simulation finished), both in ms since navigation start.
 (function () {
   "use strict";
+  const mark = (name) => { if (self.performance && performance.mark) performance.mark("interleave:" + name); };
+  mark("loader");
   const FORMAT = 1;                    // the version this page writes; it reads every version up to it
   const MAX_FRAGMENT = 64 * 1024;      // longer fragments are refused before decoding
   const MAX_JSON = 1024 * 1024;        // decompressed size bound
@@ -162,24 +170,56 @@
     locateFile: (path) => dir + path,
     mainScriptUrlOrBlob: dir + "interleave.js",
     onRuntimeInitialized: () => {
+      mark("runtime-ready");  // main() runs next
       status.className = "hidden";
       canvas.focus();
-      setTimeout(applyLink, 0);  // main() has run by then: the playground exists
     },
+    // Right after main() has built the playground and started the main loop, before its first frame: the link's
+    // view (decoded meanwhile) is applied as soon as it is ready, so the first frames already show it.
+    postRun: [() => { mark("main-done"); applyLink(); }],
     onAbort: (what) => showError(String(what)),
+  };
+
+  // The compiled module, fetched and compiled while interleave.js downloads. A host that serves .wasm with
+  // another type than application/wasm makes compileStreaming fail: then it is fetched again and compiled whole.
+  let compiled = null;
+  function compileWasm() {
+    const url = dir + "interleave.wasm";
+    const whole = () => fetch(url, { credentials: "same-origin" }).then((r) => {
+      if (!r.ok) throw new Error("could not load " + url + " (HTTP " + r.status + ")");
+      return r.arrayBuffer();
+    }).then((bytes) => WebAssembly.compile(bytes));
+    const streaming = typeof WebAssembly.compileStreaming === "function"
+      ? WebAssembly.compileStreaming(fetch(url, { credentials: "same-origin" })).catch((e) => {
+          console.warn("interleave: streaming compilation failed (" + e + "); compiling the whole file");
+          return whole();
+        })
+      : whole();
+    return streaming.then((module) => { mark("wasm-compiled"); return module; });
+  }
+  Module.instantiateWasm = (imports, receiveInstance) => {
+    mark("runtime-asks-wasm");
+    compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => {
+      mark("wasm-instantiated");
+      receiveInstance(instance, module);  // the threaded runtime posts `module` to its worker
+    })).catch((e) => showError("cannot start the WebAssembly module: " + e));
+    return {};  // asynchronous: the runtime waits for receiveInstance
   };
 
   let started = false;
   function start() {
     if (started) return;
     started = true;
+    mark("start");
     const placeholder = document.getElementById("placeholder");
     if (placeholder) placeholder.hidden = true;
     canvas.hidden = false;
     status.className = "";
+    compiled = compileWasm();
     const script = document.createElement("script");
     script.src = dir + "interleave.js";
     script.async = true;
+    script.onload = () => mark("js-evaluated");
     script.onerror = () => showError("could not load " + script.src + " (was the site built with scripts/build-web.sh?)");
     document.body.appendChild(script);
     console.log("interleave: loading " + build + " (crossOriginIsolated=" + isolated + ")");

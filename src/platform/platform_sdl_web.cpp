@@ -29,6 +29,7 @@ struct WebState {
     std::string viewState;  // same, for interleave_get_view_state()
     std::string applyError; // same, for interleave_apply_view_state()
     bool firstFrameDrawn = false;
+    bool contentShown = false;  // Module.firstFrameMs is set
     int nextLinkId = 1;
     std::map<int, std::function<void(const std::string&)>> pendingLinks;  // MakeShareLink callbacks by id
 };
@@ -45,9 +46,28 @@ EM_JS(void, JsMakeLink, (int id, const char* json), {
 EM_JS(void, JsCopy, (const char* text), {
     if (Module.interleaveCopy) Module.interleaveCopy(UTF8ToString(text));
 });
-EM_JS(void, JsFirstFrame, (), {
-    Module.firstFrameMs = performance.now();
+// performance.mark("interleave:<name>"): the start-up breakdown the end-to-end suite prints.
+EM_JS(void, JsMark, (const char* name), {
+    if (typeof performance != "undefined" && performance.mark) performance.mark("interleave:" + UTF8ToString(name));
+});
+// Called after each frame until it returns 1, with the app's test state (JSON). Module.firstPaintMs: the first
+// frame drawn. Module.firstFrameMs: the first frame with real content, the view the page asked for: its link
+// applied (web/loader.js sets interleaveLink.done), nothing computing, and a simulated trace or a message on
+// screen. Both in ms since navigation start, taken when the frame has been handed to the browser.
+EM_JS(int, JsFrameShown, (const char* stateJson), {
+    const now = performance.now();
+    if (!Module.firstPaintMs) {
+        Module.firstPaintMs = now;
+        if (performance.mark) performance.mark("interleave:first-paint");
+    }
+    let s = {};
+    try { s = JSON.parse(UTF8ToString(stateJson)); } catch (e) { return 0; }
+    const link = Module.interleaveLink;
+    if ((link && !link.done) || s.simulating || !(s.spans > 0 || s.error)) return 0;
+    Module.firstFrameMs = now;
+    if (performance.mark) performance.mark("interleave:first-frame");
     if (Module.onFirstFrame) Module.onFirstFrame();
+    return 1;
 });
 
 void FitCanvasToPage() {
@@ -62,13 +82,17 @@ void FitCanvasToPage() {
 }
 
 void OneFrame() {
+    const bool first = !g_state->firstFrameDrawn;
+    if (first) JsMark("frame1-start");
     SDL_Event event;
     while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
     FitCanvasToPage();
-    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplOpenGL3_NewFrame();  // the first call compiles the shaders and uploads the font atlas
+    if (first) JsMark("frame1-gl-objects");
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
     if (g_state->app.frame) g_state->app.frame();
+    if (first) JsMark("frame1-app");
     ImGui::Render();
     int fbWidth = 0, fbHeight = 0;
     SDL_GL_GetDrawableSize(g_state->window, &fbWidth, &fbHeight);
@@ -77,21 +101,25 @@ void OneFrame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(g_state->window);
-    if (!g_state->firstFrameDrawn) {
-        g_state->firstFrameDrawn = true;
-        JsFirstFrame();  // Module.firstFrameMs: ms since navigation start
+    g_state->firstFrameDrawn = true;
+    if (!g_state->contentShown && g_state->app.testStateJson) {
+        g_state->contentShown = JsFrameShown(g_state->app.testStateJson().c_str()) != 0;
     }
 }
 
 }  // namespace
 
 int Run(const Options& options, App app) {
+    JsMark("run");  // main() has built the app (the playground, its first simulation where it runs inline)
     g_state = new WebState{};  // lives for the page's lifetime
     g_state->app = std::move(app);
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+    // No SDL_INIT_TIMER: nothing here uses SDL timers, and in the threaded build it would start a thread (a second
+    // worker to load before the first frame).
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         std::fprintf(stderr, "interleave: cannot start SDL video: %s\n", SDL_GetError());
         return 1;
     }
+    JsMark("sdl-init");
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
@@ -105,12 +133,14 @@ int Run(const Options& options, App app) {
         std::fprintf(stderr, "interleave: cannot create the canvas window: %s\n", SDL_GetError());
         return 1;
     }
+    JsMark("sdl-window");
     g_state->context = SDL_GL_CreateContext(g_state->window);
     if (!g_state->context) {
         std::fprintf(stderr, "interleave: cannot create a WebGL2 context: %s\n", SDL_GetError());
         return 1;
     }
     SDL_GL_MakeCurrent(g_state->window, g_state->context);
+    JsMark("gl-context");
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -120,6 +150,7 @@ int Run(const Options& options, App app) {
     ImGui::StyleColorsDark();
     ImGui_ImplSDL2_InitForOpenGL(g_state->window, g_state->context);
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    JsMark("imgui-init");
 
     // fps 0: use requestAnimationFrame; simulate_infinite_loop: main() never returns.
     emscripten_set_main_loop(OneFrame, 0, true);
