@@ -6,155 +6,21 @@
 //   - bad links (garbage, truncated, v99, 1 MB, a million tasks, an unknown preset) give a message and the default view
 //   - the sample post (web/demo-post.html) renders its three lazy embeds under a server without isolation headers
 //   - the landing page lists the presets; no console errors, no request to any host but 127.0.0.1/localhost
-//   - prints time to first frame and bytes transferred for both builds
+//   - prints time to first frame (cold and warm browser), its breakdown by start-up step, and bytes transferred
+//     for both builds
 // Screenshots and JSON go to build/screenshots/.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import zlib from "node:zlib";
-import { chromium } from "playwright-core";
+import { FIXTURES, SHOTS, TIMEOUT, assertNotBlank, cleanup, clickWidget, formatBreakdown, launch, openMeasured,
+         readState as state, settle, startServer } from "./support.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const SITE = process.env.INTERLEAVE_SITE || path.join(ROOT, "build/site");
-const SHOTS = process.env.INTERLEAVE_SCREENSHOTS || path.join(ROOT, "build/screenshots");
-const CHROMIUM = process.env.INTERLEAVE_CHROMIUM || "/usr/bin/chromium";
-const FIXTURES = path.join(ROOT, "tests/e2e/fixtures");
-const TIMEOUT = 90_000;
-mkdirSync(SHOTS, { recursive: true });
-
-const servers = [];
-const contexts = [];
-after(async () => {
-    for (const c of contexts) await c.cleanup().catch(() => {});
-    for (const s of servers) s.kill();
-});
-
-function startServer(isolation) {
-    return new Promise((resolve, reject) => {
-        const args = [path.join(ROOT, "scripts/serve.py"), "--port", "0", "--dir", SITE];
-        if (!isolation) args.push("--no-isolation");
-        const child = spawn("python3", args, { env: { ...process.env, INTERLEAVE_SERVE_QUIET: "1" } });
-        servers.push(child);
-        let out = "";
-        child.stdout.on("data", (chunk) => {
-            out += chunk;
-            const match = out.match(/http:\/\/[\d.]+:\d+\//);
-            if (match) resolve(match[0]);
-        });
-        child.stderr.on("data", (chunk) => process.stderr.write(chunk));
-        child.on("exit", (code) => reject(new Error(`serve.py exited with ${code}: ${out}`)));
-    });
-}
-
-// A browser context that records console errors and fails on any request to a third-party host.
-async function launch(serviceWorkers) {
-    const userDataDir = mkdtempSync(path.join(tmpdir(), "interleave-chromium-"));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        chromiumSandbox: false,
-        args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-        viewport: { width: 1280, height: 800 },
-        serviceWorkers,
-    });
-    const errors = [];
-    const foreign = [];
-    context.on("request", (req) => {
-        const url = new URL(req.url());
-        if (/^(https?|wss?):$/.test(url.protocol) && !["127.0.0.1", "localhost"].includes(url.hostname)) foreign.push(req.url());
-    });
-    const watch = (page) => {
-        page.on("console", (msg) => { if (msg.type() === "error") errors.push(page.url() + ": " + msg.text()); });
-        page.on("pageerror", (err) => errors.push(page.url() + ": " + String(err)));
-    };
-    context.on("page", watch);
-    for (const p of context.pages()) watch(p);
-    const handle = {
-        context, errors, foreign,
-        cleanup: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); },
-        check() {
-            assert.deepEqual(foreign, [], "requests to third-party hosts");
-            assert.deepEqual(errors, [], "console errors");
-        },
-    };
-    contexts.push(handle);
-    return handle;
-}
-
-const STATE = () => JSON.parse(Module.ccall("interleave_test_state", "string", [], []));
-
-async function state(frame) { return frame.evaluate(STATE); }
-
-// Waits until the app runs, has drawn frames, applied its link and finished simulating.
-async function settle(frame, minFrame = 10) {
-    await frame.waitForFunction(() => window.Module && Module.calledRun, null, { timeout: TIMEOUT });
-    await frame.waitForFunction((n) => {
-        const s = JSON.parse(Module.ccall("interleave_test_state", "string", [], []));
-        return s.frame > n && !s.simulating && (!Module.interleaveLink.fragment || Module.interleaveLink.done);
-    }, minFrame, { timeout: TIMEOUT });
-    return state(frame);
-}
-
-async function imageStats(page, png) {
-    return page.evaluate(async (b64) => {
-        const img = new Image();
-        img.src = "data:image/png;base64," + b64;
-        await img.decode();
-        const c = document.createElement("canvas");
-        c.width = img.width; c.height = img.height;
-        const g = c.getContext("2d");
-        g.drawImage(img, 0, 0);
-        const d = g.getImageData(0, 0, c.width, c.height).data;
-        let sum = 0, sum2 = 0;
-        const n = d.length / 4;
-        for (let i = 0; i < d.length; i += 4) {
-            const y = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
-            sum += y; sum2 += y * y;
-        }
-        const mean = sum / n;
-        return { mean, std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
-    }, png.toString("base64"));
-}
-
-async function assertNotBlank(page, locator, file) {
-    const shot = await locator.screenshot({ path: path.join(SHOTS, file) });
-    const stats = await imageStats(page, shot);
-    assert.ok(stats.std > 2, `${file}: looks blank (luminance mean ${stats.mean.toFixed(1)}, std ${stats.std.toFixed(2)})`);
-    return stats;
-}
+after(cleanup);
 
 // What a shared view is: compared between the page that shared and the page that opened the link.
 function viewOf(s) {
     return { preset: s.preset, models: s.models, visible: s.visible, selected_task: s.selected_task, tab: s.tab, model: s.model };
-}
-
-// Opens `url`, measuring time to first frame and the bytes of every response (and their gzipped size).
-async function openMeasured(page, url) {
-    const responses = [];
-    const onResponse = (r) => responses.push(r);
-    page.on("response", onResponse);
-    await page.goto(url, { waitUntil: "load" });
-    const s = await settle(page);
-    await page.waitForFunction(() => Module.firstFrameMs > 0, null, { timeout: TIMEOUT });
-    const firstFrameMs = await page.evaluate(() => Module.firstFrameMs);
-    page.off("response", onResponse);
-    let bytes = 0, gz = 0;
-    const files = {};
-    for (const r of responses) {
-        let body;
-        try { body = await r.body(); } catch { continue; }
-        const enc = (r.headers()["content-encoding"] || "").toLowerCase();
-        bytes += body.length;
-        const g = enc ? body.length : zlib.gzipSync(body, { level: 9 }).length;
-        gz += g;
-        files[new URL(r.url()).pathname] = { bytes: body.length, gz: g };
-    }
-    return { state: s, firstFrameMs, bytes, gz, files };
 }
 
 let isolatedBase, plainBase;
@@ -170,7 +36,7 @@ test("a shared link round-trips to the same view, with the same metrics in both 
     const plain = await launch("block");
 
     // The view to share: a preset from ?preset=, then the models, range and selected task changed.
-    const page = iso.context.pages()[0] || (await iso.context.newPage());
+    const page = await iso.page();
     const threads = await openMeasured(page, isolatedBase + "app.html?preset=blog_cpu_threads");
     assert.equal(await page.evaluate(() => Module.interleaveBuild), "web-threads");
     assert.equal(threads.state.preset, "blog_cpu_threads");
@@ -182,18 +48,16 @@ test("a shared link round-trips to the same view, with the same metrics in both 
     assert.equal(why, "");
     const shared = await settle(page);
     // The Share button makes the link (the page also copies it to the clipboard).
-    const [x, y, w, h] = shared.widgets.share;
-    const box = await page.locator("#canvas").boundingBox();
-    await page.mouse.move(box.x + x + w / 2, box.y + y + h / 2);
-    await page.waitForTimeout(100);
-    await page.mouse.click(box.x + x + w / 2, box.y + y + h / 2);
+    await clickWidget(page, shared, "share");
     await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).share_url !== "", null, { timeout: 10_000 });
     const sharer = await state(page);
     const link = sharer.share_url;
     assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/app\.html#v1\.[A-Za-z0-9_-]+$/);
+    const box = await page.locator("#canvas").boundingBox();
     await page.mouse.move(box.x + 600, box.y + 780);  // no tooltip in the screenshot
     await page.waitForTimeout(150);
     await assertNotBlank(page, page.locator("#canvas"), "share-before.png");
+    await page.close();  // a page left open keeps drawing frames: it would slow the loads measured below
 
     // Open it in a fresh page (threaded build).
     const opened = await iso.context.newPage();
@@ -204,9 +68,10 @@ test("a shared link round-trips to the same view, with the same metrics in both 
     assert.deepEqual(viewOf(got), { ...viewOf(got), preset: "blog_cpu_threads", models: view.models, visible: view.visible, selected_task: 2 });
     assert.equal(got.error, "");
     await assertNotBlank(opened, opened.locator("#canvas"), "share-after.png");
+    await opened.close();
 
     // The same link in the single-threaded build (a server without isolation headers): identical results.
-    const single = plain.context.pages()[0] || (await plain.context.newPage());
+    const single = await plain.page();
     const singleUrl = link.replace(isolatedBase, plainBase).replace("app.html#", "app.html?isolation=off#");
     const singleRun = await openMeasured(single, singleUrl);
     assert.equal(await single.evaluate(() => Module.interleaveBuild), "web-single");
@@ -216,13 +81,37 @@ test("a shared link round-trips to the same view, with the same metrics in both 
     assert.equal(singleRun.state.makespan, got.makespan, "makespan: single-threaded = threaded");
     assert.equal(singleRun.state.metrics_line, got.metrics_line, "metrics line: single-threaded = threaded");
     await assertNotBlank(single, single.locator("#canvas"), "share-after-single.png");
+    await single.close();
 
-    // How fast the page opens (the measured loads: ?preset= threaded, the link single-threaded).
+    // How fast the page opens. The measured loads: ?preset= threaded and the link single-threaded, each the first page
+    // of a fresh browser (cold: Chromium also starts its GPU process for the first WebGL context), then the same URL
+    // again in a new page of the same browser (warm). firstFrameMs: navigation start to the first frame showing the
+    // requested view (simulated, link applied); first paint: the first frame at all.
+    const warm = async (browser, url) => {
+        const p = await browser.context.newPage();
+        const run = await openMeasured(p, url);
+        await p.close();
+        return run;
+    };
+    const threadsWarm = await warm(iso, isolatedBase + "app.html?preset=blog_cpu_threads");
+    const singleWarm = await warm(plain, singleUrl);
     const kb = (n) => Math.round(n / 1024) + "KB";
-    const line = `first-frame single=${(singleRun.firstFrameMs / 1000).toFixed(2)}s threads=${(threads.firstFrameMs / 1000).toFixed(2)}s; ` +
+    const sec = (ms) => (ms / 1000).toFixed(2) + "s";
+    const line = `first-frame single=${sec(singleRun.firstFrameMs)} threads=${sec(threads.firstFrameMs)} ` +
+                 `(warm: single=${sec(singleWarm.firstFrameMs)} threads=${sec(threadsWarm.firstFrameMs)}); ` +
                  `bytes single=${kb(singleRun.bytes)} (gz ${kb(singleRun.gz)}) threads=${kb(threads.bytes)} (gz ${kb(threads.gz)})`;
     console.log(line);
-    writeFileSync(path.join(SHOTS, "load-figures.json"), JSON.stringify({ line, single: singleRun, threads }, null, 2));
+    for (const [name, run] of [["single", singleRun], ["threads", threads], ["single warm", singleWarm], ["threads warm", threadsWarm]]) {
+        console.log(`  ${name}: first frame ${Math.round(run.firstFrameMs)} ms, first paint ${Math.round(run.firstPaintMs)} ms; ` +
+                    `steps (ms since navigation start): ${formatBreakdown(run.steps)}`);
+    }
+    const figures = { line, single: singleRun, threads, singleWarm, threadsWarm };
+    writeFileSync(path.join(SHOTS, "load-figures.json"), JSON.stringify(figures, null, 2));
+    assert.deepEqual(viewOf(singleWarm.state), viewOf(singleRun.state));
+    for (const run of [singleRun, threads, singleWarm, threadsWarm]) {
+        assert.ok(run.firstPaintMs > 0 && run.firstPaintMs <= run.firstFrameMs, "the first paint comes first");
+        assert.ok(run.steps["wasm-compiled"] > 0 && run.steps["first-frame"] > 0, "the start-up steps are marked");
+    }
     assert.ok(singleRun.gz <= 1024 * 1024, `single-threaded build is ${kb(singleRun.gz)} gzipped (aim: at most 1 MB)`);
     assert.ok(singleRun.firstFrameMs < 15_000 && threads.firstFrameMs < 15_000, "first frame within 15 s even on a slow machine");
 
@@ -233,7 +122,7 @@ test("a shared link round-trips to the same view, with the same metrics in both 
 test("a v1 link committed in tests/e2e/fixtures keeps opening", { timeout: 120_000 }, async () => {
     const { plainBase } = await bases();
     const b = await launch("block");
-    const page = b.context.pages()[0] || (await b.context.newPage());
+    const page = await b.page();
     const fragment = readFileSync(path.join(FIXTURES, "v1-link.txt"), "utf8").trim();
     const expected = JSON.parse(readFileSync(path.join(FIXTURES, "v1-link.expected.json"), "utf8"));
     await page.goto(plainBase + "app.html?isolation=off#" + fragment, { waitUntil: "load" });
@@ -247,7 +136,7 @@ test("a v1 link committed in tests/e2e/fixtures keeps opening", { timeout: 120_0
 test("bad links show a message and the default scenario, never a blank page", { timeout: 300_000 }, async () => {
     const { plainBase } = await bases();
     const b = await launch("block");
-    const page = b.context.pages()[0] || (await b.context.newPage());
+    const page = await b.page();
     const base = plainBase + "app.html?isolation=off";
     const fixture = readFileSync(path.join(FIXTURES, "v1-link.txt"), "utf8").trim();
 
@@ -282,8 +171,7 @@ test("bad links show a message and the default scenario, never a blank page", { 
         console.log(`bad link ${c.name}: "${s.error}"`);
         // The banner is dismissable.
         if (c.name === "garbage") {
-            const [x, y, w, h] = s.widgets.banner_dismiss;
-            await page.mouse.click(x + w / 2, y + h / 2);
+            await clickWidget(page, s, "banner_dismiss");
             await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).error === "", null, { timeout: 10_000 });
         }
     }
@@ -293,7 +181,7 @@ test("bad links show a message and the default scenario, never a blank page", { 
 test("the sample post renders its three lazy embeds on a server without isolation headers", { timeout: 300_000 }, async () => {
     const { plainBase } = await bases();
     const b = await launch("allow");
-    const page = b.context.pages()[0] || (await b.context.newPage());
+    const page = await b.page();
     await page.setViewportSize({ width: 1000, height: 700 });
     await page.goto(plainBase + "demo-post.html", { waitUntil: "load" });
     const iframes = page.locator("iframe.interleave");
@@ -332,7 +220,7 @@ test("the sample post renders its three lazy embeds on a server without isolatio
 test("the landing page links every preset and lazily embeds a live scenario", { timeout: 180_000 }, async () => {
     const { isolatedBase } = await bases();
     const b = await launch("allow");
-    const page = b.context.pages()[0] || (await b.context.newPage());
+    const page = await b.page();
     await page.goto(isolatedBase, { waitUntil: "load" });
     const presets = await page.locator("ul.presets a").count();
     assert.ok(presets >= 20, `preset links: ${presets}`);

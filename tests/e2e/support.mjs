@@ -1,0 +1,209 @@
+// What the browser end-to-end suites share: the site server, a Chromium context that watches for console errors
+// and third-party requests, waiting for the app to settle, clicking its widgets, checking a screenshot is not
+// blank, and measuring how fast a page opens. Each *.test.mjs imports it and calls `after(cleanup)`.
+//
+// Environment: INTERLEAVE_SITE (default build/site), INTERLEAVE_SCREENSHOTS (default build/screenshots),
+// INTERLEAVE_CHROMIUM (default /usr/bin/chromium).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
+import { chromium } from "playwright-core";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const SITE = process.env.INTERLEAVE_SITE || path.join(ROOT, "build/site");
+export const SHOTS = process.env.INTERLEAVE_SCREENSHOTS || path.join(ROOT, "build/screenshots");
+export const CHROMIUM = process.env.INTERLEAVE_CHROMIUM || "/usr/bin/chromium";
+export const FIXTURES = path.join(ROOT, "tests/e2e/fixtures");
+export const TIMEOUT = 90_000;
+mkdirSync(SHOTS, { recursive: true });
+
+const servers = [];
+const handles = [];
+
+// Closes every browser context and stops every server this process started: `after(cleanup)`.
+export async function cleanup() {
+    for (const h of handles.splice(0)) await h.cleanup().catch(() => {});
+    for (const s of servers.splice(0)) s.kill();
+}
+
+// Serves build/site with scripts/serve.py on a free port, with or without the COOP/COEP headers; resolves to its
+// base URL ("http://127.0.0.1:PORT/").
+export function startServer(isolation) {
+    return new Promise((resolve, reject) => {
+        const args = [path.join(ROOT, "scripts/serve.py"), "--port", "0", "--dir", SITE];
+        if (!isolation) args.push("--no-isolation");
+        const child = spawn("python3", args, { env: { ...process.env, INTERLEAVE_SERVE_QUIET: "1" } });
+        servers.push(child);
+        let out = "";
+        child.stdout.on("data", (chunk) => {
+            out += chunk;
+            const match = out.match(/http:\/\/[\d.]+:\d+\//);
+            if (match) resolve(match[0]);
+        });
+        child.stderr.on("data", (chunk) => process.stderr.write(chunk));
+        child.on("exit", (code) => reject(new Error(`serve.py exited with ${code}: ${out}`)));
+    });
+}
+
+// A fresh headless Chromium (its own profile) that records console errors and page errors of every page and
+// frame, and every request to a host other than 127.0.0.1/localhost. `check()` asserts there were none.
+// serviceWorkers: "allow" | "block".
+export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 } } = {}) {
+    const userDataDir = mkdtempSync(path.join(tmpdir(), "interleave-chromium-"));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        chromiumSandbox: false,
+        args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+        viewport,
+        serviceWorkers,
+    });
+    const errors = [];
+    const foreign = [];
+    context.on("request", (req) => {
+        const url = new URL(req.url());
+        if (/^(https?|wss?):$/.test(url.protocol) && !["127.0.0.1", "localhost"].includes(url.hostname)) foreign.push(req.url());
+    });
+    const watch = (page) => {
+        page.on("console", (msg) => { if (msg.type() === "error") errors.push(page.url() + ": " + msg.text()); });
+        page.on("pageerror", (err) => errors.push(page.url() + ": " + String(err)));
+    };
+    context.on("page", watch);
+    for (const p of context.pages()) watch(p);
+    const handle = {
+        context, errors, foreign,
+        // The context's first page (a persistent context opens with one).
+        page: async () => context.pages()[0] || (await context.newPage()),
+        cleanup: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); },
+        check() {
+            assert.deepEqual(foreign, [], "requests to third-party hosts");
+            assert.deepEqual(errors, [], "console errors");
+        },
+    };
+    handles.push(handle);
+    return handle;
+}
+
+// The app's state as it reports it (src/ui Playground::TestStateJson), in a page or a frame.
+export async function readState(frame) {
+    return frame.evaluate(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])));
+}
+
+// Waits until the app runs, has drawn more than `minFrame` frames, applied its link (if any) and finished
+// simulating; returns its state.
+export async function settle(frame, minFrame = 10) {
+    await frame.waitForFunction(() => window.Module && Module.calledRun, null, { timeout: TIMEOUT });
+    await frame.waitForFunction((n) => {
+        const s = JSON.parse(Module.ccall("interleave_test_state", "string", [], []));
+        return s.frame > n && !s.simulating && (!Module.interleaveLink.fragment || Module.interleaveLink.done);
+    }, minFrame, { timeout: TIMEOUT });
+    return readState(frame);
+}
+
+// Waits for `frames` more frames than now, with nothing simulating; returns the state.
+export async function settleMore(frame, frames = 4) {
+    return settle(frame, (await readState(frame)).frame + frames);
+}
+
+// Clicks the widget `id` the app reports in state.widgets ([x, y, w, h] in canvas pixels): moves there, then
+// presses and releases in separate frames, as a hand does (some widgets act on the release). Returns nothing:
+// callers wait for what the click should change.
+export async function clickWidget(page, state, id, canvas = page.locator("#canvas")) {
+    const r = state.widgets[id];
+    assert.ok(r, `widget ${id} is reported (have: ${Object.keys(state.widgets).join(", ")})`);
+    assert.ok(r[2] > 0 && r[3] > 0, `widget ${id} has a size`);
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + r[0] + r[2] / 2, box.y + r[1] + r[3] / 2);
+    await page.waitForTimeout(60);
+    await page.mouse.down();
+    await page.waitForTimeout(60);
+    await page.mouse.up();
+}
+
+// Mean and standard deviation of a PNG's luminance, decoded by the page itself.
+export async function imageStats(page, png) {
+    return page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = "data:image/png;base64," + b64;
+        await img.decode();
+        const c = document.createElement("canvas");
+        c.width = img.width; c.height = img.height;
+        const g = c.getContext("2d");
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let sum = 0, sum2 = 0;
+        const n = d.length / 4;
+        for (let i = 0; i < d.length; i += 4) {
+            const y = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+            sum += y; sum2 += y * y;
+        }
+        const mean = sum / n;
+        return { mean, std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
+    }, png.toString("base64"));
+}
+
+// Screenshots `locator` into SHOTS/file and fails if it is (nearly) one flat colour.
+export async function assertNotBlank(page, locator, file) {
+    const shot = await locator.screenshot({ path: path.join(SHOTS, file) });
+    const stats = await imageStats(page, shot);
+    assert.ok(stats.std > 2, `${file}: looks blank (luminance mean ${stats.mean.toFixed(1)}, std ${stats.std.toFixed(2)})`);
+    return stats;
+}
+
+// The start-up steps, in ms since navigation start, from the page's performance entries: the marks web/loader.js
+// and src/platform/platform_sdl_web.cpp leave (performance.mark("interleave:<step>")) and the resource timings of
+// the files. Absent steps are left out.
+export async function loadBreakdown(page) {
+    return page.evaluate(() => {
+        const out = {};
+        const nav = performance.getEntriesByType("navigation")[0];
+        if (nav) out.html = nav.responseEnd;
+        for (const r of performance.getEntriesByType("resource")) {
+            const file = new URL(r.name).pathname.split("/").pop();
+            if (file === "interleave.js") out["js-downloaded"] = r.responseEnd;
+            if (file === "interleave.wasm") out["wasm-downloaded"] = r.responseEnd;
+        }
+        for (const m of performance.getEntriesByType("mark")) {
+            if (m.name.startsWith("interleave:")) out[m.name.slice(11)] = m.startTime;
+        }
+        for (const k of Object.keys(out)) out[k] = Math.round(out[k]);
+        return out;
+    });
+}
+
+// One line: the steps in time order, e.g. "html 40, loader 52, start 53, js-downloaded 110, ...".
+export function formatBreakdown(steps) {
+    return Object.entries(steps).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${v}`).join(", ");
+}
+
+// Opens `url` in `page` and measures it: Module.firstFrameMs (navigation start to the first frame that shows the
+// requested view: src/platform/platform_sdl_web.cpp), Module.firstPaintMs (the first frame at all), the start-up
+// breakdown, and the bytes of every response with their gzipped size. Returns them with the settled state.
+export async function openMeasured(page, url) {
+    const responses = [];
+    const onResponse = (r) => responses.push(r);
+    page.on("response", onResponse);
+    await page.goto(url, { waitUntil: "load" });
+    const s = await settle(page);
+    await page.waitForFunction(() => Module.firstFrameMs > 0, null, { timeout: TIMEOUT });
+    const { firstFrameMs, firstPaintMs } = await page.evaluate(() => ({ firstFrameMs: Module.firstFrameMs, firstPaintMs: Module.firstPaintMs }));
+    const steps = await loadBreakdown(page);
+    page.off("response", onResponse);
+    let bytes = 0, gz = 0;
+    const files = {};
+    for (const r of responses) {
+        let body;
+        try { body = await r.body(); } catch { continue; }
+        const enc = (r.headers()["content-encoding"] || "").toLowerCase();
+        bytes += body.length;
+        const g = enc ? body.length : zlib.gzipSync(body, { level: 9 }).length;
+        gz += g;
+        files[new URL(r.url()).pathname] = { bytes: body.length, gz: g };
+    }
+    return { state: s, firstFrameMs, firstPaintMs, steps, bytes, gz, files };
+}
