@@ -15,10 +15,10 @@ endif()
 function(interleave_wasm_link_common target)
     target_link_options(${target} PRIVATE -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1MB -Wno-pthreads-mem-growth)
     if(INTERLEAVE_WASM_THREADS AND target STREQUAL "interleave")
-        # The app starts one background thread (src/ui/executor.cpp), which computes the first trace: main()
-        # waits for that one worker to load (a pool of 4 made it wait for four; PTHREAD_POOL_DELAY_LOAD drew the
-        # first frame sooner but, on a 2-core machine, the trace later). SDL's timer thread is not started.
-        target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=1)
+        # The app starts one background thread (src/ui/executor.cpp) for large scenarios, comparisons and
+        # sweeps; small ones (the presets) simulate inline, so main() and the first frame need not wait for the
+        # worker to load: PTHREAD_POOL_DELAY_LOAD. SDL's timer thread is not started.
+        target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=1 -sPTHREAD_POOL_DELAY_LOAD=1)
     elseif(INTERLEAVE_WASM_THREADS)
         target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=4)
     endif()

@@ -245,8 +245,9 @@ void Playground::StartSimulation() {
         job->result = models::Simulate(job->scenario, options);
         job->done.store(true, std::memory_order_release);
     };
-    if (!m_executor->Threaded() && StepCount(m_scenario) <= kSmallScenarioSteps) {
-        run();  // small: done within this frame, no flicker
+    if (StepCount(m_scenario) <= kSmallScenarioSteps) {
+        // Small: done within this frame, no flicker, and the web page's first frame needs no worker thread.
+        run();
     } else {
         m_executor->Submit(std::move(run));
     }

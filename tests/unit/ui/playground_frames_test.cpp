@@ -303,6 +303,10 @@ TEST_F(HeadlessImGui, BackgroundThreadsDeliverTheRunWithoutBlockingFrames) {
     PlaygroundSettings settings;
     settings.backgroundThreads = true;
     Playground p(settings);
+    // Small scenarios simulate inline; this one (2 x 20,000 steps) goes to the background thread.
+    std::string error;
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"scenario":{"tasks":[{"name":"t","count":2,"steps":[{"repeat":10000,"steps":[{"cpu":"10us"},{"io":"10us"}]}]}],"model":{"kind":"threads"}}})", error)) << error;
+    EXPECT_TRUE(p.Busy()) << "a large scenario is simulated in the background";
     for (int i = 0; i < 2000 && p.Busy(); ++i) {
         Frames(p, 800, 600, 1);
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
