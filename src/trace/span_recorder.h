@@ -17,6 +17,11 @@ namespace interleave::trace {
 
 class SpanRecorder {
 public:
+    SpanRecorder() = default;
+    SpanRecorder(const SpanRecorder&) = delete;
+    SpanRecorder& operator=(const SpanRecorder&) = delete;
+    ~SpanRecorder();
+
     // Precondition: span.track >= 0.
     void Add(const Span& span);
     size_t Size() const { return m_size; }
@@ -43,6 +48,7 @@ private:
     };
 
     Span* Allocate(uint32_t spans);
+    void ReleaseBlocks();
 
     // Flat tables, no allocation per track: a trace can have tens of thousands of one-span task tracks.
     std::vector<TrackChunks> m_tracks;
