@@ -268,7 +268,8 @@ void Playground::ResultsPanel() {
             break;
         case Tab::Scaling:
             ImGui::TextWrapped("Makespan of this workload as the number of workers grows from 1 to twice the machine's %d cores. "
-                               "Threads stay flat on CPU-bound work (one GIL); processes and free threads scale until the cores run out.",
+                               "Threads scale only while the work waits (I/O, GIL-releasing C calls) and stay flat on CPU-bound Python "
+                               "(one GIL); processes and free threads also scale on CPU-bound work, until the cores run out.",
                                m_scenario.machine.cores);
             break;
     }
