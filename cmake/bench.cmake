@@ -1,22 +1,20 @@
-# interleave_simbench: the simulator's speed on the benchmark workloads without Google Benchmark, so the
-# same program runs natively and as wasm under node (scripts/bench.sh compares them).
-add_executable(interleave_simbench EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tools/simbench/main.cpp)
-target_link_libraries(interleave_simbench PRIVATE interleave_models)
-interleave_set_warnings(interleave_simbench)
-if(EMSCRIPTEN)
-    interleave_wasm_node_test(interleave_simbench)
-endif()
-
-# interleave_uibench: one whole playground frame (headless ImGui, no GPU) with 10K..10M spans in view,
-# natively and as wasm under node (scripts/bench.sh prints both).
-if(TARGET interleave_ui)
-    add_executable(interleave_uibench EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tools/uibench/main.cpp)
-    target_link_libraries(interleave_uibench PRIVATE interleave_ui)
-    interleave_set_warnings(interleave_uibench)
+# A plain timing program (no Google Benchmark), so the same program runs natively and as wasm under node
+# (scripts/bench.sh prints both): interleave_timing_tool(<target> <source> <library>).
+function(interleave_timing_tool target source library)
+    add_executable(${target} EXCLUDE_FROM_ALL ${source})
+    target_link_libraries(${target} PRIVATE ${library})
+    interleave_set_warnings(${target})
     if(EMSCRIPTEN)
-        # 10M spans are 480 MB of trace: within the 2 GB a growable wasm heap gets by default.
-        interleave_wasm_node_test(interleave_uibench)
+        interleave_wasm_node_test(${target})
     endif()
+endfunction()
+
+# The simulator's speed on the benchmark workloads.
+interleave_timing_tool(interleave_simbench ${PROJECT_SOURCE_DIR}/tools/simbench/main.cpp interleave_models)
+# One whole playground frame (headless ImGui, no GPU) with 10K..10M spans in view; 10M spans are 320 MB
+# of trace, within the 2 GB a growable wasm heap gets by default.
+if(TARGET interleave_ui)
+    interleave_timing_tool(interleave_uibench ${PROJECT_SOURCE_DIR}/tools/uibench/main.cpp interleave_ui)
 endif()
 
 # bench/*.cpp -> interleave_bench (Google Benchmark), native only; skipped when bench/ is empty.

@@ -17,9 +17,7 @@ using nlohmann::json;
 using PlaygroundShare = testing::HeadlessImGuiTest;
 
 TEST_F(PlaygroundShare, RunForRealShowsTheRealTraceBesideTheSimulatedOne) {
-    PlaygroundSettings settings;
-    settings.backgroundThreads = false;
-    settings.loadPresetOnStart = false;
+    PlaygroundSettings settings = Offline();
     int calls = 0, kindSeen = -1;
     settings.runForReal = [&](const scenario::Scenario& s, int kind, std::atomic<float>* progress, const std::atomic<bool>*) {
         ++calls;
@@ -53,9 +51,7 @@ TEST_F(PlaygroundShare, RunForRealShowsTheRealTraceBesideTheSimulatedOne) {
 }
 
 TEST_F(PlaygroundShare, RunForRealFailureIsShownAndKeepsTheSimulatedRun) {
-    PlaygroundSettings settings;
-    settings.backgroundThreads = false;
-    settings.loadPresetOnStart = false;
+    PlaygroundSettings settings = Offline();
     settings.runForReal = [](const scenario::Scenario&, int, std::atomic<float>*, const std::atomic<bool>*) {
         RealRunOutcome out;
         out.error = "python3 missing";
@@ -73,9 +69,7 @@ TEST_F(PlaygroundShare, RunForRealFailureIsShownAndKeepsTheSimulatedRun) {
 }
 
 TEST_F(PlaygroundShare, RunForRealButtonIsHiddenWithoutACallback) {
-    PlaygroundSettings settings;
-    settings.backgroundThreads = false;
-    settings.loadPresetOnStart = false;
+    PlaygroundSettings settings = Offline();
     Playground p(settings);
     p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
     Frames(p, 2);
@@ -84,9 +78,7 @@ TEST_F(PlaygroundShare, RunForRealButtonIsHiddenWithoutACallback) {
 }
 
 TEST_F(PlaygroundShare, ShareAndEmbedUseTheLinkMakerAndTheClipboard) {
-    PlaygroundSettings settings;
-    settings.backgroundThreads = false;
-    settings.loadPresetOnStart = false;
+    PlaygroundSettings settings = Offline();
     std::string seenJson, copied;
     settings.makeLink = [&](const std::string& viewJson, std::function<void(const std::string&)> done) {
         seenJson = viewJson;
@@ -110,9 +102,7 @@ TEST_F(PlaygroundShare, ShareAndEmbedUseTheLinkMakerAndTheClipboard) {
 }
 
 TEST_F(PlaygroundShare, LinkErrorIsABannerAndTheTestStateError) {
-    PlaygroundSettings settings;
-    settings.backgroundThreads = false;
-    settings.loadPresetOnStart = false;
+    PlaygroundSettings settings = Offline();
     Playground p(settings);
     p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
     p.ShowLinkError("the link is damaged");
@@ -124,9 +114,7 @@ TEST_F(PlaygroundShare, LinkErrorIsABannerAndTheTestStateError) {
 }
 
 TEST_F(PlaygroundShare, ABadViewStateIsRefusedAndLeavesTheScenario) {
-    PlaygroundSettings settings;
-    settings.backgroundThreads = false;
-    settings.loadPresetOnStart = false;
+    PlaygroundSettings settings = Offline();
     Playground p(settings);
     p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
     std::string error;
@@ -138,9 +126,7 @@ TEST_F(PlaygroundShare, ABadViewStateIsRefusedAndLeavesTheScenario) {
 }
 
 TEST_F(PlaygroundShare, EmbedViewShowsPlayMetricsAndTimeline) {
-    PlaygroundSettings settings;
-    settings.backgroundThreads = false;
-    settings.loadPresetOnStart = false;
+    PlaygroundSettings settings = Offline();
     settings.embed = true;
     Playground p(settings);
     p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));

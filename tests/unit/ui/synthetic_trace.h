@@ -74,7 +74,7 @@ inline trace::Trace DenseTrace(int64_t count, int64_t width = 100) {
 // `total` spans spread over `lanes` thread tracks of one process, all in view when fitted: each lane
 // alternates runs of Python and waits for the GIL (70..130 ns spans, 30 ns gaps), a task per lane,
 // like a long GIL-bound run. Spans are appended grouped by track, in time order, and reserved once
-// (10M spans are 480 MB: no doubling on the way, which matters in wasm's 2 GB).
+// (10M spans are 320 MB: no doubling on the way, which matters in wasm's 2 GB).
 inline trace::Trace LanesTrace(int64_t total, int lanes = 32) {
     trace::Trace t;
     t.label = "synthetic x" + std::to_string(lanes);
