@@ -171,9 +171,12 @@
     mainScriptUrlOrBlob: dir + "interleave.js",
     onRuntimeInitialized: () => {
       mark("runtime-ready");  // main() runs next
-      status.className = "hidden";
       canvas.focus();
     },
+    // "Loading..." stays until the first frame is drawn, and goes in that same frame: one repaint of the page instead
+    // of two (hiding it earlier costs a composite of its own while the GL context is being created, and shows a blank
+    // page in between). src/platform/platform_sdl_web.cpp calls this.
+    onFirstPaint: () => { if (status.className !== "error") status.className = "hidden"; },
     // Right after main() has built the playground and started the main loop, before its first frame: the link's
     // view (decoded meanwhile) is applied as soon as it is ready, so the first frames already show it.
     postRun: [() => { mark("main-done"); applyLink(); }],

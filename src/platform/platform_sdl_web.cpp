@@ -59,6 +59,7 @@ EM_JS(int, JsFrameShown, (const char* stateJson), {
     if (!Module.firstPaintMs) {
         Module.firstPaintMs = now;
         if (performance.mark) performance.mark("interleave:first-paint");
+        if (Module.onFirstPaint) Module.onFirstPaint();
     }
     let s = {};
     try { s = JSON.parse(UTF8ToString(stateJson)); } catch (e) { return 0; }
@@ -120,6 +121,14 @@ int Run(const Options& options, App app) {
         return 1;
     }
     JsMark("sdl-init");
+    // The window (the canvas) starts at the page's size, so the first frame does not resize it (a new drawing buffer).
+    int width = options.width, height = options.height;
+    double cssWidth = 0, cssHeight = 0;
+    if (emscripten_get_element_css_size("#canvas", &cssWidth, &cssHeight) == EMSCRIPTEN_RESULT_SUCCESS &&
+        cssWidth >= 1 && cssHeight >= 1) {
+        width = static_cast<int>(cssWidth);
+        height = static_cast<int>(cssHeight);
+    }
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
@@ -127,7 +136,7 @@ int Run(const Options& options, App app) {
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 8);
     g_state->window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                       options.width, options.height,
+                                       width, height,
                                        SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!g_state->window) {
         std::fprintf(stderr, "interleave: cannot create the canvas window: %s\n", SDL_GetError());
