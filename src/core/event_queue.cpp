@@ -1,5 +1,6 @@
 #include "core/event_queue.h"
 
+#include <bit>
 #include <cassert>
 #include <utility>
 
@@ -54,6 +55,72 @@ void EventLane::PushBack(const Event& event) {
     ++m_tail;
 }
 
+void LanedQueue::Push(const Event& event, TimeNs delay, int32_t priority) {
+    ++m_size;
+    auto takes = [&](int lane) {
+        return (m_filled >> lane & 1u) && m_lanes[lane].delay == delay && m_lanes[lane].priority == priority;
+    };
+    int lane = m_lastPushed;
+    if (!takes(lane)) {
+        lane = -1;
+        for (uint32_t filled = m_filled; filled != 0; filled &= filled - 1) {
+            const int candidate = std::countr_zero(filled);
+            if (takes(candidate)) {
+                lane = candidate;
+                break;
+            }
+        }
+    }
+    if (lane < 0) {
+        const uint32_t empty = ~m_filled & ((1u << kLanes) - 1);
+        if (empty == 0) {
+            m_heap.Push(event);
+            return;
+        }
+        // An empty lane can be re-keyed to any delay and priority.
+        lane = std::countr_zero(empty);
+        m_lanes[lane].delay = delay;
+        m_lanes[lane].priority = priority;
+        m_filled |= 1u << lane;
+    }
+    m_lanes[lane].PushBack(event);
+    m_lastPushed = lane;
+}
+
+int LanedQueue::EarliestSource() const {
+    assert(m_size > 0);
+    int source = kHeap;
+    const Event* best = m_heap.Empty() ? nullptr : &m_heap.Top();
+    for (uint32_t filled = m_filled; filled != 0; filled &= filled - 1) {
+        const int lane = std::countr_zero(filled);
+        if (!best || RunsBefore(m_lanes[lane].Front(), *best)) {
+            best = &m_lanes[lane].Front();
+            source = lane;
+        }
+    }
+    return source;
+}
+
+const Event& LanedQueue::Top() const {
+    const int source = EarliestSource();
+    return source == kHeap ? m_heap.Top() : m_lanes[source].Front();
+}
+
+Event LanedQueue::Pop() {
+    const int source = EarliestSource();
+    Event event;
+    if (source == kHeap) {
+        event = m_heap.Pop();
+    } else {
+        EventLane& lane = m_lanes[source];
+        event = lane.Front();
+        lane.PopFront();
+        if (lane.Empty()) m_filled &= ~(1u << source);
+    }
+    --m_size;
+    return event;
+}
+
 void Kernel::Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t token, int32_t priority) {
     assert(delay >= 0);
     ScheduleAt(m_now + delay, kind, target, token, priority);
@@ -61,46 +128,11 @@ void Kernel::Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t tok
 
 void Kernel::ScheduleAt(TimeNs time, uint32_t kind, uint32_t target, uint32_t token, int32_t priority) {
     assert(time >= m_now);
-    const Event event{time, Event::Order(priority, m_sequence++), target, kind, token, 0};
-    ++m_pending;
-    // A lane stays sorted as long as every event it takes has the lane's delay and priority: the clock
-    // never goes back and sequences only grow. An empty lane can be re-keyed to any delay.
-    const TimeNs delay = time - m_now;
-    EventLane* empty = nullptr;
-    for (EventLane& lane : m_lanes) {
-        if (lane.Empty()) {
-            if (!empty) empty = &lane;
-            continue;
-        }
-        if (lane.delay == delay && lane.priority == priority) {
-            lane.PushBack(event);
-            return;
-        }
-    }
-    if (empty) {
-        empty->delay = delay;
-        empty->priority = priority;
-        empty->PushBack(event);
-        return;
-    }
-    m_queue.Push(event);
+    m_queue.Push(Event{time, Event::Order(priority, m_sequence++), target, kind, token, 0}, time - m_now, priority);
 }
 
 Event Kernel::Next() {
-    assert(m_pending > 0);
-    EventLane* from = nullptr;
-    const Event* best = m_queue.Empty() ? nullptr : &m_queue.Top();
-    for (EventLane& lane : m_lanes) {
-        if (lane.Empty()) continue;
-        if (!best || RunsBefore(lane.Front(), *best)) {
-            best = &lane.Front();
-            from = &lane;
-        }
-    }
-    Event event = *best;
-    if (from) from->PopFront();
-    else m_queue.Pop();
-    --m_pending;
+    const Event event = m_queue.Pop();
     m_now = event.time;
     ++m_processed;
     return event;

@@ -69,32 +69,51 @@ private:
     size_t m_tail = 0;
 };
 
+// Events in (time, priority, sequence) order: a heap, and beside it FIFO lanes for events that share
+// one delay and priority. Top() is the earliest of the heap's top and the lanes' fronts by the same key,
+// so the order is exactly what the heap alone would give. The kernel keeps its events here, and
+// asyncio's loop its timers (call_later for every await of the same duration lands in one lane).
+class LanedQueue {
+public:
+    // `delay`: how far ahead of the clock `event.time` is; with the priority it picks the lane. The
+    // clock never goes back, so a lane that only takes one (delay, priority) stays sorted.
+    void Push(const Event& event, TimeNs delay, int32_t priority);
+    const Event& Top() const;  // precondition: !Empty()
+    Event Pop();                                      // precondition: !Empty()
+    bool Empty() const { return m_size == 0; }
+    size_t Size() const { return m_size; }
+
+    static constexpr int kLanes = 8;
+
+private:
+    static constexpr int kHeap = -1;
+    int EarliestSource() const;  // the lane holding the earliest event, or kHeap
+
+    EventQueue m_heap;
+    EventLane m_lanes[kLanes];
+    uint32_t m_filled = 0;     // bit i: lane i has events
+    int m_lastPushed = 0;      // most pushes go to the lane the previous push went to
+    size_t m_size = 0;
+};
+
 // The clock and the queue together. The model pulls events one at a time and handles them.
-//
-// Events go either to a lane (when their delay and priority match a lane's, or an empty lane can take
-// them) or to the heap. Next() takes the earliest of the heap's top and the lanes' fronts by the same
-// (time, priority, sequence) key, so the order of events is exactly what a single heap would give.
 class Kernel {
 public:
     TimeNs Now() const { return m_now; }
     // Schedules an event `delay` ns from now (delay >= 0).
     void Schedule(TimeNs delay, uint32_t kind, uint32_t target, uint32_t token = 0, int32_t priority = 0);
     void ScheduleAt(TimeNs time, uint32_t kind, uint32_t target, uint32_t token = 0, int32_t priority = 0);
-    bool HasEvents() const { return m_pending > 0; }
+    bool HasEvents() const { return !m_queue.Empty(); }
     // Advances the clock to the next event and returns it. Precondition: HasEvents().
     Event Next();
     uint64_t Processed() const { return m_processed; }
-    size_t Pending() const { return m_pending; }
-
-    static constexpr int kLanes = 8;
+    size_t Pending() const { return m_queue.Size(); }
 
 private:
-    EventQueue m_queue;
-    EventLane m_lanes[kLanes];
+    LanedQueue m_queue;
     TimeNs m_now = 0;
     uint64_t m_sequence = 0;
     uint64_t m_processed = 0;
-    size_t m_pending = 0;
 };
 
 }  // namespace interleave::core

@@ -1,5 +1,6 @@
 #include "models/workload.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace interleave::models {
@@ -29,9 +30,13 @@ void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload
     trace.tasks.reserve(workload.taskGroup.size());
     std::vector<int32_t> seen(scenario.groups.size(), 0);
     for (int32_t g : workload.taskGroup) {
-        trace::TaskRecord record;
-        record.name = scenario.groups[g].name + "[" + std::to_string(seen[g]++) + "]";
-        trace.tasks.push_back(std::move(record));
+        // "fetch[3]", written in place: a scenario may have a million tasks.
+        const std::string& group = scenario.groups[g].name;
+        char index[16];
+        const auto written = std::to_chars(index, index + sizeof index, seen[g]++);
+        trace::TaskRecord& record = trace.tasks.emplace_back();
+        record.name.reserve(group.size() + static_cast<size_t>(written.ptr - index) + 2);
+        record.name.append(group).append(1, '[').append(index, written.ptr).append(1, ']');
     }
 }
 

@@ -11,32 +11,37 @@ namespace {
 // Blocks outlive a recorder on the thread that made them, up to a cap: the playground simulates again
 // and again on one thread (every edit, the models of a comparison, each point of the scaling sweep),
 // and memory the process has not touched yet costs a page fault per 4 KB on first write.
-constexpr size_t kCachedBlocksMax = 64;  // 16 MB a thread
-thread_local std::vector<std::unique_ptr<std::byte[]>> t_spareBlocks;
+constexpr size_t kCachedSpansMax = size_t{16} << 20 >> 5;  // 16 MB of 32-byte spans a thread
+thread_local std::vector<SpanRecorder::Block> t_spareBlocks;
+thread_local size_t t_spareSpans = 0;
 
 }  // namespace
 
 SpanRecorder::~SpanRecorder() { ReleaseBlocks(); }
 
 void SpanRecorder::ReleaseBlocks() {
-    for (auto& block : m_blocks) {
-        if (t_spareBlocks.size() >= kCachedBlocksMax) break;
+    for (Block& block : m_blocks) {
+        if (t_spareSpans + block.spans > kCachedSpansMax) continue;
+        t_spareSpans += block.spans;
         t_spareBlocks.push_back(std::move(block));
     }
     m_blocks.clear();
+    m_blockUsed = 0;
 }
 
 Span* SpanRecorder::Allocate(uint32_t spans) {
-    if (m_blockUsed + spans > kBlockSpans) {
+    if (m_blocks.empty() || m_blockUsed + spans > m_blocks.back().spans) {
         if (!t_spareBlocks.empty()) {
+            t_spareSpans -= t_spareBlocks.back().spans;
             m_blocks.push_back(std::move(t_spareBlocks.back()));
             t_spareBlocks.pop_back();
         } else {
-            m_blocks.push_back(std::unique_ptr<std::byte[]>(new std::byte[sizeof(Span) * kBlockSpans]));
+            const size_t size = m_blocks.empty() ? kFirstBlockSpans : std::min(m_blocks.back().spans * 2, kMaxBlockSpans);
+            m_blocks.push_back(Block{std::unique_ptr<std::byte[]>(new std::byte[sizeof(Span) * size]), size});
         }
         m_blockUsed = 0;
     }
-    Span* data = reinterpret_cast<Span*>(m_blocks.back().get()) + m_blockUsed;
+    Span* data = reinterpret_cast<Span*>(m_blocks.back().storage.get()) + m_blockUsed;
     m_blockUsed += spans;
     return data;
 }
@@ -71,7 +76,6 @@ void SpanRecorder::MoveInto(Trace& trace) {
     m_tracks.clear();
     m_chunks.clear();
     ReleaseBlocks();
-    m_blockUsed = kBlockSpans;
     m_size = 0;
 }
 

@@ -32,7 +32,10 @@ public:
 private:
     static constexpr uint32_t kFirstChunkSpans = 2;
     static constexpr uint32_t kMaxChunkSpans = 512;
-    static constexpr size_t kBlockSpans = 8192;  // chunks are carved out of blocks this large
+    // Chunks are carved out of blocks that double from 256 KB to 16 MB: a small trace stays small, and a
+    // large one's blocks are big enough for huge pages where the process asks for them (platform/memory.h).
+    static constexpr size_t kFirstBlockSpans = 8192;
+    static constexpr size_t kMaxBlockSpans = 524288;
 
     static constexpr uint32_t kNoChunk = UINT32_MAX;
 
@@ -53,8 +56,15 @@ private:
     // Flat tables, no allocation per track: a trace can have tens of thousands of one-span task tracks.
     std::vector<TrackChunks> m_tracks;
     std::vector<Chunk> m_chunks;
-    std::vector<std::unique_ptr<std::byte[]>> m_blocks;  // raw storage: each span is written before read
-    size_t m_blockUsed = kBlockSpans;                    // spans handed out of the last block
+public:
+    struct Block {
+        std::unique_ptr<std::byte[]> storage;  // raw: each span is written before it is read
+        size_t spans = 0;
+    };
+
+private:
+    std::vector<Block> m_blocks;
+    size_t m_blockUsed = 0;  // spans handed out of the last block
     size_t m_size = 0;
 };
 

@@ -182,7 +182,9 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
                 SetCoroSpan(world, index, SpanState::BlockedIo);
                 return true;
             case StepKind::Await:
-                m_timers.push(Timer{world.Now() + step.duration, m_timerSequence++, index, ++coro.timerStamp});
+                m_timers.Push(core::Event{world.Now() + step.duration, core::Event::Order(0, m_timerSequence++),
+                                          static_cast<uint32_t>(index), 0, ++coro.timerStamp, 0},
+                              step.duration, 0);
                 Suspend(world, index);
                 m_current = -1;
                 return false;
@@ -264,11 +266,11 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
             if (m_pendingThreadStart >= 0) return Next(world, self);
             continue;
         }
-        while (!m_timers.empty() && m_timers.top().time <= world.Now()) {
-            Timer timer = m_timers.top();
-            m_timers.pop();
-            Coro& coro = m_coros[timer.coro];
-            if (coro.timerStamp == timer.stamp && coro.state == CoroState::Awaiting) MakeReady(world, timer.coro);
+        while (!m_timers.Empty() && m_timers.Top().time <= world.Now()) {
+            const core::Event timer = m_timers.Pop();
+            const auto index = static_cast<int32_t>(timer.target);
+            Coro& coro = m_coros[index];
+            if (coro.timerStamp == timer.token && coro.state == CoroState::Awaiting) MakeReady(world, index);
         }
         while (!m_completed.empty()) {
             int32_t index = m_completed.front();
@@ -290,8 +292,8 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
             world.Notify(m_workSignal);
             return Action::Exit();
         }
-        while (!m_timers.empty() && m_coros[m_timers.top().coro].timerStamp != m_timers.top().stamp) m_timers.pop();
-        TimeNs deadline = m_timers.empty() ? -1 : m_timers.top().time;
+        while (!m_timers.Empty() && m_coros[m_timers.Top().target].timerStamp != m_timers.Top().token) m_timers.Pop();
+        TimeNs deadline = m_timers.Empty() ? -1 : m_timers.Top().time;
         return Action::Wait(m_loopSignal, SpanState::Idle, deadline);
     }
 }

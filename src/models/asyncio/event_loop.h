@@ -12,9 +12,9 @@
 //    CancelledError, tasks not yet started never run.
 // The loop is a Program for the asyncio model and is embedded in pool workers for process_asyncio.
 #include <deque>
-#include <queue>
 #include <vector>
 
+#include "core/event_queue.h"
 #include "models/model_builders.h"
 
 namespace interleave::models {
@@ -58,15 +58,6 @@ private:
         uint32_t timerStamp = 0;
         std::vector<int32_t> heldLocks;
     };
-    struct Timer {
-        TimeNs time;
-        uint64_t sequence;
-        int32_t coro;
-        uint32_t stamp;
-        bool operator>(const Timer& other) const {
-            return time != other.time ? time > other.time : sequence > other.sequence;
-        }
-    };
     struct AsyncLock {
         int32_t holder = -1;
         std::deque<int32_t> waiters;
@@ -87,7 +78,9 @@ private:
     trace::TrackId m_loopTrack;
     std::vector<Coro> m_coros;
     std::deque<int32_t> m_ready;
-    std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> m_timers;
+    // call_later() timers in (deadline, sequence) order: event.target is the coroutine, event.token the
+    // coroutine's timer stamp when it was armed (a cancelled await leaves a stale timer behind).
+    core::LanedQueue m_timers;
     uint64_t m_timerSequence = 0;
     std::vector<AsyncLock> m_locks;
     int32_t m_semaphoreFree = 0;

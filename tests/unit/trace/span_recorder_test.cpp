@@ -21,7 +21,7 @@ Span MakeSpan(TrackId track, TimeNs start) {
 
 TEST(SpanRecorder, HandsOverSpansGroupedByTrackInTheOrderEachTrackGotThem) {
     Trace trace;
-    for (int t = 0; t < 5; ++t) trace.AddTrack("t" + std::to_string(t), TrackKind::Thread);
+    for (int t = 0; t < 5; ++t) trace.AddTrack(std::to_string(t), TrackKind::Thread);
     SpanRecorder recorder;
     std::mt19937 random(3);
     std::vector<TimeNs> next(5, 0);
@@ -52,6 +52,37 @@ TEST(SpanRecorder, HandsOverSpansGroupedByTrackInTheOrderEachTrackGotThem) {
     }
 }
 
+// Enough spans to fill several blocks of growing size, twice: the second trace is written into the
+// blocks the first one left behind.
+TEST(SpanRecorder, KeepsEveryTracksOrderAcrossManyBlocksAndReusedBlocks) {
+    for (int round = 0; round < 2; ++round) {
+        Trace trace;
+        SpanRecorder recorder;
+        std::mt19937 random(static_cast<unsigned>(round + 5));
+        std::vector<TimeNs> next(3, 0);
+        const int total = 200'000;
+        for (int i = 0; i < total; ++i) {
+            const auto track = static_cast<TrackId>(random() % 3);
+            recorder.Add(MakeSpan(track, next[track]));
+            next[track] += 10;
+        }
+        recorder.MoveInto(trace);
+        ASSERT_EQ(trace.spans.size(), static_cast<size_t>(total));
+        size_t onTrack = 0;
+        for (size_t i = 0; i < trace.spans.size(); ++i) {
+            const Span& span = trace.spans[i];
+            if (i > 0 && span.track != trace.spans[i - 1].track) {
+                ASSERT_EQ(span.track, trace.spans[i - 1].track + 1) << "at " << i;
+                EXPECT_EQ(static_cast<TimeNs>(onTrack) * 10, next[trace.spans[i - 1].track]);
+                onTrack = 0;
+            }
+            ASSERT_EQ(span.start, static_cast<TimeNs>(onTrack) * 10) << "round " << round << ", span " << i;
+            ASSERT_EQ(span.task, static_cast<TaskId>(span.start));
+            ++onTrack;
+        }
+    }
+}
+
 TEST(SpanRecorder, CanBeReusedAfterHandingOver) {
     SpanRecorder recorder;
     recorder.Add(MakeSpan(1, 5));
@@ -69,7 +100,7 @@ TEST(SpanRecorder, CanBeReusedAfterHandingOver) {
 // Finish() must still group and order spans a producer appended in any order (imported files).
 TEST(TraceFinish, GroupsAndSortsSpansAppendedOutOfOrder) {
     Trace trace;
-    for (int t = 0; t < 3; ++t) trace.AddTrack("t" + std::to_string(t), TrackKind::Thread);
+    for (int t = 0; t < 3; ++t) trace.AddTrack(std::to_string(t), TrackKind::Thread);
     trace.spans = {MakeSpan(2, 30), MakeSpan(0, 20), MakeSpan(2, 10), MakeSpan(7, 0), MakeSpan(0, 5)};
     trace.Finish();
     ASSERT_EQ(trace.spans.size(), 4u) << "the span on a track that does not exist is dropped";
