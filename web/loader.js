@@ -229,9 +229,32 @@
   }
   Module.interleaveStart = start;
 
+  if (!embed && window.interleaveAwaitIsolation && build === "web-single" && params.get("build") !== "single") {
+    awaitIsolation(window.interleaveAwaitIsolation);
+    return;
+  }
   if (!embed) {
     start();
     return;
+  }
+
+  // A first visit to a static host: web/app.html's coi-serviceworker registers its worker, which reloads the page
+  // cross-origin isolated (then the threaded build runs). The single-threaded build starts only if that does not
+  // happen: the registration fails (no service workers here: a private window, a browser setting) or no reload
+  // comes within a few seconds. register() with the same script is the registration coi-serviceworker makes (the
+  // browser answers both with one registration); it only tells us how it went.
+  function awaitIsolation(script) {
+    mark("await-isolation");
+    let done = false;
+    const fallback = (why) => {
+      if (done || window.interleaveReloading) return;
+      done = true;
+      console.log("interleave: the page is not cross-origin isolated (" + why + "); single-threaded build");
+      start();
+    };
+    navigator.serviceWorker.register(script).then(
+      () => setTimeout(() => fallback("no reload by the service worker"), 4000),
+      (e) => fallback("no service worker: " + (e && e.message ? e.message : e)));
   }
   // Embed: a static placeholder until the frame is seen or clicked.
   document.documentElement.classList.add("embed");

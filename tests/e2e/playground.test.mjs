@@ -3,13 +3,15 @@
 // Two cases, one per build:
 //   threaded: site served WITH COOP/COEP headers -> crossOriginIsolated, web-threads build
 //   single:   site served WITHOUT headers, service worker blocked -> not isolated, web-single build
+// and a first visit to a static host (no headers, service worker allowed): coi-serviceworker reloads the page isolated
+// and the threaded build runs, without fetching the single-threaded build first.
 // Each checks: the right build loads, no console error, no third-party request, the canvas is not blank, a click on
 // the Play button flips "playing" in the app's test state (Module.ccall('interleave_test_state')).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { SHOTS, TIMEOUT, assertNotBlank, cleanup, clickWidget, launch, readState, startServer } from "./support.mjs";
+import { SHOTS, TIMEOUT, assertNotBlank, cleanup, clickWidget, launch, readState, settle, startServer } from "./support.mjs";
 
 after(cleanup);
 
@@ -50,3 +52,30 @@ test("threaded build loads on a crossOriginIsolated page and reacts to a click",
 
 test("single-threaded build loads on a page without isolation headers and reacts to a click", { timeout: 180_000 }, () =>
     checkBuild({ name: "single", isolation: false, query: "?isolation=off", expectIsolated: false, expectBuild: "web-single" }));
+
+test("first visit to a static host: the service worker isolates the page, the threaded build runs, the single one is never fetched",
+     { timeout: 180_000 }, async () => {
+    const base = await startServer(false);
+    const browser = await launch("allow");
+    const page = await browser.page();
+    const builds = [];
+    browser.context.on("request", (req) => {
+        const m = new URL(req.url()).pathname.match(/\/(web-single|web-threads)\//);
+        if (m) builds.push(m[1]);
+    });
+    const t0 = Date.now();
+    await page.goto(base + "app.html?preset=blog_cpu_threads", { waitUntil: "load" });
+    await page.waitForFunction(() => self.crossOriginIsolated === true && window.Module && Module.firstFrameMs > 0, null, { timeout: TIMEOUT });
+    const elapsed = Date.now() - t0;
+    const s = await settle(page);
+    assert.equal(await page.evaluate(() => Module.interleaveBuild), "web-threads");
+    assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true, "the page is controlled by the worker");
+    assert.equal(s.preset, "blog_cpu_threads");
+    assert.ok(builds.includes("web-threads"));
+    assert.ok(!builds.includes("web-single"), `the single-threaded build is not fetched (requests: ${builds.join(", ")})`);
+    console.log(`static host, first visit: first frame ${elapsed} ms after the first navigation started ` +
+                `(${Math.round(await page.evaluate(() => Module.firstFrameMs))} ms after the reload's)`);
+    await assertNotBlank(page, page.locator("#canvas"), "web-static-first-visit.png");
+    browser.check();
+    await browser.cleanup();
+});
