@@ -49,22 +49,12 @@ export function startServer(isolation) {
     });
 }
 
-// A fresh headless Chromium (its own profile) that records console errors and page errors of every page and
-// frame, and every request to a host other than 127.0.0.1/localhost. `check()` asserts there were none.
-// serviceWorkers: "allow" | "block".
-export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 } } = {}) {
-    const userDataDir = mkdtempSync(path.join(tmpdir(), "interleave-chromium-"));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        chromiumSandbox: false,
-        args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-        viewport,
-        serviceWorkers,
-    });
-    const errors = [];
-    const foreign = [];
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                       "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
+
+// Records console errors and page errors of every page and frame of `context`, and every request to a host other
+// than 127.0.0.1/localhost, into `errors` and `foreign`.
+function watchContext(context, errors, foreign) {
     context.on("request", (req) => {
         const url = new URL(req.url());
         if (/^(https?|wss?):$/.test(url.protocol) && !["127.0.0.1", "localhost"].includes(url.hostname)) foreign.push(req.url());
@@ -75,6 +65,24 @@ export async function launch(serviceWorkers, { viewport = { width: 1280, height:
     };
     context.on("page", watch);
     for (const p of context.pages()) watch(p);
+}
+
+// A fresh headless Chromium (its own profile) that records console errors and page errors of every page and
+// frame, and every request to a host other than 127.0.0.1/localhost. `check()` asserts there were none.
+// serviceWorkers: "allow" | "block".
+export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 } } = {}) {
+    const userDataDir = mkdtempSync(path.join(tmpdir(), "interleave-chromium-"));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        chromiumSandbox: false,
+        args: CHROMIUM_ARGS,
+        viewport,
+        serviceWorkers,
+    });
+    const errors = [];
+    const foreign = [];
+    watchContext(context, errors, foreign);
     const handle = {
         context, errors, foreign,
         // The context's first page (a persistent context opens with one).
@@ -206,4 +214,55 @@ export async function openMeasured(page, url) {
         files[new URL(r.url()).pathname] = { bytes: body.length, gz: g };
     }
     return { state: s, firstFrameMs, firstPaintMs, steps, bytes, gz, files };
+}
+
+// How fast `url` opens, measured three ways (each run returns openMeasured's figures):
+//   cold: a Chromium that is already running (launched, then left idle for a moment after an about:blank page, as a
+//         visitor's browser is), in a fresh browser context: empty HTTP cache, no code cache, no service worker, no
+//         cookies; the page is the first WebGL page of that browser. What a first-time visitor's open browser pays,
+//         GPU process start-up aside (it is already up for the about:blank page, as in a real browser).
+//   warm: the same URL again in a new page of that context (HTTP cache, code cache, WebGL already used).
+//   process: the first page of a Chromium launched just before (a fresh process and profile): it also pays the
+//         browser's own start-up (its GPU process, renderers and built-in pages starting at the same time), which no
+//         visitor pays; printed to keep an eye on it.
+// A new browser for every cold run, so no run inherits another's caches. Fails on console errors or third-party
+// requests, as launch() does.
+export async function measureLoads(url, { runs = 3, serviceWorkers = "block", viewport = { width: 1280, height: 800 },
+                                         idleMs = 1500 } = {}) {
+    const out = { cold: [], warm: [], process: [] };
+    const errors = [];
+    const foreign = [];
+    for (let i = 0; i < runs; ++i) {
+        const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: CHROMIUM_ARGS });
+        try {
+            const idle = await browser.newContext();
+            const blank = await idle.newPage();
+            await blank.goto("about:blank");
+            await blank.waitForTimeout(idleMs);
+            await idle.close();
+            const context = await browser.newContext({ viewport, serviceWorkers });
+            watchContext(context, errors, foreign);
+            const cold = await context.newPage();
+            out.cold.push(await openMeasured(cold, url));
+            await cold.close();
+            const warm = await context.newPage();
+            out.warm.push(await openMeasured(warm, url));
+            await warm.close();
+        } finally {
+            await browser.close();
+        }
+    }
+    const fresh = await launch(serviceWorkers, { viewport });
+    out.process.push(await openMeasured(await fresh.page(), url));
+    fresh.check();
+    await fresh.cleanup();
+    assert.deepEqual(foreign, [], "requests to third-party hosts");
+    assert.deepEqual(errors, [], "console errors");
+    return out;
+}
+
+// The median of numbers.
+export function median(values) {
+    const s = [...values].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
