@@ -80,8 +80,8 @@ SimulationResult Simulate(const scenario::Scenario& scenario, const SimulationOp
             if (baseline.ok) result.trace.metrics.sequentialMakespan = baseline.trace.metrics.makespan;
         }
     }
-    trace::ComputeMetrics(result.trace);
     result.trace.Finish();
+    trace::ComputeMetrics(result.trace);  // after Finish(): it sums each track's spans in one go
     return result;
 }
 

@@ -46,32 +46,50 @@ Span* SpanRecorder::Allocate(uint32_t spans) {
     return data;
 }
 
-void SpanRecorder::Add(const Span& span) {
+void SpanRecorder::AddToNewChunk(const Span& span) {
     assert(span.track >= 0);
     const auto track = static_cast<size_t>(span.track);
     if (track >= m_tracks.size()) m_tracks.resize(std::max(track + 1, m_tracks.size() * 2));
     TrackChunks& chunks = m_tracks[track];
-    if (chunks.last == kNoChunk || m_chunks[chunks.last].fill == m_chunks[chunks.last].capacity) {
-        const uint32_t capacity = chunks.last == kNoChunk ? kFirstChunkSpans : std::min(m_chunks[chunks.last].capacity * 2, kMaxChunkSpans);
-        const auto index = static_cast<uint32_t>(m_chunks.size());
-        m_chunks.push_back(Chunk{Allocate(capacity), 0, capacity, kNoChunk});
-        if (chunks.last == kNoChunk) chunks.first = index;
-        else m_chunks[chunks.last].next = index;
-        chunks.last = index;
+    uint32_t capacity = kFirstChunkSpans;
+    if (chunks.last != kNoChunk) {
+        Chunk& full = m_chunks[chunks.last];
+        full.fill = full.capacity;
+        capacity = std::min(full.capacity * 2, kMaxChunkSpans);
     }
-    Chunk& chunk = m_chunks[chunks.last];
-    new (chunk.data + chunk.fill++) Span(span);
+    const auto index = static_cast<uint32_t>(m_chunks.size());
+    Span* data = Allocate(capacity);
+    m_chunks.push_back(Chunk{data, 0, capacity, kNoChunk});
+    if (chunks.last == kNoChunk) chunks.first = index;
+    else m_chunks[chunks.last].next = index;
+    chunks.last = index;
+    chunks.cursor = data;
+    chunks.limit = data + capacity;
+    new (chunks.cursor++) Span(span);
     ++m_size;
 }
 
 void SpanRecorder::MoveInto(Trace& trace) {
     assert(trace.spans.empty());
     trace.spans.reserve(m_size);  // reserve, not resize: each span is written once, by the copy
+    // Each track's first index, for Trace::Finish(), when every span's track exists in the trace.
+    const bool indexable = m_tracks.size() <= trace.tracks.size() || std::all_of(m_tracks.begin() + static_cast<std::ptrdiff_t>(trace.tracks.size()), m_tracks.end(), [](const TrackChunks& t) { return t.first == kNoChunk; });
+    std::vector<uint32_t>& begin = trace.m_recordedTrackBegin;
+    begin.clear();
+    if (indexable) begin.reserve(trace.tracks.size() + 1);
     for (const TrackChunks& track : m_tracks) {
+        if (indexable && begin.size() < trace.tracks.size()) begin.push_back(static_cast<uint32_t>(trace.spans.size()));
+        if (track.last != kNoChunk) m_chunks[track.last].fill = static_cast<uint32_t>(track.cursor - m_chunks[track.last].data);
         for (uint32_t c = track.first; c != kNoChunk; c = m_chunks[c].next) {
             const Chunk& chunk = m_chunks[c];
             trace.spans.insert(trace.spans.end(), chunk.data, chunk.data + chunk.fill);
         }
+    }
+    if (indexable) {
+        begin.resize(trace.tracks.size() + 1, static_cast<uint32_t>(trace.spans.size()));
+        trace.m_recordedSpans = trace.spans.size();
+    } else {
+        begin.clear();
     }
     m_tracks.clear();
     m_chunks.clear();

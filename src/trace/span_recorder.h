@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "trace/trace.h"
@@ -22,8 +23,16 @@ public:
     SpanRecorder& operator=(const SpanRecorder&) = delete;
     ~SpanRecorder();
 
-    // Precondition: span.track >= 0.
-    void Add(const Span& span);
+    // Precondition: span.track >= 0. The common case, room in the track's chunk, is inline.
+    void Add(const Span& span) {
+        const auto track = static_cast<size_t>(span.track);
+        if (track < m_tracks.size() && m_tracks[track].cursor != m_tracks[track].limit) {
+            new (m_tracks[track].cursor++) Span(span);
+            ++m_size;
+            return;
+        }
+        AddToNewChunk(span);
+    }
     size_t Size() const { return m_size; }
     // Appends every recorded span to trace.spans (which must be empty), grouped by track in order of
     // track id and in the order each track got them, and empties the recorder.
@@ -41,15 +50,18 @@ private:
 
     struct Chunk {
         Span* data = nullptr;
-        uint32_t fill = 0;
+        uint32_t fill = 0;         // kept up to date when the track moves to its next chunk
         uint32_t capacity = 0;
         uint32_t next = kNoChunk;  // the track's following chunk
     };
     struct TrackChunks {
+        Span* cursor = nullptr;  // where the track's next span goes, in its last chunk
+        Span* limit = nullptr;   // the end of that chunk
         uint32_t first = kNoChunk;
         uint32_t last = kNoChunk;
     };
 
+    void AddToNewChunk(const Span& span);
     Span* Allocate(uint32_t spans);
     void ReleaseBlocks();
 

@@ -76,18 +76,25 @@ WaitDetail Trace::WaitOf(const Span& span) const {
 void Trace::Finish() {
     // A stable counting sort by track: O(n), and producers append each track's spans in time order,
     // so most tracks need no sorting after it; the rest (imported files) are sorted per track.
-    // A producer that used a SpanRecorder hands them over grouped already: then nothing moves.
-    m_trackSpanBegin.assign(tracks.size() + 1, 0);
+    // A producer that used a SpanRecorder hands them over grouped and indexed already: then nothing moves
+    // and nothing is counted.
     size_t dropped = 0;
     bool grouped = true;
-    TrackId previous = 0;
-    for (const Span& span : spans) {
-        if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) ++m_trackSpanBegin[span.track + 1];
-        else ++dropped;
-        grouped = grouped && span.track >= previous;
-        previous = span.track;
+    if (m_recordedSpans == spans.size() && m_recordedTrackBegin.size() == tracks.size() + 1) {
+        m_trackSpanBegin.swap(m_recordedTrackBegin);
+    } else {
+        m_trackSpanBegin.assign(tracks.size() + 1, 0);
+        TrackId previous = 0;
+        for (const Span& span : spans) {
+            if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) ++m_trackSpanBegin[span.track + 1];
+            else ++dropped;
+            grouped = grouped && span.track >= previous;
+            previous = span.track;
+        }
+        for (size_t i = 1; i < m_trackSpanBegin.size(); ++i) m_trackSpanBegin[i] += m_trackSpanBegin[i - 1];
     }
-    for (size_t i = 1; i < m_trackSpanBegin.size(); ++i) m_trackSpanBegin[i] += m_trackSpanBegin[i - 1];
+    m_recordedTrackBegin.clear();
+    m_recordedSpans = 0;
     if (!grouped || dropped > 0) {
         std::vector<Span> sorted(spans.size() - dropped);
         std::vector<uint32_t> cursor(m_trackSpanBegin.begin(), m_trackSpanBegin.end() - 1);
@@ -156,19 +163,29 @@ void ComputeMetrics(Trace& trace) {
     }
     m.gilWait = m.coreWait = m.lockWait = m.processStart = m.pickling = m.unpickling = 0;
     std::vector<TimeNs> gilSlices;
-    for (const Span& span : trace.spans) {
-        TimeNs length = span.end - span.start;
-        if (span.track < 0 || static_cast<size_t>(span.track) >= trace.tracks.size()) continue;
-        const Track& track = trace.tracks[span.track];
-        if (track.kind == TrackKind::Core) {
-            if (span.state != SpanState::Idle) coreBusy[coreIndex[span.track]] += length;
-            continue;
+    // Spans are grouped by track once the trace is finished: decide what a track counts for once, then
+    // sum its spans.
+    auto forEachSpanOfKind = [&](auto&& add) {
+        if (trace.IsFinished()) {
+            for (size_t t = 0; t < trace.tracks.size(); ++t)
+                for (const Span& span : trace.SpansOf(static_cast<TrackId>(t))) add(trace.tracks[t].kind, span);
+        } else {
+            for (const Span& span : trace.spans)
+                if (span.track >= 0 && static_cast<size_t>(span.track) < trace.tracks.size()) add(trace.tracks[span.track].kind, span);
         }
-        if (track.kind == TrackKind::Gil) {
-            if (span.state == SpanState::HoldingGil) gilSlices.push_back(length);
-            continue;
+    };
+    forEachSpanOfKind([&](TrackKind kind, const Span& span) {
+        const TimeNs length = span.end - span.start;
+        switch (kind) {
+            case TrackKind::Core:
+                if (span.state != SpanState::Idle) coreBusy[coreIndex[span.track]] += length;
+                return;
+            case TrackKind::Gil:
+                if (span.state == SpanState::HoldingGil) gilSlices.push_back(length);
+                return;
+            case TrackKind::Task: return;  // tasks mirror their thread's spans
+            default: break;
         }
-        if (track.kind == TrackKind::Task) continue;  // tasks mirror their thread's spans
         switch (span.state) {
             case SpanState::WaitingGil: m.gilWait += length; break;
             case SpanState::WaitingCore: m.coreWait += length; break;
@@ -178,7 +195,7 @@ void ComputeMetrics(Trace& trace) {
             case SpanState::Unpickling: m.unpickling += length; break;
             default: break;
         }
-    }
+    });
     m.coreUtilisation.clear();
     double total = 0;
     for (TimeNs busy : coreBusy) {

@@ -155,7 +155,13 @@ struct Trace {
     TimeNs EndTime() const;  // the latest span end or instant
 
 private:
+    friend class SpanRecorder;  // hands over spans grouped by track, with each track's first index
+
     std::vector<uint32_t> m_trackSpanBegin;  // size tracks+1 after Finish()
+    // Set by SpanRecorder::MoveInto: Finish() takes the grouping as is while `spans` still has exactly
+    // the spans the recorder handed over (and no more tracks were added).
+    std::vector<uint32_t> m_recordedTrackBegin;
+    size_t m_recordedSpans = 0;
     std::vector<WaitDetail> m_waits;         // by (track, start) while m_waitsSorted
     bool m_waitsSorted = true;
 };

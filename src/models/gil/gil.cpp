@@ -15,10 +15,6 @@
 
 namespace interleave::models {
 
-bool World::HoldsGil(ThreadIndex t) const {
-    return m_interps[m_threads[t].interp].gil.holder == t;
-}
-
 void World::SetGilSpan(InterpIndex i, ThreadIndex holder) {
     Interpreter& interp = m_interps[i];
     if (interp.gil.track < 0) return;

@@ -221,7 +221,7 @@ private:
     void OnSliceEnd(int32_t core);
 
     // models/gil: Python/ceval_gil.c
-    bool HoldsGil(ThreadIndex t) const;
+    bool HoldsGil(ThreadIndex t) const { return m_interps[m_threads[t].interp].gil.holder == t; }
     bool TryTakeGil(ThreadIndex t);  // false: now WaitingGil
     // Releases the GIL and signals one waiter. Returns true when FORCE_SWITCHING makes the thread wait
     // until another thread has taken it (only if allowSwitchWait and a drop request was pending).
