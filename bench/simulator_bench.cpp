@@ -25,7 +25,9 @@ void Run(benchmark::State& state, const scenario::Scenario& s) {
         if (!result.ok) state.SkipWithError(result.error.c_str());
         events += result.events;
         spans += static_cast<int64_t>(result.trace.spans.size());
-        bytes += static_cast<int64_t>(result.trace.spans.capacity() * sizeof(trace::Span));
+        // A span's memory: the span itself, and its share of the wait details kept beside the spans.
+        bytes += static_cast<int64_t>(result.trace.spans.capacity() * sizeof(trace::Span) +
+                                      result.trace.Waits().capacity() * sizeof(trace::WaitDetail));
         benchmark::DoNotOptimize(result);
     }
     state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
