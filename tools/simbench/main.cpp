@@ -45,7 +45,7 @@ int main() {
     // The large workload first, as a fresh process's first simulation (what `interleave sim` pays).
     Measure("1000 threads x 1000 steps", bench::ThousandThreadsThousandSteps(), 3);
     for (const char* model : {"sequential", "threads", "processes", "asyncio", "process_asyncio"})
-        Measure((std::string("10k tasks, ") + model).c_str(), bench::TenThousandTasks(model), 3);
+        Measure((std::string("10k tasks, ") + model).c_str(), bench::TenThousandTasks(model), 5);
     std::printf("sizeof(trace::Span) = %zu bytes\n", sizeof(trace::Span));
     return 0;
 }
