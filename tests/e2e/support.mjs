@@ -225,11 +225,11 @@ export async function openMeasured(page, url) {
 //   process: the first page of a Chromium launched just before (a fresh process and profile): it also pays the
 //         browser's own start-up (its GPU process, renderers and built-in pages starting at the same time), which no
 //         visitor pays; printed to keep an eye on it.
-// A new browser for every cold run, so no run inherits another's caches. `process: false` leaves out the
+// A new browser for every cold run, so no run inherits another's caches. `freshProcess: false` leaves out the
 // fresh-process run (for A/B comparisons of cold and warm only). Fails on console errors or third-party requests, as
 // launch() does.
 export async function measureLoads(url, { runs = 3, serviceWorkers = "block", viewport = { width: 1280, height: 800 },
-                                         idleMs = 1500, process = true } = {}) {
+                                         idleMs = 1500, freshProcess = true } = {}) {
     const out = { cold: [], warm: [], process: [] };
     const errors = [];
     const foreign = [];
@@ -253,7 +253,7 @@ export async function measureLoads(url, { runs = 3, serviceWorkers = "block", vi
             await browser.close();
         }
     }
-    if (process) {
+    if (freshProcess) {
         const fresh = await launch(serviceWorkers, { viewport });
         out.process.push(await openMeasured(await fresh.page(), url));
         fresh.check();
