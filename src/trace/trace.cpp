@@ -61,6 +61,30 @@ void Trace::AddWait(const Span& span, TimeNs causeSince, TimeNs dropRequestAt) {
     m_waits.push_back(detail);
 }
 
+void Trace::SortWaits() {
+    // Producers add wait details as spans close: in time order on each track, interleaved across
+    // tracks. So a stable counting sort by track is linear and usually all the sorting there is to do.
+    const bool tracksKnown = std::all_of(m_waits.begin(), m_waits.end(), [&](const WaitDetail& w) {
+        return w.track >= 0 && static_cast<size_t>(w.track) < tracks.size();
+    });
+    if (!tracksKnown) {
+        std::stable_sort(m_waits.begin(), m_waits.end(), WaitKeyLess);
+        return;
+    }
+    std::vector<size_t> begin(tracks.size() + 1, 0);
+    for (const WaitDetail& w : m_waits) ++begin[static_cast<size_t>(w.track) + 1];
+    for (size_t t = 1; t < begin.size(); ++t) begin[t] += begin[t - 1];
+    std::vector<WaitDetail> sorted(m_waits.size());
+    std::vector<size_t> cursor(begin.begin(), begin.end() - 1);
+    for (const WaitDetail& w : m_waits) sorted[cursor[static_cast<size_t>(w.track)]++] = w;
+    auto byStart = [](const WaitDetail& a, const WaitDetail& b) { return a.start < b.start; };
+    for (size_t t = 0; t + 1 < begin.size(); ++t) {
+        auto first = sorted.begin() + static_cast<std::ptrdiff_t>(begin[t]), last = sorted.begin() + static_cast<std::ptrdiff_t>(begin[t + 1]);
+        if (!std::is_sorted(first, last, byStart)) std::stable_sort(first, last, byStart);
+    }
+    m_waits.swap(sorted);
+}
+
 WaitDetail Trace::WaitOf(const Span& span) const {
     const WaitDetail key{span.track, span.start};
     if (m_waitsSorted) {
@@ -112,7 +136,7 @@ void Trace::Finish() {
         return a.track < b.track;
     };
     if (!std::is_sorted(instants.begin(), instants.end(), byTime)) std::stable_sort(instants.begin(), instants.end(), byTime);
-    if (!m_waitsSorted) std::stable_sort(m_waits.begin(), m_waits.end(), WaitKeyLess);
+    if (!m_waitsSorted) SortWaits();
     m_waitsSorted = true;
 }
 

@@ -157,6 +157,8 @@ struct Trace {
 private:
     friend class SpanRecorder;  // hands over spans grouped by track, with each track's first index
 
+    void SortWaits();  // by (track, start)
+
     std::vector<uint32_t> m_trackSpanBegin;  // size tracks+1 after Finish()
     // Set by SpanRecorder::MoveInto: Finish() takes the grouping as is while `spans` still has exactly
     // the spans the recorder handed over (and no more tracks were added).

@@ -111,3 +111,35 @@ TEST(TraceFinish, GroupsAndSortsSpansAppendedOutOfOrder) {
     ASSERT_EQ(trace.SpansOf(2).size(), 2u);
     EXPECT_EQ(trace.SpansOf(2)[0].start, 10);
 }
+
+// Wait details arrive as spans close (interleaved across tracks, in time order on each), or in any
+// order from an imported file: after Finish() each span finds its own.
+TEST(TraceFinish, EveryWaitSpanFindsItsDetailWhateverOrderTheyCameIn) {
+    Trace trace;
+    for (int t = 0; t < 4; ++t) trace.AddTrack(std::to_string(t), TrackKind::Thread);
+    std::mt19937 random(21);
+    std::vector<TimeNs> next(4, 0);
+    for (int i = 0; i < 3000; ++i) {
+        const auto track = static_cast<TrackId>(random() % 4);
+        Span span = MakeSpan(track, next[track]);
+        span.state = SpanState::WaitingGil;
+        next[track] += 10;
+        trace.spans.push_back(span);
+        trace.AddWait(span, span.start + 1000, i % 3 == 0 ? span.start + 1 : -1);
+    }
+    Span late = MakeSpan(1, 5);  // out of order on its track, as an imported file may have it
+    late.state = SpanState::WaitingGil;
+    trace.spans.push_back(late);
+    trace.AddWait(late, late.start + 1000, -1);
+    trace.Finish();
+    ASSERT_EQ(trace.Waits().size(), 3001u);
+    for (const Span& span : trace.spans) {
+        const WaitDetail detail = trace.WaitOf(span);
+        ASSERT_EQ(detail.causeSince, span.start + 1000) << "track " << span.track << " start " << span.start;
+    }
+    for (size_t i = 1; i < trace.Waits().size(); ++i) {
+        const WaitDetail& a = trace.Waits()[i - 1];
+        const WaitDetail& b = trace.Waits()[i];
+        ASSERT_TRUE(a.track < b.track || (a.track == b.track && a.start < b.start)) << "at " << i;
+    }
+}
