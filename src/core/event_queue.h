@@ -79,7 +79,7 @@ public:
     // clock never goes back, so a lane that only takes one (delay, priority) stays sorted.
     void Push(const Event& event, TimeNs delay, int32_t priority);
     const Event& Top() const;  // precondition: !Empty()
-    Event Pop();                                      // precondition: !Empty()
+    Event Pop();               // precondition: !Empty()
     bool Empty() const { return m_size == 0; }
     size_t Size() const { return m_size; }
 
