@@ -2,7 +2,7 @@
 //   web-threads/interleave.js  pthreads + SharedArrayBuffer: needs a crossOriginIsolated page
 //                              (COOP same-origin + COEP require-corp, or coi-serviceworker on static hosts)
 //   web-single/interleave.js   no threads: runs on any page (blog embeds, plain static hosting)
-// `?build=single` or `?build=threads` overrides the choice (for testing).
+// `?build=single` overrides the choice (for testing); web/app.html's head makes it (window.interleaveBuild).
 // The chosen build is in Module.interleaveBuild; end-to-end tests read it.
 //
 // Links (docs/embedding.md):
@@ -32,9 +32,7 @@
 
   const params = new URLSearchParams(location.search);
   const isolated = self.crossOriginIsolated === true;
-  let build = isolated ? "web-threads" : "web-single";
-  if (params.get("build") === "single") build = "web-single";
-  if (params.get("build") === "threads" && isolated) build = "web-threads";
+  const build = window.interleaveBuild;  // chosen in web/app.html's head, which preloads it
   const embed = params.has("embed");
   const preset = params.get("preset") || "";
   const base = new URL(".", document.currentScript ? document.currentScript.src : location.href).href;
@@ -229,7 +227,7 @@
   }
   Module.interleaveStart = start;
 
-  if (!embed && window.interleaveAwaitIsolation && build === "web-single" && params.get("build") !== "single") {
+  if (window.interleaveAwaitIsolation) {  // set by web/app.html's head: never for an embed or ?build=single
     awaitIsolation(window.interleaveAwaitIsolation);
     return;
   }

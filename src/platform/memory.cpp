@@ -33,10 +33,6 @@ void AdviseHugePages(void* block, size_t bytes) {
     if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
-const bool g_memoryPolicyApplied = ApplyMemoryPolicy();
-
-}  // namespace
-
 bool ApplyMemoryPolicy() {
     // Freed memory stays in the heap for the next simulation instead of going back to the kernel and
     // being faulted in again (by default glibc maps blocks over 128 KB..32 MB, adapting, and unmaps them
@@ -46,7 +42,7 @@ bool ApplyMemoryPolicy() {
     return threshold && trim;
 }
 
-bool MemoryPolicyApplied() { return g_memoryPolicyApplied; }
+const bool g_memoryPolicyApplied = ApplyMemoryPolicy();
 
 void* AllocateWithHugePages(size_t bytes) {
     if (bytes == 0) bytes = 1;
@@ -61,6 +57,10 @@ void* AllocateWithHugePages(size_t bytes) {
     }
 }
 
+}  // namespace
+
+bool MemoryPolicyApplied() { return g_memoryPolicyApplied; }
+
 }  // namespace interleave::platform
 
 // Replaces the global allocation function. libstdc++'s other forms of new (array, nothrow) forward to it,
@@ -70,7 +70,6 @@ void* operator new(std::size_t bytes) { return interleave::platform::AllocateWit
 #else
 
 namespace interleave::platform {
-bool ApplyMemoryPolicy() { return false; }
 bool MemoryPolicyApplied() { return false; }
 }  // namespace interleave::platform
 

@@ -13,10 +13,8 @@
 
 namespace interleave::platform {
 
-// Sets the allocator's thresholds; done once before main() where memory.cpp is linked. Returns whether
-// the allocator took them (false without glibc, and in sanitizer builds, which keep their allocator).
-bool ApplyMemoryPolicy();
-// Whether the policy was applied at start-up (the benchmarks print it beside their figures).
+// Whether the policy was applied, once, before main() (the benchmarks print it beside their figures):
+// false without glibc, and in sanitizer builds, which keep their own allocator.
 bool MemoryPolicyApplied();
 
 }  // namespace interleave::platform

@@ -52,14 +52,10 @@ void SpanRecorder::AddToNewChunk(const Span& span) {
     if (track >= m_tracks.size()) m_tracks.resize(std::max(track + 1, m_tracks.size() * 2));
     TrackChunks& chunks = m_tracks[track];
     uint32_t capacity = kFirstChunkSpans;
-    if (chunks.last != kNoChunk) {
-        Chunk& full = m_chunks[chunks.last];
-        full.fill = full.capacity;
-        capacity = std::min(full.capacity * 2, kMaxChunkSpans);
-    }
+    if (chunks.last != kNoChunk) capacity = std::min(m_chunks[chunks.last].capacity * 2, kMaxChunkSpans);
     const auto index = static_cast<uint32_t>(m_chunks.size());
     Span* data = Allocate(capacity);
-    m_chunks.push_back(Chunk{data, 0, capacity, kNoChunk});
+    m_chunks.push_back(Chunk{data, capacity, kNoChunk});
     if (chunks.last == kNoChunk) chunks.first = index;
     else m_chunks[chunks.last].next = index;
     chunks.last = index;
@@ -72,25 +68,21 @@ void SpanRecorder::AddToNewChunk(const Span& span) {
 void SpanRecorder::MoveInto(Trace& trace) {
     assert(trace.spans.empty());
     trace.spans.reserve(m_size);  // reserve, not resize: each span is written once, by the copy
-    // Each track's first index, for Trace::Finish(), when every span's track exists in the trace.
-    const bool indexable = m_tracks.size() <= trace.tracks.size() || std::all_of(m_tracks.begin() + static_cast<std::ptrdiff_t>(trace.tracks.size()), m_tracks.end(), [](const TrackChunks& t) { return t.first == kNoChunk; });
+    // Each of the trace's tracks' first index, for Trace::Finish(); it takes them only if they cover every
+    // span (none was recorded on a track the trace does not have).
+    const size_t tracks = trace.tracks.size();
     std::vector<uint32_t>& begin = trace.m_recordedTrackBegin;
     begin.clear();
-    if (indexable) begin.reserve(trace.tracks.size() + 1);
-    for (const TrackChunks& track : m_tracks) {
-        if (indexable && begin.size() < trace.tracks.size()) begin.push_back(static_cast<uint32_t>(trace.spans.size()));
-        if (track.last != kNoChunk) m_chunks[track.last].fill = static_cast<uint32_t>(track.cursor - m_chunks[track.last].data);
+    for (size_t t = 0; t < m_tracks.size(); ++t) {
+        if (t <= tracks) begin.push_back(static_cast<uint32_t>(trace.spans.size()));
+        const TrackChunks& track = m_tracks[t];
         for (uint32_t c = track.first; c != kNoChunk; c = m_chunks[c].next) {
             const Chunk& chunk = m_chunks[c];
-            trace.spans.insert(trace.spans.end(), chunk.data, chunk.data + chunk.fill);
+            Span* const end = c == track.last ? track.cursor : chunk.data + chunk.capacity;
+            trace.spans.insert(trace.spans.end(), chunk.data, end);
         }
     }
-    if (indexable) {
-        begin.resize(trace.tracks.size() + 1, static_cast<uint32_t>(trace.spans.size()));
-        trace.m_recordedSpans = trace.spans.size();
-    } else {
-        begin.clear();
-    }
+    begin.resize(tracks + 1, static_cast<uint32_t>(trace.spans.size()));
     m_tracks.clear();
     m_chunks.clear();
     ReleaseBlocks();

@@ -50,8 +50,7 @@ private:
 
     struct Chunk {
         Span* data = nullptr;
-        uint32_t fill = 0;         // kept up to date when the track moves to its next chunk
-        uint32_t capacity = 0;
+        uint32_t capacity = 0;     // all used but in the track's last chunk, which is used up to its cursor
         uint32_t next = kNoChunk;  // the track's following chunk
     };
     struct TrackChunks {

@@ -61,30 +61,6 @@ void Trace::AddWait(const Span& span, TimeNs causeSince, TimeNs dropRequestAt) {
     m_waits.push_back(detail);
 }
 
-void Trace::SortWaits() {
-    // Producers add wait details as spans close: in time order on each track, interleaved across
-    // tracks. So a stable counting sort by track is linear and usually all the sorting there is to do.
-    const bool tracksKnown = std::all_of(m_waits.begin(), m_waits.end(), [&](const WaitDetail& w) {
-        return w.track >= 0 && static_cast<size_t>(w.track) < tracks.size();
-    });
-    if (!tracksKnown) {
-        std::stable_sort(m_waits.begin(), m_waits.end(), WaitKeyLess);
-        return;
-    }
-    std::vector<size_t> begin(tracks.size() + 1, 0);
-    for (const WaitDetail& w : m_waits) ++begin[static_cast<size_t>(w.track) + 1];
-    for (size_t t = 1; t < begin.size(); ++t) begin[t] += begin[t - 1];
-    std::vector<WaitDetail> sorted(m_waits.size());
-    std::vector<size_t> cursor(begin.begin(), begin.end() - 1);
-    for (const WaitDetail& w : m_waits) sorted[cursor[static_cast<size_t>(w.track)]++] = w;
-    auto byStart = [](const WaitDetail& a, const WaitDetail& b) { return a.start < b.start; };
-    for (size_t t = 0; t + 1 < begin.size(); ++t) {
-        auto first = sorted.begin() + static_cast<std::ptrdiff_t>(begin[t]), last = sorted.begin() + static_cast<std::ptrdiff_t>(begin[t + 1]);
-        if (!std::is_sorted(first, last, byStart)) std::stable_sort(first, last, byStart);
-    }
-    m_waits.swap(sorted);
-}
-
 WaitDetail Trace::WaitOf(const Span& span) const {
     const WaitDetail key{span.track, span.start};
     if (m_waitsSorted) {
@@ -97,46 +73,57 @@ WaitDetail Trace::WaitOf(const Span& span) const {
     return key;
 }
 
-void Trace::Finish() {
-    // A stable counting sort by track: O(n), and producers append each track's spans in time order,
-    // so most tracks need no sorting after it; the rest (imported files) are sorted per track.
-    // A producer that used a SpanRecorder hands them over grouped and indexed already: then nothing moves
-    // and nothing is counted.
+namespace {
+
+// Groups `items` by track with a stable counting sort (linear), dropping items on tracks outside
+// [0, trackCount), then sorts each track's items by start where they are not in order already. Producers
+// append each track's items in time order, so the per-track sort is for imported files. `begin` gets
+// each track's first index (trackCount + 1 entries).
+template <typename Item>
+void GroupByTrack(std::vector<Item>& items, size_t trackCount, std::vector<uint32_t>& begin) {
+    begin.assign(trackCount + 1, 0);
     size_t dropped = 0;
     bool grouped = true;
-    if (m_recordedSpans == spans.size() && m_recordedTrackBegin.size() == tracks.size() + 1) {
-        m_trackSpanBegin.swap(m_recordedTrackBegin);
-    } else {
-        m_trackSpanBegin.assign(tracks.size() + 1, 0);
-        TrackId previous = 0;
-        for (const Span& span : spans) {
-            if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) ++m_trackSpanBegin[span.track + 1];
-            else ++dropped;
-            grouped = grouped && span.track >= previous;
-            previous = span.track;
-        }
-        for (size_t i = 1; i < m_trackSpanBegin.size(); ++i) m_trackSpanBegin[i] += m_trackSpanBegin[i - 1];
+    TrackId previous = 0;
+    for (const Item& item : items) {
+        if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount) ++begin[static_cast<size_t>(item.track) + 1];
+        else ++dropped;
+        grouped = grouped && item.track >= previous;
+        previous = item.track;
     }
-    m_recordedTrackBegin.clear();
-    m_recordedSpans = 0;
+    for (size_t i = 1; i < begin.size(); ++i) begin[i] += begin[i - 1];
     if (!grouped || dropped > 0) {
-        std::vector<Span> sorted(spans.size() - dropped);
-        std::vector<uint32_t> cursor(m_trackSpanBegin.begin(), m_trackSpanBegin.end() - 1);
-        for (const Span& span : spans)
-            if (span.track >= 0 && static_cast<size_t>(span.track) < tracks.size()) sorted[cursor[span.track]++] = span;
-        spans = std::move(sorted);
+        std::vector<Item> sorted(items.size() - dropped);
+        std::vector<uint32_t> cursor(begin.begin(), begin.end() - 1);
+        for (const Item& item : items)
+            if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount) sorted[cursor[static_cast<size_t>(item.track)]++] = item;
+        items = std::move(sorted);
     }
-    auto byStart = [](const Span& a, const Span& b) { return a.start < b.start; };
-    for (size_t t = 0; t < tracks.size(); ++t) {
-        auto first = spans.begin() + m_trackSpanBegin[t], last = spans.begin() + m_trackSpanBegin[t + 1];
+    auto byStart = [](const Item& a, const Item& b) { return a.start < b.start; };
+    for (size_t t = 0; t < trackCount; ++t) {
+        auto first = items.begin() + begin[t], last = items.begin() + begin[t + 1];
         if (!std::is_sorted(first, last, byStart)) std::stable_sort(first, last, byStart);
     }
+}
+
+}  // namespace
+
+void Trace::Finish() {
+    // Spans and wait details by (track, start). A producer that used a SpanRecorder hands the spans over
+    // grouped and indexed already: then nothing moves and nothing is counted.
+    const bool recorded = m_recordedTrackBegin.size() == tracks.size() + 1 && m_recordedTrackBegin.back() == spans.size();
+    if (recorded) m_trackSpanBegin.swap(m_recordedTrackBegin);
+    else GroupByTrack(spans, tracks.size(), m_trackSpanBegin);
+    m_recordedTrackBegin.clear();
     auto byTime = [](const Instant& a, const Instant& b) {
         if (a.time != b.time) return a.time < b.time;
         return a.track < b.track;
     };
     if (!std::is_sorted(instants.begin(), instants.end(), byTime)) std::stable_sort(instants.begin(), instants.end(), byTime);
-    if (!m_waitsSorted) SortWaits();
+    if (!m_waitsSorted) {
+        std::vector<uint32_t> waitBegin;
+        GroupByTrack(m_waits, tracks.size(), waitBegin);  // a detail on a track that does not exist has no span
+    }
     m_waitsSorted = true;
 }
 
@@ -172,6 +159,7 @@ TimeNs Percentile(std::vector<TimeNs>& values, double fraction, size_t& from) {
 }  // namespace
 
 void ComputeMetrics(Trace& trace) {
+    if (!trace.IsFinished()) trace.Finish();
     Metrics& m = trace.metrics;
     if (m.makespan <= 0) m.makespan = trace.EndTime();
     if (m.sequentialMakespan > 0 && m.makespan > 0)
@@ -187,18 +175,8 @@ void ComputeMetrics(Trace& trace) {
     }
     m.gilWait = m.coreWait = m.lockWait = m.processStart = m.pickling = m.unpickling = 0;
     std::vector<TimeNs> gilSlices;
-    // Spans are grouped by track once the trace is finished: decide what a track counts for once, then
-    // sum its spans.
-    auto forEachSpanOfKind = [&](auto&& add) {
-        if (trace.IsFinished()) {
-            for (size_t t = 0; t < trace.tracks.size(); ++t)
-                for (const Span& span : trace.SpansOf(static_cast<TrackId>(t))) add(trace.tracks[t].kind, span);
-        } else {
-            for (const Span& span : trace.spans)
-                if (span.track >= 0 && static_cast<size_t>(span.track) < trace.tracks.size()) add(trace.tracks[span.track].kind, span);
-        }
-    };
-    forEachSpanOfKind([&](TrackKind kind, const Span& span) {
+    // Decide what a track counts for once, then sum its spans.
+    auto add = [&](TrackKind kind, const Span& span) {
         const TimeNs length = span.end - span.start;
         switch (kind) {
             case TrackKind::Core:
@@ -219,7 +197,9 @@ void ComputeMetrics(Trace& trace) {
             case SpanState::Unpickling: m.unpickling += length; break;
             default: break;
         }
-    });
+    };
+    for (size_t t = 0; t < trace.tracks.size(); ++t)
+        for (const Span& span : trace.SpansOf(static_cast<TrackId>(t))) add(trace.tracks[t].kind, span);
     m.coreUtilisation.clear();
     double total = 0;
     for (TimeNs busy : coreBusy) {

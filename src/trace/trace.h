@@ -157,19 +157,17 @@ struct Trace {
 private:
     friend class SpanRecorder;  // hands over spans grouped by track, with each track's first index
 
-    void SortWaits();  // by (track, start)
-
     std::vector<uint32_t> m_trackSpanBegin;  // size tracks+1 after Finish()
-    // Set by SpanRecorder::MoveInto: Finish() takes the grouping as is while `spans` still has exactly
-    // the spans the recorder handed over (and no more tracks were added).
+    // Set by SpanRecorder::MoveInto: Finish() takes this index as is while it still covers every track
+    // and every span (nothing was appended since, no track added).
     std::vector<uint32_t> m_recordedTrackBegin;
-    size_t m_recordedSpans = 0;
     std::vector<WaitDetail> m_waits;         // by (track, start) while m_waitsSorted
     bool m_waitsSorted = true;
 };
 
 // Derives the trace-only metrics (utilisation, waits, overheads, GIL slices, latencies) from the
-// spans and task records; keeps makespan/sequentialMakespan if already set.
+// spans and task records; keeps makespan/sequentialMakespan if already set. Finishes the trace first
+// if it is not yet (the metrics sum each track's spans).
 void ComputeMetrics(Trace& trace);
 
 }  // namespace interleave::trace

@@ -51,6 +51,13 @@ export function startServer(isolation) {
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
                        "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
+const BROWSER = { executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: CHROMIUM_ARGS };
+
+// Fails on any console error or page error, and on any request to a host other than 127.0.0.1/localhost.
+function assertClean(errors, foreign) {
+    assert.deepEqual(foreign, [], "requests to third-party hosts");
+    assert.deepEqual(errors, [], "console errors");
+}
 
 // Records console errors and page errors of every page and frame of `context`, and every request to a host other
 // than 127.0.0.1/localhost, into `errors` and `foreign`.
@@ -72,14 +79,7 @@ function watchContext(context, errors, foreign) {
 // serviceWorkers: "allow" | "block".
 export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 } } = {}) {
     const userDataDir = mkdtempSync(path.join(tmpdir(), "interleave-chromium-"));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        chromiumSandbox: false,
-        args: CHROMIUM_ARGS,
-        viewport,
-        serviceWorkers,
-    });
+    const context = await chromium.launchPersistentContext(userDataDir, { ...BROWSER, viewport, serviceWorkers });
     const errors = [];
     const foreign = [];
     watchContext(context, errors, foreign);
@@ -88,10 +88,7 @@ export async function launch(serviceWorkers, { viewport = { width: 1280, height:
         // The context's first page (a persistent context opens with one).
         page: async () => context.pages()[0] || (await context.newPage()),
         cleanup: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); },
-        check() {
-            assert.deepEqual(foreign, [], "requests to third-party hosts");
-            assert.deepEqual(errors, [], "console errors");
-        },
+        check: () => assertClean(errors, foreign),
     };
     handles.push(handle);
     return handle;
@@ -234,7 +231,7 @@ export async function measureLoads(url, { runs = 3, serviceWorkers = "block", vi
     const errors = [];
     const foreign = [];
     for (let i = 0; i < runs; ++i) {
-        const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: CHROMIUM_ARGS });
+        const browser = await chromium.launch(BROWSER);
         try {
             const idle = await browser.newContext();
             const blank = await idle.newPage();
@@ -259,8 +256,7 @@ export async function measureLoads(url, { runs = 3, serviceWorkers = "block", vi
         fresh.check();
         await fresh.cleanup();
     }
-    assert.deepEqual(foreign, [], "requests to third-party hosts");
-    assert.deepEqual(errors, [], "console errors");
+    assertClean(errors, foreign);
     return out;
 }
 
