@@ -214,14 +214,17 @@ export async function openMeasured(page, url) {
 }
 
 // How fast `url` opens, measured three ways (each run returns openMeasured's figures):
-//   cold: a Chromium that is already running (launched, then left idle for a moment after an about:blank page, as a
-//         visitor's browser is), in a fresh browser context: empty HTTP cache, no code cache, no service worker, no
-//         cookies; the page is the first WebGL page of that browser. What a first-time visitor's open browser pays,
-//         GPU process start-up aside (it is already up for the about:blank page, as in a real browser).
-//   warm: the same URL again in a new page of that context (HTTP cache, code cache, WebGL already used).
+//   cold: a Chromium that is already running, in a fresh browser context (empty HTTP cache, no code cache, no service
+//         worker, no cookies), where a tab has sat idle on about:blank for `idleMs` before it navigates to the page, as
+//         a visitor's tab follows a link; the page is the first WebGL page of that browser. What a first-time visitor's
+//         open browser pays.
+//   warm: the same URL again in another idle tab of that context (HTTP cache, code cache, WebGL already used).
 //   process: the first page of a Chromium launched just before (a fresh process and profile): it also pays the
 //         browser's own start-up (its GPU process, renderers and built-in pages starting at the same time), which no
 //         visitor pays; printed to keep an eye on it.
+// Why the idle tab: Chromium (since its new headless mode) opens every new tab's window with a built-in page of its
+// own (the omnibox pop-up, chrome://omnibox-popup.top-chrome: about 400 JavaScript modules, seconds of CPU on its
+// threads); a tab that navigates the moment it opens shares the 2 cores with it, and a visitor's link click does not.
 // A new browser for every cold run, so no run inherits another's caches. `freshProcess: false` leaves out the
 // fresh-process run (for A/B comparisons of cold and warm only). Fails on console errors or third-party requests, as
 // launch() does.
@@ -230,20 +233,21 @@ export async function measureLoads(url, { runs = 3, serviceWorkers = "block", vi
     const out = { cold: [], warm: [], process: [] };
     const errors = [];
     const foreign = [];
+    const idleTab = async (context) => {
+        const page = await context.newPage();
+        await page.goto("about:blank");
+        await page.waitForTimeout(idleMs);
+        return page;
+    };
     for (let i = 0; i < runs; ++i) {
         const browser = await chromium.launch(BROWSER);
         try {
-            const idle = await browser.newContext();
-            const blank = await idle.newPage();
-            await blank.goto("about:blank");
-            await blank.waitForTimeout(idleMs);
-            await idle.close();
             const context = await browser.newContext({ viewport, serviceWorkers });
             watchContext(context, errors, foreign);
-            const cold = await context.newPage();
+            const cold = await idleTab(context);
             out.cold.push(await openMeasured(cold, url));
             await cold.close();
-            const warm = await context.newPage();
+            const warm = await idleTab(context);
             out.warm.push(await openMeasured(warm, url));
             await warm.close();
         } finally {
