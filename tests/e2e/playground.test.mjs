@@ -5,8 +5,9 @@
 //   single:   site served WITHOUT headers, service worker blocked -> not isolated, web-single build
 // and a first visit to a static host (no headers, service worker allowed): coi-serviceworker reloads the page isolated
 // and the threaded build runs, without fetching the single-threaded build first.
-// Each checks: the right build loads, no console error, no third-party request, the canvas is not blank, a click on
-// the Play button flips "playing" in the app's test state (Module.ccall('interleave_test_state')).
+// Each checks: the right build loads, its WebGL context has no depth or stencil buffer, no console error, no
+// third-party request, the canvas is not blank, a click on the Play button flips "playing" in the app's test state
+// (Module.ccall('interleave_test_state')).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -24,9 +25,18 @@ async function checkBuild({ name, isolation, query, expectIsolated, expectBuild 
     await page.waitForFunction(
         () => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).frame > 10, null, { timeout: TIMEOUT });
 
-    const info = await page.evaluate(() => ({ isolated: self.crossOriginIsolated, build: Module.interleaveBuild }));
+    const info = await page.evaluate(() => {
+        // getContext returns the context the app created; its attributes are what the browser allocated.
+        const gl = document.getElementById("canvas").getContext("webgl2");
+        const attributes = gl ? gl.getContextAttributes() : null;
+        return { isolated: self.crossOriginIsolated, build: Module.interleaveBuild, attributes };
+    });
     assert.equal(info.isolated, expectIsolated, "crossOriginIsolated");
     assert.equal(info.build, expectBuild, "build chosen by the loader");
+    assert.ok(info.attributes, "the canvas has a WebGL2 context");
+    // ImGui draws with neither test: a drawing buffer without depth, stencil or multisampling is less to allocate.
+    assert.deepEqual([info.attributes.depth, info.attributes.stencil, info.attributes.antialias], [false, false, false],
+                     "WebGL drawing buffer: depth, stencil, antialias");
 
     const canvas = page.locator("#canvas");
     const stats = await assertNotBlank(page, canvas, `web-${name}.png`);
