@@ -222,9 +222,10 @@ export async function openMeasured(page, url) {
 //   process: the first page of a Chromium launched just before (a fresh process and profile): it also pays the
 //         browser's own start-up (its GPU process, renderers and built-in pages starting at the same time), which no
 //         visitor pays; printed to keep an eye on it.
-// Why the idle tab: Chromium (since its new headless mode) opens every new tab's window with a built-in page of its
-// own (the omnibox pop-up, chrome://omnibox-popup.top-chrome: about 400 JavaScript modules, seconds of CPU on its
-// threads); a tab that navigates the moment it opens shares the 2 cores with it, and a visitor's link click does not.
+// Why the idle tab: the first tab of a new browser context opens a window, and with it Chromium loads a built-in page
+// (the omnibox pop-up, chrome://omnibox-popup.top-chrome: about 400 JavaScript modules, about 2 s of its renderer's
+// threads in a trace of an about:blank tab); a page navigated the moment its tab opens shares the 2 cores with that,
+// and a visitor's link click does not. A second tab of the context starts no such load.
 // A new browser for every cold run, so no run inherits another's caches. `freshProcess: false` leaves out the
 // fresh-process run (for A/B comparisons of cold and warm only). Fails on console errors or third-party requests, as
 // launch() does.
