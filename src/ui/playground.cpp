@@ -449,6 +449,11 @@ void Playground::Layout() {
     ImGui::PopStyleVar();
     const float leftW = std::clamp(io.DisplaySize.x * 0.28f, 230.0f * scale, 400.0f * scale);
     ImGui::BeginChild("scenario", ImVec2(std::min(leftW, io.DisplaySize.x * 0.45f), 0), true);
+    {
+        // Where the panel's widgets may go (inside its padding and scroll bar), for the tests.
+        const ImVec2 origin = ImGui::GetWindowPos(), a = ImGui::GetWindowContentRegionMin(), b = ImGui::GetWindowContentRegionMax();
+        m_widgets["scenario_content"] = {origin.x + a.x, origin.y + a.y, b.x - a.x, b.y - a.y};
+    }
     ScenarioPanel();
     ImGui::EndChild();
     ImGui::SameLine();

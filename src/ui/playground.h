@@ -186,6 +186,7 @@ private:
     bool m_showHelp = false;
     int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
+    int m_stepRows = 0;  // step rows drawn so far this frame: "step_remove_<n>" in the test state
     Theme m_appliedTheme = Theme::Light;
     bool m_themeApplied = false;
     std::string m_tooltip;

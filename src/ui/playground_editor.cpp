@@ -60,10 +60,12 @@ bool BytesField(const char* label, int64_t& bytes, int64_t minBytes, int64_t max
     return changed;
 }
 
-bool IntField(const char* label, int32_t& value, int32_t minValue, int32_t maxValue, const char* help = nullptr) {
+// `stepButtons`: the - and + buttons beside the field (they need about six characters of width).
+bool IntField(const char* label, int32_t& value, int32_t minValue, int32_t maxValue, const char* help = nullptr,
+              bool stepButtons = true) {
     int v = value;
     bool changed = false;
-    if (ImGui::InputInt(label, &v, 1, 10)) {
+    if (ImGui::InputInt(label, &v, stepButtons ? 1 : 0, stepButtons ? 10 : 0)) {
         v = std::clamp(v, minValue, maxValue);
         changed = v != value;
         value = v;
@@ -235,7 +237,13 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
     for (size_t i = 0; i < steps.size(); ++i) {
         auto& step = steps[i];
         ImGui::PushID(int(i));
-        ImGui::SetNextItemWidth(ImGui::CalcTextSize("increment").x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2);
+        // One row: kind, value, up, down, remove. In a narrow panel (an 800-pixel window, a nested loop) the kind
+        // combo gives up width first, so the row's buttons stay inside the panel.
+        const float font = ImGui::GetFontSize();
+        const float buttonsW = 3 * (small + 2);
+        const float comboWanted = ImGui::CalcTextSize("increment").x + small + ImGui::GetStyle().FramePadding.x * 2;
+        const float comboRoom = ImGui::GetContentRegionAvail().x - 2 - font * 3 - buttonsW;
+        ImGui::SetNextItemWidth(std::max(small + font * 2, std::min(comboWanted, comboRoom)));
         if (ImGui::BeginCombo("##kind", StepLabel(step.kind).c_str())) {
             for (StepKind kind : kStepKinds) {
                 if (kind == StepKind::Repeat && depth >= 3) continue;  // loops nest three deep at most here
@@ -259,7 +267,7 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", StepHelp(step.kind));
         ImGui::SameLine(0, 2);
-        const float fieldW = std::max(ImGui::GetFontSize() * 3.0f, ImGui::GetContentRegionAvail().x - 3 * (small + 2));
+        const float fieldW = std::max(font * 3.0f, ImGui::GetContentRegionAvail().x - buttonsW);
         ImGui::SetNextItemWidth(fieldW);
         if (step.kind == StepKind::ToThread) {
             const StepKind inner[] = {StepKind::Cpu, StepKind::CCall, StepKind::Io};
@@ -290,7 +298,8 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
                 ImGui::EndCombo();
             }
         } else if (step.kind == StepKind::Repeat) {
-            changed |= IntField("##repeat", step.repeat, 1, scenario::Limits::kMaxRepeat, "how many times the indented steps run");
+            changed |= IntField("##repeat", step.repeat, 1, scenario::Limits::kMaxRepeat, "how many times the indented steps run",
+                                /*stepButtons=*/fieldW >= font * 6);
         } else {
             ImGui::Dummy(ImVec2(fieldW, small));
         }
@@ -309,7 +318,9 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         }
         ImGui::EndDisabled();
         ImGui::SameLine(0, 2);
-        if (ImGui::Button("x", ImVec2(small, small))) {
+        const bool remove = ImGui::Button("x", ImVec2(small, small));
+        Remember(("step_remove_" + std::to_string(m_stepRows++)).c_str());
+        if (remove) {
             steps.erase(steps.begin() + long(i));
             ImGui::PopID();
             return true;
@@ -331,6 +342,8 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
 
 bool Playground::EditGroups() {
     bool changed = false;
+    std::erase_if(m_widgets, [](const auto& widget) { return widget.first.rfind("step_remove_", 0) == 0; });
+    m_stepRows = 0;
     auto& groups = m_scenario.groups;
     for (size_t g = 0; g < groups.size(); ++g) {
         auto& group = groups[g];

@@ -113,6 +113,40 @@ TEST_F(HeadlessImGui, WidgetsFitInsideAn800x600Window) {
     }
 }
 
+// Every step row (kind, value, up, down, remove) ends inside the scenario panel, also in a nested loop: in the
+// narrowest panel (an 800x600 window), in a large one, and at twice the content scale in a 1920x1080 window (960x540
+// at 1x; twice the scale in 800x600 would be a 400-pixel-wide window, smaller than the layout is made for).
+TEST_F(HeadlessImGui, StepRowsStayInsideTheScenarioPanel) {
+    scenario::Scenario s = CpuScenario();
+    scenario::Step loop;
+    loop.kind = scenario::StepKind::Repeat;
+    loop.repeat = 3;
+    loop.body.push_back(s.groups[0].steps[0]);
+    loop.body.push_back(s.groups[0].steps[1]);
+    s.groups[0].steps.push_back(loop);
+    const size_t rows = s.groups[0].steps.size() + loop.body.size();
+    const std::pair<float, ImVec2> cases[] = {{1.0f, ImVec2(800, 600)}, {1.0f, ImVec2(1920, 1080)}, {2.0f, ImVec2(1920, 1080)}};
+    for (const auto& [scale, size] : cases) {
+        PlaygroundSettings settings = Offline();
+        settings.contentScale = scale;
+        Playground p(settings);
+        p.ShowRun(s, testing::ThreadsTrace());
+        p.SetEditorSectionsOpen(true);
+        Frames(p, size.x, size.y, 3);
+        const json widgets = State(p)["widgets"];
+        ASSERT_TRUE(widgets.contains("scenario_content"));
+        const double right = widgets["scenario_content"][0].get<double>() + widgets["scenario_content"][2].get<double>();
+        for (size_t row = 0; row < rows; ++row) {
+            const std::string id = "step_remove_" + std::to_string(row);
+            ASSERT_TRUE(widgets.contains(id)) << id << " at " << size.x << "x" << size.y << ", scale " << scale;
+            const auto& r = widgets[id];
+            EXPECT_LE(r[0].get<double>() + r[2].get<double>(), right + 0.5)
+                << id << " at " << size.x << "x" << size.y << ", scale " << scale;
+        }
+        EXPECT_FALSE(widgets.contains("step_remove_" + std::to_string(rows)));
+    }
+}
+
 TEST_F(HeadlessImGui, HoveringASpanShowsItsStateTimesAndCause) {
     Playground p(Offline());
     Populate(p);
