@@ -455,6 +455,7 @@ void Playground::Layout() {
         m_widgets["scenario_content"] = {origin.x + a.x, origin.y + a.y, b.x - a.x, b.y - a.y};
     }
     ScenarioPanel();
+    m_scenarioOverflowX = ImGui::GetScrollMaxX();  // > 0: some row is wider than the panel
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("main", ImVec2(0, 0), false);
@@ -686,6 +687,7 @@ std::string Playground::TestStateJson() const {
     j["theme"] = m_view.theme == Theme::Light ? "light" : "dark";
     j["help"] = m_showHelp;
     j["simulating"] = Busy();
+    j["scenario_overflow_x"] = m_scenarioOverflowX;
     j["background_threads"] = m_executor->Threaded();
     j["selected_task"] = m_view.selectedTask;
     j["playback_time"] = m_view.playbackTime;

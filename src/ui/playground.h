@@ -82,7 +82,8 @@ public:
     // Test hook: a JSON object describing the visible state, for end-to-end tests: "frame", "playing",
     // "widgets": {"id": [x, y, w, h]} in ImGui coordinates (CSS pixels on the web) — "play",
     // "preset_combo", "model_<kind>", "tab_<tab>", "timeline", "fit", "theme", "help", ... — and
-    // "preset", "models", "visible": [t0, t1], "hover_tooltip", "error", "simulating", "tab", "theme".
+    // "preset", "models", "visible": [t0, t1], "hover_tooltip", "error", "simulating", "tab", "theme",
+    // "scenario_overflow_x" (how far the editor's widest row passes the scenario panel's edge; 0 when all fit).
     std::string TestStateJson() const;
 
     // The persisted view (a later issue puts it in the share URL).
@@ -186,7 +187,8 @@ private:
     bool m_showHelp = false;
     int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
-    int m_stepRows = 0;  // step rows drawn so far this frame: "step_remove_<n>" in the test state
+    int m_stepRows = 0;
+    float m_scenarioOverflowX = 0;  // how far the scenario panel's widest row passes its edge (the test state's)  // step rows drawn so far this frame: "step_remove_<n>" in the test state
     Theme m_appliedTheme = Theme::Light;
     bool m_themeApplied = false;
     std::string m_tooltip;

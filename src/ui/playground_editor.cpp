@@ -167,7 +167,8 @@ void Playground::ScenarioPanel() {
     }
     ImGui::Separator();
     bool changed = false;
-    ImGui::PushItemWidth(-ImGui::GetFontSize() * 6.5f);
+    // Fields leave room for their labels on the right; "forkserver start" (Machine) is the longest of them.
+    ImGui::PushItemWidth(-(ImGui::CalcTextSize("forkserver start").x + ImGui::GetStyle().ItemInnerSpacing.x));
     auto header = [&](const char* label, ImGuiTreeNodeFlags flags) {
         if (m_openSections >= 0) ImGui::SetNextItemOpen(m_openSections == 1, ImGuiCond_Always);
         return ImGui::CollapsingHeader(label, flags);

@@ -147,6 +147,21 @@ TEST_F(HeadlessImGui, StepRowsStayInsideTheScenarioPanel) {
     }
 }
 
+// No row of the scenario editor (every section open) is wider than its panel, for every preset, in the narrowest
+// panel (800x600) and a large one: nothing to scroll sideways to, nothing cut off.
+TEST_F(HeadlessImGui, EveryPresetsEditorFitsTheScenarioPanel) {
+    for (const auto& preset : scenario::Presets()) {
+        for (auto size : {ImVec2(800, 600), ImVec2(1920, 1080)}) {
+            Playground p(Offline());
+            std::string error;
+            ASSERT_TRUE(p.LoadPreset(preset.id, error)) << preset.id << ": " << error;
+            p.SetEditorSectionsOpen(true);
+            Frames(p, size.x, size.y, 3);
+            EXPECT_EQ(State(p)["scenario_overflow_x"].get<double>(), 0.0) << preset.id << " at " << size.x << "x" << size.y;
+        }
+    }
+}
+
 TEST_F(HeadlessImGui, HoveringASpanShowsItsStateTimesAndCause) {
     Playground p(Offline());
     Populate(p);
