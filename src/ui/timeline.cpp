@@ -260,6 +260,9 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
     const ImU32 headerBg = ImGui::GetColorU32(ImGuiCol_Header);
     int hoverRow = -1;
     if (hovered) hoverRow = int((io.MousePos.y - win.y + scrollY) / laneH);
+    int labelHoverRow = -1;  // the row whose name is under the mouse
+    if (ImGui::IsWindowHovered() && io.MousePos.x >= origin.x && io.MousePos.x < lanesX)
+        labelHoverRow = int((io.MousePos.y - win.y + scrollY) / laneH);
     for (int r = firstRow; r <= lastRow; ++r) {
         const Row& row = m_rows[size_t(r)];
         const float y = win.y - scrollY + float(r) * laneH;
@@ -272,9 +275,21 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
         const TimelineItem& item = section.items[size_t(row.item)];
         if (r % 2 == 0) draw->AddRectFilled(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), laneBg);
         const trace::Track& track = section.trace->tracks[size_t(item.Track())];
-        draw->PushClipRect(ImVec2(origin.x, y), ImVec2(lanesX - 4, y + laneH), true);
-        draw->AddText(ImVec2(origin.x + 4 + (track.parent >= 0 ? 8.0f : 0.0f), y + 3), text, track.name.c_str());
-        draw->PopClipRect();
+        // A name longer than its column keeps its start and end (the end tells Thread-1 from Thread-2); hovering
+        // it shows the whole name.
+        const float labelX = origin.x + 4 + (track.parent >= 0 ? 8.0f : 0.0f);
+        const float labelRoom = lanesX - 4 - labelX;
+        if (ImGui::CalcTextSize(track.name.c_str()).x <= labelRoom) {
+            draw->AddText(ImVec2(labelX, y + 3), text, track.name.c_str());
+        } else {
+            const std::string shown = ElideMiddle(track.name, labelRoom, [](std::string_view part) {
+                return ImGui::CalcTextSize(part.data(), part.data() + part.size()).x;
+            });
+            draw->PushClipRect(ImVec2(origin.x, y), ImVec2(lanesX - 4, y + laneH), true);
+            draw->AddText(ImVec2(labelX, y + 3), text, shown.c_str());
+            draw->PopClipRect();
+            if (r == labelHoverRow) m_tooltip = track.name;
+        }
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
         DrawLane(draw, section, item, ctx, lanesX, y, laneH);
         DrawMarks(draw, item, ctx, lanesX, y);

@@ -140,4 +140,28 @@ std::string FormatTime(double ns) {
     return buffer;
 }
 
+// [SECTION] Labels
+
+namespace {
+
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf) {
+    if (widthOf(text) <= maxWidth) return std::string(text);
+    const std::string_view dots = "..";
+    for (size_t keep = text.size() - 1; keep > 0; --keep) {
+        size_t head = keep / 3;
+        size_t tailStart = text.size() - (keep - head);
+        while (head > 0 && IsContinuationByte(text[head])) --head;
+        while (tailStart < text.size() && IsContinuationByte(text[tailStart])) ++tailStart;
+        std::string candidate;
+        candidate.reserve(head + dots.size() + (text.size() - tailStart));
+        candidate.append(text.substr(0, head)).append(dots).append(text.substr(tailStart));
+        if (widthOf(candidate) <= maxWidth) return candidate;
+    }
+    return std::string(dots);
+}
+
 }  // namespace interleave::ui

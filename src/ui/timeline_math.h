@@ -3,10 +3,13 @@
 //   TimeRange ....... the visible window of the timeline, in nanoseconds (double: smooth sub-ns zoom)
 //   Zoom / pan ...... pure functions: the time under the cursor stays put, drags move by whole pixels
 //   Ticks ........... 1-2-5 steps that adapt from ns to s, with labels like "12.5 ms"
+//   Labels .......... a track name shortened in the middle to fit its column
 //
 // No ImGui here: everything is a pure function of numbers so it can be unit-tested directly.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace interleave::ui {
@@ -57,5 +60,12 @@ std::string FormatTickLabel(double timeNs, double stepNs);
 // A time or duration for tooltips, three significant decimals in the natural unit:
 // "12.000 ms", "1.500 s", "40.0 us", "100 ns".
 std::string FormatTime(double ns);
+
+// [SECTION] Labels
+
+// `text` if widthOf(text) <= maxWidth; else its start and its end with ".." between, as much of both as fits (a
+// third from the start, two thirds from the end: "ThreadPoolExecutor-0_3" -> "Threa..ecutor-0_3", so lanes that
+// differ only in a trailing number stay apart); ".." if nothing else fits. Never splits a UTF-8 character.
+std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf);
 
 }  // namespace interleave::ui

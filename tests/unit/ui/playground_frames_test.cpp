@@ -180,6 +180,28 @@ TEST_F(HeadlessImGui, HoveringASpanShowsItsStateTimesAndCause) {
     EXPECT_NE(tip.find("held by Thread-1 since 0 ns"), std::string::npos) << tip;
 }
 
+// In a narrow timeline a long lane name is shortened in the middle, and hovering it shows the whole name.
+TEST_F(HeadlessImGui, HoveringAShortenedLaneNameShowsItWhole) {
+    trace::Trace t = testing::ThreadsTrace();
+    for (auto& track : t.tracks)
+        if (track.name.rfind("Thread-", 0) == 0) track.name = "ThreadPoolExecutor-0_" + track.name.substr(7);
+    Playground p(Offline());
+    p.ShowRun(CpuScenario(), std::move(t));
+    Frames(p, 640, 480, 2);
+    const auto lanes = State(p)["widgets"]["timeline"];
+    const float laneH = ImGui::GetTextLineHeight() + 6;
+    // Row 7 is the first thread (see HoveringASpanShowsItsStateTimesAndCause); its name starts 12 px into the column.
+    ImGui::GetIO().MousePos = ImVec2(lanes[0].get<float>() - 12, lanes[1].get<float>() + laneH * 7.5f);
+    Frames(p, 640, 480, 2);
+    EXPECT_EQ(State(p)["hover_tooltip"], "ThreadPoolExecutor-0_1");
+    // Where the whole name fits, the label needs no tooltip.
+    Frames(p, 1920, 1080, 2);
+    const auto wide = State(p)["widgets"]["timeline"];
+    ImGui::GetIO().MousePos = ImVec2(wide[0].get<float>() - 12, wide[1].get<float>() + laneH * 7.5f);
+    Frames(p, 1920, 1080, 2);
+    EXPECT_EQ(State(p)["hover_tooltip"], "");
+}
+
 TEST_F(HeadlessImGui, ClickingASpanSelectsItsTask) {
     Playground p(Offline());
     Populate(p);

@@ -106,5 +106,51 @@ TEST(TimelineMath, FormatTimeUsesTheNaturalUnit) {
     EXPECT_EQ(FormatTime(100), "100 ns");
 }
 
+// Seven pixels per byte, like a monospace font.
+float Monospace(std::string_view text) { return 7.0f * float(text.size()); }
+
+TEST(TimelineLabels, ANameThatFitsIsLeftAlone) {
+    EXPECT_EQ(ElideMiddle("Thread-1", 56, Monospace), "Thread-1");
+    EXPECT_EQ(ElideMiddle("", 0, Monospace), "");
+}
+
+TEST(TimelineLabels, ALongNameKeepsItsStartAndItsEndWithinTheWidth) {
+    const std::string name = "ThreadPoolExecutor-0_3";
+    for (float width = 7 * 21; width >= 7 * 4; width -= 7) {
+        const std::string shown = ElideMiddle(name, width, Monospace);
+        EXPECT_LE(Monospace(shown), width) << shown;
+        const size_t dots = shown.find("..");
+        ASSERT_NE(dots, std::string::npos) << shown;
+        EXPECT_EQ(name.substr(0, dots), shown.substr(0, dots)) << shown;
+        const std::string tail = shown.substr(dots + 2);
+        EXPECT_EQ(name.substr(name.size() - tail.size()), tail) << shown;
+        EXPECT_GE(tail.size(), dots) << "the end, which tells lanes apart, gets the larger share: " << shown;
+        EXPECT_GE(shown.size() + 1, size_t(width / 7)) << "as much as fits: " << shown;
+    }
+    // Lanes that differ only in their last characters stay apart.
+    EXPECT_NE(ElideMiddle("ThreadPoolExecutor-0_0", 7 * 12, Monospace), ElideMiddle("ThreadPoolExecutor-0_1", 7 * 12, Monospace));
+}
+
+TEST(TimelineLabels, NothingButTheDotsWhenNothingElseFits) {
+    EXPECT_EQ(ElideMiddle("MainProcess", 7 * 2, Monospace), "..");
+    EXPECT_EQ(ElideMiddle("MainProcess", 0, Monospace), "..");
+}
+
+TEST(TimelineLabels, NeverSplitsAUtf8Character) {
+    const std::string name = "t\xc3\xa2" "che-\xc3\xa9" "t\xc3\xa9-\xe2\x86\x92-42";  // "tâche-été-→-42"
+    for (float width = 7 * float(name.size()); width >= 0; width -= 1) {
+        const std::string shown = ElideMiddle(name, width, Monospace);
+        // Every lead byte is followed by its continuation bytes.
+        for (size_t i = 0; i < shown.size();) {
+            const auto lead = static_cast<unsigned char>(shown[i]);
+            const size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+            ASSERT_LE(i + length, shown.size()) << "cut character at the end of " << shown;
+            for (size_t k = 1; k < length; ++k)
+                ASSERT_EQ(static_cast<unsigned char>(shown[i + k]) & 0xC0, 0x80) << "cut character in " << shown;
+            i += length;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace interleave::ui
