@@ -187,8 +187,8 @@ private:
     bool m_showHelp = false;
     int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
-    int m_stepRows = 0;
-    float m_scenarioOverflowX = 0;  // how far the scenario panel's widest row passes its edge (the test state's)  // step rows drawn so far this frame: "step_remove_<n>" in the test state
+    int m_stepRows = 0;  // step rows drawn so far this frame: "step_remove_<n>" in the test state
+    float m_scenarioOverflowX = 0;  // how far the scenario panel's widest row passes its edge (the test state's)
     Theme m_appliedTheme = Theme::Light;
     bool m_themeApplied = false;
     std::string m_tooltip;

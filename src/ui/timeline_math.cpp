@@ -151,17 +151,24 @@ bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) 
 std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf) {
     if (widthOf(text) <= maxWidth) return std::string(text);
     const std::string_view dots = "..";
-    for (size_t keep = text.size() - 1; keep > 0; --keep) {
+    // Keeping one more character adds it to the start or the end, so the candidates nest and their widths only
+    // grow with `keep`: a binary search finds the longest that fits (a few measurements a label, each frame).
+    const auto candidate = [&](size_t keep) {
         size_t head = keep / 3;
         size_t tailStart = text.size() - (keep - head);
         while (head > 0 && IsContinuationByte(text[head])) --head;
         while (tailStart < text.size() && IsContinuationByte(text[tailStart])) ++tailStart;
-        std::string candidate;
-        candidate.reserve(head + dots.size() + (text.size() - tailStart));
-        candidate.append(text.substr(0, head)).append(dots).append(text.substr(tailStart));
-        if (widthOf(candidate) <= maxWidth) return candidate;
+        std::string out;
+        out.reserve(head + dots.size() + (text.size() - tailStart));
+        out.append(text.substr(0, head)).append(dots).append(text.substr(tailStart));
+        return out;
+    };
+    size_t fits = 0, tooWide = text.size();  // candidate(fits) fits (0: the dots alone); candidate(tooWide) does not
+    while (tooWide - fits > 1) {
+        const size_t keep = fits + (tooWide - fits) / 2;
+        (widthOf(candidate(keep)) <= maxWidth ? fits : tooWide) = keep;
     }
-    return std::string(dots);
+    return candidate(fits);
 }
 
 }  // namespace interleave::ui
