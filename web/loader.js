@@ -26,6 +26,7 @@
   const FORMAT = 1;                    // the version this page writes; it reads every version up to it
   const MAX_FRAGMENT = 64 * 1024;      // longer fragments are refused before decoding
   const MAX_JSON = 1024 * 1024;        // decompressed size bound
+  const MAX_DEPTH = 64;                // nesting bound, as the app's JSON reader (src/jsonio/bounded_json.h)
   // Migrations from each older version to the next: MIGRATIONS[v](state of version v) -> state of v + 1.
   // v1 is current; a v2 adds `2: ...`-style steps here (see tests/e2e/fixtures/v1-link.txt, which must keep opening).
   const MIGRATIONS = {};
@@ -79,6 +80,25 @@
     const packed = await readAll(new Blob([bytes]).stream().pipeThrough(new CompressionStream("deflate-raw")), 0);
     return "v" + FORMAT + "." + toBase64Url(packed);
   }
+  // The deepest nesting of arrays and objects in JSON text, counted without recursion (brackets inside strings
+  // do not count).
+  function nestingDepth(text) {
+    let depth = 0, deepest = 0, inString = false;
+    for (let i = 0; i < text.length; ++i) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (c === 92) ++i;             // backslash: skip the escaped character
+        else if (c === 34) inString = false;
+      } else if (c === 34) {
+        inString = true;
+      } else if (c === 91 || c === 123) {
+        deepest = Math.max(deepest, ++depth);
+      } else if (c === 93 || c === 125) {
+        --depth;
+      }
+    }
+    return deepest;
+  }
   // Fragment (without '#') -> view state JSON of the current version; throws Error with a reader's message.
   async function decode(fragment) {
     if (fragment.length > MAX_FRAGMENT)
@@ -97,8 +117,16 @@
       if (/larger than/.test(e.message)) throw e;
       throw new Error("the link is damaged or truncated (it does not decompress)");
     }
+    let text;
+    try { text = new TextDecoder("utf-8", { fatal: true }).decode(bytes); } catch (e) {
+      throw new Error("the link is damaged (its view is not UTF-8)");
+    }
+    // A few bytes of deflate make a view nested a hundred thousand deep: JSON.stringify below (and the app's
+    // own reader) would run out of stack. Refused here, before parsing, with the app's limit and wording.
+    if (nestingDepth(text) > MAX_DEPTH)
+      throw new Error("the link's view: arrays and objects nest deeper than " + MAX_DEPTH + " levels");
     let state;
-    try { state = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)); } catch (e) {
+    try { state = JSON.parse(text); } catch (e) {
       throw new Error("the link is damaged (its view is not valid JSON)");
     }
     if (!state || typeof state !== "object" || Array.isArray(state)) throw new Error("the link's view is not an object");

@@ -37,11 +37,11 @@ int Simplicity(ModelKind kind) {
 
 }  // namespace
 
-Comparison Compare(const scenario::Scenario& scenario) {
-    Comparison comparison;
+std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario) {
+    std::vector<scenario::Model> models;
     const scenario::Model& given = scenario.model;
     const int64_t tasks = scenario.TaskCount();
-    auto add = [&](scenario::Model model) { comparison.models.push_back(model); };
+    auto add = [&](scenario::Model model) { models.push_back(model); };
 
     add(scenario::Model{});
     scenario::Model threads;
@@ -72,17 +72,32 @@ Comparison Compare(const scenario::Scenario& scenario) {
     freeThreaded.kind = ModelKind::FreeThreaded;
     if (given.kind == ModelKind::FreeThreaded) freeThreaded.freeThreadedSlowdown = given.freeThreadedSlowdown;
     add(freeThreaded);
+    return models;
+}
 
-    trace::TimeNs sequentialMakespan = 0;
+SimulationOptions CompareRunOptions(SimulationOptions options) {
+    options.computeSequentialBaseline = false;  // the sequential row is the baseline
+    options.progress = nullptr;
+    return options;
+}
+
+Comparison Compare(const scenario::Scenario& scenario, const SimulationOptions& options) {
+    Comparison comparison;
+    comparison.models = CompareModels(scenario);
     for (const scenario::Model& model : comparison.models) {
         scenario::Scenario variant = scenario;
         variant.model = model;
-        SimulationOptions options;
-        options.computeSequentialBaseline = false;
-        SimulationResult result = Simulate(variant, options);
-        if (model.kind == ModelKind::Sequential) sequentialMakespan = result.trace.metrics.makespan;
-        comparison.results.push_back(std::move(result));
+        comparison.results.push_back(Simulate(variant, CompareRunOptions(options)));
     }
+    Recommend(scenario, comparison);
+    return comparison;
+}
+
+void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
+    const int64_t tasks = scenario.TaskCount();
+    trace::TimeNs sequentialMakespan = 0;
+    for (size_t i = 0; i < comparison.models.size() && i < comparison.results.size(); ++i)
+        if (comparison.models[i].kind == ModelKind::Sequential) sequentialMakespan = comparison.results[i].trace.metrics.makespan;
     for (SimulationResult& result : comparison.results) {
         result.trace.metrics.sequentialMakespan = sequentialMakespan;
         trace::ComputeMetrics(result.trace);
@@ -96,7 +111,7 @@ Comparison Compare(const scenario::Scenario& scenario) {
     }
     if (best < 0) {
         comparison.reason = "no model finished the workload";
-        return comparison;
+        return;
     }
     std::vector<int> candidates;
     for (size_t i = 0; i < comparison.models.size(); ++i) {
@@ -152,7 +167,6 @@ Comparison Compare(const scenario::Scenario& scenario) {
             break;
         case ModelKind::FreeThreaded: break;
     }
-    return comparison;
 }
 
 }  // namespace interleave::models

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "models/model_builders.h"
 
@@ -30,59 +31,116 @@ std::string ModelLabel(const scenario::Scenario& s) {
     return label;
 }
 
-SimulationResult RunOne(const scenario::Scenario& scenario, const SimulationOptions& options) {
+}  // namespace
+
+// One World over one scenario (the scenario itself, or its sequential variant for the baseline). On
+// the heap and never moved: the world keeps references to the scenario and the trace.
+struct SimulationRun::Phase {
+    scenario::Scenario scenario;
     SimulationResult result;
-    trace::Trace& trace = result.trace;
-    trace.label = ModelLabel(scenario);
-    trace.producer = "simulator";
-    Workload workload = BuildWorkload(scenario);
-    if (scenario.model.kind == scenario::ModelKind::FreeThreaded) workload.cpuScale = scenario.model.freeThreadedSlowdown;
-    AddTaskRecords(scenario, workload, trace);
-    World world(scenario, trace);
+    Workload workload;
+    std::unique_ptr<World> world;
     Programs programs;
-    switch (scenario.model.kind) {
-        case scenario::ModelKind::Sequential: BuildSequential(world, workload, programs); break;
-        case scenario::ModelKind::Threads: BuildThreads(world, workload, programs, false); break;
-        case scenario::ModelKind::FreeThreaded: BuildThreads(world, workload, programs, true); break;
-        case scenario::ModelKind::Processes: BuildProcessPool(world, workload, programs, false); break;
-        case scenario::ModelKind::ProcessAsyncio: BuildProcessPool(world, workload, programs, true); break;
-        case scenario::ModelKind::Asyncio: BuildAsyncio(world, workload, programs); break;
+    RunLimits limits;
+};
+
+SimulationRun::SimulationRun(const scenario::Scenario& scenario, const SimulationOptions& options)
+    : m_scenario(scenario), m_options(options) {
+    m_deadline = options.timeLimitSeconds > 0
+                     ? std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options.timeLimitSeconds))
+                     : std::chrono::steady_clock::time_point::max();
+    StartPhase(m_scenario);
+}
+
+SimulationRun::~SimulationRun() = default;
+
+void SimulationRun::StartPhase(const scenario::Scenario& scenario) {
+    m_phase = std::make_unique<Phase>();
+    Phase& phase = *m_phase;
+    phase.scenario = scenario;
+    trace::Trace& trace = phase.result.trace;
+    trace.label = ModelLabel(phase.scenario);
+    trace.producer = "simulator";
+    phase.workload = BuildWorkload(phase.scenario);
+    if (phase.scenario.model.kind == scenario::ModelKind::FreeThreaded) phase.workload.cpuScale = phase.scenario.model.freeThreadedSlowdown;
+    AddTaskRecords(phase.scenario, phase.workload, trace);
+    phase.world = std::make_unique<World>(phase.scenario, trace);
+    World& world = *phase.world;
+    switch (phase.scenario.model.kind) {
+        case scenario::ModelKind::Sequential: BuildSequential(world, phase.workload, phase.programs); break;
+        case scenario::ModelKind::Threads: BuildThreads(world, phase.workload, phase.programs, false); break;
+        case scenario::ModelKind::FreeThreaded: BuildThreads(world, phase.workload, phase.programs, true); break;
+        case scenario::ModelKind::Processes: BuildProcessPool(world, phase.workload, phase.programs, false); break;
+        case scenario::ModelKind::ProcessAsyncio: BuildProcessPool(world, phase.workload, phase.programs, true); break;
+        case scenario::ModelKind::Asyncio: BuildAsyncio(world, phase.workload, phase.programs); break;
     }
-    result.ok = world.Run(options.maxEvents, options.cancel, options.progress, result.error);
-    world.CloseAllSpans();
-    result.events = static_cast<int64_t>(world.EventsProcessed());
+    phase.limits.maxEvents = m_options.maxEvents;
+    phase.limits.maxTraceBytes = m_options.maxTraceBytes;
+    phase.limits.deadline = m_deadline;
+    phase.limits.timeLimitSeconds = m_options.timeLimitSeconds;
+    phase.limits.cancel = m_options.cancel;
+    phase.limits.progress = m_inBaseline ? nullptr : m_options.progress;  // the baseline is not the user's run
+}
+
+// The world is done (finished or failed): its spans go to the trace, and the metrics that need the world.
+void SimulationRun::FinishPhase() {
+    Phase& phase = *m_phase;
+    World& world = *phase.world;
+    trace::Trace& trace = phase.result.trace;
+    // A failed run's spans are dropped, not handed over: handing over copies them, and a run stopped at
+    // its memory limit must not then need twice that limit. Nobody shows a failed run's trace.
+    if (phase.result.ok) world.CloseAllSpans();
+    phase.result.events = static_cast<int64_t>(world.EventsProcessed());
     TimeNs makespan = 0;
     for (const trace::TaskRecord& task : trace.tasks) makespan = std::max(makespan, task.finished);
     trace.metrics.makespan = makespan > 0 ? makespan : trace.EndTime();
-    for (size_t i = 0; i < scenario.names.size(); ++i) {
+    const scenario::Scenario& s = phase.scenario;
+    for (size_t i = 0; i < s.names.size(); ++i) {
         bool isCounter = false;
-        for (const auto& groupSteps : workload.groupSteps)
-            for (const scenario::Step& step : groupSteps) isCounter = isCounter || (step.kind == scenario::StepKind::Increment && step.name == static_cast<int32_t>(i));
-        if (isCounter) trace.metrics.counters.emplace_back(scenario.names[i], world.CounterValue(static_cast<int32_t>(i)));
+        for (const auto& groupSteps : phase.workload.groupSteps)
+            for (const scenario::Step& step : groupSteps)
+                isCounter = isCounter || (step.kind == scenario::StepKind::Increment && step.name == static_cast<int32_t>(i));
+        if (isCounter) trace.metrics.counters.emplace_back(s.names[i], world.CounterValue(static_cast<int32_t>(i)));
     }
-    return result;
 }
 
-}  // namespace
+bool SimulationRun::Advance(int64_t events) {
+    if (m_done) return true;
+    Phase& phase = *m_phase;
+    const RunState state = phase.world->Run(phase.limits, events, phase.result.error);
+    if (state == RunState::Paused) return false;
+    phase.result.ok = state == RunState::Finished;
+    FinishPhase();
+    if (!m_inBaseline) {
+        m_result = std::move(phase.result);
+        const bool wantBaseline = m_result.ok && m_options.computeSequentialBaseline;
+        if (wantBaseline && m_scenario.model.kind == scenario::ModelKind::Sequential) {
+            m_result.trace.metrics.sequentialMakespan = m_result.trace.metrics.makespan;
+        } else if (wantBaseline) {
+            scenario::Scenario sequential = m_scenario;
+            sequential.model = scenario::Model{};
+            m_inBaseline = true;
+            StartPhase(sequential);
+            return false;
+        }
+    } else if (phase.result.ok) {
+        m_result.trace.metrics.sequentialMakespan = phase.result.trace.metrics.makespan;
+    }
+    m_phase.reset();
+    m_result.trace.Finish();
+    trace::ComputeMetrics(m_result.trace);  // after Finish(): it sums each track's spans in one go
+    m_done = true;
+    return true;
+}
+
+SimulationResult SimulationRun::TakeResult() { return std::move(m_result); }
 
 SimulationResult Simulate(const scenario::Scenario& scenario, const SimulationOptions& options) {
-    SimulationResult result = RunOne(scenario, options);
-    if (result.ok && options.computeSequentialBaseline) {
-        if (scenario.model.kind == scenario::ModelKind::Sequential) {
-            result.trace.metrics.sequentialMakespan = result.trace.metrics.makespan;
-        } else {
-            scenario::Scenario sequential = scenario;
-            sequential.model = scenario::Model{};
-            SimulationOptions inner;
-            inner.cancel = options.cancel;
-            inner.maxEvents = options.maxEvents;
-            SimulationResult baseline = RunOne(sequential, inner);
-            if (baseline.ok) result.trace.metrics.sequentialMakespan = baseline.trace.metrics.makespan;
-        }
+    SimulationRun run(scenario, options);
+    while (!run.Advance(std::numeric_limits<int64_t>::max())) {
     }
-    result.trace.Finish();
-    trace::ComputeMetrics(result.trace);  // after Finish(): it sums each track's spans in one go
-    return result;
+    return run.TakeResult();
 }
 
 }  // namespace interleave::models

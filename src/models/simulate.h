@@ -2,6 +2,8 @@
 // The entry point of the simulator: a scenario in, a trace out. Deterministic: the same scenario gives
 // the same trace, byte for byte, natively and in wasm.
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,11 @@ struct SimulationOptions {
     const std::atomic<bool>* cancel = nullptr;
     // Past this many events the run stops with an error: no scenario runs forever.
     int64_t maxEvents = scenario::Limits::kMaxEvents;
+    // Past this much recorded trace the run stops with an error (a browser tab has a few GB at most).
+    size_t maxTraceBytes = scenario::Limits::kMaxTraceBytes;
+    // Past this much wall-clock time (from the start, slices and pauses included) the run stops with an
+    // error; 0: no limit. The UI sets one; the command line leaves it to the user.
+    double timeLimitSeconds = 0;
 };
 
 struct SimulationResult {
@@ -29,6 +36,37 @@ struct SimulationResult {
 
 SimulationResult Simulate(const scenario::Scenario& scenario, const SimulationOptions& options = {});
 
+// A simulation run in slices: the single-threaded browser build runs a slice per frame so a long
+// simulation never freezes the tab, and a threaded one can start a run inline and move it to a worker.
+// The trace is the same as Simulate()'s, however it is sliced. Not thread-safe: one thread at a time.
+class SimulationRun {
+public:
+    SimulationRun(const scenario::Scenario& scenario, const SimulationOptions& options);
+    ~SimulationRun();
+    SimulationRun(const SimulationRun&) = delete;
+    SimulationRun& operator=(const SimulationRun&) = delete;
+
+    // Runs about `events` more events (at least one check interval). Returns true once the result is
+    // ready: finished, failed on a limit or a deadlock, or cancelled.
+    bool Advance(int64_t events);
+    bool Done() const { return m_done; }
+    // The result, once Done(); leaves the run empty.
+    SimulationResult TakeResult();
+
+private:
+    struct Phase;
+    void StartPhase(const scenario::Scenario& scenario);
+    void FinishPhase();
+
+    scenario::Scenario m_scenario;
+    SimulationOptions m_options;
+    std::chrono::steady_clock::time_point m_deadline;
+    std::unique_ptr<Phase> m_phase;
+    bool m_inBaseline = false;
+    bool m_done = false;
+    SimulationResult m_result;
+};
+
 // One row per model for `compare`: every model the workload can run under, with the scenario's
 // parameters (workers default to the machine's cores where that is what a reader would write).
 struct Comparison {
@@ -38,6 +76,12 @@ struct Comparison {
     std::string reason;          // one line: why that model, in the blog's terms
 };
 
-Comparison Compare(const scenario::Scenario& scenario);
+// The limits in `options` apply to each model's run.
+Comparison Compare(const scenario::Scenario& scenario, const SimulationOptions& options = {});
+// The pieces of Compare(), for a caller that runs the simulations itself (in slices, in the browser):
+// the models to run, the options each run gets, and the recommendation once every result is in.
+std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario);
+SimulationOptions CompareRunOptions(SimulationOptions options);
+void Recommend(const scenario::Scenario& scenario, Comparison& comparison);
 
 }  // namespace interleave::models

@@ -5,6 +5,8 @@
 //   Writing ......... Scenario -> canonical JSON
 #include "scenario/scenario.h"
 
+#include "jsonio/bounded_json.h"
+
 #include <array>
 #include <limits>
 #include <map>
@@ -113,11 +115,8 @@ struct Parser {
         return false;
     }
 
-    static std::string Show(const json& value) {
-        std::string text = value.dump();
-        if (text.size() > 40) text = text.substr(0, 37) + "...";
-        return text;
-    }
+    // Bounded in length and depth: an error message never dumps a whole (possibly huge) value.
+    static std::string Show(const json& value) { return jsonio::ShowJson(value, 40); }
 
     bool OnlyKeys(const json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
         for (const auto& [key, value] : object.items()) {
@@ -135,17 +134,45 @@ struct Parser {
     bool Duration(const json& value, const std::string& path, TimeNs min, TimeNs max, TimeNs& out) {
         if (!value.is_string())
             return Fail(path, "must be a duration with a unit, like \"5ms\" or \"1.5s\", got " + Show(value));
-        if (!ParseDuration(value.get<std::string>(), out))
-            return Fail(path, "must be a duration like \"5ms\", \"250us\" or \"1.5s\", got " + Show(value));
+        switch (ParseDurationDetailed(value.get_ref<const std::string&>(), out)) {
+            case QuantityParse::Ok: break;
+            case QuantityParse::TooLarge:
+                return Fail(path, "is too large: at most " + FormatDuration(max) + ", got " + Show(value));
+            case QuantityParse::Malformed:
+                return Fail(path, "must be a duration like \"5ms\", \"250us\" or \"1.5s\", got " + Show(value));
+        }
         if (out < min || out > max)
             return Fail(path, "must be between " + FormatDuration(min) + " and " + FormatDuration(max) + ", got " + Show(value));
         return true;
     }
 
+    // An integer of the JSON value if it fits int64 (a number_unsigned past INT64_MAX does not).
+    static bool FitsInt64(const json& value, int64_t& out) {
+        if (value.is_number_unsigned()) {
+            const uint64_t u = value.get<uint64_t>();
+            if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+            out = static_cast<int64_t>(u);
+            return true;
+        }
+        if (!value.is_number_integer()) return false;
+        out = value.get<int64_t>();
+        return true;
+    }
+
     bool Bytes(const json& value, const std::string& path, int64_t max, int64_t& out) {
-        if (value.is_number_integer()) out = value.get<int64_t>();
-        else if (!value.is_string() || !ParseBytes(value.get<std::string>(), out))
+        if (value.is_number_integer()) {
+            if (!FitsInt64(value, out)) return Fail(path, "is too large: at most " + std::to_string(max) + " bytes, got " + Show(value));
+        } else if (!value.is_string()) {
             return Fail(path, "must be a size like \"10MB\", \"512KiB\" or a number of bytes, got " + Show(value));
+        } else {
+            switch (ParseBytesDetailed(value.get_ref<const std::string&>(), out)) {
+                case QuantityParse::Ok: break;
+                case QuantityParse::TooLarge:
+                    return Fail(path, "is too large: at most " + std::to_string(max) + " bytes, got " + Show(value));
+                case QuantityParse::Malformed:
+                    return Fail(path, "must be a size like \"10MB\", \"512KiB\" or a number of bytes, got " + Show(value));
+            }
+        }
         if (out < 0 || out > max)
             return Fail(path, "must be between 0 and " + std::to_string(max) + " bytes, got " + Show(value));
         return true;
@@ -154,8 +181,7 @@ struct Parser {
     bool Integer(const json& value, const std::string& path, int64_t min, int64_t max, int64_t& out) {
         if (!value.is_number_integer())
             return Fail(path, "must be a whole number, got " + Show(value));
-        out = value.get<int64_t>();
-        if (out < min || out > max)
+        if (!FitsInt64(value, out) || out < min || out > max)
             return Fail(path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + Show(value));
         return true;
     }
@@ -179,7 +205,8 @@ struct Parser {
             return Fail(path, "a step must be an object like {\"cpu\": \"10ms\"}, got " + Show(value));
         if (value.contains("repeat")) {
             if (!OnlyKeys(value, path, {"repeat", "steps"})) return false;
-            if (depth > 8) return Fail(path, "repeat blocks nest deeper than 8");
+            if (depth >= Limits::kMaxRepeatNesting)
+                return Fail(path, "repeat blocks nest deeper than " + std::to_string(Limits::kMaxRepeatNesting));
             int64_t times = 0;
             if (!Integer(value["repeat"], path + ".repeat", 1, Limits::kMaxRepeat, times)) return false;
             if (!value.contains("steps")) return Fail(path + ".steps", "a repeat needs the steps it repeats");
@@ -215,8 +242,12 @@ struct Parser {
                     if (!arg.is_boolean() && !arg.is_string()) return Fail(argPath, "must be true or an exception name");
                     return true;
                 case StepKind::ToThread: {
+                    // One plain step inside, never another to_thread or a repeat: checked before recursing,
+                    // so a to_thread nested a thousand deep costs one level.
+                    if (arg.is_object() && (arg.contains("to_thread") || arg.contains("repeat")))
+                        return Fail(argPath, "to_thread runs one cpu, c_call, io or blocking_call step, got " + Show(arg));
                     Step inner;
-                    if (!ParseStep(arg, argPath, depth + 1, inner)) return false;
+                    if (!ParseStep(arg, argPath, depth, inner)) return false;
                     if (inner.kind != StepKind::Cpu && inner.kind != StepKind::CCall && inner.kind != StepKind::Io &&
                         inner.kind != StepKind::BlockingCall)
                         return Fail(argPath, "to_thread runs one cpu, c_call, io or blocking_call step, got " +
@@ -278,10 +309,14 @@ struct Parser {
             if (!item.is_object()) return Fail(path, "must be an object with \"name\", \"count\" and \"steps\"");
             if (!OnlyKeys(item, path, {"name", "count", "steps"})) return false;
             TaskGroup group;
-            group.name = item.value("name", std::string("task"));
-            if (item.contains("name") && (!item["name"].is_string() || item["name"].get<std::string>().empty() ||
-                                          item["name"].get<std::string>().size() > 64))
-                return Fail(path + ".name", "must be a name of 1 to 64 characters");
+            group.name = "task";
+            if (item.contains("name")) {
+                // Checked before reading: a number, null or list here must not throw (wasm aborts on a throw).
+                const json& name = item["name"];
+                if (!name.is_string() || name.get_ref<const std::string&>().empty() || name.get_ref<const std::string&>().size() > 64)
+                    return Fail(path + ".name", "must be a name of 1 to 64 characters, got " + Show(name));
+                group.name = name.get<std::string>();
+            }
             int64_t count = 1;
             if (item.contains("count") && !Integer(item["count"], path + ".count", 1, Limits::kMaxTasks, count)) return false;
             group.count = static_cast<int32_t>(count);
@@ -421,7 +456,7 @@ struct Parser {
     bool ParseRoot(const json& doc) {
         if (!doc.is_object()) return Fail("", "a scenario must be a JSON object with \"tasks\" and \"model\"");
         if (!OnlyKeys(doc, "", {"name", "description", "tasks", "model", "machine", "format"})) return false;
-        if (doc.contains("format") && doc["format"] != "interleave-scenario")
+        if (doc.contains("format") && !(doc["format"].is_string() && doc["format"].get_ref<const std::string&>() == "interleave-scenario"))
             return Fail("format", "must be \"interleave-scenario\" when given");
         if (doc.contains("name")) {
             if (!doc["name"].is_string() || doc["name"].get<std::string>().size() > 200)
@@ -445,15 +480,9 @@ struct Parser {
 
 std::optional<Scenario> ParseScenario(std::string_view text, ParseError& error) {
     error = ParseError{};
-    if (text.size() > (64u << 20)) {
-        error.reason = "the scenario is larger than 64 MiB";
+    json doc;
+    if (!jsonio::ParseBoundedJson(text, doc, error.reason, {Limits::kMaxScenarioBytes, Limits::kMaxJsonDepth}, "the scenario"))
         return std::nullopt;
-    }
-    json doc = json::parse(text.begin(), text.end(), nullptr, false);
-    if (doc.is_discarded()) {
-        error.reason = "not valid JSON";
-        return std::nullopt;
-    }
     Scenario scenario;
     Parser parser{error, scenario, {}};
     if (!parser.ParseRoot(doc)) return std::nullopt;

@@ -8,6 +8,7 @@
 //
 // Durations are int64 nanoseconds, sizes are bytes. Parsing validates everything and reports the first
 // problem with the JSON path of the field and the reason; a Scenario that parsed is safe to simulate.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -127,7 +128,11 @@ struct Limits {
     static constexpr int32_t kMaxCores = 1024;
     static constexpr int32_t kMaxWorkers = 10'000;
     static constexpr int32_t kMaxRepeat = 1'000'000;
+    static constexpr int kMaxRepeatNesting = 8;          // repeat blocks inside repeat blocks
+    static constexpr int kMaxJsonDepth = 64;              // arrays and objects nested in the file
+    static constexpr size_t kMaxScenarioBytes = size_t{64} << 20;
     static constexpr int64_t kMaxEvents = 200'000'000;  // a simulation stops with an error past this
+    static constexpr size_t kMaxTraceBytes = size_t{256} << 20;  // ...or past this much recorded trace
 };
 
 struct ParseError {
@@ -147,6 +152,10 @@ bool ApplyProfileJson(std::string_view json, MachineProfile& profile, std::strin
 
 // "1.5s", "250ms", "40us", "100ns" -> ns. Returns false on anything else.
 bool ParseDuration(std::string_view text, TimeNs& out);
+// The same, telling a malformed quantity from a well-formed one too large for int64 ("99999999999h").
+enum class QuantityParse : uint8_t { Ok, Malformed, TooLarge };
+QuantityParse ParseDurationDetailed(std::string_view text, TimeNs& out);
+QuantityParse ParseBytesDetailed(std::string_view text, int64_t& out);
 std::string FormatDuration(TimeNs ns);  // "1.500 s", "250.000 ms", "40.0 us", "100 ns"
 // "10MB", "512KB", "1GiB", "100B" -> bytes.
 bool ParseBytes(std::string_view text, int64_t& out);

@@ -15,15 +15,17 @@ struct Unit {
 };
 
 // Parses "<digits>[.<digits>]<unit>" exactly, in integers, so "0.1s" is 100'000'000 ns on every platform.
-bool ParseScaled(std::string_view text, const Unit* units, size_t unitCount, int64_t& out) {
+// A well-formed quantity past int64 is TooLarge rather than Malformed, so the message can say so.
+QuantityParse ParseScaled(std::string_view text, const Unit* units, size_t unitCount, int64_t& out) {
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
     while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
     size_t i = 0;
     int64_t whole = 0;
     size_t wholeDigits = 0;
+    bool overflow = false;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-        if (whole > (std::numeric_limits<int64_t>::max() - 9) / 10) return false;
-        whole = whole * 10 + (text[i] - '0');
+        if (whole > (std::numeric_limits<int64_t>::max() - 9) / 10) overflow = true;
+        else whole = whole * 10 + (text[i] - '0');
         ++i;
         ++wholeDigits;
     }
@@ -39,23 +41,23 @@ bool ParseScaled(std::string_view text, const Unit* units, size_t unitCount, int
             ++i;
             ++fractionDigits;
         }
-        if (fractionDigits == 0) return false;
+        if (fractionDigits == 0) return QuantityParse::Malformed;
     }
-    if (wholeDigits == 0 && fractionDigits == 0) return false;
+    if (wholeDigits == 0 && fractionDigits == 0) return QuantityParse::Malformed;
     std::string_view suffix = text.substr(i);
     while (!suffix.empty() && suffix.front() == ' ') suffix.remove_prefix(1);
     for (size_t u = 0; u < unitCount; ++u) {
         if (suffix != units[u].suffix) continue;
         int64_t m = units[u].multiplier;
-        if (whole > std::numeric_limits<int64_t>::max() / m) return false;
+        if (overflow || whole > std::numeric_limits<int64_t>::max() / m) return QuantityParse::TooLarge;
         // fraction * m can overflow: split m = q * scale + r; fraction < scale <= 1e9 keeps both products in range.
         int64_t q = m / fractionScale, r = m % fractionScale;
         int64_t part = fraction * q + fraction * r / fractionScale;
-        if (whole * m > std::numeric_limits<int64_t>::max() - part) return false;
+        if (whole * m > std::numeric_limits<int64_t>::max() - part) return QuantityParse::TooLarge;
         out = whole * m + part;
-        return true;
+        return QuantityParse::Ok;
     }
-    return false;
+    return QuantityParse::Malformed;
 }
 
 constexpr std::array<Unit, 7> kTimeUnits = {{{"ns", 1},
@@ -76,13 +78,17 @@ constexpr std::array<Unit, 8> kByteUnits = {{{"B", 1},
 
 }  // namespace
 
-bool ParseDuration(std::string_view text, TimeNs& out) {
+QuantityParse ParseDurationDetailed(std::string_view text, TimeNs& out) {
     return ParseScaled(text, kTimeUnits.data(), kTimeUnits.size(), out);
 }
 
-bool ParseBytes(std::string_view text, int64_t& out) {
+QuantityParse ParseBytesDetailed(std::string_view text, int64_t& out) {
     return ParseScaled(text, kByteUnits.data(), kByteUnits.size(), out);
 }
+
+bool ParseDuration(std::string_view text, TimeNs& out) { return ParseDurationDetailed(text, out) == QuantityParse::Ok; }
+
+bool ParseBytes(std::string_view text, int64_t& out) { return ParseBytesDetailed(text, out) == QuantityParse::Ok; }
 
 std::string FormatDuration(TimeNs ns) {
     char buffer[48];

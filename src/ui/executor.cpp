@@ -32,7 +32,7 @@ public:
         m_wake.notify_all();
         if (m_started) pthread_join(m_worker, nullptr);
     }
-    void Submit(std::function<void()> job) override {
+    void SubmitSliced(std::function<bool()> job) override {
         {
             std::lock_guard lock(m_mutex);
             m_jobs.push_back(std::move(job));
@@ -51,7 +51,7 @@ private:
     }
     void Run() {
         for (;;) {
-            std::function<void()> job;
+            std::function<bool()> job;
             {
                 std::unique_lock lock(m_mutex);
                 m_wake.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
@@ -59,14 +59,15 @@ private:
                 job = std::move(m_jobs.front());
                 m_jobs.pop_front();
             }
-            job();
+            while (!job()) {
+            }
             --m_pending;
         }
     }
 
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<std::function<void()>> m_jobs;
+    std::deque<std::function<bool()>> m_jobs;
     std::atomic<int> m_pending{0};
     bool m_stop = false;
     bool m_started = false;
@@ -75,24 +76,30 @@ private:
 
 class InlineExecutor final : public Executor {
 public:
-    void Submit(std::function<void()> job) override { m_jobs.push_back(std::move(job)); }
+    void SubmitSliced(std::function<bool()> job) override { m_jobs.push_back(std::move(job)); }
     void Pump(double budgetMs) override {
         const auto start = std::chrono::steady_clock::now();
+        auto spentMs = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(); };
         // Only jobs queued before this frame: ones they queue wait for the next frame.
         size_t n = m_jobs.size();
         while (n-- > 0 && !m_jobs.empty()) {
             auto job = std::move(m_jobs.front());
             m_jobs.pop_front();
-            job();
-            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-            if (ms >= budgetMs) break;
+            bool done = job();
+            while (!done && spentMs() < budgetMs) done = job();
+            if (!done) {
+                // Out of budget mid-job: it goes on first thing next frame, before later jobs.
+                m_jobs.push_front(std::move(job));
+                break;
+            }
+            if (spentMs() >= budgetMs) break;
         }
     }
     int Pending() const override { return int(m_jobs.size()); }
     bool Threaded() const override { return false; }
 
 private:
-    std::deque<std::function<void()>> m_jobs;
+    std::deque<std::function<bool()>> m_jobs;
 };
 
 }  // namespace

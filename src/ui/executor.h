@@ -4,8 +4,9 @@
 // The platform decides, not the UI: the threaded builds pass backgroundThreads = true and jobs run on
 // one worker std::thread in submission order; the single-threaded web build passes false and jobs run
 // on the UI thread in later frames, as many as fit a time budget (at least one), so the frame that
-// queued a job is drawn first (it shows "simulating..."). A job that is itself long still blocks that
-// one frame in the single-threaded build: Simulate() is synchronous and cannot be sliced from outside.
+// queued a job is drawn first (it shows "simulating..."). Long work is submitted as a sliced job (a
+// function called until it returns true, each call a few milliseconds: models::SimulationRun::Advance),
+// so the single-threaded build draws a frame between slices and a long simulation never freezes the tab.
 #include <functional>
 #include <memory>
 
@@ -16,7 +17,15 @@ public:
     virtual ~Executor() = default;
     // Queues a job. Jobs must not touch UI state: they publish their results through atomics or
     // state they own, which the UI polls.
-    virtual void Submit(std::function<void()> job) = 0;
+    void Submit(std::function<void()> job) {
+        SubmitSliced([job = std::move(job)] {
+            job();
+            return true;
+        });
+    }
+    // Queues a job that runs in slices: `slice` is called until it returns true. A threaded executor
+    // calls it back to back; an inline one calls it while the frame's budget lasts and goes on next frame.
+    virtual void SubmitSliced(std::function<bool()> slice) = 0;
     // Called once a frame on the UI thread. Inline executors run queued jobs here for up to
     // `budgetMs` (at least one job); threaded ones do nothing.
     virtual void Pump(double budgetMs) = 0;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "scenario/presets.h"
@@ -22,19 +23,26 @@ using scenario::ModelKind;
 
 // [SECTION] Jobs
 // A job owns its inputs (a copy of the scenario) and its outputs; the UI polls `done` and takes the
-// result. Cancelling is cooperative, through the simulator's cancel flag.
+// result. Cancelling is cooperative, through the simulator's cancel flag. Simulations run in slices
+// (models::SimulationRun), so the single-threaded build draws frames while one runs, and every run is
+// bounded in time and memory: a link to a tiny scenario that asks for billions of events stops with a
+// banner saying which limit it hit instead of freezing the tab.
 
 struct Playground::SimJob {
     scenario::Scenario scenario;
     std::atomic<float> progress{0};
     std::atomic<bool> cancel{false};
     std::atomic<bool> done{false};
+    std::unique_ptr<models::SimulationRun> run;  // touched by one thread at a time: the UI's, then the executor's
     models::SimulationResult result;
 };
 
 struct Playground::CompareJob {
     scenario::Scenario scenario;
+    std::atomic<bool> cancel{false};
     std::atomic<bool> done{false};
+    std::atomic<int> finished{0};                // models simulated so far
+    std::unique_ptr<models::SimulationRun> run;  // the model being simulated
     models::Comparison result;
 };
 
@@ -58,9 +66,22 @@ struct Playground::RealJob {
 
 namespace {
 
-// Scenarios up to this many steps (summed over every task) simulate within a frame even without a
-// worker thread; bigger ones get a "simulating..." frame first.
+// Scenarios up to this many steps (summed over every task) start simulating within the frame that
+// asked, for up to kInlineBudgetMs: most are done by then (no flicker, and the web page's first frame
+// needs no worker thread). What is left, and bigger scenarios, go on in the executor.
 constexpr int64_t kSmallScenarioSteps = 20'000;
+constexpr double kInlineBudgetMs = 40.0;
+// Events per slice: a few milliseconds of simulation (the world checks its limits every 16384 events).
+constexpr int64_t kSliceEvents = 16'384;
+models::SimulationOptions BoundedOptions(double timeLimitSeconds) {
+    models::SimulationOptions options;
+    options.timeLimitSeconds = timeLimitSeconds;
+    return options;
+}
+
+double MsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
 
 int64_t StepCount(const scenario::Scenario& s) {
     int64_t n = 0;
@@ -127,6 +148,7 @@ Playground::Playground(PlaygroundSettings settings)
 Playground::~Playground() {
     // Stop what runs in the background before the executor joins its thread.
     if (m_simJob) m_simJob->cancel = true;
+    if (m_compareJob) m_compareJob->cancel = true;
     if (m_sweepJob) m_sweepJob->cancel = true;
     if (m_realJob) m_realJob->cancel = true;
     m_executor.reset();
@@ -231,36 +253,69 @@ void Playground::ScenarioChanged() {
 
 void Playground::StartSimulation() {
     if (m_simJob) m_simJob->cancel = true;
+    m_simError.clear();
     auto job = std::make_shared<SimJob>();
     job->scenario = m_scenario;
+    models::SimulationOptions options = BoundedOptions(m_settings.simulationTimeLimitSeconds);
+    options.progress = &job->progress;
+    options.cancel = &job->cancel;
+    job->run = std::make_unique<models::SimulationRun>(job->scenario, options);
     m_simJob = job;
-    auto run = [job] {
-        if (job->cancel) {
-            job->done = true;
-            return;
-        }
-        models::SimulationOptions options;
-        options.progress = &job->progress;
-        options.cancel = &job->cancel;
-        job->result = models::Simulate(job->scenario, options);
+    auto slice = [job] {
+        if (!job->run->Advance(kSliceEvents)) return false;
+        job->result = job->run->TakeResult();
+        job->run.reset();
         job->done.store(true, std::memory_order_release);
+        return true;
     };
     if (StepCount(m_scenario) <= kSmallScenarioSteps) {
-        // Small: done within this frame, no flicker, and the web page's first frame needs no worker thread.
-        run();
-    } else {
-        m_executor->Submit(std::move(run));
+        const auto start = std::chrono::steady_clock::now();
+        while (!slice()) {
+            if (MsSince(start) >= kInlineBudgetMs) break;
+        }
+        if (job->done.load(std::memory_order_acquire)) return;
     }
+    m_executor->SubmitSliced(std::move(slice));
+}
+
+void Playground::CancelSimulations() {
+    if (m_simJob && !m_simJob->done) m_simError = "the simulation was cancelled: edit the scenario or pick a preset to simulate again";
+    for (auto* cancel : {m_simJob ? &m_simJob->cancel : nullptr, m_compareJob ? &m_compareJob->cancel : nullptr,
+                         m_sweepJob ? &m_sweepJob->cancel : nullptr})
+        if (cancel) *cancel = true;
+    // The jobs keep what they need; the UI forgets them (a cancelled sweep never reaches its total).
+    m_simJob.reset();
+    m_compareJob.reset();
+    m_sweepJob.reset();
 }
 
 void Playground::StartCompare() {
+    if (m_compareJob) m_compareJob->cancel = true;
     auto job = std::make_shared<CompareJob>();
     job->scenario = m_scenario;
+    job->result.models = models::CompareModels(job->scenario);
     m_compareJob = job;
     m_compareStale = false;
-    m_executor->Submit([job] {
-        job->result = models::Compare(job->scenario);
+    // One model at a time, each in slices; the recommendation once all are in.
+    m_executor->SubmitSliced([job, timeLimit = m_settings.simulationTimeLimitSeconds] {
+        const size_t next = job->result.results.size();
+        if (!job->run && next < job->result.models.size()) {
+            scenario::Scenario variant = job->scenario;
+            variant.model = job->result.models[next];
+            models::SimulationOptions options = models::CompareRunOptions(BoundedOptions(timeLimit));
+            options.cancel = &job->cancel;
+            job->run = std::make_unique<models::SimulationRun>(variant, options);
+        }
+        if (job->run) {
+            if (!job->run->Advance(kSliceEvents)) return false;
+            job->result.results.push_back(job->run->TakeResult());
+            job->run.reset();
+            job->finished.fetch_add(1, std::memory_order_relaxed);
+            if (job->result.results.size() < job->result.models.size() && !job->cancel) return false;
+        }
+        if (!job->cancel) models::Recommend(job->scenario, job->result);
         job->done.store(true, std::memory_order_release);
+        return true;
     });
 }
 
@@ -294,14 +349,22 @@ void Playground::StartSweep() {
             scenario::Scenario variant = m_scenario;
             variant.model.kind = job->series[s].model;
             variant.model.workers = job->series[s].workers[i];
-            m_executor->Submit([job, s, i, variant = std::move(variant)] {
-                if (job->cancel) return;
-                models::SimulationOptions options;
-                options.computeSequentialBaseline = false;
-                options.cancel = &job->cancel;
-                auto result = models::Simulate(variant, options);
+            // Each point in slices, created when it starts (a run holds its world's memory).
+            auto run = std::make_shared<std::unique_ptr<models::SimulationRun>>();
+            m_executor->SubmitSliced([job, s, i, run, variant = std::move(variant), timeLimit = m_settings.simulationTimeLimitSeconds] {
+                if (job->cancel) return true;
+                if (!*run) {
+                    models::SimulationOptions options = BoundedOptions(timeLimit);
+                    options.computeSequentialBaseline = false;
+                    options.cancel = &job->cancel;
+                    *run = std::make_unique<models::SimulationRun>(variant, options);
+                }
+                if (!(*run)->Advance(kSliceEvents)) return false;
+                models::SimulationResult result = (*run)->TakeResult();
+                run->reset();
                 job->slots[job->offset[s] + i].store(result.ok ? result.trace.metrics.makespan : -2, std::memory_order_relaxed);
                 job->finished.fetch_add(1, std::memory_order_release);
+                return true;
             });
         }
     }
@@ -318,10 +381,13 @@ void Playground::PollJobs() {
             m_timelinesStale = true;
             if (!m_speedTouched) m_view.playbackSpeed = std::max(1e-6, double(m_trace.EndTime()) / 8e9);
         } else if (!job->cancel) {
-            m_error = "simulation failed: " + job->result.error;
+            // Shown in a banner above the timeline (the panel may be hidden: an embed, a phone).
+            m_simError = job->result.error;
+            m_haveTrace = false;
+            m_timelinesStale = true;
         }
     }
-    if (m_compareJob && m_compareJob->done.load(std::memory_order_acquire)) {
+    if (m_compareJob && m_compareJob->done.load(std::memory_order_acquire) && !m_compareJob->cancel) {
         auto job = std::move(m_compareJob);
         m_comparison = std::move(job->result);
         m_haveComparison = true;
@@ -547,11 +613,23 @@ void Playground::Toolbar() {
         float fraction = 0;
         const char* what = "simulating...";
         if (simulating) fraction = m_simJob->progress.load();
-        else if (m_compareJob) { fraction = -1.0f * float(ImGui::GetTime()); what = "comparing..."; }
+        else if (m_compareJob) {
+            fraction = float(m_compareJob->finished.load()) / float(std::max<size_t>(1, m_compareJob->result.models.size()));
+            what = "comparing...";
+        }
         else if (m_realJob) { fraction = m_realJob->progress.load(); what = "running for real..."; }
         else if (m_sweepJob) { fraction = float(m_sweepJob->finished.load()) / float(std::max(1, m_sweepJob->total)); what = "sweeping..."; }
-        ImGui::ProgressBar(fraction, ImVec2(-1, 0), what);
+        const char* cancelLabel = "Cancel";
+        const float cancelW = ImGui::CalcTextSize(cancelLabel).x + ImGui::GetStyle().FramePadding.x * 2;
+        const bool cancellable = simulating || m_compareJob || m_sweepJob;
+        ImGui::ProgressBar(fraction, ImVec2(cancellable ? -(cancelW + ImGui::GetStyle().ItemSpacing.x) : -1, 0), what);
         Remember("progress");
+        if (cancellable) {
+            ImGui::SameLine();
+            if (ImGui::Button(cancelLabel)) CancelSimulations();
+            Remember("cancel");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop simulating (the scenario stays as it is)");
+        }
     }
 }
 
@@ -665,7 +743,8 @@ std::string Playground::TestStateJson() const {
     j["model"] = std::string(scenario::ModelKindName(m_scenario.model.kind));
     j["visible"] = {m_view.visible.t0, m_view.visible.t1};
     j["hover_tooltip"] = m_tooltip;
-    j["error"] = !m_linkError.empty() ? m_linkError : m_error;
+    j["error"] = !m_linkError.empty() ? m_linkError : !m_simError.empty() ? m_simError : m_error;
+    j["simulation_error"] = m_simError;
     j["link_error"] = m_linkError;
     j["embed"] = m_settings.embed;
     j["share_url"] = m_shareUrl;

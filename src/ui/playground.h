@@ -50,6 +50,9 @@ struct PlaygroundSettings {
     MakeLinkFn makeLink;            // Share / Embed buttons (hidden when empty)
     std::function<void(const std::string& text)> copyToClipboard;
     RunForRealFn runForReal;        // "Run for real" button (hidden when empty: the web)
+    // Every simulation the playground starts stops after this long, with the reason in a banner: a
+    // link to a tiny scenario that asks for billions of events must not hold the tab.
+    double simulationTimeLimitSeconds = 10.0;
 };
 
 // One line of the scaling plot: the makespan of one model at 1..N workers.
@@ -134,6 +137,8 @@ private:
     void Remember(const char* id);
     void EmbedLayout();
     void Banner();
+    // Stops every simulation, comparison and sweep in progress (the Cancel button).
+    void CancelSimulations();
     void EmbedModal();
     void RealRunControls();
     // playground_editor.cpp
@@ -159,7 +164,8 @@ private:
     long m_frame = 0;
 
     scenario::Scenario m_scenario;
-    std::string m_error;           // the scenario's or the simulation's, shown in the panel
+    std::string m_error;           // the scenario's, shown in the panel
+    std::string m_simError;        // why the last simulation stopped (a limit, a deadlock, a cancel): banner
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
     trace::Trace m_trace;          // the run of the scenario as configured

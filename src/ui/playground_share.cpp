@@ -105,8 +105,10 @@ void Playground::EmbedModal() {
 }
 
 void Playground::Banner() {
-    if (m_linkError.empty()) return;
-    const std::string text = "Could not open this link: " + m_linkError + ". Showing the default scenario instead.";
+    if (m_linkError.empty() && m_simError.empty()) return;
+    const std::string text = !m_linkError.empty()
+                                 ? "Could not open this link: " + m_linkError + ". Showing the default scenario instead."
+                                 : "The simulation stopped: " + m_simError + ".";
     const ImGuiStyle& style = ImGui::GetStyle();
     const float buttonW = ImGui::CalcTextSize("x").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
     const float wrap = std::max(100.0f, ImGui::GetContentRegionAvail().x - buttonW - style.WindowPadding.x * 2);
@@ -115,7 +117,10 @@ void Playground::Banner() {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.92f, 0.9f, 1.0f));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(style.WindowPadding.x, 4));
     ImGui::BeginChild("banner", ImVec2(0, std::max(textH, ImGui::GetFrameHeight()) + 8), ImGuiChildFlags_AlwaysUseWindowPadding);
-    if (ImGui::SmallButton("x")) m_linkError.clear();
+    if (ImGui::SmallButton("x")) {
+        if (!m_linkError.empty()) m_linkError.clear();
+        else m_simError.clear();
+    }
     Remember("banner_dismiss");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Dismiss");
     ImGui::SameLine();

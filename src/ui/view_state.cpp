@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jsonio/bounded_json.h"
+#include "scenario/scenario.h"
+
 namespace interleave::ui {
 
 using nlohmann::json;
@@ -10,9 +13,14 @@ using nlohmann::json;
 std::string ViewStateToJson(const ViewState& s) {
     json j;
     j["preset"] = s.preset;
-    // Embed the scenario as an object when it is JSON (it always is when produced by the editor).
-    json scenario = json::parse(s.scenarioJson, nullptr, false);
-    j["scenario"] = scenario.is_discarded() ? json(s.scenarioJson) : scenario;
+    // Embed the scenario as an object when it is a JSON object (it always is when produced by the editor);
+    // anything else (the text "0", a list) stays a string, which is what ViewStateFromJson reads back.
+    json scenario;
+    std::string ignored;
+    const bool isObject = jsonio::ParseBoundedJson(s.scenarioJson, scenario, ignored,
+                                                   {scenario::Limits::kMaxScenarioBytes, scenario::Limits::kMaxJsonDepth}) &&
+                          scenario.is_object();
+    j["scenario"] = isObject ? scenario : json(s.scenarioJson);
     j["models"] = s.models;
     j["visible"] = {s.visible.t0, s.visible.t1};
     j["selectedTask"] = s.selectedTask;
@@ -25,8 +33,13 @@ std::string ViewStateToJson(const ViewState& s) {
 // Without exceptions: the web builds compile with Emscripten's default -fignore-exceptions, where a
 // throw aborts. So every field's type is checked before it is read.
 bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error) {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
+    json j;
+    std::string parseError;
+    if (!jsonio::ParseBoundedJson(text, j, parseError, {scenario::Limits::kMaxScenarioBytes, scenario::Limits::kMaxJsonDepth}, "the view state")) {
+        error = "view state: " + parseError;
+        return false;
+    }
+    if (!j.is_object()) {
         error = "view state: not a JSON object";
         return false;
     }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
 
 namespace interleave::models {
 
@@ -69,6 +70,7 @@ void World::TaskStarted(trace::TaskId task, trace::TrackId track) {
 
 void World::TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled) {
     trace::TaskRecord& record = m_trace.tasks[task];
+    m_finishedTasks += record.finished < 0;
     record.finished = Now();
     record.failed = failed;
     record.cancelled = cancelled;
@@ -131,31 +133,46 @@ void World::Handle(const core::Event& event) {
     }
 }
 
-bool World::Run(int64_t maxEvents, const std::atomic<bool>* cancel, std::atomic<float>* progress, std::string& error) {
+RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& error) {
     const int64_t totalTasks = static_cast<int64_t>(m_trace.tasks.size());
-    int64_t finishedTasks = 0;
+    // Cancel, clock, memory and progress are looked at every 16384 events: a few microseconds apart,
+    // so a cancel or a slice's end is seen at once, at no measurable cost per event.
+    constexpr uint64_t kCheckMask = 0x3FFF;
+    const uint64_t sliceEnd = m_kernel.Processed() + static_cast<uint64_t>(std::max<int64_t>(1, sliceEvents));
     while (m_kernel.HasEvents() && !m_failed) {
-        if (static_cast<int64_t>(m_kernel.Processed()) >= maxEvents) {
-            error = "the simulation passed its limit of " + std::to_string(maxEvents) +
-                    " events; make the scenario smaller (fewer tasks, steps or repeats)";
-            return false;
+        if (static_cast<int64_t>(m_kernel.Processed()) >= limits.maxEvents) {
+            error = "the simulation passed its limit of " + std::to_string(limits.maxEvents) +
+                    " events; make the scenario smaller (fewer tasks, steps or repeats, or a longer switch interval)";
+            return RunState::Failed;
         }
         Handle(m_kernel.Next());
-        if ((m_kernel.Processed() & 0xFFFF) == 0) {
-            if (cancel && cancel->load(std::memory_order_relaxed)) {
+        if ((m_kernel.Processed() & kCheckMask) == 0) {
+            if (limits.cancel && limits.cancel->load(std::memory_order_relaxed)) {
                 error = "cancelled";
-                return false;
+                return RunState::Failed;
             }
-            if (progress && totalTasks > 0) {
-                finishedTasks = 0;
-                for (const trace::TaskRecord& t : m_trace.tasks) finishedTasks += t.finished >= 0;
-                progress->store(static_cast<float>(finishedTasks) / static_cast<float>(totalTasks), std::memory_order_relaxed);
+            if (std::chrono::steady_clock::now() > limits.deadline) {
+                char seconds[32];
+                std::snprintf(seconds, sizeof seconds, "%g", limits.timeLimitSeconds);
+                error = "the simulation passed its time limit of " + std::string(seconds) + " s after " +
+                        std::to_string(m_kernel.Processed()) + " events at " + scenario::FormatDuration(Now()) +
+                        " of simulated time; make the scenario smaller (fewer or shorter tasks, or a longer switch interval)";
+                return RunState::Failed;
             }
+            if (TraceBytes() > limits.maxTraceBytes) {
+                error = "the simulation passed its memory limit: the trace reached " + std::to_string(TraceBytes() >> 20) +
+                        " MiB (limit " + std::to_string(limits.maxTraceBytes >> 20) + " MiB) at " +
+                        scenario::FormatDuration(Now()) + " of simulated time; make the scenario smaller";
+                return RunState::Failed;
+            }
+            if (limits.progress && totalTasks > 0)
+                limits.progress->store(static_cast<float>(m_finishedTasks) / static_cast<float>(totalTasks), std::memory_order_relaxed);
+            if (m_kernel.Processed() >= sliceEnd) return RunState::Paused;
         }
     }
     if (m_failed) {
         error = m_error;
-        return false;
+        return RunState::Failed;
     }
     int64_t unfinished = 0;
     for (const trace::TaskRecord& t : m_trace.tasks) unfinished += t.finished < 0;
@@ -169,10 +186,15 @@ bool World::Run(int64_t maxEvents, const std::atomic<bool>* cancel, std::atomic<
                 break;
             }
         }
-        return false;
+        return RunState::Failed;
     }
-    if (progress) progress->store(1.0f, std::memory_order_relaxed);
-    return true;
+    if (limits.progress) limits.progress->store(1.0f, std::memory_order_relaxed);
+    return RunState::Finished;
+}
+
+size_t World::TraceBytes() const {
+    return m_spans.Size() * sizeof(trace::Span) + m_trace.Waits().size() * sizeof(trace::WaitDetail) +
+           m_trace.instants.size() * sizeof(trace::Instant);
 }
 
 // [SECTION] Threads

@@ -8,6 +8,7 @@
 // machines (ThreadState); every transition goes through World so the trace records it. Programs decide
 // *what* runs; World decides *when*, following the OS (models/os) and the GIL (models/gil).
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -167,6 +168,24 @@ struct Signal {
     std::vector<ThreadIndex> waiters;
 };
 
+// How far World::Run may go. A scenario of a few hundred bytes can ask for billions of events (24 tasks of
+// an hour of CPU at a 1 us switch interval), so events, recorded memory and wall-clock time are all
+// bounded, and whoever runs it (a browser tab) can cancel it or run it in slices.
+struct RunLimits {
+    int64_t maxEvents = scenario::Limits::kMaxEvents;
+    size_t maxTraceBytes = scenario::Limits::kMaxTraceBytes;  // spans, waits and instants recorded
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    double timeLimitSeconds = 0;                              // what `deadline` was set from, for the message
+    const std::atomic<bool>* cancel = nullptr;                // set from another thread to stop
+    std::atomic<float>* progress = nullptr;                   // [0, 1], written now and then
+};
+
+enum class RunState : uint8_t {
+    Finished,  // every event processed and every task done
+    Paused,    // the slice ran out: call Run again to go on
+    Failed,    // a limit, a cancel or a deadlock: `error` says which
+};
+
 class World {
 public:
     World(const scenario::Scenario& scenario, trace::Trace& trace);
@@ -194,9 +213,11 @@ public:
                     trace::TrackId cause = trace::kNone);
 
     // [SECTION] Running
-    // Processes events until none is left or the limit is hit. Returns false with `error` set on a
-    // limit, a cancel or a deadlock.
-    bool Run(int64_t maxEvents, const std::atomic<bool>* cancel, std::atomic<float>* progress, std::string& error);
+    // Processes events until none is left (Finished), a limit is hit (Failed, with `error` set), or
+    // `sliceEvents` more events have run (Paused: call again to go on; the trace is the same as in one go).
+    RunState Run(const RunLimits& limits, int64_t sliceEvents, std::string& error);
+    // Bytes of trace recorded so far (what RunLimits::maxTraceBytes bounds).
+    size_t TraceBytes() const;
     uint64_t EventsProcessed() const { return m_kernel.Processed(); }
     // Closes every open span and hands all recorded spans to the trace: once, after Run().
     void CloseAllSpans();
@@ -254,6 +275,7 @@ private:
     std::vector<int64_t> m_counters;
     std::vector<TimeNs> m_gilSpanStart;
     int64_t m_zeroTimeActions = 0;
+    int64_t m_finishedTasks = 0;  // tasks with a finish time, for progress
     bool m_failed = false;
     std::string m_error;
 };

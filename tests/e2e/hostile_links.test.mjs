@@ -1,0 +1,114 @@
+// Hostile share links (issue 16), in both builds: each shows a banner with the reason, the tab stays
+// responsive while the app works (a frame at least every 100 ms), and the page works afterwards.
+//   - a task name that is not a string (once an uncaught C++ exception: the module aborted)
+//   - deep nesting: 100 000 levels in a 140-character link (once "Maximum call stack size exceeded" in the
+//     loader) and 3 000 levels that pass the loader (once "memory access out of bounds" in the wasm)
+//   - a tiny scenario that asks for billions of events (24 tasks of 1 h CPU at a 1 us switch interval: once the
+//     page's main thread blocked for 23 s and aborted at 0.9 GB); now it runs in slices or on a worker and
+//     stops at the playground's 10 s time limit with the reason on screen
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { TIMEOUT, assertNotBlank, cleanup, launch, readState, settle, startServer } from "./support.mjs";
+
+after(cleanup);
+
+const ENDLESS = { tasks: [{ name: "spin", count: 24, steps: [{ cpu: "1h" }] }], model: { kind: "threads" },
+                  machine: { cores: 4, profile: { switch_interval: "1us" } } };
+
+// Records the gaps between animation frames until the app stops simulating; returns the largest.
+async function longestFrameGap(page, timeoutMs) {
+    return page.evaluate(async (timeoutMs) => {
+        const until = () => !JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).simulating;
+        let last = performance.now(), longest = 0, frames = 0;
+        const start = last;
+        await new Promise((resolve) => {
+            const tick = (now) => {
+                longest = Math.max(longest, now - last);
+                last = now;
+                ++frames;
+                if (until() || now - start > timeoutMs) resolve();
+                else requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+        });
+        return { longest, frames, elapsed: performance.now() - start };
+    }, timeoutMs);
+}
+
+for (const build of ["web-threads", "web-single"]) {
+    test(`hostile links in ${build}: a banner with the reason, a responsive tab, a working page afterwards`,
+         { timeout: 300_000 }, async () => {
+        const isolated = build === "web-threads";
+        const base = (await startServer(isolated)) + (isolated ? "app.html" : "app.html?isolation=off");
+        const b = await launch(isolated ? "allow" : "block");
+        const page = await b.page();
+        await page.goto(base, { waitUntil: "load" });
+        const normal = await settle(page);
+        assert.equal(await page.evaluate(() => Module.interleaveBuild), build);
+        // The links, made with the page's own encoder from view states a stranger could write.
+        const links = await page.evaluate(async (endless) => {
+            const deep = (n) => "[".repeat(n) + "]".repeat(n);
+            const view = (scenario) => Module.interleaveEncode(scenario);
+            return {
+                nonString: await view(JSON.stringify({ scenario: { tasks: [{ name: 5, steps: [{ cpu: "1ms" }] }] } })),
+                deepLoader: await view('{"scenario":{"tasks":[{"name":"a","steps":[{"cpu":' + deep(100000) + "}]}]}}"),
+                deepWasm: await view('{"scenario":{"tasks":[{"name":"a","steps":[{"cpu":' + deep(3000) + "}]}]}}"),
+                deep64: await view('{"scenario":{"tasks":[{"name":"a","steps":[{"cpu":' + deep(58) + "}]}]}}"),
+                deep65: await view('{"scenario":{"tasks":[{"name":"a","steps":[{"cpu":' + deep(59) + "}]}]}}"),
+                endless: await view(JSON.stringify({ scenario: endless })),
+            };
+        }, ENDLESS);
+        console.log(`${build}: link lengths ${Object.entries(links).map(([k, v]) => k + " " + v.length).join(", ")}`);
+        const cases = [
+            { name: "non-string-name", link: links.nonString, message: /tasks\[0\]\.name: must be a name/ },
+            { name: "deep-100000", link: links.deepLoader, message: /nest/ },
+            { name: "deep-3000", link: links.deepWasm, message: /nest deeper than 64/ },
+            { name: "deep-65", link: links.deep65, message: /nest deeper than 64/ },
+            { name: "deep-64", link: links.deep64, message: /tasks\[0\]\.steps\[0\]\.cpu: must be a duration/ },
+        ];
+        for (const c of cases) {
+            await page.goto("about:blank");
+            await page.goto(base + "#" + c.link, { waitUntil: "domcontentloaded", timeout: TIMEOUT });
+            const s = await settle(page);
+            assert.match(s.error, c.message, `${build} ${c.name}: the reason`);
+            assert.ok(s.widgets.banner, `${build} ${c.name}: a banner`);
+            assert.equal(s.preset, normal.preset, `${build} ${c.name}: the default scenario is shown`);
+            assert.ok(s.spans > 0, `${build} ${c.name}: and simulated`);
+            console.log(`${build} ${c.name}: "${s.error}"`);
+        }
+
+        // The app's own reader refuses deep nesting too (a caller that skips the loader), and keeps working.
+        const direct = await page.evaluate(() => Module.ccall("interleave_apply_view_state", "string", ["string"],
+            ['{"scenario":' + "[".repeat(200000) + "]".repeat(200000) + "}"]));
+        assert.match(direct, /nest deeper than 64/);
+        assert.ok((await readState(page)).frame > 0, "the module still answers");
+
+        // The endless scenario: frames keep coming while it works, then the time limit's banner.
+        await page.goto("about:blank");
+        await page.goto(base + "#" + links.endless, { waitUntil: "domcontentloaded", timeout: TIMEOUT });
+        await page.waitForFunction(() => window.Module && Module.calledRun && Module.interleaveLink.done, null, { timeout: TIMEOUT });
+        const working = await readState(page);
+        assert.equal(working.simulating, true, "the endless scenario is still simulating after the link is applied");
+        assert.ok(working.widgets.cancel, "a Cancel button is shown while it works");
+        const gaps = await longestFrameGap(page, 60_000);
+        const done = await readState(page);
+        console.log(`${build} endless: ${gaps.frames} frames in ${Math.round(gaps.elapsed)} ms, longest gap ${Math.round(gaps.longest)} ms; "${done.simulation_error}"`);
+        assert.equal(done.simulating, false, "the simulation stopped");
+        assert.match(done.simulation_error, /time limit of 10 s/);
+        assert.ok(done.widgets.banner, "the time limit's banner is drawn");
+        assert.ok(gaps.longest <= 100, `a frame at least every 100 ms while simulating (longest gap ${gaps.longest} ms)`);
+        await assertNotBlank(page, page.locator("#canvas"), `hostile-endless-${build}.png`);
+
+        // The page still works: a good view applied afterwards simulates and shows its trace.
+        const why = await page.evaluate(() => Module.ccall("interleave_apply_view_state", "string", ["string"],
+            [JSON.stringify({ scenario: { tasks: [{ name: "ok", count: 3, steps: [{ cpu: "2ms" }, { io: "1ms" }] }], model: { kind: "threads" } } })]));
+        assert.equal(why, "");
+        const after = await page.waitForFunction(() => {
+            const s = JSON.parse(Module.ccall("interleave_test_state", "string", [], []));
+            return !s.simulating && s.spans > 0 && s.simulation_error === "" ? s : null;
+        }, null, { timeout: TIMEOUT });
+        const ok = await after.jsonValue();
+        assert.ok(ok.makespan > 0);
+        b.check();
+    });
+}
