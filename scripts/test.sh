@@ -146,6 +146,11 @@ else
     skipped "unit tests (ASan+UBSan)" "build failed"
 fi
 
+# Coverage-guided fuzzing (scripts/fuzz.sh; clang-14's libFuzzer): builds native-fuzz, replays
+# tests/fuzz/regressions/, runs every tests/fuzz/fuzz_*.cpp for 60 s; any crash, leak, timeout or OOM fails.
+fuzz() { JOBS="$JOBS" bash scripts/fuzz.sh 60; }
+stage "fuzz (60 s per target, ASan+UBSan)" fuzz
+
 if stage "build native-tsan (real runs)" build_tsan_native; then
     stage "real-GIL runner under TSan" tsan_native
 else

@@ -156,6 +156,20 @@
   const link = { fragment: fragment, error: "", applied: false, done: false, json: null };
   const decoded = fragment ? decode(fragment).then((json) => { link.json = json; }, (e) => { link.error = e.message; }) : Promise.resolve();
 
+  // Hands a view state to the app. Through the heap, not ccall's "string" argument: that copies the text onto the
+  // wasm stack (1 MB), and a link's view may be up to MAX_JSON once decompressed.
+  function applyViewState(json) {
+    const size = Module.lengthBytesUTF8(json) + 1;
+    const at = Module._malloc(size);
+    if (!at) return "the link's view does not fit in memory";
+    try {
+      Module.stringToUTF8(json, at, size);
+      return Module.ccall("interleave_apply_view_state", "string", ["number"], [at]);
+    } finally {
+      Module._free(at);
+    }
+  }
+
   function applyLink() {
     decoded.then(() => {
       if (link.error) {
@@ -168,7 +182,7 @@
       if (link.error) {
         // shown above
       } else if (link.json) {
-        const why = Module.ccall("interleave_apply_view_state", "string", ["string"], [link.json]);
+        const why = applyViewState(link.json);
         if (why) link.error = why; else link.applied = true;
       }
       link.done = true;
@@ -185,6 +199,7 @@
     interleaveBuild: build,
     crossOriginIsolated: isolated,
     interleaveLink: link,
+    interleaveApplyViewState: (json) => applyViewState(json),
     interleaveEncode: encode,
     interleaveDecode: decode,
     interleaveMakeLink: async (json) => playgroundUrl(await encode(json)),

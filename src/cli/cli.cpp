@@ -1,16 +1,17 @@
-// The native command line. Exit codes (docs/cli.md):
+// The native command line. Exit codes (docs/cli.md, cli/cli_io.h):
 //   0 success, 1 the simulation failed (event limit, deadlock), 2 usage error, 3 unreadable or invalid
-//   input (scenario or trace file), 4 an output file could not be written.
+//   input (scenario, profile or trace file), 4 an output file could not be written.
 #include "cli/cli.h"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "cli/cli_io.h"
 #include "models/simulate.h"
 #include "scenario/presets.h"
 #include "scenario/scenario.h"
@@ -19,8 +20,6 @@
 namespace interleave::cli {
 
 namespace {
-
-constexpr int kOk = 0, kSimulationFailed = 1, kUsage = 2, kBadInput = 3, kWriteFailed = 4;
 
 const char* kHelp =
     "interleave: see, and measure, how Python runs concurrent work\n"
@@ -35,49 +34,55 @@ const char* kHelp =
     "      --chrome FILE     write the trace as Chrome Trace Event JSON (opens in Perfetto)\n"
     "      --json            print the metrics as JSON\n"
     "      --profile FILE    take the machine profile from FILE (interleave calibrate writes one)\n"
-    "  interleave compare SCENARIO [--json]\n"
+    "      --time-limit S    stop the simulation after S seconds (default 60; 0: no limit)\n"
+    "  interleave compare SCENARIO [--json] [--time-limit S]\n"
     "                        run every model and recommend one, with the reason\n"
     "  interleave presets    list the built-in scenarios\n"
-    "  interleave --help     this text\n"
+    "  interleave run|check|export-python|calibrate ...\n"
+    "                        real runs (native build; interleave run --help, docs/real-runs.md)\n"
+    "  interleave --help     this text (interleave COMMAND --help: one command's usage)\n"
     "\n"
     "SCENARIO is a JSON file (docs/scenario.md) or the name of a preset (interleave presets).\n"
     "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
 
-bool ReadFile(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream text;
-    text << in.rdbuf();
-    out = text.str();
-    return true;
+const char* kSimUsage =
+    "usage: interleave sim SCENARIO [--model KIND] [--workers N] [--out FILE] [--chrome FILE] [--json]\n"
+    "                      [--profile FILE] [--time-limit S]\n"
+    "Simulates SCENARIO (a JSON file or a preset name) and prints the metrics.\n"
+    "  --model KIND      override the model: sequential, threads, processes, asyncio,\n"
+    "                    process_asyncio, free_threaded\n"
+    "  --workers N       override the number of workers\n"
+    "  --out FILE        write the trace (Interleave JSON)\n"
+    "  --chrome FILE     write the trace as Chrome Trace Event JSON (opens in Perfetto)\n"
+    "  --json            print the metrics as JSON\n"
+    "  --profile FILE    take the machine profile from FILE (interleave calibrate writes one)\n"
+    "  --time-limit S    stop the simulation after S seconds of wall-clock time, with an error\n"
+    "                    (default 60; 0: no limit). Events (200 million) and trace memory (256 MiB)\n"
+    "                    are always bounded.\n"
+    "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
+
+const char* kCompareUsage =
+    "usage: interleave compare SCENARIO [--json] [--time-limit S]\n"
+    "Runs every model on SCENARIO (a JSON file or a preset name) and recommends one, with the reason.\n"
+    "  --json            print the comparison as JSON\n"
+    "  --time-limit S    stop each model's simulation after S seconds (default 60; 0: no limit)\n"
+    "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input.\n";
+
+const char* kPresetsUsage =
+    "usage: interleave presets\n"
+    "Lists the built-in scenarios, one id a line.\n";
+
+// Prints "interleave <command>: <message>" on err and returns `code`.
+int Fail(std::FILE* err, const char* command, const std::string& message, int code) {
+    std::fprintf(err, "interleave %s: %s\n", command, message.c_str());
+    return code;
 }
 
-bool WriteFile(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) return false;
-    out << text;
-    return static_cast<bool>(out);
-}
-
-// Loads a scenario from a file or a preset name; prints the error and returns false on failure.
-bool LoadScenario(const std::string& source, scenario::Scenario& out) {
-    std::string text;
-    if (!ReadFile(source, text)) {
-        const scenario::PresetFile* preset = scenario::FindPreset(source);
-        if (!preset) {
-            std::fprintf(stderr, "interleave: cannot read '%s': no such file, and no preset of that name (see: interleave presets)\n", source.c_str());
-            return false;
-        }
-        text = std::string(preset->json);
-    }
-    scenario::ParseError error;
-    auto parsed = scenario::ParseScenario(text, error);
-    if (!parsed) {
-        std::fprintf(stderr, "interleave: %s: %s\n", source.c_str(), error.Message().c_str());
-        return false;
-    }
-    out = std::move(*parsed);
-    return true;
+// Success, unless what was printed on `out` did not arrive.
+int Finish(std::FILE* out, std::FILE* err, const char* command) {
+    std::string error;
+    if (!FinishOutput(out, error)) return Fail(err, command, error, kExitWriteFailed);
+    return kExitOk;
 }
 
 std::string Percent(double ratio) {
@@ -92,10 +97,12 @@ std::string Ratio(double ratio) {
     return buffer;
 }
 
-void PrintMetricsTable(const trace::Trace& t) {
+void PrintMetricsTable(std::FILE* out, const trace::Trace& t) {
     const trace::Metrics& m = t.metrics;
-    auto row = [](const char* name, const std::string& value) { std::printf("  %-26s %s\n", name, value.c_str()); };
-    std::printf("%s\n", t.label.c_str());
+    auto row = [out](const char* name, const std::string& value) {
+        std::fprintf(out, "  %-26s %s\n", name, value.c_str());
+    };
+    std::fprintf(out, "%s\n", t.label.c_str());
     row("makespan", scenario::FormatDuration(m.makespan));
     row("sequential makespan", scenario::FormatDuration(m.sequentialMakespan));
     row("speedup vs sequential", Ratio(m.speedup));
@@ -122,7 +129,8 @@ void PrintMetricsTable(const trace::Trace& t) {
     row("task latency p90", scenario::FormatDuration(m.latency.p90));
     row("task latency p99", scenario::FormatDuration(m.latency.p99));
     row("task latency max", scenario::FormatDuration(m.latency.max));
-    row("tasks done/failed/cancelled", std::to_string(m.tasksDone) + "/" + std::to_string(m.tasksFailed) + "/" + std::to_string(m.tasksCancelled));
+    row("tasks done/failed/cancelled",
+        std::to_string(m.tasksDone) + "/" + std::to_string(m.tasksFailed) + "/" + std::to_string(m.tasksCancelled));
     for (const auto& [name, value] : m.counters) {
         // Appended rather than "counter " + name: GCC 12 at -O3 reports a false -Wrestrict on the latter.
         std::string label = "counter ";
@@ -140,114 +148,176 @@ std::string MetricsJson(const trace::Trace& t) {
     return trace::ToJson(summary);
 }
 
-int Sim(const std::vector<std::string>& args) {
-    std::string source, model, out, chrome, profilePath;
-    int workers = -1;
+// The overheads a comparison shows, summed without overflowing.
+trace::TimeNs Overhead(const trace::Metrics& m) {
+    trace::TimeNs sum = 0;
+    for (trace::TimeNs part : {m.processStart, m.pickling, m.unpickling, m.threadStart, m.loopOverhead})
+        sum = trace::SaturatingAdd(sum, part);
+    return sum;
+}
+
+// A few hundred bytes of scenario can ask for billions of events: every simulation the command line runs
+// stops after this long unless told otherwise (--time-limit 0).
+constexpr double kDefaultTimeLimitSeconds = 60;
+
+// "--time-limit S": seconds >= 0 (0: none), at most a week.
+bool ParseTimeLimit(const std::string& text, double& seconds, std::string& error) {
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || errno != 0 || !end || *end || !(value >= 0) || value > 604800) {
+        error = "--time-limit must be a number of seconds from 0 (no limit) to 604800, got '" + text + "'";
+        return false;
+    }
+    seconds = value;
+    return true;
+}
+
+int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+    std::string source, model, outPath, chromePath, profilePath, workersText, timeLimitText, error;
     bool json = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        auto value = [&](std::string& target) {
-            if (i + 1 >= args.size()) return false;
-            target = args[++i];
-            return true;
-        };
-        if (a == "--model") {
-            if (!value(model)) return std::fprintf(stderr, "interleave sim: --model needs a value\n"), kUsage;
-        } else if (a == "--out") {
-            if (!value(out)) return std::fprintf(stderr, "interleave sim: --out needs a file\n"), kUsage;
-        } else if (a == "--chrome") {
-            if (!value(chrome)) return std::fprintf(stderr, "interleave sim: --chrome needs a file\n"), kUsage;
-        } else if (a == "--profile") {
-            if (!value(profilePath)) return std::fprintf(stderr, "interleave sim: --profile needs a file\n"), kUsage;
-        } else if (a == "--workers") {
-            std::string n;
-            if (!value(n)) return std::fprintf(stderr, "interleave sim: --workers needs a number\n"), kUsage;
-            char* end = nullptr;
-            long parsed = std::strtol(n.c_str(), &end, 10);
-            if (!end || *end || parsed < 1 || parsed > scenario::Limits::kMaxWorkers)
-                return std::fprintf(stderr, "interleave sim: --workers must be 1 to %d, got '%s'\n", scenario::Limits::kMaxWorkers, n.c_str()), kUsage;
-            workers = static_cast<int>(parsed);
+        if (IsHelp(a)) return std::fputs(kSimUsage, out), Finish(out, err, "sim");
+        std::string* target = a == "--model"     ? &model
+                              : a == "--out"     ? &outPath
+                              : a == "--chrome"  ? &chromePath
+                              : a == "--profile" ? &profilePath
+                              : a == "--workers" ? &workersText
+                              : a == "--time-limit" ? &timeLimitText
+                                                 : nullptr;
+        if (target) {
+            if (!TakeValue(args, i, *target, error))
+                return Fail(err, "sim", error + " (see interleave sim --help)", kExitUsage);
         } else if (a == "--json") {
             json = true;
         } else if (!a.empty() && a[0] == '-') {
-            return std::fprintf(stderr, "interleave sim: unknown option '%s' (see interleave --help)\n", a.c_str()), kUsage;
+            return Fail(err, "sim", "unknown option '" + a + "' (see interleave sim --help)", kExitUsage);
+        } else if (a.empty()) {
+            return Fail(err, "sim", "an empty SCENARIO argument (a JSON file or a preset name)", kExitUsage);
         } else if (source.empty()) {
             source = a;
         } else {
-            return std::fprintf(stderr, "interleave sim: one scenario at a time ('%s' is extra)\n", a.c_str()), kUsage;
+            return Fail(err, "sim", "one scenario at a time ('" + a + "' is extra)", kExitUsage);
         }
     }
-    if (source.empty()) return std::fprintf(stderr, "interleave sim: which scenario? (a JSON file or a preset name)\n"), kUsage;
+    if (source.empty()) return Fail(err, "sim", "which scenario? (a JSON file or a preset name)", kExitUsage);
+    int workers = -1;
+    if (!workersText.empty()) {
+        char* end = nullptr;
+        errno = 0;
+        const long parsed = std::strtol(workersText.c_str(), &end, 10);
+        if (errno != 0 || !end || *end || parsed < 1 || parsed > scenario::Limits::kMaxWorkers)
+            return Fail(err, "sim",
+                        "--workers must be 1 to " + std::to_string(scenario::Limits::kMaxWorkers) + ", got '" +
+                            workersText + "'",
+                        kExitUsage);
+        workers = static_cast<int>(parsed);
+    }
+    scenario::ModelKind kind = scenario::ModelKind::Sequential;
+    if (!model.empty() && !scenario::ParseModelKind(model, kind))
+        return Fail(err, "sim", "unknown model '" + model + "' (see interleave sim --help)", kExitUsage);
     scenario::Scenario s;
-    if (!LoadScenario(source, s)) return kBadInput;
-    if (!model.empty() && !scenario::ParseModelKind(model, s.model.kind))
-        return std::fprintf(stderr, "interleave sim: unknown model '%s'\n", model.c_str()), kUsage;
+    if (int code = LoadScenarioArgument(source, s, error); code != kExitOk) return Fail(err, "sim", error, code);
+    if (!model.empty()) s.model.kind = kind;
     if (workers > 0) s.model.workers = workers;
-    if (!profilePath.empty()) {
-        std::string text, error;
-        if (!ReadFile(profilePath, text))
-            return std::fprintf(stderr, "interleave sim: cannot read profile '%s'\n", profilePath.c_str()), kBadInput;
-        if (!scenario::ApplyProfileJson(text, s.machine.profile, error))
-            return std::fprintf(stderr, "interleave sim: %s: %s\n", profilePath.c_str(), error.c_str()), kBadInput;
-    }
-    models::SimulationResult result = models::Simulate(s);
-    if (!result.ok) {
-        std::fprintf(stderr, "interleave sim: %s\n", result.error.c_str());
-        return kSimulationFailed;
-    }
-    if (!out.empty() && !WriteFile(out, trace::ToJson(result.trace)))
-        return std::fprintf(stderr, "interleave sim: cannot write '%s'\n", out.c_str()), kWriteFailed;
-    if (!chrome.empty() && !WriteFile(chrome, trace::ToChromeJson(result.trace)))
-        return std::fprintf(stderr, "interleave sim: cannot write '%s'\n", chrome.c_str()), kWriteFailed;
-    if (json) std::printf("%s\n", MetricsJson(result.trace).c_str());
-    else PrintMetricsTable(result.trace);
-    return kOk;
+    if (!profilePath.empty())
+        if (int code = ApplyProfileFile(profilePath, s.machine.profile, error); code != kExitOk)
+            return Fail(err, "sim", error, code);
+    models::SimulationOptions options;
+    options.timeLimitSeconds = kDefaultTimeLimitSeconds;
+    if (!timeLimitText.empty() && !ParseTimeLimit(timeLimitText, options.timeLimitSeconds, error))
+        return Fail(err, "sim", error, kExitUsage);
+    models::SimulationResult result = models::Simulate(s, options);
+    if (!result.ok) return Fail(err, "sim", result.error, kExitFailed);
+    if (!outPath.empty() && !WriteFileChecked(outPath, trace::ToJson(result.trace), error))
+        return Fail(err, "sim", error, kExitWriteFailed);
+    if (!chromePath.empty() && !WriteFileChecked(chromePath, trace::ToChromeJson(result.trace), error))
+        return Fail(err, "sim", error, kExitWriteFailed);
+    if (json)
+        std::fprintf(out, "%s\n", MetricsJson(result.trace).c_str());
+    else
+        PrintMetricsTable(out, result.trace);
+    return Finish(out, err, "sim");
 }
 
-int CompareCommand(const std::vector<std::string>& args) {
-    std::string source;
+int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+    std::string source, timeLimitText, valueError;
     bool json = false;
-    for (const std::string& a : args) {
-        if (a == "--json") json = true;
-        else if (!a.empty() && a[0] == '-') return std::fprintf(stderr, "interleave compare: unknown option '%s'\n", a.c_str()), kUsage;
-        else if (source.empty()) source = a;
-        else return std::fprintf(stderr, "interleave compare: one scenario at a time\n"), kUsage;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (IsHelp(a)) return std::fputs(kCompareUsage, out), Finish(out, err, "compare");
+        if (a == "--json")
+            json = true;
+        else if (a == "--time-limit") {
+            if (!TakeValue(args, i, timeLimitText, valueError))
+                return Fail(err, "compare", valueError + " (see interleave compare --help)", kExitUsage);
+        }
+        else if (!a.empty() && a[0] == '-')
+            return Fail(err, "compare", "unknown option '" + a + "' (see interleave compare --help)", kExitUsage);
+        else if (a.empty())
+            return Fail(err, "compare", "an empty SCENARIO argument (a JSON file or a preset name)", kExitUsage);
+        else if (source.empty())
+            source = a;
+        else
+            return Fail(err, "compare", "one scenario at a time ('" + a + "' is extra)", kExitUsage);
     }
-    if (source.empty()) return std::fprintf(stderr, "interleave compare: which scenario?\n"), kUsage;
+    if (source.empty()) return Fail(err, "compare", "which scenario? (a JSON file or a preset name)", kExitUsage);
     scenario::Scenario s;
-    if (!LoadScenario(source, s)) return kBadInput;
-    models::Comparison c = models::Compare(s);
-    if (c.recommended < 0) {
-        std::fprintf(stderr, "interleave compare: %s\n", c.reason.c_str());
-        return kSimulationFailed;
-    }
+    std::string error;
+    if (int code = LoadScenarioArgument(source, s, error); code != kExitOk) return Fail(err, "compare", error, code);
+    models::SimulationOptions options;
+    options.timeLimitSeconds = kDefaultTimeLimitSeconds;
+    if (!timeLimitText.empty() && !ParseTimeLimit(timeLimitText, options.timeLimitSeconds, error))
+        return Fail(err, "compare", error, kExitUsage);
+    models::Comparison c = models::Compare(s, options);
+    if (c.recommended < 0) return Fail(err, "compare", c.reason, kExitFailed);
     if (json) {
-        std::printf("{\"recommended\":\"%s\",\"reason\":\"%s\",\"models\":[", std::string(scenario::ModelKindName(c.models[c.recommended].kind)).c_str(), c.reason.c_str());
+        // Labels carry the scenario's name: quoted by the JSON writer, not pasted into a format string.
+        nlohmann::json models = nlohmann::json::array();
         for (size_t i = 0; i < c.models.size(); ++i) {
             const trace::Metrics& m = c.results[i].trace.metrics;
-            std::printf("%s{\"model\":\"%s\",\"label\":\"%s\",\"ok\":%s,\"makespan_ns\":%lld,\"speedup\":%.4f,\"cpu_utilisation\":%.4f,\"gil_wait_ns\":%lld,\"overhead_ns\":%lld}",
-                        i ? "," : "", std::string(scenario::ModelKindName(c.models[i].kind)).c_str(), c.results[i].trace.label.c_str(),
-                        c.results[i].ok ? "true" : "false", static_cast<long long>(m.makespan), m.speedup, m.cpuUtilisation,
-                        static_cast<long long>(m.gilWait), static_cast<long long>(m.processStart + m.pickling + m.unpickling + m.threadStart + m.loopOverhead));
+            models.push_back({{"model", scenario::ModelKindName(c.models[i].kind)},
+                              {"label", c.results[i].trace.label},
+                              {"ok", c.results[i].ok},
+                              {"makespan_ns", m.makespan},
+                              {"speedup", std::isfinite(m.speedup) ? m.speedup : 0.0},
+                              {"cpu_utilisation", std::isfinite(m.cpuUtilisation) ? m.cpuUtilisation : 0.0},
+                              {"gil_wait_ns", m.gilWait},
+                              {"overhead_ns", Overhead(m)}});
         }
-        std::printf("]}\n");
-        return kOk;
+        const nlohmann::json doc = {{"recommended", scenario::ModelKindName(c.models[c.recommended].kind)},
+                                    {"reason", c.reason},
+                                    {"models", models}};
+        std::fprintf(out, "%s\n", doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        return Finish(out, err, "compare");
     }
-    std::printf("%-44s %12s %9s %8s %14s %14s\n", "model", "makespan", "speedup", "CPU", "GIL wait", "overhead");
+    std::fprintf(out, "%-44s %12s %9s %8s %14s %14s\n", "model", "makespan", "speedup", "CPU", "GIL wait", "overhead");
     for (size_t i = 0; i < c.models.size(); ++i) {
         const trace::Metrics& m = c.results[i].trace.metrics;
-        std::string label = c.results[i].trace.label + (static_cast<int>(i) == c.recommended ? "  <- recommended" : "") +
+        std::string label = c.results[i].trace.label +
+                            (static_cast<int>(i) == c.recommended ? "  <- recommended" : "") +
                             (c.models[i].kind == scenario::ModelKind::FreeThreaded ? " (what-if)" : "");
         if (!c.results[i].ok) {
-            std::printf("%-44s failed: %s\n", label.c_str(), c.results[i].error.c_str());
+            std::fprintf(out, "%-44s failed: %s\n", label.c_str(), c.results[i].error.c_str());
             continue;
         }
-        std::printf("%-44s %12s %9s %8s %14s %14s\n", label.c_str(), scenario::FormatDuration(m.makespan).c_str(), Ratio(m.speedup).c_str(),
-                    Percent(m.cpuUtilisation).c_str(), scenario::FormatDuration(m.gilWait).c_str(),
-                    scenario::FormatDuration(m.processStart + m.pickling + m.unpickling + m.threadStart + m.loopOverhead).c_str());
+        std::fprintf(out, "%-44s %12s %9s %8s %14s %14s\n", label.c_str(), scenario::FormatDuration(m.makespan).c_str(),
+                     Ratio(m.speedup).c_str(), Percent(m.cpuUtilisation).c_str(),
+                     scenario::FormatDuration(m.gilWait).c_str(), scenario::FormatDuration(Overhead(m)).c_str());
     }
-    std::printf("\nrecommended: %s\n", c.reason.c_str());
-    return kOk;
+    std::fprintf(out, "\nrecommended: %s\n", c.reason.c_str());
+    return Finish(out, err, "compare");
+}
+
+int PresetsCommand(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+    for (const std::string& a : args) {
+        if (IsHelp(a)) return std::fputs(kPresetsUsage, out), Finish(out, err, "presets");
+        return Fail(err, "presets", "takes no arguments ('" + a + "' is extra)", kExitUsage);
+    }
+    for (const scenario::PresetFile& preset : scenario::Presets())
+        std::fprintf(out, "%s\n", std::string(preset.id).c_str());
+    return Finish(out, err, "presets");
 }
 
 }  // namespace
@@ -255,22 +325,29 @@ int CompareCommand(const std::vector<std::string>& args) {
 bool IsCommand(int argc, char** argv) {
     if (argc < 2) return false;
     std::string first = argv[1];
-    return first == "sim" || first == "compare" || first == "presets" || first == "--help" || first == "-h" || first == "help";
+    return first == "sim" || first == "compare" || first == "presets" || first == "--help" || first == "-h" ||
+           first == "help";
+}
+
+int Run(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+    if (args.empty()) return std::fputs(kHelp, err), kExitUsage;
+    const std::string& command = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::fputs(kHelp, out);
+        std::string error;
+        if (!FinishOutput(out, error)) return std::fprintf(err, "interleave: %s\n", error.c_str()), kExitWriteFailed;
+        return kExitOk;
+    }
+    if (command == "sim") return Sim(rest, out, err);
+    if (command == "compare") return CompareCommand(rest, out, err);
+    if (command == "presets") return PresetsCommand(rest, out, err);
+    std::fprintf(err, "interleave: unknown command '%s' (see interleave --help)\n", command.c_str());
+    return kExitUsage;
 }
 
 int Main(int argc, char** argv) {
-    if (argc < 2) return std::fputs(kHelp, stderr), kUsage;
-    std::string command = argv[1];
-    std::vector<std::string> args(argv + 2, argv + argc);
-    if (command == "--help" || command == "-h" || command == "help") return std::fputs(kHelp, stdout), kOk;
-    if (command == "sim") return Sim(args);
-    if (command == "compare") return CompareCommand(args);
-    if (command == "presets") {
-        for (const scenario::PresetFile& preset : scenario::Presets()) std::printf("%s\n", std::string(preset.id).c_str());
-        return kOk;
-    }
-    std::fprintf(stderr, "interleave: unknown command '%s' (see interleave --help)\n", command.c_str());
-    return kUsage;
+    return Run(std::vector<std::string>(argv + 1, argv + argc), stdout, stderr);
 }
 
 }  // namespace interleave::cli

@@ -1,18 +1,24 @@
-// `interleave run`, `export-python`, `calibrate`, `check` (docs/real-runs.md).
+// `interleave run`, `export-python`, `calibrate`, `check` (docs/real-runs.md). Exit codes as for every
+// command (docs/cli.md, cli/cli_io.h): 0 ok, 1 the run or the calibration failed, 2 usage error, 3 bad
+// input (scenario or profile), 4 an output file cannot be written.
 #include "native/native_cli.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "cli/cli_io.h"
+#include "jsonio/bounded_json.h"
 #include "models/simulate.h"
 #include "native/embedded.h"
 #include "native/native.h"
@@ -24,22 +30,86 @@ namespace interleave::native {
 
 namespace {
 
+using cli::kExitBadInput;
+using cli::kExitFailed;
+using cli::kExitOk;
+using cli::kExitUsage;
+using cli::kExitWriteFailed;
+
 constexpr const char* kUsage =
     "usage:\n"
     "  interleave run [--cpp|--python] SCENARIO [--out TRACE.json] [--chrome TRACE.json] [--timeout S]\n"
     "                 [--scale F] [--max-tasks N] [--max-bytes SIZE] [--profile FILE] [--python-bin PY]\n"
     "  interleave export-python SCENARIO\n"
     "  interleave calibrate [--out FILE] [--python-bin PY]\n"
-    "  interleave check SCENARIO [--profile FILE] [--scale F] [--max-tasks N] [--max-bytes SIZE] [--timeout S] [--row] [--python-bin PY]\n"
-    "SCENARIO is a scenario JSON file or a preset id (scenarios/<id>.json).\n";
+    "  interleave check SCENARIO [--profile FILE] [--scale F] [--max-tasks N] [--max-bytes SIZE] [--timeout S] [--row] "
+    "[--python-bin PY]\n"
+    "SCENARIO is a scenario JSON file or a preset id (scenarios/<id>.json). COMMAND --help: one command's options.\n";
 
-bool ReadFile(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
+constexpr const char* kCommonOptions =
+    "  --scale F         every duration of the scenario times F (> 0)\n"
+    "  --max-tasks N     each task group's count capped at N (0: no cap)\n"
+    "  --max-bytes SIZE  payloads capped at SIZE, like 4MB (never above 32 MiB)\n"
+    "  --timeout S       a run past S seconds is killed and fails (default 120)\n"
+    "  --profile FILE    a calibrated machine profile (interleave calibrate) applied to the scenario\n"
+    "  --python-bin PY   the Python interpreter (default python3)\n";
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 ok, 1 the run failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
+
+// What a command takes. Options a command does not take are usage errors, never silently ignored.
+enum Option : unsigned {
+    kEngine = 1u << 0,     // --cpp, --python
+    kOut = 1u << 1,        // --out, -o
+    kChrome = 1u << 2,     // --chrome
+    kProfile = 1u << 3,    // --profile
+    kPythonBin = 1u << 4,  // --python-bin
+    kAdapt = 1u << 5,      // --scale, --max-tasks, --max-bytes, --timeout
+    kRow = 1u << 6,        // --row
+    kScenario = 1u << 7,   // the SCENARIO argument
+};
+
+struct Command {
+    const char* name;
+    unsigned takes;
+    std::string usage;
+};
+
+const std::vector<Command>& Commands() {
+    static const std::vector<Command> commands = {
+        {"run", kEngine | kOut | kChrome | kProfile | kPythonBin | kAdapt | kScenario,
+         std::string(
+             "usage: interleave run [--cpp|--python] SCENARIO [--out TRACE.json] [--chrome TRACE.json] [options]\n"
+             "Runs SCENARIO for real, with the C++ runtime (--cpp, the default) or CPython (--python), and prints\n"
+             "the metrics.\n"
+             "  --out FILE        write the trace (Interleave JSON)\n"
+             "  --chrome FILE     write the trace as Chrome Trace Event JSON\n") +
+             kCommonOptions + kExitCodes},
+        {"export-python", kScenario,
+         std::string("usage: interleave export-python SCENARIO\n"
+                     "Prints the Python program `interleave run --python` runs for SCENARIO (it runs on its own).\n") +
+             kExitCodes},
+        {"calibrate", kOut | kPythonBin,
+         std::string(
+             "usage: interleave calibrate [--out FILE] [--python-bin PY]\n"
+             "Measures this machine in CPython (about 10 s) and prints a machine profile, or writes it to FILE.\n"
+             "  --out FILE        write the profile to FILE instead of standard output\n"
+             "  --python-bin PY   the Python interpreter (default python3)\n") +
+             "Exit codes: 0 ok, 1 the calibration failed, 2 usage error, 4 cannot write output.\n"},
+        {"check", kProfile | kPythonBin | kAdapt | kRow | kScenario,
+         std::string(
+             "usage: interleave check SCENARIO [--profile FILE] [--row] [options]\n"
+             "Simulates SCENARIO and runs it with the C++ runtime and CPython: three makespans and the errors.\n"
+             "  --row             print one Markdown table row (scripts/accuracy.sh)\n") +
+             kCommonOptions + kExitCodes},
+    };
+    return commands;
+}
+
+const Command* FindCommand(const std::string& name) {
+    for (const Command& command : Commands())
+        if (name == command.name) return &command;
+    return nullptr;
 }
 
 struct Args {
@@ -50,35 +120,91 @@ struct Args {
     int64_t maxBytes = kPayloadCap;
 };
 
-bool ParseArgs(int argc, char** argv, Args& a, std::string& error) {
-    a.command = argv[1];
-    for (int i = 2; i < argc; ++i) {
-        std::string s = argv[i];
-        auto value = [&](std::string& v) {
-            if (i + 1 >= argc) return error = s + " needs a value", false;
-            v = argv[++i];
-            return true;
-        };
-        std::string v;
-        if (s == "--cpp") a.python_ = false;
-        else if (s == "--python") a.python_ = true;
-        else if (s == "--row") a.row = true;
-        else if (s == "--out" || s == "-o") { if (!value(a.out)) return false; }
-        else if (s == "--chrome") { if (!value(a.chrome)) return false; }
-        else if (s == "--profile") { if (!value(a.profile)) return false; }
-        else if (s == "--python-bin") { if (!value(a.python)) return false; }
-        else if (s == "--scale") { if (!value(v)) return false; a.scale = std::atof(v.c_str()); if (!(a.scale > 0)) return error = "--scale must be > 0", false; }
-        else if (s == "--timeout") { if (!value(v)) return false; a.timeout = std::atof(v.c_str()); if (!(a.timeout > 0)) return error = "--timeout must be > 0", false; }
-        else if (s == "--max-tasks") { if (!value(v)) return false; a.maxTasks = std::atoi(v.c_str()); }
-        else if (s == "--max-bytes") { if (!value(v)) return false; if (!scenario::ParseBytes(v, a.maxBytes)) return error = "--max-bytes takes a size like 4MB", false; }
-        else if (!s.empty() && s[0] == '-') return error = "unknown option " + s, false;
-        else if (a.scenario.empty()) a.scenario = s;
-        else return error = "unexpected argument " + s, false;
-    }
+// A positive, finite number, all of `text`.
+bool ParsePositive(const std::string& text, double& out) {
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (errno != 0 || end == text.c_str() || *end != '\0' || !std::isfinite(value) || !(value > 0)) return false;
+    out = value;
     return true;
 }
 
-int Cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+// Parses args[1..] for `command`. Returns kExitOk, or kExitUsage with `error`; `help` when --help or -h
+// came first.
+int ParseArgs(const Command& command, const std::vector<std::string>& args, Args& a, bool& help, std::string& error) {
+    a.command = command.name;
+    help = false;
+    auto refuse = [&](const std::string& option) {
+        error = a.command + " does not take " + option;
+        return kExitUsage;
+    };
+    for (size_t i = 1; i < args.size(); ++i) {
+        const std::string& s = args[i];
+        if (cli::IsHelp(s)) {
+            help = true;
+            return kExitOk;
+        }
+        std::string v;
+        auto value = [&](std::string& target) { return cli::TakeValue(args, i, target, error); };
+        if (s == "--cpp" || s == "--python") {
+            if (!(command.takes & kEngine)) return refuse(s);
+            a.python_ = s == "--python";
+        } else if (s == "--row") {
+            if (!(command.takes & kRow)) return refuse(s);
+            a.row = true;
+        } else if (s == "--out" || s == "-o") {
+            if (!(command.takes & kOut)) return refuse(s);
+            if (!value(a.out)) return kExitUsage;
+        } else if (s == "--chrome") {
+            if (!(command.takes & kChrome)) return refuse(s);
+            if (!value(a.chrome)) return kExitUsage;
+        } else if (s == "--profile") {
+            if (!(command.takes & kProfile)) return refuse(s);
+            if (!value(a.profile)) return kExitUsage;
+        } else if (s == "--python-bin") {
+            if (!(command.takes & kPythonBin)) return refuse(s);
+            if (!value(a.python)) return kExitUsage;
+        } else if (s == "--scale" || s == "--timeout") {
+            if (!(command.takes & kAdapt)) return refuse(s);
+            if (!value(v)) return kExitUsage;
+            if (!ParsePositive(v, s == "--scale" ? a.scale : a.timeout))
+                return error = s + " must be a number > 0, got '" + v + "'", kExitUsage;
+        } else if (s == "--max-tasks") {
+            if (!(command.takes & kAdapt)) return refuse(s);
+            if (!value(v)) return kExitUsage;
+            char* end = nullptr;
+            errno = 0;
+            const long n = std::strtol(v.c_str(), &end, 10);
+            if (errno != 0 || end == v.c_str() || *end != '\0' || n < 0 || n > scenario::Limits::kMaxTasks)
+                return error = "--max-tasks must be a whole number from 0 to " +
+                               std::to_string(scenario::Limits::kMaxTasks) + ", got '" + v + "'",
+                       kExitUsage;
+            a.maxTasks = static_cast<int>(n);
+        } else if (s == "--max-bytes") {
+            if (!(command.takes & kAdapt)) return refuse(s);
+            if (!value(v)) return kExitUsage;
+            if (!scenario::ParseBytes(v, a.maxBytes) || a.maxBytes < 0)
+                return error = "--max-bytes takes a size like 4MB, got '" + v + "'", kExitUsage;
+        } else if (!s.empty() && s[0] == '-') {
+            return error = "unknown option " + s, kExitUsage;
+        } else if (!(command.takes & kScenario)) {
+            return error = a.command + " takes no SCENARIO ('" + s + "' is extra)", kExitUsage;
+        } else if (s.empty()) {
+            return error = "an empty SCENARIO argument (a JSON file or a preset id)", kExitUsage;
+        } else if (a.scenario.empty()) {
+            a.scenario = s;
+        } else {
+            return error = "unexpected argument " + s + " (one scenario at a time)", kExitUsage;
+        }
+    }
+    if ((command.takes & kScenario) && a.scenario.empty()) return error = a.command + " needs a scenario", kExitUsage;
+    return kExitOk;
+}
+
+int Cores() {
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 // The cores a run gets right now: one busy process per hardware core, each burning `cpuNs` of its own
 // CPU time at once; cores x cpu / wall. On a shared or loaded machine it is below the hardware count.
@@ -103,23 +229,11 @@ double MeasureEffectiveCores(int64_t cpuNs = 300'000'000) {
     return wall > 0 ? static_cast<double>(pids.size()) * static_cast<double>(cpuNs) / wall : n;
 }
 
-bool LoadScenario(const Args& a, scenario::Scenario& out, std::string& error) {
-    std::string text;
-    if (!ReadFile(a.scenario, text)) {
-        const scenario::PresetFile* preset = scenario::FindPreset(a.scenario);
-        if (!preset) return error = "cannot read " + a.scenario + " (not a file, not a preset id)", false;
-        text = std::string(preset->json);
-    }
-    scenario::ParseError perr;
-    auto parsed = scenario::ParseScenario(text, perr);
-    if (!parsed) return error = a.scenario + ": " + perr.Message(), false;
-    out = *parsed;
-    if (!a.profile.empty()) {
-        std::string ptext;
-        if (!ReadFile(a.profile, ptext)) return error = "cannot read " + a.profile, false;
-        if (!scenario::ApplyProfileJson(ptext, out.machine.profile, error)) return error = a.profile + ": " + error, false;
-    }
-    return true;
+// The scenario argument, with --profile applied: kExitOk, or kExitBadInput with `error`.
+int LoadScenario(const Args& a, scenario::Scenario& out, std::string& error) {
+    if (int code = cli::LoadScenarioArgument(a.scenario, out, error); code != kExitOk) return code;
+    if (!a.profile.empty()) return cli::ApplyProfileFile(a.profile, out.machine.profile, error);
+    return kExitOk;
 }
 
 std::string Ms(trace::TimeNs ns) {
@@ -128,94 +242,188 @@ std::string Ms(trace::TimeNs ns) {
     return buf;
 }
 
-void PrintSummary(const trace::Trace& t) {
+void PrintSummary(std::FILE* out, const trace::Trace& t) {
     const auto& m = t.metrics;
-    std::printf("%s\n  makespan %s ms, tasks done %lld (failed %lld, cancelled %lld), gil wait %s ms, gil switches %lld, median GIL slice %s ms\n",
-                t.label.c_str(), Ms(m.makespan).c_str(), static_cast<long long>(m.tasksDone), static_cast<long long>(m.tasksFailed),
-                static_cast<long long>(m.tasksCancelled), Ms(m.gilWait).c_str(), static_cast<long long>(m.gilSwitches), Ms(m.medianGilSlice).c_str());
-    for (const auto& [name, v] : m.counters) std::printf("  counter %s = %lld\n", name.c_str(), static_cast<long long>(v));
+    std::fprintf(out,
+                 "%s\n  makespan %s ms, tasks done %lld (failed %lld, cancelled %lld), gil wait %s ms, gil switches "
+                 "%lld, median GIL slice %s ms\n",
+                 t.label.c_str(), Ms(m.makespan).c_str(), static_cast<long long>(m.tasksDone),
+                 static_cast<long long>(m.tasksFailed), static_cast<long long>(m.tasksCancelled), Ms(m.gilWait).c_str(),
+                 static_cast<long long>(m.gilSwitches), Ms(m.medianGilSlice).c_str());
+    for (const auto& [name, v] : m.counters)
+        std::fprintf(out, "  counter %s = %lld\n", name.c_str(), static_cast<long long>(v));
 }
 
-int Run(const Args& a) {
+// Prints "interleave <command>: <message>" on err and returns `code`.
+int Fail(std::FILE* err, const std::string& command, const std::string& message, int code) {
+    std::fprintf(err, "interleave %s: %s\n", command.c_str(), message.c_str());
+    return code;
+}
+
+// Success, unless what was printed on `out` did not arrive.
+int Finish(std::FILE* out, std::FILE* err, const std::string& command) {
+    std::string error;
+    if (!cli::FinishOutput(out, error)) return Fail(err, command, error, kExitWriteFailed);
+    return kExitOk;
+}
+
+int RunCommand(const Args& a, std::FILE* out, std::FILE* err) {
     scenario::Scenario s;
     std::string error;
-    if (!LoadScenario(a, s, error)) return std::fprintf(stderr, "interleave: %s\n", error.c_str()), 2;
+    if (int code = LoadScenario(a, s, error); code != kExitOk) return Fail(err, a.command, error, code);
     std::string notes = AdaptScenario(s, a.scale, a.maxTasks, 0, a.maxBytes);
     RunOptions opt;
     opt.timeoutSeconds = a.timeout;
     opt.python = a.python;
     RealRunResult r = RunForReal(s, a.python_ ? RealRunKind::CPython : RealRunKind::CppRuntime, opt);
-    std::fputs((notes + r.notes).c_str(), stderr);
-    if (!r.ok) return std::fprintf(stderr, "interleave: %s\n", r.error.c_str()), 1;
-    PrintSummary(r.trace);
-    if (!a.out.empty()) std::ofstream(a.out) << trace::ToJson(r.trace);
-    if (!a.chrome.empty()) std::ofstream(a.chrome) << trace::ToChromeJson(r.trace);
-    return 0;
+    std::fputs((notes + r.notes).c_str(), err);
+    if (!r.ok) return Fail(err, a.command, r.error, kExitFailed);
+    PrintSummary(out, r.trace);
+    if (!a.out.empty() && !cli::WriteFileChecked(a.out, trace::ToJson(r.trace), error))
+        return Fail(err, a.command, error, kExitWriteFailed);
+    if (!a.chrome.empty() && !cli::WriteFileChecked(a.chrome, trace::ToChromeJson(r.trace), error))
+        return Fail(err, a.command, error, kExitWriteFailed);
+    return Finish(out, err, a.command);
 }
 
-std::string Duration(int64_t ns) { return std::to_string(ns) + "ns"; }
+std::string Duration(int64_t ns) {
+    return std::to_string(ns) + "ns";
+}
 
-int Calibrate(const Args& a) {
+// A figure calibrate.py printed, as an integer: what the interpreter printed is checked before use (any
+// --python-bin may print anything). Integral or not (medians may be floats), finite and in range.
+bool Figure(const nlohmann::json& r, const char* key, int64_t& out) {
+    auto it = r.find(key);
+    if (it == r.end()) return false;
+    // Unsigned first: nlohmann hands out a number_integer_t pointer to an unsigned value too.
+    if (const auto* u = it->get_ptr<const nlohmann::json::number_unsigned_t*>())
+        out = static_cast<int64_t>(std::min<uint64_t>(*u, INT64_MAX));
+    else if (const auto* i = it->get_ptr<const nlohmann::json::number_integer_t*>())
+        out = *i;
+    else if (const auto* f = it->get_ptr<const nlohmann::json::number_float_t*>();
+             f && std::isfinite(*f) && std::fabs(*f) < 9e18)
+        out = static_cast<int64_t>(std::llround(*f));
+    else
+        return false;
+    return true;
+}
+
+int64_t FigureOr(const nlohmann::json& r, const char* key, int64_t fallback) {
+    int64_t value = fallback;
+    return Figure(r, key, value) ? value : fallback;
+}
+
+int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     char path[] = "/tmp/interleave-calibrate-XXXXXX.py";
     int fd = mkstemps(path, 3);
-    if (fd < 0) return std::fprintf(stderr, "interleave: cannot write a temporary file\n"), 1;
+    if (fd < 0)
+        return Fail(err, a.command, std::string("cannot create a temporary file in /tmp: ") + std::strerror(errno),
+                    kExitWriteFailed);
     std::string_view text = EmbeddedPython("calibrate.py");
-    [[maybe_unused]] ssize_t w = write(fd, text.data(), text.size());
-    close(fd);
-    std::fprintf(stderr, "calibrating with %s (about 10 s)...\n", a.python.c_str());
+    size_t written = 0;
+    while (written < text.size()) {
+        const ssize_t w = write(fd, text.data() + written, text.size() - written);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            const int code = w < 0 ? errno : EIO;
+            close(fd);
+            unlink(path);
+            return Fail(err, a.command, std::string("cannot write '") + path + "': " + std::strerror(code),
+                        kExitWriteFailed);
+        }
+        written += static_cast<size_t>(w);
+    }
+    if (close(fd) != 0) {
+        const int code = errno;
+        unlink(path);
+        return Fail(err, a.command, std::string("cannot write '") + path + "': " + std::strerror(code),
+                    kExitWriteFailed);
+    }
+    std::fprintf(err, "calibrating with %s (about 10 s)...\n", a.python.c_str());
+    std::fflush(err);
     std::string cmd = a.python + " " + path + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
+    std::string output;
     if (p) {
         char buf[4096];
         size_t n;
-        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0 && output.size() < (size_t{16} << 20))
+            output.append(buf, n);
         pclose(p);
     }
     unlink(path);
-    size_t brace = out.rfind("{");
-    nlohmann::json r = brace == std::string::npos ? nlohmann::json() : nlohmann::json::parse(out.substr(brace), nullptr, false);
-    if (!r.is_object()) return std::fprintf(stderr, "interleave: calibration failed:\n%s\n", out.c_str()), 1;
+    size_t brace = output.rfind("{");
+    nlohmann::json r;
+    std::string why;
+    if (brace == std::string::npos ||
+        !jsonio::ParseBoundedJson(std::string_view(output).substr(brace), r, why, {size_t{1} << 20, 16},
+                                  "the output") ||
+        !r.is_object())
+        return Fail(err, a.command, "calibration failed:\n" + output, kExitFailed);
     nlohmann::json profile;
-    for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "process_start_fork", "process_start_spawn", "forkserver_start",
-                            "process_start_forkserver", "message_overhead", "loop_step_overhead", "counter_increment"})
-        if (r.contains(key)) profile[key] = Duration(std::max<int64_t>(r[key].get<int64_t>(), key == std::string("counter_increment") ? 1 : 0));
-    for (const char* key : {"pickle_throughput", "unpickle_throughput"})
-        if (r.contains(key)) profile[key] = std::to_string(std::max<int64_t>(1, r[key].get<int64_t>())) + "B";
+    for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "process_start_fork",
+                            "process_start_spawn", "forkserver_start", "process_start_forkserver", "message_overhead",
+                            "loop_step_overhead", "counter_increment"}) {
+        int64_t value = 0;
+        if (Figure(r, key, value))
+            profile[key] = Duration(std::max<int64_t>(value, key == std::string("counter_increment") ? 1 : 0));
+    }
+    for (const char* key : {"pickle_throughput", "unpickle_throughput"}) {
+        int64_t value = 0;
+        if (Figure(r, key, value)) profile[key] = std::to_string(std::max<int64_t>(1, value)) + "B";
+    }
     profile["forced_switching"] = true;
     // machine.cores: the cores a run really gets here (os.cpu_count() busy processes at once), rounded;
     // on a shared or loaded machine fewer than it has. `check --profile` simulates with it.
-    const double effective = r.value("effective_cores", static_cast<double>(Cores()));
+    double effective = static_cast<double>(Cores());
+    if (auto it = r.find("effective_cores"); it != r.end()) {
+        double measured = 0;
+        int64_t whole = 0;
+        if (const auto* f = it->get_ptr<const nlohmann::json::number_float_t*>())
+            measured = *f;
+        else if (Figure(r, "effective_cores", whole))
+            measured = static_cast<double>(whole);
+        if (std::isfinite(measured) && measured > 0 && measured < 1e6) effective = measured;
+    }
     const int cores = std::clamp(static_cast<int>(std::lround(effective)), 1, Cores());
+    std::string pythonVersion;
+    if (auto it = r.find("python"); it != r.end())
+        if (const auto* version = it->get_ptr<const nlohmann::json::string_t*>()) pythonVersion = *version;
     nlohmann::json doc = {{"machine", {{"cores", cores}, {"profile", profile}}},
-                          {"measured", {{"python", r.value("python", "")},
-                                        {"hardware_cores", Cores()},
-                                        {"os_fork", Duration(r.value("os_fork", int64_t{0}))},
-                                        {"thread_start_single", Duration(r.value("thread_start_single", int64_t{0}))},
-                                        {"process_start_fork_single", Duration(r.value("process_start_fork_single", int64_t{0}))},
-                                        {"effective_cores", std::round(effective * 100) / 100},
-                                        {"gil_slice_median", Duration(r.value("gil_slice_median", int64_t{0}))},
-                                        {"gil_handoff_gap_median", Duration(r.value("gil_handoff_gap_median", int64_t{0}))},
-                                        {"note", "machine.profile is in the scenario's format (docs/machine-profile.md); "
-                                                 "fields not listed keep their defaults"}}}};
-    std::string json = doc.dump(2) + "\n";
+                          {"measured",
+                           {{"python", pythonVersion},
+                            {"hardware_cores", Cores()},
+                            {"os_fork", Duration(FigureOr(r, "os_fork", 0))},
+                            {"thread_start_single", Duration(FigureOr(r, "thread_start_single", 0))},
+                            {"process_start_fork_single", Duration(FigureOr(r, "process_start_fork_single", 0))},
+                            {"effective_cores", std::round(effective * 100) / 100},
+                            {"gil_slice_median", Duration(FigureOr(r, "gil_slice_median", 0))},
+                            {"gil_handoff_gap_median", Duration(FigureOr(r, "gil_handoff_gap_median", 0))},
+                            {"note",
+                             "machine.profile is in the scenario's format (docs/machine-profile.md); "
+                             "fields not listed keep their defaults"}}}};
+    std::string json = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     scenario::MachineProfile check;
     std::string error;
-    if (!scenario::ApplyProfileJson(json, check, error)) return std::fprintf(stderr, "interleave: the measured profile does not validate: %s\n", error.c_str()), 1;
-    if (a.out.empty()) std::fputs(json.c_str(), stdout);
-    else {
-        std::ofstream(a.out) << json;
-        std::fprintf(stderr, "wrote %s\n", a.out.c_str());
+    if (!scenario::ApplyProfileJson(json, check, error))
+        return Fail(err, a.command, "the measured profile does not validate: " + error, kExitFailed);
+    if (a.out.empty()) {
+        if (!cli::PrintAll(out, json, error)) return Fail(err, a.command, error, kExitWriteFailed);
+        return kExitOk;
     }
-    return 0;
+    if (!cli::WriteFileChecked(a.out, json, error)) return Fail(err, a.command, error, kExitWriteFailed);
+    std::fprintf(err, "wrote %s\n", a.out.c_str());
+    return kExitOk;
 }
 
-bool IsThreadModel(scenario::ModelKind k) { return k == scenario::ModelKind::Threads; }
+bool IsThreadModel(scenario::ModelKind k) {
+    return k == scenario::ModelKind::Threads;
+}
 
-int Check(const Args& a) {
+int Check(const Args& a, std::FILE* out, std::FILE* err) {
     scenario::Scenario s;
     std::string error;
-    if (!LoadScenario(a, s, error)) return std::fprintf(stderr, "interleave: %s\n", error.c_str()), 2;
+    if (int code = LoadScenario(a, s, error); code != kExitOk) return Fail(err, a.command, error, code);
     std::string notes = AdaptScenario(s, a.scale, a.maxTasks, Cores(), a.maxBytes);
     // The real runs use every core there is (Pool() workers = os.cpu_count()); the simulation gets the
     // cores the calibration found available.
@@ -227,7 +435,8 @@ int Check(const Args& a) {
         std::snprintf(effectiveText, sizeof effectiveText, "%.2f", effective);
         const int pc = std::clamp(static_cast<int>(std::lround(effective)), 1, Cores());
         if (pc != simulated.machine.cores) {
-            notes += "simulated with " + std::to_string(pc) + " effective cores (measured " + effectiveText + "), real runs on " + std::to_string(s.machine.cores) + "\n";
+            notes += "simulated with " + std::to_string(pc) + " effective cores (measured " + effectiveText +
+                     "), real runs on " + std::to_string(s.machine.cores) + "\n";
             simulated.machine.cores = pc;
         }
     }
@@ -240,10 +449,12 @@ int Check(const Args& a) {
     RealRunResult cpp = RunForReal(s, RealRunKind::CppRuntime, opt);
     RealRunResult py = RunForReal(s, RealRunKind::CPython, opt);
     auto ms = [](bool ok, const trace::Trace& t) { return ok ? Ms(t.metrics.makespan) : std::string("-"); };
-    auto err = [](bool ok, const trace::Trace& t, bool refOk, const trace::Trace& ref) {
+    auto relative = [](bool ok, const trace::Trace& t, bool refOk, const trace::Trace& ref) {
         if (!ok || !refOk || ref.metrics.makespan <= 0) return std::string("-");
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%+.1f%%", 100.0 * static_cast<double>(t.metrics.makespan - ref.metrics.makespan) / static_cast<double>(ref.metrics.makespan));
+        std::snprintf(buf, sizeof buf, "%+.1f%%",
+                      100.0 * static_cast<double>(trace::SaturatingSub(t.metrics.makespan, ref.metrics.makespan)) /
+                          static_cast<double>(ref.metrics.makespan));
         return std::string(buf);
     };
     std::string slice = "-";
@@ -254,22 +465,26 @@ int Check(const Args& a) {
         if (c == '\n' || c == '|') c = ' ';
     if (why.size() > 80) why = why.substr(0, 80) + "...";
     if (a.row) {
-        std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.scenario.c_str(), effectiveText, ms(sim.ok, sim.trace).c_str(), ms(cpp.ok, cpp.trace).c_str(),
-                    ms(py.ok, py.trace).c_str(), err(sim.ok, sim.trace, py.ok, py.trace).c_str(), err(cpp.ok, cpp.trace, py.ok, py.trace).c_str(),
-                    slice.c_str(), why.c_str());
-        return 0;
+        std::fprintf(out, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.scenario.c_str(), effectiveText,
+                     ms(sim.ok, sim.trace).c_str(), ms(cpp.ok, cpp.trace).c_str(), ms(py.ok, py.trace).c_str(),
+                     relative(sim.ok, sim.trace, py.ok, py.trace).c_str(),
+                     relative(cpp.ok, cpp.trace, py.ok, py.trace).c_str(), slice.c_str(), why.c_str());
+        return Finish(out, err, a.command);
     }
-    std::fputs(notes.c_str(), stdout);
-    std::printf("%s (%s, %d cores)\n", s.name.c_str(), std::string(scenario::ModelKindName(s.model.kind)).c_str(), s.machine.cores);
-    std::printf("  simulated    %10s ms  %s\n", ms(sim.ok, sim.trace).c_str(), sim.ok ? "" : sim.error.c_str());
-    std::printf("  C++ runtime  %10s ms  %s  %s\n", ms(cpp.ok, cpp.trace).c_str(), cpp.ok ? "" : cpp.error.c_str(), err(cpp.ok, cpp.trace, py.ok, py.trace).c_str());
-    std::printf("  CPython      %10s ms  %s\n", ms(py.ok, py.trace).c_str(), py.ok ? "" : py.error.c_str());
-    std::printf("  simulated vs CPython: %s\n", err(sim.ok, sim.trace, py.ok, py.trace).c_str());
+    std::fputs(notes.c_str(), out);
+    std::fprintf(out, "%s (%s, %d cores)\n", s.name.c_str(), std::string(scenario::ModelKindName(s.model.kind)).c_str(),
+                 s.machine.cores);
+    std::fprintf(out, "  simulated    %10s ms  %s\n", ms(sim.ok, sim.trace).c_str(), sim.ok ? "" : sim.error.c_str());
+    std::fprintf(out, "  C++ runtime  %10s ms  %s  %s\n", ms(cpp.ok, cpp.trace).c_str(),
+                 cpp.ok ? "" : cpp.error.c_str(), relative(cpp.ok, cpp.trace, py.ok, py.trace).c_str());
+    std::fprintf(out, "  CPython      %10s ms  %s\n", ms(py.ok, py.trace).c_str(), py.ok ? "" : py.error.c_str());
+    std::fprintf(out, "  simulated vs CPython: %s\n", relative(sim.ok, sim.trace, py.ok, py.trace).c_str());
     if (IsThreadModel(s.model.kind))
-        std::printf("  median GIL slice: simulated %s ms, C++ %s ms, CPython %s ms\n", Ms(sim.trace.metrics.medianGilSlice).c_str(),
-                    Ms(cpp.trace.metrics.medianGilSlice).c_str(), Ms(py.trace.metrics.medianGilSlice).c_str());
-    std::fputs((cpp.notes + py.notes).c_str(), stdout);
-    return 0;
+        std::fprintf(out, "  median GIL slice: simulated %s ms, C++ %s ms, CPython %s ms\n",
+                     Ms(sim.trace.metrics.medianGilSlice).c_str(), Ms(cpp.trace.metrics.medianGilSlice).c_str(),
+                     Ms(py.trace.metrics.medianGilSlice).c_str());
+    std::fputs((cpp.notes + py.notes).c_str(), out);
+    return Finish(out, err, a.command);
 }
 
 }  // namespace
@@ -280,23 +495,38 @@ bool IsCommand(int argc, char** argv) {
     return c == "run" || c == "export-python" || c == "calibrate" || c == "check" || c == "__native-worker";
 }
 
-int Main(int argc, char** argv) {
-    if (argc < 2 || !IsCommand(argc, argv)) return std::fputs(kUsage, stderr), 2;
-    if (std::string(argv[1]) == "__native-worker") return 2;  // workers run before main(); reaching here is a misuse
+// Main's work for `args` (the command and its arguments, without the program's name), printing to `out`
+// and `err`: the tests call it in-process. Not in native_cli.h (not this change's file); the tests
+// declare it.
+int Run(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+    if (args.empty()) return std::fputs(kUsage, err), kExitUsage;
+    if (args[0] == "__native-worker") return kExitUsage;  // workers run before main(); reaching here is a misuse
+    const Command* command = FindCommand(args[0]);
+    if (!command) return std::fprintf(err, "interleave: unknown command '%s'\n%s", args[0].c_str(), kUsage), kExitUsage;
     Args a;
+    bool help = false;
     std::string error;
-    if (!ParseArgs(argc, argv, a, error)) return std::fprintf(stderr, "interleave: %s\n%s", error.c_str(), kUsage), 2;
+    if (ParseArgs(*command, args, a, help, error) != kExitOk)
+        return Fail(err, a.command, error + " (see interleave " + a.command + " --help)", kExitUsage);
+    if (help) {
+        std::fputs(command->usage.c_str(), out);
+        return Finish(out, err, a.command);
+    }
     InstallInterruptHandler();
-    if (a.command == "calibrate") return Calibrate(a);
-    if (a.scenario.empty()) return std::fprintf(stderr, "interleave: %s needs a scenario\n%s", a.command.c_str(), kUsage), 2;
+    if (a.command == "calibrate") return Calibrate(a, out, err);
     if (a.command == "export-python") {
         scenario::Scenario s;
-        if (!LoadScenario(a, s, error)) return std::fprintf(stderr, "interleave: %s\n", error.c_str()), 2;
-        std::fputs(ExportPython(s).c_str(), stdout);
-        return 0;
+        if (int code = LoadScenario(a, s, error); code != kExitOk) return Fail(err, a.command, error, code);
+        if (!cli::PrintAll(out, ExportPython(s), error)) return Fail(err, a.command, error, kExitWriteFailed);
+        return kExitOk;
     }
-    if (a.command == "run") return Run(a);
-    return Check(a);
+    if (a.command == "run") return RunCommand(a, out, err);
+    return Check(a, out, err);
+}
+
+int Main(int argc, char** argv) {
+    if (argc < 2 || !IsCommand(argc, argv)) return std::fputs(kUsage, stderr), kExitUsage;
+    return Run(std::vector<std::string>(argv + 1, argv + argc), stdout, stderr);
 }
 
 }  // namespace interleave::native

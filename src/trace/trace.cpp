@@ -9,8 +9,8 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kTrackKindNames = {"core", "process", "thread", "event_loop", "task", "gil"};
 constexpr std::array<std::string_view, static_cast<size_t>(SpanState::Count)> kSpanStateNames = {
-    "running_python", "running_c", "waiting_gil", "waiting_core", "blocked_io", "awaiting", "ready",
-    "starting_process", "pickling", "unpickling", "waiting_lock", "holding_gil", "idle"};
+    "running_python",   "running_c", "waiting_gil", "waiting_core", "blocked_io",  "awaiting", "ready",
+    "starting_process", "pickling",  "unpickling",  "waiting_lock", "holding_gil", "idle"};
 constexpr std::array<std::string_view, static_cast<size_t>(InstantKind::Count)> kInstantKindNames = {
     "drop_request", "gil_handoff", "task_start", "task_end", "task_cancelled", "process_start", "process_exit"};
 
@@ -32,12 +32,24 @@ std::string_view NameOf(const std::array<std::string_view, N>& names, size_t ind
 
 }  // namespace
 
-std::string_view TrackKindName(TrackKind kind) { return NameOf(kTrackKindNames, static_cast<size_t>(kind)); }
-std::string_view SpanStateName(SpanState state) { return NameOf(kSpanStateNames, static_cast<size_t>(state)); }
-std::string_view InstantKindName(InstantKind kind) { return NameOf(kInstantKindNames, static_cast<size_t>(kind)); }
-bool ParseSpanState(std::string_view name, SpanState& out) { return ParseName(kSpanStateNames, name, out); }
-bool ParseTrackKind(std::string_view name, TrackKind& out) { return ParseName(kTrackKindNames, name, out); }
-bool ParseInstantKind(std::string_view name, InstantKind& out) { return ParseName(kInstantKindNames, name, out); }
+std::string_view TrackKindName(TrackKind kind) {
+    return NameOf(kTrackKindNames, static_cast<size_t>(kind));
+}
+std::string_view SpanStateName(SpanState state) {
+    return NameOf(kSpanStateNames, static_cast<size_t>(state));
+}
+std::string_view InstantKindName(InstantKind kind) {
+    return NameOf(kInstantKindNames, static_cast<size_t>(kind));
+}
+bool ParseSpanState(std::string_view name, SpanState& out) {
+    return ParseName(kSpanStateNames, name, out);
+}
+bool ParseTrackKind(std::string_view name, TrackKind& out) {
+    return ParseName(kTrackKindNames, name, out);
+}
+bool ParseInstantKind(std::string_view name, InstantKind& out) {
+    return ParseName(kInstantKindNames, name, out);
+}
 
 TrackId Trace::AddTrack(std::string name, TrackKind kind, TrackId parent) {
     tracks.push_back(Track{std::move(name), kind, parent});
@@ -86,17 +98,21 @@ void GroupByTrack(std::vector<Item>& items, size_t trackCount, std::vector<uint3
     bool grouped = true;
     TrackId previous = 0;
     for (const Item& item : items) {
-        if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount) ++begin[static_cast<size_t>(item.track) + 1];
-        else ++dropped;
+        if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount)
+            ++begin[static_cast<size_t>(item.track) + 1];
+        else
+            ++dropped;
         grouped = grouped && item.track >= previous;
         previous = item.track;
     }
-    for (size_t i = 1; i < begin.size(); ++i) begin[i] += begin[i - 1];
+    for (size_t i = 1; i < begin.size(); ++i)
+        begin[i] += begin[i - 1];
     if (!grouped || dropped > 0) {
         std::vector<Item> sorted(items.size() - dropped);
         std::vector<uint32_t> cursor(begin.begin(), begin.end() - 1);
         for (const Item& item : items)
-            if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount) sorted[cursor[static_cast<size_t>(item.track)]++] = item;
+            if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount)
+                sorted[cursor[static_cast<size_t>(item.track)]++] = item;
         items = std::move(sorted);
     }
     auto byStart = [](const Item& a, const Item& b) { return a.start < b.start; };
@@ -111,15 +127,19 @@ void GroupByTrack(std::vector<Item>& items, size_t trackCount, std::vector<uint3
 void Trace::Finish() {
     // Spans and wait details by (track, start). A producer that used a SpanRecorder hands the spans over
     // grouped and indexed already: then nothing moves and nothing is counted.
-    const bool recorded = m_recordedTrackBegin.size() == tracks.size() + 1 && m_recordedTrackBegin.back() == spans.size();
-    if (recorded) m_trackSpanBegin.swap(m_recordedTrackBegin);
-    else GroupByTrack(spans, tracks.size(), m_trackSpanBegin);
+    const bool recorded =
+        m_recordedTrackBegin.size() == tracks.size() + 1 && m_recordedTrackBegin.back() == spans.size();
+    if (recorded)
+        m_trackSpanBegin.swap(m_recordedTrackBegin);
+    else
+        GroupByTrack(spans, tracks.size(), m_trackSpanBegin);
     m_recordedTrackBegin.clear();
     auto byTime = [](const Instant& a, const Instant& b) {
         if (a.time != b.time) return a.time < b.time;
         return a.track < b.track;
     };
-    if (!std::is_sorted(instants.begin(), instants.end(), byTime)) std::stable_sort(instants.begin(), instants.end(), byTime);
+    if (!std::is_sorted(instants.begin(), instants.end(), byTime))
+        std::stable_sort(instants.begin(), instants.end(), byTime);
     if (!m_waitsSorted) {
         std::vector<uint32_t> waitBegin;
         GroupByTrack(m_waits, tracks.size(), waitBegin);  // a detail on a track that does not exist has no span
@@ -136,8 +156,10 @@ std::span<const Span> Trace::SpansOf(TrackId track) const {
 
 TimeNs Trace::EndTime() const {
     TimeNs end = 0;
-    for (const Span& span : spans) end = std::max(end, span.end);
-    for (const Instant& instant : instants) end = std::max(end, instant.time);
+    for (const Span& span : spans)
+        end = std::max(end, span.end);
+    for (const Instant& instant : instants)
+        end = std::max(end, instant.time);
     return end;
 }
 
@@ -176,30 +198,50 @@ void ComputeMetrics(Trace& trace) {
     m.gilWait = m.coreWait = m.lockWait = m.processStart = m.pickling = m.unpickling = 0;
     std::vector<TimeNs> gilSlices;
     // Decide what a track counts for once, then sum its spans.
+    // Saturating: the spans may come from a file, and a few spans near the time bounds must not wrap a sum.
     auto add = [&](TrackKind kind, const Span& span) {
-        const TimeNs length = span.end - span.start;
+        const TimeNs length = SaturatingSub(span.end, span.start);
         switch (kind) {
             case TrackKind::Core:
-                if (span.state != SpanState::Idle) coreBusy[coreIndex[span.track]] += length;
+                if (span.state != SpanState::Idle) {
+                    TimeNs& busy = coreBusy[coreIndex[span.track]];
+                    busy = SaturatingAdd(busy, length);
+                }
                 return;
             case TrackKind::Gil:
                 if (span.state == SpanState::HoldingGil) gilSlices.push_back(length);
                 return;
-            case TrackKind::Task: return;  // tasks mirror their thread's spans
-            default: break;
+            case TrackKind::Task:
+                return;  // tasks mirror their thread's spans
+            default:
+                break;
         }
         switch (span.state) {
-            case SpanState::WaitingGil: m.gilWait += length; break;
-            case SpanState::WaitingCore: m.coreWait += length; break;
-            case SpanState::WaitingLock: m.lockWait += length; break;
-            case SpanState::StartingProcess: m.processStart += length; break;
-            case SpanState::Pickling: m.pickling += length; break;
-            case SpanState::Unpickling: m.unpickling += length; break;
-            default: break;
+            case SpanState::WaitingGil:
+                m.gilWait = SaturatingAdd(m.gilWait, length);
+                break;
+            case SpanState::WaitingCore:
+                m.coreWait = SaturatingAdd(m.coreWait, length);
+                break;
+            case SpanState::WaitingLock:
+                m.lockWait = SaturatingAdd(m.lockWait, length);
+                break;
+            case SpanState::StartingProcess:
+                m.processStart = SaturatingAdd(m.processStart, length);
+                break;
+            case SpanState::Pickling:
+                m.pickling = SaturatingAdd(m.pickling, length);
+                break;
+            case SpanState::Unpickling:
+                m.unpickling = SaturatingAdd(m.unpickling, length);
+                break;
+            default:
+                break;
         }
     };
     for (size_t t = 0; t < trace.tracks.size(); ++t)
-        for (const Span& span : trace.SpansOf(static_cast<TrackId>(t))) add(trace.tracks[t].kind, span);
+        for (const Span& span : trace.SpansOf(static_cast<TrackId>(t)))
+            add(trace.tracks[t].kind, span);
     m.coreUtilisation.clear();
     double total = 0;
     for (TimeNs busy : coreBusy) {
@@ -225,16 +267,21 @@ void ComputeMetrics(Trace& trace) {
     std::vector<TimeNs> latencies;
     m.tasksDone = m.tasksFailed = m.tasksCancelled = 0;
     for (const TaskRecord& task : trace.tasks) {
-        if (task.cancelled) ++m.tasksCancelled;
-        else if (task.failed) ++m.tasksFailed;
-        else if (task.finished >= 0) ++m.tasksDone;
-        if (task.finished >= 0) latencies.push_back(task.finished - task.submitted);
+        if (task.cancelled)
+            ++m.tasksCancelled;
+        else if (task.failed)
+            ++m.tasksFailed;
+        else if (task.finished >= 0)
+            ++m.tasksDone;
+        if (task.finished >= 0) latencies.push_back(SaturatingSub(task.finished, task.submitted));
     }
     size_t selected = 0;
     m.latency.p50 = Percentile(latencies, 0.50, selected);
     m.latency.p90 = Percentile(latencies, 0.90, selected);
     m.latency.p99 = Percentile(latencies, 0.99, selected);
-    m.latency.max = latencies.empty() ? 0 : *std::max_element(latencies.begin() + static_cast<std::ptrdiff_t>(selected), latencies.end());
+    m.latency.max = latencies.empty()
+                        ? 0
+                        : *std::max_element(latencies.begin() + static_cast<std::ptrdiff_t>(selected), latencies.end());
 }
 
 }  // namespace interleave::trace

@@ -19,6 +19,23 @@ using TrackId = int32_t;
 using TaskId = int32_t;
 inline constexpr int32_t kNone = -1;
 
+// The times the trace readers accept (docs/trace-format.md): |t| <= 2^62 - 1 ns, about 146 years, so that
+// the difference of any two accepted times fits in an int64.
+inline constexpr TimeNs kMaxTraceTimeNs = (TimeNs{1} << 62) - 1;
+
+// a + b and a - b clamped to the int64 range instead of overflowing (signed overflow is undefined): the
+// metrics and the exports use them, since a trace's times come from files and producers alike.
+constexpr TimeNs SaturatingAdd(TimeNs a, TimeNs b) {
+    if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+    return a + b;
+}
+constexpr TimeNs SaturatingSub(TimeNs a, TimeNs b) {
+    if (b < 0 && a > INT64_MAX + b) return INT64_MAX;
+    if (b > 0 && a < INT64_MIN + b) return INT64_MIN;
+    return a - b;
+}
+
 enum class TrackKind : uint8_t {
     Core,       // one CPU core: which thread occupies it
     Process,    // an interpreter process (its main thread when it has only one)

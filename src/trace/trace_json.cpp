@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -13,15 +14,190 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 constexpr size_t kMaxTraceRecords = 50'000'000;
+constexpr size_t kNoIndex = std::numeric_limits<size_t>::max();
+constexpr int64_t kMaxId = std::numeric_limits<int32_t>::max();  // track and task ids are int32
+
+// Reading from strangers (docs/trace-format.md): every value's type is checked before it is used, and
+// numbers become integers only through ToInt64, so a file can neither throw (Emscripten builds abort on
+// a throw) nor convert a float that does not fit (undefined behaviour). Errors name the field's path.
+
+// Where a value sits, for error messages: "spans[3][0] (start)", "traceEvents[7].args.start_ns",
+// "metrics.latency_ns.p50". The text is built only when there is an error.
+struct Where {
+    std::string_view prefix;  // "trace" or "chrome trace"
+    std::string_view list;    // "spans", "traceEvents", "metrics", or empty at the top level
+    size_t index;             // the record's index in `list`, or kNoIndex
+    std::string_view sub;     // an object inside the record: "args"
+
+    explicit Where(std::string_view prefixText,
+                   std::string_view listName = {},
+                   size_t recordIndex = kNoIndex,
+                   std::string_view subObject = {})
+        : prefix(prefixText), list(listName), index(recordIndex), sub(subObject) {}
+
+    std::string Path(std::string_view field) const {
+        std::string path(list);
+        if (index != kNoIndex) path += "[" + std::to_string(index) + "]";
+        if (!sub.empty()) {
+            if (!path.empty()) path += '.';
+            path += sub;
+        }
+        if (!field.empty() && field[0] != '[' && !path.empty()) path += '.';
+        path += field;
+        return path;
+    }
+    // Sets `error` to "<prefix>: <path> must be <expected>, got <value>" and returns false.
+    bool Fail(std::string& error, std::string_view field, std::string_view expected, const json& got) const {
+        return Fail(error, field, "must be " + std::string(expected) + ", got " + jsonio::ShowJson(got));
+    }
+    bool Fail(std::string& error, std::string_view field, std::string_view reason) const {
+        const std::string path = Path(field);
+        error =
+            std::string(prefix) + ": " + (path.empty() ? std::string("the file") : path) + " " + std::string(reason);
+        return false;
+    }
+};
+
+const json& EmptyObject() {
+    static const json empty = json::object();
+    return empty;
+}
+
+// The member `key` of `object`, or nullptr when it has none (or is not an object).
+const json* Member(const json& object, const char* key) {
+    if (!object.is_object()) return nullptr;
+    auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+// The one conversion of a JSON number to an int64: integers, and floats with an integral value, in
+// [min, max]. Everything else is refused rather than converted.
+bool ToInt64(const json& value, int64_t min, int64_t max, int64_t& out) {
+    // Unsigned first: nlohmann hands out a number_integer_t pointer to an unsigned value too (parsed
+    // non-negative integers are unsigned), which would read 2^64 - 1 as -1.
+    int64_t n = 0;
+    if (const auto* u = value.get_ptr<const json::number_unsigned_t*>()) {
+        if (*u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+        n = static_cast<int64_t>(*u);
+    } else if (const auto* i = value.get_ptr<const json::number_integer_t*>()) {
+        n = *i;
+    } else if (const auto* f = value.get_ptr<const json::number_float_t*>()) {
+        // -2^63 and 2^63 are exact doubles; an integral double strictly inside converts exactly.
+        constexpr double kTwo63 = 9223372036854775808.0;
+        if (!std::isfinite(*f) || *f != std::trunc(*f) || *f < -kTwo63 || *f >= kTwo63) return false;
+        n = static_cast<int64_t>(*f);
+    } else {
+        return false;
+    }
+    if (n < min || n > max) return false;
+    out = n;
+    return true;
+}
+
+// Reads an int64 field in [min, max]; the error names the field and the range.
+bool ReadInt(const json& value,
+             const Where& where,
+             std::string_view field,
+             int64_t min,
+             int64_t max,
+             int64_t& out,
+             std::string& error) {
+    if (ToInt64(value, min, max, out)) return true;
+    return where.Fail(error, field, "an integer from " + std::to_string(min) + " to " + std::to_string(max), value);
+}
+
+bool ReadTime(const json& value, const Where& where, std::string_view field, TimeNs& out, std::string& error) {
+    return ReadInt(value, where, field, -kMaxTraceTimeNs, kMaxTraceTimeNs, out, error);
+}
+
+// A track or task id: -1 (none) or a non-negative int32; whether it exists is checked by the caller.
+bool ReadId(const json& value, const Where& where, std::string_view field, int32_t& out, std::string& error) {
+    int64_t id = 0;
+    if (!ReadInt(value, where, field, kNone, kMaxId, id, error)) return false;
+    out = static_cast<int32_t>(id);
+    return true;
+}
+
+// Optional members: an absent member keeps `out`; a present one must have the right type.
+bool OptionalInt(const json& object,
+                 const char* key,
+                 const Where& where,
+                 int64_t min,
+                 int64_t max,
+                 int64_t& out,
+                 std::string& error) {
+    const json* value = Member(object, key);
+    return !value || ReadInt(*value, where, key, min, max, out, error);
+}
+
+bool OptionalTime(const json& object, const char* key, const Where& where, TimeNs& out, std::string& error) {
+    return OptionalInt(object, key, where, -kMaxTraceTimeNs, kMaxTraceTimeNs, out, error);
+}
+
+bool OptionalString(const json& object, const char* key, const Where& where, std::string& out, std::string& error) {
+    const json* value = Member(object, key);
+    if (!value) return true;
+    const auto* text = value->get_ptr<const json::string_t*>();
+    if (!text) return where.Fail(error, key, "a string", *value);
+    out = *text;
+    return true;
+}
+
+bool OptionalBool(const json& object, const char* key, const Where& where, bool& out, std::string& error) {
+    const json* value = Member(object, key);
+    if (!value) return true;
+    const auto* flag = value->get_ptr<const json::boolean_t*>();
+    if (!flag) return where.Fail(error, key, "true or false", *value);
+    out = *flag;
+    return true;
+}
+
+// A ratio: any number; null reads as 0 (a NaN is written as null).
+bool ReadDouble(const json& value, const Where& where, std::string_view field, double& out, std::string& error) {
+    if (value.is_null())
+        out = 0;
+    else if (const auto* f = value.get_ptr<const json::number_float_t*>())
+        out = *f;
+    else if (const auto* u = value.get_ptr<const json::number_unsigned_t*>())
+        out = static_cast<double>(*u);  // before signed: see ToInt64
+    else if (const auto* i = value.get_ptr<const json::number_integer_t*>())
+        out = static_cast<double>(*i);
+    else
+        return where.Fail(error, field, "a number", value);
+    return true;
+}
+
+bool OptionalDouble(const json& object, const char* key, const Where& where, double& out, std::string& error) {
+    const json* value = Member(object, key);
+    return !value || ReadDouble(*value, where, key, out, error);
+}
+
+// An object member that must be an object (or absent: then an empty one).
+bool OptionalObject(const json& object, const char* key, const Where& where, const json*& out, std::string& error) {
+    out = &EmptyObject();
+    const json* value = Member(object, key);
+    if (!value) return true;
+    if (!value->is_object()) return where.Fail(error, key, "an object", *value);
+    out = value;
+    return true;
+}
+
+double Finite(double value) {
+    return std::isfinite(value) ? value : 0.0;
+}
 
 json MetricsToJson(const Metrics& m) {
     json counters = json::object();
-    for (const auto& [name, value] : m.counters) counters[name] = value;
+    for (const auto& [name, value] : m.counters)
+        counters[name] = value;
+    json utilisation = json::array();
+    for (double u : m.coreUtilisation)
+        utilisation.push_back(Finite(u));
     return json{{"makespan_ns", m.makespan},
                 {"sequential_makespan_ns", m.sequentialMakespan},
-                {"speedup", m.speedup},
-                {"core_utilisation", m.coreUtilisation},
-                {"cpu_utilisation", m.cpuUtilisation},
+                {"speedup", Finite(m.speedup)},
+                {"core_utilisation", utilisation},
+                {"cpu_utilisation", Finite(m.cpuUtilisation)},
                 {"gil_wait_ns", m.gilWait},
                 {"core_wait_ns", m.coreWait},
                 {"lock_wait_ns", m.lockWait},
@@ -33,44 +209,90 @@ json MetricsToJson(const Metrics& m) {
                 {"gil_switches", m.gilSwitches},
                 {"drop_requests", m.dropRequests},
                 {"median_gil_slice_ns", m.medianGilSlice},
-                {"latency_ns", {{"p50", m.latency.p50}, {"p90", m.latency.p90}, {"p99", m.latency.p99}, {"max", m.latency.max}}},
+                {"latency_ns",
+                 {{"p50", m.latency.p50}, {"p90", m.latency.p90}, {"p99", m.latency.p99}, {"max", m.latency.max}}},
                 {"tasks_done", m.tasksDone},
                 {"tasks_failed", m.tasksFailed},
                 {"tasks_cancelled", m.tasksCancelled},
                 {"counters", counters}};
 }
 
-void MetricsFromJson(const json& j, Metrics& m) {
-    m.makespan = j.value("makespan_ns", int64_t{0});
-    m.sequentialMakespan = j.value("sequential_makespan_ns", int64_t{0});
-    m.speedup = j.value("speedup", 0.0);
-    if (j.contains("core_utilisation") && j["core_utilisation"].is_array())
-        for (const json& u : j["core_utilisation"]) m.coreUtilisation.push_back(u.is_number() ? u.get<double>() : 0.0);
-    m.cpuUtilisation = j.value("cpu_utilisation", 0.0);
-    m.gilWait = j.value("gil_wait_ns", int64_t{0});
-    m.coreWait = j.value("core_wait_ns", int64_t{0});
-    m.lockWait = j.value("lock_wait_ns", int64_t{0});
-    m.processStart = j.value("process_start_ns", int64_t{0});
-    m.pickling = j.value("pickling_ns", int64_t{0});
-    m.unpickling = j.value("unpickling_ns", int64_t{0});
-    m.threadStart = j.value("thread_start_ns", int64_t{0});
-    m.loopOverhead = j.value("loop_overhead_ns", int64_t{0});
-    m.gilSwitches = j.value("gil_switches", int64_t{0});
-    m.dropRequests = j.value("drop_requests", int64_t{0});
-    m.medianGilSlice = j.value("median_gil_slice_ns", int64_t{0});
-    if (j.contains("latency_ns") && j["latency_ns"].is_object()) {
-        const json& l = j["latency_ns"];
-        m.latency = {l.value("p50", int64_t{0}), l.value("p90", int64_t{0}), l.value("p99", int64_t{0}), l.value("max", int64_t{0})};
+// `path` is "metrics" or "otherData.metrics". The makespans are times (the time bounds); the other
+// figures are sums and counts over the trace, any int64.
+bool MetricsFromJson(const json& j, std::string_view prefix, std::string_view path, Metrics& m, std::string& error) {
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+    const Where where{prefix, path};
+    if (!OptionalTime(j, "makespan_ns", where, m.makespan, error) ||
+        !OptionalTime(j, "sequential_makespan_ns", where, m.sequentialMakespan, error) ||
+        !OptionalDouble(j, "speedup", where, m.speedup, error) ||
+        !OptionalDouble(j, "cpu_utilisation", where, m.cpuUtilisation, error))
+        return false;
+    if (const json* utilisation = Member(j, "core_utilisation")) {
+        if (!utilisation->is_array()) return where.Fail(error, "core_utilisation", "a list of numbers", *utilisation);
+        size_t index = 0;
+        for (const json& u : *utilisation) {
+            double value = 0;
+            if (!ReadDouble(u, where, "core_utilisation[" + std::to_string(index++) + "]", value, error)) return false;
+            m.coreUtilisation.push_back(value);
+        }
     }
-    m.tasksDone = j.value("tasks_done", int64_t{0});
-    m.tasksFailed = j.value("tasks_failed", int64_t{0});
-    m.tasksCancelled = j.value("tasks_cancelled", int64_t{0});
-    if (j.contains("counters") && j["counters"].is_object())
-        for (const auto& [name, value] : j["counters"].items())
-            m.counters.emplace_back(name, value.is_number_integer() ? value.get<int64_t>() : 0);
+    struct IntField {
+        const char* key;
+        int64_t* target;
+    };
+    const IntField fields[] = {{"gil_wait_ns", &m.gilWait},
+                               {"core_wait_ns", &m.coreWait},
+                               {"lock_wait_ns", &m.lockWait},
+                               {"process_start_ns", &m.processStart},
+                               {"pickling_ns", &m.pickling},
+                               {"unpickling_ns", &m.unpickling},
+                               {"thread_start_ns", &m.threadStart},
+                               {"loop_overhead_ns", &m.loopOverhead},
+                               {"gil_switches", &m.gilSwitches},
+                               {"drop_requests", &m.dropRequests},
+                               {"median_gil_slice_ns", &m.medianGilSlice},
+                               {"tasks_done", &m.tasksDone},
+                               {"tasks_failed", &m.tasksFailed},
+                               {"tasks_cancelled", &m.tasksCancelled}};
+    for (const IntField& field : fields)
+        if (!OptionalInt(j, field.key, where, kMin, kMax, *field.target, error)) return false;
+    const json* latency = nullptr;
+    if (!OptionalObject(j, "latency_ns", where, latency, error)) return false;
+    const std::string latencyPath = std::string(path) + ".latency_ns";
+    const Where inLatency{prefix, latencyPath};
+    if (!OptionalInt(*latency, "p50", inLatency, kMin, kMax, m.latency.p50, error) ||
+        !OptionalInt(*latency, "p90", inLatency, kMin, kMax, m.latency.p90, error) ||
+        !OptionalInt(*latency, "p99", inLatency, kMin, kMax, m.latency.p99, error) ||
+        !OptionalInt(*latency, "max", inLatency, kMin, kMax, m.latency.max, error))
+        return false;
+    const json* counters = nullptr;
+    if (!OptionalObject(j, "counters", where, counters, error)) return false;
+    const std::string countersPath = std::string(path) + ".counters";
+    const Where inCounters{prefix, countersPath};
+    for (const auto& [name, value] : counters->items()) {
+        int64_t n = 0;
+        if (!ReadInt(value, inCounters, name, kMin, kMax, n, error)) return false;
+        m.counters.emplace_back(name, n);
+    }
+    return true;
 }
 
-bool IsInt(const json& j) { return j.is_number_integer(); }
+json TaskToJson(const TaskRecord& t) {
+    return {{"name", t.name},         {"submitted", t.submitted}, {"started", t.started},
+            {"finished", t.finished}, {"failed", t.failed},       {"cancelled", t.cancelled}};
+}
+
+// A task record, in both forms; `where` names it ("tasks[2]", "otherData.tasks[2]").
+bool TaskFromJson(const json& t, const Where& where, TaskRecord& out, std::string& error) {
+    if (!t.is_object()) return where.Fail(error, "", "an object", t);
+    out = TaskRecord{};
+    return OptionalString(t, "name", where, out.name, error) &&
+           OptionalTime(t, "submitted", where, out.submitted, error) &&
+           OptionalTime(t, "started", where, out.started, error) &&
+           OptionalTime(t, "finished", where, out.finished, error) &&
+           OptionalBool(t, "failed", where, out.failed, error) &&
+           OptionalBool(t, "cancelled", where, out.cancelled, error);
+}
 
 // Checks a record's track index; names the record in the error.
 bool ValidTrack(int64_t track, size_t trackCount, const char* what, size_t index, std::string& error) {
@@ -79,6 +301,26 @@ bool ValidTrack(int64_t track, size_t trackCount, const char* what, size_t index
                 " does not exist (the trace has " + std::to_string(trackCount) + " tracks)";
         return false;
     }
+    return true;
+}
+
+// An optional reference to a track or task: kNone, or an index below `count`.
+bool ValidReference(int32_t id,
+                    size_t count,
+                    const Where& where,
+                    std::string_view field,
+                    const char* kind,
+                    std::string& error) {
+    if (id == kNone || (id >= 0 && static_cast<size_t>(id) < count)) return true;
+    return where.Fail(
+        error, field,
+        "is " + std::to_string(id) + ": no such " + kind + " (the trace has " + std::to_string(count) + ")");
+}
+
+// A wait detail's time: negative means unknown, read as -1 so both file forms agree.
+bool ReadWaitTime(const json& value, const Where& where, std::string_view field, TimeNs& out, std::string& error) {
+    if (!ReadTime(value, where, field, out, error)) return false;
+    if (out < 0) out = -1;
     return true;
 }
 
@@ -91,125 +333,222 @@ std::string ToJson(const Trace& trace) {
     json spans = json::array();
     for (const Span& s : trace.spans) {
         const WaitDetail wait = trace.WaitOf(s);
-        spans.push_back(json::array({s.start, s.end, s.track, SpanStateName(s.state), s.task, s.cause, wait.causeSince, wait.dropRequestAt}));
+        spans.push_back(json::array(
+            {s.start, s.end, s.track, SpanStateName(s.state), s.task, s.cause, wait.causeSince, wait.dropRequestAt}));
     }
     json instants = json::array();
     for (const Instant& i : trace.instants)
         instants.push_back(json::array({i.time, i.track, InstantKindName(i.kind), i.cause, i.task}));
     json tasks = json::array();
     for (const TaskRecord& t : trace.tasks)
-        tasks.push_back({{"name", t.name}, {"submitted", t.submitted}, {"started", t.started}, {"finished", t.finished},
-                         {"failed", t.failed}, {"cancelled", t.cancelled}});
-    json doc = {{"format", "interleave-trace"}, {"version", kFormatVersion}, {"label", trace.label},
-                {"producer", trace.producer}, {"tracks", tracks}, {"spans", spans}, {"instants", instants},
-                {"tasks", tasks}, {"metrics", MetricsToJson(trace.metrics)}};
-    return doc.dump();
+        tasks.push_back(TaskToJson(t));
+    json doc = {{"format", "interleave-trace"},
+                {"version", kFormatVersion},
+                {"label", trace.label},
+                {"producer", trace.producer},
+                {"tracks", tracks},
+                {"spans", spans},
+                {"instants", instants},
+                {"tasks", tasks},
+                {"metrics", MetricsToJson(trace.metrics)}};
+    // Names come from files and programs: invalid UTF-8 is replaced rather than thrown over.
+    return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 bool FromJson(std::string_view text, Trace& out, std::string& error) {
-    json doc = json::parse(text.begin(), text.end(), nullptr, false);
-    if (doc.is_discarded()) {
-        error = "trace: not valid JSON";
+    return FromJson(text, out, error, TraceJsonLimits());
+}
+
+namespace {
+bool FromJsonDocument(const json& doc, Trace& out, std::string& error);
+bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error);
+}  // namespace
+
+bool FromJson(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
+    json doc;
+    std::string why;
+    if (!jsonio::ParseBoundedJson(text, doc, why, limits, "the trace")) {
+        error = "trace: " + why;
         return false;
     }
-    if (!doc.is_object() || doc.value("format", std::string()) != "interleave-trace") {
+    return FromJsonDocument(doc, out, error);
+}
+
+namespace {
+bool FromJsonDocument(const json& doc, Trace& out, std::string& error) {
+    const Where top{"trace"};
+    if (!doc.is_object()) return top.Fail(error, "", "an object with \"format\": \"interleave-trace\"", doc);
+    const json* format = Member(doc, "format");
+    const auto* formatText = format ? format->get_ptr<const json::string_t*>() : nullptr;
+    if (!formatText || *formatText != "interleave-trace") {
         error = "trace: \"format\" is not \"interleave-trace\"";
+        if (format) error += " (got " + jsonio::ShowJson(*format) + ")";
         return false;
     }
-    int version = doc.contains("version") && doc["version"].is_number_integer() ? doc["version"].get<int>() : -1;
-    if (version != kFormatVersion) {
-        error = "trace: version " + std::to_string(version) + " is not supported (this build reads version " +
-                std::to_string(kFormatVersion) + ")";
+    const json* versionValue = Member(doc, "version");
+    int64_t version = -1;
+    if (!versionValue ||
+        !ToInt64(*versionValue, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), version) ||
+        version != kFormatVersion) {
+        error = "trace: version " + (versionValue ? jsonio::ShowJson(*versionValue) : std::string("(none)")) +
+                " is not supported (this build reads version " + std::to_string(kFormatVersion) + ")";
         return false;
     }
     Trace trace;
-    trace.label = doc.value("label", std::string());
-    trace.producer = doc.value("producer", std::string());
+    if (!OptionalString(doc, "label", top, trace.label, error) ||
+        !OptionalString(doc, "producer", top, trace.producer, error))
+        return false;
     for (const char* key : {"tracks", "spans", "instants", "tasks"}) {
-        if (!doc.contains(key) || !doc[key].is_array()) {
+        const json* list = Member(doc, key);
+        if (!list || !list->is_array()) {
             error = std::string("trace: \"") + key + "\" is missing or not an array";
             return false;
         }
-        if (doc[key].size() > kMaxTraceRecords) {
-            error = std::string("trace: \"") + key + "\" has more than " + std::to_string(kMaxTraceRecords) + " records";
+        if (list->size() > kMaxTraceRecords) {
+            error =
+                std::string("trace: \"") + key + "\" has more than " + std::to_string(kMaxTraceRecords) + " records";
             return false;
         }
     }
+    const json& tracks = *Member(doc, "tracks");
+    const json& spans = *Member(doc, "spans");
+    const json& instants = *Member(doc, "instants");
+    const json& tasks = *Member(doc, "tasks");
+
     size_t index = 0;
-    for (const json& t : doc["tracks"]) {
+    for (const json& t : tracks) {
+        const Where where{"trace", "tracks", index};
         TrackKind kind;
-        if (!t.is_object() || !t.contains("name") || !t["name"].is_string() ||
-            !ParseTrackKind(t.value("kind", std::string()), kind)) {
-            error = "trace: tracks[" + std::to_string(index) + "] needs a string \"name\" and a known \"kind\"";
+        const json* name = Member(t, "name");
+        const json* kindValue = Member(t, "kind");
+        const auto* nameText = name ? name->get_ptr<const json::string_t*>() : nullptr;
+        const auto* kindText = kindValue ? kindValue->get_ptr<const json::string_t*>() : nullptr;
+        if (!t.is_object() || !nameText || !kindText || !ParseTrackKind(*kindText, kind)) {
+            error = "trace: tracks[" + std::to_string(index) + "] needs a string \"name\" and a known \"kind\", got " +
+                    jsonio::ShowJson(t);
             return false;
         }
-        int64_t parent = t.contains("parent") && IsInt(t["parent"]) ? t["parent"].get<int64_t>() : kNone;
-        trace.tracks.push_back(Track{t["name"].get<std::string>(), kind, static_cast<TrackId>(parent)});
+        int64_t parent = kNone;
+        if (!OptionalInt(t, "parent", where, kNone, kMaxId, parent, error)) return false;
+        trace.tracks.push_back(Track{*nameText, kind, static_cast<TrackId>(parent)});
         ++index;
     }
     for (size_t i = 0; i < trace.tracks.size(); ++i) {
         TrackId parent = trace.tracks[i].parent;
-        if (parent != kNone && (parent < 0 || static_cast<size_t>(parent) >= trace.tracks.size())) {
-            error = "trace: tracks[" + std::to_string(i) + "].parent " + std::to_string(parent) + " does not exist";
+        if (parent != kNone &&
+            (static_cast<size_t>(parent) >= trace.tracks.size() || static_cast<size_t>(parent) == i)) {
+            error = "trace: tracks[" + std::to_string(i) + "].parent " + std::to_string(parent) +
+                    (static_cast<size_t>(parent) == i ? " is the track itself" : " does not exist");
             return false;
         }
     }
     index = 0;
-    for (const json& s : doc["spans"]) {
+    for (const json& t : tasks) {
+        TaskRecord task;
+        if (!TaskFromJson(t, Where{"trace", "tasks", index++}, task, error)) return false;
+        trace.tasks.push_back(std::move(task));
+    }
+    index = 0;
+    for (const json& s : spans) {
+        const Where where{"trace", "spans", index};
         SpanState state;
-        if (!s.is_array() || s.size() != 8 || !IsInt(s[0]) || !IsInt(s[1]) || !IsInt(s[2]) || !s[3].is_string() ||
-            !IsInt(s[4]) || !IsInt(s[5]) || !IsInt(s[6]) || !IsInt(s[7]) || !ParseSpanState(s[3].get<std::string>(), state)) {
+        const auto* stateText = s.is_array() && s.size() == 8 ? s[3].get_ptr<const json::string_t*>() : nullptr;
+        if (!stateText || !ParseSpanState(*stateText, state)) {
             error = "trace: spans[" + std::to_string(index) +
-                    "] must be [start, end, track, state, task, cause, cause_since, drop_request_at] with a known state";
+                    "] must be [start, end, track, state, task, cause, cause_since, drop_request_at] with a known "
+                    "state, got " +
+                    jsonio::ShowJson(s);
             return false;
         }
-        Span span{s[0].get<int64_t>(), s[1].get<int64_t>(), static_cast<TrackId>(s[2].get<int64_t>()),
-                  static_cast<TaskId>(s[4].get<int64_t>()), static_cast<TrackId>(s[5].get<int64_t>()), state};
-        if (!ValidTrack(s[2].get<int64_t>(), trace.tracks.size(), "trace: spans", index, error)) return false;
+        Span span;
+        span.state = state;
+        int64_t track = 0;
+        TimeNs causeSince = -1, dropRequestAt = -1;
+        if (!ReadTime(s[0], where, "[0] (start)", span.start, error) ||
+            !ReadTime(s[1], where, "[1] (end)", span.end, error) ||
+            !ReadInt(s[2], where, "[2] (track)", std::numeric_limits<int64_t>::min(),
+                     std::numeric_limits<int64_t>::max(), track, error) ||
+            !ReadId(s[4], where, "[4] (task)", span.task, error) ||
+            !ReadId(s[5], where, "[5] (cause)", span.cause, error) ||
+            !ReadWaitTime(s[6], where, "[6] (cause_since)", causeSince, error) ||
+            !ReadWaitTime(s[7], where, "[7] (drop_request_at)", dropRequestAt, error))
+            return false;
+        if (!ValidTrack(track, trace.tracks.size(), "trace: spans", index, error)) return false;
+        span.track = static_cast<TrackId>(track);
+        if (!ValidReference(span.task, trace.tasks.size(), where, "[4] (task)", "task", error) ||
+            !ValidReference(span.cause, trace.tracks.size(), where, "[5] (cause)", "track", error))
+            return false;
         if (span.end < span.start) {
             error = "trace: spans[" + std::to_string(index) + "] ends before it starts";
             return false;
         }
-        trace.AddWait(span, s[6].get<int64_t>(), s[7].get<int64_t>());
+        trace.AddWait(span, causeSince, dropRequestAt);
         trace.spans.push_back(span);
         ++index;
     }
     index = 0;
-    for (const json& i : doc["instants"]) {
+    for (const json& i : instants) {
+        const Where where{"trace", "instants", index};
         InstantKind kind;
-        if (!i.is_array() || i.size() != 5 || !IsInt(i[0]) || !IsInt(i[1]) || !i[2].is_string() || !IsInt(i[3]) ||
-            !IsInt(i[4]) || !ParseInstantKind(i[2].get<std::string>(), kind)) {
-            error = "trace: instants[" + std::to_string(index) + "] must be [time, track, kind, cause, task] with a known kind";
+        const auto* kindText = i.is_array() && i.size() == 5 ? i[2].get_ptr<const json::string_t*>() : nullptr;
+        if (!kindText || !ParseInstantKind(*kindText, kind)) {
+            error = "trace: instants[" + std::to_string(index) +
+                    "] must be [time, track, kind, cause, task] with a known kind, got " + jsonio::ShowJson(i);
             return false;
         }
-        if (!ValidTrack(i[1].get<int64_t>(), trace.tracks.size(), "trace: instants", index, error)) return false;
-        trace.instants.push_back(Instant{i[0].get<int64_t>(), static_cast<TrackId>(i[1].get<int64_t>()), kind,
-                                         static_cast<TrackId>(i[3].get<int64_t>()), static_cast<TaskId>(i[4].get<int64_t>())});
+        Instant instant;
+        instant.kind = kind;
+        int64_t track = 0;
+        if (!ReadTime(i[0], where, "[0] (time)", instant.time, error) ||
+            !ReadInt(i[1], where, "[1] (track)", std::numeric_limits<int64_t>::min(),
+                     std::numeric_limits<int64_t>::max(), track, error) ||
+            !ReadId(i[3], where, "[3] (cause)", instant.cause, error) ||
+            !ReadId(i[4], where, "[4] (task)", instant.task, error))
+            return false;
+        if (!ValidTrack(track, trace.tracks.size(), "trace: instants", index, error)) return false;
+        instant.track = static_cast<TrackId>(track);
+        if (!ValidReference(instant.cause, trace.tracks.size(), where, "[3] (cause)", "track", error) ||
+            !ValidReference(instant.task, trace.tasks.size(), where, "[4] (task)", "task", error))
+            return false;
+        trace.instants.push_back(instant);
         ++index;
     }
-    for (const json& t : doc["tasks"]) {
-        if (!t.is_object()) {
-            error = "trace: tasks[" + std::to_string(trace.tasks.size()) + "] is not an object";
-            return false;
-        }
-        trace.tasks.push_back(TaskRecord{t.value("name", std::string()), t.value("submitted", int64_t{0}),
-                                         t.value("started", int64_t{-1}), t.value("finished", int64_t{-1}),
-                                         t.value("failed", false), t.value("cancelled", false)});
-    }
-    if (doc.contains("metrics") && doc["metrics"].is_object()) MetricsFromJson(doc["metrics"], trace.metrics);
+    const json* metrics = nullptr;
+    if (!OptionalObject(doc, "metrics", top, metrics, error) ||
+        !MetricsFromJson(*metrics, "trace", "metrics", trace.metrics, error))
+        return false;
     trace.Finish();
     out = std::move(trace);
     return true;
 }
+}  // namespace
 
 namespace {
 
 // Chrome's timestamps are microseconds; three decimals keep every nanosecond.
-double Micros(TimeNs ns) { return static_cast<double>(ns) / 1000.0; }
+double Micros(TimeNs ns) {
+    return static_cast<double>(ns) / 1000.0;
+}
 
+// Microseconds (a Chrome ts, or ts + dur) to ns; false beyond the time bounds. Doubles below 2^62 in
+// magnitude round to at most 2^62 - 512, inside the bounds.
+bool MicrosToNs(double micros, TimeNs& out) {
+    const double ns = micros * 1000.0;
+    if (!(std::fabs(ns) < static_cast<double>(TimeNs{1} << 62))) return false;
+    out = static_cast<TimeNs>(std::llround(ns));
+    return true;
+}
+
+// Follows parents to the root, at most 64 steps (a file may hold a cycle); a track that does not exist
+// is its own root.
 TrackId RootOf(const Trace& trace, TrackId track) {
-    int guard = 0;
-    while (trace.tracks[track].parent != kNone && guard++ < 64) track = trace.tracks[track].parent;
+    const auto count = trace.tracks.size();
+    if (track < 0 || static_cast<size_t>(track) >= count) return track;
+    for (int guard = 0; guard < 64; ++guard) {
+        const TrackId parent = trace.tracks[static_cast<size_t>(track)].parent;
+        if (parent < 0 || static_cast<size_t>(parent) >= count) break;
+        track = parent;
+    }
     return track;
 }
 
@@ -220,13 +559,19 @@ std::string ToChromeJson(const Trace& trace) {
     for (size_t i = 0; i < trace.tracks.size(); ++i) {
         const Track& t = trace.tracks[i];
         TrackId root = RootOf(trace, static_cast<TrackId>(i));
-        int pid = root + 1;
-        int tid = static_cast<int>(i) + 1;
+        int64_t pid = int64_t{root} + 1;
+        int64_t tid = static_cast<int64_t>(i) + 1;
         if (root == static_cast<TrackId>(i))
-            events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", t.name}}}});
-        events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", tid},
-                          {"args", {{"name", t.name}, {"kind", TrackKindName(t.kind)}, {"parent", t.parent}, {"track", i}}}});
-        events.push_back({{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", pid}, {"tid", tid}, {"args", {{"sort_index", i}}}});
+            events.push_back(
+                {{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", t.name}}}});
+        events.push_back(
+            {{"ph", "M"},
+             {"name", "thread_name"},
+             {"pid", pid},
+             {"tid", tid},
+             {"args", {{"name", t.name}, {"kind", TrackKindName(t.kind)}, {"parent", t.parent}, {"track", i}}}});
+        events.push_back(
+            {{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", pid}, {"tid", tid}, {"args", {{"sort_index", i}}}});
     }
     for (const Span& s : trace.spans) {
         TrackId root = RootOf(trace, s.track);
@@ -242,36 +587,65 @@ std::string ToChromeJson(const Trace& trace) {
         const WaitDetail wait = trace.WaitOf(s);
         if (wait.causeSince >= 0) args["cause_since_ns"] = wait.causeSince;
         if (wait.dropRequestAt >= 0) args["drop_request_ns"] = wait.dropRequestAt;
-        events.push_back({{"ph", "X"}, {"name", SpanStateName(s.state)}, {"cat", "state"}, {"pid", root + 1},
-                          {"tid", s.track + 1}, {"ts", Micros(s.start)}, {"dur", Micros(s.end - s.start)}, {"args", args}});
+        // Saturating: the exact times are in args; dur is for viewers, and must not wrap negative.
+        events.push_back({{"ph", "X"},
+                          {"name", SpanStateName(s.state)},
+                          {"cat", "state"},
+                          {"pid", int64_t{root} + 1},
+                          {"tid", int64_t{s.track} + 1},
+                          {"ts", Micros(s.start)},
+                          {"dur", Micros(SaturatingSub(s.end, s.start))},
+                          {"args", args}});
     }
     for (const Instant& i : trace.instants) {
         TrackId root = RootOf(trace, i.track);
         json args = {{"time_ns", i.time}};
         if (i.cause != kNone) args["cause"] = i.cause;
         if (i.task != kNone) args["task"] = i.task;
-        events.push_back({{"ph", "i"}, {"s", "t"}, {"name", InstantKindName(i.kind)}, {"cat", "instant"}, {"pid", root + 1},
-                          {"tid", i.track + 1}, {"ts", Micros(i.time)}, {"args", args}});
+        events.push_back({{"ph", "i"},
+                          {"s", "t"},
+                          {"name", InstantKindName(i.kind)},
+                          {"cat", "instant"},
+                          {"pid", int64_t{root} + 1},
+                          {"tid", int64_t{i.track} + 1},
+                          {"ts", Micros(i.time)},
+                          {"args", args}});
     }
     json tasks = json::array();
     for (const TaskRecord& t : trace.tasks)
-        tasks.push_back({{"name", t.name}, {"submitted", t.submitted}, {"started", t.started}, {"finished", t.finished},
-                         {"failed", t.failed}, {"cancelled", t.cancelled}});
-    json doc = {{"traceEvents", events}, {"displayTimeUnit", "ns"},
-                {"otherData", {{"producer", "interleave"}, {"label", trace.label}, {"source", trace.producer},
-                               {"tasks", tasks}, {"metrics", MetricsToJson(trace.metrics)}}}};
-    return doc.dump();
+        tasks.push_back(TaskToJson(t));
+    json doc = {{"traceEvents", events},
+                {"displayTimeUnit", "ns"},
+                {"otherData",
+                 {{"producer", "interleave"},
+                  {"label", trace.label},
+                  {"source", trace.producer},
+                  {"tasks", tasks},
+                  {"metrics", MetricsToJson(trace.metrics)}}}};
+    return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 bool FromChromeJson(std::string_view text, Trace& out, std::string& error) {
-    json doc = json::parse(text.begin(), text.end(), nullptr, false);
-    if (doc.is_discarded()) {
-        error = "chrome trace: not valid JSON";
+    return FromChromeJson(text, out, error, TraceJsonLimits());
+}
+
+bool FromChromeJson(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
+    json doc;
+    std::string why;
+    if (!jsonio::ParseBoundedJson(text, doc, why, limits, "the trace")) {
+        error = "chrome trace: " + why;
         return false;
     }
+    return FromChromeJsonDocument(doc, out, error);
+}
+
+namespace {
+bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
     const json* events = nullptr;
-    if (doc.is_array()) events = &doc;
-    else if (doc.is_object() && doc.contains("traceEvents") && doc["traceEvents"].is_array()) events = &doc["traceEvents"];
+    if (doc.is_array())
+        events = &doc;
+    else if (const json* list = Member(doc, "traceEvents"); list && list->is_array())
+        events = list;
     if (!events) {
         error = "chrome trace: expected an array of events or an object with a \"traceEvents\" array";
         return false;
@@ -280,10 +654,10 @@ bool FromChromeJson(std::string_view text, Trace& out, std::string& error) {
         error = "chrome trace: more than " + std::to_string(kMaxTraceRecords) + " events";
         return false;
     }
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
     Trace trace;
     // A (pid, tid) pair is one track. Our own export names the track index in thread_name's args.
     std::map<std::pair<int64_t, int64_t>, TrackId> trackOf;
-    std::map<int64_t, std::string> processNames;
     auto trackFor = [&](int64_t pid, int64_t tid) {
         auto key = std::make_pair(pid, tid);
         auto it = trackOf.find(key);
@@ -292,132 +666,205 @@ bool FromChromeJson(std::string_view text, Trace& out, std::string& error) {
         trackOf.emplace(key, id);
         return id;
     };
-    auto number = [](const json& e, const char* key, double& value) {
-        if (!e.contains(key) || !e[key].is_number()) return false;
-        value = e[key].get<double>();
-        return std::isfinite(value);
+    // What every event has: ph, name, pid, tid, args; each optional, each type-checked.
+    struct Common {
+        std::string ph, name;
+        int64_t pid = 0, tid = 0;
+        const json* args = nullptr;
     };
-    auto exactNs = [](const json& args, const char* key, double micros) {
-        if (args.is_object() && args.contains(key) && args[key].is_number_integer()) return args[key].get<int64_t>();
-        return static_cast<int64_t>(std::llround(micros * 1000.0));
+    auto readCommon = [&](const json& e, const Where& where, Common& c) {
+        c = Common{};
+        return OptionalString(e, "ph", where, c.ph, error) && OptionalString(e, "name", where, c.name, error) &&
+               OptionalInt(e, "pid", where, kMin, kMax, c.pid, error) &&
+               OptionalInt(e, "tid", where, kMin, kMax, c.tid, error) &&
+               OptionalObject(e, "args", where, c.args, error);
+    };
+    // ts (microseconds; `field` names it: "ts" or "ts + dur") as ns, within the time bounds.
+    auto microsToNs = [&](const Where& where, const char* field, double micros, TimeNs& ns) {
+        if (MicrosToNs(micros, ns)) return true;
+        char shown[64];
+        std::snprintf(shown, sizeof shown, "%.17g", micros);
+        return where.Fail(
+            error, field,
+            "must lie within " + std::to_string(kMaxTraceTimeNs / 1000) + " microseconds of 0, got " + shown);
+    };
+    // The same, unless `exactKey` in args (nanoseconds, written by our export) is present: it wins.
+    auto timeOf = [&](const Where& where, const Common& c, const char* exactKey, const char* field, double micros,
+                      TimeNs& ns) {
+        const Where inArgs{where.prefix, where.list, where.index, "args"};
+        if (const json* exact = Member(*c.args, exactKey)) return ReadTime(*exact, inArgs, exactKey, ns, error);
+        return microsToNs(where, field, micros, ns);
     };
     // Pass 1: metadata, so names and kinds are known before spans arrive.
-    std::vector<std::pair<int64_t, std::pair<int64_t, int64_t>>> declaredParents;
-    for (const json& e : *events) {
-        if (!e.is_object() || e.value("ph", std::string()) != "M") continue;
-        int64_t pid = e.contains("pid") && e["pid"].is_number_integer() ? e["pid"].get<int64_t>() : 0;
-        int64_t tid = e.contains("tid") && e["tid"].is_number_integer() ? e["tid"].get<int64_t>() : 0;
-        const json args = e.contains("args") && e["args"].is_object() ? e["args"] : json::object();
-        std::string name = args.value("name", std::string());
-        if (e.value("name", std::string()) == "process_name") processNames[pid] = name;
-        if (e.value("name", std::string()) == "thread_name") {
-            TrackId id = trackFor(pid, tid);
-            trace.tracks[id].name = name;
-            TrackKind kind;
-            if (ParseTrackKind(args.value("kind", std::string()), kind)) trace.tracks[id].kind = kind;
-            if (args.contains("parent") && args["parent"].is_number_integer())
-                declaredParents.push_back({id, {args["parent"].get<int64_t>(), 0}});
-        }
-    }
+    std::vector<std::pair<TrackId, int64_t>> declaredParents;
     size_t index = 0;
-    std::map<TrackId, std::vector<std::pair<double, std::string>>> openBegins;
     for (const json& e : *events) {
+        const Where where{"chrome trace", "traceEvents", index++};
+        if (!e.is_object()) continue;  // pass 2 names it
+        Common c;
+        if (!readCommon(e, where, c)) return false;
+        if (c.ph != "M" || (c.name != "process_name" && c.name != "thread_name")) continue;
+        const Where inArgs{where.prefix, where.list, where.index, "args"};
+        std::string name, kindName;
+        if (!OptionalString(*c.args, "name", inArgs, name, error)) return false;
+        if (c.name != "thread_name") continue;
+        int64_t parent = kNone;
+        if (!OptionalString(*c.args, "kind", inArgs, kindName, error) ||
+            !OptionalInt(*c.args, "parent", inArgs, kNone, kMaxId, parent, error))
+            return false;
+        TrackId id = trackFor(c.pid, c.tid);
+        trace.tracks[id].name = name;
+        TrackKind kind;
+        if (ParseTrackKind(kindName, kind)) trace.tracks[id].kind = kind;  // other producers' kinds: a thread
+        if (parent != kNone) declaredParents.push_back({id, parent});
+    }
+    index = 0;
+    std::map<TrackId, std::vector<std::pair<TimeNs, std::string>>> openBegins;
+    for (const json& e : *events) {
+        const Where where{"chrome trace", "traceEvents", index};
+        const Where inArgs{where.prefix, where.list, where.index, "args"};
+        auto event = [index] { return "chrome trace: event " + std::to_string(index); };
         ++index;
-        if (!e.is_object()) {
-            error = "chrome trace: event " + std::to_string(index - 1) + " is not an object";
-            return false;
-        }
-        std::string ph = e.value("ph", std::string());
-        if (ph == "M" || ph.empty()) continue;
-        int64_t pid = e.contains("pid") && e["pid"].is_number_integer() ? e["pid"].get<int64_t>() : 0;
-        int64_t tid = e.contains("tid") && e["tid"].is_number_integer() ? e["tid"].get<int64_t>() : 0;
-        const json args = e.contains("args") && e["args"].is_object() ? e["args"] : json::object();
+        if (!e.is_object()) return where.Fail(error, "", "an object", e);
+        Common c;
+        if (!readCommon(e, where, c)) return false;
+        if (c.ph == "M" || c.ph.empty()) continue;
         double ts = 0;
-        if ((ph == "X" || ph == "B" || ph == "E" || ph == "i" || ph == "I") && !number(e, "ts", ts)) {
-            error = "chrome trace: event " + std::to_string(index - 1) + " (ph \"" + ph + "\") has no numeric \"ts\"";
-            return false;
+        const json* tsValue = Member(e, "ts");
+        const bool timed = c.ph == "X" || c.ph == "B" || c.ph == "E" || c.ph == "i" || c.ph == "I";
+        if (timed) {
+            if (!tsValue || !ReadDouble(*tsValue, where, "ts", ts, error) || tsValue->is_null()) {
+                error = event() + " (ph \"" + c.ph + "\") has no numeric \"ts\"" +
+                        (tsValue ? ", got " + jsonio::ShowJson(*tsValue) : "");
+                return false;
+            }
         }
-        std::string name = e.value("name", std::string());
+        std::string stateName;
+        if (!OptionalString(*c.args, "state", inArgs, stateName, error)) return false;
         SpanState state = SpanState::RunningPython;
-        if (!ParseSpanState(args.value("state", std::string()), state)) ParseSpanState(name, state);
-        TrackId track = trackFor(pid, tid);
-        if (ph == "X") {
+        if (!ParseSpanState(stateName, state)) ParseSpanState(c.name, state);
+        TrackId track = trackFor(c.pid, c.tid);
+        if (c.ph == "X") {
+            const json* durValue = Member(e, "dur");
             double dur = 0;
-            if (!number(e, "dur", dur) || dur < 0) {
-                error = "chrome trace: event " + std::to_string(index - 1) + " (ph \"X\") needs a non-negative \"dur\"";
+            if (!durValue || !ReadDouble(*durValue, where, "dur", dur, error) || durValue->is_null() || dur < 0) {
+                error = event() + " (ph \"X\") needs a non-negative \"dur\"" +
+                        (durValue ? ", got " + jsonio::ShowJson(*durValue) : "");
                 return false;
             }
             Span span;
             span.track = track;
             span.state = state;
-            span.start = exactNs(args, "start_ns", ts);
-            span.end = exactNs(args, "end_ns", ts + dur);
-            span.task = args.contains("task") && args["task"].is_number_integer() ? args["task"].get<int32_t>() : kNone;
-            span.cause = args.contains("cause") && args["cause"].is_number_integer() ? args["cause"].get<int32_t>() : kNone;
-            auto optionalNs = [&args](const char* key) {
-                return args.contains(key) && args[key].is_number_integer() ? args[key].get<int64_t>() : int64_t{-1};
-            };
-            trace.AddWait(span, optionalNs("cause_since_ns"), optionalNs("drop_request_ns"));
+            int32_t task = kNone, cause = kNone;
+            TimeNs causeSince = -1, dropRequestAt = -1;
+            if (!timeOf(where, c, "start_ns", "ts", ts, span.start) ||
+                !timeOf(where, c, "end_ns", "ts + dur", ts + dur, span.end))
+                return false;
+            if (const json* v = Member(*c.args, "task"); v && !ReadId(*v, inArgs, "task", task, error)) return false;
+            if (const json* v = Member(*c.args, "cause"); v && !ReadId(*v, inArgs, "cause", cause, error)) return false;
+            if (const json* v = Member(*c.args, "cause_since_ns");
+                v && !ReadWaitTime(*v, inArgs, "cause_since_ns", causeSince, error))
+                return false;
+            if (const json* v = Member(*c.args, "drop_request_ns");
+                v && !ReadWaitTime(*v, inArgs, "drop_request_ns", dropRequestAt, error))
+                return false;
+            if (span.end < span.start) {
+                error = event() + " (ph \"X\") ends before it starts (start " + std::to_string(span.start) +
+                        " ns, end " + std::to_string(span.end) + " ns)";
+                return false;
+            }
+            span.task = task;
+            span.cause = cause;
+            trace.AddWait(span, causeSince, dropRequestAt);
             trace.spans.push_back(span);
-        } else if (ph == "B") {
-            openBegins[track].push_back({ts, args.value("state", name)});
-        } else if (ph == "E") {
+        } else if (c.ph == "B") {
+            TimeNs begin = 0;
+            if (!microsToNs(where, "ts", ts, begin)) return false;
+            openBegins[track].push_back({begin, stateName.empty() ? c.name : stateName});
+        } else if (c.ph == "E") {
+            TimeNs end = 0;
+            if (!microsToNs(where, "ts", ts, end)) return false;
             auto& stack = openBegins[track];
             if (stack.empty()) continue;  // an unmatched end: Perfetto ignores it too
-            auto [begin, stateName] = stack.back();
+            auto [begin, beginState] = stack.back();
             stack.pop_back();
             Span span;
             span.track = track;
-            if (!ParseSpanState(stateName, span.state)) span.state = SpanState::RunningPython;
-            span.start = static_cast<int64_t>(std::llround(begin * 1000.0));
-            span.end = static_cast<int64_t>(std::llround(ts * 1000.0));
+            if (!ParseSpanState(beginState, span.state)) span.state = SpanState::RunningPython;
+            span.start = begin;
+            span.end = end;
             if (span.end >= span.start) trace.spans.push_back(span);
-        } else if (ph == "i" || ph == "I") {
+        } else if (c.ph == "i" || c.ph == "I") {
             InstantKind kind;
-            if (!ParseInstantKind(name, kind)) continue;  // instants we do not model
-            Instant instant{exactNs(args, "time_ns", ts), track, kind,
-                            args.contains("cause") && args["cause"].is_number_integer() ? args["cause"].get<int32_t>() : kNone,
-                            args.contains("task") && args["task"].is_number_integer() ? args["task"].get<int32_t>() : kNone};
+            if (!ParseInstantKind(c.name, kind)) continue;  // instants we do not model
+            Instant instant{0, track, kind, kNone, kNone};
+            if (!timeOf(where, c, "time_ns", "ts", ts, instant.time)) return false;
+            if (const json* v = Member(*c.args, "cause"); v && !ReadId(*v, inArgs, "cause", instant.cause, error))
+                return false;
+            if (const json* v = Member(*c.args, "task"); v && !ReadId(*v, inArgs, "task", instant.task, error))
+                return false;
             trace.instants.push_back(instant);
         }
     }
-    for (const auto& [track, parentAndUnused] : declaredParents) {
-        int64_t parent = parentAndUnused.first;
+    for (const auto& [track, parent] : declaredParents) {
         if (parent >= 0 && static_cast<size_t>(parent) < trace.tracks.size() && parent != track)
             trace.tracks[track].parent = static_cast<TrackId>(parent);
     }
+    const Where top{"chrome trace"};
+    const json* other = nullptr;
+    if (!OptionalObject(doc, "otherData", top, other, error)) return false;
+    trace.producer = "chrome-trace";
+    if (!OptionalString(*other, "label", Where{"chrome trace", "otherData"}, trace.label, error) ||
+        !OptionalString(*other, "source", Where{"chrome trace", "otherData"}, trace.producer, error))
+        return false;
+    if (const json* tasks = Member(*other, "tasks")) {
+        if (!tasks->is_array()) return Where{"chrome trace", "otherData"}.Fail(error, "tasks", "a list", *tasks);
+        if (tasks->size() > kMaxTraceRecords) {
+            error = "chrome trace: otherData.tasks has more than " + std::to_string(kMaxTraceRecords) + " records";
+            return false;
+        }
+        size_t taskIndex = 0;
+        for (const json& t : *tasks) {
+            TaskRecord task;
+            if (!TaskFromJson(t, Where{"chrome trace", "otherData.tasks", taskIndex++}, task, error)) return false;
+            trace.tasks.push_back(std::move(task));
+        }
+    }
+    const json* metrics = nullptr;
+    if (!OptionalObject(*other, "metrics", Where{"chrome trace", "otherData"}, metrics, error) ||
+        !MetricsFromJson(*metrics, "chrome trace", "otherData.metrics", trace.metrics, error))
+        return false;
     // Causes and tasks refer to track and task indices of the exporting trace; drop any that do not exist here.
+    auto exists = [](int32_t id, size_t count) { return id >= 0 && static_cast<size_t>(id) < count; };
     for (Span& s : trace.spans) {
-        if (s.cause != kNone && (s.cause < 0 || static_cast<size_t>(s.cause) >= trace.tracks.size())) s.cause = kNone;
+        if (!exists(s.cause, trace.tracks.size())) s.cause = kNone;
+        if (!exists(s.task, trace.tasks.size())) s.task = kNone;
     }
-    if (doc.is_object() && doc.contains("otherData") && doc["otherData"].is_object()) {
-        const json& other = doc["otherData"];
-        trace.label = other.value("label", std::string());
-        trace.producer = other.value("source", std::string("chrome-trace"));
-        if (other.contains("tasks") && other["tasks"].is_array())
-            for (const json& t : other["tasks"])
-                if (t.is_object())
-                    trace.tasks.push_back(TaskRecord{t.value("name", std::string()), t.value("submitted", int64_t{0}),
-                                                     t.value("started", int64_t{-1}), t.value("finished", int64_t{-1}),
-                                                     t.value("failed", false), t.value("cancelled", false)});
-        if (other.contains("metrics") && other["metrics"].is_object()) MetricsFromJson(other["metrics"], trace.metrics);
-    } else {
-        trace.producer = "chrome-trace";
+    for (Instant& i : trace.instants) {
+        if (!exists(i.cause, trace.tracks.size())) i.cause = kNone;
+        if (!exists(i.task, trace.tasks.size())) i.task = kNone;
     }
-    for (Span& s : trace.spans)
-        if (s.task != kNone && (s.task < 0 || static_cast<size_t>(s.task) >= trace.tasks.size())) s.task = kNone;
     trace.Finish();
     out = std::move(trace);
     return true;
 }
+}  // namespace
 
 bool ReadAnyTrace(std::string_view text, Trace& out, std::string& error) {
-    size_t i = 0;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
-    if (text.find("\"interleave-trace\"") != std::string_view::npos && i < text.size() && text[i] == '{' &&
-        text.find("\"traceEvents\"") == std::string_view::npos)
-        return FromJson(text, out, error);
-    return FromChromeJson(text, out, error);
+    return ReadAnyTrace(text, out, error, TraceJsonLimits());
+}
+
+bool ReadAnyTrace(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
+    // Decided by the document's structure, not by searching the text: a trace whose label is "traceEvents"
+    // is still our own format (a fuzzer found that the text search sent it to the Chrome reader).
+    json doc;
+    std::string why;
+    if (!jsonio::ParseBoundedJson(text, doc, why, limits, "the trace")) {
+        error = "trace: " + why;
+        return false;
+    }
+    if (doc.is_object() && doc.contains("format")) return FromJsonDocument(doc, out, error);
+    return FromChromeJsonDocument(doc, out, error);
 }
 
 }  // namespace interleave::trace

@@ -155,8 +155,10 @@ Playground::~Playground() {
 }
 
 bool Playground::Busy() const {
-    return m_executor->Pending() > 0 || (m_simJob && !m_simJob->done) || (m_compareJob && !m_compareJob->done) ||
-           (m_realJob && !m_realJob->done);
+    // A job counts until the UI has taken its result (PollJobs drops it then): a job the worker finished but
+    // whose result is not on screen yet is still busy, so a reader of the test state never sees "not
+    // simulating" without the trace or the error that ended it.
+    return m_executor->Pending() > 0 || m_simJob || m_compareJob || m_realJob;
 }
 
 bool Playground::LoadPreset(std::string_view id, std::string& error) {

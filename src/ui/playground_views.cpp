@@ -100,12 +100,12 @@ void Playground::CompareTable() {
                                   ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("results", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
+    // Every column has a weight: with SizingStretchProp a column without one is weighted by its content's
+    // width, which is 0 on the table's first frame, and ImGui then divides 0 by 0 (a NaN cast to int: UB,
+    // found by fuzzing the share link with the Compare tab).
     ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-    ImGui::TableSetupColumn("makespan");
-    ImGui::TableSetupColumn("speedup");
-    ImGui::TableSetupColumn("CPU use");
-    ImGui::TableSetupColumn("GIL wait");
-    ImGui::TableSetupColumn("overhead");
+    for (const char* column : {"makespan", "speedup", "CPU use", "GIL wait", "overhead"})
+        ImGui::TableSetupColumn(column, ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < m_comparison.results.size(); ++i) {
         const auto& result = m_comparison.results[i];

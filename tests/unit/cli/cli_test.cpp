@@ -1,33 +1,78 @@
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/cli.h"
+#include "cli/cli_io.h"
 #include "trace/trace_json.h"
 
 namespace {
 
-int RunCli(std::vector<std::string> args) {
-    args.insert(args.begin(), "interleave");
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    return interleave::cli::Main(static_cast<int>(args.size()), argv.data());
+std::string TempPath(const char* name) {
+    return ::testing::TempDir() + name;
 }
 
-std::string TempPath(const char* name) { return ::testing::TempDir() + name; }
+std::string ReadBack(std::FILE* file) {
+    std::string text;
+    std::rewind(file);
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+        text.append(buffer, n);
+    return text;
+}
+
+// What a command printed and returned, run in-process (files stand in for stdout and stderr).
+struct CliResult {
+    int code = -1;
+    std::string out, err;
+};
+
+CliResult Capture(const std::vector<std::string>& args) {
+    CliResult result;
+    std::FILE* out = std::fopen(TempPath("cli_stdout.txt").c_str(), "w+b");
+    std::FILE* err = std::fopen(TempPath("cli_stderr.txt").c_str(), "w+b");
+    if (!out || !err) {
+        ADD_FAILURE() << "cannot create the capture files in " << ::testing::TempDir();
+        if (out) std::fclose(out);
+        if (err) std::fclose(err);
+        return result;
+    }
+    result.code = interleave::cli::Run(args, out, err);
+    result.out = ReadBack(out);
+    result.err = ReadBack(err);
+    std::fclose(out);
+    std::fclose(err);
+    return result;
+}
+
+int RunCli(const std::vector<std::string>& args) {
+    return Capture(args).code;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
-TEST(Cli, HelpSucceeds) { EXPECT_EQ(RunCli({"--help"}), 0); }
+TEST(Cli, HelpSucceeds) {
+    EXPECT_EQ(RunCli({"--help"}), 0);
+}
 
-TEST(Cli, UnknownCommandIsAUsageError) { EXPECT_EQ(RunCli({"simulate-everything"}), 2); }
+TEST(Cli, UnknownCommandIsAUsageError) {
+    EXPECT_EQ(RunCli({"simulate-everything"}), 2);
+}
 
-TEST(Cli, MissingScenarioFileIsBadInput) { EXPECT_EQ(RunCli({"sim", "/no/such/scenario.json"}), 3); }
+TEST(Cli, MissingScenarioFileIsBadInput) {
+    EXPECT_EQ(RunCli({"sim", "/no/such/scenario.json"}), 3);
+}
 
 TEST(Cli, InvalidScenarioIsBadInput) {
     std::string path = TempPath("bad_scenario.json");
@@ -35,7 +80,9 @@ TEST(Cli, InvalidScenarioIsBadInput) {
     EXPECT_EQ(RunCli({"sim", path}), 3);
 }
 
-TEST(Cli, BadWorkersIsAUsageError) { EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--workers", "0"}), 2); }
+TEST(Cli, BadWorkersIsAUsageError) {
+    EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--workers", "0"}), 2);
+}
 
 TEST(Cli, SimWritesAChromeTraceThatReadsBack) {
     std::string path = TempPath("cli_trace.json");
@@ -50,6 +97,147 @@ TEST(Cli, SimWritesAChromeTraceThatReadsBack) {
     EXPECT_NE(t.label.find("processes"), std::string::npos);
 }
 
-TEST(Cli, CompareSucceedsOnAPreset) { EXPECT_EQ(RunCli({"compare", "decision_cpu_bound"}), 0); }
+TEST(Cli, CompareSucceedsOnAPreset) {
+    EXPECT_EQ(RunCli({"compare", "decision_cpu_bound"}), 0);
+}
 
-TEST(Cli, UnknownModelIsAUsageError) { EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--model", "greenlets"}), 2); }
+TEST(Cli, UnknownModelIsAUsageError) {
+    EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--model", "greenlets"}), 2);
+}
+
+TEST(Cli, EveryCommandAnswersHelpOnStdout) {
+    for (const char* command : {"sim", "compare", "presets"}) {
+        for (const char* flag : {"--help", "-h"}) {
+            SCOPED_TRACE(std::string(command) + " " + flag);
+            CliResult r = Capture({command, flag});
+            EXPECT_EQ(r.code, 0) << r.err;
+            EXPECT_TRUE(Contains(r.out, "usage: interleave " + std::string(command))) << r.out;
+            EXPECT_EQ(r.err, "");
+        }
+    }
+    // Also after other arguments, and the general help.
+    EXPECT_EQ(Capture({"sim", "blog_io_threads", "--json", "--help"}).code, 0);
+    CliResult general = Capture({"--help"});
+    EXPECT_EQ(general.code, 0);
+    EXPECT_TRUE(Contains(general.out, "Exit codes")) << general.out;
+}
+
+TEST(Cli, EmptyOrMissingOptionValuesAreUsageErrorsNamingTheOption) {
+    for (const char* option : {"--out", "--chrome", "--model", "--profile", "--workers"}) {
+        SCOPED_TRACE(option);
+        CliResult empty = Capture({"sim", "blog_io_threads", option, ""});
+        EXPECT_EQ(empty.code, 2);
+        EXPECT_TRUE(Contains(empty.err, option)) << empty.err;
+        CliResult missing = Capture({"sim", "blog_io_threads", option});
+        EXPECT_EQ(missing.code, 2);
+        EXPECT_TRUE(Contains(missing.err, option)) << missing.err;
+        CliResult swallowed = Capture({"sim", "blog_io_threads", option, "--json"});
+        EXPECT_EQ(swallowed.code, 2);
+        EXPECT_TRUE(Contains(swallowed.err, option)) << swallowed.err;
+    }
+    EXPECT_EQ(RunCli({"sim", ""}), 2);
+    EXPECT_EQ(RunCli({"compare", ""}), 2);
+    EXPECT_EQ(RunCli({"presets", "extra"}), 2);
+}
+
+TEST(Cli, BadInputFollowsTheExitCodeTable) {
+    std::string invalid = TempPath("cli_invalid.json");
+    std::ofstream(invalid) << R"({"tasks": 5})";
+    std::string profile = TempPath("cli_bad_profile.json");
+    std::ofstream(profile) << R"({"machine": {"profile": {"switch_interval": "soon"}}})";
+    EXPECT_EQ(RunCli({"compare", "/no/such/scenario.json"}), 3);
+    EXPECT_EQ(RunCli({"compare", invalid}), 3);
+    EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--profile", "/no/such/profile.json"}), 3);
+    EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--profile", profile}), 3);
+    CliResult missing = Capture({"sim", "/no/such/scenario.json"});
+    EXPECT_TRUE(Contains(missing.err, "/no/such/scenario.json")) << missing.err;
+    EXPECT_TRUE(Contains(missing.err, "no preset")) << missing.err;
+}
+
+TEST(Cli, InputFilesAreReadWithASizeLimit) {
+    // /dev/zero never ends: the reader stops one byte past the limit instead of reading until memory runs out.
+    CliResult zero = Capture({"sim", "/dev/zero"});
+    EXPECT_EQ(zero.code, 3);
+    EXPECT_TRUE(Contains(zero.err, "/dev/zero")) << zero.err;
+    EXPECT_TRUE(Contains(zero.err, "64 MiB")) << zero.err;
+    CliResult profile = Capture({"sim", "blog_io_threads", "--profile", "/dev/zero"});
+    EXPECT_EQ(profile.code, 3);
+    EXPECT_TRUE(Contains(profile.err, "/dev/zero")) << profile.err;
+    EXPECT_TRUE(Contains(profile.err, "1 MiB")) << profile.err;
+    // A directory is a clear error, not an empty scenario.
+    CliResult directory = Capture({"sim", ::testing::TempDir()});
+    EXPECT_EQ(directory.code, 3);
+    EXPECT_TRUE(Contains(directory.err, "cannot read")) << directory.err;
+}
+
+TEST(Cli, ReadFileLimitedReadsAtMostOneBytePastTheLimit) {
+    std::string path = TempPath("cli_limited.txt");
+    std::ofstream(path) << std::string(100, 'x');
+    std::string text, error;
+    EXPECT_EQ(interleave::cli::ReadFileLimited(path, 100, "a test file", text, error), interleave::cli::ReadStatus::Ok)
+        << error;
+    EXPECT_EQ(text.size(), 100u);
+    text.clear();
+    EXPECT_EQ(interleave::cli::ReadFileLimited(path, 99, "a test file", text, error),
+              interleave::cli::ReadStatus::Failed);
+    EXPECT_TRUE(text.empty());
+    EXPECT_TRUE(Contains(error, path)) << error;
+    EXPECT_TRUE(Contains(error, "99 bytes")) << error;
+    EXPECT_EQ(interleave::cli::ReadFileLimited("/no/such/file", 99, "a test file", text, error),
+              interleave::cli::ReadStatus::NotFound);
+}
+
+TEST(Cli, TraceFilesAreReadWithASizeLimit) {
+    std::string path = TempPath("cli_own_trace.json");
+    ASSERT_EQ(RunCli({"sim", "blog_io_threads", "--out", path}), 0);
+    interleave::trace::Trace t;
+    std::string error;
+    EXPECT_EQ(interleave::cli::LoadTraceFile(path, t, error), 0) << error;
+    EXPECT_GT(t.spans.size(), 0u);
+    EXPECT_EQ(interleave::cli::LoadTraceFile("/dev/zero", t, error), 3);
+    EXPECT_TRUE(Contains(error, "256 MiB")) << error;
+}
+
+TEST(Cli, WriteFailuresExitFourNamingThePathAndTheReason) {
+    CliResult noDirectory = Capture({"sim", "blog_io_threads", "--out", "/no/such/directory/trace.json"});
+    EXPECT_EQ(noDirectory.code, 4);
+    EXPECT_TRUE(Contains(noDirectory.err, "/no/such/directory/trace.json")) << noDirectory.err;
+    EXPECT_TRUE(Contains(noDirectory.err, std::strerror(ENOENT))) << noDirectory.err;
+    CliResult full = Capture({"sim", "blog_io_threads", "--chrome", "/dev/full"});
+    EXPECT_EQ(full.code, 4);
+    EXPECT_TRUE(Contains(full.err, "/dev/full")) << full.err;
+    EXPECT_TRUE(Contains(full.err, std::strerror(ENOSPC))) << full.err;
+    // Standard output that cannot take the metrics is a write failure too.
+    std::FILE* devFull = std::fopen("/dev/full", "wb");
+    ASSERT_NE(devFull, nullptr);
+    std::FILE* err = std::fopen(TempPath("cli_stderr_full.txt").c_str(), "w+b");
+    ASSERT_NE(err, nullptr);
+    EXPECT_EQ(interleave::cli::Run({"presets"}, devFull, err), 4);
+    std::fclose(devFull);
+    const std::string message = ReadBack(err);
+    EXPECT_TRUE(Contains(message, "standard output")) << message;
+    EXPECT_TRUE(Contains(message, std::strerror(ENOSPC))) << message;
+    std::fclose(err);
+}
+
+// Issue 16: a 184-byte scenario (24 tasks of an hour of CPU at a 1 us switch interval) once ran for 129 s
+// before its event limit. Every simulation the command line runs is bounded in time (60 s unless told).
+TEST(Cli, ATimeLimitStopsATinyScenarioThatAsksForBillionsOfEvents) {
+    const std::string path = TempPath("cli_endless.json");
+    {
+        std::ofstream f(path);
+        f << R"({"tasks":[{"name":"spin","count":24,"steps":[{"cpu":"1h"}]}],"model":{"kind":"threads"},
+                 "machine":{"cores":4,"profile":{"switch_interval":"1us"}}})";
+    }
+    CliResult sim = Capture({"sim", path, "--time-limit", "0.2"});
+    EXPECT_EQ(sim.code, 1);
+    EXPECT_NE(sim.err.find("time limit of 0.2 s"), std::string::npos) << sim.err;
+    CliResult compare = Capture({"compare", path, "--time-limit", "0.1"});
+    EXPECT_EQ(compare.code, 1);
+    EXPECT_NE(compare.err.find("no model finished"), std::string::npos) << compare.err;
+    for (const char* bad : {"x", "-1", "1e9", ""}) {
+        CliResult r = Capture({"sim", "blog_io_threads", "--time-limit", bad});
+        EXPECT_EQ(r.code, 2) << bad;
+        EXPECT_NE(r.err.find("--time-limit"), std::string::npos) << r.err;
+    }
+}

@@ -1,0 +1,180 @@
+// The real-run commands' command line (docs/real-runs.md, docs/cli.md): --help on every command, the exit
+// code table, option values, size-limited reads, checked writes. In-process, with files for stdout/stderr.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "native/native_cli.h"
+
+namespace {
+
+std::string TempPath(const std::string& name) {
+    return ::testing::TempDir() + name;
+}
+
+std::string ReadBack(std::FILE* file) {
+    std::string text;
+    std::rewind(file);
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+        text.append(buffer, n);
+    return text;
+}
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+};
+
+Result Capture(const std::vector<std::string>& args) {
+    Result result;
+    std::FILE* out = std::fopen(TempPath("native_cli_stdout.txt").c_str(), "w+b");
+    std::FILE* err = std::fopen(TempPath("native_cli_stderr.txt").c_str(), "w+b");
+    if (!out || !err) {
+        ADD_FAILURE() << "cannot create the capture files in " << ::testing::TempDir();
+        if (out) std::fclose(out);
+        if (err) std::fclose(err);
+        return result;
+    }
+    result.code = interleave::native::Run(args, out, err);
+    result.out = ReadBack(out);
+    result.err = ReadBack(err);
+    std::fclose(out);
+    std::fclose(err);
+    return result;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// A scenario that runs for real in a few milliseconds.
+std::string TinyScenario() {
+    const std::string path = TempPath("native_cli_tiny.json");
+    std::ofstream(path) << R"({"name": "tiny", "tasks": [{"name": "t", "count": 1, "steps": [{"cpu": "1ms"}]}],
+                              "model": {"kind": "sequential"}, "machine": {"cores": 1}})";
+    return path;
+}
+
+}  // namespace
+
+TEST(NativeCli, EveryCommandAnswersHelpOnStdout) {
+    for (const char* command : {"run", "export-python", "calibrate", "check"}) {
+        for (const char* flag : {"--help", "-h"}) {
+            SCOPED_TRACE(std::string(command) + " " + flag);
+            Result r = Capture({command, flag});
+            EXPECT_EQ(r.code, 0) << r.err;
+            EXPECT_TRUE(Contains(r.out, "usage: interleave " + std::string(command))) << r.out;
+            EXPECT_EQ(r.err, "");
+        }
+    }
+    EXPECT_EQ(Capture({"run", "--cpp", "--help"}).code, 0);
+}
+
+TEST(NativeCli, BadScenariosAndProfilesAreBadInput) {
+    const std::string invalid = TempPath("native_cli_invalid.json");
+    std::ofstream(invalid) << R"({"tasks": 5})";
+    for (const char* command : {"run", "export-python", "check"}) {
+        SCOPED_TRACE(command);
+        Result missing = Capture({command, "/no/such/scenario.json"});
+        EXPECT_EQ(missing.code, 3) << missing.err;
+        EXPECT_TRUE(Contains(missing.err, "/no/such/scenario.json")) << missing.err;
+        Result bad = Capture({command, invalid});
+        EXPECT_EQ(bad.code, 3) << bad.err;
+        EXPECT_TRUE(Contains(bad.err, "tasks")) << bad.err;
+    }
+    Result profile = Capture({"run", TinyScenario(), "--profile", "/no/such/profile.json"});
+    EXPECT_EQ(profile.code, 3) << profile.err;
+    EXPECT_TRUE(Contains(profile.err, "/no/such/profile.json")) << profile.err;
+}
+
+TEST(NativeCli, EmptyMissingOrUnusedOptionValuesAreUsageErrors) {
+    const std::string tiny = TinyScenario();
+    const std::vector<std::vector<std::string>> cases = {
+        {"run", tiny, "--out", ""},
+        {"run", tiny, "--chrome", ""},
+        {"run", tiny, "--profile", ""},
+        {"run", tiny, "--out"},
+        {"run", tiny, "--out", "--chrome", "x.json"},
+        {"run", tiny, "--scale", "2x"},
+        {"run", tiny, "--max-tasks", "many"},
+        {"check", tiny, "--python-bin", ""},
+        {"calibrate", "--out", "", "--python-bin", "/bin/false"},
+        {"export-python", tiny, "--out", "x.py"},  // export-python prints; --out would be ignored
+        {"export-python", ""},
+    };
+    for (const auto& args : cases) {
+        std::string shown;
+        for (const std::string& a : args)
+            shown += "'" + a + "' ";
+        SCOPED_TRACE(shown);
+        Result r = Capture(args);
+        EXPECT_EQ(r.code, 2) << r.err;
+        if (args.size() > 2 && args[2].rfind("--", 0) == 0) {
+            EXPECT_TRUE(Contains(r.err, args[2])) << r.err;
+        }
+    }
+}
+
+TEST(NativeCli, InputFilesAreReadWithASizeLimit) {
+    Result zero = Capture({"export-python", "/dev/zero"});
+    EXPECT_EQ(zero.code, 3);
+    EXPECT_TRUE(Contains(zero.err, "/dev/zero")) << zero.err;
+    EXPECT_TRUE(Contains(zero.err, "64 MiB")) << zero.err;
+    Result profile = Capture({"run", TinyScenario(), "--profile", "/dev/zero"});
+    EXPECT_EQ(profile.code, 3);
+    EXPECT_TRUE(Contains(profile.err, "1 MiB")) << profile.err;
+    Result directory = Capture({"export-python", ::testing::TempDir()});
+    EXPECT_EQ(directory.code, 3);
+    EXPECT_TRUE(Contains(directory.err, std::strerror(EISDIR))) << directory.err;
+    // A FIFO has no size to trust: it is read as it comes.
+    const std::string fifo = TempPath("native_cli_fifo");
+    ::unlink(fifo.c_str());
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+    std::thread writer([&fifo] {
+        std::ofstream(fifo) << R"({"name": "piped", "tasks": [{"name": "t", "steps": [{"cpu": "1ms"}]}]})";
+    });
+    Result piped = Capture({"export-python", fifo});
+    writer.join();
+    ::unlink(fifo.c_str());
+    EXPECT_EQ(piped.code, 0) << piped.err;
+    EXPECT_FALSE(piped.out.empty());
+}
+
+TEST(NativeCli, WriteFailuresExitFourNamingThePathAndTheReason) {
+    const std::string tiny = TinyScenario();
+    Result noDirectory = Capture({"run", tiny, "--out", "/no/such/directory/trace.json"});
+    EXPECT_EQ(noDirectory.code, 4) << noDirectory.err;
+    EXPECT_TRUE(Contains(noDirectory.err, "/no/such/directory/trace.json")) << noDirectory.err;
+    EXPECT_TRUE(Contains(noDirectory.err, std::strerror(ENOENT))) << noDirectory.err;
+    Result full = Capture({"run", tiny, "--chrome", "/dev/full"});
+    EXPECT_EQ(full.code, 4) << full.err;
+    EXPECT_TRUE(Contains(full.err, "/dev/full")) << full.err;
+    EXPECT_TRUE(Contains(full.err, std::strerror(ENOSPC))) << full.err;
+    // A written trace reads back.
+    const std::string written = TempPath("native_cli_trace.json");
+    EXPECT_EQ(Capture({"run", tiny, "--out", written}).code, 0);
+    struct stat info {};
+    ASSERT_EQ(::stat(written.c_str(), &info), 0);
+    EXPECT_GT(info.st_size, 0);
+    // export-python's program on a standard output that cannot take it.
+    std::FILE* devFull = std::fopen("/dev/full", "wb");
+    ASSERT_NE(devFull, nullptr);
+    std::FILE* err = std::fopen(TempPath("native_cli_stderr_full.txt").c_str(), "w+b");
+    ASSERT_NE(err, nullptr);
+    EXPECT_EQ(interleave::native::Run({"export-python", tiny}, devFull, err), 4);
+    std::fclose(devFull);
+    const std::string message = ReadBack(err);
+    EXPECT_TRUE(Contains(message, "standard output")) << message;
+    EXPECT_TRUE(Contains(message, std::strerror(ENOSPC))) << message;
+    std::fclose(err);
+}
