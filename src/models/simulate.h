@@ -46,8 +46,8 @@ public:
     SimulationRun(const SimulationRun&) = delete;
     SimulationRun& operator=(const SimulationRun&) = delete;
 
-    // Runs about `events` more events (at least one check interval). Returns true once the result is
-    // ready: finished, failed on a limit or a deadlock, or cancelled.
+    // Runs at most `events` more events. Returns true once the result is ready: finished, failed on a
+    // limit or a deadlock, or cancelled (limits and the cancel flag are looked at every 16384 events).
     bool Advance(int64_t events);
     bool Done() const { return m_done; }
     // The result, once Done(); leaves the run empty.

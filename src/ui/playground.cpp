@@ -70,9 +70,9 @@ namespace {
 // asked, for up to kInlineBudgetMs: most are done by then (no flicker, and the web page's first frame
 // needs no worker thread). What is left, and bigger scenarios, go on in the executor.
 constexpr int64_t kSmallScenarioSteps = 20'000;
-constexpr double kInlineBudgetMs = 40.0;
-// Events per slice: a few milliseconds of simulation (the world checks its limits every 16384 events).
-constexpr int64_t kSliceEvents = 16'384;
+constexpr double kInlineBudgetMs = 25.0;
+// Events per slice: a millisecond or two of simulation, so a frame's budget is never overshot by much.
+constexpr int64_t kSliceEvents = 4'096;
 models::SimulationOptions BoundedOptions(double timeLimitSeconds) {
     models::SimulationOptions options;
     options.timeLimitSeconds = timeLimitSeconds;
@@ -270,11 +270,13 @@ void Playground::StartSimulation() {
         job->done.store(true, std::memory_order_release);
         return true;
     };
+    m_longestSimulationWorkMs = 0;
     if (StepCount(m_scenario) <= kSmallScenarioSteps) {
         const auto start = std::chrono::steady_clock::now();
         while (!slice()) {
             if (MsSince(start) >= kInlineBudgetMs) break;
         }
+        m_longestSimulationWorkMs = MsSince(start);
         if (job->done.load(std::memory_order_acquire)) return;
     }
     m_executor->SubmitSliced(std::move(slice));
@@ -373,7 +375,9 @@ void Playground::StartSweep() {
 }
 
 void Playground::PollJobs() {
+    const auto pumpStart = std::chrono::steady_clock::now();
     m_executor->Pump(8.0);
+    m_longestSimulationWorkMs = std::max(m_longestSimulationWorkMs, MsSince(pumpStart));
     if (m_simJob && m_simJob->done.load(std::memory_order_acquire)) {
         auto job = std::move(m_simJob);
         if (job->result.ok) {
@@ -747,6 +751,9 @@ std::string Playground::TestStateJson() const {
     j["hover_tooltip"] = m_tooltip;
     j["error"] = !m_linkError.empty() ? m_linkError : !m_simError.empty() ? m_simError : m_error;
     j["simulation_error"] = m_simError;
+    // The longest the UI thread spent simulating at once since the last simulation started (the inline
+    // start, or one frame's slices): what decides whether the tab stays responsive.
+    j["longest_simulation_work_ms"] = m_longestSimulationWorkMs;
     j["link_error"] = m_linkError;
     j["embed"] = m_settings.embed;
     j["share_url"] = m_shareUrl;

@@ -166,6 +166,7 @@ private:
     scenario::Scenario m_scenario;
     std::string m_error;           // the scenario's, shown in the panel
     std::string m_simError;        // why the last simulation stopped (a limit, a deadlock, a cancel): banner
+    double m_longestSimulationWorkMs = 0;  // on the UI thread at once, since the last simulation started
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
     trace::Trace m_trace;          // the run of the scenario as configured

@@ -167,8 +167,10 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
             }
             if (limits.progress && totalTasks > 0)
                 limits.progress->store(static_cast<float>(m_finishedTasks) / static_cast<float>(totalTasks), std::memory_order_relaxed);
-            if (m_kernel.Processed() >= sliceEnd) return RunState::Paused;
         }
+        // Every event, not every 16384: a slice of the single-threaded page must end when asked, and one
+        // compare per event costs nothing beside handling it.
+        if (m_kernel.Processed() >= sliceEnd && m_kernel.HasEvents() && !m_failed) return RunState::Paused;
     }
     if (m_failed) {
         error = m_error;

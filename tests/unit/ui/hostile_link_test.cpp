@@ -46,6 +46,8 @@ TEST_F(HostileLink, ALongSimulationRunsInSlicesBetweenFramesInTheSingleThreadedB
     EXPECT_EQ(State(p)["frame"].get<int>(), before + 5);
     EXPECT_TRUE(p.Busy()) << "the simulation is still going, a slice a frame";
     EXPECT_TRUE(State(p)["widgets"].contains("cancel")) << "a Cancel button is shown while it works";
+    // Never more than the inline start (25 ms) or a frame's budget (8 ms) plus a slice on the UI thread at once.
+    EXPECT_LE(State(p)["longest_simulation_work_ms"].get<double>(), 100.0);
 }
 
 TEST_F(HostileLink, TheTimeLimitStopsItWithABannerAndThePlaygroundWorksAfterwards) {
