@@ -10,54 +10,23 @@
 
 #include "cli/cli.h"
 #include "cli/cli_io.h"
+#include "cli_capture.h"
 #include "trace/trace_json.h"
 
 namespace {
 
-std::string TempPath(const char* name) {
-    return ::testing::TempDir() + name;
-}
+using interleave::testing::Contains;
+using interleave::testing::ReadBack;
+using interleave::testing::TempPath;
+using CliResult = interleave::testing::CommandResult;
 
-std::string ReadBack(std::FILE* file) {
-    std::string text;
-    std::rewind(file);
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-        text.append(buffer, n);
-    return text;
-}
-
-// What a command printed and returned, run in-process (files stand in for stdout and stderr).
-struct CliResult {
-    int code = -1;
-    std::string out, err;
-};
-
+// What a command printed and returned, run in-process.
 CliResult Capture(const std::vector<std::string>& args) {
-    CliResult result;
-    std::FILE* out = std::fopen(TempPath("cli_stdout.txt").c_str(), "w+b");
-    std::FILE* err = std::fopen(TempPath("cli_stderr.txt").c_str(), "w+b");
-    if (!out || !err) {
-        ADD_FAILURE() << "cannot create the capture files in " << ::testing::TempDir();
-        if (out) std::fclose(out);
-        if (err) std::fclose(err);
-        return result;
-    }
-    result.code = interleave::cli::Run(args, out, err);
-    result.out = ReadBack(out);
-    result.err = ReadBack(err);
-    std::fclose(out);
-    std::fclose(err);
-    return result;
+    return interleave::testing::CaptureCommand(interleave::cli::Run, args, "cli");
 }
 
 int RunCli(const std::vector<std::string>& args) {
     return Capture(args).code;
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 }  // namespace

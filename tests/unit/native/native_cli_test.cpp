@@ -12,49 +12,18 @@
 #include <thread>
 #include <vector>
 
+#include "cli_capture.h"
 #include "native/native_cli.h"
 
 namespace {
 
-std::string TempPath(const std::string& name) {
-    return ::testing::TempDir() + name;
-}
-
-std::string ReadBack(std::FILE* file) {
-    std::string text;
-    std::rewind(file);
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-        text.append(buffer, n);
-    return text;
-}
-
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
+using interleave::testing::Contains;
+using interleave::testing::ReadBack;
+using interleave::testing::TempPath;
+using Result = interleave::testing::CommandResult;
 
 Result Capture(const std::vector<std::string>& args) {
-    Result result;
-    std::FILE* out = std::fopen(TempPath("native_cli_stdout.txt").c_str(), "w+b");
-    std::FILE* err = std::fopen(TempPath("native_cli_stderr.txt").c_str(), "w+b");
-    if (!out || !err) {
-        ADD_FAILURE() << "cannot create the capture files in " << ::testing::TempDir();
-        if (out) std::fclose(out);
-        if (err) std::fclose(err);
-        return result;
-    }
-    result.code = interleave::native::Run(args, out, err);
-    result.out = ReadBack(out);
-    result.err = ReadBack(err);
-    std::fclose(out);
-    std::fclose(err);
-    return result;
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
+    return interleave::testing::CaptureCommand(interleave::native::Run, args, "native_cli");
 }
 
 // A scenario that runs for real in a few milliseconds.
