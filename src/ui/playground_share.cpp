@@ -104,11 +104,20 @@ void Playground::EmbedModal() {
     }
 }
 
+namespace {
+// "the simulation passed its time limit..." -> "The simulation passed its time limit..." (messages are
+// written to follow a "path: " or a "sim: " prefix; the banner shows one alone).
+std::string SentenceCase(std::string text) {
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = char(text[0] - 'a' + 'A');
+    return text;
+}
+}  // namespace
+
 void Playground::Banner() {
     if (m_linkError.empty() && m_simError.empty()) return;
     const std::string text = !m_linkError.empty()
                                  ? "Could not open this link: " + m_linkError + ". Showing the default scenario instead."
-                                 : "The simulation stopped: " + m_simError + ".";
+                                 : SentenceCase(m_simError) + ".";
     const ImGuiStyle& style = ImGui::GetStyle();
     const float buttonW = ImGui::CalcTextSize("x").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
     const float wrap = std::max(100.0f, ImGui::GetContentRegionAvail().x - buttonW - style.WindowPadding.x * 2);
@@ -151,7 +160,7 @@ void Playground::EmbedLayout() {
     Remember("fit");
     // The page puts its "Open in the playground" link at the top right of this row; the metrics get their own line.
     if (m_haveTrace) ImGui::TextWrapped("%s", MetricsLine(m_trace.metrics).c_str());
-    else ImGui::TextDisabled("%s", Busy() ? "simulating..." : "no run yet");
+    else ImGui::TextDisabled("%s", Busy() ? "simulating..." : !m_simError.empty() ? "no run: the simulation stopped" : "no run yet");
     Remember("metrics");
     // The timeline gets the rest.
     const float rest = std::max(40.0f, ImGui::GetContentRegionAvail().y);

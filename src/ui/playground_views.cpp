@@ -43,7 +43,10 @@ uint32_t SeriesColor(ModelKind kind, Theme theme) {
 void Playground::TimelineView(float height) {
     ImGui::BeginChild("timeline_view", ImVec2(0, height), false);
     if (!m_haveTrace) {
-        CentredText(Busy() ? "simulating..." : "no trace yet: pick a preset", height);
+        CentredText(Busy()                ? "simulating..."
+                    : !m_simError.empty() ? "no trace: the simulation stopped before the end (the banner above says why)"
+                                          : "no trace yet: pick a preset",
+                    height);
     } else {
         m_timeline.Draw("lanes", ImGui::GetContentRegionAvail(), m_view.visible, m_view.selectedTask, m_view.theme, m_view.playbackTime);
         const auto& r = m_timeline.LanesRect();
@@ -242,7 +245,7 @@ void Playground::ScalingView(float height) {
 
 void Playground::RunSummary() {
     if (!m_haveTrace) {
-        ImGui::TextDisabled("%s", Busy() ? "simulating..." : "no run yet");
+        ImGui::TextDisabled("%s", Busy() ? "simulating..." : !m_simError.empty() ? "no run: the simulation stopped" : "no run yet");
         return;
     }
     if (m_haveReal) ImGui::TextUnformatted("simulated:");
