@@ -6,6 +6,9 @@
 
 namespace interleave::scenario {
 
+// scenario.cpp: machine.profile's fields, validated as in a scenario, onto `profile` (unchanged on error).
+bool ApplyProfileFields(const nlohmann::json& fields, MachineProfile& profile, ParseError& error);
+
 bool ApplyProfileJson(std::string_view text, MachineProfile& profile, std::string& error) {
     using nlohmann::json;
     json doc;
@@ -18,18 +21,9 @@ bool ApplyProfileJson(std::string_view text, MachineProfile& profile, std::strin
     else if (doc.contains("profile")) fieldsAt = &doc["profile"];
     const json& fields = *fieldsAt;
     if (!fields.is_object()) return error = "machine.profile must be an object", false;
-    // Validated by the scenario parser itself: a minimal scenario holding the current profile, then these keys.
-    Scenario base;
-    base.name = "profile";
-    base.groups.push_back({"t", 1, {Step{}}});
-    base.groups[0].steps[0].duration = 1000;
-    base.machine.profile = profile;
-    json full = json::parse(ScenarioToJson(base), nullptr, false);  // our own canonical text: always valid
-    for (auto it = fields.begin(); it != fields.end(); ++it) full["machine"]["profile"][it.key()] = it.value();
+    // Validated field by field by the scenario parser's own profile code; nothing changes on an error.
     ParseError parseError;
-    auto parsed = ParseScenario(full.dump(), parseError);
-    if (!parsed) return error = parseError.Message(), false;
-    profile = parsed->machine.profile;
+    if (!ApplyProfileFields(fields, profile, parseError)) return error = parseError.Message(), false;
     return true;
 }
 

@@ -400,9 +400,13 @@ struct Parser {
             scenario.machine.cores = static_cast<int32_t>(n);
         }
         if (!value.contains("profile")) return true;
-        const json& p = value["profile"];
+        return ParseProfile(value["profile"], scenario.machine.profile);
+    }
+
+    // machine.profile's fields onto `profile`; the fields not given keep their values. Shared by scenarios
+    // and profile files (ApplyProfileJson), so both validate a field the same way.
+    bool ParseProfile(const json& p, MachineProfile& profile) {
         if (!p.is_object()) return Fail("machine.profile", "must be an object of costs");
-        MachineProfile& profile = scenario.machine.profile;
         struct DurationField {
             const char* key;
             TimeNs* field;
@@ -477,6 +481,16 @@ struct Parser {
 };
 
 }  // namespace
+
+bool ApplyProfileFields(const nlohmann::json& fields, MachineProfile& profile, ParseError& error) {
+    error = ParseError{};
+    Scenario scratch;
+    MachineProfile result = profile;
+    Parser parser{error, scratch, {}};
+    if (!parser.ParseProfile(fields, result)) return false;
+    profile = result;
+    return true;
+}
 
 std::optional<Scenario> ParseScenario(std::string_view text, ParseError& error) {
     error = ParseError{};
