@@ -185,8 +185,6 @@ int WorkerMain(int in, int out) {
             Put(msg, flags);
         }
         // The pickling span of this message goes in too: the parent sees it as it was.
-        TimeNs pEnd = p0 + 1;  // patched below after the payload is written; recorded next round
-        (void)pEnd;
         auto nspans = static_cast<int32_t>(actor.spans.size());
         Put(msg, nspans);
         msg.append(reinterpret_cast<const char*>(actor.spans.data()), actor.spans.size() * sizeof(trace::Span));
@@ -299,13 +297,6 @@ struct Worker {
 };
 
 }  // namespace
-
-bool MaybeRunAsWorker(int argc, char** argv, int& exitCode) {
-    (void)argc;
-    (void)argv;
-    (void)exitCode;
-    return false;  // handled before main() by RunIfWorker
-}
 
 bool RunPool(RunContext& ctx, trace::Trace& trace) {
     const scenario::Scenario& s = *ctx.scenario;

@@ -147,11 +147,6 @@ void Gil::Check(Actor& actor, trace::TaskId task) {
     Take(actor, task);
 }
 
-int64_t Gil::Switches() const {
-    std::unique_lock lock(const_cast<std::mutex&>(m_mutex));
-    return static_cast<int64_t>(m_switchNumber);
-}
-
 // [SECTION] Busy work
 
 namespace {

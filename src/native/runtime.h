@@ -49,7 +49,6 @@ public:
     bool DropRequested() const { return m_dropRequest.load(std::memory_order_relaxed); }
     // The eval breaker: drop and take again if a waiter asked for it.
     void Check(Actor& actor, trace::TaskId task);
-    int64_t Switches() const;
     trace::TrackId Track() const { return m_track; }
 
 private:
@@ -127,8 +126,6 @@ struct RunContext {
 bool RunThreads(RunContext& ctx, trace::Trace& trace);        // sequential, threads, free_threaded
 bool RunAsyncio(RunContext& ctx, trace::Trace& trace);
 bool RunPool(RunContext& ctx, trace::Trace& trace);           // processes, process_asyncio
-// The hidden worker entry point (spawned workers, the fork server): true if this process is one.
-bool MaybeRunAsWorker(int argc, char** argv, int& exitCode);
 
 // asyncio loop over some tasks, in this thread (also each process_asyncio worker's loop).
 struct LoopRun {
@@ -141,11 +138,9 @@ struct LoopRun {
     int64_t deadline = 0;
     const std::atomic<bool>* cancel = nullptr;
     Gil* gil = nullptr;
-    trace::TrackId threadParent = trace::kNone;
     // Out
     std::vector<Actor*> extraActors;  // to_thread pool threads (owned by the caller afterwards)
     std::vector<trace::TaskRecord> records;  // per entry of tasks: started/finished/failed/cancelled
-    std::vector<std::pair<std::string, trace::TrackId>> newTracks;  // tracks it asked for (pool threads)
     std::string error;
 };
 bool RunLoop(LoopRun& run, Actor& loopActor, std::vector<int64_t>& counters);

@@ -89,24 +89,6 @@ int64_t StepCount(const scenario::Scenario& s) {
     return n;
 }
 
-// 8 CPU-bound tasks of 100 ms on 4 threads: the GIL at work.
-scenario::Scenario DemoScenario() {
-    scenario::Scenario s;
-    s.name = "demo_threads_cpu";
-    s.description = "8 CPU-bound tasks on 4 threads: only the thread holding the GIL runs Python.";
-    scenario::TaskGroup group;
-    group.name = "work";
-    group.count = 8;
-    scenario::Step step;
-    step.kind = scenario::StepKind::Cpu;
-    step.duration = 100'000'000;
-    group.steps.push_back(step);
-    s.groups.push_back(std::move(group));
-    s.model.kind = scenario::ModelKind::Threads;
-    s.model.workers = 4;
-    return s;
-}
-
 std::array<float, 4> ItemRect() {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     return {a.x, a.y, b.x - a.x, b.y - a.y};
@@ -129,19 +111,13 @@ Playground::Playground(PlaygroundSettings settings)
     : m_settings(std::move(settings)), m_executor(MakeExecutor(m_settings.backgroundThreads)) {
     m_view.models = {"sequential", "threads", "processes", "asyncio", "free_threaded"};
     if (!m_settings.loadPresetOnStart) return;
-    if (!scenario::Presets().empty()) {
-        std::string id = m_settings.initialPreset.empty() ? DefaultPresetId() : m_settings.initialPreset;
-        std::string error;
-        if (!LoadPreset(id, error)) {
-            // An unknown preset (a bad ?preset= link): say so, and show the default one rather than nothing.
-            std::string fallback;
-            LoadPreset(DefaultPresetId(), fallback);
-            m_linkError = error;
-        }
-    } else {
-        // No presets built in (yet): start from the blog's first example rather than an empty screen.
-        m_scenario = DemoScenario();
-        ScenarioChanged();
+    std::string id = m_settings.initialPreset.empty() ? DefaultPresetId() : m_settings.initialPreset;
+    std::string error;
+    if (!LoadPreset(id, error)) {
+        // An unknown preset (a bad ?preset= link): say so, and show the default one rather than nothing.
+        std::string fallback;
+        LoadPreset(DefaultPresetId(), fallback);
+        m_linkError = error;
     }
 }
 

@@ -40,7 +40,6 @@ public:
     SignalIndex WorkSignal() const { return m_workSignal; }
     const Workload& Work() const { return m_workload; }
     void ExecutorThreadIdle() { ++m_idleExecutorThreads; }
-    void ExecutorThreadBusy() { --m_idleExecutorThreads; }
 
 private:
     enum class CoroState : uint8_t { Pending, Ready, Running, Awaiting, Done };

@@ -15,7 +15,7 @@
 
 namespace interleave::models {
 
-void World::SetGilSpan(InterpIndex i, ThreadIndex holder) {
+void World::CloseGilSpan(InterpIndex i) {
     Interpreter& interp = m_interps[i];
     if (interp.gil.track < 0) return;
     if (interp.gil.holder >= 0 && Now() > m_gilSpanStart[i]) {
@@ -27,7 +27,6 @@ void World::SetGilSpan(InterpIndex i, ThreadIndex holder) {
         span.cause = m_threads[interp.gil.holder].track;
         m_spans.Add(span);
     }
-    (void)holder;
     m_gilSpanStart[i] = Now();
 }
 
@@ -36,7 +35,7 @@ bool World::TryTakeGil(ThreadIndex t) {
     Interpreter& interp = m_interps[th.interp];
     Gil& gil = interp.gil;
     if (gil.holder < 0) {
-        SetGilSpan(th.interp, t);
+        CloseGilSpan(th.interp);
         gil.holder = t;
         gil.heldSince = Now();
         if (gil.lastHolder != t) {
@@ -72,7 +71,7 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     SimThread& th = m_threads[t];
     Interpreter& interp = m_interps[th.interp];
     Gil& gil = interp.gil;
-    SetGilSpan(th.interp, -1);
+    CloseGilSpan(th.interp);
     gil.holder = -1;
     const bool requested = gil.dropRequest;
     ThreadIndex signalled = -1;

@@ -434,7 +434,7 @@ void World::CloseAllSpans() {
     for (size_t c = 0; c < m_cores.size(); ++c) SetCoreSpan(static_cast<int32_t>(c), false, SpanState::Idle, trace::kNone);
     for (size_t i = 0; i < m_interps.size(); ++i) {
         Interpreter& interp = m_interps[i];
-        if (interp.gil.holder >= 0) SetGilSpan(static_cast<InterpIndex>(i), -1);
+        if (interp.gil.holder >= 0) CloseGilSpan(static_cast<InterpIndex>(i));
     }
     m_spans.MoveInto(m_trace);
 }

@@ -134,7 +134,6 @@ struct SimThread {
     int64_t counterRead = 0; // Compute with a counter: the value read when it began
     uint64_t savedSwitchNumber = 0;
     uint64_t gilQueueStamp = 0;  // 0: not in the GIL's waiter queue
-    TimeNs gilWaitStart = 0;
     TimeNs dropRequestAt = -1;
     bool retriesLockWithoutGil = false;  // blocked on a lock: on waking it retries before taking the GIL
     bool holdsLockBeforeGil = false;     // got that lock; the AcquireLock completes once it has the GIL
@@ -260,7 +259,9 @@ private:
                  TimeNs causeSince = -1);
     void CloseSpan(ThreadIndex t);
     void SetCoreSpan(int32_t core, bool busy, trace::SpanState state, trace::TaskId task);
-    void SetGilSpan(InterpIndex interp, ThreadIndex holder);
+    // Ends the GIL lane's current holding span (if its holder has held it for any time) and starts the
+    // next one now: called on every change of holder.
+    void CloseGilSpan(InterpIndex interp);
 
     const scenario::Scenario& m_scenario;
     trace::Trace& m_trace;
