@@ -70,11 +70,16 @@ void World::TaskStarted(trace::TaskId task, trace::TrackId track) {
 
 void World::TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled) {
     trace::TaskRecord& record = m_trace.tasks[task];
-    m_finishedTasks += record.finished < 0;
+    const bool first = record.finished < 0;
+    m_finishedTasks += first;
     record.finished = Now();
     record.failed = failed;
     record.cancelled = cancelled;
     if (record.started < 0) record.started = Now();
+    // A task ends once. In process_asyncio the worker's event loop ends it, and the parent's result
+    // handler later receives its result: the record's finish moves to the receipt (as for a plain pool,
+    // where the receipt is the only end), but no second end instant is drawn.
+    if (!first) return;
     m_trace.instants.push_back(trace::Instant{Now(), track,
                                               cancelled ? trace::InstantKind::TaskCancelled : trace::InstantKind::TaskEnd,
                                               trace::kNone, task});

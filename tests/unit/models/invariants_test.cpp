@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <map>
 #include <random>
@@ -64,8 +65,16 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     const trace::Trace& t = result.trace;
     const bool gil = s.model.kind != ModelKind::FreeThreaded;
 
-    // Every task done, once.
-    for (const trace::TaskRecord& task : t.tasks) EXPECT_GE(task.finished, 0) << task.name << "\n" << json;
+    // Every task done, once: a finish time, and exactly one end (or cancel) instant.
+    std::vector<int> ends(t.tasks.size(), 0);
+    for (const trace::Instant& instant : t.instants)
+        if ((instant.kind == trace::InstantKind::TaskEnd || instant.kind == trace::InstantKind::TaskCancelled) && instant.task >= 0 &&
+            static_cast<size_t>(instant.task) < ends.size())
+            ++ends[static_cast<size_t>(instant.task)];
+    for (size_t task = 0; task < t.tasks.size(); ++task) {
+        EXPECT_GE(t.tasks[task].finished, 0) << t.tasks[task].name << "\n" << json;
+        EXPECT_EQ(ends[task], 1) << t.tasks[task].name << " ended " << ends[task] << " times\n" << json;
+    }
 
     // Never two spans on one track at once; never two things on one core.
     for (size_t track = 0; track < t.tracks.size(); ++track) {
@@ -114,13 +123,20 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
             }
             seen += s.groups[g].count;
         }
+        // The free-threaded build's slowdown scales pure-Python time only (CPython's C code and the
+        // counter's bytecode are charged as given), each step rounded to the nanosecond.
+        const double slowdown = gil ? 1.0 : s.model.freeThreadedSlowdown;
+        auto python = [&](trace::TimeNs d) {
+            return slowdown == 1.0 ? d : static_cast<trace::TimeNs>(std::llround(static_cast<double>(d) * slowdown));
+        };
         trace::TimeNs expected = 0;
         for (const scenario::Step& step : scenario::ExpandSteps(s.groups[group].steps)) {
-            if (step.kind == scenario::StepKind::Cpu || step.kind == scenario::StepKind::CCall) expected += step.duration;
-            if (step.kind == scenario::StepKind::ToThread && step.inner != scenario::StepKind::Io) expected += step.duration;
+            const bool toThread = step.kind == scenario::StepKind::ToThread;
+            const scenario::StepKind kind = toThread ? step.inner : step.kind;
+            if (kind == scenario::StepKind::Cpu) expected += python(step.duration);
+            if (kind == scenario::StepKind::CCall) expected += step.duration;
             if (step.kind == scenario::StepKind::Increment) expected += s.machine.profile.counterIncrement;
         }
-        if (!gil) continue;  // the free-threaded slowdown scales Python time
         EXPECT_EQ(cpuDone[static_cast<trace::TaskId>(task)], expected) << t.tasks[task].name << "\n" << json;
     }
 }

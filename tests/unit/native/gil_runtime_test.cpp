@@ -62,12 +62,20 @@ TEST(GilRuntime, SequentialRunsTasksInOrder) {
     EXPECT_GE(Ms(r.trace.metrics.makespan), 45.0 * 0.98);
 }
 
-TEST(GilRuntime, ALockKeepsTheCounterExact) {
-    RealRunResult r = RunOk(Parse(R"({"name": "c", "tasks": [{"name": "inc", "count": 20, "steps": [
-        {"acquire": "lock"}, {"increment": "n"}, {"io": "100us"}, {"release": "lock"}]}], "model": {"kind": "threads"}})"));
-    ASSERT_EQ(r.trace.metrics.counters.size(), 1u);
-    EXPECT_EQ(r.trace.metrics.counters[0].second, 20);
-    EXPECT_FALSE(SpansIn(r.trace, SpanState::WaitingLock).empty());
+// Under the GIL a bare `counter += 1` is never split in this runtime, so the exact count alone would
+// pass with a lock that does nothing. What the lock adds is exclusion: its critical sections (here 2 ms
+// of I/O each, the GIL released) never overlap, so 20 of them take at least 40 ms; without the lock they
+// overlap and the same 20 tasks take a few milliseconds. Both are checked, so a no-op lock fails.
+TEST(GilRuntime, ALockKeepsItsCriticalSectionsApartAndTheCounterExact) {
+    RealRunResult locked = RunOk(Parse(R"({"name": "c", "tasks": [{"name": "inc", "count": 20, "steps": [
+        {"acquire": "lock"}, {"increment": "n"}, {"io": "2ms"}, {"release": "lock"}]}], "model": {"kind": "threads"}})"));
+    ASSERT_EQ(locked.trace.metrics.counters.size(), 1u);
+    EXPECT_EQ(locked.trace.metrics.counters[0].second, 20);
+    EXPECT_FALSE(SpansIn(locked.trace, SpanState::WaitingLock).empty());
+    EXPECT_GE(Ms(locked.trace.metrics.makespan), 20 * 2.0 * 0.98) << "the critical sections overlapped";
+    RealRunResult unlocked = RunOk(Parse(R"({"name": "c", "tasks": [{"name": "inc", "count": 20, "steps": [
+        {"increment": "n"}, {"io": "2ms"}]}], "model": {"kind": "threads"}})"));
+    EXPECT_LT(Ms(unlocked.trace.metrics.makespan), 20 * 2.0 * 0.5) << "without the lock the sections overlap";
 }
 
 TEST(GilRuntime, ThreadPoolRunsNoMoreThreadsThanWorkers) {
