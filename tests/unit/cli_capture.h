@@ -4,6 +4,8 @@
 // commands' (tests/unit/native) share it.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -15,7 +17,11 @@ struct CommandResult {
     std::string out, err;
 };
 
-inline std::string TempPath(const std::string& name) { return ::testing::TempDir() + name; }
+// A file name of this test process's own: ctest runs tests in parallel processes that share one temporary
+// folder, and a fixed name let one test read a file another was rewriting.
+inline std::string TempPath(const std::string& name) {
+    return ::testing::TempDir() + "interleave-" + std::to_string(getpid()) + "-" + name;
+}
 
 inline std::string ReadBack(std::FILE* file) {
     std::string text;
@@ -26,14 +32,16 @@ inline std::string ReadBack(std::FILE* file) {
     return text;
 }
 
-// `run(args, out, err)` is cli::Run or native::Run; `stem` names the capture files.
+// `run(args, out, err)` is cli::Run or native::Run. The captures are anonymous temporary files: ctest
+// runs tests in parallel processes, and named files in one temporary folder were shared between them (a
+// test once read another's stderr).
 template <class RunFn>
-CommandResult CaptureCommand(RunFn run, const std::vector<std::string>& args, const std::string& stem) {
+CommandResult CaptureCommand(RunFn run, const std::vector<std::string>& args) {
     CommandResult result;
-    std::FILE* out = std::fopen(TempPath(stem + "_stdout.txt").c_str(), "w+b");
-    std::FILE* err = std::fopen(TempPath(stem + "_stderr.txt").c_str(), "w+b");
+    std::FILE* out = std::tmpfile();
+    std::FILE* err = std::tmpfile();
     if (!out || !err) {
-        ADD_FAILURE() << "cannot create the capture files in " << ::testing::TempDir();
+        ADD_FAILURE() << "cannot create temporary files for the capture";
         if (out) std::fclose(out);
         if (err) std::fclose(err);
         return result;

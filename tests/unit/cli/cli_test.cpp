@@ -22,7 +22,7 @@ using CliResult = interleave::testing::CommandResult;
 
 // What a command printed and returned, run in-process.
 CliResult Capture(const std::vector<std::string>& args) {
-    return interleave::testing::CaptureCommand(interleave::cli::Run, args, "cli");
+    return interleave::testing::CaptureCommand(interleave::cli::Run, args);
 }
 
 int RunCli(const std::vector<std::string>& args) {

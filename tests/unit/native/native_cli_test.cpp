@@ -23,7 +23,7 @@ using interleave::testing::TempPath;
 using Result = interleave::testing::CommandResult;
 
 Result Capture(const std::vector<std::string>& args) {
-    return interleave::testing::CaptureCommand(interleave::native::Run, args, "native_cli");
+    return interleave::testing::CaptureCommand(interleave::native::Run, args);
 }
 
 // A scenario that runs for real in a few milliseconds.
