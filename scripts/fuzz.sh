@@ -5,6 +5,7 @@
 # (tests/fuzz/<target>.dict). Prints per target: executions, exec/s, final coverage (cov/ft), findings.
 # Crash, leak, timeout and OOM inputs go to build/fuzz-artifacts/<target>/; any of them fails the run.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS defaults to 600; targets default to every tests/fuzz/fuzz_*.cpp
+#        scripts/fuzz.sh --runs N [TARGET...]    run each target for N executions instead (a campaign: 10000000)
 #        scripts/fuzz.sh --replay [TARGET...]    only replay the regression inputs (each must run without a finding)
 # Environment: JOBS (build parallelism, default nproc).
 set -uo pipefail
@@ -15,8 +16,12 @@ BUILD="$ROOT/build/native-fuzz"
 
 REPLAY_ONLY=0
 SECONDS_PER_TARGET=600
-if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then sed -n '2,9p' "$0"; exit 0; fi
+RUNS_PER_TARGET=0
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then sed -n '2,10p' "$0"; exit 0; fi
 if [[ "${1:-}" == "--replay" ]]; then REPLAY_ONLY=1; shift
+elif [[ "${1:-}" == "--runs" ]]; then
+    [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: --runs needs a positive number of executions" >&2; exit 2; }
+    RUNS_PER_TARGET=$2; SECONDS_PER_TARGET=0; shift 2
 elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then SECONDS_PER_TARGET=$1; shift; fi
 
 die() { echo "fuzz: $*" >&2; exit 1; }
@@ -100,7 +105,7 @@ for target in "${TARGETS[@]}"; do
     artifacts="build/fuzz-artifacts/$target"
     mkdir -p "$corpus" "$artifacts"
     [[ -d "tests/fuzz/corpus/$target" ]] && cp -n "tests/fuzz/corpus/$target"/* "$corpus"/ 2>/dev/null
-    args=(-max_total_time="$SECONDS_PER_TARGET" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048
+    args=(-max_total_time="$SECONDS_PER_TARGET" -runs="$((RUNS_PER_TARGET > 0 ? RUNS_PER_TARGET : -1))" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048
           -print_final_stats=1 -artifact_prefix="$artifacts/")
     [[ -f "tests/fuzz/$target.dict" ]] && args+=(-dict="tests/fuzz/$target.dict")
     dirs=("$corpus")
@@ -108,6 +113,7 @@ for target in "${TARGETS[@]}"; do
     log="build/logs/fuzz-$target.log"
     marker="$artifacts/.started"
     touch "$marker"
+    started=$SECONDS
     "$BUILD/fuzz_$target" "${args[@]}" "${dirs[@]}" >"$log" 2>&1
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -118,7 +124,7 @@ for target in "${TARGETS[@]}"; do
     corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
     mapfile -t found < <(find "$artifacts" -maxdepth 1 -type f -newer "$marker" \
         \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
-    summary="fuzz $target: ${runs:-?} runs in ${SECONDS_PER_TARGET} s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
+    summary="fuzz $target: ${runs:-?} runs in $((SECONDS - started)) s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
     if [[ $rc -eq 0 && ${#found[@]} -eq 0 ]]; then
         echo "$summary, findings: none"
     else

@@ -534,7 +534,28 @@ json StepToJson(const Scenario& scenario, const Step& step) {
 
 std::string Ns(TimeNs ns) { return std::to_string(ns) + "ns"; }
 
+json ProfileObject(const MachineProfile& p) {
+    return {{"switch_interval", Ns(p.switchInterval)},
+            {"forced_switching", p.forcedSwitching},
+            {"eval_breaker_latency", Ns(p.evalBreakerLatency)},
+            {"time_slice", Ns(p.timeSlice)},
+            {"wakeup_latency", Ns(p.wakeupLatency)},
+            {"context_switch", Ns(p.contextSwitch)},
+            {"thread_start", Ns(p.threadStart)},
+            {"process_start_fork", Ns(p.processStartFork)},
+            {"process_start_spawn", Ns(p.processStartSpawn)},
+            {"process_start_forkserver", Ns(p.processStartForkserver)},
+            {"forkserver_start", Ns(p.forkserverStart)},
+            {"pickle_throughput", p.pickleBytesPerSecond},
+            {"unpickle_throughput", p.unpickleBytesPerSecond},
+            {"message_overhead", Ns(p.messageOverhead)},
+            {"loop_step_overhead", Ns(p.loopStepOverhead)},
+            {"counter_increment", Ns(p.counterIncrement)}};
+}
+
 }  // namespace
+
+std::string ProfileToJson(const MachineProfile& profile) { return ProfileObject(profile).dump(2); }
 
 std::string ScenarioToJson(const Scenario& scenario) {
     json tasks = json::array();
@@ -551,25 +572,8 @@ std::string ScenarioToJson(const Scenario& scenario) {
     if (m.semaphore > 0) model["semaphore"] = m.semaphore;
     if (m.taskGroup) model["task_group"] = true;
     if (m.kind == ModelKind::FreeThreaded) model["slowdown"] = m.freeThreadedSlowdown;
-    const MachineProfile& p = scenario.machine.profile;
-    json profile = {{"switch_interval", Ns(p.switchInterval)},
-                    {"forced_switching", p.forcedSwitching},
-                    {"eval_breaker_latency", Ns(p.evalBreakerLatency)},
-                    {"time_slice", Ns(p.timeSlice)},
-                    {"wakeup_latency", Ns(p.wakeupLatency)},
-                    {"context_switch", Ns(p.contextSwitch)},
-                    {"thread_start", Ns(p.threadStart)},
-                    {"process_start_fork", Ns(p.processStartFork)},
-                    {"process_start_spawn", Ns(p.processStartSpawn)},
-                    {"process_start_forkserver", Ns(p.processStartForkserver)},
-                    {"forkserver_start", Ns(p.forkserverStart)},
-                    {"pickle_throughput", p.pickleBytesPerSecond},
-                    {"unpickle_throughput", p.unpickleBytesPerSecond},
-                    {"message_overhead", Ns(p.messageOverhead)},
-                    {"loop_step_overhead", Ns(p.loopStepOverhead)},
-                    {"counter_increment", Ns(p.counterIncrement)}};
     json doc = {{"format", "interleave-scenario"}, {"name", scenario.name}, {"description", scenario.description},
-                {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", profile}}}};
+                {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", ProfileObject(scenario.machine.profile)}}}};
     return doc.dump(2);
 }
 

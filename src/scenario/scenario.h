@@ -146,6 +146,9 @@ std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);
 // The canonical JSON form (round-trips through ParseScenario).
 std::string ScenarioToJson(const Scenario& scenario);
 
+// machine.profile's canonical JSON object alone (the same fields and units ScenarioToJson writes there).
+std::string ProfileToJson(const MachineProfile& profile);
+
 // Applies a machine profile file ({"machine": {"profile": {...}}}, {"profile": {...}} or the profile object
 // itself, as `interleave calibrate` writes it) onto `profile`; every field validated as in a scenario.
 bool ApplyProfileJson(std::string_view json, MachineProfile& profile, std::string& error);

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "scenario/presets.h"
 #include "scenario/scenario.h"
@@ -134,4 +135,29 @@ TEST(Profile, ABadProfileFieldIsNamed) {
     EXPECT_FALSE(ApplyProfileJson(R"({"profile":{"switch_interval":"-1ms"}})", profile, error));
     EXPECT_NE(error.find("switch_interval"), std::string::npos) << error;
     EXPECT_FALSE(ApplyProfileJson("not json", profile, error));
+}
+
+TEST(Profile, ItsCanonicalObjectIsWhatAScenarioWritesAndReadsBackUnchanged) {
+    MachineProfile profile;
+    profile.switchInterval = 7'000'000;
+    profile.forcedSwitching = false;
+    profile.pickleBytesPerSecond = 123'456'789;
+    profile.counterIncrement = 120;
+    const std::string text = ProfileToJson(profile);
+    MachineProfile back;
+    std::string error;
+    ASSERT_TRUE(ApplyProfileJson(text, back, error)) << error << "\n" << text;
+    EXPECT_EQ(ProfileToJson(back), text);
+    EXPECT_EQ(back.switchInterval, 7'000'000);
+    EXPECT_FALSE(back.forcedSwitching);
+    EXPECT_EQ(back.pickleBytesPerSecond, 123'456'789);
+
+    Scenario scenario;
+    scenario.name = "s";
+    scenario.groups.push_back(TaskGroup{});
+    scenario.groups[0].name = "t";
+    scenario.groups[0].steps.push_back(Step{});
+    scenario.machine.profile = profile;
+    const auto written = nlohmann::json::parse(ScenarioToJson(scenario));
+    EXPECT_EQ(written["machine"]["profile"], nlohmann::json::parse(text));
 }
