@@ -5,7 +5,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 DIRS=()
-for d in src/core src/jsonio src/trace src/scenario src/models; do [[ -d $d ]] && DIRS+=("$d"); done
+for d in src/core src/jsonio src/trace src/scenario src/plan src/models; do [[ -d $d ]] && DIRS+=("$d"); done
 [[ ${#DIRS[@]} -gt 0 ]] || { echo "layering: no layer folders found"; exit 0; }
 PATTERN='#[[:space:]]*include[[:space:]]*[<"]([^>"]*/)?(imgui[^>"]*|SDL[^>"]*|GL/[^>"]*|GLES[0-9]*/[^>"]*|EGL/[^>"]*|emscripten[^>"]*|epoxy/[^>"]*|glad/[^>"]*)[>"]|__EMSCRIPTEN__'
 HITS=$(grep -rnE --include='*.h' --include='*.hpp' --include='*.cpp' --include='*.cc' --include='*.inl' "$PATTERN" "${DIRS[@]}" || true)

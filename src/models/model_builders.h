@@ -32,7 +32,4 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
 void BuildProcessPool(World& world, const Workload& workload, Programs& programs, bool loopPerProcess);
 void BuildAsyncio(World& world, const Workload& workload, Programs& programs);
 
-// Task lanes are drawn for asyncio tasks up to this many; past it the loop lane carries them alone.
-inline constexpr int32_t kMaxTaskTracks = 500;
-
 }  // namespace interleave::models

@@ -7,6 +7,7 @@ namespace interleave::models {
 
 Workload BuildWorkload(const scenario::Scenario& scenario) {
     Workload w;
+    w.plan = plan::MakePlan(scenario);
     for (size_t g = 0; g < scenario.groups.size(); ++g) {
         const scenario::TaskGroup& group = scenario.groups[g];
         w.groupSteps.push_back(scenario::ExpandSteps(group.steps));
@@ -29,15 +30,7 @@ void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload
     trace.tasks.clear();
     trace.tasks.reserve(workload.taskGroup.size());
     std::vector<int32_t> seen(scenario.groups.size(), 0);
-    for (int32_t g : workload.taskGroup) {
-        // "fetch[3]", written in place: a scenario may have a million tasks.
-        const std::string& group = scenario.groups[g].name;
-        char index[16];
-        const auto written = std::to_chars(index, index + sizeof index, seen[g]++);
-        trace::TaskRecord& record = trace.tasks.emplace_back();
-        record.name.reserve(group.size() + static_cast<size_t>(written.ptr - index) + 2);
-        record.name.append(group).append(1, '[').append(index, written.ptr).append(1, ']');
-    }
+    for (int32_t g : workload.taskGroup) trace.tasks.emplace_back().name = plan::TaskName(scenario.groups[g].name, seen[g]++);
 }
 
 }  // namespace interleave::models

@@ -3,12 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "plan/plan.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 
 namespace interleave::models {
 
 struct Workload {
+    plan::Plan plan;  // what runs where: every runner reads it (src/plan)
     std::vector<std::vector<scenario::Step>> groupSteps;  // unrolled, one list per group
     std::vector<int32_t> taskGroup;                       // task id -> group
     std::vector<int64_t> groupSendBytes, groupReturnBytes;
@@ -20,7 +22,7 @@ struct Workload {
 };
 
 Workload BuildWorkload(const scenario::Scenario& scenario);
-// Fills trace.tasks with one record per task, named "group[k]".
+// Fills trace.tasks with one record per task, named by plan::TaskName ("group[k]").
 void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload, trace::Trace& trace);
 
 }  // namespace interleave::models

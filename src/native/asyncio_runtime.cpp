@@ -343,9 +343,9 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     const scenario::Scenario& s = *ctx.scenario;
     const models::Workload workload = models::BuildWorkload(s);
     models::AddTaskRecords(s, workload, trace);
-    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
-    trace::TrackId loopTrack = trace.AddTrack("MainThread (event loop)", trace::TrackKind::EventLoop, process);
-    trace::TrackId gilTrack = trace.AddTrack("GIL (MainProcess)", trace::TrackKind::Gil, process);
+    trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
+    trace::TrackId loopTrack = trace.AddTrack(std::string(plan::kEventLoopThread), trace::TrackKind::EventLoop, process);
+    trace::TrackId gilTrack = trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process);
     Gil gil(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
     LoopRun run;
     run.scenario = &s;
@@ -356,10 +356,10 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     run.cancel = ctx.options ? ctx.options->cancel : nullptr;
     run.gil = &gil;
     const int32_t n = workload.TaskCount();
-    const bool taskTracks = n <= 200;  // past that the task lanes are noise; the loop lane has every task
+    const bool taskTracks = workload.plan.taskLanes;
     for (int32_t t = 0; t < n; ++t) {
         run.tasks.push_back(t);
-        run.taskTracks.push_back(taskTracks ? trace.AddTrack("Task-" + std::to_string(t + 1) + " " + trace.tasks[static_cast<size_t>(t)].name,
+        run.taskTracks.push_back(taskTracks ? trace.AddTrack(plan::TaskLaneName(t, trace.tasks[static_cast<size_t>(t)].name),
                                                              trace::TrackKind::Task, loopTrack)
                                             : trace::kNone);
     }
@@ -383,7 +383,7 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     // rename every reference (GIL holdings and hand-offs name them as causes).
     std::vector<std::pair<trace::TrackId, trace::TrackId>> renames;
     int k = 0;
-    for (Actor* a : run.extraActors) renames.emplace_back(a->track, trace.AddTrack("asyncio_" + std::to_string(k++), trace::TrackKind::Thread, process));
+    for (Actor* a : run.extraActors) renames.emplace_back(a->track, trace.AddTrack(plan::LoopExecutorThreadName(k++), trace::TrackKind::Thread, process));
     for (Actor* a : run.extraActors) {
         a->MergeInto(trace);
         delete a;

@@ -86,12 +86,13 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     const bool freeThreaded = s.model.kind == scenario::ModelKind::FreeThreaded;
     const bool sequential = s.model.kind == scenario::ModelKind::Sequential;
     const int32_t n = workload.TaskCount();
-    int32_t workers = s.model.workers > 0 ? std::min(s.model.workers, n) : n;
-    const bool pool = s.model.workers > 0;
+    const plan::Plan& plan = workload.plan;  // how many threads, and their names
+    const int32_t workers = plan.threads;
+    const bool pool = plan.threadPool;
 
-    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
-    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, process);
-    trace::TrackId gilTrack = freeThreaded ? trace::kNone : trace.AddTrack("GIL (MainProcess)", trace::TrackKind::Gil, process);
+    trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
+    trace::TrackId gilTrack = freeThreaded ? trace::kNone : trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process);
     std::unique_ptr<Gil> gil;
     if (!freeThreaded) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
 
@@ -131,7 +132,7 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
         std::vector<std::unique_ptr<Actor>> actors;
         std::vector<std::thread> threads;
         for (int32_t w = 0; w < workers; ++w) {
-            std::string name = pool ? "ThreadPoolExecutor-0_" + std::to_string(w) : "Thread-" + std::to_string(w + 1) + " (" + trace.tasks[static_cast<size_t>(w)].name + ")";
+            const std::string name = plan.WorkerName(w);
             auto actor = std::make_unique<Actor>();
             actor->track = trace.AddTrack(name, trace::TrackKind::Thread, process);
             actor->epoch = ctx.epoch;

@@ -141,6 +141,8 @@ int WorkerMain(int in, int out) {
         Get(in, count);
         std::vector<trace::TaskId> tasks(static_cast<size_t>(std::max(count, 0)));
         for (auto& t : tasks) Get(in, t);
+        std::vector<trace::TrackId> taskTracks(tasks.size(), trace::kNone);
+        for (auto& track : taskTracks) Get(in, track);
         int64_t payload = 0;
         Get(in, payload);
         TimeNs t0 = actor.Now();
@@ -151,6 +153,7 @@ int WorkerMain(int in, int out) {
             LoopRun run;
             run.scenario = &s;
             run.tasks = tasks;
+            run.taskTracks = taskTracks;
             run.loopTrack = actor.track;
             run.delayPort = port;
             run.epoch = actor.epoch;
@@ -304,21 +307,17 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     models::AddTaskRecords(s, workload, trace);
     const int32_t n = workload.TaskCount();
     const bool loopPerProcess = s.model.kind == scenario::ModelKind::ProcessAsyncio;
-    int32_t W = s.model.workers > 0 ? s.model.workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    W = std::min(W, std::max(n, 1));
-    int32_t chunksize = s.model.chunksize;
-    if (loopPerProcess) chunksize = (n + W - 1) / W;
-    else if (chunksize <= 0) chunksize = std::max(1, (n + 4 * W - 1) / (4 * W));  // Pool.map's default
+    const plan::Plan& plan = workload.plan;  // how many workers, which tasks in which chunk: decided there
+    const int32_t W = plan.workers;
     for (int g = 0; g < static_cast<int>(s.groups.size()); ++g)
         if (workload.groupSendBytes[static_cast<size_t>(g)] > kPayloadCap || workload.groupReturnBytes[static_cast<size_t>(g)] > kPayloadCap)
             ctx.notes += "payloads above " + std::to_string(kPayloadCap >> 20) + " MiB go through the pipes at 32 MiB\n";
 
-    trace::TrackId parent = trace.AddTrack("MainProcess", trace::TrackKind::Process);
-    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, parent);
+    trace::TrackId parent = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, parent);
     Actor main;
     main.track = mainTrack;
     main.epoch = ctx.epoch;
-    const char* prefix = s.model.startMethod == StartMethod::Fork ? "ForkPoolWorker-" : s.model.startMethod == StartMethod::Spawn ? "SpawnPoolWorker-" : "ForkServerPoolWorker-";
 
     std::vector<Worker> workers(static_cast<size_t>(W));
     pid_t server = -1;
@@ -370,7 +369,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     // [start the workers, one after the other, as Pool.__init__ does]
     for (int32_t k = 0; k < W; ++k) {
         Worker& w = workers[static_cast<size_t>(k)];
-        w.track = trace.AddTrack(prefix + std::to_string(k + 1), loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
+        w.track = trace.AddTrack(plan.WorkerName(k), loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
         int down[2], up[2];
         if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0) return fail(Errno("pipe"));
         TimeNs t0 = main.Now();
@@ -395,7 +394,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 int sv[2];
                 if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return fail(Errno("socketpair"));
                 std::string err;
-                trace::TrackId serverTrack = trace.AddTrack("forkserver", trace::TrackKind::Process);
+                trace::TrackId serverTrack = trace.AddTrack(std::string(plan::kForkServer), trace::TrackKind::Process);
                 TimeNs s0 = main.Now();
                 server = SpawnSelf("INTERLEAVE_NATIVE_FORKSERVER=" + std::to_string(sv[1]), {sv[1]}, err);
                 close(sv[1]);
@@ -446,9 +445,9 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
 
     // [map(): chunks to idle workers, results back]
     std::vector<std::vector<trace::TaskId>> chunks;
-    for (int32_t t = 0; t < n; t += chunksize) {
+    for (const plan::TaskRange& range : plan.chunks) {
         std::vector<trace::TaskId> c;
-        for (int32_t u = t; u < std::min(n, t + chunksize); ++u) c.push_back(u);
+        for (int32_t t = range.first; t < range.End(); ++t) c.push_back(t);
         chunks.push_back(std::move(c));
     }
     size_t nextChunk = 0;
@@ -468,6 +467,12 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         Put(msg, kChunk);
         Put(msg, static_cast<int32_t>(w.chunk.size()));
         for (auto t : w.chunk) Put(msg, t);
+        // The lane of each task of a worker's event loop, as the plan names it (the parent owns the trace's lanes).
+        for (auto t : w.chunk)
+            Put(msg, loopPerProcess && plan.taskLanes
+                         ? trace.AddTrack(plan::TaskLaneName(plan.IndexInLoop(t), trace.tasks[static_cast<size_t>(t)].name),
+                                          trace::TrackKind::Task, w.track)
+                         : trace::kNone);
         Put(msg, payload);
         bool ok = WriteAll(w.toWorker, msg.data(), msg.size()) && WritePayload(w.toWorker, payload);
         main.Add(SpanState::Pickling, t0, main.Now());

@@ -149,6 +149,7 @@ std::string ExportPython(const scenario::Scenario& s) {
     const bool async = kind == ModelKind::Asyncio || kind == ModelKind::ProcessAsyncio;
     const bool processes = kind == ModelKind::Processes || kind == ModelKind::ProcessAsyncio;
     const std::string_view probeText = EmbeddedPython("probe.py");
+    const plan::Plan plan = plan::MakePlan(s);  // workers, chunks and batches: the same as every other runner's
     Gen g{s, async, processes, {}};
     auto& o = g.out;
     // Python reads a coding cookie on line 1 or 2: both are fixed, and the rest is ASCII.
@@ -241,7 +242,7 @@ std::string ExportPython(const scenario::Scenario& s) {
             break;
         case ModelKind::Threads:
         case ModelKind::FreeThreaded:
-            if (s.model.workers > 0) {
+            if (plan.threadPool) {
                 o << "    with ThreadPoolExecutor(max_workers=" << s.model.workers
                   << ") as pool:\n        list(pool.map(run_task, range(N)))\n";
             } else {
@@ -254,14 +255,19 @@ std::string ExportPython(const scenario::Scenario& s) {
             break;
         case ModelKind::ProcessAsyncio:
         case ModelKind::Processes: {
-            std::string workers = s.model.workers > 0 ? std::to_string(s.model.workers) : "None";
+            // The plan's worker count (the scenario's, else its machine.cores: what Pool() starts there).
+            const std::string workers = std::to_string(plan.workers);
             o << "    ctx = multiprocessing.get_context("
               << PyStr(std::string(scenario::StartMethodName(s.model.startMethod))) << ")\n";
             o << "    probe.pool_starting()\n";
             if (async) {
                 o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
-                o << "        size = pool._processes\n        batches = [list(range(N))[k::size] for k in "
-                     "range(size)]\n";
+                // One batch of consecutive tasks per worker, as the plan splits them.
+                o << "        # one batch of consecutive tasks per worker, as every runner splits them\n";
+                o << "        batches = [";
+                for (size_t b = 0; b < plan.chunks.size(); ++b)
+                    o << (b > 0 ? ", " : "") << "list(range(" << plan.chunks[b].first << ", " << plan.chunks[b].End() << "))";
+                o << "]\n";
                 o << "        pool.map(run_batch, batches, chunksize=1)\n        probe.done()\n";
             } else {
                 o << "    args = ";
@@ -273,8 +279,9 @@ std::string ExportPython(const scenario::Scenario& s) {
                 }
                 o << "\n";
                 o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
-                o << "        pool.map(work, args"
-                  << (s.model.chunksize > 0 ? ", chunksize=" + std::to_string(s.model.chunksize) : "") << ")\n";
+                o << "        pool.map(work, args, chunksize=" << plan.chunksize << ")"
+                  << (s.model.chunksize > 0 ? "" : "  # what Pool.map computes for this many tasks and workers")
+                  << "\n";
                 o << "        probe.done()  # every result is back; the pool's teardown follows\n";
             }
             break;
@@ -414,7 +421,7 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
     auto procTrack = [&](const std::string& p) {
         auto it = procs.find(p);
         if (it != procs.end()) return it->second;
-        trace::TrackKind kind = (p != "MainProcess" && s.model.kind == ModelKind::ProcessAsyncio) ? trace::TrackKind::EventLoop : trace::TrackKind::Process;
+        trace::TrackKind kind = (p != plan::kMainProcess && s.model.kind == ModelKind::ProcessAsyncio) ? trace::TrackKind::EventLoop : trace::TrackKind::Process;
         return procs[p] = tr.AddTrack(p, kind);
     };
     std::function<trace::TrackId(const std::string&, const std::string&)> threadTrack = [&](const std::string& p, const std::string& t) -> trace::TrackId {
@@ -422,17 +429,22 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
         auto it = threads.find(key);
         if (it != threads.end()) return it->second;
         trace::TrackId parent = procTrack(p);
-        if (p != "MainProcess" && t == "MainThread") return threads[key] = parent;  // a worker's one thread
+        if (p != plan::kMainProcess && t == plan::kMainThread) return threads[key] = parent;  // a worker's one thread
         if (t.rfind("task:", 0) == 0) {
-            int i = std::atoi(t.c_str() + 5);
-            std::string name = i >= 0 && i < static_cast<int>(tr.tasks.size()) ? tr.tasks[static_cast<size_t>(i)].name : t;
-            return threads[key] = tr.AddTrack("Task-" + std::to_string(i + 1) + " " + name, trace::TrackKind::Task, threadTrack(p, "MainThread"));
+            // A task's lane, named and numbered as the plan says (or none: its loop's lane carries it).
+            const trace::TrackId loopLane = threadTrack(p, std::string(plan::kMainThread));
+            const int i = std::atoi(t.c_str() + 5);
+            if (i < 0 || i >= static_cast<int>(tr.tasks.size())) return threads[key] = loopLane;
+            if (!workload.plan.taskLanes) return threads[key] = loopLane;
+            return threads[key] = tr.AddTrack(plan::TaskLaneName(workload.plan.IndexInLoop(i), tr.tasks[static_cast<size_t>(i)].name),
+                                              trace::TrackKind::Task, loopLane);
         }
-        if (t == "MainThread" && async && p == "MainProcess") return threads[key] = tr.AddTrack("MainThread (event loop)", trace::TrackKind::EventLoop, parent);
+        if (t == plan::kMainThread && async && p == plan::kMainProcess)
+            return threads[key] = tr.AddTrack(std::string(plan::kEventLoopThread), trace::TrackKind::EventLoop, parent);
         return threads[key] = tr.AddTrack(t, trace::TrackKind::Thread, parent);
     };
-    procTrack("MainProcess");
-    threadTrack("MainProcess", "MainThread");
+    procTrack(std::string(plan::kMainProcess));
+    threadTrack(std::string(plan::kMainProcess), std::string(plan::kMainThread));
     TimeNs poolStart = -1;
     std::map<std::string, TimeNs> ready;
     nlohmann::json meta;
@@ -460,6 +472,12 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
                 rec.finished = j[5].get<int64_t>();
                 rec.failed = j[6].get<bool>();
                 rec.cancelled = j[7].get<bool>();
+                if (j.size() >= 10 && j[8].is_string() && j[9].is_string()) {
+                    // Where it ran: its start and end marks on that lane (a task whose steps take no time has no span).
+                    const trace::TrackId lane = threadTrack(j[8].get<std::string>(), j[9].get<std::string>());
+                    tr.instants.push_back({rec.started, lane, trace::InstantKind::TaskStart, trace::kNone, i});
+                    tr.instants.push_back({rec.finished, lane, trace::InstantKind::TaskEnd, trace::kNone, i});
+                }
             } else if (tag == "s" && j.size() >= 7) {
                 std::string p = j[1], t = j[2], state = j[3];
                 TimeNs a = j[4], b = j[5];
@@ -509,7 +527,7 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
         for (const auto& sp : spans)
             if (std::find(holders.begin(), holders.end(), sp.track) == holders.end()) holders.push_back(sp.track);
         if (!gilLane || holders.size() < 2) continue;
-        trace::TrackId lane = tr.AddTrack("GIL (" + tr.tracks[static_cast<size_t>(proc)].name + ")", trace::TrackKind::Gil, proc);
+        trace::TrackId lane = tr.AddTrack(plan::GilLaneName(tr.tracks[static_cast<size_t>(proc)].name), trace::TrackKind::Gil, proc);
         std::vector<trace::Span> merged;
         for (const auto& sp : spans) {
             if (!merged.empty() && merged.back().cause == sp.track && sp.start - merged.back().end < 50'000) {

@@ -55,7 +55,7 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
         Coro coro;
         coro.task = tasks[i];
         if (taskTracks)
-            coro.track = world.Trace().AddTrack("Task-" + std::to_string(i + 1) + " " + world.Trace().tasks[tasks[i]].name,
+            coro.track = world.Trace().AddTrack(plan::TaskLaneName(static_cast<int32_t>(i), world.Trace().tasks[tasks[i]].name),
                                                 trace::TrackKind::Task, loopTrack);
         coro.state = CoroState::Ready;
         coro.since = world.Now();
@@ -198,7 +198,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
                     return false;
                 }
                 if (static_cast<int32_t>(m_executorThreads.size()) < m_maxExecutorThreads) {
-                    std::string name = "asyncio_" + std::to_string(m_executorThreads.size());
+                    std::string name = plan::LoopExecutorThreadName(static_cast<int32_t>(m_executorThreads.size()));
                     trace::TrackId process = world.Trace().tracks[m_loopTrack].parent;
                     trace::TrackId track = world.Trace().AddTrack(name, trace::TrackKind::Thread, process >= 0 ? process : m_loopTrack);
                     ThreadIndex thread = world.AddThread(name, m_interp, track, m_programs.Make<ExecutorThread>(*this));
@@ -315,14 +315,14 @@ void BuildAsyncio(World& world, const Workload& workload, Programs& programs) {
     bool usesThreads = false;
     for (const auto& steps : workload.groupSteps)
         for (const scenario::Step& step : steps) usesThreads = usesThreads || step.kind == StepKind::ToThread;
-    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
-    trace::TrackId loopTrack = trace.AddTrack("MainThread (event loop)", trace::TrackKind::EventLoop, process);
-    InterpIndex interp = world.AddInterpreter("MainProcess", false, process, usesThreads);
+    trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
+    trace::TrackId loopTrack = trace.AddTrack(std::string(plan::kEventLoopThread), trace::TrackKind::EventLoop, process);
+    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, usesThreads);
     std::vector<trace::TaskId> tasks(static_cast<size_t>(workload.TaskCount()));
     for (size_t i = 0; i < tasks.size(); ++i) tasks[i] = static_cast<trace::TaskId>(i);
     auto* loop = programs.Make<EventLoop>(world, workload, interp, loopTrack, std::move(tasks),
-                                          workload.TaskCount() <= kMaxTaskTracks, programs);
-    world.StartThread(world.AddThread("MainThread", interp, loopTrack, loop));
+                                          workload.plan.taskLanes, programs);
+    world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, loopTrack, loop));
 }
 
 }  // namespace interleave::models

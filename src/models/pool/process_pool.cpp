@@ -85,7 +85,7 @@ public:
                     if (m_loopPerProcess) {
                         if (!m_loop) {
                             m_loop = m_programs.Make<EventLoop>(world, m_workload, m_interp, track, chunk.tasks,
-                                                                m_pool.totalTasks <= kMaxTaskTracks, m_programs);
+                                                                m_workload.plan.taskLanes, m_programs);
                         }
                         Action action = m_loop->Next(world, self);
                         if (action.type != Action::Type::Exit) return action;
@@ -268,36 +268,18 @@ private:
     bool m_serverLaunched = false;
 };
 
-std::vector<Chunk> MakeChunks(const Workload& workload, int32_t workers, int32_t chunksize, bool batchPerWorker) {
-    const int32_t tasks = workload.TaskCount();
+// The plan's chunks (plan::MakePlan decides them for every runner), with the bytes each one carries.
+std::vector<Chunk> MakeChunks(const Workload& workload) {
     std::vector<Chunk> chunks;
-    auto add = [&](int32_t first, int32_t count) {
+    for (const plan::TaskRange& range : workload.plan.chunks) {
         Chunk chunk;
-        for (int32_t t = first; t < first + count; ++t) {
+        for (int32_t t = range.first; t < range.End(); ++t) {
             chunk.tasks.push_back(t);
             chunk.argBytes += workload.groupSendBytes[workload.taskGroup[t]] + kArgsOverheadBytes;
             chunk.resultBytes += workload.groupReturnBytes[workload.taskGroup[t]] + kResultOverheadBytes;
         }
         chunks.push_back(std::move(chunk));
-    };
-    if (batchPerWorker) {
-        // One batch per worker, sizes differing by at most one (like numpy.array_split).
-        int32_t batches = std::min(workers, tasks);
-        int32_t first = 0;
-        for (int32_t b = 0; b < batches; ++b) {
-            int32_t count = tasks / batches + (b < tasks % batches ? 1 : 0);
-            add(first, count);
-            first += count;
-        }
-        return chunks;
     }
-    if (chunksize <= 0) {
-        // Pool._map_async: chunksize, extra = divmod(len(iterable), len(self._pool) * 4)
-        chunksize = tasks / (workers * 4);
-        if (tasks % (workers * 4) != 0) ++chunksize;
-        chunksize = std::max(chunksize, 1);
-    }
-    for (int32_t first = 0; first < tasks; first += chunksize) add(first, std::min(chunksize, tasks - first));
     return chunks;
 }
 
@@ -306,46 +288,49 @@ std::vector<Chunk> MakeChunks(const Workload& workload, int32_t workers, int32_t
 void BuildProcessPool(World& world, const Workload& workload, Programs& programs, bool loopPerProcess) {
     trace::Trace& trace = world.Trace();
     const scenario::Scenario& s = world.Scenario();
-    const int32_t workers = s.model.workers > 0 ? s.model.workers : s.machine.cores;
+    const plan::Plan& plan = workload.plan;
+    const int32_t workers = plan.workers;
     const StartMethod method = s.model.startMethod;
     PoolState& pool = *programs.Keep<PoolState>();
     pool.totalTasks = workload.TaskCount();
-    pool.chunks = MakeChunks(workload, workers, s.model.chunksize, loopPerProcess);
+    pool.chunks = MakeChunks(workload);
     pool.inSignal = world.AddSignal();
     pool.outSignal = world.AddSignal();
     pool.allDone = world.AddSignal();
     pool.serverSignal = world.AddSignal();
     pool.workersToFork = method == StartMethod::Forkserver ? workers : 0;
 
-    trace::TrackId parent = trace.AddTrack("MainProcess", trace::TrackKind::Process);
-    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, parent);
-    trace::TrackId taskTrack = trace.AddTrack("Thread-2 (_handle_tasks)", trace::TrackKind::Thread, parent);
-    trace::TrackId resultTrack = trace.AddTrack("Thread-3 (_handle_results)", trace::TrackKind::Thread, parent);
-    InterpIndex parentInterp = world.AddInterpreter("MainProcess", false, parent, true);
+    const std::string mainProcess(plan::kMainProcess), taskHandler(plan::kPoolTaskHandler),
+        resultHandler(plan::kPoolResultHandler);
+    trace::TrackId parent = trace.AddTrack(mainProcess, trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, parent);
+    trace::TrackId taskTrack = trace.AddTrack(taskHandler, trace::TrackKind::Thread, parent);
+    trace::TrackId resultTrack = trace.AddTrack(resultHandler, trace::TrackKind::Thread, parent);
+    InterpIndex parentInterp = world.AddInterpreter(mainProcess, false, parent, true);
 
     ThreadIndex server = -1;
     if (method == StartMethod::Forkserver) {
-        trace::TrackId serverTrack = trace.AddTrack("forkserver", trace::TrackKind::Process);
-        InterpIndex serverInterp = world.AddInterpreter("forkserver", false, serverTrack, false);
-        server = world.AddThread("forkserver", serverInterp, serverTrack, programs.Make<ForkServer>(pool));
+        const std::string name(plan::kForkServer);
+        trace::TrackId serverTrack = trace.AddTrack(name, trace::TrackKind::Process);
+        InterpIndex serverInterp = world.AddInterpreter(name, false, serverTrack, false);
+        server = world.AddThread(name, serverInterp, serverTrack, programs.Make<ForkServer>(pool));
     }
-    const char* prefix = method == StartMethod::Fork ? "ForkPoolWorker-" : method == StartMethod::Spawn ? "SpawnPoolWorker-" : "ForkServerPoolWorker-";
     const TimeNs childStart = method == StartMethod::Fork    ? 0
                               : method == StartMethod::Spawn ? s.machine.profile.processStartSpawn
                                                              : s.machine.profile.processStartForkserver;
     std::vector<ThreadIndex> workerThreads;
     for (int32_t i = 0; i < workers; ++i) {
-        std::string name = prefix + std::to_string(i + 1);
+        const std::string name = plan.WorkerName(i);
         trace::TrackId track = trace.AddTrack(name, loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
         InterpIndex interp = world.AddInterpreter(name, false, track, false);
         auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, loopPerProcess);
         workerThreads.push_back(world.AddThread(name, interp, track, program));
     }
     std::vector<ThreadIndex> handlers = {
-        world.AddThread("Thread-2 (_handle_tasks)", parentInterp, taskTrack, programs.Make<TaskHandler>(pool)),
-        world.AddThread("Thread-3 (_handle_results)", parentInterp, resultTrack, programs.Make<ResultHandler>(pool))};
+        world.AddThread(taskHandler, parentInterp, taskTrack, programs.Make<TaskHandler>(pool)),
+        world.AddThread(resultHandler, parentInterp, resultTrack, programs.Make<ResultHandler>(pool))};
     auto* main = programs.Make<PoolParent>(pool, std::move(workerThreads), std::move(handlers), server, method);
-    world.StartThread(world.AddThread("MainThread", parentInterp, mainTrack, main));
+    world.StartThread(world.AddThread(std::string(plan::kMainThread), parentInterp, mainTrack, main));
 }
 
 }  // namespace interleave::models

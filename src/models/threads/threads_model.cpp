@@ -87,23 +87,23 @@ struct SharedCounters {
 
 void BuildSequential(World& world, const Workload& workload, Programs& programs) {
     trace::Trace& trace = world.Trace();
-    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
-    trace::TrackId thread = trace.AddTrack("MainThread", trace::TrackKind::Thread, process);
-    InterpIndex interp = world.AddInterpreter("MainProcess", false, process, false);
+    trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
+    trace::TrackId thread = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
+    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, false);
     auto* shared = programs.Keep<SharedCounters>();
     auto* main = programs.Make<TaskQueueWorker>(workload, &shared->nextTask, workload.TaskCount() - 1, &shared->finished, -1);
-    world.StartThread(world.AddThread("MainThread", interp, thread, main));
+    world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, thread, main));
 }
 
 void BuildThreads(World& world, const Workload& workload, Programs& programs, bool freeThreaded) {
     trace::Trace& trace = world.Trace();
-    const scenario::Model& model = world.Scenario().model;
+    const plan::Plan& plan = workload.plan;
     const int32_t tasks = workload.TaskCount();
-    const bool pool = model.workers > 0;
-    const int32_t threadCount = pool ? std::min(model.workers, tasks) : tasks;
-    trace::TrackId process = trace.AddTrack("MainProcess", trace::TrackKind::Process);
-    trace::TrackId mainTrack = trace.AddTrack("MainThread", trace::TrackKind::Thread, process);
-    InterpIndex interp = world.AddInterpreter("MainProcess", freeThreaded, process, true);
+    const bool pool = plan.threadPool;
+    const int32_t threadCount = plan.threads;
+    trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
+    trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
+    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), freeThreaded, process, true);
     auto* shared = programs.Keep<SharedCounters>();
     SignalIndex allDone = world.AddSignal();
     std::vector<ThreadIndex> workers;
@@ -113,7 +113,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
         perTaskCursor->resize(static_cast<size_t>(tasks));
     }
     for (int32_t i = 0; i < threadCount; ++i) {
-        std::string name = pool ? "ThreadPoolExecutor-0_" + std::to_string(i) : "Thread-" + std::to_string(i + 1) + " (" + world.Scenario().groups[workload.taskGroup[i]].name + ")";
+        const std::string name = plan.WorkerName(i);
         trace::TrackId track = trace.AddTrack(name, trace::TrackKind::Thread, process);
         Program* program;
         if (pool) {
@@ -125,7 +125,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
         workers.push_back(world.AddThread(name, interp, track, program));
     }
     auto* main = programs.Make<StarterThenJoin>(std::move(workers), &shared->finished, tasks, allDone, &trace.metrics.threadStart);
-    world.StartThread(world.AddThread("MainThread", interp, mainTrack, main));
+    world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, mainTrack, main));
 }
 
 }  // namespace interleave::models

@@ -7,6 +7,8 @@
 //   Spans ........... what each track records
 #include "models/world/world.h"
 
+#include "plan/plan.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
@@ -18,7 +20,7 @@ using trace::SpanState;
 World::World(const scenario::Scenario& scenario, trace::Trace& trace) : m_scenario(scenario), m_trace(trace) {
     m_cores.resize(static_cast<size_t>(scenario.machine.cores));
     for (size_t c = 0; c < m_cores.size(); ++c)
-        m_cores[c].track = m_trace.AddTrack("Core " + std::to_string(c), trace::TrackKind::Core);
+        m_cores[c].track = m_trace.AddTrack(plan::CoreLaneName(c), trace::TrackKind::Core);
     m_locks.resize(scenario.names.size());
     m_counters.assign(scenario.names.size(), 0);
 }
@@ -30,7 +32,7 @@ InterpIndex World::AddInterpreter(std::string name, bool freeThreaded, trace::Tr
     interp.name = std::move(name);
     interp.freeThreaded = freeThreaded;
     interp.track = track;
-    if (gilLane && !freeThreaded) interp.gil.track = m_trace.AddTrack("GIL (" + interp.name + ")", trace::TrackKind::Gil, track);
+    if (gilLane && !freeThreaded) interp.gil.track = m_trace.AddTrack(plan::GilLaneName(interp.name), trace::TrackKind::Gil, track);
     m_interps.push_back(std::move(interp));
     m_gilSpanStart.push_back(0);
     return static_cast<InterpIndex>(m_interps.size() - 1);

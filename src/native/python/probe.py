@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import sys
 import threading
 import time
 
@@ -150,6 +151,18 @@ async def aacquire(lock, task=-1):
         span("waiting_lock", t0, now(), task, "task:%d" % task)
 
 
+def _lane(i):
+    # Where a task ran: a coroutine on its task's lane, anything else on its thread's.
+    aio = sys.modules.get("asyncio")
+    if aio is not None:
+        try:
+            if aio.current_task() is not None:
+                return "task:%d" % i
+        except RuntimeError:  # no running event loop in this thread
+            pass
+    return threading.current_thread().name
+
+
 class task:
     """with probe.task(i, "fetch[0]"): records the task's start, end, failure or cancellation.
     `swallow`: record a failure and go on (threads, pools); False: re-raise (asyncio TaskGroup)."""
@@ -164,7 +177,8 @@ class task:
     def __exit__(self, kind, value, tb):
         failed = kind is not None
         cancelled = kind is not None and kind.__name__ == "CancelledError"
-        _tasks.append([self.i, self.name, 0, self.start, now(), failed and not cancelled, cancelled])
+        _tasks.append([self.i, self.name, 0, self.start, now(), failed and not cancelled, cancelled, _proc,
+                       _lane(self.i)])
         if _proc != "MainProcess":
             flush()
         return self.swallow and failed and not cancelled

@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 
+#include "plan_check.h"
 #include "test_support.h"
 #include "trace/trace_json.h"
 
@@ -16,36 +17,7 @@ using trace::SpanState;
 
 namespace {
 
-std::string Duration(std::mt19937& random, int maxUs) { return std::to_string(1 + random() % maxUs) + "us"; }
-
-std::string RandomScenario(uint32_t seed, ModelKind kind) {
-    std::mt19937 random(seed);
-    std::string groups;
-    int groupCount = 1 + static_cast<int>(random() % 3);
-    for (int g = 0; g < groupCount; ++g) {
-        std::string steps;
-        int stepCount = 1 + static_cast<int>(random() % 6);
-        for (int i = 0; i < stepCount; ++i) {
-            if (!steps.empty()) steps += ",";
-            switch (random() % 9) {
-                case 0: case 1: steps += R"({"cpu":")" + Duration(random, 20000) + "\"}"; break;
-                case 2: steps += R"({"c_call":")" + Duration(random, 10000) + "\"}"; break;
-                case 3: steps += R"({"io":")" + Duration(random, 20000) + "\"}"; break;
-                case 4: steps += R"({"await":")" + Duration(random, 20000) + "\"}"; break;
-                case 5: steps += R"({"acquire":"L"},{"cpu":")" + Duration(random, 3000) + R"("},{"release":"L"})"; break;
-                case 6: steps += R"({"to_thread":{"cpu":")" + Duration(random, 5000) + "\"}}"; break;
-                case 7: steps += R"({"send":")" + std::to_string(random() % 5000) + R"(KB"},{"return":"1KB"})"; break;
-                default: steps += R"({"increment":"n"})"; break;
-            }
-        }
-        if (!groups.empty()) groups += ",";
-        groups += R"({"name":"g)" + std::to_string(g) + R"(","count":)" + std::to_string(1 + random() % 6) + R"(,"steps":[)" + steps + "]}";
-    }
-    std::string model = R"({"kind":")" + std::string(scenario::ModelKindName(kind)) + "\"";
-    if (random() % 2 && kind != ModelKind::Sequential && kind != ModelKind::Asyncio) model += R"(,"workers":)" + std::to_string(1 + random() % 5);
-    model += "}";
-    return R"({"tasks":[)" + groups + R"(],"model":)" + model + R"(,"machine":{"cores":)" + std::to_string(1 + random() % 4) + "}}";
-}
+std::string RandomScenario(uint32_t seed, ModelKind kind) { return interleave::testing::RandomScenarioJson(seed, kind); }
 
 bool RunsOnCore(SpanState s) {
     return s == SpanState::RunningPython || s == SpanState::RunningC || s == SpanState::Pickling ||
@@ -213,8 +185,8 @@ TEST(Locks, AWokenWaiterHoldsTheLockWhileItWaitsForTheGil) {
     trace::TrackId a = trace::kNone, b = trace::kNone;
     for (size_t i = 0; i < t.tracks.size(); ++i) {
         if (t.tracks[i].kind != trace::TrackKind::Thread) continue;
-        if (t.tracks[i].name.ends_with("(a)")) a = static_cast<trace::TrackId>(i);
-        if (t.tracks[i].name.ends_with("(b)")) b = static_cast<trace::TrackId>(i);
+        if (t.tracks[i].name == plan::TaskThreadName(0)) a = static_cast<trace::TrackId>(i);  // task a[0]'s thread
+        if (t.tracks[i].name == plan::TaskThreadName(1)) b = static_cast<trace::TrackId>(i);
     }
     ASSERT_NE(a, trace::kNone);
     ASSERT_NE(b, trace::kNone);

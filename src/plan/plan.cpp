@@ -1,0 +1,119 @@
+// What runs where (plan.h): the one place the runners' shared decisions are made.
+#include "plan/plan.h"
+
+#include <algorithm>
+#include <charconv>
+#include <iterator>
+
+namespace interleave::plan {
+
+namespace {
+
+std::string WithNumber(std::string_view prefix, int64_t number, std::string_view suffix = {}) {
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, number);
+    std::string out;
+    out.reserve(prefix.size() + static_cast<size_t>(written.ptr - digits) + suffix.size());
+    out.append(prefix).append(digits, written.ptr).append(suffix);
+    return out;
+}
+
+std::string_view PoolWorkerPrefix(scenario::StartMethod method) {
+    switch (method) {
+        case scenario::StartMethod::Fork: return "ForkPoolWorker-";
+        case scenario::StartMethod::Spawn: return "SpawnPoolWorker-";
+        case scenario::StartMethod::Forkserver: return "ForkServerPoolWorker-";
+    }
+    return "PoolWorker-";
+}
+
+}  // namespace
+
+std::string PoolWorkerName(scenario::StartMethod method, int32_t index) {
+    return WithNumber(PoolWorkerPrefix(method), int64_t{index} + 1);
+}
+std::string ExecutorThreadName(int32_t index) { return WithNumber("ThreadPoolExecutor-0_", index); }
+std::string TaskThreadName(int32_t index) { return WithNumber("Thread-", int64_t{index} + 1, " (run_task)"); }
+std::string LoopExecutorThreadName(int32_t index) { return WithNumber("asyncio_", index); }
+std::string TaskLaneName(int32_t task, std::string_view taskName) {
+    std::string out = WithNumber("Task-", int64_t{task} + 1, " ");
+    out.append(taskName);
+    return out;
+}
+std::string GilLaneName(std::string_view interpreter) {
+    std::string out = "GIL (";
+    out.append(interpreter).append(")");
+    return out;
+}
+std::string CoreLaneName(int32_t core) { return WithNumber("Core ", core); }
+std::string TaskName(std::string_view group, int32_t index) {
+    std::string out(group);
+    out.append(WithNumber("[", index, "]"));
+    return out;
+}
+
+int32_t DefaultChunksize(int32_t tasks, int32_t workers) {
+    const int64_t per = int64_t{std::max(workers, 1)} * 4;
+    int64_t chunksize = tasks / per;
+    if (tasks % per != 0) ++chunksize;
+    return static_cast<int32_t>(std::max<int64_t>(chunksize, 1));
+}
+
+int32_t Plan::GroupOf(int32_t task) const {
+    const auto after = std::upper_bound(groupFirstTask.begin(), groupFirstTask.end(), task);
+    return static_cast<int32_t>(after - groupFirstTask.begin()) - 1;
+}
+
+int32_t Plan::IndexInLoop(int32_t task) const {
+    if (!LoopPerWorker()) return task;
+    const auto after = std::upper_bound(chunks.begin(), chunks.end(), task,
+                                        [](int32_t t, const TaskRange& range) { return t < range.first; });
+    return after == chunks.begin() ? task : task - std::prev(after)->first;
+}
+
+std::string Plan::WorkerName(int32_t k) const {
+    if (IsPool()) return PoolWorkerName(startMethod, k);
+    return threadPool ? ExecutorThreadName(k) : TaskThreadName(k);
+}
+
+Plan MakePlan(const scenario::Scenario& s) {
+    using scenario::ModelKind;
+    Plan plan;
+    plan.kind = s.model.kind;
+    plan.startMethod = s.model.startMethod;
+    int64_t tasks = 0;
+    for (const scenario::TaskGroup& group : s.groups) {
+        plan.groupFirstTask.push_back(static_cast<int32_t>(tasks));
+        tasks += group.count;
+    }
+    plan.taskCount = static_cast<int32_t>(tasks);  // the parser bounds the task count far below INT32_MAX
+    const int32_t n = plan.taskCount;
+
+    if (plan.IsThreads()) {
+        plan.threadPool = s.model.workers > 0;
+        plan.threads = plan.threadPool ? std::min(s.model.workers, n) : n;
+    }
+    if (plan.IsPool()) {
+        plan.workers = std::max(1, s.model.workers > 0 ? s.model.workers : s.machine.cores);
+        if (plan.LoopPerWorker()) {
+            // One batch per worker (numpy.array_split: the first n % batches batches hold one task more).
+            plan.chunksize = 1;
+            const int32_t batches = std::min(plan.workers, n);
+            int32_t first = 0;
+            for (int32_t b = 0; b < batches; ++b) {
+                const int32_t count = n / batches + (b < n % batches ? 1 : 0);
+                plan.chunks.push_back({first, count});
+                first += count;
+            }
+        } else {
+            plan.chunksize = s.model.chunksize > 0 ? s.model.chunksize : DefaultChunksize(n, plan.workers);
+            for (int64_t first = 0; first < n; first += plan.chunksize)  // 64-bit: chunksize may be near INT32_MAX
+                plan.chunks.push_back({static_cast<int32_t>(first), static_cast<int32_t>(std::min<int64_t>(plan.chunksize, n - first))});
+        }
+    }
+    const bool asyncio = plan.kind == ModelKind::Asyncio || plan.kind == ModelKind::ProcessAsyncio;
+    plan.taskLanes = asyncio && n <= kMaxTaskLanes;
+    return plan;
+}
+
+}  // namespace interleave::plan

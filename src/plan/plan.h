@@ -1,0 +1,99 @@
+#pragma once
+// What runs where, decided once. The simulator's model builders, the C++ runtimes, the Python exporter and the UI's
+// lanes all read a Plan; none of them decides these things again (issue 12). A plan says how many processes or
+// threads run the tasks, which tasks travel together in which order (Pool.map's chunks, one batch per worker for an
+// event loop per process), what every lane is called, and which tasks get a lane of their own.
+//
+// The names are CPython's own: the Python probe records the names CPython gives its processes and threads, so the
+// simulated and the C++ traces use the same ones and `interleave check` compares like with like.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace interleave::plan {
+
+// Asyncio tasks get a lane each up to this many; past it the event loop's lane carries them alone.
+inline constexpr int32_t kMaxTaskLanes = 500;
+
+// Lanes every model names the same way.
+inline constexpr std::string_view kMainProcess = "MainProcess";
+inline constexpr std::string_view kMainThread = "MainThread";
+inline constexpr std::string_view kEventLoopThread = "MainThread (event loop)";
+inline constexpr std::string_view kPoolTaskHandler = "Thread-2 (_handle_tasks)";
+inline constexpr std::string_view kPoolResultHandler = "Thread-3 (_handle_results)";
+inline constexpr std::string_view kForkServer = "forkserver";
+
+// "ForkPoolWorker-1" (multiprocessing names a pool's processes by start method, from 1).
+std::string PoolWorkerName(scenario::StartMethod method, int32_t index);
+// "ThreadPoolExecutor-0_0" (concurrent.futures, from 0) or "Thread-1 (run_task)" (threading.Thread(target=run_task),
+// numbered from 1 as CPython numbers them: the main thread is not counted).
+std::string ExecutorThreadName(int32_t index);
+std::string TaskThreadName(int32_t index);
+// "asyncio_0": the event loop's default executor (to_thread, run_in_executor), numbered from 0.
+std::string LoopExecutorThreadName(int32_t index);
+// "Task-1 fetch[0]": asyncio numbers tasks from 1 in creation order.
+std::string TaskLaneName(int32_t task, std::string_view taskName);
+// "GIL (MainProcess)", "Core 0".
+std::string GilLaneName(std::string_view interpreter);
+std::string CoreLaneName(int32_t core);
+// "fetch[3]": a task is named by its group and its index in the group.
+std::string TaskName(std::string_view group, int32_t index);
+
+// A run of consecutive tasks (every split the runners make is contiguous: a scenario may hold a million tasks).
+struct TaskRange {
+    int32_t first = 0;
+    int32_t count = 0;
+    int32_t End() const { return first + count; }
+    bool operator==(const TaskRange&) const = default;
+};
+
+struct Plan {
+    scenario::ModelKind kind = scenario::ModelKind::Sequential;
+    int32_t taskCount = 0;
+    std::vector<int32_t> groupFirstTask;  // per group: its first task id (tasks are numbered group by group)
+
+    // Threads and the free-threaded build: `threadPool` is ThreadPoolExecutor(max_workers=model.workers), which
+    // starts a thread per submitted task up to its maximum; otherwise a threading.Thread per task.
+    bool threadPool = false;
+    // Process pools: Pool(processes=workers) starts every worker whatever the number of tasks; the scenario's
+    // model.workers, else machine.cores (what Pool() would start on that machine: os.cpu_count()).
+    int32_t workers = 0;
+    // Process pools: what map() hands out, in order. Pool.map: chunks of `chunksize` (CPython's default when the
+    // scenario gives none). process_asyncio: one batch per worker (sizes differing by at most one, the larger first,
+    // as numpy.array_split), each run by asyncio.run() in the worker, handed out with chunksize 1.
+    int32_t chunksize = 0;
+    std::vector<TaskRange> chunks;
+    // Threads: the threads that run tasks (min(max_workers, tasks) for an executor, one per task otherwise).
+    int32_t threads = 0;
+    scenario::StartMethod startMethod = scenario::StartMethod::Fork;
+
+    // The name of the k-th process or thread that runs tasks (a pool's workers, the threads), in start order.
+    std::string WorkerName(int32_t k) const;
+    int32_t WorkerCount() const { return IsPool() ? workers : IsThreads() ? threads : 0; }
+    // Asyncio (in the parent, or in each worker): every task gets a lane of its own.
+    bool taskLanes = false;
+
+    bool IsPool() const {
+        return kind == scenario::ModelKind::Processes || kind == scenario::ModelKind::ProcessAsyncio;
+    }
+    bool LoopPerWorker() const { return kind == scenario::ModelKind::ProcessAsyncio; }
+    bool IsThreads() const {
+        return kind == scenario::ModelKind::Threads || kind == scenario::ModelKind::FreeThreaded;
+    }
+    // The group a task belongs to (binary search over groupFirstTask).
+    int32_t GroupOf(int32_t task) const;
+    // A task's position among the tasks of the event loop that runs it (its batch under process_asyncio, all the
+    // tasks under asyncio): what its lane is numbered by (TaskLaneName).
+    int32_t IndexInLoop(int32_t task) const;
+};
+
+// The plan of a valid scenario (ParseScenario's output): never fails.
+Plan MakePlan(const scenario::Scenario& scenario);
+
+// Pool.map's default chunksize: chunksize, extra = divmod(len(iterable), len(self._pool) * 4); chunksize += bool(extra).
+int32_t DefaultChunksize(int32_t tasks, int32_t workers);
+
+}  // namespace interleave::plan

@@ -1,0 +1,129 @@
+// The plan (src/plan): what runs where, decided once; and the simulator realises it for every preset and for
+// random scenarios. The real runners' side is tests/unit/native/plan_realised_test.cpp.
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "plan/plan.h"
+#include "plan_check.h"
+#include "scenario/presets.h"
+#include "test_support.h"
+
+namespace interleave {
+namespace {
+
+using plan::MakePlan;
+using plan::TaskRange;
+using scenario::ModelKind;
+
+TEST(Plan, PoolMapsDefaultChunksizeIsCPythonsDivmodRoundedUp) {
+    // Pool._map_async: chunksize, extra = divmod(len(iterable), len(self._pool) * 4); if extra: chunksize += 1
+    EXPECT_EQ(plan::DefaultChunksize(100, 4), 7);  // divmod(100, 16) = (6, 4)
+    EXPECT_EQ(plan::DefaultChunksize(96, 4), 6);   // (6, 0)
+    EXPECT_EQ(plan::DefaultChunksize(3, 4), 1);    // (0, 3)
+    EXPECT_EQ(plan::DefaultChunksize(1000, 1), 250);
+    EXPECT_EQ(plan::DefaultChunksize(0, 4), 1);
+}
+
+TEST(Plan, APoolStartsEveryWorkerEvenWithFewerTasks) {
+    const auto s = testing::ParseOrDie(
+        R"({"tasks":[{"name":"t","count":2,"steps":[{"cpu":"1ms"}]}],"model":{"kind":"processes","workers":6}})");
+    const plan::Plan p = MakePlan(s);
+    EXPECT_EQ(p.workers, 6);  // multiprocessing.Pool(6) starts six processes whatever map() is given
+    EXPECT_EQ(p.WorkerCount(), 6);
+    EXPECT_EQ(p.WorkerName(0), "ForkPoolWorker-1");
+    EXPECT_EQ(p.WorkerName(5), "ForkPoolWorker-6");
+}
+
+TEST(Plan, APoolWithoutWorkersStartsOnePerCoreOfTheScenariosMachine) {
+    const auto s = testing::ParseOrDie(
+        R"({"tasks":[{"name":"t","count":9,"steps":[{"cpu":"1ms"}]}],"model":{"kind":"processes","start_method":"spawn"},"machine":{"cores":3}})");
+    const plan::Plan p = MakePlan(s);
+    EXPECT_EQ(p.workers, 3);
+    EXPECT_EQ(p.chunksize, 1);  // divmod(9, 12) = (0, 9)
+    EXPECT_EQ(p.chunks.size(), 9u);
+    EXPECT_EQ(p.WorkerName(2), "SpawnPoolWorker-3");
+}
+
+TEST(Plan, MapChunksAreConsecutiveTasksInOrder) {
+    const auto s = testing::ParseOrDie(
+        R"({"tasks":[{"name":"a","count":5,"steps":[{"cpu":"1ms"}]},{"name":"b","count":6,"steps":[{"io":"1ms"}]}],)"
+        R"("model":{"kind":"processes","workers":2,"chunksize":4}})");
+    const plan::Plan p = MakePlan(s);
+    EXPECT_EQ(p.chunks, (std::vector<TaskRange>{{0, 4}, {4, 4}, {8, 3}}));
+    EXPECT_EQ(p.GroupOf(4), 0);
+    EXPECT_EQ(p.GroupOf(5), 1);
+    EXPECT_EQ(p.GroupOf(10), 1);
+}
+
+TEST(Plan, AnEventLoopPerProcessGetsOneBatchPerWorkerSplitAsArraySplit) {
+    // numpy.array_split(range(10), 4): sizes 3, 3, 2, 2.
+    const auto s = testing::ParseOrDie(
+        R"({"tasks":[{"name":"t","count":10,"steps":[{"await":"1ms"}]}],"model":{"kind":"process_asyncio","workers":4}})");
+    const plan::Plan p = MakePlan(s);
+    EXPECT_EQ(p.chunks, (std::vector<TaskRange>{{0, 3}, {3, 3}, {6, 2}, {8, 2}}));
+    EXPECT_EQ(p.chunksize, 1);
+    EXPECT_EQ(p.IndexInLoop(0), 0);
+    EXPECT_EQ(p.IndexInLoop(4), 1);  // the second task of the second batch: its loop's Task-2
+    EXPECT_EQ(p.IndexInLoop(9), 1);
+    EXPECT_TRUE(p.taskLanes);
+    // Fewer tasks than workers: one task per batch, and every worker is still started.
+    const plan::Plan few = MakePlan(testing::WithModel(s, ModelKind::ProcessAsyncio, 16));
+    EXPECT_EQ(few.chunks.size(), 10u);
+    EXPECT_EQ(few.WorkerCount(), 16);
+}
+
+TEST(Plan, ThreadsAreOnePerTaskOrAnExecutorsAtMost) {
+    const auto s = testing::ParseOrDie(R"({"tasks":[{"name":"t","count":5,"steps":[{"io":"1ms"}]}],"model":{"kind":"threads"}})");
+    const plan::Plan perTask = MakePlan(s);
+    EXPECT_FALSE(perTask.threadPool);
+    EXPECT_EQ(perTask.WorkerCount(), 5);
+    EXPECT_EQ(perTask.WorkerName(0), "Thread-1 (run_task)");  // threading.Thread(target=run_task), CPython 3.10+
+    const plan::Plan executor = MakePlan(testing::WithModel(s, ModelKind::FreeThreaded, 3));
+    EXPECT_TRUE(executor.threadPool);
+    EXPECT_EQ(executor.WorkerCount(), 3);
+    EXPECT_EQ(executor.WorkerName(2), "ThreadPoolExecutor-0_2");
+    EXPECT_EQ(MakePlan(testing::WithModel(s, ModelKind::Threads, 64)).WorkerCount(), 5);  // never more than tasks
+}
+
+TEST(Plan, TaskLanesStopAtTheLimitWhateverTheRunner) {
+    auto s = testing::ParseOrDie(R"({"tasks":[{"name":"t","count":500,"steps":[{"await":"1ms"}]}],"model":{"kind":"asyncio"}})");
+    EXPECT_TRUE(MakePlan(s).taskLanes);
+    s.groups[0].count = plan::kMaxTaskLanes + 1;
+    EXPECT_FALSE(MakePlan(s).taskLanes);
+    EXPECT_FALSE(MakePlan(testing::WithModel(s, ModelKind::Threads)).taskLanes);
+}
+
+TEST(Plan, AHugeChunksizeDoesNotOverflow) {
+    auto s = testing::ParseOrDie(R"({"tasks":[{"name":"t","count":3,"steps":[{"cpu":"1ms"}]}],"model":{"kind":"processes"}})");
+    s.model.chunksize = std::numeric_limits<int32_t>::max();
+    EXPECT_EQ(MakePlan(s).chunks, (std::vector<TaskRange>{{0, 3}}));
+}
+
+void ExpectSimulationRealisesPlan(const scenario::Scenario& s, const std::string& what) {
+    models::SimulationOptions options;
+    options.computeSequentialBaseline = false;
+    const models::SimulationResult result = models::Simulate(s, options);
+    ASSERT_TRUE(result.ok) << what << ": " << result.error;
+    EXPECT_EQ(testing::PlanDeparture(MakePlan(s), result.trace), "") << what;
+}
+
+TEST(Plan, TheSimulatorRealisesThePlanOfEveryPreset) {
+    for (const scenario::PresetFile& preset : scenario::Presets()) {
+        const scenario::Scenario s = testing::Preset(std::string(preset.id));
+        ExpectSimulationRealisesPlan(s, std::string(preset.id));
+    }
+}
+
+TEST(Plan, TheSimulatorRealisesThePlanOfRandomScenarios) {
+    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::FreeThreaded,
+                               ModelKind::Processes, ModelKind::ProcessAsyncio, ModelKind::Asyncio};
+    for (uint32_t seed = 1; seed <= 300; ++seed) {
+        const ModelKind kind = kinds[seed % std::size(kinds)];
+        const std::string json = testing::RandomScenarioJson(seed, kind);
+        ExpectSimulationRealisesPlan(testing::ParseOrDie(json), json);
+    }
+}
+
+}  // namespace
+}  // namespace interleave

@@ -1,0 +1,145 @@
+#pragma once
+// Whether a trace realises a plan (src/plan): the same tasks, on the same workers, in the same order, on lanes with
+// the same names. Shared by the simulator's test and the real runners' tests, so the three are judged by one rule.
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "plan/plan.h"
+#include "scenario/scenario.h"
+#include "trace/trace.h"
+
+namespace interleave::testing {
+
+// The first way `t` departs from `plan`, or "" when it realises it.
+inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) {
+    std::ostringstream why;
+    if (static_cast<int32_t>(t.tasks.size()) != plan.taskCount) {
+        why << t.tasks.size() << " task records, the plan has " << plan.taskCount;
+        return why.str();
+    }
+    std::map<std::string, trace::TrackId> byName;
+    for (size_t i = 0; i < t.tracks.size(); ++i) byName.emplace(t.tracks[i].name, static_cast<trace::TrackId>(i));
+
+    // The lanes of the processes or threads that run tasks: exactly WorkerCount() of them, named as the plan says.
+    std::map<trace::TrackId, int32_t> workerOf;  // track -> worker index
+    for (int32_t k = 0; k < plan.WorkerCount(); ++k) {
+        const auto it = byName.find(plan.WorkerName(k));
+        if (it == byName.end()) return "no lane named '" + plan.WorkerName(k) + "'";
+        workerOf[it->second] = k;
+    }
+    if (plan.WorkerCount() > 0 && byName.count(plan.WorkerName(plan.WorkerCount())))
+        return "a lane named '" + plan.WorkerName(plan.WorkerCount()) + "': more workers than the plan's " +
+               std::to_string(plan.WorkerCount());
+    for (int32_t i = 0; i < plan.taskCount; ++i) {
+        const std::string& group = t.tasks[static_cast<size_t>(i)].name;
+        if (group.empty() || group.back() != ']') return "task " + std::to_string(i) + " is named '" + group + "'";
+    }
+
+    // Which worker each task ran on: the worker lane its spans lie on (or under: a task's lane under a worker's loop).
+    auto workerLane = [&](trace::TrackId track) -> int32_t {
+        for (int hops = 0; track != trace::kNone && hops < 8; ++hops) {
+            const auto it = workerOf.find(track);
+            if (it != workerOf.end()) return it->second;
+            track = t.tracks[static_cast<size_t>(track)].parent;
+        }
+        return -1;
+    };
+    std::vector<std::set<int32_t>> ranOn(static_cast<size_t>(plan.taskCount));
+    for (const trace::Span& span : t.spans)
+        if (span.task >= 0 && span.task < plan.taskCount && span.track >= 0 &&
+            span.track < static_cast<trace::TrackId>(t.tracks.size())) {
+            const int32_t worker = workerLane(span.track);
+            if (worker >= 0) ranOn[static_cast<size_t>(span.task)].insert(worker);
+        }
+    // A task whose steps take no time leaves no span: its start and end marks say where it ran.
+    for (const trace::Instant& mark : t.instants)
+        if ((mark.kind == trace::InstantKind::TaskStart || mark.kind == trace::InstantKind::TaskEnd) && mark.task >= 0 &&
+            mark.task < plan.taskCount && mark.track >= 0 && mark.track < static_cast<trace::TrackId>(t.tracks.size())) {
+            const int32_t worker = workerLane(mark.track);
+            if (worker >= 0) ranOn[static_cast<size_t>(mark.task)].insert(worker);
+        }
+
+    if (plan.IsThreads() && !plan.threadPool)
+        for (int32_t i = 0; i < plan.taskCount; ++i)
+            if (!ranOn[static_cast<size_t>(i)].empty() && ranOn[static_cast<size_t>(i)] != std::set<int32_t>{i}) {
+                std::string where;
+                for (int32_t k : ranOn[static_cast<size_t>(i)]) where += " '" + plan.WorkerName(k) + "'";
+                return "task " + std::to_string(i) + " ran on" + where + ", not on its own thread '" + plan.WorkerName(i) + "'";
+            }
+
+    bool anyOnWorkers = false;  // a runner that records no per-task marks (a real run's parent) is judged by spans
+    for (const auto& on : ranOn) anyOnWorkers = anyOnWorkers || !on.empty();
+    if (plan.IsPool()) {
+        int32_t covered = 0;
+        for (const plan::TaskRange& chunk : plan.chunks) {
+            std::set<int32_t> workers;
+            for (int32_t i = chunk.first; i < chunk.End(); ++i)
+                workers.insert(ranOn[static_cast<size_t>(i)].begin(), ranOn[static_cast<size_t>(i)].end());
+            if (workers.size() > 1 || (workers.empty() && chunk.count > 0 && plan.taskCount > 0 && !anyOnWorkers))
+                return "the chunk of tasks " + std::to_string(chunk.first) + ".." + std::to_string(chunk.End() - 1) +
+                       " ran on " + std::to_string(workers.size()) + " workers, not one";
+            for (int32_t i = chunk.first + 1; i < chunk.End(); ++i)
+                if (t.tasks[static_cast<size_t>(i)].started < t.tasks[static_cast<size_t>(i - 1)].started)
+                    return "task " + std::to_string(i) + " started before task " + std::to_string(i - 1) +
+                           " of the same chunk";
+            covered += chunk.count;
+        }
+        if (covered != plan.taskCount) return "the plan's chunks do not cover every task";
+    }
+
+    // Task lanes: one per asyncio task, named and numbered as the plan says; none past the limit.
+    int32_t taskLanes = 0;
+    for (const trace::Track& track : t.tracks) taskLanes += track.kind == trace::TrackKind::Task;
+    if (plan.taskLanes) {
+        for (int32_t i = 0; i < plan.taskCount; ++i) {
+            const std::string name = plan::TaskLaneName(plan.IndexInLoop(i), t.tasks[static_cast<size_t>(i)].name);
+            if (!byName.count(name)) return "no task lane named '" + name + "'";
+        }
+    } else if (taskLanes > 0) {
+        return std::to_string(taskLanes) + " task lanes where the plan draws none";
+    }
+    return "";
+}
+
+// A random valid scenario of the given model (a few groups of a few tasks, every step kind), as JSON.
+inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, int maxTasksPerGroup = 6) {
+    std::mt19937 random(seed);
+    auto duration = [&](int maxUs) { return std::to_string(1 + random() % static_cast<uint32_t>(maxUs)) + "us"; };
+    std::string groups;
+    const int groupCount = 1 + static_cast<int>(random() % 3);
+    for (int g = 0; g < groupCount; ++g) {
+        std::string steps;
+        const int stepCount = 1 + static_cast<int>(random() % 6);
+        for (int i = 0; i < stepCount; ++i) {
+            if (!steps.empty()) steps += ",";
+            switch (random() % 9) {
+                case 0: case 1: steps += R"({"cpu":")" + duration(20000) + "\"}"; break;
+                case 2: steps += R"({"c_call":")" + duration(10000) + "\"}"; break;
+                case 3: steps += R"({"io":")" + duration(20000) + "\"}"; break;
+                case 4: steps += R"({"await":")" + duration(20000) + "\"}"; break;
+                case 5: steps += R"({"acquire":"L"},{"cpu":")" + duration(3000) + R"("},{"release":"L"})"; break;
+                case 6: steps += R"({"to_thread":{"cpu":")" + duration(5000) + "\"}}"; break;
+                case 7: steps += R"({"send":")" + std::to_string(random() % 5000) + R"(KB"},{"return":"1KB"})"; break;
+                default: steps += R"({"increment":"n"})"; break;
+            }
+        }
+        if (!groups.empty()) groups += ",";
+        groups += R"({"name":"g)" + std::to_string(g) + R"(","count":)" +
+                  std::to_string(1 + random() % static_cast<uint32_t>(maxTasksPerGroup)) + R"(,"steps":[)" + steps + "]}";
+    }
+    std::string model = R"({"kind":")" + std::string(scenario::ModelKindName(kind)) + "\"";
+    if (random() % 2 && kind != scenario::ModelKind::Sequential && kind != scenario::ModelKind::Asyncio)
+        model += R"(,"workers":)" + std::to_string(1 + random() % 5);
+    if (kind == scenario::ModelKind::Processes && random() % 3 == 0)
+        model += R"(,"chunksize":)" + std::to_string(1 + random() % 4);
+    model += "}";
+    return R"({"tasks":[)" + groups + R"(],"model":)" + model + R"(,"machine":{"cores":)" +
+           std::to_string(1 + random() % 4) + "}}";
+}
+
+}  // namespace interleave::testing
