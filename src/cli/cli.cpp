@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 
 #include "cli/cli_io.h"
 #include "models/simulate.h"
+#include "scenario/model_info.h"
 #include "scenario/presets.h"
 #include "scenario/scenario.h"
 #include "trace/trace_json.h"
@@ -21,45 +23,80 @@ namespace interleave::cli {
 
 namespace {
 
-const char* kHelp =
-    "interleave: see, and measure, how Python runs concurrent work\n"
-    "\n"
-    "Usage:\n"
-    "  interleave                          open the playground (native window)\n"
-    "  interleave sim SCENARIO [options]   simulate and print the metrics\n"
-    "      --model KIND      override the model: sequential, threads, processes, asyncio,\n"
-    "                        process_asyncio, free_threaded\n"
-    "      --workers N       override the number of workers\n"
-    "      --out FILE        write the trace (Interleave JSON)\n"
-    "      --chrome FILE     write the trace as Chrome Trace Event JSON (opens in Perfetto)\n"
-    "      --json            print the metrics as JSON\n"
-    "      --profile FILE    take the machine profile from FILE (interleave calibrate writes one)\n"
-    "      --time-limit S    stop the simulation after S seconds (default 60; 0: no limit)\n"
-    "  interleave compare SCENARIO [--json] [--time-limit S]\n"
-    "                        run every model and recommend one, with the reason\n"
-    "  interleave presets    list the built-in scenarios\n"
-    "  interleave run|check|export-python|calibrate ...\n"
-    "                        real runs (native build; interleave run --help, docs/real-runs.md)\n"
-    "  interleave --help     this text (interleave COMMAND --help: one command's usage)\n"
-    "\n"
-    "SCENARIO is a JSON file (docs/scenario.md) or the name of a preset (interleave presets).\n"
-    "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
+// `sim`'s options, printed by the overview and by `sim --help` alike: one table.
+struct OptionLine {
+    const char* flag;
+    std::string help;
+};
 
-const char* kSimUsage =
-    "usage: interleave sim SCENARIO [--model KIND] [--workers N] [--out FILE] [--chrome FILE] [--json]\n"
-    "                      [--profile FILE] [--time-limit S]\n"
-    "Simulates SCENARIO (a JSON file or a preset name) and prints the metrics.\n"
-    "  --model KIND      override the model: sequential, threads, processes, asyncio,\n"
-    "                    process_asyncio, free_threaded\n"
-    "  --workers N       override the number of workers\n"
-    "  --out FILE        write the trace (Interleave JSON)\n"
-    "  --chrome FILE     write the trace as Chrome Trace Event JSON (opens in Perfetto)\n"
-    "  --json            print the metrics as JSON\n"
-    "  --profile FILE    take the machine profile from FILE (interleave calibrate writes one)\n"
-    "  --time-limit S    stop the simulation after S seconds of wall-clock time, with an error\n"
-    "                    (default 60; 0: no limit). Events (200 million) and trace memory (256 MiB)\n"
-    "                    are always bounded.\n"
-    "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
+const std::vector<OptionLine>& SimOptions() {
+    static const std::vector<OptionLine> options = {
+        {"--model KIND", "override the model: " + std::string(scenario::ModelIdList())},
+        {"--workers N", "override the number of workers"},
+        {"--out FILE", "write the trace (Interleave JSON)"},
+        {"--chrome FILE", "write the trace as Chrome Trace Event JSON (opens in Perfetto)"},
+        {"--json", "print the metrics as JSON"},
+        {"--profile FILE", "take the machine profile from FILE (interleave calibrate writes one)"},
+        {"--time-limit S", "stop the simulation after S seconds of wall-clock time, with an error (default 60; "
+                           "0: no limit). Events (200 million) and trace memory (256 MiB) are always bounded."},
+    };
+    return options;
+}
+
+// The options as "  --flag   help", the help wrapped at 100 columns under itself.
+std::string FormatOptions(const std::vector<OptionLine>& options, size_t indent) {
+    constexpr size_t kFlagWidth = 18, kWidth = 100;
+    std::string out;
+    for (const OptionLine& option : options) {
+        std::string line = std::string(indent, ' ') + option.flag;
+        line.resize(std::max(line.size() + 1, indent + kFlagWidth), ' ');
+        const size_t column = line.size();
+        size_t at = 0;
+        while (at < option.help.size()) {
+            size_t take = option.help.size() - at;
+            if (column + take > kWidth) {
+                const size_t space = option.help.rfind(' ', at + (kWidth - column));
+                take = space != std::string::npos && space > at ? space - at : kWidth - column;
+            }
+            line += option.help.substr(at, take);
+            out += line + "\n";
+            at += take;
+            while (at < option.help.size() && option.help[at] == ' ') ++at;
+            line.assign(column, ' ');
+        }
+    }
+    return out;
+}
+
+const std::string& Help() {
+    static const std::string text =
+        "interleave: see, and measure, how Python runs concurrent work\n"
+        "\n"
+        "Usage:\n"
+        "  interleave                          open the playground (native window)\n"
+        "  interleave sim SCENARIO [options]   simulate and print the metrics\n" +
+        FormatOptions(SimOptions(), 6) +
+        "  interleave compare SCENARIO [--json] [--time-limit S]\n"
+        "                        run every model and recommend one, with the reason\n"
+        "  interleave presets    list the built-in scenarios\n"
+        "  interleave run|check|export-python|calibrate ...\n"
+        "                        real runs (native build; interleave run --help, docs/real-runs.md)\n"
+        "  interleave --help     this text (interleave COMMAND --help: one command's usage)\n"
+        "\n"
+        "SCENARIO is a JSON file (docs/scenario.md) or the name of a preset (interleave presets).\n"
+        "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
+    return text;
+}
+
+const std::string& SimUsage() {
+    static const std::string text =
+        "usage: interleave sim SCENARIO [--model KIND] [--workers N] [--out FILE] [--chrome FILE] [--json]\n"
+        "                      [--profile FILE] [--time-limit S]\n"
+        "Simulates SCENARIO (a JSON file or a preset name) and prints the metrics.\n" +
+        FormatOptions(SimOptions(), 2) +
+        "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
+    return text;
+}
 
 const char* kCompareUsage =
     "usage: interleave compare SCENARIO [--json] [--time-limit S]\n"
@@ -178,7 +215,7 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     bool json = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (IsHelp(a)) return std::fputs(kSimUsage, out), Finish(out, err, "sim");
+        if (IsHelp(a)) return std::fputs(SimUsage().c_str(), out), Finish(out, err, "sim");
         std::string* target = a == "--model"     ? &model
                               : a == "--out"     ? &outPath
                               : a == "--chrome"  ? &chromePath
@@ -330,11 +367,11 @@ bool IsCommand(int argc, char** argv) {
 }
 
 int Run(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
-    if (args.empty()) return std::fputs(kHelp, err), kExitUsage;
+    if (args.empty()) return std::fputs(Help().c_str(), err), kExitUsage;
     const std::string& command = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (command == "--help" || command == "-h" || command == "help") {
-        std::fputs(kHelp, out);
+        std::fputs(Help().c_str(), out);
         std::string error;
         if (!FinishOutput(out, error)) return std::fprintf(err, "interleave: %s\n", error.c_str()), kExitWriteFailed;
         return kExitOk;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "scenario/model_info.h"
 #include "models/simulate.h"
 
 namespace interleave::models {
@@ -23,17 +24,7 @@ constexpr int64_t kHighConcurrency = 100;
 
 std::string Seconds(trace::TimeNs ns) { return scenario::FormatDuration(ns); }
 
-int Simplicity(ModelKind kind) {
-    switch (kind) {
-        case ModelKind::Sequential: return 0;
-        case ModelKind::Threads: return 1;
-        case ModelKind::Asyncio: return 2;
-        case ModelKind::Processes: return 3;
-        case ModelKind::ProcessAsyncio: return 4;
-        case ModelKind::FreeThreaded: return 5;
-    }
-    return 6;
-}
+int Simplicity(ModelKind kind) { return scenario::Info(kind).simplicity; }
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "scenario/model_info.h"
 #include "models/workload.h"
 #include "native/runtime.h"
 
@@ -243,7 +244,7 @@ std::string AdaptScenario(scenario::Scenario& s, double timeScale, int32_t maxTa
         notes += "cores " + std::to_string(s.machine.cores) + " -> " + std::to_string(cores) + " (this machine)\n";
         s.machine.cores = cores;
     }
-    if (s.model.kind == scenario::ModelKind::Processes || s.model.kind == scenario::ModelKind::ProcessAsyncio) {
+    if (scenario::Info(s.model.kind).processPool) {
         // Pool() means os.cpu_count() workers: the real machine's, so the simulation says so too.
         if (s.model.workers == 0 && cores > 0) s.model.workers = cores;
     }

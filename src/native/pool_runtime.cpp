@@ -306,7 +306,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     const models::Workload workload = models::BuildWorkload(s);
     models::AddTaskRecords(s, workload, trace);
     const int32_t n = workload.TaskCount();
-    const bool loopPerProcess = s.model.kind == scenario::ModelKind::ProcessAsyncio;
+    const bool loopPerProcess = workload.plan.LoopPerWorker();
     const plan::Plan& plan = workload.plan;  // how many workers, which tasks in which chunk: decided there
     const int32_t W = plan.workers;
     for (int g = 0; g < static_cast<int>(s.groups.size()); ++g)

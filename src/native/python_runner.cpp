@@ -24,6 +24,7 @@
 #include <set>
 #include <sstream>
 
+#include "scenario/model_info.h"
 #include "models/workload.h"
 #include "native/embedded.h"
 #include "native/python_export_check.h"
@@ -146,8 +147,8 @@ int64_t SendBytes(const scenario::TaskGroup& g) {
 
 std::string ExportPython(const scenario::Scenario& s) {
     const ModelKind kind = s.model.kind;
-    const bool async = kind == ModelKind::Asyncio || kind == ModelKind::ProcessAsyncio;
-    const bool processes = kind == ModelKind::Processes || kind == ModelKind::ProcessAsyncio;
+    const bool async = scenario::Info(kind).eventLoop;
+    const bool processes = scenario::Info(kind).processPool;
     const std::string_view probeText = EmbeddedPython("probe.py");
     const plan::Plan plan = plan::MakePlan(s);  // workers, chunks and batches: the same as every other runner's
     Gen g{s, async, processes, {}};
@@ -416,7 +417,7 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
     const models::Workload workload = models::BuildWorkload(s);
     models::AddTaskRecords(s, workload, tr);
     for (auto& rec : tr.tasks) rec.submitted = 0;
-    const bool async = s.model.kind == ModelKind::Asyncio || s.model.kind == ModelKind::ProcessAsyncio;
+    const bool async = scenario::Info(s.model.kind).eventLoop;
     std::map<std::string, trace::TrackId> procs, threads;
     auto procTrack = [&](const std::string& p) {
         auto it = procs.find(p);

@@ -77,7 +77,6 @@ std::string Plan::WorkerName(int32_t k) const {
 }
 
 Plan MakePlan(const scenario::Scenario& s) {
-    using scenario::ModelKind;
     Plan plan;
     plan.kind = s.model.kind;
     plan.startMethod = s.model.startMethod;
@@ -111,8 +110,7 @@ Plan MakePlan(const scenario::Scenario& s) {
                 plan.chunks.push_back({static_cast<int32_t>(first), static_cast<int32_t>(std::min<int64_t>(plan.chunksize, n - first))});
         }
     }
-    const bool asyncio = plan.kind == ModelKind::Asyncio || plan.kind == ModelKind::ProcessAsyncio;
-    plan.taskLanes = asyncio && n <= kMaxTaskLanes;
+    plan.taskLanes = scenario::Info(plan.kind).eventLoop && n <= kMaxTaskLanes;
     return plan;
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/model_info.h"
 #include "scenario/scenario.h"
 
 namespace interleave::plan {
@@ -76,13 +77,9 @@ struct Plan {
     // Asyncio (in the parent, or in each worker): every task gets a lane of its own.
     bool taskLanes = false;
 
-    bool IsPool() const {
-        return kind == scenario::ModelKind::Processes || kind == scenario::ModelKind::ProcessAsyncio;
-    }
-    bool LoopPerWorker() const { return kind == scenario::ModelKind::ProcessAsyncio; }
-    bool IsThreads() const {
-        return kind == scenario::ModelKind::Threads || kind == scenario::ModelKind::FreeThreaded;
-    }
+    bool IsPool() const { return scenario::Info(kind).processPool; }
+    bool LoopPerWorker() const { return scenario::Info(kind).processPool && scenario::Info(kind).eventLoop; }
+    bool IsThreads() const { return scenario::Info(kind).threads; }
     // The group a task belongs to (binary search over groupFirstTask).
     int32_t GroupOf(int32_t task) const;
     // A task's position among the tasks of the event loop that runs it (its batch under process_asyncio, all the

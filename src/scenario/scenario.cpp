@@ -6,6 +6,7 @@
 #include "scenario/scenario.h"
 
 #include "jsonio/bounded_json.h"
+#include "scenario/model_info.h"
 
 #include <array>
 #include <limits>
@@ -24,25 +25,13 @@ namespace {
 constexpr std::array<std::string_view, 13> kStepKindNames = {
     "cpu", "c_call", "io", "await", "blocking_call", "acquire", "release", "send", "return", "to_thread",
     "increment", "fail", "repeat"};
-constexpr std::array<std::string_view, 6> kModelKindNames = {"sequential", "threads", "processes",
-                                                             "asyncio", "process_asyncio", "free_threaded"};
 constexpr std::array<std::string_view, 3> kStartMethodNames = {"fork", "spawn", "forkserver"};
 
 }  // namespace
 
 std::string_view StepKindName(StepKind kind) { return kStepKindNames[static_cast<size_t>(kind)]; }
-std::string_view ModelKindName(ModelKind kind) { return kModelKindNames[static_cast<size_t>(kind)]; }
 std::string_view StartMethodName(StartMethod method) { return kStartMethodNames[static_cast<size_t>(method)]; }
 
-bool ParseModelKind(std::string_view name, ModelKind& out) {
-    for (size_t i = 0; i < kModelKindNames.size(); ++i) {
-        if (kModelKindNames[i] == name) {
-            out = static_cast<ModelKind>(i);
-            return true;
-        }
-    }
-    return false;
-}
 
 int64_t Scenario::TaskCount() const {
     int64_t total = 0;
@@ -352,7 +341,7 @@ struct Parser {
             return false;
         Model& model = scenario.model;
         if (!value.contains("kind") || !value["kind"].is_string() || !ParseModelKind(value["kind"].get<std::string>(), model.kind))
-            return Fail("model.kind", "must be one of sequential, threads, processes, asyncio, process_asyncio, free_threaded" +
+            return Fail("model.kind", "must be one of " + std::string(ModelIdList()) +
                                           (value.contains("kind") ? ", got " + Show(value["kind"]) : std::string()));
         int64_t n = 0;
         if (value.contains("workers")) {
@@ -567,7 +556,7 @@ std::string ScenarioToJson(const Scenario& scenario) {
     const Model& m = scenario.model;
     json model = {{"kind", ModelKindName(m.kind)}};
     if (m.workers > 0) model["workers"] = m.workers;
-    if (m.kind == ModelKind::Processes || m.kind == ModelKind::ProcessAsyncio) model["start_method"] = StartMethodName(m.startMethod);
+    if (Info(m.kind).processPool) model["start_method"] = StartMethodName(m.startMethod);
     if (m.chunksize > 0) model["chunksize"] = m.chunksize;
     if (m.semaphore > 0) model["semaphore"] = m.semaphore;
     if (m.taskGroup) model["task_group"] = true;

@@ -66,7 +66,7 @@ enum class ModelKind : uint8_t {
     ProcessAsyncio,  // a Pool of workers, each running an event loop over its share of the tasks
     FreeThreaded,    // threads on a free-threaded build (3.13t/3.14t): no GIL
 };
-std::string_view ModelKindName(ModelKind kind);  // "sequential", "threads", ...
+std::string_view ModelKindName(ModelKind kind);  // "sequential", "threads", ... (model_info.h's registry)
 bool ParseModelKind(std::string_view name, ModelKind& out);
 
 enum class StartMethod : uint8_t { Fork, Spawn, Forkserver };

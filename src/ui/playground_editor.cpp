@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "scenario/model_info.h"
 #include "scenario/presets.h"
 #include "ui/playground.h"
 #include "ui/units.h"
@@ -120,17 +121,7 @@ bool HasName(StepKind kind) {
     return kind == StepKind::Acquire || kind == StepKind::Release || kind == StepKind::Increment;
 }
 
-const char* ModelLabel(ModelKind kind) {
-    switch (kind) {
-        case ModelKind::Sequential: return "sequential";
-        case ModelKind::Threads: return "threads (GIL)";
-        case ModelKind::Processes: return "process pool";
-        case ModelKind::Asyncio: return "asyncio";
-        case ModelKind::ProcessAsyncio: return "processes + asyncio";
-        case ModelKind::FreeThreaded: return "free-threaded";
-    }
-    return "?";
-}
+const char* ModelLabel(ModelKind kind) { return scenario::Info(kind).label.data(); }  // literals: NUL-terminated
 
 }  // namespace
 
@@ -185,29 +176,29 @@ void Playground::ScenarioPanel() {
 
 bool Playground::EditModel(scenario::Model& model) {
     bool changed = false;
-    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,  ModelKind::Processes,
-                               ModelKind::Asyncio,    ModelKind::ProcessAsyncio, ModelKind::FreeThreaded};
+    const auto models = scenario::Models();
     // Two columns where the labels fit, else one (the panel is narrow at 800x600).
     const float half = ImGui::GetContentRegionAvail().x * 0.5f;
     float widest = 0;
-    for (ModelKind kind : kinds) widest = std::max(widest, ImGui::CalcTextSize(ModelLabel(kind)).x);
+    for (const scenario::ModelInfo& info : models) widest = std::max(widest, ImGui::CalcTextSize(ModelLabel(info.kind)).x);
     const bool twoColumns = widest + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x * 2 < half;
-    for (int i = 0; i < 6; ++i) {
+    for (size_t i = 0; i < models.size(); ++i) {
+        const ModelKind kind = models[i].kind;
         if (twoColumns && i % 2 == 1) ImGui::SameLine(half);
-        if (ImGui::RadioButton(ModelLabel(kinds[i]), model.kind == kinds[i]) && model.kind != kinds[i]) {
-            model.kind = kinds[i];
+        if (ImGui::RadioButton(ModelLabel(kind), model.kind == kind) && model.kind != kind) {
+            model.kind = kind;
             changed = true;
         }
-        const std::string id = "model_" + std::string(scenario::ModelKindName(kinds[i]));
+        const std::string id = "model_" + std::string(models[i].id);
         Remember(id.c_str());
     }
-    const bool pooled = model.kind == ModelKind::Threads || model.kind == ModelKind::Processes ||
-                        model.kind == ModelKind::ProcessAsyncio || model.kind == ModelKind::FreeThreaded;
+    const scenario::ModelInfo& info = scenario::Info(model.kind);
+    const bool pooled = info.threads || info.processPool;
     if (pooled) {
         changed |= IntField("workers", model.workers, 0, scenario::Limits::kMaxWorkers,
                             "0 = default: threads -> one per task; processes -> one per core");
     }
-    if (model.kind == ModelKind::Processes || model.kind == ModelKind::ProcessAsyncio) {
+    if (info.processPool) {
         const char* methods[] = {"fork", "spawn", "forkserver"};
         int method = int(model.startMethod);
         if (ImGui::Combo("start method", &method, methods, 3)) {
@@ -216,7 +207,7 @@ bool Playground::EditModel(scenario::Model& model) {
         }
         changed |= IntField("chunksize", model.chunksize, 0, 1'000'000, "0 = Pool.map's default: ceil(tasks / (4 * workers))");
     }
-    if (model.kind == ModelKind::Asyncio || model.kind == ModelKind::ProcessAsyncio) {
+    if (info.eventLoop) {
         changed |= IntField("semaphore", model.semaphore, 0, 1'000'000, "asyncio.Semaphore(n) around each task; 0 = none");
         changed |= ImGui::Checkbox("TaskGroup", &model.taskGroup);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("run under asyncio.TaskGroup: the first failure cancels the rest");

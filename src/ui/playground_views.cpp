@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "scenario/model_info.h"
 #include "ui/playground.h"
 #include "ui/theme.h"
 
@@ -61,11 +62,9 @@ void Playground::TimelineView(float height) {
 void Playground::CompareView(float height) {
     ImGui::BeginChild("compare_view", ImVec2(0, height), false);
     // Which models to stack.
-    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::Processes,
-                               ModelKind::Asyncio, ModelKind::ProcessAsyncio, ModelKind::FreeThreaded};
     ImGui::TextUnformatted("Show:");
-    for (ModelKind kind : kinds) {
-        const std::string name(scenario::ModelKindName(kind));
+    for (const scenario::ModelInfo& info : scenario::Models()) {
+        const std::string name(info.id);
         auto it = std::find(m_view.models.begin(), m_view.models.end(), name);
         bool shown = it != m_view.models.end();
         const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;

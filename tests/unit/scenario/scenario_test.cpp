@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "scenario/model_info.h"
 #include "scenario/presets.h"
 #include "scenario/scenario.h"
 #include "test_support.h"
@@ -160,4 +162,26 @@ TEST(Profile, ItsCanonicalObjectIsWhatAScenarioWritesAndReadsBackUnchanged) {
     scenario.machine.profile = profile;
     const auto written = nlohmann::json::parse(ScenarioToJson(scenario));
     EXPECT_EQ(written["machine"]["profile"], nlohmann::json::parse(text));
+}
+
+TEST(ModelRegistry, EveryKindHasOneEntryAtItsIndexAndItsIdParsesBack) {
+    const auto models = Models();
+    ASSERT_EQ(models.size(), 6u);
+    std::set<std::string_view> ids, labels;
+    std::set<int> simplicity;
+    for (size_t i = 0; i < models.size(); ++i) {
+        EXPECT_EQ(static_cast<size_t>(models[i].kind), i) << models[i].id;
+        EXPECT_EQ(&Info(models[i].kind), &models[i]);
+        ModelKind parsed{};
+        ASSERT_TRUE(ParseModelKind(models[i].id, parsed)) << models[i].id;
+        EXPECT_EQ(parsed, models[i].kind);
+        EXPECT_TRUE(ids.insert(models[i].id).second) << "two models named " << models[i].id;
+        EXPECT_TRUE(labels.insert(models[i].label).second) << "two models labelled " << models[i].label;
+        EXPECT_TRUE(simplicity.insert(models[i].simplicity).second) << "a tie in simplicity: " << models[i].id;
+        EXPECT_NE(ModelIdList().find(models[i].id), std::string_view::npos);
+    }
+    EXPECT_TRUE(Info(ModelKind::ProcessAsyncio).processPool && Info(ModelKind::ProcessAsyncio).eventLoop);
+    EXPECT_FALSE(Info(ModelKind::FreeThreaded).gil);
+    ModelKind unused{};
+    EXPECT_FALSE(ParseModelKind("subinterpreters", unused));
 }
