@@ -63,7 +63,6 @@ void SimulationRun::StartPhase(const scenario::Scenario& scenario) {
     trace.label = ModelLabel(phase.scenario);
     trace.producer = "simulator";
     phase.workload = BuildWorkload(phase.scenario);
-    if (phase.scenario.model.kind == scenario::ModelKind::FreeThreaded) phase.workload.cpuScale = phase.scenario.model.freeThreadedSlowdown;
     AddTaskRecords(phase.scenario, phase.workload, trace);
     phase.world = std::make_unique<World>(phase.scenario, trace);
     World& world = *phase.world;

@@ -15,7 +15,6 @@ struct Workload {
     std::vector<int32_t> taskGroup;                       // task id -> group
     std::vector<int64_t> groupSendBytes, groupReturnBytes;
     std::vector<bool> groupHasCpu;  // has Python CPU work (for the free-threaded slowdown, explanations)
-    double cpuScale = 1.0;          // multiplies Python CPU time (the free-threaded build's slowdown)
 
     int32_t TaskCount() const { return static_cast<int32_t>(taskGroup.size()); }
     const std::vector<scenario::Step>& StepsOf(trace::TaskId task) const { return groupSteps[taskGroup[task]]; }

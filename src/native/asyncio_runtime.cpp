@@ -88,6 +88,7 @@ private:
             env.scenario = m_run.scenario;
             env.gil = m_run.gil;
             env.delayPort = m_run.delayPort;
+            env.plan = m_run.plan;
             scenario::Step inner = job.step;
             inner.kind = job.step.inner;
             if (env.gil) env.gil->Take(actor, job.task);
@@ -349,6 +350,7 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     Gil gil(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
     LoopRun run;
     run.scenario = &s;
+    run.plan = &workload.plan;
     run.loopTrack = loopTrack;
     run.delayPort = ctx.delayPort;
     run.epoch = ctx.epoch;

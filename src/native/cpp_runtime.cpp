@@ -32,21 +32,17 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
         actor.Add(SpanState::BlockedIo, t0, actor.Now(), task);
         if (env.gil) env.gil->Take(actor, task);
     };
+    static const plan::Plan kNoPlan;
+    const plan::Plan& plan = env.plan ? *env.plan : kNoPlan;
     for (const scenario::Step& step : steps) {
-        switch (step.kind) {
-            case StepKind::Cpu:
-                BusyPython(actor, env.gil, static_cast<TimeNs>(static_cast<double>(step.duration) * env.cpuScale), task);
-                break;
-            case StepKind::CCall: BusyC(actor, env.gil, step.duration, task); break;
-            case StepKind::Io:
-            case StepKind::Await: blockedIo(step.duration, false); break;
-            case StepKind::BlockingCall: blockedIo(step.duration, true); break;
-            case StepKind::ToThread: {
-                if (step.inner == StepKind::Cpu) BusyPython(actor, env.gil, step.duration, task);
-                else if (step.inner == StepKind::CCall) BusyC(actor, env.gil, step.duration, task);
-                else blockedIo(step.duration, false);
-                break;
-            }
+        const plan::StepWork work = plan::InPlace(plan, step);  // an await blocks, to_thread runs here, the slowdown
+        switch (work.kind) {
+            case StepKind::Cpu: BusyPython(actor, env.gil, work.duration, task); break;
+            case StepKind::CCall: BusyC(actor, env.gil, work.duration, task); break;
+            case StepKind::Io: blockedIo(work.duration, false); break;
+            case StepKind::BlockingCall: blockedIo(work.duration, true); break;
+            case StepKind::Await:
+            case StepKind::ToThread: break;  // InPlace turned them into the work they stand for
             case StepKind::Acquire: {
                 std::mutex& m = (*env.locks)[static_cast<size_t>(step.name)];
                 if (!m.try_lock()) {  // lock.acquire(): try without blocking, then release the GIL and block
@@ -103,7 +99,7 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     env.scenario = &s;
     env.gil = gil.get();
     env.delayPort = ctx.delayPort;
-    env.cpuScale = freeThreaded ? s.model.freeThreadedSlowdown : 1.0;
+    env.plan = &plan;
     env.counters = &counters;
     env.locks = &locks;
 

@@ -152,6 +152,7 @@ int WorkerMain(int in, int out) {
         if (loopPerProcess) {
             LoopRun run;
             run.scenario = &s;
+            run.plan = &workload.plan;
             run.tasks = tasks;
             run.taskTracks = taskTracks;
             run.loopTrack = actor.track;
@@ -165,6 +166,7 @@ int WorkerMain(int in, int out) {
         } else {
             StepEnv env;
             env.scenario = &s;
+            env.plan = &workload.plan;
             env.delayPort = port;
             env.counters = &counters;
             env.locks = &locks;

@@ -75,6 +75,7 @@ std::vector<std::string> FunctionNames(const scenario::Scenario& s, std::set<std
 
 struct Gen {
     const scenario::Scenario& s;
+    const plan::Plan& plan;
     bool async;
     bool processes;
     std::ostringstream out;
@@ -93,7 +94,9 @@ struct Gen {
                     break;
                 case StepKind::BlockingCall: out << pad << "probe.io(" << d << ", i" << (async ? ", \"task:%d\" % i" : "") << ")  # time.sleep: blocks" << (async ? " the loop" : "") << "\n"; break;
                 case StepKind::ToThread: {
-                    std::string fn = st.inner == StepKind::Cpu ? "probe.cpu" : st.inner == StepKind::CCall ? "probe.c_call" : "probe.io";
+                    // Outside an event loop the plan runs the step in place (plan::InPlace): its own kind.
+                    const StepKind runs = async ? st.inner : plan::InPlace(plan, st).kind;
+                    std::string fn = runs == StepKind::Cpu ? "probe.cpu" : runs == StepKind::CCall ? "probe.c_call" : "probe.io";
                     if (async) out << pad << "await probe.to_thread(" << fn << ", " << d << ", i)  # asyncio.to_thread\n";
                     else out << pad << fn << "(" << d << ", i)\n";
                     break;
@@ -151,7 +154,7 @@ std::string ExportPython(const scenario::Scenario& s) {
     const bool processes = scenario::Info(kind).processPool;
     const std::string_view probeText = EmbeddedPython("probe.py");
     const plan::Plan plan = plan::MakePlan(s);  // workers, chunks and batches: the same as every other runner's
-    Gen g{s, async, processes, {}};
+    Gen g{s, plan, async, processes, {}};
     auto& o = g.out;
     // Python reads a coding cookie on line 1 or 2: both are fixed, and the rest is ASCII.
     o << "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "native/native.h"
+#include "plan/plan.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 
@@ -133,6 +134,7 @@ struct LoopRun {
     std::vector<trace::TaskId> tasks;  // which tasks, in order
     trace::TrackId loopTrack = trace::kNone;
     std::vector<trace::TrackId> taskTracks;  // one per entry of tasks (kNone: no task track)
+    const plan::Plan* plan = nullptr;         // the run's plan (for the steps to_thread runs)
     int delayPort = 0;
     int64_t epoch = 0;
     int64_t deadline = 0;
@@ -150,7 +152,7 @@ struct StepEnv {
     const scenario::Scenario* scenario = nullptr;
     Gil* gil = nullptr;  // null: no GIL (free-threaded, or alone in its process)
     int delayPort = 0;
-    double cpuScale = 1.0;
+    const plan::Plan* plan = nullptr;  // what each step means here (plan::InPlace); null: a plan with no slowdown
     std::vector<int64_t>* counters = nullptr;
     std::vector<std::mutex>* locks = nullptr;
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <iterator>
 
 namespace interleave::plan {
@@ -59,6 +60,20 @@ int32_t DefaultChunksize(int32_t tasks, int32_t workers) {
     return static_cast<int32_t>(std::max<int64_t>(chunksize, 1));
 }
 
+scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration) {
+    if (plan.pythonCpuScale == 1.0) return duration;
+    return static_cast<scenario::TimeNs>(std::llround(static_cast<double>(duration) * plan.pythonCpuScale));
+}
+
+StepWork InPlace(const Plan& plan, const scenario::Step& step) {
+    using scenario::StepKind;
+    StepKind kind = step.kind;
+    if (kind == StepKind::Await) kind = StepKind::Io;         // the synchronous equivalent of an awaited call blocks
+    if (kind == StepKind::ToThread) kind = step.inner;         // outside asyncio the step simply runs here
+    const scenario::TimeNs duration = kind == StepKind::Cpu ? ScaledPython(plan, step.duration) : step.duration;
+    return {kind, duration};
+}
+
 int32_t Plan::GroupOf(int32_t task) const {
     const auto after = std::upper_bound(groupFirstTask.begin(), groupFirstTask.end(), task);
     return static_cast<int32_t>(after - groupFirstTask.begin()) - 1;
@@ -111,6 +126,7 @@ Plan MakePlan(const scenario::Scenario& s) {
         }
     }
     plan.taskLanes = scenario::Info(plan.kind).eventLoop && n <= kMaxTaskLanes;
+    plan.pythonCpuScale = scenario::Info(plan.kind).gil ? 1.0 : s.model.freeThreadedSlowdown;
     return plan;
 }
 

@@ -76,6 +76,9 @@ struct Plan {
     int32_t WorkerCount() const { return IsPool() ? workers : IsThreads() ? threads : 0; }
     // Asyncio (in the parent, or in each worker): every task gets a lane of its own.
     bool taskLanes = false;
+    // Multiplies pure-Python CPU time: the free-threaded build's slowdown (model.slowdown), else 1. The simulator
+    // and the C++ runtime apply it; CPython running the exported program shows its own.
+    double pythonCpuScale = 1.0;
 
     bool IsPool() const { return scenario::Info(kind).processPool; }
     bool LoopPerWorker() const { return scenario::Info(kind).processPool && scenario::Info(kind).eventLoop; }
@@ -86,6 +89,18 @@ struct Plan {
     // tasks under asyncio): what its lane is numbered by (TaskLaneName).
     int32_t IndexInLoop(int32_t task) const;
 };
+
+// What a step does where steps run one after the other (a thread, a pool worker, the sequential loop), for every
+// runner: an `await` is the blocking call it stands for and `to_thread` runs its step in place (outside an event
+// loop neither can yield), and pure Python is slowed by pythonCpuScale. Event loops read awaits and to_thread
+// themselves: they yield and offload.
+struct StepWork {
+    scenario::StepKind kind;  // Cpu, CCall, Io or BlockingCall; any other kind is the step itself (no timed work)
+    scenario::TimeNs duration = 0;
+};
+StepWork InPlace(const Plan& plan, const scenario::Step& step);
+// Pure-Python time under the plan's slowdown (rounded to the nearest ns).
+scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration);
 
 // The plan of a valid scenario (ParseScenario's output): never fails.
 Plan MakePlan(const scenario::Scenario& scenario);

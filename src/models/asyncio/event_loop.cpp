@@ -26,7 +26,8 @@ public:
         if (m_loop.TakeWork(item)) {
             m_busy = true;
             m_coro = item.coro;
-            return StepAction(item.kind, item.duration, m_loop.Work().cpuScale, item.task);
+            const TimeNs duration = item.kind == StepKind::Cpu ? plan::ScaledPython(m_loop.Work().plan, item.duration) : item.duration;
+            return StepAction(item.kind, duration, item.task);
         }
         if (m_loop.ShuttingDown()) return Action::Exit();
         return Action::Wait(m_loop.WorkSignal(), SpanState::Idle);
@@ -172,7 +173,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
         switch (step.kind) {
             case StepKind::Cpu:
             case StepKind::CCall:
-                out = StepAction(step.kind, step.duration, m_workload.cpuScale, coro.task);
+                out = StepAction(step.kind, plan::InPlace(m_workload.plan, step).duration, coro.task);
                 SetCoroSpan(world, index, out.state);
                 return true;
             case StepKind::Io:

@@ -7,11 +7,9 @@ namespace interleave::models {
 using scenario::StepKind;
 using trace::SpanState;
 
-Action StepAction(StepKind kind, TimeNs duration, double cpuScale, trace::TaskId task) {
+Action StepAction(StepKind kind, TimeNs duration, trace::TaskId task) {
     switch (kind) {
-        case StepKind::Cpu:
-            return Action::Compute(cpuScale == 1.0 ? duration : static_cast<TimeNs>(std::llround(static_cast<double>(duration) * cpuScale)),
-                                   true, SpanState::RunningPython, task);
+        case StepKind::Cpu: return Action::Compute(duration, true, SpanState::RunningPython, task);
         case StepKind::CCall: return Action::Compute(duration, false, SpanState::RunningC, task);
         default: return Action::Sleep(duration, SpanState::BlockedIo, task);
     }
@@ -25,13 +23,13 @@ bool SyncRunner::Next(const Workload& workload, const scenario::MachineProfile& 
             case StepKind::Cpu:
             case StepKind::CCall:
             case StepKind::Io:
-            case StepKind::Await:         // the synchronous equivalent of an awaited call blocks
+            case StepKind::Await:  // the plan says what these mean here: an await blocks, to_thread runs in place
             case StepKind::BlockingCall:
-                out = StepAction(step.kind, step.duration, workload.cpuScale, m_task);
+            case StepKind::ToThread: {
+                const plan::StepWork work = plan::InPlace(workload.plan, step);
+                out = StepAction(work.kind, work.duration, m_task);
                 return true;
-            case StepKind::ToThread:      // outside asyncio the step simply runs here
-                out = StepAction(step.inner, step.duration, workload.cpuScale, m_task);
-                return true;
+            }
             case StepKind::Acquire:
             case StepKind::Release:
                 out = Action::Lock(step.name, step.kind == StepKind::Acquire, m_task);

@@ -24,7 +24,8 @@ private:
     bool m_failed = false;
 };
 
-// The action for one CPU/C/I/O step (also the body of asyncio.to_thread).
-Action StepAction(scenario::StepKind kind, TimeNs duration, double cpuScale, trace::TaskId task);
+// The action for one CPU/C/I/O step (also the body of asyncio.to_thread): `duration` as it runs (plan::InPlace and
+// plan::ScaledPython apply the free-threaded slowdown before).
+Action StepAction(scenario::StepKind kind, TimeNs duration, trace::TaskId task);
 
 }  // namespace interleave::models

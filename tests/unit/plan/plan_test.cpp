@@ -100,6 +100,28 @@ TEST(Plan, AHugeChunksizeDoesNotOverflow) {
     EXPECT_EQ(MakePlan(s).chunks, (std::vector<TaskRange>{{0, 3}}));
 }
 
+TEST(Plan, OutsideAnEventLoopAnAwaitBlocksToThreadRunsInPlaceAndOnlyPurePythonSlowsDown) {
+    auto s = testing::ParseOrDie(
+        R"({"tasks":[{"name":"t","steps":[{"cpu":"10ms"},{"await":"5ms"},{"to_thread":{"cpu":"20ms"}},)"
+        R"({"to_thread":{"c_call":"7ms"}},{"c_call":"3ms"}]}],"model":{"kind":"free_threaded","slowdown":1.5}})");
+    const plan::Plan freeThreaded = MakePlan(s);
+    EXPECT_DOUBLE_EQ(freeThreaded.pythonCpuScale, 1.5);
+    const auto& steps = s.groups[0].steps;
+    auto work = [&](const plan::Plan& p, size_t i) { return plan::InPlace(p, steps[i]); };
+    EXPECT_EQ(work(freeThreaded, 0).kind, scenario::StepKind::Cpu);
+    EXPECT_EQ(work(freeThreaded, 0).duration, 15'000'000);  // 10 ms of pure Python at 1.5x
+    EXPECT_EQ(work(freeThreaded, 1).kind, scenario::StepKind::Io);
+    EXPECT_EQ(work(freeThreaded, 1).duration, 5'000'000);
+    EXPECT_EQ(work(freeThreaded, 2).kind, scenario::StepKind::Cpu);
+    EXPECT_EQ(work(freeThreaded, 2).duration, 30'000'000);  // to_thread's Python is Python too
+    EXPECT_EQ(work(freeThreaded, 3).kind, scenario::StepKind::CCall);
+    EXPECT_EQ(work(freeThreaded, 3).duration, 7'000'000);   // C code is not slowed
+    EXPECT_EQ(work(freeThreaded, 4).duration, 3'000'000);
+    const plan::Plan gil = MakePlan(testing::WithModel(s, ModelKind::Threads));
+    EXPECT_DOUBLE_EQ(gil.pythonCpuScale, 1.0);
+    EXPECT_EQ(work(gil, 2).duration, 20'000'000);
+}
+
 void ExpectSimulationRealisesPlan(const scenario::Scenario& s, const std::string& what) {
     models::SimulationOptions options;
     options.computeSequentialBaseline = false;
