@@ -1,0 +1,106 @@
+// A trace as readable text (trace_text.h).
+#include "trace/trace_text.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <numeric>
+#include <vector>
+
+namespace interleave::trace {
+
+namespace {
+
+// "12.500000" (ms, exact to the nanosecond); negative times keep their sign.
+std::string Ms(TimeNs ns) {
+    char out[48];
+    const uint64_t magnitude = ns < 0 ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+    std::snprintf(out, sizeof out, "%s%" PRIu64 ".%06" PRIu64, ns < 0 ? "-" : "", magnitude / 1'000'000,
+                  magnitude % 1'000'000);
+    return out;
+}
+
+std::string TrackName(const Trace& t, TrackId id) {
+    if (id == kNone) return "-";
+    if (id < 0 || static_cast<size_t>(id) >= t.tracks.size()) return "#" + std::to_string(id);
+    return t.tracks[static_cast<size_t>(id)].name;
+}
+
+std::string TaskName(const Trace& t, TaskId id) {
+    if (id == kNone) return "-";
+    if (id < 0 || static_cast<size_t>(id) >= t.tasks.size()) return "#" + std::to_string(id);
+    return t.tasks[static_cast<size_t>(id)].name;
+}
+
+}  // namespace
+
+std::string ToText(const Trace& t) {
+    std::string out;
+    out.reserve(64 * (t.spans.size() + t.instants.size() + t.tasks.size() + t.tracks.size()) + 256);
+    auto line = [&](const std::string& text) { out.append(text).append("\n"); };
+
+    line("trace " + t.label + " (" + t.producer + ")");
+    line("makespan " + Ms(t.metrics.makespan) + " ms, " + std::to_string(t.tracks.size()) + " lanes, " +
+         std::to_string(t.spans.size()) + " spans, " + std::to_string(t.instants.size()) + " instants, " +
+         std::to_string(t.tasks.size()) + " tasks");
+
+    const Metrics& m = t.metrics;
+    line("waits (ms): gil " + Ms(m.gilWait) + ", core " + Ms(m.coreWait) + ", lock " + Ms(m.lockWait) +
+         "; gil switches " + std::to_string(m.gilSwitches) + ", drop requests " + std::to_string(m.dropRequests) +
+         "; tasks done " + std::to_string(m.tasksDone) + ", failed " + std::to_string(m.tasksFailed) +
+         ", cancelled " + std::to_string(m.tasksCancelled));
+    for (const auto& [name, value] : m.counters) line("counter " + name + " = " + std::to_string(value));
+
+    line("");
+    line("tasks (submitted, started, finished; ms)");
+    for (const TaskRecord& task : t.tasks)
+        line("  " + task.name + "  " + Ms(task.submitted) + "  " + Ms(task.started) + "  " + Ms(task.finished) +
+             (task.failed ? "  failed" : "") + (task.cancelled ? "  cancelled" : ""));
+
+    // Spans lane by lane (lanes in their order), each lane's in time order.
+    std::vector<size_t> order(t.spans.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const Span& x = t.spans[a];
+        const Span& y = t.spans[b];
+        if (x.track != y.track) return x.track < y.track;
+        return x.start != y.start ? x.start < y.start : x.end < y.end;
+    });
+    size_t next = 0;
+    for (size_t lane = 0; lane < t.tracks.size(); ++lane) {
+        const Track& track = t.tracks[lane];
+        line("");
+        line("lane " + track.name + " (" + std::string(TrackKindName(track.kind)) +
+             (track.parent != kNone ? ", in " + TrackName(t, track.parent) : std::string()) + ")");
+        while (next < order.size() && t.spans[order[next]].track < static_cast<TrackId>(lane)) ++next;
+        for (; next < order.size() && t.spans[order[next]].track == static_cast<TrackId>(lane); ++next) {
+            const Span& span = t.spans[order[next]];
+            std::string text = "  " + Ms(span.start) + " .. " + Ms(span.end) + "  " + std::string(SpanStateName(span.state));
+            if (span.task != kNone) text += "  " + TaskName(t, span.task);
+            if (span.cause != kNone) text += "  <- " + TrackName(t, span.cause);
+            line(text);
+        }
+    }
+    // Spans on lanes that do not exist (a broken trace): listed, never dropped.
+    for (const Span& span : t.spans)
+        if (span.track < 0 || static_cast<size_t>(span.track) >= t.tracks.size())
+            line("  on missing lane " + TrackName(t, span.track) + ": " + Ms(span.start) + " .. " + Ms(span.end));
+
+    line("");
+    line("instants");
+    std::vector<size_t> marks(t.instants.size());
+    std::iota(marks.begin(), marks.end(), size_t{0});
+    std::stable_sort(marks.begin(), marks.end(),
+                     [&](size_t a, size_t b) { return t.instants[a].time < t.instants[b].time; });
+    for (size_t i : marks) {
+        const Instant& mark = t.instants[i];
+        std::string text = "  " + Ms(mark.time) + "  " + std::string(InstantKindName(mark.kind)) + "  on " +
+                           TrackName(t, mark.track);
+        if (mark.task != kNone) text += "  " + TaskName(t, mark.task);
+        if (mark.cause != kNone) text += "  <- " + TrackName(t, mark.cause);
+        line(text);
+    }
+    return out;
+}
+
+}  // namespace interleave::trace
