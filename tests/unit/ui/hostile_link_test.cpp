@@ -86,7 +86,11 @@ TEST_F(HostileLink, TheCancelButtonStopsTheSimulation) {
     Frames(p, 2);
     ASSERT_TRUE(p.Busy());
     Click(p, "cancel");
-    Frames(p, 2);
+    // The worker thread sees the cancel at its next check (every slice); under load that can take a few frames.
+    for (int i = 0; i < 5000 && p.Busy(); ++i) {
+        Frames(p, 1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     EXPECT_FALSE(p.Busy());
     EXPECT_NE(State(p)["simulation_error"].get<std::string>().find("cancelled"), std::string::npos);
 }
