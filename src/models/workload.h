@@ -13,7 +13,8 @@ struct Workload {
     plan::Plan plan;  // what runs where: every runner reads it (src/plan)
     std::vector<std::vector<scenario::Step>> groupSteps;  // unrolled, one list per group
     std::vector<int32_t> taskGroup;                       // task id -> group
-    std::vector<int64_t> groupSendBytes, groupReturnBytes;
+    std::vector<int64_t> groupSendBytes, groupReturnBytes;              // every payload's pickled bytes
+    std::vector<int64_t> groupSendObjectBytes, groupReturnObjectBytes;  // the part that is an object graph
     std::vector<bool> groupHasCpu;  // has Python CPU work (for the free-threaded slowdown, explanations)
 
     int32_t TaskCount() const { return static_cast<int32_t>(taskGroup.size()); }

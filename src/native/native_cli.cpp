@@ -368,7 +368,8 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         if (Figure(r, key, value))
             profile[key] = Duration(std::max<int64_t>(value, key == std::string("counter_increment") ? 1 : 0));
     }
-    for (const char* key : {"pickle_throughput", "unpickle_throughput"}) {
+    for (const char* key : {"pickle_throughput", "unpickle_throughput", "pickle_objects_throughput",
+                            "unpickle_objects_throughput"}) {
         int64_t value = 0;
         if (Figure(r, key, value)) profile[key] = std::to_string(std::max<int64_t>(1, value)) + "B";
     }

@@ -109,6 +109,22 @@ bool ReadPayload(int fd, int64_t bytes) {
     return true;
 }
 
+// An object graph pickles object by object: the bytes go through the pipe for real (above), and the time CPython
+// spends walking the graph on top of copying them is spent here, at the profile's object throughput.
+void PickleObjects(const scenario::MachineProfile& profile, int64_t objectBytes, bool unpickle) {
+    if (objectBytes > 0) Spin(plan::PickleTime(profile, objectBytes, objectBytes, unpickle));
+}
+
+// The object-graph part of what a list of tasks sends (or returns), capped as the payloads are.
+int64_t ObjectBytes(const models::Workload& workload, const std::vector<trace::TaskId>& tasks, bool results) {
+    int64_t total = 0;
+    for (auto t : tasks) {
+        const size_t group = static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)]);
+        total += std::min<int64_t>(kPayloadCap, (results ? workload.groupReturnObjectBytes : workload.groupSendObjectBytes)[group]);
+    }
+    return total;
+}
+
 // [SECTION] The worker
 
 int WorkerMain(int in, int out) {
@@ -147,6 +163,7 @@ int WorkerMain(int in, int out) {
         Get(in, payload);
         TimeNs t0 = actor.Now();
         if (!ReadPayload(in, payload)) return 7;
+        PickleObjects(s.machine.profile, ObjectBytes(workload, tasks, false), true);
         actor.Add(SpanState::Unpickling, t0, actor.Now());
         std::vector<trace::TaskRecord> records(tasks.size());
         if (loopPerProcess) {
@@ -179,6 +196,7 @@ int WorkerMain(int in, int out) {
         int64_t ret = 0;
         for (auto t : tasks) ret += std::min<int64_t>(kPayloadCap, workload.groupReturnBytes[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])]) + 32;
         TimeNs p0 = actor.Now();
+        PickleObjects(s.machine.profile, ObjectBytes(workload, tasks, true), false);
         msg.clear();
         Put(msg, kResult);
         Put(msg, count);
@@ -476,6 +494,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                                           trace::TrackKind::Task, w.track)
                          : trace::kNone);
         Put(msg, payload);
+        PickleObjects(s.machine.profile, ObjectBytes(workload, w.chunk, false), false);
         bool ok = WriteAll(w.toWorker, msg.data(), msg.size()) && WritePayload(w.toWorker, payload);
         main.Add(SpanState::Pickling, t0, main.Now());
         return ok;
@@ -548,6 +567,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             }
             int64_t payload = 0;
             if (!Get(w.fromWorker, payload) || !ReadPayload(w.fromWorker, payload)) return crashed(w, k);
+            PickleObjects(s.machine.profile, ObjectBytes(workload, w.chunk, true), true);
             TimeNs now = main.Now();
             main.Add(SpanState::Unpickling, u0, now);
             for (auto& sp : spans) sp.track = sp.track == trace::kNone ? w.track : sp.track;

@@ -109,7 +109,10 @@ struct Gen {
                 case StepKind::Increment: out << pad << "counters[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "] += 1\n"; break;
                 case StepKind::Fail: out << pad << "raise ValueError(\"task \" + str(i) + \" failed\")\n"; break;
                 case StepKind::Send: break;
-                case StepKind::Return: out << pad << "result = bytes(" << std::min<int64_t>(st.bytes, kPayloadCap) << ")  # returned, pickled\n"; break;
+                case StepKind::Return:
+                    out << pad << "result = " << (st.payload == scenario::PayloadKind::Objects ? "probe.records(" : "bytes(")
+                        << std::min<int64_t>(st.bytes, kPayloadCap) << ")  # returned, pickled\n";
+                    break;
                 case StepKind::Repeat:
                     out << pad << "for _ in range(" << st.repeat << "):\n";
                     Steps(st.body, indent + 4);
@@ -139,11 +142,26 @@ std::vector<std::string> CounterNames(const scenario::Scenario& s) {
 
 namespace {
 
-int64_t SendBytes(const scenario::TaskGroup& g) {
-    int64_t b = 0;
+// What a group sends, by kind (capped as the runners cap it).
+struct SendPayload {
+    int64_t bytes = 0, objects = 0;
+};
+SendPayload SendBytes(const scenario::TaskGroup& g) {
+    SendPayload p;
     for (const auto& st : g.steps)
-        if (st.kind == StepKind::Send) b += st.bytes;
-    return std::min<int64_t>(b, kPayloadCap);
+        if (st.kind == StepKind::Send) (st.payload == scenario::PayloadKind::Objects ? p.objects : p.bytes) += st.bytes;
+    p.bytes = std::min<int64_t>(p.bytes, kPayloadCap);
+    p.objects = std::min<int64_t>(p.objects, kPayloadCap);
+    return p;
+}
+
+// The Python expression for a payload: bytes, an object graph (probe.records), or both.
+std::string PayloadExpression(const SendPayload& p) {
+    const std::string bytes = "bytes(" + std::to_string(p.bytes) + ")";
+    const std::string objects = "probe.records(" + std::to_string(p.objects) + ")";
+    if (p.objects == 0) return bytes;
+    if (p.bytes == 0) return objects;
+    return "(" + bytes + ", " + objects + ")";
 }
 
 }  // namespace
@@ -210,7 +228,7 @@ std::string ExportPython(const scenario::Scenario& s) {
     if (processes && !async) {
         // The payloads, made before the pool: bytes of the size each group sends.
         for (size_t k = 0; k < s.groups.size(); ++k)
-            o << "payload" << k << " = bytes(" << SendBytes(s.groups[k]) << ")  # sent to the worker, pickled\n";
+            o << "payload" << k << " = " << PayloadExpression(SendBytes(s.groups[k])) << "  # sent to the worker, pickled\n";
     }
     o << "N = " << offset << "\n";
     o << "def run_task(i):\n";

@@ -74,6 +74,16 @@ StepWork InPlace(const Plan& plan, const scenario::Step& step) {
     return {kind, duration};
 }
 
+scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t bytes, int64_t objectBytes, bool unpickle) {
+    auto at = [](int64_t n, int64_t perSecond) {
+        return n <= 0 ? 0.0 : static_cast<double>(n) * 1e9 / static_cast<double>(std::max<int64_t>(perSecond, 1));
+    };
+    objectBytes = std::clamp<int64_t>(objectBytes, 0, std::max<int64_t>(bytes, 0));
+    const double ns = at(bytes - objectBytes, unpickle ? profile.unpickleBytesPerSecond : profile.pickleBytesPerSecond) +
+                      at(objectBytes, unpickle ? profile.unpickleObjectsBytesPerSecond : profile.pickleObjectsBytesPerSecond);
+    return static_cast<scenario::TimeNs>(std::llround(ns));
+}
+
 int32_t Plan::GroupOf(int32_t task) const {
     const auto after = std::upper_bound(groupFirstTask.begin(), groupFirstTask.end(), task);
     return static_cast<int32_t>(after - groupFirstTask.begin()) - 1;

@@ -102,6 +102,11 @@ StepWork InPlace(const Plan& plan, const scenario::Step& step);
 // Pure-Python time under the plan's slowdown (rounded to the nearest ns).
 scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration);
 
+// Pickling (or unpickling) a payload of `bytes`, `objectBytes` of which are an object graph: bytes and buffers go at
+// the profile's pickle_throughput, object graphs at pickle_objects_throughput (unpickle_* when `unpickle`). The
+// simulator charges it all; the C++ runtime copies every byte for real and spends the object graph's part on top.
+scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t bytes, int64_t objectBytes, bool unpickle);
+
 // The plan of a valid scenario (ParseScenario's output): never fails.
 Plan MakePlan(const scenario::Scenario& scenario);
 

@@ -30,6 +30,7 @@ constexpr std::array<std::string_view, 3> kStartMethodNames = {"fork", "spawn", 
 }  // namespace
 
 std::string_view StepKindName(StepKind kind) { return kStepKindNames[static_cast<size_t>(kind)]; }
+std::string_view PayloadKindName(PayloadKind kind) { return kind == PayloadKind::Objects ? "objects" : "bytes"; }
 std::string_view StartMethodName(StartMethod method) { return kStartMethodNames[static_cast<size_t>(method)]; }
 
 
@@ -202,6 +203,19 @@ struct Parser {
             step.kind = StepKind::Repeat;
             step.repeat = static_cast<int32_t>(times);
             return ParseSteps(value["steps"], path + ".steps", depth + 1, step.body);
+        }
+        if (value.contains("payload")) {
+            // {"send": "10MB", "payload": "objects"}: the one step kind that takes a second key.
+            if (!OnlyKeys(value, path, {"send", "return", "payload"})) return false;
+            if (value.size() != 2) return Fail(path + ".payload", "goes with one send or return step");
+            const json& kind = value["payload"];
+            if (!kind.is_string() || (kind.get<std::string>() != "bytes" && kind.get<std::string>() != "objects"))
+                return Fail(path + ".payload", "must be \"bytes\" or \"objects\", got " + Show(kind));
+            json plain = value;
+            plain.erase("payload");
+            if (!ParseStep(plain, path, depth, step)) return false;
+            step.payload = kind.get<std::string>() == "objects" ? PayloadKind::Objects : PayloadKind::Bytes;
+            return true;
         }
         if (value.size() != 1) {
             return Fail(path, "a step has exactly one kind (cpu, c_call, io, await, blocking_call, acquire, release, "
@@ -429,7 +443,12 @@ struct Parser {
                 if (!item.is_boolean()) return Fail(path, "must be true or false");
                 profile.forcedSwitching = item.get<bool>();
             }
-            if (key == "pickle_throughput" || key == "unpickle_throughput") {
+            int64_t* throughput = key == "pickle_throughput"             ? &profile.pickleBytesPerSecond
+                                  : key == "unpickle_throughput"         ? &profile.unpickleBytesPerSecond
+                                  : key == "pickle_objects_throughput"   ? &profile.pickleObjectsBytesPerSecond
+                                  : key == "unpickle_objects_throughput" ? &profile.unpickleObjectsBytesPerSecond
+                                                                         : nullptr;
+            if (throughput) {
                 known = true;
                 int64_t bytes = 0;
                 json perSecond = item;
@@ -439,7 +458,7 @@ struct Parser {
                 }
                 if (!Bytes(perSecond, path, int64_t{1} << 40, bytes)) return false;
                 if (bytes < 1000) return Fail(path, "must be at least 1KB per second");
-                (key == "pickle_throughput" ? profile.pickleBytesPerSecond : profile.unpickleBytesPerSecond) = bytes;
+                *throughput = bytes;
             }
             if (!known) return Fail(path, "unknown profile field (see docs/machine-profile.md)");
         }
@@ -508,7 +527,9 @@ json StepToJson(const Scenario& scenario, const Step& step) {
         case StepKind::Release:
         case StepKind::Increment: return json{{key, scenario.names.at(step.name)}};
         case StepKind::Send:
-        case StepKind::Return: return json{{key, step.bytes}};
+        case StepKind::Return:
+            if (step.payload == PayloadKind::Objects) return json{{key, step.bytes}, {"payload", "objects"}};
+            return json{{key, step.bytes}};
         case StepKind::Fail: return json{{key, true}};
         case StepKind::ToThread:
             return json{{key, json{{std::string(StepKindName(step.inner)), std::to_string(step.duration) + "ns"}}}};
@@ -537,6 +558,8 @@ json ProfileObject(const MachineProfile& p) {
             {"forkserver_start", Ns(p.forkserverStart)},
             {"pickle_throughput", p.pickleBytesPerSecond},
             {"unpickle_throughput", p.unpickleBytesPerSecond},
+            {"pickle_objects_throughput", p.pickleObjectsBytesPerSecond},
+            {"unpickle_objects_throughput", p.unpickleObjectsBytesPerSecond},
             {"message_overhead", Ns(p.messageOverhead)},
             {"loop_step_overhead", Ns(p.loopStepOverhead)},
             {"counter_increment", Ns(p.counterIncrement)}};

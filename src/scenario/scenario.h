@@ -37,10 +37,16 @@ enum class StepKind : uint8_t {
 
 std::string_view StepKindName(StepKind kind);
 
+// What a send or return carries: what is pickled matters as much as how much. Bytes and buffers pickle at memory
+// speed; an object graph (lists, dicts, small objects) is walked object by object, several times slower per byte.
+enum class PayloadKind : uint8_t { Bytes, Objects };
+std::string_view PayloadKindName(PayloadKind kind);  // "bytes", "objects"
+
 struct Step {
     StepKind kind = StepKind::Cpu;
     TimeNs duration = 0;     // Cpu, CCall, Io, Await, BlockingCall; for ToThread the nested step's
-    int64_t bytes = 0;       // Send, Return
+    int64_t bytes = 0;       // Send, Return: the pickled size
+    PayloadKind payload = PayloadKind::Bytes;  // Send, Return: {"send": "10MB", "payload": "objects"}
     int32_t name = -1;       // Acquire/Release: lock index; Increment: counter index (Scenario::names)
     StepKind inner = StepKind::Io;  // ToThread: the kind of the nested step (Cpu, CCall, Io)
     int32_t repeat = 1;             // Repeat: how many times
@@ -97,6 +103,8 @@ struct MachineProfile {
     TimeNs forkserverStart = 60'000'000;        // ...which itself starts once, like spawn
     int64_t pickleBytesPerSecond = 1'000'000'000;
     int64_t unpickleBytesPerSecond = 1'500'000'000;
+    int64_t pickleObjectsBytesPerSecond = 86'000'000;    // an object graph: a list of small dicts
+    int64_t unpickleObjectsBytesPerSecond = 72'000'000;
     TimeNs messageOverhead = 30'000;       // per pickled message through a pipe
     TimeNs loopStepOverhead = 15'000;      // asyncio: one trip round the loop per resumed task
     TimeNs counterIncrement = 100;         // counter += 1 in bytecode

@@ -261,6 +261,23 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         ImGui::SameLine(0, 2);
         const float fieldW = std::max(font * 3.0f, ImGui::GetContentRegionAvail().x - buttonsW);
         ImGui::SetNextItemWidth(fieldW);
+        if (HasBytes(step.kind)) {
+            // What is pickled: bytes at memory speed, an object graph (a list of small dicts) far slower.
+            ImGui::SetNextItemWidth(fieldW * 0.45f);
+            if (ImGui::BeginCombo("##payload", std::string(scenario::PayloadKindName(step.payload)).c_str())) {
+                for (scenario::PayloadKind k : {scenario::PayloadKind::Bytes, scenario::PayloadKind::Objects})
+                    if (ImGui::Selectable(std::string(scenario::PayloadKindName(k)).c_str(), k == step.payload)) {
+                        step.payload = k;
+                        changed = true;
+                    }
+                ImGui::EndCombo();
+            }
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("bytes: bytes, arrays, buffers (pickled at memory speed)\nobjects: lists, dicts, small objects "
+                                  "(pickled object by object, several times slower)");
+            ImGui::SameLine(0, 2);
+            ImGui::SetNextItemWidth(fieldW * 0.55f - 2);
+        }
         if (step.kind == StepKind::ToThread) {
             const StepKind inner[] = {StepKind::Cpu, StepKind::CCall, StepKind::Io};
             ImGui::SetNextItemWidth(fieldW * 0.45f);
@@ -419,6 +436,10 @@ bool Playground::EditMachine(scenario::Machine& machine) {
     changed |= DurationField("forkserver boot", p.forkserverStart, 0, kMinute, "the forkserver itself, started once");
     changed |= BytesField("pickle /s", p.pickleBytesPerSecond, 1'000, int64_t(1) << 40, "pickling throughput, bytes per second");
     changed |= BytesField("unpickle /s", p.unpickleBytesPerSecond, 1'000, int64_t(1) << 40, "unpickling throughput, bytes per second");
+    changed |= BytesField("pickle obj /s", p.pickleObjectsBytesPerSecond, 1'000, int64_t(1) << 40,
+                          "pickling an object graph (lists, dicts, small objects), pickled bytes per second");
+    changed |= BytesField("unpickle obj /s", p.unpickleObjectsBytesPerSecond, 1'000, int64_t(1) << 40,
+                          "unpickling an object graph, pickled bytes per second");
     changed |= DurationField("message cost", p.messageOverhead, 0, kSecond, "per pickled message through a pipe");
     changed |= DurationField("loop step", p.loopStepOverhead, 0, kSecond, "asyncio: one trip round the loop per resumed task");
     changed |= DurationField("counter +=1", p.counterIncrement, 0, 1'000'000, "counter += 1 in bytecode");

@@ -32,6 +32,8 @@ struct Chunk {
     std::vector<trace::TaskId> tasks;
     int64_t argBytes = 0;
     int64_t resultBytes = 0;
+    int64_t argObjectBytes = 0;  // the part of each that is an object graph
+    int64_t resultObjectBytes = 0;
     std::vector<bool> failed;
     trace::TrackId worker = trace::kNone;
 };
@@ -47,8 +49,11 @@ struct PoolState {
     int32_t workersToFork = 0;
 };
 
-TimeNs TransferTime(int64_t bytes, int64_t bytesPerSecond) {
-    return static_cast<TimeNs>(std::llround(static_cast<double>(bytes) * 1e9 / static_cast<double>(bytesPerSecond)));
+TimeNs ArgsTime(const Chunk& chunk, const scenario::MachineProfile& profile, bool unpickle) {
+    return plan::PickleTime(profile, chunk.argBytes, chunk.argObjectBytes, unpickle);
+}
+TimeNs ResultsTime(const Chunk& chunk, const scenario::MachineProfile& profile, bool unpickle) {
+    return plan::PickleTime(profile, chunk.resultBytes, chunk.resultObjectBytes, unpickle);
 }
 
 Action Costed(TimeNs cpu, SpanState state, bool gil = true) { return Action::Compute(cpu, gil, state, trace::kNone); }
@@ -76,7 +81,7 @@ public:
                         chunk.failed.assign(chunk.tasks.size(), false);
                         m_next = 0;
                         m_phase = Phase::Run;
-                        return Costed(TransferTime(chunk.argBytes, profile.unpickleBytesPerSecond), SpanState::Unpickling);
+                        return Costed(ArgsTime(chunk, profile, true), SpanState::Unpickling);
                     }
                     if (m_pool.allSent) return Action::Exit();
                     return Action::Wait(m_pool.inSignal, SpanState::Idle);
@@ -106,7 +111,7 @@ public:
                         }
                     }
                     m_phase = Phase::Send;
-                    return Costed(TransferTime(chunk.resultBytes, profile.pickleBytesPerSecond) + profile.messageOverhead, SpanState::Pickling);
+                    return Costed(ResultsTime(chunk, profile, false) + profile.messageOverhead, SpanState::Pickling);
                 }
                 case Phase::Send:
                     m_pool.outqueue.push_back(m_chunk);
@@ -146,7 +151,7 @@ public:
         if (m_next < m_pool.chunks.size()) {
             m_sending = static_cast<int32_t>(m_next++);
             const Chunk& chunk = m_pool.chunks[m_sending];
-            return Costed(TransferTime(chunk.argBytes, world.Profile().pickleBytesPerSecond) + world.Profile().messageOverhead, SpanState::Pickling);
+            return Costed(ArgsTime(chunk, world.Profile(), false) + world.Profile().messageOverhead, SpanState::Pickling);
         }
         m_pool.allSent = true;
         world.Notify(m_pool.inSignal);
@@ -177,7 +182,7 @@ public:
         if (!m_pool.outqueue.empty()) {
             m_receiving = m_pool.outqueue.front();
             m_pool.outqueue.pop_front();
-            return Costed(TransferTime(m_pool.chunks[m_receiving].resultBytes, world.Profile().unpickleBytesPerSecond), SpanState::Unpickling);
+            return Costed(ResultsTime(m_pool.chunks[m_receiving], world.Profile(), true), SpanState::Unpickling);
         }
         return Action::Wait(m_pool.outSignal, SpanState::Idle);
     }
@@ -277,6 +282,8 @@ std::vector<Chunk> MakeChunks(const Workload& workload) {
             chunk.tasks.push_back(t);
             chunk.argBytes += workload.groupSendBytes[workload.taskGroup[t]] + kArgsOverheadBytes;
             chunk.resultBytes += workload.groupReturnBytes[workload.taskGroup[t]] + kResultOverheadBytes;
+            chunk.argObjectBytes += workload.groupSendObjectBytes[workload.taskGroup[t]];
+            chunk.resultObjectBytes += workload.groupReturnObjectBytes[workload.taskGroup[t]];
         }
         chunks.push_back(std::move(chunk));
     }

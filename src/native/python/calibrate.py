@@ -152,6 +152,21 @@ def pickling(size=32 << 20):
     return size * 1e9 / max(t1 - t0, 1), size * 1e9 / max((t3 - t2) + (t2 - t1), 1)
 
 
+def pickling_objects(size=4 << 20, rounds=3):
+    # The object graph the exported programs send for a "payload": "objects" step (probe.records): small dicts.
+    data = [{"id": 1000000 + i, "name": "item%07d" % i, "score": i * 0.5} for i in range(size // 38)]
+    dumps, loads = [], []
+    for _ in range(rounds):
+        t0 = pc()
+        blob = pickle.dumps(data, protocol=5)
+        t1 = pc()
+        pickle.loads(blob)
+        t2 = pc()
+        dumps.append(len(blob) * 1e9 / max(t1 - t0, 1))
+        loads.append(len(blob) * 1e9 / max(t2 - t1, 1))
+    return median(dumps), median(loads)
+
+
 def message_overhead(n=300):
     a, b = multiprocessing.Pipe()
     p = multiprocessing.get_context("fork").Process(target=echo, args=(b,))
@@ -267,6 +282,7 @@ if __name__ == "__main__":
     r["forkserver_start"] = fs[0]
     r["process_start_forkserver"] = median(fs[1:])
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median())
+    r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())
     r["message_overhead"] = message_overhead()
     r["loop_step_overhead"] = loop_step()
     r["counter_increment"] = counter_increment()

@@ -151,6 +151,11 @@ async def aacquire(lock, task=-1):
         span("waiting_lock", t0, now(), task, "task:%d" % task)
 
 
+def records(nbytes):
+    """An object graph that pickles to about `nbytes` (protocol 5): a list of small dicts, 38 bytes each."""
+    return [{"id": 1000000 + i, "name": "item%07d" % i, "score": i * 0.5} for i in range(max(1, nbytes // 38))]
+
+
 def _lane(i):
     # Where a task ran: a coroutine on its task's lane, anything else on its thread's.
     aio = sys.modules.get("asyncio")

@@ -92,5 +92,21 @@ TEST(Adapt, ScalesDurationsCapsPayloadsAndTasks) {
     EXPECT_FALSE(notes.empty());
 }
 
+TEST(CPythonRunner, AnObjectGraphPayloadIsAListOfSmallDictsOfTheSize) {
+    const scenario::Scenario s = Make(2, R"([{"send": "380KB", "payload": "objects"}, {"cpu": "1ms"}, {"return": "38KB", "payload": "objects"}])",
+                                      R"({"kind": "processes", "workers": 2, "start_method": "fork"})");
+    const std::string program = ExportPython(s);
+    EXPECT_NE(program.find("payload0 = probe.records(380000)"), std::string::npos);
+    EXPECT_NE(program.find("result = probe.records(38000)"), std::string::npos);
+    if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
+    // probe.records(n) pickles to n bytes, to within one record (what the scenario's sizes mean).
+    std::string out;
+    const std::string check = "python3 -c \"import pickle\n" + std::string("exec(open('src/native/python/probe.py').read())\n") +
+                              "n = len(pickle.dumps(records(380000), protocol=5))\nprint(n)\nassert abs(n - 380000) < 100, n\"";
+    EXPECT_EQ(std::system(check.c_str()), 0);
+    RealRunResult r = RunOk(s, RealRunKind::CPython, 60);
+    EXPECT_EQ(r.trace.metrics.tasksDone, 2);
+}
+
 }  // namespace
 }  // namespace interleave::native

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "native_test_support.h"
+#include "plan/plan.h"
 
 namespace interleave::native {
 namespace {
@@ -87,6 +88,17 @@ TEST(PoolRuntime, AKilledWorkerIsAnErrorAndIsReaped) {
     int status = 0;
     EXPECT_EQ(waitpid(-1, &status, WNOHANG), -1);
     EXPECT_EQ(errno, ECHILD);
+}
+
+TEST(PoolRuntime, AnObjectGraphTakesItsThroughputToPickle) {
+    // 8 MB sent as an object graph: at the default 86 MB/s the parent spends about 93 ms pickling it (bytes: 8 ms).
+    scenario::Scenario s = Make(1, R"([{"send": "8MB", "payload": "objects"}, {"cpu": "1ms"}])", PoolModel("fork", 1));
+    RealRunResult r = RunOk(s);
+    const auto expected = plan::PickleTime(s.machine.profile, 8'000'000, 8'000'000, false);
+    trace::TimeNs parent = 0;
+    for (const auto& span : SpansIn(r.trace, SpanState::Pickling))
+        if (r.trace.tracks[static_cast<size_t>(span.track)].name == plan::kMainThread) parent += span.end - span.start;
+    EXPECT_GE(parent, expected * 9 / 10) << "pickled for " << Ms(parent) << " ms";
 }
 
 }  // namespace

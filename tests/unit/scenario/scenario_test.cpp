@@ -185,3 +185,44 @@ TEST(ModelRegistry, EveryKindHasOneEntryAtItsIndexAndItsIdParsesBack) {
     ModelKind unused{};
     EXPECT_FALSE(ParseModelKind("subinterpreters", unused));
 }
+
+TEST(Payload, ASendOrReturnSaysWhatItCarriesAndRoundTrips) {
+    ParseError error;
+    const auto s = ParseScenario(
+        R"({"tasks":[{"name":"t","steps":[{"send":"10MB","payload":"objects"},{"return":"1KB"},{"return":"2KB","payload":"bytes"}]}],)"
+        R"("model":{"kind":"processes"}})",
+        error);
+    ASSERT_TRUE(s) << error.Message();
+    EXPECT_EQ(s->groups[0].steps[0].payload, PayloadKind::Objects);
+    EXPECT_EQ(s->groups[0].steps[1].payload, PayloadKind::Bytes);
+    EXPECT_EQ(s->groups[0].steps[2].payload, PayloadKind::Bytes);
+    const auto back = ParseScenario(ScenarioToJson(*s), error);
+    ASSERT_TRUE(back) << error.Message();
+    EXPECT_EQ(back->groups[0].steps[0].payload, PayloadKind::Objects);
+    EXPECT_EQ(ScenarioToJson(*back), ScenarioToJson(*s));
+}
+
+TEST(Payload, AWrongPayloadIsNamed) {
+    const char* cases[][2] = {
+        {R"({"send":"1MB","payload":"json"})", "must be \"bytes\" or \"objects\""},
+        {R"({"io":"1ms","payload":"objects"})", "io"},
+        {R"({"send":"1MB","return":"1MB","payload":"objects"})", "goes with one send or return step"},
+        {R"({"payload":"objects"})", "goes with one send or return step"},
+    };
+    for (const auto& c : cases) {
+        ParseError error;
+        const std::string json = std::string(R"({"tasks":[{"name":"t","steps":[)") + c[0] + R"(]}],"model":{"kind":"processes"}})";
+        EXPECT_FALSE(ParseScenario(json, error)) << c[0];
+        EXPECT_NE(error.Message().find(c[1]), std::string::npos) << c[0] << " -> " << error.Message();
+    }
+}
+
+TEST(Profile, ObjectThroughputsAreProfileFields) {
+    MachineProfile profile;
+    std::string error;
+    ASSERT_TRUE(ApplyProfileJson(R"({"pickle_objects_throughput":"50MB/s","unpickle_objects_throughput":"40MB"})", profile, error)) << error;
+    EXPECT_EQ(profile.pickleObjectsBytesPerSecond, 50'000'000);
+    EXPECT_EQ(profile.unpickleObjectsBytesPerSecond, 40'000'000);
+    EXPECT_FALSE(ApplyProfileJson(R"({"pickle_objects_throughput":"10B"})", profile, error));
+    EXPECT_NE(error.find("pickle_objects_throughput"), std::string::npos) << error;
+}
