@@ -467,7 +467,18 @@ struct Parser {
 
     bool ParseRoot(const json& doc) {
         if (!doc.is_object()) return Fail("", "a scenario must be a JSON object with \"tasks\" and \"model\"");
-        if (!OnlyKeys(doc, "", {"name", "description", "tasks", "model", "machine", "format"})) return false;
+        if (doc.contains("version")) {
+            // Checked before anything else is read: a newer file's new constructs would otherwise be misnamed.
+            const json& version = doc["version"];
+            if (!version.is_number_integer() || version.get<int64_t>() < 1)
+                return Fail("version", "must be a format version from 1 to " + std::to_string(kScenarioFormatVersion) +
+                                           ", got " + Show(version));
+            if (version.get<int64_t>() > kScenarioFormatVersion)
+                return Fail("version", "the scenario was written by a newer Interleave (format version " +
+                                           std::to_string(version.get<int64_t>()) + "; this one reads versions 1 to " +
+                                           std::to_string(kScenarioFormatVersion) + ")");
+        }
+        if (!OnlyKeys(doc, "", {"name", "description", "tasks", "model", "machine", "format", "version"})) return false;
         if (doc.contains("format") && !(doc["format"].is_string() && doc["format"].get_ref<const std::string&>() == "interleave-scenario"))
             return Fail("format", "must be \"interleave-scenario\" when given");
         if (doc.contains("name")) {
@@ -584,7 +595,7 @@ std::string ScenarioToJson(const Scenario& scenario) {
     if (m.semaphore > 0) model["semaphore"] = m.semaphore;
     if (m.taskGroup) model["task_group"] = true;
     if (m.kind == ModelKind::FreeThreaded) model["slowdown"] = m.freeThreadedSlowdown;
-    json doc = {{"format", "interleave-scenario"}, {"name", scenario.name}, {"description", scenario.description},
+    json doc = {{"format", "interleave-scenario"}, {"version", kScenarioFormatVersion}, {"name", scenario.name}, {"description", scenario.description},
                 {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", ProfileObject(scenario.machine.profile)}}}};
     return doc.dump(2);
 }

@@ -149,6 +149,10 @@ struct ParseError {
     std::string Message() const { return path.empty() ? reason : path + ": " + reason; }
 };
 
+// The scenario format's version. A file without "version" is version 1 (every file written before versions
+// existed); each version reads every earlier one unchanged. 2: a send or return may say "payload": "objects".
+inline constexpr int kScenarioFormatVersion = 2;
+
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);
 // The canonical JSON form (round-trips through ParseScenario).
