@@ -25,6 +25,7 @@
 #include "native/runtime.h"
 #include "scenario/presets.h"
 #include "trace/trace_json.h"
+#include "trace/trace_perfetto.h"
 
 namespace interleave::native {
 
@@ -61,7 +62,7 @@ constexpr const char* kExitCodes =
 enum Option : unsigned {
     kEngine = 1u << 0,     // --cpp, --python
     kOut = 1u << 1,        // --out, -o
-    kChrome = 1u << 2,     // --chrome
+    kChrome = 1u << 2,     // --chrome, --perfetto
     kProfile = 1u << 3,    // --profile
     kPythonBin = 1u << 4,  // --python-bin
     kAdapt = 1u << 5,      // --scale, --max-tasks, --max-bytes, --timeout
@@ -83,7 +84,8 @@ const std::vector<Command>& Commands() {
              "Runs SCENARIO for real, with the C++ runtime (--cpp, the default) or CPython (--python), and prints\n"
              "the metrics.\n"
              "  --out FILE        write the trace (Interleave JSON)\n"
-             "  --chrome FILE     write the trace as Chrome Trace Event JSON\n") +
+             "  --chrome FILE     write the trace as Chrome Trace Event JSON\n"
+             "  --perfetto FILE   write the trace as a Perfetto protobuf trace (ui.perfetto.dev)\n") +
              kCommonOptions + kExitCodes},
         {"export-python", kScenario,
          std::string("usage: interleave export-python SCENARIO\n"
@@ -113,7 +115,7 @@ const Command* FindCommand(const std::string& name) {
 }
 
 struct Args {
-    std::string command, scenario, out, chrome, profile, python = "python3";
+    std::string command, scenario, out, chrome, perfetto, profile, python = "python3";
     bool python_ = false, row = false;
     double scale = 1.0, timeout = 120;
     int maxTasks = 0;
@@ -159,6 +161,9 @@ int ParseArgs(const Command& command, const std::vector<std::string>& args, Args
         } else if (s == "--chrome") {
             if (!(command.takes & kChrome)) return refuse(s);
             if (!value(a.chrome)) return kExitUsage;
+        } else if (s == "--perfetto") {
+            if (!(command.takes & kChrome)) return refuse(s);
+            if (!value(a.perfetto)) return kExitUsage;
         } else if (s == "--profile") {
             if (!(command.takes & kProfile)) return refuse(s);
             if (!value(a.profile)) return kExitUsage;
@@ -282,6 +287,8 @@ int RunCommand(const Args& a, std::FILE* out, std::FILE* err) {
     if (!a.out.empty() && !cli::WriteFileChecked(a.out, trace::ToJson(r.trace), error))
         return Fail(err, a.command, error, kExitWriteFailed);
     if (!a.chrome.empty() && !cli::WriteFileChecked(a.chrome, trace::ToChromeJson(r.trace), error))
+        return Fail(err, a.command, error, kExitWriteFailed);
+    if (!a.perfetto.empty() && !cli::WriteFileChecked(a.perfetto, trace::ToPerfetto(r.trace), error))
         return Fail(err, a.command, error, kExitWriteFailed);
     return Finish(out, err, a.command);
 }

@@ -189,8 +189,10 @@ int WorkerMain(int in, int out) {
             env.locks = &locks;
             for (size_t i = 0; i < tasks.size(); ++i) {
                 records[i].started = actor.Now();
+                actor.Mark(trace::InstantKind::TaskStart, records[i].started, trace::kNone, tasks[i]);  // where it ran
                 records[i].failed = !RunTaskSteps(actor, env, workload.StepsOf(tasks[i]), tasks[i]);
                 records[i].finished = actor.Now();
+                actor.Mark(trace::InstantKind::TaskEnd, records[i].finished, trace::kNone, tasks[i]);
             }
         }
         int64_t ret = 0;

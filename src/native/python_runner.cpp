@@ -467,6 +467,8 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
     };
     procTrack(std::string(plan::kMainProcess));
     threadTrack(std::string(plan::kMainProcess), std::string(plan::kMainThread));
+    // Pool(W) starts W processes: each gets its lane, even one the pool's teardown ended before it reported.
+    for (int32_t k = 0; workload.plan.IsPool() && k < workload.plan.workers; ++k) procTrack(workload.plan.WorkerName(k));
     TimeNs poolStart = -1;
     std::map<std::string, TimeNs> ready;
     nlohmann::json meta;

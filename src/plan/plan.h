@@ -67,7 +67,9 @@ struct Plan {
     // as numpy.array_split), each run by asyncio.run() in the worker, handed out with chunksize 1.
     int32_t chunksize = 0;
     std::vector<TaskRange> chunks;
-    // Threads: the threads that run tasks (min(max_workers, tasks) for an executor, one per task otherwise).
+    // Threads: the threads that run tasks: one per task, or for an executor at most min(max_workers, tasks). CPython's
+    // ThreadPoolExecutor starts a thread per submit only while no thread is idle (_adjust_thread_count), so when a
+    // task ends before the next is submitted it starts fewer; the simulator and the C++ runtime start them all.
     int32_t threads = 0;
     scenario::StartMethod startMethod = scenario::StartMethod::Fork;
 

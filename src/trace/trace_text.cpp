@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <initializer_list>
+#include <string_view>
 #include <cstdio>
 #include <numeric>
 #include <vector>
@@ -10,6 +12,16 @@
 namespace interleave::trace {
 
 namespace {
+
+// Pieces appended in order (GCC 12 at -O3 warns falsely, -Wrestrict, on `"literal" + std::string`).
+std::string Join(std::initializer_list<std::string_view> pieces) {
+    size_t size = 0;
+    for (std::string_view piece : pieces) size += piece.size();
+    std::string out;
+    out.reserve(size);
+    for (std::string_view piece : pieces) out.append(piece);
+    return out;
+}
 
 // "12.500000" (ms, exact to the nanosecond); negative times keep their sign.
 std::string Ms(TimeNs ns) {
@@ -22,13 +34,13 @@ std::string Ms(TimeNs ns) {
 
 std::string TrackName(const Trace& t, TrackId id) {
     if (id == kNone) return "-";
-    if (id < 0 || static_cast<size_t>(id) >= t.tracks.size()) return "#" + std::to_string(id);
+    if (id < 0 || static_cast<size_t>(id) >= t.tracks.size()) return Join({"#", std::to_string(id)});
     return t.tracks[static_cast<size_t>(id)].name;
 }
 
 std::string TaskName(const Trace& t, TaskId id) {
     if (id == kNone) return "-";
-    if (id < 0 || static_cast<size_t>(id) >= t.tasks.size()) return "#" + std::to_string(id);
+    if (id < 0 || static_cast<size_t>(id) >= t.tasks.size()) return Join({"#", std::to_string(id)});
     return t.tasks[static_cast<size_t>(id)].name;
 }
 
@@ -39,23 +51,22 @@ std::string ToText(const Trace& t) {
     out.reserve(64 * (t.spans.size() + t.instants.size() + t.tasks.size() + t.tracks.size()) + 256);
     auto line = [&](const std::string& text) { out.append(text).append("\n"); };
 
-    line("trace " + t.label + " (" + t.producer + ")");
-    line("makespan " + Ms(t.metrics.makespan) + " ms, " + std::to_string(t.tracks.size()) + " lanes, " +
-         std::to_string(t.spans.size()) + " spans, " + std::to_string(t.instants.size()) + " instants, " +
-         std::to_string(t.tasks.size()) + " tasks");
-
+    line(Join({"trace ", t.label, " (", t.producer, ")"}));
+    line(Join({"makespan ", Ms(t.metrics.makespan), " ms, ", std::to_string(t.tracks.size()), " lanes, ",
+               std::to_string(t.spans.size()), " spans, ", std::to_string(t.instants.size()), " instants, ",
+               std::to_string(t.tasks.size()), " tasks"}));
     const Metrics& m = t.metrics;
-    line("waits (ms): gil " + Ms(m.gilWait) + ", core " + Ms(m.coreWait) + ", lock " + Ms(m.lockWait) +
-         "; gil switches " + std::to_string(m.gilSwitches) + ", drop requests " + std::to_string(m.dropRequests) +
-         "; tasks done " + std::to_string(m.tasksDone) + ", failed " + std::to_string(m.tasksFailed) +
-         ", cancelled " + std::to_string(m.tasksCancelled));
-    for (const auto& [name, value] : m.counters) line("counter " + name + " = " + std::to_string(value));
+    line(Join({"waits (ms): gil ", Ms(m.gilWait), ", core ", Ms(m.coreWait), ", lock ", Ms(m.lockWait),
+               "; gil switches ", std::to_string(m.gilSwitches), ", drop requests ", std::to_string(m.dropRequests),
+               "; tasks done ", std::to_string(m.tasksDone), ", failed ", std::to_string(m.tasksFailed),
+               ", cancelled ", std::to_string(m.tasksCancelled)}));
+    for (const auto& [name, value] : m.counters) line(Join({"counter ", name, " = ", std::to_string(value)}));
 
     line("");
     line("tasks (submitted, started, finished; ms)");
     for (const TaskRecord& task : t.tasks)
-        line("  " + task.name + "  " + Ms(task.submitted) + "  " + Ms(task.started) + "  " + Ms(task.finished) +
-             (task.failed ? "  failed" : "") + (task.cancelled ? "  cancelled" : ""));
+        line(Join({"  ", task.name, "  ", Ms(task.submitted), "  ", Ms(task.started), "  ", Ms(task.finished),
+                   task.failed ? "  failed" : "", task.cancelled ? "  cancelled" : ""}));
 
     // Spans lane by lane (lanes in their order), each lane's in time order.
     std::vector<size_t> order(t.spans.size());
@@ -70,21 +81,21 @@ std::string ToText(const Trace& t) {
     for (size_t lane = 0; lane < t.tracks.size(); ++lane) {
         const Track& track = t.tracks[lane];
         line("");
-        line("lane " + track.name + " (" + std::string(TrackKindName(track.kind)) +
-             (track.parent != kNone ? ", in " + TrackName(t, track.parent) : std::string()) + ")");
+        line(Join({"lane ", track.name, " (", TrackKindName(track.kind), track.parent != kNone ? ", in " : "",
+                   track.parent != kNone ? TrackName(t, track.parent) : std::string(), ")"}));
         while (next < order.size() && t.spans[order[next]].track < static_cast<TrackId>(lane)) ++next;
         for (; next < order.size() && t.spans[order[next]].track == static_cast<TrackId>(lane); ++next) {
             const Span& span = t.spans[order[next]];
-            std::string text = "  " + Ms(span.start) + " .. " + Ms(span.end) + "  " + std::string(SpanStateName(span.state));
-            if (span.task != kNone) text += "  " + TaskName(t, span.task);
-            if (span.cause != kNone) text += "  <- " + TrackName(t, span.cause);
+            std::string text = Join({"  ", Ms(span.start), " .. ", Ms(span.end), "  ", SpanStateName(span.state)});
+            if (span.task != kNone) text.append("  ").append(TaskName(t, span.task));
+            if (span.cause != kNone) text.append("  <- ").append(TrackName(t, span.cause));
             line(text);
         }
     }
     // Spans on lanes that do not exist (a broken trace): listed, never dropped.
     for (const Span& span : t.spans)
         if (span.track < 0 || static_cast<size_t>(span.track) >= t.tracks.size())
-            line("  on missing lane " + TrackName(t, span.track) + ": " + Ms(span.start) + " .. " + Ms(span.end));
+            line(Join({"  on missing lane ", TrackName(t, span.track), ": ", Ms(span.start), " .. ", Ms(span.end)}));
 
     line("");
     line("instants");
@@ -94,10 +105,9 @@ std::string ToText(const Trace& t) {
                      [&](size_t a, size_t b) { return t.instants[a].time < t.instants[b].time; });
     for (size_t i : marks) {
         const Instant& mark = t.instants[i];
-        std::string text = "  " + Ms(mark.time) + "  " + std::string(InstantKindName(mark.kind)) + "  on " +
-                           TrackName(t, mark.track);
-        if (mark.task != kNone) text += "  " + TaskName(t, mark.task);
-        if (mark.cause != kNone) text += "  <- " + TrackName(t, mark.cause);
+        std::string text = Join({"  ", Ms(mark.time), "  ", InstantKindName(mark.kind), "  on ", TrackName(t, mark.track)});
+        if (mark.task != kNone) text.append("  ").append(TaskName(t, mark.task));
+        if (mark.cause != kNone) text.append("  <- ").append(TrackName(t, mark.cause));
         line(text);
     }
     return out;

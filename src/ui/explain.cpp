@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "plan/plan.h"
 #include "ui/timeline_math.h"
 
 namespace interleave::ui {
@@ -60,15 +61,10 @@ std::string Printf(const char* fmt, ...) {
     return buffer;
 }
 
+// The processes or threads that run the tasks, as the plan starts them (a pool of 8 threads for 3 tasks starts 3).
 int Workers(const scenario::Scenario& s) {
-    const auto tasks = s.TaskCount();
-    switch (s.model.kind) {
-        case ModelKind::Threads:
-        case ModelKind::FreeThreaded: return s.model.workers > 0 ? s.model.workers : int(tasks);
-        case ModelKind::Processes:
-        case ModelKind::ProcessAsyncio: return s.model.workers > 0 ? s.model.workers : s.machine.cores;
-        default: return 1;
-    }
+    const int workers = plan::MakePlan(s).WorkerCount();
+    return workers > 0 ? workers : 1;
 }
 
 }  // namespace

@@ -26,10 +26,19 @@ inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) 
     for (size_t i = 0; i < t.tracks.size(); ++i) byName.emplace(t.tracks[i].name, static_cast<trace::TrackId>(i));
 
     // The lanes of the processes or threads that run tasks: exactly WorkerCount() of them, named as the plan says.
+    // An executor's threads are a maximum (plan.h): those it started are the first ones, named in order.
     std::map<trace::TrackId, int32_t> workerOf;  // track -> worker index
     for (int32_t k = 0; k < plan.WorkerCount(); ++k) {
         const auto it = byName.find(plan.WorkerName(k));
-        if (it == byName.end()) return "no lane named '" + plan.WorkerName(k) + "'";
+        if (it == byName.end()) {
+            if (plan.threadPool && k > 0) {
+                for (int32_t later = k + 1; later < plan.WorkerCount(); ++later)
+                    if (byName.count(plan.WorkerName(later)))
+                        return "a lane named '" + plan.WorkerName(later) + "' but none named '" + plan.WorkerName(k) + "'";
+                break;
+            }
+            return "no lane named '" + plan.WorkerName(k) + "'";
+        }
         workerOf[it->second] = k;
     }
     if (plan.WorkerCount() > 0 && byName.count(plan.WorkerName(plan.WorkerCount())))

@@ -38,7 +38,7 @@ TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfEveryPreset) {
 TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfRandomScenarios) {
     const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,        ModelKind::FreeThreaded,
                                ModelKind::Processes,  ModelKind::ProcessAsyncio, ModelKind::Asyncio};
-    for (uint32_t seed = 1; seed <= 48; ++seed) {
+    for (uint32_t seed = 1; seed <= 300; ++seed) {
         const std::string json = interleave::testing::RandomScenarioJson(seed, kinds[seed % std::size(kinds)]);
         ExpectRealised(Affordable(testing::Parse(json)), RealRunKind::CppRuntime, json);
     }
@@ -48,7 +48,7 @@ TEST(PlanRealised, CPythonRunningTheExportedProgramRealisesThePlan) {
     if (!testing::HasPython()) GTEST_SKIP() << "python3 is not installed";
     const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::Processes,
                                ModelKind::ProcessAsyncio, ModelKind::Asyncio};
-    for (uint32_t seed = 1; seed <= 10; ++seed) {
+    for (uint32_t seed = 1; seed <= 40; ++seed) {
         const std::string json = interleave::testing::RandomScenarioJson(seed, kinds[seed % std::size(kinds)]);
         ExpectRealised(Affordable(testing::Parse(json)), RealRunKind::CPython, json);
     }
