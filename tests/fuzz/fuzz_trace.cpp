@@ -4,6 +4,7 @@
 //   - a reader that refuses says why;
 //   - whatever one reader accepts, both writers write, and what they write is read back: ToJson by FromJson and
 //     ReadAnyTrace, ToChromeJson by FromChromeJson and ReadAnyTrace;
+//   - the Perfetto writer takes it;
 //   - our own format is lossless: ToJson(FromJson(ToJson(t))) == ToJson(t);
 //   - the Chrome export is lossless on traces it wrote itself (after one trip, which drops what Chrome's form
 //     cannot hold, such as references to tracks or tasks that do not exist): a second trip changes nothing.
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "trace/trace_json.h"
+#include "trace/trace_perfetto.h"
 
 namespace {
 
@@ -36,6 +38,8 @@ trace::Trace MustRead(Reader read, const char* what, const std::string& text) {
 
 // Everything that must hold for a trace one of the readers accepted.
 void CheckWriters(const trace::Trace& t) {
+    // The Perfetto writer takes whatever a reader accepted (no reader for it: it must only not crash or hang).
+    if (trace::ToPerfetto(t).empty() && !t.tracks.empty()) Fail("ToPerfetto wrote nothing", trace::ToJson(t));
     const std::string own = trace::ToJson(t);
     const trace::Trace fromOwn = MustRead(trace::FromJson, "FromJson refuses ToJson's output", own);
     const std::string ownAgain = trace::ToJson(fromOwn);

@@ -66,6 +66,19 @@ TEST(Cli, SimWritesAChromeTraceThatReadsBack) {
     EXPECT_NE(t.label.find("processes"), std::string::npos);
 }
 
+TEST(Cli, SimWritesAPerfettoTrace) {
+    const std::string path = TempPath("cli_trace.pftrace");
+    ASSERT_EQ(RunCli({"sim", "convoy_effect", "--perfetto", path}), 0);
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    const std::string data = bytes.str();
+    ASSERT_GT(data.size(), 1000u);
+    EXPECT_EQ(data[0], '\x0a');  // Trace.packet: field 1, length-delimited
+    EXPECT_NE(data.find("GIL (MainProcess)"), std::string::npos);
+    EXPECT_EQ(Capture({"sim", "blog_io_threads", "--perfetto", "/dev/full"}).code, 4);
+}
+
 TEST(Cli, CompareSucceedsOnAPreset) {
     EXPECT_EQ(RunCli({"compare", "decision_cpu_bound"}), 0);
 }
@@ -92,7 +105,7 @@ TEST(Cli, EveryCommandAnswersHelpOnStdout) {
 }
 
 TEST(Cli, EmptyOrMissingOptionValuesAreUsageErrorsNamingTheOption) {
-    for (const char* option : {"--out", "--chrome", "--model", "--profile", "--workers"}) {
+    for (const char* option : {"--out", "--chrome", "--perfetto", "--model", "--profile", "--workers"}) {
         SCOPED_TRACE(option);
         CliResult empty = Capture({"sim", "blog_io_threads", option, ""});
         EXPECT_EQ(empty.code, 2);
