@@ -144,8 +144,10 @@ void PrintMetricsTable(std::FILE* out, const trace::Trace& t) {
     };
     std::fprintf(out, "%s\n", t.label.c_str());
     row("makespan", scenario::FormatDuration(m.makespan));
-    row("sequential makespan", scenario::FormatDuration(m.sequentialMakespan));
-    row("speedup vs sequential", Ratio(m.speedup));
+    // No baseline: the sequential run did not finish (a pipeline deadlocks when its tasks run one after another).
+    const bool baseline = m.sequentialMakespan > 0;
+    row("sequential makespan", baseline ? scenario::FormatDuration(m.sequentialMakespan) : "n/a (did not finish)");
+    row("speedup vs sequential", baseline ? Ratio(m.speedup) : "n/a");
     row("CPU utilisation", Percent(m.cpuUtilisation));
     std::string perCore;
     for (size_t i = 0; i < m.coreUtilisation.size(); ++i) {

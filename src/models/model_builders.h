@@ -17,9 +17,9 @@ struct Programs {
         owned.push_back(std::make_unique<T>(std::forward<Args>(args)...));
         return static_cast<T*>(owned.back().get());
     }
-    template <typename T>
-    T* Keep() {
-        auto value = std::make_shared<T>();
+    template <typename T, typename... Args>
+    T* Keep(Args&&... args) {
+        auto value = std::make_shared<T>(std::forward<Args>(args)...);
         state.push_back(value);
         return value.get();
     }

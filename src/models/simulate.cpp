@@ -50,6 +50,16 @@ SimulationRun::SimulationRun(const scenario::Scenario& scenario, const Simulatio
                      ? std::chrono::steady_clock::now() +
                            std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options.timeLimitSeconds))
                      : std::chrono::steady_clock::time_point::max();
+    const std::string unsupported = plan::Unsupported(m_scenario);
+    if (!unsupported.empty()) {
+        m_result.ok = false;
+        m_result.error = unsupported;
+        m_result.trace.label = ModelLabel(m_scenario);
+        m_result.trace.producer = "simulator";
+        m_result.trace.Finish();
+        m_done = true;
+        return;
+    }
     StartPhase(m_scenario);
 }
 

@@ -27,6 +27,7 @@ struct Coro {
     size_t pc = 0;
     int fd = -1;
     bool started = false, done = false, waitingSemaphore = false, inThread = false;
+    bool onChannel = false;  // suspended in an asyncio.Queue get/put or an Event wait
     TimeNs suspendedAt = -1;
     SpanState suspendedAs = SpanState::Awaiting;
 };
@@ -144,6 +145,11 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
     size_t finished = 0;
     bool groupFailed = false;
     for (size_t i = 0; i < n; ++i) ready.push_back(i);
+    // asyncio.Queue and asyncio.Event by name (Lib/asyncio/queues.py, locks.py); an event's waiters are its getters.
+    std::vector<int64_t> queueItems(s.names.size(), 0);
+    std::vector<uint8_t> eventSet(s.names.size(), 0);
+    std::vector<std::deque<size_t>> getters(s.names.size()), putters(s.names.size());
+    size_t onChannel = 0;  // coroutines suspended on a queue or an event: all the unfinished ones is a deadlock
 
     auto suspend = [&](Coro& c, SpanState as) {
         c.suspendedAt = loop.Now();
@@ -166,6 +172,10 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
         rec.cancelled = cancelled;
         if (c.suspendedAt >= 0 && c.track != trace::kNone) loop.Add(c.suspendedAs, c.suspendedAt, loop.Now(), c.task, trace::kNone, c.track);
         c.suspendedAt = -1;
+        if (c.onChannel) {
+            c.onChannel = false;
+            --onChannel;
+        }
         loop.Mark(cancelled ? trace::InstantKind::TaskCancelled : trace::InstantKind::TaskEnd, rec.finished, trace::kNone, c.task);
         if (c.fd >= 0) {
             epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
@@ -181,6 +191,58 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
             } else {
                 ++semaphore;
             }
+        }
+    };
+    auto wakeFromChannel = [&](size_t w) {
+        coros[w].onChannel = false;
+        --onChannel;
+        wake(w);
+    };
+    // Queue._wakeup_next(): the first waiter not yet finished (a cancelled one is) becomes ready.
+    auto wakeFirst = [&](std::deque<size_t>& waiters) {
+        while (!waiters.empty()) {
+            const size_t w = waiters.front();
+            waiters.pop_front();
+            if (coros[w].done || !coros[w].onChannel) continue;
+            wakeFromChannel(w);
+            return;
+        }
+    };
+    // A put, get, set or wait now; false when the coroutine must wait (it is then one of the waiters).
+    auto tryChannel = [&](const scenario::Step& step, size_t i) {
+        const auto name = static_cast<size_t>(step.name);
+        switch (step.kind) {
+            case StepKind::Put: {
+                const int32_t maxsize = s.QueueMaxsize(step.name);
+                if (maxsize > 0 && queueItems[name] >= maxsize) {
+                    putters[name].push_back(i);
+                    return false;
+                }
+                ++queueItems[name];
+                wakeFirst(getters[name]);
+                return true;
+            }
+            case StepKind::Get:
+                if (queueItems[name] == 0) {
+                    getters[name].push_back(i);
+                    return false;
+                }
+                --queueItems[name];
+                wakeFirst(putters[name]);
+                return true;
+            case StepKind::Set: {
+                eventSet[name] = 1;
+                std::deque<size_t> waiters;
+                waiters.swap(getters[name]);
+                for (size_t w : waiters)
+                    if (!coros[w].done && coros[w].onChannel) wakeFromChannel(w);
+                return true;
+            }
+            case StepKind::Wait:
+                if (eventSet[name]) return true;
+                getters[name].push_back(i);
+                return false;
+            default: return true;
         }
     };
     auto cancelOthers = [&] {
@@ -276,6 +338,19 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     break;
                 }
                 case StepKind::Increment: ++counters[static_cast<size_t>(step.name)]; break;
+                case StepKind::Put:
+                case StepKind::Get:
+                case StepKind::Set:
+                case StepKind::Wait:
+                    // put()/get()'s Python code runs first (set() and wait() cost next to nothing: see the simulator).
+                    if (step.kind == StepKind::Put || step.kind == StepKind::Get)
+                        BusyPython(loop, run.gil, s.machine.profile.asyncQueueOperation, c.task, c.track);
+                    if (tryChannel(step, i)) break;
+                    --c.pc;  // woken, it checks again
+                    c.onChannel = true;
+                    ++onChannel;
+                    suspend(c, SpanState::Awaiting);
+                    return;
                 case StepKind::Fail:
                     finish(i, true, false);
                     if (s.model.taskGroup && !groupFailed) {
@@ -300,6 +375,12 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
             resume(i);
         }
         if (finished >= n) break;
+        if (onChannel == n - finished) {
+            run.error = "deadlock: every unfinished task (" + std::to_string(n - finished) +
+                        ") waits on a queue or an event that no task will put to or set";
+            ok = false;
+            break;
+        }
         if ((run.cancel && run.cancel->load()) || MonoNs() > run.deadline) {
             run.error = run.cancel && run.cancel->load() ? "cancelled" : "timed out";
             ok = false;

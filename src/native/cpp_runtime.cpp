@@ -20,6 +20,93 @@ using trace::SpanState;
 // Implemented in python_runner.cpp.
 RealRunResult RunCPython(const scenario::Scenario& scenario, const RunOptions& options);
 
+ThreadChannels::ThreadChannels(const scenario::Scenario& scenario, int32_t threadsRunningTasks)
+    : m_scenario(scenario), m_items(scenario.names.size(), 0), m_eventSet(scenario.names.size(), 0),
+      m_live(threadsRunningTasks) {}
+
+bool ThreadChannels::CanGoOn(StepKind kind, size_t name) const {
+    switch (kind) {
+        case StepKind::Put: {
+            const int32_t maxsize = m_scenario.QueueMaxsize(static_cast<int32_t>(name));
+            return maxsize == 0 || m_items[name] < maxsize;
+        }
+        case StepKind::Get: return m_items[name] > 0;
+        case StepKind::Wait: return m_eventSet[name] != 0;
+        default: return true;
+    }
+}
+
+void ThreadChannels::Apply(StepKind kind, size_t name) {
+    if (kind == StepKind::Put) ++m_items[name];
+    if (kind == StepKind::Get) --m_items[name];
+    if (kind == StepKind::Set) m_eventSet[name] = 1;
+}
+
+void ThreadChannels::CheckDeadlock() {
+    if (!m_deadlock.empty() || m_waiting.empty() || static_cast<int32_t>(m_waiting.size()) < m_live) return;
+    for (const Waiter& w : m_waiting)
+        if (CanGoOn(w.kind, w.name)) return;
+    const Waiter& first = m_waiting.front();
+    m_deadlock = "deadlock: every thread still running tasks waits (";
+    m_deadlock.append(first.kind == StepKind::Put   ? "for room on queue \""
+                      : first.kind == StepKind::Get ? "for an item on queue \""
+                                                    : "for event \"")
+        .append(m_scenario.names[first.name])
+        .append(first.kind == StepKind::Wait ? "\" to be set" : "\"")
+        .append(m_waiting.size() > 1 ? ", and " + std::to_string(m_waiting.size() - 1) + " more" : std::string())
+        .append("): nothing will wake them");
+    m_changed.notify_all();
+}
+
+void ThreadChannels::ThreadExited() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    --m_live;
+    CheckDeadlock();
+}
+
+std::string ThreadChannels::Deadlock() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_deadlock;
+}
+
+bool ThreadChannels::Run(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task,
+                         const std::atomic<bool>& stop) {
+    const auto name = static_cast<size_t>(step.name);
+    const TimeNs callCost = m_scenario.machine.profile.queueOperation;
+    for (;;) {
+        BusyPython(actor, gil, callCost, task);  // the call's Python code, holding the GIL
+        std::unique_lock<std::mutex> lock(m_mutex);
+        if (!m_deadlock.empty()) return false;
+        if (CanGoOn(step.kind, name)) {
+            Apply(step.kind, name);
+            m_changed.notify_all();
+            return true;
+        }
+        // Condition.wait(): the GIL is released while the thread blocks (dropped outside our mutex: a thread
+        // taking the GIL never holds it).
+        lock.unlock();
+        if (gil) gil->Drop(actor);
+        const TimeNs t0 = actor.Now();
+        lock.lock();
+        m_waiting.push_back(Waiter{step.kind, name});
+        CheckDeadlock();
+        while (!CanGoOn(step.kind, name) && m_deadlock.empty() && !stop.load())
+            m_changed.wait_for(lock, std::chrono::milliseconds(5));
+        for (size_t k = 0; k < m_waiting.size(); ++k) {
+            if (m_waiting[k].kind == step.kind && m_waiting[k].name == name) {
+                m_waiting.erase(m_waiting.begin() + static_cast<std::ptrdiff_t>(k));
+                break;
+            }
+        }
+        const bool stopped = !m_deadlock.empty() || stop.load();
+        lock.unlock();
+        actor.Add(SpanState::WaitingQueue, t0, actor.Now(), task);
+        if (gil) gil->Take(actor, task);
+        if (stopped) return false;
+        // Woken: it runs the call again before it checks (another thread may have taken the item first).
+    }
+}
+
 bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task) {
     auto blockedIo = [&](TimeNs ns, bool sleepOnly) {
         if (env.gil) env.gil->Drop(actor);
@@ -63,6 +150,12 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
                 break;
             }
             case StepKind::Fail: return false;
+            case StepKind::Put:
+            case StepKind::Get:
+            case StepKind::Set:
+            case StepKind::Wait:
+                if (env.channels && env.stop && !env.channels->Run(actor, env.gil, step, task, *env.stop)) return false;
+                break;
             case StepKind::Send:
             case StepKind::Return:
             case StepKind::Repeat: break;
@@ -95,6 +188,8 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
 
     std::vector<int64_t> counters(s.names.size(), 0);
     std::vector<std::mutex> locks(s.names.size());
+    ThreadChannels channels(s, sequential ? 1 : workers);
+    std::atomic<bool> abort{false};
     StepEnv env;
     env.scenario = &s;
     env.gil = gil.get();
@@ -102,8 +197,9 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     env.plan = &plan;
     env.counters = &counters;
     env.locks = &locks;
+    env.channels = &channels;
+    env.stop = &abort;
 
-    std::atomic<bool> abort{false};
     std::atomic<int32_t> next{0};
     std::atomic<int32_t> done{0};
     auto runTask = [&](Actor& actor, trace::TaskId task) {
@@ -149,6 +245,7 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
                 } else {
                     runTask(*actor, w);
                 }
+                channels.ThreadExited();
                 if (gil) gil->Drop(*actor);
             });
             main.Add(SpanState::RunningPython, t0, main.Now());  // Thread.start(), holding the GIL
@@ -174,12 +271,15 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     trace.metrics.makespan = main.Now();
     main.MergeInto(trace);
     AddCounters(s, counters, trace);
+    if (ctx.error.empty()) ctx.error = channels.Deadlock();
     return ctx.error.empty();
 }
 
 RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, const RunOptions& options) {
     if (kind == RealRunKind::CPython) return RunCPython(scenario, options);
     RealRunResult result;
+    result.error = plan::Unsupported(scenario);
+    if (!result.error.empty()) return result;
     RaiseFileLimit();
     DelayServer server;
     if (!server.Start(result.error)) return result;
@@ -228,9 +328,15 @@ std::string AdaptScenario(scenario::Scenario& s, double timeScale, int32_t maxTa
             walk(step.body);
         }
     };
+    // Tasks that pass items through queues or wait for each other's events must all run: cutting one group's count
+    // would leave another waiting for items that never come.
+    const bool talks = s.UsesChannels();
     for (auto& g : s.groups) {
         walk(g.steps);
-        if (maxTasksPerGroup > 0 && g.count > maxTasksPerGroup) {
+        if (maxTasksPerGroup > 0 && g.count > maxTasksPerGroup && talks) {
+            notes += "group " + g.name + ": " + std::to_string(g.count) + " tasks kept (not cut to " +
+                     std::to_string(maxTasksPerGroup) + "): the tasks talk through queues or events\n";
+        } else if (maxTasksPerGroup > 0 && g.count > maxTasksPerGroup) {
             notes += "group " + g.name + ": " + std::to_string(g.count) + " tasks cut to " + std::to_string(maxTasksPerGroup) + "\n";
             g.count = maxTasksPerGroup;
         }

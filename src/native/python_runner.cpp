@@ -45,7 +45,7 @@ std::string PyStr(const std::string& s) {
 constexpr const char* kProgramGlobals[] = {
     "SCENARIO",           "types", "probe",    "asyncio", "multiprocessing", "sys",       "threading",
     "ThreadPoolExecutor", "locks", "counters", "N",       "run_task",        "semaphore", "main",
-    "run_batch",          "work",  "run"};
+    "run_batch",          "work",  "run",      "queue",   "queues",          "events"};
 
 // `task_<name>`: ASCII letters, digits and `_` kept, each run of anything else one `_`, and a numeric
 // suffix while that is taken (`a-b`, `a_b`: task_a_b, task_a_b_2). The prefix keeps clear of keywords and
@@ -108,6 +108,18 @@ struct Gen {
                 case StepKind::Release: out << pad << "locks[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "].release()\n"; break;
                 case StepKind::Increment: out << pad << "counters[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "] += 1\n"; break;
                 case StepKind::Fail: out << pad << "raise ValueError(\"task \" + str(i) + \" failed\")\n"; break;
+                case StepKind::Put:
+                case StepKind::Get: {
+                    const char* call = st.kind == StepKind::Put ? (async ? "aput" : "put") : (async ? "aget" : "get");
+                    out << pad << (async ? "await " : "") << "probe." << call << "(queues["
+                        << PyStr(s.names[static_cast<size_t>(st.name)]) << "], i)\n";
+                    break;
+                }
+                case StepKind::Set: out << pad << "events[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "].set()\n"; break;
+                case StepKind::Wait:
+                    out << pad << (async ? "await probe.await_event(" : "probe.wait_event(") << "events["
+                        << PyStr(s.names[static_cast<size_t>(st.name)]) << "], i)\n";
+                    break;
                 case StepKind::Send: break;
                 case StepKind::Return:
                     out << pad << "result = " << (st.payload == scenario::PayloadKind::Objects ? "probe.records(" : "bytes(")
@@ -130,6 +142,21 @@ void CollectCounters(const std::vector<scenario::Step>& steps, const scenario::S
         }
         CollectCounters(st.body, s, out);
     }
+}
+
+void CollectNameUses(const std::vector<scenario::Step>& steps, std::vector<unsigned>& out) {
+    for (const auto& st : steps) {
+        scenario::NameKind kind;
+        if (st.name >= 0 && scenario::NameKindOf(st.kind, kind)) out[static_cast<size_t>(st.name)] |= 1u << static_cast<unsigned>(kind);
+        CollectNameUses(st.body, out);
+    }
+}
+
+// Per name, a bit per NameKind its steps use it as (a lock and a counter may share a name).
+std::vector<unsigned> NameUses(const scenario::Scenario& s) {
+    std::vector<unsigned> out(s.names.size(), 0);
+    for (const auto& g : s.groups) CollectNameUses(g.steps, out);
+    return out;
 }
 
 }  // namespace
@@ -189,13 +216,25 @@ std::string ExportPython(const scenario::Scenario& s) {
     };
     importModule("types");
     o << "probe = types.SimpleNamespace(**{k: v for k, v in dict(globals()).items() if not k.startswith(\"__\")})\n\n";
-    for (const char* module : {"asyncio", "multiprocessing", "sys", "threading"})
+    for (const char* module : {"asyncio", "multiprocessing", "queue", "sys", "threading"})
         importModule(module);
     o << "from concurrent.futures import ThreadPoolExecutor\n\n";
-    o << "locks = {";
-    for (const auto& name : s.names)
-        o << PyStr(name) << ": " << (async ? "asyncio.Lock()" : "threading.Lock()") << ", ";
-    o << "}\ncounters = {";
+    // The scenario's shared objects by name, each of the kind its steps use it as.
+    const std::vector<unsigned> uses = NameUses(s);
+    auto objects = [&](const char* dict, scenario::NameKind wanted, auto&& constructor) {
+        o << dict << " = {";
+        for (size_t n = 0; n < s.names.size(); ++n)
+            if (uses[n] & (1u << static_cast<unsigned>(wanted))) o << PyStr(s.names[n]) << ": " << constructor(n) << ", ";
+        o << "}\n";
+    };
+    objects("locks", scenario::NameKind::Lock, [&](size_t) { return async ? "asyncio.Lock()" : "threading.Lock()"; });
+    objects("queues", scenario::NameKind::Queue, [&](size_t n) {
+        return std::string(async ? "asyncio.Queue(maxsize=" : "queue.Queue(maxsize=")
+            .append(std::to_string(s.QueueMaxsize(static_cast<int32_t>(n))))
+            .append(")");
+    });
+    objects("events", scenario::NameKind::Event, [&](size_t) { return async ? "asyncio.Event()" : "threading.Event()"; });
+    o << "counters = {";
     for (const auto& name : CounterNames(s))
         o << PyStr(name) << ": 0, ";
     o << "}\n\n";
@@ -395,6 +434,8 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
 
 RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options) {
     RealRunResult result;
+    result.error = plan::Unsupported(s);
+    if (!result.error.empty()) return result;
     std::string version;
     std::string why = PythonRequirement(s, options.python, version);
     if (!why.empty()) return result.error = why, result;

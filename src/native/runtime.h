@@ -147,6 +147,39 @@ struct LoopRun {
 };
 bool RunLoop(LoopRun& run, Actor& loopActor, std::vector<int64_t>& counters);
 
+// queue.Queue and threading.Event between the threads of one process (Lib/queue.py, Lib/threading.py), with the
+// costs the simulator charges: each put, get, set or wait runs MachineProfile::queueOperation of Python code holding
+// the GIL, a thread that must wait releases the GIL, and a woken thread takes it back and runs the call again before
+// it checks (Condition.wait() sits in a `while`). CPython would hang on a deadlock; here, when every thread still
+// running tasks waits and none of them can go on, each wait returns false (the task fails) and Deadlock() says why.
+class ThreadChannels {
+public:
+    ThreadChannels(const scenario::Scenario& scenario, int32_t threadsRunningTasks);
+    // Runs one put/get/set/wait step. False when the run stopped while it waited (a deadlock, or `stop` was set).
+    bool Run(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task, const std::atomic<bool>& stop);
+    // A thread that runs tasks has none left: fewer threads can wake the waiters.
+    void ThreadExited();
+    std::string Deadlock();  // "" while there is none
+
+private:
+    struct Waiter {
+        scenario::StepKind kind;
+        size_t name;
+    };
+    bool CanGoOn(scenario::StepKind kind, size_t name) const;  // under m_mutex
+    void Apply(scenario::StepKind kind, size_t name);          // under m_mutex
+    void CheckDeadlock();                                      // under m_mutex
+
+    const scenario::Scenario& m_scenario;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::vector<int64_t> m_items;
+    std::vector<uint8_t> m_eventSet;
+    std::vector<Waiter> m_waiting;  // one entry per waiting thread
+    int32_t m_live;
+    std::string m_deadlock;
+};
+
 // Steps of one task on a plain thread (sequential/threads/worker processes).
 struct StepEnv {
     const scenario::Scenario* scenario = nullptr;
@@ -155,6 +188,8 @@ struct StepEnv {
     const plan::Plan* plan = nullptr;  // what each step means here (plan::InPlace); null: a plan with no slowdown
     std::vector<int64_t>* counters = nullptr;
     std::vector<std::mutex>* locks = nullptr;
+    ThreadChannels* channels = nullptr;         // null where tasks cannot share queues (plan::Unsupported)
+    const std::atomic<bool>* stop = nullptr;    // with channels: set when the run is abandoned
 };
 // Runs a task's steps; false if it failed (a fail step).
 bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task);

@@ -84,6 +84,18 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
     return static_cast<scenario::TimeNs>(std::llround(ns));
 }
 
+std::string Unsupported(const scenario::Scenario& s) {
+    if (scenario::Info(s.model.kind).processPool && s.UsesChannels()) {
+        std::string why = "model ";
+        why.append(scenario::ModelKindName(s.model.kind))
+            .append(" runs tasks in separate worker processes, so they cannot share a queue or an event (put, get, ")
+            .append("set, wait): use threads, free_threaded, asyncio or sequential (a multiprocessing.Manager queue ")
+            .append("between processes is not modelled yet)");
+        return why;
+    }
+    return {};
+}
+
 int32_t Plan::GroupOf(int32_t task) const {
     const auto after = std::upper_bound(groupFirstTask.begin(), groupFirstTask.end(), task);
     return static_cast<int32_t>(after - groupFirstTask.begin()) - 1;

@@ -112,6 +112,11 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
 // The plan of a valid scenario (ParseScenario's output): never fails.
 Plan MakePlan(const scenario::Scenario& scenario);
 
+// Why no runner can run the scenario under its model, or "" when they all can. Queues and events (put, get, set,
+// wait) join tasks of one process: a process pool's tasks cannot share a queue.Queue or an asyncio.Queue (they would
+// need a multiprocessing.Manager queue, which is not modelled yet). Every runner asks this one function.
+std::string Unsupported(const scenario::Scenario& scenario);
+
 // Pool.map's default chunksize: chunksize, extra = divmod(len(iterable), len(self._pool) * 4); chunksize += bool(extra).
 int32_t DefaultChunksize(int32_t tasks, int32_t workers);
 

@@ -22,9 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kStepKindNames = {
+constexpr std::array<std::string_view, 17> kStepKindNames = {
     "cpu", "c_call", "io", "await", "blocking_call", "acquire", "release", "send", "return", "to_thread",
-    "increment", "fail", "repeat"};
+    "increment", "fail", "put", "get", "set", "wait", "repeat"};
+constexpr std::array<std::string_view, 4> kNameKindNames = {"lock", "counter", "queue", "event"};
 constexpr std::array<std::string_view, 3> kStartMethodNames = {"fork", "spawn", "forkserver"};
 
 }  // namespace
@@ -32,6 +33,44 @@ constexpr std::array<std::string_view, 3> kStartMethodNames = {"fork", "spawn", 
 std::string_view StepKindName(StepKind kind) { return kStepKindNames[static_cast<size_t>(kind)]; }
 std::string_view PayloadKindName(PayloadKind kind) { return kind == PayloadKind::Objects ? "objects" : "bytes"; }
 std::string_view StartMethodName(StartMethod method) { return kStartMethodNames[static_cast<size_t>(method)]; }
+std::string_view NameKindName(NameKind kind) { return kNameKindNames[static_cast<size_t>(kind)]; }
+
+bool NameKindOf(StepKind kind, NameKind& out) {
+    switch (kind) {
+        case StepKind::Acquire:
+        case StepKind::Release: out = NameKind::Lock; return true;
+        case StepKind::Increment: out = NameKind::Counter; return true;
+        case StepKind::Put:
+        case StepKind::Get: out = NameKind::Queue; return true;
+        case StepKind::Set:
+        case StepKind::Wait: out = NameKind::Event; return true;
+        default: return false;
+    }
+}
+
+int32_t Scenario::QueueMaxsize(int32_t queue) const {
+    for (const QueueSpec& spec : queues)
+        if (spec.name == queue) return spec.maxsize;
+    return 0;
+}
+
+namespace {
+bool StepsUseChannels(const std::vector<Step>& steps) {
+    for (const Step& step : steps) {
+        if (step.kind == StepKind::Put || step.kind == StepKind::Get || step.kind == StepKind::Set ||
+            step.kind == StepKind::Wait)
+            return true;
+        if (step.kind == StepKind::Repeat && StepsUseChannels(step.body)) return true;
+    }
+    return false;
+}
+}  // namespace
+
+bool Scenario::UsesChannels() const {
+    for (const TaskGroup& group : groups)
+        if (StepsUseChannels(group.steps)) return true;
+    return false;
+}
 
 
 int64_t Scenario::TaskCount() const {
@@ -98,6 +137,7 @@ struct Parser {
     ParseError& error;
     Scenario& scenario;
     std::map<std::string, int32_t> nameIndex;
+    std::vector<NameKind> nameKinds;  // beside scenario.names
 
     bool Fail(std::string path, std::string reason) {
         error.path = std::move(path);
@@ -176,17 +216,29 @@ struct Parser {
         return true;
     }
 
-    bool Name(const json& value, const std::string& path, int32_t& out) {
+    // A lock, counter, queue or event name: one name is one object, so it keeps the kind of its first use.
+    bool Name(const json& value, const std::string& path, NameKind kind, int32_t& out) {
         if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > 64)
             return Fail(path, "must be a name of 1 to 64 characters, got " + Show(value));
         std::string name = value.get<std::string>();
         auto it = nameIndex.find(name);
         if (it == nameIndex.end()) {
-            if (scenario.names.size() >= 1000) return Fail(path, "too many distinct lock and counter names (limit 1000)");
+            if (scenario.names.size() >= 1000)
+                return Fail(path, "too many distinct lock, counter, queue and event names (limit 1000)");
             it = nameIndex.emplace(name, static_cast<int32_t>(scenario.names.size())).first;
             scenario.names.push_back(name);
+            nameKinds.push_back(kind);
         }
         out = it->second;
+        // A lock and a counter may share a name (versions 1 and 2 allowed it, and they never meet: acquire and
+        // increment use separate objects); a queue or an event is the only thing of its name.
+        const NameKind first = nameKinds[static_cast<size_t>(out)];
+        const bool lockOrCounter = (first == NameKind::Lock || first == NameKind::Counter) &&
+                                   (kind == NameKind::Lock || kind == NameKind::Counter);
+        if (first != kind && !lockOrCounter)
+            return Fail(path, "\"" + name + "\" is a " + std::string(NameKindName(nameKinds[static_cast<size_t>(out)])) +
+                                  " in an earlier step, so it cannot be a " + std::string(NameKindName(kind)) +
+                                  " here: give the " + std::string(NameKindName(kind)) + " a name of its own");
         return true;
     }
 
@@ -219,7 +271,8 @@ struct Parser {
         }
         if (value.size() != 1) {
             return Fail(path, "a step has exactly one kind (cpu, c_call, io, await, blocking_call, acquire, release, "
-                              "send, return, to_thread, increment, fail) or is a {\"repeat\": N, \"steps\": [...]}");
+                              "send, return, to_thread, increment, fail, put, get, set, wait) or is a "
+                              "{\"repeat\": N, \"steps\": [...]}");
         }
         const std::string key = value.begin().key();
         const json& arg = value.begin().value();
@@ -237,7 +290,14 @@ struct Parser {
                 case StepKind::Acquire:
                 case StepKind::Release:
                 case StepKind::Increment:
-                    return Name(arg, argPath, step.name);
+                case StepKind::Put:
+                case StepKind::Get:
+                case StepKind::Set:
+                case StepKind::Wait: {
+                    NameKind nameKind = NameKind::Lock;
+                    NameKindOf(step.kind, nameKind);
+                    return Name(arg, argPath, nameKind, step.name);
+                }
                 case StepKind::Send:
                 case StepKind::Return:
                     return Bytes(arg, argPath, Limits::kMaxBytes, step.bytes);
@@ -263,7 +323,8 @@ struct Parser {
             }
         }
         return Fail(argPath, "unknown step kind \"" + key + "\" (expected cpu, c_call, io, await, blocking_call, acquire, "
-                                                           "release, send, return, to_thread, increment, fail or repeat)");
+                                                           "release, send, return, to_thread, increment, fail, put, get, "
+                                                           "set, wait or repeat)");
     }
 
     bool ParseSteps(const json& value, const std::string& path, int depth, std::vector<Step>& steps) {
@@ -349,6 +410,25 @@ struct Parser {
         return true;
     }
 
+    // {"jobs": {"maxsize": 2}}: after the tasks, so every queue listed is one some step puts to or gets from.
+    bool ParseQueues(const json& value) {
+        if (!value.is_object()) return Fail("queues", "must be an object like {\"jobs\": {\"maxsize\": 2}}");
+        for (const auto& [key, spec] : value.items()) {
+            const std::string path = "queues." + key;
+            auto it = nameIndex.find(key);
+            if (it == nameIndex.end() || nameKinds[static_cast<size_t>(it->second)] != NameKind::Queue)
+                return Fail(path, "no put or get step uses a queue of this name");
+            if (!spec.is_object()) return Fail(path, "must be an object like {\"maxsize\": 2}");
+            if (!OnlyKeys(spec, path, {"maxsize"})) return false;
+            int64_t maxsize = 0;
+            if (spec.contains("maxsize") &&
+                !Integer(spec["maxsize"], path + ".maxsize", 0, Limits::kMaxQueueSize, maxsize))
+                return false;
+            if (maxsize > 0) scenario.queues.push_back(QueueSpec{it->second, static_cast<int32_t>(maxsize)});
+        }
+        return true;
+    }
+
     bool ParseModel(const json& value) {
         if (!value.is_object()) return Fail("model", "must be an object like {\"kind\": \"threads\", \"workers\": 4}");
         if (!OnlyKeys(value, "model", {"kind", "workers", "start_method", "chunksize", "semaphore", "task_group", "slowdown"}))
@@ -429,6 +509,8 @@ struct Parser {
             {"message_overhead", &profile.messageOverhead, 0, 1'000'000'000},
             {"loop_step_overhead", &profile.loopStepOverhead, 0, 1'000'000'000},
             {"counter_increment", &profile.counterIncrement, 1, 1'000'000},
+            {"queue_operation", &profile.queueOperation, 0, 1'000'000'000},
+            {"async_queue_operation", &profile.asyncQueueOperation, 0, 1'000'000'000},
         };
         for (const auto& [key, item] : p.items()) {
             std::string path = "machine.profile." + key;
@@ -478,7 +560,8 @@ struct Parser {
                                            std::to_string(version.get<int64_t>()) + "; this one reads versions 1 to " +
                                            std::to_string(kScenarioFormatVersion) + ")");
         }
-        if (!OnlyKeys(doc, "", {"name", "description", "tasks", "model", "machine", "format", "version"})) return false;
+        if (!OnlyKeys(doc, "", {"name", "description", "tasks", "queues", "model", "machine", "format", "version"}))
+            return false;
         if (doc.contains("format") && !(doc["format"].is_string() && doc["format"].get_ref<const std::string&>() == "interleave-scenario"))
             return Fail("format", "must be \"interleave-scenario\" when given");
         if (doc.contains("name")) {
@@ -493,6 +576,7 @@ struct Parser {
         }
         if (!doc.contains("tasks")) return Fail("tasks", "is missing: a scenario needs at least one task group");
         if (!ParseTasks(doc["tasks"])) return false;
+        if (doc.contains("queues") && !ParseQueues(doc["queues"])) return false;
         if (doc.contains("model") && !ParseModel(doc["model"])) return false;
         if (doc.contains("machine") && !ParseMachine(doc["machine"])) return false;
         return true;
@@ -505,7 +589,7 @@ bool ApplyProfileFields(const nlohmann::json& fields, MachineProfile& profile, P
     error = ParseError{};
     Scenario scratch;
     MachineProfile result = profile;
-    Parser parser{error, scratch, {}};
+    Parser parser{error, scratch, {}, {}};
     if (!parser.ParseProfile(fields, result)) return false;
     profile = result;
     return true;
@@ -517,7 +601,7 @@ std::optional<Scenario> ParseScenario(std::string_view text, ParseError& error) 
     if (!jsonio::ParseBoundedJson(text, doc, error.reason, {Limits::kMaxScenarioBytes, Limits::kMaxJsonDepth}, "the scenario"))
         return std::nullopt;
     Scenario scenario;
-    Parser parser{error, scenario, {}};
+    Parser parser{error, scenario, {}, {}};
     if (!parser.ParseRoot(doc)) return std::nullopt;
     return scenario;
 }
@@ -536,7 +620,11 @@ json StepToJson(const Scenario& scenario, const Step& step) {
         case StepKind::BlockingCall: return json{{key, std::to_string(step.duration) + "ns"}};
         case StepKind::Acquire:
         case StepKind::Release:
-        case StepKind::Increment: return json{{key, scenario.names.at(step.name)}};
+        case StepKind::Increment:
+        case StepKind::Put:
+        case StepKind::Get:
+        case StepKind::Set:
+        case StepKind::Wait: return json{{key, scenario.names.at(step.name)}};
         case StepKind::Send:
         case StepKind::Return:
             if (step.payload == PayloadKind::Objects) return json{{key, step.bytes}, {"payload", "objects"}};
@@ -573,7 +661,9 @@ json ProfileObject(const MachineProfile& p) {
             {"unpickle_objects_throughput", p.unpickleObjectsBytesPerSecond},
             {"message_overhead", Ns(p.messageOverhead)},
             {"loop_step_overhead", Ns(p.loopStepOverhead)},
-            {"counter_increment", Ns(p.counterIncrement)}};
+            {"counter_increment", Ns(p.counterIncrement)},
+            {"queue_operation", Ns(p.queueOperation)},
+            {"async_queue_operation", Ns(p.asyncQueueOperation)}};
 }
 
 }  // namespace
@@ -597,6 +687,11 @@ std::string ScenarioToJson(const Scenario& scenario) {
     if (m.kind == ModelKind::FreeThreaded) model["slowdown"] = m.freeThreadedSlowdown;
     json doc = {{"format", "interleave-scenario"}, {"version", kScenarioFormatVersion}, {"name", scenario.name}, {"description", scenario.description},
                 {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", ProfileObject(scenario.machine.profile)}}}};
+    if (!scenario.queues.empty()) {
+        json queues = json::object();
+        for (const QueueSpec& spec : scenario.queues) queues[scenario.names.at(spec.name)] = {{"maxsize", spec.maxsize}};
+        doc["queues"] = queues;
+    }
     return doc.dump(2);
 }
 

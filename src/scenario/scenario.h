@@ -32,7 +32,11 @@ enum class StepKind : uint8_t {
     ToThread,      // asyncio.to_thread(step): the nested step runs on the default executor
     Increment,     // counter += 1 on a named shared counter (a read, then a write)
     Fail,          // raise: the task fails here (a TaskGroup then cancels its siblings)
-    Repeat,        // `repeat` times the `body`: a loop in the task
+    Put,           // put one item on a named queue (queue.Queue / asyncio.Queue): blocks while it is full
+    Get,           // take one item from it: blocks while it is empty
+    Set,           // set a named event (threading.Event / asyncio.Event): wakes every waiter
+    Wait,          // wait until the event is set
+    Repeat,        // `repeat` times the `body`: a loop in the task (last: the parser's table ends with it)
 };
 
 std::string_view StepKindName(StepKind kind);
@@ -47,7 +51,7 @@ struct Step {
     TimeNs duration = 0;     // Cpu, CCall, Io, Await, BlockingCall; for ToThread the nested step's
     int64_t bytes = 0;       // Send, Return: the pickled size
     PayloadKind payload = PayloadKind::Bytes;  // Send, Return: {"send": "10MB", "payload": "objects"}
-    int32_t name = -1;       // Acquire/Release: lock index; Increment: counter index (Scenario::names)
+    int32_t name = -1;       // Acquire/Release: lock; Increment: counter; Put/Get: queue; Set/Wait: event (Scenario::names)
     StepKind inner = StepKind::Io;  // ToThread: the kind of the nested step (Cpu, CCall, Io)
     int32_t repeat = 1;             // Repeat: how many times
     std::vector<Step> body;         // Repeat: the steps repeated
@@ -108,6 +112,8 @@ struct MachineProfile {
     TimeNs messageOverhead = 30'000;       // per pickled message through a pipe
     TimeNs loopStepOverhead = 15'000;      // asyncio: one trip round the loop per resumed task
     TimeNs counterIncrement = 100;         // counter += 1 in bytecode
+    TimeNs queueOperation = 800;           // one queue.Queue put or get, or a threading.Event set or wait
+    TimeNs asyncQueueOperation = 450;      // one asyncio.Queue put or get that does not wait
 };
 
 struct Machine {
@@ -115,15 +121,32 @@ struct Machine {
     MachineProfile profile;
 };
 
+// What a name in Scenario::names stands for, from the steps that use it (one name, one kind).
+enum class NameKind : uint8_t { Lock, Counter, Queue, Event };
+std::string_view NameKindName(NameKind kind);  // "lock", "counter", "queue", "event"
+// The kind of shared object a step uses by name; false for steps that use no name.
+bool NameKindOf(StepKind kind, NameKind& out);
+
+// A queue's bound: {"queues": {"jobs": {"maxsize": 2}}}. Queues not listed are unbounded (queue.Queue()).
+struct QueueSpec {
+    int32_t name = -1;    // index in Scenario::names
+    int32_t maxsize = 0;  // 0: unbounded, as queue.Queue(maxsize=0)
+};
+
 struct Scenario {
     std::string name;
     std::string description;
     std::vector<TaskGroup> groups;
-    std::vector<std::string> names;  // locks and counters, indexed by Step::name
+    std::vector<std::string> names;  // locks, counters, queues and events, indexed by Step::name
+    std::vector<QueueSpec> queues;   // bounded queues (format version 3)
     Model model;
     Machine machine;
 
     int64_t TaskCount() const;
+    // The queue's maxsize (0: unbounded).
+    int32_t QueueMaxsize(int32_t name) const;
+    // True when some step puts, gets, sets or waits: tasks that talk to each other.
+    bool UsesChannels() const;
 };
 
 // Documented limits (docs/scenario.md). Parsing rejects anything beyond them.
@@ -136,6 +159,7 @@ struct Limits {
     static constexpr int32_t kMaxCores = 1024;
     static constexpr int32_t kMaxWorkers = 10'000;
     static constexpr int32_t kMaxRepeat = 1'000'000;
+    static constexpr int32_t kMaxQueueSize = 1'000'000;  // a queue's maxsize
     static constexpr int kMaxRepeatNesting = 8;          // repeat blocks inside repeat blocks
     static constexpr int kMaxJsonDepth = 64;              // arrays and objects nested in the file
     static constexpr size_t kMaxScenarioBytes = size_t{64} << 20;
@@ -151,7 +175,8 @@ struct ParseError {
 
 // The scenario format's version. A file without "version" is version 1 (every file written before versions
 // existed); each version reads every earlier one unchanged. 2: a send or return may say "payload": "objects".
-inline constexpr int kScenarioFormatVersion = 2;
+// 3: put, get, set and wait steps, and "queues" with their maxsize.
+inline constexpr int kScenarioFormatVersion = 3;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

@@ -10,7 +10,8 @@ namespace {
 constexpr std::array<std::string_view, 6> kTrackKindNames = {"core", "process", "thread", "event_loop", "task", "gil"};
 constexpr std::array<std::string_view, static_cast<size_t>(SpanState::Count)> kSpanStateNames = {
     "running_python",   "running_c", "waiting_gil", "waiting_core", "blocked_io",  "awaiting", "ready",
-    "starting_process", "pickling",  "unpickling",  "waiting_lock", "holding_gil", "idle"};
+    "starting_process", "pickling",  "unpickling",  "waiting_lock", "holding_gil", "idle",
+    "waiting_queue"};
 constexpr std::array<std::string_view, static_cast<size_t>(InstantKind::Count)> kInstantKindNames = {
     "drop_request", "gil_handoff", "task_start", "task_end", "task_cancelled", "process_start", "process_exit"};
 

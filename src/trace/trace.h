@@ -60,6 +60,7 @@ enum class SpanState : uint8_t {
     WaitingLock,      // blocked on a threading.Lock / asyncio.Lock; cause = the holder
     HoldingGil,       // on a Gil track: cause = the holder's track
     Idle,             // alive, nothing to do
+    WaitingQueue,     // blocked in queue.Queue.get/put or Event.wait: waiting for another task
     Count
 };
 

@@ -1,9 +1,12 @@
 // The generated explanation of a run. See explain.h.
 #include "ui/explain.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdarg>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "plan/plan.h"
 #include "ui/timeline_math.h"
@@ -51,6 +54,22 @@ WorkSums Sum(const scenario::Scenario& s) {
     return w;
 }
 
+WorkloadKind Classify(const WorkSums& w) {
+    const double total = w.cpu + w.ccall + w.io;
+    if (total <= 0) return WorkloadKind::Empty;
+    if (w.cpu >= 0.7 * total) return WorkloadKind::CpuBound;
+    if (w.io >= 0.7 * total) return WorkloadKind::IoBound;
+    if (w.ccall >= 0.7 * total) return WorkloadKind::CCallBound;
+    return WorkloadKind::Mixed;
+}
+
+// What one task of a group spends its time on: every task of a group runs the same steps.
+WorkloadKind ClassifyGroup(const scenario::TaskGroup& group) {
+    WorkSums w;
+    AddSteps(group.steps, 1, w);
+    return Classify(w);
+}
+
 std::string Printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 std::string Printf(const char* fmt, ...) {
     char buffer[512];
@@ -61,6 +80,99 @@ std::string Printf(const char* fmt, ...) {
     return buffer;
 }
 
+// "8 CPU-bound tasks", "1 CPU-bound and 1 I/O-bound task": each group's tasks counted by what one of them
+// spends its time on, so a CPU-bound thread beside an I/O-bound one is not called two CPU-bound tasks.
+std::string DescribeTasks(const scenario::Scenario& s) {
+    constexpr std::array kOrder = {WorkloadKind::CpuBound, WorkloadKind::IoBound, WorkloadKind::CCallBound,
+                                   WorkloadKind::Mixed, WorkloadKind::Empty};
+    std::array<int64_t, kOrder.size()> counts{};
+    for (const auto& group : s.groups) {
+        const WorkloadKind kind = ClassifyGroup(group);
+        for (size_t i = 0; i < kOrder.size(); ++i)
+            if (kOrder[i] == kind) counts[i] += std::max<int64_t>(group.count, 0);
+    }
+    std::vector<std::string> parts;
+    int64_t last = 0;
+    for (size_t i = 0; i < kOrder.size(); ++i) {
+        if (counts[i] == 0) continue;
+        parts.push_back(Printf("%lld %s", (long long)counts[i], WorkloadAdjective(kOrder[i])));
+        last = counts[i];
+    }
+    if (parts.empty()) return "0 tasks";
+    std::string text;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0) text.append(i + 1 == parts.size() ? " and " : ", ");
+        text.append(parts[i]);
+    }
+    text.append(last == 1 ? " task" : " tasks");
+    return text;
+}
+
+// The convoy effect as the trace measured it: an I/O-bound thread's round trip (its I/O and the Python around
+// it) stretched by waits for the GIL, which another thread holds for up to a switch interval. Empty unless the
+// run has a GIL shared by threads and the I/O-bound tasks' round trips took at least twice their own work.
+std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace) {
+    if (s.model.kind != ModelKind::Threads) return {};
+    const plan::Plan plan = plan::MakePlan(s);
+    const size_t taskCount = std::min<size_t>(trace.tasks.size(), size_t(std::max<int64_t>(s.TaskCount(), 0)));
+    std::vector<bool> ioBound(taskCount, false);
+    int64_t ioTasks = 0;
+    trace::TaskId onlyTask = trace::kNone;
+    trace::TimeNs elapsed = 0;  // summed over the I/O-bound tasks, from start to finish
+    for (size_t task = 0; task < taskCount; ++task) {
+        const int32_t group = plan.GroupOf(int32_t(task));
+        if (group < 0 || size_t(group) >= s.groups.size()) continue;
+        if (ClassifyGroup(s.groups[size_t(group)]) != WorkloadKind::IoBound) continue;
+        const trace::TaskRecord& record = trace.tasks[task];
+        if (record.started < 0 || record.finished < record.started) continue;
+        ioBound[task] = true;
+        ++ioTasks;
+        onlyTask = trace::TaskId(task);
+        elapsed = trace::SaturatingAdd(elapsed, trace::SaturatingSub(record.finished, record.started));
+    }
+    if (ioTasks == 0) return {};
+    // Their spans on the threads that ran them (core and GIL lanes show the same time again).
+    int64_t ioCalls = 0;
+    trace::TimeNs io = 0, python = 0, gilWait = 0, longestGilWait = 0;
+    for (const trace::Span& span : trace.spans) {
+        if (span.task < 0 || size_t(span.task) >= taskCount || !ioBound[size_t(span.task)]) continue;
+        if (span.track < 0 || size_t(span.track) >= trace.tracks.size() ||
+            trace.tracks[size_t(span.track)].kind != trace::TrackKind::Thread)
+            continue;
+        const trace::TimeNs length = trace::SaturatingSub(span.end, span.start);
+        switch (span.state) {
+            case trace::SpanState::BlockedIo:
+                ++ioCalls;
+                io = trace::SaturatingAdd(io, length);
+                break;
+            case trace::SpanState::RunningPython:
+            case trace::SpanState::RunningC: python = trace::SaturatingAdd(python, length); break;
+            case trace::SpanState::WaitingGil:
+                gilWait = trace::SaturatingAdd(gilWait, length);
+                longestGilWait = std::max(longestGilWait, length);
+                break;
+            default: break;
+        }
+    }
+    if (ioCalls == 0 || gilWait <= 0) return {};
+    const double calls = double(ioCalls);
+    const double ownWork = (double(io) + double(python)) / calls;
+    const double roundTrip = double(elapsed) / calls;
+    if (ownWork <= 0 || roundTrip < 2 * ownWork) return {};
+    std::string text = ioTasks == 1 ? Printf("The I/O-bound task %s", trace.tasks[size_t(onlyTask)].name.c_str())
+                                    : Printf("The %lld I/O-bound tasks", (long long)ioTasks);
+    text.append(
+        Printf(" made %lld I/O calls; a round trip needs %s (%s of I/O and %s of Python) but took %s on "
+               "average, %.0fx as long, because %s waited for the GIL to run again: %s in all, up to %s at a "
+               "time (the switch interval is %s).",
+               (long long)ioCalls, FormatTime(ownWork).c_str(), FormatTime(double(io) / calls).c_str(),
+               FormatTime(double(python) / calls).c_str(), FormatTime(roundTrip).c_str(), roundTrip / ownWork,
+               ioTasks == 1 ? "its thread" : "their threads", FormatTime(double(gilWait)).c_str(),
+               FormatTime(double(longestGilWait)).c_str(),
+               FormatTime(double(s.machine.profile.switchInterval)).c_str()));
+    return text;
+}
+
 // The processes or threads that run the tasks, as the plan starts them (a pool of 8 threads for 3 tasks starts 3).
 int Workers(const scenario::Scenario& s) {
     const int workers = plan::MakePlan(s).WorkerCount();
@@ -69,15 +181,7 @@ int Workers(const scenario::Scenario& s) {
 
 }  // namespace
 
-WorkloadKind ClassifyWorkload(const scenario::Scenario& s) {
-    const WorkSums w = Sum(s);
-    const double total = w.cpu + w.ccall + w.io;
-    if (total <= 0) return WorkloadKind::Empty;
-    if (w.cpu >= 0.7 * total) return WorkloadKind::CpuBound;
-    if (w.io >= 0.7 * total) return WorkloadKind::IoBound;
-    if (w.ccall >= 0.7 * total) return WorkloadKind::CCallBound;
-    return WorkloadKind::Mixed;
-}
+WorkloadKind ClassifyWorkload(const scenario::Scenario& s) { return Classify(Sum(s)); }
 
 const char* WorkloadAdjective(WorkloadKind kind) {
     switch (kind) {
@@ -91,34 +195,33 @@ const char* WorkloadAdjective(WorkloadKind kind) {
 
 std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
     const auto& m = trace.metrics;
-    const auto tasks = s.TaskCount();
     const WorkloadKind kind = ClassifyWorkload(s);
     const WorkSums w = Sum(s);
     const int workers = Workers(s);
     const std::string took = FormatTime(double(m.makespan));
     const double speedup = m.speedup > 0 ? m.speedup
                            : (m.sequentialMakespan > 0 && m.makespan > 0 ? double(m.sequentialMakespan) / double(m.makespan) : 0);
+    const std::string tasksText = DescribeTasks(s);
+    const char* what = tasksText.c_str();
     std::string head;
-    const char* noun = tasks == 1 ? "task" : "tasks";
     switch (s.model.kind) {
         case ModelKind::Sequential:
-            head = Printf("%lld %s %s ran one after another in %s", (long long)tasks, WorkloadAdjective(kind), noun, took.c_str());
+            head = Printf("%s ran one after another in %s", what, took.c_str());
             break;
         case ModelKind::Threads:
         case ModelKind::FreeThreaded:
-            head = Printf("%lld %s %s on %d %sthread%s took %s", (long long)tasks, WorkloadAdjective(kind), noun, workers,
-                          s.model.kind == ModelKind::FreeThreaded ? "free-threaded " : "", workers == 1 ? "" : "s", took.c_str());
+            head = Printf("%s on %d %sthread%s took %s", what, workers,
+                          s.model.kind == ModelKind::FreeThreaded ? "free-threaded " : "", workers == 1 ? "" : "s",
+                          took.c_str());
             break;
         case ModelKind::Processes:
-            head = Printf("%lld %s %s on %d worker process%s took %s", (long long)tasks, WorkloadAdjective(kind), noun, workers,
-                          workers == 1 ? "" : "es", took.c_str());
+            head = Printf("%s on %d worker process%s took %s", what, workers, workers == 1 ? "" : "es", took.c_str());
             break;
         case ModelKind::Asyncio:
-            head = Printf("%lld %s %s on one event loop took %s", (long long)tasks, WorkloadAdjective(kind), noun, took.c_str());
+            head = Printf("%s on one event loop took %s", what, took.c_str());
             break;
         case ModelKind::ProcessAsyncio:
-            head = Printf("%lld %s %s on %d processes with an event loop each took %s", (long long)tasks, WorkloadAdjective(kind),
-                          noun, workers, took.c_str());
+            head = Printf("%s on %d processes with an event loop each took %s", what, workers, took.c_str());
             break;
     }
     if (speedup > 0) head += Printf(", %.2fx sequential", speedup);
@@ -159,7 +262,10 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
             }
             break;
     }
-    std::string text = head + ": " + why;
+    std::string text = head;
+    text.append(": ").append(why);
+    const std::string convoy = IoRoundTrips(s, trace);
+    if (!convoy.empty()) text.append(" ").append(convoy);
     if (m.cpuUtilisation > 0) text += Printf(" CPU utilisation %.0f%% of %d cores.", m.cpuUtilisation * 100, s.machine.cores);
     if (m.tasksFailed > 0 || m.tasksCancelled > 0)
         text += Printf(" %lld task(s) failed and %lld were cancelled.", (long long)m.tasksFailed, (long long)m.tasksCancelled);

@@ -226,6 +226,13 @@ void Playground::ScenarioChanged() {
     m_jsonBuffer.clear();
     m_compareStale = true;
     m_scalingStale = true;
+    // The editor changes the scenario in place: what it made must still be a scenario the parser accepts (a name
+    // can be one kind of object only, say), or it is neither simulated nor shared.
+    scenario::ParseError invalid;
+    if (!scenario::ParseScenario(scenario::ScenarioToJson(m_scenario), invalid)) {
+        m_error = "this scenario cannot run: " + invalid.Message();
+        return;
+    }
     StartSimulation();
 }
 

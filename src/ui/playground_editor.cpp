@@ -85,6 +85,7 @@ scenario::Step MakeStep(StepKind kind, TimeNs duration) {
 const StepKind kStepKinds[] = {StepKind::Cpu,   StepKind::CCall,   StepKind::Io,     StepKind::Await,
                                StepKind::BlockingCall, StepKind::Acquire, StepKind::Release, StepKind::Send,
                                StepKind::Return, StepKind::ToThread, StepKind::Increment, StepKind::Fail,
+                               StepKind::Put,   StepKind::Get,     StepKind::Set,    StepKind::Wait,
                                StepKind::Repeat};
 
 const char* StepHelp(StepKind kind) {
@@ -101,6 +102,10 @@ const char* StepHelp(StepKind kind) {
         case StepKind::ToThread: return "asyncio.to_thread(step): runs on the default executor";
         case StepKind::Increment: return "counter += 1 on a named shared counter";
         case StepKind::Fail: return "raise: the task fails here";
+        case StepKind::Put: return "put an item on a named queue: waits while it is full";
+        case StepKind::Get: return "take an item from a named queue: waits while it is empty";
+        case StepKind::Set: return "set a named event: wakes every task waiting for it";
+        case StepKind::Wait: return "wait until a named event is set";
         case StepKind::Repeat: return "a loop: the indented steps, this many times";
     }
     return "";
@@ -118,7 +123,40 @@ bool HasDuration(StepKind kind) {
 }
 bool HasBytes(StepKind kind) { return kind == StepKind::Send || kind == StepKind::Return; }
 bool HasName(StepKind kind) {
-    return kind == StepKind::Acquire || kind == StepKind::Release || kind == StepKind::Increment;
+    scenario::NameKind unused;
+    return scenario::NameKindOf(kind, unused);
+}
+
+// What each name stands for, from the steps that use it (-1 where no step does).
+void CollectNameKinds(const std::vector<scenario::Step>& steps, std::vector<int>& out) {
+    for (const scenario::Step& step : steps) {
+        scenario::NameKind kind;
+        if (step.name >= 0 && size_t(step.name) < out.size() && scenario::NameKindOf(step.kind, kind))
+            out[size_t(step.name)] = int(kind);
+        CollectNameKinds(step.body, out);
+    }
+}
+std::vector<int> NameKinds(const scenario::Scenario& s) {
+    std::vector<int> out(s.names.size(), -1);
+    for (const scenario::TaskGroup& g : s.groups) CollectNameKinds(g.steps, out);
+    return out;
+}
+
+// The name a step of `kind` starts with in the editor: the first of that kind's names, else a new one ("queue",
+// "queue2", ...), so that a step never borrows a name another kind of step uses (the parser refuses that).
+int32_t NameFor(scenario::Scenario& s, StepKind kind) {
+    scenario::NameKind wanted = scenario::NameKind::Lock;
+    scenario::NameKindOf(kind, wanted);
+    const std::vector<int> kinds = NameKinds(s);
+    for (size_t n = 0; n < kinds.size(); ++n)
+        if (kinds[n] == int(wanted)) return int32_t(n);
+    for (size_t n = 0; n < kinds.size(); ++n)
+        if (kinds[n] < 0) return int32_t(n);  // listed but unused: take it
+    const std::string base(scenario::NameKindName(wanted));
+    std::string name = base;
+    for (int k = 2; std::find(s.names.begin(), s.names.end(), name) != s.names.end(); ++k) name = base + std::to_string(k);
+    s.names.push_back(name);
+    return int32_t(s.names.size() - 1);
 }
 
 const char* ModelLabel(ModelKind kind) { return scenario::Info(kind).label.data(); }  // literals: NUL-terminated
@@ -166,7 +204,7 @@ void Playground::ScenarioPanel() {
     };
     if (header("Model", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditModel(m_scenario.model);
     if (header("Tasks", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditGroups();
-    if (header("Locks and counters", 0)) changed |= EditNames();
+    if (header("Shared names", 0)) changed |= EditNames();
     if (header("Machine", 0)) changed |= EditMachine(m_scenario.machine);
     if (header("Scenario JSON", 0)) changed |= EditJson();
     m_openSections = -1;
@@ -243,10 +281,7 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
                     step.kind = kind;
                     if (HasDuration(kind) && step.duration <= 0) step.duration = 10'000'000;
                     if (HasBytes(kind) && step.bytes <= 0) step.bytes = 1'000'000;
-                    if (HasName(kind) && step.name < 0) {
-                        if (m_scenario.names.empty()) m_scenario.names.push_back(kind == StepKind::Increment ? "counter" : "lock");
-                        step.name = 0;
-                    }
+                    if (HasName(kind)) step.name = NameFor(m_scenario, kind);
                     if (kind == StepKind::Repeat && step.body.empty()) {
                         step.repeat = std::max(step.repeat, 2);
                         step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
@@ -299,8 +334,13 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         } else if (HasName(step.kind)) {
             const char* label = step.name >= 0 && size_t(step.name) < m_scenario.names.size() ? m_scenario.names[size_t(step.name)].c_str() : "?";
             if (ImGui::BeginCombo("##name", label)) {
+                // Only the names of this step's kind (or unused ones): a queue step never picks a lock.
+                scenario::NameKind own = scenario::NameKind::Lock;
+                scenario::NameKindOf(step.kind, own);
+                const std::vector<int> kinds = NameKinds(m_scenario);
                 for (size_t n = 0; n < m_scenario.names.size(); ++n)
-                    if (ImGui::Selectable(m_scenario.names[n].c_str(), int32_t(n) == step.name)) {
+                    if ((kinds[n] < 0 || kinds[n] == int(own) || int32_t(n) == step.name) &&
+                        ImGui::Selectable(m_scenario.names[n].c_str(), int32_t(n) == step.name)) {
                         step.name = int32_t(n);
                         changed = true;
                     }
@@ -400,20 +440,41 @@ bool Playground::EditGroups() {
 
 bool Playground::EditNames() {
     bool changed = false;
+    const std::vector<int> kinds = NameKinds(m_scenario);
     for (size_t n = 0; n < m_scenario.names.size(); ++n) {
         ImGui::PushID(int(n));
         char name[64];
         std::snprintf(name, sizeof name, "%s", m_scenario.names[n].c_str());
-        if (ImGui::InputText("##name", name, sizeof name) && name[0] != '\0') {
+        const bool queue = kinds[n] == int(scenario::NameKind::Queue);
+        if (queue) ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+        if (ImGui::InputText("##name", name, sizeof name) && name[0] != '\0' &&
+            std::find(m_scenario.names.begin(), m_scenario.names.end(), std::string(name)) == m_scenario.names.end()) {
             m_scenario.names[n] = name;
             changed = true;
         }
+        if (queue) {
+            // queue.Queue(maxsize=N): 0 is unbounded.
+            auto spec = std::find_if(m_scenario.queues.begin(), m_scenario.queues.end(),
+                                     [&](const scenario::QueueSpec& q) { return q.name == int32_t(n); });
+            int32_t maxsize = spec == m_scenario.queues.end() ? 0 : spec->maxsize;
+            ImGui::SameLine(0, 2);
+            if (IntField("maxsize", maxsize, 0, scenario::Limits::kMaxQueueSize, "queue.Queue(maxsize=N): 0 is unbounded",
+                         false)) {
+                if (spec != m_scenario.queues.end() && maxsize == 0) m_scenario.queues.erase(spec);
+                else if (spec != m_scenario.queues.end()) spec->maxsize = maxsize;
+                else if (maxsize > 0) m_scenario.queues.push_back(scenario::QueueSpec{int32_t(n), maxsize});
+                changed = true;
+            }
+        }
         ImGui::PopID();
     }
-    if (ImGui::SmallButton("+ lock or counter")) {
-        m_scenario.names.push_back("lock" + std::to_string(m_scenario.names.size() + 1));
+    if (ImGui::SmallButton("+ name")) {
+        std::string name = "lock" + std::to_string(m_scenario.names.size() + 1);
+        while (std::find(m_scenario.names.begin(), m_scenario.names.end(), name) != m_scenario.names.end()) name += "_";
+        m_scenario.names.push_back(name);
         changed = true;
     }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("a name for a lock, counter, queue or event: a step's kind says which");
     return changed;
 }
 

@@ -15,22 +15,33 @@ constexpr uint32_t Rgb(uint32_t rgb) {
 
 }  // namespace
 
+// The palette starts from Okabe & Ito's "Color Universal Design" set (2008: bluish green #009E73, vermillion
+// #D55E00, sky blue #56B4E9, blue #0072B2, orange #E69F00, reddish purple #CC79A7, yellow #F0E442), which
+// readers with deuteranopia and protanopia tell apart: running Python is bluish green and waiting for the GIL
+// vermillion, never red against green. The dark theme uses those colours as published (blue lightened so it
+// stands 3:1 off the near-black background); the light theme keeps each one's hue and darkens it until it
+// stands 3:1 off the near-white background. The states beyond Okabe-Ito's seven are neutrals (idle, starting
+// a process), a violet (awaiting), a periwinkle or royal blue (waiting on a queue), pale or khaki tints
+// (pickling, unpickling) and a lighter bluish green (holding the GIL: the GIL lane in running Python's hue).
+// tests/unit/ui/palette_test.cpp checks, with and without simulated deuteranopia, protanopia and tritanopia,
+// that states sharing a lane stay apart, and each state's contrast against the lanes.
 uint32_t StateColor(SpanState state, Theme theme) {
     const bool dark = theme == Theme::Dark;
     switch (state) {
-        case SpanState::RunningPython: return Rgb(dark ? 0x4caf50 : 0x2e7d32);
-        case SpanState::RunningC: return Rgb(dark ? 0x26c6da : 0x00838f);
-        case SpanState::WaitingGil: return Rgb(dark ? 0xef5350 : 0xc62828);
-        case SpanState::WaitingCore: return Rgb(dark ? 0xff9800 : 0xe65100);
-        case SpanState::BlockedIo: return Rgb(dark ? 0x5c6bc0 : 0x3949ab);
-        case SpanState::Awaiting: return Rgb(dark ? 0x7e57c2 : 0x5e35b1);
-        case SpanState::Ready: return Rgb(dark ? 0xffd54f : 0xf9a825);
-        case SpanState::StartingProcess: return Rgb(dark ? 0x8d6e63 : 0x6d4c41);
-        case SpanState::Pickling: return Rgb(dark ? 0xec407a : 0xad1457);
-        case SpanState::Unpickling: return Rgb(dark ? 0xf48fb1 : 0xd81b60);
-        case SpanState::WaitingLock: return Rgb(dark ? 0xd4e157 : 0x9e9d24);
-        case SpanState::HoldingGil: return Rgb(dark ? 0x81c784 : 0x66bb6a);
-        case SpanState::Idle: return Rgb(dark ? 0x546e7a : 0xb0bec5);
+        case SpanState::RunningPython: return Rgb(dark ? 0x009e73 : 0x00633d);
+        case SpanState::RunningC: return Rgb(dark ? 0x56b4e9 : 0x3a87b8);
+        case SpanState::WaitingGil: return Rgb(dark ? 0xd55e00 : 0xb85200);
+        case SpanState::WaitingCore: return Rgb(dark ? 0xe69f00 : 0x543904);
+        case SpanState::BlockedIo: return Rgb(dark ? 0x2e6d99 : 0x004f83);
+        case SpanState::Awaiting: return Rgb(dark ? 0x8c3bff : 0x5b3fd4);
+        case SpanState::Ready: return Rgb(dark ? 0xf0e442 : 0x867a00);
+        case SpanState::StartingProcess: return Rgb(dark ? 0xe0e0e0 : 0x313131);
+        case SpanState::Pickling: return Rgb(dark ? 0xf7eba8 : 0x928950);
+        case SpanState::Unpickling: return Rgb(dark ? 0xa4c1ac : 0x78775e);
+        case SpanState::WaitingLock: return Rgb(dark ? 0xcc79a7 : 0x832d56);
+        case SpanState::HoldingGil: return Rgb(dark ? 0xa8ffd8 : 0x00916c);
+        case SpanState::Idle: return Rgb(dark ? 0x6f6f6f : 0x74797f);
+        case SpanState::WaitingQueue: return Rgb(dark ? 0x6078f8 : 0x2860d0);
         default: return Rgb(0x888888);
     }
 }
@@ -50,6 +61,7 @@ const char* StateLabel(SpanState state) {
         case SpanState::WaitingLock: return "waiting for a lock";
         case SpanState::HoldingGil: return "holding the GIL";
         case SpanState::Idle: return "idle";
+        case SpanState::WaitingQueue: return "waiting on a queue or event";
         default: return "?";
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Colours of the span states and the two themes. The palette is chosen so that the states a reader
-// compares (running Python vs waiting for the GIL vs I/O) differ in hue and in lightness.
+// Colours of the span states and the two themes. The states that share a lane stay apart for readers with
+// the common colour-vision deficiencies too, and every state stands 3:1 off its theme's background
+// (theme.cpp says how the palette was chosen; tests/unit/ui/palette_test.cpp checks it).
 #include <cstdint>
 
 #include "trace/trace.h"

@@ -8,6 +8,9 @@
 //  - asyncio.to_thread() runs the step on the default executor, a ThreadPoolExecutor of
 //    min(32, cpu_count + 4) threads created on demand, and the task awaits the result;
 //  - asyncio.Semaphore(K) around each task; asyncio.Lock by name (FIFO waiters);
+//  - asyncio.Queue and asyncio.Event by name (Lib/asyncio/queues.py, locks.py): a get on an empty queue or a put on
+//    a full one suspends the task; a put wakes the first getter, a get the first putter, set() every waiter; a woken
+//    task checks again when it runs (an item taken first sends it back to waiting);
 //  - under a TaskGroup the first failure cancels every other task: suspended tasks resume at once with
 //    CancelledError, tasks not yet started never run.
 // The loop is a Program for the asyncio model and is embedded in pool workers for process_asyncio.
@@ -55,7 +58,16 @@ private:
         bool failed = false;
         bool started = false;
         uint32_t timerStamp = 0;
+        bool channelCallMade = false;  // the current put/get has run its Python code and now checks
         std::vector<int32_t> heldLocks;
+    };
+    // An asyncio.Queue or asyncio.Event (one name is one kind; both use the same record).
+    struct AsyncChannel {
+        int64_t items = 0;
+        int32_t maxsize = 0;  // 0: unbounded
+        bool set = false;
+        std::deque<int32_t> getters;  // and an event's waiters
+        std::deque<int32_t> putters;
     };
     struct AsyncLock {
         int32_t holder = -1;
@@ -68,6 +80,10 @@ private:
     void FinishCoro(World& world, int32_t coro, bool failed, bool cancelled);
     void CancelSiblings(World& world, int32_t failedCoro);
     void ReleaseAsyncLock(World& world, int32_t lock);
+    // Does a put, get, set or wait now if it can; false: the coroutine is queued as a waiter (the caller suspends it).
+    bool TryChannel(World& world, const scenario::Step& step, int32_t coro);
+    // Queue._wakeup_next(): the first waiter still alive becomes ready.
+    void WakeFirst(World& world, std::deque<int32_t>& waiters);
     // The running coroutine's next action; false when it suspended or ended (the loop schedules next).
     bool StepCurrent(World& world, ThreadIndex self, Action& out);
 
@@ -82,6 +98,7 @@ private:
     core::LanedQueue m_timers;
     uint64_t m_timerSequence = 0;
     std::vector<AsyncLock> m_locks;
+    std::vector<AsyncChannel> m_channels;  // by name
     int32_t m_semaphoreFree = 0;
     std::deque<int32_t> m_semaphoreWaiters;
     int32_t m_current = -1;

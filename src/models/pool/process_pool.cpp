@@ -98,7 +98,7 @@ public:
                         m_loop = nullptr;
                     } else {
                         Action action;
-                        if (m_running && m_runner.Next(m_workload, profile, action)) return action;
+                        if (m_running && m_runner.Next(world, m_workload, nullptr, action)) return action;
                         if (m_running) {
                             chunk.failed[m_next - 1] = m_runner.Failed();
                             m_running = false;

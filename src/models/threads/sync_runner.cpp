@@ -15,7 +15,58 @@ Action StepAction(StepKind kind, TimeNs duration, trace::TaskId task) {
     }
 }
 
-bool SyncRunner::Next(const Workload& workload, const scenario::MachineProfile& profile, Action& out) {
+SyncChannels::SyncChannels(World& world, const scenario::Scenario& scenario) {
+    const size_t names = scenario.names.size();
+    m_items.assign(names, 0);
+    m_maxsize.assign(names, 0);
+    m_eventSet.assign(names, 0);
+    m_notEmpty.assign(names, -1);
+    m_notFull.assign(names, -1);
+    for (size_t i = 0; i < names; ++i) {
+        const auto name = static_cast<int32_t>(i);
+        m_maxsize[i] = scenario.QueueMaxsize(name);
+        // One name is one kind (the parser sees to it), but signals are cheap: every name gets both, so a scenario
+        // the editor built with a name used two ways still runs (it is refused before it is saved).
+        m_notEmpty[i] = world.AddSignal("an item on queue \"" + scenario.names[i] + "\" or event \"" +
+                                        scenario.names[i] + "\" to be set");
+        m_notFull[i] = world.AddSignal("room on queue \"" + scenario.names[i] + "\" (maxsize " +
+                                       std::to_string(m_maxsize[i]) + ")");
+    }
+}
+
+bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex& waitOn) {
+    const auto i = static_cast<size_t>(step.name);
+    switch (step.kind) {
+        case StepKind::Put:
+            if (m_maxsize[i] > 0 && m_items[i] >= m_maxsize[i]) {
+                waitOn = m_notFull[i];
+                return false;
+            }
+            ++m_items[i];
+            world.NotifyOne(m_notEmpty[i]);
+            return true;
+        case StepKind::Get:
+            if (m_items[i] == 0) {
+                waitOn = m_notEmpty[i];
+                return false;
+            }
+            --m_items[i];
+            world.NotifyOne(m_notFull[i]);
+            return true;
+        case StepKind::Set:
+            m_eventSet[i] = 1;
+            world.Notify(m_notEmpty[i]);
+            return true;
+        case StepKind::Wait:
+            if (m_eventSet[i]) return true;
+            waitOn = m_notEmpty[i];
+            return false;
+        default: return true;
+    }
+}
+
+bool SyncRunner::Next(World& world, const Workload& workload, SyncChannels* channels, Action& out) {
+    const scenario::MachineProfile& profile = world.Profile();
     const std::vector<scenario::Step>& steps = workload.StepsOf(m_task);
     while (m_step < steps.size()) {
         const scenario::Step& step = steps[m_step++];
@@ -45,6 +96,27 @@ bool SyncRunner::Next(const Workload& workload, const scenario::MachineProfile& 
             case StepKind::Fail:
                 m_failed = true;
                 return false;
+            case StepKind::Put:
+            case StepKind::Get:
+            case StepKind::Set:
+            case StepKind::Wait: {
+                if (!channels) break;
+                if (!m_channelCallMade) {
+                    // The call's own Python code (Lib/queue.py, Lib/threading.py) runs first, holding the GIL; the
+                    // check that follows happens once it is done, so two threads never both take the last item.
+                    m_channelCallMade = true;
+                    --m_step;
+                    out = Action::Compute(profile.queueOperation, true, SpanState::RunningPython, m_task);
+                    return true;
+                }
+                m_channelCallMade = false;
+                SignalIndex waitOn = -1;
+                if (channels->TryNow(world, step, waitOn)) break;
+                --m_step;  // woken, it runs the call again: Condition.wait() sits in a `while` that re-checks
+                out = Action::Wait(waitOn, SpanState::WaitingQueue);
+                out.task = m_task;
+                return true;
+            }
             case StepKind::Send:
             case StepKind::Return:
             case StepKind::Repeat:

@@ -18,13 +18,15 @@ using trace::SpanState;
 // Runs tasks one after another on one thread, taking each from a shared cursor.
 class TaskQueueWorker : public Program {
 public:
-    TaskQueueWorker(const Workload& workload, int32_t* nextTask, int32_t lastTask, int32_t* finished, SignalIndex allDone)
-        : m_workload(workload), m_nextTask(nextTask), m_lastTask(lastTask), m_finished(finished), m_allDone(allDone) {}
+    TaskQueueWorker(const Workload& workload, SyncChannels* channels, int32_t* nextTask, int32_t lastTask,
+                    int32_t* finished, SignalIndex allDone)
+        : m_workload(workload), m_channels(channels), m_nextTask(nextTask), m_lastTask(lastTask), m_finished(finished),
+          m_allDone(allDone) {}
 
     Action Next(World& world, ThreadIndex self) override {
         Action action;
         for (;;) {
-            if (m_running && m_runner.Next(m_workload, world.Profile(), action)) return action;
+            if (m_running && m_runner.Next(world, m_workload, m_channels, action)) return action;
             if (m_running) {
                 world.TaskFinished(m_runner.Task(), world.Thread(self).track, m_runner.Failed());
                 m_running = false;
@@ -39,6 +41,7 @@ public:
 
 private:
     const Workload& m_workload;
+    SyncChannels* m_channels;
     int32_t* m_nextTask;
     int32_t m_lastTask;
     int32_t* m_finished;
@@ -91,7 +94,9 @@ void BuildSequential(World& world, const Workload& workload, Programs& programs)
     trace::TrackId thread = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
     InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, false);
     auto* shared = programs.Keep<SharedCounters>();
-    auto* main = programs.Make<TaskQueueWorker>(workload, &shared->nextTask, workload.TaskCount() - 1, &shared->finished, -1);
+    auto* channels = programs.Keep<SyncChannels>(world, world.Scenario());
+    auto* main = programs.Make<TaskQueueWorker>(workload, channels, &shared->nextTask, workload.TaskCount() - 1,
+                                                &shared->finished, -1);
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, thread, main));
 }
 
@@ -105,6 +110,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
     trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
     InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), freeThreaded, process, true);
     auto* shared = programs.Keep<SharedCounters>();
+    auto* channels = programs.Keep<SyncChannels>(world, world.Scenario());
     SignalIndex allDone = world.AddSignal();
     std::vector<ThreadIndex> workers;
     std::vector<int32_t>* perTaskCursor = nullptr;
@@ -117,10 +123,12 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
         trace::TrackId track = trace.AddTrack(name, trace::TrackKind::Thread, process);
         Program* program;
         if (pool) {
-            program = programs.Make<TaskQueueWorker>(workload, &shared->nextTask, tasks - 1, &shared->finished, allDone);
+            program = programs.Make<TaskQueueWorker>(workload, channels, &shared->nextTask, tasks - 1, &shared->finished,
+                                                     allDone);
         } else {
             (*perTaskCursor)[i] = i;  // this thread's one task
-            program = programs.Make<TaskQueueWorker>(workload, &(*perTaskCursor)[i], i, &shared->finished, allDone);
+            program = programs.Make<TaskQueueWorker>(workload, channels, &(*perTaskCursor)[i], i, &shared->finished,
+                                                     allDone);
         }
         workers.push_back(world.AddThread(name, interp, track, program));
     }

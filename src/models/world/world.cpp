@@ -48,8 +48,9 @@ ThreadIndex World::AddThread(std::string name, InterpIndex interp, trace::TrackI
     return static_cast<ThreadIndex>(m_threads.size() - 1);
 }
 
-SignalIndex World::AddSignal() {
+SignalIndex World::AddSignal(std::string waitingFor) {
     m_signals.emplace_back();
+    m_signals.back().waitingFor = std::move(waitingFor);
     return static_cast<SignalIndex>(m_signals.size() - 1);
 }
 
@@ -188,6 +189,10 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
     if (unfinished > 0) {
         error = "deadlock: " + std::to_string(unfinished) + " of " + std::to_string(totalTasks) + " tasks never finished";
         for (const SimThread& th : m_threads) {
+            if (th.state == ThreadState::WaitingSignal && !m_signals[th.action.object].waitingFor.empty()) {
+                error += "; " + th.name + " waits for " + m_signals[th.action.object].waitingFor;
+                break;
+            }
             if (th.state == ThreadState::WaitingLock) {
                 const SimLock& lock = m_locks[th.action.object];
                 error += "; " + th.name + " waits for lock \"" + m_scenario.names[th.action.object] + "\" held by " +
@@ -343,6 +348,18 @@ void World::Notify(SignalIndex signal) {
     waiters.swap(m_signals[signal].waiters);
     for (ThreadIndex w : waiters)
         if (m_threads[w].state == ThreadState::WaitingSignal) Wake(w);
+}
+
+void World::NotifyOne(SignalIndex signal) {
+    std::vector<ThreadIndex>& waiters = m_signals[signal].waiters;
+    while (!waiters.empty()) {
+        const ThreadIndex w = waiters.front();
+        waiters.erase(waiters.begin());
+        if (m_threads[w].state == ThreadState::WaitingSignal) {
+            Wake(w);
+            return;
+        }
+    }
 }
 
 // [SECTION] Locks

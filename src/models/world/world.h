@@ -165,6 +165,7 @@ struct SimLock {
 
 struct Signal {
     std::vector<ThreadIndex> waiters;
+    std::string waitingFor;  // what a waiter waits for, for the deadlock message: "an item on queue \"jobs\""
 };
 
 // How far World::Run may go. A scenario of a few hundred bytes can ask for billions of events (24 tasks of
@@ -192,7 +193,7 @@ public:
     // [SECTION] Building the world
     InterpIndex AddInterpreter(std::string name, bool freeThreaded, trace::TrackId track, bool gilLane);
     ThreadIndex AddThread(std::string name, InterpIndex interp, trace::TrackId track, Program* program);
-    SignalIndex AddSignal();
+    SignalIndex AddSignal(std::string waitingFor = {});
     void StartThread(ThreadIndex thread, TimeNs delay = 0);  // becomes runnable after `delay`
 
     // [SECTION] For programs
@@ -202,6 +203,7 @@ public:
     trace::Trace& Trace() { return m_trace; }
     SimThread& Thread(ThreadIndex t) { return m_threads[t]; }
     void Notify(SignalIndex signal);  // wakes every waiter; they re-check their condition
+    void NotifyOne(SignalIndex signal);  // wakes the longest waiter (threading.Condition.notify())
     void TaskStarted(trace::TaskId task, trace::TrackId track);
     void TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled = false);
     // Schedules a callback-free timer: at `time`, Notify(signal).

@@ -151,6 +151,66 @@ async def aacquire(lock, task=-1):
         span("waiting_lock", t0, now(), task, "task:%d" % task)
 
 
+def put(q, task=-1):
+    """queue.Queue.put: waits only while the queue is full (the wait is recorded)."""
+    import queue
+    try:
+        q.put_nowait(None)
+        return
+    except queue.Full:
+        pass
+    t0 = now()
+    q.put(None)
+    span("waiting_queue", t0, now(), task)
+
+
+def get(q, task=-1):
+    """queue.Queue.get: waits only while the queue is empty."""
+    import queue
+    try:
+        q.get_nowait()
+        return
+    except queue.Empty:
+        pass
+    t0 = now()
+    q.get()
+    span("waiting_queue", t0, now(), task)
+
+
+def wait_event(event, task=-1):
+    if event.is_set():
+        return
+    t0 = now()
+    event.wait()
+    span("waiting_queue", t0, now(), task)
+
+
+async def aput(q, task=-1):
+    if not q.full():
+        q.put_nowait(None)
+        return
+    t0 = now()
+    await q.put(None)
+    span("awaiting", t0, now(), task, "task:%d" % task)
+
+
+async def aget(q, task=-1):
+    if not q.empty():
+        q.get_nowait()
+        return
+    t0 = now()
+    await q.get()
+    span("awaiting", t0, now(), task, "task:%d" % task)
+
+
+async def await_event(event, task=-1):
+    if event.is_set():
+        return
+    t0 = now()
+    await event.wait()
+    span("awaiting", t0, now(), task, "task:%d" % task)
+
+
 def records(nbytes):
     """An object graph that pickles to about `nbytes` (protocol 5): a list of small dicts, 38 bytes each."""
     return [{"id": 1000000 + i, "name": "item%07d" % i, "score": i * 0.5} for i in range(max(1, nbytes // 38))]
