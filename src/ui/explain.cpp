@@ -179,6 +179,30 @@ int Workers(const scenario::Scenario& s) {
     return workers > 0 ? workers : 1;
 }
 
+// Where tasks waited for each other (a get on an empty queue, a put on a full one, an event not yet set), from the
+// trace's waiting_queue spans: per group, the time its tasks spent there. Empty when no task waited.
+std::string QueueWaits(const scenario::Scenario& s, const trace::Trace& trace) {
+    if (!s.UsesChannels()) return {};
+    const plan::Plan plan = plan::MakePlan(s);
+    std::vector<double> waited(s.groups.size(), 0);
+    for (const trace::Span& span : trace.spans) {
+        if (span.state != trace::SpanState::WaitingQueue || span.task < 0 || span.task >= plan.taskCount) continue;
+        const int32_t group = plan.GroupOf(span.task);
+        if (group >= 0 && size_t(group) < waited.size()) waited[size_t(group)] += double(span.end - span.start);
+    }
+    std::string parts;
+    for (size_t g = 0; g < waited.size(); ++g) {
+        if (waited[g] <= 0) continue;
+        if (!parts.empty()) parts += ", ";
+        parts += Printf("%s %s", s.groups[g].name.c_str(), FormatTime(waited[g]).c_str());
+    }
+    if (parts.empty()) return {};
+    return std::string("Tasks waited for each other on queues and events (a get on an empty queue, a put on a full "
+                       "one), without the GIL: ")
+        .append(parts)
+        .append(" in all.");
+}
+
 }  // namespace
 
 WorkloadKind ClassifyWorkload(const scenario::Scenario& s) { return Classify(Sum(s)); }
@@ -266,6 +290,8 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
     text.append(": ").append(why);
     const std::string convoy = IoRoundTrips(s, trace);
     if (!convoy.empty()) text.append(" ").append(convoy);
+    const std::string queues = QueueWaits(s, trace);
+    if (!queues.empty()) text.append(" ").append(queues);
     if (m.cpuUtilisation > 0) text += Printf(" CPU utilisation %.0f%% of %d cores.", m.cpuUtilisation * 100, s.machine.cores);
     if (m.tasksFailed > 0 || m.tasksCancelled > 0)
         text += Printf(" %lld task(s) failed and %lld were cancelled.", (long long)m.tasksFailed, (long long)m.tasksCancelled);

@@ -14,8 +14,11 @@ namespace interleave::ui {
 
 std::string MetricsLine(const trace::Metrics& m) {
     char buffer[256];
-    std::snprintf(buffer, sizeof buffer, "makespan %s   speedup %.2fx   CPU %.0f%%   GIL wait %s   GIL switches %lld",
-                  FormatTime(double(m.makespan)).c_str(), m.speedup, m.cpuUtilisation * 100, FormatTime(double(m.gilWait)).c_str(),
+    // No speedup without a finished sequential baseline (a pipeline's tasks deadlock one after another).
+    char speedup[32] = "n/a";
+    if (m.sequentialMakespan > 0) std::snprintf(speedup, sizeof speedup, "%.2fx", m.speedup);
+    std::snprintf(buffer, sizeof buffer, "makespan %s   speedup %s   CPU %.0f%%   GIL wait %s   GIL switches %lld",
+                  FormatTime(double(m.makespan)).c_str(), speedup, m.cpuUtilisation * 100, FormatTime(double(m.gilWait)).c_str(),
                   (long long)m.gilSwitches);
     return buffer;
 }

@@ -125,7 +125,8 @@ void Playground::CompareTable() {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(FormatTime(double(m.makespan)).c_str());
         ImGui::TableNextColumn();
-        ImGui::Text("%.2fx", m.speedup);
+        if (m.sequentialMakespan > 0) ImGui::Text("%.2fx", m.speedup);
+        else ImGui::TextDisabled("n/a");
         ImGui::TableNextColumn();
         ImGui::Text("%.0f%%", m.cpuUtilisation * 100);
         ImGui::TableNextColumn();

@@ -93,5 +93,23 @@ TEST(Explain, AnIoBoundThreadAloneIsNotCalledAConvoy) {
     EXPECT_FALSE(Says(text, "round trip")) << text;
 }
 
+TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
+    const scenario::Scenario s = testing::Preset("pipeline");
+    const trace::Trace t = testing::SimulateOk(s).trace;
+    // Recomputed here: the parse group's time in waiting_queue spans (its tasks are 1 and 2, after download's 0).
+    double parseWait = 0;
+    for (const trace::Span& span : t.spans)
+        if (span.state == SpanState::WaitingQueue && (span.task == 1 || span.task == 2))
+            parseWait += double(span.end - span.start);
+    ASSERT_GT(parseWait, 0);
+    const std::string text = Explain(s, t);
+    EXPECT_NE(text.find("parse " + FormatTime(parseWait)), std::string::npos) << text;
+    EXPECT_NE(text.find("waited for each other on queues"), std::string::npos) << text;
+    // The convoy has no queue: no such sentence.
+    EXPECT_EQ(Explain(testing::Preset("convoy_effect"), testing::SimulateOk(testing::Preset("convoy_effect")).trace)
+                  .find("queues"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace interleave::ui
