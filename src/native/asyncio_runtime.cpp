@@ -193,6 +193,10 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
             }
         }
     };
+    auto recordDepth = [&](size_t name) {
+        if (name < run.queueLanes.size() && run.queueLanes[name] != trace::kNone)
+            loop.samples.push_back({loop.Now(), run.queueLanes[name], queueItems[name]});
+    };
     auto wakeFromChannel = [&](size_t w) {
         coros[w].onChannel = false;
         --onChannel;
@@ -219,6 +223,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     return false;
                 }
                 ++queueItems[name];
+                recordDepth(name);
                 wakeFirst(getters[name]);
                 return true;
             }
@@ -228,6 +233,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     return false;
                 }
                 --queueItems[name];
+                recordDepth(name);
                 wakeFirst(putters[name]);
                 return true;
             case StepKind::Set: {
@@ -449,6 +455,7 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     Actor loop;
     loop.track = loopTrack;
     loop.epoch = ctx.epoch;
+    run.queueLanes = AddQueueLanes(s, trace, process, loop);
     std::vector<int64_t> counters(s.names.size(), 0);
     gil.Take(loop);
     bool ok = RunLoop(run, loop, counters);

@@ -20,6 +20,18 @@ using trace::SpanState;
 // Implemented in python_runner.cpp.
 RealRunResult RunCPython(const scenario::Scenario& scenario, const RunOptions& options);
 
+std::vector<trace::TrackId> AddQueueLanes(const scenario::Scenario& scenario, trace::Trace& trace, trace::TrackId process,
+                                          Actor& recorder) {
+    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
+    std::vector<trace::TrackId> lanes(uses.size(), trace::kNone);
+    for (size_t i = 0; i < uses.size(); ++i) {
+        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+        lanes[i] = trace.AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
+        recorder.samples.push_back({recorder.Now(), lanes[i], 0});
+    }
+    return lanes;
+}
+
 ThreadChannels::ThreadChannels(const scenario::Scenario& scenario, int32_t threadsRunningTasks)
     : m_scenario(scenario), m_items(scenario.names.size(), 0), m_eventSet(scenario.names.size(), 0),
       m_live(threadsRunningTasks) {}
@@ -79,6 +91,9 @@ bool ThreadChannels::Run(Actor& actor, Gil* gil, const scenario::Step& step, tra
         if (!m_deadlock.empty()) return false;
         if (CanGoOn(step.kind, name)) {
             Apply(step.kind, name);
+            if ((step.kind == StepKind::Put || step.kind == StepKind::Get) && name < m_lanes.size() &&
+                m_lanes[name] != trace::kNone)
+                actor.samples.push_back({actor.Now(), m_lanes[name], m_items[name]});  // under the mutex: in order
             m_changed.notify_all();
             return true;
         }
@@ -220,6 +235,7 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     main.epoch = ctx.epoch;
     if (gil) gil->Take(main);
     if (sequential) {
+        channels.SetDepthLanes(AddQueueLanes(s, trace, process, main));
         for (trace::TaskId t = 0; t < n && !ctx.Expired(); ++t) runTask(main, t);
     } else {
         std::vector<std::unique_ptr<Actor>> actors;
@@ -231,6 +247,7 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
             actor->epoch = ctx.epoch;
             actors.push_back(std::move(actor));
         }
+        channels.SetDepthLanes(AddQueueLanes(s, trace, process, main));  // after the threads' lanes, as simulated
         for (int32_t w = 0; w < workers; ++w) {
             TimeNs t0 = main.Now();
             Actor* actor = actors[static_cast<size_t>(w)].get();

@@ -111,8 +111,9 @@ struct Gen {
                 case StepKind::Put:
                 case StepKind::Get: {
                     const char* call = st.kind == StepKind::Put ? (async ? "aput" : "put") : (async ? "aget" : "get");
-                    out << pad << (async ? "await " : "") << "probe." << call << "(queues["
-                        << PyStr(s.names[static_cast<size_t>(st.name)]) << "], i)\n";
+                    const std::string name = PyStr(s.names[static_cast<size_t>(st.name)]);
+                    out << pad << (async ? "await " : "") << "probe." << call << "(queues[" << name << "], i, " << name
+                        << ")\n";
                     break;
                 }
                 case StepKind::Set: out << pad << "events[" << PyStr(s.names[static_cast<size_t>(st.name)]) << "].set()\n"; break;
@@ -142,21 +143,6 @@ void CollectCounters(const std::vector<scenario::Step>& steps, const scenario::S
         }
         CollectCounters(st.body, s, out);
     }
-}
-
-void CollectNameUses(const std::vector<scenario::Step>& steps, std::vector<unsigned>& out) {
-    for (const auto& st : steps) {
-        scenario::NameKind kind;
-        if (st.name >= 0 && scenario::NameKindOf(st.kind, kind)) out[static_cast<size_t>(st.name)] |= 1u << static_cast<unsigned>(kind);
-        CollectNameUses(st.body, out);
-    }
-}
-
-// Per name, a bit per NameKind its steps use it as (a lock and a counter may share a name).
-std::vector<unsigned> NameUses(const scenario::Scenario& s) {
-    std::vector<unsigned> out(s.names.size(), 0);
-    for (const auto& g : s.groups) CollectNameUses(g.steps, out);
-    return out;
 }
 
 }  // namespace
@@ -220,11 +206,11 @@ std::string ExportPython(const scenario::Scenario& s) {
         importModule(module);
     o << "from concurrent.futures import ThreadPoolExecutor\n\n";
     // The scenario's shared objects by name, each of the kind its steps use it as.
-    const std::vector<unsigned> uses = NameUses(s);
+    const std::vector<uint8_t> uses = scenario::NameUses(s);
     auto objects = [&](const char* dict, scenario::NameKind wanted, auto&& constructor) {
         o << dict << " = {";
         for (size_t n = 0; n < s.names.size(); ++n)
-            if (uses[n] & (1u << static_cast<unsigned>(wanted))) o << PyStr(s.names[n]) << ": " << constructor(n) << ", ";
+            if (scenario::UsedAs(uses[n], wanted)) o << PyStr(s.names[n]) << ": " << constructor(n) << ", ";
         o << "}\n";
     };
     objects("locks", scenario::NameKind::Lock, [&](size_t) { return async ? "asyncio.Lock()" : "threading.Lock()"; });
@@ -506,6 +492,15 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
             return threads[key] = tr.AddTrack(std::string(plan::kEventLoopThread), trace::TrackKind::EventLoop, parent);
         return threads[key] = tr.AddTrack(t, trace::TrackKind::Thread, parent);
     };
+    // A queue's depth lane, made when its first sample arrives, starting at 0 as every runner's does.
+    std::map<std::string, trace::TrackId> queueLanes;
+    auto queueLane = [&](const std::string& p, const std::string& name) {
+        auto it = queueLanes.find(name);
+        if (it != queueLanes.end()) return it->second;
+        const trace::TrackId lane = tr.AddTrack(plan::QueueLaneName(name), trace::TrackKind::Counter, procTrack(p));
+        tr.samples.push_back({0, lane, 0});
+        return queueLanes[name] = lane;
+    };
     procTrack(std::string(plan::kMainProcess));
     threadTrack(std::string(plan::kMainProcess), std::string(plan::kMainThread));
     // Pool(W) starts W processes: each gets its lane, even one the pool's teardown ended before it reported.
@@ -553,6 +548,10 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
                 }
                 if (state == "ProcessReady") {
                     ready[p] = a;
+                    continue;
+                }
+                if (state == "QueueDepth") {  // t is the queue's name, the task field its depth
+                    tr.samples.push_back({a, queueLane(p, t), std::max<int64_t>(task, 0)});
                     continue;
                 }
                 trace::SpanState st;

@@ -67,6 +67,8 @@ void Actor::Mark(trace::InstantKind kind, TimeNs time, trace::TrackId cause, tra
 void Actor::MergeInto(trace::Trace& out) {
     out.spans.insert(out.spans.end(), spans.begin(), spans.end());
     out.instants.insert(out.instants.end(), instants.begin(), instants.end());
+    out.samples.insert(out.samples.end(), samples.begin(), samples.end());
+    samples.clear();
     for (const trace::WaitDetail& wait : waits) {
         trace::Span key;
         key.track = wait.track;

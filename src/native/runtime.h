@@ -28,6 +28,7 @@ struct Actor {
     std::vector<trace::Span> spans;
     std::vector<trace::Instant> instants;
     std::vector<trace::WaitDetail> waits;
+    std::vector<trace::CounterSample> samples;  // a queue's depth, as this thread changed it
     int delayFd = -1;   // persistent connection to the delay server
 
     TimeNs Now() const { return MonoNs() - epoch; }
@@ -134,6 +135,7 @@ struct LoopRun {
     std::vector<trace::TaskId> tasks;  // which tasks, in order
     trace::TrackId loopTrack = trace::kNone;
     std::vector<trace::TrackId> taskTracks;  // one per entry of tasks (kNone: no task track)
+    std::vector<trace::TrackId> queueLanes;  // per scenario name: a queue's depth lane (kNone: none)
     const plan::Plan* plan = nullptr;         // the run's plan (for the steps to_thread runs)
     int delayPort = 0;
     int64_t epoch = 0;
@@ -155,6 +157,9 @@ bool RunLoop(LoopRun& run, Actor& loopActor, std::vector<int64_t>& counters);
 class ThreadChannels {
 public:
     ThreadChannels(const scenario::Scenario& scenario, int32_t threadsRunningTasks);
+    // Per name, the queue's depth lane (or kNone): every put and get records the new depth there. Before the threads
+    // start.
+    void SetDepthLanes(std::vector<trace::TrackId> lanes) { m_lanes = std::move(lanes); }
     // Runs one put/get/set/wait step. False when the run stopped while it waited (a deadlock, or `stop` was set).
     bool Run(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task, const std::atomic<bool>& stop);
     // A thread that runs tasks has none left: fewer threads can wake the waiters.
@@ -176,9 +181,15 @@ private:
     std::vector<int64_t> m_items;
     std::vector<uint8_t> m_eventSet;
     std::vector<Waiter> m_waiting;  // one entry per waiting thread
+    std::vector<trace::TrackId> m_lanes;
     int32_t m_live;
     std::string m_deadlock;
 };
+
+// A depth lane per queue the scenario uses ("Queue pages", a counter track under `process`), each starting at 0
+// (recorded by `recorder` now): per scenario name, the lane or kNone. The simulator adds the same lanes.
+std::vector<trace::TrackId> AddQueueLanes(const scenario::Scenario& scenario, trace::Trace& trace, trace::TrackId process,
+                                          Actor& recorder);
 
 // Steps of one task on a plain thread (sequential/threads/worker processes).
 struct StepEnv {

@@ -46,6 +46,8 @@ std::string GilLaneName(std::string_view interpreter) {
     out.append(interpreter).append(")");
     return out;
 }
+std::string QueueLaneName(std::string_view queue) { return std::string("Queue ").append(queue); }
+
 std::string CoreLaneName(int32_t core) { return WithNumber("Core ", core); }
 std::string TaskName(std::string_view group, int32_t index) {
     std::string out(group);

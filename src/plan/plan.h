@@ -40,6 +40,8 @@ std::string TaskLaneName(int32_t task, std::string_view taskName);
 // "GIL (MainProcess)", "Core 0".
 std::string GilLaneName(std::string_view interpreter);
 std::string CoreLaneName(int32_t core);
+// "Queue pages": the depth of a queue.Queue or asyncio.Queue (a counter lane: items in the queue over time).
+std::string QueueLaneName(std::string_view queue);
 // "fetch[3]": a task is named by its group and its index in the group.
 std::string TaskName(std::string_view group, int32_t index);
 

@@ -66,6 +66,23 @@ bool StepsUseChannels(const std::vector<Step>& steps) {
 }
 }  // namespace
 
+namespace {
+void CollectNameUses(const std::vector<Step>& steps, std::vector<uint8_t>& out) {
+    for (const Step& step : steps) {
+        NameKind kind;
+        if (step.name >= 0 && static_cast<size_t>(step.name) < out.size() && NameKindOf(step.kind, kind))
+            out[static_cast<size_t>(step.name)] |= static_cast<uint8_t>(1u << static_cast<unsigned>(kind));
+        CollectNameUses(step.body, out);
+    }
+}
+}  // namespace
+
+std::vector<uint8_t> NameUses(const Scenario& scenario) {
+    std::vector<uint8_t> out(scenario.names.size(), 0);
+    for (const TaskGroup& group : scenario.groups) CollectNameUses(group.steps, out);
+    return out;
+}
+
 bool Scenario::UsesChannels() const {
     for (const TaskGroup& group : groups)
         if (StepsUseChannels(group.steps)) return true;

@@ -149,6 +149,10 @@ struct Scenario {
     bool UsesChannels() const;
 };
 
+// Per name, a bit (1 << NameKind) for each kind of step that uses it (a lock and a counter may share a name).
+std::vector<uint8_t> NameUses(const Scenario& scenario);
+inline bool UsedAs(uint8_t uses, NameKind kind) { return (uses >> static_cast<unsigned>(kind)) & 1u; }
+
 // Documented limits (docs/scenario.md). Parsing rejects anything beyond them.
 struct Limits {
     static constexpr int64_t kMaxTasks = 100'000;

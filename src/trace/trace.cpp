@@ -7,7 +7,8 @@ namespace interleave::trace {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kTrackKindNames = {"core", "process", "thread", "event_loop", "task", "gil"};
+constexpr std::array<std::string_view, 7> kTrackKindNames = {"core", "process", "thread", "event_loop", "task", "gil",
+                                                             "counter"};
 constexpr std::array<std::string_view, static_cast<size_t>(SpanState::Count)> kSpanStateNames = {
     "running_python",   "running_c", "waiting_gil", "waiting_core", "blocked_io",  "awaiting", "ready",
     "starting_process", "pickling",  "unpickling",  "waiting_lock", "holding_gil", "idle",
@@ -146,6 +147,26 @@ void Trace::Finish() {
         GroupByTrack(m_waits, tracks.size(), waitBegin);  // a detail on a track that does not exist has no span
     }
     m_waitsSorted = true;
+    // Samples by (track, time), keeping the producer's order for equal times (the last one is the value).
+    std::stable_sort(samples.begin(), samples.end(), [](const CounterSample& a, const CounterSample& b) {
+        if (a.track != b.track) return a.track < b.track;
+        return a.time < b.time;
+    });
+    m_trackSampleBegin.assign(tracks.size() + 1, 0);
+    size_t at = 0;
+    while (at < samples.size() && samples[at].track < 0) ++at;  // on no track: in no track's range
+    for (size_t t = 0; t < tracks.size(); ++t) {
+        m_trackSampleBegin[t] = static_cast<uint32_t>(at);
+        while (at < samples.size() && samples[at].track == static_cast<TrackId>(t)) ++at;
+    }
+    m_trackSampleBegin[tracks.size()] = static_cast<uint32_t>(at);
+}
+
+std::span<const CounterSample> Trace::SamplesOf(TrackId track) const {
+    if (track < 0 || static_cast<size_t>(track) + 1 >= m_trackSampleBegin.size()) return {};
+    const uint32_t begin = m_trackSampleBegin[track];
+    const uint32_t end = m_trackSampleBegin[track + 1];
+    return std::span<const CounterSample>(samples.data() + begin, end - begin);
 }
 
 std::span<const Span> Trace::SpansOf(TrackId track) const {
@@ -161,6 +182,8 @@ TimeNs Trace::EndTime() const {
         end = std::max(end, span.end);
     for (const Instant& instant : instants)
         end = std::max(end, instant.time);
+    for (const CounterSample& sample : samples)
+        end = std::max(end, sample.time);
     return end;
 }
 

@@ -43,6 +43,7 @@ enum class TrackKind : uint8_t {
     EventLoop,  // the thread that runs an asyncio loop
     Task,       // an asyncio task (coroutine) or a work item
     Gil,        // who holds one interpreter's GIL
+    Counter,    // a value over time (a queue's depth): samples, no spans
 };
 
 // What a track is doing during a span. Keep in sync with SpanStateName().
@@ -113,6 +114,15 @@ struct Instant {
     TaskId task = kNone;
 };
 
+// A counter track's value from `time` on, until its next sample (a queue's depth after a put or a get).
+struct CounterSample {
+    TimeNs time = 0;
+    TrackId track = kNone;
+    int64_t value = 0;
+};
+// Counter values the readers accept: within +-2^53, so a JSON double elsewhere holds them exactly.
+inline constexpr int64_t kMaxCounterValue = (int64_t{1} << 53);
+
 struct TaskRecord {
     std::string name;     // "fetch[3]"
     TimeNs submitted = 0;
@@ -155,6 +165,7 @@ struct Trace {
     std::vector<Track> tracks;
     std::vector<Span> spans;
     std::vector<Instant> instants;
+    std::vector<CounterSample> samples;  // on Counter tracks; by (track, time) after Finish()
     std::vector<TaskRecord> tasks;
     Metrics metrics;
 
@@ -170,12 +181,15 @@ struct Trace {
     void Finish();
     bool IsFinished() const { return !m_trackSpanBegin.empty(); }
     std::span<const Span> SpansOf(TrackId track) const;
+    // A counter track's samples, by time (after Finish()).
+    std::span<const CounterSample> SamplesOf(TrackId track) const;
     TimeNs EndTime() const;  // the latest span end or instant
 
 private:
     friend class SpanRecorder;  // hands over spans grouped by track, with each track's first index
 
     std::vector<uint32_t> m_trackSpanBegin;  // size tracks+1 after Finish()
+    std::vector<uint32_t> m_trackSampleBegin;  // the same for samples
     // Set by SpanRecorder::MoveInto: Finish() takes this index as is while it still covers every track
     // and every span (nothing was appended since, no track added).
     std::vector<uint32_t> m_recordedTrackBegin;

@@ -351,6 +351,12 @@ std::string ToJson(const Trace& trace) {
                 {"instants", instants},
                 {"tasks", tasks},
                 {"metrics", MetricsToJson(trace.metrics)}};
+    // Counter samples only where there are some: a trace without counters reads as it always did.
+    if (!trace.samples.empty()) {
+        json samples = json::array();
+        for (const CounterSample& c : trace.samples) samples.push_back(json::array({c.time, c.track, c.value}));
+        doc["samples"] = std::move(samples);
+    }
     // Names come from files and programs: invalid UTF-8 is replaced rather than thrown over.
     return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -513,6 +519,37 @@ bool FromJsonDocument(const json& doc, Trace& out, std::string& error) {
         trace.instants.push_back(instant);
         ++index;
     }
+    if (const json* samples = Member(doc, "samples")) {
+        if (!samples->is_array() || samples->size() > kMaxTraceRecords) {
+            error = "trace: \"samples\" must be an array of at most " + std::to_string(kMaxTraceRecords) + " records";
+            return false;
+        }
+        index = 0;
+        for (const json& c : *samples) {
+            const Where where{"trace", "samples", index};
+            if (!c.is_array() || c.size() != 3) {
+                error = "trace: samples[" + std::to_string(index) + "] must be [time, track, value], got " +
+                        jsonio::ShowJson(c);
+                return false;
+            }
+            CounterSample sample;
+            int64_t track = 0;
+            if (!ReadTime(c[0], where, "[0] (time)", sample.time, error) ||
+                !ReadInt(c[1], where, "[1] (track)", std::numeric_limits<int64_t>::min(),
+                         std::numeric_limits<int64_t>::max(), track, error) ||
+                !ReadInt(c[2], where, "[2] (value)", -kMaxCounterValue, kMaxCounterValue, sample.value, error))
+                return false;
+            if (!ValidTrack(track, trace.tracks.size(), "trace: samples", index, error)) return false;
+            if (trace.tracks[static_cast<size_t>(track)].kind != TrackKind::Counter) {
+                error = "trace: samples[" + std::to_string(index) + "] is on track " + std::to_string(track) +
+                        ", which is not a counter track";
+                return false;
+            }
+            sample.track = static_cast<TrackId>(track);
+            trace.samples.push_back(sample);
+            ++index;
+        }
+    }
     const json* metrics = nullptr;
     if (!OptionalObject(doc, "metrics", top, metrics, error) ||
         !MetricsFromJson(*metrics, "trace", "metrics", trace.metrics, error))
@@ -610,6 +647,17 @@ std::string ToChromeJson(const Trace& trace) {
                           {"tid", int64_t{i.track} + 1},
                           {"ts", Micros(i.time)},
                           {"args", args}});
+    }
+    for (const CounterSample& c : trace.samples) {
+        if (c.track < 0 || static_cast<size_t>(c.track) >= trace.tracks.size()) continue;
+        TrackId root = RootOf(trace, c.track);
+        events.push_back({{"ph", "C"},
+                          {"name", trace.tracks[static_cast<size_t>(c.track)].name},
+                          {"cat", "counter"},
+                          {"pid", int64_t{root} + 1},
+                          {"tid", int64_t{c.track} + 1},
+                          {"ts", Micros(c.time)},
+                          {"args", {{"value", c.value}, {"time_ns", c.time}}}});
     }
     json tasks = json::array();
     for (const TaskRecord& t : trace.tasks)
@@ -731,7 +779,7 @@ bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
         if (c.ph == "M" || c.ph.empty()) continue;
         double ts = 0;
         const json* tsValue = Member(e, "ts");
-        const bool timed = c.ph == "X" || c.ph == "B" || c.ph == "E" || c.ph == "i" || c.ph == "I";
+        const bool timed = c.ph == "X" || c.ph == "B" || c.ph == "E" || c.ph == "i" || c.ph == "I" || c.ph == "C";
         if (timed) {
             if (!tsValue || !ReadDouble(*tsValue, where, "ts", ts, error) || tsValue->is_null()) {
                 error = event() + " (ph \"" + c.ph + "\") has no numeric \"ts\"" +
@@ -794,6 +842,18 @@ bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
             span.start = begin;
             span.end = end;
             if (span.end >= span.start) trace.spans.push_back(span);
+        } else if (c.ph == "C") {
+            // A counter: ours only (a track declared as a counter, one integer "value"); other producers' series
+            // are skipped like instants we do not model.
+            if (trace.tracks[track].kind != TrackKind::Counter) continue;
+            const json* value = Member(*c.args, "value");
+            if (!value) continue;
+            CounterSample sample;
+            sample.track = track;
+            if (!ReadInt(*value, inArgs, "value", -kMaxCounterValue, kMaxCounterValue, sample.value, error) ||
+                !timeOf(where, c, "time_ns", "ts", ts, sample.time))
+                return false;
+            trace.samples.push_back(sample);
         } else if (c.ph == "i" || c.ph == "I") {
             InstantKind kind;
             if (!ParseInstantKind(c.name, kind)) continue;  // instants we do not model

@@ -105,6 +105,7 @@ std::string ToPerfetto(const Trace& t) {
         } else {
             descriptor.Bytes(field::kName, track.name);
             if (valid(parent)) descriptor.Varint(field::kParentUuid, Uuid(parent));
+            if (track.kind == TrackKind::Counter) descriptor.Nested(field::kCounter, Message{});  // a queue's depth
         }
         Message p;
         if (first) p.Varint(field::kSequenceFlags, kIncrementalStateCleared), first = false;
@@ -184,6 +185,14 @@ std::string ToPerfetto(const Trace& t) {
         for (uint64_t flow : flowsOut[i]) instant.Fixed64(field::kFlowIds, flow);
         for (uint64_t flow : flowsIn[i]) instant.Fixed64(field::kTerminatingFlowIds, flow);
         events.push_back({mark.time, 3, std::move(instant)});
+    }
+    for (const CounterSample& sample : t.samples) {
+        if (!valid(sample.track) || t.tracks[static_cast<size_t>(sample.track)].kind != TrackKind::Counter) continue;
+        Message counter;
+        counter.Varint(field::kType, kCounterEvent);
+        counter.Varint(field::kTrackUuid, Uuid(sample.track));
+        counter.SignedVarint(field::kCounterValue, sample.value);
+        events.push_back({sample.time, 1, std::move(counter)});
     }
     std::stable_sort(coreChanges.begin(), coreChanges.end());
     int64_t busy = 0;

@@ -110,6 +110,21 @@ std::string ToText(const Trace& t) {
         if (mark.cause != kNone) text.append("  <- ").append(TrackName(t, mark.cause));
         line(text);
     }
+    // Counter samples (a queue's depth), only where there are some: traces without them read as before.
+    if (!t.samples.empty()) {
+        line("");
+        line("samples");
+        std::vector<size_t> byLane(t.samples.size());
+        std::iota(byLane.begin(), byLane.end(), size_t{0});
+        std::stable_sort(byLane.begin(), byLane.end(), [&](size_t a, size_t b) {
+            const CounterSample &x = t.samples[a], &y = t.samples[b];
+            return x.track != y.track ? x.track < y.track : x.time < y.time;
+        });
+        for (size_t i : byLane) {
+            const CounterSample& sample = t.samples[i];
+            line(Join({"  ", Ms(sample.time), "  ", TrackName(t, sample.track), " = ", std::to_string(sample.value)}));
+        }
+    }
     return out;
 }
 

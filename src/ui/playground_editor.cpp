@@ -127,18 +127,13 @@ bool HasName(StepKind kind) {
     return scenario::NameKindOf(kind, unused);
 }
 
-// What each name stands for, from the steps that use it (-1 where no step does).
-void CollectNameKinds(const std::vector<scenario::Step>& steps, std::vector<int>& out) {
-    for (const scenario::Step& step : steps) {
-        scenario::NameKind kind;
-        if (step.name >= 0 && size_t(step.name) < out.size() && scenario::NameKindOf(step.kind, kind))
-            out[size_t(step.name)] = int(kind);
-        CollectNameKinds(step.body, out);
-    }
-}
+// What each name stands for, from the steps that use it (-1 where no step does; a lock shared with a counter: lock).
 std::vector<int> NameKinds(const scenario::Scenario& s) {
-    std::vector<int> out(s.names.size(), -1);
-    for (const scenario::TaskGroup& g : s.groups) CollectNameKinds(g.steps, out);
+    const std::vector<uint8_t> uses = scenario::NameUses(s);
+    std::vector<int> out(uses.size(), -1);
+    for (size_t n = 0; n < uses.size(); ++n)
+        for (int k = 3; k >= 0; --k)
+            if (scenario::UsedAs(uses[n], scenario::NameKind(k))) out[n] = k;
     return out;
 }
 

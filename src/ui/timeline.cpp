@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "ui/span_text.h"
 #include "ui/theme.h"
@@ -29,11 +30,19 @@ uint32_t WithAlpha(uint32_t color, int alpha) {
 
 // [SECTION] TimelineItem
 
+void TimelineItem::BuildIndex(const trace::Trace& trace) {
+    m_index.Build(trace.SpansOf(m_track));
+    m_counterMax = 0;
+    for (const trace::CounterSample& sample : trace.SamplesOf(m_track)) m_counterMax = std::max(m_counterMax, sample.value);
+}
+
 void TimelineItem::Preprocess(const trace::Trace& trace, const TimelineContext& ctx) {
     m_cmds.clear();
     BuildDrawCommands(trace.SpansOf(m_track), ctx.range, ctx.widthPx, m_cmds, kFoldPx, &m_index);
     m_marks.clear();
     BuildInstantMarks(m_instants, ctx.range, ctx.widthPx, m_marks);
+    m_bars.clear();
+    BuildCounterBars(trace.SamplesOf(m_track), ctx.range, ctx.widthPx, m_bars);
 }
 
 // [SECTION] TimelineController
@@ -156,6 +165,31 @@ void TimelineController::DrawLane(ImDrawList* draw, const Section& section, cons
                           textColor, label, nullptr, 0.0f, &clip);
         }
     }
+}
+
+void TimelineController::DrawCounter(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x,
+                                     float y, float h) {
+    // A step chart from the lane's bottom, scaled to the lane's largest value (a queue's depth up to its fullest):
+    // the fill is the level (a folded bar's time-weighted mean), a thin line the peak where they differ.
+    const float bottom = y + h - 2, room = h - 5;
+    const float scale = item.CounterMax() > 0 ? room / float(item.CounterMax()) : 0.0f;
+    const ImU32 color = StateColor(trace::SpanState::WaitingQueue, ctx.theme);
+    for (const CounterBar& bar : item.Bars()) {
+        const float x0 = x + bar.x0, x1 = x + std::max(bar.x1, bar.x0 + 1.0f);
+        if (bar.level > 0)
+            draw->AddRectFilled(ImVec2(x0, bottom - std::max(1.0f, float(bar.level) * scale)), ImVec2(x1, bottom),
+                                WithAlpha(color, 220));
+        if (bar.Folded() && bar.peak > 0) {
+            const float peakY = bottom - float(bar.peak) * scale;
+            draw->AddRectFilled(ImVec2(x0, peakY), ImVec2(x1, peakY + 1), WithAlpha(color, 110));
+        }
+    }
+    // The scale in the lane's corner, on the lane's background so bars never hide it.
+    const std::string most = std::string("max ").append(std::to_string(item.CounterMax()));
+    const ImVec2 size = ImGui::CalcTextSize(most.c_str());
+    const ImVec2 at(x + ctx.widthPx - size.x - 4, y + (h - size.y) * 0.5f);
+    draw->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + size.x + 2, at.y + size.y), ImGui::GetColorU32(ImGuiCol_WindowBg));
+    draw->AddText(at, ImGui::GetColorU32(ImGuiCol_TextDisabled), most.c_str());
 }
 
 void TimelineController::DrawMarks(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y) {
@@ -291,6 +325,7 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
             if (r == labelHoverRow) m_tooltip = track.name;
         }
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
+        if (track.kind == trace::TrackKind::Counter) DrawCounter(draw, item, ctx, lanesX, y, laneH);
         DrawLane(draw, section, item, ctx, lanesX, y, laneH);
         DrawMarks(draw, item, ctx, lanesX, y);
         draw->PopClipRect();
@@ -305,8 +340,20 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
                         markHit = &mark;
                         break;
                     }
+            const CounterBar* barHit = nullptr;
+            for (const CounterBar& bar : item.Bars())
+                if (bar.x0 <= mx && mx <= std::max(bar.x1, bar.x0 + 1.0f)) barHit = &bar;
             if (markHit) {
                 m_tooltip = InstantTooltip(*section.trace, item.Instants()[markHit->first], markHit->count);
+            } else if (barHit) {
+                char detail[160];
+                if (barHit->Folded())
+                    std::snprintf(detail, sizeof detail, "%.2f items on average here, %lld at most (%lld at most in the run)",
+                                  barHit->level, (long long)barHit->peak, (long long)item.CounterMax());
+                else
+                    std::snprintf(detail, sizeof detail, "%lld item%s (%lld at most in the run)", (long long)barHit->peak,
+                                  barHit->peak == 1 ? "" : "s", (long long)item.CounterMax());
+                m_tooltip = track.name + ": " + detail;
             } else if (hit >= 0) {
                 const DrawCmd& cmd = cmds[size_t(hit)];
                 const auto spans = section.trace->SpansOf(item.Track());

@@ -39,10 +39,13 @@ public:
     // Replaces the commands with those of the visible spans and instants of this track.
     void Preprocess(const trace::Trace& trace, const TimelineContext& ctx);
     // Builds the search index of this track's spans (once per trace: AddSection does it).
-    void BuildIndex(const trace::Trace& trace) { m_index.Build(trace.SpansOf(m_track)); }
+    void BuildIndex(const trace::Trace& trace);
     const SpanIndex& Index() const { return m_index; }
     const std::vector<DrawCmd>& Commands() const { return m_cmds; }
     const std::vector<InstantMark>& Marks() const { return m_marks; }
+    // A counter lane's bars and its largest value over the whole trace (the lane's scale, steady while zooming).
+    const std::vector<CounterBar>& Bars() const { return m_bars; }
+    int64_t CounterMax() const { return m_counterMax; }
     std::vector<trace::Instant>& Instants() { return m_instants; }
     const std::vector<trace::Instant>& Instants() const { return m_instants; }
 
@@ -52,6 +55,8 @@ private:
     std::vector<DrawCmd> m_cmds;
     std::vector<trace::Instant> m_instants;  // this track's, by time (copied once per section)
     std::vector<InstantMark> m_marks;
+    std::vector<CounterBar> m_bars;
+    int64_t m_counterMax = 0;
 };
 
 class TimelineController {
@@ -88,6 +93,7 @@ private:
     void DrawAxis(ImDrawList* draw, const TimelineContext& ctx, float x, float y, float h);
     void DrawLane(ImDrawList* draw, const Section& section, const TimelineItem& item, const TimelineContext& ctx,
                   float x, float y, float h);
+    void DrawCounter(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y, float h);
     void DrawMarks(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y);
 
     std::vector<Section> m_sections;

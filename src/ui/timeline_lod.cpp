@@ -215,6 +215,39 @@ void BuildInstantMarks(std::span<const trace::Instant> instants, const TimeRange
     }
 }
 
+void BuildCounterBars(std::span<const trace::CounterSample> samples, const TimeRange& range, float widthPx,
+                      std::vector<CounterBar>& out) {
+    if (samples.empty() || widthPx <= 0 || !(range.Width() > 0)) return;
+    const double pxPerNs = double(widthPx) / range.Width();
+    auto toPx = [&](double t) { return float(std::clamp((t - range.t0) * pxPerNs, 0.0, double(widthPx))); };
+    // The sample in effect at the range's start: the last one at or before it.
+    auto it = std::partition_point(samples.begin(), samples.end(),
+                                   [&](const trace::CounterSample& c) { return double(c.time) <= range.t0; });
+    if (it != samples.begin()) --it;
+    for (; it != samples.end() && double(it->time) < range.t1; ++it) {
+        const auto next = it + 1;
+        const double end = next == samples.end() ? range.t1 : std::min(double(next->time), range.t1);
+        const CounterBar bar{toPx(double(it->time)), toPx(end), double(it->value), it->value};
+        if (bar.x1 <= bar.x0 && end <= range.t0) continue;  // over before the range starts
+        if (!out.empty()) {
+            CounterBar& last = out.back();
+            const float lastW = last.x1 - last.x0, barW = bar.x1 - bar.x0;
+            if (lastW < 1.0f || barW < 1.0f) {  // sub-pixel: fold, weighting each value by the time it held
+                const float w = lastW + barW;
+                last.level = w > 0 ? (last.level * lastW + bar.level * barW) / w : std::max(last.level, bar.level);
+                last.peak = std::max(last.peak, bar.peak);
+                last.x1 = std::max(last.x1, bar.x1);
+                continue;
+            }
+            if (!last.Folded() && !bar.Folded() && last.peak == bar.peak) {
+                last.x1 = bar.x1;
+                continue;
+            }
+        }
+        out.push_back(bar);
+    }
+}
+
 int HitTest(std::span<const DrawCmd> cmds, float x, float slackPx) {
     // Commands are sorted by x0 and don't overlap (beyond the minimum width of narrow marks).
     auto it = std::partition_point(cmds.begin(), cmds.end(), [&](const DrawCmd& c) { return c.x1 + slackPx < x; });

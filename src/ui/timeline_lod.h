@@ -81,6 +81,20 @@ struct InstantMark {
 void BuildInstantMarks(std::span<const trace::Instant> instants, const TimeRange& range, float widthPx,
                        std::vector<InstantMark>& out, float minPx = 4.0f);
 
+// A counter lane (a queue's depth) as bars: each sample's value holds from its time to the next sample's (the last
+// to the range's end). Bars narrower than a pixel fold into their neighbour: the folded bar's level is the
+// time-weighted mean of what it covers (a queue that held an item for 50 us of every 10 ms reads as nearly empty,
+// not full) and its peak the largest value; the bars are bounded by pixels however many samples there are.
+// Neighbours of equal value merge.
+struct CounterBar {
+    float x0 = 0, x1 = 0;  // pixels from the lane's left edge, clipped to [0, widthPx]
+    double level = 0;      // the value held; folded: its time-weighted mean
+    int64_t peak = 0;      // the largest value held
+    bool Folded() const { return double(peak) != level; }
+};
+void BuildCounterBars(std::span<const trace::CounterSample> samples, const TimeRange& range, float widthPx,
+                      std::vector<CounterBar>& out);
+
 // The index of the command under pixel `x` (commands as built above), or -1. Folded and narrow
 // commands are hit within `slackPx`.
 int HitTest(std::span<const DrawCmd> cmds, float x, float slackPx = 1.0f);

@@ -56,6 +56,8 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
                                    "deliver)");
     m_workSignal = world.AddSignal();
     m_coros.reserve(tasks.size());
+    // A depth lane per queue, under the loop's process, after the task lanes (added below).
+    const std::vector<uint8_t> uses = s.UsesChannels() ? scenario::NameUses(s) : std::vector<uint8_t>{};
     for (size_t i = 0; i < tasks.size(); ++i) {
         Coro coro;
         coro.task = tasks[i];
@@ -67,6 +69,17 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
         m_coros.push_back(coro);
         m_ready.push_back(static_cast<int32_t>(i));
     }
+    const trace::TrackId process = world.Trace().tracks[static_cast<size_t>(loopTrack)].parent;
+    for (size_t i = 0; i < uses.size(); ++i) {
+        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+        m_channels[i].lane = world.Trace().AddTrack(plan::QueueLaneName(s.names[i]), trace::TrackKind::Counter,
+                                                    process >= 0 ? process : loopTrack);
+        RecordDepth(world, m_channels[i]);
+    }
+}
+
+void EventLoop::RecordDepth(World& world, const AsyncChannel& channel) {
+    if (channel.lane != trace::kNone) world.Trace().samples.push_back({world.Now(), channel.lane, channel.items});
 }
 
 void EventLoop::SetCoroSpan(World& world, int32_t index, SpanState state) {
@@ -124,6 +137,7 @@ bool EventLoop::TryChannel(World& world, const scenario::Step& step, int32_t cor
                 return false;
             }
             ++channel.items;
+            RecordDepth(world, channel);
             WakeFirst(world, channel.getters);
             return true;
         case StepKind::Get:
@@ -132,6 +146,7 @@ bool EventLoop::TryChannel(World& world, const scenario::Step& step, int32_t cor
                 return false;
             }
             --channel.items;
+            RecordDepth(world, channel);
             WakeFirst(world, channel.putters);
             return true;
         case StepKind::Set: {

@@ -68,6 +68,7 @@ private:
         bool set = false;
         std::deque<int32_t> getters;  // and an event's waiters
         std::deque<int32_t> putters;
+        trace::TrackId lane = trace::kNone;  // a queue's depth lane
     };
     struct AsyncLock {
         int32_t holder = -1;
@@ -82,6 +83,7 @@ private:
     void ReleaseAsyncLock(World& world, int32_t lock);
     // Does a put, get, set or wait now if it can; false: the coroutine is queued as a waiter (the caller suspends it).
     bool TryChannel(World& world, const scenario::Step& step, int32_t coro);
+    void RecordDepth(World& world, const AsyncChannel& channel);
     // Queue._wakeup_next(): the first waiter still alive becomes ready.
     void WakeFirst(World& world, std::deque<int32_t>& waiters);
     // The running coroutine's next action; false when it suspended or ended (the loop schedules next).

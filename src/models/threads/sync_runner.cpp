@@ -34,6 +34,22 @@ SyncChannels::SyncChannels(World& world, const scenario::Scenario& scenario) {
     }
 }
 
+void SyncChannels::AddLanes(World& world, trace::TrackId process) {
+    const scenario::Scenario& scenario = world.Scenario();
+    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
+    m_lane.assign(uses.size(), trace::kNone);
+    for (size_t i = 0; i < uses.size(); ++i) {
+        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+        m_lane[i] = world.Trace().AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
+        RecordDepth(world, i);
+    }
+}
+
+void SyncChannels::RecordDepth(World& world, size_t queue) {
+    if (queue < m_lane.size() && m_lane[queue] != trace::kNone)
+        world.Trace().samples.push_back({world.Now(), m_lane[queue], m_items[queue]});
+}
+
 bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex& waitOn) {
     const auto i = static_cast<size_t>(step.name);
     switch (step.kind) {
@@ -43,6 +59,7 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
                 return false;
             }
             ++m_items[i];
+            RecordDepth(world, i);
             world.NotifyOne(m_notEmpty[i]);
             return true;
         case StepKind::Get:
@@ -51,6 +68,7 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
                 return false;
             }
             --m_items[i];
+            RecordDepth(world, i);
             world.NotifyOne(m_notFull[i]);
             return true;
         case StepKind::Set:

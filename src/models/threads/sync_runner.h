@@ -14,10 +14,15 @@ namespace interleave::models {
 class SyncChannels {
 public:
     SyncChannels(World& world, const scenario::Scenario& scenario);
+    // A counter lane per queue (its depth), under `process`: called once the threads' lanes exist, so the queues'
+    // come after them.
+    void AddLanes(World& world, trace::TrackId process);
     // Does the step's put, get, set or wait now if it can (true); otherwise says which signal to wait on.
     bool TryNow(World& world, const scenario::Step& step, SignalIndex& waitOn);
 
 private:
+    void RecordDepth(World& world, size_t queue);
+    std::vector<trace::TrackId> m_lane;  // per name: the queue's depth lane, or none
     std::vector<int64_t> m_items;     // per name: items in the queue
     std::vector<int32_t> m_maxsize;   // per name: 0 = unbounded
     std::vector<uint8_t> m_eventSet;  // per name: the event's flag

@@ -98,6 +98,7 @@ void BuildSequential(World& world, const Workload& workload, Programs& programs)
     auto* main = programs.Make<TaskQueueWorker>(workload, channels, &shared->nextTask, workload.TaskCount() - 1,
                                                 &shared->finished, -1);
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, thread, main));
+    channels->AddLanes(world, process);
 }
 
 void BuildThreads(World& world, const Workload& workload, Programs& programs, bool freeThreaded) {
@@ -134,6 +135,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
     }
     auto* main = programs.Make<StarterThenJoin>(std::move(workers), &shared->finished, tasks, allDone, &trace.metrics.threadStart);
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, mainTrack, main));
+    channels->AddLanes(world, process);
 }
 
 }  // namespace interleave::models

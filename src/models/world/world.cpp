@@ -208,7 +208,7 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
 
 size_t World::TraceBytes() const {
     return m_spans.Size() * sizeof(trace::Span) + m_trace.Waits().size() * sizeof(trace::WaitDetail) +
-           m_trace.instants.size() * sizeof(trace::Instant);
+           m_trace.instants.size() * sizeof(trace::Instant) + m_trace.samples.size() * sizeof(trace::CounterSample);
 }
 
 // [SECTION] Threads

@@ -151,30 +151,42 @@ async def aacquire(lock, task=-1):
         span("waiting_lock", t0, now(), task, "task:%d" % task)
 
 
-def put(q, task=-1):
+def _depth(name, q):
+    """The queue's depth after a put or a get: a sample on its counter lane (qsize() is approximate while other
+    threads use the queue, as the docs say; it is what the program could see)."""
+    if name is not None:
+        t = now()
+        _spans.append([_proc, name, "QueueDepth", t, t, q.qsize()])
+
+
+def put(q, task=-1, name=None):
     """queue.Queue.put: waits only while the queue is full (the wait is recorded)."""
     import queue
     try:
         q.put_nowait(None)
+        _depth(name, q)
         return
     except queue.Full:
         pass
     t0 = now()
     q.put(None)
     span("waiting_queue", t0, now(), task)
+    _depth(name, q)
 
 
-def get(q, task=-1):
+def get(q, task=-1, name=None):
     """queue.Queue.get: waits only while the queue is empty."""
     import queue
     try:
         q.get_nowait()
+        _depth(name, q)
         return
     except queue.Empty:
         pass
     t0 = now()
     q.get()
     span("waiting_queue", t0, now(), task)
+    _depth(name, q)
 
 
 def wait_event(event, task=-1):
@@ -185,22 +197,26 @@ def wait_event(event, task=-1):
     span("waiting_queue", t0, now(), task)
 
 
-async def aput(q, task=-1):
+async def aput(q, task=-1, name=None):
     if not q.full():
         q.put_nowait(None)
+        _depth(name, q)
         return
     t0 = now()
     await q.put(None)
     span("awaiting", t0, now(), task, "task:%d" % task)
+    _depth(name, q)
 
 
-async def aget(q, task=-1):
+async def aget(q, task=-1, name=None):
     if not q.empty():
         q.get_nowait()
+        _depth(name, q)
         return
     t0 = now()
     await q.get()
     span("awaiting", t0, now(), task, "task:%d" % task)
+    _depth(name, q)
 
 
 async def await_event(event, task=-1):

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <utility>
 #include <string>
 
 #include "plan/plan.h"
@@ -125,6 +127,35 @@ TEST(ChannelsSimulation, ProcessPoolsRefuseThemWithTheReason) {
         EXPECT_NE(r.error.find("separate worker processes"), std::string::npos) << r.error;
     }
     EXPECT_EQ(plan::Unsupported(s), "");
+}
+
+TEST(ChannelsSimulation, AQueuesDepthLaneFollowsEveryPutAndGet) {
+    // The pipeline preset: under the GIL the downloader is held back by the parsers (the convoy), so the queue
+    // rarely holds more than one page; free-threaded, it runs ahead and the queue fills to its maxsize.
+    const scenario::Scenario s = testing::Preset("pipeline");
+    for (const auto& [kind, fills] : {std::pair{scenario::ModelKind::Threads, false},
+                                      std::pair{scenario::ModelKind::FreeThreaded, true}}) {
+        scenario::Scenario run = s;
+        run.model.kind = kind;
+        const trace::Trace t = SimulateOk(run).trace;
+        trace::TrackId lane = trace::kNone;
+        for (size_t i = 0; i < t.tracks.size(); ++i)
+            if (t.tracks[i].kind == trace::TrackKind::Counter) lane = trace::TrackId(i);
+        ASSERT_NE(lane, trace::kNone);
+        EXPECT_EQ(t.tracks[size_t(lane)].name, plan::QueueLaneName("pages"));
+        const auto samples = t.SamplesOf(lane);
+        ASSERT_EQ(samples.size(), 1u + 40 + 40);  // the start, then every put and every get
+        int64_t most = 0, previous = 0;
+        for (size_t i = 1; i < samples.size(); ++i) {
+            EXPECT_EQ(std::abs(samples[i].value - previous), 1) << "a put or a get moves the depth by one";
+            previous = samples[i].value;
+            most = std::max(most, samples[i].value);
+        }
+        EXPECT_EQ(samples.back().value, 0);
+        EXPECT_LE(most, 4);
+        if (fills) EXPECT_EQ(most, 4);
+        else EXPECT_LE(most, 2);
+    }
 }
 
 }  // namespace

@@ -140,6 +140,34 @@ TEST(TracePerfetto, EveryLaneIsATrackEverySpanASliceAndEveryDropRequestFlowsToIt
     EXPECT_EQ(flowsIn, flowsOut);
 }
 
+TEST(TracePerfetto, AQueuesDepthIsACounterTrackWithEverySample) {
+    const auto result = testing::SimulateOk(testing::Preset("pipeline"));
+    const Trace& t = result.trace;
+    TrackId queue = kNone;
+    for (size_t i = 0; i < t.tracks.size(); ++i)
+        if (t.tracks[i].kind == TrackKind::Counter) queue = TrackId(i);
+    ASSERT_NE(queue, kNone);
+    ASSERT_GT(t.SamplesOf(queue).size(), 2u);
+    bool describedAsCounter = false;
+    std::vector<int64_t> values;  // the queue's counter events, in order (int64: two's complement varints)
+    for (const Field& packetField : Fields(ToPerfetto(t))) {
+        const auto packet = Fields(packetField.bytes);
+        if (const Field* descriptor = Find(packet, 60)) {
+            const auto d = Fields(descriptor->bytes);
+            if (Must(d, 1).value == uint64_t(queue) + 1) describedAsCounter = Find(d, 8) != nullptr;
+            continue;
+        }
+        const auto e = Fields(Must(packet, 11).bytes);
+        if (Must(e, 11).value != uint64_t(queue) + 1) continue;
+        EXPECT_EQ(Must(e, 9).value, 4u);  // TYPE_COUNTER
+        values.push_back(int64_t(Must(e, 30).value));
+    }
+    EXPECT_TRUE(describedAsCounter) << "the queue's track has no CounterDescriptor";
+    std::vector<int64_t> expected;
+    for (const CounterSample& sample : t.SamplesOf(queue)) expected.push_back(sample.value);
+    EXPECT_EQ(values, expected);
+}
+
 TEST(TracePerfetto, ProtocDecodesItAsRawProtobuf) {
     if (std::system(nullptr) == 0 || std::system("command -v protoc >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "no protoc here (Debian's protobuf-compiler; scripts/setup.sh installs it)";

@@ -293,5 +293,40 @@ TEST(TimelineLod, ShortTracksAndMismatchedIndexesFallBackToSearching) {
     for (size_t i = 0; i < searched.size(); ++i) EXPECT_EQ(withOther[i].first, searched[i].first);
 }
 
+TEST(TimelineLod, CounterBarsFoldSubPixelChangesIntoTheirTimeWeightedMeanAndKeepThePeak) {
+    // A queue that holds one item for 1 us of every 100 us, over 1 ms drawn on 10 px: every pixel folds ten
+    // blips, so the level is about 0.01 (nearly empty, not full) and the peak 1.
+    std::vector<trace::CounterSample> samples{{0, 0, 0}};
+    for (int k = 0; k < 10; ++k) {
+        samples.push_back({k * 100'000 + 50'000, 0, 1});
+        samples.push_back({k * 100'000 + 51'000, 0, 0});
+    }
+    std::vector<CounterBar> bars;
+    BuildCounterBars(samples, TimeRange{0, 1'000'000}, 10.0f, bars);
+    ASSERT_FALSE(bars.empty());
+    EXPECT_LE(bars.size(), 11u);  // bounded by pixels
+    double covered = 0;
+    for (const CounterBar& bar : bars) {
+        EXPECT_EQ(bar.peak, 1);
+        EXPECT_LT(bar.level, 0.05);
+        covered += bar.x1 - bar.x0;
+    }
+    EXPECT_NEAR(covered, 10.0, 1e-3);
+    // Zoomed in on one blip (90 us over 900 px), nothing folds: a bar at 1 from 50 to 51 us.
+    bars.clear();
+    BuildCounterBars(samples, TimeRange{10'000, 100'000}, 900.0f, bars);
+    ASSERT_EQ(bars.size(), 3u);
+    EXPECT_FALSE(bars[1].Folded());
+    EXPECT_EQ(bars[1].peak, 1);
+    EXPECT_NEAR(bars[1].x0, 400.0f, 0.01f);
+    EXPECT_NEAR(bars[1].x1, 410.0f, 0.01f);
+    // The value in effect at the range's start comes from the sample before it.
+    bars.clear();
+    BuildCounterBars(samples, TimeRange{50'200, 50'800}, 100.0f, bars);
+    ASSERT_EQ(bars.size(), 1u);
+    EXPECT_EQ(bars[0].peak, 1);
+    EXPECT_NEAR(bars[0].x1, 100.0f, 1e-3);
+}
+
 }  // namespace
 }  // namespace interleave::ui
