@@ -242,7 +242,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
             case StepKind::Cpu:
             case StepKind::CCall:
                 out = StepAction(step.kind, plan::InPlace(m_workload.plan, step).duration, coro.task);
-                SetCoroSpan(world, index, out.state);
+                SetCoroSpan(world, index, step.kind == StepKind::Cpu ? SpanState::RunningPython : SpanState::RunningC);
                 return true;
             case StepKind::Io:
             case StepKind::BlockingCall:
@@ -273,8 +273,8 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
                     ThreadIndex thread = world.AddThread(name, m_interp, track, m_programs.Make<ExecutorThread>(*this));
                     m_executorThreads.push_back(thread);
                     m_pendingThreadStart = thread;
-                    out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone);
-                    out.overheadSink = &world.Trace().metrics.threadStart;
+                    out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone)
+                              .AddsTo(&world.Trace().metrics.threadStart);
                     return true;
                 }
                 world.Notify(m_workSignal);
@@ -301,9 +301,9 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
                 continue;
             }
             case StepKind::Increment:
-                out = Action::Compute(profile.counterIncrement, true, SpanState::RunningPython, coro.task);
-                out.interruptible = false;
-                out.object = step.name;
+                out = Action::Compute(profile.counterIncrement, true, SpanState::RunningPython, coro.task)
+                          .Uninterruptible()
+                          .Increments(step.name);
                 SetCoroSpan(world, index, SpanState::RunningPython);
                 return true;
             case StepKind::Put:
@@ -373,8 +373,8 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
             m_coros[m_current].state = CoroState::Running;
             SetCoroSpan(world, m_current, SpanState::RunningPython);
             // One trip round BaseEventLoop._run_once() and Task.__step() to resume it.
-            out = Action::Compute(world.Profile().loopStepOverhead, true, SpanState::RunningPython, trace::kNone);
-            out.overheadSink = &world.Trace().metrics.loopOverhead;
+            out = Action::Compute(world.Profile().loopStepOverhead, true, SpanState::RunningPython, trace::kNone)
+                      .AddsTo(&world.Trace().metrics.loopOverhead);
             return out;
         }
         if (Done()) {

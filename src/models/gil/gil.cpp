@@ -42,7 +42,7 @@ bool World::TryTakeGil(ThreadIndex t) {
             ++gil.switchNumber;
             if (gil.lastHolder >= 0)
                 m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::GilHandoff,
-                                                          m_threads[gil.lastHolder].track, th.hasAction ? th.action.task : trace::kNone});
+                                                          m_threads[gil.lastHolder].track, th.hasAction ? th.action.Task() : trace::kNone});
         }
         gil.lastHolder = t;
         gil.dropRequest = false;  // take_gil(): RESET_GIL_DROP_REQUEST once we hold it
@@ -57,7 +57,7 @@ bool World::TryTakeGil(ThreadIndex t) {
     }
     // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
     th.savedSwitchNumber = gil.switchNumber;
-    trace::TaskId task = th.hasAction ? th.action.task : trace::kNone;
+    trace::TaskId task = th.hasAction ? th.action.Task() : trace::kNone;
     Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);
     if (th.gilQueueStamp == 0) {
         th.gilQueueStamp = ++gil.queueStamps;
@@ -88,7 +88,7 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled >= 0)) return false;
     gil.dropRequest = false;
     gil.switchWaiters.push_back(t);
-    trace::TaskId task = th.hasAction ? th.action.task : trace::kNone;
+    trace::TaskId task = th.hasAction ? th.action.Task() : trace::kNone;
     Block(t, ThreadState::WaitingSwitch, trace::SpanState::WaitingGil, task, m_threads[signalled].track, Now());
     return true;
 }
@@ -102,9 +102,9 @@ void World::OnGilTimeout(ThreadIndex t) {
         th.dropRequestAt = Now();
         ThreadIndex holder = gil.holder;
         m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest, m_threads[holder].track,
-                                                  th.hasAction ? th.action.task : trace::kNone});
+                                                  th.hasAction ? th.action.Task() : trace::kNone});
         SimThread& h = m_threads[holder];
-        if (h.state == ThreadState::Running && h.inBurst && h.action.interruptible)
+        if (h.state == ThreadState::Running && h.inBurst && (!h.action.As<ComputeAction>() || h.action.As<ComputeAction>()->interruptible))
             m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, static_cast<uint32_t>(holder), h.token);
     }
     th.savedSwitchNumber = gil.switchNumber;

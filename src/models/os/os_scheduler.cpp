@@ -28,7 +28,7 @@ void World::MakeRunnable(ThreadIndex t) {
     th.state = ThreadState::WaitingCore;
     ++th.token;
     if (th.spanState != trace::SpanState::WaitingGil || !th.spanOpen)
-        SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.task : trace::kNone);
+        SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.Task() : trace::kNone);
     m_runQueue.push_back(t);
 }
 
@@ -74,7 +74,7 @@ void World::OnSliceEnd(int32_t c) {
     SimThread& th = m_threads[t];
     th.state = ThreadState::WaitingCore;
     ++th.token;
-    SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.task : trace::kNone);
+    SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.Task() : trace::kNone);
     m_runQueue.push_back(t);
 }
 

@@ -93,7 +93,7 @@ public:
                                                                 m_workload.plan.taskLanes, m_programs);
                         }
                         Action action = m_loop->Next(world, self);
-                        if (action.type != Action::Type::Exit) return action;
+                        if (!action.IsExit()) return action;
                         for (size_t i = 0; i < chunk.tasks.size(); ++i) chunk.failed[i] = world.Trace().tasks[chunk.tasks[i]].failed;
                         m_loop = nullptr;
                     } else {
@@ -255,9 +255,7 @@ public:
         }
         if (m_nextHandler < m_handlers.size()) {
             m_pendingStart = m_handlers[m_nextHandler++];
-            Action start = Costed(profile.threadStart, SpanState::RunningPython);
-            start.overheadSink = &world.Trace().metrics.threadStart;
-            return start;
+            return Costed(profile.threadStart, SpanState::RunningPython).AddsTo(&world.Trace().metrics.threadStart);
         }
         if (m_pool.finishedTasks < m_pool.totalTasks) return Action::Wait(m_pool.allDone, SpanState::Idle);
         return Action::Exit();

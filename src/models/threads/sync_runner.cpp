@@ -107,9 +107,9 @@ bool SyncRunner::Next(World& world, const Workload& workload, SyncChannels* chan
                 // `counter += 1` is a few bytecodes with no eval-breaker check between the load and the
                 // store (3.10+ checks only on backward jumps and calls), so the GIL never splits it; on a
                 // free-threaded build nothing stops two threads interleaving it.
-                out = Action::Compute(profile.counterIncrement, true, SpanState::RunningPython, m_task);
-                out.interruptible = false;
-                out.object = step.name;
+                out = Action::Compute(profile.counterIncrement, true, SpanState::RunningPython, m_task)
+                          .Uninterruptible()
+                          .Increments(step.name);
                 return true;
             case StepKind::Fail:
                 m_failed = true;
@@ -131,8 +131,7 @@ bool SyncRunner::Next(World& world, const Workload& workload, SyncChannels* chan
                 SignalIndex waitOn = -1;
                 if (channels->TryNow(world, step, waitOn)) break;
                 --m_step;  // woken, it runs the call again: Condition.wait() sits in a `while` that re-checks
-                out = Action::Wait(waitOn, SpanState::WaitingQueue);
-                out.task = m_task;
+                out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
                 return true;
             }
             case StepKind::Send:

@@ -63,9 +63,7 @@ public:
         }
         if (m_started < m_workers.size()) {
             m_pendingStart = static_cast<int32_t>(m_started++);
-            Action start = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone);
-            start.overheadSink = m_sink;
-            return start;
+            return Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone).AddsTo(m_sink);
         }
         if (*m_finished < m_total) return Action::Wait(m_allDone, SpanState::Idle);
         return Action::Exit();

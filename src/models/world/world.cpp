@@ -17,6 +17,51 @@ namespace interleave::models {
 
 using trace::SpanState;
 
+// [SECTION] Action
+
+Action& Action::Uninterruptible() {
+    ComputeAction* compute = As<ComputeAction>();
+    assert(compute);
+    if (compute) compute->interruptible = false;
+    return *this;
+}
+
+Action& Action::Increments(int32_t counter) {
+    ComputeAction* compute = As<ComputeAction>();
+    assert(compute);
+    if (compute) compute->counter = counter;
+    return *this;
+}
+
+Action& Action::AddsTo(TimeNs* overheadSink) {
+    ComputeAction* compute = As<ComputeAction>();
+    assert(compute);
+    if (compute) compute->overheadSink = overheadSink;
+    return *this;
+}
+
+Action& Action::Waiting(trace::TaskId task) {
+    WaitAction* wait = As<WaitAction>();
+    assert(wait);
+    if (wait) wait->task = task;
+    return *this;
+}
+
+trace::TaskId Action::Task() const {
+    return std::visit(
+        [](const auto& what) -> trace::TaskId {
+            if constexpr (requires { what.task; }) return what.task;
+            else return trace::kNone;
+        },
+        m_what);
+}
+
+TimeNs Action::Duration() const {
+    if (const auto* compute = As<ComputeAction>()) return compute->cpu;
+    if (const auto* sleep = As<SleepAction>()) return sleep->wall;
+    return 0;
+}
+
 World::World(const scenario::Scenario& scenario, trace::Trace& trace) : m_scenario(scenario), m_trace(trace) {
     m_cores.resize(static_cast<size_t>(scenario.machine.cores));
     for (size_t c = 0; c < m_cores.size(); ++c)
@@ -97,9 +142,10 @@ void World::Handle(const core::Event& event) {
             if (event.token != th.token || !th.inBurst) return;
             th.inBurst = false;
             th.remaining = 0;
-            const Action& a = th.action;
-            if (a.object >= 0) m_counters[a.object] = th.counterRead + 1;
-            if (a.overheadSink) *a.overheadSink += a.duration;
+            if (const ComputeAction* compute = th.action.As<ComputeAction>()) {
+                if (compute->counter >= 0) m_counters[compute->counter] = th.counterRead + 1;
+                if (compute->overheadSink) *compute->overheadSink += compute->cpu;
+            }
             if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::kNone);
             th.hasAction = false;
             Advance(static_cast<ThreadIndex>(event.target));
@@ -132,7 +178,7 @@ void World::Handle(const core::Event& event) {
         case kWaitDeadline: {
             SimThread& th = m_threads[event.target];
             if (event.token != th.token || th.state != ThreadState::WaitingSignal) return;
-            auto& waiters = m_signals[th.action.object].waiters;
+            auto& waiters = m_signals[th.action.As<WaitAction>()->signal].waiters;  // WaitingSignal: a Wait
             waiters.erase(std::remove(waiters.begin(), waiters.end(), static_cast<ThreadIndex>(event.target)), waiters.end());
             Wake(static_cast<ThreadIndex>(event.target));
             return;
@@ -189,13 +235,15 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
     if (unfinished > 0) {
         error = "deadlock: " + std::to_string(unfinished) + " of " + std::to_string(totalTasks) + " tasks never finished";
         for (const SimThread& th : m_threads) {
-            if (th.state == ThreadState::WaitingSignal && !m_signals[th.action.object].waitingFor.empty()) {
-                error += "; " + th.name + " waits for " + m_signals[th.action.object].waitingFor;
+            const WaitAction* wait = th.action.As<WaitAction>();
+            if (th.state == ThreadState::WaitingSignal && wait && !m_signals[wait->signal].waitingFor.empty()) {
+                error += "; " + th.name + " waits for " + m_signals[wait->signal].waitingFor;
                 break;
             }
-            if (th.state == ThreadState::WaitingLock) {
-                const SimLock& lock = m_locks[th.action.object];
-                error += "; " + th.name + " waits for lock \"" + m_scenario.names[th.action.object] + "\" held by " +
+            const AcquireLockAction* acquire = th.action.As<AcquireLockAction>();
+            if (th.state == ThreadState::WaitingLock && acquire) {
+                const SimLock& lock = m_locks[acquire->lock];
+                error += "; " + th.name + " waits for lock \"" + m_scenario.names[acquire->lock] + "\" held by " +
                          (lock.holder >= 0 ? m_threads[lock.holder].name : std::string("nobody"));
                 break;
             }
@@ -225,7 +273,7 @@ void World::Advance(ThreadIndex t) {
             }
             th.action = th.program->Next(*this, t);
             th.hasAction = true;
-            th.remaining = th.action.duration;
+            th.remaining = th.action.Duration();
             th.counterRead = -1;
         }
         Action& a = th.action;
@@ -234,17 +282,17 @@ void World::Advance(ThreadIndex t) {
             // acquire_timed() (Modules/_threadmodule.c) blocks on the lock between Py_BEGIN_ALLOW_THREADS
             // and Py_END_ALLOW_THREADS: a woken waiter takes the lock first, without the GIL, and holds
             // it while it waits to take the GIL back. So the lock stays held across that GIL wait.
-            assert(a.type == Action::Type::AcquireLock && !HoldsGil(t));
+            assert(a.As<AcquireLockAction>() && !HoldsGil(t));
             th.retriesLockWithoutGil = false;
-            if (!TryAcquireLock(t, a.object)) {
+            if (!TryAcquireLock(t, a.As<AcquireLockAction>()->lock)) {
                 BlockOnLock(t);
                 return;
             }
             th.holdsLockBeforeGil = true;
         }
-        const bool needsGil = !interp.freeThreaded &&
-                              ((a.type == Action::Type::Compute && a.needsGil) || a.type == Action::Type::AcquireLock ||
-                               a.type == Action::Type::ReleaseLock);
+        const ComputeAction* compute = a.As<ComputeAction>();
+        const bool needsGil = !interp.freeThreaded && ((compute && compute->needsGil) || a.As<AcquireLockAction>() ||
+                                                       a.As<ReleaseLockAction>());
         if (needsGil) {
             if (!HoldsGil(t)) {
                 if (!TryTakeGil(t)) return;
@@ -255,53 +303,56 @@ void World::Advance(ThreadIndex t) {
             }
         } else if (!interp.freeThreaded && HoldsGil(t)) {
             // Py_BEGIN_ALLOW_THREADS before I/O, a GIL-releasing C call, a blocking wait, or exit.
-            if (DropGil(t, a.type != Action::Type::Exit)) return;
+            if (DropGil(t, !a.IsExit())) return;
         }
-        switch (a.type) {
-            case Action::Type::Compute:
-                if (th.remaining <= 0 && a.object < 0) {
-                    th.hasAction = false;
-                    continue;
-                }
-                BeginCompute(t);
-                return;
-            case Action::Type::Sleep:
-                th.hasAction = false;
-                Block(t, ThreadState::Sleeping, a.state, a.task);
-                m_kernel.Schedule(a.duration, kWake, static_cast<uint32_t>(t), th.token);
-                return;
-            case Action::Type::Wait:
-                th.hasAction = false;
-                Block(t, ThreadState::WaitingSignal, a.state, a.task);
-                m_signals[a.object].waiters.push_back(t);
-                if (a.deadline >= 0) m_kernel.ScheduleAt(std::max(a.deadline, Now()), kWaitDeadline, static_cast<uint32_t>(t), th.token);
-                return;
-            case Action::Type::AcquireLock:
-                if (th.holdsLockBeforeGil || TryAcquireLock(t, a.object)) {
-                    th.holdsLockBeforeGil = false;
-                    th.hasAction = false;
-                    continue;
-                }
-                // acquire_timed(): the fast path failed, so release the GIL and block on the lock.
-                if (!interp.freeThreaded && HoldsGil(t)) DropGil(t, false);
-                BlockOnLock(t);
-                return;
-            case Action::Type::ReleaseLock:
-                ReleaseLock(t, a.object);
+        if (compute) {
+            if (th.remaining <= 0 && compute->counter < 0) {
                 th.hasAction = false;
                 continue;
-            case Action::Type::Exit:
-                Finish(t);
-                return;
+            }
+            BeginCompute(t);
+            return;
         }
+        if (const SleepAction* sleep = a.As<SleepAction>()) {
+            th.hasAction = false;
+            Block(t, ThreadState::Sleeping, sleep->state, sleep->task);
+            m_kernel.Schedule(sleep->wall, kWake, static_cast<uint32_t>(t), th.token);
+            return;
+        }
+        if (const WaitAction* wait = a.As<WaitAction>()) {
+            th.hasAction = false;
+            Block(t, ThreadState::WaitingSignal, wait->state, wait->task);
+            m_signals[wait->signal].waiters.push_back(t);
+            if (wait->deadline >= 0)
+                m_kernel.ScheduleAt(std::max(wait->deadline, Now()), kWaitDeadline, static_cast<uint32_t>(t), th.token);
+            return;
+        }
+        if (const AcquireLockAction* acquire = a.As<AcquireLockAction>()) {
+            if (th.holdsLockBeforeGil || TryAcquireLock(t, acquire->lock)) {
+                th.holdsLockBeforeGil = false;
+                th.hasAction = false;
+                continue;
+            }
+            // acquire_timed(): the fast path failed, so release the GIL and block on the lock.
+            if (!interp.freeThreaded && HoldsGil(t)) DropGil(t, false);
+            BlockOnLock(t);
+            return;
+        }
+        if (const ReleaseLockAction* release = a.As<ReleaseLockAction>()) {
+            ReleaseLock(t, release->lock);
+            th.hasAction = false;
+            continue;
+        }
+        Finish(t);  // Exit
+        return;
     }
 }
 
 void World::BeginCompute(ThreadIndex t) {
     SimThread& th = m_threads[t];
-    const Action& a = th.action;
+    const ComputeAction& a = *th.action.As<ComputeAction>();  // BeginCompute runs Computes only
     m_zeroTimeActions = 0;
-    if (a.object >= 0 && th.counterRead < 0) th.counterRead = m_counters[a.object];
+    if (a.counter >= 0 && th.counterRead < 0) th.counterRead = m_counters[a.counter];
     th.inBurst = true;
     th.burstStart = Now();
     SetSpan(t, a.state, a.task);
@@ -374,10 +425,10 @@ bool World::TryAcquireLock(ThreadIndex t, int32_t lock) {
 
 void World::BlockOnLock(ThreadIndex t) {
     SimThread& th = m_threads[t];
-    SimLock& lock = m_locks[th.action.object];
+    SimLock& lock = m_locks[th.action.As<AcquireLockAction>()->lock];  // blocked acquiring: an Acquire
     lock.waiters.push_back(t);
     th.retriesLockWithoutGil = true;
-    Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, th.action.task, m_threads[lock.holder].track, lock.heldSince);
+    Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, th.action.Task(), m_threads[lock.holder].track, lock.heldSince);
 }
 
 void World::ReleaseLock(ThreadIndex t, int32_t lock) {

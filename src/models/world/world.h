@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/event_queue.h"
@@ -27,51 +28,71 @@ using ThreadIndex = int32_t;
 using InterpIndex = int32_t;
 using SignalIndex = int32_t;
 
-struct Action {
-    enum class Type : uint8_t { Compute, Sleep, Wait, AcquireLock, ReleaseLock, Exit };
-    Type type = Type::Exit;
-    TimeNs duration = 0;        // Compute: CPU time; Sleep: wall time
-    TimeNs deadline = -1;       // Wait: absolute time to give up waiting, -1 = none
-    bool needsGil = false;      // Compute: runs Python (needs the interpreter's GIL)
-    bool interruptible = true;  // Compute: the eval loop may drop the GIL in the middle
+// What a simulated thread does next: exactly one of these (a variant, so a lock index can never be read as a
+// signal or a counter).
+struct ComputeAction {
+    TimeNs cpu = 0;
+    bool needsGil = false;      // runs Python (needs the interpreter's GIL)
+    bool interruptible = true;  // the eval loop may drop the GIL in the middle
     trace::SpanState state = trace::SpanState::RunningPython;
     trace::TaskId task = trace::kNone;
-    int32_t object = -1;        // Wait: signal; Acquire/ReleaseLock: lock; Compute: counter to increment
-    TimeNs* overheadSink = nullptr;  // Compute: also add the CPU time to this metric (thread start, loop)
+    int32_t counter = -1;             // a shared counter incremented when it completes (`counter += 1`)
+    TimeNs* overheadSink = nullptr;   // also add the CPU time to this metric (thread start, loop)
+};
+struct SleepAction {
+    TimeNs wall = 0;
+    trace::SpanState state = trace::SpanState::BlockedIo;
+    trace::TaskId task = trace::kNone;
+};
+struct WaitAction {
+    SignalIndex signal = -1;
+    trace::SpanState state = trace::SpanState::Idle;
+    TimeNs deadline = -1;  // absolute time to give up waiting, -1 = none
+    trace::TaskId task = trace::kNone;
+};
+struct AcquireLockAction {
+    int32_t lock = -1;
+    trace::TaskId task = trace::kNone;
+};
+struct ReleaseLockAction {
+    int32_t lock = -1;
+    trace::TaskId task = trace::kNone;
+};
+struct ExitAction {};
 
+class Action {
+public:
+    Action() = default;  // Exit
     static Action Compute(TimeNs cpu, bool gil, trace::SpanState state, trace::TaskId task) {
-        Action a;
-        a.type = Type::Compute;
-        a.duration = cpu;
-        a.needsGil = gil;
-        a.state = state;
-        a.task = task;
-        return a;
+        return Action(ComputeAction{cpu, gil, true, state, task, -1, nullptr});
     }
-    static Action Sleep(TimeNs wall, trace::SpanState state, trace::TaskId task) {
-        Action a;
-        a.type = Type::Sleep;
-        a.duration = wall;
-        a.state = state;
-        a.task = task;
-        return a;
-    }
+    static Action Sleep(TimeNs wall, trace::SpanState state, trace::TaskId task) { return Action(SleepAction{wall, state, task}); }
     static Action Wait(SignalIndex signal, trace::SpanState state, TimeNs deadline = -1) {
-        Action a;
-        a.type = Type::Wait;
-        a.object = signal;
-        a.state = state;
-        a.deadline = deadline;
-        return a;
+        return Action(WaitAction{signal, state, deadline, trace::kNone});
     }
     static Action Lock(int32_t lock, bool acquire, trace::TaskId task) {
-        Action a;
-        a.type = acquire ? Type::AcquireLock : Type::ReleaseLock;
-        a.object = lock;
-        a.task = task;
-        return a;
+        if (acquire) return Action(AcquireLockAction{lock, task});
+        return Action(ReleaseLockAction{lock, task});
     }
     static Action Exit() { return Action{}; }
+
+    // Refinements, each of one kind of action (asserted).
+    Action& Uninterruptible();                // Compute: never split by a GIL drop
+    Action& Increments(int32_t counter);      // Compute: `counter += 1` when it completes
+    Action& AddsTo(TimeNs* overheadSink);     // Compute: its CPU time also counts in this metric
+    Action& Waiting(trace::TaskId task);      // Wait: on behalf of this task (its span names it)
+
+    template <typename T> const T* As() const { return std::get_if<T>(&m_what); }
+    template <typename T> T* As() { return std::get_if<T>(&m_what); }
+    bool IsExit() const { return std::holds_alternative<ExitAction>(m_what); }
+    // The task the action works for (kNone for none, or Exit).
+    trace::TaskId Task() const;
+    // CPU time (Compute) or wall time (Sleep); 0 for the rest.
+    TimeNs Duration() const;
+
+private:
+    template <typename T> explicit Action(T what) : m_what(std::move(what)) {}
+    std::variant<ExitAction, ComputeAction, SleepAction, WaitAction, AcquireLockAction, ReleaseLockAction> m_what;
 };
 
 class World;
