@@ -344,16 +344,16 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
 }
 
 Action EventLoop::Next(World& world, ThreadIndex self) {
-    if (m_pendingThreadStart >= 0) {
+    if (m_pendingThreadStart.Valid()) {
         world.StartThread(m_pendingThreadStart);
-        m_pendingThreadStart = -1;
+        m_pendingThreadStart = ThreadIndex{};
         world.Notify(m_workSignal);
     }
     Action out;
     for (;;) {
         if (m_current >= 0) {
             if (StepCurrent(world, self, out)) return out;
-            if (m_pendingThreadStart >= 0) return Next(world, self);
+            if (m_pendingThreadStart.Valid()) return Next(world, self);
             continue;
         }
         while (!m_timers.Empty() && m_timers.Top().time <= world.Now()) {

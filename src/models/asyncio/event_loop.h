@@ -112,7 +112,7 @@ private:
     std::vector<ThreadIndex> m_executorThreads;
     int32_t m_idleExecutorThreads = 0;
     int32_t m_maxExecutorThreads = 5;
-    int32_t m_pendingThreadStart = -1;
+    ThreadIndex m_pendingThreadStart;  // an executor thread to start once its Thread.start() cost is paid
     bool m_shutdown = false;
     SignalIndex m_loopSignal;
     SignalIndex m_workSignal;

@@ -18,7 +18,7 @@ namespace interleave::models {
 void World::CloseGilSpan(InterpIndex i) {
     Interpreter& interp = m_interps[i];
     if (interp.gil.track < 0) return;
-    if (interp.gil.holder >= 0 && Now() > m_gilSpanStart[i]) {
+    if (interp.gil.holder.Valid() && Now() > m_gilSpanStart[i]) {
         trace::Span span;
         span.start = m_gilSpanStart[i];
         span.end = Now();
@@ -34,13 +34,13 @@ bool World::TryTakeGil(ThreadIndex t) {
     SimThread& th = m_threads[t];
     Interpreter& interp = m_interps[th.interp];
     Gil& gil = interp.gil;
-    if (gil.holder < 0) {
+    if (!gil.holder.Valid()) {
         CloseGilSpan(th.interp);
         gil.holder = t;
         gil.heldSince = Now();
         if (gil.lastHolder != t) {
             ++gil.switchNumber;
-            if (gil.lastHolder >= 0)
+            if (gil.lastHolder.Valid())
                 m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::GilHandoff,
                                                           m_threads[gil.lastHolder].track, th.hasAction ? th.action.Task() : trace::kNone});
         }
@@ -63,7 +63,7 @@ bool World::TryTakeGil(ThreadIndex t) {
         th.gilQueueStamp = ++gil.queueStamps;
         gil.waiters.emplace_back(t, th.gilQueueStamp);
     }
-    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, static_cast<uint32_t>(t), ++th.gilToken);
+    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilToken);
     return false;
 }
 
@@ -72,10 +72,10 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     Interpreter& interp = m_interps[th.interp];
     Gil& gil = interp.gil;
     CloseGilSpan(th.interp);
-    gil.holder = -1;
+    gil.holder = ThreadIndex{};
     const bool requested = gil.dropRequest;
-    ThreadIndex signalled = -1;
-    while (!gil.waiters.empty() && signalled < 0) {
+    ThreadIndex signalled;
+    while (!gil.waiters.empty() && !signalled.Valid()) {
         auto [waiter, stamp] = gil.waiters.front();
         gil.waiters.pop_front();
         SimThread& w = m_threads[waiter];
@@ -85,7 +85,7 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
         ++w.gilToken;
         Wake(signalled);
     }
-    if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled >= 0)) return false;
+    if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled.Valid())) return false;
     gil.dropRequest = false;
     gil.switchWaiters.push_back(t);
     trace::TaskId task = th.hasAction ? th.action.Task() : trace::kNone;
@@ -97,7 +97,7 @@ void World::OnGilTimeout(ThreadIndex t) {
     SimThread& th = m_threads[t];
     if (th.state != ThreadState::WaitingGil) return;
     Gil& gil = m_interps[th.interp].gil;
-    if (gil.holder >= 0 && gil.switchNumber == th.savedSwitchNumber && !gil.dropRequest) {
+    if (gil.holder.Valid() && gil.switchNumber == th.savedSwitchNumber && !gil.dropRequest) {
         gil.dropRequest = true;
         th.dropRequestAt = Now();
         ThreadIndex holder = gil.holder;
@@ -105,10 +105,10 @@ void World::OnGilTimeout(ThreadIndex t) {
                                                   th.hasAction ? th.action.Task() : trace::kNone});
         SimThread& h = m_threads[holder];
         if (h.state == ThreadState::Running && h.inBurst && (!h.action.As<ComputeAction>() || h.action.As<ComputeAction>()->interruptible))
-            m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, static_cast<uint32_t>(holder), h.token);
+            m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, holder.EventTarget(), h.token);
     }
     th.savedSwitchNumber = gil.switchNumber;
-    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, static_cast<uint32_t>(t), ++th.gilToken);
+    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilToken);
 }
 
 void World::OnEvalBreaker(ThreadIndex t) {

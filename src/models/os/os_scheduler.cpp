@@ -14,7 +14,7 @@ void World::MakeRunnable(ThreadIndex t) {
     // Prefer the core the thread last ran on (cache affinity), then the lowest free one: deterministic.
     int32_t chosen = -1;
     for (size_t c = 0; c < m_cores.size(); ++c) {
-        if (m_cores[c].thread != -1) continue;
+        if (m_cores[c].thread.Valid()) continue;
         if (m_cores[c].lastThread == t) {
             chosen = static_cast<int32_t>(c);
             break;
@@ -35,12 +35,12 @@ void World::MakeRunnable(ThreadIndex t) {
 void World::AssignCore(ThreadIndex t, int32_t c) {
     SimThread& th = m_threads[t];
     Core& core = m_cores[c];
-    assert(core.thread == -1);
+    assert(!core.thread.Valid());
     core.thread = t;
     th.core = c;
     th.state = ThreadState::Running;
     TimeNs delay = core.lastThread == t ? 0 : Profile().contextSwitch;
-    m_kernel.Schedule(delay, kDispatch, static_cast<uint32_t>(t), ++th.token);
+    m_kernel.Schedule(delay, kDispatch, t.EventTarget(), ++th.token);
     m_kernel.Schedule(delay + Profile().timeSlice, kSliceEnd, static_cast<uint32_t>(c), ++core.token);
 }
 
@@ -49,7 +49,7 @@ void World::ReleaseCore(ThreadIndex t) {
     if (th.core < 0) return;
     Core& core = m_cores[th.core];
     SetCoreSpan(th.core, false, trace::SpanState::Idle, trace::kNone);
-    core.thread = -1;
+    core.thread = ThreadIndex{};
     core.lastThread = t;
     ++core.token;
     int32_t c = th.core;
@@ -63,7 +63,7 @@ void World::ReleaseCore(ThreadIndex t) {
 
 void World::OnSliceEnd(int32_t c) {
     Core& core = m_cores[c];
-    if (core.thread < 0) return;
+    if (!core.thread.Valid()) return;
     if (m_runQueue.empty()) {
         m_kernel.Schedule(Profile().timeSlice, kSliceEnd, static_cast<uint32_t>(c), ++core.token);
         return;

@@ -44,7 +44,7 @@ struct PoolState {
     bool allSent = false;
     int32_t finishedTasks = 0;
     int32_t totalTasks = 0;
-    SignalIndex inSignal = -1, outSignal = -1, allDone = -1, serverSignal = -1;
+    SignalIndex inSignal, outSignal, allDone, serverSignal;
     std::deque<ThreadIndex> forkRequests;
     int32_t workersToFork = 0;
 };
@@ -201,9 +201,9 @@ public:
             m_started = true;
             return Costed(world.Profile().forkserverStart, SpanState::StartingProcess);
         }
-        if (m_forking >= 0) {
+        if (m_forking.Valid()) {
             world.StartThread(m_forking);
-            m_forking = -1;
+            m_forking = ThreadIndex{};
             --m_pool.workersToFork;
         }
         if (!m_pool.forkRequests.empty()) {
@@ -218,7 +218,7 @@ public:
 private:
     PoolState& m_pool;
     bool m_started = false;
-    ThreadIndex m_forking = -1;
+    ThreadIndex m_forking;
 };
 
 // The parent's main thread: Pool(...) starts the workers and handler threads, then map() waits.
@@ -229,11 +229,11 @@ public:
 
     Action Next(World& world, ThreadIndex) override {
         const scenario::MachineProfile& profile = world.Profile();
-        if (m_pendingStart >= 0) {
+        if (m_pendingStart.Valid()) {
             world.StartThread(m_pendingStart);
-            m_pendingStart = -1;
+            m_pendingStart = ThreadIndex{};
         }
-        if (m_server >= 0 && !m_serverLaunched) {
+        if (m_server.Valid() && !m_serverLaunched) {
             m_serverLaunched = true;
             m_pendingStart = m_server;
             return Costed(profile.processStartFork, SpanState::StartingProcess, false);
@@ -267,7 +267,7 @@ private:
     ThreadIndex m_server;
     StartMethod m_method;
     size_t m_nextWorker = 0, m_nextHandler = 0;
-    ThreadIndex m_pendingStart = -1;
+    ThreadIndex m_pendingStart;
     bool m_serverLaunched = false;
 };
 
@@ -313,7 +313,7 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     trace::TrackId resultTrack = trace.AddTrack(resultHandler, trace::TrackKind::Thread, parent);
     InterpIndex parentInterp = world.AddInterpreter(mainProcess, false, parent, true);
 
-    ThreadIndex server = -1;
+    ThreadIndex server;
     if (method == StartMethod::Forkserver) {
         const std::string name(plan::kForkServer);
         trace::TrackId serverTrack = trace.AddTrack(name, trace::TrackKind::Process);

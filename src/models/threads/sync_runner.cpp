@@ -20,8 +20,8 @@ SyncChannels::SyncChannels(World& world, const scenario::Scenario& scenario) {
     m_items.assign(names, 0);
     m_maxsize.assign(names, 0);
     m_eventSet.assign(names, 0);
-    m_notEmpty.assign(names, -1);
-    m_notFull.assign(names, -1);
+    m_notEmpty.assign(names, SignalIndex{});
+    m_notFull.assign(names, SignalIndex{});
     for (size_t i = 0; i < names; ++i) {
         const auto name = static_cast<int32_t>(i);
         m_maxsize[i] = scenario.QueueMaxsize(name);
@@ -128,7 +128,7 @@ bool SyncRunner::Next(World& world, const Workload& workload, SyncChannels* chan
                     return true;
                 }
                 m_channelCallMade = false;
-                SignalIndex waitOn = -1;
+                SignalIndex waitOn;
                 if (channels->TryNow(world, step, waitOn)) break;
                 --m_step;  // woken, it runs the call again: Condition.wait() sits in a `while` that re-checks
                 out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);

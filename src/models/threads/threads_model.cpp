@@ -30,7 +30,7 @@ public:
             if (m_running) {
                 world.TaskFinished(m_runner.Task(), world.Thread(self).track, m_runner.Failed());
                 m_running = false;
-                if (++*m_finished == m_workload.TaskCount() && m_allDone >= 0) world.Notify(m_allDone);
+                if (++*m_finished == m_workload.TaskCount() && m_allDone.Valid()) world.Notify(m_allDone);
             }
             if (*m_nextTask > m_lastTask) return Action::Exit();
             m_runner.Begin((*m_nextTask)++);
@@ -94,7 +94,7 @@ void BuildSequential(World& world, const Workload& workload, Programs& programs)
     auto* shared = programs.Keep<SharedCounters>();
     auto* channels = programs.Keep<SyncChannels>(world, world.Scenario());
     auto* main = programs.Make<TaskQueueWorker>(workload, channels, &shared->nextTask, workload.TaskCount() - 1,
-                                                &shared->finished, -1);
+                                                &shared->finished, SignalIndex{});
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, thread, main));
     channels->AddLanes(world, process);
 }

@@ -78,9 +78,8 @@ InterpIndex World::AddInterpreter(std::string name, bool freeThreaded, trace::Tr
     interp.freeThreaded = freeThreaded;
     interp.track = track;
     if (gilLane && !freeThreaded) interp.gil.track = m_trace.AddTrack(plan::GilLaneName(interp.name), trace::TrackKind::Gil, track);
-    m_interps.push_back(std::move(interp));
     m_gilSpanStart.push_back(0);
-    return static_cast<InterpIndex>(m_interps.size() - 1);
+    return m_interps.push_back(std::move(interp));
 }
 
 ThreadIndex World::AddThread(std::string name, InterpIndex interp, trace::TrackId track, Program* program) {
@@ -89,25 +88,24 @@ ThreadIndex World::AddThread(std::string name, InterpIndex interp, trace::TrackI
     thread.interp = interp;
     thread.track = track;
     thread.program = program;
-    m_threads.push_back(std::move(thread));
-    return static_cast<ThreadIndex>(m_threads.size() - 1);
+    return m_threads.push_back(std::move(thread));
 }
 
 SignalIndex World::AddSignal(std::string waitingFor) {
-    m_signals.emplace_back();
-    m_signals.back().waitingFor = std::move(waitingFor);
-    return static_cast<SignalIndex>(m_signals.size() - 1);
+    Signal signal;
+    signal.waitingFor = std::move(waitingFor);
+    return m_signals.push_back(std::move(signal));
 }
 
 void World::StartThread(ThreadIndex t, TimeNs delay) {
     SimThread& th = m_threads[t];
     assert(th.state == ThreadState::New);
     th.state = ThreadState::Waking;
-    m_kernel.Schedule(delay, kWake, static_cast<uint32_t>(t), ++th.token);
+    m_kernel.Schedule(delay, kWake, t.EventTarget(), ++th.token);
 }
 
 void World::NotifyAt(TimeNs time, SignalIndex signal) {
-    m_kernel.ScheduleAt(std::max(time, Now()), kNotify, static_cast<uint32_t>(signal));
+    m_kernel.ScheduleAt(std::max(time, Now()), kNotify, signal.EventTarget());
 }
 
 void World::TaskStarted(trace::TaskId task, trace::TrackId track) {
@@ -136,9 +134,10 @@ void World::TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, 
 // [SECTION] Events
 
 void World::Handle(const core::Event& event) {
+    const ThreadIndex target(static_cast<int32_t>(event.target));  // for the events that target a thread
     switch (event.kind) {
         case kBurstDone: {
-            SimThread& th = m_threads[event.target];
+            SimThread& th = m_threads[target];
             if (event.token != th.token || !th.inBurst) return;
             th.inBurst = false;
             th.remaining = 0;
@@ -148,39 +147,39 @@ void World::Handle(const core::Event& event) {
             }
             if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::kNone);
             th.hasAction = false;
-            Advance(static_cast<ThreadIndex>(event.target));
+            Advance(target);
             return;
         }
         case kDispatch: {
-            SimThread& th = m_threads[event.target];
+            SimThread& th = m_threads[target];
             if (event.token != th.token || th.state != ThreadState::Running) return;
-            Advance(static_cast<ThreadIndex>(event.target));
+            Advance(target);
             return;
         }
         case kWake: {
-            SimThread& th = m_threads[event.target];
+            SimThread& th = m_threads[target];
             if (event.token != th.token) return;
-            if (th.state == ThreadState::Waking || th.state == ThreadState::Sleeping) MakeRunnable(static_cast<ThreadIndex>(event.target));
+            if (th.state == ThreadState::Waking || th.state == ThreadState::Sleeping) MakeRunnable(target);
             return;
         }
         case kSliceEnd:
             if (event.token == m_cores[event.target].token) OnSliceEnd(static_cast<int32_t>(event.target));
             return;
         case kGilTimeout:
-            if (event.token == m_threads[event.target].gilToken) OnGilTimeout(static_cast<ThreadIndex>(event.target));
+            if (event.token == m_threads[target].gilToken) OnGilTimeout(target);
             return;
         case kEvalBreaker:
-            if (event.token == m_threads[event.target].token) OnEvalBreaker(static_cast<ThreadIndex>(event.target));
+            if (event.token == m_threads[target].token) OnEvalBreaker(target);
             return;
         case kNotify:
-            Notify(static_cast<SignalIndex>(event.target));
+            Notify(SignalIndex(static_cast<int32_t>(event.target)));
             return;
         case kWaitDeadline: {
-            SimThread& th = m_threads[event.target];
+            SimThread& th = m_threads[target];
             if (event.token != th.token || th.state != ThreadState::WaitingSignal) return;
             auto& waiters = m_signals[th.action.As<WaitAction>()->signal].waiters;  // WaitingSignal: a Wait
-            waiters.erase(std::remove(waiters.begin(), waiters.end(), static_cast<ThreadIndex>(event.target)), waiters.end());
-            Wake(static_cast<ThreadIndex>(event.target));
+            waiters.erase(std::remove(waiters.begin(), waiters.end(), target), waiters.end());
+            Wake(target);
             return;
         }
         default: assert(false && "unknown event kind");
@@ -244,7 +243,7 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
             if (th.state == ThreadState::WaitingLock && acquire) {
                 const SimLock& lock = m_locks[acquire->lock];
                 error += "; " + th.name + " waits for lock \"" + m_scenario.names[acquire->lock] + "\" held by " +
-                         (lock.holder >= 0 ? m_threads[lock.holder].name : std::string("nobody"));
+                         (lock.holder.Valid() ? m_threads[lock.holder].name : std::string("nobody"));
                 break;
             }
         }
@@ -316,7 +315,7 @@ void World::Advance(ThreadIndex t) {
         if (const SleepAction* sleep = a.As<SleepAction>()) {
             th.hasAction = false;
             Block(t, ThreadState::Sleeping, sleep->state, sleep->task);
-            m_kernel.Schedule(sleep->wall, kWake, static_cast<uint32_t>(t), th.token);
+            m_kernel.Schedule(sleep->wall, kWake, t.EventTarget(), th.token);
             return;
         }
         if (const WaitAction* wait = a.As<WaitAction>()) {
@@ -324,7 +323,7 @@ void World::Advance(ThreadIndex t) {
             Block(t, ThreadState::WaitingSignal, wait->state, wait->task);
             m_signals[wait->signal].waiters.push_back(t);
             if (wait->deadline >= 0)
-                m_kernel.ScheduleAt(std::max(wait->deadline, Now()), kWaitDeadline, static_cast<uint32_t>(t), th.token);
+                m_kernel.ScheduleAt(std::max(wait->deadline, Now()), kWaitDeadline, t.EventTarget(), th.token);
             return;
         }
         if (const AcquireLockAction* acquire = a.As<AcquireLockAction>()) {
@@ -357,7 +356,7 @@ void World::BeginCompute(ThreadIndex t) {
     th.burstStart = Now();
     SetSpan(t, a.state, a.task);
     SetCoreSpan(th.core, true, a.state, a.task);
-    m_kernel.Schedule(th.remaining, kBurstDone, static_cast<uint32_t>(t), ++th.token);
+    m_kernel.Schedule(th.remaining, kBurstDone, t.EventTarget(), ++th.token);
 }
 
 void World::InterruptBurst(ThreadIndex t) {
@@ -391,7 +390,7 @@ void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskI
 void World::Wake(ThreadIndex t) {
     SimThread& th = m_threads[t];
     th.state = ThreadState::Waking;
-    m_kernel.Schedule(Profile().wakeupLatency, kWake, static_cast<uint32_t>(t), ++th.token);
+    m_kernel.Schedule(Profile().wakeupLatency, kWake, t.EventTarget(), ++th.token);
 }
 
 void World::Notify(SignalIndex signal) {
@@ -417,7 +416,7 @@ void World::NotifyOne(SignalIndex signal) {
 
 bool World::TryAcquireLock(ThreadIndex t, int32_t lock) {
     SimLock& l = m_locks[lock];
-    if (l.holder >= 0) return false;
+    if (l.holder.Valid()) return false;
     l.holder = t;
     l.heldSince = Now();
     return true;
@@ -435,7 +434,7 @@ void World::ReleaseLock(ThreadIndex t, int32_t lock) {
     SimLock& l = m_locks[lock];
     assert(l.holder == t);
     (void)t;
-    l.holder = -1;
+    l.holder = ThreadIndex{};
     if (!l.waiters.empty()) {
         ThreadIndex w = l.waiters.front();
         l.waiters.pop_front();
@@ -483,7 +482,9 @@ void World::SetCoreSpan(int32_t c, bool busy, SpanState state, trace::TaskId tas
         span.track = core.track;
         span.state = core.spanState;
         span.task = core.spanTask;
-        span.cause = core.thread >= 0 ? m_threads[core.thread].track : (core.lastThread >= 0 ? m_threads[core.lastThread].track : trace::kNone);
+        span.cause = core.thread.Valid()       ? m_threads[core.thread].track
+                     : core.lastThread.Valid() ? m_threads[core.lastThread].track
+                                               : trace::kNone;
         m_spans.Add(span);
     }
     core.spanOpen = busy;
@@ -505,11 +506,11 @@ void World::RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, SpanState
 }
 
 void World::CloseAllSpans() {
-    for (size_t t = 0; t < m_threads.size(); ++t) CloseSpan(static_cast<ThreadIndex>(t));
+    for (size_t t = 0; t < m_threads.size(); ++t) CloseSpan(ThreadIndex(static_cast<int32_t>(t)));
     for (size_t c = 0; c < m_cores.size(); ++c) SetCoreSpan(static_cast<int32_t>(c), false, SpanState::Idle, trace::kNone);
     for (size_t i = 0; i < m_interps.size(); ++i) {
-        Interpreter& interp = m_interps[i];
-        if (interp.gil.holder >= 0) CloseGilSpan(static_cast<InterpIndex>(i));
+        const InterpIndex interp(static_cast<int32_t>(i));
+        if (m_interps[interp].gil.holder.Valid()) CloseGilSpan(interp);
     }
     m_spans.MoveInto(m_trace);
 }

@@ -24,9 +24,43 @@
 namespace interleave::models {
 
 using trace::TimeNs;
-using ThreadIndex = int32_t;
-using InterpIndex = int32_t;
-using SignalIndex = int32_t;
+
+// The index of one kind of World object. Threads, interpreters and signals each have their own type, apart from
+// each other and from trace::TrackId (all int32 underneath), so passing a track where a thread is meant, or a lock
+// where a signal is, does not compile. Default: none (-1).
+template <typename Tag>
+struct WorldId {
+    int32_t value = -1;
+    constexpr WorldId() = default;
+    constexpr explicit WorldId(int32_t v) : value(v) {}
+    constexpr bool Valid() const { return value >= 0; }
+    constexpr size_t Index() const { return static_cast<size_t>(value); }
+    constexpr uint32_t EventTarget() const { return static_cast<uint32_t>(value); }  // core::Event::target
+    friend constexpr bool operator==(WorldId, WorldId) = default;
+};
+using ThreadIndex = WorldId<struct ThreadTag>;
+using InterpIndex = WorldId<struct InterpTag>;
+using SignalIndex = WorldId<struct SignalTag>;
+
+// A container indexed by one WorldId type only.
+template <typename Id, typename Container>
+class ById {
+public:
+    auto& operator[](Id id) { return m_items[id.Index()]; }
+    const auto& operator[](Id id) const { return m_items[id.Index()]; }
+    Id push_back(typename Container::value_type item) {
+        m_items.push_back(std::move(item));
+        return Id(static_cast<int32_t>(m_items.size() - 1));
+    }
+    size_t size() const { return m_items.size(); }
+    auto begin() { return m_items.begin(); }
+    auto end() { return m_items.end(); }
+    auto begin() const { return m_items.begin(); }
+    auto end() const { return m_items.end(); }
+
+private:
+    Container m_items;
+};
 
 // What a simulated thread does next: exactly one of these (a variant, so a lock index can never be read as a
 // signal or a counter).
@@ -45,7 +79,7 @@ struct SleepAction {
     trace::TaskId task = trace::kNone;
 };
 struct WaitAction {
-    SignalIndex signal = -1;
+    SignalIndex signal;
     trace::SpanState state = trace::SpanState::Idle;
     TimeNs deadline = -1;  // absolute time to give up waiting, -1 = none
     trace::TaskId task = trace::kNone;
@@ -118,8 +152,8 @@ enum class ThreadState : uint8_t {
 };
 
 struct Gil {
-    ThreadIndex holder = -1;
-    ThreadIndex lastHolder = -1;
+    ThreadIndex holder;
+    ThreadIndex lastHolder;
     uint64_t switchNumber = 0;
     bool dropRequest = false;
     TimeNs heldSince = 0;
@@ -140,7 +174,7 @@ struct Interpreter {
 
 struct SimThread {
     std::string name;
-    InterpIndex interp = 0;
+    InterpIndex interp{0};
     trace::TrackId track = trace::kNone;
     Program* program = nullptr;
     ThreadState state = ThreadState::New;
@@ -168,8 +202,8 @@ struct SimThread {
 };
 
 struct Core {
-    ThreadIndex thread = -1;
-    ThreadIndex lastThread = -1;
+    ThreadIndex thread;
+    ThreadIndex lastThread;
     uint32_t token = 0;
     trace::TrackId track = trace::kNone;
     trace::SpanState spanState = trace::SpanState::Idle;
@@ -179,7 +213,7 @@ struct Core {
 };
 
 struct SimLock {
-    ThreadIndex holder = -1;
+    ThreadIndex holder;
     TimeNs heldSince = 0;
     std::deque<ThreadIndex> waiters;
 };
@@ -292,12 +326,12 @@ private:
     core::Kernel m_kernel;
     std::vector<Core> m_cores;
     std::deque<ThreadIndex> m_runQueue;
-    std::vector<Interpreter> m_interps;
-    std::deque<SimThread> m_threads;  // a deque: programs add threads while a SimThread& is held
+    ById<InterpIndex, std::vector<Interpreter>> m_interps;
+    ById<ThreadIndex, std::deque<SimThread>> m_threads;  // a deque: programs add threads while a SimThread& is held
     std::vector<SimLock> m_locks;
-    std::deque<Signal> m_signals;
+    ById<SignalIndex, std::deque<Signal>> m_signals;
     std::vector<int64_t> m_counters;
-    std::vector<TimeNs> m_gilSpanStart;
+    ById<InterpIndex, std::vector<TimeNs>> m_gilSpanStart;
     int64_t m_zeroTimeActions = 0;
     int64_t m_finishedTasks = 0;  // tasks with a finish time, for progress
     bool m_failed = false;
