@@ -38,7 +38,9 @@ fi
 # ---- Debian packages -------------------------------------------------------------------------------
 PACKAGES=(cmake ninja-build g++ pkg-config dpkg-dev xz-utils python3 libsdl2-dev libgl-dev libegl-dev libgles-dev
           libgtest-dev libbenchmark-dev nlohmann-json3-dev xvfb xauth imagemagick nodejs npm
-          clang-14 libclang-rt-14-dev llvm-14 protobuf-compiler)
+          clang-14 libclang-rt-14-dev llvm-14 protobuf-compiler
+          # The UI's typefaces, embedded at build time (cmake/fonts.cmake, docs/fonts.md): Inter and JetBrains Mono.
+          fonts-inter fonts-jetbrains-mono)
 if [[ $NATIVE_ONLY -eq 0 ]]; then
     PACKAGES+=(emscripten chromium chromium-driver)
 fi

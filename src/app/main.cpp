@@ -7,6 +7,7 @@
 #include "app/real_runs.h"
 #include "cli/cli.h"
 #include "platform/platform.h"
+#include "ui/fonts.h"
 #include "ui/playground.h"
 
 int main(int argc, char** argv) {
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
     settings.makeLink = interleave::platform::MakeShareLink;
     settings.copyToClipboard = interleave::platform::CopyToClipboard;
     settings.runForReal = interleave::app::RealRunCallback();
+    settings.contentScale = interleave::platform::ContentScale(options);  // --scale, else the display's
     // Static: on the web the main loop outlives main().
     static interleave::ui::Playground playground(settings);
     using interleave::ui::Tab;
@@ -45,5 +47,7 @@ int main(int argc, char** argv) {
     };
     app.showLinkError = [](const std::string& message) { playground.ShowLinkError(message); };
     app.busy = [] { return playground.Busy(); };
+    // The platform cannot call the UI layer: it rebuilds the font atlas through this hook, between frames.
+    app.prepareFonts = [] { return interleave::ui::PrepareFonts(); };
     return interleave::platform::Run(options, app);
 }

@@ -34,7 +34,7 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
         if (arg == "--help" || arg == "-h") {
             std::printf(
                 "usage: interleave [--size WxH] [--frames N [--screenshot out.png]] [--embed] [--preset ID]\n"
-                "                  [--view timeline|compare|scaling|help|embed] [--theme dark|light]\n"
+                "                  [--view timeline|compare|scaling|help|embed] [--theme dark|light] [--scale S]\n"
                 "       interleave <command> ...   (the command line; see docs/)\n");
             error.clear();
             return false;
@@ -69,6 +69,16 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
                 return false;
             }
             options.theme = value;
+        } else if (arg == "--scale") {
+            const char* value = next(arg);
+            if (!value) return false;
+            char* end = nullptr;
+            const float scale = std::strtof(value, &end);
+            if (end == value || *end != '\0' || !(scale >= 0.5f && scale <= 4.0f)) {
+                error.assign("--scale wants a number from 0.5 to 4, got '").append(value).append("'");
+                return false;
+            }
+            options.contentScale = scale;
         } else if (arg == "--screenshot") {
             const char* value = next(arg);
             if (!value) return false;

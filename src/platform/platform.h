@@ -19,10 +19,11 @@ struct Options {
     std::string preset;          // --preset ID: the preset to open with (the web page passes it for ?preset=ID)
     std::string view;            // --view timeline|compare|scaling|help|embed: the view to open on ("" = timeline)
     std::string theme;           // --theme dark|light ("" = dark)
+    float contentScale = 0;      // --scale S: sizes and text S times larger (0: the display's, ContentScale())
 };
 
 // Parses the GUI options: --frames N, --screenshot FILE, --size WxH, --embed, --preset ID,
-// --view NAME, --theme dark|light, --help.
+// --view NAME, --theme dark|light, --scale S, --help.
 // Returns false with a one-line message in `error` (empty for --help, after printing usage).
 bool ParseOptions(int argc, char** argv, Options& options, std::string& error);
 
@@ -36,7 +37,17 @@ struct App {
     // Natively, with Options::frames: while this says true (simulations still running) frames are not
     // counted, for up to a minute, so a scripted screenshot shows the finished view.
     std::function<bool()> busy;
+    // Called once before the first frame and before every NewFrame, after the backend has set
+    // io.DisplayFramebufferScale: loads or rebuilds the font atlas (ui::PrepareFonts) and says whether it
+    // changed; then the platform uploads the font texture again. Unset: Dear ImGui's built-in font.
+    std::function<bool()> prepareFonts;
 };
+
+// The content scale for PlaygroundSettings::contentScale: --scale when given; natively, else, the primary
+// display's DPI over 96 when above 120 DPI (X11 screens report no framebuffer scale: their pixels are ImGui's
+// units), in quarters; 1 on the web, where the browser's devicePixelRatio is the framebuffer scale and the fonts
+// follow it (ui/fonts.h) while sizes stay in CSS pixels.
+float ContentScale(const Options& options);
 
 // Copies text to the clipboard (SDL natively; the browser's clipboard API on the web).
 void CopyToClipboard(const std::string& text);

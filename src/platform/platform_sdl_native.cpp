@@ -8,6 +8,8 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl2.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -60,7 +62,37 @@ bool SaveScreenshot(const GlFunctions& gl, const std::string& path, int width, i
     return WritePng(path, width, height, flipped.data());
 }
 
+// Physical pixels per window coordinate (2 on a Retina-style display; 1 on X11, which scales nothing).
+ImVec2 FramebufferScale(SDL_Window* window) {
+    int width = 0, height = 0, drawableWidth = 0, drawableHeight = 0;
+    SDL_GetWindowSize(window, &width, &height);
+    SDL_GL_GetDrawableSize(window, &drawableWidth, &drawableHeight);
+    if (width <= 0 || height <= 0) return ImVec2(1, 1);
+    return ImVec2(float(drawableWidth) / float(width), float(drawableHeight) / float(height));
+}
+
+// Between frames: new glyphs when the content scale or the pixel density changed (the window went to another
+// screen), uploaded once.
+void UpdateFonts(const App& app) {
+    if (app.prepareFonts && app.prepareFonts()) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+}
+
 }  // namespace
+
+float ContentScale(const Options& options) {
+    if (options.contentScale > 0) return options.contentScale;
+    // SDL counts its subsystems: this start and stop leave Run()'s SDL_Init unaffected.
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return 1.0f;
+    float dpi = 0;
+    float scale = 1.0f;
+    if (SDL_GetDisplayDPI(0, &dpi, nullptr, nullptr) == 0 && dpi > 120.0f)
+        scale = std::round(dpi / 96.0f * 4.0f) / 4.0f;
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    return std::clamp(scale, 1.0f, 4.0f);
+}
 
 int Run(const Options& options, App app) {
     SDL_SetHint(SDL_HINT_VIDEO_HIGHDPI_DISABLED, "0");
@@ -106,16 +138,14 @@ int Run(const Options& options, App app) {
     io.IniFilename = nullptr;  // same layout every start; tests rely on it
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui::StyleColorsDark();
-    // High DPI: scale fonts and sizes by the display's DPI relative to 96 (framebuffer scale handles
-    // Retina-style displays where window and drawable sizes differ).
-    float ddpi = 0;
-    if (SDL_GetDisplayDPI(0, &ddpi, nullptr, nullptr) == 0 && ddpi > 120.0f) {
-        float scale = ddpi / 96.0f;
-        ImGui::GetStyle().ScaleAllSizes(scale);
-        io.FontGlobalScale = scale;
-    }
+    // High DPI: sizes and text follow the playground's content scale (ContentScale(), ApplyTheme); glyphs are
+    // rasterised at the framebuffer's pixel density (Retina-style displays, where window and drawable sizes
+    // differ), never stretched by io.FontGlobalScale.
     ImGui_ImplSDL2_InitForOpenGL(window, context);
     ImGui_ImplOpenGL3_Init("#version 330 core");
+    // The fonts before the first frame, at the window's pixel density, so the backend uploads them once.
+    io.DisplayFramebufferScale = FramebufferScale(window);
+    if (app.prepareFonts) app.prepareFonts();
 
     int exitCode = 0;
     int frame = 0;
@@ -132,7 +162,8 @@ int Run(const Options& options, App app) {
             }
         }
         ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplSDL2_NewFrame();
+        ImGui_ImplSDL2_NewFrame();  // sets io.DisplaySize and io.DisplayFramebufferScale
+        UpdateFonts(app);
         if (options.frames > 0) {
             // Scripted runs have no real window size events under offscreen drivers: pin the size.
             int w = 0, h = 0;

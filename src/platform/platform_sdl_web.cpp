@@ -90,7 +90,12 @@ void OneFrame() {
     FitCanvasToPage();
     ImGui_ImplOpenGL3_NewFrame();  // the first call compiles the shaders and uploads the font atlas
     if (first) JsMark("frame1-gl-objects");
-    ImGui_ImplSDL2_NewFrame();
+    ImGui_ImplSDL2_NewFrame();  // sets io.DisplaySize (CSS pixels) and io.DisplayFramebufferScale (devicePixelRatio)
+    // Browser zoom or a move to another screen changes devicePixelRatio: new glyphs at the new density, uploaded once.
+    if (g_state->app.prepareFonts && g_state->app.prepareFonts()) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
     ImGui::NewFrame();
     if (g_state->app.frame) g_state->app.frame();
     if (first) JsMark("frame1-app");
@@ -163,11 +168,23 @@ int Run(const Options& options, App app) {
     ImGui_ImplSDL2_InitForOpenGL(g_state->window, g_state->context);
     ImGui_ImplOpenGL3_Init("#version 300 es");
     JsMark("imgui-init");
+    // The fonts before the first frame, rasterised at the canvas's devicePixelRatio (its drawing buffer over its
+    // CSS size), so the first frame uploads them once and text is sharp on a phone's 3x screen.
+    int drawableWidth = 0, drawableHeight = 0;
+    SDL_GL_GetDrawableSize(g_state->window, &drawableWidth, &drawableHeight);
+    if (width > 0 && height > 0 && drawableWidth > 0 && drawableHeight > 0)
+        io.DisplayFramebufferScale = ImVec2(float(drawableWidth) / float(width), float(drawableHeight) / float(height));
+    if (g_state->app.prepareFonts) g_state->app.prepareFonts();
+    JsMark("fonts");
 
     // fps 0: use requestAnimationFrame; simulate_infinite_loop: main() never returns.
     emscripten_set_main_loop(OneFrame, 0, true);
     return 0;
 }
+
+// CSS pixels are ImGui's units on the web: sizes scale only when asked (--scale), and text
+// follows devicePixelRatio through the fonts' pixel density instead.
+float ContentScale(const Options& options) { return options.contentScale > 0 ? options.contentScale : 1.0f; }
 
 void CopyToClipboard(const std::string& text) { JsCopy(text.c_str()); }
 

@@ -191,8 +191,12 @@ void Playground::ScenarioPanel() {
     }
     ImGui::Separator();
     bool changed = false;
-    // Fields leave room for their labels on the right; "forkserver start" (Machine) is the longest of them.
-    ImGui::PushItemWidth(-(ImGui::CalcTextSize("forkserver start").x + ImGui::GetStyle().ItemInnerSpacing.x));
+    // Fields leave room for their labels on the right: the widest of them, which depends on the font (in Inter
+    // "wake-up latency" is wider than "forkserver start"; the editor-fits test catches a new wider one).
+    float labelRoom = 0;
+    for (const char* label : {"forkserver start", "wake-up latency", "forkserver boot", "pickle obj /s"})
+        labelRoom = std::max(labelRoom, ImGui::CalcTextSize(label).x);
+    ImGui::PushItemWidth(-(labelRoom + ImGui::GetStyle().ItemInnerSpacing.x));
     auto header = [&](const char* label, ImGuiTreeNodeFlags flags) {
         if (m_openSections >= 0) ImGui::SetNextItemOpen(m_openSections == 1, ImGuiCond_Always);
         return ImGui::CollapsingHeader(label, flags);
@@ -289,7 +293,7 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", StepHelp(step.kind));
         ImGui::SameLine(0, 2);
-        const float fieldW = std::max(font * 3.0f, ImGui::GetContentRegionAvail().x - buttonsW);
+        const float fieldW = std::max(font * 2.5f, ImGui::GetContentRegionAvail().x - buttonsW);
         ImGui::SetNextItemWidth(fieldW);
         if (HasBytes(step.kind)) {
             // What is pickled: bytes at memory speed, an object graph (a list of small dicts) far slower.

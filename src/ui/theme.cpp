@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include "ui/fonts.h"
+
 namespace interleave::ui {
 
 using trace::SpanState;
@@ -77,7 +79,9 @@ void ApplyTheme(Theme theme, float contentScale) {
     style.FramePadding = ImVec2(5, 3);
     if (contentScale > 0 && contentScale != 1.0f) style.ScaleAllSizes(contentScale);
     ImGui::GetStyle() = style;
-    ImGui::GetIO().FontGlobalScale = contentScale > 0 ? contentScale : 1.0f;
+    // Text follows through its size, not FontGlobalScale (which would stretch glyphs rasterised for 1x): the
+    // atlas is rebuilt at this scale before the next frame (fonts.h).
+    RequestFontScale(contentScale > 0 ? contentScale : 1.0f);
 }
 
 }  // namespace interleave::ui

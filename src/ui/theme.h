@@ -14,7 +14,8 @@ uint32_t StateColor(trace::SpanState state, Theme theme);
 // Short human name for the legend and tooltips: "running Python", "waiting for the GIL".
 const char* StateLabel(trace::SpanState state);
 // Applies ImGui's dark or light style, scaled by `contentScale` (from a fresh style each time, so
-// calling it again with another scale does not compound).
+// calling it again with another scale does not compound), and asks for the fonts at that scale: the atlas
+// is rebuilt before the next frame (ui/fonts.h, PrepareFonts); io.FontGlobalScale stays 1.
 void ApplyTheme(Theme theme, float contentScale);
 
 }  // namespace interleave::ui

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/fonts.h"
 #include "ui/span_text.h"
 #include "ui/theme.h"
 
@@ -89,7 +90,7 @@ void TimelineController::DrawAxis(ImDrawList* draw, const TimelineContext& ctx, 
     draw->AddRectFilled(ImVec2(x, y), ImVec2(x + ctx.widthPx, y + h), ImGui::GetColorU32(ImGuiCol_FrameBg));
     // Short unlabelled ticks at least 12 px apart, and labelled ones (their own 1-2-5 step) far
     // enough apart for a label like "120.5 ms".
-    const float minor = 12.0f * ImGui::GetIO().FontGlobalScale;
+    const float minor = 12.0f * ImGui::GetFontSize() / kUiFontSize;  // 12 px at content scale 1
     const float labelSpacing = ImGui::CalcTextSize("-000.0 ms").x + 12;
     // One-device-pixel lines: snap to the framebuffer's pixel grid (high-DPI displays have 2+ per unit).
     const float fb = ImGui::GetIO().DisplayFramebufferScale.x > 0 ? ImGui::GetIO().DisplayFramebufferScale.x : 1.0f;
