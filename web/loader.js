@@ -11,6 +11,9 @@
 //   ?compare=threads,processes                     open on the Compare view with these models (no fragment)
 //   ?embed                                         compact view for an iframe, loaded lazily: a placeholder
 //                                                  until the frame is visible (IntersectionObserver) or clicked
+//   ?theme=light|dark|auto                         the colours; auto follows the page's prefers-color-scheme.
+//                                                  An embed is auto unless told (a light post gets a light
+//                                                  embed); the parameter wins over a link's own theme
 // A bad fragment (garbage, truncated, > 64 KB, from a future version, a scenario the parser refuses) leaves the
 // default scenario on screen with a banner saying why; Module.interleaveLink.error holds the reason too.
 //
@@ -36,6 +39,13 @@
   const build = window.interleaveBuild;  // chosen in web/app.html's head, which preloads it
   const embed = params.has("embed");
   const preset = params.get("preset") || "";
+  // The theme asked for: ?theme=, else auto for an embed (it sits in someone else's page), else the link's or the
+  // app's own. auto reads prefers-color-scheme (an iframe sees its host's).
+  const themeParam = params.get("theme") || (embed ? "auto" : "");
+  let theme = themeParam === "light" || themeParam === "dark" ? themeParam : "";
+  if (themeParam === "auto")
+    theme = window.matchMedia && window.matchMedia("(prefers-color-scheme: light)").matches ? "light" : "dark";
+  if (theme === "light") document.documentElement.classList.add("light");
   const base = new URL(".", document.currentScript ? document.currentScript.src : location.href).href;
   const dir = base + build + "/";
   const status = document.getElementById("status");
@@ -179,6 +189,16 @@
         const models = params.get("compare").split(",").filter((m) => /^[a-z_]+$/.test(m));
         link.json = JSON.stringify({ tab: "compare", models: models });
       }
+      if (!link.error && link.json && theme) {
+        // ?theme= (or an embed's auto) wins over the theme the link was shared with.
+        try {
+          const state = JSON.parse(link.json);
+          if (state && typeof state === "object" && !Array.isArray(state)) {
+            state.theme = theme;
+            link.json = JSON.stringify(state);
+          }
+        } catch (e) { /* the app reports the broken link */ }
+      }
       if (link.error) {
         // shown above
       } else if (link.json) {
@@ -191,6 +211,7 @@
 
   const args = [];
   if (embed) args.push("--embed");
+  if (theme) args.push("--theme", theme);
   if (preset) args.push("--preset", preset);
 
   window.Module = {

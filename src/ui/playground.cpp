@@ -226,13 +226,6 @@ void Playground::ScenarioChanged() {
     m_jsonBuffer.clear();
     m_compareStale = true;
     m_scalingStale = true;
-    // The editor changes the scenario in place: what it made must still be a scenario the parser accepts (a name
-    // can be one kind of object only, say), or it is neither simulated nor shared.
-    scenario::ParseError invalid;
-    if (!scenario::ParseScenario(scenario::ScenarioToJson(m_scenario), invalid)) {
-        m_error = "this scenario cannot run: " + invalid.Message();
-        return;
-    }
     StartSimulation();
 }
 
@@ -502,17 +495,32 @@ void Playground::Layout() {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
     ImGui::PopStyleVar();
-    const float leftW = std::clamp(io.DisplaySize.x * 0.28f, 230.0f * scale, 400.0f * scale);
-    ImGui::BeginChild("scenario", ImVec2(std::min(leftW, io.DisplaySize.x * 0.45f), 0), true);
-    {
-        // Where the panel's widgets may go (inside its padding and scroll bar), for the tests.
-        const ImVec2 origin = ImGui::GetWindowPos(), a = ImGui::GetWindowContentRegionMin(), b = ImGui::GetWindowContentRegionMax();
-        m_widgets["scenario_content"] = {origin.x + a.x, origin.y + a.y, b.x - a.x, b.y - a.y};
+    // Below 720 px (a phone held upright) a side panel would leave the timeline half the screen: the scenario
+    // opens over the whole window instead, from the toolbar's Scenario button, and closes back to the timeline.
+    m_narrow = io.DisplaySize.x < 720.0f * scale;
+    if (!m_narrow) m_scenarioOpen = false;
+    if (!m_narrow || m_scenarioOpen) {
+        const float leftW = std::clamp(io.DisplaySize.x * 0.28f, 230.0f * scale, 400.0f * scale);
+        ImGui::BeginChild("scenario", ImVec2(m_narrow ? 0.0f : std::min(leftW, io.DisplaySize.x * 0.45f), 0), true);
+        if (m_narrow) {
+            if (ImGui::Button("Back to the timeline")) m_scenarioOpen = false;
+            Remember("scenario_close");
+        }
+        {
+            // Where the panel's widgets may go (inside its padding and scroll bar), for the tests.
+            const ImVec2 origin = ImGui::GetWindowPos(), a = ImGui::GetWindowContentRegionMin(),
+                         b = ImGui::GetWindowContentRegionMax();
+            m_widgets["scenario_content"] = {origin.x + a.x, origin.y + a.y, b.x - a.x, b.y - a.y};
+        }
+        ScenarioPanel();
+        m_scenarioOverflowX = ImGui::GetScrollMaxX();  // > 0: some row is wider than the panel
+        ImGui::EndChild();
+        if (m_narrow) {
+            ImGui::End();
+            return;
+        }
+        ImGui::SameLine();
     }
-    ScenarioPanel();
-    m_scenarioOverflowX = ImGui::GetScrollMaxX();  // > 0: some row is wider than the panel
-    ImGui::EndChild();
-    ImGui::SameLine();
     ImGui::BeginChild("main", ImVec2(0, 0), false);
     Banner();
     Toolbar();
@@ -548,21 +556,40 @@ void Playground::Layout() {
     ImGui::End();
 }
 
+namespace {
+
+float ButtonWidth(const char* label) { return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2; }
+
+// SameLine() while an item `width` wide still fits on this line, else a new line: the toolbar wraps on a phone or in
+// an 800x600 window instead of running off the edge ("Sh" for Share).
+void SameLineIfFits(float width) {
+    ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + width > ImGui::GetContentRegionMax().x) ImGui::NewLine();
+}
+
+}  // namespace
+
 void Playground::Toolbar() {
+    if (m_narrow) {
+        if (ImGui::Button("Scenario")) m_scenarioOpen = true;
+        Remember("scenario_open");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Edit the scenario: model, tasks, machine");
+        ImGui::SameLine();
+    }
     if (ImGui::Button(m_view.playing ? "Pause" : "Play")) {
         m_view.playing = !m_view.playing;
         if (m_view.playing && (m_view.playbackTime < 0 || m_view.playbackTime >= double(m_trace.EndTime()))) m_view.playbackTime = 0;
     }
     Remember("play");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play the schedule (Space)");
-    ImGui::SameLine();
+    SameLineIfFits(ButtonWidth("Stop"));
     if (ImGui::Button("Stop")) {
         m_view.playing = false;
         m_view.playbackTime = -1;
     }
     Remember("stop");
-    ImGui::SameLine();
     float speed = float(m_view.playbackSpeed);
+    SameLineIfFits(ImGui::GetFontSize() * 7);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
     if (ImGui::SliderFloat("##speed", &speed, 1e-5f, 100.0f, "%.3gx", ImGuiSliderFlags_Logarithmic)) {
         m_view.playbackSpeed = std::max(1e-6, double(speed));
@@ -570,29 +597,29 @@ void Playground::Toolbar() {
     }
     Remember("speed");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Playback speed: simulated seconds per real second");
-    ImGui::SameLine();
+    SameLineIfFits(ButtonWidth("Fit"));
     if (ImGui::Button("Fit")) FitView();
     Remember("fit");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Zoom to fit (F / Home)");
-    ImGui::SameLine();
+    SameLineIfFits(ButtonWidth("Light"));
     if (ImGui::Button(m_view.theme == Theme::Dark ? "Light" : "Dark")) m_view.theme = m_view.theme == Theme::Dark ? Theme::Light : Theme::Dark;
     Remember("theme");
-    ImGui::SameLine();
+    SameLineIfFits(ButtonWidth("?"));
     if (ImGui::Button("?")) m_showHelp = !m_showHelp;
     Remember("help");
     if (m_settings.makeLink) {
-        ImGui::SameLine();
+        SameLineIfFits(ButtonWidth("Share"));
         if (ImGui::Button("Share")) Share();
         Remember("share");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link to this exact view");
-        ImGui::SameLine();
+        SameLineIfFits(ButtonWidth("Embed"));
         if (ImGui::Button("Embed")) ShowEmbedSnippet();
         Remember("embed");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy an <iframe> snippet of this view for a blog post");
     }
     if (m_settings.runForReal) RealRunControls();
     if (!m_notice.empty()) {
-        ImGui::SameLine();
+        SameLineIfFits(ImGui::CalcTextSize(m_notice.c_str()).x);
         ImGui::TextDisabled("%s", m_notice.c_str());
     }
     // Progress of whatever runs in the background.
@@ -691,13 +718,10 @@ bool Playground::StartRealRun(int kind) {
 }
 
 void Playground::RealRunControls() {
-    ImGui::SameLine();
     const char* kinds[] = {"C++ runtime", "CPython"};
-    // At 800x600 the toolbar is full by here: wrap the combo and its button onto a line of their own
-    // rather than cut "Run for real" at the window's edge.
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float need = ImGui::GetFontSize() * 8 + style.ItemSpacing.x + ImGui::CalcTextSize("Run for real").x + style.FramePadding.x * 2;
-    if (ImGui::GetCursorPosX() + need > ImGui::GetContentRegionMax().x) ImGui::NewLine();
+    // At 800x600 the toolbar is full by here: the combo and its button go onto a line of their own together rather
+    // than cut "Run for real" at the window's edge.
+    SameLineIfFits(ImGui::GetFontSize() * 8 + ImGui::GetStyle().ItemSpacing.x + ButtonWidth("Run for real"));
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::Combo("##real_kind", &m_realKind, kinds, 2);
     Remember("real_kind");
@@ -743,6 +767,9 @@ std::string Playground::TestStateJson() const {
     j["embed_snippet"] = m_embedSnippet;
     j["embed_modal"] = m_embedModalOpen;
     j["timeline_sections"] = m_timeline.Sections();
+    j["lane_labels"] = m_timeline.ShownLabels();
+    j["narrow"] = m_narrow;
+    j["scenario_open"] = m_scenarioOpen;
     json real = json::object();
     real["available"] = bool(m_settings.runForReal);
     real["running"] = bool(m_realJob);

@@ -101,6 +101,8 @@ public:
     void ShowScaling(std::vector<ScalingSeries> series);
     void SetTab(Tab tab) { m_tabRequest = int(tab); m_view.tab = tab; }
     void SetTheme(Theme theme) { m_view.theme = theme; }
+    // A narrow window's scenario editor, opened over the timeline (the toolbar's Scenario button).
+    void SetScenarioOpen(bool open) { m_scenarioOpen = open; }
     void SetHelpVisible(bool visible) { m_showHelp = visible; }
     // Opens (or closes) every section of the scenario panel on the next frame.
     void SetEditorSectionsOpen(bool open) { m_openSections = open ? 1 : 0; }
@@ -192,6 +194,9 @@ private:
 
     bool m_speedTouched = false;
     bool m_showHelp = false;
+    // A narrow window (a phone): the scenario panel is not beside the timeline but opened over it on request.
+    bool m_narrow = false;
+    bool m_scenarioOpen = false;
     int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
     int m_stepRows = 0;  // step rows drawn so far this frame: "step_remove_<n>" in the test state

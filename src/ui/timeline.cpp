@@ -62,10 +62,35 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
     const auto sectionIndex = int32_t(m_sections.size());
     m_rows.push_back({sectionIndex, -1});
     if (trace) {
-        // Tracks in the trace's order: the simulator writes cores, GIL, processes, threads, tasks.
+        // Tracks in the trace's order: the simulator writes cores, GIL, processes, threads, tasks. Cores that never
+        // ran anything share one row ("Cores 2-3 idle"): a 4-core machine under the GIL shows two busy cores and one
+        // line saying the rest stayed idle, not two empty lanes.
+        const auto idleCore = [&](size_t t) {
+            if (trace->tracks[t].kind != trace::TrackKind::Core) return false;
+            for (const trace::Span& span : trace->SpansOf(trace::TrackId(t)))
+                if (span.state != trace::SpanState::Idle) return false;
+            return true;
+        };
+        // "Cores 2-3 idle" for plan::CoreLaneName's "Core 2" .. "Core 3"; other producers' names in full.
+        const auto idleRange = [&](size_t first, size_t last) {
+            const std::string &a = trace->tracks[first].name, &b = trace->tracks[last].name;
+            if (a.rfind("Core ", 0) == 0 && b.rfind("Core ", 0) == 0)
+                return std::string("Cores ").append(a.substr(5)).append("-").append(b.substr(5)).append(" idle");
+            return std::string(a).append(" to ").append(b).append(" idle");
+        };
         for (size_t t = 0; t < trace->tracks.size(); ++t) {
-            m_rows.push_back({sectionIndex, int32_t(section.items.size())});
             section.items.emplace_back(trace::TrackId(t));
+            size_t last = t;
+            while (idleCore(t) && last + 1 < trace->tracks.size() && idleCore(last + 1)) ++last;
+            if (idleCore(t) && last > t) {
+                section.items.back().SetLabel(idleRange(t, last));
+                for (size_t skipped = t + 1; skipped <= last; ++skipped) section.items.emplace_back(trace::TrackId(skipped));
+                m_rows.push_back({sectionIndex, int32_t(t)});
+                t = last;
+                continue;
+            }
+            if (idleCore(t)) section.items.back().SetLabel(std::string(trace->tracks[t].name).append(" idle"));
+            m_rows.push_back({sectionIndex, int32_t(t)});
         }
         // Instants are sorted by (time, track) after Finish(): split them per track, keeping the order.
         for (const trace::Instant& instant : trace->instants)
@@ -212,6 +237,7 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
                               double cursorTime) {
     m_tooltip.clear();
     m_commands = 0;
+    m_shownLabels.clear();
     ImGuiIO& io = ImGui::GetIO();
     const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -220,8 +246,11 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
         m_labelWidth = ImGui::CalcTextSize("Core 00").x;
         for (const auto& section : m_sections) {
             if (!section.trace) continue;
-            for (const auto& track : section.trace->tracks)
-                m_labelWidth = std::max(m_labelWidth, ImGui::CalcTextSize(track.name.c_str()).x + (track.parent >= 0 ? 8.0f : 0.0f));
+            for (const TimelineItem& item : section.items) {
+                const trace::Track& track = section.trace->tracks[size_t(item.Track())];
+                const std::string& name = item.Label().empty() ? track.name : item.Label();
+                m_labelWidth = std::max(m_labelWidth, ImGui::CalcTextSize(name.c_str()).x + (track.parent >= 0 ? 8.0f : 0.0f));
+            }
         }
         m_labelWidth += 12;
     }
@@ -310,21 +339,19 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
         const TimelineItem& item = section.items[size_t(row.item)];
         if (r % 2 == 0) draw->AddRectFilled(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), laneBg);
         const trace::Track& track = section.trace->tracks[size_t(item.Track())];
-        // A name longer than its column keeps its start and end (the end tells Thread-1 from Thread-2); hovering
-        // it shows the whole name.
+        // A name longer than its column loses its parenthesised tail first ("Thread-1 (run_task)" -> "Thread-1"),
+        // then its middle (the end tells Thread-1 from Thread-2); hovering it shows the whole name.
+        const std::string& name = item.Label().empty() ? track.name : item.Label();
         const float labelX = origin.x + 4 + (track.parent >= 0 ? 8.0f : 0.0f);
         const float labelRoom = lanesX - 4 - labelX;
-        if (ImGui::CalcTextSize(track.name.c_str()).x <= labelRoom) {
-            draw->AddText(ImVec2(labelX, y + 3), text, track.name.c_str());
-        } else {
-            const std::string shown = ElideMiddle(track.name, labelRoom, [](std::string_view part) {
-                return ImGui::CalcTextSize(part.data(), part.data() + part.size()).x;
-            });
-            draw->PushClipRect(ImVec2(origin.x, y), ImVec2(lanesX - 4, y + laneH), true);
-            draw->AddText(ImVec2(labelX, y + 3), text, shown.c_str());
-            draw->PopClipRect();
-            if (r == labelHoverRow) m_tooltip = track.name;
-        }
+        const std::string shown = FitLaneLabel(name, labelRoom, [](std::string_view part) {
+            return ImGui::CalcTextSize(part.data(), part.data() + part.size()).x;
+        });
+        draw->PushClipRect(ImVec2(origin.x, y), ImVec2(lanesX - 4, y + laneH), true);
+        draw->AddText(ImVec2(labelX, y + 3), text, shown.c_str());
+        draw->PopClipRect();
+        if (shown != name && r == labelHoverRow) m_tooltip = name;
+        m_shownLabels.push_back(shown);
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
         if (track.kind == trace::TrackKind::Counter) DrawCounter(draw, item, ctx, lanesX, y, laneH);
         DrawLane(draw, section, item, ctx, lanesX, y, laneH);

@@ -36,6 +36,9 @@ class TimelineItem {
 public:
     explicit TimelineItem(trace::TrackId track) : m_track(track) {}
     trace::TrackId Track() const { return m_track; }
+    // The row's label when it is not the track's name ("Cores 2-3 idle": idle cores share one row).
+    const std::string& Label() const { return m_label; }
+    void SetLabel(std::string label) { m_label = std::move(label); }
     // Replaces the commands with those of the visible spans and instants of this track.
     void Preprocess(const trace::Trace& trace, const TimelineContext& ctx);
     // Builds the search index of this track's spans (once per trace: AddSection does it).
@@ -51,6 +54,7 @@ public:
 
 private:
     trace::TrackId m_track;
+    std::string m_label;
     SpanIndex m_index;
     std::vector<DrawCmd> m_cmds;
     std::vector<trace::Instant> m_instants;  // this track's, by time (copied once per section)
@@ -77,6 +81,8 @@ public:
     const std::string& Tooltip() const { return m_tooltip; }
     const std::array<float, 4>& LanesRect() const { return m_lanesRect; }
     size_t CommandsLastFrame() const { return m_commands; }
+    // The labels of the rows drawn in the last Draw, as shown (shortened to fit), top to bottom: for the tests.
+    const std::vector<std::string>& ShownLabels() const { return m_shownLabels; }
     // The time extent of every section's trace.
     int64_t EndTime() const;
 
@@ -98,6 +104,7 @@ private:
 
     std::vector<Section> m_sections;
     std::vector<Row> m_rows;
+    std::vector<std::string> m_shownLabels;
     std::string m_tooltip;
     std::array<float, 4> m_lanesRect{0, 0, 0, 0};
     size_t m_commands = 0;

@@ -171,4 +171,13 @@ std::string ElideMiddle(std::string_view text, float maxWidth, const std::functi
     return candidate(fits);
 }
 
+std::string FitLaneLabel(std::string_view name, float maxWidth, const std::function<float(std::string_view)>& widthOf) {
+    if (widthOf(name) <= maxWidth) return std::string(name);
+    const size_t paren = name.find(" (");
+    if (paren != std::string_view::npos && paren > 0 && name.back() == ')' && widthOf(name.substr(0, paren)) <= maxWidth)
+        return std::string(name.substr(0, paren));
+    return ElideMiddle(paren != std::string_view::npos && paren > 0 && name.back() == ')' ? name.substr(0, paren) : name,
+                       maxWidth, widthOf);
+}
+
 }  // namespace interleave::ui

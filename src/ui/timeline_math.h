@@ -68,4 +68,9 @@ std::string FormatTime(double ns);
 // differ only in a trailing number stay apart); ".." if nothing else fits. Never splits a UTF-8 character.
 std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf);
 
+// A lane's name in `maxWidth`: the whole name if it fits; else, for a name with a parenthesised tail ("Thread-1
+// (run_task)", "MainThread (event loop)"), the part before it ("Thread-1": what tells lanes apart on a phone);
+// else ElideMiddle.
+std::string FitLaneLabel(std::string_view name, float maxWidth, const std::function<float(std::string_view)>& widthOf);
+
 }  // namespace interleave::ui

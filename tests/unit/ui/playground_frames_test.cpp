@@ -1,6 +1,8 @@
 // Every view of the playground, drawn headless (Dear ImGui with no backend, no GPU) against synthetic
 // traces, at 800x600 and 1920x1080, in both themes.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
@@ -187,12 +189,13 @@ TEST_F(HeadlessImGui, HoveringAShortenedLaneNameShowsItWhole) {
         if (track.name.rfind("Thread-", 0) == 0) track.name = "ThreadPoolExecutor-0_" + track.name.substr(7);
     Playground p(Offline());
     p.ShowRun(CpuScenario(), std::move(t));
-    Frames(p, 640, 480, 2);
+    // 400 px wide: the lanes have the window's width (a narrow layout) and the name column 30% of it.
+    Frames(p, 400, 480, 2);
     const auto lanes = State(p)["widgets"]["timeline"];
     const float laneH = ImGui::GetTextLineHeight() + 6;
     // Row 7 is the first thread (see HoveringASpanShowsItsStateTimesAndCause); its name starts 12 px into the column.
     ImGui::GetIO().MousePos = ImVec2(lanes[0].get<float>() - 12, lanes[1].get<float>() + laneH * 7.5f);
-    Frames(p, 640, 480, 2);
+    Frames(p, 400, 480, 2);
     EXPECT_EQ(State(p)["hover_tooltip"], "ThreadPoolExecutor-0_1");
     // Where the whole name fits, the label needs no tooltip.
     Frames(p, 1920, 1080, 2);
@@ -384,6 +387,47 @@ TEST_F(HeadlessImGui, BackgroundThreadsDeliverTheRunWithoutBlockingFrames) {
     }
     Frames(p, 800, 600, 2);
     EXPECT_GT(State(p)["spans"].get<long>(), 0);
+}
+
+// A phone held upright (390 x 844): the lanes get the width (the scenario opens over them from the toolbar), lane
+// names drop their parenthesised tail rather than being cut to "T..ch)", and idle cores share one row.
+TEST_F(HeadlessImGui, OnAPhoneTheTimelineHasTheWidthAndLaneNamesStayReadable) {
+    Playground p(Offline());
+    std::string error;
+    ASSERT_TRUE(p.LoadPreset("convoy_effect", error)) << error;
+    Frames(p, 390, 844, 4);
+    json s = State(p);
+    EXPECT_TRUE(s["narrow"].get<bool>());
+    EXPECT_FALSE(s["widgets"].contains("scenario_content"));
+    ASSERT_TRUE(s["widgets"].contains("timeline"));
+    EXPECT_GT(s["widgets"]["timeline"][2].get<double>(), 0.6 * 390);
+    const auto labels = s["lane_labels"].get<std::vector<std::string>>();
+    auto has = [&](const std::string& label) { return std::find(labels.begin(), labels.end(), label) != labels.end(); };
+    EXPECT_TRUE(has("Thread-1") && has("Thread-2")) << s["lane_labels"].dump();
+    EXPECT_TRUE(has("Cores 2-3 idle")) << s["lane_labels"].dump();
+    // The toolbar wraps rather than running off the edge: every button ends inside the window.
+    for (const char* id : {"scenario_open", "play", "stop", "help", "share", "embed"}) {
+        if (!s["widgets"].contains(id)) continue;
+        EXPECT_LE(s["widgets"][id][0].get<double>() + s["widgets"][id][2].get<double>(), 390.5) << id;
+    }
+    for (const std::string& label : labels) EXPECT_EQ(label.find(".."), std::string::npos) << label;
+    // The toolbar's Scenario button opens the editor over the whole window; its Back button closes it.
+    ASSERT_TRUE(s["widgets"].contains("scenario_open"));
+    p.SetScenarioOpen(true);
+    Frames(p, 390, 844, 2);
+    s = State(p);
+    ASSERT_TRUE(s["widgets"].contains("scenario_content"));
+    EXPECT_GT(s["widgets"]["scenario_content"][2].get<double>(), 0.8 * 390);
+    EXPECT_EQ(s["scenario_overflow_x"].get<double>(), 0.0);
+    // On a desktop the panel is beside the lanes, and busy cores keep their own rows.
+    Frames(p, 1280, 800, 3);
+    s = State(p);
+    EXPECT_FALSE(s["narrow"].get<bool>());
+    EXPECT_FALSE(s["scenario_open"].get<bool>());
+    EXPECT_TRUE(s["widgets"].contains("scenario_content"));
+    const auto wide = s["lane_labels"].get<std::vector<std::string>>();
+    EXPECT_NE(std::find(wide.begin(), wide.end(), "Core 0"), wide.end());
+    EXPECT_NE(std::find(wide.begin(), wide.end(), "Thread-1 (run_task)"), wide.end());
 }
 
 }  // namespace

@@ -152,5 +152,19 @@ TEST(TimelineLabels, NeverSplitsAUtf8Character) {
     }
 }
 
+TEST(TimelineMath, LaneLabelsDropTheirParenthesisedTailBeforeBeingCut) {
+    // Monospace: 7 px a character.
+    EXPECT_EQ(FitLaneLabel("Thread-1 (run_task)", 200, Monospace), "Thread-1 (run_task)");
+    EXPECT_EQ(FitLaneLabel("Thread-1 (run_task)", 70, Monospace), "Thread-1");
+    EXPECT_EQ(FitLaneLabel("MainThread (event loop)", 80, Monospace), "MainThread");
+    // Too narrow even for the head: the head is cut in its middle, never the tail alone.
+    const std::string cut = FitLaneLabel("ThreadPoolExecutor-0_3 (x)", 70, Monospace);
+    EXPECT_NE(cut.find(".."), std::string::npos);
+    EXPECT_EQ(cut.find("("), std::string::npos) << cut;
+    // No parenthesised tail: as ElideMiddle.
+    EXPECT_EQ(FitLaneLabel("ThreadPoolExecutor-0_3", 70, Monospace), ElideMiddle("ThreadPoolExecutor-0_3", 70, Monospace));
+    EXPECT_EQ(FitLaneLabel("(odd)", 14, Monospace), ElideMiddle("(odd)", 14, Monospace));
+}
+
 }  // namespace
 }  // namespace interleave::ui
