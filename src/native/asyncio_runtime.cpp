@@ -147,6 +147,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
     for (size_t i = 0; i < n; ++i) ready.push_back(i);
     // asyncio.Queue and asyncio.Event by name (Lib/asyncio/queues.py, locks.py); an event's waiters are its getters.
     std::vector<int64_t> queueItems(s.names.size(), 0);
+    const std::vector<int32_t> queueMaxsize = s.QueueMaxsizes();
     std::vector<uint8_t> eventSet(s.names.size(), 0);
     std::vector<std::deque<size_t>> getters(s.names.size()), putters(s.names.size());
     size_t onChannel = 0;  // coroutines suspended on a queue or an event: all the unfinished ones is a deadlock
@@ -217,8 +218,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
         const auto name = static_cast<size_t>(step.name);
         switch (step.kind) {
             case StepKind::Put: {
-                const int32_t maxsize = s.QueueMaxsize(step.name);
-                if (maxsize > 0 && queueItems[name] >= maxsize) {
+                if (queueMaxsize[name] > 0 && queueItems[name] >= queueMaxsize[name]) {
                     putters[name].push_back(i);
                     return false;
                 }

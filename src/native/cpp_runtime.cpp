@@ -33,14 +33,13 @@ std::vector<trace::TrackId> AddQueueLanes(const scenario::Scenario& scenario, tr
 }
 
 ThreadChannels::ThreadChannels(const scenario::Scenario& scenario, int32_t threadsRunningTasks)
-    : m_scenario(scenario), m_items(scenario.names.size(), 0), m_eventSet(scenario.names.size(), 0),
+    : m_scenario(scenario), m_maxsize(scenario.QueueMaxsizes()), m_items(scenario.names.size(), 0), m_eventSet(scenario.names.size(), 0),
       m_live(threadsRunningTasks) {}
 
 bool ThreadChannels::CanGoOn(StepKind kind, size_t name) const {
     switch (kind) {
         case StepKind::Put: {
-            const int32_t maxsize = m_scenario.QueueMaxsize(static_cast<int32_t>(name));
-            return maxsize == 0 || m_items[name] < maxsize;
+            return m_maxsize[name] == 0 || m_items[name] < m_maxsize[name];
         }
         case StepKind::Get: return m_items[name] > 0;
         case StepKind::Wait: return m_eventSet[name] != 0;

@@ -178,6 +178,7 @@ private:
     const scenario::Scenario& m_scenario;
     std::mutex m_mutex;
     std::condition_variable m_changed;
+    std::vector<int32_t> m_maxsize;  // per name (Scenario::QueueMaxsizes)
     std::vector<int64_t> m_items;
     std::vector<uint8_t> m_eventSet;
     std::vector<Waiter> m_waiting;  // one entry per waiting thread

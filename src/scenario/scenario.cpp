@@ -54,6 +54,13 @@ int32_t Scenario::QueueMaxsize(int32_t queue) const {
     return 0;
 }
 
+std::vector<int32_t> Scenario::QueueMaxsizes() const {
+    std::vector<int32_t> maxsize(names.size(), 0);
+    for (const QueueSpec& spec : queues)
+        if (spec.name >= 0 && static_cast<size_t>(spec.name) < maxsize.size()) maxsize[static_cast<size_t>(spec.name)] = spec.maxsize;
+    return maxsize;
+}
+
 namespace {
 bool StepsUseChannels(const std::vector<Step>& steps) {
     for (const Step& step : steps) {

@@ -143,8 +143,10 @@ struct Scenario {
     Machine machine;
 
     int64_t TaskCount() const;
-    // The queue's maxsize (0: unbounded).
+    // The queue's maxsize (0: unbounded). A search of `queues`: runners take QueueMaxsizes() once instead.
     int32_t QueueMaxsize(int32_t name) const;
+    // Per name (indexed like `names`): the queue's maxsize, 0 for an unbounded queue or a name that is no queue.
+    std::vector<int32_t> QueueMaxsizes() const;
     // True when some step puts, gets, sets or waits: tasks that talk to each other.
     bool UsesChannels() const;
 };

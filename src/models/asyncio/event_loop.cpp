@@ -47,7 +47,8 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
     const scenario::Scenario& s = world.Scenario();
     m_locks.resize(s.names.size());
     m_channels.resize(s.names.size());
-    for (size_t i = 0; i < m_channels.size(); ++i) m_channels[i].maxsize = s.QueueMaxsize(static_cast<int32_t>(i));
+    const std::vector<int32_t> maxsize = s.QueueMaxsizes();
+    for (size_t i = 0; i < m_channels.size(); ++i) m_channels[i].maxsize = maxsize[i];
     m_semaphoreFree = s.model.semaphore > 0 ? s.model.semaphore : std::numeric_limits<int32_t>::max();
     // ThreadPoolExecutor's default max_workers since 3.8.
     m_maxExecutorThreads = std::min(32, s.machine.cores + 4);

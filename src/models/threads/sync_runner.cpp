@@ -17,16 +17,18 @@ Action StepAction(StepKind kind, TimeNs duration, trace::TaskId task) {
 
 SyncChannels::SyncChannels(World& world, const scenario::Scenario& scenario) {
     const size_t names = scenario.names.size();
+    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
     m_items.assign(names, 0);
-    m_maxsize.assign(names, 0);
+    m_maxsize = scenario.QueueMaxsizes();
     m_eventSet.assign(names, 0);
     m_notEmpty.assign(names, SignalIndex{});
     m_notFull.assign(names, SignalIndex{});
     for (size_t i = 0; i < names; ++i) {
-        const auto name = static_cast<int32_t>(i);
-        m_maxsize[i] = scenario.QueueMaxsize(name);
-        // One name is one kind (the parser sees to it), but signals are cheap: every name gets both, so a scenario
-        // the editor built with a name used two ways still runs (it is refused before it is saved).
+        // Locks and counters need no conditions. One name is one kind (the parser sees to it), but a name used both
+        // as a queue and an event gets both signals, so a scenario the editor built that way still runs (it is
+        // refused before it is saved).
+        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue) && !scenario::UsedAs(uses[i], scenario::NameKind::Event))
+            continue;
         m_notEmpty[i] = world.AddSignal("an item on queue \"" + scenario.names[i] + "\" or event \"" +
                                         scenario.names[i] + "\" to be set");
         m_notFull[i] = world.AddSignal("room on queue \"" + scenario.names[i] + "\" (maxsize " +

@@ -79,6 +79,12 @@ private:
     TimeNs* m_sink;
 };
 
+// The process's queues and events, or none where no step uses one (SyncRunner then skips nothing: there are no such
+// steps), so a scenario of locks and counters pays for no conditions.
+SyncChannels* ChannelsIfUsed(World& world, Programs& programs) {
+    return world.Scenario().UsesChannels() ? programs.Keep<SyncChannels>(world, world.Scenario()) : nullptr;
+}
+
 struct SharedCounters {
     int32_t nextTask = 0;
     int32_t finished = 0;
@@ -92,11 +98,11 @@ void BuildSequential(World& world, const Workload& workload, Programs& programs)
     trace::TrackId thread = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
     InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, false);
     auto* shared = programs.Keep<SharedCounters>();
-    auto* channels = programs.Keep<SyncChannels>(world, world.Scenario());
+    SyncChannels* channels = ChannelsIfUsed(world, programs);
     auto* main = programs.Make<TaskQueueWorker>(workload, channels, &shared->nextTask, workload.TaskCount() - 1,
                                                 &shared->finished, SignalIndex{});
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, thread, main));
-    channels->AddLanes(world, process);
+    if (channels) channels->AddLanes(world, process);
 }
 
 void BuildThreads(World& world, const Workload& workload, Programs& programs, bool freeThreaded) {
@@ -109,7 +115,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
     trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
     InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), freeThreaded, process, true);
     auto* shared = programs.Keep<SharedCounters>();
-    auto* channels = programs.Keep<SyncChannels>(world, world.Scenario());
+    SyncChannels* channels = ChannelsIfUsed(world, programs);
     SignalIndex allDone = world.AddSignal();
     std::vector<ThreadIndex> workers;
     std::vector<int32_t>* perTaskCursor = nullptr;
@@ -133,7 +139,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
     }
     auto* main = programs.Make<StarterThenJoin>(std::move(workers), &shared->finished, tasks, allDone, &trace.metrics.threadStart);
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, mainTrack, main));
-    channels->AddLanes(world, process);
+    if (channels) channels->AddLanes(world, process);
 }
 
 }  // namespace interleave::models
