@@ -45,18 +45,23 @@ std::string PyStr(const std::string& s) {
 constexpr const char* kProgramGlobals[] = {
     "SCENARIO",           "types", "probe",    "asyncio", "multiprocessing", "sys",       "threading",
     "ThreadPoolExecutor", "locks", "counters", "N",       "run_task",        "semaphore", "main",
-    "run_batch",          "work",  "run",      "queue",   "queues",          "events"};
+    "run_batch",          "work",  "run",      "queue",   "queues",          "events",    "gather_all",
+    "group_all"};
 
 // `task_<name>`: ASCII letters, digits and `_` kept, each run of anything else one `_`, and a numeric
 // suffix while that is taken (`a-b`, `a_b`: task_a_b, task_a_b_2). The prefix keeps clear of keywords and
 // builtins; `taken` (every other top-level name of the program, the probe's included) keeps the functions
 // apart from those names and from each other.
+// One per task group, then one per child group (Scenario::children).
 std::vector<std::string> FunctionNames(const scenario::Scenario& s, std::set<std::string> taken) {
     std::vector<std::string> out;
-    for (const auto& group : s.groups) {
+    std::vector<const std::string*> names;
+    for (const auto& group : s.groups) names.push_back(&group.name);
+    for (const auto& child : s.children) names.push_back(&child.name);
+    for (const std::string* name : names) {
         std::string base = "task_";
         bool gap = false;
-        for (char c : group.name) {
+        for (char c : *name) {
             const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
             if (keep)
                 base += c;
@@ -76,9 +81,49 @@ std::vector<std::string> FunctionNames(const scenario::Scenario& s, std::set<std
 struct Gen {
     const scenario::Scenario& s;
     const plan::Plan& plan;
-    bool async;
+    bool async;  // the function being written is a coroutine
     bool processes;
     std::ostringstream out;
+    std::vector<std::string> functions;  // FunctionNames: groups, then child groups
+
+    // A children step: the children's ids and blocks from the running task's `cursor`, as plan::ChildBlock lays them
+    // out; each child is named under the running task's `name`.
+    void Children(const scenario::Step& st, const std::string& pad) {
+        const scenario::ChildGroup& spec = s.children[static_cast<size_t>(st.children)];
+        const size_t group = s.groups.size() + static_cast<size_t>(st.children);
+        const std::string count = std::to_string(spec.count);
+        const std::string below = std::to_string(plan.descendantsPerTask[group]);
+        const std::string kidName = "name + " + PyStr("/" + spec.name) + " + \"[%d]\" % k";
+        const std::string kidArgs = "first + k, " + kidName + ", first + " + count + " + k * " + below;
+        const std::string& fn = functions[group];
+        out << pad << "first = cursor  # the children's ids, then what each of them starts\n";
+        out << pad << "cursor = first + " << int64_t{spec.count} * (1 + plan.descendantsPerTask[group]) << "\n";
+        switch (spec.via) {
+            case scenario::ChildVia::Threads:
+                out << pad << "kids = [threading.Thread(target=" << fn << ", args=(" << kidArgs << "), name=" << kidName
+                    << ") for k in range(" << count << ")]\n";
+                out << pad << "for kid in kids:\n" << pad << "    kid.start()\n";
+                out << pad << "for kid in kids:\n" << pad << "    kid.join()" << (async ? "  # blocks the loop" : "") << "\n";
+                break;
+            case scenario::ChildVia::Gather:
+                if (async)
+                    out << pad << "await asyncio.gather(*[" << fn << "(" << kidArgs << ") for k in range(" << count << ")])\n";
+                else
+                    out << pad << "asyncio.run(gather_all([" << fn << "(" << kidArgs << ") for k in range(" << count
+                        << ")]))  # an event loop of their own\n";
+                break;
+            case scenario::ChildVia::TaskGroup:
+                if (async) {
+                    out << pad << "async with asyncio.TaskGroup() as tg:\n";
+                    out << pad << "    for k in range(" << count << "):\n";
+                    out << pad << "        tg.create_task(" << fn << "(" << kidArgs << "))\n";
+                } else {
+                    out << pad << "asyncio.run(group_all([" << fn << "(" << kidArgs << ") for k in range(" << count
+                        << ")]))  # an event loop of their own\n";
+                }
+                break;
+        }
+    }
 
     void Steps(const std::vector<scenario::Step>& steps, int indent) {
         std::string pad(static_cast<size_t>(indent), ' ');
@@ -121,6 +166,7 @@ struct Gen {
                     out << pad << (async ? "await probe.await_event(" : "probe.wait_event(") << "events["
                         << PyStr(s.names[static_cast<size_t>(st.name)]) << "], i)\n";
                     break;
+                case StepKind::Children: Children(st, pad); break;
                 case StepKind::Send: break;
                 case StepKind::Return:
                     out << pad << "result = " << (st.payload == scenario::PayloadKind::Objects ? "probe.records(" : "bytes(")
@@ -185,7 +231,7 @@ std::string ExportPython(const scenario::Scenario& s) {
     const bool processes = scenario::Info(kind).processPool;
     const std::string_view probeText = EmbeddedPython("probe.py");
     const plan::Plan plan = plan::MakePlan(s);  // workers, chunks and batches: the same as every other runner's
-    Gen g{s, plan, async, processes, {}};
+    Gen g{s, plan, async, processes, {}, {}};
     auto& o = g.out;
     // Python reads a coding cookie on line 1 or 2: both are fixed, and the rest is ASCII.
     o << "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n";
@@ -229,18 +275,24 @@ std::string ExportPython(const scenario::Scenario& s) {
     taken.insert(std::begin(kProgramGlobals), std::end(kProgramGlobals));
     for (size_t k = 0; k < s.groups.size(); ++k)
         taken.insert("payload" + std::to_string(k));
-    const std::vector<std::string> functions = FunctionNames(s, taken);
+    g.functions = FunctionNames(s, taken);
+    const std::vector<std::string>& functions = g.functions;
     o << "# One function per task group.\n";
     int offset = 0;
+    int64_t descendants = plan.taskCount;  // where the group's first task's block of descendants starts
     std::vector<std::pair<int, int>> ranges;  // per group: (first task, count)
     for (size_t k = 0; k < s.groups.size(); ++k) {
         const auto& grp = s.groups[k];
         ranges.push_back({offset, grp.count});
+        g.async = async;
         o << (async ? "async def " : "def ") << functions[k] << "(i" << (processes && !async ? ", payload=None" : "")
           << "):\n";
         o << "    result = None\n";
-        o << "    with probe.task(i, " << PyStr(grp.name) << " + \"[%d]\" % (i - " << offset << ")"
-          << (async && s.model.taskGroup ? ", swallow=False" : "") << "):\n";
+        o << "    name = " << PyStr(grp.name) << " + \"[%d]\" % (i - " << offset << ")\n";
+        if (plan.descendantsPerTask[k] > 0)
+            o << "    cursor = " << descendants << " + (i - " << offset << ") * " << plan.descendantsPerTask[k]
+              << "  # the ids of what it starts below it\n";
+        o << "    with probe.task(i, name" << (async && s.model.taskGroup ? ", swallow=False" : "") << "):\n";
         if (async && s.model.semaphore > 0) {
             o << "        async with semaphore:\n";
             g.Steps(grp.steps, 12);
@@ -249,6 +301,30 @@ std::string ExportPython(const scenario::Scenario& s) {
         }
         o << "        pass\n    return result\n\n";
         offset += grp.count;
+        descendants += int64_t{grp.count} * plan.descendantsPerTask[k];
+    }
+    if (!s.children.empty()) {
+        o << "# One function per children step: a coroutine where a loop runs them (gather, task_group), else a "
+             "thread's target.\n";
+        bool gatherAll = false, groupAll = false;
+        for (size_t c = 0; c < s.children.size(); ++c) {
+            const scenario::ChildGroup& child = s.children[c];
+            g.async = child.via != scenario::ChildVia::Threads;
+            gatherAll = gatherAll || child.via == scenario::ChildVia::Gather;
+            groupAll = groupAll || child.via == scenario::ChildVia::TaskGroup;
+            o << (g.async ? "async def " : "def ") << functions[s.groups.size() + c] << "(i, name, cursor):\n";
+            o << "    result = None\n";
+            // A coroutine child's exception reaches its gather or TaskGroup; a thread's ends the thread only.
+            o << "    with probe.task(i, name" << (g.async ? ", swallow=False" : "") << "):\n";
+            g.Steps(child.steps, 8);
+            o << "        pass\n    return result\n\n";
+        }
+        // Where a task that is no coroutine gathers children: asyncio.run() of one of these.
+        if (gatherAll) o << "async def gather_all(coros):\n    await asyncio.gather(*coros)\n\n";
+        if (groupAll)
+            o << "async def group_all(coros):\n    async with asyncio.TaskGroup() as tg:\n        for coro in coros:\n"
+                 "            tg.create_task(coro)\n\n";
+        g.async = async;
     }
     if (processes && !async) {
         // The payloads, made before the pool: bytes of the size each group sends.
@@ -412,7 +488,9 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
     std::sscanf(version.c_str(), "%d.%d", &major, &minor);
     if (s.model.kind == ModelKind::FreeThreaded && !freeThreaded)
         return "needs python3.13t (a free-threaded build); " + python + " is " + version + " with the GIL";
-    if (s.model.kind == ModelKind::Asyncio && s.model.taskGroup && (major < 3 || (major == 3 && minor < 11)))
+    bool childTaskGroup = false;
+    for (const scenario::ChildGroup& child : s.children) childTaskGroup = childTaskGroup || child.via == scenario::ChildVia::TaskGroup;
+    if (((s.model.kind == ModelKind::Asyncio && s.model.taskGroup) || childTaskGroup) && (major < 3 || (major == 3 && minor < 11)))
         return "asyncio.TaskGroup needs Python 3.11+; " + python + " is " + version;
     if (major < 3 || (major == 3 && minor < 8)) return "needs Python 3.8+; " + python + " is " + version;
     return {};
@@ -480,12 +558,16 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
         trace::TrackId parent = procTrack(p);
         if (p != plan::kMainProcess && t == plan::kMainThread) return threads[key] = parent;  // a worker's one thread
         if (t.rfind("task:", 0) == 0) {
-            // A task's lane, named and numbered as the plan says (or none: its loop's lane carries it).
-            const trace::TrackId loopLane = threadTrack(p, std::string(plan::kMainThread));
+            // "task:7@Thread-1 (run_task)": a coroutine's lane, under the lane of the thread its loop runs on, named
+            // and numbered as the plan says (or none: its loop's lane carries it).
+            const size_t at = t.find('@');
+            const trace::TrackId loopLane =
+                threadTrack(p, at == std::string::npos ? std::string(plan::kMainThread) : t.substr(at + 1));
             const int i = std::atoi(t.c_str() + 5);
             if (i < 0 || i >= static_cast<int>(tr.tasks.size())) return threads[key] = loopLane;
-            if (!workload.plan.taskLanes) return threads[key] = loopLane;
-            return threads[key] = tr.AddTrack(plan::TaskLaneName(workload.plan.IndexInLoop(i), tr.tasks[static_cast<size_t>(i)].name),
+            if (!(i >= workload.plan.taskCount ? workload.plan.childLanes : workload.plan.taskLanes))
+                return threads[key] = loopLane;
+            return threads[key] = tr.AddTrack(workload.plan.CoroutineLaneName(i, tr.tasks[static_cast<size_t>(i)].name),
                                               trace::TrackKind::Task, loopLane);
         }
         if (t == plan::kMainThread && async && p == plan::kMainProcess)

@@ -55,6 +55,12 @@ std::string TaskName(std::string_view group, int32_t index) {
     return out;
 }
 
+std::string ChildTaskName(std::string_view parent, std::string_view child, int32_t index) {
+    std::string out(parent);
+    out.append("/").append(TaskName(child, index));
+    return out;
+}
+
 int32_t DefaultChunksize(int32_t tasks, int32_t workers) {
     const int64_t per = int64_t{std::max(workers, 1)} * 4;
     int64_t chunksize = tasks / per;
@@ -86,7 +92,35 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
     return static_cast<scenario::TimeNs>(std::llround(ns));
 }
 
+namespace {
+
+// The first lock, queue or event step in `steps` (repeat blocks included, other children steps not), or null.
+const scenario::Step* FirstSharedObjectStep(const std::vector<scenario::Step>& steps) {
+    for (const scenario::Step& step : steps) {
+        scenario::NameKind kind;
+        if (scenario::NameKindOf(step.kind, kind) && kind != scenario::NameKind::Counter) return &step;
+        if (const scenario::Step* inner = FirstSharedObjectStep(step.body)) return inner;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 std::string Unsupported(const scenario::Scenario& s) {
+    for (const scenario::ChildGroup& child : s.children) {
+        // A lock, queue or event is a threading object in a thread and an asyncio one on a loop; children run in a
+        // context of their own (a loop of their own, or threads), so which object they would share is not decided.
+        if (const scenario::Step* step = FirstSharedObjectStep(child.steps)) {
+            std::string why = "children \"";
+            why.append(child.name)
+                .append("\" use ")
+                .append(scenario::StepKindName(step->kind))
+                .append(" \"")
+                .append(s.names[static_cast<size_t>(step->name)])
+                .append("\": a lock, queue or event shared with child tasks is not modelled yet (counters are)");
+            return why;
+        }
+    }
     if (scenario::Info(s.model.kind).processPool && s.UsesChannels()) {
         std::string why = "model ";
         why.append(scenario::ModelKindName(s.model.kind))
@@ -110,6 +144,32 @@ int32_t Plan::IndexInLoop(int32_t task) const {
     return after == chunks.begin() ? task : task - std::prev(after)->first;
 }
 
+int32_t Plan::FirstDescendant(int32_t task) const {
+    const int32_t group = GroupOf(task);
+    int64_t first = taskCount;
+    for (int32_t g = 0; g < group; ++g) {
+        const int32_t count = (g + 1 < groupCount ? groupFirstTask[static_cast<size_t>(g) + 1] : taskCount) -
+                              groupFirstTask[static_cast<size_t>(g)];
+        first += int64_t{count} * descendantsPerTask[static_cast<size_t>(g)];
+    }
+    first += int64_t{task - groupFirstTask[static_cast<size_t>(group)]} * descendantsPerTask[static_cast<size_t>(group)];
+    return static_cast<int32_t>(first);
+}
+
+ChildBlock Plan::Children(const scenario::Scenario& scenario, const scenario::Step& step, int32_t cursor) const {
+    const auto index = static_cast<size_t>(step.children);
+    ChildBlock block;
+    block.first = cursor;
+    block.count = scenario.children[index].count;
+    block.group = groupCount + step.children;
+    block.perChild = descendantsPerTask[static_cast<size_t>(groupCount) + index];
+    return block;
+}
+
+std::string Plan::CoroutineLaneName(int32_t task, std::string_view taskName) const {
+    return TaskLaneName(task >= taskCount ? task : IndexInLoop(task), taskName);
+}
+
 std::string Plan::WorkerName(int32_t k) const {
     if (IsPool()) return PoolWorkerName(startMethod, k);
     return threadPool ? ExecutorThreadName(k) : TaskThreadName(k);
@@ -126,6 +186,16 @@ Plan MakePlan(const scenario::Scenario& s) {
     }
     plan.taskCount = static_cast<int32_t>(tasks);  // the parser bounds the task count far below INT32_MAX
     const int32_t n = plan.taskCount;
+    plan.groupCount = static_cast<int32_t>(s.groups.size());
+    int64_t total = tasks;
+    for (const scenario::TaskGroup& group : s.groups) {
+        const int64_t below = scenario::CountDescendants(s, group.steps).tasks;  // bounded by the parser's task limit
+        plan.descendantsPerTask.push_back(static_cast<int32_t>(below));
+        total += below * group.count;
+    }
+    for (const scenario::ChildGroup& child : s.children)
+        plan.descendantsPerTask.push_back(static_cast<int32_t>(scenario::CountDescendants(s, child.steps).tasks));
+    plan.totalTasks = static_cast<int32_t>(total);
 
     if (plan.IsThreads()) {
         plan.threadPool = s.model.workers > 0;
@@ -149,7 +219,9 @@ Plan MakePlan(const scenario::Scenario& s) {
                 plan.chunks.push_back({static_cast<int32_t>(first), static_cast<int32_t>(std::min<int64_t>(plan.chunksize, n - first))});
         }
     }
-    plan.taskLanes = scenario::Info(plan.kind).eventLoop && n <= kMaxTaskLanes;
+    plan.taskLanes = scenario::Info(plan.kind).eventLoop && plan.totalTasks <= kMaxTaskLanes;
+    plan.childLanes = plan.totalTasks <= kMaxTaskLanes;
+    for (const scenario::ChildGroup& child : s.children) plan.childThreads = plan.childThreads || child.via == scenario::ChildVia::Threads;
     plan.pythonCpuScale = scenario::Info(plan.kind).gil ? 1.0 : s.model.freeThreadedSlowdown;
     return plan;
 }

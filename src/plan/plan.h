@@ -44,6 +44,24 @@ std::string CoreLaneName(int32_t core);
 std::string QueueLaneName(std::string_view queue);
 // "fetch[3]": a task is named by its group and its index in the group.
 std::string TaskName(std::string_view group, int32_t index);
+// "page[2]/fetch[3]": the k-th child a task starts with a children step, named under its parent (also the name of a
+// child thread: its lane).
+std::string ChildTaskName(std::string_view parent, std::string_view child, int32_t index);
+
+// The tasks one children step starts. Children are numbered after every top-level task: each task owns a block of
+// ids for everything it starts below it (its descendants), laid out in the order its steps run: per children step,
+// the children's own ids first, then each child's block. A runner keeps a cursor at the start of the running task's
+// block (Plan::FirstDescendant for a top-level task, ChildBlock::DescendantsStart for a child) and moves it past each
+// children step's block, so every runner numbers the same child the same way without a table.
+struct ChildBlock {
+    int32_t first = 0;     // the first child's task id
+    int32_t count = 0;     // children started
+    int32_t group = 0;     // the children's group in Workload terms: scenario.groups.size() + Step::children
+    int32_t perChild = 0;  // descendants each child starts below it
+    int32_t Task(int32_t k) const { return first + k; }
+    int32_t DescendantsStart(int32_t k) const { return first + count + k * perChild; }
+    int32_t End() const { return first + count * (1 + perChild); }  // where the cursor goes next
+};
 
 // A run of consecutive tasks (every split the runners make is contiguous: a scenario may hold a million tasks).
 struct TaskRange {
@@ -55,7 +73,11 @@ struct TaskRange {
 
 struct Plan {
     scenario::ModelKind kind = scenario::ModelKind::Sequential;
-    int32_t taskCount = 0;
+    int32_t taskCount = 0;   // top-level tasks: what the model hands out to threads, workers and loops
+    int32_t totalTasks = 0;  // with every child task (they are numbered from taskCount on)
+    int32_t groupCount = 0;  // the scenario's task groups; a child group's index comes after them
+    // Per group, then per child group (Scenario::children): how many descendants one task of it starts.
+    std::vector<int32_t> descendantsPerTask;
     std::vector<int32_t> groupFirstTask;  // per group: its first task id (tasks are numbered group by group)
 
     // Threads and the free-threaded build: `threadPool` is ThreadPoolExecutor(max_workers=model.workers), which
@@ -75,11 +97,21 @@ struct Plan {
     int32_t threads = 0;
     scenario::StartMethod startMethod = scenario::StartMethod::Fork;
 
+    // The first id of a top-level task's block of descendants (see ChildBlock).
+    int32_t FirstDescendant(int32_t task) const;
+    // The block a children step starts when the running task's cursor is at `cursor`.
+    ChildBlock Children(const scenario::Scenario& scenario, const scenario::Step& step, int32_t cursor) const;
+
     // The name of the k-th process or thread that runs tasks (a pool's workers, the threads), in start order.
     std::string WorkerName(int32_t k) const;
     int32_t WorkerCount() const { return IsPool() ? workers : IsThreads() ? threads : 0; }
     // Asyncio (in the parent, or in each worker): every task gets a lane of its own.
     bool taskLanes = false;
+    // Children that are coroutines (gather, task_group) get a lane each, in whatever model, named
+    // TaskLaneName(their task id, their name); children that are threads always have their thread's lane.
+    bool childLanes = false;
+    // Some children step starts threads (the interpreter then has threads beside the one it began with).
+    bool childThreads = false;
     // Multiplies pure-Python CPU time: the free-threaded build's slowdown (model.slowdown), else 1. The simulator
     // and the C++ runtime apply it; CPython running the exported program shows its own.
     double pythonCpuScale = 1.0;
@@ -92,6 +124,9 @@ struct Plan {
     // A task's position among the tasks of the event loop that runs it (its batch under process_asyncio, all the
     // tasks under asyncio): what its lane is numbered by (TaskLaneName).
     int32_t IndexInLoop(int32_t task) const;
+    // The lane of a task that runs as a coroutine: TaskLaneName(IndexInLoop(task)) for a top-level task, and for a
+    // child (whose place in its loop depends on when its parent ran) TaskLaneName(its task id), unique in the trace.
+    std::string CoroutineLaneName(int32_t task, std::string_view taskName) const;
 };
 
 // What a step does where steps run one after the other (a thread, a pool worker, the sequential loop), for every
@@ -116,7 +151,8 @@ Plan MakePlan(const scenario::Scenario& scenario);
 
 // Why no runner can run the scenario under its model, or "" when they all can. Queues and events (put, get, set,
 // wait) join tasks of one process: a process pool's tasks cannot share a queue.Queue or an asyncio.Queue (they would
-// need a multiprocessing.Manager queue, which is not modelled yet). Every runner asks this one function.
+// need a multiprocessing.Manager queue, which is not modelled yet); child tasks use no lock, queue or event. Every
+// runner asks this one function.
 std::string Unsupported(const scenario::Scenario& scenario);
 
 // Pool.map's default chunksize: chunksize, extra = divmod(len(iterable), len(self._pool) * 4); chunksize += bool(extra).

@@ -22,15 +22,17 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 17> kStepKindNames = {
+constexpr std::array<std::string_view, 18> kStepKindNames = {
     "cpu", "c_call", "io", "await", "blocking_call", "acquire", "release", "send", "return", "to_thread",
-    "increment", "fail", "put", "get", "set", "wait", "repeat"};
+    "increment", "fail", "put", "get", "set", "wait", "children", "repeat"};
+constexpr std::array<std::string_view, 3> kChildViaNames = {"gather", "task_group", "threads"};
 constexpr std::array<std::string_view, 4> kNameKindNames = {"lock", "counter", "queue", "event"};
 constexpr std::array<std::string_view, 3> kStartMethodNames = {"fork", "spawn", "forkserver"};
 
 }  // namespace
 
 std::string_view StepKindName(StepKind kind) { return kStepKindNames[static_cast<size_t>(kind)]; }
+std::string_view ChildViaName(ChildVia via) { return kChildViaNames[static_cast<size_t>(via)]; }
 std::string_view PayloadKindName(PayloadKind kind) { return kind == PayloadKind::Objects ? "objects" : "bytes"; }
 std::string_view StartMethodName(StartMethod method) { return kStartMethodNames[static_cast<size_t>(method)]; }
 std::string_view NameKindName(NameKind kind) { return kNameKindNames[static_cast<size_t>(kind)]; }
@@ -87,12 +89,15 @@ void CollectNameUses(const std::vector<Step>& steps, std::vector<uint8_t>& out) 
 std::vector<uint8_t> NameUses(const Scenario& scenario) {
     std::vector<uint8_t> out(scenario.names.size(), 0);
     for (const TaskGroup& group : scenario.groups) CollectNameUses(group.steps, out);
+    for (const ChildGroup& child : scenario.children) CollectNameUses(child.steps, out);
     return out;
 }
 
 bool Scenario::UsesChannels() const {
     for (const TaskGroup& group : groups)
         if (StepsUseChannels(group.steps)) return true;
+    for (const ChildGroup& child : children)
+        if (StepsUseChannels(child.steps)) return true;
     return false;
 }
 
@@ -136,6 +141,48 @@ int64_t TotalDuration(const std::vector<Step>& steps) {
 }
 
 }  // namespace
+
+namespace {
+void ReachChildren(std::vector<Step>& steps, const std::deque<ChildGroup>& from, std::deque<ChildGroup>& to) {
+    for (Step& step : steps) {
+        ReachChildren(step.body, from, to);
+        if (step.kind != StepKind::Children || step.children < 0 || static_cast<size_t>(step.children) >= from.size()) continue;
+        to.push_back(from[static_cast<size_t>(step.children)]);
+        step.children = static_cast<int32_t>(to.size() - 1);
+        ReachChildren(to.back().steps, from, to);
+    }
+}
+}  // namespace
+
+void PruneChildren(Scenario& scenario) {
+    std::deque<ChildGroup> reached;
+    for (TaskGroup& group : scenario.groups) ReachChildren(group.steps, scenario.children, reached);
+    scenario.children = std::move(reached);
+}
+
+Descendants CountDescendants(const Scenario& scenario, const std::vector<Step>& steps) {
+    Descendants total;
+    for (const Step& step : steps) {
+        Descendants part;
+        int64_t times = 1;
+        if (step.kind == StepKind::Repeat) {
+            part = CountDescendants(scenario, step.body);
+            times = step.repeat;
+        } else if (step.kind == StepKind::Children && step.children >= 0 &&
+                   static_cast<size_t>(step.children) < scenario.children.size()) {
+            const ChildGroup& child = scenario.children[static_cast<size_t>(step.children)];
+            const Descendants below = CountDescendants(scenario, child.steps);
+            part.tasks = SaturatingAdd(1, below.tasks);
+            part.steps = SaturatingAdd(ExpandedStepCount(child.steps), below.steps);
+            part.work = SaturatingAdd(TotalDuration(child.steps), below.work);
+            times = child.count;
+        }
+        total.tasks = SaturatingAdd(total.tasks, SaturatingMul(times, part.tasks));
+        total.steps = SaturatingAdd(total.steps, SaturatingMul(times, part.steps));
+        total.work = SaturatingAdd(total.work, SaturatingMul(times, part.work));
+    }
+    return total;
+}
 
 std::vector<Step> ExpandSteps(const std::vector<Step>& steps) {
     std::vector<Step> out;
@@ -295,7 +342,7 @@ struct Parser {
         }
         if (value.size() != 1) {
             return Fail(path, "a step has exactly one kind (cpu, c_call, io, await, blocking_call, acquire, release, "
-                              "send, return, to_thread, increment, fail, put, get, set, wait) or is a "
+                              "send, return, to_thread, increment, fail, put, get, set, wait, children) or is a "
                               "{\"repeat\": N, \"steps\": [...]}");
         }
         const std::string key = value.begin().key();
@@ -343,12 +390,59 @@ struct Parser {
                     step.duration = inner.duration;
                     return true;
                 }
+                case StepKind::Children: return ParseChildren(arg, argPath, depth, step);
                 case StepKind::Repeat: break;
             }
         }
         return Fail(argPath, "unknown step kind \"" + key + "\" (expected cpu, c_call, io, await, blocking_call, acquire, "
                                                            "release, send, return, to_thread, increment, fail, put, get, "
-                                                           "set, wait or repeat)");
+                                                           "set, wait, children or repeat)");
+    }
+
+    // {"children": {"name": "fetch", "count": 5, "via": "gather", "steps": [...]}}: nests like a repeat block (the
+    // same depth limit), so children of children of ... stay bounded.
+    bool ParseChildren(const json& value, const std::string& path, int depth, Step& step) {
+        if (!value.is_object())
+            return Fail(path, "must be an object like {\"name\": \"fetch\", \"count\": 5, \"via\": \"gather\", "
+                              "\"steps\": [...]}, got " + Show(value));
+        if (!OnlyKeys(value, path, {"name", "count", "via", "steps"})) return false;
+        if (depth >= Limits::kMaxRepeatNesting)
+            return Fail(path, "repeat blocks and children nest deeper than " + std::to_string(Limits::kMaxRepeatNesting));
+        ChildGroup child;
+        child.name = "child";
+        if (value.contains("name")) {
+            const json& name = value["name"];
+            if (!name.is_string() || name.get_ref<const std::string&>().empty() || name.get_ref<const std::string&>().size() > 64)
+                return Fail(path + ".name", "must be a name of 1 to 64 characters, got " + Show(name));
+            child.name = name.get<std::string>();
+        }
+        int64_t count = 1;
+        if (value.contains("count") && !Integer(value["count"], path + ".count", 1, Limits::kMaxTasks, count)) return false;
+        child.count = static_cast<int32_t>(count);
+        if (!value.contains("via"))
+            return Fail(path + ".via", "is missing: say how the task starts and waits for its children (gather, "
+                                       "task_group or threads)");
+        const json& via = value["via"];
+        bool known = false;
+        for (size_t i = 0; i < kChildViaNames.size() && via.is_string(); ++i) {
+            if (kChildViaNames[i] != via.get_ref<const std::string&>()) continue;
+            child.via = static_cast<ChildVia>(i);
+            known = true;
+        }
+        if (!known) return Fail(path + ".via", "must be gather, task_group or threads, got " + Show(via));
+        if (!value.contains("steps")) return Fail(path + ".steps", "is missing: a child needs at least one step");
+        if (!ParseSteps(value["steps"], path + ".steps", depth + 1, child.steps)) return false;
+        if (child.steps.empty() || ExpandedStepCount(child.steps) == 0)
+            return Fail(path + ".steps", "is empty: a child needs at least one step");
+        std::set<int32_t> held;
+        if (!CheckLocks(child.steps, path + ".steps", held)) return false;
+        if (!held.empty())
+            return Fail(path + ".steps", "ends holding lock \"" + scenario.names[*held.begin()] +
+                                             "\": every acquire needs a release");
+        step.kind = StepKind::Children;
+        step.children = static_cast<int32_t>(scenario.children.size());
+        scenario.children.push_back(std::move(child));
+        return true;
     }
 
     bool ParseSteps(const json& value, const std::string& path, int depth, std::vector<Step>& steps) {
@@ -415,17 +509,23 @@ struct Parser {
             if (!CheckLocks(group.steps, path + ".steps", held)) return false;
             if (!held.empty())
                 return Fail(path + ".steps", "ends holding lock \"" + scenario.names[*held.begin()] + "\": every acquire needs a release");
-            totalTasks += count;
+            // Each task with the children it starts, and theirs (a children step inside a repeat starts them each time).
+            const Descendants below = CountDescendants(scenario, group.steps);
+            totalTasks = SaturatingAdd(totalTasks, SaturatingMul(count, SaturatingAdd(1, below.tasks)));
             if (totalTasks > Limits::kMaxTasks)
-                return Fail(path + ".count", "brings the scenario to " + std::to_string(totalTasks) + " tasks; the limit is " +
-                                                 std::to_string(Limits::kMaxTasks));
+                return Fail(path + ".count", "brings the scenario to " +
+                                                 (below.tasks > 0 ? "more than " + std::to_string(Limits::kMaxTasks) +
+                                                                        " tasks, counting the children they start"
+                                                                  : std::to_string(totalTasks) + " tasks") +
+                                                 "; the limit is " + std::to_string(Limits::kMaxTasks));
             int64_t steps = ExpandedStepCount(group.steps);
             if (steps == 0) return Fail(path + ".steps", "repeats nothing: a task needs at least one step");
+            steps = SaturatingAdd(steps, below.steps);
             totalSteps = SaturatingAdd(totalSteps, SaturatingMul(steps, count));
             if (totalSteps > Limits::kMaxSteps)
                 return Fail(path, "brings the scenario to more than " + std::to_string(Limits::kMaxSteps) +
                                       " steps after unrolling repeats and counts (the documented limit)");
-            totalWork = SaturatingAdd(totalWork, SaturatingMul(TotalDuration(group.steps), count));
+            totalWork = SaturatingAdd(totalWork, SaturatingMul(SaturatingAdd(TotalDuration(group.steps), below.work), count));
             if (totalWork > Limits::kMaxTotalWork)
                 return Fail(path, "brings the scenario's summed step time past " + FormatDuration(Limits::kMaxTotalWork) +
                                       " (the documented limit)");
@@ -656,6 +756,12 @@ json StepToJson(const Scenario& scenario, const Step& step) {
         case StepKind::Fail: return json{{key, true}};
         case StepKind::ToThread:
             return json{{key, json{{std::string(StepKindName(step.inner)), std::to_string(step.duration) + "ns"}}}};
+        case StepKind::Children: {
+            const ChildGroup& child = scenario.children.at(static_cast<size_t>(step.children));
+            json body = json::array();
+            for (const Step& s : child.steps) body.push_back(StepToJson(scenario, s));
+            return json{{key, json{{"name", child.name}, {"count", child.count}, {"via", ChildViaName(child.via)}, {"steps", body}}}};
+        }
         case StepKind::Repeat: {
             json body = json::array();
             for (const Step& s : step.body) body.push_back(StepToJson(scenario, s));

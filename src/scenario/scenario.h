@@ -10,6 +10,7 @@
 // problem with the JSON path of the field and the reason; a Scenario that parsed is safe to simulate.
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ enum class StepKind : uint8_t {
     Get,           // take one item from it: blocks while it is empty
     Set,           // set a named event (threading.Event / asyncio.Event): wakes every waiter
     Wait,          // wait until the event is set
+    Children,      // start child tasks and wait for them all (asyncio.gather, a TaskGroup, threads joined)
     Repeat,        // `repeat` times the `body`: a loop in the task (last: the parser's table ends with it)
 };
 
@@ -55,12 +57,39 @@ struct Step {
     StepKind inner = StepKind::Io;  // ToThread: the kind of the nested step (Cpu, CCall, Io)
     int32_t repeat = 1;             // Repeat: how many times
     std::vector<Step> body;         // Repeat: the steps repeated
+    int32_t children = -1;          // Children: the child tasks (Scenario::children)
+};
+
+// How a task starts its children and waits for them, as people write it:
+//   Gather:    await asyncio.gather(*(child(k) for k in range(count)))
+//   TaskGroup: async with asyncio.TaskGroup() as tg: tg.create_task(child(k)) for each k (a failure cancels the rest)
+//   Threads:   threads = [threading.Thread(target=child, args=(k,)) ...]; each started, then each joined
+// Gather and TaskGroup children are coroutines: on the task's own event loop where it runs in one (asyncio, and
+// process_asyncio's batches), else in an event loop of their own that the task starts with asyncio.run() (a pool's
+// item, a thread, sequential code). Threads children are threads of the task's process.
+enum class ChildVia : uint8_t { Gather, TaskGroup, Threads };
+std::string_view ChildViaName(ChildVia via);  // "gather", "task_group", "threads"
+
+// The tasks one children step starts (format version 4): `count` tasks named "<parent>/<name>[k]", each running
+// `steps` (which may start children of their own).
+struct ChildGroup {
+    std::string name;
+    int32_t count = 1;
+    ChildVia via = ChildVia::Gather;
+    std::vector<Step> steps;
 };
 
 // Unrolls Repeat steps into a flat list (what the simulator runs).
 std::vector<Step> ExpandSteps(const std::vector<Step>& steps);
 // How many steps ExpandSteps would give, without building them (saturates at INT64_MAX).
 int64_t ExpandedStepCount(const std::vector<Step>& steps);
+// What one task running `steps` starts below it: its children, theirs, and so on (a children step inside a repeat
+// counts each time round), with their unrolled steps and summed step time. Saturating.
+struct Descendants {
+    int64_t tasks = 0, steps = 0, work = 0;
+};
+struct Scenario;
+Descendants CountDescendants(const Scenario& scenario, const std::vector<Step>& steps);
 
 struct TaskGroup {
     std::string name;
@@ -139,6 +168,9 @@ struct Scenario {
     std::vector<TaskGroup> groups;
     std::vector<std::string> names;  // locks, counters, queues and events, indexed by Step::name
     std::vector<QueueSpec> queues;   // bounded queues (format version 3)
+    // What children steps start, indexed by Step::children (format version 4). A deque: the editor adds one while it
+    // holds references into another's steps.
+    std::deque<ChildGroup> children;
     Model model;
     Machine machine;
 
@@ -149,7 +181,13 @@ struct Scenario {
     std::vector<int32_t> QueueMaxsizes() const;
     // True when some step puts, gets, sets or waits: tasks that talk to each other.
     bool UsesChannels() const;
+    // True when some task starts children.
+    bool HasChildren() const { return !children.empty(); }
 };
+
+// Drops the child groups no step reaches any more (the editor turned a children step into another kind) and renumbers
+// the rest in the order the steps reach them.
+void PruneChildren(Scenario& scenario);
 
 // Per name, a bit (1 << NameKind) for each kind of step that uses it (a lock and a counter may share a name).
 std::vector<uint8_t> NameUses(const Scenario& scenario);
@@ -166,7 +204,7 @@ struct Limits {
     static constexpr int32_t kMaxWorkers = 10'000;
     static constexpr int32_t kMaxRepeat = 1'000'000;
     static constexpr int32_t kMaxQueueSize = 1'000'000;  // a queue's maxsize
-    static constexpr int kMaxRepeatNesting = 8;          // repeat blocks inside repeat blocks
+    static constexpr int kMaxRepeatNesting = 8;          // repeat blocks and children steps inside each other
     static constexpr int kMaxJsonDepth = 64;              // arrays and objects nested in the file
     static constexpr size_t kMaxScenarioBytes = size_t{64} << 20;
     static constexpr int64_t kMaxEvents = 200'000'000;  // a simulation stops with an error past this
@@ -181,8 +219,8 @@ struct ParseError {
 
 // The scenario format's version. A file without "version" is version 1 (every file written before versions
 // existed); each version reads every earlier one unchanged. 2: a send or return may say "payload": "objects".
-// 3: put, get, set and wait steps, and "queues" with their maxsize.
-inline constexpr int kScenarioFormatVersion = 3;
+// 3: put, get, set and wait steps, and "queues" with their maxsize. 4: children steps.
+inline constexpr int kScenarioFormatVersion = 4;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

@@ -475,6 +475,7 @@ void Playground::Frame() {
     if (m_dirty) {
         m_dirty = false;
         m_view.preset.clear();
+        scenario::PruneChildren(m_scenario);  // a children step turned into another kind leaves its children behind
         // Validate through the parser, the same way a user's file is checked.
         scenario::ParseError parseError;
         if (auto parsed = scenario::ParseScenario(scenario::ScenarioToJson(m_scenario), parseError)) {

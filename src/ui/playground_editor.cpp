@@ -86,7 +86,7 @@ const StepKind kStepKinds[] = {StepKind::Cpu,   StepKind::CCall,   StepKind::Io,
                                StepKind::BlockingCall, StepKind::Acquire, StepKind::Release, StepKind::Send,
                                StepKind::Return, StepKind::ToThread, StepKind::Increment, StepKind::Fail,
                                StepKind::Put,   StepKind::Get,     StepKind::Set,    StepKind::Wait,
-                               StepKind::Repeat};
+                               StepKind::Children, StepKind::Repeat};
 
 const char* StepHelp(StepKind kind) {
     switch (kind) {
@@ -106,6 +106,9 @@ const char* StepHelp(StepKind kind) {
         case StepKind::Get: return "take an item from a named queue: waits while it is empty";
         case StepKind::Set: return "set a named event: wakes every task waiting for it";
         case StepKind::Wait: return "wait until a named event is set";
+        case StepKind::Children:
+            return "start this many child tasks running the indented steps, and wait for them all (asyncio.gather, a "
+                   "TaskGroup, or threads started and joined)";
         case StepKind::Repeat: return "a loop: the indented steps, this many times";
     }
     return "";
@@ -275,7 +278,8 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         ImGui::SetNextItemWidth(std::max(small + font * 2, std::min(comboWanted, comboRoom)));
         if (ImGui::BeginCombo("##kind", StepLabel(step.kind).c_str())) {
             for (StepKind kind : kStepKinds) {
-                if (kind == StepKind::Repeat && depth >= 3) continue;  // loops nest three deep at most here
+                // Loops and children nest three deep at most here.
+                if ((kind == StepKind::Repeat || kind == StepKind::Children) && depth >= 3) continue;
                 if (ImGui::Selectable(StepLabel(kind).c_str(), kind == step.kind) && kind != step.kind) {
                     step.kind = kind;
                     if (HasDuration(kind) && step.duration <= 0) step.duration = 10'000'000;
@@ -284,6 +288,15 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
                     if (kind == StepKind::Repeat && step.body.empty()) {
                         step.repeat = std::max(step.repeat, 2);
                         step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
+                    }
+                    if (kind == StepKind::Children) {
+                        // m_scenario.children is a deque: the steps being edited above stay where they are.
+                        scenario::ChildGroup child;
+                        child.name = "child";
+                        child.count = 3;
+                        child.steps.push_back(MakeStep(StepKind::Await, 10'000'000));
+                        step.children = int32_t(m_scenario.children.size());
+                        m_scenario.children.push_back(std::move(child));
                     }
                     changed = true;
                 }
@@ -348,6 +361,25 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         } else if (step.kind == StepKind::Repeat) {
             changed |= IntField("##repeat", step.repeat, 1, scenario::Limits::kMaxRepeat, "how many times the indented steps run",
                                 /*stepButtons=*/fieldW >= font * 6);
+        } else if (step.kind == StepKind::Children && size_t(step.children) < m_scenario.children.size()) {
+            scenario::ChildGroup& child = m_scenario.children[size_t(step.children)];
+            ImGui::SetNextItemWidth(fieldW * 0.5f);
+            if (ImGui::BeginCombo("##via", std::string(scenario::ChildViaName(child.via)).c_str())) {
+                for (scenario::ChildVia via : {scenario::ChildVia::Gather, scenario::ChildVia::TaskGroup, scenario::ChildVia::Threads})
+                    if (ImGui::Selectable(std::string(scenario::ChildViaName(via)).c_str(), via == child.via)) {
+                        child.via = via;
+                        changed = true;
+                    }
+                ImGui::EndCombo();
+            }
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("gather: await asyncio.gather(...) (asyncio.run of it outside a coroutine)\ntask_group: "
+                                  "a TaskGroup: the first failure cancels the rest\nthreads: a thread each, started "
+                                  "and joined");
+            ImGui::SameLine(0, 2);
+            ImGui::SetNextItemWidth(fieldW * 0.5f - 2);
+            changed |= IntField("##children", child.count, 1, int32_t(scenario::Limits::kMaxTasks), "how many children",
+                                /*stepButtons=*/false);
         } else {
             ImGui::Dummy(ImVec2(fieldW, small));
         }
@@ -379,6 +411,22 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
             changed |= EditSteps(step.body, depth + 1);
             if (ImGui::SmallButton("+ step in loop")) {
                 step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
+                changed = true;
+            }
+            ImGui::Unindent(ImGui::GetFontSize());
+        }
+        if (step.kind == StepKind::Children && size_t(step.children) < m_scenario.children.size()) {
+            ImGui::Indent(ImGui::GetFontSize());
+            const size_t index = size_t(step.children);  // `step` may move when the steps below add children
+            char name[64];
+            std::snprintf(name, sizeof name, "%s", m_scenario.children[index].name.c_str());
+            if (ImGui::InputText("children's name", name, sizeof name) && name[0] != '\0') {
+                m_scenario.children[index].name = name;
+                changed = true;
+            }
+            changed |= EditSteps(m_scenario.children[index].steps, depth + 1);
+            if (ImGui::SmallButton("+ step in children")) {
+                m_scenario.children[index].steps.push_back(MakeStep(StepKind::Cpu, 1'000'000));
                 changed = true;
             }
             ImGui::Unindent(ImGui::GetFontSize());

@@ -18,8 +18,8 @@ namespace interleave::testing {
 // The first way `t` departs from `plan`, or "" when it realises it.
 inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) {
     std::ostringstream why;
-    if (static_cast<int32_t>(t.tasks.size()) != plan.taskCount) {
-        why << t.tasks.size() << " task records, the plan has " << plan.taskCount;
+    if (static_cast<int32_t>(t.tasks.size()) != plan.totalTasks) {
+        why << t.tasks.size() << " task records, the plan has " << plan.totalTasks;
         return why.str();
     }
     std::map<std::string, trace::TrackId> byName;
@@ -44,7 +44,7 @@ inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) 
     if (plan.WorkerCount() > 0 && byName.count(plan.WorkerName(plan.WorkerCount())))
         return "a lane named '" + plan.WorkerName(plan.WorkerCount()) + "': more workers than the plan's " +
                std::to_string(plan.WorkerCount());
-    for (int32_t i = 0; i < plan.taskCount; ++i) {
+    for (int32_t i = 0; i < plan.totalTasks; ++i) {
         const std::string& group = t.tasks[static_cast<size_t>(i)].name;
         if (group.empty() || group.back() != ']') return "task " + std::to_string(i) + " is named '" + group + "'";
     }
@@ -101,6 +101,38 @@ inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) 
         if (covered != plan.taskCount) return "the plan's chunks do not cover every task";
     }
 
+    // Children: every descendant of a task runs where the task ran (a pool item's children in its worker), a child
+    // coroutine on a lane named by Plan::CoroutineLaneName, a child thread on a lane named after the child.
+    if (plan.totalTasks > plan.taskCount) {
+        std::vector<int32_t> firstDescendant;  // increasing: a child's ancestor is found by binary search
+        for (int32_t i = 0; i < plan.taskCount; ++i) firstDescendant.push_back(plan.FirstDescendant(i));
+        for (const trace::Span& span : t.spans) {
+            if (span.task < plan.taskCount || span.task >= plan.totalTasks || span.track < 0 ||
+                span.track >= static_cast<trace::TrackId>(t.tracks.size()))
+                continue;
+            const auto ancestor = static_cast<int32_t>(
+                std::upper_bound(firstDescendant.begin(), firstDescendant.end(), span.task) - firstDescendant.begin() - 1);
+            const int32_t worker = workerLane(span.track);
+            const auto& ancestorOn = ranOn[static_cast<size_t>(ancestor)];
+            if (worker >= 0 && !ancestorOn.empty() && !ancestorOn.count(worker))
+                return "task " + std::to_string(span.task) + " (a descendant of task " + std::to_string(ancestor) +
+                       ") ran on '" + plan.WorkerName(worker) + "', not where its ancestor ran";
+            const trace::Track& track = t.tracks[static_cast<size_t>(span.track)];
+            const std::string& name = t.tasks[static_cast<size_t>(span.task)].name;
+            if (track.kind == trace::TrackKind::Task && track.name != plan.CoroutineLaneName(span.task, name))
+                return "child task " + std::to_string(span.task) + " ran on the lane '" + track.name + "', not '" +
+                       plan.CoroutineLaneName(span.task, name) + "'";
+            // A child thread has its own lane; a child coroutine's spans also lie on its loop's thread, and
+            // to_thread work on the loop's executor threads.
+            if (track.kind == trace::TrackKind::Thread && worker < 0 && track.name != name &&
+                track.name.rfind("asyncio_", 0) != 0 && track.name != plan::kMainThread &&
+                track.name.find('/') == std::string::npos && track.name.find(" (run_task)") == std::string::npos &&
+                track.name.rfind("ThreadPoolExecutor-", 0) != 0)
+                return "child task " + std::to_string(span.task) + " ran on the thread '" + track.name +
+                       "', not on one named '" + name + "'";
+        }
+    }
+
     // Task lanes: one per asyncio task, named and numbered as the plan says; none past the limit.
     int32_t taskLanes = 0;
     for (const trace::Track& track : t.tracks) taskLanes += track.kind == trace::TrackKind::Task;
@@ -109,8 +141,13 @@ inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) 
             const std::string name = plan::TaskLaneName(plan.IndexInLoop(i), t.tasks[static_cast<size_t>(i)].name);
             if (!byName.count(name)) return "no task lane named '" + name + "'";
         }
-    } else if (taskLanes > 0) {
+    } else if (taskLanes > 0 && !plan.childLanes) {
         return std::to_string(taskLanes) + " task lanes where the plan draws none";
+    } else if (taskLanes > 0) {
+        for (int32_t i = 0; i < plan.taskCount; ++i) {
+            const std::string name = plan::TaskLaneName(plan.IndexInLoop(i), t.tasks[static_cast<size_t>(i)].name);
+            if (byName.count(name)) return "a task lane '" + name + "' where the plan draws none for the scenario's own tasks";
+        }
     }
     return "";
 }
@@ -126,7 +163,7 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
         const int stepCount = 1 + static_cast<int>(random() % 6);
         for (int i = 0; i < stepCount; ++i) {
             if (!steps.empty()) steps += ",";
-            switch (random() % 9) {
+            switch (random() % 10) {
                 case 0: case 1: steps += R"({"cpu":")" + duration(20000) + "\"}"; break;
                 case 2: steps += R"({"c_call":")" + duration(10000) + "\"}"; break;
                 case 3: steps += R"({"io":")" + duration(20000) + "\"}"; break;
@@ -134,6 +171,13 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
                 case 5: steps += R"({"acquire":"L"},{"cpu":")" + duration(3000) + R"("},{"release":"L"})"; break;
                 case 6: steps += R"({"to_thread":{"cpu":")" + duration(5000) + "\"}}"; break;
                 case 7: steps += R"({"send":")" + std::to_string(random() % 5000) + R"(KB"},{"return":"1KB"})"; break;
+                case 8: {
+                    static const char* const kVias[] = {"gather", "task_group", "threads"};
+                    steps += R"({"children":{"name":"c)" + std::to_string(i) + R"(","count":)" + std::to_string(1 + random() % 3) +
+                             R"(,"via":")" + kVias[random() % 3] + R"(","steps":[{"cpu":")" + duration(3000) +
+                             R"("},{"await":")" + duration(5000) + R"("}]}})";
+                    break;
+                }
                 default: steps += R"({"increment":"n"})"; break;
             }
         }

@@ -41,15 +41,23 @@ private:
 
 }  // namespace
 
+std::vector<LoopTask> TopLevelLoopTasks(const Workload& workload, const std::vector<trace::TaskId>& tasks) {
+    std::vector<LoopTask> out;
+    out.reserve(tasks.size());
+    const bool children = workload.plan.totalTasks > workload.plan.taskCount;
+    for (trace::TaskId task : tasks) out.push_back({task, children ? workload.plan.FirstDescendant(task) : 0});
+    return out;
+}
+
 EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp, trace::TrackId loopTrack,
-                     std::vector<trace::TaskId> tasks, bool taskTracks, Programs& programs)
-    : m_workload(workload), m_programs(programs), m_interp(interp), m_loopTrack(loopTrack) {
+                     std::vector<LoopTask> tasks, LoopOptions options, Programs& programs)
+    : m_workload(workload), m_programs(programs), m_interp(interp), m_loopTrack(loopTrack), m_options(options) {
     const scenario::Scenario& s = world.Scenario();
     m_locks.resize(s.names.size());
     m_channels.resize(s.names.size());
     const std::vector<int32_t> maxsize = s.QueueMaxsizes();
     for (size_t i = 0; i < m_channels.size(); ++i) m_channels[i].maxsize = maxsize[i];
-    m_semaphoreFree = s.model.semaphore > 0 ? s.model.semaphore : std::numeric_limits<int32_t>::max();
+    m_semaphoreFree = options.semaphore && s.model.semaphore > 0 ? s.model.semaphore : std::numeric_limits<int32_t>::max();
     // ThreadPoolExecutor's default max_workers since 3.8.
     m_maxExecutorThreads = std::min(32, s.machine.cores + 4);
     // Named for the deadlock message: a loop asleep with no timer and nothing in the executor waits for nothing.
@@ -58,18 +66,8 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
     m_workSignal = world.AddSignal();
     m_coros.reserve(tasks.size());
     // A depth lane per queue, under the loop's process, after the task lanes (added below).
-    const std::vector<uint8_t> uses = s.UsesChannels() ? scenario::NameUses(s) : std::vector<uint8_t>{};
-    for (size_t i = 0; i < tasks.size(); ++i) {
-        Coro coro;
-        coro.task = tasks[i];
-        if (taskTracks)
-            coro.track = world.Trace().AddTrack(plan::TaskLaneName(static_cast<int32_t>(i), world.Trace().tasks[tasks[i]].name),
-                                                trace::TrackKind::Task, loopTrack);
-        coro.state = CoroState::Ready;
-        coro.since = world.Now();
-        m_coros.push_back(coro);
-        m_ready.push_back(static_cast<int32_t>(i));
-    }
+    const std::vector<uint8_t> uses = options.queueLanes && s.UsesChannels() ? scenario::NameUses(s) : std::vector<uint8_t>{};
+    for (const LoopTask& task : tasks) AddCoro(world, task.task, task.cursor, -1);
     const trace::TrackId process = world.Trace().tracks[static_cast<size_t>(loopTrack)].parent;
     for (size_t i = 0; i < uses.size(); ++i) {
         if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
@@ -77,6 +75,22 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
                                                     process >= 0 ? process : loopTrack);
         RecordDepth(world, m_channels[i]);
     }
+}
+
+int32_t EventLoop::AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t parent) {
+    Coro coro;
+    coro.task = task;
+    coro.cursor = cursor;
+    coro.parent = parent;
+    if (m_options.taskTracks)
+        coro.track = world.Trace().AddTrack(m_workload.plan.CoroutineLaneName(task, world.Trace().tasks[static_cast<size_t>(task)].name),
+                                            trace::TrackKind::Task, m_loopTrack);
+    coro.state = CoroState::Ready;
+    coro.since = world.Now();
+    m_coros.push_back(std::move(coro));
+    const auto index = static_cast<int32_t>(m_coros.size() - 1);
+    m_ready.push_back(index);
+    return index;
 }
 
 void EventLoop::RecordDepth(World& world, const AsyncChannel& channel) {
@@ -189,16 +203,58 @@ void EventLoop::FinishCoro(World& world, int32_t index, bool failed, bool cancel
     coro.failed = failed;
     world.TaskFinished(coro.task, m_loopTrack, failed, cancelled);
     ++m_done;
+    if (failed) ++m_failed;
+    const int32_t parent = coro.parent;
+    if (parent >= 0)
+        ChildEnded(world, parent, failed, cancelled);
+    else if (failed && m_options.cancelOnFailure)
+        CancelSiblings(world, index);
+}
+
+void EventLoop::ChildEnded(World& world, int32_t parent, bool failed, bool cancelled) {
+    Coro& p = m_coros[static_cast<size_t>(parent)];
+    if (p.state == CoroState::Done) return;  // a gather that failed already: its other children run on, unawaited
+    --p.waitingChildren;
+    if (failed && !cancelled && p.childVia == scenario::ChildVia::Gather) {
+        FinishCoro(world, parent, true, false);  // gather() raises the first exception at once
+        return;
+    }
+    if (failed && !cancelled && !p.childFailed) {
+        p.childFailed = true;  // the TaskGroup cancels the rest and raises once they have ended
+        CancelChildrenOf(world, parent);
+    }
+    if (m_coros[static_cast<size_t>(parent)].waitingChildren > 0) return;
+    if (m_coros[static_cast<size_t>(parent)].childFailed) {
+        FinishCoro(world, parent, true, false);
+        return;
+    }
+    if (m_coros[static_cast<size_t>(parent)].state == CoroState::Awaiting) MakeReady(world, parent);
+}
+
+void EventLoop::CancelChildrenOf(World& world, int32_t parent) {
+    for (size_t i = 0; i < m_coros.size(); ++i)
+        if (m_coros[i].parent == parent) CancelCoro(world, static_cast<int32_t>(i));
 }
 
 void EventLoop::CancelSiblings(World& world, int32_t failedCoro) {
     if (m_cancelling) return;
     m_cancelling = true;
-    for (size_t i = 0; i < m_coros.size(); ++i) {
+    for (size_t i = 0; i < m_coros.size(); ++i)
+        if (static_cast<int32_t>(i) != failedCoro) CancelCoro(world, static_cast<int32_t>(i));
+}
+
+void EventLoop::CancelCoro(World& world, int32_t index) {
+    const auto i = static_cast<size_t>(index);
+    {
         Coro& coro = m_coros[i];
-        if (static_cast<int32_t>(i) == failedCoro || coro.state == CoroState::Done) continue;
+        if (coro.state == CoroState::Done || coro.cancelled) return;
         coro.cancelled = true;
-        if (coro.state != CoroState::Awaiting) continue;
+        // Cancelling a task that awaits its gathered children cancels them too (gather's outer future, TaskGroup).
+        if (coro.waitingChildren > 0) CancelChildrenOf(world, index);
+    }
+    {
+        Coro& coro = m_coros[i];
+        if (coro.state != CoroState::Awaiting) return;
         // task.cancel(): the awaited future is cancelled and the task resumes with CancelledError.
         ++coro.timerStamp;
         for (AsyncLock& lock : m_locks) lock.waiters.erase(std::remove(lock.waiters.begin(), lock.waiters.end(), static_cast<int32_t>(i)), lock.waiters.end());
@@ -223,7 +279,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
     if (!coro.started) {
         coro.started = true;
         world.TaskStarted(coro.task, m_loopTrack);
-        if (!coro.holdsSemaphore) {
+        if (!coro.holdsSemaphore && coro.parent < 0) {  // `async with semaphore` wraps the scenario's own tasks
             if (m_semaphoreFree > 0) {
                 --m_semaphoreFree;
                 coro.holdsSemaphore = true;
@@ -329,10 +385,18 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
                 m_current = -1;
                 return false;
             case StepKind::Fail:
-                FinishCoro(world, index, true, false);
-                if (world.Scenario().model.taskGroup) CancelSiblings(world, index);
+                FinishCoro(world, index, true, false);  // under a TaskGroup it cancels the rest
                 m_current = -1;
                 return false;
+            case StepKind::Children: {
+                bool suspended = false;
+                if (StartChildren(world, index, step, out, suspended)) return true;
+                if (suspended) {
+                    m_current = -1;
+                    return false;
+                }
+                continue;
+            }
             case StepKind::Send:
             case StepKind::Return:
             case StepKind::Repeat:
@@ -371,6 +435,10 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
         if (!m_ready.empty()) {
             m_current = m_ready.front();
             m_ready.pop_front();
+            if (m_coros[m_current].state == CoroState::Done) {  // ended while it was ready (its gather failed)
+                m_current = -1;
+                continue;
+            }
             m_coros[m_current].state = CoroState::Running;
             SetCoroSpan(world, m_current, SpanState::RunningPython);
             // One trip round BaseEventLoop._run_once() and Task.__step() to resume it.
@@ -389,6 +457,55 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
     }
 }
 
+bool EventLoop::StartChildren(World& world, int32_t index, const scenario::Step& step, Action& out, bool& suspended) {
+    const scenario::Scenario& s = world.Scenario();
+    const scenario::ChildGroup& spec = s.children[static_cast<size_t>(step.children)];
+    const auto i = static_cast<size_t>(index);
+    if (spec.via != scenario::ChildVia::Threads) {
+        // asyncio.gather(*children) / tg.create_task(child) for each: a task per child, scheduled in order.
+        const plan::ChildBlock block = m_workload.plan.Children(s, step, m_coros[i].cursor);
+        m_coros[i].cursor = block.End();
+        m_coros[i].waitingChildren = block.count;
+        m_coros[i].childVia = spec.via;
+        m_coros[i].childFailed = false;
+        Suspend(world, index);
+        for (int32_t k = 0; k < block.count; ++k)  // AddCoro may move m_coros: no reference is held across it
+            AddCoro(world, block.Task(k), block.DescendantsStart(k), index);
+        suspended = true;
+        return false;
+    }
+    // Threads started from the coroutine, then joined: Thread.start() and join() block the loop's thread.
+    Coro& coro = m_coros[i];
+    if (coro.nextThread < 0) {
+        coro.threadBlock = m_workload.plan.Children(s, step, coro.cursor);
+        coro.cursor = coro.threadBlock.End();
+        coro.nextThread = 0;
+        coro.join = m_programs.Keep<ChildJoin>();
+        coro.join->left = coro.threadBlock.count;
+        coro.join->done = world.AddSignal("a task's child threads to end");
+    }
+    --coro.step;  // back to this step until the threads are joined
+    if (coro.nextThread < coro.threadBlock.count) {
+        const trace::TrackId process = world.Trace().tracks[static_cast<size_t>(m_loopTrack)].parent;
+        const SyncEnv env{&m_workload, nullptr, &m_programs};
+        m_pendingThreadStart = AddChildThread(world, env, m_interp, process >= 0 ? process : m_loopTrack, coro.threadBlock,
+                                              coro.nextThread++, coro.join);
+        out = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone)
+                  .AddsTo(&world.Trace().metrics.threadStart);
+        SetCoroSpan(world, index, SpanState::RunningPython);
+        return true;
+    }
+    if (coro.join->left > 0) {
+        out = Action::Wait(coro.join->done, SpanState::Idle).Waiting(coro.task);
+        SetCoroSpan(world, index, SpanState::Idle);
+        return true;
+    }
+    ++coro.step;
+    coro.nextThread = -1;
+    coro.join = nullptr;
+    return false;
+}
+
 bool EventLoop::TakeWork(WorkItem& out) {
     if (m_work.empty()) return false;
     out = m_work.front();
@@ -403,7 +520,7 @@ void EventLoop::CompleteWork(World& world, int32_t coro) {
 
 void BuildAsyncio(World& world, const Workload& workload, Programs& programs) {
     trace::Trace& trace = world.Trace();
-    bool usesThreads = false;
+    bool usesThreads = workload.plan.childThreads;
     for (const auto& steps : workload.groupSteps)
         for (const scenario::Step& step : steps) usesThreads = usesThreads || step.kind == StepKind::ToThread;
     trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
@@ -411,8 +528,12 @@ void BuildAsyncio(World& world, const Workload& workload, Programs& programs) {
     InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, usesThreads);
     std::vector<trace::TaskId> tasks(static_cast<size_t>(workload.TaskCount()));
     for (size_t i = 0; i < tasks.size(); ++i) tasks[i] = static_cast<trace::TaskId>(i);
-    auto* loop = programs.Make<EventLoop>(world, workload, interp, loopTrack, std::move(tasks),
-                                          workload.plan.taskLanes, programs);
+    LoopOptions options;
+    options.taskTracks = workload.plan.taskLanes;
+    options.cancelOnFailure = world.Scenario().model.taskGroup;
+    options.semaphore = true;
+    auto* loop = programs.Make<EventLoop>(world, workload, interp, loopTrack, TopLevelLoopTasks(workload, tasks), options,
+                                          programs);
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, loopTrack, loop));
 }
 

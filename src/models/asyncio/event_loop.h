@@ -12,23 +12,47 @@
 //    a full one suspends the task; a put wakes the first getter, a get the first putter, set() every waiter; a woken
 //    task checks again when it runs (an item taken first sends it back to waiting);
 //  - under a TaskGroup the first failure cancels every other task: suspended tasks resume at once with
-//    CancelledError, tasks not yet started never run.
-// The loop is a Program for the asyncio model and is embedded in pool workers for process_asyncio.
+//    CancelledError, tasks not yet started never run;
+//  - children steps: a task that gathers children (asyncio.gather, or a TaskGroup of its own) creates a task per
+//    child on this loop, in order, and awaits them all. A child's failure fails a gather at once (the other children
+//    run on, as gather leaves them); under a TaskGroup it cancels the child's siblings and the parent fails once
+//    they have all ended. Children that are threads are started and joined by the coroutine: the join blocks the
+//    loop's thread, and every task with it.
+// The loop is a Program for the asyncio model, is embedded in pool workers for process_asyncio, and runs a task's
+// gathered children where the task is not a coroutine (asyncio.run() on a thread or in a pool's worker).
 #include <deque>
 #include <vector>
 
 #include "core/event_queue.h"
 #include "models/model_builders.h"
+#include "models/threads/sync_runner.h"
 
 namespace interleave::models {
 
+// A task the loop starts with: its id and where its block of descendants starts (plan::ChildBlock).
+struct LoopTask {
+    trace::TaskId task = trace::kNone;
+    int32_t cursor = 0;
+};
+// Top-level tasks (the scenario's own), each with its block from the plan.
+std::vector<LoopTask> TopLevelLoopTasks(const Workload& workload, const std::vector<trace::TaskId>& tasks);
+
+struct LoopOptions {
+    bool taskTracks = false;       // a lane per task (Plan::CoroutineLaneName)
+    bool cancelOnFailure = false;  // the first failure of a task it started with cancels every other task
+    bool semaphore = false;        // the scenario's asyncio.Semaphore around each task it started with
+    bool queueLanes = true;        // it adds the depth lanes of the scenario's queues (the process's only loop)
+};
+
 class EventLoop : public Program {
 public:
-    // `tasks`: the task ids this loop runs (gathered in this order). `taskTracks`: one lane per task.
+    // `tasks`: what this loop runs (gathered in this order).
     EventLoop(World& world, const Workload& workload, InterpIndex interp, trace::TrackId loopTrack,
-              std::vector<trace::TaskId> tasks, bool taskTracks, Programs& programs);
+              std::vector<LoopTask> tasks, LoopOptions options, Programs& programs);
     Action Next(World& world, ThreadIndex self) override;
     bool Done() const { return m_done == static_cast<int32_t>(m_coros.size()); }
+    // Some task of the loop failed (asyncio.run() of a gather then raises in the task that ran it).
+    bool AnyFailed() const { return m_failed > 0; }
 
     // Called by the executor's threads.
     struct WorkItem {
@@ -60,6 +84,15 @@ private:
         uint32_t timerStamp = 0;
         bool channelCallMade = false;  // the current put/get has run its Python code and now checks
         std::vector<int32_t> heldLocks;
+        int32_t cursor = 0;   // where its next children step's block starts
+        int32_t parent = -1;  // the coroutine that gathered it (-1: one the loop started with)
+        // A children step in progress: coroutines still to end, or threads still to start and join.
+        int32_t waitingChildren = 0;
+        scenario::ChildVia childVia = scenario::ChildVia::Gather;
+        bool childFailed = false;  // under a TaskGroup: a child failed, the parent fails once the rest have ended
+        plan::ChildBlock threadBlock;
+        int32_t nextThread = -1;  // -1: no threads being started
+        ChildJoin* join = nullptr;
     };
     // An asyncio.Queue or asyncio.Event (one name is one kind; both use the same record).
     struct AsyncChannel {
@@ -78,8 +111,16 @@ private:
     void SetCoroSpan(World& world, int32_t coro, trace::SpanState state);
     void MakeReady(World& world, int32_t coro);
     void Suspend(World& world, int32_t coro);
+    int32_t AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t parent);
     void FinishCoro(World& world, int32_t coro, bool failed, bool cancelled);
     void CancelSiblings(World& world, int32_t failedCoro);
+    // task.cancel(): a suspended coroutine resumes with CancelledError; one not started never runs.
+    void CancelCoro(World& world, int32_t coro);
+    void CancelChildrenOf(World& world, int32_t parent);
+    // A gathered child ended: the parent goes on, fails, or keeps waiting.
+    void ChildEnded(World& world, int32_t parent, bool failed, bool cancelled);
+    // The running coroutine's children step; false when it suspended (gather) and the loop schedules next.
+    bool StartChildren(World& world, int32_t coro, const scenario::Step& step, Action& out, bool& blocked);
     void ReleaseAsyncLock(World& world, int32_t lock);
     // Does a put, get, set or wait now if it can; false: the coroutine is queued as a waiter (the caller suspends it).
     bool TryChannel(World& world, const scenario::Step& step, int32_t coro);
@@ -93,6 +134,8 @@ private:
     Programs& m_programs;
     InterpIndex m_interp;
     trace::TrackId m_loopTrack;
+    LoopOptions m_options;
+    int32_t m_failed = 0;
     std::vector<Coro> m_coros;
     std::deque<int32_t> m_ready;
     // call_later() timers in (deadline, sequence) order: event.target is the coroutine, event.token the

@@ -89,8 +89,14 @@ public:
                     Chunk& chunk = m_pool.chunks[m_chunk];
                     if (m_loopPerProcess) {
                         if (!m_loop) {
-                            m_loop = m_programs.Make<EventLoop>(world, m_workload, m_interp, track, chunk.tasks,
-                                                                m_workload.plan.taskLanes, m_programs);
+                            LoopOptions options;
+                            options.taskTracks = m_workload.plan.taskLanes;
+                            options.cancelOnFailure = world.Scenario().model.taskGroup;
+                            options.semaphore = true;
+                            options.queueLanes = false;  // plan::Unsupported: no queues in a pool
+                            m_loop = m_programs.Make<EventLoop>(world, m_workload, m_interp, track,
+                                                                TopLevelLoopTasks(m_workload, chunk.tasks), options,
+                                                                m_programs);
                         }
                         Action action = m_loop->Next(world, self);
                         if (!action.IsExit()) return action;
@@ -98,7 +104,8 @@ public:
                         m_loop = nullptr;
                     } else {
                         Action action;
-                        if (m_running && m_runner.Next(world, m_workload, nullptr, action)) return action;
+                        if (m_running && m_runner.Next(world, self, SyncEnv{&m_workload, nullptr, &m_programs}, action))
+                            return action;
                         if (m_running) {
                             chunk.failed[m_next - 1] = m_runner.Failed();
                             m_running = false;
@@ -327,7 +334,7 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     for (int32_t i = 0; i < workers; ++i) {
         const std::string name = plan.WorkerName(i);
         trace::TrackId track = trace.AddTrack(name, loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
-        InterpIndex interp = world.AddInterpreter(name, false, track, false);
+        InterpIndex interp = world.AddInterpreter(name, false, track, plan.childThreads);
         auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, loopPerProcess);
         workerThreads.push_back(world.AddThread(name, interp, track, program));
     }

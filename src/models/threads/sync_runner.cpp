@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "models/asyncio/event_loop.h"
+#include "models/model_builders.h"
+
 namespace interleave::models {
 
 using scenario::StepKind;
@@ -85,7 +88,122 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
     }
 }
 
-bool SyncRunner::Next(World& world, const Workload& workload, SyncChannels* channels, Action& out) {
+namespace {
+
+// threading.Thread(target=child): runs one child task, then counts down its parent's join.
+class ChildThread : public Program {
+public:
+    ChildThread(const SyncEnv& env, trace::TaskId task, int32_t cursor, ChildJoin* join)
+        : m_env(env), m_task(task), m_cursor(cursor), m_join(join) {}
+    Action Next(World& world, ThreadIndex self) override {
+        if (!m_started) {
+            m_started = true;
+            m_runner.Begin(m_task, m_cursor);
+            world.TaskStarted(m_task, world.Thread(self).track);
+        }
+        Action action;
+        if (m_runner.Next(world, self, m_env, action)) return action;
+        // An exception in a thread ends the thread only (threading.excepthook): its joiner goes on.
+        world.TaskFinished(m_task, world.Thread(self).track, m_runner.Failed());
+        if (--m_join->left == 0) world.Notify(m_join->done);
+        return Action::Exit();
+    }
+
+private:
+    SyncEnv m_env;
+    trace::TaskId m_task;
+    int32_t m_cursor;
+    ChildJoin* m_join;
+    SyncRunner m_runner;
+    bool m_started = false;
+};
+
+}  // namespace
+
+ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp, trace::TrackId process,
+                           const plan::ChildBlock& block, int32_t k, ChildJoin* join) {
+    const trace::TaskId task = block.Task(k);
+    const std::string& name = world.Trace().tasks[static_cast<size_t>(task)].name;
+    const trace::TrackId track = world.Trace().AddTrack(name, trace::TrackKind::Thread, process);
+    Program* program = env.programs->Make<ChildThread>(env, task, block.DescendantsStart(k), join);
+    return world.AddThread(name, interp, track, program);
+}
+
+void SyncRunner::BeginChildren(World& world, ThreadIndex self, const SyncEnv& env, const scenario::Step& step) {
+    const scenario::Scenario& s = world.Scenario();
+    const plan::Plan& plan = env.workload->plan;
+    if (m_cursor < 0) m_cursor = plan.FirstDescendant(m_task);
+    m_block = plan.Children(s, step, m_cursor);
+    m_cursor = m_block.End();
+    if (s.children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads) {
+        m_children = ChildPhase::StartThreads;
+        m_nextChild = 0;
+        m_join = env.programs->Keep<ChildJoin>();
+        m_join->left = m_block.count;
+        m_join->done = world.AddSignal("a task's child threads to end");
+        return;
+    }
+    // asyncio.run(gather the children): an event loop of their own on this thread, until every child has ended.
+    std::vector<LoopTask> tasks;
+    tasks.reserve(static_cast<size_t>(m_block.count));
+    for (int32_t k = 0; k < m_block.count; ++k) tasks.push_back({m_block.Task(k), m_block.DescendantsStart(k)});
+    LoopOptions options;
+    options.taskTracks = plan.childLanes;
+    options.cancelOnFailure = true;  // the first failure ends main(); asyncio.run() cancels what is left
+    options.queueLanes = false;
+    m_loop = env.programs->Make<EventLoop>(world, *env.workload, world.Thread(self).interp, world.Thread(self).track,
+                                           std::move(tasks), options, *env.programs);
+    m_children = ChildPhase::Loop;
+}
+
+bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env, Action& out) {
+    switch (m_children) {
+        case ChildPhase::None: return false;
+        case ChildPhase::StartThreads:
+            if (m_pendingStart.Valid()) {
+                world.StartThread(m_pendingStart);
+                m_pendingStart = ThreadIndex{};
+            }
+            if (m_nextChild < m_block.count) {
+                // Under the thread's process (a pool worker's own lane is its process).
+                const trace::TrackId own = world.Thread(self).track;
+                const trace::TrackId parent = world.Trace().tracks[static_cast<size_t>(own)].parent;
+                m_pendingStart = AddChildThread(world, env, world.Thread(self).interp, parent >= 0 ? parent : own, m_block,
+                                                m_nextChild++, m_join);
+                // Overhead, not the task's own work (as the threads model's thread starts are).
+                out = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone)
+                          .AddsTo(&world.Trace().metrics.threadStart);
+                return true;
+            }
+            m_children = ChildPhase::Join;
+            [[fallthrough]];
+        case ChildPhase::Join:
+            if (m_join->left > 0) {
+                out = Action::Wait(m_join->done, SpanState::Idle).Waiting(m_task);
+                return true;
+            }
+            m_children = ChildPhase::None;
+            m_join = nullptr;
+            return false;
+        case ChildPhase::Loop: {
+            out = m_loop->Next(world, self);
+            if (!out.IsExit()) return true;
+            m_failed = m_loop->AnyFailed();  // main() raised: the task that ran asyncio.run() fails with it
+            m_loop = nullptr;
+            m_children = ChildPhase::None;
+            return false;
+        }
+    }
+    return false;
+}
+
+bool SyncRunner::Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out) {
+    const Workload& workload = *env.workload;
+    SyncChannels* channels = env.channels;
+    if (m_children != ChildPhase::None) {
+        if (ChildrenNext(world, self, env, out)) return true;
+        if (m_failed) return false;
+    }
     const scenario::MachineProfile& profile = world.Profile();
     const std::vector<scenario::Step>& steps = workload.StepsOf(m_task);
     while (m_step < steps.size()) {
@@ -136,6 +254,11 @@ bool SyncRunner::Next(World& world, const Workload& workload, SyncChannels* chan
                 out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
                 return true;
             }
+            case StepKind::Children:
+                BeginChildren(world, self, env, step);
+                if (ChildrenNext(world, self, env, out)) return true;
+                if (m_failed) return false;
+                break;
             case StepKind::Send:
             case StepKind::Return:
             case StepKind::Repeat:

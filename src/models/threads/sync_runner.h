@@ -6,6 +6,9 @@
 
 namespace interleave::models {
 
+struct Programs;
+class EventLoop;
+
 // queue.Queue and threading.Event shared by the threads of one process, as Lib/queue.py and Lib/threading.py build
 // them on threading.Condition: a put waits on not_full while the queue holds maxsize items and then notifies one
 // getter; a get waits on not_empty while it is empty and then notifies one putter; Event.set() notifies every
@@ -29,25 +32,60 @@ private:
     std::vector<SignalIndex> m_notEmpty, m_notFull;  // per queue: its two conditions; per event: m_notEmpty
 };
 
+// What the steps of a thread's tasks share: the workload, the process's queues and events (nullptr where the scenario
+// has none: plan::Unsupported refuses them in pools) and where child programs are kept.
+struct SyncEnv {
+    const Workload* workload = nullptr;
+    SyncChannels* channels = nullptr;
+    Programs* programs = nullptr;
+};
+
+// A children step's threads count down here as they end; the parent joins them (waits for `left` to reach 0).
+struct ChildJoin {
+    int32_t left = 0;
+    SignalIndex done;
+};
+// The k-th child of `block` as a threading.Thread of the process `process` (its lane is named after the child task):
+// added, not started (the caller pays Thread.start() first, then World::StartThread).
+ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp, trace::TrackId process,
+                           const plan::ChildBlock& block, int32_t k, ChildJoin* join);
+
 class SyncRunner {
 public:
-    void Begin(trace::TaskId task) {
+    // `cursor`: where the task's block of descendants starts (ChildBlock); -1 for a top-level task's own.
+    void Begin(trace::TaskId task, int32_t cursor = -1) {
         m_task = task;
+        m_cursor = cursor;
         m_step = 0;
         m_failed = false;
         m_channelCallMade = false;
+        m_children = ChildPhase::None;
     }
-    // The task's next action; false when it has none left (finished, or failed at a `fail` step). `channels` is the
-    // process's queues and events (nullptr where the scenario has none: plan::Unsupported refuses them in pools).
-    bool Next(World& world, const Workload& workload, SyncChannels* channels, Action& out);
+    // The task's next action; false when it has none left (finished, or failed at a `fail` step or in its children).
+    bool Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out);
     bool Failed() const { return m_failed; }
     trace::TaskId Task() const { return m_task; }
 
 private:
+    // A children step in progress: its threads being started then joined, or its coroutines on an event loop of
+    // their own (asyncio.run on this thread).
+    enum class ChildPhase : uint8_t { None, StartThreads, Join, Loop };
+    // Starts the step's children; false when it has nothing to do first (the caller goes on with ChildrenNext).
+    void BeginChildren(World& world, ThreadIndex self, const SyncEnv& env, const scenario::Step& step);
+    // The children step's next action; false when it is over (m_failed says how it ended).
+    bool ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env, Action& out);
+
     trace::TaskId m_task = trace::kNone;
+    int32_t m_cursor = -1;
     size_t m_step = 0;
     bool m_failed = false;
     bool m_channelCallMade = false;  // the current put/get/set/wait has run its Python code and now checks
+    ChildPhase m_children = ChildPhase::None;
+    plan::ChildBlock m_block;
+    int32_t m_nextChild = 0;
+    ThreadIndex m_pendingStart;
+    ChildJoin* m_join = nullptr;
+    EventLoop* m_loop = nullptr;
 };
 
 // The action for one CPU/C/I/O step (also the body of asyncio.to_thread): `duration` as it runs (plan::InPlace and

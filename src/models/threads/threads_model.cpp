@@ -18,15 +18,15 @@ using trace::SpanState;
 // Runs tasks one after another on one thread, taking each from a shared cursor.
 class TaskQueueWorker : public Program {
 public:
-    TaskQueueWorker(const Workload& workload, SyncChannels* channels, int32_t* nextTask, int32_t lastTask,
-                    int32_t* finished, SignalIndex allDone)
-        : m_workload(workload), m_channels(channels), m_nextTask(nextTask), m_lastTask(lastTask), m_finished(finished),
-          m_allDone(allDone) {}
+    TaskQueueWorker(const Workload& workload, SyncChannels* channels, Programs& programs, int32_t* nextTask,
+                    int32_t lastTask, int32_t* finished, SignalIndex allDone)
+        : m_workload(workload), m_channels(channels), m_programs(programs), m_nextTask(nextTask), m_lastTask(lastTask),
+          m_finished(finished), m_allDone(allDone) {}
 
     Action Next(World& world, ThreadIndex self) override {
         Action action;
         for (;;) {
-            if (m_running && m_runner.Next(world, m_workload, m_channels, action)) return action;
+            if (m_running && m_runner.Next(world, self, SyncEnv{&m_workload, m_channels, &m_programs}, action)) return action;
             if (m_running) {
                 world.TaskFinished(m_runner.Task(), world.Thread(self).track, m_runner.Failed());
                 m_running = false;
@@ -42,6 +42,7 @@ public:
 private:
     const Workload& m_workload;
     SyncChannels* m_channels;
+    Programs& m_programs;
     int32_t* m_nextTask;
     int32_t m_lastTask;
     int32_t* m_finished;
@@ -96,10 +97,11 @@ void BuildSequential(World& world, const Workload& workload, Programs& programs)
     trace::Trace& trace = world.Trace();
     trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
     trace::TrackId thread = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
-    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, false);
+    // No GIL lane for one thread alone, unless its tasks start threads of their own.
+    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, workload.plan.childThreads);
     auto* shared = programs.Keep<SharedCounters>();
     SyncChannels* channels = ChannelsIfUsed(world, programs);
-    auto* main = programs.Make<TaskQueueWorker>(workload, channels, &shared->nextTask, workload.TaskCount() - 1,
+    auto* main = programs.Make<TaskQueueWorker>(workload, channels, programs, &shared->nextTask, workload.TaskCount() - 1,
                                                 &shared->finished, SignalIndex{});
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, thread, main));
     if (channels) channels->AddLanes(world, process);
@@ -128,12 +130,12 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
         trace::TrackId track = trace.AddTrack(name, trace::TrackKind::Thread, process);
         Program* program;
         if (pool) {
-            program = programs.Make<TaskQueueWorker>(workload, channels, &shared->nextTask, tasks - 1, &shared->finished,
-                                                     allDone);
+            program = programs.Make<TaskQueueWorker>(workload, channels, programs, &shared->nextTask, tasks - 1,
+                                                     &shared->finished, allDone);
         } else {
             (*perTaskCursor)[i] = i;  // this thread's one task
-            program = programs.Make<TaskQueueWorker>(workload, channels, &(*perTaskCursor)[i], i, &shared->finished,
-                                                     allDone);
+            program = programs.Make<TaskQueueWorker>(workload, channels, programs, &(*perTaskCursor)[i], i,
+                                                     &shared->finished, allDone);
         }
         workers.push_back(world.AddThread(name, interp, track, program));
     }

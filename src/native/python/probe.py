@@ -63,7 +63,10 @@ def now():
 
 
 def span(state, start, end, task=-1, lane=None):
-    _spans.append([_proc, lane or threading.current_thread().name, state, start, end, task])
+    # A coroutine's lane ("task:7") is named with the thread its loop runs on: a task's children may run on a loop
+    # of their own in any thread (asyncio.run in a thread or a pool's worker).
+    thread = threading.current_thread().name
+    _spans.append([_proc, lane + "@" + thread if lane else thread, state, start, end, task])
 
 
 def cpu(ns, task=-1, lane=None):
@@ -238,7 +241,7 @@ def _lane(i):
     if aio is not None:
         try:
             if aio.current_task() is not None:
-                return "task:%d" % i
+                return "task:%d@%s" % (i, threading.current_thread().name)
         except RuntimeError:  # no running event loop in this thread
             pass
     return threading.current_thread().name

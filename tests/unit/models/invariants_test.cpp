@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 
+#include "models/workload.h"
 #include "plan_check.h"
 #include "test_support.h"
 #include "trace/trace_json.h"
@@ -85,16 +86,10 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     }
 
     // Each task's CPU work is done exactly: no more, no less.
+    const models::Workload workload = models::BuildWorkload(s);  // which group (or child group) each task runs
+    ASSERT_EQ(static_cast<size_t>(workload.AllTaskCount()), t.tasks.size()) << json;
     for (size_t task = 0; task < t.tasks.size(); ++task) {
-        int32_t group = 0;
-        int64_t seen = 0;
-        for (size_t g = 0; g < s.groups.size(); ++g) {
-            if (static_cast<int64_t>(task) < seen + s.groups[g].count) {
-                group = static_cast<int32_t>(g);
-                break;
-            }
-            seen += s.groups[g].count;
-        }
+        const int32_t group = workload.taskGroup[task];
         // The free-threaded build's slowdown scales pure-Python time only (CPython's C code and the
         // counter's bytecode are charged as given), each step rounded to the nanosecond.
         const double slowdown = gil ? 1.0 : s.model.freeThreadedSlowdown;
@@ -102,7 +97,7 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
             return slowdown == 1.0 ? d : static_cast<trace::TimeNs>(std::llround(static_cast<double>(d) * slowdown));
         };
         trace::TimeNs expected = 0;
-        for (const scenario::Step& step : scenario::ExpandSteps(s.groups[group].steps)) {
+        for (const scenario::Step& step : workload.groupSteps[static_cast<size_t>(group)]) {
             const bool toThread = step.kind == scenario::StepKind::ToThread;
             const scenario::StepKind kind = toThread ? step.inner : step.kind;
             if (kind == scenario::StepKind::Cpu) expected += python(step.duration);

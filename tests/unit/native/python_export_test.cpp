@@ -136,9 +136,10 @@ for entry in json.load(open(sys.argv[1], encoding="utf-8")):
     calls = [n.func.id for n in ast.walk(run_task) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)] if run_task else []
     ran = []
     for fn in calls:
-        labels = [c.args[1].left.value for c in ast.walk(functions[fn]) if isinstance(c, ast.Call)
-                  and isinstance(c.func, ast.Attribute) and c.func.attr == "task"
-                  and isinstance(c.args[1], ast.BinOp) and isinstance(c.args[1].left, ast.Constant)] if fn in functions else []
+        # The group's name: `name = "fetch" + "[%d]" % (i - 0)`, which the function's probe.task(i, name) records.
+        labels = [a.value.left.value for a in ast.walk(functions[fn]) if isinstance(a, ast.Assign)
+                  and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == "name"
+                  and isinstance(a.value, ast.BinOp) and isinstance(a.value.left, ast.Constant)] if fn in functions else []
         ran.append(labels[0] if len(labels) == 1 else "<%s: %r>" % (fn, labels))
     if ran != entry["groups"]:
         problem("run_task runs the groups %r, expected %r" % (ran, entry["groups"]))
@@ -264,6 +265,21 @@ std::vector<std::pair<std::string, scenario::Scenario>> HostileScenarios() {
     add("colliding names",
         Doc("collisions", Groups({"a-b", "a_b", "a b", "a.b", "a--b", "a_b_2", "task_a_b", "x", "x", "x_2", "1abc", "-",
                                   "_", "__", "\xc3\xa9", "\xc3\xa8", "fetch", "Fetch"})));
+    // Children named like code, keywords, the program's own globals and their parent, by every via, nested.
+    {
+        const std::vector<std::string> childNames = {"x\nopen('" + m + "', 'w')\n#", "gather_all", "first", "kids",
+                                                     "name", "cursor", "for", "task_parent", "\"", "parent"};
+        json tasks = json::array();
+        const char* vias[] = {"gather", "task_group", "threads"};
+        for (size_t k = 0; k < childNames.size(); ++k) {
+            json inner = {{"children", {{"name", "g\\" + std::to_string(k)}, {"count", 1}, {"via", vias[(k + 1) % 3]},
+                                        {"steps", json::array({{{"await", "1ms"}}})}}}};
+            json child = {{"children", {{"name", childNames[k]}, {"count", 2}, {"via", vias[k % 3]},
+                                        {"steps", json::array({{{"cpu", "1ms"}}, inner})}}}};
+            tasks.push_back({{"name", "parent"}, {"count", 1}, {"steps", json::array({{{"cpu", "1ms"}}, child})}});
+        }
+        add("children named like code", Doc("children", tasks));
+    }
     return out;
 }
 
