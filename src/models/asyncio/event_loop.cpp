@@ -45,7 +45,11 @@ std::vector<LoopTask> TopLevelLoopTasks(const Workload& workload, const std::vec
     std::vector<LoopTask> out;
     out.reserve(tasks.size());
     const bool children = workload.plan.totalTasks > workload.plan.taskCount;
-    for (trace::TaskId task : tasks) out.push_back({task, children ? workload.plan.FirstDescendant(task) : 0});
+    for (trace::TaskId task : tasks) {
+        const int32_t first = children ? workload.plan.FirstDescendant(task) : 0;
+        const int32_t below = children ? workload.plan.descendantsPerTask[static_cast<size_t>(workload.plan.GroupOf(task))] : 0;
+        out.push_back({task, first, first + below});
+    }
     return out;
 }
 
@@ -67,7 +71,7 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
     m_coros.reserve(tasks.size());
     // A depth lane per queue, under the loop's process, after the task lanes (added below).
     const std::vector<uint8_t> uses = options.queueLanes && s.UsesChannels() ? scenario::NameUses(s) : std::vector<uint8_t>{};
-    for (const LoopTask& task : tasks) AddCoro(world, task.task, task.cursor, -1);
+    for (const LoopTask& task : tasks) AddCoro(world, task.task, task.cursor, task.blockEnd, -1);
     const trace::TrackId process = world.Trace().tracks[static_cast<size_t>(loopTrack)].parent;
     for (size_t i = 0; i < uses.size(); ++i) {
         if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
@@ -77,10 +81,11 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
     }
 }
 
-int32_t EventLoop::AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t parent) {
+int32_t EventLoop::AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t blockEnd, int32_t parent) {
     Coro coro;
     coro.task = task;
     coro.cursor = cursor;
+    coro.blockEnd = blockEnd;
     coro.parent = parent;
     if (m_options.taskTracks)
         coro.track = world.Trace().AddTrack(m_workload.plan.CoroutineLaneName(task, world.Trace().tasks[static_cast<size_t>(task)].name),
@@ -202,6 +207,9 @@ void EventLoop::FinishCoro(World& world, int32_t index, bool failed, bool cancel
     coro.state = CoroState::Done;
     coro.failed = failed;
     world.TaskFinished(coro.task, m_loopTrack, failed, cancelled);
+    // What it never started (it failed or was cancelled first) never will.
+    if (coro.cursor < coro.blockEnd) world.TasksNeverStarted(coro.cursor, coro.blockEnd);
+    coro.cursor = coro.blockEnd;
     ++m_done;
     if (failed) ++m_failed;
     const int32_t parent = coro.parent;
@@ -470,7 +478,7 @@ bool EventLoop::StartChildren(World& world, int32_t index, const scenario::Step&
         m_coros[i].childFailed = false;
         Suspend(world, index);
         for (int32_t k = 0; k < block.count; ++k)  // AddCoro may move m_coros: no reference is held across it
-            AddCoro(world, block.Task(k), block.DescendantsStart(k), index);
+            AddCoro(world, block.Task(k), block.DescendantsStart(k), block.DescendantsStart(k) + block.perChild, index);
         suspended = true;
         return false;
     }

@@ -32,7 +32,8 @@ namespace interleave::models {
 // A task the loop starts with: its id and where its block of descendants starts (plan::ChildBlock).
 struct LoopTask {
     trace::TaskId task = trace::kNone;
-    int32_t cursor = 0;
+    int32_t cursor = 0;    // [cursor, blockEnd): its block of descendants
+    int32_t blockEnd = 0;
 };
 // Top-level tasks (the scenario's own), each with its block from the plan.
 std::vector<LoopTask> TopLevelLoopTasks(const Workload& workload, const std::vector<trace::TaskId>& tasks);
@@ -85,6 +86,7 @@ private:
         bool channelCallMade = false;  // the current put/get has run its Python code and now checks
         std::vector<int32_t> heldLocks;
         int32_t cursor = 0;   // where its next children step's block starts
+        int32_t blockEnd = 0;  // where its block of descendants ends
         int32_t parent = -1;  // the coroutine that gathered it (-1: one the loop started with)
         // A children step in progress: coroutines still to end, or threads still to start and join.
         int32_t waitingChildren = 0;
@@ -111,7 +113,7 @@ private:
     void SetCoroSpan(World& world, int32_t coro, trace::SpanState state);
     void MakeReady(World& world, int32_t coro);
     void Suspend(World& world, int32_t coro);
-    int32_t AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t parent);
+    int32_t AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t blockEnd, int32_t parent);
     void FinishCoro(World& world, int32_t coro, bool failed, bool cancelled);
     void CancelSiblings(World& world, int32_t failedCoro);
     // task.cancel(): a suspended coroutine resumes with CancelledError; one not started never runs.

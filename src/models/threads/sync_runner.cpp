@@ -93,12 +93,12 @@ namespace {
 // threading.Thread(target=child): runs one child task, then counts down its parent's join.
 class ChildThread : public Program {
 public:
-    ChildThread(const SyncEnv& env, trace::TaskId task, int32_t cursor, ChildJoin* join)
-        : m_env(env), m_task(task), m_cursor(cursor), m_join(join) {}
+    ChildThread(const SyncEnv& env, trace::TaskId task, int32_t cursor, int32_t blockEnd, ChildJoin* join)
+        : m_env(env), m_task(task), m_cursor(cursor), m_blockEnd(blockEnd), m_join(join) {}
     Action Next(World& world, ThreadIndex self) override {
         if (!m_started) {
             m_started = true;
-            m_runner.Begin(m_task, m_cursor);
+            m_runner.Begin(m_task, m_cursor, m_blockEnd);
             world.TaskStarted(m_task, world.Thread(self).track);
         }
         Action action;
@@ -113,6 +113,7 @@ private:
     SyncEnv m_env;
     trace::TaskId m_task;
     int32_t m_cursor;
+    int32_t m_blockEnd;
     ChildJoin* m_join;
     SyncRunner m_runner;
     bool m_started = false;
@@ -125,14 +126,14 @@ ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp,
     const trace::TaskId task = block.Task(k);
     const std::string& name = world.Trace().tasks[static_cast<size_t>(task)].name;
     const trace::TrackId track = world.Trace().AddTrack(name, trace::TrackKind::Thread, process);
-    Program* program = env.programs->Make<ChildThread>(env, task, block.DescendantsStart(k), join);
+    Program* program = env.programs->Make<ChildThread>(env, task, block.DescendantsStart(k),
+                                                       block.DescendantsStart(k) + block.perChild, join);
     return world.AddThread(name, interp, track, program);
 }
 
 void SyncRunner::BeginChildren(World& world, ThreadIndex self, const SyncEnv& env, const scenario::Step& step) {
     const scenario::Scenario& s = world.Scenario();
     const plan::Plan& plan = env.workload->plan;
-    if (m_cursor < 0) m_cursor = plan.FirstDescendant(m_task);
     m_block = plan.Children(s, step, m_cursor);
     m_cursor = m_block.End();
     if (s.children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads) {
@@ -146,7 +147,7 @@ void SyncRunner::BeginChildren(World& world, ThreadIndex self, const SyncEnv& en
     // asyncio.run(gather the children): an event loop of their own on this thread, until every child has ended.
     std::vector<LoopTask> tasks;
     tasks.reserve(static_cast<size_t>(m_block.count));
-    for (int32_t k = 0; k < m_block.count; ++k) tasks.push_back({m_block.Task(k), m_block.DescendantsStart(k)});
+    for (int32_t k = 0; k < m_block.count; ++k) tasks.push_back({m_block.Task(k), m_block.DescendantsStart(k), m_block.DescendantsStart(k) + m_block.perChild});
     LoopOptions options;
     options.taskTracks = plan.childLanes;
     options.cancelOnFailure = true;  // the first failure ends main(); asyncio.run() cancels what is left
@@ -198,6 +199,19 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
 }
 
 bool SyncRunner::Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out) {
+    if (m_cursor < 0 && env.workload->plan.totalTasks > env.workload->plan.taskCount) {
+        const plan::Plan& plan = env.workload->plan;
+        m_cursor = plan.FirstDescendant(m_task);
+        m_blockEnd = m_cursor + plan.descendantsPerTask[static_cast<size_t>(plan.GroupOf(m_task))];
+    }
+    if (NextStep(world, self, env, out)) return true;
+    // Ended (done, or failed before its last children step): what it never started never will.
+    if (m_cursor < m_blockEnd) world.TasksNeverStarted(m_cursor, m_blockEnd);
+    m_cursor = m_blockEnd;
+    return false;
+}
+
+bool SyncRunner::NextStep(World& world, ThreadIndex self, const SyncEnv& env, Action& out) {
     const Workload& workload = *env.workload;
     SyncChannels* channels = env.channels;
     if (m_children != ChildPhase::None) {

@@ -52,10 +52,11 @@ ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp,
 
 class SyncRunner {
 public:
-    // `cursor`: where the task's block of descendants starts (ChildBlock); -1 for a top-level task's own.
-    void Begin(trace::TaskId task, int32_t cursor = -1) {
+    // [cursor, blockEnd): the task's block of descendants (ChildBlock); -1 for a top-level task's own.
+    void Begin(trace::TaskId task, int32_t cursor = -1, int32_t blockEnd = -1) {
         m_task = task;
         m_cursor = cursor;
+        m_blockEnd = blockEnd;
         m_step = 0;
         m_failed = false;
         m_channelCallMade = false;
@@ -63,6 +64,7 @@ public:
     }
     // The task's next action; false when it has none left (finished, or failed at a `fail` step or in its children).
     bool Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out);
+    bool NextStep(World& world, ThreadIndex self, const SyncEnv& env, Action& out);
     bool Failed() const { return m_failed; }
     trace::TaskId Task() const { return m_task; }
 
@@ -77,6 +79,7 @@ private:
 
     trace::TaskId m_task = trace::kNone;
     int32_t m_cursor = -1;
+    int32_t m_blockEnd = -1;
     size_t m_step = 0;
     bool m_failed = false;
     bool m_channelCallMade = false;  // the current put/get/set/wait has run its Python code and now checks

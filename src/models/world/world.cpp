@@ -114,6 +114,16 @@ void World::TaskStarted(trace::TaskId task, trace::TrackId track) {
     m_trace.instants.push_back(trace::Instant{Now(), track, trace::InstantKind::TaskStart, trace::kNone, task});
 }
 
+void World::TasksNeverStarted(trace::TaskId first, trace::TaskId end) {
+    for (trace::TaskId task = first; task < end; ++task) {
+        trace::TaskRecord& record = m_trace.tasks[static_cast<size_t>(task)];
+        if (record.finished >= 0) continue;
+        ++m_finishedTasks;
+        record.started = record.finished = Now();
+        record.cancelled = true;
+    }
+}
+
 void World::TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled) {
     trace::TaskRecord& record = m_trace.tasks[task];
     const bool first = record.finished < 0;

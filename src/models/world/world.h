@@ -261,6 +261,9 @@ public:
     void NotifyOne(SignalIndex signal);  // wakes the longest waiter (threading.Condition.notify())
     void TaskStarted(trace::TaskId task, trace::TrackId track);
     void TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled = false);
+    // Tasks [first, end) will never start: children their parent never got to start (it failed or was cancelled
+    // first). Recorded as cancelled now, with no marks on any lane, so the run can finish.
+    void TasksNeverStarted(trace::TaskId first, trace::TaskId end);
     // Schedules a callback-free timer: at `time`, Notify(signal).
     void NotifyAt(TimeNs time, SignalIndex signal);
     int64_t CounterValue(int32_t counter) const { return m_counters[counter]; }

@@ -186,6 +186,21 @@ TEST(ChildrenSim, CancellingATaskCancelsTheChildrenItAwaits) {
     EXPECT_LT(Ms(t.metrics.makespan), 10.0);
 }
 
+TEST(ChildrenSim, ChildrenATaskNeverGotToStartAreRecordedAsCancelled) {
+    // Each child of the TaskGroup starts a thread, then fails: the first failure cancels the second child before it
+    // runs, so its own child thread never starts. It is recorded as cancelled (the run does not stop at a "deadlock").
+    const std::string tasks = R"([{"name": "p", "steps": [{"children": {"name": "c", "count": 2, "via": "task_group", "steps": [
+        {"children": {"name": "t", "count": 1, "via": "threads", "steps": [{"cpu": "1ms"}]}}, {"fail": true}]}}]}])";
+    for (const char* model : {R"({"kind": "asyncio"})", R"({"kind": "threads"})", R"({"kind": "processes", "workers": 1})"}) {
+        const auto result = SimulateOk(ParseOrDie(Scenario(tasks, model)));
+        const trace::TaskRecord& never = TaskNamed(result.trace, "p[0]/c[1]/t[0]");
+        EXPECT_TRUE(never.cancelled) << model;
+        EXPECT_GE(never.finished, 0) << model;
+        EXPECT_FALSE(TaskNamed(result.trace, "p[0]/c[0]/t[0]").cancelled) << model;
+        EXPECT_TRUE(TaskNamed(result.trace, "p[0]").failed) << model;
+    }
+}
+
 TEST(ChildrenSim, ThreadChildrenShareTheGilAndTheirParentJoinsThem) {
     // Threads model: each page starts 3 threads of 5 ms pure Python and joins them: under the GIL the children
     // take turns (about 15 ms for one page); on the free-threaded build they run side by side on 4 cores.
