@@ -23,11 +23,17 @@ struct WorkSums {
     int64_t sendBytes = 0;
 };
 
-void AddSteps(const std::vector<scenario::Step>& steps, double times, WorkSums& w) {
+// A task's work, with the work of the children it starts (whose steps are the task's work as much as its own).
+void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& steps, double times, WorkSums& w) {
     for (const auto& step : steps) {
         {
             if (step.kind == StepKind::Repeat) {
-                AddSteps(step.body, times * step.repeat, w);
+                AddSteps(s, step.body, times * step.repeat, w);
+                continue;
+            }
+            if (step.kind == StepKind::Children && step.children >= 0 && size_t(step.children) < s.children.size()) {
+                const scenario::ChildGroup& child = s.children[size_t(step.children)];
+                AddSteps(s, child.steps, times * child.count, w);
                 continue;
             }
             const double d = double(step.duration) * times;
@@ -50,7 +56,7 @@ void AddSteps(const std::vector<scenario::Step>& steps, double times, WorkSums& 
 
 WorkSums Sum(const scenario::Scenario& s) {
     WorkSums w;
-    for (const auto& g : s.groups) AddSteps(g.steps, g.count, w);
+    for (const auto& g : s.groups) AddSteps(s, g.steps, g.count, w);
     return w;
 }
 
@@ -64,9 +70,9 @@ WorkloadKind Classify(const WorkSums& w) {
 }
 
 // What one task of a group spends its time on: every task of a group runs the same steps.
-WorkloadKind ClassifyGroup(const scenario::TaskGroup& group) {
+WorkloadKind ClassifyGroup(const scenario::Scenario& s, const scenario::TaskGroup& group) {
     WorkSums w;
-    AddSteps(group.steps, 1, w);
+    AddSteps(s, group.steps, 1, w);
     return Classify(w);
 }
 
@@ -87,7 +93,7 @@ std::string DescribeTasks(const scenario::Scenario& s) {
                                    WorkloadKind::Mixed, WorkloadKind::Empty};
     std::array<int64_t, kOrder.size()> counts{};
     for (const auto& group : s.groups) {
-        const WorkloadKind kind = ClassifyGroup(group);
+        const WorkloadKind kind = ClassifyGroup(s, group);
         for (size_t i = 0; i < kOrder.size(); ++i)
             if (kOrder[i] == kind) counts[i] += std::max<int64_t>(group.count, 0);
     }
@@ -105,6 +111,10 @@ std::string DescribeTasks(const scenario::Scenario& s) {
         text.append(parts[i]);
     }
     text.append(last == 1 ? " task" : " tasks");
+    // Children are counted apart: the kinds above include their work, and "40 tasks" would hide who started whom.
+    int64_t children = 0;
+    for (const auto& group : s.groups) children += int64_t(group.count) * scenario::CountDescendants(s, group.steps).tasks;
+    if (children > 0) text.append(Printf(" (with the %lld %s they start)", (long long)children, children == 1 ? "child" : "children"));
     return text;
 }
 
@@ -122,7 +132,7 @@ std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace)
     for (size_t task = 0; task < taskCount; ++task) {
         const int32_t group = plan.GroupOf(int32_t(task));
         if (group < 0 || size_t(group) >= s.groups.size()) continue;
-        if (ClassifyGroup(s.groups[size_t(group)]) != WorkloadKind::IoBound) continue;
+        if (ClassifyGroup(s, s.groups[size_t(group)]) != WorkloadKind::IoBound) continue;
         const trace::TaskRecord& record = trace.tasks[task];
         if (record.started < 0 || record.finished < record.started) continue;
         ioBound[task] = true;

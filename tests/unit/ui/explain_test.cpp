@@ -93,6 +93,15 @@ TEST(Explain, AnIoBoundThreadAloneIsNotCalledAConvoy) {
     EXPECT_FALSE(Says(text, "round trip")) << text;
 }
 
+TEST(Explain, ATaskThatOnlyStartsChildrenIsJudgedByTheirWork) {
+    // Each site's one step starts its pages: the sites are not "empty", their work is their children's, and the
+    // children are counted apart from the tasks that start them.
+    const scenario::Scenario s = testing::Preset("pool_items_event_loop");
+    const std::string text = Explain(s, testing::SimulateOk(s).trace);
+    EXPECT_EQ(text.find("empty"), std::string::npos) << text;
+    EXPECT_NE(text.find("4 mixed tasks (with the 40 children they start)"), std::string::npos) << text;
+}
+
 TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
     const scenario::Scenario s = testing::Preset("pipeline");
     const trace::Trace t = testing::SimulateOk(s).trace;
