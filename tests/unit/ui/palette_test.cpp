@@ -3,6 +3,8 @@
 // timeline's background. Colour science (sRGB, CIELAB, CIEDE2000, WCAG contrast) is written out below from
 // the published formulas, so a failure names the pair, the theme, the simulation and the distance.
 #include <gtest/gtest.h>
+
+#include <cctype>
 #include <imgui.h>
 
 #include <algorithm>
@@ -285,25 +287,29 @@ TEST(Palette, SimulatedDichromatsConfuseRedWithGreenButNotWithBlue) {
 
 // [SECTION] The palette
 
-TEST(Palette, StatesSharingALaneDifferInNormalVision) {
+// One check, four ways of seeing: normal vision and the three dichromacies (tritanopia, rarer and confusing blue
+// with green, gets a lower bar).
+struct LaneCase {
+    const Vision* vision;
+    double minimum;
+};
+class PaletteLanes : public ::testing::TestWithParam<LaneCase> {};
+
+TEST_P(PaletteLanes, StatesSharingALaneDiffer) {
     for (const Theme theme : {Theme::Dark, Theme::Light})
-        CheckLanes(theme, kNormal, kMinLaneDistance);
+        CheckLanes(theme, *GetParam().vision, GetParam().minimum);
 }
 
-TEST(Palette, StatesSharingALaneDifferUnderDeuteranopia) {
-    for (const Theme theme : {Theme::Dark, Theme::Light})
-        CheckLanes(theme, kDeuteranope, kMinLaneDistance);
-}
-
-TEST(Palette, StatesSharingALaneDifferUnderProtanopia) {
-    for (const Theme theme : {Theme::Dark, Theme::Light})
-        CheckLanes(theme, kProtanope, kMinLaneDistance);
-}
-
-TEST(Palette, StatesSharingALaneDifferUnderTritanopia) {
-    for (const Theme theme : {Theme::Dark, Theme::Light})
-        CheckLanes(theme, kTritanope, kMinLaneDistanceTritanopia);
-}
+INSTANTIATE_TEST_SUITE_P(Palette, PaletteLanes,
+                         ::testing::Values(LaneCase{&kNormal, kMinLaneDistance}, LaneCase{&kDeuteranope, kMinLaneDistance},
+                                           LaneCase{&kProtanope, kMinLaneDistance},
+                                           LaneCase{&kTritanope, kMinLaneDistanceTritanopia}),
+                         [](const ::testing::TestParamInfo<LaneCase>& info) {
+                             std::string name;
+                             for (char c : std::string(info.param.vision->name))
+                                 if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+                             return name;
+                         });
 
 TEST(Palette, EveryStateHasAColourOfItsOwnInTheLegend) {
     const auto states = AllStates();
