@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -28,6 +29,13 @@ struct Coro {
     int fd = -1;
     bool started = false, done = false, waitingSemaphore = false, inThread = false;
     bool onChannel = false;  // suspended in an asyncio.Queue get/put or an Event wait
+    bool cancelled = false;
+    int32_t cursor = -1;   // where its next children step's block starts (-1: a top-level task's, from the plan)
+    int64_t parent = -1;   // the coroutine that gathered it (-1: one the loop started with)
+    // A children step in progress: children still to end; under a TaskGroup a child failed.
+    int32_t waitingChildren = 0;
+    scenario::ChildVia childVia = scenario::ChildVia::Gather;
+    bool childFailed = false;
     TimeNs suspendedAt = -1;
     SpanState suspendedAs = SpanState::Awaiting;
 };
@@ -118,15 +126,28 @@ private:
 
 bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
     const scenario::Scenario& s = *run.scenario;
-    const models::Workload workload = models::BuildWorkload(s);
+    std::optional<models::Workload> ownWorkload;
+    const models::Workload& workload = run.workload ? *run.workload : ownWorkload.emplace(models::BuildWorkload(s));
+    const plan::Plan& plan = workload.plan;
     const size_t n = run.tasks.size();
+    // Every task's record by id (children's too); the entries of run.records are copied from it at the end.
+    std::vector<trace::TaskRecord> ownRecords;
+    if (!run.allRecords) ownRecords.assign(static_cast<size_t>(workload.AllTaskCount()), {});
+    const TaskRecords ownStore{&ownRecords, nullptr};
+    const TaskRecords& records = run.allRecords ? *run.allRecords : ownStore;
+    auto recordOf = [&](const Coro& c) -> trace::TaskRecord& { return records[c.task]; };
+    // Grows as coroutines gather children: index, never hold a reference across addCoro.
     std::vector<Coro> coros(n);
-    run.records.assign(n, {});
     for (size_t i = 0; i < n; ++i) {
         coros[i].task = run.tasks[i];
         coros[i].track = i < run.taskTracks.size() ? run.taskTracks[i] : trace::kNone;
         coros[i].steps = &workload.StepsOf(run.tasks[i]);
+        coros[i].cursor = i < run.cursors.size() ? run.cursors[i] : -1;
     }
+    const bool useSemaphore = !run.nested;
+    // The first failure of a task the loop started with cancels every other task: a TaskGroup, or asyncio.run() of
+    // gathered children (its main() raises and asyncio.run() cancels what is left).
+    const bool cancelOnFailure = run.nested || s.model.taskGroup;
     int ep = epoll_create1(EPOLL_CLOEXEC);
     int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (ep < 0 || efd < 0) return run.error = Errno("epoll"), false;
@@ -139,7 +160,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
 
     std::deque<size_t> ready;
     std::deque<size_t> semWaiters;
-    int semaphore = s.model.semaphore > 0 ? s.model.semaphore : INT32_MAX;
+    int semaphore = useSemaphore && s.model.semaphore > 0 ? s.model.semaphore : INT32_MAX;
     std::vector<int> lockOwner(s.names.size(), -1);
     std::vector<std::deque<size_t>> lockWaiters(s.names.size());
     size_t finished = 0;
@@ -162,12 +183,52 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
         c.suspendedAt = -1;
         ready.push_back(i);
     };
-    auto finish = [&](size_t i, bool failed, bool cancelled) {
+    std::function<void(size_t, bool, bool)> finish;
+    std::function<void(size_t)> cancelCoro;
+    // TaskGroup: the first failure cancels the rest: not started -> never run, suspended -> CancelledError.
+    auto cancelOthers = [&] {
+        for (size_t j = 0; j < coros.size(); ++j) cancelCoro(j);
+        ready.clear();
+    };
+    auto cancelChildrenOf = [&](size_t p) {
+        for (size_t j = 0; j < coros.size(); ++j)
+            if (coros[j].parent == static_cast<int64_t>(p)) cancelCoro(j);
+    };
+    // task.cancel(), at once: a coroutine not started never runs; one suspended ends with CancelledError; one awaiting
+    // its gathered children cancels them first.
+    cancelCoro = [&](size_t j) {
+        if (coros[j].done || coros[j].cancelled) return;
+        coros[j].cancelled = true;
+        if (coros[j].waitingChildren > 0) cancelChildrenOf(j);
+        if (!coros[j].started) recordOf(coros[j]).started = -1;
+        finish(j, false, true);
+    };
+    // A gathered child ended: its parent goes on, fails, or keeps waiting (Lib/asyncio/tasks.py, taskgroups.py).
+    auto childEnded = [&](size_t p, bool failed, bool cancelled) {
+        if (coros[p].done) return;  // a gather that failed already: its other children run on, unawaited
+        --coros[p].waitingChildren;
+        if (coros[p].cancelled) return;  // being cancelled: it ends cancelled itself
+        if (failed && !cancelled && coros[p].childVia == scenario::ChildVia::Gather) {
+            finish(p, true, false);  // gather() raises the first exception at once
+            return;
+        }
+        if (failed && !cancelled && !coros[p].childFailed) {
+            coros[p].childFailed = true;  // the TaskGroup cancels the rest and raises once they have ended
+            cancelChildrenOf(p);
+        }
+        if (coros[p].waitingChildren > 0) return;
+        if (coros[p].childFailed) {
+            finish(p, true, false);
+            return;
+        }
+        wake(p);
+    };
+    finish = [&](size_t i, bool failed, bool cancelled) {
         Coro& c = coros[i];
         if (c.done) return;
         c.done = true;
         ++finished;
-        trace::TaskRecord& rec = run.records[i];
+        trace::TaskRecord& rec = recordOf(c);
         rec.finished = loop.Now();
         rec.failed = failed;
         rec.cancelled = cancelled;
@@ -183,7 +244,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
             close(c.fd);
             c.fd = -1;
         }
-        if (c.started && !c.waitingSemaphore && s.model.semaphore > 0) {
+        if (c.parent < 0 && useSemaphore && c.started && !c.waitingSemaphore && s.model.semaphore > 0) {
             if (!semWaiters.empty()) {
                 size_t w = semWaiters.front();
                 semWaiters.pop_front();
@@ -192,6 +253,13 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
             } else {
                 ++semaphore;
             }
+        }
+        const int64_t parent = coros[i].parent;
+        if (parent >= 0) {
+            childEnded(static_cast<size_t>(parent), failed, cancelled);
+        } else if (failed && cancelOnFailure && !groupFailed) {
+            groupFailed = true;
+            cancelOthers();
         }
     };
     auto recordDepth = [&](size_t name) {
@@ -251,30 +319,21 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
             default: return true;
         }
     };
-    auto cancelOthers = [&] {
-        // TaskGroup: the first failure cancels the rest: not started -> never run, suspended -> CancelledError.
-        for (size_t j = 0; j < n; ++j)
-            if (!coros[j].done) {
-                if (!coros[j].started) run.records[j].started = -1;
-                finish(j, false, true);
-            }
-        ready.clear();
-    };
 
     auto resume = [&](size_t i) {
         Coro& c = coros[i];
         if (c.done) return;
         if (!c.started) {
             c.started = true;
-            run.records[i].started = loop.Now();
-            loop.Mark(trace::InstantKind::TaskStart, run.records[i].started, trace::kNone, c.task);
-            if (semaphore <= 0) {  // async with sem:
+            recordOf(c).started = loop.Now();
+            loop.Mark(trace::InstantKind::TaskStart, recordOf(c).started, trace::kNone, c.task);
+            if (c.parent < 0 && semaphore <= 0) {  // async with sem: (around the tasks the loop started with)
                 c.waitingSemaphore = true;
                 semWaiters.push_back(i);
                 suspend(c, SpanState::Ready);
                 return;
             }
-            --semaphore;
+            if (c.parent < 0) --semaphore;
         }
         while (c.pc < c.steps->size()) {
             const scenario::Step& step = (*c.steps)[c.pc++];
@@ -343,7 +402,11 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     }
                     break;
                 }
-                case StepKind::Increment: ++counters[static_cast<size_t>(step.name)]; break;
+                case StepKind::Increment: {  // other threads of the process may run tasks too (children, nested loops)
+                    std::atomic_ref<int64_t> counter(counters[static_cast<size_t>(step.name)]);
+                    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+                    break;
+                }
                 case StepKind::Put:
                 case StepKind::Get:
                 case StepKind::Set:
@@ -358,12 +421,52 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     suspend(c, SpanState::Awaiting);
                     return;
                 case StepKind::Fail:
-                    finish(i, true, false);
-                    if (s.model.taskGroup && !groupFailed) {
-                        groupFailed = true;
-                        cancelOthers();
+                    finish(i, true, false);  // under a TaskGroup (or a nested asyncio.run) it cancels the rest
+                    return;
+                case StepKind::Children: {
+                    if (step.children < 0) break;
+                    if (c.cursor < 0) c.cursor = plan.FirstDescendant(c.task);
+                    const plan::ChildBlock block = plan.Children(s, step, c.cursor);
+                    c.cursor = block.End();
+                    const scenario::ChildVia via = s.children[static_cast<size_t>(step.children)].via;
+                    if (via == scenario::ChildVia::Threads) {
+                        // Thread.start() and join() from the coroutine: they block the loop's thread.
+                        StepEnv env;
+                        env.scenario = &s;
+                        env.gil = run.gil;
+                        env.delayPort = run.delayPort;
+                        env.plan = &plan;
+                        env.counters = &counters;
+                        env.workload = &workload;
+                        env.childLanes = run.childLanes;
+                        env.records = &records;
+                        env.threadLane = run.loopTrack;
+                        env.processLane = run.processLane;
+                        env.deadline = run.deadline;
+                        env.cancel = run.cancel;
+                        const TimeNs t0 = loop.Now();
+                        RunChildThreads(loop, env, c.task, block);
+                        if (c.track != trace::kNone) loop.Add(SpanState::Idle, t0, loop.Now(), c.task, trace::kNone, c.track);
+                        break;
+                    }
+                    if (block.count == 0) break;
+                    // asyncio.gather(*children) / tg.create_task(child) for each: a task per child, scheduled in order.
+                    c.waitingChildren = block.count;
+                    c.childVia = via;
+                    c.childFailed = false;
+                    suspend(c, SpanState::Awaiting);
+                    for (int32_t k = 0; k < block.count; ++k) {  // push_back moves coros: `c` is not used below
+                        Coro child;
+                        child.task = block.Task(k);
+                        child.cursor = block.DescendantsStart(k);
+                        child.parent = static_cast<int64_t>(i);
+                        child.steps = &workload.StepsOf(child.task);
+                        child.track = run.childLanes ? (*run.childLanes)(child.task, false, run.loopTrack) : trace::kNone;
+                        coros.push_back(child);
+                        ready.push_back(coros.size() - 1);
                     }
                     return;
+                }
                 case StepKind::Send:
                 case StepKind::Return:
                 case StepKind::Repeat: break;
@@ -374,16 +477,17 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
 
     epoll_event events[128];
     bool ok = true;
-    while (finished < n) {
+    while (finished < coros.size()) {
         while (!ready.empty()) {
             size_t i = ready.front();
             ready.pop_front();
             resume(i);
         }
-        if (finished >= n) break;
-        if (onChannel == n - finished) {
-            run.error = "deadlock: every unfinished task (" + std::to_string(n - finished) +
-                        ") waits on a queue or an event that no task will put to or set";
+        if (finished >= coros.size()) break;
+        if (onChannel == coros.size() - finished) {
+            run.error = std::string("deadlock: every unfinished task (")
+                            .append(std::to_string(coros.size() - finished))
+                            .append(") waits on a queue or an event that no task will put to or set");
             ok = false;
             break;
         }
@@ -407,7 +511,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                 continue;
             }
             size_t i = static_cast<size_t>(events[k].data.u64);
-            if (i >= n || coros[i].done) continue;
+            if (i >= coros.size() || coros[i].done) continue;
             char buf[2];
             size_t have = 0;
             while (have < 2) {  // the answer is 2 bytes, sent at once
@@ -424,6 +528,8 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
         if (c.fd >= 0) close(c.fd);
     close(ep);
     close(efd);
+    run.records.assign(n, {});
+    for (size_t i = 0; i < n; ++i) run.records[i] = records[run.tasks[i]];
     return ok;
 }
 
@@ -433,8 +539,15 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     models::AddTaskRecords(s, workload, trace);
     trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
     trace::TrackId loopTrack = trace.AddTrack(std::string(plan::kEventLoopThread), trace::TrackKind::EventLoop, process);
-    trace::TrackId gilTrack = trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process);
-    Gil gil(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
+    // A GIL (and its lane) where some other thread runs Python beside the loop: to_thread's executor, child threads
+    // (as simulated: the loop alone never contends for it).
+    bool usesThreads = workload.plan.childThreads;
+    for (const auto& steps : workload.groupSteps)
+        for (const scenario::Step& step : steps) usesThreads = usesThreads || step.kind == StepKind::ToThread;
+    std::unique_ptr<Gil> gil;
+    if (usesThreads)
+        gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching,
+                                    trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process));
     LoopRun run;
     run.scenario = &s;
     run.plan = &workload.plan;
@@ -443,12 +556,22 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     run.epoch = ctx.epoch;
     run.deadline = ctx.deadline;
     run.cancel = ctx.options ? ctx.options->cancel : nullptr;
-    run.gil = &gil;
+    run.gil = gil.get();
+    run.workload = &workload;
+    const TaskRecords records{&trace.tasks, nullptr};
+    run.allRecords = &records;  // each task's record is written by the thread that runs it
+    run.processLane = process;
+    std::mutex laneMutex;  // children's lanes are added as they start (child threads start children too)
+    const ChildLaneFn childLanes = [&](trace::TaskId child, bool thread, trace::TrackId under) {
+        std::lock_guard<std::mutex> lock(laneMutex);
+        return MakeChildLane(trace, workload.plan, child, thread, under);
+    };
+    run.childLanes = &childLanes;
     const int32_t n = workload.TaskCount();
     const bool taskTracks = workload.plan.taskLanes;
     for (int32_t t = 0; t < n; ++t) {
         run.tasks.push_back(t);
-        run.taskTracks.push_back(taskTracks ? trace.AddTrack(plan::TaskLaneName(t, trace.tasks[static_cast<size_t>(t)].name),
+        run.taskTracks.push_back(taskTracks ? trace.AddTrack(workload.plan.CoroutineLaneName(t, trace.tasks[static_cast<size_t>(t)].name),
                                                              trace::TrackKind::Task, loopTrack)
                                             : trace::kNone);
     }
@@ -457,9 +580,9 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     loop.epoch = ctx.epoch;
     run.queueLanes = AddQueueLanes(s, trace, process, loop);
     std::vector<int64_t> counters(s.names.size(), 0);
-    gil.Take(loop);
+    if (gil) gil->Take(loop);
     bool ok = RunLoop(run, loop, counters);
-    gil.Drop(loop);
+    if (gil) gil->Drop(loop);
     trace.metrics.makespan = loop.Now();
     for (size_t i = 0; i < run.records.size(); ++i) {
         trace::TaskRecord& rec = trace.tasks[static_cast<size_t>(run.tasks[i])];

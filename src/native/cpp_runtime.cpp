@@ -121,7 +121,84 @@ bool ThreadChannels::Run(Actor& actor, Gil* gil, const scenario::Step& step, tra
     }
 }
 
-bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task) {
+namespace {
+
+// asyncio.run() of a task's gathered children (gather or a TaskGroup) on this thread: an event loop of their own
+// until every child ended; the first failure cancels the rest and the task fails.
+bool RunChildLoop(Actor& actor, const StepEnv& env, const plan::ChildBlock& block) {
+    LoopRun run;
+    run.scenario = env.scenario;
+    run.plan = env.plan;
+    run.workload = env.workload;
+    run.nested = true;
+    run.childLanes = env.childLanes;
+    run.processLane = env.processLane;
+    run.allRecords = env.records;
+    run.loopTrack = env.threadLane;
+    run.delayPort = env.delayPort;
+    run.epoch = actor.epoch;
+    run.deadline = env.deadline > 0 ? env.deadline : MonoNs() + 3600'000'000'000LL;
+    run.cancel = env.cancel;
+    run.gil = env.gil;
+    for (int32_t k = 0; k < block.count; ++k) {
+        run.tasks.push_back(block.Task(k));
+        run.cursors.push_back(block.DescendantsStart(k));
+        run.taskTracks.push_back(env.childLanes ? (*env.childLanes)(block.Task(k), false, env.threadLane) : trace::kNone);
+    }
+    std::vector<int64_t> ownCounters(env.scenario->names.size(), 0);
+    const bool ok = RunLoop(run, actor, env.counters ? *env.counters : ownCounters);
+    // The loop's to_thread executor threads recorded under placeholder lanes: their spans are not kept here.
+    for (Actor* a : run.extraActors) delete a;
+    if (!ok) return false;
+    for (const trace::TaskRecord& rec : run.records)
+        if (rec.failed) return false;
+    return true;
+}
+
+}  // namespace
+
+void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block) {
+    std::vector<std::unique_ptr<Actor>> actors;
+    std::vector<std::thread> threads;
+    for (int32_t k = 0; k < block.count; ++k) {
+        const trace::TaskId child = block.Task(k);
+        const int32_t cursor = block.DescendantsStart(k);
+        const TimeNs t0 = actor.Now();
+        auto owned = std::make_unique<Actor>();
+        owned->epoch = actor.epoch;
+        owned->track = env.childLanes ? (*env.childLanes)(child, true, env.processLane) : actor.track;
+        Actor* a = owned.get();
+        actors.push_back(std::move(owned));
+        StepEnv childEnv = env;
+        childEnv.threadLane = a->track;
+        threads.emplace_back([childEnv, a, child, cursor] {
+            if (childEnv.gil) childEnv.gil->Take(*a, child);
+            const TimeNs started = a->Now();
+            a->Mark(trace::InstantKind::TaskStart, started, trace::kNone, child);
+            const bool ok = RunTaskSteps(*a, childEnv, childEnv.workload->StepsOf(child), child, cursor);
+            const TimeNs finished = a->Now();
+            a->Mark(trace::InstantKind::TaskEnd, finished, trace::kNone, child);
+            if (childEnv.records) {  // this thread alone writes its task's record
+                trace::TaskRecord& rec = (*childEnv.records)[child];
+                rec.started = started;
+                rec.finished = finished;
+                rec.failed = !ok;  // threading.excepthook: the exception ends this thread only
+            }
+            if (childEnv.gil) childEnv.gil->Drop(*a);
+        });
+        actor.Add(SpanState::RunningPython, t0, actor.Now(), parent);  // Thread.start(), holding the GIL
+        if (env.gil) env.gil->Check(actor, parent);
+    }
+    if (env.gil) env.gil->Drop(actor);
+    const TimeNs joinStart = actor.Now();
+    for (auto& t : threads) t.join();
+    actor.Add(SpanState::Idle, joinStart, actor.Now(), parent);
+    if (env.gil) env.gil->Take(actor, parent);
+    for (auto& a : actors) actor.Absorb(*a);
+}
+
+bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task,
+                  int32_t cursor) {
     auto blockedIo = [&](TimeNs ns, bool sleepOnly) {
         if (env.gil) env.gil->Drop(actor);
         TimeNs t0 = actor.Now();
@@ -136,6 +213,18 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
     static const plan::Plan kNoPlan;
     const plan::Plan& plan = env.plan ? *env.plan : kNoPlan;
     for (const scenario::Step& step : steps) {
+        if (step.kind == StepKind::Children) {
+            if (!env.workload || step.children < 0) continue;
+            if (cursor < 0) cursor = plan.FirstDescendant(task);
+            const plan::ChildBlock block = plan.Children(*env.scenario, step, cursor);
+            cursor = block.End();
+            if (env.scenario->children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads) {
+                RunChildThreads(actor, env, task, block);
+            } else if (!RunChildLoop(actor, env, block)) {
+                return false;  // asyncio.run() raised the first child's exception
+            }
+            continue;
+        }
         const plan::StepWork work = plan::InPlace(plan, step);  // an await blocks, to_thread runs here, the slowdown
         switch (work.kind) {
             case StepKind::Cpu: BusyPython(actor, env.gil, work.duration, task); break;
@@ -144,6 +233,7 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
             case StepKind::BlockingCall: blockedIo(work.duration, true); break;
             case StepKind::Await:
             case StepKind::ToThread: break;  // InPlace turned them into the work they stand for
+            case StepKind::Children: break;  // above
             case StepKind::Acquire: {
                 std::mutex& m = (*env.locks)[static_cast<size_t>(step.name)];
                 if (!m.try_lock()) {  // lock.acquire(): try without blocking, then release the GIL and block
@@ -196,9 +286,11 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
 
     trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
     trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
-    trace::TrackId gilTrack = freeThreaded ? trace::kNone : trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process);
+    // No GIL lane for one thread alone, unless its tasks start threads of their own (as simulated).
+    const bool gilLane = !freeThreaded && (!sequential || plan.childThreads);
+    trace::TrackId gilTrack = gilLane ? trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process) : trace::kNone;
     std::unique_ptr<Gil> gil;
-    if (!freeThreaded) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
+    if (gilLane) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
 
     std::vector<int64_t> counters(s.names.size(), 0);
     std::vector<std::mutex> locks(s.names.size());
@@ -213,6 +305,18 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     env.locks = &locks;
     env.channels = &channels;
     env.stop = &abort;
+    std::mutex laneMutex;  // children's lanes are added as they start, from any thread
+    const ChildLaneFn childLanes = [&](trace::TaskId child, bool thread, trace::TrackId under) {
+        std::lock_guard<std::mutex> lock(laneMutex);
+        return MakeChildLane(trace, plan, child, thread, under);
+    };
+    env.workload = &workload;
+    env.childLanes = &childLanes;
+    const TaskRecords records{&trace.tasks, nullptr};
+    env.records = &records;
+    env.processLane = process;
+    env.deadline = ctx.deadline;
+    env.cancel = ctx.options ? ctx.options->cancel : nullptr;
 
     std::atomic<int32_t> next{0};
     std::atomic<int32_t> done{0};
@@ -220,7 +324,9 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
         trace::TaskRecord& rec = trace.tasks[static_cast<size_t>(task)];
         rec.started = actor.Now();
         actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::kNone, task);
-        bool ok = RunTaskSteps(actor, env, workload.StepsOf(task), task);
+        StepEnv own = env;
+        own.threadLane = actor.track;
+        bool ok = RunTaskSteps(actor, own, workload.StepsOf(task), task);
         rec.finished = actor.Now();
         rec.failed = !ok;
         actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::kNone, task);
@@ -323,6 +429,7 @@ RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, c
         result.error = ctx.error.empty() ? "the run failed" : ctx.error;
         return result;
     }
+    MarkNeverStarted(trace);
     trace.Finish();
     trace::ComputeMetrics(trace);
     result.ok = true;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "models/workload.h"
 #include "native/runtime.h"
@@ -144,6 +145,18 @@ int WorkerMain(int in, int out) {
     actor.track = init["track"].get<int32_t>();
     const int port = init["port"].get<int>();
     const bool loopPerProcess = init["loop"].get<bool>();
+    // Tasks that start threads of their own share this process's GIL with its main thread.
+    const auto gilTrack = init.contains("gil") ? init["gil"].get<int32_t>() : trace::kNone;
+    std::unique_ptr<Gil> gil;
+    if (gilTrack != trace::kNone) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
+    // Children's lanes, made by the parent when it sent their top-level task's chunk.
+    std::unordered_map<trace::TaskId, trace::TrackId> childLaneOf;
+    const ChildLaneFn childLanes = [&childLaneOf](trace::TaskId child, bool, trace::TrackId) {
+        const auto it = childLaneOf.find(child);  // read only while tasks run
+        return it == childLaneOf.end() ? trace::kNone : it->second;
+    };
+    std::unordered_map<trace::TaskId, trace::TaskRecord> chunkRecords;  // this chunk's tasks and their descendants
+    const TaskRecords allRecords{nullptr, &chunkRecords};
     std::string msg;
     Put(msg, kReady);
     Put(msg, actor.Now());
@@ -159,17 +172,41 @@ int WorkerMain(int in, int out) {
         for (auto& t : tasks) Get(in, t);
         std::vector<trace::TrackId> taskTracks(tasks.size(), trace::kNone);
         for (auto& track : taskTracks) Get(in, track);
+        int32_t laneCount = 0;
+        Get(in, laneCount);
+        for (int32_t k = 0; k < laneCount; ++k) {
+            trace::TaskId child = trace::kNone;
+            trace::TrackId lane = trace::kNone;
+            Get(in, child);
+            Get(in, lane);
+            childLaneOf[child] = lane;
+        }
         int64_t payload = 0;
         Get(in, payload);
         TimeNs t0 = actor.Now();
         if (!ReadPayload(in, payload)) return 7;
         PickleObjects(s.machine.profile, ObjectBytes(workload, tasks, false), true);
         actor.Add(SpanState::Unpickling, t0, actor.Now());
-        std::vector<trace::TaskRecord> records(tasks.size());
+        // The chunk's tasks, then every descendant of each (their blocks of ids): the records sent back.
+        std::vector<trace::TaskId> reported = tasks;
+        for (auto t : tasks) {
+            if (t < 0 || t >= workload.TaskCount()) return 10;
+            const int32_t first = workload.plan.FirstDescendant(t);
+            const int32_t below = workload.plan.descendantsPerTask[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])];
+            for (int32_t d = first; d < first + below; ++d) reported.push_back(d);
+        }
+        chunkRecords.clear();
+        for (auto t : reported) chunkRecords[t] = trace::TaskRecord{};  // made before any thread runs
+        if (gil) gil->Take(actor);
         if (loopPerProcess) {
             LoopRun run;
             run.scenario = &s;
             run.plan = &workload.plan;
+            run.workload = &workload;
+            run.allRecords = &allRecords;
+            run.childLanes = &childLanes;
+            run.processLane = actor.track;
+            run.gil = gil.get();
             run.tasks = tasks;
             run.taskTracks = taskTracks;
             run.loopTrack = actor.track;
@@ -179,34 +216,42 @@ int WorkerMain(int in, int out) {
             bool ok = RunLoop(run, actor, counters);
             for (Actor* a : run.extraActors) delete a;  // to_thread lanes of workers are not kept
             if (!ok) return 8;
-            records = run.records;
         } else {
             StepEnv env;
             env.scenario = &s;
+            env.gil = gil.get();
             env.plan = &workload.plan;
             env.delayPort = port;
             env.counters = &counters;
             env.locks = &locks;
+            env.workload = &workload;
+            env.childLanes = &childLanes;
+            env.records = &allRecords;
+            env.threadLane = actor.track;
+            env.processLane = actor.track;  // a pool worker's own lane is its process
             for (size_t i = 0; i < tasks.size(); ++i) {
-                records[i].started = actor.Now();
-                actor.Mark(trace::InstantKind::TaskStart, records[i].started, trace::kNone, tasks[i]);  // where it ran
-                records[i].failed = !RunTaskSteps(actor, env, workload.StepsOf(tasks[i]), tasks[i]);
-                records[i].finished = actor.Now();
-                actor.Mark(trace::InstantKind::TaskEnd, records[i].finished, trace::kNone, tasks[i]);
+                trace::TaskRecord& rec = allRecords[tasks[i]];
+                rec.started = actor.Now();
+                actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::kNone, tasks[i]);  // where it ran
+                rec.failed = !RunTaskSteps(actor, env, workload.StepsOf(tasks[i]), tasks[i]);
+                rec.finished = actor.Now();
+                actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::kNone, tasks[i]);
             }
         }
+        if (gil) gil->Drop(actor);
         int64_t ret = 0;
         for (auto t : tasks) ret += std::min<int64_t>(kPayloadCap, workload.groupReturnBytes[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])]) + 32;
         TimeNs p0 = actor.Now();
         PickleObjects(s.machine.profile, ObjectBytes(workload, tasks, true), false);
         msg.clear();
         Put(msg, kResult);
-        Put(msg, count);
-        for (size_t i = 0; i < tasks.size(); ++i) {
-            Put(msg, tasks[i]);
-            Put(msg, records[i].started);
-            Put(msg, records[i].finished);
-            uint8_t flags = static_cast<uint8_t>((records[i].failed ? 1 : 0) | (records[i].cancelled ? 2 : 0));
+        Put(msg, static_cast<int32_t>(reported.size()));
+        for (auto t : reported) {
+            const trace::TaskRecord& rec = allRecords[t];
+            Put(msg, t);
+            Put(msg, rec.started);
+            Put(msg, rec.finished);
+            uint8_t flags = static_cast<uint8_t>((rec.failed ? 1 : 0) | (rec.cancelled ? 2 : 0));
             Put(msg, flags);
         }
         // The pickling span of this message goes in too: the parent sees it as it was.
@@ -457,7 +502,10 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         RegisterChild(w.pid, false);
         if (ctx.options && ctx.options->onChildStarted) ctx.options->onChildStarted(w.pid);
         main.Add(SpanState::StartingProcess, t0, main.Now(), trace::kNone, w.track);
-        nlohmann::json init = {{"scenario", scenario::ScenarioToJson(s)}, {"epoch", ctx.epoch}, {"track", w.track}, {"port", ctx.delayPort}, {"loop", loopPerProcess}};
+        // A worker whose tasks start threads has a GIL lane (as simulated).
+        const trace::TrackId gilTrack = plan.childThreads ? trace.AddTrack(plan::GilLaneName(plan.WorkerName(k)), trace::TrackKind::Gil, w.track) : trace::kNone;
+        nlohmann::json init = {{"scenario", scenario::ScenarioToJson(s)}, {"epoch", ctx.epoch}, {"track", w.track}, {"port", ctx.delayPort},
+                               {"loop", loopPerProcess}, {"gil", gilTrack}};
         std::string text = init.dump();
         std::string msg;
         Put(msg, static_cast<uint32_t>(text.size()));
@@ -492,9 +540,20 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         // The lane of each task of a worker's event loop, as the plan names it (the parent owns the trace's lanes).
         for (auto t : w.chunk)
             Put(msg, loopPerProcess && plan.taskLanes
-                         ? trace.AddTrack(plan::TaskLaneName(plan.IndexInLoop(t), trace.tasks[static_cast<size_t>(t)].name),
+                         ? trace.AddTrack(plan.CoroutineLaneName(t, trace.tasks[static_cast<size_t>(t)].name),
                                           trace::TrackKind::Task, w.track)
                          : trace::kNone);
+        // The lanes of their children, made here (the parent owns the trace's lanes), in the order they start.
+        std::vector<std::pair<trace::TaskId, trace::TrackId>> childLanes;
+        const auto addLane = [&](trace::TaskId child, bool thread, trace::TrackId under) {
+            return MakeChildLane(trace, plan, child, thread, under);
+        };
+        for (auto t : w.chunk) WalkChildLanes(s, workload, t, plan.FirstDescendant(t), w.track, w.track, addLane, childLanes);
+        Put(msg, static_cast<int32_t>(childLanes.size()));
+        for (const auto& [child, lane] : childLanes) {
+            Put(msg, child);
+            Put(msg, lane);
+        }
         Put(msg, payload);
         PickleObjects(s.machine.profile, ObjectBytes(workload, w.chunk, false), false);
         bool ok = WriteAll(w.toWorker, msg.data(), msg.size()) && WritePayload(w.toWorker, payload);
@@ -545,12 +604,12 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 TimeNs st, fin;
                 uint8_t flags;
                 if (!Get(w.fromWorker, t) || !Get(w.fromWorker, st) || !Get(w.fromWorker, fin) || !Get(w.fromWorker, flags)) return crashed(w, k);
-                if (t < 0 || t >= n) return fail("worker sent an unknown task");
+                if (t < 0 || t >= workload.AllTaskCount()) return fail("worker sent an unknown task");
                 auto& rec = trace.tasks[static_cast<size_t>(t)];
                 rec.started = st;
                 rec.failed = flags & 1;
                 rec.cancelled = flags & 2;
-                (void)fin;
+                if (t >= n) rec.finished = fin;  // a child: it ended in the worker (a top-level task: back here, below)
             }
             int32_t ns = 0;
             if (!Get(w.fromWorker, ns) || ns < 0) return crashed(w, k);

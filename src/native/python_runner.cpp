@@ -705,10 +705,7 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
         return result;
     }
     removeDir();
-    // A task the program never entered (a TaskGroup cancelled it before it ran, or its parent ended before starting
-    // it) left no record: it never started, which the simulator records as cancelled too.
-    for (auto& rec : tr.tasks)
-        if (rec.started < 0 && rec.finished < 0) rec.cancelled = true;
+    MarkNeverStarted(tr);
     tr.Finish();
     trace::ComputeMetrics(tr);
     result.ok = true;

@@ -22,6 +22,8 @@
 #include <map>
 #include <thread>
 
+#include "models/workload.h"
+
 namespace interleave::native {
 
 using trace::SpanState;
@@ -62,6 +64,43 @@ void Actor::Add(SpanState state, TimeNs start, TimeNs end, trace::TaskId task, t
 
 void Actor::Mark(trace::InstantKind kind, TimeNs time, trace::TrackId cause, trace::TaskId task) {
     instants.push_back(trace::Instant{time, track, kind, cause, task});
+}
+
+void Actor::Absorb(Actor& other) {
+    spans.insert(spans.end(), other.spans.begin(), other.spans.end());
+    instants.insert(instants.end(), other.instants.begin(), other.instants.end());
+    samples.insert(samples.end(), other.samples.begin(), other.samples.end());
+    waits.insert(waits.end(), other.waits.begin(), other.waits.end());
+    other.spans.clear();
+    other.instants.clear();
+    other.samples.clear();
+    other.waits.clear();
+}
+
+trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, bool thread,
+                             trace::TrackId under) {
+    const std::string& name = trace.tasks[static_cast<size_t>(child)].name;
+    if (thread) return trace.AddTrack(name, trace::TrackKind::Thread, under);
+    if (!plan.childLanes) return trace::kNone;
+    return trace.AddTrack(plan.CoroutineLaneName(child, name), trace::TrackKind::Task, under);
+}
+
+void WalkChildLanes(const scenario::Scenario& scenario, const models::Workload& workload, trace::TaskId task,
+                    int32_t cursor, trace::TrackId threadLane, trace::TrackId processLane,
+                    const std::function<trace::TrackId(trace::TaskId, bool, trace::TrackId)>& add,
+                    std::vector<std::pair<trace::TaskId, trace::TrackId>>& out) {
+    for (const scenario::Step& step : workload.StepsOf(task)) {
+        if (step.kind != scenario::StepKind::Children) continue;
+        const plan::ChildBlock block = workload.plan.Children(scenario, step, cursor);
+        cursor = block.End();
+        const bool thread = scenario.children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads;
+        for (int32_t k = 0; k < block.count; ++k) {
+            const trace::TrackId lane = add(block.Task(k), thread, thread ? processLane : threadLane);
+            out.emplace_back(block.Task(k), lane);
+            WalkChildLanes(scenario, workload, block.Task(k), block.DescendantsStart(k), thread ? lane : threadLane,
+                           processLane, add, out);
+        }
+    }
 }
 
 void Actor::MergeInto(trace::Trace& out) {
@@ -441,6 +480,11 @@ bool RunContext::Expired() {
         return true;
     }
     return false;
+}
+
+void MarkNeverStarted(trace::Trace& trace) {
+    for (trace::TaskRecord& record : trace.tasks)
+        if (record.started < 0 && record.finished < 0) record.cancelled = true;
 }
 
 }  // namespace interleave::native

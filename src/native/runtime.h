@@ -4,8 +4,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "native/native.h"
@@ -13,9 +15,38 @@
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 
+namespace interleave::models {
+struct Workload;
+}
+
 namespace interleave::native {
 
 using trace::TimeNs;
+
+// The lane of a child task as it starts: a thread child's own thread lane under `under` (its process's lane), a
+// coroutine child's Task lane under `under` (its loop's thread lane; kNone where plan.childLanes is false). Called
+// from any thread of a run: the runtime behind it makes lanes under a mutex, or looks them up (a pool worker: its
+// parent made them when it sent the chunk).
+using ChildLaneFn = std::function<trace::TrackId(trace::TaskId child, bool thread, trace::TrackId under)>;
+// Where tasks' records (started/finished/failed/cancelled) go, by task id: the trace's own vector, or a map whose
+// entries exist before the tasks run (a pool worker's chunk and its descendants: no vector of every task per
+// worker). Each record is written only by the thread that runs its task.
+struct TaskRecords {
+    std::vector<trace::TaskRecord>* byId = nullptr;
+    std::unordered_map<trace::TaskId, trace::TaskRecord>* made = nullptr;
+    trace::TaskRecord& operator[](trace::TaskId task) const {
+        return byId ? (*byId)[static_cast<size_t>(task)] : made->at(task);
+    }
+};
+// Adds that lane to the trace (the caller holds whatever guards the trace).
+trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, bool thread,
+                             trace::TrackId under);
+// Every descendant of `task` (its block starts at `cursor`) with the lane MakeChildLane gives it, in the order the
+// children steps start them, where `task` runs on `threadLane` in the process whose lane is `processLane`.
+void WalkChildLanes(const scenario::Scenario& scenario, const models::Workload& workload, trace::TaskId task,
+                    int32_t cursor, trace::TrackId threadLane, trace::TrackId processLane,
+                    const std::function<trace::TrackId(trace::TaskId, bool, trace::TrackId)>& add,
+                    std::vector<std::pair<trace::TaskId, trace::TrackId>>& out);
 
 int64_t MonoNs();  // CLOCK_MONOTONIC, shared by every process of the machine
 int64_t ThreadCpuNs();
@@ -36,6 +67,8 @@ struct Actor {
              trace::TrackId cause = trace::kNone, trace::TrackId track = trace::kNone);
     void Mark(trace::InstantKind kind, TimeNs time, trace::TrackId cause = trace::kNone, trace::TaskId task = trace::kNone);
     void MergeInto(trace::Trace& trace);
+    // Takes over what `other` recorded (a joined thread's actor; its spans name their tracks already).
+    void Absorb(Actor& other);
     ~Actor();
 };
 
@@ -137,6 +170,14 @@ struct LoopRun {
     std::vector<trace::TrackId> taskTracks;  // one per entry of tasks (kNone: no task track)
     std::vector<trace::TrackId> queueLanes;  // per scenario name: a queue's depth lane (kNone: none)
     const plan::Plan* plan = nullptr;         // the run's plan (for the steps to_thread runs)
+    const models::Workload* workload = nullptr;  // the run's workload (null: built here)
+    std::vector<int32_t> cursors;  // per entry of tasks: where its block of descendants starts (empty: top-level tasks)
+    // asyncio.run() of a task's gathered children on a thread: no semaphore, the first failure cancels the rest.
+    bool nested = false;
+    const ChildLaneFn* childLanes = nullptr;  // lanes of the children its coroutines start (null: none)
+    trace::TrackId processLane = trace::kNone;  // the loop's process lane (child threads' lanes go under it)
+    // By task id: where every task's started/finished/failed/cancelled go, children's too (null: records only).
+    const TaskRecords* allRecords = nullptr;
     int delayPort = 0;
     int64_t epoch = 0;
     int64_t deadline = 0;
@@ -187,6 +228,10 @@ private:
     std::string m_deadlock;
 };
 
+// After a finished real run: a task the run never entered (a TaskGroup cancelled it before it ran, or its parent
+// ended before starting it) has no record. It never started, which the simulator records as cancelled: so here.
+void MarkNeverStarted(trace::Trace& trace);
+
 // A depth lane per queue the scenario uses ("Queue pages", a counter track under `process`), each starting at 0
 // (recorded by `recorder` now): per scenario name, the lane or kNone. The simulator adds the same lanes.
 std::vector<trace::TrackId> AddQueueLanes(const scenario::Scenario& scenario, trace::Trace& trace, trace::TrackId process,
@@ -202,8 +247,21 @@ struct StepEnv {
     std::vector<std::mutex>* locks = nullptr;
     ThreadChannels* channels = nullptr;         // null where tasks cannot share queues (plan::Unsupported)
     const std::atomic<bool>* stop = nullptr;    // with channels: set when the run is abandoned
+    // Children steps (null workload: they are skipped).
+    const models::Workload* workload = nullptr;
+    const ChildLaneFn* childLanes = nullptr;
+    const TaskRecords* records = nullptr;  // by task id: the children's records go there
+    trace::TrackId threadLane = trace::kNone;   // the lane of the thread running the steps
+    trace::TrackId processLane = trace::kNone;  // its process's lane
+    int64_t deadline = 0;                       // MonoNs (0: none) for nested event loops
+    const std::atomic<bool>* cancel = nullptr;
 };
-// Runs a task's steps; false if it failed (a fail step).
-bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task);
+// Runs a task's steps; false if it failed (a fail step, or a children step whose children failed as it raises).
+// `cursor`: where the task's block of descendants starts (-1: a top-level task's, Plan::FirstDescendant).
+bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task,
+                  int32_t cursor = -1);
+// threading.Thread per child, each started (Thread.start() holding the GIL) then joined, on `actor`'s thread. Each
+// child's record goes to env.records; a child's failure ends only that child.
+void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block);
 
 }  // namespace interleave::native
