@@ -5,10 +5,12 @@ if(EMSCRIPTEN)
 else()
     set(_platform_impl ${_platform_dir}/platform_sdl_native.cpp)
 endif()
-add_library(interleave_platform STATIC ${_platform_impl} ${_platform_dir}/options.cpp ${_platform_dir}/png.cpp)
+add_library(interleave_platform STATIC ${_platform_impl} ${_platform_dir}/options.cpp ${_platform_dir}/png.cpp
+    ${_platform_dir}/gl_timeline.cpp)
 target_include_directories(interleave_platform PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_compile_features(interleave_platform PUBLIC cxx_std_20)
-target_link_libraries(interleave_platform PUBLIC imgui_backends)
+# gl_timeline.cpp implements the timeline's GPU renderer (ui/timeline_gpu.h) with shaders/ (interleave_shaders).
+target_link_libraries(interleave_platform PUBLIC imgui_backends interleave_ui interleave_shaders)
 interleave_set_warnings(interleave_platform)
 
 file(GLOB INTERLEAVE_APP_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/app/*.cpp)

@@ -16,6 +16,10 @@ interleave_timing_tool(interleave_simbench ${PROJECT_SOURCE_DIR}/tools/simbench/
 if(TARGET interleave_ui)
     interleave_timing_tool(interleave_uibench ${PROJECT_SOURCE_DIR}/tools/uibench/main.cpp interleave_ui)
 endif()
+# The timeline's frame, GPU renderer against CPU quads, in a real GL 3.3 context (natively, under Xvfb).
+if(TARGET interleave_platform AND NOT EMSCRIPTEN)
+    interleave_timing_tool(interleave_gpubench ${PROJECT_SOURCE_DIR}/tools/gpubench/main.cpp interleave_platform)
+endif()
 
 # bench/*.cpp -> interleave_bench (Google Benchmark), native only; skipped when bench/ is empty.
 file(GLOB_RECURSE INTERLEAVE_BENCH_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/bench/*.cpp)

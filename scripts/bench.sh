@@ -13,7 +13,7 @@ JOBS="${JOBS:-2}"
 MAX_SPANS="${UIBENCH_MAX_SPANS:-10000000}"
 mkdir -p build/logs
 cmake --preset native-release >/dev/null
-cmake --build --preset native-release -j"$JOBS" --target interleave_simbench interleave_uibench interleave_bench >/dev/null
+cmake --build --preset native-release -j"$JOBS" --target interleave_simbench interleave_uibench interleave_gpubench interleave_bench >/dev/null
 cmake --preset web-single >/dev/null
 cmake --build --preset web-single -j"$JOBS" --target interleave_simbench interleave_uibench >/dev/null
 echo "== simulator, native (build/native-release)"
@@ -27,5 +27,7 @@ node --no-experimental-fetch build/web-single/interleave_uibench.js "$MAX_SPANS"
 echo "== frame time, wasm / native (median)"
 paste <(awk '{print $2, $5}' build/logs/uibench-native.txt) <(awk '{print $5}' build/logs/uibench-wasm.txt) |
     awk '{ printf "%10s spans: native %6.2f ms  wasm %6.2f ms  ratio %.2fx\n", $1, $2, $3, ($2 > 0 ? $3 / $2 : 0) }'
+echo "== the timeline alone, GPU renderer against CPU quads, native under Xvfb (Mesa llvmpipe)"
+xvfb-run -a -s "-screen 0 1280x800x24" build/native-release/interleave_gpubench "$MAX_SPANS" | tee "build/logs/gpubench-native.txt"
 echo "== Google Benchmark, native"
 build/native-release/interleave_bench --benchmark_min_time=0.2

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     settings.initialPreset = options.preset;
     settings.makeLink = interleave::platform::MakeShareLink;
     settings.copyToClipboard = interleave::platform::CopyToClipboard;
+    settings.saveFile = interleave::platform::SaveFile;
     settings.runForReal = interleave::app::RealRunCallback();
     settings.contentScale = interleave::platform::ContentScale(options);  // --scale, else the display's
     // Static: on the web the main loop outlives main().

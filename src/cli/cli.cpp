@@ -40,6 +40,13 @@ const std::vector<OptionLine>& SimOptions() {
                             "its hand-off, a cores-busy counter; ui.perfetto.dev)"},
         {"--json", "print the metrics as JSON"},
         {"--profile FILE", "take the machine profile from FILE (interleave calibrate writes one)"},
+        {"--svg FILE", "draw the timeline as an SVG picture (docs/pictures.md)"},
+        {"--png FILE", "draw the timeline as a PNG picture"},
+        {"--size WxH", "the picture's size in pixels, 64 to 8192 a side (default: 1280 wide, as tall as the lanes "
+                       "need)"},
+        {"--range A..B", "the time range drawn, e.g. 10ms..250ms (B left out: to the end; default: the whole run)"},
+        {"--lanes LIST", "the lanes drawn: comma-separated lane names or name prefixes, e.g. 'Core,GIL,Thread-1'"},
+        {"--theme T", "the picture's theme: dark (default) or light"},
         {"--time-limit S", "stop the simulation after S seconds of wall-clock time, with an error (default 60; "
                            "0: no limit). Events (200 million) and trace memory (256 MiB) are always bounded."},
     };
@@ -95,6 +102,7 @@ const std::string& SimUsage() {
     static const std::string text =
         "usage: interleave sim SCENARIO [--model KIND] [--workers N] [--out FILE] [--chrome FILE]\n"
         "                      [--perfetto FILE] [--json] [--profile FILE] [--time-limit S]\n"
+        "                      [--svg FILE] [--png FILE] [--size WxH] [--range A..B] [--lanes LIST] [--theme T]\n"
         "Simulates SCENARIO (a JSON file or a preset name) and prints the metrics.\n" +
         FormatOptions(SimOptions(), 2) +
         "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
@@ -215,8 +223,14 @@ bool ParseTimeLimit(const std::string& text, double& seconds, std::string& error
     return true;
 }
 
+PictureRenderers& Renderers() {
+    static PictureRenderers renderers;
+    return renderers;
+}
+
 int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     std::string source, model, outPath, chromePath, perfettoPath, profilePath, workersText, timeLimitText, error;
+    std::string svgPath, pngPath, sizeText, rangeText, lanesText, themeText;
     bool json = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -228,6 +242,12 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
                               : a == "--profile" ? &profilePath
                               : a == "--workers" ? &workersText
                               : a == "--time-limit" ? &timeLimitText
+                              : a == "--svg" ? &svgPath
+                              : a == "--png" ? &pngPath
+                              : a == "--size" ? &sizeText
+                              : a == "--range" ? &rangeText
+                              : a == "--lanes" ? &lanesText
+                              : a == "--theme" ? &themeText
                                                  : nullptr;
         if (target) {
             if (!TakeValue(args, i, *target, error))
@@ -257,6 +277,21 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
                         kExitUsage);
         workers = static_cast<int>(parsed);
     }
+    // The picture's options are checked before the simulation runs (which may take a while); lanes need the trace.
+    PictureRequest picture;
+    const bool wantPicture = !svgPath.empty() || !pngPath.empty();
+    if (!wantPicture && (!sizeText.empty() || !rangeText.empty() || !lanesText.empty() || !themeText.empty()))
+        return Fail(err, "sim", "--size, --range, --lanes and --theme shape a picture: add --svg FILE or --png FILE",
+                    kExitUsage);
+    if (!sizeText.empty() && !ParsePictureSize(sizeText, picture.width, picture.height, error))
+        return Fail(err, "sim", error, kExitUsage);
+    if (!rangeText.empty() && !ParseRange(rangeText, picture.startNs, picture.endNs, error))
+        return Fail(err, "sim", error, kExitUsage);
+    if (!themeText.empty() && themeText != "dark" && themeText != "light")
+        return Fail(err, "sim", std::string("--theme must be dark or light, got '").append(themeText).append("'"), kExitUsage);
+    picture.light = themeText == "light";
+    if (wantPicture && ((!svgPath.empty() && !Renderers().svg) || (!pngPath.empty() && !Renderers().png)))
+        return Fail(err, "sim", "this build cannot draw pictures (--svg, --png need the app's UI layer)", kExitUsage);
     scenario::ModelKind kind = scenario::ModelKind::Sequential;
     if (!model.empty() && !scenario::ParseModelKind(model, kind))
         return Fail(err, "sim", "unknown model '" + model + "' (see interleave sim --help)", kExitUsage);
@@ -279,6 +314,26 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
         return Fail(err, "sim", error, kExitWriteFailed);
     if (!chromePath.empty() && !WriteFileChecked(chromePath, trace::ToChromeJson(result.trace), error))
         return Fail(err, "sim", error, kExitWriteFailed);
+    if (wantPicture) {
+        if (!lanesText.empty() && !SelectLanes(result.trace, lanesText, picture.tracks, error))
+            return Fail(err, "sim", error, kExitUsage);
+        if (picture.endNs > picture.startNs && picture.startNs >= result.trace.EndTime())
+            return Fail(err, "sim",
+                        std::string("--range starts at ")
+                            .append(scenario::FormatDuration(picture.startNs))
+                            .append(", after the run ends (")
+                            .append(scenario::FormatDuration(result.trace.EndTime()))
+                            .append(")"),
+                        kExitUsage);
+        if (picture.endNs < 0) picture.endNs = std::max(result.trace.EndTime(), picture.startNs + 1);
+        if (!svgPath.empty() && !WriteFileChecked(svgPath, Renderers().svg(result.trace, picture), error))
+            return Fail(err, "sim", error, kExitWriteFailed);
+        if (!pngPath.empty()) {
+            std::string png;
+            if (!Renderers().png(result.trace, picture, png, error)) return Fail(err, "sim", error, kExitUsage);
+            if (!WriteFileChecked(pngPath, png, error)) return Fail(err, "sim", error, kExitWriteFailed);
+        }
+    }
     if (json)
         std::fprintf(out, "%s\n", MetricsJson(result.trace).c_str());
     else
@@ -366,6 +421,90 @@ int PresetsCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
 }
 
 }  // namespace
+
+void SetPictureRenderers(PictureRenderers renderers) { Renderers() = std::move(renderers); }
+
+bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error) {
+    std::vector<bool> chosen(trace.tracks.size(), false);
+    size_t at = 0;
+    for (;;) {
+        const size_t comma = std::min(spec.find(',', at), spec.size());
+        const std::string entry = spec.substr(at, comma - at);
+        if (entry.empty()) {
+            error = "--lanes has an empty entry (lane names or name prefixes, separated by commas)";
+            return false;
+        }
+        bool exact = false;
+        for (const trace::Track& track : trace.tracks) exact |= track.name == entry;
+        bool any = false;
+        for (size_t t = 0; t < trace.tracks.size(); ++t) {
+            const std::string& name = trace.tracks[t].name;
+            if (exact ? name == entry : name.rfind(entry, 0) == 0) chosen[t] = any = true;
+        }
+        if (!any) {
+            // Name the lanes there are (a few: a run can have thousands), quoted through the same bound as values.
+            std::string known;
+            for (size_t t = 0; t < trace.tracks.size() && t < 12; ++t)
+                known.append(t ? ", " : "").append("'").append(trace.tracks[t].name.substr(0, 40)).append("'");
+            if (trace.tracks.size() > 12) known += ", ...";
+            error = std::string("--lanes: no lane is named or starts with '")
+                        .append(entry.substr(0, 80))
+                        .append("' (lanes: ")
+                        .append(known)
+                        .append(")");
+            return false;
+        }
+        if (comma >= spec.size()) break;
+        at = comma + 1;
+    }
+    tracks.clear();
+    for (size_t t = 0; t < chosen.size(); ++t)
+        if (chosen[t]) tracks.push_back(int32_t(t));
+    return true;
+}
+
+bool ParseRange(const std::string& text, int64_t& startNs, int64_t& endNs, std::string& error) {
+    const size_t dots = text.find("..");
+    const auto bad = [&](const std::string& why) {
+        error = std::string("--range must be START..END with durations like 10ms..250ms (END may be left out), got '")
+                    .append(text.substr(0, 80))
+                    .append("'");
+        if (!why.empty()) error.append(": ").append(why);
+        return false;
+    };
+    if (dots == std::string::npos) return bad("no '..'");
+    const std::string a = text.substr(0, dots), b = text.substr(dots + 2);
+    scenario::TimeNs start = 0, end = -1;
+    if (a.empty() || !scenario::ParseDuration(a, start)) return bad("START is not a duration");
+    if (!b.empty() && !scenario::ParseDuration(b, end)) return bad("END is not a duration");
+    if (start < 0 || (!b.empty() && end <= start)) return bad("END must come after START");
+    startNs = start;
+    endNs = b.empty() ? -1 : end;
+    return true;
+}
+
+bool ParsePictureSize(const std::string& text, int& width, int& height, std::string& error) {
+    const size_t x = text.find('x');
+    const auto side = [](const std::string& s, int& v) {
+        if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+        v = std::stoi(s);
+        return v >= kMinPictureSide && v <= kMaxPictureSide;
+    };
+    int w = 0, h = 0;
+    if (x == std::string::npos || !side(text.substr(0, x), w) || !side(text.substr(x + 1), h)) {
+        error = std::string("--size must be WIDTHxHEIGHT in pixels, ")
+                    .append(std::to_string(kMinPictureSide))
+                    .append(" to ")
+                    .append(std::to_string(kMaxPictureSide))
+                    .append(" a side (e.g. 1280x800), got '")
+                    .append(text.substr(0, 80))
+                    .append("'");
+        return false;
+    }
+    width = w;
+    height = h;
+    return true;
+}
 
 bool IsCommand(int argc, char** argv) {
     if (argc < 2) return false;

@@ -1,11 +1,42 @@
 #pragma once
 // The native command line: `interleave sim|compare|...`. Platform-free; app/main.cpp dispatches here.
 // Exit codes and what every command shares: cli/cli_io.h, docs/cli.md.
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "trace/trace.h"
+
 namespace interleave::cli {
+// `sim --svg/--png`: the picture the command line asks for, checked (docs/cli.md, docs/pictures.md).
+struct PictureRequest {
+    int64_t startNs = 0;             // the time range drawn, ns
+    int64_t endNs = 0;               // <= startNs: the whole run
+    std::vector<int32_t> tracks;     // the lanes (track ids) to draw; empty: every lane
+    int width = 1280;                // pixels (ImGui units)
+    int height = 0;                  // 0: as tall as the lanes need
+    bool light = false;              // the light theme
+};
+inline constexpr int kMinPictureSide = 64;    // the same bounds as ui/picture.h
+inline constexpr int kMaxPictureSide = 8192;
+// Pictures are drawn by the UI layer (fonts, Dear ImGui), which this layer must not depend on: the app hands in
+// the renderers (src/app/picture_export.cpp). Without them --svg and --png are refused.
+struct PictureRenderers {
+    std::function<std::string(const trace::Trace&, const PictureRequest&)> svg;
+    std::function<bool(const trace::Trace&, const PictureRequest&, std::string& png, std::string& error)> png;
+};
+void SetPictureRenderers(PictureRenderers renderers);
+// "--lanes" against a trace: comma-separated lane names or name prefixes (a name matches itself only if some lane
+// has exactly that name, else every lane whose name starts with it). The tracks in trace order; false and why if
+// an entry is empty or matches nothing.
+bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error);
+// "--range START..END" (durations as in scenarios: 10ms..250ms; END may be left out: to the end). False and why.
+bool ParseRange(const std::string& text, int64_t& startNs, int64_t& endNs, std::string& error);
+// "--size WxH": each side kMinPictureSide to kMaxPictureSide. False and why.
+bool ParsePictureSize(const std::string& text, int& width, int& height, std::string& error);
+
 // True when argv[1] names a command-line subcommand rather than a GUI flag.
 bool IsCommand(int argc, char** argv);
 // Runs the subcommand; returns the process exit code (see docs/cli.md).

@@ -52,6 +52,10 @@ float ContentScale(const Options& options);
 // Copies text to the clipboard (SDL natively; the browser's clipboard API on the web).
 void CopyToClipboard(const std::string& text);
 
+// Gives bytes to the user as a file named `fileName`: natively written to the working directory, on the web offered
+// as a download. `where` names the file, or says why it could not be written. PlaygroundSettings::saveFile.
+bool SaveFile(const std::string& fileName, const std::string& bytes, const char* mimeType, std::string& where);
+
 // Makes a share link for the view state (JSON). The web encodes it in the URL fragment in JavaScript
 // (web/loader.js: #v1.<base64url(deflate-raw(json))>) and calls `done` later with the playground URL;
 // natively there is no page, so `done` gets the JSON itself. "" on failure.

@@ -11,9 +11,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <string>
 #include <vector>
 
+#include "platform/gl_timeline.h"
 #include "platform/platform.h"
+#include "ui/picture_export.h"
 
 namespace interleave::platform {
 
@@ -143,6 +147,11 @@ int Run(const Options& options, App app) {
     // differ), never stretched by io.FontGlobalScale.
     ImGui_ImplSDL2_InitForOpenGL(window, context);
     ImGui_ImplOpenGL3_Init("#version 330 core");
+    // The timeline on the GPU when its shaders build here; else (logged) on the CPU, as in the headless tests.
+    std::string timelineWhy;
+    std::unique_ptr<ui::TimelineRenderer> timelineRenderer = CreateGlTimelineRenderer(timelineWhy);
+    if (timelineRenderer) ui::SetTimelineRenderer(timelineRenderer.get());
+    else std::fprintf(stderr, "interleave: the timeline draws on the CPU: %s\n", timelineWhy.c_str());
     // The fonts before the first frame, at the window's pixel density, so the backend uploads them once.
     io.DisplayFramebufferScale = FramebufferScale(window);
     if (app.prepareFonts) app.prepareFonts();
@@ -164,6 +173,7 @@ int Run(const Options& options, App app) {
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplSDL2_NewFrame();  // sets io.DisplaySize and io.DisplayFramebufferScale
         UpdateFonts(app);
+        BeginGlTimelineFrame(timelineRenderer.get());
         if (options.frames > 0) {
             // Scripted runs have no real window size events under offscreen drivers: pin the size.
             int w = 0, h = 0;
@@ -197,6 +207,8 @@ int Run(const Options& options, App app) {
         SDL_GL_SwapWindow(window);
     }
 
+    ui::SetTimelineRenderer(nullptr);
+    timelineRenderer.reset();  // while the GL context lives
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplSDL2_Shutdown();
     ImGui::DestroyContext();
@@ -207,6 +219,10 @@ int Run(const Options& options, App app) {
 }
 
 void CopyToClipboard(const std::string& text) { SDL_SetClipboardText(text.c_str()); }
+
+bool SaveFile(const std::string& fileName, const std::string& bytes, const char*, std::string& where) {
+    return ui::SavePictureFile(fileName, bytes, where);  // into the working directory
+}
 
 void MakeShareLink(const std::string& viewJson, std::function<void(const std::string& url)> done) {
     if (done) done(viewJson);  // no page natively: the view state itself is what can be shared

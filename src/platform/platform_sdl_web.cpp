@@ -13,8 +13,10 @@
 
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 
+#include "platform/gl_timeline.h"
 #include "platform/platform.h"
 
 namespace interleave::platform {
@@ -28,6 +30,7 @@ struct WebState {
     std::string testState;  // keeps the string alive for interleave_test_state()'s caller
     std::string viewState;  // same, for interleave_get_view_state()
     std::string applyError; // same, for interleave_apply_view_state()
+    std::unique_ptr<ui::TimelineRenderer> timelineRenderer;  // null: the timeline draws on the CPU
     bool firstFrameDrawn = false;
     bool contentShown = false;  // Module.firstFrameMs is set
     int nextLinkId = 1;
@@ -46,6 +49,18 @@ EM_JS(void, JsMakeLink, (int id, const char* json), {
 EM_JS(void, JsCopy, (const char* text), {
     if (Module.interleaveCopy) Module.interleaveCopy(UTF8ToString(text));
 });
+// clang-format off (it would split the arrow function's `=>`)
+EM_JS(void, JsDownload, (const char* name, const char* mime, const char* data, int size), {
+    const blob = new Blob([HEAPU8.slice(data, data + size)], {type: UTF8ToString(mime)});
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = UTF8ToString(name);
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 30000);
+});
+// clang-format on
 // performance.mark("interleave:<name>"): the start-up breakdown the end-to-end suite prints.
 EM_JS(void, JsMark, (const char* name), {
     if (typeof performance != "undefined" && performance.mark) performance.mark("interleave:" + UTF8ToString(name));
@@ -71,6 +86,9 @@ EM_JS(int, JsFrameShown, (const char* stateJson), {
     return 1;
 });
 
+// Module.interleaveTimeline: "gpu" or "cpu", which path draws the timeline (the end-to-end suite reads it).
+EM_JS(void, JsSetTimelinePath, (const char* path), { Module.interleaveTimeline = UTF8ToString(path); });
+
 void FitCanvasToPage() {
     double cssWidth = 0, cssHeight = 0;
     if (emscripten_get_element_css_size("#canvas", &cssWidth, &cssHeight) != EMSCRIPTEN_RESULT_SUCCESS) return;
@@ -91,6 +109,7 @@ void OneFrame() {
     ImGui_ImplOpenGL3_NewFrame();  // the first call compiles the shaders and uploads the font atlas
     if (first) JsMark("frame1-gl-objects");
     ImGui_ImplSDL2_NewFrame();  // sets io.DisplaySize (CSS pixels) and io.DisplayFramebufferScale (devicePixelRatio)
+    BeginGlTimelineFrame(g_state->timelineRenderer.get());
     // Browser zoom or a move to another screen changes devicePixelRatio: new glyphs at the new density, uploaded once.
     if (g_state->app.prepareFonts && g_state->app.prepareFonts()) {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -167,6 +186,13 @@ int Run(const Options& options, App app) {
     ImGui::StyleColorsDark();
     ImGui_ImplSDL2_InitForOpenGL(g_state->window, g_state->context);
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    // The timeline on the GPU when its shaders build in this browser; else on the CPU. Said on stdout (the
+    // console's log, not its errors: the page works either way).
+    std::string timelineWhy;
+    g_state->timelineRenderer = CreateGlTimelineRenderer(timelineWhy);
+    if (g_state->timelineRenderer) ui::SetTimelineRenderer(g_state->timelineRenderer.get());
+    else std::printf("interleave: the timeline draws on the CPU: %s\n", timelineWhy.c_str());
+    JsSetTimelinePath(g_state->timelineRenderer ? "gpu" : "cpu");
     JsMark("imgui-init");
     // The fonts before the first frame, rasterised at the canvas's devicePixelRatio (its drawing buffer over its
     // CSS size), so the first frame uploads them once and text is sharp on a phone's 3x screen.
@@ -187,6 +213,12 @@ int Run(const Options& options, App app) {
 float ContentScale(const Options& options) { return options.contentScale > 0 ? options.contentScale : 1.0f; }
 
 void CopyToClipboard(const std::string& text) { JsCopy(text.c_str()); }
+
+bool SaveFile(const std::string& fileName, const std::string& bytes, const char* mimeType, std::string& where) {
+    JsDownload(fileName.c_str(), mimeType, bytes.data(), static_cast<int>(bytes.size()));
+    where = fileName;
+    return true;
+}
 
 void MakeShareLink(const std::string& viewJson, std::function<void(const std::string& url)> done) {
     if (!g_state) return;

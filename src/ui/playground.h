@@ -49,6 +49,10 @@ struct PlaygroundSettings {
     bool embed = false;             // compact view for an iframe: play/pause, metrics line, timeline
     MakeLinkFn makeLink;            // Share / Embed buttons (hidden when empty)
     std::function<void(const std::string& text)> copyToClipboard;
+    // Gives a file to the user (the browser: a download); `where` says where it went, or why not. Empty: written to
+    // the working directory (ui::SavePictureFile).
+    std::function<bool(const std::string& fileName, const std::string& bytes, const char* mimeType, std::string& where)>
+        saveFile;
     RunForRealFn runForReal;        // "Run for real" button (hidden when empty: the web)
     // Every simulation the playground starts stops after this long, with the reason in a banner: a
     // link to a tiny scenario that asks for billions of events must not hold the tab.

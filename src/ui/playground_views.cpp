@@ -11,6 +11,8 @@
 #include <cstdio>
 
 #include "scenario/model_info.h"
+#include "ui/fonts.h"
+#include "ui/picture_export.h"
 #include "ui/playground.h"
 #include "ui/theme.h"
 
@@ -255,6 +257,23 @@ void Playground::RunSummary() {
         ImGui::TextWrapped("%s", MetricsLine(m_realTrace.metrics).c_str());
     }
     ImGui::TextWrapped("%s", m_explain.c_str());
+    // The timeline as it is on screen (its range, theme and highlighted task, every lane) as an SVG file
+    // (ui/picture.h): natively in the working directory, in the browser a download.
+    if (ImGui::SmallButton("Save SVG")) {
+        PictureView view;
+        view.range = m_view.visible;
+        view.theme = m_view.theme;
+        view.selectedTask = m_view.selectedTask;
+        // The lanes as wide as on screen (in units of content scale 1, the picture's), so spans fold as they do here.
+        view.lanesWidth = m_timeline.LanesRect()[2] / std::max(0.25f, ImGui::GetFontSize() / kUiFontSize);
+        std::string where;
+        const std::string fileName = PictureFileName(m_view.preset.empty() ? m_scenario.name : m_view.preset, "svg");
+        const std::string svg = PictureSvg(m_trace, view);
+        const bool saved = m_settings.saveFile ? m_settings.saveFile(fileName, svg, "image/svg+xml", where)
+                                               : SavePictureFile(fileName, svg, where);
+        m_notice = saved ? std::string("Saved ").append(where) : where;
+    }
+    Remember("save_svg");
 }
 
 void Playground::ResultsPanel() {

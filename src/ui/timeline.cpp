@@ -11,8 +11,11 @@
 #include <cstdio>
 
 #include "ui/fonts.h"
+#include "ui/span_style.h"
 #include "ui/span_text.h"
 #include "ui/theme.h"
+#include "ui/timeline_gpu.h"
+#include "ui/timeline_patterns.h"
 
 namespace interleave::ui {
 
@@ -27,6 +30,17 @@ uint32_t WithAlpha(uint32_t color, int alpha) {
     return (color & ~IM_COL32_A_MASK) | (uint32_t(alpha) << IM_COL32_A_SHIFT);
 }
 
+SpanInstance InstanceOf(double start, double end, uint16_t lane, trace::SpanState state, int32_t task, uint8_t flags) {
+    SpanInstance instance;
+    SplitTime(start, instance.startHi, instance.startLo);
+    SplitTime(end, instance.endHi, instance.endLo);
+    instance.lane = lane;
+    instance.state = uint8_t(state);
+    instance.flags = flags;
+    instance.task = task;
+    return instance;
+}
+
 }  // namespace
 
 // [SECTION] TimelineItem
@@ -34,7 +48,8 @@ uint32_t WithAlpha(uint32_t color, int alpha) {
 void TimelineItem::BuildIndex(const trace::Trace& trace) {
     m_index.Build(trace.SpansOf(m_track));
     m_counterMax = 0;
-    for (const trace::CounterSample& sample : trace.SamplesOf(m_track)) m_counterMax = std::max(m_counterMax, sample.value);
+    for (const trace::CounterSample& sample : trace.SamplesOf(m_track))
+        m_counterMax = std::max(m_counterMax, sample.value);
 }
 
 void TimelineItem::Preprocess(const trace::Trace& trace, const TimelineContext& ctx) {
@@ -47,6 +62,25 @@ void TimelineItem::Preprocess(const trace::Trace& trace, const TimelineContext& 
 }
 
 // [SECTION] TimelineController
+
+TimelineController::GpuTrace::~GpuTrace() {
+    // A renderer that is gone (or replaced) took its buffers with it.
+    if (buffer != 0 && renderer == ActiveTimelineRenderer()) renderer->Release(buffer);
+}
+
+const TimelineController::GpuTrace* TimelineController::GpuTraceOf(Section& section, TimelineRenderer* gpu) {
+    if (!gpu || !section.trace) return nullptr;
+    if (!section.gpu || section.gpu->renderer != gpu) {
+        // Once per trace (and renderer): every span, lane by lane. A failed upload is not retried every frame.
+        auto uploaded = std::make_shared<GpuTrace>();
+        uploaded->renderer = gpu;
+        SpanInstances built = BuildSpanInstances(*section.trace);
+        uploaded->buffer = gpu->Upload(built.instances);
+        uploaded->laneFirst = std::move(built.laneFirst);
+        section.gpu = std::move(uploaded);
+    }
+    return section.gpu->buffer != 0 ? section.gpu.get() : nullptr;
+}
 
 void TimelineController::Clear() {
     m_sections.clear();
@@ -81,10 +115,12 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
         for (size_t t = 0; t < trace->tracks.size(); ++t) {
             section.items.emplace_back(trace::TrackId(t));
             size_t last = t;
-            while (idleCore(t) && last + 1 < trace->tracks.size() && idleCore(last + 1)) ++last;
+            while (idleCore(t) && last + 1 < trace->tracks.size() && idleCore(last + 1))
+                ++last;
             if (idleCore(t) && last > t) {
                 section.items.back().SetLabel(idleRange(t, last));
-                for (size_t skipped = t + 1; skipped <= last; ++skipped) section.items.emplace_back(trace::TrackId(skipped));
+                for (size_t skipped = t + 1; skipped <= last; ++skipped)
+                    section.items.emplace_back(trace::TrackId(skipped));
                 m_rows.push_back({sectionIndex, int32_t(t)});
                 t = last;
                 continue;
@@ -96,7 +132,8 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
         for (const trace::Instant& instant : trace->instants)
             if (instant.track >= 0 && size_t(instant.track) < section.items.size())
                 section.items[size_t(instant.track)].Instants().push_back(instant);
-        for (TimelineItem& item : section.items) item.BuildIndex(*trace);
+        for (TimelineItem& item : section.items)
+            item.BuildIndex(*trace);
     }
     m_sections.push_back(std::move(section));
     m_labelWidth = -1;
@@ -146,55 +183,125 @@ void TimelineController::DrawAxis(ImDrawList* draw, const TimelineContext& ctx, 
     draw->PopClipRect();
 }
 
-void TimelineController::DrawLane(ImDrawList* draw, const Section& section, const TimelineItem& item,
-                                  const TimelineContext& ctx, float x, float y, float h) {
+void TimelineController::DrawLane(ImDrawList* draw,
+                                  const Section& section,
+                                  const TimelineItem& item,
+                                  const TimelineContext& ctx,
+                                  float x,
+                                  float y,
+                                  float h,
+                                  TimelineRenderer* gpu) {
     const auto& cmds = item.Commands();
     if (cmds.empty()) return;
     const auto spans = section.trace->SpansOf(item.Track());
     const float top = y + 2, bottom = y + h - 2;
-    const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
-    if (!canOffset && draw->_VtxCurrentIdx + cmds.size() * 4 > kVertexBudget) {
-        draw->AddRectFilled(ImVec2(x + cmds.front().x0, top), ImVec2(x + cmds.back().x1, bottom),
-                            StateColor(trace::SpanState::Idle, ctx.theme));
-        return;
-    }
     const ImU32 outline = ctx.theme == Theme::Dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255);
+    const GpuTrace* onGpu =
+        section.gpu && section.gpu->buffer != 0 && section.gpu->renderer == gpu ? section.gpu.get() : nullptr;
+    if (onGpu) {
+        GpuLaneDraw lane;
+        lane.x = x;
+        lane.y = top;
+        lane.w = ctx.widthPx;
+        lane.h = bottom - top;
+        lane.t0 = ctx.range.t0;
+        lane.pxPerNs = ctx.pxPerNs;
+        lane.minWidth = kFoldPx;  // BuildDrawCommands draws a lone narrow span this wide
+        lane.selectedTask = ctx.selectedTask;
+        lane.outline = outline;
+        for (size_t s = 0; s < size_t(trace::SpanState::Count); ++s) {
+            lane.fill[s] = StateColor(trace::SpanState(s), ctx.theme);
+            lane.ink[s] = PatternInk(lane.fill[s]);
+            lane.pattern[s] = uint8_t(StatePattern(trace::SpanState(s)));
+        }
+        const bool folded = std::any_of(cmds.begin(), cmds.end(), [](const DrawCmd& cmd) { return cmd.Folded(); });
+        if (!folded) {
+            // Every span in view is drawn as itself: its range of the trace's buffer, nothing uploaded.
+            lane.buffer = onGpu->buffer;
+            lane.first = onGpu->laneFirst[size_t(item.Track())] + cmds.front().first;
+            lane.count = cmds.back().first - cmds.front().first + 1;
+            gpu->AddLane(draw, lane, {});
+        } else {
+            // A lane denser than its pixels: the level-of-detail commands (bounded by the width), streamed.
+            m_streamed.clear();
+            const auto laneIndex = uint16_t(item.Track());
+            for (const DrawCmd& cmd : cmds) {
+                const trace::Span& span = spans[cmd.first];
+                if (cmd.Folded())
+                    m_streamed.push_back(InstanceOf(ctx.range.t0 + double(cmd.x0) / ctx.pxPerNs,
+                                                    ctx.range.t0 + double(cmd.x1) / ctx.pxPerNs, laneIndex, cmd.state,
+                                                    -1, kInstanceFolded));
+                else
+                    m_streamed.push_back(
+                        InstanceOf(double(span.start), double(span.end), laneIndex, span.state, span.task, 0));
+            }
+            gpu->AddLane(draw, lane, m_streamed);
+        }
+        ++m_gpuLanes;
+    } else {
+        const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
+        if (!canOffset && draw->_VtxCurrentIdx + cmds.size() * 4 > kVertexBudget) {
+            draw->AddRectFilled(ImVec2(x + cmds.front().x0, top), ImVec2(x + cmds.back().x1, bottom),
+                                StateColor(trace::SpanState::Idle, ctx.theme));
+            return;
+        }
+        for (size_t i = 0; i < cmds.size(); ++i) {
+            const DrawCmd& cmd = cmds[i];
+            const ImVec2 a(x + cmd.x0, top), b(x + std::max(cmd.x1, cmd.x0 + 1.0f), bottom);
+            const ImU32 color = StateColor(cmd.state, ctx.theme);
+            if (cmd.Folded()) {
+                // A folded mark: the first state's colour, half-transparent, with a darker band, so it
+                // reads as "many things here" rather than one span.
+                draw->AddRectFilled(a, b, WithAlpha(color, 150));
+                draw->AddRectFilled(ImVec2(a.x, (a.y + b.y) * 0.5f - 1), ImVec2(b.x, (a.y + b.y) * 0.5f + 1),
+                                    WithAlpha(color, 255));
+                continue;
+            }
+            // A one-pixel gap ends every span wide enough to spare it, so back-to-back slices of the
+            // same state (GIL turns) read as slices. The pattern gets what the vertex budget leaves after
+            // a quad for every command still to come.
+            const trace::Span& span = spans[cmd.first];
+            const unsigned left = unsigned((cmds.size() - i) * 4);
+            const unsigned room = canOffset ? 1u << 20
+                                  : kVertexBudget > draw->_VtxCurrentIdx + left
+                                      ? kVertexBudget - draw->_VtxCurrentIdx - left
+                                      : 0u;
+            const double leftPx = (double(span.start) - ctx.range.t0) * ctx.pxPerNs;
+            DrawPatternedRect(draw, a, ImVec2(b.x - (b.x - a.x >= 4 ? 1.0f : 0.0f), b.y), x + PatternAnchor(leftPx),
+                              color, StatePattern(cmd.state), room);
+            if (ctx.selectedTask >= 0 && span.task == ctx.selectedTask)
+                draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), outline, 0, 0, 2.0f);
+        }
+    }
+    // The labels of spans wide enough for one, on either path: text stays with ImGui's font atlas.
     const float textMin = ImGui::GetFontSize() * 4;
     for (const DrawCmd& cmd : cmds) {
+        if (cmd.Folded()) continue;
         const ImVec2 a(x + cmd.x0, top), b(x + std::max(cmd.x1, cmd.x0 + 1.0f), bottom);
-        const ImU32 color = StateColor(cmd.state, ctx.theme);
-        if (cmd.Folded()) {
-            // A folded mark: the first state's colour, half-transparent, with a darker band, so it
-            // reads as "many things here" rather than one span.
-            draw->AddRectFilled(a, b, WithAlpha(color, 150));
-            draw->AddRectFilled(ImVec2(a.x, (a.y + b.y) * 0.5f - 1), ImVec2(b.x, (a.y + b.y) * 0.5f + 1), WithAlpha(color, 255));
-            continue;
-        }
-        // A one-pixel gap ends every span wide enough to spare it, so back-to-back slices of the
-        // same state (GIL turns) read as slices.
-        draw->AddRectFilled(a, ImVec2(b.x - (b.x - a.x >= 4 ? 1.0f : 0.0f), b.y), color);
+        if (b.x - a.x <= textMin) continue;
         const trace::Span& span = spans[cmd.first];
-        if (ctx.selectedTask >= 0 && span.task == ctx.selectedTask)
-            draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), outline, 0, 0, 2.0f);
-        if (b.x - a.x > textMin) {
-            const char* label = StateLabel(span.state);
-            std::string task;
-            if (span.task >= 0 && size_t(span.task) < section.trace->tasks.size()) {
-                task = section.trace->tasks[size_t(span.task)].name;
-                label = task.c_str();
-            }
-            // Dark text on light colours (ready, holding the GIL), white on dark ones.
-            const float luma = 0.299f * float(color & 0xff) + 0.587f * float((color >> 8) & 0xff) + 0.114f * float((color >> 16) & 0xff);
-            const ImU32 textColor = luma > 150 ? IM_COL32(20, 20, 20, 255) : IM_COL32(255, 255, 255, 240);
-            const ImVec4 clip(std::max(a.x, x) + 2, a.y, std::min(b.x, x + ctx.widthPx) - 2, b.y);
-            draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(clip.x + 1, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f),
-                          textColor, label, nullptr, 0.0f, &clip);
+        const ImU32 color = StateColor(cmd.state, ctx.theme);
+        const char* label = StateLabel(span.state);
+        std::string task;
+        if (span.task >= 0 && size_t(span.task) < section.trace->tasks.size()) {
+            task = section.trace->tasks[size_t(span.task)].name;
+            label = task.c_str();
         }
+        // Dark on light fills, white on dark ones, the theme's text over a half-height bar (span_style.h).
+        const ImU32 textColor = SpanLabelColor(span.state, color, ImGui::GetColorU32(ImGuiCol_Text));
+        const ImVec4 clip(std::max(a.x, x) + 2, a.y, std::min(b.x, x + ctx.widthPx) - 2, b.y);
+        draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+                      ImVec2(clip.x + 1, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f), textColor, label, nullptr,
+                      0.0f, &clip);
     }
 }
 
-void TimelineController::DrawCounter(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x,
-                                     float y, float h) {
+void TimelineController::DrawCounter(ImDrawList* draw,
+                                     const TimelineItem& item,
+                                     const TimelineContext& ctx,
+                                     float x,
+                                     float y,
+                                     float h) {
     // A step chart from the lane's bottom, scaled to the lane's largest value (a queue's depth up to its fullest):
     // the fill is the level (a folded bar's time-weighted mean), a thin line the peak where they differ.
     const float bottom = y + h - 2, room = h - 5;
@@ -214,11 +321,16 @@ void TimelineController::DrawCounter(ImDrawList* draw, const TimelineItem& item,
     const std::string most = std::string("max ").append(std::to_string(item.CounterMax()));
     const ImVec2 size = ImGui::CalcTextSize(most.c_str());
     const ImVec2 at(x + ctx.widthPx - size.x - 4, y + (h - size.y) * 0.5f);
-    draw->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + size.x + 2, at.y + size.y), ImGui::GetColorU32(ImGuiCol_WindowBg));
+    draw->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + size.x + 2, at.y + size.y),
+                        ImGui::GetColorU32(ImGuiCol_WindowBg));
     draw->AddText(at, ImGui::GetColorU32(ImGuiCol_TextDisabled), most.c_str());
 }
 
-void TimelineController::DrawMarks(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y) {
+void TimelineController::DrawMarks(ImDrawList* draw,
+                                   const TimelineItem& item,
+                                   const TimelineContext& ctx,
+                                   float x,
+                                   float y) {
     // Small triangles hanging from the lane's top edge: drop requests red, hand-offs in the text
     // colour, the rest (task and process events) grey.
     const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
@@ -228,15 +340,22 @@ void TimelineController::DrawMarks(ImDrawList* draw, const TimelineItem& item, c
     const ImU32 other = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     for (const InstantMark& mark : item.Marks()) {
         const float px = x + mark.x;
-        const ImU32 color = mark.kind == trace::InstantKind::DropRequest ? drop : mark.kind == trace::InstantKind::GilHandoff ? handoff : other;
+        const ImU32 color = mark.kind == trace::InstantKind::DropRequest  ? drop
+                            : mark.kind == trace::InstantKind::GilHandoff ? handoff
+                                                                          : other;
         draw->AddTriangleFilled(ImVec2(px - 3, y), ImVec2(px + 3, y), ImVec2(px, y + 5), color);
     }
 }
 
-void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& range, int& selectedTask, Theme theme,
+void TimelineController::Draw(const char* id,
+                              const ImVec2& size,
+                              TimeRange& range,
+                              int& selectedTask,
+                              Theme theme,
                               double cursorTime) {
     m_tooltip.clear();
     m_commands = 0;
+    m_gpuLanes = 0;
     m_shownLabels.clear();
     ImGuiIO& io = ImGui::GetIO();
     const ImGuiStyle& style = ImGui::GetStyle();
@@ -249,7 +368,8 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
             for (const TimelineItem& item : section.items) {
                 const trace::Track& track = section.trace->tracks[size_t(item.Track())];
                 const std::string& name = item.Label().empty() ? track.name : item.Label();
-                m_labelWidth = std::max(m_labelWidth, ImGui::CalcTextSize(name.c_str()).x + (track.parent >= 0 ? 8.0f : 0.0f));
+                m_labelWidth =
+                    std::max(m_labelWidth, ImGui::CalcTextSize(name.c_str()).x + (track.parent >= 0 ? 8.0f : 0.0f));
             }
         }
         m_labelWidth += 12;
@@ -282,13 +402,16 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
 
     // Input: one invisible button over the visible part of the lanes.
     ImGui::SetCursorPos(ImVec2(labelW, scrollY));
-    ImGui::InvisibleButton("lanes", ImVec2(lanesW, childH), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+    ImGui::InvisibleButton("lanes", ImVec2(lanesW, childH),
+                           ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
     const bool hovered = ImGui::IsItemHovered();
     const bool active = ImGui::IsItemActive();
     const float mx = io.MousePos.x - lanesX;
     if (hovered && io.MouseWheel != 0) {
-        if (io.KeyShift) ImGui::SetScrollY(scrollY - io.MouseWheel * laneH * 3);
-        else range = ZoomAround(range, lanesW, mx, WheelZoomScale(io.MouseWheel));
+        if (io.KeyShift)
+            ImGui::SetScrollY(scrollY - io.MouseWheel * laneH * 3);
+        else
+            range = ZoomAround(range, lanesW, mx, WheelZoomScale(io.MouseWheel));
     }
     if (hovered && io.MouseWheelH != 0) range = PanByPixels(range, lanesW, io.MouseWheelH * 40.0f);
     if (ImGui::IsItemActivated() && (io.KeyShift || ImGui::IsMouseClicked(ImGuiMouseButton_Right))) {
@@ -301,12 +424,20 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
     }
     bool clicked = false;
     if (ImGui::IsItemDeactivated()) {
-        if (m_selecting && std::abs(mx - m_selectStartX) > 3) range = RangeFromPixels(range, lanesW, m_selectStartX, mx);
-        else if (!m_selecting && io.MouseDragMaxDistanceSqr[0] < 9) clicked = true;
+        if (m_selecting && std::abs(mx - m_selectStartX) > 3)
+            range = RangeFromPixels(range, lanesW, m_selectStartX, mx);
+        else if (!m_selecting && io.MouseDragMaxDistanceSqr[0] < 9)
+            clicked = true;
         m_selecting = false;
     }
     ctx.range = range;
     ctx.pxPerNs = PxPerNs(range, lanesW);
+
+    // The GPU renderer when the platform has one (timeline_gpu.h); each trace's spans are uploaded once.
+    TimelineRenderer* gpu = ActiveTimelineRenderer();
+    if (gpu)
+        for (Section& section : m_sections)
+            GpuTraceOf(section, gpu);
 
     // Preprocess the visible rows, then draw them.
     const int firstRow = std::max(0, int(scrollY / laneH));
@@ -354,7 +485,7 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
         m_shownLabels.push_back(shown);
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
         if (track.kind == trace::TrackKind::Counter) DrawCounter(draw, item, ctx, lanesX, y, laneH);
-        DrawLane(draw, section, item, ctx, lanesX, y, laneH);
+        DrawLane(draw, section, item, ctx, lanesX, y, laneH, gpu);
         DrawMarks(draw, item, ctx, lanesX, y);
         draw->PopClipRect();
         if (r == hoverRow && mx >= 0 && mx <= lanesW) {
@@ -376,11 +507,12 @@ void TimelineController::Draw(const char* id, const ImVec2& size, TimeRange& ran
             } else if (barHit) {
                 char detail[160];
                 if (barHit->Folded())
-                    std::snprintf(detail, sizeof detail, "%.2f items on average here, %lld at most (%lld at most in the run)",
-                                  barHit->level, (long long)barHit->peak, (long long)item.CounterMax());
+                    std::snprintf(detail, sizeof detail,
+                                  "%.2f items on average here, %lld at most (%lld at most in the run)", barHit->level,
+                                  (long long)barHit->peak, (long long)item.CounterMax());
                 else
-                    std::snprintf(detail, sizeof detail, "%lld item%s (%lld at most in the run)", (long long)barHit->peak,
-                                  barHit->peak == 1 ? "" : "s", (long long)item.CounterMax());
+                    std::snprintf(detail, sizeof detail, "%lld item%s (%lld at most in the run)",
+                                  (long long)barHit->peak, barHit->peak == 1 ? "" : "s", (long long)item.CounterMax());
                 m_tooltip = track.name + ": " + detail;
             } else if (hit >= 0) {
                 const DrawCmd& cmd = cmds[size_t(hit)];
@@ -425,7 +557,8 @@ StateSet StatesPresent(const std::vector<const trace::Trace*>& traces) {
     if (!traces.empty()) {
         for (const trace::Trace* t : traces)
             if (t)
-                for (const auto& s : t->spans) present[size_t(s.state)] = true;
+                for (const auto& s : t->spans)
+                    present[size_t(s.state)] = true;
     } else {
         present.fill(true);
     }
@@ -434,13 +567,14 @@ StateSet StatesPresent(const std::vector<const trace::Trace*>& traces) {
 
 void DrawLegend(const StateSet& present, Theme theme) {
     const float box = ImGui::GetTextLineHeight() * 0.8f;
+    const float swatchW = std::round(box * 1.8f);  // wide enough to show a few periods of the pattern
     const float right = ImGui::GetContentRegionMax().x;
     bool first = true;
     for (size_t i = 0; i < size_t(trace::SpanState::Count); ++i) {
         if (!present[i]) continue;
         const auto state = trace::SpanState(i);
         const char* label = StateLabel(state);
-        const float w = box + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+        const float w = swatchW + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
         if (!first) {
             ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
             if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
@@ -448,8 +582,9 @@ void DrawLegend(const StateSet& present, Theme theme) {
         first = false;
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float dy = (ImGui::GetTextLineHeight() - box) * 0.5f;
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + dy), ImVec2(p.x + box, p.y + dy + box), StateColor(state, theme));
-        ImGui::Dummy(ImVec2(box, ImGui::GetTextLineHeight()));
+        DrawPatternedRect(ImGui::GetWindowDrawList(), ImVec2(p.x, p.y + dy), ImVec2(p.x + swatchW, p.y + dy + box), p.x,
+                          StateColor(state, theme), StatePattern(state), 1u << 12);
+        ImGui::Dummy(ImVec2(swatchW, ImGui::GetTextLineHeight()));
         ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
         ImGui::TextUnformatted(label);
     }

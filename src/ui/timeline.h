@@ -10,10 +10,12 @@
 // visible rows into draw commands (timeline_lod.h, a pure function), then draws them.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "trace/trace.h"
+#include "ui/timeline_gpu.h"
 #include "ui/timeline_lod.h"
 #include "ui/timeline_math.h"
 #include "ui/view_state.h"
@@ -24,12 +26,12 @@ struct ImVec2;
 namespace interleave::ui {
 
 struct TimelineContext {
-    TimeRange range;          // visible, ns
-    float widthPx = 0;        // of the lanes (without the label column)
+    TimeRange range;    // visible, ns
+    float widthPx = 0;  // of the lanes (without the label column)
     double pxPerNs = 0;
     Theme theme = Theme::Dark;
-    int selectedTask = -1;    // highlighted in every lane
-    double cursorTime = -1;   // playback cursor, ns; < 0: none
+    int selectedTask = -1;   // highlighted in every lane
+    double cursorTime = -1;  // playback cursor, ns; < 0: none
 };
 
 class TimelineItem {
@@ -81,24 +83,45 @@ public:
     const std::string& Tooltip() const { return m_tooltip; }
     const std::array<float, 4>& LanesRect() const { return m_lanesRect; }
     size_t CommandsLastFrame() const { return m_commands; }
+    // How many lanes the last Draw handed to the GPU renderer (ActiveTimelineRenderer(); 0 on the CPU path).
+    size_t GpuLanesLastFrame() const { return m_gpuLanes; }
     // The labels of the rows drawn in the last Draw, as shown (shortened to fit), top to bottom: for the tests.
     const std::vector<std::string>& ShownLabels() const { return m_shownLabels; }
     // The time extent of every section's trace.
     int64_t EndTime() const;
 
 private:
+    // A trace's spans on the GPU (timeline_gpu.h): uploaded once, released when the section goes.
+    struct GpuTrace {
+        TimelineRenderer* renderer = nullptr;  // the one that holds the buffer
+        uint64_t buffer = 0;                   // 0: the upload failed; this trace draws on the CPU
+        std::vector<uint32_t> laneFirst;       // per track, its first instance in the buffer
+        GpuTrace() = default;
+        GpuTrace(const GpuTrace&) = delete;
+        GpuTrace& operator=(const GpuTrace&) = delete;
+        ~GpuTrace();
+    };
     struct Section {
         std::string title;
         const trace::Trace* trace = nullptr;
         std::vector<TimelineItem> items;
+        std::shared_ptr<GpuTrace> gpu;
     };
     struct Row {
         int32_t section;
         int32_t item;  // -1: the section's header
     };
     void DrawAxis(ImDrawList* draw, const TimelineContext& ctx, float x, float y, float h);
-    void DrawLane(ImDrawList* draw, const Section& section, const TimelineItem& item, const TimelineContext& ctx,
-                  float x, float y, float h);
+    void DrawLane(ImDrawList* draw,
+                  const Section& section,
+                  const TimelineItem& item,
+                  const TimelineContext& ctx,
+                  float x,
+                  float y,
+                  float h,
+                  TimelineRenderer* gpu);
+    // The section's spans on `gpu`, uploaded on first use: null when there is no renderer or the upload failed.
+    const GpuTrace* GpuTraceOf(Section& section, TimelineRenderer* gpu);
     void DrawCounter(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y, float h);
     void DrawMarks(ImDrawList* draw, const TimelineItem& item, const TimelineContext& ctx, float x, float y);
 
@@ -108,7 +131,9 @@ private:
     std::string m_tooltip;
     std::array<float, 4> m_lanesRect{0, 0, 0, 0};
     size_t m_commands = 0;
-    float m_labelWidth = -1;  // of the label column, measured once per set of sections
+    size_t m_gpuLanes = 0;
+    std::vector<SpanInstance> m_streamed;  // scratch: a dense lane's level-of-detail commands for the GPU
+    float m_labelWidth = -1;               // of the label column, measured once per set of sections
     bool m_selecting = false;
     float m_selectStartX = 0;
 };
@@ -117,7 +142,8 @@ private:
 // once per set of traces, not every frame.
 using StateSet = std::array<bool, size_t(trace::SpanState::Count)>;
 StateSet StatesPresent(const std::vector<const trace::Trace*>& traces);
-// A row of coloured squares naming the states in `present`.
+// A row of swatches naming the states in `present`, each in the state's colour and pattern (timeline_patterns.h),
+// so the legend can be read without colour too.
 void DrawLegend(const StateSet& present, Theme theme);
 
 }  // namespace interleave::ui

@@ -304,9 +304,9 @@ INSTANTIATE_TEST_SUITE_P(Palette, PaletteLanes,
                          ::testing::Values(LaneCase{&kNormal, kMinLaneDistance}, LaneCase{&kDeuteranope, kMinLaneDistance},
                                            LaneCase{&kProtanope, kMinLaneDistance},
                                            LaneCase{&kTritanope, kMinLaneDistanceTritanopia}),
-                         [](const ::testing::TestParamInfo<LaneCase>& info) {
+                         [](const ::testing::TestParamInfo<LaneCase>& lane) {
                              std::string name;
-                             for (char c : std::string(info.param.vision->name))
+                             for (char c : std::string(lane.param.vision->name))
                                  if (std::isalnum(static_cast<unsigned char>(c))) name += c;
                              return name;
                          });

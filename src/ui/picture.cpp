@@ -1,0 +1,374 @@
+// The timeline as a picture. See picture.h.
+//
+// Every decision that the live view makes (which rows, how names are shortened, which spans fold, where ticks go
+// and what they say, a counter's scale) is taken from the same functions the live view calls: lane_rows.h,
+// timeline_math.h (FitLaneLabel, MakeTicks, FormatTickLabel, FitRange), timeline_lod.h (BuildDrawCommands,
+// BuildCounterBars, BuildInstantMarks) and theme.h. What is left here is the geometry TimelineController::Draw
+// uses at content scale 1, in picture coordinates.
+#include "ui/picture.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/fonts.h"
+#include "ui/lane_rows.h"
+#include "ui/span_style.h"
+#include "ui/theme.h"
+#include "ui/timeline_lod.h"
+#include "ui/timeline_patterns.h"
+
+namespace interleave::ui {
+
+namespace {
+
+uint32_t WithAlpha(uint32_t color, int alpha) {
+    return (color & ~IM_COL32_A_MASK) | (uint32_t(alpha) << IM_COL32_A_SHIFT);
+}
+
+// `top` (with its alpha, times `alphaScale`) over the opaque `under`: the colour the live view ends up showing.
+uint32_t Over(const ImVec4& top, float alphaScale, const ImVec4& under) {
+    const float a = std::clamp(top.w * alphaScale, 0.0f, 1.0f);
+    return ImGui::ColorConvertFloat4ToU32(
+        ImVec4(top.x * a + under.x * (1 - a), top.y * a + under.y * (1 - a), top.z * a + under.z * (1 - a), 1.0f));
+}
+
+bool IsContinuationByte(char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+// The longest prefix of `text` (whole UTF-8 characters) that is at most `room` wide: what stays visible of a label
+// clipped at its span's edge. Binary search: a few measurements however long a stranger made the name.
+std::string FitPrefix(const std::string& text, float room, const TextMetrics& metrics) {
+    if (room <= 0) return {};
+    if (metrics.width(text) <= room) return text;
+    size_t fits = 0, tooLong = text.size();
+    while (tooLong - fits > 1) {
+        size_t mid = fits + (tooLong - fits) / 2;
+        while (mid > fits && mid < text.size() && IsContinuationByte(text[mid]))
+            --mid;
+        if (mid == fits) {
+            // Only continuation bytes between: step to the next character boundary instead.
+            mid = fits + 1;
+            while (mid < tooLong && IsContinuationByte(text[mid]))
+                ++mid;
+            if (mid >= tooLong) break;
+        }
+        (metrics.width(std::string_view(text).substr(0, mid)) <= room ? fits : tooLong) = mid;
+    }
+    return text.substr(0, fits);
+}
+
+}  // namespace
+
+size_t Picture::Count(PictureRole role) const {
+    return size_t(std::count_if(items.begin(), items.end(), [role](const PictureItem& i) { return i.role == role; }));
+}
+
+PictureColors ColorsFor(Theme theme) {
+    ImGuiStyle style;
+    if (theme == Theme::Light)
+        ImGui::StyleColorsLight(&style);
+    else
+        ImGui::StyleColorsDark(&style);
+    const ImVec4* c = style.Colors;
+    // The window's background over the platform's clear colour (platform_sdl_*.cpp: 0.10, 0.11, 0.13).
+    const ImVec4 clear(0.10f, 0.11f, 0.13f, 1.0f);
+    const uint32_t windowBg = Over(c[ImGuiCol_WindowBg], 1.0f, clear);
+    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(windowBg);
+    PictureColors colors{};
+    colors.background = windowBg;
+    colors.windowBg = windowBg;
+    colors.text = Over(c[ImGuiCol_Text], 1.0f, bg);
+    colors.faint = Over(c[ImGuiCol_TextDisabled], 1.0f, bg);
+    colors.axisBg = Over(c[ImGuiCol_FrameBg], 1.0f, bg);
+    colors.laneBg = Over(c[ImGuiCol_FrameBg], 0.35f, bg);  // GetColorU32(ImGuiCol_FrameBg, 0.35f) in DrawLane's row
+    colors.headerBg = Over(c[ImGuiCol_Header], 1.0f, bg);
+    return colors;
+}
+
+TextMetrics UiTextMetrics() {
+    ImFont* font = UiFont();
+    TextMetrics m;
+    m.size = kUiFontSize;
+    const float scale = font->FontSize > 0 ? kUiFontSize / font->FontSize : 1.0f;
+    m.ascent = font->Ascent * scale;
+    m.width = [font](std::string_view text) {
+        return font->CalcTextSizeA(kUiFontSize, 1e30f, 0.0f, text.data(), text.data() + text.size()).x;
+    };
+    return m;
+}
+
+Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const TextMetrics& metrics) {
+    Picture pic;
+    const PictureColors colors = ColorsFor(view.theme);
+    pic.theme = view.theme;
+    pic.fontSize = metrics.size;
+    pic.ascent = metrics.ascent;
+    pic.width = std::clamp(view.width, float(kMinPictureSide), float(kMaxPictureSide));
+    pic.background = colors.background;
+    auto rect = [&](PictureRole role, float x0, float y0, float x1, float y1, uint32_t color,
+                    trace::SpanState state = trace::SpanState::Idle) {
+        PictureItem item;
+        item.shape = PictureShape::Rect;
+        item.role = role;
+        item.x0 = x0, item.y0 = y0, item.x1 = x1, item.y1 = y1;
+        item.color = color;
+        item.state = state;
+        pic.items.push_back(std::move(item));
+    };
+    auto text = [&](PictureRole role, float x, float y, float clipX1, uint32_t color, std::string s) {
+        if (s.empty()) return;
+        PictureItem item;
+        item.shape = PictureShape::Text;
+        item.role = role;
+        item.x0 = x, item.y0 = y, item.x1 = clipX1, item.y1 = y + metrics.size;
+        item.color = color;
+        item.text = std::move(s);
+        pic.items.push_back(std::move(item));
+    };
+    auto triangle = [&](PictureRole role, float x0, float y0, float x1, float y1, float x2, float y2, uint32_t color) {
+        PictureItem item;
+        item.shape = PictureShape::Triangle;
+        item.role = role;
+        item.x0 = x0, item.y0 = y0, item.x1 = x1, item.y1 = y1, item.x2 = x2, item.y2 = y2;
+        item.color = color;
+        pic.items.push_back(std::move(item));
+    };
+
+    // Which rows: the live view's rows, less the lanes the view leaves out.
+    std::vector<LaneRow> rows;
+    for (LaneRow& row : GroupLaneRows(trace)) {
+        if (!view.tracks.empty()) {
+            bool wanted = false;
+            for (trace::TrackId t : view.tracks)
+                wanted |= t >= row.first && t <= row.last;
+            if (!wanted) continue;
+        }
+        rows.push_back(std::move(row));
+    }
+    const auto rowName = [&](const LaneRow& row) -> const std::string& {
+        return row.label.empty() ? trace.tracks[size_t(row.first)].name : row.label;
+    };
+
+    // TimelineController::Draw's geometry at content scale 1.
+    const float lineH = metrics.size;
+    const float axisH = lineH + 8;
+    const float laneH = std::round(lineH + 6);
+    float labelW = metrics.width("Core 00");
+    for (const LaneRow& row : rows)
+        labelW =
+            std::max(labelW, metrics.width(rowName(row)) + (trace.tracks[size_t(row.first)].parent >= 0 ? 8.0f : 0.0f));
+    if (view.lanesWidth > 0) {
+        // The width that leaves the lanes `lanesWidth` wide once the label column (up to 30% of it) is taken.
+        const float column = labelW + 12;
+        const float wanted = std::max(60.0f, column) + view.lanesWidth + 8;
+        pic.width = std::clamp(column > wanted * 0.3f ? (view.lanesWidth + 8) / 0.7f : wanted, float(kMinPictureSide),
+                               float(kMaxPictureSide));
+    }
+    labelW = std::clamp(labelW + 12, 60.0f, std::max(60.0f, pic.width * 0.3f));
+    const float lanesX = labelW;
+    const float lanesW =
+        std::max(10.0f, pic.width - labelW - 8);  // a small margin where the live view has its scrollbar
+    TimeRange range = view.range;
+    if (!(range.t1 > range.t0)) range = FitRange(0, trace.EndTime());
+
+    // The legend's layout first (DrawLegend's: a box 0.8 lines high, 4 px to its label, 12 px between entries,
+    // wrapping at the width), so the height is known.
+    struct LegendEntry {
+        float x, line;
+        trace::SpanState state;
+    };
+    std::vector<LegendEntry> legend;
+    int legendLines = 0;
+    if (view.legend) {
+        std::array<bool, size_t(trace::SpanState::Count)> present{};
+        for (const LaneRow& row : rows)
+            for (trace::TrackId t = row.first; t <= row.last; ++t)
+                for (const trace::Span& s : trace.SpansOf(t))
+                    present[size_t(s.state)] = true;
+        const float box = lineH * 0.8f, swatchW = std::round(box * 1.8f), left = 8, right = pic.width - 8;
+        float x = left;
+        int line = 0;
+        bool first = true;
+        for (size_t i = 0; i < present.size(); ++i) {
+            if (!present[i]) continue;
+            const float w = swatchW + 4 + metrics.width(StateLabel(trace::SpanState(i)));
+            if (!first) {
+                x += 12;
+                if (x + w > right) x = left, ++line;
+            }
+            first = false;
+            legend.push_back({x, float(line), trace::SpanState(i)});
+            x += w;
+        }
+        legendLines = legend.empty() ? 0 : line + 1;
+    }
+    const float legendH = legendLines > 0 ? float(legendLines) * (lineH + 4) + 8 : 0;
+    const float lanesH = float(rows.size() + 1) * laneH;  // + the header row
+    pic.height = view.height > 0 ? std::clamp(view.height, float(kMinPictureSide), float(kMaxPictureSide))
+                                 : std::clamp(std::ceil(axisH + lanesH + legendH + 4), float(kMinPictureSide),
+                                              float(kMaxPictureSide));
+    const float lanesBottom = pic.height - legendH;  // rows below this are cut
+
+    rect(PictureRole::Background, 0, 0, pic.width, pic.height, colors.background);
+
+    // The axis (DrawAxis): short ticks 12 px apart at least, labelled ticks on their own 1-2-5 step.
+    rect(PictureRole::AxisBg, lanesX, 0, lanesX + lanesW, axisH, colors.axisBg);
+    const float minor = 12.0f * lineH / kUiFontSize;
+    const float labelSpacing = metrics.width("-000.0 ms") + 12;
+    auto snap = [](float v) { return std::round(v) + 0.5f; };
+    for (const Tick& tick : MakeTicks(range, lanesW, minor)) {
+        const float px = snap(lanesX + PxAtTime(range, lanesW, tick.time));
+        rect(PictureRole::Tick, px - 0.5f, axisH * 0.75f, px + 0.5f, axisH, colors.faint);
+    }
+    const double labelStep = TickStep(range, lanesW, labelSpacing);
+    float labelEnd = -1e30f;
+    for (const Tick& tick : MakeTicks(range, lanesW, labelSpacing)) {
+        const float px = snap(lanesX + PxAtTime(range, lanesW, tick.time));
+        rect(PictureRole::Tick, px - 0.5f, axisH * 0.45f, px + 0.5f, axisH, colors.text);
+        std::string label = FormatTickLabel(tick.time, labelStep);
+        const float lw = metrics.width(label);
+        const float lx = std::min(px + 3, lanesX + lanesW - lw - 2);
+        if (lx < labelEnd + 4) continue;
+        text(PictureRole::TickLabel, lx, 1, lanesX + lanesW, colors.text, std::move(label));
+        labelEnd = lx + lw;
+    }
+
+    // The header row: the run's title.
+    float y = axisH;
+    if (y + laneH <= lanesBottom) {
+        rect(PictureRole::Header, 0, y, pic.width, y + laneH, colors.headerBg);
+        std::string title = view.title;
+        if (title.empty()) {
+            title = trace.label;
+            if (!title.empty()) title.append("  -  ");
+            title.append("makespan ").append(FormatTime(double(trace.metrics.makespan)));
+        }
+        text(PictureRole::HeaderText, 4, y + 3, pic.width - 4, colors.text, FitPrefix(title, pic.width - 8, metrics));
+    }
+    y += laneH;
+
+    const uint32_t outline = view.theme == Theme::Dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255);
+    std::vector<DrawCmd> cmds;
+    std::vector<CounterBar> bars;
+    std::vector<InstantMark> marks;
+    // Instants are sorted by time: split them per track once (keeping the order), not once per row.
+    std::vector<std::vector<trace::Instant>> instantsOf(trace.tracks.size());
+    for (const trace::Instant& instant : trace.instants)
+        if (instant.track >= 0 && size_t(instant.track) < instantsOf.size())
+            instantsOf[size_t(instant.track)].push_back(instant);
+    for (size_t r = 0; r < rows.size(); ++r, y += laneH) {
+        if (y + laneH > lanesBottom) break;
+        const LaneRow& row = rows[r];
+        const trace::Track& track = trace.tracks[size_t(row.first)];
+        // Row r + 1 of the live view (its row 0 is the header): even rows get the lighter stripe.
+        if ((r + 1) % 2 == 0) rect(PictureRole::LaneBg, lanesX, y, lanesX + lanesW, y + laneH, colors.laneBg);
+        const std::string& name = rowName(row);
+        const float labelX = 4 + (track.parent >= 0 ? 8.0f : 0.0f);
+        const float labelRoom = lanesX - 4 - labelX;
+        text(PictureRole::LaneLabel, labelX, y + 3, lanesX - 4, colors.text,
+             FitLaneLabel(name, labelRoom, metrics.width));
+
+        // DrawCounter: a step chart from the lane's bottom, scaled to the lane's largest value over the whole run.
+        if (track.kind == trace::TrackKind::Counter) {
+            int64_t most = 0;
+            for (const trace::CounterSample& sample : trace.SamplesOf(row.first))
+                most = std::max(most, sample.value);
+            bars.clear();
+            BuildCounterBars(trace.SamplesOf(row.first), range, lanesW, bars);
+            const float bottom = y + laneH - 2, room = laneH - 5;
+            const float scale = most > 0 ? room / float(most) : 0.0f;
+            const uint32_t color = StateColor(trace::SpanState::WaitingQueue, view.theme);
+            for (const CounterBar& bar : bars) {
+                const float x0 = lanesX + bar.x0, x1 = lanesX + std::max(bar.x1, bar.x0 + 1.0f);
+                if (bar.level > 0)
+                    rect(PictureRole::CounterBar, x0, bottom - std::max(1.0f, float(bar.level) * scale), x1, bottom,
+                         WithAlpha(color, 220), trace::SpanState::WaitingQueue);
+                if (bar.Folded() && bar.peak > 0) {
+                    const float peakY = bottom - float(bar.peak) * scale;
+                    rect(PictureRole::CounterPeak, x0, peakY, x1, peakY + 1, WithAlpha(color, 110),
+                         trace::SpanState::WaitingQueue);
+                }
+            }
+            std::string label = std::string("max ").append(std::to_string(most));
+            const float w = metrics.width(label);
+            const float ax = lanesX + lanesW - w - 4, ay = y + (laneH - lineH) * 0.5f;
+            rect(PictureRole::CounterTextBg, ax - 2, ay, ax + w + 2, ay + lineH, colors.windowBg);
+            text(PictureRole::CounterText, ax, ay, lanesX + lanesW, colors.faint, std::move(label));
+        }
+
+        // DrawLane: spans as themselves, folded runs translucent with a solid band, names inside wide spans.
+        const float top = y + 2, bottom = y + laneH - 2;
+        const float textMin = lineH * 4;
+        for (trace::TrackId t = row.first; t <= row.last; ++t) {
+            const auto spans = trace.SpansOf(t);
+            cmds.clear();
+            BuildDrawCommands(spans, range, lanesW, cmds, kFoldPx);
+            for (const DrawCmd& cmd : cmds) {
+                const float ax = lanesX + std::max(cmd.x0, 0.0f),
+                            bx = lanesX + std::min(std::max(cmd.x1, cmd.x0 + 1.0f), lanesW);
+                if (bx <= ax) continue;
+                const uint32_t color = StateColor(cmd.state, view.theme);
+                if (cmd.Folded()) {
+                    rect(PictureRole::Fold, ax, top, bx, bottom, color, cmd.state);
+                    continue;
+                }
+                // A one-pixel gap ends every span wide enough to spare it, so back-to-back slices read as slices.
+                const float fullB = lanesX + std::max(cmd.x1, cmd.x0 + 1.0f);
+                rect(PictureRole::Span, ax, top,
+                     std::min(fullB - (fullB - (lanesX + cmd.x0) >= 4 ? 1.0f : 0.0f), lanesX + lanesW), bottom, color,
+                     cmd.state);
+                const trace::Span& span = spans[cmd.first];
+                // The pattern's anchor, as DrawLane takes it.
+                const double leftPx = (double(span.start) - range.t0) * PxPerNs(range, lanesW);
+                pic.items.back().x2 = lanesX + PatternAnchor(leftPx);
+                if (view.selectedTask >= 0 && span.task == view.selectedTask) {
+                    PictureItem o;
+                    o.shape = PictureShape::Rect;
+                    o.role = PictureRole::Outline;
+                    o.x0 = ax - 1, o.y0 = top - 1, o.x1 = bx + 1, o.y1 = bottom + 1;
+                    o.color = outline;
+                    pic.items.push_back(std::move(o));
+                }
+                if (fullB - (lanesX + cmd.x0) > textMin) {
+                    std::string label = StateLabel(span.state);
+                    if (span.task >= 0 && size_t(span.task) < trace.tasks.size())
+                        label = trace.tasks[size_t(span.task)].name;
+                    const uint32_t textColor = SpanLabelColor(span.state, color, colors.text);
+                    const float clipX0 = ax + 2, clipX1 = std::min(fullB, lanesX + lanesW) - 2;
+                    text(PictureRole::SpanText, clipX0 + 1, top + (bottom - top - lineH) * 0.5f, clipX1, textColor,
+                         FitPrefix(label, clipX1 - (clipX0 + 1), metrics));
+                }
+            }
+        }
+
+        // DrawMarks: small triangles hanging from the lane's top edge.
+        marks.clear();
+        BuildInstantMarks(instantsOf[size_t(row.first)], range, lanesW, marks);
+        const uint32_t drop = StateColor(trace::SpanState::WaitingGil, view.theme);
+        for (const InstantMark& mark : marks) {
+            const float px = lanesX + mark.x;
+            const uint32_t color = mark.kind == trace::InstantKind::DropRequest  ? drop
+                                   : mark.kind == trace::InstantKind::GilHandoff ? colors.text
+                                                                                 : colors.faint;
+            triangle(PictureRole::Mark, px - 3, y, px + 3, y, px, y + 5, color);
+        }
+    }
+
+    // The legend under the lanes.
+    const float legendTop = pic.height - legendH + 6;
+    for (const LegendEntry& entry : legend) {
+        // DrawLegend's swatch: wide enough to show a few periods of the state's pattern.
+        const float box = lineH * 0.8f, swatchW = std::round(box * 1.8f), ly = legendTop + entry.line * (lineH + 4);
+        const float dy = (lineH - box) * 0.5f;
+        rect(PictureRole::LegendBox, entry.x, ly + dy, entry.x + swatchW, ly + dy + box,
+             StateColor(entry.state, view.theme), entry.state);
+        pic.items.back().x2 = entry.x;
+        text(PictureRole::LegendText, entry.x + swatchW + 4, ly, pic.width, colors.text, StateLabel(entry.state));
+    }
+    return pic;
+}
+
+}  // namespace interleave::ui

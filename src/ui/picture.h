@@ -1,0 +1,109 @@
+#pragma once
+// [SECTION] Index
+//   PictureView ..... what to draw: a time range, which lanes, the size, the theme
+//   Picture ......... the drawing as shapes (rectangles, triangles, text) in draw order, platform-free
+//   BuildPicture .... trace + view -> Picture, with the live timeline's layout and decisions
+//   Text metrics .... the UI font's widths (from the ImGui context) or any other measure (tests)
+//
+// One picture, two outputs: ui/svg_writer.h writes it as SVG (one element per visible span or folded run, text as
+// text) and ui/soft_raster.h rasterises it to a PNG through headless Dear ImGui with the app's own fonts. The
+// layout follows TimelineController::Draw at content scale 1 (axis, a header row with the run's title, one row per
+// lane with its fitted name, spans folded by the same level-of-detail step, counter lanes, instant marks) and adds
+// the legend below the lanes. docs/pictures.md describes it.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace/trace.h"
+#include "ui/timeline_math.h"
+#include "ui/view_state.h"
+
+namespace interleave::ui {
+
+// Bounds on a picture's size in pixels (ImGui units): a PNG of 8192 x 8192 is 256 MiB of RGBA while it is drawn.
+inline constexpr int kMinPictureSide = 64;
+inline constexpr int kMaxPictureSide = 8192;
+
+struct PictureView {
+    TimeRange range{0, 0};               // ns; empty (t1 <= t0): the whole run, as "zoom to fit" shows it
+    std::vector<trace::TrackId> tracks;  // the lanes to draw (drawn in trace order); empty: every lane
+    float width = 1280;
+    float lanesWidth = 0;  // > 0: the lanes this wide instead (the width follows: the label column, the
+                           // lanes and a margin), so spans fold exactly as in a live view that wide
+    float height = 0;      // 0: as tall as the lanes and the legend need; else exactly (lanes that do
+                           // not fit are cut, as the live view's would scroll)
+    Theme theme = Theme::Dark;
+    std::string title;      // the header row's text; "" = the trace's label and its makespan
+    int selectedTask = -1;  // outlined in every lane, as in the live view
+    bool legend = true;
+};
+
+enum class PictureShape : uint8_t { Rect, Triangle, Text };
+// What a shape stands for: the SVG writer groups and classes by it, tests count by it.
+enum class PictureRole : uint8_t {
+    Background,
+    AxisBg,
+    Tick,
+    TickLabel,
+    Header,
+    HeaderText,
+    LaneBg,
+    LaneLabel,
+    Span,     // one span drawn as itself (state set)
+    Fold,     // a folded run of spans (state: the first window's; drawn translucent with a solid middle band)
+    Outline,  // the selected task's outline (a rectangle's border, 2 px)
+    SpanText,
+    CounterBar,
+    CounterPeak,
+    CounterTextBg,
+    CounterText,
+    Mark,
+    LegendBox,
+    LegendText,
+};
+
+struct PictureItem {
+    PictureShape shape = PictureShape::Rect;
+    PictureRole role = PictureRole::Background;
+    // Rect: corners (x0, y0)-(x1, y1); for spans and legend swatches x2 is the x their pattern is anchored at
+    // (ui/timeline_patterns.h), as the live view anchors it. Triangle: (x0, y0), (x1, y1), (x2, y2). Text: top-left
+    // (x0, y0) as ImGui places it, clipped at x1 (the text itself is already cut to the last whole character left of
+    // x1).
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+    uint32_t color = 0;  // ImGui's packed ABGR (IM_COL32), alpha included
+    trace::SpanState state = trace::SpanState::Idle;
+    std::string text;
+};
+
+struct Picture {
+    float width = 0, height = 0;
+    float fontSize = 15;  // ImGui units: ascender to descender of the UI font
+    float ascent = 12;    // the baseline's distance below a text's top
+    Theme theme = Theme::Dark;
+    uint32_t background = 0;  // opaque
+    std::vector<PictureItem> items;
+    size_t Count(PictureRole role) const;
+};
+
+// The text measure the layout fits names with: the line height (ImGui's font size), the ascent and the width of a
+// string. UiTextMetrics() measures with the UI face (ui/fonts.h) of the current ImGui context at content scale 1.
+struct TextMetrics {
+    float size = 15;
+    float ascent = 12;
+    std::function<float(std::string_view)> width;
+};
+TextMetrics UiTextMetrics();
+
+// The picture of `trace` as `view` asks. Tracks out of range in view.tracks are ignored; a view with no lanes left
+// still draws the axis and the legend. Work is bounded by the width (the level-of-detail step) times the lanes.
+Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const TextMetrics& metrics);
+
+// The colours the live view takes from ImGui's style, opaque over the window (ImGui's style colours for the theme).
+struct PictureColors {
+    uint32_t background, text, faint, axisBg, laneBg, headerBg, windowBg;
+};
+PictureColors ColorsFor(Theme theme);
+
+}  // namespace interleave::ui

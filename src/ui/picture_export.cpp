@@ -1,0 +1,73 @@
+// Picture files. See picture_export.h.
+#include "ui/picture_export.h"
+
+#include <imgui.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include "ui/headless.h"
+#include "ui/soft_raster.h"
+#include "ui/svg_writer.h"
+
+
+namespace interleave::ui {
+
+namespace {
+
+// A headless context for the call when none is current, restoring whatever was current afterwards.
+class FontScope {
+public:
+    explicit FontScope(bool forceOwn) {
+        m_previous = ImGui::GetCurrentContext();
+        if (forceOwn || !m_previous) m_own.emplace();
+    }
+    ~FontScope() {
+        m_own.reset();
+        ImGui::SetCurrentContext(m_previous);
+    }
+
+private:
+    ImGuiContext* m_previous = nullptr;
+    std::optional<HeadlessContext> m_own;
+};
+
+}  // namespace
+
+std::string PictureSvg(const trace::Trace& trace, const PictureView& view) {
+    FontScope scope(false);
+    return WriteSvg(BuildPicture(trace, view, UiTextMetrics()));
+}
+
+bool PicturePng(const trace::Trace& trace, const PictureView& view, std::string& png, std::string& error) {
+    FontScope scope(true);
+    return RenderPicturePng(BuildPicture(trace, view, UiTextMetrics()), png, error);
+}
+
+std::string PictureFileName(const std::string& name, const char* extension) {
+    std::string out = "interleave";
+    if (!name.empty()) out += '-';
+    for (char c : name) {
+        if (out.size() >= 60) break;
+        const bool keep =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        out += keep ? c : '_';
+    }
+    return out.append(".").append(extension);
+}
+
+bool SavePictureFile(const std::string& fileName, const std::string& bytes, std::string& where) {
+    std::FILE* file = std::fopen(fileName.c_str(), "wb");
+    if (!file) {
+        where = std::string("cannot write ").append(fileName).append(": ").append(std::strerror(errno));
+        return false;
+    }
+    bool ok = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+    ok = std::fclose(file) == 0 && ok;
+    where = ok ? fileName : std::string("cannot write ").append(fileName);
+    return ok;
+}
+
+}  // namespace interleave::ui

@@ -1,0 +1,146 @@
+// `interleave sim --svg/--png` (docs/cli.md): the options are checked, hostile values are usage errors that name
+// what is wrong, and the picture reaches its file. The renderers here are stand-ins (this binary has no UI layer;
+// tests/unit/ui/picture_test.cpp and tests/pictures_cli_test.py test the real ones): they record what they were
+// asked for.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+#include "cli_capture.h"
+
+namespace {
+
+using interleave::cli::PictureRequest;
+using interleave::testing::TempPath;
+
+struct Recorder {
+    int calls = 0;
+    PictureRequest last;
+    std::vector<std::string> laneNames;
+};
+
+class PictureCli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        interleave::cli::PictureRenderers r;
+        r.svg = [this](const interleave::trace::Trace& t, const PictureRequest& request) {
+            ++m_rec.calls;
+            m_rec.last = request;
+            m_rec.laneNames.clear();
+            for (int32_t track : request.tracks)
+                m_rec.laneNames.push_back(t.tracks[size_t(track)].name);
+            return std::string("<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+        };
+        r.png = [this](const interleave::trace::Trace&, const PictureRequest& request, std::string& png, std::string&) {
+            ++m_rec.calls;
+            m_rec.last = request;
+            png = "PNG";
+            return true;
+        };
+        interleave::cli::SetPictureRenderers(std::move(r));
+    }
+    void TearDown() override { interleave::cli::SetPictureRenderers({}); }
+
+    interleave::testing::CommandResult Run(const std::vector<std::string>& args) {
+        return interleave::testing::CaptureCommand(interleave::cli::Run, args);
+    }
+    Recorder m_rec;
+};
+
+TEST_F(PictureCli, SvgReachesItsFileWithTheRequestedView) {
+    const std::string path = TempPath("picture.svg");
+    const auto r = Run({"sim", "blog_io_threads", "--svg", path, "--size", "640x480", "--range", "10ms..250ms",
+                        "--lanes", "Thread", "--theme", "light"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(m_rec.calls, 1);
+    EXPECT_EQ(m_rec.last.width, 640);
+    EXPECT_EQ(m_rec.last.height, 480);
+    EXPECT_EQ(m_rec.last.startNs, 10'000'000);
+    EXPECT_EQ(m_rec.last.endNs, 250'000'000);
+    EXPECT_TRUE(m_rec.last.light);
+    ASSERT_FALSE(m_rec.laneNames.empty());
+    for (const std::string& name : m_rec.laneNames)
+        EXPECT_EQ(name.rfind("Thread", 0), 0u) << name;
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str(), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+}
+
+TEST_F(PictureCli, AnOpenRangeRunsToTheEnd) {
+    ASSERT_EQ(Run({"sim", "blog_io_threads", "--svg", TempPath("open.svg"), "--range", "5ms.."}).code, 0);
+    EXPECT_EQ(m_rec.last.startNs, 5'000'000);
+    EXPECT_GT(m_rec.last.endNs, 5'000'000);
+}
+
+TEST_F(PictureCli, AnExactLaneNameIsNotAPrefix) {
+    // "Thread-1" is a lane of its own: it does not also take "Thread-10" and the like.
+    const interleave::trace::Trace t = [] {
+        interleave::trace::Trace x;
+        x.AddTrack("Thread-1", interleave::trace::TrackKind::Thread);
+        x.AddTrack("Thread-10", interleave::trace::TrackKind::Thread);
+        x.AddTrack("GIL", interleave::trace::TrackKind::Gil);
+        return x;
+    }();
+    std::vector<int32_t> tracks;
+    std::string error;
+    ASSERT_TRUE(interleave::cli::SelectLanes(t, "Thread-1,G", tracks, error)) << error;
+    EXPECT_EQ(tracks, (std::vector<int32_t>{0, 2}));
+    ASSERT_TRUE(interleave::cli::SelectLanes(t, "Thread", tracks, error)) << error;
+    EXPECT_EQ(tracks, (std::vector<int32_t>{0, 1}));
+}
+
+TEST_F(PictureCli, HostileValuesAreUsageErrorsNamingTheProblem) {
+    const std::string svg = TempPath("hostile.svg");
+    const struct {
+        std::vector<std::string> extra;
+        const char* says;
+    } cases[] = {
+        {{"--size", "100000x100000"}, "--size must be WIDTHxHEIGHT"},
+        {{"--size", "0x0"}, "64 to 8192"},
+        {{"--size", "-5x10"}, "--size"},
+        {{"--size", "1280"}, "--size"},
+        {{"--size", "12x99999999999999999999"}, "--size"},
+        {{"--range", "250ms..10ms"}, "END must come after START"},
+        {{"--range", "10ms"}, "no '..'"},
+        {{"--range", "soon..later"}, "START is not a duration"},
+        {{"--range", "-5ms..1s"}, "--range"},
+        {{"--range", "100s..200s"}, "after the run ends"},
+        {{"--lanes", "NoSuchLane"}, "no lane is named or starts with 'NoSuchLane'"},
+        {{"--lanes", "Thread-1,,GIL"}, "empty entry"},
+        {{"--theme", "sepia"}, "--theme must be dark or light"},
+    };
+    for (const auto& c : cases) {
+        std::vector<std::string> args = {"sim", "blog_io_threads", "--svg", svg};
+        args.insert(args.end(), c.extra.begin(), c.extra.end());
+        const auto r = Run(args);
+        EXPECT_EQ(r.code, 2) << c.extra[0] << " " << c.extra[1];
+        EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(m_rec.calls, 0);
+}
+
+TEST_F(PictureCli, PictureOptionsWithoutAPictureAreAUsageError) {
+    const auto r = Run({"sim", "blog_io_threads", "--size", "640x480"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("add --svg FILE or --png FILE"), std::string::npos) << r.err;
+}
+
+TEST_F(PictureCli, AnUnwritablePictureIsAnOutputError) {
+    const auto r = Run({"sim", "blog_io_threads", "--png", "/no/such/dir/x.png"});
+    EXPECT_EQ(r.code, 4);
+    EXPECT_NE(r.err.find("/no/such/dir/x.png"), std::string::npos) << r.err;
+}
+
+TEST(PictureCliWithoutRenderers, PicturesAreRefusedWhereTheUiIsNotLinked) {
+    const auto r =
+        interleave::testing::CaptureCommand(interleave::cli::Run, {"sim", "blog_io_threads", "--svg", "x.svg"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("cannot draw pictures"), std::string::npos) << r.err;
+}
+
+}  // namespace

@@ -1,0 +1,320 @@
+// Pictures of the timeline (ui/picture.h, ui/svg_writer.h, ui/soft_raster.h): what a reader of a blog post sees
+// must be the live view's spans, names and colours, and a stranger's names must stay text.
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "headless_imgui.h"
+#include "synthetic_trace.h"
+#include "ui/headless.h"
+#include "ui/picture.h"
+#include "ui/picture_export.h"
+#include "ui/soft_raster.h"
+#include "ui/svg_writer.h"
+#include "ui/theme.h"
+#include "ui/timeline_lod.h"
+
+namespace interleave::ui {
+namespace {
+
+// A tiny XML well-formedness check (what an SVG viewer insists on before drawing anything): tags nest and close,
+// attribute values are quoted, '<' and '&' in text only start tags and entities, no control characters.
+// Returns "" or what is wrong.
+std::string CheckWellFormed(const std::string& xml) {
+    std::vector<std::string> open;
+    size_t i = 0;
+    if (xml.rfind("<?xml", 0) == 0) i = xml.find("?>") + 2;
+    bool root = false;
+    while (i < xml.size()) {
+        const unsigned char c = static_cast<unsigned char>(xml[i]);
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') return "control character at " + std::to_string(i);
+        if (c == '&') {
+            const size_t semi = xml.find(';', i);
+            if (semi == std::string::npos) return "bare & at " + std::to_string(i);
+            static const std::regex entity("&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);");
+            if (!std::regex_match(xml.substr(i, semi - i + 1), entity)) return "bad entity at " + std::to_string(i);
+            i = semi + 1;
+            continue;
+        }
+        if (c == '>') return "bare > at " + std::to_string(i);  // legal XML, but our writer escapes it (]]>)
+        if (c != '<') {
+            if (open.empty() && c > ' ') return "text outside the root at " + std::to_string(i);
+            ++i;
+            continue;
+        }
+        const size_t end = xml.find('>', i);
+        if (end == std::string::npos) return "unclosed tag at " + std::to_string(i);
+        std::string tag = xml.substr(i + 1, end - i - 1);
+        if (tag.find('<') != std::string::npos) return "'<' inside a tag at " + std::to_string(i);
+        if (!tag.empty() && tag[0] == '/') {
+            if (open.empty() || open.back() != tag.substr(1)) return "mismatched </" + tag.substr(1) + ">";
+            open.pop_back();
+        } else {
+            const bool selfClosing = !tag.empty() && tag.back() == '/';
+            if (selfClosing) tag.pop_back();
+            static const std::regex element(R"(([A-Za-z][\w:-]*)(\s+[\w:-]+="[^"<]*")*\s*)");
+            std::smatch m;
+            if (!std::regex_match(tag, m, element)) return "malformed tag <" + tag.substr(0, 60) + ">";
+            if (open.empty() && root) return "a second root element";
+            root = true;
+            if (!selfClosing) open.push_back(m[1]);
+        }
+        i = end + 1;
+    }
+    return open.empty() && root ? "" : "unclosed <" + (open.empty() ? std::string("?") : open.back()) + ">";
+}
+
+std::string Unescape(std::string s) {
+    const std::pair<const char*, const char*> entities[] = {
+        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
+    for (const auto& [from, to] : entities)
+        for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + 1))
+            s.replace(at, std::strlen(from), to);
+    return s;
+}
+
+// Every <text>'s content, unescaped.
+std::vector<std::string> Texts(const std::string& svg) {
+    std::vector<std::string> out;
+    static const std::regex text("<text[^>]*>([^<]*)</text>");
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), text); it != std::sregex_iterator(); ++it)
+        out.push_back(Unescape((*it)[1]));
+    return out;
+}
+
+size_t CountMatches(const std::string& s, const std::string& pattern) {
+    const std::regex re(pattern);
+    return size_t(std::distance(std::sregex_iterator(s.begin(), s.end(), re), std::sregex_iterator()));
+}
+
+// Fixed widths (7 units a byte): the layout's rules without the font.
+TextMetrics FakeMetrics() {
+    TextMetrics m;
+    m.size = 15;
+    m.ascent = 12;
+    m.width = [](std::string_view s) { return 7.0f * float(s.size()); };
+    return m;
+}
+
+// Two threads, a few wide spans each (all drawn as themselves at 1280 px), one task name per span.
+trace::Trace SmallTrace(const std::string& laneName = "Thread-1", const std::string& taskName = "fetch[0]") {
+    trace::Trace t;
+    t.label = "small";
+    const auto a = t.AddTrack(laneName, trace::TrackKind::Thread);
+    const auto b = t.AddTrack("Thread-2", trace::TrackKind::Thread);
+    t.tasks.push_back({taskName, 0, 0, 100'000'000});
+    t.tasks.push_back({"fetch[1]", 0, 0, 100'000'000});
+    for (int k = 0; k < 5; ++k) {
+        const int64_t s = int64_t(k) * 20'000'000;
+        t.spans.push_back({s, s + 20'000'000, a, 0, trace::kNone,
+                           k % 2 ? trace::SpanState::WaitingGil : trace::SpanState::RunningPython});
+        t.spans.push_back({s, s + 20'000'000, b, 1, trace::kNone,
+                           k % 2 ? trace::SpanState::RunningPython : trace::SpanState::WaitingGil});
+    }
+    t.Finish();
+    t.metrics.makespan = t.EndTime();
+    return t;
+}
+
+TEST(Picture, TheSvgHasOneRectPerVisibleSpan) {
+    const trace::Trace t = SmallTrace();
+    PictureView view;
+    const std::string svg = WriteSvg(BuildPicture(t, view, FakeMetrics()));
+    EXPECT_EQ(CheckWellFormed(svg), "");
+    // Spans are classed by state (.s0 running Python, .t2 waiting for the GIL with its pattern); legend boxes too.
+    EXPECT_EQ(CountMatches(svg, R"(<rect class="[st]\d+" x)"), t.spans.size() + 2);
+    // A range holding only the middle span of each lane (40..60 ms) draws just those two (and the legend's boxes).
+    view.range = {40'000'000, 60'000'000};
+    const std::string middle = WriteSvg(BuildPicture(t, view, FakeMetrics()));
+    EXPECT_EQ(CountMatches(middle, R"(<rect class="[st]\d+" x)"), 2u + 2u);
+    // Only lane 1: its five spans.
+    view.range = {0, 0};
+    view.tracks = {1};
+    const Picture one = BuildPicture(t, view, FakeMetrics());
+    EXPECT_EQ(one.Count(PictureRole::Span), 5u);
+    EXPECT_EQ(one.Count(PictureRole::LaneLabel), 1u);
+}
+
+TEST(Picture, LanesAsWideAsTheLiveViewsFoldTheSame) {
+    // The playground's button asks for its lanes' width: the picture's lanes (the axis above them) are that wide,
+    // whether the label column fits in 30% of the picture or not.
+    for (const std::string& lane : {std::string("Thread-1"), std::string(200, 'x')}) {
+        PictureView view;
+        view.lanesWidth = 700;
+        const Picture pic = BuildPicture(SmallTrace(lane), view, FakeMetrics());
+        ASSERT_EQ(pic.Count(PictureRole::AxisBg), 1u);
+        for (const PictureItem& item : pic.items) {
+            if (item.role == PictureRole::AxisBg) {
+                EXPECT_NEAR(item.x1 - item.x0, 700.0f, 0.01f) << lane.size();
+            }
+        }
+    }
+}
+
+TEST(Picture, FoldedRunsAreOneElementEach) {
+    // 100k spans of 100 ns on one lane: at 1280 px they fold; the picture has as many elements as the live view's
+    // draw commands, not one per span.
+    const trace::Trace t = testing::DenseTrace(100'000);
+    PictureView view;
+    const Picture pic = BuildPicture(t, view, FakeMetrics());
+    std::vector<DrawCmd> cmds;
+    const TimeRange range = FitRange(0, t.EndTime());
+    const float lanesW =
+        pic.width - 8 - std::clamp(7.0f * 8 + 12, 60.0f, pic.width * 0.3f);  // "Thread-1" is the widest name
+    BuildDrawCommands(t.SpansOf(0), range, lanesW, cmds);
+    EXPECT_GT(pic.Count(PictureRole::Fold), 0u);
+    EXPECT_EQ(pic.Count(PictureRole::Fold) + pic.Count(PictureRole::Span), cmds.size());
+    const std::string svg = WriteSvg(pic);
+    EXPECT_EQ(CheckWellFormed(svg), "");
+    EXPECT_LT(svg.size(), 200'000u);
+}
+
+TEST(Picture, NamesThatLookLikeMarkupStayText) {
+    const std::string lane = "</text><script>alert(1)</script>";
+    const std::string task = "a&b \"q\" 'x' ]]> <![CDATA[ \x01\x1f\x7f end";
+    const trace::Trace t = SmallTrace(lane, task);
+    PictureView view;
+    view.width = 4000;  // room for the whole names
+    view.title = "<title>&amp;";
+    const std::string svg = WriteSvg(BuildPicture(t, view, FakeMetrics()));
+    EXPECT_EQ(CheckWellFormed(svg), "") << svg.substr(0, 2000);
+    EXPECT_EQ(svg.find("<script"), std::string::npos);
+    const std::vector<std::string> texts = Texts(svg);
+    EXPECT_NE(std::find(texts.begin(), texts.end(), lane), texts.end());
+    EXPECT_NE(std::find(texts.begin(), texts.end(), "<title>&amp;"), texts.end());
+    // Control characters become U+FFFD; the rest of the name is kept as it was.
+    EXPECT_NE(
+        std::find(texts.begin(), texts.end(), "a&b \"q\" 'x' ]]> <![CDATA[ \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end"),
+        texts.end());
+}
+
+TEST(Picture, InvalidUtf8BecomesReplacementCharacters) {
+    EXPECT_EQ(XmlEscape("ok \xC3\xA9"), "ok \xC3\xA9");                            // é kept
+    EXPECT_EQ(XmlEscape("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // an overlong '/'
+    EXPECT_EQ(XmlEscape("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+    EXPECT_EQ(XmlEscape("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // cut short
+    EXPECT_EQ(XmlEscape("\xEF\xBF\xBF"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // U+FFFF, not a character in XML
+}
+
+class PictureRaster : public ::testing::Test {
+protected:
+    void SetUp() override { m_context = std::make_unique<HeadlessContext>(); }
+    void TearDown() override { m_context.reset(); }
+    std::unique_ptr<HeadlessContext> m_context;
+};
+
+uint32_t PixelAt(const RasterImage& image, float x, float y) {
+    const size_t i = (size_t(y) * size_t(image.width) + size_t(x)) * 4;
+    return IM_COL32(image.rgba[i], image.rgba[i + 1], image.rgba[i + 2], image.rgba[i + 3]);
+}
+
+TEST_F(PictureRaster, ThePngHasTheStateColoursAtTheSpans) {
+    const trace::Trace t = SmallTrace();
+    PictureView view;
+    view.width = 800;
+    view.height = 300;
+    const Picture pic = BuildPicture(t, view, UiTextMetrics());
+    RasterImage image;
+    std::string error;
+    ASSERT_TRUE(RasterizePicture(pic, image, error)) << error;
+    ASSERT_EQ(image.width, 800);
+    ASSERT_EQ(image.height, 300);
+    size_t checked = 0;
+    for (const PictureItem& item : pic.items) {
+        if (item.role != PictureRole::Span) continue;
+        // Most of a span's pixels have its state's colour: the rest are its pattern's lines (waiting for the GIL is
+        // hatched) and its name.
+        int same = 0, all = 0;
+        for (float y = item.y0; y < item.y1; ++y)
+            for (float x = item.x0; x < item.x1; ++x, ++all)
+                same += PixelAt(image, x, y) == StateColor(item.state, view.theme);
+        EXPECT_GT(same, all / 4) << "span at " << item.x0 << ": " << same << " of " << all;
+        ++checked;
+    }
+    EXPECT_EQ(checked, t.spans.size());
+    EXPECT_EQ(PixelAt(image, 799, 299), pic.background);
+    // Text is drawn: some pixels of the first lane's label differ from the background behind it.
+    const PictureItem* label = nullptr;
+    for (const PictureItem& item : pic.items)
+        if (item.role == PictureRole::LaneLabel) label = label ? label : &item;
+    ASSERT_NE(label, nullptr);
+    int inked = 0;
+    for (float y = label->y0; y < label->y0 + pic.fontSize; ++y)
+        for (float x = label->x0; x < label->x0 + 40; ++x)
+            inked += PixelAt(image, x, y) != PixelAt(image, 1, label->y0);
+    EXPECT_GT(inked, 20);
+
+    // The PNG says its size.
+    std::string png;
+    ASSERT_TRUE(RenderPicturePng(pic, png, error)) << error;
+    ASSERT_GT(png.size(), 24u);
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n"));
+    auto u32 = [&](size_t at) {
+        return (uint32_t(uint8_t(png[at])) << 24) | (uint32_t(uint8_t(png[at + 1])) << 16) |
+               (uint32_t(uint8_t(png[at + 2])) << 8) | uint8_t(png[at + 3]);
+    };
+    EXPECT_EQ(u32(16), 800u);
+    EXPECT_EQ(u32(20), 300u);
+}
+
+TEST_F(PictureRaster, PngExportRestoresTheCallersContext) {
+    ImGuiContext* mine = ImGui::GetCurrentContext();
+    std::string png, error;
+    PictureView view;
+    ASSERT_TRUE(PicturePng(SmallTrace(), view, png, error)) << error;
+    EXPECT_EQ(ImGui::GetCurrentContext(), mine);
+    EXPECT_FALSE(PictureSvg(SmallTrace(), view).empty());
+    EXPECT_EQ(ImGui::GetCurrentContext(), mine);
+}
+
+TEST(Picture, FileNamesKeepOnlySafeCharacters) {
+    EXPECT_EQ(PictureFileName("convoy", "svg"), "interleave-convoy.svg");
+    EXPECT_EQ(PictureFileName("../../etc/passwd", "png"), "interleave-______etc_passwd.png");
+}
+
+// The playground's "Save SVG" button writes the timeline on screen (natively: into the working directory).
+class SaveSvgButton : public testing::HeadlessImGuiTest {};
+
+TEST_F(SaveSvgButton, WritesTheViewAsAnSvgFile) {
+    char previous[4096];
+    ASSERT_NE(getcwd(previous, sizeof previous), nullptr);
+    const std::string dir = ::testing::TempDir() + "interleave-save-svg-" + std::to_string(getpid());
+    ASSERT_EQ(system(("mkdir -p '" + dir + "'").c_str()), 0);
+    ASSERT_EQ(chdir(dir.c_str()), 0);
+    Playground p(Offline());
+    scenario::Scenario scenario = CpuScenario();
+    scenario.name = "four <cpu> tasks";
+    p.ShowRun(scenario, testing::ThreadsTrace());
+    Frames(p, 1280, 800, 3);
+    const auto button = State(p)["widgets"]["save_svg"];
+    ASSERT_TRUE(button.is_array());
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(button[0].get<float>() + button[2].get<float>() * 0.5f,
+                         button[1].get<float>() + button[3].get<float>() * 0.5f);
+    Frames(p, 1280, 800, 1);
+    io.AddMouseButtonEvent(0, true);
+    Frames(p, 1280, 800, 1);
+    io.AddMouseButtonEvent(0, false);
+    Frames(p, 1280, 800, 2);
+    std::ifstream in("interleave-four__cpu__tasks.svg");
+    std::stringstream svg;
+    svg << in.rdbuf();
+    ASSERT_EQ(chdir(previous), 0);
+    ASSERT_FALSE(svg.str().empty()) << "no interleave-four__cpu__tasks.svg in " << dir;
+    EXPECT_EQ(CheckWellFormed(svg.str()), "");
+    const std::vector<std::string> texts = Texts(svg.str());
+    EXPECT_NE(std::find(texts.begin(), texts.end(), "Thread-1"), texts.end());
+}
+
+}  // namespace
+}  // namespace interleave::ui
