@@ -3,10 +3,37 @@
 
 namespace interleave::ui {
 
+std::vector<trace::TrackId> TracksInTreeOrder(const trace::Trace& trace) {
+    // Children by parent, each list in the trace's order; a track whose parent is missing, or comes after it (a
+    // broken trace), is a root, so every track appears once and no cycle can loop.
+    const size_t n = trace.tracks.size();
+    std::vector<std::vector<trace::TrackId>> children(n);
+    std::vector<trace::TrackId> roots;
+    for (size_t t = 0; t < n; ++t) {
+        const trace::TrackId parent = trace.tracks[t].parent;
+        if (parent >= 0 && size_t(parent) < t)
+            children[size_t(parent)].push_back(trace::TrackId(t));
+        else
+            roots.push_back(trace::TrackId(t));
+    }
+    std::vector<trace::TrackId> order;
+    order.reserve(n);
+    std::vector<trace::TrackId> stack(roots.rbegin(), roots.rend());
+    while (!stack.empty()) {  // depth first, without recursion (a trace may nest deeply)
+        const trace::TrackId t = stack.back();
+        stack.pop_back();
+        order.push_back(t);
+        const auto& below = children[size_t(t)];
+        stack.insert(stack.end(), below.rbegin(), below.rend());
+    }
+    return order;
+}
+
 std::vector<LaneRow> GroupLaneRows(const trace::Trace& trace) {
-    // Tracks in the trace's order: the simulator writes cores, GIL, processes, threads, tasks. Cores that never ran
-    // anything share one row: a 4-core machine under the GIL shows two busy cores and one line saying the rest
-    // stayed idle, not two empty lanes.
+    // Tracks as a tree, each under its parent (a pool worker's children under the worker, though the run made
+    // their lanes after every worker's), otherwise in the trace's order: the simulator writes cores, GIL,
+    // processes, threads, tasks. Cores that never ran anything share one row: a 4-core machine under the GIL shows
+    // two busy cores and one line saying the rest stayed idle, not two empty lanes.
     const auto idleCore = [&](size_t t) {
         if (trace.tracks[t].kind != trace::TrackKind::Core) return false;
         for (const trace::Span& span : trace.SpansOf(trace::TrackId(t)))
@@ -20,16 +47,20 @@ std::vector<LaneRow> GroupLaneRows(const trace::Trace& trace) {
             return std::string("Cores ").append(a.substr(5)).append("-").append(b.substr(5)).append(" idle");
         return std::string(a).append(" to ").append(b).append(" idle");
     };
+    const std::vector<trace::TrackId> order = TracksInTreeOrder(trace);
     std::vector<LaneRow> rows;
-    for (size_t t = 0; t < trace.tracks.size(); ++t) {
+    for (size_t i = 0; i < order.size(); ++i) {
+        const auto t = size_t(order[i]);
         LaneRow row{trace::TrackId(t), trace::TrackId(t), {}};
         if (idleCore(t)) {
+            // A run of idle cores: consecutive in the order and in the trace (a row stands for first..last).
             size_t last = t;
-            while (last + 1 < trace.tracks.size() && idleCore(last + 1))
+            while (i + 1 < order.size() && size_t(order[i + 1]) == last + 1 && idleCore(last + 1)) {
                 ++last;
+                ++i;
+            }
             row.last = trace::TrackId(last);
             row.label = last > t ? idleRange(t, last) : std::string(trace.tracks[t].name).append(" idle");
-            t = last;
         }
         rows.push_back(std::move(row));
     }

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "ui/fonts.h"
+#include "ui/lane_rows.h"
 #include "ui/span_style.h"
 #include "ui/span_text.h"
 #include "ui/theme.h"
@@ -96,37 +97,12 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
     const auto sectionIndex = int32_t(m_sections.size());
     m_rows.push_back({sectionIndex, -1});
     if (trace) {
-        // Tracks in the trace's order: the simulator writes cores, GIL, processes, threads, tasks. Cores that never
-        // ran anything share one row ("Cores 2-3 idle"): a 4-core machine under the GIL shows two busy cores and one
-        // line saying the rest stayed idle, not two empty lanes.
-        const auto idleCore = [&](size_t t) {
-            if (trace->tracks[t].kind != trace::TrackKind::Core) return false;
-            for (const trace::Span& span : trace->SpansOf(trace::TrackId(t)))
-                if (span.state != trace::SpanState::Idle) return false;
-            return true;
-        };
-        // "Cores 2-3 idle" for plan::CoreLaneName's "Core 2" .. "Core 3"; other producers' names in full.
-        const auto idleRange = [&](size_t first, size_t last) {
-            const std::string &a = trace->tracks[first].name, &b = trace->tracks[last].name;
-            if (a.rfind("Core ", 0) == 0 && b.rfind("Core ", 0) == 0)
-                return std::string("Cores ").append(a.substr(5)).append("-").append(b.substr(5)).append(" idle");
-            return std::string(a).append(" to ").append(b).append(" idle");
-        };
-        for (size_t t = 0; t < trace->tracks.size(); ++t) {
+        // One item per track (indexed by track id); rows in the order and grouping the pictures use too.
+        for (size_t t = 0; t < trace->tracks.size(); ++t)
             section.items.emplace_back(trace::TrackId(t));
-            size_t last = t;
-            while (idleCore(t) && last + 1 < trace->tracks.size() && idleCore(last + 1))
-                ++last;
-            if (idleCore(t) && last > t) {
-                section.items.back().SetLabel(idleRange(t, last));
-                for (size_t skipped = t + 1; skipped <= last; ++skipped)
-                    section.items.emplace_back(trace::TrackId(skipped));
-                m_rows.push_back({sectionIndex, int32_t(t)});
-                t = last;
-                continue;
-            }
-            if (idleCore(t)) section.items.back().SetLabel(std::string(trace->tracks[t].name).append(" idle"));
-            m_rows.push_back({sectionIndex, int32_t(t)});
+        for (const LaneRow& row : GroupLaneRows(*trace)) {
+            if (!row.label.empty()) section.items[size_t(row.first)].SetLabel(row.label);
+            m_rows.push_back({sectionIndex, int32_t(row.first)});
         }
         // Instants are sorted by (time, track) after Finish(): split them per track, keeping the order.
         for (const trace::Instant& instant : trace->instants)
