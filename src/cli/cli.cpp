@@ -110,9 +110,11 @@ const std::string& SimUsage() {
 }
 
 const char* kCompareUsage =
-    "usage: interleave compare SCENARIO [--json] [--time-limit S]\n"
+    "usage: interleave compare SCENARIO [--json] [--time-limit S] [--python LIST]\n"
     "Runs every model on SCENARIO (a JSON file or a preset name) and recommends one, with the reason.\n"
     "  --json            print the comparison as JSON\n"
+    "  --python LIST     instead, run the scenario's own model on each Python release in LIST, side by side\n"
+    "                    (comma-separated, e.g. 3.14,3.14t,3.15)\n"
     "  --time-limit S    stop each model's simulation after S seconds (default 60; 0: no limit)\n"
     "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input.\n";
 
@@ -341,14 +343,74 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     return Finish(out, err, "sim");
 }
 
+// compare --python 3.14,3.14t: the scenario's own model on each release.
+int CompareReleases(const scenario::Scenario& s, const std::string& list, const models::SimulationOptions& options, bool json,
+                    std::FILE* out, std::FILE* err) {
+    std::vector<scenario::PythonVersion> versions;
+    for (size_t start = 0; start <= list.size();) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string item = list.substr(start, comma - start);
+        scenario::PythonVersion version;
+        if (!scenario::ParsePythonVersion(item, version))
+            return Fail(err, "compare", "--python: '" + item + "' is not a release (one of " +
+                                            std::string(scenario::PythonIdList()) + ")", kExitUsage);
+        if (versions.size() >= scenario::Pythons().size())
+            return Fail(err, "compare", "--python: at most " + std::to_string(scenario::Pythons().size()) + " releases", kExitUsage);
+        versions.push_back(version);
+        start = comma + 1;
+    }
+    nlohmann::json rows = nlohmann::json::array();
+    if (!json) std::fprintf(out, "%-8s %-44s %12s %9s %14s\n", "python", "model", "makespan", "speedup", "GIL wait");
+    bool anyFailed = false;
+    for (const scenario::PythonVersion version : versions) {
+        const scenario::Scenario on = scenario::OnRelease(s, version);
+        const std::string name = scenario::PythonVersionName(version);
+        models::SimulationResult result;
+        std::string why = scenario::MissingFromRelease(on);
+        if (why.empty()) {
+            result = models::Simulate(on, options);
+            if (!result.ok) why = result.error;
+        }
+        anyFailed = anyFailed || !why.empty();
+        const trace::Metrics& m = result.trace.metrics;
+        if (json) {
+            nlohmann::json row = {{"python", name}, {"ok", why.empty()}};
+            if (why.empty()) {
+                row["label"] = result.trace.label;
+                row["makespan_ns"] = m.makespan;
+                row["speedup"] = std::isfinite(m.speedup) ? m.speedup : 0.0;
+                row["gil_wait_ns"] = m.gilWait;
+            } else {
+                row["error"] = why;
+            }
+            rows.push_back(row);
+        } else if (!why.empty()) {
+            std::fprintf(out, "%-8s failed: %s\n", name.c_str(), why.c_str());
+        } else {
+            char speedup[32];
+            std::snprintf(speedup, sizeof speedup, "%.2fx", std::isfinite(m.speedup) ? m.speedup : 0.0);
+            std::fprintf(out, "%-8s %-44s %12s %9s %14s\n", name.c_str(), result.trace.label.c_str(),
+                         scenario::FormatDuration(m.makespan).c_str(), speedup, scenario::FormatDuration(m.gilWait).c_str());
+        }
+    }
+    if (json) std::fprintf(out, "%s\n", nlohmann::json{{"releases", rows}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    const int code = Finish(out, err, "compare");
+    return code != kExitOk ? code : anyFailed ? kExitFailed : kExitOk;
+}
+
 int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
-    std::string source, timeLimitText, valueError;
-    bool json = false;
+    std::string source, timeLimitText, valueError, pythonList;
+    bool json = false, pythonGiven = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (IsHelp(a)) return std::fputs(kCompareUsage, out), Finish(out, err, "compare");
         if (a == "--json")
             json = true;
+        else if (a == "--python") {
+            if (!TakeValue(args, i, pythonList, valueError))
+                return Fail(err, "compare", valueError + " (see interleave compare --help)", kExitUsage);
+            pythonGiven = true;
+        }
         else if (a == "--time-limit") {
             if (!TakeValue(args, i, timeLimitText, valueError))
                 return Fail(err, "compare", valueError + " (see interleave compare --help)", kExitUsage);
@@ -370,6 +432,7 @@ int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
     options.timeLimitSeconds = kDefaultTimeLimitSeconds;
     if (!timeLimitText.empty() && !ParseTimeLimit(timeLimitText, options.timeLimitSeconds, error))
         return Fail(err, "compare", error, kExitUsage);
+    if (pythonGiven) return CompareReleases(s, pythonList, options, json, out, err);
     models::Comparison c = models::Compare(s, options);
     if (c.recommended < 0) return Fail(err, "compare", c.reason, kExitFailed);
     if (json) {
@@ -397,7 +460,7 @@ int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
         const trace::Metrics& m = c.results[i].trace.metrics;
         std::string label = c.results[i].trace.label +
                             (static_cast<int>(i) == c.recommended ? "  <- recommended" : "") +
-                            (c.models[i].kind == scenario::ModelKind::FreeThreaded ? " (what-if)" : "");
+                            (!models::Recommendable(s, c.models[i].kind) ? " (what-if)" : "");
         if (!c.results[i].ok) {
             std::fprintf(out, "%-44s failed: %s\n", label.c_str(), c.results[i].error.c_str());
             continue;

@@ -61,8 +61,16 @@ std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario) {
     add(mixed);
     scenario::Model freeThreaded = threads;
     freeThreaded.kind = ModelKind::FreeThreaded;
-    if (given.kind == ModelKind::FreeThreaded) freeThreaded.freeThreadedSlowdown = given.freeThreadedSlowdown;
+    freeThreaded.freeThreadedSlowdown = given.freeThreadedSlowdown;
     add(freeThreaded);
+    // InterpreterPoolExecutor, where the release has it and the tasks share no object (plan::Unsupported).
+    scenario::Model interpreters;
+    interpreters.kind = ModelKind::Interpreters;
+    if (given.kind == ModelKind::Interpreters) interpreters.workers = given.workers;
+    scenario::Scenario probe;
+    probe.python = scenario.python;
+    probe.model = interpreters;
+    if (scenario::RunPythonInfo(probe).interpreterPool && scenario.names.empty()) add(interpreters);
     return models;
 }
 
@@ -84,6 +92,16 @@ Comparison Compare(const scenario::Scenario& scenario, const SimulationOptions& 
     return comparison;
 }
 
+static bool FreeThreadingSupported(const scenario::Scenario& scenario) {
+    // Officially supported from 3.14 (PEP 779); 3.13t was experimental, and older releases have no such build.
+    return scenario.python.minor >= 14;
+}
+
+// The free-threaded build is a what-if where the release does not support it; every other model is an option.
+bool Recommendable(const scenario::Scenario& scenario, ModelKind kind) {
+    return kind != ModelKind::FreeThreaded || FreeThreadingSupported(scenario);
+}
+
 void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
     const int64_t tasks = scenario.TaskCount();
     trace::TimeNs sequentialMakespan = 0;
@@ -96,7 +114,7 @@ void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
 
     trace::TimeNs best = -1;
     for (size_t i = 0; i < comparison.models.size(); ++i) {
-        if (!comparison.results[i].ok || comparison.models[i].kind == ModelKind::FreeThreaded) continue;
+        if (!comparison.results[i].ok || !Recommendable(scenario, comparison.models[i].kind)) continue;
         trace::TimeNs m = comparison.results[i].trace.metrics.makespan;
         if (best < 0 || m < best) best = m;
     }
@@ -106,7 +124,7 @@ void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
     }
     std::vector<int> candidates;
     for (size_t i = 0; i < comparison.models.size(); ++i) {
-        if (!comparison.results[i].ok || comparison.models[i].kind == ModelKind::FreeThreaded) continue;
+        if (!comparison.results[i].ok || !Recommendable(scenario, comparison.models[i].kind)) continue;
         if (static_cast<double>(comparison.results[i].trace.metrics.makespan) <= static_cast<double>(best) * kTieTolerance)
             candidates.push_back(static_cast<int>(i));
     }
@@ -156,7 +174,17 @@ void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
             comparison.reason = "multiprocessing with asyncio per process: processes spread the CPU work over the cores and an event loop in each overlaps the I/O (" +
                                 Seconds(m.makespan) + ", " + speed + " sequential)";
             break;
-        case ModelKind::FreeThreaded: break;
+        case ModelKind::FreeThreaded:
+            comparison.reason = "free-threaded " + scenario::PythonVersionName(scenario::RunPython(scenario)) +
+                                ": the work is CPU-bound Python in one process, and without a GIL threads run it on " +
+                                std::to_string(scenario.machine.cores) + " cores at once with no process to start and nothing to pickle (" +
+                                Seconds(m.makespan) + ", " + speed + " sequential)";
+            break;
+        case ModelKind::Interpreters:
+            comparison.reason = "InterpreterPoolExecutor: the work is CPU-bound Python, and interpreters with a GIL each run it on " +
+                                std::to_string(scenario.machine.cores) + " cores at once without starting processes (" +
+                                Seconds(m.makespan) + ", " + speed + " sequential)";
+            break;
     }
 }
 

@@ -31,5 +31,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
 // multiprocessing.Pool; with `loopPerProcess`, each worker runs its share of tasks on an event loop.
 void BuildProcessPool(World& world, const Workload& workload, Programs& programs, bool loopPerProcess);
 void BuildAsyncio(World& world, const Workload& workload, Programs& programs);
+// concurrent.futures.InterpreterPoolExecutor: a thread and an interpreter (with its own GIL) per worker.
+void BuildInterpreterPool(World& world, const Workload& workload, Programs& programs);
 
 }  // namespace interleave::models

@@ -26,8 +26,12 @@ std::string ModelLabel(const scenario::Scenario& s) {
         case scenario::ModelKind::Asyncio:
             if (m.semaphore > 0) label += " (semaphore " + std::to_string(m.semaphore) + ")";
             break;
+        case scenario::ModelKind::Interpreters:
+            label += " (" + std::to_string(m.workers > 0 ? m.workers : std::min(32, s.machine.cores + 4)) + " interpreters)";
+            break;
         case scenario::ModelKind::Sequential: break;
     }
+    if (s.python != scenario::kLegacyPython || scenario::RunsFreeThreaded(s)) label += " on " + scenario::PythonVersionName(scenario::RunPython(s));
     return label;
 }
 
@@ -78,11 +82,12 @@ void SimulationRun::StartPhase(const scenario::Scenario& scenario) {
     World& world = *phase.world;
     switch (phase.scenario.model.kind) {
         case scenario::ModelKind::Sequential: BuildSequential(world, phase.workload, phase.programs); break;
-        case scenario::ModelKind::Threads: BuildThreads(world, phase.workload, phase.programs, false); break;
-        case scenario::ModelKind::FreeThreaded: BuildThreads(world, phase.workload, phase.programs, true); break;
+        case scenario::ModelKind::Threads:
+        case scenario::ModelKind::FreeThreaded: BuildThreads(world, phase.workload, phase.programs, !phase.workload.plan.gil); break;
         case scenario::ModelKind::Processes: BuildProcessPool(world, phase.workload, phase.programs, false); break;
         case scenario::ModelKind::ProcessAsyncio: BuildProcessPool(world, phase.workload, phase.programs, true); break;
         case scenario::ModelKind::Asyncio: BuildAsyncio(world, phase.workload, phase.programs); break;
+        case scenario::ModelKind::Interpreters: BuildInterpreterPool(world, phase.workload, phase.programs); break;
     }
     phase.limits.maxEvents = m_options.maxEvents;
     phase.limits.maxTraceBytes = m_options.maxTraceBytes;

@@ -83,5 +83,8 @@ Comparison Compare(const scenario::Scenario& scenario, const SimulationOptions& 
 std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario);
 SimulationOptions CompareRunOptions(SimulationOptions options);
 void Recommend(const scenario::Scenario& scenario, Comparison& comparison);
+// Whether the recommendation may pick `kind` on this scenario's release: the free-threaded build only where it is
+// supported (3.14 on, PEP 779); elsewhere it is shown as a what-if.
+bool Recommendable(const scenario::Scenario& scenario, scenario::ModelKind kind);
 
 }  // namespace interleave::models

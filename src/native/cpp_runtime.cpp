@@ -277,8 +277,10 @@ void AddCounters(const scenario::Scenario& s, const std::vector<int64_t>& values
 bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     const scenario::Scenario& s = *ctx.scenario;
     const models::Workload workload = models::BuildWorkload(s);
-    const bool freeThreaded = s.model.kind == scenario::ModelKind::FreeThreaded;
+    const bool freeThreaded = !workload.plan.gil;
     const bool sequential = s.model.kind == scenario::ModelKind::Sequential;
+    // InterpreterPoolExecutor: each worker thread runs in an interpreter of its own, with its own GIL (and lane).
+    const bool interpreters = workload.plan.IsInterpreterPool();
     const int32_t n = workload.TaskCount();
     const plan::Plan& plan = workload.plan;  // how many threads, and their names
     const int32_t workers = plan.threads;
@@ -287,7 +289,7 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
     trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
     // No GIL lane for one thread alone, unless its tasks start threads of their own (as simulated).
-    const bool gilLane = !freeThreaded && (!sequential || plan.childThreads);
+    const bool gilLane = !freeThreaded && !interpreters && (!sequential || plan.childThreads);
     trace::TrackId gilTrack = gilLane ? trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process) : trace::kNone;
     std::unique_ptr<Gil> gil;
     if (gilLane) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
@@ -326,7 +328,23 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
         actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::kNone, task);
         StepEnv own = env;
         own.threadLane = actor.track;
+        if (actor.ownGil) own.gil = actor.ownGil;
+        const auto group = static_cast<size_t>(workload.taskGroup[static_cast<size_t>(task)]);
+        if (interpreters) {
+            // Into the worker's interpreter: the call's own cost and unpickling the arguments (as simulated).
+            const TimeNs t0 = actor.Now();
+            Spin(s.machine.profile.interpreterCallOverhead +
+                 plan::PickleTime(s.machine.profile, workload.groupSendBytes[group] + 64, workload.groupSendObjectBytes[group], true));
+            actor.Add(SpanState::Unpickling, t0, actor.Now(), task);
+        }
         bool ok = RunTaskSteps(actor, own, workload.StepsOf(task), task);
+        if (interpreters) {
+            // The result back: pickled in the interpreter, unpickled outside it.
+            const TimeNs t0 = actor.Now();
+            const int64_t bytes = workload.groupReturnBytes[group] + 32, objects = workload.groupReturnObjectBytes[group];
+            Spin(plan::PickleTime(s.machine.profile, bytes, objects, false) + plan::PickleTime(s.machine.profile, bytes, objects, true));
+            actor.Add(SpanState::Pickling, t0, actor.Now(), task);
+        }
         rec.finished = actor.Now();
         rec.failed = !ok;
         actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::kNone, task);
@@ -344,12 +362,18 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
         for (trace::TaskId t = 0; t < n && !ctx.Expired(); ++t) runTask(main, t);
     } else {
         std::vector<std::unique_ptr<Actor>> actors;
+        std::vector<std::unique_ptr<Gil>> ownGils;  // interpreters: one per worker
         std::vector<std::thread> threads;
         for (int32_t w = 0; w < workers; ++w) {
             const std::string name = plan.WorkerName(w);
             auto actor = std::make_unique<Actor>();
             actor->track = trace.AddTrack(name, trace::TrackKind::Thread, process);
             actor->epoch = ctx.epoch;
+            if (interpreters && !freeThreaded) {
+                const trace::TrackId lane = trace.AddTrack(plan::GilLaneName(name), trace::TrackKind::Gil, actor->track);
+                ownGils.push_back(std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, lane));
+                actor->ownGil = ownGils.back().get();
+            }
             actors.push_back(std::move(actor));
         }
         channels.SetDepthLanes(AddQueueLanes(s, trace, process, main));  // after the threads' lanes, as simulated
@@ -358,6 +382,12 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
             Actor* actor = actors[static_cast<size_t>(w)].get();
             threads.emplace_back([&, actor, w] {
                 if (gil) gil->Take(*actor);
+                if (actor->ownGil) actor->ownGil->Take(*actor);
+                if (interpreters) {
+                    const TimeNs started = actor->Now();
+                    Spin(s.machine.profile.interpreterStart);  // _interpreters.create() and its start-up script
+                    actor->Add(SpanState::StartingProcess, started, actor->Now());
+                }
                 if (pool) {
                     for (;;) {
                         int32_t t = next.fetch_add(1);
@@ -369,6 +399,7 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
                 }
                 channels.ThreadExited();
                 if (gil) gil->Drop(*actor);
+                if (actor->ownGil) actor->ownGil->Drop(*actor);
             });
             main.Add(SpanState::RunningPython, t0, main.Now());  // Thread.start(), holding the GIL
             if (gil) gil->Check(main, trace::kNone);
@@ -418,7 +449,8 @@ RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, c
     switch (scenario.model.kind) {
         case scenario::ModelKind::Sequential:
         case scenario::ModelKind::Threads:
-        case scenario::ModelKind::FreeThreaded: ok = RunThreads(ctx, trace); break;
+        case scenario::ModelKind::FreeThreaded:
+        case scenario::ModelKind::Interpreters: ok = RunThreads(ctx, trace); break;
         case scenario::ModelKind::Asyncio: ok = RunAsyncio(ctx, trace); break;
         case scenario::ModelKind::Processes:
         case scenario::ModelKind::ProcessAsyncio: ok = RunPool(ctx, trace); break;

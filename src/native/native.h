@@ -52,6 +52,9 @@ std::string AdaptScenario(scenario::Scenario& scenario, double timeScale, int32_
 // The Python program equivalent to the scenario (threading / multiprocessing / asyncio, as a reader
 // would write it), with the probe inlined so that it runs on its own: `interleave export-python`.
 std::string ExportPython(const scenario::Scenario& scenario);
+// Why ExportPython cannot write this scenario's program yet, or "" when it can (asked before ExportPython and by
+// every CPython run).
+std::string NotExportable(const scenario::Scenario& scenario);
 
 // Empty if python3 (`python`) can run this scenario, else why not ("needs python3.13t", ...).
 std::string PythonRequirement(const scenario::Scenario& scenario, const std::string& python, std::string& version);

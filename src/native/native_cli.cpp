@@ -526,6 +526,7 @@ int Run(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
         scenario::Scenario s;
         if (int code = LoadScenario(a, s, error); code != kExitOk) return Fail(err, a.command, error, code);
         if (const std::string why = plan::Unsupported(s); !why.empty()) return Fail(err, a.command, why, kExitBadInput);
+        if (const std::string why = NotExportable(s); !why.empty()) return Fail(err, a.command, why, kExitBadInput);
         if (!cli::PrintAll(out, ExportPython(s), error)) return Fail(err, a.command, error, kExitWriteFailed);
         return kExitOk;
     }

@@ -225,6 +225,14 @@ std::string PayloadExpression(const SendPayload& p) {
 
 }  // namespace
 
+std::string NotExportable(const scenario::Scenario& s) {
+    if (s.model.kind == ModelKind::Interpreters)
+        return "the interpreters model is simulated and run by the C++ runtime, but not yet exported to Python: "
+               "InterpreterPoolExecutor unpickles each task's function in a fresh interpreter, where the generated "
+               "program's functions (in __main__) are not importable";
+    return {};
+}
+
 std::string ExportPython(const scenario::Scenario& s) {
     const ModelKind kind = s.model.kind;
     const bool async = scenario::Info(kind).eventLoop;
@@ -363,6 +371,7 @@ std::string ExportPython(const scenario::Scenario& s) {
         case ModelKind::Sequential:
             o << "    for i in range(N):\n        run_task(i)\n";
             break;
+        case ModelKind::Interpreters: break;  // refused before (NotExportable)
         case ModelKind::Threads:
         case ModelKind::FreeThreaded:
             if (plan.threadPool) {
@@ -499,6 +508,7 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
 RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options) {
     RealRunResult result;
     result.error = plan::Unsupported(s);
+    if (result.error.empty()) result.error = NotExportable(s);
     if (!result.error.empty()) return result;
     std::string version;
     std::string why = PythonRequirement(s, options.python, version);

@@ -53,8 +53,11 @@ int64_t ThreadCpuNs();
 
 // One recording thread of control: its spans and instants, merged into the trace at the end. Only the
 // owning thread writes to it (the GIL writes into the actor that calls it).
+class Gil;
+
 struct Actor {
     trace::TrackId track = trace::kNone;
+    Gil* ownGil = nullptr;  // an InterpreterPoolExecutor worker: its own interpreter's GIL (else the process's)
     int64_t epoch = 0;  // MonoNs() of the run's start
     std::vector<trace::Span> spans;
     std::vector<trace::Instant> instants;

@@ -34,6 +34,7 @@ std::string PoolWorkerName(scenario::StartMethod method, int32_t index) {
     return WithNumber(PoolWorkerPrefix(method), int64_t{index} + 1);
 }
 std::string ExecutorThreadName(int32_t index) { return WithNumber("ThreadPoolExecutor-0_", index); }
+std::string InterpreterWorkerName(int32_t index) { return WithNumber("InterpreterPoolExecutor-0_", index); }
 std::string TaskThreadName(int32_t index) { return WithNumber("Thread-", int64_t{index} + 1, " (run_task)"); }
 std::string LoopExecutorThreadName(int32_t index) { return WithNumber("asyncio_", index); }
 std::string TaskLaneName(int32_t task, std::string_view taskName) {
@@ -107,6 +108,7 @@ const scenario::Step* FirstSharedObjectStep(const std::vector<scenario::Step>& s
 }  // namespace
 
 std::string Unsupported(const scenario::Scenario& s) {
+    if (std::string missing = scenario::MissingFromRelease(s); !missing.empty()) return missing;
     for (const scenario::ChildGroup& child : s.children) {
         // A lock, queue or event is a threading object in a thread and an asyncio one on a loop; children run in a
         // context of their own (a loop of their own, or threads), so which object they would share is not decided.
@@ -120,6 +122,13 @@ std::string Unsupported(const scenario::Scenario& s) {
                 .append("\": a lock, queue or event shared with child tasks is not modelled yet (counters are)");
             return why;
         }
+    }
+    if (scenario::Info(s.model.kind).interpreterPool && !s.names.empty()) {
+        std::string why = "model interpreters runs each task in an interpreter of its own, which shares no Python object ";
+        why.append("with the others: the lock, counter, queue or event \"")
+            .append(s.names.front())
+            .append("\" would be a different object in every interpreter (use threads, free_threaded or asyncio)");
+        return why;
     }
     if (scenario::Info(s.model.kind).processPool && s.UsesChannels()) {
         std::string why = "model ";
@@ -172,6 +181,7 @@ std::string Plan::CoroutineLaneName(int32_t task, std::string_view taskName) con
 
 std::string Plan::WorkerName(int32_t k) const {
     if (IsPool()) return PoolWorkerName(startMethod, k);
+    if (IsInterpreterPool()) return InterpreterWorkerName(k);
     return threadPool ? ExecutorThreadName(k) : TaskThreadName(k);
 }
 
@@ -201,6 +211,11 @@ Plan MakePlan(const scenario::Scenario& s) {
         plan.threadPool = s.model.workers > 0;
         plan.threads = plan.threadPool ? std::min(s.model.workers, n) : n;
     }
+    if (plan.IsInterpreterPool()) {
+        // InterpreterPoolExecutor is a ThreadPoolExecutor: max_workers defaults to min(32, process_cpu_count() + 4).
+        plan.threadPool = true;
+        plan.threads = std::min(s.model.workers > 0 ? s.model.workers : std::min(32, s.machine.cores + 4), n);
+    }
     if (plan.IsPool()) {
         plan.workers = std::max(1, s.model.workers > 0 ? s.model.workers : s.machine.cores);
         if (plan.LoopPerWorker()) {
@@ -222,7 +237,9 @@ Plan MakePlan(const scenario::Scenario& s) {
     plan.taskLanes = scenario::Info(plan.kind).eventLoop && plan.totalTasks <= kMaxTaskLanes;
     plan.childLanes = plan.totalTasks <= kMaxTaskLanes;
     for (const scenario::ChildGroup& child : s.children) plan.childThreads = plan.childThreads || child.via == scenario::ChildVia::Threads;
-    plan.pythonCpuScale = scenario::Info(plan.kind).gil ? 1.0 : s.model.freeThreadedSlowdown;
+    plan.python = scenario::RunPython(s);
+    plan.gil = !plan.python.freeThreaded;
+    plan.pythonCpuScale = scenario::PythonCpuScale(s);
     return plan;
 }
 

@@ -32,6 +32,7 @@ std::string PoolWorkerName(scenario::StartMethod method, int32_t index);
 // "ThreadPoolExecutor-0_0" (concurrent.futures, from 0) or "Thread-1 (run_task)" (threading.Thread(target=run_task),
 // numbered from 1 as CPython numbers them: the main thread is not counted).
 std::string ExecutorThreadName(int32_t index);
+std::string InterpreterWorkerName(int32_t index);  // "InterpreterPoolExecutor-0_0": the exported program names its threads so
 std::string TaskThreadName(int32_t index);
 // "asyncio_0": the event loop's default executor (to_thread, run_in_executor), numbered from 0.
 std::string LoopExecutorThreadName(int32_t index);
@@ -104,7 +105,7 @@ struct Plan {
 
     // The name of the k-th process or thread that runs tasks (a pool's workers, the threads), in start order.
     std::string WorkerName(int32_t k) const;
-    int32_t WorkerCount() const { return IsPool() ? workers : IsThreads() ? threads : 0; }
+    int32_t WorkerCount() const { return IsPool() ? workers : IsThreads() || IsInterpreterPool() ? threads : 0; }
     // Asyncio (in the parent, or in each worker): every task gets a lane of its own.
     bool taskLanes = false;
     // Children that are coroutines (gather, task_group) get a lane each, in whatever model, named
@@ -112,13 +113,17 @@ struct Plan {
     bool childLanes = false;
     // Some children step starts threads (the interpreter then has threads beside the one it began with).
     bool childThreads = false;
-    // Multiplies pure-Python CPU time: the free-threaded build's slowdown (model.slowdown), else 1. The simulator
+    // The release the run's interpreters are (scenario::RunPython), and whether they have a GIL.
+    scenario::PythonVersion python;
+    bool gil = true;
+    // Multiplies pure-Python CPU time: the free-threaded build's slowdown (model.slowdown or the release's), else 1. The simulator
     // and the C++ runtime apply it; CPython running the exported program shows its own.
     double pythonCpuScale = 1.0;
 
     bool IsPool() const { return scenario::Info(kind).processPool; }
     bool LoopPerWorker() const { return scenario::Info(kind).processPool && scenario::Info(kind).eventLoop; }
     bool IsThreads() const { return scenario::Info(kind).threads; }
+    bool IsInterpreterPool() const { return scenario::Info(kind).interpreterPool; }
     // The group a task belongs to (binary search over groupFirstTask).
     int32_t GroupOf(int32_t task) const;
     // A task's position among the tasks of the event loop that runs it (its batch under process_asyncio, all the

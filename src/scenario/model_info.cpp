@@ -9,13 +9,16 @@ namespace interleave::scenario {
 namespace {
 
 // Indexed by ModelKind (a test checks that every entry sits at its kind's index).
-constexpr std::array<ModelInfo, 6> kModels = {{
-    {ModelKind::Sequential, "sequential", "sequential", 0, false, false, false, true},
-    {ModelKind::Threads, "threads", "threads (GIL)", 1, true, false, false, true},
-    {ModelKind::Processes, "processes", "process pool", 3, false, true, false, true},
-    {ModelKind::Asyncio, "asyncio", "asyncio", 2, false, false, true, true},
-    {ModelKind::ProcessAsyncio, "process_asyncio", "processes + asyncio", 4, false, true, true, true},
-    {ModelKind::FreeThreaded, "free_threaded", "free-threaded", 5, true, false, false, false},
+constexpr std::array<ModelInfo, 7> kModels = {{
+    {ModelKind::Sequential, "sequential", "sequential", 0, false, false, false, true, false},
+    {ModelKind::Threads, "threads", "threads (GIL)", 1, true, false, false, true, false},
+    {ModelKind::Processes, "processes", "process pool", 3, false, true, false, true, false},
+    {ModelKind::Asyncio, "asyncio", "asyncio", 2, false, false, true, true, false},
+    {ModelKind::ProcessAsyncio, "process_asyncio", "processes + asyncio", 5, false, true, true, true, false},
+    {ModelKind::FreeThreaded, "free_threaded", "free-threaded", 6, true, false, false, false, false},
+    // Simpler to run than a process pool (no process start, one memory), harder to write for (what crosses is
+    // pickled or must be shareable; extension modules must support subinterpreters).
+    {ModelKind::Interpreters, "interpreters", "interpreter pool", 4, false, false, false, true, true},
 }};
 
 }  // namespace

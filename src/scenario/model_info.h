@@ -22,6 +22,7 @@ struct ModelInfo {
     bool processPool;  // multiprocessing.Pool: model.workers processes, a start method, pickling, chunks
     bool eventLoop;    // tasks are coroutines on an event loop: semaphore, TaskGroup, awaits yield
     bool gil;          // the interpreters running tasks have a GIL
+    bool interpreterPool;  // InterpreterPoolExecutor: model.workers interpreters, each on its own thread and GIL
 };
 
 // Every model, in the order the UI lists them.

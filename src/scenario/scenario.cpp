@@ -209,6 +209,7 @@ struct Parser {
     Scenario& scenario;
     std::map<std::string, int32_t> nameIndex;
     std::vector<NameKind> nameKinds;  // beside scenario.names
+    bool startMethodGiven = false;    // else the release's default start method
 
     bool Fail(std::string path, std::string reason) {
         error.path = std::move(path);
@@ -576,6 +577,7 @@ struct Parser {
                 }
             }
             if (!found) return Fail("model.start_method", "must be fork, spawn or forkserver, got " + Show(m));
+            startMethodGiven = true;
         }
         if (value.contains("chunksize")) {
             if (!Integer(value["chunksize"], "model.chunksize", 1, Limits::kMaxTasks, n)) return false;
@@ -630,6 +632,8 @@ struct Parser {
             {"process_start_spawn", &profile.processStartSpawn, 0, 10'000'000'000},
             {"process_start_forkserver", &profile.processStartForkserver, 0, 10'000'000'000},
             {"forkserver_start", &profile.forkserverStart, 0, 10'000'000'000},
+            {"interpreter_start", &profile.interpreterStart, 0, 10'000'000'000},
+            {"interpreter_call_overhead", &profile.interpreterCallOverhead, 0, 1'000'000'000},
             {"message_overhead", &profile.messageOverhead, 0, 1'000'000'000},
             {"loop_step_overhead", &profile.loopStepOverhead, 0, 1'000'000'000},
             {"counter_increment", &profile.counterIncrement, 1, 1'000'000},
@@ -684,8 +688,15 @@ struct Parser {
                                            std::to_string(version.get<int64_t>()) + "; this one reads versions 1 to " +
                                            std::to_string(kScenarioFormatVersion) + ")");
         }
-        if (!OnlyKeys(doc, "", {"name", "description", "tasks", "queues", "model", "machine", "format", "version"}))
+        if (!OnlyKeys(doc, "", {"name", "description", "python", "tasks", "queues", "model", "machine", "format", "version"}))
             return false;
+        const int64_t formatVersion = doc.contains("version") ? doc["version"].get<int64_t>() : 1;
+        scenario.python = formatVersion < 5 ? kLegacyPython : kDefaultPython;
+        if (doc.contains("python")) {
+            const json& python = doc["python"];
+            if (!python.is_string() || !ParsePythonVersion(python.get<std::string>(), scenario.python))
+                return Fail("python", "must be one of " + std::string(PythonIdList()) + ", got " + Show(python));
+        }
         if (doc.contains("format") && !(doc["format"].is_string() && doc["format"].get_ref<const std::string&>() == "interleave-scenario"))
             return Fail("format", "must be \"interleave-scenario\" when given");
         if (doc.contains("name")) {
@@ -703,6 +714,12 @@ struct Parser {
         if (doc.contains("queues") && !ParseQueues(doc["queues"])) return false;
         if (doc.contains("model") && !ParseModel(doc["model"])) return false;
         if (doc.contains("machine") && !ParseMachine(doc["machine"])) return false;
+        Model& model = scenario.model;
+        // A file written before versions named the release meant the free-threaded model's old default slowdown.
+        if (formatVersion < 5 && model.kind == ModelKind::FreeThreaded && model.freeThreadedSlowdown == 0)
+            model.freeThreadedSlowdown = 1.1;
+        if (!startMethodGiven) model.startMethod = RunPythonInfo(scenario).defaultStartMethod;
+        if (std::string missing = MissingFromRelease(scenario); !missing.empty()) return Fail("model.kind", missing);
         return true;
     }
 };
@@ -785,6 +802,8 @@ json ProfileObject(const MachineProfile& p) {
             {"process_start_spawn", Ns(p.processStartSpawn)},
             {"process_start_forkserver", Ns(p.processStartForkserver)},
             {"forkserver_start", Ns(p.forkserverStart)},
+            {"interpreter_start", Ns(p.interpreterStart)},
+            {"interpreter_call_overhead", Ns(p.interpreterCallOverhead)},
             {"pickle_throughput", p.pickleBytesPerSecond},
             {"unpickle_throughput", p.unpickleBytesPerSecond},
             {"pickle_objects_throughput", p.pickleObjectsBytesPerSecond},
@@ -814,8 +833,9 @@ std::string ScenarioToJson(const Scenario& scenario) {
     if (m.chunksize > 0) model["chunksize"] = m.chunksize;
     if (m.semaphore > 0) model["semaphore"] = m.semaphore;
     if (m.taskGroup) model["task_group"] = true;
-    if (m.kind == ModelKind::FreeThreaded) model["slowdown"] = m.freeThreadedSlowdown;
+    if (m.freeThreadedSlowdown > 0) model["slowdown"] = m.freeThreadedSlowdown;
     json doc = {{"format", "interleave-scenario"}, {"version", kScenarioFormatVersion}, {"name", scenario.name}, {"description", scenario.description},
+                {"python", PythonVersionName(scenario.python)},
                 {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", ProfileObject(scenario.machine.profile)}}}};
     if (!scenario.queues.empty()) {
         json queues = json::object();

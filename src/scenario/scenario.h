@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/python_version.h"
+
 namespace interleave::scenario {
 
 using TimeNs = int64_t;
@@ -103,7 +105,8 @@ enum class ModelKind : uint8_t {
     Processes,       // multiprocessing.Pool(workers) with pool.map
     Asyncio,         // one event loop; optionally behind a Semaphore(semaphore)
     ProcessAsyncio,  // a Pool of workers, each running an event loop over its share of the tasks
-    FreeThreaded,    // threads on a free-threaded build (3.13t/3.14t): no GIL
+    FreeThreaded,    // threads on the free-threaded build of the scenario's release (3.14 -> 3.14t): no GIL
+    Interpreters,    // InterpreterPoolExecutor(workers) (3.14+): a thread per worker, each in an interpreter with its own GIL
 };
 std::string_view ModelKindName(ModelKind kind);  // "sequential", "threads", ... (model_info.h's registry)
 bool ParseModelKind(std::string_view name, ModelKind& out);
@@ -118,7 +121,8 @@ struct Model {
     int32_t chunksize = 0;      // 0: Pool.map's default, ceil(tasks / (4 * workers))
     int32_t semaphore = 0;      // asyncio: 0 = no semaphore
     bool taskGroup = false;     // asyncio: run under a TaskGroup (first failure cancels the rest)
-    double freeThreadedSlowdown = 1.1;  // single-thread CPU slowdown of the free-threaded build
+    // Single-thread CPU slowdown of the free-threaded build; 0: the release's own (python_version.h).
+    double freeThreadedSlowdown = 0;
 };
 
 // Costs measured on a real machine. Every default names its source in docs/machine-profile.md.
@@ -134,6 +138,8 @@ struct MachineProfile {
     TimeNs processStartSpawn = 60'000'000;      // fresh interpreter + imports
     TimeNs processStartForkserver = 4'000'000;  // a fork from the server...
     TimeNs forkserverStart = 60'000'000;        // ...which itself starts once, like spawn
+    TimeNs interpreterStart = 0;                 // InterpreterPoolExecutor: a worker's interpreter, created once (3.14)
+    TimeNs interpreterCallOverhead = 0;          // ...and each call into it (exec of a small script, a result queue)
     int64_t pickleBytesPerSecond = 1'000'000'000;
     int64_t unpickleBytesPerSecond = 1'500'000'000;
     int64_t pickleObjectsBytesPerSecond = 86'000'000;    // an object graph: a list of small dicts
@@ -165,6 +171,7 @@ struct QueueSpec {
 struct Scenario {
     std::string name;
     std::string description;
+    PythonVersion python = kDefaultPython;  // "python": "3.14t" (format version 5)
     std::vector<TaskGroup> groups;
     std::vector<std::string> names;  // locks, counters, queues and events, indexed by Step::name
     std::vector<QueueSpec> queues;   // bounded queues (format version 3)
@@ -184,6 +191,20 @@ struct Scenario {
     // True when some task starts children.
     bool HasChildren() const { return !children.empty(); }
 };
+
+// The release a run of this scenario runs on: its `python`, or for the free_threaded model that release's free-threaded
+// build (3.13t for a release older than the first free-threaded one: a what-if).
+PythonVersion RunPython(const Scenario& scenario);
+const PythonInfo& RunPythonInfo(const Scenario& scenario);
+// True when the run's interpreter has no GIL.
+bool RunsFreeThreaded(const Scenario& scenario);
+// Pure-Python CPU time's factor: the model's `slowdown` where given, else the release's; 1 with the GIL.
+double PythonCpuScale(const Scenario& scenario);
+// The scenario on another release: `python` set, and a start method that was the old release's default becomes the
+// new one's (what the same program gets there).
+Scenario OnRelease(const Scenario& scenario, PythonVersion version);
+// The models and settings the scenario's release lacks, as an error naming the release that has them; empty if none.
+std::string MissingFromRelease(const Scenario& scenario);
 
 // Drops the child groups no step reaches any more (the editor turned a children step into another kind) and renumbers
 // the rest in the order the steps reach them.
@@ -219,8 +240,9 @@ struct ParseError {
 
 // The scenario format's version. A file without "version" is version 1 (every file written before versions
 // existed); each version reads every earlier one unchanged. 2: a send or return may say "payload": "objects".
-// 3: put, get, set and wait steps, and "queues" with their maxsize. 4: children steps.
-inline constexpr int kScenarioFormatVersion = 4;
+// 3: put, get, set and wait steps, and "queues" with their maxsize. 4: children steps. 5: "python" names the release
+// (a file of an earlier version runs on 3.11, what it was written for; a version-5 file without it on kDefaultPython).
+inline constexpr int kScenarioFormatVersion = 5;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

@@ -245,7 +245,7 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
         case ModelKind::Threads:
         case ModelKind::FreeThreaded:
             head = Printf("%s on %d %sthread%s took %s", what, workers,
-                          s.model.kind == ModelKind::FreeThreaded ? "free-threaded " : "", workers == 1 ? "" : "s",
+                          scenario::RunsFreeThreaded(s) ? "free-threaded " : "", workers == 1 ? "" : "s",
                           took.c_str());
             break;
         case ModelKind::Processes:
@@ -257,6 +257,10 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
         case ModelKind::ProcessAsyncio:
             head = Printf("%s on %d processes with an event loop each took %s", what, workers, took.c_str());
             break;
+        case ModelKind::Interpreters:
+            head = Printf("%s on %d interpreter%s (InterpreterPoolExecutor) took %s", what, workers, workers == 1 ? "" : "s",
+                          took.c_str());
+            break;
     }
     if (speedup > 0) head += Printf(", %.2fx sequential", speedup);
 
@@ -266,7 +270,10 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
             why = "nothing overlaps, so the time is the sum of every step.";
             break;
         case ModelKind::Threads:
-            if (kind == WorkloadKind::CpuBound || w.cpu > 0.3 * (w.cpu + w.io + w.ccall)) {
+            if (scenario::RunsFreeThreaded(s)) {
+                why = Printf("on a free-threaded build there is no GIL: threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",
+                             s.machine.cores, (scenario::PythonCpuScale(s) - 1) * 100);
+            } else if (kind == WorkloadKind::CpuBound || w.cpu > 0.3 * (w.cpu + w.io + w.ccall)) {
                 why = Printf("only the thread holding the GIL runs Python; the others waited %s for it in total (%lld hand-offs, %lld drop requests).",
                              FormatTime(double(m.gilWait)).c_str(), (long long)m.gilSwitches, (long long)m.dropRequests);
             } else {
@@ -276,7 +283,13 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
             break;
         case ModelKind::FreeThreaded:
             why = Printf("without a GIL, threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",
-                         s.machine.cores, (s.model.freeThreadedSlowdown - 1) * 100);
+                         s.machine.cores, (scenario::PythonCpuScale(s) - 1) * 100);
+            break;
+        case ModelKind::Interpreters:
+            why = Printf("each interpreter has its own GIL, so their threads run Python on %d cores at once; starting the "
+                         "interpreters cost %s and pickling what crossed %s.",
+                         s.machine.cores, FormatTime(double(m.processStart)).c_str(),
+                         FormatTime(double(m.pickling + m.unpickling)).c_str());
             break;
         case ModelKind::Processes:
         case ModelKind::ProcessAsyncio:

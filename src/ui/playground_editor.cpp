@@ -216,6 +216,25 @@ void Playground::ScenarioPanel() {
 
 bool Playground::EditModel(scenario::Model& model) {
     bool changed = false;
+    // The release first: it decides which models exist and their defaults (a start method that was the old release's
+    // default moves to the new one's, as OnRelease says).
+    {
+        const auto releases = scenario::Pythons();
+        const std::string current = scenario::PythonVersionName(m_scenario.python);
+        if (ImGui::BeginCombo("Python", current.c_str())) {
+            for (const scenario::PythonInfo& release : releases) {
+                if (ImGui::Selectable(std::string(release.id).c_str(), release.version == m_scenario.python) &&
+                    release.version != m_scenario.python) {
+                    m_scenario = scenario::OnRelease(m_scenario, release.version);
+                    changed = true;
+                }
+            }
+            ImGui::EndCombo();
+        }
+        Remember("python_release");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("the CPython release the program runs on (t: the free-threaded build, no GIL)");
+    }
     const auto models = scenario::Models();
     // Two columns where the labels fit, else one (the panel is narrow at 800x600).
     const float half = ImGui::GetContentRegionAvail().x * 0.5f;
@@ -225,18 +244,27 @@ bool Playground::EditModel(scenario::Model& model) {
     for (size_t i = 0; i < models.size(); ++i) {
         const ModelKind kind = models[i].kind;
         if (twoColumns && i % 2 == 1) ImGui::SameLine(half);
+        // A model the release lacks stays visible, greyed, saying which release has it.
+        scenario::Scenario candidate;
+        candidate.python = m_scenario.python;
+        candidate.model.kind = kind;
+        const std::string missing = scenario::MissingFromRelease(candidate);
+        ImGui::BeginDisabled(!missing.empty());
         if (ImGui::RadioButton(ModelLabel(kind), model.kind == kind) && model.kind != kind) {
             model.kind = kind;
             changed = true;
         }
+        ImGui::EndDisabled();
+        if (!missing.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", missing.c_str());
         const std::string id = "model_" + std::string(models[i].id);
         Remember(id.c_str());
     }
     const scenario::ModelInfo& info = scenario::Info(model.kind);
-    const bool pooled = info.threads || info.processPool;
+    const bool pooled = info.threads || info.processPool || info.interpreterPool;
     if (pooled) {
         changed |= IntField("workers", model.workers, 0, scenario::Limits::kMaxWorkers,
-                            "0 = default: threads -> one per task; processes -> one per core");
+                            "0 = default: threads -> one per task; processes -> one per core; interpreters -> "
+                            "min(32, cores + 4)");
     }
     if (info.processPool) {
         const char* methods[] = {"fork", "spawn", "forkserver"};
@@ -252,13 +280,17 @@ bool Playground::EditModel(scenario::Model& model) {
         changed |= ImGui::Checkbox("TaskGroup", &model.taskGroup);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("run under asyncio.TaskGroup: the first failure cancels the rest");
     }
-    if (model.kind == ModelKind::FreeThreaded) {
-        float slowdown = float(model.freeThreadedSlowdown);
+    if (scenario::RunsFreeThreaded(m_scenario)) {
+        // Shows the release's measured slowdown until the user sets one.
+        float slowdown = float(scenario::PythonCpuScale(m_scenario));
         if (ImGui::SliderFloat("slowdown", &slowdown, 1.0f, 2.0f, "%.2fx")) {
             model.freeThreadedSlowdown = slowdown;
             changed = true;
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("single-thread CPU slowdown of the free-threaded build (3.13t)");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("single-thread CPU slowdown of the free-threaded build (%s's own: %.2fx)",
+                              scenario::PythonVersionName(scenario::RunPython(m_scenario)).c_str(),
+                              scenario::RunPythonInfo(m_scenario).freeThreadedSlowdown);
     }
     return changed;
 }

@@ -155,6 +155,8 @@ inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) 
 // A random valid scenario of the given model (a few groups of a few tasks, every step kind), as JSON.
 inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, int maxTasksPerGroup = 6) {
     std::mt19937 random(seed);
+    // Interpreters share no object: no lock or counter steps there (plan::Unsupported), and the model needs 3.14.
+    const bool interpreters = kind == scenario::ModelKind::Interpreters;
     auto duration = [&](int maxUs) { return std::to_string(1 + random() % static_cast<uint32_t>(maxUs)) + "us"; };
     std::string groups;
     const int groupCount = 1 + static_cast<int>(random() % 3);
@@ -168,7 +170,10 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
                 case 2: steps += R"({"c_call":")" + duration(10000) + "\"}"; break;
                 case 3: steps += R"({"io":")" + duration(20000) + "\"}"; break;
                 case 4: steps += R"({"await":")" + duration(20000) + "\"}"; break;
-                case 5: steps += R"({"acquire":"L"},{"cpu":")" + duration(3000) + R"("},{"release":"L"})"; break;
+                case 5:
+                    if (interpreters) steps += R"({"cpu":")" + duration(3000) + "\"}";
+                    else steps += R"({"acquire":"L"},{"cpu":")" + duration(3000) + R"("},{"release":"L"})";
+                    break;
                 case 6: steps += R"({"to_thread":{"cpu":")" + duration(5000) + "\"}}"; break;
                 case 7: steps += R"({"send":")" + std::to_string(random() % 5000) + R"(KB"},{"return":"1KB"})"; break;
                 case 8: {
@@ -178,7 +183,7 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
                              R"("},{"await":")" + duration(5000) + R"("}]}})";
                     break;
                 }
-                default: steps += R"({"increment":"n"})"; break;
+                default: steps += interpreters ? R"({"io":")" + duration(2000) + "\"}" : std::string(R"({"increment":"n"})"); break;
             }
         }
         if (!groups.empty()) groups += ",";
@@ -191,7 +196,7 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
     if (kind == scenario::ModelKind::Processes && random() % 3 == 0)
         model += R"(,"chunksize":)" + std::to_string(1 + random() % 4);
     model += "}";
-    return R"({"tasks":[)" + groups + R"(],"model":)" + model + R"(,"machine":{"cores":)" +
+    return std::string(interpreters ? R"({"version":5,"python":"3.14",)" : "{") + R"("tasks":[)" + groups + R"(],"model":)" + model + R"(,"machine":{"cores":)" +
            std::to_string(1 + random() % 4) + "}}";
 }
 

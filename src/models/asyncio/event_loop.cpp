@@ -533,7 +533,7 @@ void BuildAsyncio(World& world, const Workload& workload, Programs& programs) {
         for (const scenario::Step& step : steps) usesThreads = usesThreads || step.kind == StepKind::ToThread;
     trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
     trace::TrackId loopTrack = trace.AddTrack(std::string(plan::kEventLoopThread), trace::TrackKind::EventLoop, process);
-    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, usesThreads);
+    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), scenario::RunsFreeThreaded(world.Scenario()), process, usesThreads);
     std::vector<trace::TaskId> tasks(static_cast<size_t>(workload.TaskCount()));
     for (size_t i = 0; i < tasks.size(); ++i) tasks[i] = static_cast<trace::TaskId>(i);
     LoopOptions options;

@@ -303,6 +303,7 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     const plan::Plan& plan = workload.plan;
     const int32_t workers = plan.workers;
     const StartMethod method = s.model.startMethod;
+    const bool freeThreaded = !plan.gil;
     PoolState& pool = *programs.Keep<PoolState>();
     pool.totalTasks = workload.TaskCount();
     pool.chunks = MakeChunks(workload);
@@ -318,13 +319,13 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, parent);
     trace::TrackId taskTrack = trace.AddTrack(taskHandler, trace::TrackKind::Thread, parent);
     trace::TrackId resultTrack = trace.AddTrack(resultHandler, trace::TrackKind::Thread, parent);
-    InterpIndex parentInterp = world.AddInterpreter(mainProcess, false, parent, true);
+    InterpIndex parentInterp = world.AddInterpreter(mainProcess, freeThreaded, parent, true);
 
     ThreadIndex server;
     if (method == StartMethod::Forkserver) {
         const std::string name(plan::kForkServer);
         trace::TrackId serverTrack = trace.AddTrack(name, trace::TrackKind::Process);
-        InterpIndex serverInterp = world.AddInterpreter(name, false, serverTrack, false);
+        InterpIndex serverInterp = world.AddInterpreter(name, freeThreaded, serverTrack, false);
         server = world.AddThread(name, serverInterp, serverTrack, programs.Make<ForkServer>(pool));
     }
     const TimeNs childStart = method == StartMethod::Fork    ? 0
@@ -334,7 +335,7 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     for (int32_t i = 0; i < workers; ++i) {
         const std::string name = plan.WorkerName(i);
         trace::TrackId track = trace.AddTrack(name, loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
-        InterpIndex interp = world.AddInterpreter(name, false, track, plan.childThreads);
+        InterpIndex interp = world.AddInterpreter(name, freeThreaded, track, plan.childThreads);
         auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, loopPerProcess);
         workerThreads.push_back(world.AddThread(name, interp, track, program));
     }

@@ -98,7 +98,7 @@ void BuildSequential(World& world, const Workload& workload, Programs& programs)
     trace::TrackId process = trace.AddTrack(std::string(plan::kMainProcess), trace::TrackKind::Process);
     trace::TrackId thread = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
     // No GIL lane for one thread alone, unless its tasks start threads of their own.
-    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), false, process, workload.plan.childThreads);
+    InterpIndex interp = world.AddInterpreter(std::string(plan::kMainProcess), !workload.plan.gil, process, workload.plan.childThreads);
     auto* shared = programs.Keep<SharedCounters>();
     SyncChannels* channels = ChannelsIfUsed(world, programs);
     auto* main = programs.Make<TaskQueueWorker>(workload, channels, programs, &shared->nextTask, workload.TaskCount() - 1,

@@ -139,7 +139,8 @@ TEST(Plan, TheSimulatorRealisesThePlanOfEveryPreset) {
 
 TEST(Plan, TheSimulatorRealisesThePlanOfRandomScenarios) {
     const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::FreeThreaded,
-                               ModelKind::Processes, ModelKind::ProcessAsyncio, ModelKind::Asyncio};
+                               ModelKind::Processes, ModelKind::ProcessAsyncio, ModelKind::Asyncio,
+                               ModelKind::Interpreters};
     for (uint32_t seed = 1; seed <= 300; ++seed) {
         const ModelKind kind = kinds[seed % std::size(kinds)];
         const std::string json = testing::RandomScenarioJson(seed, kind);

@@ -166,7 +166,7 @@ TEST(Profile, ItsCanonicalObjectIsWhatAScenarioWritesAndReadsBackUnchanged) {
 
 TEST(ModelRegistry, EveryKindHasOneEntryAtItsIndexAndItsIdParsesBack) {
     const auto models = Models();
-    ASSERT_EQ(models.size(), 6u);
+    ASSERT_EQ(models.size(), 7u);
     std::set<std::string_view> ids, labels;
     std::set<int> simplicity;
     for (size_t i = 0; i < models.size(); ++i) {
