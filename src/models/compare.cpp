@@ -42,6 +42,7 @@ std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario) {
     add(threads);
     scenario::Model processes;
     processes.kind = ModelKind::Processes;
+    processes.startMethod = scenario::RunPythonInfo(scenario).defaultStartMethod;  // what Pool() gets on this release
     if (given.kind == ModelKind::Processes || given.kind == ModelKind::ProcessAsyncio) {
         processes.workers = given.workers;
         processes.startMethod = given.startMethod;

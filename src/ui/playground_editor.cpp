@@ -574,6 +574,10 @@ bool Playground::EditMachine(scenario::Machine& machine) {
     changed |= DurationField("spawn start", p.processStartSpawn, 0, kMinute, "a fresh interpreter and its imports");
     changed |= DurationField("forkserver start", p.processStartForkserver, 0, kMinute, "a fork from the forkserver");
     changed |= DurationField("forkserver boot", p.forkserverStart, 0, kMinute, "the forkserver itself, started once");
+    changed |= DurationField("interpreter start", p.interpreterStart, 0, kMinute,
+                             "InterpreterPoolExecutor: creating a worker's interpreter (3.14)");
+    changed |= DurationField("interpreter call", p.interpreterCallOverhead, 0, kMinute,
+                             "InterpreterPoolExecutor: each call into a worker's interpreter");
     changed |= BytesField("pickle /s", p.pickleBytesPerSecond, 1'000, int64_t(1) << 40, "pickling throughput, bytes per second");
     changed |= BytesField("unpickle /s", p.unpickleBytesPerSecond, 1'000, int64_t(1) << 40, "unpickling throughput, bytes per second");
     changed |= BytesField("pickle obj /s", p.pickleObjectsBytesPerSecond, 1'000, int64_t(1) << 40,

@@ -1,0 +1,54 @@
+// What the release changes in a run, on the presets that teach it: the unlocked counter loses updates on the
+// free-threaded build and never under the GIL; CPU-bound work on 3.14 has three answers that use every core.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "models/simulate.h"
+#include "test_support.h"
+
+namespace interleave {
+namespace {
+
+using testing::Preset;
+using testing::SimulateOk;
+
+int64_t Counter(const trace::Trace& t, const std::string& name) {
+    for (const auto& [counter, value] : t.metrics.counters)
+        if (counter == name) return value;
+    ADD_FAILURE() << "no counter " << name;
+    return -1;
+}
+
+TEST(Releases, TheUnlockedCounterLosesUpdatesOnlyOnTheFreeThreadedBuild) {
+    const scenario::Scenario on314t = Preset("counter_free_threaded");
+    ASSERT_EQ(on314t.python, (scenario::PythonVersion{14, true}));
+    const int64_t expected = on314t.TaskCount() * 2000;
+    const int64_t free = Counter(SimulateOk(on314t).trace, "shared_counter");
+    EXPECT_LT(free, expected);
+    EXPECT_GT(free, 0);
+    const int64_t gil = Counter(SimulateOk(scenario::OnRelease(on314t, {14, false})).trace, "shared_counter");
+    EXPECT_EQ(gil, expected);
+}
+
+TEST(Releases, CpuBoundWorkOn314SpreadsOverTheCoresByThreeRoutesButNotByGilThreads) {
+    const scenario::Scenario s = Preset("cpu_bound_on_314");
+    const models::Comparison c = models::Compare(s);
+    ASSERT_GE(c.recommended, 0);
+    auto makespanOf = [&](scenario::ModelKind kind) {
+        for (size_t i = 0; i < c.models.size(); ++i)
+            if (c.models[i].kind == kind && c.results[i].ok) return c.results[i].trace.metrics.makespan;
+        ADD_FAILURE() << "no result for " << scenario::ModelKindName(kind);
+        return trace::TimeNs{0};
+    };
+    const trace::TimeNs threads = makespanOf(scenario::ModelKind::Threads);
+    for (scenario::ModelKind kind : {scenario::ModelKind::Interpreters, scenario::ModelKind::FreeThreaded, scenario::ModelKind::Processes})
+        EXPECT_LT(makespanOf(kind) * 2, threads) << scenario::ModelKindName(kind);
+    // 3.14's process pool is forkserver unless the scenario says otherwise.
+    for (size_t i = 0; i < c.models.size(); ++i)
+        if (c.models[i].kind == scenario::ModelKind::Processes) EXPECT_EQ(c.models[i].startMethod, scenario::StartMethod::Forkserver);
+}
+
+}  // namespace
+}  // namespace interleave
