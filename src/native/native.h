@@ -55,6 +55,10 @@ std::string ExportPython(const scenario::Scenario& scenario);
 // Why ExportPython cannot write this scenario's program yet, or "" when it can (asked before ExportPython and by
 // every CPython run).
 std::string NotExportable(const scenario::Scenario& scenario);
+// The interpreter of a release: 3.11 is the system's python3; the others are the builds scripts/setup.sh --cpython
+// makes, in $INTERLEAVE_CPYTHON_DIR or ~/.cache/interleave/cpython, <tag>/bin/python3. Empty (with `why`) when that
+// build is not there.
+std::string PythonBinaryFor(scenario::PythonVersion version, std::string& why);
 
 // Empty if python3 (`python`) can run this scenario, else why not ("needs python3.13t", ...).
 std::string PythonRequirement(const scenario::Scenario& scenario, const std::string& python, std::string& version);

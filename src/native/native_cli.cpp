@@ -53,7 +53,8 @@ constexpr const char* kCommonOptions =
     "  --max-bytes SIZE  payloads capped at SIZE, like 4MB (never above 32 MiB)\n"
     "  --timeout S       a run past S seconds is killed and fails (default 120)\n"
     "  --profile FILE    a calibrated machine profile (interleave calibrate) applied to the scenario\n"
-    "  --python-bin PY   the Python interpreter (default python3)\n";
+    "  --python-bin PY   the Python interpreter, or a release (3.14t) for the build scripts/setup.sh --cpython\n"
+    "                    made (default: the scenario's release; 3.11 is the system's python3)\n";
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 ok, 1 the run failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
@@ -115,7 +116,8 @@ const Command* FindCommand(const std::string& name) {
 }
 
 struct Args {
-    std::string command, scenario, out, chrome, perfetto, profile, python = "python3";
+    // --python-bin: an interpreter, or a release ("3.14t") for its build; empty: the scenario's release's.
+    std::string command, scenario, out, chrome, perfetto, profile, python;
     bool python_ = false, row = false;
     double scale = 1.0, timeout = 120;
     int maxTasks = 0;
@@ -272,6 +274,14 @@ int Finish(std::FILE* out, std::FILE* err, const std::string& command) {
     return kExitOk;
 }
 
+// The interpreter a CPython run uses: --python-bin's path or release, else the scenario's release's build (empty,
+// with `why`, when that build is missing).
+std::string InterpreterFor(const Args& a, const scenario::Scenario* s, std::string& why) {
+    scenario::PythonVersion version = s ? scenario::RunPython(*s) : scenario::kLegacyPython;
+    if (!a.python.empty() && !scenario::ParsePythonVersion(a.python, version)) return a.python;
+    return PythonBinaryFor(version, why);
+}
+
 int RunCommand(const Args& a, std::FILE* out, std::FILE* err) {
     scenario::Scenario s;
     std::string error;
@@ -279,7 +289,10 @@ int RunCommand(const Args& a, std::FILE* out, std::FILE* err) {
     std::string notes = AdaptScenario(s, a.scale, a.maxTasks, 0, a.maxBytes);
     RunOptions opt;
     opt.timeoutSeconds = a.timeout;
-    opt.python = a.python;
+    if (a.python_) {
+        opt.python = InterpreterFor(a, &s, error);
+        if (opt.python.empty()) return Fail(err, a.command, error, kExitFailed);
+    }
     RealRunResult r = RunForReal(s, a.python_ ? RealRunKind::CPython : RealRunKind::CppRuntime, opt);
     std::fputs((notes + r.notes).c_str(), err);
     if (!r.ok) return Fail(err, a.command, r.error, kExitFailed);
@@ -346,9 +359,19 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         return Fail(err, a.command, std::string("cannot write '") + path + "': " + std::strerror(code),
                     kExitWriteFailed);
     }
-    std::fprintf(err, "calibrating with %s (about 10 s)...\n", a.python.c_str());
+    std::string why;
+    const std::string python = InterpreterFor(a, nullptr, why);
+    if (python.empty()) {
+        unlink(path);
+        return Fail(err, a.command, why, kExitFailed);
+    }
+    std::fprintf(err, "calibrating with %s (about 10 s)...\n", python.c_str());
     std::fflush(err);
-    std::string cmd = a.python + " " + path + " 2>&1";
+    // The interpreter's path is the user's text: one single-quoted shell word, never shell syntax.
+    std::string quoted = "'";
+    for (const char c : python) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    quoted += "'";
+    std::string cmd = quoted + " " + path + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     std::string output;
     if (p) {
@@ -361,7 +384,7 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     unlink(path);
     size_t brace = output.rfind("{");
     nlohmann::json r;
-    std::string why;
+    why.clear();
     if (brace == std::string::npos ||
         !jsonio::ParseBoundedJson(std::string_view(output).substr(brace), r, why, {size_t{1} << 20, 16},
                                   "the output") ||
@@ -453,7 +476,8 @@ int Check(const Args& a, std::FILE* out, std::FILE* err) {
     models::SimulationResult sim = models::Simulate(simulated, so);
     RunOptions opt;
     opt.timeoutSeconds = a.timeout;
-    opt.python = a.python;
+    opt.python = InterpreterFor(a, &s, error);
+    if (opt.python.empty()) return Fail(err, a.command, error, kExitFailed);
     RealRunResult cpp = RunForReal(s, RealRunKind::CppRuntime, opt);
     RealRunResult py = RunForReal(s, RealRunKind::CPython, opt);
     auto ms = [](bool ok, const trace::Trace& t) { return ok ? Ms(t.metrics.makespan) : std::string("-"); };

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -224,6 +225,24 @@ std::string PayloadExpression(const SendPayload& p) {
 }
 
 }  // namespace
+
+std::string PythonBinaryFor(scenario::PythonVersion version, std::string& why) {
+    if (version == scenario::kLegacyPython) return "python3";
+    std::string dir;
+    if (const char* own = std::getenv("INTERLEAVE_CPYTHON_DIR"); own && *own) {
+        dir = own;
+    } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+        dir = std::string(xdg) + "/interleave/cpython";
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        dir = std::string(home) + "/.cache/interleave/cpython";
+    }
+    const std::string tag = scenario::PythonVersionName(version);
+    const std::string binary = dir + "/" + tag + "/bin/python3";
+    if (!dir.empty() && access(binary.c_str(), X_OK) == 0) return binary;
+    why = "Python " + tag + " is not built on this machine (no " + (dir.empty() ? std::string("cache directory") : binary) +
+          "): run scripts/setup.sh --cpython=" + tag + ", or name an interpreter with --python-bin";
+    return {};
+}
 
 std::string NotExportable(const scenario::Scenario& s) {
     if (s.model.kind == ModelKind::Interpreters)
@@ -495,8 +514,11 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
     is >> version >> freeThreaded;
     int major = 0, minor = 0;
     std::sscanf(version.c_str(), "%d.%d", &major, &minor);
-    if (s.model.kind == ModelKind::FreeThreaded && !freeThreaded)
-        return "needs python3.13t (a free-threaded build); " + python + " is " + version + " with the GIL";
+    const std::string release = scenario::PythonVersionName(scenario::RunPython(s));
+    if (scenario::RunsFreeThreaded(s) && !freeThreaded)
+        return "the scenario runs on " + release + ", a free-threaded build; " + python + " is " + version + " with the GIL";
+    if (!scenario::RunsFreeThreaded(s) && freeThreaded)
+        return "the scenario runs on " + release + ", with the GIL; " + python + " is " + version + ", a free-threaded build";
     bool childTaskGroup = false;
     for (const scenario::ChildGroup& child : s.children) childTaskGroup = childTaskGroup || child.via == scenario::ChildVia::TaskGroup;
     if (((s.model.kind == ModelKind::Asyncio && s.model.taskGroup) || childTaskGroup) && (major < 3 || (major == 3 && minor < 11)))

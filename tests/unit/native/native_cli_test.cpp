@@ -147,3 +147,44 @@ TEST(NativeCli, WriteFailuresExitFourNamingThePathAndTheReason) {
     EXPECT_TRUE(Contains(message, std::strerror(ENOSPC))) << message;
     std::fclose(err);
 }
+
+namespace {
+
+// A scenario for `release`, written to a file.
+std::string ScenarioOn(const std::string& release) {
+    const std::string path = TempPath("native_cli_release.json");
+    std::ofstream(path) << R"({"version": 5, "python": ")" + release +
+                               R"(", "tasks": [{"name": "t", "count": 1, "steps": [{"cpu": "1ms"}]}],
+                              "model": {"kind": "threads"}, "machine": {"cores": 1}})";
+    return path;
+}
+
+TEST(NativeCli, ACPythonRunUsesTheScenariosReleaseAndNamesAMissingBuild) {
+    // No builds here: the run names the release, the missing interpreter and how to build it.
+    ASSERT_EQ(setenv("INTERLEAVE_CPYTHON_DIR", "/nonexistent-interleave-cpython", 1), 0);
+    const Result r = Capture({"run", "--python", ScenarioOn("3.14t")});
+    const Result check = Capture({"check", ScenarioOn("3.15")});
+    const Result calibrate = Capture({"calibrate", "--python-bin", "3.14"});
+    unsetenv("INTERLEAVE_CPYTHON_DIR");
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_TRUE(Contains(r.err, "3.14t is not built")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "setup.sh --cpython=3.14t")) << r.err;
+    EXPECT_EQ(check.code, 1) << check.err;
+    EXPECT_TRUE(Contains(check.err, "3.15 is not built")) << check.err;
+    EXPECT_EQ(calibrate.code, 1) << calibrate.err;
+    EXPECT_TRUE(Contains(calibrate.err, "/nonexistent-interleave-cpython/3.14/bin/python3")) << calibrate.err;
+}
+
+TEST(NativeCli, TheInterpreterPathIsNeverShellSyntax) {
+    // calibrate runs the interpreter through a shell: a path with quotes and a command stays one word.
+    const std::string marker = TempPath("native_cli_injected");
+    std::remove(marker.c_str());
+    const Result r = Capture({"calibrate", "--python-bin", "/nonexistent' ; touch " + marker + " ; echo 'x"});
+    const Result bare = Capture({"calibrate", "--python-bin", "/nonexistent ; touch " + marker + " ;"});
+    EXPECT_EQ(bare.code, 1) << bare.err;
+    EXPECT_EQ(r.code, 1) << r.err;
+    struct stat st{};
+    EXPECT_NE(stat(marker.c_str(), &st), 0) << "the path ran as shell code: " << marker << " exists";
+}
+
+}  // namespace
