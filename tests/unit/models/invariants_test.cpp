@@ -36,7 +36,7 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     auto result = models::Simulate(s, options);
     ASSERT_TRUE(result.ok) << result.error << "\n" << json;
     const trace::Trace& t = result.trace;
-    const bool gil = s.model.kind != ModelKind::FreeThreaded;
+    const bool gil = !scenario::RunsFreeThreaded(s);
 
     // Every task done, once: a finish time, and exactly one end (or cancel) instant.
     std::vector<int> ends(t.tasks.size(), 0);
@@ -60,6 +60,16 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     std::vector<std::pair<trace::TimeNs, int>> cpuEdges;
     std::map<trace::TrackId, std::vector<std::pair<trace::TimeNs, int>>> pythonEdges;
     std::map<trace::TaskId, trace::TimeNs> cpuDone;
+    // A thread's interpreter: the GIL lane whose holder it was (an interpreter pool has one per worker, beside the
+    // main interpreter in the same process); a thread that never held a drawn GIL counts under its process.
+    std::map<trace::TrackId, trace::TrackId> interpreterOf;
+    for (const trace::Span& span : t.spans)
+        if (t.tracks[span.track].kind == trace::TrackKind::Gil && span.state == SpanState::HoldingGil && span.cause >= 0)
+            interpreterOf.emplace(span.cause, span.track);
+    auto interpreter = [&](trace::TrackId track) {
+        const auto it = interpreterOf.find(track);
+        return it != interpreterOf.end() ? it->second : RootOf(t, track);
+    };
     for (const trace::Span& span : t.spans) {
         trace::TrackKind kind = t.tracks[span.track].kind;
         if (kind == trace::TrackKind::Core || kind == trace::TrackKind::Task || kind == trace::TrackKind::Gil) continue;
@@ -68,8 +78,8 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
             cpuEdges.push_back({span.end, -1});
         }
         if (span.state == SpanState::RunningPython) {
-            pythonEdges[RootOf(t, span.track)].push_back({span.start, +1});
-            pythonEdges[RootOf(t, span.track)].push_back({span.end, -1});
+            pythonEdges[interpreter(span.track)].push_back({span.start, +1});
+            pythonEdges[interpreter(span.track)].push_back({span.end, -1});
         }
         if ((span.state == SpanState::RunningPython || span.state == SpanState::RunningC) && span.task >= 0)
             cpuDone[span.task] += span.end - span.start;
@@ -92,7 +102,7 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
         const int32_t group = workload.taskGroup[task];
         // The free-threaded build's slowdown scales pure-Python time only (CPython's C code and the
         // counter's bytecode are charged as given), each step rounded to the nanosecond.
-        const double slowdown = gil ? 1.0 : s.model.freeThreadedSlowdown;
+        const double slowdown = scenario::PythonCpuScale(s);
         auto python = [&](trace::TimeNs d) {
             return slowdown == 1.0 ? d : static_cast<trace::TimeNs>(std::llround(static_cast<double>(d) * slowdown));
         };
@@ -111,8 +121,9 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
 }  // namespace
 
 TEST(Invariants, HoldOnRandomScenariosUnderEveryModel) {
-    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::Processes,
-                               ModelKind::Asyncio, ModelKind::ProcessAsyncio, ModelKind::FreeThreaded};
+    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,        ModelKind::Processes,
+                               ModelKind::Asyncio,    ModelKind::ProcessAsyncio, ModelKind::FreeThreaded,
+                               ModelKind::Interpreters};
     for (uint32_t seed = 1; seed <= 40; ++seed) {
         for (ModelKind kind : kinds) {
             std::string json = RandomScenario(seed * 7919u + static_cast<uint32_t>(kind), kind);
