@@ -46,8 +46,8 @@ bool World::TryTakeGil(ThreadIndex t) {
         }
         gil.lastHolder = t;
         gil.dropRequest = false;  // take_gil(): RESET_GIL_DROP_REQUEST once we hold it
-        th.gilQueueStamp = 0;  // its queue entry, if any, is stale now
-        ++th.gilToken;  // no more timeouts for this wait
+        th.gilWait.queueStamp = 0;  // its queue entry, if any, is stale now
+        ++th.gilWait.token;  // no more timeouts for this wait
         // FORCE_SWITCHING: COND_SIGNAL(switch_cond) releases the thread that dropped it for us.
         std::vector<ThreadIndex> released;
         released.swap(gil.switchWaiters);
@@ -56,14 +56,14 @@ bool World::TryTakeGil(ThreadIndex t) {
         return true;
     }
     // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
-    th.savedSwitchNumber = gil.switchNumber;
+    th.gilWait.savedSwitchNumber = gil.switchNumber;
     trace::TaskId task = th.hasAction ? th.action.Task() : trace::kNone;
     Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);
-    if (th.gilQueueStamp == 0) {
-        th.gilQueueStamp = ++gil.queueStamps;
-        gil.waiters.emplace_back(t, th.gilQueueStamp);
+    if (th.gilWait.queueStamp == 0) {
+        th.gilWait.queueStamp = ++gil.queueStamps;
+        gil.waiters.emplace_back(t, th.gilWait.queueStamp);
     }
-    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilToken);
+    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilWait.token);
     return false;
 }
 
@@ -79,10 +79,10 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
         auto [waiter, stamp] = gil.waiters.front();
         gil.waiters.pop_front();
         SimThread& w = m_threads[waiter];
-        if (w.gilQueueStamp != stamp || w.state != ThreadState::WaitingGil) continue;
-        w.gilQueueStamp = 0;
+        if (w.gilWait.queueStamp != stamp || w.state != ThreadState::WaitingGil) continue;
+        w.gilWait.queueStamp = 0;
         signalled = waiter;
-        ++w.gilToken;
+        ++w.gilWait.token;
         Wake(signalled);
     }
     if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled.Valid())) return false;
@@ -97,9 +97,9 @@ void World::OnGilTimeout(ThreadIndex t) {
     SimThread& th = m_threads[t];
     if (th.state != ThreadState::WaitingGil) return;
     Gil& gil = m_interps[th.interp].gil;
-    if (gil.holder.Valid() && gil.switchNumber == th.savedSwitchNumber && !gil.dropRequest) {
+    if (gil.holder.Valid() && gil.switchNumber == th.gilWait.savedSwitchNumber && !gil.dropRequest) {
         gil.dropRequest = true;
-        th.dropRequestAt = Now();
+        th.gilWait.dropRequestAt = Now();
         ThreadIndex holder = gil.holder;
         m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest, m_threads[holder].track,
                                                   th.hasAction ? th.action.Task() : trace::kNone});
@@ -107,8 +107,8 @@ void World::OnGilTimeout(ThreadIndex t) {
         if (h.state == ThreadState::Running && h.inBurst && (!h.action.As<ComputeAction>() || h.action.As<ComputeAction>()->interruptible))
             m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, holder.EventTarget(), h.token);
     }
-    th.savedSwitchNumber = gil.switchNumber;
-    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilToken);
+    th.gilWait.savedSwitchNumber = gil.switchNumber;
+    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilWait.token);
 }
 
 void World::OnEvalBreaker(ThreadIndex t) {

@@ -27,7 +27,7 @@ void World::MakeRunnable(ThreadIndex t) {
     }
     th.state = ThreadState::WaitingCore;
     ++th.token;
-    if (th.spanState != trace::SpanState::WaitingGil || !th.spanOpen)
+    if (th.span.state != trace::SpanState::WaitingGil || !th.span.open)
         SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.Task() : trace::kNone);
     m_runQueue.push_back(t);
 }

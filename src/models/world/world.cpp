@@ -176,7 +176,7 @@ void World::Handle(const core::Event& event) {
             if (event.token == m_cores[event.target].token) OnSliceEnd(static_cast<int32_t>(event.target));
             return;
         case kGilTimeout:
-            if (event.token == m_threads[target].gilToken) OnGilTimeout(target);
+            if (event.token == m_threads[target].gilWait.token) OnGilTimeout(target);
             return;
         case kEvalBreaker:
             if (event.token == m_threads[target].token) OnEvalBreaker(target);
@@ -287,17 +287,17 @@ void World::Advance(ThreadIndex t) {
         }
         Action& a = th.action;
         Interpreter& interp = m_interps[th.interp];
-        if (th.retriesLockWithoutGil) {
+        if (th.lockWait.retriesWithoutGil) {
             // acquire_timed() (Modules/_threadmodule.c) blocks on the lock between Py_BEGIN_ALLOW_THREADS
             // and Py_END_ALLOW_THREADS: a woken waiter takes the lock first, without the GIL, and holds
             // it while it waits to take the GIL back. So the lock stays held across that GIL wait.
             assert(a.As<AcquireLockAction>() && !HoldsGil(t));
-            th.retriesLockWithoutGil = false;
+            th.lockWait.retriesWithoutGil = false;
             if (!TryAcquireLock(t, a.As<AcquireLockAction>()->lock)) {
                 BlockOnLock(t);
                 return;
             }
-            th.holdsLockBeforeGil = true;
+            th.lockWait.holdsBeforeGil = true;
         }
         const ComputeAction* compute = a.As<ComputeAction>();
         const bool needsGil = !interp.freeThreaded && ((compute && compute->needsGil) || a.As<AcquireLockAction>() ||
@@ -337,8 +337,8 @@ void World::Advance(ThreadIndex t) {
             return;
         }
         if (const AcquireLockAction* acquire = a.As<AcquireLockAction>()) {
-            if (th.holdsLockBeforeGil || TryAcquireLock(t, acquire->lock)) {
-                th.holdsLockBeforeGil = false;
+            if (th.lockWait.holdsBeforeGil || TryAcquireLock(t, acquire->lock)) {
+                th.lockWait.holdsBeforeGil = false;
                 th.hasAction = false;
                 continue;
             }
@@ -436,7 +436,7 @@ void World::BlockOnLock(ThreadIndex t) {
     SimThread& th = m_threads[t];
     SimLock& lock = m_locks[th.action.As<AcquireLockAction>()->lock];  // blocked acquiring: an Acquire
     lock.waiters.push_back(t);
-    th.retriesLockWithoutGil = true;
+    th.lockWait.retriesWithoutGil = true;
     Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, th.action.Task(), m_threads[lock.holder].track, lock.heldSince);
 }
 
@@ -456,51 +456,51 @@ void World::ReleaseLock(ThreadIndex t, int32_t lock) {
 
 void World::CloseSpan(ThreadIndex t) {
     SimThread& th = m_threads[t];
-    if (!th.spanOpen) return;
-    th.spanOpen = false;
-    if (Now() <= th.spanStart || th.track < 0) return;
+    if (!th.span.open) return;
+    th.span.open = false;
+    if (Now() <= th.span.start || th.track < 0) return;
     trace::Span span;
-    span.start = th.spanStart;
+    span.start = th.span.start;
     span.end = Now();
     span.track = th.track;
-    span.task = th.spanTask;
-    span.state = th.spanState;
-    span.cause = th.spanCause;
+    span.task = th.span.task;
+    span.state = th.span.state;
+    span.cause = th.span.cause;
     m_spans.Add(span);
-    const bool dropRequested = th.spanState == SpanState::WaitingGil && th.dropRequestAt >= th.spanStart;
-    m_trace.AddWait(span, th.spanCauseSince, dropRequested ? th.dropRequestAt : -1);
+    const bool dropRequested = th.span.state == SpanState::WaitingGil && th.gilWait.dropRequestAt >= th.span.start;
+    m_trace.AddWait(span, th.span.causeSince, dropRequested ? th.gilWait.dropRequestAt : -1);
 }
 
 void World::SetSpan(ThreadIndex t, SpanState state, trace::TaskId task, trace::TrackId cause, TimeNs causeSince) {
     SimThread& th = m_threads[t];
-    if (th.spanOpen && th.spanState == state && th.spanTask == task && th.spanCause == cause) return;
+    if (th.span.open && th.span.state == state && th.span.task == task && th.span.cause == cause) return;
     CloseSpan(t);
-    th.spanOpen = true;
-    th.spanStart = Now();
-    th.spanState = state;
-    th.spanTask = task;
-    th.spanCause = cause;
-    th.spanCauseSince = causeSince;
+    th.span.open = true;
+    th.span.start = Now();
+    th.span.state = state;
+    th.span.task = task;
+    th.span.cause = cause;
+    th.span.causeSince = causeSince;
 }
 
 void World::SetCoreSpan(int32_t c, bool busy, SpanState state, trace::TaskId task) {
     Core& core = m_cores[c];
-    if (core.spanOpen && Now() > core.spanStart) {
+    if (core.span.open && Now() > core.span.start) {
         trace::Span span;
-        span.start = core.spanStart;
+        span.start = core.span.start;
         span.end = Now();
         span.track = core.track;
-        span.state = core.spanState;
-        span.task = core.spanTask;
+        span.state = core.span.state;
+        span.task = core.span.task;
         span.cause = core.thread.Valid()       ? m_threads[core.thread].track
                      : core.lastThread.Valid() ? m_threads[core.lastThread].track
                                                : trace::kNone;
         m_spans.Add(span);
     }
-    core.spanOpen = busy;
-    core.spanStart = Now();
-    core.spanState = state;
-    core.spanTask = task;
+    core.span.open = busy;
+    core.span.start = Now();
+    core.span.state = state;
+    core.span.task = task;
 }
 
 void World::RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, SpanState state, trace::TaskId task, trace::TrackId cause) {

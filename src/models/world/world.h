@@ -172,6 +172,30 @@ struct Interpreter {
     Gil gil;
 };
 
+// A span being recorded on a thread's or a core's track: it is written out when the state, task or cause changes.
+struct OpenSpan {
+    trace::SpanState state = trace::SpanState::Idle;
+    trace::TaskId task = trace::kNone;
+    trace::TrackId cause = trace::kNone;
+    TimeNs causeSince = -1;
+    TimeNs start = 0;
+    bool open = false;
+};
+
+// A thread's part in the GIL's protocol (take_gil/drop_gil in Python/ceval_gil.c).
+struct GilWait {
+    uint32_t token = 0;             // stamps the pending take_gil() timeout
+    uint64_t savedSwitchNumber = 0;  // the GIL's switch number when the wait began (FORCE_SWITCHING)
+    uint64_t queueStamp = 0;         // 0: not in the GIL's waiter queue
+    TimeNs dropRequestAt = -1;       // when it set gil_drop_request
+};
+
+// A thread's part in a contended threading.Lock (acquire_timed() in Modules/_threadmodule.c).
+struct LockWait {
+    bool retriesWithoutGil = false;  // blocked on a lock: on waking it retries before taking the GIL
+    bool holdsBeforeGil = false;     // got that lock; the AcquireLock completes once it has the GIL
+};
+
 struct SimThread {
     std::string name;
     InterpIndex interp{0};
@@ -180,25 +204,15 @@ struct SimThread {
     ThreadState state = ThreadState::New;
     int32_t core = -1;
     uint32_t token = 0;      // stamps the thread's pending wake/burst event; bumped to cancel it
-    uint32_t gilToken = 0;   // stamps the pending take_gil() timeout
     bool hasAction = false;
     bool inBurst = false;   // a Compute is progressing on a core right now
     Action action;
     TimeNs remaining = 0;    // Compute: CPU time still to do
     TimeNs burstStart = 0;
     int64_t counterRead = 0; // Compute with a counter: the value read when it began
-    uint64_t savedSwitchNumber = 0;
-    uint64_t gilQueueStamp = 0;  // 0: not in the GIL's waiter queue
-    TimeNs dropRequestAt = -1;
-    bool retriesLockWithoutGil = false;  // blocked on a lock: on waking it retries before taking the GIL
-    bool holdsLockBeforeGil = false;     // got that lock; the AcquireLock completes once it has the GIL
-    // The span being recorded on this thread's track.
-    trace::SpanState spanState = trace::SpanState::Idle;
-    trace::TaskId spanTask = trace::kNone;
-    trace::TrackId spanCause = trace::kNone;
-    TimeNs spanCauseSince = -1;
-    TimeNs spanStart = 0;
-    bool spanOpen = false;
+    GilWait gilWait;          // its part in the GIL's protocol (models/gil)
+    LockWait lockWait;        // its part in a contended threading.Lock
+    OpenSpan span;            // the span being recorded on this thread's track
 };
 
 struct Core {
@@ -206,10 +220,7 @@ struct Core {
     ThreadIndex lastThread;
     uint32_t token = 0;
     trace::TrackId track = trace::kNone;
-    trace::SpanState spanState = trace::SpanState::Idle;
-    trace::TaskId spanTask = trace::kNone;
-    TimeNs spanStart = 0;
-    bool spanOpen = false;
+    OpenSpan span;  // what this core runs now (its cause unused)
 };
 
 struct SimLock {
