@@ -6,6 +6,8 @@
 #                   falls back to a GUI-less configure of /tmp/interleave-accuracy if the preset fails)
 #   SCALE=0.25      time scale for every preset (per-preset overrides below)
 #   PROFILE=FILE    skip calibration and use this profile
+#   PYTHON=3.13t    run CPython and the simulation on that release (scripts/setup.sh --cpython=TAG builds it;
+#                   default: each preset's own release, 3.11 for the presets written before releases)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -25,7 +27,7 @@ BIN=$ROOT/$BUILD_DIR/interleave-real
 PROFILE=${PROFILE:-}
 if [[ -z "$PROFILE" ]]; then
     PROFILE=$(mktemp /tmp/interleave-profile-XXXXXX.json)
-    "$BIN" calibrate --out "$PROFILE"
+    "$BIN" calibrate --out "$PROFILE" ${PYTHON:+--python-bin "$PYTHON"}
 fi
 echo "profile: $PROFILE"
 sed -n '1,40p' "$PROFILE"
@@ -41,6 +43,7 @@ for file in scenarios/*.json; do
         decision_io_high_concurrency) args=(--scale "$SCALE" --max-tasks 200 --timeout 60) ;;  # 1000 tasks cut to 200
         pickling_large_payload) args=(--scale "$SCALE" --max-bytes 4MB --timeout 60) ;;       # 200 MB payloads cut to 4 MB
     esac
+    [[ -n "${PYTHON:-}" ]] && args+=(--python-bin "$PYTHON")
     "$BIN" check "$file" --profile "$PROFILE" --row "${args[@]}" | sed "s#| scenarios/$id.json |#| $id |#"
 done
 echo

@@ -274,6 +274,13 @@ int Finish(std::FILE* out, std::FILE* err, const std::string& command) {
     return kExitOk;
 }
 
+// --python-bin 3.14t: the scenario as it would run on that release (what the real run then runs), so the simulation
+// it is compared with runs on the same release. The free_threaded model keeps its meaning (threads without a GIL).
+scenario::Scenario OnReleaseChecked(const scenario::Scenario& s, scenario::PythonVersion release) {
+    if (s.model.kind == scenario::ModelKind::FreeThreaded && !release.freeThreaded) return s;
+    return scenario::OnRelease(s, release);
+}
+
 // The interpreter a CPython run uses: --python-bin's path or release, else the scenario's release's build (empty,
 // with `why`, when that build is missing).
 std::string InterpreterFor(const Args& a, const scenario::Scenario* s, std::string& why) {
@@ -287,6 +294,7 @@ int RunCommand(const Args& a, std::FILE* out, std::FILE* err) {
     std::string error;
     if (int code = LoadScenario(a, s, error); code != kExitOk) return Fail(err, a.command, error, code);
     std::string notes = AdaptScenario(s, a.scale, a.maxTasks, 0, a.maxBytes);
+    if (scenario::PythonVersion release; a.python_ && scenario::ParsePythonVersion(a.python, release)) s = OnReleaseChecked(s, release);
     RunOptions opt;
     opt.timeoutSeconds = a.timeout;
     if (a.python_) {
@@ -456,6 +464,7 @@ int Check(const Args& a, std::FILE* out, std::FILE* err) {
     std::string error;
     if (int code = LoadScenario(a, s, error); code != kExitOk) return Fail(err, a.command, error, code);
     std::string notes = AdaptScenario(s, a.scale, a.maxTasks, Cores(), a.maxBytes);
+    if (scenario::PythonVersion release; scenario::ParsePythonVersion(a.python, release)) s = OnReleaseChecked(s, release);
     // The real runs use every core there is (Pool() workers = os.cpu_count()); the simulation gets the
     // cores the calibration found available.
     // With --profile the simulation gets the cores a run gets now (measured just before the runs).
