@@ -67,4 +67,59 @@ std::vector<LaneRow> GroupLaneRows(const trace::Trace& trace) {
     return rows;
 }
 
+std::vector<ShownRow> ShowLaneRows(const trace::Trace& trace,
+                                   const std::vector<LaneRow>& rows,
+                                   const std::vector<bool>& collapsed) {
+    // Depths by the tree's rule (TracksInTreeOrder): a parent that is missing or comes later makes a root.
+    const size_t n = trace.tracks.size();
+    std::vector<int> depth(n, 0);
+    for (size_t t = 0; t < n; ++t) {
+        const trace::TrackId parent = trace.tracks[t].parent;
+        if (parent >= 0 && size_t(parent) < t) depth[t] = depth[size_t(parent)] + 1;
+    }
+    const auto depthOf = [&](const LaneRow& row) {
+        return row.first >= 0 && size_t(row.first) < n ? depth[size_t(row.first)] : 0;
+    };
+    const auto isCollapsed = [&](const LaneRow& row) {
+        return row.first >= 0 && size_t(row.first) < collapsed.size() && collapsed[size_t(row.first)];
+    };
+    std::vector<ShownRow> shown;
+    shown.reserve(rows.size());
+    for (size_t i = 0; i < rows.size();) {
+        ShownRow out;
+        out.row = rows[i];
+        out.depth = depthOf(rows[i]);
+        size_t end = i + 1;  // rows are depth first: the members are the deeper rows that follow
+        while (end < rows.size() && depthOf(rows[end]) > out.depth)
+            ++end;
+        out.members = int(end - i - 1);
+        out.collapsed = out.members > 0 && isCollapsed(rows[i]);
+        if (out.collapsed) {
+            for (size_t j = i + 1; j < end; ++j)
+                for (trace::TrackId t = rows[j].first; t <= rows[j].last; ++t)
+                    out.hidden.push_back(t);
+            shown.push_back(std::move(out));
+            i = end;
+        } else {
+            shown.push_back(std::move(out));
+            ++i;
+        }
+    }
+    return shown;
+}
+
+std::vector<int32_t> RowOfTrack(const trace::Trace& trace, const std::vector<ShownRow>& shown) {
+    std::vector<int32_t> rowOf(trace.tracks.size(), -1);
+    const auto set = [&](trace::TrackId t, size_t row) {
+        if (t >= 0 && size_t(t) < rowOf.size()) rowOf[size_t(t)] = int32_t(row);
+    };
+    for (size_t r = 0; r < shown.size(); ++r) {
+        for (trace::TrackId t = shown[r].row.first; t <= shown[r].row.last; ++t)
+            set(t, r);
+        for (const trace::TrackId t : shown[r].hidden)
+            set(t, r);
+    }
+    return rowOf;
+}
+
 }  // namespace interleave::ui

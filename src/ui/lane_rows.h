@@ -22,4 +22,28 @@ std::vector<trace::TrackId> TracksInTreeOrder(const trace::Trace& trace);
 // The rows of `trace`, in that order. The live view (TimelineController::AddSection) and the pictures both read it.
 std::vector<LaneRow> GroupLaneRows(const trace::Trace& trace);
 
+// [SECTION] Groups that collapse
+// A track with tracks under it (a process and its threads, a pool worker or a loop and its task lanes) is a group: its
+// row gets a triangle, and collapsed, it stands alone for every row under it (one summary row).
+
+struct ShownRow {
+    LaneRow row;
+    int depth = 0;                       // the row's track's depth in the track tree (0: a root)
+    int members = 0;                     // rows under it in the tree (> 0: a group)
+    bool collapsed = false;              // a group whose members are hidden: this row summarises them
+    std::vector<trace::TrackId> hidden;  // collapsed: every track its hidden rows stand for, in row order
+    bool Group() const { return members > 0; }
+};
+
+// The rows shown of `rows` (GroupLaneRows(trace)) when the groups whose track is flagged in `collapsed` (by track id;
+// ids past its end are expanded) are collapsed: a collapsed group's members are left out, however deep, and a group
+// inside a collapsed one stays collapsed or not as flagged, for when it shows again.
+std::vector<ShownRow> ShowLaneRows(const trace::Trace& trace,
+                                   const std::vector<LaneRow>& rows,
+                                   const std::vector<bool>& collapsed);
+
+// Per track of `trace`, the index in `shown` of the row that draws it (a hidden track: its collapsed group's row; a
+// core sharing an idle row: that row), or -1 when none does.
+std::vector<int32_t> RowOfTrack(const trace::Trace& trace, const std::vector<ShownRow>& shown);
+
 }  // namespace interleave::ui

@@ -88,31 +88,73 @@ void TimelineController::Clear() {
     m_rows.clear();
     m_labelWidth = -1;
     m_tooltip.clear();
+    m_arrowsShown.clear();
+    m_minimap = {};
+    m_minimapStale = true;
 }
 
 void TimelineController::AddSection(std::string title, const trace::Trace* trace) {
     Section section;
     section.title = std::move(title);
     section.trace = trace;
-    const auto sectionIndex = int32_t(m_sections.size());
-    m_rows.push_back({sectionIndex, -1});
     if (trace) {
         // One item per track (indexed by track id); rows in the order and grouping the pictures use too.
         for (size_t t = 0; t < trace->tracks.size(); ++t)
             section.items.emplace_back(trace::TrackId(t));
-        for (const LaneRow& row : GroupLaneRows(*trace)) {
+        section.lanes = GroupLaneRows(*trace);
+        for (const LaneRow& row : section.lanes)
             if (!row.label.empty()) section.items[size_t(row.first)].SetLabel(row.label);
-            m_rows.push_back({sectionIndex, int32_t(row.first)});
-        }
+        section.collapsed.assign(trace->tracks.size(), false);
+        for (size_t t = 0; t < trace->tracks.size(); ++t)
+            section.collapsed[t] = std::find(m_collapsedNames.begin(), m_collapsedNames.end(), trace->tracks[t].name) !=
+                                   m_collapsedNames.end();
+        section.all = ShowLaneRows(*trace, section.lanes, section.collapsed);
         // Instants are sorted by (time, track) after Finish(): split them per track, keeping the order.
         for (const trace::Instant& instant : trace->instants)
             if (instant.track >= 0 && size_t(instant.track) < section.items.size())
                 section.items[size_t(instant.track)].Instants().push_back(instant);
         for (TimelineItem& item : section.items)
             item.BuildIndex(*trace);
+        section.links = BuildCausalLinks(*trace);
     }
     m_sections.push_back(std::move(section));
+    RebuildRows();
     m_labelWidth = -1;
+    m_minimapStale = true;
+}
+
+void TimelineController::RebuildRows() {
+    m_rows.clear();
+    for (size_t s = 0; s < m_sections.size(); ++s) {
+        Section& section = m_sections[s];
+        m_rows.push_back({int32_t(s), -1, -1});
+        if (!section.trace) continue;
+        section.shown = ShowLaneRows(*section.trace, section.lanes, section.collapsed);
+        const auto offset = int32_t(m_rows.size());
+        for (size_t r = 0; r < section.shown.size(); ++r)
+            m_rows.push_back({int32_t(s), int32_t(section.shown[r].row.first), int32_t(r)});
+        section.rowOfTrack = RowOfTrack(*section.trace, section.shown);
+        for (int32_t& row : section.rowOfTrack)
+            if (row >= 0) row += offset;
+    }
+}
+
+void TimelineController::SetCollapsed(size_t section, trace::TrackId track, bool collapsed) {
+    if (section >= m_sections.size()) return;
+    Section& s = m_sections[section];
+    if (track < 0 || size_t(track) >= s.collapsed.size() || s.collapsed[size_t(track)] == collapsed) return;
+    s.collapsed[size_t(track)] = collapsed;
+    const std::string& name = s.trace->tracks[size_t(track)].name;
+    const auto known = std::find(m_collapsedNames.begin(), m_collapsedNames.end(), name);
+    if (collapsed && known == m_collapsedNames.end()) m_collapsedNames.push_back(name);
+    if (!collapsed && known != m_collapsedNames.end()) m_collapsedNames.erase(known);
+    RebuildRows();
+}
+
+bool TimelineController::Collapsed(size_t section, trace::TrackId track) const {
+    if (section >= m_sections.size()) return false;
+    const Section& s = m_sections[section];
+    return track >= 0 && size_t(track) < s.collapsed.size() && s.collapsed[size_t(track)];
 }
 
 int64_t TimelineController::EndTime() const {
@@ -323,6 +365,211 @@ void TimelineController::DrawMarks(ImDrawList* draw,
     }
 }
 
+namespace {
+
+// A lane's label indent for its depth in the track tree: 8 px for a child (as before groups), 6 more per level below.
+float DepthIndent(int depth) {
+    return depth <= 0 ? 0.0f : 8.0f + 6.0f * float(std::min(depth, 3) - 1);
+}
+// The room a group's triangle takes before its name.
+float TriangleRoom() {
+    return std::round(ImGui::GetFontSize() * 0.5f) + 3.0f;
+}
+// A collapsed group's label: its name and how many rows it hides ("MainProcess (+7)": the tail goes first when the
+// column is narrow).
+std::string RowName(const std::string& name, const ShownRow& row) {
+    return row.collapsed ? name + " (+" + std::to_string(row.members) + ")" : name;
+}
+
+}  // namespace
+
+void TimelineController::DrawStrip(const TimelineContext& ctx,
+                                   const ImVec2& origin,
+                                   float labelW,
+                                   float lanesX,
+                                   float stripH,
+                                   TimeRange& range) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    // The arrows' toggle in the label column.
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + 2, origin.y + 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                        ImVec2(2, std::max(0.0f, (stripH - 2 - ImGui::GetFontSize()) * 0.5f)));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemInnerSpacing, ImVec2(3, 0));
+    ImGui::Checkbox("causes", &m_showArrows);
+    ImGui::PopStyleVar(2);
+    if (ImGui::IsItemHovered())
+        m_tooltip =
+            "arrows for causes: GIL drop requests and hand-offs, lock wake-ups, resumed awaits\n"
+            "(hover an arrow: who asked whom)";
+    (void)labelW;
+
+    // The minimap: the state mix of the whole run, the view's window over it.
+    if (m_minimapStale) {
+        std::vector<const trace::Trace*> traces;
+        for (const Section& section : m_sections)
+            if (section.trace) traces.push_back(section.trace);
+        m_minimap = BuildMinimap(traces);
+        m_minimapStale = false;
+    }
+    const float w = ctx.widthPx, top = origin.y + 1, bottom = origin.y + stripH - 1;
+    draw->AddRectFilled(ImVec2(lanesX, top), ImVec2(lanesX + w, bottom), ImGui::GetColorU32(ImGuiCol_FrameBg));
+    if (m_minimap.Empty()) return;
+    const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
+    const int columns = std::max(1, int(w / 3.0f));
+    const std::vector<Mix> mix = MinimapColumns(m_minimap, columns);
+    const float room = bottom - top - 1;
+    const float colW = w / float(columns);
+    for (int c = 0; c < columns; ++c) {
+        float y = bottom;
+        const float x0 = lanesX + float(c) * colW, x1 = x0 + colW;
+        for (size_t k = 0; k < kMixStates; ++k) {
+            const float v = mix[size_t(c)][k];
+            if (v <= 0 || m_minimap.peak <= 0) continue;
+            const float h = room * v / m_minimap.peak;
+            if (h < 0.25f) continue;
+            if (!canOffset && draw->_VtxCurrentIdx + 4 > kVertexBudget) break;
+            draw->AddRectFilled(ImVec2(x0, y - h), ImVec2(x1, y), StateColor(trace::SpanState(k), ctx.theme));
+            y -= h;
+        }
+    }
+    // The view's window: the rest of the run dimmed, the window outlined.
+    const auto [wx0, wx1] = MinimapWindow(m_minimap.end, range, w);
+    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_WindowBg, 0.55f);
+    draw->AddRectFilled(ImVec2(lanesX, top), ImVec2(lanesX + wx0, bottom), dim);
+    draw->AddRectFilled(ImVec2(lanesX + wx1, top), ImVec2(lanesX + w, bottom), dim);
+    draw->AddRect(ImVec2(lanesX + wx0, top), ImVec2(lanesX + wx1, bottom), ImGui::GetColorU32(ImGuiCol_Text), 0, 0,
+                  1.5f);
+    // A click or a drag moves the view's centre there.
+    ImGui::SetCursorScreenPos(ImVec2(lanesX, top));
+    ImGui::InvisibleButton("minimap", ImVec2(std::max(1.0f, w), std::max(1.0f, bottom - top)));
+    const float mx = ImGui::GetIO().MousePos.x - lanesX;
+    if (ImGui::IsItemActive()) range = ViewCentredAt(m_minimap.end, range, w, mx);
+    if (ImGui::IsItemHovered()) {
+        const int c = std::clamp(int(mx / colW), 0, columns - 1);
+        char line[96];
+        std::snprintf(line, sizeof line, "the whole run (click or drag: move the view there)\nat %s, lanes on average:",
+                      FormatTime(MinimapTimeAt(m_minimap.end, w, mx)).c_str());
+        m_tooltip = line;
+        for (size_t k = 0; k < kMixStates; ++k) {
+            if (mix[size_t(c)][k] < 0.05f) continue;
+            std::snprintf(line, sizeof line, "\n  %.1f %s", double(mix[size_t(c)][k]), StateLabel(trace::SpanState(k)));
+            m_tooltip += line;
+        }
+    }
+}
+
+void TimelineController::DrawSummary(ImDrawList* draw,
+                                     const Section& section,
+                                     const ShownRow& row,
+                                     const TimelineContext& ctx,
+                                     float x,
+                                     float y,
+                                     float h,
+                                     bool hovered,
+                                     float mx) {
+    // One row for the group: per pixel, how many of its lanes are busy (the bar's height) and in what state most of
+    // them are (its colour and pattern).
+    std::vector<std::span<const DrawCmd>> lanes;
+    const auto add = [&](trace::TrackId t) {
+        if (t < 0 || size_t(t) >= section.items.size()) return;
+        if (section.trace->tracks[size_t(t)].kind == trace::TrackKind::Counter) return;
+        lanes.emplace_back(section.items[size_t(t)].Commands());
+    };
+    for (trace::TrackId t = row.row.first; t <= row.row.last; ++t)
+        add(t);
+    for (const trace::TrackId t : row.hidden)
+        add(t);
+    const std::vector<SummaryRun> runs = SummariseLanes(lanes, ctx.widthPx);
+    const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
+    const float top = y + 2, bottom = y + h - 2, room = bottom - top;
+    for (const SummaryRun& run : runs) {
+        if (!canOffset && draw->_VtxCurrentIdx + 64 > kVertexBudget) break;
+        const float height = std::max(2.0f, room * float(run.busy) / float(std::max(1u, run.lanes)));
+        DrawPatternedRect(draw, ImVec2(x + run.x0, bottom - height), ImVec2(x + run.x1, bottom), x,
+                          StateColor(run.state, ctx.theme), StatePattern(run.state), 1u << 8);
+        if (hovered && run.x0 <= mx && mx < run.x1) {
+            char line[160];
+            std::snprintf(line, sizeof line,
+                          " and the %zu lanes under it (collapsed: click its name to expand)\n"
+                          "%u of %u busy here, most %s",
+                          row.hidden.size(), run.busy, run.lanes, StateLabel(run.state));
+            m_tooltip = TrackName(*section.trace, row.row.first) + line;
+        }
+    }
+}
+
+void TimelineController::DrawArrows(ImDrawList* draw,
+                                    const TimelineContext& ctx,
+                                    float lanesX,
+                                    float top,
+                                    float bottom,
+                                    float rowsTop,
+                                    float laneH,
+                                    bool hovered) {
+    // Over the lanes (after the GPU's callbacks in the draw order): a halo in the background's colour under each line,
+    // so an arrow reads over spans of its own colour too; a dot at the cause, a head at the effect; drop requests
+    // dashed.
+    const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
+    const ImU32 halo = ImGui::GetColorU32(ImGuiCol_WindowBg, 1.0f) | IM_COL32_A_MASK;
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    float nearest = 5.0f;
+    size_t hit = SIZE_MAX;  // into m_arrowsShown
+    const Section* hitSection = nullptr;
+    draw->PushClipRect(ImVec2(lanesX, top), ImVec2(lanesX + ctx.widthPx, bottom), true);
+    for (const Section& section : m_sections) {
+        if (!section.trace || section.links.links.empty()) continue;
+        // At most one arrow per 6 px of width (and per 24 px, kind and pair of rows): denser is noise, not causes.
+        ArrowFold fold;
+        fold.maxArrows = std::max<size_t>(fold.maxScan, size_t(ctx.widthPx / 6.0f));
+        FoldArrows(section.links, ctx.range, ctx.widthPx, section.rowOfTrack, m_arrows, fold);
+        for (const Arrow& arrow : m_arrows) {
+            const float yFrom = rowsTop + (float(arrow.fromRow) + 0.5f) * laneH;
+            const bool down = arrow.toRow > arrow.fromRow;
+            const float yTo = rowsTop + float(arrow.toRow) * laneH + (down ? 3.0f : laneH - 3.0f);
+            if ((yFrom < top && yTo < top) || (yFrom > bottom && yTo > bottom)) continue;
+            if (!canOffset && draw->_VtxCurrentIdx + 200 > kVertexBudget) break;
+            m_arrowsShown.push_back(arrow);
+            const ImVec2 a(lanesX + arrow.x0, yFrom), b(lanesX + arrow.x1, yTo);
+            const ImU32 color = ArrowColor(arrow.kind, ctx.theme);
+            const float thick = 2.0f;
+            const float dx = b.x - a.x, dy = b.y - a.y, length = std::max(1e-3f, std::hypot(dx, dy));
+            const ImVec2 u(dx / length, dy / length), n(-u.y, u.x);
+            const float head = arrow.Folded() ? 5.0f : 7.0f, half = arrow.Folded() ? 3.0f : 4.0f;
+            const ImVec2 base(b.x - u.x * head, b.y - u.y * head);
+            draw->AddLine(a, base, halo, thick + 3.0f);
+            if (arrow.kind == ArrowKind::DropRequest) {
+                const float dash = std::max(6.0f, length / 40.0f);
+                for (float t = 0; t < length - head; t += dash) {
+                    const float t1 = std::min(t + dash * 0.6f, length - head);
+                    draw->AddLine(ImVec2(a.x + u.x * t, a.y + u.y * t), ImVec2(a.x + u.x * t1, a.y + u.y * t1), color,
+                                  thick);
+                }
+            } else {
+                draw->AddLine(a, base, color, thick);
+            }
+            const ImVec2 left(base.x + n.x * half, base.y + n.y * half),
+                right(base.x - n.x * half, base.y - n.y * half);
+            draw->AddTriangleFilled(ImVec2(b.x + u.x, b.y + u.y), ImVec2(left.x + n.x, left.y + n.y),
+                                    ImVec2(right.x - n.x, right.y - n.y), halo);
+            draw->AddTriangleFilled(b, left, right, color);
+            if (!arrow.Folded()) {  // a fold stands for many causes: no one dot to show
+                draw->AddCircleFilled(a, 3.5f, halo, 8);
+                draw->AddCircleFilled(a, 2.5f, color, 8);
+            }
+            if (hovered) {
+                const float d = DistanceToSegment(mouse.x, mouse.y, a.x, a.y, b.x, b.y);
+                if (d < nearest) {
+                    nearest = d;
+                    hit = m_arrowsShown.size() - 1;
+                    hitSection = &section;
+                }
+            }
+        }
+    }
+    draw->PopClipRect();
+    if (hitSection) m_tooltip = ArrowTooltip(*hitSection->trace, hitSection->links, m_arrowsShown[hit]);
+}
+
 void TimelineController::Draw(const char* id,
                               const ImVec2& size,
                               TimeRange& range,
@@ -333,24 +580,28 @@ void TimelineController::Draw(const char* id,
     m_commands = 0;
     m_gpuLanes = 0;
     m_shownLabels.clear();
+    m_arrowsShown.clear();
     ImGuiIO& io = ImGui::GetIO();
     const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    // The label column fits the longest track name, within 60 px and 30% of the width.
+    // The label column fits the longest track name (indented for its depth, after a group's triangle), within 60 px
+    // and 30% of the width.
     if (m_labelWidth < 0) {
         m_labelWidth = ImGui::CalcTextSize("Core 00").x;
         for (const auto& section : m_sections) {
             if (!section.trace) continue;
-            for (const TimelineItem& item : section.items) {
+            for (const ShownRow& row : section.all) {
+                const TimelineItem& item = section.items[size_t(row.row.first)];
                 const trace::Track& track = section.trace->tracks[size_t(item.Track())];
                 const std::string& name = item.Label().empty() ? track.name : item.Label();
-                m_labelWidth =
-                    std::max(m_labelWidth, ImGui::CalcTextSize(name.c_str()).x + (track.parent >= 0 ? 8.0f : 0.0f));
+                m_labelWidth = std::max(m_labelWidth, ImGui::CalcTextSize(name.c_str()).x + DepthIndent(row.depth) +
+                                                          (row.Group() ? TriangleRoom() : 0.0f));
             }
         }
         m_labelWidth += 12;
     }
     const float labelW = std::clamp(m_labelWidth, 60.0f, std::max(60.0f, size.x * 0.3f));
+    const float stripH = std::round(ImGui::GetFontSize() + 6);
     const float axisH = ImGui::GetTextLineHeight() + 8;
     const float laneH = std::round(ImGui::GetTextLineHeight() + 6);
     const float lanesX = origin.x + labelW;
@@ -365,10 +616,18 @@ void TimelineController::Draw(const char* id,
     ctx.cursorTime = cursorTime;
 
     ImDrawList* outer = ImGui::GetWindowDrawList();
-    DrawAxis(outer, ctx, lanesX, origin.y, axisH);
-    ImGui::Dummy(ImVec2(size.x, axisH));
+    ImGui::PushID(id);
+    DrawStrip(ctx, origin, labelW, lanesX, stripH, range);
+    ImGui::PopID();
+    const std::string stripTooltip = m_tooltip;  // the strip's, kept unless the lanes have one of their own
+    m_tooltip.clear();
+    ctx.range = range;
+    ctx.pxPerNs = PxPerNs(range, lanesW);
+    DrawAxis(outer, ctx, lanesX, origin.y + stripH, axisH);
+    ImGui::SetCursorScreenPos(origin);
+    ImGui::Dummy(ImVec2(size.x, stripH + axisH));
 
-    const float childH = std::max(laneH, size.y - axisH);
+    const float childH = std::max(laneH, size.y - axisH - stripH);
     ImGui::BeginChild(id, ImVec2(size.x, childH), false, ImGuiWindowFlags_NoScrollWithMouse);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 win = ImGui::GetWindowPos();
@@ -415,7 +674,7 @@ void TimelineController::Draw(const char* id,
         for (Section& section : m_sections)
             GpuTraceOf(section, gpu);
 
-    // Preprocess the visible rows, then draw them.
+    // Preprocess the visible rows (a collapsed group's hidden lanes too: its summary reads them), then draw them.
     const int firstRow = std::max(0, int(scrollY / laneH));
     const int lastRow = std::min(int(m_rows.size()) - 1, int((scrollY + childH) / laneH) + 1);
     for (int r = firstRow; r <= lastRow; ++r) {
@@ -425,8 +684,14 @@ void TimelineController::Draw(const char* id,
         TimelineItem& item = section.items[size_t(row.item)];
         item.Preprocess(*section.trace, ctx);
         m_commands += item.Commands().size();
+        const ShownRow& shown = section.shown[size_t(row.shown)];
+        for (const trace::TrackId t : shown.hidden) {
+            section.items[size_t(t)].Preprocess(*section.trace, ctx);
+            m_commands += section.items[size_t(t)].Commands().size();
+        }
     }
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     const ImU32 laneBg = ImGui::GetColorU32(ImGuiCol_FrameBg, 0.35f);
     const ImU32 headerBg = ImGui::GetColorU32(ImGuiCol_Header);
     int hoverRow = -1;
@@ -434,6 +699,8 @@ void TimelineController::Draw(const char* id,
     int labelHoverRow = -1;  // the row whose name is under the mouse
     if (ImGui::IsWindowHovered() && io.MousePos.x >= origin.x && io.MousePos.x < lanesX)
         labelHoverRow = int((io.MousePos.y - win.y + scrollY) / laneH);
+    int toggleRow = -1;  // a group whose name was clicked: collapsed or expanded after drawing
+    const float tri = TriangleRoom();
     for (int r = firstRow; r <= lastRow; ++r) {
         const Row& row = m_rows[size_t(r)];
         const float y = win.y - scrollY + float(r) * laneH;
@@ -444,12 +711,25 @@ void TimelineController::Draw(const char* id,
             continue;
         }
         const TimelineItem& item = section.items[size_t(row.item)];
+        const ShownRow& shownRow = section.shown[size_t(row.shown)];
         if (r % 2 == 0) draw->AddRectFilled(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), laneBg);
         const trace::Track& track = section.trace->tracks[size_t(item.Track())];
         // A name longer than its column loses its parenthesised tail first ("Thread-1 (run_task)" -> "Thread-1"),
         // then its middle (the end tells Thread-1 from Thread-2); hovering it shows the whole name.
-        const std::string& name = item.Label().empty() ? track.name : item.Label();
-        const float labelX = origin.x + 4 + (track.parent >= 0 ? 8.0f : 0.0f);
+        const std::string name = RowName(item.Label().empty() ? track.name : item.Label(), shownRow);
+        float labelX = origin.x + 4 + DepthIndent(shownRow.depth);
+        if (shownRow.Group()) {
+            // The group's triangle: pointing right when collapsed, down when expanded.
+            const float s = tri - 4, cx = labelX + s * 0.5f, cy = y + laneH * 0.5f;
+            if (shownRow.collapsed)
+                draw->AddTriangleFilled(ImVec2(cx - s * 0.3f, cy - s * 0.5f), ImVec2(cx - s * 0.3f, cy + s * 0.5f),
+                                        ImVec2(cx + s * 0.5f, cy), text);
+            else
+                draw->AddTriangleFilled(ImVec2(cx - s * 0.5f, cy - s * 0.3f), ImVec2(cx + s * 0.5f, cy - s * 0.3f),
+                                        ImVec2(cx, cy + s * 0.5f), faint);
+            labelX += tri;
+            if (r == labelHoverRow && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) toggleRow = r;
+        }
         const float labelRoom = lanesX - 4 - labelX;
         const std::string shown = FitLaneLabel(name, labelRoom, [](std::string_view part) {
             return ImGui::CalcTextSize(part.data(), part.data() + part.size()).x;
@@ -457,9 +737,20 @@ void TimelineController::Draw(const char* id,
         draw->PushClipRect(ImVec2(origin.x, y), ImVec2(lanesX - 4, y + laneH), true);
         draw->AddText(ImVec2(labelX, y + 3), text, shown.c_str());
         draw->PopClipRect();
-        if (shown != name && r == labelHoverRow) m_tooltip = name;
+        if (r == labelHoverRow) {
+            if (shown != name) m_tooltip = name;
+            if (shownRow.Group())
+                m_tooltip = (shown != name ? name + "\n" : std::string()) +
+                            (shownRow.collapsed ? "click to show the " : "click to fold into one row the ") +
+                            std::to_string(shownRow.members) + " lanes under " + track.name;
+        }
         m_shownLabels.push_back(shown);
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
+        if (shownRow.collapsed) {
+            DrawSummary(draw, section, shownRow, ctx, lanesX, y, laneH, r == hoverRow && mx >= 0 && mx <= lanesW, mx);
+            draw->PopClipRect();
+            continue;
+        }
         if (track.kind == trace::TrackKind::Counter) DrawCounter(draw, item, ctx, lanesX, y, laneH);
         DrawLane(draw, section, item, ctx, lanesX, y, laneH, gpu);
         DrawMarks(draw, item, ctx, lanesX, y);
@@ -506,6 +797,8 @@ void TimelineController::Draw(const char* id,
             }
         }
     }
+    // The causes, over every lane.
+    if (m_showArrows) DrawArrows(draw, ctx, lanesX, win.y, win.y + childH, win.y - scrollY, laneH, hovered);
     // Playback: dim what has not happened yet and draw the cursor.
     if (cursorTime >= 0) {
         const float cx = lanesX + std::clamp(PxAtTime(range, lanesW, cursorTime), 0.0f, lanesW);
@@ -519,11 +812,17 @@ void TimelineController::Draw(const char* id,
         draw->AddRectFilled(ImVec2(a, win.y), ImVec2(b, win.y + childH), IM_COL32(100, 150, 255, 60));
         draw->AddRect(ImVec2(a, win.y), ImVec2(b, win.y + childH), IM_COL32(100, 150, 255, 200));
     }
+    if (m_tooltip.empty()) m_tooltip = stripTooltip;
     if (!m_tooltip.empty()) ImGui::SetTooltip("%s", m_tooltip.c_str());
     // The content height, for the scrollbar.
     ImGui::SetCursorPos(ImVec2(0, 0));
     ImGui::Dummy(ImVec2(1, totalH));
     ImGui::EndChild();
+    if (toggleRow >= 0) {
+        const Row& row = m_rows[size_t(toggleRow)];
+        SetCollapsed(size_t(row.section), trace::TrackId(row.item),
+                     !Collapsed(size_t(row.section), trace::TrackId(row.item)));
+    }
 }
 
 // [SECTION] Legend

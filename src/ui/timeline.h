@@ -3,8 +3,10 @@
 //   TimelineContext ..... the per-frame value: visible range, scale, theme, selection, playback cursor
 //   TimelineItem ........ one row: one track of one trace; preprocesses its visible spans into DrawCmds
 //   TimelineController .. owns the rows of one or more traces (Compare stacks several on one time
-//                         axis), draws the axis, the labels and the lanes, and turns the mouse into
-//                         zoom, pan, range selection, hover tooltips and task selection
+//                         axis), draws the minimap (timeline_minimap.h), the axis, the labels and the lanes
+//                         (groups collapse: lane_rows.h) and the causality arrows over them
+//                         (timeline_arrows.h), and turns the mouse into zoom, pan, range selection, hover
+//                         tooltips and task selection
 //
 // After Tracy's TimelineController / TimelineItem / TimelineContext. Each frame first preprocesses the
 // visible rows into draw commands (timeline_lod.h, a pure function), then draws them.
@@ -15,9 +17,12 @@
 #include <vector>
 
 #include "trace/trace.h"
+#include "ui/lane_rows.h"
+#include "ui/timeline_arrows.h"
 #include "ui/timeline_gpu.h"
 #include "ui/timeline_lod.h"
 #include "ui/timeline_math.h"
+#include "ui/timeline_minimap.h"
 #include "ui/view_state.h"
 
 struct ImDrawList;
@@ -73,9 +78,11 @@ public:
     void AddSection(std::string title, const trace::Trace* trace);
     size_t Sections() const { return m_sections.size(); }
 
-    // Draws the whole timeline (axis, labels, lanes) into `size` at the cursor and applies the mouse:
-    // wheel zooms around the cursor, drag pans, shift-drag or right-drag zooms to the dragged range,
-    // a click on a span selects its task (again: clears). `range` and `selectedTask` are updated.
+    // Draws the whole timeline into `size` at the cursor: a strip with the arrows' toggle ("causes") and the minimap of
+    // the whole run (a click or a drag on it moves the view there), the axis, the labels (a group's triangle, or a tap
+    // on its name, collapses or expands it), the lanes and the causality arrows over them. Applies the mouse: wheel
+    // zooms around the cursor, drag pans, shift-drag or right-drag zooms to the dragged range, a click on a span
+    // selects its task (again: clears). `range` and `selectedTask` are updated.
     void Draw(const char* id, const ImVec2& size, TimeRange& range, int& selectedTask, Theme theme, double cursorTime);
 
     // From the last Draw: the tooltip text under the mouse ("" if none), the lanes' screen rectangle
@@ -89,6 +96,19 @@ public:
     const std::vector<std::string>& ShownLabels() const { return m_shownLabels; }
     // The time extent of every section's trace.
     int64_t EndTime() const;
+
+    // The causality arrows (drop requests, hand-offs, lock wakes, resumes): shown or not (the strip's "causes" box).
+    bool ShowArrows() const { return m_showArrows; }
+    void SetShowArrows(bool show) { m_showArrows = show; }
+    // The arrows drawn in the last Draw (after folding), for the tests.
+    const std::vector<Arrow>& ArrowsLastFrame() const { return m_arrowsShown; }
+    // Collapses or expands the group whose header is `track`'s row in section `section` (the rows change at once).
+    // A track with no lanes under it keeps the flag, but its row stays as it is. Groups are remembered by name across
+    // Clear(): a run simulated again (an edited scenario) shows the groups of those names collapsed still.
+    void SetCollapsed(size_t section, trace::TrackId track, bool collapsed);
+    bool Collapsed(size_t section, trace::TrackId track) const;
+    // The rows (section headers included) as they are now.
+    size_t Rows() const { return m_rows.size(); }
 
 private:
     // A trace's spans on the GPU (timeline_gpu.h): uploaded once, released when the section goes.
@@ -106,11 +126,42 @@ private:
         const trace::Trace* trace = nullptr;
         std::vector<TimelineItem> items;
         std::shared_ptr<GpuTrace> gpu;
+        std::vector<LaneRow> lanes;       // GroupLaneRows: every row, expanded
+        std::vector<ShownRow> all;        // those rows with their depths and groups, none collapsed
+        std::vector<bool> collapsed;      // by track id
+        std::vector<ShownRow> shown;      // the rows shown now
+        std::vector<int32_t> rowOfTrack;  // by track id: its row in m_rows (a collapsed group's), or -1
+        CausalLinks links;                // built once per trace
     };
     struct Row {
         int32_t section;
-        int32_t item;  // -1: the section's header
+        int32_t item;   // -1: the section's header
+        int32_t shown;  // its index in the section's `shown` rows (-1: the header)
     };
+    void RebuildRows();
+    void DrawStrip(const TimelineContext& ctx,
+                   const ImVec2& origin,
+                   float labelW,
+                   float lanesX,
+                   float stripH,
+                   TimeRange& range);
+    void DrawArrows(ImDrawList* draw,
+                    const TimelineContext& ctx,
+                    float lanesX,
+                    float top,
+                    float bottom,
+                    float rowsTop,
+                    float laneH,
+                    bool hovered);
+    void DrawSummary(ImDrawList* draw,
+                     const Section& section,
+                     const ShownRow& row,
+                     const TimelineContext& ctx,
+                     float x,
+                     float y,
+                     float h,
+                     bool hovered,
+                     float mx);
     void DrawAxis(ImDrawList* draw, const TimelineContext& ctx, float x, float y, float h);
     void DrawLane(ImDrawList* draw,
                   const Section& section,
@@ -134,6 +185,12 @@ private:
     size_t m_gpuLanes = 0;
     std::vector<SpanInstance> m_streamed;  // scratch: a dense lane's level-of-detail commands for the GPU
     float m_labelWidth = -1;               // of the label column, measured once per set of sections
+    bool m_showArrows = true;
+    std::vector<std::string> m_collapsedNames;  // the groups collapsed, by track name (kept across Clear())
+    std::vector<Arrow> m_arrows;                // scratch: one section's folded arrows
+    std::vector<Arrow> m_arrowsShown;           // every section's, as drawn in the last frame (rows: m_rows)
+    Minimap m_minimap;                          // of every section's trace, built when they change
+    bool m_minimapStale = true;
     bool m_selecting = false;
     float m_selectStartX = 0;
 };

@@ -263,4 +263,49 @@ int HitTest(std::span<const DrawCmd> cmds, float x, float slackPx) {
     return best;
 }
 
+std::vector<SummaryRun> SummariseLanes(std::span<const std::span<const DrawCmd>> lanes, float widthPx) {
+    std::vector<SummaryRun> runs;
+    if (!(widthPx > 0) || lanes.empty()) return runs;
+    const auto columns = size_t(std::ceil(std::min(widthPx, 1e5f)));
+    constexpr size_t kStates = size_t(trace::SpanState::Count);
+    // Per column and state, how many lanes show it; a lane counts once per column (its first command there).
+    std::vector<uint32_t> counts(columns * kStates, 0);
+    std::vector<int64_t> lastLaneAt(columns, -1);
+    for (size_t lane = 0; lane < lanes.size(); ++lane) {
+        for (const DrawCmd& cmd : lanes[lane]) {
+            const float a = std::max(0.0f, cmd.x0), b = std::min(float(columns), std::max(cmd.x1, cmd.x0 + 1.0f));
+            if (!(b > a)) continue;
+            const auto first = size_t(a), last = std::min(columns, size_t(std::ceil(b)));
+            for (size_t c = first; c < last; ++c) {
+                if (lastLaneAt[c] == int64_t(lane)) continue;
+                lastLaneAt[c] = int64_t(lane);
+                ++counts[c * kStates + size_t(cmd.state)];
+            }
+        }
+    }
+    for (size_t c = 0; c < columns; ++c) {
+        SummaryRun column;
+        column.x0 = float(c);
+        column.x1 = std::min(widthPx, float(c + 1));
+        column.lanes = uint32_t(lanes.size());
+        uint32_t most = 0;
+        for (size_t s = 0; s < kStates; ++s) {
+            if (trace::SpanState(s) == trace::SpanState::Idle) continue;
+            const uint32_t n = counts[c * kStates + s];
+            column.busy += n;
+            if (n > most) {
+                most = n;
+                column.state = trace::SpanState(s);
+            }
+        }
+        if (column.busy == 0) continue;
+        if (!runs.empty() && runs.back().x1 == column.x0 && runs.back().state == column.state &&
+            runs.back().busy == column.busy)
+            runs.back().x1 = column.x1;
+        else
+            runs.push_back(column);
+    }
+    return runs;
+}
+
 }  // namespace interleave::ui

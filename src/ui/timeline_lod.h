@@ -95,6 +95,17 @@ struct CounterBar {
 void BuildCounterBars(std::span<const trace::CounterSample> samples, const TimeRange& range, float widthPx,
                       std::vector<CounterBar>& out);
 
+// A collapsed group's summary row: per pixel column, how many of the group's lanes are busy (not idle) and the state
+// most of them are in (ties: the earlier state in trace::SpanState), from each lane's draw commands (a folded command
+// counts as its first state); equal neighbouring columns merge into one run. O(lanes x widthPx).
+struct SummaryRun {
+    float x0 = 0, x1 = 0;  // pixels from the lane's left edge
+    trace::SpanState state = trace::SpanState::Idle;
+    uint32_t busy = 0;   // lanes not idle here
+    uint32_t lanes = 0;  // lanes summarised
+};
+std::vector<SummaryRun> SummariseLanes(std::span<const std::span<const DrawCmd>> lanes, float widthPx);
+
 // The index of the command under pixel `x` (commands as built above), or -1. Folded and narrow
 // commands are hit within `slackPx`.
 int HitTest(std::span<const DrawCmd> cmds, float x, float slackPx = 1.0f);

@@ -18,6 +18,7 @@
 
 #include "trace/trace.h"
 #include "ui/theme.h"
+#include "ui/timeline_arrows.h"
 
 namespace interleave::ui {
 namespace {
@@ -334,6 +335,42 @@ TEST(Palette, EveryStateStandsOffTheTimelineBackground) {
                 EXPECT_GE(contrast, kMinBackgroundContrast)
                     << ThemeName(theme) << " theme: " << trace::SpanStateName(state) << " has a contrast of only "
                     << Figure(contrast) << ":1 against its lane";
+            }
+    }
+}
+
+// The causality arrows (ui/timeline_arrows.h) cross the lanes together: each kind must stay apart from the others for
+// every reader the lanes are checked for, and stand off the lanes' background as a span does.
+TEST(Palette, ArrowKindsDifferForEveryReaderAndStandOffTheLanes) {
+    std::vector<ArrowKind> kinds;
+    for (size_t k = 0; k < size_t(ArrowKind::Count); ++k)
+        kinds.push_back(ArrowKind(k));
+    const auto seen = [](ArrowKind kind, Theme theme, const Vision& vision) {
+        const Rgb linear = LinearOf(EncodedOf(ArrowColor(kind, theme)));
+        return LabOf(vision.simulation ? Simulate(*vision.simulation, linear) : linear);
+    };
+    const std::vector<LaneCase> readers = {{&kNormal, kMinLaneDistance},
+                                           {&kDeuteranope, kMinLaneDistance},
+                                           {&kProtanope, kMinLaneDistance},
+                                           {&kTritanope, kMinLaneDistanceTritanopia}};
+    for (const Theme theme : {Theme::Dark, Theme::Light}) {
+        for (const LaneCase& reader : readers)
+            for (size_t i = 0; i < kinds.size(); ++i)
+                for (size_t j = i + 1; j < kinds.size(); ++j) {
+                    const double distance =
+                        DeltaE2000(seen(kinds[i], theme, *reader.vision), seen(kinds[j], theme, *reader.vision));
+                    EXPECT_GE(distance, reader.minimum)
+                        << ThemeName(theme) << " theme, " << reader.vision->name << ": arrows for "
+                        << ArrowKindLabel(kinds[i]) << " and " << ArrowKindLabel(kinds[j]) << " are only "
+                        << Figure(distance) << " apart";
+                }
+        for (const ArrowKind kind : kinds)
+            for (const Rgb& background : TimelineBackgrounds(theme)) {
+                const double contrast =
+                    ContrastRatio(LinearOf(EncodedOf(ArrowColor(kind, theme))), LinearOf(background));
+                EXPECT_GE(contrast, kMinBackgroundContrast)
+                    << ThemeName(theme) << " theme: arrows for " << ArrowKindLabel(kind) << " have a contrast of only "
+                    << Figure(contrast) << ":1";
             }
     }
 }
