@@ -10,8 +10,10 @@ namespace interleave::scenario {
 
 namespace {
 
-// Free-threaded slowdowns: 3.13t from the 3.13 free-threading HOWTO ("about 40% on the pyperformance suite": the
-// specializing interpreter is off); 3.14t and 3.15t measured on our own builds (docs/python-builds.md).
+// Free-threaded slowdowns of pure Python. 3.13t: the 3.13 free-threading HOWTO ("about 40% on the pyperformance
+// suite": the specializing interpreter is off); our 3.13t build measured 1.22-1.36 against our 3.13 on two loops
+// (docs/python-builds.md). 3.14t: What's New in Python 3.14, "roughly 5-10%" (the upper end); 3.15t the same until
+// measured: Debian's mirror here serves no 3.14 or 3.15 source to build and measure (docs/python-builds.md).
 constexpr double kSlowdown313t = 1.40;
 constexpr double kSlowdown314t = 1.10;
 constexpr double kSlowdown315t = 1.10;

@@ -138,8 +138,8 @@ struct MachineProfile {
     TimeNs processStartSpawn = 60'000'000;      // fresh interpreter + imports
     TimeNs processStartForkserver = 4'000'000;  // a fork from the server...
     TimeNs forkserverStart = 60'000'000;        // ...which itself starts once, like spawn
-    TimeNs interpreterStart = 0;                 // InterpreterPoolExecutor: a worker's interpreter, created once (3.14)
-    TimeNs interpreterCallOverhead = 0;          // ...and each call into it (exec of a small script, a result queue)
+    TimeNs interpreterStart = 28'000'000;        // InterpreterPoolExecutor: a worker's interpreter, created once (3.14)
+    TimeNs interpreterCallOverhead = 37'000;     // ...and each call into it (exec of a small script, a result queue)
     int64_t pickleBytesPerSecond = 1'000'000'000;
     int64_t unpickleBytesPerSecond = 1'500'000'000;
     int64_t pickleObjectsBytesPerSecond = 86'000'000;    // an object graph: a list of small dicts

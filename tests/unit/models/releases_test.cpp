@@ -46,8 +46,11 @@ TEST(Releases, CpuBoundWorkOn314SpreadsOverTheCoresByThreeRoutesButNotByGilThrea
     for (scenario::ModelKind kind : {scenario::ModelKind::Interpreters, scenario::ModelKind::FreeThreaded, scenario::ModelKind::Processes})
         EXPECT_LT(makespanOf(kind) * 2, threads) << scenario::ModelKindName(kind);
     // 3.14's process pool is forkserver unless the scenario says otherwise.
-    for (size_t i = 0; i < c.models.size(); ++i)
-        if (c.models[i].kind == scenario::ModelKind::Processes) EXPECT_EQ(c.models[i].startMethod, scenario::StartMethod::Forkserver);
+    for (size_t i = 0; i < c.models.size(); ++i) {
+        if (c.models[i].kind == scenario::ModelKind::Processes) {
+            EXPECT_EQ(c.models[i].startMethod, scenario::StartMethod::Forkserver);
+        }
+    }
 }
 
 }  // namespace
