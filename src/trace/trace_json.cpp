@@ -6,6 +6,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "trace/trace_gecko.h"
+
 namespace interleave::trace {
 
 using nlohmann::json;
@@ -924,6 +926,7 @@ bool ReadAnyTrace(std::string_view text, Trace& out, std::string& error, const j
         return false;
     }
     if (doc.is_object() && doc.contains("format")) return FromJsonDocument(doc, out, error);
+    if (IsGeckoProfile(doc)) return FromGeckoDocument(doc, out, error);  // CPython 3.15's sampling profiler
     return FromChromeJsonDocument(doc, out, error);
 }
 
