@@ -278,6 +278,7 @@
     mark("start");
     const placeholder = document.getElementById("placeholder");
     if (placeholder) placeholder.hidden = true;
+    document.documentElement.classList.add("loaded");
     canvas.hidden = false;
     status.className = "";
     compiled = compileWasm();
@@ -333,6 +334,20 @@
       if (scenario.name) title.textContent = "Interleave: " + String(scenario.name).replace(/_/g, " ");
     } catch (e) { /* the title stays generic */ }
   });
+  // The poster (docs/authoring.md): a snippet's frame named interleave-poster-below has its picture under the frame
+  // (the placeholder is then transparent); otherwise a preset's own, made at build time (posters/, scripts/build-web.sh).
+  // A view opened on Compare has no poster of its own (a preset's poster shows one model).
+  if (window.name === "interleave-poster-below") {
+    document.documentElement.classList.add("below", "with-poster");
+  } else if (/^[a-z0-9_]+$/.test(preset) && !params.has("compare") && !location.hash) {
+    const poster = document.getElementById("poster");
+    poster.onload = () => { poster.hidden = false; document.documentElement.classList.add("with-poster"); };
+    poster.onerror = () => { poster.hidden = true; };  // a site built without posters: the title and button alone
+    poster.alt = "A picture of this timeline";
+    // A phone's column gets the narrow poster (400 px wide: its text stays readable).
+    const narrow = window.innerWidth > 0 && window.innerWidth <= 560 ? ".narrow" : "";
+    poster.src = base + "posters/" + preset + narrow + (theme === "light" ? ".light" : "") + ".svg";
+  }
   status.className = "hidden";
   canvas.hidden = true;
   document.getElementById("load").addEventListener("click", start);

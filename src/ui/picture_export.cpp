@@ -22,7 +22,12 @@ class FontScope {
 public:
     explicit FontScope(bool forceOwn) {
         m_previous = ImGui::GetCurrentContext();
+        // ImGui::CreateContext() makes the new context current only when none is: with the playground's current (a
+        // Save PNG click, in the middle of its frame) HeadlessContext would set up, and this call draw a frame in, the
+        // playground's context instead (ImGui asserts on the nested NewFrame()).
+        ImGui::SetCurrentContext(nullptr);
         if (forceOwn || !m_previous) m_own.emplace();
+        else ImGui::SetCurrentContext(m_previous);
     }
     ~FontScope() {
         m_own.reset();

@@ -417,6 +417,11 @@ void Playground::RebuildTimelines() {
                             FormatTime(double(m_realTrace.metrics.makespan));
         m_timeline.AddSection(std::move(title), &m_realTrace);
     }
+    if (m_havePinned) {
+        // The pinned run under the current one (its own lanes, the same time axis): "compare across runs".
+        std::string title = "pinned: " + m_pinnedTitle + "  -  " + FormatTime(double(m_pinnedTrace.metrics.makespan));
+        m_timeline.AddSection(std::move(title), &m_pinnedTrace);
+    }
     m_compareTimeline.Clear();
     if (m_haveComparison) {
         for (size_t i = 0; i < m_comparison.results.size(); ++i) {
@@ -431,6 +436,8 @@ void Playground::RebuildTimelines() {
     }
     std::vector<const trace::Trace*> shown;
     if (m_haveTrace) shown.push_back(&m_trace);
+    if (m_haveReal) shown.push_back(&m_realTrace);
+    if (m_havePinned) shown.push_back(&m_pinnedTrace);
     m_runStates = StatesPresent(shown);
     shown.clear();
     if (m_haveComparison)
@@ -448,6 +455,7 @@ void Playground::FitView() {
     if (m_view.tab == Tab::Compare) end = m_compareTimeline.EndTime();
     if (end <= 0 && m_haveTrace) end = m_trace.EndTime();
     if (m_view.tab == Tab::Timeline && m_haveReal) end = std::max(end, m_realTrace.EndTime());
+    if (m_view.tab == Tab::Timeline && m_havePinned) end = std::max(end, m_pinnedTrace.EndTime());
     m_view.visible = FitRange(0, end);
 }
 
@@ -767,6 +775,8 @@ std::string Playground::TestStateJson() const {
     j["share_url"] = m_shareUrl;
     j["embed_snippet"] = m_embedSnippet;
     j["embed_modal"] = m_embedModalOpen;
+    j["embed_poster_bytes"] = m_embedPosterBytes;
+    j["embed_poster_note"] = m_posterNote;
     j["timeline_sections"] = m_timeline.Sections();
     j["lane_labels"] = m_timeline.ShownLabels();
     j["narrow"] = m_narrow;
@@ -782,6 +792,21 @@ std::string Playground::TestStateJson() const {
         real["spans"] = m_realTrace.spans.size();
     }
     j["real"] = real;
+    json pinned = json::object();
+    pinned["shown"] = m_havePinned;
+    if (m_havePinned) {
+        pinned["title"] = m_pinnedTitle;
+        pinned["makespan"] = m_pinnedTrace.metrics.makespan;
+        pinned["spans"] = m_pinnedTrace.spans.size();
+        pinned["line"] =
+            PinnedComparison(m_pinnedTitle, m_pinnedTrace.metrics.makespan, m_haveTrace ? m_trace.metrics.makespan : 0);
+    }
+    j["pinned"] = pinned;
+    j["notice"] = m_notice;
+    json saved = json::object();
+    if (!m_savedFile.empty())
+        saved = {{"file", m_savedFile}, {"bytes", m_savedBytes}, {"width", m_savedWidth}, {"height", m_savedHeight}};
+    j["saved_picture"] = saved;
     j["tab"] = m_view.tab == Tab::Compare ? "compare" : m_view.tab == Tab::Scaling ? "scaling" : "timeline";
     j["theme"] = m_view.theme == Theme::Light ? "light" : "dark";
     j["help"] = m_showHelp;

@@ -74,6 +74,8 @@ std::string DefaultPresetId();
 
 // "makespan 1.2s   speedup 3.10x   CPU 77%   GIL wait 0ns   GIL switches 0": the metrics line.
 std::string MetricsLine(const trace::Metrics& metrics);
+// "pinned blog_cpu_threads, threads: makespan 485.5 ms; this run 132.5 ms, 3.66x faster": the line under a pinned run.
+std::string PinnedComparison(const std::string& pinnedTitle, int64_t pinnedMakespanNs, int64_t makespanNs);
 
 class Playground {
 public:
@@ -121,6 +123,15 @@ public:
     // Share / Embed as the buttons do (the link arrives through settings.makeLink).
     void Share();
     void ShowEmbedSnippet();
+    // The results panel's Save SVG / Save PNG buttons: the timeline as it is on screen, as a file (natively in the
+    // working directory, in the browser a download through settings.saveFile). False and why in the notice.
+    bool SavePicture(bool png);
+    // Compare across runs: the run on screen is kept ("pinned") and drawn under every later run of any scenario or
+    // model, on one time axis, until Unpin(). PinRun() is false when there is no run to pin.
+    bool PinRun();
+    void Unpin();
+    // Shows `trace` as the pinned run (tests; a trace opened from elsewhere): `title` names it in its section.
+    void ShowPinnedRun(std::string title, trace::Trace trace);
 
 private:
     struct SimJob;
@@ -163,6 +174,8 @@ private:
     void RunSummary();
     void CompareTable();
     void HelpOverlay();
+    void PictureButtons();
+    void PinControls();
 
     PlaygroundSettings m_settings;
     std::unique_ptr<Executor> m_executor;
@@ -214,9 +227,19 @@ private:
     std::string m_linkError;     // the opening link's problem (banner)
     std::string m_shareUrl;      // last link made by Share / Embed
     std::string m_embedSnippet;  // last iframe snippet made by Embed
+    std::string m_posterNote;    // why the last snippet has no poster ("" when it has one)
+    size_t m_embedPosterBytes = 0;
     std::string m_notice;        // "Link copied", ...
     bool m_openEmbedModal = false;
     bool m_embedModalOpen = false;
+
+    std::string m_savedFile;     // the last picture saved: its file name, size in bytes, and pixels (test state)
+    size_t m_savedBytes = 0;
+    int m_savedWidth = 0, m_savedHeight = 0;
+
+    trace::Trace m_pinnedTrace;  // the pinned run (PinRun), drawn under the current one
+    bool m_havePinned = false;
+    std::string m_pinnedTitle;   // "blog_cpu_threads, threads"
 
     std::shared_ptr<RealJob> m_realJob;
     trace::Trace m_realTrace;    // the real run, shown beside the simulated one

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ui/picture_poster.h"
 #include "ui/playground.h"
 
 namespace interleave::ui {
@@ -35,20 +36,6 @@ std::string EmbedUrl(const std::string& url) {
     return url.substr(0, hash) + add + url.substr(hash);
 }
 
-std::string HtmlEscape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 void Playground::Share() {
@@ -75,8 +62,25 @@ void Playground::ShowEmbedSnippet() {
         }
         m_shareUrl = url;
         const std::string title = "Interleave: " + (m_scenario.name.empty() ? std::string("Python concurrency") : m_scenario.name);
-        m_embedSnippet = "<iframe src=\"" + HtmlEscape(EmbedUrl(url)) + "\" title=\"" + HtmlEscape(title) +
-                         "\" width=\"100%\" height=\"420\" loading=\"lazy\" style=\"border: 1px solid #3b4252; border-radius: 6px\"></iframe>";
+        // The poster: a picture of this view (its range, theme, highlighted task) that readers without JavaScript,
+        // RSS readers and printed pages see; the embed's placeholder shows it through until the view loads.
+        EmbedSnippetParts parts;
+        parts.embedUrl = EmbedUrl(url);
+        parts.fullUrl = url;
+        parts.title = title;
+        m_posterNote.clear();
+        Poster poster;
+        if (m_haveTrace && m_view.tab == Tab::Timeline) {
+            if (MakePoster(m_trace, m_view.visible, m_view.theme, m_view.selectedTask, poster, m_posterNote)) {
+                parts.posterUri = poster.wide;
+                parts.posterNarrowUri = poster.narrow;
+                parts.posterBackground = poster.background;
+            }
+        } else {
+            m_posterNote = m_haveTrace ? "no poster for the Compare and Scaling views" : "no run to draw yet";
+        }
+        m_embedPosterBytes = parts.posterUri.size() + parts.posterNarrowUri.size();
+        m_embedSnippet = EmbedSnippet(parts);
         if (m_settings.copyToClipboard) m_settings.copyToClipboard(m_embedSnippet);
         m_notice = "Snippet copied to the clipboard";
         m_openEmbedModal = true;
@@ -94,8 +98,10 @@ void Playground::EmbedModal() {
     m_embedModalOpen = false;
     if (ImGui::BeginPopupModal("Embed this view", nullptr, ImGuiWindowFlags_NoSavedSettings)) {
         m_embedModalOpen = true;
-        ImGui::TextWrapped("Paste this into a page (copied to the clipboard). It shows a placeholder and loads the "
-                           "timeline when scrolled into view; it needs no special headers. See docs/embedding.md.");
+        ImGui::TextWrapped("Paste this into a page (copied to the clipboard). It shows a picture of this view and "
+                           "loads the timeline when scrolled into view; readers without JavaScript, RSS readers and "
+                           "printed pages see the picture. It needs no special headers. See docs/authoring.md.");
+        if (!m_posterNote.empty()) ImGui::TextDisabled("No picture in this snippet: %s.", m_posterNote.c_str());
         ImGui::InputTextMultiline("##snippet", m_embedSnippet.data(), m_embedSnippet.size() + 1,
                                   ImVec2(-1, ImGui::GetTextLineHeight() * 6), ImGuiInputTextFlags_ReadOnly);
         Remember("embed_snippet");

@@ -257,23 +257,139 @@ void Playground::RunSummary() {
         ImGui::TextWrapped("%s", MetricsLine(m_realTrace.metrics).c_str());
     }
     ImGui::TextWrapped("%s", m_explain.c_str());
-    // The timeline as it is on screen (its range, theme and highlighted task, every lane) as an SVG file
-    // (ui/picture.h): natively in the working directory, in the browser a download.
-    if (ImGui::SmallButton("Save SVG")) {
-        PictureView view;
-        view.range = m_view.visible;
-        view.theme = m_view.theme;
-        view.selectedTask = m_view.selectedTask;
-        // The lanes as wide as on screen (in units of content scale 1, the picture's), so spans fold as they do here.
-        view.lanesWidth = m_timeline.LanesRect()[2] / std::max(0.25f, ImGui::GetFontSize() / kUiFontSize);
-        std::string where;
-        const std::string fileName = PictureFileName(m_view.preset.empty() ? m_scenario.name : m_view.preset, "svg");
-        const std::string svg = PictureSvg(m_trace, view);
-        const bool saved = m_settings.saveFile ? m_settings.saveFile(fileName, svg, "image/svg+xml", where)
-                                               : SavePictureFile(fileName, svg, where);
-        m_notice = saved ? std::string("Saved ").append(where) : where;
+    PictureButtons();
+    PinControls();
+}
+
+namespace {
+// The width and height a PNG's header states (IHDR: bytes 16-23, big-endian); 0 if it has none.
+void PngSize(const std::string& png, int& width, int& height) {
+    width = height = 0;
+    if (png.size() < 24) return;
+    auto at = [&](size_t i) {
+        return int(uint8_t(png[i])) << 24 | int(uint8_t(png[i + 1])) << 16 | int(uint8_t(png[i + 2])) << 8 |
+               int(uint8_t(png[i + 3]));
+    };
+    width = at(16);
+    height = at(20);
+}
+}  // namespace
+
+bool Playground::SavePicture(bool png) {
+    if (!m_haveTrace) {
+        m_notice = "no run to save yet";
+        return false;
     }
+    // The timeline as it is on screen (its range, theme and highlighted task, every lane) (ui/picture.h).
+    PictureView view;
+    view.range = m_view.visible;
+    view.theme = m_view.theme;
+    view.selectedTask = m_view.selectedTask;
+    // The lanes as wide as on screen (in units of content scale 1, the picture's), so spans fold as they do here.
+    // Before the timeline has been drawn (tests, a first frame) the picture's default width.
+    const float lanesOnScreen = m_timeline.LanesRect()[2];
+    if (lanesOnScreen > 1) view.lanesWidth = lanesOnScreen / std::max(0.25f, ImGui::GetFontSize() / kUiFontSize);
+    const std::string fileName =
+        PictureFileName(m_view.preset.empty() ? m_scenario.name : m_view.preset, png ? "png" : "svg");
+    std::string bytes, error;
+    int width = 0, height = 0;
+    if (png) {
+        if (!PicturePng(m_trace, view, bytes, error)) {
+            m_notice = "could not draw the PNG: " + error;
+            return false;
+        }
+        PngSize(bytes, width, height);
+    } else {
+        bytes = PictureSvg(m_trace, view);
+    }
+    std::string where;
+    const char* mime = png ? "image/png" : "image/svg+xml";
+    const bool saved = m_settings.saveFile ? m_settings.saveFile(fileName, bytes, mime, where)
+                                           : SavePictureFile(fileName, bytes, where);
+    if (!saved) {
+        m_notice = where;
+        return false;
+    }
+    m_notice = "Saved " + where;
+    if (png) m_notice += " (" + std::to_string(width) + "x" + std::to_string(height) + " px)";
+    m_savedFile = fileName;
+    m_savedBytes = bytes.size();
+    m_savedWidth = width;
+    m_savedHeight = height;
+    return true;
+}
+
+void Playground::PictureButtons() {
+    // Natively a file in the working directory; in the browser a download.
+    if (ImGui::SmallButton("Save SVG")) SavePicture(false);
     Remember("save_svg");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The timeline as on screen, as a vector picture (SVG)");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Save PNG")) SavePicture(true);
+    Remember("save_png");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The timeline as on screen, as an image (PNG)");
+}
+
+// [SECTION] Pinned run (compare across runs)
+
+namespace {
+std::string PinnedName(const std::string& preset, const scenario::Scenario& scenario) {
+    std::string name = preset.empty() ? scenario.name : preset;
+    if (name.empty()) name = "scenario";
+    return name + ", " + std::string(scenario::ModelKindName(scenario.model.kind));
+}
+}  // namespace
+
+std::string PinnedComparison(const std::string& pinnedTitle, int64_t pinnedMakespanNs, int64_t makespanNs) {
+    std::string line = "pinned " + pinnedTitle + ": makespan " + FormatTime(double(pinnedMakespanNs));
+    if (pinnedMakespanNs <= 0 || makespanNs <= 0) return line;
+    const double ratio = double(pinnedMakespanNs) / double(makespanNs);
+    char figures[64];
+    std::snprintf(figures, sizeof figures, "%.2fx %s", ratio >= 1 ? ratio : 1 / ratio,
+                  ratio >= 1 ? "faster" : "slower");
+    return line + "; this run " + FormatTime(double(makespanNs)) + ", " + figures;
+}
+
+bool Playground::PinRun() {
+    if (!m_haveTrace) return false;
+    ShowPinnedRun(PinnedName(m_view.preset, m_scenario), m_trace);
+    return true;
+}
+
+void Playground::ShowPinnedRun(std::string title, trace::Trace trace) {
+    m_pinnedTrace = std::move(trace);
+    if (!m_pinnedTrace.IsFinished()) m_pinnedTrace.Finish();
+    m_pinnedTitle = std::move(title);
+    m_havePinned = true;
+    m_timelinesStale = true;
+}
+
+void Playground::Unpin() {
+    m_havePinned = false;
+    m_pinnedTrace = trace::Trace();
+    m_pinnedTitle.clear();
+    m_timelinesStale = true;
+}
+
+void Playground::PinControls() {
+    ImGui::SameLine();
+    if (!m_havePinned) {
+        if (ImGui::SmallButton("Pin this run")) PinRun();
+        Remember("pin");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Keep this run on screen and compare it with the next one: change the model or the "
+                              "scenario, or pick another preset; both runs share one time axis");
+        return;
+    }
+    if (ImGui::SmallButton("Unpin")) Unpin();
+    Remember("unpin");
+    if (!m_havePinned || !m_haveTrace) return;
+    const std::string line = PinnedComparison(m_pinnedTitle, m_pinnedTrace.metrics.makespan, m_trace.metrics.makespan);
+    // Wrapped on a line of its own (a phone's panel is narrow; a scenario's name can be long).
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", line.c_str());
+    ImGui::PopStyleColor();
+    Remember("pinned_line");
 }
 
 void Playground::ResultsPanel() {

@@ -77,9 +77,10 @@ function watchContext(context, errors, foreign) {
 // A fresh headless Chromium (its own profile) that records console errors and page errors of every page and
 // frame, and every request to a host other than 127.0.0.1/localhost. `check()` asserts there were none.
 // serviceWorkers: "allow" | "block".
-export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 } } = {}) {
+// javaScriptEnabled: false reads pages as a reader with JavaScript off does (tests/e2e/authoring.test.mjs).
+export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 }, javaScriptEnabled = true } = {}) {
     const userDataDir = mkdtempSync(path.join(tmpdir(), "interleave-chromium-"));
-    const context = await chromium.launchPersistentContext(userDataDir, { ...BROWSER, viewport, serviceWorkers });
+    const context = await chromium.launchPersistentContext(userDataDir, { ...BROWSER, viewport, serviceWorkers, javaScriptEnabled });
     const errors = [];
     const foreign = [];
     watchContext(context, errors, foreign);

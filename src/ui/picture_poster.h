@@ -1,0 +1,60 @@
+#pragma once
+// Posters: a small picture of a view's timeline that an embed shows before it loads, and that a reader without
+// JavaScript, an RSS reader or a printed page sees instead of the live view. A preset's poster is an SVG file made at
+// build time (scripts/build-web.sh: `interleave sim PRESET --svg`); a shared view's goes into the Embed button's
+// snippet as a data: URI. docs/authoring.md describes the snippet.
+#include <string>
+#include <string_view>
+
+#include "trace/trace.h"
+#include "ui/picture.h"
+
+namespace interleave::ui {
+
+// A poster as big as an embed (the snippet's iframe is 420 px tall) and the most a snippet may carry (bytes of the
+// data: URI): a poster that does not fit at any of the widths tried is left out.
+inline constexpr int kPosterHeight = 420;
+inline constexpr size_t kMaxPosterUriBytes = 96 * 1024;
+// The name of a snippet's iframe whose poster is below it (web/loader.js reads window.name).
+inline constexpr const char* kPosterBelowFrameName = "interleave-poster-below";
+
+// `svg` as a data: URI that can stand in a double-quoted HTML attribute or a srcset: every byte that is not a URL's
+// plain character (quotes, < > &, %, #, whitespace, controls, non-ASCII) is percent-encoded.
+std::string SvgDataUri(std::string_view svg);
+
+// The poster of `trace` over `range` (empty: the whole run) as a data: URI, at most kMaxPosterUriBytes: drawn
+// kPosterHeight tall at the widest of a few widths whose URI fits; "" with why in `why` when none fits.
+std::string PosterDataUri(const trace::Trace& trace, TimeRange range, Theme theme, int selectedTask, std::string& why);
+
+// A shared view's posters for a snippet: `wide` (760 or 560 px wide) and `narrow` (400 px, for a phone's column; ""
+// when only one fits, then `wide` is the 400 px one), data: URIs of at most kMaxPosterUriBytes together, and the
+// picture's background colour ("#rrggbb"). False with why when not even the narrow one fits.
+struct Poster {
+    std::string wide, narrow, background;
+};
+bool MakePoster(const trace::Trace& trace,
+                TimeRange range,
+                Theme theme,
+                int selectedTask,
+                Poster& out,
+                std::string& why);
+
+struct EmbedSnippetParts {
+    std::string embedUrl;          // the iframe's src (the playground link with ?embed)
+    std::string fullUrl;           // the full playground on the same view: the poster links there
+    std::string title;             // "Interleave: <scenario name>" (a stranger's text: escaped here)
+    std::string posterUri;         // PosterDataUri() or Poster::wide; "" for none (then the plain iframe)
+    std::string posterNarrowUri;   // Poster::narrow: shown at widths up to 560 px ("" for none)
+    std::string posterBackground;  // CSS colour behind the poster where it does not fill the frame ("" for none)
+};
+
+// The snippet the Embed button copies: the iframe over its poster. Without JavaScript (the iframe's page then stays
+// transparent), in an RSS reader (which drops the iframe) and in print, the poster is what is seen; with it, the
+// embed's placeholder shows the poster through and its Load button over it until the live view covers both. Every
+// value is escaped for a double-quoted HTML attribute.
+std::string EmbedSnippet(const EmbedSnippetParts& parts);
+
+// `text` escaped for HTML text or a double-quoted attribute (& < > " ').
+std::string HtmlEscape(std::string_view text);
+
+}  // namespace interleave::ui

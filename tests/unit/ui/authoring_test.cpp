@@ -1,0 +1,311 @@
+// For authors (issue 17): the Save PNG button beside Save SVG, the poster the Embed button puts into its snippet
+// (escaped, bounded), and comparing across runs (a pinned run drawn under the next one on one time axis).
+// Headless ImGui, a fake link maker and a fake download.
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "headless_imgui.h"
+#include "synthetic_trace.h"
+#include "ui/picture_export.h"
+#include "ui/picture_poster.h"
+#include "ui/playground.h"
+
+namespace interleave::ui {
+namespace {
+
+using nlohmann::json;
+
+struct Download {
+    std::string name, bytes, mime;
+};
+
+class Authoring : public testing::HeadlessImGuiTest {
+protected:
+    // Settings whose downloads land in `downloads` and whose links are `link`.
+    PlaygroundSettings Recording(std::vector<Download>& downloads,
+                                 std::string link = "http://127.0.0.1/app.html#v1.abc") {
+        PlaygroundSettings s = Offline();
+        s.saveFile = [&downloads](const std::string& name, const std::string& bytes, const char* mime,
+                                  std::string& where) {
+            downloads.push_back({name, bytes, mime});
+            where = name;
+            return true;
+        };
+        s.makeLink = [link](const std::string&, std::function<void(const std::string&)> done) { done(link); };
+        return s;
+    }
+    // Presses the widget `id` as a user would: the mouse over it, down in one frame, up in the next.
+    static void Click(Playground& p, const char* id) {
+        const json box = State(p)["widgets"][id];
+        ASSERT_TRUE(box.is_array()) << id << " is not drawn";
+        ImGuiIO& io = ImGui::GetIO();
+        io.AddMousePosEvent(box[0].get<float>() + box[2].get<float>() * 0.5f,
+                            box[1].get<float>() + box[3].get<float>() * 0.5f);
+        Frames(p, 1);
+        io.AddMouseButtonEvent(0, true);
+        Frames(p, 1);
+        io.AddMouseButtonEvent(0, false);
+        Frames(p, 2);
+    }
+};
+
+// "%3C" -> "<": the data: URI's percent-encoding undone.
+std::string PercentDecode(const std::string& text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            out += char(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+TEST_F(Authoring, SavePngDownloadsAPngOfTheStatedSize) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace());
+    Frames(p, 3);
+    Click(p, "save_png");
+    ASSERT_EQ(downloads.size(), 1u);
+    const Download& d = downloads[0];
+    EXPECT_EQ(d.name, "interleave-cpu.png");
+    EXPECT_EQ(d.mime, "image/png");
+    ASSERT_GT(d.bytes.size(), 24u);
+    EXPECT_EQ(d.bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+    const json saved = State(p)["saved_picture"];
+    EXPECT_EQ(saved["file"], "interleave-cpu.png");
+    EXPECT_EQ(saved["bytes"], d.bytes.size());
+    auto be32 = [&](size_t i) {
+        return int(uint8_t(d.bytes[i])) << 24 | int(uint8_t(d.bytes[i + 1])) << 16 | int(uint8_t(d.bytes[i + 2])) << 8 |
+               int(uint8_t(d.bytes[i + 3]));
+    };
+    EXPECT_EQ(be32(16), saved["width"].get<int>());
+    EXPECT_EQ(be32(20), saved["height"].get<int>());
+    // As wide as the lanes on screen plus the label column: far more than the smallest picture.
+    EXPECT_GT(saved["width"].get<int>(), 600);
+    EXPECT_GT(saved["height"].get<int>(), 100);
+    EXPECT_NE(State(p)["notice"].get<std::string>().find(std::to_string(be32(16)) + "x" + std::to_string(be32(20))),
+              std::string::npos);
+}
+
+TEST_F(Authoring, SaveSvgAndSavePngSitSideBySide) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace());
+    Frames(p, 3);
+    const json w = State(p)["widgets"];
+    ASSERT_TRUE(w.contains("save_svg") && w.contains("save_png"));
+    EXPECT_FLOAT_EQ(w["save_svg"][1].get<float>(), w["save_png"][1].get<float>());  // one row
+    EXPECT_GT(w["save_png"][0].get<float>(), w["save_svg"][0].get<float>());
+    Click(p, "save_svg");
+    ASSERT_EQ(downloads.size(), 1u);
+    EXPECT_EQ(downloads[0].mime, "image/svg+xml");
+    EXPECT_NE(downloads[0].bytes.find(">Thread-1<"), std::string::npos);
+}
+
+TEST_F(Authoring, APinnedRunIsDrawnUnderTheNextRunOnOneTimeAxis) {
+    Playground p(Offline());
+    EXPECT_FALSE(p.PinRun());  // nothing to pin yet
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
+    Frames(p, 2);
+    EXPECT_TRUE(State(p)["widgets"].contains("pin"));
+    EXPECT_EQ(State(p)["timeline_sections"], 1);
+    ASSERT_TRUE(p.PinRun());
+    // The next run: another scenario, twice as long. The pinned run stays.
+    scenario::Scenario next = CpuScenario(true);
+    next.name = "cpu and io";
+    p.ShowRun(next, testing::ThreadsTrace(2, 2, 160));
+    Frames(p, 3);
+    json s = State(p);
+    EXPECT_TRUE(s["pinned"]["shown"]);
+    EXPECT_EQ(s["pinned"]["title"], "cpu, threads");
+    EXPECT_EQ(s["pinned"]["makespan"], 40 * 5'000'000);
+    EXPECT_EQ(s["timeline_sections"], 2);  // this run and the pinned one, stacked
+    EXPECT_TRUE(s["widgets"].contains("unpin"));
+    EXPECT_TRUE(s["widgets"].contains("pinned_line"));
+    EXPECT_EQ(s["pinned"]["line"], "pinned cpu, threads: makespan 200.000 ms; this run 800.000 ms, 4.00x slower");
+    // One time axis: fitted, it spans the longer run (the current one, 800 ms).
+    EXPECT_GE(s["visible"][1].get<double>(), 160 * 5'000'000.0);
+    // Both runs' lanes are on screen: the pinned run has four threads, this one two.
+    int threadLabels = 0;
+    for (const auto& label : s["lane_labels"])
+        if (label.get<std::string>().rfind("Thread-", 0) == 0) ++threadLabels;
+    EXPECT_EQ(threadLabels, 6);
+    p.Unpin();
+    Frames(p, 2);
+    EXPECT_FALSE(State(p)["pinned"]["shown"]);
+    EXPECT_EQ(State(p)["timeline_sections"], 1);
+}
+
+TEST_F(Authoring, APinnedRunOutlivesAScenarioChangeAndALongerPinnedRunWidensTheFit) {
+    Playground p(Offline());
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 1000));  // 5 s
+    Frames(p, 2);
+    Click(p, "pin");
+    EXPECT_TRUE(State(p)["pinned"]["shown"]);
+    std::string error;
+    ASSERT_TRUE(p.LoadPreset("blog_io_threads", error)) << error;  // a simulated run of another scenario
+    for (int i = 0; i < 200 && p.Busy(); ++i)
+        Frames(p, 1);
+    Frames(p, 2);
+    json s = State(p);
+    EXPECT_EQ(s["preset"], "blog_io_threads");
+    EXPECT_TRUE(s["pinned"]["shown"]);
+    EXPECT_EQ(s["timeline_sections"], 2);
+    ImGui::GetIO().AddKeyEvent(ImGuiKey_F, true);  // zoom to fit: both runs
+    Frames(p, 1);
+    ImGui::GetIO().AddKeyEvent(ImGuiKey_F, false);
+    Frames(p, 1);
+    const double end = std::max(State(p)["makespan"].get<double>(), 5e9);
+    EXPECT_GE(State(p)["visible"][1].get<double>(), end);
+}
+
+TEST(PinnedRun, TheLineSaysWhichRunIsFasterAndByHowMuch) {
+    EXPECT_EQ(PinnedComparison("a, threads", 2'000'000'000, 500'000'000),
+              "pinned a, threads: makespan 2.000 s; this run 500.000 ms, 4.00x faster");
+    EXPECT_EQ(PinnedComparison("b", 100'000'000, 150'000'000),
+              "pinned b: makespan 100.000 ms; this run 150.000 ms, 1.50x slower");
+    EXPECT_EQ(PinnedComparison("c", 100'000'000, 0), "pinned c: makespan 100.000 ms");
+}
+
+TEST(EmbedSnippet, StrangersTextStaysInItsAttributes) {
+    EmbedSnippetParts parts;
+    parts.embedUrl = "http://127.0.0.1/app.html?embed#v1.a\"b<c>";
+    parts.fullUrl = "http://127.0.0.1/app.html#v1.a\"><script>alert(1)</script>";
+    parts.title = "Interleave: \"><script>alert(1)</script><img src=x onerror=alert(2)>";
+    parts.posterUri = SvgDataUri("<svg xmlns=\"http://www.w3.org/2000/svg\"><text>&lt;/text&gt;\"'#%</text></svg>");
+    const std::string snippet = EmbedSnippet(parts);
+    EXPECT_EQ(snippet.find("<script"), std::string::npos) << snippet;
+    EXPECT_EQ(snippet.find("<img src=x"), std::string::npos) << snippet;
+    // The only elements are the snippet's own.
+    std::vector<std::string> tags;
+    for (size_t i = snippet.find('<'); i != std::string::npos; i = snippet.find('<', i + 1))
+        tags.push_back(snippet.substr(i, snippet.find_first_of(" >", i) - i));
+    EXPECT_EQ(tags, (std::vector<std::string>{"<div", "<a", "<img", "</a", "<iframe", "</iframe", "</div"}));
+    EXPECT_NE(snippet.find("name=\"interleave-poster-below\""), std::string::npos);
+}
+
+TEST(EmbedSnippet, TheDataUriHasNoCharacterThatEndsAnAttributeAndDecodesBack) {
+    const std::string svg = "<svg a=\"1\" b='2'>&amp; 100% #x \n\t\xc3\xa9 <text>\x01</text></svg>";
+    const std::string uri = SvgDataUri(svg);
+    ASSERT_EQ(uri.rfind("data:image/svg+xml,", 0), 0u);
+    for (char c : uri.substr(19)) {
+        EXPECT_TRUE(std::string("\"'<>&# \n\t").find(c) == std::string::npos) << "raw '" << c << "' in " << uri;
+        EXPECT_GE(static_cast<unsigned char>(c), 0x20);
+        EXPECT_LT(static_cast<unsigned char>(c), 0x7f);
+    }
+    EXPECT_EQ(PercentDecode(uri.substr(19)), svg);
+}
+
+TEST_F(Authoring, TheEmbedButtonPutsABoundedPosterOfTheViewIntoTheSnippet) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace());
+    Frames(p, 2);
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const json s = State(p);
+    const std::string snippet = s["embed_snippet"];
+    EXPECT_EQ(s["embed_poster_note"], "");
+    EXPECT_GT(s["embed_poster_bytes"].get<size_t>(), 1000u);
+    EXPECT_LE(s["embed_poster_bytes"].get<size_t>(), kMaxPosterUriBytes);
+    const size_t at = snippet.find("src=\"data:image/svg+xml,");
+    ASSERT_NE(at, std::string::npos) << snippet;
+    const std::string uri = snippet.substr(at + 5, snippet.find('"', at + 5) - at - 5);
+    const std::string svg = PercentDecode(uri.substr(19));
+    EXPECT_NE(svg.find("<svg"), std::string::npos);
+    EXPECT_NE(svg.find(">Thread-1<"), std::string::npos);      // the lanes' names, as text
+    EXPECT_NE(svg.find("height=\"420\""), std::string::npos);  // as tall as the embed
+    EXPECT_NE(snippet.find("<iframe src=\"http://127.0.0.1/app.html?embed#v1.abc\""), std::string::npos);
+    EXPECT_NE(snippet.find("<a href=\"http://127.0.0.1/app.html#v1.abc\""), std::string::npos);
+    // A phone's column gets a narrow poster of its own (a wide one shrunk to 360 px has unreadable text), and the
+    // frame's empty part the picture's background.
+    const std::string narrowAt = "<source media=\"(max-width: 560px)\" srcset=\"data:image/svg+xml,";
+    const size_t n = snippet.find(narrowAt);
+    ASSERT_NE(n, std::string::npos) << "no narrow poster";
+    const std::string narrow = PercentDecode(
+        snippet.substr(n + narrowAt.size(), snippet.find('"', n + narrowAt.size()) - n - narrowAt.size()));
+    EXPECT_NE(narrow.find("width=\"400\""), std::string::npos);
+    EXPECT_NE(narrow.find(">Thread-1<"), std::string::npos);
+    EXPECT_NE(svg.find("width=\"760\""), std::string::npos);
+    EXPECT_NE(snippet.find("background: #"), std::string::npos);
+}
+
+TEST_F(Authoring, AHostileLaneNameInThePosterStaysEscapedText) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    trace::Trace t = testing::ThreadsTrace();
+    t.tracks.back().name = "</text><script>alert(1)</script>\"<iframe>";
+    scenario::Scenario sc = CpuScenario();
+    sc.name = "\"><script>alert(2)</script>";
+    p.ShowRun(sc, std::move(t));
+    Frames(p, 2);
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const std::string snippet = State(p)["embed_snippet"];
+    EXPECT_EQ(snippet.find("<script"), std::string::npos);
+    EXPECT_EQ(snippet.find("<iframe>"), std::string::npos);
+    const size_t at = snippet.find("src=\"data:image/svg+xml,");
+    ASSERT_NE(at, std::string::npos);
+    const std::string svg = PercentDecode(snippet.substr(at + 24, snippet.find('"', at + 5) - at - 24));
+    EXPECT_EQ(svg.find("<script"), std::string::npos) << "the lane's name became markup in the poster";
+}
+
+// 40 lanes of 100 spans each wide enough to be drawn one by one (no folding): one element each, too many for the
+// bound at the widest poster.
+trace::Trace ManyVisibleSpans() {
+    trace::Trace t;
+    t.label = "many spans";
+    const trace::TrackId process = t.AddTrack("MainProcess", trace::TrackKind::Process);
+    for (int l = 0; l < 40; ++l) {
+        const trace::TrackId track = t.AddTrack("Thread-" + std::to_string(l + 1), trace::TrackKind::Thread, process);
+        t.tasks.push_back({"work[" + std::to_string(l) + "]", 0, 0, 0});
+        for (int i = 0; i < 100; ++i) {
+            const bool runs = (i + l) % 2 == 0;
+            t.spans.push_back({int64_t(i) * 3'000'000, int64_t(i) * 3'000'000 + 2'000'000, track, l, trace::kNone,
+                               runs ? trace::SpanState::RunningPython : trace::SpanState::WaitingGil});
+        }
+    }
+    t.Finish();
+    t.metrics.makespan = t.EndTime();
+    return t;
+}
+
+TEST_F(Authoring, ADenseRunsPosterIsNarrowedToTheBoundOrLeftOutWithAReason) {
+    const trace::Trace t = ManyVisibleSpans();
+    // The widest poster would pass the bound: the bound has work to do here.
+    PictureView widest;
+    widest.width = 760;
+    widest.height = float(kPosterHeight);
+    ASSERT_GT(SvgDataUri(PictureSvg(t, widest)).size(), kMaxPosterUriBytes);
+    std::string why;
+    const std::string uri = PosterDataUri(t, TimeRange{0, 0}, Theme::Dark, -1, why);
+    if (uri.empty()) {
+        EXPECT_NE(why.find("KB"), std::string::npos) << why;
+    } else {
+        EXPECT_LE(uri.size(), kMaxPosterUriBytes);
+    }
+    // In the snippet: the poster is there within the bound, or the Embed window says why there is none.
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), ManyVisibleSpans());
+    Frames(p, 2);
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const json s = State(p);
+    EXPECT_LE(s["embed_poster_bytes"].get<size_t>(), kMaxPosterUriBytes);
+    if (s["embed_poster_bytes"] == 0) {
+        EXPECT_NE(s["embed_poster_note"], "");
+    }
+    EXPECT_NE(s["embed_snippet"].get<std::string>().find("<iframe"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace interleave::ui
