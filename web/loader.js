@@ -9,6 +9,7 @@
 //   #v1.<base64url(deflate-raw(view state JSON))>  the exact view (scenario, models, range, selected task)
 //   ?preset=ID                                     start with a built-in preset (the fragment wins)
 //   ?compare=threads,processes                     open on the Compare view with these models (no fragment)
+//   ?step=N                                        open the scenario's story on step N, 1 for the first (no fragment)
 //   ?embed                                         compact view for an iframe, loaded lazily: a placeholder
 //                                                  until the frame is visible (IntersectionObserver) or clicked
 //   ?theme=light|dark|auto                         the colours; auto follows the page's prefers-color-scheme.
@@ -147,6 +148,7 @@
     const q = new URLSearchParams(location.search);
     q.delete("embed");
     q.delete("preset");  // the fragment carries the scenario
+    q.delete("step");    // ...and the story's step
     const query = q.toString();
     return location.origin + location.pathname + (query ? "?" + query : "") + "#" + fragment;
   }
@@ -188,6 +190,12 @@
         // ?compare=threads,processes: open on the Compare view with these models (a short form for embeds).
         const models = params.get("compare").split(",").filter((m) => /^[a-z_]+$/.test(m));
         link.json = JSON.stringify({ tab: "compare", models: models });
+      }
+      if (!link.error && !fragment && /^[0-9]{1,2}$/.test(params.get("step") || "")) {
+        // ?step=N: the story's step N (1 for the first; the view state counts from 0, and the app clamps it).
+        const state = link.json ? JSON.parse(link.json) : {};
+        state.storyStep = Math.max(0, parseInt(params.get("step"), 10) - 1);
+        link.json = JSON.stringify(state);
       }
       if (!link.error && link.json && theme) {
         // ?theme= (or an embed's auto) wins over the theme the link was shared with.

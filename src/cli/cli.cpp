@@ -10,10 +10,13 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include "cli/cli_io.h"
 #include "models/simulate.h"
+#include "models/variation/variation.h"
 #include "scenario/model_info.h"
 #include "scenario/presets.h"
 #include "scenario/scenario.h"
@@ -47,6 +50,8 @@ const std::vector<OptionLine>& SimOptions() {
         {"--range A..B", "the time range drawn, e.g. 10ms..250ms (B left out: to the end; default: the whole run)"},
         {"--lanes LIST", "the lanes drawn: comma-separated lane names or name prefixes, e.g. 'Core,GIL,Thread-1'"},
         {"--theme T", "the picture's theme: dark (default) or light"},
+        {"--seed N", "one of the runs CPython could give: the OS's wake-up latencies and timer slack drawn from "
+                     "seed N (default: the scenario's machine.seed; 0: the deterministic run)"},
         {"--time-limit S", "stop the simulation after S seconds of wall-clock time, with an error (default 60; "
                            "0: no limit). Events (200 million) and trace memory (256 MiB) are always bounded."},
     };
@@ -88,6 +93,8 @@ const std::string& Help() {
         FormatOptions(SimOptions(), 6) +
         "  interleave compare SCENARIO [--json] [--time-limit S]\n"
         "                        run every model and recommend one, with the reason\n"
+        "  interleave vary SCENARIO [--runs N] [--seed S] [--json]\n"
+        "                        run it under many seeds: the spread of makespan and latencies\n"
         "  interleave presets    list the built-in scenarios\n"
         "  interleave run|check|export-python|calibrate ...\n"
         "                        real runs (native build; interleave run --help, docs/real-runs.md)\n"
@@ -116,6 +123,18 @@ const char* kCompareUsage =
     "  --python LIST     instead, run the scenario's own model on each Python release in LIST, side by side\n"
     "                    (comma-separated, e.g. 3.14,3.14t,3.15)\n"
     "  --time-limit S    stop each model's simulation after S seconds (default 60; 0: no limit)\n"
+    "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input.\n";
+
+const char* kVaryUsage =
+    "usage: interleave vary SCENARIO [--runs N] [--seed S] [--json] [--time-limit S]\n"
+    "Runs SCENARIO (a JSON file or a preset name) once per seed, the OS's wake-up latencies and timer slack drawn\n"
+    "from each (machine.seed: one of the many runs CPython could give), and prints the spread: makespan and task\n"
+    "latencies (p10, median, p90, min, max), and the seeds of a typical run and of an unlucky one\n"
+    "(interleave sim SCENARIO --seed S draws it). The runs go to this machine's cores in parallel.\n"
+    "  --runs N          how many runs (default 32, at most 1000)\n"
+    "  --seed S          the first run's seed; the others follow it (default 1)\n"
+    "  --json            print the spread and every run as JSON\n"
+    "  --time-limit S    stop each run after S seconds (default 60; 0: no limit)\n"
     "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input.\n";
 
 const char* kPresetsUsage =
@@ -232,7 +251,7 @@ PictureRenderers& Renderers() {
 
 int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     std::string source, model, outPath, chromePath, perfettoPath, profilePath, workersText, timeLimitText, error;
-    std::string svgPath, pngPath, sizeText, rangeText, lanesText, themeText;
+    std::string svgPath, pngPath, sizeText, rangeText, lanesText, themeText, seedText;
     bool json = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -250,6 +269,7 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
                               : a == "--range" ? &rangeText
                               : a == "--lanes" ? &lanesText
                               : a == "--theme" ? &themeText
+                              : a == "--seed" ? &seedText
                                                  : nullptr;
         if (target) {
             if (!TakeValue(args, i, *target, error))
@@ -304,6 +324,7 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     if (!profilePath.empty())
         if (int code = ApplyProfileFile(profilePath, s.machine.profile, error); code != kExitOk)
             return Fail(err, "sim", error, code);
+    if (!seedText.empty() && !ParseSeed(seedText, s.machine.seed, error)) return Fail(err, "sim", error, kExitUsage);
     models::SimulationOptions options;
     options.timeLimitSeconds = kDefaultTimeLimitSeconds;
     if (!timeLimitText.empty() && !ParseTimeLimit(timeLimitText, options.timeLimitSeconds, error))
@@ -396,6 +417,82 @@ int CompareReleases(const scenario::Scenario& s, const std::string& list, const 
     if (json) std::fprintf(out, "%s\n", nlohmann::json{{"releases", rows}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     const int code = Finish(out, err, "compare");
     return code != kExitOk ? code : anyFailed ? kExitFailed : kExitOk;
+}
+
+int VaryCommand(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+    std::string source, runsText, seedText, timeLimitText, error;
+    bool json = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (IsHelp(a)) return std::fputs(kVaryUsage, out), Finish(out, err, "vary");
+        std::string* target = a == "--runs" ? &runsText : a == "--seed" ? &seedText : a == "--time-limit" ? &timeLimitText : nullptr;
+        if (target) {
+            if (!TakeValue(args, i, *target, error)) return Fail(err, "vary", error + " (see interleave vary --help)", kExitUsage);
+        } else if (a == "--json") {
+            json = true;
+        } else if (!a.empty() && a[0] == '-') {
+            return Fail(err, "vary", "unknown option '" + a + "' (see interleave vary --help)", kExitUsage);
+        } else if (a.empty()) {
+            return Fail(err, "vary", "an empty SCENARIO argument (a JSON file or a preset name)", kExitUsage);
+        } else if (source.empty()) {
+            source = a;
+        } else {
+            return Fail(err, "vary", "one scenario at a time ('" + a + "' is extra)", kExitUsage);
+        }
+    }
+    if (source.empty()) return Fail(err, "vary", "which scenario? (a JSON file or a preset name)", kExitUsage);
+    models::VariationOptions options;
+    if (!runsText.empty()) {
+        char* end = nullptr;
+        errno = 0;
+        const long parsed = std::strtol(runsText.c_str(), &end, 10);
+        if (errno != 0 || !end || *end || parsed < 1 || parsed > 1000)
+            return Fail(err, "vary", "--runs must be 1 to 1000, got '" + runsText + "'", kExitUsage);
+        options.runs = static_cast<int32_t>(parsed);
+    }
+    if (!seedText.empty()) {
+        if (!ParseSeed(seedText, options.firstSeed, error)) return Fail(err, "vary", error, kExitUsage);
+        if (options.firstSeed == 0) return Fail(err, "vary", "--seed must be at least 1 (seed 0 is the deterministic run)", kExitUsage);
+        if (options.firstSeed + static_cast<uint64_t>(options.runs) - 1 > static_cast<uint64_t>(scenario::Limits::kMaxSeed))
+            return Fail(err, "vary", "--seed plus --runs passes the largest seed, " + std::to_string(scenario::Limits::kMaxSeed), kExitUsage);
+    }
+    scenario::Scenario s;
+    if (int code = LoadScenarioArgument(source, s, error); code != kExitOk) return Fail(err, "vary", error, code);
+    options.simulation.timeLimitSeconds = kDefaultTimeLimitSeconds;
+    if (!timeLimitText.empty() && !ParseTimeLimit(timeLimitText, options.simulation.timeLimitSeconds, error))
+        return Fail(err, "vary", error, kExitUsage);
+    options.parallel = static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
+    const models::VariationResult v = models::RunVariation(s, options);
+    if (!v.ok) return Fail(err, "vary", v.error, kExitFailed);
+    auto spread = [](const models::Spread& x) {
+        return nlohmann::json{{"p10_ns", x.p10}, {"p50_ns", x.p50}, {"p90_ns", x.p90}, {"min_ns", x.min}, {"max_ns", x.max}};
+    };
+    if (json) {
+        nlohmann::json runs = nlohmann::json::array();
+        for (const models::RunSummary& r : v.runs)
+            runs.push_back({{"seed", r.seed}, {"makespan_ns", r.makespan}, {"latency_p50_ns", r.latencyP50},
+                            {"latency_p90_ns", r.latencyP90}, {"gil_wait_ns", r.gilWait}, {"gil_switches", r.gilSwitches}});
+        const nlohmann::json doc = {{"runs", runs}, {"makespan", spread(v.makespan)}, {"latency_p50", spread(v.latencyP50)},
+                                    {"latency_p90", spread(v.latencyP90)}, {"gil_wait", spread(v.gilWait)},
+                                    {"typical_seed", v.typicalSeed}, {"unlucky_seed", v.unluckySeed}};
+        std::fprintf(out, "%s\n", doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        return Finish(out, err, "vary");
+    }
+    auto row = [&](const char* what, const models::Spread& x) {
+        std::fprintf(out, "%-22s %12s %12s %12s %12s %12s\n", what, scenario::FormatDuration(x.p10).c_str(),
+                     scenario::FormatDuration(x.p50).c_str(), scenario::FormatDuration(x.p90).c_str(),
+                     scenario::FormatDuration(x.min).c_str(), scenario::FormatDuration(x.max).c_str());
+    };
+    std::fprintf(out, "%zu runs, seeds %llu to %llu\n", v.runs.size(), static_cast<unsigned long long>(v.runs.front().seed),
+                 static_cast<unsigned long long>(v.runs.back().seed));
+    std::fprintf(out, "%-22s %12s %12s %12s %12s %12s\n", "", "p10", "median", "p90", "min", "max");
+    row("makespan", v.makespan);
+    row("task latency, median", v.latencyP50);
+    row("task latency, p90", v.latencyP90);
+    row("GIL wait", v.gilWait);
+    std::fprintf(out, "typical run: --seed %llu; unlucky run: --seed %llu\n", static_cast<unsigned long long>(v.typicalSeed),
+                 static_cast<unsigned long long>(v.unluckySeed));
+    return Finish(out, err, "vary");
 }
 
 int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
@@ -569,11 +666,13 @@ bool ParsePictureSize(const std::string& text, int& width, int& height, std::str
     return true;
 }
 
+// The commands Run answers, beside help: the app hands exactly these to the command line.
+constexpr std::string_view kCommands[] = {"sim", "compare", "vary", "presets", "--help", "-h", "help"};
+
 bool IsCommand(int argc, char** argv) {
     if (argc < 2) return false;
-    std::string first = argv[1];
-    return first == "sim" || first == "compare" || first == "presets" || first == "--help" || first == "-h" ||
-           first == "help";
+    const std::string_view first = argv[1];
+    return std::find(std::begin(kCommands), std::end(kCommands), first) != std::end(kCommands);
 }
 
 int Run(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
@@ -588,6 +687,7 @@ int Run(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     }
     if (command == "sim") return Sim(rest, out, err);
     if (command == "compare") return CompareCommand(rest, out, err);
+    if (command == "vary") return VaryCommand(rest, out, err);
     if (command == "presets") return PresetsCommand(rest, out, err);
     std::fprintf(err, "interleave: unknown command '%s' (see interleave --help)\n", command.c_str());
     return kExitUsage;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -167,17 +168,36 @@ inline int LoadScenarioArgument(const std::string& source, scenario::Scenario& o
     return kExitOk;
 }
 
-// Applies a machine profile file (`--profile FILE`, as `interleave calibrate` writes it) onto `profile`.
+// Applies a machine profile file (`--profile FILE`, as `interleave calibrate` writes it) onto `profile`: the
+// machine's costs. The switch interval stays the scenario's: sys.setswitchinterval() is the program's choice, not
+// the machine's, so a profile (which records the default it measured under) never overrides it.
 // Returns kExitOk or kExitBadInput with `error`.
 inline int ApplyProfileFile(const std::string& path, scenario::MachineProfile& profile, std::string& error) {
     std::string text;
     if (ReadFileLimited(path, kMaxProfileFileBytes, "a profile", text, error) != ReadStatus::Ok) return kExitBadInput;
     std::string why;
+    const scenario::TimeNs programsInterval = profile.switchInterval;
     if (!scenario::ApplyProfileJson(text, profile, why)) {
         error = path + ": " + why;
         return kExitBadInput;
     }
+    profile.switchInterval = programsInterval;
     return kExitOk;
+}
+
+// "--seed N": 0 (the deterministic run) to 2^53 - 1. Returns false with `error` naming the option.
+inline bool ParseSeed(const std::string& text, uint64_t& out, std::string& error) {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long parsed = text.empty() || text[0] == '-' ? 0 : std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || text[0] == '-' || errno != 0 || !end || *end ||
+        parsed > static_cast<unsigned long long>(scenario::Limits::kMaxSeed)) {
+        error = "--seed must be a whole number from 0 (the deterministic run) to " +
+                std::to_string(scenario::Limits::kMaxSeed) + ", got '" + text + "'";
+        return false;
+    }
+    out = static_cast<uint64_t>(parsed);
+    return true;
 }
 
 // Reads a trace file (either form, docs/trace-format.md). Returns kExitOk, or kExitBadInput with `error`.

@@ -429,6 +429,8 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
 }
 
 RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, const RunOptions& options) {
+    // Other programs' busy processes, for the whole run (the simulation's machine.background_load).
+    const BusyProcesses busy(scenario.machine.backgroundLoad);
     if (kind == RealRunKind::CPython) return RunCPython(scenario, options);
     RealRunResult result;
     result.error = plan::Unsupported(scenario);

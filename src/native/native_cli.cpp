@@ -69,6 +69,7 @@ enum Option : unsigned {
     kAdapt = 1u << 5,      // --scale, --max-tasks, --max-bytes, --timeout
     kRow = 1u << 6,        // --row
     kScenario = 1u << 7,   // the SCENARIO argument
+    kAllowBusy = 1u << 8,  // --allow-busy
 };
 
 struct Command {
@@ -92,12 +93,15 @@ const std::vector<Command>& Commands() {
          std::string("usage: interleave export-python SCENARIO\n"
                      "Prints the Python program `interleave run --python` runs for SCENARIO (it runs on its own).\n") +
              kExitCodes},
-        {"calibrate", kOut | kPythonBin,
+        {"calibrate", kOut | kPythonBin | kAllowBusy,
          std::string(
-             "usage: interleave calibrate [--out FILE] [--python-bin PY]\n"
-             "Measures this machine in CPython (about 10 s) and prints a machine profile, or writes it to FILE.\n"
+             "usage: interleave calibrate [--out FILE] [--python-bin PY] [--allow-busy]\n"
+             "Measures this machine in CPython (10-30 s: the noisy costs are repeated until they settle) and prints a\n"
+             "machine profile, or writes it to FILE, with each cost's spread and the machine's load. A machine whose\n"
+             "cores are busy with other work gives costs that are not its own: calibrate then refuses.\n"
              "  --out FILE        write the profile to FILE instead of standard output\n"
-             "  --python-bin PY   the Python interpreter (default python3)\n") +
+             "  --python-bin PY   the Python interpreter (default python3)\n"
+             "  --allow-busy      write the profile even when other work keeps cores busy\n") +
              "Exit codes: 0 ok, 1 the calibration failed, 2 usage error, 4 cannot write output.\n"},
         {"check", kProfile | kPythonBin | kAdapt | kRow | kScenario,
          std::string(
@@ -118,7 +122,7 @@ const Command* FindCommand(const std::string& name) {
 struct Args {
     // --python-bin: an interpreter, or a release ("3.14t") for its build; empty: the scenario's release's.
     std::string command, scenario, out, chrome, perfetto, profile, python;
-    bool python_ = false, row = false;
+    bool python_ = false, row = false, allowBusy = false;
     double scale = 1.0, timeout = 120;
     int maxTasks = 0;
     int64_t maxBytes = kPayloadCap;
@@ -157,6 +161,9 @@ int ParseArgs(const Command& command, const std::vector<std::string>& args, Args
         } else if (s == "--row") {
             if (!(command.takes & kRow)) return refuse(s);
             a.row = true;
+        } else if (s == "--allow-busy") {
+            if (!(command.takes & kAllowBusy)) return refuse(s);
+            a.allowBusy = true;
         } else if (s == "--out" || s == "-o") {
             if (!(command.takes & kOut)) return refuse(s);
             if (!value(a.out)) return kExitUsage;
@@ -341,6 +348,24 @@ int64_t FigureOr(const nlohmann::json& r, const char* key, int64_t fallback) {
     return Figure(r, key, value) ? value : fallback;
 }
 
+// A figure as a number (a load average, a ratio), rounded to 0.01; 0 when missing or not a finite number.
+double FigureOrDouble(const nlohmann::json& r, const char* key) {
+    auto it = r.find(key);
+    if (it == r.end() || !it->is_number()) return 0;
+    const double value = it->get<double>();  // is_number: checked
+    return std::isfinite(value) && std::fabs(value) < 1e9 ? std::round(value * 100) / 100 : 0;
+}
+
+// calibrate.py's "spreads" object, checked: each cost's (p90 - p10) / median, only numbers kept.
+nlohmann::json Spreads(const nlohmann::json& r) {
+    nlohmann::json out = nlohmann::json::object();
+    auto it = r.find("spreads");
+    if (it == r.end() || !it->is_object()) return out;
+    for (const auto& [key, value] : it->items())
+        if (key.size() < 64 && value.is_number()) out[key] = FigureOrDouble(*it, key.c_str());
+    return out;
+}
+
 int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     char path[] = "/tmp/interleave-calibrate-XXXXXX.py";
     int fd = mkstemps(path, 3);
@@ -373,7 +398,7 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         unlink(path);
         return Fail(err, a.command, why, kExitFailed);
     }
-    std::fprintf(err, "calibrating with %s (about 10 s)...\n", python.c_str());
+    std::fprintf(err, "calibrating with %s (10-30 s)...\n", python.c_str());
     std::fflush(err);
     // The interpreter's path is the user's text: one single-quoted shell word, never shell syntax.
     std::string quoted = "'";
@@ -390,7 +415,9 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         pclose(p);
     }
     unlink(path);
-    size_t brace = output.rfind("{");
+    // The figures are the last line, one JSON object (with objects inside it: start at the line, not the last brace).
+    const size_t lastLine = output.rfind("\n{");
+    size_t brace = lastLine != std::string::npos ? lastLine + 1 : output.rfind("{", 0) == 0 ? 0 : std::string::npos;
     nlohmann::json r;
     why.clear();
     if (brace == std::string::npos ||
@@ -425,6 +452,16 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         if (std::isfinite(measured) && measured > 0 && measured < 1e6) effective = measured;
     }
     const int cores = std::clamp(static_cast<int>(std::lround(effective)), 1, Cores());
+    // A busy machine's costs are not its own (a start or a hand-off waits for a core): refuse them, saying why.
+    if (!a.allowBusy && effective < 0.75 * static_cast<double>(Cores())) {
+        char figures[160];
+        std::snprintf(figures, sizeof figures, "%.2f of this machine's %d cores were free (load average %.2f)", effective,
+                      Cores(), FigureOrDouble(r, "load_before"));
+        return Fail(err, a.command,
+                    std::string("other work keeps the cores busy: ") + figures +
+                        "; calibrate on a quiet machine, or pass --allow-busy to keep these figures anyway",
+                    kExitFailed);
+    }
     std::string pythonVersion;
     if (auto it = r.find("python"); it != r.end())
         if (const auto* version = it->get_ptr<const nlohmann::json::string_t*>()) pythonVersion = *version;
@@ -438,6 +475,9 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
                             {"effective_cores", std::round(effective * 100) / 100},
                             {"gil_slice_median", Duration(FigureOr(r, "gil_slice_median", 0))},
                             {"gil_handoff_gap_median", Duration(FigureOr(r, "gil_handoff_gap_median", 0))},
+                            {"load_average_before", FigureOrDouble(r, "load_before")},
+                            {"load_average_after", FigureOrDouble(r, "load_after")},
+                            {"spread", Spreads(r)},
                             {"note",
                              "machine.profile is in the scenario's format (docs/machine-profile.md); "
                              "fields not listed keep their defaults"}}}};

@@ -487,4 +487,29 @@ void MarkNeverStarted(trace::Trace& trace) {
         if (record.started < 0 && record.finished < 0) record.cancelled = true;
 }
 
+BusyProcesses::BusyProcesses(int32_t count) {
+    const pid_t parent = getpid();
+    for (int32_t i = 0; i < count; ++i) {
+        const pid_t pid = fork();
+        if (pid == 0) {
+            // Only async-signal-safe calls after fork() in a threaded process: spin until killed.
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(0);
+            volatile uint64_t spins = 0;
+            for (;;) spins = spins + 1;
+        }
+        if (pid < 0) break;  // fewer than asked: Running() says how many
+        RegisterChild(pid, false);
+        m_pids.push_back(pid);
+    }
+}
+
+BusyProcesses::~BusyProcesses() {
+    for (int pid : m_pids) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+        UnregisterChild(pid);
+    }
+}
+
 }  // namespace interleave::native

@@ -134,6 +134,21 @@ int ConnectDelay(int port);
 bool DelayRequest(int fd, TimeNs ns);
 bool SendDelayRequest(int fd, TimeNs ns);  // write only (the asyncio loop reads the answer when ready)
 
+// machine.background_load for a real run: that many child processes, each spinning on a core, from construction to
+// destruction (killed then, or with the parent: PR_SET_PDEATHSIG). The same busy processes the simulation puts
+// beside the program.
+class BusyProcesses {
+public:
+    explicit BusyProcesses(int32_t count);
+    ~BusyProcesses();
+    BusyProcesses(const BusyProcesses&) = delete;
+    BusyProcesses& operator=(const BusyProcesses&) = delete;
+    size_t Running() const { return m_pids.size(); }
+
+private:
+    std::vector<int> m_pids;
+};
+
 // Child processes of the current run, killed by KillAllChildren (Ctrl-C handler, errors, timeouts).
 void RegisterChild(int pid, bool processGroup);
 void UnregisterChild(int pid);

@@ -50,6 +50,8 @@ std::string GilLaneName(std::string_view interpreter) {
 std::string QueueLaneName(std::string_view queue) { return std::string("Queue ").append(queue); }
 
 std::string CoreLaneName(int32_t core) { return WithNumber("Core ", core); }
+std::string BackgroundProcessLaneName() { return "Other programs"; }
+std::string BackgroundLaneName(int32_t index) { return WithNumber("busy ", index + 1); }
 std::string TaskName(std::string_view group, int32_t index) {
     std::string out(group);
     out.append(WithNumber("[", index, "]"));

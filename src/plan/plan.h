@@ -41,6 +41,9 @@ std::string TaskLaneName(int32_t task, std::string_view taskName);
 // "GIL (MainProcess)", "Core 0".
 std::string GilLaneName(std::string_view interpreter);
 std::string CoreLaneName(int32_t core);
+// "Other programs" and "busy 1": the busy processes of machine.background_load (numbered from 1).
+std::string BackgroundProcessLaneName();
+std::string BackgroundLaneName(int32_t index);
 // "Queue pages": the depth of a queue.Queue or asyncio.Queue (a counter lane: items in the queue over time).
 std::string QueueLaneName(std::string_view queue);
 // "fetch[3]": a task is named by its group and its index in the group.

@@ -94,12 +94,15 @@ Scenario OnRelease(const Scenario& scenario, PythonVersion version) {
     return out;
 }
 
-std::string MissingFromRelease(const Scenario& scenario) {
-    const std::string release = PythonVersionName(scenario.python);
-    if (scenario.model.kind == ModelKind::Interpreters && !RunPythonInfo(scenario).interpreterPool)
+std::string MissingFromRelease(PythonVersion python, ModelKind kind) {
+    // The interpreters model runs on the release itself (never its free-threaded build), so its table row decides.
+    const PythonInfo* info = FindPython(python);
+    if (kind == ModelKind::Interpreters && !(info && info->interpreterPool))
         return "the interpreters model (concurrent.futures.InterpreterPoolExecutor) needs Python 3.14 or newer; the "
-               "scenario runs on " + release;
+               "scenario runs on " + PythonVersionName(python);
     return {};
 }
+
+std::string MissingFromRelease(const Scenario& scenario) { return MissingFromRelease(scenario.python, scenario.model.kind); }
 
 }  // namespace interleave::scenario

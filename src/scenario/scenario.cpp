@@ -602,11 +602,19 @@ struct Parser {
 
     bool ParseMachine(const json& value) {
         if (!value.is_object()) return Fail("machine", "must be an object like {\"cores\": 4}");
-        if (!OnlyKeys(value, "machine", {"cores", "profile"})) return false;
+        if (!OnlyKeys(value, "machine", {"cores", "profile", "background_load", "seed"})) return false;
         int64_t n = 0;
         if (value.contains("cores")) {
             if (!Integer(value["cores"], "machine.cores", 1, Limits::kMaxCores, n)) return false;
             scenario.machine.cores = static_cast<int32_t>(n);
+        }
+        if (value.contains("background_load")) {
+            if (!Integer(value["background_load"], "machine.background_load", 0, Limits::kMaxBackgroundLoad, n)) return false;
+            scenario.machine.backgroundLoad = static_cast<int32_t>(n);
+        }
+        if (value.contains("seed")) {
+            if (!Integer(value["seed"], "machine.seed", 0, Limits::kMaxSeed, n)) return false;
+            scenario.machine.seed = static_cast<uint64_t>(n);
         }
         if (!value.contains("profile")) return true;
         return ParseProfile(value["profile"], scenario.machine.profile);
@@ -626,6 +634,7 @@ struct Parser {
             {"eval_breaker_latency", &profile.evalBreakerLatency, 0, 10'000'000},
             {"time_slice", &profile.timeSlice, 100'000, 1'000'000'000},
             {"wakeup_latency", &profile.wakeupLatency, 0, 100'000'000},
+            {"timer_slack", &profile.timerSlack, 0, 100'000'000},
             {"context_switch", &profile.contextSwitch, 0, 10'000'000},
             {"thread_start", &profile.threadStart, 0, 1'000'000'000},
             {"process_start_fork", &profile.processStartFork, 0, 10'000'000'000},
@@ -647,6 +656,12 @@ struct Parser {
                 if (key != d.key) continue;
                 known = true;
                 if (!Duration(item, path, d.min, d.max, *d.field)) return false;
+            }
+            if (key == "wakeup_spread") {
+                known = true;
+                if (!item.is_number() || item.get<double>() < 0 || item.get<double>() > 2.0)
+                    return Fail(path, "must be a log-normal sigma from 0 (no spread) to 2, got " + Show(item));
+                profile.wakeupSpread = item.get<double>();
             }
             if (key == "forced_switching") {
                 known = true;
@@ -688,7 +703,7 @@ struct Parser {
                                            std::to_string(version.get<int64_t>()) + "; this one reads versions 1 to " +
                                            std::to_string(kScenarioFormatVersion) + ")");
         }
-        if (!OnlyKeys(doc, "", {"name", "description", "python", "tasks", "queues", "model", "machine", "format", "version"}))
+        if (!OnlyKeys(doc, "", {"name", "description", "python", "tasks", "queues", "model", "machine", "format", "version", "story"}))
             return false;
         const int64_t formatVersion = doc.contains("version") ? doc["version"].get<int64_t>() : 1;
         scenario.python = formatVersion < 5 ? kLegacyPython : kDefaultPython;
@@ -719,6 +734,7 @@ struct Parser {
         if (formatVersion < 5 && model.kind == ModelKind::FreeThreaded && model.freeThreadedSlowdown == 0)
             model.freeThreadedSlowdown = 1.1;
         if (!startMethodGiven) model.startMethod = RunPythonInfo(scenario).defaultStartMethod;
+        if (doc.contains("story") && !ParseStory(doc["story"], scenario, scenario.story, error)) return false;
         if (std::string missing = MissingFromRelease(scenario); !missing.empty()) return Fail("model.kind", missing);
         return true;
     }
@@ -796,6 +812,8 @@ json ProfileObject(const MachineProfile& p) {
             {"eval_breaker_latency", Ns(p.evalBreakerLatency)},
             {"time_slice", Ns(p.timeSlice)},
             {"wakeup_latency", Ns(p.wakeupLatency)},
+            {"wakeup_spread", p.wakeupSpread},
+            {"timer_slack", Ns(p.timerSlack)},
             {"context_switch", Ns(p.contextSwitch)},
             {"thread_start", Ns(p.threadStart)},
             {"process_start_fork", Ns(p.processStartFork)},
@@ -837,11 +855,14 @@ std::string ScenarioToJson(const Scenario& scenario) {
     json doc = {{"format", "interleave-scenario"}, {"version", kScenarioFormatVersion}, {"name", scenario.name}, {"description", scenario.description},
                 {"python", PythonVersionName(scenario.python)},
                 {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", ProfileObject(scenario.machine.profile)}}}};
+    if (scenario.machine.backgroundLoad > 0) doc["machine"]["background_load"] = scenario.machine.backgroundLoad;
+    if (scenario.machine.seed > 0) doc["machine"]["seed"] = scenario.machine.seed;
     if (!scenario.queues.empty()) {
         json queues = json::object();
         for (const QueueSpec& spec : scenario.queues) queues[scenario.names.at(spec.name)] = {{"maxsize", spec.maxsize}};
         doc["queues"] = queues;
     }
+    if (!scenario.story.Empty()) doc["story"] = StoryToJson(scenario.story);
     return doc.dump(2);
 }
 

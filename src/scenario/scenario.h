@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "scenario/python_version.h"
+#include "scenario/story.h"
 
 namespace interleave::scenario {
 
@@ -132,6 +133,12 @@ struct MachineProfile {
     TimeNs evalBreakerLatency = 1'000;     // from drop request to the holder noticing it
     TimeNs timeSlice = 4'000'000;          // OS scheduler quantum when threads outnumber cores
     TimeNs wakeupLatency = 50'000;         // from a condition signal to the woken thread running
+    // A seeded run's spread of wake-up latencies: the sigma of a log-normal factor around wakeupLatency (the
+    // GIL hand-off gaps measured in tests/reference, p10..p90 about 0.6x..1.7x the median).
+    double wakeupSpread = 0.4;
+    // How late a timed wait may wake in a seeded run: Linux's default timer slack for a normal thread (prctl(2),
+    // PR_SET_TIMERSLACK: 50 us). take_gil()'s timeouts are timed waits.
+    TimeNs timerSlack = 50'000;
     TimeNs contextSwitch = 5'000;          // a core switching threads
     TimeNs threadStart = 60'000;           // threading.Thread.start()
     TimeNs processStartFork = 3'000'000;
@@ -153,6 +160,13 @@ struct MachineProfile {
 
 struct Machine {
     int32_t cores = 4;
+    // Other programs' busy processes sharing the cores for the whole run (each always runnable, one thread):
+    // a loaded machine, where the OS's choice of who runs decides what the GIL does (docs/models.md, "A busy
+    // machine").
+    int32_t backgroundLoad = 0;
+    // 0: the deterministic run (every OS latency at its typical value). Otherwise the OS's choices (wake-up
+    // latencies, timer slack) are drawn from this seed: one of the many runs CPython could give.
+    uint64_t seed = 0;
     MachineProfile profile;
 };
 
@@ -180,6 +194,7 @@ struct Scenario {
     std::deque<ChildGroup> children;
     Model model;
     Machine machine;
+    Story story;  // captioned steps through the timeline (scenario/story.h); empty: none
 
     int64_t TaskCount() const;
     // The queue's maxsize (0: unbounded). A search of `queues`: runners take QueueMaxsizes() once instead.
@@ -205,6 +220,8 @@ double PythonCpuScale(const Scenario& scenario);
 Scenario OnRelease(const Scenario& scenario, PythonVersion version);
 // The models and settings the scenario's release lacks, as an error naming the release that has them; empty if none.
 std::string MissingFromRelease(const Scenario& scenario);
+// The same for one model on one release, without a scenario (the editor asks it for every model, every frame).
+std::string MissingFromRelease(PythonVersion python, ModelKind kind);
 
 // Drops the child groups no step reaches any more (the editor turned a children step into another kind) and renumbers
 // the rest in the order the steps reach them.
@@ -222,6 +239,8 @@ struct Limits {
     static constexpr TimeNs kMaxTotalWork = 86'400'000'000'000;    // one day of summed step time
     static constexpr int64_t kMaxBytes = 16LL << 30;                // 16 GiB in one message
     static constexpr int32_t kMaxCores = 1024;
+    static constexpr int32_t kMaxBackgroundLoad = 1024;  // busy processes beside the program
+    static constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;  // exact in a JSON number (a share link's JavaScript)
     static constexpr int32_t kMaxWorkers = 10'000;
     static constexpr int32_t kMaxRepeat = 1'000'000;
     static constexpr int32_t kMaxQueueSize = 1'000'000;  // a queue's maxsize
@@ -242,7 +261,8 @@ struct ParseError {
 // existed); each version reads every earlier one unchanged. 2: a send or return may say "payload": "objects".
 // 3: put, get, set and wait steps, and "queues" with their maxsize. 4: children steps. 5: "python" names the release
 // (a file of an earlier version runs on 3.11, what it was written for; a version-5 file without it on kDefaultPython).
-inline constexpr int kScenarioFormatVersion = 5;
+// 6: "story" (captioned steps for a reader), machine.background_load and machine.seed.
+inline constexpr int kScenarioFormatVersion = 6;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

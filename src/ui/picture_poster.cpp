@@ -4,35 +4,9 @@
 #include <cstdio>
 
 #include "ui/picture_export.h"
+#include "ui/svg_writer.h"
 
 namespace interleave::ui {
-
-std::string HtmlEscape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string SvgDataUri(std::string_view svg) {
     static const char kHex[] = "0123456789ABCDEF";
@@ -116,29 +90,29 @@ bool MakePoster(const trace::Trace& trace,
 std::string EmbedSnippet(const EmbedSnippetParts& parts) {
     const std::string frameStyle = "border: 1px solid #3b4252; border-radius: 6px";
     if (parts.posterUri.empty()) {
-        return "<iframe src=\"" + HtmlEscape(parts.embedUrl) + "\" title=\"" + HtmlEscape(parts.title) +
+        return "<iframe src=\"" + XmlEscape(parts.embedUrl) + "\" title=\"" + XmlEscape(parts.title) +
                "\" width=\"100%\" height=\"" + std::to_string(kPosterHeight) + "\" loading=\"lazy\" style=\"" +
                frameStyle + "\"></iframe>";
     }
     const std::string height = std::to_string(kPosterHeight) + "px";
     std::string out;
     out += "<div class=\"interleave-embed\" style=\"position: relative; height: " + height + "\">";
-    out += "<a href=\"" + HtmlEscape(parts.fullUrl) + "\">";
+    out += "<a href=\"" + XmlEscape(parts.fullUrl) + "\">";
     // A phone's column gets the narrow poster (a srcset URL ends at whitespace: SvgDataUri leaves none).
     if (!parts.posterNarrowUri.empty())
-        out += "<picture><source media=\"(max-width: 560px)\" srcset=\"" + HtmlEscape(parts.posterNarrowUri) + "\">";
-    out += "<img src=\"" + HtmlEscape(parts.posterUri) + "\" alt=\"" +
-           HtmlEscape(parts.title + ": a timeline of who runs when (open the link for the interactive view)") +
+        out += "<picture><source media=\"(max-width: 560px)\" srcset=\"" + XmlEscape(parts.posterNarrowUri) + "\">";
+    out += "<img src=\"" + XmlEscape(parts.posterUri) + "\" alt=\"" +
+           XmlEscape(parts.title + ": a timeline of who runs when (open the link for the interactive view)") +
            "\" style=\"display: block; width: 100%; height: " + height +
            "; object-fit: contain; object-position: left top; box-sizing: border-box; " +
-           (parts.posterBackground.empty() ? "" : "background: " + HtmlEscape(parts.posterBackground) + "; ") +
+           (parts.posterBackground.empty() ? "" : "background: " + XmlEscape(parts.posterBackground) + "; ") +
            frameStyle + "\">";
     if (!parts.posterNarrowUri.empty()) out += "</picture>";
     out += "</a>";
     // The frame's name tells its page (window.name, web/loader.js) that the poster is below it: its placeholder is
     // then transparent, with the Load button over the poster.
-    out += "<iframe src=\"" + HtmlEscape(parts.embedUrl) + "\" name=\"" + kPosterBelowFrameName + "\" title=\"" +
-           HtmlEscape(parts.title) +
+    out += "<iframe src=\"" + XmlEscape(parts.embedUrl) + "\" name=\"" + kPosterBelowFrameName + "\" title=\"" +
+           XmlEscape(parts.title) +
            "\" loading=\"lazy\" style=\"position: absolute; top: 0; left: 0; width: 100%; height: 100%; box-sizing: "
            "border-box; " +
            frameStyle + "\"></iframe>";

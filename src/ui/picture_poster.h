@@ -54,7 +54,4 @@ struct EmbedSnippetParts {
 // value is escaped for a double-quoted HTML attribute.
 std::string EmbedSnippet(const EmbedSnippetParts& parts);
 
-// `text` escaped for HTML text or a double-quoted attribute (& < > " ').
-std::string HtmlEscape(std::string_view text);
-
 }  // namespace interleave::ui

@@ -15,6 +15,7 @@
 
 #include "scenario/presets.h"
 #include "ui/explain.h"
+#include "ui/story_view.h"
 #include "ui/theme.h"
 
 namespace interleave::ui {
@@ -156,6 +157,7 @@ bool Playground::LoadPreset(std::string_view id, std::string& error) {
     m_view.playing = false;
     m_fitPending = true;
     ScenarioChanged();
+    StartStory(0, true);
     return true;
 }
 
@@ -163,6 +165,10 @@ void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace)
     if (m_simJob) m_simJob->cancel = true;
     m_simJob.reset();
     m_scenario = scenario;
+    // Shown as given: no story step's lanes or model on top of it.
+    m_storyBaseModel = m_scenario.model;
+    m_view.storyStep = -1;
+    m_timeline.SetLaneFilter({});
     m_trace = std::move(trace);
     if (!m_trace.IsFinished()) m_trace.Finish();
     m_haveTrace = true;
@@ -192,13 +198,27 @@ void Playground::ShowScaling(std::vector<ScalingSeries> series) {
 
 std::string Playground::ViewStateJson() const {
     ViewState state = m_view;
-    state.scenarioJson = scenario::ScenarioToJson(m_scenario);
+    if (m_view.storyStep >= 0) {
+        // The story's own model travels (a step's switch is the step's): the link reopens on the same step.
+        scenario::Scenario base = m_scenario;
+        base.model = m_storyBaseModel;
+        state.scenarioJson = scenario::ScenarioToJson(base);
+    } else {
+        state.scenarioJson = scenario::ScenarioToJson(m_scenario);
+    }
     return ViewStateToJson(state);
 }
 
 bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
     ViewState state = m_view;
+    // A range no link can hold: still there after reading, the link names no range (?step=N alone).
+    const TimeRange noRange{-2, -1};
+    state.visible = noRange;
+    state.scenarioJson.clear();  // "the link names a scenario" below means this link, not an earlier one
     if (!ViewStateFromJson(json, state, error)) return false;
+    const bool linkHasRange = !(state.visible == noRange);
+    if (!linkHasRange) state.visible = m_view.visible;
+    const bool newScenario = !state.scenarioJson.empty();
     if (!state.scenarioJson.empty()) {
         scenario::ParseError parseError;
         auto parsed = scenario::ParseScenario(state.scenarioJson, parseError);
@@ -212,6 +232,15 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
     m_view = state;
     m_tabRequest = int(m_view.tab);
     m_fitPending = false;  // the state names its visible range
+    // A story opens on the link's step (its first when the link names none), keeping the link's range if it has one.
+    if (newScenario) {
+        StartStory(std::max(0, state.storyStep), !linkHasRange);
+    } else if (!m_scenario.story.Empty()) {
+        m_view.storyStep = StoryStepIndex(m_scenario.story, state.storyStep);
+        ApplyStoryStep(!linkHasRange);
+    } else {
+        m_view.storyStep = -1;  // no story to be on
+    }
     return true;
 }
 
@@ -487,6 +516,7 @@ void Playground::Frame() {
         // Validate through the parser, the same way a user's file is checked.
         scenario::ParseError parseError;
         if (auto parsed = scenario::ParseScenario(scenario::ScenarioToJson(m_scenario), parseError)) {
+            StoryEdited();
             ScenarioChanged();
         } else {
             m_error = parseError.Message();
@@ -533,6 +563,7 @@ void Playground::Layout() {
     ImGui::BeginChild("main", ImVec2(0, 0), false);
     Banner();
     Toolbar();
+    StoryBar();
     if (ImGui::BeginTabBar("views")) {
         const char* names[] = {"Timeline", "Compare", "Scaling"};
         const char* ids[] = {"tab_timeline", "tab_compare", "tab_scaling"};
@@ -682,8 +713,14 @@ void Playground::HandleKeys() {
         m_view.visible = ZoomAround(m_view.visible, width, width / 2, 0.8);
     if (ImGui::IsKeyPressed(ImGuiKey_Minus) || ImGui::IsKeyPressed(ImGuiKey_KeypadSubtract))
         m_view.visible = ZoomAround(m_view.visible, width, width / 2, 1.25);
-    if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) m_view.visible = PanByPixels(m_view.visible, width, width * 0.1f);
-    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) m_view.visible = PanByPixels(m_view.visible, width, -width * 0.1f);
+    if (m_view.storyStep >= 0 && !io.KeyShift) {
+        // With a story the arrows step through it (shift + arrows still pan).
+        if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow, false)) GoToStoryStep(m_view.storyStep - 1);
+        if (ImGui::IsKeyPressed(ImGuiKey_RightArrow, false)) GoToStoryStep(m_view.storyStep + 1);
+    } else {
+        if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) m_view.visible = PanByPixels(m_view.visible, width, width * 0.1f);
+        if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) m_view.visible = PanByPixels(m_view.visible, width, -width * 0.1f);
+    }
     if (ImGui::IsKeyPressed(ImGuiKey_1, false)) SetTab(Tab::Timeline);
     if (ImGui::IsKeyPressed(ImGuiKey_2, false)) SetTab(Tab::Compare);
     if (ImGui::IsKeyPressed(ImGuiKey_3, false)) SetTab(Tab::Scaling);
@@ -814,6 +851,11 @@ std::string Playground::TestStateJson() const {
     j["scenario_overflow_x"] = m_scenarioOverflowX;
     j["background_threads"] = m_executor->Threaded();
     j["selected_task"] = m_view.selectedTask;
+    const int storyStep = m_view.storyStep < 0 ? -1 : StoryStepIndex(m_scenario.story, m_view.storyStep);
+    j["story"] = {{"steps", m_scenario.story.steps.size()},
+                  {"step", storyStep},
+                  {"caption", storyStep >= 0 ? m_scenario.story.steps[size_t(storyStep)].caption : std::string()},
+                  {"lanes", m_timeline.LaneFilter()}};
     j["playback_time"] = m_view.playbackTime;
     j["tracks"] = m_haveTrace ? m_trace.tracks.size() : 0;
     j["spans"] = m_haveTrace ? m_trace.spans.size() : 0;

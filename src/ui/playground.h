@@ -132,6 +132,11 @@ public:
     void Unpin();
     // Shows `trace` as the pinned run (tests; a trace opened from elsewhere): `title` names it in its section.
     void ShowPinnedRun(std::string title, trace::Trace trace);
+    // The scenario's story (scenario/story.h): goes to step `step` (0-based, clamped into the story) as the story
+    // bar's buttons and the arrow keys do: its range, its lanes, its model (simulating again when that changes).
+    // False when the scenario has no story.
+    bool GoToStoryStep(int step);
+    int StoryStep() const { return m_view.storyStep; }
 
 private:
     struct SimJob;
@@ -158,6 +163,15 @@ private:
     void CancelSimulations();
     void EmbedModal();
     void RealRunControls();
+    // playground_story.cpp
+    void StoryBar();
+    // Puts the current step's model and lanes in place; its range too when `withRange` (a link keeps its own).
+    void ApplyStoryStep(bool withRange);
+    // A scenario loaded or opened from a link: its story starts at `step` (0-based), its model is the steps' base.
+    void StartStory(int step, bool withRange);
+    // The scenario was edited: the story stays on its step (clamped, should the story have changed), and the edited
+    // model becomes the steps' base unless this step switches the model.
+    void StoryEdited();
     // playground_editor.cpp
     void ScenarioPanel();
     bool EditModel(scenario::Model& model);
@@ -240,6 +254,11 @@ private:
     trace::Trace m_pinnedTrace;  // the pinned run (PinRun), drawn under the current one
     bool m_havePinned = false;
     std::string m_pinnedTitle;   // "blog_cpu_threads, threads"
+
+    // The story's base: the scenario's own model, which each step's switches apply to (a step back to one without a
+    // switch returns to it). Share links carry it, not the step's.
+    scenario::Model m_storyBaseModel;
+    bool m_storyRangePending = false;  // the step's range waits for its run (a switched model simulates first)
 
     std::shared_ptr<RealJob> m_realJob;
     trace::Trace m_realTrace;    // the real run, shown beside the simulated one

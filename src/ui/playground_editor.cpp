@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 
@@ -245,10 +246,7 @@ bool Playground::EditModel(scenario::Model& model) {
         const ModelKind kind = models[i].kind;
         if (twoColumns && i % 2 == 1) ImGui::SameLine(half);
         // A model the release lacks stays visible, greyed, saying which release has it.
-        scenario::Scenario candidate;
-        candidate.python = m_scenario.python;
-        candidate.model.kind = kind;
-        const std::string missing = scenario::MissingFromRelease(candidate);
+        const std::string missing = scenario::MissingFromRelease(m_scenario.python, kind);
         ImGui::BeginDisabled(!missing.empty());
         if (ImGui::RadioButton(ModelLabel(kind), model.kind == kind) && model.kind != kind) {
             model.kind = kind;
@@ -561,6 +559,15 @@ bool Playground::EditMachine(scenario::Machine& machine) {
     bool changed = false;
     auto& p = machine.profile;
     changed |= IntField("cores", machine.cores, 1, scenario::Limits::kMaxCores, "CPU cores of the simulated machine");
+    changed |= IntField("busy processes", machine.backgroundLoad, 0, scenario::Limits::kMaxBackgroundLoad,
+                        "other programs' busy processes sharing the cores (a loaded machine)");
+    // The seed as an int field: the editor offers the first 2^31 seeds; a file or link may name any up to 2^53 - 1.
+    int32_t seed = static_cast<int32_t>(std::min<uint64_t>(machine.seed, INT32_MAX));
+    if (IntField("seed", seed, 0, INT32_MAX, "0: the deterministic run; otherwise one of the runs CPython could give "
+                                             "(the OS's wake-up latencies drawn from this seed)")) {
+        machine.seed = static_cast<uint64_t>(seed);
+        changed = true;
+    }
     constexpr TimeNs kSecond = 1'000'000'000, kMinute = 60 * kSecond;
     changed |= DurationField("switch interval", p.switchInterval, 1'000, kSecond, "sys.getswitchinterval(): a waiter asks the holder to drop the GIL after this");
     changed |= ImGui::Checkbox("forced switching", &p.forcedSwitching);

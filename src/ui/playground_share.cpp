@@ -171,6 +171,7 @@ void Playground::EmbedLayout() {
     if (m_haveTrace) ImGui::TextWrapped("%s", MetricsLine(m_trace.metrics).c_str());
     else ImGui::TextDisabled("%s", Busy() ? "simulating..." : !m_simError.empty() ? "no run: the simulation stopped" : "no run yet");
     Remember("metrics");
+    StoryBar();
     // The timeline gets the rest.
     const float rest = std::max(40.0f, ImGui::GetContentRegionAvail().y);
     if (m_view.tab == Tab::Compare) CompareView(rest);

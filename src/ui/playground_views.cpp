@@ -429,7 +429,7 @@ void Playground::HelpOverlay() {
         {"Space", "play / pause the schedule"},
         {"F, Home", "zoom to fit"},
         {"+ / -", "zoom in / out"},
-        {"Left / Right", "pan"},
+        {"Left / Right", "pan; with a story: its previous / next step (shift: pan)"},
         {"wheel", "zoom around the cursor (shift: scroll lanes)"},
         {"drag", "pan (and scroll the lanes)"},
         {"shift-drag, right-drag", "zoom to the dragged range"},

@@ -10,7 +10,8 @@
 
 namespace interleave::ui {
 
-// `text` escaped for an XML text node or a quoted attribute value.
+// `text` escaped for an XML or HTML text node or a quoted attribute value (& < > " '); control characters and
+// invalid UTF-8 become U+FFFD. The one escape for every piece of markup we write (SVG pictures, the embed snippet).
 std::string XmlEscape(std::string_view text);
 
 // The CSS font-size (px) of the UI face drawn `imguiSize` ImGui units tall: ImGui sizes a face from its ascender to

@@ -14,6 +14,7 @@
 #include "ui/lane_rows.h"
 #include "ui/span_style.h"
 #include "ui/span_text.h"
+#include "ui/story_view.h"
 #include "ui/theme.h"
 #include "ui/timeline_gpu.h"
 #include "ui/timeline_patterns.h"
@@ -130,6 +131,15 @@ void TimelineController::RebuildRows() {
         m_rows.push_back({int32_t(s), -1, -1});
         if (!section.trace) continue;
         section.shown = ShowLaneRows(*section.trace, section.lanes, section.collapsed);
+        if (const std::vector<bool> named = TracksNamed(*section.trace, m_laneFilter); !named.empty()) {
+            // A row stays when it stands for a named track (idle cores sharing a row, a collapsed group's members).
+            const auto names = [&](trace::TrackId track) { return track >= 0 && size_t(track) < named.size() && named[size_t(track)]; };
+            std::erase_if(section.shown, [&](const ShownRow& row) {
+                for (trace::TrackId t = row.row.first; t <= row.row.last; ++t)
+                    if (names(t)) return false;
+                return std::none_of(row.hidden.begin(), row.hidden.end(), names);
+            });
+        }
         const auto offset = int32_t(m_rows.size());
         for (size_t r = 0; r < section.shown.size(); ++r)
             m_rows.push_back({int32_t(s), int32_t(section.shown[r].row.first), int32_t(r)});
@@ -148,6 +158,12 @@ void TimelineController::SetCollapsed(size_t section, trace::TrackId track, bool
     const auto known = std::find(m_collapsedNames.begin(), m_collapsedNames.end(), name);
     if (collapsed && known == m_collapsedNames.end()) m_collapsedNames.push_back(name);
     if (!collapsed && known != m_collapsedNames.end()) m_collapsedNames.erase(known);
+    RebuildRows();
+}
+
+void TimelineController::SetLaneFilter(std::vector<std::string> lanes) {
+    if (lanes == m_laneFilter) return;
+    m_laneFilter = std::move(lanes);
     RebuildRows();
 }
 

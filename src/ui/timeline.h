@@ -109,6 +109,10 @@ public:
     bool Collapsed(size_t section, trace::TrackId track) const;
     // The rows (section headers included) as they are now.
     size_t Rows() const { return m_rows.size(); }
+    // Shows only the lanes `lanes` names (a story step's: ui/story_view.h's TracksNamed) in every section, or every
+    // lane when it is empty. A section where the names match nothing shows all its lanes.
+    void SetLaneFilter(std::vector<std::string> lanes);
+    const std::vector<std::string>& LaneFilter() const { return m_laneFilter; }
 
 private:
     // A trace's spans on the GPU (timeline_gpu.h): uploaded once, released when the section goes.
@@ -187,6 +191,7 @@ private:
     float m_labelWidth = -1;               // of the label column, measured once per set of sections
     bool m_showArrows = true;
     std::vector<std::string> m_collapsedNames;  // the groups collapsed, by track name (kept across Clear())
+    std::vector<std::string> m_laneFilter;      // SetLaneFilter's names (kept across Clear())
     std::vector<Arrow> m_arrows;                // scratch: one section's folded arrows
     std::vector<Arrow> m_arrowsShown;           // every section's, as drawn in the last frame (rows: m_rows)
     Minimap m_minimap;                          // of every section's trace, built when they change

@@ -24,6 +24,7 @@ std::string ViewStateToJson(const ViewState& s) {
     j["models"] = s.models;
     j["visible"] = {s.visible.t0, s.visible.t1};
     j["selectedTask"] = s.selectedTask;
+    if (s.storyStep >= 0) j["storyStep"] = s.storyStep;
     j["theme"] = s.theme == Theme::Light ? "light" : "dark";
     j["tab"] = s.tab == Tab::Compare ? "compare" : s.tab == Tab::Scaling ? "scaling" : "timeline";
     j["playback"] = {{"playing", s.playing}, {"time", s.playbackTime}, {"speed", s.playbackSpeed}};
@@ -77,6 +78,14 @@ bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error
     if (j.contains("selectedTask")) {
         if (!j["selectedTask"].is_number_integer()) return fail("selectedTask must be an integer");
         s.selectedTask = j["selectedTask"].get<int>();
+    }
+    if (j.contains("storyStep")) {
+        // Bounded by the story (at most 32 steps) when applied: ui/story_view.h's StoryStepIndex.
+        const json& step = j["storyStep"];
+        if (!step.is_number_integer() || (step.is_number_unsigned() && step.get<uint64_t>() > 1000) ||
+            step.get<int64_t>() < -1 || step.get<int64_t>() > 1000)
+            return fail("storyStep must be a step number from 0 (the first), or -1");
+        s.storyStep = int(step.get<int64_t>());
     }
     if (j.contains("theme")) {
         const json& t = j["theme"];

@@ -18,6 +18,7 @@ struct ViewState {
     std::vector<std::string> models;    // model kinds shown in Compare ("threads", "processes", ...)
     TimeRange visible{0, 1e9};          // ns
     int selectedTask = -1;              // TaskId highlighted in every lane, -1 for none
+    int storyStep = -1;                 // the scenario's story step shown (0-based), -1: none (no story)
     Theme theme = Theme::Dark;
     Tab tab = Tab::Timeline;
     bool playing = false;

@@ -242,6 +242,18 @@ bool Small(const scenario::Scenario& s) {
     return true;
 }
 
+// The scenario's own model and every model its story steps switch to (the view opens on one of them) finish.
+bool StoryFinishes(scenario::Scenario s) {
+    if (!Finishes(s)) return false;
+    const scenario::Model base = s.model;
+    for (const scenario::StoryStep& step : s.story.steps) {
+        if (!step.ChangesModel()) continue;
+        s.model = scenario::StoryStepModel(base, step);
+        if (!Finishes(s)) return false;
+    }
+    return true;
+}
+
 // Every model the Compare and Scaling views may run, at the worker counts they use, finishes within the bound.
 bool EveryModelFinishes(scenario::Scenario s) {
     const int cores = std::max(1, s.machine.cores);
@@ -289,7 +301,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         scenario::ParseError parseError;
         const auto parsed = scenario::ParseScenario(probe.scenarioJson, parseError);
         if (parsed) {
-            if (!Small(*parsed) || !Finishes(*parsed)) return 0;
+            if (!Small(*parsed) || !StoryFinishes(*parsed)) return 0;
             if (probe.tab != ui::Tab::Timeline) compareOk = EveryModelFinishes(*parsed);
         }
     }

@@ -2,6 +2,8 @@
 // Helpers shared by the platform-free tests.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 
 #include "models/simulate.h"
@@ -36,6 +38,28 @@ inline scenario::Scenario WithModel(scenario::Scenario s, scenario::ModelKind ki
     s.model.kind = kind;
     s.model.workers = workers;
     return s;
+}
+
+// The lane called `name` (a failure, and kNone, if there is none).
+inline trace::TrackId TrackNamed(const trace::Trace& t, const std::string& name) {
+    for (size_t i = 0; i < t.tracks.size(); ++i)
+        if (t.tracks[i].name == name) return static_cast<trace::TrackId>(i);
+    ADD_FAILURE() << "no lane " << name;
+    return trace::kNone;
+}
+
+// True when the trace has a lane called `name` (of `kind`, when given).
+inline bool HasTrack(const trace::Trace& t, const std::string& name, std::optional<trace::TrackKind> kind = std::nullopt) {
+    return std::any_of(t.tracks.begin(), t.tracks.end(),
+                       [&](const trace::Track& tr) { return tr.name == name && (!kind || tr.kind == *kind); });
+}
+
+// The time the lane called `track` spends in `state`, summed.
+inline trace::TimeNs StateTime(const trace::Trace& t, const std::string& track, trace::SpanState state) {
+    trace::TimeNs sum = 0;
+    for (const trace::Span& span : t.spans)
+        if (span.state == state && t.tracks[static_cast<size_t>(span.track)].name == track) sum += span.end - span.start;
+    return sum;
 }
 
 }  // namespace interleave::testing

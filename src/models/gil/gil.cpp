@@ -56,15 +56,22 @@ bool World::TryTakeGil(ThreadIndex t) {
         return true;
     }
     // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
-    th.gilWait.savedSwitchNumber = gil.switchNumber;
     trace::TaskId task = th.hasAction ? th.action.Task() : trace::kNone;
     Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);
-    if (th.gilWait.queueStamp == 0) {
-        th.gilWait.queueStamp = ++gil.queueStamps;
-        gil.waiters.emplace_back(t, th.gilWait.queueStamp);
-    }
-    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilWait.token);
+    EnterGilWait(t);
     return false;
+}
+
+void World::EnterGilWait(ThreadIndex t) {
+    // Each pass of take_gil()'s loop is a new COND_TIMED_WAIT on gil->cond, and glibc's condition variable wakes
+    // its waiters in the order their waits began (a futex queue). So a thread that timed out, or was signalled and
+    // found the GIL taken again, waits behind every thread that began waiting since: its old place is stale.
+    SimThread& th = m_threads[t];
+    Gil& gil = m_interps[th.interp].gil;
+    th.gilWait.queueStamp = ++gil.queueStamps;
+    gil.waiters.emplace_back(t, th.gilWait.queueStamp);
+    th.gilWait.savedSwitchNumber = gil.switchNumber;
+    m_kernel.Schedule(Profile().switchInterval + TimerSlack(), kGilTimeout, t.EventTarget(), ++th.gilWait.token);
 }
 
 bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
@@ -107,8 +114,7 @@ void World::OnGilTimeout(ThreadIndex t) {
         if (h.state == ThreadState::Running && h.inBurst && (!h.action.As<ComputeAction>() || h.action.As<ComputeAction>()->interruptible))
             m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, holder.EventTarget(), h.token);
     }
-    th.gilWait.savedSwitchNumber = gil.switchNumber;
-    m_kernel.Schedule(Profile().switchInterval, kGilTimeout, t.EventTarget(), ++th.gilWait.token);
+    EnterGilWait(t);
 }
 
 void World::OnEvalBreaker(ThreadIndex t) {

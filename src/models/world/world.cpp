@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdio>
 
 namespace interleave::models {
@@ -68,6 +69,34 @@ World::World(const scenario::Scenario& scenario, trace::Trace& trace) : m_scenar
         m_cores[c].track = m_trace.AddTrack(plan::CoreLaneName(c), trace::TrackKind::Core);
     m_locks.resize(scenario.names.size());
     m_counters.assign(scenario.names.size(), 0);
+    m_rngState = scenario.machine.seed;
+}
+
+// [SECTION] Randomness: a seeded run's OS latencies
+
+double World::NextUniform() {
+    // splitmix64 (Steele, Lea and Flood, 2014): tiny, and the same sequence under every compiler and standard
+    // library, so a seed names the same run natively and in the browser.
+    uint64_t z = (m_rngState += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) * 0x1.0p-53;
+}
+
+TimeNs World::WakeupLatency() {
+    const TimeNs typical = Profile().wakeupLatency;
+    if (m_scenario.machine.seed == 0 || Profile().wakeupSpread <= 0 || typical <= 0) return typical;
+    // A log-normal factor with median 1 (Box-Muller for the normal draw).
+    const double u1 = std::max(NextUniform(), 1e-12), u2 = NextUniform();
+    const double normal = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    const double factor = std::exp(Profile().wakeupSpread * std::clamp(normal, -6.0, 6.0));
+    return static_cast<TimeNs>(static_cast<double>(typical) * factor);
+}
+
+TimeNs World::TimerSlack() {
+    if (m_scenario.machine.seed == 0 || Profile().timerSlack <= 0) return 0;
+    return static_cast<TimeNs>(NextUniform() * static_cast<double>(Profile().timerSlack));
 }
 
 // [SECTION] Building
@@ -88,6 +117,7 @@ ThreadIndex World::AddThread(std::string name, InterpIndex interp, trace::TrackI
     thread.interp = interp;
     thread.track = track;
     thread.program = program;
+    ++m_foregroundAlive;  // AddBackgroundLoad takes its own threads back out
     return m_threads.push_back(std::move(thread));
 }
 
@@ -101,10 +131,12 @@ void World::StartThread(ThreadIndex t, TimeNs delay) {
     SimThread& th = m_threads[t];
     assert(th.state == ThreadState::New);
     th.state = ThreadState::Waking;
+    th.vruntime = -1;  // placed level with the others when it first becomes runnable
     m_kernel.Schedule(delay, kWake, t.EventTarget(), ++th.token);
 }
 
 void World::NotifyAt(TimeNs time, SignalIndex signal) {
+    ++m_pendingTimers;
     m_kernel.ScheduleAt(std::max(time, Now()), kNotify, signal.EventTarget());
 }
 
@@ -182,9 +214,11 @@ void World::Handle(const core::Event& event) {
             if (event.token == m_threads[target].token) OnEvalBreaker(target);
             return;
         case kNotify:
+            --m_pendingTimers;
             Notify(SignalIndex(static_cast<int32_t>(event.target)));
             return;
         case kWaitDeadline: {
+            --m_pendingTimers;
             SimThread& th = m_threads[target];
             if (event.token != th.token || th.state != ThreadState::WaitingSignal) return;
             auto& waiters = m_signals[th.action.As<WaitAction>()->signal].waiters;  // WaitingSignal: a Wait
@@ -202,6 +236,10 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
     // so a cancel or a slice's end is seen at once, at no measurable cost per event.
     constexpr uint64_t kCheckMask = 0x3FFF;
     const uint64_t sliceEnd = m_kernel.Processed() + static_cast<uint64_t>(std::max<int64_t>(1, sliceEvents));
+    if (!m_started) {
+        m_started = true;
+        AddBackgroundLoad();
+    }
     while (m_kernel.HasEvents() && !m_failed) {
         if (static_cast<int64_t>(m_kernel.Processed()) >= limits.maxEvents) {
             error = "the simulation passed its limit of " + std::to_string(limits.maxEvents) +
@@ -332,7 +370,7 @@ void World::Advance(ThreadIndex t) {
             th.hasAction = false;
             Block(t, ThreadState::WaitingSignal, wait->state, wait->task);
             m_signals[wait->signal].waiters.push_back(t);
-            if (wait->deadline >= 0)
+            if (wait->deadline >= 0 && ++m_pendingTimers > 0)
                 m_kernel.ScheduleAt(std::max(wait->deadline, Now()), kWaitDeadline, t.EventTarget(), th.token);
             return;
         }
@@ -384,6 +422,7 @@ void World::Finish(ThreadIndex t) {
     th.state = ThreadState::Done;
     ++th.token;
     CloseSpan(t);
+    if (!th.background && --m_foregroundAlive == 0) StopBackgroundLoad();
 }
 
 // [SECTION] Blocking
@@ -400,7 +439,7 @@ void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskI
 void World::Wake(ThreadIndex t) {
     SimThread& th = m_threads[t];
     th.state = ThreadState::Waking;
-    m_kernel.Schedule(Profile().wakeupLatency, kWake, t.EventTarget(), ++th.token);
+    m_kernel.Schedule(WakeupLatency(), kWake, t.EventTarget(), ++th.token);
 }
 
 void World::Notify(SignalIndex signal) {

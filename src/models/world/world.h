@@ -213,6 +213,19 @@ struct SimThread {
     GilWait gilWait;          // its part in the GIL's protocol (models/gil)
     LockWait lockWait;        // its part in a contended threading.Lock
     OpenSpan span;            // the span being recorded on this thread's track
+    // The OS's fair scheduler (models/os): CPU time used, weighted alike for every thread (CFS's vruntime), and
+    // since when it has had its core.
+    TimeNs vruntime = 0;
+    TimeNs onCoreSince = 0;
+    uint64_t queuedArrival = 0;  // its entry in the run queue (older entries of it are stale)
+    bool background = false;  // one of machine.background_load's busy processes, not the program's
+};
+
+// A runnable thread in the run queue, ordered by vruntime (then by arrival, so equal ones run in turn).
+struct RunQueueEntry {
+    TimeNs vruntime = 0;
+    uint64_t arrival = 0;
+    ThreadIndex thread;
 };
 
 struct Core {
@@ -221,6 +234,9 @@ struct Core {
     uint32_t token = 0;
     trace::TrackId track = trace::kNone;
     OpenSpan span;  // what this core runs now (its cause unused)
+    // The thread a woken thread preempted here: when the woken one blocks again, this core goes back to it
+    // (CFS's LAST_BUDDY), not to the run queue's head.
+    ThreadIndex preempted;
 };
 
 struct SimLock {
@@ -282,6 +298,10 @@ public:
     void RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, trace::SpanState state, trace::TaskId task,
                     trace::TrackId cause = trace::kNone);
 
+    // True while the program has a thread that runs, waits to run, or has a timer coming: the busy processes of
+    // machine.background_load stop when it has none.
+    bool ForegroundActive() const;
+
     // [SECTION] Running
     // Processes events until none is left (Finished), a limit is hit (Failed, with `error` set), or
     // `sliceEvents` more events have run (Paused: call again to go on; the trace is the same as in one go).
@@ -304,9 +324,24 @@ private:
     void Block(ThreadIndex t, ThreadState state, trace::SpanState span, trace::TaskId task,
                trace::TrackId cause = trace::kNone, TimeNs causeSince = -1);
     void Wake(ThreadIndex t);  // from blocked: after the wake-up latency, runnable
+    // The OS latencies of one event: the typical value, or in a seeded run (machine.seed) a draw around it.
+    TimeNs WakeupLatency();
+    TimeNs TimerSlack();
+    double NextUniform();  // [0, 1), from the run's seed (splitmix64: the same numbers on every platform)
 
     // models/os: cores and the run queue
+    void AddBackgroundLoad();  // machine.background_load's busy processes, runnable from the start
+    // A thread that was blocked becomes runnable: on a free core, on a core it preempts (it slept, so it is owed
+    // CPU time: CFS's wake-up preemption), or in the run queue.
     void MakeRunnable(ThreadIndex t);
+    TimeNs RunningVruntime(ThreadIndex t) const;  // its vruntime counting the time on its core so far
+    TimeNs MinVruntime();
+    int32_t VacateCore(ThreadIndex t);  // off its core, its CPU time counted; returns the core, now free
+    void StopBackgroundLoad();  // the program is done: so are the busy processes
+    void PushRunQueue(ThreadIndex t);
+    ThreadIndex PopRunQueue();  // none if empty
+    // Takes the running thread off its core into the run queue (its slice ended, or a woken thread preempts it).
+    void Preempt(ThreadIndex t);
     void AssignCore(ThreadIndex t, int32_t core);
     void ReleaseCore(ThreadIndex t);
     void OnSliceEnd(int32_t core);
@@ -318,6 +353,8 @@ private:
     // until another thread has taken it (only if allowSwitchWait and a drop request was pending).
     bool DropGil(ThreadIndex t, bool allowSwitchWait);
     void OnGilTimeout(ThreadIndex t);
+    // A new COND_TIMED_WAIT in take_gil(): at the back of the waiters, one switch interval to its timeout.
+    void EnterGilWait(ThreadIndex t);
     void OnEvalBreaker(ThreadIndex t);
 
     // locks
@@ -339,7 +376,15 @@ private:
     trace::SpanRecorder m_spans;  // handed to m_trace by CloseAllSpans()
     core::Kernel m_kernel;
     std::vector<Core> m_cores;
-    std::deque<ThreadIndex> m_runQueue;
+    std::vector<RunQueueEntry> m_runQueue;  // a min-heap by (vruntime, arrival); entries of threads no longer waiting are skipped
+    uint64_t m_runArrivals = 0;
+    TimeNs m_minVruntime = 0;  // CFS's min_vruntime: never goes back
+    int64_t m_foregroundAlive = 0;  // the program's threads not yet done: the busy processes stop with the last
+    std::vector<ThreadIndex> m_background;
+    std::unique_ptr<Program> m_busyProgram;
+    int64_t m_pendingTimers = 0;  // NotifyAt and wait-deadline events not yet handled
+    bool m_started = false;       // Run has been called (the busy processes are added then, after the model's own)
+    uint64_t m_rngState = 0;
     ById<InterpIndex, std::vector<Interpreter>> m_interps;
     ById<ThreadIndex, std::deque<SimThread>> m_threads;  // a deque: programs add threads while a SimThread& is held
     std::vector<SimLock> m_locks;

@@ -16,6 +16,33 @@ def median(xs):
     return int(statistics.median(xs))
 
 
+SPREADS = {}  # cost -> (p90 - p10) / median of its samples, reported beside the profile
+
+
+def relative_spread(xs):
+    xs = sorted(xs)
+    if len(xs) < 3:
+        return 0.0
+    p10, p90 = xs[len(xs) // 10], xs[min(len(xs) - 1, (len(xs) * 9) // 10)]
+    mid = statistics.median(xs)
+    return (p90 - p10) / mid if mid > 0 else 0.0
+
+
+def steady(name, sample, least, most, target=0.15):
+    """Samples `sample()` (one figure a call) after one warm-up call, at least `least` and at most `most` times,
+    stopping once the samples' spread (p90 - p10, relative to the median) is within `target`. Returns the median
+    and records the spread under `name`: a cost that moves by 60% from run to run is measured until it does not,
+    or reported as moving."""
+    sample()  # warm-up: first-time imports, page faults, the forkserver's own start
+    xs = []
+    while len(xs) < most:
+        xs.append(sample())
+        if len(xs) >= least and relative_spread(xs) <= target:
+            break
+    SPREADS[name] = round(relative_spread(xs), 3)
+    return median(xs)
+
+
 def noop():
     pass
 
@@ -275,12 +302,13 @@ if __name__ == "__main__":
     # copy-on-write faults and multiprocessing's bootstrap (the model charges it all to the parent).
     r["os_fork"] = fork_cost()
     r["process_start_fork_single"] = median(start_to_ready("fork", 7))
-    r["process_start_fork"] = pool_start()
-    spawn = start_to_ready("spawn", 3)
-    r["process_start_spawn"] = median(spawn)
-    fs = start_to_ready("forkserver", 4)
+    r["process_start_fork"] = steady("process_start_fork", lambda: pool_start(1), 3, 9)
+    r["load_before"] = os.getloadavg()[0]
+    r["process_start_spawn"] = steady("process_start_spawn", lambda: start_to_ready("spawn", 1)[0], 5, 15)
+    # The forkserver's first start includes the server's own; every later one is a fork from it.
+    fs = start_to_ready("forkserver", 1)
     r["forkserver_start"] = fs[0]
-    r["process_start_forkserver"] = median(fs[1:])
+    r["process_start_forkserver"] = steady("process_start_forkserver", lambda: start_to_ready("forkserver", 1)[0], 5, 15)
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median())
     r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())
     r["message_overhead"] = message_overhead()
@@ -288,4 +316,6 @@ if __name__ == "__main__":
     r["counter_increment"] = counter_increment()
     r["gil_slice_median"], r["gil_handoff_gap_median"], r["gil_slices"] = gil_slices()
     r["effective_cores"] = effective_cores()
+    r["load_after"] = os.getloadavg()[0]
+    r["spreads"] = SPREADS
     print(json.dumps(r))

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/cli.h"
 #include "cli/cli_io.h"
 #include "cli_capture.h"
@@ -88,7 +90,7 @@ TEST(Cli, UnknownModelIsAUsageError) {
 }
 
 TEST(Cli, EveryCommandAnswersHelpOnStdout) {
-    for (const char* command : {"sim", "compare", "presets"}) {
+    for (const char* command : {"sim", "compare", "vary", "presets"}) {
         for (const char* flag : {"--help", "-h"}) {
             SCOPED_TRACE(std::string(command) + " " + flag);
             CliResult r = Capture({command, flag});
@@ -221,5 +223,53 @@ TEST(Cli, ATimeLimitStopsATinyScenarioThatAsksForBillionsOfEvents) {
         CliResult r = Capture({"sim", "blog_io_threads", "--time-limit", bad});
         EXPECT_EQ(r.code, 2) << bad;
         EXPECT_NE(r.err.find("--time-limit"), std::string::npos) << r.err;
+    }
+}
+
+TEST(Cli, ASeedNamesOneRunAndABadSeedIsAUsageErrorNamingIt) {
+    const CliResult a = Capture({"sim", "convoy_effect", "--seed", "3", "--json"});
+    const CliResult b = Capture({"sim", "convoy_effect", "--seed", "3", "--json"});
+    const CliResult c = Capture({"sim", "convoy_effect", "--seed", "4", "--json"});
+    ASSERT_EQ(a.code, 0) << a.err;
+    EXPECT_EQ(a.out, b.out) << "the same seed, the same run";
+    EXPECT_NE(a.out, c.out) << "another seed, another run";
+    for (const char* bad : {"-1", "abc", "9007199254740992", "3x", "1e3"}) {
+        const CliResult r = Capture({"sim", "convoy_effect", "--seed", bad});
+        EXPECT_EQ(r.code, 2) << bad;
+        EXPECT_TRUE(Contains(r.err, "--seed")) << bad << ": " << r.err;
+    }
+}
+
+TEST(Cli, AProfileNeverOverridesTheSwitchIntervalTheScenarioSets) {
+    // sys.setswitchinterval() is the program's choice: a calibrated profile fills in the machine's costs only.
+    const std::string scenario = TempPath("cli_interval_scenario.json");
+    std::ofstream(scenario) << R"({"name": "interval", "tasks": [{"name": "cpu", "count": 2, "steps": [{"cpu": "40ms"}]}],
+        "model": {"kind": "threads"}, "machine": {"cores": 2, "profile": {"switch_interval": "1ms"}}})";
+    const std::string profile = TempPath("cli_interval_profile.json");
+    std::ofstream(profile) << R"({"machine": {"profile": {"switch_interval": "5ms"}}})";
+    const CliResult plain = Capture({"sim", scenario, "--json"});
+    const CliResult profiled = Capture({"sim", scenario, "--profile", profile, "--json"});
+    ASSERT_EQ(plain.code, 0) << plain.err;
+    ASSERT_EQ(profiled.code, 0) << profiled.err;
+    EXPECT_EQ(plain.out, profiled.out) << "the scenario's 1 ms interval stands";
+}
+
+TEST(Cli, VaryPrintsTheSpreadOfManySeededRuns) {
+    const CliResult r = Capture({"vary", "convoy_effect", "--runs", "4", "--seed", "5", "--json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out);
+    ASSERT_EQ(doc["runs"].size(), 4u);
+    EXPECT_EQ(doc["runs"][0]["seed"], 5);
+    EXPECT_EQ(doc["runs"][3]["seed"], 8);
+    EXPECT_LE(doc["makespan"]["min_ns"].get<int64_t>(), doc["makespan"]["max_ns"].get<int64_t>());
+    const CliResult text = Capture({"vary", "convoy_effect", "--runs", "3"});
+    ASSERT_EQ(text.code, 0) << text.err;
+    EXPECT_TRUE(Contains(text.out, "typical run: --seed")) << text.out;
+    for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+             {"vary", "convoy_effect", "--runs", "0"}, {"vary", "convoy_effect", "--runs", "1001"},
+             {"vary", "convoy_effect", "--seed", "0"}, {"vary", "convoy_effect", "--seed", "9007199254740991", "--runs", "2"},
+             {"vary"}}) {
+        const CliResult b = Capture(bad);
+        EXPECT_EQ(b.code, 2) << bad.back() << ": " << b.err;
     }
 }

@@ -14,6 +14,7 @@ namespace {
 
 using testing::ParseOrDie;
 using testing::SimulateOk;
+using testing::HasTrack;
 
 std::string Scenario(const std::string& tasks, const std::string& model, int cores = 4) {
     return R"({"name": "children", "version": 4, "tasks": )" + tasks + R"(, "model": )" + model +
@@ -34,12 +35,6 @@ const trace::TaskRecord& TaskNamed(const trace::Trace& t, const std::string& nam
     ADD_FAILURE() << "no task " << name;
     static const trace::TaskRecord none;
     return none;
-}
-
-bool HasTrack(const trace::Trace& t, const std::string& name) {
-    for (const trace::Track& track : t.tracks)
-        if (track.name == name) return true;
-    return false;
 }
 
 TEST(ChildrenFormat, AChildrenStepRoundTripsAndNamesItsVia) {

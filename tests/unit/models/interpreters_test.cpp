@@ -15,22 +15,13 @@ namespace {
 
 using testing::ParseOrDie;
 using testing::SimulateOk;
+using testing::HasTrack;
+using testing::StateTime;
 
 std::string Scenario(const std::string& model, const std::string& steps = R"([{"cpu": "40ms"}])", int count = 4,
                      const std::string& profile = R"({"interpreter_start": "5ms", "interpreter_call_overhead": "100us"})") {
     return R"({"version": 5, "python": "3.14", "tasks": [{"name": "crunch", "count": )" + std::to_string(count) +
            R"(, "steps": )" + steps + R"(}], "model": )" + model + R"(, "machine": {"cores": 4, "profile": )" + profile + "}}";
-}
-
-trace::TimeNs StateTime(const trace::Trace& t, const std::string& track, trace::SpanState state) {
-    trace::TimeNs sum = 0;
-    for (const trace::Span& span : t.spans)
-        if (span.state == state && t.tracks[static_cast<size_t>(span.track)].name == track) sum += span.end - span.start;
-    return sum;
-}
-
-bool HasTrack(const trace::Trace& t, const std::string& name, trace::TrackKind kind) {
-    return std::any_of(t.tracks.begin(), t.tracks.end(), [&](const trace::Track& tr) { return tr.name == name && tr.kind == kind; });
 }
 
 TEST(InterpretersModel, CpuBoundTasksRunInParallelBecauseEachInterpreterHasItsOwnGil) {

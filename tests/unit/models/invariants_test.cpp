@@ -134,6 +134,23 @@ TEST(Invariants, HoldOnRandomScenariosUnderEveryModel) {
     }
 }
 
+TEST(Invariants, HoldOnABusyMachineWithSeededOsChoices) {
+    // Busy processes on the cores and a seeded run's drawn latencies change when things happen, never what is done.
+    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,        ModelKind::Processes,
+                               ModelKind::Asyncio,    ModelKind::ProcessAsyncio, ModelKind::FreeThreaded,
+                               ModelKind::Interpreters};
+    for (uint32_t seed = 1; seed <= 12; ++seed) {
+        for (ModelKind kind : kinds) {
+            std::string json = RandomScenario(seed * 104729u + static_cast<uint32_t>(kind), kind);
+            scenario::Scenario s = interleave::testing::ParseOrDie(json);
+            s.machine.backgroundLoad = static_cast<int32_t>(seed % 3);
+            s.machine.seed = seed;
+            CheckInvariants(s, json + " (background_load " + std::to_string(seed % 3) + ", seed " + std::to_string(seed) + ")");
+            if (::testing::Test::HasFatalFailure()) return;
+        }
+    }
+}
+
 TEST(Determinism, TheSameScenarioGivesTheSameTraceByteForByte) {
     for (const scenario::PresetFile& preset : scenario::Presets()) {
         scenario::Scenario s = interleave::testing::Preset(std::string(preset.id));

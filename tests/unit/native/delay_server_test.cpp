@@ -1,8 +1,13 @@
 // The delay server: answers after the requested delay, on 127.0.0.1 only.
+#include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "native/runtime.h"
 #include "native_test_support.h"
@@ -64,3 +69,24 @@ TEST(DelayServer, ServesManyConnectionsAtOnce) {
 
 }  // namespace
 }  // namespace interleave::native
+
+TEST(BusyProcesses, SpinForTheRunAndAreGoneAfterIt) {
+    std::vector<int> pids;
+    {
+        const interleave::native::BusyProcesses busy(2);
+        ASSERT_EQ(busy.Running(), 2u);
+        // Each child spins: its CPU time grows while we sleep.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        std::ifstream stat("/proc/" + std::to_string(getpid()) + "/task/" + std::to_string(getpid()) + "/children");
+        int pid = 0;
+        while (stat >> pid) pids.push_back(pid);
+        ASSERT_EQ(pids.size(), 2u);
+        for (int child : pids) {
+            std::ifstream s("/proc/" + std::to_string(child) + "/stat");
+            std::string field;
+            for (int i = 0; i < 14 && s >> field; ++i) {}
+            EXPECT_GT(std::stol(field), 0) << "utime of busy process " << child;
+        }
+    }
+    for (int child : pids) EXPECT_NE(kill(child, 0), 0) << "busy process " << child << " outlived the run";
+}

@@ -79,6 +79,7 @@ TEST(NativeCli, EmptyMissingOrUnusedOptionValuesAreUsageErrors) {
         {"check", tiny, "--python-bin", ""},
         {"calibrate", "--out", "", "--python-bin", "/bin/false"},
         {"export-python", tiny, "--out", "x.py"},  // export-python prints; --out would be ignored
+        {"run", tiny, "--allow-busy"},             // only calibrate measures the machine
         {"export-python", ""},
     };
     for (const auto& args : cases) {

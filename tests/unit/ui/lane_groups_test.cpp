@@ -20,14 +20,8 @@ namespace interleave::ui {
 namespace {
 
 using trace::TrackId;
+using interleave::testing::TrackNamed;
 using trace::TrackKind;
-
-TrackId TrackNamed(const trace::Trace& t, const std::string& name) {
-    for (size_t i = 0; i < t.tracks.size(); ++i)
-        if (t.tracks[i].name == name) return TrackId(i);
-    ADD_FAILURE() << "no lane " << name;
-    return trace::kNone;
-}
 
 std::vector<std::string> Names(const trace::Trace& t, const std::vector<ShownRow>& rows) {
     std::vector<std::string> names;

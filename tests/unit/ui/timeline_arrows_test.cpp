@@ -14,15 +14,9 @@ namespace interleave::ui {
 namespace {
 
 using trace::SpanState;
+using interleave::testing::TrackNamed;
 using trace::TrackId;
 using trace::TrackKind;
-
-TrackId TrackNamed(const trace::Trace& t, const std::string& name) {
-    for (size_t i = 0; i < t.tracks.size(); ++i)
-        if (t.tracks[i].name == name) return TrackId(i);
-    ADD_FAILURE() << "no lane " << name;
-    return trace::kNone;
-}
 
 std::vector<CausalLink> OfKind(const CausalLinks& links, ArrowKind kind) {
     std::vector<CausalLink> out;

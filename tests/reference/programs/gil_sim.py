@@ -1,0 +1,97 @@
+"""The simulator's side of gil_probe.py: writes the scenario a reader would write from the probe's parts, simulates
+it with `interleave sim --out`, and reads the same distributions from the trace (the GIL lane's holders give each
+CPU thread's runs; the I/O thread's send spans give its round trips), through gil_probe.analyse.
+
+    python3 gil_sim.py --bin build/native-release/interleave --cpu 2 --io --interval 5 [--busy N] [--seed S]
+
+Parts (measured with the probe's I/O thread alone, tests/reference/README.md): send 6 us, recv 16 us, about 1 us of
+Python around each call."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gil_probe  # noqa: E402
+
+SEND_US, RECV_US, PY_US = 6, 16, 1
+
+
+def scenario(cpu, io, interval_ms, seconds, busy, cores):
+    tasks = []
+    if cpu:
+        tasks.append({"name": "cpu", "count": cpu, "steps": [{"cpu": f"{int(seconds * 1000)}ms"}]})
+    if io:
+        trips = int(seconds * 1e6 / (SEND_US + RECV_US + 2 * PY_US))
+        tasks.append({"name": "io", "count": 1, "steps": [{"repeat": min(trips, 1_000_000), "steps": [
+            {"cpu": f"{PY_US}us"}, {"io": f"{SEND_US}us"}, {"cpu": f"{PY_US}us"}, {"io": f"{RECV_US}us"}]}]})
+    machine = {"cores": cores, "profile": {"switch_interval": f"{int(interval_ms * 1000)}us"}}
+    if busy:
+        machine["background_load"] = busy
+    return {"version": 6 if busy else 5, "python": "3.11", "name": "gil probe", "tasks": tasks,
+            "model": {"kind": "threads", "workers": cpu + (1 if io else 0)}, "machine": machine}
+
+
+def analyse_trace(trace, interval_ms, io):
+    names = [t["name"] for t in trace["tracks"]]
+    task_names = [t["name"] for t in trace["tasks"]]
+    # The thread each task ran on, from the thread lanes' spans that carry the task.
+    thread_of = {}
+    for s in trace["spans"]:
+        start, end, track, state, task = s[0], s[1], s[2], s[3], s[4]
+        if task >= 0 and trace["tracks"][track]["kind"] == "thread":
+            thread_of.setdefault(task, track)
+    cpu_tracks = sorted({thread_of[i] for i, n in enumerate(task_names) if n.startswith("cpu[") and i in thread_of})
+    io_track = next((thread_of[i] for i, n in enumerate(task_names) if n.startswith("io[") and i in thread_of), None)
+    holds = {t: [] for t in cpu_tracks}
+    for s in trace["spans"]:
+        if s[3] == "holding_gil" and s[5] in holds:
+            holds[s[5]].append((s[0], s[1]))
+    runs = []
+    for t in cpu_tracks:
+        merged = []
+        for a, b in sorted(holds[t]):
+            if merged and a - merged[-1][1] <= gil_probe.GAP_NS:
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        runs.append(merged)
+    rtts = []
+    if io and io_track is not None:
+        # Each round trip is two blocking calls, send then recv: every other I/O span starts a round trip.
+        sends = sorted(s[0] for s in trace["spans"] if s[2] == io_track and s[3] == "blocked_io")[::2]
+        rtts = [b - a for a, b in zip(sends, sends[1:])]
+    return gil_probe.analyse(runs, rtts, interval_ms)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/native-release/interleave")
+    ap.add_argument("--cpu", type=int, default=2)
+    ap.add_argument("--io", action="store_true")
+    ap.add_argument("--interval", type=float, default=5.0)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--busy", type=int, default=0)
+    ap.add_argument("--cores", type=int, default=os.cpu_count())
+    ap.add_argument("--seed", type=int, default=None)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "probe.json")
+        with open(path, "w") as f:
+            json.dump(scenario(args.cpu, args.io, args.interval, args.seconds, args.busy, args.cores), f)
+        cmd = [args.bin, "sim", path, "--out", os.path.join(tmp, "trace.json")]
+        if args.seed is not None:
+            cmd += ["--seed", str(args.seed)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(tmp, "trace.json")) as f:
+            trace = json.load(f)
+    result = {"producer": "simulator", "cpu_threads": args.cpu, "io_thread": args.io, "interval_ms": args.interval,
+              "busy_processes": args.busy, "cores": args.cores}
+    result.update(analyse_trace(trace, args.interval, args.io))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

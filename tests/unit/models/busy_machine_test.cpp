@@ -1,0 +1,186 @@
+// The OS and GIL mechanisms that decide what CPython does under contention (issue 14): background load with the
+// fair scheduler's wake-up preemption (the convoy vanishes when every core is busy), a GIL waiter that waits again
+// going behind later waiters, and seeded runs (one of the many runs CPython could give).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "models/variation/variation.h"
+#include "plan/plan.h"
+#include "test_support.h"
+
+namespace interleave {
+namespace {
+
+using testing::ParseOrDie;
+using testing::SimulateOk;
+
+// The convoy: an I/O-bound thread making 200 quick round trips (5 us of Python, 20 us of I/O) beside one
+// CPU-bound thread, on two cores with `load` other busy processes.
+scenario::Scenario Convoy(int load) {
+    return ParseOrDie(R"({"version": 6, "name": "convoy", "tasks": [
+        {"name": "io", "count": 1, "steps": [{"repeat": 200, "steps": [{"cpu": "5us"}, {"io": "20us"}]}]},
+        {"name": "cpu", "count": 1, "steps": [{"cpu": "2s"}]}],
+        "model": {"kind": "threads"}, "machine": {"cores": 2, "background_load": )" +
+                      std::to_string(load) + "}}");
+}
+
+trace::TimeNs TaskTime(const trace::Trace& t, const std::string& name) {
+    for (const trace::TaskRecord& task : t.tasks)
+        if (task.name == name) return task.finished - task.started;
+    ADD_FAILURE() << "no task " << name;
+    return 0;
+}
+
+TEST(BusyMachine, TheConvoyVanishesWhenEveryCoreIsBusy) {
+    // On a quiet machine each return from I/O waits for a drop request (a switch interval). With a busy process on
+    // every core, the CPU-bound thread, woken by the GIL's signal, has used its share and waits for a core, while
+    // the I/O thread (it slept: it is owed CPU time) preempts a busy process at once and takes the free GIL again.
+    const trace::TimeNs quiet = TaskTime(SimulateOk(Convoy(0)).trace, "io[0]");
+    const trace::TimeNs busy = TaskTime(SimulateOk(Convoy(2)).trace, "io[0]");
+    EXPECT_GT(quiet, 200'000'000) << "the convoy: most round trips wait a switch interval";
+    EXPECT_LT(busy * 10, quiet) << "quiet " << quiet << " ns, every core busy " << busy << " ns";
+}
+
+TEST(BusyMachine, AFreeCoreKeepsTheConvoy) {
+    // One busy process on two cores leaves a core for the woken CPU-bound thread: it takes the GIL back first.
+    const trace::TimeNs quiet = TaskTime(SimulateOk(Convoy(0)).trace, "io[0]");
+    const trace::TimeNs oneBusy = TaskTime(SimulateOk(Convoy(1)).trace, "io[0]");
+    EXPECT_GT(oneBusy * 10, quiet * 9) << "quiet " << quiet << " ns, one core busy " << oneBusy << " ns";
+}
+
+TEST(BusyMachine, BusyProcessesShareTheCoresFairlyAndStopWithTheProgram) {
+    // 100 ms of pure Python on one core beside one busy process: each gets half the core.
+    scenario::Scenario s = ParseOrDie(R"({"version": 6, "name": "share", "tasks": [
+        {"name": "work", "count": 1, "steps": [{"cpu": "100ms"}]}],
+        "model": {"kind": "sequential"}, "machine": {"cores": 1, "background_load": 1}})");
+    const trace::Trace t = SimulateOk(s).trace;
+    EXPECT_NEAR(static_cast<double>(t.metrics.makespan), 200e6, 10e6);
+    bool lane = false;
+    for (const trace::Track& track : t.tracks) lane |= track.name == plan::BackgroundLaneName(0);
+    EXPECT_TRUE(lane) << "the busy process has its own lane";
+    for (const trace::Span& span : t.spans)
+        EXPECT_LE(span.end, t.EndTime()) << "nothing runs past the program's end";
+    EXPECT_LE(t.EndTime(), t.metrics.makespan + 1'000'000) << "the busy process stops when the program does";
+}
+
+TEST(BusyMachine, ADeadlockUnderLoadIsStillReported) {
+    // Two tasks taking two locks in opposite orders: with busy processes running, the run must still end.
+    scenario::Scenario s = ParseOrDie(R"({"version": 6, "name": "deadlock", "tasks": [
+        {"name": "a", "count": 1, "steps": [{"acquire": "x"}, {"io": "1ms"}, {"acquire": "y"}, {"release": "y"}, {"release": "x"}]},
+        {"name": "b", "count": 1, "steps": [{"acquire": "y"}, {"io": "1ms"}, {"acquire": "x"}, {"release": "x"}, {"release": "y"}]}],
+        "model": {"kind": "threads"}, "machine": {"cores": 2, "background_load": 2}})");
+    const models::SimulationResult r = models::Simulate(s);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("deadlock"), std::string::npos) << r.error;
+}
+
+TEST(GilWaiters, AThreadThatWaitsAgainGoesBehindLaterWaiters) {
+    // take_gil() starts a new COND_TIMED_WAIT each time round its loop, and the condition variable wakes waits in
+    // the order they began. w1 starts waiting after 0.5 ms of I/O and times out 5 ms later (setting the drop
+    // request), so its new wait begins after w2's (which began after 1 ms of I/O): the holder's drop signals w2.
+    scenario::Scenario s = ParseOrDie(R"({"version": 6, "name": "order", "tasks": [
+        {"name": "holder", "count": 1, "steps": [{"cpu": "20ms"}]},
+        {"name": "w1", "count": 1, "steps": [{"io": "500us"}, {"cpu": "1ms"}]},
+        {"name": "w2", "count": 1, "steps": [{"io": "1ms"}, {"cpu": "1ms"}]}],
+        "model": {"kind": "threads"}, "machine": {"cores": 4}})");
+    const trace::Trace t = SimulateOk(s).trace;
+    trace::TrackId holder = trace::kNone, w2 = trace::kNone;
+    for (const trace::Span& span : t.spans) {
+        if (t.tracks[span.track].kind != trace::TrackKind::Thread || span.task < 0) continue;
+        if (t.tasks[span.task].name == "holder[0]") holder = span.track;
+        if (t.tasks[span.task].name == "w2[0]") w2 = span.track;
+    }
+    ASSERT_NE(holder, trace::kNone);
+    ASSERT_NE(w2, trace::kNone);
+    bool checked = false;
+    for (const trace::Instant& instant : t.instants)
+        if (instant.kind == trace::InstantKind::GilHandoff && instant.cause == holder) {
+            EXPECT_EQ(instant.track, w2) << "the holder's first hand-off goes to " << t.tracks[instant.track].name;
+            checked = true;
+            break;
+        }
+    EXPECT_TRUE(checked) << "the holder handed the GIL on";
+}
+
+TEST(Seeds, ASeedNamesOneRunAndDifferentSeedsGiveDifferentRuns) {
+    scenario::Scenario s = testing::Preset("convoy_effect");
+    const trace::TimeNs deterministic = SimulateOk(s).trace.metrics.makespan;
+    s.machine.seed = 7;
+    const trace::Trace a = SimulateOk(s).trace;
+    const trace::Trace b = SimulateOk(s).trace;
+    EXPECT_EQ(a.metrics.makespan, b.metrics.makespan) << "the same seed, the same run";
+    EXPECT_EQ(a.spans.size(), b.spans.size());
+    s.machine.seed = 8;
+    const trace::Trace c = SimulateOk(s).trace;
+    EXPECT_NE(a.metrics.makespan, c.metrics.makespan) << "another seed, another run";
+    EXPECT_NE(a.metrics.makespan, deterministic);
+    // The spread is the OS's, not a different program: within a few percent of the deterministic run.
+    EXPECT_NEAR(static_cast<double>(a.metrics.makespan), static_cast<double>(deterministic), 0.05 * static_cast<double>(deterministic));
+}
+
+TEST(Seeds, SeedAndBackgroundLoadRoundTripAndAreBounded) {
+    scenario::Scenario s = ParseOrDie(R"({"version": 6, "name": "x", "tasks": [{"name": "t", "steps": [{"cpu": "1ms"}]}],
+        "model": {"kind": "threads"}, "machine": {"cores": 2, "background_load": 3, "seed": 42}})");
+    EXPECT_EQ(s.machine.backgroundLoad, 3);
+    EXPECT_EQ(s.machine.seed, 42u);
+    const scenario::Scenario again = ParseOrDie(scenario::ScenarioToJson(s));
+    EXPECT_EQ(again.machine.backgroundLoad, 3);
+    EXPECT_EQ(again.machine.seed, 42u);
+    scenario::ParseError error;
+    for (const char* machine : {R"("background_load": -1)", R"("background_load": 5000)", R"("seed": -3)",
+                                R"("seed": 1.5)", R"("seed": "7")", R"("seed": 9007199254740992)"}) {
+        const std::string json = R"({"version": 6, "name": "x", "tasks": [{"name": "t", "steps": [{"cpu": "1ms"}]}],
+            "machine": {)" + std::string(machine) + "}}";
+        EXPECT_FALSE(scenario::ParseScenario(json, error)) << machine;
+        EXPECT_EQ(error.path.rfind("machine.", 0), 0u) << machine << " -> " << error.Message();
+    }
+}
+
+TEST(Variation, ManyRunsGiveTheSpreadAndTheSameRunsInParallelAsInTurn) {
+    const scenario::Scenario s = testing::Preset("convoy_effect");
+    models::VariationOptions options;
+    options.runs = 8;
+    options.firstSeed = 11;
+    const models::VariationResult serial = models::RunVariation(s, options);
+    options.parallel = 4;
+    int32_t reported = 0;
+    options.progress = [&](int32_t) { ++reported; };  // parallel: counted from the workers (read after they joined)
+    const models::VariationResult parallel = models::RunVariation(s, options);
+    ASSERT_TRUE(serial.ok) << serial.error;
+    ASSERT_TRUE(parallel.ok) << parallel.error;
+    EXPECT_EQ(reported, 8);
+    ASSERT_EQ(serial.runs.size(), 8u);
+    for (size_t i = 0; i < serial.runs.size(); ++i) {
+        EXPECT_EQ(serial.runs[i].seed, 11 + i);
+        EXPECT_EQ(serial.runs[i].makespan, parallel.runs[i].makespan) << "seed " << serial.runs[i].seed;
+        EXPECT_EQ(serial.runs[i].latencyP50, parallel.runs[i].latencyP50);
+    }
+    const models::Spread& m = serial.latencyP50;
+    EXPECT_LE(m.min, m.p10);
+    EXPECT_LE(m.p10, m.p50);
+    EXPECT_LE(m.p50, m.p90);
+    EXPECT_LE(m.p90, m.max);
+    EXPECT_LT(m.min, m.max) << "the convoy's round trips vary from seed to seed";
+    trace::TimeNs longest = 0;
+    for (const models::RunSummary& r : serial.runs) longest = std::max(longest, r.makespan);
+    for (const models::RunSummary& r : serial.runs)
+        if (r.seed == serial.unluckySeed) {
+            EXPECT_EQ(r.makespan, longest);
+        }
+}
+
+TEST(Variation, AFailingRunNamesItsSeed) {
+    scenario::Scenario s = ParseOrDie(R"({"name": "deadlock", "tasks": [
+        {"name": "a", "count": 1, "steps": [{"acquire": "x"}, {"io": "1ms"}, {"acquire": "y"}, {"release": "y"}, {"release": "x"}]},
+        {"name": "b", "count": 1, "steps": [{"acquire": "y"}, {"io": "1ms"}, {"acquire": "x"}, {"release": "x"}, {"release": "y"}]}],
+        "model": {"kind": "threads"}})");
+    models::VariationOptions options;
+    options.runs = 3;
+    const models::VariationResult r = models::RunVariation(s, options);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("seed 1: deadlock"), std::string::npos) << r.error;
+}
+
+}  // namespace
+}  // namespace interleave

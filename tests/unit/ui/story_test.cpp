@@ -1,0 +1,238 @@
+// Story steps in the playground (issue 17): going to a step shows its range and its lanes and runs its model; the
+// arrow keys step; the step travels in the view state (share links) with the story's own model.
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <string>
+
+#include "headless_imgui.h"
+#include "scenario/model_info.h"
+#include "ui/story_view.h"
+#include "ui/view_state.h"
+
+using namespace interleave;
+using namespace interleave::ui;
+using interleave::ui::testing::HeadlessImGuiTest;
+
+namespace {
+
+trace::Trace LanesTrace() {
+    trace::Trace t;
+    for (const char* name :
+         {"Core 0", "MainThread", "GIL (MainProcess)", "Thread-1", "Thread-2 (run_task)", "Thread-10"})
+        t.AddTrack(name, trace::TrackKind::Thread);
+    return t;
+}
+
+scenario::StoryStep Step(std::string caption) {
+    scenario::StoryStep step;
+    step.caption = std::move(caption);
+    return step;
+}
+
+// Frames until the playground has simulated what it was asked to (bounded).
+void Settle(Playground& p, const std::function<void(int)>& frames) {
+    for (int i = 0; i < 400 && p.Busy(); ++i)
+        frames(1);
+    frames(2);
+}
+
+}  // namespace
+
+TEST(StoryView, LanesAreNamesOrPrefixesAsTheCommandLineReadsThem) {
+    const trace::Trace t = LanesTrace();
+    EXPECT_EQ(TracksNamed(t, {"GIL", "Thread"}), (std::vector<bool>{false, false, true, true, true, true}));
+    // A lane's exact name shows that lane alone: "Thread-1" is not "Thread-10".
+    EXPECT_EQ(TracksNamed(t, {"Thread-1"}), (std::vector<bool>{false, false, false, true, false, false}));
+    EXPECT_EQ(TracksNamed(t, {"Thread-"}), (std::vector<bool>{false, false, false, true, true, true}));
+    // Names that match nothing are ignored; when none match, every lane shows (empty).
+    EXPECT_EQ(TracksNamed(t, {"ForkPoolWorker", "Core"}), (std::vector<bool>{true, false, false, false, false, false}));
+    EXPECT_TRUE(TracksNamed(t, {"ForkPoolWorker"}).empty());
+    EXPECT_TRUE(TracksNamed(t, {}).empty());
+}
+
+TEST(StoryView, AStepsRangeIsItsOwnOrTheWholeRun) {
+    scenario::StoryStep step = Step("c");
+    EXPECT_EQ(StoryStepRange(step, 1'000'000), FitRange(0, 1'000'000));
+    step.hasRange = true;
+    step.rangeStartNs = 10;
+    step.rangeEndNs = 250;
+    EXPECT_EQ(StoryStepRange(step, 1'000'000), (TimeRange{10, 250}));
+    step.rangeEndNs = -1;  // "10ns..": to the run's end
+    EXPECT_EQ(StoryStepRange(step, 1'000'000), (TimeRange{10, 1'000'000}));
+    EXPECT_GT(StoryStepRange(step, 0).Width(), 0) << "a range past the run's end is still a range";
+}
+
+TEST(StoryView, TheStepIndexStaysInTheStory) {
+    scenario::Story story;
+    EXPECT_EQ(StoryStepIndex(story, 3), -1);
+    story.steps = {Step("a"), Step("b"), Step("c")};
+    EXPECT_EQ(StoryStepIndex(story, -5), 0);
+    EXPECT_EQ(StoryStepIndex(story, 1), 1);
+    EXPECT_EQ(StoryStepIndex(story, 99), 2);
+    EXPECT_EQ(StoryIndicator(story, 1), "2 / 3");
+}
+
+TEST(StoryView, ViewStateCarriesTheStepAndRefusesNonsense) {
+    ViewState state;
+    state.storyStep = 3;
+    ViewState back;
+    std::string error;
+    ASSERT_TRUE(ViewStateFromJson(ViewStateToJson(state), back, error)) << error;
+    EXPECT_EQ(back.storyStep, 3);
+    for (const char* bad : {R"({"storyStep": "2"})", R"({"storyStep": 1.5})", R"({"storyStep": -7})",
+                            R"({"storyStep": 18446744073709551615})", R"({"storyStep": 99999999999})"}) {
+        ViewState s;
+        EXPECT_FALSE(ViewStateFromJson(bad, s, error)) << bad;
+        EXPECT_NE(error.find("storyStep"), std::string::npos) << error;
+    }
+}
+
+class StoryPlayground : public HeadlessImGuiTest {};
+
+TEST_F(StoryPlayground, APresetWithAStoryOpensOnItsFirstStep) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "convoy_effect";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, n); });
+    const auto state = State(p);
+    EXPECT_EQ(state["story"]["step"], 0);
+    EXPECT_GE(state["story"]["steps"].get<int>(), 3);
+    EXPECT_FALSE(state["story"]["caption"].get<std::string>().empty());
+    for (const char* widget : {"story_prev", "story_next", "story_caption", "story_step"})
+        EXPECT_TRUE(state["widgets"].contains(widget)) << widget;
+}
+
+TEST_F(StoryPlayground, NextShowsTheStepsRangeAndOnlyItsLanes) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "convoy_effect";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, n); });
+    const size_t allLanes = State(p)["lane_labels"].size();
+    ASSERT_TRUE(p.GoToStoryStep(1));
+    Settle(p, [&](int n) { Frames(p, n); });
+    const auto state = State(p);
+    EXPECT_EQ(state["story"]["step"], 1);
+    EXPECT_EQ(state["visible"][0].get<double>(), 0.0);
+    EXPECT_EQ(state["visible"][1].get<double>(), 21e6);
+    const auto labels = state["lane_labels"];
+    EXPECT_LT(labels.size(), allLanes);
+    for (const auto& label : labels) {
+        const std::string text = label.get<std::string>();
+        // Section headers aside, every row is a GIL or a thread lane.
+        if (text.find("makespan") != std::string::npos) continue;
+        EXPECT_TRUE(text.rfind("GIL", 0) == 0 || text.rfind("Thread", 0) == 0) << text;
+    }
+}
+
+TEST_F(StoryPlayground, AStepThatSwitchesTheModelRunsItAndTheNextStepBackReturns) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "asyncio_blocking_call";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, n); });
+    EXPECT_EQ(State(p)["model"], "asyncio");
+    const int last = State(p)["story"]["steps"].get<int>() - 1;
+    ASSERT_TRUE(p.GoToStoryStep(last));
+    Settle(p, [&](int n) { Frames(p, n); });
+    auto state = State(p);
+    EXPECT_EQ(state["model"], "threads");
+    EXPECT_LT(state["makespan"].get<double>(), 1.1e9) << "five sleeps on threads overlap";
+    // The link keeps the story's own model and the step: it reopens here.
+    const std::string link = p.ViewStateJson();
+    EXPECT_NE(link.find("\"kind\":\"asyncio\""), std::string::npos);
+    Playground other(Offline());
+    std::string error;
+    ASSERT_TRUE(other.ApplyViewStateJson(link, error)) << error;
+    Settle(other, [&](int n) { Frames(other, n); });
+    EXPECT_EQ(State(other)["story"]["step"], last);
+    EXPECT_EQ(State(other)["model"], "threads");
+    // Back a step: the scenario's own model again.
+    ASSERT_TRUE(p.GoToStoryStep(last - 1));
+    Settle(p, [&](int n) { Frames(p, n); });
+    state = State(p);
+    EXPECT_EQ(state["model"], "asyncio");
+    EXPECT_GT(state["makespan"].get<double>(), 4.9e9);
+}
+
+TEST_F(StoryPlayground, TheArrowKeysStepAndShiftArrowsStillPan) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "convoy_effect";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, n); });
+    const auto press = [&](ImGuiKey key, bool shift) {
+        ImGuiIO& io = ImGui::GetIO();
+        if (shift) io.AddKeyEvent(ImGuiMod_Shift, true);
+        io.AddKeyEvent(key, true);
+        Frames(p, 1);
+        io.AddKeyEvent(key, false);
+        if (shift) io.AddKeyEvent(ImGuiMod_Shift, false);
+        Frames(p, 1);
+    };
+    press(ImGuiKey_RightArrow, false);
+    press(ImGuiKey_RightArrow, false);
+    Settle(p, [&](int n) { Frames(p, n); });
+    EXPECT_EQ(State(p)["story"]["step"], 2);
+    press(ImGuiKey_LeftArrow, false);
+    EXPECT_EQ(State(p)["story"]["step"], 1);
+    Settle(p, [&](int n) { Frames(p, n); });
+    const double before = State(p)["visible"][0].get<double>();
+    press(ImGuiKey_RightArrow, true);
+    const auto state = State(p);
+    EXPECT_EQ(state["story"]["step"], 1);
+    EXPECT_GT(state["visible"][0].get<double>(), before) << "shift + right pans";
+}
+
+TEST_F(StoryPlayground, ALinkToAStepWithoutARangeShowsTheStepsRange) {
+    // ?step=3 on a preset: the page hands the app {"storyStep": 2} alone.
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "pickling_large_payload";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, n); });
+    std::string error;
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"storyStep": 2})", error)) << error;
+    Settle(p, [&](int n) { Frames(p, n); });
+    const auto state = State(p);
+    EXPECT_EQ(state["story"]["step"], 2);
+    EXPECT_EQ(state["visible"][0].get<double>(), 200e6);
+    EXPECT_EQ(state["visible"][1].get<double>(), 660e6);
+    EXPECT_EQ(state["story"]["lanes"], nlohmann::json::array({"ForkPoolWorker-1"}));
+}
+
+TEST_F(StoryPlayground, TheBarFitsAPhone) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "pickling_large_payload";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, 390, 844, n); });
+    p.GoToStoryStep(1);  // the longest caption
+    Settle(p, [&](int n) { Frames(p, 390, 844, n); });
+    const auto widgets = State(p)["widgets"];
+    for (const char* id : {"story_prev", "story_next", "story_caption", "story_bar"}) {
+        ASSERT_TRUE(widgets.contains(id)) << id;
+        const auto r = widgets[id];
+        EXPECT_GE(r[0].get<float>(), 0.0f) << id;
+        EXPECT_LE(r[0].get<float>() + r[2].get<float>(), 390.0f) << id << " runs off a phone's screen";
+    }
+    // The caption wraps under the buttons, not beside them.
+    EXPECT_GE(widgets["story_caption"][1].get<float>(),
+              widgets["story_next"][1].get<float>() + widgets["story_next"][3].get<float>());
+}
+
+TEST_F(StoryPlayground, AStepInALinkForAScenarioWithoutAStoryIsDropped) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "blog_io_threads";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, n); });
+    std::string error;
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"storyStep": 3})", error)) << error;
+    Frames(p, 2);
+    EXPECT_EQ(p.StoryStep(), -1);
+    EXPECT_FALSE(nlohmann::json::parse(p.ViewStateJson()).contains("storyStep"));
+    EXPECT_FALSE(State(p)["widgets"].contains("story_bar"));
+}
