@@ -8,9 +8,27 @@
 #   PROFILE=FILE    skip calibration and use this profile
 #   PYTHON=3.13t    run CPython and the simulation on that release (scripts/setup.sh --cpython=TAG builds it;
 #                   default: each preset's own release, 3.11 for the presets written before releases)
+#
+# scripts/accuracy.sh reference [--fresh-parts [--write-scenarios]] [--repeats N] [--only ID,...] [--profile FILE]
+#   (or SUITE=reference):
+#   the reference suite instead (tests/reference/, docs/real-runs.md "Reference suite"): real programs written the
+#   way people write them (requests, aiohttp, Pool, ThreadPoolExecutor, asyncio), each run 5 times (3 for the
+#   100 MiB / 10 MiB payloads), against scenarios written from measurements of their parts. Builds nothing: it
+#   takes the newest of build/native-release/interleave and build/native-debug/interleave (or INTERLEAVE=...).
+#   PYTHON: the interpreter (default: the first of python3 and /usr/bin/python3 that imports requests and
+#   aiohttp). Prints python --version, nproc, the load average and the effective cores with a markdown table,
+#   and writes tests/reference/results/<date>-<python>.json. Bounded: about 1-2 minutes on 2 cores (80 s with
+#   --fresh-parts, which measures the parts first); no case starts after BUDGET_S (default 540 s) and the whole
+#   run is killed at 600 s, so it stays under 10 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+MODE=${SUITE:-presets}
+if [[ "${1:-}" == reference ]]; then MODE=reference; shift; fi
+if [[ $MODE == reference ]]; then
+    echo "reference suite: nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+    exec timeout 600 python3 tests/reference/run_suite.py --budget-s "${BUDGET_S:-540}" "$@"
+fi
 SCALE=${SCALE:-0.25}
 BUILD_DIR=${BUILD_DIR:-build/native-release}
 

@@ -79,7 +79,10 @@ PACKAGES=(cmake ninja-build g++ pkg-config dpkg-dev xz-utils python3 libsdl2-dev
           # The UI's typefaces, embedded at build time (cmake/fonts.cmake, docs/fonts.md): Inter and JetBrains Mono.
           fonts-inter fonts-jetbrains-mono
           # glslangValidator: the unit tests compile shaders/ as GLSL ES 3.00 and GLSL 330 (GpuTimeline.*).
-          glslang-tools)
+          glslang-tools
+          # The reference suite's real programs (tests/reference/, scripts/accuracy.sh reference): requests and
+          # aiohttp for Debian's python3.
+          python3-requests python3-aiohttp)
 if [[ $NATIVE_ONLY -eq 0 ]]; then
     PACKAGES+=(emscripten chromium chromium-driver)
 fi

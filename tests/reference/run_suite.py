@@ -1,0 +1,369 @@
+"""Runs the reference suite (cases.json): every case's real program several times under CPython, its scenario
+under `interleave sim`, and prints one markdown table (docs/real-runs.md, "Reference suite").
+
+    python3 tests/reference/run_suite.py [--repeats N] [--only ID,ID] [--budget-s 540] [--out FILE] [--profile FILE]
+
+Environment: PYTHON (the interpreter the programs run on; default the first of python3 and /usr/bin/python3 that
+imports requests and aiohttp), INTERLEAVE (the simulator; default the newest of build/native-release/interleave
+and build/native-debug/interleave). Records python --version, nproc, the load average before every case and the
+machine in the results file (default tests/reference/results/<date>-<python>.json). Bounded: cases not started
+within --budget-s seconds are skipped and listed as such."""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def quantile(values, q):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))] if s else None
+
+
+def spread(values):
+    return {"median": statistics.median(values), "p10": quantile(values, 0.1), "p90": quantile(values, 0.9),
+            "n": len(values)} if values else None
+
+
+def effective_cores(seconds=0.3):
+    """One busy process per core for `seconds`: cores x CPU / wall, as scripts/accuracy.sh's check measures it. With
+    other tenants busy it is below the core count: the real runs then had less machine than the scenario says."""
+    n = os.cpu_count() or 1
+    code = ("import time, os\nt = time.perf_counter() + %f\nc = time.process_time()\n"
+            "while time.perf_counter() < t: pass\nprint(time.process_time() - c)" % seconds)
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+    cpu = sum(float(p.communicate()[0]) for p in procs)
+    return round(cpu / max(time.perf_counter() - t0 - 0.02, seconds), 2)
+
+
+def find_python():
+    if os.environ.get("PYTHON"):
+        return os.environ["PYTHON"]
+    for py in ("python3", "/usr/bin/python3"):
+        r = subprocess.run([py, "-c", "import requests, aiohttp"], capture_output=True)
+        if r.returncode == 0:
+            return py
+    sys.exit("run_suite: no python3 imports both requests and aiohttp (scripts/setup.sh installs python3-requests "
+             "and python3-aiohttp for /usr/bin/python3); set PYTHON")
+
+
+def find_interleave():
+    if os.environ.get("INTERLEAVE"):
+        return os.environ["INTERLEAVE"]
+    found = [p for p in (os.path.join(ROOT, "build", b, "interleave") for b in ("native-release", "native-debug"))
+             if os.access(p, os.X_OK)]
+    if not found:
+        sys.exit("run_suite: no build/native-release/interleave or build/native-debug/interleave; set INTERLEAVE")
+    return max(found, key=os.path.getmtime)
+
+
+def load_manifest(path=os.path.join(HERE, "cases.json")):
+    with open(path) as f:
+        return json.load(f)
+
+
+class Server:
+    """A helper server from the manifest (the delay server): started, its port read from its first line."""
+
+    def __init__(self, python, spec, quick=False):
+        cmd = spec["quick_command"] if quick and "quick_command" in spec else spec["command"]
+        self.proc = subprocess.Popen([python, os.path.join(HERE, cmd[0])] + cmd[1:], stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line.strip().isdigit():
+            self.stop()
+            raise RuntimeError(f"server {cmd} did not print its port")
+        self.url = f"http://127.0.0.1:{int(line)}"
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+
+def program_command(python, case, servers, quick=False):
+    args = [a.replace("{delay_url}", servers["delay"].url) if "delay" in servers else a for a in case["program"][1:]]
+    if quick:
+        args += case.get("quick_args", ["--quick"])
+    return [python, os.path.join(HERE, case["program"][0])] + args
+
+
+def run_program(python, case, servers, timeout, quick=False):
+    cmd = program_command(python, case, servers, quick)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=os.path.join(HERE, "programs"))
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {r.returncode}: {r.stderr.strip()[-400:]}")
+    lines = [l for l in r.stdout.splitlines() if l.strip().startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(cmd)} printed no JSON line")
+    return json.loads(lines[-1])
+
+
+def simulate(interleave, scenario, profile=None, timeout=120):
+    """`interleave sim SCENARIO --json` and the trace (for per-task latencies). Raises with the simulator's
+    message when the scenario does not parse or simulate."""
+    with tempfile.TemporaryDirectory() as tmp:
+        trace_path = os.path.join(tmp, "trace.json")
+        cmd = [interleave, "sim", scenario, "--json", "--out", trace_path] + (["--profile", profile] if profile else [])
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if r.returncode != 0:
+            raise RuntimeError(f"interleave sim {os.path.relpath(scenario, ROOT)}: {(r.stderr or r.stdout).strip()[-400:]}")
+        with open(trace_path) as f:
+            return json.load(f)
+
+
+UNIT_TO_MS = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}
+
+
+def unit_of(field, metric):
+    if "real_unit" in metric:
+        return metric["real_unit"]
+    for part in reversed(field.split(".")):
+        for unit in ("ms", "us", "ns"):
+            if part.endswith("_" + unit):
+                return unit
+    return "ms"
+
+
+def real_values(runs, metric):
+    """Every run's value (or every item of every run's list) of metric['real'], in ms."""
+    field = metric["real"]
+    scale = UNIT_TO_MS[unit_of(field, metric)]
+    out = []
+    for run in runs:
+        v = run
+        for key in field.split("."):
+            v = v[key]
+        out.extend([x * scale for x in v] if isinstance(v, list) else [v * scale])
+    return out
+
+
+def sim_values(trace, metric):
+    """The simulated value(s) in ms: a metrics path (one value) or 'tasks:GROUP[,GROUP]' (each top-level task's
+    latency)."""
+    sim = metric["sim"]
+    if sim.startswith("tasks:"):
+        groups = tuple(g + "[" for g in sim.split(":", 1)[1].split(","))
+        return [(t["finished"] - t["submitted"]) / 1e6 for t in trace["tasks"]
+                if t["name"].startswith(groups) and "/" not in t["name"] and t.get("finished", -1) >= 0]
+    v = trace
+    for key in sim.split("."):
+        v = v[key]
+    return [v / 1e6 if sim.endswith("_ns") else v]
+
+
+def simulate_at_cores(interleave, scenario, cores, profile=None):
+    """The same scenario with machine.cores set to `cores` (the effective cores the real runs had)."""
+    with open(scenario) as f:
+        doc = json.load(f)
+    doc.setdefault("machine", {})["cores"] = cores
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(doc, f)
+    try:
+        return simulate(interleave, f.name, profile)
+    finally:
+        os.unlink(f.name)
+
+
+def fmt(x):
+    return "-" if x is None else (f"{x:.1f}" if x >= 10 else f"{x:.2f}")
+
+
+def compare(case, metric, runs, trace):
+    real = spread(real_values(runs, metric))
+    sim = spread(sim_values(trace, metric))
+    row = {"case": case["id"], "metric": metric["name"], "bound": metric["bound"], "cpython": real, "simulated": sim}
+    if real and sim and real["median"]:
+        err = (sim["median"] - real["median"]) / real["median"]
+        row["error"] = err
+        row["within"] = abs(err) <= metric["bound"]
+        # Run-to-run spread: of the value itself, or of each run's median where a run has many items (the items of
+        # one run are spread by design: a sequential loop's fifth fetch ends five times later than its first).
+        per_run = [statistics.median(real_values([run], metric)) for run in runs]
+        row["cpython_run_medians"] = spread(per_run)
+        row["cpython_spread"] = (quantile(per_run, 0.9) - quantile(per_run, 0.1)) / statistics.median(per_run)
+        row["spread_wider_than_bound"] = row["cpython_spread"] > 2 * metric["bound"]
+    return row
+
+
+def table(rows):
+    out = ["| case | metric | CPython median (p10..p90) ms | simulated ms (p10..p90) | error | bound | within? "
+           "| sim at effective cores ms | note |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        c, s = r.get("cpython"), r.get("simulated")
+        cp = f"{fmt(c['median'])} ({fmt(c['p10'])}..{fmt(c['p90'])})" if c else "-"
+        if s and s["n"] > 1:
+            sm = f"{fmt(s['median'])} ({fmt(s['p10'])}..{fmt(s['p90'])})"
+        else:
+            sm = fmt(s["median"]) if s else "-"
+        err = f"{r['error'] * 100:+.1f}%" if "error" in r else "-"
+        within = ("yes" if r["within"] else "**no**") if "within" in r else "-"
+        notes = []
+        if r.get("spread_wider_than_bound"):
+            notes.append(f"CPython's run-to-run p10..p90 spans {r['cpython_spread'] * 100:.0f}% of its median, wider "
+                         f"than ±{r['bound'] * 100:.0f}%")
+        if r.get("error_text"):
+            notes.append(r["error_text"])
+        if r.get("load") is not None:
+            notes.append(f"load {r['load']:.2f}")
+        eff = r.get("simulated_at_effective_cores")
+        eff_text = (f"{fmt(eff['median'])} ({(eff['median'] - c['median']) / c['median'] * 100:+.0f}%, "
+                    f"{r['effective_cores_used']} core{'s' if r['effective_cores_used'] > 1 else ''})"
+                    if eff and c else "-")
+        out.append(f"| {r['case']} | {r['metric']} | {cp} | {sm} | {err} | ±{r['bound'] * 100:.0f}% | {within} "
+                   f"| {eff_text} | {'; '.join(notes)} |")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=None, help="runs per case (default: the manifest's)")
+    ap.add_argument("--only", default="", help="comma-separated case ids")
+    ap.add_argument("--budget-s", type=float, default=540, help="start no case after this many seconds")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--profile", default=None, help="passed to interleave sim --profile")
+    ap.add_argument("--fresh-parts", action="store_true",
+                    help="measure the parts first (programs/parts.py, about a minute) and simulate scenarios written "
+                         "from them (write_scenarios.py) instead of the committed ones: parts and programs then see "
+                         "the same machine load; the parts go into the results file")
+    ap.add_argument("--write-scenarios", action="store_true",
+                    help="with --fresh-parts: also rewrite tests/reference/scenarios/ and store the parts as "
+                         "results/<date>-parts-<python>.json")
+    args = ap.parse_args()
+
+    manifest = load_manifest()
+    python, interleave = find_python(), find_interleave()
+    only = set(filter(None, args.only.split(",")))
+    cases = [c for c in manifest["cases"] if not only or c["id"] in only]
+    version = subprocess.run([python, "--version"], capture_output=True, text=True).stdout.strip()
+    pyver = version.split()[-1]
+    started = time.time()
+    meta = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "python": version,
+            "python_executable": python, "interleave": os.path.relpath(interleave, ROOT),
+            "nproc": os.cpu_count(), "machine": platform.platform(), "node": platform.node(),
+            "load_before": [round(x, 2) for x in os.getloadavg()], "profile": args.profile}
+    try:
+        with open("/proc/cpuinfo") as f:
+            meta["cpu"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), None)
+    except OSError:
+        pass
+    print(f"reference suite: {len(cases)} cases, {version}, nproc {os.cpu_count()}, load {meta['load_before']}, "
+          f"simulator {meta['interleave']}", file=sys.stderr)
+
+    servers = {"delay": Server(python, manifest["servers"]["delay"])} if any(c.get("server") for c in cases) else {}
+    runs = {c["id"]: [] for c in cases}
+    loads = {c["id"]: [] for c in cases}
+    errors, skipped = {}, []
+    scenario_dir = tempfile.mkdtemp(prefix="interleave-reference-")
+    parts = None
+    try:
+        if args.fresh_parts:
+            import write_scenarios
+            delay_cmd = manifest["servers"]["delay"]["command"]
+            delay_ms = delay_cmd[delay_cmd.index("--delay-ms") + 1] if "--delay-ms" in delay_cmd else "250"
+            server = servers.get("delay") or Server(python, manifest["servers"]["delay"])
+            try:
+                r = subprocess.run([python, os.path.join(HERE, "programs", "parts.py"), "--server-url", server.url,
+                                    "--delay-ms", delay_ms], capture_output=True, text=True, check=True, timeout=300)
+            finally:
+                if "delay" not in servers:
+                    server.stop()
+            parts = json.loads(r.stdout)
+            write_scenarios.write_all(parts, scenario_dir)
+            meta["parts"] = "measured by this run (--fresh-parts), before the programs"
+            if args.write_scenarios:
+                write_scenarios.write_all(parts, os.path.join(HERE, "scenarios"))
+                with open(os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-parts-{pyver}.json"), "w") as f:
+                    json.dump(parts, f, indent=1)
+                    f.write("\n")
+            print(f"  parts measured (load {parts['load_before']} .. {parts['load_after']})", file=sys.stderr)
+        max_repeats = max((args.repeats or c.get("repeats", manifest["defaults"]["repeats"])) for c in cases)
+        # Round-robin: repeat k of every case before repeat k+1, so load that comes and goes hits every case alike.
+        for k in range(max_repeats):
+            meta.setdefault("effective_cores", []).append(effective_cores())
+            for c in cases:
+                want = args.repeats or c.get("repeats", manifest["defaults"]["repeats"])
+                if k >= want or c["id"] in errors:
+                    continue
+                if time.time() - started > args.budget_s:
+                    if c["id"] not in skipped:
+                        skipped.append(c["id"])
+                    continue
+                loads[c["id"]].append(os.getloadavg()[0])
+                try:
+                    runs[c["id"]].append(run_program(python, c, servers, c.get("timeout_s", manifest["defaults"]["timeout_s"])))
+                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
+                    errors[c["id"]] = str(e)
+                print(f"  {c['id']} run {k + 1}/{want}: "
+                      f"{runs[c['id']][-1].get('wall_ms', 0):.1f} ms" if c["id"] not in errors else f"  {c['id']}: {errors[c['id']]}",
+                      file=sys.stderr)
+    finally:
+        for s in servers.values():
+            s.stop()
+
+    rows = []
+    # The scenarios say the machine's cores; when other tenants leave the real runs fewer (effective cores, measured
+    # before each round), the table also shows the simulation at that many whole cores (at least 1): a diagnosis of
+    # load, not the comparison the bound applies to.
+    eff_cores = max(1, round(statistics.median(meta["effective_cores"]))) if meta.get("effective_cores") else None
+    for c in cases:
+        trace = eff_trace = None
+        scenario = os.path.join(scenario_dir, os.path.basename(c["scenario"]))
+        if not (parts and os.path.exists(scenario)):
+            scenario = os.path.join(HERE, c["scenario"])
+        try:
+            trace = simulate(interleave, scenario, args.profile)
+            with open(scenario) as f:
+                cores = json.load(f).get("machine", {}).get("cores", 4)
+            if eff_cores and eff_cores < cores:
+                eff_trace = simulate_at_cores(interleave, scenario, eff_cores, args.profile)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            errors.setdefault(c["id"], str(e))
+        for m in c["metrics"]:
+            if runs[c["id"]] and trace:
+                row = compare(c, m, runs[c["id"]], trace)
+                if eff_trace:
+                    row["simulated_at_effective_cores"] = spread(sim_values(eff_trace, m))
+                    row["effective_cores_used"] = eff_cores
+            else:
+                row = {"case": c["id"], "metric": m["name"], "bound": m["bound"], "cpython": None, "simulated": None}
+            row["load"] = statistics.median(loads[c["id"]]) if loads[c["id"]] else None
+            if c["id"] in errors:
+                row["error_text"] = errors[c["id"]][:200]
+            if c["id"] in skipped and not runs[c["id"]]:
+                row["error_text"] = "skipped: the suite's time budget ran out"
+            rows.append(row)
+    meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    meta["seconds"] = round(time.time() - started, 1)
+    text = table(rows)
+    print(text)
+    within = sum(1 for r in rows if r.get("within"))
+    print(f"\n{within} of {len(rows)} comparisons within bound; {version}, nproc {os.cpu_count()}, load average "
+          f"{meta['load_before']} before and {meta['load_after']} after; effective cores before each round "
+          f"{meta.get('effective_cores')}; {meta['seconds']} s"
+          + (f"; skipped (budget): {', '.join(skipped)}" if skipped else ""))
+    out = args.out or os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-{pyver}.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": errors, "skipped": skipped,
+                   "parts": parts}, f, indent=1)
+        f.write("\n")
+    print(f"results: {os.path.relpath(out, ROOT)}", file=sys.stderr)
+    import shutil
+    shutil.rmtree(scenario_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Writes tests/reference/scenarios/*.json from a parts measurement (programs/parts.py), never from a program's
+total: every number in a scenario is one part's median, and its "description" says which.
+
+    python3 tests/reference/write_scenarios.py results/<date>-parts-<python>.json
+
+Re-run it after measuring the parts again; the scenarios are committed as written."""
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORES = 2  # this project's VM; the programs run on it
+
+
+def us(ms):
+    return f"{max(ms, 0.001) * 1000:.1f}us"
+
+
+def med(part):
+    return part["median"]
+
+
+def scenario(name, description, tasks, model, profile=None, cores=CORES):
+    doc = {"format": "interleave-scenario", "version": 5, "python": "3.11", "name": name, "description": description,
+           "tasks": tasks, "model": model, "machine": {"cores": cores}}
+    if profile:
+        doc["machine"]["profile"] = profile
+    return doc
+
+
+def write_all(parts, out_dir):
+    src = f"parts measured {parts['started']} on CPython {parts['python']}, {parts['cores']} cores, load {parts['load_before'][0]}"
+    delay = parts["delay_ms"]
+    docs = {}
+    ps = parts["process_start"]
+
+    def pool_miss(weight):
+        key = f"import_pool_{weight}"
+        if key not in ps:
+            return ""
+        return (f" Not in the format either: the first Pool() of a process imports multiprocessing.pool, "
+                f"{med(ps[key]):.1f} ms here (parts process_start.{key}).")
+
+    # --- the seed's fetches -------------------------------------------------------------------------------------
+    req_cpu = med(parts["requests_cpu_at_delay"])
+    req_wait = med(parts["requests_wall"]) - req_cpu
+    req_steps = [{"cpu": us(req_cpu)}, {"await": us(req_wait)}]
+    req_note = (f"One requests.get: {req_cpu:.2f} ms of the calling thread's CPU (parts requests_cpu_at_delay) and "
+                f"the rest of its {med(parts['requests_wall']):.1f} ms wall time against the {delay:g} ms delay server "
+                f"(requests_wall) as a wait. The CPU is one step before the wait: parts.py cannot split it into "
+                f"before and after the response.")
+    thread_start = med(parts["thread_start"])
+    fork_start = med(parts["process_start"]["heavy"]["fork"]["parent_start"])
+    msg = med(parts["pipe_round_trip"]) / 2
+    docs["fetch_sequential"] = scenario(
+        "Five fetches, one after another (requests)", f"tests/reference/programs/fetch_sequential.py. {req_note} {src}.",
+        [{"name": "fetch", "count": 5, "steps": req_steps}], {"kind": "sequential"})
+    docs["fetch_threads"] = scenario(
+        "Five fetches on five threads (requests)",
+        f"tests/reference/programs/fetch_threads.py: a threading.Thread per URL. {req_note} thread_start "
+        f"{thread_start * 1e3:.0f} us: a start in a burst of 100 (parts thread_start). {src}.",
+        [{"name": "fetch", "count": 5, "steps": req_steps}], {"kind": "threads"}, {"thread_start": us(thread_start)})
+    cold_cpu = med(parts["requests_cold_fork_cpu"])
+    docs["fetch_pool"] = scenario(
+        "Five fetches on Pool(processes=5) (requests, fork)",
+        f"tests/reference/programs/fetch_pool.py. Each worker makes one request, its first: {cold_cpu:.2f} ms of CPU, "
+        f"the first requests.get in a process forked from one that imported requests (parts requests_cold_fork_cpu; "
+        f"a warm call costs {req_cpu:.2f} ms, requests_cpu_at_delay), then the wait of a warm call at the "
+        f"{delay:g} ms server: requests_wall less requests_cpu_at_delay, {req_wait:.1f} ms. process_start_fork "
+        f"{fork_start:.2f} ms: Process.start() with fork in a main module that imported requests (parts "
+        f"process_start.heavy.fork.parent_start); message_overhead: half a 1-byte Pipe round trip (pipe_round_trip); "
+        f"thread_start as for threads. The Pool's own set-up beyond its workers and its tear-down are not in the "
+        f"format (a miss).{pool_miss('heavy')} {src}.",
+        [{"name": "fetch", "count": 5, "steps": [{"send": "120B"}, {"cpu": us(cold_cpu)}, {"await": us(req_wait)},
+                                                 {"return": "40B"}]}],
+        {"kind": "processes", "workers": 5, "start_method": "fork"},
+        {"process_start_fork": us(fork_start), "message_overhead": us(msg), "thread_start": us(thread_start)})
+    aio_cpu = med(parts["aiohttp_cpu_at_delay"])
+    aio_wait = med(parts["aiohttp_wall"]) - aio_cpu
+    session_cpu = med(parts["aiohttp_run_session_cpu"])
+    aio_note = (f"One `async with session.get(url) as r: await r.read()` on an open ClientSession: {aio_cpu:.2f} ms "
+                f"of the loop thread's CPU (parts aiohttp_cpu_at_delay), the rest of its "
+                f"{med(parts['aiohttp_wall']):.1f} ms wall (aiohttp_wall) as an await. asyncio.run() of opening and "
+                f"closing the ClientSession: {session_cpu:.2f} ms CPU (aiohttp_run_session_cpu)")
+    docs["fetch_asyncio"] = scenario(
+        "Five fetches gathered on one event loop (aiohttp)",
+        f"tests/reference/programs/fetch_asyncio.py. {aio_note}, written as a task 'session' of that CPU gathered "
+        f"first (the format has no set-up step before a gather). {src}.",
+        [{"name": "session", "count": 1, "steps": [{"cpu": us(session_cpu)}]},
+         {"name": "fetch", "count": 5, "steps": [{"cpu": us(aio_cpu)}, {"await": us(aio_wait)}]}],
+        {"kind": "asyncio"})
+    cold_page = med(parts["aiohttp_cold_fork_cpu"])
+    first_extra = max(cold_page - aio_cpu, session_cpu)
+    fetches = {"children": {"name": "fetch", "count": 5, "via": "gather",
+                            "steps": [{"cpu": us(aio_cpu)}, {"await": us(aio_wait)}]}}
+    docs["pool_event_loop"] = scenario(
+        "Pool(2) over 4 pages, each page asyncio.run + aiohttp gather of 5 fetches",
+        f"tests/reference/programs/pool_event_loop.py. {aio_note}. A worker's first page ('page_first', one per "
+        f"worker: Pool.map hands the first two items to the two workers) pays the first asyncio.run of a "
+        f"ClientSession with one get in a forked process, {cold_page:.2f} ms CPU (parts aiohttp_cold_fork_cpu), "
+        f"less the warm get inside it: {first_extra:.2f} ms before its children; a later page pays "
+        f"aiohttp_run_session_cpu. process_start_fork {fork_start:.2f} ms (process_start.heavy.fork.parent_start)."
+        f"{pool_miss('heavy')} {src}.",
+        [{"name": "page_first", "count": 2, "steps": [{"send": "300B"}, {"cpu": us(first_extra)}, fetches,
+                                                      {"return": "40B"}]},
+         {"name": "page", "count": 2, "steps": [{"send": "300B"}, {"cpu": us(session_cpu)}, fetches,
+                                                {"return": "40B"}]}],
+        {"kind": "processes", "workers": 2, "start_method": "fork"},
+        {"process_start_fork": us(fork_start), "message_overhead": us(msg), "thread_start": us(thread_start)})
+
+    # --- CPU-bound ----------------------------------------------------------------------------------------------
+    sum_cpu = med(parts["sum_cpu"])
+    light_fork = med(parts["process_start"]["light"]["fork"]["parent_start"])
+    sum_note = f"One sum(i * i for i in range({parts['sum_n']:_})): {sum_cpu:.1f} ms of thread CPU (parts sum_cpu)"
+    for case, workers in (("cpu_pool", 2), ("cpu_pool_4", 4)):
+        docs[case] = scenario(
+            f"sum(i * i) x 8 on Pool({'' if workers == 2 else 'processes=4'}) (fork)",
+            f"tests/reference/programs/cpu_pool.py{'' if workers == 2 else ' --processes 4'}. {sum_note}; "
+            f"process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); message_overhead: "
+            f"half a Pipe round trip. The Pool's tear-down is not in the format.{pool_miss('light')} {src}.",
+            [{"name": "compute", "count": 8, "steps": [{"send": "40B"}, {"cpu": us(sum_cpu)}, {"return": "60B"}]}],
+            {"kind": "processes", "workers": workers, "start_method": "fork"},
+            {"process_start_fork": us(light_fork), "message_overhead": us(msg), "thread_start": us(thread_start)})
+    docs["cpu_threads"] = scenario(
+        "sum(i * i) x 8 on ThreadPoolExecutor(4)",
+        f"tests/reference/programs/cpu_threads.py. {sum_note}; thread_start {thread_start * 1e3:.0f} us (thread_start). "
+        f"Switch interval: CPython's default 5 ms. {src}.",
+        [{"name": "compute", "count": 8, "steps": [{"cpu": us(sum_cpu)}]}], {"kind": "threads", "workers": 4},
+        {"thread_start": us(thread_start)})
+
+    # --- process start per method -------------------------------------------------------------------------------
+    for weight in ("light", "heavy"):
+        psw = ps[weight]
+        for method in ("fork", "spawn", "forkserver"):
+            m = psw[method]
+            profile = {"message_overhead": us(msg), "thread_start": us(thread_start)}
+            fork_parent = med(psw["fork"]["parent_start"])
+            if method == "fork":
+                profile["process_start_fork"] = us(fork_parent)
+                how = f"process_start_fork {fork_parent:.2f} ms: Process.start() with fork (fork.parent_start)"
+            elif method == "spawn":
+                launch, ready = med(m["parent_start"]), med(m["ready"])
+                profile["process_start_fork"] = us(launch)
+                profile["process_start_spawn"] = us(ready - launch)
+                how = (f"process_start_fork {launch:.2f} ms: the parent's Process.start() with spawn (spawn.parent_start, "
+                       f"the launcher's fork+exec); process_start_spawn {ready - launch:.1f} ms: start() until the "
+                       f"child ran its target (spawn.ready) less that")
+            else:
+                first, ready = med(m["first_ready"]), med(m["ready"])
+                profile["process_start_fork"] = us(fork_parent)
+                profile["forkserver_start"] = us(max(first - ready, 0.001))
+                profile["process_start_forkserver"] = us(max(ready - fork_parent, 0.001))
+                how = (f"forkserver_start {first - ready:.1f} ms: the first start (forkserver.first_ready, server "
+                       f"included) less a later one (forkserver.ready); process_start_forkserver "
+                       f"{ready - fork_parent:.1f} ms: a later start until the child ran (forkserver.ready) less a "
+                       f"fork (fork.parent_start, which is also process_start_fork)")
+            pool_over = med(m["pool_setup"]) - med(m["ready"])
+            case = f"process_start_{method}" + ("_heavy" if weight == "heavy" else "")
+            prog = "process_start_heavy.py" if weight == "heavy" else "process_start.py"
+            docs[case] = scenario(
+                f"Pool(2) with {method}{', main module imports requests' if weight == 'heavy' else ''}: start, map, tear-down",
+                f"tests/reference/programs/{prog} --method {method} --workers 2. Parts from "
+                f"start_probe{'_heavy' if weight == 'heavy' else ''}.py ({weight}): {how}. Not in the format "
+                f"(misses): a Pool's own set-up beyond one worker's start (pool_setup less ready: {pool_over:.1f} ms) "
+                f"and its tear-down ({med(m['pool_teardown']):.1f} ms, pool_teardown).{pool_miss(weight)} {src}.",
+                [{"name": "square", "count": 2, "steps": [{"send": "20B"}, {"cpu": "5us"}, {"return": "20B"}]}],
+                {"kind": "processes", "workers": 2, "start_method": method}, profile)
+
+    # --- pickling through a real Pool ---------------------------------------------------------------------------
+    for key, p in parts.items():
+        if not key.startswith("pickle."):
+            continue
+        _, kind, size = key.split(".")
+        nbytes = p["pickled_bytes"]
+        dumps, loads, transfer = med(p["dumps"]), med(p["loads"]), med(p["transfer"])
+        out_tp = int(nbytes / max((dumps + transfer) / 1e3, 1e-9))
+        in_tp = int(nbytes / max(loads / 1e3, 1e-9))
+        objects = kind == "ints"
+        fields = ("pickle_objects_throughput", "unpickle_objects_throughput") if objects else \
+                 ("pickle_throughput", "unpickle_throughput")
+        profile = {fields[0]: max(out_tp, 1000), fields[1]: max(in_tp, 1000), "process_start_fork": us(light_fork),
+                   "message_overhead": us(msg), "thread_start": us(thread_start)}
+        send = {"send": str(nbytes)}
+        if objects:
+            send["payload"] = "objects"
+        docs[f"pickle_{kind}_{size}"] = scenario(
+            f"Pool(2).map over 4 items of {size} ({'a list of ints' if objects else 'bytes'})",
+            f"tests/reference/programs/pickle_pool.py --kind {kind} --size {size}. One item pickles to {nbytes} bytes; "
+            f"{fields[0]} {out_tp / 1e6:.1f} MB/s: pickle.dumps ({dumps:.3f} ms) plus a Pipe transfer of those bytes to "
+            f"another process ({transfer:.3f} ms) (parts {key}.dumps, .transfer); {fields[1]} {in_tp / 1e6:.1f} MB/s: "
+            f"pickle.loads ({loads:.3f} ms, .loads). process_start_fork {light_fork:.2f} ms (process_start.light.fork."
+            f"parent_start); message_overhead: half a Pipe round trip. The worker's len() is a 5 us cpu step. The "
+            f"Pool's tear-down is not in the format.{pool_miss('light')} {src}.",
+            [{"name": "checksum", "count": 4, "steps": [send, {"cpu": "5us"}, {"return": "30B"}]}],
+            {"kind": "processes", "workers": 2, "start_method": "fork"}, profile)
+
+    # --- the lock counter ---------------------------------------------------------------------------------------
+    inc = med(parts["lock_increment"])
+    docs["lock_counter"] = scenario(
+        "100 threads increment a counter under a Lock",
+        f"tests/reference/programs/lock_counter.py (the blog's threading example). thread_start "
+        f"{thread_start * 1e3:.0f} us: a start in a burst of 100 (parts thread_start); counter_increment "
+        f"{inc * 1e6:.0f} ns: one uncontended `with lock: counter += 1` (lock_increment; the acquire and release "
+        f"are inside that figure, the lock steps add nothing of their own). {src}.",
+        [{"name": "increment", "count": 100, "steps": [{"acquire": "lock"}, {"increment": "shared_counter"},
+                                                       {"release": "lock"}]}],
+        {"kind": "threads"}, {"thread_start": us(thread_start), "counter_increment": f"{max(1, round(inc * 1e6))}ns"})
+
+    os.makedirs(out_dir, exist_ok=True)
+    for case, doc in docs.items():
+        with open(os.path.join(out_dir, f"{case}.json"), "w") as f:
+            json.dump(doc, f, indent=2)
+            f.write("\n")
+    return sorted(docs)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    with open(sys.argv[1]) as f:
+        parts = json.load(f)
+    for case in write_all(parts, os.path.join(HERE, "scenarios")):
+        print(case)
+
+
+if __name__ == "__main__":
+    main()
