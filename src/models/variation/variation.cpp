@@ -57,7 +57,11 @@ VariationResult RunVariation(const scenario::Scenario& scenario, const Variation
             if (options.progress) options.progress(done);
         }
     };
+#ifdef INTERLEAVE_NO_THREADS
+    const int32_t threads = 1;  // a build without threads (the single-threaded web page): std::thread would abort
+#else
     const int32_t threads = std::clamp<int32_t>(options.parallel, 1, runs);
+#endif
     if (threads == 1) {
         worker();
     } else {

@@ -17,7 +17,8 @@ namespace interleave::models {
 struct VariationOptions {
     int32_t runs = 32;
     uint64_t firstSeed = 1;  // the runs use seeds firstSeed, firstSeed + 1, ...
-    // Runs at once on their own threads (each run is independent); 1: one after another on the caller's thread.
+    // Runs at once on their own threads (each run is independent); 1: one after another on the caller's thread, as
+    // every run goes in a build without threads (the single-threaded web page).
     int32_t parallel = 1;
     SimulationOptions simulation;  // per run; computeSequentialBaseline is ignored (off)
     // Called after each run, from whichever thread ran it, with the runs finished so far.
