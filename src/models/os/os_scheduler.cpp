@@ -120,16 +120,25 @@ void World::PushRunQueue(ThreadIndex t) {
     std::push_heap(m_runQueue.begin(), m_runQueue.end(), RunsAfter);
 }
 
-ThreadIndex World::PopRunQueue() {
+const RunQueueEntry* World::RunQueueHead() {
+    // Drops stale entries first: a busy process that stopped meanwhile, or a thread that got a core another way
+    // (LAST_BUDDY) or queued again since.
     while (!m_runQueue.empty()) {
+        const RunQueueEntry& head = m_runQueue.front();
+        const SimThread& th = m_threads[head.thread];
+        if (th.state == ThreadState::WaitingCore && th.queuedArrival == head.arrival) return &head;
         std::pop_heap(m_runQueue.begin(), m_runQueue.end(), RunsAfter);
-        const RunQueueEntry entry = m_runQueue.back();
         m_runQueue.pop_back();
-        const SimThread& th = m_threads[entry.thread];
-        // Else stale: a busy process stopped meanwhile, or the thread got a core another way (LAST_BUDDY).
-        if (th.state == ThreadState::WaitingCore && th.queuedArrival == entry.arrival) return entry.thread;
     }
-    return ThreadIndex{};
+    return nullptr;
+}
+
+ThreadIndex World::PopRunQueue() {
+    if (!RunQueueHead()) return ThreadIndex{};
+    std::pop_heap(m_runQueue.begin(), m_runQueue.end(), RunsAfter);
+    const ThreadIndex t = m_runQueue.back().thread;
+    m_runQueue.pop_back();
+    return t;
 }
 
 void World::MakeRunnable(ThreadIndex t) {
@@ -221,13 +230,9 @@ void World::OnSliceEnd(int32_t c) {
     Core& core = m_cores[c];
     if (!core.thread.Valid()) return;
     const ThreadIndex t = core.thread;
-    // Skip the entries of busy processes that stopped, then yield only to a thread that is behind this one.
-    while (!m_runQueue.empty() && (m_threads[m_runQueue.front().thread].state != ThreadState::WaitingCore ||
-                                   m_threads[m_runQueue.front().thread].queuedArrival != m_runQueue.front().arrival)) {
-        std::pop_heap(m_runQueue.begin(), m_runQueue.end(), RunsAfter);
-        m_runQueue.pop_back();
-    }
-    if (m_runQueue.empty() || m_runQueue.front().vruntime > RunningVruntime(t)) {
+    // Yield only to a thread that is behind this one.
+    const RunQueueEntry* head = RunQueueHead();
+    if (!head || head->vruntime > RunningVruntime(t)) {
         m_kernel.Schedule(Profile().timeSlice, kSliceEnd, static_cast<uint32_t>(c), ++core.token);
         return;
     }

@@ -339,6 +339,7 @@ private:
     int32_t VacateCore(ThreadIndex t);  // off its core, its CPU time counted; returns the core, now free
     void StopBackgroundLoad();  // the program is done: so are the busy processes
     void PushRunQueue(ThreadIndex t);
+    const RunQueueEntry* RunQueueHead();  // the next thread to run, stale entries dropped; null if none
     ThreadIndex PopRunQueue();  // none if empty
     // Takes the running thread off its core into the run queue (its slice ended, or a woken thread preempts it).
     void Preempt(ThreadIndex t);
