@@ -255,12 +255,11 @@ void BusyC(Actor& actor, Gil* gil, TimeNs cpuNs, trace::TaskId task) {
 
 // [SECTION] Delay server
 
-struct DelayServer::Thread {
-    std::thread thread;
-};
-
 DelayServer::~DelayServer() { Stop(); }
 
+// The server is a forked process, not a thread of ours: the pool runtimes fork their workers later, and a fork
+// taken while one of our threads holds a lock (the allocator's, under ASan: no fork handler resets it) leaves
+// the worker blocked on that lock forever. A process keeps the caller as single-threaded as it was.
 bool DelayServer::Start(std::string& error) {
     m_listen = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (m_listen < 0) return error = Errno("socket"), false;
@@ -286,19 +285,34 @@ bool DelayServer::Start(std::string& error) {
         ev.data.fd = fd;
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
     }
-    m_thread = new Thread;
-    m_thread->thread = std::thread([this] { Loop(); });
+    const pid_t parent = getpid();
+    m_pid = fork();
+    if (m_pid < 0) return error = Errno("fork (delay server)"), false;
+    if (m_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(0);
+        Loop();
+        _exit(0);
+    }
+    RegisterChild(m_pid, false);
+    // The server owns these now; this side keeps only the eventfd that tells it to stop.
+    for (int* fd : {&m_listen, &m_epoll, &m_timer}) close(*fd), *fd = -1;
     return true;
 }
 
 void DelayServer::Stop() {
-    if (m_thread) {
-        m_stop.store(true);
+    if (m_pid > 0) {
         uint64_t one = 1;
         [[maybe_unused]] ssize_t n = write(m_wake, &one, sizeof one);
-        m_thread->thread.join();
-        delete m_thread;
-        m_thread = nullptr;
+        // It answers the wake within a loop turn; a server stuck past a second is killed, never waited on forever.
+        const int64_t until = MonoNs() + 1'000'000'000;
+        int status = 0;
+        while (waitpid(m_pid, &status, WNOHANG) == 0) {
+            if (MonoNs() > until) kill(m_pid, SIGKILL), waitpid(m_pid, &status, 0);
+            else usleep(200);
+        }
+        UnregisterChild(m_pid);
+        m_pid = -1;
     }
     for (int* fd : {&m_listen, &m_epoll, &m_timer, &m_wake})
         if (*fd >= 0) close(*fd), *fd = -1;
@@ -317,12 +331,16 @@ void DelayServer::Loop() {
         }
         timerfd_settime(m_timer, TFD_TIMER_ABSTIME, &spec, nullptr);
     };
-    while (!m_stop.load()) {
+    bool stop = false;
+    while (!stop) {
         int n = epoll_wait(m_epoll, events, 64, -1);
         if (n < 0 && errno != EINTR) break;
         for (int i = 0; i < n; ++i) {
             int fd = events[i].data.fd;
-            if (fd == m_wake) continue;
+            if (fd == m_wake) {
+                stop = true;
+                continue;
+            }
             if (fd == m_listen) {
                 for (;;) {
                     int c = accept4(m_listen, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);

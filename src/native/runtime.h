@@ -110,7 +110,7 @@ void BusyC(Actor& actor, Gil* gil, TimeNs cpuNs, trace::TaskId task);
 // Spins for about `cpuNs` of this thread's CPU time, no GIL, no recording.
 void Spin(TimeNs cpuNs);
 
-// The delay server: answers each line "<ns>\n" with "k\n" after that many ns. 127.0.0.1 only.
+// The delay server: answers each line "<ns>\n" with "k\n" after that many ns. 127.0.0.1 only. A child process.
 class DelayServer {
 public:
     DelayServer() = default;
@@ -124,9 +124,7 @@ public:
 private:
     void Loop();
     int m_listen = -1, m_epoll = -1, m_timer = -1, m_wake = -1, m_port = 0;
-    std::atomic<bool> m_stop{false};
-    struct Thread;
-    Thread* m_thread = nullptr;
+    int m_pid = -1;  // the server's process
 };
 // Connects to the delay server (blocking socket). -1 on failure.
 int ConnectDelay(int port);
