@@ -132,7 +132,12 @@ struct MachineProfile {
     bool forcedSwitching = true;           // FORCE_SWITCHING in Python/ceval_gil.c
     TimeNs evalBreakerLatency = 1'000;     // from drop request to the holder noticing it
     TimeNs timeSlice = 4'000'000;          // OS scheduler quantum when threads outnumber cores
-    TimeNs wakeupLatency = 50'000;         // from a condition signal to the woken thread running
+    TimeNs wakeupLatency = 50'000;         // from a condition signal to the woken thread running on a core idle for long
+    // ...and on a core that went idle less than shallowIdle ago: it still polls or sits in a shallow idle state
+    // (KVM's halt polling, 200 us by default; cpuidle's shallow C-states), so it answers at once. Measured with
+    // tests/reference/programs/wake_probe.c (docs/machine-profile.md).
+    TimeNs wakeupLatencyShallow = 7'000;
+    TimeNs shallowIdle = 200'000;
     // A seeded run's spread of wake-up latencies: the sigma of a log-normal factor around wakeupLatency (the
     // GIL hand-off gaps measured in tests/reference, p10..p90 about 0.6x..1.7x the median).
     double wakeupSpread = 0.4;

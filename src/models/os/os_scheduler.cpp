@@ -141,6 +141,27 @@ ThreadIndex World::PopRunQueue() {
     return t;
 }
 
+int32_t World::FreeCoreFor(ThreadIndex t) const {
+    // Prefer the core the thread last ran on (cache affinity), then the lowest free one: deterministic.
+    int32_t chosen = -1;
+    for (size_t c = 0; c < m_cores.size(); ++c) {
+        if (m_cores[c].thread.Valid()) continue;
+        if (m_cores[c].lastThread == t) return static_cast<int32_t>(c);
+        if (chosen < 0) chosen = static_cast<int32_t>(c);
+    }
+    return chosen;
+}
+
+TimeNs World::TypicalWakeupLatency(ThreadIndex t) const {
+    const auto& profile = Profile();
+    const int32_t c = FreeCoreFor(t);
+    // A core idle for long has to leave a deep idle state first (on this VM: the host halted the vCPU); one that went
+    // idle moments ago answers at once. With no free core the woken thread queues on a running one: no idle state
+    // to leave, and the wait for a core is the run queue's.
+    if (c >= 0 && Now() - m_cores[static_cast<size_t>(c)].idleSince >= profile.shallowIdle) return profile.wakeupLatency;
+    return profile.wakeupLatencyShallow;
+}
+
 void World::MakeRunnable(ThreadIndex t) {
     SimThread& th = m_threads[t];
     const TimeNs scale = SchedulerScale(m_cores.size());
@@ -150,16 +171,7 @@ void World::MakeRunnable(ThreadIndex t) {
         const TimeNs sleeperCredit = 3'000'000 * scale;  // half of sched_latency
         th.vruntime = std::max(th.vruntime, MinVruntime() - sleeperCredit);
     }
-    // Prefer the core the thread last ran on (cache affinity), then the lowest free one: deterministic.
-    int32_t chosen = -1;
-    for (size_t c = 0; c < m_cores.size(); ++c) {
-        if (m_cores[c].thread.Valid()) continue;
-        if (m_cores[c].lastThread == t) {
-            chosen = static_cast<int32_t>(c);
-            break;
-        }
-        if (chosen < 0) chosen = static_cast<int32_t>(c);
-    }
+    const int32_t chosen = FreeCoreFor(t);
     if (chosen >= 0) {
         AssignCore(t, chosen);
         return;
@@ -205,6 +217,7 @@ int32_t World::VacateCore(ThreadIndex t) {
     SetCoreSpan(th.core, false, trace::SpanState::Idle, trace::kNone);
     core.thread = ThreadIndex{};
     core.lastThread = t;
+    core.idleSince = Now();
     ++core.token;
     const int32_t c = th.core;
     th.core = -1;

@@ -84,8 +84,7 @@ double World::NextUniform() {
     return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
-TimeNs World::WakeupLatency() {
-    const TimeNs typical = Profile().wakeupLatency;
+TimeNs World::WakeupLatency(TimeNs typical) {
     if (m_scenario.machine.seed == 0 || Profile().wakeupSpread <= 0 || typical <= 0) return typical;
     // A log-normal factor with median 1 (Box-Muller for the normal draw).
     const double u1 = std::max(NextUniform(), 1e-12), u2 = NextUniform();
@@ -439,7 +438,7 @@ void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskI
 void World::Wake(ThreadIndex t) {
     SimThread& th = m_threads[t];
     th.state = ThreadState::Waking;
-    m_kernel.Schedule(WakeupLatency(), kWake, t.EventTarget(), ++th.token);
+    m_kernel.Schedule(WakeupLatency(TypicalWakeupLatency(t)), kWake, t.EventTarget(), ++th.token);
 }
 
 void World::Notify(SignalIndex signal) {

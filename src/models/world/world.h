@@ -237,6 +237,7 @@ struct Core {
     // The thread a woken thread preempted here: when the woken one blocks again, this core goes back to it
     // (CFS's LAST_BUDDY), not to the run queue's head.
     ThreadIndex preempted;
+    TimeNs idleSince = 0;  // when it last became free (read only while it is free)
 };
 
 struct SimLock {
@@ -325,7 +326,9 @@ private:
                trace::TrackId cause = trace::kNone, TimeNs causeSince = -1);
     void Wake(ThreadIndex t);  // from blocked: after the wake-up latency, runnable
     // The OS latencies of one event: the typical value, or in a seeded run (machine.seed) a draw around it.
-    TimeNs WakeupLatency();
+    TimeNs WakeupLatency(TimeNs typical);
+    // The profile's wake-up latency for `t` now: shallow if the core it would run on went idle moments ago.
+    TimeNs TypicalWakeupLatency(ThreadIndex t) const;
     TimeNs TimerSlack();
     double NextUniform();  // [0, 1), from the run's seed (splitmix64: the same numbers on every platform)
 
@@ -334,6 +337,7 @@ private:
     // A thread that was blocked becomes runnable: on a free core, on a core it preempts (it slept, so it is owed
     // CPU time: CFS's wake-up preemption), or in the run queue.
     void MakeRunnable(ThreadIndex t);
+    int32_t FreeCoreFor(ThreadIndex t) const;  // the free core MakeRunnable would give it; -1 if none
     TimeNs RunningVruntime(ThreadIndex t) const;  // its vruntime counting the time on its core so far
     TimeNs MinVruntime();
     int32_t VacateCore(ThreadIndex t);  // off its core, its CPU time counted; returns the core, now free

@@ -62,7 +62,10 @@ def analyse_trace(trace, interval_ms, io):
     if io and io_track is not None:
         # Each round trip is two blocking calls, send then recv: every other I/O span starts a round trip.
         sends = sorted(s[0] for s in trace["spans"] if s[2] == io_track and s[3] == "blocked_io")[::2]
-        rtts = [b - a for a, b in zip(sends, sends[1:])]
+        # The probe's I/O thread stops at the CPU threads' deadline; the scenario's has a fixed count of round trips
+        # and runs on alone after them, so only the round trips made beside a CPU thread count.
+        cpu_end = max((t["finished"] for t in trace["tasks"] if t["name"].startswith("cpu[")), default=None)
+        rtts = [b - a for a, b in zip(sends, sends[1:]) if cpu_end is None or b <= cpu_end]
     return gil_probe.analyse(runs, rtts, interval_ms)
 
 

@@ -1,0 +1,78 @@
+// How long a thread blocked on a condition variable takes to run after a signal, against how long its core has
+// been idle: the source of machine.profile's wakeup_latency_shallow and shallow_idle (docs/machine-profile.md).
+//
+// The waiter blocks on a condition variable (as take_gil() does); the signaller spins for D us, so the waiter's
+// core idles for D us while the signaller's stays busy (as an I/O thread's does in a syscall), then signals and
+// spins until the waiter has written the time it woke. Prints p10/p50/p90 of the signal-to-running latency per D.
+//
+//   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe && /tmp/wake_probe [REPS]
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static int64_t NowNs(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static pthread_mutex_t g_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_cond = PTHREAD_COND_INITIALIZER;
+static int g_signalled = 0;
+static atomic_llong g_wokeAt;
+static atomic_int g_aboutToWait;
+
+static void* Waiter(void* unused) {
+    (void)unused;
+    for (;;) {
+        pthread_mutex_lock(&g_mutex);
+        atomic_store(&g_aboutToWait, 1);
+        while (!g_signalled) pthread_cond_wait(&g_cond, &g_mutex);
+        g_signalled = 0;
+        pthread_mutex_unlock(&g_mutex);
+        atomic_store(&g_wokeAt, NowNs());
+    }
+    return NULL;
+}
+
+static int ByValue(const void* a, const void* b) {
+    const int64_t x = *(const int64_t*)a, y = *(const int64_t*)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char** argv) {
+    const int reps = argc > 1 ? atoi(argv[1]) : 300;
+    if (reps < 10 || reps > 1000000) {
+        fprintf(stderr, "usage: wake_probe [REPS, 10..1000000]\n");
+        return 2;
+    }
+    pthread_t waiter;
+    pthread_create(&waiter, NULL, Waiter, NULL);
+    const int idleUs[] = {1, 3, 10, 30, 100, 150, 200, 300, 500, 1000, 3000, 5000, 10000};
+    int64_t* latency = malloc(sizeof(int64_t) * (size_t)reps);
+    for (size_t k = 0; k < sizeof idleUs / sizeof idleUs[0]; ++k) {
+        for (int r = 0; r < reps; ++r) {
+            while (!atomic_load(&g_aboutToWait)) {}
+            const int64_t idleFrom = NowNs();
+            while (NowNs() - idleFrom < idleUs[k] * 1000LL) {}
+            atomic_store(&g_wokeAt, 0);
+            atomic_store(&g_aboutToWait, 0);
+            const int64_t signalledAt = NowNs();
+            pthread_mutex_lock(&g_mutex);
+            g_signalled = 1;
+            pthread_cond_signal(&g_cond);
+            pthread_mutex_unlock(&g_mutex);
+            while (atomic_load(&g_wokeAt) == 0) {}
+            latency[r] = atomic_load(&g_wokeAt) - signalledAt;
+        }
+        qsort(latency, (size_t)reps, sizeof(int64_t), ByValue);
+        printf("{\"idle_us\": %d, \"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f}\n", idleUs[k],
+               latency[reps / 10] / 1e3, latency[reps / 2] / 1e3, latency[reps * 9 / 10] / 1e3);
+    }
+    free(latency);
+    return 0;
+}
