@@ -289,10 +289,8 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     if (source.empty()) return Fail(err, "sim", "which scenario? (a JSON file or a preset name)", kExitUsage);
     int workers = -1;
     if (!workersText.empty()) {
-        char* end = nullptr;
-        errno = 0;
-        const long parsed = std::strtol(workersText.c_str(), &end, 10);
-        if (errno != 0 || !end || *end || parsed < 1 || parsed > scenario::Limits::kMaxWorkers)
+        int64_t parsed = 0;
+        if (!ParseBoundedInt(workersText, 1, scenario::Limits::kMaxWorkers, parsed))
             return Fail(err, "sim",
                         "--workers must be 1 to " + std::to_string(scenario::Limits::kMaxWorkers) + ", got '" +
                             workersText + "'",
@@ -443,10 +441,8 @@ int VaryCommand(const std::vector<std::string>& args, std::FILE* out, std::FILE*
     if (source.empty()) return Fail(err, "vary", "which scenario? (a JSON file or a preset name)", kExitUsage);
     models::VariationOptions options;
     if (!runsText.empty()) {
-        char* end = nullptr;
-        errno = 0;
-        const long parsed = std::strtol(runsText.c_str(), &end, 10);
-        if (errno != 0 || !end || *end || parsed < 1 || parsed > 1000)
+        int64_t parsed = 0;
+        if (!ParseBoundedInt(runsText, 1, 1000, parsed))
             return Fail(err, "vary", "--runs must be 1 to 1000, got '" + runsText + "'", kExitUsage);
         options.runs = static_cast<int32_t>(parsed);
     }
@@ -646,9 +642,10 @@ bool ParseRange(const std::string& text, int64_t& startNs, int64_t& endNs, std::
 bool ParsePictureSize(const std::string& text, int& width, int& height, std::string& error) {
     const size_t x = text.find('x');
     const auto side = [](const std::string& s, int& v) {
-        if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-        v = std::stoi(s);
-        return v >= kMinPictureSide && v <= kMaxPictureSide;
+        int64_t parsed = 0;
+        if (!ParseBoundedInt(s, kMinPictureSide, kMaxPictureSide, parsed)) return false;
+        v = static_cast<int>(parsed);
+        return true;
     };
     int w = 0, h = 0;
     if (x == std::string::npos || !side(text.substr(0, x), w) || !side(text.substr(x + 1), h)) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <charconv>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -185,13 +186,21 @@ inline int ApplyProfileFile(const std::string& path, scenario::MachineProfile& p
     return kExitOk;
 }
 
+// A whole number from `min` to `max` written in decimal digits and nothing else (no sign, no spaces, no
+// suffix): every integer option of the command line. False for anything else, out of range included.
+inline bool ParseBoundedInt(const std::string& text, int64_t min, int64_t max, int64_t& out) {
+    if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) return false;
+    out = value;
+    return true;
+}
+
 // "--seed N": 0 (the deterministic run) to 2^53 - 1. Returns false with `error` naming the option.
 inline bool ParseSeed(const std::string& text, uint64_t& out, std::string& error) {
-    char* end = nullptr;
-    errno = 0;
-    const unsigned long long parsed = text.empty() || text[0] == '-' ? 0 : std::strtoull(text.c_str(), &end, 10);
-    if (text.empty() || text[0] == '-' || errno != 0 || !end || *end ||
-        parsed > static_cast<unsigned long long>(scenario::Limits::kMaxSeed)) {
+    int64_t parsed = 0;
+    if (!ParseBoundedInt(text, 0, scenario::Limits::kMaxSeed, parsed)) {
         error = "--seed must be a whole number from 0 (the deterministic run) to " +
                 std::to_string(scenario::Limits::kMaxSeed) + ", got '" + text + "'";
         return false;

@@ -187,10 +187,8 @@ int ParseArgs(const Command& command, const std::vector<std::string>& args, Args
         } else if (s == "--max-tasks") {
             if (!(command.takes & kAdapt)) return refuse(s);
             if (!value(v)) return kExitUsage;
-            char* end = nullptr;
-            errno = 0;
-            const long n = std::strtol(v.c_str(), &end, 10);
-            if (errno != 0 || end == v.c_str() || *end != '\0' || n < 0 || n > scenario::Limits::kMaxTasks)
+            int64_t n = 0;
+            if (!cli::ParseBoundedInt(v, 0, scenario::Limits::kMaxTasks, n))
                 return error = "--max-tasks must be a whole number from 0 to " +
                                std::to_string(scenario::Limits::kMaxTasks) + ", got '" + v + "'",
                        kExitUsage;

@@ -55,6 +55,22 @@ TEST(Cli, BadWorkersIsAUsageError) {
     EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--workers", "0"}), 2);
 }
 
+// Every integer option goes through one reader: digits only, within the option's bounds.
+TEST(Cli, IntegerOptionsAreDigitsWithinTheirBoundsAndNothingElse) {
+    int64_t v = -1;
+    EXPECT_TRUE(interleave::cli::ParseBoundedInt("7", 1, 10, v));
+    EXPECT_EQ(v, 7);
+    EXPECT_TRUE(interleave::cli::ParseBoundedInt("9007199254740991", 0, (int64_t{1} << 53) - 1, v));
+    EXPECT_EQ(v, (int64_t{1} << 53) - 1);
+    for (const char* bad : {"", "0", "11", "-3", "+3", " 3", "3 ", "3x", "0x3", "1e2", "99999999999999999999999"}) {
+        v = -1;
+        EXPECT_FALSE(interleave::cli::ParseBoundedInt(bad, 1, 10, v)) << "'" << bad << "'";
+        EXPECT_EQ(v, -1) << "'" << bad << "' leaves the output alone";
+    }
+    EXPECT_EQ(RunCli({"sim", "blog_io_threads", "--workers", "+2"}), 2);
+    EXPECT_EQ(RunCli({"vary", "blog_io_threads", "--runs", "1001"}), 2);
+}
+
 TEST(Cli, SimWritesAChromeTraceThatReadsBack) {
     std::string path = TempPath("cli_trace.json");
     ASSERT_EQ(RunCli({"sim", "blog_cpu_threads", "--model", "processes", "--chrome", path, "--json"}), 0);
