@@ -121,7 +121,8 @@ std::string DescribeTasks(const scenario::Scenario& s) {
 // The convoy effect as the trace measured it: an I/O-bound thread's round trip (its I/O and the Python around
 // it) stretched by waits for the GIL, which another thread holds for up to a switch interval. Empty unless the
 // run has a GIL shared by threads and the I/O-bound tasks' round trips took at least twice their own work.
-std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace) {
+std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace, const trace::Span** longestWaitSpan = nullptr) {
+    if (longestWaitSpan) *longestWaitSpan = nullptr;
     if (s.model.kind != ModelKind::Threads) return {};
     const plan::Plan plan = plan::MakePlan(s);
     const size_t taskCount = std::min<size_t>(trace.tasks.size(), size_t(std::max<int64_t>(s.TaskCount(), 0)));
@@ -144,6 +145,7 @@ std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace)
     // Their spans on the threads that ran them (core and GIL lanes show the same time again).
     int64_t ioCalls = 0;
     trace::TimeNs io = 0, python = 0, gilWait = 0, longestGilWait = 0;
+    const trace::Span* longest = nullptr;
     for (const trace::Span& span : trace.spans) {
         if (span.task < 0 || size_t(span.task) >= taskCount || !ioBound[size_t(span.task)]) continue;
         if (span.track < 0 || size_t(span.track) >= trace.tracks.size() ||
@@ -159,7 +161,10 @@ std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace)
             case trace::SpanState::RunningC: python = trace::SaturatingAdd(python, length); break;
             case trace::SpanState::WaitingGil:
                 gilWait = trace::SaturatingAdd(gilWait, length);
-                longestGilWait = std::max(longestGilWait, length);
+                if (length > longestGilWait) {
+                    longestGilWait = length;
+                    longest = &span;
+                }
                 break;
             default: break;
         }
@@ -169,6 +174,7 @@ std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace)
     const double ownWork = (double(io) + double(python)) / calls;
     const double roundTrip = double(elapsed) / calls;
     if (ownWork <= 0 || roundTrip < 2 * ownWork) return {};
+    if (longestWaitSpan) *longestWaitSpan = longest;
     std::string text = ioTasks == 1 ? Printf("The I/O-bound task %s", trace.tasks[size_t(onlyTask)].name.c_str())
                                     : Printf("The %lld I/O-bound tasks", (long long)ioTasks);
     text.append(
@@ -319,6 +325,86 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
     if (m.tasksFailed > 0 || m.tasksCancelled > 0)
         text += Printf(" %lld task(s) failed and %lld were cancelled.", (long long)m.tasksFailed, (long long)m.tasksCancelled);
     return text;
+}
+
+namespace {
+
+bool OnTrackOfKind(const trace::Trace& trace, const trace::Span& span, trace::TrackKind kind) {
+    return span.track >= 0 && size_t(span.track) < trace.tracks.size() && trace.tracks[size_t(span.track)].kind == kind;
+}
+
+// The longest span that `keep` accepts (the first of equals); null if none.
+template <typename Keep>
+const trace::Span* LongestSpan(const trace::Trace& trace, Keep keep) {
+    const trace::Span* longest = nullptr;
+    for (const trace::Span& span : trace.spans)
+        if (span.end > span.start && keep(span) && (!longest || span.end - span.start > longest->end - longest->start))
+            longest = &span;
+    return longest;
+}
+
+void AddMoment(std::vector<ExplainMoment>& out, const trace::Trace& trace, const trace::Span* span, const char* what) {
+    if (!span) return;
+    ExplainMoment moment;
+    moment.start = span->start;
+    moment.end = span->end;
+    moment.track = span->track;
+    moment.label = Printf("%s, %s", what, FormatTime(double(span->end - span->start)).c_str());
+    if (span->track >= 0 && size_t(span->track) < trace.tracks.size())
+        moment.label.append(" (").append(trace.tracks[size_t(span->track)].name).append(")");
+    // Two claims on the same span (the convoy's I/O thread may wait longest of all): one button, named by the later,
+    // more particular claim.
+    for (ExplainMoment& earlier : out) {
+        if (earlier.track == moment.track && earlier.start == moment.start && earlier.end == moment.end) {
+            earlier.label = std::move(moment.label);
+            return;
+        }
+    }
+    out.push_back(std::move(moment));
+}
+
+}  // namespace
+
+std::vector<ExplainMoment> ExplainMoments(const scenario::Scenario& s, const trace::Trace& trace) {
+    std::vector<ExplainMoment> moments;
+    const auto& m = trace.metrics;
+    const auto threadSpan = [&](trace::SpanState state) {
+        return [&trace, state](const trace::Span& span) {
+            return span.state == state && OnTrackOfKind(trace, span, trace::TrackKind::Thread);
+        };
+    };
+    switch (s.model.kind) {
+        case ModelKind::Threads:
+            if (!scenario::RunsFreeThreaded(s) && m.gilWait > 0)
+                AddMoment(moments, trace, LongestSpan(trace, threadSpan(trace::SpanState::WaitingGil)), "the longest wait for the GIL");
+            break;
+        case ModelKind::Processes:
+        case ModelKind::ProcessAsyncio:
+        case ModelKind::Interpreters:
+            AddMoment(moments, trace,
+                      LongestSpan(trace, [](const trace::Span& span) { return span.state == trace::SpanState::StartingProcess; }),
+                      s.model.kind == ModelKind::Interpreters ? "the longest interpreter start" : "the longest process start");
+            if (m.pickling + m.unpickling > 0)
+                AddMoment(moments, trace, LongestSpan(trace, [](const trace::Span& span) {
+                              return span.state == trace::SpanState::Pickling || span.state == trace::SpanState::Unpickling;
+                          }),
+                          "the longest pickling");
+            break;
+        case ModelKind::Asyncio:
+            if (Sum(s).blocking > 0)
+                AddMoment(moments, trace, LongestSpan(trace, [&](const trace::Span& span) {
+                              return span.state == trace::SpanState::BlockedIo && OnTrackOfKind(trace, span, trace::TrackKind::EventLoop);
+                          }),
+                          "the loop stalled by a blocking call");
+            break;
+        default: break;
+    }
+    const trace::Span* convoyWait = nullptr;
+    if (!IoRoundTrips(s, trace, &convoyWait).empty()) AddMoment(moments, trace, convoyWait, "an I/O-bound thread's longest wait for the GIL");
+    if (!QueueWaits(s, trace).empty())
+        AddMoment(moments, trace, LongestSpan(trace, [](const trace::Span& span) { return span.state == trace::SpanState::WaitingQueue; }),
+                  "the longest wait on a queue or event");
+    return moments;
 }
 
 }  // namespace interleave::ui

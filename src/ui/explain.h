@@ -2,6 +2,7 @@
 // A few sentences, generated from a scenario and its trace, that say what happened and why, in the
 // terms of the blog post: who held the GIL, what the processes cost, what stalled the loop. Pure.
 #include <string>
+#include <vector>
 
 #include "scenario/scenario.h"
 #include "trace/trace.h"
@@ -16,5 +17,15 @@ const char* WorkloadAdjective(WorkloadKind kind);  // "CPU-bound", "I/O-bound", 
 // E.g. "8 CPU-bound tasks on 4 threads took 8.100 s, 1.01x sequential: only the thread holding the
 // GIL runs Python; the others waited 24.300 s for it in total."
 std::string Explain(const scenario::Scenario& scenario, const trace::Trace& trace);
+
+// A moment of the trace that a claim of the explanation rests on (the longest wait for the GIL it quotes, a worker's
+// start, the blocking call that stalled the loop): a button under the explanation zooms the timeline there.
+struct ExplainMoment {
+    std::string label;  // what to look at, with its length: "the longest wait for the GIL, 5.051 ms"
+    trace::TimeNs start = 0, end = 0;
+    trace::TrackId track = trace::kNone;
+};
+// The moments for Explain's claims, in the order the text makes them; none for a claim the trace has no span for.
+std::vector<ExplainMoment> ExplainMoments(const scenario::Scenario& scenario, const trace::Trace& trace);
 
 }  // namespace interleave::ui

@@ -17,6 +17,7 @@
 #include "ui/explain.h"
 #include "ui/story_view.h"
 #include "ui/theme.h"
+#include "ui/widgets.h"
 
 namespace interleave::ui {
 
@@ -173,6 +174,7 @@ void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace)
     if (!m_trace.IsFinished()) m_trace.Finish();
     m_haveTrace = true;
     m_explain = Explain(m_scenario, m_trace);
+    m_explainMoments = ExplainMoments(m_scenario, m_trace);
     m_compareStale = m_scalingStale = false;  // shown as given; an edit re-simulates everything
     m_timelinesStale = true;
     m_fitPending = true;
@@ -276,15 +278,21 @@ void Playground::StartSimulation() {
         return true;
     };
     m_longestSimulationWorkMs = 0;
+    m_simulationWorkMs.clear();
     if (StepCount(m_scenario) <= kSmallScenarioSteps) {
         const auto start = std::chrono::steady_clock::now();
         while (!slice()) {
             if (MsSince(start) >= kInlineBudgetMs) break;
         }
-        m_longestSimulationWorkMs = MsSince(start);
+        RecordSimulationWork(MsSince(start));
         if (job->done.load(std::memory_order_acquire)) return;
     }
     m_executor->SubmitSliced(std::move(slice));
+}
+
+void Playground::RecordSimulationWork(double ms) {
+    m_longestSimulationWorkMs = std::max(m_longestSimulationWorkMs, ms);
+    if (m_simulationWorkMs.size() < 4096) m_simulationWorkMs.push_back(float(ms));
 }
 
 void Playground::CancelSimulations() {
@@ -381,14 +389,16 @@ void Playground::StartSweep() {
 
 void Playground::PollJobs() {
     const auto pumpStart = std::chrono::steady_clock::now();
+    const bool working = !m_executor->Threaded() && m_executor->Pending() > 0;
     m_executor->Pump(8.0);
-    m_longestSimulationWorkMs = std::max(m_longestSimulationWorkMs, MsSince(pumpStart));
+    if (working) RecordSimulationWork(MsSince(pumpStart));
     if (m_simJob && m_simJob->done.load(std::memory_order_acquire)) {
         auto job = std::move(m_simJob);
         if (job->result.ok) {
             m_trace = std::move(job->result.trace);
             m_haveTrace = true;
             m_explain = Explain(job->scenario, m_trace);
+            m_explainMoments = ExplainMoments(job->scenario, m_trace);
             m_timelinesStale = true;
             if (!m_speedTouched) m_view.playbackSpeed = std::max(1e-6, double(m_trace.EndTime()) / 8e9);
         } else if (!job->cancel) {
@@ -613,7 +623,7 @@ void Playground::Toolbar() {
     if (m_narrow) {
         if (ImGui::Button("Scenario")) m_scenarioOpen = true;
         Remember("scenario_open");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Edit the scenario: model, tasks, machine");
+        ButtonHint("Edit the scenario: model, tasks, machine");
         ImGui::SameLine();
     }
     if (ImGui::Button(m_view.playing ? "Pause" : "Play")) {
@@ -621,7 +631,7 @@ void Playground::Toolbar() {
         if (m_view.playing && (m_view.playbackTime < 0 || m_view.playbackTime >= double(m_trace.EndTime()))) m_view.playbackTime = 0;
     }
     Remember("play");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play the schedule (Space)");
+    ButtonHint("Play the schedule (Space)");
     SameLineIfFits(ButtonWidth("Stop"));
     if (ImGui::Button("Stop")) {
         m_view.playing = false;
@@ -640,7 +650,7 @@ void Playground::Toolbar() {
     SameLineIfFits(ButtonWidth("Fit"));
     if (ImGui::Button("Fit")) FitView();
     Remember("fit");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Zoom to fit (F / Home)");
+    ButtonHint("Zoom to fit (F / Home)");
     SameLineIfFits(ButtonWidth("Light"));
     if (ImGui::Button(m_view.theme == Theme::Dark ? "Light" : "Dark")) m_view.theme = m_view.theme == Theme::Dark ? Theme::Light : Theme::Dark;
     Remember("theme");
@@ -651,11 +661,11 @@ void Playground::Toolbar() {
         SameLineIfFits(ButtonWidth("Share"));
         if (ImGui::Button("Share")) Share();
         Remember("share");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link to this exact view");
+        ButtonHint("Copy a link to this exact view");
         SameLineIfFits(ButtonWidth("Embed"));
         if (ImGui::Button("Embed")) ShowEmbedSnippet();
         Remember("embed");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy an <iframe> snippet of this view for a blog post");
+        ButtonHint("Copy an <iframe> snippet of this view for a blog post");
     }
     if (m_settings.runForReal) RealRunControls();
     if (!m_notice.empty()) {
@@ -684,7 +694,7 @@ void Playground::Toolbar() {
             ImGui::SameLine();
             if (ImGui::Button(cancelLabel)) CancelSimulations();
             Remember("cancel");
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop simulating (the scenario stays as it is)");
+            ButtonHint("Stop simulating (the scenario stays as it is)");
         }
     }
 }
@@ -807,6 +817,19 @@ std::string Playground::TestStateJson() const {
     // The longest the UI thread spent simulating at once since the last simulation started (the inline
     // start, or one frame's slices): what decides whether the tab stays responsive.
     j["longest_simulation_work_ms"] = m_longestSimulationWorkMs;
+    // Wall-clock times include any time the OS gave the tab's thread to someone else; the 90th percentile of them
+    // is what the slicing decides, the longest is what the machine's load adds.
+    {
+        std::vector<float> work = m_simulationWorkMs;
+        double p90 = 0;
+        if (!work.empty()) {
+            const size_t k = work.size() * 9 / 10;
+            std::nth_element(work.begin(), work.begin() + std::ptrdiff_t(k), work.end());
+            p90 = work[k];
+        }
+        j["simulation_work_ms_p90"] = p90;
+        j["simulation_work_count"] = m_simulationWorkMs.size();
+    }
     j["link_error"] = m_linkError;
     j["embed"] = m_settings.embed;
     j["share_url"] = m_shareUrl;
@@ -862,6 +885,9 @@ std::string Playground::TestStateJson() const {
     j["makespan"] = m_haveTrace ? m_trace.metrics.makespan : 0;
     j["metrics_line"] = m_haveTrace ? MetricsLine(m_trace.metrics) : "";
     j["explain"] = m_explain;
+    j["explain_moments"] = nlohmann::json::array();
+    for (const ExplainMoment& moment : m_explainMoments)
+        j["explain_moments"].push_back({{"label", moment.label}, {"start", moment.start}, {"end", moment.end}});
     if (m_haveComparison && m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size())
         j["recommended"] = std::string(scenario::ModelKindName(m_comparison.models[size_t(m_comparison.recommended)].kind));
     return j.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -20,6 +20,7 @@
 #include "models/simulate.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
+#include "ui/explain.h"
 #include "ui/executor.h"
 #include "ui/timeline.h"
 #include "ui/view_state.h"
@@ -137,6 +138,9 @@ public:
     // False when the scenario has no story.
     bool GoToStoryStep(int step);
     int StoryStep() const { return m_view.storyStep; }
+    // Zooms the timeline to the moment the explanation's claim `index` rests on (ExplainMoments), as its button
+    // under the explanation does. False if there is no such moment.
+    bool ShowExplainMoment(size_t index);
 
 private:
     struct SimJob;
@@ -200,11 +204,14 @@ private:
     std::string m_error;           // the scenario's, shown in the panel
     std::string m_simError;        // why the last simulation stopped (a limit, a deadlock, a cancel): banner
     double m_longestSimulationWorkMs = 0;  // on the UI thread at once, since the last simulation started
+    std::vector<float> m_simulationWorkMs;  // ...each time it simulated (the first 4096 times)
+    void RecordSimulationWork(double ms);
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
     trace::Trace m_trace;          // the run of the scenario as configured
     bool m_haveTrace = false;
     std::string m_explain;
+    std::vector<ExplainMoment> m_explainMoments;  // the moments its claims rest on
     std::shared_ptr<SimJob> m_simJob;
 
     models::Comparison m_comparison;

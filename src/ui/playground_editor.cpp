@@ -13,6 +13,7 @@
 #include "scenario/presets.h"
 #include "ui/playground.h"
 #include "ui/units.h"
+#include "ui/widgets.h"
 
 namespace interleave::ui {
 
@@ -185,12 +186,12 @@ void Playground::ScenarioPanel() {
     Remember("preset_combo");
     if (!m_scenario.description.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", m_scenario.description.c_str());
+        TextWrappedAtSpaces(m_scenario.description);
         ImGui::PopStyleColor();
     }
     if (!m_error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 80, 80, 255));
-        ImGui::TextWrapped("%s", m_error.c_str());
+        TextWrappedAtSpaces(m_error);
         ImGui::PopStyleColor();
     }
     ImGui::Separator();

@@ -8,6 +8,7 @@
 
 #include "ui/picture_poster.h"
 #include "ui/playground.h"
+#include "ui/widgets.h"
 
 namespace interleave::ui {
 
@@ -140,7 +141,7 @@ void Playground::Banner() {
         else m_simError.clear();
     }
     Remember("banner_dismiss");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Dismiss");
+    ButtonHint("Dismiss");
     ImGui::SameLine();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
     ImGui::TextUnformatted(text.c_str());
@@ -168,7 +169,7 @@ void Playground::EmbedLayout() {
     if (ImGui::Button("Fit")) FitView();
     Remember("fit");
     // The page puts its "Open in the playground" link at the top right of this row; the metrics get their own line.
-    if (m_haveTrace) ImGui::TextWrapped("%s", MetricsLine(m_trace.metrics).c_str());
+    if (m_haveTrace) TextWrappedAtSpaces(MetricsLine(m_trace.metrics));
     else ImGui::TextDisabled("%s", Busy() ? "simulating..." : !m_simError.empty() ? "no run: the simulation stopped" : "no run yet");
     Remember("metrics");
     StoryBar();

@@ -7,6 +7,7 @@
 
 #include "ui/playground.h"
 #include "ui/story_view.h"
+#include "ui/widgets.h"
 
 namespace interleave::ui {
 
@@ -88,7 +89,7 @@ void Playground::StoryBar() {
     if (ImGui::Button(previous, ImVec2(0, buttonH))) GoToStoryStep(index - 1);
     ImGui::EndDisabled();
     Remember("story_prev");
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Previous step (Left)");
+    ButtonHint("Previous step (Left)", ImGuiHoveredFlags_AllowWhenDisabled);
     ImGui::SameLine();
     // The indicator centred on the buttons' height, in a fixed width so the buttons stay put from step to step.
     const float indicatorW = ImGui::CalcTextSize("32 / 32").x;
@@ -103,7 +104,7 @@ void Playground::StoryBar() {
     if (ImGui::Button(next, ImVec2(0, buttonH))) GoToStoryStep(index + 1);
     ImGui::EndDisabled();
     Remember("story_next");
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Next step (Right)");
+    ButtonHint("Next step (Right)", ImGuiHoveredFlags_AllowWhenDisabled);
     if (beside) {
         ImGui::SameLine(0, style.ItemSpacing.x * 2);
         // One line of caption sits on the buttons' middle; more lines start at their top.

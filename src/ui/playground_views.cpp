@@ -15,6 +15,7 @@
 #include "ui/picture_export.h"
 #include "ui/playground.h"
 #include "ui/theme.h"
+#include "ui/widgets.h"
 
 namespace interleave::ui {
 
@@ -245,18 +246,42 @@ void Playground::ScalingView(float height) {
 
 // [SECTION] Results panel
 
+bool Playground::ShowExplainMoment(size_t index) {
+    if (index >= m_explainMoments.size()) return false;
+    const ExplainMoment& moment = m_explainMoments[index];
+    const double length = double(std::max<trace::TimeNs>(moment.end - moment.start, 1));
+    // Half its length again on each side: the moment between what led to it and what followed.
+    m_view.visible = TimeRange{double(moment.start) - length * 0.5, double(moment.end) + length * 0.5};
+    m_view.tab = Tab::Timeline;
+    m_fitPending = false;
+    return true;
+}
+
 void Playground::RunSummary() {
     if (!m_haveTrace) {
         ImGui::TextDisabled("%s", Busy() ? "simulating..." : !m_simError.empty() ? "no run: the simulation stopped" : "no run yet");
         return;
     }
     if (m_haveReal) ImGui::TextUnformatted("simulated:");
-    ImGui::TextWrapped("%s", MetricsLine(m_trace.metrics).c_str());
+    TextWrappedAtSpaces(MetricsLine(m_trace.metrics));
     if (m_haveReal) {
         ImGui::Text("real run (%s):", m_realKind == 0 ? "C++ runtime" : "CPython");
-        ImGui::TextWrapped("%s", MetricsLine(m_realTrace.metrics).c_str());
+        TextWrappedAtSpaces(MetricsLine(m_realTrace.metrics));
     }
-    ImGui::TextWrapped("%s", m_explain.c_str());
+    TextWrappedAtSpaces(m_explain);
+    // The claims' moments: a tap zooms the timeline there. The label is a track name (a stranger's text in a
+    // link): drawn as text, never as a format string.
+    for (size_t i = 0; i < m_explainMoments.size(); ++i) {
+        ImGui::PushID(int(i));
+        if (ImGui::SmallButton("Show")) ShowExplainMoment(i);
+        const std::string id = "explain_moment_" + std::to_string(i);
+        Remember(id.c_str());
+        ImGui::SameLine();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(m_explainMoments[i].label.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopID();
+    }
     PictureButtons();
     PinControls();
 }
@@ -323,11 +348,11 @@ void Playground::PictureButtons() {
     // Natively a file in the working directory; in the browser a download.
     if (ImGui::SmallButton("Save SVG")) SavePicture(false);
     Remember("save_svg");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The timeline as on screen, as a vector picture (SVG)");
+    ButtonHint("The timeline as on screen, as a vector picture (SVG)");
     ImGui::SameLine();
     if (ImGui::SmallButton("Save PNG")) SavePicture(true);
     Remember("save_png");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The timeline as on screen, as an image (PNG)");
+    ButtonHint("The timeline as on screen, as an image (PNG)");
 }
 
 // [SECTION] Pinned run (compare across runs)
@@ -387,7 +412,7 @@ void Playground::PinControls() {
     const std::string line = PinnedComparison(m_pinnedTitle, m_pinnedTrace.metrics.makespan, m_trace.metrics.makespan);
     // Wrapped on a line of its own (a phone's panel is narrow; a scenario's name can be long).
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", line.c_str());
+    TextWrappedAtSpaces(line);
     ImGui::PopStyleColor();
     Remember("pinned_line");
 }

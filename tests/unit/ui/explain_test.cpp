@@ -3,8 +3,11 @@
 // as the trace measured it. The figures are recomputed here from the spans, independently of explain.cpp.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
+#include "scenario/presets.h"
 #include "test_support.h"
 #include "ui/explain.h"
 #include "ui/timeline_math.h"
@@ -118,6 +121,63 @@ TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
     EXPECT_EQ(Explain(testing::Preset("convoy_effect"), testing::SimulateOk(testing::Preset("convoy_effect")).trace)
                   .find("queues"),
               std::string::npos);
+}
+
+// Every preset's claims point at moments of its own trace: each moment is a span of the state its label names, on
+// the lane its label names, and is the longest of its kind (recomputed here from the spans).
+TEST(ExplainMoments, EveryPresetsMomentsAreTheLongestSpansOfTheirKindInItsTrace) {
+    int presetsWithMoments = 0;
+    for (const scenario::PresetFile& preset : scenario::Presets()) {
+        const scenario::Scenario s = testing::Preset(std::string(preset.id));
+        const trace::Trace t = testing::SimulateOk(s).trace;
+        const std::vector<ExplainMoment> moments = ExplainMoments(s, t);
+        presetsWithMoments += moments.empty() ? 0 : 1;
+        for (const ExplainMoment& moment : moments) {
+            SCOPED_TRACE(std::string(preset.id) + ": " + moment.label);
+            ASSERT_GE(moment.track, 0);
+            EXPECT_GE(moment.start, 0);
+            EXPECT_LT(moment.start, moment.end);
+            EXPECT_LE(moment.end, t.EndTime());
+            EXPECT_NE(moment.label.find(FormatTime(double(moment.end - moment.start))), std::string::npos);
+            EXPECT_NE(moment.label.find(t.tracks[size_t(moment.track)].name), std::string::npos);
+            const auto states = [&]() -> std::vector<SpanState> {
+                if (moment.label.find("wait for the GIL") != std::string::npos) return {SpanState::WaitingGil};
+                if (moment.label.find("start") != std::string::npos) return {SpanState::StartingProcess};
+                if (moment.label.find("pickling") != std::string::npos) return {SpanState::Pickling, SpanState::Unpickling};
+                if (moment.label.find("blocking call") != std::string::npos) return {SpanState::BlockedIo};
+                if (moment.label.find("queue") != std::string::npos) return {SpanState::WaitingQueue};
+                return {};
+            }();
+            ASSERT_FALSE(states.empty()) << "a label that names no state";
+            // The I/O-bound thread's wait is the longest on that thread; the others, on any lane of the same kind.
+            const bool ownLane = moment.label.rfind("an I/O-bound thread's", 0) == 0;
+            bool found = false;
+            trace::TimeNs longest = 0;
+            for (const trace::Span& span : t.spans) {
+                if (std::find(states.begin(), states.end(), span.state) == states.end()) continue;
+                if (t.tracks[size_t(span.track)].kind != t.tracks[size_t(moment.track)].kind) continue;
+                if (ownLane && span.track != moment.track) continue;
+                found |= span.track == moment.track && span.start == moment.start && span.end == moment.end;
+                longest = std::max(longest, span.end - span.start);
+            }
+            EXPECT_TRUE(found) << "no such span";
+            EXPECT_EQ(moment.end - moment.start, longest) << "not the longest of its kind";
+        }
+    }
+    EXPECT_GE(presetsWithMoments, 10);
+}
+
+// The convoy's figure "up to X at a time" and the moment its button shows are the same wait.
+TEST(ExplainMoments, TheConvoysLongestWaitIsTheOneItsTextQuotes) {
+    const scenario::Scenario s = testing::Preset("convoy_effect");
+    const trace::Trace t = testing::SimulateOk(s).trace;
+    const std::string text = Explain(s, t);
+    const std::vector<ExplainMoment> moments = ExplainMoments(s, t);
+    const auto io = std::find_if(moments.begin(), moments.end(),
+                                 [](const ExplainMoment& m) { return m.label.rfind("an I/O-bound thread's", 0) == 0; });
+    ASSERT_NE(io, moments.end());
+    EXPECT_NE(text.find("up to " + FormatTime(double(io->end - io->start)) + " at a time"), std::string::npos) << text;
+    EXPECT_EQ(t.tracks[size_t(io->track)].name, "Thread-1 (run_task)");
 }
 
 }  // namespace

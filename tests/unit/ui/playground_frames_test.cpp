@@ -205,6 +205,31 @@ TEST_F(HeadlessImGui, HoveringAShortenedLaneNameShowsItWhole) {
     EXPECT_EQ(State(p)["hover_tooltip"], "");
 }
 
+// Under the explanation, each claim's moment has a Show button; a click zooms the timeline to that moment.
+TEST_F(HeadlessImGui, ClickingAClaimsShowButtonZoomsToItsMoment) {
+    Playground p(Offline());
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace());
+    Frames(p, 1280, 800, 2);
+    const auto before = State(p);
+    ASSERT_FALSE(before["explain_moments"].empty()) << before["explain"];
+    const auto moment = before["explain_moments"][0];
+    EXPECT_NE(moment["label"].get<std::string>().find("the longest wait for the GIL"), std::string::npos) << moment;
+    const auto button = before["widgets"]["explain_moment_0"];
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddMousePosEvent(button[0].get<float>() + button[2].get<float>() / 2, button[1].get<float>() + button[3].get<float>() / 2);
+    Frames(p, 1280, 800, 1);
+    io.AddMouseButtonEvent(0, true);
+    Frames(p, 1280, 800, 1);
+    io.AddMouseButtonEvent(0, false);
+    Frames(p, 1280, 800, 2);
+    const auto visible = State(p)["visible"];
+    const double start = moment["start"], end = moment["end"];
+    EXPECT_LT(visible[0].get<double>(), start);
+    EXPECT_GT(visible[1].get<double>(), end);
+    EXPECT_LE(visible[1].get<double>() - visible[0].get<double>(), 2.5 * (end - start)) << "zoomed in on it";
+    EXPECT_FALSE(p.ShowExplainMoment(99));
+}
+
 TEST_F(HeadlessImGui, ClickingASpanSelectsItsTask) {
     Playground p(Offline());
     Populate(p);

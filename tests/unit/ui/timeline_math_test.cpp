@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ui/timeline_math.h"
+#include "ui/widgets.h"
 
 namespace interleave::ui {
 namespace {
@@ -168,3 +169,40 @@ TEST(TimelineMath, LaneLabelsDropTheirParenthesisedTailBeforeBeingCut) {
 
 }  // namespace
 }  // namespace interleave::ui
+
+// Explanations and metrics wrap at spaces only: ImGui's own wrapping broke "GIL wait 2.554 s" after "2." at phone
+// width (seen in a 390 px screenshot).
+TEST(WrapAtSpaces, FiguresStayWholeAndEveryLineFits) {
+    const auto widthOf = [](std::string_view s) { return float(s.size()) * 7.0f; };  // 7 px a character
+    const std::string text = "makespan 4.029 s   speedup 1.00x   CPU 25%   GIL wait 2.554 s   GIL switches 1001";
+    for (float width : {60.0f, 100.0f, 140.0f, 390.0f, 2000.0f}) {
+        const auto lines = interleave::ui::WrapAtSpaces(text, width, widthOf);
+        std::string joined;
+        for (std::string_view line : lines) {
+            if (line.find(' ') != std::string_view::npos) {
+                EXPECT_LE(widthOf(line), width) << "'" << line << "' at " << width;
+            }
+            EXPECT_NE(line.substr(0, 1), " ") << "'" << line << "' starts with a space";
+            EXPECT_NE(line.substr(0, 2), "s ") << "'" << line << "': a unit parted from its figure";
+            EXPECT_NE(line.substr(line.empty() ? 0 : line.size() - 1), ".") << "'" << line << "' ends inside a figure";
+            joined.append(joined.empty() ? "" : " ").append(line);
+        }
+        // Nothing lost: the words, in order (runs of spaces at a break become one).
+        std::string words, expected;
+        for (char c : joined) {
+            if (c != ' ') words += c;
+        }
+        for (char c : text) {
+            if (c != ' ') expected += c;
+        }
+        EXPECT_EQ(words, expected) << width;
+        EXPECT_NE(joined.find("2.554"), std::string::npos) << width;
+    }
+    // A word wider than a line breaks after its last '.', '(', ',' or '_' that fits, never past the width.
+    const auto code = interleave::ui::WrapAtSpaces("run multiprocessing.Pool(processes=5).map(fetch_sync, URLS)", 140.0f, widthOf);
+    for (std::string_view line : code) EXPECT_LE(widthOf(line), 140.0f) << "'" << line << "'";
+    ASSERT_GE(code.size(), 3u);
+    EXPECT_EQ(code[1], "multiprocessing.");
+    EXPECT_EQ(interleave::ui::WrapAtSpaces("one\ntwo three", 2000.0f, widthOf).size(), 2u);
+    EXPECT_EQ(interleave::ui::WrapAtSpaces("", 100.0f, widthOf).size(), 1u);
+}

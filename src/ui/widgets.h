@@ -1,0 +1,25 @@
+#pragma once
+// Small pieces of ImGui behaviour the playground's views share.
+#include <imgui.h>
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace interleave::ui {
+
+// A button's hint ("Next step (Right)") while the mouse rests on it. Not after a tap: a finger leaves the pointer
+// where it tapped, so the hint would stay up, over what the tap just showed (the story's next caption).
+inline void ButtonHint(const char* text, ImGuiHoveredFlags flags = 0) {
+    if (ImGui::GetIO().MouseSource == ImGuiMouseSource_TouchScreen) return;
+    if (ImGui::IsItemHovered(flags)) ImGui::SetTooltip("%s", text);
+}
+
+// Text wrapped to the space left on the line, breaking only at spaces: ImGui's own wrapping also breaks after a '.',
+// which splits a figure ("GIL wait 2.554 s") into "2." and "554 s". Drawn as text, never as a format string.
+void TextWrappedAtSpaces(std::string_view text);
+// Its lines for a `width`, with `widthOf` measuring text (pure: the tests measure with a fixed advance).
+std::vector<std::string_view> WrapAtSpaces(std::string_view text, float width,
+                                           const std::function<float(std::string_view)>& widthOf);
+
+}  // namespace interleave::ui
