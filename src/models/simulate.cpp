@@ -106,7 +106,9 @@ void SimulationRun::FinishPhase() {
     // its memory limit must not then need twice that limit. Nobody shows a failed run's trace.
     if (phase.result.ok) world.CloseAllSpans();
     phase.result.events = static_cast<int64_t>(world.EventsProcessed());
-    TimeNs makespan = 0;
+    // The program's wall time, as a real run measures it: until its last task finished, or later where the program
+    // has more to do after it (a Pool's tear-down on leaving `with`).
+    TimeNs makespan = world.ProgramEnd();
     for (const trace::TaskRecord& task : trace.tasks) makespan = std::max(makespan, task.finished);
     trace.metrics.makespan = makespan > 0 ? makespan : trace.EndTime();
     const scenario::Scenario& s = phase.scenario;

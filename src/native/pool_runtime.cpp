@@ -433,6 +433,13 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         return false;
     };
 
+    // [the Pool's own set-up, as the simulation charges it: the import of multiprocessing.pool and Pool.__init__'s
+    // queues and locks, Python work in the parent]
+    if (s.machine.profile.poolImport + s.machine.profile.poolSetup > 0) {
+        const TimeNs t0 = main.Now();
+        Spin(s.machine.profile.poolImport + s.machine.profile.poolSetup);
+        main.Add(SpanState::RunningPython, t0, main.Now());
+    }
     // [start the workers, one after the other, as Pool.__init__ does]
     for (int32_t k = 0; k < W; ++k) {
         Worker& w = workers[static_cast<size_t>(k)];
@@ -656,6 +663,11 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     }
     cleanup(false);
     main.Add(SpanState::Idle, j0, main.Now());
+    if (s.machine.profile.poolTeardown > 0) {  // leaving `with`: terminate()'s own work in the parent
+        const TimeNs t0 = main.Now();
+        Spin(s.machine.profile.poolTeardown);
+        main.Add(SpanState::RunningPython, t0, main.Now());
+    }
     for (auto& w : workers) trace.instants.push_back({main.Now(), w.track, trace::InstantKind::ProcessExit, trace::kNone, trace::kNone});
     trace.metrics.makespan = main.Now();
     main.MergeInto(trace);

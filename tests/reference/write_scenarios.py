@@ -34,12 +34,21 @@ def write_all(parts, out_dir):
     docs = {}
     ps = parts["process_start"]
 
-    def pool_miss(weight):
-        key = f"import_pool_{weight}"
-        if key not in ps:
-            return ""
-        return (f" Not in the format either: the first Pool() of a process imports multiprocessing.pool, "
-                f"{med(ps[key]):.1f} ms here (parts process_start.{key}).")
+    def pool_profile(weight, method="fork"):
+        # A Pool's own costs in the parent: the first Pool() of a process imports multiprocessing.pool; Pool(1) until
+        # its first map returned, less one worker's start (its set-up beyond its worker); leaving `with` (tear-down).
+        m = ps[weight][method]
+        return {"pool_import": us(med(ps[f"import_pool_{weight}"])),
+                "pool_setup": us(max(med(m["pool_setup"]) - med(m["ready"]), 0.001)),
+                "pool_teardown": us(med(m["pool_teardown"]))}
+
+    def pool_miss(weight, method="fork"):
+        m = ps[weight][method]
+        return (f" The Pool's own costs: pool_import {med(ps[f'import_pool_{weight}']):.1f} ms (the first Pool() of a "
+                f"process imports multiprocessing.pool: parts process_start.import_pool_{weight}), pool_setup "
+                f"{max(med(m['pool_setup']) - med(m['ready']), 0.001):.1f} ms (Pool(1) until its first map returned "
+                f"less a worker's start: {weight}.{method}.pool_setup less .ready), pool_teardown "
+                f"{med(m['pool_teardown']):.1f} ms (leaving `with`: {weight}.{method}.pool_teardown).")
 
     # --- the seed's fetches -------------------------------------------------------------------------------------
     req_cpu = med(parts["requests_cpu_at_delay"])
@@ -69,12 +78,12 @@ def write_all(parts, out_dir):
         f"{delay:g} ms server: requests_wall less requests_cpu_at_delay, {req_wait:.1f} ms. process_start_fork "
         f"{fork_start:.2f} ms: Process.start() with fork in a main module that imported requests (parts "
         f"process_start.heavy.fork.parent_start); message_overhead: half a 1-byte Pipe round trip (pipe_round_trip); "
-        f"thread_start as for threads. The Pool's own set-up beyond its workers and its tear-down are not in the "
-        f"format (a miss).{pool_miss('heavy')} {src}.",
+        f"thread_start as for threads.{pool_miss('heavy')} {src}.",
         [{"name": "fetch", "count": 5, "steps": [{"send": "120B"}, {"cpu": us(cold_cpu)}, {"await": us(req_wait)},
                                                  {"return": "40B"}]}],
         {"kind": "processes", "workers": 5, "start_method": "fork"},
-        {"process_start_fork": us(fork_start), "message_overhead": us(msg), "thread_start": us(thread_start)})
+        {"process_start_fork": us(fork_start), "message_overhead": us(msg), "thread_start": us(thread_start),
+         **pool_profile("heavy")})
     aio_cpu = med(parts["aiohttp_cpu_at_delay"])
     aio_wait = med(parts["aiohttp_wall"]) - aio_cpu
     session_cpu = med(parts["aiohttp_run_session_cpu"])
@@ -106,7 +115,8 @@ def write_all(parts, out_dir):
          {"name": "page", "count": 2, "steps": [{"send": "300B"}, {"cpu": us(session_cpu)}, fetches,
                                                 {"return": "40B"}]}],
         {"kind": "processes", "workers": 2, "start_method": "fork"},
-        {"process_start_fork": us(fork_start), "message_overhead": us(msg), "thread_start": us(thread_start)})
+        {"process_start_fork": us(fork_start), "message_overhead": us(msg), "thread_start": us(thread_start),
+         **pool_profile("heavy")})
 
     # --- CPU-bound ----------------------------------------------------------------------------------------------
     sum_cpu = med(parts["sum_cpu"])
@@ -117,10 +127,11 @@ def write_all(parts, out_dir):
             f"sum(i * i) x 8 on Pool({'' if workers == 2 else 'processes=4'}) (fork)",
             f"tests/reference/programs/cpu_pool.py{'' if workers == 2 else ' --processes 4'}. {sum_note}; "
             f"process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); message_overhead: "
-            f"half a Pipe round trip. The Pool's tear-down is not in the format.{pool_miss('light')} {src}.",
+            f"half a Pipe round trip.{pool_miss('light')} {src}.",
             [{"name": "compute", "count": 8, "steps": [{"send": "40B"}, {"cpu": us(sum_cpu)}, {"return": "60B"}]}],
             {"kind": "processes", "workers": workers, "start_method": "fork"},
-            {"process_start_fork": us(light_fork), "message_overhead": us(msg), "thread_start": us(thread_start)})
+            {"process_start_fork": us(light_fork), "message_overhead": us(msg), "thread_start": us(thread_start),
+             **pool_profile("light")})
     docs["cpu_threads"] = scenario(
         "sum(i * i) x 8 on ThreadPoolExecutor(4)",
         f"tests/reference/programs/cpu_threads.py. {sum_note}; thread_start {thread_start * 1e3:.0f} us (thread_start). "
@@ -133,7 +144,7 @@ def write_all(parts, out_dir):
         psw = ps[weight]
         for method in ("fork", "spawn", "forkserver"):
             m = psw[method]
-            profile = {"message_overhead": us(msg), "thread_start": us(thread_start)}
+            profile = {"message_overhead": us(msg), "thread_start": us(thread_start), **pool_profile(weight, method)}
             fork_parent = med(psw["fork"]["parent_start"])
             if method == "fork":
                 profile["process_start_fork"] = us(fork_parent)
@@ -154,15 +165,13 @@ def write_all(parts, out_dir):
                        f"included) less a later one (forkserver.ready); process_start_forkserver "
                        f"{ready - fork_parent:.1f} ms: a later start until the child ran (forkserver.ready) less a "
                        f"fork (fork.parent_start, which is also process_start_fork)")
-            pool_over = med(m["pool_setup"]) - med(m["ready"])
             case = f"process_start_{method}" + ("_heavy" if weight == "heavy" else "")
             prog = "process_start_heavy.py" if weight == "heavy" else "process_start.py"
             docs[case] = scenario(
                 f"Pool(2) with {method}{', main module imports requests' if weight == 'heavy' else ''}: start, map, tear-down",
                 f"tests/reference/programs/{prog} --method {method} --workers 2. Parts from "
-                f"start_probe{'_heavy' if weight == 'heavy' else ''}.py ({weight}): {how}. Not in the format "
-                f"(misses): a Pool's own set-up beyond one worker's start (pool_setup less ready: {pool_over:.1f} ms) "
-                f"and its tear-down ({med(m['pool_teardown']):.1f} ms, pool_teardown).{pool_miss(weight)} {src}.",
+                f"start_probe{'_heavy' if weight == 'heavy' else ''}.py ({weight}): {how}.{pool_miss(weight, method)} "
+                f"{src}.",
                 [{"name": "square", "count": 2, "steps": [{"send": "20B"}, {"cpu": "5us"}, {"return": "20B"}]}],
                 {"kind": "processes", "workers": 2, "start_method": method}, profile)
 
@@ -179,7 +188,7 @@ def write_all(parts, out_dir):
         fields = ("pickle_objects_throughput", "unpickle_objects_throughput") if objects else \
                  ("pickle_throughput", "unpickle_throughput")
         profile = {fields[0]: max(out_tp, 1000), fields[1]: max(in_tp, 1000), "process_start_fork": us(light_fork),
-                   "message_overhead": us(msg), "thread_start": us(thread_start)}
+                   "message_overhead": us(msg), "thread_start": us(thread_start), **pool_profile("light")}
         send = {"send": str(nbytes)}
         if objects:
             send["payload"] = "objects"
@@ -189,8 +198,8 @@ def write_all(parts, out_dir):
             f"{fields[0]} {out_tp / 1e6:.1f} MB/s: pickle.dumps ({dumps:.3f} ms) plus a Pipe transfer of those bytes to "
             f"another process ({transfer:.3f} ms) (parts {key}.dumps, .transfer); {fields[1]} {in_tp / 1e6:.1f} MB/s: "
             f"pickle.loads ({loads:.3f} ms, .loads). process_start_fork {light_fork:.2f} ms (process_start.light.fork."
-            f"parent_start); message_overhead: half a Pipe round trip. The worker's len() is a 5 us cpu step. The "
-            f"Pool's tear-down is not in the format.{pool_miss('light')} {src}.",
+            f"parent_start); message_overhead: half a Pipe round trip. The worker's len() is a 5 us cpu step."
+            f"{pool_miss('light')} {src}.",
             [{"name": "checksum", "count": 4, "steps": [send, {"cpu": "5us"}, {"return": "30B"}]}],
             {"kind": "processes", "workers": 2, "start_method": "fork"}, profile)
 

@@ -240,6 +240,10 @@ public:
             world.StartThread(m_pendingStart);
             m_pendingStart = ThreadIndex{};
         }
+        if (!m_setUp) {  // with ctx.Pool(n) as pool: the import of multiprocessing.pool, then Pool.__init__'s own work
+            m_setUp = true;
+            if (profile.poolImport + profile.poolSetup > 0) return Costed(profile.poolImport + profile.poolSetup, SpanState::RunningPython);
+        }
         if (m_server.Valid() && !m_serverLaunched) {
             m_serverLaunched = true;
             m_pendingStart = m_server;
@@ -265,6 +269,10 @@ public:
             return Costed(profile.threadStart, SpanState::RunningPython).AddsTo(&world.Trace().metrics.threadStart);
         }
         if (m_pool.finishedTasks < m_pool.totalTasks) return Action::Wait(m_pool.allDone, SpanState::Idle);
+        if (!m_tornDown) {  // leaving `with`: terminate()
+            m_tornDown = true;
+            if (profile.poolTeardown > 0) return Costed(profile.poolTeardown, SpanState::RunningPython);
+        }
         return Action::Exit();
     }
 
@@ -276,6 +284,7 @@ private:
     size_t m_nextWorker = 0, m_nextHandler = 0;
     ThreadIndex m_pendingStart;
     bool m_serverLaunched = false;
+    bool m_setUp = false, m_tornDown = false;
 };
 
 // The plan's chunks (plan::MakePlan decides them for every runner), with the bytes each one carries.

@@ -421,6 +421,7 @@ void World::Finish(ThreadIndex t) {
     th.state = ThreadState::Done;
     ++th.token;
     CloseSpan(t);
+    if (!th.background) m_programEnd = std::max(m_programEnd, Now());
     if (!th.background && --m_foregroundAlive == 0) StopBackgroundLoad();
 }
 

@@ -282,6 +282,8 @@ public:
     // [SECTION] For programs
     TimeNs Now() const { return m_kernel.Now(); }
     const scenario::Scenario& Scenario() const { return m_scenario; }
+    // When the program's last thread finished (0 while none has): its wall time, as a real run measures it.
+    TimeNs ProgramEnd() const { return m_programEnd; }
     const scenario::MachineProfile& Profile() const { return m_scenario.machine.profile; }
     trace::Trace& Trace() { return m_trace; }
     SimThread& Thread(ThreadIndex t) { return m_threads[t]; }
@@ -384,6 +386,7 @@ private:
     std::vector<RunQueueEntry> m_runQueue;  // a min-heap by (vruntime, arrival); entries of threads no longer waiting are skipped
     uint64_t m_runArrivals = 0;
     TimeNs m_minVruntime = 0;  // CFS's min_vruntime: never goes back
+    TimeNs m_programEnd = 0;  // when the last of the program's threads finished so far
     int64_t m_foregroundAlive = 0;  // the program's threads not yet done: the busy processes stop with the last
     std::vector<ThreadIndex> m_background;
     std::unique_ptr<Program> m_busyProgram;

@@ -199,8 +199,8 @@ TEST_F(StoryPlayground, ALinkToAStepWithoutARangeShowsTheStepsRange) {
     Settle(p, [&](int n) { Frames(p, n); });
     const auto state = State(p);
     EXPECT_EQ(state["story"]["step"], 2);
-    EXPECT_EQ(state["visible"][0].get<double>(), 200e6);
-    EXPECT_EQ(state["visible"][1].get<double>(), 660e6);
+    EXPECT_EQ(state["visible"][0].get<double>(), 215e6);
+    EXPECT_EQ(state["visible"][1].get<double>(), 675e6);
     EXPECT_EQ(state["story"]["lanes"], nlohmann::json::array({"ForkPoolWorker-1"}));
 }
 

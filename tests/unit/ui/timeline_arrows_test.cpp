@@ -194,7 +194,7 @@ TEST(CausalLinks, AnAwaitEndingWithAnotherTaskIsResumedFromThatTasksLane) {
 
 TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
     // pool_items_event_loop: page[4]'s I/O is done long before, but its worker's loop is parsing page[0] until
-    // 57.254 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
+    // 72.554 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("pool_items_event_loop"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -204,7 +204,7 @@ TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Loop);
     EXPECT_EQ(it->fromTrack, t.tracks[size_t(lane)].parent);
-    EXPECT_EQ(it->fromTime, 57'254'107);
+    EXPECT_EQ(it->fromTime, 72'554'107);
     for (const CausalLink& l : resumes) {
         EXPECT_NE(l.source, ResumeSource::TaskEnd) << LinkText(t, l);
         EXPECT_EQ(t.tracks[size_t(l.fromTrack)].parent == t.tracks[size_t(l.toTrack)].parent ||
