@@ -268,6 +268,10 @@ void Playground::RunSummary() {
         ImGui::Text("real run (%s):", m_realKind == 0 ? "C++ runtime" : "CPython");
         TextWrappedAtSpaces(MetricsLine(m_realTrace.metrics));
     }
+    // The actions before the prose: on a phone the panel shows a few lines, and Unpin must not scroll away under
+    // an explanation and its Show buttons.
+    PictureButtons();
+    PinControls();
     TextWrappedAtSpaces(m_explain);
     // The claims' moments: a tap zooms the timeline there. The label is a track name (a stranger's text in a
     // link): drawn as text, never as a format string.
@@ -282,8 +286,6 @@ void Playground::RunSummary() {
         ImGui::PopTextWrapPos();
         ImGui::PopID();
     }
-    PictureButtons();
-    PinControls();
 }
 
 namespace {
