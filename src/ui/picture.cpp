@@ -17,6 +17,7 @@
 #include "ui/span_style.h"
 #include "ui/theme.h"
 #include "ui/timeline_lod.h"
+#include "ui/timeline_math.h"
 #include "ui/timeline_patterns.h"
 
 namespace interleave::ui {
@@ -32,10 +33,6 @@ uint32_t Over(const ImVec4& top, float alphaScale, const ImVec4& under) {
     const float a = std::clamp(top.w * alphaScale, 0.0f, 1.0f);
     return ImGui::ColorConvertFloat4ToU32(
         ImVec4(top.x * a + under.x * (1 - a), top.y * a + under.y * (1 - a), top.z * a + under.z * (1 - a), 1.0f));
-}
-
-bool IsContinuationByte(char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
 // The longest prefix of `text` (whole UTF-8 characters) that is at most `room` wide: what stays visible of a label

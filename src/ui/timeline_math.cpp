@@ -142,11 +142,7 @@ std::string FormatTime(double ns) {
 
 // [SECTION] Labels
 
-namespace {
-
 bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-}  // namespace
 
 std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf) {
     if (widthOf(text) <= maxWidth) return std::string(text);

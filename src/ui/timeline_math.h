@@ -63,6 +63,9 @@ std::string FormatTime(double ns);
 
 // [SECTION] Labels
 
+// A UTF-8 byte that continues a character (10xxxxxx): text is never cut before one.
+bool IsContinuationByte(char c);
+
 // `text` if widthOf(text) <= maxWidth; else its start and its end with ".." between, as much of both as fits (a
 // third from the start, two thirds from the end: "ThreadPoolExecutor-0_3" -> "Threa..ecutor-0_3", so lanes that
 // differ only in a trailing number stay apart); ".." if nothing else fits. Never splits a UTF-8 character.

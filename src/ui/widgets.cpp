@@ -1,10 +1,10 @@
 #include "ui/widgets.h"
 
+#include "ui/timeline_math.h"
+
 namespace interleave::ui {
 
 namespace {
-
-bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 // "s", "ms", "us", "ns", "MB"..., with the punctuation after it: a word that means nothing without the figure before.
 bool IsUnitWord(std::string_view word) {
