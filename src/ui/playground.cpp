@@ -200,6 +200,8 @@ void Playground::ShowScaling(std::vector<ScalingSeries> series) {
 
 std::string Playground::ViewStateJson() const {
     ViewState state = m_view;
+    state.arrows = m_timeline.ShowArrows();
+    state.collapsed = m_timeline.CollapsedGroups();
     if (m_view.storyStep >= 0) {
         // The story's own model travels (a step's switch is the step's): the link reopens on the same step.
         scenario::Scenario base = m_scenario;
@@ -232,6 +234,10 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
         ScenarioChanged();
     }
     m_view = state;
+    for (TimelineController* timeline : {&m_timeline, &m_compareTimeline}) {
+        timeline->SetShowArrows(state.arrows);
+        timeline->SetCollapsedGroups(state.collapsed);
+    }
     m_tabRequest = int(m_view.tab);
     m_fitPending = false;  // the state names its visible range
     // A story opens on the link's step (its first when the link names none), keeping the link's range if it has one.
@@ -717,6 +723,18 @@ void Playground::HandleKeys() {
     }
     if (ImGui::IsKeyPressed(ImGuiKey_F, false) || ImGui::IsKeyPressed(ImGuiKey_Home, false)) FitView();
     if (ImGui::IsKeyPressed(ImGuiKey_T, false)) m_view.theme = m_view.theme == Theme::Dark ? Theme::Light : Theme::Dark;
+    if (ImGui::IsKeyPressed(ImGuiKey_A, false)) {
+        const bool show = !m_timeline.ShowArrows();
+        m_timeline.SetShowArrows(show);
+        m_compareTimeline.SetShowArrows(show);
+    }
+    if (ImGui::IsKeyPressed(ImGuiKey_G, false)) {
+        // The tab's timeline decides (fold when any group is open); the other follows by name.
+        TimelineController& shown = m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline;
+        TimelineController& other = m_view.tab == Tab::Compare ? m_timeline : m_compareTimeline;
+        shown.ToggleEveryGroup();
+        other.SetCollapsedGroups(shown.CollapsedGroups());
+    }
     const auto& rect = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).LanesRect();
     const float width = rect[2] > 0 ? rect[2] : 800.0f;
     if (ImGui::IsKeyPressed(ImGuiKey_Equal) || ImGui::IsKeyPressed(ImGuiKey_KeypadAdd))
@@ -839,6 +857,22 @@ std::string Playground::TestStateJson() const {
     j["embed_poster_note"] = m_posterNote;
     j["timeline_sections"] = m_timeline.Sections();
     j["lane_labels"] = m_timeline.ShownLabels();
+    {
+        const TimelineController& shown = m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline;
+        json rows = json::array();
+        for (const auto& row : shown.DrawnRows())
+            rows.push_back({{"label", row.label},
+                            {"rect", {row.rect[0], row.rect[1], row.rect[2], row.rect[3]}},
+                            {"members", row.members},
+                            {"collapsed", row.collapsed}});
+        j["lane_rows"] = rows;
+        j["collapsed_groups"] = shown.CollapsedGroups();
+        j["arrows"] = {{"shown", shown.ShowArrows()}, {"drawn", shown.ArrowsLastFrame().size()}};
+        const auto& c = shown.CausesRect();
+        const auto& m = shown.MinimapRect();
+        j["timeline_causes"] = {c[0], c[1], c[2], c[3]};
+        j["timeline_minimap"] = {m[0], m[1], m[2], m[3]};
+    }
     j["narrow"] = m_narrow;
     j["scenario_open"] = m_scenarioOpen;
     json real = json::object();

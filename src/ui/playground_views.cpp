@@ -464,6 +464,8 @@ void Playground::HelpOverlay() {
         {"Esc", "clear the highlight, close this"},
         {"1 / 2 / 3", "timeline / compare / scaling"},
         {"T", "dark / light theme"},
+        {"A", "show / hide the arrows for causes"},
+        {"G", "fold / unfold every lane group (click a group's name: one)"},
         {"F1, ?", "this help"},
     };
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {

@@ -105,11 +105,8 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
         section.lanes = GroupLaneRows(*trace);
         for (const LaneRow& row : section.lanes)
             if (!row.label.empty()) section.items[size_t(row.first)].SetLabel(row.label);
-        section.collapsed.assign(trace->tracks.size(), false);
-        for (size_t t = 0; t < trace->tracks.size(); ++t)
-            section.collapsed[t] = std::find(m_collapsedNames.begin(), m_collapsedNames.end(), trace->tracks[t].name) !=
-                                   m_collapsedNames.end();
-        section.all = ShowLaneRows(*trace, section.lanes, section.collapsed);
+        section.CollapseNamed(m_collapsedNames);
+        section.all = ShowLaneRows(*trace, section.lanes, {});
         // Instants are sorted by (time, track) after Finish(): split them per track, keeping the order.
         for (const trace::Instant& instant : trace->instants)
             if (instant.track >= 0 && size_t(instant.track) < section.items.size())
@@ -165,6 +162,44 @@ void TimelineController::SetLaneFilter(std::vector<std::string> lanes) {
     if (lanes == m_laneFilter) return;
     m_laneFilter = std::move(lanes);
     RebuildRows();
+}
+
+void TimelineController::Section::CollapseNamed(const std::vector<std::string>& names) {
+    collapsed.assign(trace ? trace->tracks.size() : 0, false);
+    for (size_t t = 0; t < collapsed.size(); ++t)
+        collapsed[t] = std::find(names.begin(), names.end(), trace->tracks[t].name) != names.end();
+}
+
+void TimelineController::SetCollapsedGroups(std::vector<std::string> names) {
+    if (names == m_collapsedNames) return;
+    m_collapsedNames = std::move(names);
+    for (Section& section : m_sections)
+        section.CollapseNamed(m_collapsedNames);
+    RebuildRows();
+}
+
+bool TimelineController::ToggleEveryGroup() {
+    bool anyGroup = false, anyOpen = false;
+    for (const Section& section : m_sections) {
+        for (const ShownRow& row : section.all) {
+            if (!row.Group()) continue;
+            anyGroup = true;
+            if (!section.collapsed[size_t(row.row.first)]) anyOpen = true;
+        }
+    }
+    if (!anyGroup) return false;
+    for (Section& section : m_sections) {
+        for (const ShownRow& row : section.all) {
+            if (!row.Group()) continue;
+            section.collapsed[size_t(row.row.first)] = anyOpen;
+            const std::string& name = section.trace->tracks[size_t(row.row.first)].name;
+            const auto known = std::find(m_collapsedNames.begin(), m_collapsedNames.end(), name);
+            if (anyOpen && known == m_collapsedNames.end()) m_collapsedNames.push_back(name);
+            if (!anyOpen && known != m_collapsedNames.end()) m_collapsedNames.erase(known);
+        }
+    }
+    RebuildRows();
+    return anyOpen;
 }
 
 bool TimelineController::Collapsed(size_t section, trace::TrackId track) const {
@@ -413,6 +448,10 @@ void TimelineController::DrawStrip(const TimelineContext& ctx,
     ImGui::PushStyleVar(ImGuiStyleVar_ItemInnerSpacing, ImVec2(3, 0));
     ImGui::Checkbox("causes", &m_showArrows);
     ImGui::PopStyleVar(2);
+    {
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        m_causesRect = {a.x, a.y, b.x - a.x, b.y - a.y};
+    }
     if (ImGui::IsItemHovered())
         m_tooltip =
             "arrows for causes: GIL drop requests and hand-offs, lock wake-ups, resumed awaits\n"
@@ -458,6 +497,7 @@ void TimelineController::DrawStrip(const TimelineContext& ctx,
     // A click or a drag moves the view's centre there.
     ImGui::SetCursorScreenPos(ImVec2(lanesX, top));
     ImGui::InvisibleButton("minimap", ImVec2(std::max(1.0f, w), std::max(1.0f, bottom - top)));
+    m_minimapRect = {lanesX, top, std::max(1.0f, w), std::max(1.0f, bottom - top)};
     const float mx = ImGui::GetIO().MousePos.x - lanesX;
     if (ImGui::IsItemActive()) range = ViewCentredAt(m_minimap.end, range, w, mx);
     if (ImGui::IsItemHovered()) {
@@ -596,6 +636,8 @@ void TimelineController::Draw(const char* id,
     m_commands = 0;
     m_gpuLanes = 0;
     m_shownLabels.clear();
+    m_drawnRows.clear();
+    m_minimapRect = {0, 0, 0, 0};
     m_arrowsShown.clear();
     ImGuiIO& io = ImGui::GetIO();
     const ImGuiStyle& style = ImGui::GetStyle();
@@ -761,6 +803,7 @@ void TimelineController::Draw(const char* id,
                             std::to_string(shownRow.members) + " lanes under " + track.name;
         }
         m_shownLabels.push_back(shown);
+        m_drawnRows.push_back({shown, {origin.x, y, lanesX - origin.x, laneH}, shownRow.members, shownRow.collapsed});
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
         if (shownRow.collapsed) {
             DrawSummary(draw, section, shownRow, ctx, lanesX, y, laneH, r == hoverRow && mx >= 0 && mx <= lanesW, mx);

@@ -107,6 +107,26 @@ public:
     // Clear(): a run simulated again (an edited scenario) shows the groups of those names collapsed still.
     void SetCollapsed(size_t section, trace::TrackId track, bool collapsed);
     bool Collapsed(size_t section, trace::TrackId track) const;
+    // The names of the groups collapsed, in the order they were folded (kept across Clear()): what a share link holds.
+    const std::vector<std::string>& CollapsedGroups() const { return m_collapsedNames; }
+    // Collapses exactly the groups named (by track name) and expands every other; a name no lane has now is kept for
+    // the traces that come later.
+    void SetCollapsedGroups(std::vector<std::string> names);
+    // The G key: folds every group of every section when any of them is open, else opens them all. Returns whether
+    // they are folded now (false when there is no group).
+    bool ToggleEveryGroup();
+    // The rows drawn in the last Draw, top to bottom, with their label's screen rectangle (x, y, w, h): for the tests,
+    // which click a group's name.
+    struct DrawnRow {
+        std::string label;  // as shown (ShownLabels())
+        std::array<float, 4> rect{0, 0, 0, 0};
+        int members = 0;  // > 0: a group of that many rows
+        bool collapsed = false;
+    };
+    const std::vector<DrawnRow>& DrawnRows() const { return m_drawnRows; }
+    // The strip's widgets in the last Draw (x, y, w, h): the arrows' "causes" box and the minimap.
+    const std::array<float, 4>& CausesRect() const { return m_causesRect; }
+    const std::array<float, 4>& MinimapRect() const { return m_minimapRect; }
     // The rows (section headers included) as they are now.
     size_t Rows() const { return m_rows.size(); }
     // Shows only the lanes `lanes` names (a story step's: ui/story_view.h's TracksNamed) in every section, or every
@@ -133,6 +153,7 @@ private:
         std::vector<LaneRow> lanes;       // GroupLaneRows: every row, expanded
         std::vector<ShownRow> all;        // those rows with their depths and groups, none collapsed
         std::vector<bool> collapsed;      // by track id
+        void CollapseNamed(const std::vector<std::string>& names);  // `collapsed` from group names
         std::vector<ShownRow> shown;      // the rows shown now
         std::vector<int32_t> rowOfTrack;  // by track id: its row in m_rows (a collapsed group's), or -1
         CausalLinks links;                // built once per trace
@@ -183,6 +204,9 @@ private:
     std::vector<Section> m_sections;
     std::vector<Row> m_rows;
     std::vector<std::string> m_shownLabels;
+    std::vector<DrawnRow> m_drawnRows;
+    std::array<float, 4> m_causesRect{0, 0, 0, 0};
+    std::array<float, 4> m_minimapRect{0, 0, 0, 0};
     std::string m_tooltip;
     std::array<float, 4> m_lanesRect{0, 0, 0, 0};
     size_t m_commands = 0;

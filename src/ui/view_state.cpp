@@ -28,6 +28,8 @@ std::string ViewStateToJson(const ViewState& s) {
     j["theme"] = s.theme == Theme::Light ? "light" : "dark";
     j["tab"] = s.tab == Tab::Compare ? "compare" : s.tab == Tab::Scaling ? "scaling" : "timeline";
     j["playback"] = {{"playing", s.playing}, {"time", s.playbackTime}, {"speed", s.playbackSpeed}};
+    j["arrows"] = s.arrows;
+    if (!s.collapsed.empty()) j["collapsed"] = s.collapsed;
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -114,6 +116,22 @@ bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error
         if (p.contains("speed")) {
             if (!p["speed"].is_number() || !(p["speed"].get<double>() > 0)) return fail("playback.speed must be > 0");
             s.playbackSpeed = p["speed"].get<double>();
+        }
+    }
+    if (j.contains("arrows")) {
+        if (!j["arrows"].is_boolean()) return fail("arrows must be true or false");
+        s.arrows = j["arrows"].get<bool>();
+    }
+    if (j.contains("collapsed")) {
+        const json& c = j["collapsed"];
+        if (!c.is_array()) return fail("collapsed must be an array of lane names");
+        if (c.size() > kMaxCollapsedGroups) return fail("collapsed names more than 256 lane groups");
+        s.collapsed.clear();
+        for (const json& name : c) {
+            if (!name.is_string()) return fail("collapsed must be an array of lane names");
+            if (name.get_ref<const std::string&>().size() > kMaxLaneNameBytes)
+                return fail("collapsed has a lane name longer than 256 bytes");
+            s.collapsed.push_back(name.get<std::string>());
         }
     }
     out = std::move(s);

@@ -24,9 +24,16 @@ struct ViewState {
     bool playing = false;
     double playbackTime = -1;           // ns; < 0: no cursor (the whole schedule shown)
     double playbackSpeed = 1.0;         // trace ns per real ns (1 = real time)
+    // The timeline's own settings (the playground reads them from its timelines when it writes a link):
+    bool arrows = true;                  // the causality arrows shown (the "causes" box, key A)
+    std::vector<std::string> collapsed;  // the lane groups folded into one row, by lane name (key G, a click)
 
     bool operator==(const ViewState&) const = default;
 };
+
+// Bounds on what a link may hold in `collapsed` (a stranger's link is read with them).
+inline constexpr size_t kMaxCollapsedGroups = 256;
+inline constexpr size_t kMaxLaneNameBytes = 256;
 
 std::string ViewStateToJson(const ViewState& state);
 // Fills `out` from JSON; unknown keys are ignored, missing keys keep `out`'s values. Returns false

@@ -294,3 +294,51 @@ TEST_F(TimelineDrawn, DraggingOnTheMinimapMovesTheView) {
 
 }  // namespace
 }  // namespace interleave::ui
+
+namespace interleave::ui {
+namespace {
+
+TEST_F(TimelineDrawn, EveryGroupFoldsAtOnceOpensAgainAndFoldedNamesOutliveTheTrace) {
+    const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("pool_items_event_loop"));
+    const trace::Trace& t = result.trace;
+    TimelineController controller;
+    controller.AddSection("run", &t);
+    TimeRange range{0, double(t.EndTime())};
+    Frame(controller, range);
+    const size_t open = controller.Rows();
+    const auto every = ShowLaneRows(t, GroupLaneRows(t), {});
+    const auto groups = size_t(std::count_if(every.begin(), every.end(), [](const ShownRow& r) { return r.Group(); }));
+    ASSERT_GE(groups, 3u) << "the pool's parent and its workers";
+
+    EXPECT_TRUE(controller.ToggleEveryGroup());
+    Frame(controller, range);
+    EXPECT_LT(controller.Rows(), open);
+    for (const auto& row : controller.DrawnRows()) {
+        if (row.members > 0) {
+            EXPECT_TRUE(row.collapsed) << row.label << " is still open";
+        }
+    }
+    EXPECT_EQ(controller.CollapsedGroups().size(), groups);
+
+    EXPECT_FALSE(controller.ToggleEveryGroup());
+    Frame(controller, range);
+    EXPECT_EQ(controller.Rows(), open);
+    EXPECT_TRUE(controller.CollapsedGroups().empty());
+
+    // By name, as a link names them: a name no lane has is kept for a later trace.
+    controller.SetCollapsedGroups({"ForkPoolWorker-1", "NoSuchLane"});
+    Frame(controller, range);
+    const auto& rows = controller.DrawnRows();
+    const auto worker = std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r.collapsed; });
+    ASSERT_NE(worker, rows.end());
+    EXPECT_EQ(worker->label.rfind("ForkPoolWorker-1 (+", 0), 0u) << worker->label;
+    EXPECT_EQ(std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.collapsed; }), 1);
+    controller.Clear();
+    controller.AddSection("again", &t);
+    Frame(controller, range);
+    EXPECT_EQ(controller.CollapsedGroups(), (std::vector<std::string>{"ForkPoolWorker-1", "NoSuchLane"}));
+    EXPECT_TRUE(controller.Collapsed(0, TrackNamed(t, "ForkPoolWorker-1")));
+}
+
+}  // namespace
+}  // namespace interleave::ui

@@ -318,6 +318,54 @@ TEST_F(HeadlessImGui, ViewStateJsonRoundTripsThroughThePlayground) {
     EXPECT_FALSE(p.ApplyViewStateJson("[]", error));
 }
 
+// The keys A (arrows) and G (every lane group), and a link carrying both to a fresh playground.
+TEST_F(HeadlessImGui, KeysFoldTheLaneGroupsAndHideTheArrowsAndALinkKeepsBoth) {
+    PlaygroundSettings settings = Offline();
+    Playground p(settings);
+    std::string error;
+    ASSERT_TRUE(p.LoadPreset("convoy_effect", error)) << error;
+    for (int i = 0; i < 200 && p.Busy(); ++i)
+        Frames(p, 1);
+    Frames(p, 2);
+    json s = State(p);
+    ASSERT_TRUE(s["arrows"]["shown"]);
+    ASSERT_GT(s["arrows"]["drawn"].get<int>(), 0);
+    const size_t rows = s["lane_rows"].size();
+    const auto press = [&](ImGuiKey key) {
+        ImGui::GetIO().AddKeyEvent(key, true);
+        Frames(p, 1);
+        ImGui::GetIO().AddKeyEvent(key, false);
+        Frames(p, 1);
+    };
+    press(ImGuiKey_A);
+    press(ImGuiKey_G);
+    s = State(p);
+    EXPECT_FALSE(s["arrows"]["shown"]);
+    EXPECT_EQ(s["arrows"]["drawn"], 0);
+    EXPECT_EQ(s["collapsed_groups"], json::array({"MainProcess"}));
+    EXPECT_LT(s["lane_rows"].size(), rows);
+    const json link = json::parse(p.ViewStateJson());
+    EXPECT_EQ(link["arrows"], false);
+    EXPECT_EQ(link["collapsed"], json::array({"MainProcess"}));
+
+    Playground fresh(settings);
+    ASSERT_TRUE(fresh.ApplyViewStateJson(link.dump(), error)) << error;
+    for (int i = 0; i < 200 && fresh.Busy(); ++i)
+        Frames(fresh, 1);
+    Frames(fresh, 2);
+    const json f = State(fresh);
+    EXPECT_FALSE(f["arrows"]["shown"]);
+    EXPECT_EQ(f["collapsed_groups"], json::array({"MainProcess"}));
+    EXPECT_EQ(f["lane_rows"].size(), s["lane_rows"].size());
+
+    press(ImGuiKey_G);  // and back
+    press(ImGuiKey_A);
+    s = State(p);
+    EXPECT_TRUE(s["arrows"]["shown"]);
+    EXPECT_TRUE(s["collapsed_groups"].empty());
+    EXPECT_EQ(s["lane_rows"].size(), rows);
+}
+
 TEST_F(HeadlessImGui, EditingTheScenarioThroughTheEditorKeepsItValid) {
     // A scenario with every step kind draws in the editor, sections open, without tripping ImGui's
     // ID or stack checks.

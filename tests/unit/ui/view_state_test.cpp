@@ -27,6 +27,8 @@ TEST(ViewState, RoundTripsThroughJson) {
     s.playing = true;
     s.playbackTime = 4e6;
     s.playbackSpeed = 0.25;
+    s.arrows = false;
+    s.collapsed = {"MainProcess", "ForkPoolWorker-2"};
     ViewState back;
     std::string error;
     ASSERT_TRUE(ViewStateFromJson(ViewStateToJson(s), back, error)) << error;
@@ -46,6 +48,31 @@ TEST(ViewState, MalformedJsonIsRejectedAndLeavesTheStateUnchanged) {
     EXPECT_FALSE(ViewStateFromJson(R"({"theme":"purple"})", s, error));
     EXPECT_FALSE(ViewStateFromJson(R"({"selectedTask":"x"})", s, error));
     EXPECT_EQ(s, before);
+}
+
+TEST(ViewState, TheTimelinesArrowsAndFoldedGroupsAreCheckedAsAStrangersLinkIsRead) {
+    ViewState s;
+    const ViewState before = s;
+    std::string error;
+    EXPECT_FALSE(ViewStateFromJson(R"({"arrows":"no"})", s, error));
+    EXPECT_EQ(error, "view state: arrows must be true or false");
+    EXPECT_FALSE(ViewStateFromJson(R"({"collapsed":"MainProcess"})", s, error));
+    EXPECT_EQ(error, "view state: collapsed must be an array of lane names");
+    EXPECT_FALSE(ViewStateFromJson(R"({"collapsed":["a",5]})", s, error));
+    EXPECT_EQ(error, "view state: collapsed must be an array of lane names");
+    std::string many = R"({"collapsed":[)";
+    for (size_t i = 0; i <= kMaxCollapsedGroups; ++i)
+        many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+    many += "]}";
+    EXPECT_FALSE(ViewStateFromJson(many, s, error));
+    EXPECT_EQ(error, "view state: collapsed names more than 256 lane groups");
+    const std::string longName = R"({"collapsed":[")" + std::string(kMaxLaneNameBytes + 1, 'x') + R"("]})";
+    EXPECT_FALSE(ViewStateFromJson(longName, s, error));
+    EXPECT_EQ(error, "view state: collapsed has a lane name longer than 256 bytes");
+    EXPECT_EQ(s, before);
+    ASSERT_TRUE(ViewStateFromJson(R"({"arrows":false,"collapsed":["MainProcess"]})", s, error)) << error;
+    EXPECT_FALSE(s.arrows);
+    EXPECT_EQ(s.collapsed, std::vector<std::string>{"MainProcess"});
 }
 
 TEST(ViewState, MissingKeysKeepTheirValues) {
