@@ -7,9 +7,9 @@
 
 namespace interleave::ui {
 
-// The colour of a span's name drawn inside it (packed ABGR): dark text on light fills (ready, holding the GIL),
-// white on dark ones; over a half-height bar (idle), which leaves the lane's background around the name, the
-// theme's own text colour `themeText`, which reads on both.
+// The colour of a span's name drawn inside it (packed ABGR): black or white, whichever stands further off the fill
+// by WCAG's contrast ratio (at least 4.58:1 for any fill); over a half-height bar (idle) or a hollow state (blocked on
+// I/O: a faint fill), where the lane's background shows under the name, the theme's own text colour `themeText`.
 uint32_t SpanLabelColor(trace::SpanState state, uint32_t fill, uint32_t themeText);
 
 // Patterns repeat every 12 units (timeline.frag and ui/timeline_patterns.h): the anchor of a span's pattern, its
