@@ -103,7 +103,11 @@ std::string DefaultPresetId() {
     return scenario::Presets().empty() ? std::string() : std::string(scenario::Presets().front().id);
 }
 
-void Playground::Remember(const char* id) { m_widgets[id] = ItemRect(); }
+void Playground::Remember(const char* id) {
+    m_widgets[id] = ItemRect();
+    // In a window whose content is taller or wider than it, a widget may lie outside it: the reader scrolls to it.
+    if (ImGui::GetScrollMaxY() > 0 || ImGui::GetScrollMaxX() > 0) m_scrollingWidgets.insert(id);
+}
 
 // [SECTION] Construction
 
@@ -518,6 +522,8 @@ void Playground::Frame() {
     HandleKeys();
     AdvancePlayback();
     m_tooltip.clear();
+    m_widgets.clear();  // the widgets drawn in this frame, no others (TestStateJson)
+    m_scrollingWidgets.clear();
     if (m_settings.embed) {
         EmbedLayout();
     } else {
@@ -681,7 +687,6 @@ void Playground::Toolbar() {
     // Progress of whatever runs in the background.
     const bool simulating = m_simJob && !m_simJob->done;
     if (simulating || m_compareJob || m_sweepJob || m_realJob) {
-        ImGui::SameLine();
         float fraction = 0;
         const char* what = "simulating...";
         if (simulating) fraction = m_simJob->progress.load();
@@ -694,6 +699,10 @@ void Playground::Toolbar() {
         const char* cancelLabel = "Cancel";
         const float cancelW = ImGui::CalcTextSize(cancelLabel).x + ImGui::GetStyle().FramePadding.x * 2;
         const bool cancellable = simulating || m_compareJob || m_sweepJob;
+        // On the toolbar's line when the bar (as wide as its text) and the button fit there, else on a line of their
+        // own: on a phone the toolbar fills its lines, and a bar squeezed into what is left pushed Cancel off the edge.
+        const ImGuiStyle& style = ImGui::GetStyle();
+        SameLineIfFits(ImGui::CalcTextSize(what).x + style.FramePadding.x * 4 + (cancellable ? cancelW + style.ItemSpacing.x : 0));
         ImGui::ProgressBar(fraction, ImVec2(cancellable ? -(cancelW + ImGui::GetStyle().ItemSpacing.x) : -1, 0), what);
         Remember("progress");
         if (cancellable) {
@@ -825,6 +834,7 @@ std::string Playground::TestStateJson() const {
     json widgets = json::object();
     for (const auto& [id, r] : m_widgets) widgets[id] = {r[0], r[1], r[2], r[3]};
     j["widgets"] = widgets;
+    j["scrolling_widgets"] = m_scrollingWidgets;
     j["preset"] = m_view.preset;
     j["models"] = m_view.models;
     j["model"] = std::string(scenario::ModelKindName(m_scenario.model.kind));

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -244,6 +245,7 @@ private:
     std::string m_tooltip;
     std::string m_jsonBuffer;
     std::map<std::string, std::array<float, 4>> m_widgets;
+    std::set<std::string> m_scrollingWidgets;  // those of m_widgets drawn in a window that scrolls (may lie off it)
 
     std::string m_linkError;     // the opening link's problem (banner)
     std::string m_shareUrl;      // last link made by Share / Embed

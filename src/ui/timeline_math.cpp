@@ -1,6 +1,8 @@
 // Zoom, pan and tick maths of the timeline. Pure: see timeline_math.h for the contracts.
 #include "ui/timeline_math.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -167,13 +169,45 @@ std::string ElideMiddle(std::string_view text, float maxWidth, const std::functi
     return candidate(fits);
 }
 
+std::vector<std::string> ShorterLaneNames(std::string_view name) {
+    std::vector<std::string> out;
+    const auto add = [&](std::string_view shorter) {
+        if (!shorter.empty() && shorter.size() < (out.empty() ? name.size() : out.back().size()))
+            out.emplace_back(shorter);
+    };
+    const size_t paren = name.find(" (");
+    std::string_view base = name;
+    if (paren != std::string_view::npos && paren > 0 && name.back() == ')') {
+        base = name.substr(0, paren);
+        add(base);
+    }
+    // The first word's CamelCase words: where an upper-case letter follows a lower-case one.
+    const size_t space = base.find(' ');
+    const std::string_view first = base.substr(0, space);
+    std::vector<size_t> starts;
+    for (size_t i = 1; i < first.size(); ++i)
+        if (std::isupper(static_cast<unsigned char>(first[i])) && std::islower(static_cast<unsigned char>(first[i - 1])))
+            starts.push_back(i);
+    if (starts.size() >= 2 && std::isupper(static_cast<unsigned char>(first[0])))
+        for (const size_t start : starts)
+            add(base.substr(start));
+    // "Task-5 site[0]/page[0]": the runtime's name (a word ending in "-<digits>") before the task's own.
+    if (space != std::string_view::npos) {
+        const size_t dash = first.rfind('-');
+        const bool numbered = dash != std::string_view::npos && dash + 1 < first.size() &&
+                              std::all_of(first.begin() + std::ptrdiff_t(dash + 1), first.end(),
+                                          [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+        if (numbered) add(base.substr(space + 1));
+    }
+    return out;
+}
+
 std::string FitLaneLabel(std::string_view name, float maxWidth, const std::function<float(std::string_view)>& widthOf) {
     if (widthOf(name) <= maxWidth) return std::string(name);
-    const size_t paren = name.find(" (");
-    if (paren != std::string_view::npos && paren > 0 && name.back() == ')' && widthOf(name.substr(0, paren)) <= maxWidth)
-        return std::string(name.substr(0, paren));
-    return ElideMiddle(paren != std::string_view::npos && paren > 0 && name.back() == ')' ? name.substr(0, paren) : name,
-                       maxWidth, widthOf);
+    const std::vector<std::string> shorter = ShorterLaneNames(name);
+    for (const std::string& candidate : shorter)
+        if (widthOf(candidate) <= maxWidth) return candidate;
+    return ElideMiddle(shorter.empty() ? name : std::string_view(shorter.back()), maxWidth, widthOf);
 }
 
 }  // namespace interleave::ui

@@ -71,9 +71,16 @@ bool IsContinuationByte(char c);
 // differ only in a trailing number stay apart); ".." if nothing else fits. Never splits a UTF-8 character.
 std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf);
 
-// A lane's name in `maxWidth`: the whole name if it fits; else, for a name with a parenthesised tail ("Thread-1
-// (run_task)", "MainThread (event loop)"), the part before it ("Thread-1": what tells lanes apart on a phone);
-// else ElideMiddle.
+// Shorter forms of a lane's name, most telling first, each shorter than the one before:
+//   - without its parenthesised tail: "Thread-1 (run_task)" -> "Thread-1", "MainThread (event loop)" -> "MainThread";
+//   - a runtime's name of three or more CamelCase words losing its leading words: "ForkPoolWorker-1" ->
+//     "PoolWorker-1" -> "Worker-1", "ThreadPoolExecutor-0_3" -> "PoolExecutor-0_3" -> "Executor-0_3" (the number,
+//     which tells lanes apart, stays; "MainThread" keeps both its words);
+//   - a runtime's name before the task's own, "Task-5 site[0]/page[0]": the task's own name, "site[0]/page[0]".
+std::vector<std::string> ShorterLaneNames(std::string_view name);
+
+// A lane's name in `maxWidth`: the whole name if it fits, else the first of ShorterLaneNames that fits, else the
+// shortest of them (or the name) cut in its middle (ElideMiddle).
 std::string FitLaneLabel(std::string_view name, float maxWidth, const std::function<float(std::string_view)>& widthOf);
 
 }  // namespace interleave::ui

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "headless_imgui.h"
@@ -81,6 +82,80 @@ TEST_F(HeadlessImGui, EveryViewDrawsInBothThemesAt800x600And1920x1080) {
                     EXPECT_EQ(state["frame"], 5);
                     EXPECT_EQ(state["error"], "");
                     EXPECT_TRUE(state["widgets"].contains("play"));
+                }
+            }
+        }
+    }
+}
+
+// Every view (the timeline with its explanation, compare, scaling, the help overlay, the embed) of a real run, at a
+// phone's 390x844 at 3x, 800x600, 1920x1080 and 800x600 at 2x, in both themes, as a reader would check it: every
+// widget inside the window, no widget covering another, no lane name cut to "..", the lane names all different.
+TEST_F(HeadlessImGui, NoWidgetIsCutOffOrCoversAnotherInAnyViewSizeOrTheme) {
+    struct Screen {
+        float w, h, scale;
+    };
+    const Screen screens[] = {{1170, 2532, 3}, {800, 600, 1}, {1920, 1080, 1}, {1600, 1200, 2}};
+    // Widgets that hold others (a region, a bar, a window over the rest) are not checked against what they hold.
+    const auto container = [](const std::string& id) {
+        return id == "timeline" || id == "compare_timeline" || id == "scaling_plot" || id == "scenario_content" ||
+               id == "story_bar" || id == "banner" || id == "help_window";
+    };
+    for (const std::string view : {"timeline", "compare", "scaling", "help", "embed"}) {
+        for (const Screen& screen : screens) {
+            for (const Theme theme : {Theme::Dark, Theme::Light}) {
+                PlaygroundSettings settings = Offline();
+                settings.contentScale = screen.scale;
+                settings.embed = view == "embed";
+                Playground p(settings);
+                std::string error;
+                ASSERT_TRUE(p.LoadPreset("pool_items_event_loop", error)) << error;
+                for (int i = 0; i < 400 && p.Busy(); ++i)
+                    Frames(p, screen.w, screen.h, 1);
+                p.SetTab(view == "compare" ? Tab::Compare : view == "scaling" ? Tab::Scaling : Tab::Timeline);
+                p.SetTheme(theme);
+                p.SetHelpVisible(view == "help");
+                for (int i = 0; i < 400 && p.Busy(); ++i)
+                    Frames(p, screen.w, screen.h, 1);
+                Frames(p, screen.w, screen.h, 3);
+                const json s = State(p);
+                const std::string where = view + " at " + std::to_string(int(screen.w)) + "x" +
+                                          std::to_string(int(screen.h)) + " (scale " + std::to_string(int(screen.scale)) +
+                                          "), " + (theme == Theme::Dark ? "dark" : "light");
+                EXPECT_EQ(s["error"], "") << where;
+                std::vector<std::pair<std::string, std::array<double, 4>>> widgets;
+                for (const auto& [id, r] : s["widgets"].items())
+                    widgets.push_back({id, {r[0], r[1], r[2], r[3]}});
+                ASSERT_GE(widgets.size(), 3u) << where;
+                const auto scrolling = s["scrolling_widgets"].get<std::set<std::string>>();
+                for (const auto& [id, r] : widgets) {
+                    if (r[2] <= 0 || r[3] <= 0) continue;  // laid out but not drawn
+                    if (id == "timeline" || id == "compare_timeline") continue;  // may run under the scroll area's edge
+                    EXPECT_GE(r[0], -0.5) << id << " starts left of the window: " << where;
+                    EXPECT_LE(r[0] + r[2], screen.w + 0.5) << id << " runs off the right edge: " << where;
+                    if (scrolling.contains(id)) continue;  // scrolled to: it may lie above or below the window
+                    EXPECT_GE(r[1], -0.5) << id << " starts above the window: " << where;
+                    EXPECT_LE(r[1] + r[3], screen.h + 0.5) << id << " runs off the bottom: " << where;
+                }
+                for (size_t i = 0; i < widgets.size(); ++i) {
+                    for (size_t j = i + 1; j < widgets.size(); ++j) {
+                        const auto& [a, ra] = widgets[i];
+                        const auto& [b, rb] = widgets[j];
+                        if (container(a) || container(b)) continue;
+                        const double dx = std::min(ra[0] + ra[2], rb[0] + rb[2]) - std::max(ra[0], rb[0]);
+                        const double dy = std::min(ra[1] + ra[3], rb[1] + rb[3]) - std::max(ra[1], rb[1]);
+                        EXPECT_FALSE(dx > 1 && dy > 1) << a << " and " << b << " overlap: " << where;
+                    }
+                }
+                if (view == "timeline" || view == "embed") {
+                    const auto labels = s["lane_labels"].get<std::vector<std::string>>();
+                    EXPECT_GE(labels.size(), 5u) << where;
+                    for (const std::string& label : labels)
+                        EXPECT_EQ(label.find(".."), std::string::npos) << label << " is cut: " << where;
+                    std::vector<std::string> sorted = labels;
+                    std::sort(sorted.begin(), sorted.end());
+                    EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end())
+                        << "two lanes read the same: " << s["lane_labels"].dump() << " " << where;
                 }
             }
         }

@@ -162,9 +162,28 @@ TEST(TimelineMath, LaneLabelsDropTheirParenthesisedTailBeforeBeingCut) {
     const std::string cut = FitLaneLabel("ThreadPoolExecutor-0_3 (x)", 70, Monospace);
     EXPECT_NE(cut.find(".."), std::string::npos);
     EXPECT_EQ(cut.find("("), std::string::npos) << cut;
-    // No parenthesised tail: as ElideMiddle.
-    EXPECT_EQ(FitLaneLabel("ThreadPoolExecutor-0_3", 70, Monospace), ElideMiddle("ThreadPoolExecutor-0_3", 70, Monospace));
+    // No shorter form: as ElideMiddle.
     EXPECT_EQ(FitLaneLabel("(odd)", 14, Monospace), ElideMiddle("(odd)", 14, Monospace));
+    EXPECT_EQ(FitLaneLabel("MainThread", 56, Monospace), ElideMiddle("MainThread", 56, Monospace));
+}
+
+// On a phone's label column: a pool worker keeps its number, an asyncio task its own name (the issue's "abbreviate
+// smartly"); "ForkPoolWorker-1" used to become "Fork..olWorker-1".
+TEST(TimelineMath, LaneLabelsShortenAsAReaderWouldBeforeBeingCut) {
+    EXPECT_EQ(ShorterLaneNames("ForkPoolWorker-1"), (std::vector<std::string>{"PoolWorker-1", "Worker-1"}));
+    EXPECT_EQ(ShorterLaneNames("ThreadPoolExecutor-0_3 (x)"),
+              (std::vector<std::string>{"ThreadPoolExecutor-0_3", "PoolExecutor-0_3", "Executor-0_3"}));
+    EXPECT_EQ(ShorterLaneNames("Task-5 site[0]/page[0]"), (std::vector<std::string>{"site[0]/page[0]"}));
+    EXPECT_EQ(ShorterLaneNames("MainThread (event loop)"), (std::vector<std::string>{"MainThread"}));
+    EXPECT_TRUE(ShorterLaneNames("MainProcess").empty());
+    EXPECT_TRUE(ShorterLaneNames("fetch pages").empty()) << "a plain name's first word is not a runtime's";
+    EXPECT_EQ(FitLaneLabel("ForkPoolWorker-1", 80, Monospace), "Worker-1");
+    EXPECT_EQ(FitLaneLabel("ForkPoolWorker-12", 91, Monospace), "PoolWorker-12");
+    EXPECT_EQ(FitLaneLabel("Task-5 site[0]/page[0]", 110, Monospace), "site[0]/page[0]");
+    // Narrower than every form: the shortest is cut in its middle, keeping its end.
+    const std::string cut = FitLaneLabel("ThreadPoolExecutor-0_3", 70, Monospace);
+    EXPECT_EQ(cut, ElideMiddle("Executor-0_3", 70, Monospace));
+    EXPECT_EQ(cut.substr(cut.size() - 3), "0_3");
 }
 
 }  // namespace
