@@ -6,7 +6,7 @@ else()
     set(_platform_impl ${_platform_dir}/platform_sdl_native.cpp)
 endif()
 add_library(interleave_platform STATIC ${_platform_impl} ${_platform_dir}/options.cpp ${_platform_dir}/png.cpp
-    ${_platform_dir}/gl_timeline.cpp)
+    ${_platform_dir}/gl_timeline.cpp ${_platform_dir}/sdl_events.cpp)
 target_include_directories(interleave_platform PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_compile_features(interleave_platform PUBLIC cxx_std_20)
 # gl_timeline.cpp implements the timeline's GPU renderer (ui/timeline_gpu.h) with shaders/ (interleave_shaders).

@@ -86,17 +86,20 @@ not_blank() {
     echo "$(basename "$file"): $(identify -format '%wx%h' "$file"), grey std $std"
     awk -v s="$std" 'BEGIN { exit !(s > 0.01) }' || { echo "$file looks blank"; return 1; }
 }
-# Every view (timeline with its explanation, compare, scaling, the help overlay, the embed view) at
-# 800x600 and 1920x1080, dark and light: native-<view>-<size>-<theme>.png. Runs under one X server.
+# Every view (timeline with its explanation, compare, scaling, the help overlay, the embed view) at 800x600 and
+# 1920x1080, a phone's 390x844 at 3x (1170x2532 pixels) and 800x600 at 2x (1600x1200), dark and light:
+# native-<view>-<size>[@<scale>x]-<theme>.png. Runs under one X server (large enough for the phone's pixels).
 shot_views() {
-    local view size theme out rc=0
+    local view spec size scale theme out rc=0
     for view in timeline compare scaling help embed; do
-        for size in 800x600 1920x1080; do
+        for spec in 800x600@1 1920x1080@1 1170x2532@3 1600x1200@2; do
+            size=${spec%@*}
+            scale=${spec#*@}
             for theme in dark light; do
-                out="$SHOTS/native-$view-$size-$theme.png"
+                out="$SHOTS/native-$view-$size$([[ $scale == 1 ]] || echo "@${scale}x")-$theme.png"
                 rm -f "$out"
-                timeout 120 build/native-debug/interleave --frames 5 --size "$size" --view "$view" --theme "$theme" \
-                    --screenshot "$out" >/dev/null || { echo "no screenshot: $out"; rc=1; continue; }
+                timeout 120 build/native-debug/interleave --frames 5 --size "$size" --scale "$scale" --view "$view" \
+                    --theme "$theme" --screenshot "$out" >/dev/null || { echo "no screenshot: $out"; rc=1; continue; }
                 not_blank "$out" || rc=1
             done
         done
@@ -110,7 +113,7 @@ shot_xvfb() {
     not_blank "$SHOTS/native-xvfb.png" || return 1
     # One X server for all of them; the functions travel in the command (xvfb-run is /bin/sh, which
     # drops exported bash functions).
-    timeout 900 xvfb-run -a -s "-screen 0 1920x1080x24" \
+    timeout 900 xvfb-run -a -s "-screen 0 2560x2560x24" \
         bash -c "$(declare -f shot_views not_blank); SHOTS=$(printf %q "$SHOTS"); shot_views"
 }
 shot_offscreen() {

@@ -4,6 +4,7 @@
 //   platform_sdl_native.cpp  SDL2 + desktop OpenGL 3.3 core (X11, Wayland, or SDL_VIDEODRIVER=offscreen/EGL)
 //   platform_sdl_web.cpp     SDL2 + WebGL2 (GLSL ES 3.00), driven by emscripten_set_main_loop
 // This layer is the only place besides CMake where `#ifdef __EMSCRIPTEN__` may appear.
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -27,6 +28,9 @@ struct Options {
 // Returns false with a one-line message in `error` (empty for --help, after printing usage).
 bool ParseOptions(int argc, char** argv, Options& options, std::string& error);
 
+// A finger on a touch screen, as the app's touch hook gets it.
+enum class TouchPhase { Down, Move, Up };
+
 struct App {
     std::function<void()> frame;                 // draws one frame of ImGui windows (between NewFrame/Render)
     std::function<std::string()> testStateJson;  // the e2e test hook (exported to JavaScript on the web)
@@ -41,6 +45,9 @@ struct App {
     // io.DisplayFramebufferScale: loads or rebuilds the font atlas (ui::PrepareFonts) and says whether it
     // changed; then the platform uploads the font texture again. Unset: Dear ImGui's built-in font.
     std::function<bool()> prepareFonts;
+    // A finger went down, moved or went up at (x, y) in ImGui's coordinates (sdl_events.h). Returns whether two
+    // fingers pinch now: meanwhile the mouse SDL emulates from the first finger does not reach ImGui.
+    std::function<bool(int64_t finger, float x, float y, TouchPhase phase)> touch;
 };
 
 // The content scale for PlaygroundSettings::contentScale: --scale when given; natively, else, the primary

@@ -17,6 +17,7 @@
 
 #include "platform/gl_timeline.h"
 #include "platform/platform.h"
+#include "platform/sdl_events.h"
 #include "ui/picture_export.h"
 
 namespace interleave::platform {
@@ -163,7 +164,7 @@ int Run(const Options& options, App app) {
     while (running) {
         SDL_Event event;
         while (SDL_PollEvent(&event)) {
-            ImGui_ImplSDL2_ProcessEvent(&event);
+            ProcessEvent(event, app, window);
             if (event.type == SDL_QUIT) running = false;
             if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
                 event.window.windowID == SDL_GetWindowID(window)) {

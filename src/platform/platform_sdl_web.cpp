@@ -18,6 +18,7 @@
 
 #include "platform/gl_timeline.h"
 #include "platform/platform.h"
+#include "platform/sdl_events.h"
 
 namespace interleave::platform {
 
@@ -104,7 +105,7 @@ void OneFrame() {
     const bool first = !g_state->firstFrameDrawn;
     if (first) JsMark("frame1-start");
     SDL_Event event;
-    while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
+    while (SDL_PollEvent(&event)) ProcessEvent(event, g_state->app, g_state->window);
     FitCanvasToPage();
     ImGui_ImplOpenGL3_NewFrame();  // the first call compiles the shaders and uploads the font atlas
     if (first) JsMark("frame1-gl-objects");

@@ -714,6 +714,21 @@ void Playground::Toolbar() {
     }
 }
 
+bool Playground::Touch(int64_t finger, float x, float y, TouchPhase phase) {
+    const std::optional<Pinch> pinch = m_pinch.Touch(finger, x, y, phase);
+    if (pinch && m_view.tab != Tab::Scaling) {
+        // Over the lanes (or the axis and minimap strip just above them): zoom around the point between the fingers.
+        const auto& r = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).LanesRect();
+        const float above = 4.0f * ImGui::GetFontSize();
+        if (r[2] > 0 && pinch->x >= r[0] && pinch->x <= r[0] + r[2] && pinch->y >= r[1] - above &&
+            pinch->y <= r[1] + r[3]) {
+            m_view.visible = ZoomAround(m_view.visible, r[2], pinch->x - r[0], 1.0 / pinch->ratio);
+            m_fitPending = false;
+        }
+    }
+    return m_pinch.Pinching();
+}
+
 void Playground::HandleKeys() {
     const ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput) return;

@@ -24,6 +24,7 @@
 #include "ui/explain.h"
 #include "ui/executor.h"
 #include "ui/timeline.h"
+#include "ui/touch.h"
 #include "ui/view_state.h"
 
 namespace interleave::ui {
@@ -115,6 +116,9 @@ public:
     // Opens (or closes) every section of the scenario panel on the next frame.
     void SetEditorSectionsOpen(bool open) { m_openSections = open ? 1 : 0; }
     // Simulations, comparisons or sweeps still queued or running.
+    // A finger on a touch screen (the platform's finger events, in ImGui's coordinates): two fingers over the
+    // timeline zoom it around the point between them (PinchTracker). Returns whether two fingers pinch now.
+    bool Touch(int64_t finger, float x, float y, TouchPhase phase);
     bool Busy() const;
 
     // A problem with the link that opened the page: shown in a dismissable banner and as "error".
@@ -245,7 +249,8 @@ private:
     std::string m_tooltip;
     std::string m_jsonBuffer;
     std::map<std::string, std::array<float, 4>> m_widgets;
-    std::set<std::string> m_scrollingWidgets;  // those of m_widgets drawn in a window that scrolls (may lie off it)
+    std::set<std::string> m_scrollingWidgets;
+    PinchTracker m_pinch;  // those of m_widgets drawn in a window that scrolls (may lie off it)
 
     std::string m_linkError;     // the opening link's problem (banner)
     std::string m_shareUrl;      // last link made by Share / Embed

@@ -443,15 +443,6 @@ void Playground::ResultsPanel() {
 // [SECTION] Help overlay
 
 void Playground::HelpOverlay() {
-    const ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(io.DisplaySize.x * 0.95f, io.DisplaySize.y * 0.95f));
-    if (!ImGui::Begin("Keyboard and mouse", &m_showHelp,
-                      ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove)) {
-        ImGui::End();
-        return;
-    }
-    Remember("help_window");
     static const char* const rows[][2] = {
         {"Space", "play / pause the schedule"},
         {"F, Home", "zoom to fit"},
@@ -461,6 +452,8 @@ void Playground::HelpOverlay() {
         {"drag", "pan (and scroll the lanes)"},
         {"shift-drag, right-drag", "zoom to the dragged range"},
         {"click a span", "highlight its task in every lane"},
+        {"two fingers", "pinch to zoom around them (touch screens)"},
+        {"one finger", "drag to pan, tap a span for its details"},
         {"Esc", "clear the highlight, close this"},
         {"1 / 2 / 3", "timeline / compare / scaling"},
         {"T", "dark / light theme"},
@@ -468,13 +461,34 @@ void Playground::HelpOverlay() {
         {"G", "fold / unfold every lane group (click a group's name: one)"},
         {"F1, ?", "this help"},
     };
+    const ImGuiIO& io = ImGui::GetIO();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    // As wide as its longest rows, or 95% of the window on a phone, where the descriptions wrap at spaces.
+    float keysW = 0, whatW = 0;
+    for (const auto& row : rows) {
+        keysW = std::max(keysW, ImGui::CalcTextSize(row[0]).x);
+        whatW = std::max(whatW, ImGui::CalcTextSize(row[1]).x);
+    }
+    const float natural = keysW + whatW + style.CellPadding.x * 4 + style.WindowPadding.x * 2 + style.ItemSpacing.x;
+    const float width = std::min(natural, io.DisplaySize.x * 0.95f);
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);  // height 0: fits the rows
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(io.DisplaySize.x * 0.95f, io.DisplaySize.y * 0.95f));
+    if (!ImGui::Begin("Keyboard, mouse and touch", &m_showHelp,
+                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove)) {
+        ImGui::End();
+        return;
+    }
+    Remember("help_window");
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, keysW);
+        ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
         for (const auto& row : rows) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(row[0]);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(row[1]);
+            TextWrappedAtSpaces(row[1]);
         }
         ImGui::EndTable();
     }

@@ -78,9 +78,13 @@ function watchContext(context, errors, foreign) {
 // frame, and every request to a host other than 127.0.0.1/localhost. `check()` asserts there were none.
 // serviceWorkers: "allow" | "block".
 // javaScriptEnabled: false reads pages as a reader with JavaScript off does (tests/e2e/authoring.test.mjs).
-export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 }, javaScriptEnabled = true } = {}) {
+// `hasTouch`: a touch screen (the page gets touch events; tests send them with CDP's Input.dispatchTouchEvent);
+// `deviceScaleFactor`: the screen's pixels per CSS pixel (3 for a phone, 2 for a laptop's retina screen).
+export async function launch(serviceWorkers, { viewport = { width: 1280, height: 800 }, javaScriptEnabled = true,
+                                               hasTouch = false, deviceScaleFactor = 1 } = {}) {
     const userDataDir = mkdtempSync(path.join(tmpdir(), "interleave-chromium-"));
-    const context = await chromium.launchPersistentContext(userDataDir, { ...BROWSER, viewport, serviceWorkers, javaScriptEnabled });
+    const context = await chromium.launchPersistentContext(userDataDir, { ...BROWSER, viewport, serviceWorkers, javaScriptEnabled,
+                                                                           hasTouch, deviceScaleFactor });
     const errors = [];
     const foreign = [];
     watchContext(context, errors, foreign);

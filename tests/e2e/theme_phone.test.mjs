@@ -84,3 +84,44 @@ test("on a phone the timeline has the width, the scenario opens over it, and lan
     await page.waitForFunction(() => !JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).scenario_open);
     b.check();
 });
+
+// Touch, as a phone sends it (CDP touch events through the page, SDL's finger events, the app's PinchTracker): two
+// fingers moving apart zoom in around the point between them, and back together zoom out; the emulated mouse of the
+// first finger does not pan meanwhile.
+test("on a phone two fingers pinch the timeline around the point between them", { timeout: 180_000 }, async () => {
+    const plain = await server();
+    const b = await launch("block", { viewport: { width: 390, height: 844 }, hasTouch: true, deviceScaleFactor: 3 });
+    const page = await b.page();
+    await page.goto(plain + "app.html?isolation=off&preset=blog_cpu_threads", { waitUntil: "load" });
+    let s = await settle(page);
+    const [x0, y0, w, h] = s.widgets.timeline;
+    const box = await page.locator("#canvas").boundingBox();
+    const cdp = await b.context.newCDPSession(page);
+    const touch = (type, points) => cdp.send("Input.dispatchTouchEvent", {
+        type, touchPoints: points.map(([x, y], id) => ({ x: box.x + x, y: box.y + y, id })) });
+    const fitted = s.visible;
+    const midX = x0 + w * 0.5, y = y0 + Math.min(h * 0.3, 80);
+    const timeAtMid = (fitted[0] + fitted[1]) / 2;
+    await touch("touchStart", [[midX - 40, y], [midX + 40, y]]);
+    for (let k = 1; k <= 8; ++k) {  // 80 px apart to 240: three times the spread
+        await touch("touchMove", [[midX - 40 - 10 * k, y], [midX + 40 + 10 * k, y]]);
+        await page.waitForTimeout(30);
+    }
+    await touch("touchEnd", []);
+    s = await settleMore(page);
+    const width = s.visible[1] - s.visible[0], was = fitted[1] - fitted[0];
+    assert.ok(Math.abs(width - was / 3) < was * 0.02, `a third of the time shown: ${JSON.stringify(fitted)} -> ${JSON.stringify(s.visible)}`);
+    assert.ok(Math.abs((s.visible[0] + s.visible[1]) / 2 - timeAtMid) < was * 0.02,
+              `the time between the fingers stays there: ${timeAtMid} -> ${(s.visible[0] + s.visible[1]) / 2}`);
+    await page.screenshot({ path: path.join(SHOTS, "phone-pinched.png") });
+    // Back together: the whole run again.
+    await touch("touchStart", [[midX - 120, y], [midX + 120, y]]);
+    for (let k = 1; k <= 8; ++k) {
+        await touch("touchMove", [[midX - 120 + 10 * k, y], [midX + 120 - 10 * k, y]]);
+        await page.waitForTimeout(30);
+    }
+    await touch("touchEnd", []);
+    s = await settleMore(page);
+    assert.ok(Math.abs((s.visible[1] - s.visible[0]) - was) < was * 0.02, `zoomed back out: ${JSON.stringify(s.visible)}`);
+    b.check();
+});
