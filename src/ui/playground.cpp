@@ -882,6 +882,7 @@ std::string Playground::TestStateJson() const {
     j["embed_poster_note"] = m_posterNote;
     j["timeline_sections"] = m_timeline.Sections();
     j["lane_labels"] = m_timeline.ShownLabels();
+    j["compare_lane_labels"] = m_compareTimeline.ShownLabels();
     {
         const TimelineController& shown = m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline;
         json rows = json::array();

@@ -643,7 +643,7 @@ void TimelineController::Draw(const char* id,
     const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     // The label column fits the longest track name (indented for its depth, after a group's triangle), within 60 px
-    // and 30% of the width.
+    // and 36% of the width (on a phone a pool's task names, two groups deep, need that much: "site[0]/page[0]").
     if (m_labelWidth < 0) {
         m_labelWidth = ImGui::CalcTextSize("Core 00").x;
         for (const auto& section : m_sections) {
@@ -658,7 +658,7 @@ void TimelineController::Draw(const char* id,
         }
         m_labelWidth += 12;
     }
-    const float labelW = std::clamp(m_labelWidth, 60.0f, std::max(60.0f, size.x * 0.3f));
+    const float labelW = std::clamp(m_labelWidth, 60.0f, std::max(60.0f, size.x * 0.36f));
     const float stripH = std::round(ImGui::GetFontSize() + 6);
     const float axisH = ImGui::GetTextLineHeight() + 8;
     const float laneH = std::round(ImGui::GetTextLineHeight() + 6);

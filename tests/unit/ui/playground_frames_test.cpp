@@ -147,8 +147,8 @@ TEST_F(HeadlessImGui, NoWidgetIsCutOffOrCoversAnotherInAnyViewSizeOrTheme) {
                         EXPECT_FALSE(dx > 1 && dy > 1) << a << " and " << b << " overlap: " << where;
                     }
                 }
-                if (view == "timeline" || view == "embed") {
-                    const auto labels = s["lane_labels"].get<std::vector<std::string>>();
+                if (view == "timeline" || view == "embed" || view == "compare") {
+                    const auto labels = s[view == "compare" ? "compare_lane_labels" : "lane_labels"].get<std::vector<std::string>>();
                     EXPECT_GE(labels.size(), 5u) << where;
                     for (const std::string& label : labels)
                         EXPECT_EQ(label.find(".."), std::string::npos) << label << " is cut: " << where;
