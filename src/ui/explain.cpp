@@ -233,6 +233,43 @@ const char* WorkloadAdjective(WorkloadKind kind) {
     }
 }
 
+namespace {
+
+// A share in percent, with a decimal below 10% ("0.1%", "44%"): "0%" would hide a cost that is there.
+std::string FormatShare(double fraction) {
+    const double percent = 100 * fraction;
+    return percent < 10 ? Printf("%.1f%%", percent) : Printf("%.0f%%", percent);
+}
+
+// A pool's own costs, as sums over every lane (the parent's and the workers' run side by side, so a sum can exceed
+// the makespan) and as shares of the CPU time the run used: what tells a reader whether the pool pays for itself.
+std::string PoolCosts(const trace::Trace& trace, const char* started, const char* crossed) {
+    const auto& m = trace.metrics;
+    double cpu = 0;  // on the cores' lanes (each moment a core works, once): running Python or C, pickling, starting
+    for (const trace::Span& span : trace.spans) {
+        if (span.track < 0 || size_t(span.track) >= trace.tracks.size() ||
+            trace.tracks[size_t(span.track)].kind != trace::TrackKind::Core)
+            continue;
+        switch (span.state) {
+            case trace::SpanState::RunningPython:
+            case trace::SpanState::RunningC:
+            case trace::SpanState::Pickling:
+            case trace::SpanState::Unpickling:
+            case trace::SpanState::StartingProcess: cpu += double(span.end - span.start); break;
+            default: break;
+        }
+    }
+    const double start = double(m.processStart), pickle = double(m.pickling + m.unpickling);
+    std::string out = Printf("starting %s cost %s and pickling and unpickling %s %s, summed over every process",
+                             started, FormatTime(start).c_str(), crossed, FormatTime(pickle).c_str());
+    if (cpu > 0)
+        out += ": " + FormatShare(start / cpu) + " and " + FormatShare(pickle / cpu) + " of the " + FormatTime(cpu) +
+               " of CPU time the run used";
+    return out + ".";
+}
+
+}  // namespace
+
 std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
     const auto& m = trace.metrics;
     const WorkloadKind kind = ClassifyWorkload(s);
@@ -292,16 +329,14 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
                          s.machine.cores, (scenario::PythonCpuScale(s) - 1) * 100);
             break;
         case ModelKind::Interpreters:
-            why = Printf("each interpreter has its own GIL, so their threads run Python on %d cores at once; starting the "
-                         "interpreters cost %s and pickling what crossed %s.",
-                         s.machine.cores, FormatTime(double(m.processStart)).c_str(),
-                         FormatTime(double(m.pickling + m.unpickling)).c_str());
+            why = Printf("each interpreter has its own GIL, so their threads run Python on %d cores at once; ",
+                         s.machine.cores) +
+                  PoolCosts(trace, "the interpreters", "what crossed");
             break;
         case ModelKind::Processes:
         case ModelKind::ProcessAsyncio:
-            why = Printf("each process has its own GIL and runs on its own core (%d cores); starting processes cost %s and pickling %s.",
-                         s.machine.cores, FormatTime(double(m.processStart)).c_str(),
-                         FormatTime(double(m.pickling + m.unpickling)).c_str());
+            why = Printf("each process has its own GIL and runs on its own core (%d cores); ", s.machine.cores) +
+                  PoolCosts(trace, "processes", "what crossed");
             break;
         case ModelKind::Asyncio:
             if (w.blocking > 0) {

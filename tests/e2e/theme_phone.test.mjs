@@ -63,8 +63,9 @@ test("on a phone the timeline has the width, the scenario opens over it, and lan
     assert.equal(s.narrow, true);
     assert.equal(s.scenario_open, false);
     const timeline = s.widgets.timeline;
-    assert.ok(timeline && timeline[2] > 0.6 * 390, `the lanes take most of the width: ${JSON.stringify(timeline)}`);
-    assert.ok(s.lane_labels.includes("Thread-1") && s.lane_labels.includes("Thread-2"),
+    // The label column takes at most 36% of the width (less when the names are short), the lanes the rest.
+    assert.ok(timeline && timeline[2] > 0.55 * 390, `the lanes take most of the width: ${JSON.stringify(timeline)}`);
+    assert.ok(s.lane_labels.some((l) => l.startsWith("Thread-1")) && s.lane_labels.some((l) => l.startsWith("Thread-2")),
               `threads keep their names: ${JSON.stringify(s.lane_labels)}`);
     assert.ok(!s.lane_labels.some((l) => l.includes("..")), `no cut names: ${JSON.stringify(s.lane_labels)}`);
     assert.ok(s.lane_labels.includes("Cores 2-3 idle"), `idle cores share a row: ${JSON.stringify(s.lane_labels)}`);

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "figures_in_text.h"
 #include "scenario/presets.h"
 #include "test_support.h"
 #include "ui/explain.h"
@@ -125,6 +128,88 @@ TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
 
 // Every preset's claims point at moments of its own trace: each moment is a span of the state its label names, on
 // the lane its label names, and is the longest of its kind (recomputed here from the spans).
+// What an explanation may quote about a run, computed here from the trace alone: its metrics; every span's length;
+// per state, the longest span and the sum over all spans, over each track and over each task's spans on threads;
+// every task's length. Ratios: the speedup; percentages: the CPU utilisation and each core's.
+struct Quotable {
+    std::vector<double> times, ratios, fractions;
+};
+
+Quotable QuotableFigures(const trace::Trace& t) {
+    Quotable q;
+    const trace::Metrics& m = t.metrics;
+    q.times = {double(m.makespan),     double(m.sequentialMakespan), double(m.gilWait),      double(m.coreWait),
+               double(m.lockWait),     double(m.processStart),       double(m.pickling),     double(m.unpickling),
+               double(m.threadStart),  double(m.loopOverhead),       double(m.medianGilSlice), double(m.latency.p50),
+               double(m.latency.p90),  double(m.latency.p99),        double(m.latency.max)};
+    std::map<std::pair<int, int>, double> byTrack, byTask;
+    std::map<int, double> byState, longest;
+    for (const trace::Span& span : t.spans) {
+        const double length = double(span.end - span.start);
+        const int state = int(span.state);
+        q.times.push_back(length);
+        byTrack[{int(span.track), state}] += length;
+        byState[state] += length;
+        longest[state] = std::max(longest[state], length);
+        if (span.task >= 0 && t.tracks[size_t(span.track)].kind == trace::TrackKind::Thread)
+            byTask[{int(span.task), state}] += length;
+    }
+    for (const auto* sums : {&byTrack, &byTask})
+        for (const auto& [key, sum] : *sums) q.times.push_back(sum);
+    for (const auto* sums : {&byState, &longest})
+        for (const auto& [key, sum] : *sums) q.times.push_back(sum);
+    for (const trace::TaskRecord& task : t.tasks)
+        if (task.started >= 0 && task.finished >= 0) q.times.push_back(double(task.finished - task.started));
+    // A pool's costs are quoted summed and as shares of the CPU time on the cores' lanes (running, pickling, starting).
+    double cpu = 0;
+    for (const trace::Span& span : t.spans)
+        if (t.tracks[size_t(span.track)].kind == trace::TrackKind::Core &&
+            (span.state == SpanState::RunningPython || span.state == SpanState::RunningC ||
+             span.state == SpanState::Pickling || span.state == SpanState::Unpickling ||
+             span.state == SpanState::StartingProcess))
+            cpu += double(span.end - span.start);
+    const double pickle = double(m.pickling + m.unpickling);
+    q.times.insert(q.times.end(), {cpu, pickle});
+    q.ratios = {m.speedup};
+    q.fractions = {m.cpuUtilisation};
+    if (cpu > 0) q.fractions.insert(q.fractions.end(), {double(m.processStart) / cpu, pickle / cpu});
+    q.fractions.insert(q.fractions.end(), m.coreUtilisation.begin(), m.coreUtilisation.end());
+    return q;
+}
+
+// Every preset's explanation, under each model the playground offers for it, quotes its run's own figures: each
+// time, ratio and percentage it states is, to its written digits, one the trace shows (QuotableFigures), or one of the
+// figures the convoy quotes as round trips (checked against the spans by the tests above).
+TEST(Explain, EveryPresetsFiguresAreItsTracesOwn) {
+    int checked = 0, presets = 0;
+    for (const scenario::PresetFile& preset : scenario::Presets()) {
+        const scenario::Scenario s = interleave::testing::Preset(std::string(preset.id));
+        const auto result = interleave::testing::SimulateOk(s);
+        const std::string text = Explain(s, result.trace);
+        Quotable q = QuotableFigures(result.trace);
+        // The model's own figure: a free-threaded build's slower Python (scenario::PythonCpuScale, from its profile).
+        q.fractions.push_back(scenario::PythonCpuScale(s) - 1);
+        const auto figures = interleave::testing::FiguresIn(text);
+        // "5.076 ms on average, 203x as long" as "a round trip needs 25.0 us": a ratio of two times the text quotes.
+        for (const auto& a : figures)
+            for (const auto& b : figures)
+                if (a.kind == 't' && b.kind == 't' && b.value > 0) q.ratios.push_back(a.value / b.value);
+        ++presets;
+        for (const interleave::testing::Figure& figure : figures) {
+            const std::vector<double>& pool = figure.kind == 'x' ? q.ratios : figure.kind == '%' ? q.fractions : q.times;
+            // A ratio of two rounded times is itself inexact: 2% more room for those.
+            const double room = figure.kind == 'x' ? std::max(figure.halfUlp, 0.02 * figure.value) : figure.halfUlp;
+            const bool found = std::any_of(pool.begin(), pool.end(),
+                                           [&](double v) { return std::abs(v - figure.value) <= room * 1.0001; });
+            const bool roundTrip = Says(text, "round trip") && figure.kind == 't';
+            EXPECT_TRUE(found || roundTrip) << preset.id << ": \"" << figure.text << "\" in \"" << text << "\"";
+            ++checked;
+        }
+    }
+    EXPECT_GE(presets, 20);
+    EXPECT_GE(checked, 3 * presets);
+}
+
 TEST(ExplainMoments, EveryPresetsMomentsAreTheLongestSpansOfTheirKindInItsTrace) {
     int presetsWithMoments = 0;
     for (const scenario::PresetFile& preset : scenario::Presets()) {

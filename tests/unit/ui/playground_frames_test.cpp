@@ -548,9 +548,12 @@ TEST_F(HeadlessImGui, OnAPhoneTheTimelineHasTheWidthAndLaneNamesStayReadable) {
     EXPECT_TRUE(s["narrow"].get<bool>());
     EXPECT_FALSE(s["widgets"].contains("scenario_content"));
     ASSERT_TRUE(s["widgets"].contains("timeline"));
-    EXPECT_GT(s["widgets"]["timeline"][2].get<double>(), 0.6 * 390);
+    // The label column takes at most 36% (less when the names are short), the scroll bar a little: the lanes the rest.
+    EXPECT_GT(s["widgets"]["timeline"][2].get<double>(), 0.55 * 390);
     const auto labels = s["lane_labels"].get<std::vector<std::string>>();
-    auto has = [&](const std::string& label) { return std::find(labels.begin(), labels.end(), label) != labels.end(); };
+    auto has = [&](const std::string& label) {
+        return std::any_of(labels.begin(), labels.end(), [&](const std::string& l) { return l.rfind(label, 0) == 0; });
+    };
     EXPECT_TRUE(has("Thread-1") && has("Thread-2")) << s["lane_labels"].dump();
     EXPECT_TRUE(has("Cores 2-3 idle")) << s["lane_labels"].dump();
     // The toolbar wraps rather than running off the edge: every button ends inside the window.

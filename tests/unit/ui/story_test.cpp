@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "figures_in_text.h"
 #include "headless_imgui.h"
 #include "scenario/presets.h"
 #include "test_support.h"
@@ -278,6 +279,9 @@ TEST_F(StoryPlayground, AStepInALinkForAScenarioWithoutAStoryIsDropped) {
 
 namespace {
 
+using interleave::testing::Figure;
+using interleave::testing::FiguresIn;
+
 // The times a caption may quote about a run: every task's start, finish and length, the makespan, every span's length,
 // and, for a step that names its lanes, when the spans on those lanes start and end.
 std::vector<double> QuotableTimes(const trace::Trace& t, const std::vector<std::string>& lanes) {
@@ -296,49 +300,22 @@ std::vector<double> QuotableTimes(const trace::Trace& t, const std::vector<std::
 }
 
 
-struct Figure {
-    std::string text;   // as written: "2.54 s"
-    double ns = 0;      // its value
-    double halfUlp = 0; // half its last written digit, in ns: "2.54 s" means 2.535 to 2.545 s
-};
-
-// The times a caption states: a number, an optional space, and us, ms or s not followed by a letter.
-std::vector<Figure> FiguresIn(const std::string& caption) {
-    std::vector<Figure> out;
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-    for (size_t i = 0; i < caption.size(); ++i) {
-        if (!digit(caption[i]) || (i > 0 && (digit(caption[i - 1]) || caption[i - 1] == '.'))) continue;
-        size_t j = i, decimals = 0;
-        while (j < caption.size() && digit(caption[j])) ++j;
-        if (j + 1 < caption.size() && caption[j] == '.' && digit(caption[j + 1])) {
-            ++j;
-            while (j < caption.size() && digit(caption[j])) ++j, ++decimals;
-        }
-        size_t u = j < caption.size() && caption[j] == ' ' ? j + 1 : j;
-        for (const auto& [unit, ns] : {std::pair<const char*, double>{"us", 1e3}, {"ms", 1e6}, {"s", 1e9}}) {
-            const size_t n = std::strlen(unit);
-            if (caption.compare(u, n, unit) != 0 || (u + n < caption.size() && letter(caption[u + n]))) continue;
-            out.push_back({caption.substr(i, u + n - i), std::stod(caption.substr(i, j - i)) * ns,
-                           0.5 * ns * std::pow(10.0, -double(decimals))});
-            break;
-        }
-        i = j;
-    }
-    return out;
-}
-
 }  // namespace
 
 TEST(StoryCaptions, FiguresAreReadAsWritten) {
-    const auto figures = FiguresIn("at 2.54 s, then 212 ms each; 5us of it, 3 steps, 1.5 sessions, v3.14");
-    ASSERT_EQ(figures.size(), 3u);
+    const auto figures = FiguresIn("at 2.54 s, then 212 ms each; 5us of it, 3 steps, 1.5 sessions, v3.14, 0.99x, 25%");
+    ASSERT_EQ(figures.size(), 5u);
     EXPECT_EQ(figures[0].text, "2.54 s");
-    EXPECT_DOUBLE_EQ(figures[0].ns, 2.54e9);
+    EXPECT_DOUBLE_EQ(figures[0].value, 2.54e9);
     EXPECT_DOUBLE_EQ(figures[0].halfUlp, 0.005e9);
     EXPECT_EQ(figures[1].text, "212 ms");
     EXPECT_EQ(figures[2].text, "5us");
     EXPECT_DOUBLE_EQ(figures[2].halfUlp, 500);
+    EXPECT_EQ(figures[3].text, "0.99x");
+    EXPECT_EQ(figures[3].kind, 'x');
+    EXPECT_DOUBLE_EQ(figures[3].halfUlp, 0.005);
+    EXPECT_EQ(figures[4].text, "25%");
+    EXPECT_DOUBLE_EQ(figures[4].value, 0.25);
 }
 
 // A caption's figures are the run's: each "2.54 s", "212 ms" or "5 us" in a preset's story is, to the digits it is
@@ -353,8 +330,9 @@ TEST(StoryCaptions, EveryFigureInAPresetsStoryIsATimeOfItsRun) {
             shown.model = scenario::StoryStepModel(s.model, step);
             const std::vector<double> times = QuotableTimes(interleave::testing::SimulateOk(shown).trace, step.lanes);
             for (const Figure& figure : FiguresIn(step.caption)) {
+                if (figure.kind != 't') continue;
                 const bool found = std::any_of(times.begin(), times.end(),
-                                               [&](double t) { return std::abs(t - figure.ns) <= figure.halfUlp; });
+                                               [&](double t) { return std::abs(t - figure.value) <= figure.halfUlp; });
                 EXPECT_TRUE(found) << preset.id << ": \"" << figure.text << "\" in \"" << step.caption << "\"";
                 ++checked;
             }
