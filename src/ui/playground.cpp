@@ -716,6 +716,21 @@ void Playground::Toolbar() {
 
 bool Playground::Touch(int64_t finger, float x, float y, TouchPhase phase) {
     const std::optional<Pinch> pinch = m_pinch.Touch(finger, x, y, phase);
+    // A swipe starts on the story bar with one finger and ends a fifth of the window's width away, mostly sideways.
+    if (phase == TouchPhase::Down) {
+        const auto bar = m_widgets.find("story_bar");
+        const bool onBar = bar != m_widgets.end() && x >= bar->second[0] && x <= bar->second[0] + bar->second[2] &&
+                           y >= bar->second[1] && y <= bar->second[1] + bar->second[3];
+        m_swipe = onBar && m_pinch.Fingers() == 1 ? Swipe{finger, x, y} : Swipe{};
+    } else if (m_pinch.Pinching()) {
+        m_swipe = Swipe{};
+    } else if (phase == TouchPhase::Up && finger == m_swipe.finger) {
+        const float dx = x - m_swipe.x, dy = y - m_swipe.y;
+        m_swipe = Swipe{};
+        if (std::abs(dx) >= ImGui::GetIO().DisplaySize.x * 0.2f && std::abs(dx) > 2 * std::abs(dy) &&
+            m_view.storyStep >= 0)
+            GoToStoryStep(m_view.storyStep + (dx < 0 ? 1 : -1));
+    }
     if (pinch && m_view.tab != Tab::Scaling) {
         // Over the lanes (or the axis and minimap strip just above them): zoom around the point between the fingers.
         const auto& r = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).LanesRect();

@@ -117,7 +117,8 @@ public:
     void SetEditorSectionsOpen(bool open) { m_openSections = open ? 1 : 0; }
     // Simulations, comparisons or sweeps still queued or running.
     // A finger on a touch screen (the platform's finger events, in ImGui's coordinates): two fingers over the
-    // timeline zoom it around the point between them (PinchTracker). Returns whether two fingers pinch now.
+    // timeline zoom it around the point between them (PinchTracker); one finger swiped across the story bar goes to
+    // the next step (to the left) or the previous one (to the right). Returns whether two fingers pinch now.
     bool Touch(int64_t finger, float x, float y, TouchPhase phase);
     bool Busy() const;
 
@@ -250,7 +251,12 @@ private:
     std::string m_jsonBuffer;
     std::map<std::string, std::array<float, 4>> m_widgets;
     std::set<std::string> m_scrollingWidgets;
-    PinchTracker m_pinch;  // those of m_widgets drawn in a window that scrolls (may lie off it)
+    PinchTracker m_pinch;
+    // A one-finger swipe across the story bar: the finger and where it went down (id -1: none under way).
+    struct Swipe {
+        int64_t finger = -1;
+        float x = 0, y = 0;
+    } m_swipe;  // those of m_widgets drawn in a window that scrolls (may lie off it)
 
     std::string m_linkError;     // the opening link's problem (banner)
     std::string m_shareUrl;      // last link made by Share / Embed

@@ -137,3 +137,32 @@ test("at phone width the story bar fits and its caption wraps under the buttons"
     await page.screenshot({ path: path.join(SHOTS, "story-phone-embed.png") });
     b.check();
 });
+
+// Touch, as a phone sends it (CDP touch events): a finger swiped to the left across the story bar goes to the next
+// step, to the right back to the previous one.
+test("on a phone a swipe across the story bar steps through the story", { timeout: 180_000 }, async () => {
+    const plain = await server();
+    const b = await launch("block", { viewport: { width: 390, height: 844 }, hasTouch: true });
+    const page = await b.page();
+    await page.goto(plain + "app.html?isolation=off&preset=convoy_effect", { waitUntil: "load" });
+    let s = await onStep(page, 0);
+    const cdp = await b.context.newCDPSession(page);
+    const box = await page.locator("#canvas").boundingBox();
+    const swipe = async (fromX, toX, y) => {
+        const point = (x) => [{ x: box.x + x, y: box.y + y, id: 1 }];
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: point(fromX) });
+        for (let k = 1; k <= 6; ++k) {
+            await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: point(fromX + (toX - fromX) * k / 6) });
+            await page.waitForTimeout(30);
+        }
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    };
+    const [bx, by, bw, bh] = s.widgets.story_caption;
+    await swipe(bx + bw - 20, bx + 20, by + bh / 2);
+    s = await onStep(page, 1);
+    await swipe(bx + bw - 20, bx + 20, by + bh / 2);
+    s = await onStep(page, 2);
+    await swipe(bx + 20, bx + bw - 20, by + bh / 2);
+    s = await onStep(page, 1);
+    b.check();
+});

@@ -50,7 +50,7 @@ async function shoot(page, screen, view, theme) {
 }
 
 for (const screen of SCREENS) {
-    test(`every view in both themes at ${screen.name}`, { timeout: 300_000 }, async () => {
+    test(`every view in both themes at ${screen.name}`, { timeout: 600_000 }, async () => {
         const base = await startServer(false);
         const b = await launch("block", { viewport: screen.viewport, deviceScaleFactor: screen.deviceScaleFactor });
         const page = await b.page();

@@ -17,6 +17,7 @@
 #include "test_support.h"
 #include "scenario/model_info.h"
 #include "ui/story_view.h"
+#include "ui/touch.h"
 #include "ui/view_state.h"
 
 using namespace interleave;
@@ -261,6 +262,32 @@ TEST_F(StoryPlayground, NextsHintShowsForAMouseButNotAfterATap) {
     Settle(p, [&](int n) { Frames(p, 390, 844, n); });
     EXPECT_EQ(State(p)["story"]["step"], 1) << "the tap went to the next step";
     EXPECT_FALSE(hintShown()) << "the hint stays down after a tap";
+}
+
+// A finger swiped across the story bar, as on a phone: to the left the next step, to the right the previous one; too
+// short a swipe, one that is mostly vertical, or one that starts off the bar does nothing.
+TEST_F(StoryPlayground, ASwipeAcrossTheStoryBarStepsThroughTheStory) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "convoy_effect";
+    Playground p(settings);
+    Settle(p, [&](int n) { Frames(p, 390, 844, n); });
+    const auto bar = State(p)["widgets"]["story_bar"];
+    const float y = bar[1].get<float>() + bar[3].get<float>() / 2, left = bar[0].get<float>() + 20,
+                right = bar[0].get<float>() + bar[2].get<float>() - 20;
+    const auto swipe = [&](float x0, float y0, float x1, float y1) {
+        p.Touch(1, x0, y0, TouchPhase::Down);
+        p.Touch(1, (x0 + x1) / 2, (y0 + y1) / 2, TouchPhase::Move);
+        p.Touch(1, x1, y1, TouchPhase::Up);
+        Settle(p, [&](int n) { Frames(p, 390, 844, n); });
+        return State(p)["story"]["step"].get<int>();
+    };
+    EXPECT_EQ(swipe(right, y, left, y), 1) << "to the left: the next step";
+    EXPECT_EQ(swipe(right, y, left, y), 2);
+    EXPECT_EQ(swipe(left, y, right, y), 1) << "to the right: the previous step";
+    EXPECT_EQ(swipe(right, y, right - 40, y), 1) << "40 px is a touch, not a swipe";
+    EXPECT_EQ(swipe(right, y, left, y + 400), 1) << "mostly down: a scroll, not a swipe";
+    EXPECT_EQ(swipe(right, bar[1].get<float>() - 200, left, bar[1].get<float>() - 200), 1) << "off the bar: a pan";
 }
 
 TEST_F(StoryPlayground, AStepInALinkForAScenarioWithoutAStoryIsDropped) {
