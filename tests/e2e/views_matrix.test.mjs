@@ -1,5 +1,5 @@
 // Every view as a reader sees it in Chromium: the timeline (with its explanation), compare, scaling, the help overlay
-// and the embed, at a phone's 390x844 at 3x, 800x600, 1920x1080 and 1280x800 at 2x, in both themes, on a run with
+// and the embed, at a phone's 390x844 at 3x, 800x600, 1920x1080 and 800x600 at 2x, in both themes, on a run with
 // many lanes (a process pool whose items each run an event loop). Each screenshot goes to
 // build/screenshots/web-<view>-<W>x<H>@<scale>x-<theme>.png to be looked at; each is checked not blank, without an
 // error, with every widget inside the canvas (unless its window scrolls) and no lane name cut.
@@ -15,7 +15,8 @@ const SCREENS = [
     { name: "390x844@3x", viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 },
     { name: "800x600@1x", viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 },
     { name: "1920x1080@1x", viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 },
-    { name: "1280x800@2x", viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 },
+    // 2x at 800x600, as natively: 1280x800 at 2x took 386 s of SwiftShader in CI for what 800x600 at 2x shows too.
+    { name: "800x600@2x", viewport: { width: 800, height: 600 }, deviceScaleFactor: 2 },
 ];
 const PRESET = "pool_items_event_loop";
 
