@@ -48,13 +48,8 @@ int main(int argc, char** argv) {
     };
     app.showLinkError = [](const std::string& message) { playground.ShowLinkError(message); };
     app.busy = [] { return playground.Busy(); };
-    app.touch = [](int64_t finger, float x, float y, interleave::platform::TouchPhase phase) {
-        using interleave::platform::TouchPhase;
-        using UiPhase = interleave::ui::TouchPhase;
-        return playground.Touch(finger, x, y,
-                                phase == TouchPhase::Down ? UiPhase::Down
-                                : phase == TouchPhase::Up ? UiPhase::Up
-                                                          : UiPhase::Move);
+    app.touch = [](int64_t finger, float x, float y, interleave::ui::TouchPhase phase) {
+        return playground.Touch(finger, x, y, phase);
     };
     // The platform cannot call the UI layer: it rebuilds the font atlas through this hook, between frames.
     app.prepareFonts = [] { return interleave::ui::PrepareFonts(); };

@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 
+#include "ui/touch.h"  // ui::TouchPhase: SDL-free, the app's touch hook takes it as is
+
 namespace interleave::platform {
 
 struct Options {
@@ -28,9 +30,6 @@ struct Options {
 // Returns false with a one-line message in `error` (empty for --help, after printing usage).
 bool ParseOptions(int argc, char** argv, Options& options, std::string& error);
 
-// A finger on a touch screen, as the app's touch hook gets it.
-enum class TouchPhase { Down, Move, Up };
-
 struct App {
     std::function<void()> frame;                 // draws one frame of ImGui windows (between NewFrame/Render)
     std::function<std::string()> testStateJson;  // the e2e test hook (exported to JavaScript on the web)
@@ -47,7 +46,7 @@ struct App {
     std::function<bool()> prepareFonts;
     // A finger went down, moved or went up at (x, y) in ImGui's coordinates (sdl_events.h). Returns whether two
     // fingers pinch now: meanwhile the mouse SDL emulates from the first finger does not reach ImGui.
-    std::function<bool(int64_t finger, float x, float y, TouchPhase phase)> touch;
+    std::function<bool(int64_t finger, float x, float y, ui::TouchPhase phase)> touch;
 };
 
 // The content scale for PlaygroundSettings::contentScale: --scale when given; natively, else, the primary

@@ -26,6 +26,7 @@ void ProcessEvent(const SDL_Event& event, const App& app, SDL_Window* window) {
         if (app.touch) {
             int w = 0, h = 0;
             SDL_GetWindowSize(window, &w, &h);
+            using ui::TouchPhase;
             const TouchPhase phase = event.type == SDL_FINGERDOWN ? TouchPhase::Down
                                      : event.type == SDL_FINGERUP ? TouchPhase::Up
                                                                   : TouchPhase::Move;

@@ -524,6 +524,7 @@ void Playground::Frame() {
     m_tooltip.clear();
     m_widgets.clear();  // the widgets drawn in this frame, no others (TestStateJson)
     m_scrollingWidgets.clear();
+    m_storyBarRect = {0, 0, 0, 0};  // no story bar unless this frame draws one
     if (m_settings.embed) {
         EmbedLayout();
     } else {
@@ -718,9 +719,8 @@ bool Playground::Touch(int64_t finger, float x, float y, TouchPhase phase) {
     const std::optional<Pinch> pinch = m_pinch.Touch(finger, x, y, phase);
     // A swipe starts on the story bar with one finger and ends a fifth of the window's width away, mostly sideways.
     if (phase == TouchPhase::Down) {
-        const auto bar = m_widgets.find("story_bar");
-        const bool onBar = bar != m_widgets.end() && x >= bar->second[0] && x <= bar->second[0] + bar->second[2] &&
-                           y >= bar->second[1] && y <= bar->second[1] + bar->second[3];
+        const auto& bar = m_storyBarRect;
+        const bool onBar = bar[2] > 0 && x >= bar[0] && x <= bar[0] + bar[2] && y >= bar[1] && y <= bar[1] + bar[3];
         m_swipe = onBar && m_pinch.Fingers() == 1 ? Swipe{finger, x, y} : Swipe{};
     } else if (m_pinch.Pinching()) {
         m_swipe = Swipe{};
@@ -733,7 +733,7 @@ bool Playground::Touch(int64_t finger, float x, float y, TouchPhase phase) {
     }
     if (pinch && m_view.tab != Tab::Scaling) {
         // Over the lanes (or the axis and minimap strip just above them): zoom around the point between the fingers.
-        const auto& r = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).LanesRect();
+        const auto& r = ShownTimeline().LanesRect();
         const float above = 4.0f * ImGui::GetFontSize();
         if (r[2] > 0 && pinch->x >= r[0] && pinch->x <= r[0] + r[2] && pinch->y >= r[1] - above &&
             pinch->y <= r[1] + r[3]) {
@@ -769,12 +769,12 @@ void Playground::HandleKeys() {
     }
     if (ImGui::IsKeyPressed(ImGuiKey_G, false)) {
         // The tab's timeline decides (fold when any group is open); the other follows by name.
-        TimelineController& shown = m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline;
-        TimelineController& other = m_view.tab == Tab::Compare ? m_timeline : m_compareTimeline;
-        shown.ToggleEveryGroup();
-        other.SetCollapsedGroups(shown.CollapsedGroups());
+        ShownTimeline().ToggleEveryGroup();
+        const std::vector<std::string> folded = ShownTimeline().CollapsedGroups();
+        for (TimelineController* timeline : {&m_timeline, &m_compareTimeline})
+            timeline->SetCollapsedGroups(folded);
     }
-    const auto& rect = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).LanesRect();
+    const auto& rect = ShownTimeline().LanesRect();
     const float width = rect[2] > 0 ? rect[2] : 800.0f;
     if (ImGui::IsKeyPressed(ImGuiKey_Equal) || ImGui::IsKeyPressed(ImGuiKey_KeypadAdd))
         m_view.visible = ZoomAround(m_view.visible, width, width / 2, 0.8);
@@ -899,7 +899,7 @@ std::string Playground::TestStateJson() const {
     j["lane_labels"] = m_timeline.ShownLabels();
     j["compare_lane_labels"] = m_compareTimeline.ShownLabels();
     {
-        const TimelineController& shown = m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline;
+        const TimelineController& shown = ShownTimeline();
         json rows = json::array();
         for (const auto& row : shown.DrawnRows())
             rows.push_back({{"label", row.label},

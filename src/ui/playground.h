@@ -120,6 +120,9 @@ public:
     // timeline zoom it around the point between them (PinchTracker); one finger swiped across the story bar goes to
     // the next step (to the left) or the previous one (to the right). Returns whether two fingers pinch now.
     bool Touch(int64_t finger, float x, float y, TouchPhase phase);
+    // The timeline the tab shows (the compare tab's, else the timeline tab's) and the other one.
+    TimelineController& ShownTimeline() { return m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline; }
+    const TimelineController& ShownTimeline() const { return m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline; }
     bool Busy() const;
 
     // A problem with the link that opened the page: shown in a dismissable banner and as "error".
@@ -252,6 +255,7 @@ private:
     std::map<std::string, std::array<float, 4>> m_widgets;
     std::set<std::string> m_scrollingWidgets;
     PinchTracker m_pinch;
+    std::array<float, 4> m_storyBarRect{0, 0, 0, 0};  // the story bar as last drawn (x, y, w, h): where a swipe starts
     // A one-finger swipe across the story bar: the finger and where it went down (id -1: none under way).
     struct Swipe {
         int64_t finger = -1;

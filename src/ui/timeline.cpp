@@ -178,27 +178,33 @@ void TimelineController::SetCollapsedGroups(std::vector<std::string> names) {
     RebuildRows();
 }
 
+std::vector<std::string> TimelineController::ShownLabels() const {
+    std::vector<std::string> labels;
+    labels.reserve(m_drawnRows.size());
+    for (const DrawnRow& row : m_drawnRows)
+        labels.push_back(row.label);
+    return labels;
+}
+
 bool TimelineController::ToggleEveryGroup() {
-    bool anyGroup = false, anyOpen = false;
+    // Fold them all when any is open, else open them all; by name, as the groups are remembered.
+    std::vector<std::string> groups;
+    bool anyOpen = false;
     for (const Section& section : m_sections) {
         for (const ShownRow& row : section.all) {
             if (!row.Group()) continue;
-            anyGroup = true;
+            groups.push_back(section.trace->tracks[size_t(row.row.first)].name);
             if (!section.collapsed[size_t(row.row.first)]) anyOpen = true;
         }
     }
-    if (!anyGroup) return false;
-    for (Section& section : m_sections) {
-        for (const ShownRow& row : section.all) {
-            if (!row.Group()) continue;
-            section.collapsed[size_t(row.row.first)] = anyOpen;
-            const std::string& name = section.trace->tracks[size_t(row.row.first)].name;
-            const auto known = std::find(m_collapsedNames.begin(), m_collapsedNames.end(), name);
-            if (anyOpen && known == m_collapsedNames.end()) m_collapsedNames.push_back(name);
-            if (!anyOpen && known != m_collapsedNames.end()) m_collapsedNames.erase(known);
-        }
+    if (groups.empty()) return false;
+    std::vector<std::string> names = m_collapsedNames;
+    for (const std::string& name : groups) {
+        const auto known = std::find(names.begin(), names.end(), name);
+        if (anyOpen && known == names.end()) names.push_back(name);
+        if (!anyOpen && known != names.end()) names.erase(known);
     }
-    RebuildRows();
+    SetCollapsedGroups(std::move(names));
     return anyOpen;
 }
 
@@ -635,7 +641,6 @@ void TimelineController::Draw(const char* id,
     m_tooltip.clear();
     m_commands = 0;
     m_gpuLanes = 0;
-    m_shownLabels.clear();
     m_drawnRows.clear();
     m_minimapRect = {0, 0, 0, 0};
     m_arrowsShown.clear();
@@ -802,7 +807,6 @@ void TimelineController::Draw(const char* id,
                             (shownRow.collapsed ? "click to show the " : "click to fold into one row the ") +
                             std::to_string(shownRow.members) + " lanes under " + track.name;
         }
-        m_shownLabels.push_back(shown);
         m_drawnRows.push_back({shown, {origin.x, y, lanesX - origin.x, laneH}, shownRow.members, shownRow.collapsed});
         draw->PushClipRect(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), true);
         if (shownRow.collapsed) {

@@ -93,7 +93,7 @@ public:
     // How many lanes the last Draw handed to the GPU renderer (ActiveTimelineRenderer(); 0 on the CPU path).
     size_t GpuLanesLastFrame() const { return m_gpuLanes; }
     // The labels of the rows drawn in the last Draw, as shown (shortened to fit), top to bottom: for the tests.
-    const std::vector<std::string>& ShownLabels() const { return m_shownLabels; }
+    std::vector<std::string> ShownLabels() const;
     // The time extent of every section's trace.
     int64_t EndTime() const;
 
@@ -203,7 +203,6 @@ private:
 
     std::vector<Section> m_sections;
     std::vector<Row> m_rows;
-    std::vector<std::string> m_shownLabels;
     std::vector<DrawnRow> m_drawnRows;
     std::array<float, 4> m_causesRect{0, 0, 0, 0};
     std::array<float, 4> m_minimapRect{0, 0, 0, 0};

@@ -5,19 +5,9 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { SHOTS, cleanup, clickWidget, launch, readState, settle, settleMore, startServer } from "./support.mjs";
+import { SHOTS, cleanup, clickRect, clickWidget, launch, readState, settle, settleMore, startServer } from "./support.mjs";
 
 after(cleanup);
-
-// Clicks the middle of `rect` ([x, y, w, h] in canvas pixels), pressing and releasing in separate frames.
-async function clickRect(page, rect) {
-    const box = await page.locator("#canvas").boundingBox();
-    await page.mouse.move(box.x + rect[0] + rect[2] / 2, box.y + rect[1] + rect[3] / 2);
-    await page.waitForTimeout(60);
-    await page.mouse.down();
-    await page.waitForTimeout(60);
-    await page.mouse.up();
-}
 
 // Waits (up to 10 s) until `ok(state)` holds; returns that state.
 async function until(page, ok, what) {

@@ -8,7 +8,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { SHOTS, assertNotBlank, cleanup, clickWidget, launch, readState as state, settle, settleMore, startServer }
+import { SHOTS, assertNotBlank, cleanup, clickWidget, launch, readState as state, settle, settleMore, startServer, touchScreen }
     from "./support.mjs";
 
 after(cleanup);
@@ -146,16 +146,14 @@ test("on a phone a swipe across the story bar steps through the story", { timeou
     const page = await b.page();
     await page.goto(plain + "app.html?isolation=off&preset=convoy_effect", { waitUntil: "load" });
     let s = await onStep(page, 0);
-    const cdp = await b.context.newCDPSession(page);
-    const box = await page.locator("#canvas").boundingBox();
+    const touch = await touchScreen(b, page);
     const swipe = async (fromX, toX, y) => {
-        const point = (x) => [{ x: box.x + x, y: box.y + y, id: 1 }];
-        await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: point(fromX) });
+        await touch("touchStart", [[fromX, y]]);
         for (let k = 1; k <= 6; ++k) {
-            await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: point(fromX + (toX - fromX) * k / 6) });
+            await touch("touchMove", [[fromX + (toX - fromX) * k / 6, y]]);
             await page.waitForTimeout(30);
         }
-        await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+        await touch("touchEnd", []);
     };
     const [bx, by, bw, bh] = s.widgets.story_caption;
     await swipe(bx + bw - 20, bx + 20, by + bh / 2);

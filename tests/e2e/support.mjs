@@ -127,12 +127,27 @@ export async function clickWidget(page, state, id, canvas = page.locator("#canva
     const r = state.widgets[id];
     assert.ok(r, `widget ${id} is reported (have: ${Object.keys(state.widgets).join(", ")})`);
     assert.ok(r[2] > 0 && r[3] > 0, `widget ${id} has a size`);
+    await clickRect(page, r, canvas);
+}
+
+// Clicks the middle of `rect` ([x, y, w, h] in canvas pixels) as clickWidget does.
+export async function clickRect(page, rect, canvas = page.locator("#canvas")) {
     const box = await canvas.boundingBox();
-    await page.mouse.move(box.x + r[0] + r[2] / 2, box.y + r[1] + r[3] / 2);
+    await page.mouse.move(box.x + rect[0] + rect[2] / 2, box.y + rect[1] + rect[3] / 2);
     await page.waitForTimeout(60);
     await page.mouse.down();
     await page.waitForTimeout(60);
     await page.mouse.up();
+}
+
+// A touch screen for `page` of a context launched with `hasTouch`: returns touch(type, points), which sends CDP's
+// Input.dispatchTouchEvent (type "touchStart", "touchMove" or "touchEnd") with one touch point per [x, y] in canvas
+// pixels, the n-th point being finger n.
+export async function touchScreen(handle, page) {
+    const cdp = await handle.context.newCDPSession(page);
+    const box = await page.locator("#canvas").boundingBox();
+    return (type, points) => cdp.send("Input.dispatchTouchEvent", {
+        type, touchPoints: points.map(([x, y], id) => ({ x: box.x + x, y: box.y + y, id })) });
 }
 
 // Mean and standard deviation of a PNG's luminance, decoded by the page itself.

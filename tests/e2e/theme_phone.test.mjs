@@ -9,7 +9,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { SHOTS, assertNotBlank, cleanup, clickWidget, launch, readState as state, settle, settleMore, startServer }
+import { SHOTS, assertNotBlank, cleanup, clickWidget, launch, readState as state, settle, settleMore, startServer, touchScreen }
     from "./support.mjs";
 
 after(cleanup);
@@ -96,10 +96,7 @@ test("on a phone two fingers pinch the timeline around the point between them", 
     await page.goto(plain + "app.html?isolation=off&preset=blog_cpu_threads", { waitUntil: "load" });
     let s = await settle(page);
     const [x0, y0, w, h] = s.widgets.timeline;
-    const box = await page.locator("#canvas").boundingBox();
-    const cdp = await b.context.newCDPSession(page);
-    const touch = (type, points) => cdp.send("Input.dispatchTouchEvent", {
-        type, touchPoints: points.map(([x, y], id) => ({ x: box.x + x, y: box.y + y, id })) });
+    const touch = await touchScreen(b, page);
     const fitted = s.visible;
     const midX = x0 + w * 0.5, y = y0 + Math.min(h * 0.3, 80);
     const timeAtMid = (fitted[0] + fitted[1]) / 2;
