@@ -28,12 +28,21 @@ mkdir -p "$SHOTS" "$ROOT/build/logs"
 START=$SECONDS
 
 # stage NAME COMMAND...: runs one stage, prints its output, counts it.
+# Its output also goes to build/logs/stage-<name>.log, whose end finish() prints again for a failed stage: CI
+# keeps only the end of the output, and a failure's reason (a compiler error, node's "failing tests" summary)
+# would otherwise scroll away under the stages after it.
 stage() {
     local name=$1; shift
     local t0=$SECONDS
+    local log
+    log="build/logs/stage-$(stage_slug "$name").log"
     echo
     echo "==== $name"
-    if "$@"; then
+    # Process substitution, not a pipe: the stage runs in this shell, so what it sets stays set.
+    "$@" > >(tee "$log") 2>&1
+    local rc=$?
+    wait $! 2>/dev/null  # tee's last lines come before the stage's verdict
+    if [[ $rc -eq 0 ]]; then
         PASSED=$((PASSED + 1))
         echo "==== $name: passed ($((SECONDS - t0)) s)"
         return 0
@@ -51,7 +60,26 @@ skipped() {
     echo
     echo "==== $1: FAILED (not run: $2)"
 }
+# A stage's name as a file name: lower case, runs of anything but letters and digits as one '-'.
+stage_slug() { tr '[:upper:]' '[:lower:]' <<<"$1" | tr -cs 'a-z0-9' '-' | sed 's/^-*//; s/-*$//'; }
+# The end of each failed stage's log (its reason), just above the summary.
+failure_reasons() {
+    local name log
+    for name in "${FAILED_NAMES[@]}"; do
+        log="build/logs/stage-$(stage_slug "$name").log"
+        [[ -s "$log" ]] || continue
+        echo
+        echo "==== why \"$name\" failed (the end of $log)"
+        # node's spec reporter ends with its "failing tests" section; elsewhere the last lines hold the error.
+        if grep -q "failing tests:" "$log"; then
+            sed -n '/failing tests:/,$p' "$log" | head -80
+        else
+            tail -40 "$log"
+        fi
+    done
+}
 finish() {
+    if [[ $FAILED -gt 0 ]]; then failure_reasons; fi
     echo
     if [[ $FAILED -gt 0 ]]; then echo "failed stages: ${FAILED_NAMES[*]}"; fi
     echo "total time: $((SECONDS - START)) s"
