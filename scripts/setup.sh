@@ -77,7 +77,8 @@ PACKAGES=(cmake ninja-build g++ pkg-config dpkg-dev xz-utils python3 libsdl2-dev
           libgtest-dev libbenchmark-dev nlohmann-json3-dev xvfb xauth imagemagick nodejs npm
           clang-14 libclang-rt-14-dev llvm-14 protobuf-compiler
           # The UI's typefaces, embedded at build time (cmake/fonts.cmake, docs/fonts.md): Inter and JetBrains Mono.
-          fonts-inter fonts-jetbrains-mono
+          # python3-fonttools cuts them down to the code points the UI draws (src/ui/glyph_ranges.txt).
+          fonts-inter fonts-jetbrains-mono python3-fonttools
           # glslangValidator: the unit tests compile shaders/ as GLSL ES 3.00 and GLSL 330 (GpuTimeline.*).
           glslang-tools
           # The reference suite's real programs (tests/reference/, scripts/accuracy.sh reference): requests and

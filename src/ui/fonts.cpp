@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "interleave_fonts.h"
 
@@ -13,29 +14,9 @@ namespace interleave::ui {
 
 namespace {
 
-// Both faces cover all of these (checked with fc-query against fonts-inter 4.0~beta7 and fonts-jetbrains-mono
-// 2.242; tests/unit/ui/font_test.cpp checks that every non-ASCII character in the UI's sources has a glyph).
-// A code point a face lacks is skipped by the rasteriser and drawn as ImGui's fallback '?'.
-constexpr ImWchar kGlyphRanges[] = {
-    0x0020, 0x00FF,  // Basic Latin + Latin-1 Supplement: µ (U+00B5), × (U+00D7), accented letters
-    0x03BC, 0x03BC,  // Greek small mu: the µ a Greek keyboard types ("40μs" is accepted by units.cpp)
-    0x2013, 0x2014,  // en and em dashes
-    0x2018, 0x201E,  // quotation marks
-    0x2022, 0x2022,  // bullet
-    0x2026, 0x2026,  // ellipsis (ImGui also takes it for clipped text)
-    0x2190, 0x2193,  // arrows ← ↑ → ↓
-    0x2212, 0x2212,  // minus sign
-    0x2248, 0x2248,  // ≈
-    0x2264, 0x2265,  // ≤ ≥
-    0x25B2, 0x25B2,  // ▲
-    0x25B6, 0x25B6,  // ▶ play
-    0x25BC, 0x25BC,  // ▼
-    0x25C0, 0x25C0,  // ◀
-    0x25CF, 0x25CF,  // ●
-    0x2713, 0x2713,  // ✓
-    0x2717, 0x2717,  // ✗
-    0,
-};
+// The code points to rasterise: src/ui/glyph_ranges.txt, which the build also cut the embedded fonts down to.
+static_assert(std::is_same_v<ImWchar, unsigned short>, "src/ui/glyph_ranges.txt is made for 16-bit ImWchar");
+constexpr const ImWchar* kGlyphRanges = fonts::kGlyphRanges;
 
 struct Face {
     const fonts::EmbeddedFont& font;
