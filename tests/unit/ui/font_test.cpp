@@ -198,6 +198,7 @@ TEST(Fonts, EveryNonAsciiCharacterTheUiDrawsHasAGlyphInBothFaces) {
     const std::set<char32_t> characters = NonAsciiCharactersTheUiCanDraw();
     ASSERT_TRUE(characters.count(U'\u00B5')) << "the scan finds the µ of \"40µs\" (src/ui/units.cpp)";
     ASSERT_TRUE(characters.count(U'\u03BC')) << "and the Greek μ spelt as escapes there";
+    const char* kHint = " (the atlas and the embedded subsets keep only src/ui/glyph_ranges.txt: add it there)";
     HeadlessContext context;
     const ImFont* ui = FontNamed("Inter Regular");
     const ImFont* mono = FontNamed("JetBrains Mono Regular");
@@ -205,9 +206,9 @@ TEST(Fonts, EveryNonAsciiCharacterTheUiDrawsHasAGlyphInBothFaces) {
     ASSERT_NE(mono, nullptr);
     for (const char32_t c : characters) {
         ASSERT_LE(c, char32_t(IM_UNICODE_CODEPOINT_MAX));
-        EXPECT_NE(ui->FindGlyphNoFallback(ImWchar(c)), nullptr) << "Inter lacks U+" << std::hex << unsigned(c);
+        EXPECT_NE(ui->FindGlyphNoFallback(ImWchar(c)), nullptr) << "Inter lacks U+" << std::hex << unsigned(c) << kHint;
         EXPECT_NE(mono->FindGlyphNoFallback(ImWchar(c)), nullptr)
-            << "JetBrains Mono lacks U+" << std::hex << unsigned(c);
+            << "JetBrains Mono lacks U+" << std::hex << unsigned(c) << kHint;
     }
     // Text cut short with an ellipsis uses the font's own "…" glyph.
     EXPECT_EQ(ui->EllipsisChar, ImWchar(0x2026));
