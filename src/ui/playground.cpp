@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "scenario/presets.h"
 #include "ui/explain.h"
@@ -651,15 +652,27 @@ void Playground::Toolbar() {
         m_view.playbackTime = -1;
     }
     Remember("stop");
+    // The speed: a bare slider and its value beside it, not in it (ImGui draws a slider's text over its grab,
+    // which hid a digit wherever the grab stood). Ctrl+click on the slider still types a value.
     float speed = float(m_view.playbackSpeed);
-    SameLineIfFits(ImGui::GetFontSize() * 7);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-    if (ImGui::SliderFloat("##speed", &speed, 1e-5f, 100.0f, "%.3gx", ImGuiSliderFlags_Logarithmic)) {
+    char speedText[32];
+    std::snprintf(speedText, sizeof speedText, "%.3gx", speed);
+    const float sliderW = ImGui::GetFontSize() * 5;
+    SameLineIfFits(sliderW + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(speedText).x);
+    ImGui::SetNextItemWidth(sliderW);
+    if (ImGui::SliderFloat("##speed", &speed, 1e-5f, 100.0f, "", ImGuiSliderFlags_Logarithmic)) {
         m_view.playbackSpeed = std::max(1e-6, double(speed));
         m_speedTouched = true;
+        std::snprintf(speedText, sizeof speedText, "%.3gx", speed);
     }
     Remember("speed");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Playback speed: simulated seconds per real second");
+    const char* speedHint = "Playback speed: simulated seconds per real second (drag, or Ctrl+click to type)";
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", speedHint);
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(speedText);
+    Remember("speed_value");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", speedHint);
     SameLineIfFits(ButtonWidth("Fit"));
     if (ImGui::Button("Fit")) FitView();
     Remember("fit");

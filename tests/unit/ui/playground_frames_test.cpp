@@ -162,6 +162,31 @@ TEST_F(HeadlessImGui, NoWidgetIsCutOffOrCoversAnotherInAnyViewSizeOrTheme) {
     }
 }
 
+// The playback speed's value stands beside its slider: Dear ImGui writes a slider's value over the slider, where
+// the grab hid one of its digits ("0.5|04x") wherever the grab stood.
+TEST_F(HeadlessImGui, ThePlaybackSpeedIsWrittenBesideItsSliderNotUnderItsGrab) {
+    for (const float scale : {1.0f, 3.0f}) {
+        PlaygroundSettings settings = Offline();
+        settings.contentScale = scale;
+        Playground p(settings);
+        std::string error;
+        ASSERT_TRUE(p.LoadPreset("convoy_effect", error)) << error;
+        ASSERT_TRUE(p.ApplyViewStateJson(R"({"playback":{"playing":false,"time":0,"speed":0.504}})", error)) << error;
+        const float w = scale == 1.0f ? 1280.0f : 1170.0f, h = scale == 1.0f ? 800.0f : 2532.0f;
+        for (int i = 0; i < 400 && p.Busy(); ++i)
+            Frames(p, w, h, 1);
+        Frames(p, w, h, 2);
+        const json s = State(p);
+        ASSERT_TRUE(s["widgets"].contains("speed")) << "scale " << scale;
+        ASSERT_TRUE(s["widgets"].contains("speed_value")) << "the speed's value is its own widget, scale " << scale;
+        const auto slider = s["widgets"]["speed"], value = s["widgets"]["speed_value"];
+        EXPECT_GE(double(value[0]), double(slider[0]) + double(slider[2])) << "right of the slider, scale " << scale;
+        EXPECT_NEAR(double(value[1]) + double(value[3]) / 2, double(slider[1]) + double(slider[3]) / 2, 2.0 * scale)
+            << "on the slider's line, scale " << scale;
+        EXPECT_GT(double(value[2]), ImGui::GetFontSize() * 2) << "wide enough for \"0.504x\", scale " << scale;
+    }
+}
+
 TEST_F(HeadlessImGui, TestStateNamesTheWidgetsTestsClick) {
     Playground p(Offline());
     Populate(p);
