@@ -69,6 +69,12 @@ struct ScalingSeries {
     std::vector<int64_t> makespan;  // ns; < 0 while not computed (or failed)
 };
 
+// What the scaling plot shows, in words, from its own points: each line's makespan with one worker and at its
+// best ("processes: 500.0 ms with 1 worker, at best 150.0 ms with 4 (3.33x faster)"), and the lines that lie on
+// one another, which the plot cannot show (within 1% at every worker count: "threads and free_threaded
+// coincide ..."). Lines without a computed point are left out; empty when none has one.
+std::string ScalingSummary(const std::vector<ScalingSeries>& series);
+
 // The preset the playground opens on when no link names one: five blocking requests on five threads,
 // the blog's first picture of concurrency (the waits overlap under the GIL). Falls back to the first
 // preset if it is ever removed.

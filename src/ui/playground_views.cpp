@@ -9,12 +9,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "scenario/model_info.h"
 #include "ui/fonts.h"
 #include "ui/picture_export.h"
 #include "ui/playground.h"
 #include "ui/theme.h"
+#include "ui/timeline_math.h"
 #include "ui/widgets.h"
 
 namespace interleave::ui {
@@ -244,6 +246,61 @@ void Playground::ScalingView(float height) {
     ImGui::EndChild();
 }
 
+std::string ScalingSummary(const std::vector<ScalingSeries>& series) {
+    const auto at = [](const ScalingSeries& s, int32_t workers) -> int64_t {
+        for (size_t i = 0; i < s.workers.size() && i < s.makespan.size(); ++i)
+            if (s.workers[i] == workers) return s.makespan[i];
+        return -1;
+    };
+    const auto plural = [](int32_t n) { return std::to_string(n) + (n == 1 ? " worker" : " workers"); };
+    std::string out;
+    for (const ScalingSeries& s : series) {
+        int64_t best = -1;
+        int32_t bestWorkers = 0;
+        for (size_t i = 0; i < s.workers.size() && i < s.makespan.size(); ++i) {
+            if (s.makespan[i] < 0) continue;
+            if (best < 0 || s.makespan[i] < best) {
+                best = s.makespan[i];
+                bestWorkers = s.workers[i];
+            }
+        }
+        if (best < 0) continue;
+        const int64_t one = at(s, 1);
+        std::string line = std::string(scenario::ModelKindName(s.model)) + ": ";
+        if (one <= 0) {
+            line += "at best " + FormatTime(double(best)) + " with " + plural(bestWorkers);
+        } else if (bestWorkers == 1) {
+            line += FormatTime(double(one)) + " with 1 worker, and no faster with more";
+        } else {
+            char speedup[32];
+            std::snprintf(speedup, sizeof speedup, "%.2fx", double(one) / double(best));
+            line += FormatTime(double(one)) + " with 1 worker, at best " + FormatTime(double(best)) + " with " +
+                    std::to_string(bestWorkers) + " (" + speedup + " faster)";
+        }
+        out += (out.empty() ? "" : "; ") + line;
+    }
+    if (out.empty()) return out;
+    out += ".";
+    // Lines within 1% of each other at every worker count both computed (and at least one such count).
+    for (size_t a = 0; a < series.size(); ++a) {
+        for (size_t b = a + 1; b < series.size(); ++b) {
+            int shared = 0;
+            bool apart = false;
+            for (size_t i = 0; i < series[a].workers.size() && i < series[a].makespan.size() && !apart; ++i) {
+                const int64_t x = series[a].makespan[i], y = at(series[b], series[a].workers[i]);
+                if (x < 0 || y < 0) continue;
+                ++shared;
+                apart = std::llabs(x - y) > std::max(x, y) / 100;
+            }
+            if (apart || shared < 2) continue;
+            out += " " + std::string(scenario::ModelKindName(series[a].model)) + " and " +
+                   std::string(scenario::ModelKindName(series[b].model)) +
+                   " coincide (within 1% at every point): the thinner line is drawn on the thicker one.";
+        }
+    }
+    return out;
+}
+
 // [SECTION] Results panel
 
 bool Playground::ShowExplainMoment(size_t index) {
@@ -422,8 +479,11 @@ void Playground::PinControls() {
 void Playground::ResultsPanel() {
     // The legend names the states on screen: the run's, or every compared run's (found once per
     // trace by RebuildTimelines: scanning 10M spans every frame would cost more than drawing them).
-    DrawLegend(m_view.tab == Tab::Compare && m_haveComparison ? m_compareStates : m_runStates, m_view.theme);
-    ImGui::Separator();
+    // The scaling plot shows no states: its lines have their own legend.
+    if (m_view.tab != Tab::Scaling) {
+        DrawLegend(m_view.tab == Tab::Compare && m_haveComparison ? m_compareStates : m_runStates, m_view.theme);
+        ImGui::Separator();
+    }
     switch (m_view.tab) {
         case Tab::Timeline:
             RunSummary();
@@ -436,6 +496,10 @@ void Playground::ResultsPanel() {
                                "Threads scale only while the work waits (I/O, GIL-releasing C calls) and stay flat on CPU-bound Python "
                                "(one GIL); processes and free threads also scale on CPU-bound work, until the cores run out.",
                                m_scenario.machine.cores);
+            if (const std::string summary = ScalingSummary(m_scaling); !summary.empty()) {
+                TextWrappedAtSpaces(summary);
+                Remember("scaling_summary");
+            }
             break;
     }
 }

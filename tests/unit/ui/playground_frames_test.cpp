@@ -14,6 +14,7 @@
 #include "synthetic_trace.h"
 #include "scenario/presets.h"
 #include "ui/playground.h"
+#include "ui/timeline_math.h"
 
 namespace interleave::ui {
 namespace {
@@ -604,6 +605,48 @@ TEST_F(HeadlessImGui, OnAPhoneTheTimelineHasTheWidthAndLaneNamesStayReadable) {
     const auto wide = s["lane_labels"].get<std::vector<std::string>>();
     EXPECT_NE(std::find(wide.begin(), wide.end(), "Core 0"), wide.end());
     EXPECT_NE(std::find(wide.begin(), wide.end(), "Thread-1 (run_task)"), wide.end());
+}
+
+// The scaling view's words come from its points: each line's one-worker and best makespan, and the lines the plot
+// draws on top of one another (which a reader cannot see) named as coinciding.
+TEST(ScalingSummary, SaysEachLinesBestAndWhichLinesCoincide) {
+    const auto line = [](scenario::ModelKind kind, std::vector<int64_t> ms) {
+        ScalingSeries s;
+        s.model = kind;
+        for (size_t i = 0; i < ms.size(); ++i) {
+            s.workers.push_back(int32_t(i + 1));
+            s.makespan.push_back(ms[i]);
+        }
+        return s;
+    };
+    using scenario::ModelKind;
+    const int64_t ms = 1'000'000;
+    const auto T = [](double milliseconds) { return FormatTime(milliseconds * 1e6); };  // as the UI writes times
+    // I/O-bound work: threads and free threads alike, processes slower (they start first).
+    std::vector<ScalingSeries> io = {line(ModelKind::Threads, {400 * ms, 200 * ms, 100 * ms, 100 * ms}),
+                                     line(ModelKind::Processes, {480 * ms, 250 * ms, 170 * ms, 140 * ms}),
+                                     line(ModelKind::FreeThreaded, {401 * ms, 200 * ms, 100 * ms, 101 * ms})};
+    const std::string said = ScalingSummary(io);
+    EXPECT_NE(said.find("threads: " + T(400) + " with 1 worker, at best " + T(100) + " with 3 (4.00x faster)"), std::string::npos)
+        << said;
+    EXPECT_NE(said.find("processes: " + T(480) + " with 1 worker, at best " + T(140) + " with 4 (3.43x faster)"), std::string::npos)
+        << said;
+    EXPECT_NE(said.find("threads and free_threaded coincide"), std::string::npos) << said;
+    EXPECT_EQ(said.find("threads and processes coincide"), std::string::npos) << said;
+    EXPECT_EQ(said.find("processes and free_threaded coincide"), std::string::npos) << said;
+
+    // Apart by more than 1% at one point: not one line. A flat line is said to be no faster.
+    io[2].makespan[3] = 103 * ms;
+    io[0].makespan = {400 * ms, 401 * ms, 402 * ms, 402 * ms};
+    const std::string apart = ScalingSummary(io);
+    EXPECT_EQ(apart.find("coincide"), std::string::npos) << apart;
+    EXPECT_NE(apart.find("threads: " + T(400) + " with 1 worker, and no faster with more"), std::string::npos) << apart;
+
+    // Points not computed yet are skipped; nothing computed says nothing.
+    std::vector<ScalingSeries> pending = {line(ModelKind::Threads, {-1, -1}), line(ModelKind::Processes, {-1, 90 * ms})};
+    EXPECT_EQ(ScalingSummary(pending), "processes: at best " + T(90) + " with 2 workers.");
+    pending[1].makespan[1] = -1;
+    EXPECT_EQ(ScalingSummary(pending), "");
 }
 
 }  // namespace
