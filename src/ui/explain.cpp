@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <string>
@@ -221,6 +222,14 @@ std::string QueueWaits(const scenario::Scenario& s, const trace::Trace& trace) {
 
 }  // namespace
 
+std::string FormatShare(double fraction) {
+    if (!std::isfinite(fraction) || fraction <= 0) return "0%";
+    const double percent = 100 * fraction;
+    if (percent < 0.05) return "<0.1%";
+    return percent < 10 ? Printf("%.1f%%", percent) : Printf("%.0f%%", percent);
+}
+
+
 WorkloadKind ClassifyWorkload(const scenario::Scenario& s) { return Classify(Sum(s)); }
 
 const char* WorkloadAdjective(WorkloadKind kind) {
@@ -234,12 +243,6 @@ const char* WorkloadAdjective(WorkloadKind kind) {
 }
 
 namespace {
-
-// A share in percent, with a decimal below 10% ("0.1%", "44%"): "0%" would hide a cost that is there.
-std::string FormatShare(double fraction) {
-    const double percent = 100 * fraction;
-    return percent < 10 ? Printf("%.1f%%", percent) : Printf("%.0f%%", percent);
-}
 
 // A pool's own costs, as sums over every lane (the parent's and the workers' run side by side, so a sum can exceed
 // the makespan) and as shares of the CPU time the run used: what tells a reader whether the pool pays for itself.
@@ -356,7 +359,8 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
     if (!convoy.empty()) text.append(" ").append(convoy);
     const std::string queues = QueueWaits(s, trace);
     if (!queues.empty()) text.append(" ").append(queues);
-    if (m.cpuUtilisation > 0) text += Printf(" CPU utilisation %.0f%% of %d cores.", m.cpuUtilisation * 100, s.machine.cores);
+    if (m.cpuUtilisation > 0)
+        text += Printf(" CPU utilisation %s of %d cores.", FormatShare(m.cpuUtilisation).c_str(), s.machine.cores);
     if (m.tasksFailed > 0 || m.tasksCancelled > 0)
         text += Printf(" %lld task(s) failed and %lld were cancelled.", (long long)m.tasksFailed, (long long)m.tasksCancelled);
     return text;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "ui/picture_poster.h"
+#include "ui/explain.h"
 #include "ui/playground.h"
 #include "ui/widgets.h"
 
@@ -19,8 +20,9 @@ std::string MetricsLine(const trace::Metrics& m) {
     // No speedup without a finished sequential baseline (a pipeline's tasks deadlock one after another).
     char speedup[32] = "n/a";
     if (m.sequentialMakespan > 0) std::snprintf(speedup, sizeof speedup, "%.2fx", m.speedup);
-    std::snprintf(buffer, sizeof buffer, "makespan %s   speedup %s   CPU %.0f%%   GIL wait %s   GIL switches %lld",
-                  FormatTime(double(m.makespan)).c_str(), speedup, m.cpuUtilisation * 100, FormatTime(double(m.gilWait)).c_str(),
+    std::snprintf(buffer, sizeof buffer, "makespan %s   speedup %s   CPU %s   GIL wait %s   GIL switches %lld",
+                  FormatTime(double(m.makespan)).c_str(), speedup, FormatShare(m.cpuUtilisation).c_str(),
+                  FormatTime(double(m.gilWait)).c_str(),
                   (long long)m.gilSwitches);
     return buffer;
 }

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "scenario/model_info.h"
+#include "ui/explain.h"
 #include "ui/fonts.h"
 #include "ui/picture_export.h"
 #include "ui/playground.h"
@@ -133,7 +134,7 @@ void Playground::CompareTable() {
         if (m.sequentialMakespan > 0) ImGui::Text("%.2fx", m.speedup);
         else ImGui::TextDisabled("n/a");
         ImGui::TableNextColumn();
-        ImGui::Text("%.0f%%", m.cpuUtilisation * 100);
+        ImGui::TextUnformatted(FormatShare(m.cpuUtilisation).c_str());
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(FormatTime(double(m.gilWait)).c_str());
         ImGui::TableNextColumn();

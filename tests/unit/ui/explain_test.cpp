@@ -13,6 +13,7 @@
 #include "scenario/presets.h"
 #include "test_support.h"
 #include "ui/explain.h"
+#include "ui/playground.h"
 #include "ui/timeline_math.h"
 
 namespace interleave::ui {
@@ -200,7 +201,7 @@ TEST(Explain, EveryPresetsFiguresAreItsTracesOwn) {
             // A ratio of two rounded times is itself inexact: 2% more room for those.
             const double room = figure.kind == 'x' ? std::max(figure.halfUlp, 0.02 * figure.value) : figure.halfUlp;
             const bool found = std::any_of(pool.begin(), pool.end(),
-                                           [&](double v) { return std::abs(v - figure.value) <= room * 1.0001; });
+                                           [&](double v) { return interleave::testing::Matches(figure, v, room * 1.0001); });
             const bool roundTrip = Says(text, "round trip") && figure.kind == 't';
             EXPECT_TRUE(found || roundTrip) << preset.id << ": \"" << figure.text << "\" in \"" << text << "\"";
             ++checked;
@@ -263,6 +264,20 @@ TEST(ExplainMoments, TheConvoysLongestWaitIsTheOneItsTextQuotes) {
     ASSERT_NE(io, moments.end());
     EXPECT_NE(text.find("up to " + FormatTime(double(io->end - io->start)) + " at a time"), std::string::npos) << text;
     EXPECT_EQ(t.tracks[size_t(io->track)].name, "Thread-1 (run_task)");
+}
+
+// Shares keep a small figure visible: an I/O-bound run used its CPU a little, and "CPU 0%" said it used none.
+TEST(FormatShare, WritesSmallSharesWithoutHidingThem) {
+    EXPECT_EQ(FormatShare(0), "0%");
+    EXPECT_EQ(FormatShare(std::nan("")), "0%");
+    EXPECT_EQ(FormatShare(0.0004), "<0.1%");
+    EXPECT_EQ(FormatShare(0.003), "0.3%");
+    EXPECT_EQ(FormatShare(0.25), "25%");
+    trace::Metrics m;
+    m.makespan = 1'000'000'000;
+    m.cpuUtilisation = 0.003;
+    const std::string line = MetricsLine(m);
+    EXPECT_NE(line.find("CPU 0.3%"), std::string::npos) << line;
 }
 
 }  // namespace

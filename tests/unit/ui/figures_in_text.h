@@ -14,7 +14,14 @@ struct Figure {
     double value = 0;    // times in ns; a ratio ("x") as itself; a percentage as a fraction (25% -> 0.25)
     double halfUlp = 0;  // half its last written digit, in the same unit: "2.54 s" means 2.535 to 2.545 s
     char kind = 't';     // 't' a time, 'x' a ratio, '%' a percentage
+    bool below = false;  // written as a bound, "<0.1%": the figure is above 0 and under `value`
 };
+
+// Whether `actual` is what `figure` states: within half its last digit, or for a bound, between 0 and the bound.
+inline bool Matches(const Figure& figure, double actual, double room) {
+    if (figure.below) return actual > 0 && actual < figure.value + room;
+    return std::abs(actual - figure.value) <= room;
+}
 
 // Every number followed (after an optional space) by us, ms or s, not followed by a letter (times); every number
 // followed at once by 'x' or '%' (ratios, percentages). Other numbers ("3 steps", "v3.14") are not figures.
@@ -35,7 +42,9 @@ inline std::vector<Figure> FiguresIn(const std::string& text) {
         if (j < text.size() && (text[j] == 'x' || text[j] == '%') &&
             (j + 1 >= text.size() || !letter(text[j + 1]))) {
             const double scale = text[j] == '%' ? 0.01 : 1.0;
-            out.push_back({text.substr(i, j + 1 - i), number * scale, half * scale, text[j]});
+            const bool below = i > 0 && text[i - 1] == '<';
+            out.push_back({text.substr(below ? i - 1 : i, j + 1 - i + (below ? 1 : 0)), number * scale, half * scale, text[j],
+                           below});
             i = j;
             continue;
         }

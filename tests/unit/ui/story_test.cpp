@@ -359,7 +359,7 @@ TEST(StoryCaptions, EveryFigureInAPresetsStoryIsATimeOfItsRun) {
             for (const Figure& figure : FiguresIn(step.caption)) {
                 if (figure.kind != 't') continue;
                 const bool found = std::any_of(times.begin(), times.end(),
-                                               [&](double t) { return std::abs(t - figure.value) <= figure.halfUlp; });
+                                               [&](double t) { return Matches(figure, t, figure.halfUlp); });
                 EXPECT_TRUE(found) << preset.id << ": \"" << figure.text << "\" in \"" << step.caption << "\"";
                 ++checked;
             }
