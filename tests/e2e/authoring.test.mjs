@@ -118,6 +118,16 @@ for (const [name, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
             const frame = await (await el.locator("iframe").elementHandle()).contentFrame();
             assert.equal(await frame.evaluate(() => !!window.Module), false, "no script ran in the frame");
             const stats = await assertNotBlank(page, el, `authoring-nojs-${name}-${i + 1}.png`);
+            // The frame's note covers no part of the picture: under it, with it hidden, the poster is one flat colour
+            // (at the top right it covered the axis's labels).
+            const note = frame.locator("#nojs");
+            const box = await note.boundingBox();
+            assert.ok(box && box.width > 20 && box.height > 8, `embed ${i + 1}: the note is shown (${JSON.stringify(box)})`);
+            await note.evaluate((n) => { n.style.visibility = "hidden"; });
+            const under = await imageStats(page, await page.screenshot({ clip: box }));
+            await note.evaluate((n) => { n.style.visibility = ""; });
+            assert.ok(under.std < 3, `embed ${i + 1} (${name}): the note covers part of the poster (luminance std under it ` +
+                      `${under.std.toFixed(1)}, box ${JSON.stringify(box)})`);
             // The reader's colour scheme is light (headless Chromium's default): the light poster, mostly pale, not the
             // frame's dark page (mean luminance about 30).
             assert.ok(stats.mean > 150 && stats.std > 15,
