@@ -38,10 +38,10 @@ stage() {
     log="build/logs/stage-$(stage_slug "$name").log"
     echo
     echo "==== $name"
-    # Process substitution, not a pipe: the stage runs in this shell, so what it sets stays set.
-    "$@" > >(tee "$log") 2>&1
-    local rc=$?
-    wait $! 2>/dev/null  # tee's last lines come before the stage's verdict
+    # Through a pipe, so the verdict waits for tee's last line. The stage runs in a subshell: a stage must not set
+    # variables for later ones (none does; WEB_OK and the counters are set out here).
+    "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
     if [[ $rc -eq 0 ]]; then
         PASSED=$((PASSED + 1))
         echo "==== $name: passed ($((SECONDS - t0)) s)"
