@@ -269,7 +269,7 @@ std::string ScalingSummary(const std::vector<ScalingSeries>& series) {
         const int64_t one = at(s, 1);
         std::string line = std::string(scenario::ModelKindName(s.model)) + ": ";
         if (one <= 0) {
-            line += "at best " + FormatTime(double(best)) + " with " + plural(bestWorkers);
+            line.append("at best ").append(FormatTime(double(best))).append(" with ").append(plural(bestWorkers));
         } else if (bestWorkers == 1) {
             line += FormatTime(double(one)) + " with 1 worker, and no faster with more";
         } else {
@@ -278,7 +278,8 @@ std::string ScalingSummary(const std::vector<ScalingSeries>& series) {
             line += FormatTime(double(one)) + " with 1 worker, at best " + FormatTime(double(best)) + " with " +
                     std::to_string(bestWorkers) + " (" + speedup + " faster)";
         }
-        out += (out.empty() ? "" : "; ") + line;
+        if (!out.empty()) out += "; ";
+        out += line;
     }
     if (out.empty()) return out;
     out += ".";
@@ -294,9 +295,10 @@ std::string ScalingSummary(const std::vector<ScalingSeries>& series) {
                 apart = std::llabs(x - y) > std::max(x, y) / 100;
             }
             if (apart || shared < 2) continue;
-            out += " " + std::string(scenario::ModelKindName(series[a].model)) + " and " +
-                   std::string(scenario::ModelKindName(series[b].model)) +
-                   " coincide (within 1% at every point): the thinner line is drawn on the thicker one.";
+            // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, a false positive) on "literal" + std::string.
+            out.append(" ").append(scenario::ModelKindName(series[a].model)).append(" and ");
+            out.append(scenario::ModelKindName(series[b].model));
+            out.append(" coincide (within 1% at every point): the thinner line is drawn on the thicker one.");
         }
     }
     return out;
