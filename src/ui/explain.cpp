@@ -229,7 +229,6 @@ std::string FormatShare(double fraction) {
     return percent < 10 ? Printf("%.1f%%", percent) : Printf("%.0f%%", percent);
 }
 
-
 WorkloadKind ClassifyWorkload(const scenario::Scenario& s) { return Classify(Sum(s)); }
 
 const char* WorkloadAdjective(WorkloadKind kind) {

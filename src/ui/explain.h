@@ -12,10 +12,10 @@ namespace interleave::ui {
 // What most of a workload's time is spent on, by summed step duration.
 enum class WorkloadKind { Empty, CpuBound, IoBound, CCallBound, Mixed };
 WorkloadKind ClassifyWorkload(const scenario::Scenario& scenario);
-const char* WorkloadAdjective(WorkloadKind kind);
+const char* WorkloadAdjective(WorkloadKind kind);  // "CPU-bound", "I/O-bound", ...
 // A share in percent as the UI writes it: a decimal below 10% ("0.3%", "44%"), "<0.1%" for a share too small to
 // write, "0%" only for nothing at all: "0%" would hide a cost (or a CPU's work) that is there.
-std::string FormatShare(double fraction);  // "CPU-bound", "I/O-bound", ...
+std::string FormatShare(double fraction);
 
 // E.g. "8 CPU-bound tasks on 4 threads took 8.100 s, 1.01x sequential: only the thread holding the
 // GIL runs Python; the others waited 24.300 s for it in total."

@@ -16,7 +16,6 @@ namespace {
 
 // The code points to rasterise: src/ui/glyph_ranges.txt, which the build also cut the embedded fonts down to.
 static_assert(std::is_same_v<ImWchar, unsigned short>, "src/ui/glyph_ranges.txt is made for 16-bit ImWchar");
-constexpr const ImWchar* kGlyphRanges = fonts::kGlyphRanges;
 
 struct Face {
     const fonts::EmbeddedFont& font;
@@ -68,7 +67,7 @@ void LoadFaces(ImFontAtlas* atlas, float pixelDensity) {
         config.FontDataOwnedByAtlas = false;
         config.SizePixels = face.baseSize;
         SetPixelDensity(config, pixelDensity);
-        config.GlyphRanges = kGlyphRanges;
+        config.GlyphRanges = fonts::kGlyphRanges;
         const size_t nameLength = std::min(face.font.name.size(), sizeof(config.Name) - 1);
         std::memcpy(config.Name, face.font.name.data(), nameLength);
         config.Name[nameLength] = '\0';
@@ -79,7 +78,7 @@ void LoadFaces(ImFontAtlas* atlas, float pixelDensity) {
 }  // namespace
 
 const ImWchar* UiGlyphRanges() {
-    return kGlyphRanges;
+    return fonts::kGlyphRanges;
 }
 
 float FontPixelDensity(float framebufferScale) {

@@ -782,10 +782,9 @@ void Playground::HandleKeys() {
     }
     if (ImGui::IsKeyPressed(ImGuiKey_G, false)) {
         // The tab's timeline decides (fold when any group is open); the other follows by name.
-        ShownTimeline().ToggleEveryGroup();
-        const std::vector<std::string> folded = ShownTimeline().CollapsedGroups();
-        for (TimelineController* timeline : {&m_timeline, &m_compareTimeline})
-            timeline->SetCollapsedGroups(folded);
+        TimelineController& shown = ShownTimeline();
+        shown.ToggleEveryGroup();
+        (&shown == &m_timeline ? m_compareTimeline : m_timeline).SetCollapsedGroups(shown.CollapsedGroups());
     }
     const auto& rect = ShownTimeline().LanesRect();
     const float width = rect[2] > 0 ? rect[2] : 800.0f;
