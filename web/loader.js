@@ -217,6 +217,51 @@
     });
   }
 
+  // Trace files opened beside the run (the results panel's "Open trace..." button, or files dropped on the page):
+  // read here, handed to the app through the heap (a trace may be tens of MB, past ccall's stack copy).
+  const MAX_TRACE_BYTES = 64 * 1024 * 1024;  // ui::kMaxOpenedTraceBytes
+  const MAX_TRACE_FILES = 4;                 // ui::kMaxOpenedTraces: the app refuses any past it, naming it
+  function openTraceFiles(files) {
+    for (const file of Array.from(files).slice(0, MAX_TRACE_FILES + 1)) {
+      const refuse = (why) => Module.ccall("interleave_refuse_trace", null, ["string", "string"], [file.name, why]);
+      if (file.size > MAX_TRACE_BYTES) {
+        refuse("the file is " + (file.size / 1048576).toFixed(1) + " MiB, larger than the playground opens (64.0 MiB); cut the run shorter");
+        continue;
+      }
+      file.arrayBuffer().then((bytes) => {
+        const at = Module._malloc(bytes.byteLength + 1);
+        if (!at) { refuse("it does not fit in memory"); return; }
+        try {
+          Module.HEAPU8.set(new Uint8Array(bytes), at);
+          Module.ccall("interleave_open_trace", null, ["string", "number", "number"], [file.name, at, bytes.byteLength]);
+        } finally {
+          Module._free(at);
+        }
+      }, (e) => refuse("the browser could not read it (" + e + ")"));
+    }
+  }
+  let traceInput = null;
+  function pickTraces() {
+    if (!traceInput) {
+      traceInput = document.createElement("input");
+      traceInput.type = "file";
+      traceInput.id = "interleave-open-trace";
+      traceInput.accept = ".json,application/json";
+      traceInput.multiple = true;
+      traceInput.hidden = true;
+      traceInput.addEventListener("change", () => { openTraceFiles(traceInput.files); traceInput.value = ""; });
+      document.body.appendChild(traceInput);
+    }
+    traceInput.click();
+  }
+  if (!embed) {
+    canvas.addEventListener("dragover", (event) => { event.preventDefault(); event.dataTransfer.dropEffect = "copy"; });
+    canvas.addEventListener("drop", (event) => {
+      event.preventDefault();
+      if (event.dataTransfer && event.dataTransfer.files.length) openTraceFiles(event.dataTransfer.files);
+    });
+  }
+
   const args = [];
   if (embed) args.push("--embed");
   if (theme) args.push("--theme", theme);
@@ -232,6 +277,7 @@
     interleaveEncode: encode,
     interleaveDecode: decode,
     interleaveMakeLink: async (json) => playgroundUrl(await encode(json)),
+    interleavePickTraces: () => { if (!embed) pickTraces(); },
     interleaveCopy: (text) => {
       if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
     },

@@ -6,6 +6,7 @@
 
 #include "app/real_runs.h"
 #include "cli/cli.h"
+#include "cli/cli_io.h"
 #include "platform/platform.h"
 #include "ui/fonts.h"
 #include "ui/playground.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
     settings.copyToClipboard = interleave::platform::CopyToClipboard;
     settings.saveFile = interleave::platform::SaveFile;
     settings.runForReal = interleave::app::RealRunCallback();
+    settings.pickTraceFiles = interleave::platform::TraceFilePicker();
     settings.contentScale = interleave::platform::ContentScale(options);  // --scale, else the display's
     // Static: on the web the main loop outlives main().
     static interleave::ui::Playground playground(settings);
@@ -53,5 +55,18 @@ int main(int argc, char** argv) {
     };
     // The platform cannot call the UI layer: it rebuilds the font atlas through this hook, between frames.
     app.prepareFonts = [] { return interleave::ui::PrepareFonts(); };
+    // A trace file natively (a drop, --open-trace) is read here, within the playground's limit; the web's come read.
+    app.openTraceFile = [](const std::string& path) {
+        std::string text, why;
+        if (interleave::cli::ReadFileLimited(path, interleave::ui::kMaxOpenedTraceBytes, "a trace", text, why) !=
+            interleave::cli::ReadStatus::Ok) {
+            playground.RefuseTrace(path, why);
+            return;
+        }
+        playground.OpenTrace(path, std::move(text));
+    };
+    app.openTraceText = [](const std::string& name, std::string text) { playground.OpenTrace(name, std::move(text)); };
+    app.refuseTrace = [](const std::string& name, const std::string& why) { playground.RefuseTrace(name, why); };
+    for (const std::string& path : options.openTraces) app.openTraceFile(path);
     return interleave::platform::Run(options, app);
 }

@@ -35,6 +35,7 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
             std::printf(
                 "usage: interleave [--size WxH] [--frames N [--screenshot out.png]] [--embed] [--preset ID]\n"
                 "                  [--view timeline|compare|scaling|help|embed] [--theme dark|light] [--scale S]\n"
+                "                  [--open-trace TRACE.json ...]\n"
                 "       interleave <command> ...   (the command line; see docs/)\n");
             error.clear();
             return false;
@@ -79,6 +80,14 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
                 return false;
             }
             options.contentScale = scale;
+        } else if (arg == "--open-trace") {
+            const char* value = next(arg);
+            if (!value) return false;
+            if (*value == '\0') {
+                error = "--open-trace needs a file, got an empty name";
+                return false;
+            }
+            options.openTraces.emplace_back(value);
         } else if (arg == "--screenshot") {
             const char* value = next(arg);
             if (!value) return false;

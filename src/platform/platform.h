@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "ui/touch.h"  // ui::TouchPhase: SDL-free, the app's touch hook takes it as is
 
@@ -23,10 +24,11 @@ struct Options {
     std::string view;            // --view timeline|compare|scaling|help|embed: the view to open on ("" = timeline)
     std::string theme;           // --theme dark|light ("" = dark)
     float contentScale = 0;      // --scale S: sizes and text S times larger (0: the display's, ContentScale())
+    std::vector<std::string> openTraces;  // --open-trace FILE (repeatable): trace files opened beside the run
 };
 
 // Parses the GUI options: --frames N, --screenshot FILE, --size WxH, --embed, --preset ID,
-// --view NAME, --theme dark|light, --scale S, --help.
+// --view NAME, --theme dark|light, --scale S, --open-trace FILE, --help.
 // Returns false with a one-line message in `error` (empty for --help, after printing usage).
 bool ParseOptions(int argc, char** argv, Options& options, std::string& error);
 
@@ -47,6 +49,12 @@ struct App {
     // A finger went down, moved or went up at (x, y) in ImGui's coordinates (sdl_events.h). Returns whether two
     // fingers pinch now: meanwhile the mouse SDL emulates from the first finger does not reach ImGui.
     std::function<bool(int64_t finger, float x, float y, ui::TouchPhase phase)> touch;
+    // A trace file the user opened. Natively its path (dropped on the window), which the app reads. On the web its
+    // name and text (web/loader.js: the page's file picker, or a file dropped on the page), or why the page could not
+    // read it.
+    std::function<void(const std::string& path)> openTraceFile;
+    std::function<void(const std::string& name, std::string text)> openTraceText;
+    std::function<void(const std::string& name, const std::string& why)> refuseTrace;
 };
 
 // The content scale for PlaygroundSettings::contentScale: --scale when given; natively, else, the primary
@@ -54,6 +62,10 @@ struct App {
 // units), in quarters; 1 on the web, where the browser's devicePixelRatio is the framebuffer scale and the fonts
 // follow it (ui/fonts.h) while sizes stay in CSS pixels.
 float ContentScale(const Options& options);
+
+// Asks the user for trace files to open (PlaygroundSettings::pickTraceFiles): on the web the page's file picker, whose
+// files arrive through App::openTraceText. Natively empty (no dialog: a file is dropped on the window instead).
+std::function<void()> TraceFilePicker();
 
 // Copies text to the clipboard (SDL natively; the browser's clipboard API on the web).
 void CopyToClipboard(const std::string& text);

@@ -221,6 +221,8 @@ int Run(const Options& options, App app) {
 
 void CopyToClipboard(const std::string& text) { SDL_SetClipboardText(text.c_str()); }
 
+std::function<void()> TraceFilePicker() { return {}; }  // no dialog: SDL_DROPFILE and --open-trace
+
 bool SaveFile(const std::string& fileName, const std::string& bytes, const char*, std::string& where) {
     return ui::SavePictureFile(fileName, bytes, where);  // into the working directory
 }

@@ -50,6 +50,11 @@ EM_JS(void, JsMakeLink, (int id, const char* json), {
 EM_JS(void, JsCopy, (const char* text), {
     if (Module.interleaveCopy) Module.interleaveCopy(UTF8ToString(text));
 });
+// web/loader.js defines Module.interleavePickTraces: the page's file picker, whose files come back through
+// interleave_open_trace / interleave_refuse_trace.
+EM_JS(void, JsPickTraceFiles, (), {
+    if (Module.interleavePickTraces) Module.interleavePickTraces();
+});
 // clang-format off (it would split the arrow function's `=>`)
 EM_JS(void, JsDownload, (const char* name, const char* mime, const char* data, int size), {
     const blob = new Blob([HEAPU8.slice(data, data + size)], {type: UTF8ToString(mime)});
@@ -215,6 +220,10 @@ float ContentScale(const Options& options) { return options.contentScale > 0 ? o
 
 void CopyToClipboard(const std::string& text) { JsCopy(text.c_str()); }
 
+std::function<void()> TraceFilePicker() {
+    return [] { JsPickTraceFiles(); };
+}
+
 bool SaveFile(const std::string& fileName, const std::string& bytes, const char* mimeType, std::string& where) {
     JsDownload(fileName.c_str(), mimeType, bytes.data(), static_cast<int>(bytes.size()));
     where = fileName;
@@ -258,6 +267,19 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* interleave_apply_view_state(const ch
 extern "C" EMSCRIPTEN_KEEPALIVE void interleave_show_link_error(const char* message) {
     using interleave::platform::g_state;
     if (g_state && g_state->app.showLinkError) g_state->app.showLinkError(message ? message : "");
+}
+
+// A trace file the page read (its picker, or a drop): `size` bytes at `text` (the heap; not NUL-terminated).
+extern "C" EMSCRIPTEN_KEEPALIVE void interleave_open_trace(const char* name, const char* text, int size) {
+    using interleave::platform::g_state;
+    if (!g_state || !g_state->app.openTraceText || size < 0 || (size > 0 && !text)) return;
+    g_state->app.openTraceText(name ? name : "", std::string(text ? text : "", size_t(size)));
+}
+
+// A file the page could not read (too large to read, the reader failed): the banner says why.
+extern "C" EMSCRIPTEN_KEEPALIVE void interleave_refuse_trace(const char* name, const char* why) {
+    using interleave::platform::g_state;
+    if (g_state && g_state->app.refuseTrace) g_state->app.refuseTrace(name ? name : "", why ? why : "");
 }
 
 // Module.interleaveMakeLink's answer to MakeShareLink (id) with the URL, "" on failure.

@@ -35,6 +35,11 @@ void ProcessEvent(const SDL_Event& event, const App& app, SDL_Window* window) {
         }
         return;
     }
+    if (event.type == SDL_DROPFILE) {
+        if (event.drop.file && app.openTraceFile) app.openTraceFile(event.drop.file);
+        SDL_free(event.drop.file);
+        return;
+    }
     if (g_pinching && FromEmulatedMouse(event)) return;
     ImGui_ImplSDL2_ProcessEvent(&event);
 }

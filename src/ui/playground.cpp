@@ -141,7 +141,7 @@ bool Playground::Busy() const {
     // A job counts until the UI has taken its result (PollJobs drops it then): a job the worker finished but
     // whose result is not on screen yet is still busy, so a reader of the test state never sees "not
     // simulating" without the trace or the error that ended it.
-    return m_executor->Pending() > 0 || m_simJob || m_compareJob || m_realJob;
+    return m_executor->Pending() > 0 || m_simJob || m_compareJob || m_realJob || !m_openJobs.empty();
 }
 
 bool Playground::LoadPreset(std::string_view id, std::string& error) {
@@ -448,6 +448,7 @@ void Playground::PollJobs() {
             m_realError = job->outcome.error.empty() ? "the real run failed" : job->outcome.error;
         }
     }
+    PollOpenJobs();
     // What the visible tab needs, computed when first looked at.
     if (m_view.tab == Tab::Compare && m_compareStale && !m_compareJob) StartCompare();
     if (m_view.tab == Tab::Scaling && m_scalingStale) StartSweep();
@@ -472,6 +473,12 @@ void Playground::RebuildTimelines() {
         std::string title = "pinned: " + m_pinnedTitle + "  -  " + FormatTime(double(m_pinnedTrace.metrics.makespan));
         m_timeline.AddSection(std::move(title), &m_pinnedTrace);
     }
+    for (const auto& opened : m_opened)
+        m_timeline.AddSection(std::string("opened: ")
+                                  .append(opened->title)
+                                  .append("  -  ")
+                                  .append(FormatTime(double(opened->trace.metrics.makespan))),
+                              &opened->trace);
     m_compareTimeline.Clear();
     if (m_haveComparison) {
         for (size_t i = 0; i < m_comparison.results.size(); ++i) {
@@ -488,13 +495,14 @@ void Playground::RebuildTimelines() {
     if (m_haveTrace) shown.push_back(&m_trace);
     if (m_haveReal) shown.push_back(&m_realTrace);
     if (m_havePinned) shown.push_back(&m_pinnedTrace);
+    for (const auto& opened : m_opened) shown.push_back(&opened->trace);
     m_runStates = StatesPresent(shown);
     shown.clear();
     if (m_haveComparison)
         for (const auto& r : m_comparison.results)
             if (r.ok) shown.push_back(&r.trace);
     m_compareStates = StatesPresent(shown);
-    if (m_fitPending && m_haveTrace) {
+    if (m_fitPending && (m_haveTrace || !m_opened.empty())) {
         FitView();
         m_fitPending = false;
     }
@@ -506,6 +514,8 @@ void Playground::FitView() {
     if (end <= 0 && m_haveTrace) end = m_trace.EndTime();
     if (m_view.tab == Tab::Timeline && m_haveReal) end = std::max(end, m_realTrace.EndTime());
     if (m_view.tab == Tab::Timeline && m_havePinned) end = std::max(end, m_pinnedTrace.EndTime());
+    if (m_view.tab == Tab::Timeline)
+        for (const auto& opened : m_opened) end = std::max(end, opened->trace.EndTime());
     m_view.visible = FitRange(0, end);
 }
 
@@ -949,6 +959,16 @@ std::string Playground::TestStateJson() const {
             PinnedComparison(m_pinnedTitle, m_pinnedTrace.metrics.makespan, m_haveTrace ? m_trace.metrics.makespan : 0);
     }
     j["pinned"] = pinned;
+    json opened = json::array();
+    for (const auto& file : m_opened)
+        opened.push_back({{"title", file->title},
+                          {"makespan", file->trace.metrics.makespan},
+                          {"spans", file->trace.spans.size()},
+                          {"line", OpenedComparison(file->title, file->trace.metrics.makespan,
+                                                    m_haveTrace ? m_trace.metrics.makespan : 0)}});
+    j["opened_traces"] = opened;
+    j["opening_traces"] = m_openJobs.size();
+    j["open_trace_error"] = m_openError;
     j["notice"] = m_notice;
     json saved = json::object();
     if (!m_savedFile.empty())

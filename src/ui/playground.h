@@ -57,6 +57,9 @@ struct PlaygroundSettings {
     std::function<bool(const std::string& fileName, const std::string& bytes, const char* mimeType, std::string& where)>
         saveFile;
     RunForRealFn runForReal;        // "Run for real" button (hidden when empty: the web)
+    // The "Open trace..." button: asks the user for trace files (the browser's file picker), which come back through
+    // Playground::OpenTrace. Hidden when empty: natively a file is dropped on the window or named with --open-trace.
+    std::function<void()> pickTraceFiles;
     // Every simulation the playground starts stops after this long, with the reason in a banner: a
     // link to a tiny scenario that asks for billions of events must not hold the tab.
     double simulationTimeLimitSeconds = 10.0;
@@ -85,6 +88,17 @@ std::string DefaultPresetId();
 std::string MetricsLine(const trace::Metrics& metrics);
 // "pinned blog_cpu_threads, threads: makespan 485.5 ms; this run 132.5 ms, 3.66x faster": the line under a pinned run.
 std::string PinnedComparison(const std::string& pinnedTitle, int64_t pinnedMakespanNs, int64_t makespanNs);
+// "opened real.json: makespan 1.02 s; this run 1.00 s, 1.02x faster": the line under a trace file opened beside the run.
+std::string OpenedComparison(const std::string& fileTitle, int64_t fileMakespanNs, int64_t makespanNs);
+
+// Trace files opened beside the run (Playground::OpenTrace): at most this many at once, each at most this large. The
+// playground's limit is below the trace reader's own (trace::kMaxTraceJsonBytes): the browser's memory is shared with
+// the runs on screen.
+inline constexpr size_t kMaxOpenedTraces = 4;
+inline constexpr size_t kMaxOpenedTraceBytes = size_t{64} << 20;
+// A file's name as its section's title shows it: the last path component, control characters as '?', at most 48
+// bytes (cut at a character boundary, with "..."); "trace" when nothing is left. The name is a stranger's text.
+std::string OpenedTraceTitle(std::string_view fileName);
 
 class Playground {
 public:
@@ -148,6 +162,17 @@ public:
     void Unpin();
     // Shows `trace` as the pinned run (tests; a trace opened from elsewhere): `title` names it in its section.
     void ShowPinnedRun(std::string title, trace::Trace trace);
+    // Compare across traces: a trace file (either form, docs/trace-format.md: a real run's, another scenario's, the
+    // Python exporter's) opened beside the run, on one time axis, under it and any pinned run; up to
+    // kMaxOpenedTraces at once, so two files can be compared with each other too. The file is read on the executor
+    // (a big one does not hold the frame that opened it). A file too large, not a trace, or one too many is refused
+    // with the reason in the banner; false when refused at once.
+    bool OpenTrace(std::string fileName, std::string text);
+    // A file that could not be read at all (the browser's reader failed, or it is too large to read): the banner
+    // says why, naming it.
+    void RefuseTrace(std::string_view fileName, std::string_view why);
+    void CloseOpenedTrace(size_t index);
+    size_t OpenedTraceCount() const { return m_opened.size(); }
     // The scenario's story (scenario/story.h): goes to step `step` (0-based, clamped into the story) as the story
     // bar's buttons and the arrow keys do: its range, its lanes, its model (simulating again when that changes).
     // False when the scenario has no story.
@@ -162,6 +187,7 @@ private:
     struct CompareJob;
     struct SweepJob;
     struct RealJob;
+    struct OpenJob;
 
     // playground.cpp
     void Layout();
@@ -209,6 +235,9 @@ private:
     void HelpOverlay();
     void PictureButtons();
     void PinControls();
+    // playground_traces.cpp
+    void PollOpenJobs();
+    void OpenedTraceControls();
 
     PlaygroundSettings m_settings;
     std::unique_ptr<Executor> m_executor;
@@ -289,6 +318,16 @@ private:
     // switch returns to it). Share links carry it, not the step's.
     scenario::Model m_storyBaseModel;
     bool m_storyRangePending = false;  // the step's range waits for its run (a switched model simulates first)
+
+    // Trace files opened beside the run (OpenTrace). Each owned by pointer: the timelines keep pointers to the traces.
+    struct OpenedTrace {
+        std::string title;  // OpenedTraceTitle(file name)
+        trace::Trace trace;
+    };
+    std::vector<std::unique_ptr<OpenedTrace>> m_opened;
+    std::vector<std::shared_ptr<OpenJob>> m_openJobs;  // files being read
+    std::string m_openError;       // why the last file could not be opened (banner)
+    std::string m_openErrorTitle;  // ...that file's title: opening it after all clears the error, another file's not
 
     std::shared_ptr<RealJob> m_realJob;
     trace::Trace m_realTrace;    // the real run, shown beside the simulated one

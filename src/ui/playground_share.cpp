@@ -126,10 +126,11 @@ std::string SentenceCase(std::string text) {
 }  // namespace
 
 void Playground::Banner() {
-    if (m_linkError.empty() && m_simError.empty()) return;
+    if (m_linkError.empty() && m_openError.empty() && m_simError.empty()) return;
     const std::string text = !m_linkError.empty()
                                  ? "Could not open this link: " + m_linkError + ". Showing the default scenario instead."
-                                 : SentenceCase(m_simError) + ".";
+                             : !m_openError.empty() ? m_openError
+                                                    : SentenceCase(m_simError) + ".";
     const ImGuiStyle& style = ImGui::GetStyle();
     const float buttonW = ImGui::CalcTextSize("x").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
     const float wrap = std::max(100.0f, ImGui::GetContentRegionAvail().x - buttonW - style.WindowPadding.x * 2);
@@ -140,6 +141,7 @@ void Playground::Banner() {
     ImGui::BeginChild("banner", ImVec2(0, std::max(textH, ImGui::GetFrameHeight()) + 8), ImGuiChildFlags_AlwaysUseWindowPadding);
     if (ImGui::SmallButton("x")) {
         if (!m_linkError.empty()) m_linkError.clear();
+        else if (!m_openError.empty()) m_openError.clear();
         else m_simError.clear();
     }
     Remember("banner_dismiss");

@@ -320,6 +320,7 @@ bool Playground::ShowExplainMoment(size_t index) {
 void Playground::RunSummary() {
     if (!m_haveTrace) {
         ImGui::TextDisabled("%s", Busy() ? "simulating..." : !m_simError.empty() ? "no run: the simulation stopped" : "no run yet");
+        OpenedTraceControls();  // files opened beside the run stay closable without one
         return;
     }
     if (m_haveReal) ImGui::TextUnformatted("simulated:");
@@ -332,6 +333,7 @@ void Playground::RunSummary() {
     // an explanation and its Show buttons.
     PictureButtons();
     PinControls();
+    OpenedTraceControls();
     TextWrappedAtSpaces(m_explain);
     // The claims' moments: a tap zooms the timeline there. The label is a track name (a stranger's text in a
     // link): drawn as text, never as a format string.
@@ -427,14 +429,25 @@ std::string PinnedName(const std::string& preset, const scenario::Scenario& scen
 }
 }  // namespace
 
-std::string PinnedComparison(const std::string& pinnedTitle, int64_t pinnedMakespanNs, int64_t makespanNs) {
-    std::string line = "pinned " + pinnedTitle + ": makespan " + FormatTime(double(pinnedMakespanNs));
-    if (pinnedMakespanNs <= 0 || makespanNs <= 0) return line;
-    const double ratio = double(pinnedMakespanNs) / double(makespanNs);
+namespace {
+// "<subject>: makespan X; this run Y, Zx faster": a run kept beside the current one, measured against it.
+std::string KeptRunComparison(std::string line, int64_t keptMakespanNs, int64_t makespanNs) {
+    line.append(": makespan ").append(FormatTime(double(keptMakespanNs)));
+    if (keptMakespanNs <= 0 || makespanNs <= 0) return line;
+    const double ratio = double(keptMakespanNs) / double(makespanNs);
     char figures[64];
     std::snprintf(figures, sizeof figures, "%.2fx %s", ratio >= 1 ? ratio : 1 / ratio,
                   ratio >= 1 ? "faster" : "slower");
-    return line + "; this run " + FormatTime(double(makespanNs)) + ", " + figures;
+    return line.append("; this run ").append(FormatTime(double(makespanNs))).append(", ").append(figures);
+}
+}  // namespace
+
+std::string PinnedComparison(const std::string& pinnedTitle, int64_t pinnedMakespanNs, int64_t makespanNs) {
+    return KeptRunComparison(std::string("pinned ").append(pinnedTitle), pinnedMakespanNs, makespanNs);
+}
+
+std::string OpenedComparison(const std::string& fileTitle, int64_t fileMakespanNs, int64_t makespanNs) {
+    return KeptRunComparison(std::string("opened ").append(fileTitle), fileMakespanNs, makespanNs);
 }
 
 bool Playground::PinRun() {

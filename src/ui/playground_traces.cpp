@@ -1,0 +1,157 @@
+// [SECTION] Index
+//   Titles .......... a file's name as its section shows it (a stranger's text)
+//   Opening ......... OpenTrace, RefuseTrace, CloseOpenedTrace and the job that reads a file
+//   Controls ........ the results panel's "Open trace..." button and a line per opened file
+//
+// Compare across traces: trace files opened beside the run, on the timeline's one time axis, as the pinned run is.
+// A real run's trace next to the simulation of the same scenario, or two files next to each other.
+#include <imgui.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+
+#include "trace/trace_json.h"
+#include "ui/playground.h"
+#include "ui/widgets.h"
+
+namespace interleave::ui {
+
+// [SECTION] Titles
+
+std::string OpenedTraceTitle(std::string_view fileName) {
+    // The browser gives a bare name; a native drop gives a path.
+    const size_t slash = fileName.find_last_of("/\\");
+    if (slash != std::string_view::npos) fileName.remove_prefix(slash + 1);
+    constexpr size_t kMaxBytes = 48;
+    std::string title;
+    for (size_t i = 0; i < fileName.size(); ++i) {
+        const auto c = static_cast<unsigned char>(fileName[i]);
+        // A character starts at any byte that is not a UTF-8 continuation byte: cut only there.
+        if ((c & 0xC0) != 0x80 && title.size() >= kMaxBytes) {
+            title.append("...");
+            break;
+        }
+        title.push_back(c < 0x20 || c == 0x7F ? '?' : char(c));
+    }
+    return title.empty() ? std::string("trace") : title;
+}
+
+// [SECTION] Opening
+
+namespace {
+std::string Mebibytes(size_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / double(size_t{1} << 20));
+    return text;
+}
+}  // namespace
+
+struct Playground::OpenJob {
+    std::string title;
+    std::string text;  // released once read
+    std::atomic<bool> done{false};
+    bool ok = false;
+    std::string error;
+    trace::Trace trace;
+};
+
+bool Playground::OpenTrace(std::string fileName, std::string text) {
+    const std::string title = OpenedTraceTitle(fileName);
+    if (m_opened.size() + m_openJobs.size() >= kMaxOpenedTraces) {
+        RefuseTrace(fileName, "at most " + std::to_string(kMaxOpenedTraces) +
+                                  " trace files are open at once; close one (its Close button) first");
+        return false;
+    }
+    if (text.size() > kMaxOpenedTraceBytes) {
+        RefuseTrace(fileName, "the file is " + Mebibytes(text.size()) + ", larger than the playground opens (" +
+                                  Mebibytes(kMaxOpenedTraceBytes) + "); cut the run shorter");
+        return false;
+    }
+    auto job = std::make_shared<OpenJob>();
+    job->title = title;
+    job->text = std::move(text);
+    m_openJobs.push_back(job);
+    m_executor->Submit([job] {
+        job->ok = trace::ReadAnyTrace(job->text, job->trace, job->error);
+        if (job->ok && job->trace.spans.empty() && job->trace.instants.empty()) {
+            job->ok = false;
+            job->error = "it holds no spans: nothing to draw";
+        }
+        // A Chrome trace from another tool carries no metrics: the makespan is where its last span ends.
+        if (job->ok && job->trace.metrics.makespan <= 0) trace::ComputeMetrics(job->trace);
+        job->text = std::string();
+        job->done.store(true, std::memory_order_release);
+    });
+    return true;
+}
+
+void Playground::RefuseTrace(std::string_view fileName, std::string_view why) {
+    m_openErrorTitle = OpenedTraceTitle(fileName);
+    m_openError = "Could not open the trace " + m_openErrorTitle + ": " + std::string(why) + ".";
+}
+
+void Playground::CloseOpenedTrace(size_t index) {
+    if (index >= m_opened.size()) return;
+    m_opened.erase(m_opened.begin() + std::ptrdiff_t(index));
+    // At once, not at the next frame's rebuild: the timelines hold a pointer to the trace just freed.
+    RebuildTimelines();
+}
+
+void Playground::PollOpenJobs() {
+    for (size_t i = 0; i < m_openJobs.size();) {
+        const std::shared_ptr<OpenJob>& job = m_openJobs[i];
+        if (!job->done.load(std::memory_order_acquire)) {
+            ++i;
+            continue;
+        }
+        if (job->ok) {
+            auto opened = std::make_unique<OpenedTrace>();
+            opened->title = job->title;
+            opened->trace = std::move(job->trace);
+            if (!opened->trace.IsFinished()) opened->trace.Finish();
+            if (m_openErrorTitle == opened->title) m_openError.clear();
+            m_opened.push_back(std::move(opened));
+            m_timelinesStale = true;
+            m_fitPending = true;  // the file may be longer than the run on screen
+        } else {
+            RefuseTrace(job->title, job->error);
+        }
+        m_openJobs.erase(m_openJobs.begin() + std::ptrdiff_t(i));
+    }
+}
+
+// [SECTION] Controls
+
+void Playground::OpenedTraceControls() {
+    if (m_settings.pickTraceFiles) {
+        if (ImGui::SmallButton("Open trace...")) m_settings.pickTraceFiles();
+        Remember("open_trace");
+        ButtonHint("Open trace files (Interleave's JSON or Chrome's) beside this run, on one time axis: a real run's, "
+                   "another scenario's, or the exported Python program's. You can also drop them on the page");
+        if (!m_openJobs.empty()) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("reading %d file%s...", int(m_openJobs.size()), m_openJobs.size() == 1 ? "" : "s");
+        }
+    }
+    for (size_t i = 0; i < m_opened.size(); ++i) {
+        ImGui::PushID(int(i));
+        const bool close = ImGui::SmallButton("Close");
+        Remember(("close_trace_" + std::to_string(i)).c_str());
+        ButtonHint("Take this file off the timeline");
+        ImGui::SameLine();
+        // The title is a stranger's file name: drawn as text, never as a format string.
+        const OpenedTrace& opened = *m_opened[i];
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        TextWrappedAtSpaces(OpenedComparison(opened.title, opened.trace.metrics.makespan,
+                                             m_haveTrace ? m_trace.metrics.makespan : 0));
+        ImGui::PopStyleColor();
+        ImGui::PopID();
+        if (close) {
+            CloseOpenedTrace(i);
+            break;  // the rest move up a place: drawn next frame
+        }
+    }
+}
+
+}  // namespace interleave::ui
