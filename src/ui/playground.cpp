@@ -630,19 +630,6 @@ void Playground::Layout() {
     ImGui::End();
 }
 
-namespace {
-
-float ButtonWidth(const char* label) { return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2; }
-
-// SameLine() while an item `width` wide still fits on this line, else a new line: the toolbar wraps on a phone or in
-// an 800x600 window instead of running off the edge ("Sh" for Share).
-void SameLineIfFits(float width) {
-    ImGui::SameLine();
-    if (ImGui::GetCursorPosX() + width > ImGui::GetContentRegionMax().x) ImGui::NewLine();
-}
-
-}  // namespace
-
 void Playground::Toolbar() {
     if (m_narrow) {
         if (ImGui::Button("Scenario")) m_scenarioOpen = true;
@@ -929,6 +916,10 @@ std::string Playground::TestStateJson() const {
                             {"members", row.members},
                             {"collapsed", row.collapsed}});
         j["lane_rows"] = rows;
+        json titles = json::array();
+        for (const auto& title : shown.DrawnTitles())
+            titles.push_back({{"shown", title.shown}, {"rect", {title.rect[0], title.rect[1], title.rect[2], title.rect[3]}}});
+        j["section_titles"] = titles;
         j["collapsed_groups"] = shown.CollapsedGroups();
         j["arrows"] = {{"shown", shown.ShowArrows()}, {"drawn", shown.ArrowsLastFrame().size()}};
         const auto& c = shown.CausesRect();

@@ -125,6 +125,8 @@ void Playground::PollOpenJobs() {
 
 void Playground::OpenedTraceControls() {
     if (m_settings.pickTraceFiles) {
+        // Beside Pin this run when it fits (after the pinned run's wrapped line it starts a line of its own).
+        if (m_haveTrace && !m_havePinned) SameLineIfFits(ButtonWidth("Open trace..."));
         if (ImGui::SmallButton("Open trace...")) m_settings.pickTraceFiles();
         Remember("open_trace");
         ButtonHint("Open trace files (Interleave's JSON or Chrome's) beside this run, on one time axis: a real run's, "

@@ -49,7 +49,8 @@ uint32_t SeriesColor(ModelKind kind, Theme theme) {
 
 void Playground::TimelineView(float height) {
     ImGui::BeginChild("timeline_view", ImVec2(0, height), false);
-    if (!m_haveTrace) {
+    // Without a run of its own the timeline still shows what is kept beside it (a pinned run, opened trace files).
+    if (!m_haveTrace && m_timeline.Sections() == 0) {
         CentredText(Busy()                ? "simulating..."
                     : !m_simError.empty() ? "no trace: the simulation stopped before the end (the banner above says why)"
                                           : "no trace yet: pick a preset",

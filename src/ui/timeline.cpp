@@ -642,6 +642,7 @@ void TimelineController::Draw(const char* id,
     m_commands = 0;
     m_gpuLanes = 0;
     m_drawnRows.clear();
+    m_drawnTitles.clear();
     m_minimapRect = {0, 0, 0, 0};
     m_arrowsShown.clear();
     ImGuiIO& io = ImGui::GetIO();
@@ -770,7 +771,14 @@ void TimelineController::Draw(const char* id,
         const Section& section = m_sections[size_t(row.section)];
         if (row.item < 0) {
             draw->AddRectFilled(ImVec2(origin.x, y), ImVec2(origin.x + size.x, y + laneH), headerBg);
-            draw->AddText(ImVec2(origin.x + 4, y + 3), text, section.title.c_str());
+            // A title wider than the view (a long file name on a phone) loses its middle, keeping its makespan at
+            // the end; hovering it shows it whole.
+            const std::string title = ElideMiddle(section.title, size.x - 8, [](std::string_view part) {
+                return ImGui::CalcTextSize(part.data(), part.data() + part.size()).x;
+            });
+            draw->AddText(ImVec2(origin.x + 4, y + 3), text, title.c_str());
+            if ((r == hoverRow || r == labelHoverRow) && title != section.title) m_tooltip = section.title;
+            m_drawnTitles.push_back({title, {origin.x, y, size.x, laneH}});
             continue;
         }
         const TimelineItem& item = section.items[size_t(row.item)];

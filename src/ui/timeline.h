@@ -124,6 +124,13 @@ public:
         bool collapsed = false;
     };
     const std::vector<DrawnRow>& DrawnRows() const { return m_drawnRows; }
+    // The section headers drawn in the last Draw: their title as shown (cut in the middle when wider than the view) and
+    // the header's screen rectangle.
+    struct DrawnTitle {
+        std::string shown;
+        std::array<float, 4> rect{0, 0, 0, 0};
+    };
+    const std::vector<DrawnTitle>& DrawnTitles() const { return m_drawnTitles; }
     // The strip's widgets in the last Draw (x, y, w, h): the arrows' "causes" box and the minimap.
     const std::array<float, 4>& CausesRect() const { return m_causesRect; }
     const std::array<float, 4>& MinimapRect() const { return m_minimapRect; }
@@ -204,6 +211,7 @@ private:
     std::vector<Section> m_sections;
     std::vector<Row> m_rows;
     std::vector<DrawnRow> m_drawnRows;
+    std::vector<DrawnTitle> m_drawnTitles;
     std::array<float, 4> m_causesRect{0, 0, 0, 0};
     std::array<float, 4> m_minimapRect{0, 0, 0, 0};
     std::string m_tooltip;

@@ -15,6 +15,16 @@ inline void ButtonHint(const char* text, ImGuiHoveredFlags flags = 0) {
     if (ImGui::IsItemHovered(flags)) ImGui::SetTooltip("%s", text);
 }
 
+// A button's width for its label, as ImGui::Button sizes it.
+inline float ButtonWidth(const char* label) { return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2; }
+
+// SameLine() while an item `width` wide still fits on this line, else a new line: a row of buttons wraps on a phone or
+// in an 800x600 window instead of running off the edge ("Sh" for Share).
+inline void SameLineIfFits(float width) {
+    ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + width > ImGui::GetContentRegionMax().x) ImGui::NewLine();
+}
+
 // Text wrapped to the space left on the line, breaking only at spaces: ImGui's own wrapping also breaks after a '.',
 // which splits a figure ("GIL wait 2.554 s") into "2." and "554 s". Drawn as text, never as a format string.
 void TextWrappedAtSpaces(std::string_view text);

@@ -12,7 +12,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { SHOTS, SITE, TIMEOUT, assertNotBlank, cleanup, clickWidget, imageStats, launch, readState, settle, settleMore,
+import { FIXTURES, SHOTS, SITE, TIMEOUT, assertNotBlank, cleanup, clickWidget, imageStats, launch, readState, settle, settleMore,
          startServer } from "./support.mjs";
 
 after(cleanup);
@@ -254,6 +254,62 @@ test("a pinned run stays on one time axis under the next run", { timeout: 240_00
         s = await settleMore(page);
         assert.equal(s.pinned.shown, false);
         assert.equal(s.timeline_sections, 1);
+        b.check();
+    }
+});
+
+// Compare across traces: a real CPython run's trace (Interleave's JSON, recorded by `interleave-real run --python
+// blog_cpu_threads --out`) picked with the Open trace... button, and a simulated run of another preset in Chrome's form
+// dropped on the page, both beside the simulation on one time axis; a file that is not a trace is refused by name.
+test("trace files opened and dropped lie beside the run on one time axis", { timeout: 240_000 }, async () => {
+    const realPath = path.join(FIXTURES, "real-cpython-3.11-blog_cpu_threads.json");
+    const chromeText = readFileSync(path.join(FIXTURES, "sim-blog_io_threads.chrome.json"), "utf8");
+    for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
+        const b = await launch("block", { viewport });
+        const page = await b.page();
+        await page.goto((await base()) + "app.html?isolation=off&preset=blog_cpu_threads", { timeout: TIMEOUT });
+        let s = await settle(page);
+        assert.deepEqual(s.opened_traces, []);
+        // The button opens the page's file picker.
+        const [chooser] = await Promise.all([page.waitForEvent("filechooser", { timeout: TIMEOUT }),
+                                             clickWidget(page, s, "open_trace")]);
+        assert.ok(chooser.isMultiple(), "several files at once");
+        await chooser.setFiles(realPath);
+        await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).opened_traces.length === 1,
+                                   null, { timeout: TIMEOUT });
+        // A drop on the page, as a file manager gives it.
+        await page.evaluate((text) => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], "io.chrome.json", { type: "application/json" }));
+            const canvas = document.getElementById("canvas");
+            canvas.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+            canvas.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+        }, chromeText);
+        await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).opened_traces.length === 2,
+                                   null, { timeout: TIMEOUT });
+        s = await settleMore(page);
+        assert.equal(s.open_trace_error, "");
+        assert.deepEqual(s.opened_traces.map((t) => t.title), ["real-cpython-3.11-blog_cpu_threads.json", "io.chrome.json"]);
+        assert.equal(s.timeline_sections, 3, "the simulation, then each file");
+        const longest = Math.max(s.makespan, ...s.opened_traces.map((t) => t.makespan));
+        assert.ok(s.visible[1] >= longest, `one time axis fitted to the longest run (${s.visible} against ${longest})`);
+        assert.match(s.opened_traces[0].line, /^opened real-cpython-3\.11-blog_cpu_threads\.json: makespan [0-9.]+ ms; this run [0-9.]+ ms, [0-9.]+x (faster|slower)$/);
+        await page.mouse.move(2, viewport.height - 2);
+        await page.waitForTimeout(150);
+        await assertNotBlank(page, page.locator("#canvas"), `authoring-opened-traces-${name}.png`);
+        // Not a trace: refused by name, with the reader's reason; the two files stay.
+        await page.setInputFiles("#interleave-open-trace", { name: "notes.json", mimeType: "application/json",
+                                                              buffer: Buffer.from('{"format": 5}') });
+        await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).open_trace_error !== "",
+                                   null, { timeout: TIMEOUT });
+        s = await settleMore(page);
+        assert.match(s.open_trace_error, /^Could not open the trace notes\.json: .+\.$/);
+        assert.ok(s.widgets.banner, "the banner says so");
+        assert.equal(s.opened_traces.length, 2);
+        await clickWidget(page, s, "close_trace_0");
+        s = await settleMore(page);
+        assert.deepEqual(s.opened_traces.map((t) => t.title), ["io.chrome.json"]);
+        assert.equal(s.timeline_sections, 2);
         b.check();
     }
 });

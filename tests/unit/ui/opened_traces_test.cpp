@@ -143,6 +143,31 @@ TEST_F(OpenedTraces, ABrokenFileATooLargeOneAndOneTooManyEachSayWhyAndTheRestSta
     EXPECT_EQ(State(p)["opened_traces"].size(), kMaxOpenedTraces);
 }
 
+TEST_F(OpenedTraces, ALongTitleOnAPhoneLosesItsMiddleKeepsItsMakespanAndShowsWholeOnHover) {
+    Playground p(Offline());
+    const std::string name = "real-cpython-3.11-blog_cpu_threads-laptop.json";  // 46 bytes: not cut by OpenedTraceTitle
+    ASSERT_TRUE(p.OpenTrace(name, trace::ToJson(testing::ThreadsTrace(2, 2, 20))));
+    Settle(p);
+    Frames(p, 390, 844, 3);
+    json s = State(p);
+    ASSERT_EQ(s["section_titles"].size(), 1u) << s["timeline_sections"] << s["lane_labels"] << s["narrow"] << s["widgets"].dump();
+    const std::string whole = "opened: " + name + "  -  100.000 ms";
+    const std::string shown = s["section_titles"][0]["shown"];
+    EXPECT_NE(shown, whole);
+    EXPECT_EQ(shown.rfind("opened: ", 0), 0u) << shown;
+    EXPECT_NE(shown.find(".."), std::string::npos) << shown;
+    EXPECT_EQ(shown.substr(shown.size() - 10), "100.000 ms") << shown;
+    EXPECT_LE(ImGui::CalcTextSize(shown.c_str()).x, s["section_titles"][0]["rect"][2].get<float>() - 8) << shown;
+    // Hovering the header shows the title whole.
+    const json rect = s["section_titles"][0]["rect"];
+    ImGui::GetIO().AddMousePosEvent(rect[0].get<float>() + 20, rect[1].get<float>() + rect[3].get<float>() * 0.5f);
+    Frames(p, 390, 844, 2);
+    EXPECT_EQ(State(p)["hover_tooltip"], whole);
+    // On a desktop the title fits whole.
+    Frames(p, 1280, 800, 2);
+    EXPECT_EQ(State(p)["section_titles"][0]["shown"], whole);
+}
+
 TEST(OpenedTraceTitle, AStrangersFileNameIsShownShortAndPlain) {
     EXPECT_EQ(OpenedTraceTitle("run.json"), "run.json");
     EXPECT_EQ(OpenedTraceTitle("/tmp/a/b/run.json"), "run.json");
