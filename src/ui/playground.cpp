@@ -141,7 +141,7 @@ bool Playground::Busy() const {
     // A job counts until the UI has taken its result (PollJobs drops it then): a job the worker finished but
     // whose result is not on screen yet is still busy, so a reader of the test state never sees "not
     // simulating" without the trace or the error that ended it.
-    return m_executor->Pending() > 0 || m_simJob || m_compareJob || m_realJob || !m_openJobs.empty();
+    return m_executor->Pending() > 0 || m_simJob || m_pinJob || m_compareJob || m_realJob || !m_openJobs.empty();
 }
 
 bool Playground::LoadPreset(std::string_view id, std::string& error) {
@@ -215,6 +215,16 @@ std::string Playground::ViewStateJson() const {
     } else {
         state.scenarioJson = scenario::ScenarioToJson(m_scenario);
     }
+    // The pinned run as what made it (a link's still being simulated counts), so the link's reader sees it too.
+    state.pinnedScenarioJson.clear();
+    state.pinnedPreset.clear();
+    if (m_pinJob) {
+        state.pinnedScenarioJson = scenario::ScenarioToJson(m_pinJob->scenario);
+        state.pinnedPreset = m_pinnedPreset;
+    } else if (m_havePinned && m_pinnedFromScenario) {
+        state.pinnedScenarioJson = scenario::ScenarioToJson(m_pinnedScenario);
+        state.pinnedPreset = m_pinnedPreset;
+    }
     return ViewStateToJson(state);
 }
 
@@ -224,7 +234,22 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
     const TimeRange noRange{-2, -1};
     state.visible = noRange;
     state.scenarioJson.clear();  // "the link names a scenario" below means this link, not an earlier one
+    state.pinnedScenarioJson.clear();  // ...and so for its pinned run
     if (!ViewStateFromJson(json, state, error)) return false;
+    // The pinned run is checked before anything changes: a link refused for it leaves the view as it was.
+    std::optional<scenario::Scenario> pinned;
+    if (!state.pinnedScenarioJson.empty()) {
+        scenario::ParseError parseError;
+        pinned = scenario::ParseScenario(state.pinnedScenarioJson, parseError);
+        if (!pinned) {
+            error = "pinned run: scenario: " + parseError.Message();
+            return false;
+        }
+        if (!state.pinnedPreset.empty() && !scenario::FindPreset(state.pinnedPreset)) {
+            error = "pinned run: no preset is called '" + state.pinnedPreset + "'";
+            return false;
+        }
+    }
     const bool linkHasRange = !(state.visible == noRange);
     if (!linkHasRange) state.visible = m_view.visible;
     const bool newScenario = !state.scenarioJson.empty();
@@ -239,12 +264,15 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
         ScenarioChanged();
     }
     m_view = state;
+    m_view.pinnedScenarioJson.clear();  // kept as the pinned run's own state (ViewStateJson writes it from there)
+    m_view.pinnedPreset.clear();
     for (TimelineController* timeline : {&m_timeline, &m_compareTimeline}) {
         timeline->SetShowArrows(state.arrows);
         timeline->SetCollapsedGroups(state.collapsed);
     }
     m_tabRequest = int(m_view.tab);
     m_fitPending = false;  // the state names its visible range
+    if (pinned) StartPinnedSimulation(std::move(*pinned), state.pinnedPreset);
     // A story opens on the link's step (its first when the link names none), keeping the link's range if it has one.
     if (newScenario) {
         StartStory(std::max(0, state.storyStep), !linkHasRange);
@@ -271,23 +299,49 @@ void Playground::ScenarioChanged() {
     StartSimulation();
 }
 
-void Playground::StartSimulation() {
-    if (m_simJob) m_simJob->cancel = true;
-    m_simError.clear();
+std::shared_ptr<Playground::SimJob> Playground::NewSimJob(const scenario::Scenario& scenario) {
     auto job = std::make_shared<SimJob>();
-    job->scenario = m_scenario;
+    job->scenario = scenario;
     models::SimulationOptions options = BoundedOptions(m_settings.simulationTimeLimitSeconds);
     options.progress = &job->progress;
     options.cancel = &job->cancel;
     job->run = std::make_unique<models::SimulationRun>(job->scenario, options);
-    m_simJob = job;
-    auto slice = [job] {
+    return job;
+}
+
+namespace {
+// A simulation job's slices for the executor: true once the run is done and its result published.
+template <typename Job>
+std::function<bool()> SimulationSlices(std::shared_ptr<Job> job) {
+    return [job] {
         if (!job->run->Advance(kSliceEvents)) return false;
         job->result = job->run->TakeResult();
         job->run.reset();
         job->done.store(true, std::memory_order_release);
         return true;
     };
+}
+}  // namespace
+
+void Playground::StartPinnedSimulation(scenario::Scenario scenario, std::string preset) {
+    DropPinJob();
+    auto job = NewSimJob(scenario);
+    m_pinJob = job;
+    m_pinnedPreset = std::move(preset);
+    m_executor->SubmitSliced(SimulationSlices(job));
+}
+
+void Playground::DropPinJob() {
+    if (m_pinJob) m_pinJob->cancel = true;  // the job keeps what it needs
+    m_pinJob.reset();
+}
+
+void Playground::StartSimulation() {
+    if (m_simJob) m_simJob->cancel = true;
+    m_simError.clear();
+    auto job = NewSimJob(m_scenario);
+    m_simJob = job;
+    auto slice = SimulationSlices(job);
     m_longestSimulationWorkMs = 0;
     m_simulationWorkMs.clear();
     if (StepCount(m_scenario) <= kSmallScenarioSteps) {
@@ -312,6 +366,7 @@ void Playground::CancelSimulations() {
                          m_sweepJob ? &m_sweepJob->cancel : nullptr})
         if (cancel) *cancel = true;
     // The jobs keep what they need; the UI forgets them (a cancelled sweep never reaches its total).
+    DropPinJob();
     m_simJob.reset();
     m_compareJob.reset();
     m_sweepJob.reset();
@@ -417,6 +472,17 @@ void Playground::PollJobs() {
             m_simError = job->result.error;
             m_haveTrace = false;
             m_timelinesStale = true;
+        }
+    }
+    if (m_pinJob && m_pinJob->done.load(std::memory_order_acquire)) {
+        auto job = std::move(m_pinJob);
+        if (job->result.ok) {
+            ShowPinnedRun(PinnedRunTitle(m_pinnedPreset, job->scenario), std::move(job->result.trace));
+            m_pinnedFromScenario = true;
+            m_pinnedScenario = std::move(job->scenario);
+            // The view stays as the link has it: its range was chosen with the pinned run on screen.
+        } else if (!job->cancel) {
+            m_simError = "the link's pinned run: " + job->result.error;
         }
     }
     if (m_compareJob && m_compareJob->done.load(std::memory_order_acquire) && !m_compareJob->cancel) {

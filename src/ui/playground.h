@@ -88,6 +88,8 @@ std::string DefaultPresetId();
 std::string MetricsLine(const trace::Metrics& metrics);
 // "pinned blog_cpu_threads, threads: makespan 485.5 ms; this run 132.5 ms, 3.66x faster": the line under a pinned run.
 std::string PinnedComparison(const std::string& pinnedTitle, int64_t pinnedMakespanNs, int64_t makespanNs);
+// "blog_cpu_threads, threads": a pinned run's title, from its preset ("" once edited: the scenario's name) and model.
+std::string PinnedRunTitle(const std::string& preset, const scenario::Scenario& scenario);
 // "opened real.json: makespan 1.02 s; this run 1.00 s, 1.02x faster": the line under a trace file opened beside the run.
 std::string OpenedComparison(const std::string& fileTitle, int64_t fileMakespanNs, int64_t makespanNs);
 
@@ -157,7 +159,8 @@ public:
     // working directory, in the browser a download through settings.saveFile). False and why in the notice.
     bool SavePicture(bool png);
     // Compare across runs: the run on screen is kept ("pinned") and drawn under every later run of any scenario or
-    // model, on one time axis, until Unpin(). PinRun() is false when there is no run to pin.
+    // model, on one time axis, until Unpin(). PinRun() is false when there is no run to pin. A run pinned this way
+    // travels in share links as its scenario, which the link's reader simulates again (ViewState::pinnedScenarioJson).
     bool PinRun();
     void Unpin();
     // Shows `trace` as the pinned run (tests; a trace opened from elsewhere): `title` names it in its section.
@@ -196,6 +199,10 @@ private:
     void AdvancePlayback();
     void PollJobs();
     void StartSimulation();
+    // A link's pinned run: its scenario simulated (bounded as every run is), then shown as the pinned run.
+    void StartPinnedSimulation(scenario::Scenario scenario, std::string preset);
+    std::shared_ptr<SimJob> NewSimJob(const scenario::Scenario& scenario);
+    void DropPinJob();  // cancels a link's pinned run still being simulated
     void StartCompare();
     void StartSweep();
     void ScenarioChanged();
@@ -313,6 +320,12 @@ private:
     trace::Trace m_pinnedTrace;  // the pinned run (PinRun), drawn under the current one
     bool m_havePinned = false;
     std::string m_pinnedTitle;   // "blog_cpu_threads, threads"
+    // What made the pinned run, for share links: its scenario and preset (PinRun, a link). Not for a trace shown as
+    // pinned from elsewhere (ShowPinnedRun).
+    bool m_pinnedFromScenario = false;
+    scenario::Scenario m_pinnedScenario;
+    std::string m_pinnedPreset;
+    std::shared_ptr<SimJob> m_pinJob;  // a link's pinned run, being simulated
 
     // The story's base: the scenario's own model, which each step's switches apply to (a step back to one without a
     // switch returns to it). Share links carry it, not the step's.

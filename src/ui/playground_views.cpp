@@ -422,13 +422,11 @@ void Playground::PictureButtons() {
 
 // [SECTION] Pinned run (compare across runs)
 
-namespace {
-std::string PinnedName(const std::string& preset, const scenario::Scenario& scenario) {
+std::string PinnedRunTitle(const std::string& preset, const scenario::Scenario& scenario) {
     std::string name = preset.empty() ? scenario.name : preset;
     if (name.empty()) name = "scenario";
-    return name + ", " + std::string(scenario::ModelKindName(scenario.model.kind));
+    return name.append(", ").append(scenario::ModelKindName(scenario.model.kind));
 }
-}  // namespace
 
 namespace {
 // "<subject>: makespan X; this run Y, Zx faster": a run kept beside the current one, measured against it.
@@ -453,7 +451,10 @@ std::string OpenedComparison(const std::string& fileTitle, int64_t fileMakespanN
 
 bool Playground::PinRun() {
     if (!m_haveTrace) return false;
-    ShowPinnedRun(PinnedName(m_view.preset, m_scenario), m_trace);
+    ShowPinnedRun(PinnedRunTitle(m_view.preset, m_scenario), m_trace);
+    m_pinnedFromScenario = true;
+    m_pinnedScenario = m_scenario;
+    m_pinnedPreset = m_view.preset;
     return true;
 }
 
@@ -462,6 +463,7 @@ void Playground::ShowPinnedRun(std::string title, trace::Trace trace) {
     if (!m_pinnedTrace.IsFinished()) m_pinnedTrace.Finish();
     m_pinnedTitle = std::move(title);
     m_havePinned = true;
+    m_pinnedFromScenario = false;  // PinRun and a link's pinned run say otherwise after this
     m_timelinesStale = true;
 }
 
@@ -469,6 +471,8 @@ void Playground::Unpin() {
     m_havePinned = false;
     m_pinnedTrace = trace::Trace();
     m_pinnedTitle.clear();
+    m_pinnedFromScenario = false;
+    DropPinJob();
     m_timelinesStale = true;
 }
 

@@ -30,6 +30,14 @@ std::string ViewStateToJson(const ViewState& s) {
     j["playback"] = {{"playing", s.playing}, {"time", s.playbackTime}, {"speed", s.playbackSpeed}};
     j["arrows"] = s.arrows;
     if (!s.collapsed.empty()) j["collapsed"] = s.collapsed;
+    if (!s.pinnedScenarioJson.empty()) {
+        json pinned;
+        const bool pinnedIsObject =
+            jsonio::ParseBoundedJson(s.pinnedScenarioJson, pinned, ignored,
+                                     {scenario::Limits::kMaxScenarioBytes, scenario::Limits::kMaxJsonDepth}) &&
+            pinned.is_object();
+        j["pinned"] = {{"scenario", pinnedIsObject ? pinned : json(s.pinnedScenarioJson)}, {"preset", s.pinnedPreset}};
+    }
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -121,6 +129,21 @@ bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error
     if (j.contains("arrows")) {
         if (!j["arrows"].is_boolean()) return fail("arrows must be true or false");
         s.arrows = j["arrows"].get<bool>();
+    }
+    if (j.contains("pinned")) {
+        const json& p = j["pinned"];
+        if (!p.is_object() || !p.contains("scenario")) return fail("pinned must be an object with a scenario");
+        const json& sc = p["scenario"];
+        if (sc.is_string()) s.pinnedScenarioJson = sc.get<std::string>();
+        else if (sc.is_object()) s.pinnedScenarioJson = sc.dump(-1, ' ', false, json::error_handler_t::replace);
+        else return fail("pinned.scenario must be an object");
+        s.pinnedPreset.clear();
+        if (p.contains("preset")) {
+            if (!p["preset"].is_string()) return fail("pinned.preset must be a string");
+            if (p["preset"].get_ref<const std::string&>().size() > kMaxLaneNameBytes)
+                return fail("pinned.preset is longer than 256 bytes");
+            s.pinnedPreset = p["preset"].get<std::string>();
+        }
     }
     if (j.contains("collapsed")) {
         const json& c = j["collapsed"];

@@ -27,6 +27,11 @@ struct ViewState {
     // The timeline's own settings (the playground reads them from its timelines when it writes a link):
     bool arrows = true;                  // the causality arrows shown (the "causes" box, key A)
     std::vector<std::string> collapsed;  // the lane groups folded into one row, by lane name (key G, a click)
+    // The pinned run (Pin this run) as what made it: its scenario (canonical JSON, with the model it ran) and the
+    // preset it was ("" once edited). A link's reader simulates it again: a run is deterministic, so it is the same
+    // run. "" when nothing is pinned, or the pinned run was not a run of a scenario.
+    std::string pinnedScenarioJson;
+    std::string pinnedPreset;
 
     bool operator==(const ViewState&) const = default;
 };

@@ -167,6 +167,70 @@ TEST_F(Authoring, APinnedRunOutlivesAScenarioChangeAndALongerPinnedRunWidensTheF
     EXPECT_GE(State(p)["visible"][1].get<double>(), end);
 }
 
+TEST_F(Authoring, APinnedRunTravelsInTheLinkAndTheReaderSimulatesTheSameRun) {
+    Playground author(Offline());
+    std::string error;
+    ASSERT_TRUE(author.LoadPreset("blog_cpu_threads", error)) << error;
+    for (int i = 0; i < 400 && author.Busy(); ++i)
+        Frames(author, 1);
+    Frames(author, 2);
+    ASSERT_TRUE(author.PinRun());
+    // The next run: the same work on a process pool, applied as a link would be.
+    json view = json::parse(author.ViewStateJson());
+    EXPECT_EQ(view["pinned"]["preset"], "blog_cpu_threads");
+    view["scenario"]["model"]["kind"] = "processes";
+    view.erase("pinned");  // the author's own pin stays: a link without one keeps it
+    ASSERT_TRUE(author.ApplyViewStateJson(view.dump(), error)) << error;
+    for (int i = 0; i < 400 && author.Busy(); ++i)
+        Frames(author, 1);
+    Frames(author, 2);
+    const json wrote = State(author);
+    ASSERT_TRUE(wrote["pinned"]["shown"]);
+    const std::string link = author.ViewStateJson();
+    EXPECT_EQ(json::parse(link)["pinned"]["scenario"]["model"]["kind"], "threads");
+
+    Playground reader(Offline());
+    ASSERT_TRUE(reader.ApplyViewStateJson(link, error)) << error;
+    EXPECT_TRUE(reader.Busy());  // the pinned run is being simulated
+    for (int i = 0; i < 400 && reader.Busy(); ++i)
+        Frames(reader, 1);
+    Frames(reader, 2);
+    const json read = State(reader);
+    EXPECT_TRUE(read["pinned"]["shown"]);
+    EXPECT_EQ(read["pinned"]["title"], wrote["pinned"]["title"]);
+    EXPECT_EQ(read["pinned"]["makespan"], wrote["pinned"]["makespan"]);  // deterministic: the same run
+    EXPECT_EQ(read["pinned"]["spans"], wrote["pinned"]["spans"]);
+    EXPECT_EQ(read["pinned"]["line"], wrote["pinned"]["line"]);
+    EXPECT_EQ(read["timeline_sections"], 2);
+    EXPECT_EQ(read["visible"], wrote["visible"]);  // the link's range, not a fit to the pinned run
+    // The reader's own link carries it on.
+    EXPECT_EQ(json::parse(reader.ViewStateJson())["pinned"], json::parse(link)["pinned"]);
+    // Unpinned, the link has none.
+    reader.Unpin();
+    EXPECT_FALSE(json::parse(reader.ViewStateJson()).contains("pinned"));
+}
+
+TEST_F(Authoring, APinnedTraceFromElsewhereIsNotInTheLinkAndABrokenPinnedRunRefusesTheLink) {
+    Playground p(Offline());
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
+    p.ShowPinnedRun("from a file", testing::ThreadsTrace(2, 2, 10));
+    Frames(p, 2);
+    EXPECT_FALSE(json::parse(p.ViewStateJson()).contains("pinned"));  // no scenario made it
+    const std::string before = p.ViewStateJson();
+    std::string error;
+    json link = json::parse(before);
+    link["scenario"]["name"] = "changed";
+    link["pinned"] = {{"scenario", {{"tasks", 5}}}, {"preset", ""}};
+    EXPECT_FALSE(p.ApplyViewStateJson(link.dump(), error));
+    EXPECT_EQ(error.rfind("pinned run: scenario: ", 0), 0u) << error;
+    link["pinned"] = {{"scenario", json::parse(before)["scenario"]}, {"preset", "no_such_preset"}};
+    EXPECT_FALSE(p.ApplyViewStateJson(link.dump(), error));
+    EXPECT_EQ(error, "pinned run: no preset is called 'no_such_preset'");
+    Frames(p, 2);
+    EXPECT_EQ(p.ViewStateJson(), before);  // refused links changed nothing
+    EXPECT_EQ(State(p)["pinned"]["title"], "from a file");
+}
+
 TEST(PinnedRun, TheLineSaysWhichRunIsFasterAndByHowMuch) {
     EXPECT_EQ(PinnedComparison("a, threads", 2'000'000'000, 500'000'000),
               "pinned a, threads: makespan 2.000 s; this run 500.000 ms, 4.00x faster");

@@ -37,6 +37,29 @@ TEST(ViewState, RoundTripsThroughJson) {
     EXPECT_EQ(back, s);
 }
 
+TEST(ViewState, APinnedRunTravelsAsItsScenarioAndPresetAndIsCheckedAsAStrangersLinkIsRead) {
+    ViewState s;
+    s.pinnedScenarioJson = R"({"name":"pinned","tasks":[]})";
+    s.pinnedPreset = "blog_cpu_threads";
+    ViewState back;
+    std::string error;
+    ASSERT_TRUE(ViewStateFromJson(ViewStateToJson(s), back, error)) << error;
+    EXPECT_EQ(back.pinnedScenarioJson, s.pinnedScenarioJson);
+    EXPECT_EQ(back.pinnedPreset, "blog_cpu_threads");
+    // Nothing pinned: no "pinned" key at all.
+    EXPECT_EQ(ViewStateToJson(ViewState{}).find("pinned"), std::string::npos);
+    for (const char* bad : {R"({"pinned": 1})", R"({"pinned": {}})", R"({"pinned": {"scenario": 5}})",
+                            R"({"pinned": {"scenario": {}, "preset": 7}})"}) {
+        ViewState unchanged = back;
+        EXPECT_FALSE(ViewStateFromJson(bad, unchanged, error)) << bad;
+        EXPECT_NE(error.find("pinned"), std::string::npos) << error;
+        EXPECT_EQ(unchanged, back) << bad;
+    }
+    const std::string longPreset = R"({"pinned": {"scenario": {}, "preset": ")" + std::string(257, 'a') + R"("}})";
+    EXPECT_FALSE(ViewStateFromJson(longPreset, back, error));
+    EXPECT_EQ(error, "view state: pinned.preset is longer than 256 bytes");
+}
+
 TEST(ViewState, MalformedJsonIsRejectedAndLeavesTheStateUnchanged) {
     ViewState s;
     s.selectedTask = 7;
