@@ -250,6 +250,23 @@ test("a pinned run stays on one time axis under the next run", { timeout: 240_00
         await page.mouse.move(2, viewport.height - 2);
         await page.waitForTimeout(150);
         await assertNotBlank(page, page.locator("#canvas"), `authoring-pinned-${name}.png`);
+        if (name === "desktop") {
+            // The pinned run travels in the share link: the reader's page simulates it again, the same run.
+            await clickWidget(page, s, "share");
+            await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).share_url !== "",
+                                       null, { timeout: TIMEOUT });
+            s = await readState(page);
+            const opened = await b.context.newPage();
+            await opened.goto(s.share_url.replace("app.html#", "app.html?isolation=off#"), { timeout: TIMEOUT });
+            const got = await settle(opened);
+            assert.equal(got.error, "");
+            assert.equal(got.model, "processes");
+            assert.equal(got.pinned.shown, true, "the link's reader sees the pinned run");
+            assert.equal(got.pinned.title, s.pinned.title);
+            assert.equal(got.pinned.makespan, s.pinned.makespan, "simulated again: the same run");
+            assert.equal(got.timeline_sections, 2);
+            await opened.close();
+        }
         await clickWidget(page, s, "unpin");
         s = await settleMore(page);
         assert.equal(s.pinned.shown, false);
