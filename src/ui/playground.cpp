@@ -1043,6 +1043,7 @@ std::string Playground::TestStateJson() const {
                   {"step", storyStep},
                   {"caption", storyStep >= 0 ? m_scenario.story.steps[size_t(storyStep)].caption : std::string()},
                   {"lanes", m_timeline.LaneFilter()}};
+    j["story_error"] = m_storyError;
     j["playback_time"] = m_view.playbackTime;
     j["tracks"] = m_haveTrace ? m_trace.tracks.size() : 0;
     j["spans"] = m_haveTrace ? m_trace.spans.size() : 0;

@@ -232,6 +232,9 @@ private:
     bool EditMachine(scenario::Machine& machine);
     bool EditNames();
     bool EditJson();
+    // The story's steps as form fields; applies its own edits through CommitStory (checked by the story's parser).
+    void EditStory();
+    void CommitStory(scenario::Story story);
     // playground_views.cpp
     void TimelineView(float height);
     void CompareView(float height);
@@ -331,6 +334,8 @@ private:
     // switch returns to it). Share links carry it, not the step's.
     scenario::Model m_storyBaseModel;
     bool m_storyRangePending = false;  // the step's range waits for its run (a switched model simulates first)
+    std::string m_storyError;  // why the story form's last edit was not kept (the story parser's message)
+    int m_storyErrorStep = -1;  // ...the step it names, shown under it
 
     // Trace files opened beside the run (OpenTrace). Each owned by pointer: the timelines keep pointers to the traces.
     struct OpenedTrace {

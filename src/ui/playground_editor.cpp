@@ -1,17 +1,21 @@
 // [SECTION] Index
 //   Fields ......... duration, bytes and integer fields with units and ranges
-//   Scenario panel . presets, model, task groups and their steps, locks/counters, machine, JSON
+//   Scenario panel . presets, model, task groups and their steps, locks/counters, machine, story, JSON
 // Every edit sets m_dirty; Frame() validates the scenario and re-simulates at the end of the frame.
 #include <imgui.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
+#include <optional>
 
 #include "scenario/model_info.h"
 #include "scenario/presets.h"
 #include "ui/playground.h"
+#include "ui/story_view.h"
 #include "ui/units.h"
 #include "ui/widgets.h"
 
@@ -210,6 +214,8 @@ void Playground::ScenarioPanel() {
     if (header("Tasks", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditGroups();
     if (header("Shared names", 0)) changed |= EditNames();
     if (header("Machine", 0)) changed |= EditMachine(m_scenario.machine);
+    if (header("Story", 0)) EditStory();  // applies its own edits: a caption does not simulate again
+    Remember("story_section");
     if (header("Scenario JSON", 0)) changed |= EditJson();
     m_openSections = -1;
     ImGui::PopItemWidth();
@@ -596,6 +602,233 @@ bool Playground::EditMachine(scenario::Machine& machine) {
     changed |= DurationField("loop step", p.loopStepOverhead, 0, kSecond, "asyncio: one trip round the loop per resumed task");
     changed |= DurationField("counter +=1", p.counterIncrement, 0, 1'000'000, "counter += 1 in bytecode");
     return changed;
+}
+
+void Playground::EditStory() {
+    // The form edits a copy of the story; a change is kept only when the story's own parser accepts the whole story
+    // (scenario/story.h: captions, ranges, lanes, switches the release has), so the scenario never holds a story its
+    // file or a link could not. Meanwhile the field keeps what was typed and the parser's reason shows under it.
+    using scenario::StoryStep;
+    scenario::Story story = m_scenario.story;
+    bool edited = false;
+    int goTo = -1;
+    const int shown = m_view.storyStep < 0 ? -1 : StoryStepIndex(m_scenario.story, m_view.storyStep);
+    if (story.Empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        TextWrappedAtSpaces("No story. A story is a few captioned steps that walk a reader through the run: a range, "
+                            "the lanes to show, a sentence, and optionally a model to switch to.");
+        ImGui::PopStyleColor();
+    }
+    for (size_t i = 0; i < story.steps.size(); ++i) {
+        StoryStep& step = story.steps[i];
+        ImGui::PushID(int(i));
+        const std::string id = std::to_string(i);
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("Step %d%s", int(i) + 1, int(i) == shown ? " (shown)" : "");
+        // The row's buttons wrap in a narrow panel (800x600, a phone) instead of running off its edge.
+        const float arrowW = ImGui::GetFrameHeight();
+        SameLineIfFits(ButtonWidth("Go to"));
+        if (ImGui::SmallButton("Go to")) goTo = int(i);
+        Remember(("story_goto_" + id).c_str());
+        SameLineIfFits(arrowW);
+        ImGui::BeginDisabled(i == 0);
+        if (ImGui::ArrowButton("up", ImGuiDir_Up)) {
+            std::swap(story.steps[i], story.steps[i - 1]);
+            edited = true;
+        }
+        ImGui::EndDisabled();
+        ButtonHint("Move this step earlier", ImGuiHoveredFlags_AllowWhenDisabled);
+        SameLineIfFits(arrowW);
+        ImGui::BeginDisabled(i + 1 >= story.steps.size());
+        if (ImGui::ArrowButton("down", ImGuiDir_Down)) {
+            std::swap(story.steps[i], story.steps[i + 1]);
+            edited = true;
+        }
+        ImGui::EndDisabled();
+        ButtonHint("Move this step later", ImGuiHoveredFlags_AllowWhenDisabled);
+        SameLineIfFits(ButtonWidth("x"));
+        if (ImGui::SmallButton("x")) {
+            story.steps.erase(story.steps.begin() + std::ptrdiff_t(i));
+            edited = true;
+            ImGui::PopID();
+            break;
+        }
+        Remember(("story_remove_" + id).c_str());
+        ButtonHint("Remove this step");
+
+        // The caption: one paragraph of plain text (the parser refuses control characters and more than 280).
+        char caption[scenario::kMaxStoryCaption * 4 + 1];
+        std::snprintf(caption, sizeof caption, "%s", step.caption.c_str());
+        if (ImGui::InputText("caption", caption, sizeof caption)) {
+            step.caption = caption;
+            edited = true;
+        }
+        Remember(("story_caption_" + id).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("what the reader should see in this step: one or two sentences");
+
+        bool ranged = step.hasRange;
+        if (ImGui::Checkbox("range", &ranged)) {
+            step.hasRange = ranged;
+            if (ranged) {
+                step.rangeStartNs = int64_t(std::max(0.0, m_view.visible.t0));
+                step.rangeEndNs = int64_t(std::max(m_view.visible.t1, double(step.rangeStartNs + 1)));
+            }
+            edited = true;
+        }
+        Remember(("story_range_" + id).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("the step zooms to this time range (unticked: the whole run)");
+        if (step.hasRange) {
+            SameLineIfFits(ButtonWidth("from view"));
+            if (ImGui::SmallButton("from view")) {
+                step.rangeStartNs = int64_t(std::max(0.0, m_view.visible.t0));
+                step.rangeEndNs = int64_t(std::max(m_view.visible.t1, double(step.rangeStartNs + 1)));
+                edited = true;
+            }
+            Remember(("story_range_view_" + id).c_str());
+            ButtonHint("Take the timeline's visible range");
+            TimeNs start = step.rangeStartNs;
+            if (DurationField("from", start, 0, scenario::Limits::kMaxTotalWork)) {
+                step.rangeStartNs = start;
+                edited = true;
+            }
+            bool toEnd = step.rangeEndNs < 0;
+            if (ImGui::Checkbox("to the end", &toEnd)) {
+                step.rangeEndNs = toEnd ? -1 : std::max<int64_t>(step.rangeStartNs + 1, int64_t(m_view.visible.t1));
+                edited = true;
+            }
+            if (!toEnd) {
+                TimeNs end = step.rangeEndNs;
+                if (DurationField("to", end, 1, scenario::Limits::kMaxTotalWork)) {
+                    step.rangeEndNs = end;
+                    edited = true;
+                }
+            }
+        }
+
+        // The lanes: names or name prefixes, comma separated ("Thread, GIL"); empty: every lane.
+        std::string lanesText;
+        for (const std::string& lane : step.lanes) lanesText.append(lanesText.empty() ? "" : ", ").append(lane);
+        char lanes[scenario::kMaxStoryLanes * (scenario::kMaxStoryLaneName * 4 + 2) + 1];
+        std::snprintf(lanes, sizeof lanes, "%s", lanesText.c_str());
+        if (ImGui::InputText("lanes", lanes, sizeof lanes)) {
+            step.lanes.clear();
+            std::string_view rest = lanes;
+            while (!rest.empty()) {
+                const size_t comma = rest.find(',');
+                std::string_view name = rest.substr(0, comma);
+                while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+                while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+                if (!name.empty()) step.lanes.emplace_back(name);
+                rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+            }
+            edited = true;
+        }
+        Remember(("story_lanes_" + id).c_str());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("the lanes this step shows: names or the start of names, comma separated, like "
+                              "\"Thread, GIL\" (empty: every lane)");
+
+        // A switch to another model, and the settings it changes.
+        const std::string modelLabel = step.model ? ModelLabel(*step.model) : "(the scenario's)";
+        if (ImGui::BeginCombo("model", modelLabel.c_str())) {
+            if (ImGui::Selectable("(the scenario's)", !step.model)) {
+                step.model.reset();
+                edited = true;
+            }
+            for (const scenario::ModelInfo& info : scenario::Models()) {
+                if (!scenario::MissingFromRelease(m_scenario.python, info.kind).empty()) continue;
+                if (ImGui::Selectable(ModelLabel(info.kind), step.model && *step.model == info.kind)) {
+                    step.model = info.kind;
+                    edited = true;
+                }
+                Remember(("story_model_" + id + "_" + std::string(info.id)).c_str());
+            }
+            ImGui::EndCombo();
+        }
+        Remember(("story_model_" + id).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("the model this step runs (\"now the same work on a Pool\")");
+        const scenario::ModelInfo& info = scenario::Info(scenario::StoryStepModel(m_storyBaseModel, step).kind);
+        auto optionalInt = [&](const char* label, std::optional<int32_t>& value, int32_t minValue, int32_t maxValue,
+                               int32_t fallback) {
+            bool set = value.has_value();
+            if (ImGui::Checkbox(("##set_" + std::string(label)).c_str(), &set)) {
+                value = set ? std::optional<int32_t>(fallback) : std::nullopt;
+                edited = true;
+            }
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("change %s in this step", label);
+            ImGui::SameLine();
+            ImGui::BeginDisabled(!set);
+            int32_t v = value.value_or(fallback);
+            if (IntField(label, v, minValue, maxValue) && set) {
+                value = v;
+                edited = true;
+            }
+            ImGui::EndDisabled();
+        };
+        if (info.threads || info.processPool || info.interpreterPool)
+            optionalInt("workers", step.workers, 0, scenario::Limits::kMaxWorkers, m_storyBaseModel.workers);
+        if (info.processPool) optionalInt("chunksize", step.chunksize, 0, 1'000'000, m_storyBaseModel.chunksize);
+        if (info.eventLoop) optionalInt("semaphore", step.semaphore, 0, 1'000'000, m_storyBaseModel.semaphore);
+        if (m_storyError.size() && m_storyErrorStep == int(i)) {
+            ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 80, 80, 255));
+            TextWrappedAtSpaces(m_storyError);
+            ImGui::PopStyleColor();
+        }
+        ImGui::Separator();
+        ImGui::PopID();
+    }
+    ImGui::BeginDisabled(story.steps.size() >= scenario::kMaxStorySteps);
+    if (ImGui::SmallButton("+ step from this view")) {
+        StoryStep step;
+        step.caption = "Step " + std::to_string(story.steps.size() + 1);
+        step.hasRange = true;
+        step.rangeStartNs = int64_t(std::max(0.0, m_view.visible.t0));
+        step.rangeEndNs = int64_t(std::max(m_view.visible.t1, double(step.rangeStartNs + 1)));
+        step.lanes = m_timeline.LaneFilter();
+        story.steps.push_back(std::move(step));
+        edited = true;
+    }
+    ImGui::EndDisabled();
+    Remember("story_add");
+    ButtonHint("A new step showing what the timeline shows now: its range and lanes");
+    if (edited) {
+        if (story.Empty()) {
+            m_storyError.clear();
+            CommitStory(std::move(story));
+            return;
+        }
+        scenario::Story checked;
+        scenario::ParseError error;
+        if (scenario::ParseStory(scenario::StoryToJson(story), m_scenario, checked, error)) {
+            m_storyError.clear();
+            CommitStory(std::move(checked));
+            return;
+        }
+        m_storyError = error.Message();
+        // "story[2].caption: ..." names the step: the reason shows under it.
+        m_storyErrorStep = error.path.rfind("story[", 0) == 0 ? std::atoi(error.path.c_str() + 6) : -1;
+    }
+    if (goTo >= 0) GoToStoryStep(goTo);
+}
+
+void Playground::CommitStory(scenario::Story story) {
+    if (m_scenario.story.Empty()) m_storyBaseModel = m_scenario.model;  // the model before the story switched any
+    m_scenario.story = std::move(story);
+    m_view.preset.clear();  // edited: no longer the preset
+    m_jsonBuffer.clear();   // the JSON editor shows the new story
+    if (m_scenario.story.Empty()) {
+        m_view.storyStep = -1;
+        m_timeline.SetLaneFilter({});
+        if (StoryModelsDiffer(m_storyBaseModel, m_scenario.model)) {
+            m_scenario.model = m_storyBaseModel;  // the last step's switch goes with it
+            ScenarioChanged();
+        }
+        return;
+    }
+    // The step shown keeps being shown: its lanes and its model now (simulated again only when the model changed);
+    // its range waits for Go to, so that editing a range does not pull the view from under the pointer.
+    m_view.storyStep = StoryStepIndex(m_scenario.story, std::max(0, m_view.storyStep));
+    ApplyStoryStep(false);
 }
 
 bool Playground::EditJson() {

@@ -367,3 +367,112 @@ TEST(StoryCaptions, EveryFigureInAPresetsStoryIsATimeOfItsRun) {
     }
     EXPECT_GE(checked, 20);
 }
+
+// The story as form fields in the scenario panel (its Story section): a step added from the view, a caption typed, a
+// model switched, a step removed; an edit the story's parser refuses is not kept and says why.
+class StoryForm : public HeadlessImGuiTest {
+protected:
+    static constexpr float kW = 1280, kH = 3000;  // tall: every section open, every field on screen
+    static void Settle(Playground& p) {
+        for (int i = 0; i < 400 && p.Busy(); ++i)
+            Frames(p, kW, kH, 1);
+        Frames(p, kW, kH, 2);
+    }
+    static void Click(Playground& p, const std::string& id) {
+        const auto box = State(p)["widgets"][id];
+        ASSERT_TRUE(box.is_array()) << id << " is not drawn";
+        ImGuiIO& io = ImGui::GetIO();
+        io.AddMousePosEvent(box[0].get<float>() + box[2].get<float>() * 0.5f, box[1].get<float>() + box[3].get<float>() * 0.5f);
+        Frames(p, kW, kH, 1);
+        io.AddMouseButtonEvent(0, true);
+        Frames(p, kW, kH, 1);
+        io.AddMouseButtonEvent(0, false);
+        Frames(p, kW, kH, 2);
+    }
+    static void Key(Playground& p, ImGuiKey key, bool ctrl = false) {
+        ImGuiIO& io = ImGui::GetIO();
+        if (ctrl) io.AddKeyEvent(ImGuiMod_Ctrl, true);
+        io.AddKeyEvent(key, true);
+        Frames(p, kW, kH, 1);
+        io.AddKeyEvent(key, false);
+        if (ctrl) io.AddKeyEvent(ImGuiMod_Ctrl, false);
+        Frames(p, kW, kH, 1);
+    }
+    // Replaces the text of the field `id` as a user does: click, select all, type, Enter.
+    static void Type(Playground& p, const std::string& id, const std::string& text) {
+        Click(p, id);
+        Key(p, ImGuiKey_A, true);
+        if (text.empty()) Key(p, ImGuiKey_Delete);
+        else ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
+        Frames(p, kW, kH, 1);
+        Key(p, ImGuiKey_Enter);
+        Frames(p, kW, kH, 2);
+    }
+    static nlohmann::json LinkStory(const Playground& p) {
+        return nlohmann::json::parse(p.ViewStateJson())["scenario"].value("story", nlohmann::json::array());
+    }
+};
+
+TEST_F(StoryForm, AStepFromTheViewACaptionAModelSwitchAndARemovalAsAnAuthorMakesThem) {
+    PlaygroundSettings settings = Offline();
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "blog_cpu_threads";
+    Playground p(settings);
+    Settle(p);
+    const double threadsMakespan = State(p)["makespan"].get<double>();
+    std::string error;
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"visible": [10000000, 50000000]})", error)) << error;
+    p.SetEditorSectionsOpen(true);
+    Settle(p);
+    EXPECT_EQ(State(p)["story"]["steps"], 0);
+
+    // A step from what the timeline shows: its range.
+    Click(p, "story_add");
+    auto s = State(p);
+    EXPECT_EQ(s["story"]["steps"], 1);
+    EXPECT_EQ(s["story"]["step"], 0);
+    EXPECT_EQ(s["story"]["caption"], "Step 1");
+    EXPECT_FALSE(s["simulating"]) << "a story edit does not simulate again";
+    EXPECT_EQ(s["makespan"].get<double>(), threadsMakespan);
+    EXPECT_EQ(s["preset"], "");  // edited
+    EXPECT_TRUE(s["widgets"].contains("story_bar"));
+    EXPECT_EQ(LinkStory(p)[0]["range"], "10000000ns..50000000ns");
+
+    // A caption typed into its field.
+    Type(p, "story_caption_0", "Only the thread holding the GIL runs Python");
+    s = State(p);
+    EXPECT_EQ(s["story"]["caption"], "Only the thread holding the GIL runs Python");
+    EXPECT_EQ(LinkStory(p)[0]["caption"], "Only the thread holding the GIL runs Python");
+    EXPECT_EQ(s["story_error"], "");
+    // An empty caption is refused by the story's parser: not kept, and the reason is on screen.
+    Type(p, "story_caption_0", "");
+    s = State(p);
+    EXPECT_EQ(LinkStory(p)[0]["caption"], "Only the thread holding the GIL runs Python");
+    EXPECT_EQ(s["story_error"].get<std::string>().rfind("story[0].caption: ", 0), 0u) << s["story_error"];
+
+    // The lanes, comma separated.
+    Type(p, "story_lanes_0", "Thread, GIL");
+    EXPECT_EQ(LinkStory(p)[0]["lanes"], nlohmann::json({"Thread", "GIL"}));
+    EXPECT_EQ(State(p)["story"]["lanes"], nlohmann::json({"Thread", "GIL"}));
+    EXPECT_EQ(State(p)["story_error"], "");
+
+    // The shown step switches to a process pool: it runs at once; the story's own model stays threads.
+    Click(p, "story_model_0");
+    Click(p, "story_model_0_processes");
+    Settle(p);
+    s = State(p);
+    EXPECT_EQ(s["model"], "processes");
+    EXPECT_LT(s["makespan"].get<double>(), threadsMakespan * 0.6) << "eight CPU-bound tasks on four processes";
+    EXPECT_EQ(LinkStory(p)[0]["model"], "processes");
+    EXPECT_EQ(nlohmann::json::parse(p.ViewStateJson())["scenario"]["model"]["kind"], "threads");
+
+    // Removed: no story, the scenario's own model again.
+    Click(p, "story_remove_0");
+    Settle(p);
+    s = State(p);
+    EXPECT_EQ(s["story"]["steps"], 0);
+    EXPECT_EQ(s["model"], "threads");
+    EXPECT_EQ(s["makespan"].get<double>(), threadsMakespan);
+    EXPECT_EQ(s["story"]["lanes"], nlohmann::json::array());
+    EXPECT_FALSE(s["widgets"].contains("story_bar"));
+}
