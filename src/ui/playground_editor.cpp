@@ -765,10 +765,21 @@ void Playground::EditStory() {
             }
             ImGui::EndDisabled();
         };
+        // A step sets a count of at least 1 (the story's parser): "the default" is the scenario's own, unticked.
         if (info.threads || info.processPool || info.interpreterPool)
-            optionalInt("workers", step.workers, 0, scenario::Limits::kMaxWorkers, m_storyBaseModel.workers);
-        if (info.processPool) optionalInt("chunksize", step.chunksize, 0, 1'000'000, m_storyBaseModel.chunksize);
-        if (info.eventLoop) optionalInt("semaphore", step.semaphore, 0, 1'000'000, m_storyBaseModel.semaphore);
+            optionalInt("workers", step.workers, 1, scenario::Limits::kMaxWorkers, std::max(1, m_storyBaseModel.workers));
+        constexpr int32_t kMaxCount = int32_t(scenario::Limits::kMaxTasks);
+        if (info.processPool) {
+            optionalInt("chunksize", step.chunksize, 1, kMaxCount, std::max(1, m_storyBaseModel.chunksize));
+            const char* methods[] = {"(the scenario's)", "fork", "spawn", "forkserver"};
+            int method = step.startMethod ? int(*step.startMethod) + 1 : 0;
+            if (ImGui::Combo("start method", &method, methods, 4)) {
+                step.startMethod = method == 0 ? std::nullopt : std::optional(scenario::StartMethod(method - 1));
+                edited = true;
+            }
+        }
+        if (info.eventLoop)
+            optionalInt("semaphore", step.semaphore, 1, kMaxCount, std::max(1, m_storyBaseModel.semaphore));
         if (m_storyError.size() && m_storyErrorStep == int(i)) {
             ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 80, 80, 255));
             TextWrappedAtSpaces(m_storyError);
