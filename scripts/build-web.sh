@@ -51,10 +51,13 @@ if [[ -n "$POSTER_TOOL" ]]; then
     count=0
     for preset in $("$POSTER_TOOL" presets); do
         [[ "$preset" =~ ^[a-z0-9_]+$ ]] || continue
+        # A preset with a story opens on its first step: its poster shows that step's range and lanes.
+        step=()
+        if "$POSTER_TOOL" sim "$preset" --step 1 >/dev/null 2>&1; then step=(--step 1); fi
         for theme in dark light; do
             suffix=""; [[ $theme == light ]] && suffix=".light"
-            "$POSTER_TOOL" sim "$preset" --svg "$SITE/posters/$preset$suffix.svg" --size 760x420 --theme "$theme" >/dev/null
-            "$POSTER_TOOL" sim "$preset" --svg "$SITE/posters/$preset.narrow$suffix.svg" --size 400x420 --theme "$theme" >/dev/null
+            "$POSTER_TOOL" sim "$preset" "${step[@]}" --svg "$SITE/posters/$preset$suffix.svg" --size 760x420 --theme "$theme" >/dev/null
+            "$POSTER_TOOL" sim "$preset" "${step[@]}" --svg "$SITE/posters/$preset.narrow$suffix.svg" --size 400x420 --theme "$theme" >/dev/null
             count=$((count + 2))
         done
     done

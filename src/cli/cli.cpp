@@ -50,6 +50,8 @@ const std::vector<OptionLine>& SimOptions() {
         {"--range A..B", "the time range drawn, e.g. 10ms..250ms (B left out: to the end; default: the whole run)"},
         {"--lanes LIST", "the lanes drawn: comma-separated lane names or name prefixes, e.g. 'Core,GIL,Thread-1'"},
         {"--theme T", "the picture's theme: dark (default) or light"},
+        {"--step N", "the scenario's story step N (1 for the first): its model switch, and for a picture its range and "
+                     "lanes, as the playground shows the step (--model, --workers, --range and --lanes still win)"},
         {"--seed N", "one of the runs CPython could give: the OS's wake-up latencies and timer slack drawn from "
                      "seed N (default: the scenario's machine.seed; 0: the deterministic run)"},
         {"--time-limit S", "stop the simulation after S seconds of wall-clock time, with an error (default 60; "
@@ -110,6 +112,7 @@ const std::string& SimUsage() {
         "usage: interleave sim SCENARIO [--model KIND] [--workers N] [--out FILE] [--chrome FILE]\n"
         "                      [--perfetto FILE] [--json] [--profile FILE] [--time-limit S]\n"
         "                      [--svg FILE] [--png FILE] [--size WxH] [--range A..B] [--lanes LIST] [--theme T]\n"
+        "                      [--step N]\n"
         "Simulates SCENARIO (a JSON file or a preset name) and prints the metrics.\n" +
         FormatOptions(SimOptions(), 2) +
         "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
@@ -251,7 +254,7 @@ PictureRenderers& Renderers() {
 
 int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     std::string source, model, outPath, chromePath, perfettoPath, profilePath, workersText, timeLimitText, error;
-    std::string svgPath, pngPath, sizeText, rangeText, lanesText, themeText, seedText;
+    std::string svgPath, pngPath, sizeText, rangeText, lanesText, themeText, seedText, stepText;
     bool json = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -270,6 +273,7 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
                               : a == "--lanes" ? &lanesText
                               : a == "--theme" ? &themeText
                               : a == "--seed" ? &seedText
+                              : a == "--step" ? &stepText
                                                  : nullptr;
         if (target) {
             if (!TakeValue(args, i, *target, error))
@@ -317,6 +321,26 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
         return Fail(err, "sim", "unknown model '" + model + "' (see interleave sim --help)", kExitUsage);
     scenario::Scenario s;
     if (int code = LoadScenarioArgument(source, s, error); code != kExitOk) return Fail(err, "sim", error, code);
+    // A story step: its switches first (the options below still override them), its range and lanes for the picture.
+    const scenario::StoryStep* storyStep = nullptr;
+    if (!stepText.empty()) {
+        int64_t step = 0;
+        if (!ParseBoundedInt(stepText, 1, int64_t(scenario::kMaxStorySteps), step))
+            return Fail(err, "sim", "--step must be a story step from 1 to " + std::to_string(scenario::kMaxStorySteps) +
+                                        ", got '" + stepText + "'", kExitUsage);
+        if (size_t(step) > s.story.steps.size())
+            return Fail(err, "sim",
+                        source + " has " + (s.story.Empty() ? std::string("no story") :
+                                            "a story of " + std::to_string(s.story.steps.size()) + " steps") +
+                            ": there is no step " + stepText,
+                        kExitUsage);
+        storyStep = &s.story.steps[size_t(step - 1)];
+        s.model = scenario::StoryStepModel(s.model, *storyStep);
+        if (wantPicture && rangeText.empty() && storyStep->hasRange) {
+            picture.startNs = storyStep->rangeStartNs;
+            picture.endNs = storyStep->rangeEndNs;
+        }
+    }
     if (!model.empty()) s.model.kind = kind;
     if (workers > 0) s.model.workers = workers;
     if (!profilePath.empty())
@@ -338,6 +362,18 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     if (wantPicture) {
         if (!lanesText.empty() && !SelectLanes(result.trace, lanesText, picture.tracks, error))
             return Fail(err, "sim", error, kExitUsage);
+        // A step's lanes are read as the playground reads them: an entry that names no lane of this run (a step
+        // written for another model's lanes) is passed over, and if none names one every lane is drawn.
+        if (lanesText.empty() && storyStep) {
+            for (const std::string& entry : storyStep->lanes) {
+                std::vector<int32_t> named;
+                std::string ignored;
+                if (!SelectLanes(result.trace, std::vector<std::string>{entry}, named, ignored)) continue;
+                picture.tracks.insert(picture.tracks.end(), named.begin(), named.end());
+            }
+            std::sort(picture.tracks.begin(), picture.tracks.end());
+            picture.tracks.erase(std::unique(picture.tracks.begin(), picture.tracks.end()), picture.tracks.end());
+        }
         if (picture.endNs > picture.startNs && picture.startNs >= result.trace.EndTime())
             return Fail(err, "sim",
                         std::string("--range starts at ")
@@ -581,11 +617,21 @@ int PresetsCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
 void SetPictureRenderers(PictureRenderers renderers) { Renderers() = std::move(renderers); }
 
 bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error) {
-    std::vector<bool> chosen(trace.tracks.size(), false);
+    std::vector<std::string> entries;
     size_t at = 0;
     for (;;) {
         const size_t comma = std::min(spec.find(',', at), spec.size());
-        const std::string entry = spec.substr(at, comma - at);
+        entries.push_back(spec.substr(at, comma - at));
+        if (comma >= spec.size()) break;
+        at = comma + 1;
+    }
+    return SelectLanes(trace, entries, tracks, error);
+}
+
+bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entries, std::vector<int32_t>& tracks,
+                 std::string& error) {
+    std::vector<bool> chosen(trace.tracks.size(), false);
+    for (const std::string& entry : entries) {
         if (entry.empty()) {
             error = "--lanes has an empty entry (lane names or name prefixes, separated by commas)";
             return false;
@@ -610,8 +656,6 @@ bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector
                         .append(")");
             return false;
         }
-        if (comma >= spec.size()) break;
-        at = comma + 1;
     }
     tracks.clear();
     for (size_t t = 0; t < chosen.size(); ++t)

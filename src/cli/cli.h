@@ -32,6 +32,9 @@ void SetPictureRenderers(PictureRenderers renderers);
 // has exactly that name, else every lane whose name starts with it). The tracks in trace order; false and why if
 // an entry is empty or matches nothing.
 bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error);
+// The same for entries already apart (a story step's lanes, which may hold a comma).
+bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entries, std::vector<int32_t>& tracks,
+                 std::string& error);
 // "--range START..END" (durations as in scenarios: 10ms..250ms; END may be left out: to the end). False and why.
 bool ParseRange(const std::string& text, int64_t& startNs, int64_t& endNs, std::string& error);
 // "--size WxH": each side kMinPictureSide to kMaxPictureSide. False and why.

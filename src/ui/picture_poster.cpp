@@ -30,13 +30,14 @@ std::string SvgDataUri(std::string_view svg) {
 }
 
 namespace {
-std::string PosterAt(const trace::Trace& trace, TimeRange range, Theme theme, int selectedTask, float width) {
+std::string PosterAt(const trace::Trace& trace, const PosterView& poster, float width) {
     PictureView view;
-    view.range = range;
+    view.range = poster.range;
+    view.tracks = poster.tracks;
     view.width = width;
     view.height = float(kPosterHeight);
-    view.theme = theme;
-    view.selectedTask = selectedTask;
+    view.theme = poster.theme;
+    view.selectedTask = poster.selectedTask;
     return SvgDataUri(PictureSvg(trace, view));
 }
 std::string TooBig(size_t bytes) {
@@ -45,38 +46,33 @@ std::string TooBig(size_t bytes) {
 }
 }  // namespace
 
-std::string PosterDataUri(const trace::Trace& trace, TimeRange range, Theme theme, int selectedTask, std::string& why) {
+std::string PosterDataUri(const trace::Trace& trace, const PosterView& view, std::string& why) {
     // Narrower pictures fold more spans into runs: fewer elements, a smaller file.
     std::string uri;
     for (float width : {760.0f, 560.0f, 400.0f}) {
-        uri = PosterAt(trace, range, theme, selectedTask, width);
+        uri = PosterAt(trace, view, width);
         if (uri.size() <= kMaxPosterUriBytes) return uri;
     }
     why = TooBig(uri.size());
     return {};
 }
 
-bool MakePoster(const trace::Trace& trace,
-                TimeRange range,
-                Theme theme,
-                int selectedTask,
-                Poster& out,
-                std::string& why) {
+bool MakePoster(const trace::Trace& trace, const PosterView& view, Poster& out, std::string& why) {
     out = Poster{};
-    const PictureColors colors = ColorsFor(theme);
+    const PictureColors colors = ColorsFor(view.theme);
     char background[8];
     std::snprintf(background, sizeof background, "#%02x%02x%02x", unsigned(colors.background & 0xff),
                   unsigned((colors.background >> 8) & 0xff), unsigned((colors.background >> 16) & 0xff));
     out.background = background;
     // The phone's poster first: it is the one a narrow column cannot do without (a wide one shrunk to a phone's
     // width has unreadable text). Then the widest desktop poster that fits beside it.
-    std::string narrow = PosterAt(trace, range, theme, selectedTask, 400.0f);
+    std::string narrow = PosterAt(trace, view, 400.0f);
     if (narrow.size() > kMaxPosterUriBytes) {
         why = TooBig(narrow.size());
         return false;
     }
     for (float width : {760.0f, 560.0f}) {
-        std::string wide = PosterAt(trace, range, theme, selectedTask, width);
+        std::string wide = PosterAt(trace, view, width);
         if (wide.size() + narrow.size() <= kMaxPosterUriBytes) {
             out.wide = std::move(wide);
             out.narrow = std::move(narrow);

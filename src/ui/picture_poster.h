@@ -5,6 +5,7 @@
 // snippet as a data: URI. docs/authoring.md describes the snippet.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "trace/trace.h"
 #include "ui/picture.h"
@@ -22,9 +23,18 @@ inline constexpr const char* kPosterBelowFrameName = "interleave-poster-below";
 // plain character (quotes, < > &, %, #, whitespace, controls, non-ASCII) is percent-encoded.
 std::string SvgDataUri(std::string_view svg);
 
-// The poster of `trace` over `range` (empty: the whole run) as a data: URI, at most kMaxPosterUriBytes: drawn
-// kPosterHeight tall at the widest of a few widths whose URI fits; "" with why in `why` when none fits.
-std::string PosterDataUri(const trace::Trace& trace, TimeRange range, Theme theme, int selectedTask, std::string& why);
+// What a poster shows: the view's range (empty: the whole run), its lanes (a story step's; empty: every lane), its
+// theme and highlighted task.
+struct PosterView {
+    TimeRange range{0, 0};
+    std::vector<trace::TrackId> tracks;
+    Theme theme = Theme::Dark;
+    int selectedTask = -1;
+};
+
+// The poster of `trace` as `view` asks, as a data: URI, at most kMaxPosterUriBytes: drawn kPosterHeight tall at the
+// widest of a few widths whose URI fits; "" with why in `why` when none fits.
+std::string PosterDataUri(const trace::Trace& trace, const PosterView& view, std::string& why);
 
 // A shared view's posters for a snippet: `wide` (760 or 560 px wide) and `narrow` (400 px, for a phone's column; ""
 // when only one fits, then `wide` is the 400 px one), data: URIs of at most kMaxPosterUriBytes together, and the
@@ -32,12 +42,7 @@ std::string PosterDataUri(const trace::Trace& trace, TimeRange range, Theme them
 struct Poster {
     std::string wide, narrow, background;
 };
-bool MakePoster(const trace::Trace& trace,
-                TimeRange range,
-                Theme theme,
-                int selectedTask,
-                Poster& out,
-                std::string& why);
+bool MakePoster(const trace::Trace& trace, const PosterView& view, Poster& out, std::string& why);
 
 struct EmbedSnippetParts {
     std::string embedUrl;          // the iframe's src (the playground link with ?embed)

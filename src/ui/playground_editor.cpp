@@ -710,7 +710,7 @@ void Playground::EditStory() {
         for (const std::string& lane : step.lanes) lanesText.append(lanesText.empty() ? "" : ", ").append(lane);
         char lanes[scenario::kMaxStoryLanes * (scenario::kMaxStoryLaneName * 4 + 2) + 1];
         std::snprintf(lanes, sizeof lanes, "%s", lanesText.c_str());
-        if (ImGui::InputText("lanes", lanes, sizeof lanes)) {
+        if (ImGui::InputTextWithHint("lanes", "every lane", lanes, sizeof lanes)) {
             step.lanes.clear();
             std::string_view rest = lanes;
             while (!rest.empty()) {

@@ -9,6 +9,7 @@
 #include "ui/picture_poster.h"
 #include "ui/explain.h"
 #include "ui/playground.h"
+#include "ui/story_view.h"
 #include "ui/widgets.h"
 
 namespace interleave::ui {
@@ -74,7 +75,15 @@ void Playground::ShowEmbedSnippet() {
         m_posterNote.clear();
         Poster poster;
         if (m_haveTrace && m_view.tab == Tab::Timeline) {
-            if (MakePoster(m_trace, m_view.visible, m_view.theme, m_view.selectedTask, poster, m_posterNote)) {
+            // The view as the reader's embed opens on it: its range, and a story step's lanes.
+            PosterView view;
+            view.range = m_view.visible;
+            view.theme = m_view.theme;
+            view.selectedTask = m_view.selectedTask;
+            const std::vector<bool> named = TracksNamed(m_trace, m_timeline.LaneFilter());
+            for (size_t t = 0; t < named.size(); ++t)
+                if (named[t]) view.tracks.push_back(trace::TrackId(t));
+            if (MakePoster(m_trace, view, poster, m_posterNote)) {
                 parts.posterUri = poster.wide;
                 parts.posterNarrowUri = poster.narrow;
                 parts.posterBackground = poster.background;

@@ -144,3 +144,44 @@ TEST(PictureCliWithoutRenderers, PicturesAreRefusedWhereTheUiIsNotLinked) {
 }
 
 }  // namespace
+
+namespace {
+// `--step N`: a story step's view, as the playground shows it (the build's posters of story presets use it).
+TEST_F(PictureCli, AStoryStepGivesItsRangeItsLanesAndItsModel) {
+    auto r = Run({"sim", "convoy_effect", "--step", "2", "--svg", TempPath("step.svg"), "--json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(m_rec.last.startNs, 0);
+    EXPECT_EQ(m_rec.last.endNs, 21'000'000);
+    ASSERT_FALSE(m_rec.laneNames.empty());
+    for (const std::string& name : m_rec.laneNames)
+        EXPECT_TRUE(name.rfind("GIL", 0) == 0 || name.rfind("Thread", 0) == 0) << name;
+    // An open range runs to the end; the options still win over the step.
+    r = Run({"sim", "convoy_effect", "--step", "2", "--svg", TempPath("step.svg"), "--range", "1ms..2ms", "--lanes", "Core"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(m_rec.last.startNs, 1'000'000);
+    EXPECT_EQ(m_rec.last.endNs, 2'000'000);
+    for (const std::string& name : m_rec.laneNames) EXPECT_EQ(name.rfind("Core", 0), 0u) << name;
+    // The last step of asyncio_blocking_call switches to threads: five sleeps overlap.
+    r = Run({"sim", "asyncio_blocking_call", "--step", "4", "--json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"label\":\"threads (one per task)\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"makespan_ns\":1000327000"), std::string::npos) << r.out;
+    r = Run({"sim", "asyncio_blocking_call", "--json"});
+    EXPECT_NE(r.out.find("\"label\":\"asyncio\""), std::string::npos) << r.out;
+}
+
+TEST_F(PictureCli, AStepTheStoryDoesNotHaveIsAUsageErrorThatSaysSo) {
+    auto r = Run({"sim", "convoy_effect", "--step", "9"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("convoy_effect has a story of 5 steps: there is no step 9"), std::string::npos) << r.err;
+    r = Run({"sim", "blog_io_threads", "--step", "1"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("blog_io_threads has no story: there is no step 1"), std::string::npos) << r.err;
+    for (const char* bad : {"0", "-1", "x", "33", "1.5"}) {
+        r = Run({"sim", "convoy_effect", "--step", bad});
+        EXPECT_EQ(r.code, 2) << bad;
+        EXPECT_NE(r.err.find("--step must be a story step from 1 to 32"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(m_rec.calls, 0);
+}
+}  // namespace

@@ -302,6 +302,31 @@ TEST_F(Authoring, TheEmbedButtonPutsABoundedPosterOfTheViewIntoTheSnippet) {
     EXPECT_NE(snippet.find("background: #"), std::string::npos);
 }
 
+TEST_F(Authoring, AStoryStepsPosterShowsOnlyTheLanesTheStepShows) {
+    std::vector<Download> downloads;
+    PlaygroundSettings settings = Recording(downloads);
+    settings.loadPresetOnStart = true;
+    settings.initialPreset = "convoy_effect";
+    Playground p(settings);
+    for (int i = 0; i < 400 && p.Busy(); ++i)
+        Frames(p, 1);
+    ASSERT_TRUE(p.GoToStoryStep(1));  // "GIL", "Thread": the GIL and the two threads, no cores
+    for (int i = 0; i < 400 && p.Busy(); ++i)
+        Frames(p, 1);
+    Frames(p, 2);
+    ASSERT_FALSE(State(p)["story"]["lanes"].empty());
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const std::string snippet = State(p)["embed_snippet"];
+    const size_t at = snippet.find("src=\"data:image/svg+xml,");
+    ASSERT_NE(at, std::string::npos) << snippet;
+    const std::string svg = PercentDecode(snippet.substr(at + 24, snippet.find('"', at + 24) - at - 24));
+    EXPECT_NE(svg.find(">Thread-1"), std::string::npos) << "the step's lanes";
+    EXPECT_NE(svg.find(">GIL"), std::string::npos);
+    EXPECT_EQ(svg.find(">Core 0<"), std::string::npos) << "a lane the step does not show";
+    EXPECT_EQ(svg.find(">MainThread<"), std::string::npos);
+}
+
 TEST_F(Authoring, AHostileLaneNameInThePosterStaysEscapedText) {
     std::vector<Download> downloads;
     Playground p(Recording(downloads));
@@ -350,7 +375,7 @@ TEST_F(Authoring, ADenseRunsPosterIsNarrowedToTheBoundOrLeftOutWithAReason) {
     widest.height = float(kPosterHeight);
     ASSERT_GT(SvgDataUri(PictureSvg(t, widest)).size(), kMaxPosterUriBytes);
     std::string why;
-    const std::string uri = PosterDataUri(t, TimeRange{0, 0}, Theme::Dark, -1, why);
+    const std::string uri = PosterDataUri(t, PosterView{}, why);
     if (uri.empty()) {
         EXPECT_NE(why.find("KB"), std::string::npos) << why;
     } else {
