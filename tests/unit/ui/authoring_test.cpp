@@ -38,19 +38,6 @@ protected:
         s.makeLink = [link](const std::string&, std::function<void(const std::string&)> done) { done(link); };
         return s;
     }
-    // Presses the widget `id` as a user would: the mouse over it, down in one frame, up in the next.
-    static void Click(Playground& p, const char* id) {
-        const json box = State(p)["widgets"][id];
-        ASSERT_TRUE(box.is_array()) << id << " is not drawn";
-        ImGuiIO& io = ImGui::GetIO();
-        io.AddMousePosEvent(box[0].get<float>() + box[2].get<float>() * 0.5f,
-                            box[1].get<float>() + box[3].get<float>() * 0.5f);
-        Frames(p, 1);
-        io.AddMouseButtonEvent(0, true);
-        Frames(p, 1);
-        io.AddMouseButtonEvent(0, false);
-        Frames(p, 2);
-    }
 };
 
 // "%3C" -> "<": the data: URI's percent-encoding undone.

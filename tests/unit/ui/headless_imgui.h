@@ -41,6 +41,21 @@ protected:
 
     static nlohmann::json State(const Playground& p) { return nlohmann::json::parse(p.TestStateJson()); }
 
+    // Presses the widget `id` the test state names as a user would, in a w x h window: the mouse over its middle,
+    // the button down in one frame and up in the next, then two frames for what the click changes.
+    static void Click(Playground& p, const std::string& id, float w = 1280, float h = 800) {
+        const nlohmann::json box = State(p)["widgets"][id];
+        ASSERT_TRUE(box.is_array()) << id << " is not drawn";
+        ImGuiIO& io = ImGui::GetIO();
+        io.AddMousePosEvent(box[0].get<float>() + box[2].get<float>() * 0.5f,
+                            box[1].get<float>() + box[3].get<float>() * 0.5f);
+        Frames(p, w, h, 1);
+        io.AddMouseButtonEvent(0, true);
+        Frames(p, w, h, 1);
+        io.AddMouseButtonEvent(0, false);
+        Frames(p, w, h, 2);
+    }
+
     // No worker thread, no preset loaded: the test shows what it wants with Show*.
     static PlaygroundSettings Offline() {
         PlaygroundSettings s;

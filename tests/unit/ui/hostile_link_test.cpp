@@ -19,19 +19,6 @@ const char* kEndlessLink =
     R"("machine":{"cores":4,"profile":{"switch_interval":"1us"}}}})";
 
 class HostileLink : public testing::HeadlessImGuiTest {
-protected:
-    // Clicks the widget the test state names (press and release in separate frames, as a user does).
-    static void Click(Playground& p, const char* widget) {
-        const auto rect = State(p)["widgets"][widget];
-        ASSERT_TRUE(rect.is_array()) << widget << " is not on screen";
-        ImGuiIO& io = ImGui::GetIO();
-        io.AddMousePosEvent(rect[0].get<float>() + rect[2].get<float>() / 2, rect[1].get<float>() + rect[3].get<float>() / 2);
-        Frames(p, 1);
-        io.AddMouseButtonEvent(0, true);
-        Frames(p, 1);
-        io.AddMouseButtonEvent(0, false);
-        Frames(p, 1);
-    }
 };
 
 TEST_F(HostileLink, ALongSimulationRunsInSlicesBetweenFramesInTheSingleThreadedBuild) {

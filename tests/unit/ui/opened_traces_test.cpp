@@ -22,18 +22,6 @@ protected:
             Frames(p, 1);
         Frames(p, 2);
     }
-    static void Click(Playground& p, const char* id) {
-        const json box = State(p)["widgets"][id];
-        ASSERT_TRUE(box.is_array()) << id << " is not drawn";
-        ImGuiIO& io = ImGui::GetIO();
-        io.AddMousePosEvent(box[0].get<float>() + box[2].get<float>() * 0.5f,
-                            box[1].get<float>() + box[3].get<float>() * 0.5f);
-        Frames(p, 1);
-        io.AddMouseButtonEvent(0, true);
-        Frames(p, 1);
-        io.AddMouseButtonEvent(0, false);
-        Frames(p, 2);
-    }
 };
 
 TEST_F(OpenedTraces, TwoFilesOfEitherFormAreDrawnUnderTheRunOnOneTimeAxis) {

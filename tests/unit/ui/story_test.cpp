@@ -378,17 +378,7 @@ protected:
             Frames(p, kW, kH, 1);
         Frames(p, kW, kH, 2);
     }
-    static void Click(Playground& p, const std::string& id) {
-        const auto box = State(p)["widgets"][id];
-        ASSERT_TRUE(box.is_array()) << id << " is not drawn";
-        ImGuiIO& io = ImGui::GetIO();
-        io.AddMousePosEvent(box[0].get<float>() + box[2].get<float>() * 0.5f, box[1].get<float>() + box[3].get<float>() * 0.5f);
-        Frames(p, kW, kH, 1);
-        io.AddMouseButtonEvent(0, true);
-        Frames(p, kW, kH, 1);
-        io.AddMouseButtonEvent(0, false);
-        Frames(p, kW, kH, 2);
-    }
+    static void Click(Playground& p, const std::string& id) { HeadlessImGuiTest::Click(p, id, kW, kH); }
     static void Key(Playground& p, ImGuiKey key, bool ctrl = false) {
         ImGuiIO& io = ImGui::GetIO();
         if (ctrl) io.AddKeyEvent(ImGuiMod_Ctrl, true);
