@@ -279,6 +279,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ui::Playground& p = ThePlayground();
     std::string error;
     p.ShowLinkError("");
+    p.Unpin();  // an earlier input's pinned run (the baseline has none, and a view without one keeps the pin)
     if (!p.ApplyViewStateJson(kBaseline, error)) Fail("the baseline view is refused", error);
     p.SetHelpVisible(false);
 
@@ -304,6 +305,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             if (!Small(*parsed) || !StoryFinishes(*parsed)) return 0;
             if (probe.tab != ui::Tab::Timeline) compareOk = EveryModelFinishes(*parsed);
         }
+    }
+    // The link's pinned run is simulated too: bounded the same way.
+    if (!probe.pinnedScenarioJson.empty()) {
+        scenario::ParseError parseError;
+        const auto pinned = scenario::ParseScenario(probe.pinnedScenarioJson, parseError);
+        if (pinned && (!Small(*pinned) || !Finishes(*pinned))) return 0;
     }
 
     const std::string before = p.ViewStateJson();

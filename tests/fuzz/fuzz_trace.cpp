@@ -80,6 +80,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // ReadAnyTrace only dispatches to one of the two: it must not crash, and must say why when it refuses.
     trace::Trace any;
     std::string error;
-    if (!trace::ReadAnyTrace(text, any, error) && error.empty()) Fail("ReadAnyTrace", "refused without a reason");
+    if (!trace::ReadAnyTrace(text, any, error)) {
+        if (error.empty()) Fail("ReadAnyTrace", "refused without a reason");
+        return 0;
+    }
+    // What the playground does with a trace file it opens (ui::Playground::OpenTrace): a trace without metrics (another
+    // tool's Chrome trace) gets them derived from its spans, then it is drawn and compared by its makespan.
+    if (any.metrics.makespan <= 0) {
+        trace::ComputeMetrics(any);
+        if (any.metrics.makespan < 0) Fail("ComputeMetrics", "a negative makespan: " + trace::ToJson(any));
+    }
     return 0;
 }
