@@ -177,6 +177,7 @@ void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace)
     m_timeline.SetLaneFilter({});
     m_trace = std::move(trace);
     if (!m_trace.IsFinished()) m_trace.Finish();
+    m_traceScenario = m_scenario;
     m_haveTrace = true;
     m_explain = Explain(m_scenario, m_trace);
     m_explainMoments = ExplainMoments(m_scenario, m_trace);
@@ -462,6 +463,7 @@ void Playground::PollJobs() {
         auto job = std::move(m_simJob);
         if (job->result.ok) {
             m_trace = std::move(job->result.trace);
+            m_traceScenario = job->scenario;
             m_haveTrace = true;
             m_explain = Explain(job->scenario, m_trace);
             m_explainMoments = ExplainMoments(job->scenario, m_trace);

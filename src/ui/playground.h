@@ -263,6 +263,9 @@ private:
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
     trace::Trace m_trace;          // the run of the scenario as configured
+    // The scenario m_trace is a run of: m_scenario may be newer (edited while its run is simulated). Pin this run
+    // keeps this one, so a link's reader simulates the run the author saw.
+    scenario::Scenario m_traceScenario;
     bool m_haveTrace = false;
     std::string m_explain;
     std::vector<ExplainMoment> m_explainMoments;  // the moments its claims rest on

@@ -451,14 +451,15 @@ std::string OpenedComparison(const std::string& fileTitle, int64_t fileMakespanN
 
 bool Playground::PinRun() {
     if (!m_haveTrace) return false;
-    ShowPinnedRun(PinnedRunTitle(m_view.preset, m_scenario), m_trace);
+    ShowPinnedRun(PinnedRunTitle(m_view.preset, m_traceScenario), m_trace);
     m_pinnedFromScenario = true;
-    m_pinnedScenario = m_scenario;
+    m_pinnedScenario = m_traceScenario;
     m_pinnedPreset = m_view.preset;
     return true;
 }
 
 void Playground::ShowPinnedRun(std::string title, trace::Trace trace) {
+    DropPinJob();  // a link's pinned run still being simulated would replace this one when done
     m_pinnedTrace = std::move(trace);
     if (!m_pinnedTrace.IsFinished()) m_pinnedTrace.Finish();
     m_pinnedTitle = std::move(title);

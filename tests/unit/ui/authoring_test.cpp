@@ -197,6 +197,26 @@ TEST_F(Authoring, APinnedRunTravelsInTheLinkAndTheReaderSimulatesTheSameRun) {
     EXPECT_FALSE(json::parse(reader.ViewStateJson()).contains("pinned"));
 }
 
+TEST_F(Authoring, PinningWhileALinksPinnedRunIsSimulatedKeepsTheUsersPin) {
+    Playground author(Offline());
+    author.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
+    ASSERT_TRUE(author.PinRun());
+    const std::string link = author.ViewStateJson();
+    Playground reader(Offline());
+    reader.ShowRun(CpuScenario(true), testing::ThreadsTrace(2, 2, 10));
+    std::string error;
+    ASSERT_TRUE(reader.ApplyViewStateJson(link, error)) << error;
+    ASSERT_TRUE(reader.Busy());
+    ASSERT_TRUE(reader.PinRun());  // before the link's pinned run is in: the reader's own pin wins
+    const json pinned = State(reader)["pinned"];
+    EXPECT_EQ(pinned["makespan"], 10 * 5'000'000);  // the reader's run on screen (the synthetic one)
+    for (int i = 0; i < 400 && reader.Busy(); ++i)
+        Frames(reader, 1);
+    Frames(reader, 2);
+    EXPECT_EQ(State(reader)["pinned"]["makespan"], pinned["makespan"]);
+    EXPECT_EQ(State(reader)["pinned"]["spans"], pinned["spans"]);
+}
+
 TEST_F(Authoring, APinnedTraceFromElsewhereIsNotInTheLinkAndABrokenPinnedRunRefusesTheLink) {
     Playground p(Offline());
     p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
