@@ -82,6 +82,7 @@ PictureColors ColorsFor(Theme theme) {
     colors.axisBg = Over(c[ImGuiCol_FrameBg], 1.0f, bg);
     colors.laneBg = Over(c[ImGuiCol_FrameBg], 0.35f, bg);  // GetColorU32(ImGuiCol_FrameBg, 0.35f) in DrawLane's row
     colors.headerBg = Over(c[ImGuiCol_Header], 1.0f, bg);
+    colors.grid = Over(c[ImGuiCol_Separator], 0.5f, bg);  // GetColorU32(ImGuiCol_Separator, 0.5f): the plot's grid
     return colors;
 }
 
@@ -97,7 +98,22 @@ TextMetrics UiTextMetrics() {
     return m;
 }
 
+TextMetrics CurrentTextMetrics() {
+    ImFont* font = ImGui::GetFont();
+    TextMetrics m;
+    m.size = ImGui::GetFontSize();
+    m.ascent = font->FontSize > 0 ? font->Ascent * m.size / font->FontSize : m.size * 0.8f;
+    m.width = [font, size = m.size](std::string_view text) {
+        return font->CalcTextSizeA(size, 1e30f, 0.0f, text.data(), text.data() + text.size()).x;
+    };
+    return m;
+}
+
 Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const TextMetrics& metrics) {
+    return BuildPicture({PictureSection{&trace, view.title, view.tracks}}, view, metrics);
+}
+
+Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureView& view, const TextMetrics& metrics) {
     Picture pic;
     const PictureColors colors = ColorsFor(view.theme);
     pic.theme = view.theme;
@@ -134,19 +150,40 @@ Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const T
         pic.items.push_back(std::move(item));
     };
 
-    // Which rows: the live view's rows, less the lanes the view leaves out.
-    std::vector<LaneRow> rows;
-    for (LaneRow& row : GroupLaneRows(trace)) {
-        if (!view.tracks.empty()) {
-            bool wanted = false;
-            for (trace::TrackId t : view.tracks)
-                wanted |= t >= row.first && t <= row.last;
-            if (!wanted) continue;
+    // Which rows: the live view's rows of each section, less the lanes the section leaves out.
+    struct SectionRows {
+        const trace::Trace* trace;
+        std::string title;
+        std::vector<LaneRow> rows;
+    };
+    std::vector<SectionRows> stacked;
+    size_t rowCount = 0;
+    int64_t end = 0;
+    for (const PictureSection& section : sections) {
+        SectionRows out{section.trace, section.title, {}};
+        if (section.trace) {
+            const trace::Trace& trace = *section.trace;
+            for (LaneRow& row : GroupLaneRows(trace)) {
+                if (!section.tracks.empty()) {
+                    bool wanted = false;
+                    for (trace::TrackId t : section.tracks)
+                        wanted |= t >= row.first && t <= row.last;
+                    if (!wanted) continue;
+                }
+                out.rows.push_back(std::move(row));
+            }
+            if (out.title.empty()) {
+                out.title = trace.label;
+                if (!out.title.empty()) out.title.append("  -  ");
+                out.title.append("makespan ").append(FormatTime(double(trace.metrics.makespan)));
+            }
+            end = std::max<int64_t>(end, trace.EndTime());
         }
-        rows.push_back(std::move(row));
+        rowCount += out.rows.size() + 1;  // + its header row
+        stacked.push_back(std::move(out));
     }
-    const auto rowName = [&](const LaneRow& row) -> const std::string& {
-        return row.label.empty() ? trace.tracks[size_t(row.first)].name : row.label;
+    const auto rowName = [](const SectionRows& section, const LaneRow& row) -> const std::string& {
+        return row.label.empty() ? section.trace->tracks[size_t(row.first)].name : row.label;
     };
 
     // TimelineController::Draw's geometry at content scale 1.
@@ -154,9 +191,10 @@ Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const T
     const float axisH = lineH + 8;
     const float laneH = std::round(lineH + 6);
     float labelW = metrics.width("Core 00");
-    for (const LaneRow& row : rows)
-        labelW =
-            std::max(labelW, metrics.width(rowName(row)) + (trace.tracks[size_t(row.first)].parent >= 0 ? 8.0f : 0.0f));
+    for (const SectionRows& section : stacked)
+        for (const LaneRow& row : section.rows)
+            labelW = std::max(labelW, metrics.width(rowName(section, row)) +
+                                          (section.trace->tracks[size_t(row.first)].parent >= 0 ? 8.0f : 0.0f));
     if (view.lanesWidth > 0) {
         // The width that leaves the lanes `lanesWidth` wide once the label column (up to 30% of it) is taken.
         const float column = labelW + 12;
@@ -169,7 +207,7 @@ Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const T
     const float lanesW =
         std::max(10.0f, pic.width - labelW - 8);  // a small margin where the live view has its scrollbar
     TimeRange range = view.range;
-    if (!(range.t1 > range.t0)) range = FitRange(0, trace.EndTime());
+    if (!(range.t1 > range.t0)) range = FitRange(0, end);
 
     // The legend's layout first (DrawLegend's: a box 0.8 lines high, 4 px to its label, 12 px between entries,
     // wrapping at the width), so the height is known.
@@ -181,10 +219,11 @@ Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const T
     int legendLines = 0;
     if (view.legend) {
         std::array<bool, size_t(trace::SpanState::Count)> present{};
-        for (const LaneRow& row : rows)
-            for (trace::TrackId t = row.first; t <= row.last; ++t)
-                for (const trace::Span& s : trace.SpansOf(t))
-                    present[size_t(s.state)] = true;
+        for (const SectionRows& section : stacked)
+            for (const LaneRow& row : section.rows)
+                for (trace::TrackId t = row.first; t <= row.last; ++t)
+                    for (const trace::Span& s : section.trace->SpansOf(t))
+                        present[size_t(s.state)] = true;
         const float box = lineH * 0.8f, swatchW = std::round(box * 1.8f), left = 8, right = pic.width - 8;
         float x = left;
         int line = 0;
@@ -203,7 +242,7 @@ Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const T
         legendLines = legend.empty() ? 0 : line + 1;
     }
     const float legendH = legendLines > 0 ? float(legendLines) * (lineH + 4) + 8 : 0;
-    const float lanesH = float(rows.size() + 1) * laneH;  // + the header row
+    const float lanesH = float(rowCount) * laneH;  // the header rows included
     pic.height = view.height > 0 ? std::clamp(view.height, float(kMinPictureSide), float(kMaxPictureSide))
                                  : std::clamp(std::ceil(axisH + lanesH + legendH + 4), float(kMinPictureSide),
                                               float(kMaxPictureSide));
@@ -233,124 +272,125 @@ Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const T
         labelEnd = lx + lw;
     }
 
-    // The header row: the run's title.
-    float y = axisH;
-    if (y + laneH <= lanesBottom) {
-        rect(PictureRole::Header, 0, y, pic.width, y + laneH, colors.headerBg);
-        std::string title = view.title;
-        if (title.empty()) {
-            title = trace.label;
-            if (!title.empty()) title.append("  -  ");
-            title.append("makespan ").append(FormatTime(double(trace.metrics.makespan)));
-        }
-        text(PictureRole::HeaderText, 4, y + 3, pic.width - 4, colors.text, FitPrefix(title, pic.width - 8, metrics));
-    }
-    y += laneH;
-
     const uint32_t outline = view.theme == Theme::Dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255);
     std::vector<DrawCmd> cmds;
     std::vector<CounterBar> bars;
     std::vector<InstantMark> marks;
-    // Instants are sorted by time: split them per track once (keeping the order), not once per row.
-    std::vector<std::vector<trace::Instant>> instantsOf(trace.tracks.size());
-    for (const trace::Instant& instant : trace.instants)
-        if (instant.track >= 0 && size_t(instant.track) < instantsOf.size())
-            instantsOf[size_t(instant.track)].push_back(instant);
-    for (size_t r = 0; r < rows.size(); ++r, y += laneH) {
+    std::vector<std::vector<trace::Instant>> instantsOf;
+    float y = axisH;
+    size_t drawnRow = 0;  // the live view's row index over every section, headers included (for the stripes)
+    for (const SectionRows& section : stacked) {
         if (y + laneH > lanesBottom) break;
-        const LaneRow& row = rows[r];
-        const trace::Track& track = trace.tracks[size_t(row.first)];
-        // Row r + 1 of the live view (its row 0 is the header): even rows get the lighter stripe.
-        if ((r + 1) % 2 == 0) rect(PictureRole::LaneBg, lanesX, y, lanesX + lanesW, y + laneH, colors.laneBg);
-        const std::string& name = rowName(row);
-        const float labelX = 4 + (track.parent >= 0 ? 8.0f : 0.0f);
-        const float labelRoom = lanesX - 4 - labelX;
-        text(PictureRole::LaneLabel, labelX, y + 3, lanesX - 4, colors.text,
-             FitLaneLabel(name, labelRoom, metrics.width));
+        // The header row: the section's title, cut in its middle when too wide (its makespan stays at the end), as
+        // the live view's.
+        rect(PictureRole::Header, 0, y, pic.width, y + laneH, colors.headerBg);
+        text(PictureRole::HeaderText, 4, y + 3, pic.width - 4, colors.text,
+             ElideMiddle(section.title, pic.width - 8, metrics.width));
+        y += laneH;
+        ++drawnRow;
+        if (!section.trace) continue;
+        const trace::Trace& trace = *section.trace;
+        // Instants are sorted by time: split them per track once (keeping the order), not once per row.
+        instantsOf.assign(trace.tracks.size(), {});
+        for (const trace::Instant& instant : trace.instants)
+            if (instant.track >= 0 && size_t(instant.track) < instantsOf.size())
+                instantsOf[size_t(instant.track)].push_back(instant);
+        for (size_t r = 0; r < section.rows.size(); ++r, y += laneH, ++drawnRow) {
+            if (y + laneH > lanesBottom) break;
+            const LaneRow& row = section.rows[r];
+            const trace::Track& track = trace.tracks[size_t(row.first)];
+            // The live view's even rows get the lighter stripe.
+            if (drawnRow % 2 == 0) rect(PictureRole::LaneBg, lanesX, y, lanesX + lanesW, y + laneH, colors.laneBg);
+            const std::string& name = rowName(section, row);
+            const float labelX = 4 + (track.parent >= 0 ? 8.0f : 0.0f);
+            const float labelRoom = lanesX - 4 - labelX;
+            text(PictureRole::LaneLabel, labelX, y + 3, lanesX - 4, colors.text,
+                 FitLaneLabel(name, labelRoom, metrics.width));
 
-        // DrawCounter: a step chart from the lane's bottom, scaled to the lane's largest value over the whole run.
-        if (track.kind == trace::TrackKind::Counter) {
-            int64_t most = 0;
-            for (const trace::CounterSample& sample : trace.SamplesOf(row.first))
-                most = std::max(most, sample.value);
-            bars.clear();
-            BuildCounterBars(trace.SamplesOf(row.first), range, lanesW, bars);
-            const float bottom = y + laneH - 2, room = laneH - 5;
-            const float scale = most > 0 ? room / float(most) : 0.0f;
-            const uint32_t color = StateColor(trace::SpanState::WaitingQueue, view.theme);
-            for (const CounterBar& bar : bars) {
-                const float x0 = lanesX + bar.x0, x1 = lanesX + std::max(bar.x1, bar.x0 + 1.0f);
-                if (bar.level > 0)
-                    rect(PictureRole::CounterBar, x0, bottom - std::max(1.0f, float(bar.level) * scale), x1, bottom,
-                         WithAlpha(color, 220), trace::SpanState::WaitingQueue);
-                if (bar.Folded() && bar.peak > 0) {
-                    const float peakY = bottom - float(bar.peak) * scale;
-                    rect(PictureRole::CounterPeak, x0, peakY, x1, peakY + 1, WithAlpha(color, 110),
-                         trace::SpanState::WaitingQueue);
+            // DrawCounter: a step chart from the lane's bottom, scaled to the lane's largest value over the whole run.
+            if (track.kind == trace::TrackKind::Counter) {
+                int64_t most = 0;
+                for (const trace::CounterSample& sample : trace.SamplesOf(row.first))
+                    most = std::max(most, sample.value);
+                bars.clear();
+                BuildCounterBars(trace.SamplesOf(row.first), range, lanesW, bars);
+                const float bottom = y + laneH - 2, room = laneH - 5;
+                const float scale = most > 0 ? room / float(most) : 0.0f;
+                const uint32_t color = StateColor(trace::SpanState::WaitingQueue, view.theme);
+                for (const CounterBar& bar : bars) {
+                    const float x0 = lanesX + bar.x0, x1 = lanesX + std::max(bar.x1, bar.x0 + 1.0f);
+                    if (bar.level > 0)
+                        rect(PictureRole::CounterBar, x0, bottom - std::max(1.0f, float(bar.level) * scale), x1, bottom,
+                             WithAlpha(color, 220), trace::SpanState::WaitingQueue);
+                    if (bar.Folded() && bar.peak > 0) {
+                        const float peakY = bottom - float(bar.peak) * scale;
+                        rect(PictureRole::CounterPeak, x0, peakY, x1, peakY + 1, WithAlpha(color, 110),
+                             trace::SpanState::WaitingQueue);
+                    }
+                }
+                std::string label = std::string("max ").append(std::to_string(most));
+                const float w = metrics.width(label);
+                const float ax = lanesX + lanesW - w - 4, ay = y + (laneH - lineH) * 0.5f;
+                rect(PictureRole::CounterTextBg, ax - 2, ay, ax + w + 2, ay + lineH, colors.windowBg);
+                text(PictureRole::CounterText, ax, ay, lanesX + lanesW, colors.faint, std::move(label));
+            }
+
+            // DrawLane: spans as themselves, folded runs translucent with a solid band, names inside wide spans.
+            const float top = y + 2, bottom = y + laneH - 2;
+            const float textMin = lineH * 4;
+            for (trace::TrackId t = row.first; t <= row.last; ++t) {
+                const auto spans = trace.SpansOf(t);
+                cmds.clear();
+                BuildDrawCommands(spans, range, lanesW, cmds, kFoldPx);
+                for (const DrawCmd& cmd : cmds) {
+                    const float ax = lanesX + std::max(cmd.x0, 0.0f),
+                                bx = lanesX + std::min(std::max(cmd.x1, cmd.x0 + 1.0f), lanesW);
+                    if (bx <= ax) continue;
+                    const uint32_t color = StateColor(cmd.state, view.theme);
+                    if (cmd.Folded()) {
+                        rect(PictureRole::Fold, ax, top, bx, bottom, color, cmd.state);
+                        continue;
+                    }
+                    // A one-pixel gap ends every span wide enough to spare it, so back-to-back slices read as slices.
+                    const float fullB = lanesX + std::max(cmd.x1, cmd.x0 + 1.0f);
+                    rect(PictureRole::Span, ax, top,
+                         std::min(fullB - (fullB - (lanesX + cmd.x0) >= 4 ? 1.0f : 0.0f), lanesX + lanesW), bottom, color,
+                         cmd.state);
+                    const trace::Span& span = spans[cmd.first];
+                    // The pattern's anchor, as DrawLane takes it.
+                    const double leftPx = (double(span.start) - range.t0) * PxPerNs(range, lanesW);
+                    pic.items.back().x2 = lanesX + PatternAnchor(leftPx);
+                    if (view.selectedTask >= 0 && span.task == view.selectedTask) {
+                        PictureItem o;
+                        o.shape = PictureShape::Rect;
+                        o.role = PictureRole::Outline;
+                        o.x0 = ax - 1, o.y0 = top - 1, o.x1 = bx + 1, o.y1 = bottom + 1;
+                        o.color = outline;
+                        pic.items.push_back(std::move(o));
+                    }
+                    if (fullB - (lanesX + cmd.x0) > textMin) {
+                        std::string label = StateLabel(span.state);
+                        if (span.task >= 0 && size_t(span.task) < trace.tasks.size())
+                            label = trace.tasks[size_t(span.task)].name;
+                        const uint32_t textColor = SpanLabelColor(span.state, color, colors.text);
+                        const float clipX0 = ax + 2, clipX1 = std::min(fullB, lanesX + lanesW) - 2;
+                        text(PictureRole::SpanText, clipX0 + 1, top + (bottom - top - lineH) * 0.5f, clipX1, textColor,
+                             FitPrefix(label, clipX1 - (clipX0 + 1), metrics));
+                    }
                 }
             }
-            std::string label = std::string("max ").append(std::to_string(most));
-            const float w = metrics.width(label);
-            const float ax = lanesX + lanesW - w - 4, ay = y + (laneH - lineH) * 0.5f;
-            rect(PictureRole::CounterTextBg, ax - 2, ay, ax + w + 2, ay + lineH, colors.windowBg);
-            text(PictureRole::CounterText, ax, ay, lanesX + lanesW, colors.faint, std::move(label));
-        }
 
-        // DrawLane: spans as themselves, folded runs translucent with a solid band, names inside wide spans.
-        const float top = y + 2, bottom = y + laneH - 2;
-        const float textMin = lineH * 4;
-        for (trace::TrackId t = row.first; t <= row.last; ++t) {
-            const auto spans = trace.SpansOf(t);
-            cmds.clear();
-            BuildDrawCommands(spans, range, lanesW, cmds, kFoldPx);
-            for (const DrawCmd& cmd : cmds) {
-                const float ax = lanesX + std::max(cmd.x0, 0.0f),
-                            bx = lanesX + std::min(std::max(cmd.x1, cmd.x0 + 1.0f), lanesW);
-                if (bx <= ax) continue;
-                const uint32_t color = StateColor(cmd.state, view.theme);
-                if (cmd.Folded()) {
-                    rect(PictureRole::Fold, ax, top, bx, bottom, color, cmd.state);
-                    continue;
-                }
-                // A one-pixel gap ends every span wide enough to spare it, so back-to-back slices read as slices.
-                const float fullB = lanesX + std::max(cmd.x1, cmd.x0 + 1.0f);
-                rect(PictureRole::Span, ax, top,
-                     std::min(fullB - (fullB - (lanesX + cmd.x0) >= 4 ? 1.0f : 0.0f), lanesX + lanesW), bottom, color,
-                     cmd.state);
-                const trace::Span& span = spans[cmd.first];
-                // The pattern's anchor, as DrawLane takes it.
-                const double leftPx = (double(span.start) - range.t0) * PxPerNs(range, lanesW);
-                pic.items.back().x2 = lanesX + PatternAnchor(leftPx);
-                if (view.selectedTask >= 0 && span.task == view.selectedTask) {
-                    PictureItem o;
-                    o.shape = PictureShape::Rect;
-                    o.role = PictureRole::Outline;
-                    o.x0 = ax - 1, o.y0 = top - 1, o.x1 = bx + 1, o.y1 = bottom + 1;
-                    o.color = outline;
-                    pic.items.push_back(std::move(o));
-                }
-                if (fullB - (lanesX + cmd.x0) > textMin) {
-                    std::string label = StateLabel(span.state);
-                    if (span.task >= 0 && size_t(span.task) < trace.tasks.size())
-                        label = trace.tasks[size_t(span.task)].name;
-                    const uint32_t textColor = SpanLabelColor(span.state, color, colors.text);
-                    const float clipX0 = ax + 2, clipX1 = std::min(fullB, lanesX + lanesW) - 2;
-                    text(PictureRole::SpanText, clipX0 + 1, top + (bottom - top - lineH) * 0.5f, clipX1, textColor,
-                         FitPrefix(label, clipX1 - (clipX0 + 1), metrics));
-                }
+            // DrawMarks: small triangles hanging from the lane's top edge.
+            marks.clear();
+            BuildInstantMarks(instantsOf[size_t(row.first)], range, lanesW, marks);
+            const uint32_t drop = StateColor(trace::SpanState::WaitingGil, view.theme);
+            for (const InstantMark& mark : marks) {
+                const float px = lanesX + mark.x;
+                const uint32_t color = mark.kind == trace::InstantKind::DropRequest  ? drop
+                                       : mark.kind == trace::InstantKind::GilHandoff ? colors.text
+                                                                                     : colors.faint;
+                triangle(PictureRole::Mark, px - 3, y, px + 3, y, px, y + 5, color);
             }
-        }
-
-        // DrawMarks: small triangles hanging from the lane's top edge.
-        marks.clear();
-        BuildInstantMarks(instantsOf[size_t(row.first)], range, lanesW, marks);
-        const uint32_t drop = StateColor(trace::SpanState::WaitingGil, view.theme);
-        for (const InstantMark& mark : marks) {
-            const float px = lanesX + mark.x;
-            const uint32_t color = mark.kind == trace::InstantKind::DropRequest  ? drop
-                                   : mark.kind == trace::InstantKind::GilHandoff ? colors.text
-                                                                                 : colors.faint;
-            triangle(PictureRole::Mark, px - 3, y, px + 3, y, px, y + 5, color);
         }
     }
 
@@ -366,6 +406,48 @@ Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const T
         text(PictureRole::LegendText, entry.x + swatchW + 4, ly, pic.width, colors.text, StateLabel(entry.state));
     }
     return pic;
+}
+
+void DrawPicture(ImDrawList* d, const Picture& pic, float originX, float originY, ImFont* font) {
+    const auto at = [&](float x, float y) { return ImVec2(originX + x, originY + y); };
+    for (const PictureItem& item : pic.items) {
+        switch (item.shape) {
+            case PictureShape::Rect:
+                if (item.role == PictureRole::Background) {
+                    continue;
+                } else if (item.role == PictureRole::Outline) {
+                    d->AddRect(at(item.x0, item.y0), at(item.x1, item.y1), item.color, 0, 0, 2.0f);
+                } else if (item.role == PictureRole::Fold) {
+                    // DrawLane's folded mark: the colour half-transparent, a solid band through the middle.
+                    const uint32_t light = (item.color & ~IM_COL32_A_MASK) | (150u << IM_COL32_A_SHIFT);
+                    const float mid = (item.y0 + item.y1) * 0.5f;
+                    d->AddRectFilled(at(item.x0, item.y0), at(item.x1, item.y1), light);
+                    d->AddRectFilled(at(item.x0, mid - 1), at(item.x1, mid + 1), item.color | IM_COL32_A_MASK);
+                } else if (item.role == PictureRole::Span || item.role == PictureRole::LegendBox) {
+                    // The state's pattern, drawn by the live view's own CPU path.
+                    DrawPatternedRect(d, at(item.x0, item.y0), at(item.x1, item.y1), originX + item.x2, item.color,
+                                      StatePattern(item.state), 1u << 22);
+                } else {
+                    d->AddRectFilled(at(item.x0, item.y0), at(item.x1, item.y1), item.color);
+                }
+                break;
+            case PictureShape::Triangle:
+                d->AddTriangleFilled(at(item.x0, item.y0), at(item.x1, item.y1), at(item.x2, item.y2), item.color);
+                break;
+            case PictureShape::Line:
+                d->AddLine(at(item.x0, item.y0), at(item.x1, item.y1), item.color, item.x2);
+                break;
+            case PictureShape::Disc:
+                d->AddCircleFilled(at(item.x0, item.y0), item.x2 * 0.5f, item.color);
+                break;
+            case PictureShape::Text: {
+                const ImVec4 clip(originX + item.x0 - 2, originY + item.y0 - 4, originX + item.x1, originY + item.y1 + 4);
+                d->AddText(font, pic.fontSize, at(item.x0, item.y0), item.color, item.text.c_str(),
+                           item.text.c_str() + item.text.size(), 0.0f, &clip);
+                break;
+            }
+        }
+    }
 }
 
 }  // namespace interleave::ui

@@ -2,7 +2,9 @@
 // [SECTION] Index
 //   PictureView ..... what to draw: a time range, which lanes, the size, the theme
 //   Picture ......... the drawing as shapes (rectangles, triangles, text) in draw order, platform-free
-//   BuildPicture .... trace + view -> Picture, with the live timeline's layout and decisions
+//   PictureSection .. one trace drawn under its own header row (a run, a pinned run, an opened file, a compared model)
+//   BuildPicture .... traces + view -> Picture, with the live timeline's layout and decisions
+//   DrawPicture ..... a Picture onto an ImGui draw list (the PNG's rasteriser and the live scaling plot draw this way)
 //   Text metrics .... the UI font's widths (from the ImGui context) or any other measure (tests)
 //
 // One picture, two outputs: ui/svg_writer.h writes it as SVG (one element per visible span or folded run, text as
@@ -20,6 +22,9 @@
 #include "ui/timeline_math.h"
 #include "ui/view_state.h"
 
+struct ImDrawList;
+struct ImFont;
+
 namespace interleave::ui {
 
 // Bounds on a picture's size in pixels (ImGui units): a PNG of 8192 x 8192 is 256 MiB of RGBA while it is drawn.
@@ -35,12 +40,13 @@ struct PictureView {
     float height = 0;      // 0: as tall as the lanes and the legend need; else exactly (lanes that do
                            // not fit are cut, as the live view's would scroll)
     Theme theme = Theme::Dark;
-    std::string title;      // the header row's text; "" = the trace's label and its makespan
+    std::string title;      // the header row's text; "" = the trace's label and its makespan (one trace only)
     int selectedTask = -1;  // outlined in every lane, as in the live view
     bool legend = true;
 };
 
-enum class PictureShape : uint8_t { Rect, Triangle, Text };
+// Line: (x0, y0)-(x1, y1), x2 thick. Disc: centred on (x0, y0), x2 across.
+enum class PictureShape : uint8_t { Rect, Triangle, Text, Line, Disc };
 // What a shape stands for: the SVG writer groups and classes by it, tests count by it.
 enum class PictureRole : uint8_t {
     Background,
@@ -62,6 +68,14 @@ enum class PictureRole : uint8_t {
     Mark,
     LegendBox,
     LegendText,
+    // A plot (the scaling view: ui/scaling_plot.h): its axes, grid lines, a series' line and its points (a point's
+    // text says what it is: the live view's tooltip, the SVG's <title>), and other text (axis names, legend).
+    PlotAxis,
+    PlotGrid,
+    PlotLine,
+    PlotPoint,
+    PlotKey,  // a series' swatch in the plot's legend
+    PlotText,
 };
 
 struct PictureItem {
@@ -95,15 +109,33 @@ struct TextMetrics {
     std::function<float(std::string_view)> width;
 };
 TextMetrics UiTextMetrics();
+// The current window's font at its current size (content scale included): what a live view lays out with.
+TextMetrics CurrentTextMetrics();
+
+// One section of a picture: a header row with `title`, then the lanes of `trace`, as the live timeline stacks a run,
+// a real run, a pinned run and opened files, or the Compare tab its models.
+struct PictureSection {
+    const trace::Trace* trace = nullptr;  // null: the header alone (a compared model whose run failed)
+    std::string title;                    // "" = the trace's label and its makespan
+    std::vector<trace::TrackId> tracks;   // the lanes to draw; empty: every lane
+};
 
 // The picture of `trace` as `view` asks. Tracks out of range in view.tracks are ignored; a view with no lanes left
 // still draws the axis and the legend. Work is bounded by the width (the level-of-detail step) times the lanes.
 Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const TextMetrics& metrics);
+// The sections one under another on one time axis (view.range; empty: every section's whole run), with one label
+// column as wide as the widest section's names and one legend of every state drawn. view.tracks and view.title are
+// not read: each section has its own.
+Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureView& view, const TextMetrics& metrics);
 
 // The colours the live view takes from ImGui's style, opaque over the window (ImGui's style colours for the theme).
 struct PictureColors {
-    uint32_t background, text, faint, axisBg, laneBg, headerBg, windowBg;
+    uint32_t background, text, faint, axisBg, laneBg, headerBg, windowBg, grid;
 };
 PictureColors ColorsFor(Theme theme);
+
+// Draws `picture`'s items (all but its Background) onto `draw` with `origin` as the picture's (0, 0), text in `font`
+// at the picture's fontSize: the shapes exactly as the live views draw them (patterns, folds, outlines).
+void DrawPicture(ImDrawList* draw, const Picture& picture, float originX, float originY, ImFont* font);
 
 }  // namespace interleave::ui

@@ -41,14 +41,22 @@ private:
 
 }  // namespace
 
-std::string PictureSvg(const trace::Trace& trace, const PictureView& view) {
+std::string PictureSvg(const PictureBuilder& build) {
     FontScope scope(false);
-    return WriteSvg(BuildPicture(trace, view, UiTextMetrics()));
+    return WriteSvg(build(UiTextMetrics()));
+}
+
+std::string PictureSvg(const trace::Trace& trace, const PictureView& view) {
+    return PictureSvg([&](const TextMetrics& metrics) { return BuildPicture(trace, view, metrics); });
+}
+
+bool PicturePng(const PictureBuilder& build, std::string& png, std::string& error) {
+    FontScope scope(true);
+    return RenderPicturePng(build(UiTextMetrics()), png, error);
 }
 
 bool PicturePng(const trace::Trace& trace, const PictureView& view, std::string& png, std::string& error) {
-    FontScope scope(true);
-    return RenderPicturePng(BuildPicture(trace, view, UiTextMetrics()), png, error);
+    return PicturePng([&](const TextMetrics& metrics) { return BuildPicture(trace, view, metrics); }, png, error);
 }
 
 std::string PictureFileName(const std::string& name, const char* extension) {

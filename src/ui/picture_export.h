@@ -4,6 +4,7 @@
 // browser: a download). Measuring and rasterising text needs the UI's fonts: these functions use the current ImGui
 // context's fonts when there is one (the playground) and make a headless one for the call otherwise (the command
 // line).
+#include <functional>
 #include <string>
 
 #include "trace/trace.h"
@@ -11,9 +12,15 @@
 
 namespace interleave::ui {
 
+// Any picture (a timeline's sections, the scaling plot), laid out with the text metrics it is given: the UI font's at
+// content scale 1 (UiTextMetrics).
+using PictureBuilder = std::function<Picture(const TextMetrics& metrics)>;
+
+std::string PictureSvg(const PictureBuilder& build);
 std::string PictureSvg(const trace::Trace& trace, const PictureView& view);
 // Always runs in a headless context of its own (a PNG takes a whole ImGui frame, which cannot nest in the
 // playground's). False and why when the view is bigger than kMaxPictureSide.
+bool PicturePng(const PictureBuilder& build, std::string& png, std::string& error);
 bool PicturePng(const trace::Trace& trace, const PictureView& view, std::string& png, std::string& error);
 
 // Writes `bytes` to the file `fileName` in the working directory (`where` then names it). False and why when the

@@ -29,16 +29,24 @@ std::string SvgDataUri(std::string_view svg) {
     return out;
 }
 
+PosterPicture TimelinePoster(std::vector<PictureSection> sections, const PosterView& poster) {
+    return [sections = std::move(sections), poster](float width, const TextMetrics& metrics) {
+        PictureView view;
+        view.range = poster.range;
+        view.width = width;
+        view.height = float(kPosterHeight);
+        view.theme = poster.theme;
+        view.selectedTask = poster.selectedTask;
+        return BuildPicture(sections, view, metrics);
+    };
+}
+
 namespace {
-std::string PosterAt(const trace::Trace& trace, const PosterView& poster, float width) {
-    PictureView view;
-    view.range = poster.range;
-    view.tracks = poster.tracks;
-    view.width = width;
-    view.height = float(kPosterHeight);
-    view.theme = poster.theme;
-    view.selectedTask = poster.selectedTask;
-    return SvgDataUri(PictureSvg(trace, view));
+PosterPicture OneTrace(const trace::Trace& trace, const PosterView& view) {
+    return TimelinePoster({PictureSection{&trace, {}, view.tracks}}, view);
+}
+std::string PosterAt(const PosterPicture& picture, float width) {
+    return SvgDataUri(PictureSvg([&](const TextMetrics& metrics) { return picture(width, metrics); }));
 }
 std::string TooBig(size_t bytes) {
     return "the picture of this view is " + std::to_string(bytes / 1024) + " KB even 400 px wide (at most " +
@@ -47,10 +55,14 @@ std::string TooBig(size_t bytes) {
 }  // namespace
 
 std::string PosterDataUri(const trace::Trace& trace, const PosterView& view, std::string& why) {
+    return PosterDataUri(OneTrace(trace, view), why);
+}
+
+std::string PosterDataUri(const PosterPicture& picture, std::string& why) {
     // Narrower pictures fold more spans into runs: fewer elements, a smaller file.
     std::string uri;
     for (float width : {760.0f, 560.0f, 400.0f}) {
-        uri = PosterAt(trace, view, width);
+        uri = PosterAt(picture, width);
         if (uri.size() <= kMaxPosterUriBytes) return uri;
     }
     why = TooBig(uri.size());
@@ -58,21 +70,25 @@ std::string PosterDataUri(const trace::Trace& trace, const PosterView& view, std
 }
 
 bool MakePoster(const trace::Trace& trace, const PosterView& view, Poster& out, std::string& why) {
+    return MakePoster(OneTrace(trace, view), view.theme, out, why);
+}
+
+bool MakePoster(const PosterPicture& picture, Theme theme, Poster& out, std::string& why) {
     out = Poster{};
-    const PictureColors colors = ColorsFor(view.theme);
+    const PictureColors colors = ColorsFor(theme);
     char background[8];
     std::snprintf(background, sizeof background, "#%02x%02x%02x", unsigned(colors.background & 0xff),
                   unsigned((colors.background >> 8) & 0xff), unsigned((colors.background >> 16) & 0xff));
     out.background = background;
     // The phone's poster first: it is the one a narrow column cannot do without (a wide one shrunk to a phone's
     // width has unreadable text). Then the widest desktop poster that fits beside it.
-    std::string narrow = PosterAt(trace, view, 400.0f);
+    std::string narrow = PosterAt(picture, 400.0f);
     if (narrow.size() > kMaxPosterUriBytes) {
         why = TooBig(narrow.size());
         return false;
     }
     for (float width : {760.0f, 560.0f}) {
-        std::string wide = PosterAt(trace, view, width);
+        std::string wide = PosterAt(picture, width);
         if (wide.size() + narrow.size() <= kMaxPosterUriBytes) {
             out.wide = std::move(wide);
             out.narrow = std::move(narrow);

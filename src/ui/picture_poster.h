@@ -3,6 +3,7 @@
 // JavaScript, an RSS reader or a printed page sees instead of the live view. A preset's poster is an SVG file made at
 // build time (scripts/build-web.sh: `interleave sim PRESET --svg`); a shared view's goes into the Embed button's
 // snippet as a data: URI. docs/authoring.md describes the snippet.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,9 +33,17 @@ struct PosterView {
     int selectedTask = -1;
 };
 
+// What a poster draws at a given width, kPosterHeight tall, laid out with the given text metrics: a timeline's
+// sections (TimelinePoster) or the scaling plot.
+using PosterPicture = std::function<Picture(float width, const TextMetrics& metrics)>;
+// The timeline's sections (one under another, as the live view stacks them) as `view` asks; its `tracks` are not
+// read (each section has its own).
+PosterPicture TimelinePoster(std::vector<PictureSection> sections, const PosterView& view);
+
 // The poster of `trace` as `view` asks, as a data: URI, at most kMaxPosterUriBytes: drawn kPosterHeight tall at the
 // widest of a few widths whose URI fits; "" with why in `why` when none fits.
 std::string PosterDataUri(const trace::Trace& trace, const PosterView& view, std::string& why);
+std::string PosterDataUri(const PosterPicture& picture, std::string& why);
 
 // A shared view's posters for a snippet: `wide` (760 or 560 px wide) and `narrow` (400 px, for a phone's column; ""
 // when only one fits, then `wide` is the 400 px one), data: URIs of at most kMaxPosterUriBytes together, and the
@@ -43,6 +52,7 @@ struct Poster {
     std::string wide, narrow, background;
 };
 bool MakePoster(const trace::Trace& trace, const PosterView& view, Poster& out, std::string& why);
+bool MakePoster(const PosterPicture& picture, Theme theme, Poster& out, std::string& why);
 
 struct EmbedSnippetParts {
     std::string embedUrl;          // the iframe's src (the playground link with ?embed)

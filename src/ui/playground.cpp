@@ -525,22 +525,14 @@ void Playground::PollJobs() {
 void Playground::RebuildTimelines() {
     m_timelinesStale = false;
     m_timeline.Clear();
-    if (m_haveTrace) {
-        std::string title = m_trace.label.empty() ? std::string(scenario::ModelKindName(m_scenario.model.kind)) : m_trace.label;
-        title += "  -  makespan " + FormatTime(double(m_trace.metrics.makespan));
-        if (m_haveReal) title = "simulated: " + title;
-        m_timeline.AddSection(std::move(title), &m_trace);
-    }
+    if (m_haveTrace) m_timeline.AddSection(RunSectionTitle(m_haveReal), &m_trace);
     if (m_haveReal) {
         std::string title = std::string("real run (") + (m_realKind == 0 ? "C++ runtime" : "CPython") + ")  -  makespan " +
                             FormatTime(double(m_realTrace.metrics.makespan));
         m_timeline.AddSection(std::move(title), &m_realTrace);
     }
-    if (m_havePinned) {
-        // The pinned run under the current one (its own lanes, the same time axis): "compare across runs".
-        std::string title = "pinned: " + m_pinnedTitle + "  -  " + FormatTime(double(m_pinnedTrace.metrics.makespan));
-        m_timeline.AddSection(std::move(title), &m_pinnedTrace);
-    }
+    // The pinned run under the current one (its own lanes, the same time axis): "compare across runs".
+    if (m_havePinned) m_timeline.AddSection(PinnedSectionTitle(), &m_pinnedTrace);
     for (const auto& opened : m_opened)
         m_timeline.AddSection(std::string("opened: ")
                                   .append(opened->title)
@@ -574,6 +566,16 @@ void Playground::RebuildTimelines() {
         FitView();
         m_fitPending = false;
     }
+}
+
+std::string Playground::RunSectionTitle(bool besideReal) const {
+    std::string title = m_trace.label.empty() ? std::string(scenario::ModelKindName(m_scenario.model.kind)) : m_trace.label;
+    title += "  -  makespan " + FormatTime(double(m_trace.metrics.makespan));
+    return besideReal ? "simulated: " + title : title;
+}
+
+std::string Playground::PinnedSectionTitle() const {
+    return "pinned: " + m_pinnedTitle + "  -  " + FormatTime(double(m_pinnedTrace.metrics.makespan));
 }
 
 void Playground::FitView() {

@@ -23,6 +23,7 @@
 #include "trace/trace.h"
 #include "ui/explain.h"
 #include "ui/executor.h"
+#include "ui/scaling_plot.h"
 #include "ui/timeline.h"
 #include "ui/touch.h"
 #include "ui/view_state.h"
@@ -65,18 +66,6 @@ struct PlaygroundSettings {
     double simulationTimeLimitSeconds = 10.0;
 };
 
-// One line of the scaling plot: the makespan of one model at 1..N workers.
-struct ScalingSeries {
-    scenario::ModelKind model = scenario::ModelKind::Threads;
-    std::vector<int32_t> workers;
-    std::vector<int64_t> makespan;  // ns; < 0 while not computed (or failed)
-};
-
-// What the scaling plot shows, in words, from its own points: each line's makespan with one worker and at its
-// best ("processes: 500.0 ms with 1 worker, at best 150.0 ms with 4 (3.33x faster)"), and the lines that lie on
-// one another, which the plot cannot show (within 1% at every worker count: "threads and free_threaded
-// coincide ..."). Lines without a computed point are left out; empty when none has one.
-std::string ScalingSummary(const std::vector<ScalingSeries>& series);
 
 // The preset the playground opens on when no link names one: five blocking requests on five threads,
 // the blog's first picture of concurrency (the waits overlap under the GIL). Falls back to the first
@@ -155,8 +144,9 @@ public:
     // Share / Embed as the buttons do (the link arrives through settings.makeLink).
     void Share();
     void ShowEmbedSnippet();
-    // The results panel's Save SVG / Save PNG buttons: the timeline as it is on screen, as a file (natively in the
-    // working directory, in the browser a download through settings.saveFile). False and why in the notice.
+    // The results panel's Save SVG / Save PNG buttons: the tab as it is on screen (the timeline with every section
+    // under it, the compared models, or the scaling plot), as a file (natively in the working directory, in the
+    // browser a download through settings.saveFile). False and why in the notice.
     bool SavePicture(bool png);
     // Compare across runs: the run on screen is kept ("pinned") and drawn under every later run of any scenario or
     // model, on one time axis, until Unpin(). PinRun() is false when there is no run to pin. A run pinned this way
@@ -244,6 +234,14 @@ private:
     void CompareTable();
     void HelpOverlay();
     void PictureButtons();
+    // What the tab on screen draws as a picture of a given view (size, range, theme); empty with why when the tab has
+    // nothing drawn yet. `embedded`: only what a share link's reader sees too (the run and a pinned run that travels
+    // in the link, not a real run or opened files).
+    using TabPictureFn = std::function<Picture(const PictureView& view, const TextMetrics& metrics)>;
+    TabPictureFn TabPicture(bool embedded, std::string& why) const;
+    // The section titles of the run and the pinned run, as the timeline and the posters write them.
+    std::string RunSectionTitle(bool besideReal) const;
+    std::string PinnedSectionTitle() const;
     void PinControls();
     // playground_traces.cpp
     void PollOpenJobs();
@@ -319,6 +317,7 @@ private:
     bool m_openEmbedModal = false;
     bool m_embedModalOpen = false;
 
+    std::array<float, 2> m_scalingSize{0, 0};  // the scaling plot's size on screen at content scale 1 (its pictures')
     std::string m_savedFile;     // the last picture saved: its file name, size in bytes, and pixels (test state)
     size_t m_savedBytes = 0;
     int m_savedWidth = 0, m_savedHeight = 0;

@@ -73,23 +73,25 @@ void Playground::ShowEmbedSnippet() {
         parts.fullUrl = url;
         parts.title = title;
         m_posterNote.clear();
-        Poster poster;
-        if (m_haveTrace && m_view.tab == Tab::Timeline) {
-            // The view as the reader's embed opens on it: its range, and a story step's lanes.
-            PosterView view;
-            view.range = m_view.visible;
+        // The tab the reader's embed opens on, as it opens: the view's range, a story step's lanes, the compared
+        // models shown, the scaling plot.
+        if (const TabPictureFn build = TabPicture(true, m_posterNote)) {
+            PictureView view;
+            view.range = m_view.tab == Tab::Scaling ? TimeRange{0, 0} : m_view.visible;
             view.theme = m_view.theme;
             view.selectedTask = m_view.selectedTask;
-            const std::vector<bool> named = TracksNamed(m_trace, m_timeline.LaneFilter());
-            for (size_t t = 0; t < named.size(); ++t)
-                if (named[t]) view.tracks.push_back(trace::TrackId(t));
-            if (MakePoster(m_trace, view, poster, m_posterNote)) {
+            const PosterPicture picture = [build, view](float width, const TextMetrics& metrics) {
+                PictureView at = view;
+                at.width = width;
+                at.height = float(kPosterHeight);
+                return build(at, metrics);
+            };
+            Poster poster;
+            if (MakePoster(picture, m_view.theme, poster, m_posterNote)) {
                 parts.posterUri = poster.wide;
                 parts.posterNarrowUri = poster.narrow;
                 parts.posterBackground = poster.background;
             }
-        } else {
-            m_posterNote = m_haveTrace ? "no poster for the Compare and Scaling views" : "no run to draw yet";
         }
         m_embedPosterBytes = parts.posterUri.size() + parts.posterNarrowUri.size();
         m_embedSnippet = EmbedSnippet(parts);

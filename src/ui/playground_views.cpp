@@ -15,6 +15,8 @@
 #include "ui/explain.h"
 #include "ui/fonts.h"
 #include "ui/picture_export.h"
+#include "ui/picture_poster.h"
+#include "ui/story_view.h"
 #include "ui/playground.h"
 #include "ui/theme.h"
 #include "ui/timeline_math.h"
@@ -32,15 +34,6 @@ void CentredText(const char* text, float height) {
     ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + std::max(0.0f, (avail.x - size.x) * 0.5f),
                                ImGui::GetCursorPosY() + std::max(0.0f, (height - size.y) * 0.5f)));
     ImGui::TextUnformatted(text);
-}
-
-uint32_t SeriesColor(ModelKind kind, Theme theme) {
-    switch (kind) {
-        case ModelKind::Threads: return StateColor(trace::SpanState::WaitingGil, theme);
-        case ModelKind::Processes: return StateColor(trace::SpanState::RunningPython, theme);
-        case ModelKind::FreeThreaded: return StateColor(trace::SpanState::RunningC, theme);
-        default: return StateColor(trace::SpanState::BlockedIo, theme);
-    }
 }
 
 }  // namespace
@@ -155,154 +148,44 @@ void Playground::CompareTable() {
 
 void Playground::ScalingView(float height) {
     ImGui::BeginChild("scaling_view", ImVec2(0, height), false);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const ImVec2 size = ImGui::GetContentRegionAvail();
-    const float font = ImGui::GetFontSize();
-    const float left = p0.x + font * 5, right = p0.x + size.x - font * 1;
-    const float top = p0.y + font * 1.5f, bottom = p0.y + size.y - font * 2.5f;
     ImGui::InvisibleButton("plot", ImVec2(std::max(1.0f, size.x), std::max(1.0f, size.y)));
-    m_widgets["scaling_plot"] = {left, top, right - left, bottom - top};
-    int maxWorkers = 1;
-    int64_t maxMakespan = 0;
-    for (const auto& s : m_scaling) {
-        if (!s.workers.empty()) maxWorkers = std::max(maxWorkers, s.workers.back());
-        for (int64_t v : s.makespan) maxMakespan = std::max(maxMakespan, v);
-    }
-    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-    const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Separator, 0.5f);
-    if (m_scaling.empty() || maxMakespan <= 0 || right - left < 20 || bottom - top < 20) {
+    // The plot's one layout (ui/scaling_plot.h), at this window's size and font: its pictures and posters are this.
+    ScalingPlotView view;
+    view.width = size.x;
+    view.height = size.y;
+    view.theme = m_view.theme;
+    view.cores = m_scenario.machine.cores;
+    view.background = false;
+    const TextMetrics metrics = CurrentTextMetrics();
+    const ScalingPlot plot = BuildScalingPicture(m_scaling, view, metrics);
+    const float scale = std::max(0.25f, metrics.size / kUiFontSize);
+    m_scalingSize = {size.x / scale, size.y / scale};
+    m_widgets["scaling_plot"] = {p0.x + plot.left, p0.y + plot.top, plot.right - plot.left, plot.bottom - plot.top};
+    if (plot.empty) {
         ImGui::SetCursorScreenPos(p0);
         CentredText(m_sweepJob || m_scalingStale ? "sweeping the number of workers..." : "no scaling data", size.y);
         ImGui::EndChild();
         return;
     }
-    // Axes: y = makespan from 0 with 1-2-5 ticks; x = workers 1..max.
-    const TimeRange yRange{0, double(maxMakespan) * 1.1};
-    const float plotH = bottom - top;
-    const auto yTicks = MakeTicks(yRange, plotH, font * 2.5f);
-    const double yStep = TickStep(yRange, plotH, font * 2.5f);
-    auto X = [&](double w) { return left + float((w - 1) / std::max(1.0, double(maxWorkers - 1))) * (right - left); };
-    auto Y = [&](double ns) { return bottom - float(ns / yRange.t1) * plotH; };
-    draw->AddLine(ImVec2(left, top), ImVec2(left, bottom), text);
-    draw->AddLine(ImVec2(left, bottom), ImVec2(right, bottom), text);
-    for (const Tick& t : yTicks) {
-        const float y = Y(t.time);
-        draw->AddLine(ImVec2(left, y), ImVec2(right, y), grid);
-        const std::string label = FormatTickLabel(t.time, yStep);
-        const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
-        draw->AddText(ImVec2(left - ls.x - 4, y - ls.y * 0.5f), text, label.c_str());
-    }
-    const int xStep = std::max(1, int(std::ceil(double(maxWorkers) * font * 2.5 / std::max(1.0f, right - left))));
-    for (int w = 1; w <= maxWorkers; w += xStep) {
-        char label[16];
-        std::snprintf(label, sizeof label, "%d", w);
-        const float x = X(w);
-        draw->AddLine(ImVec2(x, bottom), ImVec2(x, bottom + 4), text);
-        draw->AddText(ImVec2(x - ImGui::CalcTextSize(label).x * 0.5f, bottom + 5), text, label);
-    }
-    const float coresX = X(m_scenario.machine.cores);
-    draw->AddLine(ImVec2(coresX, top), ImVec2(coresX, bottom), grid, 2.0f);
-    draw->AddText(ImVec2(coresX + 3, bottom - font * 1.3f), ImGui::GetColorU32(ImGuiCol_TextDisabled), "cores");
-    draw->AddText(ImVec2((left + right) * 0.5f - font * 3, bottom + font * 1.2f), text, "workers");
-    draw->AddText(ImVec2(p0.x, p0.y), text, "makespan");
-    // Lines, and the nearest point under the mouse.
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const bool hovered = ImGui::IsItemHovered();
-    float best = font * 1.0f;
-    std::string tip;
-    float legendX = left + font;
-    // Earlier lines drawn thicker, so a line hidden under an identical one still shows at its edges.
-    float thickness = 2.0f + 2.0f * float(m_scaling.size());
-    for (const auto& s : m_scaling) {
-        const ImU32 color = SeriesColor(s.model, m_view.theme);
-        thickness -= 2.0f;
-        ImVec2 prev;
-        bool havePrev = false;
-        for (size_t i = 0; i < s.workers.size(); ++i) {
-            if (s.makespan[i] < 0) {
-                havePrev = false;
-                continue;
-            }
-            const ImVec2 p(X(s.workers[i]), Y(double(s.makespan[i])));
-            if (havePrev) draw->AddLine(prev, p, color, thickness);
-            draw->AddCircleFilled(p, thickness * 0.5f + 2.0f, color);
-            prev = p;
-            havePrev = true;
-            const float d = std::hypot(mouse.x - p.x, mouse.y - p.y);
-            if (hovered && d < best) {
-                best = d;
-                tip = std::string(scenario::ModelKindName(s.model)) + " x" + std::to_string(s.workers[i]) + ": makespan " +
-                      FormatTime(double(s.makespan[i]));
-            }
+    DrawPicture(ImGui::GetWindowDrawList(), plot.picture, p0.x, p0.y, ImGui::GetFont());
+    // The point nearest the mouse, within a line's height, says what it is.
+    if (ImGui::IsItemHovered()) {
+        const ImVec2 mouse = ImGui::GetIO().MousePos;
+        float best = ImGui::GetFontSize();
+        const PictureItem* nearest = nullptr;
+        for (const PictureItem& item : plot.picture.items) {
+            if (item.role != PictureRole::PlotPoint) continue;
+            const float d = std::hypot(mouse.x - (p0.x + item.x0), mouse.y - (p0.y + item.y0));
+            if (d < best) best = d, nearest = &item;
         }
-        const std::string name(scenario::ModelKindName(s.model));
-        draw->AddRectFilled(ImVec2(legendX, top + 4), ImVec2(legendX + font * 0.8f, top + 4 + font * 0.8f), color);
-        draw->AddText(ImVec2(legendX + font, top), text, name.c_str());
-        legendX += font * 1.5f + ImGui::CalcTextSize(name.c_str()).x;
-    }
-    if (!tip.empty()) {
-        m_tooltip = tip;
-        ImGui::SetTooltip("%s", tip.c_str());
+        if (nearest) {
+            m_tooltip = nearest->text;
+            ImGui::SetTooltip("%s", nearest->text.c_str());
+        }
     }
     ImGui::EndChild();
-}
-
-std::string ScalingSummary(const std::vector<ScalingSeries>& series) {
-    const auto at = [](const ScalingSeries& s, int32_t workers) -> int64_t {
-        for (size_t i = 0; i < s.workers.size() && i < s.makespan.size(); ++i)
-            if (s.workers[i] == workers) return s.makespan[i];
-        return -1;
-    };
-    const auto plural = [](int32_t n) { return std::to_string(n) + (n == 1 ? " worker" : " workers"); };
-    std::string out;
-    for (const ScalingSeries& s : series) {
-        int64_t best = -1;
-        int32_t bestWorkers = 0;
-        for (size_t i = 0; i < s.workers.size() && i < s.makespan.size(); ++i) {
-            if (s.makespan[i] < 0) continue;
-            if (best < 0 || s.makespan[i] < best) {
-                best = s.makespan[i];
-                bestWorkers = s.workers[i];
-            }
-        }
-        if (best < 0) continue;
-        const int64_t one = at(s, 1);
-        std::string line = std::string(scenario::ModelKindName(s.model)) + ": ";
-        if (one <= 0) {
-            line.append("at best ").append(FormatTime(double(best))).append(" with ").append(plural(bestWorkers));
-        } else if (bestWorkers == 1) {
-            line += FormatTime(double(one)) + " with 1 worker, and no faster with more";
-        } else {
-            char speedup[32];
-            std::snprintf(speedup, sizeof speedup, "%.2fx", double(one) / double(best));
-            line += FormatTime(double(one)) + " with 1 worker, at best " + FormatTime(double(best)) + " with " +
-                    std::to_string(bestWorkers) + " (" + speedup + " faster)";
-        }
-        if (!out.empty()) out += "; ";
-        out += line;
-    }
-    if (out.empty()) return out;
-    out += ".";
-    // Lines within 1% of each other at every worker count both computed (and at least one such count).
-    for (size_t a = 0; a < series.size(); ++a) {
-        for (size_t b = a + 1; b < series.size(); ++b) {
-            int shared = 0;
-            bool apart = false;
-            for (size_t i = 0; i < series[a].workers.size() && i < series[a].makespan.size() && !apart; ++i) {
-                const int64_t x = series[a].makespan[i], y = at(series[b], series[a].workers[i]);
-                if (x < 0 || y < 0) continue;
-                ++shared;
-                apart = std::llabs(x - y) > std::max(x, y) / 100;
-            }
-            if (apart || shared < 2) continue;
-            // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, a false positive) on "literal" + std::string.
-            out.append(" ").append(scenario::ModelKindName(series[a].model)).append(" and ");
-            out.append(scenario::ModelKindName(series[b].model));
-            out.append(" coincide (within 1% at every point): the thinner line is drawn on the thicker one.");
-        }
-    }
-    return out;
 }
 
 // [SECTION] Results panel
@@ -365,32 +248,99 @@ void PngSize(const std::string& png, int& width, int& height) {
 }
 }  // namespace
 
+Playground::TabPictureFn Playground::TabPicture(bool embedded, std::string& why) const {
+    switch (m_view.tab) {
+        case Tab::Timeline: {
+            std::vector<PictureSection> sections;
+            if (!embedded) {
+                sections = m_timeline.PictureSections();
+            } else if (m_haveTrace) {
+                // What the link's reader simulates: the run, and a pinned run that travels in the link as its
+                // scenario; the lanes a story step shows.
+                sections.push_back({&m_trace, RunSectionTitle(false), {}});
+                if (m_havePinned && m_pinnedFromScenario) sections.push_back({&m_pinnedTrace, PinnedSectionTitle(), {}});
+                for (PictureSection& section : sections) {
+                    const std::vector<bool> named = TracksNamed(*section.trace, m_timeline.LaneFilter());
+                    for (size_t t = 0; t < named.size(); ++t)
+                        if (named[t]) section.tracks.push_back(trace::TrackId(t));
+                }
+            }
+            if (sections.empty()) {
+                why = "no run to draw yet";
+                return {};
+            }
+            return [sections = std::move(sections)](const PictureView& view, const TextMetrics& metrics) {
+                return BuildPicture(sections, view, metrics);
+            };
+        }
+        case Tab::Compare: {
+            if (!m_haveComparison || m_compareTimeline.Sections() == 0) {
+                why = m_haveComparison ? "no model is shown" : "the models are still being compared";
+                return {};
+            }
+            return [sections = m_compareTimeline.PictureSections()](const PictureView& view, const TextMetrics& metrics) {
+                return BuildPicture(sections, view, metrics);
+            };
+        }
+        case Tab::Scaling: {
+            const bool computed = std::any_of(m_scaling.begin(), m_scaling.end(), [](const ScalingSeries& s) {
+                return std::any_of(s.makespan.begin(), s.makespan.end(), [](int64_t v) { return v > 0; });
+            });
+            if (!computed) {
+                why = "the number of workers is still being swept";
+                return {};
+            }
+            return [series = m_scaling, cores = m_scenario.machine.cores](const PictureView& view,
+                                                                          const TextMetrics& metrics) {
+                ScalingPlotView plot;
+                plot.width = view.width;
+                plot.height = view.height > 0 ? view.height : float(kPosterHeight);
+                plot.theme = view.theme;
+                plot.cores = cores;
+                return BuildScalingPicture(series, plot, metrics).picture;
+            };
+        }
+    }
+    why = "no such tab";
+    return {};
+}
+
 bool Playground::SavePicture(bool png) {
-    if (!m_haveTrace) {
-        m_notice = "no run to save yet";
+    std::string why;
+    const TabPictureFn build = TabPicture(false, why);
+    if (!build) {
+        m_notice = "nothing to save: " + why;
         return false;
     }
-    // The timeline as it is on screen (its range, theme and highlighted task, every lane) (ui/picture.h).
+    // The tab as it is on screen (its range, theme and highlighted task, every lane) (ui/picture.h).
     PictureView view;
     view.range = m_view.visible;
     view.theme = m_view.theme;
     view.selectedTask = m_view.selectedTask;
-    // The lanes as wide as on screen (in units of content scale 1, the picture's), so spans fold as they do here.
-    // Before the timeline has been drawn (tests, a first frame) the picture's default width.
-    const float lanesOnScreen = m_timeline.LanesRect()[2];
-    if (lanesOnScreen > 1) view.lanesWidth = lanesOnScreen / std::max(0.25f, ImGui::GetFontSize() / kUiFontSize);
+    const float scale = std::max(0.25f, ImGui::GetFontSize() / kUiFontSize);
+    if (m_view.tab == Tab::Scaling) {
+        // The plot as big as on screen, in units of content scale 1 (the picture's).
+        if (m_scalingSize[0] > 1 && m_scalingSize[1] > 1) view.width = m_scalingSize[0], view.height = m_scalingSize[1];
+    } else {
+        // The lanes as wide as on screen, so spans fold as they do here. Before the timeline has been drawn (tests,
+        // a first frame) the picture's default width.
+        const float lanesOnScreen = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).LanesRect()[2];
+        if (lanesOnScreen > 1) view.lanesWidth = lanesOnScreen / scale;
+    }
+    const char* suffix = m_view.tab == Tab::Compare ? "-compare" : m_view.tab == Tab::Scaling ? "-scaling" : "";
     const std::string fileName =
-        PictureFileName(m_view.preset.empty() ? m_scenario.name : m_view.preset, png ? "png" : "svg");
+        PictureFileName((m_view.preset.empty() ? m_scenario.name : m_view.preset) + suffix, png ? "png" : "svg");
+    const auto picture = [&](const TextMetrics& metrics) { return build(view, metrics); };
     std::string bytes, error;
     int width = 0, height = 0;
     if (png) {
-        if (!PicturePng(m_trace, view, bytes, error)) {
+        if (!PicturePng(picture, bytes, error)) {
             m_notice = "could not draw the PNG: " + error;
             return false;
         }
         PngSize(bytes, width, height);
     } else {
-        bytes = PictureSvg(m_trace, view);
+        bytes = PictureSvg(picture);
     }
     std::string where;
     const char* mime = png ? "image/png" : "image/svg+xml";
@@ -413,11 +363,14 @@ void Playground::PictureButtons() {
     // Natively a file in the working directory; in the browser a download.
     if (ImGui::SmallButton("Save SVG")) SavePicture(false);
     Remember("save_svg");
-    ButtonHint("The timeline as on screen, as a vector picture (SVG)");
+    const char* what = m_view.tab == Tab::Compare ? "The compared models as on screen"
+                       : m_view.tab == Tab::Scaling ? "The scaling plot as on screen"
+                                                    : "The timeline as on screen";
+    ButtonHint((std::string(what) + ", as a vector picture (SVG)").c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton("Save PNG")) SavePicture(true);
     Remember("save_png");
-    ButtonHint("The timeline as on screen, as an image (PNG)");
+    ButtonHint((std::string(what) + ", as an image (PNG)").c_str());
 }
 
 // [SECTION] Pinned run (compare across runs)
@@ -511,9 +464,11 @@ void Playground::ResultsPanel() {
             RunSummary();
             break;
         case Tab::Compare:
+            if (m_haveComparison) PictureButtons();
             CompareTable();
             break;
         case Tab::Scaling:
+            PictureButtons();
             ImGui::TextWrapped("Makespan of this workload as the number of workers grows from 1 to twice the machine's %d cores. "
                                "Threads scale only while the work waits (I/O, GIL-releasing C calls) and stay flat on CPU-bound Python "
                                "(one GIL); processes and free threads also scale on CPU-bound work, until the cores run out.",

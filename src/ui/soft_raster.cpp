@@ -7,7 +7,6 @@
 #include <cmath>
 
 #include "ui/headless.h"
-#include "ui/timeline_patterns.h"
 
 namespace interleave::ui {
 
@@ -144,40 +143,7 @@ bool RasterizePicture(const Picture& pic, RasterImage& image, std::string& error
     }
     HeadlessContext::SetDisplay(float(w), float(h), true);
     const ImDrawData* data = HeadlessFrame([&] {
-        ImDrawList* d = ImGui::GetBackgroundDrawList();
-        ImFont* font = ImGui::GetFont();
-        for (const PictureItem& item : pic.items) {
-            switch (item.shape) {
-                case PictureShape::Rect:
-                    if (item.role == PictureRole::Outline) {
-                        d->AddRect(ImVec2(item.x0, item.y0), ImVec2(item.x1, item.y1), item.color, 0, 0, 2.0f);
-                    } else if (item.role == PictureRole::Fold) {
-                        // DrawLane's folded mark: the colour half-transparent, a solid band through the middle.
-                        const uint32_t light = (item.color & ~IM_COL32_A_MASK) | (150u << IM_COL32_A_SHIFT);
-                        const float mid = (item.y0 + item.y1) * 0.5f;
-                        d->AddRectFilled(ImVec2(item.x0, item.y0), ImVec2(item.x1, item.y1), light);
-                        d->AddRectFilled(ImVec2(item.x0, mid - 1), ImVec2(item.x1, mid + 1),
-                                         item.color | IM_COL32_A_MASK);
-                    } else if (item.role == PictureRole::Span || item.role == PictureRole::LegendBox) {
-                        // The state's pattern, drawn by the live view's own CPU path.
-                        DrawPatternedRect(d, ImVec2(item.x0, item.y0), ImVec2(item.x1, item.y1), item.x2, item.color,
-                                          StatePattern(item.state), 1u << 22);
-                    } else {
-                        d->AddRectFilled(ImVec2(item.x0, item.y0), ImVec2(item.x1, item.y1), item.color);
-                    }
-                    break;
-                case PictureShape::Triangle:
-                    d->AddTriangleFilled(ImVec2(item.x0, item.y0), ImVec2(item.x1, item.y1), ImVec2(item.x2, item.y2),
-                                         item.color);
-                    break;
-                case PictureShape::Text: {
-                    const ImVec4 clip(item.x0 - 2, item.y0 - 4, item.x1, item.y1 + 4);
-                    d->AddText(font, pic.fontSize, ImVec2(item.x0, item.y0), item.color, item.text.c_str(),
-                               item.text.c_str() + item.text.size(), 0.0f, &clip);
-                    break;
-                }
-            }
-        }
+        DrawPicture(ImGui::GetBackgroundDrawList(), pic, 0, 0, ImGui::GetFont());
     });
     unsigned char* atlas = nullptr;
     int aw = 0, ah = 0;

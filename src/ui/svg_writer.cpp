@@ -408,6 +408,41 @@ std::string WriteSvg(const Picture& pic) {
                 out += "/>\n";
                 break;
             }
+            case PictureShape::Line: {
+                out += "<path d=\"M";
+                Num(out, item.x0);
+                out += ' ';
+                Num(out, item.y0 - dy);
+                out += 'L';
+                Num(out, item.x1);
+                out += ' ';
+                Num(out, item.y1 - dy);
+                out.append("\" fill=\"none\" stroke=\"").append(Hex(item.color)).append("\"");
+                if (Alpha(item.color) < 255) {
+                    char opacity[32];
+                    std::snprintf(opacity, sizeof opacity, " stroke-opacity=\"%.3g\"", Alpha(item.color) / 255.0);
+                    out += opacity;
+                }
+                out += " stroke-width=\"";
+                Num(out, item.x2);
+                out += "\"/>\n";
+                break;
+            }
+            case PictureShape::Disc: {
+                out += "<circle cx=\"";
+                Num(out, item.x0);
+                out += "\" cy=\"";
+                Num(out, item.y0 - dy);
+                out += "\" r=\"";
+                Num(out, item.x2 * 0.5f);
+                out += '"';
+                Fill(out, item.color);
+                // What the point is (a plot's point: "threads x4: makespan 1.20 s"): shown on hover, read by screen
+                // readers.
+                if (item.text.empty()) out += "/>\n";
+                else out.append("><title>").append(XmlEscape(item.text)).append("</title></circle>\n");
+                break;
+            }
             case PictureShape::Text: {
                 out += "<text x=\"";
                 Num(out, item.x0);

@@ -121,6 +121,20 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
     m_minimapStale = true;
 }
 
+std::vector<PictureSection> TimelineController::PictureSections() const {
+    std::vector<PictureSection> out;
+    for (const Section& section : m_sections) {
+        PictureSection picture{section.trace, section.title, {}};
+        if (section.trace) {
+            const std::vector<bool> named = TracksNamed(*section.trace, m_laneFilter);
+            for (size_t t = 0; t < named.size(); ++t)
+                if (named[t]) picture.tracks.push_back(trace::TrackId(t));
+        }
+        out.push_back(std::move(picture));
+    }
+    return out;
+}
+
 void TimelineController::RebuildRows() {
     m_rows.clear();
     for (size_t s = 0; s < m_sections.size(); ++s) {

@@ -18,6 +18,7 @@
 
 #include "trace/trace.h"
 #include "ui/lane_rows.h"
+#include "ui/picture.h"
 #include "ui/timeline_arrows.h"
 #include "ui/timeline_gpu.h"
 #include "ui/timeline_lod.h"
@@ -77,6 +78,9 @@ public:
     void Clear();
     void AddSection(std::string title, const trace::Trace* trace);
     size_t Sections() const { return m_sections.size(); }
+    // The sections as a picture of this view draws them (ui/picture.h): each one's title and trace, and under a lane
+    // filter the lanes it names in that section (all of them where it names none, as Draw shows them).
+    std::vector<PictureSection> PictureSections() const;
 
     // Draws the whole timeline into `size` at the cursor: a strip with the arrows' toggle ("causes") and the minimap of
     // the whole run (a click or a drag on it moves the view there), the axis, the labels (a group's triangle, or a tap

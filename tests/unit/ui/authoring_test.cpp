@@ -13,6 +13,7 @@
 #include "ui/picture_export.h"
 #include "ui/picture_poster.h"
 #include "ui/playground.h"
+#include "trace/trace_json.h"
 
 namespace interleave::ui {
 namespace {
@@ -95,6 +96,130 @@ TEST_F(Authoring, SaveSvgAndSavePngSitSideBySide) {
     ASSERT_EQ(downloads.size(), 1u);
     EXPECT_EQ(downloads[0].mime, "image/svg+xml");
     EXPECT_NE(downloads[0].bytes.find(">Thread-1<"), std::string::npos);
+}
+
+// A comparison of three models and a sweep of 1-4 workers, made up: the Compare and Scaling tabs without simulating.
+models::Comparison ThreeModels() {
+    models::Comparison c;
+    for (auto kind : {scenario::ModelKind::Sequential, scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
+        scenario::Model m;
+        m.kind = kind;
+        c.models.push_back(m);
+        models::SimulationResult r;
+        r.ok = true;
+        r.trace = testing::ThreadsTrace(kind == scenario::ModelKind::Sequential ? 1 : 4, 4, 40);
+        c.results.push_back(std::move(r));
+    }
+    return c;
+}
+std::vector<ScalingSeries> Sweep() {
+    std::vector<ScalingSeries> out;
+    for (auto kind : {scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
+        ScalingSeries s;
+        s.model = kind;
+        for (int w = 1; w <= 4; ++w) {
+            s.workers.push_back(w);
+            s.makespan.push_back(kind == scenario::ModelKind::Threads ? 800'000'000 : 800'000'000 / w);
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+// The poster (the wide one) in a snippet, decoded.
+std::string PosterSvg(const std::string& snippet) {
+    const size_t at = snippet.find("src=\"data:image/svg+xml,");
+    if (at == std::string::npos) return {};
+    return PercentDecode(snippet.substr(at + 24, snippet.find('"', at + 24) - at - 24));
+}
+
+// Save SVG / PNG and the Embed button's poster draw the tab on screen: the timeline with every section under it, the
+// compared models, or the scaling plot.
+TEST_F(Authoring, TheCompareTabSavesAndEmbedsEveryComparedModel) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace());
+    p.ShowComparison(ThreeModels());
+    p.SetTab(Tab::Compare);
+    Frames(p, 3);
+    ASSERT_TRUE(State(p)["widgets"].contains("save_svg"));
+    Click(p, "save_svg");
+    ASSERT_EQ(downloads.size(), 1u);
+    EXPECT_EQ(downloads[0].name, "interleave-cpu-compare.svg");
+    const std::string& svg = downloads[0].bytes;
+    for (const char* model : {">sequential  -  makespan", ">threads  -  makespan", ">processes  -  makespan"})
+        EXPECT_NE(svg.find(model), std::string::npos) << model;
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const json s = State(p);
+    EXPECT_EQ(s["embed_poster_note"], "");
+    const std::string poster = PosterSvg(s["embed_snippet"]);
+    // From the top, as the embed opens: as many of the models' lanes as the embed's height holds.
+    const size_t sequential = poster.find(">sequential  -  makespan"), threads = poster.find(">threads  -  makespan");
+    ASSERT_NE(sequential, std::string::npos);
+    ASSERT_NE(threads, std::string::npos);
+    EXPECT_LT(sequential, threads);
+    EXPECT_NE(poster.find("height=\"420\""), std::string::npos);
+}
+
+TEST_F(Authoring, TheScalingTabSavesAndEmbedsThePlot) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace());
+    p.SetTab(Tab::Scaling);
+    Frames(p, 2);
+    Click(p, "save_svg");  // nothing swept yet: nothing saved, and the notice says why
+    EXPECT_TRUE(downloads.empty());
+    EXPECT_NE(State(p)["notice"].get<std::string>().find("nothing to save"), std::string::npos);
+    p.ShowScaling(Sweep());
+    Frames(p, 3);
+    Click(p, "save_svg");
+    ASSERT_EQ(downloads.size(), 1u);
+    EXPECT_EQ(downloads[0].name, "interleave-cpu-scaling.svg");
+    const std::string& svg = downloads[0].bytes;
+    size_t points = 0;
+    for (size_t at = svg.find("<circle"); at != std::string::npos; at = svg.find("<circle", at + 1))
+        ++points;
+    EXPECT_EQ(points, 8u);
+    EXPECT_NE(svg.find("<title>processes x4: makespan " + FormatTime(200e6) + "</title>"), std::string::npos);
+    // As big as the plot on screen.
+    const json plot = State(p)["widgets"]["scaling_plot"];
+    EXPECT_GT(std::stof(svg.substr(svg.find("width=\"") + 7)), plot[2].get<float>());
+    Click(p, "save_png");
+    ASSERT_EQ(downloads.size(), 2u);
+    EXPECT_EQ(downloads[1].mime, "image/png");
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const json s = State(p);
+    EXPECT_EQ(s["embed_poster_note"], "");
+    EXPECT_NE(PosterSvg(s["embed_snippet"]).find("<title>threads x2: makespan"), std::string::npos);
+}
+
+// The timeline's picture is every section on screen; its poster only what the link's reader will see: the run and a
+// pinned run that travels in the link, not a file opened here.
+TEST_F(Authoring, TheSavedTimelineHasEverySectionThePosterOnlyWhatTheLinkCarries) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace(1, 1, 40));
+    Frames(p, 2);
+    ASSERT_TRUE(p.PinRun());
+    // Small runs (a thread and a core each): all three would fit in the poster's height.
+    p.ShowRun(CpuScenario(true), testing::ThreadsTrace(1, 1, 160));
+    ASSERT_TRUE(p.OpenTrace("other.json", trace::ToJson(testing::ThreadsTrace(1, 1, 80))));
+    for (int i = 0; i < 100 && p.Busy(); ++i)
+        Frames(p, 1);
+    Frames(p, 3);
+    ASSERT_EQ(State(p)["timeline_sections"], 3);
+    Click(p, "save_svg");
+    ASSERT_EQ(downloads.size(), 1u);
+    const std::string& svg = downloads[0].bytes;
+    EXPECT_NE(svg.find(">pinned: cpu, threads  -  "), std::string::npos);
+    EXPECT_NE(svg.find(">opened: other.json  -  "), std::string::npos);
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const std::string poster = PosterSvg(State(p)["embed_snippet"]);
+    ASSERT_FALSE(poster.empty());
+    EXPECT_NE(poster.find(">pinned: cpu, threads  -  "), std::string::npos);
+    EXPECT_EQ(poster.find(">opened: "), std::string::npos) << "a file the link does not carry";
 }
 
 TEST_F(Authoring, APinnedRunIsDrawnUnderTheNextRunOnOneTimeAxis) {

@@ -23,6 +23,7 @@
 #include "ui/headless.h"
 #include "ui/picture.h"
 #include "ui/picture_export.h"
+#include "ui/scaling_plot.h"
 #include "ui/soft_raster.h"
 #include "ui/svg_writer.h"
 #include "ui/theme.h"
@@ -318,6 +319,85 @@ TEST_F(SaveSvgButton, WritesTheViewAsAnSvgFile) {
     EXPECT_EQ(CheckWellFormed(svg.str()), "");
     const std::vector<std::string> texts = Texts(svg.str());
     EXPECT_NE(std::find(texts.begin(), texts.end(), "Thread-1"), texts.end());
+}
+
+// Several runs (the run, a pinned one, opened files, compared models) stack under their own headers on one time
+// axis, as the live timeline draws them; a section without a trace (a failed model) is its header alone.
+TEST(Picture, SectionsStackUnderTheirOwnHeadersOnOneTimeAxis) {
+    const trace::Trace shortRun = SmallTrace();          // 100 ms, two lanes
+    trace::Trace longRun = SmallTrace("Worker", "job");  // stretched to 400 ms
+    for (trace::Span& span : longRun.spans)
+        span.start *= 4, span.end *= 4;
+    longRun.Finish();
+    longRun.metrics.makespan = longRun.EndTime();
+    PictureView view;
+    const Picture pic = BuildPicture({PictureSection{&shortRun, "this run", {}}, PictureSection{nullptr, "failed: no", {}},
+                                      PictureSection{&longRun, "", {1}}},
+                                     view, FakeMetrics());
+    std::vector<std::string> headers;
+    std::vector<float> headerY;
+    for (const PictureItem& item : pic.items)
+        if (item.role == PictureRole::HeaderText) headers.push_back(item.text), headerY.push_back(item.y0);
+    ASSERT_EQ(headers.size(), 3u);
+    EXPECT_EQ(headers[0], "this run");
+    EXPECT_EQ(headers[1], "failed: no");
+    EXPECT_EQ(headers[2], "small  -  makespan " + FormatTime(400e6));  // "": the trace's label and makespan
+    // The first section's two lanes, none for the failed one, the one lane the third asks for.
+    std::vector<std::pair<float, std::string>> labels;
+    for (const PictureItem& item : pic.items)
+        if (item.role == PictureRole::LaneLabel) labels.emplace_back(item.y0, item.text);
+    ASSERT_EQ(labels.size(), 3u);
+    EXPECT_EQ(labels[0].second, "Thread-1");
+    EXPECT_EQ(labels[1].second, "Thread-2");
+    EXPECT_EQ(labels[2].second, "Thread-2");
+    EXPECT_LT(labels[1].first, headerY[1]);
+    EXPECT_GT(labels[2].first, headerY[2]);
+    // One time axis, fitted to the longer run: the short run's spans end a quarter of the way along.
+    float shortEnd = 0, longEnd = 0;
+    for (const PictureItem& item : pic.items) {
+        if (item.role != PictureRole::Span) continue;
+        (item.y0 < headerY[1] ? shortEnd : longEnd) = std::max(item.y0 < headerY[1] ? shortEnd : longEnd, item.x1);
+    }
+    EXPECT_GT(longEnd, shortEnd * 2.5f);
+    EXPECT_EQ(CheckWellFormed(WriteSvg(pic)), "");
+}
+
+// The scaling plot's picture: a point for each computed worker count (saying what it is, as the live view's tooltip
+// does), a line between computed neighbours only, and nothing when no point is computed.
+TEST(ScalingPicture, APointPerComputedCountALineBetweenComputedNeighbours) {
+    ScalingSeries threads;
+    threads.model = scenario::ModelKind::Threads;
+    threads.workers = {1, 2, 3, 4};
+    threads.makespan = {400'000'000, 200'000'000, -1, 100'000'000};
+    ScalingSeries processes;
+    processes.model = scenario::ModelKind::Processes;
+    processes.workers = {1, 2, 3, 4};
+    processes.makespan = {450'000'000, 230'000'000, 160'000'000, 120'000'000};
+    ScalingPlotView view;
+    view.cores = 2;
+    const ScalingPlot plot = BuildScalingPicture({threads, processes}, view, FakeMetrics());
+    ASSERT_FALSE(plot.empty);
+    EXPECT_EQ(plot.picture.Count(PictureRole::PlotPoint), 3u + 4u);
+    EXPECT_EQ(plot.picture.Count(PictureRole::PlotLine), 1u + 3u);
+    EXPECT_EQ(plot.picture.Count(PictureRole::PlotKey), 2u);
+    std::vector<std::string> points;
+    float leftmost = 1e9f, lowest = -1e9f;
+    for (const PictureItem& item : plot.picture.items) {
+        if (item.role != PictureRole::PlotPoint) continue;
+        points.push_back(item.text);
+        leftmost = std::min(leftmost, item.x0);
+        lowest = std::max(lowest, item.y0);
+    }
+    EXPECT_EQ(points[0], "threads x1: makespan " + FormatTime(400e6));
+    EXPECT_EQ(points[2], "threads x4: makespan " + FormatTime(100e6));
+    EXPECT_FLOAT_EQ(leftmost, plot.left);  // one worker on the y axis
+    EXPECT_LT(lowest, plot.bottom);        // no makespan at 0
+    const std::string svg = WriteSvg(plot.picture);
+    EXPECT_EQ(CheckWellFormed(svg), "");
+    EXPECT_NE(svg.find("<title>processes x3: makespan " + FormatTime(160e6) + "</title></circle>"), std::string::npos);
+    EXPECT_NE(svg.find(">cores<"), std::string::npos);
+    threads.makespan.assign(4, -1);
+    EXPECT_TRUE(BuildScalingPicture({threads}, view, FakeMetrics()).empty);
 }
 
 }  // namespace
