@@ -32,7 +32,7 @@ if(EMSCRIPTEN)
     set_target_properties(interleave PROPERTIES SUFFIX ".js")
     interleave_wasm_link_common(interleave)
     # A '$' inside a -s list gets mangled by CMake: pass the lists through @files.
-    file(WRITE ${CMAKE_BINARY_DIR}/exported_functions.json "[\"_main\", \"_malloc\", \"_free\", \"_interleave_test_state\", \"_interleave_get_view_state\", \"_interleave_apply_view_state\", \"_interleave_show_link_error\", \"_interleave_link_ready\", \"_interleave_open_trace\", \"_interleave_refuse_trace\"]")
+    file(WRITE ${CMAKE_BINARY_DIR}/exported_functions.json "[\"_main\", \"_malloc\", \"_free\", \"_interleave_test_state\", \"_interleave_get_view_state\", \"_interleave_apply_view_state\", \"_interleave_show_link_error\", \"_interleave_link_ready\", \"_interleave_open_trace\", \"_interleave_refuse_trace\", \"_interleave_refuse_oversized_trace\"]")
     file(WRITE ${CMAKE_BINARY_DIR}/exported_runtime.json "[\"ccall\", \"cwrap\", \"UTF8ToString\", \"stringToUTF8\", \"lengthBytesUTF8\"]")
     target_link_options(interleave PRIVATE
         -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2

@@ -219,15 +219,12 @@
 
   // Trace files opened beside the run (the results panel's "Open trace..." button, or files dropped on the page):
   // read here, handed to the app through the heap (a trace may be tens of MB, past ccall's stack copy).
-  const MAX_TRACE_BYTES = 64 * 1024 * 1024;  // ui::kMaxOpenedTraceBytes
-  const MAX_TRACE_FILES = 4;                 // ui::kMaxOpenedTraces: the app refuses any past it, naming it
+  // The app decides what is too large, and says so, before a byte is read.
+  const MAX_TRACE_FILES = 4;  // ui::kMaxOpenedTraces: the app refuses any past it, naming it
   function openTraceFiles(files) {
     for (const file of Array.from(files).slice(0, MAX_TRACE_FILES + 1)) {
       const refuse = (why) => Module.ccall("interleave_refuse_trace", null, ["string", "string"], [file.name, why]);
-      if (file.size > MAX_TRACE_BYTES) {
-        refuse("the file is " + (file.size / 1048576).toFixed(1) + " MiB, larger than the playground opens (64.0 MiB); cut the run shorter");
-        continue;
-      }
+      if (Module.ccall("interleave_refuse_oversized_trace", "number", ["string", "number"], [file.name, file.size])) continue;
       file.arrayBuffer().then((bytes) => {
         const at = Module._malloc(bytes.byteLength + 1);
         if (!at) { refuse("it does not fit in memory"); return; }

@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
     };
     app.openTraceText = [](const std::string& name, std::string text) { playground.OpenTrace(name, std::move(text)); };
     app.refuseTrace = [](const std::string& name, const std::string& why) { playground.RefuseTrace(name, why); };
+    app.refuseOversizedTrace = [](const std::string& name, double bytes) {
+        return playground.RefuseOversizedTrace(name, bytes);
+    };
     for (const std::string& path : options.openTraces) app.openTraceFile(path);
     return interleave::platform::Run(options, app);
 }

@@ -55,6 +55,8 @@ struct App {
     std::function<void(const std::string& path)> openTraceFile;
     std::function<void(const std::string& name, std::string text)> openTraceText;
     std::function<void(const std::string& name, const std::string& why)> refuseTrace;
+    // Asked before the page reads a file of `bytes` bytes: true when the app refused it (too large), saying why.
+    std::function<bool(const std::string& name, double bytes)> refuseOversizedTrace;
 };
 
 // The content scale for PlaygroundSettings::contentScale: --scale when given; natively, else, the primary

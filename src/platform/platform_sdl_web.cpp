@@ -282,6 +282,14 @@ extern "C" EMSCRIPTEN_KEEPALIVE void interleave_refuse_trace(const char* name, c
     if (g_state && g_state->app.refuseTrace) g_state->app.refuseTrace(name ? name : "", why ? why : "");
 }
 
+// Asked by the page before it reads a file (web/loader.js): 1 when the app refused it as too large (the banner says
+// why and what the limit is), so a file of gigabytes is never read into the tab.
+extern "C" EMSCRIPTEN_KEEPALIVE int interleave_refuse_oversized_trace(const char* name, double bytes) {
+    using interleave::platform::g_state;
+    if (!g_state || !g_state->app.refuseOversizedTrace) return 0;
+    return g_state->app.refuseOversizedTrace(name ? name : "", bytes) ? 1 : 0;
+}
+
 // Module.interleaveMakeLink's answer to MakeShareLink (id) with the URL, "" on failure.
 extern "C" EMSCRIPTEN_KEEPALIVE void interleave_link_ready(int id, const char* url) {
     using interleave::platform::g_state;

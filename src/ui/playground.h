@@ -164,6 +164,10 @@ public:
     // A file that could not be read at all (the browser's reader failed, or it is too large to read): the banner
     // says why, naming it.
     void RefuseTrace(std::string_view fileName, std::string_view why);
+    // Refuses a file of `bytes` bytes before it is read when it is larger than the playground opens (the message says
+    // how large, and the limit); true when refused. OpenTrace and the page's reader (web/loader.js asks before
+    // reading) both ask here, so the limit and its words live in one place.
+    bool RefuseOversizedTrace(std::string_view fileName, double bytes);
     void CloseOpenedTrace(size_t index);
     size_t OpenedTraceCount() const { return m_opened.size(); }
     // The scenario's story (scenario/story.h): goes to step `step` (0-based, clamped into the story) as the story

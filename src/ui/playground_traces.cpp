@@ -40,9 +40,9 @@ std::string OpenedTraceTitle(std::string_view fileName) {
 // [SECTION] Opening
 
 namespace {
-std::string Mebibytes(size_t bytes) {
+std::string Mebibytes(double bytes) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / double(size_t{1} << 20));
+    std::snprintf(text, sizeof text, "%.1f MiB", bytes / double(size_t{1} << 20));
     return text;
 }
 }  // namespace
@@ -63,11 +63,7 @@ bool Playground::OpenTrace(std::string fileName, std::string text) {
                                   " trace files are open at once; close one (its Close button) first");
         return false;
     }
-    if (text.size() > kMaxOpenedTraceBytes) {
-        RefuseTrace(fileName, "the file is " + Mebibytes(text.size()) + ", larger than the playground opens (" +
-                                  Mebibytes(kMaxOpenedTraceBytes) + "); cut the run shorter");
-        return false;
-    }
+    if (RefuseOversizedTrace(fileName, double(text.size()))) return false;
     auto job = std::make_shared<OpenJob>();
     job->title = title;
     job->text = std::move(text);
@@ -83,6 +79,13 @@ bool Playground::OpenTrace(std::string fileName, std::string text) {
         job->text = std::string();
         job->done.store(true, std::memory_order_release);
     });
+    return true;
+}
+
+bool Playground::RefuseOversizedTrace(std::string_view fileName, double bytes) {
+    if (!(bytes > double(kMaxOpenedTraceBytes))) return false;  // NaN (a page's garbage) is not "too large"
+    RefuseTrace(fileName, "the file is " + Mebibytes(bytes) + ", larger than the playground opens (" +
+                              Mebibytes(double(kMaxOpenedTraceBytes)) + "); cut the run shorter");
     return true;
 }
 

@@ -323,6 +323,18 @@ test("trace files opened and dropped lie beside the run on one time axis", { tim
         assert.match(s.open_trace_error, /^Could not open the trace notes\.json: .+\.$/);
         assert.ok(s.widgets.banner, "the banner says so");
         assert.equal(s.opened_traces.length, 2);
+        // Too large: the app refuses it, in its own words, before the page reads a byte of it.
+        await page.evaluate(() => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(65 * 1048576)], "huge.json", { type: "application/json" }));
+            const canvas = document.getElementById("canvas");
+            canvas.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+        });
+        await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).open_trace_error.includes("huge.json"),
+                                   null, { timeout: TIMEOUT });
+        s = await settleMore(page);
+        assert.equal(s.open_trace_error, "Could not open the trace huge.json: the file is 65.0 MiB, larger than the playground opens (64.0 MiB); cut the run shorter.");
+        assert.equal(s.opened_traces.length, 2);
         await clickWidget(page, s, "close_trace_0");
         s = await settleMore(page);
         assert.deepEqual(s.opened_traces.map((t) => t.title), ["io.chrome.json"]);

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <string>
 
 #include "headless_imgui.h"
@@ -105,6 +106,13 @@ TEST_F(OpenedTraces, ABrokenFileATooLargeOneAndOneTooManyEachSayWhyAndTheRestSta
     EXPECT_NE(State(p)["open_trace_error"].get<std::string>().find("huge.json: the file is 64.0 MiB, larger than"),
               std::string::npos)
         << State(p)["open_trace_error"];
+    // The page asks before it reads a file: the same limit and words, whatever size it reports.
+    EXPECT_TRUE(p.RefuseOversizedTrace("/x/dump.json", 3.5 * double(size_t{1} << 30)));
+    EXPECT_EQ(State(p)["open_trace_error"],
+              "Could not open the trace dump.json: the file is 3584.0 MiB, larger than the playground opens (64.0 MiB); "
+              "cut the run shorter.");
+    EXPECT_FALSE(p.RefuseOversizedTrace("ok.json", double(kMaxOpenedTraceBytes)));
+    EXPECT_FALSE(p.RefuseOversizedTrace("odd.json", std::nan("")));
     // One past the limit, counting files still being read.
     const std::string good = trace::ToJson(testing::ThreadsTrace(2, 2, 10));
     for (size_t i = 0; i < kMaxOpenedTraces; ++i)
