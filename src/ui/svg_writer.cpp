@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 
 #include "interleave_fonts.h"
 #include "ui/theme.h"
@@ -88,6 +89,17 @@ double HeightPerEm(const unsigned char* data, size_t size) {
     }
     if (!head || !hhea || upm <= 0 || ascender - descender <= 0) return 0;
     return double(ascender - descender) / double(upm);
+}
+
+// "Mx0 y0Lx1 y1L...": a path through the points (x, y pairs).
+void PathPoints(std::string& out, std::initializer_list<float> xy) {
+    size_t i = 0;
+    for (float v : xy) {
+        if (i % 2 == 0) out += i == 0 ? 'M' : 'L';
+        else out += ' ';
+        Num(out, v);
+        ++i;
+    }
 }
 
 std::string F(float v) {
@@ -391,32 +403,16 @@ std::string WriteSvg(const Picture& pic) {
                 break;
             }
             case PictureShape::Triangle: {
-                out += "<path d=\"M";
-                Num(out, item.x0);
-                out += ' ';
-                Num(out, item.y0 - dy);
-                out += 'L';
-                Num(out, item.x1);
-                out += ' ';
-                Num(out, item.y1 - dy);
-                out += 'L';
-                Num(out, item.x2);
-                out += ' ';
-                Num(out, item.y2 - dy);
+                out += "<path d=\"";
+                PathPoints(out, {item.x0, item.y0 - dy, item.x1, item.y1 - dy, item.x2, item.y2 - dy});
                 out += "Z\"";
                 Fill(out, item.color);
                 out += "/>\n";
                 break;
             }
             case PictureShape::Line: {
-                out += "<path d=\"M";
-                Num(out, item.x0);
-                out += ' ';
-                Num(out, item.y0 - dy);
-                out += 'L';
-                Num(out, item.x1);
-                out += ' ';
-                Num(out, item.y1 - dy);
+                out += "<path d=\"";
+                PathPoints(out, {item.x0, item.y0 - dy, item.x1, item.y1 - dy});
                 out.append("\" fill=\"none\" stroke=\"").append(Hex(item.color)).append("\"");
                 if (Alpha(item.color) < 255) {
                     char opacity[32];

@@ -98,33 +98,6 @@ TEST_F(Authoring, SaveSvgAndSavePngSitSideBySide) {
     EXPECT_NE(downloads[0].bytes.find(">Thread-1<"), std::string::npos);
 }
 
-// A comparison of three models and a sweep of 1-4 workers, made up: the Compare and Scaling tabs without simulating.
-models::Comparison ThreeModels() {
-    models::Comparison c;
-    for (auto kind : {scenario::ModelKind::Sequential, scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
-        scenario::Model m;
-        m.kind = kind;
-        c.models.push_back(m);
-        models::SimulationResult r;
-        r.ok = true;
-        r.trace = testing::ThreadsTrace(kind == scenario::ModelKind::Sequential ? 1 : 4, 4, 40);
-        c.results.push_back(std::move(r));
-    }
-    return c;
-}
-std::vector<ScalingSeries> Sweep() {
-    std::vector<ScalingSeries> out;
-    for (auto kind : {scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
-        ScalingSeries s;
-        s.model = kind;
-        for (int w = 1; w <= 4; ++w) {
-            s.workers.push_back(w);
-            s.makespan.push_back(kind == scenario::ModelKind::Threads ? 800'000'000 : 800'000'000 / w);
-        }
-        out.push_back(std::move(s));
-    }
-    return out;
-}
 // The poster (the wide one) in a snippet, decoded.
 std::string PosterSvg(const std::string& snippet) {
     const size_t at = snippet.find("src=\"data:image/svg+xml,");
@@ -138,7 +111,7 @@ TEST_F(Authoring, TheCompareTabSavesAndEmbedsEveryComparedModel) {
     std::vector<Download> downloads;
     Playground p(Recording(downloads));
     p.ShowRun(CpuScenario(), testing::ThreadsTrace());
-    p.ShowComparison(ThreeModels());
+    p.ShowComparison(SyntheticComparison());
     p.SetTab(Tab::Compare);
     Frames(p, 3);
     ASSERT_TRUE(State(p)["widgets"].contains("save_svg"));
@@ -146,7 +119,7 @@ TEST_F(Authoring, TheCompareTabSavesAndEmbedsEveryComparedModel) {
     ASSERT_EQ(downloads.size(), 1u);
     EXPECT_EQ(downloads[0].name, "interleave-cpu-compare.svg");
     const std::string& svg = downloads[0].bytes;
-    for (const char* model : {">sequential  -  makespan", ">threads  -  makespan", ">processes  -  makespan"})
+    for (const char* model : {">sequential  -  makespan", ">threads  -  makespan", ">processes  (recommended)  -  makespan"})
         EXPECT_NE(svg.find(model), std::string::npos) << model;
     p.ShowEmbedSnippet();
     Frames(p, 2);
@@ -170,7 +143,7 @@ TEST_F(Authoring, TheScalingTabSavesAndEmbedsThePlot) {
     Click(p, "save_svg");  // nothing swept yet: nothing saved, and the notice says why
     EXPECT_TRUE(downloads.empty());
     EXPECT_NE(State(p)["notice"].get<std::string>().find("nothing to save"), std::string::npos);
-    p.ShowScaling(Sweep());
+    p.ShowScaling(SyntheticScaling(4));
     Frames(p, 3);
     Click(p, "save_svg");
     ASSERT_EQ(downloads.size(), 1u);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "synthetic_trace.h"
 #include "ui/headless.h"
 #include "ui/playground.h"
 
@@ -83,6 +84,38 @@ protected:
         s.model.kind = scenario::ModelKind::Threads;
         s.model.workers = 4;
         return s;
+    }
+
+    // A comparison of three models (one thread for sequential, four for the others; processes recommended) and a
+    // sweep of 1..maxWorkers workers (threads flat at 800 ms, processes faster up to 4 cores), made up: the Compare and
+    // Scaling tabs without simulating.
+    static models::Comparison SyntheticComparison() {
+        models::Comparison c;
+        for (auto kind : {scenario::ModelKind::Sequential, scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
+            scenario::Model m;
+            m.kind = kind;
+            c.models.push_back(m);
+            models::SimulationResult r;
+            r.ok = true;
+            r.trace = ThreadsTrace(kind == scenario::ModelKind::Sequential ? 1 : 4, 4, 40);
+            c.results.push_back(std::move(r));
+        }
+        c.recommended = 2;
+        c.reason = "CPU-bound work needs processes: each has its own GIL.";
+        return c;
+    }
+    static std::vector<ScalingSeries> SyntheticScaling(int maxWorkers = 8) {
+        std::vector<ScalingSeries> out;
+        for (auto kind : {scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
+            ScalingSeries s;
+            s.model = kind;
+            for (int w = 1; w <= maxWorkers; ++w) {
+                s.workers.push_back(w);
+                s.makespan.push_back(kind == scenario::ModelKind::Threads ? 800'000'000 : 800'000'000 / std::min(w, 4));
+            }
+            out.push_back(std::move(s));
+        }
+        return out;
     }
 
 private:

@@ -27,36 +27,6 @@ class HeadlessImGui : public testing::HeadlessImGuiTest {
 protected:
     static scenario::Scenario CpuScenario() { return HeadlessImGuiTest::CpuScenario(/*withIo=*/true); }
 
-    static models::Comparison SyntheticComparison() {
-        models::Comparison c;
-        for (auto kind : {scenario::ModelKind::Sequential, scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
-            scenario::Model m;
-            m.kind = kind;
-            c.models.push_back(m);
-            models::SimulationResult r;
-            r.ok = true;
-            r.trace = testing::ThreadsTrace(kind == scenario::ModelKind::Sequential ? 1 : 4, 4, 40);
-            c.results.push_back(std::move(r));
-        }
-        c.recommended = 2;
-        c.reason = "CPU-bound work needs processes: each has its own GIL.";
-        return c;
-    }
-
-    static std::vector<ScalingSeries> SyntheticScaling() {
-        std::vector<ScalingSeries> out;
-        for (auto kind : {scenario::ModelKind::Threads, scenario::ModelKind::Processes}) {
-            ScalingSeries s;
-            s.model = kind;
-            for (int w = 1; w <= 8; ++w) {
-                s.workers.push_back(w);
-                s.makespan.push_back(kind == scenario::ModelKind::Threads ? 800'000'000 : 800'000'000 / std::min(w, 4));
-            }
-            out.push_back(std::move(s));
-        }
-        return out;
-    }
-
     static void Populate(Playground& p) {
         p.ShowRun(CpuScenario(), testing::ThreadsTrace());
         p.ShowComparison(SyntheticComparison());
