@@ -48,6 +48,10 @@ if [[ -z "$POSTER_TOOL" ]]; then
 fi
 if [[ -n "$POSTER_TOOL" ]]; then
     mkdir -p "$SITE/posters"
+    # Posters leave the causality arrows out, as the Embed button's do (ui/picture_poster.h says why); a tool from
+    # before --no-arrows drew none anyway.
+    no_arrows=()
+    if "$POSTER_TOOL" sim --help 2>&1 | grep -q -- "--no-arrows"; then no_arrows=(--no-arrows); fi
     count=0
     for preset in $("$POSTER_TOOL" presets); do
         [[ "$preset" =~ ^[a-z0-9_]+$ ]] || continue
@@ -56,8 +60,8 @@ if [[ -n "$POSTER_TOOL" ]]; then
         if "$POSTER_TOOL" sim "$preset" --step 1 >/dev/null 2>&1; then step=(--step 1); fi
         for theme in dark light; do
             suffix=""; [[ $theme == light ]] && suffix=".light"
-            "$POSTER_TOOL" sim "$preset" "${step[@]}" --svg "$SITE/posters/$preset$suffix.svg" --size 760x420 --theme "$theme" >/dev/null
-            "$POSTER_TOOL" sim "$preset" "${step[@]}" --svg "$SITE/posters/$preset.narrow$suffix.svg" --size 400x420 --theme "$theme" >/dev/null
+            "$POSTER_TOOL" sim "$preset" "${step[@]}" --svg "$SITE/posters/$preset$suffix.svg" --size 760x420 --theme "$theme" "${no_arrows[@]}" >/dev/null
+            "$POSTER_TOOL" sim "$preset" "${step[@]}" --svg "$SITE/posters/$preset.narrow$suffix.svg" --size 400x420 --theme "$theme" "${no_arrows[@]}" >/dev/null
             count=$((count + 2))
         done
     done
@@ -75,7 +79,7 @@ if [[ -n "$POSTER_TOOL" ]]; then
                 for size in 760x210 400x210; do
                     narrow=""; [[ $size == 400x* ]] && narrow=".narrow"
                     "$POSTER_TOOL" sim "$preset" --model "$model" --svg "$SITE/posters/$preset.$model$narrow$suffix.svg" \
-                        --size "$size" --range "0ns..${end}ns" --lanes Core --theme "$theme" >/dev/null
+                        --size "$size" --range "0ns..${end}ns" --lanes Core --theme "$theme" "${no_arrows[@]}" >/dev/null
                     count=$((count + 1))
                 done
             done

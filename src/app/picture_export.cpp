@@ -14,6 +14,7 @@ interleave::ui::PictureView ViewOf(const interleave::cli::PictureRequest& reques
     view.width = float(request.width);
     view.height = float(request.height);
     view.theme = request.light ? interleave::ui::Theme::Light : interleave::ui::Theme::Dark;
+    view.arrows = request.arrows;
     return view;
 }
 

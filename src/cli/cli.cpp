@@ -50,6 +50,7 @@ const std::vector<OptionLine>& SimOptions() {
         {"--range A..B", "the time range drawn, e.g. 10ms..250ms (B left out: to the end; default: the whole run)"},
         {"--lanes LIST", "the lanes drawn: comma-separated lane names or name prefixes, e.g. 'Core,GIL,Thread-1'"},
         {"--theme T", "the picture's theme: dark (default) or light"},
+        {"--no-arrows", "leave the causality arrows (drop requests, hand-offs, lock wakes, resumes) out of the picture"},
         {"--step N", "the scenario's story step N (1 for the first): its model switch, and for a picture its range and "
                      "lanes, as the playground shows the step (--model, --workers, --range and --lanes still win)"},
         {"--seed N", "one of the runs CPython could give: the OS's wake-up latencies and timer slack drawn from "
@@ -112,7 +113,7 @@ const std::string& SimUsage() {
         "usage: interleave sim SCENARIO [--model KIND] [--workers N] [--out FILE] [--chrome FILE]\n"
         "                      [--perfetto FILE] [--json] [--profile FILE] [--time-limit S]\n"
         "                      [--svg FILE] [--png FILE] [--size WxH] [--range A..B] [--lanes LIST] [--theme T]\n"
-        "                      [--step N]\n"
+        "                      [--no-arrows] [--step N]\n"
         "Simulates SCENARIO (a JSON file or a preset name) and prints the metrics.\n" +
         FormatOptions(SimOptions(), 2) +
         "Exit codes: 0 ok, 1 simulation failed, 2 usage error, 3 bad input, 4 cannot write output.\n";
@@ -255,7 +256,7 @@ PictureRenderers& Renderers() {
 int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     std::string source, model, outPath, chromePath, perfettoPath, profilePath, workersText, timeLimitText, error;
     std::string svgPath, pngPath, sizeText, rangeText, lanesText, themeText, seedText, stepText;
-    bool json = false;
+    bool json = false, noArrows = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (IsHelp(a)) return std::fputs(SimUsage().c_str(), out), Finish(out, err, "sim");
@@ -280,6 +281,8 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
                 return Fail(err, "sim", error + " (see interleave sim --help)", kExitUsage);
         } else if (a == "--json") {
             json = true;
+        } else if (a == "--no-arrows") {
+            noArrows = true;
         } else if (!a.empty() && a[0] == '-') {
             return Fail(err, "sim", "unknown option '" + a + "' (see interleave sim --help)", kExitUsage);
         } else if (a.empty()) {
@@ -304,8 +307,8 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     // The picture's options are checked before the simulation runs (which may take a while); lanes need the trace.
     PictureRequest picture;
     const bool wantPicture = !svgPath.empty() || !pngPath.empty();
-    if (!wantPicture && (!sizeText.empty() || !rangeText.empty() || !lanesText.empty() || !themeText.empty()))
-        return Fail(err, "sim", "--size, --range, --lanes and --theme shape a picture: add --svg FILE or --png FILE",
+    if (!wantPicture && (!sizeText.empty() || !rangeText.empty() || !lanesText.empty() || !themeText.empty() || noArrows))
+        return Fail(err, "sim", "--size, --range, --lanes, --theme and --no-arrows shape a picture: add --svg FILE or --png FILE",
                     kExitUsage);
     if (!sizeText.empty() && !ParsePictureSize(sizeText, picture.width, picture.height, error))
         return Fail(err, "sim", error, kExitUsage);
@@ -314,6 +317,7 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     if (!themeText.empty() && themeText != "dark" && themeText != "light")
         return Fail(err, "sim", std::string("--theme must be dark or light, got '").append(themeText).append("'"), kExitUsage);
     picture.light = themeText == "light";
+    picture.arrows = !noArrows;
     if (wantPicture && ((!svgPath.empty() && !Renderers().svg) || (!pngPath.empty() && !Renderers().png)))
         return Fail(err, "sim", "this build cannot draw pictures (--svg, --png need the app's UI layer)", kExitUsage);
     scenario::ModelKind kind = scenario::ModelKind::Sequential;

@@ -18,6 +18,7 @@ struct PictureRequest {
     int width = 1280;                // pixels (ImGui units)
     int height = 0;                  // 0: as tall as the lanes need
     bool light = false;              // the light theme
+    bool arrows = true;              // the causality arrows, as the live view shows them by default
 };
 inline constexpr int kMinPictureSide = 64;    // the same bounds as ui/picture.h
 inline constexpr int kMaxPictureSide = 8192;

@@ -16,6 +16,7 @@
 #include "ui/lane_rows.h"
 #include "ui/span_style.h"
 #include "ui/theme.h"
+#include "ui/timeline_arrows.h"
 #include "ui/timeline_lod.h"
 #include "ui/timeline_math.h"
 #include "ui/timeline_patterns.h"
@@ -279,7 +280,11 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
     std::vector<std::vector<trace::Instant>> instantsOf;
     float y = axisH;
     size_t drawnRow = 0;  // the live view's row index over every section, headers included (for the stripes)
-    for (const SectionRows& section : stacked) {
+    // For the arrows: each section's track -> its row (-1: not drawn), and each row's top.
+    std::vector<std::vector<int32_t>> rowOfTrack(stacked.size());
+    std::vector<float> rowTop;
+    for (size_t s = 0; s < stacked.size(); ++s) {
+        const SectionRows& section = stacked[s];
         if (y + laneH > lanesBottom) break;
         // The header row: the section's title, cut in its middle when too wide (its makespan stays at the end), as
         // the live view's.
@@ -290,6 +295,7 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         ++drawnRow;
         if (!section.trace) continue;
         const trace::Trace& trace = *section.trace;
+        rowOfTrack[s].assign(trace.tracks.size(), -1);
         // Instants are sorted by time: split them per track once (keeping the order), not once per row.
         instantsOf.assign(trace.tracks.size(), {});
         for (const trace::Instant& instant : trace.instants)
@@ -299,6 +305,9 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
             if (y + laneH > lanesBottom) break;
             const LaneRow& row = section.rows[r];
             const trace::Track& track = trace.tracks[size_t(row.first)];
+            for (trace::TrackId t = row.first; t <= row.last; ++t)
+                rowOfTrack[s][size_t(t)] = int32_t(rowTop.size());
+            rowTop.push_back(y);
             // The live view's even rows get the lighter stripe.
             if (drawnRow % 2 == 0) rect(PictureRole::LaneBg, lanesX, y, lanesX + lanesW, y + laneH, colors.laneBg);
             const std::string& name = rowName(section, row);
@@ -394,6 +403,71 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         }
     }
 
+    // The causality arrows over the lanes (DrawArrows): folded per pixel bucket as the live view folds them, clipped
+    // to the lanes; a halo in the window's colour under each, a dot at the cause, a head at the effect, drop requests
+    // dashed.
+    if (view.arrows) {
+        std::vector<Arrow> arrows;
+        ArrowFold fold;
+        fold.maxArrows = std::max<size_t>(fold.maxScan, size_t(lanesW / 6.0f));  // one per 6 px at most, as live
+        const auto line = [&](PictureRole role, float x0, float y0, float x1, float y1, float thick, uint32_t color) {
+            PictureItem item;
+            item.shape = PictureShape::Line;
+            item.role = role;
+            item.x0 = x0, item.y0 = y0, item.x1 = x1, item.y1 = y1, item.x2 = thick;
+            item.color = color;
+            pic.items.push_back(std::move(item));
+        };
+        const auto disc = [&](PictureRole role, float x, float y0, float across, uint32_t color) {
+            PictureItem item;
+            item.shape = PictureShape::Disc;
+            item.role = role;
+            item.x0 = x, item.y0 = y0, item.x2 = across;
+            item.color = color;
+            pic.items.push_back(std::move(item));
+        };
+        const uint32_t halo = colors.windowBg | IM_COL32_A_MASK;
+        for (size_t s = 0; s < stacked.size(); ++s) {
+            if (!stacked[s].trace || rowOfTrack[s].empty()) continue;
+            const CausalLinks links = BuildCausalLinks(*stacked[s].trace);
+            if (links.links.empty()) continue;
+            FoldArrows(links, range, lanesW, rowOfTrack[s], arrows, fold);
+            for (const Arrow& arrow : arrows) {
+                const bool down = arrow.toRow > arrow.fromRow;
+                float ax = lanesX + arrow.x0, ay = rowTop[size_t(arrow.fromRow)] + laneH * 0.5f;
+                float bx = lanesX + arrow.x1, by = rowTop[size_t(arrow.toRow)] + (down ? 3.0f : laneH - 3.0f);
+                // Clipped to the lanes as the live view clips them: a cause left of the view loses its dot, an
+                // effect right of it its head.
+                const float left = lanesX, right = lanesX + lanesW;
+                if ((ax < left && bx < left) || (ax > right && bx > right)) continue;
+                const bool dot = !arrow.Folded() && ax >= left && ax <= right, headShown = bx >= left && bx <= right;
+                const auto at = [&](float x) { return ay + (by - ay) * (bx != ax ? (x - ax) / (bx - ax) : 0.0f); };
+                if (ax < left) ay = at(left), ax = left;
+                if (bx > right) by = at(right), bx = right;
+                const uint32_t color = ArrowColor(arrow.kind, view.theme);
+                const float thick = 2.0f, dx = bx - ax, dy = by - ay, length = std::max(1e-3f, std::hypot(dx, dy));
+                const float ux = dx / length, uy = dy / length, nx = -uy, ny = ux;
+                const float head = headShown ? (arrow.Folded() ? 5.0f : 7.0f) : 0.0f,
+                            half = arrow.Folded() ? 3.0f : 4.0f;
+                const float baseX = bx - ux * head, baseY = by - uy * head;
+                line(PictureRole::ArrowHalo, ax, ay, baseX, baseY, thick + 3.0f, halo);
+                line(PictureRole::ArrowLine, ax, ay, baseX, baseY, thick, color);
+                // A drop request dashed: DrawArrows' period, 60% of it drawn.
+                if (arrow.kind == ArrowKind::DropRequest) pic.items.back().y2 = std::max(6.0f, length / 40.0f);
+                if (headShown) {
+                    const float lx = baseX + nx * half, ly = baseY + ny * half, rx = baseX - nx * half,
+                                ry = baseY - ny * half;
+                    triangle(PictureRole::ArrowHalo, bx + ux, by + uy, lx + nx, ly + ny, rx - nx, ry - ny, halo);
+                    triangle(PictureRole::ArrowHead, bx, by, lx, ly, rx, ry, color);
+                }
+                if (dot) {  // a fold stands for many causes: no one dot to show
+                    disc(PictureRole::ArrowHalo, ax, ay, 7.0f, halo);
+                    disc(PictureRole::ArrowDot, ax, ay, 5.0f, color);
+                }
+            }
+        }
+    }
+
     // The legend under the lanes.
     const float legendTop = pic.height - legendH + 6;
     for (const LegendEntry& entry : legend) {
@@ -434,9 +508,21 @@ void DrawPicture(ImDrawList* d, const Picture& pic, float originX, float originY
             case PictureShape::Triangle:
                 d->AddTriangleFilled(at(item.x0, item.y0), at(item.x1, item.y1), at(item.x2, item.y2), item.color);
                 break;
-            case PictureShape::Line:
-                d->AddLine(at(item.x0, item.y0), at(item.x1, item.y1), item.color, item.x2);
+            case PictureShape::Line: {
+                if (!(item.y2 > 0)) {
+                    d->AddLine(at(item.x0, item.y0), at(item.x1, item.y1), item.color, item.x2);
+                    break;
+                }
+                // Dashed: a dash every y2 along the line, 60% of it drawn.
+                const float dx = item.x1 - item.x0, dy = item.y1 - item.y0, length = std::hypot(dx, dy);
+                const float ux = length > 0 ? dx / length : 0, uy = length > 0 ? dy / length : 0;
+                for (float t = 0; t < length; t += item.y2) {
+                    const float t1 = std::min(t + item.y2 * 0.6f, length);
+                    d->AddLine(at(item.x0 + ux * t, item.y0 + uy * t), at(item.x0 + ux * t1, item.y0 + uy * t1),
+                               item.color, item.x2);
+                }
                 break;
+            }
             case PictureShape::Disc:
                 d->AddCircleFilled(at(item.x0, item.y0), item.x2 * 0.5f, item.color);
                 break;

@@ -43,9 +43,11 @@ struct PictureView {
     std::string title;      // the header row's text; "" = the trace's label and its makespan (one trace only)
     int selectedTask = -1;  // outlined in every lane, as in the live view
     bool legend = true;
+    bool arrows = true;  // the causality arrows over the lanes (ui/timeline_arrows.h), as the live view's "causes" box
 };
 
-// Line: (x0, y0)-(x1, y1), x2 thick. Disc: centred on (x0, y0), x2 across.
+// Line: (x0, y0)-(x1, y1), x2 thick, dashed every y2 along it (60% drawn) when y2 > 0. Disc: centred on (x0, y0),
+// x2 across.
 enum class PictureShape : uint8_t { Rect, Triangle, Text, Line, Disc };
 // What a shape stands for: the SVG writer groups and classes by it, tests count by it.
 enum class PictureRole : uint8_t {
@@ -70,6 +72,12 @@ enum class PictureRole : uint8_t {
     LegendText,
     // A plot (the scaling view: ui/scaling_plot.h): its axes, grid lines, a series' line and its points (a point's
     // text says what it is: the live view's tooltip, the SVG's <title>), and other text (axis names, legend).
+    // A causality arrow (ui/timeline_arrows.h): the halo in the window's colour under it, its line (dashed for a drop
+    // request: several), its head at the effect, its dot at the cause.
+    ArrowHalo,
+    ArrowLine,
+    ArrowHead,
+    ArrowDot,
     PlotAxis,
     PlotGrid,
     PlotLine,

@@ -37,6 +37,7 @@ PosterPicture TimelinePoster(std::vector<PictureSection> sections, const PosterV
         view.height = float(kPosterHeight);
         view.theme = poster.theme;
         view.selectedTask = poster.selectedTask;
+        view.arrows = false;  // see PosterPicture: a glance, bounded in bytes
         return BuildPicture(sections, view, metrics);
     };
 }

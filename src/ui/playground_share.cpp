@@ -80,6 +80,7 @@ void Playground::ShowEmbedSnippet() {
             view.range = m_view.tab == Tab::Scaling ? TimeRange{0, 0} : m_view.visible;
             view.theme = m_view.theme;
             view.selectedTask = m_view.selectedTask;
+            view.arrows = false;  // a poster leaves the arrows out (TimelinePoster says why)
             const PosterPicture picture = [build, view](float width, const TextMetrics& metrics) {
                 PictureView at = view;
                 at.width = width;

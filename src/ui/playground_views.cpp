@@ -312,11 +312,13 @@ bool Playground::SavePicture(bool png) {
         m_notice = "nothing to save: " + why;
         return false;
     }
-    // The tab as it is on screen (its range, theme and highlighted task, every lane) (ui/picture.h).
+    // The tab as it is on screen (its range, theme and highlighted task, every lane, the arrows if shown)
+    // (ui/picture.h).
     PictureView view;
     view.range = m_view.visible;
     view.theme = m_view.theme;
     view.selectedTask = m_view.selectedTask;
+    view.arrows = (m_view.tab == Tab::Compare ? m_compareTimeline : m_timeline).ShowArrows();
     const float scale = std::max(0.25f, ImGui::GetFontSize() / kUiFontSize);
     if (m_view.tab == Tab::Scaling) {
         // The plot as big as on screen, in units of content scale 1 (the picture's).

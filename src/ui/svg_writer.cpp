@@ -421,7 +421,15 @@ std::string WriteSvg(const Picture& pic) {
                 }
                 out += " stroke-width=\"";
                 Num(out, item.x2);
-                out += "\"/>\n";
+                out += '"';
+                if (item.y2 > 0) {
+                    out += " stroke-dasharray=\"";
+                    Num(out, item.y2 * 0.6f);
+                    out += ' ';
+                    Num(out, item.y2 * 0.4f);
+                    out += '"';
+                }
+                out += "/>\n";
                 break;
             }
             case PictureShape::Disc: {

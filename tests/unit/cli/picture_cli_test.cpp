@@ -62,6 +62,7 @@ TEST_F(PictureCli, SvgReachesItsFileWithTheRequestedView) {
     EXPECT_EQ(m_rec.last.startNs, 10'000'000);
     EXPECT_EQ(m_rec.last.endNs, 250'000'000);
     EXPECT_TRUE(m_rec.last.light);
+    EXPECT_TRUE(m_rec.last.arrows);  // as the playground shows them by default
     ASSERT_FALSE(m_rec.laneNames.empty());
     for (const std::string& name : m_rec.laneNames)
         EXPECT_EQ(name.rfind("Thread", 0), 0u) << name;
@@ -69,6 +70,14 @@ TEST_F(PictureCli, SvgReachesItsFileWithTheRequestedView) {
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_EQ(text.str(), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+}
+
+TEST_F(PictureCli, NoArrowsLeavesTheCausesOutAndNeedsAPicture) {
+    ASSERT_EQ(Run({"sim", "blog_io_threads", "--svg", TempPath("plain.svg"), "--no-arrows"}).code, 0);
+    EXPECT_FALSE(m_rec.last.arrows);
+    const auto r = Run({"sim", "blog_io_threads", "--no-arrows"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("--no-arrows shape a picture"), std::string::npos) << r.err;
 }
 
 TEST_F(PictureCli, AnOpenRangeRunsToTheEnd) {

@@ -24,6 +24,9 @@
 #include "ui/picture.h"
 #include "ui/picture_export.h"
 #include "ui/scaling_plot.h"
+#include "ui/timeline_arrows.h"
+#include "models/simulate.h"
+#include "scenario/presets.h"
 #include "ui/soft_raster.h"
 #include "ui/svg_writer.h"
 #include "ui/theme.h"
@@ -398,6 +401,48 @@ TEST(ScalingPicture, APointPerComputedCountALineBetweenComputedNeighbours) {
     EXPECT_NE(svg.find(">cores<"), std::string::npos);
     threads.makespan.assign(4, -1);
     EXPECT_TRUE(BuildScalingPicture({threads}, view, FakeMetrics()).empty);
+}
+
+// The causes the live view draws over the lanes are in the picture too (its "causes" box ticked by default):
+// drop requests dashed, hand-offs solid, each with its head, inside the lanes; none when the view leaves them out.
+TEST(Picture, TheCausalityArrowsAreDrawnAsTheLiveViewFoldsThem) {
+    const scenario::PresetFile* preset = scenario::FindPreset("convoy_effect");
+    ASSERT_NE(preset, nullptr);
+    scenario::ParseError error;
+    const auto scenario = scenario::ParseScenario(preset->json, error);
+    ASSERT_TRUE(scenario.has_value());
+    const models::SimulationResult run = models::Simulate(*scenario);
+    ASSERT_TRUE(run.ok);
+    PictureView view;
+    view.range = {0, 60e6};  // the first 60 ms: a dozen round trips, each a drop request and two hand-offs
+    const Picture pic = BuildPicture(run.trace, view, FakeMetrics());
+    const size_t lines = pic.Count(PictureRole::ArrowLine), heads = pic.Count(PictureRole::ArrowHead);
+    EXPECT_GE(lines, 12u);
+    EXPECT_LE(heads, lines);
+    EXPECT_GT(heads, 0u);
+    const CausalLinks links = BuildCausalLinks(run.trace);
+    EXPECT_GT(links.Count(ArrowKind::DropRequest), 0u);
+    float lanesLeft = pic.width, lanesRight = 0;
+    for (const PictureItem& item : pic.items)
+        if (item.role == PictureRole::AxisBg) lanesLeft = item.x0, lanesRight = item.x1;
+    size_t dashed = 0;
+    for (const PictureItem& item : pic.items) {
+        if (item.role != PictureRole::ArrowLine) continue;
+        dashed += item.y2 > 0;
+        EXPECT_GE(std::min(item.x0, item.x1), lanesLeft - 0.01f);
+        EXPECT_LE(std::max(item.x0, item.x1), lanesRight + 0.01f);
+    }
+    EXPECT_GT(dashed, 0u) << "drop requests are dashed";
+    EXPECT_LT(dashed, lines) << "hand-offs are not";
+    const std::string svg = WriteSvg(pic);
+    EXPECT_EQ(CheckWellFormed(svg), "");
+    EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
+    view.arrows = false;
+    const Picture plain = BuildPicture(run.trace, view, FakeMetrics());
+    EXPECT_EQ(plain.Count(PictureRole::ArrowLine) + plain.Count(PictureRole::ArrowHead) +
+                  plain.Count(PictureRole::ArrowDot) + plain.Count(PictureRole::ArrowHalo),
+              0u);
+    EXPECT_LT(WriteSvg(plain).size(), svg.size());
 }
 
 }  // namespace
