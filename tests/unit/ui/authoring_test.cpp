@@ -178,8 +178,7 @@ TEST_F(Authoring, TheSavedTimelineHasEverySectionThePosterOnlyWhatTheLinkCarries
     // Small runs (a thread and a core each): all three would fit in the poster's height.
     p.ShowRun(CpuScenario(true), testing::ThreadsTrace(1, 1, 160));
     ASSERT_TRUE(p.OpenTrace("other.json", trace::ToJson(testing::ThreadsTrace(1, 1, 80))));
-    for (int i = 0; i < 100 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     Frames(p, 3);
     ASSERT_EQ(State(p)["timeline_sections"], 3);
     Click(p, "save_svg");
@@ -237,8 +236,7 @@ TEST_F(Authoring, APinnedRunOutlivesAScenarioChangeAndALongerPinnedRunWidensTheF
     EXPECT_TRUE(State(p)["pinned"]["shown"]);
     std::string error;
     ASSERT_TRUE(p.LoadPreset("blog_io_threads", error)) << error;  // a simulated run of another scenario
-    for (int i = 0; i < 200 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     Frames(p, 2);
     json s = State(p);
     EXPECT_EQ(s["preset"], "blog_io_threads");
@@ -413,11 +411,9 @@ TEST_F(Authoring, AStoryStepsPosterShowsOnlyTheLanesTheStepShows) {
     settings.loadPresetOnStart = true;
     settings.initialPreset = "convoy_effect";
     Playground p(settings);
-    for (int i = 0; i < 400 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     ASSERT_TRUE(p.GoToStoryStep(1));  // "GIL", "Thread": the GIL and the two threads, no cores
-    for (int i = 0; i < 400 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     Frames(p, 2);
     ASSERT_FALSE(State(p)["story"]["lanes"].empty());
     p.ShowEmbedSnippet();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include "synthetic_trace.h"
@@ -39,6 +40,15 @@ protected:
         return stats;
     }
     static FrameStats Frames(Playground& p, int n) { return Frames(p, 1280, 800, n); }
+
+    // Frames until the playground has nothing left to compute. An inline executor advances a slice of wall-clock time
+    // a frame, so a machine under load needs more frames: bounded by time (120 s), not by a count of frames.
+    static void FramesUntilIdle(Playground& p, float w = 1280, float h = 800) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (p.Busy() && std::chrono::steady_clock::now() < until)
+            Frames(p, w, h, 1);
+        EXPECT_FALSE(p.Busy()) << "still computing after 120 s";
+    }
 
     static nlohmann::json State(const Playground& p) { return nlohmann::json::parse(p.TestStateJson()); }
 

@@ -19,8 +19,7 @@ using nlohmann::json;
 class OpenedTraces : public testing::HeadlessImGuiTest {
 protected:
     static void Settle(Playground& p) {
-        for (int i = 0; i < 100 && p.Busy(); ++i)
-            Frames(p, 1);
+        FramesUntilIdle(p);
         Frames(p, 2);
     }
 };

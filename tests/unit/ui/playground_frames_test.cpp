@@ -81,13 +81,11 @@ TEST_F(HeadlessImGui, NoWidgetIsCutOffOrCoversAnotherInAnyViewSizeOrTheme) {
                 Playground p(settings);
                 std::string error;
                 ASSERT_TRUE(p.LoadPreset("pool_items_event_loop", error)) << error;
-                for (int i = 0; i < 400 && p.Busy(); ++i)
-                    Frames(p, screen.w, screen.h, 1);
+                FramesUntilIdle(p, screen.w, screen.h);
                 p.SetTab(view == "compare" ? Tab::Compare : view == "scaling" ? Tab::Scaling : Tab::Timeline);
                 p.SetTheme(theme);
                 p.SetHelpVisible(view == "help");
-                for (int i = 0; i < 400 && p.Busy(); ++i)
-                    Frames(p, screen.w, screen.h, 1);
+                FramesUntilIdle(p, screen.w, screen.h);
                 Frames(p, screen.w, screen.h, 3);
                 const json s = State(p);
                 const std::string where = view + " at " + std::to_string(int(screen.w)) + "x" +
@@ -144,8 +142,7 @@ TEST_F(HeadlessImGui, ThePlaybackSpeedIsWrittenBesideItsSliderNotUnderItsGrab) {
         ASSERT_TRUE(p.LoadPreset("convoy_effect", error)) << error;
         ASSERT_TRUE(p.ApplyViewStateJson(R"({"playback":{"playing":false,"time":0,"speed":0.504}})", error)) << error;
         const float w = scale == 1.0f ? 1280.0f : 1170.0f, h = scale == 1.0f ? 800.0f : 2532.0f;
-        for (int i = 0; i < 400 && p.Busy(); ++i)
-            Frames(p, w, h, 1);
+        FramesUntilIdle(p, w, h);
         Frames(p, w, h, 2);
         const json s = State(p);
         ASSERT_TRUE(s["widgets"].contains("speed")) << "scale " << scale;
@@ -395,8 +392,7 @@ TEST_F(HeadlessImGui, KeysFoldTheLaneGroupsAndHideTheArrowsAndALinkKeepsBoth) {
     Playground p(settings);
     std::string error;
     ASSERT_TRUE(p.LoadPreset("convoy_effect", error)) << error;
-    for (int i = 0; i < 200 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     Frames(p, 2);
     json s = State(p);
     ASSERT_TRUE(s["arrows"]["shown"]);
@@ -481,7 +477,7 @@ TEST_F(HeadlessImGui, DefaultPlaygroundLoadsAPresetAndSimulatesIt) {
     PlaygroundSettings settings;
     settings.backgroundThreads = false;
     Playground p(settings);
-    for (int i = 0; i < 200 && p.Busy(); ++i) Frames(p, 1280, 800, 1);
+    FramesUntilIdle(p);
     Frames(p, 1280, 800, 2);
     const json state = State(p);
     EXPECT_EQ(state["error"], "") << state.dump();

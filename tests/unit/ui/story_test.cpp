@@ -5,6 +5,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -40,10 +41,12 @@ scenario::StoryStep Step(std::string caption) {
     return step;
 }
 
-// Frames until the playground has simulated what it was asked to (bounded).
+// Frames until the playground has simulated what it was asked to (bounded by time, as FramesUntilIdle).
 void Settle(Playground& p, const std::function<void(int)>& frames) {
-    for (int i = 0; i < 400 && p.Busy(); ++i)
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (p.Busy() && std::chrono::steady_clock::now() < until)
         frames(1);
+    EXPECT_FALSE(p.Busy()) << "still computing after 120 s";
     frames(2);
 }
 
@@ -374,8 +377,7 @@ class StoryForm : public HeadlessImGuiTest {
 protected:
     static constexpr float kW = 1280, kH = 3000;  // tall: every section open, every field on screen
     static void Settle(Playground& p) {
-        for (int i = 0; i < 400 && p.Busy(); ++i)
-            Frames(p, kW, kH, 1);
+        FramesUntilIdle(p, kW, kH);
         Frames(p, kW, kH, 2);
     }
     static void Click(Playground& p, const std::string& id) { HeadlessImGuiTest::Click(p, id, kW, kH); }

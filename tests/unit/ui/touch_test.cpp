@@ -60,8 +60,7 @@ TEST_F(TouchPlayground, APinchOverTheLanesZoomsAroundItsMidpoint) {
     Playground p(Offline());
     std::string error;
     ASSERT_TRUE(p.LoadPreset("blog_cpu_threads", error)) << error;
-    for (int i = 0; i < 200 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     Frames(p, 2);
     const auto lanes = State(p)["widgets"]["timeline"];
     const float x0 = lanes[0], y0 = lanes[1], w = lanes[2];
