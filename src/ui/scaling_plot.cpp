@@ -80,7 +80,10 @@ ScalingPlot BuildScalingPicture(const std::vector<ScalingSeries>& series, const 
         const float y = Y(t.time);
         add(PictureShape::Line, PictureRole::PlotGrid, left, y, right, y, 1, colors.grid);
         std::string label = FormatTickLabel(t.time, yStep);
-        text(PictureRole::TickLabel, left - metrics.width(label) - 4, y - font * 0.5f, colors.text, std::move(label));
+        // Measured before the label is handed over: an argument's evaluation order is unspecified, and GCC moved the
+        // label out first (a width of 0 drew every label over the axis).
+        const float x = left - metrics.width(label) - 4;
+        text(PictureRole::TickLabel, x, y - font * 0.5f, colors.text, std::move(label));
     }
     const int xStep = std::max(1, int(std::ceil(double(maxWorkers) * font * 2.5 / std::max(1.0f, right - left))));
     for (int w = 1; w <= maxWorkers; w += xStep) {

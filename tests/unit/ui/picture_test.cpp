@@ -394,6 +394,18 @@ TEST(ScalingPicture, APointPerComputedCountALineBetweenComputedNeighbours) {
     EXPECT_EQ(points[0], "threads x1: makespan " + FormatTime(400e6));
     EXPECT_EQ(points[2], "threads x4: makespan " + FormatTime(100e6));
     EXPECT_FLOAT_EQ(leftmost, plot.left);  // one worker on the y axis
+    // The makespan labels end left of the y axis; the worker labels sit under the x axis.
+    size_t yLabels = 0;
+    for (const PictureItem& item : plot.picture.items) {
+        if (item.role != PictureRole::TickLabel) continue;
+        if (item.y0 < plot.bottom) {
+            ++yLabels;
+            EXPECT_LE(item.x0 + FakeMetrics().width(item.text), plot.left) << item.text << " runs over the axis";
+        } else {
+            EXPECT_GT(item.y0, plot.bottom) << item.text;
+        }
+    }
+    EXPECT_GE(yLabels, 3u);
     EXPECT_LT(lowest, plot.bottom);        // no makespan at 0
     const std::string svg = WriteSvg(plot.picture);
     EXPECT_EQ(CheckWellFormed(svg), "");
