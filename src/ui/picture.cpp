@@ -433,36 +433,31 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
             if (links.links.empty()) continue;
             FoldArrows(links, range, lanesW, rowOfTrack[s], arrows, fold);
             for (const Arrow& arrow : arrows) {
-                const bool down = arrow.toRow > arrow.fromRow;
-                float ax = lanesX + arrow.x0, ay = rowTop[size_t(arrow.fromRow)] + laneH * 0.5f;
-                float bx = lanesX + arrow.x1, by = rowTop[size_t(arrow.toRow)] + (down ? 3.0f : laneH - 3.0f);
+                float ax = lanesX + arrow.x0, bx = lanesX + arrow.x1, ay = 0, by = 0;
+                ArrowEndsY(arrow, rowTop[size_t(arrow.fromRow)], rowTop[size_t(arrow.toRow)], laneH, ay, by);
                 // Clipped to the lanes as the live view clips them: a cause left of the view loses its dot, an
                 // effect right of it its head.
                 const float left = lanesX, right = lanesX + lanesW;
                 if ((ax < left && bx < left) || (ax > right && bx > right)) continue;
-                const bool dot = !arrow.Folded() && ax >= left && ax <= right, headShown = bx >= left && bx <= right;
+                const bool causeShown = ax >= left && ax <= right, effectShown = bx >= left && bx <= right;
                 const auto at = [&](float x) { return ay + (by - ay) * (bx != ax ? (x - ax) / (bx - ax) : 0.0f); };
                 if (ax < left) ay = at(left), ax = left;
                 if (bx > right) by = at(right), bx = right;
+                const ArrowShape shape = ShapeArrow(arrow, ax, ay, bx, by, effectShown);
                 const uint32_t color = ArrowColor(arrow.kind, view.theme);
-                const float thick = 2.0f, dx = bx - ax, dy = by - ay, length = std::max(1e-3f, std::hypot(dx, dy));
-                const float ux = dx / length, uy = dy / length, nx = -uy, ny = ux;
-                const float head = headShown ? (arrow.Folded() ? 5.0f : 7.0f) : 0.0f,
-                            half = arrow.Folded() ? 3.0f : 4.0f;
-                const float baseX = bx - ux * head, baseY = by - uy * head;
-                line(PictureRole::ArrowHalo, ax, ay, baseX, baseY, thick + 3.0f, halo);
-                line(PictureRole::ArrowLine, ax, ay, baseX, baseY, thick, color);
-                // A drop request dashed: DrawArrows' period, 60% of it drawn.
-                if (arrow.kind == ArrowKind::DropRequest) pic.items.back().y2 = std::max(6.0f, length / 40.0f);
-                if (headShown) {
-                    const float lx = baseX + nx * half, ly = baseY + ny * half, rx = baseX - nx * half,
-                                ry = baseY - ny * half;
-                    triangle(PictureRole::ArrowHalo, bx + ux, by + uy, lx + nx, ly + ny, rx - nx, ry - ny, halo);
-                    triangle(PictureRole::ArrowHead, bx, by, lx, ly, rx, ry, color);
+                const float thick = 2.0f;
+                line(PictureRole::ArrowHalo, shape.ax, shape.ay, shape.baseX, shape.baseY, thick + 3.0f, halo);
+                line(PictureRole::ArrowLine, shape.ax, shape.ay, shape.baseX, shape.baseY, thick, color);
+                pic.items.back().y2 = shape.dash;
+                if (shape.head) {
+                    triangle(PictureRole::ArrowHalo, shape.bx + shape.ux, shape.by + shape.uy, shape.leftX + shape.nx,
+                             shape.leftY + shape.ny, shape.rightX - shape.nx, shape.rightY - shape.ny, halo);
+                    triangle(PictureRole::ArrowHead, shape.bx, shape.by, shape.leftX, shape.leftY, shape.rightX,
+                             shape.rightY, color);
                 }
-                if (dot) {  // a fold stands for many causes: no one dot to show
-                    disc(PictureRole::ArrowHalo, ax, ay, 7.0f, halo);
-                    disc(PictureRole::ArrowDot, ax, ay, 5.0f, color);
+                if (shape.dot && causeShown) {
+                    disc(PictureRole::ArrowHalo, shape.ax, shape.ay, 7.0f, halo);
+                    disc(PictureRole::ArrowDot, shape.ax, shape.ay, 5.0f, color);
                 }
             }
         }
@@ -480,6 +475,19 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         text(PictureRole::LegendText, entry.x + swatchW + 4, ly, pic.width, colors.text, StateLabel(entry.state));
     }
     return pic;
+}
+
+void DrawLine(ImDrawList* draw, float x0, float y0, float x1, float y1, uint32_t color, float thick, float dash) {
+    if (!(dash > 0)) {
+        draw->AddLine(ImVec2(x0, y0), ImVec2(x1, y1), color, thick);
+        return;
+    }
+    const float dx = x1 - x0, dy = y1 - y0, length = std::hypot(dx, dy);
+    const float ux = length > 0 ? dx / length : 0, uy = length > 0 ? dy / length : 0;
+    for (float t = 0; t < length; t += dash) {
+        const float t1 = std::min(t + dash * 0.6f, length);
+        draw->AddLine(ImVec2(x0 + ux * t, y0 + uy * t), ImVec2(x0 + ux * t1, y0 + uy * t1), color, thick);
+    }
 }
 
 void DrawPicture(ImDrawList* d, const Picture& pic, float originX, float originY, ImFont* font) {
@@ -508,21 +516,10 @@ void DrawPicture(ImDrawList* d, const Picture& pic, float originX, float originY
             case PictureShape::Triangle:
                 d->AddTriangleFilled(at(item.x0, item.y0), at(item.x1, item.y1), at(item.x2, item.y2), item.color);
                 break;
-            case PictureShape::Line: {
-                if (!(item.y2 > 0)) {
-                    d->AddLine(at(item.x0, item.y0), at(item.x1, item.y1), item.color, item.x2);
-                    break;
-                }
-                // Dashed: a dash every y2 along the line, 60% of it drawn.
-                const float dx = item.x1 - item.x0, dy = item.y1 - item.y0, length = std::hypot(dx, dy);
-                const float ux = length > 0 ? dx / length : 0, uy = length > 0 ? dy / length : 0;
-                for (float t = 0; t < length; t += item.y2) {
-                    const float t1 = std::min(t + item.y2 * 0.6f, length);
-                    d->AddLine(at(item.x0 + ux * t, item.y0 + uy * t), at(item.x0 + ux * t1, item.y0 + uy * t1),
-                               item.color, item.x2);
-                }
+            case PictureShape::Line:
+                DrawLine(d, originX + item.x0, originY + item.y0, originX + item.x1, originY + item.y1, item.color,
+                         item.x2, item.y2);
                 break;
-            }
             case PictureShape::Disc:
                 d->AddCircleFilled(at(item.x0, item.y0), item.x2 * 0.5f, item.color);
                 break;

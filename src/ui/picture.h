@@ -145,5 +145,8 @@ PictureColors ColorsFor(Theme theme);
 // Draws `picture`'s items (all but its Background) onto `draw` with `origin` as the picture's (0, 0), text in `font`
 // at the picture's fontSize: the shapes exactly as the live views draw them (patterns, folds, outlines).
 void DrawPicture(ImDrawList* draw, const Picture& picture, float originX, float originY, ImFont* font);
+// A line from (x0, y0) to (x1, y1), `thick` wide, dashed every `dash` px (60% drawn) when dash > 0: a picture's Line
+// and the live view's arrows.
+void DrawLine(ImDrawList* draw, float x0, float y0, float x1, float y1, uint32_t color, float thick, float dash);
 
 }  // namespace interleave::ui

@@ -29,22 +29,18 @@ std::string SvgDataUri(std::string_view svg) {
     return out;
 }
 
-PosterPicture TimelinePoster(std::vector<PictureSection> sections, const PosterView& poster) {
-    return [sections = std::move(sections), poster](float width, const TextMetrics& metrics) {
+namespace {
+PosterPicture OneTrace(const trace::Trace& trace, const PosterView& poster) {
+    return [section = PictureSection{&trace, {}, poster.tracks}, poster](float width, const TextMetrics& metrics) {
         PictureView view;
         view.range = poster.range;
         view.width = width;
         view.height = float(kPosterHeight);
         view.theme = poster.theme;
         view.selectedTask = poster.selectedTask;
-        view.arrows = false;  // see PosterPicture: a glance, bounded in bytes
-        return BuildPicture(sections, view, metrics);
+        view.arrows = false;  // see PosterPicture
+        return BuildPicture({section}, view, metrics);
     };
-}
-
-namespace {
-PosterPicture OneTrace(const trace::Trace& trace, const PosterView& view) {
-    return TimelinePoster({PictureSection{&trace, {}, view.tracks}}, view);
 }
 std::string PosterAt(const PosterPicture& picture, float width) {
     return SvgDataUri(PictureSvg([&](const TextMetrics& metrics) { return picture(width, metrics); }));
@@ -56,10 +52,7 @@ std::string TooBig(size_t bytes) {
 }  // namespace
 
 std::string PosterDataUri(const trace::Trace& trace, const PosterView& view, std::string& why) {
-    return PosterDataUri(OneTrace(trace, view), why);
-}
-
-std::string PosterDataUri(const PosterPicture& picture, std::string& why) {
+    const PosterPicture picture = OneTrace(trace, view);
     // Narrower pictures fold more spans into runs: fewer elements, a smaller file.
     std::string uri;
     for (float width : {760.0f, 560.0f, 400.0f}) {
@@ -68,10 +61,6 @@ std::string PosterDataUri(const PosterPicture& picture, std::string& why) {
     }
     why = TooBig(uri.size());
     return {};
-}
-
-bool MakePoster(const trace::Trace& trace, const PosterView& view, Poster& out, std::string& why) {
-    return MakePoster(OneTrace(trace, view), view.theme, out, why);
 }
 
 bool MakePoster(const PosterPicture& picture, Theme theme, Poster& out, std::string& why) {

@@ -33,19 +33,16 @@ struct PosterView {
     int selectedTask = -1;
 };
 
-// What a poster draws at a given width, kPosterHeight tall, laid out with the given text metrics: a timeline's
-// sections (TimelinePoster) or the scaling plot.
+// What a poster draws at a given width, kPosterHeight tall, laid out with the given text metrics: a tab's picture
+// (Playground::TabPicture: a timeline's sections, the compared models, the scaling plot). Posters leave the causality
+// arrows out: a poster is a glance at 400-760 px, where they are clutter, and they double a dense run's bytes
+// (blog_cpu_threads at 760x420: 40 KB without, 84 KB with), which a snippet's 96 KB bound would pay for with the
+// phone's poster.
 using PosterPicture = std::function<Picture(float width, const TextMetrics& metrics)>;
-// The timeline's sections (one under another, as the live view stacks them) as `view` asks; its `tracks` are not
-// read (each section has its own). Without the causality arrows: a poster is a glance at 400-760 px, where they are
-// clutter, and they double a dense run's bytes (blog_cpu_threads at 760x420: 40 KB without, 84 KB with), which a
-// snippet's 96 KB bound would pay for with the phone's poster.
-PosterPicture TimelinePoster(std::vector<PictureSection> sections, const PosterView& view);
 
-// The poster of `trace` as `view` asks, as a data: URI, at most kMaxPosterUriBytes: drawn kPosterHeight tall at the
-// widest of a few widths whose URI fits; "" with why in `why` when none fits.
+// The poster of `trace` as `view` asks (without arrows), as a data: URI, at most kMaxPosterUriBytes: drawn
+// kPosterHeight tall at the widest of a few widths whose URI fits; "" with why in `why` when none fits.
 std::string PosterDataUri(const trace::Trace& trace, const PosterView& view, std::string& why);
-std::string PosterDataUri(const PosterPicture& picture, std::string& why);
 
 // A shared view's posters for a snippet: `wide` (760 or 560 px wide) and `narrow` (400 px, for a phone's column; ""
 // when only one fits, then `wide` is the 400 px one), data: URIs of at most kMaxPosterUriBytes together, and the
@@ -53,7 +50,6 @@ std::string PosterDataUri(const PosterPicture& picture, std::string& why);
 struct Poster {
     std::string wide, narrow, background;
 };
-bool MakePoster(const trace::Trace& trace, const PosterView& view, Poster& out, std::string& why);
 bool MakePoster(const PosterPicture& picture, Theme theme, Poster& out, std::string& why);
 
 struct EmbedSnippetParts {

@@ -9,7 +9,6 @@
 #include "ui/picture_poster.h"
 #include "ui/explain.h"
 #include "ui/playground.h"
-#include "ui/story_view.h"
 #include "ui/widgets.h"
 
 namespace interleave::ui {
@@ -77,10 +76,10 @@ void Playground::ShowEmbedSnippet() {
         // models shown, the scaling plot.
         if (const TabPictureFn build = TabPicture(true, m_posterNote)) {
             PictureView view;
-            view.range = m_view.tab == Tab::Scaling ? TimeRange{0, 0} : m_view.visible;
+            view.range = m_view.visible;  // the scaling plot has no time axis: not read there
             view.theme = m_view.theme;
             view.selectedTask = m_view.selectedTask;
-            view.arrows = false;  // a poster leaves the arrows out (TimelinePoster says why)
+            view.arrows = false;  // a poster leaves the arrows out (PosterPicture says why)
             const PosterPicture picture = [build, view](float width, const TextMetrics& metrics) {
                 PictureView at = view;
                 at.width = width;

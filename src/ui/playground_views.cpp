@@ -257,13 +257,10 @@ Playground::TabPictureFn Playground::TabPicture(bool embedded, std::string& why)
             } else if (m_haveTrace) {
                 // What the link's reader simulates: the run, and a pinned run that travels in the link as its
                 // scenario; the lanes a story step shows.
-                sections.push_back({&m_trace, RunSectionTitle(false), {}});
-                if (m_havePinned && m_pinnedFromScenario) sections.push_back({&m_pinnedTrace, PinnedSectionTitle(), {}});
-                for (PictureSection& section : sections) {
-                    const std::vector<bool> named = TracksNamed(*section.trace, m_timeline.LaneFilter());
-                    for (size_t t = 0; t < named.size(); ++t)
-                        if (named[t]) section.tracks.push_back(trace::TrackId(t));
-                }
+                const std::vector<std::string>& lanes = m_timeline.LaneFilter();
+                sections.push_back({&m_trace, RunSectionTitle(false), TrackIdsNamed(m_trace, lanes)});
+                if (m_havePinned && m_pinnedFromScenario)
+                    sections.push_back({&m_pinnedTrace, PinnedSectionTitle(), TrackIdsNamed(m_pinnedTrace, lanes)});
             }
             if (sections.empty()) {
                 why = "no run to draw yet";

@@ -19,6 +19,14 @@ std::vector<bool> TracksNamed(const trace::Trace& trace, const std::vector<std::
     return named;
 }
 
+std::vector<trace::TrackId> TrackIdsNamed(const trace::Trace& trace, const std::vector<std::string>& lanes) {
+    std::vector<trace::TrackId> ids;
+    const std::vector<bool> named = TracksNamed(trace, lanes);
+    for (size_t t = 0; t < named.size(); ++t)
+        if (named[t]) ids.push_back(trace::TrackId(t));
+    return ids;
+}
+
 TimeRange StoryStepRange(const scenario::StoryStep& step, int64_t runEndNs) {
     if (!step.hasRange) return FitRange(0, runEndNs);
     const int64_t end = step.rangeEndNs >= 0 ? step.rangeEndNs : std::max(runEndNs, step.rangeStartNs + 1);

@@ -16,6 +16,8 @@ namespace interleave::ui {
 // (a step written for another model's lanes) are ignored. Empty when every lane shows: `lanes` is empty or names
 // nothing in this trace (a view never goes blank for a name it does not know).
 std::vector<bool> TracksNamed(const trace::Trace& trace, const std::vector<std::string>& lanes);
+// The same as track ids, in trace order (a picture's lanes: PictureSection::tracks); empty when every lane shows.
+std::vector<trace::TrackId> TrackIdsNamed(const trace::Trace& trace, const std::vector<std::string>& lanes);
 
 // The range a step shows on a run that ends at `runEndNs`: its own (an open end: the run's end), else the whole run
 // as "zoom to fit" shows it.

@@ -124,13 +124,8 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
 std::vector<PictureSection> TimelineController::PictureSections() const {
     std::vector<PictureSection> out;
     for (const Section& section : m_sections) {
-        PictureSection picture{section.trace, section.title, {}};
-        if (section.trace) {
-            const std::vector<bool> named = TracksNamed(*section.trace, m_laneFilter);
-            for (size_t t = 0; t < named.size(); ++t)
-                if (named[t]) picture.tracks.push_back(trace::TrackId(t));
-        }
-        out.push_back(std::move(picture));
+        out.push_back({section.trace, section.title,
+                       section.trace ? TrackIdsNamed(*section.trace, m_laneFilter) : std::vector<trace::TrackId>{}});
     }
     return out;
 }
@@ -599,36 +594,23 @@ void TimelineController::DrawArrows(ImDrawList* draw,
         fold.maxArrows = std::max<size_t>(fold.maxScan, size_t(ctx.widthPx / 6.0f));
         FoldArrows(section.links, ctx.range, ctx.widthPx, section.rowOfTrack, m_arrows, fold);
         for (const Arrow& arrow : m_arrows) {
-            const float yFrom = rowsTop + (float(arrow.fromRow) + 0.5f) * laneH;
-            const bool down = arrow.toRow > arrow.fromRow;
-            const float yTo = rowsTop + float(arrow.toRow) * laneH + (down ? 3.0f : laneH - 3.0f);
+            float yFrom = 0, yTo = 0;
+            ArrowEndsY(arrow, rowsTop + float(arrow.fromRow) * laneH, rowsTop + float(arrow.toRow) * laneH, laneH, yFrom,
+                       yTo);
             if ((yFrom < top && yTo < top) || (yFrom > bottom && yTo > bottom)) continue;
             if (!canOffset && draw->_VtxCurrentIdx + 200 > kVertexBudget) break;
             m_arrowsShown.push_back(arrow);
-            const ImVec2 a(lanesX + arrow.x0, yFrom), b(lanesX + arrow.x1, yTo);
+            // The shape the pictures draw too (ShapeArrow).
+            const ArrowShape s = ShapeArrow(arrow, lanesX + arrow.x0, yFrom, lanesX + arrow.x1, yTo);
+            const ImVec2 a(s.ax, s.ay), b(s.bx, s.by);
             const ImU32 color = ArrowColor(arrow.kind, ctx.theme);
             const float thick = 2.0f;
-            const float dx = b.x - a.x, dy = b.y - a.y, length = std::max(1e-3f, std::hypot(dx, dy));
-            const ImVec2 u(dx / length, dy / length), n(-u.y, u.x);
-            const float head = arrow.Folded() ? 5.0f : 7.0f, half = arrow.Folded() ? 3.0f : 4.0f;
-            const ImVec2 base(b.x - u.x * head, b.y - u.y * head);
-            draw->AddLine(a, base, halo, thick + 3.0f);
-            if (arrow.kind == ArrowKind::DropRequest) {
-                const float dash = std::max(6.0f, length / 40.0f);
-                for (float t = 0; t < length - head; t += dash) {
-                    const float t1 = std::min(t + dash * 0.6f, length - head);
-                    draw->AddLine(ImVec2(a.x + u.x * t, a.y + u.y * t), ImVec2(a.x + u.x * t1, a.y + u.y * t1), color,
-                                  thick);
-                }
-            } else {
-                draw->AddLine(a, base, color, thick);
-            }
-            const ImVec2 left(base.x + n.x * half, base.y + n.y * half),
-                right(base.x - n.x * half, base.y - n.y * half);
-            draw->AddTriangleFilled(ImVec2(b.x + u.x, b.y + u.y), ImVec2(left.x + n.x, left.y + n.y),
-                                    ImVec2(right.x - n.x, right.y - n.y), halo);
-            draw->AddTriangleFilled(b, left, right, color);
-            if (!arrow.Folded()) {  // a fold stands for many causes: no one dot to show
+            draw->AddLine(a, ImVec2(s.baseX, s.baseY), halo, thick + 3.0f);
+            DrawLine(draw, s.ax, s.ay, s.baseX, s.baseY, color, thick, s.dash);
+            draw->AddTriangleFilled(ImVec2(b.x + s.ux, b.y + s.uy), ImVec2(s.leftX + s.nx, s.leftY + s.ny),
+                                    ImVec2(s.rightX - s.nx, s.rightY - s.ny), halo);
+            draw->AddTriangleFilled(b, ImVec2(s.leftX, s.leftY), ImVec2(s.rightX, s.rightY), color);
+            if (s.dot) {
                 draw->AddCircleFilled(a, 3.5f, halo, 8);
                 draw->AddCircleFilled(a, 2.5f, color, 8);
             }

@@ -399,6 +399,26 @@ void FoldArrows(const CausalLinks& links,
     }
 }
 
+void ArrowEndsY(const Arrow& arrow, float fromRowTop, float toRowTop, float laneH, float& ay, float& by) {
+    ay = fromRowTop + laneH * 0.5f;
+    by = toRowTop + (arrow.toRow > arrow.fromRow ? 3.0f : laneH - 3.0f);
+}
+
+ArrowShape ShapeArrow(const Arrow& arrow, float ax, float ay, float bx, float by, bool head) {
+    ArrowShape s;
+    s.ax = ax, s.ay = ay, s.bx = bx, s.by = by;
+    const float dx = s.bx - s.ax, dy = s.by - s.ay, length = std::max(1e-3f, std::hypot(dx, dy));
+    s.ux = dx / length, s.uy = dy / length, s.nx = -s.uy, s.ny = s.ux;
+    s.head = head;
+    const float headLength = !head ? 0.0f : arrow.Folded() ? 5.0f : 7.0f, half = arrow.Folded() ? 3.0f : 4.0f;
+    s.baseX = s.bx - s.ux * headLength, s.baseY = s.by - s.uy * headLength;
+    s.leftX = s.baseX + s.nx * half, s.leftY = s.baseY + s.ny * half;
+    s.rightX = s.baseX - s.nx * half, s.rightY = s.baseY - s.ny * half;
+    if (arrow.kind == ArrowKind::DropRequest) s.dash = std::max(6.0f, length / 40.0f);
+    s.dot = !arrow.Folded();  // a fold stands for many causes: no one dot to show
+    return s;
+}
+
 float DistanceToSegment(float px, float py, float ax, float ay, float bx, float by) {
     const float dx = bx - ax, dy = by - ay;
     const float length2 = dx * dx + dy * dy;

@@ -103,6 +103,26 @@ void FoldArrows(const CausalLinks& links,
                 std::vector<Arrow>& out,
                 const ArrowFold& fold = {});
 
+// [SECTION] Shape
+
+// An arrow as drawn, in pixels (the live view's DrawArrows and the pictures both draw this): a line from the cause
+// (ax, ay) to where the head begins (baseX, baseY), dashed every `dash` px (60% drawn) for a drop request; a head
+// (the effect, left, right) smaller for a fold; a dot at the cause unless it is a fold. u is the line's direction and
+// n its normal (unit vectors).
+struct ArrowShape {
+    float ax = 0, ay = 0, bx = 0, by = 0;
+    float baseX = 0, baseY = 0, leftX = 0, leftY = 0, rightX = 0, rightY = 0;
+    float ux = 0, uy = 0, nx = 0, ny = 0;
+    float dash = 0;  // 0: solid
+    bool head = true, dot = true;
+};
+// From the cause (ax, ay) to the effect (bx, by). `head` false: the effect is out of view (no head, the line runs to
+// it).
+ArrowShape ShapeArrow(const Arrow& arrow, float ax, float ay, float bx, float by, bool head = true);
+// The ends' heights from the rows' tops: the middle of the cause's row, 3 px inside the effect's row on the side the
+// arrow comes from.
+void ArrowEndsY(const Arrow& arrow, float fromRowTop, float toRowTop, float laneH, float& ay, float& by);
+
 // The distance (px) from point (px, py) to the segment (ax, ay)-(bx, by): hovering an arrow.
 float DistanceToSegment(float px, float py, float ax, float ay, float bx, float by);
 
