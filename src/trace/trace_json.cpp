@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "trace/trace_gecko.h"
@@ -70,6 +72,11 @@ const json* Member(const json& object, const char* key) {
     if (!object.is_object()) return nullptr;
     auto it = object.find(key);
     return it == object.end() ? nullptr : &*it;
+}
+
+// Member of an object the caller may change (a reader frees records as it goes).
+json* MutableMember(json& object, const char* key) {
+    return const_cast<json*>(Member(object, key));
 }
 
 // The one conversion of a JSON number to an int64: integers, and floats with an integral value, in
@@ -363,68 +370,143 @@ std::string ToJson(const Trace& trace) {
     return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-bool FromJson(std::string_view text, Trace& out, std::string& error) {
-    return FromJson(text, out, error, TraceJsonLimits());
-}
-
 namespace {
-bool FromJsonDocument(const json& doc, Trace& out, std::string& error);
-bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error);
-}  // namespace
 
-bool FromJson(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
-    json doc;
-    std::string why;
-    if (!jsonio::ParseBoundedJson(text, doc, why, limits, "the trace")) {
-        error = "trace: " + why;
-        return false;
-    }
-    return FromJsonDocument(doc, out, error);
-}
+// A parsed document becomes a Trace in passes over its record lists, a bounded number of records a step, so that
+// the single-threaded web build draws frames while a large file is read (TraceFileReader). Each converter's
+// Start() checks the document's top level and lays out its passes; a pass calls `each` on every record of its
+// list, then `after` once.
+class DocumentConverter {
+public:
+    virtual ~DocumentConverter() = default;
+    // False (with `error` set) when the document's top level is wrong.
+    virtual bool Start() = 0;
 
-namespace {
-bool FromJsonDocument(const json& doc, Trace& out, std::string& error) {
-    const Where top{"trace"};
-    if (!doc.is_object()) return top.Fail(error, "", "an object with \"format\": \"interleave-trace\"", doc);
-    const json* format = Member(doc, "format");
-    const auto* formatText = format ? format->get_ptr<const json::string_t*>() : nullptr;
-    if (!formatText || *formatText != "interleave-trace") {
-        error = "trace: \"format\" is not \"interleave-trace\"";
-        if (format) error += " (got " + jsonio::ShowJson(*format) + ")";
-        return false;
+    // Converts up to `records` more records; true once finished (Failed() says whether well).
+    bool Step(size_t records) {
+        while (m_pass < m_passes.size()) {
+            Pass& pass = m_passes[m_pass];
+            const size_t count = pass.list ? pass.list->size() : 0;
+            for (; m_next < count; ++m_next, ++m_done) {
+                if (records == 0) return false;
+                --records;
+                if (!pass.each((*pass.list)[m_next], m_next)) return Fail();
+                // Freed as it goes: the document is several times the text's size, and freeing it all at the end
+                // would hold one step as long as a dozen.
+                if (pass.release) (*pass.list)[m_next] = json();
+            }
+            if (pass.after && !pass.after()) return Fail();
+            ++m_pass;
+            m_next = 0;
+        }
+        return true;
     }
-    const json* versionValue = Member(doc, "version");
-    int64_t version = -1;
-    if (!versionValue ||
-        !ToInt64(*versionValue, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), version) ||
-        version != kFormatVersion) {
-        error = "trace: version " + (versionValue ? jsonio::ShowJson(*versionValue) : std::string("(none)")) +
-                " is not supported (this build reads version " + std::to_string(kFormatVersion) + ")";
-        return false;
+    bool Failed() const { return m_failed; }
+    // Records converted so far, of RecordCount().
+    size_t RecordsDone() const { return m_done; }
+    size_t RecordCount() const {
+        size_t count = 0;
+        for (const Pass& pass : m_passes) count += pass.list ? pass.list->size() : 0;
+        return count;
     }
+
     Trace trace;
-    if (!OptionalString(doc, "label", top, trace.label, error) ||
-        !OptionalString(doc, "producer", top, trace.producer, error))
-        return false;
-    for (const char* key : {"tracks", "spans", "instants", "tasks"}) {
-        const json* list = Member(doc, key);
-        if (!list || !list->is_array()) {
-            error = std::string("trace: \"") + key + "\" is missing or not an array";
-            return false;
-        }
-        if (list->size() > kMaxTraceRecords) {
-            error =
-                std::string("trace: \"") + key + "\" has more than " + std::to_string(kMaxTraceRecords) + " records";
-            return false;
-        }
-    }
-    const json& tracks = *Member(doc, "tracks");
-    const json& spans = *Member(doc, "spans");
-    const json& instants = *Member(doc, "instants");
-    const json& tasks = *Member(doc, "tasks");
+    std::string error;
 
-    size_t index = 0;
-    for (const json& t : tracks) {
+protected:
+    struct Pass {
+        json* list;  // nullptr: only `after`
+        std::function<bool(const json& record, size_t index)> each;
+        std::function<bool()> after;
+        bool release;  // each record is freed once read (no later pass reads it)
+    };
+    void AddPass(json* list, std::function<bool(const json&, size_t)> each, std::function<bool()> after = {},
+                 bool release = true) {
+        m_passes.push_back(Pass{list, std::move(each), std::move(after), release});
+    }
+
+private:
+    bool Fail() {
+        m_failed = true;
+        m_passes.clear();
+        return true;
+    }
+    std::vector<Pass> m_passes;
+    size_t m_pass = 0;
+    size_t m_next = 0;
+    size_t m_done = 0;
+    bool m_failed = false;
+};
+
+// Interleave's own form: tracks, tasks, spans, instants, samples, metrics (docs/trace-format.md).
+class OwnTraceConverter final : public DocumentConverter {
+public:
+    explicit OwnTraceConverter(json& document) : doc(document) {}
+
+    bool Start() override {
+        const Where top{"trace"};
+        if (!doc.is_object()) return top.Fail(error, "", "an object with \"format\": \"interleave-trace\"", doc);
+        const json* format = Member(doc, "format");
+        const auto* formatText = format ? format->get_ptr<const json::string_t*>() : nullptr;
+        if (!formatText || *formatText != "interleave-trace") {
+            error = "trace: \"format\" is not \"interleave-trace\"";
+            if (format) error += " (got " + jsonio::ShowJson(*format) + ")";
+            return false;
+        }
+        const json* versionValue = Member(doc, "version");
+        int64_t version = -1;
+        if (!versionValue ||
+            !ToInt64(*versionValue, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
+                     version) ||
+            version != kFormatVersion) {
+            error = "trace: version " + (versionValue ? jsonio::ShowJson(*versionValue) : std::string("(none)")) +
+                    " is not supported (this build reads version " + std::to_string(kFormatVersion) + ")";
+            return false;
+        }
+        if (!OptionalString(doc, "label", top, trace.label, error) ||
+            !OptionalString(doc, "producer", top, trace.producer, error))
+            return false;
+        for (const char* key : {"tracks", "spans", "instants", "tasks"}) {
+            const json* list = Member(doc, key);
+            if (!list || !list->is_array()) {
+                error = std::string("trace: \"") + key + "\" is missing or not an array";
+                return false;
+            }
+            if (list->size() > kMaxTraceRecords) {
+                error = std::string("trace: \"") + key + "\" has more than " + std::to_string(kMaxTraceRecords) +
+                        " records";
+                return false;
+            }
+        }
+        json* samples = MutableMember(doc, "samples");
+        if (samples && (!samples->is_array() || samples->size() > kMaxTraceRecords)) {
+            error = "trace: \"samples\" must be an array of at most " + std::to_string(kMaxTraceRecords) + " records";
+            return false;
+        }
+        AddPass(MutableMember(doc, "tracks"), [this](const json& t, size_t index) { return ReadTrack(t, index); },
+                [this] { return CheckParents(); });
+        AddPass(MutableMember(doc, "tasks"), [this](const json& t, size_t index) {
+            TaskRecord task;
+            if (!TaskFromJson(t, Where{"trace", "tasks", index}, task, error)) return false;
+            trace.tasks.push_back(std::move(task));
+            return true;
+        });
+        AddPass(MutableMember(doc, "spans"), [this](const json& s, size_t index) { return ReadSpan(s, index); });
+        AddPass(MutableMember(doc, "instants"), [this](const json& i, size_t index) { return ReadInstant(i, index); });
+        AddPass(samples, [this](const json& c, size_t index) { return ReadSample(c, index); });
+        AddPass(nullptr, {}, [this] {
+            const json* metrics = nullptr;
+            if (!OptionalObject(doc, "metrics", Where{"trace"}, metrics, error) ||
+                !MetricsFromJson(*metrics, "trace", "metrics", trace.metrics, error))
+                return false;
+            trace.Finish();
+            return true;
+        });
+        return true;
+    }
+
+private:
+    bool ReadTrack(const json& t, size_t index) {
         const Where where{"trace", "tracks", index};
         TrackKind kind;
         const json* name = Member(t, "name");
@@ -439,25 +521,23 @@ bool FromJsonDocument(const json& doc, Trace& out, std::string& error) {
         int64_t parent = kNone;
         if (!OptionalInt(t, "parent", where, kNone, kMaxId, parent, error)) return false;
         trace.tracks.push_back(Track{*nameText, kind, static_cast<TrackId>(parent)});
-        ++index;
+        return true;
     }
-    for (size_t i = 0; i < trace.tracks.size(); ++i) {
-        TrackId parent = trace.tracks[i].parent;
-        if (parent != kNone &&
-            (static_cast<size_t>(parent) >= trace.tracks.size() || static_cast<size_t>(parent) == i)) {
-            error = "trace: tracks[" + std::to_string(i) + "].parent " + std::to_string(parent) +
-                    (static_cast<size_t>(parent) == i ? " is the track itself" : " does not exist");
-            return false;
+
+    bool CheckParents() {
+        for (size_t i = 0; i < trace.tracks.size(); ++i) {
+            TrackId parent = trace.tracks[i].parent;
+            if (parent != kNone &&
+                (static_cast<size_t>(parent) >= trace.tracks.size() || static_cast<size_t>(parent) == i)) {
+                error = "trace: tracks[" + std::to_string(i) + "].parent " + std::to_string(parent) +
+                        (static_cast<size_t>(parent) == i ? " is the track itself" : " does not exist");
+                return false;
+            }
         }
+        return true;
     }
-    index = 0;
-    for (const json& t : tasks) {
-        TaskRecord task;
-        if (!TaskFromJson(t, Where{"trace", "tasks", index++}, task, error)) return false;
-        trace.tasks.push_back(std::move(task));
-    }
-    index = 0;
-    for (const json& s : spans) {
+
+    bool ReadSpan(const json& s, size_t index) {
         const Where where{"trace", "spans", index};
         SpanState state;
         const auto* stateText = s.is_array() && s.size() == 8 ? s[3].get_ptr<const json::string_t*>() : nullptr;
@@ -492,10 +572,10 @@ bool FromJsonDocument(const json& doc, Trace& out, std::string& error) {
         }
         trace.AddWait(span, causeSince, dropRequestAt);
         trace.spans.push_back(span);
-        ++index;
+        return true;
     }
-    index = 0;
-    for (const json& i : instants) {
+
+    bool ReadInstant(const json& i, size_t index) {
         const Where where{"trace", "instants", index};
         InstantKind kind;
         const auto* kindText = i.is_array() && i.size() == 5 ? i[2].get_ptr<const json::string_t*>() : nullptr;
@@ -519,47 +599,37 @@ bool FromJsonDocument(const json& doc, Trace& out, std::string& error) {
             !ValidReference(instant.task, trace.tasks.size(), where, "[4] (task)", "task", error))
             return false;
         trace.instants.push_back(instant);
-        ++index;
+        return true;
     }
-    if (const json* samples = Member(doc, "samples")) {
-        if (!samples->is_array() || samples->size() > kMaxTraceRecords) {
-            error = "trace: \"samples\" must be an array of at most " + std::to_string(kMaxTraceRecords) + " records";
+
+    bool ReadSample(const json& c, size_t index) {
+        const Where where{"trace", "samples", index};
+        if (!c.is_array() || c.size() != 3) {
+            error =
+                "trace: samples[" + std::to_string(index) + "] must be [time, track, value], got " + jsonio::ShowJson(c);
             return false;
         }
-        index = 0;
-        for (const json& c : *samples) {
-            const Where where{"trace", "samples", index};
-            if (!c.is_array() || c.size() != 3) {
-                error = "trace: samples[" + std::to_string(index) + "] must be [time, track, value], got " +
-                        jsonio::ShowJson(c);
-                return false;
-            }
-            CounterSample sample;
-            int64_t track = 0;
-            if (!ReadTime(c[0], where, "[0] (time)", sample.time, error) ||
-                !ReadInt(c[1], where, "[1] (track)", std::numeric_limits<int64_t>::min(),
-                         std::numeric_limits<int64_t>::max(), track, error) ||
-                !ReadInt(c[2], where, "[2] (value)", -kMaxCounterValue, kMaxCounterValue, sample.value, error))
-                return false;
-            if (!ValidTrack(track, trace.tracks.size(), "trace: samples", index, error)) return false;
-            if (trace.tracks[static_cast<size_t>(track)].kind != TrackKind::Counter) {
-                error = "trace: samples[" + std::to_string(index) + "] is on track " + std::to_string(track) +
-                        ", which is not a counter track";
-                return false;
-            }
-            sample.track = static_cast<TrackId>(track);
-            trace.samples.push_back(sample);
-            ++index;
+        CounterSample sample;
+        int64_t track = 0;
+        if (!ReadTime(c[0], where, "[0] (time)", sample.time, error) ||
+            !ReadInt(c[1], where, "[1] (track)", std::numeric_limits<int64_t>::min(),
+                     std::numeric_limits<int64_t>::max(), track, error) ||
+            !ReadInt(c[2], where, "[2] (value)", -kMaxCounterValue, kMaxCounterValue, sample.value, error))
+            return false;
+        if (!ValidTrack(track, trace.tracks.size(), "trace: samples", index, error)) return false;
+        if (trace.tracks[static_cast<size_t>(track)].kind != TrackKind::Counter) {
+            error = "trace: samples[" + std::to_string(index) + "] is on track " + std::to_string(track) +
+                    ", which is not a counter track";
+            return false;
         }
+        sample.track = static_cast<TrackId>(track);
+        trace.samples.push_back(sample);
+        return true;
     }
-    const json* metrics = nullptr;
-    if (!OptionalObject(doc, "metrics", top, metrics, error) ||
-        !MetricsFromJson(*metrics, "trace", "metrics", trace.metrics, error))
-        return false;
-    trace.Finish();
-    out = std::move(trace);
-    return true;
-}
+
+    json& doc;
+};
+
 }  // namespace
 
 namespace {
@@ -675,110 +745,110 @@ std::string ToChromeJson(const Trace& trace) {
     return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-bool FromChromeJson(std::string_view text, Trace& out, std::string& error) {
-    return FromChromeJson(text, out, error, TraceJsonLimits());
-}
-
-bool FromChromeJson(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
-    json doc;
-    std::string why;
-    if (!jsonio::ParseBoundedJson(text, doc, why, limits, "the trace")) {
-        error = "chrome trace: " + why;
-        return false;
-    }
-    return FromChromeJsonDocument(doc, out, error);
-}
-
 namespace {
-bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
-    const json* events = nullptr;
-    if (doc.is_array())
-        events = &doc;
-    else if (const json* list = Member(doc, "traceEvents"); list && list->is_array())
-        events = list;
-    if (!events) {
-        error = "chrome trace: expected an array of events or an object with a \"traceEvents\" array";
-        return false;
+
+// Chrome's Trace Event form: pass 1 reads the metadata (names and kinds before any span arrives), pass 2 the
+// events, and the last pass otherData (tasks, metrics) and the references between them.
+class ChromeTraceConverter final : public DocumentConverter {
+public:
+    explicit ChromeTraceConverter(json& document) : doc(document) {}
+
+    bool Start() override {
+        json* events = nullptr;
+        if (doc.is_array())
+            events = &doc;
+        else if (json* list = MutableMember(doc, "traceEvents"); list && list->is_array())
+            events = list;
+        if (!events) {
+            error = "chrome trace: expected an array of events or an object with a \"traceEvents\" array";
+            return false;
+        }
+        if (events->size() > kMaxTraceRecords) {
+            error = "chrome trace: more than " + std::to_string(kMaxTraceRecords) + " events";
+            return false;
+        }
+        AddPass(events, [this](const json& e, size_t index) { return ReadMetadata(e, index); }, {}, false);
+        AddPass(events, [this](const json& e, size_t index) { return ReadEvent(e, index); },
+                [this] { return ReadOtherData(); });
+        return true;
     }
-    if (events->size() > kMaxTraceRecords) {
-        error = "chrome trace: more than " + std::to_string(kMaxTraceRecords) + " events";
-        return false;
-    }
-    constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
-    Trace trace;
-    // A (pid, tid) pair is one track. Our own export names the track index in thread_name's args.
-    std::map<std::pair<int64_t, int64_t>, TrackId> trackOf;
-    auto trackFor = [&](int64_t pid, int64_t tid) {
-        auto key = std::make_pair(pid, tid);
-        auto it = trackOf.find(key);
-        if (it != trackOf.end()) return it->second;
-        TrackId id = trace.AddTrack("pid " + std::to_string(pid) + " tid " + std::to_string(tid), TrackKind::Thread);
-        trackOf.emplace(key, id);
-        return id;
-    };
+
+private:
+    static constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+
     // What every event has: ph, name, pid, tid, args; each optional, each type-checked.
     struct Common {
         std::string ph, name;
         int64_t pid = 0, tid = 0;
         const json* args = nullptr;
     };
-    auto readCommon = [&](const json& e, const Where& where, Common& c) {
+
+    // A (pid, tid) pair is one track. Our own export names the track index in thread_name's args.
+    TrackId TrackFor(int64_t pid, int64_t tid) {
+        auto key = std::make_pair(pid, tid);
+        auto it = trackOf.find(key);
+        if (it != trackOf.end()) return it->second;
+        TrackId id = trace.AddTrack("pid " + std::to_string(pid) + " tid " + std::to_string(tid), TrackKind::Thread);
+        trackOf.emplace(key, id);
+        return id;
+    }
+
+    bool ReadCommon(const json& e, const Where& where, Common& c) {
         c = Common{};
         return OptionalString(e, "ph", where, c.ph, error) && OptionalString(e, "name", where, c.name, error) &&
                OptionalInt(e, "pid", where, kMin, kMax, c.pid, error) &&
                OptionalInt(e, "tid", where, kMin, kMax, c.tid, error) &&
                OptionalObject(e, "args", where, c.args, error);
-    };
+    }
+
     // ts (microseconds; `field` names it: "ts" or "ts + dur") as ns, within the time bounds.
-    auto microsToNs = [&](const Where& where, const char* field, double micros, TimeNs& ns) {
+    bool MicrosToNsChecked(const Where& where, const char* field, double micros, TimeNs& ns) {
         if (MicrosToNs(micros, ns)) return true;
         char shown[64];
         std::snprintf(shown, sizeof shown, "%.17g", micros);
         return where.Fail(
             error, field,
             "must lie within " + std::to_string(kMaxTraceTimeNs / 1000) + " microseconds of 0, got " + shown);
-    };
+    }
+
     // The same, unless `exactKey` in args (nanoseconds, written by our export) is present: it wins.
-    auto timeOf = [&](const Where& where, const Common& c, const char* exactKey, const char* field, double micros,
-                      TimeNs& ns) {
+    bool TimeOf(const Where& where, const Common& c, const char* exactKey, const char* field, double micros,
+                TimeNs& ns) {
         const Where inArgs{where.prefix, where.list, where.index, "args"};
         if (const json* exact = Member(*c.args, exactKey)) return ReadTime(*exact, inArgs, exactKey, ns, error);
-        return microsToNs(where, field, micros, ns);
-    };
-    // Pass 1: metadata, so names and kinds are known before spans arrive.
-    std::vector<std::pair<TrackId, int64_t>> declaredParents;
-    size_t index = 0;
-    for (const json& e : *events) {
-        const Where where{"chrome trace", "traceEvents", index++};
-        if (!e.is_object()) continue;  // pass 2 names it
+        return MicrosToNsChecked(where, field, micros, ns);
+    }
+
+    bool ReadMetadata(const json& e, size_t index) {
+        const Where where{"chrome trace", "traceEvents", index};
+        if (!e.is_object()) return true;  // pass 2 names it
         Common c;
-        if (!readCommon(e, where, c)) return false;
-        if (c.ph != "M" || (c.name != "process_name" && c.name != "thread_name")) continue;
+        if (!ReadCommon(e, where, c)) return false;
+        if (c.ph != "M" || (c.name != "process_name" && c.name != "thread_name")) return true;
         const Where inArgs{where.prefix, where.list, where.index, "args"};
         std::string name, kindName;
         if (!OptionalString(*c.args, "name", inArgs, name, error)) return false;
-        if (c.name != "thread_name") continue;
+        if (c.name != "thread_name") return true;
         int64_t parent = kNone;
         if (!OptionalString(*c.args, "kind", inArgs, kindName, error) ||
             !OptionalInt(*c.args, "parent", inArgs, kNone, kMaxId, parent, error))
             return false;
-        TrackId id = trackFor(c.pid, c.tid);
+        TrackId id = TrackFor(c.pid, c.tid);
         trace.tracks[id].name = name;
         TrackKind kind;
         if (ParseTrackKind(kindName, kind)) trace.tracks[id].kind = kind;  // other producers' kinds: a thread
         if (parent != kNone) declaredParents.push_back({id, parent});
+        return true;
     }
-    index = 0;
-    std::map<TrackId, std::vector<std::pair<TimeNs, std::string>>> openBegins;
-    for (const json& e : *events) {
+
+    bool ReadEvent(const json& e, size_t index) {
         const Where where{"chrome trace", "traceEvents", index};
         const Where inArgs{where.prefix, where.list, where.index, "args"};
         auto event = [index] { return "chrome trace: event " + std::to_string(index); };
-        ++index;
         if (!e.is_object()) return where.Fail(error, "", "an object", e);
         Common c;
-        if (!readCommon(e, where, c)) return false;
-        if (c.ph == "M" || c.ph.empty()) continue;
+        if (!ReadCommon(e, where, c)) return false;
+        if (c.ph == "M" || c.ph.empty()) return true;
         double ts = 0;
         const json* tsValue = Member(e, "ts");
         const bool timed = c.ph == "X" || c.ph == "B" || c.ph == "E" || c.ph == "i" || c.ph == "I" || c.ph == "C";
@@ -793,7 +863,7 @@ bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
         if (!OptionalString(*c.args, "state", inArgs, stateName, error)) return false;
         SpanState state = SpanState::RunningPython;
         if (!ParseSpanState(stateName, state)) ParseSpanState(c.name, state);
-        TrackId track = trackFor(c.pid, c.tid);
+        TrackId track = TrackFor(c.pid, c.tid);
         if (c.ph == "X") {
             const json* durValue = Member(e, "dur");
             double dur = 0;
@@ -807,8 +877,8 @@ bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
             span.state = state;
             int32_t task = kNone, cause = kNone;
             TimeNs causeSince = -1, dropRequestAt = -1;
-            if (!timeOf(where, c, "start_ns", "ts", ts, span.start) ||
-                !timeOf(where, c, "end_ns", "ts + dur", ts + dur, span.end))
+            if (!TimeOf(where, c, "start_ns", "ts", ts, span.start) ||
+                !TimeOf(where, c, "end_ns", "ts + dur", ts + dur, span.end))
                 return false;
             if (const json* v = Member(*c.args, "task"); v && !ReadId(*v, inArgs, "task", task, error)) return false;
             if (const json* v = Member(*c.args, "cause"); v && !ReadId(*v, inArgs, "cause", cause, error)) return false;
@@ -829,13 +899,13 @@ bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
             trace.spans.push_back(span);
         } else if (c.ph == "B") {
             TimeNs begin = 0;
-            if (!microsToNs(where, "ts", ts, begin)) return false;
+            if (!MicrosToNsChecked(where, "ts", ts, begin)) return false;
             openBegins[track].push_back({begin, stateName.empty() ? c.name : stateName});
         } else if (c.ph == "E") {
             TimeNs end = 0;
-            if (!microsToNs(where, "ts", ts, end)) return false;
+            if (!MicrosToNsChecked(where, "ts", ts, end)) return false;
             auto& stack = openBegins[track];
-            if (stack.empty()) continue;  // an unmatched end: Perfetto ignores it too
+            if (stack.empty()) return true;  // an unmatched end: Perfetto ignores it too
             auto [begin, beginState] = stack.back();
             stack.pop_back();
             Span span;
@@ -847,87 +917,190 @@ bool FromChromeJsonDocument(const json& doc, Trace& out, std::string& error) {
         } else if (c.ph == "C") {
             // A counter: ours only (a track declared as a counter, one integer "value"); other producers' series
             // are skipped like instants we do not model.
-            if (trace.tracks[track].kind != TrackKind::Counter) continue;
+            if (trace.tracks[track].kind != TrackKind::Counter) return true;
             const json* value = Member(*c.args, "value");
-            if (!value) continue;
+            if (!value) return true;
             CounterSample sample;
             sample.track = track;
             if (!ReadInt(*value, inArgs, "value", -kMaxCounterValue, kMaxCounterValue, sample.value, error) ||
-                !timeOf(where, c, "time_ns", "ts", ts, sample.time))
+                !TimeOf(where, c, "time_ns", "ts", ts, sample.time))
                 return false;
             trace.samples.push_back(sample);
         } else if (c.ph == "i" || c.ph == "I") {
             InstantKind kind;
-            if (!ParseInstantKind(c.name, kind)) continue;  // instants we do not model
+            if (!ParseInstantKind(c.name, kind)) return true;  // instants we do not model
             Instant instant{0, track, kind, kNone, kNone};
-            if (!timeOf(where, c, "time_ns", "ts", ts, instant.time)) return false;
+            if (!TimeOf(where, c, "time_ns", "ts", ts, instant.time)) return false;
             if (const json* v = Member(*c.args, "cause"); v && !ReadId(*v, inArgs, "cause", instant.cause, error))
                 return false;
             if (const json* v = Member(*c.args, "task"); v && !ReadId(*v, inArgs, "task", instant.task, error))
                 return false;
             trace.instants.push_back(instant);
         }
+        return true;
     }
-    for (const auto& [track, parent] : declaredParents) {
-        if (parent >= 0 && static_cast<size_t>(parent) < trace.tracks.size() && parent != track)
-            trace.tracks[track].parent = static_cast<TrackId>(parent);
-    }
-    const Where top{"chrome trace"};
-    const json* other = nullptr;
-    if (!OptionalObject(doc, "otherData", top, other, error)) return false;
-    trace.producer = "chrome-trace";
-    if (!OptionalString(*other, "label", Where{"chrome trace", "otherData"}, trace.label, error) ||
-        !OptionalString(*other, "source", Where{"chrome trace", "otherData"}, trace.producer, error))
-        return false;
-    if (const json* tasks = Member(*other, "tasks")) {
-        if (!tasks->is_array()) return Where{"chrome trace", "otherData"}.Fail(error, "tasks", "a list", *tasks);
-        if (tasks->size() > kMaxTraceRecords) {
-            error = "chrome trace: otherData.tasks has more than " + std::to_string(kMaxTraceRecords) + " records";
+
+    bool ReadOtherData() {
+        for (const auto& [track, parent] : declaredParents) {
+            if (parent >= 0 && static_cast<size_t>(parent) < trace.tracks.size() && parent != track)
+                trace.tracks[track].parent = static_cast<TrackId>(parent);
+        }
+        const Where top{"chrome trace"};
+        const json* other = nullptr;
+        if (!OptionalObject(doc, "otherData", top, other, error)) return false;
+        trace.producer = "chrome-trace";
+        if (!OptionalString(*other, "label", Where{"chrome trace", "otherData"}, trace.label, error) ||
+            !OptionalString(*other, "source", Where{"chrome trace", "otherData"}, trace.producer, error))
             return false;
+        if (const json* tasks = Member(*other, "tasks")) {
+            if (!tasks->is_array()) return Where{"chrome trace", "otherData"}.Fail(error, "tasks", "a list", *tasks);
+            if (tasks->size() > kMaxTraceRecords) {
+                error = "chrome trace: otherData.tasks has more than " + std::to_string(kMaxTraceRecords) + " records";
+                return false;
+            }
+            size_t taskIndex = 0;
+            for (const json& t : *tasks) {
+                TaskRecord task;
+                if (!TaskFromJson(t, Where{"chrome trace", "otherData.tasks", taskIndex++}, task, error)) return false;
+                trace.tasks.push_back(std::move(task));
+            }
         }
-        size_t taskIndex = 0;
-        for (const json& t : *tasks) {
-            TaskRecord task;
-            if (!TaskFromJson(t, Where{"chrome trace", "otherData.tasks", taskIndex++}, task, error)) return false;
-            trace.tasks.push_back(std::move(task));
+        const json* metrics = nullptr;
+        if (!OptionalObject(*other, "metrics", Where{"chrome trace", "otherData"}, metrics, error) ||
+            !MetricsFromJson(*metrics, "chrome trace", "otherData.metrics", trace.metrics, error))
+            return false;
+        // Causes and tasks refer to track and task indices of the exporting trace; drop any that do not exist here.
+        auto exists = [](int32_t id, size_t count) { return id >= 0 && static_cast<size_t>(id) < count; };
+        for (Span& s : trace.spans) {
+            if (!exists(s.cause, trace.tracks.size())) s.cause = kNone;
+            if (!exists(s.task, trace.tasks.size())) s.task = kNone;
         }
+        for (Instant& i : trace.instants) {
+            if (!exists(i.cause, trace.tracks.size())) i.cause = kNone;
+            if (!exists(i.task, trace.tasks.size())) i.task = kNone;
+        }
+        trace.Finish();
+        return true;
     }
-    const json* metrics = nullptr;
-    if (!OptionalObject(*other, "metrics", Where{"chrome trace", "otherData"}, metrics, error) ||
-        !MetricsFromJson(*metrics, "chrome trace", "otherData.metrics", trace.metrics, error))
+
+    json& doc;
+    std::map<std::pair<int64_t, int64_t>, TrackId> trackOf;
+    std::vector<std::pair<TrackId, int64_t>> declaredParents;
+    std::map<TrackId, std::vector<std::pair<TimeNs, std::string>>> openBegins;
+};
+
+// A Gecko profile (CPython 3.15's sampling profiler): converted in one step, after its parse in many. Its records
+// are markers, far fewer than a simulated trace's spans.
+class GeckoConverter final : public DocumentConverter {
+public:
+    explicit GeckoConverter(json& document) : doc(document) {}
+    bool Start() override {
+        AddPass(nullptr, {}, [this] { return FromGeckoDocument(doc, trace, error); });
+        return true;
+    }
+
+private:
+    const json& doc;
+};
+
+}  // namespace
+
+struct TraceFileReader::Reading {
+    Reading(std::string_view text, const jsonio::JsonLimits& limits) : parser(text, limits, "the trace") {}
+    jsonio::SlicedJsonParser parser;
+    std::unique_ptr<DocumentConverter> converter;
+};
+
+TraceFileReader::TraceFileReader(std::string_view text, TraceForm form, const jsonio::JsonLimits& limits)
+    : m_form(form), m_reading(std::make_unique<Reading>(text, limits)) {}
+
+TraceFileReader::~TraceFileReader() = default;
+
+bool TraceFileReader::Step() {
+    if (m_done) return true;
+    Reading& r = *m_reading;
+    if (!r.parser.Done()) {
+        if (!r.parser.Step(kStepBytes)) return false;
+        if (!r.parser.Ok()) return Finish(std::string(m_form == TraceForm::Chrome ? "chrome trace: " : "trace: ") + r.parser.Error());
+        json& doc = r.parser.Document();
+        // Decided by the document's structure, not by searching the text: a trace whose label is "traceEvents"
+        // is still our own format (a fuzzer found that the text search sent it to the Chrome reader).
+        if (m_form == TraceForm::Interleave || (m_form == TraceForm::Any && doc.is_object() && doc.contains("format")))
+            r.converter = std::make_unique<OwnTraceConverter>(doc);
+        else if (m_form == TraceForm::Any && IsGeckoProfile(doc))
+            r.converter = std::make_unique<GeckoConverter>(doc);
+        else
+            r.converter = std::make_unique<ChromeTraceConverter>(doc);
+        if (!r.converter->Start()) return Finish(r.converter->error);
         return false;
-    // Causes and tasks refer to track and task indices of the exporting trace; drop any that do not exist here.
-    auto exists = [](int32_t id, size_t count) { return id >= 0 && static_cast<size_t>(id) < count; };
-    for (Span& s : trace.spans) {
-        if (!exists(s.cause, trace.tracks.size())) s.cause = kNone;
-        if (!exists(s.task, trace.tasks.size())) s.task = kNone;
     }
-    for (Instant& i : trace.instants) {
-        if (!exists(i.cause, trace.tracks.size())) i.cause = kNone;
-        if (!exists(i.task, trace.tasks.size())) i.task = kNone;
+    if (!r.converter->Step(kStepRecords)) return false;
+    if (r.converter->Failed()) return Finish(r.converter->error);
+    m_trace = std::move(r.converter->trace);
+    return Finish({});
+}
+
+bool TraceFileReader::Finish(std::string error) {
+    m_error = std::move(error);
+    m_done = true;
+    m_reading.reset();  // the document, often several times the text's size
+    return true;
+}
+
+double TraceFileReader::Progress() const {
+    if (m_done) return 1.0;
+    const Reading& r = *m_reading;
+    // The parse takes most of the time (kParseShare, measured natively on a 65 MB trace: docs/authoring.md).
+    if (!r.parser.Done() || !r.converter) return kParseShare * r.parser.Progress();
+    const size_t count = r.converter->RecordCount();
+    return kParseShare + (1.0 - kParseShare) * (count == 0 ? 0.0 : double(r.converter->RecordsDone()) / double(count));
+}
+
+bool TraceFileReader::TextRead() const {
+    return m_done || m_reading->parser.Done();
+}
+
+Trace TraceFileReader::TakeTrace() {
+    return std::move(m_trace);
+}
+
+namespace {
+bool ReadWhole(std::string_view text, TraceForm form, Trace& out, std::string& error,
+               const jsonio::JsonLimits& limits) {
+    TraceFileReader reader(text, form, limits);
+    while (!reader.Step()) {
     }
-    trace.Finish();
-    out = std::move(trace);
+    if (!reader.Ok()) {
+        error = reader.Error();
+        return false;
+    }
+    out = reader.TakeTrace();
     return true;
 }
 }  // namespace
+
+bool FromJson(std::string_view text, Trace& out, std::string& error) {
+    return FromJson(text, out, error, TraceJsonLimits());
+}
+
+bool FromJson(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
+    return ReadWhole(text, TraceForm::Interleave, out, error, limits);
+}
+
+bool FromChromeJson(std::string_view text, Trace& out, std::string& error) {
+    return FromChromeJson(text, out, error, TraceJsonLimits());
+}
+
+bool FromChromeJson(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
+    return ReadWhole(text, TraceForm::Chrome, out, error, limits);
+}
 
 bool ReadAnyTrace(std::string_view text, Trace& out, std::string& error) {
     return ReadAnyTrace(text, out, error, TraceJsonLimits());
 }
 
 bool ReadAnyTrace(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits) {
-    // Decided by the document's structure, not by searching the text: a trace whose label is "traceEvents"
-    // is still our own format (a fuzzer found that the text search sent it to the Chrome reader).
-    json doc;
-    std::string why;
-    if (!jsonio::ParseBoundedJson(text, doc, why, limits, "the trace")) {
-        error = "trace: " + why;
-        return false;
-    }
-    if (doc.is_object() && doc.contains("format")) return FromJsonDocument(doc, out, error);
-    if (IsGeckoProfile(doc)) return FromGeckoDocument(doc, out, error);  // CPython 3.15's sampling profiler
-    return FromChromeJsonDocument(doc, out, error);
+    return ReadWhole(text, TraceForm::Any, out, error, limits);
 }
 
 }  // namespace interleave::trace

@@ -9,6 +9,7 @@
 // value's type is checked, times must lie within kMaxTraceTimeNs of 0, and files larger than
 // kMaxTraceJsonBytes or nested deeper than kMaxTraceJsonDepth are refused before anything is built.
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -35,8 +36,56 @@ std::string ToChromeJson(const Trace& trace);
 bool FromChromeJson(std::string_view text, Trace& out, std::string& error);
 bool FromChromeJson(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits);
 
-// Reads either form, by looking at what the text holds.
+// Reads either form, or a Gecko profile (trace_gecko.h), by looking at what the text holds.
 bool ReadAnyTrace(std::string_view text, Trace& out, std::string& error);
 bool ReadAnyTrace(std::string_view text, Trace& out, std::string& error, const jsonio::JsonLimits& limits);
+
+// Which form a TraceFileReader expects: Any decides by the document's structure (ReadAnyTrace).
+enum class TraceForm { Any, Interleave, Chrome };
+
+// Reads a trace file in steps of bounded work: FromJson, FromChromeJson and ReadAnyTrace run one to the end, and
+// the playground runs one a step at a time, so the single-threaded web build draws frames while a 60 MB file is
+// read (the JSON parse: jsonio::SlicedJsonParser; then the conversion, kStepRecords records a step).
+//
+// The text is borrowed: it must outlive the reader until TextRead(). The results and errors are exactly those of
+// the functions above.
+class TraceFileReader {
+public:
+    // A step's work: about 2 to 5 ms natively on this project's 2-core VM, a few times that in WebAssembly
+    // (docs/authoring.md has the figures).
+    static constexpr size_t kStepBytes = size_t{128} << 10;
+    static constexpr size_t kStepRecords = 4096;
+    // The parse's share of the whole read, for Progress (measured: docs/authoring.md).
+    static constexpr double kParseShare = 0.7;
+
+    explicit TraceFileReader(std::string_view text, TraceForm form = TraceForm::Any,
+                             const jsonio::JsonLimits& limits = TraceJsonLimits());
+    ~TraceFileReader();
+    TraceFileReader(const TraceFileReader&) = delete;
+    TraceFileReader& operator=(const TraceFileReader&) = delete;
+
+    // One step; true once finished, well or not.
+    bool Step();
+    bool Done() const { return m_done; }
+    bool Ok() const { return m_done && m_error.empty(); }
+    // Why it was refused ("trace: spans[3] ends before it starts").
+    const std::string& Error() const { return m_error; }
+    // The trace read, finished (Trace::Finish); once.
+    Trace TakeTrace();
+    // How much of the reading lies behind, 0 to 1.
+    double Progress() const;
+    // Whether the text is no longer looked at (parsed, or refused): the caller may free it.
+    bool TextRead() const;
+
+private:
+    struct Reading;
+    bool Finish(std::string error);
+
+    TraceForm m_form;
+    std::unique_ptr<Reading> m_reading;  // the parser, the document and the converter, while reading
+    bool m_done = false;
+    std::string m_error;
+    Trace m_trace;
+};
 
 }  // namespace interleave::trace

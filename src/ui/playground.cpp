@@ -1029,6 +1029,7 @@ std::string Playground::TestStateJson() const {
                                                     m_haveTrace ? m_trace.metrics.makespan : 0)}});
     j["opened_traces"] = opened;
     j["opening_traces"] = m_openJobs.size();
+    j["opening_progress"] = OpeningProgress();
     j["open_trace_error"] = m_openError;
     j["notice"] = m_notice;
     json saved = json::object();

@@ -157,8 +157,8 @@ public:
     void ShowPinnedRun(std::string title, trace::Trace trace);
     // Compare across traces: a trace file (either form, docs/trace-format.md: a real run's, another scenario's, the
     // Python exporter's) opened beside the run, on one time axis, under it and any pinned run; up to
-    // kMaxOpenedTraces at once, so two files can be compared with each other too. The file is read on the executor
-    // (a big one does not hold the frame that opened it). A file too large, not a trace, or one too many is refused
+    // kMaxOpenedTraces at once, so two files can be compared with each other too. The file is read on the executor a
+    // step at a time (trace::TraceFileReader): in the single-threaded build too, a big one holds no frame for long. A file too large, not a trace, or one too many is refused
     // with the reason in the banner; false when refused at once.
     bool OpenTrace(std::string fileName, std::string text);
     // A file that could not be read at all (the browser's reader failed, or it is too large to read): the banner
@@ -170,6 +170,8 @@ public:
     bool RefuseOversizedTrace(std::string_view fileName, double bytes);
     void CloseOpenedTrace(size_t index);
     size_t OpenedTraceCount() const { return m_opened.size(); }
+    // How far the files being read are, 0 to 1 (their mean; 0 when none is).
+    double OpeningProgress() const;
     // The scenario's story (scenario/story.h): goes to step `step` (0-based, clamped into the story) as the story
     // bar's buttons and the arrow keys do: its range, its lanes, its model (simulating again when that changes).
     // False when the scenario has no story.

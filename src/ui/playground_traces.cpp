@@ -48,9 +48,12 @@ std::string Mebibytes(double bytes) {
 }  // namespace
 
 struct Playground::OpenJob {
+    explicit OpenJob(std::string fileText) : text(std::move(fileText)), reader(text) {}
     std::string title;
-    std::string text;  // released once read
+    std::string text;  // freed once parsed
+    trace::TraceFileReader reader;
     std::atomic<bool> done{false};
+    std::atomic<float> progress{0};  // 0 to 1, for the "reading" line
     bool ok = false;
     std::string error;
     trace::Trace trace;
@@ -64,20 +67,26 @@ bool Playground::OpenTrace(std::string fileName, std::string text) {
         return false;
     }
     if (RefuseOversizedTrace(fileName, double(text.size()))) return false;
-    auto job = std::make_shared<OpenJob>();
+    auto job = std::make_shared<OpenJob>(std::move(text));
     job->title = title;
-    job->text = std::move(text);
     m_openJobs.push_back(job);
-    m_executor->Submit([job] {
-        job->ok = trace::ReadAnyTrace(job->text, job->trace, job->error);
+    // In steps (TraceFileReader): the single-threaded build draws frames while a large file is read.
+    m_executor->SubmitSliced([job] {
+        const bool read = job->reader.Step();
+        job->progress.store(float(job->reader.Progress()), std::memory_order_relaxed);
+        if (job->reader.TextRead() && !job->text.empty()) std::string().swap(job->text);
+        if (!read) return false;
+        job->ok = job->reader.Ok();
+        job->error = job->reader.Error();
+        if (job->ok) job->trace = job->reader.TakeTrace();
         if (job->ok && job->trace.spans.empty() && job->trace.instants.empty()) {
             job->ok = false;
             job->error = "it holds no spans: nothing to draw";
         }
         // A Chrome trace from another tool carries no metrics: the makespan is where its last span ends.
         if (job->ok && job->trace.metrics.makespan <= 0) trace::ComputeMetrics(job->trace);
-        job->text = std::string();
         job->done.store(true, std::memory_order_release);
+        return true;
     });
     return true;
 }
@@ -124,6 +133,13 @@ void Playground::PollOpenJobs() {
     }
 }
 
+double Playground::OpeningProgress() const {
+    if (m_openJobs.empty()) return 0;
+    double progress = 0;
+    for (const auto& job : m_openJobs) progress += job->progress.load(std::memory_order_relaxed);
+    return progress / double(m_openJobs.size());
+}
+
 // [SECTION] Controls
 
 void Playground::OpenedTraceControls() {
@@ -136,7 +152,8 @@ void Playground::OpenedTraceControls() {
                    "another scenario's, or the exported Python program's. You can also drop them on the page");
         if (!m_openJobs.empty()) {
             ImGui::SameLine();
-            ImGui::TextDisabled("reading %d file%s...", int(m_openJobs.size()), m_openJobs.size() == 1 ? "" : "s");
+            ImGui::TextDisabled("reading %d file%s: %d%%", int(m_openJobs.size()), m_openJobs.size() == 1 ? "" : "s",
+                                int(100 * OpeningProgress()));
         }
     }
     for (size_t i = 0; i < m_opened.size(); ++i) {

@@ -3,6 +3,9 @@
 #include "test_support.h"
 #include "trace/trace_json.h"
 
+#include <algorithm>
+#include <utility>
+
 using namespace interleave;
 
 namespace {
@@ -87,4 +90,85 @@ TEST(Trace, SpansOfReturnsEachTracksSpansSortedByStart) {
     EXPECT_EQ(t.SpansOf(b)[0].start, 0);
     EXPECT_EQ(t.SpansOf(b)[1].start, 30);
     EXPECT_TRUE(t.SpansOf(7).empty());
+}
+
+namespace {
+// A simulated run of several megabytes: 2,000 tasks of CPU and I/O on 8 threads.
+trace::Trace LargeTrace() {
+    return interleave::testing::SimulateOk(interleave::testing::ParseOrDie(R"({
+        "name": "many small tasks",
+        "tasks": [{"name": "fetch", "count": 2000, "steps": [{"cpu": "1ms"}, {"io": "2ms"}, {"cpu": "0.5ms"}]}],
+        "model": {"kind": "threads", "workers": 8},
+        "machine": {"cores": 4}})")).trace;
+}
+
+struct SteppedRead {
+    bool ok = false;
+    std::string error;
+    trace::Trace trace;
+    int parseSteps = 0, convertSteps = 0;
+    double largestParseStep = 0;  // the most Progress() moved in one step of the parse
+    bool progressOnlyGrew = true;
+};
+SteppedRead ReadInSteps(const std::string& text, trace::TraceForm form) {
+    SteppedRead read;
+    trace::TraceFileReader reader(text, form);
+    double before = reader.Progress();
+    bool done = false;
+    while (!done) {
+        const bool parsing = !reader.TextRead();
+        done = reader.Step();
+        (parsing ? read.parseSteps : read.convertSteps)++;
+        if (parsing) read.largestParseStep = std::max(read.largestParseStep, reader.Progress() - before);
+        if (reader.Progress() < before) read.progressOnlyGrew = false;
+        before = reader.Progress();
+    }
+    read.ok = reader.Ok();
+    read.error = reader.Error();
+    if (read.ok) read.trace = reader.TakeTrace();
+    return read;
+}
+}  // namespace
+
+// The playground reads a file a step at a time (the single-threaded web build draws frames between steps): the same
+// trace as the one-call readers, in many steps of bounded work, its progress only growing.
+TEST(TraceFileReader, ReadsALargeFileInManyBoundedStepsOfEitherForm) {
+    const trace::Trace original = LargeTrace();
+    ASSERT_GT(original.spans.size(), 3 * trace::TraceFileReader::kStepRecords);
+    const std::string own = trace::ToJson(original), chrome = trace::ToChromeJson(original);
+    ASSERT_GT(own.size(), 8 * trace::TraceFileReader::kStepBytes);
+    const size_t stepLimit = trace::TraceFileReader::kStepBytes + 2 * jsonio::SlicedJsonParser::kWholeValueBytes;
+    for (const auto& [text, form] : {std::pair{own, trace::TraceForm::Any}, std::pair{chrome, trace::TraceForm::Any},
+                                     std::pair{own, trace::TraceForm::Interleave},
+                                     std::pair{chrome, trace::TraceForm::Chrome}}) {
+        SCOPED_TRACE(text.substr(0, 30));
+        SteppedRead read = ReadInSteps(text, form);
+        ASSERT_TRUE(read.ok) << read.error;
+        trace::Trace whole;
+        std::string error;
+        ASSERT_TRUE(trace::ReadAnyTrace(text, whole, error)) << error;
+        EXPECT_EQ(trace::ToJson(read.trace), trace::ToJson(whole));
+        if (&text == &own) EXPECT_EQ(trace::ToJson(read.trace), own);
+        EXPECT_GE(read.parseSteps, int(text.size() / stepLimit));
+        EXPECT_LE(read.largestParseStep, trace::TraceFileReader::kParseShare * double(stepLimit) / double(text.size()));
+        EXPECT_GE(read.convertSteps, int(original.spans.size() / trace::TraceFileReader::kStepRecords));
+        EXPECT_TRUE(read.progressOnlyGrew);
+    }
+}
+
+TEST(TraceFileReader, ABrokenRecordDeepInAFileIsNamedAfterManySteps) {
+    trace::Trace broken = LargeTrace();
+    const size_t at = broken.spans.size() - 10;
+    std::swap(broken.spans[at].start, broken.spans[at].end);
+    ASSERT_LT(broken.spans[at].end, broken.spans[at].start);
+    SteppedRead read = ReadInSteps(trace::ToJson(broken), trace::TraceForm::Any);
+    EXPECT_FALSE(read.ok);
+    EXPECT_EQ(read.error, "trace: spans[" + std::to_string(at) + "] ends before it starts");
+    EXPECT_GT(read.convertSteps, 1);
+    // A text cut short: the parse says where it ends, and nothing is converted.
+    const std::string text = trace::ToJson(LargeTrace());
+    read = ReadInSteps(text.substr(0, text.size() / 2), trace::TraceForm::Any);
+    EXPECT_FALSE(read.ok);
+    EXPECT_NE(read.error.find("trace: not valid JSON at line "), std::string::npos) << read.error;
+    EXPECT_EQ(read.convertSteps, 0);
 }

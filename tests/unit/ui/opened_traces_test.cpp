@@ -64,6 +64,30 @@ TEST_F(OpenedTraces, TwoFilesOfEitherFormAreDrawnUnderTheRunOnOneTimeAxis) {
     EXPECT_EQ(s["timeline_sections"], 2);
 }
 
+// The single-threaded build reads a file on its UI thread: a step at a time (trace::TraceFileReader), several frames
+// of it, the results panel saying how far it is, never the whole file in the frame that opened it.
+TEST_F(OpenedTraces, ALargeFileIsReadOverManyFramesInTheSingleThreadedBuild) {
+    Playground p(Offline());  // the single-threaded build's executor: jobs run on the UI thread between frames
+    const trace::Trace large = testing::ThreadsTrace(8, 4, 8000);  // 80,000 spans, 5 MB
+    const std::string text = trace::ToJson(large);
+    ASSERT_GT(text.size(), size_t{4} << 20);
+    ASSERT_TRUE(p.OpenTrace("large.json", text));
+    Frames(p, 1);  // the frame that opened it: a slice of the reading (its 8 ms budget), not the whole file
+    json s = State(p);
+    EXPECT_EQ(s["opening_traces"], 1);
+    const double first = s["opening_progress"].get<double>();
+    EXPECT_GT(first, 0.0);
+    EXPECT_LT(first, 0.5);
+    Frames(p, 1);
+    EXPECT_GT(State(p)["opening_progress"].get<double>(), first);
+    Settle(p);
+    s = State(p);
+    ASSERT_EQ(s["opened_traces"].size(), 1u) << s["open_trace_error"];
+    EXPECT_EQ(s["opening_traces"], 0);
+    EXPECT_EQ(s["opened_traces"][0]["spans"], large.spans.size());
+    EXPECT_EQ(s["opened_traces"][0]["makespan"], large.metrics.makespan);
+}
+
 TEST_F(OpenedTraces, FilesOpenWithoutARunAndStayWhenTheRunChanges) {
     Playground p(Offline());
     ASSERT_TRUE(p.OpenTrace("a.json", trace::ToJson(testing::ThreadsTrace(2, 2, 20))));
