@@ -8,34 +8,12 @@
 //     stops at the playground's 10 s time limit with the reason on screen
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { TIMEOUT, assertNotBlank, cleanup, launch, readState, settle, startServer } from "./support.mjs";
+import { TIMEOUT, assertNotBlank, cleanup, launch, longestFrameGap, readState, settle, startServer } from "./support.mjs";
 
 after(cleanup);
 
 const ENDLESS = { tasks: [{ name: "spin", count: 24, steps: [{ cpu: "1h" }] }], model: { kind: "threads" },
                   machine: { cores: 4, profile: { switch_interval: "1us" } } };
-
-// Records the gaps between animation frames until the app stops simulating (or, with `idle`, for `timeoutMs`);
-// returns the largest.
-async function longestFrameGap(page, timeoutMs, idle = false) {
-    return page.evaluate(async ({ timeoutMs, idle }) => {
-        const until = () => !idle && !JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).simulating;
-        let last = performance.now(), longest = 0, frames = 0;
-        const start = last, slow = [];
-        await new Promise((resolve) => {
-            const tick = (now) => {
-                longest = Math.max(longest, now - last);
-                if (now - last > 100) slow.push([Math.round(last - start), Math.round(now - last)]);
-                last = now;
-                ++frames;
-                if (until() || now - start > timeoutMs) resolve();
-                else requestAnimationFrame(tick);
-            };
-            requestAnimationFrame(tick);
-        });
-        return { longest, frames, elapsed: performance.now() - start, slow };
-    }, { timeoutMs, idle });
-}
 
 for (const build of ["web-threads", "web-single"]) {
     test(`hostile links in ${build}: a banner with the reason, a responsive tab, a working page afterwards`,
@@ -49,7 +27,7 @@ for (const build of ["web-threads", "web-single"]) {
         assert.equal(await page.evaluate(() => Module.interleaveBuild), build);
         // How smoothly this machine draws the page when nothing is simulating: headless Chromium renders WebGL with
         // SwiftShader on the CPU, and on 2 cores its idle frames are already 50 to 85 ms apart.
-        const idle = await longestFrameGap(page, 3000, true);
+        const idle = await longestFrameGap(page, 3000);
         // The links, made with the page's own encoder from view states a stranger could write.
         const links = await page.evaluate(async (endless) => {
             const deep = (n) => "[".repeat(n) + "]".repeat(n);
@@ -95,7 +73,7 @@ for (const build of ["web-threads", "web-single"]) {
         const working = await readState(page);
         assert.equal(working.simulating, true, "the endless scenario is still simulating after the link is applied");
         assert.ok(working.widgets.cancel, "a Cancel button is shown while it works");
-        const gaps = await longestFrameGap(page, 60_000);
+        const gaps = await longestFrameGap(page, 60_000, "!s.simulating");
         const done = await readState(page);
         console.log(`${build} endless: ${gaps.frames} frames in ${Math.round(gaps.elapsed)} ms, longest gap ${Math.round(gaps.longest)} ms (gaps over 100 ms at [start ms, gap ms]: ${JSON.stringify(gaps.slow)}); "${done.simulation_error}"`);
         assert.equal(done.simulating, false, "the simulation stopped");

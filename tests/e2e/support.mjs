@@ -104,6 +104,35 @@ export async function readState(frame) {
     return frame.evaluate(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])));
 }
 
+// Records the gaps between animation frames until the app's state `s` satisfies `stopWhen` (a JavaScript expression
+// over `s`, e.g. "!s.simulating"), or for `timeoutMs` when it is null; returns the longest gap, the frame count, the
+// time taken and the gaps over 100 ms ([start ms, gap ms]). `startWith`, a JavaScript statement, runs in the page once
+// the recording has begun, so that what it sets off is measured from its first frame.
+export async function longestFrameGap(page, timeoutMs, stopWhen = null, startWith = null) {
+    return page.evaluate(async ({ timeoutMs, stopWhen, startWith }) => {
+        const stop = stopWhen ? new Function("s", "return " + stopWhen) : () => false;
+        if (startWith) requestAnimationFrame(() => new Function(startWith)());
+        const until = () => stop(JSON.parse(Module.ccall("interleave_test_state", "string", [], [])));
+        let last = performance.now(), longest = 0, frames = 0;
+        const start = last, slow = [];
+        await new Promise((resolve) => {
+            // performance.now(), not the callback's argument: that is the frame's scheduled start, which Chromium
+            // may have set before a long task ran, so a blocked thread shows no gap in it.
+            const tick = () => {
+                const now = performance.now();
+                longest = Math.max(longest, now - last);
+                if (now - last > 100) slow.push([Math.round(last - start), Math.round(now - last)]);
+                last = now;
+                ++frames;
+                if (until() || now - start > timeoutMs) resolve();
+                else requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+        });
+        return { longest, frames, elapsed: performance.now() - start, slow };
+    }, { timeoutMs, stopWhen, startWith });
+}
+
 // Waits until the app runs, has drawn more than `minFrame` frames, applied its link (if any) and finished
 // simulating; returns its state.
 export async function settle(frame, minFrame = 10) {
