@@ -49,6 +49,8 @@ const std::vector<OptionLine>& SimOptions() {
                        "need)"},
         {"--range A..B", "the time range drawn, e.g. 10ms..250ms (B left out: to the end; default: the whole run)"},
         {"--lanes LIST", "the lanes drawn: comma-separated lane names or name prefixes, e.g. 'Core,GIL,Thread-1'"},
+        {"--collapse LIST", "the lane groups drawn folded into one row each, as the playground folds them: their "
+                            "names or name prefixes, e.g. 'MainProcess,ForkProcess'"},
         {"--theme T", "the picture's theme: dark (default) or light"},
         {"--no-arrows", "leave the causality arrows (drop requests, hand-offs, lock wakes, resumes) out of the picture"},
         {"--step N", "the scenario's story step N (1 for the first): its model switch, and for a picture its range and "
@@ -112,7 +114,8 @@ const std::string& SimUsage() {
     static const std::string text =
         "usage: interleave sim SCENARIO [--model KIND] [--workers N] [--out FILE] [--chrome FILE]\n"
         "                      [--perfetto FILE] [--json] [--profile FILE] [--time-limit S]\n"
-        "                      [--svg FILE] [--png FILE] [--size WxH] [--range A..B] [--lanes LIST] [--theme T]\n"
+        "                      [--svg FILE] [--png FILE] [--size WxH] [--range A..B] [--lanes LIST] [--collapse LIST]\n"
+        "                      [--theme T]\n"
         "                      [--no-arrows] [--step N]\n"
         "Simulates SCENARIO (a JSON file or a preset name) and prints the metrics.\n" +
         FormatOptions(SimOptions(), 2) +
@@ -255,7 +258,7 @@ PictureRenderers& Renderers() {
 
 int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     std::string source, model, outPath, chromePath, perfettoPath, profilePath, workersText, timeLimitText, error;
-    std::string svgPath, pngPath, sizeText, rangeText, lanesText, themeText, seedText, stepText;
+    std::string svgPath, pngPath, sizeText, rangeText, lanesText, collapseText, themeText, seedText, stepText;
     bool json = false, noArrows = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -272,6 +275,7 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
                               : a == "--size" ? &sizeText
                               : a == "--range" ? &rangeText
                               : a == "--lanes" ? &lanesText
+                              : a == "--collapse" ? &collapseText
                               : a == "--theme" ? &themeText
                               : a == "--seed" ? &seedText
                               : a == "--step" ? &stepText
@@ -307,8 +311,11 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     // The picture's options are checked before the simulation runs (which may take a while); lanes need the trace.
     PictureRequest picture;
     const bool wantPicture = !svgPath.empty() || !pngPath.empty();
-    if (!wantPicture && (!sizeText.empty() || !rangeText.empty() || !lanesText.empty() || !themeText.empty() || noArrows))
-        return Fail(err, "sim", "--size, --range, --lanes, --theme and --no-arrows shape a picture: add --svg FILE or --png FILE",
+    if (!wantPicture && (!sizeText.empty() || !rangeText.empty() || !lanesText.empty() || !collapseText.empty() ||
+                         !themeText.empty() || noArrows))
+        return Fail(err, "sim",
+                    "--size, --range, --lanes, --collapse, --theme and --no-arrows shape a picture: add --svg FILE or "
+                    "--png FILE",
                     kExitUsage);
     if (!sizeText.empty() && !ParsePictureSize(sizeText, picture.width, picture.height, error))
         return Fail(err, "sim", error, kExitUsage);
@@ -365,6 +372,8 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
         return Fail(err, "sim", error, kExitWriteFailed);
     if (wantPicture) {
         if (!lanesText.empty() && !SelectLanes(result.trace, lanesText, picture.tracks, error))
+            return Fail(err, "sim", error, kExitUsage);
+        if (!collapseText.empty() && !SelectLanes(result.trace, collapseText, picture.collapsed, error, "--collapse"))
             return Fail(err, "sim", error, kExitUsage);
         // A step's lanes are read as the playground reads them: an entry that names no lane of this run (a step
         // written for another model's lanes) is passed over, and if none names one every lane is drawn.
@@ -620,7 +629,8 @@ int PresetsCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
 
 void SetPictureRenderers(PictureRenderers renderers) { Renderers() = std::move(renderers); }
 
-bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error) {
+bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error,
+                 std::string_view option) {
     std::vector<std::string> entries;
     size_t at = 0;
     for (;;) {
@@ -629,15 +639,15 @@ bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector
         if (comma >= spec.size()) break;
         at = comma + 1;
     }
-    return SelectLanes(trace, entries, tracks, error);
+    return SelectLanes(trace, entries, tracks, error, option);
 }
 
 bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entries, std::vector<int32_t>& tracks,
-                 std::string& error) {
+                 std::string& error, std::string_view option) {
     std::vector<bool> chosen(trace.tracks.size(), false);
     for (const std::string& entry : entries) {
         if (entry.empty()) {
-            error = "--lanes has an empty entry (lane names or name prefixes, separated by commas)";
+            error = std::string(option).append(" has an empty entry (lane names or name prefixes, separated by commas)");
             return false;
         }
         bool exact = false;
@@ -653,7 +663,8 @@ bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entr
             for (size_t t = 0; t < trace.tracks.size() && t < 12; ++t)
                 known.append(t ? ", " : "").append("'").append(trace.tracks[t].name.substr(0, 40)).append("'");
             if (trace.tracks.size() > 12) known += ", ...";
-            error = std::string("--lanes: no lane is named or starts with '")
+            error = std::string(option)
+                        .append(": no lane is named or starts with '")
                         .append(entry.substr(0, 80))
                         .append("' (lanes: ")
                         .append(known)

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trace/trace.h"
@@ -15,6 +16,7 @@ struct PictureRequest {
     int64_t startNs = 0;             // the time range drawn, ns
     int64_t endNs = 0;               // <= startNs: the whole run
     std::vector<int32_t> tracks;     // the lanes (track ids) to draw; empty: every lane
+    std::vector<int32_t> collapsed;  // the groups (track ids) folded into one summary row, as the playground folds them
     int width = 1280;                // pixels (ImGui units)
     int height = 0;                  // 0: as tall as the lanes need
     bool light = false;              // the light theme
@@ -31,11 +33,12 @@ struct PictureRenderers {
 void SetPictureRenderers(PictureRenderers renderers);
 // "--lanes" against a trace: comma-separated lane names or name prefixes (a name matches itself only if some lane
 // has exactly that name, else every lane whose name starts with it). The tracks in trace order; false and why if
-// an entry is empty or matches nothing.
-bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error);
+// an entry is empty or matches nothing. `option` names the option in the error ("--lanes", "--collapse").
+bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error,
+                 std::string_view option = "--lanes");
 // The same for entries already apart (a story step's lanes, which may hold a comma).
 bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entries, std::vector<int32_t>& tracks,
-                 std::string& error);
+                 std::string& error, std::string_view option = "--lanes");
 // "--range START..END" (durations as in scenarios: 10ms..250ms; END may be left out: to the end). False and why.
 bool ParseRange(const std::string& text, int64_t& startNs, int64_t& endNs, std::string& error);
 // "--size WxH": each side kMinPictureSide to kMaxPictureSide. False and why.

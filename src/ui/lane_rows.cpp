@@ -1,6 +1,9 @@
 // Rows of the timeline. See lane_rows.h.
 #include "ui/lane_rows.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace interleave::ui {
 
 std::vector<trace::TrackId> TracksInTreeOrder(const trace::Trace& trace) {
@@ -120,6 +123,38 @@ std::vector<int32_t> RowOfTrack(const trace::Trace& trace, const std::vector<Sho
             set(t, r);
     }
     return rowOf;
+}
+
+std::vector<trace::TrackId> RowTracks(const ShownRow& row) {
+    std::vector<trace::TrackId> tracks;
+    for (trace::TrackId t = row.row.first; t <= row.row.last; ++t) tracks.push_back(t);
+    tracks.insert(tracks.end(), row.hidden.begin(), row.hidden.end());
+    return tracks;
+}
+
+std::vector<bool> TracksFlaggedByName(const trace::Trace& trace, const std::vector<std::string>& names) {
+    std::vector<bool> flagged(trace.tracks.size(), false);
+    for (size_t t = 0; t < flagged.size(); ++t)
+        flagged[t] = std::find(names.begin(), names.end(), trace.tracks[t].name) != names.end();
+    return flagged;
+}
+
+float DepthIndent(int depth) {
+    return depth <= 0 ? 0.0f : 8.0f + 6.0f * float(std::min(depth, 3) - 1);
+}
+
+float TriangleRoom(float fontSize) {
+    return std::round(fontSize * 0.5f) + 3.0f;
+}
+
+std::string RowName(const std::string& name, const ShownRow& row) {
+    return row.collapsed ? name + " (+" + std::to_string(row.members) + ")" : name;
+}
+
+GroupTriangle GroupTriangleAt(float x, float midY, float room, bool collapsed) {
+    const float s = room - 4, cx = x + s * 0.5f;
+    if (collapsed) return {cx - s * 0.3f, midY - s * 0.5f, cx - s * 0.3f, midY + s * 0.5f, cx + s * 0.5f, midY};
+    return {cx - s * 0.5f, midY - s * 0.3f, cx + s * 0.5f, midY - s * 0.3f, cx, midY + s * 0.5f};
 }
 
 }  // namespace interleave::ui

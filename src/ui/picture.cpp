@@ -111,7 +111,7 @@ TextMetrics CurrentTextMetrics() {
 }
 
 Picture BuildPicture(const trace::Trace& trace, const PictureView& view, const TextMetrics& metrics) {
-    return BuildPicture({PictureSection{&trace, view.title, view.tracks}}, view, metrics);
+    return BuildPicture({PictureSection{&trace, view.title, view.tracks, view.collapsed}}, view, metrics);
 }
 
 Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureView& view, const TextMetrics& metrics) {
@@ -151,11 +151,13 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         pic.items.push_back(std::move(item));
     };
 
-    // Which rows: the live view's rows of each section, less the lanes the section leaves out.
+    // Which rows: the live view's rows of each section (its collapsed groups one summary row each), less the lanes the
+    // section leaves out (a row stays when it stands for a lane kept, or hides one, as TimelineController::RebuildRows
+    // keeps it).
     struct SectionRows {
         const trace::Trace* trace;
         std::string title;
-        std::vector<LaneRow> rows;
+        std::vector<ShownRow> rows;
     };
     std::vector<SectionRows> stacked;
     size_t rowCount = 0;
@@ -164,14 +166,16 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         SectionRows out{section.trace, section.title, {}};
         if (section.trace) {
             const trace::Trace& trace = *section.trace;
-            for (LaneRow& row : GroupLaneRows(trace)) {
-                if (!section.tracks.empty()) {
-                    bool wanted = false;
-                    for (trace::TrackId t : section.tracks)
-                        wanted |= t >= row.first && t <= row.last;
-                    if (!wanted) continue;
-                }
-                out.rows.push_back(std::move(row));
+            out.rows = ShowLaneRows(trace, GroupLaneRows(trace), section.collapsed);
+            if (!section.tracks.empty()) {
+                const auto kept = [&](trace::TrackId t) {
+                    return std::find(section.tracks.begin(), section.tracks.end(), t) != section.tracks.end();
+                };
+                std::erase_if(out.rows, [&](const ShownRow& row) {
+                    for (trace::TrackId t = row.row.first; t <= row.row.last; ++t)
+                        if (kept(t)) return false;
+                    return std::none_of(row.hidden.begin(), row.hidden.end(), kept);
+                });
             }
             if (out.title.empty()) {
                 out.title = trace.label;
@@ -183,19 +187,21 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         rowCount += out.rows.size() + 1;  // + its header row
         stacked.push_back(std::move(out));
     }
-    const auto rowName = [](const SectionRows& section, const LaneRow& row) -> const std::string& {
-        return row.label.empty() ? section.trace->tracks[size_t(row.first)].name : row.label;
+    const auto rowName = [](const SectionRows& section, const ShownRow& row) {
+        return RowName(row.row.label.empty() ? section.trace->tracks[size_t(row.row.first)].name : row.row.label, row);
     };
 
     // TimelineController::Draw's geometry at content scale 1.
     const float lineH = metrics.size;
     const float axisH = lineH + 8;
     const float laneH = std::round(lineH + 6);
+    const float triangleRoom = TriangleRoom(lineH);
+    // The label column fits the longest name drawn (indented for its depth, after a group's triangle).
     float labelW = metrics.width("Core 00");
     for (const SectionRows& section : stacked)
-        for (const LaneRow& row : section.rows)
-            labelW = std::max(labelW, metrics.width(rowName(section, row)) +
-                                          (section.trace->tracks[size_t(row.first)].parent >= 0 ? 8.0f : 0.0f));
+        for (const ShownRow& row : section.rows)
+            labelW = std::max(labelW, metrics.width(rowName(section, row)) + DepthIndent(row.depth) +
+                                          (row.Group() ? triangleRoom : 0.0f));
     if (view.lanesWidth > 0) {
         // The width that leaves the lanes `lanesWidth` wide once the label column (up to 30% of it) is taken.
         const float column = labelW + 12;
@@ -221,8 +227,8 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
     if (view.legend) {
         std::array<bool, size_t(trace::SpanState::Count)> present{};
         for (const SectionRows& section : stacked)
-            for (const LaneRow& row : section.rows)
-                for (trace::TrackId t = row.first; t <= row.last; ++t)
+            for (const ShownRow& row : section.rows)
+                for (trace::TrackId t : RowTracks(row))
                     for (const trace::Span& s : section.trace->SpansOf(t))
                         present[size_t(s.state)] = true;
         const float box = lineH * 0.8f, swatchW = std::round(box * 1.8f), left = 8, right = pic.width - 8;
@@ -280,7 +286,8 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
     std::vector<std::vector<trace::Instant>> instantsOf;
     float y = axisH;
     size_t drawnRow = 0;  // the live view's row index over every section, headers included (for the stripes)
-    // For the arrows: each section's track -> its row (-1: not drawn), and each row's top.
+    // For the arrows: each section's track -> its row (-1: not drawn; a hidden lane: its collapsed group's row), and
+    // each row's top.
     std::vector<std::vector<int32_t>> rowOfTrack(stacked.size());
     std::vector<float> rowTop;
     for (size_t s = 0; s < stacked.size(); ++s) {
@@ -295,7 +302,14 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         ++drawnRow;
         if (!section.trace) continue;
         const trace::Trace& trace = *section.trace;
-        rowOfTrack[s].assign(trace.tracks.size(), -1);
+        // Rows past the picture's bottom are not drawn: their tracks have no row.
+        const size_t firstRow = rowTop.size();
+        size_t rowsDrawn = 0;
+        for (float rowY = y; rowsDrawn < section.rows.size() && rowY + laneH <= lanesBottom; rowY += laneH) ++rowsDrawn;
+        rowOfTrack[s] = RowOfTrack(trace, std::vector<ShownRow>(section.rows.begin(),
+                                                                section.rows.begin() + std::ptrdiff_t(rowsDrawn)));
+        for (int32_t& row : rowOfTrack[s])
+            if (row >= 0) row += int32_t(firstRow);
         // Instants are sorted by time: split them per track once (keeping the order), not once per row.
         instantsOf.assign(trace.tracks.size(), {});
         for (const trace::Instant& instant : trace.instants)
@@ -303,18 +317,41 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
                 instantsOf[size_t(instant.track)].push_back(instant);
         for (size_t r = 0; r < section.rows.size(); ++r, y += laneH, ++drawnRow) {
             if (y + laneH > lanesBottom) break;
-            const LaneRow& row = section.rows[r];
+            const ShownRow& shownRow = section.rows[r];
+            const LaneRow& row = shownRow.row;
             const trace::Track& track = trace.tracks[size_t(row.first)];
-            for (trace::TrackId t = row.first; t <= row.last; ++t)
-                rowOfTrack[s][size_t(t)] = int32_t(rowTop.size());
             rowTop.push_back(y);
             // The live view's even rows get the lighter stripe.
             if (drawnRow % 2 == 0) rect(PictureRole::LaneBg, lanesX, y, lanesX + lanesW, y + laneH, colors.laneBg);
-            const std::string& name = rowName(section, row);
-            const float labelX = 4 + (track.parent >= 0 ? 8.0f : 0.0f);
+            float labelX = 4 + DepthIndent(shownRow.depth);
+            if (shownRow.Group()) {
+                const GroupTriangle g = GroupTriangleAt(labelX, y + laneH * 0.5f, triangleRoom, shownRow.collapsed);
+                triangle(PictureRole::GroupMark, g.x0, g.y0, g.x1, g.y1, g.x2, g.y2,
+                         shownRow.collapsed ? colors.text : colors.faint);
+                labelX += triangleRoom;
+            }
             const float labelRoom = lanesX - 4 - labelX;
             text(PictureRole::LaneLabel, labelX, y + 3, lanesX - 4, colors.text,
-                 FitLaneLabel(name, labelRoom, metrics.width));
+                 FitLaneLabel(rowName(section, shownRow), labelRoom, metrics.width));
+
+            // DrawSummary: a collapsed group is one row, per pixel as tall as the share of its lanes busy there, in
+            // the state most of them are in.
+            if (shownRow.collapsed) {
+                std::vector<std::vector<DrawCmd>> laneCmds;
+                for (trace::TrackId t : RowTracks(shownRow)) {
+                    if (trace.tracks[size_t(t)].kind == trace::TrackKind::Counter) continue;
+                    BuildDrawCommands(trace.SpansOf(t), range, lanesW, laneCmds.emplace_back(), kFoldPx);
+                }
+                const std::vector<std::span<const DrawCmd>> lanes(laneCmds.begin(), laneCmds.end());
+                const float top = y + 2, bottom = y + laneH - 2, room = bottom - top;
+                for (const SummaryRun& run : SummariseLanes(lanes, lanesW)) {
+                    const float height = std::max(2.0f, room * float(run.busy) / float(std::max(1u, run.lanes)));
+                    rect(PictureRole::Summary, lanesX + run.x0, bottom - height, lanesX + run.x1, bottom,
+                         StateColor(run.state, view.theme), run.state);
+                    pic.items.back().x2 = lanesX;
+                }
+                continue;
+            }
 
             // DrawCounter: a step chart from the lane's bottom, scaled to the lane's largest value over the whole run.
             if (track.kind == trace::TrackKind::Counter) {
@@ -505,7 +542,7 @@ void DrawPicture(ImDrawList* d, const Picture& pic, float originX, float originY
                     const float mid = (item.y0 + item.y1) * 0.5f;
                     d->AddRectFilled(at(item.x0, item.y0), at(item.x1, item.y1), light);
                     d->AddRectFilled(at(item.x0, mid - 1), at(item.x1, mid + 1), item.color | IM_COL32_A_MASK);
-                } else if (item.role == PictureRole::Span || item.role == PictureRole::LegendBox) {
+                } else if (IsPatterned(item.role)) {
                     // The state's pattern, drawn by the live view's own CPU path.
                     DrawPatternedRect(d, at(item.x0, item.y0), at(item.x1, item.y1), originX + item.x2, item.color,
                                       StatePattern(item.state), 1u << 22);

@@ -34,6 +34,7 @@ inline constexpr int kMaxPictureSide = 8192;
 struct PictureView {
     TimeRange range{0, 0};               // ns; empty (t1 <= t0): the whole run, as "zoom to fit" shows it
     std::vector<trace::TrackId> tracks;  // the lanes to draw (drawn in trace order); empty: every lane
+    std::vector<bool> collapsed;         // by track id: the groups folded into one summary row (ids past its end: not)
     float width = 1280;
     float lanesWidth = 0;  // > 0: the lanes this wide instead (the width follows: the label column, the
                            // lanes and a margin), so spans fold exactly as in a live view that wide
@@ -68,6 +69,8 @@ enum class PictureRole : uint8_t {
     CounterTextBg,
     CounterText,
     Mark,
+    GroupMark,  // a group's triangle before its name: down when expanded, right when collapsed
+    Summary,    // a collapsed group's summary bar: as tall as the share of its lanes busy, in their commonest state
     LegendBox,
     LegendText,
     // A plot (the scaling view: ui/scaling_plot.h): its axes, grid lines, a series' line and its points (a point's
@@ -85,6 +88,11 @@ enum class PictureRole : uint8_t {
     PlotKey,  // a series' swatch in the plot's legend
     PlotText,
 };
+
+// Whether an item of `role` is a rectangle filled with its state's colour and pattern (ui/timeline_patterns.h).
+inline bool IsPatterned(PictureRole role) {
+    return role == PictureRole::Span || role == PictureRole::Summary || role == PictureRole::LegendBox;
+}
 
 struct PictureItem {
     PictureShape shape = PictureShape::Rect;
@@ -126,6 +134,7 @@ struct PictureSection {
     const trace::Trace* trace = nullptr;  // null: the header alone (a compared model whose run failed)
     std::string title;                    // "" = the trace's label and its makespan
     std::vector<trace::TrackId> tracks;   // the lanes to draw; empty: every lane
+    std::vector<bool> collapsed;          // by track id: the groups folded into one summary row, as the live view's
 };
 
 // The picture of `trace` as `view` asks. Tracks out of range in view.tracks are ignored; a view with no lanes left

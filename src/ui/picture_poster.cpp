@@ -31,7 +31,7 @@ std::string SvgDataUri(std::string_view svg) {
 
 namespace {
 PosterPicture OneTrace(const trace::Trace& trace, const PosterView& poster) {
-    return [section = PictureSection{&trace, {}, poster.tracks}, poster](float width, const TextMetrics& metrics) {
+    return [section = PictureSection{&trace, {}, poster.tracks, {}}, poster](float width, const TextMetrics& metrics) {
         PictureView view;
         view.range = poster.range;
         view.width = width;

@@ -257,10 +257,14 @@ Playground::TabPictureFn Playground::TabPicture(bool embedded, std::string& why)
             } else if (m_haveTrace) {
                 // What the link's reader simulates: the run, and a pinned run that travels in the link as its
                 // scenario; the lanes a story step shows.
+                // The groups folded as the link folds them.
                 const std::vector<std::string>& lanes = m_timeline.LaneFilter();
-                sections.push_back({&m_trace, RunSectionTitle(false), TrackIdsNamed(m_trace, lanes)});
+                const std::vector<std::string>& folded = m_timeline.CollapsedGroups();
+                sections.push_back({&m_trace, RunSectionTitle(false), TrackIdsNamed(m_trace, lanes),
+                                    TracksFlaggedByName(m_trace, folded)});
                 if (m_havePinned && m_pinnedFromScenario)
-                    sections.push_back({&m_pinnedTrace, PinnedSectionTitle(), TrackIdsNamed(m_pinnedTrace, lanes)});
+                    sections.push_back({&m_pinnedTrace, PinnedSectionTitle(), TrackIdsNamed(m_pinnedTrace, lanes),
+                                        TracksFlaggedByName(m_pinnedTrace, folded)});
             }
             if (sections.empty()) {
                 why = "no run to draw yet";

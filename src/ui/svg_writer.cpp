@@ -282,7 +282,7 @@ std::string WriteSvg(const Picture& pic) {
     std::array<bool, size_t(trace::SpanState::Count)> used{}, folded{};
     float foldH = 0;
     for (const PictureItem& item : pic.items) {
-        if (item.role == PictureRole::Span || item.role == PictureRole::LegendBox) used[size_t(item.state)] = true;
+        if (IsPatterned(item.role)) used[size_t(item.state)] = true;
         if (item.role == PictureRole::Fold) folded[size_t(item.state)] = true, foldH = item.y1 - item.y0;
     }
     out += "<style>";
@@ -348,7 +348,7 @@ std::string WriteSvg(const Picture& pic) {
     bool grouped = false;
     float dy = 0;
     for (const PictureItem& item : pic.items) {
-        const bool span = item.role == PictureRole::Span || item.role == PictureRole::LegendBox;
+        const bool span = IsPatterned(item.role);
         if ((span || item.role == PictureRole::Fold) && (!grouped || item.y0 != dy)) {
             if (grouped) out += "</g>\n";
             dy = item.y0;

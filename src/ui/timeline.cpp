@@ -125,7 +125,8 @@ std::vector<PictureSection> TimelineController::PictureSections() const {
     std::vector<PictureSection> out;
     for (const Section& section : m_sections) {
         out.push_back({section.trace, section.title,
-                       section.trace ? TrackIdsNamed(*section.trace, m_laneFilter) : std::vector<trace::TrackId>{}});
+                       section.trace ? TrackIdsNamed(*section.trace, m_laneFilter) : std::vector<trace::TrackId>{},
+                       section.collapsed});
     }
     return out;
 }
@@ -174,9 +175,7 @@ void TimelineController::SetLaneFilter(std::vector<std::string> lanes) {
 }
 
 void TimelineController::Section::CollapseNamed(const std::vector<std::string>& names) {
-    collapsed.assign(trace ? trace->tracks.size() : 0, false);
-    for (size_t t = 0; t < collapsed.size(); ++t)
-        collapsed[t] = std::find(names.begin(), names.end(), trace->tracks[t].name) != names.end();
+    collapsed = trace ? TracksFlaggedByName(*trace, names) : std::vector<bool>{};
 }
 
 void TimelineController::SetCollapsedGroups(std::vector<std::string> names) {
@@ -431,23 +430,6 @@ void TimelineController::DrawMarks(ImDrawList* draw,
     }
 }
 
-namespace {
-
-// A lane's label indent for its depth in the track tree: 8 px for a child (as before groups), 6 more per level below.
-float DepthIndent(int depth) {
-    return depth <= 0 ? 0.0f : 8.0f + 6.0f * float(std::min(depth, 3) - 1);
-}
-// The room a group's triangle takes before its name.
-float TriangleRoom() {
-    return std::round(ImGui::GetFontSize() * 0.5f) + 3.0f;
-}
-// A collapsed group's label: its name and how many rows it hides ("MainProcess (+7)": the tail goes first when the
-// column is narrow).
-std::string RowName(const std::string& name, const ShownRow& row) {
-    return row.collapsed ? name + " (+" + std::to_string(row.members) + ")" : name;
-}
-
-}  // namespace
 
 void TimelineController::DrawStrip(const TimelineContext& ctx,
                                    const ImVec2& origin,
@@ -546,9 +528,7 @@ void TimelineController::DrawSummary(ImDrawList* draw,
         if (section.trace->tracks[size_t(t)].kind == trace::TrackKind::Counter) return;
         lanes.emplace_back(section.items[size_t(t)].Commands());
     };
-    for (trace::TrackId t = row.row.first; t <= row.row.last; ++t)
-        add(t);
-    for (const trace::TrackId t : row.hidden)
+    for (const trace::TrackId t : RowTracks(row))
         add(t);
     const std::vector<SummaryRun> runs = SummariseLanes(lanes, ctx.widthPx);
     const bool canOffset = (draw->Flags & ImDrawListFlags_AllowVtxOffset) != 0;
@@ -655,7 +635,7 @@ void TimelineController::Draw(const char* id,
                 const trace::Track& track = section.trace->tracks[size_t(item.Track())];
                 const std::string& name = item.Label().empty() ? track.name : item.Label();
                 m_labelWidth = std::max(m_labelWidth, ImGui::CalcTextSize(name.c_str()).x + DepthIndent(row.depth) +
-                                                          (row.Group() ? TriangleRoom() : 0.0f));
+                                                          (row.Group() ? TriangleRoom(ImGui::GetFontSize()) : 0.0f));
             }
         }
         m_labelWidth += 12;
@@ -760,7 +740,7 @@ void TimelineController::Draw(const char* id,
     if (ImGui::IsWindowHovered() && io.MousePos.x >= origin.x && io.MousePos.x < lanesX)
         labelHoverRow = int((io.MousePos.y - win.y + scrollY) / laneH);
     int toggleRow = -1;  // a group whose name was clicked: collapsed or expanded after drawing
-    const float tri = TriangleRoom();
+    const float tri = TriangleRoom(ImGui::GetFontSize());
     for (int r = firstRow; r <= lastRow; ++r) {
         const Row& row = m_rows[size_t(r)];
         const float y = win.y - scrollY + float(r) * laneH;
@@ -787,13 +767,9 @@ void TimelineController::Draw(const char* id,
         float labelX = origin.x + 4 + DepthIndent(shownRow.depth);
         if (shownRow.Group()) {
             // The group's triangle: pointing right when collapsed, down when expanded.
-            const float s = tri - 4, cx = labelX + s * 0.5f, cy = y + laneH * 0.5f;
-            if (shownRow.collapsed)
-                draw->AddTriangleFilled(ImVec2(cx - s * 0.3f, cy - s * 0.5f), ImVec2(cx - s * 0.3f, cy + s * 0.5f),
-                                        ImVec2(cx + s * 0.5f, cy), text);
-            else
-                draw->AddTriangleFilled(ImVec2(cx - s * 0.5f, cy - s * 0.3f), ImVec2(cx + s * 0.5f, cy - s * 0.3f),
-                                        ImVec2(cx, cy + s * 0.5f), faint);
+            const GroupTriangle g = GroupTriangleAt(labelX, y + laneH * 0.5f, tri, shownRow.collapsed);
+            draw->AddTriangleFilled(ImVec2(g.x0, g.y0), ImVec2(g.x1, g.y1), ImVec2(g.x2, g.y2),
+                                    shownRow.collapsed ? text : faint);
             labelX += tri;
             if (r == labelHoverRow && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) toggleRow = r;
         }

@@ -21,6 +21,7 @@ struct Recorder {
     int calls = 0;
     PictureRequest last;
     std::vector<std::string> laneNames;
+    std::vector<std::string> collapsedNames;
 };
 
 class PictureCli : public ::testing::Test {
@@ -33,6 +34,9 @@ protected:
             m_rec.laneNames.clear();
             for (int32_t track : request.tracks)
                 m_rec.laneNames.push_back(t.tracks[size_t(track)].name);
+            m_rec.collapsedNames.clear();
+            for (int32_t track : request.collapsed)
+                m_rec.collapsedNames.push_back(t.tracks[size_t(track)].name);
             return std::string("<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         };
         r.png = [this](const interleave::trace::Trace&, const PictureRequest& request, std::string& png, std::string&) {
@@ -101,6 +105,23 @@ TEST_F(PictureCli, AnExactLaneNameIsNotAPrefix) {
     EXPECT_EQ(tracks, (std::vector<int32_t>{0, 2}));
     ASSERT_TRUE(interleave::cli::SelectLanes(t, "Thread", tracks, error)) << error;
     EXPECT_EQ(tracks, (std::vector<int32_t>{0, 1}));
+}
+
+// --collapse folds groups as the playground does (a name, or a prefix naming several).
+TEST_F(PictureCli, CollapseFoldsTheNamedGroupsAndNamesOnesThatDoNotExist) {
+    auto r = Run({"sim", "blog_io_processes", "--svg", TempPath("folded.svg"), "--collapse", "MainProcess"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(m_rec.collapsedNames, std::vector<std::string>{"MainProcess"});
+    r = Run({"sim", "blog_io_processes", "--svg", TempPath("folded.svg"), "--collapse", "ForkPoolWorker"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_GT(m_rec.collapsedNames.size(), 1u);
+    for (const std::string& name : m_rec.collapsedNames) EXPECT_EQ(name.rfind("ForkPoolWorker", 0), 0u) << name;
+    r = Run({"sim", "blog_io_processes", "--svg", TempPath("folded.svg"), "--collapse", "NoSuchGroup"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("--collapse: no lane is named or starts with 'NoSuchGroup' (lanes: "), std::string::npos) << r.err;
+    r = Run({"sim", "blog_io_processes", "--collapse", "MainProcess"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("add --svg FILE or --png FILE"), std::string::npos) << r.err;
 }
 
 TEST_F(PictureCli, HostileValuesAreUsageErrorsNamingTheProblem) {

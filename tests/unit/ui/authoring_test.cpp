@@ -194,6 +194,39 @@ TEST_F(Authoring, TheSavedTimelineHasEverySectionThePosterOnlyWhatTheLinkCarries
     EXPECT_EQ(poster.find(">opened: "), std::string::npos) << "a file the link does not carry";
 }
 
+// Groups folded on screen (G, or a click on a group's name) are folded in the saved picture and in the embed's poster
+// (the link carries them), as the reader will see them.
+TEST_F(Authoring, TheSavedPictureAndThePosterFoldTheGroupsTheViewFolds) {
+    std::vector<Download> downloads;
+    Playground p(Recording(downloads));
+    p.ShowRun(CpuScenario(), testing::ThreadsTrace(4, 4, 40));
+    Frames(p, 2);
+    const auto pressG = [&] {
+        ImGui::GetIO().AddKeyEvent(ImGuiKey_G, true);
+        Frames(p, 1);
+        ImGui::GetIO().AddKeyEvent(ImGuiKey_G, false);
+        Frames(p, 1);
+    };
+    pressG();
+    ASSERT_EQ(State(p)["collapsed_groups"], json::array({"MainProcess"}));
+    Click(p, "save_svg");
+    ASSERT_EQ(downloads.size(), 1u);
+    EXPECT_NE(downloads[0].bytes.find(">MainProcess (+4)</text>"), std::string::npos);
+    EXPECT_EQ(downloads[0].bytes.find(">Thread-1</text>"), std::string::npos);
+    // Unfolded again: the lanes are back in the next picture.
+    pressG();
+    Click(p, "save_svg");
+    ASSERT_EQ(downloads.size(), 2u);
+    EXPECT_NE(downloads[1].bytes.find(">Thread-1</text>"), std::string::npos);
+    EXPECT_EQ(downloads[1].bytes.find("(+4)"), std::string::npos);
+    pressG();
+    p.ShowEmbedSnippet();
+    Frames(p, 2);
+    const std::string poster = PosterSvg(State(p)["embed_snippet"]);
+    ASSERT_FALSE(poster.empty());
+    EXPECT_NE(poster.find(">MainProcess (+4)</text>"), std::string::npos);
+}
+
 TEST_F(Authoring, APinnedRunIsDrawnUnderTheNextRunOnOneTimeAxis) {
     Playground p(Offline());
     EXPECT_FALSE(p.PinRun());  // nothing to pin yet

@@ -9,6 +9,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -21,6 +23,7 @@
 #include "headless_imgui.h"
 #include "synthetic_trace.h"
 #include "ui/headless.h"
+#include "ui/lane_rows.h"
 #include "ui/picture.h"
 #include "ui/picture_export.h"
 #include "ui/scaling_plot.h"
@@ -334,8 +337,8 @@ TEST(Picture, SectionsStackUnderTheirOwnHeadersOnOneTimeAxis) {
     longRun.Finish();
     longRun.metrics.makespan = longRun.EndTime();
     PictureView view;
-    const Picture pic = BuildPicture({PictureSection{&shortRun, "this run", {}}, PictureSection{nullptr, "failed: no", {}},
-                                      PictureSection{&longRun, "", {1}}},
+    const Picture pic = BuildPicture({PictureSection{&shortRun, "this run", {}, {}}, PictureSection{nullptr, "failed: no", {}, {}},
+                                      PictureSection{&longRun, "", {1}, {}}},
                                      view, FakeMetrics());
     std::vector<std::string> headers;
     std::vector<float> headerY;
@@ -455,6 +458,60 @@ TEST(Picture, TheCausalityArrowsAreDrawnAsTheLiveViewFoldsThem) {
                   plain.Count(PictureRole::ArrowDot) + plain.Count(PictureRole::ArrowHalo),
               0u);
     EXPECT_LT(WriteSvg(plain).size(), svg.size());
+}
+
+// A group folded in the live view is one row in its picture too: its name with how many lanes it hides, a triangle
+// pointing right, and per pixel a bar as tall as the share of its lanes busy, in the state most of them are in.
+TEST(Picture, ACollapsedGroupIsOneSummaryRowAsTheLiveViewFoldsIt) {
+    const trace::Trace t = testing::ThreadsTrace(4, 4, 40);  // MainProcess over Thread-1..4: one runs, three wait
+    const auto labels = [](const Picture& pic) {
+        std::vector<std::string> out;
+        for (const PictureItem& item : pic.items)
+            if (item.role == PictureRole::LaneLabel) out.push_back(item.text);
+        return out;
+    };
+    const auto groupMark = [](const Picture& pic) {
+        for (const PictureItem& item : pic.items)
+            if (item.role == PictureRole::GroupMark) return item;
+        return PictureItem{};
+    };
+    PictureView view;
+    const Picture open = BuildPicture(t, view, FakeMetrics());
+    view.collapsed = TracksFlaggedByName(t, {"MainProcess"});
+    const Picture folded = BuildPicture(t, view, FakeMetrics());
+
+    const std::vector<std::string> openLabels = labels(open), foldedLabels = labels(folded);
+    EXPECT_NE(std::find(openLabels.begin(), openLabels.end(), "Thread-1"), openLabels.end());
+    EXPECT_NE(std::find(openLabels.begin(), openLabels.end(), "MainProcess"), openLabels.end());
+    EXPECT_NE(std::find(foldedLabels.begin(), foldedLabels.end(), "MainProcess (+4)"), foldedLabels.end());
+    EXPECT_EQ(std::find(foldedLabels.begin(), foldedLabels.end(), "Thread-1"), foldedLabels.end());
+    EXPECT_EQ(foldedLabels.size() + 4, openLabels.size());
+    // The triangle: down while the group is open, right once it is folded.
+    const PictureItem down = groupMark(open), right = groupMark(folded);
+    EXPECT_EQ(open.Count(PictureRole::GroupMark), 1u);
+    EXPECT_GT(down.y2, down.y0);
+    EXPECT_GT(right.x2, right.x0);
+    EXPECT_FLOAT_EQ(right.y2, (right.y0 + right.y1) * 0.5f);
+    // The summary, as DrawSummary counts: of the five lanes the row stands for (the process's own, which has no spans,
+    // and its four threads), four are busy at every moment of the run (running, or waiting for the GIL: three of four).
+    EXPECT_EQ(open.Count(PictureRole::Summary), 0u);
+    ASSERT_GT(folded.Count(PictureRole::Summary), 0u);
+    float summaryWidth = 0;
+    for (const PictureItem& item : folded.items) {
+        if (item.role != PictureRole::Summary) continue;
+        EXPECT_EQ(item.state, trace::SpanState::WaitingGil);
+        EXPECT_NEAR(item.y1 - item.y0, (std::round(15.0f + 6) - 4) * 4 / 5, 0.01f);
+        summaryWidth += item.x1 - item.x0;
+    }
+    float lanesWidth = 0;
+    for (const PictureItem& item : folded.items)
+        if (item.role == PictureRole::AxisBg) lanesWidth = item.x1 - item.x0;
+    EXPECT_GT(summaryWidth, 0.9f * lanesWidth);  // the whole run (the fitted range ends a little past it)
+    // The hand-offs between the folded threads have both ends on one row: not drawn.
+    EXPECT_LT(folded.Count(PictureRole::ArrowLine), open.Count(PictureRole::ArrowLine));
+    const std::string svg = WriteSvg(folded);
+    EXPECT_EQ(CheckWellFormed(svg), "");
+    EXPECT_NE(svg.find(">MainProcess (+4)</text>"), std::string::npos);
 }
 
 }  // namespace
