@@ -213,14 +213,15 @@ std::string TooDeepMessage(int maxDepth) {
 
 }  // namespace
 
-SlicedJsonParser::SlicedJsonParser(std::string_view text, const JsonLimits& limits, std::string_view what)
-    : m_text(text), m_limits(limits), m_what(what) {}
+SlicedJsonParser::SlicedJsonParser(std::string_view text, const JsonLimits& limits, std::string_view what,
+                                   size_t wholeValueBytes)
+    : m_text(text), m_limits(limits), m_what(what), m_wholeValueBytes(std::max<size_t>(1, wholeValueBytes)) {}
 
 bool SlicedJsonParser::Step(size_t bytes) {
     if (m_phase == Phase::Start) {
         if (m_text.size() > m_limits.maxBytes) {
             m_error = m_what + " is larger than " + std::to_string(m_limits.maxBytes >> 20) + " MiB";
-        } else if (m_text.size() <= kWholeValueBytes) {
+        } else if (m_text.size() <= m_wholeValueBytes) {
             ParsePiece(0, m_text.size(), m_document, m_limits.maxDepth);  // one nlohmann parse, as ever
             m_at = m_text.size();
             m_phase = Phase::Done;
@@ -295,10 +296,10 @@ void SlicedJsonParser::WalkOne() {
 }
 
 bool SlicedJsonParser::ArrayRun(json& array) {
-    // The elements from here that are short enough to parse whole, up to about kWholeValueBytes of them.
+    // The elements from here that are short enough to parse whole, up to about the bound on a whole value of them.
     size_t at = m_at, end = m_at, count = 0;
-    while (at < m_text.size() && end - m_at < kWholeValueBytes) {
-        const size_t valueEnd = ValueEnd(m_text, at, kWholeValueBytes);
+    while (at < m_text.size() && end - m_at < m_wholeValueBytes) {
+        const size_t valueEnd = ValueEnd(m_text, at, m_wholeValueBytes);
         if (valueEnd == std::string_view::npos) break;  // a long one: walked on its own
         end = valueEnd;
         ++count;
@@ -312,6 +313,7 @@ bool SlicedJsonParser::ArrayRun(json& array) {
     json run;
     BoundedDomBuilder builder(run, m_limits.maxDepth - int(m_open.size()) + 1);  // '[' stands for the array's level
     const std::string_view text = m_text.substr(m_at, end - m_at);
+    if (RefuseNulOrMark(m_at, text)) return true;
     const bool ok = json::sax_parse(BracketedRun(text, 0), BracketedRun(text, text.size() + 2), &builder,
                                     json::input_format_t::json, true, false);
     if (!ok || builder.is_errored()) {
@@ -325,7 +327,7 @@ bool SlicedJsonParser::ArrayRun(json& array) {
 }
 
 bool SlicedJsonParser::Value(json& slot) {
-    const size_t end = ValueEnd(m_text, m_at, kWholeValueBytes);
+    const size_t end = ValueEnd(m_text, m_at, m_wholeValueBytes);
     const int depth = int(m_open.size());
     if (end == std::string_view::npos) {
         if (depth + 1 > m_limits.maxDepth) {
@@ -343,10 +345,27 @@ bool SlicedJsonParser::Value(json& slot) {
     return true;
 }
 
+bool SlicedJsonParser::RefuseNulOrMark(size_t begin, std::string_view piece) {
+    // nlohmann reads a NUL byte as the end of its input (for C strings), and skips a byte order mark at its input's
+    // start: in a piece of the text either would let something through that the whole text's parse refuses.
+    if (const size_t nul = piece.find('\0'); nul != std::string_view::npos) {
+        m_at = begin + nul;
+        Fail("no NUL byte (JSON text holds none)");
+        return true;
+    }
+    if (begin > 0 && piece.substr(0, 3) == "\xEF\xBB\xBF") {
+        m_at = begin;
+        Fail("a value, not a byte order mark");
+        return true;
+    }
+    return false;
+}
+
 bool SlicedJsonParser::ParsePiece(size_t begin, size_t end, json& out, int depthLeft) {
     json result;
     BoundedDomBuilder builder(result, depthLeft);
     const std::string_view piece = m_text.substr(begin, end - begin);
+    if (RefuseNulOrMark(begin, piece)) return false;
     const bool ok = json::sax_parse(piece.begin(), piece.end(), &builder, json::input_format_t::json, true, false);
     if (ok && !builder.is_errored()) {
         out = std::move(result);

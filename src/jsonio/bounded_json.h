@@ -49,7 +49,10 @@ public:
     static constexpr size_t kWholeValueBytes = size_t{32} << 10;
     static constexpr size_t kDefaultStepBytes = size_t{256} << 10;
 
-    SlicedJsonParser(std::string_view text, const JsonLimits& limits = {}, std::string_view what = "the text");
+    // `wholeValueBytes`: values shorter than this go to nlohmann whole (smaller walks more of the document: the
+    // fuzzer, fuzz_json, walks nearly all of it).
+    SlicedJsonParser(std::string_view text, const JsonLimits& limits = {}, std::string_view what = "the text",
+                     size_t wholeValueBytes = kWholeValueBytes);
     // Parses about `bytes` more (at least one value or punctuation mark); true once finished, well or not.
     bool Step(size_t bytes = kDefaultStepBytes);
     bool Done() const { return m_phase == Phase::Done; }
@@ -71,6 +74,7 @@ private:
     bool Value(nlohmann::json& slot);
     bool ArrayRun(nlohmann::json& array);
     bool ParsePiece(size_t begin, size_t end, nlohmann::json& out, int depthLeft);
+    bool RefuseNulOrMark(size_t begin, std::string_view piece);
     void ReportPieceError(const detail::BoundedDomBuilder& builder, size_t begin, size_t errorAt);
     void SkipSpace();
     void SkipSpaceFrom(size_t& at) const;
@@ -79,6 +83,7 @@ private:
     std::string_view m_text;
     JsonLimits m_limits;
     std::string m_what;
+    size_t m_wholeValueBytes;
     size_t m_at = 0;
     Phase m_phase = Phase::Start;
     std::vector<Open> m_open;

@@ -146,3 +146,24 @@ TEST(SlicedJson, WalkedArraysCountTowardTheNestingLimit) {
     EXPECT_EQ(ParseInSteps(members, 4096, {size_t{1} << 20, 3}).error, "arrays and objects nest deeper than 3 levels");
     EXPECT_TRUE(ParseInSteps(members, 4096, {size_t{1} << 20, 4}).ok);
 }
+
+// nlohmann reads a NUL byte as the end of its input and skips a byte order mark at its input's start: in a piece of a
+// walked document, either let text through that a whole parse refuses (found by fuzz_json: "[12\0x, 3, 4]" read as
+// [12, 3, 4], "[1, <BOM>2, 3]" as [1, 2, 3]). Refused wherever they are, whether the text is walked or read whole.
+TEST(SlicedJson, ANulByteOrAByteOrderMarkInsideTheTextIsRefused) {
+    using namespace std::string_literals;
+    for (const size_t whole : {size_t{1}, SlicedJsonParser::kWholeValueBytes}) {
+        SCOPED_TRACE(whole);
+        const auto read = [&](const std::string& text) {
+            SlicedJsonParser parser(text, {}, "the text", whole);
+            while (!parser.Step(3)) {
+            }
+            return parser.Ok() ? std::string("ok") : parser.Error();
+        };
+        EXPECT_EQ(read("[12\0x, 3, 4]"s), "not valid JSON at line 1, column 4: expected no NUL byte (JSON text holds none), got byte 0x00");
+        EXPECT_EQ(read("{\"a\": 1}\0garbage"s).rfind("not valid JSON at line 1, column ", 0), 0u);
+        EXPECT_NE(read("[1, \xEF\xBB\xBF" "2, 3]"), "ok");
+        EXPECT_EQ(read("\xEF\xBB\xBF[1, 2, 3]"), "ok");  // at the start it is allowed, as nlohmann allows it
+        EXPECT_EQ(read("[\"\xEF\xBB\xBF\", 2]"), "ok");  // inside a string it is a character (U+FEFF)
+    }
+}
