@@ -1,6 +1,8 @@
 // The two executors: one background worker thread, or in-frame slices. See executor.h.
 #include "ui/executor.h"
 
+#include <algorithm>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -103,6 +105,11 @@ private:
 };
 
 }  // namespace
+
+double FrameWorkBudgetMs(double restOfLastFrameMs) {
+    if (!(restOfLastFrameMs > kMinFrameWorkMs)) return kMinFrameWorkMs;  // NaN too
+    return std::min(restOfLastFrameMs, kMaxFrameWorkMs);
+}
 
 std::unique_ptr<Executor> MakeExecutor(bool backgroundThreads) {
     if (backgroundThreads) {

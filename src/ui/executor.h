@@ -34,6 +34,15 @@ public:
     virtual bool Threaded() const = 0;
 };
 
+// How long an inline executor may work in a frame (Playground::PollJobs), given how long the rest of the last frame
+// took (drawing it, and whatever the browser did until the next): as long again, so work takes at most about half of
+// the time, within kMinFrameWorkMs (half a 60 Hz frame) and kMaxFrameWorkMs (a whole one, so that frames keep coming
+// every 100 ms where drawing one takes 50 to 80 ms). A GPU that draws a frame in a few ms keeps 8 ms; SwiftShader's
+// frames (or a slow phone's) give work 16 ms, and a large trace file opens sooner (docs/authoring.md has figures).
+inline constexpr double kMinFrameWorkMs = 8.0;
+inline constexpr double kMaxFrameWorkMs = 16.0;
+double FrameWorkBudgetMs(double restOfLastFrameMs);
+
 // backgroundThreads: try a worker thread; where none can start (a build without threads) the inline
 // executor is returned instead, so Playground() is safe in every build.
 std::unique_ptr<Executor> MakeExecutor(bool backgroundThreads);

@@ -457,7 +457,12 @@ void Playground::StartSweep() {
 void Playground::PollJobs() {
     const auto pumpStart = std::chrono::steady_clock::now();
     const bool working = !m_executor->Threaded() && m_executor->Pending() > 0;
-    m_executor->Pump(8.0);
+    // The rest of the last frame (since the last work ended): a slow frame leaves work a longer turn.
+    const double restOfLastFrameMs =
+        m_workEnded ? std::chrono::duration<double, std::milli>(pumpStart - m_lastWorkEnd).count() : 0.0;
+    m_executor->Pump(FrameWorkBudgetMs(restOfLastFrameMs));
+    m_lastWorkEnd = std::chrono::steady_clock::now();
+    m_workEnded = true;
     if (working) RecordSimulationWork(MsSince(pumpStart));
     if (m_simJob && m_simJob->done.load(std::memory_order_acquire)) {
         auto job = std::move(m_simJob);

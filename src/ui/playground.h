@@ -10,6 +10,7 @@
 //   playground_views.cpp .. compare, scaling, results and explanation, help overlay
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -264,6 +265,8 @@ private:
     double m_longestSimulationWorkMs = 0;  // on the UI thread at once, since the last simulation started
     std::vector<float> m_simulationWorkMs;  // ...each time it simulated (the first 4096 times)
     void RecordSimulationWork(double ms);
+    std::chrono::steady_clock::time_point m_lastWorkEnd;  // when the last frame's jobs stopped (FrameWorkBudgetMs)
+    bool m_workEnded = false;
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
     trace::Trace m_trace;          // the run of the scenario as configured

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <thread>
 
 #include "synthetic_trace.h"
@@ -222,6 +223,19 @@ TEST(Executor, InlineExecutorRunsAtLeastOneJobAFrameWithinTheBudget) {
     EXPECT_EQ(runs, 1);
     executor->Pump(100.0);
     EXPECT_EQ(runs, 3);
+}
+
+// A frame's turn of work is as long as the rest of the last frame took, within 8 and 25 ms: work never takes much more
+// than half of a frame, and a slow frame (software rendering, a slow phone) leaves it a longer turn.
+TEST(Executor, AFramesWorkIsAsLongAsTheRestOfTheLastFrameWithinBounds) {
+    EXPECT_EQ(FrameWorkBudgetMs(0), kMinFrameWorkMs);
+    EXPECT_EQ(FrameWorkBudgetMs(3), kMinFrameWorkMs);
+    EXPECT_EQ(FrameWorkBudgetMs(16.7), 16.7);
+    EXPECT_EQ(FrameWorkBudgetMs(55), kMaxFrameWorkMs);
+    EXPECT_EQ(FrameWorkBudgetMs(1e9), kMaxFrameWorkMs);  // a tab in the background
+    EXPECT_EQ(FrameWorkBudgetMs(-4), kMinFrameWorkMs);
+    EXPECT_EQ(FrameWorkBudgetMs(std::numeric_limits<double>::quiet_NaN()), kMinFrameWorkMs);
+    EXPECT_EQ(FrameWorkBudgetMs(std::numeric_limits<double>::infinity()), kMaxFrameWorkMs);
 }
 
 TEST(Executor, ThreadExecutorRunsJobsInTheBackground) {
