@@ -230,7 +230,7 @@ TEST(Executor, InlineExecutorRunsAtLeastOneJobAFrameWithinTheBudget) {
 TEST(Executor, AFramesWorkIsAsLongAsTheRestOfTheLastFrameWithinBounds) {
     EXPECT_EQ(FrameWorkBudgetMs(0), kMinFrameWorkMs);
     EXPECT_EQ(FrameWorkBudgetMs(3), kMinFrameWorkMs);
-    EXPECT_EQ(FrameWorkBudgetMs(16.7), 16.7);
+    EXPECT_EQ(FrameWorkBudgetMs(12.5), 12.5);
     EXPECT_EQ(FrameWorkBudgetMs(55), kMaxFrameWorkMs);
     EXPECT_EQ(FrameWorkBudgetMs(1e9), kMaxFrameWorkMs);  // a tab in the background
     EXPECT_EQ(FrameWorkBudgetMs(-4), kMinFrameWorkMs);
