@@ -12,8 +12,8 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { FIXTURES, SHOTS, SITE, TIMEOUT, assertNotBlank, cleanup, clickWidget, imageStats, launch, longestFrameGap, readState,
-         settle, settleMore, startServer } from "./support.mjs";
+import { FIXTURES, SHOTS, SITE, TIMEOUT, assertNotBlank, cleanup, clickWidget, closeBrowsers, imageStats, launch,
+         longestFrameGap, readState, settle, settleMore, startServer } from "./support.mjs";
 
 after(cleanup);
 
@@ -345,10 +345,13 @@ test("trace files opened and dropped lie beside the run on one time axis", { tim
 
 // A large trace file (40 MB, 760,000 spans: a long real run's size) dropped on the page, in both builds: the tab keeps
 // drawing while it is read. The single-threaded build reads it on its UI thread, a step at a time
-// (trace::TraceFileReader); before that, one frame held the whole parse (1.98 s here). The gaps are bounded as the
-// hostile links' are (hostile_links.test.mjs: SwiftShader's idle frames here are already 50 to 300 ms apart).
+// (trace::TraceFileReader); before that, one frame held the whole parse (1.98 s here). What does not depend on the
+// machine's load: the reading is seen part done in many frames (the results panel's "reading 1 file: N%"). The gaps
+// are bounded as the hostile links' are (hostile_links.test.mjs: SwiftShader's idle frames here are already 50 to
+// 300 ms apart), or by three of the idle page's longest where this machine is slower than that.
 for (const build of ["web-single", "web-threads"]) {
     test(`a 40 MB trace dropped on the page in ${build} is read while frames keep coming`, { timeout: 240_000 }, async () => {
+        await closeBrowsers();  // this file's earlier pages, still drawing
         const isolated = build === "web-threads";
         const url = (await startServer(isolated)) +
                     (isolated ? "app.html?preset=blog_cpu_threads" : "app.html?isolation=off&preset=blog_cpu_threads");
@@ -380,17 +383,20 @@ for (const build of ["web-single", "web-threads"]) {
             return text.length;
         }, 760_000);
         const gaps = await longestFrameGap(page, 120_000, "s.opened_traces.length > 0 || s.open_trace_error !== ''",
-                                           "dropLargeTrace()");
+                                           "dropLargeTrace()", "s.opening_progress");
+        const partDone = new Set(gaps.samples.filter((p) => p > 0 && p < 1)).size;
         const s = await settleMore(page);
         console.log(`${build}: a ${(bytes / 1e6).toFixed(1)} MB trace read in ${Math.round(gaps.elapsed)} ms over ${gaps.frames} frames; ` +
                     `longest frame gap ${Math.round(gaps.longest)} ms (idle page ${Math.round(idle.longest)} ms; gaps over 100 ms at ` +
                     `[start ms, gap ms]: ${JSON.stringify(gaps.slow)}); UI-thread work a frame: longest ` +
-                    `${s.longest_simulation_work_ms.toFixed(1)} ms`);
+                    `${s.longest_simulation_work_ms.toFixed(1)} ms; ${partDone} frames saw it part read`);
         assert.equal(s.open_trace_error, "");
         assert.equal(s.opened_traces.length, 1);
         assert.equal(s.opened_traces[0].spans, 760_000);
-        assert.ok(gaps.frames >= 5, `frames kept coming while it was read (${gaps.frames} in ${Math.round(gaps.elapsed)} ms)`);
-        assert.ok(gaps.longest <= 1000, `no frame gap of a second or more while it was read (longest ${Math.round(gaps.longest)} ms)`);
+        assert.ok(partDone >= 5, `the file was seen part read in ${partDone} frames (at least 5: read a step at a time)`);
+        const bound = Math.max(1000, 3 * idle.longest);
+        assert.ok(gaps.longest <= bound, `no frame gap over ${Math.round(bound)} ms while it was read (longest ${Math.round(gaps.longest)} ms)`);
         b.check();
+        await closeBrowsers();
     });
 }

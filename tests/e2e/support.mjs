@@ -24,9 +24,15 @@ mkdirSync(SHOTS, { recursive: true });
 const servers = [];
 const handles = [];
 
+// Closes every browser context this process opened. A file's tests leave theirs open until it ends, each page still
+// drawing: a test that measures frame gaps closes them first, or their frames are its load.
+export async function closeBrowsers() {
+    for (const h of handles.splice(0)) await h.cleanup().catch(() => {});
+}
+
 // Closes every browser context and stops every server this process started: `after(cleanup)`.
 export async function cleanup() {
-    for (const h of handles.splice(0)) await h.cleanup().catch(() => {});
+    await closeBrowsers();
     for (const s of servers.splice(0)) s.kill();
 }
 
@@ -107,12 +113,19 @@ export async function readState(frame) {
 // Records the gaps between animation frames until the app's state `s` satisfies `stopWhen` (a JavaScript expression
 // over `s`, e.g. "!s.simulating"), or for `timeoutMs` when it is null; returns the longest gap, the frame count, the
 // time taken and the gaps over 100 ms ([start ms, gap ms]). `startWith`, a JavaScript statement, runs in the page once
-// the recording has begun, so that what it sets off is measured from its first frame.
-export async function longestFrameGap(page, timeoutMs, stopWhen = null, startWith = null) {
-    return page.evaluate(async ({ timeoutMs, stopWhen, startWith }) => {
+// the recording has begun, so that what it sets off is measured from its first frame. `sampleOf`, an expression over
+// `s`, is recorded each frame: `samples` holds its values (the first 2000).
+export async function longestFrameGap(page, timeoutMs, stopWhen = null, startWith = null, sampleOf = null) {
+    return page.evaluate(async ({ timeoutMs, stopWhen, startWith, sampleOf }) => {
         const stop = stopWhen ? new Function("s", "return " + stopWhen) : () => false;
+        const sample = sampleOf ? new Function("s", "return " + sampleOf) : null;
+        const samples = [];
         if (startWith) requestAnimationFrame(() => new Function(startWith)());
-        const until = () => stop(JSON.parse(Module.ccall("interleave_test_state", "string", [], [])));
+        const until = () => {
+            const s = JSON.parse(Module.ccall("interleave_test_state", "string", [], []));
+            if (sample && samples.length < 2000) samples.push(sample(s));
+            return stop(s);
+        };
         let last = performance.now(), longest = 0, frames = 0;
         const start = last, slow = [];
         await new Promise((resolve) => {
@@ -129,8 +142,8 @@ export async function longestFrameGap(page, timeoutMs, stopWhen = null, startWit
             };
             requestAnimationFrame(tick);
         });
-        return { longest, frames, elapsed: performance.now() - start, slow };
-    }, { timeoutMs, stopWhen, startWith });
+        return { longest, frames, elapsed: performance.now() - start, slow, samples };
+    }, { timeoutMs, stopWhen, startWith, sampleOf });
 }
 
 // Waits until the app runs, has drawn more than `minFrame` frames, applied its link (if any) and finished
