@@ -302,14 +302,7 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         ++drawnRow;
         if (!section.trace) continue;
         const trace::Trace& trace = *section.trace;
-        // Rows past the picture's bottom are not drawn: their tracks have no row.
         const size_t firstRow = rowTop.size();
-        size_t rowsDrawn = 0;
-        for (float rowY = y; rowsDrawn < section.rows.size() && rowY + laneH <= lanesBottom; rowY += laneH) ++rowsDrawn;
-        rowOfTrack[s] = RowOfTrack(trace, std::vector<ShownRow>(section.rows.begin(),
-                                                                section.rows.begin() + std::ptrdiff_t(rowsDrawn)));
-        for (int32_t& row : rowOfTrack[s])
-            if (row >= 0) row += int32_t(firstRow);
         // Instants are sorted by time: split them per track once (keeping the order), not once per row.
         instantsOf.assign(trace.tracks.size(), {});
         for (const trace::Instant& instant : trace.instants)
@@ -345,7 +338,7 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
                 const std::vector<std::span<const DrawCmd>> lanes(laneCmds.begin(), laneCmds.end());
                 const float top = y + 2, bottom = y + laneH - 2, room = bottom - top;
                 for (const SummaryRun& run : SummariseLanes(lanes, lanesW)) {
-                    const float height = std::max(2.0f, room * float(run.busy) / float(std::max(1u, run.lanes)));
+                    const float height = run.Height(room);
                     rect(PictureRole::Summary, lanesX + run.x0, bottom - height, lanesX + run.x1, bottom,
                          StateColor(run.state, view.theme), run.state);
                     pic.items.back().x2 = lanesX;
@@ -438,6 +431,12 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
                 triangle(PictureRole::Mark, px - 3, y, px + 3, y, px, y + 5, color);
             }
         }
+        // Only the rows drawn (those past the picture's bottom are cut) give their tracks a row.
+        const size_t rowsDrawn = rowTop.size() - firstRow;
+        rowOfTrack[s] = RowOfTrack(trace, std::vector<ShownRow>(section.rows.begin(),
+                                                                section.rows.begin() + std::ptrdiff_t(rowsDrawn)));
+        for (int32_t& row : rowOfTrack[s])
+            if (row >= 0) row += int32_t(firstRow);
     }
 
     // The causality arrows over the lanes (DrawArrows): folded per pixel bucket as the live view folds them, clipped

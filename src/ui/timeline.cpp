@@ -535,7 +535,7 @@ void TimelineController::DrawSummary(ImDrawList* draw,
     const float top = y + 2, bottom = y + h - 2, room = bottom - top;
     for (const SummaryRun& run : runs) {
         if (!canOffset && draw->_VtxCurrentIdx + 64 > kVertexBudget) break;
-        const float height = std::max(2.0f, room * float(run.busy) / float(std::max(1u, run.lanes)));
+        const float height = run.Height(room);
         DrawPatternedRect(draw, ImVec2(x + run.x0, bottom - height), ImVec2(x + run.x1, bottom), x,
                           StateColor(run.state, ctx.theme), StatePattern(run.state), 1u << 8);
         if (hovered && run.x0 <= mx && mx < run.x1) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 // [SECTION] Level of detail: sorted spans of one track -> compact draw commands
 //
 // A pure function (no ImGui), after Tracy's zone folding: spans narrower than `minPx` are folded with
@@ -103,6 +104,8 @@ struct SummaryRun {
     trace::SpanState state = trace::SpanState::Idle;
     uint32_t busy = 0;   // lanes not idle here
     uint32_t lanes = 0;  // lanes summarised
+    // The bar's height in a row `room` px high: the share of the lanes busy, at least 2 px.
+    float Height(float room) const { return std::max(2.0f, room * float(busy) / float(std::max(1u, lanes))); }
 };
 std::vector<SummaryRun> SummariseLanes(std::span<const std::span<const DrawCmd>> lanes, float widthPx);
 
