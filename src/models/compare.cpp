@@ -32,7 +32,12 @@ std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario) {
     std::vector<scenario::Model> models;
     const scenario::Model& given = scenario.model;
     const int64_t tasks = scenario.TaskCount();
-    auto add = [&](scenario::Model model) { models.push_back(model); };
+    // The task factory is the program's, not the model's: every loop any model runs (asyncio's, a pool worker's, a
+    // task's own for its children) has it.
+    auto add = [&](scenario::Model model) {
+        model.eagerTasks = given.eagerTasks;
+        models.push_back(model);
+    };
 
     add(scenario::Model{});
     scenario::Model threads;

@@ -465,6 +465,9 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                         coros.push_back(child);
                         ready.push_back(coros.size() - 1);
                     }
+                    // asyncio.eager_task_factory: each create_task() runs its child's first step before returning, so
+                    // the children run before what was ready already, in order (models/asyncio/event_loop.h).
+                    if (s.model.eagerTasks) std::rotate(ready.begin(), ready.end() - block.count, ready.end());
                     return;
                 }
                 case StepKind::Send:

@@ -426,7 +426,7 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     nlohmann::json profile;
     for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "process_start_fork",
                             "process_start_spawn", "forkserver_start", "process_start_forkserver", "message_overhead",
-                            "loop_step_overhead", "counter_increment"}) {
+                            "loop_step_overhead", "eager_step_overhead", "counter_increment"}) {
         int64_t value = 0;
         if (Figure(r, key, value))
             profile[key] = Duration(std::max<int64_t>(value, key == std::string("counter_increment") ? 1 : 0));

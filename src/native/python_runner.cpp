@@ -304,6 +304,9 @@ std::string ExportPython(const scenario::Scenario& s) {
         taken.insert("payload" + std::to_string(k));
     g.functions = FunctionNames(s, taken);
     const std::vector<std::string>& functions = g.functions;
+    // Every loop the program runs (main's, a worker's batch, a task's own for its children) gets the factory.
+    const char* eagerLine =
+        s.model.eagerTasks ? "    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)\n" : "";
     o << "# One function per task group.\n";
     int offset = 0;
     int64_t descendants = plan.taskCount;  // where the group's first task's block of descendants starts
@@ -347,9 +350,10 @@ std::string ExportPython(const scenario::Scenario& s) {
             o << "        pass\n    return result\n\n";
         }
         // Where a task that is no coroutine gathers children: asyncio.run() of one of these.
-        if (gatherAll) o << "async def gather_all(coros):\n    await asyncio.gather(*coros)\n\n";
+        if (gatherAll) o << "async def gather_all(coros):\n" << eagerLine << "    await asyncio.gather(*coros)\n\n";
         if (groupAll)
-            o << "async def group_all(coros):\n    async with asyncio.TaskGroup() as tg:\n        for coro in coros:\n"
+            o << "async def group_all(coros):\n" << eagerLine
+              << "    async with asyncio.TaskGroup() as tg:\n        for coro in coros:\n"
                  "            tg.create_task(coro)\n\n";
         g.async = async;
     }
@@ -365,7 +369,7 @@ std::string ExportPython(const scenario::Scenario& s) {
     o << "    return None\n\n";
     if (async) {
         if (s.model.semaphore > 0) o << "semaphore = None\n";
-        o << "async def main(tasks):\n";
+        o << "async def main(tasks):\n" << eagerLine;
         if (s.model.semaphore > 0)
             o << "    global semaphore\n    semaphore = asyncio.Semaphore(" << s.model.semaphore << ")\n";
         if (s.model.taskGroup) {
@@ -385,7 +389,10 @@ std::string ExportPython(const scenario::Scenario& s) {
         }
     }
     // The run in a function: its variables are locals, so no top-level name is bound twice.
-    o << "def run():\n    probe.start()\n";
+    o << "def run():\n";
+    if (s.model.eagerTasks)
+        o << "    if sys.version_info < (3, 12):\n        raise SystemExit(\"asyncio.eager_task_factory needs Python 3.12+\")\n";
+    o << "    probe.start()\n";
     switch (kind) {
         case ModelKind::Sequential:
             o << "    for i in range(N):\n        run_task(i)\n";
@@ -523,6 +530,8 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
     for (const scenario::ChildGroup& child : s.children) childTaskGroup = childTaskGroup || child.via == scenario::ChildVia::TaskGroup;
     if (((s.model.kind == ModelKind::Asyncio && s.model.taskGroup) || childTaskGroup) && (major < 3 || (major == 3 && minor < 11)))
         return "asyncio.TaskGroup needs Python 3.11+; " + python + " is " + version;
+    if (s.model.eagerTasks && (major < 3 || (major == 3 && minor < 12)))
+        return "asyncio.eager_task_factory needs Python 3.12+; " + python + " is " + version;
     if (major < 3 || (major == 3 && minor < 8)) return "needs Python 3.8+; " + python + " is " + version;
     return {};
 }

@@ -103,6 +103,12 @@ std::string MissingFromRelease(PythonVersion python, ModelKind kind) {
     return {};
 }
 
-std::string MissingFromRelease(const Scenario& scenario) { return MissingFromRelease(scenario.python, scenario.model.kind); }
+std::string MissingFromRelease(const Scenario& scenario) {
+    std::string missing = MissingFromRelease(scenario.python, scenario.model.kind);
+    if (missing.empty() && scenario.model.eagerTasks && !RunPythonInfo(scenario).eagerTaskFactory)
+        missing = "eager_tasks (asyncio.eager_task_factory) needs Python 3.12 or newer; the scenario runs on " +
+                  PythonVersionName(RunPython(scenario));
+    return missing;
+}
 
 }  // namespace interleave::scenario

@@ -556,7 +556,8 @@ struct Parser {
 
     bool ParseModel(const json& value) {
         if (!value.is_object()) return Fail("model", "must be an object like {\"kind\": \"threads\", \"workers\": 4}");
-        if (!OnlyKeys(value, "model", {"kind", "workers", "start_method", "chunksize", "semaphore", "task_group", "slowdown"}))
+        if (!OnlyKeys(value, "model", {"kind", "workers", "start_method", "chunksize", "semaphore", "task_group", "eager_tasks",
+                                      "slowdown"}))
             return false;
         Model& model = scenario.model;
         if (!value.contains("kind") || !value["kind"].is_string() || !ParseModelKind(value["kind"].get<std::string>(), model.kind))
@@ -590,6 +591,10 @@ struct Parser {
         if (value.contains("task_group")) {
             if (!value["task_group"].is_boolean()) return Fail("model.task_group", "must be true or false");
             model.taskGroup = value["task_group"].get<bool>();
+        }
+        if (value.contains("eager_tasks")) {
+            if (!value["eager_tasks"].is_boolean()) return Fail("model.eager_tasks", "must be true or false");
+            model.eagerTasks = value["eager_tasks"].get<bool>();
         }
         if (value.contains("slowdown")) {
             const json& s = value["slowdown"];
@@ -650,6 +655,7 @@ struct Parser {
             {"interpreter_call_overhead", &profile.interpreterCallOverhead, 0, 1'000'000'000},
             {"message_overhead", &profile.messageOverhead, 0, 1'000'000'000},
             {"loop_step_overhead", &profile.loopStepOverhead, 0, 1'000'000'000},
+            {"eager_step_overhead", &profile.eagerStepOverhead, 0, 1'000'000'000},
             {"counter_increment", &profile.counterIncrement, 1, 1'000'000},
             {"queue_operation", &profile.queueOperation, 0, 1'000'000'000},
             {"async_queue_operation", &profile.asyncQueueOperation, 0, 1'000'000'000},
@@ -740,7 +746,9 @@ struct Parser {
             model.freeThreadedSlowdown = 1.1;
         if (!startMethodGiven) model.startMethod = RunPythonInfo(scenario).defaultStartMethod;
         if (doc.contains("story") && !ParseStory(doc["story"], scenario, scenario.story, error)) return false;
-        if (std::string missing = MissingFromRelease(scenario); !missing.empty()) return Fail("model.kind", missing);
+        if (std::string missing = MissingFromRelease(scenario); !missing.empty())
+            return Fail(model.eagerTasks && !RunPythonInfo(scenario).eagerTaskFactory ? "model.eager_tasks" : "model.kind",
+                        missing);
         return true;
     }
 };
@@ -838,6 +846,7 @@ json ProfileObject(const MachineProfile& p) {
             {"unpickle_objects_throughput", p.unpickleObjectsBytesPerSecond},
             {"message_overhead", Ns(p.messageOverhead)},
             {"loop_step_overhead", Ns(p.loopStepOverhead)},
+            {"eager_step_overhead", Ns(p.eagerStepOverhead)},
             {"counter_increment", Ns(p.counterIncrement)},
             {"queue_operation", Ns(p.queueOperation)},
             {"async_queue_operation", Ns(p.asyncQueueOperation)}};
@@ -861,6 +870,7 @@ std::string ScenarioToJson(const Scenario& scenario) {
     if (m.chunksize > 0) model["chunksize"] = m.chunksize;
     if (m.semaphore > 0) model["semaphore"] = m.semaphore;
     if (m.taskGroup) model["task_group"] = true;
+    if (m.eagerTasks) model["eager_tasks"] = true;
     if (m.freeThreadedSlowdown > 0) model["slowdown"] = m.freeThreadedSlowdown;
     json doc = {{"format", "interleave-scenario"}, {"version", kScenarioFormatVersion}, {"name", scenario.name}, {"description", scenario.description},
                 {"python", PythonVersionName(scenario.python)},

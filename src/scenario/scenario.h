@@ -122,6 +122,9 @@ struct Model {
     int32_t chunksize = 0;      // 0: Pool.map's default, ceil(tasks / (4 * workers))
     int32_t semaphore = 0;      // asyncio: 0 = no semaphore
     bool taskGroup = false;     // asyncio: run under a TaskGroup (first failure cancels the rest)
+    // asyncio (3.12+): loop.set_task_factory(asyncio.eager_task_factory). A new task's first step runs at once, inside
+    // create_task(), before the code that created it goes on and without a trip round the loop.
+    bool eagerTasks = false;
     // Single-thread CPU slowdown of the free-threaded build; 0: the release's own (python_version.h).
     double freeThreadedSlowdown = 0;
 };
@@ -164,6 +167,7 @@ struct MachineProfile {
     int64_t unpickleObjectsBytesPerSecond = 72'000'000;
     TimeNs messageOverhead = 30'000;       // per pickled message through a pipe
     TimeNs loopStepOverhead = 15'000;      // asyncio: one trip round the loop per resumed task
+    TimeNs eagerStepOverhead = 0;          // asyncio: an eager task's first step, run inside create_task()
     TimeNs counterIncrement = 100;         // counter += 1 in bytecode
     TimeNs queueOperation = 800;           // one queue.Queue put or get, or a threading.Event set or wait
     TimeNs asyncQueueOperation = 450;      // one asyncio.Queue put or get that does not wait

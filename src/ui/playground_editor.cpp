@@ -234,6 +234,8 @@ bool Playground::EditModel(scenario::Model& model) {
                 if (ImGui::Selectable(std::string(release.id).c_str(), release.version == m_scenario.python) &&
                     release.version != m_scenario.python) {
                     m_scenario = scenario::OnRelease(m_scenario, release.version);
+                    // A release without eager_task_factory: the checkbox greys out, unticked.
+                    if (!scenario::RunPythonInfo(m_scenario).eagerTaskFactory) m_scenario.model.eagerTasks = false;
                     changed = true;
                 }
             }
@@ -284,6 +286,15 @@ bool Playground::EditModel(scenario::Model& model) {
         changed |= IntField("semaphore", model.semaphore, 0, 1'000'000, "asyncio.Semaphore(n) around each task; 0 = none");
         changed |= ImGui::Checkbox("TaskGroup", &model.taskGroup);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("run under asyncio.TaskGroup: the first failure cancels the rest");
+        const bool hasEager = scenario::RunPythonInfo(m_scenario).eagerTaskFactory;
+        ImGui::BeginDisabled(!hasEager);
+        changed |= ImGui::Checkbox("eager tasks", &model.eagerTasks);
+        ImGui::EndDisabled();
+        Remember("eager_tasks");
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("%s", hasEager ? "asyncio.eager_task_factory: a new task's first step runs at once, inside "
+                                               "create_task(), without a trip round the loop"
+                                             : "asyncio.eager_task_factory needs Python 3.12 or newer");
     }
     if (scenario::RunsFreeThreaded(m_scenario)) {
         // Shows the release's measured slowdown until the user sets one.
@@ -600,6 +611,8 @@ bool Playground::EditMachine(scenario::Machine& machine) {
                           "unpickling an object graph, pickled bytes per second");
     changed |= DurationField("message cost", p.messageOverhead, 0, kSecond, "per pickled message through a pipe");
     changed |= DurationField("loop step", p.loopStepOverhead, 0, kSecond, "asyncio: one trip round the loop per resumed task");
+    changed |= DurationField("eager step", p.eagerStepOverhead, 0, kSecond,
+                             "asyncio, eager tasks (3.12+): a new task's first step, run inside create_task()");
     changed |= DurationField("counter +=1", p.counterIncrement, 0, 1'000'000, "counter += 1 in bytecode");
     return changed;
 }

@@ -68,6 +68,7 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
     m_loopSignal = world.AddSignal("a task to wake (every unfinished task awaits a queue item or an event nothing will "
                                    "deliver)");
     m_workSignal = world.AddSignal();
+    m_eager = s.model.eagerTasks;
     m_coros.reserve(tasks.size());
     // A depth lane per queue, under the loop's process, after the task lanes (added below).
     const std::vector<uint8_t> uses = options.queueLanes && s.UsesChannels() ? scenario::NameUses(s) : std::vector<uint8_t>{};
@@ -92,6 +93,7 @@ int32_t EventLoop::AddCoro(World& world, trace::TaskId task, int32_t cursor, int
                                             trace::TrackKind::Task, m_loopTrack);
     coro.state = CoroState::Ready;
     coro.since = world.Now();
+    coro.eagerStart = m_eager;
     m_coros.push_back(std::move(coro));
     const auto index = static_cast<int32_t>(m_coros.size() - 1);
     m_ready.push_back(index);
@@ -447,11 +449,14 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
                 m_current = -1;
                 continue;
             }
-            m_coros[m_current].state = CoroState::Running;
+            Coro& coro = m_coros[m_current];
+            coro.state = CoroState::Running;
             SetCoroSpan(world, m_current, SpanState::RunningPython);
-            // One trip round BaseEventLoop._run_once() and Task.__step() to resume it.
-            out = Action::Compute(world.Profile().loopStepOverhead, true, SpanState::RunningPython, trace::kNone)
-                      .AddsTo(&world.Trace().metrics.loopOverhead);
+            // One trip round BaseEventLoop._run_once() and Task.__step() to resume it; an eager task's first step
+            // runs inside create_task() instead.
+            const TimeNs cost = coro.eagerStart ? world.Profile().eagerStepOverhead : world.Profile().loopStepOverhead;
+            coro.eagerStart = false;
+            out = Action::Compute(cost, true, SpanState::RunningPython, trace::kNone).AddsTo(&world.Trace().metrics.loopOverhead);
             return out;
         }
         if (Done()) {
@@ -479,6 +484,11 @@ bool EventLoop::StartChildren(World& world, int32_t index, const scenario::Step&
         Suspend(world, index);
         for (int32_t k = 0; k < block.count; ++k)  // AddCoro may move m_coros: no reference is held across it
             AddCoro(world, block.Task(k), block.DescendantsStart(k), block.DescendantsStart(k) + block.perChild, index);
+        if (m_eager) {
+            // Each create_task() runs its child's first step before returning, so the children run before anything
+            // that was ready already: they move from the back of the ready queue to its front, in order.
+            std::rotate(m_ready.begin(), m_ready.end() - block.count, m_ready.end());
+        }
         suspended = true;
         return false;
     }

@@ -13,6 +13,9 @@
 //    task checks again when it runs (an item taken first sends it back to waiting);
 //  - under a TaskGroup the first failure cancels every other task: suspended tasks resume at once with
 //    CancelledError, tasks not yet started never run;
+//  - with asyncio.eager_task_factory (3.12+, the scenario's eager_tasks) a new task's first step runs at once inside
+//    create_task(), in creation order and before anything already ready, costing MachineProfile::eagerStepOverhead
+//    instead of a trip round the loop; a task that ends without awaiting never reaches the loop at all;
 //  - children steps: a task that gathers children (asyncio.gather, or a TaskGroup of its own) creates a task per
 //    child on this loop, in order, and awaits them all. A child's failure fails a gather at once (the other children
 //    run on, as gather leaves them); under a TaskGroup it cancels the child's siblings and the parent fails once
@@ -82,6 +85,7 @@ private:
         bool cancelled = false;
         bool failed = false;
         bool started = false;
+        bool eagerStart = false;  // its first step runs inside create_task() (eager_task_factory), not from the loop
         uint32_t timerStamp = 0;
         bool channelCallMade = false;  // the current put/get has run its Python code and now checks
         std::vector<int32_t> heldLocks;
@@ -113,6 +117,7 @@ private:
     void SetCoroSpan(World& world, int32_t coro, trace::SpanState state);
     void MakeReady(World& world, int32_t coro);
     void Suspend(World& world, int32_t coro);
+    // A task for `task`, ready: queued last, or (eager) returned for the caller to run at once.
     int32_t AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t blockEnd, int32_t parent);
     void FinishCoro(World& world, int32_t coro, bool failed, bool cancelled);
     void CancelSiblings(World& world, int32_t failedCoro);
@@ -151,6 +156,7 @@ private:
     int32_t m_current = -1;
     int32_t m_done = 0;
     bool m_cancelling = false;
+    bool m_eager = false;  // loop.set_task_factory(asyncio.eager_task_factory)
     // The default executor.
     std::deque<WorkItem> m_work;
     std::deque<int32_t> m_completed;

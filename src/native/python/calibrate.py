@@ -223,6 +223,32 @@ def loop_step(n=2000, k=10):
     return int((pc() - t0) / (n * k))
 
 
+def eager_step(loop_step_ns, n=20000):
+    # asyncio.eager_task_factory (3.12+): a task's first step runs inside create_task(), not from the loop. The model
+    # charges a lazily started task loop_step_overhead for its first step and nothing for creating it, so an eager start
+    # is charged what it really costs less what the model leaves out of a lazy start: loop_step + eager - lazy, from
+    # gather() of coroutines that end without awaiting, started each way (never below 0). None where the release lacks
+    # the factory (the scenario's eager_tasks is refused there).
+    factory = getattr(asyncio, "eager_task_factory", None)
+    if factory is None:
+        return None
+
+    async def one():
+        return None
+
+    def per_task(eager):
+        async def main():
+            if eager:
+                asyncio.get_running_loop().set_task_factory(factory)
+            t0 = pc()
+            await asyncio.gather(*(one() for _ in range(n)))
+            return pc() - t0
+
+        return min(asyncio.run(main()) for _ in range(5)) / n
+
+    return max(0, int(loop_step_ns + per_task(True) - per_task(False)))
+
+
 def counter_increment(n=1_000_000):
     g = {"c": 0}
     code = compile("for _ in range(%d):\n    c += 1\n" % n, "<c>", "exec")
@@ -313,6 +339,9 @@ if __name__ == "__main__":
     r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())
     r["message_overhead"] = message_overhead()
     r["loop_step_overhead"] = loop_step()
+    eager = eager_step(r["loop_step_overhead"])
+    if eager is not None:
+        r["eager_step_overhead"] = eager
     r["counter_increment"] = counter_increment()
     r["gil_slice_median"], r["gil_handoff_gap_median"], r["gil_slices"] = gil_slices()
     r["effective_cores"] = effective_cores()

@@ -279,5 +279,23 @@ TEST(ChildrenRuntime, AChildThreadsFailureEndsOnlyThatThread) {
     }
 }
 
+TEST(ChildrenRuntime, EagerTasksRunTheirFirstStepBeforeWhatWasAlreadyReady) {
+    // Two parents, each 1 ms of Python and then two children of 2 ms of Python (asyncio.gather). As the simulator does
+    // it (EagerTasks.*): lazily, p[1] starts before p[0]'s children; eagerly, after both have run.
+    auto run = [](bool eager) {
+        return RunOk(Parse(std::string(R"({"name": "eager", "version": 6, "python": "3.13", "tasks": [{"name": "p",
+            "count": 2, "steps": [{"cpu": "1ms"}, {"children": {"name": "c", "count": 2, "via": "gather",
+            "steps": [{"cpu": "2ms"}]}}, {"cpu": "1ms"}]}], "model": {"kind": "asyncio", "eager_tasks": )")
+                                 .append(eager ? "true" : "false")
+                                 .append(R"(}, "machine": {"cores": 2}})")));
+    };
+    const RealRunResult lazy = run(false), eager = run(true);
+    for (const RealRunResult* r : {&lazy, &eager})
+        for (const char* name : {"p[0]", "p[1]", "p[0]/c[0]", "p[0]/c[1]"}) ASSERT_NE(Find(r->trace, name), nullptr) << name;
+    EXPECT_LT(Find(lazy.trace, "p[1]")->started, Find(lazy.trace, "p[0]/c[0]")->started);
+    EXPECT_GE(Find(eager.trace, "p[1]")->started, Find(eager.trace, "p[0]/c[1]")->finished);
+    EXPECT_LT(Find(eager.trace, "p[0]/c[0]")->started, Find(eager.trace, "p[0]/c[1]")->started);
+}
+
 }  // namespace
 }  // namespace interleave::native

@@ -1,4 +1,5 @@
 // The CPython runner: the generated program, the probe's trace, the profile and version checks.
+#include "native/python_export_check.h"
 #include "native_test_support.h"
 
 namespace interleave::native {
@@ -24,6 +25,70 @@ TEST(CPythonRunner, ExportsATaskGroup) {
     std::string py = ExportPython(Make(2, R"([{"await": "1ms"}])", R"({"kind": "asyncio", "task_group": true})"));
     EXPECT_NE(py.find("asyncio.TaskGroup()"), std::string::npos);
     EXPECT_NE(py.find("await probe.aio("), std::string::npos);
+}
+
+// Two parents, each 1 ms of Python, then two children of 2 ms of Python (asyncio.gather), then 1 ms; `model` runs them.
+scenario::Scenario EagerParents(const std::string& model) {
+    return Parse(R"({"name": "eager", "version": 6, "python": "3.13", "tasks": [{"name": "p", "count": 2, "steps": [
+        {"cpu": "1ms"}, {"children": {"name": "c", "count": 2, "via": "gather", "steps": [{"cpu": "2ms"}]}},
+        {"cpu": "1ms"}]}], "model": )" + model + R"(, "machine": {"cores": 2}})");
+}
+
+size_t Occurrences(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+TEST(CPythonRunner, ExportsEagerTasksInEveryLoopItRuns) {
+    const std::string factory = "asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)";
+    // asyncio: main()'s loop, and gather_all() for children outside a loop (written whenever a child gathers).
+    // threads and process_asyncio: every loop they start sets it too.
+    for (const char* model : {R"({"kind": "asyncio", "eager_tasks": true})", R"({"kind": "threads", "eager_tasks": true})",
+                              R"({"kind": "process_asyncio", "eager_tasks": true})"}) {
+        SCOPED_TRACE(model);
+        const scenario::Scenario s = EagerParents(model);
+        const std::string py = ExportPython(s);
+        EXPECT_EQ(Occurrences(py, factory), s.model.kind == scenario::ModelKind::Threads ? 1u : 2u) << py;
+        EXPECT_NE(py.find("if sys.version_info < (3, 12):"), std::string::npos);
+        std::string why;
+        EXPECT_TRUE(CheckExportedProgramShape(py, s, why)) << why;
+    }
+    EXPECT_EQ(Occurrences(ExportPython(EagerParents(R"({"kind": "asyncio"})")), factory), 0u);
+}
+
+TEST(CPythonRunner, EagerTasksNeedPython312) {
+    if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
+    std::string version;
+    const std::string why = PythonRequirement(EagerParents(R"({"kind": "asyncio", "eager_tasks": true})"), "python3", version);
+    if (version.rfind("3.11", 0) != 0) GTEST_SKIP() << "python3 here is " << version;
+    EXPECT_NE(why.find("3.12"), std::string::npos) << why;
+}
+
+TEST(CPythonRunner, EagerChildrenRunBeforeWhatWasReadyOnRealCPython) {
+    // The ordering the simulator and the C++ runtime give eager children (EagerTasks.*, ChildrenRuntime.EagerTasks*),
+    // on CPython 3.13 itself: lazily p[1] starts before p[0]'s children, eagerly after both.
+    std::string why;
+    RunOptions options;
+    options.python = PythonBinaryFor(scenario::PythonVersion{13, false}, why);
+    if (options.python.empty()) GTEST_SKIP() << why;
+    options.timeoutSeconds = 60;
+    auto run = [&](const char* model) {
+        RealRunResult r = RunForReal(EagerParents(model), RealRunKind::CPython, options);
+        EXPECT_TRUE(r.ok) << r.error;
+        return r;
+    };
+    const RealRunResult lazy = run(R"({"kind": "asyncio"})");
+    const RealRunResult eager = run(R"({"kind": "asyncio", "eager_tasks": true})");
+    auto find = [](const trace::Trace& t, const std::string& name) -> const trace::TaskRecord* {
+        for (const auto& task : t.tasks)
+            if (task.name == name) return &task;
+        return nullptr;
+    };
+    for (const RealRunResult* r : {&lazy, &eager})
+        for (const char* name : {"p[1]", "p[0]/c[0]", "p[0]/c[1]"}) ASSERT_NE(find(r->trace, name), nullptr) << name;
+    EXPECT_LT(find(lazy.trace, "p[1]")->started, find(lazy.trace, "p[0]/c[0]")->started);
+    EXPECT_GE(find(eager.trace, "p[1]")->started, find(eager.trace, "p[0]/c[1]")->finished);
 }
 
 TEST(CPythonRunner, RecordsAThreadsRun) {

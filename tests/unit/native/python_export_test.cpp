@@ -305,6 +305,12 @@ std::vector<Program> AllPrograms() {
             copy.model.kind = kind;
             const std::string text = ExportPython(copy);
             out.push_back({what + ", " + std::string(scenario::ModelKindName(kind)), copy, text});
+            if (kind == ModelKind::Asyncio || kind == ModelKind::ProcessAsyncio) {
+                // The same with asyncio.eager_task_factory set in every loop (3.12+).
+                copy.python = scenario::PythonVersion{13, false};
+                copy.model.eagerTasks = true;
+                out.push_back({what + ", " + std::string(scenario::ModelKindName(kind)) + ", eager", copy, ExportPython(copy)});
+            }
         }
     }
     return out;

@@ -68,6 +68,28 @@ TEST(PythonVersion, TheInterpretersModelNeeds314AndSaysSo) {
     ParseFails(File("", model));
 }
 
+TEST(PythonVersion, EagerTasksNeed312AndSaySo) {
+    const std::string model = R"({"kind": "asyncio", "eager_tasks": true})";
+    for (const char* head : {R"("python": "3.11", )", ""}) {  // a file from before versions is 3.11 too
+        const ParseError error = ParseFails(File(head, model));
+        EXPECT_EQ(error.path, "model.eager_tasks");
+        EXPECT_NE(error.reason.find("3.12"), std::string::npos) << error.reason;
+        EXPECT_NE(error.reason.find("3.11"), std::string::npos) << error.reason;
+    }
+    const Scenario s = Parse(File(R"("python": "3.12", )", model));
+    EXPECT_TRUE(s.model.eagerTasks);
+    EXPECT_FALSE(Parse(File(R"("python": "3.12", )", R"({"kind": "asyncio"})")).model.eagerTasks);
+    // The canonical form keeps it, and reads back the same.
+    const std::string canonical = ScenarioToJson(s);
+    EXPECT_NE(canonical.find("\"eager_tasks\": true"), std::string::npos) << canonical;
+    EXPECT_TRUE(Parse(canonical).model.eagerTasks);
+    EXPECT_EQ(ParseFails(File(R"("python": "3.12", )", R"({"kind": "asyncio", "eager_tasks": 1})")).path,
+              "model.eager_tasks");
+    // The same program on another release: 3.11 lacks the factory, and says so.
+    EXPECT_NE(MissingFromRelease(OnRelease(s, PythonVersion{11, false})).find("3.12"), std::string::npos);
+    EXPECT_EQ(MissingFromRelease(OnRelease(s, PythonVersion{14, true})), "");
+}
+
 TEST(PythonVersion, FreeThreadedOnAReleaseWithoutSuchABuildIsAWhatIfOnTheFirstOne) {
     // The model is "threads on this release's free-threaded build"; 3.12 has none, so it runs as 3.13t (and the
     // recommendation never picks it there: models::Recommendable).
