@@ -31,7 +31,9 @@ std::string ModelLabel(const scenario::Scenario& s) {
             break;
         case scenario::ModelKind::Sequential: break;
     }
-    if (s.python != scenario::kLegacyPython || scenario::RunsFreeThreaded(s)) label += " on " + scenario::PythonVersionName(scenario::RunPython(s));
+    if (s.python != scenario::kLegacyPython || scenario::RunPython(s).freeThreaded)
+        label += " on " + scenario::PythonVersionName(scenario::RunPython(s));
+    if (s.pythonGil) label += " with PYTHON_GIL=1";
     return label;
 }
 

@@ -266,6 +266,7 @@ std::string ExportPython(const scenario::Scenario& s) {
       << ".\n";
     if (kind == ModelKind::FreeThreaded)
         o << "# Run it on a free-threaded build (python3.13t) to see threads without a GIL.\n";
+    if (s.pythonGil) o << "# Run it with PYTHON_GIL=1 on a free-threaded build: its GIL switched back on.\n";
     o << "# The scenario's names appear only inside the string literals below, escaped to ASCII.\n";
     o << "SCENARIO = " << PyStr(s.name) << "\n";
     o << "\n" << probeText << "\n";
@@ -390,6 +391,9 @@ std::string ExportPython(const scenario::Scenario& s) {
     }
     // The run in a function: its variables are locals, so no top-level name is bound twice.
     o << "def run():\n";
+    if (s.pythonGil)
+        o << "    if hasattr(sys, \"_is_gil_enabled\") and not sys._is_gil_enabled():\n"
+             "        raise SystemExit(\"run it with PYTHON_GIL=1: the scenario switches the GIL back on\")\n";
     if (s.model.eagerTasks)
         o << "    if sys.version_info < (3, 12):\n        raise SystemExit(\"asyncio.eager_task_factory needs Python 3.12+\")\n";
     o << "    probe.start()\n";
@@ -513,8 +517,10 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
     std::string out, error;
     RunOptions opt;
     opt.timeoutSeconds = 20;
-    int rc = RunProcess({python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3], int(hasattr(sys, '_is_gil_enabled') and not sys._is_gil_enabled()))"}, {},
-                        opt, out, error);
+    // The build, not the GIL's state now: PYTHON_GIL in this process's environment must not decide it.
+    int rc = RunProcess({python, "-c", "import sys, sysconfig; print('%d.%d.%d' % sys.version_info[:3], "
+                                       "int(bool(sysconfig.get_config_var('Py_GIL_DISABLED'))))"},
+                        {}, opt, out, error);
     if (rc != 0) return python + " is not available (" + (error.empty() ? out : error) + ")";
     std::istringstream is(out);
     int freeThreaded = 0;
@@ -522,9 +528,10 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
     int major = 0, minor = 0;
     std::sscanf(version.c_str(), "%d.%d", &major, &minor);
     const std::string release = scenario::PythonVersionName(scenario::RunPython(s));
-    if (scenario::RunsFreeThreaded(s) && !freeThreaded)
+    const bool wantsFreeThreadedBuild = scenario::RunPython(s).freeThreaded;  // PYTHON_GIL=1 or not
+    if (wantsFreeThreadedBuild && !freeThreaded)
         return "the scenario runs on " + release + ", a free-threaded build; " + python + " is " + version + " with the GIL";
-    if (!scenario::RunsFreeThreaded(s) && freeThreaded)
+    if (!wantsFreeThreadedBuild && freeThreaded)
         return "the scenario runs on " + release + ", with the GIL; " + python + " is " + version + ", a free-threaded build";
     bool childTaskGroup = false;
     for (const scenario::ChildGroup& child : s.children) childTaskGroup = childTaskGroup || child.via == scenario::ChildVia::TaskGroup;
@@ -570,8 +577,11 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
         }
     }
     std::string output, error;
-    int rc = RunProcess({options.python, program}, {"INTERLEAVE_PROBE_DIR=" + dir, "PYTHONDONTWRITEBYTECODE=1"},
-                        options, output, error);
+    std::vector<std::string> env = {"INTERLEAVE_PROBE_DIR=" + dir, "PYTHONDONTWRITEBYTECODE=1"};
+    // A free-threaded build's GIL as the scenario says, whatever PYTHON_GIL this process has (a build with the GIL
+    // refuses PYTHON_GIL=0, so it gets none).
+    if (scenario::RunPython(s).freeThreaded) env.push_back(s.pythonGil ? "PYTHON_GIL=1" : "PYTHON_GIL=0");
+    int rc = RunProcess({options.python, program}, env, options, output, error);
     if (rc != 0) {
         result.error = !error.empty() ? error : "python3 exited with status " + std::to_string(rc) + ": " + output.substr(output.size() > 2000 ? output.size() - 2000 : 0);
         removeDir();

@@ -240,7 +240,7 @@ Plan MakePlan(const scenario::Scenario& s) {
     plan.childLanes = plan.totalTasks <= kMaxTaskLanes;
     for (const scenario::ChildGroup& child : s.children) plan.childThreads = plan.childThreads || child.via == scenario::ChildVia::Threads;
     plan.python = scenario::RunPython(s);
-    plan.gil = !plan.python.freeThreaded;
+    plan.gil = !scenario::RunsFreeThreaded(s);  // a free-threaded build with PYTHON_GIL=1 has one
     plan.pythonCpuScale = scenario::PythonCpuScale(s);
     return plan;
 }

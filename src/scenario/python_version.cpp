@@ -79,10 +79,11 @@ const PythonInfo& RunPythonInfo(const Scenario& scenario) {
     return info ? *info : *FindPython(kDefaultPython);
 }
 
-bool RunsFreeThreaded(const Scenario& scenario) { return RunPython(scenario).freeThreaded; }
+bool RunsFreeThreaded(const Scenario& scenario) { return RunPython(scenario).freeThreaded && !scenario.pythonGil; }
 
 double PythonCpuScale(const Scenario& scenario) {
-    if (!RunsFreeThreaded(scenario)) return 1.0;
+    // The free-threaded build's costs stay with its GIL switched back on (PYTHON_GIL=1): the build is the same.
+    if (!RunPython(scenario).freeThreaded) return 1.0;
     return scenario.model.freeThreadedSlowdown > 0 ? scenario.model.freeThreadedSlowdown : RunPythonInfo(scenario).freeThreadedSlowdown;
 }
 

@@ -714,7 +714,8 @@ struct Parser {
                                            std::to_string(version.get<int64_t>()) + "; this one reads versions 1 to " +
                                            std::to_string(kScenarioFormatVersion) + ")");
         }
-        if (!OnlyKeys(doc, "", {"name", "description", "python", "tasks", "queues", "model", "machine", "format", "version", "story"}))
+        if (!OnlyKeys(doc, "", {"name", "description", "python", "python_gil", "tasks", "queues", "model", "machine", "format",
+                               "version", "story"}))
             return false;
         const int64_t formatVersion = doc.contains("version") ? doc["version"].get<int64_t>() : 1;
         scenario.python = formatVersion < 5 ? kLegacyPython : kDefaultPython;
@@ -746,6 +747,16 @@ struct Parser {
             model.freeThreadedSlowdown = 1.1;
         if (!startMethodGiven) model.startMethod = RunPythonInfo(scenario).defaultStartMethod;
         if (doc.contains("story") && !ParseStory(doc["story"], scenario, scenario.story, error)) return false;
+        if (doc.contains("python_gil")) {
+            const json& gil = doc["python_gil"];
+            if (!gil.is_number_integer() || (gil.get<int64_t>() != 0 && gil.get<int64_t>() != 1))
+                return Fail("python_gil", "must be 1 (PYTHON_GIL=1: the GIL switched back on) or 0, got " + Show(gil));
+            scenario.pythonGil = gil.get<int64_t>() == 1;
+            if (scenario.pythonGil && !RunPython(scenario).freeThreaded)
+                return Fail("python_gil", "PYTHON_GIL=1 switches the GIL back on in a free-threaded build (3.13t, 3.14t, "
+                                          "3.15t); the scenario runs on " + PythonVersionName(RunPython(scenario)) +
+                                          ", which always has it");
+        }
         if (std::string missing = MissingFromRelease(scenario); !missing.empty())
             return Fail(model.eagerTasks && !RunPythonInfo(scenario).eagerTaskFactory ? "model.eager_tasks" : "model.kind",
                         missing);
@@ -875,6 +886,7 @@ std::string ScenarioToJson(const Scenario& scenario) {
     json doc = {{"format", "interleave-scenario"}, {"version", kScenarioFormatVersion}, {"name", scenario.name}, {"description", scenario.description},
                 {"python", PythonVersionName(scenario.python)},
                 {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", ProfileObject(scenario.machine.profile)}}}};
+    if (scenario.pythonGil && RunPython(scenario).freeThreaded) doc["python_gil"] = 1;  // elsewhere it means nothing
     if (scenario.machine.backgroundLoad > 0) doc["machine"]["background_load"] = scenario.machine.backgroundLoad;
     if (scenario.machine.seed > 0) doc["machine"]["seed"] = scenario.machine.seed;
     if (!scenario.queues.empty()) {

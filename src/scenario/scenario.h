@@ -201,6 +201,9 @@ struct Scenario {
     std::string name;
     std::string description;
     PythonVersion python = kDefaultPython;  // "python": "3.14t" (format version 5)
+    // "python_gil": 1, the PYTHON_GIL=1 environment variable: a free-threaded build with its GIL switched back on at
+    // start-up (as importing an extension not marked free-threading-safe also does). The build's own costs remain.
+    bool pythonGil = false;
     std::vector<TaskGroup> groups;
     std::vector<std::string> names;  // locks, counters, queues and events, indexed by Step::name
     std::vector<QueueSpec> queues;   // bounded queues (format version 3)
@@ -226,9 +229,10 @@ struct Scenario {
 // build (3.13t for a release older than the first free-threaded one: a what-if).
 PythonVersion RunPython(const Scenario& scenario);
 const PythonInfo& RunPythonInfo(const Scenario& scenario);
-// True when the run's interpreter has no GIL.
+// True when the run's interpreter has no GIL: a free-threaded build, without PYTHON_GIL=1.
 bool RunsFreeThreaded(const Scenario& scenario);
-// Pure-Python CPU time's factor: the model's `slowdown` where given, else the release's; 1 with the GIL.
+// Pure-Python CPU time's factor: on a free-threaded build (its GIL on or off), the model's `slowdown` where given, else
+// the release's; 1 on a build with the GIL.
 double PythonCpuScale(const Scenario& scenario);
 // The scenario on another release: `python` set, and a start method that was the old release's default becomes the
 // new one's (what the same program gets there).

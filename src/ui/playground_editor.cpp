@@ -244,6 +244,17 @@ bool Playground::EditModel(scenario::Model& model) {
         Remember("python_release");
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("the CPython release the program runs on (t: the free-threaded build, no GIL)");
+        // A free-threaded build can switch its GIL back on at start-up (PYTHON_GIL=1).
+        if (scenario::RunPython(m_scenario).freeThreaded) {
+            changed |= ImGui::Checkbox("GIL on (PYTHON_GIL=1)", &m_scenario.pythonGil);
+            Remember("python_gil");
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("PYTHON_GIL=1: the free-threaded build with its GIL switched back on, as importing an "
+                                  "extension not marked free-threading-safe also does; the build's slowdown stays");
+        } else if (m_scenario.pythonGil) {  // a build with the GIL: PYTHON_GIL=1 means nothing there
+            m_scenario.pythonGil = false;
+            changed = true;
+        }
     }
     const auto models = scenario::Models();
     // Two columns where the labels fit, else one (the panel is narrow at 800x600).

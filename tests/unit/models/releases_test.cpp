@@ -32,6 +32,31 @@ TEST(Releases, TheUnlockedCounterLosesUpdatesOnlyOnTheFreeThreadedBuild) {
     EXPECT_EQ(gil, expected);
 }
 
+TEST(Releases, PythonGilOneGivesTheFreeThreadedBuildItsGilBackAndKeepsItsSlowdown) {
+    // Two threads of 60 ms of pure Python on 2 cores, on 3.13t (slowdown 1.40): in parallel without the GIL, one
+    // after the other with PYTHON_GIL=1, each still 1.40 times slower than on 3.13.
+    scenario::Scenario s = testing::ParseOrDie(R"({"name": "gil back", "version": 6, "python": "3.13t",
+        "tasks": [{"name": "crunch", "count": 2, "steps": [{"cpu": "60ms"}]}], "model": {"kind": "threads"},
+        "machine": {"cores": 2}})");
+    const trace::Trace free = SimulateOk(s).trace;
+    s.pythonGil = true;
+    const trace::Trace gil = SimulateOk(s).trace;
+    const double ms = 1e6;
+    EXPECT_NEAR(free.metrics.makespan / ms, 84.0, 3.0);
+    EXPECT_GE(gil.metrics.makespan / ms, 168.0);
+    EXPECT_LT(gil.metrics.makespan / ms, 185.0);
+    auto hasGilLane = [](const trace::Trace& t) {
+        return std::any_of(t.tracks.begin(), t.tracks.end(), [](const trace::Track& k) { return k.kind == trace::TrackKind::Gil; });
+    };
+    EXPECT_FALSE(hasGilLane(free));
+    EXPECT_TRUE(hasGilLane(gil));
+    EXPECT_NE(gil.label.find("PYTHON_GIL=1"), std::string::npos) << gil.label;
+    // The unlocked counter keeps every update once the GIL is back.
+    scenario::Scenario counter = Preset("counter_free_threaded");
+    counter.pythonGil = true;
+    EXPECT_EQ(Counter(SimulateOk(counter).trace, "shared_counter"), counter.TaskCount() * 100000);
+}
+
 TEST(Releases, CpuBoundWorkOn314SpreadsOverTheCoresByThreeRoutesButNotByGilThreads) {
     const scenario::Scenario s = Preset("cpu_bound_on_314");
     const models::Comparison c = models::Compare(s);

@@ -91,6 +91,40 @@ TEST(CPythonRunner, EagerChildrenRunBeforeWhatWasReadyOnRealCPython) {
     EXPECT_GE(find(eager.trace, "p[1]")->started, find(eager.trace, "p[0]/c[1]")->finished);
 }
 
+// Two threads of `cpu` of pure Python on 3.13t, with PYTHON_GIL=1 or not.
+scenario::Scenario FreeThreadedPair(bool pythonGil, const std::string& cpu = "50ms") {
+    return Parse(R"({"name": "gil", "version": 6, "python": "3.13t", "python_gil": )" + std::string(pythonGil ? "1" : "0") +
+                 R"(, "tasks": [{"name": "t", "count": 2, "steps": [{"cpu": ")" + cpu +
+                 R"("}]}], "model": {"kind": "threads"}, "machine": {"cores": 2}})");
+}
+
+TEST(CPythonRunner, ExportsPythonGilAsAHeaderAndACheck) {
+    const std::string check = "if hasattr(sys, \"_is_gil_enabled\") and not sys._is_gil_enabled():";
+    const scenario::Scenario s = FreeThreadedPair(true);
+    const std::string py = ExportPython(s);
+    EXPECT_NE(py.find("# Run it with PYTHON_GIL=1 on a free-threaded build"), std::string::npos);
+    EXPECT_NE(py.find(check), std::string::npos);
+    std::string why;
+    EXPECT_TRUE(CheckExportedProgramShape(py, s, why)) << why;
+    EXPECT_EQ(ExportPython(FreeThreadedPair(false)).find(check), std::string::npos);
+}
+
+TEST(CPythonRunner, PythonGilRunsTheFreeThreadedBuildWithItsGil) {
+    std::string why;
+    RunOptions options;
+    options.python = PythonBinaryFor(scenario::PythonVersion{13, true}, why);
+    if (options.python.empty()) GTEST_SKIP() << why;
+    options.timeoutSeconds = 60;
+    // The build is what counts: a 3.13t interpreter is one for a PYTHON_GIL=1 scenario, a 3.13 one is not.
+    std::string version;
+    EXPECT_EQ(PythonRequirement(FreeThreadedPair(true), options.python, version), "");
+    const RealRunResult r = RunForReal(FreeThreadedPair(true), RealRunKind::CPython, options);
+    ASSERT_TRUE(r.ok) << r.error;
+    // Under the GIL the two threads' 100 ms of Python cannot overlap, however idle the machine.
+    EXPECT_GE(Ms(r.trace.metrics.makespan), 95.0);
+    EXPECT_NE(r.trace.label.find("3.13"), std::string::npos) << r.trace.label;
+}
+
 TEST(CPythonRunner, RecordsAThreadsRun) {
     if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
     RealRunResult r = RunOk(Make(3, R"([{"cpu": "30ms"}])", R"({"kind": "threads"})"), RealRunKind::CPython, 60);

@@ -90,6 +90,30 @@ TEST(PythonVersion, EagerTasksNeed312AndSaySo) {
     EXPECT_EQ(MissingFromRelease(OnRelease(s, PythonVersion{14, true})), "");
 }
 
+TEST(PythonVersion, PythonGilIsForFreeThreadedBuildsOnly) {
+    const std::string threads = R"({"kind": "threads"})";
+    const ParseError error = ParseFails(File(R"("version": 6, "python": "3.14", "python_gil": 1, )", threads));
+    EXPECT_EQ(error.path, "python_gil");
+    EXPECT_NE(error.reason.find("3.14t"), std::string::npos) << error.reason;
+    EXPECT_NE(error.reason.find("runs on 3.14,"), std::string::npos) << error.reason;
+    EXPECT_EQ(ParseFails(File(R"("version": 6, "python": "3.14t", "python_gil": 2, )", threads)).path, "python_gil");
+    EXPECT_EQ(ParseFails(File(R"("version": 6, "python": "3.14t", "python_gil": true, )", threads)).path, "python_gil");
+    const Scenario s = Parse(File(R"("version": 6, "python": "3.14t", "python_gil": 1, )", threads));
+    EXPECT_TRUE(s.pythonGil);
+    EXPECT_FALSE(RunsFreeThreaded(s));
+    EXPECT_DOUBLE_EQ(PythonCpuScale(s), FindPython({14, true})->freeThreadedSlowdown);  // the build's costs stay
+    const std::string canonical = ScenarioToJson(s);
+    EXPECT_NE(canonical.find("\"python_gil\": 1"), std::string::npos) << canonical;
+    EXPECT_TRUE(Parse(canonical).pythonGil);
+    // The free_threaded model on 3.12 runs on 3.13t, so it may switch the GIL back on too.
+    EXPECT_TRUE(Parse(File(R"("version": 6, "python": "3.12", "python_gil": 1, )", R"({"kind": "free_threaded"})")).pythonGil);
+    // 0 is the build's own default; a release with the GIL never writes it.
+    EXPECT_FALSE(Parse(File(R"("version": 6, "python": "3.14", "python_gil": 0, )", threads)).pythonGil);
+    Scenario onGilBuild = s;
+    onGilBuild.python = PythonVersion{14, false};
+    EXPECT_EQ(ScenarioToJson(onGilBuild).find("python_gil"), std::string::npos);
+}
+
 TEST(PythonVersion, FreeThreadedOnAReleaseWithoutSuchABuildIsAWhatIfOnTheFirstOne) {
     // The model is "threads on this release's free-threaded build"; 3.12 has none, so it runs as 3.13t (and the
     // recommendation never picks it there: models::Recommendable).
