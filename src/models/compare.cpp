@@ -98,6 +98,46 @@ Comparison Compare(const scenario::Scenario& scenario, const SimulationOptions& 
     return comparison;
 }
 
+Comparison ReleaseComparison(const scenario::Scenario& scenario) {
+    Comparison comparison;
+    for (const scenario::PythonInfo& info : scenario::Pythons()) {
+        const scenario::Scenario on = scenario::OnRelease(scenario, info.version);
+        if (!scenario::MissingFromRelease(on).empty()) continue;
+        comparison.releases.push_back(info.version);
+        comparison.models.push_back(on.model);
+    }
+    return comparison;
+}
+
+void RecommendRelease(const scenario::Scenario& scenario, Comparison& comparison) {
+    comparison.recommended = -1;
+    int own = -1;
+    for (size_t i = 0; i < comparison.releases.size() && i < comparison.results.size(); ++i) {
+        if (!comparison.results[i].ok) continue;
+        if (comparison.releases[i] == scenario.python) own = static_cast<int>(i);
+        if (comparison.recommended < 0 || comparison.results[i].trace.metrics.makespan <
+                                              comparison.results[static_cast<size_t>(comparison.recommended)].trace.metrics.makespan)
+            comparison.recommended = static_cast<int>(i);
+    }
+    if (comparison.recommended < 0) {
+        comparison.reason = "no release finished the workload";
+        return;
+    }
+    const auto best = static_cast<size_t>(comparison.recommended);
+    const trace::TimeNs fastest = comparison.results[best].trace.metrics.makespan;
+    comparison.reason = "the same program is fastest on " + scenario::PythonVersionName(comparison.releases[best]) + " (" +
+                        Seconds(fastest) + ")";
+    if (own >= 0 && static_cast<size_t>(own) != best && fastest > 0) {
+        const trace::TimeNs mine = comparison.results[static_cast<size_t>(own)].trace.metrics.makespan;
+        char ratio[32];
+        std::snprintf(ratio, sizeof ratio, "%.2fx", static_cast<double>(mine) / static_cast<double>(fastest));
+        comparison.reason += ", " + std::string(ratio) + " faster than on " + scenario::PythonVersionName(scenario.python) +
+                             " (" + Seconds(mine) + ")";
+    } else if (own >= 0) {
+        comparison.reason += ", its own release";
+    }
+}
+
 static bool FreeThreadingSupported(const scenario::Scenario& scenario) {
     // Officially supported from 3.14 (PEP 779); 3.13t was experimental, and older releases have no such build.
     return scenario.python.minor >= 14;

@@ -74,6 +74,9 @@ struct Comparison {
     std::vector<SimulationResult> results;
     int recommended = -1;        // index into models/results
     std::string reason;          // one line: why that model, in the blog's terms
+    // Compare by release when not empty: row i is the scenario's own program on releases[i] (scenario::OnRelease),
+    // models[i] its model; `recommended` is then the fastest release.
+    std::vector<scenario::PythonVersion> releases;
 };
 
 // The limits in `options` apply to each model's run.
@@ -83,6 +86,11 @@ Comparison Compare(const scenario::Scenario& scenario, const SimulationOptions& 
 std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario);
 SimulationOptions CompareRunOptions(SimulationOptions options);
 void Recommend(const scenario::Scenario& scenario, Comparison& comparison);
+// Compare by release: every release of the table that can run the scenario's own program (OnRelease, then
+// MissingFromRelease), oldest first, as a Comparison to fill: releases and models set, no results yet.
+Comparison ReleaseComparison(const scenario::Scenario& scenario);
+// Once every result is in: the fastest release, and a line that says by how much against the scenario's own release.
+void RecommendRelease(const scenario::Scenario& scenario, Comparison& comparison);
 // Whether the recommendation may pick `kind` on this scenario's release: the free-threaded build only where it is
 // supported (3.14 on, PEP 779); elsewhere it is shown as a what-if.
 bool Recommendable(const scenario::Scenario& scenario, scenario::ModelKind kind);

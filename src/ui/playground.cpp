@@ -187,6 +187,11 @@ void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace)
     m_error.clear();
 }
 
+std::string Playground::ComparisonRowName(size_t row) const {
+    if (row < m_comparison.releases.size()) return scenario::PythonVersionName(m_comparison.releases[row]);
+    return row < m_comparison.models.size() ? std::string(scenario::ModelKindName(m_comparison.models[row].kind)) : std::string();
+}
+
 void Playground::ShowComparison(models::Comparison comparison) {
     m_compareJob.reset();
     m_comparison = std::move(comparison);
@@ -264,6 +269,7 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
         m_scenario = std::move(*parsed);
         ScenarioChanged();
     }
+    if (state.compareReleases != m_view.compareReleases) CompareByChanged();
     m_view = state;
     m_view.pinnedScenarioJson.clear();  // kept as the pinned run's own state (ViewStateJson writes it from there)
     m_view.pinnedPreset.clear();
@@ -373,20 +379,35 @@ void Playground::CancelSimulations() {
     m_sweepJob.reset();
 }
 
+void Playground::CompareByChanged() {
+    if (m_compareJob) m_compareJob->cancel = true;
+    m_compareJob.reset();
+    m_haveComparison = false;
+    m_compareStale = true;
+    m_timelinesStale = true;
+}
+
 void Playground::StartCompare() {
     if (m_compareJob) m_compareJob->cancel = true;
     auto job = std::make_shared<CompareJob>();
     job->scenario = m_scenario;
-    job->result.models = models::CompareModels(job->scenario);
+    // Every model on the scenario's release, or (by release) the scenario's own program on every release.
+    if (m_view.compareReleases) job->result = models::ReleaseComparison(job->scenario);
+    else job->result.models = models::CompareModels(job->scenario);
     m_compareJob = job;
     m_compareStale = false;
     // One model at a time, each in slices; the recommendation once all are in.
     m_executor->SubmitSliced([job, timeLimit = m_settings.simulationTimeLimitSeconds] {
         const size_t next = job->result.results.size();
+        const bool byRelease = !job->result.releases.empty();
         if (!job->run && next < job->result.models.size()) {
-            scenario::Scenario variant = job->scenario;
+            scenario::Scenario variant =
+                byRelease ? scenario::OnRelease(job->scenario, job->result.releases[next]) : job->scenario;
             variant.model = job->result.models[next];
-            models::SimulationOptions options = models::CompareRunOptions(BoundedOptions(timeLimit));
+            // By release each run has its own sequential baseline (on that release): its speedup is its own.
+            models::SimulationOptions options =
+                byRelease ? BoundedOptions(timeLimit) : models::CompareRunOptions(BoundedOptions(timeLimit));
+            options.progress = nullptr;
             options.cancel = &job->cancel;
             job->run = std::make_unique<models::SimulationRun>(variant, options);
         }
@@ -397,7 +418,8 @@ void Playground::StartCompare() {
             job->finished.fetch_add(1, std::memory_order_relaxed);
             if (job->result.results.size() < job->result.models.size() && !job->cancel) return false;
         }
-        if (!job->cancel) models::Recommend(job->scenario, job->result);
+        if (!job->cancel && byRelease) models::RecommendRelease(job->scenario, job->result);
+        else if (!job->cancel) models::Recommend(job->scenario, job->result);
         job->done.store(true, std::memory_order_release);
         return true;
     });
@@ -546,12 +568,14 @@ void Playground::RebuildTimelines() {
                               &opened->trace);
     m_compareTimeline.Clear();
     if (m_haveComparison) {
+        const bool byRelease = !m_comparison.releases.empty();
+        const std::vector<std::string>& shownNames = byRelease ? m_view.releases : m_view.models;
         for (size_t i = 0; i < m_comparison.results.size(); ++i) {
-            const auto name = std::string(scenario::ModelKindName(m_comparison.models[i].kind));
-            if (std::find(m_view.models.begin(), m_view.models.end(), name) == m_view.models.end()) continue;
+            const std::string name = ComparisonRowName(i);
+            if (std::find(shownNames.begin(), shownNames.end(), name) == shownNames.end()) continue;
             const auto& result = m_comparison.results[i];
-            std::string title = name;
-            if (int(i) == m_comparison.recommended) title += "  (recommended)";
+            std::string title = byRelease ? "Python " + name : name;
+            if (int(i) == m_comparison.recommended) title += byRelease ? "  (fastest)" : "  (recommended)";
             title += result.ok ? "  -  makespan " + FormatTime(double(result.trace.metrics.makespan)) : "  -  failed: " + result.error;
             m_compareTimeline.AddSection(std::move(title), result.ok ? &result.trace : nullptr);
         }
@@ -1064,7 +1088,11 @@ std::string Playground::TestStateJson() const {
     for (const ExplainMoment& moment : m_explainMoments)
         j["explain_moments"].push_back({{"label", moment.label}, {"start", moment.start}, {"end", moment.end}});
     if (m_haveComparison && m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size())
-        j["recommended"] = std::string(scenario::ModelKindName(m_comparison.models[size_t(m_comparison.recommended)].kind));
+        j["recommended"] = ComparisonRowName(size_t(m_comparison.recommended));
+    if (m_haveComparison) {
+        j["compared"] = json::array();
+        for (size_t i = 0; i < m_comparison.results.size(); ++i) j["compared"].push_back(ComparisonRowName(i));
+    }
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

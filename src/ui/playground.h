@@ -201,6 +201,10 @@ private:
     std::shared_ptr<SimJob> NewSimJob(const scenario::Scenario& scenario);
     void DropPinJob();  // cancels a link's pinned run still being simulated
     void StartCompare();
+    // Compare by model or by release switched: the comparison on screen is no longer the one asked for.
+    void CompareByChanged();
+    // A row of the comparison by what it compares: the model ("threads") or the release ("3.14t").
+    std::string ComparisonRowName(size_t row) const;
     void StartSweep();
     void ScenarioChanged();
     void RebuildTimelines();

@@ -61,25 +61,55 @@ void Playground::TimelineView(float height) {
 
 void Playground::CompareView(float height) {
     ImGui::BeginChild("compare_view", ImVec2(0, height), false);
-    // Which models to stack.
+    // What to compare: every model on the scenario's release, or the scenario's own program on every release.
+    ImGui::TextUnformatted("Compare:");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("models", !m_view.compareReleases) && m_view.compareReleases) {
+        m_view.compareReleases = false;
+        CompareByChanged();
+    }
+    Remember("compare_by_models");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("Python releases", m_view.compareReleases) && !m_view.compareReleases) {
+        m_view.compareReleases = true;
+        CompareByChanged();
+    }
+    Remember("compare_by_releases");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("the same program (%s) on every release that has what it uses",
+                          std::string(scenario::ModelKindName(m_scenario.model.kind)).c_str());
+    // Which rows to stack: models, or releases (a release that cannot run the program is greyed, saying why).
     ImGui::TextUnformatted("Show:");
-    for (const scenario::ModelInfo& info : scenario::Models()) {
-        const std::string name(info.id);
-        auto it = std::find(m_view.models.begin(), m_view.models.end(), name);
-        bool shown = it != m_view.models.end();
+    std::vector<std::string> names;
+    if (m_view.compareReleases) {
+        for (const scenario::PythonInfo& info : scenario::Pythons()) names.emplace_back(info.id);
+    } else {
+        for (const scenario::ModelInfo& info : scenario::Models()) names.emplace_back(info.id);
+    }
+    std::vector<std::string>& shownNames = m_view.compareReleases ? m_view.releases : m_view.models;
+    for (const std::string& name : names) {
+        auto it = std::find(shownNames.begin(), shownNames.end(), name);
+        bool shown = it != shownNames.end();
         const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
         ImGui::SameLine();
         if (ImGui::GetCursorPosX() + w > ImGui::GetContentRegionMax().x) ImGui::NewLine();
+        std::string missing;
+        scenario::PythonVersion version;
+        if (m_view.compareReleases && scenario::ParsePythonVersion(name, version))
+            missing = scenario::MissingFromRelease(scenario::OnRelease(m_scenario, version));
+        ImGui::BeginDisabled(!missing.empty());
         if (ImGui::Checkbox(name.c_str(), &shown)) {
-            if (shown) m_view.models.push_back(name);
-            else m_view.models.erase(it);
+            if (shown) shownNames.push_back(name);
+            else shownNames.erase(it);
             m_timelinesStale = true;
         }
+        ImGui::EndDisabled();
+        if (!missing.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", missing.c_str());
         Remember(("show_" + name).c_str());
     }
     const float rest = ImGui::GetContentRegionAvail().y;
     if (!m_haveComparison) {
-        CentredText("comparing the models...", rest);
+        CentredText(m_view.compareReleases ? "comparing the releases..." : "comparing the models...", rest);
     } else {
         m_compareTimeline.Draw("compare_lanes", ImGui::GetContentRegionAvail(), m_view.visible, m_view.selectedTask, m_view.theme,
                                m_view.playbackTime);
@@ -90,12 +120,17 @@ void Playground::CompareView(float height) {
 }
 
 void Playground::CompareTable() {
+    const bool byRelease = !m_comparison.releases.empty();
     if (!m_haveComparison) {
-        ImGui::TextDisabled(m_compareJob ? "comparing the models..." : "open the Compare tab to compare the models");
+        const char* what = m_view.compareReleases ? "the releases" : "the models";
+        if (m_compareJob) ImGui::TextDisabled("comparing %s...", what);
+        else ImGui::TextDisabled("open the Compare tab to compare %s", what);
         return;
     }
-    if (m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size()) {
-        ImGui::TextWrapped("Recommended: %s. %s", std::string(scenario::ModelKindName(m_comparison.models[size_t(m_comparison.recommended)].kind)).c_str(),
+    if (byRelease && m_comparison.recommended >= 0) {
+        ImGui::TextWrapped("By release: %s.", m_comparison.reason.c_str());
+    } else if (m_comparison.recommended >= 0 && size_t(m_comparison.recommended) < m_comparison.models.size()) {
+        ImGui::TextWrapped("Recommended: %s. %s", ComparisonRowName(size_t(m_comparison.recommended)).c_str(),
                            m_comparison.reason.c_str());
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
@@ -105,7 +140,7 @@ void Playground::CompareTable() {
     // Every column has a weight: with SizingStretchProp a column without one is weighted by its content's
     // width, which is 0 on the table's first frame, and ImGui then divides 0 by 0 (a NaN cast to int: UB,
     // found by fuzzing the share link with the Compare tab).
-    ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableSetupColumn(byRelease ? "Python" : "model", ImGuiTableColumnFlags_WidthStretch, 1.6f);
     for (const char* column : {"makespan", "speedup", "CPU use", "GIL wait", "overhead"})
         ImGui::TableSetupColumn(column, ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
@@ -114,7 +149,7 @@ void Playground::CompareTable() {
         const auto& m = result.trace.metrics;
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        const std::string name(scenario::ModelKindName(m_comparison.models[i].kind));
+        const std::string name = ComparisonRowName(i);
         if (int(i) == m_comparison.recommended) ImGui::Text("%s *", name.c_str());
         else ImGui::TextUnformatted(name.c_str());
         if (!result.ok) {

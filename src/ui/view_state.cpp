@@ -10,6 +10,12 @@ namespace interleave::ui {
 
 using nlohmann::json;
 
+std::vector<std::string> AllReleaseIds() {
+    std::vector<std::string> ids;
+    for (const scenario::PythonInfo& info : scenario::Pythons()) ids.emplace_back(info.id);
+    return ids;
+}
+
 std::string ViewStateToJson(const ViewState& s) {
     json j;
     j["preset"] = s.preset;
@@ -22,6 +28,10 @@ std::string ViewStateToJson(const ViewState& s) {
                           scenario.is_object();
     j["scenario"] = isObject ? scenario : json(s.scenarioJson);
     j["models"] = s.models;
+    if (s.compareReleases) {
+        j["compareBy"] = "releases";
+        j["releases"] = s.releases;
+    }
     j["visible"] = {s.visible.t0, s.visible.t1};
     j["selectedTask"] = s.selectedTask;
     if (s.storyStep >= 0) j["storyStep"] = s.storyStep;
@@ -76,6 +86,23 @@ bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error
         for (const json& name : m) {
             if (!name.is_string()) return fail("models must be an array of names");
             s.models.push_back(name.get<std::string>());
+        }
+    }
+    if (j.contains("compareBy")) {
+        const json& by = j["compareBy"];
+        if (by == "models") s.compareReleases = false;
+        else if (by == "releases") s.compareReleases = true;
+        else return fail("compareBy must be \"models\" or \"releases\"");
+    }
+    if (j.contains("releases")) {
+        const json& r = j["releases"];
+        if (!r.is_array() || r.size() > scenario::Pythons().size()) return fail("releases must be a list of Python releases");
+        s.releases.clear();
+        for (const json& name : r) {
+            scenario::PythonVersion version;
+            if (!name.is_string() || !scenario::ParsePythonVersion(name.get<std::string>(), version))
+                return fail("releases must be a list of Python releases (3.11 ... 3.15t)");
+            s.releases.push_back(name.get<std::string>());
         }
     }
     if (j.contains("visible")) {

@@ -12,10 +12,17 @@ namespace interleave::ui {
 enum class Tab : int { Timeline = 0, Compare = 1, Scaling = 2 };
 enum class Theme : int { Dark = 0, Light = 1 };
 
+// Every release the scenario format knows ("3.11" ... "3.15t"), oldest first: Compare by release shows them all at first.
+std::vector<std::string> AllReleaseIds();
+
 struct ViewState {
     std::string preset;                 // id of the preset last loaded ("" once edited freely)
     std::string scenarioJson;           // the scenario being shown (canonical JSON)
     std::vector<std::string> models;    // model kinds shown in Compare ("threads", "processes", ...)
+    // Compare by release: the scenario's own program on every release that can run it, instead of every model on the
+    // scenario's release; `releases` are the ones shown ("3.14", "3.14t", ...).
+    bool compareReleases = false;
+    std::vector<std::string> releases = AllReleaseIds();
     TimeRange visible{0, 1e9};          // ns
     int selectedTask = -1;              // TaskId highlighted in every lane, -1 for none
     int storyStep = -1;                 // the scenario's story step shown (0-based), -1: none (no story)

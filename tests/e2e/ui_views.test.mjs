@@ -64,6 +64,17 @@ test("pick a preset, switch the model, zoom with the wheel, hover a span, and se
                                null, { timeout: TIMEOUT });
     s = await settleMore(page);
     await page.screenshot({ path: path.join(SHOTS, "ui-compare.png") });
+    // The same program on every release instead: a row and a section per release, the fastest named.
+    s = await clickAndSettle(page, s, "compare_by_releases");
+    await page.waitForFunction(() => (JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).compared || [])
+                                         .includes("3.14t"), null, { timeout: TIMEOUT });
+    s = await settleMore(page);
+    assert.ok(s.compared.includes("3.11") && s.compared.includes("3.15t"), `releases compared: ${JSON.stringify(s.compared)}`);
+    assert.ok(s.compare_lane_labels.length > 0, "the releases' lanes are drawn");
+    await page.screenshot({ path: path.join(SHOTS, "ui-compare-releases.png") });
+    s = await clickAndSettle(page, s, "compare_by_models");
+    await page.waitForFunction(() => (JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).compared || [])
+                                         .includes("threads"), null, { timeout: TIMEOUT });
     s = await clickAndSettle(page, s, "tab_scaling");
     await page.waitForFunction(() => JSON.parse(Module.ccall("interleave_test_state", "string", [], [])).widgets.scaling_plot,
                                null, { timeout: TIMEOUT });

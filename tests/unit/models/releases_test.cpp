@@ -57,6 +57,31 @@ TEST(Releases, PythonGilOneGivesTheFreeThreadedBuildItsGilBackAndKeepsItsSlowdow
     EXPECT_EQ(Counter(SimulateOk(counter).trace, "shared_counter"), counter.TaskCount() * 100000);
 }
 
+TEST(Releases, CompareByReleaseRunsTheProgramWhereverItsReleaseHasWhatItUses) {
+    auto ids = [](const models::Comparison& c) {
+        std::string out;
+        for (const scenario::PythonVersion v : c.releases) out += scenario::PythonVersionName(v) + " ";
+        return out;
+    };
+    // InterpreterPoolExecutor is 3.14's: the 3.14 preset compares on 3.14 and later only, each row its model.
+    const models::Comparison interpreters = models::ReleaseComparison(Preset("cpu_bound_on_314"));
+    EXPECT_EQ(ids(interpreters), "3.14 3.14t 3.15 3.15t ");
+    for (const scenario::Model& m : interpreters.models) EXPECT_EQ(m.kind, scenario::ModelKind::Interpreters);
+    // Threads of pure Python (a 3.11 file): every release, and the free-threaded builds are the fast ones.
+    const scenario::Scenario threads = Preset("blog_cpu_threads");
+    models::Comparison c = models::ReleaseComparison(threads);
+    ASSERT_EQ(c.releases.size(), scenario::Pythons().size());
+    for (size_t i = 0; i < c.releases.size(); ++i) {
+        scenario::Scenario on = scenario::OnRelease(threads, c.releases[i]);
+        on.model = c.models[i];
+        c.results.push_back(SimulateOk(on));
+    }
+    models::RecommendRelease(threads, c);
+    ASSERT_GE(c.recommended, 0);
+    EXPECT_TRUE(c.releases[static_cast<size_t>(c.recommended)].freeThreaded);
+    EXPECT_NE(c.reason.find("faster than on 3.11"), std::string::npos) << c.reason;
+}
+
 TEST(Releases, CpuBoundWorkOn314SpreadsOverTheCoresByThreeRoutesButNotByGilThreads) {
     const scenario::Scenario s = Preset("cpu_bound_on_314");
     const models::Comparison c = models::Compare(s);

@@ -386,6 +386,51 @@ TEST_F(HeadlessImGui, ViewStateJsonRoundTripsThroughThePlayground) {
     EXPECT_FALSE(p.ApplyViewStateJson("[]", error));
 }
 
+// Compare by release: the scenario's own program on every release that can run it, the fastest named, and a link that
+// keeps the choice; back to models when asked.
+TEST_F(HeadlessImGui, CompareByReleaseRunsTheProgramOnEveryReleaseAndALinkKeepsIt) {
+    Playground p(Offline());
+    std::string error;
+    ASSERT_TRUE(p.LoadPreset("blog_cpu_threads", error)) << error;  // threads of pure Python, written for 3.11
+    FramesUntilIdle(p);
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"tab": "compare", "compareBy": "releases"})", error)) << error;
+    Frames(p, 1280, 800, 2);  // the tab is shown, and asks for its comparison
+    FramesUntilIdle(p);
+    Frames(p, 1280, 800, 2);
+    json s = State(p);
+    EXPECT_EQ(s["compared"], json(AllReleaseIds()));
+    // Threads of pure Python spread over the cores only without the GIL, least slowed on 3.14t (the first such).
+    EXPECT_EQ(s["recommended"], "3.14t");
+    const json link = json::parse(p.ViewStateJson());
+    EXPECT_EQ(link["compareBy"], "releases");
+    // A fresh playground opened on the link compares the same way, and showing fewer releases keeps in the link.
+    Playground q(Offline());
+    ASSERT_TRUE(q.ApplyViewStateJson(link.dump(), error)) << error;
+    ASSERT_TRUE(q.ApplyViewStateJson(R"({"releases": ["3.14", "3.14t"]})", error)) << error;
+    Frames(q, 1280, 800, 2);
+    FramesUntilIdle(q);
+    Frames(q, 1280, 800, 2);
+    EXPECT_EQ(State(q)["recommended"], "3.14t");
+    EXPECT_EQ(json::parse(q.ViewStateJson())["releases"], json::array({"3.14", "3.14t"}));
+    // Back to models: every model on the scenario's release again.
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"compareBy": "models"})", error)) << error;
+    Frames(p, 1280, 800, 2);
+    FramesUntilIdle(p);
+    Frames(p, 1280, 800, 2);
+    s = State(p);
+    ASSERT_FALSE(s["compared"].empty());
+    EXPECT_EQ(s["compared"][0], "sequential");
+    EXPECT_FALSE(json::parse(p.ViewStateJson()).contains("compareBy"));
+    // What a link may not say.
+    for (const char* bad : {R"({"compareBy": "versions"})", R"({"releases": ["3.9"]})", R"({"releases": "3.14"})",
+                            R"({"releases": [314]})"}) {
+        EXPECT_FALSE(p.ApplyViewStateJson(bad, error)) << bad;
+        EXPECT_NE(error.find(std::string(bad).find("compareBy") != std::string::npos ? "compareBy" : "releases"),
+                  std::string::npos)
+            << error;
+    }
+}
+
 // The keys A (arrows) and G (every lane group), and a link carrying both to a fresh playground.
 TEST_F(HeadlessImGui, KeysFoldTheLaneGroupsAndHideTheArrowsAndALinkKeepsBoth) {
     PlaygroundSettings settings = Offline();
