@@ -176,6 +176,19 @@ TEST(NativeCli, ACPythonRunUsesTheScenariosReleaseAndNamesAMissingBuild) {
     EXPECT_TRUE(Contains(calibrate.err, "/nonexistent-interleave-cpython/3.14/bin/python3")) << calibrate.err;
 }
 
+TEST(NativeCli, CheckOnAFreeThreadedBuildTakesCpuStepsAsCpuTimeInAllThreeRuns) {
+    // The program's probe burns a cpu step's CPU time, so a slowdown simulated on top of it would be counted only by
+    // the simulation: check leaves it out of all three runs and says so (docs/real-runs.md, "Per release").
+    const Result check = Capture({"check", ScenarioOn("3.13t"), "--timeout", "30"});
+    if (check.code == 1 && Contains(check.err, "is not built")) GTEST_SKIP() << "no 3.13t build here: " << check.err;
+    EXPECT_EQ(check.code, 0) << check.err << check.out;
+    EXPECT_TRUE(Contains(check.out, "cpu steps taken as CPU time on 3.13t")) << check.out;
+    EXPECT_TRUE(Contains(check.out, "(1.40x) is left out of all three runs")) << check.out;
+    const Result gil = Capture({"check", ScenarioOn("3.11"), "--timeout", "30"});
+    EXPECT_EQ(gil.code, 0) << gil.err;
+    EXPECT_FALSE(Contains(gil.out, "cpu steps taken as CPU time")) << gil.out;
+}
+
 TEST(NativeCli, TheInterpreterPathIsNeverShellSyntax) {
     // calibrate runs the interpreter through a shell: a path with quotes and a command stays one word.
     const std::string marker = TempPath("native_cli_injected");
