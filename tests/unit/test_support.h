@@ -32,6 +32,16 @@ inline models::SimulationResult SimulateOk(const scenario::Scenario& s) {
 }
 
 inline double Seconds(trace::TimeNs ns) { return static_cast<double>(ns) / 1e9; }
+inline double Ms(trace::TimeNs ns) { return static_cast<double>(ns) / 1e6; }
+
+// The task record of that name (a failure, and an empty record, when there is none).
+inline const trace::TaskRecord& TaskNamed(const trace::Trace& t, const std::string& name) {
+    for (const trace::TaskRecord& task : t.tasks)
+        if (task.name == name) return task;
+    ADD_FAILURE() << "no task " << name;
+    static const trace::TaskRecord none;
+    return none;
+}
 
 inline scenario::Scenario WithModel(scenario::Scenario s, scenario::ModelKind kind, int workers = 0) {
     s.model = scenario::Model{};

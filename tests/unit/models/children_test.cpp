@@ -27,15 +27,8 @@ std::string Pages(int count, const std::string& via, int children, const std::st
            std::to_string(children) + R"(, "via": ")" + via + R"(", "steps": )" + childSteps + R"(}}, {"cpu": "1ms"}]}])";
 }
 
-double Ms(trace::TimeNs ns) { return static_cast<double>(ns) / 1e6; }
-
-const trace::TaskRecord& TaskNamed(const trace::Trace& t, const std::string& name) {
-    for (const trace::TaskRecord& task : t.tasks)
-        if (task.name == name) return task;
-    ADD_FAILURE() << "no task " << name;
-    static const trace::TaskRecord none;
-    return none;
-}
+using testing::Ms;
+using testing::TaskNamed;
 
 TEST(ChildrenFormat, AChildrenStepRoundTripsAndNamesItsVia) {
     const scenario::Scenario s = ParseOrDie(Scenario(Pages(2, "task_group", 3, R"([{"await": "5ms"}])"), R"({"kind": "asyncio"})"));

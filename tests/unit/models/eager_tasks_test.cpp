@@ -13,15 +13,8 @@ namespace {
 using testing::ParseOrDie;
 using testing::SimulateOk;
 
-double Ms(trace::TimeNs ns) { return static_cast<double>(ns) / 1e6; }
-
-const trace::TaskRecord& TaskNamed(const trace::Trace& t, const std::string& name) {
-    for (const trace::TaskRecord& task : t.tasks)
-        if (task.name == name) return task;
-    ADD_FAILURE() << "no task " << name;
-    static const trace::TaskRecord none;
-    return none;
-}
+using testing::Ms;
+using testing::TaskNamed;
 
 // Costs far apart, so which one a step paid shows in its times: a trip round the loop 100 us, an eager start 10 us.
 std::string Scenario(const std::string& tasks, bool eager) {

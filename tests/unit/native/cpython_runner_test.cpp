@@ -27,6 +27,15 @@ TEST(CPythonRunner, ExportsATaskGroup) {
     EXPECT_NE(py.find("await probe.aio("), std::string::npos);
 }
 
+// Options for a CPython run on setup's build of `release` (scripts/setup.sh --cpython); python empty (with `why`) when
+// this machine has no such build.
+RunOptions OptionsForBuild(scenario::PythonVersion release, std::string& why) {
+    RunOptions options;
+    options.python = PythonBinaryFor(release, why);
+    options.timeoutSeconds = 60;
+    return options;
+}
+
 // Two parents, each 1 ms of Python, then two children of 2 ms of Python (asyncio.gather), then 1 ms; `model` runs them.
 scenario::Scenario EagerParents(const std::string& model) {
     return Parse(R"({"name": "eager", "version": 6, "python": "3.13", "tasks": [{"name": "p", "count": 2, "steps": [
@@ -69,10 +78,8 @@ TEST(CPythonRunner, EagerChildrenRunBeforeWhatWasReadyOnRealCPython) {
     // The ordering the simulator and the C++ runtime give eager children (EagerTasks.*, ChildrenRuntime.EagerTasks*),
     // on CPython 3.13 itself: lazily p[1] starts before p[0]'s children, eagerly after both.
     std::string why;
-    RunOptions options;
-    options.python = PythonBinaryFor(scenario::PythonVersion{13, false}, why);
+    const RunOptions options = OptionsForBuild({13, false}, why);
     if (options.python.empty()) GTEST_SKIP() << why;
-    options.timeoutSeconds = 60;
     auto run = [&](const char* model) {
         RealRunResult r = RunForReal(EagerParents(model), RealRunKind::CPython, options);
         EXPECT_TRUE(r.ok) << r.error;
@@ -111,10 +118,8 @@ TEST(CPythonRunner, ExportsPythonGilAsAHeaderAndACheck) {
 
 TEST(CPythonRunner, PythonGilRunsTheFreeThreadedBuildWithItsGil) {
     std::string why;
-    RunOptions options;
-    options.python = PythonBinaryFor(scenario::PythonVersion{13, true}, why);
+    const RunOptions options = OptionsForBuild({13, true}, why);
     if (options.python.empty()) GTEST_SKIP() << why;
-    options.timeoutSeconds = 60;
     // The build is what counts: a 3.13t interpreter is one for a PYTHON_GIL=1 scenario, a 3.13 one is not.
     std::string version;
     EXPECT_EQ(PythonRequirement(FreeThreadedPair(true), options.python, version), "");
