@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "plan/plan.h"
+#include "scenario/model_info.h"
 #include "ui/timeline_math.h"
 
 namespace interleave::ui {
@@ -49,6 +50,16 @@ void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& st
                     break;
                 case StepKind::Send:
                 case StepKind::Return: w.sendBytes += int64_t(double(step.bytes) * times); break;
+                // `counter += 1` and a queue or event call are Python code: what they cost is CPU time.
+                case StepKind::Increment: w.cpu += double(s.machine.profile.counterIncrement) * times; break;
+                case StepKind::Put:
+                case StepKind::Get:
+                case StepKind::Set:
+                case StepKind::Wait:
+                    w.cpu += double(scenario::Info(s.model.kind).eventLoop ? s.machine.profile.asyncQueueOperation
+                                                                          : s.machine.profile.queueOperation) *
+                             times;
+                    break;
                 default: break;
             }
         }

@@ -109,6 +109,14 @@ TEST(Explain, ATaskThatOnlyStartsChildrenIsJudgedByTheirWork) {
     EXPECT_NE(text.find("4 mixed tasks (with the 40 children they start)"), std::string::npos) << text;
 }
 
+TEST(Explain, TasksThatOnlyIncrementACounterAreCpuBoundNotEmpty) {
+    // counter_free_threaded's tasks run `shared_counter += 1` 100,000 times and nothing else: Python, so CPU-bound.
+    const scenario::Scenario s = testing::Preset("counter_free_threaded");
+    const std::string text = Explain(s, testing::SimulateOk(s).trace);
+    EXPECT_EQ(text.find("empty"), std::string::npos) << text;
+    EXPECT_TRUE(Says(text, "4 CPU-bound tasks on 4 free-threaded threads")) << text;
+}
+
 TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
     const scenario::Scenario s = testing::Preset("pipeline");
     const trace::Trace t = testing::SimulateOk(s).trace;
