@@ -527,6 +527,7 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
     is >> version >> freeThreaded;
     int major = 0, minor = 0;
     std::sscanf(version.c_str(), "%d.%d", &major, &minor);
+    auto olderThan = [&](int wantMinor) { return major < 3 || (major == 3 && minor < wantMinor); };
     const std::string release = scenario::PythonVersionName(scenario::RunPython(s));
     const bool wantsFreeThreadedBuild = scenario::RunPython(s).freeThreaded;  // PYTHON_GIL=1 or not
     if (wantsFreeThreadedBuild && !freeThreaded)
@@ -535,11 +536,11 @@ std::string PythonRequirement(const scenario::Scenario& s, const std::string& py
         return "the scenario runs on " + release + ", with the GIL; " + python + " is " + version + ", a free-threaded build";
     bool childTaskGroup = false;
     for (const scenario::ChildGroup& child : s.children) childTaskGroup = childTaskGroup || child.via == scenario::ChildVia::TaskGroup;
-    if (((s.model.kind == ModelKind::Asyncio && s.model.taskGroup) || childTaskGroup) && (major < 3 || (major == 3 && minor < 11)))
+    if (((s.model.kind == ModelKind::Asyncio && s.model.taskGroup) || childTaskGroup) && olderThan(11))
         return "asyncio.TaskGroup needs Python 3.11+; " + python + " is " + version;
-    if (s.model.eagerTasks && (major < 3 || (major == 3 && minor < 12)))
+    if (s.model.eagerTasks && olderThan(12))
         return "asyncio.eager_task_factory needs Python 3.12+; " + python + " is " + version;
-    if (major < 3 || (major == 3 && minor < 8)) return "needs Python 3.8+; " + python + " is " + version;
+    if (olderThan(8)) return "needs Python 3.8+; " + python + " is " + version;
     return {};
 }
 

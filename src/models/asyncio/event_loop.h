@@ -117,7 +117,7 @@ private:
     void SetCoroSpan(World& world, int32_t coro, trace::SpanState state);
     void MakeReady(World& world, int32_t coro);
     void Suspend(World& world, int32_t coro);
-    // A task for `task`, ready: queued last, or (eager) returned for the caller to run at once.
+    // A task for `task`, ready, queued last (StartChildren moves eager children to the front).
     int32_t AddCoro(World& world, trace::TaskId task, int32_t cursor, int32_t blockEnd, int32_t parent);
     void FinishCoro(World& world, int32_t coro, bool failed, bool cancelled);
     void CancelSiblings(World& world, int32_t failedCoro);
