@@ -355,9 +355,10 @@ double FigureOrDouble(const nlohmann::json& r, const char* key) {
 }
 
 // calibrate.py's "spreads" object, checked: each cost's (p90 - p10) / median, only numbers kept.
-nlohmann::json Spreads(const nlohmann::json& r) {
+// An object of numbers calibrate.py printed under `name` (each cost's spread; the wake-up by idle time), checked.
+nlohmann::json NumbersUnder(const nlohmann::json& r, const char* name) {
     nlohmann::json out = nlohmann::json::object();
-    auto it = r.find("spreads");
+    auto it = r.find(name);
     if (it == r.end() || !it->is_object()) return out;
     for (const auto& [key, value] : it->items())
         if (key.size() < 64 && value.is_number()) out[key] = FigureOrDouble(*it, key.c_str());
@@ -424,8 +425,9 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         !r.is_object())
         return Fail(err, a.command, "calibration failed:\n" + output, kExitFailed);
     nlohmann::json profile;
-    for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "process_start_fork",
-                            "process_start_spawn", "forkserver_start", "process_start_forkserver", "message_overhead",
+    for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "wakeup_latency_shallow",
+                            "shallow_idle", "process_start_fork", "process_start_spawn", "forkserver_start",
+                            "process_start_forkserver", "pool_import", "pool_setup", "pool_teardown", "message_overhead",
                             "loop_step_overhead", "eager_step_overhead", "counter_increment"}) {
         int64_t value = 0;
         if (Figure(r, key, value))
@@ -475,7 +477,8 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
                             {"gil_handoff_gap_median", Duration(FigureOr(r, "gil_handoff_gap_median", 0))},
                             {"load_average_before", FigureOrDouble(r, "load_before")},
                             {"load_average_after", FigureOrDouble(r, "load_after")},
-                            {"spread", Spreads(r)},
+                            {"spread", NumbersUnder(r, "spreads")},
+                            {"wakeup_ns_by_idle_us", NumbersUnder(r, "wakeup_ns_by_idle_us")},
                             {"note",
                              "machine.profile is in the scenario's format (docs/machine-profile.md); "
                              "fields not listed keep their defaults"}}}};

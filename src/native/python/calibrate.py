@@ -1,10 +1,12 @@
 # `interleave calibrate`: measures this machine's costs in CPython and prints them as JSON (ns, bytes/s).
 import asyncio
+import hashlib
 import json
 import multiprocessing
 import os
 import pickle
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -106,6 +108,116 @@ def wakeup(n=40):
     return median(out)
 
 
+BLOCK = bytes(16384)  # hashing it takes ~10 us with the GIL released (hashlib releases it from 2 KiB up)
+
+
+def wake_after_idle(idle_ns, n=30):
+    """A thread blocked in Event.wait() on a core that went idle `idle_ns` before: from set() until it runs. The
+    main thread keeps its own core busy all along with work that leaves the GIL free (hashing), as an I/O thread in a
+    syscall or a CPU-bound one in C would: sleeping, it would let the OS run the waiter on the main thread's core and
+    wake it on the other, long-idle one. Samples, in ns."""
+    ev, woke = threading.Event(), []
+    sha = hashlib.sha256
+
+    def waiter():
+        for _ in range(n):
+            ev.wait()
+            woke.append(pc())
+            ev.clear()
+
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(0.002)
+    out = []
+    for i in range(n):
+        while len(woke) < i:  # the waiter recorded its last wake and is about to block again
+            sha(BLOCK)
+        end = pc() + idle_ns
+        while pc() < end:
+            sha(BLOCK)
+        t0 = pc()
+        ev.set()
+        while len(woke) <= i:
+            sha(BLOCK)
+        out.append(woke[i] - t0)
+    t.join()
+    return out
+
+
+# Idle times (us) at which a core's wake-up is tried: a core that idled briefly wakes at once (KVM's halt polling,
+# cpuidle's shallow states); after long enough it has gone deep and the wake-up takes the long latency.
+IDLE_STEPS_US = (20, 50, 100, 150, 200, 300, 500, 1000, 2000)
+
+
+def shallow_wakeup():
+    """wakeup_latency_shallow: the Event wake-up after 20-50 us of idleness (the lower of the two medians); and
+    shallow_idle: the first idle time whose median wake-up is twice the shallow one or more (the core has left its
+    quick state), None if none is: then every wake-up this machine gave was shallow (a busy machine's cores never
+    idle). Quiet, this project's VM gave 15-22 us up to 150 us of idleness, 41-48 us from 200 us (KVM's halt polling
+    ends), 58-63 us after 1-2 ms."""
+    medians = {}
+    for idle_us in IDLE_STEPS_US:
+        medians[idle_us] = median(wake_after_idle(idle_us * 1000))
+    shallow = min(medians[20], medians[50])
+    deep_from = next((us for us in IDLE_STEPS_US if us > 50 and medians[us] >= 2 * shallow), None)
+    return shallow, (deep_from * 1000 if deep_from is not None else None), {str(us): m for us, m in medians.items()}
+
+
+def pool_import(rounds=5):
+    # The first Pool() of a program imports multiprocessing.pool (context.Pool imports it lazily), in the parent's main
+    # thread: timed in a fresh interpreter whose main module imported multiprocessing, as a program's has.
+    code = ("import multiprocessing, os, sys, time\n"
+            "t = time.perf_counter_ns()\nimport multiprocessing.pool\nprint(time.perf_counter_ns() - t)\n")
+
+    def once():
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        return int(out.split()[-1])
+
+    return steady("pool_import", once, rounds, 3 * rounds)
+
+
+def thread_start_call(n=15):
+    # Thread.start() itself (it returns once the new thread runs its bootstrap), the part of a Pool's construction
+    # that its three handler threads cost.
+    out = []
+    for _ in range(n):
+        t = threading.Thread(target=noop)
+        t0 = pc()
+        t.start()
+        out.append(pc() - t0)
+        t.join()
+    return median(out)
+
+
+def identity(x):
+    return x
+
+
+def pool_costs(os_fork_ns, rounds=9):
+    """pool_setup and pool_teardown, as `with ctx.Pool(n) as pool: pool.map(...)` pays them with the fork method:
+    the construction less its n os.fork() calls and three Thread.start() calls (the model charges those as worker
+    starts and thread starts), and leaving `with` (terminate(): the handler threads stop, the workers are killed
+    and joined)."""
+    n = os.cpu_count() or 1
+    ctx = multiprocessing.get_context("fork")
+    starts = thread_start_call()
+    ctx.Pool(1).terminate()  # warm-up: the import and the first pool's page faults
+    builds, teardowns = [], []
+    for _ in range(rounds):
+        t0 = pc()
+        pool = ctx.Pool(n)
+        t1 = pc()
+        pool.map(identity, range(n))
+        t2 = pc()
+        pool.__exit__(None, None, None)
+        teardowns.append(pc() - t2)
+        builds.append(t1 - t0)
+        pool.join()
+    SPREADS["pool_setup"] = round(relative_spread(builds), 3)
+    SPREADS["pool_teardown"] = round(relative_spread(teardowns), 3)
+    return max(0, median(builds) - n * os_fork_ns - 3 * starts), median(teardowns)
+
+
 def fork_cost(n=20):
     out = []
     for _ in range(n):
@@ -136,9 +248,9 @@ def _signal_ready(fd):
     os.write(fd, b"r")
 
 
-def pool_start(rounds=3):
-    # Pool(n) with the fork method until every worker ran its initializer, per worker: os.fork() plus
-    # the pool's own set-up (handler threads, queues) and each worker's bootstrap.
+def pool_start(setup_ns, rounds=3):
+    # Pool(n) with the fork method until every worker ran its initializer, less the pool's own set-up (pool_setup,
+    # which the model charges once), per worker: os.fork() and each worker's bootstrap.
     n = os.cpu_count() or 1
     ctx = multiprocessing.get_context("fork")
     out = []
@@ -149,7 +261,7 @@ def pool_start(rounds=3):
         got = 0
         while got < n:
             got += len(os.read(r, n))
-        out.append((pc() - t0) // n)
+        out.append(max(0, pc() - t0 - setup_ns) // n)
         pool.terminate()
         pool.join()
         os.close(r)
@@ -210,17 +322,37 @@ def message_overhead(n=300):
     return int(t)
 
 
-def loop_step(n=2000, k=10):
+def loop_step(n=100, k=200, rounds=5):
+    # One resumption as the programs pay it: a task awaits asyncio.sleep() (the exported programs' awaited I/O, and a
+    # timer like any awaited call's), the loop's select() and timer heap return it, Task.__step resumes it; 100 tasks
+    # at once. Min of `rounds`: other work only adds to it. (asyncio.sleep(0), used before 2026-12-03, skips the timer
+    # and the select: 1.9 us against 7.1 us on CPython 3.11.7 here.)
     async def one():
         for _ in range(k):
-            await asyncio.sleep(0)
+            await asyncio.sleep(1e-6)
 
     async def main():
         await asyncio.gather(*(one() for _ in range(n)))
 
-    t0 = pc()
-    asyncio.run(main())
-    return int((pc() - t0) / (n * k))
+    def once():
+        t0 = pc()
+        asyncio.run(main())
+        return (pc() - t0) / (n * k)
+
+    return int(min(once() for _ in range(rounds)))
+
+
+def loop_step_across_interpreters(interpreters=7):
+    # The figure moves with the interpreter's hash seed (7-12.7 us on CPython 3.11.7 here, the same seed giving the same
+    # figure), and every program runs with a seed of its own: the median over fresh interpreters, its spread recorded.
+    def once():
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), "loop_step"], capture_output=True, text=True,
+                             check=True).stdout
+        return int(out.split()[-1])
+
+    xs = [once() for _ in range(interpreters)]
+    SPREADS["loop_step_overhead"] = round(relative_spread(xs), 3)
+    return median(xs)
 
 
 def eager_step(loop_step_ns, n=20000):
@@ -317,18 +449,25 @@ def effective_cores(seconds=0.3):
     return n * seconds * 1e9 / wall
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1:] == ["loop_step"]:
+    print(loop_step())
+elif __name__ == "__main__":
     r = {}
     r["python"] = sys.version.split()[0]
     r["switch_interval"] = int(sys.getswitchinterval() * 1e9)
     r["thread_start_single"] = thread_start()
     r["thread_start"] = thread_start_burst()
     r["wakeup_latency"] = wakeup()
+    r["wakeup_latency_shallow"], shallow_idle, r["wakeup_ns_by_idle_us"] = shallow_wakeup()
+    if shallow_idle is not None:
+        r["shallow_idle"] = shallow_idle
     # A fork worker is ready when it runs its first code: os.fork() in the parent plus the child's first
     # copy-on-write faults and multiprocessing's bootstrap (the model charges it all to the parent).
     r["os_fork"] = fork_cost()
     r["process_start_fork_single"] = median(start_to_ready("fork", 7))
-    r["process_start_fork"] = steady("process_start_fork", lambda: pool_start(1), 3, 9)
+    r["pool_import"] = pool_import()
+    r["pool_setup"], r["pool_teardown"] = pool_costs(r["os_fork"])
+    r["process_start_fork"] = steady("process_start_fork", lambda: pool_start(r["pool_setup"], 1), 3, 9)
     r["load_before"] = os.getloadavg()[0]
     r["process_start_spawn"] = steady("process_start_spawn", lambda: start_to_ready("spawn", 1)[0], 5, 15)
     # The forkserver's first start includes the server's own; every later one is a fork from it.
@@ -338,7 +477,7 @@ if __name__ == "__main__":
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median())
     r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())
     r["message_overhead"] = message_overhead()
-    r["loop_step_overhead"] = loop_step()
+    r["loop_step_overhead"] = loop_step_across_interpreters()
     eager = eager_step(r["loop_step_overhead"])
     if eager is not None:
         r["eager_step_overhead"] = eager

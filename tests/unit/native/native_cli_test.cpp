@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -187,6 +188,45 @@ TEST(NativeCli, CheckOnAFreeThreadedBuildTakesCpuStepsAsCpuTimeInAllThreeRuns) {
     const Result gil = Capture({"check", ScenarioOn("3.11"), "--timeout", "30"});
     EXPECT_EQ(gil.code, 0) << gil.err;
     EXPECT_FALSE(Contains(gil.out, "cpu steps taken as CPU time")) << gil.out;
+}
+
+std::string FileText(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// An interpreter that prints what calibrate.py would, without measuring: the profile is written from its figures.
+std::string FakeCalibrationInterpreter(const std::string& name, const std::string& figures) {
+    const std::string path = TempPath(name);
+    std::ofstream(path) << "#!/bin/sh\ncat <<'EOF'\n" << figures << "\nEOF\n";
+    chmod(path.c_str(), 0755);
+    return path;
+}
+
+TEST(NativeCli, CalibrateWritesTheShallowWakeUpAndThePoolsOwnCosts) {
+    // issue 14: a calibrated profile had the defaults for these (from one-off probes), so a Pool's set-up and the
+    // quick wake-up of a core that just went idle were never this machine's.
+    const std::string measured = FakeCalibrationInterpreter(
+        "native_cli_fake_python",
+        R"({"python": "3.11.7", "switch_interval": 5000000, "wakeup_latency": 33117, "wakeup_latency_shallow": 8150,)"
+        R"( "wakeup_ns_by_idle_us": {"20": 8150, "150": 8701, "200": 23072}, "shallow_idle": 200000,)"
+        R"( "pool_import": 14818831, "pool_setup": 3300000, "pool_teardown": 1600000, "process_start_fork": 607799,)"
+        R"( "effective_cores": 4096.0, "spreads": {"pool_setup": 0.1}})");
+    const std::string out = TempPath("native_cli_calibrated.json");
+    const Result r = Capture({"calibrate", "--python-bin", measured, "--out", out});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string profile = FileText(out);
+    for (const char* field : {R"("wakeup_latency_shallow": "8150ns")", R"("shallow_idle": "200000ns")",
+                              R"("pool_import": "14818831ns")", R"("pool_setup": "3300000ns")",
+                              R"("pool_teardown": "1600000ns")", R"("200": 23072)"})
+        EXPECT_TRUE(Contains(profile, field)) << field << " missing from\n" << profile;
+
+    // Where no idle time gave a slow wake-up, calibrate prints no shallow_idle and the profile keeps the default.
+    const std::string allShallow = FakeCalibrationInterpreter(
+        "native_cli_fake_python_shallow", R"({"wakeup_latency_shallow": 8150, "effective_cores": 4096.0})");
+    const Result s = Capture({"calibrate", "--python-bin", allShallow, "--out", out});
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_FALSE(Contains(FileText(out), "shallow_idle")) << FileText(out);
 }
 
 TEST(NativeCli, TheInterpreterPathIsNeverShellSyntax) {

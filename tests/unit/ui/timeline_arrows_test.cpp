@@ -162,8 +162,8 @@ TEST(CausalLinks, EveryLockWaitOfTheLockPresetEndsWithOneWake) {
 // [SECTION] Resumes
 
 TEST(CausalLinks, AnAwaitOnAThreadIsResumedFromTheThreadThatFinishedTheCall) {
-    // asyncio.to_thread: sleeper[0]'s time.sleep runs on asyncio_0 and returns at 1000.090 ms; the loop runs the task
-    // again at 1000.145 ms.
+    // asyncio.to_thread: sleeper[0]'s time.sleep runs on asyncio_0 and returns at 1000.084 ms; the loop runs the task
+    // again at 1000.139 ms.
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("asyncio_to_thread"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -173,12 +173,12 @@ TEST(CausalLinks, AnAwaitOnAThreadIsResumedFromTheThreadThatFinishedTheCall) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Worker);
     EXPECT_EQ(it->fromTrack, TrackNamed(t, "asyncio_0"));
-    EXPECT_EQ(it->fromTime, 1'000'090'000);
-    EXPECT_EQ(it->toTime, 1'000'145'000);
+    EXPECT_EQ(it->fromTime, 1'000'084'000);
+    EXPECT_EQ(it->toTime, 1'000'139'000);
 }
 
 TEST(CausalLinks, AnAwaitEndingWithAnotherTaskIsResumedFromThatTasksLane) {
-    // A TaskGroup: flaky[0] fails at 300.220 ms and its siblings' awaits end at that moment (cancelled).
+    // A TaskGroup: flaky[0] fails at 300.154 ms and its siblings' awaits end at that moment (cancelled).
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("asyncio_taskgroup_failure"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -188,23 +188,23 @@ TEST(CausalLinks, AnAwaitEndingWithAnotherTaskIsResumedFromThatTasksLane) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::TaskEnd);
     EXPECT_EQ(it->fromTrack, TrackNamed(t, "Task-10 flaky[0]"));
-    EXPECT_EQ(it->fromTime, 300'220'000);
-    EXPECT_EQ(it->toTime, 300'235'000) << "after its turn in the ready queue";
+    EXPECT_EQ(it->fromTime, 300'154'000);
+    EXPECT_EQ(it->toTime, 300'163'000) << "after its turn in the ready queue";
 }
 
 TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
-    // pool_items_event_loop: page[4]'s I/O is done long before, but its worker's loop is parsing page[0] until
-    // 72.554 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
+    // pool_items_event_loop: page[9]'s I/O is done at 57.564 ms, but its worker's loop is parsing page[0] until
+    // 72.542 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("pool_items_event_loop"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
-    const TrackId lane = TrackNamed(t, "Task-9 site[0]/page[4]");
+    const TrackId lane = TrackNamed(t, "Task-14 site[0]/page[9]");
     const auto it =
         std::find_if(resumes.begin(), resumes.end(), [&](const CausalLink& l) { return l.toTrack == lane; });
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Loop);
     EXPECT_EQ(it->fromTrack, t.tracks[size_t(lane)].parent);
-    EXPECT_EQ(it->fromTime, 72'554'107);
+    EXPECT_EQ(it->fromTime, 72'542'107);
     for (const CausalLink& l : resumes) {
         EXPECT_NE(l.source, ResumeSource::TaskEnd) << LinkText(t, l);
         EXPECT_EQ(t.tracks[size_t(l.fromTrack)].parent == t.tracks[size_t(l.toTrack)].parent ||
