@@ -166,8 +166,8 @@ struct MachineProfile {
     int64_t pickleObjectsBytesPerSecond = 86'000'000;    // an object graph: a list of small dicts
     int64_t unpickleObjectsBytesPerSecond = 72'000'000;
     TimeNs messageOverhead = 30'000;       // per pickled message through a pipe
-    TimeNs loopStepOverhead = 9'000;       // asyncio: one trip round the loop per resumed task (measured: docs/machine-profile.md)
-    TimeNs eagerStepOverhead = 6'000;      // asyncio: an eager task's first step, run inside create_task() (docs/machine-profile.md)
+    TimeNs loopStepOverhead = 12'000;      // asyncio: one trip round the loop per resumed task (measured: docs/machine-profile.md)
+    TimeNs eagerStepOverhead = 9'000;      // asyncio: an eager task's first step, run inside create_task() (docs/machine-profile.md)
     TimeNs counterIncrement = 100;         // counter += 1 in bytecode
     TimeNs queueOperation = 800;           // one queue.Queue put or get, or a threading.Event set or wait
     TimeNs asyncQueueOperation = 450;      // one asyncio.Queue put or get that does not wait

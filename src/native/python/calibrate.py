@@ -322,14 +322,15 @@ def message_overhead(n=300):
     return int(t)
 
 
-def loop_step(n=100, k=200, rounds=5):
-    # One resumption as the programs pay it: a task awaits asyncio.sleep() (the exported programs' awaited I/O, and a
-    # timer like any awaited call's), the loop's select() and timer heap return it, Task.__step resumes it; 100 tasks
-    # at once. Min of `rounds`: other work only adds to it. (asyncio.sleep(0), used before 2026-12-03, skips the timer
-    # and the select: 1.9 us against 7.1 us on CPython 3.11.7 here.)
+def loop_step(n=100, k=100, rounds=5):
+    # One resumption as the programs pay it: a task awaits asyncio.sleep(100 us) (the exported programs' awaited I/O,
+    # and a call that takes time like any awaited one), the loop's select() and timer heap return it, Task.__step
+    # resumes it; 100 tasks at once. The median of `rounds` runs: a program pays the typical trip, not the luckiest.
+    # On CPython 3.11.7 here: 12 us; asyncio.sleep(1e-6) 8 us (every timer is due at each pass, fewer select() calls);
+    # asyncio.sleep(0), used before 2026-12-03, 1.9 us (no timer, no select).
     async def one():
         for _ in range(k):
-            await asyncio.sleep(1e-6)
+            await asyncio.sleep(100e-6)
 
     async def main():
         await asyncio.gather(*(one() for _ in range(n)))
@@ -339,12 +340,12 @@ def loop_step(n=100, k=200, rounds=5):
         asyncio.run(main())
         return (pc() - t0) / (n * k)
 
-    return int(min(once() for _ in range(rounds)))
+    return median([once() for _ in range(rounds)])
 
 
 def loop_step_across_interpreters(interpreters=7):
-    # The figure moves with the interpreter's hash seed (7-12.7 us on CPython 3.11.7 here, the same seed giving the same
-    # figure), and every program runs with a seed of its own: the median over fresh interpreters, its spread recorded.
+    # The figure moves with the interpreter's hash seed, and every program runs with a seed of its own: the median over
+    # fresh interpreters, its spread recorded.
     def once():
         out = subprocess.run([sys.executable, os.path.abspath(__file__), "loop_step"], capture_output=True, text=True,
                              check=True).stdout

@@ -162,8 +162,8 @@ TEST(CausalLinks, EveryLockWaitOfTheLockPresetEndsWithOneWake) {
 // [SECTION] Resumes
 
 TEST(CausalLinks, AnAwaitOnAThreadIsResumedFromTheThreadThatFinishedTheCall) {
-    // asyncio.to_thread: sleeper[0]'s time.sleep runs on asyncio_0 and returns at 1000.084 ms; the loop runs the task
-    // again at 1000.139 ms.
+    // asyncio.to_thread: sleeper[0]'s time.sleep runs on asyncio_0 and returns at 1000.087 ms; the loop runs the task
+    // again at 1000.142 ms.
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("asyncio_to_thread"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -173,12 +173,12 @@ TEST(CausalLinks, AnAwaitOnAThreadIsResumedFromTheThreadThatFinishedTheCall) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Worker);
     EXPECT_EQ(it->fromTrack, TrackNamed(t, "asyncio_0"));
-    EXPECT_EQ(it->fromTime, 1'000'084'000);
-    EXPECT_EQ(it->toTime, 1'000'139'000);
+    EXPECT_EQ(it->fromTime, 1'000'087'000);
+    EXPECT_EQ(it->toTime, 1'000'142'000);
 }
 
 TEST(CausalLinks, AnAwaitEndingWithAnotherTaskIsResumedFromThatTasksLane) {
-    // A TaskGroup: flaky[0] fails at 300.154 ms and its siblings' awaits end at that moment (cancelled).
+    // A TaskGroup: flaky[0] fails at 300.187 ms and its siblings' awaits end at that moment (cancelled).
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("asyncio_taskgroup_failure"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -188,13 +188,13 @@ TEST(CausalLinks, AnAwaitEndingWithAnotherTaskIsResumedFromThatTasksLane) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::TaskEnd);
     EXPECT_EQ(it->fromTrack, TrackNamed(t, "Task-10 flaky[0]"));
-    EXPECT_EQ(it->fromTime, 300'154'000);
-    EXPECT_EQ(it->toTime, 300'163'000) << "after its turn in the ready queue";
+    EXPECT_EQ(it->fromTime, 300'187'000);
+    EXPECT_EQ(it->toTime, 300'199'000) << "after its turn in the ready queue";
 }
 
 TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
-    // pool_items_event_loop: page[9]'s I/O is done at 57.564 ms, but its worker's loop is parsing page[0] until
-    // 72.542 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
+    // pool_items_event_loop: page[9]'s I/O is done at 57.594 ms, but its worker's loop is parsing page[0] until
+    // 72.548 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("pool_items_event_loop"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -204,7 +204,7 @@ TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Loop);
     EXPECT_EQ(it->fromTrack, t.tracks[size_t(lane)].parent);
-    EXPECT_EQ(it->fromTime, 72'542'107);
+    EXPECT_EQ(it->fromTime, 72'548'107);
     for (const CausalLink& l : resumes) {
         EXPECT_NE(l.source, ResumeSource::TaskEnd) << LinkText(t, l);
         EXPECT_EQ(t.tracks[size_t(l.fromTrack)].parent == t.tracks[size_t(l.toTrack)].parent ||
