@@ -169,20 +169,19 @@ inline int LoadScenarioArgument(const std::string& source, scenario::Scenario& o
     return kExitOk;
 }
 
-// Applies a machine profile file (`--profile FILE`, as `interleave calibrate` writes it) onto `profile`: the
-// machine's costs. The switch interval stays the scenario's: sys.setswitchinterval() is the program's choice, not
-// the machine's, so a profile (which records the default it measured under) never overrides it.
+// Applies a machine profile file (`--profile FILE`, as `interleave calibrate` writes it) onto a scenario's `profile`:
+// the machine's costs, never what the scenario says (ApplyProfileJsonUnderScenario: the fields it set away from their
+// defaults, and the switch interval, which is the program's choice and which a profile records only as the default it
+// measured under).
 // Returns kExitOk or kExitBadInput with `error`.
 inline int ApplyProfileFile(const std::string& path, scenario::MachineProfile& profile, std::string& error) {
     std::string text;
     if (ReadFileLimited(path, kMaxProfileFileBytes, "a profile", text, error) != ReadStatus::Ok) return kExitBadInput;
     std::string why;
-    const scenario::TimeNs programsInterval = profile.switchInterval;
-    if (!scenario::ApplyProfileJson(text, profile, why)) {
+    if (!scenario::ApplyProfileJsonUnderScenario(text, profile, why)) {
         error = path + ": " + why;
         return kExitBadInput;
     }
-    profile.switchInterval = programsInterval;
     return kExitOk;
 }
 

@@ -27,4 +27,20 @@ bool ApplyProfileJson(std::string_view text, MachineProfile& profile, std::strin
     return true;
 }
 
+bool ApplyProfileJsonUnderScenario(std::string_view text, MachineProfile& scenarioProfile, std::string& error) {
+    using nlohmann::json;
+    // The scenario's fields and the defaults in one canonical form: what differs is what the scenario says.
+    const json own = json::parse(ProfileToJson(scenarioProfile));
+    const json defaults = json::parse(ProfileToJson(MachineProfile{}));
+    json kept = json::object();
+    for (const auto& [key, value] : own.items())
+        if (key == "switch_interval" || !defaults.contains(key) || defaults[key] != value) kept[key] = value;
+    MachineProfile applied = scenarioProfile;
+    if (!ApplyProfileJson(text, applied, error)) return false;
+    ParseError parseError;
+    if (!ApplyProfileFields(kept, applied, parseError)) return error = parseError.Message(), false;  // our own values
+    scenarioProfile = applied;
+    return true;
+}
+
 }  // namespace interleave::scenario

@@ -294,6 +294,11 @@ std::string ProfileToJson(const MachineProfile& profile);
 // Applies a machine profile file ({"machine": {"profile": {...}}}, {"profile": {...}} or the profile object
 // itself, as `interleave calibrate` writes it) onto `profile`; every field validated as in a scenario.
 bool ApplyProfileJson(std::string_view json, MachineProfile& profile, std::string& error);
+// The same for a scenario's own profile (`--profile` over a scenario): the file fills in the machine's costs and never
+// overrides what the scenario says. A field the scenario set away from its default keeps the scenario's value, and so
+// does the switch interval always (sys.setswitchinterval() is the program's choice, not the machine's). A field the
+// scenario left at its default, or set to the default's value, takes the file's.
+bool ApplyProfileJsonUnderScenario(std::string_view json, MachineProfile& scenarioProfile, std::string& error);
 
 // "1.5s", "250ms", "40us", "100ns" -> ns. Returns false on anything else.
 bool ParseDuration(std::string_view text, TimeNs& out);

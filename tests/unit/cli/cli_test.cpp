@@ -270,6 +270,29 @@ TEST(Cli, AProfileNeverOverridesTheSwitchIntervalTheScenarioSets) {
     EXPECT_EQ(plain.out, profiled.out) << "the scenario's 1 ms interval stands";
 }
 
+TEST(Cli, AProfileFillsInTheCostsAScenarioLeftAtTheirDefaultsAndNoOthers) {
+    // issue 14: a scenario written from measurements of a program's parts says what its pool's import costs (a program
+    // that imported requests pays 4.3 ms, not 12); a calibrated profile must not replace that with the machine's.
+    const std::string scenario = TempPath("cli_own_costs_scenario.json");
+    std::ofstream(scenario) << R"({"name": "own", "tasks": [{"name": "job", "count": 4, "steps": [{"cpu": "2ms"}]}],
+        "model": {"kind": "processes", "workers": 2, "start_method": "fork"},
+        "machine": {"cores": 2, "profile": {"pool_import": "4300us"}}})";
+    const std::string same = TempPath("cli_own_costs_same.json");  // the scenario's value, written into the profile
+    std::ofstream(same) << R"({"machine": {"profile": {"pool_import": "4300us"}}})";
+    const std::string other = TempPath("cli_own_costs_other.json");  // the machine's import, and a cost left at default
+    std::ofstream(other) << R"({"machine": {"profile": {"pool_import": "14ms", "pool_setup": "9ms"}}})";
+    const std::string setupOnly = TempPath("cli_own_costs_setup.json");
+    std::ofstream(setupOnly) << R"({"machine": {"profile": {"pool_import": "4300us", "pool_setup": "9ms"}}})";
+    const CliResult plain = Capture({"sim", scenario, "--json"});
+    const CliResult keptImport = Capture({"sim", scenario, "--profile", other, "--json"});
+    const CliResult expected = Capture({"sim", scenario, "--profile", setupOnly, "--json"});
+    const CliResult sameImport = Capture({"sim", scenario, "--profile", same, "--json"});
+    for (const CliResult* r : {&plain, &keptImport, &expected, &sameImport}) ASSERT_EQ(r->code, 0) << r->err;
+    EXPECT_EQ(keptImport.out, expected.out) << "the scenario's pool_import stands; the profile's pool_setup applies";
+    EXPECT_NE(keptImport.out, plain.out) << "pool_setup, left at its default by the scenario, is the profile's";
+    EXPECT_EQ(sameImport.out, plain.out);
+}
+
 TEST(Cli, VaryPrintsTheSpreadOfManySeededRuns) {
     const CliResult r = Capture({"vary", "convoy_effect", "--runs", "4", "--seed", "5", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
