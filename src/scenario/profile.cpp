@@ -29,11 +29,12 @@ bool ApplyProfileJson(std::string_view text, MachineProfile& profile, std::strin
 
 bool ApplyProfileJsonUnderScenario(std::string_view text, MachineProfile& scenarioProfile, std::string& error) {
     using nlohmann::json;
-    // The scenario's fields and the defaults in one canonical form: what differs is what the scenario says.
-    // Our own canonical text, parsed without exceptions like every other text (src/jsonio's rule).
+    // The scenario's fields and the defaults in one canonical form (our own text, parsed without exceptions like every
+    // other text): what differs is what the scenario says.
     const json own = json::parse(ProfileToJson(scenarioProfile), nullptr, false);
     const json defaults = json::parse(ProfileToJson(MachineProfile{}), nullptr, false);
-    if (!own.is_object() || !defaults.is_object()) return error = "the scenario's own profile cannot be read back", false;
+    if (!own.is_object() || !defaults.is_object())
+        return error = "the scenario's own profile cannot be read back", false;
     json kept = json::object();
     for (const auto& [key, value] : own.items())
         if (key == "switch_interval" || !defaults.contains(key) || defaults[key] != value) kept[key] = value;

@@ -163,44 +163,32 @@ def shallow_wakeup():
     return shallow, (deep_from * 1000 if deep_from is not None else None), {str(us): m for us, m in medians.items()}
 
 
+def figure_from_fresh_interpreter(*args):
+    # A new interpreter (its own imports, its own hash seed) running `args`; the last whole number it printed.
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=True).stdout
+    return int(out.split()[-1])
+
+
 def pool_import(rounds=5):
     # The first Pool() of a program imports multiprocessing.pool (context.Pool imports it lazily), in the parent's main
     # thread: timed in a fresh interpreter whose main module imported multiprocessing, as a program's has.
     code = ("import multiprocessing, os, sys, time\n"
             "t = time.perf_counter_ns()\nimport multiprocessing.pool\nprint(time.perf_counter_ns() - t)\n")
 
-    def once():
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-        return int(out.split()[-1])
-
-    return steady("pool_import", once, rounds, 3 * rounds)
-
-
-def thread_start_call(n=15):
-    # Thread.start() itself (it returns once the new thread runs its bootstrap), the part of a Pool's construction
-    # that its three handler threads cost.
-    out = []
-    for _ in range(n):
-        t = threading.Thread(target=noop)
-        t0 = pc()
-        t.start()
-        out.append(pc() - t0)
-        t.join()
-    return median(out)
+    return steady("pool_import", lambda: figure_from_fresh_interpreter("-c", code), rounds, 3 * rounds)
 
 
 def identity(x):
     return x
 
 
-def pool_costs(os_fork_ns, rounds=9):
+def pool_costs(os_fork_ns, thread_start_ns, rounds=9):
     """pool_setup and pool_teardown, as `with ctx.Pool(n) as pool: pool.map(...)` pays them with the fork method:
-    the construction less its n os.fork() calls and three Thread.start() calls (the model charges those as worker
-    starts and thread starts), and leaving `with` (terminate(): the handler threads stop, the workers are killed
-    and joined)."""
+    the construction less its n os.fork() calls and its three handler threads' Thread.start() calls (thread_start;
+    the model charges those as worker starts and thread starts), and leaving `with` (terminate(): the handler threads
+    stop, the workers are killed and joined)."""
     n = os.cpu_count() or 1
     ctx = multiprocessing.get_context("fork")
-    starts = thread_start_call()
     ctx.Pool(1).terminate()  # warm-up: the import and the first pool's page faults
     builds, teardowns = [], []
     for _ in range(rounds):
@@ -215,7 +203,7 @@ def pool_costs(os_fork_ns, rounds=9):
         pool.join()
     SPREADS["pool_setup"] = round(relative_spread(builds), 3)
     SPREADS["pool_teardown"] = round(relative_spread(teardowns), 3)
-    return max(0, median(builds) - n * os_fork_ns - 3 * starts), median(teardowns)
+    return max(0, median(builds) - n * os_fork_ns - 3 * thread_start_ns), median(teardowns)
 
 
 def fork_cost(n=20):
@@ -346,12 +334,7 @@ def loop_step(n=100, k=100, rounds=5):
 def loop_step_across_interpreters(interpreters=7):
     # The figure moves with the interpreter's hash seed, and every program runs with a seed of its own: the median over
     # fresh interpreters, its spread recorded.
-    def once():
-        out = subprocess.run([sys.executable, os.path.abspath(__file__), "loop_step"], capture_output=True, text=True,
-                             check=True).stdout
-        return int(out.split()[-1])
-
-    xs = [once() for _ in range(interpreters)]
+    xs = [figure_from_fresh_interpreter(os.path.abspath(__file__), "loop_step") for _ in range(interpreters)]
     SPREADS["loop_step_overhead"] = round(relative_spread(xs), 3)
     return median(xs)
 
@@ -467,7 +450,7 @@ elif __name__ == "__main__":
     r["os_fork"] = fork_cost()
     r["process_start_fork_single"] = median(start_to_ready("fork", 7))
     r["pool_import"] = pool_import()
-    r["pool_setup"], r["pool_teardown"] = pool_costs(r["os_fork"])
+    r["pool_setup"], r["pool_teardown"] = pool_costs(r["os_fork"], r["thread_start"])
     r["process_start_fork"] = steady("process_start_fork", lambda: pool_start(r["pool_setup"], 1), 3, 9)
     r["load_before"] = os.getloadavg()[0]
     r["process_start_spawn"] = steady("process_start_spawn", lambda: start_to_ready("spawn", 1)[0], 5, 15)
