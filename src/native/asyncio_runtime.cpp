@@ -429,8 +429,9 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     const plan::ChildBlock block = plan.Children(s, step, c.cursor);
                     c.cursor = block.End();
                     const scenario::ChildVia via = s.children[static_cast<size_t>(step.children)].via;
-                    if (via == scenario::ChildVia::Threads) {
-                        // Thread.start() and join() from the coroutine: they block the loop's thread.
+                    if (via == scenario::ChildVia::Threads || via == scenario::ChildVia::Executor) {
+                        // Thread.start() and join(), or an executor's submits and as_completed, from the coroutine:
+                        // they block the loop's thread.
                         StepEnv env;
                         env.scenario = &s;
                         env.gil = run.gil;
@@ -445,8 +446,14 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                         env.deadline = run.deadline;
                         env.cancel = run.cancel;
                         const TimeNs t0 = loop.Now();
-                        RunChildThreads(loop, env, c.task, block);
+                        bool ok = true;
+                        if (via == scenario::ChildVia::Executor) ok = RunChildExecutor(loop, env, c.task, block);
+                        else RunChildThreads(loop, env, c.task, block);
                         if (c.track != trace::kNone) loop.Add(SpanState::Idle, t0, loop.Now(), c.task, trace::kNone, c.track);
+                        if (!ok) {
+                            finish(i, true, false);  // f.result() raised the child's exception in the coroutine
+                            return;
+                        }
                         break;
                     }
                     if (block.count == 0) break;
@@ -461,7 +468,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                         child.cursor = block.DescendantsStart(k);
                         child.parent = static_cast<int64_t>(i);
                         child.steps = &workload.StepsOf(child.task);
-                        child.track = run.childLanes ? (*run.childLanes)(child.task, false, run.loopTrack) : trace::kNone;
+                        child.track = run.childLanes ? (*run.childLanes)(child.task, ChildLaneKind::Coroutine, run.loopTrack) : trace::kNone;
                         coros.push_back(child);
                         ready.push_back(coros.size() - 1);
                     }
@@ -565,9 +572,9 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     run.allRecords = &records;  // each task's record is written by the thread that runs it
     run.processLane = process;
     std::mutex laneMutex;  // children's lanes are added as they start (child threads start children too)
-    const ChildLaneFn childLanes = [&](trace::TaskId child, bool thread, trace::TrackId under) {
+    const ChildLaneFn childLanes = [&](trace::TaskId child, ChildLaneKind kind, trace::TrackId under) {
         std::lock_guard<std::mutex> lock(laneMutex);
-        return MakeChildLane(trace, workload.plan, child, thread, under);
+        return MakeChildLane(trace, workload.plan, child, kind, under);
     };
     run.childLanes = &childLanes;
     const int32_t n = workload.TaskCount();

@@ -143,7 +143,7 @@ bool RunChildLoop(Actor& actor, const StepEnv& env, const plan::ChildBlock& bloc
     for (int32_t k = 0; k < block.count; ++k) {
         run.tasks.push_back(block.Task(k));
         run.cursors.push_back(block.DescendantsStart(k));
-        run.taskTracks.push_back(env.childLanes ? (*env.childLanes)(block.Task(k), false, env.threadLane) : trace::kNone);
+        run.taskTracks.push_back(env.childLanes ? (*env.childLanes)(block.Task(k), ChildLaneKind::Coroutine, env.threadLane) : trace::kNone);
     }
     std::vector<int64_t> ownCounters(env.scenario->names.size(), 0);
     const bool ok = RunLoop(run, actor, env.counters ? *env.counters : ownCounters);
@@ -166,7 +166,7 @@ void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, con
         const TimeNs t0 = actor.Now();
         auto owned = std::make_unique<Actor>();
         owned->epoch = actor.epoch;
-        owned->track = env.childLanes ? (*env.childLanes)(child, true, env.processLane) : actor.track;
+        owned->track = env.childLanes ? (*env.childLanes)(child, ChildLaneKind::Thread, env.processLane) : actor.track;
         Actor* a = owned.get();
         actors.push_back(std::move(owned));
         StepEnv childEnv = env;
@@ -197,6 +197,118 @@ void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, con
     for (auto& a : actors) actor.Absorb(*a);
 }
 
+bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block) {
+    const scenario::MachineProfile& profile = env.scenario->machine.profile;
+    struct Shared {
+        std::mutex mutex;
+        std::condition_variable work, done;  // the executor's work queue; as_completed's waiter event
+        int32_t submitted = 0, taken = 0, completed = 0, failed = 0;
+        bool shutdown = false;  // leaving `with`: every idle thread leaves
+    } shared;
+    // concurrent/futures/thread.py's _worker: the next submitted child, run, its future set; the GIL is released
+    // while it waits for work (queue.SimpleQueue.get blocks without it).
+    const auto executorThread = [&shared, &block](StepEnv childEnv, Actor* a) {
+        if (childEnv.gil) childEnv.gil->Take(*a);
+        for (;;) {
+            std::unique_lock lock(shared.mutex);
+            if (shared.taken == shared.submitted && !shared.shutdown) {
+                lock.unlock();
+                if (childEnv.gil) childEnv.gil->Drop(*a);
+                const TimeNs t0 = a->Now();
+                lock.lock();
+                shared.work.wait(lock, [&] { return shared.taken < shared.submitted || shared.shutdown; });
+                lock.unlock();
+                a->Add(SpanState::Idle, t0, a->Now());
+                if (childEnv.gil) childEnv.gil->Take(*a);  // back in Python, to run the call or to leave
+                continue;
+            }
+            if (shared.taken == shared.submitted) break;  // shut down, nothing left
+            const int32_t k = shared.taken++;
+            lock.unlock();
+            const trace::TaskId child = block.Task(k);
+            const TimeNs started = a->Now();
+            a->Mark(trace::InstantKind::TaskStart, started, trace::kNone, child);
+            const bool ok = RunTaskSteps(*a, childEnv, childEnv.workload->StepsOf(child), child, block.DescendantsStart(k));
+            const TimeNs finished = a->Now();
+            a->Mark(trace::InstantKind::TaskEnd, finished, trace::kNone, child);
+            if (childEnv.records) {  // this thread alone writes its child's record
+                trace::TaskRecord& rec = (*childEnv.records)[child];
+                rec.started = started;
+                rec.finished = finished;
+                rec.failed = !ok;
+            }
+            lock.lock();
+            ++shared.completed;
+            shared.failed += ok ? 0 : 1;
+            lock.unlock();
+            shared.done.notify_all();
+        }
+        if (childEnv.gil) childEnv.gil->Drop(*a);
+    };
+    std::vector<std::unique_ptr<Actor>> actors;
+    std::vector<std::thread> threads;
+    for (int32_t k = 0; k < block.count; ++k) {
+        BusyPython(actor, env.gil, profile.executorSubmit, parent);  // submit(): a Future, a work item, the queue
+        {
+            std::lock_guard lock(shared.mutex);
+            ++shared.submitted;
+        }
+        shared.work.notify_one();
+        if (k >= block.executorThreads) continue;
+        // _adjust_thread_count(): a thread per submit while fewer than max_workers run (none is idle yet).
+        const TimeNs t0 = actor.Now();
+        auto owned = std::make_unique<Actor>();
+        owned->epoch = actor.epoch;
+        owned->track = env.childLanes ? (*env.childLanes)(block.Task(k), ChildLaneKind::ExecutorThread, env.processLane)
+                                      : actor.track;
+        StepEnv childEnv = env;
+        childEnv.threadLane = owned->track;
+        threads.emplace_back(executorThread, childEnv, owned.get());
+        actors.push_back(std::move(owned));
+        actor.Add(SpanState::RunningPython, t0, actor.Now(), parent);  // Thread.start(), holding the GIL
+        if (env.gil) env.gil->Check(actor, parent);
+    }
+    // for f in as_completed(futures): f.result(): wakes as each child ends and hands out what finished since; a
+    // failed child's result() raises, and leaving `with` then waits for the rest (the joins below).
+    int32_t seen = 0;
+    bool raised = false;
+    while (!raised && seen < block.count) {
+        int32_t completed = 0;
+        {
+            std::lock_guard lock(shared.mutex);
+            completed = shared.completed;
+            raised = shared.failed > 0;
+        }
+        if (completed > seen) {
+            BusyPython(actor, env.gil, profile.asCompletedYield * (completed - seen), parent);
+            seen = completed;
+            continue;
+        }
+        if (env.gil) env.gil->Drop(actor);
+        const TimeNs t0 = actor.Now();
+        {
+            std::unique_lock lock(shared.mutex);
+            shared.done.wait(lock, [&] { return shared.completed > seen; });
+        }
+        actor.Add(SpanState::Idle, t0, actor.Now(), parent);
+        if (env.gil) env.gil->Take(actor, parent);
+    }
+    // Leaving `with`: shutdown(wait=True) wakes every idle thread to leave and joins each (after a raise, the children
+    // still running end first).
+    {
+        std::lock_guard lock(shared.mutex);
+        shared.shutdown = true;
+    }
+    shared.work.notify_all();
+    if (env.gil) env.gil->Drop(actor);
+    const TimeNs joinStart = actor.Now();
+    for (auto& t : threads) t.join();
+    actor.Add(SpanState::Idle, joinStart, actor.Now(), parent);
+    if (env.gil) env.gil->Take(actor, parent);
+    for (auto& a : actors) actor.Absorb(*a);
+    return shared.failed == 0;
+}
+
 bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task,
                   int32_t cursor) {
     auto blockedIo = [&](TimeNs ns, bool sleepOnly) {
@@ -218,7 +330,10 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
             if (cursor < 0) cursor = plan.FirstDescendant(task);
             const plan::ChildBlock block = plan.Children(*env.scenario, step, cursor);
             cursor = block.End();
-            if (env.scenario->children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads) {
+            const scenario::ChildVia via = env.scenario->children[static_cast<size_t>(step.children)].via;
+            if (via == scenario::ChildVia::Executor) {
+                if (!RunChildExecutor(actor, env, task, block)) return false;  // f.result() raised in the parent
+            } else if (via == scenario::ChildVia::Threads) {
                 RunChildThreads(actor, env, task, block);
             } else if (!RunChildLoop(actor, env, block)) {
                 return false;  // asyncio.run() raised the first child's exception
@@ -308,9 +423,9 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     env.channels = &channels;
     env.stop = &abort;
     std::mutex laneMutex;  // children's lanes are added as they start, from any thread
-    const ChildLaneFn childLanes = [&](trace::TaskId child, bool thread, trace::TrackId under) {
+    const ChildLaneFn childLanes = [&](trace::TaskId child, ChildLaneKind kind, trace::TrackId under) {
         std::lock_guard<std::mutex> lock(laneMutex);
-        return MakeChildLane(trace, plan, child, thread, under);
+        return MakeChildLane(trace, plan, child, kind, under);
     };
     env.workload = &workload;
     env.childLanes = &childLanes;

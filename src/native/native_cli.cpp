@@ -428,7 +428,8 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "wakeup_latency_shallow",
                             "shallow_idle", "process_start_fork", "process_start_spawn", "forkserver_start",
                             "process_start_forkserver", "pool_import", "pool_setup", "pool_teardown", "message_overhead",
-                            "loop_step_overhead", "eager_step_overhead", "counter_increment"}) {
+                            "loop_step_overhead", "eager_step_overhead", "counter_increment", "executor_submit",
+                            "as_completed_yield"}) {
         int64_t value = 0;
         if (Figure(r, key, value))
             profile[key] = Duration(std::max<int64_t>(value, key == std::string("counter_increment") ? 1 : 0));

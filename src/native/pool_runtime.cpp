@@ -151,7 +151,7 @@ int WorkerMain(int in, int out) {
     if (gilTrack != trace::kNone) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
     // Children's lanes, made by the parent when it sent their top-level task's chunk.
     std::unordered_map<trace::TaskId, trace::TrackId> childLaneOf;
-    const ChildLaneFn childLanes = [&childLaneOf](trace::TaskId child, bool, trace::TrackId) {
+    const ChildLaneFn childLanes = [&childLaneOf](trace::TaskId child, ChildLaneKind, trace::TrackId) {
         const auto it = childLaneOf.find(child);  // read only while tasks run
         return it == childLaneOf.end() ? trace::kNone : it->second;
     };
@@ -552,8 +552,8 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                          : trace::kNone);
         // The lanes of their children, made here (the parent owns the trace's lanes), in the order they start.
         std::vector<std::pair<trace::TaskId, trace::TrackId>> childLanes;
-        const auto addLane = [&](trace::TaskId child, bool thread, trace::TrackId under) {
-            return MakeChildLane(trace, plan, child, thread, under);
+        const auto addLane = [&](trace::TaskId child, ChildLaneKind kind, trace::TrackId under) {
+            return MakeChildLane(trace, plan, child, kind, under);
         };
         for (auto t : w.chunk) WalkChildLanes(s, workload, t, plan.FirstDescendant(t), w.track, w.track, addLane, childLanes);
         Put(msg, static_cast<int32_t>(childLanes.size()));

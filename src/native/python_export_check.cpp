@@ -208,6 +208,10 @@ constexpr std::string_view kIdentifiers[] = {
     "for",
     "from",
     "futures",
+    "future",
+    "submit",
+    "as_completed",
+    "thread_name_prefix",
     "gather",
     "get",
     "get_context",
@@ -321,7 +325,7 @@ bool AllowedComment(std::string_view comment) {
 bool StartsChildren(std::string_view line) {
     line = Trim(line);
     for (std::string_view start : {"asyncio.run(gather_all([", "asyncio.run(group_all([", "await asyncio.gather(*[",
-                                   "tg.create_task(", "kids = [threading.Thread(target="})
+                                   "tg.create_task(", "kids = [threading.Thread(target=", "futures = [pool.submit("})
         if (line.substr(0, start.size()) == start) return true;
     return false;
 }

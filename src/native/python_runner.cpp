@@ -47,7 +47,7 @@ constexpr const char* kProgramGlobals[] = {
     "SCENARIO",           "types", "probe",    "asyncio", "multiprocessing", "sys",       "threading",
     "ThreadPoolExecutor", "locks", "counters", "N",       "run_task",        "semaphore", "main",
     "run_batch",          "work",  "run",      "queue",   "queues",          "events",    "gather_all",
-    "group_all"};
+    "group_all",          "as_completed"};
 
 // `task_<name>`: ASCII letters, digits and `_` kept, each run of anything else one `_`, and a numeric
 // suffix while that is taken (`a-b`, `a_b`: task_a_b, task_a_b_2). The prefix keeps clear of keywords and
@@ -106,6 +106,17 @@ struct Gen {
                 out << pad << "for kid in kids:\n" << pad << "    kid.start()\n";
                 out << pad << "for kid in kids:\n" << pad << "    kid.join()" << (async ? "  # blocks the loop" : "") << "\n";
                 break;
+            case scenario::ChildVia::Executor: {
+                // thread_name_prefix names the threads as the plan does (plan::ChildExecutorThreadName); f.result()
+                // raises a child's exception here, and leaving `with` waits for the rest first.
+                const int32_t maxWorkers = spec.maxWorkers > 0 ? spec.maxWorkers : std::min(32, s.machine.cores + 4);
+                out << pad << "with ThreadPoolExecutor(max_workers=" << maxWorkers
+                    << ", thread_name_prefix=name + " << PyStr("/" + spec.name + " executor") << ") as pool:\n";
+                out << pad << "    futures = [pool.submit(" << fn << ", " << kidArgs << ") for k in range(" << count << ")]\n";
+                out << pad << "    for future in as_completed(futures):" << (async ? "  # blocks the loop" : "") << "\n";
+                out << pad << "        future.result()\n";
+                break;
+            }
             case scenario::ChildVia::Gather:
                 if (async)
                     out << pad << "await asyncio.gather(*[" << fn << "(" << kidArgs << ") for k in range(" << count << ")])\n";
@@ -278,7 +289,7 @@ std::string ExportPython(const scenario::Scenario& s) {
     o << "probe = types.SimpleNamespace(**{k: v for k, v in dict(globals()).items() if not k.startswith(\"__\")})\n\n";
     for (const char* module : {"asyncio", "multiprocessing", "queue", "sys", "threading"})
         importModule(module);
-    o << "from concurrent.futures import ThreadPoolExecutor\n\n";
+    o << "from concurrent.futures import ThreadPoolExecutor, as_completed\n\n";
     // The scenario's shared objects by name, each of the kind its steps use it as.
     const std::vector<uint8_t> uses = scenario::NameUses(s);
     auto objects = [&](const char* dict, scenario::NameKind wanted, auto&& constructor) {
@@ -340,13 +351,15 @@ std::string ExportPython(const scenario::Scenario& s) {
         bool gatherAll = false, groupAll = false;
         for (size_t c = 0; c < s.children.size(); ++c) {
             const scenario::ChildGroup& child = s.children[c];
-            g.async = child.via != scenario::ChildVia::Threads;
+            g.async = child.via != scenario::ChildVia::Threads && child.via != scenario::ChildVia::Executor;
             gatherAll = gatherAll || child.via == scenario::ChildVia::Gather;
             groupAll = groupAll || child.via == scenario::ChildVia::TaskGroup;
             o << (g.async ? "async def " : "def ") << functions[s.groups.size() + c] << "(i, name, cursor):\n";
             o << "    result = None\n";
-            // A coroutine child's exception reaches its gather or TaskGroup; a thread's ends the thread only.
-            o << "    with probe.task(i, name" << (g.async ? ", swallow=False" : "") << "):\n";
+            // A coroutine child's exception reaches its gather or TaskGroup, an executor's child's its future; a
+            // thread's ends the thread only.
+            const bool raises = g.async || child.via == scenario::ChildVia::Executor;
+            o << "    with probe.task(i, name" << (raises ? ", swallow=False" : "") << "):\n";
             g.Steps(child.steps, 8);
             o << "        pass\n    return result\n\n";
         }

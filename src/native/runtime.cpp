@@ -77,25 +77,33 @@ void Actor::Absorb(Actor& other) {
     other.waits.clear();
 }
 
-trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, bool thread,
+trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, ChildLaneKind kind,
                              trace::TrackId under) {
     const std::string& name = trace.tasks[static_cast<size_t>(child)].name;
-    if (thread) return trace.AddTrack(name, trace::TrackKind::Thread, under);
+    if (kind == ChildLaneKind::Thread) return trace.AddTrack(name, trace::TrackKind::Thread, under);
+    if (kind == ChildLaneKind::ExecutorThread)
+        return trace.AddTrack(plan::ExecutorThreadLaneName(name), trace::TrackKind::Thread, under);
     if (!plan.childLanes) return trace::kNone;
     return trace.AddTrack(plan.CoroutineLaneName(child, name), trace::TrackKind::Task, under);
 }
 
 void WalkChildLanes(const scenario::Scenario& scenario, const models::Workload& workload, trace::TaskId task,
-                    int32_t cursor, trace::TrackId threadLane, trace::TrackId processLane,
-                    const std::function<trace::TrackId(trace::TaskId, bool, trace::TrackId)>& add,
+                    int32_t cursor, trace::TrackId threadLane, trace::TrackId processLane, const ChildLaneFn& add,
                     std::vector<std::pair<trace::TaskId, trace::TrackId>>& out) {
     for (const scenario::Step& step : workload.StepsOf(task)) {
         if (step.kind != scenario::StepKind::Children) continue;
         const plan::ChildBlock block = workload.plan.Children(scenario, step, cursor);
         cursor = block.End();
+        if (block.executorThreads > 0) {
+            // The executor's threads, keyed by the child of the same index; its children start nothing (the parser).
+            for (int32_t k = 0; k < block.executorThreads; ++k)
+                out.emplace_back(block.Task(k), add(block.Task(k), ChildLaneKind::ExecutorThread, processLane));
+            continue;
+        }
         const bool thread = scenario.children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads;
         for (int32_t k = 0; k < block.count; ++k) {
-            const trace::TrackId lane = add(block.Task(k), thread, thread ? processLane : threadLane);
+            const trace::TrackId lane = add(block.Task(k), thread ? ChildLaneKind::Thread : ChildLaneKind::Coroutine,
+                                            thread ? processLane : threadLane);
             out.emplace_back(block.Task(k), lane);
             WalkChildLanes(scenario, workload, block.Task(k), block.DescendantsStart(k), thread ? lane : threadLane,
                            processLane, add, out);

@@ -27,7 +27,10 @@ using trace::TimeNs;
 // coroutine child's Task lane under `under` (its loop's thread lane; kNone where plan.childLanes is false). Called
 // from any thread of a run: the runtime behind it makes lanes under a mutex, or looks them up (a pool worker: its
 // parent made them when it sent the chunk).
-using ChildLaneFn = std::function<trace::TrackId(trace::TaskId child, bool thread, trace::TrackId under)>;
+// An executor's thread ("via": "executor") has a lane of its own, asked for with the child of the same index (the
+// threads are numbered like the children they start with).
+enum class ChildLaneKind : uint8_t { Coroutine, Thread, ExecutorThread };
+using ChildLaneFn = std::function<trace::TrackId(trace::TaskId child, ChildLaneKind kind, trace::TrackId under)>;
 // Where tasks' records (started/finished/failed/cancelled) go, by task id: the trace's own vector, or a map whose
 // entries exist before the tasks run (a pool worker's chunk and its descendants: no vector of every task per
 // worker). Each record is written only by the thread that runs its task.
@@ -39,13 +42,13 @@ struct TaskRecords {
     }
 };
 // Adds that lane to the trace (the caller holds whatever guards the trace).
-trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, bool thread,
+trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, ChildLaneKind kind,
                              trace::TrackId under);
 // Every descendant of `task` (its block starts at `cursor`) with the lane MakeChildLane gives it, in the order the
 // children steps start them, where `task` runs on `threadLane` in the process whose lane is `processLane`.
 void WalkChildLanes(const scenario::Scenario& scenario, const models::Workload& workload, trace::TaskId task,
                     int32_t cursor, trace::TrackId threadLane, trace::TrackId processLane,
-                    const std::function<trace::TrackId(trace::TaskId, bool, trace::TrackId)>& add,
+                    const ChildLaneFn& add,
                     std::vector<std::pair<trace::TaskId, trace::TrackId>>& out);
 
 int64_t MonoNs();  // CLOCK_MONOTONIC, shared by every process of the machine
@@ -279,5 +282,8 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
 // threading.Thread per child, each started (Thread.start() holding the GIL) then joined, on `actor`'s thread. Each
 // child's record goes to env.records; a child's failure ends only that child.
 void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block);
+// A children step with "via": "executor" (models::ExecutorChildren says what it does): submits, the executor's
+// threads, as_completed. False when a child failed (f.result() raised it in the parent, after every child ended).
+bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block);
 
 }  // namespace interleave::native

@@ -64,6 +64,20 @@ std::string ChildTaskName(std::string_view parent, std::string_view child, int32
     return out;
 }
 
+std::string ChildExecutorThreadName(std::string_view parent, std::string_view child, int32_t index) {
+    std::string out(parent);
+    out.append("/").append(child).append(" executor_").append(std::to_string(index));
+    return out;
+}
+
+std::string ExecutorThreadLaneName(std::string_view sameIndexChild) {
+    const size_t bracket = sameIndexChild.rfind('[');
+    if (bracket == std::string_view::npos || sameIndexChild.back() != ']') return std::string(sameIndexChild);
+    std::string out(sameIndexChild.substr(0, bracket));
+    out.append(" executor_").append(sameIndexChild.substr(bracket + 1, sameIndexChild.size() - bracket - 2));
+    return out;
+}
+
 int32_t DefaultChunksize(int32_t tasks, int32_t workers) {
     const int64_t per = int64_t{std::max(workers, 1)} * 4;
     int64_t chunksize = tasks / per;
@@ -174,6 +188,13 @@ ChildBlock Plan::Children(const scenario::Scenario& scenario, const scenario::St
     block.count = scenario.children[index].count;
     block.group = groupCount + step.children;
     block.perChild = descendantsPerTask[static_cast<size_t>(groupCount) + index];
+    const scenario::ChildGroup& spec = scenario.children[index];
+    if (spec.via == scenario::ChildVia::Executor) {
+        // ThreadPoolExecutor's max_workers defaults to min(32, (os.process_cpu_count() or 1) + 4) (3.8+; cpu_count
+        // before 3.13, the same on a machine that gives the process every core).
+        const int32_t maxWorkers = spec.maxWorkers > 0 ? spec.maxWorkers : std::min(32, scenario.machine.cores + 4);
+        block.executorThreads = std::min(maxWorkers, block.count);
+    }
     return block;
 }
 
@@ -238,7 +259,9 @@ Plan MakePlan(const scenario::Scenario& s) {
     }
     plan.taskLanes = scenario::Info(plan.kind).eventLoop && plan.totalTasks <= kMaxTaskLanes;
     plan.childLanes = plan.totalTasks <= kMaxTaskLanes;
-    for (const scenario::ChildGroup& child : s.children) plan.childThreads = plan.childThreads || child.via == scenario::ChildVia::Threads;
+    for (const scenario::ChildGroup& child : s.children) 
+        plan.childThreads = plan.childThreads || child.via == scenario::ChildVia::Threads ||
+                            child.via == scenario::ChildVia::Executor;
     plan.python = scenario::RunPython(s);
     plan.gil = !scenario::RunsFreeThreaded(s);  // a free-threaded build with PYTHON_GIL=1 has one
     plan.pythonCpuScale = scenario::PythonCpuScale(s);

@@ -46,6 +46,12 @@ std::string BackgroundProcessLaneName();
 std::string BackgroundLaneName(int32_t index);
 // "Queue pages": the depth of a queue.Queue or asyncio.Queue (a counter lane: items in the queue over time).
 std::string QueueLaneName(std::string_view queue);
+// "page[2]/fetch executor_1": the k-th thread (from 0) of the ThreadPoolExecutor a children step with "via": "executor"
+// runs its children on; the exported program passes thread_name_prefix="page[2]/fetch executor", CPython adds "_k".
+std::string ChildExecutorThreadName(std::string_view parent, std::string_view child, int32_t index);
+// The same from the name of the child with the same index ("page[2]/fetch[1]" -> "page[2]/fetch executor_1"): a
+// runner that holds that child's task record names the thread that way (ChildTaskName's form).
+std::string ExecutorThreadLaneName(std::string_view sameIndexChild);
 // "fetch[3]": a task is named by its group and its index in the group.
 std::string TaskName(std::string_view group, int32_t index);
 // "page[2]/fetch[3]": the k-th child a task starts with a children step, named under its parent (also the name of a
@@ -62,6 +68,9 @@ struct ChildBlock {
     int32_t count = 0;     // children started
     int32_t group = 0;     // the children's group in Workload terms: scenario.groups.size() + Step::children
     int32_t perChild = 0;  // descendants each child starts below it
+    // "via": "executor": the executor's threads, min(max_workers, count), started one per submit while fewer than
+    // that run (as the top-level pool's, see Plan::threads); 0 for any other way of starting children.
+    int32_t executorThreads = 0;
     int32_t Task(int32_t k) const { return first + k; }
     int32_t DescendantsStart(int32_t k) const { return first + count + k * perChild; }
     int32_t End() const { return first + count * (1 + perChild); }  // where the cursor goes next
@@ -114,7 +123,7 @@ struct Plan {
     // Children that are coroutines (gather, task_group) get a lane each, in whatever model, named
     // TaskLaneName(their task id, their name); children that are threads always have their thread's lane.
     bool childLanes = false;
-    // Some children step starts threads (the interpreter then has threads beside the one it began with).
+    // Some children step starts threads or an executor (the interpreter then has threads beside the one it began with).
     bool childThreads = false;
     // The release the run's interpreters are (scenario::RunPython), and whether they have a GIL.
     scenario::PythonVersion python;

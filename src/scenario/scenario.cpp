@@ -25,7 +25,7 @@ namespace {
 constexpr std::array<std::string_view, 18> kStepKindNames = {
     "cpu", "c_call", "io", "await", "blocking_call", "acquire", "release", "send", "return", "to_thread",
     "increment", "fail", "put", "get", "set", "wait", "children", "repeat"};
-constexpr std::array<std::string_view, 3> kChildViaNames = {"gather", "task_group", "threads"};
+constexpr std::array<std::string_view, 4> kChildViaNames = {"gather", "task_group", "threads", "executor"};
 constexpr std::array<std::string_view, 4> kNameKindNames = {"lock", "counter", "queue", "event"};
 constexpr std::array<std::string_view, 3> kStartMethodNames = {"fork", "spawn", "forkserver"};
 
@@ -406,7 +406,7 @@ struct Parser {
         if (!value.is_object())
             return Fail(path, "must be an object like {\"name\": \"fetch\", \"count\": 5, \"via\": \"gather\", "
                               "\"steps\": [...]}, got " + Show(value));
-        if (!OnlyKeys(value, path, {"name", "count", "via", "steps"})) return false;
+        if (!OnlyKeys(value, path, {"name", "count", "via", "max_workers", "steps"})) return false;
         if (depth >= Limits::kMaxRepeatNesting)
             return Fail(path, "repeat blocks and children nest deeper than " + std::to_string(Limits::kMaxRepeatNesting));
         ChildGroup child;
@@ -422,7 +422,7 @@ struct Parser {
         child.count = static_cast<int32_t>(count);
         if (!value.contains("via"))
             return Fail(path + ".via", "is missing: say how the task starts and waits for its children (gather, "
-                                       "task_group or threads)");
+                                       "task_group, threads or executor)");
         const json& via = value["via"];
         bool known = false;
         for (size_t i = 0; i < kChildViaNames.size() && via.is_string(); ++i) {
@@ -430,11 +430,25 @@ struct Parser {
             child.via = static_cast<ChildVia>(i);
             known = true;
         }
-        if (!known) return Fail(path + ".via", "must be gather, task_group or threads, got " + Show(via));
+        if (!known) return Fail(path + ".via", "must be gather, task_group, threads or executor, got " + Show(via));
+        if (value.contains("max_workers")) {
+            if (child.via != ChildVia::Executor)
+                return Fail(path + ".max_workers", "belongs to \"via\": \"executor\" (a ThreadPoolExecutor's size)");
+            int64_t maxWorkers = 0;
+            if (!Integer(value["max_workers"], path + ".max_workers", 0, Limits::kMaxWorkers, maxWorkers)) return false;
+            child.maxWorkers = static_cast<int32_t>(maxWorkers);
+        }
         if (!value.contains("steps")) return Fail(path + ".steps", "is missing: a child needs at least one step");
         if (!ParseSteps(value["steps"], path + ".steps", depth + 1, child.steps)) return false;
         if (child.steps.empty() || ExpandedStepCount(child.steps) == 0)
             return Fail(path + ".steps", "is empty: a child needs at least one step");
+        if (child.via == ChildVia::Executor) {
+            // Where an executor's child runs (which of its threads) is decided as it runs, so the lanes of what it
+            // would start below it could not be laid out beforehand, as every runner lays them out.
+            const std::string nested = FindChildrenStep(child.steps, path + ".steps");
+            if (!nested.empty())
+                return Fail(nested, "a task run by an executor cannot start children of its own (not modelled yet)");
+        }
         std::set<int32_t> held;
         if (!CheckLocks(child.steps, path + ".steps", held)) return false;
         if (!held.empty())
@@ -444,6 +458,19 @@ struct Parser {
         step.children = static_cast<int32_t>(scenario.children.size());
         scenario.children.push_back(std::move(child));
         return true;
+    }
+
+    // The path of the first children step in `steps` (inside repeats too), or "".
+    static std::string FindChildrenStep(const std::vector<Step>& steps, const std::string& path) {
+        for (size_t i = 0; i < steps.size(); ++i) {
+            const std::string here = path + "[" + std::to_string(i) + "]";
+            if (steps[i].kind == StepKind::Children) return here;
+            if (steps[i].kind == StepKind::Repeat) {
+                std::string inner = FindChildrenStep(steps[i].body, here + ".steps");
+                if (!inner.empty()) return inner;
+            }
+        }
+        return {};
     }
 
     bool ParseSteps(const json& value, const std::string& path, int depth, std::vector<Step>& steps) {
@@ -659,6 +686,8 @@ struct Parser {
             {"counter_increment", &profile.counterIncrement, 1, 1'000'000},
             {"queue_operation", &profile.queueOperation, 0, 1'000'000'000},
             {"async_queue_operation", &profile.asyncQueueOperation, 0, 1'000'000'000},
+            {"executor_submit", &profile.executorSubmit, 0, 1'000'000'000},
+            {"as_completed_yield", &profile.asCompletedYield, 0, 1'000'000'000},
         };
         for (const auto& [key, item] : p.items()) {
             std::string path = "machine.profile." + key;
@@ -817,7 +846,10 @@ json StepToJson(const Scenario& scenario, const Step& step) {
             const ChildGroup& child = scenario.children.at(static_cast<size_t>(step.children));
             json body = json::array();
             for (const Step& s : child.steps) body.push_back(StepToJson(scenario, s));
-            return json{{key, json{{"name", child.name}, {"count", child.count}, {"via", ChildViaName(child.via)}, {"steps", body}}}};
+            json spec = {{"name", child.name}, {"count", child.count}, {"via", ChildViaName(child.via)}};
+            if (child.via == ChildVia::Executor && child.maxWorkers > 0) spec["max_workers"] = child.maxWorkers;
+            spec["steps"] = std::move(body);
+            return json{{key, std::move(spec)}};
         }
         case StepKind::Repeat: {
             json body = json::array();
@@ -860,7 +892,9 @@ json ProfileObject(const MachineProfile& p) {
             {"eager_step_overhead", Ns(p.eagerStepOverhead)},
             {"counter_increment", Ns(p.counterIncrement)},
             {"queue_operation", Ns(p.queueOperation)},
-            {"async_queue_operation", Ns(p.asyncQueueOperation)}};
+            {"async_queue_operation", Ns(p.asyncQueueOperation)},
+            {"executor_submit", Ns(p.executorSubmit)},
+            {"as_completed_yield", Ns(p.asCompletedYield)}};
 }
 
 }  // namespace

@@ -67,11 +67,14 @@ struct Step {
 //   Gather:    await asyncio.gather(*(child(k) for k in range(count)))
 //   TaskGroup: async with asyncio.TaskGroup() as tg: tg.create_task(child(k)) for each k (a failure cancels the rest)
 //   Threads:   threads = [threading.Thread(target=child, args=(k,)) ...]; each started, then each joined
+//   Executor:  with ThreadPoolExecutor(max_workers) as ex: futures = [ex.submit(child, k) ...]; then
+//              for f in as_completed(futures): f.result(). The children run on the executor's threads, at most
+//              max_workers at a time, in submit order; the parent wakes as each one completes.
 // Gather and TaskGroup children are coroutines: on the task's own event loop where it runs in one (asyncio, and
 // process_asyncio's batches), else in an event loop of their own that the task starts with asyncio.run() (a pool's
 // item, a thread, sequential code). Threads children are threads of the task's process.
-enum class ChildVia : uint8_t { Gather, TaskGroup, Threads };
-std::string_view ChildViaName(ChildVia via);  // "gather", "task_group", "threads"
+enum class ChildVia : uint8_t { Gather, TaskGroup, Threads, Executor };
+std::string_view ChildViaName(ChildVia via);  // "gather", "task_group", "threads", "executor"
 
 // The tasks one children step starts (format version 4): `count` tasks named "<parent>/<name>[k]", each running
 // `steps` (which may start children of their own).
@@ -79,6 +82,9 @@ struct ChildGroup {
     std::string name;
     int32_t count = 1;
     ChildVia via = ChildVia::Gather;
+    // Executor: ThreadPoolExecutor(max_workers=maxWorkers); 0: CPython's default, min(32, os.cpu_count() + 4)
+    // (format version 7).
+    int32_t maxWorkers = 0;
     std::vector<Step> steps;
 };
 
@@ -171,6 +177,8 @@ struct MachineProfile {
     TimeNs counterIncrement = 100;         // counter += 1 in bytecode
     TimeNs queueOperation = 800;           // one queue.Queue put or get, or a threading.Event set or wait
     TimeNs asyncQueueOperation = 450;      // one asyncio.Queue put or get that does not wait
+    TimeNs executorSubmit = 4'700;         // ThreadPoolExecutor.submit() of a call while its threads are busy
+    TimeNs asCompletedYield = 1'750;       // as_completed() handing back one finished future, and its result()
 };
 
 struct Machine {
@@ -280,8 +288,9 @@ struct ParseError {
 // existed); each version reads every earlier one unchanged. 2: a send or return may say "payload": "objects".
 // 3: put, get, set and wait steps, and "queues" with their maxsize. 4: children steps. 5: "python" names the release
 // (a file of an earlier version runs on 3.11, what it was written for; a version-5 file without it on kDefaultPython).
-// 6: "story" (captioned steps for a reader), machine.background_load and machine.seed.
-inline constexpr int kScenarioFormatVersion = 6;
+// 6: "story" (captioned steps for a reader), machine.background_load and machine.seed. 7: children "via": "executor"
+// with "max_workers", and the profile's executor_submit and as_completed_yield.
+inline constexpr int kScenarioFormatVersion = 7;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

@@ -322,9 +322,25 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
 
     std::string why;
     switch (s.model.kind) {
-        case ModelKind::Sequential:
-            why = "nothing overlaps, so the time is the sum of every step.";
+        case ModelKind::Sequential: {
+            // The tasks take turns, but children a task starts (threads, an executor, an event loop of their own) run
+            // side by side: then the time is not the sum of the steps, and saying so would contradict the timeline.
+            double childrenTime = 0;  // each child's start to end, summed (children follow the top-level tasks)
+            int64_t children = 0;
+            for (size_t t = size_t(s.TaskCount()); t < trace.tasks.size(); ++t) {
+                const trace::TaskRecord& child = trace.tasks[t];
+                if (child.started < 0 || child.finished < child.started) continue;
+                childrenTime += double(child.finished - child.started);
+                ++children;
+            }
+            if (children > 1 && double(m.makespan) < 0.95 * childrenTime)
+                why = Printf("the tasks took turns, but the children they start overlapped: %lld children ran %s between "
+                             "them.",
+                             (long long)children, FormatTime(childrenTime).c_str());
+            else
+                why = "nothing overlaps, so the time is the sum of every step.";
             break;
+        }
         case ModelKind::Threads:
             if (scenario::RunsFreeThreaded(s)) {
                 why = Printf("on a free-threaded build there is no GIL: threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",

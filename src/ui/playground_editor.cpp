@@ -422,9 +422,15 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
                                 /*stepButtons=*/fieldW >= font * 6);
         } else if (step.kind == StepKind::Children && size_t(step.children) < m_scenario.children.size()) {
             scenario::ChildGroup& child = m_scenario.children[size_t(step.children)];
-            ImGui::SetNextItemWidth(fieldW * 0.5f);
+            // An executor's row has a third field, its max_workers (0: CPython's default size).
+            const bool executor = child.via == scenario::ChildVia::Executor;
+            // The via's name ("executor") needs the widest part; two numbers fit in the rest.
+            const float viaW = executor ? fieldW * 0.54f : fieldW * 0.5f;
+            const float part = executor ? (fieldW - viaW) * 0.5f : fieldW * 0.5f;
+            ImGui::SetNextItemWidth(viaW);
             if (ImGui::BeginCombo("##via", std::string(scenario::ChildViaName(child.via)).c_str())) {
-                for (scenario::ChildVia via : {scenario::ChildVia::Gather, scenario::ChildVia::TaskGroup, scenario::ChildVia::Threads})
+                for (scenario::ChildVia via : {scenario::ChildVia::Gather, scenario::ChildVia::TaskGroup,
+                                               scenario::ChildVia::Threads, scenario::ChildVia::Executor})
                     if (ImGui::Selectable(std::string(scenario::ChildViaName(via)).c_str(), via == child.via)) {
                         child.via = via;
                         changed = true;
@@ -434,11 +440,19 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
             if (ImGui::IsItemHovered())
                 ImGui::SetTooltip("gather: await asyncio.gather(...) (asyncio.run of it outside a coroutine)\ntask_group: "
                                   "a TaskGroup: the first failure cancels the rest\nthreads: a thread each, started "
-                                  "and joined");
+                                  "and joined\nexecutor: submitted to a ThreadPoolExecutor, waited for with "
+                                  "as_completed");
             ImGui::SameLine(0, 2);
-            ImGui::SetNextItemWidth(fieldW * 0.5f - 2);
+            ImGui::SetNextItemWidth(part - 2);
             changed |= IntField("##children", child.count, 1, int32_t(scenario::Limits::kMaxTasks), "how many children",
                                 /*stepButtons=*/false);
+            if (executor) {
+                ImGui::SameLine(0, 2);
+                ImGui::SetNextItemWidth(part - 2);
+                changed |= IntField("##max_workers", child.maxWorkers, 0, scenario::Limits::kMaxWorkers,
+                                    "the executor's max_workers (0: CPython's default, cores + 4, at most 32)",
+                                    /*stepButtons=*/false);
+            }
         } else {
             ImGui::Dummy(ImVec2(fieldW, small));
         }

@@ -177,9 +177,14 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
                 case 6: steps += R"({"to_thread":{"cpu":")" + duration(5000) + "\"}}"; break;
                 case 7: steps += R"({"send":")" + std::to_string(random() % 5000) + R"(KB"},{"return":"1KB"})"; break;
                 case 8: {
-                    static const char* const kVias[] = {"gather", "task_group", "threads"};
+                    static const char* const kVias[] = {"gather", "task_group", "threads", "executor"};
+                    const uint32_t via = random() % 4;
+                    // An executor of 1 or 2 threads, or CPython's default size (no max_workers).
+                    const uint32_t maxWorkers = via == 3 ? random() % 3 : 0;
                     steps += R"({"children":{"name":"c)" + std::to_string(i) + R"(","count":)" + std::to_string(1 + random() % 3) +
-                             R"(,"via":")" + kVias[random() % 3] + R"(","steps":[{"cpu":")" + duration(3000) +
+                             R"(,"via":")" + kVias[via] + "\"" +
+                             (maxWorkers > 0 ? R"(,"max_workers":)" + std::to_string(maxWorkers) : std::string()) +
+                             R"(,"steps":[{"cpu":")" + duration(3000) +
                              R"("},{"await":")" + duration(5000) + R"("}]}})";
                     break;
                 }

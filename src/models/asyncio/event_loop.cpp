@@ -278,7 +278,7 @@ void EventLoop::CancelCoro(World& world, int32_t index) {
     }
 }
 
-bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
+bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
     const int32_t index = m_current;
     Coro& coro = m_coros[index];
     if (coro.cancelled) {
@@ -400,7 +400,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex, Action& out) {
                 return false;
             case StepKind::Children: {
                 bool suspended = false;
-                if (StartChildren(world, index, step, out, suspended)) return true;
+                if (StartChildren(world, self, index, step, out, suspended)) return true;
                 if (suspended) {
                     m_current = -1;
                     return false;
@@ -470,10 +470,33 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
     }
 }
 
-bool EventLoop::StartChildren(World& world, int32_t index, const scenario::Step& step, Action& out, bool& suspended) {
+bool EventLoop::StartChildren(World& world, ThreadIndex self, int32_t index, const scenario::Step& step, Action& out, bool& suspended) {
     const scenario::Scenario& s = world.Scenario();
     const scenario::ChildGroup& spec = s.children[static_cast<size_t>(step.children)];
     const auto i = static_cast<size_t>(index);
+    if (spec.via == scenario::ChildVia::Executor) {
+        // submit() and as_completed() are synchronous calls: the loop's thread runs them and blocks in them.
+        Coro& coro = m_coros[i];
+        if (!coro.executor) {
+            const plan::ChildBlock block = m_workload.plan.Children(s, step, coro.cursor);
+            coro.cursor = block.End();
+            const SyncEnv env{&m_workload, nullptr, &m_programs};
+            coro.executor = m_programs.Keep<ExecutorChildren>(world, env, coro.task, block);
+        }
+        --coro.step;  // back to this step until as_completed is done
+        if (coro.executor->Next(world, self, out)) {
+            SetCoroSpan(world, index, out.As<WaitAction>() ? SpanState::Idle : SpanState::RunningPython);
+            return true;
+        }
+        ++coro.step;
+        const bool failed = coro.executor->AnyFailed();
+        coro.executor = nullptr;
+        if (failed) {  // f.result() raised the child's exception in the coroutine, once leaving `with` waited for all
+            FinishCoro(world, index, true, false);
+            suspended = true;
+        }
+        return false;
+    }
     if (spec.via != scenario::ChildVia::Threads) {
         // asyncio.gather(*children) / tg.create_task(child) for each: a task per child, scheduled in order.
         const plan::ChildBlock block = m_workload.plan.Children(s, step, m_coros[i].cursor);

@@ -99,6 +99,7 @@ private:
         plan::ChildBlock threadBlock;
         int32_t nextThread = -1;  // -1: no threads being started
         ChildJoin* join = nullptr;
+        ExecutorChildren* executor = nullptr;  // "via": "executor" from the coroutine, until as_completed is done
     };
     // An asyncio.Queue or asyncio.Event (one name is one kind; both use the same record).
     struct AsyncChannel {
@@ -126,8 +127,11 @@ private:
     void CancelChildrenOf(World& world, int32_t parent);
     // A gathered child ended: the parent goes on, fails, or keeps waiting.
     void ChildEnded(World& world, int32_t parent, bool failed, bool cancelled);
-    // The running coroutine's children step; false when it suspended (gather) and the loop schedules next.
-    bool StartChildren(World& world, int32_t coro, const scenario::Step& step, Action& out, bool& blocked);
+    // The running coroutine's children step: true with the loop thread's next action (threads being started and
+    // joined, an executor's submits and as_completed: they block the loop); false when it is done, or with `blocked`
+    // when the coroutine suspended (gather) or failed and the loop schedules next.
+    bool StartChildren(World& world, ThreadIndex self, int32_t coro, const scenario::Step& step, Action& out,
+                       bool& blocked);
     void ReleaseAsyncLock(World& world, int32_t lock);
     // Does a put, get, set or wait now if it can; false: the coroutine is queued as a waiter (the caller suspends it).
     bool TryChannel(World& world, const scenario::Step& step, int32_t coro);

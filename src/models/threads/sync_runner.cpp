@@ -119,7 +119,117 @@ private:
     bool m_started = false;
 };
 
+// One of a ThreadPoolExecutor's threads (concurrent/futures/thread.py's _worker): takes the next submitted child,
+// runs it, sets its future (which wakes the parent's as_completed), and takes the next; with none left it waits on
+// the queue until the parent's shutdown() wakes it to leave.
+class ExecutorThread : public Program {
+public:
+    ExecutorThread(const SyncEnv& env, ExecutorChildren::Shared* shared) : m_env(env), m_shared(shared) {}
+    Action Next(World& world, ThreadIndex self) override {
+        const trace::TrackId track = world.Thread(self).track;
+        for (;;) {
+            if (m_task != trace::kNone) {
+                Action action;
+                if (m_runner.Next(world, self, m_env, action)) return action;
+                world.TaskFinished(m_task, track, m_runner.Failed());
+                m_shared->failed += m_runner.Failed() ? 1 : 0;
+                ++m_shared->completed;
+                world.Notify(m_shared->done);
+                m_task = trace::kNone;
+            }
+            const plan::ChildBlock& block = m_shared->block;
+            if (m_shared->taken < m_shared->submitted) {
+                const int32_t k = m_shared->taken++;
+                m_task = block.Task(k);
+                m_runner.Begin(m_task, block.DescendantsStart(k), block.DescendantsStart(k) + block.perChild);
+                world.TaskStarted(m_task, track);
+                continue;
+            }
+            if (m_shared->shutdown) {  // the None shutdown() puts on the queue: the thread leaves
+                ++m_shared->exited;
+                world.Notify(m_shared->joined);
+                return Action::Exit();
+            }
+            return Action::Wait(m_shared->work, SpanState::Idle);
+        }
+    }
+
+private:
+    SyncEnv m_env;
+    ExecutorChildren::Shared* m_shared;
+    trace::TaskId m_task = trace::kNone;
+    SyncRunner m_runner;
+};
+
 }  // namespace
+
+ExecutorChildren::ExecutorChildren(World& world, const SyncEnv& env, trace::TaskId parent, const plan::ChildBlock& block)
+    : m_env(env), m_parent(parent), m_shared(env.programs->Keep<Shared>()) {
+    m_shared->block = block;
+    m_shared->work = world.AddSignal("an executor's next submitted call");
+    m_shared->done = world.AddSignal("a call submitted to an executor to end (as_completed)");
+    m_shared->joined = world.AddSignal("an executor's threads to leave (shutdown)");
+}
+
+bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
+    if (m_pendingStart.Valid()) {
+        world.StartThread(m_pendingStart);
+        m_pendingStart = ThreadIndex{};
+    }
+    const plan::ChildBlock& block = m_shared->block;
+    const scenario::MachineProfile& profile = world.Profile();
+    if (m_submitting) {
+        // submit() put its work item on the queue; an idle thread takes it, else _adjust_thread_count() starts one.
+        m_submitting = false;
+        ++m_shared->submitted;
+        world.NotifyOne(m_shared->work);
+        if (m_nextSubmit < block.executorThreads) {
+            const trace::TrackId own = world.Thread(self).track;
+            const trace::TrackId parentLane = world.Trace().tracks[static_cast<size_t>(own)].parent;
+            const std::string& childName = world.Trace().tasks[static_cast<size_t>(block.Task(m_nextSubmit))].name;
+            const std::string name = plan::ExecutorThreadLaneName(childName);
+            const trace::TrackId track =
+                world.Trace().AddTrack(name, trace::TrackKind::Thread, parentLane >= 0 ? parentLane : own);
+            Program* program = m_env.programs->Make<ExecutorThread>(m_env, m_shared);
+            m_pendingStart = world.AddThread(name, world.Thread(self).interp, track, program);
+            ++m_nextSubmit;
+            ++m_threads;
+            out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone)
+                      .AddsTo(&world.Trace().metrics.threadStart);
+            return true;
+        }
+        ++m_nextSubmit;
+    }
+    if (m_nextSubmit < block.count) {
+        m_submitting = true;
+        out = Action::Compute(profile.executorSubmit, true, SpanState::RunningPython, m_parent);
+        return true;
+    }
+    const int32_t completed = m_shared->completed;
+    if (!m_raised && m_seen < completed) {
+        // Woken by a child's end: as_completed yields every future finished since, and the loop calls result(),
+        // which raises a failed child's exception: the loop is left, and leaving `with` waits for the rest.
+        const int32_t finished = completed - m_seen;
+        m_seen = completed;
+        m_raised = m_shared->failed > 0;
+        out = Action::Compute(profile.asCompletedYield * finished, true, SpanState::RunningPython, m_parent);
+        return true;
+    }
+    if ((m_raised ? completed : m_seen) < block.count) {
+        out = Action::Wait(m_shared->done, SpanState::Idle).Waiting(m_parent);
+        return true;
+    }
+    if (!m_shared->shutdown) {  // leaving `with`: a None on the queue per thread, every idle thread woken
+        m_shared->shutdown = true;
+        world.Notify(m_shared->work);
+    }
+    if (m_shared->exited < m_threads) {  // ...and each joined
+        out = Action::Wait(m_shared->joined, SpanState::Idle).Waiting(m_parent);
+        return true;
+    }
+    m_failed = m_shared->failed;
+    return false;
+}
 
 ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp, trace::TrackId process,
                            const plan::ChildBlock& block, int32_t k, ChildJoin* join) {
@@ -136,6 +246,11 @@ void SyncRunner::BeginChildren(World& world, ThreadIndex self, const SyncEnv& en
     const plan::Plan& plan = env.workload->plan;
     m_block = plan.Children(s, step, m_cursor);
     m_cursor = m_block.End();
+    if (s.children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Executor) {
+        m_executor = env.programs->Keep<ExecutorChildren>(world, env, m_task, m_block);
+        m_children = ChildPhase::Executor;
+        return;
+    }
     if (s.children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads) {
         m_children = ChildPhase::StartThreads;
         m_nextChild = 0;
@@ -185,6 +300,12 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
             }
             m_children = ChildPhase::None;
             m_join = nullptr;
+            return false;
+        case ChildPhase::Executor:
+            if (m_executor->Next(world, self, out)) return true;
+            m_failed = m_executor->AnyFailed();  // leaving `with` after f.result() raised the first child's exception
+            m_executor = nullptr;
+            m_children = ChildPhase::None;
             return false;
         case ChildPhase::Loop: {
             out = m_loop->Next(world, self);

@@ -50,6 +50,49 @@ struct ChildJoin {
 ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp, trace::TrackId process,
                            const plan::ChildBlock& block, int32_t k, ChildJoin* join);
 
+// A children step with "via": "executor", as its parent runs it: `with ThreadPoolExecutor(max_workers) as ex:`, a
+// submit() per child (each costs executor_submit of Python; while fewer than min(max_workers, count) threads run, it
+// also starts one: Thread.start(), thread_start), then `for f in as_completed(futures): f.result()`. The executor's
+// threads take the children in submit order, one at a time each; every child that ends wakes the parent, which
+// takes the GIL back to hand out what finished (as_completed_yield per future) and waits again. f.result() raises a
+// child's exception in the parent, but leaving `with` first waits for every child (shutdown(wait=True)), so a failed
+// child fails the parent once all have ended. Leaving `with` (shutdown(wait=True)) wakes every idle thread to leave
+// and joins each. Shared by the synchronous runner and an event loop's coroutine (where all of it blocks the loop's
+// thread).
+class ExecutorChildren {
+public:
+    ExecutorChildren(World& world, const SyncEnv& env, trace::TaskId parent, const plan::ChildBlock& block);
+    // The parent's next action; false once every child has ended and as_completed has handed each one out.
+    bool Next(World& world, ThreadIndex self, Action& out);
+    bool AnyFailed() const { return m_failed > 0; }
+
+    // For the executor's threads (ExecutorThread, sync_runner.cpp).
+    struct Shared {
+        plan::ChildBlock block;
+        int32_t submitted = 0;  // children submitted so far: a thread takes only those
+        int32_t taken = 0;      // children a thread has taken
+        int32_t completed = 0;  // children ended
+        int32_t failed = 0;
+        bool shutdown = false;  // leaving `with`: shutdown(wait=True) woke every thread to leave
+        int32_t exited = 0;     // threads that have left
+        SignalIndex work;    // the executor's work queue (queue.SimpleQueue): a submit wakes one idle thread
+        SignalIndex done;    // as_completed's waiter event: set by every child that ends
+        SignalIndex joined;  // a thread left (shutdown joins them all)
+    };
+
+private:
+    SyncEnv m_env;
+    trace::TaskId m_parent;
+    Shared* m_shared;
+    int32_t m_nextSubmit = 0;
+    bool m_submitting = false;  // the current submit()'s Python code has run; its item is not yet on the queue
+    int32_t m_seen = 0;         // futures as_completed has handed out
+    bool m_raised = false;      // a result() raised: the parent only waits for the executor's shutdown now
+    int32_t m_threads = 0;      // threads started
+    int32_t m_failed = 0;
+    ThreadIndex m_pendingStart;
+};
+
 class SyncRunner {
 public:
     // [cursor, blockEnd): the task's block of descendants (ChildBlock); -1 for a top-level task's own.
@@ -71,7 +114,7 @@ public:
 private:
     // A children step in progress: its threads being started then joined, or its coroutines on an event loop of
     // their own (asyncio.run on this thread).
-    enum class ChildPhase : uint8_t { None, StartThreads, Join, Loop };
+    enum class ChildPhase : uint8_t { None, StartThreads, Join, Loop, Executor };
     // Starts the step's children; false when it has nothing to do first (the caller goes on with ChildrenNext).
     void BeginChildren(World& world, ThreadIndex self, const SyncEnv& env, const scenario::Step& step);
     // The children step's next action; false when it is over (m_failed says how it ended).
@@ -89,6 +132,7 @@ private:
     ThreadIndex m_pendingStart;
     ChildJoin* m_join = nullptr;
     EventLoop* m_loop = nullptr;
+    ExecutorChildren* m_executor = nullptr;
 };
 
 // The action for one CPU/C/I/O step (also the body of asyncio.to_thread): `duration` as it runs (plan::InPlace and

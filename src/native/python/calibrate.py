@@ -365,6 +365,28 @@ def eager_step(loop_step_ns, n=20000):
     return max(0, int(loop_step_ns + per_task(True) - per_task(False)))
 
 
+def executor_costs(n=2000, rounds=7):
+    """ThreadPoolExecutor.submit() while its one thread is busy (so no thread starts and none takes the work), and
+    as_completed() handing out a finished future with its result(): per call, median of `rounds`."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+    submits, yields = [], []
+    for _ in range(rounds):
+        release = threading.Event()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(release.wait)
+            t0 = pc()
+            futures = [pool.submit(noop) for _ in range(n)]
+            submits.append((pc() - t0) / n)
+            release.set()
+            for f in futures:
+                f.result()
+            t0 = pc()
+            for f in as_completed(futures):
+                f.result()
+            yields.append((pc() - t0) / n)
+    return int(median(submits)), int(median(yields))
+
+
 def counter_increment(n=1_000_000):
     g = {"c": 0}
     code = compile("for _ in range(%d):\n    c += 1\n" % n, "<c>", "exec")
@@ -466,6 +488,7 @@ elif __name__ == "__main__":
     if eager is not None:
         r["eager_step_overhead"] = eager
     r["counter_increment"] = counter_increment()
+    r["executor_submit"], r["as_completed_yield"] = executor_costs()
     r["gil_slice_median"], r["gil_handoff_gap_median"], r["gil_slices"] = gil_slices()
     r["effective_cores"] = effective_cores()
     r["load_after"] = os.getloadavg()[0]

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 
 #include "models/workload.h"
 #include "plan/plan.h"
@@ -48,7 +49,13 @@ TEST(ChildrenFormat, BadChildrenAreRefusedByPath) {
     };
     const Case cases[] = {
         {R"({"count": 2, "steps": [{"cpu": "1ms"}]})", "tasks[0].steps[0].children.via", "is missing"},
-        {R"({"via": "pool", "steps": [{"cpu": "1ms"}]})", "tasks[0].steps[0].children.via", "must be gather, task_group or threads"},
+        {R"({"via": "pool", "steps": [{"cpu": "1ms"}]})", "tasks[0].steps[0].children.via", "must be gather, task_group, threads or executor"},
+        {R"({"via": "gather", "max_workers": 2, "steps": [{"cpu": "1ms"}]})", "tasks[0].steps[0].children.max_workers",
+         "belongs to \"via\": \"executor\""},
+        {R"({"via": "executor", "max_workers": -1, "steps": [{"cpu": "1ms"}]})",
+         "tasks[0].steps[0].children.max_workers", ""},
+        {R"({"via": "executor", "steps": [{"repeat": 2, "steps": [{"children": {"via": "gather", "steps": [{"cpu": "1ms"}]}}]}]})",
+         "tasks[0].steps[0].children.steps[0].steps[0]", "a task run by an executor cannot start children"},
         {R"({"via": "gather"})", "tasks[0].steps[0].children.steps", "is missing"},
         {R"({"via": "gather", "steps": []})", "tasks[0].steps[0].children.steps", "is empty"},
         {R"({"via": "gather", "count": 0, "steps": [{"cpu": "1ms"}]})", "tasks[0].steps[0].children.count", ""},
@@ -204,6 +211,82 @@ TEST(ChildrenSim, ThreadChildrenShareTheGilAndTheirParentJoinsThem) {
     const auto free = SimulateOk(ParseOrDie(Scenario(tasks, R"({"kind": "free_threaded", "slowdown": 1.0})")));
     const trace::TaskRecord& freePage = TaskNamed(free.trace, "page[0]");
     EXPECT_NEAR(Ms(freePage.finished - freePage.started), 7.0, 1.0);
+}
+
+TEST(ChildrenFormat, AnExecutorsMaxWorkersRoundTripsAndItsDefaultIsCPythons) {
+    const scenario::Scenario sized = ParseOrDie(Scenario(R"([{"name": "page", "steps": [{"children": {"name": "fetch",
+        "count": 9, "via": "executor", "max_workers": 3, "steps": [{"io": "1ms"}]}}]}])", R"({"kind": "sequential"})"));
+    EXPECT_EQ(sized.children[0].via, scenario::ChildVia::Executor);
+    EXPECT_EQ(sized.children[0].maxWorkers, 3);
+    const std::string json = scenario::ScenarioToJson(sized);
+    EXPECT_NE(json.find("\"max_workers\": 3"), std::string::npos) << json;
+    EXPECT_EQ(scenario::ScenarioToJson(ParseOrDie(json)), json);
+    const plan::Plan plan = plan::MakePlan(sized);
+    EXPECT_EQ(plan.Children(sized, sized.groups[0].steps[0], plan.FirstDescendant(0)).executorThreads, 3);
+    EXPECT_TRUE(plan.childThreads);
+    // No max_workers: min(32, cores + 4) threads, and never more than the children (one per submit while none idles).
+    for (const auto& [cores, count, threads] : {std::tuple{4, 9, 8}, std::tuple{64, 40, 32}, std::tuple{4, 5, 5}}) {
+        scenario::Scenario s = sized;
+        s.children[0].maxWorkers = 0;
+        s.children[0].count = count;
+        s.machine.cores = cores;
+        const plan::Plan p = plan::MakePlan(s);
+        EXPECT_EQ(p.Children(s, s.groups[0].steps[0], p.FirstDescendant(0)).executorThreads, threads) << cores;
+    }
+    EXPECT_EQ(plan::ExecutorThreadLaneName(plan::ChildTaskName("page[2]", "fetch", 1)),
+              plan::ChildExecutorThreadName("page[2]", "fetch", 1));
+    EXPECT_EQ(plan::ChildExecutorThreadName("page[2]", "fetch", 1), "page[2]/fetch executor_1");
+}
+
+TEST(ChildrenSim, AnExecutorRunsMaxWorkersChildrenAtATimeInSubmitOrder) {
+    // Six children of 20 ms I/O on an executor of 2: three rounds (about 60 ms), child k on thread k % 2 (each
+    // thread takes the next submitted child when its own ends), two thread starts, and the parent wakes six times.
+    const std::string tasks = R"([{"name": "page", "steps": [{"cpu": "1ms"}, {"children": {"name": "fetch", "count": 6,
+        "via": "executor", "max_workers": 2, "steps": [{"io": "20ms"}]}}, {"cpu": "1ms"}]}])";
+    for (const char* model : {R"({"kind": "sequential"})", R"({"kind": "threads"})", R"({"kind": "asyncio"})"}) {
+        SCOPED_TRACE(model);
+        const scenario::Scenario s = ParseOrDie(Scenario(tasks, model));
+        const auto result = SimulateOk(s);
+        const trace::TaskRecord& page = TaskNamed(result.trace, "page[0]");
+        EXPECT_NEAR(Ms(page.finished - page.started), 62.0, 1.0);
+        EXPECT_TRUE(HasTrack(result.trace, "page[0]/fetch executor_0"));
+        EXPECT_TRUE(HasTrack(result.trace, "page[0]/fetch executor_1"));
+        EXPECT_FALSE(HasTrack(result.trace, "page[0]/fetch executor_2"));
+        EXPECT_FALSE(HasTrack(result.trace, "page[0]/fetch[0]")) << "the children run on the executor's threads";
+        // Two executor threads (and the threads model's own thread for the top-level task).
+        const int topLevelThreads = s.model.kind == scenario::ModelKind::Threads ? 1 : 0;
+        EXPECT_EQ(result.trace.metrics.threadStart, (2 + topLevelThreads) * s.machine.profile.threadStart);
+        for (int k = 0; k < 6; ++k) {
+            const trace::TaskRecord& child = TaskNamed(result.trace, "page[0]/fetch[" + std::to_string(k) + "]");
+            EXPECT_NEAR(Ms(child.started - page.started), 1.0 + 20.0 * (k / 2), 0.5) << k;
+        }
+        // The parent's Python: 1 + 1 ms of steps, six submits, six futures handed out by as_completed.
+        const scenario::MachineProfile& p = s.machine.profile;
+        trace::TimeNs parentPython = 0;
+        for (const trace::Span& span : result.trace.spans)
+            if (span.task == 0 && span.state == trace::SpanState::RunningPython &&
+                (result.trace.tracks[static_cast<size_t>(span.track)].kind == trace::TrackKind::Thread ||
+                 result.trace.tracks[static_cast<size_t>(span.track)].kind == trace::TrackKind::EventLoop))
+                parentPython += span.end - span.start;
+        EXPECT_EQ(parentPython, 2'000'000 + 6 * (p.executorSubmit + p.asCompletedYield));
+    }
+}
+
+TEST(ChildrenSim, AFailedExecutorChildFailsItsParentOnceEveryChildHasEnded) {
+    const std::string tasks = R"([{"name": "page", "steps": [{"children": {"name": "w", "count": 4, "via": "executor",
+        "max_workers": 2, "steps": [{"io": "10ms"}, {"fail": true}]}}, {"cpu": "1ms"}]}])";
+    for (const char* model : {R"({"kind": "threads"})", R"({"kind": "asyncio"})"}) {
+        SCOPED_TRACE(model);
+        const auto result = SimulateOk(ParseOrDie(Scenario(tasks, model)));
+        const trace::TaskRecord& page = TaskNamed(result.trace, "page[0]");
+        EXPECT_TRUE(page.failed);
+        for (int k = 0; k < 4; ++k) {
+            const trace::TaskRecord& child = TaskNamed(result.trace, "page[0]/w[" + std::to_string(k) + "]");
+            EXPECT_TRUE(child.failed) << k;  // shutdown(wait=True) lets every submitted child run
+            EXPECT_LE(child.finished, page.finished) << k;
+        }
+        EXPECT_GE(Ms(page.finished - page.started), 20.0);
+    }
 }
 
 TEST(ChildrenSim, AThreadChildsFailureEndsOnlyThatThread) {

@@ -141,13 +141,14 @@ bool ThreadsInAForkedWorker(const std::string& model, bool startsThreads) {
 
 const char* const kModels[] = {R"({"kind": "threads"})", R"({"kind": "asyncio"})",
                                R"({"kind": "processes", "workers": 1})"};
-const char* const kVias[] = {"gather", "task_group", "threads"};
+const char* const kVias[] = {"gather", "task_group", "threads", "executor"};
 
 TEST(ChildrenRuntime, EveryChildRunsOnceInsideItsParentWithTheSimulatorsLanes) {
     for (const char* model : kModels) {
         for (const char* via : kVias) {
             SCOPED_TRACE(std::string(model) + " via " + via);
-            if (ThreadsInAForkedWorker(model, std::string(via) == "threads")) continue;
+            const bool threads = std::string(via) == "threads" || std::string(via) == "executor";
+            if (ThreadsInAForkedWorker(model, threads)) continue;
             const scenario::Scenario s = Kids(model, via, R"([{"await": "5ms"}, {"cpu": "1ms"}])", 2);
             const RealRunResult r = RunOk(s);
             if (!r.ok) continue;
@@ -164,7 +165,7 @@ TEST(ChildrenRuntime, NestedChildrenRunInEveryModel) {
         R"([{"children": {"name": "g", "count": 2, "via": "threads", "steps": [{"io": "3ms"}]}},
         {"children": {"name": "h", "count": 2, "via": "gather", "steps": [{"await": "3ms"}]}}])";
     for (const char* model : models) {
-        for (const char* via : kVias) {
+        for (const char* via : {"gather", "task_group", "threads"}) {  // an executor's children start none (the parser)
             SCOPED_TRACE(std::string(model) + " via " + via);
             if (ThreadsInAForkedWorker(model, true)) continue;
             const scenario::Scenario s = Kids(model, via, grandChildren, 1, "1ms", "1ms", 2);
@@ -205,6 +206,44 @@ TEST(ChildrenRuntime, ChildThreadsOverlapTheirIoButShareTheGilForPython) {
         const RealRunResult cpu = RunOk(Kids(model, "threads", R"([{"cpu": "10ms"}])", 1, "1ms", "1ms"));
         EXPECT_GE(Ms(ChildrenSpan(cpu.trace, "p[0]", 3)), 30.0 * 0.95);  // about the sum: one GIL
         EXPECT_FALSE(TracksOf(cpu.trace, trace::TrackKind::Gil).empty());
+    }
+}
+
+TEST(ChildrenRuntime, AnExecutorRunsItsChildrenOnMaxWorkersThreadsAndTheParentWakesAsEachEnds) {
+    // Six children blocking 20 ms each on an executor of two threads: three rounds, about 60 ms, not 20 (a thread
+    // each) or 120 (one after another); the two threads' lanes carry three children each, in submit order.
+    for (const char* model : kModels) {
+        SCOPED_TRACE(model);
+        if (ThreadsInAForkedWorker(model, true)) continue;
+        scenario::Scenario s = Kids(model, "executor", R"([{"io": "20ms"}])", 1, "1ms", "1ms", 6);
+        s.children[0].maxWorkers = 2;
+        const RealRunResult r = RunOk(s);
+        const TimeNs span = ChildrenSpan(r.trace, "p[0]", 6);
+        EXPECT_GE(Ms(span), 60.0 * 0.98);
+        EXPECT_LT(Ms(span), 100.0);
+        std::map<trace::TrackId, int> childrenPerLane;
+        for (const trace::Span& sp : ChildSpans(r.trace, SpanState::BlockedIo)) ++childrenPerLane[sp.track];
+        ASSERT_EQ(childrenPerLane.size(), 2u);
+        for (const auto& [lane, children] : childrenPerLane) {
+            EXPECT_EQ(children, 3);
+            const std::string& name = r.trace.tracks[static_cast<size_t>(lane)].name;
+            EXPECT_TRUE(name == "p[0]/c executor_0" || name == "p[0]/c executor_1") << name;
+        }
+        ExpectLanesAsSimulated(s, r.trace);
+        // A failed child fails its parent once every child has ended (f.result() raises; `with` waits for the rest).
+        scenario::Scenario failing = Kids(model, "executor", R"([{"io": "10ms"}, {"fail": "ValueError"}])", 1, "1ms",
+                                          "1ms", 4);
+        failing.children[0].maxWorkers = 2;
+        const RealRunResult f = RunOk(failing);
+        const trace::TaskRecord* parent = nullptr;
+        TimeNs lastChild = 0;
+        for (const trace::TaskRecord& rec : f.trace.tasks) {
+            if (rec.name == "p[0]") parent = &rec;
+            else lastChild = std::max(lastChild, rec.finished);
+        }
+        ASSERT_NE(parent, nullptr);
+        EXPECT_TRUE(parent->failed);
+        EXPECT_GE(parent->finished, lastChild);
     }
 }
 

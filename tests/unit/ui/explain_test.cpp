@@ -109,6 +109,26 @@ TEST(Explain, ATaskThatOnlyStartsChildrenIsJudgedByTheirWork) {
     EXPECT_NE(text.find("4 mixed tasks (with the 40 children they start)"), std::string::npos) << text;
 }
 
+TEST(Explain, SequentialCodeWhoseChildrenOverlapIsNotCalledTheSumOfItsSteps) {
+    // fan_out_as_completed: one sequential task hands 24 downloads to an executor of 8 threads. The tasks take turns,
+    // but the children overlap: 769 ms of steps take about 112 ms, and the text must not say the time is their sum.
+    const scenario::Scenario s = testing::Preset("fan_out_as_completed");
+    const trace::Trace t = testing::SimulateOk(s).trace;
+    const std::string text = Explain(s, t);
+    EXPECT_FALSE(Says(text, "nothing overlaps")) << text;
+    double childrenTime = 0;
+    for (size_t k = 1; k < t.tasks.size(); ++k) childrenTime += double(t.tasks[k].finished - t.tasks[k].started);
+    EXPECT_GT(childrenTime, 24 * 32e6);  // each child's 30 ms of I/O and 2 ms of Python, and its waits for the GIL
+    EXPECT_TRUE(Says(text, "the children they start overlapped: 24 children ran " + FormatTime(childrenTime) +
+                               " between them"))
+        << text;
+    // Sequential code whose one child runs alone still overlaps nothing.
+    scenario::Scenario alone = s;
+    alone.children[0].count = 1;
+    const std::string aloneText = Explain(alone, testing::SimulateOk(alone).trace);
+    EXPECT_TRUE(Says(aloneText, "nothing overlaps")) << aloneText;
+}
+
 TEST(Explain, TasksThatOnlyIncrementACounterAreCpuBoundNotEmpty) {
     // counter_free_threaded's tasks run `shared_counter += 1` 100,000 times and nothing else: Python, so CPU-bound.
     const scenario::Scenario s = testing::Preset("counter_free_threaded");
@@ -196,6 +216,11 @@ TEST(Explain, EveryPresetsFiguresAreItsTracesOwn) {
         const auto result = interleave::testing::SimulateOk(s);
         const std::string text = Explain(s, result.trace);
         Quotable q = QuotableFigures(result.trace);
+        // The children's start-to-end times summed (they are numbered after the scenario's own tasks).
+        double childrenTime = 0;
+        for (size_t k = size_t(s.TaskCount()); k < result.trace.tasks.size(); ++k)
+            childrenTime += double(result.trace.tasks[k].finished - result.trace.tasks[k].started);
+        q.times.push_back(childrenTime);
         // The model's own figure: a free-threaded build's slower Python (scenario::PythonCpuScale, from its profile).
         q.fractions.push_back(scenario::PythonCpuScale(s) - 1);
         const auto figures = interleave::testing::FiguresIn(text);
