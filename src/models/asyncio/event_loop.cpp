@@ -242,8 +242,12 @@ void EventLoop::ChildEnded(World& world, int32_t parent, bool failed, bool cance
 }
 
 void EventLoop::CancelChildrenOf(World& world, int32_t parent) {
-    for (size_t i = 0; i < m_coros.size(); ++i)
-        if (m_coros[i].parent == parent) CancelCoro(world, static_cast<int32_t>(i));
+    // Only the children it awaits now (an earlier children step's have all ended), without a walk of every coroutine:
+    // a TaskGroup failing in each of many tasks would otherwise cost a walk of all of them each.
+    const Coro& p = m_coros[static_cast<size_t>(parent)];
+    const int32_t first = p.firstChild, end = p.firstChild + p.childCount;
+    for (int32_t i = first; i < end; ++i)
+        if (m_coros[static_cast<size_t>(i)].parent == parent) CancelCoro(world, i);
 }
 
 void EventLoop::CancelSiblings(World& world, int32_t failedCoro) {
@@ -337,7 +341,8 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
                     std::string name = plan::LoopExecutorThreadName(static_cast<int32_t>(m_executorThreads.size()));
                     trace::TrackId process = world.Trace().tracks[m_loopTrack].parent;
                     trace::TrackId track = world.Trace().AddTrack(name, trace::TrackKind::Thread, process >= 0 ? process : m_loopTrack);
-                    ThreadIndex thread = world.AddThread(name, m_interp, track, m_programs.Make<ExecutorThread>(*this));
+                    ThreadIndex thread = AddStartedThread(world, m_programs, name, m_interp, track,
+                                                          m_programs.Make<ExecutorThread>(*this), m_threadStartup);
                     m_executorThreads.push_back(thread);
                     m_pendingThreadStart = thread;
                     out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone)
@@ -419,12 +424,14 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
 }
 
 Action EventLoop::Next(World& world, ThreadIndex self) {
+    Action out;
     if (m_pendingThreadStart.Valid()) {
         world.StartThread(m_pendingThreadStart);
         m_pendingThreadStart = ThreadIndex{};
         world.Notify(m_workSignal);
     }
-    Action out;
+    if (WaitForStart(m_threadStartup, out)) return out;  // Thread.start() blocks the loop until the thread runs
+    m_threadStartup = nullptr;
     for (;;) {
         if (m_current >= 0) {
             if (StepCurrent(world, self, out)) return out;
@@ -505,6 +512,8 @@ bool EventLoop::StartChildren(World& world, ThreadIndex self, int32_t index, con
         m_coros[i].childVia = spec.via;
         m_coros[i].childFailed = false;
         Suspend(world, index);
+        m_coros[i].firstChild = static_cast<int32_t>(m_coros.size());
+        m_coros[i].childCount = block.count;
         for (int32_t k = 0; k < block.count; ++k)  // AddCoro may move m_coros: no reference is held across it
             AddCoro(world, block.Task(k), block.DescendantsStart(k), block.DescendantsStart(k) + block.perChild, index);
         if (m_eager) {
@@ -530,7 +539,7 @@ bool EventLoop::StartChildren(World& world, ThreadIndex self, int32_t index, con
         const trace::TrackId process = world.Trace().tracks[static_cast<size_t>(m_loopTrack)].parent;
         const SyncEnv env{&m_workload, nullptr, &m_programs};
         m_pendingThreadStart = AddChildThread(world, env, m_interp, process >= 0 ? process : m_loopTrack, coro.threadBlock,
-                                              coro.nextThread++, coro.join);
+                                              coro.nextThread++, coro.join, m_threadStartup);
         out = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone)
                   .AddsTo(&world.Trace().metrics.threadStart);
         SetCoroSpan(world, index, SpanState::RunningPython);

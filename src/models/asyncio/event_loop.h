@@ -94,6 +94,9 @@ private:
         int32_t parent = -1;  // the coroutine that gathered it (-1: one the loop started with)
         // A children step in progress: coroutines still to end, or threads still to start and join.
         int32_t waitingChildren = 0;
+        // Its current gathered children: m_coros[firstChild, firstChild + childCount) (AddCoro appends them together).
+        int32_t firstChild = 0;
+        int32_t childCount = 0;
         scenario::ChildVia childVia = scenario::ChildVia::Gather;
         bool childFailed = false;  // under a TaskGroup: a child failed, the parent fails once the rest have ended
         plan::ChildBlock threadBlock;
@@ -168,6 +171,7 @@ private:
     int32_t m_idleExecutorThreads = 0;
     int32_t m_maxExecutorThreads = 5;
     ThreadIndex m_pendingThreadStart;  // an executor thread to start once its Thread.start() cost is paid
+    ThreadStartup* m_threadStartup = nullptr;  // ...which the loop's thread then waits for until it runs
     bool m_shutdown = false;
     SignalIndex m_loopSignal;
     SignalIndex m_workSignal;

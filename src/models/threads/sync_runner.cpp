@@ -90,6 +90,45 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
 
 namespace {
 
+// The bootstrap of a new thread (Thread._bootstrap_inner up to _started.set()), then its program.
+class Bootstrapped : public Program {
+public:
+    Bootstrapped(Program* program, ThreadStartup* startup) : m_program(program), m_startup(startup) {}
+    Action Next(World& world, ThreadIndex self) override {
+        if (!m_bootstrapped) {
+            m_bootstrapped = true;
+            return Action::Compute(world.Profile().queueOperation, true, SpanState::RunningPython, trace::kNone);
+        }
+        if (!m_startup->started) {
+            m_startup->started = true;
+            world.Notify(m_startup->signal);
+        }
+        return m_program->Next(world, self);
+    }
+
+private:
+    Program* m_program;
+    ThreadStartup* m_startup;
+    bool m_bootstrapped = false;
+};
+
+}  // namespace
+
+ThreadIndex AddStartedThread(World& world, Programs& programs, std::string name, InterpIndex interp, trace::TrackId track,
+                             Program* program, ThreadStartup*& startup) {
+    startup = programs.Keep<ThreadStartup>();
+    startup->signal = world.AddSignal("a new thread to run (Thread.start() waits for it)");
+    return world.AddThread(std::move(name), interp, track, programs.Make<Bootstrapped>(program, startup));
+}
+
+bool WaitForStart(const ThreadStartup* startup, Action& out) {
+    if (!startup || startup->started) return false;
+    out = Action::Wait(startup->signal, SpanState::Idle);
+    return true;
+}
+
+namespace {
+
 // threading.Thread(target=child): runs one child task, then counts down its parent's join.
 class ChildThread : public Program {
 public:
@@ -176,6 +215,8 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
         world.StartThread(m_pendingStart);
         m_pendingStart = ThreadIndex{};
     }
+    if (WaitForStart(m_startup, out)) return true;
+    m_startup = nullptr;
     const plan::ChildBlock& block = m_shared->block;
     const scenario::MachineProfile& profile = world.Profile();
     if (m_submitting) {
@@ -191,7 +232,8 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
             const trace::TrackId track =
                 world.Trace().AddTrack(name, trace::TrackKind::Thread, parentLane >= 0 ? parentLane : own);
             Program* program = m_env.programs->Make<ExecutorThread>(m_env, m_shared);
-            m_pendingStart = world.AddThread(name, world.Thread(self).interp, track, program);
+            m_pendingStart = AddStartedThread(world, *m_env.programs, name, world.Thread(self).interp, track, program,
+                                              m_startup);
             ++m_nextSubmit;
             ++m_threads;
             out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone)
@@ -232,13 +274,13 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
 }
 
 ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp, trace::TrackId process,
-                           const plan::ChildBlock& block, int32_t k, ChildJoin* join) {
+                           const plan::ChildBlock& block, int32_t k, ChildJoin* join, ThreadStartup*& startup) {
     const trace::TaskId task = block.Task(k);
     const std::string& name = world.Trace().tasks[static_cast<size_t>(task)].name;
     const trace::TrackId track = world.Trace().AddTrack(name, trace::TrackKind::Thread, process);
     Program* program = env.programs->Make<ChildThread>(env, task, block.DescendantsStart(k),
                                                        block.DescendantsStart(k) + block.perChild, join);
-    return world.AddThread(name, interp, track, program);
+    return AddStartedThread(world, *env.programs, name, interp, track, program, startup);
 }
 
 void SyncRunner::BeginChildren(World& world, ThreadIndex self, const SyncEnv& env, const scenario::Step& step) {
@@ -280,12 +322,14 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
                 world.StartThread(m_pendingStart);
                 m_pendingStart = ThreadIndex{};
             }
+            if (WaitForStart(m_startup, out)) return true;
+            m_startup = nullptr;
             if (m_nextChild < m_block.count) {
                 // Under the thread's process (a pool worker's own lane is its process).
                 const trace::TrackId own = world.Thread(self).track;
                 const trace::TrackId parent = world.Trace().tracks[static_cast<size_t>(own)].parent;
                 m_pendingStart = AddChildThread(world, env, world.Thread(self).interp, parent >= 0 ? parent : own, m_block,
-                                                m_nextChild++, m_join);
+                                                m_nextChild++, m_join, m_startup);
                 // Overhead, not the task's own work (as the threads model's thread starts are).
                 out = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone)
                           .AddsTo(&world.Trace().metrics.threadStart);

@@ -40,6 +40,23 @@ struct SyncEnv {
     Programs* programs = nullptr;
 };
 
+// threading.Thread.start() returns only once the new thread runs (Lib/threading.py: start() waits on the thread's
+// _started Event, which _bootstrap_inner() sets): the new thread takes the GIL, sets the Event (queue_operation of
+// Python) and goes on into its target still holding the GIL, while the thread that started it wakes from the wait and
+// must take the GIL back from it (at the new thread's first blocking call, or by a drop request after the switch
+// interval). Every runner of the simulator starts its threads this way (ThreadPoolExecutor's too: submit() starts
+// them with Thread.start()).
+struct ThreadStartup {
+    bool started = false;
+    SignalIndex signal;
+};
+// Adds a thread (not started) whose first action is that bootstrap, then `program`; `startup` says when it ran.
+ThreadIndex AddStartedThread(World& world, Programs& programs, std::string name, InterpIndex interp, trace::TrackId track,
+                             Program* program, ThreadStartup*& startup);
+// The starter's action after World::StartThread while the new thread has not run its bootstrap yet: a wait (true);
+// false once it has.
+bool WaitForStart(const ThreadStartup* startup, Action& out);
+
 // A children step's threads count down here as they end; the parent joins them (waits for `left` to reach 0).
 struct ChildJoin {
     int32_t left = 0;
@@ -48,7 +65,7 @@ struct ChildJoin {
 // The k-th child of `block` as a threading.Thread of the process `process` (its lane is named after the child task):
 // added, not started (the caller pays Thread.start() first, then World::StartThread).
 ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp, trace::TrackId process,
-                           const plan::ChildBlock& block, int32_t k, ChildJoin* join);
+                           const plan::ChildBlock& block, int32_t k, ChildJoin* join, ThreadStartup*& startup);
 
 // A children step with "via": "executor", as its parent runs it: `with ThreadPoolExecutor(max_workers) as ex:`, a
 // submit() per child (each costs executor_submit of Python; while fewer than min(max_workers, count) threads run, it
@@ -91,6 +108,7 @@ private:
     int32_t m_threads = 0;      // threads started
     int32_t m_failed = 0;
     ThreadIndex m_pendingStart;
+    ThreadStartup* m_startup = nullptr;  // the thread last started, until it has run
 };
 
 class SyncRunner {
@@ -130,6 +148,7 @@ private:
     plan::ChildBlock m_block;
     int32_t m_nextChild = 0;
     ThreadIndex m_pendingStart;
+    ThreadStartup* m_startup = nullptr;
     ChildJoin* m_join = nullptr;
     EventLoop* m_loop = nullptr;
     ExecutorChildren* m_executor = nullptr;

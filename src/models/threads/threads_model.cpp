@@ -1,5 +1,6 @@
 // Sequential code, threading.Thread / ThreadPoolExecutor under the GIL, and the free-threaded build.
-//  - threading.Thread.start() runs in the starting thread and costs MachineProfile::threadStart.
+//  - threading.Thread.start() runs in the starting thread and costs MachineProfile::threadStart; it returns once the
+//    new thread runs, which then holds the GIL (ThreadStartup, models/threads/sync_runner.h).
 //  - Without `workers`, one thread per task (threading.Thread(target=...) for each); with `workers`, a
 //    ThreadPoolExecutor(max_workers=workers) whose threads take tasks from one queue in order.
 //  - The free-threaded build (PEP 703, 3.13t/3.14t) has no GIL; its pure-Python code runs slower by a
@@ -51,17 +52,23 @@ private:
     bool m_running = false;
 };
 
-// The main thread: starts the worker threads, then joins them.
+// The main thread: starts the worker threads (each Thread.start() waits until the new thread runs), then joins them.
 class StarterThenJoin : public Program {
 public:
-    StarterThenJoin(std::vector<ThreadIndex> workers, const int32_t* finished, int32_t total, SignalIndex allDone, TimeNs* threadStartSink)
-        : m_workers(std::move(workers)), m_finished(finished), m_total(total), m_allDone(allDone), m_sink(threadStartSink) {}
+    StarterThenJoin(std::vector<ThreadIndex> workers, std::vector<ThreadStartup*> startups, const int32_t* finished,
+                    int32_t total, SignalIndex allDone, TimeNs* threadStartSink)
+        : m_workers(std::move(workers)), m_startups(std::move(startups)), m_finished(finished), m_total(total),
+          m_allDone(allDone), m_sink(threadStartSink) {}
 
     Action Next(World& world, ThreadIndex) override {
         if (m_pendingStart >= 0) {
             world.StartThread(m_workers[m_pendingStart]);
+            m_waitingFor = m_pendingStart;
             m_pendingStart = -1;
         }
+        Action wait;
+        if (m_waitingFor >= 0 && WaitForStart(m_startups[static_cast<size_t>(m_waitingFor)], wait)) return wait;
+        m_waitingFor = -1;
         if (m_started < m_workers.size()) {
             m_pendingStart = static_cast<int32_t>(m_started++);
             return Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone).AddsTo(m_sink);
@@ -72,8 +79,10 @@ public:
 
 private:
     std::vector<ThreadIndex> m_workers;
+    std::vector<ThreadStartup*> m_startups;
     size_t m_started = 0;
     int32_t m_pendingStart = -1;
+    int32_t m_waitingFor = -1;  // the worker last started, until it has run
     const int32_t* m_finished;
     int32_t m_total;
     SignalIndex m_allDone;
@@ -120,6 +129,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
     SyncChannels* channels = ChannelsIfUsed(world, programs);
     SignalIndex allDone = world.AddSignal();
     std::vector<ThreadIndex> workers;
+    std::vector<ThreadStartup*> startups;
     std::vector<int32_t>* perTaskCursor = nullptr;
     if (!pool) {
         perTaskCursor = programs.Keep<std::vector<int32_t>>();
@@ -137,9 +147,12 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs, bo
             program = programs.Make<TaskQueueWorker>(workload, channels, programs, &(*perTaskCursor)[i], i,
                                                      &shared->finished, allDone);
         }
-        workers.push_back(world.AddThread(name, interp, track, program));
+        ThreadStartup* startup = nullptr;
+        workers.push_back(AddStartedThread(world, programs, name, interp, track, program, startup));
+        startups.push_back(startup);
     }
-    auto* main = programs.Make<StarterThenJoin>(std::move(workers), &shared->finished, tasks, allDone, &trace.metrics.threadStart);
+    auto* main = programs.Make<StarterThenJoin>(std::move(workers), std::move(startups), &shared->finished, tasks,
+                                                allDone, &trace.metrics.threadStart);
     world.StartThread(world.AddThread(std::string(plan::kMainThread), interp, mainTrack, main));
     if (channels) channels->AddLanes(world, process);
 }
