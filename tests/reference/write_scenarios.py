@@ -69,6 +69,15 @@ def write_all(parts, out_dir):
         f"tests/reference/programs/fetch_threads.py: a threading.Thread per URL. {req_note} thread_start "
         f"{thread_start * 1e3:.0f} us: a start in a burst of 100 (parts thread_start). {src}.",
         [{"name": "fetch", "count": 5, "steps": req_steps}], {"kind": "threads"}, {"thread_start": us(thread_start)})
+    docs["fetch_executor"] = scenario(
+        "Twelve fetches on ThreadPoolExecutor(4) with as_completed (requests)",
+        f"tests/reference/programs/fetch_executor.py: a submit per URL, each result handed out as it completes. "
+        f"{req_note} thread_start {thread_start * 1e3:.0f} us: a start in a burst of 100 (parts thread_start); "
+        f"submit() and as_completed's hand-out at the profile's defaults (docs/machine-profile.md). {src}.",
+        [{"name": "main", "count": 1, "steps": [{"children": {"name": "fetch", "count": 12, "via": "executor",
+                                                               "max_workers": 4, "steps": req_steps}}]}],
+        {"kind": "sequential"}, {"thread_start": us(thread_start)})
+    docs["fetch_executor"]["version"] = 7  # children "via": "executor"
     cold_cpu = med(parts["requests_cold_fork_cpu"])
     docs["fetch_pool"] = scenario(
         "Five fetches on Pool(processes=5) (requests, fork)",
