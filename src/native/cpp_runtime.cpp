@@ -157,6 +157,23 @@ bool RunChildLoop(Actor& actor, const StepEnv& env, const plan::ChildBlock& bloc
 
 }  // namespace
 
+// One child task on the calling thread (which holds the GIL where there is one): its start and end marked, its record
+// written (by this thread alone); false when it failed.
+static bool RunChildHere(Actor& a, const StepEnv& env, trace::TaskId child, int32_t cursor) {
+    const TimeNs started = a.Now();
+    a.Mark(trace::InstantKind::TaskStart, started, trace::kNone, child);
+    const bool ok = RunTaskSteps(a, env, env.workload->StepsOf(child), child, cursor);
+    const TimeNs finished = a.Now();
+    a.Mark(trace::InstantKind::TaskEnd, finished, trace::kNone, child);
+    if (env.records) {
+        trace::TaskRecord& rec = (*env.records)[child];
+        rec.started = started;
+        rec.finished = finished;
+        rec.failed = !ok;
+    }
+    return ok;
+}
+
 void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block) {
     std::vector<std::unique_ptr<Actor>> actors;
     std::vector<std::thread> threads;
@@ -173,17 +190,7 @@ void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, con
         childEnv.threadLane = a->track;
         threads.emplace_back([childEnv, a, child, cursor] {
             if (childEnv.gil) childEnv.gil->Take(*a, child);
-            const TimeNs started = a->Now();
-            a->Mark(trace::InstantKind::TaskStart, started, trace::kNone, child);
-            const bool ok = RunTaskSteps(*a, childEnv, childEnv.workload->StepsOf(child), child, cursor);
-            const TimeNs finished = a->Now();
-            a->Mark(trace::InstantKind::TaskEnd, finished, trace::kNone, child);
-            if (childEnv.records) {  // this thread alone writes its task's record
-                trace::TaskRecord& rec = (*childEnv.records)[child];
-                rec.started = started;
-                rec.finished = finished;
-                rec.failed = !ok;  // threading.excepthook: the exception ends this thread only
-            }
+            RunChildHere(*a, childEnv, child, cursor);  // threading.excepthook: an exception ends this thread only
             if (childEnv.gil) childEnv.gil->Drop(*a);
         });
         actor.Add(SpanState::RunningPython, t0, actor.Now(), parent);  // Thread.start(), holding the GIL
@@ -225,18 +232,7 @@ bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, co
             if (shared.taken == shared.submitted) break;  // shut down, nothing left
             const int32_t k = shared.taken++;
             lock.unlock();
-            const trace::TaskId child = block.Task(k);
-            const TimeNs started = a->Now();
-            a->Mark(trace::InstantKind::TaskStart, started, trace::kNone, child);
-            const bool ok = RunTaskSteps(*a, childEnv, childEnv.workload->StepsOf(child), child, block.DescendantsStart(k));
-            const TimeNs finished = a->Now();
-            a->Mark(trace::InstantKind::TaskEnd, finished, trace::kNone, child);
-            if (childEnv.records) {  // this thread alone writes its child's record
-                trace::TaskRecord& rec = (*childEnv.records)[child];
-                rec.started = started;
-                rec.finished = finished;
-                rec.failed = !ok;
-            }
+            const bool ok = RunChildHere(*a, childEnv, block.Task(k), block.DescendantsStart(k));
             lock.lock();
             ++shared.completed;
             shared.failed += ok ? 0 : 1;
