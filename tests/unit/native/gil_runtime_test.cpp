@@ -63,20 +63,23 @@ TEST(GilRuntime, SequentialRunsTasksInOrder) {
 }
 
 // Under the GIL a bare `counter += 1` is never split in this runtime, so the exact count alone would
-// pass with a lock that does nothing. What the lock adds is exclusion: its critical sections (here 10 ms
-// of I/O each, the GIL released) never overlap, so 20 of them take at least 200 ms; without the lock they
-// overlap and the same 20 tasks take about 10 ms plus thread start-up (about 20 ms under TSan). Both are
+// pass with a lock that does nothing. What the lock adds is exclusion: its critical sections (here 50 ms
+// of I/O each, the GIL released) never overlap, so 5 of them take at least 250 ms; without the lock the
+// same sleeps overlap. Overlap is measured on the spans, not read off the makespan: how long threads take
+// to start (a few ms each under ThreadSanitizer on a loaded 2-core machine) must not decide it. Both are
 // checked, so a no-op lock fails.
 TEST(GilRuntime, ALockKeepsItsCriticalSectionsApartAndTheCounterExact) {
-    RealRunResult locked = RunOk(Parse(R"({"name": "c", "tasks": [{"name": "inc", "count": 20, "steps": [
-        {"acquire": "lock"}, {"increment": "n"}, {"io": "10ms"}, {"release": "lock"}]}], "model": {"kind": "threads"}})"));
+    RealRunResult locked = RunOk(Parse(R"({"name": "c", "tasks": [{"name": "inc", "count": 5, "steps": [
+        {"acquire": "lock"}, {"increment": "n"}, {"io": "50ms"}, {"release": "lock"}]}], "model": {"kind": "threads"}})"));
     ASSERT_EQ(locked.trace.metrics.counters.size(), 1u);
-    EXPECT_EQ(locked.trace.metrics.counters[0].second, 20);
+    EXPECT_EQ(locked.trace.metrics.counters[0].second, 5);
     EXPECT_FALSE(SpansIn(locked.trace, SpanState::WaitingLock).empty());
-    EXPECT_GE(Ms(locked.trace.metrics.makespan), 20 * 10.0 * 0.98) << "the critical sections overlapped";
-    RealRunResult unlocked = RunOk(Parse(R"({"name": "c", "tasks": [{"name": "inc", "count": 20, "steps": [
-        {"increment": "n"}, {"io": "10ms"}]}], "model": {"kind": "threads"}})"));
-    EXPECT_LT(Ms(unlocked.trace.metrics.makespan), 20 * 10.0 * 0.5) << "without the lock the sections overlap";
+    EXPECT_GE(Ms(locked.trace.metrics.makespan), 5 * 50.0 * 0.98) << "the critical sections overlapped";
+    EXPECT_EQ(MaxCrossOverlap(SpansIn(locked.trace, SpanState::BlockedIo)), 0) << "the critical sections overlapped";
+    RealRunResult unlocked = RunOk(Parse(R"({"name": "c", "tasks": [{"name": "inc", "count": 5, "steps": [
+        {"increment": "n"}, {"io": "50ms"}]}], "model": {"kind": "threads"}})"));
+    EXPECT_GT(Ms(MaxCrossOverlap(SpansIn(unlocked.trace, SpanState::BlockedIo))), 25.0)
+        << "without the lock the sections overlap";
 }
 
 TEST(GilRuntime, ThreadPoolRunsNoMoreThreadsThanWorkers) {
