@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "scenario/model_info.h"
+#include "plan/plan.h"
 #include "models/simulate.h"
 
 namespace interleave::models {
@@ -43,7 +44,7 @@ std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario) {
     scenario::Model threads;
     threads.kind = ModelKind::Threads;
     if (given.kind == ModelKind::Threads || given.kind == ModelKind::FreeThreaded) threads.workers = given.workers;
-    else if (tasks > kHighConcurrency) threads.workers = std::min(32, scenario.machine.cores + 4);  // ThreadPoolExecutor()
+    else if (tasks > kHighConcurrency) threads.workers = plan::DefaultThreadPoolSize(scenario.machine.cores);  // ThreadPoolExecutor()
     add(threads);
     scenario::Model processes;
     processes.kind = ModelKind::Processes;

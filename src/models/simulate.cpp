@@ -27,7 +27,7 @@ std::string ModelLabel(const scenario::Scenario& s) {
             if (m.semaphore > 0) label += " (semaphore " + std::to_string(m.semaphore) + ")";
             break;
         case scenario::ModelKind::Interpreters:
-            label += " (" + std::to_string(m.workers > 0 ? m.workers : std::min(32, s.machine.cores + 4)) + " interpreters)";
+            label += " (" + std::to_string(m.workers > 0 ? m.workers : plan::DefaultThreadPoolSize(s.machine.cores)) + " interpreters)";
             break;
         case scenario::ModelKind::Sequential: break;
     }

@@ -156,7 +156,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
     ev.data.u64 = UINT64_MAX;
     epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev);
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    ThreadPool pool(run, efd, std::min(32, cores + 4));
+    ThreadPool pool(run, efd, plan::DefaultThreadPoolSize(cores));
 
     std::deque<size_t> ready;
     std::deque<size_t> semWaiters;

@@ -174,6 +174,18 @@ static bool RunChildHere(Actor& a, const StepEnv& env, trace::TaskId child, int3
     return ok;
 }
 
+// The parent joins its child threads without the GIL (an idle span on its lane), takes the GIL back, and keeps what
+// they recorded.
+static void JoinChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, std::vector<std::thread>& threads,
+                             std::vector<std::unique_ptr<Actor>>& actors) {
+    if (env.gil) env.gil->Drop(actor);
+    const TimeNs joinStart = actor.Now();
+    for (auto& t : threads) t.join();
+    actor.Add(SpanState::Idle, joinStart, actor.Now(), parent);
+    if (env.gil) env.gil->Take(actor, parent);
+    for (auto& a : actors) actor.Absorb(*a);
+}
+
 void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block) {
     std::vector<std::unique_ptr<Actor>> actors;
     std::vector<std::thread> threads;
@@ -196,12 +208,7 @@ void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, con
         actor.Add(SpanState::RunningPython, t0, actor.Now(), parent);  // Thread.start(), holding the GIL
         if (env.gil) env.gil->Check(actor, parent);
     }
-    if (env.gil) env.gil->Drop(actor);
-    const TimeNs joinStart = actor.Now();
-    for (auto& t : threads) t.join();
-    actor.Add(SpanState::Idle, joinStart, actor.Now(), parent);
-    if (env.gil) env.gil->Take(actor, parent);
-    for (auto& a : actors) actor.Absorb(*a);
+    JoinChildThreads(actor, env, parent, threads, actors);
 }
 
 bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, const plan::ChildBlock& block) {
@@ -296,12 +303,7 @@ bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, co
         shared.shutdown = true;
     }
     shared.work.notify_all();
-    if (env.gil) env.gil->Drop(actor);
-    const TimeNs joinStart = actor.Now();
-    for (auto& t : threads) t.join();
-    actor.Add(SpanState::Idle, joinStart, actor.Now(), parent);
-    if (env.gil) env.gil->Take(actor, parent);
-    for (auto& a : actors) actor.Absorb(*a);
+    JoinChildThreads(actor, env, parent, threads, actors);
     return shared.failed == 0;
 }
 

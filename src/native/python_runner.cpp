@@ -109,8 +109,7 @@ struct Gen {
             case scenario::ChildVia::Executor: {
                 // thread_name_prefix names the threads as the plan does (plan::ChildExecutorThreadName); f.result()
                 // raises a child's exception here, and leaving `with` waits for the rest first.
-                const int32_t maxWorkers = spec.maxWorkers > 0 ? spec.maxWorkers : std::min(32, s.machine.cores + 4);
-                out << pad << "with ThreadPoolExecutor(max_workers=" << maxWorkers
+                out << pad << "with ThreadPoolExecutor(max_workers=" << plan::ExecutorMaxWorkers(s, spec)
                     << ", thread_name_prefix=name + " << PyStr("/" + spec.name + " executor") << ") as pool:\n";
                 out << pad << "    futures = [pool.submit(" << fn << ", " << kidArgs << ") for k in range(" << count << ")]\n";
                 out << pad << "    for future in as_completed(futures):" << (async ? "  # blocks the loop" : "") << "\n";

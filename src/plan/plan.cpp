@@ -70,6 +70,12 @@ std::string ChildExecutorThreadName(std::string_view parent, std::string_view ch
     return out;
 }
 
+int32_t DefaultThreadPoolSize(int32_t cores) { return std::min(32, cores + 4); }
+
+int32_t ExecutorMaxWorkers(const scenario::Scenario& scenario, const scenario::ChildGroup& spec) {
+    return spec.maxWorkers > 0 ? spec.maxWorkers : DefaultThreadPoolSize(scenario.machine.cores);
+}
+
 std::string ExecutorThreadLaneName(std::string_view sameIndexChild) {
     const size_t bracket = sameIndexChild.rfind('[');
     if (bracket == std::string_view::npos || sameIndexChild.back() != ']') return std::string(sameIndexChild);
@@ -189,12 +195,7 @@ ChildBlock Plan::Children(const scenario::Scenario& scenario, const scenario::St
     block.group = groupCount + step.children;
     block.perChild = descendantsPerTask[static_cast<size_t>(groupCount) + index];
     const scenario::ChildGroup& spec = scenario.children[index];
-    if (spec.via == scenario::ChildVia::Executor) {
-        // ThreadPoolExecutor's max_workers defaults to min(32, (os.process_cpu_count() or 1) + 4) (3.8+; cpu_count
-        // before 3.13, the same on a machine that gives the process every core).
-        const int32_t maxWorkers = spec.maxWorkers > 0 ? spec.maxWorkers : std::min(32, scenario.machine.cores + 4);
-        block.executorThreads = std::min(maxWorkers, block.count);
-    }
+    if (spec.via == scenario::ChildVia::Executor) block.executorThreads = std::min(ExecutorMaxWorkers(scenario, spec), block.count);
     return block;
 }
 
@@ -235,9 +236,9 @@ Plan MakePlan(const scenario::Scenario& s) {
         plan.threads = plan.threadPool ? std::min(s.model.workers, n) : n;
     }
     if (plan.IsInterpreterPool()) {
-        // InterpreterPoolExecutor is a ThreadPoolExecutor: max_workers defaults to min(32, process_cpu_count() + 4).
+        // InterpreterPoolExecutor is a ThreadPoolExecutor: the same default max_workers.
         plan.threadPool = true;
-        plan.threads = std::min(s.model.workers > 0 ? s.model.workers : std::min(32, s.machine.cores + 4), n);
+        plan.threads = std::min(s.model.workers > 0 ? s.model.workers : DefaultThreadPoolSize(s.machine.cores), n);
     }
     if (plan.IsPool()) {
         plan.workers = std::max(1, s.model.workers > 0 ? s.model.workers : s.machine.cores);

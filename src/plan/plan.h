@@ -172,6 +172,12 @@ Plan MakePlan(const scenario::Scenario& scenario);
 // runner asks this one function.
 std::string Unsupported(const scenario::Scenario& scenario);
 
+// concurrent.futures' default max_workers (ThreadPoolExecutor, InterpreterPoolExecutor, asyncio's default executor):
+// min(32, (os.process_cpu_count() or 1) + 4), with the machine's cores as the count (3.8+; cpu_count before 3.13).
+int32_t DefaultThreadPoolSize(int32_t cores);
+// A children step's executor: its max_workers, or that default when the scenario gives none.
+int32_t ExecutorMaxWorkers(const scenario::Scenario& scenario, const scenario::ChildGroup& spec);
+
 // Pool.map's default chunksize: chunksize, extra = divmod(len(iterable), len(self._pool) * 4); chunksize += bool(extra).
 int32_t DefaultChunksize(int32_t tasks, int32_t workers);
 

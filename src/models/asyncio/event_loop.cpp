@@ -63,7 +63,7 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
     for (size_t i = 0; i < m_channels.size(); ++i) m_channels[i].maxsize = maxsize[i];
     m_semaphoreFree = options.semaphore && s.model.semaphore > 0 ? s.model.semaphore : std::numeric_limits<int32_t>::max();
     // ThreadPoolExecutor's default max_workers since 3.8.
-    m_maxExecutorThreads = std::min(32, s.machine.cores + 4);
+    m_maxExecutorThreads = plan::DefaultThreadPoolSize(s.machine.cores);
     // Named for the deadlock message: a loop asleep with no timer and nothing in the executor waits for nothing.
     m_loopSignal = world.AddSignal("a task to wake (every unfinished task awaits a queue item or an event nothing will "
                                    "deliver)");
@@ -431,7 +431,6 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
         world.Notify(m_workSignal);
     }
     if (WaitForStart(m_threadStartup, out)) return out;  // Thread.start() blocks the loop until the thread runs
-    m_threadStartup = nullptr;
     for (;;) {
         if (m_current >= 0) {
             if (StepCurrent(world, self, out)) return out;

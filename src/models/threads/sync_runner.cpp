@@ -121,10 +121,13 @@ ThreadIndex AddStartedThread(World& world, Programs& programs, std::string name,
     return world.AddThread(std::move(name), interp, track, programs.Make<Bootstrapped>(program, startup));
 }
 
-bool WaitForStart(const ThreadStartup* startup, Action& out) {
-    if (!startup || startup->started) return false;
-    out = Action::Wait(startup->signal, SpanState::Idle);
-    return true;
+bool WaitForStart(ThreadStartup*& startup, Action& out) {
+    if (startup && !startup->started) {
+        out = Action::Wait(startup->signal, SpanState::Idle);
+        return true;
+    }
+    startup = nullptr;
+    return false;
 }
 
 namespace {
@@ -216,7 +219,6 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
         m_pendingStart = ThreadIndex{};
     }
     if (WaitForStart(m_startup, out)) return true;
-    m_startup = nullptr;
     const plan::ChildBlock& block = m_shared->block;
     const scenario::MachineProfile& profile = world.Profile();
     if (m_submitting) {
@@ -235,7 +237,6 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
             m_pendingStart = AddStartedThread(world, *m_env.programs, name, world.Thread(self).interp, track, program,
                                               m_startup);
             ++m_nextSubmit;
-            ++m_threads;
             out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone)
                       .AddsTo(&world.Trace().metrics.threadStart);
             return true;
@@ -265,7 +266,7 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
         m_shared->shutdown = true;
         world.Notify(m_shared->work);
     }
-    if (m_shared->exited < m_threads) {  // ...and each joined
+    if (m_shared->exited < block.executorThreads) {  // ...and each joined (every submit has started what it would)
         out = Action::Wait(m_shared->joined, SpanState::Idle).Waiting(m_parent);
         return true;
     }
@@ -323,7 +324,6 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
                 m_pendingStart = ThreadIndex{};
             }
             if (WaitForStart(m_startup, out)) return true;
-            m_startup = nullptr;
             if (m_nextChild < m_block.count) {
                 // Under the thread's process (a pool worker's own lane is its process).
                 const trace::TrackId own = world.Thread(self).track;

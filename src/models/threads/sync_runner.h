@@ -53,9 +53,9 @@ struct ThreadStartup {
 // Adds a thread (not started) whose first action is that bootstrap, then `program`; `startup` says when it ran.
 ThreadIndex AddStartedThread(World& world, Programs& programs, std::string name, InterpIndex interp, trace::TrackId track,
                              Program* program, ThreadStartup*& startup);
-// The starter's action after World::StartThread while the new thread has not run its bootstrap yet: a wait (true);
-// false once it has.
-bool WaitForStart(const ThreadStartup* startup, Action& out);
+// The starter's action after World::StartThread while the new thread has not run its bootstrap yet: a wait (true).
+// Once it has (or with none), false, and `startup` is cleared.
+bool WaitForStart(ThreadStartup*& startup, Action& out);
 
 // A children step's threads count down here as they end; the parent joins them (waits for `left` to reach 0).
 struct ChildJoin {
@@ -105,7 +105,6 @@ private:
     bool m_submitting = false;  // the current submit()'s Python code has run; its item is not yet on the queue
     int32_t m_seen = 0;         // futures as_completed has handed out
     bool m_raised = false;      // a result() raised: the parent only waits for the executor's shutdown now
-    int32_t m_threads = 0;      // threads started
     int32_t m_failed = 0;
     ThreadIndex m_pendingStart;
     ThreadStartup* m_startup = nullptr;  // the thread last started, until it has run

@@ -63,12 +63,11 @@ public:
     Action Next(World& world, ThreadIndex) override {
         if (m_pendingStart >= 0) {
             world.StartThread(m_workers[m_pendingStart]);
-            m_waitingFor = m_pendingStart;
+            m_waiting = m_startups[static_cast<size_t>(m_pendingStart)];
             m_pendingStart = -1;
         }
         Action wait;
-        if (m_waitingFor >= 0 && WaitForStart(m_startups[static_cast<size_t>(m_waitingFor)], wait)) return wait;
-        m_waitingFor = -1;
+        if (WaitForStart(m_waiting, wait)) return wait;
         if (m_started < m_workers.size()) {
             m_pendingStart = static_cast<int32_t>(m_started++);
             return Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone).AddsTo(m_sink);
@@ -82,7 +81,7 @@ private:
     std::vector<ThreadStartup*> m_startups;
     size_t m_started = 0;
     int32_t m_pendingStart = -1;
-    int32_t m_waitingFor = -1;  // the worker last started, until it has run
+    ThreadStartup* m_waiting = nullptr;  // the worker last started, until it has run
     const int32_t* m_finished;
     int32_t m_total;
     SignalIndex m_allDone;
