@@ -7,7 +7,7 @@
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS defaults to 600; targets default to every tests/fuzz/fuzz_*.cpp
 #        scripts/fuzz.sh --runs N [TARGET...]    run each target for N executions instead (a campaign: 10000000)
 #        scripts/fuzz.sh --replay [TARGET...]    only replay the regression inputs (each must run without a finding)
-# Environment: JOBS (build parallelism, default nproc).
+# Environment: JOBS (build parallelism, default nproc); FUZZ_PARALLEL (targets fuzzed at once, default JOBS).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -100,22 +100,27 @@ if [[ $REPLAY_ONLY -eq 1 ]]; then
 fi
 
 # ---- fuzz -------------------------------------------------------------------------------------------------
-for target in "${TARGETS[@]}"; do
-    corpus="build/fuzz-corpus/$target"
-    artifacts="build/fuzz-artifacts/$target"
+# Targets run FUZZ_PARALLEL at a time (default: JOBS; each libFuzzer process is single-threaded), so a 2-core CI
+# machine spends half the wall time for the same fuzzing per target. Each writes its summary to a file; the
+# summaries are printed in target order once all have ended.
+FUZZ_PARALLEL="${FUZZ_PARALLEL:-$JOBS}"
+[[ "$FUZZ_PARALLEL" =~ ^[1-9][0-9]*$ ]] || die "FUZZ_PARALLEL must be a positive number (got '$FUZZ_PARALLEL')"
+fuzz_one() {
+    local target=$1 result=$2
+    local corpus="build/fuzz-corpus/$target" artifacts="build/fuzz-artifacts/$target"
     mkdir -p "$corpus" "$artifacts"
     [[ -d "tests/fuzz/corpus/$target" ]] && cp -n "tests/fuzz/corpus/$target"/* "$corpus"/ 2>/dev/null
-    args=(-max_total_time="$SECONDS_PER_TARGET" -runs="$((RUNS_PER_TARGET > 0 ? RUNS_PER_TARGET : -1))" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048
+    local args=(-max_total_time="$SECONDS_PER_TARGET" -runs="$((RUNS_PER_TARGET > 0 ? RUNS_PER_TARGET : -1))" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048
           -print_final_stats=1 -artifact_prefix="$artifacts/")
     [[ -f "tests/fuzz/$target.dict" ]] && args+=(-dict="tests/fuzz/$target.dict")
-    dirs=("$corpus")
+    local dirs=("$corpus")
     [[ -d "tests/fuzz/regressions/$target" ]] && dirs+=("tests/fuzz/regressions/$target")  # read, never written
-    log="build/logs/fuzz-$target.log"
-    marker="$artifacts/.started"
+    local log="build/logs/fuzz-$target.log" marker="$artifacts/.started"
     touch "$marker"
-    started=$SECONDS
+    local started=$SECONDS
     "$BUILD/fuzz_$target" "${args[@]}" "${dirs[@]}" >"$log" 2>&1
-    rc=$?
+    local rc=$?
+    local runs speed last cov ft corp found
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     last=$(grep -E "^#[0-9]+.*cov: " "$log" | tail -1)
@@ -124,15 +129,31 @@ for target in "${TARGETS[@]}"; do
     corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
     mapfile -t found < <(find "$artifacts" -maxdepth 1 -type f -newer "$marker" \
         \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
-    summary="fuzz $target: ${runs:-?} runs in $((SECONDS - started)) s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
-    if [[ $rc -eq 0 && ${#found[@]} -eq 0 ]]; then
-        echo "$summary, findings: none"
-    else
-        echo "$summary, FINDINGS (exit $rc, log $log):"
-        for f in "${found[@]}"; do echo "      $f"; done
-        explain "$log"
-        FAILED+=("$target")
-    fi
+    local summary="fuzz $target: ${runs:-?} runs in $((SECONDS - started)) s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
+    {
+        if [[ $rc -eq 0 && ${#found[@]} -eq 0 ]]; then
+            echo "$summary, findings: none"
+        else
+            echo "$summary, FINDINGS (exit $rc, log $log):"
+            for f in "${found[@]}"; do echo "      $f"; done
+            explain "$log"
+            echo "FAILED"
+        fi
+    } >"$result"
+}
+RESULTS="build/logs/fuzz-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+running=0
+for target in "${TARGETS[@]}"; do
+    if [[ $running -ge $FUZZ_PARALLEL ]]; then wait -n; running=$((running - 1)); fi
+    fuzz_one "$target" "$RESULTS/$target" &
+    running=$((running + 1))
+done
+wait
+for target in "${TARGETS[@]}"; do
+    if [[ ! -s "$RESULTS/$target" ]]; then echo "fuzz $target: no result (the run was killed)"; FAILED+=("$target"); continue; fi
+    grep -v '^FAILED$' "$RESULTS/$target"
+    grep -qx 'FAILED' "$RESULTS/$target" && FAILED+=("$target")
 done
 
 if [[ ${#FAILED[@]} -gt 0 ]]; then

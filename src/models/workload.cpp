@@ -5,31 +5,6 @@
 
 namespace interleave::models {
 
-namespace {
-
-// Every child of the task of group `group` whose block starts at `cursor`, and theirs, in id order within each
-// block: visit(child task, its group, its parent task, k).
-template <typename Visit>
-void WalkChildren(const Workload& w, const scenario::Scenario& s, int32_t task, int32_t group, int32_t cursor, Visit&& visit) {
-    for (const scenario::Step& step : w.groupSteps[static_cast<size_t>(group)]) {
-        if (step.kind != scenario::StepKind::Children) continue;
-        const plan::ChildBlock block = w.plan.Children(s, step, cursor);
-        for (int32_t k = 0; k < block.count; ++k) visit(block.Task(k), block.group, task, k);
-        for (int32_t k = 0; k < block.count; ++k)
-            WalkChildren(w, s, block.Task(k), block.group, block.DescendantsStart(k), visit);
-        cursor = block.End();
-    }
-}
-
-template <typename Visit>
-void WalkAllChildren(const Workload& w, const scenario::Scenario& s, Visit&& visit) {
-    if (!s.HasChildren()) return;
-    for (int32_t t = 0; t < w.plan.taskCount; ++t)
-        WalkChildren(w, s, t, w.taskGroup[static_cast<size_t>(t)], w.plan.FirstDescendant(t), visit);
-}
-
-}  // namespace
-
 Workload BuildWorkload(const scenario::Scenario& scenario) {
     Workload w;
     w.plan = plan::MakePlan(scenario);
@@ -57,9 +32,11 @@ Workload BuildWorkload(const scenario::Scenario& scenario) {
     for (size_t g = 0; g < scenario.groups.size(); ++g)
         for (int32_t i = 0; i < scenario.groups[g].count; ++i) w.taskGroup.push_back(static_cast<int32_t>(g));
     w.taskGroup.resize(static_cast<size_t>(w.plan.totalTasks), 0);
-    WalkAllChildren(w, scenario, [&](int32_t child, int32_t group, int32_t, int32_t) {
-        w.taskGroup[static_cast<size_t>(child)] = group;
-    });
+    WalkAllDescendants(w, scenario, [](int32_t) { return 0; },
+                       [&](const plan::ChildBlock& block, const scenario::ChildGroup&, int32_t k, int32_t, int) {
+                           w.taskGroup[static_cast<size_t>(block.Task(k))] = block.group;
+                           return 0;
+                       });
     return w;
 }
 
@@ -70,10 +47,12 @@ void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload
     for (const scenario::TaskGroup& group : scenario.groups)
         for (int32_t i = 0; i < group.count; ++i) trace.tasks[static_cast<size_t>(task++)].name = plan::TaskName(group.name, i);
     // Parents come before their children in the walk, so a parent's name is there when its children are named.
-    WalkAllChildren(workload, scenario, [&](int32_t child, int32_t group, int32_t parent, int32_t k) {
-        const scenario::ChildGroup& spec = scenario.children[static_cast<size_t>(group - workload.plan.groupCount)];
-        trace.tasks[static_cast<size_t>(child)].name = plan::ChildTaskName(trace.tasks[static_cast<size_t>(parent)].name, spec.name, k);
-    });
+    WalkAllDescendants(workload, scenario, [](int32_t) { return 0; },
+                       [&](const plan::ChildBlock& block, const scenario::ChildGroup& spec, int32_t k, int32_t parent, int) {
+                           trace.tasks[static_cast<size_t>(block.Task(k))].name =
+                               plan::ChildTaskName(trace.tasks[static_cast<size_t>(parent)].name, spec.name, k);
+                           return 0;
+                       });
 }
 
 }  // namespace interleave::models

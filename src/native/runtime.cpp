@@ -90,25 +90,23 @@ trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace:
 void WalkChildLanes(const scenario::Scenario& scenario, const models::Workload& workload, trace::TaskId task,
                     int32_t cursor, trace::TrackId threadLane, trace::TrackId processLane, const ChildLaneFn& add,
                     std::vector<std::pair<trace::TaskId, trace::TrackId>>& out) {
-    for (const scenario::Step& step : workload.StepsOf(task)) {
-        if (step.kind != scenario::StepKind::Children) continue;
-        const plan::ChildBlock block = workload.plan.Children(scenario, step, cursor);
-        cursor = block.End();
-        if (block.executorThreads > 0) {
-            // The executor's threads, keyed by the child of the same index; its children start nothing (the parser).
-            for (int32_t k = 0; k < block.executorThreads; ++k)
-                out.emplace_back(block.Task(k), add(block.Task(k), ChildLaneKind::ExecutorThread, processLane));
-            continue;
-        }
-        const bool thread = scenario.children[static_cast<size_t>(step.children)].via == scenario::ChildVia::Threads;
-        for (int32_t k = 0; k < block.count; ++k) {
+    // The context is the lane of the thread the child's parent runs on: a coroutine child runs there too.
+    models::WalkDescendants(
+        workload, scenario, task, workload.taskGroup[static_cast<size_t>(task)], cursor, threadLane,
+        [&](const plan::ChildBlock& block, const scenario::ChildGroup& spec, int32_t k, trace::TaskId,
+            trace::TrackId parentLane) {
+            if (block.executorThreads > 0) {
+                // The executor's threads, keyed by the child of the same index; its children start none (the parser).
+                if (k < block.executorThreads)
+                    out.emplace_back(block.Task(k), add(block.Task(k), ChildLaneKind::ExecutorThread, processLane));
+                return parentLane;
+            }
+            const bool thread = spec.via == scenario::ChildVia::Threads;
             const trace::TrackId lane = add(block.Task(k), thread ? ChildLaneKind::Thread : ChildLaneKind::Coroutine,
-                                            thread ? processLane : threadLane);
+                                            thread ? processLane : parentLane);
             out.emplace_back(block.Task(k), lane);
-            WalkChildLanes(scenario, workload, block.Task(k), block.DescendantsStart(k), thread ? lane : threadLane,
-                           processLane, add, out);
-        }
-    }
+            return thread ? lane : parentLane;
+        });
 }
 
 void Actor::MergeInto(trace::Trace& out) {

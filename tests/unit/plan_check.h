@@ -3,20 +3,63 @@
 // the same names. Shared by the simulator's test and the real runners' tests, so the three are judged by one rule.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "models/workload.h"
 #include "plan/plan.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 
 namespace interleave::testing {
 
-// The first way `t` departs from `plan`, or "" when it realises it.
-inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) {
+// The thread lanes each child task may run on where no worker of the plan runs it (index: task id - taskCount), from
+// the plan alone: a coroutine child where its parent runs (and the loop's default executor, "asyncio_k", for its
+// to_thread work), a child thread on the lane named after it, an executor's child on any of that executor's threads.
+// A top-level task that no worker runs runs on the main thread (or the event loop's).
+struct ChildThreadLanes {
+    std::vector<std::shared_ptr<const std::set<std::string>>> lanes;
+    std::vector<bool> coroutine;
+};
+inline ChildThreadLanes PlannedChildThreadLanes(const scenario::Scenario& s, const models::Workload& w,
+                                                const trace::Trace& t) {
+    ChildThreadLanes out;
+    const auto children = static_cast<size_t>(w.plan.totalTasks - w.plan.taskCount);
+    out.lanes.resize(children);
+    out.coroutine.resize(children);
+    using Lanes = std::shared_ptr<const std::set<std::string>>;
+    const Lanes main = std::make_shared<const std::set<std::string>>(
+        std::set<std::string>{std::string(plan::kMainThread), std::string(plan::kEventLoopThread)});
+    models::WalkAllDescendants(w, s, [&](int32_t) { return main; },
+        [&](const plan::ChildBlock& block, const scenario::ChildGroup& spec, int32_t k, int32_t parent,
+            const Lanes& where) {
+            const auto index = static_cast<size_t>(block.Task(k) - w.plan.taskCount);
+            Lanes lanes = where;
+            if (spec.via == scenario::ChildVia::Threads) {
+                lanes = std::make_shared<const std::set<std::string>>(
+                    std::set<std::string>{t.tasks[static_cast<size_t>(block.Task(k))].name});
+            } else if (spec.via == scenario::ChildVia::Executor) {
+                std::set<std::string> executor;
+                const std::string& parentName = t.tasks[static_cast<size_t>(parent)].name;
+                for (int32_t j = 0; j < block.executorThreads; ++j)
+                    executor.insert(plan::ChildExecutorThreadName(parentName, spec.name, j));
+                lanes = std::make_shared<const std::set<std::string>>(std::move(executor));
+            }
+            out.lanes[index] = lanes;
+            out.coroutine[index] = spec.via == scenario::ChildVia::Gather || spec.via == scenario::ChildVia::TaskGroup;
+            return lanes;
+        });
+    return out;
+}
+
+// The first way `t` departs from the plan of `s`, or "" when it realises it.
+inline std::string PlanDeparture(const scenario::Scenario& s, const trace::Trace& t) {
+    const models::Workload workload = models::BuildWorkload(s);
+    const plan::Plan& plan = workload.plan;
     std::ostringstream why;
     if (static_cast<int32_t>(t.tasks.size()) != plan.totalTasks) {
         why << t.tasks.size() << " task records, the plan has " << plan.totalTasks;
@@ -104,6 +147,7 @@ inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) 
     // Children: every descendant of a task runs where the task ran (a pool item's children in its worker), a child
     // coroutine on a lane named by Plan::CoroutineLaneName, a child thread on a lane named after the child.
     if (plan.totalTasks > plan.taskCount) {
+        const ChildThreadLanes childLanes = PlannedChildThreadLanes(s, workload, t);
         std::vector<int32_t> firstDescendant;  // increasing: a child's ancestor is found by binary search
         for (int32_t i = 0; i < plan.taskCount; ++i) firstDescendant.push_back(plan.FirstDescendant(i));
         for (const trace::Span& span : t.spans) {
@@ -122,14 +166,16 @@ inline std::string PlanDeparture(const plan::Plan& plan, const trace::Trace& t) 
             if (track.kind == trace::TrackKind::Task && track.name != plan.CoroutineLaneName(span.task, name))
                 return "child task " + std::to_string(span.task) + " ran on the lane '" + track.name + "', not '" +
                        plan.CoroutineLaneName(span.task, name) + "'";
-            // A child thread has its own lane; a child coroutine's spans also lie on its loop's thread, and
-            // to_thread work on the loop's executor threads.
-            if (track.kind == trace::TrackKind::Thread && worker < 0 && track.name != name &&
-                track.name.rfind("asyncio_", 0) != 0 && track.name != plan::kMainThread &&
-                track.name.find('/') == std::string::npos && track.name.find(" (run_task)") == std::string::npos &&
-                track.name.rfind("ThreadPoolExecutor-", 0) != 0)
-                return "child task " + std::to_string(span.task) + " ran on the thread '" + track.name +
-                       "', not on one named '" + name + "'";
+            // Where no worker runs it, a child runs on the thread lanes the plan gives it (PlannedChildThreadLanes).
+            const auto child = static_cast<size_t>(span.task - plan.taskCount);
+            if (track.kind == trace::TrackKind::Thread && worker < 0 && !childLanes.lanes[child]->count(track.name) &&
+                !(childLanes.coroutine[child] && track.name.rfind("asyncio_", 0) == 0)) {
+                std::string planned;
+                for (const std::string& lane : *childLanes.lanes[child])
+                    planned += (planned.empty() ? "'" : ", '") + lane + "'";
+                return "child task " + std::to_string(span.task) + " (" + name + ") ran on the thread '" + track.name +
+                       "', not on " + planned;
+            }
         }
     }
 

@@ -24,7 +24,7 @@ void ExpectRealised(const scenario::Scenario& s, RealRunKind kind, const std::st
     options.timeoutSeconds = 60;
     const RealRunResult r = RunForReal(s, kind, options);
     ASSERT_TRUE(r.ok) << what << ": " << r.error;
-    EXPECT_EQ(interleave::testing::PlanDeparture(plan::MakePlan(s), r.trace), "") << what;
+    EXPECT_EQ(interleave::testing::PlanDeparture(s, r.trace), "") << what;
 }
 
 TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfEveryPreset) {

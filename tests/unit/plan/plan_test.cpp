@@ -127,7 +127,7 @@ void ExpectSimulationRealisesPlan(const scenario::Scenario& s, const std::string
     options.computeSequentialBaseline = false;
     const models::SimulationResult result = models::Simulate(s, options);
     ASSERT_TRUE(result.ok) << what << ": " << result.error;
-    EXPECT_EQ(testing::PlanDeparture(MakePlan(s), result.trace), "") << what;
+    EXPECT_EQ(testing::PlanDeparture(s, result.trace), "") << what;
 }
 
 TEST(Plan, TheSimulatorRealisesThePlanOfEveryPreset) {
