@@ -1,5 +1,5 @@
 // [SECTION] Index
-//   Jobs ............ simulation, comparison and sweep jobs (run by the Executor)
+//   Jobs ............ starting jobs (jobs.h runs them) and taking what they finished
 //   Construction .... presets, view state
 //   Frame ........... layout, toolbar, keyboard, playback
 //   Run for real .... the native "Run for real" button and its job (the real trace beside the simulated one)
@@ -24,73 +24,7 @@ namespace interleave::ui {
 
 using scenario::ModelKind;
 
-// [SECTION] Jobs
-// A job owns its inputs (a copy of the scenario) and its outputs; the UI polls `done` and takes the
-// result. Cancelling is cooperative, through the simulator's cancel flag. Simulations run in slices
-// (models::SimulationRun), so the single-threaded build draws frames while one runs, and every run is
-// bounded in time and memory: a link to a tiny scenario that asks for billions of events stops with a
-// banner saying which limit it hit instead of freezing the tab.
-
-struct Playground::SimJob {
-    scenario::Scenario scenario;
-    std::atomic<float> progress{0};
-    std::atomic<bool> cancel{false};
-    std::atomic<bool> done{false};
-    std::unique_ptr<models::SimulationRun> run;  // touched by one thread at a time: the UI's, then the executor's
-    models::SimulationResult result;
-};
-
-struct Playground::CompareJob {
-    scenario::Scenario scenario;
-    std::atomic<bool> cancel{false};
-    std::atomic<bool> done{false};
-    std::atomic<int> finished{0};                // models simulated so far
-    std::unique_ptr<models::SimulationRun> run;  // the model being simulated
-    models::Comparison result;
-};
-
-struct Playground::SweepJob {
-    std::atomic<bool> cancel{false};
-    std::atomic<int> finished{0};
-    int total = 0;
-    std::vector<ScalingSeries> series;  // the plan; the UI's copy is filled from `slots`
-    std::vector<size_t> offset;         // slot of series[s].workers[0]
-    std::unique_ptr<std::atomic<int64_t>[]> slots;  // makespan per point, -1 until computed
-};
-
-struct Playground::RealJob {
-    scenario::Scenario scenario;
-    int kind = 0;
-    std::atomic<float> progress{0};
-    std::atomic<bool> cancel{false};
-    std::atomic<bool> done{false};
-    RealRunOutcome outcome;
-};
-
 namespace {
-
-// Scenarios up to this many steps (summed over every task) start simulating within the frame that
-// asked, for up to kInlineBudgetMs: most are done by then (no flicker, and the web page's first frame
-// needs no worker thread). What is left, and bigger scenarios, go on in the executor.
-constexpr int64_t kSmallScenarioSteps = 20'000;
-constexpr double kInlineBudgetMs = 25.0;
-// Events per slice: a millisecond or two of simulation, so a frame's budget is never overshot by much.
-constexpr int64_t kSliceEvents = 4'096;
-models::SimulationOptions BoundedOptions(double timeLimitSeconds) {
-    models::SimulationOptions options;
-    options.timeLimitSeconds = timeLimitSeconds;
-    return options;
-}
-
-double MsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-int64_t StepCount(const scenario::Scenario& s) {
-    int64_t n = 0;
-    for (const auto& g : s.groups) n += int64_t(g.count) * scenario::ExpandedStepCount(g.steps);
-    return n;
-}
 
 std::array<float, 4> ItemRect() {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -115,7 +49,7 @@ void Playground::Remember(const char* id) {
 Playground::Playground() : Playground(PlaygroundSettings{}) {}
 
 Playground::Playground(PlaygroundSettings settings)
-    : m_settings(std::move(settings)), m_executor(MakeExecutor(m_settings.backgroundThreads)) {
+    : m_settings(std::move(settings)), m_jobs(m_settings.backgroundThreads, m_settings.simulationTimeLimitSeconds) {
     m_view.models = {"sequential", "threads", "processes", "asyncio", "free_threaded"};
     if (!m_settings.loadPresetOnStart) return;
     std::string id = m_settings.initialPreset.empty() ? DefaultPresetId() : m_settings.initialPreset;
@@ -128,21 +62,9 @@ Playground::Playground(PlaygroundSettings settings)
     }
 }
 
-Playground::~Playground() {
-    // Stop what runs in the background before the executor joins its thread.
-    if (m_simJob) m_simJob->cancel = true;
-    if (m_compareJob) m_compareJob->cancel = true;
-    if (m_sweepJob) m_sweepJob->cancel = true;
-    if (m_realJob) m_realJob->cancel = true;
-    m_executor.reset();
-}
+Playground::~Playground() = default;  // m_jobs stops what runs in the background
 
-bool Playground::Busy() const {
-    // A job counts until the UI has taken its result (PollJobs drops it then): a job the worker finished but
-    // whose result is not on screen yet is still busy, so a reader of the test state never sees "not
-    // simulating" without the trace or the error that ended it.
-    return m_executor->Pending() > 0 || m_simJob || m_pinJob || m_compareJob || m_realJob || !m_openJobs.empty();
-}
+bool Playground::Busy() const { return m_jobs.Busy(); }
 
 bool Playground::LoadPreset(std::string_view id, std::string& error) {
     const scenario::PresetFile* preset = scenario::FindPreset(id);
@@ -168,8 +90,7 @@ bool Playground::LoadPreset(std::string_view id, std::string& error) {
 }
 
 void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace) {
-    if (m_simJob) m_simJob->cancel = true;
-    m_simJob.reset();
+    m_jobs.DropRun();
     m_scenario = scenario;
     // Shown as given: no story step's lanes or model on top of it.
     m_storyBaseModel = m_scenario.model;
@@ -193,7 +114,7 @@ std::string Playground::ComparisonRowName(size_t row) const {
 }
 
 void Playground::ShowComparison(models::Comparison comparison) {
-    m_compareJob.reset();
+    m_jobs.DropComparison();
     m_comparison = std::move(comparison);
     for (auto& r : m_comparison.results)
         if (!r.trace.IsFinished()) r.trace.Finish();
@@ -203,8 +124,7 @@ void Playground::ShowComparison(models::Comparison comparison) {
 }
 
 void Playground::ShowScaling(std::vector<ScalingSeries> series) {
-    if (m_sweepJob) m_sweepJob->cancel = true;
-    m_sweepJob.reset();
+    m_jobs.DropSweep();
     m_scaling = std::move(series);
     m_scalingStale = false;
 }
@@ -224,8 +144,8 @@ std::string Playground::ViewStateJson() const {
     // The pinned run as what made it (a link's still being simulated counts), so the link's reader sees it too.
     state.pinnedScenarioJson.clear();
     state.pinnedPreset.clear();
-    if (m_pinJob) {
-        state.pinnedScenarioJson = scenario::ScenarioToJson(m_pinJob->scenario);
+    if (const scenario::Scenario* being = m_jobs.PinnedScenario()) {
+        state.pinnedScenarioJson = scenario::ScenarioToJson(*being);
         state.pinnedPreset = m_pinnedPreset;
     } else if (m_havePinned && m_pinnedFromScenario) {
         state.pinnedScenarioJson = scenario::ScenarioToJson(m_pinnedScenario);
@@ -279,7 +199,11 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
     }
     m_tabRequest = int(m_view.tab);
     m_fitPending = false;  // the state names its visible range
-    if (pinned) StartPinnedSimulation(std::move(*pinned), state.pinnedPreset);
+    if (pinned) {
+        // A link's pinned run: its scenario simulated (bounded as every run is), then shown as the pinned run.
+        m_jobs.SimulatePinned(*pinned);
+        m_pinnedPreset = state.pinnedPreset;
+    }
     // A story opens on the link's step (its first when the link names none), keeping the link's range if it has one.
     if (newScenario) {
         StartStory(std::max(0, state.storyStep), !linkHasRange);
@@ -296,8 +220,7 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
 void Playground::ScenarioChanged() {
     m_error.clear();
     // A real run belongs to the scenario it ran.
-    if (m_realJob) m_realJob->cancel = true;
-    m_realJob.reset();
+    m_jobs.DropRealRun();
     m_haveReal = false;
     m_realError.clear();
     m_jsonBuffer.clear();
@@ -306,247 +229,86 @@ void Playground::ScenarioChanged() {
     StartSimulation();
 }
 
-std::shared_ptr<Playground::SimJob> Playground::NewSimJob(const scenario::Scenario& scenario) {
-    auto job = std::make_shared<SimJob>();
-    job->scenario = scenario;
-    models::SimulationOptions options = BoundedOptions(m_settings.simulationTimeLimitSeconds);
-    options.progress = &job->progress;
-    options.cancel = &job->cancel;
-    job->run = std::make_unique<models::SimulationRun>(job->scenario, options);
-    return job;
-}
-
-namespace {
-// A simulation job's slices for the executor: true once the run is done and its result published.
-template <typename Job>
-std::function<bool()> SimulationSlices(std::shared_ptr<Job> job) {
-    return [job] {
-        if (!job->run->Advance(kSliceEvents)) return false;
-        job->result = job->run->TakeResult();
-        job->run.reset();
-        job->done.store(true, std::memory_order_release);
-        return true;
-    };
-}
-}  // namespace
-
-void Playground::StartPinnedSimulation(scenario::Scenario scenario, std::string preset) {
-    DropPinJob();
-    auto job = NewSimJob(scenario);
-    m_pinJob = job;
-    m_pinnedPreset = std::move(preset);
-    m_executor->SubmitSliced(SimulationSlices(job));
-}
-
-void Playground::DropPinJob() {
-    if (m_pinJob) m_pinJob->cancel = true;  // the job keeps what it needs
-    m_pinJob.reset();
-}
+// [SECTION] Jobs
 
 void Playground::StartSimulation() {
-    if (m_simJob) m_simJob->cancel = true;
     m_simError.clear();
-    auto job = NewSimJob(m_scenario);
-    m_simJob = job;
-    auto slice = SimulationSlices(job);
-    m_longestSimulationWorkMs = 0;
-    m_simulationWorkMs.clear();
-    if (StepCount(m_scenario) <= kSmallScenarioSteps) {
-        const auto start = std::chrono::steady_clock::now();
-        while (!slice()) {
-            if (MsSince(start) >= kInlineBudgetMs) break;
-        }
-        RecordSimulationWork(MsSince(start));
-        if (job->done.load(std::memory_order_acquire)) return;
-    }
-    m_executor->SubmitSliced(std::move(slice));
-}
-
-void Playground::RecordSimulationWork(double ms) {
-    m_longestSimulationWorkMs = std::max(m_longestSimulationWorkMs, ms);
-    if (m_simulationWorkMs.size() < 4096) m_simulationWorkMs.push_back(float(ms));
+    m_jobs.Simulate(m_scenario);
 }
 
 void Playground::CancelSimulations() {
-    if (m_simJob && !m_simJob->done) m_simError = "the simulation was cancelled: edit the scenario or pick a preset to simulate again";
-    for (auto* cancel : {m_simJob ? &m_simJob->cancel : nullptr, m_compareJob ? &m_compareJob->cancel : nullptr,
-                         m_sweepJob ? &m_sweepJob->cancel : nullptr})
-        if (cancel) *cancel = true;
-    // The jobs keep what they need; the UI forgets them (a cancelled sweep never reaches its total).
-    DropPinJob();
-    m_simJob.reset();
-    m_compareJob.reset();
-    m_sweepJob.reset();
+    if (m_jobs.CancelSimulations())
+        m_simError = "the simulation was cancelled: edit the scenario or pick a preset to simulate again";
 }
 
 void Playground::CompareByChanged() {
-    if (m_compareJob) m_compareJob->cancel = true;
-    m_compareJob.reset();
+    m_jobs.DropComparison();
     m_haveComparison = false;
     m_compareStale = true;
     m_timelinesStale = true;
 }
 
 void Playground::StartCompare() {
-    if (m_compareJob) m_compareJob->cancel = true;
-    auto job = std::make_shared<CompareJob>();
-    job->scenario = m_scenario;
-    // Every model on the scenario's release, or (by release) the scenario's own program on every release.
-    if (m_view.compareReleases) job->result = models::ReleaseComparison(job->scenario);
-    else job->result.models = models::CompareModels(job->scenario);
-    m_compareJob = job;
+    m_jobs.Compare(m_scenario, m_view.compareReleases);
     m_compareStale = false;
-    // One model at a time, each in slices; the recommendation once all are in.
-    m_executor->SubmitSliced([job, timeLimit = m_settings.simulationTimeLimitSeconds] {
-        const size_t next = job->result.results.size();
-        const bool byRelease = !job->result.releases.empty();
-        if (!job->run && next < job->result.models.size()) {
-            scenario::Scenario variant =
-                byRelease ? scenario::OnRelease(job->scenario, job->result.releases[next]) : job->scenario;
-            variant.model = job->result.models[next];
-            // By release each run has its own sequential baseline (on that release): its speedup is its own.
-            models::SimulationOptions options =
-                byRelease ? BoundedOptions(timeLimit) : models::CompareRunOptions(BoundedOptions(timeLimit));
-            options.progress = nullptr;
-            options.cancel = &job->cancel;
-            job->run = std::make_unique<models::SimulationRun>(variant, options);
-        }
-        if (job->run) {
-            if (!job->run->Advance(kSliceEvents)) return false;
-            job->result.results.push_back(job->run->TakeResult());
-            job->run.reset();
-            job->finished.fetch_add(1, std::memory_order_relaxed);
-            if (job->result.results.size() < job->result.models.size() && !job->cancel) return false;
-        }
-        if (!job->cancel && byRelease) models::RecommendRelease(job->scenario, job->result);
-        else if (!job->cancel) models::Recommend(job->scenario, job->result);
-        job->done.store(true, std::memory_order_release);
-        return true;
-    });
-}
-
-void Playground::StartSweep() {
-    if (m_sweepJob) m_sweepJob->cancel = true;
-    auto job = std::make_shared<SweepJob>();
-    m_scalingStale = false;
-    const int cores = std::max(1, m_scenario.machine.cores);
-    const int maxWorkers = std::min(2 * cores, 64);
-    // At most 16 points a line: big machines sample the worker counts.
-    const int stride = std::max(1, (maxWorkers + 15) / 16);
-    for (ModelKind kind : {ModelKind::Threads, ModelKind::Processes, ModelKind::FreeThreaded}) {
-        ScalingSeries series;
-        series.model = kind;
-        for (int w = 1; w <= maxWorkers; w += stride) series.workers.push_back(w);
-        if (series.workers.back() != maxWorkers) series.workers.push_back(maxWorkers);
-        series.makespan.assign(series.workers.size(), -1);
-        job->series.push_back(std::move(series));
-    }
-    for (size_t s = 0; s < job->series.size(); ++s) {
-        job->offset.push_back(size_t(job->total));
-        job->total += int(job->series[s].workers.size());
-    }
-    job->slots.reset(new std::atomic<int64_t>[size_t(job->total)]);
-    for (int i = 0; i < job->total; ++i) job->slots[size_t(i)] = -1;
-    m_sweepJob = job;
-    m_scaling = job->series;
-    // One job per point, so the single-threaded build computes the sweep a few points per frame.
-    for (size_t s = 0; s < job->series.size(); ++s) {
-        for (size_t i = 0; i < job->series[s].workers.size(); ++i) {
-            scenario::Scenario variant = m_scenario;
-            variant.model.kind = job->series[s].model;
-            variant.model.workers = job->series[s].workers[i];
-            // Each point in slices, created when it starts (a run holds its world's memory).
-            auto run = std::make_shared<std::unique_ptr<models::SimulationRun>>();
-            m_executor->SubmitSliced([job, s, i, run, variant = std::move(variant), timeLimit = m_settings.simulationTimeLimitSeconds] {
-                if (job->cancel) return true;
-                if (!*run) {
-                    models::SimulationOptions options = BoundedOptions(timeLimit);
-                    options.computeSequentialBaseline = false;
-                    options.cancel = &job->cancel;
-                    *run = std::make_unique<models::SimulationRun>(variant, options);
-                }
-                if (!(*run)->Advance(kSliceEvents)) return false;
-                models::SimulationResult result = (*run)->TakeResult();
-                run->reset();
-                job->slots[job->offset[s] + i].store(result.ok ? result.trace.metrics.makespan : -2, std::memory_order_relaxed);
-                job->finished.fetch_add(1, std::memory_order_release);
-                return true;
-            });
-        }
-    }
 }
 
 void Playground::PollJobs() {
-    const auto pumpStart = std::chrono::steady_clock::now();
-    const bool working = !m_executor->Threaded() && m_executor->Pending() > 0;
-    // The rest of the last frame (since the last work ended): a slow frame leaves work a longer turn.
-    const double restOfLastFrameMs =
-        m_workEnded ? std::chrono::duration<double, std::milli>(pumpStart - m_lastWorkEnd).count() : 0.0;
-    m_executor->Pump(FrameWorkBudgetMs(restOfLastFrameMs));
-    m_lastWorkEnd = std::chrono::steady_clock::now();
-    m_workEnded = true;
-    if (working) RecordSimulationWork(MsSince(pumpStart));
-    if (m_simJob && m_simJob->done.load(std::memory_order_acquire)) {
-        auto job = std::move(m_simJob);
-        if (job->result.ok) {
-            m_trace = std::move(job->result.trace);
-            m_traceScenario = job->scenario;
+    Jobs::Finished finished = m_jobs.Poll(m_scaling);
+    if (finished.run) {
+        Jobs::FinishedRun& run = *finished.run;
+        if (run.result.ok) {
+            m_trace = std::move(run.result.trace);
+            m_traceScenario = std::move(run.scenario);
             m_haveTrace = true;
-            m_explain = Explain(job->scenario, m_trace);
-            m_explainMoments = ExplainMoments(job->scenario, m_trace);
+            m_explain = Explain(m_traceScenario, m_trace);
+            m_explainMoments = ExplainMoments(m_traceScenario, m_trace);
             m_timelinesStale = true;
             if (!m_speedTouched) m_view.playbackSpeed = std::max(1e-6, double(m_trace.EndTime()) / 8e9);
-        } else if (!job->cancel) {
+        } else {
             // Shown in a banner above the timeline (the panel may be hidden: an embed, a phone).
-            m_simError = job->result.error;
+            m_simError = run.result.error;
             m_haveTrace = false;
             m_timelinesStale = true;
         }
     }
-    if (m_pinJob && m_pinJob->done.load(std::memory_order_acquire)) {
-        auto job = std::move(m_pinJob);
-        if (job->result.ok) {
-            ShowPinnedRun(PinnedRunTitle(m_pinnedPreset, job->scenario), std::move(job->result.trace));
+    if (finished.pinned) {
+        Jobs::FinishedRun& run = *finished.pinned;
+        if (run.result.ok) {
+            ShowPinnedRun(PinnedRunTitle(m_pinnedPreset, run.scenario), std::move(run.result.trace));
             m_pinnedFromScenario = true;
-            m_pinnedScenario = std::move(job->scenario);
+            m_pinnedScenario = std::move(run.scenario);
             // The view stays as the link has it: its range was chosen with the pinned run on screen.
-        } else if (!job->cancel) {
-            m_simError = "the link's pinned run: " + job->result.error;
+        } else {
+            m_simError = "the link's pinned run: " + run.result.error;
         }
     }
-    if (m_compareJob && m_compareJob->done.load(std::memory_order_acquire) && !m_compareJob->cancel) {
-        auto job = std::move(m_compareJob);
-        m_comparison = std::move(job->result);
+    if (finished.comparison) {
+        m_comparison = std::move(*finished.comparison);
         m_haveComparison = true;
         m_timelinesStale = true;
         if (m_view.tab == Tab::Compare) m_fitPending = true;  // the compared runs may be longer
     }
-    if (m_sweepJob) {
-        // Copy the finished points (each job writes only its own slot, then bumps `finished`).
-        const int finished = m_sweepJob->finished.load(std::memory_order_acquire);
-        for (size_t s = 0; s < m_scaling.size() && s < m_sweepJob->series.size(); ++s)
-            for (size_t i = 0; i < m_scaling[s].makespan.size(); ++i)
-                m_scaling[s].makespan[i] = m_sweepJob->slots[m_sweepJob->offset[s] + i].load(std::memory_order_relaxed);
-        if (finished >= m_sweepJob->total) m_sweepJob.reset();
-    }
-    if (m_realJob && m_realJob->done.load(std::memory_order_acquire)) {
-        auto job = std::move(m_realJob);
-        if (job->outcome.ok) {
-            m_realTrace = std::move(job->outcome.trace);
+    if (finished.real) {
+        if (finished.real->outcome.ok) {
+            m_realTrace = std::move(finished.real->outcome.trace);
             if (!m_realTrace.IsFinished()) m_realTrace.Finish();
             m_haveReal = true;
-            m_realKind = job->kind;
+            m_realKind = finished.real->kind;
             m_realError.clear();
             m_timelinesStale = true;
             m_fitPending = true;  // the real run may be longer than the simulated one
         } else {
-            m_realError = job->outcome.error.empty() ? "the real run failed" : job->outcome.error;
+            m_realError = finished.real->outcome.error.empty() ? "the real run failed" : finished.real->outcome.error;
         }
     }
-    PollOpenJobs();
+    for (Jobs::FinishedRead& read : finished.reads) TakeReadTrace(std::move(read));
     // What the visible tab needs, computed when first looked at.
-    if (m_view.tab == Tab::Compare && m_compareStale && !m_compareJob) StartCompare();
-    if (m_view.tab == Tab::Scaling && m_scalingStale) StartSweep();
+    if (m_view.tab == Tab::Compare && m_compareStale && !m_jobs.Comparing()) StartCompare();
+    if (m_view.tab == Tab::Scaling && m_scalingStale) {
+        m_scaling = m_jobs.Sweep(m_scenario);
+        m_scalingStale = false;
+    }
 }
 
 void Playground::RebuildTimelines() {
@@ -795,20 +557,25 @@ void Playground::Toolbar() {
         ImGui::TextDisabled("%s", m_notice.c_str());
     }
     // Progress of whatever runs in the background.
-    const bool simulating = m_simJob && !m_simJob->done;
-    if (simulating || m_compareJob || m_sweepJob || m_realJob) {
+    const bool simulating = m_jobs.Simulating();
+    if (simulating || m_jobs.Comparing() || m_jobs.Sweeping() || m_jobs.RealRunning()) {
         float fraction = 0;
         const char* what = "simulating...";
-        if (simulating) fraction = m_simJob->progress.load();
-        else if (m_compareJob) {
-            fraction = float(m_compareJob->finished.load()) / float(std::max<size_t>(1, m_compareJob->result.models.size()));
+        if (simulating) {
+            fraction = m_jobs.SimulationProgress();
+        } else if (m_jobs.Comparing()) {
+            fraction = m_jobs.ComparisonProgress();
             what = "comparing...";
+        } else if (m_jobs.RealRunning()) {
+            fraction = m_jobs.RealRunProgress();
+            what = "running for real...";
+        } else {
+            fraction = m_jobs.SweepProgress();
+            what = "sweeping...";
         }
-        else if (m_realJob) { fraction = m_realJob->progress.load(); what = "running for real..."; }
-        else if (m_sweepJob) { fraction = float(m_sweepJob->finished.load()) / float(std::max(1, m_sweepJob->total)); what = "sweeping..."; }
         const char* cancelLabel = "Cancel";
         const float cancelW = ImGui::CalcTextSize(cancelLabel).x + ImGui::GetStyle().FramePadding.x * 2;
-        const bool cancellable = simulating || m_compareJob || m_sweepJob;
+        const bool cancellable = simulating || m_jobs.Comparing() || m_jobs.Sweeping();
         // On the toolbar's line when the bar (as wide as its text) and the button fit there, else on a line of their
         // own: on a phone the toolbar fills its lines, and a bar squeezed into what is left pushed Cancel off the edge.
         const ImGuiStyle& style = ImGui::GetStyle();
@@ -921,20 +688,8 @@ void Playground::AdvancePlayback() {
 // [SECTION] Run for real
 
 bool Playground::StartRealRun(int kind) {
-    if (!m_settings.runForReal || m_realJob) return false;
-    auto job = std::make_shared<RealJob>();
-    job->scenario = m_scenario;
-    job->kind = kind;
-    m_realJob = job;
+    if (!m_jobs.RunForReal(m_scenario, kind, m_settings.runForReal)) return false;
     m_realError.clear();
-    m_executor->Submit([job, run = m_settings.runForReal] {
-        if (!job->cancel) {
-            job->outcome = run(job->scenario, job->kind, &job->progress, &job->cancel);
-        } else {
-            job->outcome.error = "cancelled";
-        }
-        job->done.store(true, std::memory_order_release);
-    });
     return true;
 }
 
@@ -947,8 +702,8 @@ void Playground::RealRunControls() {
     ImGui::Combo("##real_kind", &m_realKind, kinds, 2);
     Remember("real_kind");
     ImGui::SameLine();
-    if (m_realJob) {
-        if (ImGui::Button("Cancel run")) m_realJob->cancel = true;
+    if (m_jobs.RealRunning()) {
+        if (ImGui::Button("Cancel run")) m_jobs.CancelRealRun();
         Remember("real_cancel");
     } else {
         if (ImGui::Button("Run for real")) StartRealRun(m_realKind);
@@ -982,11 +737,11 @@ std::string Playground::TestStateJson() const {
     j["simulation_error"] = m_simError;
     // The longest the UI thread spent simulating at once since the last simulation started (the inline
     // start, or one frame's slices): what decides whether the tab stays responsive.
-    j["longest_simulation_work_ms"] = m_longestSimulationWorkMs;
+    j["longest_simulation_work_ms"] = m_jobs.LongestWorkMs();
     // Wall-clock times include any time the OS gave the tab's thread to someone else; the 90th percentile of them
     // is what the slicing decides, the longest is what the machine's load adds.
     {
-        std::vector<float> work = m_simulationWorkMs;
+        std::vector<float> work = m_jobs.WorkMs();
         double p90 = 0;
         if (!work.empty()) {
             const size_t k = work.size() * 9 / 10;
@@ -994,7 +749,7 @@ std::string Playground::TestStateJson() const {
             p90 = work[k];
         }
         j["simulation_work_ms_p90"] = p90;
-        j["simulation_work_count"] = m_simulationWorkMs.size();
+        j["simulation_work_count"] = m_jobs.WorkMs().size();
     }
     j["link_error"] = m_linkError;
     j["embed"] = m_settings.embed;
@@ -1030,7 +785,7 @@ std::string Playground::TestStateJson() const {
     j["scenario_open"] = m_scenarioOpen;
     json real = json::object();
     real["available"] = bool(m_settings.runForReal);
-    real["running"] = bool(m_realJob);
+    real["running"] = m_jobs.RealRunning();
     real["shown"] = m_haveReal;
     real["error"] = m_realError;
     if (m_haveReal) {
@@ -1057,7 +812,7 @@ std::string Playground::TestStateJson() const {
                           {"line", OpenedComparison(file->title, file->trace.metrics.makespan,
                                                     m_haveTrace ? m_trace.metrics.makespan : 0)}});
     j["opened_traces"] = opened;
-    j["opening_traces"] = m_openJobs.size();
+    j["opening_traces"] = m_jobs.Reading();
     j["opening_progress"] = OpeningProgress();
     j["open_trace_error"] = m_openError;
     j["notice"] = m_notice;
@@ -1070,7 +825,7 @@ std::string Playground::TestStateJson() const {
     j["help"] = m_showHelp;
     j["simulating"] = Busy();
     j["scenario_overflow_x"] = m_scenarioOverflowX;
-    j["background_threads"] = m_executor->Threaded();
+    j["background_threads"] = m_jobs.Threaded();
     j["selected_task"] = m_view.selectedTask;
     const int storyStep = m_view.storyStep < 0 ? -1 : StoryStepIndex(m_scenario.story, m_view.storyStep);
     j["story"] = {{"steps", m_scenario.story.steps.size()},

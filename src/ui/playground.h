@@ -4,10 +4,15 @@
 //   Playground ........... every view of the app, drawn full-window between NewFrame() and Render()
 //
 // The platform layer owns the window, the GL context and the main loop; it calls Frame() once a
-// frame. The view is one class split by concern across files (after Tracy's TracyView_*.cpp):
-//   playground.cpp ........ layout, toolbar, keyboard, playback, jobs, view state, test hook
+// frame. The background work (simulations, comparisons, sweeps, real runs, trace files being read) is its own class,
+// Jobs (jobs.h), with no ImGui in it; the view is one class split by concern across files (after Tracy's
+// TracyView_*.cpp):
+//   playground.cpp ........ layout, toolbar, keyboard, playback, taking the jobs' results, view state, test hook
 //   playground_editor.cpp . the scenario panel (presets and every scenario field)
 //   playground_views.cpp .. compare, scaling, results and explanation, help overlay
+//   playground_story.cpp .. the story bar
+//   playground_share.cpp .. share links, the embed snippet
+//   playground_traces.cpp . trace files opened beside the run
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -23,7 +28,7 @@
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 #include "ui/explain.h"
-#include "ui/executor.h"
+#include "ui/jobs.h"
 #include "ui/scaling_plot.h"
 #include "ui/timeline.h"
 #include "ui/touch.h"
@@ -31,15 +36,6 @@
 
 namespace interleave::ui {
 
-// What a real run of the scenario gave (native only; see src/app/real_runs.h). No dependency on src/native.
-struct RealRunOutcome {
-    bool ok = false;
-    std::string error;
-    trace::Trace trace;
-};
-// kind: 0 = the C++ runtimes, 1 = CPython. Runs on the playground's background executor.
-using RunForRealFn = std::function<RealRunOutcome(const scenario::Scenario& scenario, int kind, std::atomic<float>* progress,
-                                                  const std::atomic<bool>* cancel)>;
 // Turns the view state (JSON) into a share link, maybe later (the web encodes it asynchronously in JS);
 // `done` gets the full playground URL, or "" on failure.
 using MakeLinkFn = std::function<void(const std::string& viewJson, std::function<void(const std::string& url)> done)>;
@@ -183,29 +179,19 @@ public:
     bool ShowExplainMoment(size_t index);
 
 private:
-    struct SimJob;
-    struct CompareJob;
-    struct SweepJob;
-    struct RealJob;
-    struct OpenJob;
-
     // playground.cpp
     void Layout();
     void Toolbar();
     void HandleKeys();
     void AdvancePlayback();
+    // Takes what the jobs finished (Jobs::Poll) and starts what the visible tab needs.
     void PollJobs();
     void StartSimulation();
-    // A link's pinned run: its scenario simulated (bounded as every run is), then shown as the pinned run.
-    void StartPinnedSimulation(scenario::Scenario scenario, std::string preset);
-    std::shared_ptr<SimJob> NewSimJob(const scenario::Scenario& scenario);
-    void DropPinJob();  // cancels a link's pinned run still being simulated
     void StartCompare();
     // Compare by model or by release switched: the comparison on screen is no longer the one asked for.
     void CompareByChanged();
     // A row of the comparison by what it compares: the model ("threads") or the release ("3.14t").
     std::string ComparisonRowName(size_t row) const;
-    void StartSweep();
     void ScenarioChanged();
     void RebuildTimelines();
     void FitView();
@@ -255,22 +241,17 @@ private:
     std::string PinnedSectionTitle() const;
     void PinControls();
     // playground_traces.cpp
-    void PollOpenJobs();
+    void TakeReadTrace(Jobs::FinishedRead read);
     void OpenedTraceControls();
 
     PlaygroundSettings m_settings;
-    std::unique_ptr<Executor> m_executor;
+    Jobs m_jobs;
     ViewState m_view;
     long m_frame = 0;
 
     scenario::Scenario m_scenario;
     std::string m_error;           // the scenario's, shown in the panel
     std::string m_simError;        // why the last simulation stopped (a limit, a deadlock, a cancel): banner
-    double m_longestSimulationWorkMs = 0;  // on the UI thread at once, since the last simulation started
-    std::vector<float> m_simulationWorkMs;  // ...each time it simulated (the first 4096 times)
-    void RecordSimulationWork(double ms);
-    std::chrono::steady_clock::time_point m_lastWorkEnd;  // when the last frame's jobs stopped (FrameWorkBudgetMs)
-    bool m_workEnded = false;
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
     trace::Trace m_trace;          // the run of the scenario as configured
@@ -280,16 +261,13 @@ private:
     bool m_haveTrace = false;
     std::string m_explain;
     std::vector<ExplainMoment> m_explainMoments;  // the moments its claims rest on
-    std::shared_ptr<SimJob> m_simJob;
 
     models::Comparison m_comparison;
     bool m_haveComparison = false;
     bool m_compareStale = true;
-    std::shared_ptr<CompareJob> m_compareJob;
 
     std::vector<ScalingSeries> m_scaling;
     bool m_scalingStale = true;
-    std::shared_ptr<SweepJob> m_sweepJob;
 
     TimelineController m_timeline;
     TimelineController m_compareTimeline;
@@ -343,7 +321,6 @@ private:
     bool m_pinnedFromScenario = false;
     scenario::Scenario m_pinnedScenario;
     std::string m_pinnedPreset;
-    std::shared_ptr<SimJob> m_pinJob;  // a link's pinned run, being simulated
 
     // The story's base: the scenario's own model, which each step's switches apply to (a step back to one without a
     // switch returns to it). Share links carry it, not the step's.
@@ -358,11 +335,9 @@ private:
         trace::Trace trace;
     };
     std::vector<std::unique_ptr<OpenedTrace>> m_opened;
-    std::vector<std::shared_ptr<OpenJob>> m_openJobs;  // files being read
     std::string m_openError;       // why the last file could not be opened (banner)
     std::string m_openErrorTitle;  // ...that file's title: opening it after all clears the error, another file's not
 
-    std::shared_ptr<RealJob> m_realJob;
     trace::Trace m_realTrace;    // the real run, shown beside the simulated one
     bool m_haveReal = false;
     int m_realKind = 0;

@@ -63,7 +63,7 @@ void Playground::StoryBar() {
     const int index = m_view.storyStep < 0 ? -1 : StoryStepIndex(m_scenario.story, m_view.storyStep);
     if (index < 0) return;
     const scenario::StoryStep& step = m_scenario.story.steps[size_t(index)];
-    if (m_storyRangePending && m_haveTrace && !m_simJob) {
+    if (m_storyRangePending && m_haveTrace && !m_jobs.HasRun()) {
         m_view.visible = StoryStepRange(step, m_trace.EndTime());
         m_storyRangePending = false;
     }

@@ -47,47 +47,15 @@ std::string Mebibytes(double bytes) {
 }
 }  // namespace
 
-struct Playground::OpenJob {
-    explicit OpenJob(std::string fileText) : text(std::move(fileText)), reader(text) {}
-    std::string title;
-    std::string text;  // freed once parsed
-    trace::TraceFileReader reader;
-    std::atomic<bool> done{false};
-    std::atomic<float> progress{0};  // 0 to 1, for the "reading" line
-    bool ok = false;
-    std::string error;
-    trace::Trace trace;
-};
-
 bool Playground::OpenTrace(std::string fileName, std::string text) {
     const std::string title = OpenedTraceTitle(fileName);
-    if (m_opened.size() + m_openJobs.size() >= kMaxOpenedTraces) {
+    if (m_opened.size() + m_jobs.Reading() >= kMaxOpenedTraces) {
         RefuseTrace(fileName, "at most " + std::to_string(kMaxOpenedTraces) +
                                   " trace files are open at once; close one (its Close button) first");
         return false;
     }
     if (RefuseOversizedTrace(fileName, double(text.size()))) return false;
-    auto job = std::make_shared<OpenJob>(std::move(text));
-    job->title = title;
-    m_openJobs.push_back(job);
-    // In steps (TraceFileReader): the single-threaded build draws frames while a large file is read.
-    m_executor->SubmitSliced([job] {
-        const bool read = job->reader.Step();
-        job->progress.store(float(job->reader.Progress()), std::memory_order_relaxed);
-        if (job->reader.TextRead() && !job->text.empty()) std::string().swap(job->text);
-        if (!read) return false;
-        job->ok = job->reader.Ok();
-        job->error = job->reader.Error();
-        if (job->ok) job->trace = job->reader.TakeTrace();
-        if (job->ok && job->trace.spans.empty() && job->trace.instants.empty()) {
-            job->ok = false;
-            job->error = "it holds no spans: nothing to draw";
-        }
-        // A Chrome trace from another tool carries no metrics: the makespan is where its last span ends.
-        if (job->ok && job->trace.metrics.makespan <= 0) trace::ComputeMetrics(job->trace);
-        job->done.store(true, std::memory_order_release);
-        return true;
-    });
+    m_jobs.Read(title, std::move(text));
     return true;
 }
 
@@ -110,35 +78,21 @@ void Playground::CloseOpenedTrace(size_t index) {
     RebuildTimelines();
 }
 
-void Playground::PollOpenJobs() {
-    for (size_t i = 0; i < m_openJobs.size();) {
-        const std::shared_ptr<OpenJob>& job = m_openJobs[i];
-        if (!job->done.load(std::memory_order_acquire)) {
-            ++i;
-            continue;
-        }
-        if (job->ok) {
-            auto opened = std::make_unique<OpenedTrace>();
-            opened->title = job->title;
-            opened->trace = std::move(job->trace);
-            if (!opened->trace.IsFinished()) opened->trace.Finish();
-            if (m_openErrorTitle == opened->title) m_openError.clear();
-            m_opened.push_back(std::move(opened));
-            m_timelinesStale = true;
-            m_fitPending = true;  // the file may be longer than the run on screen
-        } else {
-            RefuseTrace(job->title, job->error);
-        }
-        m_openJobs.erase(m_openJobs.begin() + std::ptrdiff_t(i));
+void Playground::TakeReadTrace(Jobs::FinishedRead read) {
+    if (!read.ok) {
+        RefuseTrace(read.title, read.error);
+        return;
     }
+    auto opened = std::make_unique<OpenedTrace>();
+    opened->title = std::move(read.title);
+    opened->trace = std::move(read.trace);
+    if (m_openErrorTitle == opened->title) m_openError.clear();
+    m_opened.push_back(std::move(opened));
+    m_timelinesStale = true;
+    m_fitPending = true;  // the file may be longer than the run on screen
 }
 
-double Playground::OpeningProgress() const {
-    if (m_openJobs.empty()) return 0;
-    double progress = 0;
-    for (const auto& job : m_openJobs) progress += job->progress.load(std::memory_order_relaxed);
-    return progress / double(m_openJobs.size());
-}
+double Playground::OpeningProgress() const { return m_jobs.ReadingProgress(); }
 
 // [SECTION] Controls
 
@@ -150,9 +104,9 @@ void Playground::OpenedTraceControls() {
         Remember("open_trace");
         ButtonHint("Open trace files (Interleave's JSON or Chrome's) beside this run, on one time axis: a real run's, "
                    "another scenario's, or the exported Python program's. You can also drop them on the page");
-        if (!m_openJobs.empty()) {
+        if (m_jobs.Reading() > 0) {
             ImGui::SameLine();
-            ImGui::TextDisabled("reading %d file%s: %d%%", int(m_openJobs.size()), m_openJobs.size() == 1 ? "" : "s",
+            ImGui::TextDisabled("reading %d file%s: %d%%", int(m_jobs.Reading()), m_jobs.Reading() == 1 ? "" : "s",
                                 int(100 * OpeningProgress()));
         }
     }

@@ -123,7 +123,7 @@ void Playground::CompareTable() {
     const bool byRelease = !m_comparison.releases.empty();
     if (!m_haveComparison) {
         const char* what = m_view.compareReleases ? "the releases" : "the models";
-        if (m_compareJob) ImGui::TextDisabled("comparing %s...", what);
+        if (m_jobs.Comparing()) ImGui::TextDisabled("comparing %s...", what);
         else ImGui::TextDisabled("open the Compare tab to compare %s", what);
         return;
     }
@@ -200,7 +200,7 @@ void Playground::ScalingView(float height) {
     m_widgets["scaling_plot"] = {p0.x + plot.left, p0.y + plot.top, plot.right - plot.left, plot.bottom - plot.top};
     if (plot.empty) {
         ImGui::SetCursorScreenPos(p0);
-        CentredText(m_sweepJob || m_scalingStale ? "sweeping the number of workers..." : "no scaling data", size.y);
+        CentredText(m_jobs.Sweeping() || m_scalingStale ? "sweeping the number of workers..." : "no scaling data", size.y);
         ImGui::EndChild();
         return;
     }
@@ -450,7 +450,7 @@ bool Playground::PinRun() {
 }
 
 void Playground::ShowPinnedRun(std::string title, trace::Trace trace) {
-    DropPinJob();  // a link's pinned run still being simulated would replace this one when done
+    m_jobs.DropPinned();  // a link's pinned run still being simulated would replace this one when done
     m_pinnedTrace = std::move(trace);
     if (!m_pinnedTrace.IsFinished()) m_pinnedTrace.Finish();
     m_pinnedTitle = std::move(title);
@@ -464,7 +464,7 @@ void Playground::Unpin() {
     m_pinnedTrace = trace::Trace();
     m_pinnedTitle.clear();
     m_pinnedFromScenario = false;
-    DropPinJob();
+    m_jobs.DropPinned();
     m_timelinesStale = true;
 }
 
