@@ -156,6 +156,9 @@ struct MachineProfile {
     TimeNs contextSwitch = 5'000;          // a core switching threads
     TimeNs threadStart = 60'000;           // threading.Thread.start()
     TimeNs processStartFork = 3'000'000;
+    // A fork worker's own start after os.fork() returned in the parent (copy-on-write faults, multiprocessing's
+    // bootstrap), on its own core, until it runs its first task: Process.start()'s "ready" less its parent's part.
+    TimeNs forkChildStart = 2'000'000;
     TimeNs processStartSpawn = 60'000'000;      // fresh interpreter + imports
     TimeNs processStartForkserver = 4'000'000;  // a fork from the server...
     TimeNs forkserverStart = 60'000'000;        // ...which itself starts once, like spawn

@@ -620,7 +620,9 @@ bool Playground::EditMachine(scenario::Machine& machine) {
     changed |= DurationField("wake-up latency", p.wakeupLatency, 0, kSecond, "from a condition signal to the woken thread running");
     changed |= DurationField("context switch", p.contextSwitch, 0, 100'000'000, "a core switching threads");
     changed |= DurationField("thread start", p.threadStart, 0, kSecond, "threading.Thread.start()");
-    changed |= DurationField("fork start", p.processStartFork, 0, kMinute, "starting a worker with fork");
+    changed |= DurationField("fork start", p.processStartFork, 0, kMinute, "the parent's Process.start() with fork");
+    changed |= DurationField("fork child start", p.forkChildStart, 0, kMinute,
+                             "a fork worker's own start, after the fork, until it runs a task");
     changed |= DurationField("spawn start", p.processStartSpawn, 0, kMinute, "a fresh interpreter and its imports");
     changed |= DurationField("forkserver start", p.processStartForkserver, 0, kMinute, "a fork from the forkserver");
     changed |= DurationField("forkserver boot", p.forkserverStart, 0, kMinute, "the forkserver itself, started once");

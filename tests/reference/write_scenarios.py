@@ -38,9 +38,14 @@ def write_all(parts, out_dir):
         # A Pool's own costs in the parent: the first Pool() of a process imports multiprocessing.pool; Pool(1) until
         # its first map returned, less one worker's start (its set-up beyond its worker); leaving `with` (tear-down).
         m = ps[weight][method]
-        return {"pool_import": us(med(ps[f"import_pool_{weight}"])),
-                "pool_setup": us(max(med(m["pool_setup"]) - med(m["ready"]), 0.001)),
-                "pool_teardown": us(med(m["pool_teardown"]))}
+        profile = {"pool_import": us(med(ps[f"import_pool_{weight}"])),
+                   "pool_setup": us(max(med(m["pool_setup"]) - med(m["ready"]), 0.001)),
+                   "pool_teardown": us(med(m["pool_teardown"]))}
+        if method == "fork":
+            # A fork worker's own start, after its parent's Process.start() returned: the model runs it on the
+            # worker, beside the parent's next start.
+            profile["fork_child_start"] = us(max(med(m["ready"]) - med(m["parent_start"]), 0.001))
+        return profile
 
     def pool_miss(weight, method="fork"):
         m = ps[weight][method]
@@ -48,7 +53,10 @@ def write_all(parts, out_dir):
                 f"process imports multiprocessing.pool: parts process_start.import_pool_{weight}), pool_setup "
                 f"{max(med(m['pool_setup']) - med(m['ready']), 0.001):.1f} ms (Pool(1) until its first map returned "
                 f"less a worker's start: {weight}.{method}.pool_setup less .ready), pool_teardown "
-                f"{med(m['pool_teardown']):.1f} ms (leaving `with`: {weight}.{method}.pool_teardown).")
+                f"{med(m['pool_teardown']):.1f} ms (leaving `with`: {weight}.{method}.pool_teardown)." +
+                (f" fork_child_start {max(med(m['ready']) - med(m['parent_start']), 0.001):.2f} ms: a worker's own "
+                 f"start after the fork, until it ran its target ({weight}.fork.ready less .parent_start)."
+                 if method == "fork" else ""))
 
     # --- the seed's fetches -------------------------------------------------------------------------------------
     req_cpu = med(parts["requests_cpu_at_delay"])

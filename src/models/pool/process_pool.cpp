@@ -337,7 +337,7 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
         InterpIndex serverInterp = world.AddInterpreter(name, freeThreaded, serverTrack, false);
         server = world.AddThread(name, serverInterp, serverTrack, programs.Make<ForkServer>(pool));
     }
-    const TimeNs childStart = method == StartMethod::Fork    ? 0
+    const TimeNs childStart = method == StartMethod::Fork    ? s.machine.profile.forkChildStart
                               : method == StartMethod::Spawn ? s.machine.profile.processStartSpawn
                                                              : s.machine.profile.processStartForkserver;
     std::vector<ThreadIndex> workerThreads;

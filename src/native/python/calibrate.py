@@ -182,11 +182,11 @@ def identity(x):
     return x
 
 
-def pool_costs(os_fork_ns, thread_start_ns, rounds=9):
+def pool_costs(fork_parent_ns, thread_start_ns, rounds=9):
     """pool_setup and pool_teardown, as `with ctx.Pool(n) as pool: pool.map(...)` pays them with the fork method:
-    the construction less its n os.fork() calls and its three handler threads' Thread.start() calls (thread_start;
-    the model charges those as worker starts and thread starts), and leaving `with` (terminate(): the handler threads
-    stop, the workers are killed and joined)."""
+    the construction less its n Process.start() calls in the parent (process_start_fork) and its three handler
+    threads' Thread.start() calls (thread_start; the model charges those as worker starts and thread starts), and
+    leaving `with` (terminate(): the handler threads stop, the workers are killed and joined)."""
     n = os.cpu_count() or 1
     ctx = multiprocessing.get_context("fork")
     ctx.Pool(1).terminate()  # warm-up: the import and the first pool's page faults
@@ -203,7 +203,7 @@ def pool_costs(os_fork_ns, thread_start_ns, rounds=9):
         pool.join()
     SPREADS["pool_setup"] = round(relative_spread(builds), 3)
     SPREADS["pool_teardown"] = round(relative_spread(teardowns), 3)
-    return max(0, median(builds) - n * os_fork_ns - 3 * thread_start_ns), median(teardowns)
+    return max(0, median(builds) - n * fork_parent_ns - 3 * thread_start_ns), median(teardowns)
 
 
 def fork_cost(n=20):
@@ -236,25 +236,27 @@ def _signal_ready(fd):
     os.write(fd, b"r")
 
 
-def pool_start(setup_ns, rounds=3):
-    # Pool(n) with the fork method until every worker ran its initializer, less the pool's own set-up (pool_setup,
-    # which the model charges once), per worker: os.fork() and each worker's bootstrap.
-    n = os.cpu_count() or 1
-    ctx = multiprocessing.get_context("fork")
-    out = []
-    for _ in range(rounds):
-        r, w = os.pipe()
+def steady_start_parts(name, method, least, most):
+    """A worker's start in its two parts, as the model charges them: Process.start() in the parent (steady, under
+    `name`), and start() until the child ran its first code ("ready"; the child's own part is ready less the
+    parent's). Returns the medians (parent, ready)."""
+    readies = []
+
+    def sample():
+        ctx = multiprocessing.get_context(method)
+        a, b = ctx.Pipe(duplex=False)
         t0 = pc()
-        pool = ctx.Pool(n, initializer=_signal_ready, initargs=(w,))
-        got = 0
-        while got < n:
-            got += len(os.read(r, n))
-        out.append(max(0, pc() - t0 - setup_ns) // n)
-        pool.terminate()
-        pool.join()
-        os.close(r)
-        os.close(w)
-    return median(out)
+        p = ctx.Process(target=ping, args=(b, t0))
+        p.start()
+        parent = pc() - t0
+        readies.append(a.recv() - t0)
+        p.join()
+        return parent
+
+    parent = steady(name, sample, least, most)
+    ready = readies[1:]  # the first was steady()'s warm-up
+    SPREADS[name + "_ready"] = round(relative_spread(ready), 3)
+    return parent, median(ready)
 
 
 def pickling_median(size=8 << 20, rounds=3):
@@ -467,19 +469,27 @@ elif __name__ == "__main__":
     r["wakeup_latency_shallow"], shallow_idle, r["wakeup_ns_by_idle_us"] = shallow_wakeup()
     if shallow_idle is not None:
         r["shallow_idle"] = shallow_idle
-    # A fork worker is ready when it runs its first code: os.fork() in the parent plus the child's first
-    # copy-on-write faults and multiprocessing's bootstrap (the model charges it all to the parent).
+    # A fork worker is ready when it runs its first code: Process.start() in the parent (os.fork() and
+    # multiprocessing's bookkeeping), then the child's own start (its first copy-on-write faults, the bootstrap) on
+    # its own core. The model charges the first to the parent and the second to the worker, in parallel with the
+    # parent's next start.
     r["os_fork"] = fork_cost()
     r["process_start_fork_single"] = median(start_to_ready("fork", 7))
+    r["process_start_fork"], fork_ready = steady_start_parts("process_start_fork", "fork", 5, 15)
+    r["fork_child_start"] = max(0, fork_ready - r["process_start_fork"])
     r["pool_import"] = pool_import()
-    r["pool_setup"], r["pool_teardown"] = pool_costs(r["os_fork"], r["thread_start"])
-    r["process_start_fork"] = steady("process_start_fork", lambda: pool_start(r["pool_setup"], 1), 3, 9)
+    r["pool_setup"], r["pool_teardown"] = pool_costs(r["process_start_fork"], r["thread_start"])
     r["load_before"] = os.getloadavg()[0]
-    r["process_start_spawn"] = steady("process_start_spawn", lambda: start_to_ready("spawn", 1)[0], 5, 15)
-    # The forkserver's first start includes the server's own; every later one is a fork from it.
+    # A spawned worker: the model charges the parent process_start_fork (the launcher's fork+exec) and the worker
+    # process_start_spawn, so the worker's part is start-to-ready less that.
+    _, spawn_ready = steady_start_parts("spawn_parent_start", "spawn", 5, 15)
+    r["process_start_spawn"] = max(0, spawn_ready - r["process_start_fork"])
+    # The forkserver's first start includes the server's own; every later one is the server's fork
+    # (process_start_fork, charged to the server) and the worker's own start (process_start_forkserver).
     fs = start_to_ready("forkserver", 1)
     r["forkserver_start"] = fs[0]
-    r["process_start_forkserver"] = steady("process_start_forkserver", lambda: start_to_ready("forkserver", 1)[0], 5, 15)
+    _, forkserver_ready = steady_start_parts("forkserver_parent_start", "forkserver", 5, 15)
+    r["process_start_forkserver"] = max(0, forkserver_ready - r["process_start_fork"])
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median())
     r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())
     r["message_overhead"] = message_overhead()

@@ -132,3 +132,25 @@ TEST(StartMethods, ForkserverBeatsSpawnWhenManyWorkersStart) {
     auto forkserver = SimulateOk(s).trace.metrics.makespan;
     EXPECT_LT(forkserver, spawn);
 }
+
+TEST(StartMethods, AForkWorkersOwnStartRunsOnTheWorkerBesideTheParentsNextFork) {
+    // Process.start() with fork returns in the parent after process_start_fork; the child then starts on its own
+    // (copy-on-write faults, the bootstrap: fork_child_start) before it takes a task, while the parent forks the next.
+    auto s = interleave::testing::ParseOrDie(R"({"tasks":[{"name":"t","count":2,"steps":[{"cpu":"1ms"}]}],
+        "model":{"kind":"processes","workers":2,"start_method":"fork","chunksize":1},
+        "machine":{"cores":4,"profile":{"process_start_fork":"1ms","fork_child_start":"10ms","pool_import":"0us",
+                   "pool_setup":"0us","pool_teardown":"0us","thread_start":"0us"}}})");
+    const auto result = SimulateOk(s);
+    const auto& first = interleave::testing::TaskNamed(result.trace, "t[0]");
+    const auto& second = interleave::testing::TaskNamed(result.trace, "t[1]");
+    // The first worker is ready 1 + 10 ms in, the second 2 + 10 ms: their starts overlap, not 22 ms end to end.
+    EXPECT_GE(first.started, 11'000'000);
+    EXPECT_LT(first.started, 11'500'000);
+    EXPECT_GE(second.started, 12'000'000);
+    EXPECT_LT(second.started, 12'500'000);
+    EXPECT_EQ(interleave::testing::StateTime(result.trace, "ForkPoolWorker-1", trace::SpanState::StartingProcess),
+              10'000'000);
+    // Without it a worker takes its task as soon as the parent has forked both and handed it out (2 ms in).
+    s.machine.profile.forkChildStart = 0;
+    EXPECT_LT(interleave::testing::TaskNamed(SimulateOk(s).trace, "t[0]").started, 2'500'000);
+}
