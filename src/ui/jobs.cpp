@@ -71,7 +71,6 @@ struct Jobs::RealJob {
 
 struct Jobs::ReadJob {
     explicit ReadJob(std::string fileText) : text(std::move(fileText)), reader(text) {}
-    std::string title;
     std::string text;  // freed once parsed
     trace::TraceFileReader reader;
     std::atomic<bool> done{false};
@@ -316,7 +315,6 @@ float Jobs::RealRunProgress() const { return m_real ? m_real->progress.load() : 
 
 void Jobs::Read(std::string title, std::string text) {
     auto job = std::make_shared<ReadJob>(std::move(text));
-    job->title = title;
     job->read.title = std::move(title);
     m_reads.push_back(job);
     // In steps (TraceFileReader): the single-threaded build draws frames while a large file is read.

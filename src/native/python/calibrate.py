@@ -218,7 +218,8 @@ def fork_cost(n=20):
     return median(out)
 
 
-def start_to_ready(method, n):
+def start_parts(method, n):
+    """n starts of a Process: (Process.start() in the parent, start() until the child ran its first code) each."""
     ctx = multiprocessing.get_context(method)
     out = []
     for _ in range(n):
@@ -226,14 +227,14 @@ def start_to_ready(method, n):
         t0 = pc()
         p = ctx.Process(target=ping, args=(b, t0))
         p.start()
-        ready = a.recv()
-        out.append(ready - t0)
+        parent = pc() - t0
+        out.append((parent, a.recv() - t0))
         p.join()
     return out
 
 
-def _signal_ready(fd):
-    os.write(fd, b"r")
+def start_to_ready(method, n):
+    return [ready for _, ready in start_parts(method, n)]
 
 
 def steady_start_parts(name, method, least, most):
@@ -243,14 +244,8 @@ def steady_start_parts(name, method, least, most):
     readies = []
 
     def sample():
-        ctx = multiprocessing.get_context(method)
-        a, b = ctx.Pipe(duplex=False)
-        t0 = pc()
-        p = ctx.Process(target=ping, args=(b, t0))
-        p.start()
-        parent = pc() - t0
-        readies.append(a.recv() - t0)
-        p.join()
+        (parent, ready), = start_parts(method, 1)
+        readies.append(ready)
         return parent
 
     parent = steady(name, sample, least, most)
