@@ -547,6 +547,9 @@ RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, c
     if (kind == RealRunKind::CPython) return RunCPython(scenario, options);
     RealRunResult result;
     result.error = plan::Unsupported(scenario);
+    if (result.error.empty() && plan::MakePlan(scenario).processQueues)
+        result.error = "the C++ runtime does not run a multiprocessing.Queue between its pool's worker processes yet "
+                       "(the simulator and CPython do: interleave-real run --python)";
     if (!result.error.empty()) return result;
     RaiseFileLimit();
     DelayServer server;

@@ -47,7 +47,7 @@ constexpr const char* kProgramGlobals[] = {
     "SCENARIO",           "types", "probe",    "asyncio", "multiprocessing", "sys",       "threading",
     "ThreadPoolExecutor", "locks", "counters", "N",       "run_task",        "semaphore", "main",
     "run_batch",          "work",  "run",      "queue",   "queues",          "events",    "gather_all",
-    "group_all",          "as_completed"};
+    "group_all",          "as_completed", "pool_worker_init"};
 
 // `task_<name>`: ASCII letters, digits and `_` kept, each run of anything else one `_`, and a numeric
 // suffix while that is taken (`a-b`, `a_b`: task_a_b, task_a_b_2). The prefix keeps clear of keywords and
@@ -298,11 +298,16 @@ std::string ExportPython(const scenario::Scenario& s) {
         o << "}\n";
     };
     objects("locks", scenario::NameKind::Lock, [&](size_t) { return async ? "asyncio.Lock()" : "threading.Lock()"; });
-    objects("queues", scenario::NameKind::Queue, [&](size_t n) {
-        return std::string(async ? "asyncio.Queue(maxsize=" : "queue.Queue(maxsize=")
-            .append(std::to_string(s.QueueMaxsize(static_cast<int32_t>(n))))
-            .append(")");
-    });
+    // A pool's queues are multiprocessing.Queue objects: made in run() before the Pool, from the start method's
+    // context, and handed to every worker by the Pool's initializer (a spawned worker imports this module afresh).
+    if (plan.processQueues)
+        o << "queues = {}  # multiprocessing queues: run() makes them, pool_worker_init() hands them to each worker\n";
+    else
+        objects("queues", scenario::NameKind::Queue, [&](size_t n) {
+            return std::string(async ? "asyncio.Queue(maxsize=" : "queue.Queue(maxsize=")
+                .append(std::to_string(s.QueueMaxsize(static_cast<int32_t>(n))))
+                .append(")");
+        });
     objects("events", scenario::NameKind::Event, [&](size_t) { return async ? "asyncio.Event()" : "threading.Event()"; });
     o << "counters = {";
     for (const auto& name : CounterNames(s))
@@ -400,6 +405,8 @@ std::string ExportPython(const scenario::Scenario& s) {
         else {
             o << "def work(args):\n    i, payload = args\n    return run_task(i)\n\n";
         }
+        if (plan.processQueues)
+            o << "def pool_worker_init(shared_queues):\n    queues.update(shared_queues)\n    probe.worker_init()\n\n";
     }
     // The run in a function: its variables are locals, so no top-level name is bound twice.
     o << "def run():\n";
@@ -452,7 +459,18 @@ std::string ExportPython(const scenario::Scenario& s) {
                       << ranges[k].first + ranges[k].second << ")]";
                 }
                 o << "\n";
-                o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
+                if (plan.processQueues) {
+                    o << "    queues.update({";
+                    for (size_t n = 0; n < s.names.size(); ++n)
+                        if (scenario::UsedAs(uses[n], scenario::NameKind::Queue))
+                            o << PyStr(s.names[n]) << ": ctx.Queue(maxsize="
+                              << s.QueueMaxsize(static_cast<int32_t>(n)) << "), ";
+                    o << "})\n";
+                    o << "    with ctx.Pool(" << workers
+                      << ", initializer=pool_worker_init, initargs=(queues,)) as pool:\n";
+                } else {
+                    o << "    with ctx.Pool(" << workers << ", initializer=probe.worker_init) as pool:\n";
+                }
                 o << "        pool.map(work, args, chunksize=" << plan.chunksize << ")"
                   << (s.model.chunksize > 0 ? "" : "  # what Pool.map computes for this many tasks and workers")
                   << "\n";
@@ -643,7 +661,9 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
     auto queueLane = [&](const std::string& p, const std::string& name) {
         auto it = queueLanes.find(name);
         if (it != queueLanes.end()) return it->second;
-        const trace::TrackId lane = tr.AddTrack(plan::QueueLaneName(name), trace::TrackKind::Counter, procTrack(p));
+        // A multiprocessing.Queue's qsize() is the same in every process: one lane, under the parent that made it.
+        const std::string owner = workload.plan.processQueues ? std::string(plan::kMainProcess) : p;
+        const trace::TrackId lane = tr.AddTrack(plan::QueueLaneName(name), trace::TrackKind::Counter, procTrack(owner));
         tr.samples.push_back({0, lane, 0});
         return queueLanes[name] = lane;
     };

@@ -48,6 +48,9 @@ std::string GilLaneName(std::string_view interpreter) {
     return out;
 }
 std::string QueueLaneName(std::string_view queue) { return std::string("Queue ").append(queue); }
+std::string QueueFeederThreadName(std::string_view queue) {
+    return std::string("QueueFeederThread (").append(queue).append(")");
+}
 
 std::string CoreLaneName(int32_t core) { return WithNumber("Core ", core); }
 std::string BackgroundProcessLaneName() { return "Other programs"; }
@@ -115,6 +118,15 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
     return static_cast<scenario::TimeNs>(std::llround(ns));
 }
 
+scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind kind) {
+    const scenario::MachineProfile& profile = s.machine.profile;
+    if (scenario::Info(s.model.kind).processPool && !scenario::Info(s.model.kind).eventLoop) {
+        if (kind == scenario::StepKind::Put) return profile.mpQueuePut + profile.mpQueueFeed;
+        if (kind == scenario::StepKind::Get) return profile.mpQueueGet;
+    }
+    return scenario::Info(s.model.kind).eventLoop ? profile.asyncQueueOperation : profile.queueOperation;
+}
+
 namespace {
 
 // The first lock, queue or event step in `steps` (repeat blocks included, other children steps not), or null.
@@ -153,12 +165,23 @@ std::string Unsupported(const scenario::Scenario& s) {
         return why;
     }
     if (scenario::Info(s.model.kind).processPool && s.UsesChannels()) {
-        std::string why = "model ";
-        why.append(scenario::ModelKindName(s.model.kind))
-            .append(" runs tasks in separate worker processes, so they cannot share a queue or an event (put, get, ")
-            .append("set, wait): use threads, free_threaded, asyncio or sequential (a multiprocessing.Manager queue ")
-            .append("between processes is not modelled yet)");
-        return why;
+        // Between worker processes a queue is a multiprocessing.Queue; an event, or a queue in workers that each run
+        // an event loop (where its blocking get() would stall the loop), is not modelled.
+        const std::vector<uint8_t> uses = scenario::NameUses(s);
+        for (size_t n = 0; n < uses.size(); ++n) {
+            if (!scenario::UsedAs(uses[n], scenario::NameKind::Event) &&
+                !(scenario::UsedAs(uses[n], scenario::NameKind::Queue) && scenario::Info(s.model.kind).eventLoop))
+                continue;
+            std::string why = "model ";
+            why.append(scenario::ModelKindName(s.model.kind)).append(" runs tasks in separate worker processes: ");
+            if (scenario::UsedAs(uses[n], scenario::NameKind::Event))
+                why.append("the event \"").append(s.names[n]).append("\" would need a multiprocessing.Event, which is not ")
+                    .append("modelled yet (use threads, free_threaded, asyncio or sequential)");
+            else
+                why.append("the queue \"").append(s.names[n]).append("\" would be a multiprocessing.Queue whose blocking ")
+                    .append("get() stalls each worker's event loop, which is not modelled (use model processes)");
+            return why;
+        }
     }
     return {};
 }
@@ -263,6 +286,7 @@ Plan MakePlan(const scenario::Scenario& s) {
     for (const scenario::ChildGroup& child : s.children) 
         plan.childThreads = plan.childThreads || child.via == scenario::ChildVia::Threads ||
                             child.via == scenario::ChildVia::Executor;
+    plan.processQueues = plan.IsPool() && s.UsesChannels();  // Unsupported leaves queues only
     plan.python = scenario::RunPython(s);
     plan.gil = !scenario::RunsFreeThreaded(s);  // a free-threaded build with PYTHON_GIL=1 has one
     plan.pythonCpuScale = scenario::PythonCpuScale(s);

@@ -46,6 +46,9 @@ std::string BackgroundProcessLaneName();
 std::string BackgroundLaneName(int32_t index);
 // "Queue pages": the depth of a queue.Queue or asyncio.Queue (a counter lane: items in the queue over time).
 std::string QueueLaneName(std::string_view queue);
+// "QueueFeederThread (jobs)": the thread a multiprocessing.Queue starts in a process at its first put() there
+// (CPython names every feeder "QueueFeederThread"; the queue's name tells one queue's from another's).
+std::string QueueFeederThreadName(std::string_view queue);
 // "page[2]/fetch executor_1": the k-th thread (from 0) of the ThreadPoolExecutor a children step with "via": "executor"
 // runs its children on; the exported program passes thread_name_prefix="page[2]/fetch executor", CPython adds "_k".
 std::string ChildExecutorThreadName(std::string_view parent, std::string_view child, int32_t index);
@@ -125,6 +128,10 @@ struct Plan {
     bool childLanes = false;
     // Some children step starts threads or an executor (the interpreter then has threads beside the one it began with).
     bool childThreads = false;
+    // A process pool's queues are multiprocessing.Queue objects every worker shares (made before the Pool and handed
+    // to each worker by its initializer): put() buffers the item for the process's feeder thread, which pickles it
+    // into a pipe; get() reads and unpickles it. Elsewhere a queue is a queue.Queue or an asyncio.Queue.
+    bool processQueues = false;
     // The release the run's interpreters are (scenario::RunPython), and whether they have a GIL.
     scenario::PythonVersion python;
     bool gil = true;
@@ -162,6 +169,10 @@ scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration);
 // the profile's pickle_throughput, object graphs at pickle_objects_throughput (unpickle_* when `unpickle`). The
 // simulator charges it all; the C++ runtime copies every byte for real and spends the object graph's part on top.
 scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t bytes, int64_t objectBytes, bool unpickle);
+// The CPU one put, get, set or wait step costs under the scenario's model, wherever its thread runs it: a
+// multiprocessing.Queue's put (its own Python and its feeder thread's pickling) or get in a process pool, an
+// asyncio.Queue's or asyncio.Event's on an event loop, else a queue.Queue's or threading.Event's.
+scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind kind);
 
 // The plan of a valid scenario (ParseScenario's output): never fails.
 Plan MakePlan(const scenario::Scenario& scenario);

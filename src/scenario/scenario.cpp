@@ -687,6 +687,9 @@ struct Parser {
             {"counter_increment", &profile.counterIncrement, 1, 1'000'000},
             {"queue_operation", &profile.queueOperation, 0, 1'000'000'000},
             {"async_queue_operation", &profile.asyncQueueOperation, 0, 1'000'000'000},
+            {"mp_queue_put", &profile.mpQueuePut, 0, 1'000'000'000},
+            {"mp_queue_feed", &profile.mpQueueFeed, 0, 1'000'000'000},
+            {"mp_queue_get", &profile.mpQueueGet, 0, 1'000'000'000},
             {"executor_submit", &profile.executorSubmit, 0, 1'000'000'000},
             {"as_completed_yield", &profile.asCompletedYield, 0, 1'000'000'000},
         };
@@ -895,6 +898,9 @@ json ProfileObject(const MachineProfile& p) {
             {"counter_increment", Ns(p.counterIncrement)},
             {"queue_operation", Ns(p.queueOperation)},
             {"async_queue_operation", Ns(p.asyncQueueOperation)},
+            {"mp_queue_put", Ns(p.mpQueuePut)},
+            {"mp_queue_feed", Ns(p.mpQueueFeed)},
+            {"mp_queue_get", Ns(p.mpQueueGet)},
             {"executor_submit", Ns(p.executorSubmit)},
             {"as_completed_yield", Ns(p.asCompletedYield)}};
 }

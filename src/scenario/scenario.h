@@ -180,6 +180,13 @@ struct MachineProfile {
     TimeNs counterIncrement = 100;         // counter += 1 in bytecode
     TimeNs queueOperation = 800;           // one queue.Queue put or get, or a threading.Event set or wait
     TimeNs asyncQueueOperation = 450;      // one asyncio.Queue put or get that does not wait
+    // multiprocessing.Queue (Lib/multiprocessing/queues.py), per item: put()'s own Python in the caller (the
+    // semaphore, the buffer, waking the feeder thread); the feeder thread's pickling of it and its write to the pipe
+    // under the write lock; get()'s read under the read lock, the semaphore's release and the unpickling.
+    // Measured with CPython 3.11 between two forked processes (docs/machine-profile.md).
+    TimeNs mpQueuePut = 900;
+    TimeNs mpQueueFeed = 5'400;
+    TimeNs mpQueueGet = 5'400;
     TimeNs executorSubmit = 4'700;         // ThreadPoolExecutor.submit() of a call while its threads are busy
     TimeNs asCompletedYield = 1'750;       // as_completed() handing back one finished future, and its result()
 };

@@ -56,9 +56,7 @@ void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& st
                 case StepKind::Get:
                 case StepKind::Set:
                 case StepKind::Wait:
-                    w.cpu += double(scenario::Info(s.model.kind).eventLoop ? s.machine.profile.asyncQueueOperation
-                                                                          : s.machine.profile.queueOperation) *
-                             times;
+                    w.cpu += double(plan::ChannelCallCpu(s, step.kind)) * times;
                     break;
                 default: break;
             }

@@ -15,6 +15,7 @@
 
 #include "models/asyncio/event_loop.h"
 #include "models/model_builders.h"
+#include "models/pool/process_queues.h"
 #include "models/threads/sync_runner.h"
 
 namespace interleave::models {
@@ -60,8 +61,10 @@ Action Costed(TimeNs cpu, SpanState state, bool gil = true) { return Action::Com
 
 class PoolWorker : public Program {
 public:
-    PoolWorker(const Workload& workload, PoolState& pool, Programs& programs, InterpIndex interp, TimeNs startCost, bool loop)
-        : m_workload(workload), m_pool(pool), m_programs(programs), m_interp(interp), m_startCost(startCost), m_loopPerProcess(loop) {}
+    PoolWorker(const Workload& workload, PoolState& pool, Programs& programs, InterpIndex interp, TimeNs startCost, bool loop,
+               ProcessQueues* queues)
+        : m_workload(workload), m_pool(pool), m_programs(programs), m_interp(interp), m_startCost(startCost),
+          m_loopPerProcess(loop), m_queues(queues) {}
 
     Action Next(World& world, ThreadIndex self) override {
         const scenario::MachineProfile& profile = world.Profile();
@@ -83,7 +86,10 @@ public:
                         m_phase = Phase::Run;
                         return Costed(ArgsTime(chunk, profile, true), SpanState::Unpickling);
                     }
-                    if (m_pool.allSent) return Action::Exit();
+                    if (m_pool.allSent) {
+                        if (m_queues) m_queues->CloseProcess(world, m_interp);
+                        return Action::Exit();
+                    }
                     return Action::Wait(m_pool.inSignal, SpanState::Idle);
                 case Phase::Run: {
                     Chunk& chunk = m_pool.chunks[m_chunk];
@@ -104,7 +110,7 @@ public:
                         m_loop = nullptr;
                     } else {
                         Action action;
-                        if (m_running && m_runner.Next(world, self, SyncEnv{&m_workload, nullptr, &m_programs}, action))
+                        if (m_running && m_runner.Next(world, self, SyncEnv{&m_workload, nullptr, &m_programs, m_queues}, action))
                             return action;
                         if (m_running) {
                             chunk.failed[m_next - 1] = m_runner.Failed();
@@ -137,6 +143,7 @@ private:
     InterpIndex m_interp;
     TimeNs m_startCost;
     bool m_loopPerProcess;
+    ProcessQueues* m_queues;  // the multiprocessing queues every worker shares, or null
     Phase m_phase = Phase::Start;
     int32_t m_chunk = -1;
     size_t m_next = 0;
@@ -321,6 +328,8 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     pool.allDone = world.AddSignal();
     pool.serverSignal = world.AddSignal();
     pool.workersToFork = method == StartMethod::Forkserver ? workers : 0;
+    // Made before the Pool, as the program makes them, and handed to every worker by its initializer.
+    ProcessQueues* queues = plan.processQueues ? programs.Keep<ProcessQueues>(world, s, programs) : nullptr;
 
     const std::string mainProcess(plan::kMainProcess), taskHandler(plan::kPoolTaskHandler),
         resultHandler(plan::kPoolResultHandler);
@@ -344,13 +353,15 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     for (int32_t i = 0; i < workers; ++i) {
         const std::string name = plan.WorkerName(i);
         trace::TrackId track = trace.AddTrack(name, loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
-        InterpIndex interp = world.AddInterpreter(name, freeThreaded, track, plan.childThreads);
-        auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, loopPerProcess);
+        // Child threads, or a queue's feeder thread, share the worker's GIL with its main thread.
+        InterpIndex interp = world.AddInterpreter(name, freeThreaded, track, plan.childThreads || plan.processQueues);
+        auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, loopPerProcess, queues);
         workerThreads.push_back(world.AddThread(name, interp, track, program));
     }
     std::vector<ThreadIndex> handlers = {
         world.AddThread(taskHandler, parentInterp, taskTrack, programs.Make<TaskHandler>(pool)),
         world.AddThread(resultHandler, parentInterp, resultTrack, programs.Make<ResultHandler>(pool))};
+    if (queues) queues->AddLanes(world, parent);
     auto* main = programs.Make<PoolParent>(pool, std::move(workerThreads), std::move(handlers), server, method);
     world.StartThread(world.AddThread(std::string(plan::kMainThread), parentInterp, mainTrack, main));
 }

@@ -4,6 +4,7 @@
 
 #include "models/asyncio/event_loop.h"
 #include "models/model_builders.h"
+#include "models/pool/process_queues.h"
 
 namespace interleave::models {
 
@@ -417,6 +418,11 @@ bool SyncRunner::NextStep(World& world, ThreadIndex self, const SyncEnv& env, Ac
             case StepKind::Get:
             case StepKind::Set:
             case StepKind::Wait: {
+                if (env.processQueues && (step.kind == StepKind::Put || step.kind == StepKind::Get)) {
+                    if (!ProcessQueueNext(world, self, *env.processQueues, step, out)) break;
+                    --m_step;  // the same put or get goes on at the next call
+                    return true;
+                }
                 if (!channels) break;
                 if (!m_channelCallMade) {
                     // The call's own Python code (Lib/queue.py, Lib/threading.py) runs first, holding the GIL; the
@@ -443,6 +449,58 @@ bool SyncRunner::NextStep(World& world, ThreadIndex self, const SyncEnv& env, Ac
             case StepKind::Repeat:
                 break;  // payloads cost only where they cross a process boundary (models/pool)
         }
+    }
+    return false;
+}
+
+bool SyncRunner::ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues& queues, const scenario::Step& step,
+                                  Action& out) {
+    const scenario::MachineProfile& profile = world.Profile();
+    switch (m_queuePhase) {
+        case QueuePhase::None:
+            if (step.kind == StepKind::Put) {  // put()'s own Python, then the semaphore
+                m_queuePhase = QueuePhase::CallMade;
+                out = Action::Compute(profile.mpQueuePut, true, SpanState::RunningPython, m_task);
+                return true;
+            } else {
+                SignalIndex waitOn;
+                if (!queues.TryGet(world, step.name, waitOn)) {
+                    out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
+                    return true;
+                }
+                m_queuePhase = QueuePhase::Reading;
+                out = Action::Compute(profile.mpQueueGet, true, SpanState::Unpickling, m_task);
+                return true;
+            }
+        case QueuePhase::CallMade: {
+            SignalIndex waitOn;
+            if (!queues.TryAcquire(world, step.name, waitOn)) {
+                out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
+                return true;
+            }
+            if (queues.NeedsFeeder(world, self, step.name, m_feederStart, m_feederStartup)) {
+                m_queuePhase = QueuePhase::FeederStarting;
+                out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, m_task)
+                          .AddsTo(&world.Trace().metrics.threadStart);
+                return true;
+            }
+            queues.Append(world, self, step.name);
+            m_queuePhase = QueuePhase::None;
+            return false;
+        }
+        case QueuePhase::FeederStarting:
+            world.StartThread(m_feederStart);
+            m_feederStart = ThreadIndex{};
+            m_queuePhase = QueuePhase::FeederWaiting;
+            [[fallthrough]];
+        case QueuePhase::FeederWaiting:
+            if (WaitForStart(m_feederStartup, out)) return true;
+            queues.Append(world, self, step.name);
+            m_queuePhase = QueuePhase::None;
+            return false;
+        case QueuePhase::Reading:
+            m_queuePhase = QueuePhase::None;
+            return false;
     }
     return false;
 }

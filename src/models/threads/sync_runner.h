@@ -8,6 +8,7 @@ namespace interleave::models {
 
 struct Programs;
 class EventLoop;
+class ProcessQueues;
 
 // queue.Queue and threading.Event shared by the threads of one process, as Lib/queue.py and Lib/threading.py build
 // them on threading.Condition: a put waits on not_full while the queue holds maxsize items and then notifies one
@@ -33,11 +34,13 @@ private:
 };
 
 // What the steps of a thread's tasks share: the workload, the process's queues and events (nullptr where the scenario
-// has none: plan::Unsupported refuses them in pools) and where child programs are kept.
+// has none), where child programs are kept, and in a process pool the multiprocessing queues its workers share
+// (plan::Plan::processQueues; a pool has no queue.Queue or event: plan::Unsupported refuses those).
 struct SyncEnv {
     const Workload* workload = nullptr;
     SyncChannels* channels = nullptr;
     Programs* programs = nullptr;
+    ProcessQueues* processQueues = nullptr;
 };
 
 // threading.Thread.start() returns only once the new thread runs (Lib/threading.py: start() waits on the thread's
@@ -120,6 +123,7 @@ public:
         m_step = 0;
         m_failed = false;
         m_channelCallMade = false;
+        m_queuePhase = QueuePhase::None;
         m_children = ChildPhase::None;
     }
     // The task's next action; false when it has none left (finished, or failed at a `fail` step or in its children).
@@ -136,6 +140,11 @@ private:
     void BeginChildren(World& world, ThreadIndex self, const SyncEnv& env, const scenario::Step& step);
     // The children step's next action; false when it is over (m_failed says how it ended).
     bool ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env, Action& out);
+    // A put or get on a multiprocessing.Queue (models/pool/process_queues.h): its next action, false once it is done.
+    bool ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues& queues, const scenario::Step& step, Action& out);
+    // Where that put or get is: its own Python ran (CallMade), its process's feeder thread is being started, or the
+    // item it took is being read and unpickled.
+    enum class QueuePhase : uint8_t { None, CallMade, FeederStarting, FeederWaiting, Reading };
 
     trace::TaskId m_task = trace::kNone;
     int32_t m_cursor = -1;
@@ -143,6 +152,9 @@ private:
     size_t m_step = 0;
     bool m_failed = false;
     bool m_channelCallMade = false;  // the current put/get/set/wait has run its Python code and now checks
+    QueuePhase m_queuePhase = QueuePhase::None;
+    ThreadIndex m_feederStart;  // the feeder thread a put() started, once Thread.start() is paid
+    ThreadStartup* m_feederStartup = nullptr;
     ChildPhase m_children = ChildPhase::None;
     plan::ChildBlock m_block;
     int32_t m_nextChild = 0;

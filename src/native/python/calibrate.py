@@ -384,6 +384,49 @@ def executor_costs(n=2000, rounds=7):
     return int(median(submits)), int(median(yields))
 
 
+def _mp_queue_producer(q, n, out):
+    cpu = time.thread_time()
+    process = time.process_time()
+    for i in range(n):
+        q.put(i)
+    put = time.thread_time() - cpu
+    q.close()
+    q.join_thread()  # the feeder has written every item
+    out.put((put / n, (time.process_time() - process - put) / n))
+
+
+def _mp_queue_consumer(q, n, out):
+    q.get()
+    cpu = time.thread_time()
+    for _ in range(n - 1):
+        q.get()
+    out.put((time.thread_time() - cpu) / (n - 1))
+
+
+def mp_queue_costs(n=5000, rounds=3):
+    """multiprocessing.Queue between two forked processes, per item, in CPU time: put() in the producer's main
+    thread; the producer's other CPU (its feeder thread pickling and writing each item); get() in the consumer.
+    Median of `rounds`."""
+    ctx = multiprocessing.get_context("fork")
+    puts, feeds, gets = [], [], []
+    for _ in range(rounds):
+        q, out = ctx.Queue(), ctx.SimpleQueue()
+        procs = [ctx.Process(target=_mp_queue_consumer, args=(q, n, out)),
+                 ctx.Process(target=_mp_queue_producer, args=(q, n, out))]
+        for p in procs:
+            p.start()
+        results = [out.get(), out.get()]
+        for p in procs:
+            p.join()
+        for result in results:
+            if isinstance(result, tuple):
+                puts.append(result[0] * 1e9)
+                feeds.append(result[1] * 1e9)
+            else:
+                gets.append(result * 1e9)
+    return median(puts), median(feeds), median(gets)
+
+
 def counter_increment(n=1_000_000):
     g = {"c": 0}
     code = compile("for _ in range(%d):\n    c += 1\n" % n, "<c>", "exec")
@@ -494,6 +537,7 @@ elif __name__ == "__main__":
         r["eager_step_overhead"] = eager
     r["counter_increment"] = counter_increment()
     r["executor_submit"], r["as_completed_yield"] = executor_costs()
+    r["mp_queue_put"], r["mp_queue_feed"], r["mp_queue_get"] = mp_queue_costs()
     r["gil_slice_median"], r["gil_handoff_gap_median"], r["gil_slices"] = gil_slices()
     r["effective_cores"] = effective_cores()
     r["load_after"] = os.getloadavg()[0]

@@ -118,15 +118,25 @@ TEST(ChannelsSimulation, AGetNobodyPutsToIsADeadlockThatNamesTheQueue) {
     EXPECT_NE(loop.error.find("deadlock"), std::string::npos) << loop.error;
 }
 
-TEST(ChannelsSimulation, ProcessPoolsRefuseThemWithTheReason) {
-    const scenario::Scenario s = ParseOrDie(ProducerConsumer(2, ""));
-    for (scenario::ModelKind kind : {scenario::ModelKind::Processes, scenario::ModelKind::ProcessAsyncio}) {
-        const models::SimulationResult r = models::Simulate(testing::WithModel(s, kind));
+TEST(ChannelsSimulation, ProcessPoolsRefuseWhatTheyCannotShareWithTheReason) {
+    // Between worker processes a queue is a multiprocessing.Queue (process_queues_test.cpp); an event is not
+    // modelled, nor a queue in workers that each run an event loop.
+    const scenario::Scenario queue = ParseOrDie(ProducerConsumer(2, ""));
+    const std::string eventTasks = R"([{"name": "a", "steps": [{"set": "go"}]}, {"name": "b", "steps": [{"wait": "go"}]}])";
+    const scenario::Scenario event = ParseOrDie(Scenario(eventTasks, R"({"kind": "threads"})"));
+    const std::pair<scenario::Scenario, const char*> refused[] = {
+        {testing::WithModel(queue, scenario::ModelKind::ProcessAsyncio), "the queue \"q\" would be a multiprocessing"},
+        {testing::WithModel(event, scenario::ModelKind::Processes), "the event \"go\" would need a multiprocessing.Event"},
+        {testing::WithModel(event, scenario::ModelKind::ProcessAsyncio), "the event \"go\""}};
+    for (const auto& [s, why] : refused) {
+        const models::SimulationResult r = models::Simulate(s);
         EXPECT_FALSE(r.ok);
-        EXPECT_EQ(r.error, plan::Unsupported(testing::WithModel(s, kind)));
+        EXPECT_EQ(r.error, plan::Unsupported(s));
         EXPECT_NE(r.error.find("separate worker processes"), std::string::npos) << r.error;
+        EXPECT_NE(r.error.find(why), std::string::npos) << r.error;
     }
-    EXPECT_EQ(plan::Unsupported(s), "");
+    EXPECT_EQ(plan::Unsupported(queue), "");
+    EXPECT_EQ(plan::Unsupported(testing::WithModel(queue, scenario::ModelKind::Processes)), "");
 }
 
 TEST(ChannelsSimulation, AQueuesDepthLaneFollowsEveryPutAndGet) {

@@ -31,6 +31,12 @@ TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfEveryPreset) {
     for (const scenario::PresetFile& preset : scenario::Presets()) {
         const scenario::Scenario s = Affordable(testing::Parse(std::string(preset.json)));
         if (s.model.kind == ModelKind::FreeThreaded) continue;  // runs as threads without a GIL: covered below
+        if (plan::MakePlan(s).processQueues) {  // not run by the C++ runtime yet: it says so (CPython's run below)
+            const RealRunResult r = RunForReal(s, RealRunKind::CppRuntime, RunOptions{});
+            EXPECT_FALSE(r.ok) << preset.id;
+            EXPECT_NE(r.error.find("multiprocessing.Queue"), std::string::npos) << preset.id << ": " << r.error;
+            continue;
+        }
         ExpectRealised(s, RealRunKind::CppRuntime, std::string(preset.id));
     }
 }
@@ -43,6 +49,13 @@ TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfRandomScenarios) {
         const std::string json = interleave::testing::RandomScenarioJson(seed, kinds[seed % std::size(kinds)]);
         ExpectRealised(Affordable(testing::Parse(json)), RealRunKind::CppRuntime, json);
     }
+}
+
+TEST(PlanRealised, CPythonRealisesAPoolWhoseWorkersShareAMultiprocessingQueue) {
+    if (!testing::HasPython()) GTEST_SKIP() << "python3 is not installed";
+    const scenario::Scenario s = Affordable(testing::Parse(std::string(scenario::FindPreset("pipeline_processes")->json)));
+    ASSERT_TRUE(plan::MakePlan(s).processQueues);
+    ExpectRealised(s, RealRunKind::CPython, "pipeline_processes");
 }
 
 TEST(PlanRealised, CPythonRunningTheExportedProgramRealisesThePlan) {

@@ -172,6 +172,7 @@ Quotable QuotableFigures(const trace::Trace& t) {
                double(m.threadStart),  double(m.loopOverhead),       double(m.medianGilSlice), double(m.latency.p50),
                double(m.latency.p90),  double(m.latency.p99),        double(m.latency.max)};
     std::map<std::pair<int, int>, double> byTrack, byTask;
+    std::map<std::pair<std::string, int>, double> byGroup;  // over the tasks of a group ("parse" of "parse[1]")
     std::map<int, double> byState, longest;
     for (const trace::Span& span : t.spans) {
         const double length = double(span.end - span.start);
@@ -180,11 +181,18 @@ Quotable QuotableFigures(const trace::Trace& t) {
         byTrack[{int(span.track), state}] += length;
         byState[state] += length;
         longest[state] = std::max(longest[state], length);
-        if (span.task >= 0 && t.tracks[size_t(span.track)].kind == trace::TrackKind::Thread)
-            byTask[{int(span.task), state}] += length;
+        const trace::TrackKind kind = t.tracks[size_t(span.track)].kind;
+        if (span.task >= 0 && kind == trace::TrackKind::Thread) byTask[{int(span.task), state}] += length;
+        // Where tasks run: threads, and a pool's worker processes (their main thread's spans are the process's).
+        if (span.task >= 0 && size_t(span.task) < t.tasks.size() &&
+            (kind == trace::TrackKind::Thread || kind == trace::TrackKind::Process)) {
+            const std::string& name = t.tasks[size_t(span.task)].name;
+            byGroup[{name.substr(0, name.find('[')), state}] += length;
+        }
     }
     for (const auto* sums : {&byTrack, &byTask})
         for (const auto& [key, sum] : *sums) q.times.push_back(sum);
+    for (const auto& [key, sum] : byGroup) q.times.push_back(sum);
     for (const auto* sums : {&byState, &longest})
         for (const auto& [key, sum] : *sums) q.times.push_back(sum);
     for (const trace::TaskRecord& task : t.tasks)

@@ -1,0 +1,132 @@
+#include "models/pool/process_queues.h"
+
+#include <string>
+
+#include "plan/plan.h"
+
+namespace interleave::models {
+
+using trace::SpanState;
+
+struct ProcessQueues::Feeder {
+    int32_t queue = -1;
+    int64_t buffered = 0;  // items put in this process that the feeder has not written yet
+    bool closing = false;  // its process is leaving: write what is buffered, then leave
+    SignalIndex wake;      // the buffer's condition (Queue._notempty)
+};
+
+// Queue._feed: waits for the buffer, then pickles and writes its items one at a time.
+class ProcessQueues::FeederThread : public Program {
+public:
+    FeederThread(ProcessQueues& queues, Feeder& feeder) : m_queues(queues), m_feeder(feeder) {}
+    Action Next(World& world, ThreadIndex) override {
+        const auto q = static_cast<size_t>(m_feeder.queue);
+        if (m_writing) {  // the item is in the pipe: one get() can take it
+            m_writing = false;
+            ++m_queues.m_inPipe[q];
+            world.NotifyOne(m_queues.m_notEmpty[q]);
+        }
+        if (m_feeder.buffered > 0) {
+            --m_feeder.buffered;
+            m_writing = true;
+            return Action::Compute(world.Profile().mpQueueFeed, true, SpanState::Pickling, trace::kNone);
+        }
+        if (m_feeder.closing) return Action::Exit();
+        return Action::Wait(m_feeder.wake, SpanState::Idle);
+    }
+
+private:
+    ProcessQueues& m_queues;
+    Feeder& m_feeder;
+    bool m_writing = false;
+};
+
+ProcessQueues::ProcessQueues(World& world, const scenario::Scenario& scenario, Programs& programs)
+    : m_programs(programs) {
+    const size_t names = scenario.names.size();
+    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
+    m_items.assign(names, 0);
+    m_inPipe.assign(names, 0);
+    m_maxsize = scenario.QueueMaxsizes();
+    m_notEmpty.assign(names, SignalIndex{});
+    m_notFull.assign(names, SignalIndex{});
+    for (size_t i = 0; i < names; ++i) {
+        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+        m_notEmpty[i] = world.AddSignal("an item in the pipe of multiprocessing.Queue \"" + scenario.names[i] + "\"");
+        m_notFull[i] = world.AddSignal("room on multiprocessing.Queue \"" + scenario.names[i] + "\" (maxsize " +
+                                       std::to_string(m_maxsize[i]) + ")");
+    }
+}
+
+void ProcessQueues::AddLanes(World& world, trace::TrackId process) {
+    const scenario::Scenario& scenario = world.Scenario();
+    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
+    m_lane.assign(uses.size(), trace::kNone);
+    for (size_t i = 0; i < uses.size(); ++i) {
+        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+        m_lane[i] = world.Trace().AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
+        RecordDepth(world, i);
+    }
+}
+
+void ProcessQueues::RecordDepth(World& world, size_t queue) {
+    if (queue < m_lane.size() && m_lane[queue] != trace::kNone)
+        world.Trace().samples.push_back({world.Now(), m_lane[queue], m_items[queue]});
+}
+
+bool ProcessQueues::TryAcquire(World& world, int32_t queue, SignalIndex& waitOn) {
+    const auto q = static_cast<size_t>(queue);
+    if (m_maxsize[q] > 0 && m_items[q] >= m_maxsize[q]) {  // self._sem.acquire() blocks
+        waitOn = m_notFull[q];
+        return false;
+    }
+    ++m_items[q];  // the semaphore taken: qsize() counts the item from now on
+    RecordDepth(world, q);
+    return true;
+}
+
+bool ProcessQueues::NeedsFeeder(World& world, ThreadIndex self, int32_t queue, ThreadIndex& feeder,
+                                ThreadStartup*& startup) {
+    const SimThread& thread = world.Thread(self);
+    Feeder*& slot = m_feeders[{thread.interp.value, queue}];
+    if (slot) return false;
+    const std::string& name = world.Scenario().names[static_cast<size_t>(queue)];
+    slot = m_programs.Keep<Feeder>();
+    slot->queue = queue;
+    slot->wake = world.AddSignal("items put on multiprocessing.Queue \"" + name + "\"");
+    const std::string lane = plan::QueueFeederThreadName(name);
+    // A pool worker's own lane is its process's: the feeder's lane goes under it.
+    const trace::TrackId track = world.Trace().AddTrack(lane, trace::TrackKind::Thread, thread.track);
+    feeder = AddStartedThread(world, m_programs, lane, thread.interp, track,
+                              m_programs.Make<FeederThread>(*this, *slot), startup);
+    return true;
+}
+
+void ProcessQueues::Append(World& world, ThreadIndex self, int32_t queue) {
+    Feeder* feeder = m_feeders[{world.Thread(self).interp.value, queue}];
+    ++feeder->buffered;  // self._buffer.append(obj); self._notempty.notify()
+    world.NotifyOne(feeder->wake);
+}
+
+bool ProcessQueues::TryGet(World& world, int32_t queue, SignalIndex& waitOn) {
+    const auto q = static_cast<size_t>(queue);
+    if (m_inPipe[q] == 0) {  // self._recv_bytes() blocks on the pipe
+        waitOn = m_notEmpty[q];
+        return false;
+    }
+    --m_inPipe[q];
+    --m_items[q];  // self._sem.release()
+    RecordDepth(world, q);
+    world.NotifyOne(m_notFull[q]);
+    return true;
+}
+
+void ProcessQueues::CloseProcess(World& world, InterpIndex interp) {
+    for (auto& [key, feeder] : m_feeders) {
+        if (key.first != interp.value) continue;
+        feeder->closing = true;
+        world.Notify(feeder->wake);
+    }
+}
+
+}  // namespace interleave::models

@@ -1,0 +1,120 @@
+// multiprocessing.Queue between a process pool's workers (models/pool/process_queues.h): an item reaches another
+// worker only once the putting process's feeder thread has pickled it into the pipe, that thread needs its process's
+// GIL, the semaphore bounds the queue, and what the model cannot run is refused with the reason.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "plan/plan.h"
+#include "test_support.h"
+
+namespace interleave {
+namespace {
+
+using testing::Ms;
+using testing::ParseOrDie;
+using testing::SimulateOk;
+using testing::TaskNamed;
+
+// A pool of two forked workers, one task each (chunksize 1), on four cores, without the Pool's own set-up costs.
+std::string PoolScenario(const std::string& produce, const std::string& consume, const std::string& profile,
+                         const std::string& queues = "") {
+    return R"({"name": "mp queue", "version": 3, "tasks": [{"name": "produce", "count": 1, "steps": )" + produce +
+           R"(}, {"name": "consume", "count": 1, "steps": )" + consume + "}]" + queues +
+           R"(, "model": {"kind": "processes", "workers": 2, "chunksize": 1, "start_method": "fork"},)" +
+           R"( "machine": {"cores": 4, "profile": {"pool_import": "0us", "pool_setup": "0us")" + profile + "}}}";
+}
+
+const trace::Track* TrackNamed(const trace::Trace& t, const std::string& name) {
+    for (const trace::Track& track : t.tracks)
+        if (track.name == name) return &track;
+    return nullptr;
+}
+
+TEST(ProcessQueues, ThePlanMakesAPoolsQueuesMultiprocessingQueues) {
+    const scenario::Scenario s = ParseOrDie(PoolScenario(R"([{"put": "q"}])", R"([{"get": "q"}])", ""));
+    EXPECT_TRUE(plan::MakePlan(s).processQueues);
+    EXPECT_EQ(plan::Unsupported(s), "");
+    EXPECT_FALSE(plan::MakePlan(testing::WithModel(s, scenario::ModelKind::Threads)).processQueues);
+}
+
+TEST(ProcessQueues, AnItemReachesAnotherWorkerOnlyOnceItsFeederPickledItIntoThePipe) {
+    // put() returns at once; the feeder thread then spends mp_queue_feed on the item before a get() can see it.
+    const std::string profile = R"(, "mp_queue_put": "0us", "mp_queue_feed": "10ms", "mp_queue_get": "1ms")";
+    const trace::Trace t = SimulateOk(ParseOrDie(PoolScenario(R"([{"put": "q"}])", R"([{"get": "q"}])", profile))).trace;
+    ASSERT_EQ(t.metrics.tasksDone, 2);
+    const double after = Ms(TaskNamed(t, "consume[0]").finished - TaskNamed(t, "produce[0]").finished);
+    EXPECT_GE(after, 11.0);  // the feeder's 10 ms, then the get's 1 ms
+    EXPECT_LE(after, 12.0);
+    // The feeder's lane is a thread of the process that put the item, and holds its pickling.
+    const trace::Track* feeder = TrackNamed(t, plan::QueueFeederThreadName("q"));
+    ASSERT_NE(feeder, nullptr);
+    const trace::TrackId feederId = static_cast<trace::TrackId>(feeder - t.tracks.data());
+    trace::TrackId producer = trace::kNone;
+    for (const trace::Instant& instant : t.instants)
+        if (instant.kind == trace::InstantKind::TaskStart && instant.task == 0) producer = instant.track;
+    EXPECT_EQ(feeder->parent, producer);
+    trace::TimeNs pickling = 0;
+    for (const trace::Span& span : t.spans)
+        if (span.track == feederId && span.state == trace::SpanState::Pickling) pickling += span.end - span.start;
+    EXPECT_NEAR(Ms(pickling), 10.0, 0.01);
+    // Only a process that puts starts a feeder.
+    int feeders = 0;
+    for (const trace::Track& track : t.tracks) feeders += track.name.rfind("QueueFeederThread", 0) == 0;
+    EXPECT_EQ(feeders, 1);
+}
+
+TEST(ProcessQueues, TheFeederWaitsForItsProcesssGilWhileThePutterRunsPython) {
+    // After the put, the producer runs 50 ms of Python: its feeder gets the GIL only by a drop request, a switch
+    // interval (5 ms) later. A producer that sleeps instead leaves the GIL free and the item goes at once.
+    const std::string profile = R"(, "mp_queue_put": "0us", "mp_queue_feed": "100us", "mp_queue_get": "0us")";
+    // How long after the put (produce's start) the item was taken, and how long the consumer, which starts later
+    // (its worker is forked second), waited for it.
+    auto run = [&](const std::string& after) {
+        return SimulateOk(ParseOrDie(PoolScenario(R"([{"put": "q"}, )" + after + "]", R"([{"get": "q"}])", profile)))
+            .trace;
+    };
+    const trace::Trace busy = run(R"({"cpu": "50ms"})");
+    const double busyArrival = Ms(TaskNamed(busy, "consume[0]").finished - TaskNamed(busy, "produce[0]").started);
+    EXPECT_GE(busyArrival, 5.0);
+    EXPECT_LE(busyArrival, 7.0);
+    EXPECT_GE(Ms(busy.metrics.gilWait), 5.0);  // the feeder waited for the GIL, not for a core
+    const trace::Trace sleeping = run(R"({"io": "50ms"})");
+    EXPECT_LE(Ms(TaskNamed(sleeping, "consume[0]").finished - TaskNamed(sleeping, "consume[0]").started), 0.5);
+}
+
+TEST(ProcessQueues, ABoundedQueueBlocksThePutUntilAGetReleasesTheSemaphore) {
+    // maxsize 1: each put after the first waits for the consumer's next get, 10 ms of I/O apart.
+    const std::string consume = R"([{"repeat": 3, "steps": [{"get": "q"}, {"io": "10ms"}]}])";
+    const trace::Trace t = SimulateOk(ParseOrDie(PoolScenario(R"([{"repeat": 3, "steps": [{"put": "q"}]}])", consume,
+                                                              "", R"(, "queues": {"q": {"maxsize": 1}})")))
+                               .trace;
+    ASSERT_EQ(t.metrics.tasksDone, 2);
+    EXPECT_GE(Ms(TaskNamed(t, "produce[0]").finished - TaskNamed(t, "consume[0]").started), 10.0);
+    // One depth lane, the parent's (qsize() is the same in every process), never above maxsize, back at 0.
+    const trace::Track* lane = TrackNamed(t, plan::QueueLaneName("q"));
+    ASSERT_NE(lane, nullptr);
+    ASSERT_NE(lane->parent, trace::kNone);
+    EXPECT_EQ(t.tracks[static_cast<size_t>(lane->parent)].name, plan::kMainProcess);
+    const trace::TrackId laneId = static_cast<trace::TrackId>(lane - t.tracks.data());
+    int64_t deepest = 0, last = -1;
+    for (const trace::CounterSample& sample : t.samples) {
+        if (sample.track != laneId) continue;
+        deepest = std::max(deepest, sample.value);
+        last = sample.value;
+    }
+    EXPECT_EQ(deepest, 1);
+    EXPECT_EQ(last, 0);
+}
+
+TEST(ProcessQueues, AGetNobodyPutsToIsADeadlockThatNamesTheQueue) {
+    const models::SimulationResult r =
+        models::Simulate(ParseOrDie(PoolScenario(R"([{"io": "1ms"}])", R"([{"get": "jobs"}])", "")));
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("deadlock"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("multiprocessing.Queue \"jobs\""), std::string::npos) << r.error;
+}
+
+}  // namespace
+}  // namespace interleave
