@@ -10,6 +10,7 @@
 
 #include "scenario/model_info.h"
 #include "models/workload.h"
+#include "native/process_queues.h"
 #include "native/runtime.h"
 
 namespace interleave::native {
@@ -371,6 +372,14 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
             case StepKind::Get:
             case StepKind::Set:
             case StepKind::Wait:
+                if (env.processQueues && step.kind == StepKind::Put) {
+                    if (!env.processQueues->Put(actor, env.gil, step, task)) return false;
+                    break;
+                }
+                if (env.processQueues && step.kind == StepKind::Get) {
+                    if (!env.processQueues->Get(actor, env.gil, step, task)) return false;
+                    break;
+                }
                 if (env.channels && env.stop && !env.channels->Run(actor, env.gil, step, task, *env.stop)) return false;
                 break;
             case StepKind::Send:
@@ -547,9 +556,6 @@ RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, c
     if (kind == RealRunKind::CPython) return RunCPython(scenario, options);
     RealRunResult result;
     result.error = plan::Unsupported(scenario);
-    if (result.error.empty() && plan::MakePlan(scenario).processQueues)
-        result.error = "the C++ runtime does not run a multiprocessing.Queue between its pool's worker processes yet "
-                       "(the simulator and CPython do: interleave-real run --python)";
     if (!result.error.empty()) return result;
     RaiseFileLimit();
     DelayServer server;

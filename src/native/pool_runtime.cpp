@@ -12,11 +12,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "models/workload.h"
+#include "native/process_queues.h"
 #include "native/runtime.h"
 
 namespace interleave::native {
@@ -149,6 +151,14 @@ int WorkerMain(int in, int out) {
     const auto gilTrack = init.contains("gil") ? init["gil"].get<int32_t>() : trace::kNone;
     std::unique_ptr<Gil> gil;
     if (gilTrack != trace::kNone) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
+    // The multiprocessing queues every worker shares (Plan::processQueues): the parent's shared memory, inherited.
+    std::unique_ptr<ProcessQueues> queues;
+    if (init.contains("queues_fd")) {
+        std::string why;
+        queues = ProcessQueues::Attach(s, init["queues_fd"].get<int>(), init["queue_lanes"].get<std::vector<int32_t>>(),
+                                       why);
+        if (!queues) return 11;
+    }
     // Children's lanes, made by the parent when it sent their top-level task's chunk.
     std::unordered_map<trace::TaskId, trace::TrackId> childLaneOf;
     const ChildLaneFn childLanes = [&childLaneOf](trace::TaskId child, ChildLaneKind, trace::TrackId) {
@@ -165,7 +175,10 @@ int WorkerMain(int in, int out) {
     std::vector<std::mutex> locks(s.names.size());
     for (;;) {
         uint32_t kind = 0;
-        if (!Get(in, kind) || kind == kExit) return 0;
+        if (!Get(in, kind) || kind == kExit) {
+            if (queues) queues->StopFeeders();
+            return 0;
+        }
         int32_t count = 0;
         Get(in, count);
         std::vector<trace::TaskId> tasks(static_cast<size_t>(std::max(count, 0)));
@@ -224,6 +237,7 @@ int WorkerMain(int in, int out) {
             env.delayPort = port;
             env.counters = &counters;
             env.locks = &locks;
+            env.processQueues = queues.get();
             env.workload = &workload;
             env.childLanes = &childLanes;
             env.records = &allRecords;
@@ -239,6 +253,9 @@ int WorkerMain(int in, int out) {
             }
         }
         if (gil) gil->Drop(actor);
+        // What the chunk's tasks put is written by this process's feeders before the result goes (their spans
+        // travel with it; CPython's result may overtake them by the few microseconds a write takes).
+        if (queues) queues->ChunkDone(actor);
         int64_t ret = 0;
         for (auto t : tasks) ret += std::min<int64_t>(kPayloadCap, workload.groupReturnBytes[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])]) + 32;
         TimeNs p0 = actor.Now();
@@ -261,8 +278,12 @@ int WorkerMain(int in, int out) {
         auto ninst = static_cast<int32_t>(actor.instants.size());
         Put(msg, ninst);
         msg.append(reinterpret_cast<const char*>(actor.instants.data()), actor.instants.size() * sizeof(trace::Instant));
+        auto nsamples = static_cast<int32_t>(actor.samples.size());  // the queues' depth, as this worker changed it
+        Put(msg, nsamples);
+        msg.append(reinterpret_cast<const char*>(actor.samples.data()), actor.samples.size() * sizeof(trace::CounterSample));
         actor.spans.clear();
         actor.instants.clear();
+        actor.samples.clear();
         auto ncounters = static_cast<int32_t>(counters.size());
         Put(msg, ncounters);
         for (auto c : counters) Put(msg, c);
@@ -440,6 +461,17 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         Spin(s.machine.profile.poolImport + s.machine.profile.poolSetup);
         main.Add(SpanState::RunningPython, t0, main.Now());
     }
+    // [the program's multiprocessing queues, made before the Pool and handed to every worker by its initializer]
+    // Their depth lanes come after the workers' (as simulated): until then the workers know them by placeholders.
+    std::unique_ptr<ProcessQueues> queues;
+    std::vector<trace::TrackId> queueLanes, queuePlaceholders;
+    if (plan.processQueues) {
+        std::string why;
+        queues = ProcessQueues::Create(s, W, static_cast<int32_t>(plan.chunks.size()), why);
+        if (!queues) return fail(why);
+        for (size_t q = 0; q < s.names.size(); ++q)
+            queuePlaceholders.push_back(kDepthLanePlaceholder - static_cast<trace::TrackId>(q));
+    }
     // [start the workers, one after the other, as Pool.__init__ does]
     for (int32_t k = 0; k < W; ++k) {
         Worker& w = workers[static_cast<size_t>(k)];
@@ -460,7 +492,9 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             w.pid = pid;
         } else if (s.model.startMethod == StartMethod::Spawn) {
             std::string err;
-            pid_t pid = SpawnSelf("INTERLEAVE_NATIVE_WORKER=" + std::to_string(down[0]) + "," + std::to_string(up[1]), {down[0], up[1]}, err);
+            std::vector<int> keep = {down[0], up[1]};
+            if (queues) keep.push_back(queues->Fd());
+            pid_t pid = SpawnSelf("INTERLEAVE_NATIVE_WORKER=" + std::to_string(down[0]) + "," + std::to_string(up[1]), keep, err);
             if (pid < 0) return fail(err);
             w.pid = pid;
         } else {
@@ -470,7 +504,9 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 std::string err;
                 trace::TrackId serverTrack = trace.AddTrack(std::string(plan::kForkServer), trace::TrackKind::Process);
                 TimeNs s0 = main.Now();
-                server = SpawnSelf("INTERLEAVE_NATIVE_FORKSERVER=" + std::to_string(sv[1]), {sv[1]}, err);
+                std::vector<int> keep = {sv[1]};
+                if (queues) keep.push_back(queues->Fd());  // the server's children inherit it
+                server = SpawnSelf("INTERLEAVE_NATIVE_FORKSERVER=" + std::to_string(sv[1]), keep, err);
                 close(sv[1]);
                 if (server < 0) return fail(err);
                 RegisterChild(server, false);
@@ -509,10 +545,16 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         RegisterChild(w.pid, false);
         if (ctx.options && ctx.options->onChildStarted) ctx.options->onChildStarted(w.pid);
         main.Add(SpanState::StartingProcess, t0, main.Now(), trace::kNone, w.track);
-        // A worker whose tasks start threads has a GIL lane (as simulated).
-        const trace::TrackId gilTrack = plan.childThreads ? trace.AddTrack(plan::GilLaneName(plan.WorkerName(k)), trace::TrackKind::Gil, w.track) : trace::kNone;
+        // A worker whose tasks start threads, or whose puts start a queue's feeder thread, has a GIL lane (as
+        // simulated).
+        const bool threaded = plan.childThreads || plan.processQueues;
+        const trace::TrackId gilTrack = threaded ? trace.AddTrack(plan::GilLaneName(plan.WorkerName(k)), trace::TrackKind::Gil, w.track) : trace::kNone;
         nlohmann::json init = {{"scenario", scenario::ScenarioToJson(s)}, {"epoch", ctx.epoch}, {"track", w.track}, {"port", ctx.delayPort},
                                {"loop", loopPerProcess}, {"gil", gilTrack}};
+        if (queues) {
+            init["queues_fd"] = queues->Fd();
+            init["queue_lanes"] = queuePlaceholders;
+        }
         std::string text = init.dump();
         std::string msg;
         Put(msg, static_cast<uint32_t>(text.size()));
@@ -520,7 +562,23 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         if (!WriteAll(w.toWorker, msg.data(), msg.size())) return fail("worker " + std::to_string(k + 1) + " went away at start");
     }
 
+    if (queues) queueLanes = AddQueueLanes(s, trace, parent, main);
     // [map(): chunks to idle workers, results back]
+    // A worker's feeder lanes, made as their first spans arrive: (worker, queue) -> lane.
+    std::map<std::pair<size_t, int32_t>, trace::TrackId> feederLanes;
+    const auto feederLane = [&](size_t k, trace::TrackId& track) {
+        if (!IsFeederPlaceholder(track)) return;
+        const int32_t q = FeederPlaceholderQueue(track);
+        if (q < 0 || static_cast<size_t>(q) >= s.names.size()) {
+            track = workers[k].track;
+            return;
+        }
+        auto [it, made] = feederLanes.try_emplace({k, q}, trace::kNone);
+        if (made)
+            it->second = trace.AddTrack(plan::QueueFeederThreadName(s.names[static_cast<size_t>(q)]),
+                                        trace::TrackKind::Thread, workers[k].track);
+        track = it->second;
+    };
     std::vector<std::vector<trace::TaskId>> chunks;
     for (const plan::TaskRange& range : plan.chunks) {
         std::vector<trace::TaskId> c;
@@ -534,6 +592,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         if (nextChunk >= chunks.size()) return true;
         w.chunk = chunks[nextChunk++];
         w.busy = true;
+        if (queues) queues->ChunkSent();
         TimeNs t0 = main.Now();
         int64_t payload = 0;
         for (auto t : w.chunk) {
@@ -626,6 +685,10 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             if (!Get(w.fromWorker, ni) || ni < 0) return crashed(w, k);
             std::vector<trace::Instant> inst(static_cast<size_t>(ni));
             if (!ReadAll(w.fromWorker, inst.data(), inst.size() * sizeof(trace::Instant))) return crashed(w, k);
+            int32_t nsamples = 0;
+            if (!Get(w.fromWorker, nsamples) || nsamples < 0) return crashed(w, k);
+            std::vector<trace::CounterSample> samples(static_cast<size_t>(nsamples));
+            if (!ReadAll(w.fromWorker, samples.data(), samples.size() * sizeof(trace::CounterSample))) return crashed(w, k);
             int32_t nc = 0;
             if (!Get(w.fromWorker, nc)) return crashed(w, k);
             for (int32_t i = 0; i < nc; ++i) {
@@ -638,9 +701,24 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             PickleObjects(s.machine.profile, ObjectBytes(workload, w.chunk, true), true);
             TimeNs now = main.Now();
             main.Add(SpanState::Unpickling, u0, now);
-            for (auto& sp : spans) sp.track = sp.track == trace::kNone ? w.track : sp.track;
+            for (auto& sp : spans) {
+                sp.track = sp.track == trace::kNone ? w.track : sp.track;
+                feederLane(k, sp.track);
+                feederLane(k, sp.cause);
+            }
+            for (auto& instant : inst) {
+                feederLane(k, instant.track);
+                feederLane(k, instant.cause);
+            }
             trace.spans.insert(trace.spans.end(), spans.begin(), spans.end());
             trace.instants.insert(trace.instants.end(), inst.begin(), inst.end());
+            for (trace::CounterSample& sample : samples) {
+                const trace::TrackId q = kDepthLanePlaceholder - sample.track;
+                sample.track = q >= 0 && static_cast<size_t>(q) < queueLanes.size() ? queueLanes[static_cast<size_t>(q)]
+                                                                                     : trace::kNone;
+            }
+            std::erase_if(samples, [](const trace::CounterSample& sample) { return sample.track == trace::kNone; });
+            trace.samples.insert(trace.samples.end(), samples.begin(), samples.end());
             for (auto t : w.chunk) trace.tasks[static_cast<size_t>(t)].finished = now;  // back in the parent
             done += static_cast<int32_t>(w.chunk.size());
             w.chunk.clear();
@@ -672,7 +750,8 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     trace.metrics.makespan = main.Now();
     main.MergeInto(trace);
     AddCounters(s, counters, trace);
-    return true;
+    if (queues && ctx.error.empty()) ctx.error = queues->Deadlock();
+    return ctx.error.empty();
 }
 
 }  // namespace interleave::native

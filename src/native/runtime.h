@@ -57,6 +57,7 @@ int64_t ThreadCpuNs();
 // One recording thread of control: its spans and instants, merged into the trace at the end. Only the
 // owning thread writes to it (the GIL writes into the actor that calls it).
 class Gil;
+class ProcessQueues;
 
 struct Actor {
     trace::TrackId track = trace::kNone;
@@ -265,6 +266,7 @@ struct StepEnv {
     std::vector<int64_t>* counters = nullptr;
     std::vector<std::mutex>* locks = nullptr;
     ThreadChannels* channels = nullptr;         // null where tasks cannot share queues (plan::Unsupported)
+    ProcessQueues* processQueues = nullptr;     // a pool worker's multiprocessing queues (Plan::processQueues)
     const std::atomic<bool>* stop = nullptr;    // with channels: set when the run is abandoned
     // Children steps (null workload: they are skipped).
     const models::Workload* workload = nullptr;

@@ -31,12 +31,6 @@ TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfEveryPreset) {
     for (const scenario::PresetFile& preset : scenario::Presets()) {
         const scenario::Scenario s = Affordable(testing::Parse(std::string(preset.json)));
         if (s.model.kind == ModelKind::FreeThreaded) continue;  // runs as threads without a GIL: covered below
-        if (plan::MakePlan(s).processQueues) {  // not run by the C++ runtime yet: it says so (CPython's run below)
-            const RealRunResult r = RunForReal(s, RealRunKind::CppRuntime, RunOptions{});
-            EXPECT_FALSE(r.ok) << preset.id;
-            EXPECT_NE(r.error.find("multiprocessing.Queue"), std::string::npos) << preset.id << ": " << r.error;
-            continue;
-        }
         ExpectRealised(s, RealRunKind::CppRuntime, std::string(preset.id));
     }
 }

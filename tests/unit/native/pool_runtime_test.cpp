@@ -112,3 +112,64 @@ TEST(PoolRuntime, AnObjectGraphTakesItsThroughputToPickle) {
 
 }  // namespace
 }  // namespace interleave::native
+
+namespace interleave::native {
+namespace {
+
+// Pool workers sharing a multiprocessing.Queue (native/process_queues.h): a producer and a consumer task, one each.
+scenario::Scenario QueuePool(const char* method, const std::string& produce, const std::string& consume,
+                             const std::string& extra = "") {
+    return testing::Parse(R"({"name": "mp queue", "version": 3, "tasks": [{"name": "produce", "count": 1, "steps": )" +
+                          produce + R"(}, {"name": "consume", "count": 1, "steps": )" + consume + "}]" + extra +
+                          R"(, "model": )" + PoolModel(method, 2) + R"(, "machine": {"cores": 2}})");
+}
+
+TEST(PoolRuntime, WorkersShareAMultiprocessingQueueThroughTheProducersFeederThread) {
+    // maxsize 2: the producer's third put waits for the consumer's first get, 20 ms of I/O after it.
+    const std::string produce = R"([{"repeat": 6, "steps": [{"put": "q"}]}])";
+    const std::string consume = R"([{"repeat": 6, "steps": [{"get": "q"}, {"io": "10ms"}]}])";
+    for (const char* method : {"fork", "spawn", "forkserver"}) {
+        const RealRunResult r =
+            testing::RunOk(QueuePool(method, produce, consume, R"(, "queues": {"q": {"maxsize": 2}})"), RealRunKind::CppRuntime, 60);
+        ASSERT_EQ(r.trace.metrics.tasksDone, 2) << method;
+        EXPECT_EQ(r.trace.metrics.tasksFailed, 0) << method;
+        const trace::TaskRecord* producer = nullptr;
+        for (const trace::TaskRecord& task : r.trace.tasks)
+            if (task.name == "produce[0]") producer = &task;
+        ASSERT_NE(producer, nullptr);
+        // Six items, two of them ahead of the consumer: the last put waits for the consumer's third get.
+        EXPECT_GE(testing::Ms(producer->finished - producer->started), 20.0) << method;
+        // The feeder's lane is a thread of one worker's process, and holds a pickling span per item.
+        trace::TrackId feeder = trace::kNone;
+        for (size_t t = 0; t < r.trace.tracks.size(); ++t)
+            if (r.trace.tracks[t].name == plan::QueueFeederThreadName("q")) feeder = static_cast<trace::TrackId>(t);
+        ASSERT_NE(feeder, trace::kNone) << method;
+        EXPECT_EQ(r.trace.tracks[static_cast<size_t>(r.trace.tracks[static_cast<size_t>(feeder)].parent)].kind,
+                  trace::TrackKind::Process);
+        int pickled = 0;
+        for (const trace::Span& span : r.trace.spans) pickled += span.track == feeder && span.state == SpanState::Pickling;
+        EXPECT_EQ(pickled, 6) << method;
+        // The depth lane, the parent's, went up to maxsize and back to 0.
+        int64_t deepest = 0, last = -1;
+        for (const trace::CounterSample& sample : r.trace.samples) {
+            if (r.trace.tracks[static_cast<size_t>(sample.track)].name != plan::QueueLaneName("q")) continue;
+            deepest = std::max(deepest, sample.value);
+            last = sample.value;
+        }
+        EXPECT_EQ(deepest, 2) << method;
+        EXPECT_EQ(last, 0) << method;
+    }
+}
+
+TEST(PoolRuntime, AGetNobodyPutsToIsADeadlockThatNamesTheQueueNotATimeout) {
+    RunOptions options;
+    options.timeoutSeconds = 30;
+    const RealRunResult r = RunForReal(QueuePool("fork", R"([{"io": "1ms"}])", R"([{"get": "jobs"}])"),
+                                       RealRunKind::CppRuntime, options);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("deadlock"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("multiprocessing.Queue \"jobs\""), std::string::npos) << r.error;
+}
+
+}  // namespace
+}  // namespace interleave::native
