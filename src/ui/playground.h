@@ -11,7 +11,8 @@
 //   playground_editor.cpp . the scenario panel (presets and every scenario field)
 //   playground_views.cpp .. compare, scaling, results and explanation, help overlay
 //   playground_story.cpp .. the story bar
-//   playground_share.cpp .. share links, the embed snippet
+//   playground_share.cpp .. the Share and Embed buttons' modal, the banner, the embed view (share_links.h: what a link
+//                           carries, reading one back, the last link and snippet)
 //   playground_traces.cpp . trace files opened beside the run
 #include <array>
 #include <atomic>
@@ -30,15 +31,13 @@
 #include "ui/explain.h"
 #include "ui/jobs.h"
 #include "ui/scaling_plot.h"
+#include "ui/share_links.h"
+#include "ui/test_probe.h"
 #include "ui/timeline.h"
 #include "ui/touch.h"
 #include "ui/view_state.h"
 
 namespace interleave::ui {
-
-// Turns the view state (JSON) into a share link, maybe later (the web encodes it asynchronously in JS);
-// `done` gets the full playground URL, or "" on failure.
-using MakeLinkFn = std::function<void(const std::string& viewJson, std::function<void(const std::string& url)> done)>;
 
 struct PlaygroundSettings {
     // true where std::thread works (native, the threaded web build): simulations run on a worker
@@ -134,8 +133,8 @@ public:
     bool Busy() const;
 
     // A problem with the link that opened the page: shown in a dismissable banner and as "error".
-    void ShowLinkError(std::string message) { m_linkError = std::move(message); }
-    const std::string& LinkError() const { return m_linkError; }
+    void ShowLinkError(std::string message) { m_share.ShowLinkError(std::move(message)); }
+    const std::string& LinkError() const { return m_share.LinkError(); }
     // Starts a real run of the current scenario (kind 0: C++ runtime, 1: CPython) with settings.runForReal.
     bool StartRealRun(int kind);
     // Share / Embed as the buttons do (the link arrives through settings.makeLink).
@@ -284,29 +283,21 @@ private:
     int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
     int m_stepRows = 0;  // step rows drawn so far this frame: "step_remove_<n>" in the test state
-    float m_scenarioOverflowX = 0;  // how far the scenario panel's widest row passes its edge (the test state's)
     Theme m_appliedTheme = Theme::Light;
     bool m_themeApplied = false;
-    std::string m_tooltip;
     std::string m_jsonBuffer;
-    std::map<std::string, std::array<float, 4>> m_widgets;
-    std::set<std::string> m_scrollingWidgets;
+    TestProbe m_probe;  // what the test state reports of the last frame: widgets, tooltip, the panel's overflow
     PinchTracker m_pinch;
     std::array<float, 4> m_storyBarRect{0, 0, 0, 0};  // the story bar as last drawn (x, y, w, h): where a swipe starts
     // A one-finger swipe across the story bar: the finger and where it went down (id -1: none under way).
     struct Swipe {
         int64_t finger = -1;
         float x = 0, y = 0;
-    } m_swipe;  // those of m_widgets drawn in a window that scrolls (may lie off it)
+    } m_swipe;
 
-    std::string m_linkError;     // the opening link's problem (banner)
-    std::string m_shareUrl;      // last link made by Share / Embed
-    std::string m_embedSnippet;  // last iframe snippet made by Embed
-    std::string m_posterNote;    // why the last snippet has no poster ("" when it has one)
-    size_t m_embedPosterBytes = 0;
+    // Share / Embed: the last link and snippet, the opening link's problem. Declared after m_notice, which it writes.
     std::string m_notice;        // "Link copied", ...
-    bool m_openEmbedModal = false;
-    bool m_embedModalOpen = false;
+    ShareLinks m_share;
 
     std::array<float, 2> m_scalingSize{0, 0};  // the scaling plot's size on screen at content scale 1 (its pictures')
     std::string m_savedFile;     // the last picture saved: its file name, size in bytes, and pixels (test state)

@@ -511,7 +511,7 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
 
 bool Playground::EditGroups() {
     bool changed = false;
-    std::erase_if(m_widgets, [](const auto& widget) { return widget.first.rfind("step_remove_", 0) == 0; });
+    m_probe.ForgetPrefix("step_remove_");
     m_stepRows = 0;
     auto& groups = m_scenario.groups;
     for (size_t g = 0; g < groups.size(); ++g) {

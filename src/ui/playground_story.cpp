@@ -117,7 +117,7 @@ void Playground::StoryBar() {
     Remember("story_caption");
     ImGui::EndChild();
     Remember("story_bar");
-    m_storyBarRect = m_widgets["story_bar"];
+    m_storyBarRect = m_probe.RectOf("story_bar");
 }
 
 }  // namespace interleave::ui
