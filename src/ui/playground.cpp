@@ -24,24 +24,12 @@ namespace interleave::ui {
 
 using scenario::ModelKind;
 
-namespace {
-
-std::array<float, 4> ItemRect() {
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    return {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
-}  // namespace
-
 std::string DefaultPresetId() {
     if (scenario::FindPreset(kDefaultPreset)) return std::string(kDefaultPreset);
     return scenario::Presets().empty() ? std::string() : std::string(scenario::Presets().front().id);
 }
 
-void Playground::Remember(const char* id) {
-    // In a window whose content is taller or wider than it, a widget may lie outside it: the reader scrolls to it.
-    m_probe.Remember(id, ItemRect(), ImGui::GetScrollMaxY() > 0 || ImGui::GetScrollMaxX() > 0);
-}
+void Playground::Remember(const char* id) { RememberItem(m_probe, id); }
 
 // [SECTION] Construction
 
@@ -107,7 +95,7 @@ void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace)
     m_compareStale = m_scalingStale = false;  // shown as given; an edit re-simulates everything
     m_timelinesStale = true;
     m_fitPending = true;
-    m_error.clear();
+    m_editor.ClearError();
 }
 
 std::string Playground::ComparisonRowName(size_t row) const {
@@ -182,12 +170,12 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
 
 // A new scenario (edited or loaded): everything derived from it is stale.
 void Playground::ScenarioChanged() {
-    m_error.clear();
+    m_editor.ClearError();
     // A real run belongs to the scenario it ran.
     m_jobs.DropRealRun();
     m_haveReal = false;
     m_realError.clear();
-    m_jsonBuffer.clear();
+    m_editor.ForgetJsonText();
     m_compareStale = true;
     m_scalingStale = true;
     StartSimulation();
@@ -369,14 +357,12 @@ void Playground::Frame() {
     if (m_dirty) {
         m_dirty = false;
         m_view.preset.clear();
-        scenario::PruneChildren(m_scenario);  // a children step turned into another kind leaves its children behind
-        // Validate through the parser, the same way a user's file is checked.
-        scenario::ParseError parseError;
-        if (auto parsed = scenario::ParseScenario(scenario::ScenarioToJson(m_scenario), parseError)) {
+        std::string error;
+        if (CheckEditedScenario(m_scenario, error)) {
             StoryEdited();
             ScenarioChanged();
         } else {
-            m_error = parseError.Message();
+            m_editor.ShowError(error);
         }
     }
 }
@@ -451,6 +437,23 @@ void Playground::Layout() {
     ImGui::EndChild();
     ImGui::EndChild();
     ImGui::End();
+}
+
+void Playground::ScenarioPanel() {
+    EditorView view;
+    view.preset = m_view.preset;
+    view.storyStep = m_view.storyStep;
+    view.visible = m_view.visible;
+    view.lanes = m_timeline.LaneFilter();
+    view.storyBaseModel = m_storyBaseModel;
+    EditorOutcome outcome = m_editor.Draw(m_scenario, view, m_probe);
+    if (!outcome.presetChosen.empty()) {
+        std::string error;
+        if (!LoadPreset(outcome.presetChosen, error)) m_editor.ShowError(error);
+    }
+    if (outcome.story) CommitStory(std::move(*outcome.story));
+    if (outcome.goToStoryStep >= 0) GoToStoryStep(outcome.goToStoryStep);
+    if (outcome.edited) m_dirty = true;  // checked and simulated again at the end of the frame (Frame)
 }
 
 void Playground::Toolbar() {
@@ -692,7 +695,7 @@ std::string Playground::TestStateJson() const {
     j["model"] = std::string(scenario::ModelKindName(m_scenario.model.kind));
     j["visible"] = {m_view.visible.t0, m_view.visible.t1};
     const std::string& linkError = m_share.LinkError();
-    j["error"] = !linkError.empty() ? linkError : !m_simError.empty() ? m_simError : m_error;
+    j["error"] = !linkError.empty() ? linkError : !m_simError.empty() ? m_simError : m_editor.Error();
     j["simulation_error"] = m_simError;
     // The longest the UI thread spent simulating at once since the last simulation started (the inline
     // start, or one frame's slices): what decides whether the tab stays responsive.
@@ -781,7 +784,7 @@ std::string Playground::TestStateJson() const {
                   {"step", storyStep},
                   {"caption", storyStep >= 0 ? m_scenario.story.steps[size_t(storyStep)].caption : std::string()},
                   {"lanes", m_timeline.LaneFilter()}};
-    j["story_error"] = m_storyError;
+    j["story_error"] = m_editor.StoryError();
     j["playback_time"] = m_view.playbackTime;
     j["tracks"] = m_haveTrace ? m_trace.tracks.size() : 0;
     j["spans"] = m_haveTrace ? m_trace.spans.size() : 0;

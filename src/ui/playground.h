@@ -8,7 +8,8 @@
 // Jobs (jobs.h), with no ImGui in it; the view is one class split by concern across files (after Tracy's
 // TracyView_*.cpp):
 //   playground.cpp ........ layout, toolbar, keyboard, playback, taking the jobs' results, view state, test hook
-//   playground_editor.cpp . the scenario panel (presets and every scenario field)
+//   scenario_editor.cpp ... the scenario panel (presets and every scenario field): its own class, ScenarioEditor
+//                           (scenario_editor.h), which edits the scenario and reports what happened
 //   playground_views.cpp .. compare, scaling, results and explanation, help overlay
 //   playground_story.cpp .. the story bar
 //   playground_share.cpp .. the Share and Embed buttons' modal, the banner, the embed view (share_links.h: what a link
@@ -31,6 +32,7 @@
 #include "ui/explain.h"
 #include "ui/jobs.h"
 #include "ui/scaling_plot.h"
+#include "ui/scenario_editor.h"
 #include "ui/share_links.h"
 #include "ui/test_probe.h"
 #include "ui/timeline.h"
@@ -121,7 +123,7 @@ public:
     void SetScenarioOpen(bool open) { m_scenarioOpen = open; }
     void SetHelpVisible(bool visible) { m_showHelp = visible; }
     // Opens (or closes) every section of the scenario panel on the next frame.
-    void SetEditorSectionsOpen(bool open) { m_openSections = open ? 1 : 0; }
+    void SetEditorSectionsOpen(bool open) { m_editor.SetSectionsOpen(open); }
     // Simulations, comparisons or sweeps still queued or running.
     // A finger on a touch screen (the platform's finger events, in ImGui's coordinates): two fingers over the
     // timeline zoom it around the point between them (PinchTracker); one finger swiped across the story bar goes to
@@ -210,16 +212,9 @@ private:
     // The scenario was edited: the story stays on its step (clamped, should the story have changed), and the edited
     // model becomes the steps' base unless this step switches the model.
     void StoryEdited();
-    // playground_editor.cpp
+    // The scenario panel: the editor (ScenarioEditor) draws it, the playground does what it reports.
     void ScenarioPanel();
-    bool EditModel(scenario::Model& model);
-    bool EditGroups();
-    bool EditSteps(std::vector<scenario::Step>& steps, int depth);
-    bool EditMachine(scenario::Machine& machine);
-    bool EditNames();
-    bool EditJson();
-    // The story's steps as form fields; applies its own edits through CommitStory (checked by the story's parser).
-    void EditStory();
+    // The story form's edit, accepted by the story's parser: the scenario's story now, its step shown as before.
     void CommitStory(scenario::Story story);
     // playground_views.cpp
     void TimelineView(float height);
@@ -249,7 +244,7 @@ private:
     long m_frame = 0;
 
     scenario::Scenario m_scenario;
-    std::string m_error;           // the scenario's, shown in the panel
+    ScenarioEditor m_editor;       // the scenario panel's own state, and the scenario's error shown in it
     std::string m_simError;        // why the last simulation stopped (a limit, a deadlock, a cancel): banner
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
@@ -280,12 +275,9 @@ private:
     // A narrow window (a phone): the scenario panel is not beside the timeline but opened over it on request.
     bool m_narrow = false;
     bool m_scenarioOpen = false;
-    int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
-    int m_stepRows = 0;  // step rows drawn so far this frame: "step_remove_<n>" in the test state
     Theme m_appliedTheme = Theme::Light;
     bool m_themeApplied = false;
-    std::string m_jsonBuffer;
     TestProbe m_probe;  // what the test state reports of the last frame: widgets, tooltip, the panel's overflow
     PinchTracker m_pinch;
     std::array<float, 4> m_storyBarRect{0, 0, 0, 0};  // the story bar as last drawn (x, y, w, h): where a swipe starts
@@ -317,8 +309,6 @@ private:
     // switch returns to it). Share links carry it, not the step's.
     scenario::Model m_storyBaseModel;
     bool m_storyRangePending = false;  // the step's range waits for its run (a switched model simulates first)
-    std::string m_storyError;  // why the story form's last edit was not kept (the story parser's message)
-    int m_storyErrorStep = -1;  // ...the step it names, shown under it
 
     // Trace files opened beside the run (OpenTrace). Each owned by pointer: the timelines keep pointers to the traces.
     struct OpenedTrace {
