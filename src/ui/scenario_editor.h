@@ -72,7 +72,7 @@ private:
     std::string m_jsonBuffer;      // the JSON section's text (its capacity's size once filled)
     std::string m_error;
     std::string m_storyError;
-    int m_storyErrorStep = -1;     // ...the step it names, shown under it
+    int m_storyErrorStep = -1;  // ...the step it names, shown under it
 };
 
 // What each of the scenario's names stands for, from the steps that use it: a scenario::NameKind, -1 where no step
@@ -90,8 +90,11 @@ void ChangeStepKind(scenario::Scenario& scenario, scenario::Step& step, scenario
 bool CheckEditedScenario(scenario::Scenario& scenario, std::string& error);
 // The story form's edit checked by the story's parser against `scenario`: true with the story as the parser reads it
 // (an empty story is always kept), else the parser's message and the step it names (-1 when it names none).
-bool CheckStoryEdit(const scenario::Story& story, const scenario::Scenario& scenario, scenario::Story& checked,
-                    std::string& error, int& errorStep);
+bool CheckStoryEdit(const scenario::Story& story,
+                    const scenario::Scenario& scenario,
+                    scenario::Story& checked,
+                    std::string& error,
+                    int& errorStep);
 // The JSON section's Apply: `text` through the scenario parser into `scenario`; false with "JSON: <why>" and the
 // scenario unchanged.
 bool ApplyScenarioJson(const char* text, scenario::Scenario& scenario, std::string& error);

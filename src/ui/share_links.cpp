@@ -6,8 +6,11 @@
 
 namespace interleave::ui {
 
-ViewState LinkViewState(ViewState view, const scenario::Scenario& scenario, const scenario::Model& storyBaseModel,
-                        const scenario::Scenario* pinnedScenario, const std::string& pinnedPreset) {
+ViewState LinkViewState(ViewState view,
+                        const scenario::Scenario& scenario,
+                        const scenario::Model& storyBaseModel,
+                        const scenario::Scenario* pinnedScenario,
+                        const std::string& pinnedPreset) {
     if (view.storyStep >= 0) {
         scenario::Scenario base = scenario;
         base.model = storyBaseModel;
@@ -70,7 +73,8 @@ std::string EmbedUrl(const std::string& url) {
     return url.substr(0, hash) + add + url.substr(hash);
 }
 
-ShareLinks::ShareLinks(MakeLinkFn makeLink, std::function<void(const std::string& text)> copyToClipboard,
+ShareLinks::ShareLinks(MakeLinkFn makeLink,
+                       std::function<void(const std::string& text)> copyToClipboard,
                        std::function<void(std::string notice)> notify)
     : m_makeLink(std::move(makeLink)), m_copyToClipboard(std::move(copyToClipboard)), m_notify(std::move(notify)) {}
 

@@ -25,8 +25,11 @@ using MakeLinkFn = std::function<void(const std::string& viewJson, std::function
 // (with `storyBaseModel` when the view is on a story step, since a step's model switch is the step's: the link reopens
 // on the same step), and the pinned run as the scenario that made it and its preset (`pinnedScenario` null when no
 // pinned run came from a scenario).
-ViewState LinkViewState(ViewState view, const scenario::Scenario& scenario, const scenario::Model& storyBaseModel,
-                        const scenario::Scenario* pinnedScenario, const std::string& pinnedPreset);
+ViewState LinkViewState(ViewState view,
+                        const scenario::Scenario& scenario,
+                        const scenario::Model& storyBaseModel,
+                        const scenario::Scenario* pinnedScenario,
+                        const std::string& pinnedPreset);
 
 // A link read back over the view on screen (keys the link lacks keep the current values).
 struct OpenedLink {
@@ -46,7 +49,8 @@ class ShareLinks {
 public:
     // `notify` shows a line of progress ("making the link...", "Link copied to the clipboard"); makeLink empty: no
     // links at all (the buttons are hidden).
-    ShareLinks(MakeLinkFn makeLink, std::function<void(const std::string& text)> copyToClipboard,
+    ShareLinks(MakeLinkFn makeLink,
+               std::function<void(const std::string& text)> copyToClipboard,
                std::function<void(std::string notice)> notify);
 
     bool Available() const { return bool(m_makeLink); }

@@ -26,7 +26,8 @@ TestProbe::Rect TestProbe::RectOf(const std::string& id) const {
 
 void TestProbe::WriteTo(nlohmann::json& state) const {
     nlohmann::json widgets = nlohmann::json::object();
-    for (const auto& [id, r] : m_widgets) widgets[id] = {r[0], r[1], r[2], r[3]};
+    for (const auto& [id, r] : m_widgets)
+        widgets[id] = {r[0], r[1], r[2], r[3]};
     state["widgets"] = widgets;
     state["scrolling_widgets"] = m_scrollingWidgets;
     state["hover_tooltip"] = m_tooltip;

@@ -128,8 +128,7 @@ TEST(ScenarioEditor, AppliedJsonReplacesTheScenarioAndBadJsonLeavesIt) {
     EXPECT_FALSE(ApplyScenarioJson("{\"tasks\": 3", s, error));
     EXPECT_EQ(error.rfind("JSON: ", 0), 0u) << error;
     EXPECT_EQ(s.name, "x");
-    ASSERT_TRUE(ApplyScenarioJson(R"({"name":"y","tasks":[{"name":"g","count":1,"steps":[{"io":"1ms"}]}]})", s,
-                                  error))
+    ASSERT_TRUE(ApplyScenarioJson(R"({"name":"y","tasks":[{"name":"g","count":1,"steps":[{"io":"1ms"}]}]})", s, error))
         << error;
     EXPECT_EQ(s.name, "y");
     EXPECT_EQ(s.groups.size(), 1u);

@@ -149,8 +149,9 @@ struct LaterLinks {
 TEST(ShareLinks, ShareCopiesTheLinkWhenItArrives) {
     LaterLinks links;
     std::vector<std::string> copied, notices;
-    ShareLinks share(links.Maker(), [&](const std::string& text) { copied.push_back(text); },
-                     [&](std::string notice) { notices.push_back(std::move(notice)); });
+    ShareLinks share(
+        links.Maker(), [&](const std::string& text) { copied.push_back(text); },
+        [&](std::string notice) { notices.push_back(std::move(notice)); });
     ASSERT_TRUE(share.Available());
     share.Share(R"({"tab":"timeline"})");
     EXPECT_TRUE(share.Pending());
@@ -167,8 +168,9 @@ TEST(ShareLinks, ShareCopiesTheLinkWhenItArrives) {
 TEST(ShareLinks, ALinkThatCouldNotBeMadeKeepsTheLastOne) {
     LaterLinks links;
     std::vector<std::string> copied, notices;
-    ShareLinks share(links.Maker(), [&](const std::string& text) { copied.push_back(text); },
-                     [&](std::string notice) { notices.push_back(std::move(notice)); });
+    ShareLinks share(
+        links.Maker(), [&](const std::string& text) { copied.push_back(text); },
+        [&](std::string notice) { notices.push_back(std::move(notice)); });
     share.Share("{}");
     links.answer("https://x.org/#1");
     share.Share("{}");
@@ -182,8 +184,9 @@ TEST(ShareLinks, ALinkThatCouldNotBeMadeKeepsTheLastOne) {
 TEST(ShareLinks, TheSnippetWrapsTheEmbedLinkAndAsksForItsModalOnce) {
     LaterLinks links;
     std::vector<std::string> copied, notices;
-    ShareLinks share(links.Maker(), [&](const std::string& text) { copied.push_back(text); },
-                     [&](std::string notice) { notices.push_back(std::move(notice)); });
+    ShareLinks share(
+        links.Maker(), [&](const std::string& text) { copied.push_back(text); },
+        [&](std::string notice) { notices.push_back(std::move(notice)); });
     share.MakeEmbedSnippet("{}", [](EmbedSnippetParts& parts, std::string& posterNote) {
         parts.title = "Interleave: <b>x</b>";
         posterNote = "nothing drawn yet";

@@ -88,10 +88,12 @@ TEST(TestProbe, TheOverflowOfTheScenarioPanelStaysUntilItIsMeasuredAgain) {
 TEST(WorkMsP90, IsTheNinetiethPercentileOfTheSlicesAndZeroWithoutAny) {
     EXPECT_EQ(WorkMsP90({}), 0);
     std::vector<float> work;
-    for (int i = 10; i >= 1; --i) work.push_back(float(i));  // 10 slices of 1..10 ms, in no particular order
-    EXPECT_EQ(WorkMsP90(work), 10);                          // index 9 of 10
-    work.resize(20, 0.5f);                                  // ten more of 0.5 ms
-    EXPECT_EQ(WorkMsP90(work), 9);                           // index 18 of 20: the second longest
+    // 10 slices of 1..10 ms, in no particular order.
+    for (int i = 10; i >= 1; --i)
+        work.push_back(float(i));
+    EXPECT_EQ(WorkMsP90(work), 10);  // index 9 of 10
+    work.resize(20, 0.5f);           // ten more of 0.5 ms
+    EXPECT_EQ(WorkMsP90(work), 9);   // index 18 of 20: the second longest
 }
 
 }  // namespace
