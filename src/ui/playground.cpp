@@ -24,32 +24,22 @@ namespace interleave::ui {
 
 using scenario::ModelKind;
 
-namespace {
-
-std::array<float, 4> ItemRect() {
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    return {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
-}  // namespace
-
 std::string DefaultPresetId() {
     if (scenario::FindPreset(kDefaultPreset)) return std::string(kDefaultPreset);
     return scenario::Presets().empty() ? std::string() : std::string(scenario::Presets().front().id);
 }
 
-void Playground::Remember(const char* id) {
-    m_widgets[id] = ItemRect();
-    // In a window whose content is taller or wider than it, a widget may lie outside it: the reader scrolls to it.
-    if (ImGui::GetScrollMaxY() > 0 || ImGui::GetScrollMaxX() > 0) m_scrollingWidgets.insert(id);
-}
+void Playground::Remember(const char* id) { RememberItem(m_probe, id); }
 
 // [SECTION] Construction
 
 Playground::Playground() : Playground(PlaygroundSettings{}) {}
 
 Playground::Playground(PlaygroundSettings settings)
-    : m_settings(std::move(settings)), m_jobs(m_settings.backgroundThreads, m_settings.simulationTimeLimitSeconds) {
+    : m_settings(std::move(settings)),
+      m_jobs(m_settings.backgroundThreads, m_settings.simulationTimeLimitSeconds),
+      m_share(m_settings.makeLink, m_settings.copyToClipboard,
+              [this](std::string notice) { m_notice = std::move(notice); }) {
     m_view.models = {"sequential", "threads", "processes", "asyncio", "free_threaded"};
     if (!m_settings.loadPresetOnStart) return;
     std::string id = m_settings.initialPreset.empty() ? DefaultPresetId() : m_settings.initialPreset;
@@ -58,7 +48,7 @@ Playground::Playground(PlaygroundSettings settings)
         // An unknown preset (a bad ?preset= link): say so, and show the default one rather than nothing.
         std::string fallback;
         LoadPreset(DefaultPresetId(), fallback);
-        m_linkError = error;
+        m_share.ShowLinkError(error);
     }
 }
 
@@ -105,7 +95,7 @@ void Playground::ShowRun(const scenario::Scenario& scenario, trace::Trace trace)
     m_compareStale = m_scalingStale = false;  // shown as given; an edit re-simulates everything
     m_timelinesStale = true;
     m_fitPending = true;
-    m_error.clear();
+    m_editor.ClearError();
 }
 
 std::string Playground::ComparisonRowName(size_t row) const {
@@ -133,60 +123,22 @@ std::string Playground::ViewStateJson() const {
     ViewState state = m_view;
     state.arrows = m_timeline.ShowArrows();
     state.collapsed = m_timeline.CollapsedGroups();
-    if (m_view.storyStep >= 0) {
-        // The story's own model travels (a step's switch is the step's): the link reopens on the same step.
-        scenario::Scenario base = m_scenario;
-        base.model = m_storyBaseModel;
-        state.scenarioJson = scenario::ScenarioToJson(base);
-    } else {
-        state.scenarioJson = scenario::ScenarioToJson(m_scenario);
-    }
     // The pinned run as what made it (a link's still being simulated counts), so the link's reader sees it too.
-    state.pinnedScenarioJson.clear();
-    state.pinnedPreset.clear();
-    if (const scenario::Scenario* being = m_jobs.PinnedScenario()) {
-        state.pinnedScenarioJson = scenario::ScenarioToJson(*being);
-        state.pinnedPreset = m_pinnedPreset;
-    } else if (m_havePinned && m_pinnedFromScenario) {
-        state.pinnedScenarioJson = scenario::ScenarioToJson(m_pinnedScenario);
-        state.pinnedPreset = m_pinnedPreset;
-    }
-    return ViewStateToJson(state);
+    const scenario::Scenario* pinned = m_jobs.PinnedScenario();
+    if (!pinned && m_havePinned && m_pinnedFromScenario) pinned = &m_pinnedScenario;
+    return ViewStateToJson(LinkViewState(std::move(state), m_scenario, m_storyBaseModel, pinned, m_pinnedPreset));
 }
 
 bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
-    ViewState state = m_view;
-    // A range no link can hold: still there after reading, the link names no range (?step=N alone).
-    const TimeRange noRange{-2, -1};
-    state.visible = noRange;
-    state.scenarioJson.clear();  // "the link names a scenario" below means this link, not an earlier one
-    state.pinnedScenarioJson.clear();  // ...and so for its pinned run
-    if (!ViewStateFromJson(json, state, error)) return false;
-    // The pinned run is checked before anything changes: a link refused for it leaves the view as it was.
-    std::optional<scenario::Scenario> pinned;
-    if (!state.pinnedScenarioJson.empty()) {
-        scenario::ParseError parseError;
-        pinned = scenario::ParseScenario(state.pinnedScenarioJson, parseError);
-        if (!pinned) {
-            error = "pinned run: scenario: " + parseError.Message();
-            return false;
-        }
-        if (!state.pinnedPreset.empty() && !scenario::FindPreset(state.pinnedPreset)) {
-            error = "pinned run: no preset is called '" + state.pinnedPreset + "'";
-            return false;
-        }
-    }
-    const bool linkHasRange = !(state.visible == noRange);
-    if (!linkHasRange) state.visible = m_view.visible;
-    const bool newScenario = !state.scenarioJson.empty();
-    if (!state.scenarioJson.empty()) {
-        scenario::ParseError parseError;
-        auto parsed = scenario::ParseScenario(state.scenarioJson, parseError);
-        if (!parsed) {
-            error = "scenario: " + parseError.Message();
-            return false;
-        }
-        m_scenario = std::move(*parsed);
+    // Every part of the link is checked before anything changes: a link refused for any of it leaves the view.
+    OpenedLink link;
+    if (!ReadLink(json, m_view, link, error)) return false;
+    const ViewState& state = link.state;
+    const bool linkHasRange = link.hasRange;
+    const std::optional<scenario::Scenario>& pinned = link.pinned;
+    const bool newScenario = link.scenario.has_value();
+    if (link.scenario) {
+        m_scenario = std::move(*link.scenario);
         ScenarioChanged();
     }
     if (state.compareReleases != m_view.compareReleases) CompareByChanged();
@@ -218,12 +170,12 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
 
 // A new scenario (edited or loaded): everything derived from it is stale.
 void Playground::ScenarioChanged() {
-    m_error.clear();
+    m_editor.ClearError();
     // A real run belongs to the scenario it ran.
     m_jobs.DropRealRun();
     m_haveReal = false;
     m_realError.clear();
-    m_jsonBuffer.clear();
+    m_editor.ForgetJsonText();
     m_compareStale = true;
     m_scalingStale = true;
     StartSimulation();
@@ -393,9 +345,7 @@ void Playground::Frame() {
     if (m_timelinesStale) RebuildTimelines();
     HandleKeys();
     AdvancePlayback();
-    m_tooltip.clear();
-    m_widgets.clear();  // the widgets drawn in this frame, no others (TestStateJson)
-    m_scrollingWidgets.clear();
+    m_probe.BeginFrame();  // the widgets drawn in this frame, no others (TestStateJson)
     m_storyBarRect = {0, 0, 0, 0};  // no story bar unless this frame draws one
     if (m_settings.embed) {
         EmbedLayout();
@@ -407,14 +357,12 @@ void Playground::Frame() {
     if (m_dirty) {
         m_dirty = false;
         m_view.preset.clear();
-        scenario::PruneChildren(m_scenario);  // a children step turned into another kind leaves its children behind
-        // Validate through the parser, the same way a user's file is checked.
-        scenario::ParseError parseError;
-        if (auto parsed = scenario::ParseScenario(scenario::ScenarioToJson(m_scenario), parseError)) {
+        std::string error;
+        if (CheckEditedScenario(m_scenario, error)) {
             StoryEdited();
             ScenarioChanged();
         } else {
-            m_error = parseError.Message();
+            m_editor.ShowError(error);
         }
     }
 }
@@ -444,10 +392,10 @@ void Playground::Layout() {
             // Where the panel's widgets may go (inside its padding and scroll bar), for the tests.
             const ImVec2 origin = ImGui::GetWindowPos(), a = ImGui::GetWindowContentRegionMin(),
                          b = ImGui::GetWindowContentRegionMax();
-            m_widgets["scenario_content"] = {origin.x + a.x, origin.y + a.y, b.x - a.x, b.y - a.y};
+            m_probe.Remember("scenario_content", {origin.x + a.x, origin.y + a.y, b.x - a.x, b.y - a.y}, false);
         }
         ScenarioPanel();
-        m_scenarioOverflowX = ImGui::GetScrollMaxX();  // > 0: some row is wider than the panel
+        m_probe.SetScenarioOverflowX(ImGui::GetScrollMaxX());  // > 0: some row is wider than the panel
         ImGui::EndChild();
         if (m_narrow) {
             ImGui::End();
@@ -489,6 +437,23 @@ void Playground::Layout() {
     ImGui::EndChild();
     ImGui::EndChild();
     ImGui::End();
+}
+
+void Playground::ScenarioPanel() {
+    EditorView view;
+    view.preset = m_view.preset;
+    view.storyStep = m_view.storyStep;
+    view.visible = m_view.visible;
+    view.lanes = m_timeline.LaneFilter();
+    view.storyBaseModel = m_storyBaseModel;
+    EditorOutcome outcome = m_editor.Draw(m_scenario, view, m_probe);
+    if (!outcome.presetChosen.empty()) {
+        std::string error;
+        if (!LoadPreset(outcome.presetChosen, error)) m_editor.ShowError(error);
+    }
+    if (outcome.story) CommitStory(std::move(*outcome.story));
+    if (outcome.goToStoryStep >= 0) GoToStoryStep(outcome.goToStoryStep);
+    if (outcome.edited) m_dirty = true;  // checked and simulated again at the end of the frame (Frame)
 }
 
 void Playground::Toolbar() {
@@ -724,40 +689,28 @@ std::string Playground::TestStateJson() const {
     json j;
     j["frame"] = m_frame;
     j["playing"] = m_view.playing;
-    json widgets = json::object();
-    for (const auto& [id, r] : m_widgets) widgets[id] = {r[0], r[1], r[2], r[3]};
-    j["widgets"] = widgets;
-    j["scrolling_widgets"] = m_scrollingWidgets;
+    m_probe.WriteTo(j);  // "widgets", "scrolling_widgets", "hover_tooltip", "scenario_overflow_x"
     j["preset"] = m_view.preset;
     j["models"] = m_view.models;
     j["model"] = std::string(scenario::ModelKindName(m_scenario.model.kind));
     j["visible"] = {m_view.visible.t0, m_view.visible.t1};
-    j["hover_tooltip"] = m_tooltip;
-    j["error"] = !m_linkError.empty() ? m_linkError : !m_simError.empty() ? m_simError : m_error;
+    const std::string& linkError = m_share.LinkError();
+    j["error"] = !linkError.empty() ? linkError : !m_simError.empty() ? m_simError : m_editor.Error();
     j["simulation_error"] = m_simError;
     // The longest the UI thread spent simulating at once since the last simulation started (the inline
     // start, or one frame's slices): what decides whether the tab stays responsive.
     j["longest_simulation_work_ms"] = m_jobs.LongestWorkMs();
     // Wall-clock times include any time the OS gave the tab's thread to someone else; the 90th percentile of them
     // is what the slicing decides, the longest is what the machine's load adds.
-    {
-        std::vector<float> work = m_jobs.WorkMs();
-        double p90 = 0;
-        if (!work.empty()) {
-            const size_t k = work.size() * 9 / 10;
-            std::nth_element(work.begin(), work.begin() + std::ptrdiff_t(k), work.end());
-            p90 = work[k];
-        }
-        j["simulation_work_ms_p90"] = p90;
-        j["simulation_work_count"] = m_jobs.WorkMs().size();
-    }
-    j["link_error"] = m_linkError;
+    j["simulation_work_ms_p90"] = WorkMsP90(m_jobs.WorkMs());
+    j["simulation_work_count"] = m_jobs.WorkMs().size();
+    j["link_error"] = linkError;
     j["embed"] = m_settings.embed;
-    j["share_url"] = m_shareUrl;
-    j["embed_snippet"] = m_embedSnippet;
-    j["embed_modal"] = m_embedModalOpen;
-    j["embed_poster_bytes"] = m_embedPosterBytes;
-    j["embed_poster_note"] = m_posterNote;
+    j["share_url"] = m_share.Url();
+    j["embed_snippet"] = m_share.Snippet();
+    j["embed_modal"] = m_share.ModalOpen();
+    j["embed_poster_bytes"] = m_share.PosterBytes();
+    j["embed_poster_note"] = m_share.PosterNote();
     j["timeline_sections"] = m_timeline.Sections();
     j["lane_labels"] = m_timeline.ShownLabels();
     j["compare_lane_labels"] = m_compareTimeline.ShownLabels();
@@ -824,7 +777,6 @@ std::string Playground::TestStateJson() const {
     j["theme"] = m_view.theme == Theme::Light ? "light" : "dark";
     j["help"] = m_showHelp;
     j["simulating"] = Busy();
-    j["scenario_overflow_x"] = m_scenarioOverflowX;
     j["background_threads"] = m_jobs.Threaded();
     j["selected_task"] = m_view.selectedTask;
     const int storyStep = m_view.storyStep < 0 ? -1 : StoryStepIndex(m_scenario.story, m_view.storyStep);
@@ -832,7 +784,7 @@ std::string Playground::TestStateJson() const {
                   {"step", storyStep},
                   {"caption", storyStep >= 0 ? m_scenario.story.steps[size_t(storyStep)].caption : std::string()},
                   {"lanes", m_timeline.LaneFilter()}};
-    j["story_error"] = m_storyError;
+    j["story_error"] = m_editor.StoryError();
     j["playback_time"] = m_view.playbackTime;
     j["tracks"] = m_haveTrace ? m_trace.tracks.size() : 0;
     j["spans"] = m_haveTrace ? m_trace.spans.size() : 0;

@@ -8,10 +8,12 @@
 // Jobs (jobs.h), with no ImGui in it; the view is one class split by concern across files (after Tracy's
 // TracyView_*.cpp):
 //   playground.cpp ........ layout, toolbar, keyboard, playback, taking the jobs' results, view state, test hook
-//   playground_editor.cpp . the scenario panel (presets and every scenario field)
+//   scenario_editor.cpp ... the scenario panel (presets and every scenario field): its own class, ScenarioEditor
+//                           (scenario_editor.h), which edits the scenario and reports what happened
 //   playground_views.cpp .. compare, scaling, results and explanation, help overlay
 //   playground_story.cpp .. the story bar
-//   playground_share.cpp .. share links, the embed snippet
+//   playground_share.cpp .. the Share and Embed buttons' modal, the banner, the embed view (share_links.h: what a link
+//                           carries, reading one back, the last link and snippet)
 //   playground_traces.cpp . trace files opened beside the run
 #include <array>
 #include <atomic>
@@ -30,15 +32,14 @@
 #include "ui/explain.h"
 #include "ui/jobs.h"
 #include "ui/scaling_plot.h"
+#include "ui/scenario_editor.h"
+#include "ui/share_links.h"
+#include "ui/test_probe.h"
 #include "ui/timeline.h"
 #include "ui/touch.h"
 #include "ui/view_state.h"
 
 namespace interleave::ui {
-
-// Turns the view state (JSON) into a share link, maybe later (the web encodes it asynchronously in JS);
-// `done` gets the full playground URL, or "" on failure.
-using MakeLinkFn = std::function<void(const std::string& viewJson, std::function<void(const std::string& url)> done)>;
 
 struct PlaygroundSettings {
     // true where std::thread works (native, the threaded web build): simulations run on a worker
@@ -122,7 +123,7 @@ public:
     void SetScenarioOpen(bool open) { m_scenarioOpen = open; }
     void SetHelpVisible(bool visible) { m_showHelp = visible; }
     // Opens (or closes) every section of the scenario panel on the next frame.
-    void SetEditorSectionsOpen(bool open) { m_openSections = open ? 1 : 0; }
+    void SetEditorSectionsOpen(bool open) { m_editor.SetSectionsOpen(open); }
     // Simulations, comparisons or sweeps still queued or running.
     // A finger on a touch screen (the platform's finger events, in ImGui's coordinates): two fingers over the
     // timeline zoom it around the point between them (PinchTracker); one finger swiped across the story bar goes to
@@ -134,8 +135,8 @@ public:
     bool Busy() const;
 
     // A problem with the link that opened the page: shown in a dismissable banner and as "error".
-    void ShowLinkError(std::string message) { m_linkError = std::move(message); }
-    const std::string& LinkError() const { return m_linkError; }
+    void ShowLinkError(std::string message) { m_share.ShowLinkError(std::move(message)); }
+    const std::string& LinkError() const { return m_share.LinkError(); }
     // Starts a real run of the current scenario (kind 0: C++ runtime, 1: CPython) with settings.runForReal.
     bool StartRealRun(int kind);
     // Share / Embed as the buttons do (the link arrives through settings.makeLink).
@@ -211,16 +212,9 @@ private:
     // The scenario was edited: the story stays on its step (clamped, should the story have changed), and the edited
     // model becomes the steps' base unless this step switches the model.
     void StoryEdited();
-    // playground_editor.cpp
+    // The scenario panel: the editor (ScenarioEditor) draws it, the playground does what it reports.
     void ScenarioPanel();
-    bool EditModel(scenario::Model& model);
-    bool EditGroups();
-    bool EditSteps(std::vector<scenario::Step>& steps, int depth);
-    bool EditMachine(scenario::Machine& machine);
-    bool EditNames();
-    bool EditJson();
-    // The story's steps as form fields; applies its own edits through CommitStory (checked by the story's parser).
-    void EditStory();
+    // The story form's edit, accepted by the story's parser: the scenario's story now, its step shown as before.
     void CommitStory(scenario::Story story);
     // playground_views.cpp
     void TimelineView(float height);
@@ -250,7 +244,7 @@ private:
     long m_frame = 0;
 
     scenario::Scenario m_scenario;
-    std::string m_error;           // the scenario's, shown in the panel
+    ScenarioEditor m_editor;       // the scenario panel's own state, and the scenario's error shown in it
     std::string m_simError;        // why the last simulation stopped (a limit, a deadlock, a cancel): banner
     bool m_dirty = false;          // edited this frame: re-simulate at the end of it
 
@@ -281,32 +275,21 @@ private:
     // A narrow window (a phone): the scenario panel is not beside the timeline but opened over it on request.
     bool m_narrow = false;
     bool m_scenarioOpen = false;
-    int m_openSections = -1;  // -1: leave the sections as the user left them
     int m_tabRequest = -1;
-    int m_stepRows = 0;  // step rows drawn so far this frame: "step_remove_<n>" in the test state
-    float m_scenarioOverflowX = 0;  // how far the scenario panel's widest row passes its edge (the test state's)
     Theme m_appliedTheme = Theme::Light;
     bool m_themeApplied = false;
-    std::string m_tooltip;
-    std::string m_jsonBuffer;
-    std::map<std::string, std::array<float, 4>> m_widgets;
-    std::set<std::string> m_scrollingWidgets;
+    TestProbe m_probe;  // what the test state reports of the last frame: widgets, tooltip, the panel's overflow
     PinchTracker m_pinch;
     std::array<float, 4> m_storyBarRect{0, 0, 0, 0};  // the story bar as last drawn (x, y, w, h): where a swipe starts
     // A one-finger swipe across the story bar: the finger and where it went down (id -1: none under way).
     struct Swipe {
         int64_t finger = -1;
         float x = 0, y = 0;
-    } m_swipe;  // those of m_widgets drawn in a window that scrolls (may lie off it)
+    } m_swipe;
 
-    std::string m_linkError;     // the opening link's problem (banner)
-    std::string m_shareUrl;      // last link made by Share / Embed
-    std::string m_embedSnippet;  // last iframe snippet made by Embed
-    std::string m_posterNote;    // why the last snippet has no poster ("" when it has one)
-    size_t m_embedPosterBytes = 0;
+    // Share / Embed: the last link and snippet, the opening link's problem. Declared after m_notice, which it writes.
     std::string m_notice;        // "Link copied", ...
-    bool m_openEmbedModal = false;
-    bool m_embedModalOpen = false;
+    ShareLinks m_share;
 
     std::array<float, 2> m_scalingSize{0, 0};  // the scaling plot's size on screen at content scale 1 (its pictures')
     std::string m_savedFile;     // the last picture saved: its file name, size in bytes, and pixels (test state)
@@ -326,8 +309,6 @@ private:
     // switch returns to it). Share links carry it, not the step's.
     scenario::Model m_storyBaseModel;
     bool m_storyRangePending = false;  // the step's range waits for its run (a switched model simulates first)
-    std::string m_storyError;  // why the story form's last edit was not kept (the story parser's message)
-    int m_storyErrorStep = -1;  // ...the step it names, shown under it
 
     // Trace files opened beside the run (OpenTrace). Each owned by pointer: the timelines keep pointers to the traces.
     struct OpenedTrace {

@@ -1,10 +1,12 @@
 // [SECTION] Index
 //   Metrics line ...... one line of a run's figures (the results panel, the embed view, the test hook)
-//   Share and embed ... Share / Embed buttons, the snippet modal, the link-error banner, the embed layout
+//   Share and embed ... Share / Embed buttons (share_links.h keeps their links), the snippet modal, the link-error
+//                       banner, the embed layout
 #include <imgui.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "ui/picture_poster.h"
 #include "ui/explain.h"
@@ -29,52 +31,16 @@ std::string MetricsLine(const trace::Metrics& m) {
 
 // [SECTION] Share and embed
 
-namespace {
-
-// The playground link with `embed` added to its query (before the fragment).
-std::string EmbedUrl(const std::string& url) {
-    const size_t hash = std::min(url.find('#'), url.size());
-    const size_t query = url.find('?');
-    const std::string add = (query != std::string::npos && query < hash) ? "&embed" : "?embed";
-    return url.substr(0, hash) + add + url.substr(hash);
-}
-
-}  // namespace
-
-void Playground::Share() {
-    if (!m_settings.makeLink) return;
-    m_notice = "making the link...";
-    m_settings.makeLink(ViewStateJson(), [this](const std::string& url) {
-        if (url.empty()) {
-            m_notice = "could not make a link";
-            return;
-        }
-        m_shareUrl = url;
-        if (m_settings.copyToClipboard) m_settings.copyToClipboard(url);
-        m_notice = "Link copied to the clipboard";
-    });
-}
+void Playground::Share() { m_share.Share(ViewStateJson()); }
 
 void Playground::ShowEmbedSnippet() {
-    if (!m_settings.makeLink) return;
-    m_notice = "making the snippet...";
-    m_settings.makeLink(ViewStateJson(), [this](const std::string& url) {
-        if (url.empty()) {
-            m_notice = "could not make a link";
-            return;
-        }
-        m_shareUrl = url;
-        const std::string title = "Interleave: " + (m_scenario.name.empty() ? std::string("Python concurrency") : m_scenario.name);
+    m_share.MakeEmbedSnippet(ViewStateJson(), [this](EmbedSnippetParts& parts, std::string& posterNote) {
+        parts.title = "Interleave: " + (m_scenario.name.empty() ? std::string("Python concurrency") : m_scenario.name);
         // The poster: a picture of this view (its range, theme, highlighted task) that readers without JavaScript,
         // RSS readers and printed pages see; the embed's placeholder shows it through until the view loads.
-        EmbedSnippetParts parts;
-        parts.embedUrl = EmbedUrl(url);
-        parts.fullUrl = url;
-        parts.title = title;
-        m_posterNote.clear();
         // The tab the reader's embed opens on, as it opens: the view's range, a story step's lanes, the compared
         // models shown, the scaling plot.
-        if (const TabPictureFn build = TabPicture(true, m_posterNote)) {
+        if (const TabPictureFn build = TabPicture(true, posterNote)) {
             PictureView view;
             view.range = m_view.visible;  // the scaling plot has no time axis: not read there
             view.theme = m_view.theme;
@@ -87,39 +53,33 @@ void Playground::ShowEmbedSnippet() {
                 return build(at, metrics);
             };
             Poster poster;
-            if (MakePoster(picture, m_view.theme, poster, m_posterNote)) {
+            if (MakePoster(picture, m_view.theme, poster, posterNote)) {
                 parts.posterUri = poster.wide;
                 parts.posterNarrowUri = poster.narrow;
                 parts.posterBackground = poster.background;
             }
         }
-        m_embedPosterBytes = parts.posterUri.size() + parts.posterNarrowUri.size();
-        m_embedSnippet = EmbedSnippet(parts);
-        if (m_settings.copyToClipboard) m_settings.copyToClipboard(m_embedSnippet);
-        m_notice = "Snippet copied to the clipboard";
-        m_openEmbedModal = true;
     });
 }
 
 void Playground::EmbedModal() {
-    if (m_openEmbedModal) {
-        ImGui::OpenPopup("Embed this view");
-        m_openEmbedModal = false;
-    }
+    if (m_share.TakeModalRequest()) ImGui::OpenPopup("Embed this view");
     const ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, io.DisplaySize.x * 0.9f), 0), ImGuiCond_Appearing);
-    m_embedModalOpen = false;
+    m_share.SetModalOpen(false);
     if (ImGui::BeginPopupModal("Embed this view", nullptr, ImGuiWindowFlags_NoSavedSettings)) {
-        m_embedModalOpen = true;
+        m_share.SetModalOpen(true);
         ImGui::TextWrapped("Paste this into a page (copied to the clipboard). It shows a picture of this view and "
                            "loads the timeline when scrolled into view; readers without JavaScript, RSS readers and "
                            "printed pages see the picture. It needs no special headers. See docs/authoring.md.");
-        if (!m_posterNote.empty()) ImGui::TextDisabled("No picture in this snippet: %s.", m_posterNote.c_str());
-        ImGui::InputTextMultiline("##snippet", m_embedSnippet.data(), m_embedSnippet.size() + 1,
+        if (!m_share.PosterNote().empty())
+            ImGui::TextDisabled("No picture in this snippet: %s.", m_share.PosterNote().c_str());
+        std::string& snippet = m_share.SnippetText();
+        ImGui::InputTextMultiline("##snippet", snippet.data(), snippet.size() + 1,
                                   ImVec2(-1, ImGui::GetTextLineHeight() * 6), ImGuiInputTextFlags_ReadOnly);
         Remember("embed_snippet");
-        if (ImGui::Button("Copy again") && m_settings.copyToClipboard) m_settings.copyToClipboard(m_embedSnippet);
+        if (ImGui::Button("Copy again")) m_share.CopySnippetAgain();
         ImGui::SameLine();
         if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
         Remember("embed_close");
@@ -137,9 +97,10 @@ std::string SentenceCase(std::string text) {
 }  // namespace
 
 void Playground::Banner() {
-    if (m_linkError.empty() && m_openError.empty() && m_simError.empty()) return;
-    const std::string text = !m_linkError.empty()
-                                 ? "Could not open this link: " + m_linkError + ". Showing the default scenario instead."
+    const std::string& linkError = m_share.LinkError();
+    if (linkError.empty() && m_openError.empty() && m_simError.empty()) return;
+    const std::string text = !linkError.empty()
+                                 ? "Could not open this link: " + linkError + ". Showing the default scenario instead."
                              : !m_openError.empty() ? m_openError
                                                     : SentenceCase(m_simError) + ".";
     const ImGuiStyle& style = ImGui::GetStyle();
@@ -151,7 +112,7 @@ void Playground::Banner() {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(style.WindowPadding.x, 4));
     ImGui::BeginChild("banner", ImVec2(0, std::max(textH, ImGui::GetFrameHeight()) + 8), ImGuiChildFlags_AlwaysUseWindowPadding);
     if (ImGui::SmallButton("x")) {
-        if (!m_linkError.empty()) m_linkError.clear();
+        if (!linkError.empty()) m_share.ClearLinkError();
         else if (!m_openError.empty()) m_openError.clear();
         else m_simError.clear();
     }

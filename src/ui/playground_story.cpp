@@ -117,7 +117,27 @@ void Playground::StoryBar() {
     Remember("story_caption");
     ImGui::EndChild();
     Remember("story_bar");
-    m_storyBarRect = m_widgets["story_bar"];
+    m_storyBarRect = m_probe.RectOf("story_bar");
+}
+
+void Playground::CommitStory(scenario::Story story) {
+    if (m_scenario.story.Empty()) m_storyBaseModel = m_scenario.model;  // the model before the story switched any
+    m_scenario.story = std::move(story);
+    m_view.preset.clear();  // edited: no longer the preset
+    m_editor.ForgetJsonText();  // the JSON editor shows the new story
+    if (m_scenario.story.Empty()) {
+        m_view.storyStep = -1;
+        m_timeline.SetLaneFilter({});
+        if (StoryModelsDiffer(m_storyBaseModel, m_scenario.model)) {
+            m_scenario.model = m_storyBaseModel;  // the last step's switch goes with it
+            ScenarioChanged();
+        }
+        return;
+    }
+    // The step shown keeps being shown: its lanes and its model now (simulated again only when the model changed);
+    // its range waits for Go to, so that editing a range does not pull the view from under the pointer.
+    m_view.storyStep = StoryStepIndex(m_scenario.story, std::max(0, m_view.storyStep));
+    ApplyStoryStep(false);
 }
 
 }  // namespace interleave::ui

@@ -51,8 +51,8 @@ void Playground::TimelineView(float height) {
     } else {
         m_timeline.Draw("lanes", ImGui::GetContentRegionAvail(), m_view.visible, m_view.selectedTask, m_view.theme, m_view.playbackTime);
         const auto& r = m_timeline.LanesRect();
-        m_widgets["timeline"] = r;
-        if (!m_timeline.Tooltip().empty()) m_tooltip = m_timeline.Tooltip();
+        m_probe.Remember("timeline", r, false);
+        if (!m_timeline.Tooltip().empty()) m_probe.SetTooltip(m_timeline.Tooltip());
     }
     ImGui::EndChild();
 }
@@ -113,8 +113,8 @@ void Playground::CompareView(float height) {
     } else {
         m_compareTimeline.Draw("compare_lanes", ImGui::GetContentRegionAvail(), m_view.visible, m_view.selectedTask, m_view.theme,
                                m_view.playbackTime);
-        m_widgets["compare_timeline"] = m_compareTimeline.LanesRect();
-        if (!m_compareTimeline.Tooltip().empty()) m_tooltip = m_compareTimeline.Tooltip();
+        m_probe.Remember("compare_timeline", m_compareTimeline.LanesRect(), false);
+        if (!m_compareTimeline.Tooltip().empty()) m_probe.SetTooltip(m_compareTimeline.Tooltip());
     }
     ImGui::EndChild();
 }
@@ -197,7 +197,8 @@ void Playground::ScalingView(float height) {
     const ScalingPlot plot = BuildScalingPicture(m_scaling, view, metrics);
     const float scale = std::max(0.25f, metrics.size / kUiFontSize);
     m_scalingSize = {size.x / scale, size.y / scale};
-    m_widgets["scaling_plot"] = {p0.x + plot.left, p0.y + plot.top, plot.right - plot.left, plot.bottom - plot.top};
+    m_probe.Remember("scaling_plot",
+                     {p0.x + plot.left, p0.y + plot.top, plot.right - plot.left, plot.bottom - plot.top}, false);
     if (plot.empty) {
         ImGui::SetCursorScreenPos(p0);
         CentredText(m_jobs.Sweeping() || m_scalingStale ? "sweeping the number of workers..." : "no scaling data", size.y);
@@ -216,7 +217,7 @@ void Playground::ScalingView(float height) {
             if (d < best) best = d, nearest = &item;
         }
         if (nearest) {
-            m_tooltip = nearest->text;
+            m_probe.SetTooltip(nearest->text);
             ImGui::SetTooltip("%s", nearest->text.c_str());
         }
     }

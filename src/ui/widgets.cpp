@@ -1,5 +1,6 @@
 #include "ui/widgets.h"
 
+#include "ui/test_probe.h"
 #include "ui/timeline_math.h"
 
 namespace interleave::ui {
@@ -83,6 +84,11 @@ std::vector<std::string_view> WrapAtSpaces(std::string_view text, float width,
         paragraph = paragraphEnd + 1;
     }
     return lines;
+}
+
+void RememberItem(TestProbe& probe, const char* id) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    probe.Remember(id, {a.x, a.y, b.x - a.x, b.y - a.y}, ImGui::GetScrollMaxY() > 0 || ImGui::GetScrollMaxX() > 0);
 }
 
 void TextWrappedAtSpaces(std::string_view text) {

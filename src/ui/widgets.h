@@ -8,6 +8,12 @@
 
 namespace interleave::ui {
 
+class TestProbe;
+
+// Names the item just drawn `id` in the test probe (test_probe.h): where it is, and whether its window scrolls (its
+// content is taller or wider than it, so the item may lie outside it and a reader scrolls to it).
+void RememberItem(TestProbe& probe, const char* id);
+
 // A button's hint ("Next step (Right)") while the mouse rests on it. Not after a tap: a finger leaves the pointer
 // where it tapped, so the hint would stay up, over what the tap just showed (the story's next caption).
 inline void ButtonHint(const char* text, ImGuiHoveredFlags flags = 0) {

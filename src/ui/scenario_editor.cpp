@@ -1,7 +1,9 @@
 // [SECTION] Index
 //   Fields ......... duration, bytes and integer fields with units and ranges
+//   Checks ......... what the editor does to a scenario without drawing (scenario_editor.h): tested without ImGui
 //   Scenario panel . presets, model, task groups and their steps, locks/counters, machine, story, JSON
-// Every edit sets m_dirty; Frame() validates the scenario and re-simulates at the end of the frame.
+// Every edit is reported in the frame's EditorOutcome; the playground checks the scenario (CheckEditedScenario) and
+// simulates it again at the end of the frame.
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
@@ -14,8 +16,9 @@
 
 #include "scenario/model_info.h"
 #include "scenario/presets.h"
-#include "ui/playground.h"
+#include "ui/scenario_editor.h"
 #include "ui/story_view.h"
+#include "ui/test_probe.h"
 #include "ui/units.h"
 #include "ui/widgets.h"
 
@@ -136,9 +139,14 @@ bool HasName(StepKind kind) {
     return scenario::NameKindOf(kind, unused);
 }
 
-// What each name stands for, from the steps that use it (-1 where no step does; a lock shared with a counter: lock).
-std::vector<int> NameKinds(const scenario::Scenario& s) {
-    const std::vector<uint8_t> uses = scenario::NameUses(s);
+const char* ModelLabel(ModelKind kind) { return scenario::Info(kind).label.data(); }  // literals: NUL-terminated
+
+}  // namespace
+
+// [SECTION] Checks
+
+std::vector<int> NameKinds(const scenario::Scenario& scenario) {
+    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
     std::vector<int> out(uses.size(), -1);
     for (size_t n = 0; n < uses.size(); ++n)
         for (int k = 3; k >= 0; --k)
@@ -146,51 +154,101 @@ std::vector<int> NameKinds(const scenario::Scenario& s) {
     return out;
 }
 
-// The name a step of `kind` starts with in the editor: the first of that kind's names, else a new one ("queue",
-// "queue2", ...), so that a step never borrows a name another kind of step uses (the parser refuses that).
-int32_t NameFor(scenario::Scenario& s, StepKind kind) {
+int32_t NameFor(scenario::Scenario& scenario, StepKind kind) {
     scenario::NameKind wanted = scenario::NameKind::Lock;
     scenario::NameKindOf(kind, wanted);
-    const std::vector<int> kinds = NameKinds(s);
+    const std::vector<int> kinds = NameKinds(scenario);
     for (size_t n = 0; n < kinds.size(); ++n)
         if (kinds[n] == int(wanted)) return int32_t(n);
     for (size_t n = 0; n < kinds.size(); ++n)
         if (kinds[n] < 0) return int32_t(n);  // listed but unused: take it
     const std::string base(scenario::NameKindName(wanted));
     std::string name = base;
-    for (int k = 2; std::find(s.names.begin(), s.names.end(), name) != s.names.end(); ++k) name = base + std::to_string(k);
-    s.names.push_back(name);
-    return int32_t(s.names.size() - 1);
+    for (int k = 2; std::find(scenario.names.begin(), scenario.names.end(), name) != scenario.names.end(); ++k)
+        name = base + std::to_string(k);
+    scenario.names.push_back(name);
+    return int32_t(scenario.names.size() - 1);
 }
 
-const char* ModelLabel(ModelKind kind) { return scenario::Info(kind).label.data(); }  // literals: NUL-terminated
+void ChangeStepKind(scenario::Scenario& scenario, scenario::Step& step, StepKind kind) {
+    step.kind = kind;
+    if (HasDuration(kind) && step.duration <= 0) step.duration = 10'000'000;
+    if (HasBytes(kind) && step.bytes <= 0) step.bytes = 1'000'000;
+    if (HasName(kind)) step.name = NameFor(scenario, kind);
+    if (kind == StepKind::Repeat && step.body.empty()) {
+        step.repeat = std::max(step.repeat, 2);
+        step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
+    }
+    if (kind == StepKind::Children) {
+        // scenario.children is a deque: the steps being edited (`step` among them) stay where they are.
+        scenario::ChildGroup child;
+        child.name = "child";
+        child.count = 3;
+        child.steps.push_back(MakeStep(StepKind::Await, 10'000'000));
+        step.children = int32_t(scenario.children.size());
+        scenario.children.push_back(std::move(child));
+    }
+}
 
-}  // namespace
+bool CheckEditedScenario(scenario::Scenario& scenario, std::string& error) {
+    scenario::PruneChildren(scenario);  // a children step turned into another kind leaves its children behind
+    // Validate through the parser, the same way a user's file is checked.
+    scenario::ParseError parseError;
+    if (scenario::ParseScenario(scenario::ScenarioToJson(scenario), parseError)) return true;
+    error = parseError.Message();
+    return false;
+}
+
+bool CheckStoryEdit(const scenario::Story& story, const scenario::Scenario& scenario, scenario::Story& checked,
+                    std::string& error, int& errorStep) {
+    if (story.Empty()) {
+        checked = story;
+        return true;
+    }
+    scenario::ParseError parseError;
+    if (scenario::ParseStory(scenario::StoryToJson(story), scenario, checked, parseError)) return true;
+    error = parseError.Message();
+    // "story[2].caption: ..." names the step: the reason shows under it.
+    errorStep = parseError.path.rfind("story[", 0) == 0 ? std::atoi(parseError.path.c_str() + 6) : -1;
+    return false;
+}
+
+bool ApplyScenarioJson(const char* text, scenario::Scenario& scenario, std::string& error) {
+    scenario::ParseError parseError;
+    auto parsed = scenario::ParseScenario(text, parseError);
+    if (!parsed) {
+        error = "JSON: " + parseError.Message();
+        return false;
+    }
+    scenario = std::move(*parsed);
+    return true;
+}
 
 // [SECTION] Scenario panel
 
-void Playground::ScenarioPanel() {
+void ScenarioEditor::Remember(const char* id) { RememberItem(*m_probe, id); }
+
+EditorOutcome ScenarioEditor::Draw(scenario::Scenario& scenario, const EditorView& view, TestProbe& probe) {
+    m_probe = &probe;
+    EditorOutcome outcome;
     // Presets.
     ImGui::TextUnformatted("Preset");
     ImGui::SetNextItemWidth(-1);
-    const std::string current = !m_view.preset.empty() ? m_view.preset
-                                : m_scenario.name.empty() ? std::string("(edited)") : m_scenario.name + " (edited)";
+    const std::string current = !view.preset.empty() ? view.preset
+                                : scenario.name.empty() ? std::string("(edited)") : scenario.name + " (edited)";
     if (ImGui::BeginCombo("##preset", current.c_str())) {
         for (const auto& preset : scenario::Presets()) {
             const std::string id(preset.id);
-            const bool picked = ImGui::Selectable(id.c_str(), id == m_view.preset);
+            const bool picked = ImGui::Selectable(id.c_str(), id == view.preset);
             Remember(("preset_item_" + id).c_str());  // for the browser tests: where to click
-            if (picked) {
-                std::string error;
-                if (!LoadPreset(id, error)) m_error = error;
-            }
+            if (picked) outcome.presetChosen = id;
         }
         ImGui::EndCombo();
     }
     Remember("preset_combo");
-    if (!m_scenario.description.empty()) {
+    if (!scenario.description.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        TextWrappedAtSpaces(m_scenario.description);
+        TextWrappedAtSpaces(scenario.description);
         ImGui::PopStyleColor();
     }
     if (!m_error.empty()) {
@@ -210,32 +268,35 @@ void Playground::ScenarioPanel() {
         if (m_openSections >= 0) ImGui::SetNextItemOpen(m_openSections == 1, ImGuiCond_Always);
         return ImGui::CollapsingHeader(label, flags);
     };
-    if (header("Model", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditModel(m_scenario.model);
-    if (header("Tasks", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditGroups();
-    if (header("Shared names", 0)) changed |= EditNames();
-    if (header("Machine", 0)) changed |= EditMachine(m_scenario.machine);
-    if (header("Story", 0)) EditStory();  // applies its own edits: a caption does not simulate again
+    if (header("Model", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditModel(scenario, scenario.model);
+    if (header("Tasks", ImGuiTreeNodeFlags_DefaultOpen)) changed |= EditGroups(scenario);
+    if (header("Shared names", 0)) changed |= EditNames(scenario);
+    if (header("Machine", 0)) changed |= EditMachine(scenario.machine);
+    // The story's edits are its own (outcome.story): a caption does not simulate again.
+    if (header("Story", 0)) EditStory(scenario, view, outcome);
     Remember("story_section");
-    if (header("Scenario JSON", 0)) changed |= EditJson();
+    if (header("Scenario JSON", 0)) changed |= EditJson(scenario);
     m_openSections = -1;
     ImGui::PopItemWidth();
-    if (changed) m_dirty = true;
+    outcome.edited = changed;
+    m_probe = nullptr;
+    return outcome;
 }
 
-bool Playground::EditModel(scenario::Model& model) {
+bool ScenarioEditor::EditModel(scenario::Scenario& scenario, scenario::Model& model) {
     bool changed = false;
     // The release first: it decides which models exist and their defaults (a start method that was the old release's
     // default moves to the new one's, as OnRelease says).
     {
         const auto releases = scenario::Pythons();
-        const std::string current = scenario::PythonVersionName(m_scenario.python);
+        const std::string current = scenario::PythonVersionName(scenario.python);
         if (ImGui::BeginCombo("Python", current.c_str())) {
             for (const scenario::PythonInfo& release : releases) {
-                if (ImGui::Selectable(std::string(release.id).c_str(), release.version == m_scenario.python) &&
-                    release.version != m_scenario.python) {
-                    m_scenario = scenario::OnRelease(m_scenario, release.version);
+                if (ImGui::Selectable(std::string(release.id).c_str(), release.version == scenario.python) &&
+                    release.version != scenario.python) {
+                    scenario = scenario::OnRelease(scenario, release.version);
                     // A release without eager_task_factory: the checkbox greys out, unticked.
-                    if (!scenario::RunPythonInfo(m_scenario).eagerTaskFactory) m_scenario.model.eagerTasks = false;
+                    if (!scenario::RunPythonInfo(scenario).eagerTaskFactory) scenario.model.eagerTasks = false;
                     changed = true;
                 }
             }
@@ -245,14 +306,14 @@ bool Playground::EditModel(scenario::Model& model) {
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("the CPython release the program runs on (t: the free-threaded build, no GIL)");
         // A free-threaded build can switch its GIL back on at start-up (PYTHON_GIL=1).
-        if (scenario::RunPython(m_scenario).freeThreaded) {
-            changed |= ImGui::Checkbox("GIL on (PYTHON_GIL=1)", &m_scenario.pythonGil);
+        if (scenario::RunPython(scenario).freeThreaded) {
+            changed |= ImGui::Checkbox("GIL on (PYTHON_GIL=1)", &scenario.pythonGil);
             Remember("python_gil");
             if (ImGui::IsItemHovered())
                 ImGui::SetTooltip("PYTHON_GIL=1: the free-threaded build with its GIL switched back on, as importing an "
                                   "extension not marked free-threading-safe also does; the build's slowdown stays");
-        } else if (m_scenario.pythonGil) {  // a build with the GIL: PYTHON_GIL=1 means nothing there
-            m_scenario.pythonGil = false;
+        } else if (scenario.pythonGil) {  // a build with the GIL: PYTHON_GIL=1 means nothing there
+            scenario.pythonGil = false;
             changed = true;
         }
     }
@@ -266,7 +327,7 @@ bool Playground::EditModel(scenario::Model& model) {
         const ModelKind kind = models[i].kind;
         if (twoColumns && i % 2 == 1) ImGui::SameLine(half);
         // A model the release lacks stays visible, greyed, saying which release has it.
-        const std::string missing = scenario::MissingFromRelease(m_scenario.python, kind);
+        const std::string missing = scenario::MissingFromRelease(scenario.python, kind);
         ImGui::BeginDisabled(!missing.empty());
         if (ImGui::RadioButton(ModelLabel(kind), model.kind == kind) && model.kind != kind) {
             model.kind = kind;
@@ -297,7 +358,7 @@ bool Playground::EditModel(scenario::Model& model) {
         changed |= IntField("semaphore", model.semaphore, 0, 1'000'000, "asyncio.Semaphore(n) around each task; 0 = none");
         changed |= ImGui::Checkbox("TaskGroup", &model.taskGroup);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("run under asyncio.TaskGroup: the first failure cancels the rest");
-        const bool hasEager = scenario::RunPythonInfo(m_scenario).eagerTaskFactory;
+        const bool hasEager = scenario::RunPythonInfo(scenario).eagerTaskFactory;
         ImGui::BeginDisabled(!hasEager);
         changed |= ImGui::Checkbox("eager tasks", &model.eagerTasks);
         ImGui::EndDisabled();
@@ -307,22 +368,22 @@ bool Playground::EditModel(scenario::Model& model) {
                                                "create_task(), without a trip round the loop"
                                              : "asyncio.eager_task_factory needs Python 3.12 or newer");
     }
-    if (scenario::RunsFreeThreaded(m_scenario)) {
+    if (scenario::RunsFreeThreaded(scenario)) {
         // Shows the release's measured slowdown until the user sets one.
-        float slowdown = float(scenario::PythonCpuScale(m_scenario));
+        float slowdown = float(scenario::PythonCpuScale(scenario));
         if (ImGui::SliderFloat("slowdown", &slowdown, 1.0f, 2.0f, "%.2fx")) {
             model.freeThreadedSlowdown = slowdown;
             changed = true;
         }
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("single-thread CPU slowdown of the free-threaded build (%s's own: %.2fx)",
-                              scenario::PythonVersionName(scenario::RunPython(m_scenario)).c_str(),
-                              scenario::RunPythonInfo(m_scenario).freeThreadedSlowdown);
+                              scenario::PythonVersionName(scenario::RunPython(scenario)).c_str(),
+                              scenario::RunPythonInfo(scenario).freeThreadedSlowdown);
     }
     return changed;
 }
 
-bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
+bool ScenarioEditor::EditSteps(scenario::Scenario& scenario, std::vector<scenario::Step>& steps, int depth) {
     bool changed = false;
     const float small = ImGui::GetFrameHeight();
     for (size_t i = 0; i < steps.size(); ++i) {
@@ -340,23 +401,7 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
                 // Loops and children nest three deep at most here.
                 if ((kind == StepKind::Repeat || kind == StepKind::Children) && depth >= 3) continue;
                 if (ImGui::Selectable(StepLabel(kind).c_str(), kind == step.kind) && kind != step.kind) {
-                    step.kind = kind;
-                    if (HasDuration(kind) && step.duration <= 0) step.duration = 10'000'000;
-                    if (HasBytes(kind) && step.bytes <= 0) step.bytes = 1'000'000;
-                    if (HasName(kind)) step.name = NameFor(m_scenario, kind);
-                    if (kind == StepKind::Repeat && step.body.empty()) {
-                        step.repeat = std::max(step.repeat, 2);
-                        step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
-                    }
-                    if (kind == StepKind::Children) {
-                        // m_scenario.children is a deque: the steps being edited above stay where they are.
-                        scenario::ChildGroup child;
-                        child.name = "child";
-                        child.count = 3;
-                        child.steps.push_back(MakeStep(StepKind::Await, 10'000'000));
-                        step.children = int32_t(m_scenario.children.size());
-                        m_scenario.children.push_back(std::move(child));
-                    }
+                    ChangeStepKind(scenario, step, kind);
                     changed = true;
                 }
                 if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", StepHelp(kind));
@@ -403,15 +448,17 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         } else if (HasBytes(step.kind)) {
             changed |= BytesField("##bytes", step.bytes, 0, scenario::Limits::kMaxBytes);
         } else if (HasName(step.kind)) {
-            const char* label = step.name >= 0 && size_t(step.name) < m_scenario.names.size() ? m_scenario.names[size_t(step.name)].c_str() : "?";
+            const char* label = step.name >= 0 && size_t(step.name) < scenario.names.size()
+                                    ? scenario.names[size_t(step.name)].c_str()
+                                    : "?";
             if (ImGui::BeginCombo("##name", label)) {
                 // Only the names of this step's kind (or unused ones): a queue step never picks a lock.
                 scenario::NameKind own = scenario::NameKind::Lock;
                 scenario::NameKindOf(step.kind, own);
-                const std::vector<int> kinds = NameKinds(m_scenario);
-                for (size_t n = 0; n < m_scenario.names.size(); ++n)
+                const std::vector<int> kinds = NameKinds(scenario);
+                for (size_t n = 0; n < scenario.names.size(); ++n)
                     if ((kinds[n] < 0 || kinds[n] == int(own) || int32_t(n) == step.name) &&
-                        ImGui::Selectable(m_scenario.names[n].c_str(), int32_t(n) == step.name)) {
+                        ImGui::Selectable(scenario.names[n].c_str(), int32_t(n) == step.name)) {
                         step.name = int32_t(n);
                         changed = true;
                     }
@@ -420,8 +467,8 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         } else if (step.kind == StepKind::Repeat) {
             changed |= IntField("##repeat", step.repeat, 1, scenario::Limits::kMaxRepeat, "how many times the indented steps run",
                                 /*stepButtons=*/fieldW >= font * 6);
-        } else if (step.kind == StepKind::Children && size_t(step.children) < m_scenario.children.size()) {
-            scenario::ChildGroup& child = m_scenario.children[size_t(step.children)];
+        } else if (step.kind == StepKind::Children && size_t(step.children) < scenario.children.size()) {
+            scenario::ChildGroup& child = scenario.children[size_t(step.children)];
             // An executor's row has a third field, its max_workers (0: CPython's default size).
             const bool executor = child.via == scenario::ChildVia::Executor;
             // The via's name ("executor") needs the widest part; two numbers fit in the rest.
@@ -481,25 +528,25 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("remove this step");
         if (step.kind == StepKind::Repeat) {
             ImGui::Indent(ImGui::GetFontSize());
-            changed |= EditSteps(step.body, depth + 1);
+            changed |= EditSteps(scenario, step.body, depth + 1);
             if (ImGui::SmallButton("+ step in loop")) {
                 step.body.push_back(MakeStep(StepKind::Cpu, 1'000'000));
                 changed = true;
             }
             ImGui::Unindent(ImGui::GetFontSize());
         }
-        if (step.kind == StepKind::Children && size_t(step.children) < m_scenario.children.size()) {
+        if (step.kind == StepKind::Children && size_t(step.children) < scenario.children.size()) {
             ImGui::Indent(ImGui::GetFontSize());
             const size_t index = size_t(step.children);  // `step` may move when the steps below add children
             char name[64];
-            std::snprintf(name, sizeof name, "%s", m_scenario.children[index].name.c_str());
+            std::snprintf(name, sizeof name, "%s", scenario.children[index].name.c_str());
             if (ImGui::InputText("children's name", name, sizeof name) && name[0] != '\0') {
-                m_scenario.children[index].name = name;
+                scenario.children[index].name = name;
                 changed = true;
             }
-            changed |= EditSteps(m_scenario.children[index].steps, depth + 1);
+            changed |= EditSteps(scenario, scenario.children[index].steps, depth + 1);
             if (ImGui::SmallButton("+ step in children")) {
-                m_scenario.children[index].steps.push_back(MakeStep(StepKind::Cpu, 1'000'000));
+                scenario.children[index].steps.push_back(MakeStep(StepKind::Cpu, 1'000'000));
                 changed = true;
             }
             ImGui::Unindent(ImGui::GetFontSize());
@@ -509,11 +556,11 @@ bool Playground::EditSteps(std::vector<scenario::Step>& steps, int depth) {
     return changed;
 }
 
-bool Playground::EditGroups() {
+bool ScenarioEditor::EditGroups(scenario::Scenario& scenario) {
     bool changed = false;
-    std::erase_if(m_widgets, [](const auto& widget) { return widget.first.rfind("step_remove_", 0) == 0; });
+    m_probe->ForgetPrefix("step_remove_");
     m_stepRows = 0;
-    auto& groups = m_scenario.groups;
+    auto& groups = scenario.groups;
     for (size_t g = 0; g < groups.size(); ++g) {
         auto& group = groups[g];
         ImGui::PushID(int(g));
@@ -526,7 +573,7 @@ bool Playground::EditGroups() {
                 changed = true;
             }
             changed |= IntField("count", group.count, 1, int32_t(scenario::Limits::kMaxTasks), "how many identical tasks");
-            changed |= EditSteps(group.steps, 0);
+            changed |= EditSteps(scenario, group.steps, 0);
             if (ImGui::SmallButton("+ step")) {
                 group.steps.push_back(MakeStep(StepKind::Cpu, 10'000'000));
                 changed = true;
@@ -558,47 +605,47 @@ bool Playground::EditGroups() {
     return changed;
 }
 
-bool Playground::EditNames() {
+bool ScenarioEditor::EditNames(scenario::Scenario& scenario) {
     bool changed = false;
-    const std::vector<int> kinds = NameKinds(m_scenario);
-    for (size_t n = 0; n < m_scenario.names.size(); ++n) {
+    const std::vector<int> kinds = NameKinds(scenario);
+    for (size_t n = 0; n < scenario.names.size(); ++n) {
         ImGui::PushID(int(n));
         char name[64];
-        std::snprintf(name, sizeof name, "%s", m_scenario.names[n].c_str());
+        std::snprintf(name, sizeof name, "%s", scenario.names[n].c_str());
         const bool queue = kinds[n] == int(scenario::NameKind::Queue);
         if (queue) ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
         if (ImGui::InputText("##name", name, sizeof name) && name[0] != '\0' &&
-            std::find(m_scenario.names.begin(), m_scenario.names.end(), std::string(name)) == m_scenario.names.end()) {
-            m_scenario.names[n] = name;
+            std::find(scenario.names.begin(), scenario.names.end(), std::string(name)) == scenario.names.end()) {
+            scenario.names[n] = name;
             changed = true;
         }
         if (queue) {
             // queue.Queue(maxsize=N): 0 is unbounded.
-            auto spec = std::find_if(m_scenario.queues.begin(), m_scenario.queues.end(),
+            auto spec = std::find_if(scenario.queues.begin(), scenario.queues.end(),
                                      [&](const scenario::QueueSpec& q) { return q.name == int32_t(n); });
-            int32_t maxsize = spec == m_scenario.queues.end() ? 0 : spec->maxsize;
+            int32_t maxsize = spec == scenario.queues.end() ? 0 : spec->maxsize;
             ImGui::SameLine(0, 2);
             if (IntField("maxsize", maxsize, 0, scenario::Limits::kMaxQueueSize, "queue.Queue(maxsize=N): 0 is unbounded",
                          false)) {
-                if (spec != m_scenario.queues.end() && maxsize == 0) m_scenario.queues.erase(spec);
-                else if (spec != m_scenario.queues.end()) spec->maxsize = maxsize;
-                else if (maxsize > 0) m_scenario.queues.push_back(scenario::QueueSpec{int32_t(n), maxsize});
+                if (spec != scenario.queues.end() && maxsize == 0) scenario.queues.erase(spec);
+                else if (spec != scenario.queues.end()) spec->maxsize = maxsize;
+                else if (maxsize > 0) scenario.queues.push_back(scenario::QueueSpec{int32_t(n), maxsize});
                 changed = true;
             }
         }
         ImGui::PopID();
     }
     if (ImGui::SmallButton("+ name")) {
-        std::string name = "lock" + std::to_string(m_scenario.names.size() + 1);
-        while (std::find(m_scenario.names.begin(), m_scenario.names.end(), name) != m_scenario.names.end()) name += "_";
-        m_scenario.names.push_back(name);
+        std::string name = "lock" + std::to_string(scenario.names.size() + 1);
+        while (std::find(scenario.names.begin(), scenario.names.end(), name) != scenario.names.end()) name += "_";
+        scenario.names.push_back(name);
         changed = true;
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("a name for a lock, counter, queue or event: a step's kind says which");
     return changed;
 }
 
-bool Playground::EditMachine(scenario::Machine& machine) {
+bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
     bool changed = false;
     auto& p = machine.profile;
     changed |= IntField("cores", machine.cores, 1, scenario::Limits::kMaxCores, "CPU cores of the simulated machine");
@@ -644,15 +691,15 @@ bool Playground::EditMachine(scenario::Machine& machine) {
     return changed;
 }
 
-void Playground::EditStory() {
+void ScenarioEditor::EditStory(const scenario::Scenario& scenario, const EditorView& view, EditorOutcome& outcome) {
     // The form edits a copy of the story; a change is kept only when the story's own parser accepts the whole story
     // (scenario/story.h: captions, ranges, lanes, switches the release has), so the scenario never holds a story its
     // file or a link could not. Meanwhile the field keeps what was typed and the parser's reason shows under it.
     using scenario::StoryStep;
-    scenario::Story story = m_scenario.story;
+    scenario::Story story = scenario.story;
     bool edited = false;
     int goTo = -1;
-    const int shown = m_view.storyStep < 0 ? -1 : StoryStepIndex(m_scenario.story, m_view.storyStep);
+    const int shown = view.storyStep < 0 ? -1 : StoryStepIndex(scenario.story, view.storyStep);
     if (story.Empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
         TextWrappedAtSpaces("No story. A story is a few captioned steps that walk a reader through the run: a range, "
@@ -710,8 +757,8 @@ void Playground::EditStory() {
         if (ImGui::Checkbox("range", &ranged)) {
             step.hasRange = ranged;
             if (ranged) {
-                step.rangeStartNs = int64_t(std::max(0.0, m_view.visible.t0));
-                step.rangeEndNs = int64_t(std::max(m_view.visible.t1, double(step.rangeStartNs + 1)));
+                step.rangeStartNs = int64_t(std::max(0.0, view.visible.t0));
+                step.rangeEndNs = int64_t(std::max(view.visible.t1, double(step.rangeStartNs + 1)));
             }
             edited = true;
         }
@@ -720,8 +767,8 @@ void Playground::EditStory() {
         if (step.hasRange) {
             SameLineIfFits(ButtonWidth("from view"));
             if (ImGui::SmallButton("from view")) {
-                step.rangeStartNs = int64_t(std::max(0.0, m_view.visible.t0));
-                step.rangeEndNs = int64_t(std::max(m_view.visible.t1, double(step.rangeStartNs + 1)));
+                step.rangeStartNs = int64_t(std::max(0.0, view.visible.t0));
+                step.rangeEndNs = int64_t(std::max(view.visible.t1, double(step.rangeStartNs + 1)));
                 edited = true;
             }
             Remember(("story_range_view_" + id).c_str());
@@ -733,7 +780,7 @@ void Playground::EditStory() {
             }
             bool toEnd = step.rangeEndNs < 0;
             if (ImGui::Checkbox("to the end", &toEnd)) {
-                step.rangeEndNs = toEnd ? -1 : std::max<int64_t>(step.rangeStartNs + 1, int64_t(m_view.visible.t1));
+                step.rangeEndNs = toEnd ? -1 : std::max<int64_t>(step.rangeStartNs + 1, int64_t(view.visible.t1));
                 edited = true;
             }
             if (!toEnd) {
@@ -776,7 +823,7 @@ void Playground::EditStory() {
                 edited = true;
             }
             for (const scenario::ModelInfo& info : scenario::Models()) {
-                if (!scenario::MissingFromRelease(m_scenario.python, info.kind).empty()) continue;
+                if (!scenario::MissingFromRelease(scenario.python, info.kind).empty()) continue;
                 if (ImGui::Selectable(ModelLabel(info.kind), step.model && *step.model == info.kind)) {
                     step.model = info.kind;
                     edited = true;
@@ -787,7 +834,7 @@ void Playground::EditStory() {
         }
         Remember(("story_model_" + id).c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("the model this step runs (\"now the same work on a Pool\")");
-        const scenario::ModelInfo& info = scenario::Info(scenario::StoryStepModel(m_storyBaseModel, step).kind);
+        const scenario::ModelInfo& info = scenario::Info(scenario::StoryStepModel(view.storyBaseModel, step).kind);
         auto optionalInt = [&](const char* label, std::optional<int32_t>& value, int32_t minValue, int32_t maxValue,
                                int32_t fallback) {
             bool set = value.has_value();
@@ -807,10 +854,11 @@ void Playground::EditStory() {
         };
         // A step sets a count of at least 1 (the story's parser): "the default" is the scenario's own, unticked.
         if (info.threads || info.processPool || info.interpreterPool)
-            optionalInt("workers", step.workers, 1, scenario::Limits::kMaxWorkers, std::max(1, m_storyBaseModel.workers));
+            optionalInt("workers", step.workers, 1, scenario::Limits::kMaxWorkers,
+                        std::max(1, view.storyBaseModel.workers));
         constexpr int32_t kMaxCount = int32_t(scenario::Limits::kMaxTasks);
         if (info.processPool) {
-            optionalInt("chunksize", step.chunksize, 1, kMaxCount, std::max(1, m_storyBaseModel.chunksize));
+            optionalInt("chunksize", step.chunksize, 1, kMaxCount, std::max(1, view.storyBaseModel.chunksize));
             const char* methods[] = {"(the scenario's)", "fork", "spawn", "forkserver"};
             int method = step.startMethod ? int(*step.startMethod) + 1 : 0;
             if (ImGui::Combo("start method", &method, methods, 4)) {
@@ -819,7 +867,7 @@ void Playground::EditStory() {
             }
         }
         if (info.eventLoop)
-            optionalInt("semaphore", step.semaphore, 1, kMaxCount, std::max(1, m_storyBaseModel.semaphore));
+            optionalInt("semaphore", step.semaphore, 1, kMaxCount, std::max(1, view.storyBaseModel.semaphore));
         if (m_storyError.size() && m_storyErrorStep == int(i)) {
             ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 80, 80, 255));
             TextWrappedAtSpaces(m_storyError);
@@ -833,9 +881,9 @@ void Playground::EditStory() {
         StoryStep step;
         step.caption = "Step " + std::to_string(story.steps.size() + 1);
         step.hasRange = true;
-        step.rangeStartNs = int64_t(std::max(0.0, m_view.visible.t0));
-        step.rangeEndNs = int64_t(std::max(m_view.visible.t1, double(step.rangeStartNs + 1)));
-        step.lanes = m_timeline.LaneFilter();
+        step.rangeStartNs = int64_t(std::max(0.0, view.visible.t0));
+        step.rangeEndNs = int64_t(std::max(view.visible.t1, double(step.rangeStartNs + 1)));
+        step.lanes = view.lanes;
         story.steps.push_back(std::move(step));
         edited = true;
     }
@@ -843,64 +891,27 @@ void Playground::EditStory() {
     Remember("story_add");
     ButtonHint("A new step showing what the timeline shows now: its range and lanes");
     if (edited) {
-        if (story.Empty()) {
-            m_storyError.clear();
-            CommitStory(std::move(story));
-            return;
-        }
         scenario::Story checked;
-        scenario::ParseError error;
-        if (scenario::ParseStory(scenario::StoryToJson(story), m_scenario, checked, error)) {
+        if (CheckStoryEdit(story, scenario, checked, m_storyError, m_storyErrorStep)) {
             m_storyError.clear();
-            CommitStory(std::move(checked));
+            outcome.story = std::move(checked);  // committed by the playground; no Go to with it
             return;
         }
-        m_storyError = error.Message();
-        // "story[2].caption: ..." names the step: the reason shows under it.
-        m_storyErrorStep = error.path.rfind("story[", 0) == 0 ? std::atoi(error.path.c_str() + 6) : -1;
     }
-    if (goTo >= 0) GoToStoryStep(goTo);
+    if (goTo >= 0) outcome.goToStoryStep = goTo;
 }
 
-void Playground::CommitStory(scenario::Story story) {
-    if (m_scenario.story.Empty()) m_storyBaseModel = m_scenario.model;  // the model before the story switched any
-    m_scenario.story = std::move(story);
-    m_view.preset.clear();  // edited: no longer the preset
-    m_jsonBuffer.clear();   // the JSON editor shows the new story
-    if (m_scenario.story.Empty()) {
-        m_view.storyStep = -1;
-        m_timeline.SetLaneFilter({});
-        if (StoryModelsDiffer(m_storyBaseModel, m_scenario.model)) {
-            m_scenario.model = m_storyBaseModel;  // the last step's switch goes with it
-            ScenarioChanged();
-        }
-        return;
-    }
-    // The step shown keeps being shown: its lanes and its model now (simulated again only when the model changed);
-    // its range waits for Go to, so that editing a range does not pull the view from under the pointer.
-    m_view.storyStep = StoryStepIndex(m_scenario.story, std::max(0, m_view.storyStep));
-    ApplyStoryStep(false);
-}
-
-bool Playground::EditJson() {
+bool ScenarioEditor::EditJson(scenario::Scenario& scenario) {
     // The canonical JSON of the scenario: editable, applied with the button (through the parser).
-    // Regenerated from the scenario after every change (ScenarioChanged clears it).
+    // Regenerated from the scenario after every change (the playground calls ForgetJsonText).
     static constexpr size_t kCap = 1 << 16;
     if (m_jsonBuffer.size() != kCap) {
-        m_jsonBuffer = scenario::ScenarioToJson(m_scenario);
+        m_jsonBuffer = scenario::ScenarioToJson(scenario);
         m_jsonBuffer.resize(kCap, '\0');
     }
     ImGui::InputTextMultiline("##json", m_jsonBuffer.data(), kCap, ImVec2(-1, ImGui::GetTextLineHeight() * 10));
     bool changed = false;
-    if (ImGui::Button("Apply JSON")) {
-        scenario::ParseError error;
-        if (auto parsed = scenario::ParseScenario(m_jsonBuffer.c_str(), error)) {
-            m_scenario = std::move(*parsed);
-            changed = true;
-        } else {
-            m_error = "JSON: " + error.Message();
-        }
-    }
+    if (ImGui::Button("Apply JSON")) changed = ApplyScenarioJson(m_jsonBuffer.c_str(), scenario, m_error);
     ImGui::SameLine();
     if (ImGui::Button("Reset")) m_jsonBuffer.clear();
     return changed;
