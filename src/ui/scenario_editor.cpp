@@ -684,6 +684,12 @@ bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
     changed |= BytesField("unpickle obj /s", p.unpickleObjectsBytesPerSecond, 1'000, int64_t(1) << 40,
                           "unpickling an object graph, pickled bytes per second");
     changed |= DurationField("message cost", p.messageOverhead, 0, kSecond, "per pickled message through a pipe");
+    changed |= DurationField("mp.Queue put", p.mpQueuePut, 0, kSecond,
+                             "multiprocessing.Queue.put() in the caller: the semaphore, the buffer");
+    changed |= DurationField("mp.Queue feed", p.mpQueueFeed, 0, kSecond,
+                             "the feeder thread pickling one item into the queue's pipe, holding its process's GIL");
+    changed |= DurationField("mp.Queue get", p.mpQueueGet, 0, kSecond,
+                             "multiprocessing.Queue.get(): reading and unpickling one item");
     changed |= DurationField("loop step", p.loopStepOverhead, 0, kSecond, "asyncio: one trip round the loop per resumed task");
     changed |= DurationField("eager step", p.eagerStepOverhead, 0, kSecond,
                              "asyncio, eager tasks (3.12+): a new task's first step, run inside create_task()");
