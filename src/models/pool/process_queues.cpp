@@ -58,21 +58,7 @@ ProcessQueues::ProcessQueues(World& world, const scenario::Scenario& scenario, P
     }
 }
 
-void ProcessQueues::AddLanes(World& world, trace::TrackId process) {
-    const scenario::Scenario& scenario = world.Scenario();
-    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
-    m_lane.assign(uses.size(), trace::kNone);
-    for (size_t i = 0; i < uses.size(); ++i) {
-        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
-        m_lane[i] = world.Trace().AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
-        RecordDepth(world, i);
-    }
-}
-
-void ProcessQueues::RecordDepth(World& world, size_t queue) {
-    if (queue < m_lane.size() && m_lane[queue] != trace::kNone)
-        world.Trace().samples.push_back({world.Now(), m_lane[queue], m_items[queue]});
-}
+void ProcessQueues::AddLanes(World& world, trace::TrackId process) { m_lanes.Add(world, process, m_items); }
 
 bool ProcessQueues::TryAcquire(World& world, int32_t queue, SignalIndex& waitOn) {
     const auto q = static_cast<size_t>(queue);
@@ -81,7 +67,7 @@ bool ProcessQueues::TryAcquire(World& world, int32_t queue, SignalIndex& waitOn)
         return false;
     }
     ++m_items[q];  // the semaphore taken: qsize() counts the item from now on
-    RecordDepth(world, q);
+    m_lanes.Record(world, q, m_items[q]);
     return true;
 }
 
@@ -116,7 +102,7 @@ bool ProcessQueues::TryGet(World& world, int32_t queue, SignalIndex& waitOn) {
     }
     --m_inPipe[q];
     --m_items[q];  // self._sem.release()
-    RecordDepth(world, q);
+    m_lanes.Record(world, q, m_items[q]);
     world.NotifyOne(m_notFull[q]);
     return true;
 }

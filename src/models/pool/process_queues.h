@@ -42,14 +42,13 @@ public:
 private:
     struct Feeder;
     class FeederThread;
-    void RecordDepth(World& world, size_t queue);
 
     Programs& m_programs;
     std::vector<int64_t> m_items;     // per name: put and not yet taken (the semaphore's count)
     std::vector<int64_t> m_inPipe;    // per name: written by a feeder, not yet read
     std::vector<int32_t> m_maxsize;   // per name: 0 = unbounded
     std::vector<SignalIndex> m_notEmpty, m_notFull;
-    std::vector<trace::TrackId> m_lane;
+    QueueDepthLanes m_lanes;
     std::map<std::pair<int32_t, int32_t>, Feeder*> m_feeders;  // (interpreter, queue) -> its feeder thread
 };
 

@@ -40,21 +40,23 @@ SyncChannels::SyncChannels(World& world, const scenario::Scenario& scenario) {
     }
 }
 
-void SyncChannels::AddLanes(World& world, trace::TrackId process) {
+void QueueDepthLanes::Add(World& world, trace::TrackId process, const std::vector<int64_t>& depths) {
     const scenario::Scenario& scenario = world.Scenario();
     const std::vector<uint8_t> uses = scenario::NameUses(scenario);
     m_lane.assign(uses.size(), trace::kNone);
     for (size_t i = 0; i < uses.size(); ++i) {
         if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
         m_lane[i] = world.Trace().AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
-        RecordDepth(world, i);
+        Record(world, i, i < depths.size() ? depths[i] : 0);
     }
 }
 
-void SyncChannels::RecordDepth(World& world, size_t queue) {
+void QueueDepthLanes::Record(World& world, size_t queue, int64_t depth) {
     if (queue < m_lane.size() && m_lane[queue] != trace::kNone)
-        world.Trace().samples.push_back({world.Now(), m_lane[queue], m_items[queue]});
+        world.Trace().samples.push_back({world.Now(), m_lane[queue], depth});
 }
+
+void SyncChannels::AddLanes(World& world, trace::TrackId process) { m_lanes.Add(world, process, m_items); }
 
 bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex& waitOn) {
     const auto i = static_cast<size_t>(step.name);
@@ -65,7 +67,7 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
                 return false;
             }
             ++m_items[i];
-            RecordDepth(world, i);
+            m_lanes.Record(world, i, m_items[i]);
             world.NotifyOne(m_notEmpty[i]);
             return true;
         case StepKind::Get:
@@ -74,7 +76,7 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
                 return false;
             }
             --m_items[i];
-            RecordDepth(world, i);
+            m_lanes.Record(world, i, m_items[i]);
             world.NotifyOne(m_notFull[i]);
             return true;
         case StepKind::Set:

@@ -10,6 +10,18 @@ struct Programs;
 class EventLoop;
 class ProcessQueues;
 
+// A counter lane per queue the scenario uses ("Queue pages", its depth over time), each starting at 0: what every
+// kind of queue records (SyncChannels, models/pool/process_queues.h).
+class QueueDepthLanes {
+public:
+    // Called once the threads' lanes exist, so the queues' come after them.
+    void Add(World& world, trace::TrackId process, const std::vector<int64_t>& depths);
+    void Record(World& world, size_t queue, int64_t depth);
+
+private:
+    std::vector<trace::TrackId> m_lane;  // per name: the queue's depth lane, or none
+};
+
 // queue.Queue and threading.Event shared by the threads of one process, as Lib/queue.py and Lib/threading.py build
 // them on threading.Condition: a put waits on not_full while the queue holds maxsize items and then notifies one
 // getter; a get waits on not_empty while it is empty and then notifies one putter; Event.set() notifies every
@@ -25,8 +37,7 @@ public:
     bool TryNow(World& world, const scenario::Step& step, SignalIndex& waitOn);
 
 private:
-    void RecordDepth(World& world, size_t queue);
-    std::vector<trace::TrackId> m_lane;  // per name: the queue's depth lane, or none
+    QueueDepthLanes m_lanes;
     std::vector<int64_t> m_items;     // per name: items in the queue
     std::vector<int32_t> m_maxsize;   // per name: 0 = unbounded
     std::vector<uint8_t> m_eventSet;  // per name: the event's flag
