@@ -177,10 +177,10 @@ scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind 
 // The plan of a valid scenario (ParseScenario's output): never fails.
 Plan MakePlan(const scenario::Scenario& scenario);
 
-// Why no runner can run the scenario under its model, or "" when they all can. Queues and events (put, get, set,
-// wait) join tasks of one process: a process pool's tasks cannot share a queue.Queue or an asyncio.Queue (they would
-// need a multiprocessing.Manager queue, which is not modelled yet); child tasks use no lock, queue or event. Every
-// runner asks this one function.
+// Why no runner can run the scenario under its model, or "" when they all can. A process pool's tasks share queues
+// as multiprocessing.Queue objects (Plan::processQueues), but no event (a multiprocessing.Event is not modelled), and
+// no queue where each worker runs an event loop; child tasks use no lock, queue or event. Every runner asks this one
+// function.
 std::string Unsupported(const scenario::Scenario& scenario);
 
 // concurrent.futures' default max_workers (ThreadPoolExecutor, InterpreterPoolExecutor, asyncio's default executor):
