@@ -55,6 +55,12 @@ timespec AfterMs(int ms) {
     return t;
 }
 
+// The shared mutex, made consistent again when a process died holding it (the counts may then be off by that
+// process's one change; a dead worker fails the run anyway).
+void LockShared(pthread_mutex_t* mutex) {
+    if (pthread_mutex_lock(mutex) == EOWNERDEAD) pthread_mutex_consistent(mutex);
+}
+
 // Python work of a known state (the feeder's pickling, a get's read and unpickling), holding the GIL throughout:
 // a few microseconds, too short for an eval-breaker check to matter.
 void Busy(Actor& actor, TimeNs cpuNs, SpanState state, trace::TaskId task) {
@@ -97,6 +103,8 @@ std::unique_ptr<ProcessQueues> ProcessQueues::Create(const scenario::Scenario& s
     pthread_mutexattr_t mutexAttr;
     pthread_mutexattr_init(&mutexAttr);
     pthread_mutexattr_setpshared(&mutexAttr, PTHREAD_PROCESS_SHARED);
+    // A worker killed while it held the mutex must not hang the others, or the parent, for ever.
+    pthread_mutexattr_setrobust(&mutexAttr, PTHREAD_MUTEX_ROBUST);
     pthread_mutex_init(&shared->mutex, &mutexAttr);
     pthread_mutexattr_destroy(&mutexAttr);
     pthread_condattr_t condAttr;
@@ -129,7 +137,7 @@ ProcessQueues::~ProcessQueues() {
 }
 
 void ProcessQueues::ChunkSent() {
-    pthread_mutex_lock(&m_shared->mutex);
+    LockShared(&m_shared->mutex);
     ++m_shared->running;
     --m_shared->unassigned;
     pthread_cond_broadcast(&m_shared->changed);
@@ -144,7 +152,7 @@ void ProcessQueues::ChunkDone(Actor& into) {
         });
         into.Absorb(m_outbox);
     }
-    pthread_mutex_lock(&m_shared->mutex);
+    LockShared(&m_shared->mutex);
     --m_shared->running;
     if (m_shared->lastWaitName >= 0) CheckDeadlockLocked(m_shared->lastWaitName, m_shared->lastWaitPut ? StepKind::Put : StepKind::Get);
     pthread_cond_broadcast(&m_shared->changed);
@@ -190,7 +198,7 @@ bool ProcessQueues::WaitShared(Actor& actor, Gil* gil, const scenario::Step& ste
         pthread_mutex_unlock(&m_shared->mutex);
         if (gil) gil->Drop(actor);
         const TimeNs t0 = actor.Now();
-        pthread_mutex_lock(&m_shared->mutex);
+        LockShared(&m_shared->mutex);
         ++m_shared->waiting;
         ++(step.kind == StepKind::Put ? m_waitingPut : m_waitingGet)[step.name];
         m_shared->lastWaitName = step.name;
@@ -199,21 +207,22 @@ bool ProcessQueues::WaitShared(Actor& actor, Gil* gil, const scenario::Step& ste
             CheckDeadlockLocked(step.name, step.kind);
             if (m_shared->deadlockName >= 0) break;
             const timespec until = AfterMs(5);
-            pthread_cond_timedwait(&m_shared->changed, &m_shared->mutex, &until);
+            if (pthread_cond_timedwait(&m_shared->changed, &m_shared->mutex, &until) == EOWNERDEAD)
+                pthread_mutex_consistent(&m_shared->mutex);
         }
         --m_shared->waiting;
         --(step.kind == StepKind::Put ? m_waitingPut : m_waitingGet)[step.name];
         pthread_mutex_unlock(&m_shared->mutex);
         actor.Add(SpanState::WaitingQueue, t0, actor.Now(), task);
         if (gil) gil->Take(actor, task);
-        pthread_mutex_lock(&m_shared->mutex);
+        LockShared(&m_shared->mutex);
     }
 }
 
 bool ProcessQueues::Put(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task) {
     const auto name = static_cast<size_t>(step.name);
     BusyPython(actor, gil, m_scenario.machine.profile.mpQueuePut, task);  // put()'s own Python
-    pthread_mutex_lock(&m_shared->mutex);
+    LockShared(&m_shared->mutex);
     const bool ok = WaitShared(actor, gil, step, task,
                                [&] { return m_maxsize[name] <= 0 || m_items[name] < m_maxsize[name]; });
     if (ok) {
@@ -247,7 +256,7 @@ bool ProcessQueues::Put(Actor& actor, Gil* gil, const scenario::Step& step, trac
 
 bool ProcessQueues::Get(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task) {
     const auto name = static_cast<size_t>(step.name);
-    pthread_mutex_lock(&m_shared->mutex);
+    LockShared(&m_shared->mutex);
     const bool ok = WaitShared(actor, gil, step, task, [&] { return m_inPipe[name] > 0; });
     if (ok) {
         --m_inPipe[name];
@@ -272,7 +281,7 @@ void ProcessQueues::FeederLoop(Feeder& feeder) {
         if (m_gil) m_gil->Take(a);
         Busy(a, m_scenario.machine.profile.mpQueueFeed, SpanState::Pickling, trace::kNone);
         if (m_gil) m_gil->Drop(a);
-        pthread_mutex_lock(&m_shared->mutex);
+        LockShared(&m_shared->mutex);
         ++m_inPipe[static_cast<size_t>(feeder.queue)];
         --m_shared->pending;
         pthread_cond_broadcast(&m_shared->changed);
@@ -287,7 +296,7 @@ void ProcessQueues::FeederLoop(Feeder& feeder) {
 }
 
 std::string ProcessQueues::Deadlock() const {
-    pthread_mutex_lock(&m_shared->mutex);
+    LockShared(&m_shared->mutex);
     const int32_t name = m_shared->deadlockName;
     const bool put = m_shared->deadlockPut != 0;
     pthread_mutex_unlock(&m_shared->mutex);

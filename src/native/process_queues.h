@@ -79,7 +79,6 @@ private:
     int64_t* m_waitingPut = nullptr;  // ... and in put()
     std::vector<trace::TrackId> m_depthLanes;
     Gil* m_gil = nullptr;  // this process's, for its feeders (set by the first put)
-    int64_t m_epoch = 0;
     // This process's feeders, by queue name, and what they hand to the worker's main thread.
     std::mutex m_local;
     std::condition_variable m_localChanged;
