@@ -23,10 +23,9 @@ RealRunResult RunCPython(const scenario::Scenario& scenario, const RunOptions& o
 
 std::vector<trace::TrackId> AddQueueLanes(const scenario::Scenario& scenario, trace::Trace& trace, trace::TrackId process,
                                           Actor& recorder) {
-    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
-    std::vector<trace::TrackId> lanes(uses.size(), trace::kNone);
-    for (size_t i = 0; i < uses.size(); ++i) {
-        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+    std::vector<trace::TrackId> lanes(scenario.names.size(), trace::kNone);
+    for (const int32_t queue : plan::DepthLaneQueues(scenario)) {
+        const auto i = static_cast<size_t>(queue);
         lanes[i] = trace.AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
         recorder.samples.push_back({recorder.Now(), lanes[i], 0});
     }

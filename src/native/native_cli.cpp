@@ -429,7 +429,8 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
                             "shallow_idle", "process_start_fork", "fork_child_start", "process_start_spawn", "forkserver_start",
                             "process_start_forkserver", "pool_import", "pool_setup", "pool_teardown", "message_overhead",
                             "loop_step_overhead", "eager_step_overhead", "counter_increment", "executor_submit",
-                            "as_completed_yield", "mp_queue_put", "mp_queue_feed", "mp_queue_get"}) {
+                            "as_completed_yield", "mp_queue_put", "mp_queue_feed", "mp_queue_get",
+                            "mp_pipe_send", "mp_pipe_recv"}) {
         int64_t value = 0;
         if (Figure(r, key, value))
             profile[key] = Duration(std::max<int64_t>(value, key == std::string("counter_increment") ? 1 : 0));

@@ -10,6 +10,8 @@
 #include <ctime>
 #include <new>
 
+#include "plan/plan.h"
+
 namespace interleave::native {
 
 using scenario::StepKind;
@@ -80,6 +82,12 @@ ProcessQueues::ProcessQueues(const scenario::Scenario& scenario, int fd, void* m
     m_inPipe = m_items + names;
     m_waitingGet = m_inPipe + names;
     m_waitingPut = m_waitingGet + names;
+    m_pipe.assign(names, 0);
+    for (size_t n = 0; n < names; ++n) {
+        if (!plan::IsProcessPipe(scenario, static_cast<int32_t>(n))) continue;
+        m_pipe[n] = 1;
+        m_maxsize[n] = plan::kPipeCapacity;
+    }
 }
 
 std::unique_ptr<ProcessQueues> ProcessQueues::Create(const scenario::Scenario& scenario, int32_t workers, int32_t chunks,
@@ -221,6 +229,7 @@ bool ProcessQueues::WaitShared(Actor& actor, Gil* gil, const scenario::Step& ste
 
 bool ProcessQueues::Put(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task) {
     const auto name = static_cast<size_t>(step.name);
+    if (m_pipe[name]) return Send(actor, gil, step, task);
     BusyPython(actor, gil, m_scenario.machine.profile.mpQueuePut, task);  // put()'s own Python
     LockShared(&m_shared->mutex);
     const bool ok = WaitShared(actor, gil, step, task,
@@ -254,6 +263,20 @@ bool ProcessQueues::Put(Actor& actor, Gil* gil, const scenario::Step& step, trac
     return true;
 }
 
+bool ProcessQueues::Send(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task) {
+    const auto name = static_cast<size_t>(step.name);
+    Busy(actor, m_scenario.machine.profile.mpPipeSend, SpanState::Pickling, task);  // pickling, then the write
+    LockShared(&m_shared->mutex);
+    const bool ok = WaitShared(actor, gil, step, task, [&] { return m_items[name] < m_maxsize[name]; });
+    if (ok) {
+        ++m_items[name];
+        ++m_inPipe[name];
+        pthread_cond_broadcast(&m_shared->changed);
+    }
+    pthread_mutex_unlock(&m_shared->mutex);
+    return ok;
+}
+
 bool ProcessQueues::Get(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task) {
     const auto name = static_cast<size_t>(step.name);
     LockShared(&m_shared->mutex);
@@ -266,7 +289,8 @@ bool ProcessQueues::Get(Actor& actor, Gil* gil, const scenario::Step& step, trac
     }
     pthread_mutex_unlock(&m_shared->mutex);
     if (!ok) return false;
-    Busy(actor, m_scenario.machine.profile.mpQueueGet, SpanState::Unpickling, task);  // the read and the unpickling
+    const scenario::MachineProfile& profile = m_scenario.machine.profile;
+    Busy(actor, m_pipe[name] ? profile.mpPipeRecv : profile.mpQueueGet, SpanState::Unpickling, task);  // read, unpickle
     return true;
 }
 
@@ -301,10 +325,16 @@ std::string ProcessQueues::Deadlock() const {
     const bool put = m_shared->deadlockPut != 0;
     pthread_mutex_unlock(&m_shared->mutex);
     if (name < 0 || static_cast<size_t>(name) >= m_scenario.names.size()) return {};
+    const auto n = static_cast<size_t>(name);
     std::string why = "deadlock: every worker process running a task waits ";
-    why.append(put ? "for room on multiprocessing.Queue \"" : "for an item on multiprocessing.Queue \"")
-        .append(m_scenario.names[static_cast<size_t>(name)])
-        .append(put ? "\" (maxsize " + std::to_string(m_maxsize[static_cast<size_t>(name)]) + ")" : "\"")
+    if (m_pipe[n])
+        why.append(put ? "for room in the OS pipe of multiprocessing.Pipe \"" : "for an object in multiprocessing.Pipe \"")
+            .append(m_scenario.names[n])
+            .append(put ? "\" (" + std::to_string(m_maxsize[n]) + " objects)" : "\"");
+    else
+        why.append(put ? "for room on multiprocessing.Queue \"" : "for an item on multiprocessing.Queue \"")
+            .append(m_scenario.names[n])
+            .append(put ? "\" (maxsize " + std::to_string(m_maxsize[n]) + ")" : "\"")
         .append(", and no other task can put or get");
     return why;
 }

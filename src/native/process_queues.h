@@ -6,6 +6,10 @@
 // pickles the item into the pipe (mp_queue_feed, a Pickling span on its own lane) and drops the GIL; get() waits,
 // without the GIL, until an item is in the pipe, takes it and reads and unpickles it (mp_queue_get) holding the GIL.
 //
+// A queue that is a multiprocessing.Pipe (plan::IsProcessPipe) has no semaphore and no feeder: send() pickles and
+// writes in the caller (mp_pipe_send, a Pickling span holding the GIL), waiting without the GIL while the OS pipe
+// holds plan::kPipeCapacity objects; recv() is get() with mp_pipe_recv. No depth lane.
+//
 // The counts live in shared memory (a memfd every worker inherits: fork, the fork server's children, and spawned
 // workers, which get its number), under a process-shared mutex. CPython hangs on a deadlock; here, when every worker
 // that runs a task waits in a put or get, no item is on its way, and no idle worker can take a task still to come,
@@ -63,12 +67,14 @@ private:
     // Blocks (without the GIL, the shared mutex held by `lock`'s owner) until `ready` holds or a deadlock is found.
     template <typename Ready>
     bool WaitShared(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task, Ready ready);
+    bool Send(Actor& actor, Gil* gil, const scenario::Step& step, trace::TaskId task);  // a pipe's put
     void CheckDeadlockLocked(int32_t name, scenario::StepKind kind);  // under the shared mutex
     void RecordDepthLocked(Actor& actor, size_t name);                // under the shared mutex
     void FeederLoop(Feeder& feeder);
 
     const scenario::Scenario& m_scenario;
-    std::vector<int32_t> m_maxsize;
+    std::vector<int32_t> m_maxsize;  // per name: 0 = unbounded; a pipe's capacity
+    std::vector<uint8_t> m_pipe;     // per name: a multiprocessing.Pipe
     int m_fd = -1;
     void* m_memory = nullptr;
     size_t m_size = 0;

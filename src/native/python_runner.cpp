@@ -166,8 +166,13 @@ struct Gen {
                 case StepKind::Fail: out << pad << "raise ValueError(\"task \" + str(i) + \" failed\")\n"; break;
                 case StepKind::Put:
                 case StepKind::Get: {
-                    const char* call = st.kind == StepKind::Put ? (async ? "aput" : "put") : (async ? "aget" : "get");
                     const std::string name = PyStr(s.names[static_cast<size_t>(st.name)]);
+                    if (plan::IsProcessPipe(s, st.name)) {  // (reader, writer) of a multiprocessing.Pipe: no depth
+                        out << pad << "probe." << (st.kind == StepKind::Put ? "pipe_send" : "pipe_recv") << "(queues["
+                            << name << "], i)\n";
+                        break;
+                    }
+                    const char* call = st.kind == StepKind::Put ? (async ? "aput" : "put") : (async ? "aget" : "get");
                     out << pad << (async ? "await " : "") << "probe." << call << "(queues[" << name << "], i, " << name
                         << ")\n";
                     break;
@@ -301,7 +306,8 @@ std::string ExportPython(const scenario::Scenario& s) {
     // A pool's queues are multiprocessing.Queue objects: made in run() before the Pool, from the start method's
     // context, and handed to every worker by the Pool's initializer (a spawned worker imports this module afresh).
     if (plan.processQueues)
-        o << "queues = {}  # multiprocessing queues: run() makes them, pool_worker_init() hands them to each worker\n";
+        o << "queues = {}  # multiprocessing queues and pipes: run() makes them, pool_worker_init() hands them to each "
+             "worker\n";
     else
         objects("queues", scenario::NameKind::Queue, [&](size_t n) {
             return std::string(async ? "asyncio.Queue(maxsize=" : "queue.Queue(maxsize=")
@@ -462,7 +468,11 @@ std::string ExportPython(const scenario::Scenario& s) {
                 if (plan.processQueues) {
                     o << "    queues.update({";
                     for (size_t n = 0; n < s.names.size(); ++n)
-                        if (scenario::UsedAs(uses[n], scenario::NameKind::Queue))
+                        if (!scenario::UsedAs(uses[n], scenario::NameKind::Queue))
+                            continue;
+                        else if (plan::IsProcessPipe(s, static_cast<int32_t>(n)))
+                            o << PyStr(s.names[n]) << ": ctx.Pipe(duplex=False), ";
+                        else
                             o << PyStr(s.names[n]) << ": ctx.Queue(maxsize="
                               << s.QueueMaxsize(static_cast<int32_t>(n)) << "), ";
                     o << "})\n";

@@ -118,8 +118,23 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
     return static_cast<scenario::TimeNs>(std::llround(ns));
 }
 
-scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind kind) {
+bool IsProcessPipe(const scenario::Scenario& s, int32_t name) {
+    return scenario::Info(s.model.kind).processPool && !scenario::Info(s.model.kind).eventLoop && s.IsPipe(name);
+}
+
+std::vector<int32_t> DepthLaneQueues(const scenario::Scenario& s) {
+    const std::vector<uint8_t> uses = scenario::NameUses(s);
+    std::vector<int32_t> queues;
+    for (size_t n = 0; n < uses.size(); ++n)
+        if (scenario::UsedAs(uses[n], scenario::NameKind::Queue) && !IsProcessPipe(s, static_cast<int32_t>(n)))
+            queues.push_back(static_cast<int32_t>(n));
+    return queues;
+}
+
+scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind kind, int32_t name) {
     const scenario::MachineProfile& profile = s.machine.profile;
+    if (IsProcessPipe(s, name) && (kind == scenario::StepKind::Put || kind == scenario::StepKind::Get))
+        return kind == scenario::StepKind::Put ? profile.mpPipeSend : profile.mpPipeRecv;
     if (scenario::Info(s.model.kind).processPool && !scenario::Info(s.model.kind).eventLoop) {
         if (kind == scenario::StepKind::Put) return profile.mpQueuePut + profile.mpQueueFeed;
         if (kind == scenario::StepKind::Get) return profile.mpQueueGet;
@@ -128,6 +143,14 @@ scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind 
 }
 
 namespace {
+
+// How many times `steps` (repeat blocks included, children steps not) get from the queue `name`.
+int64_t GetsFrom(const std::vector<scenario::Step>& steps, int32_t name) {
+    int64_t gets = 0;
+    for (const scenario::Step& step : steps)
+        gets += (step.kind == scenario::StepKind::Get && step.name == name) + GetsFrom(step.body, name);
+    return gets;
+}
 
 // The first lock, queue or event step in `steps` (repeat blocks included, other children steps not), or null.
 const scenario::Step* FirstSharedObjectStep(const std::vector<scenario::Step>& steps) {
@@ -180,6 +203,20 @@ std::string Unsupported(const scenario::Scenario& s) {
             else
                 why.append("the queue \"").append(s.names[n]).append("\" would be a multiprocessing.Queue whose blocking ")
                     .append("get() stalls each worker's event loop, which is not modelled (use model processes)");
+            return why;
+        }
+        for (const scenario::QueueSpec& spec : s.queues) {
+            if (!IsProcessPipe(s, spec.name)) continue;
+            int64_t readers = 0;
+            for (const scenario::TaskGroup& group : s.groups)
+                if (GetsFrom(group.steps, spec.name) > 0) readers += group.count;
+            if (readers <= 1) continue;
+            std::string why = "the multiprocessing.Pipe \"";
+            why.append(s.names[static_cast<size_t>(spec.name)])
+                .append("\" is read by ")
+                .append(std::to_string(readers))
+                .append(" tasks: a Connection has no lock, and two worker processes reading it at once can split a "
+                        "message between them (let one task read it, or drop \"pipe\" for a multiprocessing.Queue)");
             return why;
         }
     }

@@ -130,7 +130,8 @@ struct Plan {
     bool childThreads = false;
     // A process pool's queues are multiprocessing.Queue objects every worker shares (made before the Pool and handed
     // to each worker by its initializer): put() buffers the item for the process's feeder thread, which pickles it
-    // into a pipe; get() reads and unpickles it. Elsewhere a queue is a queue.Queue or an asyncio.Queue.
+    // into a pipe; get() reads and unpickles it. A queue that says "pipe": true is a multiprocessing.Pipe there
+    // (IsProcessPipe). Elsewhere a queue is a queue.Queue or an asyncio.Queue.
     bool processQueues = false;
     // The release the run's interpreters are (scenario::RunPython), and whether they have a GIL.
     scenario::PythonVersion python;
@@ -172,15 +173,31 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
 // The CPU one put, get, set or wait step costs under the scenario's model, wherever its thread runs it: a
 // multiprocessing.Queue's put (its own Python and its feeder thread's pickling) or get in a process pool, an
 // asyncio.Queue's or asyncio.Event's on an event loop, else a queue.Queue's or threading.Event's.
-scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind kind);
+// multiprocessing.Pipe's send() (pickling and writing) or recv() (reading and unpickling) for a pipe between processes.
+scenario::TimeNs ChannelCallCpu(const scenario::Scenario& s, scenario::StepKind kind, int32_t name);
+
+// True when the queue `name` is a one-way multiprocessing.Pipe between processes: it says "pipe": true and the model
+// runs its tasks in a process pool's workers (model processes; elsewhere it is an unbounded queue). A pipe has no
+// depth lane (a program cannot ask a pipe how many objects it holds, so CPython could not show one), no feeder
+// thread and no semaphore.
+bool IsProcessPipe(const scenario::Scenario& s, int32_t name);
+// How many objects a pipe holds before send() blocks in its write: Linux's pipe buffer (65,536 bytes, pipe(7)) over
+// one message, Connection's 4-byte length and the 4-byte pickle of the exported program's item (None). Measured:
+// send() from a thread blocks after 8,192 objects with CPython 3.11.7, 3.12.1 and 3.13.0 (docs/machine-profile.md).
+// The queues that get a depth lane (QueueLaneName), in the order their lanes are made: every queue but a pipe.
+std::vector<int32_t> DepthLaneQueues(const scenario::Scenario& s);
+inline constexpr int32_t kPipeBufferBytes = 65'536;
+inline constexpr int32_t kPipeMessageBytes = 4 + 4;
+inline constexpr int32_t kPipeCapacity = kPipeBufferBytes / kPipeMessageBytes;
 
 // The plan of a valid scenario (ParseScenario's output): never fails.
 Plan MakePlan(const scenario::Scenario& scenario);
 
 // Why no runner can run the scenario under its model, or "" when they all can. A process pool's tasks share queues
-// as multiprocessing.Queue objects (Plan::processQueues), but no event (a multiprocessing.Event is not modelled), and
-// no queue where each worker runs an event loop; child tasks use no lock, queue or event. Every runner asks this one
-// function.
+// as multiprocessing.Queue objects (Plan::processQueues) or pipes, but no event (a multiprocessing.Event is not
+// modelled), no queue where each worker runs an event loop, and no pipe that more than one task reads (two processes
+// reading one Connection at once can split a message between them); child tasks use no lock, queue or event. Every
+// runner asks this one function.
 std::string Unsupported(const scenario::Scenario& scenario);
 
 // concurrent.futures' default max_workers (ThreadPoolExecutor, InterpreterPoolExecutor, asyncio's default executor):

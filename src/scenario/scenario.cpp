@@ -56,6 +56,12 @@ int32_t Scenario::QueueMaxsize(int32_t queue) const {
     return 0;
 }
 
+bool Scenario::IsPipe(int32_t queue) const {
+    for (const QueueSpec& spec : queues)
+        if (spec.name == queue) return spec.pipe;
+    return false;
+}
+
 std::vector<int32_t> Scenario::QueueMaxsizes() const {
     std::vector<int32_t> maxsize(names.size(), 0);
     for (const QueueSpec& spec : queues)
@@ -570,13 +576,21 @@ struct Parser {
             auto it = nameIndex.find(key);
             if (it == nameIndex.end() || nameKinds[static_cast<size_t>(it->second)] != NameKind::Queue)
                 return Fail(path, "no put or get step uses a queue of this name");
-            if (!spec.is_object()) return Fail(path, "must be an object like {\"maxsize\": 2}");
-            if (!OnlyKeys(spec, path, {"maxsize"})) return false;
+            if (!spec.is_object()) return Fail(path, "must be an object like {\"maxsize\": 2} or {\"pipe\": true}");
+            if (!OnlyKeys(spec, path, {"maxsize", "pipe"})) return false;
             int64_t maxsize = 0;
             if (spec.contains("maxsize") &&
                 !Integer(spec["maxsize"], path + ".maxsize", 0, Limits::kMaxQueueSize, maxsize))
                 return false;
-            if (maxsize > 0) scenario.queues.push_back(QueueSpec{it->second, static_cast<int32_t>(maxsize)});
+            bool pipe = false;
+            if (spec.contains("pipe")) {
+                if (!spec["pipe"].is_boolean()) return Fail(path + ".pipe", "must be true or false, got " + Show(spec["pipe"]));
+                pipe = spec["pipe"].get<bool>();
+            }
+            if (pipe && maxsize > 0)
+                return Fail(path + ".maxsize", "a multiprocessing.Pipe has no maxsize: its send() blocks only while the "
+                                               "OS pipe's buffer is full");
+            if (maxsize > 0 || pipe) scenario.queues.push_back(QueueSpec{it->second, static_cast<int32_t>(maxsize), pipe});
         }
         return true;
     }
@@ -690,6 +704,8 @@ struct Parser {
             {"mp_queue_put", &profile.mpQueuePut, 0, 1'000'000'000},
             {"mp_queue_feed", &profile.mpQueueFeed, 0, 1'000'000'000},
             {"mp_queue_get", &profile.mpQueueGet, 0, 1'000'000'000},
+            {"mp_pipe_send", &profile.mpPipeSend, 0, 1'000'000'000},
+            {"mp_pipe_recv", &profile.mpPipeRecv, 0, 1'000'000'000},
             {"executor_submit", &profile.executorSubmit, 0, 1'000'000'000},
             {"as_completed_yield", &profile.asCompletedYield, 0, 1'000'000'000},
         };
@@ -901,6 +917,8 @@ json ProfileObject(const MachineProfile& p) {
             {"mp_queue_put", Ns(p.mpQueuePut)},
             {"mp_queue_feed", Ns(p.mpQueueFeed)},
             {"mp_queue_get", Ns(p.mpQueueGet)},
+            {"mp_pipe_send", Ns(p.mpPipeSend)},
+            {"mp_pipe_recv", Ns(p.mpPipeRecv)},
             {"executor_submit", Ns(p.executorSubmit)},
             {"as_completed_yield", Ns(p.asCompletedYield)}};
 }
@@ -933,7 +951,8 @@ std::string ScenarioToJson(const Scenario& scenario) {
     if (scenario.machine.seed > 0) doc["machine"]["seed"] = scenario.machine.seed;
     if (!scenario.queues.empty()) {
         json queues = json::object();
-        for (const QueueSpec& spec : scenario.queues) queues[scenario.names.at(spec.name)] = {{"maxsize", spec.maxsize}};
+        for (const QueueSpec& spec : scenario.queues)
+            queues[scenario.names.at(spec.name)] = spec.pipe ? json{{"pipe", true}} : json{{"maxsize", spec.maxsize}};
         doc["queues"] = queues;
     }
     if (!scenario.story.Empty()) doc["story"] = StoryToJson(scenario.story);

@@ -187,6 +187,10 @@ struct MachineProfile {
     TimeNs mpQueuePut = 900;
     TimeNs mpQueueFeed = 5'400;
     TimeNs mpQueueGet = 5'400;
+    // multiprocessing.Pipe's Connection (Lib/multiprocessing/connection.py), per object: send() pickles it and writes
+    // it in the caller (no feeder thread, no lock); recv() reads and unpickles it. Measured like the queue's.
+    TimeNs mpPipeSend = 4'900;
+    TimeNs mpPipeRecv = 4'900;
     TimeNs executorSubmit = 4'700;         // ThreadPoolExecutor.submit() of a call while its threads are busy
     TimeNs asCompletedYield = 1'750;       // as_completed() handing back one finished future, and its result()
 };
@@ -210,9 +214,14 @@ std::string_view NameKindName(NameKind kind);  // "lock", "counter", "queue", "e
 bool NameKindOf(StepKind kind, NameKind& out);
 
 // A queue's bound: {"queues": {"jobs": {"maxsize": 2}}}. Queues not listed are unbounded (queue.Queue()).
+// {"results": {"pipe": true}} (format version 8): between a process pool's workers the channel is a one-way
+// multiprocessing.Pipe (put: Connection.send, get: recv) instead of a multiprocessing.Queue; a pipe has no maxsize
+// (its send blocks only while the OS pipe is full). Under the other models it is an unbounded queue, as a program
+// written for threads or asyncio would use.
 struct QueueSpec {
     int32_t name = -1;    // index in Scenario::names
     int32_t maxsize = 0;  // 0: unbounded, as queue.Queue(maxsize=0)
+    bool pipe = false;
 };
 
 struct Scenario {
@@ -237,6 +246,8 @@ struct Scenario {
     int32_t QueueMaxsize(int32_t name) const;
     // Per name (indexed like `names`): the queue's maxsize, 0 for an unbounded queue or a name that is no queue.
     std::vector<int32_t> QueueMaxsizes() const;
+    // True when the queue says "pipe": true (a multiprocessing.Pipe between processes).
+    bool IsPipe(int32_t name) const;
     // True when some step puts, gets, sets or waits: tasks that talk to each other.
     bool UsesChannels() const;
     // True when some task starts children.
@@ -299,8 +310,9 @@ struct ParseError {
 // 3: put, get, set and wait steps, and "queues" with their maxsize. 4: children steps. 5: "python" names the release
 // (a file of an earlier version runs on 3.11, what it was written for; a version-5 file without it on kDefaultPython).
 // 6: "story" (captioned steps for a reader), machine.background_load and machine.seed. 7: children "via": "executor"
-// with "max_workers", and the profile's executor_submit and as_completed_yield.
-inline constexpr int kScenarioFormatVersion = 7;
+// with "max_workers", and the profile's executor_submit and as_completed_yield. 8: a queue's "pipe": true, and the
+// profile's mp_pipe_send and mp_pipe_recv.
+inline constexpr int kScenarioFormatVersion = 8;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

@@ -56,7 +56,7 @@ void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& st
                 case StepKind::Get:
                 case StepKind::Set:
                 case StepKind::Wait:
-                    w.cpu += double(plan::ChannelCallCpu(s, step.kind)) * times;
+                    w.cpu += double(plan::ChannelCallCpu(s, step.kind, step.name)) * times;
                     break;
                 default: break;
             }

@@ -613,16 +613,32 @@ bool ScenarioEditor::EditNames(scenario::Scenario& scenario) {
         char name[64];
         std::snprintf(name, sizeof name, "%s", scenario.names[n].c_str());
         const bool queue = kinds[n] == int(scenario::NameKind::Queue);
-        if (queue) ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+        if (queue) ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.4f);  // beside "pipe" and maxsize
         if (ImGui::InputText("##name", name, sizeof name) && name[0] != '\0' &&
             std::find(scenario.names.begin(), scenario.names.end(), std::string(name)) == scenario.names.end()) {
             scenario.names[n] = name;
             changed = true;
         }
         if (queue) {
-            // queue.Queue(maxsize=N): 0 is unbounded.
+            // queue.Queue(maxsize=N): 0 is unbounded. Or a pipe, which has no maxsize.
             auto spec = std::find_if(scenario.queues.begin(), scenario.queues.end(),
                                      [&](const scenario::QueueSpec& q) { return q.name == int32_t(n); });
+            bool pipe = spec != scenario.queues.end() && spec->pipe;
+            ImGui::SameLine(0, 2);
+            if (ImGui::Checkbox("pipe", &pipe)) {
+                if (spec != scenario.queues.end()) scenario.queues.erase(spec);
+                if (pipe) scenario.queues.push_back(scenario::QueueSpec{int32_t(n), 0, true});
+                changed = true;
+                ImGui::PopID();
+                continue;
+            }
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("between processes (model processes), a one-way multiprocessing.Pipe read by one task: "
+                                  "send() pickles and writes in the caller, no feeder thread; elsewhere an unbounded queue");
+            if (pipe) {
+                ImGui::PopID();
+                continue;
+            }
             int32_t maxsize = spec == scenario.queues.end() ? 0 : spec->maxsize;
             ImGui::SameLine(0, 2);
             if (IntField("maxsize", maxsize, 0, scenario::Limits::kMaxQueueSize, "queue.Queue(maxsize=N): 0 is unbounded",
@@ -690,6 +706,10 @@ bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
                              "the feeder thread pickling one item into the queue's pipe, holding its process's GIL");
     changed |= DurationField("mp.Queue get", p.mpQueueGet, 0, kSecond,
                              "multiprocessing.Queue.get(): reading and unpickling one item");
+    changed |= DurationField("mp.Pipe send", p.mpPipeSend, 0, kSecond,
+                             "multiprocessing.Pipe: Connection.send() pickling and writing one object in the caller");
+    changed |= DurationField("mp.Pipe recv", p.mpPipeRecv, 0, kSecond,
+                             "multiprocessing.Pipe: Connection.recv() reading and unpickling one object");
     changed |= DurationField("loop step", p.loopStepOverhead, 0, kSecond, "asyncio: one trip round the loop per resumed task");
     changed |= DurationField("eager step", p.eagerStepOverhead, 0, kSecond,
                              "asyncio, eager tasks (3.12+): a new task's first step, run inside create_task()");

@@ -48,10 +48,19 @@ ProcessQueues::ProcessQueues(World& world, const scenario::Scenario& scenario, P
     m_items.assign(names, 0);
     m_inPipe.assign(names, 0);
     m_maxsize = scenario.QueueMaxsizes();
+    m_pipe.assign(names, 0);
     m_notEmpty.assign(names, SignalIndex{});
     m_notFull.assign(names, SignalIndex{});
     for (size_t i = 0; i < names; ++i) {
         if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+        if (plan::IsProcessPipe(scenario, static_cast<int32_t>(i))) {
+            m_pipe[i] = 1;
+            m_maxsize[i] = plan::kPipeCapacity;
+            m_notEmpty[i] = world.AddSignal("an object in multiprocessing.Pipe \"" + scenario.names[i] + "\"");
+            m_notFull[i] = world.AddSignal("room in the OS pipe of multiprocessing.Pipe \"" + scenario.names[i] + "\" (" +
+                                           std::to_string(plan::kPipeCapacity) + " objects)");
+            continue;
+        }
         m_notEmpty[i] = world.AddSignal("an item in the pipe of multiprocessing.Queue \"" + scenario.names[i] + "\"");
         m_notFull[i] = world.AddSignal("room on multiprocessing.Queue \"" + scenario.names[i] + "\" (maxsize " +
                                        std::to_string(m_maxsize[i]) + ")");
@@ -104,6 +113,18 @@ bool ProcessQueues::TryGet(World& world, int32_t queue, SignalIndex& waitOn) {
     --m_items[q];  // self._sem.release()
     m_lanes.Record(world, q, m_items[q]);
     world.NotifyOne(m_notFull[q]);
+    return true;
+}
+
+bool ProcessQueues::TrySend(World& world, int32_t queue, SignalIndex& waitOn) {
+    const auto q = static_cast<size_t>(queue);
+    if (m_items[q] >= m_maxsize[q]) {  // os.write() blocks on a full pipe
+        waitOn = m_notFull[q];
+        return false;
+    }
+    ++m_items[q];
+    ++m_inPipe[q];
+    world.NotifyOne(m_notEmpty[q]);
     return true;
 }
 

@@ -10,6 +10,11 @@
 // So an item put is not in the pipe, and no get() elsewhere can take it, until its process's feeder thread ran, and
 // that thread competes for its process's GIL with the task that put it. qsize() (the depth lane) counts items put and
 // not yet taken, as the semaphore does.
+//
+// A queue that is a multiprocessing.Pipe (plan::IsProcessPipe, Lib/multiprocessing/connection.py) has none of that:
+// send() pickles the object and writes it in the caller (the caller pays mp_pipe_send, then TrySend), blocking in the
+// write while the OS pipe is full (plan::kPipeCapacity objects); recv() is the queue's get() without the semaphore. No
+// depth lane: a pipe cannot say how much it holds.
 #include <map>
 #include <utility>
 #include <vector>
@@ -36,6 +41,10 @@ public:
     // get(): true when an item was in the pipe and is now taken (the caller pays mp_queue_get for reading and
     // unpickling it); false with the signal to wait on.
     bool TryGet(World& world, int32_t queue, SignalIndex& waitOn);
+    // A pipe's send() once pickled: true when its write went into the pipe (a recv() anywhere can take it), false
+    // with the signal to wait on while the pipe is full.
+    bool TrySend(World& world, int32_t queue, SignalIndex& waitOn);
+    bool IsPipe(int32_t queue) const { return m_pipe[static_cast<size_t>(queue)] != 0; }
     // The worker process running `interp` leaves: each of its feeder threads leaves once its buffer is written.
     void CloseProcess(World& world, InterpIndex interp);
 
@@ -46,7 +55,8 @@ private:
     Programs& m_programs;
     std::vector<int64_t> m_items;     // per name: put and not yet taken (the semaphore's count)
     std::vector<int64_t> m_inPipe;    // per name: written by a feeder, not yet read
-    std::vector<int32_t> m_maxsize;   // per name: 0 = unbounded
+    std::vector<int32_t> m_maxsize;   // per name: 0 = unbounded; a pipe's capacity
+    std::vector<uint8_t> m_pipe;      // per name: a multiprocessing.Pipe
     std::vector<SignalIndex> m_notEmpty, m_notFull;
     QueueDepthLanes m_lanes;
     std::map<std::pair<int32_t, int32_t>, Feeder*> m_feeders;  // (interpreter, queue) -> its feeder thread

@@ -42,10 +42,9 @@ SyncChannels::SyncChannels(World& world, const scenario::Scenario& scenario) {
 
 void QueueDepthLanes::Add(World& world, trace::TrackId process, const std::vector<int64_t>& depths) {
     const scenario::Scenario& scenario = world.Scenario();
-    const std::vector<uint8_t> uses = scenario::NameUses(scenario);
-    m_lane.assign(uses.size(), trace::kNone);
-    for (size_t i = 0; i < uses.size(); ++i) {
-        if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
+    m_lane.assign(scenario.names.size(), trace::kNone);
+    for (const int32_t queue : plan::DepthLaneQueues(scenario)) {
+        const auto i = static_cast<size_t>(queue);
         m_lane[i] = world.Trace().AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
         Record(world, i, i < depths.size() ? depths[i] : 0);
     }
@@ -460,6 +459,11 @@ bool SyncRunner::ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues&
     const scenario::MachineProfile& profile = world.Profile();
     switch (m_queuePhase) {
         case QueuePhase::None:
+            if (step.kind == StepKind::Put && queues.IsPipe(step.name)) {  // Connection.send(): pickle, then write
+                m_queuePhase = QueuePhase::Sending;
+                out = Action::Compute(profile.mpPipeSend, true, SpanState::Pickling, m_task);
+                return true;
+            }
             if (step.kind == StepKind::Put) {  // put()'s own Python, then the semaphore
                 m_queuePhase = QueuePhase::CallMade;
                 out = Action::Compute(profile.mpQueuePut, true, SpanState::RunningPython, m_task);
@@ -471,7 +475,8 @@ bool SyncRunner::ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues&
                     return true;
                 }
                 m_queuePhase = QueuePhase::Reading;
-                out = Action::Compute(profile.mpQueueGet, true, SpanState::Unpickling, m_task);
+                out = Action::Compute(queues.IsPipe(step.name) ? profile.mpPipeRecv : profile.mpQueueGet, true,
+                                      SpanState::Unpickling, m_task);
                 return true;
             }
         case QueuePhase::CallMade: {
@@ -500,6 +505,15 @@ bool SyncRunner::ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues&
             queues.Append(world, self, step.name);
             m_queuePhase = QueuePhase::None;
             return false;
+        case QueuePhase::Sending: {
+            SignalIndex waitOn;
+            if (!queues.TrySend(world, step.name, waitOn)) {  // the write blocks without the GIL
+                out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
+                return true;
+            }
+            m_queuePhase = QueuePhase::None;
+            return false;
+        }
         case QueuePhase::Reading:
             m_queuePhase = QueuePhase::None;
             return false;

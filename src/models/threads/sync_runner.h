@@ -155,7 +155,7 @@ private:
     bool ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues& queues, const scenario::Step& step, Action& out);
     // Where that put or get is: its own Python ran (CallMade), its process's feeder thread is being started, or the
     // item it took is being read and unpickled.
-    enum class QueuePhase : uint8_t { None, CallMade, FeederStarting, FeederWaiting, Reading };
+    enum class QueuePhase : uint8_t { None, CallMade, FeederStarting, FeederWaiting, Reading, Sending };
 
     trace::TaskId m_task = trace::kNone;
     int32_t m_cursor = -1;

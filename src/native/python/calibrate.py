@@ -427,6 +427,42 @@ def mp_queue_costs(n=5000, rounds=3):
     return median(puts), median(feeds), median(gets)
 
 
+def _mp_pipe_sender(writer, n, out):
+    cpu = time.thread_time()
+    for _ in range(n):
+        writer.send(None)
+    out.put(("send", (time.thread_time() - cpu) / n))
+
+
+def _mp_pipe_receiver(reader, n, out):
+    reader.recv()
+    cpu = time.thread_time()
+    for _ in range(n - 1):
+        reader.recv()
+    out.put(("recv", (time.thread_time() - cpu) / (n - 1)))
+
+
+def mp_pipe_costs(n=5000, rounds=3):
+    """multiprocessing.Pipe(duplex=False) between two forked processes, per object, in thread CPU time: send()
+    (pickling and writing in the caller) and recv() (reading and unpickling). n stays below the pipe's capacity
+    (8,192 objects of None), so no send waits for room. Median of `rounds`."""
+    ctx = multiprocessing.get_context("fork")
+    sends, recvs = [], []
+    for _ in range(rounds):
+        reader, writer = ctx.Pipe(duplex=False)
+        out = ctx.SimpleQueue()
+        procs = [ctx.Process(target=_mp_pipe_receiver, args=(reader, n, out)),
+                 ctx.Process(target=_mp_pipe_sender, args=(writer, n, out))]
+        for p in procs:
+            p.start()
+        results = dict([out.get(), out.get()])
+        for p in procs:
+            p.join()
+        sends.append(results["send"] * 1e9)
+        recvs.append(results["recv"] * 1e9)
+    return median(sends), median(recvs)
+
+
 def counter_increment(n=1_000_000):
     g = {"c": 0}
     code = compile("for _ in range(%d):\n    c += 1\n" % n, "<c>", "exec")
@@ -538,6 +574,7 @@ elif __name__ == "__main__":
     r["counter_increment"] = counter_increment()
     r["executor_submit"], r["as_completed_yield"] = executor_costs()
     r["mp_queue_put"], r["mp_queue_feed"], r["mp_queue_get"] = mp_queue_costs()
+    r["mp_pipe_send"], r["mp_pipe_recv"] = mp_pipe_costs()
     r["gil_slice_median"], r["gil_handoff_gap_median"], r["gil_slices"] = gil_slices()
     r["effective_cores"] = effective_cores()
     r["load_after"] = os.getloadavg()[0]

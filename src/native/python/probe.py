@@ -217,6 +217,24 @@ def get(q, task=-1, name=None):
     _depth(name, q)
 
 
+def pipe_send(pipe, task=-1):
+    """multiprocessing.Pipe: Connection.send on the writing end of (reader, writer). It pickles and writes in the
+    caller; the write blocks only while the OS pipe is full (recorded when the call took longer than GAP)."""
+    t0 = now()
+    pipe[1].send(None)
+    if now() - t0 > GAP:
+        span("waiting_queue", t0, now(), task)
+
+
+def pipe_recv(pipe, task=-1):
+    """multiprocessing.Pipe: Connection.recv on the reading end, waiting (recorded) while the pipe holds nothing."""
+    if not pipe[0].poll():
+        t0 = now()
+        pipe[0].poll(None)
+        span("waiting_queue", t0, now(), task)
+    pipe[0].recv()
+
+
 def wait_event(event, task=-1):
     if event.is_set():
         return

@@ -1,10 +1,12 @@
 // multiprocessing.Queue between a process pool's workers (models/pool/process_queues.h): an item reaches another
 // worker only once the putting process's feeder thread has pickled it into the pipe, that thread needs its process's
-// GIL, the semaphore bounds the queue, and what the model cannot run is refused with the reason.
+// GIL, the semaphore bounds the queue, and what the model cannot run is refused with the reason. A multiprocessing.Pipe
+// has none of the feeder's delay: its send() pickles and writes in the caller.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "plan/plan.h"
 #include "test_support.h"
@@ -114,6 +116,100 @@ TEST(ProcessQueues, AGetNobodyPutsToIsADeadlockThatNamesTheQueue) {
     EXPECT_FALSE(r.ok);
     EXPECT_NE(r.error.find("deadlock"), std::string::npos) << r.error;
     EXPECT_NE(r.error.find("multiprocessing.Queue \"jobs\""), std::string::npos) << r.error;
+}
+
+const char* const kPipe = R"(, "queues": {"q": {"pipe": true}})";
+
+TEST(ProcessPipes, APipeIsAMultiprocessingPipeOnlyInAProcessPoolWithItsOwnCosts) {
+    const scenario::Scenario s = ParseOrDie(PoolScenario(R"([{"put": "q"}])", R"([{"get": "q"}])",
+                                                         R"(, "mp_pipe_send": "7us", "mp_pipe_recv": "3us")", kPipe));
+    const int32_t q = 0;
+    EXPECT_TRUE(plan::IsProcessPipe(s, q));
+    EXPECT_EQ(plan::Unsupported(s), "");
+    EXPECT_TRUE(plan::DepthLaneQueues(s).empty());  // a pipe cannot say how much it holds
+    EXPECT_EQ(plan::ChannelCallCpu(s, scenario::StepKind::Put, q), 7'000);
+    EXPECT_EQ(plan::ChannelCallCpu(s, scenario::StepKind::Get, q), 3'000);
+    // Under threads (or asyncio) the same scenario's pipe is an unbounded queue, with its depth lane.
+    const scenario::Scenario threads = testing::WithModel(s, scenario::ModelKind::Threads);
+    EXPECT_FALSE(plan::IsProcessPipe(threads, q));
+    EXPECT_EQ(plan::DepthLaneQueues(threads), std::vector<int32_t>{q});
+    EXPECT_EQ(threads.QueueMaxsize(q), 0);
+    EXPECT_EQ(SimulateOk(threads).trace.metrics.tasksDone, 2);
+    // The format keeps it.
+    EXPECT_TRUE(ParseOrDie(scenario::ScenarioToJson(s)).IsPipe(q));
+}
+
+TEST(ProcessPipes, ASentObjectIsReadableAtOnceWithoutAFeederThreadOrADepthLane) {
+    // send() pickles and writes in the caller (10 ms here), then the reader reads and unpickles it (1 ms); the sender's
+    // later 50 ms of Python do not hold it back (no feeder thread waits for the GIL).
+    const std::string profile = R"(, "mp_pipe_send": "10ms", "mp_pipe_recv": "1ms")";
+    const trace::Trace t = SimulateOk(ParseOrDie(PoolScenario(R"([{"put": "q"}, {"cpu": "50ms"}])",
+                                                              R"([{"get": "q"}])", profile, kPipe)))
+                               .trace;
+    ASSERT_EQ(t.metrics.tasksDone, 2);
+    const double arrival = Ms(TaskNamed(t, "consume[0]").finished - TaskNamed(t, "produce[0]").started);
+    EXPECT_GE(arrival, 11.0);
+    EXPECT_LE(arrival, 11.5);
+    for (const trace::Track& track : t.tracks) {
+        EXPECT_EQ(track.name.rfind("QueueFeederThread", 0), std::string::npos) << track.name;
+        EXPECT_NE(track.name, plan::QueueLaneName("q"));
+    }
+    // The pickling is the sending task's own, on its worker's lane.
+    trace::TrackId producer = trace::kNone;
+    for (const trace::Instant& instant : t.instants)
+        if (instant.kind == trace::InstantKind::TaskStart && instant.task == 0) producer = instant.track;
+    trace::TimeNs pickling = 0;
+    for (const trace::Span& span : t.spans)
+        if (span.track == producer && span.state == trace::SpanState::Pickling) pickling += span.end - span.start;
+    // ...and the task's result, pickled back to the parent (message_overhead).
+    EXPECT_NEAR(Ms(pickling), 10.0 + Ms(scenario::MachineProfile{}.messageOverhead), 0.001);
+}
+
+TEST(ProcessPipes, ASendBlocksWhileTheOSPipeIsFull) {
+    // The reader starts reading 20 ms in: the sender's first kPipeCapacity objects fit in the pipe, the next two wait.
+    const std::string sends = std::to_string(plan::kPipeCapacity + 2);
+    const std::string profile = R"(, "mp_pipe_send": "1us", "mp_pipe_recv": "1us")";
+    const trace::Trace t =
+        SimulateOk(ParseOrDie(PoolScenario(R"([{"repeat": )" + sends + R"(, "steps": [{"put": "q"}]}])",
+                                           R"([{"io": "20ms"}, {"repeat": )" + sends + R"(, "steps": [{"get": "q"}]}])",
+                                           profile, kPipe)))
+            .trace;
+    ASSERT_EQ(t.metrics.tasksDone, 2);
+    EXPECT_GE(Ms(TaskNamed(t, "produce[0]").finished - TaskNamed(t, "consume[0]").started), 20.0);
+    trace::TimeNs waited = 0;
+    for (const trace::Span& span : t.spans)
+        if (span.task == 0 && span.state == trace::SpanState::WaitingQueue) waited += span.end - span.start;
+    EXPECT_GT(Ms(waited), 5.0);
+}
+
+TEST(ProcessPipes, APipeTwoTasksReadIsRefusedAndAnUnsentRecvIsADeadlockNamingThePipe) {
+    const std::string twoReaders = R"({"name": "p", "version": 8, "tasks": [{"name": "produce", "count": 1, "steps": )"
+                                   R"([{"put": "q"}]}, {"name": "consume", "count": 2, "steps": [{"get": "q"}]}],)"
+                                   R"( "queues": {"q": {"pipe": true}}, "model": {"kind": "processes", "workers": 3}})";
+    const std::string why = plan::Unsupported(ParseOrDie(twoReaders));
+    EXPECT_NE(why.find("multiprocessing.Pipe \"q\" is read by 2 tasks"), std::string::npos) << why;
+    EXPECT_FALSE(models::Simulate(ParseOrDie(twoReaders)).ok);
+    // Under threads the same scenario is a queue.Queue two threads may read.
+    EXPECT_EQ(plan::Unsupported(testing::WithModel(ParseOrDie(twoReaders), scenario::ModelKind::Threads)), "");
+
+    const models::SimulationResult r =
+        models::Simulate(ParseOrDie(PoolScenario(R"([{"io": "1ms"}])", R"([{"get": "q"}])", "", kPipe)));
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("deadlock"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("multiprocessing.Pipe \"q\""), std::string::npos) << r.error;
+}
+
+TEST(ProcessPipes, APipeHasNoMaxsizeAndSaysWhy) {
+    scenario::ParseError error;
+    EXPECT_FALSE(scenario::ParseScenario(PoolScenario(R"([{"put": "q"}])", R"([{"get": "q"}])", "",
+                                                      R"(, "queues": {"q": {"pipe": true, "maxsize": 2}})"),
+                                         error));
+    EXPECT_EQ(error.path, "queues.q.maxsize");
+    EXPECT_NE(error.reason.find("has no maxsize"), std::string::npos) << error.reason;
+    EXPECT_FALSE(scenario::ParseScenario(PoolScenario(R"([{"put": "q"}])", R"([{"get": "q"}])", "",
+                                                      R"(, "queues": {"q": {"pipe": "yes"}})"),
+                                         error));
+    EXPECT_EQ(error.path, "queues.q.pipe");
 }
 
 }  // namespace

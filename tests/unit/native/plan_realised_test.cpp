@@ -52,6 +52,13 @@ TEST(PlanRealised, CPythonRealisesAPoolWhoseWorkersShareAMultiprocessingQueue) {
     ExpectRealised(s, RealRunKind::CPython, "pipeline_processes");
 }
 
+TEST(PlanRealised, CPythonRealisesAPoolWhoseWorkersShareAMultiprocessingPipe) {
+    if (!testing::HasPython()) GTEST_SKIP() << "python3 is not installed";
+    const scenario::Scenario s = Affordable(testing::Parse(std::string(scenario::FindPreset("pipe_processes")->json)));
+    ASSERT_TRUE(plan::IsProcessPipe(s, 0));
+    ExpectRealised(s, RealRunKind::CPython, "pipe_processes");
+}
+
 TEST(PlanRealised, CPythonRunningTheExportedProgramRealisesThePlan) {
     if (!testing::HasPython()) GTEST_SKIP() << "python3 is not installed";
     const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::Processes,

@@ -171,5 +171,46 @@ TEST(PoolRuntime, AGetNobodyPutsToIsADeadlockThatNamesTheQueueNotATimeout) {
     EXPECT_NE(r.error.find("multiprocessing.Queue \"jobs\""), std::string::npos) << r.error;
 }
 
+TEST(PoolRuntime, APipesSendWritesInTheCallerAndBlocksOnlyWhileTheOSPipeIsFull) {
+    // The reader starts 20 ms in; the sender's first kPipeCapacity objects fit in the pipe, the last two wait for it.
+    const std::string sends = std::to_string(plan::kPipeCapacity + 2);
+    const std::string produce = R"([{"repeat": )" + sends + R"(, "steps": [{"put": "q"}]}])";
+    const std::string consume = R"([{"io": "20ms"}, {"repeat": )" + sends + R"(, "steps": [{"get": "q"}]}])";
+    for (const char* method : {"fork", "spawn", "forkserver"}) {
+        scenario::Scenario s = QueuePool(method, produce, consume, R"(, "queues": {"q": {"pipe": true}})");
+        s.machine.profile.mpPipeSend = s.machine.profile.mpPipeRecv = 1'000;
+        const RealRunResult r = testing::RunOk(s, RealRunKind::CppRuntime, 60);
+        ASSERT_EQ(r.trace.metrics.tasksDone, 2) << method;
+        const trace::TaskRecord* producer = nullptr;
+        const trace::TaskRecord* consumer = nullptr;
+        for (const trace::TaskRecord& task : r.trace.tasks)
+            (task.name == "produce[0]" ? producer : consumer) = &task;
+        EXPECT_GE(testing::Ms(producer->finished - consumer->started), 20.0) << method;
+        // No feeder thread, no depth lane; the sender's pickling is its own.
+        for (const trace::Track& track : r.trace.tracks) {
+            EXPECT_EQ(track.name.rfind("QueueFeederThread", 0), std::string::npos) << method << " " << track.name;
+            EXPECT_NE(track.name, plan::QueueLaneName("q")) << method;
+        }
+        int pickled = 0, unpickled = 0;
+        for (const trace::Span& span : r.trace.spans) {
+            pickled += span.task == 0 && span.state == SpanState::Pickling;
+            unpickled += span.task == 1 && span.state == SpanState::Unpickling;
+        }
+        EXPECT_EQ(pickled, plan::kPipeCapacity + 2) << method;
+        EXPECT_EQ(unpickled, plan::kPipeCapacity + 2) << method;
+    }
+}
+
+TEST(PoolRuntime, ARecvNobodySendsToIsADeadlockThatNamesThePipe) {
+    RunOptions options;
+    options.timeoutSeconds = 30;
+    const RealRunResult r = RunForReal(QueuePool("fork", R"([{"io": "1ms"}])", R"([{"get": "jobs"}])",
+                                                 R"(, "queues": {"jobs": {"pipe": true}})"),
+                                       RealRunKind::CppRuntime, options);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("deadlock"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("multiprocessing.Pipe \"jobs\""), std::string::npos) << r.error;
+}
+
 }  // namespace
 }  // namespace interleave::native
