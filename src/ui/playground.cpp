@@ -506,7 +506,7 @@ void Playground::Toolbar() {
     SameLineIfFits(ButtonWidth("?"));
     if (ImGui::Button("?")) m_showHelp = !m_showHelp;
     Remember("help");
-    if (m_settings.makeLink) {
+    if (m_share.Available()) {
         SameLineIfFits(ButtonWidth("Share"));
         if (ImGui::Button("Share")) Share();
         Remember("share");

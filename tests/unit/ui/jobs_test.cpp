@@ -9,30 +9,27 @@
 
 #include "scenario/scenario.h"
 #include "synthetic_trace.h"
+#include "test_support.h"
 #include "trace/trace_json.h"
 #include "ui/jobs.h"
 
 namespace interleave::ui {
 namespace {
 
-scenario::Scenario Parse(const std::string& json) {
-    scenario::ParseError error;
-    auto parsed = scenario::ParseScenario(json, error);
-    EXPECT_TRUE(parsed) << error.Message();
-    return parsed ? *parsed : scenario::Scenario{};
-}
+using interleave::testing::ParseOrDie;
 
 // Four threads of 10 ms of Python each on 2 cores: a few hundred events, done within the call that asks.
 scenario::Scenario Small(const std::string& name = "small") {
-    return Parse(R"({"name":")" + name +
-                 R"(","tasks":[{"name":"w","count":4,"steps":[{"cpu":"10ms"}]}],"model":{"kind":"threads"},)"
-                 R"("machine":{"cores":2}})");
+    return ParseOrDie(R"({"name":")" + name +
+                      R"(","tasks":[{"name":"w","count":4,"steps":[{"cpu":"10ms"}]}],"model":{"kind":"threads"},)"
+                      R"("machine":{"cores":2}})");
 }
 
 // 60,000 steps at a 1 us switch interval: far more than a frame's inline budget.
 scenario::Scenario Large() {
-    return Parse(R"({"tasks":[{"name":"w","count":20,"steps":[{"repeat":3000,"steps":[{"cpu":"50us"}]}]}],)"
-                 R"("model":{"kind":"threads"},"machine":{"cores":2,"profile":{"switch_interval":"1us"}}})");
+    return ParseOrDie(
+        R"({"tasks":[{"name":"w","count":20,"steps":[{"repeat":3000,"steps":[{"cpu":"50us"}]}]}],)"
+        R"("model":{"kind":"threads"},"machine":{"cores":2,"profile":{"switch_interval":"1us"}}})");
 }
 
 // Polls until nothing is left to hand over (at most 60 s), gathering what was handed over.

@@ -9,21 +9,18 @@
 
 #include "scenario/presets.h"
 #include "scenario/scenario.h"
+#include "test_support.h"
 #include "ui/share_links.h"
 
 namespace interleave::ui {
 namespace {
 
-scenario::Scenario Parse(const std::string& json) {
-    scenario::ParseError error;
-    auto parsed = scenario::ParseScenario(json, error);
-    EXPECT_TRUE(parsed) << error.Message();
-    return parsed ? *parsed : scenario::Scenario{};
-}
+using interleave::testing::ParseOrDie;
 
 scenario::Scenario Small(const std::string& name, const std::string& kind = "threads") {
-    return Parse(R"({"name":")" + name + R"(","tasks":[{"name":"w","count":2,"steps":[{"cpu":"10ms"}]}],)" +
-                 R"("model":{"kind":")" + kind + R"("}})");
+    return ParseOrDie(R"({"name":")" + name +
+                      R"(","tasks":[{"name":"w","count":2,"steps":[{"cpu":"10ms"}]}],)" +
+                      R"("model":{"kind":")" + kind + R"("}})");
 }
 
 TEST(ShareLinks, ALinkOnAStoryStepCarriesTheStorysOwnModelNotTheSteps) {
@@ -33,10 +30,10 @@ TEST(ShareLinks, ALinkOnAStoryStepCarriesTheStorysOwnModelNotTheSteps) {
     ViewState view;
     view.storyStep = 1;
     const ViewState link = LinkViewState(view, onStep, base, nullptr, "");
-    EXPECT_EQ(Parse(link.scenarioJson).model.kind, scenario::ModelKind::Threads);
+    EXPECT_EQ(ParseOrDie(link.scenarioJson).model.kind, scenario::ModelKind::Threads);
     // Off the story, the scenario travels as it is.
     view.storyStep = -1;
-    EXPECT_EQ(Parse(LinkViewState(view, onStep, base, nullptr, "").scenarioJson).model.kind,
+    EXPECT_EQ(ParseOrDie(LinkViewState(view, onStep, base, nullptr, "").scenarioJson).model.kind,
               scenario::ModelKind::Processes);
 }
 
@@ -50,7 +47,7 @@ TEST(ShareLinks, ALinkCarriesThePinnedRunAsTheScenarioThatMadeIt) {
     EXPECT_EQ(without.pinnedScenarioJson, "");
     EXPECT_EQ(without.pinnedPreset, "");
     const ViewState with = LinkViewState(view, shown, shown.model, &pinned, "blog_cpu_threads");
-    EXPECT_EQ(Parse(with.pinnedScenarioJson).name, "pinned");
+    EXPECT_EQ(ParseOrDie(with.pinnedScenarioJson).name, "pinned");
     EXPECT_EQ(with.pinnedPreset, "blog_cpu_threads");
 }
 
