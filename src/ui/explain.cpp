@@ -223,8 +223,21 @@ std::string QueueWaits(const scenario::Scenario& s, const trace::Trace& trace) {
         parts += Printf("%s %s", s.groups[g].name.c_str(), FormatTime(waited[g]).c_str());
     }
     if (parts.empty()) return {};
-    return std::string("Tasks waited for each other on queues and events (a get on an empty queue, a put on a full "
-                       "one), without the GIL: ")
+    // What they waited on, as the plan makes it: between processes, multiprocessing queues and pipes.
+    bool queues = false, pipes = false;
+    const std::vector<uint8_t> uses = scenario::NameUses(s);
+    for (size_t n = 0; n < uses.size(); ++n) {
+        if (!scenario::UsedAs(uses[n], scenario::NameKind::Queue)) continue;
+        (plan::IsProcessPipe(s, int32_t(n)) ? pipes : queues) = true;
+    }
+    const char* where = "queues and events (a get on an empty queue, a put on a full one)";
+    if (plan.processQueues && pipes && queues)
+        where = "multiprocessing queues and pipes (a get or recv with nothing to take, a put on a full queue)";
+    else if (plan.processQueues && pipes)
+        where = "a multiprocessing.Pipe (a recv with nothing in the pipe, a send into a full one)";
+    else if (plan.processQueues)
+        where = "multiprocessing queues (a get on an empty queue, a put on a full one)";
+    return std::string("Tasks waited for each other on ").append(where).append(", without the GIL: ")
         .append(parts)
         .append(" in all.");
 }

@@ -149,6 +149,14 @@ TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
     const std::string text = Explain(s, t);
     EXPECT_NE(text.find("parse " + FormatTime(parseWait)), std::string::npos) << text;
     EXPECT_NE(text.find("waited for each other on queues"), std::string::npos) << text;
+    // Between processes it names what they share, as the plan makes it.
+    const scenario::Scenario pipe = testing::Preset("pipe_processes");
+    EXPECT_NE(Explain(pipe, testing::SimulateOk(pipe).trace).find("waited for each other on a multiprocessing.Pipe"),
+              std::string::npos);
+    const scenario::Scenario mpQueue = testing::Preset("pipeline_processes");
+    EXPECT_NE(
+        Explain(mpQueue, testing::SimulateOk(mpQueue).trace).find("waited for each other on multiprocessing queues"),
+        std::string::npos);
     // The convoy has no queue: no such sentence.
     EXPECT_EQ(Explain(testing::Preset("convoy_effect"), testing::SimulateOk(testing::Preset("convoy_effect")).trace)
                   .find("queues"),
