@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <vector>
 
 #include "native_test_support.h"
 
@@ -25,6 +26,29 @@ TEST(ChannelsRuntime, ABoundedQueueHoldsTheProducerBackUnderThreadsAndAsyncio) {
         // The tenth put waits for the eighth get, which comes after seven 10 ms waits of the consumer.
         EXPECT_GT(Ms(r.trace.tasks[0].finished), 65.0) << model;
         EXPECT_EQ(r.trace.metrics.tasksDone, 2) << model;
+    }
+}
+
+TEST(ChannelsRuntime, AnEventHoldsEveryWaiterUntilItIsSetInTheCppRuntimeAndInCPython) {
+    // Three tasks wait on "go"; a fourth sets it after 30 ms of I/O. threading.Event under threads, asyncio.Event
+    // under asyncio; the C++ runtime and CPython running the exported program.
+    const std::string waiters = R"({"name": "event", "version": 3, "tasks": [
+        {"name": "wait", "count": 3, "steps": [{"wait": "go"}, {"cpu": "1ms"}]},
+        {"name": "set", "count": 1, "steps": [{"io": "30ms"}, {"set": "go"}]}], "model": )";
+    std::vector<RealRunKind> kinds = {RealRunKind::CppRuntime};
+    if (HasPython()) kinds.push_back(RealRunKind::CPython);
+    for (const RealRunKind kind : kinds) {
+        for (const char* model : {R"({"kind": "threads"})", R"({"kind": "asyncio"})"}) {
+            const RealRunResult r = RunOk(Parse(waiters + model + R"(, "machine": {"cores": 2}})"), kind, 60);
+            ASSERT_EQ(r.trace.metrics.tasksDone, 4) << model;
+            const trace::TaskRecord& setter = r.trace.tasks[3];
+            for (int w = 0; w < 3; ++w) {
+                const trace::TaskRecord& waiter = r.trace.tasks[static_cast<size_t>(w)];
+                // Not before the set (the setter's 30 ms of I/O), and its 1 ms of Python after it.
+                EXPECT_GE(Ms(waiter.finished - waiter.started), 29.0) << model << " " << waiter.name;
+                EXPECT_GE(Ms(waiter.finished - setter.started), 30.0) << model << " " << waiter.name;
+            }
+        }
     }
 }
 

@@ -59,6 +59,15 @@ TEST(PlanRealised, CPythonRealisesAPoolWhoseWorkersShareAMultiprocessingPipe) {
     ExpectRealised(s, RealRunKind::CPython, "pipe_processes");
 }
 
+TEST(PlanRealised, CPythonRealisesThePipelinesOnAQueueQueueAndAnAsyncioQueue) {
+    if (!testing::HasPython()) GTEST_SKIP() << "python3 is not installed";
+    for (const char* id : {"pipeline", "pipeline_asyncio", "fan_out_fan_in"}) {
+        const scenario::Scenario s = Affordable(testing::Parse(std::string(scenario::FindPreset(id)->json)));
+        ASSERT_TRUE(s.UsesChannels()) << id;
+        ExpectRealised(s, RealRunKind::CPython, id);
+    }
+}
+
 TEST(PlanRealised, CPythonRunningTheExportedProgramRealisesThePlan) {
     if (!testing::HasPython()) GTEST_SKIP() << "python3 is not installed";
     const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::Processes,
