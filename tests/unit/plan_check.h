@@ -12,6 +12,7 @@
 
 #include "models/workload.h"
 #include "plan/plan.h"
+#include "scenario/model_info.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 
@@ -198,12 +199,58 @@ inline std::string PlanDeparture(const scenario::Scenario& s, const trace::Trace
     return "";
 }
 
+// Every model in turn, from the registry: seed % the number of models.
+inline scenario::ModelKind RandomScenarioKind(uint32_t seed) {
+    const auto models = scenario::Models();
+    return models[seed % models.size()].kind;
+}
+
+// Half the time, appends to `groups` tasks that talk through a queue, a multiprocessing.Pipe or an event, where the
+// model has them (plan::Unsupported), and returns the scenario's "queues" member for it ("" for none). Never a
+// deadlock: producers come before their consumers, so every runner starts them first (a pool hands out tasks in
+// order), and together they put exactly as many items as the consumers get; a queue is bounded only where every task
+// runs at once (a thread or a coroutine each), since a bounded producer that runs before its consumer blocks for
+// ever (sequential code, a pool of workers); an event's setter comes before its waiters and never waits itself.
+inline std::string AppendRandomChannels(std::mt19937& random, scenario::ModelKind kind, bool workerLimit,
+                                        std::string& groups) {
+    const scenario::ModelInfo& model = scenario::Info(kind);
+    if (model.interpreterPool || (model.processPool && model.eventLoop) || random() % 2 == 0) return "";
+    auto cpu = [&] { return R"({"cpu":")" + std::to_string(1 + random() % 3000) + R"(us"})"; };
+    auto repeated = [](const std::string& step, uint32_t times) {
+        std::string out;
+        for (uint32_t i = 0; i < times; ++i) out += (i > 0 ? "," : "") + step;
+        return out;
+    };
+    auto group = [&](const std::string& name, uint32_t count, const std::string& steps) {
+        groups += R"(,{"name":")" + name + R"(","count":)" + std::to_string(count) + R"(,"steps":[)" + steps + "]}";
+    };
+    if (!model.processPool && random() % 3 == 0) {
+        group("setter", 1, cpu() + R"(,{"set":"ready"})");
+        group("waiter", 1 + random() % 3, R"({"wait":"ready"},)" + cpu());
+        return "";
+    }
+    const bool pipe = model.processPool && random() % 2 == 0;
+    const uint32_t producers = 1 + random() % 3, items = 1 + random() % 4;
+    // A pipe has one reader (a Connection has no lock); a queue has as many consumers as producers.
+    const uint32_t consumers = pipe ? 1 : producers, gets = pipe ? producers * items : items;
+    const bool everyTaskAtOnce = (model.threads || model.eventLoop) && !workerLimit;
+    const uint32_t maxsize = everyTaskAtOnce && !pipe && random() % 2 ? 1 + random() % 3 : 0;
+    group("producer", producers, cpu() + "," + repeated(R"({"put":"q"},)" + cpu(), items));
+    group("consumer", consumers, repeated(R"({"get":"q"},)" + cpu(), gets));
+    if (pipe) return R"(,"queues":{"q":{"pipe":true}})";
+    return maxsize > 0 ? R"(,"queues":{"q":{"maxsize":)" + std::to_string(maxsize) + "}}" : "";
+}
+
 // A random valid scenario of the given model (a few groups of a few tasks, every step kind), as JSON.
 inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, int maxTasksPerGroup = 6) {
     std::mt19937 random(seed);
     // Interpreters share no object: no lock or counter steps there (plan::Unsupported), and the model needs 3.14.
     const bool interpreters = kind == scenario::ModelKind::Interpreters;
     auto duration = [&](int maxUs) { return std::to_string(1 + random() % static_cast<uint32_t>(maxUs)) + "us"; };
+    // Payload kinds, queues and events come from a second stream: they were added later, and drawing them from the
+    // first would have changed every scenario it made before.
+    std::mt19937 channelRandom(seed ^ 0x9e3779b9u);
+    auto payload = [&]() -> std::string { return channelRandom() % 2 ? R"(,"payload":"objects")" : ""; };
     std::string groups;
     const int groupCount = 1 + static_cast<int>(random() % 3);
     for (int g = 0; g < groupCount; ++g) {
@@ -221,7 +268,12 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
                     else steps += R"({"acquire":"L"},{"cpu":")" + duration(3000) + R"("},{"release":"L"})";
                     break;
                 case 6: steps += R"({"to_thread":{"cpu":")" + duration(5000) + "\"}}"; break;
-                case 7: steps += R"({"send":")" + std::to_string(random() % 5000) + R"(KB"},{"return":"1KB"})"; break;
+                case 7:
+                    // What crosses is bytes or an object graph (its own draw, so the rest of the scenario stays as
+                    // it was before payload kinds existed).
+                    steps += R"({"send":")" + std::to_string(random() % 5000) + "KB\"" + payload() +
+                             R"(},{"return":"1KB")" + payload() + "}";
+                    break;
                 case 8: {
                     static const char* const kVias[] = {"gather", "task_group", "threads", "executor"};
                     const uint32_t via = random() % 4;
@@ -247,8 +299,10 @@ inline std::string RandomScenarioJson(uint32_t seed, scenario::ModelKind kind, i
     if (kind == scenario::ModelKind::Processes && random() % 3 == 0)
         model += R"(,"chunksize":)" + std::to_string(1 + random() % 4);
     model += "}";
-    return std::string(interpreters ? R"({"version":5,"python":"3.14",)" : "{") + R"("tasks":[)" + groups + R"(],"model":)" + model + R"(,"machine":{"cores":)" +
-           std::to_string(1 + random() % 4) + "}}";
+    const bool workerLimit = model.find("workers") != std::string::npos;
+    const std::string queues = AppendRandomChannels(channelRandom, kind, workerLimit, groups);
+    return std::string(interpreters ? R"({"version":5,"python":"3.14",)" : "{") + R"("tasks":[)" + groups +
+           R"(],"model":)" + model + queues + R"(,"machine":{"cores":)" + std::to_string(1 + random() % 4) + "}}";
 }
 
 }  // namespace interleave::testing

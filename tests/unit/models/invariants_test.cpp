@@ -8,6 +8,8 @@
 #include <random>
 
 #include "models/workload.h"
+#include "plan/plan.h"
+#include "scenario/model_info.h"
 #include "plan_check.h"
 #include "test_support.h"
 #include "trace/trace_json.h"
@@ -28,6 +30,39 @@ bool RunsOnCore(SpanState s) {
 trace::TrackId RootOf(const trace::Trace& t, trace::TrackId track) {
     while (t.tracks[track].parent != trace::kNone) track = t.tracks[track].parent;
     return track;
+}
+
+// What a task's queue and event calls cost it in Python (RunningPython spans with its id), per model: the calls
+// themselves, what each wake adds, and whether it may start a worker's feeder thread.
+struct ChannelCost {
+    trace::TimeNs calls = 0;
+    trace::TimeNs perWake = 0;
+    bool startsFeeder = false;
+};
+
+ChannelCost ChannelCallCost(const scenario::Scenario& s, const std::vector<scenario::Step>& steps) {
+    const scenario::MachineProfile& profile = s.machine.profile;
+    const scenario::ModelInfo& model = scenario::Info(s.model.kind);
+    ChannelCost cost;
+    for (const scenario::Step& step : steps) {
+        const bool queueCall = step.kind == scenario::StepKind::Put || step.kind == scenario::StepKind::Get;
+        if (!queueCall && step.kind != scenario::StepKind::Set && step.kind != scenario::StepKind::Wait) continue;
+        if (model.processPool) {  // multiprocessing: put()'s Python; sends and reads are pickling and unpickling
+            if (step.kind == scenario::StepKind::Put && !plan::IsProcessPipe(s, step.name)) {
+                cost.calls += profile.mpQueuePut;
+                cost.startsFeeder = true;
+            }
+        } else if (model.eventLoop) {  // asyncio.Queue's put()/get(); Event.set()/wait() cost the loop's step only
+            if (queueCall) {
+                cost.calls += profile.asyncQueueOperation;
+                cost.perWake = profile.asyncQueueOperation;
+            }
+        } else {  // queue.Queue and threading.Event
+            cost.calls += profile.queueOperation;
+            cost.perWake = std::max(cost.perWake, profile.queueOperation);
+        }
+    }
+    return cost;
 }
 
 void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
@@ -60,6 +95,7 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     std::vector<std::pair<trace::TimeNs, int>> cpuEdges;
     std::map<trace::TrackId, std::vector<std::pair<trace::TimeNs, int>>> pythonEdges;
     std::map<trace::TaskId, trace::TimeNs> cpuDone;
+    std::map<trace::TaskId, int64_t> queueWaits;  // at least the task's waits on a queue or an event (one span each)
     // A thread's interpreter: the GIL lane whose holder it was (an interpreter pool has one per worker, beside the
     // main interpreter in the same process); a thread that never held a drawn GIL counts under its process.
     std::map<trace::TrackId, trace::TrackId> interpreterOf;
@@ -72,6 +108,10 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     };
     for (const trace::Span& span : t.spans) {
         trace::TrackKind kind = t.tracks[span.track].kind;
+        // Where a task may have waited on a queue or event: a thread's waiting_queue span; a coroutine's wait on an
+        // asyncio.Queue is an awaiting span on its lane (as in the C++ runtime and CPython's probe), among its awaits.
+        const bool coroutineWait = span.state == SpanState::Awaiting && kind == trace::TrackKind::Task;
+        if ((span.state == SpanState::WaitingQueue || coroutineWait) && span.task >= 0) ++queueWaits[span.task];
         if (kind == trace::TrackKind::Core || kind == trace::TrackKind::Task || kind == trace::TrackKind::Gil) continue;
         if (RunsOnCore(span.state)) {
             cpuEdges.push_back({span.start, +1});
@@ -120,18 +160,29 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
                 expected += s.children[static_cast<size_t>(step.children)].count *
                             (s.machine.profile.executorSubmit + s.machine.profile.asCompletedYield);
         }
-        EXPECT_EQ(cpuDone[static_cast<trace::TaskId>(task)], expected) << t.tasks[task].name << "\n" << json;
+        // A queue or event call's own Python: once per call, and once more each time a waiter is woken to look
+        // again (Condition.wait() sits in a `while`, asyncio's put()/get() loop too), except between processes,
+        // where a blocked put() or get() waits on the semaphore or the pipe and does not run put() again. The
+        // first put() of a worker process starts its feeder thread, at that task's cost.
+        const ChannelCost channel = ChannelCallCost(s, workload.groupSteps[static_cast<size_t>(group)]);
+        const trace::TimeNs done = cpuDone[static_cast<trace::TaskId>(task)];
+        const int64_t wakes = queueWaits[static_cast<trace::TaskId>(task)];
+        const trace::TimeNs most = expected + channel.calls + channel.perWake * wakes +
+                                   (channel.startsFeeder ? s.machine.profile.threadStart : 0);
+        EXPECT_GE(done, expected + channel.calls) << t.tasks[task].name << "\n" << json;
+        EXPECT_LE(done, most) << t.tasks[task].name << " (" << wakes << " waits on queues or events)\n" << json;
+        if (channel.perWake > 0 && !channel.startsFeeder) {
+            EXPECT_EQ((done - expected - channel.calls) % channel.perWake, 0) << t.tasks[task].name << "\n" << json;
+        }
     }
 }
 
 }  // namespace
 
 TEST(Invariants, HoldOnRandomScenariosUnderEveryModel) {
-    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,        ModelKind::Processes,
-                               ModelKind::Asyncio,    ModelKind::ProcessAsyncio, ModelKind::FreeThreaded,
-                               ModelKind::Interpreters};
     for (uint32_t seed = 1; seed <= 40; ++seed) {
-        for (ModelKind kind : kinds) {
+        for (const scenario::ModelInfo& model : scenario::Models()) {
+            const ModelKind kind = model.kind;
             std::string json = RandomScenario(seed * 7919u + static_cast<uint32_t>(kind), kind);
             scenario::Scenario s = interleave::testing::ParseOrDie(json);
             CheckInvariants(s, json);
@@ -142,11 +193,9 @@ TEST(Invariants, HoldOnRandomScenariosUnderEveryModel) {
 
 TEST(Invariants, HoldOnABusyMachineWithSeededOsChoices) {
     // Busy processes on the cores and a seeded run's drawn latencies change when things happen, never what is done.
-    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,        ModelKind::Processes,
-                               ModelKind::Asyncio,    ModelKind::ProcessAsyncio, ModelKind::FreeThreaded,
-                               ModelKind::Interpreters};
     for (uint32_t seed = 1; seed <= 12; ++seed) {
-        for (ModelKind kind : kinds) {
+        for (const scenario::ModelInfo& model : scenario::Models()) {
+            const ModelKind kind = model.kind;
             std::string json = RandomScenario(seed * 104729u + static_cast<uint32_t>(kind), kind);
             scenario::Scenario s = interleave::testing::ParseOrDie(json);
             s.machine.backgroundLoad = static_cast<int32_t>(seed % 3);

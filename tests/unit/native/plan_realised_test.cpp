@@ -36,11 +36,9 @@ TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfEveryPreset) {
 }
 
 TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfRandomScenarios) {
-    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads,        ModelKind::FreeThreaded,
-                               ModelKind::Processes,  ModelKind::ProcessAsyncio, ModelKind::Asyncio,
-                               ModelKind::Interpreters};
     for (uint32_t seed = 1; seed <= 300; ++seed) {
-        const std::string json = interleave::testing::RandomScenarioJson(seed, kinds[seed % std::size(kinds)]);
+        const std::string json =
+            interleave::testing::RandomScenarioJson(seed, interleave::testing::RandomScenarioKind(seed));
         ExpectRealised(Affordable(testing::Parse(json)), RealRunKind::CppRuntime, json);
     }
 }

@@ -138,14 +138,20 @@ TEST(Plan, TheSimulatorRealisesThePlanOfEveryPreset) {
 }
 
 TEST(Plan, TheSimulatorRealisesThePlanOfRandomScenarios) {
-    const ModelKind kinds[] = {ModelKind::Sequential, ModelKind::Threads, ModelKind::FreeThreaded,
-                               ModelKind::Processes, ModelKind::ProcessAsyncio, ModelKind::Asyncio,
-                               ModelKind::Interpreters};
+    int withChannels = 0, withPipes = 0, withObjects = 0;
     for (uint32_t seed = 1; seed <= 300; ++seed) {
-        const ModelKind kind = kinds[seed % std::size(kinds)];
+        const ModelKind kind = testing::RandomScenarioKind(seed);
         const std::string json = testing::RandomScenarioJson(seed, kind);
-        ExpectSimulationRealisesPlan(testing::ParseOrDie(json), json);
+        const scenario::Scenario s = testing::ParseOrDie(json);
+        ExpectSimulationRealisesPlan(s, json);
+        withChannels += s.UsesChannels();
+        withPipes += s.UsesChannels() && plan::MakePlan(s).processQueues && !s.queues.empty() && s.queues[0].pipe;
+        withObjects += json.find(R"("payload":"objects")") != std::string::npos;
     }
+    // The random scenarios do exercise queues, events, pipes between processes and object payloads.
+    EXPECT_GE(withChannels, 60);
+    EXPECT_GE(withPipes, 5);
+    EXPECT_GE(withObjects, 30);
 }
 
 }  // namespace
