@@ -3,33 +3,38 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <utility>
 
 #include "models/model_builders.h"
+#include "scenario/model_info.h"
 
 namespace interleave::models {
 
 namespace {
 
+// One entry per model: what builds it. Several models share a builder that reads the plan (model_builders.h).
+constexpr std::pair<scenario::ModelKind, ModelBuilder> kBuilders[] = {
+    {scenario::ModelKind::Sequential, BuildSequential},         {scenario::ModelKind::Threads, BuildThreads},
+    {scenario::ModelKind::FreeThreaded, BuildThreads},          {scenario::ModelKind::Processes, BuildProcessPool},
+    {scenario::ModelKind::ProcessAsyncio, BuildProcessPool},    {scenario::ModelKind::Asyncio, BuildAsyncio},
+    {scenario::ModelKind::Interpreters, BuildInterpreterPool},
+};
+
+// The trace's label: the model's id and what sizes it, read from the registry's description of the model.
 std::string ModelLabel(const scenario::Scenario& s) {
     const scenario::Model& m = s.model;
-    std::string label(scenario::ModelKindName(m.kind));
-    switch (m.kind) {
-        case scenario::ModelKind::Threads:
-        case scenario::ModelKind::FreeThreaded:
-            label += m.workers > 0 ? " (pool of " + std::to_string(m.workers) + ")" : " (one per task)";
-            break;
-        case scenario::ModelKind::Processes:
-        case scenario::ModelKind::ProcessAsyncio:
-            label += " (" + std::to_string(m.workers > 0 ? m.workers : s.machine.cores) + " x " +
-                     std::string(scenario::StartMethodName(m.startMethod)) + ")";
-            break;
-        case scenario::ModelKind::Asyncio:
-            if (m.semaphore > 0) label += " (semaphore " + std::to_string(m.semaphore) + ")";
-            break;
-        case scenario::ModelKind::Interpreters:
-            label += " (" + std::to_string(m.workers > 0 ? m.workers : plan::DefaultThreadPoolSize(s.machine.cores)) + " interpreters)";
-            break;
-        case scenario::ModelKind::Sequential: break;
+    const scenario::ModelInfo& info = scenario::Info(m.kind);
+    std::string label(info.id);
+    if (info.threads) {
+        label += m.workers > 0 ? " (pool of " + std::to_string(m.workers) + ")" : " (one per task)";
+    } else if (info.processPool) {
+        label += " (" + std::to_string(m.workers > 0 ? m.workers : s.machine.cores) + " x " +
+                 std::string(scenario::StartMethodName(m.startMethod)) + ")";
+    } else if (info.interpreterPool) {
+        label += " (" + std::to_string(m.workers > 0 ? m.workers : plan::DefaultThreadPoolSize(s.machine.cores)) +
+                 " interpreters)";
+    } else if (info.eventLoop && m.semaphore > 0) {
+        label += " (semaphore " + std::to_string(m.semaphore) + ")";
     }
     if (s.python != scenario::kLegacyPython || scenario::RunPython(s).freeThreaded)
         label += " on " + scenario::PythonVersionName(scenario::RunPython(s));
@@ -49,6 +54,12 @@ struct SimulationRun::Phase {
     Programs programs;
     RunLimits limits;
 };
+
+ModelBuilder BuilderOf(scenario::ModelKind kind) {
+    for (const auto& [model, builder] : kBuilders)
+        if (model == kind) return builder;
+    return nullptr;
+}
 
 SimulationRun::SimulationRun(const scenario::Scenario& scenario, const SimulationOptions& options)
     : m_scenario(scenario), m_options(options) {
@@ -82,15 +93,7 @@ void SimulationRun::StartPhase(const scenario::Scenario& scenario) {
     AddTaskRecords(phase.scenario, phase.workload, trace);
     phase.world = std::make_unique<World>(phase.scenario, trace);
     World& world = *phase.world;
-    switch (phase.scenario.model.kind) {
-        case scenario::ModelKind::Sequential: BuildSequential(world, phase.workload, phase.programs); break;
-        case scenario::ModelKind::Threads:
-        case scenario::ModelKind::FreeThreaded: BuildThreads(world, phase.workload, phase.programs, !phase.workload.plan.gil); break;
-        case scenario::ModelKind::Processes: BuildProcessPool(world, phase.workload, phase.programs, false); break;
-        case scenario::ModelKind::ProcessAsyncio: BuildProcessPool(world, phase.workload, phase.programs, true); break;
-        case scenario::ModelKind::Asyncio: BuildAsyncio(world, phase.workload, phase.programs); break;
-        case scenario::ModelKind::Interpreters: BuildInterpreterPool(world, phase.workload, phase.programs); break;
-    }
+    BuilderOf(phase.scenario.model.kind)(world, phase.workload, phase.programs);
     phase.limits.maxEvents = m_options.maxEvents;
     phase.limits.maxTraceBytes = m_options.maxTraceBytes;
     phase.limits.deadline = m_deadline;

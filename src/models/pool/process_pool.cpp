@@ -313,10 +313,11 @@ std::vector<Chunk> MakeChunks(const Workload& workload) {
 
 }  // namespace
 
-void BuildProcessPool(World& world, const Workload& workload, Programs& programs, bool loopPerProcess) {
+void BuildProcessPool(World& world, const Workload& workload, Programs& programs) {
     trace::Trace& trace = world.Trace();
     const scenario::Scenario& s = world.Scenario();
     const plan::Plan& plan = workload.plan;
+    const bool loopPerProcess = plan.LoopPerWorker();
     const int32_t workers = plan.workers;
     const StartMethod method = s.model.startMethod;
     const bool freeThreaded = !plan.gil;

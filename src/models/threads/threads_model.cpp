@@ -115,9 +115,10 @@ void BuildSequential(World& world, const Workload& workload, Programs& programs)
     if (channels) channels->AddLanes(world, process);
 }
 
-void BuildThreads(World& world, const Workload& workload, Programs& programs, bool freeThreaded) {
+void BuildThreads(World& world, const Workload& workload, Programs& programs) {
     trace::Trace& trace = world.Trace();
     const plan::Plan& plan = workload.plan;
+    const bool freeThreaded = !plan.gil;
     const int32_t tasks = workload.TaskCount();
     const bool pool = plan.threadPool;
     const int32_t threadCount = plan.threads;
