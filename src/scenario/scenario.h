@@ -338,6 +338,8 @@ enum class QuantityParse : uint8_t { Ok, Malformed, TooLarge };
 QuantityParse ParseDurationDetailed(std::string_view text, TimeNs& out);
 QuantityParse ParseBytesDetailed(std::string_view text, int64_t& out);
 std::string FormatDuration(TimeNs ns);  // "1.500 s", "250.000 ms", "40.0 us", "100 ns"
+// In the decimal units ParseBytes reads: "1.5 GB", "250.0 MB", "40.0 KB", "100 B".
+std::string FormatBytes(int64_t bytes);
 // "10MB", "512KB", "1GiB", "100B" -> bytes.
 bool ParseBytes(std::string_view text, int64_t& out);
 

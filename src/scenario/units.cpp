@@ -105,4 +105,14 @@ std::string FormatDuration(TimeNs ns) {
     return buffer;
 }
 
+std::string FormatBytes(int64_t bytes) {
+    char buffer[48];
+    const double value = static_cast<double>(bytes);
+    if (bytes >= 1'000'000'000) std::snprintf(buffer, sizeof buffer, "%.1f GB", value / 1e9);
+    else if (bytes >= 1'000'000) std::snprintf(buffer, sizeof buffer, "%.1f MB", value / 1e6);
+    else if (bytes >= 1'000) std::snprintf(buffer, sizeof buffer, "%.1f KB", value / 1e3);
+    else std::snprintf(buffer, sizeof buffer, "%lld B", static_cast<long long>(bytes));
+    return buffer;
+}
+
 }  // namespace interleave::scenario

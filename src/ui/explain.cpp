@@ -23,6 +23,7 @@ namespace {
 struct WorkSums {
     double cpu = 0, ccall = 0, io = 0, blocking = 0;
     int64_t sendBytes = 0;
+    int64_t objectBytes = 0;  // of sendBytes, what crosses as an object graph ("payload": "objects")
 };
 
 // A task's work, with the work of the children it starts (whose steps are the task's work as much as its own).
@@ -49,7 +50,12 @@ void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& st
                     (step.inner == StepKind::Cpu ? w.cpu : step.inner == StepKind::CCall ? w.ccall : w.io) += d;
                     break;
                 case StepKind::Send:
-                case StepKind::Return: w.sendBytes += int64_t(double(step.bytes) * times); break;
+                case StepKind::Return: {
+                    const auto bytes = int64_t(double(step.bytes) * times);
+                    w.sendBytes += bytes;
+                    if (step.payload == scenario::PayloadKind::Objects) w.objectBytes += bytes;
+                    break;
+                }
                 // `counter += 1` and a queue or event call are Python code: what they cost is CPU time.
                 case StepKind::Increment: w.cpu += double(s.machine.profile.counterIncrement) * times; break;
                 case StepKind::Put:
@@ -267,7 +273,19 @@ namespace {
 
 // A pool's own costs, as sums over every lane (the parent's and the workers' run side by side, so a sum can exceed
 // the makespan) and as shares of the CPU time the run used: what tells a reader whether the pool pays for itself.
-std::string PoolCosts(const trace::Trace& trace, const char* started, const char* crossed) {
+// What the sends and returns carried, by payload kind: an object graph pickles object by object, many times slower per
+// byte than bytes (MachineProfile's two throughputs), so the reader needs to know which it was.
+std::string WhatCrossed(const WorkSums& w) {
+    const int64_t bytes = w.sendBytes - w.objectBytes;
+    if (w.objectBytes == 0 && bytes == 0) return "what crossed";
+    if (w.objectBytes == 0) return "what crossed (" + scenario::FormatBytes(bytes) + " of bytes)";
+    if (bytes == 0)
+        return "what crossed (" + scenario::FormatBytes(w.objectBytes) + " of object graphs, pickled object by object)";
+    return "what crossed (" + scenario::FormatBytes(bytes) + " of bytes and " + scenario::FormatBytes(w.objectBytes) +
+           " of object graphs, pickled object by object)";
+}
+
+std::string PoolCosts(const trace::Trace& trace, const char* started, const std::string& crossed) {
     const auto& m = trace.metrics;
     double cpu = 0;  // on the cores' lanes (each moment a core works, once): running Python or C, pickling, starting
     for (const trace::Span& span : trace.spans) {
@@ -285,7 +303,7 @@ std::string PoolCosts(const trace::Trace& trace, const char* started, const char
     }
     const double start = double(m.processStart), pickle = double(m.pickling + m.unpickling);
     std::string out = Printf("starting %s cost %s and pickling and unpickling %s %s, summed over every process",
-                             started, FormatTime(start).c_str(), crossed, FormatTime(pickle).c_str());
+                             started, FormatTime(start).c_str(), crossed.c_str(), FormatTime(pickle).c_str());
     if (cpu > 0)
         out += ": " + FormatShare(start / cpu) + " and " + FormatShare(pickle / cpu) + " of the " + FormatTime(cpu) +
                " of CPU time the run used";
@@ -371,12 +389,12 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
         case ModelKind::Interpreters:
             why = Printf("each interpreter has its own GIL, so their threads run Python on %d cores at once; ",
                          s.machine.cores) +
-                  PoolCosts(trace, "the interpreters", "what crossed");
+                  PoolCosts(trace, "the interpreters", WhatCrossed(w));
             break;
         case ModelKind::Processes:
         case ModelKind::ProcessAsyncio:
             why = Printf("each process has its own GIL and runs on its own core (%d cores); ", s.machine.cores) +
-                  PoolCosts(trace, "processes", "what crossed");
+                  PoolCosts(trace, "processes", WhatCrossed(w));
             break;
         case ModelKind::Asyncio:
             if (w.blocking > 0) {

@@ -163,6 +163,22 @@ TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
               std::string::npos);
 }
 
+TEST(Explain, APoolSaysWhetherWhatCrossedWasBytesOrObjectGraphs) {
+    // Object graphs pickle object by object, many times slower per byte than bytes: the text names which crossed.
+    auto explain = [](const std::string& sendPayload, const std::string& returnPayload) {
+        const scenario::Scenario s = testing::ParseOrDie(R"({"tasks":[{"name":"rows","count":4,"steps":[
+            {"send":"2MB")" + sendPayload + R"(},{"cpu":"5ms"},{"return":"500KB")" + returnPayload + R"(}]}],
+            "model":{"kind":"processes","workers":2},"machine":{"cores":2}})");
+        return Explain(s, testing::SimulateOk(s).trace);
+    };
+    const std::string bytes = explain("", "");
+    EXPECT_TRUE(Says(bytes, "pickling and unpickling what crossed (10.0 MB of bytes)")) << bytes;
+    const std::string objects = explain(R"(,"payload":"objects")", R"(,"payload":"objects")");
+    EXPECT_TRUE(Says(objects, "what crossed (10.0 MB of object graphs, pickled object by object)")) << objects;
+    const std::string both = explain(R"(,"payload":"objects")", "");
+    EXPECT_TRUE(Says(both, "what crossed (2.0 MB of bytes and 8.0 MB of object graphs")) << both;
+}
+
 // Every preset's claims point at moments of its own trace: each moment is a span of the state its label names, on
 // the lane its label names, and is the longest of its kind (recomputed here from the spans).
 // What an explanation may quote about a run, computed here from the trace alone: its metrics; every span's length;
