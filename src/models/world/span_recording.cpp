@@ -4,45 +4,6 @@ namespace interleave::models {
 
 using trace::SpanState;
 
-void SpanRecording::CloseThreadSpan(OpenSpan& open, trace::TrackId track, TimeNs dropRequestAt, TimeNs now) {
-    if (!open.open) return;
-    open.open = false;
-    if (now <= open.start || track < 0) return;
-    trace::Span span;
-    span.start = open.start;
-    span.end = now;
-    span.track = track;
-    span.task = open.task;
-    span.state = open.state;
-    span.cause = open.cause;
-    m_spans.Add(span);
-    const bool dropRequested = open.state == SpanState::WaitingGil && dropRequestAt >= open.start;
-    m_trace.AddWait(span, open.causeSince, dropRequested ? dropRequestAt : -1);
-}
-
-void SpanRecording::SetCoreSpan(OpenSpan& open,
-                                trace::TrackId track,
-                                trace::TrackId ranBy,
-                                TimeNs now,
-                                bool busy,
-                                SpanState state,
-                                trace::TaskId task) {
-    if (open.open && now > open.start) {
-        trace::Span span;
-        span.start = open.start;
-        span.end = now;
-        span.track = track;
-        span.state = open.state;
-        span.task = open.task;
-        span.cause = ranBy;
-        m_spans.Add(span);
-    }
-    open.open = busy;
-    open.start = now;
-    open.state = state;
-    open.task = task;
-}
-
 void SpanRecording::CloseGilSpan(InterpIndex interp,
                                  trace::TrackId track,
                                  bool held,

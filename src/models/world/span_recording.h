@@ -48,17 +48,33 @@ public:
         open.cause = cause;
         open.causeSince = causeSince;
     }
-    void CloseThreadSpan(OpenSpan& open, trace::TrackId track, TimeNs dropRequestAt, TimeNs now);
+    void CloseThreadSpan(OpenSpan& open, trace::TrackId track, TimeNs dropRequestAt, TimeNs now) {
+        if (!open.open) return;
+        open.open = false;
+        if (now <= open.start || track < 0) return;
+        const trace::Span span = Written(open, track, open.cause, now);
+        m_spans.Add(span);
+        const bool dropRequested = open.state == trace::SpanState::WaitingGil && dropRequestAt >= open.start;
+        m_trace.AddWait(span, open.causeSince, dropRequested ? dropRequestAt : -1);
+    }
 
-    // [SECTION] Core lanes: writes out what the core ran until now (`ranBy`: the lane of the thread that ran it),
-    // then opens a span if `busy`.
+    // [SECTION] Core lanes: writes out what the core ran until now, then opens a span if `busy`. `ranBy()` names the
+    // lane of the thread that ran it (the span's cause): asked only when a span is written. A template, not a
+    // std::function: it runs on every burst.
+    template <typename RanBy>
     void SetCoreSpan(OpenSpan& open,
                      trace::TrackId track,
-                     trace::TrackId ranBy,
+                     const RanBy& ranBy,
                      TimeNs now,
                      bool busy,
                      trace::SpanState state,
-                     trace::TaskId task);
+                     trace::TaskId task) {
+        if (open.open && now > open.start) m_spans.Add(Written(open, track, ranBy(), now));
+        open.open = busy;
+        open.start = now;
+        open.state = state;
+        open.task = task;
+    }
 
     // [SECTION] GIL lanes, one per interpreter in the order they are added (`track` kNone: the interpreter has none).
     void AddGilLane() { m_gilSpanStart.push_back(0); }
@@ -80,6 +96,18 @@ public:
     void HandOver() { m_spans.MoveInto(m_trace); }
 
 private:
+    // What `open` recorded on `track` from its start until `now`.
+    static trace::Span Written(const OpenSpan& open, trace::TrackId track, trace::TrackId cause, TimeNs now) {
+        trace::Span span;
+        span.start = open.start;
+        span.end = now;
+        span.track = track;
+        span.task = open.task;
+        span.state = open.state;
+        span.cause = cause;
+        return span;
+    }
+
     trace::Trace& m_trace;
     trace::SpanRecorder m_spans;
     ById<InterpIndex, std::vector<TimeNs>> m_gilSpanStart;

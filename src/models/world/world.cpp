@@ -479,9 +479,11 @@ void World::SetSpan(ThreadIndex t, SpanState state, trace::TaskId task, trace::T
 void World::SetCoreSpan(int32_t c, bool busy, SpanState state, trace::TaskId task) {
     Core& core = m_cores[c];
     // The thread on the core, or the one that just left it: the lane whose work the closing span shows.
-    const ThreadIndex ranBy = core.thread.Valid() ? core.thread : core.lastThread;
-    const trace::TrackId ranByTrack = ranBy.Valid() ? m_threads[ranBy].track : trace::kNone;
-    m_spanRecording.SetCoreSpan(core.span, core.track, ranByTrack, Now(), busy, state, task);
+    const auto ranBy = [&] {
+        const ThreadIndex t = core.thread.Valid() ? core.thread : core.lastThread;
+        return t.Valid() ? m_threads[t].track : trace::kNone;
+    };
+    m_spanRecording.SetCoreSpan(core.span, core.track, ranBy, Now(), busy, state, task);
 }
 
 void World::RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, SpanState state, trace::TaskId task, trace::TrackId cause) {

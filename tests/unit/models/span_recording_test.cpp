@@ -72,10 +72,15 @@ TEST(SpanRecording, ACoreSpanIsWrittenOnlyWhileBusyAndNamesWhoRanIt) {
     const trace::TrackId core = trace.AddTrack("core 0", trace::TrackKind::Core);
     SpanRecording recording(trace);
     OpenSpan open;
-    recording.SetCoreSpan(open, core, 7, 0, false, SpanState::Idle, trace::kNone);  // idle: nothing to write
-    recording.SetCoreSpan(open, core, 7, 10, true, SpanState::RunningC, 3);
-    recording.SetCoreSpan(open, core, 7, 25, false, SpanState::Idle, trace::kNone);
-    recording.SetCoreSpan(open, core, 7, 40, false, SpanState::Idle, trace::kNone);
+    int asked = 0;
+    const auto ranBy = [&asked] {
+        ++asked;
+        return trace::TrackId{7};
+    };
+    recording.SetCoreSpan(open, core, ranBy, 0, false, SpanState::Idle, trace::kNone);  // idle: nothing to write
+    recording.SetCoreSpan(open, core, ranBy, 10, true, SpanState::RunningC, 3);
+    recording.SetCoreSpan(open, core, ranBy, 25, false, SpanState::Idle, trace::kNone);
+    recording.SetCoreSpan(open, core, ranBy, 40, false, SpanState::Idle, trace::kNone);
     recording.HandOver();
 
     ASSERT_EQ(trace.spans.size(), 1u);
@@ -84,6 +89,7 @@ TEST(SpanRecording, ACoreSpanIsWrittenOnlyWhileBusyAndNamesWhoRanIt) {
     EXPECT_EQ(trace.spans[0].state, SpanState::RunningC);
     EXPECT_EQ(trace.spans[0].task, 3);
     EXPECT_EQ(trace.spans[0].cause, 7);
+    EXPECT_EQ(asked, 1) << "who ran it is looked up only for the span written";
 }
 
 TEST(SpanRecording, AGilLaneRecordsEachHoldingFromOneChangeOfHolderToTheNext) {
