@@ -16,18 +16,9 @@
 namespace interleave::models {
 
 void World::CloseGilSpan(InterpIndex i) {
-    Interpreter& interp = m_interps[i];
-    if (interp.gil.track < 0) return;
-    if (interp.gil.holder.Valid() && Now() > m_gilSpanStart[i]) {
-        trace::Span span;
-        span.start = m_gilSpanStart[i];
-        span.end = Now();
-        span.track = interp.gil.track;
-        span.state = trace::SpanState::HoldingGil;
-        span.cause = m_threads[interp.gil.holder].track;
-        m_spans.Add(span);
-    }
-    m_gilSpanStart[i] = Now();
+    const Gil& gil = m_interps[i].gil;
+    const bool held = gil.holder.Valid();
+    m_spanRecording.CloseGilSpan(i, gil.track, held, held ? m_threads[gil.holder].track : trace::kNone, Now());
 }
 
 bool World::TryTakeGil(ThreadIndex t) {

@@ -28,13 +28,6 @@ TimeNs SchedulerScale(size_t cores) {
     return 1 + (std::bit_width(capped) - 1);  // 1 + ilog2
 }
 
-bool RunsBefore(const RunQueueEntry& a, const RunQueueEntry& b) {
-    return a.vruntime != b.vruntime ? a.vruntime < b.vruntime : a.arrival < b.arrival;
-}
-
-// std::push_heap/pop_heap keep the greatest first: order by "runs after".
-bool RunsAfter(const RunQueueEntry& a, const RunQueueEntry& b) { return RunsBefore(b, a); }
-
 // The busy processes of a loaded machine: CPU-bound C code, for as long as the program runs.
 class BusyProgram final : public Program {
 public:
@@ -104,9 +97,7 @@ TimeNs World::MinVruntime() {
             const TimeNs v = RunningVruntime(core.thread);
             if (least < 0 || v < least) least = v;
         }
-    if (!m_runQueue.empty() && (least < 0 || m_runQueue.front().vruntime < least)) least = m_runQueue.front().vruntime;
-    if (least > m_minVruntime) m_minVruntime = least;
-    return m_minVruntime;
+    return m_runQueue.RaiseMinVruntime(least);
 }
 
 void World::PushRunQueue(ThreadIndex t) {
@@ -115,30 +106,17 @@ void World::PushRunQueue(ThreadIndex t) {
     ++th.token;
     if (th.span.state != trace::SpanState::WaitingGil || !th.span.open)
         SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.Task() : trace::kNone);
-    th.queuedArrival = ++m_runArrivals;
-    m_runQueue.push_back(RunQueueEntry{th.vruntime, th.queuedArrival, t});
-    std::push_heap(m_runQueue.begin(), m_runQueue.end(), RunsAfter);
+    th.queuedArrival = m_runQueue.Push(t, th.vruntime);
 }
 
+// Both drop stale entries first: a busy process that stopped meanwhile, or a thread that got a core another way
+// (LAST_BUDDY) or queued again since.
 const RunQueueEntry* World::RunQueueHead() {
-    // Drops stale entries first: a busy process that stopped meanwhile, or a thread that got a core another way
-    // (LAST_BUDDY) or queued again since.
-    while (!m_runQueue.empty()) {
-        const RunQueueEntry& head = m_runQueue.front();
-        const SimThread& th = m_threads[head.thread];
-        if (th.state == ThreadState::WaitingCore && th.queuedArrival == head.arrival) return &head;
-        std::pop_heap(m_runQueue.begin(), m_runQueue.end(), RunsAfter);
-        m_runQueue.pop_back();
-    }
-    return nullptr;
+    return m_runQueue.Head([this](const RunQueueEntry& entry) { return IsQueuedAs(entry); });
 }
 
 ThreadIndex World::PopRunQueue() {
-    if (!RunQueueHead()) return ThreadIndex{};
-    std::pop_heap(m_runQueue.begin(), m_runQueue.end(), RunsAfter);
-    const ThreadIndex t = m_runQueue.back().thread;
-    m_runQueue.pop_back();
-    return t;
+    return m_runQueue.Pop([this](const RunQueueEntry& entry) { return IsQueuedAs(entry); });
 }
 
 int32_t World::FreeCoreFor(ThreadIndex t) const {

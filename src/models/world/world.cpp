@@ -63,11 +63,11 @@ TimeNs Action::Duration() const {
     return 0;
 }
 
-World::World(const scenario::Scenario& scenario, trace::Trace& trace) : m_scenario(scenario), m_trace(trace) {
+World::World(const scenario::Scenario& scenario, trace::Trace& trace)
+    : m_scenario(scenario), m_trace(trace), m_spanRecording(trace), m_locksAndSignals(scenario.names.size()) {
     m_cores.resize(static_cast<size_t>(scenario.machine.cores));
     for (size_t c = 0; c < m_cores.size(); ++c)
         m_cores[c].track = m_trace.AddTrack(plan::CoreLaneName(c), trace::TrackKind::Core);
-    m_locks.resize(scenario.names.size());
     m_counters.assign(scenario.names.size(), 0);
     m_rngState = scenario.machine.seed;
 }
@@ -106,7 +106,7 @@ InterpIndex World::AddInterpreter(std::string name, bool freeThreaded, trace::Tr
     interp.freeThreaded = freeThreaded;
     interp.track = track;
     if (gilLane && !freeThreaded) interp.gil.track = m_trace.AddTrack(plan::GilLaneName(interp.name), trace::TrackKind::Gil, track);
-    m_gilSpanStart.push_back(0);
+    m_spanRecording.AddGilLane();
     return m_interps.push_back(std::move(interp));
 }
 
@@ -120,11 +120,7 @@ ThreadIndex World::AddThread(std::string name, InterpIndex interp, trace::TrackI
     return m_threads.push_back(std::move(thread));
 }
 
-SignalIndex World::AddSignal(std::string waitingFor) {
-    Signal signal;
-    signal.waitingFor = std::move(waitingFor);
-    return m_signals.push_back(std::move(signal));
-}
+SignalIndex World::AddSignal(std::string waitingFor) { return m_locksAndSignals.AddSignal(std::move(waitingFor)); }
 
 void World::StartThread(ThreadIndex t, TimeNs delay) {
     SimThread& th = m_threads[t];
@@ -220,8 +216,7 @@ void World::Handle(const core::Event& event) {
             --m_pendingTimers;
             SimThread& th = m_threads[target];
             if (event.token != th.token || th.state != ThreadState::WaitingSignal) return;
-            auto& waiters = m_signals[th.action.As<WaitAction>()->signal].waiters;  // WaitingSignal: a Wait
-            waiters.erase(std::remove(waiters.begin(), waiters.end(), target), waiters.end());
+            m_locksAndSignals.StopWaiting(th.action.As<WaitAction>()->signal, target);  // WaitingSignal: a Wait
             Wake(target);
             return;
         }
@@ -282,13 +277,13 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
         error = "deadlock: " + std::to_string(unfinished) + " of " + std::to_string(totalTasks) + " tasks never finished";
         for (const SimThread& th : m_threads) {
             const WaitAction* wait = th.action.As<WaitAction>();
-            if (th.state == ThreadState::WaitingSignal && wait && !m_signals[wait->signal].waitingFor.empty()) {
-                error += "; " + th.name + " waits for " + m_signals[wait->signal].waitingFor;
+            if (th.state == ThreadState::WaitingSignal && wait && !m_locksAndSignals.WaitingFor(wait->signal).empty()) {
+                error += "; " + th.name + " waits for " + m_locksAndSignals.WaitingFor(wait->signal);
                 break;
             }
             const AcquireLockAction* acquire = th.action.As<AcquireLockAction>();
             if (th.state == ThreadState::WaitingLock && acquire) {
-                const SimLock& lock = m_locks[acquire->lock];
+                const SimLock& lock = m_locksAndSignals.Lock(acquire->lock);
                 error += "; " + th.name + " waits for lock \"" + m_scenario.names[acquire->lock] + "\" held by " +
                          (lock.holder.Valid() ? m_threads[lock.holder].name : std::string("nobody"));
                 break;
@@ -300,10 +295,7 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
     return RunState::Finished;
 }
 
-size_t World::TraceBytes() const {
-    return m_spans.Size() * sizeof(trace::Span) + m_trace.Waits().size() * sizeof(trace::WaitDetail) +
-           m_trace.instants.size() * sizeof(trace::Instant) + m_trace.samples.size() * sizeof(trace::CounterSample);
-}
+size_t World::TraceBytes() const { return m_spanRecording.TraceBytes(); }
 
 // [SECTION] Threads
 
@@ -368,7 +360,7 @@ void World::Advance(ThreadIndex t) {
         if (const WaitAction* wait = a.As<WaitAction>()) {
             th.hasAction = false;
             Block(t, ThreadState::WaitingSignal, wait->state, wait->task);
-            m_signals[wait->signal].waiters.push_back(t);
+            m_locksAndSignals.Wait(wait->signal, t);
             if (wait->deadline >= 0 && ++m_pendingTimers > 0)
                 m_kernel.ScheduleAt(std::max(wait->deadline, Now()), kWaitDeadline, t.EventTarget(), th.token);
             return;
@@ -443,115 +435,59 @@ void World::Wake(ThreadIndex t) {
 }
 
 void World::Notify(SignalIndex signal) {
-    std::vector<ThreadIndex> waiters;
-    waiters.swap(m_signals[signal].waiters);
-    for (ThreadIndex w : waiters)
+    for (ThreadIndex w : m_locksAndSignals.TakeWaiters(signal))
         if (m_threads[w].state == ThreadState::WaitingSignal) Wake(w);
 }
 
 void World::NotifyOne(SignalIndex signal) {
-    std::vector<ThreadIndex>& waiters = m_signals[signal].waiters;
-    while (!waiters.empty()) {
-        const ThreadIndex w = waiters.front();
-        waiters.erase(waiters.begin());
-        if (m_threads[w].state == ThreadState::WaitingSignal) {
-            Wake(w);
-            return;
-        }
-    }
+    const ThreadIndex w = m_locksAndSignals.TakeFirstWaiter(
+        signal, [this](ThreadIndex waiter) { return m_threads[waiter].state == ThreadState::WaitingSignal; });
+    if (w.Valid()) Wake(w);
 }
 
 // [SECTION] Locks
 
-bool World::TryAcquireLock(ThreadIndex t, int32_t lock) {
-    SimLock& l = m_locks[lock];
-    if (l.holder.Valid()) return false;
-    l.holder = t;
-    l.heldSince = Now();
-    return true;
-}
+bool World::TryAcquireLock(ThreadIndex t, int32_t lock) { return m_locksAndSignals.TryAcquire(lock, t, Now()); }
 
 void World::BlockOnLock(ThreadIndex t) {
     SimThread& th = m_threads[t];
-    SimLock& lock = m_locks[th.action.As<AcquireLockAction>()->lock];  // blocked acquiring: an Acquire
-    lock.waiters.push_back(t);
+    const int32_t lock = th.action.As<AcquireLockAction>()->lock;  // blocked acquiring: an Acquire
+    m_locksAndSignals.Enqueue(lock, t);
     th.lockWait.retriesWithoutGil = true;
-    Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, th.action.Task(), m_threads[lock.holder].track, lock.heldSince);
+    const SimLock& held = m_locksAndSignals.Lock(lock);
+    Block(t, ThreadState::WaitingLock, SpanState::WaitingLock, th.action.Task(), m_threads[held.holder].track,
+          held.heldSince);
 }
 
 void World::ReleaseLock(ThreadIndex t, int32_t lock) {
-    SimLock& l = m_locks[lock];
-    assert(l.holder == t);
-    (void)t;
-    l.holder = ThreadIndex{};
-    if (!l.waiters.empty()) {
-        ThreadIndex w = l.waiters.front();
-        l.waiters.pop_front();
-        Wake(w);
-    }
+    const ThreadIndex next = m_locksAndSignals.Release(lock, t);
+    if (next.Valid()) Wake(next);
 }
 
-// [SECTION] Spans
+// [SECTION] Spans: what to record, for SpanRecording to write out
 
 void World::CloseSpan(ThreadIndex t) {
     SimThread& th = m_threads[t];
-    if (!th.span.open) return;
-    th.span.open = false;
-    if (Now() <= th.span.start || th.track < 0) return;
-    trace::Span span;
-    span.start = th.span.start;
-    span.end = Now();
-    span.track = th.track;
-    span.task = th.span.task;
-    span.state = th.span.state;
-    span.cause = th.span.cause;
-    m_spans.Add(span);
-    const bool dropRequested = th.span.state == SpanState::WaitingGil && th.gilWait.dropRequestAt >= th.span.start;
-    m_trace.AddWait(span, th.span.causeSince, dropRequested ? th.gilWait.dropRequestAt : -1);
+    m_spanRecording.CloseThreadSpan(th.span, th.track, th.gilWait.dropRequestAt, Now());
 }
 
 void World::SetSpan(ThreadIndex t, SpanState state, trace::TaskId task, trace::TrackId cause, TimeNs causeSince) {
     SimThread& th = m_threads[t];
-    if (th.span.open && th.span.state == state && th.span.task == task && th.span.cause == cause) return;
-    CloseSpan(t);
-    th.span.open = true;
-    th.span.start = Now();
-    th.span.state = state;
-    th.span.task = task;
-    th.span.cause = cause;
-    th.span.causeSince = causeSince;
+    m_spanRecording.SetThreadSpan(th.span, th.track, th.gilWait.dropRequestAt, Now(), state, task, cause, causeSince);
 }
 
 void World::SetCoreSpan(int32_t c, bool busy, SpanState state, trace::TaskId task) {
     Core& core = m_cores[c];
-    if (core.span.open && Now() > core.span.start) {
-        trace::Span span;
-        span.start = core.span.start;
-        span.end = Now();
-        span.track = core.track;
-        span.state = core.span.state;
-        span.task = core.span.task;
-        span.cause = core.thread.Valid()       ? m_threads[core.thread].track
-                     : core.lastThread.Valid() ? m_threads[core.lastThread].track
-                                               : trace::kNone;
-        m_spans.Add(span);
-    }
-    core.span.open = busy;
-    core.span.start = Now();
-    core.span.state = state;
-    core.span.task = task;
+    // The thread on the core, or the one that just left it: the lane whose work the closing span shows.
+    const auto ranBy = [&] {
+        const ThreadIndex t = core.thread.Valid() ? core.thread : core.lastThread;
+        return t.Valid() ? m_threads[t].track : trace::kNone;
+    };
+    m_spanRecording.SetCoreSpan(core.span, core.track, ranBy, Now(), busy, state, task);
 }
 
 void World::RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, SpanState state, trace::TaskId task, trace::TrackId cause) {
-    if (end <= start || track < 0) return;
-    trace::Span span;
-    span.start = start;
-    span.end = end;
-    span.track = track;
-    span.state = state;
-    span.task = task;
-    span.cause = cause;
-    m_spans.Add(span);
+    m_spanRecording.Record(track, start, end, state, task, cause);
 }
 
 void World::CloseAllSpans() {
@@ -561,7 +497,7 @@ void World::CloseAllSpans() {
         const InterpIndex interp(static_cast<int32_t>(i));
         if (m_interps[interp].gil.holder.Valid()) CloseGilSpan(interp);
     }
-    m_spans.MoveInto(m_trace);
+    m_spanRecording.HandOver();
 }
 
 }  // namespace interleave::models

@@ -2,7 +2,9 @@
 // [SECTION] Index
 //   Action .......... what a simulated thread does next (compute, sleep, wait, lock, exit)
 //   Program ......... the code a simulated thread runs: hands out Actions one at a time
-//   World ........... cores, interpreters (each with a GIL), threads, locks, signals, and the trace
+//   World ........... cores, interpreters (each with a GIL), threads, locks, signals, and the trace; its parts
+//                     with a narrow interface of their own are RunQueue (models/os/run_queue.h), LocksAndSignals
+//                     (locks_and_signals.h) and SpanRecording (span_recording.h)
 //
 // The world is one process table of a simulated machine in virtual time. Threads are explicit state
 // machines (ThreadState); every transition goes through World so the trace records it. Programs decide
@@ -17,50 +19,14 @@
 #include <vector>
 
 #include "core/event_queue.h"
+#include "models/os/run_queue.h"
+#include "models/world/locks_and_signals.h"
+#include "models/world/span_recording.h"
+#include "models/world/world_ids.h"
 #include "scenario/scenario.h"
-#include "trace/span_recorder.h"
 #include "trace/trace.h"
 
 namespace interleave::models {
-
-using trace::TimeNs;
-
-// The index of one kind of World object. Threads, interpreters and signals each have their own type, apart from
-// each other and from trace::TrackId (all int32 underneath), so passing a track where a thread is meant, or a lock
-// where a signal is, does not compile. Default: none (-1).
-template <typename Tag>
-struct WorldId {
-    int32_t value = -1;
-    constexpr WorldId() = default;
-    constexpr explicit WorldId(int32_t v) : value(v) {}
-    constexpr bool Valid() const { return value >= 0; }
-    constexpr size_t Index() const { return static_cast<size_t>(value); }
-    constexpr uint32_t EventTarget() const { return static_cast<uint32_t>(value); }  // core::Event::target
-    friend constexpr bool operator==(WorldId, WorldId) = default;
-};
-using ThreadIndex = WorldId<struct ThreadTag>;
-using InterpIndex = WorldId<struct InterpTag>;
-using SignalIndex = WorldId<struct SignalTag>;
-
-// A container indexed by one WorldId type only.
-template <typename Id, typename Container>
-class ById {
-public:
-    auto& operator[](Id id) { return m_items[id.Index()]; }
-    const auto& operator[](Id id) const { return m_items[id.Index()]; }
-    Id push_back(typename Container::value_type item) {
-        m_items.push_back(std::move(item));
-        return Id(static_cast<int32_t>(m_items.size() - 1));
-    }
-    size_t size() const { return m_items.size(); }
-    auto begin() { return m_items.begin(); }
-    auto end() { return m_items.end(); }
-    auto begin() const { return m_items.begin(); }
-    auto end() const { return m_items.end(); }
-
-private:
-    Container m_items;
-};
 
 // What a simulated thread does next: exactly one of these (a variant, so a lock index can never be read as a
 // signal or a counter).
@@ -172,16 +138,6 @@ struct Interpreter {
     Gil gil;
 };
 
-// A span being recorded on a thread's or a core's track: it is written out when the state, task or cause changes.
-struct OpenSpan {
-    trace::SpanState state = trace::SpanState::Idle;
-    trace::TaskId task = trace::kNone;
-    trace::TrackId cause = trace::kNone;
-    TimeNs causeSince = -1;
-    TimeNs start = 0;
-    bool open = false;
-};
-
 // A thread's part in the GIL's protocol (take_gil/drop_gil in Python/ceval_gil.c).
 struct GilWait {
     uint32_t token = 0;             // stamps the pending take_gil() timeout
@@ -221,13 +177,6 @@ struct SimThread {
     bool background = false;  // one of machine.background_load's busy processes, not the program's
 };
 
-// A runnable thread in the run queue, ordered by vruntime (then by arrival, so equal ones run in turn).
-struct RunQueueEntry {
-    TimeNs vruntime = 0;
-    uint64_t arrival = 0;
-    ThreadIndex thread;
-};
-
 struct Core {
     ThreadIndex thread;
     ThreadIndex lastThread;
@@ -238,17 +187,6 @@ struct Core {
     // (CFS's LAST_BUDDY), not to the run queue's head.
     ThreadIndex preempted;
     TimeNs idleSince = 0;  // when it last became free (read only while it is free)
-};
-
-struct SimLock {
-    ThreadIndex holder;
-    TimeNs heldSince = 0;
-    std::deque<ThreadIndex> waiters;
-};
-
-struct Signal {
-    std::vector<ThreadIndex> waiters;
-    std::string waitingFor;  // what a waiter waits for, for the deadlock message: "an item on queue \"jobs\""
 };
 
 // How far World::Run may go. A scenario of a few hundred bytes can ask for billions of events (24 tasks of
@@ -347,6 +285,11 @@ private:
     void PushRunQueue(ThreadIndex t);
     const RunQueueEntry* RunQueueHead();  // the next thread to run, stale entries dropped; null if none
     ThreadIndex PopRunQueue();  // none if empty
+    // The entry is the thread's place in the run queue now (not one it left, or left behind by queueing again).
+    bool IsQueuedAs(const RunQueueEntry& entry) const {
+        const SimThread& th = m_threads[entry.thread];
+        return th.state == ThreadState::WaitingCore && th.queuedArrival == entry.arrival;
+    }
     // Takes the running thread off its core into the run queue (its slice ended, or a woken thread preempts it).
     void Preempt(ThreadIndex t);
     void AssignCore(ThreadIndex t, int32_t core);
@@ -380,12 +323,10 @@ private:
 
     const scenario::Scenario& m_scenario;
     trace::Trace& m_trace;
-    trace::SpanRecorder m_spans;  // handed to m_trace by CloseAllSpans()
+    SpanRecording m_spanRecording;  // the lanes' spans, handed to m_trace by CloseAllSpans()
     core::Kernel m_kernel;
     std::vector<Core> m_cores;
-    std::vector<RunQueueEntry> m_runQueue;  // a min-heap by (vruntime, arrival); entries of threads no longer waiting are skipped
-    uint64_t m_runArrivals = 0;
-    TimeNs m_minVruntime = 0;  // CFS's min_vruntime: never goes back
+    RunQueue m_runQueue;
     TimeNs m_programEnd = 0;  // when the last of the program's threads finished so far
     int64_t m_foregroundAlive = 0;  // the program's threads not yet done: the busy processes stop with the last
     std::vector<ThreadIndex> m_background;
@@ -395,10 +336,8 @@ private:
     uint64_t m_rngState = 0;
     ById<InterpIndex, std::vector<Interpreter>> m_interps;
     ById<ThreadIndex, std::deque<SimThread>> m_threads;  // a deque: programs add threads while a SimThread& is held
-    std::vector<SimLock> m_locks;
-    ById<SignalIndex, std::deque<Signal>> m_signals;
+    LocksAndSignals m_locksAndSignals;
     std::vector<int64_t> m_counters;
-    ById<InterpIndex, std::vector<TimeNs>> m_gilSpanStart;
     int64_t m_zeroTimeActions = 0;
     int64_t m_finishedTasks = 0;  // tasks with a finish time, for progress
     bool m_failed = false;
