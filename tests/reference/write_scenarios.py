@@ -232,6 +232,52 @@ def write_all(parts, out_dir):
                                                        {"release": "lock"}]}],
         {"kind": "threads"}, {"thread_start": us(thread_start), "counter_increment": f"{max(1, round(inc * 1e6))}ns"})
 
+    # --- queues and events between tasks --------------------------------------------------------------------------
+    # The programs' own work is exact by construction (burn() spins on the thread's CPU clock, time.sleep and
+    # asyncio.sleep wait a set time), so those steps are the programs' constants; what a queue.Queue, asyncio.Queue,
+    # multiprocessing.Queue or threading.Event call costs is the machine profile's (docs/machine-profile.md, measured
+    # by `interleave calibrate`), not a parts figure.
+    channel_note = ("queue_operation, async_queue_operation and the mp_queue_* costs are the machine profile's defaults "
+                    "(docs/machine-profile.md: measured with `interleave calibrate` on this VM)")
+    download = {"name": "download", "count": 1,
+                "steps": [{"repeat": 40, "steps": [{"io": "3ms"}, {"put": "pages"}]}]}
+    parse = {"name": "parse", "count": 2, "steps": [{"repeat": 20, "steps": [{"get": "pages"}, {"cpu": "8ms"}]}]}
+    pipeline_doc = ("One downloader puts 40 pages (3 ms of time.sleep each) on a bounded queue (maxsize 4); two parsers "
+                    "take them off and parse each (8 ms of pure Python, burn() on the thread's CPU clock).")
+    for case, program, kind, io_step, note in (
+            ("pipeline_threads", "pipeline_depth.py", "threads", "io", "queue.Queue(maxsize=4) between three threads"),
+            ("pipeline_asyncio", "pipeline_asyncio.py", "asyncio", "await",
+             "asyncio.Queue(maxsize=4) between three coroutines; asyncio.sleep is an await, the parse blocks the loop")):
+        doc = scenario(f"A bounded pipeline: {note}",
+                       f"tests/reference/programs/{program}: {note}. {pipeline_doc} thread_start "
+                       f"{thread_start * 1e3:.0f} us (parts thread_start); {channel_note}. {src}.",
+                       [json.loads(json.dumps(download).replace('"io"', f'"{io_step}"')), parse],
+                       {"kind": kind}, {"thread_start": us(thread_start)})
+        doc["version"] = 8
+        doc["queues"] = {"pages": {"maxsize": 4}}
+        docs[case] = doc
+    doc = scenario("A bounded pipeline across processes: a multiprocessing.Queue(maxsize=4) on Pool(3)",
+                   f"tests/reference/programs/pipeline_processes.py: Pool(3).map runs one downloader and two parsers, "
+                   f"chunksize 1, fork; the queue is made before the Pool and handed to each worker by its initializer. "
+                   f"{pipeline_doc} process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); "
+                   f"message_overhead: half a Pipe round trip (pipe_round_trip); {channel_note}.{pool_miss('light')} "
+                   f"{src}.",
+                   [download, parse], {"kind": "processes", "workers": 3, "chunksize": 1, "start_method": "fork"},
+                   {"process_start_fork": us(light_fork), "message_overhead": us(msg), **pool_profile("light")})
+    doc["version"] = 8
+    doc["queues"] = {"pages": {"maxsize": 4}}
+    docs["pipeline_processes"] = doc
+    doc = scenario("Four workers wait for a threading.Event a loader sets",
+                   f"tests/reference/programs/event_start.py: a loader thread spends 20 ms of pure Python, then sets a "
+                   f"threading.Event four worker threads wait on; each then runs 5 ms of pure Python (burn() on the "
+                   f"thread's CPU clock). thread_start {thread_start * 1e3:.0f} us (parts thread_start); "
+                   f"{channel_note}. {src}.",
+                   [{"name": "loader", "count": 1, "steps": [{"cpu": "20ms"}, {"set": "ready"}]},
+                    {"name": "worker", "count": 4, "steps": [{"wait": "ready"}, {"cpu": "5ms"}]}],
+                   {"kind": "threads"}, {"thread_start": us(thread_start)})
+    doc["version"] = 8
+    docs["event_start"] = doc
+
     os.makedirs(out_dir, exist_ok=True)
     for case, doc in docs.items():
         with open(os.path.join(out_dir, f"{case}.json"), "w") as f:

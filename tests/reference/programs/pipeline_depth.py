@@ -1,6 +1,9 @@
 """The pipeline preset as people write it: one thread downloads 40 pages (3 ms of I/O each: time.sleep) onto a
 queue.Queue(maxsize=4), two threads parse them (8 ms of pure Python each, timed by the thread's CPU clock). Prints the
-queue's depth after every put (its distribution) and the wall time, as JSON."""
+queue's depth after every put (its distribution) and the wall time, as JSON.
+
+    python3 pipeline_depth.py [--quick]     (--quick: 8 pages)"""
+import argparse
 import json
 import queue
 import sys
@@ -16,17 +19,20 @@ def burn(seconds):
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    count = 8 if ap.parse_args().quick else 40
     pages = queue.Queue(maxsize=4)
     depths = []
 
     def download():
-        for i in range(40):
+        for i in range(count):
             time.sleep(0.003)
             pages.put(i)
             depths.append(pages.qsize())
 
     def parse():
-        for _ in range(20):
+        for _ in range(count // 2):
             pages.get()
             burn(0.008)
 
