@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "scenario/model_info.h"
 #include "models/workload.h"
@@ -549,6 +550,19 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     return ctx.error.empty();
 }
 
+CppRuntime CppRuntimeOf(scenario::ModelKind kind) {
+    // One entry per model; the threads runtime runs interpreters too, a GIL per worker, as the plan says.
+    static constexpr std::pair<scenario::ModelKind, CppRuntime> kRuntimes[] = {
+        {scenario::ModelKind::Sequential, RunThreads},  {scenario::ModelKind::Threads, RunThreads},
+        {scenario::ModelKind::FreeThreaded, RunThreads}, {scenario::ModelKind::Interpreters, RunThreads},
+        {scenario::ModelKind::Asyncio, RunAsyncio},     {scenario::ModelKind::Processes, RunPool},
+        {scenario::ModelKind::ProcessAsyncio, RunPool},
+    };
+    for (const auto& [model, runtime] : kRuntimes)
+        if (model == kind) return runtime;
+    return nullptr;
+}
+
 RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, const RunOptions& options) {
     // Other programs' busy processes, for the whole run (the simulation's machine.background_load).
     const BusyProcesses busy(scenario.machine.backgroundLoad);
@@ -568,16 +582,10 @@ RealRunResult RunForReal(const scenario::Scenario& scenario, RealRunKind kind, c
     trace::Trace& trace = result.trace;
     trace.producer = "cpp-runtime";
     trace.label = std::string(scenario::ModelKindName(scenario.model.kind)) + " (C++ runtime, real)";
-    bool ok = false;
-    switch (scenario.model.kind) {
-        case scenario::ModelKind::Sequential:
-        case scenario::ModelKind::Threads:
-        case scenario::ModelKind::FreeThreaded:
-        case scenario::ModelKind::Interpreters: ok = RunThreads(ctx, trace); break;
-        case scenario::ModelKind::Asyncio: ok = RunAsyncio(ctx, trace); break;
-        case scenario::ModelKind::Processes:
-        case scenario::ModelKind::ProcessAsyncio: ok = RunPool(ctx, trace); break;
-    }
+    const CppRuntime runtime = CppRuntimeOf(scenario.model.kind);
+    if (runtime == nullptr)
+        ctx.error = "no C++ runtime runs model " + std::string(scenario::ModelKindName(scenario.model.kind));
+    const bool ok = runtime != nullptr && runtime(ctx, trace);
     server.Stop();
     result.notes = ctx.notes;
     if (!ok) {

@@ -178,9 +178,13 @@ struct RunContext {
     std::string notes;
     bool Expired();  // past the deadline or cancelled; sets error
 };
-bool RunThreads(RunContext& ctx, trace::Trace& trace);        // sequential, threads, free_threaded
+bool RunThreads(RunContext& ctx, trace::Trace& trace);        // sequential, threads, free_threaded, interpreters
 bool RunAsyncio(RunContext& ctx, trace::Trace& trace);
 bool RunPool(RunContext& ctx, trace::Trace& trace);           // processes, process_asyncio
+// The C++ runtimes' part of the model registry: which runtime runs each model (each reads the plan for the rest), or
+// null for a model with none.
+using CppRuntime = bool (*)(RunContext& ctx, trace::Trace& trace);
+CppRuntime CppRuntimeOf(scenario::ModelKind kind);
 
 // asyncio loop over some tasks, in this thread (also each process_asyncio worker's loop).
 struct LoopRun {

@@ -7,6 +7,8 @@
 #include "native_test_support.h"
 #include "plan/plan.h"
 #include "plan_check.h"
+#include "native/runtime.h"
+#include "scenario/model_info.h"
 #include "scenario/presets.h"
 
 namespace interleave::native {
@@ -25,6 +27,16 @@ void ExpectRealised(const scenario::Scenario& s, RealRunKind kind, const std::st
     const RealRunResult r = RunForReal(s, kind, options);
     ASSERT_TRUE(r.ok) << what << ": " << r.error;
     EXPECT_EQ(interleave::testing::PlanDeparture(s, r.trace), "") << what;
+}
+
+TEST(ModelRegistry, EveryModelHasACppRuntimeThatRealisesItsPlan) {
+    for (const scenario::ModelInfo& model : scenario::Models()) {
+        EXPECT_NE(CppRuntimeOf(model.kind), nullptr) << model.id;
+        const std::string python = model.interpreterPool ? R"("version":5,"python":"3.14",)" : "";
+        const scenario::Scenario s = testing::Parse("{" + python + R"("tasks":[{"name":"t","count":2,"steps":[
+            {"cpu":"1ms"},{"io":"1ms"}]}],"model":{"kind":")" + std::string(model.id) + R"("}})");
+        ExpectRealised(s, RealRunKind::CppRuntime, std::string(model.id));
+    }
 }
 
 TEST(PlanRealised, TheCppRuntimesRealiseThePlanOfEveryPreset) {
