@@ -278,6 +278,46 @@ def write_all(parts, out_dir):
     doc["version"] = 8
     docs["event_start"] = doc
 
+    doc = scenario("Results through a multiprocessing.Pipe on Pool(3)",
+                   f"tests/reference/programs/pipe_pool.py: the Pipe's ends are made before Pool(3) and handed to each "
+                   f"worker by its initializer; Pool(3).map runs one collector, which recv()s twelve results, and twelve "
+                   f"hash jobs (5 ms of pure Python each, burn() on the thread's CPU clock), each send()ing its result; "
+                   f"chunksize 1, fork. process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); "
+                   f"message_overhead: half a Pipe round trip (pipe_round_trip); mp_pipe_send and mp_pipe_recv are the "
+                   f"profile's (docs/machine-profile.md).{pool_miss('light')} {src}.",
+                   [{"name": "collect", "count": 1, "steps": [{"repeat": 12, "steps": [{"get": "results"}]}]},
+                    {"name": "hash", "count": 12, "steps": [{"cpu": "5ms"}, {"put": "results"}]}],
+                   {"kind": "processes", "workers": 3, "chunksize": 1, "start_method": "fork"},
+                   {"process_start_fork": us(light_fork), "message_overhead": us(msg), **pool_profile("light")})
+    doc["version"] = 8
+    doc["queues"] = {"results": {"pipe": True}}
+    docs["pipe_pool"] = doc
+
+    # --- tasks that start tasks ---------------------------------------------------------------------------------
+    doc = scenario("Coroutines that gather coroutines",
+                   "tests/reference/programs/gather_children.py: asyncio.run over four page coroutines, each awaiting "
+                   "asyncio.gather over three image coroutines (2 ms of pure Python, then 10 ms of asyncio.sleep), then "
+                   f"1 ms of pure Python. The program's work is exact by construction (burn() on the thread's CPU clock). "
+                   f"{src}.",
+                   [{"name": "page", "count": 4, "steps": [
+                       {"children": {"name": "image", "count": 3, "via": "gather",
+                                     "steps": [{"cpu": "2ms"}, {"await": "10ms"}]}},
+                       {"cpu": "1ms"}]}],
+                   {"kind": "asyncio"})
+    doc["version"] = 8
+    docs["gather_children"] = doc
+    doc = scenario("Threads that start and join threads",
+                   "tests/reference/programs/thread_children.py: two threads each start three threads (3 ms of pure "
+                   "Python, then 10 ms of time.sleep), join them, then spend 1 ms of pure Python. thread_start "
+                   f"{thread_start * 1e3:.0f} us (parts thread_start). {src}.",
+                   [{"name": "parent", "count": 2, "steps": [
+                       {"children": {"name": "child", "count": 3, "via": "threads",
+                                     "steps": [{"cpu": "3ms"}, {"io": "10ms"}]}},
+                       {"cpu": "1ms"}]}],
+                   {"kind": "threads"}, {"thread_start": us(thread_start)})
+    doc["version"] = 8
+    docs["thread_children"] = doc
+
     os.makedirs(out_dir, exist_ok=True)
     for case, doc in docs.items():
         with open(os.path.join(out_dir, f"{case}.json"), "w") as f:
