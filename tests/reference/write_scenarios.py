@@ -20,11 +20,14 @@ def med(part):
     return part["median"]
 
 
-def scenario(name, description, tasks, model, profile=None, cores=CORES):
-    doc = {"format": "interleave-scenario", "version": 5, "python": "3.11", "name": name, "description": description,
-           "tasks": tasks, "model": model, "machine": {"cores": cores}}
+def scenario(name, description, tasks, model, profile=None, cores=CORES, queues=None, version=5):
+    """version: the scenario format the steps need (8 for queues, pipes, events and children)."""
+    doc = {"format": "interleave-scenario", "version": version, "python": "3.11", "name": name,
+           "description": description, "tasks": tasks, "model": model, "machine": {"cores": cores}}
     if profile:
         doc["machine"]["profile"] = profile
+    if queues:
+        doc["queues"] = queues
     return doc
 
 
@@ -239,8 +242,9 @@ def write_all(parts, out_dir):
     # by `interleave calibrate`), not a parts figure.
     channel_note = ("queue_operation, async_queue_operation and the mp_queue_* costs are the machine profile's defaults "
                     "(docs/machine-profile.md: measured with `interleave calibrate` on this VM)")
-    download = {"name": "download", "count": 1,
-                "steps": [{"repeat": 40, "steps": [{"io": "3ms"}, {"put": "pages"}]}]}
+    def download(wait="io"):  # time.sleep is blocking I/O; asyncio.sleep an await
+        return {"name": "download", "count": 1, "steps": [{"repeat": 40, "steps": [{wait: "3ms"}, {"put": "pages"}]}]}
+    pages = {"pages": {"maxsize": 4}}
     parse = {"name": "parse", "count": 2, "steps": [{"repeat": 20, "steps": [{"get": "pages"}, {"cpu": "8ms"}]}]}
     pipeline_doc = ("One downloader puts 40 pages (3 ms of time.sleep each) on a bounded queue (maxsize 4); two parsers "
                     "take them off and parse each (8 ms of pure Python, burn() on the thread's CPU clock).")
@@ -251,10 +255,8 @@ def write_all(parts, out_dir):
         doc = scenario(f"A bounded pipeline: {note}",
                        f"tests/reference/programs/{program}: {note}. {pipeline_doc} thread_start "
                        f"{thread_start * 1e3:.0f} us (parts thread_start); {channel_note}. {src}.",
-                       [json.loads(json.dumps(download).replace('"io"', f'"{io_step}"')), parse],
-                       {"kind": kind}, {"thread_start": us(thread_start)})
-        doc["version"] = 8
-        doc["queues"] = {"pages": {"maxsize": 4}}
+                       [download(io_step), parse],
+                       {"kind": kind}, {"thread_start": us(thread_start)}, queues=pages, version=8)
         docs[case] = doc
     doc = scenario("A bounded pipeline across processes: a multiprocessing.Queue(maxsize=4) on Pool(3)",
                    f"tests/reference/programs/pipeline_processes.py: Pool(3).map runs one downloader and two parsers, "
@@ -262,10 +264,9 @@ def write_all(parts, out_dir):
                    f"{pipeline_doc} process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); "
                    f"message_overhead: half a Pipe round trip (pipe_round_trip); {channel_note}.{pool_miss('light')} "
                    f"{src}.",
-                   [download, parse], {"kind": "processes", "workers": 3, "chunksize": 1, "start_method": "fork"},
-                   {"process_start_fork": us(light_fork), "message_overhead": us(msg), **pool_profile("light")})
-    doc["version"] = 8
-    doc["queues"] = {"pages": {"maxsize": 4}}
+                   [download(), parse], {"kind": "processes", "workers": 3, "chunksize": 1, "start_method": "fork"},
+                   {"process_start_fork": us(light_fork), "message_overhead": us(msg), **pool_profile("light")},
+                   queues=pages, version=8)
     docs["pipeline_processes"] = doc
     doc = scenario("Four workers wait for a threading.Event a loader sets",
                    f"tests/reference/programs/event_start.py: a loader thread spends 20 ms of pure Python, then sets a "
@@ -274,8 +275,7 @@ def write_all(parts, out_dir):
                    f"{channel_note}. {src}.",
                    [{"name": "loader", "count": 1, "steps": [{"cpu": "20ms"}, {"set": "ready"}]},
                     {"name": "worker", "count": 4, "steps": [{"wait": "ready"}, {"cpu": "5ms"}]}],
-                   {"kind": "threads"}, {"thread_start": us(thread_start)})
-    doc["version"] = 8
+                   {"kind": "threads"}, {"thread_start": us(thread_start)}, version=8)
     docs["event_start"] = doc
 
     doc = scenario("Results through a multiprocessing.Pipe on Pool(3)",
@@ -288,9 +288,8 @@ def write_all(parts, out_dir):
                    [{"name": "collect", "count": 1, "steps": [{"repeat": 12, "steps": [{"get": "results"}]}]},
                     {"name": "hash", "count": 12, "steps": [{"cpu": "5ms"}, {"put": "results"}]}],
                    {"kind": "processes", "workers": 3, "chunksize": 1, "start_method": "fork"},
-                   {"process_start_fork": us(light_fork), "message_overhead": us(msg), **pool_profile("light")})
-    doc["version"] = 8
-    doc["queues"] = {"results": {"pipe": True}}
+                   {"process_start_fork": us(light_fork), "message_overhead": us(msg), **pool_profile("light")},
+                   queues={"results": {"pipe": True}}, version=8)
     docs["pipe_pool"] = doc
 
     # --- tasks that start tasks ---------------------------------------------------------------------------------
@@ -303,8 +302,7 @@ def write_all(parts, out_dir):
                        {"children": {"name": "image", "count": 3, "via": "gather",
                                      "steps": [{"cpu": "2ms"}, {"await": "10ms"}]}},
                        {"cpu": "1ms"}]}],
-                   {"kind": "asyncio"})
-    doc["version"] = 8
+                   {"kind": "asyncio"}, version=8)
     docs["gather_children"] = doc
     doc = scenario("Threads that start and join threads",
                    "tests/reference/programs/thread_children.py: two threads each start three threads (3 ms of pure "
@@ -314,8 +312,7 @@ def write_all(parts, out_dir):
                        {"children": {"name": "child", "count": 3, "via": "threads",
                                      "steps": [{"cpu": "3ms"}, {"io": "10ms"}]}},
                        {"cpu": "1ms"}]}],
-                   {"kind": "threads"}, {"thread_start": us(thread_start)})
-    doc["version"] = 8
+                   {"kind": "threads"}, {"thread_start": us(thread_start)}, version=8)
     docs["thread_children"] = doc
 
     os.makedirs(out_dir, exist_ok=True)

@@ -59,7 +59,7 @@ ChannelCost ChannelCallCost(const scenario::Scenario& s, const std::vector<scena
             }
         } else {  // queue.Queue and threading.Event
             cost.calls += profile.queueOperation;
-            cost.perWake = std::max(cost.perWake, profile.queueOperation);
+            cost.perWake = profile.queueOperation;
         }
     }
     return cost;
