@@ -40,44 +40,41 @@ std::vector<scenario::Model> CompareModels(const scenario::Scenario& scenario) {
         models.push_back(model);
     };
 
-    add(scenario::Model{});
-    scenario::Model threads;
-    threads.kind = ModelKind::Threads;
-    if (given.kind == ModelKind::Threads || given.kind == ModelKind::FreeThreaded) threads.workers = given.workers;
-    else if (tasks > kHighConcurrency) threads.workers = plan::DefaultThreadPoolSize(scenario.machine.cores);  // ThreadPoolExecutor()
-    add(threads);
-    scenario::Model processes;
-    processes.kind = ModelKind::Processes;
-    processes.startMethod = scenario::RunPythonInfo(scenario).defaultStartMethod;  // what Pool() gets on this release
-    if (given.kind == ModelKind::Processes || given.kind == ModelKind::ProcessAsyncio) {
-        processes.workers = given.workers;
-        processes.startMethod = given.startMethod;
-        processes.chunksize = given.kind == ModelKind::Processes ? given.chunksize : 0;
+    // Every model of the registry, with the settings of the given model that mean the same thing in it: a thread
+    // pool's size, a process pool's workers and start method, an event loop's semaphore and TaskGroup.
+    const scenario::ModelInfo& from = scenario::Info(given.kind);
+    const bool givenLoopAlone = from.eventLoop && !from.processPool;
+    for (const scenario::ModelInfo& info : scenario::Models()) {
+        scenario::Model model;
+        model.kind = info.kind;
+        if (info.threads) {
+            if (from.threads) model.workers = given.workers;
+            else if (tasks > kHighConcurrency) model.workers = plan::DefaultThreadPoolSize(scenario.machine.cores);
+        }
+        if (!info.gil) model.freeThreadedSlowdown = given.freeThreadedSlowdown;
+        if (info.processPool) {
+            model.startMethod = scenario::RunPythonInfo(scenario).defaultStartMethod;  // what Pool() gets there
+            if (from.processPool) {
+                model.workers = given.workers;
+                model.startMethod = given.startMethod;
+                // Chunks are Pool.map's; a pool of event loops takes one batch per worker.
+                model.chunksize = !from.eventLoop && !info.eventLoop ? given.chunksize : 0;
+            }
+        }
+        if (info.eventLoop && !info.processPool && givenLoopAlone) {
+            model.semaphore = given.semaphore;
+            model.taskGroup = given.taskGroup;
+        }
+        if (info.interpreterPool) {
+            // InterpreterPoolExecutor, where the release has it and the tasks share no object (plan::Unsupported).
+            if (from.interpreterPool) model.workers = given.workers;
+            scenario::Scenario probe;
+            probe.python = scenario.python;
+            probe.model = model;
+            if (!scenario::RunPythonInfo(probe).interpreterPool || !scenario.names.empty()) continue;
+        }
+        add(model);
     }
-    add(processes);
-    scenario::Model asyncio;
-    asyncio.kind = ModelKind::Asyncio;
-    if (given.kind == ModelKind::Asyncio) {
-        asyncio.semaphore = given.semaphore;
-        asyncio.taskGroup = given.taskGroup;
-    }
-    add(asyncio);
-    scenario::Model mixed = processes;
-    mixed.kind = ModelKind::ProcessAsyncio;
-    mixed.chunksize = 0;
-    add(mixed);
-    scenario::Model freeThreaded = threads;
-    freeThreaded.kind = ModelKind::FreeThreaded;
-    freeThreaded.freeThreadedSlowdown = given.freeThreadedSlowdown;
-    add(freeThreaded);
-    // InterpreterPoolExecutor, where the release has it and the tasks share no object (plan::Unsupported).
-    scenario::Model interpreters;
-    interpreters.kind = ModelKind::Interpreters;
-    if (given.kind == ModelKind::Interpreters) interpreters.workers = given.workers;
-    scenario::Scenario probe;
-    probe.python = scenario.python;
-    probe.model = interpreters;
-    if (scenario::RunPythonInfo(probe).interpreterPool && scenario.names.empty()) add(interpreters);
     return models;
 }
 
@@ -144,9 +141,9 @@ static bool FreeThreadingSupported(const scenario::Scenario& scenario) {
     return scenario.python.minor >= 14;
 }
 
-// The free-threaded build is a what-if where the release does not support it; every other model is an option.
+// Threads without a GIL are a what-if where the release does not support them; every other model is an option.
 bool Recommendable(const scenario::Scenario& scenario, ModelKind kind) {
-    return kind != ModelKind::FreeThreaded || FreeThreadingSupported(scenario);
+    return scenario::Info(kind).gil || FreeThreadingSupported(scenario);
 }
 
 void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
@@ -175,14 +172,20 @@ void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
         if (static_cast<double>(comparison.results[i].trace.metrics.makespan) <= static_cast<double>(best) * kTieTolerance)
             candidates.push_back(static_cast<int>(i));
     }
-    auto find = [&](ModelKind kind) {
+    const auto findWhere = [&](auto&& matches) {
         for (int i : candidates)
-            if (comparison.models[i].kind == kind) return i;
+            if (matches(scenario::Info(comparison.models[size_t(i)].kind))) return i;
         return -1;
     };
+    const auto find = [&](ModelKind kind) {
+        return findWhere([kind](const scenario::ModelInfo& info) { return info.kind == kind; });
+    };
+    // Threads under the GIL against one event loop, where both are as fast: the loop at high concurrency (a
+    // thread each costs memory and start-up), threads below it (they need no rewrite into coroutines).
+    const int threadsUnderGil = findWhere([](const scenario::ModelInfo& info) { return info.threads && info.gil; });
+    const int loopAlone = findWhere([](const scenario::ModelInfo& info) { return info.eventLoop && !info.processPool; });
     int chosen = find(ModelKind::Sequential);
-    if (chosen < 0 && find(ModelKind::Threads) >= 0 && find(ModelKind::Asyncio) >= 0)
-        chosen = tasks > kHighConcurrency ? find(ModelKind::Asyncio) : find(ModelKind::Threads);
+    if (chosen < 0 && threadsUnderGil >= 0 && loopAlone >= 0) chosen = tasks > kHighConcurrency ? loopAlone : threadsUnderGil;
     if (chosen < 0) {
         chosen = candidates.front();
         for (int i : candidates) {
@@ -200,39 +203,15 @@ void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
     const trace::Metrics& m = comparison.results[chosen].trace.metrics;
     char speed[64];
     std::snprintf(speed, sizeof speed, "%.2fx", m.speedup);
-    switch (comparison.models[chosen].kind) {
-        case ModelKind::Sequential:
-            comparison.reason = "sequential: no model beats plain sequential code (" + Seconds(m.makespan) +
-                                ") by more than 10%, so concurrency is not worth its complexity";
-            break;
-        case ModelKind::Threads:
-            comparison.reason = "threading: the work waits on I/O, which releases the GIL, so " + std::to_string(tasks) +
-                                " tasks overlap (" + Seconds(m.makespan) + ", " + speed + " sequential) at moderate concurrency";
-            break;
-        case ModelKind::Asyncio:
-            comparison.reason = "asyncio: " + std::to_string(tasks) + " I/O waits overlap on one thread with the lowest per-task overhead (" +
-                                Seconds(m.makespan) + ", " + speed + " sequential)";
-            break;
-        case ModelKind::Processes:
-            comparison.reason = "multiprocessing: the work is CPU-bound Python, and only separate processes (one GIL each) run it on " +
-                                std::to_string(scenario.machine.cores) + " cores at once (" + Seconds(m.makespan) + ", " + speed + " sequential)";
-            break;
-        case ModelKind::ProcessAsyncio:
-            comparison.reason = "multiprocessing with asyncio per process: processes spread the CPU work over the cores and an event loop in each overlaps the I/O (" +
-                                Seconds(m.makespan) + ", " + speed + " sequential)";
-            break;
-        case ModelKind::FreeThreaded:
-            comparison.reason = "free-threaded " + scenario::PythonVersionName(scenario::RunPython(scenario)) +
-                                ": the work is CPU-bound Python in one process, and without a GIL threads run it on " +
-                                std::to_string(scenario.machine.cores) + " cores at once with no process to start and nothing to pickle (" +
-                                Seconds(m.makespan) + ", " + speed + " sequential)";
-            break;
-        case ModelKind::Interpreters:
-            comparison.reason = "InterpreterPoolExecutor: the work is CPU-bound Python, and interpreters with a GIL each run it on " +
-                                std::to_string(scenario.machine.cores) + " cores at once without starting processes (" +
-                                Seconds(m.makespan) + ", " + speed + " sequential)";
-            break;
-    }
+    const std::string took = Seconds(m.makespan);
+    const std::string python = scenario::PythonVersionName(scenario::RunPython(scenario));
+    scenario::ModelTextValues values;
+    values.makespan = took;
+    values.speedup = speed;
+    values.python = python;
+    values.tasks = tasks;
+    values.cores = scenario.machine.cores;
+    comparison.reason = scenario::FillModelText(scenario::Info(comparison.models[chosen].kind).recommendation, values);
 }
 
 }  // namespace interleave::models

@@ -139,7 +139,7 @@ std::string DescribeTasks(const scenario::Scenario& s) {
 // run has a GIL shared by threads and the I/O-bound tasks' round trips took at least twice their own work.
 std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace, const trace::Span** longestWaitSpan = nullptr) {
     if (longestWaitSpan) *longestWaitSpan = nullptr;
-    if (s.model.kind != ModelKind::Threads) return {};
+    if (const scenario::ModelInfo& model = scenario::Info(s.model.kind); !model.threads || !model.gil) return {};
     const plan::Plan plan = plan::MakePlan(s);
     const size_t taskCount = std::min<size_t>(trace.tasks.size(), size_t(std::max<int64_t>(s.TaskCount(), 0)));
     std::vector<bool> ioBound(taskCount, false);
@@ -321,92 +321,65 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
     const double speedup = m.speedup > 0 ? m.speedup
                            : (m.sequentialMakespan > 0 && m.makespan > 0 ? double(m.sequentialMakespan) / double(m.makespan) : 0);
     const std::string tasksText = DescribeTasks(s);
-    const char* what = tasksText.c_str();
-    std::string head;
-    switch (s.model.kind) {
-        case ModelKind::Sequential:
-            head = Printf("%s ran one after another in %s", what, took.c_str());
-            break;
-        case ModelKind::Threads:
-        case ModelKind::FreeThreaded:
-            head = Printf("%s on %d %sthread%s took %s", what, workers,
-                          scenario::RunsFreeThreaded(s) ? "free-threaded " : "", workers == 1 ? "" : "s",
-                          took.c_str());
-            break;
-        case ModelKind::Processes:
-            head = Printf("%s on %d worker process%s took %s", what, workers, workers == 1 ? "" : "es", took.c_str());
-            break;
-        case ModelKind::Asyncio:
-            head = Printf("%s on one event loop took %s", what, took.c_str());
-            break;
-        case ModelKind::ProcessAsyncio:
-            head = Printf("%s on %d processes with an event loop each took %s", what, workers, took.c_str());
-            break;
-        case ModelKind::Interpreters:
-            head = Printf("%s on %d interpreter%s (InterpreterPoolExecutor) took %s", what, workers, workers == 1 ? "" : "s",
-                          took.c_str());
-            break;
-    }
+    const scenario::ModelInfo& model = scenario::Info(s.model.kind);
+    scenario::ModelTextValues values;
+    values.what = tasksText;
+    values.took = took;
+    values.n = workers;
+    values.build = scenario::RunsFreeThreaded(s) ? "free-threaded " : "";
+    std::string head = scenario::FillModelText(model.headline, values);
     if (speedup > 0) head += Printf(", %.2fx sequential", speedup);
 
+    // What the tasks ran on decides what explains the time: a pool's start and pickling, threads and the GIL, one
+    // loop's stalls, or tasks taking turns.
     std::string why;
-    switch (s.model.kind) {
-        case ModelKind::Sequential: {
-            // The tasks take turns, but children a task starts (threads, an executor, an event loop of their own) run
-            // side by side: then the time is not the sum of the steps, and saying so would contradict the timeline.
-            double childrenTime = 0;  // each child's start to end, summed (children follow the top-level tasks)
-            int64_t children = 0;
-            for (size_t t = size_t(s.TaskCount()); t < trace.tasks.size(); ++t) {
-                const trace::TaskRecord& child = trace.tasks[t];
-                if (child.started < 0 || child.finished < child.started) continue;
-                childrenTime += double(child.finished - child.started);
-                ++children;
-            }
-            if (children > 1 && double(m.makespan) < 0.95 * childrenTime)
-                why = Printf("the tasks took turns, but the children they start overlapped: %lld children ran %s between "
-                             "them.",
-                             (long long)children, FormatTime(childrenTime).c_str());
-            else
-                why = "nothing overlaps, so the time is the sum of every step.";
-            break;
-        }
-        case ModelKind::Threads:
-            if (scenario::RunsFreeThreaded(s)) {
-                why = Printf("on a free-threaded build there is no GIL: threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",
-                             s.machine.cores, (scenario::PythonCpuScale(s) - 1) * 100);
-            } else if (kind == WorkloadKind::CpuBound || w.cpu > 0.3 * (w.cpu + w.io + w.ccall)) {
-                why = Printf("only the thread holding the GIL runs Python; the others waited %s for it in total (%lld hand-offs, %lld drop requests).",
-                             FormatTime(double(m.gilWait)).c_str(), (long long)m.gilSwitches, (long long)m.dropRequests);
-            } else {
-                why = Printf("blocking I/O and C calls release the GIL, so threads overlap their waits; GIL waits came to %s in total.",
-                             FormatTime(double(m.gilWait)).c_str());
-            }
-            break;
-        case ModelKind::FreeThreaded:
-            why = Printf("without a GIL, threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",
+    if (model.interpreterPool) {
+        why = Printf("each interpreter has its own GIL, so their threads run Python on %d cores at once; ", s.machine.cores) +
+              PoolCosts(trace, "the interpreters", WhatCrossed(w));
+    } else if (model.processPool) {
+        why = Printf("each process has its own GIL and runs on its own core (%d cores); ", s.machine.cores) +
+              PoolCosts(trace, "processes", WhatCrossed(w));
+    } else if (model.threads && !model.gil) {
+        why = Printf("without a GIL, threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",
+                     s.machine.cores, (scenario::PythonCpuScale(s) - 1) * 100);
+    } else if (model.threads) {
+        if (scenario::RunsFreeThreaded(s)) {
+            why = Printf("on a free-threaded build there is no GIL: threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",
                          s.machine.cores, (scenario::PythonCpuScale(s) - 1) * 100);
-            break;
-        case ModelKind::Interpreters:
-            why = Printf("each interpreter has its own GIL, so their threads run Python on %d cores at once; ",
-                         s.machine.cores) +
-                  PoolCosts(trace, "the interpreters", WhatCrossed(w));
-            break;
-        case ModelKind::Processes:
-        case ModelKind::ProcessAsyncio:
-            why = Printf("each process has its own GIL and runs on its own core (%d cores); ", s.machine.cores) +
-                  PoolCosts(trace, "processes", WhatCrossed(w));
-            break;
-        case ModelKind::Asyncio:
-            if (w.blocking > 0) {
-                why = Printf("awaits overlap the waits, but blocking calls stalled the whole loop for %s; the loop itself cost %s.",
-                             FormatTime(w.blocking).c_str(), FormatTime(double(m.loopOverhead)).c_str());
-            } else if (kind == WorkloadKind::CpuBound) {
-                why = "one loop runs one coroutine at a time on one thread: CPU work does not overlap at all.";
-            } else {
-                why = Printf("while one task awaits I/O the loop runs the next, so the waits overlap; the loop itself cost %s.",
-                             FormatTime(double(m.loopOverhead)).c_str());
-            }
-            break;
+        } else if (kind == WorkloadKind::CpuBound || w.cpu > 0.3 * (w.cpu + w.io + w.ccall)) {
+            why = Printf("only the thread holding the GIL runs Python; the others waited %s for it in total (%lld hand-offs, %lld drop requests).",
+                         FormatTime(double(m.gilWait)).c_str(), (long long)m.gilSwitches, (long long)m.dropRequests);
+        } else {
+            why = Printf("blocking I/O and C calls release the GIL, so threads overlap their waits; GIL waits came to %s in total.",
+                         FormatTime(double(m.gilWait)).c_str());
+        }
+    } else if (model.eventLoop) {
+        if (w.blocking > 0) {
+            why = Printf("awaits overlap the waits, but blocking calls stalled the whole loop for %s; the loop itself cost %s.",
+                         FormatTime(w.blocking).c_str(), FormatTime(double(m.loopOverhead)).c_str());
+        } else if (kind == WorkloadKind::CpuBound) {
+            why = "one loop runs one coroutine at a time on one thread: CPU work does not overlap at all.";
+        } else {
+            why = Printf("while one task awaits I/O the loop runs the next, so the waits overlap; the loop itself cost %s.",
+                         FormatTime(double(m.loopOverhead)).c_str());
+        }
+    } else {
+        // The tasks take turns, but children a task starts (threads, an executor, an event loop of their own) run
+        // side by side: then the time is not the sum of the steps, and saying so would contradict the timeline.
+        double childrenTime = 0;  // each child's start to end, summed (children follow the top-level tasks)
+        int64_t children = 0;
+        for (size_t t = size_t(s.TaskCount()); t < trace.tasks.size(); ++t) {
+            const trace::TaskRecord& child = trace.tasks[t];
+            if (child.started < 0 || child.finished < child.started) continue;
+            childrenTime += double(child.finished - child.started);
+            ++children;
+        }
+        if (children > 1 && double(m.makespan) < 0.95 * childrenTime)
+            why = Printf("the tasks took turns, but the children they start overlapped: %lld children ran %s between "
+                         "them.",
+                         (long long)children, FormatTime(childrenTime).c_str());
+        else
+            why = "nothing overlaps, so the time is the sum of every step.";
     }
     std::string text = head;
     text.append(": ").append(why);
@@ -467,31 +440,26 @@ std::vector<ExplainMoment> ExplainMoments(const scenario::Scenario& s, const tra
             return span.state == state && OnTrackOfKind(trace, span, trace::TrackKind::Thread);
         };
     };
-    switch (s.model.kind) {
-        case ModelKind::Threads:
-            if (!scenario::RunsFreeThreaded(s) && m.gilWait > 0)
-                AddMoment(moments, trace, LongestSpan(trace, threadSpan(trace::SpanState::WaitingGil)), "the longest wait for the GIL");
-            break;
-        case ModelKind::Processes:
-        case ModelKind::ProcessAsyncio:
-        case ModelKind::Interpreters:
-            AddMoment(moments, trace,
-                      LongestSpan(trace, [](const trace::Span& span) { return span.state == trace::SpanState::StartingProcess; }),
-                      s.model.kind == ModelKind::Interpreters ? "the longest interpreter start" : "the longest process start");
-            if (m.pickling + m.unpickling > 0)
-                AddMoment(moments, trace, LongestSpan(trace, [](const trace::Span& span) {
-                              return span.state == trace::SpanState::Pickling || span.state == trace::SpanState::Unpickling;
-                          }),
-                          "the longest pickling");
-            break;
-        case ModelKind::Asyncio:
-            if (Sum(s).blocking > 0)
-                AddMoment(moments, trace, LongestSpan(trace, [&](const trace::Span& span) {
-                              return span.state == trace::SpanState::BlockedIo && OnTrackOfKind(trace, span, trace::TrackKind::EventLoop);
-                          }),
-                          "the loop stalled by a blocking call");
-            break;
-        default: break;
+    const scenario::ModelInfo& model = scenario::Info(s.model.kind);
+    if (!model.workerNoun.empty()) {
+        const std::string longestStart = "the longest " + std::string(model.workerNoun) + " start";
+        AddMoment(moments, trace,
+                  LongestSpan(trace, [](const trace::Span& span) { return span.state == trace::SpanState::StartingProcess; }),
+                  longestStart.c_str());
+        if (m.pickling + m.unpickling > 0)
+            AddMoment(moments, trace, LongestSpan(trace, [](const trace::Span& span) {
+                          return span.state == trace::SpanState::Pickling || span.state == trace::SpanState::Unpickling;
+                      }),
+                      "the longest pickling");
+    } else if (model.threads && model.gil) {
+        if (!scenario::RunsFreeThreaded(s) && m.gilWait > 0)
+            AddMoment(moments, trace, LongestSpan(trace, threadSpan(trace::SpanState::WaitingGil)), "the longest wait for the GIL");
+    } else if (model.eventLoop) {
+        if (Sum(s).blocking > 0)
+            AddMoment(moments, trace, LongestSpan(trace, [&](const trace::Span& span) {
+                          return span.state == trace::SpanState::BlockedIo && OnTrackOfKind(trace, span, trace::TrackKind::EventLoop);
+                      }),
+                      "the loop stalled by a blocking call");
     }
     const trace::Span* convoyWait = nullptr;
     if (!IoRoundTrips(s, trace, &convoyWait).empty()) AddMoment(moments, trace, convoyWait, "an I/O-bound thread's longest wait for the GIL");

@@ -16,13 +16,14 @@ namespace interleave::ui {
 
 using scenario::ModelKind;
 
+// A series takes the colour of what limits its model: the GIL for threads under it, Python on many cores for a pool
+// of processes or interpreters, C-like parallel Python for threads without a GIL, waiting for the rest.
 uint32_t SeriesColor(ModelKind kind, Theme theme) {
-    switch (kind) {
-        case ModelKind::Threads: return StateColor(trace::SpanState::WaitingGil, theme);
-        case ModelKind::Processes: return StateColor(trace::SpanState::RunningPython, theme);
-        case ModelKind::FreeThreaded: return StateColor(trace::SpanState::RunningC, theme);
-        default: return StateColor(trace::SpanState::BlockedIo, theme);
-    }
+    const scenario::ModelInfo& model = scenario::Info(kind);
+    if (model.threads) return StateColor(model.gil ? trace::SpanState::WaitingGil : trace::SpanState::RunningC, theme);
+    if ((model.processPool || model.interpreterPool) && !model.eventLoop)
+        return StateColor(trace::SpanState::RunningPython, theme);
+    return StateColor(trace::SpanState::BlockedIo, theme);
 }
 
 ScalingPlot BuildScalingPicture(const std::vector<ScalingSeries>& series, const ScalingPlotView& view,

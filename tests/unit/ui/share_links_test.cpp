@@ -3,7 +3,9 @@
 // with a fake link maker (synchronous, or answering later as the web's does). No ImGui.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,39 @@ TEST(ShareLinks, ALinkReadBackGivesItsScenarioPinnedRunAndRange) {
     EXPECT_EQ(link.state.visible.t1, 2000);
     EXPECT_EQ(link.state.theme, Theme::Light);
     EXPECT_EQ(link.state.tab, Tab::Compare);
+}
+
+std::string ReadFixture(const std::string& name) {
+    std::ifstream in(std::string(INTERLEAVE_SOURCE_DIR) + "/tests/e2e/fixtures/" + name, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A link made by the first release of the link format (v1: a format-1 scenario, no "format" or "version") still
+// opens as it was made: its preset's scenario, its compared models, range, selected task and tab
+// (tests/e2e/fixtures/v1-link.expected.json, which the browser test checks too). The payload is the link's own,
+// inflated (tests/share_link_fixture_test.py checks that).
+TEST(ShareLinks, TheCommittedV1LinkStillOpensAsItWasMade) {
+    const std::string payload = ReadFixture("v1-link.json");
+    ASSERT_FALSE(payload.empty()) << "tests/e2e/fixtures/v1-link.json";
+    OpenedLink link;
+    std::string error;
+    ASSERT_TRUE(ReadLink(payload, ViewState{}, link, error)) << error;
+    ASSERT_TRUE(link.scenario);
+    scenario::Scenario preset = interleave::testing::Preset("asyncio_blocking_call");
+    preset.story = {};  // stories came with format 6, after the link was made
+    EXPECT_EQ(scenario::ScenarioToJson(*link.scenario), scenario::ScenarioToJson(preset));
+    EXPECT_EQ(link.state.models, (std::vector<std::string>{"sequential", "asyncio", "threads"}));
+    EXPECT_TRUE(link.hasRange);
+    EXPECT_EQ(link.state.visible.t0, 500000000);
+    EXPECT_EQ(link.state.visible.t1, 3500000000);
+    EXPECT_EQ(link.state.selectedTask, 1);
+    EXPECT_EQ(link.state.tab, Tab::Timeline);
+    // What the browser test expects of the same link, so the two cannot drift apart unseen.
+    const std::string expected = ReadFixture("v1-link.expected.json");
+    for (const char* field : {"\"asyncio_blocking_call\"", "500000000", "3500000000", "\"timeline\""})
+        EXPECT_NE(expected.find(field), std::string::npos) << field;
 }
 
 TEST(ShareLinks, ALinkWithoutARangeOrScenarioKeepsTheViewsOwn) {
