@@ -41,7 +41,8 @@ const Frame& GetFrame(int64_t total) {
         frame = std::make_unique<Frame>();
         frame->total = total;
         frame->trace = interleave::ui::testing::LanesTrace(total, kLanes);
-        for (size_t t = 0; t < frame->trace.tracks.size(); ++t) frame->index.emplace_back(frame->trace.SpansOf(int32_t(t)));
+        for (size_t t = 0; t < frame->trace.tracks.size(); ++t)
+            frame->index.emplace_back(frame->trace.SpansOf(interleave::trace::TrackId(int32_t(t))));
         frame->range = {0, double(frame->trace.EndTime())};
     }
     return *frame;
@@ -56,8 +57,8 @@ void Run(benchmark::State& state, const TimeRange& range, bool useIndex) {
         built = 0;
         for (size_t t = 0; t < frame.trace.tracks.size(); ++t) {
             cmds.clear();
-            BuildDrawCommands(frame.trace.SpansOf(int32_t(t)), range, kWidthPx, cmds, interleave::ui::kFoldPx,
-                              useIndex ? &frame.index[t] : nullptr);
+            BuildDrawCommands(frame.trace.SpansOf(interleave::trace::TrackId(int32_t(t))), range, kWidthPx, cmds,
+                              interleave::ui::kFoldPx, useIndex ? &frame.index[t] : nullptr);
             built += cmds.size();
             benchmark::DoNotOptimize(cmds.data());
         }
@@ -86,7 +87,7 @@ void BM_BuildSpanIndex(benchmark::State& state) {
     for (auto _ : state) {
         bytes = 0;
         for (size_t t = 0; t < frame.trace.tracks.size(); ++t) {
-            SpanIndex index(frame.trace.SpansOf(int32_t(t)));
+            SpanIndex index(frame.trace.SpansOf(interleave::trace::TrackId(int32_t(t))));
             bytes += index.Bytes();
             benchmark::DoNotOptimize(bytes);
         }

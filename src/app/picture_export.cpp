@@ -11,10 +11,10 @@ interleave::ui::PictureView ViewOf(const interleave::cli::PictureRequest& reques
     interleave::ui::PictureView view;
     view.range = {double(request.startNs), double(request.endNs)};
     view.tracks = request.tracks;
-    for (const int32_t track : request.collapsed) {
-        if (track < 0) continue;
-        if (view.collapsed.size() <= size_t(track)) view.collapsed.resize(size_t(track) + 1, false);
-        view.collapsed[size_t(track)] = true;
+    for (const interleave::trace::TrackId track : request.collapsed) {
+        if (!track.Valid()) continue;
+        if (view.collapsed.size() <= track.Index()) view.collapsed.resize(track.Index() + 1, false);
+        view.collapsed[track.Index()] = true;
     }
     view.width = float(request.width);
     view.height = float(request.height);

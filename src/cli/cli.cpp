@@ -379,7 +379,7 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
         // written for another model's lanes) is passed over, and if none names one every lane is drawn.
         if (lanesText.empty() && storyStep) {
             for (const std::string& entry : storyStep->lanes) {
-                std::vector<int32_t> named;
+                std::vector<trace::TrackId> named;
                 std::string ignored;
                 if (!SelectLanes(result.trace, std::vector<std::string>{entry}, named, ignored)) continue;
                 picture.tracks.insert(picture.tracks.end(), named.begin(), named.end());
@@ -629,7 +629,10 @@ int PresetsCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
 
 void SetPictureRenderers(PictureRenderers renderers) { Renderers() = std::move(renderers); }
 
-bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error,
+bool SelectLanes(const trace::Trace& trace,
+                 const std::string& spec,
+                 std::vector<trace::TrackId>& tracks,
+                 std::string& error,
                  std::string_view option) {
     std::vector<std::string> entries;
     size_t at = 0;
@@ -642,8 +645,11 @@ bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector
     return SelectLanes(trace, entries, tracks, error, option);
 }
 
-bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entries, std::vector<int32_t>& tracks,
-                 std::string& error, std::string_view option) {
+bool SelectLanes(const trace::Trace& trace,
+                 const std::vector<std::string>& entries,
+                 std::vector<trace::TrackId>& tracks,
+                 std::string& error,
+                 std::string_view option) {
     std::vector<bool> chosen(trace.tracks.size(), false);
     for (const std::string& entry : entries) {
         if (entry.empty()) {
@@ -674,7 +680,7 @@ bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entr
     }
     tracks.clear();
     for (size_t t = 0; t < chosen.size(); ++t)
-        if (chosen[t]) tracks.push_back(int32_t(t));
+        if (chosen[t]) tracks.push_back(trace::TrackId(int32_t(t)));
     return true;
 }
 

@@ -15,12 +15,12 @@ namespace interleave::cli {
 struct PictureRequest {
     int64_t startNs = 0;             // the time range drawn, ns
     int64_t endNs = 0;               // <= startNs: the whole run
-    std::vector<int32_t> tracks;     // the lanes (track ids) to draw; empty: every lane
-    std::vector<int32_t> collapsed;  // the groups (track ids) folded into one summary row, as the playground folds them
-    int width = 1280;                // pixels (ImGui units)
-    int height = 0;                  // 0: as tall as the lanes need
-    bool light = false;              // the light theme
-    bool arrows = true;              // the causality arrows, as the live view shows them by default
+    std::vector<trace::TrackId> tracks;     // the lanes to draw; empty: every lane
+    std::vector<trace::TrackId> collapsed;  // the groups folded into one summary row, as the playground folds them
+    int width = 1280;                       // pixels (ImGui units)
+    int height = 0;                         // 0: as tall as the lanes need
+    bool light = false;                     // the light theme
+    bool arrows = true;                     // the causality arrows, as the live view shows them by default
 };
 inline constexpr int kMinPictureSide = 64;    // the same bounds as ui/picture.h
 inline constexpr int kMaxPictureSide = 8192;
@@ -34,11 +34,17 @@ void SetPictureRenderers(PictureRenderers renderers);
 // "--lanes" against a trace: comma-separated lane names or name prefixes (a name matches itself only if some lane
 // has exactly that name, else every lane whose name starts with it). The tracks in trace order; false and why if
 // an entry is empty or matches nothing. `option` names the option in the error ("--lanes", "--collapse").
-bool SelectLanes(const trace::Trace& trace, const std::string& spec, std::vector<int32_t>& tracks, std::string& error,
+bool SelectLanes(const trace::Trace& trace,
+                 const std::string& spec,
+                 std::vector<trace::TrackId>& tracks,
+                 std::string& error,
                  std::string_view option = "--lanes");
 // The same for entries already apart (a story step's lanes, which may hold a comma).
-bool SelectLanes(const trace::Trace& trace, const std::vector<std::string>& entries, std::vector<int32_t>& tracks,
-                 std::string& error, std::string_view option = "--lanes");
+bool SelectLanes(const trace::Trace& trace,
+                 const std::vector<std::string>& entries,
+                 std::vector<trace::TrackId>& tracks,
+                 std::string& error,
+                 std::string_view option = "--lanes");
 // "--range START..END" (durations as in scenarios: 10ms..250ms; END may be left out: to the end). False and why.
 bool ParseRange(const std::string& text, int64_t& startNs, int64_t& endNs, std::string& error);
 // "--size WxH": each side kMinPictureSide to kMaxPictureSide. False and why.

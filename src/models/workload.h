@@ -22,7 +22,7 @@ struct Workload {
     // Top-level tasks (what the model hands out); children are numbered after them, up to AllTaskCount().
     int32_t TaskCount() const { return plan.taskCount; }
     int32_t AllTaskCount() const { return static_cast<int32_t>(taskGroup.size()); }
-    const std::vector<scenario::Step>& StepsOf(trace::TaskId task) const { return groupSteps[taskGroup[task]]; }
+    const std::vector<scenario::Step>& StepsOf(trace::TaskId task) const { return groupSteps[taskGroup[task.Index()]]; }
 };
 
 Workload BuildWorkload(const scenario::Scenario& scenario);

@@ -22,8 +22,8 @@ using trace::SpanState;
 namespace {
 
 struct Coro {
-    trace::TaskId task = trace::kNone;
-    trace::TrackId track = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
+    trace::TrackId track = trace::TrackId::None();
     const std::vector<scenario::Step>* steps = nullptr;
     size_t pc = 0;
     int fd = -1;
@@ -140,7 +140,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
     std::vector<Coro> coros(n);
     for (size_t i = 0; i < n; ++i) {
         coros[i].task = run.tasks[i];
-        coros[i].track = i < run.taskTracks.size() ? run.taskTracks[i] : trace::kNone;
+        coros[i].track = i < run.taskTracks.size() ? run.taskTracks[i] : trace::TrackId::None();
         coros[i].steps = &workload.StepsOf(run.tasks[i]);
         coros[i].cursor = i < run.cursors.size() ? run.cursors[i] : -1;
     }
@@ -179,7 +179,8 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
     };
     auto wake = [&](size_t i) {
         Coro& c = coros[i];
-        if (c.suspendedAt >= 0 && c.track != trace::kNone) loop.Add(c.suspendedAs, c.suspendedAt, loop.Now(), c.task, trace::kNone, c.track);
+        if (c.suspendedAt >= 0 && c.track != trace::TrackId::None())
+            loop.Add(c.suspendedAs, c.suspendedAt, loop.Now(), c.task, trace::TrackId::None(), c.track);
         c.suspendedAt = -1;
         ready.push_back(i);
     };
@@ -232,13 +233,15 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
         rec.finished = loop.Now();
         rec.failed = failed;
         rec.cancelled = cancelled;
-        if (c.suspendedAt >= 0 && c.track != trace::kNone) loop.Add(c.suspendedAs, c.suspendedAt, loop.Now(), c.task, trace::kNone, c.track);
+        if (c.suspendedAt >= 0 && c.track != trace::TrackId::None())
+            loop.Add(c.suspendedAs, c.suspendedAt, loop.Now(), c.task, trace::TrackId::None(), c.track);
         c.suspendedAt = -1;
         if (c.onChannel) {
             c.onChannel = false;
             --onChannel;
         }
-        loop.Mark(cancelled ? trace::InstantKind::TaskCancelled : trace::InstantKind::TaskEnd, rec.finished, trace::kNone, c.task);
+        loop.Mark(cancelled ? trace::InstantKind::TaskCancelled : trace::InstantKind::TaskEnd, rec.finished,
+                  trace::TrackId::None(), c.task);
         if (c.fd >= 0) {
             epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
             close(c.fd);
@@ -263,7 +266,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
         }
     };
     auto recordDepth = [&](size_t name) {
-        if (name < run.queueLanes.size() && run.queueLanes[name] != trace::kNone)
+        if (name < run.queueLanes.size() && run.queueLanes[name] != trace::TrackId::None())
             loop.samples.push_back({loop.Now(), run.queueLanes[name], queueItems[name]});
     };
     auto wakeFromChannel = [&](size_t w) {
@@ -326,7 +329,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
         if (!c.started) {
             c.started = true;
             recordOf(c).started = loop.Now();
-            loop.Mark(trace::InstantKind::TaskStart, recordOf(c).started, trace::kNone, c.task);
+            loop.Mark(trace::InstantKind::TaskStart, recordOf(c).started, trace::TrackId::None(), c.task);
             if (c.parent < 0 && semaphore <= 0) {  // async with sem: (around the tasks the loop started with)
                 c.waitingSemaphore = true;
                 semWaiters.push_back(i);
@@ -346,7 +349,8 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     if (loop.delayFd < 0) loop.delayFd = ConnectDelay(run.delayPort);
                     if (loop.delayFd < 0 || !DelayRequest(loop.delayFd, step.duration)) std::this_thread::sleep_for(std::chrono::nanoseconds(step.duration));
                     loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task);
-                    if (c.track != trace::kNone) loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task, trace::kNone, c.track);
+                    if (c.track != trace::TrackId::None())
+                        loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task, trace::TrackId::None(), c.track);
                     if (run.gil) run.gil->Take(loop, c.task);
                     break;
                 }
@@ -355,7 +359,8 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     TimeNs t0 = loop.Now();
                     std::this_thread::sleep_for(std::chrono::nanoseconds(step.duration));
                     loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task);
-                    if (c.track != trace::kNone) loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task, trace::kNone, c.track);
+                    if (c.track != trace::TrackId::None())
+                        loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task, trace::TrackId::None(), c.track);
                     if (run.gil) run.gil->Take(loop, c.task);
                     break;
                 }
@@ -425,7 +430,7 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     return;
                 case StepKind::Children: {
                     if (step.children < 0) break;
-                    if (c.cursor < 0) c.cursor = plan.FirstDescendant(c.task);
+                    if (c.cursor < 0) c.cursor = plan.FirstDescendant(c.task.value);
                     const plan::ChildBlock block = plan.Children(s, step, c.cursor);
                     c.cursor = block.End();
                     const scenario::ChildVia via = s.children[static_cast<size_t>(step.children)].via;
@@ -449,7 +454,8 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                         bool ok = true;
                         if (via == scenario::ChildVia::Executor) ok = RunChildExecutor(loop, env, c.task, block);
                         else RunChildThreads(loop, env, c.task, block);
-                        if (c.track != trace::kNone) loop.Add(SpanState::Idle, t0, loop.Now(), c.task, trace::kNone, c.track);
+                        if (c.track != trace::TrackId::None())
+                            loop.Add(SpanState::Idle, t0, loop.Now(), c.task, trace::TrackId::None(), c.track);
                         if (!ok) {
                             finish(i, true, false);  // f.result() raised the child's exception in the coroutine
                             return;
@@ -464,11 +470,13 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                     suspend(c, SpanState::Awaiting);
                     for (int32_t k = 0; k < block.count; ++k) {  // push_back moves coros: `c` is not used below
                         Coro child;
-                        child.task = block.Task(k);
+                        child.task = trace::TaskId(block.Task(k));
                         child.cursor = block.DescendantsStart(k);
                         child.parent = static_cast<int64_t>(i);
                         child.steps = &workload.StepsOf(child.task);
-                        child.track = run.childLanes ? (*run.childLanes)(child.task, ChildLaneKind::Coroutine, run.loopTrack) : trace::kNone;
+                        child.track = run.childLanes
+                                          ? (*run.childLanes)(child.task, ChildLaneKind::Coroutine, run.loopTrack)
+                                          : trace::TrackId::None();
                         coros.push_back(child);
                         ready.push_back(coros.size() - 1);
                     }
@@ -580,10 +588,11 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     const int32_t n = workload.TaskCount();
     const bool taskTracks = workload.plan.taskLanes;
     for (int32_t t = 0; t < n; ++t) {
-        run.tasks.push_back(t);
-        run.taskTracks.push_back(taskTracks ? trace.AddTrack(workload.plan.CoroutineLaneName(t, trace.tasks[static_cast<size_t>(t)].name),
-                                                             trace::TrackKind::Task, loopTrack)
-                                            : trace::kNone);
+        run.tasks.push_back(trace::TaskId(t));
+        run.taskTracks.push_back(
+            taskTracks ? trace.AddTrack(workload.plan.CoroutineLaneName(t, trace.tasks[static_cast<size_t>(t)].name),
+                                        trace::TrackKind::Task, loopTrack)
+                       : trace::TrackId::None());
     }
     Actor loop;
     loop.track = loopTrack;
@@ -595,7 +604,7 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
     if (gil) gil->Drop(loop);
     trace.metrics.makespan = loop.Now();
     for (size_t i = 0; i < run.records.size(); ++i) {
-        trace::TaskRecord& rec = trace.tasks[static_cast<size_t>(run.tasks[i])];
+        trace::TaskRecord& rec = trace.tasks[run.tasks[i].Index()];
         rec.started = run.records[i].started;
         rec.finished = run.records[i].finished;
         rec.failed = run.records[i].failed;
@@ -617,7 +626,7 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
             if (track == from) sp.track = to;
             if (cause == from) sp.cause = to;
         }
-        if (sp.cause <= -100) sp.cause = trace::kNone;
+        if (sp.cause.value <= -100) sp.cause = trace::TrackId::None();
     }
     for (auto& in : trace.instants) {
         trace::TrackId track = in.track, cause = in.cause;
@@ -625,7 +634,7 @@ bool RunAsyncio(RunContext& ctx, trace::Trace& trace) {
             if (track == from) in.track = to;
             if (cause == from) in.cause = to;
         }
-        if (in.cause <= -100) in.cause = trace::kNone;
+        if (in.cause.value <= -100) in.cause = trace::TrackId::None();
     }
     AddCounters(s, counters, trace);
     if (!ok && !ctx.Expired()) ctx.error = run.error;  // Expired() words a timeout or cancel itself

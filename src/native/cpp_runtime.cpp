@@ -24,7 +24,7 @@ RealRunResult RunCPython(const scenario::Scenario& scenario, const RunOptions& o
 
 std::vector<trace::TrackId> AddQueueLanes(const scenario::Scenario& scenario, trace::Trace& trace, trace::TrackId process,
                                           Actor& recorder) {
-    std::vector<trace::TrackId> lanes(scenario.names.size(), trace::kNone);
+    std::vector<trace::TrackId> lanes(scenario.names.size(), trace::TrackId::None());
     for (const int32_t queue : plan::DepthLaneQueues(scenario)) {
         const auto i = static_cast<size_t>(queue);
         lanes[i] = trace.AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
@@ -92,7 +92,7 @@ bool ThreadChannels::Run(Actor& actor, Gil* gil, const scenario::Step& step, tra
         if (CanGoOn(step.kind, name)) {
             Apply(step.kind, name);
             if ((step.kind == StepKind::Put || step.kind == StepKind::Get) && name < m_lanes.size() &&
-                m_lanes[name] != trace::kNone)
+                m_lanes[name] != trace::TrackId::None())
                 actor.samples.push_back({actor.Now(), m_lanes[name], m_items[name]});  // under the mutex: in order
             m_changed.notify_all();
             return true;
@@ -142,9 +142,11 @@ bool RunChildLoop(Actor& actor, const StepEnv& env, const plan::ChildBlock& bloc
     run.cancel = env.cancel;
     run.gil = env.gil;
     for (int32_t k = 0; k < block.count; ++k) {
-        run.tasks.push_back(block.Task(k));
+        run.tasks.push_back(trace::TaskId(block.Task(k)));
         run.cursors.push_back(block.DescendantsStart(k));
-        run.taskTracks.push_back(env.childLanes ? (*env.childLanes)(block.Task(k), ChildLaneKind::Coroutine, env.threadLane) : trace::kNone);
+        run.taskTracks.push_back(
+            env.childLanes ? (*env.childLanes)(trace::TaskId(block.Task(k)), ChildLaneKind::Coroutine, env.threadLane)
+                           : trace::TrackId::None());
     }
     std::vector<int64_t> ownCounters(env.scenario->names.size(), 0);
     const bool ok = RunLoop(run, actor, env.counters ? *env.counters : ownCounters);
@@ -162,10 +164,10 @@ bool RunChildLoop(Actor& actor, const StepEnv& env, const plan::ChildBlock& bloc
 // written (by this thread alone); false when it failed.
 static bool RunChildHere(Actor& a, const StepEnv& env, trace::TaskId child, int32_t cursor) {
     const TimeNs started = a.Now();
-    a.Mark(trace::InstantKind::TaskStart, started, trace::kNone, child);
+    a.Mark(trace::InstantKind::TaskStart, started, trace::TrackId::None(), child);
     const bool ok = RunTaskSteps(a, env, env.workload->StepsOf(child), child, cursor);
     const TimeNs finished = a.Now();
-    a.Mark(trace::InstantKind::TaskEnd, finished, trace::kNone, child);
+    a.Mark(trace::InstantKind::TaskEnd, finished, trace::TrackId::None(), child);
     if (env.records) {
         trace::TaskRecord& rec = (*env.records)[child];
         rec.started = started;
@@ -191,7 +193,7 @@ void RunChildThreads(Actor& actor, const StepEnv& env, trace::TaskId parent, con
     std::vector<std::unique_ptr<Actor>> actors;
     std::vector<std::thread> threads;
     for (int32_t k = 0; k < block.count; ++k) {
-        const trace::TaskId child = block.Task(k);
+        const trace::TaskId child(block.Task(k));
         const int32_t cursor = block.DescendantsStart(k);
         const TimeNs t0 = actor.Now();
         auto owned = std::make_unique<Actor>();
@@ -240,7 +242,7 @@ bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, co
             if (shared.taken == shared.submitted) break;  // shut down, nothing left
             const int32_t k = shared.taken++;
             lock.unlock();
-            const bool ok = RunChildHere(*a, childEnv, block.Task(k), block.DescendantsStart(k));
+            const bool ok = RunChildHere(*a, childEnv, trace::TaskId(block.Task(k)), block.DescendantsStart(k));
             lock.lock();
             ++shared.completed;
             shared.failed += ok ? 0 : 1;
@@ -263,7 +265,8 @@ bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, co
         const TimeNs t0 = actor.Now();
         auto owned = std::make_unique<Actor>();
         owned->epoch = actor.epoch;
-        owned->track = env.childLanes ? (*env.childLanes)(block.Task(k), ChildLaneKind::ExecutorThread, env.processLane)
+        owned->track = env.childLanes ? (*env.childLanes)(trace::TaskId(block.Task(k)), ChildLaneKind::ExecutorThread,
+                                                          env.processLane)
                                       : actor.track;
         StepEnv childEnv = env;
         childEnv.threadLane = owned->track;
@@ -326,7 +329,7 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
     for (const scenario::Step& step : steps) {
         if (step.kind == StepKind::Children) {
             if (!env.workload || step.children < 0) continue;
-            if (cursor < 0) cursor = plan.FirstDescendant(task);
+            if (cursor < 0) cursor = plan.FirstDescendant(task.value);
             const plan::ChildBlock block = plan.Children(*env.scenario, step, cursor);
             cursor = block.End();
             const scenario::ChildVia via = env.scenario->children[static_cast<size_t>(step.children)].via;
@@ -412,7 +415,9 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     trace::TrackId mainTrack = trace.AddTrack(std::string(plan::kMainThread), trace::TrackKind::Thread, process);
     // No GIL lane for one thread alone, unless its tasks start threads of their own (as simulated).
     const bool gilLane = !freeThreaded && !interpreters && (!sequential || plan.childThreads);
-    trace::TrackId gilTrack = gilLane ? trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process) : trace::kNone;
+    trace::TrackId gilTrack =
+        gilLane ? trace.AddTrack(plan::GilLaneName(plan::kMainProcess), trace::TrackKind::Gil, process)
+                : trace::TrackId::None();
     std::unique_ptr<Gil> gil;
     if (gilLane) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
 
@@ -445,13 +450,13 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     std::atomic<int32_t> next{0};
     std::atomic<int32_t> done{0};
     auto runTask = [&](Actor& actor, trace::TaskId task) {
-        trace::TaskRecord& rec = trace.tasks[static_cast<size_t>(task)];
+        trace::TaskRecord& rec = trace.tasks[task.Index()];
         rec.started = actor.Now();
-        actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::kNone, task);
+        actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::TrackId::None(), task);
         StepEnv own = env;
         own.threadLane = actor.track;
         if (actor.ownGil) own.gil = actor.ownGil;
-        const auto group = static_cast<size_t>(workload.taskGroup[static_cast<size_t>(task)]);
+        const auto group = static_cast<size_t>(workload.taskGroup[task.Index()]);
         if (interpreters) {
             // Into the worker's interpreter: the call's own cost and unpickling the arguments (as simulated).
             const TimeNs t0 = actor.Now();
@@ -469,9 +474,10 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
         }
         rec.finished = actor.Now();
         rec.failed = !ok;
-        actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::kNone, task);
+        actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::TrackId::None(), task);
         const int32_t finished = done.fetch_add(1) + 1;
-        if (ctx.options && ctx.options->progress) ctx.options->progress->store(static_cast<float>(finished) / static_cast<float>(n));
+        if (ctx.options && ctx.options->progress)
+            ctx.options->progress->store(static_cast<float>(finished) / static_cast<float>(n));
     };
 
     models::AddTaskRecords(s, workload, trace);
@@ -481,7 +487,8 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
     if (gil) gil->Take(main);
     if (sequential) {
         channels.SetDepthLanes(AddQueueLanes(s, trace, process, main));
-        for (trace::TaskId t = 0; t < n && !ctx.Expired(); ++t) runTask(main, t);
+        for (int32_t t = 0; t < n && !ctx.Expired(); ++t)
+            runTask(main, trace::TaskId(t));
     } else {
         std::vector<std::unique_ptr<Actor>> actors;
         std::vector<std::unique_ptr<Gil>> ownGils;  // interpreters: one per worker
@@ -514,17 +521,17 @@ bool RunThreads(RunContext& ctx, trace::Trace& trace) {
                     for (;;) {
                         int32_t t = next.fetch_add(1);
                         if (t >= n || abort.load()) break;
-                        runTask(*actor, t);
+                        runTask(*actor, trace::TaskId(t));
                     }
                 } else {
-                    runTask(*actor, w);
+                    runTask(*actor, trace::TaskId(w));
                 }
                 channels.ThreadExited();
                 if (gil) gil->Drop(*actor);
                 if (actor->ownGil) actor->ownGil->Drop(*actor);
             });
             main.Add(SpanState::RunningPython, t0, main.Now());  // Thread.start(), holding the GIL
-            if (gil) gil->Check(main, trace::kNone);
+            if (gil) gil->Check(main, trace::TaskId::None());
         }
         if (gil) gil->Drop(main);
         TimeNs joinStart = main.Now();

@@ -122,13 +122,21 @@ void PickleObjects(const scenario::MachineProfile& profile, int64_t objectBytes,
 int64_t ObjectBytes(const models::Workload& workload, const std::vector<trace::TaskId>& tasks, bool results) {
     int64_t total = 0;
     for (auto t : tasks) {
-        const size_t group = static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)]);
+        const size_t group = static_cast<size_t>(workload.taskGroup[t.Index()]);
         total += std::min<int64_t>(kPayloadCap, (results ? workload.groupReturnObjectBytes : workload.groupSendObjectBytes)[group]);
     }
     return total;
 }
 
 // [SECTION] The worker
+
+// The queues' depth lanes as the parent sent them (placeholders, JSON numbers).
+std::vector<trace::TrackId> DepthLanes(const nlohmann::json& sent) {
+    std::vector<trace::TrackId> lanes;
+    for (const int32_t lane : sent.get<std::vector<int32_t>>())
+        lanes.push_back(trace::TrackId(lane));
+    return lanes;
+}
 
 int WorkerMain(int in, int out) {
     uint32_t len = 0;
@@ -144,26 +152,26 @@ int WorkerMain(int in, int out) {
     const models::Workload workload = models::BuildWorkload(s);
     Actor actor;
     actor.epoch = init["epoch"].get<int64_t>();
-    actor.track = init["track"].get<int32_t>();
+    actor.track = trace::TrackId(init["track"].get<int32_t>());
     const int port = init["port"].get<int>();
     const bool loopPerProcess = init["loop"].get<bool>();
     // Tasks that start threads of their own share this process's GIL with its main thread.
-    const auto gilTrack = init.contains("gil") ? init["gil"].get<int32_t>() : trace::kNone;
+    const trace::TrackId gilTrack(init.contains("gil") ? init["gil"].get<int32_t>() : trace::kNone);
     std::unique_ptr<Gil> gil;
-    if (gilTrack != trace::kNone) gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
+    if (gilTrack != trace::TrackId::None())
+        gil = std::make_unique<Gil>(s.machine.profile.switchInterval, s.machine.profile.forcedSwitching, gilTrack);
     // The multiprocessing queues every worker shares (Plan::processQueues): the parent's shared memory, inherited.
     std::unique_ptr<ProcessQueues> queues;
     if (init.contains("queues_fd")) {
         std::string why;
-        queues = ProcessQueues::Attach(s, init["queues_fd"].get<int>(), init["queue_lanes"].get<std::vector<int32_t>>(),
-                                       why);
+        queues = ProcessQueues::Attach(s, init["queues_fd"].get<int>(), DepthLanes(init["queue_lanes"]), why);
         if (!queues) return 11;
     }
     // Children's lanes, made by the parent when it sent their top-level task's chunk.
     std::unordered_map<trace::TaskId, trace::TrackId> childLaneOf;
     const ChildLaneFn childLanes = [&childLaneOf](trace::TaskId child, ChildLaneKind, trace::TrackId) {
         const auto it = childLaneOf.find(child);  // read only while tasks run
-        return it == childLaneOf.end() ? trace::kNone : it->second;
+        return it == childLaneOf.end() ? trace::TrackId::None() : it->second;
     };
     std::unordered_map<trace::TaskId, trace::TaskRecord> chunkRecords;  // this chunk's tasks and their descendants
     const TaskRecords allRecords{nullptr, &chunkRecords};
@@ -183,13 +191,13 @@ int WorkerMain(int in, int out) {
         Get(in, count);
         std::vector<trace::TaskId> tasks(static_cast<size_t>(std::max(count, 0)));
         for (auto& t : tasks) Get(in, t);
-        std::vector<trace::TrackId> taskTracks(tasks.size(), trace::kNone);
+        std::vector<trace::TrackId> taskTracks(tasks.size(), trace::TrackId::None());
         for (auto& track : taskTracks) Get(in, track);
         int32_t laneCount = 0;
         Get(in, laneCount);
         for (int32_t k = 0; k < laneCount; ++k) {
-            trace::TaskId child = trace::kNone;
-            trace::TrackId lane = trace::kNone;
+            trace::TaskId child = trace::TaskId::None();
+            trace::TrackId lane = trace::TrackId::None();
             Get(in, child);
             Get(in, lane);
             childLaneOf[child] = lane;
@@ -203,10 +211,11 @@ int WorkerMain(int in, int out) {
         // The chunk's tasks, then every descendant of each (their blocks of ids): the records sent back.
         std::vector<trace::TaskId> reported = tasks;
         for (auto t : tasks) {
-            if (t < 0 || t >= workload.TaskCount()) return 10;
-            const int32_t first = workload.plan.FirstDescendant(t);
-            const int32_t below = workload.plan.descendantsPerTask[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])];
-            for (int32_t d = first; d < first + below; ++d) reported.push_back(d);
+            if (!t.Valid() || t.value >= workload.TaskCount()) return 10;
+            const int32_t first = workload.plan.FirstDescendant(t.value);
+            const int32_t below = workload.plan.descendantsPerTask[static_cast<size_t>(workload.taskGroup[t.Index()])];
+            for (int32_t d = first; d < first + below; ++d)
+                reported.push_back(trace::TaskId(d));
         }
         chunkRecords.clear();
         for (auto t : reported) chunkRecords[t] = trace::TaskRecord{};  // made before any thread runs
@@ -246,10 +255,11 @@ int WorkerMain(int in, int out) {
             for (size_t i = 0; i < tasks.size(); ++i) {
                 trace::TaskRecord& rec = allRecords[tasks[i]];
                 rec.started = actor.Now();
-                actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::kNone, tasks[i]);  // where it ran
+                actor.Mark(trace::InstantKind::TaskStart, rec.started, trace::TrackId::None(),
+                           tasks[i]);  // where it ran
                 rec.failed = !RunTaskSteps(actor, env, workload.StepsOf(tasks[i]), tasks[i]);
                 rec.finished = actor.Now();
-                actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::kNone, tasks[i]);
+                actor.Mark(trace::InstantKind::TaskEnd, rec.finished, trace::TrackId::None(), tasks[i]);
             }
         }
         if (gil) gil->Drop(actor);
@@ -257,7 +267,10 @@ int WorkerMain(int in, int out) {
         // travel with it; CPython's result may overtake them by the few microseconds a write takes).
         if (queues) queues->ChunkDone(actor);
         int64_t ret = 0;
-        for (auto t : tasks) ret += std::min<int64_t>(kPayloadCap, workload.groupReturnBytes[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])]) + 32;
+        for (auto t : tasks)
+            ret += std::min<int64_t>(kPayloadCap,
+                                     workload.groupReturnBytes[static_cast<size_t>(workload.taskGroup[t.Index()])]) +
+                   32;
         TimeNs p0 = actor.Now();
         PickleObjects(s.machine.profile, ObjectBytes(workload, tasks, true), false);
         msg.clear();
@@ -381,7 +394,7 @@ struct Worker {
     pid_t pid = -1;
     bool ownChild = true;  // false: a fork server's child
     int toWorker = -1, fromWorker = -1;
-    trace::TrackId track = trace::kNone;
+    trace::TrackId track = trace::TrackId::None();
     TimeNs startedAt = 0;
     bool ready = false, busy = false, exited = false;
     std::vector<trace::TaskId> chunk;
@@ -464,13 +477,14 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     // [the program's multiprocessing queues, made before the Pool and handed to every worker by its initializer]
     // Their depth lanes come after the workers' (as simulated): until then the workers know them by placeholders.
     std::unique_ptr<ProcessQueues> queues;
-    std::vector<trace::TrackId> queueLanes, queuePlaceholders;
+    std::vector<trace::TrackId> queueLanes;
+    std::vector<int32_t> queuePlaceholders;  // the depth lanes as the workers name them (sent as JSON)
     if (plan.processQueues) {
         std::string why;
         queues = ProcessQueues::Create(s, W, static_cast<int32_t>(plan.chunks.size()), why);
         if (!queues) return fail(why);
         for (size_t q = 0; q < s.names.size(); ++q)
-            queuePlaceholders.push_back(kDepthLanePlaceholder - static_cast<trace::TrackId>(q));
+            queuePlaceholders.push_back(kDepthLanePlaceholder.value - static_cast<int32_t>(q));
     }
     // [start the workers, one after the other, as Pool.__init__ does]
     for (int32_t k = 0; k < W; ++k) {
@@ -513,8 +527,10 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 serverSock = sv[0];
                 char byte = 0;
                 if (!ReadAll(serverSock, &byte, 1)) return fail("the fork server did not start");
-                main.Add(SpanState::StartingProcess, s0, main.Now(), trace::kNone, trace::kNone, serverTrack);
-                main.Add(SpanState::Idle, main.Now(), main.Now(), trace::kNone, trace::kNone, serverTrack);
+                main.Add(SpanState::StartingProcess, s0, main.Now(), trace::TaskId::None(), trace::TrackId::None(),
+                         serverTrack);
+                main.Add(SpanState::Idle, main.Now(), main.Now(), trace::TaskId::None(), trace::TrackId::None(),
+                         serverTrack);
                 t0 = main.Now();
                 w.startedAt = t0;
             }
@@ -544,13 +560,19 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         w.fromWorker = up[0];
         RegisterChild(w.pid, false);
         if (ctx.options && ctx.options->onChildStarted) ctx.options->onChildStarted(w.pid);
-        main.Add(SpanState::StartingProcess, t0, main.Now(), trace::kNone, w.track);
+        main.Add(SpanState::StartingProcess, t0, main.Now(), trace::TaskId::None(), w.track);
         // A worker whose tasks start threads, or whose puts start a queue's feeder thread, has a GIL lane (as
         // simulated).
         const bool threaded = plan.childThreads || plan.processQueues;
-        const trace::TrackId gilTrack = threaded ? trace.AddTrack(plan::GilLaneName(plan.WorkerName(k)), trace::TrackKind::Gil, w.track) : trace::kNone;
-        nlohmann::json init = {{"scenario", scenario::ScenarioToJson(s)}, {"epoch", ctx.epoch}, {"track", w.track}, {"port", ctx.delayPort},
-                               {"loop", loopPerProcess}, {"gil", gilTrack}};
+        const trace::TrackId gilTrack =
+            threaded ? trace.AddTrack(plan::GilLaneName(plan.WorkerName(k)), trace::TrackKind::Gil, w.track)
+                     : trace::TrackId::None();
+        nlohmann::json init = {{"scenario", scenario::ScenarioToJson(s)},
+                               {"epoch", ctx.epoch},
+                               {"track", w.track.value},
+                               {"port", ctx.delayPort},
+                               {"loop", loopPerProcess},
+                               {"gil", gilTrack.value}};
         if (queues) {
             init["queues_fd"] = queues->Fd();
             init["queue_lanes"] = queuePlaceholders;
@@ -573,7 +595,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             track = workers[k].track;
             return;
         }
-        auto [it, made] = feederLanes.try_emplace({k, q}, trace::kNone);
+        auto [it, made] = feederLanes.try_emplace({k, q}, trace::TrackId::None());
         if (made)
             it->second = trace.AddTrack(plan::QueueFeederThreadName(s.names[static_cast<size_t>(q)]),
                                         trace::TrackKind::Thread, workers[k].track);
@@ -582,7 +604,8 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     std::vector<std::vector<trace::TaskId>> chunks;
     for (const plan::TaskRange& range : plan.chunks) {
         std::vector<trace::TaskId> c;
-        for (int32_t t = range.first; t < range.End(); ++t) c.push_back(t);
+        for (int32_t t = range.first; t < range.End(); ++t)
+            c.push_back(trace::TaskId(t));
         chunks.push_back(std::move(c));
     }
     size_t nextChunk = 0;
@@ -596,8 +619,10 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         TimeNs t0 = main.Now();
         int64_t payload = 0;
         for (auto t : w.chunk) {
-            payload += std::min<int64_t>(kPayloadCap, workload.groupSendBytes[static_cast<size_t>(workload.taskGroup[static_cast<size_t>(t)])]) + 64;
-            trace.tasks[static_cast<size_t>(t)].submitted = t0;
+            payload += std::min<int64_t>(kPayloadCap,
+                                         workload.groupSendBytes[static_cast<size_t>(workload.taskGroup[t.Index()])]) +
+                       64;
+            trace.tasks[t.Index()].submitted = t0;
         }
         std::string msg;
         Put(msg, kChunk);
@@ -606,15 +631,16 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         // The lane of each task of a worker's event loop, as the plan names it (the parent owns the trace's lanes).
         for (auto t : w.chunk)
             Put(msg, loopPerProcess && plan.taskLanes
-                         ? trace.AddTrack(plan.CoroutineLaneName(t, trace.tasks[static_cast<size_t>(t)].name),
+                         ? trace.AddTrack(plan.CoroutineLaneName(t.value, trace.tasks[t.Index()].name),
                                           trace::TrackKind::Task, w.track)
-                         : trace::kNone);
+                         : trace::TrackId::None());
         // The lanes of their children, made here (the parent owns the trace's lanes), in the order they start.
         std::vector<std::pair<trace::TaskId, trace::TrackId>> childLanes;
         const auto addLane = [&](trace::TaskId child, ChildLaneKind kind, trace::TrackId under) {
             return MakeChildLane(trace, plan, child, kind, under);
         };
-        for (auto t : w.chunk) WalkChildLanes(s, workload, t, plan.FirstDescendant(t), w.track, w.track, addLane, childLanes);
+        for (auto t : w.chunk)
+            WalkChildLanes(s, workload, t, plan.FirstDescendant(t.value), w.track, w.track, addLane, childLanes);
         Put(msg, static_cast<int32_t>(childLanes.size()));
         for (const auto& [child, lane] : childLanes) {
             Put(msg, child);
@@ -655,8 +681,10 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             if (kind == kReady) {
                 TimeNs readyAt = 0;
                 if (!Get(w.fromWorker, readyAt)) return crashed(w, k);
-                main.Add(SpanState::StartingProcess, w.startedAt, readyAt, trace::kNone, trace::kNone, w.track);
-                trace.instants.push_back({readyAt, w.track, trace::InstantKind::ProcessStart, trace::kNone, trace::kNone});
+                main.Add(SpanState::StartingProcess, w.startedAt, readyAt, trace::TaskId::None(),
+                         trace::TrackId::None(), w.track);
+                trace.instants.push_back({readyAt, w.track, trace::InstantKind::ProcessStart, trace::TrackId::None(),
+                                          trace::TaskId::None()});
                 w.ready = true;
                 if (!sendChunk(w)) return crashed(w, k);
                 continue;
@@ -670,12 +698,13 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 TimeNs st, fin;
                 uint8_t flags;
                 if (!Get(w.fromWorker, t) || !Get(w.fromWorker, st) || !Get(w.fromWorker, fin) || !Get(w.fromWorker, flags)) return crashed(w, k);
-                if (t < 0 || t >= workload.AllTaskCount()) return fail("worker sent an unknown task");
-                auto& rec = trace.tasks[static_cast<size_t>(t)];
+                if (!t.Valid() || t.value >= workload.AllTaskCount()) return fail("worker sent an unknown task");
+                auto& rec = trace.tasks[t.Index()];
                 rec.started = st;
                 rec.failed = flags & 1;
                 rec.cancelled = flags & 2;
-                if (t >= n) rec.finished = fin;  // a child: it ended in the worker (a top-level task: back here, below)
+                if (t.value >= n)
+                    rec.finished = fin;  // a child: it ended in the worker (a top-level task: back here, below)
             }
             int32_t ns = 0;
             if (!Get(w.fromWorker, ns) || ns < 0) return crashed(w, k);
@@ -702,7 +731,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             TimeNs now = main.Now();
             main.Add(SpanState::Unpickling, u0, now);
             for (auto& sp : spans) {
-                sp.track = sp.track == trace::kNone ? w.track : sp.track;
+                sp.track = sp.track == trace::TrackId::None() ? w.track : sp.track;
                 feederLane(k, sp.track);
                 feederLane(k, sp.cause);
             }
@@ -713,13 +742,15 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             trace.spans.insert(trace.spans.end(), spans.begin(), spans.end());
             trace.instants.insert(trace.instants.end(), inst.begin(), inst.end());
             for (trace::CounterSample& sample : samples) {
-                const trace::TrackId q = kDepthLanePlaceholder - sample.track;
+                const int32_t q = kDepthLanePlaceholder.value - sample.track.value;
                 sample.track = q >= 0 && static_cast<size_t>(q) < queueLanes.size() ? queueLanes[static_cast<size_t>(q)]
-                                                                                     : trace::kNone;
+                                                                                    : trace::TrackId::None();
             }
-            std::erase_if(samples, [](const trace::CounterSample& sample) { return sample.track == trace::kNone; });
+            std::erase_if(samples,
+                          [](const trace::CounterSample& sample) { return sample.track == trace::TrackId::None(); });
             trace.samples.insert(trace.samples.end(), samples.begin(), samples.end());
-            for (auto t : w.chunk) trace.tasks[static_cast<size_t>(t)].finished = now;  // back in the parent
+            for (auto t : w.chunk)
+                trace.tasks[t.Index()].finished = now;  // back in the parent
             done += static_cast<int32_t>(w.chunk.size());
             w.chunk.clear();
             w.busy = false;
@@ -746,7 +777,9 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         Spin(s.machine.profile.poolTeardown);
         main.Add(SpanState::RunningPython, t0, main.Now());
     }
-    for (auto& w : workers) trace.instants.push_back({main.Now(), w.track, trace::InstantKind::ProcessExit, trace::kNone, trace::kNone});
+    for (auto& w : workers)
+        trace.instants.push_back(
+            {main.Now(), w.track, trace::InstantKind::ProcessExit, trace::TrackId::None(), trace::TaskId::None()});
     trace.metrics.makespan = main.Now();
     main.MergeInto(trace);
     AddCounters(s, counters, trace);

@@ -193,7 +193,7 @@ void ProcessQueues::CheckDeadlockLocked(int32_t name, StepKind kind) {
 }
 
 void ProcessQueues::RecordDepthLocked(Actor& actor, size_t name) {
-    if (name < m_depthLanes.size() && m_depthLanes[name] != trace::kNone)
+    if (name < m_depthLanes.size() && m_depthLanes[name] != trace::TrackId::None())
         actor.samples.push_back({actor.Now(), m_depthLanes[name], m_items[name]});  // under the mutex: in order
 }
 
@@ -251,7 +251,7 @@ bool ProcessQueues::Put(Actor& actor, Gil* gil, const scenario::Step& step, trac
         feeder = std::make_unique<Feeder>();
         feeder->queue = step.name;
         feeder->actor.epoch = actor.epoch;
-        feeder->actor.track = kFeederLanePlaceholder - step.name;
+        feeder->actor.track = trace::TrackId(kFeederLanePlaceholder.value - step.name);
         m_gil = gil;
         Feeder* started = feeder.get();
         feeder->thread = std::thread([this, started] { FeederLoop(*started); });
@@ -303,7 +303,7 @@ void ProcessQueues::FeederLoop(Feeder& feeder) {
             if (feeder.queued == 0) return;
         }
         if (m_gil) m_gil->Take(a);
-        Busy(a, m_scenario.machine.profile.mpQueueFeed, SpanState::Pickling, trace::kNone);
+        Busy(a, m_scenario.machine.profile.mpQueueFeed, SpanState::Pickling, trace::TaskId::None());
         if (m_gil) m_gil->Drop(a);
         LockShared(&m_shared->mutex);
         ++m_inPipe[static_cast<size_t>(feeder.queue)];

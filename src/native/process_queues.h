@@ -27,12 +27,16 @@ namespace interleave::native {
 
 // A feeder thread's lane is made by the parent when the first of its spans arrives: until then its spans name this
 // placeholder track (one per queue name), which the parent replaces with the worker's own feeder lane.
-inline constexpr trace::TrackId kFeederLanePlaceholder = -1000;
-inline bool IsFeederPlaceholder(trace::TrackId track) { return track <= kFeederLanePlaceholder && track > -100000; }
-inline int32_t FeederPlaceholderQueue(trace::TrackId track) { return kFeederLanePlaceholder - track; }
+inline constexpr trace::TrackId kFeederLanePlaceholder(-1000);
+inline bool IsFeederPlaceholder(trace::TrackId track) {
+    return track <= kFeederLanePlaceholder && track > trace::TrackId(-100000);
+}
+inline int32_t FeederPlaceholderQueue(trace::TrackId track) {
+    return kFeederLanePlaceholder.value - track.value;
+}
 // So for a queue's depth lane, which the parent makes after the workers' lanes: a worker's samples name
 // kDepthLanePlaceholder - queue until the parent replaces it.
-inline constexpr trace::TrackId kDepthLanePlaceholder = -100000;
+inline constexpr trace::TrackId kDepthLanePlaceholder(-100000);
 
 class ProcessQueues {
 public:

@@ -704,8 +704,11 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
                 if (j.size() >= 10 && j[8].is_string() && j[9].is_string()) {
                     // Where it ran: its start and end marks on that lane (a task whose steps take no time has no span).
                     const trace::TrackId lane = threadTrack(j[8].get<std::string>(), j[9].get<std::string>());
-                    tr.instants.push_back({rec.started, lane, trace::InstantKind::TaskStart, trace::kNone, i});
-                    tr.instants.push_back({rec.finished, lane, trace::InstantKind::TaskEnd, trace::kNone, i});
+                    const trace::TaskId task(i);
+                    tr.instants.push_back(
+                        {rec.started, lane, trace::InstantKind::TaskStart, trace::TrackId::None(), task});
+                    tr.instants.push_back(
+                        {rec.finished, lane, trace::InstantKind::TaskEnd, trace::TrackId::None(), task});
                 }
             } else if (tag == "s" && j.size() >= 7) {
                 std::string p = j[1], t = j[2], state = j[3];
@@ -729,7 +732,7 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
                 sp.start = a;
                 sp.end = std::max(a, b);
                 sp.track = threadTrack(p, t);
-                sp.task = task;
+                sp.task = trace::TaskId(task);
                 sp.state = st;
                 tr.spans.push_back(sp);
             }
@@ -742,16 +745,17 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
         sp.track = procTrack(p);
         sp.state = trace::SpanState::StartingProcess;
         tr.spans.push_back(sp);
-        tr.instants.push_back({at, sp.track, trace::InstantKind::ProcessStart, trace::kNone, trace::kNone});
+        tr.instants.push_back(
+            {at, sp.track, trace::InstantKind::ProcessStart, trace::TrackId::None(), trace::TaskId::None()});
     }
     // The GIL lane, derived: in a process where several threads ran Python, RunningPython spans are GIL
     // holdings (adjacent spans of one thread merged); a change of holder is a hand-off.
     std::map<trace::TrackId, std::vector<trace::Span>> running;  // process -> spans
     for (const auto& sp : tr.spans) {
         if (sp.state != trace::SpanState::RunningPython) continue;
-        const trace::Track& t = tr.tracks[static_cast<size_t>(sp.track)];
+        const trace::Track& t = tr.tracks[sp.track.Index()];
         if (t.kind != trace::TrackKind::Thread && t.kind != trace::TrackKind::EventLoop) continue;
-        running[t.parent == trace::kNone ? sp.track : t.parent].push_back(sp);
+        running[t.parent == trace::TrackId::None() ? sp.track : t.parent].push_back(sp);
     }
     const bool gilLane = scenario::Info(s.model.kind).gil;
     for (auto& [proc, spans] : running) {
@@ -760,7 +764,7 @@ RealRunResult RunCPython(const scenario::Scenario& s, const RunOptions& options)
         for (const auto& sp : spans)
             if (std::find(holders.begin(), holders.end(), sp.track) == holders.end()) holders.push_back(sp.track);
         if (!gilLane || holders.size() < 2) continue;
-        trace::TrackId lane = tr.AddTrack(plan::GilLaneName(tr.tracks[static_cast<size_t>(proc)].name), trace::TrackKind::Gil, proc);
+        trace::TrackId lane = tr.AddTrack(plan::GilLaneName(tr.tracks[proc.Index()].name), trace::TrackKind::Gil, proc);
         std::vector<trace::Span> merged;
         for (const auto& sp : spans) {
             if (!merged.empty() && merged.back().cause == sp.track && sp.start - merged.back().end < 50'000) {

@@ -55,7 +55,7 @@ void Actor::Add(SpanState state, TimeNs start, TimeNs end, trace::TaskId task, t
     trace::Span span;
     span.start = start;
     span.end = end;
-    span.track = onTrack == trace::kNone ? track : onTrack;
+    span.track = onTrack == trace::TrackId::None() ? track : onTrack;
     span.task = task;
     span.cause = cause;
     span.state = state;
@@ -79,34 +79,36 @@ void Actor::Absorb(Actor& other) {
 
 trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, ChildLaneKind kind,
                              trace::TrackId under) {
-    const std::string& name = trace.tasks[static_cast<size_t>(child)].name;
+    const std::string& name = trace.tasks[child.Index()].name;
     if (kind == ChildLaneKind::Thread) return trace.AddTrack(name, trace::TrackKind::Thread, under);
     if (kind == ChildLaneKind::ExecutorThread)
         return trace.AddTrack(plan::ExecutorThreadLaneName(name), trace::TrackKind::Thread, under);
-    if (!plan.childLanes) return trace::kNone;
-    return trace.AddTrack(plan.CoroutineLaneName(child, name), trace::TrackKind::Task, under);
+    if (!plan.childLanes) return trace::TrackId::None();
+    return trace.AddTrack(plan.CoroutineLaneName(child.value, name), trace::TrackKind::Task, under);
 }
 
 void WalkChildLanes(const scenario::Scenario& scenario, const models::Workload& workload, trace::TaskId task,
                     int32_t cursor, trace::TrackId threadLane, trace::TrackId processLane, const ChildLaneFn& add,
                     std::vector<std::pair<trace::TaskId, trace::TrackId>>& out) {
     // The context is the lane of the thread the child's parent runs on: a coroutine child runs there too.
-    models::WalkDescendants(
-        workload, scenario, task, workload.taskGroup[static_cast<size_t>(task)], cursor, threadLane,
-        [&](const plan::ChildBlock& block, const scenario::ChildGroup& spec, int32_t k, trace::TaskId,
-            trace::TrackId parentLane) {
-            if (block.executorThreads > 0) {
-                // The executor's threads, keyed by the child of the same index; its children start none (the parser).
-                if (k < block.executorThreads)
-                    out.emplace_back(block.Task(k), add(block.Task(k), ChildLaneKind::ExecutorThread, processLane));
-                return parentLane;
-            }
-            const bool thread = spec.via == scenario::ChildVia::Threads;
-            const trace::TrackId lane = add(block.Task(k), thread ? ChildLaneKind::Thread : ChildLaneKind::Coroutine,
-                                            thread ? processLane : parentLane);
-            out.emplace_back(block.Task(k), lane);
-            return thread ? lane : parentLane;
-        });
+    models::WalkDescendants(workload, scenario, task.value, workload.taskGroup[task.Index()], cursor, threadLane,
+                            [&](const plan::ChildBlock& block, const scenario::ChildGroup& spec, int32_t k, int32_t,
+                                trace::TrackId parentLane) {
+                                const trace::TaskId child(block.Task(k));
+                                if (block.executorThreads > 0) {
+                                    // The executor's threads, keyed by the child of the same index; its children start
+                                    // none (the parser).
+                                    if (k < block.executorThreads)
+                                        out.emplace_back(child, add(child, ChildLaneKind::ExecutorThread, processLane));
+                                    return parentLane;
+                                }
+                                const bool thread = spec.via == scenario::ChildVia::Threads;
+                                const trace::TrackId lane =
+                                    add(child, thread ? ChildLaneKind::Thread : ChildLaneKind::Coroutine,
+                                        thread ? processLane : parentLane);
+                                out.emplace_back(child, lane);
+                                return thread ? lane : parentLane;
+                            });
 }
 
 void Actor::MergeInto(trace::Trace& out) {
@@ -177,9 +179,9 @@ void Gil::Take(Actor& actor, trace::TaskId task) {
 void Gil::Drop(Actor& actor) {
     std::unique_lock lock(m_mutex);
     const TimeNs now = actor.Now();
-    actor.Add(SpanState::HoldingGil, m_holdSince, now, trace::kNone, actor.track, m_track);
+    actor.Add(SpanState::HoldingGil, m_holdSince, now, trace::TaskId::None(), actor.track, m_track);
     m_locked = false;
-    m_holder = trace::kNone;
+    m_holder = trace::TrackId::None();
     m_cond.notify_one();
     // FORCE_SWITCHING: a drop on request waits until another thread took the GIL (bounded, so a waiter
     // that went away cannot hang us).
@@ -234,7 +236,8 @@ void BusyPython(Actor& actor, Gil* gil, TimeNs cpuNs, trace::TaskId task, trace:
     int64_t cpu0 = ThreadCpuNs();
     auto closeRun = [&](TimeNs end) {
         actor.Add(SpanState::RunningPython, runStart, end, task);
-        if (taskTrack != trace::kNone) actor.Add(SpanState::RunningPython, runStart, end, task, trace::kNone, taskTrack);
+        if (taskTrack != trace::TrackId::None())
+            actor.Add(SpanState::RunningPython, runStart, end, task, trace::TrackId::None(), taskTrack);
     };
     while (left > 0) {
         SpinIterations(std::min<int64_t>(perUs * 2, std::max<int64_t>(1, left * perUs / 1000)));

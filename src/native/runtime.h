@@ -24,7 +24,7 @@ namespace interleave::native {
 using trace::TimeNs;
 
 // The lane of a child task as it starts: a thread child's own thread lane under `under` (its process's lane), a
-// coroutine child's Task lane under `under` (its loop's thread lane; kNone where plan.childLanes is false). Called
+// coroutine child's Task lane under `under` (its loop's thread lane; none where plan.childLanes is false). Called
 // from any thread of a run: the runtime behind it makes lanes under a mutex, or looks them up (a pool worker: its
 // parent made them when it sent the chunk).
 // An executor's thread ("via": "executor") has a lane of its own, asked for with the child of the same index (the
@@ -37,9 +37,7 @@ using ChildLaneFn = std::function<trace::TrackId(trace::TaskId child, ChildLaneK
 struct TaskRecords {
     std::vector<trace::TaskRecord>* byId = nullptr;
     std::unordered_map<trace::TaskId, trace::TaskRecord>* made = nullptr;
-    trace::TaskRecord& operator[](trace::TaskId task) const {
-        return byId ? (*byId)[static_cast<size_t>(task)] : made->at(task);
-    }
+    trace::TaskRecord& operator[](trace::TaskId task) const { return byId ? (*byId)[task.Index()] : made->at(task); }
 };
 // Adds that lane to the trace (the caller holds whatever guards the trace).
 trace::TrackId MakeChildLane(trace::Trace& trace, const plan::Plan& plan, trace::TaskId child, ChildLaneKind kind,
@@ -60,7 +58,7 @@ class Gil;
 class ProcessQueues;
 
 struct Actor {
-    trace::TrackId track = trace::kNone;
+    trace::TrackId track = trace::TrackId::None();
     Gil* ownGil = nullptr;  // an InterpreterPoolExecutor worker: its own interpreter's GIL (else the process's)
     int64_t epoch = 0;  // MonoNs() of the run's start
     std::vector<trace::Span> spans;
@@ -70,9 +68,16 @@ struct Actor {
     int delayFd = -1;   // persistent connection to the delay server
 
     TimeNs Now() const { return MonoNs() - epoch; }
-    void Add(trace::SpanState state, TimeNs start, TimeNs end, trace::TaskId task = trace::kNone,
-             trace::TrackId cause = trace::kNone, trace::TrackId track = trace::kNone);
-    void Mark(trace::InstantKind kind, TimeNs time, trace::TrackId cause = trace::kNone, trace::TaskId task = trace::kNone);
+    void Add(trace::SpanState state,
+             TimeNs start,
+             TimeNs end,
+             trace::TaskId task = trace::TaskId::None(),
+             trace::TrackId cause = trace::TrackId::None(),
+             trace::TrackId track = trace::TrackId::None());
+    void Mark(trace::InstantKind kind,
+              TimeNs time,
+              trace::TrackId cause = trace::TrackId::None(),
+              trace::TaskId task = trace::TaskId::None());
     void MergeInto(trace::Trace& trace);
     // Takes over what `other` recorded (a joined thread's actor; its spans name their tracks already).
     void Absorb(Actor& other);
@@ -86,7 +91,7 @@ class Gil {
 public:
     Gil(TimeNs switchInterval, bool forcedSwitching, trace::TrackId gilTrack)
         : m_interval(switchInterval), m_forced(forcedSwitching), m_track(gilTrack) {}
-    void Take(Actor& actor, trace::TaskId task = trace::kNone);
+    void Take(Actor& actor, trace::TaskId task = trace::TaskId::None());
     void Drop(Actor& actor);
     bool DropRequested() const { return m_dropRequest.load(std::memory_order_relaxed); }
     // The eval breaker: drop and take again if a waiter asked for it.
@@ -100,7 +105,7 @@ private:
     bool m_forced;
     trace::TrackId m_track;
     bool m_locked = false;
-    trace::TrackId m_holder = trace::kNone, m_lastHolder = trace::kNone;
+    trace::TrackId m_holder = trace::TrackId::None(), m_lastHolder = trace::TrackId::None();
     TimeNs m_holdSince = 0;
     uint64_t m_switchNumber = 0;
     std::atomic<bool> m_dropRequest{false};
@@ -108,7 +113,11 @@ private:
 
 // Busy work: pure-Python-like CPU (holding `gil` when given, with eval-breaker checks every ~2 us)
 // until this thread used `cpuNs` of CPU time. Records RunningPython spans (and WaitingGil via Gil).
-void BusyPython(Actor& actor, Gil* gil, TimeNs cpuNs, trace::TaskId task, trace::TrackId taskTrack = trace::kNone);
+void BusyPython(Actor& actor,
+                Gil* gil,
+                TimeNs cpuNs,
+                trace::TaskId task,
+                trace::TrackId taskTrack = trace::TrackId::None());
 // C work with the GIL released (RunningC).
 void BusyC(Actor& actor, Gil* gil, TimeNs cpuNs, trace::TaskId task);
 // Spins for about `cpuNs` of this thread's CPU time, no GIL, no recording.
@@ -190,16 +199,16 @@ CppRuntime CppRuntimeOf(scenario::ModelKind kind);
 struct LoopRun {
     const scenario::Scenario* scenario = nullptr;
     std::vector<trace::TaskId> tasks;  // which tasks, in order
-    trace::TrackId loopTrack = trace::kNone;
-    std::vector<trace::TrackId> taskTracks;  // one per entry of tasks (kNone: no task track)
-    std::vector<trace::TrackId> queueLanes;  // per scenario name: a queue's depth lane (kNone: none)
+    trace::TrackId loopTrack = trace::TrackId::None();
+    std::vector<trace::TrackId> taskTracks;  // one per entry of tasks (none: no task track)
+    std::vector<trace::TrackId> queueLanes;  // per scenario name: a queue's depth lane (none where it has none)
     const plan::Plan* plan = nullptr;         // the run's plan (for the steps to_thread runs)
     const models::Workload* workload = nullptr;  // the run's workload (null: built here)
     std::vector<int32_t> cursors;  // per entry of tasks: where its block of descendants starts (empty: top-level tasks)
     // asyncio.run() of a task's gathered children on a thread: no semaphore, the first failure cancels the rest.
     bool nested = false;
     const ChildLaneFn* childLanes = nullptr;  // lanes of the children its coroutines start (null: none)
-    trace::TrackId processLane = trace::kNone;  // the loop's process lane (child threads' lanes go under it)
+    trace::TrackId processLane = trace::TrackId::None();  // the loop's process lane (child threads' lanes go under it)
     // By task id: where every task's started/finished/failed/cancelled go, children's too (null: records only).
     const TaskRecords* allRecords = nullptr;
     int delayPort = 0;
@@ -222,7 +231,7 @@ bool RunLoop(LoopRun& run, Actor& loopActor, std::vector<int64_t>& counters);
 class ThreadChannels {
 public:
     ThreadChannels(const scenario::Scenario& scenario, int32_t threadsRunningTasks);
-    // Per name, the queue's depth lane (or kNone): every put and get records the new depth there. Before the threads
+    // Per name, the queue's depth lane (or none): every put and get records the new depth there. Before the threads
     // start.
     void SetDepthLanes(std::vector<trace::TrackId> lanes) { m_lanes = std::move(lanes); }
     // Runs one put/get/set/wait step. False when the run stopped while it waited (a deadlock, or `stop` was set).
@@ -257,7 +266,7 @@ private:
 void MarkNeverStarted(trace::Trace& trace);
 
 // A depth lane per queue the scenario uses ("Queue pages", a counter track under `process`), each starting at 0
-// (recorded by `recorder` now): per scenario name, the lane or kNone. The simulator adds the same lanes.
+// (recorded by `recorder` now): per scenario name, the lane or none. The simulator adds the same lanes.
 std::vector<trace::TrackId> AddQueueLanes(const scenario::Scenario& scenario, trace::Trace& trace, trace::TrackId process,
                                           Actor& recorder);
 
@@ -276,8 +285,8 @@ struct StepEnv {
     const models::Workload* workload = nullptr;
     const ChildLaneFn* childLanes = nullptr;
     const TaskRecords* records = nullptr;  // by task id: the children's records go there
-    trace::TrackId threadLane = trace::kNone;   // the lane of the thread running the steps
-    trace::TrackId processLane = trace::kNone;  // its process's lane
+    trace::TrackId threadLane = trace::TrackId::None();   // the lane of the thread running the steps
+    trace::TrackId processLane = trace::TrackId::None();  // its process's lane
     int64_t deadline = 0;                       // MonoNs (0: none) for nested event loops
     const std::atomic<bool>* cancel = nullptr;
 };

@@ -47,8 +47,8 @@ Span* SpanRecorder::Allocate(uint32_t spans) {
 }
 
 void SpanRecorder::AddToNewChunk(const Span& span) {
-    assert(span.track >= 0);
-    const auto track = static_cast<size_t>(span.track);
+    assert(span.track.Valid());
+    const auto track = span.track.Index();
     if (track >= m_tracks.size()) m_tracks.resize(std::max(track + 1, m_tracks.size() * 2));
     TrackChunks& chunks = m_tracks[track];
     uint32_t capacity = kFirstChunkSpans;

@@ -25,7 +25,7 @@ public:
 
     // Precondition: span.track >= 0. The common case, room in the track's chunk, is inline.
     void Add(const Span& span) {
-        const auto track = static_cast<size_t>(span.track);
+        const auto track = span.track.Index();
         if (track < m_tracks.size() && m_tracks[track].cursor != m_tracks[track].limit) {
             new (m_tracks[track].cursor++) Span(span);
             ++m_size;

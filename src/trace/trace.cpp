@@ -98,10 +98,10 @@ void GroupByTrack(std::vector<Item>& items, size_t trackCount, std::vector<uint3
     begin.assign(trackCount + 1, 0);
     size_t dropped = 0;
     bool grouped = true;
-    TrackId previous = 0;
+    TrackId previous(0);
     for (const Item& item : items) {
-        if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount)
-            ++begin[static_cast<size_t>(item.track) + 1];
+        if (item.track.Valid() && item.track.Index() < trackCount)
+            ++begin[item.track.Index() + 1];
         else
             ++dropped;
         grouped = grouped && item.track >= previous;
@@ -113,8 +113,7 @@ void GroupByTrack(std::vector<Item>& items, size_t trackCount, std::vector<uint3
         std::vector<Item> sorted(items.size() - dropped);
         std::vector<uint32_t> cursor(begin.begin(), begin.end() - 1);
         for (const Item& item : items)
-            if (item.track >= 0 && static_cast<size_t>(item.track) < trackCount)
-                sorted[cursor[static_cast<size_t>(item.track)]++] = item;
+            if (item.track.Valid() && item.track.Index() < trackCount) sorted[cursor[item.track.Index()]++] = item;
         items = std::move(sorted);
     }
     auto byStart = [](const Item& a, const Item& b) { return a.start < b.start; };
@@ -154,7 +153,8 @@ void Trace::Finish() {
     });
     m_trackSampleBegin.assign(tracks.size() + 1, 0);
     size_t at = 0;
-    while (at < samples.size() && samples[at].track < 0) ++at;  // on no track: in no track's range
+    while (at < samples.size() && !samples[at].track.Valid())
+        ++at;  // on no track: in no track's range
     for (size_t t = 0; t < tracks.size(); ++t) {
         m_trackSampleBegin[t] = static_cast<uint32_t>(at);
         while (at < samples.size() && samples[at].track == static_cast<TrackId>(t)) ++at;
@@ -163,16 +163,16 @@ void Trace::Finish() {
 }
 
 std::span<const CounterSample> Trace::SamplesOf(TrackId track) const {
-    if (track < 0 || static_cast<size_t>(track) + 1 >= m_trackSampleBegin.size()) return {};
-    const uint32_t begin = m_trackSampleBegin[track];
-    const uint32_t end = m_trackSampleBegin[track + 1];
+    if (!track.Valid() || track.Index() + 1 >= m_trackSampleBegin.size()) return {};
+    const uint32_t begin = m_trackSampleBegin[track.Index()];
+    const uint32_t end = m_trackSampleBegin[track.Index() + 1];
     return std::span<const CounterSample>(samples.data() + begin, end - begin);
 }
 
 std::span<const Span> Trace::SpansOf(TrackId track) const {
-    if (track < 0 || static_cast<size_t>(track) + 1 >= m_trackSpanBegin.size()) return {};
-    uint32_t begin = m_trackSpanBegin[track];
-    uint32_t end = m_trackSpanBegin[track + 1];
+    if (!track.Valid() || track.Index() + 1 >= m_trackSpanBegin.size()) return {};
+    uint32_t begin = m_trackSpanBegin[track.Index()];
+    uint32_t end = m_trackSpanBegin[track.Index() + 1];
     return std::span<const Span>(spans.data() + begin, end - begin);
 }
 
@@ -228,7 +228,7 @@ void ComputeMetrics(Trace& trace) {
         switch (kind) {
             case TrackKind::Core:
                 if (span.state != SpanState::Idle) {
-                    TimeNs& busy = coreBusy[coreIndex[span.track]];
+                    TimeNs& busy = coreBusy[coreIndex[span.track.Index()]];
                     busy = SaturatingAdd(busy, length);
                 }
                 return;

@@ -6,18 +6,45 @@
 //
 // The trace is what the simulator and the real runners write and what the UI draws. It knows nothing
 // about who produced it. All times are int64 nanoseconds from the start of the run.
+#include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace interleave::trace {
 
 using TimeNs = int64_t;
-using TrackId = int32_t;
-using TaskId = int32_t;
+
+// An id's value where a file, a link or a runtime's message names no track or task.
 inline constexpr int32_t kNone = -1;
+
+// The index of a track or a task in a Trace. Each has its own type, apart from the other and from a plain int (all
+// int32 underneath, so Span stays 32 bytes), so passing a task where a track is meant does not compile. Convert at
+// the boundaries that write or read numbers (trace files, links, runtimes' messages): `.value` and `TrackId(n)`.
+// Default: none (kNone).
+template <typename Tag>
+struct TraceId {
+    int32_t value = kNone;
+    constexpr TraceId() = default;
+    constexpr explicit TraceId(int32_t v) : value(v) {}
+    static constexpr TraceId None() { return TraceId(); }
+    constexpr bool Valid() const { return value >= 0; }
+    constexpr size_t Index() const { return static_cast<size_t>(value); }
+    friend constexpr bool operator==(TraceId, TraceId) = default;
+    friend constexpr auto operator<=>(TraceId, TraceId) = default;  // as keys of ordered maps: by value
+    // Printed as its number (test failures, logs); any stream, so this header needs no <ostream>.
+    template <typename Stream>
+    friend Stream& operator<<(Stream& out, TraceId id) {
+        return out << id.value;
+    }
+};
+using TrackId = TraceId<struct TrackTag>;
+using TaskId = TraceId<struct TaskTag>;
 
 // The times the trace readers accept (docs/trace-format.md): |t| <= 2^62 - 1 ns, about 146 years, so that
 // the difference of any two accepted times fits in an int64.
@@ -86,21 +113,22 @@ bool ParseInstantKind(std::string_view name, InstantKind& out);
 struct Track {
     std::string name;
     TrackKind kind = TrackKind::Thread;
-    TrackId parent = kNone;  // the process a thread belongs to, the loop a task runs on
+    TrackId parent = TrackId::None();  // the process a thread belongs to, the loop a task runs on
 };
 
 struct Span {
     TimeNs start = 0;
     TimeNs end = 0;
-    TrackId track = kNone;
-    TaskId task = kNone;       // the work item this span advances, if any
-    TrackId cause = kNone;     // who we wait for (GIL or lock holder), who runs (Core, Gil tracks)
+    TrackId track = TrackId::None();
+    TaskId task = TaskId::None();     // the work item this span advances, if any
+    TrackId cause = TrackId::None();  // who we wait for (GIL or lock holder), who runs (Core, Gil tracks)
     SpanState state = SpanState::Idle;
 };  // 32 bytes: a million-span trace is 32 MB. What only waits know lives in WaitDetail.
+static_assert(sizeof(TrackId) == 4 && std::is_trivially_copyable_v<TrackId> && sizeof(Span) == 32);
 
 // What a wait span knows beyond its cause, kept beside the spans (most spans are not waits).
 struct WaitDetail {
-    TrackId track = kNone;      // the wait span's track and start: its key
+    TrackId track = TrackId::None();  // the wait span's track and start: its key
     TimeNs start = 0;
     TimeNs causeSince = -1;     // since when the cause held what we wait for
     TimeNs dropRequestAt = -1;  // WaitingGil only: when this waiter set the drop request
@@ -108,16 +136,16 @@ struct WaitDetail {
 
 struct Instant {
     TimeNs time = 0;
-    TrackId track = kNone;
+    TrackId track = TrackId::None();
     InstantKind kind = InstantKind::DropRequest;
-    TrackId cause = kNone;
-    TaskId task = kNone;
+    TrackId cause = TrackId::None();
+    TaskId task = TaskId::None();
 };
 
 // A counter track's value from `time` on, until its next sample (a queue's depth after a put or a get).
 struct CounterSample {
     TimeNs time = 0;
-    TrackId track = kNone;
+    TrackId track = TrackId::None();
     int64_t value = 0;
 };
 // Counter values the readers accept: within +-2^53, so a JSON double elsewhere holds them exactly.
@@ -169,7 +197,7 @@ struct Trace {
     std::vector<TaskRecord> tasks;
     Metrics metrics;
 
-    TrackId AddTrack(std::string name, TrackKind kind, TrackId parent = kNone);
+    TrackId AddTrack(std::string name, TrackKind kind, TrackId parent = TrackId::None());
     // Records a wait span's detail; nothing when both times are negative (unknown).
     void AddWait(const Span& span, TimeNs causeSince, TimeNs dropRequestAt);
     // The detail of a wait span; causeSince and dropRequestAt are -1 when it has none.
@@ -203,3 +231,9 @@ private:
 void ComputeMetrics(Trace& trace);
 
 }  // namespace interleave::trace
+
+// Ids as keys of unordered maps: hashed as their value.
+template <typename Tag>
+struct std::hash<interleave::trace::TraceId<Tag>> {
+    size_t operator()(interleave::trace::TraceId<Tag> id) const noexcept { return std::hash<int32_t>{}(id.value); }
+};

@@ -149,7 +149,7 @@ struct Interval {
 struct GeckoThread {
     std::string name;
     std::string pid;
-    TrackId track = kNone;
+    TrackId track;
     std::array<std::vector<Interval>, kMarks> marks;
 };
 
@@ -257,10 +257,10 @@ bool ReadMarkers(const json& thread,
 struct Holding {
     TimeNs start = 0;
     TimeNs end = 0;
-    TrackId holder = kNone;
+    TrackId holder;
 };
 
-// The GIL holder at `time` in holdings sorted by start and not overlapping; kNone when it was free.
+// The GIL holder at `time` in holdings sorted by start and not overlapping; none when it was free.
 const Holding* HolderAt(const std::vector<Holding>& holdings, TimeNs time) {
     auto it = std::upper_bound(holdings.begin(), holdings.end(), time,
                                [](TimeNs t, const Holding& h) { return t < h.start; });
@@ -296,7 +296,7 @@ void AddThreadSpans(const GeckoThread& thread, const std::vector<Holding>& holdi
             trace.spans.push_back(current);
             if (current.state == SpanState::WaitingGil) {
                 const Holding* h = HolderAt(holdings, current.start);
-                trace.AddWait(current, h && current.cause != kNone ? h->start : -1, -1);
+                trace.AddWait(current, h && current.cause != TrackId::None() ? h->start : -1, -1);
             }
         }
         open = false;
@@ -307,11 +307,11 @@ void AddThreadSpans(const GeckoThread& thread, const std::vector<Holding>& holdi
             active[edges[e].mark] += edges[e].delta;
         bool any = true;
         SpanState state = SpanState::Idle;
-        TrackId cause = kNone;
+        TrackId cause;
         if (on(Mark::WaitingGil)) {
             state = SpanState::WaitingGil;
             const Holding* h = HolderAt(holdings, time);
-            cause = h && h->holder != thread.track ? h->holder : kNone;
+            cause = h && h->holder != thread.track ? h->holder : TrackId::None();
         } else if (on(Mark::PythonCode) || on(Mark::HasGil)) {
             state = SpanState::RunningPython;
         } else if (on(Mark::NativeCode) || on(Mark::OnCpu)) {
@@ -441,7 +441,7 @@ bool FromGeckoDocument(const json& doc, Trace& out, std::string& error) {
                 trace.spans.push_back(s);
                 if (h > 0 && gil[h - 1].holder != gil[h].holder)
                     trace.instants.push_back(
-                        {gil[h].start, gil[h].holder, InstantKind::GilHandoff, gil[h - 1].holder, kNone});
+                        {gil[h].start, gil[h].holder, InstantKind::GilHandoff, gil[h - 1].holder, TaskId::None()});
             }
         }
         for (size_t i : members[p])

@@ -120,10 +120,11 @@ bool ReadTime(const json& value, const Where& where, std::string_view field, Tim
 }
 
 // A track or task id: -1 (none) or a non-negative int32; whether it exists is checked by the caller.
-bool ReadId(const json& value, const Where& where, std::string_view field, int32_t& out, std::string& error) {
+template <typename Id>
+bool ReadId(const json& value, const Where& where, std::string_view field, Id& out, std::string& error) {
     int64_t id = 0;
     if (!ReadInt(value, where, field, kNone, kMaxId, id, error)) return false;
-    out = static_cast<int32_t>(id);
+    out = Id(static_cast<int32_t>(id));
     return true;
 }
 
@@ -314,16 +315,17 @@ bool ValidTrack(int64_t track, size_t trackCount, const char* what, size_t index
 }
 
 // An optional reference to a track or task: kNone, or an index below `count`.
-bool ValidReference(int32_t id,
+template <typename Id>
+bool ValidReference(Id id,
                     size_t count,
                     const Where& where,
                     std::string_view field,
                     const char* kind,
                     std::string& error) {
-    if (id == kNone || (id >= 0 && static_cast<size_t>(id) < count)) return true;
+    if (id == Id::None() || (id.Valid() && id.Index() < count)) return true;
     return where.Fail(
         error, field,
-        "is " + std::to_string(id) + ": no such " + kind + " (the trace has " + std::to_string(count) + ")");
+        "is " + std::to_string(id.value) + ": no such " + kind + " (the trace has " + std::to_string(count) + ")");
 }
 
 // A wait detail's time: negative means unknown, read as -1 so both file forms agree.
@@ -338,16 +340,16 @@ bool ReadWaitTime(const json& value, const Where& where, std::string_view field,
 std::string ToJson(const Trace& trace) {
     json tracks = json::array();
     for (const Track& t : trace.tracks)
-        tracks.push_back({{"name", t.name}, {"kind", TrackKindName(t.kind)}, {"parent", t.parent}});
+        tracks.push_back({{"name", t.name}, {"kind", TrackKindName(t.kind)}, {"parent", t.parent.value}});
     json spans = json::array();
     for (const Span& s : trace.spans) {
         const WaitDetail wait = trace.WaitOf(s);
-        spans.push_back(json::array(
-            {s.start, s.end, s.track, SpanStateName(s.state), s.task, s.cause, wait.causeSince, wait.dropRequestAt}));
+        spans.push_back(json::array({s.start, s.end, s.track.value, SpanStateName(s.state), s.task.value, s.cause.value,
+                                     wait.causeSince, wait.dropRequestAt}));
     }
     json instants = json::array();
     for (const Instant& i : trace.instants)
-        instants.push_back(json::array({i.time, i.track, InstantKindName(i.kind), i.cause, i.task}));
+        instants.push_back(json::array({i.time, i.track.value, InstantKindName(i.kind), i.cause.value, i.task.value}));
     json tasks = json::array();
     for (const TaskRecord& t : trace.tasks)
         tasks.push_back(TaskToJson(t));
@@ -363,7 +365,8 @@ std::string ToJson(const Trace& trace) {
     // Counter samples only where there are some: a trace without counters reads as it always did.
     if (!trace.samples.empty()) {
         json samples = json::array();
-        for (const CounterSample& c : trace.samples) samples.push_back(json::array({c.time, c.track, c.value}));
+        for (const CounterSample& c : trace.samples)
+            samples.push_back(json::array({c.time, c.track.value, c.value}));
         doc["samples"] = std::move(samples);
     }
     // Names come from files and programs: invalid UTF-8 is replaced rather than thrown over.
@@ -520,17 +523,16 @@ private:
         }
         int64_t parent = kNone;
         if (!OptionalInt(t, "parent", where, kNone, kMaxId, parent, error)) return false;
-        trace.tracks.push_back(Track{*nameText, kind, static_cast<TrackId>(parent)});
+        trace.tracks.push_back(Track{*nameText, kind, TrackId(static_cast<int32_t>(parent))});
         return true;
     }
 
     bool CheckParents() {
         for (size_t i = 0; i < trace.tracks.size(); ++i) {
             TrackId parent = trace.tracks[i].parent;
-            if (parent != kNone &&
-                (static_cast<size_t>(parent) >= trace.tracks.size() || static_cast<size_t>(parent) == i)) {
-                error = "trace: tracks[" + std::to_string(i) + "].parent " + std::to_string(parent) +
-                        (static_cast<size_t>(parent) == i ? " is the track itself" : " does not exist");
+            if (parent != TrackId::None() && (parent.Index() >= trace.tracks.size() || parent.Index() == i)) {
+                error = "trace: tracks[" + std::to_string(i) + "].parent " + std::to_string(parent.value) +
+                        (parent.Index() == i ? " is the track itself" : " does not exist");
                 return false;
             }
         }
@@ -652,10 +654,10 @@ bool MicrosToNs(double micros, TimeNs& out) {
 // is its own root.
 TrackId RootOf(const Trace& trace, TrackId track) {
     const auto count = trace.tracks.size();
-    if (track < 0 || static_cast<size_t>(track) >= count) return track;
+    if (!track.Valid() || track.Index() >= count) return track;
     for (int guard = 0; guard < 64; ++guard) {
-        const TrackId parent = trace.tracks[static_cast<size_t>(track)].parent;
-        if (parent < 0 || static_cast<size_t>(parent) >= count) break;
+        const TrackId parent = trace.tracks[track.Index()].parent;
+        if (!parent.Valid() || parent.Index() >= count) break;
         track = parent;
     }
     return track;
@@ -668,7 +670,7 @@ std::string ToChromeJson(const Trace& trace) {
     for (size_t i = 0; i < trace.tracks.size(); ++i) {
         const Track& t = trace.tracks[i];
         TrackId root = RootOf(trace, static_cast<TrackId>(i));
-        int64_t pid = int64_t{root} + 1;
+        int64_t pid = int64_t{root.value} + 1;
         int64_t tid = static_cast<int64_t>(i) + 1;
         if (root == static_cast<TrackId>(i))
             events.push_back(
@@ -678,20 +680,20 @@ std::string ToChromeJson(const Trace& trace) {
              {"name", "thread_name"},
              {"pid", pid},
              {"tid", tid},
-             {"args", {{"name", t.name}, {"kind", TrackKindName(t.kind)}, {"parent", t.parent}, {"track", i}}}});
+             {"args", {{"name", t.name}, {"kind", TrackKindName(t.kind)}, {"parent", t.parent.value}, {"track", i}}}});
         events.push_back(
             {{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", pid}, {"tid", tid}, {"args", {{"sort_index", i}}}});
     }
     for (const Span& s : trace.spans) {
         TrackId root = RootOf(trace, s.track);
         json args = {{"state", SpanStateName(s.state)}, {"start_ns", s.start}, {"end_ns", s.end}};
-        if (s.task != kNone) {
-            args["task"] = s.task;
-            if (static_cast<size_t>(s.task) < trace.tasks.size()) args["task_name"] = trace.tasks[s.task].name;
+        if (s.task != TaskId::None()) {
+            args["task"] = s.task.value;
+            if (s.task.Index() < trace.tasks.size()) args["task_name"] = trace.tasks[s.task.Index()].name;
         }
-        if (s.cause != kNone) {
-            args["cause"] = s.cause;
-            if (static_cast<size_t>(s.cause) < trace.tracks.size()) args["cause_name"] = trace.tracks[s.cause].name;
+        if (s.cause != TrackId::None()) {
+            args["cause"] = s.cause.value;
+            if (s.cause.Index() < trace.tracks.size()) args["cause_name"] = trace.tracks[s.cause.Index()].name;
         }
         const WaitDetail wait = trace.WaitOf(s);
         if (wait.causeSince >= 0) args["cause_since_ns"] = wait.causeSince;
@@ -700,8 +702,8 @@ std::string ToChromeJson(const Trace& trace) {
         events.push_back({{"ph", "X"},
                           {"name", SpanStateName(s.state)},
                           {"cat", "state"},
-                          {"pid", int64_t{root} + 1},
-                          {"tid", int64_t{s.track} + 1},
+                          {"pid", int64_t{root.value} + 1},
+                          {"tid", int64_t{s.track.value} + 1},
                           {"ts", Micros(s.start)},
                           {"dur", Micros(SaturatingSub(s.end, s.start))},
                           {"args", args}});
@@ -709,25 +711,25 @@ std::string ToChromeJson(const Trace& trace) {
     for (const Instant& i : trace.instants) {
         TrackId root = RootOf(trace, i.track);
         json args = {{"time_ns", i.time}};
-        if (i.cause != kNone) args["cause"] = i.cause;
-        if (i.task != kNone) args["task"] = i.task;
+        if (i.cause != TrackId::None()) args["cause"] = i.cause.value;
+        if (i.task != TaskId::None()) args["task"] = i.task.value;
         events.push_back({{"ph", "i"},
                           {"s", "t"},
                           {"name", InstantKindName(i.kind)},
                           {"cat", "instant"},
-                          {"pid", int64_t{root} + 1},
-                          {"tid", int64_t{i.track} + 1},
+                          {"pid", int64_t{root.value} + 1},
+                          {"tid", int64_t{i.track.value} + 1},
                           {"ts", Micros(i.time)},
                           {"args", args}});
     }
     for (const CounterSample& c : trace.samples) {
-        if (c.track < 0 || static_cast<size_t>(c.track) >= trace.tracks.size()) continue;
+        if (!c.track.Valid() || c.track.Index() >= trace.tracks.size()) continue;
         TrackId root = RootOf(trace, c.track);
         events.push_back({{"ph", "C"},
-                          {"name", trace.tracks[static_cast<size_t>(c.track)].name},
+                          {"name", trace.tracks[c.track.Index()].name},
                           {"cat", "counter"},
-                          {"pid", int64_t{root} + 1},
-                          {"tid", int64_t{c.track} + 1},
+                          {"pid", int64_t{root.value} + 1},
+                          {"tid", int64_t{c.track.value} + 1},
                           {"ts", Micros(c.time)},
                           {"args", {{"value", c.value}, {"time_ns", c.time}}}});
     }
@@ -834,9 +836,9 @@ private:
             !OptionalInt(*c.args, "parent", inArgs, kNone, kMaxId, parent, error))
             return false;
         TrackId id = TrackFor(c.pid, c.tid);
-        trace.tracks[id].name = name;
+        trace.tracks[id.Index()].name = name;
         TrackKind kind;
-        if (ParseTrackKind(kindName, kind)) trace.tracks[id].kind = kind;  // other producers' kinds: a thread
+        if (ParseTrackKind(kindName, kind)) trace.tracks[id.Index()].kind = kind;  // other producers' kinds: a thread
         if (parent != kNone) declaredParents.push_back({id, parent});
         return true;
     }
@@ -875,7 +877,8 @@ private:
             Span span;
             span.track = track;
             span.state = state;
-            int32_t task = kNone, cause = kNone;
+            TaskId task;
+            TrackId cause;
             TimeNs causeSince = -1, dropRequestAt = -1;
             if (!TimeOf(where, c, "start_ns", "ts", ts, span.start) ||
                 !TimeOf(where, c, "end_ns", "ts + dur", ts + dur, span.end))
@@ -917,7 +920,7 @@ private:
         } else if (c.ph == "C") {
             // A counter: ours only (a track declared as a counter, one integer "value"); other producers' series
             // are skipped like instants we do not model.
-            if (trace.tracks[track].kind != TrackKind::Counter) return true;
+            if (trace.tracks[track.Index()].kind != TrackKind::Counter) return true;
             const json* value = Member(*c.args, "value");
             if (!value) return true;
             CounterSample sample;
@@ -929,7 +932,7 @@ private:
         } else if (c.ph == "i" || c.ph == "I") {
             InstantKind kind;
             if (!ParseInstantKind(c.name, kind)) return true;  // instants we do not model
-            Instant instant{0, track, kind, kNone, kNone};
+            Instant instant{0, track, kind, TrackId::None(), TaskId::None()};
             if (!TimeOf(where, c, "time_ns", "ts", ts, instant.time)) return false;
             if (const json* v = Member(*c.args, "cause"); v && !ReadId(*v, inArgs, "cause", instant.cause, error))
                 return false;
@@ -942,8 +945,8 @@ private:
 
     bool ReadOtherData() {
         for (const auto& [track, parent] : declaredParents) {
-            if (parent >= 0 && static_cast<size_t>(parent) < trace.tracks.size() && parent != track)
-                trace.tracks[track].parent = static_cast<TrackId>(parent);
+            if (parent >= 0 && static_cast<size_t>(parent) < trace.tracks.size() && parent != track.value)
+                trace.tracks[track.Index()].parent = TrackId(static_cast<int32_t>(parent));
         }
         const Where top{"chrome trace"};
         const json* other = nullptr;
@@ -970,14 +973,14 @@ private:
             !MetricsFromJson(*metrics, "chrome trace", "otherData.metrics", trace.metrics, error))
             return false;
         // Causes and tasks refer to track and task indices of the exporting trace; drop any that do not exist here.
-        auto exists = [](int32_t id, size_t count) { return id >= 0 && static_cast<size_t>(id) < count; };
+        auto exists = [](auto id, size_t count) { return id.Valid() && id.Index() < count; };
         for (Span& s : trace.spans) {
-            if (!exists(s.cause, trace.tracks.size())) s.cause = kNone;
-            if (!exists(s.task, trace.tasks.size())) s.task = kNone;
+            if (!exists(s.cause, trace.tracks.size())) s.cause = TrackId::None();
+            if (!exists(s.task, trace.tasks.size())) s.task = TaskId::None();
         }
         for (Instant& i : trace.instants) {
-            if (!exists(i.cause, trace.tracks.size())) i.cause = kNone;
-            if (!exists(i.task, trace.tasks.size())) i.task = kNone;
+            if (!exists(i.cause, trace.tracks.size())) i.cause = TrackId::None();
+            if (!exists(i.task, trace.tasks.size())) i.task = TaskId::None();
         }
         trace.Finish();
         return true;

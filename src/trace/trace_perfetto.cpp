@@ -60,7 +60,9 @@ enum EventType : uint64_t { kSliceBegin = 1, kSliceEnd = 2, kInstant = 3, kCount
 constexpr uint64_t kSequence = 1;
 constexpr uint64_t kIncrementalStateCleared = 1;
 
-uint64_t Uuid(TrackId track) { return static_cast<uint64_t>(track) + 1; }
+uint64_t Uuid(TrackId track) {
+    return static_cast<uint64_t>(track.value) + 1;
+}
 
 struct Event {
     TimeNs time;
@@ -76,10 +78,11 @@ std::string ToPerfetto(const Trace& t) {
         p.Varint(field::kSequenceId, kSequence);
         trace.Nested(field::kTracePacket, p);
     };
-    auto valid = [&](TrackId id) { return id >= 0 && static_cast<size_t>(id) < t.tracks.size(); };
+    auto valid = [&](TrackId id) { return id.Valid() && id.Index() < t.tracks.size(); };
     // The process a lane belongs to (its outermost parent), for pids.
     auto root = [&](TrackId id) {
-        for (int hops = 0; hops < 16 && valid(t.tracks[static_cast<size_t>(id)].parent); ++hops) id = t.tracks[static_cast<size_t>(id)].parent;
+        for (int hops = 0; hops < 16 && valid(t.tracks[id.Index()].parent); ++hops)
+            id = t.tracks[id.Index()].parent;
         return id;
     };
 
@@ -96,7 +99,8 @@ std::string ToPerfetto(const Trace& t) {
             process.Varint(field::kPid, Uuid(id));
             process.Bytes(field::kProcessName, track.name);
             descriptor.Nested(field::kProcess, process);
-        } else if (track.kind == TrackKind::Thread && valid(parent) && t.tracks[static_cast<size_t>(parent)].kind == TrackKind::Process) {
+        } else if (track.kind == TrackKind::Thread && valid(parent) &&
+                   t.tracks[parent.Index()].kind == TrackKind::Process) {
             Message thread;
             thread.Varint(field::kPid, Uuid(root(id)));
             thread.Varint(field::kTid, 100000 + Uuid(id));  // unique, and apart from the pids
@@ -128,7 +132,7 @@ std::string ToPerfetto(const Trace& t) {
     std::vector<Event> events;
     events.reserve(2 * t.spans.size() + t.instants.size());
     auto taskName = [&](TaskId task) -> std::string {
-        return task >= 0 && static_cast<size_t>(task) < t.tasks.size() ? t.tasks[static_cast<size_t>(task)].name : "";
+        return task.Valid() && task.Index() < t.tasks.size() ? t.tasks[task.Index()].name : "";
     };
     std::vector<std::pair<TimeNs, int>> coreChanges;  // +1 at a core span's start, -1 at its end
     for (const Span& span : t.spans) {
@@ -144,7 +148,7 @@ std::string ToPerfetto(const Trace& t) {
         end.Varint(field::kTrackUuid, Uuid(span.track));
         events.push_back({span.start, 2, std::move(begin)});
         events.push_back({span.end, 0, std::move(end)});
-        if (t.tracks[static_cast<size_t>(span.track)].kind == TrackKind::Core && span.state != SpanState::Idle) {
+        if (t.tracks[span.track.Index()].kind == TrackKind::Core && span.state != SpanState::Idle) {
             coreChanges.emplace_back(span.start, +1);
             coreChanges.emplace_back(span.end, -1);
         }
@@ -177,7 +181,7 @@ std::string ToPerfetto(const Trace& t) {
         if (!valid(mark.track)) continue;
         std::string name(InstantKindName(mark.kind));
         if (const std::string task = taskName(mark.task); !task.empty()) name.append(" ").append(task);
-        if (valid(mark.cause)) name.append(" (").append(t.tracks[static_cast<size_t>(mark.cause)].name).append(")");
+        if (valid(mark.cause)) name.append(" (").append(t.tracks[mark.cause.Index()].name).append(")");
         Message instant;
         instant.Varint(field::kType, kInstant);
         instant.Varint(field::kTrackUuid, Uuid(mark.track));
@@ -187,7 +191,7 @@ std::string ToPerfetto(const Trace& t) {
         events.push_back({mark.time, 3, std::move(instant)});
     }
     for (const CounterSample& sample : t.samples) {
-        if (!valid(sample.track) || t.tracks[static_cast<size_t>(sample.track)].kind != TrackKind::Counter) continue;
+        if (!valid(sample.track) || t.tracks[sample.track.Index()].kind != TrackKind::Counter) continue;
         Message counter;
         counter.Varint(field::kType, kCounterEvent);
         counter.Varint(field::kTrackUuid, Uuid(sample.track));

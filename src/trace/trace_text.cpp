@@ -33,15 +33,15 @@ std::string Ms(TimeNs ns) {
 }
 
 std::string TrackName(const Trace& t, TrackId id) {
-    if (id == kNone) return "-";
-    if (id < 0 || static_cast<size_t>(id) >= t.tracks.size()) return Join({"#", std::to_string(id)});
-    return t.tracks[static_cast<size_t>(id)].name;
+    if (id == TrackId::None()) return "-";
+    if (!id.Valid() || id.Index() >= t.tracks.size()) return Join({"#", std::to_string(id.value)});
+    return t.tracks[id.Index()].name;
 }
 
 std::string TaskName(const Trace& t, TaskId id) {
-    if (id == kNone) return "-";
-    if (id < 0 || static_cast<size_t>(id) >= t.tasks.size()) return Join({"#", std::to_string(id)});
-    return t.tasks[static_cast<size_t>(id)].name;
+    if (id == TaskId::None()) return "-";
+    if (!id.Valid() || id.Index() >= t.tasks.size()) return Join({"#", std::to_string(id.value)});
+    return t.tasks[id.Index()].name;
 }
 
 }  // namespace
@@ -81,20 +81,20 @@ std::string ToText(const Trace& t) {
     for (size_t lane = 0; lane < t.tracks.size(); ++lane) {
         const Track& track = t.tracks[lane];
         line("");
-        line(Join({"lane ", track.name, " (", TrackKindName(track.kind), track.parent != kNone ? ", in " : "",
-                   track.parent != kNone ? TrackName(t, track.parent) : std::string(), ")"}));
+        line(Join({"lane ", track.name, " (", TrackKindName(track.kind), track.parent != TrackId::None() ? ", in " : "",
+                   track.parent != TrackId::None() ? TrackName(t, track.parent) : std::string(), ")"}));
         while (next < order.size() && t.spans[order[next]].track < static_cast<TrackId>(lane)) ++next;
         for (; next < order.size() && t.spans[order[next]].track == static_cast<TrackId>(lane); ++next) {
             const Span& span = t.spans[order[next]];
             std::string text = Join({"  ", Ms(span.start), " .. ", Ms(span.end), "  ", SpanStateName(span.state)});
-            if (span.task != kNone) text.append("  ").append(TaskName(t, span.task));
-            if (span.cause != kNone) text.append("  <- ").append(TrackName(t, span.cause));
+            if (span.task != TaskId::None()) text.append("  ").append(TaskName(t, span.task));
+            if (span.cause != TrackId::None()) text.append("  <- ").append(TrackName(t, span.cause));
             line(text);
         }
     }
     // Spans on lanes that do not exist (a broken trace): listed, never dropped.
     for (const Span& span : t.spans)
-        if (span.track < 0 || static_cast<size_t>(span.track) >= t.tracks.size())
+        if (!span.track.Valid() || span.track.Index() >= t.tracks.size())
             line(Join({"  on missing lane ", TrackName(t, span.track), ": ", Ms(span.start), " .. ", Ms(span.end)}));
 
     line("");
@@ -106,8 +106,8 @@ std::string ToText(const Trace& t) {
     for (size_t i : marks) {
         const Instant& mark = t.instants[i];
         std::string text = Join({"  ", Ms(mark.time), "  ", InstantKindName(mark.kind), "  on ", TrackName(t, mark.track)});
-        if (mark.task != kNone) text.append("  ").append(TaskName(t, mark.task));
-        if (mark.cause != kNone) text.append("  <- ").append(TrackName(t, mark.cause));
+        if (mark.task != TaskId::None()) text.append("  ").append(TaskName(t, mark.task));
+        if (mark.cause != TrackId::None()) text.append("  <- ").append(TrackName(t, mark.cause));
         line(text);
     }
     // Counter samples (a queue's depth), only where there are some: traces without them read as before.

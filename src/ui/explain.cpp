@@ -144,7 +144,7 @@ std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace,
     const size_t taskCount = std::min<size_t>(trace.tasks.size(), size_t(std::max<int64_t>(s.TaskCount(), 0)));
     std::vector<bool> ioBound(taskCount, false);
     int64_t ioTasks = 0;
-    trace::TaskId onlyTask = trace::kNone;
+    trace::TaskId onlyTask = trace::TaskId::None();
     trace::TimeNs elapsed = 0;  // summed over the I/O-bound tasks, from start to finish
     for (size_t task = 0; task < taskCount; ++task) {
         const int32_t group = plan.GroupOf(int32_t(task));
@@ -163,9 +163,9 @@ std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace,
     trace::TimeNs io = 0, python = 0, gilWait = 0, longestGilWait = 0;
     const trace::Span* longest = nullptr;
     for (const trace::Span& span : trace.spans) {
-        if (span.task < 0 || size_t(span.task) >= taskCount || !ioBound[size_t(span.task)]) continue;
-        if (span.track < 0 || size_t(span.track) >= trace.tracks.size() ||
-            trace.tracks[size_t(span.track)].kind != trace::TrackKind::Thread)
+        if (!span.task.Valid() || span.task.Index() >= taskCount || !ioBound[span.task.Index()]) continue;
+        if (!span.track.Valid() || span.track.Index() >= trace.tracks.size() ||
+            trace.tracks[span.track.Index()].kind != trace::TrackKind::Thread)
             continue;
         const trace::TimeNs length = trace::SaturatingSub(span.end, span.start);
         switch (span.state) {
@@ -191,7 +191,7 @@ std::string IoRoundTrips(const scenario::Scenario& s, const trace::Trace& trace,
     const double roundTrip = double(elapsed) / calls;
     if (ownWork <= 0 || roundTrip < 2 * ownWork) return {};
     if (longestWaitSpan) *longestWaitSpan = longest;
-    std::string text = ioTasks == 1 ? Printf("The I/O-bound task %s", trace.tasks[size_t(onlyTask)].name.c_str())
+    std::string text = ioTasks == 1 ? Printf("The I/O-bound task %s", trace.tasks[onlyTask.Index()].name.c_str())
                                     : Printf("The %lld I/O-bound tasks", (long long)ioTasks);
     text.append(
         Printf(" made %lld I/O calls; a round trip needs %s (%s of I/O and %s of Python) but took %s on "
@@ -218,8 +218,9 @@ std::string QueueWaits(const scenario::Scenario& s, const trace::Trace& trace) {
     const plan::Plan plan = plan::MakePlan(s);
     std::vector<double> waited(s.groups.size(), 0);
     for (const trace::Span& span : trace.spans) {
-        if (span.state != trace::SpanState::WaitingQueue || span.task < 0 || span.task >= plan.taskCount) continue;
-        const int32_t group = plan.GroupOf(span.task);
+        if (span.state != trace::SpanState::WaitingQueue || !span.task.Valid() || span.task.value >= plan.taskCount)
+            continue;
+        const int32_t group = plan.GroupOf(span.task.value);
         if (group >= 0 && size_t(group) < waited.size()) waited[size_t(group)] += double(span.end - span.start);
     }
     std::string parts;
@@ -289,8 +290,8 @@ std::string PoolCosts(const trace::Trace& trace, const char* started, const std:
     const auto& m = trace.metrics;
     double cpu = 0;  // on the cores' lanes (each moment a core works, once): running Python or C, pickling, starting
     for (const trace::Span& span : trace.spans) {
-        if (span.track < 0 || size_t(span.track) >= trace.tracks.size() ||
-            trace.tracks[size_t(span.track)].kind != trace::TrackKind::Core)
+        if (!span.track.Valid() || span.track.Index() >= trace.tracks.size() ||
+            trace.tracks[span.track.Index()].kind != trace::TrackKind::Core)
             continue;
         switch (span.state) {
             case trace::SpanState::RunningPython:
@@ -397,7 +398,8 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
 namespace {
 
 bool OnTrackOfKind(const trace::Trace& trace, const trace::Span& span, trace::TrackKind kind) {
-    return span.track >= 0 && size_t(span.track) < trace.tracks.size() && trace.tracks[size_t(span.track)].kind == kind;
+    return span.track.Valid() && span.track.Index() < trace.tracks.size() &&
+           trace.tracks[span.track.Index()].kind == kind;
 }
 
 // The longest span that `keep` accepts (the first of equals); null if none.
@@ -417,8 +419,8 @@ void AddMoment(std::vector<ExplainMoment>& out, const trace::Trace& trace, const
     moment.end = span->end;
     moment.track = span->track;
     moment.label = Printf("%s, %s", what, FormatTime(double(span->end - span->start)).c_str());
-    if (span->track >= 0 && size_t(span->track) < trace.tracks.size())
-        moment.label.append(" (").append(trace.tracks[size_t(span->track)].name).append(")");
+    if (span->track.Valid() && span->track.Index() < trace.tracks.size())
+        moment.label.append(" (").append(trace.tracks[span->track.Index()].name).append(")");
     // Two claims on the same span (the convoy's I/O thread may wait longest of all): one button, named by the later,
     // more particular claim.
     for (ExplainMoment& earlier : out) {

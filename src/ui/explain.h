@@ -26,7 +26,7 @@ std::string Explain(const scenario::Scenario& scenario, const trace::Trace& trac
 struct ExplainMoment {
     std::string label;  // what to look at, with its length: "the longest wait for the GIL, 5.051 ms"
     trace::TimeNs start = 0, end = 0;
-    trace::TrackId track = trace::kNone;
+    trace::TrackId track = trace::TrackId::None();
 };
 // The moments for Explain's claims, in the order the text makes them; none for a claim the trace has no span for.
 std::vector<ExplainMoment> ExplainMoments(const scenario::Scenario& scenario, const trace::Trace& trace);

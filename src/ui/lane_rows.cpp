@@ -14,8 +14,8 @@ std::vector<trace::TrackId> TracksInTreeOrder(const trace::Trace& trace) {
     std::vector<trace::TrackId> roots;
     for (size_t t = 0; t < n; ++t) {
         const trace::TrackId parent = trace.tracks[t].parent;
-        if (parent >= 0 && size_t(parent) < t)
-            children[size_t(parent)].push_back(trace::TrackId(t));
+        if (parent.Valid() && parent.Index() < t)
+            children[parent.Index()].push_back(trace::TrackId(t));
         else
             roots.push_back(trace::TrackId(t));
     }
@@ -26,7 +26,7 @@ std::vector<trace::TrackId> TracksInTreeOrder(const trace::Trace& trace) {
         const trace::TrackId t = stack.back();
         stack.pop_back();
         order.push_back(t);
-        const auto& below = children[size_t(t)];
+        const auto& below = children[t.Index()];
         stack.insert(stack.end(), below.rbegin(), below.rend());
     }
     return order;
@@ -53,12 +53,12 @@ std::vector<LaneRow> GroupLaneRows(const trace::Trace& trace) {
     const std::vector<trace::TrackId> order = TracksInTreeOrder(trace);
     std::vector<LaneRow> rows;
     for (size_t i = 0; i < order.size(); ++i) {
-        const auto t = size_t(order[i]);
+        const auto t = order[i].Index();
         LaneRow row{trace::TrackId(t), trace::TrackId(t), {}};
         if (idleCore(t)) {
             // A run of idle cores: consecutive in the order and in the trace (a row stands for first..last).
             size_t last = t;
-            while (i + 1 < order.size() && size_t(order[i + 1]) == last + 1 && idleCore(last + 1)) {
+            while (i + 1 < order.size() && order[i + 1].Index() == last + 1 && idleCore(last + 1)) {
                 ++last;
                 ++i;
             }
@@ -78,13 +78,13 @@ std::vector<ShownRow> ShowLaneRows(const trace::Trace& trace,
     std::vector<int> depth(n, 0);
     for (size_t t = 0; t < n; ++t) {
         const trace::TrackId parent = trace.tracks[t].parent;
-        if (parent >= 0 && size_t(parent) < t) depth[t] = depth[size_t(parent)] + 1;
+        if (parent.Valid() && parent.Index() < t) depth[t] = depth[parent.Index()] + 1;
     }
     const auto depthOf = [&](const LaneRow& row) {
-        return row.first >= 0 && size_t(row.first) < n ? depth[size_t(row.first)] : 0;
+        return row.first.Valid() && row.first.Index() < n ? depth[row.first.Index()] : 0;
     };
     const auto isCollapsed = [&](const LaneRow& row) {
-        return row.first >= 0 && size_t(row.first) < collapsed.size() && collapsed[size_t(row.first)];
+        return row.first.Valid() && row.first.Index() < collapsed.size() && collapsed[row.first.Index()];
     };
     std::vector<ShownRow> shown;
     shown.reserve(rows.size());
@@ -99,8 +99,8 @@ std::vector<ShownRow> ShowLaneRows(const trace::Trace& trace,
         out.collapsed = out.members > 0 && isCollapsed(rows[i]);
         if (out.collapsed) {
             for (size_t j = i + 1; j < end; ++j)
-                for (trace::TrackId t = rows[j].first; t <= rows[j].last; ++t)
-                    out.hidden.push_back(t);
+                for (int32_t t = rows[j].first.value; t <= rows[j].last.value; ++t)
+                    out.hidden.push_back(trace::TrackId(t));
             shown.push_back(std::move(out));
             i = end;
         } else {
@@ -114,11 +114,11 @@ std::vector<ShownRow> ShowLaneRows(const trace::Trace& trace,
 std::vector<int32_t> RowOfTrack(const trace::Trace& trace, const std::vector<ShownRow>& shown) {
     std::vector<int32_t> rowOf(trace.tracks.size(), -1);
     const auto set = [&](trace::TrackId t, size_t row) {
-        if (t >= 0 && size_t(t) < rowOf.size()) rowOf[size_t(t)] = int32_t(row);
+        if (t.Valid() && t.Index() < rowOf.size()) rowOf[t.Index()] = int32_t(row);
     };
     for (size_t r = 0; r < shown.size(); ++r) {
-        for (trace::TrackId t = shown[r].row.first; t <= shown[r].row.last; ++t)
-            set(t, r);
+        for (int32_t t = shown[r].row.first.value; t <= shown[r].row.last.value; ++t)
+            set(trace::TrackId(t), r);
         for (const trace::TrackId t : shown[r].hidden)
             set(t, r);
     }
@@ -127,7 +127,8 @@ std::vector<int32_t> RowOfTrack(const trace::Trace& trace, const std::vector<Sho
 
 std::vector<trace::TrackId> RowTracks(const ShownRow& row) {
     std::vector<trace::TrackId> tracks;
-    for (trace::TrackId t = row.row.first; t <= row.row.last; ++t) tracks.push_back(t);
+    for (int32_t t = row.row.first.value; t <= row.row.last.value; ++t)
+        tracks.push_back(trace::TrackId(t));
     tracks.insert(tracks.end(), row.hidden.begin(), row.hidden.end());
     return tracks;
 }

@@ -10,8 +10,8 @@
 namespace interleave::ui {
 
 struct LaneRow {
-    trace::TrackId first = 0;  // the row's track (the first of a run of idle cores)
-    trace::TrackId last = 0;   // the last track the row stands for (== first unless idle cores share it)
+    trace::TrackId first{0};   // the row's track (the first of a run of idle cores)
+    trace::TrackId last{0};    // the last track the row stands for (== first unless idle cores share it)
     std::string label;         // the row's label when it is not the track's name ("Cores 2-3 idle", "Core 1 idle")
 };
 

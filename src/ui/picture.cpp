@@ -172,8 +172,8 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
                     return std::find(section.tracks.begin(), section.tracks.end(), t) != section.tracks.end();
                 };
                 std::erase_if(out.rows, [&](const ShownRow& row) {
-                    for (trace::TrackId t = row.row.first; t <= row.row.last; ++t)
-                        if (kept(t)) return false;
+                    for (int32_t t = row.row.first.value; t <= row.row.last.value; ++t)
+                        if (kept(trace::TrackId(t))) return false;
                     return std::none_of(row.hidden.begin(), row.hidden.end(), kept);
                 });
             }
@@ -188,7 +188,7 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         stacked.push_back(std::move(out));
     }
     const auto rowName = [](const SectionRows& section, const ShownRow& row) {
-        return RowName(row.row.label.empty() ? section.trace->tracks[size_t(row.row.first)].name : row.row.label, row);
+        return RowName(row.row.label.empty() ? section.trace->tracks[row.row.first.Index()].name : row.row.label, row);
     };
 
     // TimelineController::Draw's geometry at content scale 1.
@@ -306,13 +306,13 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
         // Instants are sorted by time: split them per track once (keeping the order), not once per row.
         instantsOf.assign(trace.tracks.size(), {});
         for (const trace::Instant& instant : trace.instants)
-            if (instant.track >= 0 && size_t(instant.track) < instantsOf.size())
-                instantsOf[size_t(instant.track)].push_back(instant);
+            if (instant.track.Valid() && instant.track.Index() < instantsOf.size())
+                instantsOf[instant.track.Index()].push_back(instant);
         for (size_t r = 0; r < section.rows.size(); ++r, y += laneH, ++drawnRow) {
             if (y + laneH > lanesBottom) break;
             const ShownRow& shownRow = section.rows[r];
             const LaneRow& row = shownRow.row;
-            const trace::Track& track = trace.tracks[size_t(row.first)];
+            const trace::Track& track = trace.tracks[row.first.Index()];
             rowTop.push_back(y);
             // The live view's even rows get the lighter stripe.
             if (drawnRow % 2 == 0) rect(PictureRole::LaneBg, lanesX, y, lanesX + lanesW, y + laneH, colors.laneBg);
@@ -332,7 +332,7 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
             if (shownRow.collapsed) {
                 std::vector<std::vector<DrawCmd>> laneCmds;
                 for (trace::TrackId t : RowTracks(shownRow)) {
-                    if (trace.tracks[size_t(t)].kind == trace::TrackKind::Counter) continue;
+                    if (trace.tracks[t.Index()].kind == trace::TrackKind::Counter) continue;
                     BuildDrawCommands(trace.SpansOf(t), range, lanesW, laneCmds.emplace_back(), kFoldPx);
                 }
                 const std::vector<std::span<const DrawCmd>> lanes(laneCmds.begin(), laneCmds.end());
@@ -377,8 +377,8 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
             // DrawLane: spans as themselves, folded runs translucent with a solid band, names inside wide spans.
             const float top = y + 2, bottom = y + laneH - 2;
             const float textMin = lineH * 4;
-            for (trace::TrackId t = row.first; t <= row.last; ++t) {
-                const auto spans = trace.SpansOf(t);
+            for (int32_t t = row.first.value; t <= row.last.value; ++t) {
+                const auto spans = trace.SpansOf(trace::TrackId(t));
                 cmds.clear();
                 BuildDrawCommands(spans, range, lanesW, cmds, kFoldPx);
                 for (const DrawCmd& cmd : cmds) {
@@ -399,7 +399,7 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
                     // The pattern's anchor, as DrawLane takes it.
                     const double leftPx = (double(span.start) - range.t0) * PxPerNs(range, lanesW);
                     pic.items.back().x2 = lanesX + PatternAnchor(leftPx);
-                    if (view.selectedTask >= 0 && span.task == view.selectedTask) {
+                    if (view.selectedTask.Valid() && span.task == view.selectedTask) {
                         PictureItem o;
                         o.shape = PictureShape::Rect;
                         o.role = PictureRole::Outline;
@@ -409,8 +409,8 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
                     }
                     if (fullB - (lanesX + cmd.x0) > textMin) {
                         std::string label = StateLabel(span.state);
-                        if (span.task >= 0 && size_t(span.task) < trace.tasks.size())
-                            label = trace.tasks[size_t(span.task)].name;
+                        if (span.task.Valid() && span.task.Index() < trace.tasks.size())
+                            label = trace.tasks[span.task.Index()].name;
                         const uint32_t textColor = SpanLabelColor(span.state, color, colors.text);
                         const float clipX0 = ax + 2, clipX1 = std::min(fullB, lanesX + lanesW) - 2;
                         text(PictureRole::SpanText, clipX0 + 1, top + (bottom - top - lineH) * 0.5f, clipX1, textColor,
@@ -421,7 +421,7 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
 
             // DrawMarks: small triangles hanging from the lane's top edge.
             marks.clear();
-            BuildInstantMarks(instantsOf[size_t(row.first)], range, lanesW, marks);
+            BuildInstantMarks(instantsOf[row.first.Index()], range, lanesW, marks);
             const uint32_t drop = StateColor(trace::SpanState::WaitingGil, view.theme);
             for (const InstantMark& mark : marks) {
                 const float px = lanesX + mark.x;

@@ -42,7 +42,7 @@ struct PictureView {
                            // not fit are cut, as the live view's would scroll)
     Theme theme = Theme::Dark;
     std::string title;      // the header row's text; "" = the trace's label and its makespan (one trace only)
-    int selectedTask = -1;  // outlined in every lane, as in the live view
+    trace::TaskId selectedTask;  // outlined in every lane, as in the live view
     bool legend = true;
     bool arrows = true;  // the causality arrows over the lanes (ui/timeline_arrows.h), as the live view's "causes" box
 };

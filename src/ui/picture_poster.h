@@ -30,7 +30,7 @@ struct PosterView {
     TimeRange range{0, 0};
     std::vector<trace::TrackId> tracks;
     Theme theme = Theme::Dark;
-    int selectedTask = -1;
+    trace::TaskId selectedTask;
 };
 
 // What a poster draws at a given width, kPosterHeight tall, laid out with the given text metrics: a tab's picture

@@ -70,7 +70,7 @@ bool Playground::LoadPreset(std::string_view id, std::string& error) {
     }
     m_scenario = std::move(*parsed);
     m_view.preset = std::string(id);
-    m_view.selectedTask = -1;
+    m_view.selectedTask = trace::TaskId::None();
     m_view.playbackTime = -1;
     m_view.playing = false;
     m_fitPending = true;
@@ -594,7 +594,8 @@ void Playground::HandleKeys() {
     if (helpKey) m_showHelp = !m_showHelp;
     if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
         if (m_showHelp) m_showHelp = false;
-        else m_view.selectedTask = -1;
+        else
+            m_view.selectedTask = trace::TaskId::None();
     }
     if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
     if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) {
@@ -778,7 +779,7 @@ std::string Playground::TestStateJson() const {
     j["help"] = m_showHelp;
     j["simulating"] = Busy();
     j["background_threads"] = m_jobs.Threaded();
-    j["selected_task"] = m_view.selectedTask;
+    j["selected_task"] = m_view.selectedTask.value;
     const int storyStep = m_view.storyStep < 0 ? -1 : StoryStepIndex(m_scenario.story, m_view.storyStep);
     j["story"] = {{"steps", m_scenario.story.steps.size()},
                   {"step", storyStep},

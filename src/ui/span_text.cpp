@@ -11,12 +11,12 @@ namespace interleave::ui {
 using trace::SpanState;
 
 std::string TrackName(const trace::Trace& trace, trace::TrackId track) {
-    if (track < 0 || size_t(track) >= trace.tracks.size()) return "?";
-    return trace.tracks[size_t(track)].name;
+    if (!track.Valid() || track.Index() >= trace.tracks.size()) return "?";
+    return trace.tracks[track.Index()].name;
 }
 
 std::string CauseText(const trace::Trace& trace, const trace::Span& span) {
-    if (span.cause == trace::kNone) return {};
+    if (span.cause == trace::TrackId::None()) return {};
     const std::string who = TrackName(trace, span.cause);
     const trace::WaitDetail wait = trace.WaitOf(span);
     std::string text;
@@ -44,9 +44,10 @@ std::string SpanTooltip(const trace::Trace& trace, const trace::Span& span) {
     text += "\nstart " + FormatTime(double(span.start)) + ", duration " + FormatTime(double(span.end - span.start));
     const std::string cause = CauseText(trace, span);
     if (!cause.empty()) text += "\n" + cause;
-    if (span.task >= 0) {
+    if (span.task.Valid()) {
         text += "\ntask ";
-        text += size_t(span.task) < trace.tasks.size() ? trace.tasks[size_t(span.task)].name : std::to_string(span.task);
+        text += span.task.Index() < trace.tasks.size() ? trace.tasks[span.task.Index()].name
+                                                       : std::to_string(span.task.value);
         text += " (click to highlight)";
     }
     return text;
@@ -71,7 +72,8 @@ std::string InstantTooltip(const trace::Trace& trace, const trace::Instant& inst
             break;
         default:
             text = std::string(trace::InstantKindName(instant.kind)) + " on " + who + at;
-            if (instant.task >= 0 && size_t(instant.task) < trace.tasks.size()) text += " (" + trace.tasks[size_t(instant.task)].name + ")";
+            if (instant.task.Valid() && instant.task.Index() < trace.tasks.size())
+                text += " (" + trace.tasks[instant.task.Index()].name + ")";
             break;
     }
     if (count > 1) text += "\n(and " + std::to_string(count - 1) + " more here: zoom in)";

@@ -104,13 +104,13 @@ void TimelineController::AddSection(std::string title, const trace::Trace* trace
             section.items.emplace_back(trace::TrackId(t));
         section.lanes = GroupLaneRows(*trace);
         for (const LaneRow& row : section.lanes)
-            if (!row.label.empty()) section.items[size_t(row.first)].SetLabel(row.label);
+            if (!row.label.empty()) section.items[row.first.Index()].SetLabel(row.label);
         section.CollapseNamed(m_collapsedNames);
         section.all = ShowLaneRows(*trace, section.lanes, {});
         // Instants are sorted by (time, track) after Finish(): split them per track, keeping the order.
         for (const trace::Instant& instant : trace->instants)
-            if (instant.track >= 0 && size_t(instant.track) < section.items.size())
-                section.items[size_t(instant.track)].Instants().push_back(instant);
+            if (instant.track.Valid() && instant.track.Index() < section.items.size())
+                section.items[instant.track.Index()].Instants().push_back(instant);
         for (TimelineItem& item : section.items)
             item.BuildIndex(*trace);
         section.links = BuildCausalLinks(*trace);
@@ -140,16 +140,18 @@ void TimelineController::RebuildRows() {
         section.shown = ShowLaneRows(*section.trace, section.lanes, section.collapsed);
         if (const std::vector<bool> named = TracksNamed(*section.trace, m_laneFilter); !named.empty()) {
             // A row stays when it stands for a named track (idle cores sharing a row, a collapsed group's members).
-            const auto names = [&](trace::TrackId track) { return track >= 0 && size_t(track) < named.size() && named[size_t(track)]; };
+            const auto names = [&](trace::TrackId track) {
+                return track.Valid() && track.Index() < named.size() && named[track.Index()];
+            };
             std::erase_if(section.shown, [&](const ShownRow& row) {
-                for (trace::TrackId t = row.row.first; t <= row.row.last; ++t)
-                    if (names(t)) return false;
+                for (int32_t t = row.row.first.value; t <= row.row.last.value; ++t)
+                    if (names(trace::TrackId(t))) return false;
                 return std::none_of(row.hidden.begin(), row.hidden.end(), names);
             });
         }
         const auto offset = int32_t(m_rows.size());
         for (size_t r = 0; r < section.shown.size(); ++r)
-            m_rows.push_back({int32_t(s), int32_t(section.shown[r].row.first), int32_t(r)});
+            m_rows.push_back({int32_t(s), int32_t(section.shown[r].row.first.value), int32_t(r)});
         section.rowOfTrack = RowOfTrack(*section.trace, section.shown);
         for (int32_t& row : section.rowOfTrack)
             if (row >= 0) row += offset;
@@ -159,9 +161,9 @@ void TimelineController::RebuildRows() {
 void TimelineController::SetCollapsed(size_t section, trace::TrackId track, bool collapsed) {
     if (section >= m_sections.size()) return;
     Section& s = m_sections[section];
-    if (track < 0 || size_t(track) >= s.collapsed.size() || s.collapsed[size_t(track)] == collapsed) return;
-    s.collapsed[size_t(track)] = collapsed;
-    const std::string& name = s.trace->tracks[size_t(track)].name;
+    if (!track.Valid() || track.Index() >= s.collapsed.size() || s.collapsed[track.Index()] == collapsed) return;
+    s.collapsed[track.Index()] = collapsed;
+    const std::string& name = s.trace->tracks[track.Index()].name;
     const auto known = std::find(m_collapsedNames.begin(), m_collapsedNames.end(), name);
     if (collapsed && known == m_collapsedNames.end()) m_collapsedNames.push_back(name);
     if (!collapsed && known != m_collapsedNames.end()) m_collapsedNames.erase(known);
@@ -201,8 +203,8 @@ bool TimelineController::ToggleEveryGroup() {
     for (const Section& section : m_sections) {
         for (const ShownRow& row : section.all) {
             if (!row.Group()) continue;
-            groups.push_back(section.trace->tracks[size_t(row.row.first)].name);
-            if (!section.collapsed[size_t(row.row.first)]) anyOpen = true;
+            groups.push_back(section.trace->tracks[row.row.first.Index()].name);
+            if (!section.collapsed[row.row.first.Index()]) anyOpen = true;
         }
     }
     if (groups.empty()) return false;
@@ -219,7 +221,7 @@ bool TimelineController::ToggleEveryGroup() {
 bool TimelineController::Collapsed(size_t section, trace::TrackId track) const {
     if (section >= m_sections.size()) return false;
     const Section& s = m_sections[section];
-    return track >= 0 && size_t(track) < s.collapsed.size() && s.collapsed[size_t(track)];
+    return track.Valid() && track.Index() < s.collapsed.size() && s.collapsed[track.Index()];
 }
 
 int64_t TimelineController::EndTime() const {
@@ -290,7 +292,7 @@ void TimelineController::DrawLane(ImDrawList* draw,
         lane.t0 = ctx.range.t0;
         lane.pxPerNs = ctx.pxPerNs;
         lane.minWidth = kFoldPx;  // BuildDrawCommands draws a lone narrow span this wide
-        lane.selectedTask = ctx.selectedTask;
+        lane.selectedTask = ctx.selectedTask.value;
         lane.outline = outline;
         for (size_t s = 0; s < size_t(trace::SpanState::Count); ++s) {
             lane.fill[s] = StateColor(trace::SpanState(s), ctx.theme);
@@ -301,13 +303,13 @@ void TimelineController::DrawLane(ImDrawList* draw,
         if (!folded) {
             // Every span in view is drawn as itself: its range of the trace's buffer, nothing uploaded.
             lane.buffer = onGpu->buffer;
-            lane.first = onGpu->laneFirst[size_t(item.Track())] + cmds.front().first;
+            lane.first = onGpu->laneFirst[item.Track().Index()] + cmds.front().first;
             lane.count = cmds.back().first - cmds.front().first + 1;
             gpu->AddLane(draw, lane, {});
         } else {
             // A lane denser than its pixels: the level-of-detail commands (bounded by the width), streamed.
             m_streamed.clear();
-            const auto laneIndex = uint16_t(item.Track());
+            const auto laneIndex = uint16_t(item.Track().value);
             for (const DrawCmd& cmd : cmds) {
                 const trace::Span& span = spans[cmd.first];
                 if (cmd.Folded())
@@ -316,7 +318,7 @@ void TimelineController::DrawLane(ImDrawList* draw,
                                                     -1, kInstanceFolded));
                 else
                     m_streamed.push_back(
-                        InstanceOf(double(span.start), double(span.end), laneIndex, span.state, span.task, 0));
+                        InstanceOf(double(span.start), double(span.end), laneIndex, span.state, span.task.value, 0));
             }
             gpu->AddLane(draw, lane, m_streamed);
         }
@@ -352,7 +354,7 @@ void TimelineController::DrawLane(ImDrawList* draw,
             const double leftPx = (double(span.start) - ctx.range.t0) * ctx.pxPerNs;
             DrawPatternedRect(draw, a, ImVec2(b.x - (b.x - a.x >= 4 ? 1.0f : 0.0f), b.y), x + PatternAnchor(leftPx),
                               color, StatePattern(cmd.state), room);
-            if (ctx.selectedTask >= 0 && span.task == ctx.selectedTask)
+            if (ctx.selectedTask.Valid() && span.task == ctx.selectedTask)
                 draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), outline, 0, 0, 2.0f);
         }
     }
@@ -366,8 +368,8 @@ void TimelineController::DrawLane(ImDrawList* draw,
         const ImU32 color = StateColor(cmd.state, ctx.theme);
         const char* label = StateLabel(span.state);
         std::string task;
-        if (span.task >= 0 && size_t(span.task) < section.trace->tasks.size()) {
-            task = section.trace->tasks[size_t(span.task)].name;
+        if (span.task.Valid() && span.task.Index() < section.trace->tasks.size()) {
+            task = section.trace->tasks[span.task.Index()].name;
             label = task.c_str();
         }
         // Dark on light fills, white on dark ones, the theme's text over a half-height bar (span_style.h).
@@ -524,9 +526,9 @@ void TimelineController::DrawSummary(ImDrawList* draw,
     // them are (its colour and pattern).
     std::vector<std::span<const DrawCmd>> lanes;
     const auto add = [&](trace::TrackId t) {
-        if (t < 0 || size_t(t) >= section.items.size()) return;
-        if (section.trace->tracks[size_t(t)].kind == trace::TrackKind::Counter) return;
-        lanes.emplace_back(section.items[size_t(t)].Commands());
+        if (!t.Valid() || t.Index() >= section.items.size()) return;
+        if (section.trace->tracks[t.Index()].kind == trace::TrackKind::Counter) return;
+        lanes.emplace_back(section.items[t.Index()].Commands());
     };
     for (const trace::TrackId t : RowTracks(row))
         add(t);
@@ -611,7 +613,7 @@ void TimelineController::DrawArrows(ImDrawList* draw,
 void TimelineController::Draw(const char* id,
                               const ImVec2& size,
                               TimeRange& range,
-                              int& selectedTask,
+                              trace::TaskId& selectedTask,
                               Theme theme,
                               double cursorTime) {
     m_tooltip.clear();
@@ -631,8 +633,8 @@ void TimelineController::Draw(const char* id,
         for (const auto& section : m_sections) {
             if (!section.trace) continue;
             for (const ShownRow& row : section.all) {
-                const TimelineItem& item = section.items[size_t(row.row.first)];
-                const trace::Track& track = section.trace->tracks[size_t(item.Track())];
+                const TimelineItem& item = section.items[row.row.first.Index()];
+                const trace::Track& track = section.trace->tracks[item.Track().Index()];
                 const std::string& name = item.Label().empty() ? track.name : item.Label();
                 m_labelWidth = std::max(m_labelWidth, ImGui::CalcTextSize(name.c_str()).x + DepthIndent(row.depth) +
                                                           (row.Group() ? TriangleRoom(ImGui::GetFontSize()) : 0.0f));
@@ -726,8 +728,8 @@ void TimelineController::Draw(const char* id,
         m_commands += item.Commands().size();
         const ShownRow& shown = section.shown[size_t(row.shown)];
         for (const trace::TrackId t : shown.hidden) {
-            section.items[size_t(t)].Preprocess(*section.trace, ctx);
-            m_commands += section.items[size_t(t)].Commands().size();
+            section.items[t.Index()].Preprocess(*section.trace, ctx);
+            m_commands += section.items[t.Index()].Commands().size();
         }
     }
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
@@ -760,7 +762,7 @@ void TimelineController::Draw(const char* id,
         const TimelineItem& item = section.items[size_t(row.item)];
         const ShownRow& shownRow = section.shown[size_t(row.shown)];
         if (r % 2 == 0) draw->AddRectFilled(ImVec2(lanesX, y), ImVec2(lanesX + lanesW, y + laneH), laneBg);
-        const trace::Track& track = section.trace->tracks[size_t(item.Track())];
+        const trace::Track& track = section.trace->tracks[item.Track().Index()];
         // A name longer than its column loses its parenthesised tail first ("Thread-1 (run_task)" -> "Thread-1"),
         // then its middle (the end tells Thread-1 from Thread-2); hovering it shows the whole name.
         const std::string name = RowName(item.Label().empty() ? track.name : item.Label(), shownRow);
@@ -833,10 +835,12 @@ void TimelineController::Draw(const char* id,
                 } else {
                     const trace::Span& span = spans[cmd.first];
                     m_tooltip = SpanTooltip(*section.trace, span);
-                    if (clicked) selectedTask = (span.task >= 0 && span.task != selectedTask) ? span.task : -1;
+                    if (clicked)
+                        selectedTask =
+                            (span.task.Valid() && span.task != selectedTask) ? span.task : trace::TaskId::None();
                 }
             } else if (clicked) {
-                selectedTask = -1;
+                selectedTask = trace::TaskId::None();
             }
         }
     }

@@ -36,7 +36,7 @@ struct TimelineContext {
     float widthPx = 0;  // of the lanes (without the label column)
     double pxPerNs = 0;
     Theme theme = Theme::Dark;
-    int selectedTask = -1;   // highlighted in every lane
+    trace::TaskId selectedTask;  // highlighted in every lane
     double cursorTime = -1;  // playback cursor, ns; < 0: none
 };
 
@@ -87,7 +87,12 @@ public:
     // on its name, collapses or expands it), the lanes and the causality arrows over them. Applies the mouse: wheel
     // zooms around the cursor, drag pans, shift-drag or right-drag zooms to the dragged range, a click on a span
     // selects its task (again: clears). `range` and `selectedTask` are updated.
-    void Draw(const char* id, const ImVec2& size, TimeRange& range, int& selectedTask, Theme theme, double cursorTime);
+    void Draw(const char* id,
+              const ImVec2& size,
+              TimeRange& range,
+              trace::TaskId& selectedTask,
+              Theme theme,
+              double cursorTime);
 
     // From the last Draw: the tooltip text under the mouse ("" if none), the lanes' screen rectangle
     // (x, y, w, h), and the number of draw commands built (for the bench and tests).

@@ -19,7 +19,7 @@ using trace::TrackId;
 namespace {
 
 bool ValidTrack(const trace::Trace& trace, TrackId track) {
-    return track >= 0 && size_t(track) < trace.tracks.size();
+    return track.Valid() && track.Index() < trace.tracks.size();
 }
 
 // GIL drop requests and the hand-offs that answered them: each request is answered by the next hand-off away from
@@ -83,7 +83,7 @@ void AddGilLinks(const trace::Trace& trace, std::vector<CausalLink>& links) {
             CausalLink& request = links[it->second];
             request.toTime = e.time;
             request.other = e.time;
-            if (link.asker == trace::kNone) {  // the first request made it; later ones found it already set
+            if (link.asker == trace::TrackId::None()) {  // the first request made it; later ones found it already set
                 link.asker = request.fromTrack;
                 link.other = request.fromTime;
             }
@@ -160,7 +160,7 @@ bool Running(SpanState state) {
 }
 
 const trace::TaskRecord* RecordOf(const trace::Trace& trace, TaskId task) {
-    return task >= 0 && size_t(task) < trace.tasks.size() ? &trace.tasks[size_t(task)] : nullptr;
+    return task.Valid() && task.Index() < trace.tasks.size() ? &trace.tasks[task.Index()] : nullptr;
 }
 
 // `child` is one of `parent`'s children by the plan's names ("site[0]/page[3]" under "site[0]").
@@ -185,7 +185,7 @@ void AddResumeLinks(const trace::Trace& trace, std::vector<CausalLink>& links) {
         if (trace.tracks[t].kind != trace::TrackKind::Task) continue;
         taskLanes.push_back(TrackId(t));
         for (const trace::Span& span : trace.SpansOf(TrackId(t)))
-            if (span.task >= 0) {
+            if (span.task.Valid()) {
                 laneOf.emplace(span.task, TrackId(t));
                 break;
             }
@@ -197,7 +197,7 @@ void AddResumeLinks(const trace::Trace& trace, std::vector<CausalLink>& links) {
         const trace::TrackKind kind = trace.tracks[t].kind;
         if (kind != trace::TrackKind::Thread && kind != trace::TrackKind::Process) continue;
         for (const trace::Span& span : trace.SpansOf(TrackId(t)))
-            if (span.task >= 0 && span.state != SpanState::Idle && laneOf.count(span.task))
+            if (span.task.Valid() && span.state != SpanState::Idle && laneOf.count(span.task))
                 workOf[span.task].emplace_back(span.end, TrackId(t));
     }
     for (auto& [task, work] : workOf)
@@ -205,13 +205,14 @@ void AddResumeLinks(const trace::Trace& trace, std::vector<CausalLink>& links) {
     // Task ends, by time (instants are sorted by time after Finish(); sorted again here, cheaply, to be sure).
     std::vector<std::pair<TimeNs, TaskId>> ends;
     for (const trace::Instant& instant : trace.instants)
-        if ((instant.kind == InstantKind::TaskEnd || instant.kind == InstantKind::TaskCancelled) && instant.task >= 0)
+        if ((instant.kind == InstantKind::TaskEnd || instant.kind == InstantKind::TaskCancelled) &&
+            instant.task.Valid())
             ends.emplace_back(instant.time, instant.task);
     std::sort(ends.begin(), ends.end());
 
     for (const TrackId lane : taskLanes) {
         const auto spans = trace.SpansOf(lane);
-        const TrackId loop = trace.tracks[size_t(lane)].parent;
+        const TrackId loop = trace.tracks[lane.Index()].parent;
         for (size_t i = 0; i < spans.size(); ++i) {
             const trace::Span& await = spans[i];
             if (await.state != SpanState::Awaiting) continue;
@@ -224,7 +225,7 @@ void AddResumeLinks(const trace::Trace& trace, std::vector<CausalLink>& links) {
             link.fromTime = await.end;
             link.toTime = spans[j].start;
             link.toTrack = lane;
-            link.task = await.task >= 0 ? await.task : spans[j].task;
+            link.task = await.task.Valid() ? await.task : spans[j].task;
             link.other = await.start;
             // 1. A thread that finished this task's call during the await.
             if (const auto w = workOf.find(link.task); w != workOf.end()) {
@@ -244,7 +245,7 @@ void AddResumeLinks(const trace::Trace& trace, std::vector<CausalLink>& links) {
                 for (; it != ends.end() && it->first == await.end; ++it) {
                     const auto other = laneOf.find(it->second);
                     if (it->second == link.task || other == laneOf.end() || other->second == lane) continue;
-                    if (trace.tracks[size_t(other->second)].parent != loop) continue;
+                    if (trace.tracks[other->second.Index()].parent != loop) continue;
                     if (!ChildOf(trace, it->second, link.task) && !CancelledBy(trace, link.task, it->second)) continue;
                     link.source = ResumeSource::TaskEnd;
                     link.fromTrack = other->second;
@@ -263,8 +264,8 @@ void AddResumeLinks(const trace::Trace& trace, std::vector<CausalLink>& links) {
 }
 
 std::string TaskName(const trace::Trace& trace, TaskId task) {
-    if (task < 0 || size_t(task) >= trace.tasks.size()) return {};
-    return trace.tasks[size_t(task)].name;
+    if (!task.Valid() || task.Index() >= trace.tasks.size()) return {};
+    return trace.tasks[task.Index()].name;
 }
 
 // "Thread-1 (io_bound[0])", or the track's name alone.
@@ -322,7 +323,7 @@ void FoldPass(const CausalLinks& links,
     const double pxPerNs = double(widthPx) / range.Width();
     const double bucketNs = bucketPx / pxPerNs;
     const auto rowOf = [&](TrackId track) {
-        return track >= 0 && size_t(track) < rowOfTrack.size() ? rowOfTrack[size_t(track)] : -1;
+        return track.Valid() && track.Index() < rowOfTrack.size() ? rowOfTrack[track.Index()] : -1;
     };
     size_t i = begin;
     while (i < end) {
@@ -460,7 +461,7 @@ std::string LinkText(const trace::Trace& trace, const CausalLink& link) {
         case ArrowKind::GilHandoff: {
             std::string text =
                 "GIL hand-off: " + from + " -> " + WhoWithTask(trace, link.toTrack, link.task) + " at " + at;
-            if (link.asker != trace::kNone)
+            if (link.asker != trace::TrackId::None())
                 text += "\nasked by " + TrackName(trace, link.asker) + "'s drop request " +
                         FormatTime(double(link.fromTime - link.other)) + " earlier";
             else
@@ -470,7 +471,7 @@ std::string LinkText(const trace::Trace& trace, const CausalLink& link) {
         case ArrowKind::LockWake: {
             std::string text = "lock released by " + from + ": " + WhoWithTask(trace, link.toTrack, link.task) +
                                " woke at " + at + " after waiting " + FormatTime(double(link.fromTime - link.other));
-            if (link.asker != trace::kNone && link.asker != link.fromTrack)
+            if (link.asker != trace::TrackId::None() && link.asker != link.fromTrack)
                 text += "\n(" + TrackName(trace, link.asker) +
                         " held it when the wait began; the trace records only that holder, so who passed it on is "
                         "inferred from the other waits)";

@@ -45,17 +45,17 @@ enum class ResumeSource : uint8_t {
 struct CausalLink {
     trace::TimeNs fromTime = 0;  // the cause, on fromTrack
     trace::TimeNs toTime = 0;    // the effect, on toTrack (>= fromTime)
-    trace::TrackId fromTrack = trace::kNone;
-    trace::TrackId toTrack = trace::kNone;
+    trace::TrackId fromTrack = trace::TrackId::None();
+    trace::TrackId toTrack = trace::TrackId::None();
     ArrowKind kind = ArrowKind::GilHandoff;
     ResumeSource source = ResumeSource::None;
-    trace::TaskId task = trace::kNone;  // the task that asked, woke or resumed
+    trace::TaskId task = trace::TaskId::None();  // the task that asked, woke or resumed
     // DropRequest: when the holder let go (-1: not before the trace ends). GilHandoff: the drop request that asked
     // for it (-1: the holder released it on its own, to block or to finish). LockWake, Resume: when the wait began.
     trace::TimeNs other = -1;
     trace::TrackId asker =
-        trace::kNone;  // GilHandoff: who made the drop request; LockWake: the holder when the wait began
-    trace::TaskId otherTask = trace::kNone;  // Resume from TaskEnd: the task that ended
+        trace::TrackId::None();  // GilHandoff: who made the drop request; LockWake: the holder when the wait began
+    trace::TaskId otherTask = trace::TaskId::None();  // Resume from TaskEnd: the task that ended
 };
 
 // Every link of a trace, by fromTime, with the largest toTime so far (to find the links in view by bisection).

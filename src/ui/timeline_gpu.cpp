@@ -28,7 +28,7 @@ SpanInstances BuildSpanInstances(const trace::Trace& trace) {
             SplitTime(double(span.end), instance.endHi, instance.endLo);
             instance.lane = uint16_t(track);
             instance.state = uint8_t(span.state);
-            instance.task = span.task;
+            instance.task = span.task.value;
             out.instances.push_back(instance);
         }
     }

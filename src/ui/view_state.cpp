@@ -33,7 +33,7 @@ std::string ViewStateToJson(const ViewState& s) {
         j["releases"] = s.releases;
     }
     j["visible"] = {s.visible.t0, s.visible.t1};
-    j["selectedTask"] = s.selectedTask;
+    j["selectedTask"] = s.selectedTask.value;
     if (s.storyStep >= 0) j["storyStep"] = s.storyStep;
     j["theme"] = s.theme == Theme::Light ? "light" : "dark";
     j["tab"] = s.tab == Tab::Compare ? "compare" : s.tab == Tab::Scaling ? "scaling" : "timeline";
@@ -114,7 +114,7 @@ bool ViewStateFromJson(std::string_view text, ViewState& out, std::string& error
     }
     if (j.contains("selectedTask")) {
         if (!j["selectedTask"].is_number_integer()) return fail("selectedTask must be an integer");
-        s.selectedTask = j["selectedTask"].get<int>();
+        s.selectedTask = trace::TaskId(j["selectedTask"].get<int>());
     }
     if (j.contains("storyStep")) {
         // Bounded by the story (at most 32 steps) when applied: ui/story_view.h's StoryStepIndex.

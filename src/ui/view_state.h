@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trace/trace.h"
 #include "ui/timeline_math.h"
 
 namespace interleave::ui {
@@ -24,7 +25,7 @@ struct ViewState {
     bool compareReleases = false;
     std::vector<std::string> releases = AllReleaseIds();
     TimeRange visible{0, 1e9};          // ns
-    int selectedTask = -1;              // TaskId highlighted in every lane, -1 for none
+    trace::TaskId selectedTask;         // highlighted in every lane; none by default
     int storyStep = -1;                 // the scenario's story step shown (0-based), -1: none (no story)
     Theme theme = Theme::Dark;
     Tab tab = Tab::Timeline;

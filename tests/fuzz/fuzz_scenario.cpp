@@ -54,27 +54,30 @@ bool RunsOnCore(trace::SpanState s) {
 void CheckTrace(const scenario::Scenario& s, const models::SimulationResult& result, const std::string& json) {
     const trace::Trace& t = result.trace;
     if (!t.IsFinished()) Fail("Simulate returned an unfinished trace", json);
-    const auto trackCount = static_cast<trace::TrackId>(t.tracks.size());
-    auto validTrack = [&](trace::TrackId id) { return id >= 0 && id < trackCount; };
+    const auto trackCount = static_cast<int32_t>(t.tracks.size());
+    auto validTrack = [&](trace::TrackId id) { return id.Valid() && id.value < trackCount; };
     for (const trace::Track& track : t.tracks)
-        if (track.parent != trace::kNone && !validTrack(track.parent)) Fail("a track's parent is not a track", json);
+        if (track.parent != trace::TrackId::None() && !validTrack(track.parent))
+            Fail("a track's parent is not a track", json);
     for (const trace::Span& span : t.spans) {
         if (!validTrack(span.track)) Fail("a span's track is not a track", json);
-        if (span.cause != trace::kNone && !validTrack(span.cause)) Fail("a span's cause is not a track", json);
+        if (span.cause != trace::TrackId::None() && !validTrack(span.cause))
+            Fail("a span's cause is not a track", json);
         if (span.start < 0 || span.end < span.start) Fail("a span ends before it starts", json);
-        if (span.task != trace::kNone && (span.task < 0 || static_cast<size_t>(span.task) >= t.tasks.size()))
+        if (span.task != trace::TaskId::None() && (!span.task.Valid() || span.task.Index() >= t.tasks.size()))
             Fail("a span's task is not a task", json);
     }
-    for (trace::TrackId track = 0; track < trackCount; ++track) {
+    for (int32_t lane = 0; lane < trackCount; ++lane) {
+        const trace::TrackId track(lane);
         const auto spans = t.SpansOf(track);
         for (size_t i = 1; i < spans.size(); ++i)
             if (spans[i - 1].end > spans[i].start)
-                Fail("two spans overlap on one track", json + "\ntrack " + t.tracks[track].name);
+                Fail("two spans overlap on one track", json + "\ntrack " + t.tracks[track.Index()].name);
     }
     if (!result.ok) return;  // a run stopped at its limit has open ends; the rest holds for whole runs only
     std::vector<std::pair<trace::TimeNs, int>> edges;
     for (const trace::Span& span : t.spans) {
-        const trace::TrackKind kind = t.tracks[span.track].kind;
+        const trace::TrackKind kind = t.tracks[span.track.Index()].kind;
         if (kind == trace::TrackKind::Core || kind == trace::TrackKind::Task || kind == trace::TrackKind::Gil) continue;
         if (!RunsOnCore(span.state) || span.end == span.start) continue;
         edges.emplace_back(span.start, +1);

@@ -95,26 +95,27 @@ inline std::string PlanDeparture(const scenario::Scenario& s, const trace::Trace
 
     // Which worker each task ran on: the worker lane its spans lie on (or under: a task's lane under a worker's loop).
     auto workerLane = [&](trace::TrackId track) -> int32_t {
-        for (int hops = 0; track != trace::kNone && hops < 8; ++hops) {
+        for (int hops = 0; track != trace::TrackId::None() && hops < 8; ++hops) {
             const auto it = workerOf.find(track);
             if (it != workerOf.end()) return it->second;
-            track = t.tracks[static_cast<size_t>(track)].parent;
+            track = t.tracks[track.Index()].parent;
         }
         return -1;
     };
     std::vector<std::set<int32_t>> ranOn(static_cast<size_t>(plan.taskCount));
     for (const trace::Span& span : t.spans)
-        if (span.task >= 0 && span.task < plan.taskCount && span.track >= 0 &&
+        if (span.task.Valid() && span.task.value < plan.taskCount && span.track.Valid() &&
             span.track < static_cast<trace::TrackId>(t.tracks.size())) {
             const int32_t worker = workerLane(span.track);
-            if (worker >= 0) ranOn[static_cast<size_t>(span.task)].insert(worker);
+            if (worker >= 0) ranOn[span.task.Index()].insert(worker);
         }
     // A task whose steps take no time leaves no span: its start and end marks say where it ran.
     for (const trace::Instant& mark : t.instants)
-        if ((mark.kind == trace::InstantKind::TaskStart || mark.kind == trace::InstantKind::TaskEnd) && mark.task >= 0 &&
-            mark.task < plan.taskCount && mark.track >= 0 && mark.track < static_cast<trace::TrackId>(t.tracks.size())) {
+        if ((mark.kind == trace::InstantKind::TaskStart || mark.kind == trace::InstantKind::TaskEnd) &&
+            mark.task.Valid() && mark.task.value < plan.taskCount && mark.track.Valid() &&
+            mark.track < static_cast<trace::TrackId>(t.tracks.size())) {
             const int32_t worker = workerLane(mark.track);
-            if (worker >= 0) ranOn[static_cast<size_t>(mark.task)].insert(worker);
+            if (worker >= 0) ranOn[mark.task.Index()].insert(worker);
         }
 
     if (plan.IsThreads() && !plan.threadPool)
@@ -152,30 +153,32 @@ inline std::string PlanDeparture(const scenario::Scenario& s, const trace::Trace
         std::vector<int32_t> firstDescendant;  // increasing: a child's ancestor is found by binary search
         for (int32_t i = 0; i < plan.taskCount; ++i) firstDescendant.push_back(plan.FirstDescendant(i));
         for (const trace::Span& span : t.spans) {
-            if (span.task < plan.taskCount || span.task >= plan.totalTasks || span.track < 0 ||
+            if (span.task.value < plan.taskCount || span.task.value >= plan.totalTasks || !span.track.Valid() ||
                 span.track >= static_cast<trace::TrackId>(t.tracks.size()))
                 continue;
-            const auto ancestor = static_cast<int32_t>(
-                std::upper_bound(firstDescendant.begin(), firstDescendant.end(), span.task) - firstDescendant.begin() - 1);
+            const auto ancestor =
+                static_cast<int32_t>(std::upper_bound(firstDescendant.begin(), firstDescendant.end(), span.task.value) -
+                                     firstDescendant.begin() - 1);
             const int32_t worker = workerLane(span.track);
             const auto& ancestorOn = ranOn[static_cast<size_t>(ancestor)];
             if (worker >= 0 && !ancestorOn.empty() && !ancestorOn.count(worker))
-                return "task " + std::to_string(span.task) + " (a descendant of task " + std::to_string(ancestor) +
-                       ") ran on '" + plan.WorkerName(worker) + "', not where its ancestor ran";
-            const trace::Track& track = t.tracks[static_cast<size_t>(span.track)];
-            const std::string& name = t.tasks[static_cast<size_t>(span.task)].name;
-            if (track.kind == trace::TrackKind::Task && track.name != plan.CoroutineLaneName(span.task, name))
-                return "child task " + std::to_string(span.task) + " ran on the lane '" + track.name + "', not '" +
-                       plan.CoroutineLaneName(span.task, name) + "'";
+                return "task " + std::to_string(span.task.value) + " (a descendant of task " +
+                       std::to_string(ancestor) + ") ran on '" + plan.WorkerName(worker) +
+                       "', not where its ancestor ran";
+            const trace::Track& track = t.tracks[span.track.Index()];
+            const std::string& name = t.tasks[span.task.Index()].name;
+            if (track.kind == trace::TrackKind::Task && track.name != plan.CoroutineLaneName(span.task.value, name))
+                return "child task " + std::to_string(span.task.value) + " ran on the lane '" + track.name +
+                       "', not '" + plan.CoroutineLaneName(span.task.value, name) + "'";
             // Where no worker runs it, a child runs on the thread lanes the plan gives it (PlannedChildThreadLanes).
-            const auto child = static_cast<size_t>(span.task - plan.taskCount);
+            const auto child = static_cast<size_t>(span.task.value - plan.taskCount);
             if (track.kind == trace::TrackKind::Thread && worker < 0 && !childLanes.lanes[child]->count(track.name) &&
                 !(childLanes.coroutine[child] && track.name.rfind("asyncio_", 0) == 0)) {
                 std::string planned;
                 for (const std::string& lane : *childLanes.lanes[child])
                     planned += (planned.empty() ? "'" : ", '") + lane + "'";
-                return "child task " + std::to_string(span.task) + " (" + name + ") ran on the thread '" + track.name +
-                       "', not on " + planned;
+                return "child task " + std::to_string(span.task.value) + " (" + name + ") ran on the thread '" +
+                       track.name + "', not on " + planned;
             }
         }
     }

@@ -50,12 +50,12 @@ inline scenario::Scenario WithModel(scenario::Scenario s, scenario::ModelKind ki
     return s;
 }
 
-// The lane called `name` (a failure, and kNone, if there is none).
+// The lane called `name` (a failure, and none, if there is none).
 inline trace::TrackId TrackNamed(const trace::Trace& t, const std::string& name) {
     for (size_t i = 0; i < t.tracks.size(); ++i)
         if (t.tracks[i].name == name) return static_cast<trace::TrackId>(i);
     ADD_FAILURE() << "no lane " << name;
-    return trace::kNone;
+    return trace::TrackId::None();
 }
 
 // True when the trace has a lane called `name` (of `kind`, when given).
@@ -68,7 +68,7 @@ inline bool HasTrack(const trace::Trace& t, const std::string& name, std::option
 inline trace::TimeNs StateTime(const trace::Trace& t, const std::string& track, trace::SpanState state) {
     trace::TimeNs sum = 0;
     for (const trace::Span& span : t.spans)
-        if (span.state == state && t.tracks[static_cast<size_t>(span.track)].name == track) sum += span.end - span.start;
+        if (span.state == state && t.tracks[span.track.Index()].name == track) sum += span.end - span.start;
     return sum;
 }
 

@@ -77,7 +77,7 @@ void TimelineFrame(interleave::ui::TimelineController& controller,
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(float(width), float(height)));
     ImGui::Begin("timeline", nullptr, ImGuiWindowFlags_NoDecoration);
-    int selected = -1;
+    trace::TaskId selected;
     const float legendH = legend ? ImGui::GetTextLineHeightWithSpacing() * 2 : 0;
     controller.Draw("lanes", ImVec2(float(width) - 20, float(height) - 20 - legendH), range, selected, theme, -1);
     if (legend) ui::DrawLegend(*legend, theme);

@@ -46,8 +46,9 @@ std::vector<LoopTask> TopLevelLoopTasks(const Workload& workload, const std::vec
     out.reserve(tasks.size());
     const bool children = workload.plan.totalTasks > workload.plan.taskCount;
     for (trace::TaskId task : tasks) {
-        const int32_t first = children ? workload.plan.FirstDescendant(task) : 0;
-        const int32_t below = children ? workload.plan.descendantsPerTask[static_cast<size_t>(workload.plan.GroupOf(task))] : 0;
+        const int32_t first = children ? workload.plan.FirstDescendant(task.value) : 0;
+        const int32_t below =
+            children ? workload.plan.descendantsPerTask[static_cast<size_t>(workload.plan.GroupOf(task.value))] : 0;
         out.push_back({task, first, first + below});
     }
     return out;
@@ -73,11 +74,11 @@ EventLoop::EventLoop(World& world, const Workload& workload, InterpIndex interp,
     // A depth lane per queue, under the loop's process, after the task lanes (added below).
     const std::vector<uint8_t> uses = options.queueLanes && s.UsesChannels() ? scenario::NameUses(s) : std::vector<uint8_t>{};
     for (const LoopTask& task : tasks) AddCoro(world, task.task, task.cursor, task.blockEnd, -1);
-    const trace::TrackId process = world.Trace().tracks[static_cast<size_t>(loopTrack)].parent;
+    const trace::TrackId process = world.Trace().tracks[loopTrack.Index()].parent;
     for (size_t i = 0; i < uses.size(); ++i) {
         if (!scenario::UsedAs(uses[i], scenario::NameKind::Queue)) continue;
         m_channels[i].lane = world.Trace().AddTrack(plan::QueueLaneName(s.names[i]), trace::TrackKind::Counter,
-                                                    process >= 0 ? process : loopTrack);
+                                                    process.Valid() ? process : loopTrack);
         RecordDepth(world, m_channels[i]);
     }
 }
@@ -89,8 +90,9 @@ int32_t EventLoop::AddCoro(World& world, trace::TaskId task, int32_t cursor, int
     coro.blockEnd = blockEnd;
     coro.parent = parent;
     if (m_options.taskTracks)
-        coro.track = world.Trace().AddTrack(m_workload.plan.CoroutineLaneName(task, world.Trace().tasks[static_cast<size_t>(task)].name),
-                                            trace::TrackKind::Task, m_loopTrack);
+        coro.track = world.Trace().AddTrack(
+            m_workload.plan.CoroutineLaneName(task.value, world.Trace().tasks[task.Index()].name),
+            trace::TrackKind::Task, m_loopTrack);
     coro.state = CoroState::Ready;
     coro.since = world.Now();
     coro.eagerStart = m_eager;
@@ -101,15 +103,16 @@ int32_t EventLoop::AddCoro(World& world, trace::TaskId task, int32_t cursor, int
 }
 
 void EventLoop::RecordDepth(World& world, const AsyncChannel& channel) {
-    if (channel.lane != trace::kNone) world.Trace().samples.push_back({world.Now(), channel.lane, channel.items});
+    if (channel.lane != trace::TrackId::None())
+        world.Trace().samples.push_back({world.Now(), channel.lane, channel.items});
 }
 
 void EventLoop::SetCoroSpan(World& world, int32_t index, SpanState state) {
     Coro& coro = m_coros[index];
-    if (coro.track >= 0 && coro.spanState != state) {
+    if (coro.track.Valid() && coro.spanState != state) {
         world.RecordSpan(coro.track, coro.since, world.Now(), coro.spanState, coro.task);
         coro.since = world.Now();
-    } else if (coro.track < 0) {
+    } else if (!coro.track.Valid()) {
         coro.since = world.Now();
     }
     coro.spanState = state;
@@ -205,12 +208,12 @@ void EventLoop::FinishCoro(World& world, int32_t index, bool failed, bool cancel
         }
         if (!handed) ++m_semaphoreFree;
     }
-    if (coro.track >= 0) world.RecordSpan(coro.track, coro.since, world.Now(), coro.spanState, coro.task);
+    if (coro.track.Valid()) world.RecordSpan(coro.track, coro.since, world.Now(), coro.spanState, coro.task);
     coro.state = CoroState::Done;
     coro.failed = failed;
     world.TaskFinished(coro.task, m_loopTrack, failed, cancelled);
     // What it never started (it failed or was cancelled first) never will.
-    if (coro.cursor < coro.blockEnd) world.TasksNeverStarted(coro.cursor, coro.blockEnd);
+    if (coro.cursor < coro.blockEnd) world.TasksNeverStarted(trace::TaskId(coro.cursor), trace::TaskId(coro.blockEnd));
     coro.cursor = coro.blockEnd;
     ++m_done;
     if (failed) ++m_failed;
@@ -339,13 +342,14 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
                 }
                 if (static_cast<int32_t>(m_executorThreads.size()) < m_maxExecutorThreads) {
                     std::string name = plan::LoopExecutorThreadName(static_cast<int32_t>(m_executorThreads.size()));
-                    trace::TrackId process = world.Trace().tracks[m_loopTrack].parent;
-                    trace::TrackId track = world.Trace().AddTrack(name, trace::TrackKind::Thread, process >= 0 ? process : m_loopTrack);
+                    trace::TrackId process = world.Trace().tracks[m_loopTrack.Index()].parent;
+                    trace::TrackId track =
+                        world.Trace().AddTrack(name, trace::TrackKind::Thread, process.Valid() ? process : m_loopTrack);
                     ThreadIndex thread = AddStartedThread(world, m_programs, name, m_interp, track,
                                                           m_programs.Make<ExecutorThread>(*this), m_threadStartup);
                     m_executorThreads.push_back(thread);
                     m_pendingThreadStart = thread;
-                    out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone)
+                    out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::TaskId::None())
                               .AddsTo(&world.Trace().metrics.threadStart);
                     return true;
                 }
@@ -462,7 +466,8 @@ Action EventLoop::Next(World& world, ThreadIndex self) {
             // runs inside create_task() instead.
             const TimeNs cost = coro.eagerStart ? world.Profile().eagerStepOverhead : world.Profile().loopStepOverhead;
             coro.eagerStart = false;
-            out = Action::Compute(cost, true, SpanState::RunningPython, trace::kNone).AddsTo(&world.Trace().metrics.loopOverhead);
+            out = Action::Compute(cost, true, SpanState::RunningPython, trace::TaskId::None())
+                      .AddsTo(&world.Trace().metrics.loopOverhead);
             return out;
         }
         if (Done()) {
@@ -514,7 +519,8 @@ bool EventLoop::StartChildren(World& world, ThreadIndex self, int32_t index, con
         m_coros[i].firstChild = static_cast<int32_t>(m_coros.size());
         m_coros[i].childCount = block.count;
         for (int32_t k = 0; k < block.count; ++k)  // AddCoro may move m_coros: no reference is held across it
-            AddCoro(world, block.Task(k), block.DescendantsStart(k), block.DescendantsStart(k) + block.perChild, index);
+            AddCoro(world, trace::TaskId(block.Task(k)), block.DescendantsStart(k),
+                    block.DescendantsStart(k) + block.perChild, index);
         if (m_eager) {
             // Each create_task() runs its child's first step before returning, so the children run before anything
             // that was ready already: they move from the back of the ready queue to its front, in order.
@@ -535,11 +541,11 @@ bool EventLoop::StartChildren(World& world, ThreadIndex self, int32_t index, con
     }
     --coro.step;  // back to this step until the threads are joined
     if (coro.nextThread < coro.threadBlock.count) {
-        const trace::TrackId process = world.Trace().tracks[static_cast<size_t>(m_loopTrack)].parent;
+        const trace::TrackId process = world.Trace().tracks[m_loopTrack.Index()].parent;
         const SyncEnv env{&m_workload, nullptr, &m_programs};
-        m_pendingThreadStart = AddChildThread(world, env, m_interp, process >= 0 ? process : m_loopTrack, coro.threadBlock,
-                                              coro.nextThread++, coro.join, m_threadStartup);
-        out = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone)
+        m_pendingThreadStart = AddChildThread(world, env, m_interp, process.Valid() ? process : m_loopTrack,
+                                              coro.threadBlock, coro.nextThread++, coro.join, m_threadStartup);
+        out = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::TaskId::None())
                   .AddsTo(&world.Trace().metrics.threadStart);
         SetCoroSpan(world, index, SpanState::RunningPython);
         return true;

@@ -34,7 +34,7 @@ namespace interleave::models {
 
 // A task the loop starts with: its id and where its block of descendants starts (plan::ChildBlock).
 struct LoopTask {
-    trace::TaskId task = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
     int32_t cursor = 0;    // [cursor, blockEnd): its block of descendants
     int32_t blockEnd = 0;
 };
@@ -78,7 +78,7 @@ private:
         trace::TaskId task;
         size_t step = 0;
         CoroState state = CoroState::Pending;
-        trace::TrackId track = trace::kNone;
+        trace::TrackId track = trace::TrackId::None();
         TimeNs since = 0;
         trace::SpanState spanState = trace::SpanState::Ready;
         bool holdsSemaphore = false;
@@ -111,7 +111,7 @@ private:
         bool set = false;
         std::deque<int32_t> getters;  // and an event's waiters
         std::deque<int32_t> putters;
-        trace::TrackId lane = trace::kNone;  // a queue's depth lane
+        trace::TrackId lane = trace::TrackId::None();  // a queue's depth lane
     };
     struct AsyncLock {
         int32_t holder = -1;

@@ -18,7 +18,8 @@ namespace interleave::models {
 void World::CloseGilSpan(InterpIndex i) {
     const Gil& gil = m_interps[i].gil;
     const bool held = gil.holder.Valid();
-    m_spanRecording.CloseGilSpan(i, gil.track, held, held ? m_threads[gil.holder].track : trace::kNone, Now());
+    m_spanRecording.CloseGilSpan(i, gil.track, held, held ? m_threads[gil.holder].track : trace::TrackId::None(),
+                                 Now());
 }
 
 bool World::TryTakeGil(ThreadIndex t) {
@@ -33,7 +34,8 @@ bool World::TryTakeGil(ThreadIndex t) {
             ++gil.switchNumber;
             if (gil.lastHolder.Valid())
                 m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::GilHandoff,
-                                                          m_threads[gil.lastHolder].track, th.hasAction ? th.action.Task() : trace::kNone});
+                                                          m_threads[gil.lastHolder].track,
+                                                          th.hasAction ? th.action.Task() : trace::TaskId::None()});
         }
         gil.lastHolder = t;
         gil.dropRequest = false;  // take_gil(): RESET_GIL_DROP_REQUEST once we hold it
@@ -47,7 +49,7 @@ bool World::TryTakeGil(ThreadIndex t) {
         return true;
     }
     // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
-    trace::TaskId task = th.hasAction ? th.action.Task() : trace::kNone;
+    trace::TaskId task = th.hasAction ? th.action.Task() : trace::TaskId::None();
     Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);
     EnterGilWait(t);
     return false;
@@ -86,7 +88,7 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled.Valid())) return false;
     gil.dropRequest = false;
     gil.switchWaiters.push_back(t);
-    trace::TaskId task = th.hasAction ? th.action.Task() : trace::kNone;
+    trace::TaskId task = th.hasAction ? th.action.Task() : trace::TaskId::None();
     Block(t, ThreadState::WaitingSwitch, trace::SpanState::WaitingGil, task, m_threads[signalled].track, Now());
     return true;
 }
@@ -99,8 +101,9 @@ void World::OnGilTimeout(ThreadIndex t) {
         gil.dropRequest = true;
         th.gilWait.dropRequestAt = Now();
         ThreadIndex holder = gil.holder;
-        m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest, m_threads[holder].track,
-                                                  th.hasAction ? th.action.Task() : trace::kNone});
+        m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest,
+                                                  m_threads[holder].track,
+                                                  th.hasAction ? th.action.Task() : trace::TaskId::None()});
         SimThread& h = m_threads[holder];
         if (h.state == ThreadState::Running && h.inBurst && (!h.action.As<ComputeAction>() || h.action.As<ComputeAction>()->interruptible))
             m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, holder.EventTarget(), h.token);

@@ -48,17 +48,20 @@ public:
                     }
                     const auto group = static_cast<size_t>(m_workload.taskGroup[static_cast<size_t>(m_pool.submitted)]);
                     m_phase = Phase::Submit;
-                    return Action::Compute(plan::PickleTime(profile, m_workload.groupSendBytes[group] + kCallOverheadBytes,
-                                                            m_workload.groupSendObjectBytes[group], false),
-                                           true, SpanState::Pickling, trace::kNone);
+                    return Action::Compute(
+                        plan::PickleTime(profile, m_workload.groupSendBytes[group] + kCallOverheadBytes,
+                                         m_workload.groupSendObjectBytes[group], false),
+                        true, SpanState::Pickling, trace::TaskId::None());
                 }
                 case Phase::Submit:
-                    m_pool.queue.push_back(m_pool.submitted++);
+                    m_pool.queue.push_back(trace::TaskId(m_pool.submitted++));
                     world.Notify(m_pool.workAvailable);
                     m_phase = Phase::Pickle;
                     if (m_started < m_workers.size()) {
                         m_phase = Phase::StartWorker;
-                        return Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone).AddsTo(m_sink);
+                        return Action::Compute(profile.threadStart, true, SpanState::RunningPython,
+                                               trace::TaskId::None())
+                            .AddsTo(m_sink);
                     }
                     continue;
                 case Phase::StartWorker:
@@ -96,7 +99,8 @@ public:
                 case Phase::Start:
                     m_phase = Phase::Idle;
                     if (profile.interpreterStart > 0)
-                        return Action::Compute(profile.interpreterStart, true, SpanState::StartingProcess, trace::kNone);
+                        return Action::Compute(profile.interpreterStart, true, SpanState::StartingProcess,
+                                               trace::TaskId::None());
                     continue;
                 case Phase::Idle: {
                     if (m_pool.next == m_pool.queue.size()) {
@@ -104,7 +108,7 @@ public:
                         return Action::Wait(m_pool.workAvailable, SpanState::Idle);
                     }
                     m_task = m_pool.queue[m_pool.next++];
-                    const auto group = static_cast<size_t>(m_workload.taskGroup[static_cast<size_t>(m_task)]);
+                    const auto group = static_cast<size_t>(m_workload.taskGroup[m_task.Index()]);
                     world.TaskStarted(m_task, track);
                     m_runner.Begin(m_task);
                     m_phase = Phase::Run;
@@ -117,7 +121,7 @@ public:
                     Action action;
                     if (m_runner.Next(world, self, SyncEnv{&m_workload, nullptr, &m_programs}, action)) return action;
                     m_phase = Phase::Result;
-                    const auto group = static_cast<size_t>(m_workload.taskGroup[static_cast<size_t>(m_task)]);
+                    const auto group = static_cast<size_t>(m_workload.taskGroup[m_task.Index()]);
                     const int64_t bytes = m_workload.groupReturnBytes[group] + kResultOverheadBytes;
                     const int64_t objects = m_workload.groupReturnObjectBytes[group];
                     return Action::Compute(plan::PickleTime(profile, bytes, objects, false) + plan::PickleTime(profile, bytes, objects, true),
@@ -138,7 +142,7 @@ private:
     InterpreterPoolState& m_pool;
     Programs& m_programs;
     SyncRunner m_runner;
-    trace::TaskId m_task = trace::kNone;
+    trace::TaskId m_task = trace::TaskId::None();
     Phase m_phase = Phase::Start;
 };
 

@@ -33,7 +33,8 @@ class BusyProgram final : public Program {
 public:
     Action Next(World& world, ThreadIndex) override {
         if (!world.ForegroundActive()) return Action::Exit();
-        return Action::Compute(world.Profile().timeSlice, false, trace::SpanState::RunningC, trace::kNone).Uninterruptible();
+        return Action::Compute(world.Profile().timeSlice, false, trace::SpanState::RunningC, trace::TaskId::None())
+            .Uninterruptible();
     }
 };
 
@@ -105,7 +106,7 @@ void World::PushRunQueue(ThreadIndex t) {
     th.state = ThreadState::WaitingCore;
     ++th.token;
     if (th.span.state != trace::SpanState::WaitingGil || !th.span.open)
-        SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.Task() : trace::kNone);
+        SetSpan(t, trace::SpanState::WaitingCore, th.hasAction ? th.action.Task() : trace::TaskId::None());
     th.queuedArrival = m_runQueue.Push(t, th.vruntime);
 }
 
@@ -192,7 +193,7 @@ int32_t World::VacateCore(ThreadIndex t) {
     SimThread& th = m_threads[t];
     Core& core = m_cores[th.core];
     th.vruntime += Now() - th.onCoreSince;
-    SetCoreSpan(th.core, false, trace::SpanState::Idle, trace::kNone);
+    SetCoreSpan(th.core, false, trace::SpanState::Idle, trace::TaskId::None());
     core.thread = ThreadIndex{};
     core.lastThread = t;
     core.idleSince = Now();

@@ -36,7 +36,7 @@ struct Chunk {
     int64_t argObjectBytes = 0;  // the part of each that is an object graph
     int64_t resultObjectBytes = 0;
     std::vector<bool> failed;
-    trace::TrackId worker = trace::kNone;
+    trace::TrackId worker = trace::TrackId::None();
 };
 
 struct PoolState {
@@ -57,7 +57,9 @@ TimeNs ResultsTime(const Chunk& chunk, const scenario::MachineProfile& profile, 
     return plan::PickleTime(profile, chunk.resultBytes, chunk.resultObjectBytes, unpickle);
 }
 
-Action Costed(TimeNs cpu, SpanState state, bool gil = true) { return Action::Compute(cpu, gil, state, trace::kNone); }
+Action Costed(TimeNs cpu, SpanState state, bool gil = true) {
+    return Action::Compute(cpu, gil, state, trace::TaskId::None());
+}
 
 class PoolWorker : public Program {
 public:
@@ -106,7 +108,8 @@ public:
                         }
                         Action action = m_loop->Next(world, self);
                         if (!action.IsExit()) return action;
-                        for (size_t i = 0; i < chunk.tasks.size(); ++i) chunk.failed[i] = world.Trace().tasks[chunk.tasks[i]].failed;
+                        for (size_t i = 0; i < chunk.tasks.size(); ++i)
+                            chunk.failed[i] = world.Trace().tasks[chunk.tasks[i].Index()].failed;
                         m_loop = nullptr;
                     } else {
                         Action action;
@@ -300,7 +303,7 @@ std::vector<Chunk> MakeChunks(const Workload& workload) {
     for (const plan::TaskRange& range : workload.plan.chunks) {
         Chunk chunk;
         for (int32_t t = range.first; t < range.End(); ++t) {
-            chunk.tasks.push_back(t);
+            chunk.tasks.push_back(trace::TaskId(t));
             chunk.argBytes += workload.groupSendBytes[workload.taskGroup[t]] + kArgsOverheadBytes;
             chunk.resultBytes += workload.groupReturnBytes[workload.taskGroup[t]] + kResultOverheadBytes;
             chunk.argObjectBytes += workload.groupSendObjectBytes[workload.taskGroup[t]];

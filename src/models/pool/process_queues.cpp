@@ -29,7 +29,7 @@ public:
         if (m_feeder.buffered > 0) {
             --m_feeder.buffered;
             m_writing = true;
-            return Action::Compute(world.Profile().mpQueueFeed, true, SpanState::Pickling, trace::kNone);
+            return Action::Compute(world.Profile().mpQueueFeed, true, SpanState::Pickling, trace::TaskId::None());
         }
         if (m_feeder.closing) return Action::Exit();
         return Action::Wait(m_feeder.wake, SpanState::Idle);

@@ -42,7 +42,7 @@ SyncChannels::SyncChannels(World& world, const scenario::Scenario& scenario) {
 
 void QueueDepthLanes::Add(World& world, trace::TrackId process, const std::vector<int64_t>& depths) {
     const scenario::Scenario& scenario = world.Scenario();
-    m_lane.assign(scenario.names.size(), trace::kNone);
+    m_lane.assign(scenario.names.size(), trace::TrackId::None());
     for (const int32_t queue : plan::DepthLaneQueues(scenario)) {
         const auto i = static_cast<size_t>(queue);
         m_lane[i] = world.Trace().AddTrack(plan::QueueLaneName(scenario.names[i]), trace::TrackKind::Counter, process);
@@ -51,7 +51,7 @@ void QueueDepthLanes::Add(World& world, trace::TrackId process, const std::vecto
 }
 
 void QueueDepthLanes::Record(World& world, size_t queue, int64_t depth) {
-    if (queue < m_lane.size() && m_lane[queue] != trace::kNone)
+    if (queue < m_lane.size() && m_lane[queue] != trace::TrackId::None())
         world.Trace().samples.push_back({world.Now(), m_lane[queue], depth});
 }
 
@@ -99,7 +99,8 @@ public:
     Action Next(World& world, ThreadIndex self) override {
         if (!m_bootstrapped) {
             m_bootstrapped = true;
-            return Action::Compute(world.Profile().queueOperation, true, SpanState::RunningPython, trace::kNone);
+            return Action::Compute(world.Profile().queueOperation, true, SpanState::RunningPython,
+                                   trace::TaskId::None());
         }
         if (!m_startup->started) {
             m_startup->started = true;
@@ -172,19 +173,19 @@ public:
     Action Next(World& world, ThreadIndex self) override {
         const trace::TrackId track = world.Thread(self).track;
         for (;;) {
-            if (m_task != trace::kNone) {
+            if (m_task != trace::TaskId::None()) {
                 Action action;
                 if (m_runner.Next(world, self, m_env, action)) return action;
                 world.TaskFinished(m_task, track, m_runner.Failed());
                 m_shared->failed += m_runner.Failed() ? 1 : 0;
                 ++m_shared->completed;
                 world.Notify(m_shared->done);
-                m_task = trace::kNone;
+                m_task = trace::TaskId::None();
             }
             const plan::ChildBlock& block = m_shared->block;
             if (m_shared->taken < m_shared->submitted) {
                 const int32_t k = m_shared->taken++;
-                m_task = block.Task(k);
+                m_task = trace::TaskId(block.Task(k));
                 m_runner.Begin(m_task, block.DescendantsStart(k), block.DescendantsStart(k) + block.perChild);
                 world.TaskStarted(m_task, track);
                 continue;
@@ -201,7 +202,7 @@ public:
 private:
     SyncEnv m_env;
     ExecutorChildren::Shared* m_shared;
-    trace::TaskId m_task = trace::kNone;
+    trace::TaskId m_task = trace::TaskId::None();
     SyncRunner m_runner;
 };
 
@@ -230,16 +231,16 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
         world.NotifyOne(m_shared->work);
         if (m_nextSubmit < block.executorThreads) {
             const trace::TrackId own = world.Thread(self).track;
-            const trace::TrackId parentLane = world.Trace().tracks[static_cast<size_t>(own)].parent;
+            const trace::TrackId parentLane = world.Trace().tracks[own.Index()].parent;
             const std::string& childName = world.Trace().tasks[static_cast<size_t>(block.Task(m_nextSubmit))].name;
             const std::string name = plan::ExecutorThreadLaneName(childName);
             const trace::TrackId track =
-                world.Trace().AddTrack(name, trace::TrackKind::Thread, parentLane >= 0 ? parentLane : own);
+                world.Trace().AddTrack(name, trace::TrackKind::Thread, parentLane.Valid() ? parentLane : own);
             Program* program = m_env.programs->Make<ExecutorThread>(m_env, m_shared);
             m_pendingStart = AddStartedThread(world, *m_env.programs, name, world.Thread(self).interp, track, program,
                                               m_startup);
             ++m_nextSubmit;
-            out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::kNone)
+            out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::TaskId::None())
                       .AddsTo(&world.Trace().metrics.threadStart);
             return true;
         }
@@ -278,8 +279,8 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
 
 ThreadIndex AddChildThread(World& world, const SyncEnv& env, InterpIndex interp, trace::TrackId process,
                            const plan::ChildBlock& block, int32_t k, ChildJoin* join, ThreadStartup*& startup) {
-    const trace::TaskId task = block.Task(k);
-    const std::string& name = world.Trace().tasks[static_cast<size_t>(task)].name;
+    const trace::TaskId task(block.Task(k));
+    const std::string& name = world.Trace().tasks[task.Index()].name;
     const trace::TrackId track = world.Trace().AddTrack(name, trace::TrackKind::Thread, process);
     Program* program = env.programs->Make<ChildThread>(env, task, block.DescendantsStart(k),
                                                        block.DescendantsStart(k) + block.perChild, join);
@@ -307,7 +308,9 @@ void SyncRunner::BeginChildren(World& world, ThreadIndex self, const SyncEnv& en
     // asyncio.run(gather the children): an event loop of their own on this thread, until every child has ended.
     std::vector<LoopTask> tasks;
     tasks.reserve(static_cast<size_t>(m_block.count));
-    for (int32_t k = 0; k < m_block.count; ++k) tasks.push_back({m_block.Task(k), m_block.DescendantsStart(k), m_block.DescendantsStart(k) + m_block.perChild});
+    for (int32_t k = 0; k < m_block.count; ++k)
+        tasks.push_back({trace::TaskId(m_block.Task(k)), m_block.DescendantsStart(k),
+                         m_block.DescendantsStart(k) + m_block.perChild});
     LoopOptions options;
     options.taskTracks = plan.childLanes;
     options.cancelOnFailure = true;  // the first failure ends main(); asyncio.run() cancels what is left
@@ -329,12 +332,13 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
             if (m_nextChild < m_block.count) {
                 // Under the thread's process (a pool worker's own lane is its process).
                 const trace::TrackId own = world.Thread(self).track;
-                const trace::TrackId parent = world.Trace().tracks[static_cast<size_t>(own)].parent;
-                m_pendingStart = AddChildThread(world, env, world.Thread(self).interp, parent >= 0 ? parent : own, m_block,
-                                                m_nextChild++, m_join, m_startup);
+                const trace::TrackId parent = world.Trace().tracks[own.Index()].parent;
+                m_pendingStart = AddChildThread(world, env, world.Thread(self).interp, parent.Valid() ? parent : own,
+                                                m_block, m_nextChild++, m_join, m_startup);
                 // Overhead, not the task's own work (as the threads model's thread starts are).
-                out = Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone)
-                          .AddsTo(&world.Trace().metrics.threadStart);
+                out =
+                    Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::TaskId::None())
+                        .AddsTo(&world.Trace().metrics.threadStart);
                 return true;
             }
             m_children = ChildPhase::Join;
@@ -368,12 +372,12 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
 bool SyncRunner::Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out) {
     if (m_cursor < 0 && env.workload->plan.totalTasks > env.workload->plan.taskCount) {
         const plan::Plan& plan = env.workload->plan;
-        m_cursor = plan.FirstDescendant(m_task);
-        m_blockEnd = m_cursor + plan.descendantsPerTask[static_cast<size_t>(plan.GroupOf(m_task))];
+        m_cursor = plan.FirstDescendant(m_task.value);
+        m_blockEnd = m_cursor + plan.descendantsPerTask[static_cast<size_t>(plan.GroupOf(m_task.value))];
     }
     if (NextStep(world, self, env, out)) return true;
     // Ended (done, or failed before its last children step): what it never started never will.
-    if (m_cursor < m_blockEnd) world.TasksNeverStarted(m_cursor, m_blockEnd);
+    if (m_cursor < m_blockEnd) world.TasksNeverStarted(trace::TaskId(m_cursor), trace::TaskId(m_blockEnd));
     m_cursor = m_blockEnd;
     return false;
 }

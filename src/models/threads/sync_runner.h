@@ -157,7 +157,7 @@ private:
     // item it took is being read and unpickled.
     enum class QueuePhase : uint8_t { None, CallMade, FeederStarting, FeederWaiting, Reading, Sending };
 
-    trace::TaskId m_task = trace::kNone;
+    trace::TaskId m_task = trace::TaskId::None();
     int32_t m_cursor = -1;
     int32_t m_blockEnd = -1;
     size_t m_step = 0;

@@ -34,7 +34,7 @@ public:
                 if (++*m_finished == m_workload.TaskCount() && m_allDone.Valid()) world.Notify(m_allDone);
             }
             if (*m_nextTask > m_lastTask) return Action::Exit();
-            m_runner.Begin((*m_nextTask)++);
+            m_runner.Begin(trace::TaskId((*m_nextTask)++));
             m_running = true;
             world.TaskStarted(m_runner.Task(), world.Thread(self).track);
         }
@@ -70,7 +70,8 @@ public:
         if (WaitForStart(m_waiting, wait)) return wait;
         if (m_started < m_workers.size()) {
             m_pendingStart = static_cast<int32_t>(m_started++);
-            return Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::kNone).AddsTo(m_sink);
+            return Action::Compute(world.Profile().threadStart, true, SpanState::RunningPython, trace::TaskId::None())
+                .AddsTo(m_sink);
         }
         if (*m_finished < m_total) return Action::Wait(m_allDone, SpanState::Idle);
         return Action::Exit();

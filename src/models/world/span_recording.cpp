@@ -9,7 +9,7 @@ void SpanRecording::CloseGilSpan(InterpIndex interp,
                                  bool held,
                                  trace::TrackId holder,
                                  TimeNs now) {
-    if (track < 0) return;
+    if (!track.Valid()) return;
     TimeNs& start = m_gilSpanStart[interp];
     if (held && now > start) {
         trace::Span span;
@@ -29,7 +29,7 @@ void SpanRecording::Record(trace::TrackId track,
                            SpanState state,
                            trace::TaskId task,
                            trace::TrackId cause) {
-    if (end <= start || track < 0) return;
+    if (end <= start || !track.Valid()) return;
     trace::Span span;
     span.start = start;
     span.end = end;

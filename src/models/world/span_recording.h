@@ -15,8 +15,8 @@ namespace interleave::models {
 // A span being recorded on a thread's or a core's track: it is written out when the state, task or cause changes.
 struct OpenSpan {
     trace::SpanState state = trace::SpanState::Idle;
-    trace::TaskId task = trace::kNone;
-    trace::TrackId cause = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
+    trace::TrackId cause = trace::TrackId::None();
     TimeNs causeSince = -1;
     TimeNs start = 0;
     bool open = false;
@@ -28,7 +28,7 @@ public:
     SpanRecording(const SpanRecording&) = delete;
     SpanRecording& operator=(const SpanRecording&) = delete;
 
-    // [SECTION] Thread lanes: `open` is the thread's open span, `track` its lane (kNone: recorded nowhere). A closed
+    // [SECTION] Thread lanes: `open` is the thread's open span, `track` its lane (none: recorded nowhere). A closed
     // span also becomes a wait detail of the trace; `dropRequestAt` is when the thread set gil_drop_request.
     // Starts a span of (state, task, cause) now, closing the open one first; nothing when that one is the same.
     void SetThreadSpan(OpenSpan& open,
@@ -51,7 +51,7 @@ public:
     void CloseThreadSpan(OpenSpan& open, trace::TrackId track, TimeNs dropRequestAt, TimeNs now) {
         if (!open.open) return;
         open.open = false;
-        if (now <= open.start || track < 0) return;
+        if (now <= open.start || !track.Valid()) return;
         const trace::Span span = Written(open, track, open.cause, now);
         m_spans.Add(span);
         const bool dropRequested = open.state == trace::SpanState::WaitingGil && dropRequestAt >= open.start;
@@ -76,7 +76,7 @@ public:
         open.task = task;
     }
 
-    // [SECTION] GIL lanes, one per interpreter in the order they are added (`track` kNone: the interpreter has none).
+    // [SECTION] GIL lanes, one per interpreter in the order they are added (`track` none: the interpreter has none).
     void AddGilLane() { m_gilSpanStart.push_back(0); }
     // Ends the lane's current holding span (if `held` and held for any time, on behalf of `holder`'s lane) and starts
     // the next one now: called on every change of holder.

@@ -52,7 +52,8 @@ trace::TaskId Action::Task() const {
     return std::visit(
         [](const auto& what) -> trace::TaskId {
             if constexpr (requires { what.task; }) return what.task;
-            else return trace::kNone;
+            else
+                return trace::TaskId::None();
         },
         m_what);
 }
@@ -136,13 +137,14 @@ void World::NotifyAt(TimeNs time, SignalIndex signal) {
 }
 
 void World::TaskStarted(trace::TaskId task, trace::TrackId track) {
-    trace::TaskRecord& record = m_trace.tasks[task];
+    trace::TaskRecord& record = m_trace.tasks[task.Index()];
     if (record.started < 0) record.started = Now();
-    m_trace.instants.push_back(trace::Instant{Now(), track, trace::InstantKind::TaskStart, trace::kNone, task});
+    m_trace.instants.push_back(
+        trace::Instant{Now(), track, trace::InstantKind::TaskStart, trace::TrackId::None(), task});
 }
 
 void World::TasksNeverStarted(trace::TaskId first, trace::TaskId end) {
-    for (trace::TaskId task = first; task < end; ++task) {
+    for (int32_t task = first.value; task < end.value; ++task) {
         trace::TaskRecord& record = m_trace.tasks[static_cast<size_t>(task)];
         if (record.finished >= 0) continue;
         ++m_finishedTasks;
@@ -152,7 +154,7 @@ void World::TasksNeverStarted(trace::TaskId first, trace::TaskId end) {
 }
 
 void World::TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled) {
-    trace::TaskRecord& record = m_trace.tasks[task];
+    trace::TaskRecord& record = m_trace.tasks[task.Index()];
     const bool first = record.finished < 0;
     m_finishedTasks += first;
     record.finished = Now();
@@ -163,9 +165,9 @@ void World::TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, 
     // handler later receives its result: the record's finish moves to the receipt (as for a plain pool,
     // where the receipt is the only end), but no second end instant is drawn.
     if (!first) return;
-    m_trace.instants.push_back(trace::Instant{Now(), track,
-                                              cancelled ? trace::InstantKind::TaskCancelled : trace::InstantKind::TaskEnd,
-                                              trace::kNone, task});
+    m_trace.instants.push_back(
+        trace::Instant{Now(), track, cancelled ? trace::InstantKind::TaskCancelled : trace::InstantKind::TaskEnd,
+                       trace::TrackId::None(), task});
 }
 
 // [SECTION] Events
@@ -182,7 +184,7 @@ void World::Handle(const core::Event& event) {
                 if (compute->counter >= 0) m_counters[compute->counter] = th.counterRead + 1;
                 if (compute->overheadSink) *compute->overheadSink += compute->cpu;
             }
-            if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::kNone);
+            if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::TaskId::None());
             th.hasAction = false;
             Advance(target);
             return;
@@ -404,7 +406,7 @@ void World::InterruptBurst(ThreadIndex t) {
     th.remaining -= Now() - th.burstStart;
     th.inBurst = false;
     ++th.token;
-    if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::kNone);
+    if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::TaskId::None());
 }
 
 void World::Finish(ThreadIndex t) {
@@ -481,7 +483,7 @@ void World::SetCoreSpan(int32_t c, bool busy, SpanState state, trace::TaskId tas
     // The thread on the core, or the one that just left it: the lane whose work the closing span shows.
     const auto ranBy = [&] {
         const ThreadIndex t = core.thread.Valid() ? core.thread : core.lastThread;
-        return t.Valid() ? m_threads[t].track : trace::kNone;
+        return t.Valid() ? m_threads[t].track : trace::TrackId::None();
     };
     m_spanRecording.SetCoreSpan(core.span, core.track, ranBy, Now(), busy, state, task);
 }
@@ -492,7 +494,8 @@ void World::RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, SpanState
 
 void World::CloseAllSpans() {
     for (size_t t = 0; t < m_threads.size(); ++t) CloseSpan(ThreadIndex(static_cast<int32_t>(t)));
-    for (size_t c = 0; c < m_cores.size(); ++c) SetCoreSpan(static_cast<int32_t>(c), false, SpanState::Idle, trace::kNone);
+    for (size_t c = 0; c < m_cores.size(); ++c)
+        SetCoreSpan(static_cast<int32_t>(c), false, SpanState::Idle, trace::TaskId::None());
     for (size_t i = 0; i < m_interps.size(); ++i) {
         const InterpIndex interp(static_cast<int32_t>(i));
         if (m_interps[interp].gil.holder.Valid()) CloseGilSpan(interp);

@@ -35,28 +35,28 @@ struct ComputeAction {
     bool needsGil = false;      // runs Python (needs the interpreter's GIL)
     bool interruptible = true;  // the eval loop may drop the GIL in the middle
     trace::SpanState state = trace::SpanState::RunningPython;
-    trace::TaskId task = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
     int32_t counter = -1;             // a shared counter incremented when it completes (`counter += 1`)
     TimeNs* overheadSink = nullptr;   // also add the CPU time to this metric (thread start, loop)
 };
 struct SleepAction {
     TimeNs wall = 0;
     trace::SpanState state = trace::SpanState::BlockedIo;
-    trace::TaskId task = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
 };
 struct WaitAction {
     SignalIndex signal;
     trace::SpanState state = trace::SpanState::Idle;
     TimeNs deadline = -1;  // absolute time to give up waiting, -1 = none
-    trace::TaskId task = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
 };
 struct AcquireLockAction {
     int32_t lock = -1;
-    trace::TaskId task = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
 };
 struct ReleaseLockAction {
     int32_t lock = -1;
-    trace::TaskId task = trace::kNone;
+    trace::TaskId task = trace::TaskId::None();
 };
 struct ExitAction {};
 
@@ -68,7 +68,7 @@ public:
     }
     static Action Sleep(TimeNs wall, trace::SpanState state, trace::TaskId task) { return Action(SleepAction{wall, state, task}); }
     static Action Wait(SignalIndex signal, trace::SpanState state, TimeNs deadline = -1) {
-        return Action(WaitAction{signal, state, deadline, trace::kNone});
+        return Action(WaitAction{signal, state, deadline, trace::TaskId::None()});
     }
     static Action Lock(int32_t lock, bool acquire, trace::TaskId task) {
         if (acquire) return Action(AcquireLockAction{lock, task});
@@ -85,7 +85,7 @@ public:
     template <typename T> const T* As() const { return std::get_if<T>(&m_what); }
     template <typename T> T* As() { return std::get_if<T>(&m_what); }
     bool IsExit() const { return std::holds_alternative<ExitAction>(m_what); }
-    // The task the action works for (kNone for none, or Exit).
+    // The task the action works for (TaskId::None() for none, or Exit).
     trace::TaskId Task() const;
     // CPU time (Compute) or wall time (Sleep); 0 for the rest.
     TimeNs Duration() const;
@@ -128,13 +128,13 @@ struct Gil {
     std::deque<std::pair<ThreadIndex, uint64_t>> waiters;
     uint64_t queueStamps = 0;
     std::vector<ThreadIndex> switchWaiters;  // in drop_gil(), waiting for someone else to take it
-    trace::TrackId track = trace::kNone;  // the Gil lane, if the interpreter has one
+    trace::TrackId track = trace::TrackId::None();  // the Gil lane, if the interpreter has one
 };
 
 struct Interpreter {
     std::string name;
     bool freeThreaded = false;
-    trace::TrackId track = trace::kNone;
+    trace::TrackId track = trace::TrackId::None();
     Gil gil;
 };
 
@@ -155,7 +155,7 @@ struct LockWait {
 struct SimThread {
     std::string name;
     InterpIndex interp{0};
-    trace::TrackId track = trace::kNone;
+    trace::TrackId track = trace::TrackId::None();
     Program* program = nullptr;
     ThreadState state = ThreadState::New;
     int32_t core = -1;
@@ -181,7 +181,7 @@ struct Core {
     ThreadIndex thread;
     ThreadIndex lastThread;
     uint32_t token = 0;
-    trace::TrackId track = trace::kNone;
+    trace::TrackId track = trace::TrackId::None();
     OpenSpan span;  // what this core runs now (its cause unused)
     // The thread a woken thread preempted here: when the woken one blocks again, this core goes back to it
     // (CFS's LAST_BUDDY), not to the run queue's head.
@@ -236,8 +236,12 @@ public:
     void NotifyAt(TimeNs time, SignalIndex signal);
     int64_t CounterValue(int32_t counter) const { return m_counters[counter]; }
     // A span on a track the world does not drive itself (asyncio task lanes).
-    void RecordSpan(trace::TrackId track, TimeNs start, TimeNs end, trace::SpanState state, trace::TaskId task,
-                    trace::TrackId cause = trace::kNone);
+    void RecordSpan(trace::TrackId track,
+                    TimeNs start,
+                    TimeNs end,
+                    trace::SpanState state,
+                    trace::TaskId task,
+                    trace::TrackId cause = trace::TrackId::None());
 
     // True while the program has a thread that runs, waits to run, or has a timer coming: the busy processes of
     // machine.background_load stop when it has none.
@@ -262,8 +266,12 @@ private:
     void Finish(ThreadIndex t);
     void BeginCompute(ThreadIndex t);
     void InterruptBurst(ThreadIndex t);  // stops the running burst, keeping the rest in `remaining`
-    void Block(ThreadIndex t, ThreadState state, trace::SpanState span, trace::TaskId task,
-               trace::TrackId cause = trace::kNone, TimeNs causeSince = -1);
+    void Block(ThreadIndex t,
+               ThreadState state,
+               trace::SpanState span,
+               trace::TaskId task,
+               trace::TrackId cause = trace::TrackId::None(),
+               TimeNs causeSince = -1);
     void Wake(ThreadIndex t);  // from blocked: after the wake-up latency, runnable
     // The OS latencies of one event: the typical value, or in a seeded run (machine.seed) a draw around it.
     TimeNs WakeupLatency(TimeNs typical);
@@ -313,7 +321,10 @@ private:
     void ReleaseLock(ThreadIndex t, int32_t lock);
 
     // spans
-    void SetSpan(ThreadIndex t, trace::SpanState state, trace::TaskId task, trace::TrackId cause = trace::kNone,
+    void SetSpan(ThreadIndex t,
+                 trace::SpanState state,
+                 trace::TaskId task,
+                 trace::TrackId cause = trace::TrackId::None(),
                  TimeNs causeSince = -1);
     void CloseSpan(ThreadIndex t);
     void SetCoreSpan(int32_t core, bool busy, trace::SpanState state, trace::TaskId task);

@@ -32,11 +32,11 @@ protected:
             ++m_rec.calls;
             m_rec.last = request;
             m_rec.laneNames.clear();
-            for (int32_t track : request.tracks)
-                m_rec.laneNames.push_back(t.tracks[size_t(track)].name);
+            for (const interleave::trace::TrackId track : request.tracks)
+                m_rec.laneNames.push_back(t.tracks[track.Index()].name);
             m_rec.collapsedNames.clear();
-            for (int32_t track : request.collapsed)
-                m_rec.collapsedNames.push_back(t.tracks[size_t(track)].name);
+            for (const interleave::trace::TrackId track : request.collapsed)
+                m_rec.collapsedNames.push_back(t.tracks[track.Index()].name);
             return std::string("<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         };
         r.png = [this](const interleave::trace::Trace&, const PictureRequest& request, std::string& png, std::string&) {
@@ -99,12 +99,13 @@ TEST_F(PictureCli, AnExactLaneNameIsNotAPrefix) {
         x.AddTrack("GIL", interleave::trace::TrackKind::Gil);
         return x;
     }();
-    std::vector<int32_t> tracks;
+    using interleave::trace::TrackId;
+    std::vector<TrackId> tracks;
     std::string error;
     ASSERT_TRUE(interleave::cli::SelectLanes(t, "Thread-1,G", tracks, error)) << error;
-    EXPECT_EQ(tracks, (std::vector<int32_t>{0, 2}));
+    EXPECT_EQ(tracks, (std::vector<TrackId>{TrackId(0), TrackId(2)}));
     ASSERT_TRUE(interleave::cli::SelectLanes(t, "Thread", tracks, error)) << error;
-    EXPECT_EQ(tracks, (std::vector<int32_t>{0, 1}));
+    EXPECT_EQ(tracks, (std::vector<TrackId>{TrackId(0), TrackId(1)}));
 }
 
 // --collapse folds groups as the playground does (a name, or a prefix naming several).

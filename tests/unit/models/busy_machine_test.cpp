@@ -87,19 +87,21 @@ TEST(GilWaiters, AThreadThatWaitsAgainGoesBehindLaterWaiters) {
         {"name": "w2", "count": 1, "steps": [{"io": "3ms"}, {"cpu": "1ms"}]}],
         "model": {"kind": "threads"}, "machine": {"cores": 4}})");
     const trace::Trace t = SimulateOk(s).trace;
-    trace::TrackId holder = trace::kNone, w2 = trace::kNone;
+    trace::TrackId holder, w2;
     for (const trace::Span& span : t.spans) {
-        if (t.tracks[span.track].kind != trace::TrackKind::Thread || span.task < 0) continue;
-        if (t.tasks[span.task].name == "holder[0]") holder = span.track;
-        if (t.tasks[span.task].name == "w2[0]") w2 = span.track;
+        if (t.tracks[span.track.Index()].kind != trace::TrackKind::Thread || !span.task.Valid()) continue;
+        if (t.tasks[span.task.Index()].name == "holder[0]") holder = span.track;
+        if (t.tasks[span.task.Index()].name == "w2[0]") w2 = span.track;
     }
-    ASSERT_NE(holder, trace::kNone);
-    ASSERT_NE(w2, trace::kNone);
+    ASSERT_NE(holder, trace::TrackId::None());
+    ASSERT_NE(w2, trace::TrackId::None());
     bool checked = false;
     for (const trace::Instant& instant : t.instants)
         if (instant.kind == trace::InstantKind::GilHandoff && instant.cause == holder &&
-            t.tracks[instant.track].name != plan::kMainThread) {  // the main thread takes it back between starts
-            EXPECT_EQ(instant.track, w2) << "the holder's first hand-off goes to " << t.tracks[instant.track].name;
+            t.tracks[instant.track.Index()].name !=
+                plan::kMainThread) {  // the main thread takes it back between starts
+            EXPECT_EQ(instant.track, w2) << "the holder's first hand-off goes to "
+                                         << t.tracks[instant.track.Index()].name;
             checked = true;
             break;
         }

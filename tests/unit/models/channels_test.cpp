@@ -150,11 +150,11 @@ TEST(ChannelsSimulation, AQueuesDepthLaneFollowsEveryPutAndGet) {
         scenario::Scenario run = s;
         run.model.kind = kind;
         const trace::Trace t = SimulateOk(run).trace;
-        trace::TrackId lane = trace::kNone;
+        trace::TrackId lane = trace::TrackId::None();
         for (size_t i = 0; i < t.tracks.size(); ++i)
             if (t.tracks[i].kind == trace::TrackKind::Counter) lane = trace::TrackId(i);
-        ASSERT_NE(lane, trace::kNone);
-        EXPECT_EQ(t.tracks[size_t(lane)].name, plan::QueueLaneName("pages"));
+        ASSERT_NE(lane, trace::TrackId::None());
+        EXPECT_EQ(t.tracks[lane.Index()].name, plan::QueueLaneName("pages"));
         const auto samples = t.SamplesOf(lane);
         ASSERT_EQ(samples.size(), 1u + 40 + 40);  // the start, then every put and every get
         int64_t most = 0, previous = 0;

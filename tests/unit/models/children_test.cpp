@@ -264,9 +264,9 @@ TEST(ChildrenSim, AnExecutorRunsMaxWorkersChildrenAtATimeInSubmitOrder) {
         const scenario::MachineProfile& p = s.machine.profile;
         trace::TimeNs parentPython = 0;
         for (const trace::Span& span : result.trace.spans)
-            if (span.task == 0 && span.state == trace::SpanState::RunningPython &&
-                (result.trace.tracks[static_cast<size_t>(span.track)].kind == trace::TrackKind::Thread ||
-                 result.trace.tracks[static_cast<size_t>(span.track)].kind == trace::TrackKind::EventLoop))
+            if (span.task == trace::TaskId(0) && span.state == trace::SpanState::RunningPython &&
+                (result.trace.tracks[span.track.Index()].kind == trace::TrackKind::Thread ||
+                 result.trace.tracks[span.track.Index()].kind == trace::TrackKind::EventLoop))
                 parentPython += span.end - span.start;
         EXPECT_EQ(parentPython, 2'000'000 + 6 * (p.executorSubmit + p.asCompletedYield));
     }

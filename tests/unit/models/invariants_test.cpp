@@ -28,7 +28,8 @@ bool RunsOnCore(SpanState s) {
 }
 
 trace::TrackId RootOf(const trace::Trace& t, trace::TrackId track) {
-    while (t.tracks[track].parent != trace::kNone) track = t.tracks[track].parent;
+    while (t.tracks[track.Index()].parent != trace::TrackId::None())
+        track = t.tracks[track.Index()].parent;
     return track;
 }
 
@@ -76,9 +77,9 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     // Every task done, once: a finish time, and exactly one end (or cancel) instant.
     std::vector<int> ends(t.tasks.size(), 0);
     for (const trace::Instant& instant : t.instants)
-        if ((instant.kind == trace::InstantKind::TaskEnd || instant.kind == trace::InstantKind::TaskCancelled) && instant.task >= 0 &&
-            static_cast<size_t>(instant.task) < ends.size())
-            ++ends[static_cast<size_t>(instant.task)];
+        if ((instant.kind == trace::InstantKind::TaskEnd || instant.kind == trace::InstantKind::TaskCancelled) &&
+            instant.task.Valid() && instant.task.Index() < ends.size())
+            ++ends[instant.task.Index()];
     for (size_t task = 0; task < t.tasks.size(); ++task) {
         EXPECT_GE(t.tasks[task].finished, 0) << t.tasks[task].name << "\n" << json;
         EXPECT_EQ(ends[task], 1) << t.tasks[task].name << " ended " << ends[task] << " times\n" << json;
@@ -100,18 +101,19 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     // main interpreter in the same process); a thread that never held a drawn GIL counts under its process.
     std::map<trace::TrackId, trace::TrackId> interpreterOf;
     for (const trace::Span& span : t.spans)
-        if (t.tracks[span.track].kind == trace::TrackKind::Gil && span.state == SpanState::HoldingGil && span.cause >= 0)
+        if (t.tracks[span.track.Index()].kind == trace::TrackKind::Gil && span.state == SpanState::HoldingGil &&
+            span.cause.Valid())
             interpreterOf.emplace(span.cause, span.track);
     auto interpreter = [&](trace::TrackId track) {
         const auto it = interpreterOf.find(track);
         return it != interpreterOf.end() ? it->second : RootOf(t, track);
     };
     for (const trace::Span& span : t.spans) {
-        trace::TrackKind kind = t.tracks[span.track].kind;
+        trace::TrackKind kind = t.tracks[span.track.Index()].kind;
         // Where a task may have waited on a queue or event: a thread's waiting_queue span; a coroutine's wait on an
         // asyncio.Queue is an awaiting span on its lane (as in the C++ runtime and CPython's probe), among its awaits.
         const bool coroutineWait = span.state == SpanState::Awaiting && kind == trace::TrackKind::Task;
-        if ((span.state == SpanState::WaitingQueue || coroutineWait) && span.task >= 0) ++queueWaits[span.task];
+        if ((span.state == SpanState::WaitingQueue || coroutineWait) && span.task.Valid()) ++queueWaits[span.task];
         if (kind == trace::TrackKind::Core || kind == trace::TrackKind::Task || kind == trace::TrackKind::Gil) continue;
         if (RunsOnCore(span.state)) {
             cpuEdges.push_back({span.start, +1});
@@ -121,7 +123,7 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
             pythonEdges[interpreter(span.track)].push_back({span.start, +1});
             pythonEdges[interpreter(span.track)].push_back({span.end, -1});
         }
-        if ((span.state == SpanState::RunningPython || span.state == SpanState::RunningC) && span.task >= 0)
+        if ((span.state == SpanState::RunningPython || span.state == SpanState::RunningC) && span.task.Valid())
             cpuDone[span.task] += span.end - span.start;
     }
     auto maxOverlap = [](std::vector<std::pair<trace::TimeNs, int>> edges) {
@@ -132,7 +134,8 @@ void CheckInvariants(const scenario::Scenario& s, const std::string& json) {
     };
     EXPECT_LE(maxOverlap(cpuEdges), s.machine.cores) << json;
     if (gil) {
-        for (auto& [process, edges] : pythonEdges) EXPECT_LE(maxOverlap(edges), 1) << t.tracks[process].name << "\n" << json;
+        for (auto& [process, edges] : pythonEdges)
+            EXPECT_LE(maxOverlap(edges), 1) << t.tracks[process.Index()].name << "\n" << json;
     }
 
     // Each task's CPU work is done exactly: no more, no less.
@@ -260,14 +263,14 @@ TEST(Locks, AWokenWaiterHoldsTheLockWhileItWaitsForTheGil) {
     auto result = models::Simulate(s);
     ASSERT_TRUE(result.ok) << result.error;
     const trace::Trace& t = result.trace;
-    trace::TrackId a = trace::kNone, b = trace::kNone;
+    trace::TrackId a, b;
     for (size_t i = 0; i < t.tracks.size(); ++i) {
         if (t.tracks[i].kind != trace::TrackKind::Thread) continue;
         if (t.tracks[i].name == plan::TaskThreadName(0)) a = static_cast<trace::TrackId>(i);  // task a[0]'s thread
         if (t.tracks[i].name == plan::TaskThreadName(1)) b = static_cast<trace::TrackId>(i);
     }
-    ASSERT_NE(a, trace::kNone);
-    ASSERT_NE(b, trace::kNone);
+    ASSERT_NE(a, trace::TrackId::None());
+    ASSERT_NE(b, trace::TrackId::None());
     // b waits for the lock from 1 ms until a releases it at 10 ms; a, back for the lock at 12 ms, waits
     // for b, which got the lock at about 10 ms and needs the GIL (a's) to finish.
     std::vector<const trace::Span*> aLockWaits, bLockWaits;

@@ -14,10 +14,12 @@ using trace::SpanState;
 trace::TimeNs ParentTime(const trace::Trace& t, SpanState state) {
     trace::TimeNs total = 0;
     for (const trace::Span& span : t.spans) {
-        if (span.state != state || span.track < 0) continue;
+        if (span.state != state || !span.track.Valid()) continue;
         trace::TrackId root = span.track;
-        while (t.tracks[static_cast<size_t>(root)].parent != trace::kNone) root = t.tracks[static_cast<size_t>(root)].parent;
-        if (t.tracks[static_cast<size_t>(root)].name == plan::kMainProcess && t.tracks[static_cast<size_t>(span.track)].kind != trace::TrackKind::Core)
+        while (t.tracks[root.Index()].parent != trace::TrackId::None())
+            root = t.tracks[root.Index()].parent;
+        if (t.tracks[root.Index()].name == plan::kMainProcess &&
+            t.tracks[span.track.Index()].kind != trace::TrackKind::Core)
             total += span.end - span.start;
     }
     return total;

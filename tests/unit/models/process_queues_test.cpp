@@ -53,9 +53,9 @@ TEST(ProcessQueues, AnItemReachesAnotherWorkerOnlyOnceItsFeederPickledItIntoTheP
     const trace::Track* feeder = TrackNamed(t, plan::QueueFeederThreadName("q"));
     ASSERT_NE(feeder, nullptr);
     const trace::TrackId feederId = static_cast<trace::TrackId>(feeder - t.tracks.data());
-    trace::TrackId producer = trace::kNone;
+    trace::TrackId producer = trace::TrackId::None();
     for (const trace::Instant& instant : t.instants)
-        if (instant.kind == trace::InstantKind::TaskStart && instant.task == 0) producer = instant.track;
+        if (instant.kind == trace::InstantKind::TaskStart && instant.task == trace::TaskId(0)) producer = instant.track;
     EXPECT_EQ(feeder->parent, producer);
     trace::TimeNs pickling = 0;
     for (const trace::Span& span : t.spans)
@@ -97,8 +97,8 @@ TEST(ProcessQueues, ABoundedQueueBlocksThePutUntilAGetReleasesTheSemaphore) {
     // One depth lane, the parent's (qsize() is the same in every process), never above maxsize, back at 0.
     const trace::Track* lane = TrackNamed(t, plan::QueueLaneName("q"));
     ASSERT_NE(lane, nullptr);
-    ASSERT_NE(lane->parent, trace::kNone);
-    EXPECT_EQ(t.tracks[static_cast<size_t>(lane->parent)].name, plan::kMainProcess);
+    ASSERT_NE(lane->parent, trace::TrackId::None());
+    EXPECT_EQ(t.tracks[lane->parent.Index()].name, plan::kMainProcess);
     const trace::TrackId laneId = static_cast<trace::TrackId>(lane - t.tracks.data());
     int64_t deepest = 0, last = -1;
     for (const trace::CounterSample& sample : t.samples) {
@@ -155,9 +155,9 @@ TEST(ProcessPipes, ASentObjectIsReadableAtOnceWithoutAFeederThreadOrADepthLane) 
         EXPECT_NE(track.name, plan::QueueLaneName("q"));
     }
     // The pickling is the sending task's own, on its worker's lane.
-    trace::TrackId producer = trace::kNone;
+    trace::TrackId producer = trace::TrackId::None();
     for (const trace::Instant& instant : t.instants)
-        if (instant.kind == trace::InstantKind::TaskStart && instant.task == 0) producer = instant.track;
+        if (instant.kind == trace::InstantKind::TaskStart && instant.task == trace::TaskId(0)) producer = instant.track;
     trace::TimeNs pickling = 0;
     for (const trace::Span& span : t.spans)
         if (span.track == producer && span.state == trace::SpanState::Pickling) pickling += span.end - span.start;
@@ -178,7 +178,8 @@ TEST(ProcessPipes, ASendBlocksWhileTheOSPipeIsFull) {
     EXPECT_GE(Ms(TaskNamed(t, "produce[0]").finished - TaskNamed(t, "consume[0]").started), 20.0);
     trace::TimeNs waited = 0;
     for (const trace::Span& span : t.spans)
-        if (span.task == 0 && span.state == trace::SpanState::WaitingQueue) waited += span.end - span.start;
+        if (span.task == trace::TaskId(0) && span.state == trace::SpanState::WaitingQueue)
+            waited += span.end - span.start;
     EXPECT_GT(Ms(waited), 5.0);
 }
 

@@ -15,10 +15,13 @@ TEST(SpanRecording, AThreadSpanGoesOnWhileStateTaskAndCauseStayTheSame) {
     const trace::TrackId lane = trace.AddTrack("t", trace::TrackKind::Thread);
     SpanRecording recording(trace);
     OpenSpan open;
-    recording.SetThreadSpan(open, lane, -1, 10, SpanState::RunningPython, 1, trace::kNone, -1);
-    recording.SetThreadSpan(open, lane, -1, 20, SpanState::RunningPython, 1, trace::kNone, -1);  // the same: goes on
-    recording.SetThreadSpan(open, lane, -1, 30, SpanState::RunningPython, 2, trace::kNone, -1);  // another task
-    recording.SetThreadSpan(open, lane, -1, 30, SpanState::BlockedIo, 2, trace::kNone, -1);      // task 2's: empty
+    recording.SetThreadSpan(open, lane, -1, 10, SpanState::RunningPython, trace::TaskId(1), trace::TrackId::None(), -1);
+    recording.SetThreadSpan(open, lane, -1, 20, SpanState::RunningPython, trace::TaskId(1), trace::TrackId::None(),
+                            -1);  // the same: goes on
+    recording.SetThreadSpan(open, lane, -1, 30, SpanState::RunningPython, trace::TaskId(2), trace::TrackId::None(),
+                            -1);  // another task
+    recording.SetThreadSpan(open, lane, -1, 30, SpanState::BlockedIo, trace::TaskId(2), trace::TrackId::None(),
+                            -1);  // task 2's: empty
     recording.CloseThreadSpan(open, lane, -1, 45);
     recording.CloseThreadSpan(open, lane, -1, 50);  // closed already: nothing
     recording.HandOver();
@@ -26,11 +29,11 @@ TEST(SpanRecording, AThreadSpanGoesOnWhileStateTaskAndCauseStayTheSame) {
     ASSERT_EQ(trace.spans.size(), 2u);
     EXPECT_EQ(trace.spans[0].start, 10);
     EXPECT_EQ(trace.spans[0].end, 30);
-    EXPECT_EQ(trace.spans[0].task, 1);
+    EXPECT_EQ(trace.spans[0].task, trace::TaskId(1));
     EXPECT_EQ(trace.spans[1].start, 30);
     EXPECT_EQ(trace.spans[1].end, 45);
     EXPECT_EQ(trace.spans[1].state, SpanState::BlockedIo);
-    EXPECT_EQ(trace.spans[1].task, 2);
+    EXPECT_EQ(trace.spans[1].task, trace::TaskId(2));
     EXPECT_TRUE(trace.Waits().empty()) << "no cause time and no drop request: no wait detail";
 }
 
@@ -38,8 +41,9 @@ TEST(SpanRecording, AThreadWithoutALaneRecordsNothing) {
     trace::Trace trace;
     SpanRecording recording(trace);
     OpenSpan open;
-    recording.SetThreadSpan(open, trace::kNone, -1, 0, SpanState::WaitingGil, 1, 0, 0);
-    recording.CloseThreadSpan(open, trace::kNone, -1, 100);
+    recording.SetThreadSpan(open, trace::TrackId::None(), -1, 0, SpanState::WaitingGil, trace::TaskId(1),
+                            trace::TrackId(0), 0);
+    recording.CloseThreadSpan(open, trace::TrackId::None(), -1, 100);
     EXPECT_EQ(recording.TraceBytes(), 0u);
     EXPECT_FALSE(open.open);
 }
@@ -50,9 +54,9 @@ TEST(SpanRecording, AGilWaitCarriesItsCauseTimeAndADropRequestMadeDuringIt) {
     const trace::TrackId lane = trace.AddTrack("waiter", trace::TrackKind::Thread);
     SpanRecording recording(trace);
     OpenSpan open;
-    recording.SetThreadSpan(open, lane, 5, 100, SpanState::WaitingGil, 1, holder, 40);
+    recording.SetThreadSpan(open, lane, 5, 100, SpanState::WaitingGil, trace::TaskId(1), holder, 40);
     recording.CloseThreadSpan(open, lane, 150, 200);  // it set gil_drop_request at 150
-    recording.SetThreadSpan(open, lane, 150, 300, SpanState::WaitingGil, 1, holder, 250);
+    recording.SetThreadSpan(open, lane, 150, 300, SpanState::WaitingGil, trace::TaskId(1), holder, 250);
     recording.CloseThreadSpan(open, lane, 150, 400);  // that request was before this wait: not this one's
     recording.HandOver();
 
@@ -77,18 +81,19 @@ TEST(SpanRecording, ACoreSpanIsWrittenOnlyWhileBusyAndNamesWhoRanIt) {
         ++asked;
         return trace::TrackId{7};
     };
-    recording.SetCoreSpan(open, core, ranBy, 0, false, SpanState::Idle, trace::kNone);  // idle: nothing to write
-    recording.SetCoreSpan(open, core, ranBy, 10, true, SpanState::RunningC, 3);
-    recording.SetCoreSpan(open, core, ranBy, 25, false, SpanState::Idle, trace::kNone);
-    recording.SetCoreSpan(open, core, ranBy, 40, false, SpanState::Idle, trace::kNone);
+    recording.SetCoreSpan(open, core, ranBy, 0, false, SpanState::Idle,
+                          trace::TaskId::None());  // idle: nothing to write
+    recording.SetCoreSpan(open, core, ranBy, 10, true, SpanState::RunningC, trace::TaskId(3));
+    recording.SetCoreSpan(open, core, ranBy, 25, false, SpanState::Idle, trace::TaskId::None());
+    recording.SetCoreSpan(open, core, ranBy, 40, false, SpanState::Idle, trace::TaskId::None());
     recording.HandOver();
 
     ASSERT_EQ(trace.spans.size(), 1u);
     EXPECT_EQ(trace.spans[0].start, 10);
     EXPECT_EQ(trace.spans[0].end, 25);
     EXPECT_EQ(trace.spans[0].state, SpanState::RunningC);
-    EXPECT_EQ(trace.spans[0].task, 3);
-    EXPECT_EQ(trace.spans[0].cause, 7);
+    EXPECT_EQ(trace.spans[0].task, trace::TaskId(3));
+    EXPECT_EQ(trace.spans[0].cause, trace::TrackId(7));
     EXPECT_EQ(asked, 1) << "who ran it is looked up only for the span written";
 }
 
@@ -99,11 +104,11 @@ TEST(SpanRecording, AGilLaneRecordsEachHoldingFromOneChangeOfHolderToTheNext) {
     recording.AddGilLane();  // interpreter 0: no GIL lane
     recording.AddGilLane();  // interpreter 1: `gil`
     const InterpIndex none(0), withLane(1);
-    recording.CloseGilSpan(withLane, gil, false, trace::kNone, 10);  // taken at 10, by thread lane 4
-    recording.CloseGilSpan(withLane, gil, true, 4, 30);              // dropped at 30
-    recording.CloseGilSpan(withLane, gil, false, trace::kNone, 50);  // taken at 50, by lane 5
-    recording.CloseGilSpan(withLane, gil, true, 5, 50);              // dropped at once: nothing held
-    recording.CloseGilSpan(none, trace::kNone, true, 4, 60);
+    recording.CloseGilSpan(withLane, gil, false, trace::TrackId::None(), 10);  // taken at 10, by thread lane 4
+    recording.CloseGilSpan(withLane, gil, true, trace::TrackId(4), 30);        // dropped at 30
+    recording.CloseGilSpan(withLane, gil, false, trace::TrackId::None(), 50);  // taken at 50, by lane 5
+    recording.CloseGilSpan(withLane, gil, true, trace::TrackId(5), 50);        // dropped at once: nothing held
+    recording.CloseGilSpan(none, trace::TrackId::None(), true, trace::TrackId(4), 60);
     recording.HandOver();
 
     ASSERT_EQ(trace.spans.size(), 1u);
@@ -111,7 +116,7 @@ TEST(SpanRecording, AGilLaneRecordsEachHoldingFromOneChangeOfHolderToTheNext) {
     EXPECT_EQ(trace.spans[0].start, 10);
     EXPECT_EQ(trace.spans[0].end, 30);
     EXPECT_EQ(trace.spans[0].state, SpanState::HoldingGil);
-    EXPECT_EQ(trace.spans[0].cause, 4);
+    EXPECT_EQ(trace.spans[0].cause, trace::TrackId(4));
 }
 
 TEST(SpanRecording, SpansReachTheTraceGroupedByLaneAndCountInTheTraceBytes) {
@@ -119,10 +124,10 @@ TEST(SpanRecording, SpansReachTheTraceGroupedByLaneAndCountInTheTraceBytes) {
     const trace::TrackId a = trace.AddTrack("a", trace::TrackKind::Thread);
     const trace::TrackId b = trace.AddTrack("b", trace::TrackKind::Thread);
     SpanRecording recording(trace);
-    recording.Record(b, 0, 10, SpanState::RunningPython, 1, trace::kNone);
-    recording.Record(a, 5, 15, SpanState::RunningPython, 2, trace::kNone);
-    recording.Record(b, 10, 20, SpanState::BlockedIo, 1, trace::kNone);
-    recording.Record(a, 20, 20, SpanState::BlockedIo, 2, trace::kNone);  // empty: not written
+    recording.Record(b, 0, 10, SpanState::RunningPython, trace::TaskId(1), trace::TrackId::None());
+    recording.Record(a, 5, 15, SpanState::RunningPython, trace::TaskId(2), trace::TrackId::None());
+    recording.Record(b, 10, 20, SpanState::BlockedIo, trace::TaskId(1), trace::TrackId::None());
+    recording.Record(a, 20, 20, SpanState::BlockedIo, trace::TaskId(2), trace::TrackId::None());  // empty: not written
     EXPECT_EQ(recording.TraceBytes(), 3 * sizeof(trace::Span));
     recording.HandOver();
 

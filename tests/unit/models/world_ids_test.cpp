@@ -29,7 +29,7 @@ TEST(WorldIds, DefaultIsNoneAndEachIndexesItsOwnContainer) {
     ASSERT_NE(wait.As<WaitAction>(), nullptr);
     EXPECT_EQ(wait.As<WaitAction>()->signal, SignalIndex(3));
     EXPECT_EQ(wait.As<AcquireLockAction>(), nullptr);
-    const Action lock = Action::Lock(3, true, trace::kNone);
+    const Action lock = Action::Lock(3, true, trace::TaskId::None());
     EXPECT_EQ(lock.As<AcquireLockAction>()->lock, 3);
     EXPECT_EQ(lock.As<WaitAction>(), nullptr);
 }

@@ -42,7 +42,7 @@ TEST(AsyncioRuntime, CpuInCoroutinesRunsOneAtATimeOnTheLoop) {
     RealRunResult r = RunOk(Make(3, R"([{"cpu": "10ms"}, {"await": "20ms"}, {"cpu": "10ms"}])", R"({"kind": "asyncio"})"));
     std::vector<trace::Span> loopRuns;
     for (const auto& s : SpansIn(r.trace, SpanState::RunningPython))
-        if (r.trace.tracks[static_cast<size_t>(s.track)].kind == trace::TrackKind::EventLoop) loopRuns.push_back(s);
+        if (r.trace.tracks[s.track.Index()].kind == trace::TrackKind::EventLoop) loopRuns.push_back(s);
     EXPECT_GE(loopRuns.size(), 6u);
     std::sort(loopRuns.begin(), loopRuns.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
     for (size_t i = 1; i < loopRuns.size(); ++i) EXPECT_GE(loopRuns[i].start, loopRuns[i - 1].end);
@@ -60,9 +60,9 @@ TEST(AsyncioRuntime, EverySpanIsOnARealTrack) {
     RealRunResult r = RunOk(Make(3, R"([{"to_thread": {"cpu": "5ms"}}, {"await": "5ms"}])", R"({"kind": "asyncio"})"));
     const auto tracks = static_cast<trace::TrackId>(r.trace.tracks.size());
     for (const auto& s : r.trace.spans) {
-        EXPECT_GE(s.track, 0);
+        EXPECT_GE(s.track, trace::TrackId(0));
         EXPECT_LT(s.track, tracks);
-        EXPECT_GE(s.cause, trace::kNone);
+        EXPECT_GE(s.cause, trace::TrackId::None());
         EXPECT_LT(s.cause, tracks);
     }
 }

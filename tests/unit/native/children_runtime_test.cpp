@@ -118,7 +118,7 @@ TimeNs ChildrenSpan(const trace::Trace& t, const std::string& parent, int count)
 std::vector<trace::Span> ChildSpans(const trace::Trace& t, SpanState state) {
     std::vector<trace::Span> out;
     for (const trace::Span& s : SpansIn(t, state))
-        if (s.task > 0) out.push_back(s);
+        if (s.task.value > 0) out.push_back(s);
     return out;
 }
 
@@ -226,7 +226,7 @@ TEST(ChildrenRuntime, AnExecutorRunsItsChildrenOnMaxWorkersThreadsAndTheParentWa
         ASSERT_EQ(childrenPerLane.size(), 2u);
         for (const auto& [lane, children] : childrenPerLane) {
             EXPECT_EQ(children, 3);
-            const std::string& name = r.trace.tracks[static_cast<size_t>(lane)].name;
+            const std::string& name = r.trace.tracks[lane.Index()].name;
             EXPECT_TRUE(name == "p[0]/c executor_0" || name == "p[0]/c executor_1") << name;
         }
         ExpectLanesAsSimulated(s, r.trace);

@@ -32,7 +32,8 @@ TEST(GilRuntime, WaitersSetDropRequestsAfterASwitchInterval) {
     for (const auto& in : r.trace.instants) drops += in.kind == trace::InstantKind::DropRequest;
     EXPECT_GE(drops, 3);  // 80 ms of CPU shared by two threads at 5 ms intervals
     // Waits end with a hand-off: a WaitingGil span records who held the GIL.
-    for (const auto& w : SpansIn(r.trace, SpanState::WaitingGil)) EXPECT_NE(w.cause, trace::kNone);
+    for (const auto& w : SpansIn(r.trace, SpanState::WaitingGil))
+        EXPECT_NE(w.cause, trace::TrackId::None());
     // The slices are about a switch interval (5 ms): the median lies between 1 and 25 ms.
     EXPECT_GT(Ms(r.trace.metrics.medianGilSlice), 1.0);
     EXPECT_LT(Ms(r.trace.metrics.medianGilSlice), 25.0);

@@ -38,11 +38,11 @@ TEST(PoolRuntime, EveryWorkerHasItsTrackAndStartsFirst) {
     // The tasks' Python runs in the workers; the main thread's own is the Pool's import, set-up and tear-down.
     int mainThreadRuns = 0;
     for (const auto& run : SpansIn(r.trace, SpanState::RunningPython)) {
-        const bool onMain = r.trace.tracks[static_cast<size_t>(run.track)].name == "MainThread";
-        if (run.task >= 0) {
+        const bool onMain = r.trace.tracks[run.track.Index()].name == "MainThread";
+        if (run.task.Valid()) {
             EXPECT_FALSE(onMain);
         }
-        mainThreadRuns += onMain && run.task < 0;
+        mainThreadRuns += onMain && !run.task.Valid();
     }
     EXPECT_EQ(mainThreadRuns, 2) << "the Pool's set-up and its tear-down";
 }
@@ -106,7 +106,7 @@ TEST(PoolRuntime, AnObjectGraphTakesItsThroughputToPickle) {
     const auto expected = plan::PickleTime(s.machine.profile, 8'000'000, 8'000'000, false);
     trace::TimeNs parent = 0;
     for (const auto& span : SpansIn(r.trace, SpanState::Pickling))
-        if (r.trace.tracks[static_cast<size_t>(span.track)].name == plan::kMainThread) parent += span.end - span.start;
+        if (r.trace.tracks[span.track.Index()].name == plan::kMainThread) parent += span.end - span.start;
     EXPECT_GE(parent, expected * 9 / 10) << "pickled for " << Ms(parent) << " ms";
 }
 
@@ -140,19 +140,18 @@ TEST(PoolRuntime, WorkersShareAMultiprocessingQueueThroughTheProducersFeederThre
         // Six items, two of them ahead of the consumer: the last put waits for the consumer's third get.
         EXPECT_GE(testing::Ms(producer->finished - producer->started), 20.0) << method;
         // The feeder's lane is a thread of one worker's process, and holds a pickling span per item.
-        trace::TrackId feeder = trace::kNone;
+        trace::TrackId feeder = trace::TrackId::None();
         for (size_t t = 0; t < r.trace.tracks.size(); ++t)
             if (r.trace.tracks[t].name == plan::QueueFeederThreadName("q")) feeder = static_cast<trace::TrackId>(t);
-        ASSERT_NE(feeder, trace::kNone) << method;
-        EXPECT_EQ(r.trace.tracks[static_cast<size_t>(r.trace.tracks[static_cast<size_t>(feeder)].parent)].kind,
-                  trace::TrackKind::Process);
+        ASSERT_NE(feeder, trace::TrackId::None()) << method;
+        EXPECT_EQ(r.trace.tracks[r.trace.tracks[feeder.Index()].parent.Index()].kind, trace::TrackKind::Process);
         int pickled = 0;
         for (const trace::Span& span : r.trace.spans) pickled += span.track == feeder && span.state == SpanState::Pickling;
         EXPECT_EQ(pickled, 6) << method;
         // The depth lane, the parent's, went up to maxsize and back to 0.
         int64_t deepest = 0, last = -1;
         for (const trace::CounterSample& sample : r.trace.samples) {
-            if (r.trace.tracks[static_cast<size_t>(sample.track)].name != plan::QueueLaneName("q")) continue;
+            if (r.trace.tracks[sample.track.Index()].name != plan::QueueLaneName("q")) continue;
             deepest = std::max(deepest, sample.value);
             last = sample.value;
         }
@@ -193,8 +192,8 @@ TEST(PoolRuntime, APipesSendWritesInTheCallerAndBlocksOnlyWhileTheOSPipeIsFull) 
         }
         int pickled = 0, unpickled = 0;
         for (const trace::Span& span : r.trace.spans) {
-            pickled += span.task == 0 && span.state == SpanState::Pickling;
-            unpickled += span.task == 1 && span.state == SpanState::Unpickling;
+            pickled += span.task == trace::TaskId(0) && span.state == SpanState::Pickling;
+            unpickled += span.task == trace::TaskId(1) && span.state == SpanState::Unpickling;
         }
         EXPECT_EQ(pickled, plan::kPipeCapacity + 2) << method;
         EXPECT_EQ(unpickled, plan::kPipeCapacity + 2) << method;

@@ -16,7 +16,7 @@ Trace WithACounter() {
     const TrackId process = t.AddTrack("MainProcess", TrackKind::Process);
     const TrackId thread = t.AddTrack("MainThread", TrackKind::Thread, process);
     const TrackId queue = t.AddTrack("Queue jobs", TrackKind::Counter, process);
-    t.spans.push_back({0, 5'000'000, thread, kNone, kNone, SpanState::RunningPython});
+    t.spans.push_back({0, 5'000'000, thread, TaskId::None(), TrackId::None(), SpanState::RunningPython});
     // Out of order on purpose: Finish() sorts them by (track, time), keeping equal times in the order given.
     t.samples = {{2'000'000, queue, 2}, {0, queue, 0}, {1'000'000, queue, 1}, {2'000'000, queue, 1}};
     t.Finish();
@@ -25,13 +25,13 @@ Trace WithACounter() {
 
 TEST(CounterSamples, FinishOrdersThemByTimeAndSamplesOfGivesATracksOwn) {
     const Trace t = WithACounter();
-    const auto samples = t.SamplesOf(2);
+    const auto samples = t.SamplesOf(TrackId(2));
     ASSERT_EQ(samples.size(), 4u);
     EXPECT_EQ(samples[0].time, 0);
     EXPECT_EQ(samples[1].value, 1);
     EXPECT_EQ(samples[2].value, 2);
     EXPECT_EQ(samples[3].value, 1);  // the later of two at one time: the value from then on
-    EXPECT_TRUE(t.SamplesOf(1).empty());
+    EXPECT_TRUE(t.SamplesOf(TrackId(1)).empty());
     EXPECT_EQ(t.EndTime(), 5'000'000);
 }
 

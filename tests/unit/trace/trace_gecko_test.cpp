@@ -37,7 +37,7 @@ trace::TrackId TrackNamed(const trace::Trace& t, const std::string& name) {
     for (size_t i = 0; i < t.tracks.size(); ++i) {
         if (t.tracks[i].name == name) return static_cast<trace::TrackId>(i);
     }
-    return trace::kNone;
+    return trace::TrackId::None();
 }
 
 struct Expected {
@@ -48,9 +48,9 @@ struct Expected {
 
 void ExpectSpans(const trace::Trace& t, trace::TrackId track, const std::vector<Expected>& want) {
     auto spans = t.SpansOf(track);
-    ASSERT_EQ(spans.size(), want.size()) << t.tracks[track].name;
+    ASSERT_EQ(spans.size(), want.size()) << t.tracks[track.Index()].name;
     for (size_t i = 0; i < want.size(); ++i) {
-        SCOPED_TRACE(t.tracks[track].name + " span " + std::to_string(i));
+        SCOPED_TRACE(t.tracks[track.Index()].name + " span " + std::to_string(i));
         EXPECT_EQ(spans[i].start, want[i].start);
         EXPECT_EQ(spans[i].end, want[i].end);
         EXPECT_EQ(trace::SpanStateName(spans[i].state), trace::SpanStateName(want[i].state));
@@ -83,19 +83,19 @@ TEST(TraceGecko, FixtureReadsIntoAThreadTrackPerThreadAndAGilTrack) {
     const trace::TrackId w2 = TrackNamed(t, "Thread-102");
     const trace::TrackId io = TrackNamed(t, "Thread-103");
     const trace::TrackId gil = TrackNamed(t, "GIL 4242");
-    ASSERT_NE(process, trace::kNone);
-    ASSERT_NE(main, trace::kNone);
-    ASSERT_NE(w1, trace::kNone);
-    ASSERT_NE(w2, trace::kNone);
-    ASSERT_NE(io, trace::kNone);
-    ASSERT_NE(gil, trace::kNone);
-    EXPECT_EQ(t.tracks[process].kind, trace::TrackKind::Process);
-    EXPECT_EQ(t.tracks[gil].kind, trace::TrackKind::Gil);
+    ASSERT_NE(process, trace::TrackId::None());
+    ASSERT_NE(main, trace::TrackId::None());
+    ASSERT_NE(w1, trace::TrackId::None());
+    ASSERT_NE(w2, trace::TrackId::None());
+    ASSERT_NE(io, trace::TrackId::None());
+    ASSERT_NE(gil, trace::TrackId::None());
+    EXPECT_EQ(t.tracks[process.Index()].kind, trace::TrackKind::Process);
+    EXPECT_EQ(t.tracks[gil.Index()].kind, trace::TrackKind::Gil);
     for (trace::TrackId thread : {main, w1, w2, io}) {
-        EXPECT_EQ(t.tracks[thread].kind, trace::TrackKind::Thread);
-        EXPECT_EQ(t.tracks[thread].parent, process);
+        EXPECT_EQ(t.tracks[thread.Index()].kind, trace::TrackKind::Thread);
+        EXPECT_EQ(t.tracks[thread.Index()].parent, process);
     }
-    EXPECT_EQ(t.tracks[gil].parent, process);
+    EXPECT_EQ(t.tracks[gil.Index()].parent, process);
 }
 
 TEST(TraceGecko, GilSpansAreHoldingGilWithTheHolderAsCause) {
@@ -130,7 +130,7 @@ TEST(TraceGecko, ThreadSpansFollowTheMarkersWithTheHolderAsTheWaitsCause) {
     const trace::TrackId main = TrackNamed(t, "MainThread"), w1 = TrackNamed(t, "Thread-101"),
                          w2 = TrackNamed(t, "Thread-102"), io = TrackNamed(t, "Thread-103");
     using S = trace::SpanState;
-    const trace::TrackId none = trace::kNone;
+    const trace::TrackId none = trace::TrackId::None();
     ExpectSpans(t, main, {{0, 1 * kMs, S::RunningPython, none}, {1 * kMs, 25 * kMs, S::BlockedIo, none}});
     ExpectSpans(t, w1,
                 {{1 * kMs, 6 * kMs, S::RunningPython, none},
@@ -174,7 +174,9 @@ TEST(TraceGecko, OnCpuWithoutTheGilIsRunningCAndOverlappingHoldersAreCut) {
     const trace::TrackId a = TrackNamed(t, "a"), b = TrackNamed(t, "b");
     using S = trace::SpanState;
     ExpectSpans(t, TrackNamed(t, "GIL 7"), {{0, 3 * kMs, S::HoldingGil, a}, {3 * kMs, 6 * kMs, S::HoldingGil, b}});
-    ExpectSpans(t, a, {{0, 4 * kMs, S::RunningPython, trace::kNone}, {4 * kMs, 9 * kMs, S::RunningC, trace::kNone}});
+    ExpectSpans(t, a,
+                {{0, 4 * kMs, S::RunningPython, trace::TrackId::None()},
+                 {4 * kMs, 9 * kMs, S::RunningC, trace::TrackId::None()}});
 }
 
 TEST(TraceGecko, AProfileWithoutGilMarkersHasNoGilTrack) {
@@ -187,9 +189,9 @@ TEST(TraceGecko, AProfileWithoutGilMarkersHasNoGilTrack) {
     std::string error;
     ASSERT_TRUE(trace::FromGeckoDocument(doc, t, error)) << error;
     ASSERT_EQ(t.tracks.size(), 2u);  // the process and its thread
-    ExpectSpans(t, 1,
-                {{0, 2'500'000, trace::SpanState::RunningC, trace::kNone},
-                 {2'500'000, 3 * kMs, trace::SpanState::BlockedIo, trace::kNone}});
+    ExpectSpans(t, trace::TrackId(1),
+                {{0, 2'500'000, trace::SpanState::RunningC, trace::TrackId::None()},
+                 {2'500'000, 3 * kMs, trace::SpanState::BlockedIo, trace::TrackId::None()}});
 }
 
 TEST(TraceGecko, InstantMarkersAndUnknownNamesAreSkipped) {
@@ -327,8 +329,8 @@ TEST(TraceGecko, MutatedProfilesNeverThrowAndWhatIsAcceptedIsWellFormed) {
         }
         for (const trace::Span& s : t.spans) {
             EXPECT_LE(s.start, s.end);
-            EXPECT_GE(s.track, 0);
-            EXPECT_LT(static_cast<size_t>(s.track), t.tracks.size());
+            EXPECT_GE(s.track, trace::TrackId(0));
+            EXPECT_LT(s.track.Index(), t.tracks.size());
             EXPECT_LT(s.cause, static_cast<trace::TrackId>(t.tracks.size()));
         }
     }

@@ -265,9 +265,11 @@ TEST(TraceHostile, MetricsAndChromeExportOfExtremeSpansDoNotOverflow) {
     trace::Trace t;
     const auto core = t.AddTrack("core", trace::TrackKind::Core);
     const auto thread = t.AddTrack("thread", trace::TrackKind::Thread);
-    t.spans.push_back({kInt64Min, kInt64Max, core, trace::kNone, thread, trace::SpanState::RunningPython});
-    t.spans.push_back({kInt64Min, kInt64Max, thread, trace::kNone, trace::kNone, trace::SpanState::WaitingGil});
-    t.spans.push_back({kInt64Min + 1, kInt64Max, thread, trace::kNone, trace::kNone, trace::SpanState::WaitingGil});
+    t.spans.push_back({kInt64Min, kInt64Max, core, trace::TaskId::None(), thread, trace::SpanState::RunningPython});
+    t.spans.push_back(
+        {kInt64Min, kInt64Max, thread, trace::TaskId::None(), trace::TrackId::None(), trace::SpanState::WaitingGil});
+    t.spans.push_back({kInt64Min + 1, kInt64Max, thread, trace::TaskId::None(), trace::TrackId::None(),
+                       trace::SpanState::WaitingGil});
     trace::TaskRecord task;
     task.submitted = kInt64Min;
     task.finished = kInt64Max;

@@ -89,7 +89,7 @@ TEST(Trace, SpansOfReturnsEachTracksSpansSortedByStart) {
     ASSERT_EQ(t.SpansOf(b).size(), 2u);
     EXPECT_EQ(t.SpansOf(b)[0].start, 0);
     EXPECT_EQ(t.SpansOf(b)[1].start, 30);
-    EXPECT_TRUE(t.SpansOf(7).empty());
+    EXPECT_TRUE(t.SpansOf(trace::TrackId(7)).empty());
 }
 
 namespace {

@@ -143,10 +143,10 @@ TEST(TracePerfetto, EveryLaneIsATrackEverySpanASliceAndEveryDropRequestFlowsToIt
 TEST(TracePerfetto, AQueuesDepthIsACounterTrackWithEverySample) {
     const auto result = testing::SimulateOk(testing::Preset("pipeline"));
     const Trace& t = result.trace;
-    TrackId queue = kNone;
+    TrackId queue = TrackId::None();
     for (size_t i = 0; i < t.tracks.size(); ++i)
         if (t.tracks[i].kind == TrackKind::Counter) queue = TrackId(i);
-    ASSERT_NE(queue, kNone);
+    ASSERT_NE(queue, TrackId::None());
     ASSERT_GT(t.SamplesOf(queue).size(), 2u);
     bool describedAsCounter = false;
     std::vector<int64_t> values;  // the queue's counter events, in order (int64: two's complement varints)
@@ -154,11 +154,11 @@ TEST(TracePerfetto, AQueuesDepthIsACounterTrackWithEverySample) {
         const auto packet = Fields(packetField.bytes);
         if (const Field* descriptor = Find(packet, 60)) {
             const auto d = Fields(descriptor->bytes);
-            if (Must(d, 1).value == uint64_t(queue) + 1) describedAsCounter = Find(d, 8) != nullptr;
+            if (Must(d, 1).value == uint64_t(queue.value) + 1) describedAsCounter = Find(d, 8) != nullptr;
             continue;
         }
         const auto e = Fields(Must(packet, 11).bytes);
-        if (Must(e, 11).value != uint64_t(queue) + 1) continue;
+        if (Must(e, 11).value != uint64_t(queue.value) + 1) continue;
         EXPECT_EQ(Must(e, 9).value, 4u);  // TYPE_COUNTER
         values.push_back(int64_t(Must(e, 30).value));
     }

@@ -14,9 +14,9 @@ TEST(TraceText, EverySpanIsALineUnderItsLaneWithExactTimes) {
     const TrackId process = t.AddTrack("MainProcess", TrackKind::Process);
     const TrackId thread = t.AddTrack("Thread-1 (run_task)", TrackKind::Thread, process);
     t.tasks.push_back(TaskRecord{"fetch[0]", 0, 1'500, 2'000'001, false, false});
-    t.spans.push_back(Span{1'000'000, 2'000'001, thread, 0, kNone, SpanState::BlockedIo});
-    t.spans.push_back(Span{1'500, 1'000'000, thread, 0, process, SpanState::WaitingGil});
-    t.instants.push_back(Instant{2'000'001, thread, InstantKind::TaskEnd, kNone, 0});
+    t.spans.push_back(Span{1'000'000, 2'000'001, thread, TaskId(0), TrackId::None(), SpanState::BlockedIo});
+    t.spans.push_back(Span{1'500, 1'000'000, thread, TaskId(0), process, SpanState::WaitingGil});
+    t.instants.push_back(Instant{2'000'001, thread, InstantKind::TaskEnd, TrackId::None(), TaskId(0)});
     t.metrics.makespan = 2'000'001;
     const std::string text = ToText(t);
     EXPECT_NE(text.find("makespan 2.000001 ms"), std::string::npos) << text;
@@ -30,8 +30,9 @@ TEST(TraceText, EverySpanIsALineUnderItsLaneWithExactTimes) {
 
 TEST(TraceText, ABrokenTraceIsWrittenNotDropped) {
     Trace t;
-    t.spans.push_back(Span{-5, 10, 7, 42, 9, SpanState::RunningPython});  // no such lane, task or cause
-    t.instants.push_back(Instant{3, -9, InstantKind::DropRequest, 11, kNone});
+    t.spans.push_back(
+        Span{-5, 10, TrackId(7), TaskId(42), TrackId(9), SpanState::RunningPython});  // no such lane, task or cause
+    t.instants.push_back(Instant{3, TrackId(-9), InstantKind::DropRequest, TrackId(11), TaskId::None()});
     const std::string text = ToText(t);
     EXPECT_NE(text.find("on missing lane #7: -0.000005 .. 0.000010"), std::string::npos) << text;
     EXPECT_NE(text.find("drop_request  on #-9  <- #11"), std::string::npos) << text;

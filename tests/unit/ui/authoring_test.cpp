@@ -492,7 +492,8 @@ trace::Trace ManyVisibleSpans() {
         t.tasks.push_back({"work[" + std::to_string(l) + "]", 0, 0, 0});
         for (int i = 0; i < 100; ++i) {
             const bool runs = (i + l) % 2 == 0;
-            t.spans.push_back({int64_t(i) * 3'000'000, int64_t(i) * 3'000'000 + 2'000'000, track, l, trace::kNone,
+            t.spans.push_back({int64_t(i) * 3'000'000, int64_t(i) * 3'000'000 + 2'000'000, track, trace::TaskId(l),
+                               trace::TrackId::None(),
                                runs ? trace::SpanState::RunningPython : trace::SpanState::WaitingGil});
         }
     }

@@ -31,13 +31,13 @@ trace::TaskId TaskNamed(const trace::Trace& t, const std::string& name) {
     for (size_t i = 0; i < t.tasks.size(); ++i)
         if (t.tasks[i].name == name) return trace::TaskId(i);
     ADD_FAILURE() << "no task " << name << " in the trace";
-    return trace::kNone;
+    return trace::TaskId::None();
 }
 
 TaskOnItsThreads Measure(const trace::Trace& t, trace::TaskId task) {
     TaskOnItsThreads m;
     for (const trace::Span& span : t.spans) {
-        if (span.task != task || t.tracks[size_t(span.track)].kind != trace::TrackKind::Thread) continue;
+        if (span.task != task || t.tracks[span.track.Index()].kind != trace::TrackKind::Thread) continue;
         const trace::TimeNs length = span.end - span.start;
         if (span.state == SpanState::BlockedIo) {
             ++m.ioCalls;
@@ -69,10 +69,10 @@ TEST(Explain, ConvoyPresetQuotesTheIoTasksRoundTripAsTheTraceMeasuredIt) {
     const auto run = testing::SimulateOk(s);
     const trace::Trace& t = run.trace;
     const trace::TaskId io = TaskNamed(t, "io_bound[0]");
-    ASSERT_NE(io, trace::kNone);
+    ASSERT_NE(io, trace::TaskId::None());
     const TaskOnItsThreads m = Measure(t, io);
     ASSERT_GT(m.ioCalls, 0);
-    const trace::TaskRecord& record = t.tasks[size_t(io)];
+    const trace::TaskRecord& record = t.tasks[io.Index()];
     const double roundTrip = double(record.finished - record.started) / double(m.ioCalls);
     const double ownWork = double(m.io + m.python) / double(m.ioCalls);
     // The convoy is in the trace: each round trip took many times the work it needs.
@@ -143,7 +143,7 @@ TEST(Explain, PipelinePresetSaysHowLongEachGroupWaitedOnTheQueue) {
     // Recomputed here: the parse group's time in waiting_queue spans (its tasks are 1 and 2, after download's 0).
     double parseWait = 0;
     for (const trace::Span& span : t.spans)
-        if (span.state == SpanState::WaitingQueue && (span.task == 1 || span.task == 2))
+        if (span.state == SpanState::WaitingQueue && (span.task == trace::TaskId(1) || span.task == trace::TaskId(2)))
             parseWait += double(span.end - span.start);
     ASSERT_GT(parseWait, 0);
     const std::string text = Explain(s, t);
@@ -202,15 +202,15 @@ Quotable QuotableFigures(const trace::Trace& t) {
         const double length = double(span.end - span.start);
         const int state = int(span.state);
         q.times.push_back(length);
-        byTrack[{int(span.track), state}] += length;
+        byTrack[{int(span.track.value), state}] += length;
         byState[state] += length;
         longest[state] = std::max(longest[state], length);
-        const trace::TrackKind kind = t.tracks[size_t(span.track)].kind;
-        if (span.task >= 0 && kind == trace::TrackKind::Thread) byTask[{int(span.task), state}] += length;
+        const trace::TrackKind kind = t.tracks[span.track.Index()].kind;
+        if (span.task.Valid() && kind == trace::TrackKind::Thread) byTask[{int(span.task.value), state}] += length;
         // Where tasks run: threads, and a pool's worker processes (their main thread's spans are the process's).
-        if (span.task >= 0 && size_t(span.task) < t.tasks.size() &&
+        if (span.task.Valid() && span.task.Index() < t.tasks.size() &&
             (kind == trace::TrackKind::Thread || kind == trace::TrackKind::Process)) {
-            const std::string& name = t.tasks[size_t(span.task)].name;
+            const std::string& name = t.tasks[span.task.Index()].name;
             byGroup[{name.substr(0, name.find('[')), state}] += length;
         }
     }
@@ -224,7 +224,7 @@ Quotable QuotableFigures(const trace::Trace& t) {
     // A pool's costs are quoted summed and as shares of the CPU time on the cores' lanes (running, pickling, starting).
     double cpu = 0;
     for (const trace::Span& span : t.spans)
-        if (t.tracks[size_t(span.track)].kind == trace::TrackKind::Core &&
+        if (t.tracks[span.track.Index()].kind == trace::TrackKind::Core &&
             (span.state == SpanState::RunningPython || span.state == SpanState::RunningC ||
              span.state == SpanState::Pickling || span.state == SpanState::Unpickling ||
              span.state == SpanState::StartingProcess))
@@ -285,12 +285,12 @@ TEST(ExplainMoments, EveryPresetsMomentsAreTheLongestSpansOfTheirKindInItsTrace)
         presetsWithMoments += moments.empty() ? 0 : 1;
         for (const ExplainMoment& moment : moments) {
             SCOPED_TRACE(std::string(preset.id) + ": " + moment.label);
-            ASSERT_GE(moment.track, 0);
+            ASSERT_GE(moment.track, trace::TrackId(0));
             EXPECT_GE(moment.start, 0);
             EXPECT_LT(moment.start, moment.end);
             EXPECT_LE(moment.end, t.EndTime());
             EXPECT_NE(moment.label.find(FormatTime(double(moment.end - moment.start))), std::string::npos);
-            EXPECT_NE(moment.label.find(t.tracks[size_t(moment.track)].name), std::string::npos);
+            EXPECT_NE(moment.label.find(t.tracks[moment.track.Index()].name), std::string::npos);
             const auto states = [&]() -> std::vector<SpanState> {
                 if (moment.label.find("wait for the GIL") != std::string::npos) return {SpanState::WaitingGil};
                 if (moment.label.find("start") != std::string::npos) return {SpanState::StartingProcess};
@@ -306,7 +306,7 @@ TEST(ExplainMoments, EveryPresetsMomentsAreTheLongestSpansOfTheirKindInItsTrace)
             trace::TimeNs longest = 0;
             for (const trace::Span& span : t.spans) {
                 if (std::find(states.begin(), states.end(), span.state) == states.end()) continue;
-                if (t.tracks[size_t(span.track)].kind != t.tracks[size_t(moment.track)].kind) continue;
+                if (t.tracks[span.track.Index()].kind != t.tracks[moment.track.Index()].kind) continue;
                 if (ownLane && span.track != moment.track) continue;
                 found |= span.track == moment.track && span.start == moment.start && span.end == moment.end;
                 longest = std::max(longest, span.end - span.start);
@@ -328,7 +328,7 @@ TEST(ExplainMoments, TheConvoysLongestWaitIsTheOneItsTextQuotes) {
                                  [](const ExplainMoment& m) { return m.label.rfind("an I/O-bound thread's", 0) == 0; });
     ASSERT_NE(io, moments.end());
     EXPECT_NE(text.find("up to " + FormatTime(double(io->end - io->start)) + " at a time"), std::string::npos) << text;
-    EXPECT_EQ(t.tracks[size_t(io->track)].name, "Thread-1 (run_task)");
+    EXPECT_EQ(t.tracks[io->track.Index()].name, "Thread-1 (run_task)");
 }
 
 // Shares keep a small figure visible: an I/O-bound run used its CPU a little, and "CPU 0%" said it used none.

@@ -26,7 +26,7 @@ using trace::TrackKind;
 std::vector<std::string> Names(const trace::Trace& t, const std::vector<ShownRow>& rows) {
     std::vector<std::string> names;
     for (const ShownRow& row : rows)
-        names.push_back(row.row.label.empty() ? t.tracks[size_t(row.row.first)].name : row.row.label);
+        names.push_back(row.row.label.empty() ? t.tracks[row.row.first.Index()].name : row.row.label);
     return names;
 }
 
@@ -43,14 +43,14 @@ TEST(LaneGroups, ACollapsedProcessIsOneRowStandingForEveryLaneUnderIt) {
     EXPECT_TRUE(at->Group());
     EXPECT_EQ(at->members, 4);  // MainThread, the GIL, Thread-1, Thread-2
     std::vector<bool> collapsed(t.tracks.size(), false);
-    collapsed[size_t(process)] = true;
+    collapsed[process.Index()] = true;
     const auto rows = ShowLaneRows(t, lanes, collapsed);
     EXPECT_EQ(Names(t, rows), (std::vector<std::string>{"Core 0", "Core 1", "Cores 2-3 idle", "MainProcess"}));
     EXPECT_TRUE(rows.back().collapsed);
     const auto rowOf = RowOfTrack(t, rows);
     for (const char* name : {"MainThread", "GIL (MainProcess)", "Thread-1 (run_task)", "Thread-2 (run_task)"})
-        EXPECT_EQ(rowOf[size_t(TrackNamed(t, name))], 3) << name << " is not drawn in its group's row";
-    EXPECT_EQ(rowOf[size_t(TrackNamed(t, "Core 3"))], 2);
+        EXPECT_EQ(rowOf[(TrackNamed(t, name)).Index()], 3) << name << " is not drawn in its group's row";
+    EXPECT_EQ(rowOf[(TrackNamed(t, "Core 3")).Index()], 2);
 }
 
 TEST(LaneGroups, CollapsingAPoolWorkerHidesOnlyItsOwnTaskLanes) {
@@ -59,7 +59,7 @@ TEST(LaneGroups, CollapsingAPoolWorkerHidesOnlyItsOwnTaskLanes) {
     const auto lanes = GroupLaneRows(t);
     const TrackId worker = TrackNamed(t, "ForkPoolWorker-1");
     std::vector<bool> collapsed(t.tracks.size(), false);
-    collapsed[size_t(worker)] = true;
+    collapsed[worker.Index()] = true;
     const auto rows = ShowLaneRows(t, lanes, collapsed);
     const auto expanded = ShowLaneRows(t, lanes, {});
     const auto group =
@@ -73,7 +73,7 @@ TEST(LaneGroups, CollapsingAPoolWorkerHidesOnlyItsOwnTaskLanes) {
                rows.begin());
     for (size_t k = 0; k < t.tracks.size(); ++k) {
         bool under = false;
-        for (TrackId p = t.tracks[k].parent; p >= 0; p = t.tracks[size_t(p)].parent)
+        for (TrackId p = t.tracks[k].parent; p.Valid(); p = t.tracks[p.Index()].parent)
             under = under || p == worker;
         ASSERT_GE(rowOf[k], 0) << t.tracks[k].name << " has no row";
         if (under) {
@@ -96,7 +96,8 @@ trace::Trace ManyLanes(int processes, int threads, int tasks) {
             t.AddTrack("Thread-" + std::to_string(k), TrackKind::Thread, process);
     }
     for (size_t k = 0; k < t.tracks.size(); ++k)
-        t.spans.push_back({0, 10, TrackId(k), trace::kNone, trace::kNone, trace::SpanState::RunningPython});
+        t.spans.push_back(
+            {0, 10, TrackId(k), trace::TaskId::None(), trace::TrackId::None(), trace::SpanState::RunningPython});
     t.Finish();
     return t;
 }
@@ -132,8 +133,8 @@ TEST(LaneGroups, HundredsOfLanesCollapseAndExpandBackToTheSameRows) {
     for (size_t i = 0; i < all.size(); ++i) {
         EXPECT_EQ(all[i].row.first, lanes[i].first);
         EXPECT_FALSE(all[i].collapsed);
-        EXPECT_EQ(all[i].depth, t.tracks[size_t(lanes[i].first)].kind == TrackKind::Task      ? 2
-                                : t.tracks[size_t(lanes[i].first)].kind == TrackKind::Process ? 0
+        EXPECT_EQ(all[i].depth, t.tracks[lanes[i].first.Index()].kind == TrackKind::Task      ? 2
+                                : t.tracks[lanes[i].first.Index()].kind == TrackKind::Process ? 0
                                                                                               : 1);
     }
 }
@@ -179,7 +180,7 @@ protected:
             ImGui::SetNextWindowPos(ImVec2(0, 0));
             ImGui::SetNextWindowSize(ImVec2(1280, 800));
             ImGui::Begin("timeline");
-            int selected = -1;
+            trace::TaskId selected;
             controller.Draw("lanes", ImVec2(1200, 700), range, selected, Theme::Dark, -1);
             ImGui::End();
         });

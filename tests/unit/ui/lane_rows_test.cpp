@@ -16,9 +16,10 @@ namespace {
 void ExpectTreeOrder(const trace::Trace& t, const std::vector<trace::TrackId>& order) {
     ASSERT_EQ(order.size(), t.tracks.size());
     std::vector<size_t> position(t.tracks.size());
-    for (size_t i = 0; i < order.size(); ++i) position[size_t(order[i])] = i;
+    for (size_t i = 0; i < order.size(); ++i)
+        position[order[i].Index()] = i;
     auto isBelow = [&](trace::TrackId track, trace::TrackId ancestor) {
-        for (trace::TrackId p = t.tracks[size_t(track)].parent; p >= 0; p = t.tracks[size_t(p)].parent)
+        for (trace::TrackId p = t.tracks[track.Index()].parent; p.Valid(); p = t.tracks[p.Index()].parent)
             if (p == ancestor) return true;
         return false;
     };
@@ -26,8 +27,8 @@ void ExpectTreeOrder(const trace::Trace& t, const std::vector<trace::TrackId>& o
         size_t end = i + 1;
         while (end < order.size() && isBelow(order[end], order[i])) ++end;
         for (size_t j = end; j < order.size(); ++j)
-            EXPECT_FALSE(isBelow(order[j], order[i]))
-                << t.tracks[size_t(order[j])].name << " is under " << t.tracks[size_t(order[i])].name << " but not next to it";
+            EXPECT_FALSE(isBelow(order[j], order[i])) << t.tracks[order[j].Index()].name << " is under "
+                                                      << t.tracks[order[i].Index()].name << " but not next to it";
     }
 }
 
@@ -38,20 +39,21 @@ TEST(LaneRows, APoolWorkersChildrenAreRowsUnderTheWorker) {
     const std::vector<trace::TrackId> order = TracksInTreeOrder(t);
     ExpectTreeOrder(t, order);
     std::vector<std::string> rows;
-    for (const LaneRow& row : GroupLaneRows(t)) rows.push_back(t.tracks[size_t(row.first)].name);
+    for (const LaneRow& row : GroupLaneRows(t))
+        rows.push_back(t.tracks[row.first.Index()].name);
     for (const char* child : {"Task-5 site[0]/page[0]", "Task-15 site[1]/page[0]"}) {
         const auto at = std::find(rows.begin(), rows.end(), child);
         ASSERT_NE(at, rows.end()) << child;
         // Its parent's row is the nearest worker above it, and no other worker comes between them.
         auto above = at;
         while (above != rows.begin() && above->rfind("ForkPoolWorker-", 0) != 0) --above;
-        trace::TrackId childTrack = trace::kNone, workerTrack = trace::kNone;
+        trace::TrackId childTrack, workerTrack;
         for (size_t k = 0; k < t.tracks.size(); ++k) {
             if (t.tracks[k].name == *at) childTrack = trace::TrackId(k);
             if (t.tracks[k].name == *above) workerTrack = trace::TrackId(k);
         }
-        ASSERT_GE(childTrack, 0);
-        EXPECT_EQ(t.tracks[size_t(childTrack)].parent, workerTrack) << child << " is drawn under " << *above;
+        ASSERT_GE(childTrack, trace::TrackId(0));
+        EXPECT_EQ(t.tracks[childTrack.Index()].parent, workerTrack) << child << " is drawn under " << *above;
     }
 }
 
@@ -73,12 +75,12 @@ TEST(LaneRows, EveryPresetsRowsFollowTheTreeAndIdleCoresStillShareOne) {
 
 TEST(LaneRows, ABrokenParentLinkMakesARootNotALoop) {
     trace::Trace t;
-    t.AddTrack("a", trace::TrackKind::Thread, 1);  // its parent comes after it
-    t.AddTrack("b", trace::TrackKind::Thread, 0);
-    t.AddTrack("c", trace::TrackKind::Thread, 7);  // no such track
+    t.AddTrack("a", trace::TrackKind::Thread, trace::TrackId(1));  // its parent comes after it
+    t.AddTrack("b", trace::TrackKind::Thread, trace::TrackId(0));
+    t.AddTrack("c", trace::TrackKind::Thread, trace::TrackId(7));  // no such track
     t.Finish();
     const std::vector<trace::TrackId> order = TracksInTreeOrder(t);
-    EXPECT_EQ(order, (std::vector<trace::TrackId>{0, 1, 2}));
+    EXPECT_EQ(order, (std::vector<trace::TrackId>{trace::TrackId(0), trace::TrackId(1), trace::TrackId(2)}));
 }
 
 }  // namespace

@@ -127,9 +127,9 @@ trace::Trace SmallTrace(const std::string& laneName = "Thread-1", const std::str
     t.tasks.push_back({"fetch[1]", 0, 0, 100'000'000});
     for (int k = 0; k < 5; ++k) {
         const int64_t s = int64_t(k) * 20'000'000;
-        t.spans.push_back({s, s + 20'000'000, a, 0, trace::kNone,
+        t.spans.push_back({s, s + 20'000'000, a, trace::TaskId(0), trace::TrackId::None(),
                            k % 2 ? trace::SpanState::WaitingGil : trace::SpanState::RunningPython});
-        t.spans.push_back({s, s + 20'000'000, b, 1, trace::kNone,
+        t.spans.push_back({s, s + 20'000'000, b, trace::TaskId(1), trace::TrackId::None(),
                            k % 2 ? trace::SpanState::RunningPython : trace::SpanState::WaitingGil});
     }
     t.Finish();
@@ -150,7 +150,7 @@ TEST(Picture, TheSvgHasOneRectPerVisibleSpan) {
     EXPECT_EQ(CountMatches(middle, R"(<rect class="[st]\d+" x)"), 2u + 2u);
     // Only lane 1: its five spans.
     view.range = {0, 0};
-    view.tracks = {1};
+    view.tracks = {trace::TrackId(1)};
     const Picture one = BuildPicture(t, view, FakeMetrics());
     EXPECT_EQ(one.Count(PictureRole::Span), 5u);
     EXPECT_EQ(one.Count(PictureRole::LaneLabel), 1u);
@@ -182,7 +182,7 @@ TEST(Picture, FoldedRunsAreOneElementEach) {
     const TimeRange range = FitRange(0, t.EndTime());
     const float lanesW =
         pic.width - 8 - std::clamp(7.0f * 8 + 12, 60.0f, pic.width * 0.3f);  // "Thread-1" is the widest name
-    BuildDrawCommands(t.SpansOf(0), range, lanesW, cmds);
+    BuildDrawCommands(t.SpansOf(trace::TrackId(0)), range, lanesW, cmds);
     EXPECT_GT(pic.Count(PictureRole::Fold), 0u);
     EXPECT_EQ(pic.Count(PictureRole::Fold) + pic.Count(PictureRole::Span), cmds.size());
     const std::string svg = WriteSvg(pic);
@@ -337,9 +337,10 @@ TEST(Picture, SectionsStackUnderTheirOwnHeadersOnOneTimeAxis) {
     longRun.Finish();
     longRun.metrics.makespan = longRun.EndTime();
     PictureView view;
-    const Picture pic = BuildPicture({PictureSection{&shortRun, "this run", {}, {}}, PictureSection{nullptr, "failed: no", {}, {}},
-                                      PictureSection{&longRun, "", {1}, {}}},
-                                     view, FakeMetrics());
+    const Picture pic =
+        BuildPicture({PictureSection{&shortRun, "this run", {}, {}}, PictureSection{nullptr, "failed: no", {}, {}},
+                      PictureSection{&longRun, "", {trace::TrackId(1)}, {}}},
+                     view, FakeMetrics());
     std::vector<std::string> headers;
     std::vector<float> headerY;
     for (const PictureItem& item : pic.items)

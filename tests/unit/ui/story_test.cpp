@@ -323,7 +323,7 @@ std::vector<double> QuotableTimes(const trace::Trace& t, const std::vector<std::
     const std::vector<bool> named = TracksNamed(t, lanes);
     for (const trace::Span& span : t.spans) {
         out.push_back(double(span.end - span.start));
-        if (!named.empty() && span.track >= 0 && size_t(span.track) < named.size() && named[size_t(span.track)])
+        if (!named.empty() && span.track.Valid() && span.track.Index() < named.size() && named[span.track.Index()])
             out.insert(out.end(), {double(span.start), double(span.end)});
     }
     return out;

@@ -17,8 +17,8 @@ inline std::vector<trace::Span> UniformSpans(int64_t count, int64_t width, int64
         trace::Span s;
         s.start = t;
         s.end = t + width;
-        s.track = 0;
-        s.task = int32_t(i % 8);
+        s.track = trace::TrackId(0);
+        s.task = trace::TaskId(int32_t(i % 8));
         s.state = i % 2 ? trace::SpanState::WaitingGil : trace::SpanState::RunningPython;
         spans.push_back(s);
         t += width + gap;
@@ -41,13 +41,17 @@ inline trace::Trace ThreadsTrace(int threads = 4, int cores = 4, int turns = 40,
     for (int i = 0; i < threads; ++i) t.tasks.push_back({"work[" + std::to_string(i) + "]", 0, 0, int64_t(turns) * slice});
     for (int k = 0; k < turns; ++k) {
         const int holder = k % threads;
+        const trace::TaskId work(holder);
         const int64_t a = int64_t(k) * slice, b = a + slice;
-        t.spans.push_back({a, b, thread[size_t(holder)], holder, trace::kNone, trace::SpanState::RunningPython});
-        t.spans.push_back({a, b, gil, holder, thread[size_t(holder)], trace::SpanState::HoldingGil});
-        t.spans.push_back({a, b, core[size_t(holder % cores)], holder, thread[size_t(holder)], trace::SpanState::RunningPython});
+        t.spans.push_back(
+            {a, b, thread[size_t(holder)], work, trace::TrackId::None(), trace::SpanState::RunningPython});
+        t.spans.push_back({a, b, gil, work, thread[size_t(holder)], trace::SpanState::HoldingGil});
+        t.spans.push_back(
+            {a, b, core[size_t(holder % cores)], work, thread[size_t(holder)], trace::SpanState::RunningPython});
         for (int j = 0; j < threads; ++j) {
             if (j == holder) continue;
-            t.spans.push_back({a, b, thread[size_t(j)], j, thread[size_t(holder)], trace::SpanState::WaitingGil});
+            t.spans.push_back(
+                {a, b, thread[size_t(j)], trace::TaskId(j), thread[size_t(holder)], trace::SpanState::WaitingGil});
             t.AddWait(t.spans.back(), a, a + slice);
         }
     }
@@ -94,7 +98,7 @@ inline trace::Trace LanesTrace(int64_t total, int lanes = 32) {
             s.start = time;
             s.end = time + 70 + (i * 37 + l) % 61;
             s.track = track[size_t(l)];
-            s.task = l;
+            s.task = trace::TaskId(l);
             const bool runs = (i + l) % 3 == 0;
             s.state = runs ? trace::SpanState::RunningPython : trace::SpanState::WaitingGil;
             if (!runs) s.cause = track[size_t((l + 1) % lanes)];

@@ -65,7 +65,7 @@ TEST(CausalLinks, ADropRequestGoesFromTheWaiterToTheHolderAndEndsAtTheHandOffItC
     const CausalLink own = at(5'260'800);
     EXPECT_EQ(own.fromTrack, io);
     EXPECT_EQ(own.toTrack, cpu);
-    EXPECT_EQ(own.asker, trace::kNone) << "Thread-1 blocked on I/O: nobody asked";
+    EXPECT_EQ(own.asker, trace::TrackId::None()) << "Thread-1 blocked on I/O: nobody asked";
     // Every request was answered by a hand-off away from the holder it asked, at or after it.
     for (const CausalLink& drop : drops) {
         ASSERT_GE(drop.other, drop.fromTime);
@@ -114,12 +114,12 @@ trace::Trace LockTrace() {
     const TrackId p = t.AddTrack("MainProcess", TrackKind::Process);
     const TrackId a = t.AddTrack("Thread-1", TrackKind::Thread, p), b = t.AddTrack("Thread-2", TrackKind::Thread, p),
                   c = t.AddTrack("Thread-3", TrackKind::Thread, p);
-    t.spans.push_back({0, 3'000'000, a, 0, trace::kNone, SpanState::RunningPython});
-    t.spans.push_back({1'000'000, 3'000'000, b, 1, a, SpanState::WaitingLock});
-    t.spans.push_back({3'000'000, 5'000'000, b, 1, trace::kNone, SpanState::RunningPython});
-    t.spans.push_back({2'000'000, 5'000'000, c, 2, a, SpanState::WaitingLock});
-    t.spans.push_back({5'000'000, 7'000'000, c, 2, trace::kNone, SpanState::RunningPython});
-    t.spans.push_back({4'000'000, 7'000'000, a, 0, b, SpanState::WaitingLock});
+    t.spans.push_back({0, 3'000'000, a, trace::TaskId(0), trace::TrackId::None(), SpanState::RunningPython});
+    t.spans.push_back({1'000'000, 3'000'000, b, trace::TaskId(1), a, SpanState::WaitingLock});
+    t.spans.push_back({3'000'000, 5'000'000, b, trace::TaskId(1), trace::TrackId::None(), SpanState::RunningPython});
+    t.spans.push_back({2'000'000, 5'000'000, c, trace::TaskId(2), a, SpanState::WaitingLock});
+    t.spans.push_back({5'000'000, 7'000'000, c, trace::TaskId(2), trace::TrackId::None(), SpanState::RunningPython});
+    t.spans.push_back({4'000'000, 7'000'000, a, trace::TaskId(0), b, SpanState::WaitingLock});
     t.Finish();
     return t;
 }
@@ -130,15 +130,15 @@ TEST(CausalLinks, ALockWakeComesFromWhoeverHeldTheLockLastNotWhoHeldItWhenTheWai
     ASSERT_EQ(wakes.size(), 3u);
     // By time: Thread-1 wakes Thread-2 at 3 ms; Thread-2 (which had it since) wakes Thread-3 at 5 ms, though
     // Thread-3's span names Thread-1; Thread-3 wakes Thread-1 at 7 ms.
-    EXPECT_EQ(wakes[0].fromTrack, 1);
-    EXPECT_EQ(wakes[0].toTrack, 2);
+    EXPECT_EQ(wakes[0].fromTrack, trace::TrackId(1));
+    EXPECT_EQ(wakes[0].toTrack, trace::TrackId(2));
     EXPECT_EQ(wakes[0].fromTime, 3'000'000);
-    EXPECT_EQ(wakes[1].fromTrack, 2);
-    EXPECT_EQ(wakes[1].toTrack, 3);
-    EXPECT_EQ(wakes[1].asker, 1) << "the holder its span names";
+    EXPECT_EQ(wakes[1].fromTrack, trace::TrackId(2));
+    EXPECT_EQ(wakes[1].toTrack, trace::TrackId(3));
+    EXPECT_EQ(wakes[1].asker, trace::TrackId(1)) << "the holder its span names";
     EXPECT_EQ(wakes[1].other, 2'000'000) << "when the wait began";
-    EXPECT_EQ(wakes[2].fromTrack, 3);
-    EXPECT_EQ(wakes[2].toTrack, 1);
+    EXPECT_EQ(wakes[2].fromTrack, trace::TrackId(3));
+    EXPECT_EQ(wakes[2].toTrack, trace::TrackId(1));
     EXPECT_NE(LinkText(t, wakes[1]).find("lock released by Thread-2: Thread-3 woke at 5.000 ms after waiting 3.000 ms"),
               std::string::npos)
         << LinkText(t, wakes[1]);
@@ -155,7 +155,7 @@ TEST(CausalLinks, EveryLockWaitOfTheLockPresetEndsWithOneWake) {
     EXPECT_EQ(wakes.size(), waits);
     for (const CausalLink& w : wakes) {
         EXPECT_NE(w.fromTrack, w.toTrack);
-        EXPECT_EQ(t.tracks[size_t(w.fromTrack)].kind, TrackKind::Thread);
+        EXPECT_EQ(t.tracks[w.fromTrack.Index()].kind, TrackKind::Thread);
     }
 }
 
@@ -203,12 +203,12 @@ TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
         std::find_if(resumes.begin(), resumes.end(), [&](const CausalLink& l) { return l.toTrack == lane; });
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Loop);
-    EXPECT_EQ(it->fromTrack, t.tracks[size_t(lane)].parent);
+    EXPECT_EQ(it->fromTrack, t.tracks[lane.Index()].parent);
     EXPECT_EQ(it->fromTime, 72'548'107);
     for (const CausalLink& l : resumes) {
         EXPECT_NE(l.source, ResumeSource::TaskEnd) << LinkText(t, l);
-        EXPECT_EQ(t.tracks[size_t(l.fromTrack)].parent == t.tracks[size_t(l.toTrack)].parent ||
-                      l.fromTrack == t.tracks[size_t(l.toTrack)].parent,
+        EXPECT_EQ(t.tracks[l.fromTrack.Index()].parent == t.tracks[l.toTrack.Index()].parent ||
+                      l.fromTrack == t.tracks[l.toTrack.Index()].parent,
                   true)
             << "a resume across loops: " << LinkText(t, l);
     }
@@ -219,11 +219,11 @@ TEST(CausalLinks, OtherwiseTheLoopResumesTheTaskWhenItsAwaitCompletes) {
     const TrackId loop = t.AddTrack("MainThread (event loop)", TrackKind::EventLoop);
     const TrackId task = t.AddTrack("Task-1 fetch[0]", TrackKind::Task, loop);
     t.tasks.push_back({"fetch[0]", 0, 0, 100});
-    t.spans.push_back({0, 10, task, 0, trace::kNone, SpanState::RunningPython});
-    t.spans.push_back({10, 50, task, 0, trace::kNone, SpanState::Awaiting});
-    t.spans.push_back({50, 60, task, 0, trace::kNone, SpanState::Ready});
-    t.spans.push_back({60, 70, task, 0, trace::kNone, SpanState::RunningPython});
-    t.spans.push_back({70, 90, task, 0, trace::kNone, SpanState::Awaiting});  // never resumed
+    t.spans.push_back({0, 10, task, trace::TaskId(0), trace::TrackId::None(), SpanState::RunningPython});
+    t.spans.push_back({10, 50, task, trace::TaskId(0), trace::TrackId::None(), SpanState::Awaiting});
+    t.spans.push_back({50, 60, task, trace::TaskId(0), trace::TrackId::None(), SpanState::Ready});
+    t.spans.push_back({60, 70, task, trace::TaskId(0), trace::TrackId::None(), SpanState::RunningPython});
+    t.spans.push_back({70, 90, task, trace::TaskId(0), trace::TrackId::None(), SpanState::Awaiting});  // never resumed
     t.Finish();
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
     ASSERT_EQ(resumes.size(), 1u);
@@ -241,8 +241,8 @@ TEST(CausalLinks, OtherwiseTheLoopResumesTheTaskWhenItsAwaitCompletes) {
 size_t Visible(const CausalLinks& links, const TimeRange& range, const std::vector<int32_t>& rows) {
     size_t n = 0;
     for (const CausalLink& l : links.links)
-        if (double(l.toTime) >= range.t0 && double(l.fromTime) <= range.t1 && rows[size_t(l.fromTrack)] >= 0 &&
-            rows[size_t(l.toTrack)] >= 0 && rows[size_t(l.fromTrack)] != rows[size_t(l.toTrack)])
+        if (double(l.toTime) >= range.t0 && double(l.fromTime) <= range.t1 && rows[l.fromTrack.Index()] >= 0 &&
+            rows[l.toTrack.Index()] >= 0 && rows[l.fromTrack.Index()] != rows[l.toTrack.Index()])
             ++n;
     return n;
 }
@@ -292,8 +292,8 @@ TEST(ArrowFolding, ZoomedInEachLinkIsItsOwnArrow) {
     ASSERT_NE(drop, arrows.end());
     EXPECT_NEAR(drop->x0, (5'149'800 - 5'000'000) * 1000.0 / 5'500'000, 0.01);
     EXPECT_NEAR(drop->x1, (5'205'800 - 5'000'000) * 1000.0 / 5'500'000, 0.01);
-    EXPECT_EQ(drop->fromRow, TrackNamed(t, "Thread-1 (run_task)"));
-    EXPECT_EQ(drop->toRow, TrackNamed(t, "Thread-2 (run_task)"));
+    EXPECT_EQ(drop->fromRow, TrackNamed(t, "Thread-1 (run_task)").value);
+    EXPECT_EQ(drop->toRow, TrackNamed(t, "Thread-2 (run_task)").value);
 }
 
 TEST(ArrowFolding, AHundredThousandLinksInViewGiveABoundedNumberOfArrowsReadingABoundedNumberOfLinks) {
@@ -301,7 +301,8 @@ TEST(ArrowFolding, AHundredThousandLinksInViewGiveABoundedNumberOfArrowsReadingA
     trace::Trace t;
     const TrackId a = t.AddTrack("Thread-1", TrackKind::Thread), b = t.AddTrack("Thread-2", TrackKind::Thread);
     for (int64_t i = 0; i < 200'000; ++i)
-        t.instants.push_back({i * 1000, i % 2 ? a : b, trace::InstantKind::GilHandoff, i % 2 ? b : a, trace::kNone});
+        t.instants.push_back(
+            {i * 1000, i % 2 ? a : b, trace::InstantKind::GilHandoff, i % 2 ? b : a, trace::TaskId::None()});
     t.Finish();
     const CausalLinks links = BuildCausalLinks(t);
     ASSERT_EQ(links.links.size(), 200'000u);
@@ -325,15 +326,15 @@ TEST(ArrowFolding, AWideBucketReadsLinksFromAllOverItNotOnlyItsStart) {
                   c = t.AddTrack("Thread-3", TrackKind::Thread);
     for (int64_t i = 0; i < 20'000; ++i)
         t.instants.push_back(
-            {i * 1000, i < 10'000 ? b : c, trace::InstantKind::GilHandoff, i < 10'000 ? a : b, trace::kNone});
+            {i * 1000, i < 10'000 ? b : c, trace::InstantKind::GilHandoff, i < 10'000 ? a : b, trace::TaskId::None()});
     t.Finish();
     ArrowFold fold;
     fold.minPx = 400;  // one bucket for the whole view
     std::vector<Arrow> arrows;
     FoldArrows(BuildCausalLinks(t), TimeRange{0, 20'000'000}, 200, Identity(t), arrows, fold);
     ASSERT_EQ(arrows.size(), 2u);
-    EXPECT_EQ(arrows[1].fromRow, b);
-    EXPECT_EQ(arrows[1].toRow, c);
+    EXPECT_EQ(arrows[1].fromRow, b.value);
+    EXPECT_EQ(arrows[1].toRow, c.value);
     EXPECT_GE(arrows[1].x0, 100.0f) << "the second arrow stands where its links are, in the second half";
     EXPECT_EQ(arrows[0].count + arrows[1].count + arrows[0].unread, 20'000u);
 }

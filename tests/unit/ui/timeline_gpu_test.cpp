@@ -44,7 +44,7 @@ TEST(GpuTimeline, InstancesHoldEverySpanLaneByLaneWithItsStateAndTask) {
             const SpanInstance& instance = built.instances[built.laneFirst[track] + i];
             EXPECT_EQ(instance.lane, track);
             EXPECT_EQ(instance.state, uint8_t(spans[i].state));
-            EXPECT_EQ(instance.task, spans[i].task);
+            EXPECT_EQ(instance.task, spans[i].task.value);
             EXPECT_EQ(instance.flags, 0);
             EXPECT_EQ(double(instance.startHi) + double(instance.startLo), double(spans[i].start));
             EXPECT_EQ(double(instance.endHi) + double(instance.endLo), double(spans[i].end));
@@ -179,7 +179,7 @@ protected:
             ImGui::SetNextWindowPos(ImVec2(0, 0));
             ImGui::SetNextWindowSize(ImVec2(1280, 800));
             ImGui::Begin("timeline");
-            int selected = -1;
+            trace::TaskId selected;
             controller.Draw("lanes", ImVec2(1200, 700), range, selected, Theme::Dark, -1);
             m_lanesWidth = controller.LanesRect()[2];
             ImGui::End();

@@ -73,7 +73,8 @@ TEST(TimelineLod, FoldsMixWithWideSpansAndKeepTheCountsRight) {
     int64_t t = 0;
     for (int i = 0; i < 5000; ++i) {
         const int64_t w = (i % 50 == 0) ? 50'000 : 20;  // every 50th span is wide
-        spans.push_back({t, t + w, 0, trace::kNone, trace::kNone, trace::SpanState::RunningPython});
+        spans.push_back({t, t + w, trace::TrackId(0), trace::TaskId::None(), trace::TrackId::None(),
+                         trace::SpanState::RunningPython});
         t += w + 10;
     }
     std::vector<DrawCmd> cmds;
@@ -84,9 +85,12 @@ TEST(TimelineLod, FoldsMixWithWideSpansAndKeepTheCountsRight) {
 
 TEST(TimelineLod, AWideSpanRightAfterANarrowOneIsDrawnAsItselfNotFolded) {
     // A thread's 200 us of CPU, its 1 s wait, 100 us of CPU: at 2 ms a pixel only the wait is wide.
-    std::vector<trace::Span> spans{{0, 200'000, 0, trace::kNone, trace::kNone, trace::SpanState::RunningPython},
-                                   {200'000, 1'000'200'000, 0, trace::kNone, trace::kNone, trace::SpanState::BlockedIo},
-                                   {1'000'200'000, 1'000'300'000, 0, trace::kNone, trace::kNone, trace::SpanState::RunningPython}};
+    std::vector<trace::Span> spans{
+        {0, 200'000, trace::TrackId(0), trace::TaskId::None(), trace::TrackId::None(), trace::SpanState::RunningPython},
+        {200'000, 1'000'200'000, trace::TrackId(0), trace::TaskId::None(), trace::TrackId::None(),
+         trace::SpanState::BlockedIo},
+        {1'000'200'000, 1'000'300'000, trace::TrackId(0), trace::TaskId::None(), trace::TrackId::None(),
+         trace::SpanState::RunningPython}};
     std::vector<DrawCmd> cmds;
     BuildDrawCommands(spans, {0, 1.2e9}, 600, cmds);
     ASSERT_EQ(cmds.size(), 3u);
@@ -126,7 +130,8 @@ TEST(TimelineLod, HitTestFindsTheCommandUnderThePixel) {
 
 TEST(TimelineLod, InstantMarksAreBoundedByPixelsAndCountEveryInstantInView) {
     std::vector<trace::Instant> instants;
-    for (int64_t i = 0; i < 200'000; ++i) instants.push_back({i * 5, 0, trace::InstantKind::DropRequest});
+    for (int64_t i = 0; i < 200'000; ++i)
+        instants.push_back({i * 5, trace::TrackId(0), trace::InstantKind::DropRequest});
     std::vector<InstantMark> marks;
     const TimeRange range{100'000, 700'000};
     BuildInstantMarks(instants, range, 1000, marks);
@@ -138,7 +143,7 @@ TEST(TimelineLod, InstantMarksAreBoundedByPixelsAndCountEveryInstantInView) {
 }
 
 TEST(TimelineLod, InstantsOutsideTheRangeAreCulled) {
-    std::vector<trace::Instant> instants{{10, 0}, {20, 0}, {5'000, 0}};
+    std::vector<trace::Instant> instants{{10, trace::TrackId(0)}, {20, trace::TrackId(0)}, {5'000, trace::TrackId(0)}};
     std::vector<InstantMark> marks;
     BuildInstantMarks(instants, {100, 4'000}, 500, marks);
     EXPECT_TRUE(marks.empty());
@@ -296,10 +301,10 @@ TEST(TimelineLod, ShortTracksAndMismatchedIndexesFallBackToSearching) {
 TEST(TimelineLod, CounterBarsFoldSubPixelChangesIntoTheirTimeWeightedMeanAndKeepThePeak) {
     // A queue that holds one item for 1 us of every 100 us, over 1 ms drawn on 10 px: every pixel folds ten
     // blips, so the level is about 0.01 (nearly empty, not full) and the peak 1.
-    std::vector<trace::CounterSample> samples{{0, 0, 0}};
+    std::vector<trace::CounterSample> samples{{0, trace::TrackId(0), 0}};
     for (int k = 0; k < 10; ++k) {
-        samples.push_back({k * 100'000 + 50'000, 0, 1});
-        samples.push_back({k * 100'000 + 51'000, 0, 0});
+        samples.push_back({k * 100'000 + 50'000, trace::TrackId(0), 1});
+        samples.push_back({k * 100'000 + 51'000, trace::TrackId(0), 0});
     }
     std::vector<CounterBar> bars;
     BuildCounterBars(samples, TimeRange{0, 1'000'000}, 10.0f, bars);

@@ -19,11 +19,11 @@ trace::Trace TwoThreads() {
     const auto core = t.AddTrack("Core 0", TrackKind::Core);
     const auto gil = t.AddTrack("GIL", TrackKind::Gil);
     const auto a = t.AddTrack("Thread-1", TrackKind::Thread), b = t.AddTrack("Thread-2", TrackKind::Thread);
-    t.spans.push_back({0, 100, a, 0, trace::kNone, SpanState::RunningPython});
-    t.spans.push_back({0, 50, b, 1, trace::kNone, SpanState::Idle});
-    t.spans.push_back({50, 100, b, 1, trace::kNone, SpanState::BlockedIo});
-    t.spans.push_back({0, 100, core, 0, a, SpanState::RunningPython});
-    t.spans.push_back({0, 100, gil, 0, a, SpanState::HoldingGil});
+    t.spans.push_back({0, 100, a, trace::TaskId(0), trace::TrackId::None(), SpanState::RunningPython});
+    t.spans.push_back({0, 50, b, trace::TaskId(1), trace::TrackId::None(), SpanState::Idle});
+    t.spans.push_back({50, 100, b, trace::TaskId(1), trace::TrackId::None(), SpanState::BlockedIo});
+    t.spans.push_back({0, 100, core, trace::TaskId(0), a, SpanState::RunningPython});
+    t.spans.push_back({0, 100, gil, trace::TaskId(0), a, SpanState::HoldingGil});
     t.Finish();
     return t;
 }
@@ -49,8 +49,9 @@ TEST(Minimap, EachBucketHoldsTheMeanNumberOfLanesInEachKind) {
 TEST(Minimap, ASpanCoversPartsOfBucketsByTheTimeItSpendsInThem) {
     trace::Trace t;
     const auto a = t.AddTrack("Thread-1", TrackKind::Thread);
-    t.spans.push_back({10, 75, a, 0, trace::kNone, SpanState::WaitingGil});  // 3/4 of bucket 0 .. half of bucket 2
-    t.spans.push_back({75, 100, a, 0, trace::kNone, SpanState::Pickling});
+    t.spans.push_back({10, 75, a, trace::TaskId(0), trace::TrackId::None(),
+                       SpanState::WaitingGil});  // 3/4 of bucket 0 .. half of bucket 2
+    t.spans.push_back({75, 100, a, trace::TaskId(0), trace::TrackId::None(), SpanState::Pickling});
     t.Finish();
     const Minimap map = BuildMinimap({&t}, 4);
     EXPECT_FLOAT_EQ(Kind(map.buckets[0], SpanState::WaitingGil), 0.6f);
@@ -64,7 +65,7 @@ TEST(Minimap, SeveralTracesShareOneTimeAxisUpToTheLatestEnd) {
     const trace::Trace one = TwoThreads();
     trace::Trace two;
     const auto a = two.AddTrack("Thread-1", TrackKind::Thread);
-    two.spans.push_back({0, 200, a, 0, trace::kNone, SpanState::RunningPython});
+    two.spans.push_back({0, 200, a, trace::TaskId(0), trace::TrackId::None(), SpanState::RunningPython});
     two.Finish();
     const Minimap map = BuildMinimap({&one, &two}, 2);
     EXPECT_EQ(map.end, 200);

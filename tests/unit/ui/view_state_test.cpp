@@ -22,7 +22,7 @@ TEST(ViewState, RoundTripsThroughJson) {
     s.scenarioJson = R"({"name":"x","tasks":[]})";
     s.models = {"threads", "processes"};
     s.visible = {12.5, 99'000'000};
-    s.selectedTask = 3;
+    s.selectedTask = trace::TaskId(3);
     s.theme = Theme::Light;
     s.tab = Tab::Scaling;
     s.playing = true;
@@ -63,7 +63,7 @@ TEST(ViewState, APinnedRunTravelsAsItsScenarioAndPresetAndIsCheckedAsAStrangersL
 
 TEST(ViewState, MalformedJsonIsRejectedAndLeavesTheStateUnchanged) {
     ViewState s;
-    s.selectedTask = 7;
+    s.selectedTask = trace::TaskId(7);
     const ViewState before = s;
     std::string error;
     EXPECT_FALSE(ViewStateFromJson("{not json", s, error));
@@ -101,10 +101,10 @@ TEST(ViewState, TheTimelinesArrowsAndFoldedGroupsAreCheckedAsAStrangersLinkIsRea
 
 TEST(ViewState, MissingKeysKeepTheirValues) {
     ViewState s;
-    s.selectedTask = 7;
+    s.selectedTask = trace::TaskId(7);
     std::string error;
     ASSERT_TRUE(ViewStateFromJson(R"({"theme":"light"})", s, error)) << error;
-    EXPECT_EQ(s.selectedTask, 7);
+    EXPECT_EQ(s.selectedTask, trace::TaskId(7));
     EXPECT_EQ(s.theme, Theme::Light);
 }
 
@@ -141,8 +141,8 @@ TEST(Units, BytesInputRoundTrips) {
 TEST(SpanText, GilWaitNamesTheHolderSinceWhenAndTheDropRequest) {
     trace::Trace t = testing::ThreadsTrace(2, 2, 4);
     trace::Span s;
-    s.track = 5;  // Thread-2 (cores 0-1, GIL, process, Thread-1, Thread-2)
-    s.cause = 4;  // Thread-1
+    s.track = trace::TrackId(5);  // Thread-2 (cores 0-1, GIL, process, Thread-1, Thread-2)
+    s.cause = trace::TrackId(4);  // Thread-1
     s.state = trace::SpanState::WaitingGil;
     s.start = 12'000'000;
     s.end = 17'000'000;
@@ -155,7 +155,7 @@ TEST(SpanText, GilWaitNamesTheHolderSinceWhenAndTheDropRequest) {
 
 TEST(SpanText, DropRequestNamesTheWaiterAndTheHolder) {
     const trace::Trace t = testing::ThreadsTrace(2, 2, 4);
-    const trace::Instant drop{17'000'000, 5, trace::InstantKind::DropRequest, 4};
+    const trace::Instant drop{17'000'000, trace::TrackId(5), trace::InstantKind::DropRequest, trace::TrackId(4)};
     EXPECT_EQ(InstantTooltip(t, drop), "drop request: Thread-2 asks Thread-1 to drop the GIL at 17.000 ms");
 }
 
