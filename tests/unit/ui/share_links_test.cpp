@@ -100,7 +100,7 @@ TEST(ShareLinks, TheCommittedV1LinkStillOpensAsItWasMade) {
     EXPECT_TRUE(link.hasRange);
     EXPECT_EQ(link.state.visible.t0, 500000000);
     EXPECT_EQ(link.state.visible.t1, 3500000000);
-    EXPECT_EQ(link.state.selectedTask, 1);
+    EXPECT_EQ(link.state.selectedTask, trace::TaskId(1));
     EXPECT_EQ(link.state.tab, Tab::Timeline);
     // What the browser test expects of the same link, so the two cannot drift apart unseen.
     const std::string expected = ReadFixture("v1-link.expected.json");
