@@ -13,20 +13,7 @@ import os
 import pickle
 import time
 
-UNITS = {"KiB": 1024, "MiB": 1024 ** 2, "B": 1}
-
-
-def parse_size(text):
-    for unit, factor in UNITS.items():
-        if text.endswith(unit):
-            return int(float(text[: -len(unit)]) * factor)
-    return int(text)
-
-
-def payload(kind, size):
-    if kind == "bytes":
-        return bytes(size)
-    return list(range(max(1, size // 5 if size >= 5 * 65536 else size // 3)))  # as pickle_pool.py builds it
+from pickle_pool import make_payload, parse_size  # the same payloads as the program it explains
 
 
 def child(conn, receipts):
@@ -46,7 +33,7 @@ def main():
     ap.add_argument("--receipts", type=int, default=6)
     ap.add_argument("--processes", type=int, default=3)
     args = ap.parse_args()
-    blob = pickle.dumps(payload(args.kind, parse_size(args.size)))
+    blob = pickle.dumps(make_payload(args.kind, parse_size(args.size)))
     ctx = multiprocessing.get_context("fork")
     load_before = os.getloadavg()[0]
     processes = []
