@@ -45,7 +45,8 @@ void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload
     trace.tasks.resize(workload.taskGroup.size());
     int32_t task = 0;
     for (const scenario::TaskGroup& group : scenario.groups)
-        for (int32_t i = 0; i < group.count; ++i) trace.tasks[static_cast<size_t>(task++)].name = plan::TaskName(group.name, i);
+        for (int32_t i = 0; i < group.count; ++i)
+            plan::AppendTaskName(trace.tasks[static_cast<size_t>(task++)].name, group.name, i);  // cleared above
     // Parents come before their children in the walk, so a parent's name is there when its children are named.
     WalkAllDescendants(workload, scenario, [](int32_t) { return 0; },
                        [&](const plan::ChildBlock& block, const scenario::ChildGroup& spec, int32_t k, int32_t parent, int) {

@@ -55,15 +55,22 @@ std::string QueueFeederThreadName(std::string_view queue) {
 std::string CoreLaneName(int32_t core) { return WithNumber("Core ", core); }
 std::string BackgroundProcessLaneName() { return "Other programs"; }
 std::string BackgroundLaneName(int32_t index) { return WithNumber("busy ", index + 1); }
+void AppendTaskName(std::string& out, std::string_view group, int32_t index) {
+    char digits[16];
+    const auto written = std::to_chars(digits, digits + sizeof digits, index);
+    out.reserve(out.size() + group.size() + static_cast<size_t>(written.ptr - digits) + 2);
+    out.append(group).append(1, '[').append(digits, written.ptr).append(1, ']');
+}
 std::string TaskName(std::string_view group, int32_t index) {
-    std::string out(group);
-    out.append(WithNumber("[", index, "]"));
+    std::string out;
+    AppendTaskName(out, group, index);
     return out;
 }
 
 std::string ChildTaskName(std::string_view parent, std::string_view child, int32_t index) {
     std::string out(parent);
-    out.append("/").append(TaskName(child, index));
+    out.append(1, '/');
+    AppendTaskName(out, child, index);
     return out;
 }
 

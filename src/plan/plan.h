@@ -57,6 +57,8 @@ std::string ChildExecutorThreadName(std::string_view parent, std::string_view ch
 std::string ExecutorThreadLaneName(std::string_view sameIndexChild);
 // "fetch[3]": a task is named by its group and its index in the group.
 std::string TaskName(std::string_view group, int32_t index);
+// The same, appended to `out` in place: a scenario may have a million tasks, and each name is one small string.
+void AppendTaskName(std::string& out, std::string_view group, int32_t index);
 // "page[2]/fetch[3]": the k-th child a task starts with a children step, named under its parent (also the name of a
 // child thread: its lane).
 std::string ChildTaskName(std::string_view parent, std::string_view child, int32_t index);
