@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,9 +38,10 @@ struct TraceId {
     constexpr size_t Index() const { return static_cast<size_t>(value); }
     friend constexpr bool operator==(TraceId, TraceId) = default;
     friend constexpr auto operator<=>(TraceId, TraceId) = default;  // as keys of ordered maps: by value
-    // Printed as its number (test failures, logs); any stream, so this header needs no <ostream>.
-    template <typename Stream>
-    friend Stream& operator<<(Stream& out, TraceId id) {
+    // Printed as its number (test failures, logs). Only for standard streams: a catch-all template would tie with
+    // other libraries' own catch-alls (gtest's Message::operator<< under clang), and <iosfwd> is enough here.
+    template <typename Char, typename Traits>
+    friend std::basic_ostream<Char, Traits>& operator<<(std::basic_ostream<Char, Traits>& out, TraceId id) {
         return out << id.value;
     }
 };
