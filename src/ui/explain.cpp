@@ -15,7 +15,6 @@
 
 namespace interleave::ui {
 
-using scenario::ModelKind;
 using scenario::StepKind;
 
 namespace {
