@@ -345,7 +345,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
                     trace::TrackId process = world.Trace().tracks[m_loopTrack.Index()].parent;
                     trace::TrackId track =
                         world.Trace().AddTrack(name, trace::TrackKind::Thread, process.Valid() ? process : m_loopTrack);
-                    ThreadIndex thread = AddStartedThread(world, m_programs, name, m_interp, track,
+                    ThreadIndex thread = AddStartedThread(world, m_programs, std::move(name), m_interp, track,
                                                           m_programs.Make<ExecutorThread>(*this), m_threadStartup);
                     m_executorThreads.push_back(thread);
                     m_pendingThreadStart = thread;

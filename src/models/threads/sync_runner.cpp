@@ -95,23 +95,24 @@ namespace {
 // The bootstrap of a new thread (Thread._bootstrap_inner up to _started.set()), then its program.
 class Bootstrapped : public Program {
 public:
-    Bootstrapped(Program* program, ThreadStartup* startup) : m_program(program), m_startup(startup) {}
+    Bootstrapped(Program* program, SignalIndex started) : m_program(program) { startup.signal = started; }
     Action Next(World& world, ThreadIndex self) override {
         if (!m_bootstrapped) {
             m_bootstrapped = true;
             return Action::Compute(world.Profile().queueOperation, true, SpanState::RunningPython,
                                    trace::TaskId::None());
         }
-        if (!m_startup->started) {
-            m_startup->started = true;
-            world.Notify(m_startup->signal);
+        if (!startup.started) {
+            startup.started = true;
+            world.Notify(startup.signal);
         }
         return m_program->Next(world, self);
     }
 
+    ThreadStartup startup;  // here, not a state object of its own: one allocation fewer per thread
+
 private:
     Program* m_program;
-    ThreadStartup* m_startup;
     bool m_bootstrapped = false;
 };
 
@@ -119,9 +120,10 @@ private:
 
 ThreadIndex AddStartedThread(World& world, Programs& programs, std::string name, InterpIndex interp, trace::TrackId track,
                              Program* program, ThreadStartup*& startup) {
-    startup = programs.Keep<ThreadStartup>();
-    startup->signal = world.AddSignal("a new thread to run (Thread.start() waits for it)");
-    return world.AddThread(std::move(name), interp, track, programs.Make<Bootstrapped>(program, startup));
+    auto* bootstrapped =
+        programs.Make<Bootstrapped>(program, world.AddSignal("a new thread to run (Thread.start() waits for it)"));
+    startup = &bootstrapped->startup;
+    return world.AddThread(std::move(name), interp, track, bootstrapped);
 }
 
 bool WaitForStart(ThreadStartup*& startup, Action& out) {
@@ -233,12 +235,12 @@ bool ExecutorChildren::Next(World& world, ThreadIndex self, Action& out) {
             const trace::TrackId own = world.Thread(self).track;
             const trace::TrackId parentLane = world.Trace().tracks[own.Index()].parent;
             const std::string& childName = world.Trace().tasks[static_cast<size_t>(block.Task(m_nextSubmit))].name;
-            const std::string name = plan::ExecutorThreadLaneName(childName);
+            std::string name = plan::ExecutorThreadLaneName(childName);
             const trace::TrackId track =
                 world.Trace().AddTrack(name, trace::TrackKind::Thread, parentLane.Valid() ? parentLane : own);
             Program* program = m_env.programs->Make<ExecutorThread>(m_env, m_shared);
-            m_pendingStart = AddStartedThread(world, *m_env.programs, name, world.Thread(self).interp, track, program,
-                                              m_startup);
+            m_pendingStart = AddStartedThread(world, *m_env.programs, std::move(name), world.Thread(self).interp, track,
+                                              program, m_startup);
             ++m_nextSubmit;
             out = Action::Compute(profile.threadStart, true, SpanState::RunningPython, trace::TaskId::None())
                       .AddsTo(&world.Trace().metrics.threadStart);

@@ -137,7 +137,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs) {
         perTaskCursor->resize(static_cast<size_t>(tasks));
     }
     for (int32_t i = 0; i < threadCount; ++i) {
-        const std::string name = plan.WorkerName(i);
+        std::string name = plan.WorkerName(i);
         trace::TrackId track = trace.AddTrack(name, trace::TrackKind::Thread, process);
         Program* program;
         if (pool) {
@@ -149,7 +149,7 @@ void BuildThreads(World& world, const Workload& workload, Programs& programs) {
                                                      &shared->finished, allDone);
         }
         ThreadStartup* startup = nullptr;
-        workers.push_back(AddStartedThread(world, programs, name, interp, track, program, startup));
+        workers.push_back(AddStartedThread(world, programs, std::move(name), interp, track, program, startup));
         startups.push_back(startup);
     }
     auto* main = programs.Make<StarterThenJoin>(std::move(workers), std::move(startups), &shared->finished, tasks,

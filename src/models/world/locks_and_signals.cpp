@@ -25,21 +25,21 @@ ThreadIndex LocksAndSignals::Release(int32_t lock, ThreadIndex t) {
     return next;
 }
 
-SignalIndex LocksAndSignals::AddSignal(std::string waitingFor) {
+SignalIndex LocksAndSignals::AddSignalViewing(std::string_view waitingFor) {
     Signal signal;
-    signal.waitingFor = std::move(waitingFor);
+    signal.waitingFor = waitingFor;
     return m_signals.push_back(std::move(signal));
 }
 
-void LocksAndSignals::StopWaiting(SignalIndex signal, ThreadIndex t) {
-    std::vector<ThreadIndex>& waiters = m_signals[signal].waiters;
-    waiters.erase(std::remove(waiters.begin(), waiters.end(), t), waiters.end());
+SignalIndex LocksAndSignals::AddSignal(std::string waitingFor) {
+    if (waitingFor.empty()) return AddSignalViewing({});
+    return AddSignalViewing(m_texts.emplace_back(std::move(waitingFor)));
 }
 
-std::vector<ThreadIndex> LocksAndSignals::TakeWaiters(SignalIndex signal) {
-    std::vector<ThreadIndex> waiters;
-    waiters.swap(m_signals[signal].waiters);
-    return waiters;
+void LocksAndSignals::StopWaiting(SignalIndex signal, ThreadIndex t) {
+    m_signals[signal].waiters.Remove(t);
 }
+
+WaiterList LocksAndSignals::TakeWaiters(SignalIndex signal) { return std::exchange(m_signals[signal].waiters, {}); }
 
 }  // namespace interleave::models

@@ -1,9 +1,11 @@
 #pragma once
 // The World's threading.Locks and signals (what a queue, a join or an event waits on), with the threads waiting on
 // each in order. This keeps who holds and who waits; the World blocks and wakes the threads.
+#include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/world/world_ids.h"
@@ -16,9 +18,52 @@ struct SimLock {
     std::deque<ThreadIndex> waiters;
 };
 
+// The threads waiting on a signal, in the order they began to wait. Most signals have at most one waiter at a time
+// (a Thread.start() hand-shake, a join, a worker waiting for work), so the first waits inline and only the others take
+// the heap: 10,000 threads' start hand-shakes allocate nothing here.
+class WaiterList {
+public:
+    bool Empty() const { return !m_first.Valid(); }
+    void PushBack(ThreadIndex t) {
+        if (m_first.Valid()) m_rest.push_back(t);
+        else m_first = t;
+    }
+    ThreadIndex PopFront() {
+        const ThreadIndex front = m_first;
+        m_first = ThreadIndex{};
+        if (!m_rest.empty()) {
+            m_first = m_rest.front();
+            m_rest.erase(m_rest.begin());
+        }
+        return front;
+    }
+    // Drops every entry of `t`.
+    void Remove(ThreadIndex t) {
+        m_rest.erase(std::remove(m_rest.begin(), m_rest.end(), t), m_rest.end());
+        if (m_first == t) PopFront();
+    }
+    template <typename Each>
+    void ForEach(const Each& each) const {
+        if (!m_first.Valid()) return;
+        each(m_first);
+        for (ThreadIndex t : m_rest) each(t);
+    }
+    std::vector<ThreadIndex> ToVector() const {
+        std::vector<ThreadIndex> all;
+        ForEach([&](ThreadIndex t) { all.push_back(t); });
+        return all;
+    }
+
+private:
+    ThreadIndex m_first;
+    std::vector<ThreadIndex> m_rest;
+};
+
 struct Signal {
-    std::vector<ThreadIndex> waiters;
-    std::string waitingFor;  // what a waiter waits for, for the deadlock message: "an item on queue \"jobs\""
+    WaiterList waiters;
+    // What a waiter waits for, for the deadlock message: "an item on queue \"jobs\"". Points at a string literal or
+    // at the text LocksAndSignals keeps for it.
+    std::string_view waitingFor;
 };
 
 class LocksAndSignals {
@@ -37,28 +82,34 @@ public:
     const SimLock& Lock(int32_t lock) const { return m_locks[static_cast<size_t>(lock)]; }
 
     // [SECTION] Signals
-    SignalIndex AddSignal(std::string waitingFor = {});
-    void Wait(SignalIndex signal, ThreadIndex t) { m_signals[signal].waiters.push_back(t); }
+    SignalIndex AddSignal() { return AddSignalViewing({}); }
+    // `waitingFor` a string literal: kept as a pointer, so the many signals of thread start-ups allocate nothing.
+    SignalIndex AddSignal(const char* waitingFor) { return AddSignalViewing(waitingFor); }
+    // A text built for this signal: kept as a copy.
+    SignalIndex AddSignal(std::string waitingFor);
+    void Wait(SignalIndex signal, ThreadIndex t) { m_signals[signal].waiters.PushBack(t); }
     // `t` stops waiting on it before a notify (its deadline passed).
     void StopWaiting(SignalIndex signal, ThreadIndex t);
     // Every thread waiting on it, in order, taken off it (Notify). Some may have stopped waiting meanwhile.
-    std::vector<ThreadIndex> TakeWaiters(SignalIndex signal);
+    WaiterList TakeWaiters(SignalIndex signal);
     // Takes waiters off it in order until one `stillWaits` (NotifyOne): returns that one, or none.
     template <typename StillWaits>
     ThreadIndex TakeFirstWaiter(SignalIndex signal, const StillWaits& stillWaits) {
-        std::vector<ThreadIndex>& waiters = m_signals[signal].waiters;
-        while (!waiters.empty()) {
-            const ThreadIndex w = waiters.front();
-            waiters.erase(waiters.begin());
+        WaiterList& waiters = m_signals[signal].waiters;
+        while (!waiters.Empty()) {
+            const ThreadIndex w = waiters.PopFront();
             if (stillWaits(w)) return w;
         }
         return ThreadIndex{};
     }
-    const std::string& WaitingFor(SignalIndex signal) const { return m_signals[signal].waitingFor; }
+    std::string_view WaitingFor(SignalIndex signal) const { return m_signals[signal].waitingFor; }
 
 private:
+    SignalIndex AddSignalViewing(std::string_view waitingFor);  // `waitingFor` outlives the signal
+
     std::vector<SimLock> m_locks;
     ById<SignalIndex, std::deque<Signal>> m_signals;
+    std::deque<std::string> m_texts;  // the texts of AddSignal(std::string): a deque never moves what it holds
 };
 
 }  // namespace interleave::models

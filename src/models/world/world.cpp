@@ -121,8 +121,6 @@ ThreadIndex World::AddThread(std::string name, InterpIndex interp, trace::TrackI
     return m_threads.push_back(std::move(thread));
 }
 
-SignalIndex World::AddSignal(std::string waitingFor) { return m_locksAndSignals.AddSignal(std::move(waitingFor)); }
-
 void World::StartThread(ThreadIndex t, TimeNs delay) {
     SimThread& th = m_threads[t];
     assert(th.state == ThreadState::New);
@@ -280,7 +278,7 @@ RunState World::Run(const RunLimits& limits, int64_t sliceEvents, std::string& e
         for (const SimThread& th : m_threads) {
             const WaitAction* wait = th.action.As<WaitAction>();
             if (th.state == ThreadState::WaitingSignal && wait && !m_locksAndSignals.WaitingFor(wait->signal).empty()) {
-                error += "; " + th.name + " waits for " + m_locksAndSignals.WaitingFor(wait->signal);
+                error.append("; ").append(th.name).append(" waits for ").append(m_locksAndSignals.WaitingFor(wait->signal));
                 break;
             }
             const AcquireLockAction* acquire = th.action.As<AcquireLockAction>();
@@ -437,8 +435,9 @@ void World::Wake(ThreadIndex t) {
 }
 
 void World::Notify(SignalIndex signal) {
-    for (ThreadIndex w : m_locksAndSignals.TakeWaiters(signal))
+    m_locksAndSignals.TakeWaiters(signal).ForEach([this](ThreadIndex w) {
         if (m_threads[w].state == ThreadState::WaitingSignal) Wake(w);
+    });
 }
 
 void World::NotifyOne(SignalIndex signal) {

@@ -214,7 +214,10 @@ public:
     // [SECTION] Building the world
     InterpIndex AddInterpreter(std::string name, bool freeThreaded, trace::TrackId track, bool gilLane);
     ThreadIndex AddThread(std::string name, InterpIndex interp, trace::TrackId track, Program* program);
-    SignalIndex AddSignal(std::string waitingFor = {});
+    SignalIndex AddSignal() { return m_locksAndSignals.AddSignal(); }
+    // What a waiter waits for, for the deadlock message: a string literal (kept as a pointer), or a text built for it.
+    SignalIndex AddSignal(const char* waitingFor) { return m_locksAndSignals.AddSignal(waitingFor); }
+    SignalIndex AddSignal(std::string waitingFor) { return m_locksAndSignals.AddSignal(std::move(waitingFor)); }
     void StartThread(ThreadIndex thread, TimeNs delay = 0);  // becomes runnable after `delay`
 
     // [SECTION] For programs

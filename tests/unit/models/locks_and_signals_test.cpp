@@ -41,11 +41,26 @@ TEST(LocksAndSignals, NotifyTakesEveryWaiterInOrder) {
     sync.Wait(other, ThreadIndex(2));
     sync.Wait(signal, ThreadIndex(0));
     sync.StopWaiting(signal, ThreadIndex(1));  // its deadline passed
-    EXPECT_EQ(sync.TakeWaiters(signal), (std::vector<ThreadIndex>{ThreadIndex(3), ThreadIndex(0)}));
-    EXPECT_TRUE(sync.TakeWaiters(signal).empty());
-    EXPECT_EQ(sync.TakeWaiters(other), (std::vector<ThreadIndex>{ThreadIndex(2)}));
+    EXPECT_EQ(sync.TakeWaiters(signal).ToVector(), (std::vector<ThreadIndex>{ThreadIndex(3), ThreadIndex(0)}));
+    EXPECT_TRUE(sync.TakeWaiters(signal).Empty());
+    EXPECT_EQ(sync.TakeWaiters(other).ToVector(), (std::vector<ThreadIndex>{ThreadIndex(2)}));
     EXPECT_EQ(sync.WaitingFor(signal), "an item on queue \"jobs\"");
     EXPECT_EQ(sync.WaitingFor(other), "");
+}
+
+TEST(LocksAndSignals, TheFirstWaiterStoppingLeavesTheOthersInOrderAndABuiltTextIsKept) {
+    LocksAndSignals sync(0);
+    std::string text = "room on queue \"q\"";
+    const SignalIndex signal = sync.AddSignal(text);
+    text = "changed after";
+    for (int32_t t : {7, 8, 7, 9})
+        sync.Wait(signal, ThreadIndex(t));
+    sync.StopWaiting(signal, ThreadIndex(7));  // both of its entries go
+    EXPECT_EQ(sync.TakeWaiters(signal).ToVector(), (std::vector<ThreadIndex>{ThreadIndex(8), ThreadIndex(9)}));
+    EXPECT_EQ(sync.WaitingFor(signal), "room on queue \"q\"") << "the signal keeps its own copy of a built text";
+    sync.Wait(signal, ThreadIndex(1));
+    sync.StopWaiting(signal, ThreadIndex(1));
+    EXPECT_TRUE(sync.TakeWaiters(signal).Empty());
 }
 
 TEST(LocksAndSignals, NotifyOneTakesTheLongestWaiterThatStillWaits) {
