@@ -74,7 +74,8 @@ enum class PictureRole : uint8_t {
     LegendBox,
     LegendText,
     // A plot (the scaling view: ui/scaling_plot.h): its axes, grid lines, a series' line and its points (a point's
-    // text says what it is: the live view's tooltip, the SVG's <title>), and other text (axis names, legend).
+    // text says what it is: the live view's tooltip, the SVG's <title>) each on a halo, and other text (axis names,
+    // legend).
     // A causality arrow (ui/timeline_arrows.h): the halo in the window's colour under it, its line (dashed for a drop
     // request: several), its head at the effect, its dot at the cause.
     ArrowHalo,
@@ -83,6 +84,7 @@ enum class PictureRole : uint8_t {
     ArrowDot,
     PlotAxis,
     PlotGrid,
+    PlotHalo,  // in the plot's background colour under each line and point: a line drawn on an identical one shows
     PlotLine,
     PlotPoint,
     PlotKey,  // a series' swatch in the plot's legend

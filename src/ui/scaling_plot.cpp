@@ -104,14 +104,20 @@ ScalingPlot BuildScalingPicture(const std::vector<ScalingSeries>& series, const 
     text(PictureRole::PlotText, (left + right) * 0.5f - font * 3, bottom + font * 1.2f, colors.text, "workers");
     text(PictureRole::PlotText, 0, 0, colors.text, "makespan");
 
-    // Earlier lines drawn thicker, so a line hidden under an identical one still shows at its edges. Thickness in
-    // the picture's units: as many pixels as the live view draws at content scale 1.
+    // Earlier lines drawn thicker, so a line hidden under an identical one still shows at its edges, and each line and
+    // point on a halo of the background's colour, so the thinner line stands apart from the thicker one under it
+    // even where their colours are alike (two series of similar colour, or a reader who cannot tell them apart).
+    // Thickness in the picture's units: as many pixels as the live view draws at content scale 1.
+    // Each line is 4 px thinner than the one before and its halo 1 px each side, so a line under an identical one shows
+    // 1 px of its colour each side of the halo: threads, processes and free threads at 10, 6 and 2 px.
     const float unit = font / 15.0f;
-    float thickness = (2.0f + 2.0f * float(series.size())) * unit;
+    const float halo = 1.0f * unit;
+    const float step = 4.0f * unit;
+    float thickness = 2.0f * unit + step * float(series.size());
     float legendX = left + font;
     for (const ScalingSeries& s : series) {
         const uint32_t color = SeriesColor(s.model, view.theme);
-        thickness -= 2.0f * unit;
+        thickness -= step;
         const std::string name(scenario::ModelKindName(s.model));
         float prevX = 0, prevY = 0;
         bool havePrev = false;
@@ -121,8 +127,14 @@ ScalingPlot BuildScalingPicture(const std::vector<ScalingSeries>& series, const 
                 continue;
             }
             const float x = X(s.workers[i]), y = Y(double(s.makespan[i]));
-            if (havePrev) add(PictureShape::Line, PictureRole::PlotLine, prevX, prevY, x, y, thickness, color);
-            add(PictureShape::Disc, PictureRole::PlotPoint, x, y, 0, 0, thickness + 4.0f * unit, color,
+            const uint32_t under = colors.background;
+            if (havePrev) {
+                add(PictureShape::Line, PictureRole::PlotHalo, prevX, prevY, x, y, thickness + 2 * halo, under);
+                add(PictureShape::Line, PictureRole::PlotLine, prevX, prevY, x, y, thickness, color);
+            }
+            const float pointSize = thickness + 4.0f * unit;
+            add(PictureShape::Disc, PictureRole::PlotHalo, x, y, 0, 0, pointSize + 2 * halo, under);
+            add(PictureShape::Disc, PictureRole::PlotPoint, x, y, 0, 0, pointSize, color,
                 std::string(name).append(" x").append(std::to_string(s.workers[i])).append(": makespan ")
                     .append(FormatTime(double(s.makespan[i]))));
             prevX = x, prevY = y;
@@ -187,7 +199,8 @@ std::string ScalingSummary(const std::vector<ScalingSeries>& series) {
             // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, a false positive) on "literal" + std::string.
             out.append(" ").append(scenario::ModelKindName(series[a].model)).append(" and ");
             out.append(scenario::ModelKindName(series[b].model));
-            out.append(" coincide (within 1% at every point): the thinner line is drawn on the thicker one.");
+            out.append(" coincide (within 1% at every point): the thinner line is drawn on the thicker one, with a gap"
+                       " between them.");
         }
     }
     return out;

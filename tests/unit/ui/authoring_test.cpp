@@ -150,7 +150,8 @@ TEST_F(Authoring, TheScalingTabSavesAndEmbedsThePlot) {
     EXPECT_EQ(downloads[0].name, "interleave-cpu-scaling.svg");
     const std::string& svg = downloads[0].bytes;
     size_t points = 0;
-    for (size_t at = svg.find("<circle"); at != std::string::npos; at = svg.find("<circle", at + 1))
+    // Each point is a circle that says what it is (its <title>), on a plain circle, its halo.
+    for (size_t at = svg.find("</title></circle>"); at != std::string::npos; at = svg.find("</title></circle>", at + 1))
         ++points;
     EXPECT_EQ(points, 8u);
     EXPECT_NE(svg.find("<title>processes x4: makespan " + FormatTime(200e6) + "</title>"), std::string::npos);

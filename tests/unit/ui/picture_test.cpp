@@ -419,6 +419,51 @@ TEST(ScalingPicture, APointPerComputedCountALineBetweenComputedNeighbours) {
     EXPECT_TRUE(BuildScalingPicture({threads}, view, FakeMetrics()).empty);
 }
 
+// Two series that coincide: the thinner line lies on the thicker one, and each line and point sits on a halo of the
+// background's colour, wider than itself, so the thinner one stands apart even where the two colours look alike.
+TEST(ScalingPicture, EveryLineAndPointSitsOnAHaloOfTheBackground) {
+    ScalingSeries threads;
+    threads.model = scenario::ModelKind::Threads;
+    threads.workers = {1, 2, 4};
+    threads.makespan = {400'000'000, 400'000'000, 400'000'000};
+    ScalingSeries freeThreaded = threads;
+    freeThreaded.model = scenario::ModelKind::FreeThreaded;
+    for (Theme theme : {Theme::Dark, Theme::Light}) {
+        ScalingPlotView view;
+        view.theme = theme;
+        const ScalingPlot plot = BuildScalingPicture({threads, freeThreaded}, view, FakeMetrics());
+        ASSERT_FALSE(plot.empty);
+        const std::vector<PictureItem>& items = plot.picture.items;
+        size_t drawn = 0;
+        for (size_t i = 0; i < items.size(); ++i) {
+            const PictureItem& item = items[i];
+            if (item.role != PictureRole::PlotLine && item.role != PictureRole::PlotPoint) continue;
+            ++drawn;
+            ASSERT_GT(i, 0u);
+            const PictureItem& halo = items[i - 1];
+            EXPECT_EQ(halo.role, PictureRole::PlotHalo) << item.text;
+            EXPECT_EQ(halo.shape, item.shape);
+            EXPECT_EQ(halo.color, plot.picture.background);
+            EXPECT_NE(item.color, plot.picture.background);
+            EXPECT_FLOAT_EQ(halo.x0, item.x0);
+            EXPECT_FLOAT_EQ(halo.y0, item.y0);
+            EXPECT_FLOAT_EQ(halo.x1, item.x1);
+            EXPECT_FLOAT_EQ(halo.y1, item.y1);
+            EXPECT_GE(halo.x2, item.x2 + 2.0f) << "a halo shows at least a pixel each side";
+        }
+        EXPECT_EQ(drawn, 2u * (2 + 3));
+        EXPECT_EQ(plot.picture.Count(PictureRole::PlotHalo), drawn);
+        // The line drawn first (threads) is wider than the halo of the one drawn on it: it shows at both edges.
+        float firstLine = 0, lastHalo = 0;
+        for (const PictureItem& item : items) {
+            if (item.shape != PictureShape::Line) continue;
+            if (item.role == PictureRole::PlotLine && firstLine == 0) firstLine = item.x2;
+            if (item.role == PictureRole::PlotHalo) lastHalo = item.x2;
+        }
+        EXPECT_GE(firstLine, lastHalo + 2.0f) << "threads' line hidden under free_threaded's halo";
+    }
+}
+
 // The causes the live view draws over the lanes are in the picture too (its "causes" box ticked by default):
 // drop requests dashed, hand-offs solid, each with its head, inside the lanes; none when the view leaves them out.
 TEST(Picture, TheCausalityArrowsAreDrawnAsTheLiveViewFoldsThem) {
