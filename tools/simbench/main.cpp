@@ -1,8 +1,13 @@
 // A plain timing run of the simulator's benchmark workloads, for where Google Benchmark is not
-// available: the wasm build under node. Prints one line per workload: events, the first and the best
-// wall time, events/s at the best.
+// available: the wasm build under node, and scripts/bench-compare.sh, which builds this same file against an
+// older revision's simulator to time both side by side. Prints one line per workload: events, spans, the first
+// and the best wall time, events/s at the best.
+//     interleave_simbench [REPEATS]   each 10k-task workload REPEATS times (default 5), the large one 3 or REPEATS/10
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "../../bench/sim_workloads.h"
 #include "models/simulate.h"
@@ -33,19 +38,20 @@ void Measure(const char* name, const std::string& json, int repeats) {
         events = result.events;
         spans = result.trace.spans.size();
     }
-    std::printf("%-34s events=%-10lld spans=%-9zu first=%8.1f ms best=%8.1f ms  %6.2f M events/s\n", name,
+    std::printf("%-34s events=%-10lld spans=%-9zu first=%9.3f ms best=%9.3f ms  %6.2f M events/s\n", name,
                 static_cast<long long>(events), spans, first * 1e3, best * 1e3, static_cast<double>(events) / best / 1e6);
 }
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    const int repeats = argc > 1 ? std::clamp(std::atoi(argv[1]), 1, 100000) : 5;
     std::printf("memory policy (platform/memory.h): %s\n",
                 platform::MemoryPolicyApplied() ? "huge pages for large blocks, freed memory kept" : "the allocator's defaults");
     // The large workload first, as a fresh process's first simulation (what `interleave sim` pays).
-    Measure("1000 threads x 1000 steps", bench::ThousandThreadsThousandSteps(), 3);
+    Measure("1000 threads x 1000 steps", bench::ThousandThreadsThousandSteps(), std::max(3, repeats / 10));
     for (const char* model : {"sequential", "threads", "processes", "asyncio", "process_asyncio"})
-        Measure((std::string("10k tasks, ") + model).c_str(), bench::TenThousandTasks(model), 5);
+        Measure((std::string("10k tasks, ") + model).c_str(), bench::TenThousandTasks(model), repeats);
     std::printf("sizeof(trace::Span) = %zu bytes\n", sizeof(trace::Span));
     return 0;
 }
