@@ -36,28 +36,6 @@ uint32_t Over(const ImVec4& top, float alphaScale, const ImVec4& under) {
         ImVec4(top.x * a + under.x * (1 - a), top.y * a + under.y * (1 - a), top.z * a + under.z * (1 - a), 1.0f));
 }
 
-// The longest prefix of `text` (whole UTF-8 characters) that is at most `room` wide: what stays visible of a label
-// clipped at its span's edge. Binary search: a few measurements however long a stranger made the name.
-std::string FitPrefix(const std::string& text, float room, const TextMetrics& metrics) {
-    if (room <= 0) return {};
-    if (metrics.width(text) <= room) return text;
-    size_t fits = 0, tooLong = text.size();
-    while (tooLong - fits > 1) {
-        size_t mid = fits + (tooLong - fits) / 2;
-        while (mid > fits && mid < text.size() && IsContinuationByte(text[mid]))
-            --mid;
-        if (mid == fits) {
-            // Only continuation bytes between: step to the next character boundary instead.
-            mid = fits + 1;
-            while (mid < tooLong && IsContinuationByte(text[mid]))
-                ++mid;
-            if (mid >= tooLong) break;
-        }
-        (metrics.width(std::string_view(text).substr(0, mid)) <= room ? fits : tooLong) = mid;
-    }
-    return text.substr(0, fits);
-}
-
 }  // namespace
 
 size_t Picture::Count(PictureRole role) const {
@@ -413,8 +391,10 @@ Picture BuildPicture(const std::vector<PictureSection>& sections, const PictureV
                             label = trace.tasks[span.task.Index()].name;
                         const uint32_t textColor = SpanLabelColor(span.state, color, colors.text);
                         const float clipX0 = ax + 2, clipX1 = std::min(fullB, lanesX + lanesW) - 2;
-                        text(PictureRole::SpanText, clipX0 + 1, top + (bottom - top - lineH) * 0.5f, clipX1, textColor,
-                             FitPrefix(label, clipX1 - (clipX0 + 1), metrics));
+                        std::string shown = FitSpanLabel(label, clipX1 - (clipX0 + 1), metrics.width);
+                        if (!shown.empty())
+                            text(PictureRole::SpanText, clipX0 + 1, top + (bottom - top - lineH) * 0.5f, clipX1,
+                                 textColor, std::move(shown));
                     }
                 }
             }

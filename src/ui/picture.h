@@ -101,8 +101,8 @@ struct PictureItem {
     PictureRole role = PictureRole::Background;
     // Rect: corners (x0, y0)-(x1, y1); for spans and legend swatches x2 is the x their pattern is anchored at
     // (ui/timeline_patterns.h), as the live view anchors it. Triangle: (x0, y0), (x1, y1), (x2, y2). Text: top-left
-    // (x0, y0) as ImGui places it, clipped at x1 (the text itself is already cut to the last whole character left of
-    // x1).
+    // (x0, y0) as ImGui places it, clipped at x1 (a span's label is already fitted to x1: whole words and an
+    // ellipsis, FitSpanLabel).
     float x0 = 0, y0 = 0, x1 = 0, y1 = 0, x2 = 0, y2 = 0;
     uint32_t color = 0;  // ImGui's packed ABGR (IM_COL32), alpha included
     trace::SpanState state = trace::SpanState::Idle;

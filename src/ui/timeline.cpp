@@ -375,9 +375,14 @@ void TimelineController::DrawLane(ImDrawList* draw,
         // Dark on light fills, white on dark ones, the theme's text over a half-height bar (span_style.h).
         const ImU32 textColor = SpanLabelColor(span.state, color, ImGui::GetColorU32(ImGuiCol_Text));
         const ImVec4 clip(std::max(a.x, x) + 2, a.y, std::min(b.x, x + ctx.widthPx) - 2, b.y);
+        // Whole words with an ellipsis where the label does not fit, not a glyph cut through (timeline_math.h).
+        const std::string shown = FitSpanLabel(label, clip.z - (clip.x + 1), [](std::string_view part) {
+            return ImGui::CalcTextSize(part.data(), part.data() + part.size()).x;
+        });
+        if (shown.empty()) continue;
         draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
-                      ImVec2(clip.x + 1, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f), textColor, label, nullptr,
-                      0.0f, &clip);
+                      ImVec2(clip.x + 1, a.y + (b.y - a.y - ImGui::GetFontSize()) * 0.5f), textColor, shown.c_str(),
+                      shown.c_str() + shown.size(), 0.0f, &clip);
     }
 }
 

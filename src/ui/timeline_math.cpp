@@ -146,6 +146,37 @@ std::string FormatTime(double ns) {
 
 bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
+std::string FitSpanLabel(std::string_view label, float maxWidth, const std::function<float(std::string_view)>& widthOf) {
+    if (maxWidth <= 0 || label.empty()) return {};
+    if (widthOf(label) <= maxWidth) return std::string(label);
+    constexpr std::string_view kEllipsis = "\u2026";
+    const auto withEllipsis = [&](size_t end) { return std::string(label.substr(0, end)).append(kEllipsis); };
+    // Whole words: the longest prefix that ends before a space.
+    for (size_t space = label.rfind(' '); space != std::string_view::npos && space > 0;
+         space = label.rfind(' ', space - 1)) {
+        size_t end = space;
+        while (end > 0 && label[end - 1] == ' ')
+            --end;
+        const auto characters = std::count_if(label.begin(), label.begin() + std::ptrdiff_t(end),
+                                              [](char c) { return !IsContinuationByte(c); });
+        if (characters < 2) break;  // "a…" says nothing
+        if (widthOf(withEllipsis(end)) <= maxWidth) return withEllipsis(end);
+    }
+    // Characters of the first word: the longest prefix of at least two characters (binary search on boundaries).
+    const size_t firstWord = std::min(label.find(' '), label.size());
+    std::vector<size_t> ends;  // byte offsets just after each character of the first word
+    for (size_t i = 1; i <= firstWord; ++i)
+        if (i == firstWord || !IsContinuationByte(label[i])) ends.push_back(i);
+    size_t lo = 0, hi = ends.size();  // ends[k] fits for k < lo; does not for k >= hi
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (widthOf(withEllipsis(ends[mid])) <= maxWidth) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < 2) return {};  // not even two characters and the ellipsis
+    return withEllipsis(ends[lo - 1]);
+}
+
 std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf) {
     if (widthOf(text) <= maxWidth) return std::string(text);
     const std::string_view dots = "..";

@@ -71,6 +71,12 @@ bool IsContinuationByte(char c);
 // differ only in a trailing number stay apart); ".." if nothing else fits. Never splits a UTF-8 character.
 std::string ElideMiddle(std::string_view text, float maxWidth, const std::function<float(std::string_view)>& widthOf);
 
+// A span's label in `maxWidth`: the whole label if it fits; else as many whole words as fit with an ellipsis
+// ("holding the GIL" -> "holding the…", never "holding the G"), or, when not even the first word fits, as many
+// characters of it as fit with the ellipsis ("cpu_bound[0]" -> "cpu_bo…"); empty when fewer than two characters would
+// be left before the ellipsis. What the live timeline and the pictures write inside a span. Never splits a UTF-8 character.
+std::string FitSpanLabel(std::string_view label, float maxWidth, const std::function<float(std::string_view)>& widthOf);
+
 // Shorter forms of a lane's name, most telling first, each shorter than the one before:
 //   - without its parenthesised tail: "Thread-1 (run_task)" -> "Thread-1", "MainThread (event loop)" -> "MainThread";
 //   - a runtime's name of three or more CamelCase words losing its leading words: "ForkPoolWorker-1" ->

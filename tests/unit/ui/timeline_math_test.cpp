@@ -1,6 +1,7 @@
 // Zoom, pan and tick maths of the timeline (pure functions).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ui/timeline_math.h"
@@ -130,6 +131,48 @@ TEST(TimelineLabels, ALongNameKeepsItsStartAndItsEndWithinTheWidth) {
     }
     // Lanes that differ only in their last characters stay apart.
     EXPECT_NE(ElideMiddle("ThreadPoolExecutor-0_0", 7 * 12, Monospace), ElideMiddle("ThreadPoolExecutor-0_1", 7 * 12, Monospace));
+}
+
+// 7 wide per character (code point), so the ellipsis counts as one character.
+float PerCharacter(std::string_view text) {
+    return 7.0f * float(std::count_if(text.begin(), text.end(), [](char c) { return !IsContinuationByte(c); }));
+}
+
+TEST(SpanLabels, ALabelThatFitsIsLeftAlone) {
+    EXPECT_EQ(FitSpanLabel("holding the GIL", 7 * 15, PerCharacter), "holding the GIL");
+    EXPECT_EQ(FitSpanLabel("", 70, PerCharacter), "");
+}
+
+// The live timeline showed "holding the GI" with the L cut through: whole words and an ellipsis instead, or
+// characters of the first word with the ellipsis, or nothing.
+TEST(SpanLabels, ALabelThatDoesNotFitKeepsWholeWordsAndAnEllipsis) {
+    EXPECT_EQ(FitSpanLabel("holding the GIL", 7 * 14, PerCharacter), "holding the\u2026");
+    EXPECT_EQ(FitSpanLabel("holding the GIL", 7 * 12, PerCharacter), "holding the\u2026");
+    EXPECT_EQ(FitSpanLabel("holding the GIL", 7 * 11, PerCharacter), "holding\u2026");
+    EXPECT_EQ(FitSpanLabel("holding the GIL", 7 * 8, PerCharacter), "holding\u2026");
+    EXPECT_EQ(FitSpanLabel("holding the GIL", 7 * 7, PerCharacter), "holdin\u2026");
+    EXPECT_EQ(FitSpanLabel("cpu_bound[0]", 7 * 7, PerCharacter), "cpu_bo\u2026");
+    EXPECT_EQ(FitSpanLabel("cpu_bound[0]", 7 * 3, PerCharacter), "cp\u2026");
+    EXPECT_EQ(FitSpanLabel("cpu_bound[0]", 7 * 3 - 1, PerCharacter), "") << "fewer than two characters: nothing";
+    EXPECT_EQ(FitSpanLabel("cpu_bound[0]", 0, PerCharacter), "");
+    EXPECT_EQ(FitSpanLabel("a  b", 7 * 3, PerCharacter), "") << "a one-letter word with the ellipsis is too little";
+}
+
+TEST(SpanLabels, NeverOverflowsAndNeverSplitsAUtf8Character) {
+    const std::string label = "t\xc3\xa2" "che \xc3\xa9" "t\xc3\xa9 \xe2\x86\x92 fin";  // "tâche été → fin"
+    for (float width = 7 * 16; width >= 0; width -= 1) {
+        const std::string shown = FitSpanLabel(label, width, PerCharacter);
+        EXPECT_LE(PerCharacter(shown), width) << shown;
+        if (shown.empty()) continue;
+        EXPECT_FALSE(IsContinuationByte(shown[0]));
+        const std::string kept = shown.size() >= 3 && shown.compare(shown.size() - 3, 3, "\u2026") == 0
+                                     ? shown.substr(0, shown.size() - 3)
+                                     : shown;
+        EXPECT_EQ(label.compare(0, kept.size(), kept), 0) << "a prefix of the label: " << shown;
+        if (kept.size() < label.size()) {
+            EXPECT_FALSE(IsContinuationByte(label[kept.size()])) << shown;
+        }
+    }
 }
 
 TEST(TimelineLabels, NothingButTheDotsWhenNothingElseFits) {
