@@ -101,20 +101,6 @@ int32_t DefaultChunksize(int32_t tasks, int32_t workers) {
     return static_cast<int32_t>(std::max<int64_t>(chunksize, 1));
 }
 
-scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration) {
-    if (plan.pythonCpuScale == 1.0) return duration;
-    return static_cast<scenario::TimeNs>(std::llround(static_cast<double>(duration) * plan.pythonCpuScale));
-}
-
-StepWork InPlace(const Plan& plan, const scenario::Step& step) {
-    using scenario::StepKind;
-    StepKind kind = step.kind;
-    if (kind == StepKind::Await) kind = StepKind::Io;         // the synchronous equivalent of an awaited call blocks
-    if (kind == StepKind::ToThread) kind = step.inner;         // outside asyncio the step simply runs here
-    const scenario::TimeNs duration = kind == StepKind::Cpu ? ScaledPython(plan, step.duration) : step.duration;
-    return {kind, duration};
-}
-
 scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t bytes, int64_t objectBytes, bool unpickle) {
     auto at = [](int64_t n, int64_t perSecond) {
         return n <= 0 ? 0.0 : static_cast<double>(n) * 1e9 / static_cast<double>(std::max<int64_t>(perSecond, 1));

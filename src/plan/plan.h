@@ -6,6 +6,7 @@
 //
 // The names are CPython's own: the Python probe records the names CPython gives its processes and threads, so the
 // simulated and the C++ traces use the same ones and `interleave check` compares like with like.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -164,9 +165,20 @@ struct StepWork {
     scenario::StepKind kind;  // Cpu, CCall, Io or BlockingCall; any other kind is the step itself (no timed work)
     scenario::TimeNs duration = 0;
 };
-StepWork InPlace(const Plan& plan, const scenario::Step& step);
 // Pure-Python time under the plan's slowdown (rounded to the nearest ns).
-scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration);
+inline scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration) {
+    if (plan.pythonCpuScale == 1.0) return duration;
+    return static_cast<scenario::TimeNs>(std::llround(static_cast<double>(duration) * plan.pythonCpuScale));
+}
+// Inline: every step of every thread and pool worker asks it, and its callers live in another library.
+inline StepWork InPlace(const Plan& plan, const scenario::Step& step) {
+    using scenario::StepKind;
+    StepKind kind = step.kind;
+    if (kind == StepKind::Await) kind = StepKind::Io;  // the synchronous equivalent of an awaited call blocks
+    if (kind == StepKind::ToThread) kind = step.inner;  // outside asyncio the step simply runs here
+    const scenario::TimeNs duration = kind == StepKind::Cpu ? ScaledPython(plan, step.duration) : step.duration;
+    return {kind, duration};
+}
 
 // Pickling (or unpickling) a payload of `bytes`, `objectBytes` of which are an object graph: bytes and buffers go at
 // the profile's pickle_throughput, object graphs at pickle_objects_throughput (unpickle_* when `unpickle`). The

@@ -372,10 +372,16 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
 }
 
 bool SyncRunner::Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out) {
-    if (m_cursor < 0 && env.workload->plan.totalTasks > env.workload->plan.taskCount) {
+    if (m_cursor < 0) {
+        // Once per task: where its descendants' block lies, or an empty block (0, 0) for a scenario without children,
+        // so later calls skip this.
         const plan::Plan& plan = env.workload->plan;
-        m_cursor = plan.FirstDescendant(m_task.value);
-        m_blockEnd = m_cursor + plan.descendantsPerTask[static_cast<size_t>(plan.GroupOf(m_task.value))];
+        if (plan.totalTasks > plan.taskCount) {
+            m_cursor = plan.FirstDescendant(m_task.value);
+            m_blockEnd = m_cursor + plan.descendantsPerTask[static_cast<size_t>(plan.GroupOf(m_task.value))];
+        } else {
+            m_cursor = m_blockEnd = 0;
+        }
     }
     if (NextStep(world, self, env, out)) return true;
     // Ended (done, or failed before its last children step): what it never started never will.
