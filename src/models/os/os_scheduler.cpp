@@ -93,11 +93,13 @@ TimeNs World::RunningVruntime(ThreadIndex t) const {
 
 TimeNs World::MinVruntime() {
     TimeNs least = -1;
-    for (const Core& core : m_cores)
-        if (core.thread.Valid()) {
-            const TimeNs v = RunningVruntime(core.thread);
-            if (least < 0 || v < least) least = v;
-        }
+    // Every wake-up asks; with every core idle (a lone thread back from I/O) there is nothing to scan.
+    if (m_busyCores > 0)
+        for (const Core& core : m_cores)
+            if (core.thread.Valid()) {
+                const TimeNs v = RunningVruntime(core.thread);
+                if (least < 0 || v < least) least = v;
+            }
     return m_runQueue.RaiseMinVruntime(least);
 }
 
@@ -181,6 +183,7 @@ void World::AssignCore(ThreadIndex t, int32_t c) {
     Core& core = m_cores[c];
     assert(!core.thread.Valid());
     core.thread = t;
+    ++m_busyCores;
     th.core = c;
     th.state = ThreadState::Running;
     th.onCoreSince = Now();
@@ -195,6 +198,7 @@ int32_t World::VacateCore(ThreadIndex t) {
     th.vruntime += Now() - th.onCoreSince;
     SetCoreSpan(th.core, false, trace::SpanState::Idle, trace::TaskId::None());
     core.thread = ThreadIndex{};
+    --m_busyCores;
     core.lastThread = t;
     core.idleSince = Now();
     ++core.token;

@@ -340,6 +340,7 @@ private:
     SpanRecording m_spanRecording;  // the lanes' spans, handed to m_trace by CloseAllSpans()
     core::Kernel m_kernel;
     std::vector<Core> m_cores;
+    int32_t m_busyCores = 0;  // cores running a thread (AssignCore and VacateCore keep it): MinVruntime's shortcut
     RunQueue m_runQueue;
     TimeNs m_programEnd = 0;  // when the last of the program's threads finished so far
     int64_t m_foregroundAlive = 0;  // the program's threads not yet done: the busy processes stop with the last
