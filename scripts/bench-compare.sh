@@ -5,11 +5,21 @@
 # workload both sides' events and spans, the median over the rounds of each side's best time, and new/old for events
 # per second and for wall time. Speed never fails this script; a build error does.
 # Usage: scripts/bench-compare.sh REV [ROUNDS] [REPEATS]   (after scripts/setup.sh; defaults: 8 rounds of 40 repeats)
+#        scripts/bench-compare.sh --instructions REV       instructions per simulation instead of time (valgrind's
+#            callgrind, one simulation per workload and side, less a run that simulates nothing): the same figure on a
+#            busy machine as on a quiet one, where timings on a shared machine move by several percent.
 # REV's own tree is built in build/compare/<sha> (a git worktree, native-release), once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-[[ $# -ge 1 && "$1" != "-h" && "$1" != "--help" ]] || { sed -n '2,8p' "$0"; exit 2; }
+[[ $# -ge 1 && "$1" != "-h" && "$1" != "--help" ]] || { sed -n '2,11p' "$0"; exit 2; }
+INSTRUCTIONS=0
+if [[ "$1" == "--instructions" ]]; then
+    INSTRUCTIONS=1
+    shift
+    command -v valgrind >/dev/null || { echo "bench-compare: --instructions needs valgrind (apt-get install valgrind)" >&2; exit 2; }
+fi
+[[ $# -ge 1 ]] || { echo "bench-compare: which revision? (scripts/bench-compare.sh --help)" >&2; exit 2; }
 REV=$1
 ROUNDS=${2:-8}
 REPEATS=${3:-40}
@@ -40,6 +50,25 @@ driver() {  # driver TREE BINARY
 }
 driver "$OLD_TREE" "$OUT/simbench-old"
 driver "$ROOT" "$OUT/simbench-new"
+
+if [[ $INSTRUCTIONS == 1 ]]; then
+    instructions() {  # instructions BINARY WORKLOAD: what callgrind collected for one simulation of WORKLOAD
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" 1 "$2" 2>&1 >/dev/null |
+            sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    }
+    echo "== simulator instructions: this tree (new) against $REV = ${SHA:0:12} (old), one simulation per workload"
+    printf '%-34s %16s %16s %12s\n' workload "old (M instr)" "new (M instr)" "old/new"
+    base_old=$(instructions "$OUT/simbench-old" "no workload")
+    base_new=$(instructions "$OUT/simbench-new" "no workload")
+    for workload in "1000 threads x 1000 steps" "10k tasks, sequential" "10k tasks, threads" "10k tasks, processes" \
+        "10k tasks, asyncio" "10k tasks, process_asyncio"; do
+        old=$(( $(instructions "$OUT/simbench-old" "$workload") - base_old ))
+        new=$(( $(instructions "$OUT/simbench-new" "$workload") - base_new ))
+        python3 -c "import sys; o, n = int(sys.argv[2]), int(sys.argv[3]); print(f'{sys.argv[1]:34} {o / 1e6:16.2f} {n / 1e6:16.2f} {o / n:12.3f}')" \
+            "$workload" "$old" "$new"
+    done
+    exit 0
+fi
 
 PIN=()
 if command -v taskset >/dev/null; then PIN=(taskset -c "$(( $(nproc) - 1 ))"); fi

@@ -2,7 +2,9 @@
 // available: the wasm build under node, and scripts/bench-compare.sh, which builds this same file against an
 // older revision's simulator to time both side by side. Prints one line per workload: events, spans, the first
 // and the best wall time, events/s at the best.
-//     interleave_simbench [REPEATS]   each 10k-task workload REPEATS times (default 5), the large one 3 or REPEATS/10
+//     interleave_simbench [REPEATS [WORKLOAD]]   each 10k-task workload REPEATS times (default 5), the large one
+//                                                REPEATS/10 times (at most 3 below 30); WORKLOAD: only the workloads
+//                                                whose name contains it
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -46,12 +48,18 @@ void Measure(const char* name, const std::string& json, int repeats) {
 
 int main(int argc, char** argv) {
     const int repeats = argc > 1 ? std::clamp(std::atoi(argv[1]), 1, 100000) : 5;
+    const std::string only = argc > 2 ? argv[2] : "";
+    const auto chosen = [&](const std::string& name) { return name.find(only) != std::string::npos; };
     std::printf("memory policy (platform/memory.h): %s\n",
                 platform::MemoryPolicyApplied() ? "huge pages for large blocks, freed memory kept" : "the allocator's defaults");
     // The large workload first, as a fresh process's first simulation (what `interleave sim` pays).
-    Measure("1000 threads x 1000 steps", bench::ThousandThreadsThousandSteps(), std::max(3, repeats / 10));
-    for (const char* model : {"sequential", "threads", "processes", "asyncio", "process_asyncio"})
-        Measure((std::string("10k tasks, ") + model).c_str(), bench::TenThousandTasks(model), repeats);
+    if (chosen("1000 threads x 1000 steps"))
+        Measure("1000 threads x 1000 steps", bench::ThousandThreadsThousandSteps(),
+                repeats >= 30 ? repeats / 10 : std::min(repeats, 3));
+    for (const char* model : {"sequential", "threads", "processes", "asyncio", "process_asyncio"}) {
+        const std::string name = std::string("10k tasks, ") + model;
+        if (chosen(name)) Measure(name.c_str(), bench::TenThousandTasks(model), repeats);
+    }
     std::printf("sizeof(trace::Span) = %zu bytes\n", sizeof(trace::Span));
     return 0;
 }
