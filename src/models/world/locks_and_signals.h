@@ -70,6 +70,11 @@ class LocksAndSignals {
 public:
     // Locks are numbered as the scenario's names are (as are the World's counters): `locks` of them, all free.
     explicit LocksAndSignals(size_t locks) : m_locks(locks) {}
+    // Moved, never copied: a signal's text may point into m_texts, whose strings a move leaves where they are.
+    LocksAndSignals(const LocksAndSignals&) = delete;
+    LocksAndSignals& operator=(const LocksAndSignals&) = delete;
+    LocksAndSignals(LocksAndSignals&&) = default;
+    LocksAndSignals& operator=(LocksAndSignals&&) = default;
 
     // [SECTION] Locks (threading.Lock: not fair, a woken waiter may find it taken again)
     // Takes the lock for `t` if it is free.
