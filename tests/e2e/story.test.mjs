@@ -19,9 +19,12 @@ async function server() {
     return base;
 }
 
-// Waits until the app shows story step `step` (0-based) with nothing simulating; returns the state.
+// Waits until the app shows story step `step` (0-based) with nothing simulating; returns the state. An embed loads
+// its module only after the click on #load, and until the runtime has run `Module` has no ccall: not ready yet, not an
+// error (CI at 00:45 UTC 2026-12-05 failed once on "Module.ccall is not a function" here, then passed).
 async function onStep(page, step) {
     await page.waitForFunction((n) => {
+        if (!window.Module || !Module.calledRun) return false;
         const s = JSON.parse(Module.ccall("interleave_test_state", "string", [], []));
         return s.story.step === n && !s.simulating;
     }, step, { timeout: 60_000 });
