@@ -151,16 +151,18 @@ std::string FitSpanLabel(std::string_view label, float maxWidth, const std::func
     if (widthOf(label) <= maxWidth) return std::string(label);
     constexpr std::string_view kEllipsis = "\u2026";
     const auto withEllipsis = [&](size_t end) { return std::string(label.substr(0, end)).append(kEllipsis); };
+    size_t firstCharacterEnd = 1;  // a prefix longer than this holds at least two characters
+    while (firstCharacterEnd < label.size() && IsContinuationByte(label[firstCharacterEnd]))
+        ++firstCharacterEnd;
     // Whole words: the longest prefix that ends before a space.
     for (size_t space = label.rfind(' '); space != std::string_view::npos && space > 0;
          space = label.rfind(' ', space - 1)) {
         size_t end = space;
         while (end > 0 && label[end - 1] == ' ')
             --end;
-        const auto characters = std::count_if(label.begin(), label.begin() + std::ptrdiff_t(end),
-                                              [](char c) { return !IsContinuationByte(c); });
-        if (characters < 2) break;  // "a…" says nothing
-        if (widthOf(withEllipsis(end)) <= maxWidth) return withEllipsis(end);
+        if (end <= firstCharacterEnd) break;  // fewer than two characters: "a…" says nothing
+        std::string shown = withEllipsis(end);
+        if (widthOf(shown) <= maxWidth) return shown;
     }
     // Characters of the first word: the longest prefix of at least two characters (binary search on boundaries).
     const size_t firstWord = std::min(label.find(' '), label.size());
