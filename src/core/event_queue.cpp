@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cassert>
+#include <cstdint>
 #include <utility>
 
 namespace interleave::core {
@@ -55,49 +56,68 @@ void EventLane::PushBack(const Event& event) {
     ++m_tail;
 }
 
-void LanedQueue::Push(const Event& event, TimeNs delay, int32_t priority) {
-    ++m_size;
-    auto takes = [&](int lane) {
-        return (m_filled >> lane & 1u) && m_lanes[lane].delay == delay && m_lanes[lane].priority == priority;
-    };
-    int lane = m_lastPushed;
-    if (!takes(lane)) {
-        lane = -1;
-        for (uint32_t filled = m_filled; filled != 0; filled &= filled - 1) {
-            const int candidate = std::countr_zero(filled);
-            if (takes(candidate)) {
-                lane = candidate;
-                break;
-            }
+int LanedQueue::LaneFor(TimeNs delay, int32_t priority) {
+    const auto keyed = [&](int lane) { return m_lanes[lane].delay == delay && m_lanes[lane].priority == priority; };
+    Hint& hint = m_hints[HintSlot(delay, priority)];
+    const bool seenBefore = hint.delay == delay && hint.priority == priority;
+    // A lane keyed to this delay and priority takes the event even if it has emptied since.
+    if (seenBefore && hint.lane != kHeap && keyed(hint.lane)) return hint.lane;
+    int lane = kHeap;
+    for (uint32_t filled = m_filled; filled != 0; filled &= filled - 1) {
+        const int candidate = std::countr_zero(filled);
+        if (keyed(candidate)) {
+            lane = candidate;
+            break;
         }
     }
-    if (lane < 0) {
-        const uint32_t empty = ~m_filled & ((1u << kLanes) - 1);
-        if (empty == 0) {
-            m_heap.Push(event);
-            return;
-        }
+    const uint32_t empty = ~m_filled & ((1u << kLanes) - 1);
+    if (lane == kHeap && seenBefore && empty != 0) {
         // An empty lane can be re-keyed to any delay and priority.
         lane = std::countr_zero(empty);
         m_lanes[lane].delay = delay;
         m_lanes[lane].priority = priority;
+    }
+    hint = Hint{delay, priority, lane};
+    return lane;
+}
+
+void LanedQueue::Push(const Event& event, TimeNs delay, int32_t priority) {
+    ++m_size;
+    m_earliestKnown = false;
+    const int lane = LaneFor(delay, priority);
+    if (lane == kHeap) {
+        m_heap.Push(event);
+        return;
+    }
+    if (!(m_filled >> lane & 1u)) {
         m_filled |= 1u << lane;
+        m_frontTime[lane] = event.time;
+        m_frontOrder[lane] = event.order;
     }
     m_lanes[lane].PushBack(event);
-    m_lastPushed = lane;
 }
 
 int LanedQueue::EarliestSource() const {
     assert(m_size > 0);
+    if (m_earliestKnown) return m_earliest;
     int source = kHeap;
-    const Event* best = m_heap.Empty() ? nullptr : &m_heap.Top();
+    TimeNs bestTime = INT64_MAX;
+    uint64_t bestOrder = UINT64_MAX;
+    if (!m_heap.Empty()) {
+        bestTime = m_heap.Top().time;
+        bestOrder = m_heap.Top().order;
+    }
     for (uint32_t filled = m_filled; filled != 0; filled &= filled - 1) {
         const int lane = std::countr_zero(filled);
-        if (!best || RunsBefore(m_lanes[lane].Front(), *best)) {
-            best = &m_lanes[lane].Front();
+        const TimeNs time = m_frontTime[lane];
+        if (time < bestTime || (time == bestTime && m_frontOrder[lane] < bestOrder)) {
+            bestTime = time;
+            bestOrder = m_frontOrder[lane];
             source = lane;
         }
     }
+    m_earliest = source;
+    m_earliestKnown = true;
     return source;
 }
 
@@ -108,16 +128,18 @@ const Event& LanedQueue::Top() const {
 
 Event LanedQueue::Pop() {
     const int source = EarliestSource();
-    Event event;
-    if (source == kHeap) {
-        event = m_heap.Pop();
-    } else {
-        EventLane& lane = m_lanes[source];
-        event = lane.Front();
-        lane.PopFront();
-        if (lane.Empty()) m_filled &= ~(1u << source);
-    }
+    m_earliestKnown = false;
     --m_size;
+    if (source == kHeap) return m_heap.Pop();
+    EventLane& lane = m_lanes[source];
+    const Event event = lane.Front();
+    lane.PopFront();
+    if (lane.Empty()) {
+        m_filled &= ~(1u << source);
+    } else {
+        m_frontTime[source] = lane.Front().time;
+        m_frontOrder[source] = lane.Front().order;
+    }
     return event;
 }
 

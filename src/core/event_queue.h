@@ -87,13 +87,33 @@ public:
 
 private:
     static constexpr int kHeap = -1;
-    int EarliestSource() const;  // the lane holding the earliest event, or kHeap
+    static constexpr int kHints = 16;
+    int LaneFor(TimeNs delay, int32_t priority);  // the lane for this key, keyed now if need be, or kHeap
+    int EarliestSource() const;  // the lane holding the earliest event, or kHeap: kept from Top() to Pop()
+    static int HintSlot(TimeNs delay, int32_t priority) {
+        return static_cast<int>((static_cast<uint64_t>(delay) * 0x9E3779B97F4A7C15ull) >> 60 ^
+                                (static_cast<uint32_t>(priority) & (kHints - 1)));
+    }
 
     EventQueue m_heap;
     EventLane m_lanes[kLanes];
-    uint32_t m_filled = 0;     // bit i: lane i has events
-    int m_lastPushed = 0;      // most pushes go to the lane the previous push went to
+    // Each filled lane's front (time, order), side by side: a pop compares them all, and these
+    // two arrays are two cache lines where the lanes' rings are eight.
+    TimeNs m_frontTime[kLanes] = {};
+    uint64_t m_frontOrder[kLanes] = {};
+    // The last key that hashed to this slot and the lane it went to (kHeap: none). A key gets a lane only
+    // when it comes again: a burst's remainder or a randomised latency, seen once, stays in the heap
+    // instead of holding a lane that every pop would compare.
+    struct Hint {
+        TimeNs delay = -1;
+        int32_t priority = 0;
+        int32_t lane = kHeap;
+    };
+    Hint m_hints[kHints];
+    uint32_t m_filled = 0;  // bit i: lane i has events
     size_t m_size = 0;
+    mutable int m_earliest = kHeap;
+    mutable bool m_earliestKnown = false;
 };
 
 // The clock and the queue together. The model pulls events one at a time and handles them.
