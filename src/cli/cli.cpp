@@ -167,11 +167,6 @@ std::string Percent(double ratio) {
     return buffer;
 }
 
-std::string Ratio(double ratio) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2fx", ratio);
-    return buffer;
-}
 
 void PrintMetricsTable(std::FILE* out, const trace::Trace& t) {
     const trace::Metrics& m = t.metrics;
@@ -183,7 +178,7 @@ void PrintMetricsTable(std::FILE* out, const trace::Trace& t) {
     // No baseline: the sequential run did not finish (a pipeline deadlocks when its tasks run one after another).
     const bool baseline = m.sequentialMakespan > 0;
     row("sequential makespan", baseline ? scenario::FormatDuration(m.sequentialMakespan) : "n/a (did not finish)");
-    row("speedup vs sequential", baseline ? Ratio(m.speedup) : "n/a");
+    row("speedup vs sequential", baseline ? scenario::FormatRatio(m.speedup) : "n/a");
     row("CPU utilisation", Percent(m.cpuUtilisation));
     std::string perCore;
     for (size_t i = 0; i < m.coreUtilisation.size(); ++i) {
@@ -455,10 +450,9 @@ int CompareReleases(const scenario::Scenario& s, const std::string& list, const 
         } else if (!why.empty()) {
             std::fprintf(out, "%-8s failed: %s\n", name.c_str(), why.c_str());
         } else {
-            char speedup[32];
-            std::snprintf(speedup, sizeof speedup, "%.2fx", std::isfinite(m.speedup) ? m.speedup : 0.0);
+            const std::string speedup = scenario::FormatRatio(m.speedup);
             std::fprintf(out, "%-8s %-44s %12s %9s %14s\n", name.c_str(), result.trace.label.c_str(),
-                         scenario::FormatDuration(m.makespan).c_str(), speedup, scenario::FormatDuration(m.gilWait).c_str());
+                         scenario::FormatDuration(m.makespan).c_str(), speedup.c_str(), scenario::FormatDuration(m.gilWait).c_str());
         }
     }
     if (json) std::fprintf(out, "%s\n", nlohmann::json{{"releases", rows}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
@@ -608,7 +602,7 @@ int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
             continue;
         }
         std::fprintf(out, "%-44s %12s %9s %8s %14s %14s\n", label.c_str(), scenario::FormatDuration(m.makespan).c_str(),
-                     Ratio(m.speedup).c_str(), Percent(m.cpuUtilisation).c_str(),
+                     scenario::FormatRatio(m.speedup).c_str(), Percent(m.cpuUtilisation).c_str(),
                      scenario::FormatDuration(m.gilWait).c_str(), scenario::FormatDuration(Overhead(m)).c_str());
     }
     std::fprintf(out, "\nrecommended: %s\n", c.reason.c_str());

@@ -127,9 +127,8 @@ void RecommendRelease(const scenario::Scenario& scenario, Comparison& comparison
                         Seconds(fastest) + ")";
     if (own >= 0 && static_cast<size_t>(own) != best && fastest > 0) {
         const trace::TimeNs mine = comparison.results[static_cast<size_t>(own)].trace.metrics.makespan;
-        char ratio[32];
-        std::snprintf(ratio, sizeof ratio, "%.2fx", static_cast<double>(mine) / static_cast<double>(fastest));
-        comparison.reason += ", " + std::string(ratio) + " faster than on " + scenario::PythonVersionName(scenario.python) +
+        const std::string ratio = scenario::FormatRatio(static_cast<double>(mine) / static_cast<double>(fastest));
+        comparison.reason += ", " + ratio + " faster than on " + scenario::PythonVersionName(scenario.python) +
                              " (" + Seconds(mine) + ")";
     } else if (own >= 0) {
         comparison.reason += ", its own release";
@@ -201,8 +200,7 @@ void Recommend(const scenario::Scenario& scenario, Comparison& comparison) {
     }
     comparison.recommended = chosen;
     const trace::Metrics& m = comparison.results[chosen].trace.metrics;
-    char speed[64];
-    std::snprintf(speed, sizeof speed, "%.2fx", m.speedup);
+    const std::string speed = scenario::FormatRatio(m.speedup);
     const std::string took = Seconds(m.makespan);
     const std::string python = scenario::PythonVersionName(scenario::RunPython(scenario));
     scenario::ModelTextValues values;

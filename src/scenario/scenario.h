@@ -340,6 +340,9 @@ QuantityParse ParseBytesDetailed(std::string_view text, int64_t& out);
 std::string FormatDuration(TimeNs ns);  // "1.500 s", "250.000 ms", "40.0 us", "100 ns"
 // In the decimal units ParseBytes reads: "1.5 GB", "250.0 MB", "40.0 KB", "100 B".
 std::string FormatBytes(int64_t bytes);
+// A speedup or any other ratio, to three significant figures however large or small: "1.25x", "12.3x", "456x",
+// "0.042x", "<0.001x"; "n/a" for a ratio that is negative or not finite. ("%.2fx" printed 0.004 as "0.00x".)
+std::string FormatRatio(double ratio);
 // "10MB", "512KB", "1GiB", "100B" -> bytes.
 bool ParseBytes(std::string_view text, int64_t& out);
 

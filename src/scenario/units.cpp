@@ -1,5 +1,6 @@
 // Durations and sizes as people write them: "1.5s", "250ms", "10MB".
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -112,6 +113,18 @@ std::string FormatBytes(int64_t bytes) {
     else if (bytes >= 1'000'000) std::snprintf(buffer, sizeof buffer, "%.1f MB", value / 1e6);
     else if (bytes >= 1'000) std::snprintf(buffer, sizeof buffer, "%.1f KB", value / 1e3);
     else std::snprintf(buffer, sizeof buffer, "%lld B", static_cast<long long>(bytes));
+    return buffer;
+}
+
+std::string FormatRatio(double ratio) {
+    if (!std::isfinite(ratio) || ratio < 0) return "n/a";
+    if (ratio == 0) return "0x";
+    if (ratio < 0.001) return "<0.001x";
+    char buffer[48];
+    if (ratio < 0.1) std::snprintf(buffer, sizeof buffer, "%.2gx", ratio);
+    else if (ratio < 9.995) std::snprintf(buffer, sizeof buffer, "%.2fx", ratio);
+    else if (ratio < 99.95) std::snprintf(buffer, sizeof buffer, "%.1fx", ratio);
+    else std::snprintf(buffer, sizeof buffer, "%.0fx", ratio);
     return buffer;
 }
 

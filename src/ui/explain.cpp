@@ -328,7 +328,7 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
     values.n = workers;
     values.build = scenario::RunsFreeThreaded(s) ? "free-threaded " : "";
     std::string head = scenario::FillModelText(model.headline, values);
-    if (speedup > 0) head += Printf(", %.2fx sequential", speedup);
+    if (speedup > 0) head += ", " + scenario::FormatRatio(speedup) + " sequential";
 
     // What the tasks ran on decides what explains the time: a pool's start and pickling, threads and the GIL, one
     // loop's stalls, or tasks taking turns.

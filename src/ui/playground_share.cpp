@@ -20,10 +20,9 @@ namespace interleave::ui {
 std::string MetricsLine(const trace::Metrics& m) {
     char buffer[256];
     // No speedup without a finished sequential baseline (a pipeline's tasks deadlock one after another).
-    char speedup[32] = "n/a";
-    if (m.sequentialMakespan > 0) std::snprintf(speedup, sizeof speedup, "%.2fx", m.speedup);
+    const std::string speedup = m.sequentialMakespan > 0 ? scenario::FormatRatio(m.speedup) : "n/a";
     std::snprintf(buffer, sizeof buffer, "makespan %s   speedup %s   CPU %s   GIL wait %s   GIL switches %lld",
-                  FormatTime(double(m.makespan)).c_str(), speedup, FormatShare(m.cpuUtilisation).c_str(),
+                  FormatTime(double(m.makespan)).c_str(), speedup.c_str(), FormatShare(m.cpuUtilisation).c_str(),
                   FormatTime(double(m.gilWait)).c_str(),
                   (long long)m.gilSwitches);
     return buffer;

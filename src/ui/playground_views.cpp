@@ -160,7 +160,7 @@ void Playground::CompareTable() {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(FormatTime(double(m.makespan)).c_str());
         ImGui::TableNextColumn();
-        if (m.sequentialMakespan > 0) ImGui::Text("%.2fx", m.speedup);
+        if (m.sequentialMakespan > 0) ImGui::TextUnformatted(scenario::FormatRatio(m.speedup).c_str());
         else ImGui::TextDisabled("n/a");
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(FormatShare(m.cpuUtilisation).c_str());
@@ -426,9 +426,7 @@ std::string KeptRunComparison(std::string line, int64_t keptMakespanNs, int64_t 
     line.append(": makespan ").append(FormatTime(double(keptMakespanNs)));
     if (keptMakespanNs <= 0 || makespanNs <= 0) return line;
     const double ratio = double(keptMakespanNs) / double(makespanNs);
-    char figures[64];
-    std::snprintf(figures, sizeof figures, "%.2fx %s", ratio >= 1 ? ratio : 1 / ratio,
-                  ratio >= 1 ? "faster" : "slower");
+    const std::string figures = scenario::FormatRatio(ratio >= 1 ? ratio : 1 / ratio) + (ratio >= 1 ? " faster" : " slower");
     return line.append("; this run ").append(FormatTime(double(makespanNs))).append(", ").append(figures);
 }
 }  // namespace

@@ -174,8 +174,7 @@ std::string ScalingSummary(const std::vector<ScalingSeries>& series) {
         } else if (bestWorkers == 1) {
             line += FormatTime(double(one)) + " with 1 worker, and no faster with more";
         } else {
-            char speedup[32];
-            std::snprintf(speedup, sizeof speedup, "%.2fx", double(one) / double(best));
+            const std::string speedup = scenario::FormatRatio(double(one) / double(best));
             line += FormatTime(double(one)) + " with 1 worker, at best " + FormatTime(double(best)) + " with " +
                     std::to_string(bestWorkers) + " (" + speedup + " faster)";
         }

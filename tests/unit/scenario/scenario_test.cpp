@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <cmath>
+#include <limits>
 #include <set>
 
 #include "scenario/model_info.h"
@@ -225,4 +227,23 @@ TEST(Profile, ObjectThroughputsAreProfileFields) {
     EXPECT_EQ(profile.unpickleObjectsBytesPerSecond, 40'000'000);
     EXPECT_FALSE(ApplyProfileJson(R"({"pickle_objects_throughput":"10B"})", profile, error));
     EXPECT_NE(error.find("pickle_objects_throughput"), std::string::npos) << error;
+}
+
+// A speedup keeps three significant figures at any size: "%.2fx" printed a model 250 times slower than sequential
+// as "0.00x" and one 12,345 times faster with five digits.
+TEST(FormatRatio, KeepsThreeSignificantFiguresAtAnySize) {
+    using interleave::scenario::FormatRatio;
+    EXPECT_EQ(FormatRatio(1.0), "1.00x");
+    EXPECT_EQ(FormatRatio(3.456), "3.46x");
+    EXPECT_EQ(FormatRatio(9.996), "10.0x");
+    EXPECT_EQ(FormatRatio(12.345), "12.3x");
+    EXPECT_EQ(FormatRatio(12'345.0), "12345x");
+    EXPECT_EQ(FormatRatio(0.25), "0.25x");
+    EXPECT_EQ(FormatRatio(0.004), "0.004x");
+    EXPECT_EQ(FormatRatio(0.0423), "0.042x");
+    EXPECT_EQ(FormatRatio(0.0004), "<0.001x");
+    EXPECT_EQ(FormatRatio(0.0), "0x");
+    EXPECT_EQ(FormatRatio(-1.0), "n/a");
+    EXPECT_EQ(FormatRatio(std::numeric_limits<double>::infinity()), "n/a");
+    EXPECT_EQ(FormatRatio(std::nan("")), "n/a");
 }
