@@ -10,10 +10,13 @@ Lib/multiprocessing/connection.py (3.11 to 3.15): a measurement, not a pattern t
 instead of the kernel's default of 64 KiB (pipe(7)): how much of a transfer is the 64 KiB ping-pong between writer and
 reader. Prints one JSON line: per map, its wall time and per item (in the order the workers received them) the parent's
 dumps and send, the worker's wait for the item (from asking for it to its first byte, roughly: until the parent began
-sending), its receipt (the transfer, as the worker saw it) and its loads, in ms; and the load average."""
+sending), its receipt (the transfer, as the worker saw it) and its loads, in ms; the minor page faults of each of the
+four (the thread's ru_minflt: pages touched for the first time, which no timing separates from copying); and the
+load average."""
 import argparse
 import json
 import os
+import resource
 import threading
 import time
 from multiprocessing import Pool
@@ -22,14 +25,23 @@ from multiprocessing.reduction import ForkingPickler
 
 from pickle_pool import checksum, make_payload, parse_size  # the same payloads and work as the program it explains
 
-EVENTS = []  # (pid, thread, what, start, end, nbytes) in this process; a worker's go back with its results
+EVENTS = []  # (pid, thread, what, start, end, nbytes, minor faults) in this process; a worker's go back with its results
+
+
+def minor_faults():
+    """Page faults served without I/O so far in this thread: each is a page touched for the first time (or again
+    after it was given back to the kernel), the cost the timings alone cannot tell from the copying."""
+    return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
 
 
 def timed(what, fn, size_of):
     def wrapper(*args, **kwargs):
+        f0 = minor_faults()
         t0 = time.perf_counter()
         result = fn(*args, **kwargs)
-        EVENTS.append((os.getpid(), threading.current_thread().name, what, t0, time.perf_counter(), size_of(args, result)))
+        t1 = time.perf_counter()
+        EVENTS.append((os.getpid(), threading.current_thread().name, what, t0, t1, size_of(args, result),
+                       minor_faults() - f0))
         return result
     return wrapper
 
@@ -88,7 +100,10 @@ def main():
                           "send_ms": round((send[4] - send[3]) * 1e3, 3) if send else None,
                           "wait_ms": round((began - recv[3]) * 1e3, 3),
                           "receive_ms": round((recv[4] - began) * 1e3, 3),
-                          "loads_ms": round((load[4] - load[3]) * 1e3, 3) if load else None})
+                          "loads_ms": round((load[4] - load[3]) * 1e3, 3) if load else None,
+                          # pages first touched: by the parent's dumps and send, the worker's receipt and loads
+                          "faults": [dumps[6] if dumps else None, send[6] if send else None, recv[6],
+                                     load[6] if load else None]})
         taken += len(recvs)
         out_maps.append({"map_ms": round((t1 - t0) * 1e3, 3), "items": items})
     print(json.dumps({"kind": args.kind, "size": args.size, "pickled_bytes": pickled,
