@@ -591,19 +591,25 @@ int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
         std::fprintf(out, "%s\n", doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         return Finish(out, err, "compare");
     }
-    std::fprintf(out, "%-44s %12s %9s %8s %14s %14s\n", "model", "makespan", "speedup", "CPU", "GIL wait", "overhead");
+    // The model column is as wide as its longest label, so a long one ("... on 3.13t (what-if)") keeps the columns in line.
+    std::vector<std::string> labels;
+    int width = 44;
+    for (size_t i = 0; i < c.models.size(); ++i) {
+        labels.push_back(c.results[i].trace.label + (static_cast<int>(i) == c.recommended ? "  <- recommended" : "") +
+                         (!models::Recommendable(s, c.models[i].kind) ? " (what-if)" : ""));
+        width = std::max(width, static_cast<int>(labels.back().size()));
+    }
+    std::fprintf(out, "%-*s %12s %9s %8s %14s %14s\n", width, "model", "makespan", "speedup", "CPU", "GIL wait", "overhead");
     for (size_t i = 0; i < c.models.size(); ++i) {
         const trace::Metrics& m = c.results[i].trace.metrics;
-        std::string label = c.results[i].trace.label +
-                            (static_cast<int>(i) == c.recommended ? "  <- recommended" : "") +
-                            (!models::Recommendable(s, c.models[i].kind) ? " (what-if)" : "");
         if (!c.results[i].ok) {
-            std::fprintf(out, "%-44s failed: %s\n", label.c_str(), c.results[i].error.c_str());
+            std::fprintf(out, "%-*s failed: %s\n", width, labels[i].c_str(), c.results[i].error.c_str());
             continue;
         }
-        std::fprintf(out, "%-44s %12s %9s %8s %14s %14s\n", label.c_str(), scenario::FormatDuration(m.makespan).c_str(),
-                     scenario::FormatRatio(m.speedup).c_str(), Percent(m.cpuUtilisation).c_str(),
-                     scenario::FormatDuration(m.gilWait).c_str(), scenario::FormatDuration(Overhead(m)).c_str());
+        std::fprintf(out, "%-*s %12s %9s %8s %14s %14s\n", width, labels[i].c_str(),
+                     scenario::FormatDuration(m.makespan).c_str(), scenario::FormatRatio(m.speedup).c_str(),
+                     Percent(m.cpuUtilisation).c_str(), scenario::FormatDuration(m.gilWait).c_str(),
+                     scenario::FormatDuration(Overhead(m)).c_str());
     }
     std::fprintf(out, "\nrecommended: %s\n", c.reason.c_str());
     return Finish(out, err, "compare");
