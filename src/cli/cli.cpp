@@ -591,7 +591,7 @@ int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
         std::fprintf(out, "%s\n", doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         return Finish(out, err, "compare");
     }
-    // The model column is as wide as its longest label, so a long one ("... on 3.13t (what-if)") keeps the columns in line.
+    // The model column is as wide as its longest label: a long one ("... on 3.13t (what-if)") keeps the columns in line.
     std::vector<std::string> labels;
     int width = 44;
     for (size_t i = 0; i < c.models.size(); ++i) {
@@ -599,7 +599,8 @@ int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
                          (!models::Recommendable(s, c.models[i].kind) ? " (what-if)" : ""));
         width = std::max(width, static_cast<int>(labels.back().size()));
     }
-    std::fprintf(out, "%-*s %12s %9s %8s %14s %14s\n", width, "model", "makespan", "speedup", "CPU", "GIL wait", "overhead");
+    std::fprintf(out, "%-*s %12s %9s %8s %14s %14s\n", width, "model", "makespan", "speedup", "CPU", "GIL wait",
+                 "overhead");
     for (size_t i = 0; i < c.models.size(); ++i) {
         const trace::Metrics& m = c.results[i].trace.metrics;
         if (!c.results[i].ok) {
