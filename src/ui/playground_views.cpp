@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -133,42 +134,72 @@ void Playground::CompareTable() {
         ImGui::TextWrapped("Recommended: %s. %s", ComparisonRowName(size_t(m_comparison.recommended)).c_str(),
                            m_comparison.reason.c_str());
     }
+    // Every cell's text first, to size the columns by it: where the window is wide enough each column gets at least
+    // its widest text, and where it is not (a phone) the columns keep their widths and the table scrolls sideways,
+    // rather than Dear ImGui clipping "720.733 ms" to "720.733" and "makespan" to "makes".
+    constexpr int kColumns = 6;
+    const char* headers[kColumns] = {byRelease ? "Python" : "model", "makespan", "speedup", "CPU use", "GIL wait",
+                                     "overhead"};
+    std::vector<std::array<std::string, kColumns>> cells(m_comparison.results.size());
+    for (size_t i = 0; i < cells.size(); ++i) {
+        const auto& result = m_comparison.results[i];
+        const auto& m = result.trace.metrics;
+        cells[i][0] = ComparisonRowName(i) + (int(i) == m_comparison.recommended ? " *" : "");
+        if (!result.ok) {
+            cells[i][1] = "failed: " + result.error;  // runs across the row; not counted in the widths below
+            continue;
+        }
+        cells[i][1] = FormatTime(double(m.makespan));
+        cells[i][2] = m.sequentialMakespan > 0 ? scenario::FormatRatio(m.speedup) : "n/a";
+        cells[i][3] = FormatShare(m.cpuUtilisation);
+        cells[i][4] = FormatTime(double(m.gilWait));
+        cells[i][5] = FormatTime(double(m.processStart + m.pickling + m.unpickling + m.threadStart + m.loopOverhead));
+    }
+    float widest[kColumns];
+    float needed = 0;
+    for (int c = 0; c < kColumns; ++c) {
+        widest[c] = ImGui::CalcTextSize(headers[c]).x;
+        for (size_t i = 0; i < cells.size(); ++i)
+            if (m_comparison.results[i].ok || c == 0)
+                widest[c] = std::max(widest[c], ImGui::CalcTextSize(cells[i][c].c_str()).x);
+        needed += widest[c] + ImGui::GetStyle().CellPadding.x * 2 + 1;  // padding both sides, an inner border
+    }
+    // The vertical scrollbar takes its width from the table's.
+    const bool sideways = needed + ImGui::GetStyle().ScrollbarSize > ImGui::GetContentRegionAvail().x;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("results", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    // Every column has a weight: with SizingStretchProp a column without one is weighted by its content's
-    // width, which is 0 on the table's first frame, and ImGui then divides 0 by 0 (a NaN cast to int: UB,
-    // found by fuzzing the share link with the Compare tab).
-    ImGui::TableSetupColumn(byRelease ? "Python" : "model", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-    for (const char* column : {"makespan", "speedup", "CPU use", "GIL wait", "overhead"})
-        ImGui::TableSetupColumn(column, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+                                  (sideways ? ImGuiTableFlags_ScrollX : ImGuiTableFlags_SizingStretchProp);
+    if (!ImGui::BeginTable("results", kColumns, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
+    // Every column has a weight (its widest text, never 0): with SizingStretchProp a column without one is weighted by
+    // its content's width, which is 0 on the table's first frame, and ImGui then divides 0 by 0 (a NaN cast to int:
+    // UB, found by fuzzing the share link with the Compare tab).
+    for (int c = 0; c < kColumns; ++c) {
+        if (sideways) ImGui::TableSetupColumn(headers[c], ImGuiTableColumnFlags_WidthFixed, widest[c]);
+        else ImGui::TableSetupColumn(headers[c], ImGuiTableColumnFlags_WidthStretch, std::max(widest[c], 1.0f));
+    }
     ImGui::TableHeadersRow();
-    for (size_t i = 0; i < m_comparison.results.size(); ++i) {
+    // A cell's text, noted for the tests when it is wider than its column (Dear ImGui would clip it).
+    const auto cell = [&](const std::string& text, bool disabled = false) {
+        ImGui::TableNextColumn();
+        if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetContentRegionAvail().x + 0.5f) m_probe.NoteCutCell(text);
+        if (disabled) ImGui::TextDisabled("%s", text.c_str());
+        else ImGui::TextUnformatted(text.c_str());
+    };
+    for (size_t i = 0; i < cells.size(); ++i) {
         const auto& result = m_comparison.results[i];
         const auto& m = result.trace.metrics;
         ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        const std::string name = ComparisonRowName(i);
-        if (int(i) == m_comparison.recommended) ImGui::Text("%s *", name.c_str());
-        else ImGui::TextUnformatted(name.c_str());
+        cell(cells[i][0]);
         if (!result.ok) {
             ImGui::TableNextColumn();
-            ImGui::TextDisabled("failed: %s", result.error.c_str());
+            ImGui::TextDisabled("%s", cells[i][1].c_str());
             continue;
         }
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(FormatTime(double(m.makespan)).c_str());
-        ImGui::TableNextColumn();
-        if (m.sequentialMakespan > 0) ImGui::TextUnformatted(scenario::FormatRatio(m.speedup).c_str());
-        else ImGui::TextDisabled("n/a");
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(FormatShare(m.cpuUtilisation).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(FormatTime(double(m.gilWait)).c_str());
-        ImGui::TableNextColumn();
-        const double overhead = double(m.processStart + m.pickling + m.unpickling + m.threadStart + m.loopOverhead);
-        ImGui::TextUnformatted(FormatTime(overhead).c_str());
+        cell(cells[i][1]);
+        cell(cells[i][2], m.sequentialMakespan <= 0);
+        cell(cells[i][3]);
+        cell(cells[i][4]);
+        cell(cells[i][5]);
         if (ImGui::IsItemHovered()) {
             ImGui::SetTooltip("process start %s\npickling %s\nunpickling %s\nthread start %s\nevent loop %s",
                               FormatTime(double(m.processStart)).c_str(), FormatTime(double(m.pickling)).c_str(),

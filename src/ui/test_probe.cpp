@@ -8,6 +8,7 @@ void TestProbe::BeginFrame() {
     m_widgets.clear();
     m_scrollingWidgets.clear();
     m_tooltip.clear();
+    m_cutCells.clear();
 }
 
 void TestProbe::Remember(const std::string& id, const Rect& rect, bool scrolls) {
@@ -32,6 +33,7 @@ void TestProbe::WriteTo(nlohmann::json& state) const {
     state["scrolling_widgets"] = m_scrollingWidgets;
     state["hover_tooltip"] = m_tooltip;
     state["scenario_overflow_x"] = m_scenarioOverflowX;
+    state["cut_table_cells"] = m_cutCells;
 }
 
 double WorkMsP90(std::vector<float> workMs) {

@@ -36,6 +36,9 @@ public:
     void SetScenarioOverflowX(float pixels) { m_scenarioOverflowX = pixels; }
     float ScenarioOverflowX() const { return m_scenarioOverflowX; }
 
+    // A table cell whose text is wider than its column, so Dear ImGui clips it ("720.733 ms" shown as "720.733").
+    void NoteCutCell(std::string text) { m_cutCells.push_back(std::move(text)); }
+
     // Adds this frame's measurements to the test state `state` (a JSON object), under the names the tests read.
     void WriteTo(nlohmann::json& state) const;
 
@@ -44,6 +47,7 @@ private:
     std::set<std::string> m_scrollingWidgets;
     std::string m_tooltip;
     float m_scenarioOverflowX = 0;
+    std::vector<std::string> m_cutCells;
 };
 
 // The 90th percentile of the simulation's slices on the UI thread (their wall-clock times in ms), 0 when none ran:

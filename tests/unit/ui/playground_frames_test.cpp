@@ -61,7 +61,8 @@ TEST_F(HeadlessImGui, EveryViewDrawsInBothThemesAt800x600And1920x1080) {
 
 // Every view (the timeline with its explanation, compare, scaling, the help overlay, the embed) of a real run, at a
 // phone's 390x844 at 3x, 800x600, 1920x1080 and 800x600 at 2x, in both themes, as a reader would check it: every
-// widget inside the window, no widget covering another, no lane name cut to "..", the lane names all different.
+// widget inside the window, no widget covering another, no lane name cut to "..", the lane names all different, no
+// cell of the compare table clipped.
 TEST_F(HeadlessImGui, NoWidgetIsCutOffOrCoversAnotherInAnyViewSizeOrTheme) {
     struct Screen {
         float w, h, scale;
@@ -115,6 +116,10 @@ TEST_F(HeadlessImGui, NoWidgetIsCutOffOrCoversAnotherInAnyViewSizeOrTheme) {
                         const double dy = std::min(ra[1] + ra[3], rb[1] + rb[3]) - std::max(ra[1], rb[1]);
                         EXPECT_FALSE(dx > 1 && dy > 1) << a << " and " << b << " overlap: " << where;
                     }
+                }
+                // The compare table's cells: none narrower than its text (a phone scrolls the table sideways instead).
+                if (view == "compare") {
+                    EXPECT_TRUE(s["cut_table_cells"].empty()) << "cut: " << s["cut_table_cells"].dump() << " " << where;
                 }
                 if (view == "timeline" || view == "embed" || view == "compare") {
                     const auto labels = s[view == "compare" ? "compare_lane_labels" : "lane_labels"].get<std::vector<std::string>>();

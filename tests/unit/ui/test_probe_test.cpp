@@ -21,21 +21,24 @@ TEST(TestProbe, WritesTheNamesTheEndToEndTestsRead) {
     probe.Remember("play", {1, 2, 3, 4}, false);
     probe.SetTooltip("w-1: cpu 10 ms");
     probe.SetScenarioOverflowX(12.5f);
+    probe.NoteCutCell("720.733 ms");
     const json state = Written(probe);
     // tests/e2e and web/ read exactly these keys: renaming one breaks them without a compiler error.
-    for (const char* key : {"widgets", "scrolling_widgets", "hover_tooltip", "scenario_overflow_x"})
+    for (const char* key : {"widgets", "scrolling_widgets", "hover_tooltip", "scenario_overflow_x", "cut_table_cells"})
         ASSERT_TRUE(state.contains(key)) << key << " missing from " << state.dump();
     EXPECT_EQ(state["widgets"]["play"], json::array({1, 2, 3, 4}));
     EXPECT_EQ(state["scrolling_widgets"], json::array());
     EXPECT_EQ(state["hover_tooltip"], "w-1: cpu 10 ms");
     EXPECT_FLOAT_EQ(state["scenario_overflow_x"].get<float>(), 12.5f);
-    EXPECT_EQ(state.size(), 4u);
+    EXPECT_EQ(state["cut_table_cells"], json::array({"720.733 ms"}));
+    EXPECT_EQ(state.size(), 5u);
 }
 
 TEST(TestProbe, ListsOnlyTheWidgetsDrawnInTheLastFrame) {
     TestProbe probe;
     probe.Remember("share", {0, 0, 10, 10}, true);
     probe.SetTooltip("old");
+    probe.NoteCutCell("old");
     probe.BeginFrame();
     probe.Remember("play", {5, 5, 10, 10}, false);
     const json state = Written(probe);
@@ -43,6 +46,7 @@ TEST(TestProbe, ListsOnlyTheWidgetsDrawnInTheLastFrame) {
     EXPECT_TRUE(state["widgets"].contains("play"));
     EXPECT_EQ(state["scrolling_widgets"], json::array());
     EXPECT_EQ(state["hover_tooltip"], "");
+    EXPECT_EQ(state["cut_table_cells"], json::array());
 }
 
 TEST(TestProbe, AWidgetInAWindowThatScrollsIsListedAsScrolling) {
