@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 namespace interleave::plan {
 
@@ -109,6 +110,32 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
     const double ns = at(bytes - objectBytes, unpickle ? profile.unpickleBytesPerSecond : profile.pickleBytesPerSecond) +
                       at(objectBytes, unpickle ? profile.unpickleObjectsBytesPerSecond : profile.pickleObjectsBytesPerSecond);
     return static_cast<scenario::TimeNs>(std::llround(ns));
+}
+
+namespace {
+int64_t Pages(int64_t bytes) { return bytes <= 0 ? 0 : (bytes + kPageBytes - 1) / kPageBytes; }
+}  // namespace
+
+int64_t FreshPagesReceived(int64_t bytes, int64_t objectBytes, bool firstInProcess) {
+    if (bytes <= 0 || (bytes <= kPipeBufferBytes && !firstInProcess)) return 0;
+    objectBytes = std::clamp<int64_t>(objectBytes, 0, bytes);
+    const double pages = kReceiptPagesPerPage * static_cast<double>(Pages(bytes)) +
+                         static_cast<double>(Pages(bytes - objectBytes)) +
+                         kObjectPagesPerPage * static_cast<double>(Pages(objectBytes));
+    return static_cast<int64_t>(std::llround(pages));
+}
+
+int64_t FreshPagesSent(int64_t bytes, bool firstInProcess) {
+    return firstInProcess || bytes > kMmapThresholdMaxBytes ? Pages(bytes) : 0;
+}
+
+scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages) {
+    if (pages <= 0 || profile.pageTouch <= 0) return 0;
+    // Saturate well below the type's end: a chunk of the format's largest messages at the largest page_touch is more
+    // than a TimeNs holds, and the caller adds this to other costs.
+    constexpr scenario::TimeNs kMost = std::numeric_limits<scenario::TimeNs>::max() / 4;
+    if (pages > kMost / profile.pageTouch) return kMost;
+    return pages * profile.pageTouch;
 }
 
 bool IsProcessPipe(const scenario::Scenario& s, int32_t name) {

@@ -184,6 +184,28 @@ inline StepWork InPlace(const Plan& plan, const scenario::Step& step) {
 // the profile's pickle_throughput, object graphs at pickle_objects_throughput (unpickle_* when `unpickle`). The
 // simulator charges it all; the C++ runtime copies every byte for real and spends the object graph's part on top.
 scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t bytes, int64_t objectBytes, bool unpickle);
+// Fresh memory a process pool's message costs: pages written for the first time, each at the profile's page_touch.
+// Measured with minor page-fault counts per call (tests/reference/programs/pool_phases.py, docs/real-runs.md
+// "Inside the Pool"), and explained by CPython's and glibc's source:
+//  - Connection._recv (Lib/multiprocessing/connection.py) reads a message larger than the OS pipe (65,536 bytes,
+//    pipe(7)) in pieces into a growing io.BytesIO, each os.read() allocating what is left; the worker's heap grows
+//    by brk while it receives and unpickles the item and glibc's free trims it back after (systrim), so the next item
+//    touches fresh pages again. Measured: 1.0 to 2.1 fresh pages per page of message at every item, from 200 KiB
+//    to 40 MiB (kReceiptPagesPerPage: the median of the five sizes' midpoints).
+//  - pickle.loads then writes the new object: one page per page for bytes (load_counted_binbytes copies into a new
+//    object; measured 1.00-1.05), 3.4-6.8 per page of pickled object graph (a list of ints, each int an object of
+//    its own; kObjectPagesPerPage, the midpoint).
+//  - A message that fits the pipe arrives in one read and leaves the heap warm: it pays these pages only at its
+//    process's first receipt (measured: 74 + 13 faults for 64 KiB at a worker's first item, 0-3 after).
+//  - The sender's pickle.dumps writes fresh pages at its process's first send, and at every send above glibc's
+//    mmap ceiling (DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB on 64-bit: every such allocation is a fresh mmap).
+inline constexpr int64_t kPageBytes = 4'096;
+inline constexpr double kReceiptPagesPerPage = 1.75;
+inline constexpr double kObjectPagesPerPage = 5.0;
+inline constexpr int64_t kMmapThresholdMaxBytes = int64_t{32} << 20;
+int64_t FreshPagesReceived(int64_t bytes, int64_t objectBytes, bool firstInProcess);
+int64_t FreshPagesSent(int64_t bytes, bool firstInProcess);
+scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages);
 // The CPU one put, get, set or wait step costs under the scenario's model, wherever its thread runs it: a
 // multiprocessing.Queue's put (its own Python and its feeder thread's pickling) or get in a process pool, an
 // asyncio.Queue's or asyncio.Event's on an event loop, else a queue.Queue's or threading.Event's.

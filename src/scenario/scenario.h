@@ -175,6 +175,9 @@ struct MachineProfile {
     int64_t pickleObjectsBytesPerSecond = 86'000'000;    // an object graph: a list of small dicts
     int64_t unpickleObjectsBytesPerSecond = 72'000'000;
     TimeNs messageOverhead = 30'000;       // per pickled message through a pipe
+    // A 4 KiB page of memory written for the first time (a minor page fault: the kernel finds and zeroes a page).
+    // What a Pool's message pays where its receipt and unpickling get fresh heap (plan::FreshPagesReceived).
+    TimeNs pageTouch = 1'000;
     TimeNs loopStepOverhead = 12'000;      // asyncio: one trip round the loop per resumed task (measured: docs/machine-profile.md)
     TimeNs eagerStepOverhead = 9'000;      // asyncio: an eager task's first step, run inside create_task() (docs/machine-profile.md)
     TimeNs counterIncrement = 100;         // counter += 1 in bytecode

@@ -700,6 +700,9 @@ bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
     changed |= BytesField("unpickle obj /s", p.unpickleObjectsBytesPerSecond, 1'000, int64_t(1) << 40,
                           "unpickling an object graph, pickled bytes per second");
     changed |= DurationField("message cost", p.messageOverhead, 0, kSecond, "per pickled message through a pipe");
+    changed |= DurationField("page touch", p.pageTouch, 0, kSecond / 100,
+                             "a 4 KiB page written for the first time: a Pool's messages larger than the OS pipe "
+                             "(64 KiB) pay it for every page they are read and unpickled into");
     changed |= DurationField("mp.Queue put", p.mpQueuePut, 0, kSecond,
                              "multiprocessing.Queue.put() in the caller: the semaphore, the buffer");
     changed |= DurationField("mp.Queue feed", p.mpQueueFeed, 0, kSecond,

@@ -44,6 +44,8 @@ def write_all(parts, out_dir):
         profile = {"pool_import": us(med(ps[f"import_pool_{weight}"])),
                    "pool_setup": us(max(med(m["pool_setup"]) - med(m["ready"]), 0.001)),
                    "pool_teardown": us(med(m["pool_teardown"]))}
+        if "page_touch" in parts:  # parts files before 2026-12-05 lack it: the profile's default stays
+            profile["page_touch"] = us(med(parts["page_touch"]))
         if method == "fork":
             # A fork worker's own start, after its parent's Process.start() returned: the model runs it on the
             # worker, beside the parent's next start.
@@ -57,6 +59,8 @@ def write_all(parts, out_dir):
                 f"{max(med(m['pool_setup']) - med(m['ready']), 0.001):.1f} ms (Pool(1) until its first map returned "
                 f"less a worker's start: {weight}.{method}.pool_setup less .ready), pool_teardown "
                 f"{med(m['pool_teardown']):.1f} ms (leaving `with`: {weight}.{method}.pool_teardown)." +
+                (f" page_touch {med(parts['page_touch']) * 1e3:.1f} us: a 4 KiB page written for the first time "
+                 f"(parts page_touch), what each message's fresh heap costs." if "page_touch" in parts else "") +
                 (f" fork_child_start {max(med(m['ready']) - med(m['parent_start']), 0.001):.2f} ms: a worker's own "
                  f"start after the fork, until it ran its target ({weight}.fork.ready less .parent_start)."
                  if method == "fork" else ""))

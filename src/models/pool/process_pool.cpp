@@ -56,6 +56,18 @@ TimeNs ArgsTime(const Chunk& chunk, const scenario::MachineProfile& profile, boo
 TimeNs ResultsTime(const Chunk& chunk, const scenario::MachineProfile& profile, bool unpickle) {
     return plan::PickleTime(profile, chunk.resultBytes, chunk.resultObjectBytes, unpickle);
 }
+// The fresh pages a process touches receiving (reading and unpickling) or sending (pickling) a message
+// (plan::FreshPagesReceived): a process's first message, and every message larger than the OS pipe.
+TimeNs ReceiptPages(int64_t bytes, int64_t objectBytes, const scenario::MachineProfile& profile, bool& received) {
+    const TimeNs cost = plan::PageTouchTime(profile, plan::FreshPagesReceived(bytes, objectBytes, !received));
+    received = true;
+    return cost;
+}
+TimeNs SendPages(int64_t bytes, const scenario::MachineProfile& profile, bool& sent) {
+    const TimeNs cost = plan::PageTouchTime(profile, plan::FreshPagesSent(bytes, !sent));
+    sent = true;
+    return cost;
+}
 
 Action Costed(TimeNs cpu, SpanState state, bool gil = true) {
     return Action::Compute(cpu, gil, state, trace::TaskId::None());
@@ -86,7 +98,9 @@ public:
                         chunk.failed.assign(chunk.tasks.size(), false);
                         m_next = 0;
                         m_phase = Phase::Run;
-                        return Costed(ArgsTime(chunk, profile, true), SpanState::Unpickling);
+                        return Costed(ArgsTime(chunk, profile, true) +
+                                          ReceiptPages(chunk.argBytes, chunk.argObjectBytes, profile, m_received),
+                                      SpanState::Unpickling);
                     }
                     if (m_pool.allSent) {
                         if (m_queues) m_queues->CloseProcess(world, m_interp);
@@ -127,7 +141,9 @@ public:
                         }
                     }
                     m_phase = Phase::Send;
-                    return Costed(ResultsTime(chunk, profile, false) + profile.messageOverhead, SpanState::Pickling);
+                    return Costed(ResultsTime(chunk, profile, false) + profile.messageOverhead +
+                                      SendPages(chunk.resultBytes, profile, m_sent),
+                                  SpanState::Pickling);
                 }
                 case Phase::Send:
                     m_pool.outqueue.push_back(m_chunk);
@@ -153,6 +169,7 @@ private:
     SyncRunner m_runner;
     bool m_running = false;
     EventLoop* m_loop = nullptr;
+    bool m_received = false, m_sent = false;  // this worker process has received / sent a message before
 };
 
 // The parent's _handle_tasks thread: pickles each chunk and writes it to the inqueue.
@@ -168,7 +185,9 @@ public:
         if (m_next < m_pool.chunks.size()) {
             m_sending = static_cast<int32_t>(m_next++);
             const Chunk& chunk = m_pool.chunks[m_sending];
-            return Costed(ArgsTime(chunk, world.Profile(), false) + world.Profile().messageOverhead, SpanState::Pickling);
+            return Costed(ArgsTime(chunk, world.Profile(), false) + world.Profile().messageOverhead +
+                              SendPages(chunk.argBytes, world.Profile(), m_sent),
+                          SpanState::Pickling);
         }
         m_pool.allSent = true;
         world.Notify(m_pool.inSignal);
@@ -179,6 +198,7 @@ private:
     PoolState& m_pool;
     size_t m_next = 0;
     int32_t m_sending = -1;
+    bool m_sent = false;  // the parent has sent a task message before
 };
 
 // The parent's _handle_results thread: unpickles results as they arrive.
@@ -199,7 +219,10 @@ public:
         if (!m_pool.outqueue.empty()) {
             m_receiving = m_pool.outqueue.front();
             m_pool.outqueue.pop_front();
-            return Costed(ResultsTime(m_pool.chunks[m_receiving], world.Profile(), true), SpanState::Unpickling);
+            const Chunk& chunk = m_pool.chunks[m_receiving];
+            return Costed(ResultsTime(chunk, world.Profile(), true) +
+                              ReceiptPages(chunk.resultBytes, chunk.resultObjectBytes, world.Profile(), m_received),
+                          SpanState::Unpickling);
         }
         return Action::Wait(m_pool.outSignal, SpanState::Idle);
     }
@@ -207,6 +230,7 @@ public:
 private:
     PoolState& m_pool;
     int32_t m_receiving = -1;
+    bool m_received = false;  // the parent has received a result message before
 };
 
 // The fork server: started once like spawn, then forks a worker per request.

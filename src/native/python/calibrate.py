@@ -291,6 +291,29 @@ def pickling_objects(size=4 << 20, rounds=3):
     return median(dumps), median(loads)
 
 
+def page_touch_sample(pages=256):
+    """ns per page written for the first time (a minor fault: the kernel finds and zeroes a page), the way a Pool's
+    receipt and unpickling pay it on fresh heap: a fresh 1 MiB anonymous map (below a transparent huge page, so
+    4 KiB pages as malloc's heap gets them) written a byte a page, less a second pass over the same pages, which
+    costs the loop alone."""
+    import mmap
+    step = mmap.PAGESIZE
+    m = mmap.mmap(-1, pages * step)
+    t0 = pc()
+    for offset in range(0, pages * step, step):
+        m[offset] = 1
+    t1 = pc()
+    for offset in range(0, pages * step, step):
+        m[offset] = 1
+    t2 = pc()
+    m.close()
+    return max(0, ((t1 - t0) - (t2 - t1)) / pages)
+
+
+def page_touch():
+    return steady("page_touch", page_touch_sample, 9, 41)
+
+
 def message_overhead(n=300):
     a, b = multiprocessing.Pipe()
     p = multiprocessing.get_context("fork").Process(target=echo, args=(b,))
@@ -567,6 +590,7 @@ elif __name__ == "__main__":
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median())
     r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())
     r["message_overhead"] = message_overhead()
+    r["page_touch"] = page_touch()
     r["loop_step_overhead"] = loop_step_across_interpreters()
     eager = eager_step(r["loop_step_overhead"])
     if eager is not None:

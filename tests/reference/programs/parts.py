@@ -20,6 +20,8 @@ JSON object with the Python version, the machine's cores and the load average be
   lock_increment                        `with lock: counter += 1`, per call (a loop of 100,000)
   pickle.<kind>.<size>                  pickle.dumps, pickle.loads, and a Pipe transfer of the pickled bytes to
                                         another process (send_bytes until it acknowledges, less a 1-byte round trip)
+  page_touch                            a 4 KiB page written for the first time (calibrate.py's
+                                        page_touch_sample: what a Pool's receipt pays on fresh heap)
   pipe_round_trip                       a 1-byte Connection.send_bytes/recv_bytes round trip between processes
   process_start                         start_probe.py and start_probe_heavy.py (one worker's start per method,
                                         a Pool's set-up and tear-down), run as programs of their own; and
@@ -247,6 +249,13 @@ def start_parts(reps, python):
     return out
 
 
+def page_touch_part(reps):
+    # The same probe as `interleave calibrate`'s, from its source (one method, one figure, wherever it is measured).
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "src", "native", "python"))
+    from calibrate import page_touch_sample
+    return stats(repeat(lambda: page_touch_sample() / 1e6, reps * 3))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server-url", required=True, help="the delay server's base URL, http://127.0.0.1:PORT")
@@ -265,6 +274,7 @@ def main():
     result.update(cold_parts(url0, reps))
     result.update(sum_part(10_000 if args.quick else 1_000_000, reps))
     result.update(thread_parts(reps))
+    result["page_touch"] = page_touch_part(reps)
     result.update(pickle_parts(reps, {"bytes": ["1KiB"], "ints": ["1KiB"]} if args.quick else KIND_SIZES))
     result["process_start"] = start_parts(2 if args.quick else 7, sys.executable)
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
