@@ -406,6 +406,14 @@ int Sim(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
     return Finish(out, err, "sim");
 }
 
+// The width of compare's model column: 44 characters, or the longest label's, so that a long label ("... on 3.13t
+// (what-if)", "process_asyncio (10000 x forkserver) on 3.15t") keeps the columns after it in line.
+int LabelColumnWidth(const std::vector<std::string>& labels) {
+    size_t width = 44;
+    for (const std::string& label : labels) width = std::max(width, label.size());
+    return static_cast<int>(std::min<size_t>(width, 4096));
+}
+
 // compare --python 3.14,3.14t: the scenario's own model on each release.
 int CompareReleases(const scenario::Scenario& s, const std::string& list, const models::SimulationOptions& options, bool json,
                     std::FILE* out, std::FILE* err) {
@@ -422,19 +430,32 @@ int CompareReleases(const scenario::Scenario& s, const std::string& list, const 
         versions.push_back(version);
         start = comma + 1;
     }
-    nlohmann::json rows = nlohmann::json::array();
-    if (!json) std::fprintf(out, "%-8s %-44s %12s %9s %14s\n", "python", "model", "makespan", "speedup", "GIL wait");
+    // Every release is simulated before the table is printed: its model column is as wide as the longest label.
+    struct Row {
+        std::string name, why;
+        models::SimulationResult result;
+    };
+    std::vector<Row> results;
     bool anyFailed = false;
     for (const scenario::PythonVersion version : versions) {
         const scenario::Scenario on = scenario::OnRelease(s, version);
-        const std::string name = scenario::PythonVersionName(version);
-        models::SimulationResult result;
-        std::string why = scenario::MissingFromRelease(on);
-        if (why.empty()) {
-            result = models::Simulate(on, options);
-            if (!result.ok) why = result.error;
+        Row row{scenario::PythonVersionName(version), scenario::MissingFromRelease(on), {}};
+        if (row.why.empty()) {
+            row.result = models::Simulate(on, options);
+            if (!row.result.ok) row.why = row.result.error;
         }
-        anyFailed = anyFailed || !why.empty();
+        anyFailed = anyFailed || !row.why.empty();
+        results.push_back(std::move(row));
+    }
+    std::vector<std::string> labels;
+    for (const Row& r : results) labels.push_back(r.result.trace.label);
+    const int width = LabelColumnWidth(labels);
+    nlohmann::json rows = nlohmann::json::array();
+    if (!json) std::fprintf(out, "%-8s %-*s %12s %9s %14s\n", "python", width, "model", "makespan", "speedup", "GIL wait");
+    for (const Row& r : results) {
+        const std::string& name = r.name;
+        const std::string& why = r.why;
+        const models::SimulationResult& result = r.result;
         const trace::Metrics& m = result.trace.metrics;
         if (json) {
             nlohmann::json row = {{"python", name}, {"ok", why.empty()}};
@@ -451,7 +472,7 @@ int CompareReleases(const scenario::Scenario& s, const std::string& list, const 
             std::fprintf(out, "%-8s failed: %s\n", name.c_str(), why.c_str());
         } else {
             const std::string speedup = scenario::FormatRatio(m.speedup);
-            std::fprintf(out, "%-8s %-44s %12s %9s %14s\n", name.c_str(), result.trace.label.c_str(),
+            std::fprintf(out, "%-8s %-*s %12s %9s %14s\n", name.c_str(), width, result.trace.label.c_str(),
                          scenario::FormatDuration(m.makespan).c_str(), speedup.c_str(), scenario::FormatDuration(m.gilWait).c_str());
         }
     }
@@ -591,14 +612,11 @@ int CompareCommand(const std::vector<std::string>& args, std::FILE* out, std::FI
         std::fprintf(out, "%s\n", doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         return Finish(out, err, "compare");
     }
-    // The model column is as wide as its longest label: a long one ("... on 3.13t (what-if)") keeps the columns in line.
     std::vector<std::string> labels;
-    int width = 44;
-    for (size_t i = 0; i < c.models.size(); ++i) {
+    for (size_t i = 0; i < c.models.size(); ++i)
         labels.push_back(c.results[i].trace.label + (static_cast<int>(i) == c.recommended ? "  <- recommended" : "") +
                          (!models::Recommendable(s, c.models[i].kind) ? " (what-if)" : ""));
-        width = std::max(width, static_cast<int>(labels.back().size()));
-    }
+    const int width = LabelColumnWidth(labels);
     std::fprintf(out, "%-*s %12s %9s %8s %14s %14s\n", width, "model", "makespan", "speedup", "CPU", "GIL wait",
                  "overhead");
     for (size_t i = 0; i < c.models.size(); ++i) {

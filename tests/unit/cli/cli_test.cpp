@@ -315,6 +315,29 @@ TEST(Cli, VaryPrintsTheSpreadOfManySeededRuns) {
 
 // compare's table keeps its columns in line whatever the labels: the free-threaded what-if's label is longer than the
 // 44 characters the model column used to have, and pushed that row's figures out of line.
+TEST(Cli, CompareReleasesTableColumnsLineUpWithALongModelLabel) {
+    // "process_asyncio (10000 x forkserver) on 3.15t" is 45 characters: one more than the column had.
+    const std::string path = TempPath("cli_long_label.json");
+    std::ofstream(path) << R"({"tasks":[{"name":"t","count":2,"steps":[{"cpu":"1ms"}]}],)"
+                           R"("model":{"kind":"process_asyncio","workers":10000,"start_method":"forkserver"}})";
+    const CliResult r = Capture({"compare", path, "--python", "3.14,3.15t"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::string line, header;
+    std::getline(lines, header);
+    const size_t makespanEnd = header.find("makespan") + std::string("makespan").size();
+    ASSERT_NE(header.find("makespan"), std::string::npos) << header;
+    int rows = 0;
+    while (std::getline(lines, line) && !line.empty() && line.rfind("interleave", 0) != 0) {
+        ++rows;
+        ASSERT_GT(line.size(), makespanEnd) << line;
+        EXPECT_TRUE(line[makespanEnd - 1] == 's' && line[makespanEnd] == ' ')
+            << "row out of line with the header:\n" << header << "\n" << line;
+    }
+    EXPECT_EQ(rows, 2) << r.out;
+    EXPECT_NE(r.out.find("on 3.15t"), std::string::npos) << r.out;
+}
+
 TEST(Cli, CompareTableColumnsLineUpWithALongModelLabel) {
     const CliResult r = Capture({"compare", "pickling_large_payload"});
     ASSERT_EQ(r.code, 0) << r.err;
