@@ -155,13 +155,17 @@ void Playground::CompareTable() {
         cells[i][4] = FormatTime(double(m.gilWait));
         cells[i][5] = FormatTime(double(m.processStart + m.pickling + m.unpickling + m.threadStart + m.loopOverhead));
     }
+    // Each cell's text is measured once a frame: its width sizes the column here and is checked against the column
+    // below.
+    std::vector<std::array<float, kColumns>> textWidth(cells.size());
     float widest[kColumns];
     float needed = 0;
     for (int c = 0; c < kColumns; ++c) {
         widest[c] = ImGui::CalcTextSize(headers[c]).x;
-        for (size_t i = 0; i < cells.size(); ++i)
-            if (m_comparison.results[i].ok || c == 0)
-                widest[c] = std::max(widest[c], ImGui::CalcTextSize(cells[i][c].c_str()).x);
+        for (size_t i = 0; i < cells.size(); ++i) {
+            textWidth[i][c] = ImGui::CalcTextSize(cells[i][c].c_str()).x;
+            if (m_comparison.results[i].ok || c == 0) widest[c] = std::max(widest[c], textWidth[i][c]);
+        }
         needed += widest[c] + ImGui::GetStyle().CellPadding.x * 2 + 1;  // padding both sides, an inner border
     }
     // The vertical scrollbar takes its width from the table's.
@@ -179,9 +183,10 @@ void Playground::CompareTable() {
     }
     ImGui::TableHeadersRow();
     // A cell's text, noted for the tests when it is wider than its column (Dear ImGui would clip it).
-    const auto cell = [&](const std::string& text, bool disabled = false) {
+    const auto cell = [&](size_t row, int column, bool disabled = false) {
+        const std::string& text = cells[row][column];
         ImGui::TableNextColumn();
-        if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetContentRegionAvail().x + 0.5f) m_probe.NoteCutCell(text);
+        if (textWidth[row][column] > ImGui::GetContentRegionAvail().x + 0.5f) m_probe.NoteCutCell(text);
         if (disabled) ImGui::TextDisabled("%s", text.c_str());
         else ImGui::TextUnformatted(text.c_str());
     };
@@ -189,17 +194,13 @@ void Playground::CompareTable() {
         const auto& result = m_comparison.results[i];
         const auto& m = result.trace.metrics;
         ImGui::TableNextRow();
-        cell(cells[i][0]);
+        cell(i, 0);
         if (!result.ok) {
             ImGui::TableNextColumn();
             ImGui::TextDisabled("%s", cells[i][1].c_str());
             continue;
         }
-        cell(cells[i][1]);
-        cell(cells[i][2], m.sequentialMakespan <= 0);
-        cell(cells[i][3]);
-        cell(cells[i][4]);
-        cell(cells[i][5]);
+        for (int c = 1; c < kColumns; ++c) cell(i, c, c == 2 && m.sequentialMakespan <= 0);
         if (ImGui::IsItemHovered()) {
             ImGui::SetTooltip("process start %s\npickling %s\nunpickling %s\nthread start %s\nevent loop %s",
                               FormatTime(double(m.processStart)).c_str(), FormatTime(double(m.pickling)).c_str(),
