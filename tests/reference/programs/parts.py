@@ -19,7 +19,9 @@ JSON object with the Python version, the machine's cores and the load average be
   thread_start                          Thread(target=f).start() in a burst of 100, per start (the parent's time)
   lock_increment                        `with lock: counter += 1`, per call (a loop of 100,000)
   pickle.<kind>.<size>                  pickle.dumps, pickle.loads, and a Pipe transfer of the pickled bytes to
-                                        another process (send_bytes until it acknowledges, less a 1-byte round trip)
+                                        another process (send_bytes until it acknowledges, less a 1-byte round
+                                        trip), each less the fresh pages it touched at page_touch (calibrate.py's
+                                        warm_pickle_costs); fresh_pages: the medians of those pages
   page_touch                            a 4 KiB page written for the first time (calibrate.py's
                                         page_touch_sample: what a Pool's receipt pays on fresh heap)
   pipe_round_trip                       a 1-byte Connection.send_bytes/recv_bytes round trip between processes
@@ -173,23 +175,18 @@ def thread_parts(reps):
     return {"thread_start": stats(repeat(burst, reps)), "lock_increment": stats(inc)}
 
 
-def ack(conn):
-    while True:
-        b = conn.recv_bytes()
-        if b == b"stop":
-            return
-        conn.send_bytes(b"k")
-
-
 def payload(kind, size):
     if kind == "bytes":
         return bytes(size)
     return list(range(max(1, size // 5 if size >= 5 * 65536 else size // 3)))  # as pickle_pool.py builds it
 
 
-def pickle_parts(reps, sizes):
+def pickle_parts(reps, sizes, page_touch_ms):
+    """The costs of pickling each payload, measured by `interleave calibrate`'s own function (warm_pickle_costs): the
+    copies alone, each call less the fresh pages it touched (the simulator charges those as page_touch)."""
+    calibrate = _calibrate()
     a, b = multiprocessing.Pipe()
-    p = multiprocessing.get_context("fork").Process(target=ack, args=(b,))
+    p = multiprocessing.get_context("fork").Process(target=calibrate.acknowledge_with_faults, args=(b,))
     p.start()
 
     def rtt():
@@ -198,32 +195,15 @@ def pickle_parts(reps, sizes):
         a.recv_bytes()
         return (time.perf_counter() - t0) * 1e3
     rtts = repeat(rtt, 200, warmup=20)
-    base = sorted(rtts)[len(rtts) // 2]
     out = {"pipe_round_trip": stats(rtts)}
     for kind, names in sizes.items():
         for name in names:
-            obj = payload(kind, SIZES[name])
-            blob = pickle.dumps(obj)
             n = max(3, reps // (1 + SIZES[name] // (8 * 1024 ** 2)))
-
-            def dumps():
-                t0 = time.perf_counter()
-                pickle.dumps(obj)
-                return (time.perf_counter() - t0) * 1e3
-
-            def loads():
-                t0 = time.perf_counter()
-                pickle.loads(blob)
-                return (time.perf_counter() - t0) * 1e3
-
-            def transfer():
-                t0 = time.perf_counter()
-                a.send_bytes(blob)
-                a.recv_bytes()
-                return max(0.0, (time.perf_counter() - t0) * 1e3 - base)
-            out[f"pickle.{kind}.{name}"] = {"pickled_bytes": len(blob), "dumps": stats(repeat(dumps, n, 1)),
-                                            "loads": stats(repeat(loads, n, 1)),
-                                            "transfer": stats(repeat(transfer, n, 1))}
+            costs = calibrate.warm_pickle_costs(payload(kind, SIZES[name]), a, page_touch_ms * 1e6, n)
+            out[f"pickle.{kind}.{name}"] = {"pickled_bytes": costs["pickled_bytes"],
+                                            "fresh_pages": costs["fresh_pages"],
+                                            **{k: stats([ns / 1e6 for ns in costs[k]])
+                                               for k in ("dumps", "loads", "transfer")}}
     a.send_bytes(b"stop")
     p.join()
     return out
@@ -249,11 +229,15 @@ def start_parts(reps, python):
     return out
 
 
-def page_touch_part(reps):
-    # The same probe as `interleave calibrate`'s, from its source (one method, one figure, wherever it is measured).
+def _calibrate():
+    # `interleave calibrate`'s own probes, from its source: one method, one figure, wherever it is measured.
     sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "src", "native", "python"))
-    from calibrate import page_touch_sample
-    return stats(repeat(lambda: page_touch_sample() / 1e6, reps * 3))
+    import calibrate
+    return calibrate
+
+
+def page_touch_part(reps):
+    return stats(repeat(lambda: _calibrate().page_touch_sample() / 1e6, reps * 3))
 
 
 def main():
@@ -275,7 +259,8 @@ def main():
     result.update(sum_part(10_000 if args.quick else 1_000_000, reps))
     result.update(thread_parts(reps))
     result["page_touch"] = page_touch_part(reps)
-    result.update(pickle_parts(reps, {"bytes": ["1KiB"], "ints": ["1KiB"]} if args.quick else KIND_SIZES))
+    result.update(pickle_parts(reps, {"bytes": ["1KiB"], "ints": ["1KiB"]} if args.quick else KIND_SIZES,
+                               result["page_touch"]["median"]))
     result["process_start"] = start_parts(2 if args.quick else 7, sys.executable)
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, indent=1))
