@@ -772,9 +772,10 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     }
     cleanup(false);
     main.Add(SpanState::Idle, j0, main.Now());
-    if (s.machine.profile.poolTeardown > 0) {  // leaving `with`: terminate()'s own work in the parent
+    // Leaving `with`: terminate()'s own work in the parent, per worker (it kills and joins each in turn).
+    if (const TimeNs teardown = s.machine.profile.poolTeardown * static_cast<TimeNs>(workers.size()); teardown > 0) {
         const TimeNs t0 = main.Now();
-        Spin(s.machine.profile.poolTeardown);
+        Spin(teardown);
         main.Add(SpanState::RunningPython, t0, main.Now());
     }
     for (auto& w : workers)

@@ -58,7 +58,8 @@ def write_all(parts, out_dir):
                 f"process imports multiprocessing.pool: parts process_start.import_pool_{weight}), pool_setup "
                 f"{max(med(m['pool_setup']) - med(m['ready']), 0.001):.1f} ms (Pool(1) until its first map returned "
                 f"less a worker's start: {weight}.{method}.pool_setup less .ready), pool_teardown "
-                f"{med(m['pool_teardown']):.1f} ms (leaving `with`: {weight}.{method}.pool_teardown)." +
+                f"{med(m['pool_teardown']):.1f} ms a worker (leaving `with Pool(1)`: {weight}.{method}.pool_teardown; "
+                f"terminate() kills and joins each worker in turn)." +
                 (f" page_touch {med(parts['page_touch']) * 1e3:.1f} us: a 4 KiB page written for the first time "
                  f"(parts page_touch), what each message's fresh heap costs." if "page_touch" in parts else "") +
                 (f" fork_child_start {max(med(m['ready']) - med(m['parent_start']), 0.001):.2f} ms: a worker's own "
@@ -189,15 +190,21 @@ def write_all(parts, out_dir):
                        f"included) less a later one (forkserver.ready); process_start_forkserver "
                        f"{ready - fork_parent:.1f} ms: a later start until the child ran (forkserver.ready) less a "
                        f"fork (fork.parent_start, which is also process_start_fork)")
-            case = f"process_start_{method}" + ("_heavy" if weight == "heavy" else "")
             prog = "process_start_heavy.py" if weight == "heavy" else "process_start.py"
-            docs[case] = scenario(
-                f"Pool(2) with {method}{', main module imports requests' if weight == 'heavy' else ''}: start, map, tear-down",
-                f"tests/reference/programs/{prog} --method {method} --workers 2. Parts from "
-                f"start_probe{'_heavy' if weight == 'heavy' else ''}.py ({weight}): {how}.{pool_miss(weight, method)} "
-                f"{src}.",
-                [{"name": "square", "count": 2, "steps": [{"send": "20B"}, {"cpu": "5us"}, {"return": "20B"}]}],
-                {"kind": "processes", "workers": 2, "start_method": method}, profile)
+            # Two workers, and (light) fifty on the machine's two cores: the starts contend for the cores (a spawned
+            # or forkserver worker's start is CPU work: a fresh interpreter and its imports).
+            for workers in (2, 50) if weight == "light" else (2,):
+                case = (f"process_start_{method}" + ("_heavy" if weight == "heavy" else "") +
+                        (f"_{workers}" if workers != 2 else ""))
+                docs[case] = scenario(
+                    f"Pool({workers}) with {method}{', main module imports requests' if weight == 'heavy' else ''}: "
+                    f"start, map, tear-down",
+                    f"tests/reference/programs/{prog} --method {method} --workers {workers}. Parts from "
+                    f"start_probe{'_heavy' if weight == 'heavy' else ''}.py ({weight}, one worker at a time): "
+                    f"{how}.{pool_miss(weight, method)} {src}.",
+                    [{"name": "square", "count": workers,
+                      "steps": [{"send": "20B"}, {"cpu": "5us"}, {"return": "20B"}]}],
+                    {"kind": "processes", "workers": workers, "start_method": method}, profile)
 
     # --- pickling through a real Pool ---------------------------------------------------------------------------
     for key, p in parts.items():

@@ -303,9 +303,10 @@ public:
             return Costed(profile.threadStart, SpanState::RunningPython).AddsTo(&world.Trace().metrics.threadStart);
         }
         if (m_pool.finishedTasks < m_pool.totalTasks) return Action::Wait(m_pool.allDone, SpanState::Idle);
-        if (!m_tornDown) {  // leaving `with`: terminate()
+        if (!m_tornDown) {  // leaving `with`: terminate() kills and joins each worker in turn
             m_tornDown = true;
-            if (profile.poolTeardown > 0) return Costed(profile.poolTeardown, SpanState::RunningPython);
+            const TimeNs teardown = profile.poolTeardown * static_cast<TimeNs>(m_workers.size());
+            if (teardown > 0) return Costed(teardown, SpanState::RunningPython);
         }
         return Action::Exit();
     }

@@ -186,7 +186,8 @@ def pool_costs(fork_parent_ns, thread_start_ns, rounds=9):
     """pool_setup and pool_teardown, as `with ctx.Pool(n) as pool: pool.map(...)` pays them with the fork method:
     the construction less its n Process.start() calls in the parent (process_start_fork) and its three handler
     threads' Thread.start() calls (thread_start; the model charges those as worker starts and thread starts), and
-    leaving `with` (terminate(): the handler threads stop, the workers are killed and joined)."""
+    leaving `with` (terminate(): the handler threads stop, the workers are killed and joined one after another), per
+    worker, as the model charges it."""
     n = os.cpu_count() or 1
     ctx = multiprocessing.get_context("fork")
     ctx.Pool(1).terminate()  # warm-up: the import and the first pool's page faults
@@ -203,7 +204,7 @@ def pool_costs(fork_parent_ns, thread_start_ns, rounds=9):
         pool.join()
     SPREADS["pool_setup"] = round(relative_spread(builds), 3)
     SPREADS["pool_teardown"] = round(relative_spread(teardowns), 3)
-    return max(0, median(builds) - n * fork_parent_ns - 3 * thread_start_ns), median(teardowns)
+    return max(0, median(builds) - n * fork_parent_ns - 3 * thread_start_ns), median(teardowns) // n
 
 
 def fork_cost(n=20):
