@@ -5,6 +5,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import resource
 import statistics
 import subprocess
 import sys
@@ -257,7 +258,6 @@ def steady_start_parts(name, method, least, most):
 
 def fresh_pages():
     """Pages this thread has written for the first time so far (minor page faults, Linux's ru_minflt per thread)."""
-    import resource
     return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
 
 

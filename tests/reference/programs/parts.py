@@ -231,13 +231,16 @@ def start_parts(reps, python):
 
 def _calibrate():
     # `interleave calibrate`'s own probes, from its source: one method, one figure, wherever it is measured.
-    sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "src", "native", "python"))
+    source = os.path.join(HERE, "..", "..", "..", "src", "native", "python")
+    if source not in sys.path:
+        sys.path.insert(0, source)
     import calibrate
     return calibrate
 
 
 def page_touch_part(reps):
-    return stats(repeat(lambda: _calibrate().page_touch_sample() / 1e6, reps * 3))
+    sample = _calibrate().page_touch_sample
+    return stats(repeat(lambda: sample() / 1e6, reps * 3))
 
 
 def main():
