@@ -41,6 +41,11 @@ if(EMSCRIPTEN)
         # 25-35 ms of start-up measured in headless Chromium).
         -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
         -sENVIRONMENT=web$<$<BOOL:${INTERLEAVE_WASM_THREADS}>:,worker>
+        # No file system in the page: fonts and presets are compiled in, traces arrive as text
+        # (interleave_open_trace), pictures and scenarios leave through the page's downloads (platform::SaveFile);
+        # stdout and stderr still reach the console. Emscripten's FS library was 13 KB of the 46.6 KB gzipped
+        # interleave.js.
+        -sFILESYSTEM=0
         -sEXPORTED_FUNCTIONS=@${CMAKE_BINARY_DIR}/exported_functions.json
         -sEXPORTED_RUNTIME_METHODS=@${CMAKE_BINARY_DIR}/exported_runtime.json)
     # Rendering stays on the browser main thread: no PROXY_TO_PTHREAD (it breaks SDL's GL on 3.1.6).

@@ -31,14 +31,21 @@ if(INTERLEAVE_BUILD_APP)
         else()
             set(_sdl_variant single)
         endif()
-        set(INTERLEAVE_SDL2_WASM_DIR "${INTERLEAVE_CACHE_DIR}/sdl2-wasm-${_sdl_variant}-${SDL2_VERSION_WANTED}"
+        # The flavour is scripts/setup.sh's SDL_WASM_FLAVOUR: SDL with video, events and GL only.
+        set(INTERLEAVE_SDL2_WASM_PREFIX
+            "${INTERLEAVE_CACHE_DIR}/sdl2-wasm-${_sdl_variant}-${SDL2_VERSION_WANTED}-video-gl"
             CACHE PATH "SDL2 built for wasm by scripts/setup.sh")
-        if(NOT EXISTS "${INTERLEAVE_SDL2_WASM_DIR}/.interleave-ok")
+        if(NOT EXISTS "${INTERLEAVE_SDL2_WASM_PREFIX}/.interleave-ok")
             message(FATAL_ERROR "SDL2 ${SDL2_VERSION_WANTED} for wasm (${_sdl_variant}) not found in "
-                "${INTERLEAVE_SDL2_WASM_DIR}. Run scripts/setup.sh first.")
+                "${INTERLEAVE_SDL2_WASM_PREFIX}. Run scripts/setup.sh first.")
+        endif()
+        # A build directory configured against another prefix (an older flavour) has SDL2_DIR cached there.
+        string(FIND "${SDL2_DIR}" "${INTERLEAVE_SDL2_WASM_PREFIX}/" _sdl_dir_in_prefix)
+        if(NOT _sdl_dir_in_prefix EQUAL 0)
+            unset(SDL2_DIR CACHE)
         endif()
         find_package(SDL2 ${SDL2_VERSION_WANTED} EXACT REQUIRED CONFIG
-            PATHS "${INTERLEAVE_SDL2_WASM_DIR}" NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+            PATHS "${INTERLEAVE_SDL2_WASM_PREFIX}" NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
         add_library(interleave_sdl2 INTERFACE)
         target_link_libraries(interleave_sdl2 INTERFACE SDL2::SDL2-static)
     else()
