@@ -149,10 +149,22 @@ def real_values(runs, metric):
     return out
 
 
-def sim_values(trace, metric):
-    """The simulated value(s) in ms: a metrics path (one value) or 'tasks:GROUP[,GROUP]' (each top-level task's
-    latency)."""
+def sim_values(trace, metric, case=None):
+    """The simulated value(s) in ms: a metrics path (one value), 'tasks:GROUP[,GROUP]' (each top-level task's
+    latency) or 'gil:PATH' (a path into what programs/gil_probe.py prints, read from the trace the way
+    programs/gil_sim.py reads it: the case's 'gil' says the switch interval and whether an I/O thread runs)."""
     sim = metric["sim"]
+    if sim.startswith("gil:"):
+        sys.path.insert(0, os.path.join(HERE, "programs"))
+        import gil_sim
+        gil = (case or {}).get("gil")
+        if gil is None:
+            raise ValueError(f"metric {sim}: its case has no 'gil' settings")
+        v = gil_sim.analyse_trace(trace, gil["interval_ms"], gil["io"])
+        path = sim.split(":", 1)[1]
+        for key in path.split("."):
+            v = v.get(key) if isinstance(v, dict) else None
+        return [] if v is None else [v * UNIT_TO_MS[unit_of(path, {})]]
     if sim.startswith("tasks:"):
         groups = tuple(g + "[" for g in sim.split(":", 1)[1].split(","))
         return [(t["finished"] - t["submitted"]) / 1e6 for t in trace["tasks"]
@@ -182,7 +194,7 @@ def fmt(x):
 
 def compare(case, metric, runs, trace):
     real = spread(real_values(runs, metric))
-    sim = spread(sim_values(trace, metric))
+    sim = spread(sim_values(trace, metric, case))
     row = {"case": case["id"], "metric": metric["name"], "bound": metric["bound"], "cpython": real, "simulated": sim}
     if real and sim and real["median"]:
         err = (sim["median"] - real["median"]) / real["median"]
@@ -335,7 +347,7 @@ def main():
             if runs[c["id"]] and trace:
                 row = compare(c, m, runs[c["id"]], trace)
                 if eff_trace:
-                    row["simulated_at_effective_cores"] = spread(sim_values(eff_trace, m))
+                    row["simulated_at_effective_cores"] = spread(sim_values(eff_trace, m, c))
                     row["effective_cores_used"] = eff_cores
             else:
                 row = {"case": c["id"], "metric": m["name"], "bound": m["bound"], "cpython": None, "simulated": None}

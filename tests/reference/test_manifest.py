@@ -40,7 +40,7 @@ class ReferenceManifest(unittest.TestCase):
             with self.subTest(case=c["id"]):
                 trace = run_suite.simulate(interleave, os.path.join(HERE, c["scenario"]))
                 for m in c["metrics"]:
-                    values = run_suite.sim_values(trace, m)
+                    values = run_suite.sim_values(trace, m, c)
                     self.assertTrue(values and all(v > 0 for v in values), f"{m['sim']}: {values}")
 
     def test_every_program_runs_quick(self):

@@ -326,12 +326,45 @@ def write_all(parts, out_dir):
                    {"kind": "threads"}, {"thread_start": us(thread_start)}, version=8)
     docs["thread_children"] = doc
 
+    docs.update(gil_scenarios())
+
     os.makedirs(out_dir, exist_ok=True)
     for case, doc in docs.items():
         with open(os.path.join(out_dir, f"{case}.json"), "w") as f:
             json.dump(doc, f, indent=2)
             f.write("\n")
     return sorted(docs)
+
+
+# The GIL under contention (docs/real-runs.md): programs/gil_probe.py's CPU-bound threads and its thread making TCP
+# round trips to an echo server, as (id, CPU-bound threads, I/O thread, switch interval ms, busy processes).
+GIL_CASES = [("gil_2cpu", 2, False, 5, 0), ("gil_3cpu", 3, False, 5, 0), ("gil_4cpu", 4, False, 5, 0),
+             ("gil_1cpu_io", 1, True, 5, 0), ("gil_2cpu_io", 2, True, 5, 0), ("gil_4cpu_io", 4, True, 5, 0),
+             ("gil_2cpu_io_1ms", 2, True, 1, 0), ("gil_2cpu_io_50ms", 2, True, 50, 0),
+             ("gil_1cpu_io_busy2", 1, True, 5, 2), ("gil_2cpu_io_busy2", 2, True, 5, 2)]
+GIL_SECONDS = 0.5  # the probe runs 2 s; the compared figures are medians of slices and round trips, not totals
+
+
+def gil_scenarios():
+    """The scenarios programs/gil_sim.py writes from the probe's parts (the I/O thread alone: sendall 6 us, recv 16 us,
+    about 1 us of Python around each, measured against the same echo server), one per GIL case."""
+    sys.path.insert(0, os.path.join(HERE, "programs"))
+    import gil_sim
+    docs = {}
+    for case, cpu, io, interval_ms, busy in GIL_CASES:
+        doc = {"format": "interleave-scenario"}
+        doc.update(gil_sim.scenario(cpu, io, interval_ms, GIL_SECONDS, busy, CORES))
+        doc["name"] = case
+        doc["description"] = (
+            f"tests/reference/programs/gil_probe.py --cpu {cpu}{' --io' if io else ''} --interval {interval_ms}"
+            f"{f' --busy {busy}' if busy else ''}: {cpu} CPU-bound thread{'s' if cpu > 1 else ''} of pure Python"
+            + (", beside one thread making TCP round trips to an echo server in another process (sendall "
+               f"{gil_sim.SEND_US} us, recv {gil_sim.RECV_US} us, {gil_sim.PY_US} us of Python around each: the probe's "
+               "I/O thread measured alone)" if io else "")
+            + (f", with {busy} busy processes on the machine" if busy else "")
+            + f", switch interval {interval_ms} ms; {GIL_SECONDS:g} s of the CPU-bound threads' work.")
+        docs[case] = doc
+    return docs
 
 
 def main():
