@@ -20,6 +20,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(HERE, "programs"))
+import gil_sim  # noqa: E402  (the GIL cases' trace analysis, programs/gil_sim.py)
 
 
 def quantile(values, q):
@@ -155,12 +157,15 @@ def sim_values(trace, metric, case=None):
     programs/gil_sim.py reads it: the case's 'gil' says the switch interval and whether an I/O thread runs)."""
     sim = metric["sim"]
     if sim.startswith("gil:"):
-        sys.path.insert(0, os.path.join(HERE, "programs"))
-        import gil_sim
         gil = (case or {}).get("gil")
         if gil is None:
             raise ValueError(f"metric {sim}: its case has no 'gil' settings")
-        v = gil_sim.analyse_trace(trace, gil["interval_ms"], gil["io"])
+        # One analysis a trace, whatever number of its metrics read it (reading the spans is the slow part).
+        key = (gil["interval_ms"], gil["io"])
+        analyses = trace.setdefault("_gil_analyses", {})
+        if key not in analyses:
+            analyses[key] = gil_sim.analyse_trace(trace, gil["interval_ms"], gil["io"])
+        v = analyses[key]
         path = sim.split(":", 1)[1]
         for key in path.split("."):
             v = v.get(key) if isinstance(v, dict) else None

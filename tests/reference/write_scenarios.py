@@ -10,6 +10,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORES = 2  # this project's VM; the programs run on it
+sys.path.insert(0, os.path.join(HERE, "programs"))
+import gil_sim  # noqa: E402  (the GIL cases' scenarios, programs/gil_sim.py)
 
 
 def us(ms):
@@ -348,8 +350,6 @@ GIL_SECONDS = 0.5  # the probe runs 2 s; the compared figures are medians of sli
 def gil_scenarios():
     """The scenarios programs/gil_sim.py writes from the probe's parts (the I/O thread alone: sendall 6 us, recv 16 us,
     about 1 us of Python around each, measured against the same echo server), one per GIL case."""
-    sys.path.insert(0, os.path.join(HERE, "programs"))
-    import gil_sim
     docs = {}
     for case, cpu, io, interval_ms, busy in GIL_CASES:
         doc = {"format": "interleave-scenario"}
