@@ -426,7 +426,8 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         return Fail(err, a.command, "calibration failed:\n" + output, kExitFailed);
     nlohmann::json profile;
     for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "wakeup_latency_shallow",
-                            "shallow_idle", "process_start_fork", "fork_child_start", "process_start_spawn", "forkserver_start",
+                            "shallow_idle", "waker_cost", "waker_cost_shallow", "process_start_fork",
+                            "fork_child_start", "process_start_spawn", "forkserver_start",
                             "process_start_forkserver", "pool_import", "pool_setup", "pool_teardown", "message_overhead", "page_touch",
                             "loop_step_overhead", "eager_step_overhead", "counter_increment", "executor_submit",
                             "as_completed_yield", "mp_queue_put", "mp_queue_feed", "mp_queue_get",

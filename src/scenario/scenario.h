@@ -147,6 +147,14 @@ struct MachineProfile {
     // tests/reference/programs/wake_probe.c (docs/machine-profile.md).
     TimeNs wakeupLatencyShallow = 7'000;
     TimeNs shallowIdle = 200'000;
+    // What waking a sleeping thread costs the thread that wakes it: pthread_cond_signal's futex wake is a system call
+    // that, to a thread on another core, sends an inter-processor interrupt, and on a virtual machine the host must
+    // deliver it (a halted vCPU's more slowly). The signaller is on its core and not yet doing what comes next (the
+    // I/O after drop_gil(), the Python after take_gil() released the dropper). For a wake onto a long-idle core and
+    // onto one that went idle less than shallowIdle ago, as the wake-up latencies.
+    // tests/reference/programs/wake_probe.c (docs/machine-profile.md).
+    TimeNs wakerCost = 38'000;
+    TimeNs wakerCostShallow = 7'000;
     // A seeded run's spread of wake-up latencies: the sigma of a log-normal factor around wakeupLatency (the
     // GIL hand-off gaps measured in tests/reference, p10..p90 about 0.6x..1.7x the median).
     double wakeupSpread = 0.4;

@@ -45,7 +45,7 @@ bool World::TryTakeGil(ThreadIndex t) {
         std::vector<ThreadIndex> released;
         released.swap(gil.switchWaiters);
         for (ThreadIndex w : released)
-            if (m_threads[w].state == ThreadState::WaitingSwitch) Wake(w);
+            if (m_threads[w].state == ThreadState::WaitingSwitch) Wake(w, t);
         return true;
     }
     // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
@@ -83,7 +83,7 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
         w.gilWait.queueStamp = 0;
         signalled = waiter;
         ++w.gilWait.token;
-        Wake(signalled);
+        Wake(signalled, t);
     }
     if (!(requested && Profile().forcedSwitching && allowSwitchWait && signalled.Valid())) return false;
     gil.dropRequest = false;
@@ -117,7 +117,7 @@ void World::OnEvalBreaker(ThreadIndex t) {
     if (th.state != ThreadState::Running || !th.inBurst || gil.holder != t || !gil.dropRequest) return;
     InterruptBurst(t);
     if (DropGil(t, true)) return;
-    if (TryTakeGil(t)) BeginCompute(t);
+    if (TryTakeGil(t)) Advance(t);  // pays for any signal first, then computes on
 }
 
 }  // namespace interleave::models

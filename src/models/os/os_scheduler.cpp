@@ -123,24 +123,35 @@ ThreadIndex World::PopRunQueue() {
 }
 
 int32_t World::FreeCoreFor(ThreadIndex t) const {
-    // Prefer the core the thread last ran on (cache affinity), then the lowest free one: deterministic.
+    // The core it was woken onto, if any; else the core the thread last ran on (cache affinity), then the lowest
+    // free one: deterministic. A core another woken thread is on its way to is not free.
     int32_t chosen = -1;
+    bool chosenIsLast = false;
     for (size_t c = 0; c < m_cores.size(); ++c) {
-        if (m_cores[c].thread.Valid()) continue;
-        if (m_cores[c].lastThread == t) return static_cast<int32_t>(c);
-        if (chosen < 0) chosen = static_cast<int32_t>(c);
+        const Core& core = m_cores[c];
+        if (core.thread.Valid()) continue;
+        if (core.claimedBy == t) return static_cast<int32_t>(c);
+        if (ClaimedByAnother(core, t)) continue;
+        if (core.lastThread == t && !chosenIsLast) {
+            chosen = static_cast<int32_t>(c);
+            chosenIsLast = true;
+        } else if (chosen < 0) {
+            chosen = static_cast<int32_t>(c);
+        }
     }
     return chosen;
 }
 
-TimeNs World::TypicalWakeupLatency(ThreadIndex t) const {
-    const auto& profile = Profile();
+bool World::ClaimedByAnother(const Core& core, ThreadIndex t) const {
+    return core.claimedBy.Valid() && core.claimedBy != t && m_threads[core.claimedBy].state == ThreadState::Waking;
+}
+
+bool World::WakesOnLongIdleCore(ThreadIndex t) const {
     const int32_t c = FreeCoreFor(t);
     // A core idle for long has to leave a deep idle state first (on this VM: the host halted the vCPU); one that went
     // idle moments ago answers at once. With no free core the woken thread queues on a running one: no idle state
     // to leave, and the wait for a core is the run queue's.
-    if (c >= 0 && Now() - m_cores[static_cast<size_t>(c)].idleSince >= profile.shallowIdle) return profile.wakeupLatency;
-    return profile.wakeupLatencyShallow;
+    return c >= 0 && Now() - m_cores[static_cast<size_t>(c)].idleSince >= Profile().shallowIdle;
 }
 
 void World::MakeRunnable(ThreadIndex t) {
@@ -161,6 +172,7 @@ void World::MakeRunnable(ThreadIndex t) {
     int32_t victim = -1;
     TimeNs furthest = 0;
     for (size_t c = 0; c < m_cores.size(); ++c) {
+        if (!m_cores[c].thread.Valid()) continue;  // free, but another woken thread is on its way to it
         const TimeNs v = RunningVruntime(m_cores[c].thread);
         if (victim < 0 || v > furthest) {
             victim = static_cast<int32_t>(c);
@@ -183,6 +195,7 @@ void World::AssignCore(ThreadIndex t, int32_t c) {
     Core& core = m_cores[c];
     assert(!core.thread.Valid());
     core.thread = t;
+    core.claimedBy = ThreadIndex{};
     ++m_busyCores;
     th.core = c;
     th.state = ThreadState::Running;

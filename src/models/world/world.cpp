@@ -212,6 +212,14 @@ void World::Handle(const core::Event& event) {
             --m_pendingTimers;
             Notify(SignalIndex(static_cast<int32_t>(event.target)));
             return;
+        case kWakerCostPaid: {
+            SimThread& th = m_threads[target];
+            if (event.token != th.token || th.state != ThreadState::Running) return;
+            th.wakerCostDue = 0;
+            if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::TaskId::None());
+            Advance(target);
+            return;
+        }
         case kWaitDeadline: {
             --m_pendingTimers;
             SimThread& th = m_threads[target];
@@ -343,6 +351,13 @@ void World::Advance(ThreadIndex t) {
             // Py_BEGIN_ALLOW_THREADS before I/O, a GIL-releasing C call, a blocking wait, or exit.
             if (DropGil(t, !a.IsExit())) return;
         }
+        if (th.wakerCostDue > 0 && (compute || a.As<SleepAction>())) {
+            // The signal it just sent (drop_gil()'s, take_gil()'s to the thread that dropped) delays the work or the
+            // I/O that comes next. Only those: an action that waits on a signal or a lock was decided from the world
+            // as it is now and must start now; it blocks at once, and Block forgets the cost.
+            PayWakerCost(t);
+            return;
+        }
         if (compute) {
             if (th.remaining <= 0 && compute->counter < 0) {
                 th.hasAction = false;
@@ -422,16 +437,41 @@ void World::Finish(ThreadIndex t) {
 void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskId task, trace::TrackId cause, TimeNs causeSince) {
     SimThread& th = m_threads[t];
     InterruptBurst(t);
+    th.wakerCostDue = 0;  // it sleeps at once: the signal's cost overlaps the sleep (a slight undercount of its core)
     if (th.core >= 0) ReleaseCore(t);
     th.state = state;
     ++th.token;
     SetSpan(t, span, task, cause, causeSince);
 }
 
-void World::Wake(ThreadIndex t) {
+void World::Wake(ThreadIndex t, ThreadIndex waker) {
     SimThread& th = m_threads[t];
+    const auto& profile = Profile();
+    const bool longIdle = WakesOnLongIdleCore(t);
+    // The wake-up puts it on a core's run queue now: a free core becomes its own until it runs (MakeRunnable).
+    if (const int32_t c = FreeCoreFor(t); c >= 0) m_cores[static_cast<size_t>(c)].claimedBy = t;
+    const TimeNs typical = longIdle ? profile.wakeupLatency : profile.wakeupLatencyShallow;
+    const TimeNs latency = WakeupLatency(typical);
+    if (waker.Valid()) {
+        // The signaller's system call lasts as long as the interrupt it sends takes to land: a seeded run's slow
+        // wake-up is a slow signal too, so the cost scales with the drawn latency.
+        const TimeNs cost = longIdle ? profile.wakerCost : profile.wakerCostShallow;
+        m_threads[waker].wakerCostDue +=
+            typical > 0 ? static_cast<TimeNs>(static_cast<double>(cost) * static_cast<double>(latency) /
+                                              static_cast<double>(typical))
+                        : cost;
+    }
     th.state = ThreadState::Waking;
-    m_kernel.Schedule(WakeupLatency(TypicalWakeupLatency(t)), kWake, t.EventTarget(), ++th.token);
+    m_kernel.Schedule(latency, kWake, t.EventTarget(), ++th.token);
+}
+
+void World::PayWakerCost(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    // On its core in the kernel, with the GIL in hand or without it (take_gil() signals switch_cond holding it): the
+    // thread's time, not its task's, whose CPU work stays what the scenario says.
+    SetSpan(t, SpanState::RunningC, trace::TaskId::None());
+    SetCoreSpan(th.core, true, SpanState::RunningC, trace::TaskId::None());
+    m_kernel.Schedule(th.wakerCostDue, kWakerCostPaid, t.EventTarget(), ++th.token);
 }
 
 void World::Notify(SignalIndex signal) {

@@ -174,6 +174,7 @@ struct SimThread {
     TimeNs vruntime = 0;
     TimeNs onCoreSince = 0;
     uint64_t queuedArrival = 0;  // its entry in the run queue (older entries of it are stale)
+    TimeNs wakerCostDue = 0;     // what the threads it woke cost it, still to pay on its core (World::Wake)
     bool background = false;  // one of machine.background_load's busy processes, not the program's
 };
 
@@ -187,6 +188,9 @@ struct Core {
     // (CFS's LAST_BUDDY), not to the run queue's head.
     ThreadIndex preempted;
     TimeNs idleSince = 0;  // when it last became free (read only while it is free)
+    // A woken thread on its way here: the kernel put it on this core's run queue at the wake-up and the core is
+    // leaving its idle state, so a second wake-up meanwhile finds the core taken (World::Wake, FreeCoreFor).
+    ThreadIndex claimedBy;
 };
 
 // How far World::Run may go. A scenario of a few hundred bytes can ask for billions of events (24 tasks of
@@ -261,7 +265,9 @@ public:
     void CloseAllSpans();
 
 private:
-    enum EventKind : uint32_t { kBurstDone, kSliceEnd, kWake, kGilTimeout, kEvalBreaker, kDispatch, kNotify, kWaitDeadline };
+    enum EventKind : uint32_t {
+        kBurstDone, kSliceEnd, kWake, kGilTimeout, kEvalBreaker, kDispatch, kNotify, kWaitDeadline, kWakerCostPaid
+    };
 
     void Handle(const core::Event& event);
     // Runs the thread's actions while it is on a core, until one takes time or blocks.
@@ -275,11 +281,15 @@ private:
                trace::TaskId task,
                trace::TrackId cause = trace::TrackId::None(),
                TimeNs causeSince = -1);
-    void Wake(ThreadIndex t);  // from blocked: after the wake-up latency, runnable
+    // From blocked: after the wake-up latency, runnable. A running `waker` (the thread whose signal it is) is charged
+    // what the wake costs it (MachineProfile::wakerCost), paid on its core before it goes on (PayWakerCost).
+    void Wake(ThreadIndex t, ThreadIndex waker = ThreadIndex{});
+    void PayWakerCost(ThreadIndex t);
     // The OS latencies of one event: the typical value, or in a seeded run (machine.seed) a draw around it.
     TimeNs WakeupLatency(TimeNs typical);
     // The profile's wake-up latency for `t` now: shallow if the core it would run on went idle moments ago.
-    TimeNs TypicalWakeupLatency(ThreadIndex t) const;
+    bool WakesOnLongIdleCore(ThreadIndex t) const;
+    bool ClaimedByAnother(const Core& core, ThreadIndex t) const;
     TimeNs TimerSlack();
     double NextUniform();  // [0, 1), from the run's seed (splitmix64: the same numbers on every platform)
 

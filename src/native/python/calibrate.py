@@ -113,10 +113,11 @@ BLOCK = bytes(16384)  # hashing it takes ~10 us with the GIL released (hashlib r
 
 
 def wake_after_idle(idle_ns, n=30):
-    """A thread blocked in Event.wait() on a core that went idle `idle_ns` before: from set() until it runs. The
-    main thread keeps its own core busy all along with work that leaves the GIL free (hashing), as an I/O thread in a
-    syscall or a CPU-bound one in C would: sleeping, it would let the OS run the waiter on the main thread's core and
-    wake it on the other, long-idle one. Samples, in ns."""
+    """A thread blocked in Event.wait() on a core that went idle `idle_ns` before: from set() until it runs, and how
+    long set() took (it wakes the waiter: a futex wake to another core). The main thread keeps its own core busy all
+    along with work that leaves the GIL free (hashing), as an I/O thread in a syscall or a CPU-bound one in C would:
+    sleeping, it would let the OS run the waiter on the main thread's core and wake it on the other, long-idle one.
+    Samples, in ns: (wake-ups, set() durations)."""
     ev, woke = threading.Event(), []
     sha = hashlib.sha256
 
@@ -129,7 +130,7 @@ def wake_after_idle(idle_ns, n=30):
     t = threading.Thread(target=waiter)
     t.start()
     time.sleep(0.002)
-    out = []
+    out, sets = [], []
     for i in range(n):
         while len(woke) < i:  # the waiter recorded its last wake and is about to block again
             sha(BLOCK)
@@ -138,16 +139,29 @@ def wake_after_idle(idle_ns, n=30):
             sha(BLOCK)
         t0 = pc()
         ev.set()
+        sets.append(pc() - t0)
         while len(woke) <= i:
             sha(BLOCK)
         out.append(woke[i] - t0)
     t.join()
-    return out
+    return out, sets
+
+
+def set_alone(n=200):
+    # Event.set() with nobody waiting: the Python around the wake, which waker_cost leaves out.
+    out = []
+    for _ in range(n):
+        ev = threading.Event()
+        t0 = pc()
+        ev.set()
+        out.append(pc() - t0)
+    return median(out)
 
 
 # Idle times (us) at which a core's wake-up is tried: a core that idled briefly wakes at once (KVM's halt polling,
-# cpuidle's shallow states); after long enough it has gone deep and the wake-up takes the long latency.
-IDLE_STEPS_US = (20, 50, 100, 150, 200, 300, 500, 1000, 2000)
+# cpuidle's shallow states); after long enough it has gone deep and the wake-up takes the long latency. 5 ms is a
+# GIL waiter's switch interval: the idleness of the deep figures.
+IDLE_STEPS_US = (20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000)
 
 
 def shallow_wakeup():
@@ -155,13 +169,19 @@ def shallow_wakeup():
     shallow_idle: the first idle time whose median wake-up is twice the shallow one or more (the core has left its
     quick state), None if none is: then every wake-up this machine gave was shallow (a busy machine's cores never
     idle). Quiet, this project's VM gave 15-22 us up to 150 us of idleness, 41-48 us from 200 us (KVM's halt polling
-    ends), 58-63 us after 1-2 ms."""
-    medians = {}
+    ends), 58-63 us after 1-2 ms. Also waker_cost_shallow and waker_cost: what set() cost the waker beyond set() with
+    nobody waiting, after 20-50 us of idleness (the lower median) and after 5 ms."""
+    medians, set_medians = {}, {}
     for idle_us in IDLE_STEPS_US:
-        medians[idle_us] = median(wake_after_idle(idle_us * 1000))
+        wakes, sets = wake_after_idle(idle_us * 1000)
+        medians[idle_us], set_medians[idle_us] = median(wakes), median(sets)
     shallow = min(medians[20], medians[50])
     deep_from = next((us for us in IDLE_STEPS_US if us > 50 and medians[us] >= 2 * shallow), None)
-    return shallow, (deep_from * 1000 if deep_from is not None else None), {str(us): m for us, m in medians.items()}
+    alone = set_alone()
+    waker = {"waker_cost_shallow": max(0, min(set_medians[20], set_medians[50]) - alone),
+             "waker_cost": max(0, set_medians[IDLE_STEPS_US[-1]] - alone)}
+    return (shallow, (deep_from * 1000 if deep_from is not None else None), {str(us): m for us, m in medians.items()},
+            waker)
 
 
 def figure_from_fresh_interpreter(*args):
@@ -610,7 +630,8 @@ elif __name__ == "__main__":
     r["thread_start_single"] = thread_start()
     r["thread_start"] = thread_start_burst()
     r["wakeup_latency"] = wakeup()
-    r["wakeup_latency_shallow"], shallow_idle, r["wakeup_ns_by_idle_us"] = shallow_wakeup()
+    r["wakeup_latency_shallow"], shallow_idle, r["wakeup_ns_by_idle_us"], waker = shallow_wakeup()
+    r.update(waker)
     if shallow_idle is not None:
         r["shallow_idle"] = shallow_idle
     # A fork worker is ready when it runs its first code: Process.start() in the parent (os.fork() and

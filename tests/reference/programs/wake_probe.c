@@ -3,7 +3,10 @@
 //
 // The waiter blocks on a condition variable (as take_gil() does); the signaller spins for D us, so the waiter's
 // core idles for D us while the signaller's stays busy (as an I/O thread's does in a syscall), then signals and
-// spins until the waiter has written the time it woke. Prints p10/p50/p90 of the signal-to-running latency per D.
+// spins until the waiter has written the time it woke. Prints p10/p50/p90 of the signal-to-running latency per D,
+// and what the signal cost the signaller (mutex, pthread_cond_signal, unlock: the futex wake of a sleeping waiter
+// is a system call and, to another core, an inter-processor interrupt), against the same three calls with nobody
+// waiting (the last line): the source of machine.profile's gil_signal_cost.
 //
 //   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe && /tmp/wake_probe [REPS]
 #define _GNU_SOURCE
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
     pthread_create(&waiter, NULL, Waiter, NULL);
     const int idleUs[] = {1, 3, 10, 30, 100, 150, 200, 300, 500, 1000, 3000, 5000, 10000};
     int64_t* latency = malloc(sizeof(int64_t) * (size_t)reps);
+    int64_t* signalCost = malloc(sizeof(int64_t) * (size_t)reps);
     for (size_t k = 0; k < sizeof idleUs / sizeof idleUs[0]; ++k) {
         for (int r = 0; r < reps; ++r) {
             while (!atomic_load(&g_aboutToWait)) {}
@@ -66,13 +70,31 @@ int main(int argc, char** argv) {
             g_signalled = 1;
             pthread_cond_signal(&g_cond);
             pthread_mutex_unlock(&g_mutex);
+            signalCost[r] = NowNs() - signalledAt;
             while (atomic_load(&g_wokeAt) == 0) {}
             latency[r] = atomic_load(&g_wokeAt) - signalledAt;
         }
         qsort(latency, (size_t)reps, sizeof(int64_t), ByValue);
-        printf("{\"idle_us\": %d, \"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f}\n", idleUs[k],
-               latency[reps / 10] / 1e3, latency[reps / 2] / 1e3, latency[reps * 9 / 10] / 1e3);
+        qsort(signalCost, (size_t)reps, sizeof(int64_t), ByValue);
+        printf("{\"idle_us\": %d, \"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f, "
+               "\"signal_us_p10\": %.2f, \"signal_us_p50\": %.2f, \"signal_us_p90\": %.2f}\n", idleUs[k],
+               latency[reps / 10] / 1e3, latency[reps / 2] / 1e3, latency[reps * 9 / 10] / 1e3,
+               signalCost[reps / 10] / 1e3, signalCost[reps / 2] / 1e3, signalCost[reps * 9 / 10] / 1e3);
     }
+    // The same three calls with no thread waiting on this condition variable: no futex wake.
+    pthread_cond_t alone = PTHREAD_COND_INITIALIZER;
+    for (int r = 0; r < reps; ++r) {
+        const int64_t start = NowNs();
+        pthread_mutex_lock(&g_mutex);
+        pthread_cond_signal(&alone);
+        pthread_mutex_unlock(&g_mutex);
+        signalCost[r] = NowNs() - start;
+    }
+    qsort(signalCost, (size_t)reps, sizeof(int64_t), ByValue);
+    printf("{\"no_waiter_signal_us_p10\": %.2f, \"no_waiter_signal_us_p50\": %.2f, "
+           "\"no_waiter_signal_us_p90\": %.2f}\n",
+           signalCost[reps / 10] / 1e3, signalCost[reps / 2] / 1e3, signalCost[reps * 9 / 10] / 1e3);
+    free(signalCost);
     free(latency);
     return 0;
 }

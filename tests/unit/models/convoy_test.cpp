@@ -111,3 +111,122 @@ TEST(Gil, WithoutForcedSwitchingTheDropperRetakesTheGil) {
     auto unforced = SimulateOk(s);
     EXPECT_LT(unforced.trace.metrics.gilSwitches, forced.trace.metrics.gilSwitches);
 }
+
+// The probe of tests/reference/programs/gil_probe.py as a scenario, as gil_sim.py writes it: N CPU-bound threads and
+// one thread making TCP round trips (1 us of Python, a 6 us sendall, 1 us, a 16 us recv) on two cores.
+namespace {
+
+scenario::Scenario GilProbe(int cpuThreads) {
+    return interleave::testing::ParseOrDie(
+        R"({"tasks":[{"name":"cpu","count":)" + std::to_string(cpuThreads) +
+        R"(,"steps":[{"cpu":"300ms"}]},{"name":"io","count":1,"steps":[{"repeat":12500,"steps":[{"cpu":"1us"},)"
+        R"({"io":"6us"},{"cpu":"1us"},{"io":"16us"}]}]}],"model":{"kind":"threads","workers":)" +
+        std::to_string(cpuThreads + 1) + R"(},"machine":{"cores":2}})");
+}
+
+// The I/O thread's round trips made while a CPU-bound thread still ran, as the probe counts them: from one sendall
+// (every other blocking call) to the next.
+std::vector<trace::TimeNs> RoundTrips(const interleave::models::SimulationResult& result) {
+    trace::TimeNs cpuEnd = 0;
+    std::vector<trace::TaskId> ioTasks;
+    for (size_t i = 0; i < result.trace.tasks.size(); ++i) {
+        const trace::TaskRecord& task = result.trace.tasks[i];
+        if (task.name.rfind("cpu[", 0) == 0) cpuEnd = std::max(cpuEnd, task.finished);
+        if (task.name.rfind("io[", 0) == 0) ioTasks.push_back(trace::TaskId(static_cast<int32_t>(i)));
+    }
+    std::vector<trace::TimeNs> calls;
+    for (const trace::Span& span : result.trace.spans)
+        if (span.state == trace::SpanState::BlockedIo &&
+            std::find(ioTasks.begin(), ioTasks.end(), span.task) != ioTasks.end())
+            calls.push_back(span.start);
+    std::sort(calls.begin(), calls.end());
+    std::vector<trace::TimeNs> trips;
+    for (size_t i = 2; i < calls.size(); i += 2)
+        if (calls[i] <= cpuEnd) trips.push_back(calls[i] - calls[i - 2]);
+    return trips;
+}
+
+trace::TimeNs Median(std::vector<trace::TimeNs> v) {
+    if (v.empty()) return 0;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+// CPython 3.11 on this project's VM (gil_probe.py, docs/real-runs.md): beside two CPU-bound threads the I/O thread's
+// round trip took 4 to 6 switch intervals (median 21 ms of one run on 2026-12-05, 31 ms over five). It loses the GIL
+// at every call: at sendall, what waking the next waiter costs it (a futex wake to another core: 7 us, and 38 us to a
+// core idle for long, tests/reference/programs/wake_probe.c) lets the thread it took the GIL from come back first;
+// and each time it asks for the GIL, the waiter queued before it gets it.
+TEST(Gil, BesideTwoCpuBoundThreadsTheIoThreadWaitsSeveralSwitchIntervalsPerRoundTrip) {
+    const auto s = GilProbe(2);
+    const std::vector<trace::TimeNs> trips = RoundTrips(SimulateOk(s));
+    ASSERT_GT(trips.size(), 5u);
+    EXPECT_GE(Median(trips), 3 * s.machine.profile.switchInterval);
+}
+
+// What waking the next waiter costs the I/O thread (tests/reference/programs/wake_probe.c) is a part of its round trip
+// that decides who wins the GIL next: on a machine where waking costs the signaller nothing, the round trip is a
+// switch interval shorter.
+TEST(Gil, TheWakersCostLengthensTheIoThreadsRoundTripsBesideTwoCpuBoundThreads) {
+    auto s = GilProbe(2);
+    const trace::TimeNs paying = Median(RoundTrips(SimulateOk(s)));
+    s.machine.profile.wakerCost = 0;
+    s.machine.profile.wakerCostShallow = 0;
+    const trace::TimeNs free = Median(RoundTrips(SimulateOk(s)));
+    EXPECT_GE(paying, free + s.machine.profile.switchInterval / 2) << paying << " ns against " << free << " ns";
+}
+
+// The signaller pays on its core, before what comes next: in the convoy, the I/O thread's every call after it woke the
+// CPU-bound thread waiting for the GIL starts a waker's cost later, shown on its lane as C code of no task.
+TEST(Gil, TheThreadThatWakesAGilWaiterPaysForTheWakeOnItsCore) {
+    const auto s = Preset("convoy_effect");
+    const auto result = SimulateOk(s);
+    const trace::Trace& t = result.trace;
+    std::vector<const trace::Span*> lane;
+    for (const trace::Span& span : t.spans)
+        if (t.tracks[span.track.Index()].name.rfind("Thread-1", 0) == 0) lane.push_back(&span);
+    std::sort(lane.begin(), lane.end(), [](const trace::Span* a, const trace::Span* b) { return a->start < b->start; });
+    int paid = 0, calls = 0;
+    for (size_t i = 1; i < lane.size(); ++i) {
+        if (lane[i]->state != trace::SpanState::BlockedIo) continue;
+        ++calls;
+        const trace::Span& before = *lane[i - 1];
+        const trace::TimeNs length = before.end - before.start;
+        if (before.state == trace::SpanState::RunningC && !before.task.Valid() && before.end == lane[i]->start &&
+            (length == s.machine.profile.wakerCostShallow || length == s.machine.profile.wakerCost))
+            ++paid;
+    }
+    EXPECT_EQ(calls, 500);
+    EXPECT_GE(paid, 490) << "of " << calls;
+}
+
+// CPython keeps the CPU-bound threads' slices at one switch interval beside the I/O thread (5.12 ms median): the
+// thread that dropped the GIL to the I/O thread does not get it straight back, because the next waiter woke first.
+// A second wake-up while the only free core is still leaving its idle state queues instead of taking that core too.
+TEST(Gil, BesideTheIoThreadCpuBoundSlicesStayOneSwitchInterval) {
+    const auto s = GilProbe(2);
+    auto result = SimulateOk(s);
+    std::vector<trace::TimeNs> slices;  // each CPU thread's holds, merged across the I/O thread's short ones
+    std::vector<const trace::Span*> holds;
+    for (const trace::Span& span : result.trace.spans)
+        if (span.state == trace::SpanState::HoldingGil) holds.push_back(&span);
+    std::sort(holds.begin(), holds.end(),
+              [](const trace::Span* a, const trace::Span* b) { return a->start < b->start; });
+    trace::TrackId lastCpu = trace::TrackId::None();
+    trace::TimeNs sliceStart = 0, sliceEnd = 0;
+    for (const trace::Span* hold : holds) {
+        if (hold->end - hold->start < 1'000'000) continue;  // the I/O thread's, and the main thread's starts
+        if (hold->cause == lastCpu) {
+            sliceEnd = hold->end;
+            continue;
+        }
+        if (lastCpu != trace::TrackId::None()) slices.push_back(sliceEnd - sliceStart);
+        lastCpu = hold->cause;
+        sliceStart = hold->start;
+        sliceEnd = hold->end;
+    }
+    ASSERT_GT(slices.size(), 20u);
+    EXPECT_LT(Median(slices), s.machine.profile.switchInterval * 3 / 2);
+}

@@ -1,0 +1,196 @@
+// CPython 3.11's GIL (Python/ceval_gil.c: take_gil(), drop_gil(), FORCE_SWITCHING) rebuilt on the same pthread calls,
+// with N CPU-bound threads that check a drop request about every microsecond as the eval loop does. It tells what the
+// C library and the kernel do with the GIL's waiters, without CPython around it: which waiter wins each switch
+// (ranked by how long it had waited since its last run, as gil_probe.py ranks them), and the slices and hand-off
+// gaps. Prints one JSON object.
+//
+//   gcc -O2 -pthread tests/reference/programs/gil_replica.c -o /tmp/gil_replica && /tmp/gil_replica 4 5000 2
+//   (threads, switch interval in us, seconds)
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { kMaxThreads = 16, kMaxRuns = 1 << 16 };
+
+static int64_t NowNs(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static struct {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    pthread_mutex_t switchMutex;
+    pthread_cond_t switchCond;
+    int locked;
+    int lastHolder;
+    unsigned long switchNumber;
+    atomic_int dropRequest;
+    long intervalUs;
+} g_gil;
+
+typedef struct {
+    int64_t start, end;
+    int thread;
+} Run;
+
+static Run g_runs[kMaxRuns];
+// How each timed wait ended: woken (a signal, or a wake-up no signal was meant for) or timed out; and how many
+// signals drop_gil() sent. More wake-ups than signals means the C library woke waiters nobody signalled.
+static atomic_long g_wokenWaits, g_timedOutWaits, g_signalsSent;
+static atomic_int g_runCount;
+static int64_t g_deadline;
+
+static void TimedWait(long us) {
+    // PyCOND_TIMEDWAIT: an absolute CLOCK_MONOTONIC deadline (the condition variable is set to that clock).
+    struct timespec abs;
+    clock_gettime(CLOCK_MONOTONIC, &abs);
+    abs.tv_nsec += (us % 1000000) * 1000;
+    abs.tv_sec += us / 1000000 + abs.tv_nsec / 1000000000;
+    abs.tv_nsec %= 1000000000;
+    const unsigned long saved = g_gil.switchNumber;
+    const int r = pthread_cond_timedwait(&g_gil.cond, &g_gil.mutex, &abs);
+    atomic_fetch_add(r == ETIMEDOUT ? &g_timedOutWaits : &g_wokenWaits, 1);
+    if (r == ETIMEDOUT && g_gil.locked && g_gil.switchNumber == saved) atomic_store(&g_gil.dropRequest, 1);
+}
+
+static void TakeGil(int self) {
+    pthread_mutex_lock(&g_gil.mutex);
+    while (g_gil.locked) TimedWait(g_gil.intervalUs);
+    g_gil.locked = 1;
+    if (g_gil.lastHolder != self) {
+        g_gil.lastHolder = self;
+        ++g_gil.switchNumber;
+    }
+    pthread_mutex_lock(&g_gil.switchMutex);
+    pthread_cond_signal(&g_gil.switchCond);
+    pthread_mutex_unlock(&g_gil.switchMutex);
+    atomic_store(&g_gil.dropRequest, 0);
+    pthread_mutex_unlock(&g_gil.mutex);
+}
+
+static void DropGil(int self) {
+    pthread_mutex_lock(&g_gil.mutex);
+    g_gil.locked = 0;
+    pthread_cond_signal(&g_gil.cond);
+    atomic_fetch_add(&g_signalsSent, 1);
+    pthread_mutex_unlock(&g_gil.mutex);
+    if (atomic_load(&g_gil.dropRequest)) {
+        pthread_mutex_lock(&g_gil.switchMutex);
+        if (g_gil.lastHolder == self) {
+            atomic_store(&g_gil.dropRequest, 0);
+            pthread_cond_wait(&g_gil.switchCond, &g_gil.switchMutex);
+        }
+        pthread_mutex_unlock(&g_gil.switchMutex);
+    }
+}
+
+static void* CpuThread(void* arg) {
+    const int self = (int)(intptr_t)arg;
+    TakeGil(self);
+    for (;;) {
+        const int64_t start = NowNs();
+        int64_t now = start;
+        volatile unsigned x = 0;
+        while (!atomic_load(&g_gil.dropRequest) && now < g_deadline) {
+            for (int i = 0; i < 50; ++i) x += (unsigned)i;  // about a microsecond of "bytecodes"
+            now = NowNs();
+        }
+        const int n = atomic_fetch_add(&g_runCount, 1);
+        if (n < kMaxRuns) g_runs[n] = (Run){start, now, self};
+        if (now >= g_deadline) break;
+        DropGil(self);
+        TakeGil(self);
+    }
+    DropGil(self);
+    return NULL;
+}
+
+static int ByStart(const void* a, const void* b) {
+    const int64_t x = ((const Run*)a)->start, y = ((const Run*)b)->start;
+    return x < y ? -1 : x > y;
+}
+
+static int ByValue(const void* a, const void* b) {
+    const int64_t x = *(const int64_t*)a, y = *(const int64_t*)b;
+    return x < y ? -1 : x > y;
+}
+
+static double Pick(int64_t* v, int n, double q) {
+    if (n == 0) return 0;
+    qsort(v, (size_t)n, sizeof(int64_t), ByValue);
+    int i = (int)(q * n);
+    return (double)v[i < n ? i : n - 1] / 1e3;
+}
+
+int main(int argc, char** argv) {
+    const int threads = argc > 1 ? atoi(argv[1]) : 4;
+    const long intervalUs = argc > 2 ? atol(argv[2]) : 5000;
+    const double seconds = argc > 3 ? atof(argv[3]) : 2.0;
+    if (threads < 2 || threads > kMaxThreads || intervalUs < 1 || intervalUs > 1000000 || seconds <= 0 || seconds > 60) {
+        fprintf(stderr, "usage: gil_replica [THREADS 2..16] [INTERVAL_US 1..1000000] [SECONDS (0, 60]]\n");
+        return 2;
+    }
+    pthread_mutex_init(&g_gil.mutex, NULL);
+    pthread_mutex_init(&g_gil.switchMutex, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&g_gil.cond, &attr);
+    pthread_cond_init(&g_gil.switchCond, NULL);
+    g_gil.lastHolder = -1;
+    g_gil.intervalUs = intervalUs;
+    g_deadline = NowNs() + (int64_t)(seconds * 1e9);
+    pthread_t t[kMaxThreads];
+    for (int i = 0; i < threads; ++i) pthread_create(&t[i], NULL, CpuThread, (void*)(intptr_t)i);
+    for (int i = 0; i < threads; ++i) pthread_join(t[i], NULL);
+
+    int n = atomic_load(&g_runCount);
+    if (n > kMaxRuns) n = kMaxRuns;
+    qsort(g_runs, (size_t)n, sizeof(Run), ByStart);
+    static int64_t slices[kMaxRuns], gaps[kMaxRuns];
+    int rankCounts[kMaxThreads] = {0};
+    int64_t lastEnd[kMaxThreads];
+    for (int i = 0; i < threads; ++i) lastEnd[i] = -1;
+    int ns = 0, ng = 0;
+    for (int k = 0; k < n; ++k) {
+        const Run* r = &g_runs[k];
+        slices[ns++] = r->end - r->start;
+        if (k > 0) {
+            const Run* p = &g_runs[k - 1];
+            gaps[ng++] = r->start - p->end;
+            // The winner's rank among the threads waiting at this switch, longest-waiting first (gil_probe.py's).
+            if (lastEnd[r->thread] >= 0) {
+                int rank = 0, waiting = 1;
+                for (int j = 0; j < threads; ++j) {
+                    if (j == r->thread || j == p->thread || lastEnd[j] < 0 || lastEnd[j] > r->start) continue;
+                    ++waiting;
+                    if (lastEnd[j] < lastEnd[r->thread]) ++rank;
+                }
+                if (waiting > 1) ++rankCounts[rank];
+            }
+        }
+        lastEnd[r->thread] = r->end;
+    }
+    printf("{\"threads\": %d, \"interval_us\": %ld, \"switches\": %d, ", threads, intervalUs, ng);
+    printf("\"slice_us\": {\"p10\": %.1f, \"p50\": %.1f, \"p90\": %.1f}, ", Pick(slices, ns, 0.1), Pick(slices, ns, 0.5),
+           Pick(slices, ns, 0.9));
+    printf("\"handoff_gap_us\": {\"p10\": %.1f, \"p50\": %.1f, \"p90\": %.1f}, ", Pick(gaps, ng, 0.1),
+           Pick(gaps, ng, 0.5), Pick(gaps, ng, 0.9));
+    printf("\"winner_rank_counts\": {");
+    for (int i = 0, first = 1; i < threads; ++i)
+        if (rankCounts[i]) {
+            printf("%s\"%d\": %d", first ? "" : ", ", i, rankCounts[i]);
+            first = 0;
+        }
+    printf("}, \"signals_sent\": %ld, \"woken_waits\": %ld, \"timed_out_waits\": %ld}\n", atomic_load(&g_signalsSent),
+           atomic_load(&g_wokenWaits), atomic_load(&g_timedOutWaits));
+    return 0;
+}
