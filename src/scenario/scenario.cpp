@@ -726,6 +726,12 @@ struct Parser {
                     return Fail(path, "must be a log-normal sigma from 0 (no spread) to 2, got " + Show(item));
                 profile.wakeupSpread = item.get<double>();
             }
+            if (key == "requester_wins") {
+                known = true;
+                if (!item.is_number() || item.get<double>() < 0 || item.get<double>() > 1.0)
+                    return Fail(path, "must be a share from 0 (never) to 1 (always), got " + Show(item));
+                profile.requesterWins = item.get<double>();
+            }
             if (key == "forced_switching") {
                 known = true;
                 if (!item.is_boolean()) return Fail(path, "must be true or false");
@@ -895,6 +901,7 @@ json ProfileObject(const MachineProfile& p) {
             {"shallow_idle", Ns(p.shallowIdle)},
             {"waker_cost", Ns(p.wakerCost)},
             {"waker_cost_shallow", Ns(p.wakerCostShallow)},
+            {"requester_wins", p.requesterWins},
             {"wakeup_spread", p.wakeupSpread},
             {"timer_slack", Ns(p.timerSlack)},
             {"context_switch", Ns(p.contextSwitch)},

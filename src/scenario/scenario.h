@@ -155,6 +155,12 @@ struct MachineProfile {
     // tests/reference/programs/wake_probe.c (docs/machine-profile.md).
     TimeNs wakerCost = 38'000;
     TimeNs wakerCostShallow = 7'000;
+    // How often the thread that set gil_drop_request is the one that takes the GIL it asked for: it goes straight
+    // back into pthread_cond_timedwait() and is still on its way to sleep when the holder signals, so it takes the
+    // signal itself and the waiter the futex wakes finds none (glibc 2.36). tests/reference/programs/gil_replica.c
+    // (the GIL on bare pthreads) measured 0.67-0.80, CPython 3.11.2's gil_probe.py 0.60-0.84 (docs/machine-profile.md).
+    // A seeded run draws each switch; the deterministic run gives the requester three switches in four.
+    double requesterWins = 0.75;
     // A seeded run's spread of wake-up latencies: the sigma of a log-normal factor around wakeupLatency (the
     // GIL hand-off gaps measured in tests/reference, p10..p90 about 0.6x..1.7x the median).
     double wakeupSpread = 0.4;

@@ -681,6 +681,17 @@ bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
     changed |= DurationField("eval breaker", p.evalBreakerLatency, 0, 100'000'000, "from the drop request to the holder noticing it");
     changed |= DurationField("OS time slice", p.timeSlice, 10'000, kSecond, "scheduler quantum when threads outnumber cores");
     changed |= DurationField("wake-up latency", p.wakeupLatency, 0, kSecond, "from a condition signal to the woken thread running");
+    changed |= DurationField("waker cost", p.wakerCost, 0, 100'000'000,
+                             "what waking a thread on a long-idle core costs the thread that wakes it");
+    changed |= DurationField("waker, warm", p.wakerCostShallow, 0, 100'000'000,
+                             "the same, onto a core that went idle moments ago");
+    float requesterWins = float(p.requesterWins);
+    if (ImGui::SliderFloat("asker wins", &requesterWins, 0.0f, 1.0f, "%.2f")) {
+        p.requesterWins = requesterWins;
+        changed = true;
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("share of GIL switches made on request that go to the thread that asked");
     changed |= DurationField("context switch", p.contextSwitch, 0, 100'000'000, "a core switching threads");
     changed |= DurationField("thread start", p.threadStart, 0, kSecond, "threading.Thread.start()");
     changed |= DurationField("fork start", p.processStartFork, 0, kMinute, "the parent's Process.start() with fork");

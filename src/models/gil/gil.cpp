@@ -3,7 +3,8 @@
 //    interval (sys.getswitchinterval(), 5 ms). If it times out and no switch happened meanwhile
 //    (switch_number unchanged), it sets gil_drop_request and waits again.
 //  - The holder checks the eval breaker between bytecodes; seeing the drop request it calls drop_gil().
-//  - drop_gil() unlocks and signals one waiter. Under FORCE_SWITCHING (always defined), if a drop request
+//  - drop_gil() unlocks and signals one waiter: mostly the one that asked (requester_wins), which is still on its
+//    way back to sleep, else the longest sleeper. Signalling costs the signaller a futex wake (waker_cost). Under FORCE_SWITCHING (always defined), if a drop request
 //    was pending, the dropping thread then waits on switch_cond until another thread has taken the GIL,
 //    so it cannot grab it straight back.
 //  - Blocking I/O and GIL-releasing C code (Py_BEGIN_ALLOW_THREADS) drop the GIL through the same
@@ -39,6 +40,7 @@ bool World::TryTakeGil(ThreadIndex t) {
         }
         gil.lastHolder = t;
         gil.dropRequest = false;  // take_gil(): RESET_GIL_DROP_REQUEST once we hold it
+        gil.requester = ThreadIndex{};
         th.gilWait.queueStamp = 0;  // its queue entry, if any, is stale now
         ++th.gilWait.token;  // no more timeouts for this wait
         // FORCE_SWITCHING: COND_SIGNAL(switch_cond) releases the thread that dropped it for us.
@@ -57,8 +59,9 @@ bool World::TryTakeGil(ThreadIndex t) {
 
 void World::EnterGilWait(ThreadIndex t) {
     // Each pass of take_gil()'s loop is a new COND_TIMED_WAIT on gil->cond, and glibc's condition variable wakes
-    // its waiters in the order their waits began (a futex queue). So a thread that timed out, or was signalled and
-    // found the GIL taken again, waits behind every thread that began waiting since: its old place is stale.
+    // its sleeping waiters in the order their waits began (a futex queue). So a thread that timed out, or was
+    // signalled and found the GIL taken again, sleeps behind every thread that began waiting since: its old place is
+    // stale. (The thread that just asked for a drop is not asleep yet when the holder signals: DropGil.)
     SimThread& th = m_threads[t];
     Gil& gil = m_interps[th.interp].gil;
     th.gilWait.queueStamp = ++gil.queueStamps;
@@ -75,6 +78,30 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     gil.holder = ThreadIndex{};
     const bool requested = gil.dropRequest;
     ThreadIndex signalled;
+    // The thread that asked is back in pthread_cond_timedwait() but not yet asleep: it takes the signal, and the waiter
+    // the futex wakes (the queue's first) finds none and sleeps again, at the back. The asker was awake but blocks on
+    // gil->mutex, which the dropper holds through the futex wake it sends: it runs once that wake is paid and the
+    // mutex is handed over (a wake-up onto the core it just left).
+    const ThreadIndex asker = gil.requester;
+    if (requested && asker.Valid() && asker != t && m_threads[asker].state == ThreadState::WaitingGil &&
+        RequesterWins(gil)) {
+        TimeNs futile = 0;
+        for (size_t i = 0; i < gil.waiters.size(); ++i) {
+            auto [waiter, stamp] = gil.waiters[i];
+            SimThread& w = m_threads[waiter];
+            if (waiter == asker || w.gilWait.queueStamp != stamp || w.state != ThreadState::WaitingGil) continue;
+            const TimeNs typical = WakesOnLongIdleCore(waiter) ? Profile().wakeupLatency : Profile().wakeupLatencyShallow;
+            futile = WakerCost(waiter, typical, typical);
+            w.gilWait.queueStamp = ++gil.queueStamps;  // its timed wait goes on, from the back of the queue
+            gil.waiters.emplace_back(waiter, w.gilWait.queueStamp);
+            break;
+        }
+        SimThread& a = m_threads[asker];
+        a.gilWait.queueStamp = 0;
+        ++a.gilWait.token;
+        signalled = asker;
+        Wake(asker, ThreadIndex{}, futile, true);
+    }
     while (!gil.waiters.empty() && !signalled.Valid()) {
         auto [waiter, stamp] = gil.waiters.front();
         gil.waiters.pop_front();
@@ -93,12 +120,22 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     return true;
 }
 
+bool World::RequesterWins(Gil& gil) {
+    const double share = Profile().requesterWins;
+    if (m_scenario.machine.seed != 0) return NextUniform() < share;
+    // The deterministic run: the requester wins its share of the switches made on request, spread evenly (three in
+    // four by default), so the waiters it passes over still run.
+    const uint64_t n = ++gil.requestedSwitches;
+    return static_cast<uint64_t>(static_cast<double>(n) * share) > static_cast<uint64_t>(static_cast<double>(n - 1) * share);
+}
+
 void World::OnGilTimeout(ThreadIndex t) {
     SimThread& th = m_threads[t];
     if (th.state != ThreadState::WaitingGil) return;
     Gil& gil = m_interps[th.interp].gil;
     if (gil.holder.Valid() && gil.switchNumber == th.gilWait.savedSwitchNumber && !gil.dropRequest) {
         gil.dropRequest = true;
+        gil.requester = t;
         th.gilWait.dropRequestAt = Now();
         ThreadIndex holder = gil.holder;
         m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest,

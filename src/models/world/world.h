@@ -128,6 +128,8 @@ struct Gil {
     std::deque<std::pair<ThreadIndex, uint64_t>> waiters;
     uint64_t queueStamps = 0;
     std::vector<ThreadIndex> switchWaiters;  // in drop_gil(), waiting for someone else to take it
+    ThreadIndex requester;                   // who set the pending drop request (cleared when the GIL is taken)
+    uint64_t requestedSwitches = 0;          // drops made on request: the deterministic run's turn (RequesterWins)
     trace::TrackId track = trace::TrackId::None();  // the Gil lane, if the interpreter has one
 };
 
@@ -283,8 +285,11 @@ private:
                TimeNs causeSince = -1);
     // From blocked: after the wake-up latency, runnable. A running `waker` (the thread whose signal it is) is charged
     // what the wake costs it (MachineProfile::wakerCost), paid on its core before it goes on (PayWakerCost).
-    void Wake(ThreadIndex t, ThreadIndex waker = ThreadIndex{});
+    // `justAwake`: it ran moments ago (a timed wait that just expired), so its core answers at once.
+    void Wake(ThreadIndex t, ThreadIndex waker = ThreadIndex{}, TimeNs extraDelay = 0, bool justAwake = false);
     void PayWakerCost(ThreadIndex t);
+    TimeNs WakerCost(ThreadIndex woken, TimeNs latency, TimeNs typical) const;
+    bool RequesterWins(Gil& gil);
     // The OS latencies of one event: the typical value, or in a seeded run (machine.seed) a draw around it.
     TimeNs WakeupLatency(TimeNs typical);
     // The profile's wake-up latency for `t` now: shallow if the core it would run on went idle moments ago.

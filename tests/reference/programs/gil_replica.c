@@ -45,10 +45,13 @@ static Run g_runs[kMaxRuns];
 // How each timed wait ended: woken (a signal, or a wake-up no signal was meant for) or timed out; and how many
 // signals drop_gil() sent. More wake-ups than signals means the C library woke waiters nobody signalled.
 static atomic_long g_wokenWaits, g_timedOutWaits, g_signalsSent;
+// Who set the drop request each switch answered, and whether the thread that took the GIL next was that requester.
+static atomic_int g_requester = -1;
+static atomic_long g_requesterWon, g_requestedSwitches;
 static atomic_int g_runCount;
 static int64_t g_deadline;
 
-static void TimedWait(long us) {
+static void TimedWait(long us, int self) {
     // PyCOND_TIMEDWAIT: an absolute CLOCK_MONOTONIC deadline (the condition variable is set to that clock).
     struct timespec abs;
     clock_gettime(CLOCK_MONOTONIC, &abs);
@@ -58,13 +61,21 @@ static void TimedWait(long us) {
     const unsigned long saved = g_gil.switchNumber;
     const int r = pthread_cond_timedwait(&g_gil.cond, &g_gil.mutex, &abs);
     atomic_fetch_add(r == ETIMEDOUT ? &g_timedOutWaits : &g_wokenWaits, 1);
-    if (r == ETIMEDOUT && g_gil.locked && g_gil.switchNumber == saved) atomic_store(&g_gil.dropRequest, 1);
+    if (r == ETIMEDOUT && g_gil.locked && g_gil.switchNumber == saved) {
+        atomic_store(&g_gil.dropRequest, 1);
+        atomic_store(&g_requester, self);
+    }
 }
 
 static void TakeGil(int self) {
     pthread_mutex_lock(&g_gil.mutex);
-    while (g_gil.locked) TimedWait(g_gil.intervalUs);
+    while (g_gil.locked) TimedWait(g_gil.intervalUs, self);
     g_gil.locked = 1;
+    const int requester = atomic_exchange(&g_requester, -1);
+    if (requester >= 0 && g_gil.lastHolder != self) {
+        atomic_fetch_add(&g_requestedSwitches, 1);
+        if (requester == self) atomic_fetch_add(&g_requesterWon, 1);
+    }
     if (g_gil.lastHolder != self) {
         g_gil.lastHolder = self;
         ++g_gil.switchNumber;
@@ -190,7 +201,9 @@ int main(int argc, char** argv) {
             printf("%s\"%d\": %d", first ? "" : ", ", i, rankCounts[i]);
             first = 0;
         }
-    printf("}, \"signals_sent\": %ld, \"woken_waits\": %ld, \"timed_out_waits\": %ld}\n", atomic_load(&g_signalsSent),
+    printf("}, \"requested_switches\": %ld, \"requester_won\": %ld", atomic_load(&g_requestedSwitches),
+           atomic_load(&g_requesterWon));
+    printf(", \"signals_sent\": %ld, \"woken_waits\": %ld, \"timed_out_waits\": %ld}\n", atomic_load(&g_signalsSent),
            atomic_load(&g_wokenWaits), atomic_load(&g_timedOutWaits));
     return 0;
 }

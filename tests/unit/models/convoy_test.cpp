@@ -76,25 +76,32 @@ TEST(ConvoyEffect, TheIoThreadLosesTheGilAtEveryIoLongerThanAShallowWakeUp) {
     EXPECT_LT(deepIdle, 260 * s.machine.profile.switchInterval) << deepIdle;
 }
 
-// A waiter whose core has idled through a whole switch interval needs the long wake-up: the GIL's hand-off gap
-// between two CPU-bound threads is wakeup_latency (measured 34-44 us there, 50 us by default).
-TEST(Gil, TheHandOffBetweenCpuBoundThreadsTakesTheLongWakeUp) {
+// Between two CPU-bound threads the waiter is the one that asked for the GIL. Mostly it takes the holder's signal on
+// its way back to sleep and runs after the mutex hand-off, a short wake-up onto the core it just left; otherwise it was
+// asleep and the futex wakes it from a core idle for a switch interval, the long wake-up. CPython 3.11.2's hand-off
+// gaps there (gil_probe.py, five runs, 2026-12-05) were bimodal: p10 5.6-16 us, medians 7-66 us, p90 60-92 us.
+TEST(Gil, TheHandOffBetweenTwoCpuBoundThreadsIsShortWhenTheAskerTakesTheSignal) {
     auto s = interleave::testing::ParseOrDie(R"({"tasks":[{"name":"c","count":2,"steps":[{"cpu":"100ms"}]}],"model":{"kind":"threads"}})");
     auto result = SimulateOk(s);
     std::vector<const trace::Span*> holds;
     for (const trace::Span& span : result.trace.spans)
         if (span.state == trace::SpanState::HoldingGil) holds.push_back(&span);
-    std::sort(holds.begin(), holds.end(), [](const trace::Span* a, const trace::Span* b) { return a->start < b->start; });
-    int gaps = 0;
+    std::sort(holds.begin(), holds.end(),
+              [](const trace::Span* a, const trace::Span* b) { return a->start < b->start; });
+    const auto& p = s.machine.profile;
+    int shortGaps = 0, longGaps = 0, gaps = 0;
     // The first four holds are the main thread's and the first thread's, as the main thread takes the GIL back to
     // start the second (Thread.start() waits for the new thread to run): from then on the two alternate.
     for (size_t i = 4; i + 1 < holds.size(); ++i) {
         const trace::TimeNs gap = holds[i + 1]->start - holds[i]->end;
-        EXPECT_GE(gap, s.machine.profile.wakeupLatency) << "hand-off " << i;
-        EXPECT_LE(gap, s.machine.profile.wakeupLatency + 10'000) << "hand-off " << i;
         ++gaps;
+        if (gap >= p.wakeupLatencyShallow && gap <= p.wakeupLatencyShallow + 2'000) ++shortGaps;
+        if (gap >= p.wakeupLatency && gap <= p.wakeupLatency + 10'000) ++longGaps;
     }
-    EXPECT_GT(gaps, 10);
+    ASSERT_GT(gaps, 10);
+    EXPECT_EQ(shortGaps + longGaps, gaps);
+    EXPECT_GE(shortGaps, gaps / 2);
+    EXPECT_GE(longGaps, 1);
 }
 
 TEST(Gil, TwoCpuBoundThreadsAlternateEverySwitchInterval) {
@@ -229,4 +236,34 @@ TEST(Gil, BesideTheIoThreadCpuBoundSlicesStayOneSwitchInterval) {
     }
     ASSERT_GT(slices.size(), 20u);
     EXPECT_LT(Median(slices), s.machine.profile.switchInterval * 3 / 2);
+}
+
+// Which waiter wins a switch (gil_probe.py, CPython 3.11.2 on this project's VM, 2026-12-05; gil_replica.c, the same
+// GIL on bare pthreads, alike): mostly the one that asked for it, the thread that held the GIL before the holder
+// (60-84% of switches with three or four CPU-bound threads), and the longer waiters the rest. The asker is on its way
+// back to sleep in pthread_cond_timedwait() when the holder signals, so it takes the signal itself.
+TEST(Gil, TheWaiterThatAskedForTheGilUsuallyGetsIt) {
+    auto s = interleave::testing::ParseOrDie(
+        R"({"tasks":[{"name":"c","count":4,"steps":[{"cpu":"500ms"}]}],"model":{"kind":"threads"},"machine":{"cores":2}})");
+    const auto result = SimulateOk(s);
+    const trace::Trace& t = result.trace;
+    // Each request's asker against the thread that took the GIL next.
+    std::vector<std::pair<trace::TimeNs, trace::TrackId>> requests, takes;
+    for (const trace::Instant& i : t.instants) {
+        if (i.kind == trace::InstantKind::DropRequest) requests.emplace_back(i.time, i.track);
+        if (i.kind == trace::InstantKind::GilHandoff) takes.emplace_back(i.time, i.track);
+    }
+    int answered = 0, askerWon = 0;
+    std::vector<trace::TrackId> winners;
+    for (const auto& [at, asker] : requests) {
+        const auto next = std::find_if(takes.begin(), takes.end(), [&](const auto& take) { return take.first > at; });
+        if (next == takes.end()) continue;
+        ++answered;
+        askerWon += next->second == asker;
+        if (std::find(winners.begin(), winners.end(), next->second) == winners.end()) winners.push_back(next->second);
+    }
+    ASSERT_GT(answered, 200);
+    EXPECT_GE(askerWon, answered * 6 / 10) << askerWon << " of " << answered;
+    EXPECT_LE(askerWon, answered * 9 / 10) << askerWon << " of " << answered;
+    EXPECT_GE(winners.size(), 4u) << "every thread gets the GIL: none starves";
 }
