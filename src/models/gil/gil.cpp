@@ -82,9 +82,11 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
     // the futex wakes (the queue's first) finds none and sleeps again, at the back. The asker was awake but blocks on
     // gil->mutex, which the dropper holds through the futex wake it sends: it runs once that wake is paid and the
     // mutex is handed over (a wake-up onto the core it just left).
+    // It is awake only if the holder answers at once, at its eval-breaker check; a holder that drops later (it was in
+    // C code, off its core, or paying for a wake-up) finds the asker asleep again, behind the others.
     const ThreadIndex asker = gil.requester;
     if (requested && asker.Valid() && asker != t && m_threads[asker].state == ThreadState::WaitingGil &&
-        RequesterWins(gil)) {
+        Now() - m_threads[asker].gilWait.dropRequestAt <= Profile().evalBreakerLatency && RequesterWins(gil)) {
         TimeNs futile = 0;
         for (size_t i = 0; i < gil.waiters.size(); ++i) {
             auto [waiter, stamp] = gil.waiters[i];

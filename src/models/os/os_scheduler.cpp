@@ -231,6 +231,11 @@ void World::ReleaseCore(ThreadIndex t) {
 
 void World::Preempt(ThreadIndex t) {
     InterruptBurst(t);
+    SimThread& th = m_threads[t];
+    if (th.wakerCostSince >= 0) {  // preempted while paying for a wake-up: it owes only the rest
+        th.wakerCostDue = std::max<TimeNs>(0, th.wakerCostDue - (Now() - th.wakerCostSince));
+        th.wakerCostSince = -1;
+    }
     VacateCore(t);
     PushRunQueue(t);
 }

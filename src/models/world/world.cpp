@@ -216,6 +216,7 @@ void World::Handle(const core::Event& event) {
             SimThread& th = m_threads[target];
             if (event.token != th.token || th.state != ThreadState::Running) return;
             th.wakerCostDue = 0;
+            th.wakerCostSince = -1;
             if (th.core >= 0) SetCoreSpan(th.core, false, SpanState::Idle, trace::TaskId::None());
             Advance(target);
             return;
@@ -438,6 +439,7 @@ void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskI
     SimThread& th = m_threads[t];
     InterruptBurst(t);
     th.wakerCostDue = 0;  // it sleeps at once: the signal's cost overlaps the sleep (a slight undercount of its core)
+    th.wakerCostSince = -1;
     if (th.core >= 0) ReleaseCore(t);
     th.state = state;
     ++th.token;
@@ -473,6 +475,7 @@ void World::PayWakerCost(ThreadIndex t) {
     // thread's time, not its task's, whose CPU work stays what the scenario says.
     SetSpan(t, SpanState::RunningC, trace::TaskId::None());
     SetCoreSpan(th.core, true, SpanState::RunningC, trace::TaskId::None());
+    th.wakerCostSince = Now();
     m_kernel.Schedule(th.wakerCostDue, kWakerCostPaid, t.EventTarget(), ++th.token);
 }
 

@@ -177,6 +177,7 @@ struct SimThread {
     TimeNs onCoreSince = 0;
     uint64_t queuedArrival = 0;  // its entry in the run queue (older entries of it are stale)
     TimeNs wakerCostDue = 0;     // what the threads it woke cost it, still to pay on its core (World::Wake)
+    TimeNs wakerCostSince = -1;  // paying it on its core since then; -1: not paying now
     bool background = false;  // one of machine.background_load's busy processes, not the program's
 };
 
