@@ -255,8 +255,10 @@ TEST(Gil, TheWaiterThatAskedForTheGilUsuallyGetsIt) {
     }
     int answered = 0, askerWon = 0;
     std::vector<trace::TrackId> winners;
-    for (const auto& [at, asker] : requests) {
-        const auto next = std::find_if(takes.begin(), takes.end(), [&](const auto& take) { return take.first > at; });
+    for (const auto& request : requests) {
+        const trace::TimeNs at = request.first;
+        const trace::TrackId asker = request.second;
+        const auto next = std::find_if(takes.begin(), takes.end(), [at](const auto& take) { return take.first > at; });
         if (next == takes.end()) continue;
         ++answered;
         askerWon += next->second == asker;
