@@ -4,7 +4,8 @@
 //    (switch_number unchanged), it sets gil_drop_request and waits again.
 //  - The holder checks the eval breaker between bytecodes; seeing the drop request it calls drop_gil().
 //  - drop_gil() unlocks and signals one waiter: mostly the one that asked (requester_wins), which is still on its
-//    way back to sleep, else the longest sleeper. Signalling costs the signaller a futex wake (waker_cost). Under FORCE_SWITCHING (always defined), if a drop request
+//    way back to sleep, else the longest sleeper. Signalling costs the signaller a futex wake (waker_cost).
+//    Under FORCE_SWITCHING (always defined), if a drop request
 //    was pending, the dropping thread then waits on switch_cond until another thread has taken the GIL,
 //    so it cannot grab it straight back.
 //  - Blocking I/O and GIL-releasing C code (Py_BEGIN_ALLOW_THREADS) drop the GIL through the same
@@ -92,8 +93,8 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
             auto [waiter, stamp] = gil.waiters[i];
             SimThread& w = m_threads[waiter];
             if (waiter == asker || w.gilWait.queueStamp != stamp || w.state != ThreadState::WaitingGil) continue;
-            const TimeNs typical = WakesOnLongIdleCore(waiter) ? Profile().wakeupLatency : Profile().wakeupLatencyShallow;
-            futile = WakerCost(waiter, typical, typical);
+            const bool longIdle = IdleForLong(FreeCoreFor(waiter));
+            futile = WakerCost(longIdle, 0, 0);
             w.gilWait.queueStamp = ++gil.queueStamps;  // its timed wait goes on, from the back of the queue
             gil.waiters.emplace_back(waiter, w.gilWait.queueStamp);
             break;
@@ -128,7 +129,8 @@ bool World::RequesterWins(Gil& gil) {
     // The deterministic run: the requester wins its share of the switches made on request, spread evenly (three in
     // four by default), so the waiters it passes over still run.
     const uint64_t n = ++gil.requestedSwitches;
-    return static_cast<uint64_t>(static_cast<double>(n) * share) > static_cast<uint64_t>(static_cast<double>(n - 1) * share);
+    const auto turns = [share](uint64_t k) { return static_cast<uint64_t>(static_cast<double>(k) * share); };
+    return turns(n) > turns(n - 1);
 }
 
 void World::OnGilTimeout(ThreadIndex t) {

@@ -146,8 +146,7 @@ bool World::ClaimedByAnother(const Core& core, ThreadIndex t) const {
     return core.claimedBy.Valid() && core.claimedBy != t && m_threads[core.claimedBy].state == ThreadState::Waking;
 }
 
-bool World::WakesOnLongIdleCore(ThreadIndex t) const {
-    const int32_t c = FreeCoreFor(t);
+bool World::IdleForLong(int32_t c) const {
     // A core idle for long has to leave a deep idle state first (on this VM: the host halted the vCPU); one that went
     // idle moments ago answers at once. With no free core the woken thread queues on a running one: no idle state
     // to leave, and the wait for a core is the run queue's.

@@ -449,19 +449,20 @@ void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskI
 void World::Wake(ThreadIndex t, ThreadIndex waker, TimeNs extraDelay, bool justAwake) {
     SimThread& th = m_threads[t];
     const auto& profile = Profile();
-    const bool longIdle = !justAwake && WakesOnLongIdleCore(t);
+    const int32_t c = FreeCoreFor(t);
+    const bool longIdle = !justAwake && IdleForLong(c);
     // The wake-up puts it on a core's run queue now: a free core becomes its own until it runs (MakeRunnable).
-    if (const int32_t c = FreeCoreFor(t); c >= 0) m_cores[static_cast<size_t>(c)].claimedBy = t;
+    if (c >= 0) m_cores[static_cast<size_t>(c)].claimedBy = t;
     const TimeNs typical = longIdle ? profile.wakeupLatency : profile.wakeupLatencyShallow;
     const TimeNs latency = WakeupLatency(typical);
-    if (waker.Valid()) m_threads[waker].wakerCostDue += WakerCost(t, latency, typical);
+    if (waker.Valid()) m_threads[waker].wakerCostDue += WakerCost(longIdle, latency, typical);
     th.state = ThreadState::Waking;
     m_kernel.Schedule(latency + extraDelay, kWake, t.EventTarget(), ++th.token);
 }
 
-TimeNs World::WakerCost(ThreadIndex woken, TimeNs latency, TimeNs typical) const {
+TimeNs World::WakerCost(bool longIdle, TimeNs latency, TimeNs typical) const {
     const auto& profile = Profile();
-    const TimeNs cost = WakesOnLongIdleCore(woken) ? profile.wakerCost : profile.wakerCostShallow;
+    const TimeNs cost = longIdle ? profile.wakerCost : profile.wakerCostShallow;
     // The signaller's system call lasts as long as the interrupt it sends takes to land: a seeded run's slow wake-up is
     // a slow signal too, so the cost scales with the drawn latency.
     return typical > 0 ? static_cast<TimeNs>(static_cast<double>(cost) * static_cast<double>(latency) /

@@ -289,12 +289,12 @@ private:
     // `justAwake`: it ran moments ago (a timed wait that just expired), so its core answers at once.
     void Wake(ThreadIndex t, ThreadIndex waker = ThreadIndex{}, TimeNs extraDelay = 0, bool justAwake = false);
     void PayWakerCost(ThreadIndex t);
-    TimeNs WakerCost(ThreadIndex woken, TimeNs latency, TimeNs typical) const;
+    TimeNs WakerCost(bool longIdle, TimeNs latency, TimeNs typical) const;
     bool RequesterWins(Gil& gil);
     // The OS latencies of one event: the typical value, or in a seeded run (machine.seed) a draw around it.
     TimeNs WakeupLatency(TimeNs typical);
-    // The profile's wake-up latency for `t` now: shallow if the core it would run on went idle moments ago.
-    bool WakesOnLongIdleCore(ThreadIndex t) const;
+    // Whether free core `c` (FreeCoreFor's answer; -1: none free) has idled long enough to wake slowly.
+    bool IdleForLong(int32_t c) const;
     bool ClaimedByAnother(const Core& core, ThreadIndex t) const;
     TimeNs TimerSlack();
     double NextUniform();  // [0, 1), from the run's seed (splitmix64: the same numbers on every platform)
