@@ -442,6 +442,8 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         if (Figure(r, key, value)) profile[key] = std::to_string(std::max<int64_t>(1, value)) + "B";
     }
     profile["forced_switching"] = true;
+    // The kernel's fair scheduler, from its version (calibrate.py os_scheduler): only a name the profile knows.
+    if (auto it = r.find("scheduler"); it != r.end() && (*it == "eevdf" || *it == "cfs")) profile["scheduler"] = *it;
     // machine.cores: the cores a run really gets here (os.cpu_count() busy processes at once), rounded;
     // on a shared or loaded machine fewer than it has. `check --profile` simulates with it.
     double effective = static_cast<double>(Cores());

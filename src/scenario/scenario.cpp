@@ -62,6 +62,8 @@ bool Scenario::IsPipe(int32_t queue) const {
     return false;
 }
 
+const char* OsSchedulerName(OsScheduler scheduler) { return scheduler == OsScheduler::Cfs ? "cfs" : "eevdf"; }
+
 std::vector<int32_t> Scenario::QueueMaxsizes() const {
     std::vector<int32_t> maxsize(names.size(), 0);
     for (const QueueSpec& spec : queues)
@@ -732,6 +734,14 @@ struct Parser {
                     return Fail(path, "must be a share from 0 (never) to 1 (always), got " + Show(item));
                 profile.requesterWins = item.get<double>();
             }
+            if (key == "scheduler") {
+                known = true;
+                if (item == "cfs") profile.scheduler = OsScheduler::Cfs;
+                else if (item == "eevdf") profile.scheduler = OsScheduler::Eevdf;
+                else
+                    return Fail(path, "must be \"eevdf\" (Linux 6.6 and later) or \"cfs\" (up to 6.5), got " +
+                                          Show(item));
+            }
             if (key == "forced_switching") {
                 known = true;
                 if (!item.is_boolean()) return Fail(path, "must be true or false");
@@ -896,6 +906,7 @@ json ProfileObject(const MachineProfile& p) {
             {"forced_switching", p.forcedSwitching},
             {"eval_breaker_latency", Ns(p.evalBreakerLatency)},
             {"time_slice", Ns(p.timeSlice)},
+            {"scheduler", OsSchedulerName(p.scheduler)},
             {"wakeup_latency", Ns(p.wakeupLatency)},
             {"wakeup_latency_shallow", Ns(p.wakeupLatencyShallow)},
             {"shallow_idle", Ns(p.shallowIdle)},

@@ -135,12 +135,19 @@ struct Model {
     double freeThreadedSlowdown = 0;
 };
 
+// Which of Linux's fair schedulers shares the cores (src/models/os, docs/models.md "The OS"): CFS up to Linux 6.5,
+// EEVDF from 6.6 on. They differ in what a thread that slept is owed when it wakes, which decides the GIL on a busy
+// machine.
+enum class OsScheduler : uint8_t { Cfs, Eevdf };
+const char* OsSchedulerName(OsScheduler scheduler);
+
 // Costs measured on a real machine. Every default names its source in docs/machine-profile.md.
 struct MachineProfile {
     TimeNs switchInterval = 5'000'000;     // sys.getswitchinterval()
     bool forcedSwitching = true;           // FORCE_SWITCHING in Python/ceval_gil.c
     TimeNs evalBreakerLatency = 1'000;     // from drop request to the holder noticing it
-    TimeNs timeSlice = 4'000'000;          // OS scheduler quantum when threads outnumber cores
+    TimeNs timeSlice = 4'000'000;          // OS scheduler quantum when threads outnumber cores (EEVDF: the tick)
+    OsScheduler scheduler = OsScheduler::Eevdf;
     TimeNs wakeupLatency = 50'000;         // from a condition signal to the woken thread running on a core idle for long
     // ...and on a core that went idle less than shallowIdle ago: it still polls or sits in a shallow idle state
     // (KVM's halt polling, 200 us by default; cpuidle's shallow C-states), so it answers at once. Measured with

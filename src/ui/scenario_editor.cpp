@@ -679,7 +679,17 @@ bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
     changed |= ImGui::Checkbox("forced switching", &p.forcedSwitching);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("FORCE_SWITCHING: the dropper waits until another thread took the GIL");
     changed |= DurationField("eval breaker", p.evalBreakerLatency, 0, 100'000'000, "from the drop request to the holder noticing it");
-    changed |= DurationField("OS time slice", p.timeSlice, 10'000, kSecond, "scheduler quantum when threads outnumber cores");
+    const char* schedulers[] = {"CFS (to 6.5)", "EEVDF (6.6+)"};  // Linux versions
+    int scheduler = p.scheduler == scenario::OsScheduler::Cfs ? 0 : 1;
+    if (ImGui::Combo("OS scheduler", &scheduler, schedulers, 2)) {
+        p.scheduler = scheduler == 0 ? scenario::OsScheduler::Cfs : scenario::OsScheduler::Eevdf;
+        changed = true;
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("what a woken thread is owed: CFS credits any sleep; EEVDF only the lag it had when it "
+                          "slept");
+    changed |= DurationField("OS time slice", p.timeSlice, 10'000, kSecond,
+                             "scheduler quantum when threads outnumber cores (EEVDF: the tick)");
     changed |= DurationField("wake-up latency", p.wakeupLatency, 0, kSecond, "from a condition signal to the woken thread running");
     changed |= DurationField("waker cost", p.wakerCost, 0, 100'000'000,
                              "what waking a thread on a long-idle core costs the thread that wakes it");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/simulate.h"
 #include "scenario/presets.h"
@@ -70,6 +71,38 @@ inline trace::TimeNs StateTime(const trace::Trace& t, const std::string& track, 
     for (const trace::Span& span : t.spans)
         if (span.state == state && t.tracks[span.track.Index()].name == track) sum += span.end - span.start;
     return sum;
+}
+
+// The median of `v` (the upper one of an even count); 0 for none.
+inline trace::TimeNs Median(std::vector<trace::TimeNs> v) {
+    if (v.empty()) return 0;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
+// The GIL slices of the threads that hold it for `shortest` or longer at a time (the CPU-bound ones), as
+// tests/reference/programs/gil_probe.py counts them: holds of the same thread with only shorter holds of others
+// between them (an I/O thread's, a starting thread's) are one slice.
+inline std::vector<trace::TimeNs> GilSlices(const trace::Trace& t, trace::TimeNs shortest) {
+    std::vector<const trace::Span*> holds;
+    for (const trace::Span& span : t.spans)
+        if (span.state == trace::SpanState::HoldingGil && span.end - span.start >= shortest) holds.push_back(&span);
+    std::sort(holds.begin(), holds.end(),
+              [](const trace::Span* a, const trace::Span* b) { return a->start < b->start; });
+    std::vector<trace::TimeNs> slices;
+    trace::TrackId holder = trace::TrackId::None();
+    trace::TimeNs sliceStart = 0, sliceEnd = 0;
+    for (const trace::Span* hold : holds) {
+        if (hold->cause == holder) {
+            sliceEnd = hold->end;
+            continue;
+        }
+        if (holder != trace::TrackId::None()) slices.push_back(sliceEnd - sliceStart);
+        holder = hold->cause;
+        sliceStart = hold->start;
+        sliceEnd = hold->end;
+    }
+    return slices;
 }
 
 }  // namespace interleave::testing

@@ -12,6 +12,7 @@
 //    drop_gil() and take it again with take_gil() afterwards. A thread returning from fast I/O beside a
 //    CPU-bound thread therefore waits a whole interval each time: the convoy effect (bpo-7946).
 #include <algorithm>
+#include <utility>
 
 #include "models/world/world.h"
 
@@ -29,6 +30,7 @@ bool World::TryTakeGil(ThreadIndex t) {
     Interpreter& interp = m_interps[th.interp];
     Gil& gil = interp.gil;
     if (!gil.holder.Valid()) {
+        th.gilWait.timedOut = false;
         CloseGilSpan(th.interp);
         gil.holder = t;
         gil.heldSince = Now();
@@ -51,6 +53,8 @@ bool World::TryTakeGil(ThreadIndex t) {
             if (m_threads[w].state == ThreadState::WaitingSwitch) Wake(w, t);
         return true;
     }
+    // Back on a core after its timed wait ran out: now it asks.
+    if (std::exchange(th.gilWait.timedOut, false)) RequestGilDrop(t);
     // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
     trace::TaskId task = th.hasAction ? th.action.Task() : trace::TaskId::None();
     Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);
@@ -136,20 +140,34 @@ bool World::RequesterWins(Gil& gil) {
 void World::OnGilTimeout(ThreadIndex t) {
     SimThread& th = m_threads[t];
     if (th.state != ThreadState::WaitingGil) return;
-    Gil& gil = m_interps[th.interp].gil;
-    if (gil.holder.Valid() && gil.switchNumber == th.gilWait.savedSwitchNumber && !gil.dropRequest) {
-        gil.dropRequest = true;
-        gil.requester = t;
-        th.gilWait.dropRequestAt = Now();
-        ThreadIndex holder = gil.holder;
-        m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest,
-                                                  m_threads[holder].track,
-                                                  th.hasAction ? th.action.Task() : trace::TaskId::None()});
-        SimThread& h = m_threads[holder];
-        if (h.state == ThreadState::Running && h.inBurst && (!h.action.As<ComputeAction>() || h.action.As<ComputeAction>()->interruptible))
-            m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, holder.EventTarget(), h.token);
+    if (FreeCoreFor(t) < 0) {
+        // The timed wait returns in the waiting thread, which needs a core to look at the GIL again. With every core
+        // busy it preempts one or queues (MakeRunnable); it asks once it runs (TryTakeGil), which on a busy machine
+        // can be a time slice later while the holder runs on.
+        th.gilWait.timedOut = true;
+        th.gilWait.queueStamp = 0;  // out of the GIL's waiter queue: it is not asleep on gil->cond now
+        ++th.gilWait.token;
+        MakeRunnable(t);
+        return;
     }
+    RequestGilDrop(t);
     EnterGilWait(t);
+}
+
+void World::RequestGilDrop(ThreadIndex t) {
+    SimThread& th = m_threads[t];
+    Gil& gil = m_interps[th.interp].gil;
+    if (!gil.holder.Valid() || gil.switchNumber != th.gilWait.savedSwitchNumber || gil.dropRequest) return;
+    gil.dropRequest = true;
+    gil.requester = t;
+    th.gilWait.dropRequestAt = Now();
+    const ThreadIndex holder = gil.holder;
+    m_trace.instants.push_back(trace::Instant{Now(), th.track, trace::InstantKind::DropRequest, m_threads[holder].track,
+                                              th.hasAction ? th.action.Task() : trace::TaskId::None()});
+    SimThread& h = m_threads[holder];
+    const ComputeAction* compute = h.action.As<ComputeAction>();
+    if (h.state == ThreadState::Running && h.inBurst && (!compute || compute->interruptible))
+        m_kernel.Schedule(Profile().evalBreakerLatency, kEvalBreaker, holder.EventTarget(), h.token);
 }
 
 void World::OnEvalBreaker(ThreadIndex t) {

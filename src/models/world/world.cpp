@@ -202,6 +202,9 @@ void World::Handle(const core::Event& event) {
         case kSliceEnd:
             if (event.token == m_cores[event.target].token) OnSliceEnd(static_cast<int32_t>(event.target));
             return;
+        case kTick:
+            OnTick();
+            return;
         case kGilTimeout:
             if (event.token == m_threads[target].gilWait.token) OnGilTimeout(target);
             return;
@@ -426,6 +429,7 @@ void World::InterruptBurst(ThreadIndex t) {
 void World::Finish(ThreadIndex t) {
     SimThread& th = m_threads[t];
     ReleaseCore(t);
+    LeaveRunnable(t);
     th.state = ThreadState::Done;
     ++th.token;
     CloseSpan(t);
@@ -440,7 +444,9 @@ void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskI
     InterruptBurst(t);
     th.wakerCostDue = 0;  // it sleeps at once: the signal's cost overlaps the sleep (a slight undercount of its core)
     th.wakerCostSince = -1;
+    if (Eevdf()) th.lag = AvgVruntime() - (th.core >= 0 ? RunningVruntime(t) : th.vruntime);  // with itself counted
     if (th.core >= 0) ReleaseCore(t);
+    LeaveRunnable(t);
     th.state = state;
     ++th.token;
     SetSpan(t, span, task, cause, causeSince);

@@ -146,6 +146,9 @@ struct GilWait {
     uint64_t savedSwitchNumber = 0;  // the GIL's switch number when the wait began (FORCE_SWITCHING)
     uint64_t queueStamp = 0;         // 0: not in the GIL's waiter queue
     TimeNs dropRequestAt = -1;       // when it set gil_drop_request
+    // Its timed wait ran out while every core was busy: it is runnable, and sets gil_drop_request (if still due) once
+    // it is back on a core, as the real thread does on returning from pthread_cond_timedwait().
+    bool timedOut = false;
 };
 
 // A thread's part in a contended threading.Lock (acquire_timed() in Modules/_threadmodule.c).
@@ -175,6 +178,10 @@ struct SimThread {
     // since when it has had its core.
     TimeNs vruntime = 0;
     TimeNs onCoreSince = 0;
+    // EEVDF: its lag when it last blocked (the runnable threads' average vruntime less its own): what it is owed, or
+    // if negative, what it has had too much (World::MakeRunnable).
+    TimeNs lag = 0;
+    bool runnable = false;  // counted in the runnable threads' vruntime sum (World::AvgVruntime)
     uint64_t queuedArrival = 0;  // its entry in the run queue (older entries of it are stale)
     TimeNs wakerCostDue = 0;     // what the threads it woke cost it, still to pay on its core (World::Wake)
     TimeNs wakerCostSince = -1;  // paying it on its core since then; -1: not paying now
@@ -185,6 +192,7 @@ struct Core {
     ThreadIndex thread;
     ThreadIndex lastThread;
     uint32_t token = 0;
+    TimeNs sliceDue = 0;  // EEVDF: from then on, a tick asks its thread to yield to one waiting (World::OnTick)
     trace::TrackId track = trace::TrackId::None();
     OpenSpan span;  // what this core runs now (its cause unused)
     // The thread a woken thread preempted here: when the woken one blocks again, this core goes back to it
@@ -269,7 +277,7 @@ public:
 
 private:
     enum EventKind : uint32_t {
-        kBurstDone, kSliceEnd, kWake, kGilTimeout, kEvalBreaker, kDispatch, kNotify, kWaitDeadline, kWakerCostPaid
+        kBurstDone, kSliceEnd, kWake, kGilTimeout, kEvalBreaker, kDispatch, kNotify, kWaitDeadline, kWakerCostPaid, kTick
     };
 
     void Handle(const core::Event& event);
@@ -301,12 +309,21 @@ private:
 
     // models/os: cores and the run queue
     void AddBackgroundLoad();  // machine.background_load's busy processes, runnable from the start
-    // A thread that was blocked becomes runnable: on a free core, on a core it preempts (it slept, so it is owed
-    // CPU time: CFS's wake-up preemption), or in the run queue.
+    // A thread that was blocked becomes runnable: on a free core, on a core it preempts (it is owed CPU time:
+    // wake-up preemption, CFS's or EEVDF's rule), or in the run queue.
     void MakeRunnable(ThreadIndex t);
     int32_t FreeCoreFor(ThreadIndex t) const;  // the free core MakeRunnable would give it; -1 if none
     TimeNs RunningVruntime(ThreadIndex t) const;  // its vruntime counting the time on its core so far
     TimeNs MinVruntime();
+    // EEVDF's avg_vruntime: the mean vruntime of the runnable threads (on a core or in the run queue), kept as sums
+    // so that asking costs nothing (JoinRunnable, LeaveRunnable, AssignCore and VacateCore keep them).
+    TimeNs AvgVruntime() const;
+    void JoinRunnable(ThreadIndex t);
+    void LeaveRunnable(ThreadIndex t);
+    bool Eevdf() const { return Profile().scheduler == scenario::OsScheduler::Eevdf; }
+    // EEVDF: the scheduler tick, every time_slice on one grid, while a thread waits for a core.
+    void ArmTick();
+    void OnTick();
     int32_t VacateCore(ThreadIndex t);  // off its core, its CPU time counted; returns the core, now free
     void StopBackgroundLoad();  // the program is done: so are the busy processes
     void PushRunQueue(ThreadIndex t);
@@ -322,6 +339,7 @@ private:
     void AssignCore(ThreadIndex t, int32_t core);
     void ReleaseCore(ThreadIndex t);
     void OnSliceEnd(int32_t core);
+    bool YieldIfBehind(int32_t core);  // a slice's end: gives the core to the run queue's head if it is behind
 
     // models/gil: Python/ceval_gil.c
     bool HoldsGil(ThreadIndex t) const { return m_interps[m_threads[t].interp].gil.holder == t; }
@@ -330,6 +348,8 @@ private:
     // until another thread has taken it (only if allowSwitchWait and a drop request was pending).
     bool DropGil(ThreadIndex t, bool allowSwitchWait);
     void OnGilTimeout(ThreadIndex t);
+    // take_gil() after a timed wait ran out: SET_GIL_DROP_REQUEST if no switch happened meanwhile and none is pending.
+    void RequestGilDrop(ThreadIndex t);
     // A new COND_TIMED_WAIT in take_gil(): at the back of the waiters, one switch interval to its timeout.
     void EnterGilWait(ThreadIndex t);
     void OnEvalBreaker(ThreadIndex t);
@@ -356,6 +376,12 @@ private:
     SpanRecording m_spanRecording;  // the lanes' spans, handed to m_trace by CloseAllSpans()
     core::Kernel m_kernel;
     std::vector<Core> m_cores;
+    // The runnable threads' vruntimes (those on a core: as of when they got it) and since when the m_busyCores on a
+    // core have had it, summed: AvgVruntime. Sums of nanoseconds a run's time limit keeps far from overflowing.
+    bool m_tickPending = false;
+    int64_t m_runnableCount = 0;
+    TimeNs m_runnableVruntimeSum = 0;
+    TimeNs m_onCoreSinceSum = 0;
     int32_t m_busyCores = 0;  // cores running a thread (AssignCore and VacateCore keep it): MinVruntime's shortcut
     RunQueue m_runQueue;
     TimeNs m_programEnd = 0;  // when the last of the program's threads finished so far

@@ -603,6 +603,21 @@ def burn(seconds, conn):
     conn.send(1)
 
 
+def os_scheduler(release=None):
+    """The fair scheduler of the running kernel, as the profile's `scheduler` names it: Linux 6.6 replaced CFS with
+    EEVDF. None off Linux or for a release string that does not start with a version."""
+    if release is None:
+        if not sys.platform.startswith("linux"):
+            return None
+        release = os.uname().release
+    parts = release.split(".")
+    try:
+        version = (int(parts[0]), int("".join(c for c in parts[1] if c.isdigit()) or "x"))
+    except (IndexError, ValueError):
+        return None
+    return "eevdf" if version >= (6, 6) else "cfs"
+
+
 def effective_cores(seconds=0.3):
     # os.cpu_count() processes each burning `seconds` of CPU at once: how many cores we really get
     # (a shared or loaded machine gives fewer than it has).
@@ -669,6 +684,9 @@ elif __name__ == "__main__":
     r["mp_pipe_send"], r["mp_pipe_recv"] = mp_pipe_costs()
     r["gil_slice_median"], r["gil_handoff_gap_median"], r["gil_slices"] = gil_slices()
     r["effective_cores"] = effective_cores()
+    scheduler = os_scheduler()
+    if scheduler is not None:
+        r["scheduler"] = scheduler
     r["load_after"] = os.getloadavg()[0]
     r["spreads"] = SPREADS
     print(json.dumps(r))

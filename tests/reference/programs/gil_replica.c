@@ -4,10 +4,13 @@
 // (ranked by how long it had waited since its last run, as gil_probe.py ranks them), and the slices and hand-off
 // gaps. Prints one JSON object.
 //
-//   gcc -O2 -pthread tests/reference/programs/gil_replica.c -o /tmp/gil_replica && /tmp/gil_replica 4 5000 2
-//   (threads, switch interval in us, seconds)
+//   gcc -O2 -pthread tests/reference/programs/gil_replica.c -o /tmp/gil_replica && /tmp/gil_replica 4 5000 2 [BUSY]
+//   (threads, switch interval in us, seconds, and BUSY busy processes forked beside it: a loaded machine)
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -145,10 +148,22 @@ int main(int argc, char** argv) {
     const int threads = argc > 1 ? atoi(argv[1]) : 4;
     const long intervalUs = argc > 2 ? atol(argv[2]) : 5000;
     const double seconds = argc > 3 ? atof(argv[3]) : 2.0;
-    if (threads < 2 || threads > kMaxThreads || intervalUs < 1 || intervalUs > 1000000 || seconds <= 0 || seconds > 60) {
-        fprintf(stderr, "usage: gil_replica [THREADS 2..16] [INTERVAL_US 1..1000000] [SECONDS (0, 60]]\n");
+    const int busy = argc > 4 ? atoi(argv[4]) : 0;
+    if (threads < 2 || threads > kMaxThreads || intervalUs < 1 || intervalUs > 1000000 || seconds <= 0 ||
+        seconds > 60 || busy < 0 || busy > kMaxThreads) {
+        fprintf(stderr,
+                "usage: gil_replica [THREADS 2..16] [INTERVAL_US 1..1000000] [SECONDS (0, 60]] [BUSY 0..16]\n");
         return 2;
     }
+    pid_t busyPids[kMaxThreads];
+    for (int i = 0; i < busy; ++i) {
+        busyPids[i] = fork();
+        if (busyPids[i] == 0) {
+            volatile unsigned long spin = 0;
+            for (;;) ++spin;
+        }
+    }
+    if (busy > 0) usleep(200000);  // let them settle on the cores
     pthread_mutex_init(&g_gil.mutex, NULL);
     pthread_mutex_init(&g_gil.switchMutex, NULL);
     pthread_condattr_t attr;
@@ -162,6 +177,10 @@ int main(int argc, char** argv) {
     pthread_t t[kMaxThreads];
     for (int i = 0; i < threads; ++i) pthread_create(&t[i], NULL, CpuThread, (void*)(intptr_t)i);
     for (int i = 0; i < threads; ++i) pthread_join(t[i], NULL);
+    for (int i = 0; i < busy; ++i) {
+        kill(busyPids[i], SIGKILL);
+        waitpid(busyPids[i], NULL, 0);
+    }
 
     int n = atomic_load(&g_runCount);
     if (n > kMaxRuns) n = kMaxRuns;
@@ -190,7 +209,8 @@ int main(int argc, char** argv) {
         }
         lastEnd[r->thread] = r->end;
     }
-    printf("{\"threads\": %d, \"interval_us\": %ld, \"switches\": %d, ", threads, intervalUs, ng);
+    printf("{\"threads\": %d, \"interval_us\": %ld, \"busy_processes\": %d, \"switches\": %d, ", threads, intervalUs,
+           busy, ng);
     printf("\"slice_us\": {\"p10\": %.1f, \"p50\": %.1f, \"p90\": %.1f}, ", Pick(slices, ns, 0.1), Pick(slices, ns, 0.5),
            Pick(slices, ns, 0.9));
     printf("\"handoff_gap_us\": {\"p10\": %.1f, \"p50\": %.1f, \"p90\": %.1f}, ", Pick(gaps, ng, 0.1),

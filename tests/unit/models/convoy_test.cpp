@@ -9,6 +9,8 @@
 
 using namespace interleave;
 using interleave::testing::Preset;
+using interleave::testing::GilSlices;
+using interleave::testing::Median;
 using interleave::testing::SimulateOk;
 
 namespace {
@@ -153,12 +155,6 @@ std::vector<trace::TimeNs> RoundTrips(const interleave::models::SimulationResult
     return trips;
 }
 
-trace::TimeNs Median(std::vector<trace::TimeNs> v) {
-    if (v.empty()) return 0;
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-    return v[v.size() / 2];
-}
-
 }  // namespace
 
 // CPython 3.11 on this project's VM (gil_probe.py, docs/real-runs.md): beside two CPU-bound threads the I/O thread's
@@ -215,25 +211,8 @@ TEST(Gil, TheThreadThatWakesAGilWaiterPaysForTheWakeOnItsCore) {
 TEST(Gil, BesideTheIoThreadCpuBoundSlicesStayOneSwitchInterval) {
     const auto s = GilProbe(2);
     auto result = SimulateOk(s);
-    std::vector<trace::TimeNs> slices;  // each CPU thread's holds, merged across the I/O thread's short ones
-    std::vector<const trace::Span*> holds;
-    for (const trace::Span& span : result.trace.spans)
-        if (span.state == trace::SpanState::HoldingGil) holds.push_back(&span);
-    std::sort(holds.begin(), holds.end(),
-              [](const trace::Span* a, const trace::Span* b) { return a->start < b->start; });
-    trace::TrackId lastCpu = trace::TrackId::None();
-    trace::TimeNs sliceStart = 0, sliceEnd = 0;
-    for (const trace::Span* hold : holds) {
-        if (hold->end - hold->start < 1'000'000) continue;  // the I/O thread's, and the main thread's starts
-        if (hold->cause == lastCpu) {
-            sliceEnd = hold->end;
-            continue;
-        }
-        if (lastCpu != trace::TrackId::None()) slices.push_back(sliceEnd - sliceStart);
-        lastCpu = hold->cause;
-        sliceStart = hold->start;
-        sliceEnd = hold->end;
-    }
+    // Each CPU thread's holds, merged across the I/O thread's short ones (and the main thread's starts).
+    const std::vector<trace::TimeNs> slices = GilSlices(result.trace, 1'000'000);
     ASSERT_GT(slices.size(), 20u);
     EXPECT_LT(Median(slices), s.machine.profile.switchInterval * 3 / 2);
 }

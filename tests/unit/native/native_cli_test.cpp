@@ -210,7 +210,7 @@ TEST(NativeCli, CalibrateWritesTheShallowWakeUpAndThePoolsOwnCosts) {
         "native_cli_fake_python",
         R"({"python": "3.11.7", "switch_interval": 5000000, "wakeup_latency": 33117, "wakeup_latency_shallow": 8150,)"
         R"( "wakeup_ns_by_idle_us": {"20": 8150, "150": 8701, "200": 23072}, "shallow_idle": 200000,)"
-        R"( "waker_cost": 38122, "waker_cost_shallow": 6950,)"
+        R"( "waker_cost": 38122, "waker_cost_shallow": 6950, "scheduler": "cfs",)"
         R"( "pool_import": 14818831, "pool_setup": 3300000, "pool_teardown": 1600000, "process_start_fork": 607799,)"
         R"( "effective_cores": 4096.0, "spreads": {"pool_setup": 0.1}})");
     const std::string out = TempPath("native_cli_calibrated.json");
@@ -220,15 +220,18 @@ TEST(NativeCli, CalibrateWritesTheShallowWakeUpAndThePoolsOwnCosts) {
     for (const char* field : {R"("wakeup_latency_shallow": "8150ns")", R"("shallow_idle": "200000ns")",
                               R"("pool_import": "14818831ns")", R"("pool_setup": "3300000ns")",
                               R"("pool_teardown": "1600000ns")", R"("200": 23072)", R"("waker_cost": "38122ns")",
-                              R"("waker_cost_shallow": "6950ns")"})
+                              R"("waker_cost_shallow": "6950ns")", R"("scheduler": "cfs")"})
         EXPECT_TRUE(Contains(profile, field)) << field << " missing from\n" << profile;
 
     // Where no idle time gave a slow wake-up, calibrate prints no shallow_idle and the profile keeps the default.
+    // Nor does a kernel's scheduler that is not one the profile knows reach the profile.
     const std::string allShallow = FakeCalibrationInterpreter(
-        "native_cli_fake_python_shallow", R"({"wakeup_latency_shallow": 8150, "effective_cores": 4096.0})");
+        "native_cli_fake_python_shallow",
+        R"({"wakeup_latency_shallow": 8150, "effective_cores": 4096.0, "scheduler": "bfs\"; import os"})");
     const Result s = Capture({"calibrate", "--python-bin", allShallow, "--out", out});
     ASSERT_EQ(s.code, 0) << s.err;
     EXPECT_FALSE(Contains(FileText(out), "shallow_idle")) << FileText(out);
+    EXPECT_FALSE(Contains(FileText(out), "scheduler")) << FileText(out);
 }
 
 TEST(NativeCli, TheInterpreterPathIsNeverShellSyntax) {

@@ -141,12 +141,26 @@ TEST(Profile, ABadProfileFieldIsNamed) {
     EXPECT_FALSE(ApplyProfileJson("not json", profile, error));
 }
 
+TEST(Profile, TheSchedulerIsEevdfUnlessAProfileNamesCfsAndAnythingElseIsRefusedByName) {
+    MachineProfile profile;
+    EXPECT_EQ(profile.scheduler, OsScheduler::Eevdf);
+    std::string error;
+    ASSERT_TRUE(ApplyProfileJson(R"({"profile":{"scheduler":"cfs"}})", profile, error)) << error;
+    EXPECT_EQ(profile.scheduler, OsScheduler::Cfs);
+    for (const char* bad : {R"("bfs")", "1", "null", R"(["eevdf"])", R"("EEVDF")"}) {
+        EXPECT_FALSE(ApplyProfileJson(std::string(R"({"profile":{"scheduler":)") + bad + "}}", profile, error)) << bad;
+        EXPECT_NE(error.find("machine.profile.scheduler: must be \"eevdf\""), std::string::npos) << error;
+    }
+    EXPECT_EQ(profile.scheduler, OsScheduler::Cfs) << "a refused value changes nothing";
+}
+
 TEST(Profile, ItsCanonicalObjectIsWhatAScenarioWritesAndReadsBackUnchanged) {
     MachineProfile profile;
     profile.switchInterval = 7'000'000;
     profile.forcedSwitching = false;
     profile.pickleBytesPerSecond = 123'456'789;
     profile.counterIncrement = 120;
+    profile.scheduler = OsScheduler::Cfs;
     const std::string text = ProfileToJson(profile);
     MachineProfile back;
     std::string error;
@@ -155,6 +169,7 @@ TEST(Profile, ItsCanonicalObjectIsWhatAScenarioWritesAndReadsBackUnchanged) {
     EXPECT_EQ(back.switchInterval, 7'000'000);
     EXPECT_FALSE(back.forcedSwitching);
     EXPECT_EQ(back.pickleBytesPerSecond, 123'456'789);
+    EXPECT_EQ(back.scheduler, OsScheduler::Cfs);
 
     Scenario scenario;
     scenario.name = "s";
