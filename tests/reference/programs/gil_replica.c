@@ -1,13 +1,15 @@
 // CPython 3.11's GIL (Python/ceval_gil.c: take_gil(), drop_gil(), FORCE_SWITCHING) rebuilt on the same pthread calls,
 // with N CPU-bound threads that check a drop request about every microsecond as the eval loop does. It tells what the
 // C library and the kernel do with the GIL's waiters, without CPython around it: which waiter wins each switch
-// (ranked by how long it had waited since its last run, as gil_probe.py ranks them), and the slices and hand-off
-// gaps. Prints one JSON object.
+// (ranked by how long it had waited since its last run, as gil_probe.py ranks them), the slices and hand-off gaps,
+// how long a holder was off its core within a run (the longest gap between its clock readings), and how many runs
+// began on the CPU the run before them was on. Prints one JSON object.
 //
 //   gcc -O2 -pthread tests/reference/programs/gil_replica.c -o /tmp/gil_replica && /tmp/gil_replica 4 5000 2 [BUSY]
 //   (threads, switch interval in us, seconds, and BUSY busy processes forked beside it: a loaded machine)
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,6 +44,8 @@ static struct {
 typedef struct {
     int64_t start, end;
     int thread;
+    int64_t offCore;  // the longest gap between two clock readings inside the run: time off its core holding the GIL
+    int cpu;          // sched_getcpu() when the run began
 } Run;
 
 static Run g_runs[kMaxRuns];
@@ -111,14 +115,17 @@ static void* CpuThread(void* arg) {
     TakeGil(self);
     for (;;) {
         const int64_t start = NowNs();
-        int64_t now = start;
+        const int cpu = sched_getcpu();
+        int64_t now = start, offCore = 0;
         volatile unsigned x = 0;
         while (!atomic_load(&g_gil.dropRequest) && now < g_deadline) {
             for (int i = 0; i < 50; ++i) x += (unsigned)i;  // about a microsecond of "bytecodes"
+            const int64_t before = now;
             now = NowNs();
+            if (now - before > offCore) offCore = now - before;
         }
         const int n = atomic_fetch_add(&g_runCount, 1);
-        if (n < kMaxRuns) g_runs[n] = (Run){start, now, self};
+        if (n < kMaxRuns) g_runs[n] = (Run){start, now, self, offCore, cpu};
         if (now >= g_deadline) break;
         DropGil(self);
         TakeGil(self);
@@ -185,14 +192,17 @@ int main(int argc, char** argv) {
     int n = atomic_load(&g_runCount);
     if (n > kMaxRuns) n = kMaxRuns;
     qsort(g_runs, (size_t)n, sizeof(Run), ByStart);
-    static int64_t slices[kMaxRuns], gaps[kMaxRuns];
+    static int64_t slices[kMaxRuns], gaps[kMaxRuns], offCore[kMaxRuns];
+    int sameCpuAsPrevious = 0;  // runs on the CPU the previous run (the other thread's) was on
     int rankCounts[kMaxThreads] = {0};
     int64_t lastEnd[kMaxThreads];
     for (int i = 0; i < threads; ++i) lastEnd[i] = -1;
     int ns = 0, ng = 0;
     for (int k = 0; k < n; ++k) {
         const Run* r = &g_runs[k];
+        offCore[ns] = r->offCore;
         slices[ns++] = r->end - r->start;
+        if (k > 0 && g_runs[k - 1].cpu == r->cpu) ++sameCpuAsPrevious;
         if (k > 0) {
             const Run* p = &g_runs[k - 1];
             gaps[ng++] = r->start - p->end;
@@ -215,6 +225,9 @@ int main(int argc, char** argv) {
            Pick(slices, ns, 0.9));
     printf("\"handoff_gap_us\": {\"p10\": %.1f, \"p50\": %.1f, \"p90\": %.1f}, ", Pick(gaps, ng, 0.1),
            Pick(gaps, ng, 0.5), Pick(gaps, ng, 0.9));
+    printf("\"longest_off_core_in_a_run_us\": {\"p10\": %.1f, \"p50\": %.1f, \"p90\": %.1f}, ",
+           Pick(offCore, ns, 0.1), Pick(offCore, ns, 0.5), Pick(offCore, ns, 0.9));
+    printf("\"runs_on_the_previous_runs_cpu\": %d, ", sameCpuAsPrevious);
     printf("\"winner_rank_counts\": {");
     for (int i = 0, first = 1; i < threads; ++i)
         if (rankCounts[i]) {
