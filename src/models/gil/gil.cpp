@@ -5,9 +5,8 @@
 //  - The holder checks the eval breaker between bytecodes; seeing the drop request it calls drop_gil().
 //  - drop_gil() unlocks and signals one waiter: mostly the one that asked (requester_wins), which is still on its
 //    way back to sleep, else the longest sleeper. Signalling costs the signaller a futex wake (waker_cost).
-//    Under FORCE_SWITCHING (always defined), if a drop request
-//    was pending, the dropping thread then waits on switch_cond until another thread has taken the GIL,
-//    so it cannot grab it straight back.
+//    Under FORCE_SWITCHING (always defined), if a drop request was pending, the dropping thread then waits on
+//    switch_cond until another thread has taken the GIL, so it cannot grab it straight back.
 //  - Blocking I/O and GIL-releasing C code (Py_BEGIN_ALLOW_THREADS) drop the GIL through the same
 //    drop_gil() and take it again with take_gil() afterwards. A thread returning from fast I/O beside a
 //    CPU-bound thread therefore waits a whole interval each time: the convoy effect (bpo-7946).
@@ -29,8 +28,9 @@ bool World::TryTakeGil(ThreadIndex t) {
     SimThread& th = m_threads[t];
     Interpreter& interp = m_interps[th.interp];
     Gil& gil = interp.gil;
+    // Back on a core after its timed wait ran out (OnGilTimeout): it asks below if the GIL is still taken.
+    const bool timedOut = std::exchange(th.gilWait.timedOut, false);
     if (!gil.holder.Valid()) {
-        th.gilWait.timedOut = false;
         CloseGilSpan(th.interp);
         gil.holder = t;
         gil.heldSince = Now();
@@ -53,8 +53,7 @@ bool World::TryTakeGil(ThreadIndex t) {
             if (m_threads[w].state == ThreadState::WaitingSwitch) Wake(w, t);
         return true;
     }
-    // Back on a core after its timed wait ran out: now it asks.
-    if (std::exchange(th.gilWait.timedOut, false)) RequestGilDrop(t);
+    if (timedOut) RequestGilDrop(t);
     // COND_TIMED_WAIT(gil->cond, interval): off the core until signalled or timed out.
     trace::TaskId task = th.hasAction ? th.action.Task() : trace::TaskId::None();
     Block(t, ThreadState::WaitingGil, trace::SpanState::WaitingGil, task, m_threads[gil.holder].track, gil.heldSince);

@@ -248,8 +248,7 @@ void World::AssignCore(ThreadIndex t, int32_t c) {
         return;
     }
     // EEVDF asks the thread to yield once it has run its base slice, but only a tick notices that (HRTICK is off by
-    // default): the first tick after it (OnTick).
-    ++core.token;
+    // default): the first tick after it (OnTick). No kSliceEnd, so core.token has nothing to cancel.
     core.sliceDue = Now() + delay + 750'000 * SchedulerScale(m_cores.size());
 }
 

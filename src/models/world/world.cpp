@@ -444,7 +444,7 @@ void World::Block(ThreadIndex t, ThreadState state, SpanState span, trace::TaskI
     InterruptBurst(t);
     th.wakerCostDue = 0;  // it sleeps at once: the signal's cost overlaps the sleep (a slight undercount of its core)
     th.wakerCostSince = -1;
-    if (Eevdf()) th.lag = AvgVruntime() - (th.core >= 0 ? RunningVruntime(t) : th.vruntime);  // with itself counted
+    if (Eevdf()) th.lag = AvgVruntime() - RunningVruntime(t);  // with itself counted
     if (th.core >= 0) ReleaseCore(t);
     LeaveRunnable(t);
     th.state = state;

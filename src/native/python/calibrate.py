@@ -5,6 +5,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import re
 import resource
 import statistics
 import subprocess
@@ -610,12 +611,10 @@ def os_scheduler(release=None):
         if not sys.platform.startswith("linux"):
             return None
         release = os.uname().release
-    parts = release.split(".")
-    try:
-        version = (int(parts[0]), int("".join(c for c in parts[1] if c.isdigit()) or "x"))
-    except (IndexError, ValueError):
+    version = re.match(r"(\d+)\.(\d+)", release)
+    if version is None:
         return None
-    return "eevdf" if version >= (6, 6) else "cfs"
+    return "eevdf" if (int(version[1]), int(version[2])) >= (6, 6) else "cfs"
 
 
 def effective_cores(seconds=0.3):
