@@ -46,6 +46,9 @@ if(EMSCRIPTEN)
         # stdout and stderr still reach the console. Emscripten's FS library was 13 KB of the 46.6 KB gzipped
         # interleave.js.
         -sFILESYSTEM=0
+        # Dear ImGui's built-in font is never used: see __wrap__ZN11ImFontAtlas14AddFontDefaultEPK12ImFontConfig in
+        # src/platform/platform_sdl_web.cpp.
+        -Wl,--wrap=_ZN11ImFontAtlas14AddFontDefaultEPK12ImFontConfig
         -sEXPORTED_FUNCTIONS=@${CMAKE_BINARY_DIR}/exported_functions.json
         -sEXPORTED_RUNTIME_METHODS=@${CMAKE_BINARY_DIR}/exported_runtime.json)
     # Rendering stays on the browser main thread: no PROXY_TO_PTHREAD (it breaks SDL's GL on 3.1.6).

@@ -17,7 +17,9 @@ add_library(imgui STATIC
     ${INTERLEAVE_IMGUI_DIR}/imgui_widgets.cpp
     ${INTERLEAVE_IMGUI_DIR}/imgui_demo.cpp)
 target_include_directories(imgui SYSTEM PUBLIC ${INTERLEAVE_IMGUI_DIR})
-target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+# IMGUI_DISABLE_DEBUG_TOOLS: nothing calls the metrics window, the debug log or the ID stack tool; NewFrame() and
+# ItemAdd() still reached their hooks, 4.2 KB of the page's wasm gzipped (measured in web-single with LTO).
+target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_DISABLE_DEBUG_TOOLS)
 
 if(TARGET interleave_sdl2)
     add_library(imgui_backends STATIC

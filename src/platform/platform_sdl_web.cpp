@@ -12,6 +12,8 @@
 #include <imgui_impl_sdl2.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -94,6 +96,8 @@ EM_JS(int, JsFrameShown, (const char* stateJson), {
 
 // Module.interleaveTimeline: "gpu" or "cpu", which path draws the timeline (the end-to-end suite reads it).
 EM_JS(void, JsSetTimelinePath, (const char* path), { Module.interleaveTimeline = UTF8ToString(path); });
+// console.error, which the browser suites fail on (emscripten_log would add 3 KB of JavaScript to the page).
+EM_JS(void, JsConsoleError, (const char* text), { console.error(UTF8ToString(text)); });
 
 void FitCanvasToPage() {
     double cssWidth = 0, cssHeight = 0;
@@ -238,6 +242,45 @@ void MakeShareLink(const std::string& viewJson, std::function<void(const std::st
 }
 
 }  // namespace interleave::platform
+
+// SDL's Emscripten video driver looks GL functions up by name through eglGetProcAddress. Emscripten's own
+// eglGetProcAddress (system/lib/gl/libprocaddr.c) answers from a table of every WebGL 1 and 2 entry point, which keeps
+// all 271 of them in the page's JS and their names in the wasm (45 KB of JS measured in web-single). The page calls GL
+// directly (GLES3/gl3.h); SDL asks by name only for the six below (SDL_GL_ExtensionSupported, SDL_GL_GetAttribute),
+// so this definition, linked before Emscripten's library, answers those and says in the console when asked for any
+// other. EGL extension names (eglQueryDmaBufFormatsEXT, ...) get null, as from Emscripten's table.
+extern "C" void* eglGetProcAddress(const char* name) {
+    struct Entry {
+        const char* name;
+        void* function;
+    };
+    static const Entry kEntries[] = {
+        {"glGetString", reinterpret_cast<void*>(&glGetString)},
+        {"glGetStringi", reinterpret_cast<void*>(&glGetStringi)},
+        {"glGetIntegerv", reinterpret_cast<void*>(&glGetIntegerv)},
+        {"glGetError", reinterpret_cast<void*>(&glGetError)},
+        {"glBindFramebuffer", reinterpret_cast<void*>(&glBindFramebuffer)},
+        {"glGetFramebufferAttachmentParameteriv", reinterpret_cast<void*>(&glGetFramebufferAttachmentParameteriv)},
+    };
+    if (name == nullptr) return nullptr;
+    for (const Entry& entry : kEntries)
+        if (std::strcmp(entry.name, name) == 0) return entry.function;
+    if (std::strncmp(name, "egl", 3) != 0) {  // a lookup SDL starts making fails the browser suites at once
+        char message[200];
+        std::snprintf(message, sizeof message, "interleave: SDL asked for GL function %.120s (not linked)", name);
+        interleave::platform::JsConsoleError(message);
+    }
+    return nullptr;
+}
+
+// Dear ImGui's ImFontAtlas::Build() adds its built-in ProggyClean font when the atlas has none. The page's atlas always
+// has Inter and JetBrains Mono (ui/fonts.cpp's PrepareFonts adds them before any Build), yet the call keeps ProggyClean
+// (12 KB of base85 text) and its decompressor in the wasm: 12.0 KB gzipped, measured with LTO. cmake/app.cmake links
+// the page with --wrap=_ZN11ImFontAtlas14AddFontDefaultEPK12ImFontConfig: Build() calls this instead; they drop out.
+extern "C" ImFont* __wrap__ZN11ImFontAtlas14AddFontDefaultEPK12ImFontConfig(ImFontAtlas*, const ImFontConfig*) {
+    interleave::platform::JsConsoleError("interleave: Dear ImGui asked for its built-in font, which the page omits");
+    std::abort();
+}
 
 // The end-to-end tests' hook: Module.ccall('interleave_test_state', 'string', [], []).
 extern "C" EMSCRIPTEN_KEEPALIVE const char* interleave_test_state() {

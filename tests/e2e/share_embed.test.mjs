@@ -127,7 +127,9 @@ test("a shared link round-trips to the same view, with the same metrics in both 
     }
     assert.deepEqual(viewOf(loads.single.cold[0].state), viewOf(loads.threads.cold[0].state), "the same view in both builds");
     assert.equal(loads.single.cold[0].state.metrics_line, loads.threads.cold[0].state.metrics_line, "the same metrics in both builds");
-    assert.ok(singleRun.gz <= 1024 * 1024, `single-threaded build is ${kb(singleRun.gz)} gzipped (aim: at most 1 MB)`);
+    // The issue's ceiling is 1 MB; the budget holds the page near what it weighs (559 KB on 2026-12-05, docs/embedding.md
+    // "How heavy it is"), so that growth is a decision, made with its figures, not an accident.
+    assert.ok(singleRun.gz <= 580 * 1024, `single-threaded build is ${kb(singleRun.gz)} gzipped (budget: 580 KB)`);
 
     iso.check();
     plain.check();
