@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing with libFuzzer (clang-14), ASan + UBSan: builds the native-fuzz preset, replays every
 # saved regression input (tests/fuzz/regressions/<target>/*), then runs each target for SECONDS on a copy of its
 # seed corpus (tests/fuzz/corpus/<target>/ -> build/fuzz-corpus/<target>/) with its dictionary
-# (tests/fuzz/<target>.dict). Prints per target: executions, exec/s, final coverage (cov/ft), findings.
+# (tests/fuzz/<target>.dict) and any more libFuzzer flags in tests/fuzz/<target>.options. Prints per target:
+# executions, exec/s, final coverage (cov/ft), findings.
 # Crash, leak, timeout and OOM inputs go to build/fuzz-artifacts/<target>/; any of them fails the run.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS defaults to 600; targets default to every tests/fuzz/fuzz_*.cpp
 #        scripts/fuzz.sh --runs N [TARGET...]    run each target for N executions instead (a campaign: 10000000)
@@ -113,6 +114,19 @@ fuzz_one() {
     local args=(-max_total_time="$SECONDS_PER_TARGET" -runs="$((RUNS_PER_TARGET > 0 ? RUNS_PER_TARGET : -1))" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048
           -print_final_stats=1 -artifact_prefix="$artifacts/")
     [[ -f "tests/fuzz/$target.dict" ]] && args+=(-dict="tests/fuzz/$target.dict")
+    # tests/fuzz/<target>.options: more libFuzzer flags for that target, one per line ('#' starts a comment).
+    local extra=""
+    if [[ -f "tests/fuzz/$target.options" ]]; then
+        local option
+        while read -r option; do
+            option=${option%%#*}
+            option=${option//[[:space:]]/}
+            [[ -z "$option" ]] && continue
+            [[ "$option" =~ ^-[a-z_]+=[A-Za-z0-9_.]+$ ]] || die "tests/fuzz/$target.options: '$option' is not -name=value"
+            args+=("$option")
+            extra+=" $option"
+        done < "tests/fuzz/$target.options"
+    fi
     local dirs=("$corpus")
     [[ -d "tests/fuzz/regressions/$target" ]] && dirs+=("tests/fuzz/regressions/$target")  # read, never written
     local log="build/logs/fuzz-$target.log" marker="$artifacts/.started"
@@ -129,7 +143,7 @@ fuzz_one() {
     corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
     mapfile -t found < <(find "$artifacts" -maxdepth 1 -type f -newer "$marker" \
         \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
-    local summary="fuzz $target: ${runs:-?} runs in $((SECONDS - started)) s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
+    local summary="fuzz $target${extra:+ (${extra# })}: ${runs:-?} runs in $((SECONDS - started)) s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
     {
         if [[ $rc -eq 0 && ${#found[@]} -eq 0 ]]; then
             echo "$summary, findings: none"
