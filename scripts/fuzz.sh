@@ -115,18 +115,17 @@ fuzz_one() {
           -print_final_stats=1 -artifact_prefix="$artifacts/")
     [[ -f "tests/fuzz/$target.dict" ]] && args+=(-dict="tests/fuzz/$target.dict")
     # tests/fuzz/<target>.options: more libFuzzer flags for that target, one per line ('#' starts a comment).
-    local extra=""
+    local options=() option
     if [[ -f "tests/fuzz/$target.options" ]]; then
-        local option
         while read -r option; do
             option=${option%%#*}
             option=${option//[[:space:]]/}
             [[ -z "$option" ]] && continue
             [[ "$option" =~ ^-[a-z_]+=[A-Za-z0-9_.]+$ ]] || die "tests/fuzz/$target.options: '$option' is not -name=value"
-            args+=("$option")
-            extra+=" $option"
+            options+=("$option")
         done < "tests/fuzz/$target.options"
     fi
+    args+=("${options[@]}")
     local dirs=("$corpus")
     [[ -d "tests/fuzz/regressions/$target" ]] && dirs+=("tests/fuzz/regressions/$target")  # read, never written
     local log="build/logs/fuzz-$target.log" marker="$artifacts/.started"
@@ -143,7 +142,7 @@ fuzz_one() {
     corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
     mapfile -t found < <(find "$artifacts" -maxdepth 1 -type f -newer "$marker" \
         \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
-    local summary="fuzz $target${extra:+ (${extra# })}: ${runs:-?} runs in $((SECONDS - started)) s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
+    local summary="fuzz $target${options[*]:+ (${options[*]})}: ${runs:-?} runs in $((SECONDS - started)) s, ${speed:-?} exec/s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
     {
         if [[ $rc -eq 0 && ${#found[@]} -eq 0 ]]; then
             echo "$summary, findings: none"
