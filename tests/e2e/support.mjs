@@ -36,11 +36,11 @@ export async function cleanup() {
     for (const s of servers.splice(0)) s.kill();
 }
 
-// Serves build/site with scripts/serve.py on a free port, with or without the COOP/COEP headers; resolves to its
-// base URL ("http://127.0.0.1:PORT/").
-export function startServer(isolation) {
+// Serves `dir` (the site, build/site) with scripts/serve.py on a free port, with or without the COOP/COEP headers;
+// resolves to its base URL ("http://127.0.0.1:PORT/").
+export function startServer(isolation, dir = SITE) {
     return new Promise((resolve, reject) => {
-        const args = [path.join(ROOT, "scripts/serve.py"), "--port", "0", "--dir", SITE];
+        const args = [path.join(ROOT, "scripts/serve.py"), "--port", "0", "--dir", dir];
         if (!isolation) args.push("--no-isolation");
         const child = spawn("python3", args, { env: { ...process.env, INTERLEAVE_SERVE_QUIET: "1" } });
         servers.push(child);
