@@ -2,6 +2,11 @@
 under `interleave sim`, and prints one markdown table (docs/real-runs.md, "Reference suite").
 
     python3 tests/reference/run_suite.py [--repeats N] [--only ID,ID] [--budget-s 540] [--out FILE] [--profile FILE]
+    python3 tests/reference/run_suite.py --against results/FILE.json [--only ID,ID] [--profile FILE] [--out FILE]
+
+--against simulates the committed scenarios again and compares them with the CPython runs stored in a results file,
+without running any program: what a change to the model does to the table, on the figures CPython gave then (the
+table's load and effective cores are that run's). It writes no results file unless --out says where.
 
 Environment: PYTHON (the interpreter the programs run on; default the first of python3 and /usr/bin/python3 that
 imports requests and aiohttp), INTERLEAVE (the simulator; default the newest of build/native-release/interleave
@@ -255,15 +260,21 @@ def main():
                     help="measure the parts first (programs/parts.py, about a minute) and simulate scenarios written "
                          "from them (write_scenarios.py) instead of the committed ones: parts and programs then see "
                          "the same machine load; the parts go into the results file")
+    ap.add_argument("--against", default=None, metavar="RESULTS",
+                    help="compare with the CPython runs stored in this results file instead of running the programs")
     ap.add_argument("--write-scenarios", action="store_true",
                     help="with --fresh-parts: also rewrite tests/reference/scenarios/ and store the parts as "
                          "results/<date>-parts-<python>.json")
     args = ap.parse_args()
+    if args.against and (args.fresh_parts or args.repeats):
+        ap.error("--against compares with stored runs: it measures nothing (no --fresh-parts, no --repeats)")
 
     manifest = load_manifest()
-    python, interleave = find_python(), find_interleave()
     only = set(filter(None, args.only.split(",")))
     cases = [c for c in manifest["cases"] if not only or c["id"] in only]
+    if args.against:
+        return resimulate(args, cases)
+    python, interleave = find_python(), find_interleave()
     version = subprocess.run([python, "--version"], capture_output=True, text=True).stdout.strip()
     pyver = version.split()[-1]
     started = time.time()
@@ -330,6 +341,25 @@ def main():
         for s in servers.values():
             s.stop()
 
+    rows = simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, scenario_dir if parts else None,
+                         args.profile)
+    meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    meta["seconds"] = round(time.time() - started, 1)
+    print_table(rows, meta, version, skipped)
+    out = args.out or os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-{pyver}.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": errors, "skipped": skipped,
+                   "parts": parts}, f, indent=1)
+        f.write("\n")
+    print(f"results: {os.path.relpath(out, ROOT)}", file=sys.stderr)
+    import shutil
+    shutil.rmtree(scenario_dir, ignore_errors=True)
+
+
+def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_scenarios, profile):
+    """Simulates each case's scenario (from fresh_scenarios where the run wrote one, else the committed one) and
+    compares it with the case's CPython runs: one row per metric."""
     rows = []
     # The scenarios say the machine's cores; when other tenants leave the real runs fewer (effective cores, measured
     # before each round), the table also shows the simulation at that many whole cores (at least 1): a diagnosis of
@@ -337,15 +367,15 @@ def main():
     eff_cores = max(1, round(statistics.median(meta["effective_cores"]))) if meta.get("effective_cores") else None
     for c in cases:
         trace = eff_trace = None
-        scenario = os.path.join(scenario_dir, os.path.basename(c["scenario"]))
-        if not (parts and os.path.exists(scenario)):
+        scenario = os.path.join(fresh_scenarios or "", os.path.basename(c["scenario"]))
+        if not (fresh_scenarios and os.path.exists(scenario)):
             scenario = os.path.join(HERE, c["scenario"])
         try:
-            trace = simulate(interleave, scenario, args.profile)
+            trace = simulate(interleave, scenario, profile)
             with open(scenario) as f:
                 cores = json.load(f).get("machine", {}).get("cores", 4)
             if eff_cores and eff_cores < cores:
-                eff_trace = simulate_at_cores(interleave, scenario, eff_cores, args.profile)
+                eff_trace = simulate_at_cores(interleave, scenario, eff_cores, profile)
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             errors.setdefault(c["id"], str(e))
         for m in c["metrics"]:
@@ -362,24 +392,56 @@ def main():
             if c["id"] in skipped and not runs[c["id"]]:
                 row["error_text"] = "skipped: the suite's time budget ran out"
             rows.append(row)
-    meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    meta["seconds"] = round(time.time() - started, 1)
-    text = table(rows)
-    print(text)
+    return rows
+
+
+def print_table(rows, meta, version, skipped):
+    print(table(rows))
     within = sum(1 for r in rows if r.get("within"))
-    print(f"\n{within} of {len(rows)} comparisons within bound; {version}, nproc {os.cpu_count()}, load average "
-          f"{meta['load_before']} before and {meta['load_after']} after; effective cores before each round "
-          f"{meta.get('effective_cores')}; {meta['seconds']} s"
+    print(f"\n{within} of {len(rows)} comparisons within bound; {version}, nproc {meta.get('nproc')}, load average "
+          f"{meta.get('load_before')} before and {meta.get('load_after')} after; effective cores before each round "
+          f"{meta.get('effective_cores')}; {meta.get('seconds')} s"
           + (f"; skipped (budget): {', '.join(skipped)}" if skipped else ""))
-    out = args.out or os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-{pyver}.json")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w") as f:
-        json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": errors, "skipped": skipped,
-                   "parts": parts}, f, indent=1)
-        f.write("\n")
-    print(f"results: {os.path.relpath(out, ROOT)}", file=sys.stderr)
-    import shutil
-    shutil.rmtree(scenario_dir, ignore_errors=True)
+
+
+def resimulate(args, cases):
+    """--against: this simulator on the committed scenarios, against the CPython runs of a stored results file."""
+    try:
+        with open(args.against) as f:
+            stored = json.load(f)
+    except (OSError, ValueError) as e:
+        sys.exit(f"run_suite: --against {args.against}: cannot be read as JSON ({e})")
+    stored_runs = stored.get("runs") if isinstance(stored, dict) else None
+    meta = stored.get("meta") if isinstance(stored, dict) else None
+    if (not isinstance(stored_runs, dict) or not isinstance(meta, dict) or
+            not all(isinstance(v, list) and all(isinstance(run, dict) for run in v) for v in stored_runs.values())):
+        sys.exit(f"run_suite: --against {args.against}: not a results file of this suite (it needs \"meta\" and "
+                 f"\"runs\": each case's list of runs, as run_suite.py writes them)")
+    meta = dict(meta)
+    cases = [c for c in cases if stored_runs.get(c["id"])]
+    if not cases:
+        sys.exit(f"run_suite: --against {args.against}: it has no runs of the cases asked for")
+    for c in cases:
+        for m in c["metrics"]:
+            try:
+                real_values(stored_runs[c["id"]], m)
+            except (KeyError, TypeError, IndexError) as e:
+                sys.exit(f"run_suite: --against {args.against}: a run of {c['id']} has no number at {m['real']} "
+                         f"({e!r})")
+    interleave = find_interleave()
+    runs = {c["id"]: stored_runs[c["id"]] for c in cases}
+    loads = {c["id"]: stored.get("loads", {}).get(c["id"], []) for c in cases}
+    meta.update({"against": os.path.relpath(os.path.abspath(args.against), ROOT), "profile": args.profile,
+                 "interleave": os.path.relpath(interleave, ROOT)})
+    print(f"reference suite: {len(cases)} cases re-simulated against the CPython runs of {meta['against']} "
+          f"({meta.get('python')}, {meta.get('date')}), simulator {meta['interleave']}", file=sys.stderr)
+    rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, None, args.profile)
+    print_table(rows, meta, meta.get("python", "?"), [])
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": {}, "skipped": [],
+                       "parts": None}, f, indent=1)
+            f.write("\n")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ reads. Run by ctest (reference_manifest, tests/CMakeLists.txt) in every native b
 
     python3 tests/reference/test_manifest.py        (PYTHON / INTERLEAVE as for run_suite.py)"""
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -60,6 +62,32 @@ class ReferenceManifest(unittest.TestCase):
         finally:
             for s in servers.values():
                 s.stop()
+
+    def test_against_a_stored_run_compares_with_its_cpython_figures(self):
+        # --against runs no program: the CPython column is the stored run's, whatever this machine does now.
+        stored = os.path.join(HERE, "results", "2026-12-05-1910-gil-3.11.2.json")
+        r = subprocess.run([sys.executable, os.path.join(HERE, "run_suite.py"), "--against", stored, "--only",
+                            "gil_2cpu,nonexistent"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = [line for line in r.stdout.splitlines() if line.startswith("| gil_2cpu |")]
+        self.assertEqual(len(rows), 1, r.stdout)
+        self.assertIn("| 5.10 (5.09..5.14) |", rows[0], "the stored run's median and spread")
+        self.assertIn("of 1 comparisons within bound", r.stdout)
+
+    def test_against_something_else_says_what_is_wrong(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name, text in (("garbage.json", "{not json"), ("other.json", '{"runs": 5, "meta": {}}'),
+                               ("empty.json", '{"runs": {}, "meta": {}}'),
+                               ("fieldless.json", '{"meta": {}, "runs": {"gil_2cpu": [{"slice_us": "5"}]}}')):
+                path = os.path.join(d, name)
+                with open(path, "w") as f:
+                    f.write(text)
+                with self.subTest(file=name):
+                    r = subprocess.run([sys.executable, os.path.join(HERE, "run_suite.py"), "--against", path],
+                                       capture_output=True, text=True, timeout=60)
+                    self.assertNotEqual(r.returncode, 0)
+                    self.assertIn(f"--against {path}:", r.stderr)
+                    self.assertNotIn("Traceback", r.stderr)
 
 
 if __name__ == "__main__":

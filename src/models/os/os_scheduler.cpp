@@ -16,7 +16,8 @@
 //    EEVDF: at the first scheduler tick (time_slice is the tick: 4 ms at CONFIG_HZ=250) after its base slice.
 // The latencies scale with the cores as the kernel's do (SCHED_TUNABLESCALING_LOG: 1 + log2(min(cores, 8))):
 // sched_latency 6 ms, wakeup_granularity 1 ms and EEVDF's base_slice 0.75 ms at one core. Switching a core to
-// another thread costs MachineProfile::contextSwitch before the thread runs.
+// another thread costs MachineProfile::contextSwitch before the thread runs, except for a thread back from a blocking
+// call of known duration: that duration, as programs measure it, already holds its return to a core.
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -241,7 +242,8 @@ void World::AssignCore(ThreadIndex t, int32_t c) {
     th.state = ThreadState::Running;
     th.onCoreSince = Now();
     m_onCoreSinceSum += th.onCoreSince;
-    TimeNs delay = core.lastThread == t ? 0 : Profile().contextSwitch;
+    TimeNs delay = core.lastThread == t || th.switchInCallTime ? 0 : Profile().contextSwitch;
+    th.switchInCallTime = false;
     m_kernel.Schedule(delay, kDispatch, t.EventTarget(), ++th.token);
     if (!Eevdf()) {
         m_kernel.Schedule(delay + Profile().timeSlice, kSliceEnd, static_cast<uint32_t>(c), ++core.token);

@@ -196,6 +196,7 @@ void World::Handle(const core::Event& event) {
         case kWake: {
             SimThread& th = m_threads[target];
             if (event.token != th.token) return;
+            if (th.state == ThreadState::Sleeping) th.switchInCallTime = true;
             if (th.state == ThreadState::Waking || th.state == ThreadState::Sleeping) MakeRunnable(target);
             return;
         }

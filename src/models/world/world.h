@@ -186,6 +186,10 @@ struct SimThread {
     TimeNs wakerCostDue = 0;     // what the threads it woke cost it, still to pay on its core (World::Wake)
     TimeNs wakerCostSince = -1;  // paying it on its core since then; -1: not paying now
     bool background = false;  // one of machine.background_load's busy processes, not the program's
+    // Back from a blocking call of known duration (I/O, a sleep, a C call that let the GIL go): the call's duration,
+    // measured as a program sees it, already holds the thread's getting back onto a core, so the next core it gets
+    // charges no context switch (World::AssignCore).
+    bool switchInCallTime = false;
 };
 
 struct Core {

@@ -163,8 +163,8 @@ TEST(CausalLinks, EveryLockWaitOfTheLockPresetEndsWithOneWake) {
 // [SECTION] Resumes
 
 TEST(CausalLinks, AnAwaitOnAThreadIsResumedFromTheThreadThatFinishedTheCall) {
-    // asyncio.to_thread: sleeper[0]'s time.sleep runs on asyncio_0 and returns at 1000.088 ms; the loop runs the task
-    // again at 1000.138 ms.
+    // asyncio.to_thread: sleeper[0]'s time.sleep runs on asyncio_0 and returns at 1000.083 ms; the loop runs the task
+    // again at 1000.133 ms.
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("asyncio_to_thread"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -174,8 +174,8 @@ TEST(CausalLinks, AnAwaitOnAThreadIsResumedFromTheThreadThatFinishedTheCall) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Worker);
     EXPECT_EQ(it->fromTrack, TrackNamed(t, "asyncio_0"));
-    EXPECT_EQ(it->fromTime, 1'000'087'800);
-    EXPECT_EQ(it->toTime, 1'000'137'800);
+    EXPECT_EQ(it->fromTime, 1'000'082'800);
+    EXPECT_EQ(it->toTime, 1'000'132'800);
 }
 
 TEST(CausalLinks, AnAwaitEndingWithAnotherTaskIsResumedFromThatTasksLane) {
