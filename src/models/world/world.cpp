@@ -515,7 +515,9 @@ void World::BlockOnLock(ThreadIndex t) {
 
 void World::ReleaseLock(ThreadIndex t, int32_t lock) {
     const ThreadIndex next = m_locksAndSignals.Release(lock, t);
-    if (next.Valid()) Wake(next);
+    // Releasing a threading.Lock that a thread sleeps on is sem_post()'s futex wake (3.11's thread_pthread.h,
+    // USE_SEMAPHORES): it costs the releaser what pthread_cond_signal() costs the GIL's signaller (wake_probe --sem).
+    if (next.Valid()) Wake(next, t);
 }
 
 // [SECTION] Spans: what to record, for SpanRecording to write out

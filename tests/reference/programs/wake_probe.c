@@ -7,14 +7,18 @@
 // and what the signal cost the signaller (mutex, pthread_cond_signal, unlock: the futex wake of a sleeping waiter
 // is a system call and, to another core, an inter-processor interrupt), against the same three calls with nobody
 // waiting (the last line): the source of machine.profile's gil_signal_cost.
+// With --sem the waiter blocks in sem_wait() and the signaller calls sem_post(), as a threading.Lock's acquire and
+// release do (CPython 3.11's thread_pthread.h, USE_SEMAPHORES: PyThread_acquire_lock_timed, PyThread_release_lock).
 //
-//   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe && /tmp/wake_probe [REPS]
+//   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe && /tmp/wake_probe [--sem] [REPS]
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static int64_t NowNs(void) {
@@ -28,10 +32,18 @@ static pthread_cond_t g_cond = PTHREAD_COND_INITIALIZER;
 static int g_signalled = 0;
 static atomic_llong g_wokeAt;
 static atomic_int g_aboutToWait;
+static int g_useSem = 0;
+static sem_t g_sem;
 
 static void* Waiter(void* unused) {
     (void)unused;
     for (;;) {
+        if (g_useSem) {
+            atomic_store(&g_aboutToWait, 1);
+            while (sem_wait(&g_sem) != 0) {}
+            atomic_store(&g_wokeAt, NowNs());
+            continue;
+        }
         pthread_mutex_lock(&g_mutex);
         atomic_store(&g_aboutToWait, 1);
         while (!g_signalled) pthread_cond_wait(&g_cond, &g_mutex);
@@ -47,10 +59,28 @@ static int ByValue(const void* a, const void* b) {
     return x < y ? -1 : x > y;
 }
 
+// The signaller's side of one wake-up: what it costs the thread that wakes the waiter.
+static void Signal(void) {
+    if (g_useSem) {
+        sem_post(&g_sem);
+        return;
+    }
+    pthread_mutex_lock(&g_mutex);
+    g_signalled = 1;
+    pthread_cond_signal(&g_cond);
+    pthread_mutex_unlock(&g_mutex);
+}
+
 int main(int argc, char** argv) {
-    const int reps = argc > 1 ? atoi(argv[1]) : 300;
-    if (reps < 10 || reps > 1000000) {
-        fprintf(stderr, "usage: wake_probe [REPS, 10..1000000]\n");
+    int arg = 1;
+    if (arg < argc && strcmp(argv[arg], "--sem") == 0) {
+        g_useSem = 1;
+        ++arg;
+    }
+    sem_init(&g_sem, 0, 0);
+    const int reps = arg < argc ? atoi(argv[arg]) : 300;
+    if (reps < 10 || reps > 1000000 || arg + 1 < argc) {
+        fprintf(stderr, "usage: wake_probe [--sem] [REPS, 10..1000000]\n");
         return 2;
     }
     pthread_t waiter;
@@ -66,29 +96,34 @@ int main(int argc, char** argv) {
             atomic_store(&g_wokeAt, 0);
             atomic_store(&g_aboutToWait, 0);
             const int64_t signalledAt = NowNs();
-            pthread_mutex_lock(&g_mutex);
-            g_signalled = 1;
-            pthread_cond_signal(&g_cond);
-            pthread_mutex_unlock(&g_mutex);
+            Signal();
             signalCost[r] = NowNs() - signalledAt;
             while (atomic_load(&g_wokeAt) == 0) {}
             latency[r] = atomic_load(&g_wokeAt) - signalledAt;
         }
         qsort(latency, (size_t)reps, sizeof(int64_t), ByValue);
         qsort(signalCost, (size_t)reps, sizeof(int64_t), ByValue);
-        printf("{\"idle_us\": %d, \"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f, "
-               "\"signal_us_p10\": %.2f, \"signal_us_p50\": %.2f, \"signal_us_p90\": %.2f}\n", idleUs[k],
+        printf("{\"mode\": \"%s\", \"idle_us\": %d, \"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f, "
+               "\"signal_us_p10\": %.2f, \"signal_us_p50\": %.2f, \"signal_us_p90\": %.2f}\n",
+               g_useSem ? "sem_post" : "cond_signal", idleUs[k],
                latency[reps / 10] / 1e3, latency[reps / 2] / 1e3, latency[reps * 9 / 10] / 1e3,
                signalCost[reps / 10] / 1e3, signalCost[reps / 2] / 1e3, signalCost[reps * 9 / 10] / 1e3);
     }
-    // The same three calls with no thread waiting on this condition variable: no futex wake.
+    // The same calls with no thread waiting: no futex wake.
     pthread_cond_t alone = PTHREAD_COND_INITIALIZER;
+    sem_t aloneSem;
+    sem_init(&aloneSem, 0, 0);
     for (int r = 0; r < reps; ++r) {
         const int64_t start = NowNs();
-        pthread_mutex_lock(&g_mutex);
-        pthread_cond_signal(&alone);
-        pthread_mutex_unlock(&g_mutex);
+        if (g_useSem) {
+            sem_post(&aloneSem);
+        } else {
+            pthread_mutex_lock(&g_mutex);
+            pthread_cond_signal(&alone);
+            pthread_mutex_unlock(&g_mutex);
+        }
         signalCost[r] = NowNs() - start;
+        if (g_useSem) sem_wait(&aloneSem);
     }
     qsort(signalCost, (size_t)reps, sizeof(int64_t), ByValue);
     printf("{\"no_waiter_signal_us_p10\": %.2f, \"no_waiter_signal_us_p50\": %.2f, "

@@ -1,7 +1,8 @@
 // The OS and GIL mechanisms that decide what CPython does under contention (issue 14): background load with the
 // fair scheduler's wake-up preemption (the convoy vanishes when every core is busy; EEVDF owes a woken thread only the
 // lag it had, so a GIL holder's slice stretches to a tick), a GIL waiter that waits again going behind later waiters,
-// and seeded runs (one of the many runs CPython could give).
+// what waking a thread asleep on a lock costs the thread that releases it, and seeded runs (one of the many runs
+// CPython could give).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -68,6 +69,23 @@ TEST(BusyMachine, AThreadBackFromIoTakesABusyCoreWithinTheCallsOwnTime) {
     const trace::TimeNs busy = TaskTime(SimulateOk(ioAlone(2)).trace, "io[0]");
     EXPECT_NEAR(static_cast<double>(quiet), 5e6, 0.05e6);
     EXPECT_LT(busy, quiet + quiet / 50) << "quiet " << quiet << " ns, every core busy " << busy << " ns";
+}
+
+TEST(Locks, ReleasingALockAThreadSleepsOnCostsTheReleaserAWakeOnItsCore) {
+    // CPython 3.11 releases a threading.Lock with sem_post() (thread_pthread.h, USE_SEMAPHORES); to a thread asleep in
+    // sem_wait() that is a futex wake, which on this VM keeps the releaser in the kernel as long as
+    // pthread_cond_signal() keeps the GIL's signaller (tests/reference/programs/wake_probe.c --sem, 2026-12-06: 4.5
+    // against 4.5 us to a core idle for 1-150 us, 15-17 against 14-18 us after 200 us or more). The waiter here has
+    // slept on the lock for 1.9 ms, so its core idled for long: the releaser's next Python starts waker_cost later.
+    auto s = ParseOrDie(R"({"version": 6, "name": "lock wake", "tasks": [
+        {"name": "holder", "count": 1, "steps": [{"acquire": "L"}, {"io": "2ms"}, {"release": "L"}, {"cpu": "1ms"}]},
+        {"name": "waiter", "count": 1, "steps": [{"io": "100us"}, {"acquire": "L"}, {"cpu": "10us"}, {"release": "L"}]}],
+        "model": {"kind": "threads"}, "machine": {"cores": 2}})");
+    const trace::TimeNs paying = TaskTime(SimulateOk(s).trace, "holder[0]");
+    s.machine.profile.wakerCost = 0;
+    s.machine.profile.wakerCostShallow = 0;
+    const trace::TimeNs free = TaskTime(SimulateOk(s).trace, "holder[0]");
+    EXPECT_EQ(paying - free, scenario::MachineProfile{}.wakerCost) << paying << " ns against " << free << " ns";
 }
 
 TEST(BusyMachine, BusyProcessesShareTheCoresFairlyAndStopWithTheProgram) {
