@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
         }
         qsort(latency, (size_t)reps, sizeof(int64_t), ByValue);
         qsort(signalCost, (size_t)reps, sizeof(int64_t), ByValue);
-        printf("{\"mode\": \"%s\", \"idle_us\": %d, \"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f, "
+        printf("{\"mode\": \"%s\", \"idle_us\": %d, "
+               "\"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f, "
                "\"signal_us_p10\": %.2f, \"signal_us_p50\": %.2f, \"signal_us_p90\": %.2f}\n",
                g_useSem ? "sem_post" : "cond_signal", idleUs[k],
                latency[reps / 10] / 1e3, latency[reps / 2] / 1e3, latency[reps * 9 / 10] / 1e3,

@@ -79,7 +79,8 @@ TEST(Locks, ReleasingALockAThreadSleepsOnCostsTheReleaserAWakeOnItsCore) {
     // slept on the lock for 1.9 ms, so its core idled for long: the releaser's next Python starts waker_cost later.
     auto s = ParseOrDie(R"({"version": 6, "name": "lock wake", "tasks": [
         {"name": "holder", "count": 1, "steps": [{"acquire": "L"}, {"io": "2ms"}, {"release": "L"}, {"cpu": "1ms"}]},
-        {"name": "waiter", "count": 1, "steps": [{"io": "100us"}, {"acquire": "L"}, {"cpu": "10us"}, {"release": "L"}]}],
+        {"name": "waiter", "count": 1,
+         "steps": [{"io": "100us"}, {"acquire": "L"}, {"cpu": "10us"}, {"release": "L"}]}],
         "model": {"kind": "threads"}, "machine": {"cores": 2}})");
     const trace::TimeNs paying = TaskTime(SimulateOk(s).trace, "holder[0]");
     s.machine.profile.wakerCost = 0;
