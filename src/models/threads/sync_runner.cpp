@@ -57,7 +57,7 @@ void QueueDepthLanes::Record(World& world, size_t queue, int64_t depth) {
 
 void SyncChannels::AddLanes(World& world, trace::TrackId process) { m_lanes.Add(world, process, m_items); }
 
-bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex& waitOn) {
+bool SyncChannels::TryNow(World& world, ThreadIndex self, const scenario::Step& step, SignalIndex& waitOn) {
     const auto i = static_cast<size_t>(step.name);
     switch (step.kind) {
         case StepKind::Put:
@@ -67,7 +67,7 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
             }
             ++m_items[i];
             m_lanes.Record(world, i, m_items[i]);
-            world.NotifyOne(m_notEmpty[i]);
+            world.NotifyOne(m_notEmpty[i], self);
             return true;
         case StepKind::Get:
             if (m_items[i] == 0) {
@@ -76,11 +76,11 @@ bool SyncChannels::TryNow(World& world, const scenario::Step& step, SignalIndex&
             }
             --m_items[i];
             m_lanes.Record(world, i, m_items[i]);
-            world.NotifyOne(m_notFull[i]);
+            world.NotifyOne(m_notFull[i], self);
             return true;
         case StepKind::Set:
             m_eventSet[i] = 1;
-            world.Notify(m_notEmpty[i]);
+            world.Notify(m_notEmpty[i], self);
             return true;
         case StepKind::Wait:
             if (m_eventSet[i]) return true;
@@ -447,7 +447,7 @@ bool SyncRunner::NextStep(World& world, ThreadIndex self, const SyncEnv& env, Ac
                 }
                 m_channelCallMade = false;
                 SignalIndex waitOn;
-                if (channels->TryNow(world, step, waitOn)) break;
+                if (channels->TryNow(world, self, step, waitOn)) break;
                 --m_step;  // woken, it runs the call again: Condition.wait() sits in a `while` that re-checks
                 out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
                 return true;

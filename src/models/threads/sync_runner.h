@@ -33,8 +33,9 @@ public:
     // A counter lane per queue (its depth), under `process`: called once the threads' lanes exist, so the queues'
     // come after them.
     void AddLanes(World& world, trace::TrackId process);
-    // Does the step's put, get, set or wait now if it can (true); otherwise says which signal to wait on.
-    bool TryNow(World& world, const scenario::Step& step, SignalIndex& waitOn);
+    // Does `self`'s put, get, set or wait now if it can (true); otherwise says which signal to wait on. A put, get
+    // or set that wakes a sleeping thread costs `self` the wake (World::Notify).
+    bool TryNow(World& world, ThreadIndex self, const scenario::Step& step, SignalIndex& waitOn);
 
 private:
     QueueDepthLanes m_lanes;

@@ -487,16 +487,16 @@ void World::PayWakerCost(ThreadIndex t) {
     m_kernel.Schedule(th.wakerCostDue, kWakerCostPaid, t.EventTarget(), ++th.token);
 }
 
-void World::Notify(SignalIndex signal) {
-    m_locksAndSignals.TakeWaiters(signal).ForEach([this](ThreadIndex w) {
-        if (m_threads[w].state == ThreadState::WaitingSignal) Wake(w);
+void World::Notify(SignalIndex signal, ThreadIndex waker) {
+    m_locksAndSignals.TakeWaiters(signal).ForEach([this, waker](ThreadIndex w) {
+        if (m_threads[w].state == ThreadState::WaitingSignal) Wake(w, waker);
     });
 }
 
-void World::NotifyOne(SignalIndex signal) {
+void World::NotifyOne(SignalIndex signal, ThreadIndex waker) {
     const ThreadIndex w = m_locksAndSignals.TakeFirstWaiter(
         signal, [this](ThreadIndex waiter) { return m_threads[waiter].state == ThreadState::WaitingSignal; });
-    if (w.Valid()) Wake(w);
+    if (w.Valid()) Wake(w, waker);
 }
 
 // [SECTION] Locks

@@ -247,8 +247,11 @@ public:
     const scenario::MachineProfile& Profile() const { return m_scenario.machine.profile; }
     trace::Trace& Trace() { return m_trace; }
     SimThread& Thread(ThreadIndex t) { return m_threads[t]; }
-    void Notify(SignalIndex signal);  // wakes every waiter; they re-check their condition
-    void NotifyOne(SignalIndex signal);  // wakes the longest waiter (threading.Condition.notify())
+    // Notify wakes every waiter (they re-check their condition), NotifyOne the longest one (threading.Condition's
+    // notify()). A `waker` thread pays for each wake on its core (World::Wake): a Condition's waiter sleeps on a lock of
+    // its own, and notify() releases it (sem_post()'s futex wake, as World::ReleaseLock).
+    void Notify(SignalIndex signal, ThreadIndex waker = ThreadIndex{});
+    void NotifyOne(SignalIndex signal, ThreadIndex waker = ThreadIndex{});
     void TaskStarted(trace::TaskId task, trace::TrackId track);
     void TaskFinished(trace::TaskId task, trace::TrackId track, bool failed, bool cancelled = false);
     // Tasks [first, end) will never start: children their parent never got to start (it failed or was cancelled

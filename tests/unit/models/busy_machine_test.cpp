@@ -89,6 +89,23 @@ TEST(Locks, ReleasingALockAThreadSleepsOnCostsTheReleaserAWakeOnItsCore) {
     EXPECT_EQ(paying - free, scenario::MachineProfile{}.wakerCost) << paying << " ns against " << free << " ns";
 }
 
+TEST(Events, SettingAnEventThreeThreadsSleepOnCostsTheSetterThreeWakes) {
+    // threading.Event.set() is Condition.notify_all(): it releases each waiter's own lock, a futex wake apiece (as
+    // a Lock's release above). The waiters fall asleep while the setter is in its 2 ms of I/O; back on a core, it sets
+    // the event. The first waiter is woken onto the other core, idle for long by then (waker_cost); the other two find
+    // no free core and queue on a running one (waker_cost_shallow each). The setter pays them before its next Python.
+    auto s = ParseOrDie(R"({"version": 8, "name": "event wake", "tasks": [
+        {"name": "setter", "count": 1, "steps": [{"io": "2ms"}, {"set": "E"}, {"cpu": "1ms"}]},
+        {"name": "waiter", "count": 3, "steps": [{"wait": "E"}, {"cpu": "10us"}]}],
+        "model": {"kind": "threads"}, "machine": {"cores": 2}})");
+    const trace::TimeNs paying = TaskTime(SimulateOk(s).trace, "setter[0]");
+    s.machine.profile.wakerCost = 0;
+    s.machine.profile.wakerCostShallow = 0;
+    const trace::TimeNs free = TaskTime(SimulateOk(s).trace, "setter[0]");
+    const scenario::MachineProfile profile;
+    EXPECT_EQ(paying - free, profile.wakerCost + 2 * profile.wakerCostShallow) << paying << " ns against " << free;
+}
+
 TEST(BusyMachine, BusyProcessesShareTheCoresFairlyAndStopWithTheProgram) {
     // 100 ms of pure Python on one core beside one busy process: each gets half the core.
     scenario::Scenario s = ParseOrDie(R"({"version": 6, "name": "share", "tasks": [
