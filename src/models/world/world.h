@@ -248,8 +248,8 @@ public:
     trace::Trace& Trace() { return m_trace; }
     SimThread& Thread(ThreadIndex t) { return m_threads[t]; }
     // Notify wakes every waiter (they re-check their condition), NotifyOne the longest one (threading.Condition's
-    // notify()). A `waker` thread pays for each wake on its core (World::Wake): a Condition's waiter sleeps on a lock of
-    // its own, and notify() releases it (sem_post()'s futex wake, as World::ReleaseLock).
+    // notify()). A `waker` thread pays for each wake on its core (World::Wake): a Condition's waiter sleeps on a
+    // lock of its own, and notify() releases it (sem_post()'s futex wake, as World::ReleaseLock).
     void Notify(SignalIndex signal, ThreadIndex waker = ThreadIndex{});
     void NotifyOne(SignalIndex signal, ThreadIndex waker = ThreadIndex{});
     void TaskStarted(trace::TaskId task, trace::TrackId track);
