@@ -347,12 +347,7 @@ def main():
     meta["seconds"] = round(time.time() - started, 1)
     print_table(rows, meta, version, skipped)
     out = args.out or os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-{pyver}.json")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w") as f:
-        json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": errors, "skipped": skipped,
-                   "parts": parts}, f, indent=1)
-        f.write("\n")
-    print(f"results: {os.path.relpath(out, ROOT)}", file=sys.stderr)
+    write_results(out, meta, rows, runs, loads, errors, skipped, parts)
     import shutil
     shutil.rmtree(scenario_dir, ignore_errors=True)
 
@@ -393,6 +388,17 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
                 row["error_text"] = "skipped: the suite's time budget ran out"
             rows.append(row)
     return rows
+
+
+def write_results(out, meta, rows, runs, loads, errors, skipped, parts):
+    """The results file that --against reads back."""
+    if os.path.dirname(out):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": errors, "skipped": skipped,
+                   "parts": parts}, f, indent=1)
+        f.write("\n")
+    print(f"results: {os.path.relpath(out, ROOT)}", file=sys.stderr)
 
 
 def print_table(rows, meta, version, skipped):
@@ -438,10 +444,7 @@ def resimulate(args, cases):
     rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, None, args.profile)
     print_table(rows, meta, meta.get("python", "?"), [])
     if args.out:
-        with open(args.out, "w") as f:
-            json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": {}, "skipped": [],
-                       "parts": None}, f, indent=1)
-            f.write("\n")
+        write_results(args.out, meta, rows, runs, loads, {}, [], None)
 
 
 if __name__ == "__main__":
