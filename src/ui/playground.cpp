@@ -54,7 +54,8 @@ Playground::Playground(PlaygroundSettings settings)
 
 Playground::~Playground() = default;  // m_jobs stops what runs in the background
 
-bool Playground::Busy() const { return m_jobs.Busy(); }
+// The compare tab's runs start in the next frame's PollJobs: counted from the moment the tab asks for them.
+bool Playground::Busy() const { return m_jobs.Busy() || (m_view.tab == Tab::Compare && m_compareStale); }
 
 bool Playground::LoadPreset(std::string_view id, std::string& error) {
     const scenario::PresetFile* preset = scenario::FindPreset(id);

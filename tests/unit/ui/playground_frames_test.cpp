@@ -136,6 +136,21 @@ TEST_F(HeadlessImGui, NoWidgetIsCutOffOrCoversAnotherInAnyViewSizeOrTheme) {
     }
 }
 
+// The compare tab's runs start in the frame after the tab is chosen; until then the playground counts as busy, so
+// a reader of its state (a test's FramesUntilIdle, the app's idle wait) never takes "not started" for "done".
+TEST_F(HeadlessImGui, ACompareNotYetStartedCountsAsBusyUntilItsRunsAreShown) {
+    Playground p(Offline());
+    std::string error;
+    ASSERT_TRUE(p.LoadPreset("pool_items_event_loop", error)) << error;
+    FramesUntilIdle(p);
+    p.SetTab(Tab::Compare);
+    EXPECT_TRUE(p.Busy()) << "the compared runs have not started yet";
+    EXPECT_TRUE(State(p)["simulating"].get<bool>());
+    FramesUntilIdle(p);
+    Frames(p, 1280, 800, 1);
+    EXPECT_GE(State(p)["compare_lane_labels"].size(), 5u);
+}
+
 // The playback speed's value stands beside its slider: Dear ImGui writes a slider's value over the slider, where
 // the grab hid one of its digits ("0.5|04x") wherever the grab stood.
 TEST_F(HeadlessImGui, ThePlaybackSpeedIsWrittenBesideItsSliderNotUnderItsGrab) {
