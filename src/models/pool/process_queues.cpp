@@ -19,12 +19,12 @@ struct ProcessQueues::Feeder {
 class ProcessQueues::FeederThread : public Program {
 public:
     FeederThread(ProcessQueues& queues, Feeder& feeder) : m_queues(queues), m_feeder(feeder) {}
-    Action Next(World& world, ThreadIndex) override {
+    Action Next(World& world, ThreadIndex self) override {
         const auto q = static_cast<size_t>(m_feeder.queue);
-        if (m_writing) {  // the item is in the pipe: one get() can take it
+        if (m_writing) {  // the item is in the pipe: one get() can take it, and a reader asleep in it wakes
             m_writing = false;
             ++m_queues.m_inPipe[q];
-            world.NotifyOne(m_queues.m_notEmpty[q]);
+            world.NotifyOne(m_queues.m_notEmpty[q], self);
         }
         if (m_feeder.buffered > 0) {
             --m_feeder.buffered;
@@ -100,10 +100,10 @@ bool ProcessQueues::NeedsFeeder(World& world, ThreadIndex self, int32_t queue, T
 void ProcessQueues::Append(World& world, ThreadIndex self, int32_t queue) {
     Feeder* feeder = m_feeders[{world.Thread(self).interp.value, queue}];
     ++feeder->buffered;  // self._buffer.append(obj); self._notempty.notify()
-    world.NotifyOne(feeder->wake);
+    world.NotifyOne(feeder->wake, self);
 }
 
-bool ProcessQueues::TryGet(World& world, int32_t queue, SignalIndex& waitOn) {
+bool ProcessQueues::TryGet(World& world, ThreadIndex self, int32_t queue, SignalIndex& waitOn) {
     const auto q = static_cast<size_t>(queue);
     if (m_inPipe[q] == 0) {  // self._recv_bytes() blocks on the pipe
         waitOn = m_notEmpty[q];
@@ -112,11 +112,11 @@ bool ProcessQueues::TryGet(World& world, int32_t queue, SignalIndex& waitOn) {
     --m_inPipe[q];
     --m_items[q];  // self._sem.release()
     m_lanes.Record(world, q, m_items[q]);
-    world.NotifyOne(m_notFull[q]);
+    world.NotifyOne(m_notFull[q], self);  // sem_post() to a put() blocked in sem_wait()
     return true;
 }
 
-bool ProcessQueues::TrySend(World& world, int32_t queue, SignalIndex& waitOn) {
+bool ProcessQueues::TrySend(World& world, ThreadIndex self, int32_t queue, SignalIndex& waitOn) {
     const auto q = static_cast<size_t>(queue);
     if (m_items[q] >= m_maxsize[q]) {  // os.write() blocks on a full pipe
         waitOn = m_notFull[q];
@@ -124,7 +124,7 @@ bool ProcessQueues::TrySend(World& world, int32_t queue, SignalIndex& waitOn) {
     }
     ++m_items[q];
     ++m_inPipe[q];
-    world.NotifyOne(m_notEmpty[q]);
+    world.NotifyOne(m_notEmpty[q], self);  // the write wakes a recv() asleep in read()
     return true;
 }
 

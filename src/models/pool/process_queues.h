@@ -15,6 +15,11 @@
 // send() pickles the object and writes it in the caller (the caller pays mp_pipe_send, then TrySend), blocking in the
 // write while the OS pipe is full (plan::kPipeCapacity objects); recv() is the queue's get() without the semaphore. No
 // depth lane: a pipe cannot say how much it holds.
+//
+// A call that wakes a thread asleep on the other end (a write into the pipe a get() or recv() sleeps on, a put()'s
+// notify to its feeder thread, a get()'s semaphore release to a blocked put()) costs its thread a wake, as the GIL's
+// signal does (World::Wake's waker): the same futex wake or, for the pipe, the same wake of a reader asleep in read()
+// (tests/reference/programs/wake_probe.c --pipe).
 #include <map>
 #include <utility>
 #include <vector>
@@ -38,12 +43,12 @@ public:
     bool TryAcquire(World& world, int32_t queue, SignalIndex& waitOn);
     bool NeedsFeeder(World& world, ThreadIndex self, int32_t queue, ThreadIndex& feeder, ThreadStartup*& startup);
     void Append(World& world, ThreadIndex self, int32_t queue);
-    // get(): true when an item was in the pipe and is now taken (the caller pays mp_queue_get for reading and
-    // unpickling it); false with the signal to wait on.
-    bool TryGet(World& world, int32_t queue, SignalIndex& waitOn);
-    // A pipe's send() once pickled: true when its write went into the pipe (a recv() anywhere can take it), false
-    // with the signal to wait on while the pipe is full.
-    bool TrySend(World& world, int32_t queue, SignalIndex& waitOn);
+    // get() by the thread `self`: true when an item was in the pipe and is now taken (the caller pays mp_queue_get for
+    // reading and unpickling it); false with the signal to wait on.
+    bool TryGet(World& world, ThreadIndex self, int32_t queue, SignalIndex& waitOn);
+    // A pipe's send() by `self` once pickled: true when its write went into the pipe (a recv() anywhere can take it),
+    // false with the signal to wait on while the pipe is full.
+    bool TrySend(World& world, ThreadIndex self, int32_t queue, SignalIndex& waitOn);
     bool IsPipe(int32_t queue) const { return m_pipe[static_cast<size_t>(queue)] != 0; }
     // The worker process running `interp` leaves: each of its feeder threads leaves once its buffer is written.
     void CloseProcess(World& world, InterpIndex interp);

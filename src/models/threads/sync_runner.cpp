@@ -482,7 +482,7 @@ bool SyncRunner::ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues&
                 return true;
             } else {
                 SignalIndex waitOn;
-                if (!queues.TryGet(world, step.name, waitOn)) {
+                if (!queues.TryGet(world, self, step.name, waitOn)) {
                     out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
                     return true;
                 }
@@ -519,7 +519,7 @@ bool SyncRunner::ProcessQueueNext(World& world, ThreadIndex self, ProcessQueues&
             return false;
         case QueuePhase::Sending: {
             SignalIndex waitOn;
-            if (!queues.TrySend(world, step.name, waitOn)) {  // the write blocks without the GIL
+            if (!queues.TrySend(world, self, step.name, waitOn)) {  // the write blocks without the GIL
                 out = Action::Wait(waitOn, SpanState::WaitingQueue).Waiting(m_task);
                 return true;
             }

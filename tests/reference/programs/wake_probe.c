@@ -9,8 +9,11 @@
 // waiting (the last line): the source of machine.profile's gil_signal_cost.
 // With --sem the waiter blocks in sem_wait() and the signaller calls sem_post(), as a threading.Lock's acquire and
 // release do (CPython 3.11's thread_pthread.h, USE_SEMAPHORES: PyThread_acquire_lock_timed, PyThread_release_lock).
+// With --pipe the waiter is a forked process blocked in read() on a pipe and the signaller write()s one byte to it, as
+// a multiprocessing.Queue's feeder thread and a multiprocessing.Pipe's send() write to a reader asleep in recv()
+// (Lib/multiprocessing/connection.py: _send_bytes -> os.write, _recv_bytes -> os.read).
 //
-//   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe && /tmp/wake_probe [--sem] [REPS]
+//   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe && /tmp/wake_probe [--sem|--pipe] [REPS]
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <semaphore.h>
@@ -19,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 static int64_t NowNs(void) {
     struct timespec t;
@@ -30,26 +36,39 @@ static int64_t NowNs(void) {
 static pthread_mutex_t g_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cond = PTHREAD_COND_INITIALIZER;
 static int g_signalled = 0;
-static atomic_llong g_wokeAt;
-static atomic_int g_aboutToWait;
-static int g_useSem = 0;
+// Shared with the waiter (a forked process under --pipe: the mapping is MAP_SHARED).
+struct Shared {
+    atomic_llong wokeAt;
+    atomic_int aboutToWait;
+};
+static struct Shared* g_shared;
+static int g_useSem = 0, g_usePipe = 0;
 static sem_t g_sem;
+static int g_pipe[2];
 
 static void* Waiter(void* unused) {
     (void)unused;
     for (;;) {
+        if (g_usePipe) {
+            char byte;
+            atomic_store(&g_shared->aboutToWait, 1);
+            const ssize_t got = read(g_pipe[0], &byte, 1);
+            if (got <= 0) return NULL;  // the signaller closed its end: done
+            atomic_store(&g_shared->wokeAt, NowNs());
+            continue;
+        }
         if (g_useSem) {
-            atomic_store(&g_aboutToWait, 1);
+            atomic_store(&g_shared->aboutToWait, 1);
             while (sem_wait(&g_sem) != 0) {}
-            atomic_store(&g_wokeAt, NowNs());
+            atomic_store(&g_shared->wokeAt, NowNs());
             continue;
         }
         pthread_mutex_lock(&g_mutex);
-        atomic_store(&g_aboutToWait, 1);
+        atomic_store(&g_shared->aboutToWait, 1);
         while (!g_signalled) pthread_cond_wait(&g_cond, &g_mutex);
         g_signalled = 0;
         pthread_mutex_unlock(&g_mutex);
-        atomic_store(&g_wokeAt, NowNs());
+        atomic_store(&g_shared->wokeAt, NowNs());
     }
     return NULL;
 }
@@ -61,6 +80,11 @@ static int ByValue(const void* a, const void* b) {
 
 // The signaller's side of one wake-up: what it costs the thread that wakes the waiter.
 static void Signal(void) {
+    if (g_usePipe) {
+        const char byte = 'x';
+        if (write(g_pipe[1], &byte, 1) != 1) abort();
+        return;
+    }
     if (g_useSem) {
         sem_post(&g_sem);
         return;
@@ -76,47 +100,75 @@ int main(int argc, char** argv) {
     if (arg < argc && strcmp(argv[arg], "--sem") == 0) {
         g_useSem = 1;
         ++arg;
+    } else if (arg < argc && strcmp(argv[arg], "--pipe") == 0) {
+        g_usePipe = 1;
+        ++arg;
     }
     sem_init(&g_sem, 0, 0);
     const int reps = arg < argc ? atoi(argv[arg]) : 300;
     if (reps < 10 || reps > 1000000 || arg + 1 < argc) {
-        fprintf(stderr, "usage: wake_probe [--sem] [REPS, 10..1000000]\n");
+        fprintf(stderr, "usage: wake_probe [--sem|--pipe] [REPS, 10..1000000]\n");
         return 2;
     }
-    pthread_t waiter;
-    pthread_create(&waiter, NULL, Waiter, NULL);
+    g_shared = mmap(NULL, sizeof *g_shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (g_shared == MAP_FAILED) return 1;
+    atomic_store(&g_shared->wokeAt, 0);
+    atomic_store(&g_shared->aboutToWait, 0);
+    pid_t child = -1;
+    if (g_usePipe) {
+        if (pipe(g_pipe) != 0) return 1;
+        child = fork();
+        if (child < 0) return 1;
+        if (child == 0) {
+            close(g_pipe[1]);
+            Waiter(NULL);
+            _exit(0);
+        }
+        close(g_pipe[0]);
+    } else {
+        pthread_t waiter;
+        pthread_create(&waiter, NULL, Waiter, NULL);
+    }
     const int idleUs[] = {1, 3, 10, 30, 100, 150, 200, 300, 500, 1000, 3000, 5000, 10000};
     int64_t* latency = malloc(sizeof(int64_t) * (size_t)reps);
     int64_t* signalCost = malloc(sizeof(int64_t) * (size_t)reps);
     for (size_t k = 0; k < sizeof idleUs / sizeof idleUs[0]; ++k) {
         for (int r = 0; r < reps; ++r) {
-            while (!atomic_load(&g_aboutToWait)) {}
+            while (!atomic_load(&g_shared->aboutToWait)) {}
             const int64_t idleFrom = NowNs();
             while (NowNs() - idleFrom < idleUs[k] * 1000LL) {}
-            atomic_store(&g_wokeAt, 0);
-            atomic_store(&g_aboutToWait, 0);
+            atomic_store(&g_shared->wokeAt, 0);
+            atomic_store(&g_shared->aboutToWait, 0);
             const int64_t signalledAt = NowNs();
             Signal();
             signalCost[r] = NowNs() - signalledAt;
-            while (atomic_load(&g_wokeAt) == 0) {}
-            latency[r] = atomic_load(&g_wokeAt) - signalledAt;
+            while (atomic_load(&g_shared->wokeAt) == 0) {}
+            latency[r] = atomic_load(&g_shared->wokeAt) - signalledAt;
         }
         qsort(latency, (size_t)reps, sizeof(int64_t), ByValue);
         qsort(signalCost, (size_t)reps, sizeof(int64_t), ByValue);
         printf("{\"mode\": \"%s\", \"idle_us\": %d, "
                "\"wake_us_p10\": %.1f, \"wake_us_p50\": %.1f, \"wake_us_p90\": %.1f, "
                "\"signal_us_p10\": %.2f, \"signal_us_p50\": %.2f, \"signal_us_p90\": %.2f}\n",
-               g_useSem ? "sem_post" : "cond_signal", idleUs[k],
+               g_usePipe ? "pipe_write" : g_useSem ? "sem_post" : "cond_signal", idleUs[k],
                latency[reps / 10] / 1e3, latency[reps / 2] / 1e3, latency[reps * 9 / 10] / 1e3,
                signalCost[reps / 10] / 1e3, signalCost[reps / 2] / 1e3, signalCost[reps * 9 / 10] / 1e3);
     }
-    // The same calls with no thread waiting: no futex wake.
+    if (g_usePipe) {  // the reader leaves at end of file
+        close(g_pipe[1]);
+        waitpid(child, NULL, 0);
+        if (pipe(g_pipe) != 0) return 1;
+    }
+    // The same calls with no thread waiting: no futex wake (under --pipe, a write nobody reads yet, read back after).
     pthread_cond_t alone = PTHREAD_COND_INITIALIZER;
     sem_t aloneSem;
     sem_init(&aloneSem, 0, 0);
     for (int r = 0; r < reps; ++r) {
         const int64_t start = NowNs();
-        if (g_useSem) {
+        if (g_usePipe) {
+            const char byte = 'x';
+            if (write(g_pipe[1], &byte, 1) != 1) abort();
+        } else if (g_useSem) {
             sem_post(&aloneSem);
         } else {
             pthread_mutex_lock(&g_mutex);
@@ -125,6 +177,8 @@ int main(int argc, char** argv) {
         }
         signalCost[r] = NowNs() - start;
         if (g_useSem) sem_wait(&aloneSem);
+        char byte;
+        if (g_usePipe && read(g_pipe[0], &byte, 1) != 1) abort();
     }
     qsort(signalCost, (size_t)reps, sizeof(int64_t), ByValue);
     printf("{\"no_waiter_signal_us_p10\": %.2f, \"no_waiter_signal_us_p50\": %.2f, "
