@@ -247,8 +247,8 @@ TEST(ProcessPipes, ASendThatWakesAReceiverAsleepInRecvCostsTheSenderAWake) {
 // the thread, and the release wakes it); the second put wakes it after the producer's 5 ms of I/O: waker_cost. With
 // maxsize 1 the producer's second put blocks until the consumer's get, which then pays for waking it.
 TEST(ProcessQueues, APutThatWakesTheFeederAndAGetThatWakesABlockedPutCostTheirCallersAWake) {
-    const scenario::Scenario s = ParseOrDie(PoolScenario(R"([{"put": "q"}, {"io": "5ms"}, {"put": "q"}, {"cpu": "1ms"}])",
-                                                         R"([{"get": "q"}, {"get": "q"}])", ""));
+    const std::string produce = R"([{"put": "q"}, {"io": "5ms"}, {"put": "q"}, {"cpu": "1ms"}])";
+    const scenario::Scenario s = ParseOrDie(PoolScenario(produce, R"([{"get": "q"}, {"get": "q"}])", ""));
     const scenario::MachineProfile profile;
     EXPECT_EQ(WakeCostsPaidBy(s, "produce[0]"), profile.wakerCostShallow + profile.wakerCost);
     const scenario::Scenario bounded =
