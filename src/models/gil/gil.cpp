@@ -71,7 +71,10 @@ void World::EnterGilWait(ThreadIndex t) {
     th.gilWait.queueStamp = ++gil.queueStamps;
     gil.waiters.emplace_back(t, th.gilWait.queueStamp);
     th.gilWait.savedSwitchNumber = gil.switchNumber;
-    m_kernel.Schedule(Profile().switchInterval + TimerSlack(), kGilTimeout, t.EventTarget(), ++th.gilWait.token);
+    // The timer fires timer_slack after the interval (hrtimers expire a slack timer at its latest when nothing wakes
+    // the core sooner).
+    m_kernel.Schedule(Profile().switchInterval + Profile().timerSlack, kGilTimeout, t.EventTarget(),
+                      ++th.gilWait.token);
 }
 
 bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {

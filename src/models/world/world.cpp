@@ -94,11 +94,6 @@ TimeNs World::WakeupLatency(TimeNs typical) {
     return static_cast<TimeNs>(static_cast<double>(typical) * factor);
 }
 
-TimeNs World::TimerSlack() {
-    if (m_scenario.machine.seed == 0 || Profile().timerSlack <= 0) return 0;
-    return static_cast<TimeNs>(NextUniform() * static_cast<double>(Profile().timerSlack));
-}
-
 // [SECTION] Building
 
 InterpIndex World::AddInterpreter(std::string name, bool freeThreaded, trace::TrackId track, bool gilLane) {

@@ -311,7 +311,6 @@ private:
     // Whether free core `c` (FreeCoreFor's answer; -1: none free) has idled long enough to wake slowly.
     bool IdleForLong(int32_t c) const;
     bool ClaimedByAnother(const Core& core, ThreadIndex t) const;
-    TimeNs TimerSlack();
     double NextUniform();  // [0, 1), from the run's seed (splitmix64: the same numbers on every platform)
 
     // models/os: cores and the run queue
