@@ -171,8 +171,8 @@ struct MachineProfile {
     // A seeded run's spread of wake-up latencies: the sigma of a log-normal factor around wakeupLatency (the
     // GIL hand-off gaps measured in tests/reference, p10..p90 about 0.6x..1.7x the median).
     double wakeupSpread = 0.4;
-    // How late a timed wait may wake in a seeded run: Linux's default timer slack for a normal thread (prctl(2),
-    // PR_SET_TIMERSLACK: 50 us). take_gil()'s timeouts are timed waits.
+    // How late each take_gil() timeout fires, in every run: Linux's default timer slack for a normal thread (prctl(2),
+    // PR_SET_TIMERSLACK: 50 us), which a slack timer reaches when nothing wakes its core sooner.
     TimeNs timerSlack = 50'000;
     TimeNs contextSwitch = 5'000;          // a core switching threads
     TimeNs threadStart = 60'000;           // threading.Thread.start()
