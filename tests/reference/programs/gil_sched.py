@@ -1,0 +1,253 @@
+"""The OS's side of the GIL's races, from the kernel's own record. Runs gil_probe.py (its arguments after --) under
+ftrace, recording its threads' scheduling (sched_switch, sched_waking, sched_wakeup) and their futex, sendto and
+recvfrom system calls, and reports for the I/O thread:
+
+- each round trip's GIL waits: after sendall() and after recv(), did the thread find the GIL free on its return
+  (no condition wait before its next call) or wait for it, and for how long;
+- each wake it made in drop_gil() before a call (the futex wake of the GIL's condition variable): how long the
+  futex call took it (the waker's cost), how long the woken CPU-bound thread took to run (its wake-up latency),
+  whether it ran on the I/O thread's core or another, and who took the GIL: the woken thread, or the I/O thread
+  back from its call first.
+
+    python3 gil_sched.py [--python PY] [--keep-trace FILE] -- --cpu 1 --io --seconds 2
+
+Prints gil_probe.py's JSON line with a "sched" object added. Needs root and tracefs (it mounts it at
+/sys/kernel/tracing if it is not there). Timestamps are the trace's microseconds."""
+import argparse
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+
+TRACEFS = "/sys/kernel/tracing"
+NR_SENDTO, NR_RECVFROM, NR_FUTEX = 44, 45, 202  # x86_64
+FUTEX_CMD_MASK = 0x7F  # without FUTEX_PRIVATE_FLAG (128) and FUTEX_CLOCK_REALTIME (256)
+FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET = 0, 1, 9, 10
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+LINE = re.compile(r"^\s*(?P<comm>.+?)-(?P<tid>\d+)\s+\(\s*(?P<tgid>[\d-]+)\)\s+\[(?P<cpu>\d+)\]\s+\S+\s+"
+                  r"(?P<ts>\d+\.\d+):\s+(?P<event>\w+):\s+(?P<rest>.*)$")
+
+
+def write(name, value):
+    with open(os.path.join(TRACEFS, name), "w") as f:
+        f.write(value)
+
+
+def trace_command(command):
+    """Runs command (a list) with its threads and children traced; returns its stdout and the trace's text."""
+    if not os.path.exists(os.path.join(TRACEFS, "trace")):
+        subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=True)
+    write("tracing_on", "0")
+    write("trace", "")
+    write("set_event", "")
+    write("buffer_size_kb", "65536")
+    write("options/record-tgid", "1")
+    write("options/event-fork", "1")
+    for event in ("sched/sched_switch", "sched/sched_waking", "sched/sched_wakeup", "sched/sched_migrate_task"):
+        write(f"events/{event}/enable", "1")
+    calls = f"id == {NR_SENDTO} || id == {NR_RECVFROM} || id == {NR_FUTEX}"
+    for event in ("raw_syscalls/sys_enter", "raw_syscalls/sys_exit"):
+        write(f"events/{event}/filter", calls)
+        write(f"events/{event}/enable", "1")
+    # The traced process writes its own pid into set_event_pid before it execs, so its first thread is traced
+    # from its first instruction, and event-fork adds every thread and child it makes.
+    shell = f'echo $$ > {TRACEFS}/set_event_pid && echo 1 > {TRACEFS}/tracing_on && exec "$@"'
+    try:
+        done = subprocess.run(["sh", "-c", shell, "sh", *command], stdout=subprocess.PIPE, text=True, check=True)
+    finally:
+        write("tracing_on", "0")
+    with open(os.path.join(TRACEFS, "trace")) as f:
+        text = f.read()
+    write("set_event_pid", "")
+    write("set_event", "")
+    for event in ("raw_syscalls/sys_enter", "raw_syscalls/sys_exit"):
+        write(f"events/{event}/filter", "0")
+    write("trace", "")
+    write("buffer_size_kb", "1408")
+    return done.stdout, text
+
+
+def parse(text):
+    """The trace's events as dicts: ts (us), tid, tgid, cpu, event and its fields."""
+    events = []
+    for line in text.splitlines():
+        m = LINE.match(line)
+        if not m:
+            continue
+        e = {"ts": float(m["ts"]) * 1e6, "tid": int(m["tid"]), "cpu": int(m["cpu"]), "event": m["event"]}
+        e["tgid"] = int(m["tgid"]) if m["tgid"].strip("-") else -1
+        rest = m["rest"]
+        if e["event"] in ("sys_enter", "sys_exit"):
+            nr = re.match(r"NR (\d+)", rest)
+            e["nr"] = int(nr.group(1))
+            if e["event"] == "sys_enter":
+                args = re.search(r"\((.*)\)", rest).group(1).split(",")
+                e["args"] = [int(a.strip(), 16) for a in args]
+            else:
+                e["ret"] = int(rest.split("=")[1])
+        elif e["event"] == "sched_switch":
+            f = dict(re.findall(r"(\w+)=(\S+)", rest.replace(" ==> ", " ")))
+            e["prev_pid"], e["next_pid"], e["prev_state"] = int(f["prev_pid"]), int(f["next_pid"]), f["prev_state"]
+        elif e["event"] in ("sched_waking", "sched_wakeup"):
+            f = dict(re.findall(r"(\w+)=(\S+)", rest))
+            e["pid"], e["target_cpu"] = int(f["pid"]), int(f["target_cpu"])
+        events.append(e)
+    return events
+
+
+def quantiles(values, digits=1):
+    if not values:
+        return None
+    values = sorted(values)
+    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]
+    return {"n": len(values), "p10": round(pick(0.1), digits), "p50": round(pick(0.5), digits),
+            "p90": round(pick(0.9), digits)}
+
+
+def futex_cmd(e):
+    return e["args"][1] & FUTEX_CMD_MASK
+
+
+def analyse(events, probe_pid):
+    mine = [e for e in events if e["tgid"] == probe_pid]
+    sends = collections.Counter(e["tid"] for e in mine if e["event"] == "sys_enter" and e["nr"] == NR_SENDTO)
+    if not sends:
+        return {"error": "no thread of the probe called sendto (run it with --io)"}
+    io = sends.most_common(1)[0][0]
+    cpu_threads = {e["tid"] for e in mine if e["tid"] not in (io, probe_pid)}
+
+    # Each thread's system calls as (enter, exit) pairs, and when each thread was switched in and where.
+    timeline = collections.defaultdict(list)  # tid -> [(ts, kind, detail)]
+    open_call = {}
+    for e in events:
+        if e["event"] == "sys_enter":
+            open_call[e["tid"]] = e
+        elif e["event"] == "sys_exit" and e["tid"] in open_call:
+            start = open_call.pop(e["tid"])
+            if start["nr"] == e["nr"]:
+                kind = {NR_SENDTO: "sendto", NR_RECVFROM: "recvfrom"}.get(e["nr"])
+                if e["nr"] == NR_FUTEX:
+                    cmd = futex_cmd(start)
+                    kind = "wake" if cmd in (FUTEX_WAKE, FUTEX_WAKE_BITSET) else (
+                        "timedwait" if cmd == FUTEX_WAIT_BITSET else "wait")
+                timeline[e["tid"]].append((start["ts"], e["ts"], kind, start["cpu"], e["ret"]))
+    runs_in = collections.defaultdict(list)  # tid -> [(ts, cpu)] switched in
+    wakings = []
+    for e in events:
+        if e["event"] == "sched_switch" and e["next_pid"] in cpu_threads | {io}:
+            runs_in[e["next_pid"]].append((e["ts"], e["cpu"]))
+        elif e["event"] == "sched_waking" and e["pid"] in cpu_threads and e["tid"] == io:
+            wakings.append(e)
+    wakeups = [e for e in events if e["event"] == "sched_wakeup" and e["pid"] in cpu_threads]
+
+    calls = timeline[io]
+    after = {"sendto": [], "recvfrom": []}   # GIL wait (us) after each call, 0 when it found the GIL free
+    next_after_wait = {"sendto": [], "recvfrom": []}
+    next_at_once = {"sendto": [], "recvfrom": []}
+    races = []
+    for i, (start, end, kind, cpu, _) in enumerate(calls):
+        if kind not in after:
+            continue
+        # The GIL wait after this call: condition waits until the next sendto/recvfrom.
+        nxt = next((c for c in calls[i + 1:] if c[2] in after), None)
+        if nxt is None:
+            break
+        waits = [c[1] for c in calls[i + 1:] if c[2] == "timedwait" and c[0] < nxt[0]]
+        waited = bool(waits)
+        after[kind].append(max(waits) - end if waited else 0.0)  # until its last condition wait returned
+        # The next call's own time, by whether this thread waited for the GIL before it (a reply may be there).
+        (next_after_wait if waited else next_at_once)[nxt[2]].append(nxt[1] - nxt[0])
+        # The wake just before this call: drop_gil()'s cond_signal, the futex wake right before it.
+        wake = calls[i - 1] if i > 0 and calls[i - 1][2] == "wake" and calls[i - 1][4] > 0 else None
+        if wake is None:
+            continue
+        woken = next((w for w in wakings if wake[0] <= w["ts"] <= wake[1]), None)
+        if woken is None:
+            continue
+        placed = next((w for w in wakeups if w["pid"] == woken["pid"] and w["ts"] >= woken["ts"]), None)
+        ran = next((r for r in runs_in[woken["pid"]] if r[0] >= woken["ts"]), None)
+        if ran is None:
+            continue
+        races.append({
+            "call": kind,
+            "waker_cost": wake[1] - wake[0],
+            "call_time": end - start,
+            "wakee_latency": ran[0] - woken["ts"],
+            "same_core": ran[1] == cpu,
+            "placed_on_waker_core": placed is not None and placed["target_cpu"] == cpu,
+            "io_back_first": end < ran[0],
+            "io_kept_gil": not waited,
+        })
+
+    def share(pred, rows):
+        return round(sum(1 for r in rows if pred(r)) / len(rows), 3) if rows else None
+
+    out = {"io_tid": io, "cpu_tids": sorted(cpu_threads)}
+    for kind in ("sendto", "recvfrom"):
+        out[f"{kind}_us"] = quantiles([c[1] - c[0] for c in calls if c[2] == kind])
+        out[f"{kind}_after_gil_wait_us"] = quantiles(next_after_wait[kind])
+        out[f"{kind}_without_gil_wait_us"] = quantiles(next_at_once[kind])
+    for kind, waits in after.items():
+        out[f"gil_free_after_{kind}"] = share(lambda w: w == 0.0, waits)
+        out[f"gil_wait_after_{kind}_us"] = quantiles([w for w in waits if w > 0])
+    out["wakes"] = len(races)
+    for key, rows in (("all", races), ("same_core", [r for r in races if r["same_core"]]),
+                      ("other_core", [r for r in races if not r["same_core"]])):
+        if not rows:
+            continue
+        out[f"wakes_{key}"] = {
+            "n": len(rows),
+            "io_kept_gil": share(lambda r: r["io_kept_gil"], rows),
+            "io_back_before_wakee_ran": share(lambda r: r["io_back_first"], rows),
+            "waker_cost_us": quantiles([r["waker_cost"] for r in rows]),
+            "call_us": quantiles([r["call_time"] for r in rows]),
+            "wakee_latency_us": quantiles([r["wakee_latency"] for r in rows]),
+        }
+    out["wakes_on_io_core"] = share(lambda r: r["same_core"], races)
+    out["placed_on_io_core"] = share(lambda r: r["placed_on_waker_core"], races)
+    return out
+
+
+def probe_process(events):
+    """The probe's pid: of the processes that call sendto (the probe's I/O thread, the echo server), the one with the
+    most threads."""
+    senders = {e["tgid"] for e in events if e["event"] == "sys_enter" and e["nr"] == NR_SENDTO and e["tgid"] > 0}
+    threads_of = collections.defaultdict(set)
+    for e in events:
+        if e["tgid"] in senders:
+            threads_of[e["tgid"]].add(e["tid"])
+    return max(senders, key=lambda p: len(threads_of[p])) if senders else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--keep-trace", help="also write the raw trace here")
+    ap.add_argument("--from-trace", help="analyse a trace kept earlier instead of running the probe")
+    ap.add_argument("probe_args", nargs=argparse.REMAINDER)
+    args = ap.parse_args()
+    probe_args = args.probe_args[1:] if args.probe_args[:1] == ["--"] else args.probe_args
+    if args.from_trace:
+        with open(args.from_trace) as f:
+            stdout, text = "{}", f.read()
+    else:
+        if os.geteuid() != 0:
+            sys.exit("gil_sched: needs root (ftrace)")
+        stdout, text = trace_command([args.python, os.path.join(HERE, "gil_probe.py"), *probe_args])
+        if args.keep_trace:
+            with open(args.keep_trace, "w") as f:
+                f.write(text)
+    events = parse(text)
+    pid = probe_process(events)
+    if pid is None:
+        sys.exit("gil_sched: the trace holds no sendto of the probe (run it with --io)")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["sched"] = analyse(events, pid)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
