@@ -98,6 +98,13 @@ class GilSchedTrace(unittest.TestCase):
         self.assertEqual(self.result["recvfrom_after_gil_wait_us"]["p50"], 10.0)
         self.assertEqual(self.result["sendto_without_gil_wait_us"]["p50"], 26.0)
 
+    def test_the_cost_and_latency_correlation_is_pearsons_and_undefined_where_a_side_is_constant(self):
+        self.assertIsNone(self.result["cost_latency_correlation"])  # every wake cost 4 us
+        self.assertEqual(gil_sched.correlation([1, 2, 3, 4], [2, 4, 6, 8]), 1.0)
+        self.assertEqual(gil_sched.correlation([1, 2, 3, 4], [8, 6, 4, 2]), -1.0)
+        self.assertEqual(gil_sched.correlation([1, 2, 3, 4], [1, 3, 3, 1]), 0.0)
+        self.assertIsNone(gil_sched.correlation([1, 2], [1, 2]))
+
     def test_a_trace_without_the_probes_io_thread_is_refused(self):
         events = [e for e in self.events if not (e["event"].startswith("sys_") and e.get("nr") == SENDTO)]
         self.assertIsNone(gil_sched.probe_process(events))

@@ -208,7 +208,20 @@ def analyse(events, probe_pid):
         }
     out["wakes_on_io_core"] = share(lambda r: r["same_core"], races)
     out["placed_on_io_core"] = share(lambda r: r["placed_on_waker_core"], races)
+    # Are the wake's cost to the waker and the woken thread's latency one quantity (a slow wake slow for both)?
+    out["cost_latency_correlation"] = correlation([r["waker_cost"] for r in races], [r["wakee_latency"] for r in races])
     return out
+
+
+def correlation(xs, ys):
+    """Pearson's r, or None where it is undefined (fewer than three pairs, or one side constant)."""
+    n = len(xs)
+    if n < 3:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx, syy = sum((x - mx) ** 2 for x in xs), sum((y - my) ** 2 for y in ys)
+    return round(sxy / (sxx * syy) ** 0.5, 3) if sxx > 0 and syy > 0 else None
 
 
 def probe_process(events):
