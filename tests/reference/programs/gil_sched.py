@@ -14,6 +14,7 @@ recvfrom system calls, and reports for the I/O thread:
 Prints gil_probe.py's JSON line with a "sched" object added. Needs root and tracefs (it mounts it at
 /sys/kernel/tracing if it is not there). Timestamps are the trace's microseconds."""
 import argparse
+import bisect
 import collections
 import json
 import os
@@ -26,6 +27,8 @@ NR_SENDTO, NR_RECVFROM, NR_FUTEX = 44, 45, 202  # x86_64
 FUTEX_CMD_MASK = 0x7F  # without FUTEX_PRIVATE_FLAG (128) and FUTEX_CLOCK_REALTIME (256)
 FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET = 0, 1, 9, 10
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gil_probe  # noqa: E402  (its quantiles)
 
 LINE = re.compile(r"^\s*(?P<comm>.+?)-(?P<tid>\d+)\s+\(\s*(?P<tgid>[\d-]+)\)\s+\[(?P<cpu>\d+)\]\s+\S+\s+"
                   r"(?P<ts>\d+\.\d+):\s+(?P<event>\w+):\s+(?P<rest>.*)$")
@@ -98,13 +101,16 @@ def parse(text):
     return events
 
 
-def quantiles(values, digits=1):
-    if not values:
-        return None
-    values = sorted(values)
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]
-    return {"n": len(values), "p10": round(pick(0.1), digits), "p50": round(pick(0.5), digits),
-            "p90": round(pick(0.9), digits)}
+def quantiles(values):
+    """gil_probe's p10/p50/p90 of microsecond values, to a tenth."""
+    q = gil_probe.quantiles(values)
+    return q and {"n": q["n"], "p10": round(q["p10"], 1), "p50": round(q["p50"], 1), "p90": round(q["p90"], 1)}
+
+
+def first_from(rows, ts, key):
+    """The first of rows (sorted by key) whose key is at least ts, or None."""
+    i = bisect.bisect_left(rows, ts, key=key)
+    return rows[i] if i < len(rows) else None
 
 
 def futex_cmd(e):
@@ -120,7 +126,7 @@ def analyse(events, probe_pid):
     cpu_threads = {e["tid"] for e in mine if e["tid"] not in (io, probe_pid)}
 
     # Each thread's system calls as (enter, exit) pairs, and when each thread was switched in and where.
-    timeline = collections.defaultdict(list)  # tid -> [(ts, kind, detail)]
+    timeline = collections.defaultdict(list)  # tid -> [(start, end, kind, cpu, return value)]
     open_call = {}
     for e in events:
         if e["event"] == "sys_enter":
@@ -141,7 +147,10 @@ def analyse(events, probe_pid):
             runs_in[e["next_pid"]].append((e["ts"], e["cpu"]))
         elif e["event"] == "sched_waking" and e["pid"] in cpu_threads and e["tid"] == io:
             wakings.append(e)
-    wakeups = [e for e in events if e["event"] == "sched_wakeup" and e["pid"] in cpu_threads]
+    wakeups = collections.defaultdict(list)  # tid -> its sched_wakeup events
+    for e in events:
+        if e["event"] == "sched_wakeup" and e["pid"] in cpu_threads:
+            wakeups[e["pid"]].append(e)
 
     calls = timeline[io]
     after = {"sendto": [], "recvfrom": []}   # GIL wait (us) after each call, 0 when it found the GIL free
@@ -152,10 +161,13 @@ def analyse(events, probe_pid):
         if kind not in after:
             continue
         # The GIL wait after this call: condition waits until the next sendto/recvfrom.
-        nxt = next((c for c in calls[i + 1:] if c[2] in after), None)
-        if nxt is None:
+        j = i + 1
+        while j < len(calls) and calls[j][2] not in after:
+            j += 1
+        if j == len(calls):
             break
-        waits = [c[1] for c in calls[i + 1:] if c[2] == "timedwait" and c[0] < nxt[0]]
+        nxt = calls[j]
+        waits = [c[1] for c in calls[i + 1:j] if c[2] == "timedwait"]
         waited = bool(waits)
         after[kind].append(max(waits) - end if waited else 0.0)  # until its last condition wait returned
         # The next call's own time, by whether this thread waited for the GIL before it (a reply may be there).
@@ -164,11 +176,11 @@ def analyse(events, probe_pid):
         wake = calls[i - 1] if i > 0 and calls[i - 1][2] == "wake" and calls[i - 1][4] > 0 else None
         if wake is None:
             continue
-        woken = next((w for w in wakings if wake[0] <= w["ts"] <= wake[1]), None)
-        if woken is None:
+        woken = first_from(wakings, wake[0], key=lambda w: w["ts"])
+        if woken is None or woken["ts"] > wake[1]:
             continue
-        placed = next((w for w in wakeups if w["pid"] == woken["pid"] and w["ts"] >= woken["ts"]), None)
-        ran = next((r for r in runs_in[woken["pid"]] if r[0] >= woken["ts"]), None)
+        placed = first_from(wakeups[woken["pid"]], woken["ts"], key=lambda w: w["ts"])
+        ran = first_from(runs_in[woken["pid"]], woken["ts"], key=lambda r: r[0])
         if ran is None:
             continue
         races.append({
