@@ -38,6 +38,7 @@ struct Coro {
     bool childFailed = false;
     TimeNs suspendedAt = -1;
     SpanState suspendedAs = SpanState::Awaiting;
+    TimeNs lastIoStart = -1;  // when its latest blocking io step began: what a reply (Step::replyAfter) counts from
 };
 
 // asyncio.to_thread's default executor: min(32, cores + 4) threads, started on demand.
@@ -346,8 +347,13 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                 case StepKind::Io: {  // blocking I/O in a coroutine: the loop thread blocks
                     if (run.gil) run.gil->Drop(loop);
                     TimeNs t0 = loop.Now();
+                    TimeNs ns = step.duration;
+                    if (step.replyAfter > 0 && c.lastIoStart >= 0)
+                        ns = std::max(ns, c.lastIoStart + step.replyAfter - t0);
+                    c.lastIoStart = t0;
                     if (loop.delayFd < 0) loop.delayFd = ConnectDelay(run.delayPort);
-                    if (loop.delayFd < 0 || !DelayRequest(loop.delayFd, step.duration)) std::this_thread::sleep_for(std::chrono::nanoseconds(step.duration));
+                    if (loop.delayFd < 0 || !DelayRequest(loop.delayFd, ns))
+                        std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
                     loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task);
                     if (c.track != trace::TrackId::None())
                         loop.Add(SpanState::BlockedIo, t0, loop.Now(), c.task, trace::TrackId::None(), c.track);

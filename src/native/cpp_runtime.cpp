@@ -313,9 +313,12 @@ bool RunChildExecutor(Actor& actor, const StepEnv& env, trace::TaskId parent, co
 
 bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::Step>& steps, trace::TaskId task,
                   int32_t cursor) {
-    auto blockedIo = [&](TimeNs ns, bool sleepOnly) {
+    TimeNs lastIoStart = -1;  // when the task's latest io step began: what a reply (Step::replyAfter) counts from
+    auto blockedIo = [&](TimeNs ns, bool sleepOnly, const plan::StepWork* io = nullptr) {
         if (env.gil) env.gil->Drop(actor);
         TimeNs t0 = actor.Now();
+        if (io && io->replyAfter > 0 && lastIoStart >= 0) ns = std::max(ns, lastIoStart + io->replyAfter - t0);
+        if (io && io->recordsIoStart) lastIoStart = t0;
         bool viaServer = !sleepOnly && env.delayPort > 0;
         if (viaServer && actor.delayFd < 0) actor.delayFd = ConnectDelay(env.delayPort);
         if (!viaServer || actor.delayFd < 0 || !DelayRequest(actor.delayFd, ns)) {
@@ -346,7 +349,7 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
         switch (work.kind) {
             case StepKind::Cpu: BusyPython(actor, env.gil, work.duration, task); break;
             case StepKind::CCall: BusyC(actor, env.gil, work.duration, task); break;
-            case StepKind::Io: blockedIo(work.duration, false); break;
+            case StepKind::Io: blockedIo(work.duration, false, &work); break;
             case StepKind::BlockingCall: blockedIo(work.duration, true); break;
             case StepKind::Await:
             case StepKind::ToThread: break;  // InPlace turned them into the work they stand for

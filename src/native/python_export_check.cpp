@@ -159,6 +159,8 @@ constexpr std::string_view kIdentifiers[] = {
     "first",
     "cursor",
     "name",
+    "io_start",
+    "reply_at",
     "Event",
     "Lock",
     "Queue",

@@ -143,7 +143,12 @@ struct Gen {
             switch (st.kind) {
                 case StepKind::Cpu: out << pad << "probe.cpu(" << d << ", i" << (async ? ", \"task:%d\" % i" : "") << ")  # pure Python\n"; break;
                 case StepKind::CCall: out << pad << "probe.c_call(" << d << ", i)  # hashlib: releases the GIL\n"; break;
-                case StepKind::Io: out << pad << "probe.io(" << d << ", i" << (async ? ", \"task:%d\" % i" : "") << ")  # blocking I/O\n"; break;
+                case StepKind::Io:
+                    // io_start: when the task's latest io call began, what a reply (Step::replyAfter) counts from.
+                    out << pad << "io_start = probe.io(" << d << ", i" << (async ? ", \"task:%d\" % i" : "");
+                    if (st.replyAfter > 0) out << ", reply_at=io_start + " << st.replyAfter;
+                    out << ")  # blocking I/O" << (st.replyAfter > 0 ? ": the reply to the previous one" : "") << "\n";
+                    break;
                 case StepKind::Await:
                     if (async) out << pad << "await probe.aio(" << d << ", i)  # await asyncio.sleep\n";
                     else out << pad << "probe.io(" << d << ", i)  # the request, blocking\n";

@@ -164,6 +164,10 @@ struct Plan {
 struct StepWork {
     scenario::StepKind kind;  // Cpu, CCall, Io or BlockingCall; any other kind is the step itself (no timed work)
     scenario::TimeNs duration = 0;
+    // An io step's reply (Step::replyAfter): the call returns no earlier than this long after the start of the task's
+    // previous io step, which each runner records. 0: none. Only a declared io step has one (never an await).
+    scenario::TimeNs replyAfter = 0;
+    bool recordsIoStart = false;  // a declared io step: its start is what the task's next reply counts from
 };
 // Pure-Python time under the plan's slowdown (rounded to the nearest ns).
 inline scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration) {
@@ -177,7 +181,8 @@ inline StepWork InPlace(const Plan& plan, const scenario::Step& step) {
     if (kind == StepKind::Await) kind = StepKind::Io;  // the synchronous equivalent of an awaited call blocks
     if (kind == StepKind::ToThread) kind = step.inner;  // outside asyncio the step simply runs here
     const scenario::TimeNs duration = kind == StepKind::Cpu ? ScaledPython(plan, step.duration) : step.duration;
-    return {kind, duration};
+    const bool io = step.kind == StepKind::Io;
+    return {kind, duration, io ? step.replyAfter : 0, io};
 }
 
 // Pickling (or unpickling) a payload of `bytes`, `objectBytes` of which are an object graph: bytes and buffers go at

@@ -349,6 +349,19 @@ struct Parser {
             step.payload = kind.get<std::string>() == "objects" ? PayloadKind::Objects : PayloadKind::Bytes;
             return true;
         }
+        if (value.contains("reply_after")) {
+            // {"io": "3us", "reply_after": "22us"}: a call that waits for the reply to the task's previous io step.
+            if (!OnlyKeys(value, path, {"io", "reply_after"})) return false;
+            if (!value.contains("io")) return Fail(path + ".reply_after", "goes with an io step (a recv after a send)");
+            TimeNs after = 0;
+            if (!Duration(value["reply_after"], path + ".reply_after", 0, Limits::kMaxStepDuration, after))
+                return false;
+            json plain = value;
+            plain.erase("reply_after");
+            if (!ParseStep(plain, path, depth, step)) return false;
+            step.replyAfter = after;
+            return true;
+        }
         if (value.size() != 1) {
             return Fail(path, "a step has exactly one kind (cpu, c_call, io, await, blocking_call, acquire, release, "
                               "send, return, to_thread, increment, fail, put, get, set, wait, children) or is a "
@@ -391,6 +404,9 @@ struct Parser {
                         return Fail(argPath, "to_thread runs one cpu, c_call, io or blocking_call step, got " + Show(arg));
                     Step inner;
                     if (!ParseStep(arg, argPath, depth, inner)) return false;
+                    if (inner.replyAfter > 0)
+                        return Fail(argPath + ".reply_after", "a to_thread step runs its call on another thread: there "
+                                                              "is no earlier io step of its own to reply to");
                     if (inner.kind != StepKind::Cpu && inner.kind != StepKind::CCall && inner.kind != StepKind::Io &&
                         inner.kind != StepKind::BlockingCall)
                         return Fail(argPath, "to_thread runs one cpu, c_call, io or blocking_call step, got " +
@@ -486,9 +502,15 @@ struct Parser {
         if (value.size() > static_cast<size_t>(Limits::kMaxSteps))
             return Fail(path, "has more than " + std::to_string(Limits::kMaxSteps) + " steps");
         size_t index = 0;
+        bool earlierIo = false;
         for (const json& item : value) {
             Step step;
-            if (!ParseStep(item, path + "[" + std::to_string(index) + "]", depth, step)) return false;
+            const std::string here = path + "[" + std::to_string(index) + "]";
+            if (!ParseStep(item, here, depth, step)) return false;
+            if (step.replyAfter > 0 && !earlierIo)
+                return Fail(here + ".reply_after", "needs an io step before it in the same list: the call whose reply "
+                                                   "it waits for (a send before the recv)");
+            earlierIo = earlierIo || step.kind == StepKind::Io;
             steps.push_back(std::move(step));
             ++index;
         }
@@ -866,7 +888,11 @@ json StepToJson(const Scenario& scenario, const Step& step) {
         case StepKind::CCall:
         case StepKind::Io:
         case StepKind::Await:
-        case StepKind::BlockingCall: return json{{key, std::to_string(step.duration) + "ns"}};
+        case StepKind::BlockingCall:
+            if (step.kind == StepKind::Io && step.replyAfter > 0)
+                return json{{key, std::to_string(step.duration) + "ns"},
+                            {"reply_after", std::to_string(step.replyAfter) + "ns"}};
+            return json{{key, std::to_string(step.duration) + "ns"}};
         case StepKind::Acquire:
         case StepKind::Release:
         case StepKind::Increment:

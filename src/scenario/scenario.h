@@ -54,6 +54,11 @@ std::string_view PayloadKindName(PayloadKind kind);  // "bytes", "objects"
 struct Step {
     StepKind kind = StepKind::Cpu;
     TimeNs duration = 0;     // Cpu, CCall, Io, Await, BlockingCall; for ToThread the nested step's
+    // Io (format version 9): {"io": "3us", "reply_after": "22us"} is a call that waits for a reply to the task's
+    // previous io step (a recv after a send): it returns `duration` after it starts, but not before `replyAfter` after
+    // that earlier call started. The peer answers on its own time, whether or not the task was there to wait (it was
+    // waiting for the GIL, say). 0: an ordinary call. The parser requires an io step earlier in the same list.
+    TimeNs replyAfter = 0;
     int64_t bytes = 0;       // Send, Return: the pickled size
     PayloadKind payload = PayloadKind::Bytes;  // Send, Return: {"send": "10MB", "payload": "objects"}
     int32_t name = -1;       // Acquire/Release: lock; Increment: counter; Put/Get: queue; Set/Wait: event (Scenario::names)
@@ -336,8 +341,8 @@ struct ParseError {
 // (a file of an earlier version runs on 3.11, what it was written for; a version-5 file without it on kDefaultPython).
 // 6: "story" (captioned steps for a reader), machine.background_load and machine.seed. 7: children "via": "executor"
 // with "max_workers", and the profile's executor_submit and as_completed_yield. 8: a queue's "pipe": true, and the
-// profile's mp_pipe_send and mp_pipe_recv.
-inline constexpr int kScenarioFormatVersion = 8;
+// profile's mp_pipe_send and mp_pipe_recv. 9: an io step's "reply_after".
+inline constexpr int kScenarioFormatVersion = 9;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

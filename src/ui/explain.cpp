@@ -27,6 +27,7 @@ struct WorkSums {
 
 // A task's work, with the work of the children it starts (whose steps are the task's work as much as its own).
 void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& steps, double times, WorkSums& w) {
+    scenario::TimeNs previousIo = 0;  // the latest io step's duration: a reply counts from that call's start
     for (const auto& step : steps) {
         {
             if (step.kind == StepKind::Repeat) {
@@ -38,7 +39,12 @@ void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& st
                 AddSteps(s, child.steps, times * child.count, w);
                 continue;
             }
-            const double d = double(step.duration) * times;
+            double d = double(step.duration) * times;
+            if (step.kind == StepKind::Io) {
+                // Alone, a reply lands replyAfter after the previous call began: what that call took is part of it.
+                if (step.replyAfter > 0) d = double(std::max(step.duration, step.replyAfter - previousIo)) * times;
+                previousIo = step.duration;
+            }
             switch (step.kind) {
                 case StepKind::Cpu: w.cpu += d; break;
                 case StepKind::CCall: w.ccall += d; break;

@@ -172,6 +172,7 @@ int32_t NameFor(scenario::Scenario& scenario, StepKind kind) {
 
 void ChangeStepKind(scenario::Scenario& scenario, scenario::Step& step, StepKind kind) {
     step.kind = kind;
+    if (kind != StepKind::Io) step.replyAfter = 0;  // only an io step waits for a reply (its duration is kept)
     if (HasDuration(kind) && step.duration <= 0) step.duration = 10'000'000;
     if (HasBytes(kind) && step.bytes <= 0) step.bytes = 1'000'000;
     if (HasName(kind)) step.name = NameFor(scenario, kind);

@@ -348,8 +348,9 @@ GIL_SECONDS = 0.5  # the probe runs 2 s; the compared figures are medians of sli
 
 
 def gil_scenarios():
-    """The scenarios programs/gil_sim.py writes from the probe's parts (the I/O thread alone: sendall 6 us, recv 16 us,
-    about 1 us of Python around each, measured against the same echo server), one per GIL case."""
+    """The scenarios programs/gil_sim.py writes from the probe's parts (the I/O thread alone against the same echo
+    server, programs/echo_parts.py: sendall, the round trip, a recv whose reply is there, about 1 us of Python around
+    each), one per GIL case."""
     docs = {}
     for case, cpu, io, interval_ms, busy in GIL_CASES:
         doc = {"format": "interleave-scenario"}
@@ -359,8 +360,9 @@ def gil_scenarios():
             f"tests/reference/programs/gil_probe.py --cpu {cpu}{' --io' if io else ''} --interval {interval_ms}"
             f"{f' --busy {busy}' if busy else ''}: {cpu} CPU-bound thread{'s' if cpu > 1 else ''} of pure Python"
             + (", beside one thread making TCP round trips to an echo server in another process (sendall "
-               f"{gil_sim.SEND_US} us, recv {gil_sim.RECV_US} us, {gil_sim.PY_US} us of Python around each: the probe's "
-               "I/O thread measured alone)" if io else "")
+               f"{gil_sim.SEND_US} us; recv {gil_sim.READY_RECV_US} us once its reply is there, which is "
+               f"{gil_sim.REPLY_US} us after the sendall began; {gil_sim.PY_US} us of Python around each: the probe's "
+               "I/O thread measured alone, programs/echo_parts.py)" if io else "")
             + (f", with {busy} busy processes on the machine" if busy else "")
             + f", switch interval {interval_ms} ms; {GIL_SECONDS:g} s of the CPU-bound threads' work.")
         docs[case] = doc

@@ -322,6 +322,10 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
             case StepKind::BlockingCall:
                 // A blocking call in a coroutine: the whole loop thread sleeps, every task with it.
                 out = Action::Sleep(step.duration, SpanState::BlockedIo, coro.task);
+                if (step.kind == StepKind::Io) {
+                    if (step.replyAfter > 0 && coro.lastIoStart >= 0) out.NotBefore(coro.lastIoStart + step.replyAfter);
+                    m_ioCoro = index;
+                }
                 SetCoroSpan(world, index, SpanState::BlockedIo);
                 return true;
             case StepKind::Await:
@@ -429,6 +433,10 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
 
 Action EventLoop::Next(World& world, ThreadIndex self) {
     Action out;
+    if (m_ioCoro >= 0) {  // a coroutine's blocking io step has run: its start is what its next reply counts from
+        m_coros[static_cast<size_t>(m_ioCoro)].lastIoStart = world.Thread(self).sleepStart;
+        m_ioCoro = -1;
+    }
     if (m_pendingThreadStart.Valid()) {
         world.StartThread(m_pendingThreadStart);
         m_pendingThreadStart = ThreadIndex{};

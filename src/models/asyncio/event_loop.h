@@ -88,6 +88,7 @@ private:
         bool eagerStart = false;  // its first step runs inside create_task() (eager_task_factory), not from the loop
         uint32_t timerStamp = 0;
         bool channelCallMade = false;  // the current put/get has run its Python code and now checks
+        TimeNs lastIoStart = -1;  // when its latest blocking io step began (what a reply counts from); -1: none yet
         std::vector<int32_t> heldLocks;
         int32_t cursor = 0;   // where its next children step's block starts
         int32_t blockEnd = 0;  // where its block of descendants ends
@@ -161,6 +162,8 @@ private:
     int32_t m_semaphoreFree = 0;
     std::deque<int32_t> m_semaphoreWaiters;
     int32_t m_current = -1;
+    // The coroutine whose blocking io step the loop thread is in (EventLoop::Next records when it began).
+    int32_t m_ioCoro = -1;
     int32_t m_done = 0;
     bool m_cancelling = false;
     bool m_eager = false;  // loop.set_task_factory(asyncio.eager_task_factory)

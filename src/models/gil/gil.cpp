@@ -100,7 +100,7 @@ bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {
             SimThread& w = m_threads[waiter];
             if (waiter == asker || w.gilWait.queueStamp != stamp || w.state != ThreadState::WaitingGil) continue;
             const bool longIdle = IdleForLong(FreeCoreFor(waiter));
-            futile = WakerCost(longIdle, 0, 0);
+            futile = WakerCost(longIdle);
             w.gilWait.queueStamp = ++gil.queueStamps;  // its timed wait goes on, from the back of the queue
             gil.waiters.emplace_back(waiter, w.gilWait.queueStamp);
             break;

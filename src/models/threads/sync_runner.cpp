@@ -372,6 +372,10 @@ bool SyncRunner::ChildrenNext(World& world, ThreadIndex self, const SyncEnv& env
 }
 
 bool SyncRunner::Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out) {
+    if (m_ioInFlight) {  // the io step it returned last has run: its start is what a reply counts from
+        m_lastIoStart = world.Thread(self).sleepStart;
+        m_ioInFlight = false;
+    }
     if (m_cursor < 0) {
         // Once per task: where its descendants' block lies, or an empty block (0, 0) for a scenario without children,
         // so later calls skip this.
@@ -410,6 +414,8 @@ bool SyncRunner::NextStep(World& world, ThreadIndex self, const SyncEnv& env, Ac
             case StepKind::ToThread: {
                 const plan::StepWork work = plan::InPlace(workload.plan, step);
                 out = StepAction(work.kind, work.duration, m_task);
+                if (work.replyAfter > 0 && m_lastIoStart >= 0) out.NotBefore(m_lastIoStart + work.replyAfter);
+                m_ioInFlight = work.recordsIoStart;
                 return true;
             }
             case StepKind::Acquire:

@@ -137,6 +137,8 @@ public:
         m_channelCallMade = false;
         m_queuePhase = QueuePhase::None;
         m_children = ChildPhase::None;
+        m_lastIoStart = -1;
+        m_ioInFlight = false;
     }
     // The task's next action; false when it has none left (finished, or failed at a `fail` step or in its children).
     bool Next(World& world, ThreadIndex self, const SyncEnv& env, Action& out);
@@ -164,6 +166,8 @@ private:
     size_t m_step = 0;
     bool m_failed = false;
     bool m_channelCallMade = false;  // the current put/get/set/wait has run its Python code and now checks
+    TimeNs m_lastIoStart = -1;  // when the task's latest io step began (World's SimThread::sleepStart); -1: none yet
+    bool m_ioInFlight = false;  // the action it returned last was an io step's call
     QueuePhase m_queuePhase = QueuePhase::None;
     ThreadIndex m_feederStart;  // the feeder thread a put() started, once Thread.start() is paid
     ThreadStartup* m_feederStartup = nullptr;

@@ -48,6 +48,13 @@ Action& Action::Waiting(trace::TaskId task) {
     return *this;
 }
 
+Action& Action::NotBefore(TimeNs time) {
+    SleepAction* sleep = As<SleepAction>();
+    assert(sleep);
+    if (sleep) sleep->notBefore = time;
+    return *this;
+}
+
 trace::TaskId Action::Task() const {
     return std::visit(
         [](const auto& what) -> trace::TaskId {
@@ -85,7 +92,7 @@ double World::NextUniform() {
     return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
-TimeNs World::WakeupLatency(TimeNs typical) {
+TimeNs World::Spread(TimeNs typical) {
     if (m_scenario.machine.seed == 0 || Profile().wakeupSpread <= 0 || typical <= 0) return typical;
     // A log-normal factor with median 1 (Box-Muller for the normal draw).
     const double u1 = std::max(NextUniform(), 1e-12), u2 = NextUniform();
@@ -368,8 +375,11 @@ void World::Advance(ThreadIndex t) {
         }
         if (const SleepAction* sleep = a.As<SleepAction>()) {
             th.hasAction = false;
+            // A reply that lands later than the call's own duration keeps it asleep until then.
+            const TimeNs wall = sleep->notBefore >= 0 ? std::max(sleep->wall, sleep->notBefore - Now()) : sleep->wall;
+            th.sleepStart = Now();
             Block(t, ThreadState::Sleeping, sleep->state, sleep->task);
-            m_kernel.Schedule(sleep->wall, kWake, t.EventTarget(), th.token);
+            m_kernel.Schedule(wall, kWake, t.EventTarget(), th.token);
             return;
         }
         if (const WaitAction* wait = a.As<WaitAction>()) {
@@ -456,20 +466,20 @@ void World::Wake(ThreadIndex t, ThreadIndex waker, TimeNs extraDelay, bool justA
     // The wake-up puts it on a core's run queue now: a free core becomes its own until it runs (MakeRunnable).
     if (c >= 0) m_cores[static_cast<size_t>(c)].claimedBy = t;
     const TimeNs typical = longIdle ? profile.wakeupLatency : profile.wakeupLatencyShallow;
-    const TimeNs latency = WakeupLatency(typical);
-    if (waker.Valid()) m_threads[waker].wakerCostDue += WakerCost(longIdle, latency, typical);
+    const TimeNs latency = Spread(typical);
+    if (waker.Valid()) m_threads[waker].wakerCostDue += WakerCost(longIdle);
     th.state = ThreadState::Waking;
     m_kernel.Schedule(latency + extraDelay, kWake, t.EventTarget(), ++th.token);
 }
 
-TimeNs World::WakerCost(bool longIdle, TimeNs latency, TimeNs typical) const {
+TimeNs World::WakerCost(bool longIdle) {
     const auto& profile = Profile();
-    const TimeNs cost = longIdle ? profile.wakerCost : profile.wakerCostShallow;
-    // The signaller's system call lasts as long as the interrupt it sends takes to land: a seeded run's slow wake-up is
-    // a slow signal too, so the cost scales with the drawn latency.
-    return typical > 0 ? static_cast<TimeNs>(static_cast<double>(cost) * static_cast<double>(latency) /
-                                             static_cast<double>(typical))
-                       : cost;
+    // A seeded run draws it apart from the woken thread's latency: in the kernel's own record of CPython 3.11's GIL
+    // hand-offs (tests/reference/programs/gil_sched.py, 13 traced runs on 2026-12-06), the futex wake's cost to the
+    // waker and the time until the woken thread ran correlate -0.14..0.02 per wake beside two or four CPU-bound
+    // threads (0.01..0.75 beside one), and each spreads about as the hand-off gaps do (p10..p90 of one run: 3..6 us
+    // around 4, and 6..10 us around 7).
+    return Spread(longIdle ? profile.wakerCost : profile.wakerCostShallow);
 }
 
 void World::PayWakerCost(ThreadIndex t) {

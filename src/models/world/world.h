@@ -43,6 +43,7 @@ struct SleepAction {
     TimeNs wall = 0;
     trace::SpanState state = trace::SpanState::BlockedIo;
     trace::TaskId task = trace::TaskId::None();
+    TimeNs notBefore = -1;  // absolute time it returns no earlier than (a reply: Step::replyAfter); -1: none
 };
 struct WaitAction {
     SignalIndex signal;
@@ -81,6 +82,7 @@ public:
     Action& Increments(int32_t counter);      // Compute: `counter += 1` when it completes
     Action& AddsTo(TimeNs* overheadSink);     // Compute: its CPU time also counts in this metric
     Action& Waiting(trace::TaskId task);      // Wait: on behalf of this task (its span names it)
+    Action& NotBefore(TimeNs time);           // Sleep: returns no earlier than this absolute time
 
     template <typename T> const T* As() const { return std::get_if<T>(&m_what); }
     template <typename T> T* As() { return std::get_if<T>(&m_what); }
@@ -190,6 +192,9 @@ struct SimThread {
     // measured as a program sees it, already holds the thread's getting back onto a core, so the next core it gets
     // charges no context switch (World::AssignCore).
     bool switchInCallTime = false;
+    // When its latest Sleep action (a blocking call) began, after any GIL drop and waker cost before it: what a reply
+    // step's runner measures Step::replyAfter from. -1: none yet.
+    TimeNs sleepStart = -1;
 };
 
 struct Core {
@@ -304,10 +309,11 @@ private:
     // `justAwake`: it ran moments ago (a timed wait that just expired), so its core answers at once.
     void Wake(ThreadIndex t, ThreadIndex waker = ThreadIndex{}, TimeNs extraDelay = 0, bool justAwake = false);
     void PayWakerCost(ThreadIndex t);
-    TimeNs WakerCost(bool longIdle, TimeNs latency, TimeNs typical) const;
+    TimeNs WakerCost(bool longIdle);
     bool RequesterWins(Gil& gil);
-    // The OS latencies of one event: the typical value, or in a seeded run (machine.seed) a draw around it.
-    TimeNs WakeupLatency(TimeNs typical);
+    // An OS latency or cost of one event: the typical value, or in a seeded run (machine.seed) a draw around it (a
+    // log-normal factor of median 1 and sigma wakeupSpread).
+    TimeNs Spread(TimeNs typical);
     // Whether free core `c` (FreeCoreFor's answer; -1: none free) has idled long enough to wake slowly.
     bool IdleForLong(int32_t c) const;
     bool ClaimedByAnother(const Core& core, ThreadIndex t) const;

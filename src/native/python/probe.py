@@ -133,10 +133,14 @@ def c_call(ns, task=-1):
         span("running_c", t0 - T0, t1 - T0, task)
 
 
-def io(ns, task=-1, lane=None):
+def io(ns, task=-1, lane=None, reply_at=None):
     """Blocking I/O (time.sleep releases the GIL). The time past the expected wake-up is the wait to
-    take the GIL back."""
+    take the GIL back. With reply_at (a perf_counter_ns time: the start of the task's previous io
+    call plus the scenario's reply_after) it returns no earlier than then, as a recv waits for its
+    reply. Returns when the call began, what the task's next reply counts from."""
     t0 = _pc()
+    if reply_at is not None:
+        ns = max(ns, reply_at - t0)
     time.sleep(ns / 1e9)
     t1 = _pc()
     expected = t0 + ns + _OVERSHOOT
@@ -147,6 +151,7 @@ def io(ns, task=-1, lane=None):
         span("blocked_io", t0 - T0, t1 - T0, task)
     if lane:
         span("blocked_io", t0 - T0, t1 - T0, task, lane)
+    return t0
 
 
 def acquire(lock, task=-1):

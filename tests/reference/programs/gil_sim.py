@@ -4,8 +4,11 @@ CPU thread's runs; the I/O thread's send spans give its round trips), through gi
 
     python3 gil_sim.py --bin build/native-release/interleave --cpu 2 --io --interval 5 [--busy N] [--seed S]
 
-Parts (measured with the probe's I/O thread alone, tests/reference/README.md): send 6 us, recv 16 us, about 1 us of
-Python around each call."""
+Parts (programs/echo_parts.py: the probe's I/O thread alone against the same echo server, three quiet runs on
+2026-12-06, results/echo-parts-2026-12-06-quiet.jsonl; the medians of the runs' medians): sendall 8.8 us; the round
+trip, sendall's start to recv's return, 27.9 us; a recv whose reply is already there 1.7 us; about 1 us of Python
+around each call. The recv is written as a call that waits for its reply ({"io": "2us", "reply_after": "28us"}): the
+echo server answers on its own time, so a recv made after a GIL wait finds its reply there."""
 import argparse
 import json
 import os
@@ -16,7 +19,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gil_probe  # noqa: E402
 
-SEND_US, RECV_US, PY_US = 6, 16, 1
+SEND_US, REPLY_US, READY_RECV_US, PY_US = 9, 28, 2, 1
 
 
 def scenario(cpu, io, interval_ms, seconds, busy, cores):
@@ -24,13 +27,14 @@ def scenario(cpu, io, interval_ms, seconds, busy, cores):
     if cpu:
         tasks.append({"name": "cpu", "count": cpu, "steps": [{"cpu": f"{int(seconds * 1000)}ms"}]})
     if io:
-        trips = int(seconds * 1e6 / (SEND_US + RECV_US + 2 * PY_US))
+        trips = int(seconds * 1e6 / (REPLY_US + 2 * PY_US))
         tasks.append({"name": "io", "count": 1, "steps": [{"repeat": min(trips, 1_000_000), "steps": [
-            {"cpu": f"{PY_US}us"}, {"io": f"{SEND_US}us"}, {"cpu": f"{PY_US}us"}, {"io": f"{RECV_US}us"}]}]})
+            {"cpu": f"{PY_US}us"}, {"io": f"{SEND_US}us"}, {"cpu": f"{PY_US}us"},
+            {"io": f"{READY_RECV_US}us", "reply_after": f"{REPLY_US}us"}]}]})
     machine = {"cores": cores, "profile": {"switch_interval": f"{int(interval_ms * 1000)}us"}}
     if busy:
         machine["background_load"] = busy
-    return {"version": 6 if busy else 5, "python": "3.11", "name": "gil probe", "tasks": tasks,
+    return {"version": 9, "python": "3.11", "name": "gil probe", "tasks": tasks,
             "model": {"kind": "threads", "workers": cpu + (1 if io else 0)}, "machine": machine}
 
 

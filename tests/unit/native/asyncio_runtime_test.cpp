@@ -19,6 +19,16 @@ TEST(AsyncioRuntime, ABlockingCallStallsTheLoop) {
     EXPECT_GE(Ms(r.trace.metrics.makespan), 150.0 * 0.98);
 }
 
+TEST(AsyncioRuntime, EachCoroutinesRecvCountsFromItsOwnSend) {
+    // Each: a blocking 5 ms send (the loop blocks), an await of 10 ms, a recv whose reply lands 20 ms after its own
+    // send. t[0] sends at 0-5, t[1] at 5-10; t[1] reads its reply at about 25 ms. Counted from the loop thread's
+    // latest call instead (t[0]'s recv at about 15), it would wait until 35.
+    RealRunResult r = RunOk(Make(2, R"([{"io": "5ms"}, {"await": "10ms"}, {"io": "1ms", "reply_after": "20ms"}])",
+                                 R"({"kind": "asyncio"})"));
+    EXPECT_GE(Ms(r.trace.metrics.makespan), 25.0);
+    EXPECT_LT(Ms(r.trace.metrics.makespan), 34.0);
+}
+
 TEST(AsyncioRuntime, ToThreadRunsTheBlockingCallOnTheExecutor) {
     RealRunResult r = RunOk(Make(3, R"([{"to_thread": {"io": "50ms"}}])", R"({"kind": "asyncio"})"));
     EXPECT_LT(Ms(r.trace.metrics.makespan), 140.0);  // not 150: they overlap on pool threads

@@ -141,6 +141,15 @@ TEST(CPythonRunner, RecordsAThreadsRun) {
     EXPECT_FALSE(SpansIn(r.trace, SpanState::RunningPython).empty());
 }
 
+TEST(CPythonRunner, ARecvWaitsForItsReplyCountedFromTheSendsStart) {
+    const scenario::Scenario s =
+        Make(1, R"([{"io": "5ms"}, {"io": "1ms", "reply_after": "20ms"}])", R"({"kind": "threads"})");
+    EXPECT_NE(ExportPython(s).find("io_start = probe.io(1000000, i, reply_at=io_start + 20000000)"), std::string::npos);
+    if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
+    RealRunResult r = RunOk(s, RealRunKind::CPython, 60);
+    EXPECT_GE(Ms(r.trace.metrics.makespan), 20.0);  // not 5 + 1
+}
+
 TEST(CPythonRunner, RecordsAProcessPoolRun) {
     if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
     RealRunResult r = RunOk(Make(2, R"([{"cpu": "20ms"}])", R"({"kind": "processes", "workers": 2, "start_method": "fork"})"), RealRunKind::CPython, 60);

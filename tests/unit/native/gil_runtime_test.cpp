@@ -46,6 +46,18 @@ TEST(GilRuntime, IoReleasesTheGilSoWaitsOverlap) {
     EXPECT_EQ(SpansIn(r.trace, SpanState::BlockedIo).size(), 4u);
 }
 
+TEST(GilRuntime, ARecvWaitsForItsReplyCountedFromTheSendsStart) {
+    // A 5 ms send, then a recv whose reply lands 20 ms after the send began: about 20 ms, not 5 + 1.
+    const std::string threads = R"({"kind": "threads"})";
+    RealRunResult r = RunOk(Make(1, R"([{"io": "5ms"}, {"io": "1ms", "reply_after": "20ms"}])", threads));
+    EXPECT_GE(Ms(r.trace.metrics.makespan), 20.0);
+    // 30 ms of Python between them: the reply is there when the recv starts, which takes its own 1 ms.
+    r = RunOk(Make(1, R"([{"io": "5ms"}, {"cpu": "30ms"}, {"io": "1ms", "reply_after": "20ms"}])", threads));
+    const std::vector<trace::Span> blocked = SpansIn(r.trace, SpanState::BlockedIo);
+    ASSERT_EQ(blocked.size(), 2u);
+    EXPECT_LT(Ms(blocked[1].end - blocked[1].start), 15.0);  // counted from the recv's own start it would be 20
+}
+
 TEST(GilRuntime, CCallsRunWithoutTheGil) {
     RealRunResult r = RunOk(Make(2, R"([{"c_call": "20ms"}])", R"({"kind": "threads"})"));
     EXPECT_EQ(SpansIn(r.trace, SpanState::RunningC).size(), 2u);

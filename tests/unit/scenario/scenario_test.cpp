@@ -234,6 +234,50 @@ TEST(Payload, AWrongPayloadIsNamed) {
     }
 }
 
+TEST(Reply, AnIoStepThatWaitsForAReplyRoundTrips) {
+    ParseError error;
+    const auto s = ParseScenario(
+        R"({"tasks":[{"name":"t","steps":[{"repeat":3,"steps":[{"io":"6us"},{"cpu":"1us"},)"
+        R"({"io":"3us","reply_after":"22us"}]}]}],"model":{"kind":"threads"}})",
+        error);
+    ASSERT_TRUE(s) << error.Message();
+    const Step& recv = s->groups[0].steps[0].body[2];
+    EXPECT_EQ(recv.kind, StepKind::Io);
+    EXPECT_EQ(recv.duration, 3'000);
+    EXPECT_EQ(recv.replyAfter, 22'000);
+    EXPECT_EQ(s->groups[0].steps[0].body[0].replyAfter, 0);
+    const auto back = ParseScenario(ScenarioToJson(*s), error);
+    ASSERT_TRUE(back) << error.Message();
+    EXPECT_EQ(back->groups[0].steps[0].body[2].replyAfter, 22'000);
+    EXPECT_EQ(ScenarioToJson(*back), ScenarioToJson(*s));
+    // Unrolled, every copy keeps it (what the simulator runs).
+    const std::vector<Step> flat = ExpandSteps(s->groups[0].steps);
+    ASSERT_EQ(flat.size(), 9u);
+    EXPECT_EQ(flat[8].replyAfter, 22'000);
+}
+
+TEST(Reply, AReplyWithoutASendOrOnAnotherStepIsNamed) {
+    const char* cases[][2] = {
+        {R"({"io":"3us","reply_after":"22us"})", "steps[0].reply_after: needs an io step before it in the same list"},
+        {R"({"cpu":"1ms"},{"io":"3us","reply_after":"22us"})", "steps[1].reply_after: needs an io step before it"},
+        // The send must be in the same list: one before a repeat block does not count for the block's first step.
+        {R"({"io":"1ms"},{"repeat":2,"steps":[{"io":"3us","reply_after":"22us"}]})", "steps[1].steps[0].reply_after"},
+        {R"({"io":"1ms"},{"cpu":"1ms","reply_after":"22us"})", "reply_after"},
+        {R"({"io":"1ms"},{"await":"1ms","reply_after":"22us"})", "reply_after"},
+        {R"({"io":"1ms"},{"reply_after":"22us"})", "goes with an io step"},
+        {R"({"io":"1ms"},{"io":"3us","reply_after":"-1us"})", "reply_after"},
+        {R"({"io":"1ms"},{"io":"3us","reply_after":"9999h"})", "reply_after: must be between"},
+        {R"({"io":"1ms"},{"io":"3us","reply_after":22})", "reply_after: must be a duration"},
+        {R"({"io":"1ms"},{"to_thread":{"io":"3us","reply_after":"22us"}})", "to_thread.reply_after"},
+    };
+    for (const auto& c : cases) {
+        ParseError error;
+        const std::string json = std::string(R"({"tasks":[{"name":"t","steps":[)") + c[0] + R"(]}],"model":{"kind":"threads"}})";
+        EXPECT_FALSE(ParseScenario(json, error)) << c[0];
+        EXPECT_NE(error.Message().find(c[1]), std::string::npos) << c[0] << " -> " << error.Message();
+    }
+}
+
 TEST(Profile, ObjectThroughputsAreProfileFields) {
     MachineProfile profile;
     std::string error;
