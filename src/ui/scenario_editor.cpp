@@ -444,7 +444,16 @@ bool ScenarioEditor::EditSteps(scenario::Scenario& scenario, std::vector<scenari
             ImGui::SameLine(0, 2);
             ImGui::SetNextItemWidth(fieldW * 0.55f - 2);
         }
-        if (HasDuration(step.kind)) {
+        if (step.kind == StepKind::Io && step.replyAfter > 0) {
+            // A recv that waits for its reply: its own time, and when the reply lands (after the previous io began).
+            ImGui::SetNextItemWidth(fieldW * 0.5f);
+            changed |= DurationField("##duration", step.duration, 0, scenario::Limits::kMaxStepDuration,
+                                     "the call's own time once its reply is there");
+            ImGui::SameLine(0, 2);
+            ImGui::SetNextItemWidth(fieldW * 0.5f - 2);
+            changed |= DurationField("##reply_after", step.replyAfter, 1, scenario::Limits::kMaxStepDuration,
+                                     "reply_after: the reply lands this long after the task's previous io step began");
+        } else if (HasDuration(step.kind)) {
             changed |= DurationField("##duration", step.duration, 0, scenario::Limits::kMaxStepDuration);
         } else if (HasBytes(step.kind)) {
             changed |= BytesField("##bytes", step.bytes, 0, scenario::Limits::kMaxBytes);

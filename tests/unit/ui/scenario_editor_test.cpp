@@ -122,6 +122,26 @@ TEST(ScenarioEditor, AnEditTheParserRefusesIsRefusedWithItsMessage) {
     EXPECT_FALSE(error.empty());
 }
 
+TEST(ScenarioEditor, ARecvKeepsItsReplyUntilItIsAnotherKindAndAlonePointsAtWhatIsMissing) {
+    scenario::Scenario s = Parse(R"({"name":"r","tasks":[{"name":"w","steps":[{"io":"9us"},)"
+                                 R"({"io":"2us","reply_after":"28us"}]}],"model":{"kind":"threads"}})");
+    EXPECT_TRUE(Checks(s));
+    scenario::Step& recv = s.groups[0].steps[1];
+    ChangeStepKind(s, recv, StepKind::Io);  // kept while it stays an io step
+    EXPECT_EQ(recv.replyAfter, 28'000);
+    // Its send moved after it: the parser's reason, naming the field, is what the editor shows.
+    std::swap(s.groups[0].steps[0], s.groups[0].steps[1]);
+    std::string error;
+    EXPECT_FALSE(CheckEditedScenario(s, error));
+    EXPECT_NE(error.find("steps[0].reply_after: needs an io step before it"), std::string::npos) << error;
+    // Turned into another kind it drops the reply, and turned back it is an ordinary call.
+    scenario::Step& moved = s.groups[0].steps[0];
+    ChangeStepKind(s, moved, StepKind::Cpu);
+    ChangeStepKind(s, moved, StepKind::Io);
+    EXPECT_EQ(moved.replyAfter, 0);
+    EXPECT_TRUE(Checks(s));
+}
+
 TEST(ScenarioEditor, AppliedJsonReplacesTheScenarioAndBadJsonLeavesIt) {
     scenario::Scenario s = WithLock();
     std::string error;
