@@ -295,6 +295,7 @@ constexpr std::string_view kComments[] = {
     "# pure Python",
     "# hashlib: releases the GIL",
     "# blocking I/O",
+    "# blocking I/O: the reply to the previous one",
     "# await asyncio.sleep",
     "# the request, blocking",
     "# time.sleep: blocks",

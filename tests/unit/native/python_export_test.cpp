@@ -298,6 +298,16 @@ std::vector<Program> AllPrograms() {
         EXPECT_TRUE(parsed.has_value()) << preset.id << ": " << error.Message();
         if (parsed) scenarios.emplace_back("preset " + std::string(preset.id), *parsed);
     }
+    {  // A recv that waits for its reply to the send before it (io_start, reply_at), in a repeat block too.
+        scenario::ParseError error;
+        auto parsed = scenario::ParseScenario(
+            R"({"tasks": [{"name": "io", "count": 2, "steps": [{"io": "1ms"}, {"await": "1ms"},
+                {"io": "100us", "reply_after": "3ms"}, {"repeat": 2, "steps": [{"io": "1ms"},
+                {"io": "1us", "reply_after": "2ms"}]}]}], "model": {"kind": "asyncio"}})",
+            error);
+        EXPECT_TRUE(parsed.has_value()) << error.Message();
+        if (parsed) scenarios.emplace_back("replies", *parsed);
+    }
     std::vector<Program> out;
     for (const auto& [what, s] : scenarios) {
         for (ModelKind kind : kKinds) {
