@@ -347,9 +347,8 @@ bool RunLoop(LoopRun& run, Actor& loop, std::vector<int64_t>& counters) {
                 case StepKind::Io: {  // blocking I/O in a coroutine: the loop thread blocks
                     if (run.gil) run.gil->Drop(loop);
                     TimeNs t0 = loop.Now();
-                    TimeNs ns = step.duration;
-                    if (step.replyAfter > 0 && c.lastIoStart >= 0)
-                        ns = std::max(ns, c.lastIoStart + step.replyAfter - t0);
+                    const TimeNs reply = plan::ReplyArrives(step.replyAfter, c.lastIoStart);
+                    const TimeNs ns = plan::CallLasts(t0, step.duration, reply);
                     c.lastIoStart = t0;
                     if (loop.delayFd < 0) loop.delayFd = ConnectDelay(run.delayPort);
                     if (loop.delayFd < 0 || !DelayRequest(loop.delayFd, ns))

@@ -317,7 +317,7 @@ bool RunTaskSteps(Actor& actor, const StepEnv& env, const std::vector<scenario::
     auto blockedIo = [&](TimeNs ns, bool sleepOnly, const plan::StepWork* io = nullptr) {
         if (env.gil) env.gil->Drop(actor);
         TimeNs t0 = actor.Now();
-        if (io && io->replyAfter > 0 && lastIoStart >= 0) ns = std::max(ns, lastIoStart + io->replyAfter - t0);
+        if (io) ns = plan::CallLasts(t0, ns, plan::ReplyArrives(io->replyAfter, lastIoStart));
         if (io && io->recordsIoStart) lastIoStart = t0;
         bool viaServer = !sleepOnly && env.delayPort > 0;
         if (viaServer && actor.delayFd < 0) actor.delayFd = ConnectDelay(env.delayPort);

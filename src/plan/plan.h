@@ -169,6 +169,16 @@ struct StepWork {
     scenario::TimeNs replyAfter = 0;
     bool recordsIoStart = false;  // a declared io step: its start is what the task's next reply counts from
 };
+// The reply an io step waits for, for every runner: the absolute time it arrives, `replyAfter` after the task's
+// previous io call began (`lastIoStart`), or -1 when there is none to wait for (no reply, or no io call before).
+constexpr scenario::TimeNs ReplyArrives(scenario::TimeNs replyAfter, scenario::TimeNs lastIoStart) {
+    return replyAfter > 0 && lastIoStart >= 0 ? lastIoStart + replyAfter : -1;
+}
+// How long a call that begins at `start` and takes `duration` lasts when it returns no earlier than `notBefore`
+// (-1: no such bound): a reply that lands after the call's own time keeps it waiting until then.
+constexpr scenario::TimeNs CallLasts(scenario::TimeNs start, scenario::TimeNs duration, scenario::TimeNs notBefore) {
+    return notBefore >= 0 && notBefore - start > duration ? notBefore - start : duration;
+}
 // Pure-Python time under the plan's slowdown (rounded to the nearest ns).
 inline scenario::TimeNs ScaledPython(const Plan& plan, scenario::TimeNs duration) {
     if (plan.pythonCpuScale == 1.0) return duration;

@@ -41,8 +41,8 @@ void AddSteps(const scenario::Scenario& s, const std::vector<scenario::Step>& st
             }
             double d = double(step.duration) * times;
             if (step.kind == StepKind::Io) {
-                // Alone, a reply lands replyAfter after the previous call began: what that call took is part of it.
-                if (step.replyAfter > 0) d = double(std::max(step.duration, step.replyAfter - previousIo)) * times;
+                // Alone, this call begins as the previous one (begun at 0) returns: its time counts toward the reply.
+                d = double(plan::CallLasts(previousIo, step.duration, plan::ReplyArrives(step.replyAfter, 0))) * times;
                 previousIo = step.duration;
             }
             switch (step.kind) {

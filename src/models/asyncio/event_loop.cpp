@@ -323,7 +323,7 @@ bool EventLoop::StepCurrent(World& world, ThreadIndex self, Action& out) {
                 // A blocking call in a coroutine: the whole loop thread sleeps, every task with it.
                 out = Action::Sleep(step.duration, SpanState::BlockedIo, coro.task);
                 if (step.kind == StepKind::Io) {
-                    if (step.replyAfter > 0 && coro.lastIoStart >= 0) out.NotBefore(coro.lastIoStart + step.replyAfter);
+                    out.NotBefore(plan::ReplyArrives(step.replyAfter, coro.lastIoStart));
                     m_ioCoro = index;
                 }
                 SetCoroSpan(world, index, SpanState::BlockedIo);

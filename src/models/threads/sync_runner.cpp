@@ -414,7 +414,7 @@ bool SyncRunner::NextStep(World& world, ThreadIndex self, const SyncEnv& env, Ac
             case StepKind::ToThread: {
                 const plan::StepWork work = plan::InPlace(workload.plan, step);
                 out = StepAction(work.kind, work.duration, m_task);
-                if (work.replyAfter > 0 && m_lastIoStart >= 0) out.NotBefore(m_lastIoStart + work.replyAfter);
+                out.NotBefore(plan::ReplyArrives(work.replyAfter, m_lastIoStart));
                 m_ioInFlight = work.recordsIoStart;
                 return true;
             }

@@ -49,6 +49,7 @@ Action& Action::Waiting(trace::TaskId task) {
 }
 
 Action& Action::NotBefore(TimeNs time) {
+    if (time < 0) return *this;  // no bound (plan::ReplyArrives: no reply to wait for), whatever the action
     SleepAction* sleep = As<SleepAction>();
     assert(sleep);
     if (sleep) sleep->notBefore = time;
@@ -375,8 +376,7 @@ void World::Advance(ThreadIndex t) {
         }
         if (const SleepAction* sleep = a.As<SleepAction>()) {
             th.hasAction = false;
-            // A reply that lands later than the call's own duration keeps it asleep until then.
-            const TimeNs wall = sleep->notBefore >= 0 ? std::max(sleep->wall, sleep->notBefore - Now()) : sleep->wall;
+            const TimeNs wall = plan::CallLasts(Now(), sleep->wall, sleep->notBefore);
             th.sleepStart = Now();
             Block(t, ThreadState::Sleeping, sleep->state, sleep->task);
             m_kernel.Schedule(wall, kWake, t.EventTarget(), th.token);

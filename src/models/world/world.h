@@ -82,7 +82,7 @@ public:
     Action& Increments(int32_t counter);      // Compute: `counter += 1` when it completes
     Action& AddsTo(TimeNs* overheadSink);     // Compute: its CPU time also counts in this metric
     Action& Waiting(trace::TaskId task);      // Wait: on behalf of this task (its span names it)
-    Action& NotBefore(TimeNs time);           // Sleep: returns no earlier than this absolute time
+    Action& NotBefore(TimeNs time);           // Sleep: returns no earlier than this absolute time; -1: no bound
 
     template <typename T> const T* As() const { return std::get_if<T>(&m_what); }
     template <typename T> T* As() { return std::get_if<T>(&m_what); }

@@ -122,6 +122,18 @@ TEST(Plan, OutsideAnEventLoopAnAwaitBlocksToThreadRunsInPlaceAndOnlyPurePythonSl
     EXPECT_EQ(work(gil, 2).duration, 20'000'000);
 }
 
+TEST(Plan, ACallWaitsForItsReplyOnlyWhenTheReplyIsNotThereYet) {
+    // The reply counts from the task's previous io call: none before it, nothing to wait for.
+    EXPECT_EQ(plan::ReplyArrives(28'000, -1), -1);
+    EXPECT_EQ(plan::ReplyArrives(0, 5'000), -1);  // a call without a reply
+    EXPECT_EQ(plan::ReplyArrives(28'000, 5'000), 33'000);
+    // A recv of 2 us begun 10 us after its send (begun at 5 us) lasts until the reply at 33 us: 18 us.
+    EXPECT_EQ(plan::CallLasts(15'000, 2'000, plan::ReplyArrives(28'000, 5'000)), 18'000);
+    // Begun after the reply landed, it takes only its own time.
+    EXPECT_EQ(plan::CallLasts(40'000, 2'000, plan::ReplyArrives(28'000, 5'000)), 2'000);
+    EXPECT_EQ(plan::CallLasts(15'000, 2'000, -1), 2'000);
+}
+
 void ExpectSimulationRealisesPlan(const scenario::Scenario& s, const std::string& what) {
     models::SimulationOptions options;
     options.computeSequentialBaseline = false;
