@@ -139,6 +139,17 @@ shot_xvfb() {
     timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
         build/native-debug/interleave --frames 10 --size 1280x800 --screenshot "$SHOTS/native-xvfb.png" || return 1
     not_blank "$SHOTS/native-xvfb.png" || return 1
+    # A scenario file opened in the window (an io step that waits for its reply: the editor's split row), and one
+    # that is refused: the reason is printed, the window still draws.
+    local said
+    timeout 120 xvfb-run -a -s "-screen 0 1600x1000x24" build/native-debug/interleave --frames 8 --size 1600x1000 \
+        --scenario tests/fuzz/corpus/scenario/echo_replies.json --screenshot "$SHOTS/native-scenario-file.png" || return 1
+    not_blank "$SHOTS/native-scenario-file.png" || return 1
+    printf '{"tasks": [{"name": 5, "steps": [{"cpu": "1ms"}]}]}' >"$SHOTS/name-not-a-string.json"
+    said=$(timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" build/native-debug/interleave --frames 3 \
+        --scenario "$SHOTS/name-not-a-string.json" --screenshot "$SHOTS/native-scenario-refused.png" 2>&1) || return 1
+    grep -q "name-not-a-string.json: scenario: tasks\[0\].name" <<<"$said" || { echo "no reason printed: $said"; return 1; }
+    not_blank "$SHOTS/native-scenario-refused.png" || return 1
     # One X server for all of them; the functions travel in the command (xvfb-run is /bin/sh, which
     # drops exported bash functions).
     timeout 900 xvfb-run -a -s "-screen 0 2560x2560x24" \

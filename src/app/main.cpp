@@ -75,5 +75,13 @@ int main(int argc, char** argv) {
         return playground.RefuseOversizedTrace(name, bytes);
     };
     for (const std::string& path : options.openTraces) app.openTraceFile(path);
+    if (!options.scenarioFile.empty()) {
+        std::string text, why;
+        const bool read = interleave::cli::ReadFileLimited(options.scenarioFile, interleave::cli::kMaxScenarioFileBytes,
+                                                           "a scenario", text, why) == interleave::cli::ReadStatus::Ok;
+        if (!read) playground.RefuseScenarioFile(options.scenarioFile, why);
+        if (!read || !playground.OpenScenarioFile(options.scenarioFile, text, why))
+            std::fprintf(stderr, "interleave: %s: %s\n", options.scenarioFile.c_str(), why.c_str());
+    }
     return interleave::platform::Run(options, app);
 }

@@ -35,7 +35,7 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
             std::printf(
                 "usage: interleave [--size WxH] [--frames N [--screenshot out.png]] [--embed] [--preset ID]\n"
                 "                  [--view timeline|compare|scaling|help|embed] [--theme dark|light] [--scale S]\n"
-                "                  [--open-trace TRACE.json ...]\n"
+                "                  [--open-trace TRACE.json ...] [--scenario SCENARIO.json]\n"
                 "       interleave <command> ...   (the command line; see docs/)\n");
             error.clear();
             return false;
@@ -88,6 +88,14 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
                 return false;
             }
             options.openTraces.emplace_back(value);
+        } else if (arg == "--scenario") {
+            const char* value = next(arg);
+            if (!value) return false;
+            if (*value == '\0') {
+                error = "--scenario needs a file, got an empty name";
+                return false;
+            }
+            options.scenarioFile = value;
         } else if (arg == "--screenshot") {
             const char* value = next(arg);
             if (!value) return false;

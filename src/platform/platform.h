@@ -25,10 +25,11 @@ struct Options {
     std::string theme;           // --theme dark|light ("" = dark)
     float contentScale = 0;      // --scale S: sizes and text S times larger (0: the display's, ContentScale())
     std::vector<std::string> openTraces;  // --open-trace FILE (repeatable): trace files opened beside the run
+    std::string scenarioFile;    // --scenario FILE: a scenario file (docs/scenario.md) to open instead of a preset
 };
 
 // Parses the GUI options: --frames N, --screenshot FILE, --size WxH, --embed, --preset ID,
-// --view NAME, --theme dark|light, --scale S, --open-trace FILE, --help.
+// --view NAME, --theme dark|light, --scale S, --open-trace FILE, --scenario FILE, --help.
 // Returns false with a one-line message in `error` (empty for --help, after printing usage).
 bool ParseOptions(int argc, char** argv, Options& options, std::string& error);
 

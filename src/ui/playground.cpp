@@ -151,7 +151,9 @@ bool Playground::ApplyViewStateJson(std::string_view json, std::string& error) {
         timeline->SetCollapsedGroups(state.collapsed);
     }
     m_tabRequest = int(m_view.tab);
-    m_fitPending = false;  // the state names its visible range
+    // The state's visible range; a new scenario without one is fitted once its run is in (a story step's range,
+    // below, still wins).
+    m_fitPending = newScenario && !linkHasRange;
     if (pinned) {
         // A link's pinned run: its scenario simulated (bounded as every run is), then shown as the pinned run.
         m_jobs.SimulatePinned(*pinned);

@@ -168,6 +168,11 @@ public:
     bool RefuseOversizedTrace(std::string_view fileName, double bytes);
     void CloseOpenedTrace(size_t index);
     size_t OpenedTraceCount() const { return m_opened.size(); }
+    // A scenario file (docs/scenario.md; `interleave --scenario FILE`) opened as a link naming its scenario would be:
+    // the same checks, and the run fitted. Refused (false, `why` says why), the banner names the file and the
+    // reason and the view stays as it was. RefuseScenarioFile: a file that could not be read at all.
+    bool OpenScenarioFile(std::string_view fileName, const std::string& text, std::string& why);
+    void RefuseScenarioFile(std::string_view fileName, std::string_view why);
     // How far the files being read are, 0 to 1 (their mean; 0 when none is).
     double OpeningProgress() const;
     // The scenario's story (scenario/story.h): goes to step `step` (0-based, clamped into the story) as the story

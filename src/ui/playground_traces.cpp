@@ -1,11 +1,12 @@
 // [SECTION] Index
 //   Titles .......... a file's name as its section shows it (a stranger's text)
-//   Opening ......... OpenTrace, RefuseTrace, CloseOpenedTrace and the job that reads a file
+//   Opening ......... OpenTrace, RefuseTrace, OpenScenarioFile, CloseOpenedTrace and the job that reads a file
 //   Controls ........ the results panel's "Open trace..." button and a line per opened file
 //
 // Compare across traces: trace files opened beside the run, on the timeline's one time axis, as the pinned run is.
 // A real run's trace next to the simulation of the same scenario, or two files next to each other.
 #include <imgui.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -69,6 +70,30 @@ bool Playground::RefuseOversizedTrace(std::string_view fileName, double bytes) {
 void Playground::RefuseTrace(std::string_view fileName, std::string_view why) {
     m_openErrorTitle = OpenedTraceTitle(fileName);
     m_openError = "Could not open the trace " + m_openErrorTitle + ": " + std::string(why) + ".";
+}
+
+bool Playground::OpenScenarioFile(std::string_view fileName, const std::string& text, std::string& why) {
+    std::string state;
+    if (text.empty()) {
+        why = "the file is empty";  // a link's empty scenario means "none"; a file's, nothing to open
+    } else {
+        try {
+            state = nlohmann::json{{"preset", ""}, {"scenario", text}}.dump();  // the link's form (view_state.cpp)
+        } catch (const nlohmann::json::exception&) {  // dump() refuses text that is not UTF-8
+            why = "it is not UTF-8 text";
+        }
+    }
+    if (!state.empty() && ApplyViewStateJson(state, why)) {
+        m_openError.clear();
+        return true;
+    }
+    RefuseScenarioFile(fileName, why);
+    return false;
+}
+
+void Playground::RefuseScenarioFile(std::string_view fileName, std::string_view why) {
+    m_openErrorTitle.clear();  // no opened trace's title: opening a trace does not take this error away
+    m_openError = "Could not open the scenario " + OpenedTraceTitle(fileName) + ": " + std::string(why) + ".";
 }
 
 void Playground::CloseOpenedTrace(size_t index) {

@@ -446,11 +446,18 @@ bool ScenarioEditor::EditSteps(scenario::Scenario& scenario, std::vector<scenari
         }
         if (step.kind == StepKind::Io && step.replyAfter > 0) {
             // A recv that waits for its reply: its own time, and when the reply lands (after the previous io began).
-            ImGui::SetNextItemWidth(fieldW * 0.5f);
+            // The second field is named on the row itself: a phone has no hover to show the tooltip.
+            const char* replyLabel = "reply";
+            const float gap = ImGui::GetStyle().ItemInnerSpacing.x;
+            const float each = std::max(1.0f, (fieldW - ImGui::CalcTextSize(replyLabel).x - 2 * gap) * 0.5f);
+            ImGui::SetNextItemWidth(each);
             changed |= DurationField("##duration", step.duration, 0, scenario::Limits::kMaxStepDuration,
                                      "the call's own time once its reply is there");
-            ImGui::SameLine(0, 2);
-            ImGui::SetNextItemWidth(fieldW * 0.5f - 2);
+            ImGui::SameLine(0, gap);
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(replyLabel);
+            ImGui::SameLine(0, gap);
+            ImGui::SetNextItemWidth(each);
             changed |= DurationField("##reply_after", step.replyAfter, 1, scenario::Limits::kMaxStepDuration,
                                      "reply_after: the reply lands this long after the task's previous io step began");
         } else if (HasDuration(step.kind)) {

@@ -284,6 +284,52 @@ TEST_F(Authoring, APinnedRunOutlivesAScenarioChangeAndALongerPinnedRunWidensTheF
     EXPECT_GE(State(p)["visible"][1].get<double>(), end);
 }
 
+TEST_F(Authoring, ALinkWithAScenarioButNoRangeShowsItsWholeRun) {
+    // A link written by hand (or `interleave --scenario FILE`) names a scenario and no range: the reader sees its
+    // run fitted, not the range of whatever was on screen before (here a preset's 1 s requests).
+    Playground p(Offline());
+    std::string error;
+    ASSERT_TRUE(p.LoadPreset("blog_io_threads", error)) << error;
+    for (int i = 0; i < 400 && p.Busy(); ++i)
+        Frames(p, 1);
+    Frames(p, 2);
+    ASSERT_GT(State(p)["visible"][1].get<double>(), 5e8);
+    ASSERT_TRUE(p.ApplyViewStateJson(R"({"scenario":{"tasks":[{"name":"t","count":2,"steps":[{"cpu":"2ms"}]}]}})",
+                                     error)) << error;
+    for (int i = 0; i < 400 && p.Busy(); ++i)
+        Frames(p, 1);
+    Frames(p, 2);
+    const json state = State(p);
+    const double makespan = state["makespan"].get<double>();
+    ASSERT_GT(makespan, 3e6);
+    EXPECT_GE(state["visible"][1].get<double>(), makespan);
+    EXPECT_LT(state["visible"][1].get<double>(), 2 * makespan) << "fitted to the run, not the preset's second";
+}
+
+TEST_F(Authoring, AScenarioFileOpensAsItsLinkWouldAndARefusalNamesTheFile) {
+    Playground p(Offline());
+    std::string error;
+    ASSERT_TRUE(p.LoadPreset("blog_io_threads", error)) << error;
+    const std::string before = p.ViewStateJson();
+    for (const auto& [text, reason] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"tasks": [{"name": 5, "steps": [{"cpu": "1ms"}]}]})", "tasks[0].name"},
+             {"{\"name\": \"\xff\"}", "not UTF-8"},
+             {"", "empty"}}) {
+        std::string why;
+        EXPECT_FALSE(p.OpenScenarioFile("/home/me/bad.json", text, why)) << text;
+        EXPECT_NE(why.find(reason), std::string::npos) << why;
+        const std::string banner = State(p)["open_trace_error"].get<std::string>();
+        EXPECT_EQ(banner.rfind("Could not open the scenario bad.json: ", 0), 0u) << banner;
+        EXPECT_NE(banner.find(reason), std::string::npos) << banner;
+        EXPECT_EQ(p.ViewStateJson(), before) << "a refused file leaves the view as it was";
+    }
+    std::string why;
+    ASSERT_TRUE(p.OpenScenarioFile("good.json", R"({"name": "mine", "tasks": [{"name": "t", "steps": [{"io": "9us"},
+        {"io": "2us", "reply_after": "28us"}]}]})", why)) << why;
+    EXPECT_EQ(State(p)["open_trace_error"], "") << "the file that opened takes the earlier refusal away";
+    EXPECT_EQ(State(p)["preset"], "") << "a file is not a preset";
+}
+
 TEST_F(Authoring, APinnedRunTravelsInTheLinkAndTheReaderSimulatesTheSameRun) {
     Playground author(Offline());
     std::string error;
