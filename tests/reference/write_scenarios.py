@@ -360,9 +360,10 @@ def gil_scenarios():
             f"tests/reference/programs/gil_probe.py --cpu {cpu}{' --io' if io else ''} --interval {interval_ms}"
             f"{f' --busy {busy}' if busy else ''}: {cpu} CPU-bound thread{'s' if cpu > 1 else ''} of pure Python"
             + (", beside one thread making TCP round trips to an echo server in another process (sendall "
-               f"{gil_sim.SEND_US} us; recv {gil_sim.READY_RECV_US} us once its reply is there, which is "
-               f"{gil_sim.REPLY_US} us after the sendall began; {gil_sim.PY_US} us of Python around each: the probe's "
-               "I/O thread measured alone, programs/echo_parts.py)" if io else "")
+               f"{gil_sim.parts(busy)['send']} us; recv {gil_sim.parts(busy)['ready_recv']} us once its reply is "
+               f"there, which is {gil_sim.parts(busy)['reply']} us after the sendall began; {gil_sim.PY_US} us of "
+               "Python around each: the probe's I/O thread measured alone, programs/echo_parts.py"
+               + (f" --busy {busy}, on a machine as busy" if busy else "") + ")" if io else "")
             + (f", with {busy} busy processes on the machine" if busy else "")
             + f", switch interval {interval_ms} ms; {GIL_SECONDS:g} s of the CPU-bound threads' work.")
         docs[case] = doc

@@ -8,11 +8,14 @@
     threads it comes back a GIL wait later.
 The round trips come first, one after the other as the probe's I/O thread alone makes them; then the ready recvs.
 
-    python3 echo_parts.py [--trips 20000] [--spin-us 200]
+    python3 echo_parts.py [--trips 20000] [--spin-us 200] [--busy N]
+
+--busy N starts N busy processes first, as gil_probe.py --busy N does: the parts on the machine the busy cases ran on.
 
 Prints one JSON object: each part's n, p10, p50, p90 and max in ns, the Python version and the load average."""
 import argparse
 import json
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -20,16 +23,26 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gil_probe import ECHO_SERVER, quantiles  # noqa: E402  (the same server and summary as the probe)
+from gil_probe import ECHO_SERVER, busy, quantiles  # noqa: E402  (the same server, load and summary as the probe)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--trips", type=int, default=20000)
     ap.add_argument("--spin-us", type=float, default=200.0)
+    ap.add_argument("--busy", type=int, default=0)
     args = ap.parse_args()
-    if args.trips < 1 or args.trips > 10_000_000 or not 0 < args.spin_us < 1e6:
-        sys.exit("--trips must be 1..10000000 and --spin-us above 0 and below 1e6")
+    if args.trips < 1 or args.trips > 10_000_000 or not 0 < args.spin_us < 1e6 or not 0 <= args.busy <= 64:
+        sys.exit("--trips must be 1..10000000, --spin-us above 0 and below 1e6, --busy 0..64")
+    busy_procs = []
+    if args.busy:
+        # As long as the round trips and ready recvs could take on a loaded machine; stopped as soon as they are done.
+        stop_at = time.time() + 60 + args.trips * (args.spin_us + 100) / 1e6
+        for _ in range(args.busy):
+            p = multiprocessing.Process(target=busy, args=(stop_at,))
+            p.start()
+            busy_procs.append(p)
+        time.sleep(0.3)
     server = subprocess.Popen([sys.executable, "-c", ECHO_SERVER], stdout=subprocess.PIPE, text=True)
     try:
         port = int(server.stdout.readline())
@@ -59,8 +72,12 @@ def main():
         sock.close()
     finally:
         server.kill()
+        for p in busy_procs:
+            p.terminate()
+            p.join()
     print(json.dumps({
         "python": sys.version.split()[0],
+        "busy_processes": args.busy,
         "trips": args.trips,
         "spin_us": args.spin_us,
         "load_before": load_before,

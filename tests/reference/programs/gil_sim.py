@@ -8,7 +8,12 @@ Parts (programs/echo_parts.py: the probe's I/O thread alone against the same ech
 2026-12-06, results/echo-parts-2026-12-06-quiet.jsonl; the medians of the runs' medians): sendall 8.8 us; the round
 trip, sendall's start to recv's return, 27.9 us; a recv whose reply is already there 1.7 us; about 1 us of Python
 around each call. The recv is written as a call that waits for its reply ({"io": "2us", "reply_after": "28us"}): the
-echo server answers on its own time, so a recv made after a GIL wait finds its reply there."""
+echo server answers on its own time, so a recv made after a GIL wait finds its reply there.
+
+The busy cases (--busy N) run on a machine with N busy processes, so their parts are measured on one:
+`echo_parts.py --busy 2` (three runs on 2026-12-06, results/echo-parts-busy2-2026-12-06.jsonl): sendall 9.9 us, the
+round trip 21.2 us (a woken echo server takes a core from a busy process at once instead of waking an idle one: the
+quiet machine's 27.9 and, the same hour, 29.8-35.8 us), a ready recv 2.0 us."""
 import argparse
 import json
 import os
@@ -19,18 +24,28 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gil_probe  # noqa: E402
 
-SEND_US, REPLY_US, READY_RECV_US, PY_US = 9, 28, 2, 1
+# The I/O thread's parts by the number of busy processes they were measured beside: sendall, the round trip (what the
+# recv's reply_after is) and a ready recv, in us (medians of three runs' medians, rounded to the us).
+PARTS_US = {0: {"send": 9, "reply": 28, "ready_recv": 2}, 2: {"send": 10, "reply": 21, "ready_recv": 2}}
+PY_US = 1
+
+
+def parts(busy):
+    if busy not in PARTS_US:
+        raise SystemExit(f"no echo_parts.py measurement beside {busy} busy processes (measured: {sorted(PARTS_US)})")
+    return PARTS_US[busy]
 
 
 def scenario(cpu, io, interval_ms, seconds, busy, cores):
+    p = parts(busy) if io else None
     tasks = []
     if cpu:
         tasks.append({"name": "cpu", "count": cpu, "steps": [{"cpu": f"{int(seconds * 1000)}ms"}]})
     if io:
-        trips = int(seconds * 1e6 / (REPLY_US + 2 * PY_US))
+        trips = int(seconds * 1e6 / (p["reply"] + 2 * PY_US))
         tasks.append({"name": "io", "count": 1, "steps": [{"repeat": min(trips, 1_000_000), "steps": [
-            {"cpu": f"{PY_US}us"}, {"io": f"{SEND_US}us"}, {"cpu": f"{PY_US}us"},
-            {"io": f"{READY_RECV_US}us", "reply_after": f"{REPLY_US}us"}]}]})
+            {"cpu": f"{PY_US}us"}, {"io": f"{p['send']}us"}, {"cpu": f"{PY_US}us"},
+            {"io": f"{p['ready_recv']}us", "reply_after": f"{p['reply']}us"}]}]})
     machine = {"cores": cores, "profile": {"switch_interval": f"{int(interval_ms * 1000)}us"}}
     if busy:
         machine["background_load"] = busy
