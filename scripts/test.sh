@@ -150,6 +150,9 @@ shot_xvfb() {
         --scenario "$SHOTS/name-not-a-string.json" --screenshot "$SHOTS/native-scenario-refused.png" 2>&1) || return 1
     grep -q "name-not-a-string.json: scenario: tasks\[0\].name" <<<"$said" || { echo "no reason printed: $said"; return 1; }
     not_blank "$SHOTS/native-scenario-refused.png" || return 1
+    # An empty file name is refused where the option is read, naming the option.
+    said=$(timeout 60 build/native-debug/interleave --scenario "" 2>&1) && { echo "--scenario '' was taken"; return 1; }
+    grep -q -- "--scenario needs a file, got an empty name" <<<"$said" || { echo "no reason printed: $said"; return 1; }
     # One X server for all of them; the functions travel in the command (xvfb-run is /bin/sh, which
     # drops exported bash functions).
     timeout 900 xvfb-run -a -s "-screen 0 2560x2560x24" \

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
     interleave::ui::PlaygroundSettings settings;
     settings.embed = options.embed;
     settings.initialPreset = options.preset;
+    // A scenario file opens in the preset's place; the preset is loaded below only if the file is refused.
+    settings.loadPresetOnStart = options.scenarioFile.empty();
     settings.makeLink = interleave::platform::MakeShareLink;
     settings.copyToClipboard = interleave::platform::CopyToClipboard;
     settings.saveFile = interleave::platform::SaveFile;
@@ -80,8 +82,10 @@ int main(int argc, char** argv) {
         const bool read = interleave::cli::ReadFileLimited(options.scenarioFile, interleave::cli::kMaxScenarioFileBytes,
                                                            "a scenario", text, why) == interleave::cli::ReadStatus::Ok;
         if (!read) playground.RefuseScenarioFile(options.scenarioFile, why);
-        if (!read || !playground.OpenScenarioFile(options.scenarioFile, text, why))
+        if (!read || !playground.OpenScenarioFile(options.scenarioFile, text, why)) {
             std::fprintf(stderr, "interleave: %s: %s\n", options.scenarioFile.c_str(), why.c_str());
+            playground.LoadStartPreset();  // the banner says why the file is not what is shown
+        }
     }
     return interleave::platform::Run(options, app);
 }

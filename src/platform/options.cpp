@@ -31,6 +31,15 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
             }
             return argv[++i];
         };
+        // A file option refuses an empty name here, where the option is named, not later as "cannot open ''".
+        auto nextFile = [&](std::string_view name) -> const char* {
+            const char* value = next(name);
+            if (value && *value == '\0') {
+                error = std::string(name) + " needs a file, got an empty name";
+                return nullptr;
+            }
+            return value;
+        };
         if (arg == "--help" || arg == "-h") {
             std::printf(
                 "usage: interleave [--size WxH] [--frames N [--screenshot out.png]] [--embed] [--preset ID]\n"
@@ -81,23 +90,15 @@ bool ParseOptions(int argc, char** argv, Options& options, std::string& error) {
             }
             options.contentScale = scale;
         } else if (arg == "--open-trace") {
-            const char* value = next(arg);
+            const char* value = nextFile(arg);
             if (!value) return false;
-            if (*value == '\0') {
-                error = "--open-trace needs a file, got an empty name";
-                return false;
-            }
             options.openTraces.emplace_back(value);
         } else if (arg == "--scenario") {
-            const char* value = next(arg);
+            const char* value = nextFile(arg);
             if (!value) return false;
-            if (*value == '\0') {
-                error = "--scenario needs a file, got an empty name";
-                return false;
-            }
             options.scenarioFile = value;
         } else if (arg == "--screenshot") {
-            const char* value = next(arg);
+            const char* value = nextFile(arg);
             if (!value) return false;
             options.screenshot = value;
         } else if (arg == "--size") {

@@ -41,8 +41,11 @@ Playground::Playground(PlaygroundSettings settings)
       m_share(m_settings.makeLink, m_settings.copyToClipboard,
               [this](std::string notice) { m_notice = std::move(notice); }) {
     m_view.models = {"sequential", "threads", "processes", "asyncio", "free_threaded"};
-    if (!m_settings.loadPresetOnStart) return;
-    std::string id = m_settings.initialPreset.empty() ? DefaultPresetId() : m_settings.initialPreset;
+    if (m_settings.loadPresetOnStart) LoadStartPreset();
+}
+
+void Playground::LoadStartPreset() {
+    const std::string id = m_settings.initialPreset.empty() ? DefaultPresetId() : m_settings.initialPreset;
     std::string error;
     if (!LoadPreset(id, error)) {
         // An unknown preset (a bad ?preset= link): say so, and show the default one rather than nothing.

@@ -47,7 +47,7 @@ struct PlaygroundSettings {
     bool backgroundThreads = true;
     float contentScale = 1.0f;      // the display's content (DPI) scale: sizes and fonts
     std::string initialPreset;      // preset loaded at start ("" = DefaultPresetId())
-    bool loadPresetOnStart = true;  // false: start empty (tests inject traces with Show*)
+    bool loadPresetOnStart = true;  // false: start empty (tests inject traces with Show*; a scenario file opens)
     bool embed = false;             // compact view for an iframe: play/pause, metrics line, timeline
     MakeLinkFn makeLink;            // Share / Embed buttons (hidden when empty)
     std::function<void(const std::string& text)> copyToClipboard;
@@ -113,6 +113,10 @@ public:
 
     // Loads a built-in preset and simulates it.
     bool LoadPreset(std::string_view id, std::string& error);
+    // Loads the preset the playground starts on: settings.initialPreset, else the default one (an unknown one says so
+    // in the banner and shows the default). The constructor calls it unless settings.loadPresetOnStart is false; a
+    // start on a scenario file calls it only when the file is refused, so the preset is not simulated for nothing.
+    void LoadStartPreset();
     // Shows results computed elsewhere (tests use synthetic traces) instead of simulating.
     void ShowRun(const scenario::Scenario& scenario, trace::Trace trace);
     void ShowComparison(models::Comparison comparison);

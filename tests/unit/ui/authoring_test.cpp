@@ -290,14 +290,12 @@ TEST_F(Authoring, ALinkWithAScenarioButNoRangeShowsItsWholeRun) {
     Playground p(Offline());
     std::string error;
     ASSERT_TRUE(p.LoadPreset("blog_io_threads", error)) << error;
-    for (int i = 0; i < 400 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     Frames(p, 2);
     ASSERT_GT(State(p)["visible"][1].get<double>(), 5e8);
     ASSERT_TRUE(p.ApplyViewStateJson(R"({"scenario":{"tasks":[{"name":"t","count":2,"steps":[{"cpu":"2ms"}]}]}})",
                                      error)) << error;
-    for (int i = 0; i < 400 && p.Busy(); ++i)
-        Frames(p, 1);
+    FramesUntilIdle(p);
     Frames(p, 2);
     const json state = State(p);
     const double makespan = state["makespan"].get<double>();
@@ -330,12 +328,27 @@ TEST_F(Authoring, AScenarioFileOpensAsItsLinkWouldAndARefusalNamesTheFile) {
     EXPECT_EQ(State(p)["preset"], "") << "a file is not a preset";
 }
 
+TEST_F(Authoring, AtStartARefusedScenarioFileLeavesTheStartPresetShowingAndTheReasonInTheBanner) {
+    PlaygroundSettings settings = Offline();  // as `interleave --scenario FILE` starts: no preset simulated first
+    settings.initialPreset = "blog_cpu_threads";
+    Playground p(settings);
+    EXPECT_EQ(State(p)["preset"], "") << "nothing loaded before the file is tried";
+    std::string why;
+    ASSERT_FALSE(p.OpenScenarioFile("/tmp/bad.json", R"({"tasks": []})", why));
+    p.LoadStartPreset();
+    FramesUntilIdle(p);
+    const json state = State(p);
+    EXPECT_EQ(state["preset"], "blog_cpu_threads");
+    const std::string banner = state["open_trace_error"].get<std::string>();
+    EXPECT_EQ(banner.rfind("Could not open the scenario bad.json: ", 0), 0u) << banner;
+    EXPECT_GT(state["makespan"].get<double>(), 0) << "the preset was simulated";
+}
+
 TEST_F(Authoring, APinnedRunTravelsInTheLinkAndTheReaderSimulatesTheSameRun) {
     Playground author(Offline());
     std::string error;
     ASSERT_TRUE(author.LoadPreset("blog_cpu_threads", error)) << error;
-    for (int i = 0; i < 400 && author.Busy(); ++i)
-        Frames(author, 1);
+    FramesUntilIdle(author);
     Frames(author, 2);
     ASSERT_TRUE(author.PinRun());
     // The next run: the same work on a process pool, applied as a link would be.
@@ -344,8 +357,7 @@ TEST_F(Authoring, APinnedRunTravelsInTheLinkAndTheReaderSimulatesTheSameRun) {
     view["scenario"]["model"]["kind"] = "processes";
     view.erase("pinned");  // the author's own pin stays: a link without one keeps it
     ASSERT_TRUE(author.ApplyViewStateJson(view.dump(), error)) << error;
-    for (int i = 0; i < 400 && author.Busy(); ++i)
-        Frames(author, 1);
+    FramesUntilIdle(author);
     Frames(author, 2);
     const json wrote = State(author);
     ASSERT_TRUE(wrote["pinned"]["shown"]);
@@ -355,8 +367,7 @@ TEST_F(Authoring, APinnedRunTravelsInTheLinkAndTheReaderSimulatesTheSameRun) {
     Playground reader(Offline());
     ASSERT_TRUE(reader.ApplyViewStateJson(link, error)) << error;
     EXPECT_TRUE(reader.Busy());  // the pinned run is being simulated
-    for (int i = 0; i < 400 && reader.Busy(); ++i)
-        Frames(reader, 1);
+    FramesUntilIdle(reader);
     Frames(reader, 2);
     const json read = State(reader);
     EXPECT_TRUE(read["pinned"]["shown"]);
@@ -386,8 +397,7 @@ TEST_F(Authoring, PinningWhileALinksPinnedRunIsSimulatedKeepsTheUsersPin) {
     ASSERT_TRUE(reader.PinRun());  // before the link's pinned run is in: the reader's own pin wins
     const json pinned = State(reader)["pinned"];
     EXPECT_EQ(pinned["makespan"], 10 * 5'000'000);  // the reader's run on screen (the synthetic one)
-    for (int i = 0; i < 400 && reader.Busy(); ++i)
-        Frames(reader, 1);
+    FramesUntilIdle(reader);
     Frames(reader, 2);
     EXPECT_EQ(State(reader)["pinned"]["makespan"], pinned["makespan"]);
     EXPECT_EQ(State(reader)["pinned"]["spans"], pinned["spans"]);

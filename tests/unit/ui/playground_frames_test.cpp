@@ -482,8 +482,7 @@ TEST_F(HeadlessImGui, KeysFoldTheLaneGroupsAndHideTheArrowsAndALinkKeepsBoth) {
 
     Playground fresh(settings);
     ASSERT_TRUE(fresh.ApplyViewStateJson(link.dump(), error)) << error;
-    for (int i = 0; i < 200 && fresh.Busy(); ++i)
-        Frames(fresh, 1);
+    FramesUntilIdle(fresh);
     Frames(fresh, 2);
     const json f = State(fresh);
     EXPECT_FALSE(f["arrows"]["shown"]);
