@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -49,6 +50,80 @@ def effective_cores(seconds=0.3):
     procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(n)]
     cpu = sum(float(p.communicate()[0]) for p in procs)
     return round(cpu / max(time.perf_counter() - t0 - 0.02, seconds), 2)
+
+
+# parts.py's sum_cpu, the same code: one sum(i * i for i in range(1_000_000)), its thread CPU time.
+CPU_PROBE = ("import time\ndef one():\n    c = time.thread_time()\n    sum(i * i for i in range(1_000_000))\n"
+             "    return (time.thread_time() - c) * 1e3\n"
+             "one(); one()\nv = sorted(one() for _ in range(3))\nprint(v[1])")
+
+
+def cpu_probe_ms(python):
+    """How fast the CPU is now: parts.py's sum_cpu (median of 3 after 2 warm-ups) in a fresh interpreter. On a shared VM
+    it moves with other tenants (a busy sibling hyper-thread, shared caches) where the load average, the steal time
+    and the effective cores do not: within one suite run (2026-12-06) the same item took 43 to 97 ms of its own CPU
+    time, and the parts' sum_cpu was 27.5 ms one morning and 78 ms another night."""
+    r = subprocess.run([python, "-c", CPU_PROBE], capture_output=True, text=True, timeout=60)
+    return round(float(r.stdout), 3) if r.returncode == 0 and r.stdout.strip() else None
+
+
+def parts_sum_cpu(scenario_path, parts=None, results=os.path.join(HERE, "results")):
+    """The sum_cpu (ms) of the parts a scenario was written from: `parts` when this run measured them, else the
+    committed parts file whose "started" the scenario's description names ("parts measured 2026-12-05T07:26:44Z");
+    None when neither says."""
+    if parts:
+        return (parts.get("sum_cpu") or {}).get("median")
+    try:
+        with open(scenario_path) as f:
+            description = json.load(f).get("description", "")
+    except (OSError, ValueError):
+        return None
+    marker = "parts measured "
+    if marker not in description:
+        return None
+    started = description.split(marker, 1)[1].split()[0].rstrip(".,;")
+    for name in sorted(os.listdir(results)):
+        if "-parts-" not in name or not name.endswith(".json"):
+            continue
+        try:
+            with open(os.path.join(results, name)) as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict) and doc.get("started") == started:
+            return (doc.get("sum_cpu") or {}).get("median")
+    return None
+
+
+DURATION_UNITS_NS = {"ns": 1, "us": 1e3, "µs": 1e3, "ms": 1e6, "s": 1e9, "min": 60e9, "h": 3600e9}
+
+
+def scale_duration(text, factor):
+    """A scenario's duration ("41.8ms", docs/scenario.md) times `factor`, written in whole ns ("83600000ns")."""
+    pattern = r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s|min|h)\s*"
+    match = re.fullmatch(pattern, text) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"not a duration: {text!r}")
+    return f"{round(float(match.group(1)) * DURATION_UNITS_NS[match.group(2)] * factor)}ns"
+
+
+def scale_cpu_steps(doc, factor):
+    """The scenario with every `cpu` and `c_call` step (in repeat blocks, children and to_thread too) taking `factor`
+    times as long: the same program on a CPU `factor` times slower. Waits (io, await, sleep, reply_after) and the
+    machine profile's costs stay as they are."""
+    def steps(items):
+        for step in items or []:
+            if not isinstance(step, dict):
+                continue
+            for kind in ("cpu", "c_call"):
+                if kind in step:
+                    step[kind] = scale_duration(step[kind], factor)
+            if isinstance(step.get("to_thread"), dict):
+                steps([step["to_thread"]])
+            steps(step.get("steps"))
+    for group in doc.get("tasks", []) + doc.get("children", []):
+        steps(group.get("steps"))
+    return doc
 
 
 def find_python():
@@ -187,9 +262,14 @@ def sim_values(trace, metric, case=None):
 
 def simulate_at_cores(interleave, scenario, cores, profile=None):
     """The same scenario with machine.cores set to `cores` (the effective cores the real runs had)."""
+    return simulate_edited(interleave, scenario, lambda doc: doc.setdefault("machine", {}).update(cores=cores), profile)
+
+
+def simulate_edited(interleave, scenario, edit, profile=None):
+    """The scenario as `edit(doc)` changes it, simulated."""
     with open(scenario) as f:
         doc = json.load(f)
-    doc.setdefault("machine", {})["cores"] = cores
+    edit(doc)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(doc, f)
     try:
@@ -240,6 +320,12 @@ def table(rows):
             notes.append(r["error_text"])
         if r.get("load") is not None:
             notes.append(f"load {r['load']:.2f}")
+        speed = r.get("cpu_speed")
+        if speed and c and speed.get("simulated"):
+            at = speed["simulated"]["median"]
+            notes.append(f"CPU probe {speed['probe_ms']:.1f} ms against the parts' {speed['parts_ms']:.1f} "
+                         f"({speed['factor']:.2f}x): with CPU steps at that speed {fmt(at)} "
+                         f"({(at - c['median']) / c['median'] * 100:+.1f}%)")
         eff = r.get("simulated_at_effective_cores")
         eff_text = (f"{fmt(eff['median'])} ({(eff['median'] - c['median']) / c['median'] * 100:+.0f}%, "
                     f"{r['effective_cores_used']} core{'s' if r['effective_cores_used'] > 1 else ''})"
@@ -293,6 +379,7 @@ def main():
     servers = {"delay": Server(python, manifest["servers"]["delay"])} if any(c.get("server") for c in cases) else {}
     runs = {c["id"]: [] for c in cases}
     loads = {c["id"]: [] for c in cases}
+    rounds = {c["id"]: [] for c in cases}  # the rounds each case ran in, for its CPU probes
     errors, skipped = {}, []
     scenario_dir = tempfile.mkdtemp(prefix="interleave-reference-")
     parts = None
@@ -321,6 +408,7 @@ def main():
         # Round-robin: repeat k of every case before repeat k+1, so load that comes and goes hits every case alike.
         for k in range(max_repeats):
             meta.setdefault("effective_cores", []).append(effective_cores())
+            meta.setdefault("cpu_probe_ms", []).append(cpu_probe_ms(python))
             for c in cases:
                 want = args.repeats or c.get("repeats", manifest["defaults"]["repeats"])
                 if k >= want or c["id"] in errors:
@@ -330,6 +418,7 @@ def main():
                         skipped.append(c["id"])
                     continue
                 loads[c["id"]].append(os.getloadavg()[0])
+                rounds[c["id"]].append(k)
                 try:
                     runs[c["id"]].append(run_program(python, c, servers, c.get("timeout_s", manifest["defaults"]["timeout_s"])))
                 except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
@@ -337,33 +426,58 @@ def main():
                 print(f"  {c['id']} run {k + 1}/{want}: "
                       f"{runs[c['id']][-1].get('wall_ms', 0):.1f} ms" if c["id"] not in errors else f"  {c['id']}: {errors[c['id']]}",
                       file=sys.stderr)
+        # After the last round too: each round has a probe before and after it.
+        meta.setdefault("cpu_probe_ms", []).append(cpu_probe_ms(python))
     finally:
         for s in servers.values():
             s.stop()
 
+    cpu_probes = case_cpu_probes(meta.get("cpu_probe_ms", []), rounds)
     rows = simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, scenario_dir if parts else None,
-                         args.profile)
+                         args.profile, cpu_probes, parts)
     meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
     meta["seconds"] = round(time.time() - started, 1)
     print_table(rows, meta, version, skipped)
     out = args.out or os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-{pyver}.json")
-    write_results(out, meta, rows, runs, loads, errors, skipped, parts)
+    write_results(out, meta, rows, runs, loads, errors, skipped, parts, cpu_probes)
     import shutil
     shutil.rmtree(scenario_dir, ignore_errors=True)
 
 
-def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_scenarios, profile):
+def case_cpu_probes(probes, rounds):
+    """Each case's CPU probe: for every round it ran in, the mean of the probes before and after that round."""
+    out = {}
+    for case, ks in rounds.items():
+        values = [(probes[k] + probes[k + 1]) / 2 for k in ks
+                  if k + 1 < len(probes) and probes[k] is not None and probes[k + 1] is not None]
+        if values:
+            out[case] = round(statistics.median(values), 3)
+    return out
+
+
+# A CPU this much faster or slower than the parts' gets the diagnosis: below it, the probe's own spread.
+CPU_SPEED_NOTED = 0.05
+
+
+def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_scenarios, profile, cpu_probes=None,
+                  parts=None):
     """Simulates each case's scenario (from fresh_scenarios where the run wrote one, else the committed one) and
     compares it with the case's CPython runs: one row per metric."""
     rows = []
+    # The CPU's speed during a case's runs against the speed when its scenario's parts were measured (the same probe,
+    # parts.py's sum_cpu): where it moved, the table also shows the scenario with its CPU steps slowed or sped up by
+    # that measured factor (scale_cpu_steps), a diagnosis of the machine, like the effective cores, not the
+    # comparison the bound applies to.
+    cpu_probes = cpu_probes or {}
     # The scenarios say the machine's cores; when other tenants leave the real runs fewer (effective cores, measured
     # before each round), the table also shows the simulation at that many whole cores (at least 1): a diagnosis of
     # load, not the comparison the bound applies to.
     eff_cores = max(1, round(statistics.median(meta["effective_cores"]))) if meta.get("effective_cores") else None
     for c in cases:
-        trace = eff_trace = None
+        trace = eff_trace = speed_trace = None
         scenario = os.path.join(fresh_scenarios or "", os.path.basename(c["scenario"]))
-        if not (fresh_scenarios and os.path.exists(scenario)):
+        fresh = bool(fresh_scenarios and os.path.exists(scenario))
+        if not fresh:
             scenario = os.path.join(HERE, c["scenario"])
         try:
             trace = simulate(interleave, scenario, profile)
@@ -371,6 +485,11 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
                 cores = json.load(f).get("machine", {}).get("cores", 4)
             if eff_cores and eff_cores < cores:
                 eff_trace = simulate_at_cores(interleave, scenario, eff_cores, profile)
+            reference = parts_sum_cpu(scenario, parts if fresh else None)
+            if reference and cpu_probes.get(c["id"]) and abs(cpu_probes[c["id"]] / reference - 1) >= CPU_SPEED_NOTED:
+                factor = cpu_probes[c["id"]] / reference
+                speed = {"probe_ms": cpu_probes[c["id"]], "parts_ms": reference, "factor": round(factor, 3)}
+                speed_trace = simulate_edited(interleave, scenario, lambda doc: scale_cpu_steps(doc, factor), profile)
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             errors.setdefault(c["id"], str(e))
         for m in c["metrics"]:
@@ -379,6 +498,8 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
                 if eff_trace:
                     row["simulated_at_effective_cores"] = spread(sim_values(eff_trace, m, c))
                     row["effective_cores_used"] = eff_cores
+                if speed_trace:
+                    row["cpu_speed"] = dict(speed, simulated=spread(sim_values(speed_trace, m, c)))
             else:
                 row = {"case": c["id"], "metric": m["name"], "bound": m["bound"], "cpython": None, "simulated": None}
             row["load"] = statistics.median(loads[c["id"]]) if loads[c["id"]] else None
@@ -390,13 +511,13 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
     return rows
 
 
-def write_results(out, meta, rows, runs, loads, errors, skipped, parts):
+def write_results(out, meta, rows, runs, loads, errors, skipped, parts, cpu_probes=None):
     """The results file that --against reads back."""
     if os.path.dirname(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
         json.dump({"meta": meta, "rows": rows, "runs": runs, "loads": loads, "errors": errors, "skipped": skipped,
-                   "parts": parts}, f, indent=1)
+                   "parts": parts, "cpu_probes": cpu_probes or {}}, f, indent=1)
         f.write("\n")
     print(f"results: {os.path.relpath(out, ROOT)}", file=sys.stderr)
 
@@ -406,7 +527,8 @@ def print_table(rows, meta, version, skipped):
     within = sum(1 for r in rows if r.get("within"))
     print(f"\n{within} of {len(rows)} comparisons within bound; {version}, nproc {meta.get('nproc')}, load average "
           f"{meta.get('load_before')} before and {meta.get('load_after')} after; effective cores before each round "
-          f"{meta.get('effective_cores')}; {meta.get('seconds')} s"
+          f"{meta.get('effective_cores')}; CPU probe (ms) before each round and after the last "
+          f"{meta.get('cpu_probe_ms')}; {meta.get('seconds')} s"
           + (f"; skipped (budget): {', '.join(skipped)}" if skipped else ""))
 
 
@@ -441,10 +563,12 @@ def resimulate(args, cases):
                  "interleave": os.path.relpath(interleave, ROOT)})
     print(f"reference suite: {len(cases)} cases re-simulated against the CPython runs of {meta['against']} "
           f"({meta.get('python')}, {meta.get('date')}), simulator {meta['interleave']}", file=sys.stderr)
-    rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, None, args.profile)
+    cpu_probes = stored.get("cpu_probes") if isinstance(stored.get("cpu_probes"), dict) else {}
+    cpu_probes = {k: v for k, v in cpu_probes.items() if isinstance(v, (int, float)) and v > 0}
+    rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, None, args.profile, cpu_probes)
     print_table(rows, meta, meta.get("python", "?"), [])
     if args.out:
-        write_results(args.out, meta, rows, runs, loads, {}, [], None)
+        write_results(args.out, meta, rows, runs, loads, {}, [], None, cpu_probes)
 
 
 if __name__ == "__main__":

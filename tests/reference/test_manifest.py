@@ -4,6 +4,7 @@ compares, and every program runs in its quick mode (a fraction of a second each)
 reads. Run by ctest (reference_manifest, tests/CMakeLists.txt) in every native build's unit tests.
 
     python3 tests/reference/test_manifest.py        (PYTHON / INTERLEAVE as for run_suite.py)"""
+import json
 import os
 import subprocess
 import sys
@@ -88,6 +89,75 @@ class ReferenceManifest(unittest.TestCase):
                     self.assertNotEqual(r.returncode, 0)
                     self.assertIn(f"--against {path}:", r.stderr)
                     self.assertNotIn("Traceback", r.stderr)
+
+
+class CpuSpeedDiagnosis(unittest.TestCase):
+    """The suite's CPU probe: how much faster or slower the CPU ran than when a scenario's parts were measured, and the
+    scenario simulated with its CPU steps at that speed."""
+
+    def test_cpu_and_c_call_steps_scale_everywhere_and_waits_do_not(self):
+        doc = {"tasks": [{"name": "a", "steps": [
+                   {"cpu": "2ms"}, {"io": "9us"}, {"io": "2us", "reply_after": "28us"},
+                   {"repeat": 3, "steps": [{"c_call": "1.5us"}, {"await": "1s"}]},
+                   {"to_thread": {"cpu": "4ms"}}, {"to_thread": {"io": "4ms"}}, {"children": 0}]}],
+               "children": [{"name": "c", "steps": [{"cpu": "0.5s"}]}]}
+        run_suite.scale_cpu_steps(doc, 2)
+        steps = doc["tasks"][0]["steps"]
+        self.assertEqual(steps[0], {"cpu": "4000000ns"})
+        self.assertEqual(steps[1], {"io": "9us"})
+        self.assertEqual(steps[2], {"io": "2us", "reply_after": "28us"})
+        self.assertEqual(steps[3]["steps"], [{"c_call": "3000ns"}, {"await": "1s"}])
+        self.assertEqual(steps[4], {"to_thread": {"cpu": "8000000ns"}})
+        self.assertEqual(steps[5], {"to_thread": {"io": "4ms"}})
+        self.assertEqual(doc["children"][0]["steps"], [{"cpu": "1000000000ns"}])
+        for bad in ("fast", "5", "-2ms", "2 parsecs", 7):
+            with self.subTest(duration=bad), self.assertRaises(ValueError):
+                run_suite.scale_duration(bad, 2)
+
+    def test_the_parts_are_the_ones_the_scenario_names(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name, started, ms in (("2026-01-01-parts-3.11.2.json", "2026-01-01T01:00:00Z", 30.0),
+                                      ("2026-01-02-parts-3.11.2.json", "2026-01-02T02:00:00Z", 70.0)):
+                with open(os.path.join(d, name), "w") as f:
+                    json.dump({"started": started, "sum_cpu": {"median": ms}}, f)
+            scenario = os.path.join(d, "s.json")
+            for description, want in (("x. parts measured 2026-01-01T01:00:00Z on CPython", 30.0),
+                                      ("parts measured 2026-01-02T02:00:00Z.", 70.0),
+                                      ("parts measured 2025-05-05T00:00:00Z", None), ("no parts named", None)):
+                with open(scenario, "w") as f:
+                    json.dump({"description": description}, f)
+                with self.subTest(description=description):
+                    self.assertEqual(run_suite.parts_sum_cpu(scenario, results=d), want)
+            self.assertEqual(run_suite.parts_sum_cpu(scenario, {"sum_cpu": {"median": 41.0}}, results=d), 41.0,
+                             "parts this run measured are the reference")
+
+    def test_a_cases_probe_is_the_median_of_its_rounds_before_and_after(self):
+        probes = [40.0, 60.0, None, 80.0]
+        self.assertEqual(run_suite.case_cpu_probes(probes, {"a": [0], "b": [0, 1, 2], "c": [1], "d": []}),
+                         {"a": 50.0, "b": 50.0})
+
+    def test_a_stored_run_on_a_cpu_twice_as_slow_is_simulated_twice_as_slow(self):
+        # cpu_threads is pure Python on threads: its makespan is its CPU steps, so at half the speed it doubles.
+        scenario = os.path.join(HERE, "scenarios", "cpu_threads.json")
+        parts_ms = run_suite.parts_sum_cpu(scenario)
+        self.assertIsNotNone(parts_ms, "the committed scenario names committed parts")
+        with tempfile.TemporaryDirectory() as d:
+            stored = os.path.join(d, "stored.json")
+            items = [100.0] * 8
+            with open(stored, "w") as f:
+                json.dump({"meta": {"python": "3.11.2"}, "cpu_probes": {"cpu_threads": 2 * parts_ms},
+                           "runs": {"cpu_threads": [{"wall_ms": 500.0, "latencies_ms": items, "item_cpu_ms": items}]}},
+                          f)
+            r = subprocess.run([sys.executable, os.path.join(HERE, "run_suite.py"), "--against", stored, "--only",
+                                "cpu_threads", "--out", os.path.join(d, "out.json")],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(d, "out.json")) as f:
+                row = next(row for row in json.load(f)["rows"] if row["metric"] == "makespan")
+        self.assertAlmostEqual(row["cpu_speed"]["factor"], 2.0, places=3)
+        ratio = row["cpu_speed"]["simulated"]["median"] / row["simulated"]["median"]
+        self.assertTrue(1.9 < ratio < 2.05, ratio)
+        self.assertIn("(2.00x): with CPU steps at that speed", r.stdout)
 
 
 if __name__ == "__main__":
