@@ -136,28 +136,51 @@ class CpuSpeedDiagnosis(unittest.TestCase):
         self.assertEqual(run_suite.case_cpu_probes(probes, {"a": [0], "b": [0, 1, 2], "c": [1], "d": []}),
                          {"a": 50.0, "b": 50.0})
 
-    def test_a_stored_run_on_a_cpu_twice_as_slow_is_simulated_twice_as_slow(self):
-        # cpu_threads is pure Python on threads: its makespan is its CPU steps, so at half the speed it doubles.
-        scenario = os.path.join(HERE, "scenarios", "cpu_threads.json")
-        parts_ms = run_suite.parts_sum_cpu(scenario)
-        self.assertIsNotNone(parts_ms, "the committed scenario names committed parts")
+    def against(self, stored_doc):
         with tempfile.TemporaryDirectory() as d:
             stored = os.path.join(d, "stored.json")
-            items = [100.0] * 8
             with open(stored, "w") as f:
-                json.dump({"meta": {"python": "3.11.2"}, "cpu_probes": {"cpu_threads": 2 * parts_ms},
-                           "runs": {"cpu_threads": [{"wall_ms": 500.0, "latencies_ms": items, "item_cpu_ms": items}]}},
-                          f)
+                json.dump(stored_doc, f)
             r = subprocess.run([sys.executable, os.path.join(HERE, "run_suite.py"), "--against", stored, "--only",
                                 "cpu_threads", "--out", os.path.join(d, "out.json")],
                                capture_output=True, text=True, timeout=120)
             self.assertEqual(r.returncode, 0, r.stderr)
             with open(os.path.join(d, "out.json")) as f:
-                row = next(row for row in json.load(f)["rows"] if row["metric"] == "makespan")
+                return r.stdout, next(row for row in json.load(f)["rows"] if row["metric"] == "makespan")
+
+    def test_a_stored_run_on_a_cpu_twice_as_slow_is_simulated_twice_as_slow(self):
+        # cpu_threads is pure Python on threads: its makespan is its CPU steps, so at half the speed it doubles.
+        parts_ms = run_suite.parts_sum_cpu(os.path.join(HERE, "scenarios", "cpu_threads.json"))
+        self.assertIsNotNone(parts_ms, "the committed scenario names committed parts")
+        run = {"wall_ms": 500.0, "latencies_ms": [100.0] * 8}
+        # The probe between rounds, where the items do not say their n (an older run's output).
+        out, row = self.against({"meta": {}, "cpu_probes": {"cpu_threads": 2 * parts_ms},
+                                 "runs": {"cpu_threads": [dict(run, item_cpu_ms=[3 * parts_ms] * 8)]}})
         self.assertAlmostEqual(row["cpu_speed"]["factor"], 2.0, places=3)
         ratio = row["cpu_speed"]["simulated"]["median"] / row["simulated"]["median"]
         self.assertTrue(1.9 < ratio < 2.05, ratio)
-        self.assertIn("(2.00x): with CPU steps at that speed", r.stdout)
+        self.assertIn("CPU probe", out)
+        self.assertIn("(2.00x): with CPU steps at that speed", out)
+        # The items' own CPU, of the probe's n, wins over the probe: the work itself ran at that speed.
+        out, row = self.against({"meta": {}, "cpu_probes": {"cpu_threads": 2 * parts_ms}, "runs": {"cpu_threads": [
+            dict(run, item_cpu_ms=[3 * parts_ms] * 8, item_n=run_suite.PROBE_N)]}})
+        self.assertAlmostEqual(row["cpu_speed"]["factor"], 3.0, places=3)
+        self.assertIn("its items' own CPU", out)
+        self.assertIn("(3.00x)", out)
+
+class WrittenScenarios(unittest.TestCase):
+    def test_copies_that_were_all_page_faults_still_make_a_scenario_that_simulates(self):
+        # 2026-12-06: with the fresh pages taken out, the 100 MiB copies' medians were 0 ms, and the throughput
+        # written was beyond what the format takes.
+        import write_scenarios
+        with open(os.path.join(HERE, "results", "2026-12-05-parts-3.11.2.json")) as f:
+            parts = json.load(f)
+        for copy in ("dumps", "transfer", "loads"):
+            parts["pickle.bytes.100MiB"][copy] = {"median": 0.0, "p10": 0.0, "p90": 0.0, "n": 3}
+        with tempfile.TemporaryDirectory() as d:
+            write_scenarios.write_all(parts, d)
+            trace = run_suite.simulate(run_suite.find_interleave(), os.path.join(d, "pickle_bytes_100MiB.json"))
+        self.assertGreater(trace["metrics"]["makespan_ns"], 0)
 
 
 if __name__ == "__main__":

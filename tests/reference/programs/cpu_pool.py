@@ -4,7 +4,7 @@
 
 --processes omitted: Pool() (os.cpu_count() workers). Fork, the Linux default up to 3.13. Prints one JSON
 line: wall_ms (the whole `with` block) and latencies_ms (each item's end in its worker, from the start),
-item_cpu_ms (each item's own CPU time: compare with parts.py's sum_cpu)."""
+item_cpu_ms (each item's own CPU time: compare with parts.py's sum_cpu) and item_n (its n)."""
 import argparse
 import json
 import time
@@ -32,7 +32,7 @@ def main():
     wall = time.perf_counter() - start
     assert all(r[0] == results[0][0] for r in results)
     print(json.dumps({"wall_ms": wall * 1e3, "latencies_ms": sorted((e - start) * 1e3 for _, e, _ in results),
-                      "item_cpu_ms": [c * 1e3 for _, _, c in results]}))
+                      "item_cpu_ms": [c * 1e3 for _, _, c in results], "item_n": n}))
 
 
 if __name__ == "__main__":

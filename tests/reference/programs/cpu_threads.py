@@ -4,7 +4,7 @@ thread run Python at a time, so this takes about as long as a loop (plus the swi
     python3 cpu_threads.py [--n 1000000] [--items 8] [--workers 4] [--quick]
 
 Prints one JSON line: wall_ms (the whole `with` block) and latencies_ms (each item's end, from the start), item_cpu_ms
-(each item's own CPU time: compare with parts.py's sum_cpu)."""
+(each item's own CPU time: compare with parts.py's sum_cpu) and item_n (its n)."""
 import argparse
 import json
 import time
@@ -31,7 +31,7 @@ def main():
         results = list(ex.map(compute, [n] * items))
     wall = time.perf_counter() - start
     print(json.dumps({"wall_ms": wall * 1e3, "latencies_ms": sorted((e - start) * 1e3 for _, e, _ in results),
-                      "item_cpu_ms": [c * 1e3 for _, _, c in results]}))
+                      "item_cpu_ms": [c * 1e3 for _, _, c in results], "item_n": n}))
 
 
 if __name__ == "__main__":
