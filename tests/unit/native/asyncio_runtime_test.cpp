@@ -20,13 +20,26 @@ TEST(AsyncioRuntime, ABlockingCallStallsTheLoop) {
 }
 
 TEST(AsyncioRuntime, EachCoroutinesRecvCountsFromItsOwnSend) {
-    // Each: a blocking 5 ms send (the loop blocks), an await of 10 ms, a recv whose reply lands 20 ms after its own
-    // send. t[0] sends at 0-5, t[1] at 5-10; t[1] reads its reply at about 25 ms. Counted from the loop thread's
-    // latest call instead (t[0]'s recv at about 15), it would wait until 35.
-    RealRunResult r = RunOk(Make(2, R"([{"io": "5ms"}, {"await": "10ms"}, {"io": "1ms", "reply_after": "20ms"}])",
+    // Each: a blocking 5 ms send (the loop blocks), an await of 30 ms, a recv whose reply lands 50 ms after its own
+    // send. t[0] sends at 0-5 and reads at 35-50; t[1] sends at 5-10 and reads its reply at about 55 ms. Counted from
+    // the loop thread's latest call instead (t[0]'s recv, at about 35), it would wait until 85.
+    RealRunResult r = RunOk(Make(2, R"([{"io": "5ms"}, {"await": "30ms"}, {"io": "1ms", "reply_after": "50ms"}])",
                                  R"({"kind": "asyncio"})"));
-    EXPECT_GE(Ms(r.trace.metrics.makespan), 25.0);
-    EXPECT_LT(Ms(r.trace.metrics.makespan), 34.0);
+    EXPECT_GE(Ms(r.trace.metrics.makespan), 55.0 * 0.98);
+    // Read from each coroutine's own calls rather than the clock's 55 against 85, so a loaded machine's late wake-ups
+    // (39 ms where 25 was due, once, under ASan beside two busy processes) do not decide it.
+    std::vector<std::vector<trace::Span>> calls(2);
+    for (const trace::Span& s : SpansIn(r.trace, SpanState::BlockedIo))  // each coroutine's own track
+        if (s.task.Valid() && s.task.Index() < calls.size() &&
+            r.trace.tracks[s.track.Index()].kind == trace::TrackKind::Task)
+            calls[s.task.Index()].push_back(s);
+    for (auto& c : calls) {
+        ASSERT_EQ(c.size(), 2u) << "a send and a recv";
+        std::sort(c.begin(), c.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    }
+    const trace::TimeNs send1 = calls[1][0].start, recv0 = calls[0][1].start, recv1End = calls[1][1].end;
+    EXPECT_GE(Ms(recv1End - send1), 50.0 * 0.98) << "the reply comes 50 ms after t[1]'s own send";
+    EXPECT_LT(recv1End, recv0 + 50'000'000) << "not 50 ms after the loop's latest call (t[0]'s recv)";
 }
 
 TEST(AsyncioRuntime, ToThreadRunsTheBlockingCallOnTheExecutor) {
