@@ -62,7 +62,7 @@ CPU_PROBE = ("import time\ndef one():\n    c = time.thread_time()\n    sum(i * i
 def cpu_probe_ms(python):
     """How fast the CPU is now: parts.py's sum_cpu (median of 3 after 2 warm-ups) in a fresh interpreter. On a shared VM
     it moves with other tenants (a busy sibling hyper-thread, shared caches) where the load average, the steal time
-    and the effective cores do not: within one suite run (2026-12-06) the same item took 43 to 97 ms of its own CPU
+    and the effective cores do not: within one suite run (2026-12-06) the same item took 42 to 102 ms of its own CPU
     time, and the parts' sum_cpu was 27.5 ms one morning and 78 ms another night."""
     r = subprocess.run([python, "-c", CPU_PROBE], capture_output=True, text=True, timeout=60)
     return round(float(r.stdout), 3) if r.returncode == 0 and r.stdout.strip() else None
