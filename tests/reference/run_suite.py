@@ -14,6 +14,7 @@ and build/native-debug/interleave). Records python --version, nproc, the load av
 machine in the results file (default tests/reference/results/<date>-<python>.json). Bounded: cases not started
 within --budget-s seconds are skipped and listed as such."""
 import argparse
+import functools
 import json
 import os
 import platform
@@ -54,9 +55,9 @@ def effective_cores(seconds=0.3):
 
 # parts.py's sum_cpu, the same code: one sum(i * i for i in range(1_000_000)), its thread CPU time.
 PROBE_N = 1_000_000
-CPU_PROBE = ("import time\ndef one():\n    c = time.thread_time()\n    sum(i * i for i in range(1_000_000))\n"
-             "    return (time.thread_time() - c) * 1e3\n"
-             "one(); one()\nv = sorted(one() for _ in range(3))\nprint(v[1])")
+# The probe is parts.py's own sum_part, so the two cannot drift apart.
+CPU_PROBE = ("import json, sys\nsys.path.insert(0, %r)\nimport parts\n"
+             "print(parts.sum_part(%d, 3)['sum_cpu']['median'])" % (os.path.join(HERE, "programs"), PROBE_N))
 
 
 def cpu_probe_ms(python):
@@ -84,7 +85,14 @@ def parts_sum_cpu(scenario_path, parts=None, results=os.path.join(HERE, "results
     marker = "parts measured "
     if marker not in description:
         return None
-    started = description.split(marker, 1)[1].split()[0].rstrip(".,;")
+    doc = committed_parts(results).get(description.split(marker, 1)[1].split()[0].rstrip(".,;"))
+    return of(doc) if doc else None
+
+
+@functools.lru_cache(maxsize=None)
+def committed_parts(results):
+    """Every parts file in `results`, by its "started": read once a run, not once a case."""
+    found = {}
     for name in sorted(os.listdir(results)):
         if "-parts-" not in name or not name.endswith(".json"):
             continue
@@ -93,9 +101,9 @@ def parts_sum_cpu(scenario_path, parts=None, results=os.path.join(HERE, "results
                 doc = json.load(f)
         except (OSError, ValueError):
             continue
-        if isinstance(doc, dict) and doc.get("started") == started:
-            return of(doc)
-    return None
+        if isinstance(doc, dict) and isinstance(doc.get("started"), str):
+            found.setdefault(doc["started"], doc)
+    return found
 
 
 DURATION_UNITS_NS = {"ns": 1, "us": 1e3, "µs": 1e3, "ms": 1e6, "s": 1e9, "min": 60e9, "h": 3600e9}
