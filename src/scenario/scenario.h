@@ -179,6 +179,10 @@ struct MachineProfile {
     // How late each take_gil() timeout fires, in every run: Linux's default timer slack for a normal thread (prctl(2),
     // PR_SET_TIMERSLACK: 50 us), which a slack timer reaches when nothing wakes its core sooner.
     TimeNs timerSlack = 50'000;
+    // From that timeout to the waiter running again: the timer's interrupt wakes the core it slept on, idle since the
+    // wait began. Local to that core (no inter-processor interrupt), so shorter than wakeupLatency. Measured with
+    // tests/reference/programs/wake_probe.c --timer (docs/machine-profile.md).
+    TimeNs timerWakeup = 28'000;
     TimeNs contextSwitch = 5'000;          // a core switching threads
     TimeNs threadStart = 60'000;           // threading.Thread.start()
     TimeNs processStartFork = 3'000'000;

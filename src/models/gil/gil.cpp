@@ -72,9 +72,11 @@ void World::EnterGilWait(ThreadIndex t) {
     gil.waiters.emplace_back(t, th.gilWait.queueStamp);
     th.gilWait.savedSwitchNumber = gil.switchNumber;
     // The timer fires timer_slack after the interval (hrtimers expire a slack timer at its latest when nothing wakes
-    // the core sooner).
-    m_kernel.Schedule(Profile().switchInterval + Profile().timerSlack, kGilTimeout, t.EventTarget(),
-                      ++th.gilWait.token);
+    // the core sooner), and the waiter looks at the GIL timer_wakeup after that: the timer's interrupt has to wake
+    // the core it sleeps on, idle since the wait began (wake_probe.c --timer measures the two together). A seeded
+    // run spreads that wake-up as it spreads the others.
+    m_kernel.Schedule(Profile().switchInterval + Profile().timerSlack + Spread(Profile().timerWakeup), kGilTimeout,
+                      t.EventTarget(), ++th.gilWait.token);
 }
 
 bool World::DropGil(ThreadIndex t, bool allowSwitchWait) {

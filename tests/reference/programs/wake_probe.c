@@ -12,9 +12,15 @@
 // With --pipe the waiter is a forked process blocked in read() on a pipe and the signaller write()s one byte to it, as
 // a multiprocessing.Queue's feeder thread and a multiprocessing.Pipe's send() write to a reader asleep in recv()
 // (Lib/multiprocessing/connection.py: _send_bytes -> os.write, _recv_bytes -> os.read).
+// With --timer nobody signals: the waiter's pthread_cond_timedwait() runs out (CLOCK_MONOTONIC, as take_gil()'s
+// COND_TIMED_WAIT of one switch interval does) while the main thread spins on the other core (the GIL's holder), and
+// it prints how late the waiter runs after its deadline, for deadlines 1, 5 and 50 ms ahead: the timer slack plus
+// the wake-up of a core idle since the wait began. The source of machine.profile's timer_wakeup.
 //
-//   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe && /tmp/wake_probe [--sem|--pipe] [REPS]
+//   gcc -O2 -pthread tests/reference/programs/wake_probe.c -o /tmp/wake_probe
+//   /tmp/wake_probe [--sem|--pipe|--timer] [REPS]
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -42,7 +48,7 @@ struct Shared {
     atomic_int aboutToWait;
 };
 static struct Shared* g_shared;
-static int g_useSem = 0, g_usePipe = 0;
+static int g_useSem = 0, g_usePipe = 0, g_useTimer = 0;
 static sem_t g_sem;
 static int g_pipe[2];
 
@@ -78,6 +84,54 @@ static int ByValue(const void* a, const void* b) {
     return x < y ? -1 : x > y;
 }
 
+// --timer: each timed wait's lateness, measured by the waiter itself; the main thread keeps its own core busy.
+struct TimedWaits {
+    int64_t aheadUs;
+    int reps;
+    int64_t* lateness;
+    atomic_int done;
+};
+
+static void* TimedWaiter(void* arg) {
+    struct TimedWaits* w = arg;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_t cond;
+    pthread_cond_init(&cond, &attr);
+    for (int r = 0; r < w->reps; ++r) {
+        const int64_t deadline = NowNs() + w->aheadUs * 1000LL;
+        const struct timespec at = {deadline / 1000000000LL, deadline % 1000000000LL};
+        pthread_mutex_lock(&g_mutex);
+        while (pthread_cond_timedwait(&cond, &g_mutex, &at) != ETIMEDOUT) {}
+        pthread_mutex_unlock(&g_mutex);
+        w->lateness[r] = NowNs() - deadline;
+    }
+    atomic_store(&w->done, 1);
+    return NULL;
+}
+
+static int TimerProbe(int reps) {
+    const int aheadUs[] = {1000, 5000, 50000};
+    int64_t* lateness = malloc(sizeof(int64_t) * (size_t)reps);
+    for (size_t k = 0; k < sizeof aheadUs / sizeof aheadUs[0]; ++k) {
+        // Fewer 50 ms waits: the same few seconds for each deadline.
+        const int n = aheadUs[k] >= 50000 ? (reps / 10 > 10 ? reps / 10 : 10) : reps;
+        struct TimedWaits w = {aheadUs[k], n, lateness, 0};
+        pthread_t waiter;
+        pthread_create(&waiter, NULL, TimedWaiter, &w);
+        volatile uint64_t spin = 0;
+        while (!atomic_load(&w.done)) ++spin;
+        pthread_join(waiter, NULL);
+        qsort(lateness, (size_t)n, sizeof(int64_t), ByValue);
+        printf("{\"mode\": \"timedwait\", \"ahead_us\": %d, \"n\": %d, \"late_us_p10\": %.1f, "
+               "\"late_us_p50\": %.1f, \"late_us_p90\": %.1f}\n",
+               aheadUs[k], n, lateness[n / 10] / 1e3, lateness[n / 2] / 1e3, lateness[n * 9 / 10] / 1e3);
+    }
+    free(lateness);
+    return 0;
+}
+
 // The signaller's side of one wake-up: what it costs the thread that wakes the waiter.
 static void Signal(void) {
     if (g_usePipe) {
@@ -103,13 +157,17 @@ int main(int argc, char** argv) {
     } else if (arg < argc && strcmp(argv[arg], "--pipe") == 0) {
         g_usePipe = 1;
         ++arg;
+    } else if (arg < argc && strcmp(argv[arg], "--timer") == 0) {
+        g_useTimer = 1;
+        ++arg;
     }
     sem_init(&g_sem, 0, 0);
     const int reps = arg < argc ? atoi(argv[arg]) : 300;
     if (reps < 10 || reps > 1000000 || arg + 1 < argc) {
-        fprintf(stderr, "usage: wake_probe [--sem|--pipe] [REPS, 10..1000000]\n");
+        fprintf(stderr, "usage: wake_probe [--sem|--pipe|--timer] [REPS, 10..1000000]\n");
         return 2;
     }
+    if (g_useTimer) return TimerProbe(reps);
     g_shared = mmap(NULL, sizeof *g_shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (g_shared == MAP_FAILED) return 1;
     atomic_store(&g_shared->wokeAt, 0);

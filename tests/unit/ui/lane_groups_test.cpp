@@ -228,7 +228,7 @@ TEST_F(TimelineDrawn, HoveringAnArrowSaysWhoAskedWhom) {
     ImGui::GetIO().MousePos = ImVec2(x, y);
     Frame(controller, range);
     Frame(controller, range);
-    EXPECT_NE(controller.Tooltip().find("asked Thread-2 (run_task) to drop the GIL at 5.200 ms"), std::string::npos)
+    EXPECT_NE(controller.Tooltip().find("asked Thread-2 (run_task) to drop the GIL at 5.228 ms"), std::string::npos)
         << controller.Tooltip();
 }
 

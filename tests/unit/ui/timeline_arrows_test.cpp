@@ -36,8 +36,8 @@ std::vector<int32_t> Identity(const trace::Trace& t) {
 // [SECTION] The GIL
 
 TEST(CausalLinks, ADropRequestGoesFromTheWaiterToTheHolderAndEndsAtTheHandOffItCaused) {
-    // Convoy: the I/O thread (Thread-1) asks the CPU-bound Thread-2 to drop the GIL at 5.200 ms; Thread-2 hands it
-    // over at 5.251 ms; at 5.270 ms, after Thread-1 let go for its I/O (and paid 7 us for waking Thread-2, which had
+    // Convoy: the I/O thread (Thread-1) asks the CPU-bound Thread-2 to drop the GIL at 5.228 ms; Thread-2 hands it
+    // over at 5.279 ms; at 5.298 ms, after Thread-1 let go for its I/O (and paid 7 us for waking Thread-2, which had
     // come back from switch_cond), Thread-2 has it again.
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("convoy_effect"));
     const trace::Trace& t = result.trace;
@@ -48,8 +48,8 @@ TEST(CausalLinks, ADropRequestGoesFromTheWaiterToTheHolderAndEndsAtTheHandOffItC
     const CausalLink& first = drops.front();
     EXPECT_EQ(first.fromTrack, io);
     EXPECT_EQ(first.toTrack, cpu);
-    EXPECT_EQ(first.fromTime, 5'199'800);
-    EXPECT_EQ(first.toTime, 5'250'800) << "the request's arrow ends at the hand-off it caused";
+    EXPECT_EQ(first.fromTime, 5'227'800);
+    EXPECT_EQ(first.toTime, 5'278'800) << "the request's arrow ends at the hand-off it caused";
     const auto handoffs = OfKind(links, ArrowKind::GilHandoff);
     ASSERT_EQ(int64_t(handoffs.size()), t.metrics.gilSwitches);
     const auto at = [&](trace::TimeNs time) {
@@ -58,12 +58,12 @@ TEST(CausalLinks, ADropRequestGoesFromTheWaiterToTheHolderAndEndsAtTheHandOffItC
         EXPECT_NE(it, handoffs.end()) << "no hand-off at " << time;
         return it == handoffs.end() ? CausalLink{} : *it;
     };
-    const CausalLink asked = at(5'250'800);
+    const CausalLink asked = at(5'278'800);
     EXPECT_EQ(asked.fromTrack, cpu);
     EXPECT_EQ(asked.toTrack, io);
     EXPECT_EQ(asked.asker, io);
-    EXPECT_EQ(asked.other, 5'199'800);
-    const CausalLink own = at(5'269'800);
+    EXPECT_EQ(asked.other, 5'227'800);
+    const CausalLink own = at(5'297'800);
     EXPECT_EQ(own.fromTrack, io);
     EXPECT_EQ(own.toTrack, cpu);
     EXPECT_EQ(own.asker, trace::TrackId::None()) << "Thread-1 blocked on I/O: nobody asked";
@@ -92,13 +92,13 @@ TEST(CausalLinks, TheTooltipSaysWhoAskedWhom) {
     const auto drops = OfKind(links, ArrowKind::DropRequest);
     ASSERT_FALSE(drops.empty());
     const std::string text = LinkText(result.trace, drops.front());
-    EXPECT_NE(text.find("Thread-1 (run_task) (io_bound[0]) asked Thread-2 (run_task) to drop the GIL at 5.200 ms"),
+    EXPECT_NE(text.find("Thread-1 (run_task) (io_bound[0]) asked Thread-2 (run_task) to drop the GIL at 5.228 ms"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("let go 51.0 us later"), std::string::npos) << text;
     const auto handoffs = OfKind(links, ArrowKind::GilHandoff);
     const auto it =
-        std::find_if(handoffs.begin(), handoffs.end(), [](const CausalLink& l) { return l.fromTime == 5'250'800; });
+        std::find_if(handoffs.begin(), handoffs.end(), [](const CausalLink& l) { return l.fromTime == 5'278'800; });
     ASSERT_NE(it, handoffs.end());
     const std::string handoff = LinkText(result.trace, *it);
     EXPECT_NE(handoff.find("GIL hand-off: Thread-2 (run_task) -> Thread-1 (run_task)"), std::string::npos) << handoff;
@@ -287,12 +287,12 @@ TEST(ArrowFolding, ZoomedInEachLinkIsItsOwnArrow) {
         EXPECT_EQ(a.count, 1u);
         EXPECT_GE(a.x1, a.x0);
     }
-    // The drop request's arrow runs from 5.200 ms on Thread-1's row to 5.251 ms on Thread-2's.
+    // The drop request's arrow runs from 5.228 ms on Thread-1's row to 5.279 ms on Thread-2's.
     const auto drop =
         std::find_if(arrows.begin(), arrows.end(), [](const Arrow& a) { return a.kind == ArrowKind::DropRequest; });
     ASSERT_NE(drop, arrows.end());
-    EXPECT_NEAR(drop->x0, (5'199'800 - 5'000'000) * 1000.0 / 5'500'000, 0.01);
-    EXPECT_NEAR(drop->x1, (5'250'800 - 5'000'000) * 1000.0 / 5'500'000, 0.01);
+    EXPECT_NEAR(drop->x0, (5'227'800 - 5'000'000) * 1000.0 / 5'500'000, 0.01);
+    EXPECT_NEAR(drop->x1, (5'278'800 - 5'000'000) * 1000.0 / 5'500'000, 0.01);
     EXPECT_EQ(drop->fromRow, TrackNamed(t, "Thread-1 (run_task)").value);
     EXPECT_EQ(drop->toRow, TrackNamed(t, "Thread-2 (run_task)").value);
 }
