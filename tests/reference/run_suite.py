@@ -56,7 +56,7 @@ def effective_cores(seconds=0.3):
 # parts.py's sum_cpu, the same code: one sum(i * i for i in range(1_000_000)), its thread CPU time.
 PROBE_N = 1_000_000
 # The probe is parts.py's own sum_part, so the two cannot drift apart.
-CPU_PROBE = ("import json, sys\nsys.path.insert(0, %r)\nimport parts\n"
+CPU_PROBE = ("import sys\nsys.path.insert(0, %r)\nimport parts\n"
              "print(parts.sum_part(%d, 3)['sum_cpu']['median'])" % (os.path.join(HERE, "programs"), PROBE_N))
 
 

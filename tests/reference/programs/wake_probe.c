@@ -48,7 +48,7 @@ struct Shared {
     atomic_int aboutToWait;
 };
 static struct Shared* g_shared;
-static int g_useSem = 0, g_usePipe = 0, g_useTimer = 0;
+static int g_useSem = 0, g_usePipe = 0;
 static sem_t g_sem;
 static int g_pipe[2];
 
@@ -150,7 +150,7 @@ static void Signal(void) {
 }
 
 int main(int argc, char** argv) {
-    int arg = 1;
+    int arg = 1, timer = 0;
     if (arg < argc && strcmp(argv[arg], "--sem") == 0) {
         g_useSem = 1;
         ++arg;
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
         g_usePipe = 1;
         ++arg;
     } else if (arg < argc && strcmp(argv[arg], "--timer") == 0) {
-        g_useTimer = 1;
+        timer = 1;
         ++arg;
     }
     sem_init(&g_sem, 0, 0);
@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
         fprintf(stderr, "usage: wake_probe [--sem|--pipe|--timer] [REPS, 10..1000000]\n");
         return 2;
     }
-    if (g_useTimer) return TimerProbe(reps);
+    if (timer) return TimerProbe(reps);
     g_shared = mmap(NULL, sizeof *g_shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (g_shared == MAP_FAILED) return 1;
     atomic_store(&g_shared->wokeAt, 0);
