@@ -144,13 +144,21 @@ bool World::RequesterWins(Gil& gil) {
 void World::OnGilTimeout(ThreadIndex t) {
     SimThread& th = m_threads[t];
     if (th.state != ThreadState::WaitingGil) return;
-    if (FreeCoreFor(t) < 0) {
+    // A timed wait that ends while the GIL is free (dropped, the thread signalled for it not yet there) returns to
+    // take_gil()'s loop, which finds it unlocked and takes it: the signalled thread, once it runs, finds it taken and
+    // waits a new interval. tests/reference/programs/gil_replica.c with an I/O thread counted it: beside two CPU-bound
+    // threads, 30-37 of the 38-43 requests the I/O thread lost went to a thread whose wait had just timed out, not to
+    // the one the signal woke (docs/models.md, "The GIL").
+    const bool gilFree = !m_interps[th.interp].gil.holder.Valid();
+    if (gilFree || FreeCoreFor(t) < 0) {
         // The timed wait returns in the waiting thread, which needs a core to look at the GIL again. With every core
         // busy it preempts one or queues (MakeRunnable); it asks once it runs (TryTakeGil), which on a busy machine
         // can be a time slice later while the holder runs on.
         th.gilWait.timedOut = true;
         th.gilWait.queueStamp = 0;  // out of the GIL's waiter queue: it is not asleep on gil->cond now
         ++th.gilWait.token;
+        // Onto a free core, its switch there is part of timer_wakeup (wake_probe.c --timer timed the wait's return).
+        if (FreeCoreFor(t) >= 0) th.switchInCallTime = true;
         MakeRunnable(t);
         return;
     }

@@ -29,8 +29,9 @@ def quantiles(values):
     return {"n": len(values), "p10": pick(0.10), "p50": pick(0.50), "p90": pick(0.90), "max": values[-1]}
 
 
-def analyse(cpu_runs, rtts, interval_ms):
-    """The distributions from each CPU thread's runs [(start_ns, end_ns)] and the round trips (ns)."""
+def analyse(cpu_runs, rtts, interval_ms, phases=()):
+    """The distributions from each CPU thread's runs [(start_ns, end_ns)], the round trips (ns) and their two
+    halves [(sendall's start to recv's start, recv's start to the round trip's end), ns]."""
     # Every CPU thread's runs on one axis: a slice is one run; a switch is a run starting after another
     # thread's run ended.
     raw = sorted((s, e, i) for i, runs in enumerate(cpu_runs) for (s, e) in runs if e > s)
@@ -72,6 +73,9 @@ def analyse(cpu_runs, rtts, interval_ms):
         # Round trips by how many switch intervals they took (0: the I/O thread kept or won back the GIL).
         "rtt_intervals": {str(k): n for k, n in sorted(
             __import__("collections").Counter(round(r / (interval_ms * 1e6)) for r in rtts).items())},
+        # The same by half, "send+recv" in intervals: which of the two GIL hand-offs of a round trip cost the waits.
+        "rtt_phase_intervals": {k: n for k, n in sorted(__import__("collections").Counter(
+            f"{round(a / (interval_ms * 1e6))}+{round(b / (interval_ms * 1e6))}" for a, b in phases).items())},
     }
 
 
@@ -91,7 +95,7 @@ def cpu_thread(deadline, runs, barrier):
     runs.append((start, last))
 
 
-def io_thread(deadline, port, rtts, barrier):
+def io_thread(deadline, port, rtts, phases, barrier):
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     now = time.perf_counter_ns
@@ -101,8 +105,11 @@ def io_thread(deadline, port, rtts, barrier):
         if t0 >= deadline:
             break
         sock.sendall(b"x")
+        t1 = now()
         sock.recv(1)
-        rtts.append(now() - t0)
+        t2 = now()
+        rtts.append(t2 - t0)
+        phases.append((t1 - t0, t2 - t1))
     sock.close()
 
 
@@ -153,10 +160,10 @@ def main():
     barrier = threading.Barrier(parties)
     deadline = time.perf_counter_ns() + int(args.seconds * 1e9) + 50_000_000
     cpu_runs = [[] for _ in range(args.cpu)]
-    rtts = []
+    rtts, phases = [], []
     threads = [threading.Thread(target=cpu_thread, args=(deadline, cpu_runs[i], barrier)) for i in range(args.cpu)]
     if args.io:
-        threads.append(threading.Thread(target=io_thread, args=(deadline, port, rtts, barrier)))
+        threads.append(threading.Thread(target=io_thread, args=(deadline, port, rtts, phases, barrier)))
     for t in threads:
         t.start()
     barrier.wait()
@@ -177,7 +184,7 @@ def main():
         "cores": os.cpu_count(),
         "load_before": round(load_before, 2),
     }
-    result.update(analyse(cpu_runs, rtts, args.interval))
+    result.update(analyse(cpu_runs, rtts, args.interval, phases))
     print(json.dumps(result))
 
 

@@ -77,15 +77,18 @@ def analyse_trace(trace, interval_ms, io):
             else:
                 merged.append((a, b))
         runs.append(merged)
-    rtts = []
+    rtts, phases = [], []
     if io and io_track is not None:
         # Each round trip is two blocking calls, send then recv: every other I/O span starts a round trip.
-        sends = sorted(s[0] for s in trace["spans"] if s[2] == io_track and s[3] == "blocked_io")[::2]
+        calls = sorted(s[0] for s in trace["spans"] if s[2] == io_track and s[3] == "blocked_io")
+        sends, recvs = calls[::2], calls[1::2]
         # The probe's I/O thread stops at the CPU threads' deadline; the scenario's has a fixed count of round trips
         # and runs on alone after them, so only the round trips made beside a CPU thread count.
         cpu_end = max((t["finished"] for t in trace["tasks"] if t["name"].startswith("cpu[")), default=None)
-        rtts = [b - a for a, b in zip(sends, sends[1:]) if cpu_end is None or b <= cpu_end]
-    return gil_probe.analyse(runs, rtts, interval_ms)
+        trips = [(a, r, b) for a, r, b in zip(sends, recvs, sends[1:]) if cpu_end is None or b <= cpu_end]
+        rtts = [b - a for a, _, b in trips]
+        phases = [(r - a, b - r) for a, r, b in trips]
+    return gil_probe.analyse(runs, rtts, interval_ms, phases)
 
 
 def main():

@@ -158,6 +158,40 @@ std::vector<trace::TimeNs> RoundTrips(const interleave::models::SimulationResult
     return trips;
 }
 
+// Who gets the GIL after each drop request: whether the thread that asked did, split by who asked (the I/O thread or
+// a CPU-bound one), as {requests, won}.
+struct RequestsWon {
+    int ioAsked = 0, ioWon = 0, cpuAsked = 0, cpuWon = 0;
+};
+
+RequestsWon WhoWinsTheirRequests(const interleave::models::SimulationResult& result) {
+    const trace::Trace& t = result.trace;
+    trace::TrackId io = trace::TrackId::None();
+    for (const trace::Span& span : t.spans)
+        if (span.state == trace::SpanState::BlockedIo && span.task.Valid() &&
+            t.tasks[static_cast<size_t>(span.task.Index())].name.rfind("io[", 0) == 0)
+            io = span.track;
+    std::vector<trace::Instant> instants = t.instants;
+    std::sort(instants.begin(), instants.end(),
+              [](const trace::Instant& a, const trace::Instant& b) { return a.time < b.time; });
+    RequestsWon out;
+    trace::TrackId asker = trace::TrackId::None();
+    for (const trace::Instant& i : instants) {
+        if (i.kind == trace::InstantKind::DropRequest) asker = i.track;
+        if (i.kind != trace::InstantKind::GilHandoff || !asker.Valid()) continue;
+        const bool won = i.track == asker;
+        if (asker == io) {
+            ++out.ioAsked;
+            out.ioWon += won;
+        } else {
+            ++out.cpuAsked;
+            out.cpuWon += won;
+        }
+        asker = trace::TrackId::None();
+    }
+    return out;
+}
+
 }  // namespace
 
 // CPython 3.11 on this project's VM (gil_probe.py, docs/real-runs.md): beside two CPU-bound threads the I/O thread's
@@ -172,16 +206,20 @@ TEST(Gil, BesideTwoCpuBoundThreadsTheIoThreadWaitsSeveralSwitchIntervalsPerRound
     EXPECT_GE(Median(trips), 3 * s.machine.profile.switchInterval);
 }
 
-// What waking the next waiter costs the I/O thread (tests/reference/programs/wake_probe.c) is a part of its round trip
-// that decides who wins the GIL next: on a machine where waking costs the signaller nothing, the round trip is a
-// switch interval shorter.
-TEST(Gil, TheWakersCostLengthensTheIoThreadsRoundTripsBesideTwoCpuBoundThreads) {
+// A timed wait that ends while the GIL is free takes it (take_gil() loops on `locked`, not on a signal), ahead of the
+// thread the drop's signal woke. The I/O thread's waits begin at its calls, at most a wake-up apart from the waits of
+// the threads it woke or passed, so when it asks, another waiter's timer is often about to run out: in
+// tests/reference/programs/gil_replica.c with an I/O thread beside two CPU-bound ones (2026-12-07), the I/O thread won
+// 11-21 of its 58-65 requests, and 30-37 of the 38-43 it lost went to a thread whose wait had just timed out. (The
+// CPU-bound threads won 75-80% of theirs there; the simulation gives them 49-55%, a miss docs/models.md records.)
+TEST(Gil, AWaitThatTimesOutWhileTheGilIsFreeTakesItAheadOfTheIoThreadThatAsked) {
     auto s = GilProbe(2);
-    const trace::TimeNs paying = Median(RoundTrips(SimulateOk(s)));
-    s.machine.profile.wakerCost = 0;
-    s.machine.profile.wakerCostShallow = 0;
-    const trace::TimeNs free = Median(RoundTrips(SimulateOk(s)));
-    EXPECT_GE(paying, free + s.machine.profile.switchInterval / 2) << paying << " ns against " << free << " ns";
+    s.machine.seed = 1;  // the microsecond races as a seeded run draws them (a deterministic run ties them)
+    const RequestsWon won = WhoWinsTheirRequests(SimulateOk(s));
+    ASSERT_GT(won.ioAsked, 10);
+    EXPECT_LT(2 * won.ioWon, won.ioAsked) << "the I/O thread won " << won.ioWon << " of its " << won.ioAsked
+                                          << " requests, the CPU-bound threads " << won.cpuWon << " of "
+                                          << won.cpuAsked;
 }
 
 // The signaller pays on its core, before what comes next: in the convoy, the I/O thread's every call after it woke the
