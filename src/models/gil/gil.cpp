@@ -150,7 +150,8 @@ void World::OnGilTimeout(ThreadIndex t) {
     // threads, 30-37 of the 38-43 requests the I/O thread lost went to a thread whose wait had just timed out, not to
     // the one the signal woke (docs/models.md, "The GIL").
     const bool gilFree = !m_interps[th.interp].gil.holder.Valid();
-    if (gilFree || FreeCoreFor(t) < 0) {
+    const int32_t freeCore = FreeCoreFor(t);
+    if (gilFree || freeCore < 0) {
         // The timed wait returns in the waiting thread, which needs a core to look at the GIL again. With every core
         // busy it preempts one or queues (MakeRunnable); it asks once it runs (TryTakeGil), which on a busy machine
         // can be a time slice later while the holder runs on.
@@ -158,7 +159,7 @@ void World::OnGilTimeout(ThreadIndex t) {
         th.gilWait.queueStamp = 0;  // out of the GIL's waiter queue: it is not asleep on gil->cond now
         ++th.gilWait.token;
         // Onto a free core, its switch there is part of timer_wakeup (wake_probe.c --timer timed the wait's return).
-        if (FreeCoreFor(t) >= 0) th.switchInCallTime = true;
+        if (freeCore >= 0) th.switchInCallTime = true;
         MakeRunnable(t);
         return;
     }

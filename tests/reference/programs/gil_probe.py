@@ -8,6 +8,7 @@ I/O thread's round-trip times.
 
 Prints one JSON object. --busy N starts N busy processes beside it (a loaded machine)."""
 import argparse
+import collections
 import json
 import multiprocessing
 import os
@@ -72,9 +73,9 @@ def analyse(cpu_runs, rtts, interval_ms, phases=()):
         "round_trips": len(rtts),
         # Round trips by how many switch intervals they took (0: the I/O thread kept or won back the GIL).
         "rtt_intervals": {str(k): n for k, n in sorted(
-            __import__("collections").Counter(round(r / (interval_ms * 1e6)) for r in rtts).items())},
+            collections.Counter(round(r / (interval_ms * 1e6)) for r in rtts).items())},
         # The same by half, "send+recv" in intervals: which of the two GIL hand-offs of a round trip cost the waits.
-        "rtt_phase_intervals": {k: n for k, n in sorted(__import__("collections").Counter(
+        "rtt_phase_intervals": {k: n for k, n in sorted(collections.Counter(
             f"{round(a / (interval_ms * 1e6))}+{round(b / (interval_ms * 1e6))}" for a, b in phases).items())},
     }
 

@@ -65,7 +65,7 @@ static atomic_long g_wokenWaits, g_timedOutWaits, g_signalsSent;
 static atomic_int g_requester = -1;
 static atomic_long g_requesterWon, g_requestedSwitches;
 static atomic_int g_runCount;
-// The I/O thread's own waits (thread index g_ioThread; -1 without --io): timed out with no switch (it asked), timed
+// The I/O thread's own waits (thread index g_ioThread; -1 without IO 1): timed out with no switch (it asked), timed
 // out after a switch (it waits another interval), woken (a signal or a stolen one), and the requests it won.
 static int g_ioThread = -1;
 static atomic_long g_ioAsked, g_ioVoidTimeouts, g_ioWoken, g_ioRequestsWon;
@@ -121,10 +121,11 @@ static void TakeGil(int self) {
         const int io = requester == g_ioThread;
         atomic_fetch_add(&g_asksByKind[g_askKind[requester]], 1);
         if (requester == self) atomic_fetch_add(&g_wonByKind[g_askKind[requester]], 1);
-        if (requester != self) atomic_fetch_add(&g_lostToWinnerWhoseWait[io][g_lastWaitTimedOut[self]], 1);
-        if (requester != self)
+        if (requester != self) {
+            atomic_fetch_add(&g_lostToWinnerWhoseWait[io][g_lastWaitTimedOut[self]], 1);
             atomic_fetch_add(g_waitEntered[self] < g_waitEntered[requester] ? &g_lostToOlderEntry[io]
                                                                                : &g_lostToNewerEntry[io], 1);
+        }
     }
     if (g_gil.lastHolder != self) {
         g_gil.lastHolder = self;
@@ -227,7 +228,11 @@ static int EchoConnection(pid_t* server) {
     }
     close(listener);
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr*)&addr, sizeof addr) != 0) return -1;
+    if (fd < 0 || connect(fd, (struct sockaddr*)&addr, sizeof addr) != 0) {
+        kill(*server, SIGKILL);  // it waits in accept() for a client that never comes
+        waitpid(*server, NULL, 0);
+        return -1;
+    }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return fd;
 }
@@ -352,8 +357,8 @@ int main(int argc, char** argv) {
     if (io) {
         // The round trips by their halves in switch intervals, "send+recv" as gil_probe.py counts them.
         static int counts[64][64];
+        const double interval = intervalUs * 1e3;
         for (int i = 0; i < g_trips; ++i) {
-            const double interval = intervalUs * 1e3;
             const long a = lround((double)g_sendPhase[i] / interval), b = lround((double)g_recvPhase[i] / interval);
             ++counts[a < 63 ? a : 63][b < 63 ? b : 63];
         }
