@@ -117,12 +117,19 @@ int64_t Pages(int64_t bytes) { return bytes <= 0 ? 0 : (bytes + kPageBytes - 1) 
 }  // namespace
 
 int64_t FreshPagesReceived(int64_t bytes, int64_t objectBytes, bool firstInProcess) {
-    if (bytes <= 0 || (bytes <= kPipeBufferBytes && !firstInProcess)) return 0;
+    return FreshPagesRead(bytes, firstInProcess) + FreshPagesUnpickled(bytes, objectBytes, firstInProcess);
+}
+
+int64_t FreshPagesRead(int64_t bytes, bool firstInProcess) {
+    if (bytes <= 0 || (!FillsThePipe(bytes) && !firstInProcess)) return 0;
+    return static_cast<int64_t>(std::llround(kReceiptPagesPerPage * static_cast<double>(Pages(bytes))));
+}
+
+int64_t FreshPagesUnpickled(int64_t bytes, int64_t objectBytes, bool firstInProcess) {
+    if (bytes <= 0 || (!FillsThePipe(bytes) && !firstInProcess)) return 0;
     objectBytes = std::clamp<int64_t>(objectBytes, 0, bytes);
-    const double pages = kReceiptPagesPerPage * static_cast<double>(Pages(bytes)) +
-                         static_cast<double>(Pages(bytes - objectBytes)) +
-                         kObjectPagesPerPage * static_cast<double>(Pages(objectBytes));
-    return static_cast<int64_t>(std::llround(pages));
+    return Pages(bytes - objectBytes) +
+           static_cast<int64_t>(std::llround(kObjectPagesPerPage * static_cast<double>(Pages(objectBytes))));
 }
 
 int64_t FreshPagesSent(int64_t bytes, bool firstInProcess) {

@@ -216,9 +216,13 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
 //    mmap ceiling (DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB on 64-bit: every such allocation is a fresh mmap).
 inline constexpr int64_t kPageBytes = 4'096;
 inline constexpr double kReceiptPagesPerPage = 1.75;
-inline constexpr double kObjectPagesPerPage = 5.0;
+inline constexpr double kObjectPagesPerPage = 8.0;
 inline constexpr int64_t kMmapThresholdMaxBytes = int64_t{32} << 20;
 int64_t FreshPagesReceived(int64_t bytes, int64_t objectBytes, bool firstInProcess);
+// The two parts of FreshPagesReceived: the pages Connection._recv's pieces touch while the sender is still writing
+// (kReceiptPagesPerPage), and those pickle.loads touches after, making the new object.
+int64_t FreshPagesRead(int64_t bytes, bool firstInProcess);
+int64_t FreshPagesUnpickled(int64_t bytes, int64_t objectBytes, bool firstInProcess);
 int64_t FreshPagesSent(int64_t bytes, bool firstInProcess);
 scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages);
 // The CPU one put, get, set or wait step costs under the scenario's model, wherever its thread runs it: a
@@ -240,6 +244,9 @@ std::vector<int32_t> DepthLaneQueues(const scenario::Scenario& s);
 inline constexpr int32_t kPipeBufferBytes = 65'536;
 inline constexpr int32_t kPipeMessageBytes = 4 + 4;
 inline constexpr int32_t kPipeCapacity = kPipeBufferBytes / kPipeMessageBytes;
+// A message larger than the OS pipe does not fit it: the sender's write() returns only once a reader has taken all
+// but the pipe's worth, so sender and reader are in the transfer together (Connection._send_bytes writes it whole).
+inline bool FillsThePipe(int64_t bytes) { return bytes > kPipeBufferBytes; }
 
 // The plan of a valid scenario (ParseScenario's output): never fails.
 Plan MakePlan(const scenario::Scenario& scenario);

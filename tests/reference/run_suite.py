@@ -4,7 +4,8 @@ under `interleave sim`, and prints one markdown table (docs/real-runs.md, "Refer
     python3 tests/reference/run_suite.py [--repeats N] [--only ID,ID] [--budget-s 540] [--out FILE] [--profile FILE]
     python3 tests/reference/run_suite.py --against results/FILE.json [--only ID,ID] [--profile FILE] [--out FILE]
 
---against simulates the committed scenarios again and compares them with the CPython runs stored in a results file,
+--against simulates the committed scenarios again (or, for a results file of a --fresh-parts run, the scenarios written
+from the parts it stored) and compares them with the CPython runs stored in a results file,
 without running any program: what a change to the model does to the table, on the figures CPython gave then (the
 table's load and effective cores are that run's). It writes no results file unless --out says where.
 
@@ -589,10 +590,27 @@ def resimulate(args, cases):
           f"({meta.get('python')}, {meta.get('date')}), simulator {meta['interleave']}", file=sys.stderr)
     cpu_probes = stored.get("cpu_probes") if isinstance(stored.get("cpu_probes"), dict) else {}
     cpu_probes = {k: v for k, v in cpu_probes.items() if isinstance(v, (int, float)) and v > 0}
-    rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, None, args.profile, cpu_probes)
+    # A --fresh-parts run stored the parts its programs were judged by: simulate the scenarios written from those (the
+    # same machine and hour as the runs), not the committed ones, so that two simulators compare on equal terms.
+    parts = stored.get("parts") if isinstance(stored.get("parts"), dict) else None
+    scenario_dir = None
+    if parts:
+        import write_scenarios
+        scenario_dir = tempfile.mkdtemp(prefix="interleave-reference-")
+        try:
+            write_scenarios.write_all(parts, scenario_dir)
+        except (KeyError, TypeError, ValueError) as e:
+            sys.exit(f"run_suite: --against {args.against}: its \"parts\" cannot be written as scenarios ({e!r})")
+        meta["parts"] = "the parts stored in the results file (a --fresh-parts run)"
+    try:
+        rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, scenario_dir, args.profile, cpu_probes, parts)
+    finally:
+        if scenario_dir:
+            import shutil
+            shutil.rmtree(scenario_dir, ignore_errors=True)
     print_table(rows, meta, meta.get("python", "?"), [])
     if args.out:
-        write_results(args.out, meta, rows, runs, loads, {}, [], None, cpu_probes)
+        write_results(args.out, meta, rows, runs, loads, {}, [], parts, cpu_probes)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,33 @@ class ReferenceManifest(unittest.TestCase):
         self.assertIn("| 5.10 (5.09..5.14) |", rows[0], "the stored run's median and spread")
         self.assertIn("of 1 comparisons within bound", r.stdout)
 
+    def test_against_a_fresh_parts_run_simulates_the_scenarios_its_parts_write(self):
+        # A --fresh-parts run stored its parts: --against simulates what those parts write, not the committed scenario
+        # (measured on another day), so two simulators compare on the figures of one machine and hour.
+        import write_scenarios
+        stored = os.path.join(HERE, "results", "2026-12-06-2205-3.11.2.json")
+        with open(stored) as f:
+            parts = json.load(f)["parts"]
+        interleave = run_suite.find_interleave()
+
+        def makespan_ms(scenario):
+            r = subprocess.run([interleave, "sim", scenario, "--json"], capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return json.loads(r.stdout)["metrics"]["makespan_ns"] / 1e6
+
+        with tempfile.TemporaryDirectory() as d:
+            write_scenarios.write_all(parts, d)
+            from_parts = makespan_ms(os.path.join(d, "pickle_ints_10MiB.json"))
+            committed = makespan_ms(os.path.join(HERE, "scenarios", "pickle_ints_10MiB.json"))
+            out = os.path.join(d, "out.json")
+            r = subprocess.run([sys.executable, os.path.join(HERE, "run_suite.py"), "--against", stored, "--only",
+                                "pickle_ints_10MiB", "--out", out], capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(out) as f:
+                row = json.load(f)["rows"][0]
+        self.assertNotAlmostEqual(from_parts, committed, delta=1.0, msg="the test needs parts that differ")
+        self.assertAlmostEqual(row["simulated"]["median"], from_parts, delta=0.01)
+
     def test_against_something_else_says_what_is_wrong(self):
         with tempfile.TemporaryDirectory() as d:
             for name, text in (("garbage.json", "{not json"), ("other.json", '{"runs": 5, "meta": {}}'),

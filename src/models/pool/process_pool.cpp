@@ -37,6 +37,7 @@ struct Chunk {
     int64_t resultObjectBytes = 0;
     std::vector<bool> failed;
     trace::TrackId worker = trace::TrackId::None();
+    bool argsRead = false, resultsRead = false;  // its reader has taken the whole message off the pipe
 };
 
 struct PoolState {
@@ -46,6 +47,7 @@ struct PoolState {
     int32_t finishedTasks = 0;
     int32_t totalTasks = 0;
     SignalIndex inSignal, outSignal, allDone, serverSignal;
+    SignalIndex argsRead, resultsRead;  // a chunk's arguments or results were read off the pipe
     std::deque<ThreadIndex> forkRequests;
     int32_t workersToFork = 0;
 };
@@ -56,10 +58,14 @@ TimeNs ArgsTime(const Chunk& chunk, const scenario::MachineProfile& profile, boo
 TimeNs ResultsTime(const Chunk& chunk, const scenario::MachineProfile& profile, bool unpickle) {
     return plan::PickleTime(profile, chunk.resultBytes, chunk.resultObjectBytes, unpickle);
 }
-// The fresh pages a process touches receiving (reading and unpickling) or sending (pickling) a message
-// (plan::FreshPagesReceived): a process's first message, and every message larger than the OS pipe.
-TimeNs ReceiptPages(int64_t bytes, int64_t objectBytes, const scenario::MachineProfile& profile, bool& received) {
-    const TimeNs cost = plan::PageTouchTime(profile, plan::FreshPagesReceived(bytes, objectBytes, !received));
+// The fresh pages a process touches receiving a message: reading it off the pipe (plan::FreshPagesRead), then
+// unpickling it (plan::FreshPagesUnpickled, after which the process counts as having received one): a process's
+// first message, and every message larger than the OS pipe.
+TimeNs ReadPages(int64_t bytes, const scenario::MachineProfile& profile, bool received) {
+    return plan::PageTouchTime(profile, plan::FreshPagesRead(bytes, !received));
+}
+TimeNs UnpickledPages(int64_t bytes, int64_t objectBytes, const scenario::MachineProfile& profile, bool& received) {
+    const TimeNs cost = plan::PageTouchTime(profile, plan::FreshPagesUnpickled(bytes, objectBytes, !received));
     received = true;
     return cost;
 }
@@ -97,16 +103,30 @@ public:
                         chunk.worker = track;
                         chunk.failed.assign(chunk.tasks.size(), false);
                         m_next = 0;
-                        m_phase = Phase::Run;
-                        return Costed(ArgsTime(chunk, profile, true) +
-                                          ReceiptPages(chunk.argBytes, chunk.argObjectBytes, profile, m_received),
-                                      SpanState::Unpickling);
+                        m_phase = Phase::Unpickle;
+                        // A chunk larger than the pipe is read while the parent's _handle_tasks thread writes it,
+                        // which waits for the read; one that fits was in the pipe already, read with the unpickling.
+                        if (!plan::FillsThePipe(chunk.argBytes)) continue;
+                        const TimeNs read = ReadPages(chunk.argBytes, profile, m_received);
+                        if (read > 0) return Costed(read, SpanState::Unpickling);
+                        continue;
                     }
                     if (m_pool.allSent) {
                         if (m_queues) m_queues->CloseProcess(world, m_interp);
                         return Action::Exit();
                     }
                     return Action::Wait(m_pool.inSignal, SpanState::Idle);
+                case Phase::Unpickle: {
+                    Chunk& chunk = m_pool.chunks[m_chunk];
+                    chunk.argsRead = true;
+                    world.Notify(m_pool.argsRead);
+                    m_phase = Phase::Run;
+                    const bool fits = !plan::FillsThePipe(chunk.argBytes);
+                    const TimeNs read = fits ? ReadPages(chunk.argBytes, profile, m_received) : 0;
+                    return Costed(read + ArgsTime(chunk, profile, true) +
+                                      UnpickledPages(chunk.argBytes, chunk.argObjectBytes, profile, m_received),
+                                  SpanState::Unpickling);
+                }
                 case Phase::Run: {
                     Chunk& chunk = m_pool.chunks[m_chunk];
                     if (m_loopPerProcess) {
@@ -148,6 +168,11 @@ public:
                 case Phase::Send:
                     m_pool.outqueue.push_back(m_chunk);
                     world.Notify(m_pool.outSignal);
+                    m_phase = plan::FillsThePipe(m_pool.chunks[m_chunk].resultBytes) ? Phase::Write : Phase::Idle;
+                    continue;
+                case Phase::Write:  // results larger than the pipe: the write returns once the parent has read them
+                    if (!m_pool.chunks[m_chunk].resultsRead)
+                        return Action::Wait(m_pool.resultsRead, SpanState::BlockedIo);
                     m_phase = Phase::Idle;
                     continue;
             }
@@ -155,7 +180,7 @@ public:
     }
 
 private:
-    enum class Phase { Start, Idle, Run, Send };
+    enum class Phase { Start, Idle, Unpickle, Run, Send, Write };
     const Workload& m_workload;
     PoolState& m_pool;
     Programs& m_programs;
@@ -180,7 +205,14 @@ public:
         if (m_sending >= 0) {
             m_pool.inqueue.push_back(m_sending);
             world.Notify(m_pool.inSignal);
+            if (plan::FillsThePipe(m_pool.chunks[m_sending].argBytes)) m_writing = m_sending;
             m_sending = -1;
+        }
+        // A chunk larger than the pipe: the write returns once a worker, when one is free, has read it all. Until
+        // then this thread sends nothing else (a program's put() blocks the same way).
+        if (m_writing >= 0) {
+            if (!m_pool.chunks[m_writing].argsRead) return Action::Wait(m_pool.argsRead, SpanState::BlockedIo);
+            m_writing = -1;
         }
         if (m_next < m_pool.chunks.size()) {
             m_sending = static_cast<int32_t>(m_next++);
@@ -198,6 +230,7 @@ private:
     PoolState& m_pool;
     size_t m_next = 0;
     int32_t m_sending = -1;
+    int32_t m_writing = -1;  // the chunk whose write waits for a worker to read it
     bool m_sent = false;  // the parent has sent a task message before
 };
 
@@ -206,6 +239,19 @@ class ResultHandler : public Program {
 public:
     explicit ResultHandler(PoolState& pool) : m_pool(pool) {}
     Action Next(World& world, ThreadIndex self) override {
+        if (m_reading >= 0) {  // read off the pipe: the worker's write returns; now unpickle
+            m_receiving = m_reading;
+            m_reading = -1;
+            Chunk& chunk = m_pool.chunks[m_receiving];
+            chunk.resultsRead = true;
+            world.Notify(m_pool.resultsRead);
+            const bool fits = !plan::FillsThePipe(chunk.resultBytes);
+            // Asked before UnpickledPages, which marks the process as having received.
+            const TimeNs read = fits ? ReadPages(chunk.resultBytes, world.Profile(), m_received) : 0;
+            const TimeNs cost = read + ResultsTime(chunk, world.Profile(), true) +
+                                UnpickledPages(chunk.resultBytes, chunk.resultObjectBytes, world.Profile(), m_received);
+            if (cost > 0 || fits) return Costed(cost, SpanState::Unpickling);
+        }
         if (m_receiving >= 0) {
             const Chunk& chunk = m_pool.chunks[m_receiving];
             for (size_t i = 0; i < chunk.tasks.size(); ++i) world.TaskFinished(chunk.tasks[i], world.Thread(self).track, chunk.failed[i]);
@@ -217,19 +263,21 @@ public:
             }
         }
         if (!m_pool.outqueue.empty()) {
-            m_receiving = m_pool.outqueue.front();
+            m_reading = m_pool.outqueue.front();
             m_pool.outqueue.pop_front();
-            const Chunk& chunk = m_pool.chunks[m_receiving];
-            return Costed(ResultsTime(chunk, world.Profile(), true) +
-                              ReceiptPages(chunk.resultBytes, chunk.resultObjectBytes, world.Profile(), m_received),
-                          SpanState::Unpickling);
+            // As a worker reads its chunk (PoolWorker): apart only when the message is larger than the pipe.
+            const int64_t bytes = m_pool.chunks[m_reading].resultBytes;
+            const TimeNs read = plan::FillsThePipe(bytes) ? ReadPages(bytes, world.Profile(), m_received) : 0;
+            if (read > 0) return Costed(read, SpanState::Unpickling);
+            return Next(world, self);
         }
         return Action::Wait(m_pool.outSignal, SpanState::Idle);
     }
 
 private:
     PoolState& m_pool;
-    int32_t m_receiving = -1;
+    int32_t m_reading = -1;    // the chunk whose results it is reading off the pipe
+    int32_t m_receiving = -1;  // the chunk whose results it is unpickling
     bool m_received = false;  // the parent has received a result message before
 };
 
@@ -356,6 +404,8 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     pool.outSignal = world.AddSignal();
     pool.allDone = world.AddSignal();
     pool.serverSignal = world.AddSignal();
+    pool.argsRead = world.AddSignal();
+    pool.resultsRead = world.AddSignal();
     pool.workersToFork = method == StartMethod::Forkserver ? workers : 0;
     // Made before the Pool, as the program makes them, and handed to every worker by its initializer.
     ProcessQueues* queues = plan.processQueues ? programs.Keep<ProcessQueues>(world, s, programs) : nullptr;

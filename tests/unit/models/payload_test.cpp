@@ -70,11 +70,16 @@ TEST(Payload, PickleTimeSplitsAPayloadByKind) {
 TEST(Payload, AMessageLargerThanThePipeTouchesFreshPagesAtEveryReceipt) {
     EXPECT_EQ(plan::FreshPagesReceived(1 << 20, 0, false), 704);  // 256 pages: 1.75 x 256 received, 256 unpickled
     EXPECT_EQ(plan::FreshPagesReceived(1 << 20, 0, true), 704);
-    EXPECT_EQ(plan::FreshPagesReceived(1 << 20, 1 << 20, false), 1728);  // an object graph: 5 pages a page unpickled
+    EXPECT_EQ(plan::FreshPagesReceived(1 << 20, 1 << 20, false), 2496);  // an object graph: 8 pages a page unpickled
     EXPECT_EQ(plan::FreshPagesReceived(plan::kPipeBufferBytes, 0, false), 0);  // fits the pipe: warm after the first
     EXPECT_EQ(plan::FreshPagesReceived(plan::kPipeBufferBytes, 0, true), 44);
     EXPECT_EQ(plan::FreshPagesReceived(plan::kPipeBufferBytes + 1, 0, false), 47);
     EXPECT_EQ(plan::FreshPagesReceived(0, 0, true), 0);
+    // The read (while the sender writes) and the unpickling (after) are its two parts.
+    EXPECT_EQ(plan::FreshPagesRead(1 << 20, false), 448);
+    EXPECT_EQ(plan::FreshPagesUnpickled(1 << 20, 1 << 20, false), 2048);
+    EXPECT_EQ(plan::FreshPagesRead(plan::kPipeBufferBytes, false), 0);
+    EXPECT_EQ(plan::FreshPagesUnpickled(plan::kPipeBufferBytes, 0, true), 16);
     // The sender: its first message, and every message above glibc's 32 MiB mmap ceiling.
     EXPECT_EQ(plan::FreshPagesSent(1 << 20, true), 256);
     EXPECT_EQ(plan::FreshPagesSent(1 << 20, false), 0);
@@ -104,6 +109,59 @@ TEST(Payload, AWorkerPaysFreshPagesForEveryLargeItemButOnlyItsFirstSmallOne) {
     const int64_t argBytes1MiB = (1 << 20) + 64;  // the payload and its call's framing (process_pool.cpp)
     EXPECT_EQ(extra("1MiB"), 4 * 10'000 * plan::FreshPagesReceived(argBytes1MiB, 0, false));
     EXPECT_EQ(extra("60KB"), 2 * 10'000 * plan::FreshPagesReceived(60'000 + 64, 0, true));
+}
+
+// The time `track`'s spans spend in `state`.
+trace::TimeNs TrackTime(const trace::Trace& t, const std::string& track, SpanState state) {
+    trace::TimeNs total = 0;
+    for (const trace::Span& span : t.spans)
+        if (span.state == state && span.track.Valid() && t.tracks[span.track.Index()].name == track)
+            total += span.end - span.start;
+    return total;
+}
+
+scenario::Scenario PoolOfOne(const std::string& size) {
+    return testing::ParseOrDie(R"({"tasks":[{"name":"t","count":2,"steps":[{"send":")" + size +
+                               R"("},{"cpu":"50ms"},{"return":"30B"}]}],"model":{"kind":"processes","workers":1},)"
+                               R"("machine":{"cores":4,"profile":{"page_touch":"10us"}}})");
+}
+
+// Connection._send_bytes writes a message larger than the OS pipe whole, and write() returns only once a reader has
+// taken all but the pipe's worth: Pool(1).map over two items of 10 MB keeps the parent's _handle_tasks thread in
+// the second item's write while the worker runs the first item's 50 ms, then while it reads the second (its fresh
+// pages, plan::FreshPagesRead). Two items of 30 KB both fit the pipe: the thread never waits.
+TEST(Payload, AWriteLargerThanThePipeWaitsUntilAWorkerHasReadIt) {
+    const trace::Trace large = testing::SimulateOk(PoolOfOne("10MB")).trace;
+    const std::string taskHandler(plan::kPoolTaskHandler);
+    const trace::TimeNs blocked = TrackTime(large, taskHandler, SpanState::BlockedIo);
+    const trace::TimeNs read = 10'000 * plan::FreshPagesRead(10'000'064, false);
+    EXPECT_GE(blocked, 2 * read + 50'000'000 - TrackTime(large, taskHandler, SpanState::Pickling));
+    // Each wait ends as the worker's read of that item does and the writer is woken: the first part of the worker's
+    // Unpickling span (its read and the unpickling after it are one span on the worker's lane).
+    std::vector<trace::Span> handlerWaits, workerUnpickling;
+    for (const trace::Span& span : large.spans) {
+        const std::string& name = large.tracks[span.track.Index()].name;
+        if (name == taskHandler && span.state == SpanState::BlockedIo) handlerWaits.push_back(span);
+        if (name == plan::PoolWorkerName(scenario::StartMethod::Fork, 0) && span.state == SpanState::Unpickling)
+            workerUnpickling.push_back(span);
+    }
+    ASSERT_EQ(handlerWaits.size(), 2u);
+    ASSERT_EQ(workerUnpickling.size(), 2u);
+    const trace::TimeNs wakeUp = scenario::MachineProfile{}.wakeupLatency;  // on a core idle for long
+    EXPECT_EQ(handlerWaits[0].end, workerUnpickling[0].start + read + wakeUp);
+    EXPECT_EQ(handlerWaits[1].end, workerUnpickling[1].start + read + wakeUp);
+    const trace::Trace small = testing::SimulateOk(PoolOfOne("30KB")).trace;
+    EXPECT_EQ(TrackTime(small, taskHandler, SpanState::BlockedIo), 0);
+}
+
+// The same from the other side: a worker's results larger than the pipe keep it in its write until the parent's
+// _handle_results thread has read them, so a worker cannot start its next item before.
+TEST(Payload, AWorkerWritingLargeResultsWaitsForTheParentToReadThem) {
+    const trace::Trace t = testing::SimulateOk(testing::ParseOrDie(
+        R"({"tasks":[{"name":"t","count":2,"steps":[{"cpu":"1ms"},{"return":"10MB"}]}],)"
+        R"("model":{"kind":"processes","workers":1},"machine":{"cores":4,"profile":{"page_touch":"10us"}}})")).trace;
+    const trace::TimeNs read = 10'000 * plan::FreshPagesRead(10'000'032, false);
+    EXPECT_GE(TrackTime(t, plan::PoolWorkerName(scenario::StartMethod::Fork, 0), SpanState::BlockedIo), 2 * read);
 }
 
 }  // namespace
