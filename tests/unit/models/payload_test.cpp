@@ -155,13 +155,39 @@ TEST(Payload, AWriteLargerThanThePipeWaitsUntilAWorkerHasReadIt) {
 }
 
 // The same from the other side: a worker's results larger than the pipe keep it in its write until the parent's
-// _handle_results thread has read them, so a worker cannot start its next item before.
+// _handle_results thread has read them, so a worker cannot start its next item before. The parent pays the fresh
+// pages of both parts of every such receipt, as a worker does.
 TEST(Payload, AWorkerWritingLargeResultsWaitsForTheParentToReadThem) {
-    const trace::Trace t = testing::SimulateOk(testing::ParseOrDie(
-        R"({"tasks":[{"name":"t","count":2,"steps":[{"cpu":"1ms"},{"return":"10MB"}]}],)"
-        R"("model":{"kind":"processes","workers":1},"machine":{"cores":4,"profile":{"page_touch":"10us"}}})")).trace;
-    const trace::TimeNs read = 10'000 * plan::FreshPagesRead(10'000'032, false);
-    EXPECT_GE(TrackTime(t, plan::PoolWorkerName(scenario::StartMethod::Fork, 0), SpanState::BlockedIo), 2 * read);
+    auto run = [](const std::string& pageTouch) {
+        return testing::SimulateOk(testing::ParseOrDie(
+                                       R"({"tasks":[{"name":"t","count":2,"steps":[{"cpu":"1ms"},{"return":"10MB"}]}],)"
+                                       R"("model":{"kind":"processes","workers":1},)"
+                                       R"("machine":{"cores":4,"profile":{"page_touch":")" + pageTouch + R"("}}})"))
+            .trace;
+    };
+    const trace::Trace t = run("10us");
+    const int64_t resultBytes = 10'000'000 + 32;  // the payload and its result's framing (process_pool.cpp)
+    const trace::TimeNs read = 10'000 * plan::FreshPagesRead(resultBytes, false);
+    std::vector<trace::Span> workerWaits, parentUnpickling;
+    for (const trace::Span& span : t.spans) {
+        const std::string& name = t.tracks[span.track.Index()].name;
+        if (name == plan::PoolWorkerName(scenario::StartMethod::Fork, 0) && span.state == SpanState::BlockedIo)
+            workerWaits.push_back(span);
+        if (name == plan::kPoolResultHandler && span.state == SpanState::Unpickling) parentUnpickling.push_back(span);
+    }
+    ASSERT_EQ(workerWaits.size(), 2u);
+    ASSERT_FALSE(parentUnpickling.empty());
+    // _handle_results reads the first results, unpickles them, then reads the second (they arrived meanwhile); each
+    // read's end lets the worker's write return, a wake-up later.
+    const scenario::MachineProfile profile;
+    const trace::TimeNs unpickle = plan::PickleTime(profile, resultBytes, 0, true) +
+                                   10'000 * plan::FreshPagesUnpickled(resultBytes, 0, false);
+    const trace::TimeNs firstRead = parentUnpickling[0].start;
+    EXPECT_EQ(workerWaits[0].end, firstRead + read + profile.wakeupLatency);
+    EXPECT_EQ(workerWaits[1].end, firstRead + read + unpickle + read + profile.wakeupLatency);
+    // Both parts of both receipts, read and unpickled, at 10 us a page: what a page_touch of 0 leaves out.
+    const trace::TimeNs touched = ParentTime(t, SpanState::Unpickling) - ParentTime(run("0ns"), SpanState::Unpickling);
+    EXPECT_EQ(touched, 2 * 10'000 * plan::FreshPagesReceived(resultBytes, 0, false));
 }
 
 }  // namespace
