@@ -357,7 +357,11 @@ void World::Advance(ThreadIndex t) {
             }
         } else if (!interp.freeThreaded && HoldsGil(t)) {
             // Py_BEGIN_ALLOW_THREADS before I/O, a GIL-releasing C call, a blocking wait, or exit.
-            if (DropGil(t, !a.IsExit())) return;
+            if (DropGil(t, !a.IsExit())) {
+                // Parked in the switch wait with its Wait still to make: a Notify meanwhile must not be lost.
+                if (a.As<WaitAction>()) m_waitsNotYetMade.push_back(t);
+                return;
+            }
         }
         if (th.wakerCostDue > 0 && (compute || a.As<SleepAction>())) {
             // The signal it just sent (drop_gil()'s, take_gil()'s to the thread that dropped) delays the work or the
@@ -384,6 +388,13 @@ void World::Advance(ThreadIndex t) {
         }
         if (const WaitAction* wait = a.As<WaitAction>()) {
             th.hasAction = false;
+            if (!m_waitsNotYetMade.empty())
+                m_waitsNotYetMade.erase(std::remove(m_waitsNotYetMade.begin(), m_waitsNotYetMade.end(), t),
+                                        m_waitsNotYetMade.end());
+            if (th.notifiedBeforeWaiting) {  // its condition may hold now: ask the program again
+                th.notifiedBeforeWaiting = false;
+                continue;
+            }
             Block(t, ThreadState::WaitingSignal, wait->state, wait->task);
             m_locksAndSignals.Wait(wait->signal, t);
             if (wait->deadline >= 0 && ++m_pendingTimers > 0)
@@ -496,12 +507,26 @@ void World::Notify(SignalIndex signal, ThreadIndex waker) {
     m_locksAndSignals.TakeWaiters(signal).ForEach([this, waker](ThreadIndex w) {
         if (m_threads[w].state == ThreadState::WaitingSignal) Wake(w, waker);
     });
+    for (ThreadIndex t : m_waitsNotYetMade) MarkIfWaitingOn(t, signal);
 }
 
 void World::NotifyOne(SignalIndex signal, ThreadIndex waker) {
     const ThreadIndex w = m_locksAndSignals.TakeFirstWaiter(
         signal, [this](ThreadIndex waiter) { return m_threads[waiter].state == ThreadState::WaitingSignal; });
-    if (w.Valid()) Wake(w, waker);
+    if (w.Valid()) {
+        Wake(w, waker);
+        return;
+    }
+    for (ThreadIndex t : m_waitsNotYetMade)
+        if (MarkIfWaitingOn(t, signal)) return;
+}
+
+bool World::MarkIfWaitingOn(ThreadIndex t, SignalIndex signal) {
+    SimThread& th = m_threads[t];
+    const WaitAction* wait = th.hasAction ? th.action.As<WaitAction>() : nullptr;
+    if (!wait || wait->signal != signal || th.notifiedBeforeWaiting) return false;
+    th.notifiedBeforeWaiting = true;
+    return true;
 }
 
 // [SECTION] Locks

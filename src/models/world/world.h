@@ -195,6 +195,9 @@ struct SimThread {
     // When its latest Sleep action (a blocking call) began, after any GIL drop and waker cost before it: what a reply
     // step's runner measures Step::replyAfter from. -1: none yet.
     TimeNs sleepStart = -1;
+    // A Notify reached its Wait while the wait was not yet registered (World::m_waitsNotYetMade): its program is asked
+    // again instead of blocking, as a woken waiter would be.
+    bool notifiedBeforeWaiting = false;
 };
 
 struct Core {
@@ -293,6 +296,8 @@ private:
     };
 
     void Handle(const core::Event& event);
+    // Marks `t`, one of m_waitsNotYetMade, as notified when its pending Wait is on `signal`: true if it did.
+    bool MarkIfWaitingOn(ThreadIndex t, SignalIndex signal);
     // Runs the thread's actions while it is on a core, until one takes time or blocks.
     void Advance(ThreadIndex t);
     void Finish(ThreadIndex t);
@@ -408,6 +413,10 @@ private:
     LocksAndSignals m_locksAndSignals;
     std::vector<int64_t> m_counters;
     int64_t m_zeroTimeActions = 0;
+    // Threads whose program returned a Wait while holding the GIL and that dropping it parked in drop_gil()'s switch
+    // wait: the wait is decided but not yet registered. A Notify of its signal meanwhile marks the thread
+    // (notifiedBeforeWaiting) so that it is not lost. Rarely more than one entry.
+    std::vector<ThreadIndex> m_waitsNotYetMade;
     int64_t m_finishedTasks = 0;  // tasks with a finish time, for progress
     bool m_failed = false;
     std::string m_error;
