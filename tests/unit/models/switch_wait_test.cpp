@@ -66,9 +66,10 @@ private:
 // The waiter holds its process's GIL from 0 for a switch interval and `overrun`; a second thread of that process asks
 // for the GIL at 0, so its wait times out and asks for a drop near the end of the waiter's work. A thread of another
 // process sets the condition and notifies 10 us after the waiter's work. `parked` says whether the waiter's wait
-// began in the switch wait (a WaitingGil span after its last Python). True when the waiter saw the condition and
+// began in the switch wait (a WaitingGil span after its last Python), `notifiedWhileParked` whether the Notify also
+// came before the wait was made (no Idle span after its last Python). True when the waiter saw the condition and
 // exited.
-bool WaiterExits(TimeNs overrun, bool& parked) {
+bool WaiterExits(TimeNs overrun, bool& parked, bool& notifiedWhileParked) {
     const scenario::Scenario s = testing::ParseOrDie(
         R"({"tasks":[{"name":"t","steps":[{"cpu":"1ms"}]}],"model":{"kind":"threads"},"machine":{"cores":4}})");
     trace::Trace trace;
@@ -95,13 +96,16 @@ bool WaiterExits(TimeNs overrun, bool& parked) {
     std::string error;
     const RunState state = world.Run(RunLimits{}, int64_t{1} << 40, error);
     world.CloseAllSpans();
-    TimeNs lastPython = -1, lastGilWait = -1;
+    TimeNs lastPython = -1, lastGilWait = -1, lastIdle = -1;
     for (const trace::Span& span : trace.spans) {
         if (span.track != waiterTrack) continue;
         if (span.state == SpanState::RunningPython) lastPython = std::max(lastPython, span.end);
         if (span.state == SpanState::WaitingGil) lastGilWait = std::max(lastGilWait, span.start);
+        if (span.state == SpanState::Idle) lastIdle = std::max(lastIdle, span.start);
     }
     parked = lastGilWait >= 0 && lastGilWait >= lastPython;
+    // Parked, and never idle after its work: the Notify came before its Wait was made, and it did not block.
+    notifiedWhileParked = parked && lastIdle < lastPython;
     return state == RunState::Finished && shared.waiterExited;
 }
 
@@ -110,13 +114,14 @@ bool WaiterExits(TimeNs overrun, bool& parked) {
 // the setter's Notify comes while it is parked. Before World::m_waitsNotYetMade, the waiter then slept for ever
 // (overruns of 78.25 to 79 us with the default profile).
 TEST(SwitchWait, ANotifyWhileAWaiterIsParkedInDropGilStillReachesIt) {
-    int parkedCases = 0;
+    int notifiedWhileParkedCases = 0;
     for (TimeNs overrun = 0; overrun < 200'000; overrun += 250) {
-        bool parked = false;
-        EXPECT_TRUE(WaiterExits(overrun, parked)) << "work overran the switch interval by " << overrun << " ns";
-        parkedCases += parked;
+        bool parked = false, notifiedWhileParked = false;
+        EXPECT_TRUE(WaiterExits(overrun, parked, notifiedWhileParked))
+            << "work overran the switch interval by " << overrun << " ns";
+        notifiedWhileParkedCases += notifiedWhileParked;
     }
-    EXPECT_GT(parkedCases, 0) << "the sweep never parked the waiter in the switch wait: it tests nothing";
+    EXPECT_GT(notifiedWhileParkedCases, 0) << "no run of the sweep was notified while parked: it tests nothing";
 }
 
 }  // namespace
