@@ -69,6 +69,18 @@ TimeNs UnpickledPages(int64_t bytes, int64_t objectBytes, const scenario::Machin
     received = true;
     return cost;
 }
+// A message larger than the pipe is read apart, while its writer waits in its write (plan::FillsThePipe): that
+// read's cost, 0 for a message that fits.
+TimeNs ReadApart(int64_t bytes, const scenario::MachineProfile& profile, bool received) {
+    return plan::FillsThePipe(bytes) ? ReadPages(bytes, profile, received) : 0;
+}
+// The unpickling that follows: `unpickle` and its fresh pages, and the read too where the message fit the pipe (it
+// was there already, read with the unpickling).
+TimeNs UnpicklingCost(int64_t bytes, int64_t objectBytes, TimeNs unpickle, const scenario::MachineProfile& profile,
+                      bool& received) {
+    const TimeNs read = plan::FillsThePipe(bytes) ? 0 : ReadPages(bytes, profile, received);  // before it is marked
+    return read + unpickle + UnpickledPages(bytes, objectBytes, profile, received);
+}
 TimeNs SendPages(int64_t bytes, const scenario::MachineProfile& profile, bool& sent) {
     const TimeNs cost = plan::PageTouchTime(profile, plan::FreshPagesSent(bytes, !sent));
     sent = true;
@@ -104,10 +116,8 @@ public:
                         chunk.failed.assign(chunk.tasks.size(), false);
                         m_next = 0;
                         m_phase = Phase::Unpickle;
-                        // A chunk larger than the pipe is read while the parent's _handle_tasks thread writes it,
-                        // which waits for the read; one that fits was in the pipe already, read with the unpickling.
-                        if (!plan::FillsThePipe(chunk.argBytes)) continue;
-                        const TimeNs read = ReadPages(chunk.argBytes, profile, m_received);
+                        // The parent's _handle_tasks thread waits in its write for this read (TaskHandler).
+                        const TimeNs read = ReadApart(chunk.argBytes, profile, m_received);
                         if (read > 0) return Costed(read, SpanState::Unpickling);
                         continue;
                     }
@@ -121,10 +131,8 @@ public:
                     chunk.argsRead = true;
                     world.Notify(m_pool.argsRead);
                     m_phase = Phase::Run;
-                    const bool fits = !plan::FillsThePipe(chunk.argBytes);
-                    const TimeNs read = fits ? ReadPages(chunk.argBytes, profile, m_received) : 0;
-                    return Costed(read + ArgsTime(chunk, profile, true) +
-                                      UnpickledPages(chunk.argBytes, chunk.argObjectBytes, profile, m_received),
+                    return Costed(UnpicklingCost(chunk.argBytes, chunk.argObjectBytes, ArgsTime(chunk, profile, true),
+                                                 profile, m_received),
                                   SpanState::Unpickling);
                 }
                 case Phase::Run: {
@@ -245,12 +253,10 @@ public:
             Chunk& chunk = m_pool.chunks[m_receiving];
             chunk.resultsRead = true;
             world.Notify(m_pool.resultsRead);
-            const bool fits = !plan::FillsThePipe(chunk.resultBytes);
-            // Asked before UnpickledPages, which marks the process as having received.
-            const TimeNs read = fits ? ReadPages(chunk.resultBytes, world.Profile(), m_received) : 0;
-            const TimeNs cost = read + ResultsTime(chunk, world.Profile(), true) +
-                                UnpickledPages(chunk.resultBytes, chunk.resultObjectBytes, world.Profile(), m_received);
-            if (cost > 0 || fits) return Costed(cost, SpanState::Unpickling);
+            const TimeNs cost = UnpicklingCost(chunk.resultBytes, chunk.resultObjectBytes,
+                                               ResultsTime(chunk, world.Profile(), true), world.Profile(), m_received);
+            // A message that fits keeps its one Unpickling step even at no cost, as before the read was apart.
+            if (cost > 0 || !plan::FillsThePipe(chunk.resultBytes)) return Costed(cost, SpanState::Unpickling);
         }
         if (m_receiving >= 0) {
             const Chunk& chunk = m_pool.chunks[m_receiving];
@@ -265,9 +271,8 @@ public:
         if (!m_pool.outqueue.empty()) {
             m_reading = m_pool.outqueue.front();
             m_pool.outqueue.pop_front();
-            // As a worker reads its chunk (PoolWorker): apart only when the message is larger than the pipe.
-            const int64_t bytes = m_pool.chunks[m_reading].resultBytes;
-            const TimeNs read = plan::FillsThePipe(bytes) ? ReadPages(bytes, world.Profile(), m_received) : 0;
+            // The worker waits in its write for this read (PoolWorker's Phase::Write).
+            const TimeNs read = ReadApart(m_pool.chunks[m_reading].resultBytes, world.Profile(), m_received);
             if (read > 0) return Costed(read, SpanState::Unpickling);
             return Next(world, self);
         }
