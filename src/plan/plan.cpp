@@ -122,7 +122,19 @@ int64_t FreshPagesReceived(int64_t bytes, int64_t objectBytes, bool firstInProce
 
 int64_t FreshPagesRead(int64_t bytes, bool firstInProcess) {
     if (bytes <= 0 || (!FillsThePipe(bytes) && !firstInProcess)) return 0;
-    return static_cast<int64_t>(std::llround(kReceiptPagesPerPage * static_cast<double>(Pages(bytes))));
+    return static_cast<int64_t>(std::llround(ReceiptPagesPerPage(bytes) * static_cast<double>(Pages(bytes))));
+}
+
+double ReceiptPagesPerPage(int64_t bytes) {
+    const auto& table = kReceiptPagesMeasured;
+    if (bytes <= table[0].bytes) return table[0].pagesPerPage;
+    for (size_t i = 1; i < std::size(table); ++i) {
+        if (bytes > table[i].bytes) continue;
+        const double at = std::log(static_cast<double>(bytes) / static_cast<double>(table[i - 1].bytes)) /
+                          std::log(static_cast<double>(table[i].bytes) / static_cast<double>(table[i - 1].bytes));
+        return table[i - 1].pagesPerPage + at * (table[i].pagesPerPage - table[i - 1].pagesPerPage);
+    }
+    return table[std::size(table) - 1].pagesPerPage;
 }
 
 int64_t FreshPagesUnpickled(int64_t bytes, int64_t objectBytes, bool firstInProcess) {

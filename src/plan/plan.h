@@ -205,8 +205,10 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
 //  - Connection._recv (Lib/multiprocessing/connection.py) reads a message larger than the OS pipe (65,536 bytes,
 //    pipe(7)) in pieces into a growing io.BytesIO, each os.read() allocating what is left; the worker's heap grows
 //    by brk while it receives and unpickles the item and glibc's free trims it back after (systrim), so the next item
-//    touches fresh pages again. Measured: 1.0 to 2.1 fresh pages per page of message at every item, from 200 KiB
-//    to 40 MiB (kReceiptPagesPerPage: the median of the five sizes' midpoints).
+//    touches fresh pages again. Each os.read(fd, remaining) first allocates what is left of the message: while that
+//    is at or above malloc's mmap threshold (M_MMAP_THRESHOLD, 128 KiB by default) it is a fresh mapping, whose
+//    pages the read writes and free() unmaps again, a fresh page per page read on top of the BytesIO's own. So the
+//    larger the message, the more of it is read that way (ReceiptPagesPerPage: measured medians by size).
 //  - pickle.loads then writes the new object: one page per page for bytes (load_counted_binbytes copies into a new
 //    object; measured 1.00-1.05), 3.4-6.8 per page of pickled object graph (a list of ints, each int an object of
 //    its own; kObjectPagesPerPage, the midpoint).
@@ -215,12 +217,22 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
 //  - The sender's pickle.dumps writes fresh pages at its process's first send, and at every send above glibc's
 //    mmap ceiling (DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB on 64-bit: every such allocation is a fresh mmap).
 inline constexpr int64_t kPageBytes = 4'096;
-inline constexpr double kReceiptPagesPerPage = 1.75;
+// Fresh pages a Pool worker's receipt touches per page of message: the median over 16 items of each size
+// (pool_phases.py --kind bytes --items 8 --maps 2, 2026-12-07, tests/reference/results/pool-phases-bytes-sizes-*),
+// interpolated on the logarithm of the size between them and flat beyond. Lists of ints pickled to the same size
+// touched as many (1.73 at 0.9 MB, 1.96 at 10.4 MB: pool-phases-ints-*).
+struct ReceiptPages {
+    int64_t bytes;
+    double pagesPerPage;
+};
+inline constexpr ReceiptPages kReceiptPagesMeasured[] = {
+    {204'809, 1.294}, {1'048'585, 1.778}, {10'485'769, 1.942}, {41'943'049, 2.123}, {104'857'609, 2.124}};
+double ReceiptPagesPerPage(int64_t bytes);
 inline constexpr double kObjectPagesPerPage = 8.0;
 inline constexpr int64_t kMmapThresholdMaxBytes = int64_t{32} << 20;
 int64_t FreshPagesReceived(int64_t bytes, int64_t objectBytes, bool firstInProcess);
 // The two parts of FreshPagesReceived: the pages Connection._recv's pieces touch while the sender is still writing
-// (kReceiptPagesPerPage), and those pickle.loads touches after, making the new object.
+// (ReceiptPagesPerPage), and those pickle.loads touches after, making the new object.
 int64_t FreshPagesRead(int64_t bytes, bool firstInProcess);
 int64_t FreshPagesUnpickled(int64_t bytes, int64_t objectBytes, bool firstInProcess);
 int64_t FreshPagesSent(int64_t bytes, bool firstInProcess);

