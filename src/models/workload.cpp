@@ -56,4 +56,17 @@ void AddTaskRecords(const scenario::Scenario& scenario, const Workload& workload
                        });
 }
 
+int64_t PagesCopiedOnWrite(const Workload& workload, const std::vector<trace::TaskId>& tasks,
+                           scenario::StartMethod method, std::vector<bool>& pickled) {
+    pickled.resize(workload.groupSendObjectBytes.size(), false);
+    int64_t pages = 0;
+    for (trace::TaskId t : tasks) {
+        const auto group = static_cast<size_t>(workload.taskGroup[t.Index()]);
+        if (pickled[group]) continue;
+        pickled[group] = true;
+        pages += plan::PagesCopiedOnWrite(workload.groupSendObjectBytes[group], method);
+    }
+    return pages;
+}
+
 }  // namespace interleave::models

@@ -26,6 +26,11 @@ struct Workload {
 };
 
 Workload BuildWorkload(const scenario::Scenario& scenario);
+// The pages a Pool's parent copies pickling `tasks` (one chunk) where it pickles a group's payload object graph for
+// the first time since the fork (plan::PagesCopiedOnWrite): every item of a group sends the one object the program
+// built before the Pool. `pickled` (one flag per group, the caller's) says which it has pickled already, and is updated.
+int64_t PagesCopiedOnWrite(const Workload& workload, const std::vector<trace::TaskId>& tasks,
+                           scenario::StartMethod method, std::vector<bool>& pickled);
 
 // Every descendant of `task` (of group `group`, whose block of descendants starts at `cursor`): parents before their
 // children, and each child's own descendants right after it, in the order the task's children steps start them. For

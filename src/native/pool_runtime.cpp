@@ -611,6 +611,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     size_t nextChunk = 0;
     int32_t done = 0;
     std::vector<int64_t> counters(s.names.size(), 0);
+    std::vector<bool> pickledPayloads;  // by group: its payload object graph was pickled since the fork
     auto sendChunk = [&](Worker& w) -> bool {
         if (nextChunk >= chunks.size()) return true;
         w.chunk = chunks[nextChunk++];
@@ -648,6 +649,10 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
         }
         Put(msg, payload);
         PickleObjects(s.machine.profile, ObjectBytes(workload, w.chunk, false), false);
+        // The copy-on-write of a payload's object graph at its first pickling since the fork: this runtime has no
+        // graph whose pages a fork shares, so it spends their time (page_touch each), as the simulator charges it.
+        Spin(plan::PageTouchTime(s.machine.profile,
+                                 models::PagesCopiedOnWrite(workload, w.chunk, s.model.startMethod, pickledPayloads)));
         bool ok = WriteAll(w.toWorker, msg.data(), msg.size()) && WritePayload(w.toWorker, payload);
         main.Add(SpanState::Pickling, t0, main.Now());
         return ok;

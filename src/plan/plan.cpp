@@ -148,6 +148,11 @@ int64_t FreshPagesSent(int64_t bytes, bool firstInProcess) {
     return firstInProcess || bytes > kMmapThresholdMaxBytes ? Pages(bytes) : 0;
 }
 
+int64_t PagesCopiedOnWrite(int64_t objectBytes, scenario::StartMethod method) {
+    if (objectBytes <= 0 || method != scenario::StartMethod::Fork) return 0;
+    return static_cast<int64_t>(std::llround(kCopyOnWritePagesPerPage * static_cast<double>(Pages(objectBytes))));
+}
+
 scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages) {
     if (pages <= 0 || profile.pageTouch <= 0) return 0;
     // Saturate well below the type's end: a chunk of the format's largest messages at the largest page_touch is more

@@ -236,6 +236,18 @@ int64_t FreshPagesReceived(int64_t bytes, int64_t objectBytes, bool firstInProce
 int64_t FreshPagesRead(int64_t bytes, bool firstInProcess);
 int64_t FreshPagesUnpickled(int64_t bytes, int64_t objectBytes, bool firstInProcess);
 int64_t FreshPagesSent(int64_t bytes, bool firstInProcess);
+// A Pool's parent pickling an object graph it built before forking its workers (the exported programs and the
+// reference programs make each group's payload once, before the Pool, and send that one object with every item):
+// pickle's save() holds a reference to each object it writes (Py_INCREF/Py_DECREF around each item in
+// batch_list_exact, Modules/_pickle.c), and writing a refcount on a page the fork's children still share copies that
+// page. So the parent's first pickling of the payload after the fork touches every page of its objects once; later
+// items find them private. A list of ints holds a 32-byte int (pymalloc's block for a 28-byte int) per 5-byte BININT:
+// 6.4 pages per page of pickle. Measured through a real Pool (pool_phases.py --kind ints, three runs): the first
+// 10 MiB dumps touched 6.53 pages per page of pickle beyond its output's own (16,520-16,526), later ones none; at
+// 1 MiB 7.64 (1,719, some of it the interpreter's own pages). Spawn and forkserver parents share no pages with their
+// workers: 0.
+inline constexpr double kCopyOnWritePagesPerPage = 6.53;
+int64_t PagesCopiedOnWrite(int64_t objectBytes, scenario::StartMethod method);
 scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages);
 // The CPU one put, get, set or wait step costs under the scenario's model, wherever its thread runs it: a
 // multiprocessing.Queue's put (its own Python and its feeder thread's pickling) or get in a process pool, an

@@ -208,7 +208,8 @@ private:
 // The parent's _handle_tasks thread: pickles each chunk and writes it to the inqueue.
 class TaskHandler : public Program {
 public:
-    explicit TaskHandler(PoolState& pool) : m_pool(pool) {}
+    TaskHandler(PoolState& pool, const Workload& workload, StartMethod method)
+        : m_pool(pool), m_workload(workload), m_method(method) {}
     Action Next(World& world, ThreadIndex) override {
         if (m_sending >= 0) {
             m_pool.inqueue.push_back(m_sending);
@@ -226,7 +227,9 @@ public:
             m_sending = static_cast<int32_t>(m_next++);
             const Chunk& chunk = m_pool.chunks[m_sending];
             return Costed(ArgsTime(chunk, world.Profile(), false) + world.Profile().messageOverhead +
-                              SendPages(chunk.argBytes, world.Profile(), m_sent),
+                              SendPages(chunk.argBytes, world.Profile(), m_sent) +
+                              plan::PageTouchTime(world.Profile(), models::PagesCopiedOnWrite(
+                                                                      m_workload, chunk.tasks, m_method, m_pickled)),
                           SpanState::Pickling);
         }
         m_pool.allSent = true;
@@ -236,6 +239,9 @@ public:
 
 private:
     PoolState& m_pool;
+    const Workload& m_workload;
+    StartMethod m_method;
+    std::vector<bool> m_pickled;  // by group: its payload object graph was pickled since the fork
     size_t m_next = 0;
     int32_t m_sending = -1;
     int32_t m_writing = -1;  // the chunk whose write waits for a worker to read it
@@ -443,7 +449,7 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
         workerThreads.push_back(world.AddThread(name, interp, track, program));
     }
     std::vector<ThreadIndex> handlers = {
-        world.AddThread(taskHandler, parentInterp, taskTrack, programs.Make<TaskHandler>(pool)),
+        world.AddThread(taskHandler, parentInterp, taskTrack, programs.Make<TaskHandler>(pool, workload, method)),
         world.AddThread(resultHandler, parentInterp, resultTrack, programs.Make<ResultHandler>(pool))};
     if (queues) queues->AddLanes(world, parent);
     auto* main = programs.Make<PoolParent>(pool, std::move(workerThreads), std::move(handlers), server, method);

@@ -46,8 +46,11 @@ TEST(Payload, AnObjectGraphPicklesAtTheObjectThroughput) {
     // The parent's first message also writes fresh pages (plan::FreshPagesSent), at 1 us a page.
     const double firstSendPages = static_cast<double>(plan::PageTouchTime(profile, plan::FreshPagesSent(10'000'064, true)));
     EXPECT_NEAR(static_cast<double>(bytesPickling), 4 * 10e6 * 1e9 / double(profile.pickleBytesPerSecond) + firstSendPages, 2e6);
+    // An object graph built before the fork also copies its pages at its first pickling (plan::PagesCopiedOnWrite).
+    const double copied = static_cast<double>(
+        plan::PageTouchTime(profile, plan::PagesCopiedOnWrite(10'000'000, scenario::StartMethod::Fork)));
     EXPECT_NEAR(static_cast<double>(objectsPickling),
-                4 * 10e6 * 1e9 / double(profile.pickleObjectsBytesPerSecond) + firstSendPages, 5e6);
+                4 * 10e6 * 1e9 / double(profile.pickleObjectsBytesPerSecond) + firstSendPages + copied, 5e6);
     // The results come back as objects too, unpickled by the parent at 72 MB/s.
     EXPECT_GT(ParentTime(objects.trace, SpanState::Unpickling), 4 * trace::TimeNs(2e6 * 1e9 / double(profile.unpickleObjectsBytesPerSecond)) * 9 / 10);
     EXPECT_GT(objects.trace.metrics.makespan, bytes.trace.metrics.makespan + 300'000'000);
@@ -146,6 +149,34 @@ scenario::Scenario PoolOfOne(const std::string& size) {
     return testing::ParseOrDie(R"({"tasks":[{"name":"t","count":2,"steps":[{"send":")" + size +
                                R"("},{"cpu":"50ms"},{"return":"30B"}]}],"model":{"kind":"processes","workers":1},)"
                                R"("machine":{"cores":4,"profile":{"page_touch":"10us"}}})");
+}
+
+// A Pool's parent pickling a payload object graph it built before forking its workers writes every object's refcount,
+// so the first pickling of each group's payload copies its pages (plan::PagesCopiedOnWrite); later items of the group
+// send the same object, now private. Spawned workers share no pages, and `bytes` has no graph to write.
+TEST(Payload, TheParentsFirstPicklingOfAnObjectGraphAfterTheForkCopiesItsPages) {
+    auto pool = [](const std::string& groups, const std::string& method, const std::string& pageTouch) {
+        return testing::ParseOrDie(R"({"tasks":[)" + groups + R"(],"model":{"kind":"processes","workers":2,)"
+                                   R"("start_method":")" + method + R"("},"machine":{"cores":4,"profile":{)"
+                                   R"("page_touch":")" + pageTouch + R"("}}})");
+    };
+    auto group = [](const std::string& name, const std::string& payload) {
+        return R"({"name":")" + name + R"(","count":2,"steps":[{"send":"1MB","payload":")" + payload +
+               R"("},{"cpu":"5ms"},{"return":"30B"}]})";
+    };
+    // The parent's pickling with a page touch of 10 us, less the same run without.
+    auto extra = [&](const std::string& groups, const std::string& method) {
+        const std::string taskHandler(plan::kPoolTaskHandler);
+        return TrackTime(testing::SimulateOk(pool(groups, method, "10us")).trace, taskHandler, SpanState::Pickling) -
+               TrackTime(testing::SimulateOk(pool(groups, method, "0ns")).trace, taskHandler, SpanState::Pickling);
+    };
+    const trace::TimeNs firstSend = 10'000 * plan::FreshPagesSent(1'000'000 + 64, true);  // the output's own pages
+    const trace::TimeNs copied = 10'000 * plan::PagesCopiedOnWrite(1'000'000, scenario::StartMethod::Fork);
+    EXPECT_EQ(copied, 10'000 * 1'600);  // 245 pages of pickle, 6.53 pages of objects each
+    EXPECT_EQ(extra(group("a", "objects"), "fork"), firstSend + copied);  // two items, one object: copied once
+    EXPECT_EQ(extra(group("a", "objects") + "," + group("b", "objects"), "fork"), firstSend + 2 * copied);
+    EXPECT_EQ(extra(group("a", "objects") + "," + group("b", "objects"), "spawn"), firstSend);
+    EXPECT_EQ(extra(group("a", "bytes"), "fork"), firstSend);
 }
 
 // Connection._send_bytes writes a message larger than the OS pipe whole, and write() returns only once a reader has
