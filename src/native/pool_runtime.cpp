@@ -777,8 +777,9 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     }
     cleanup(false);
     main.Add(SpanState::Idle, j0, main.Now());
-    // Leaving `with`: terminate()'s own work in the parent, per worker (it kills and joins each in turn).
-    if (const TimeNs teardown = s.machine.profile.poolTeardown * static_cast<TimeNs>(workers.size()); teardown > 0) {
+    // Leaving `with`: terminate()'s work in the parent, a Pool(1)'s and what each further worker adds.
+    if (const TimeNs teardown = plan::PoolTeardownTime(s.machine.profile, static_cast<int64_t>(workers.size()));
+        teardown > 0) {
         const TimeNs t0 = main.Now();
         Spin(teardown);
         main.Add(SpanState::RunningPython, t0, main.Now());

@@ -153,6 +153,15 @@ int64_t PagesCopiedOnWrite(int64_t objectBytes, scenario::StartMethod method) {
     return static_cast<int64_t>(std::llround(kCopyOnWritePagesPerPage * static_cast<double>(Pages(objectBytes))));
 }
 
+scenario::TimeNs PoolTeardownTime(const scenario::MachineProfile& profile, int64_t workers) {
+    if (workers <= 0) return 0;
+    const scenario::TimeNs limit = std::numeric_limits<scenario::TimeNs>::max() / 4;
+    const scenario::TimeNs first = std::clamp<scenario::TimeNs>(profile.poolTeardown, 0, limit);
+    const scenario::TimeNs each = std::clamp<scenario::TimeNs>(profile.poolTeardownWorker, 0, limit);
+    if (each > 0 && workers - 1 > (limit - first) / each) return limit;
+    return first + (workers - 1) * each;
+}
+
 scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages) {
     if (pages <= 0 || profile.pageTouch <= 0) return 0;
     // Saturate well below the type's end: a chunk of the format's largest messages at the largest page_touch is more

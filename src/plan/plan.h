@@ -249,6 +249,9 @@ int64_t FreshPagesSent(int64_t bytes, bool firstInProcess);
 inline constexpr double kCopyOnWritePagesPerPage = 6.53;
 int64_t PagesCopiedOnWrite(int64_t objectBytes, scenario::StartMethod method);
 scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages);
+// Leaving `with Pool(workers)`: a Pool(1)'s tear-down (pool_teardown) and what each further worker adds
+// (pool_teardown_worker), saturating. No workers, no tear-down.
+scenario::TimeNs PoolTeardownTime(const scenario::MachineProfile& profile, int64_t workers);
 // The CPU one put, get, set or wait step costs under the scenario's model, wherever its thread runs it: a
 // multiprocessing.Queue's put (its own Python and its feeder thread's pickling) or get in a process pool, an
 // asyncio.Queue's or asyncio.Event's on an event loop, else a queue.Queue's or threading.Event's.

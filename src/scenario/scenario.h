@@ -194,11 +194,14 @@ struct MachineProfile {
     TimeNs forkserverStart = 60'000'000;        // ...which itself starts once, like spawn
     // A multiprocessing.Pool's own costs in the parent, beyond its workers' and handler threads' starts: the first
     // Pool() of a process imports multiprocessing.pool (context.Pool imports it lazily); Pool.__init__ makes its
-    // queues, pipes and locks; leaving `with` terminates it, which kills and joins each worker in turn
-    // (Pool._terminate_pool), so poolTeardown is per worker. Measured with CPython 3.11.2 (docs/machine-profile.md).
+    // queues, pipes and locks; leaving `with` terminates it (Pool._terminate_pool): it stops the handler threads,
+    // sends every worker SIGTERM, then joins each. poolTeardown is a Pool(1)'s, poolTeardownWorker what each further
+    // worker adds: their exits overlap on the cores, so a large pool's comes to less per worker than a Pool(1)'s
+    // (plan::PoolTeardownTime). Measured with CPython 3.11.2 (docs/machine-profile.md).
     TimeNs poolImport = 12'000'000;
     TimeNs poolSetup = 3'300'000;
     TimeNs poolTeardown = 800'000;
+    TimeNs poolTeardownWorker = 330'000;
     TimeNs interpreterStart = 28'000'000;        // InterpreterPoolExecutor: a worker's interpreter, created once (3.14)
     TimeNs interpreterCallOverhead = 37'000;     // ...and each call into it (exec of a small script, a result queue)
     int64_t pickleBytesPerSecond = 1'000'000'000;

@@ -49,6 +49,8 @@ def write_all(parts, out_dir):
         profile = {"pool_import": us(med(ps[f"import_pool_{weight}"])),
                    "pool_setup": us(max(med(m["pool_setup"]) - med(m["ready"]), 0.001)),
                    "pool_teardown": us(med(m["pool_teardown"]))}
+        if "pool_teardown_8" in m:  # parts files before 2026-12-07 13:30 lack it: the profile's default stays
+            profile["pool_teardown_worker"] = us(max((med(m["pool_teardown_8"]) - med(m["pool_teardown"])) / 7, 0))
         if "page_touch" in parts:  # parts files before 2026-12-05 lack it: the profile's default stays
             profile["page_touch"] = us(med(parts["page_touch"]))
         if method == "fork":
@@ -63,8 +65,10 @@ def write_all(parts, out_dir):
                 f"process imports multiprocessing.pool: parts process_start.import_pool_{weight}), pool_setup "
                 f"{max(med(m['pool_setup']) - med(m['ready']), 0.001):.1f} ms (Pool(1) until its first map returned "
                 f"less a worker's start: {weight}.{method}.pool_setup less .ready), pool_teardown "
-                f"{med(m['pool_teardown']):.1f} ms a worker (leaving `with Pool(1)`: {weight}.{method}.pool_teardown; "
-                f"terminate() kills and joins each worker in turn)." +
+                f"{med(m['pool_teardown']):.1f} ms (leaving `with Pool(1)`: {weight}.{method}.pool_teardown)" +
+                (f", pool_teardown_worker {max((med(m['pool_teardown_8']) - med(m['pool_teardown'])) / 7, 0):.2f} ms "
+                 f"for each further worker (leaving `with Pool(8)`, less Pool(1)'s, over 7: "
+                 f"{weight}.{method}.pool_teardown_8)" if "pool_teardown_8" in m else "") + "." +
                 (f" page_touch {med(parts['page_touch']) * 1e3:.1f} us: a 4 KiB page written for the first time "
                  f"(parts page_touch), what each message's fresh heap costs." if "page_touch" in parts else "") +
                 (f" fork_child_start {max(med(m['ready']) - med(m['parent_start']), 0.001):.2f} ms: a worker's own "

@@ -362,9 +362,9 @@ public:
             return Costed(profile.threadStart, SpanState::RunningPython).AddsTo(&world.Trace().metrics.threadStart);
         }
         if (m_pool.finishedTasks < m_pool.totalTasks) return Action::Wait(m_pool.allDone, SpanState::Idle);
-        if (!m_tornDown) {  // leaving `with`: terminate() kills and joins each worker in turn
+        if (!m_tornDown) {  // leaving `with`: terminate() signals every worker, then joins each
             m_tornDown = true;
-            const TimeNs teardown = profile.poolTeardown * static_cast<TimeNs>(m_workers.size());
+            const TimeNs teardown = plan::PoolTeardownTime(profile, static_cast<int64_t>(m_workers.size()));
             if (teardown > 0) return Costed(teardown, SpanState::RunningPython);
         }
         return Action::Exit();

@@ -204,29 +204,38 @@ def identity(x):
     return x
 
 
-def pool_costs(fork_parent_ns, thread_start_ns, rounds=9):
-    """pool_setup and pool_teardown, as `with ctx.Pool(n) as pool: pool.map(...)` pays them with the fork method:
-    the construction less its n Process.start() calls in the parent (process_start_fork) and its three handler
-    threads' Thread.start() calls (thread_start; the model charges those as worker starts and thread starts), and
-    leaving `with` (terminate(): the handler threads stop, the workers are killed and joined one after another), per
-    worker, as the model charges it."""
+def pool_costs(fork_parent_ns, thread_start_ns, rounds=9, large=8):
+    """pool_setup, pool_teardown and pool_teardown_worker, as `with ctx.Pool(n) as pool: pool.map(...)` pays them
+    with the fork method: the construction of a Pool(os.cpu_count()) less its n Process.start() calls in the parent
+    (process_start_fork) and its three handler threads' Thread.start() calls (thread_start; the model charges those as
+    worker starts and thread starts); leaving `with` a Pool(1) (terminate(): the handler threads stop, the worker is
+    signalled and joined); and what each further worker adds, from leaving `with` a Pool(`large`): terminate() signals
+    every worker before it joins any, so their exits overlap on the cores (plan::PoolTeardownTime)."""
     n = os.cpu_count() or 1
     ctx = multiprocessing.get_context("fork")
     ctx.Pool(1).terminate()  # warm-up: the import and the first pool's page faults
-    builds, teardowns = [], []
+    builds, teardowns = [], {1: [], large: []}
     for _ in range(rounds):
         t0 = pc()
         pool = ctx.Pool(n)
         t1 = pc()
         pool.map(identity, range(n))
-        t2 = pc()
         pool.__exit__(None, None, None)
-        teardowns.append(pc() - t2)
         builds.append(t1 - t0)
         pool.join()
+        for size in teardowns:
+            pool = ctx.Pool(size)
+            pool.map(identity, range(size), chunksize=1)
+            t2 = pc()
+            pool.__exit__(None, None, None)
+            teardowns[size].append(pc() - t2)
+            pool.join()
     SPREADS["pool_setup"] = round(relative_spread(builds), 3)
-    SPREADS["pool_teardown"] = round(relative_spread(teardowns), 3)
-    return max(0, median(builds) - n * fork_parent_ns - 3 * thread_start_ns), median(teardowns) // n
+    SPREADS["pool_teardown"] = round(relative_spread(teardowns[1]), 3)
+    SPREADS["pool_teardown_worker"] = round(relative_spread(teardowns[large]), 3)
+    first = median(teardowns[1])
+    return (max(0, median(builds) - n * fork_parent_ns - 3 * thread_start_ns), first,
+            max(0, (median(teardowns[large]) - first) // (large - 1)))
 
 
 def fork_cost(n=20):
@@ -657,7 +666,8 @@ elif __name__ == "__main__":
     r["process_start_fork"], fork_ready = steady_start_parts("process_start_fork", "fork", 5, 15)
     r["fork_child_start"] = max(0, fork_ready - r["process_start_fork"])
     r["pool_import"] = pool_import()
-    r["pool_setup"], r["pool_teardown"] = pool_costs(r["process_start_fork"], r["thread_start"])
+    r["pool_setup"], r["pool_teardown"], r["pool_teardown_worker"] = pool_costs(r["process_start_fork"],
+                                                                                r["thread_start"])
     r["load_before"] = os.getloadavg()[0]
     # A spawned worker: the model charges the parent process_start_fork (the launcher's fork+exec) and the worker
     # process_start_spawn, so the worker's part is start-to-ready less that.

@@ -10,7 +10,10 @@ Prints one JSON object: per method, samples in ms of
   ready          start() until the child ran its target (it sends on a Pipe)
   first_ready    the first start of this process (forkserver: includes starting the fork server)
   pool_setup     ctx.Pool(1) until a first pool.map([1]) returned (one worker's start included)
-  pool_teardown  leaving `with Pool(1)` (terminate, join the handler threads and the worker)"""
+  pool_teardown  leaving `with Pool(1)` (terminate, join the handler threads and the worker)
+  pool_teardown_8  leaving `with Pool(8)` after a map of 8 items: what each worker beyond the first adds is
+                 (pool_teardown_8 - pool_teardown) / 7 (terminate() signals every worker before it joins any, so
+                 their exits overlap on the cores)"""
 import argparse
 import json
 import multiprocessing
@@ -28,7 +31,7 @@ def square(x):
 
 def measure(method, reps):
     ctx = multiprocessing.get_context(method)
-    out = {"parent_start": [], "ready": [], "pool_setup": [], "pool_teardown": []}
+    out = {"parent_start": [], "ready": [], "pool_setup": [], "pool_teardown": [], "pool_teardown_8": []}
     for i in range(reps + 1):
         r, w = ctx.Pipe(duplex=False)
         p = ctx.Process(target=child, args=(w,))
@@ -54,6 +57,13 @@ def measure(method, reps):
         if i:
             out["pool_setup"].append((t1 - t0) * 1e3)
             out["pool_teardown"].append((t2 - t1) * 1e3)
+    for i in range(reps + 1):
+        with ctx.Pool(8) as pool:
+            pool.map(square, range(8), chunksize=1)
+            t1 = time.perf_counter()
+        t2 = time.perf_counter()
+        if i:
+            out["pool_teardown_8"].append((t2 - t1) * 1e3)
     return out
 
 

@@ -211,7 +211,8 @@ TEST(NativeCli, CalibrateWritesTheShallowWakeUpAndThePoolsOwnCosts) {
         R"({"python": "3.11.7", "switch_interval": 5000000, "wakeup_latency": 33117, "wakeup_latency_shallow": 8150,)"
         R"( "wakeup_ns_by_idle_us": {"20": 8150, "150": 8701, "200": 23072}, "shallow_idle": 200000,)"
         R"( "waker_cost": 38122, "waker_cost_shallow": 6950, "scheduler": "cfs",)"
-        R"( "pool_import": 14818831, "pool_setup": 3300000, "pool_teardown": 1600000, "process_start_fork": 607799,)"
+        R"( "pool_import": 14818831, "pool_setup": 3300000, "pool_teardown": 1600000, "pool_teardown_worker": 385000,)"
+        R"( "process_start_fork": 607799,)"
         R"( "effective_cores": 4096.0, "spreads": {"pool_setup": 0.1}})");
     const std::string out = TempPath("native_cli_calibrated.json");
     const Result r = Capture({"calibrate", "--python-bin", measured, "--out", out});
@@ -219,7 +220,8 @@ TEST(NativeCli, CalibrateWritesTheShallowWakeUpAndThePoolsOwnCosts) {
     const std::string profile = FileText(out);
     for (const char* field : {R"("wakeup_latency_shallow": "8150ns")", R"("shallow_idle": "200000ns")",
                               R"("pool_import": "14818831ns")", R"("pool_setup": "3300000ns")",
-                              R"("pool_teardown": "1600000ns")", R"("200": 23072)", R"("waker_cost": "38122ns")",
+                              R"("pool_teardown": "1600000ns")",
+                              R"("pool_teardown_worker": "385000ns")", R"("200": 23072)", R"("waker_cost": "38122ns")",
                               R"("waker_cost_shallow": "6950ns")", R"("scheduler": "cfs")"})
         EXPECT_TRUE(Contains(profile, field)) << field << " missing from\n" << profile;
 
