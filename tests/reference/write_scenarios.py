@@ -42,6 +42,13 @@ def write_all(parts, out_dir):
     docs = {}
     ps = parts["process_start"]
 
+    def teardown_worker_ms(m):
+        # What each worker beyond the first adds to leaving `with`: start_probe.py's Pool(8) less its Pool(1), over
+        # the 7 further workers. None for parts files before 2026-12-07 13:30, which lack it (the default stays).
+        if "pool_teardown_8" not in m:
+            return None
+        return max((med(m["pool_teardown_8"]) - med(m["pool_teardown"])) / 7, 0)
+
     def pool_profile(weight, method="fork"):
         # A Pool's own costs in the parent: the first Pool() of a process imports multiprocessing.pool; Pool(1) until
         # its first map returned, less one worker's start (its set-up beyond its worker); leaving `with` (tear-down).
@@ -49,8 +56,8 @@ def write_all(parts, out_dir):
         profile = {"pool_import": us(med(ps[f"import_pool_{weight}"])),
                    "pool_setup": us(max(med(m["pool_setup"]) - med(m["ready"]), 0.001)),
                    "pool_teardown": us(med(m["pool_teardown"]))}
-        if "pool_teardown_8" in m:  # parts files before 2026-12-07 13:30 lack it: the profile's default stays
-            profile["pool_teardown_worker"] = us(max((med(m["pool_teardown_8"]) - med(m["pool_teardown"])) / 7, 0))
+        if teardown_worker_ms(m) is not None:
+            profile["pool_teardown_worker"] = us(teardown_worker_ms(m))
         if "page_touch" in parts:  # parts files before 2026-12-05 lack it: the profile's default stays
             profile["page_touch"] = us(med(parts["page_touch"]))
         if method == "fork":
@@ -66,9 +73,9 @@ def write_all(parts, out_dir):
                 f"{max(med(m['pool_setup']) - med(m['ready']), 0.001):.1f} ms (Pool(1) until its first map returned "
                 f"less a worker's start: {weight}.{method}.pool_setup less .ready), pool_teardown "
                 f"{med(m['pool_teardown']):.1f} ms (leaving `with Pool(1)`: {weight}.{method}.pool_teardown)" +
-                (f", pool_teardown_worker {max((med(m['pool_teardown_8']) - med(m['pool_teardown'])) / 7, 0):.2f} ms "
-                 f"for each further worker (leaving `with Pool(8)`, less Pool(1)'s, over 7: "
-                 f"{weight}.{method}.pool_teardown_8)" if "pool_teardown_8" in m else "") + "." +
+                (f", pool_teardown_worker {teardown_worker_ms(m):.2f} ms for each further worker (leaving "
+                 f"`with Pool(8)`, less Pool(1)'s, over 7: {weight}.{method}.pool_teardown_8)"
+                 if teardown_worker_ms(m) is not None else "") + "." +
                 (f" page_touch {med(parts['page_touch']) * 1e3:.1f} us: a 4 KiB page written for the first time "
                  f"(parts page_touch), what each message's fresh heap costs." if "page_touch" in parts else "") +
                 (f" fork_child_start {max(med(m['ready']) - med(m['parent_start']), 0.001):.2f} ms: a worker's own "
