@@ -17,6 +17,9 @@ JSON object with the Python version, the machine's cores and the load average be
   aiohttp_cold_fork_cpu / _wall_0       the first asyncio.run of a ClientSession with one get, in a forked process
   sum_cpu                               one sum(i * i for i in range(1_000_000)): thread CPU time
   thread_start                          Thread(target=f).start() in a burst of 100, per start (the parent's time)
+  thread_start_cpu / thread_bootstrap / thread_exit   the same burst in parts (calibrate.py's
+                                        thread_start_burst_parts): the starter's CPU in start(), the new
+                                        thread's CPU before its target, and after it
   lock_increment                        `with lock: counter += 1`, per call (a loop of 100,000)
   pickle.<kind>.<size>                  pickle.dumps, pickle.loads, and a Pipe transfer of the pickled bytes to
                                         another process (send_bytes until it acknowledges, less a 1-byte round
@@ -165,6 +168,12 @@ def thread_parts(reps):
         for t in threads:
             t.join()
         return per
+    in_parts = _calibrate().thread_start_burst_parts
+    in_parts(20)  # warm-up
+    bursts = [in_parts() for _ in range(reps)]
+    ms = lambda k: stats([b[k] / 1e6 for b in bursts])
+    out = {"thread_start": stats(repeat(burst, reps)), "thread_start_cpu": ms(0), "thread_bootstrap": ms(1),
+           "thread_exit": ms(2)}
     n = 100_000
 
     def inc():
@@ -172,7 +181,7 @@ def thread_parts(reps):
         increment_loop(n)
         return (time.perf_counter() - t0) * 1e3 / n
     inc = repeat(inc, reps)
-    return {"thread_start": stats(repeat(burst, reps)), "lock_increment": stats(inc)}
+    return {**out, "lock_increment": stats(inc)}
 
 
 def payload(kind, size):
