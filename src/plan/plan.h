@@ -210,8 +210,9 @@ scenario::TimeNs PickleTime(const scenario::MachineProfile& profile, int64_t byt
 //    pages the read writes and free() unmaps again, a fresh page per page read on top of the BytesIO's own. So the
 //    larger the message, the more of it is read that way (ReceiptPagesPerPage: measured medians by size).
 //  - pickle.loads then writes the new object: one page per page for bytes (load_counted_binbytes copies into a new
-//    object; measured 1.00-1.05), 3.4-6.8 per page of pickled object graph (a list of ints, each int an object of
-//    its own; kObjectPagesPerPage, the midpoint).
+//    object; measured 1.00-1.05), kObjectPagesPerPage per page of pickled object graph: a list of ints unpickles each
+//    5-byte BININT into a 28-byte int that pymalloc rounds to 32 bytes, plus the list's 8-byte slot: 40 bytes for 5
+//    (docs/models.md, "Processes").
 //  - A message that fits the pipe arrives in one read and leaves the heap warm: it pays these pages only at its
 //    process's first receipt (measured: 74 + 13 faults for 64 KiB at a worker's first item, 0-3 after).
 //  - The sender's pickle.dumps writes fresh pages at its process's first send, and at every send above glibc's

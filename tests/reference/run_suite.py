@@ -204,12 +204,15 @@ def run_program(python, case, servers, timeout, quick=False):
     return json.loads(lines[-1])
 
 
-def simulate(interleave, scenario, profile=None, timeout=120):
-    """`interleave sim SCENARIO --json` and the trace (for per-task latencies). Raises with the simulator's
-    message when the scenario does not parse or simulate."""
+def simulate(interleave, scenario, profile=None, timeout=120, seed=None):
+    """`interleave sim SCENARIO --json` and the trace (for per-task latencies); with a seed, one of the runs CPython
+    could give (the wake-up latencies and timer slack drawn from it) instead of the deterministic one. Raises with
+    the simulator's message when the scenario does not parse or simulate."""
     with tempfile.TemporaryDirectory() as tmp:
         trace_path = os.path.join(tmp, "trace.json")
         cmd = [interleave, "sim", scenario, "--json", "--out", trace_path] + (["--profile", profile] if profile else [])
+        if seed is not None:
+            cmd += ["--seed", str(seed)]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         if r.returncode != 0:
             raise RuntimeError(f"interleave sim {os.path.relpath(scenario, ROOT)}: {(r.stderr or r.stdout).strip()[-400:]}")
@@ -328,6 +331,11 @@ def table(rows):
         if r.get("spread_wider_than_bound"):
             notes.append(f"CPython's run-to-run p10..p90 spans {r['cpython_spread'] * 100:.0f}% of its median, wider "
                          f"than ±{r['bound'] * 100:.0f}%")
+        seeded = r.get("simulated_seeded")
+        if seeded and c:
+            notes.append(f"{seeded['n']} seeded runs: median {fmt(seeded['median'])} "
+                         f"({(seeded['median'] - c['median']) / c['median'] * 100:+.1f}%), p10..p90 "
+                         f"{fmt(seeded['p10'])}..{fmt(seeded['p90'])}")
         if r.get("error_text"):
             notes.append(r["error_text"])
         if r.get("load") is not None:
@@ -359,6 +367,8 @@ def main():
                     help="measure the parts first (programs/parts.py, about a minute) and simulate scenarios written "
                          "from them (write_scenarios.py) instead of the committed ones: parts and programs then see "
                          "the same machine load; the parts go into the results file")
+    ap.add_argument("--seeds", type=int, default=8,
+                    help="also simulate each case under seeds 1..N and note the spread of its metrics (0: none)")
     ap.add_argument("--against", default=None, metavar="RESULTS",
                     help="compare with the CPython runs stored in this results file instead of running the programs")
     ap.add_argument("--write-scenarios", action="store_true",
@@ -447,7 +457,7 @@ def main():
 
     cpu_probes = case_cpu_probes(meta.get("cpu_probe_ms", []), rounds)
     rows = simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, scenario_dir if parts else None,
-                         args.profile, cpu_probes, parts)
+                         args.profile, cpu_probes, parts, args.seeds)
     meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
     meta["seconds"] = round(time.time() - started, 1)
     print_table(rows, meta, version, skipped)
@@ -481,10 +491,25 @@ def case_cpu_probes(probes, rounds):
 CPU_SPEED_NOTED = 0.05
 
 
+def seeded_medians(interleave, scenario, case, profile, seeds):
+    """Each metric's median in each of the seeded runs 1..seeds: the simulator's own spread where CPython's behaviour
+    is random (which waiter wins the GIL, when a core wakes). Where it is wide, the deterministic run the table
+    compares is one of several answers the model gives, not the model's answer."""
+    out = {m["name"]: [] for m in case["metrics"]}
+    for seed in range(1, seeds + 1):
+        trace = simulate(interleave, scenario, profile, seed=seed)
+        for m in case["metrics"]:
+            values = sim_values(trace, m, case)
+            if values:
+                out[m["name"]].append(statistics.median(values))
+    return out
+
+
 def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_scenarios, profile, cpu_probes=None,
-                  parts=None):
+                  parts=None, seeds=0):
     """Simulates each case's scenario (from fresh_scenarios where the run wrote one, else the committed one) and
-    compares it with the case's CPython runs: one row per metric."""
+    compares it with the case's CPython runs: one row per metric. With seeds, each row also carries the spread of
+    the metric over that many seeded runs (a diagnosis beside the deterministic run the bound applies to)."""
     rows = []
     # The CPU's speed during a case's runs against the speed when its scenario's parts were measured (the same probe,
     # parts.py's sum_cpu): where it moved, the table also shows the scenario with its CPU steps slowed or sped up by
@@ -501,8 +526,11 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
         fresh = bool(fresh_scenarios and os.path.exists(scenario))
         if not fresh:
             scenario = os.path.join(HERE, c["scenario"])
+        seeded = {}
         try:
             trace = simulate(interleave, scenario, profile)
+            if seeds:
+                seeded = seeded_medians(interleave, scenario, c, profile, seeds)
             with open(scenario) as f:
                 cores = json.load(f).get("machine", {}).get("cores", 4)
             if eff_cores and eff_cores < cores:
@@ -525,6 +553,8 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
                     row["effective_cores_used"] = eff_cores
                 if speed_trace:
                     row["cpu_speed"] = dict(speed, simulated=spread(sim_values(speed_trace, m, c)))
+                if seeded.get(m["name"]):
+                    row["simulated_seeded"] = spread(seeded[m["name"]])
             else:
                 row = {"case": c["id"], "metric": m["name"], "bound": m["bound"], "cpython": None, "simulated": None}
             row["load"] = statistics.median(loads[c["id"]]) if loads[c["id"]] else None
@@ -603,7 +633,8 @@ def resimulate(args, cases):
             sys.exit(f"run_suite: --against {args.against}: its \"parts\" cannot be written as scenarios ({e!r})")
         meta["parts"] = "the parts stored in the results file (a --fresh-parts run)"
     try:
-        rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, scenario_dir, args.profile, cpu_probes, parts)
+        rows = simulate_rows(interleave, cases, runs, loads, {}, [], meta, scenario_dir, args.profile, cpu_probes, parts,
+                             args.seeds)
     finally:
         if scenario_dir:
             import shutil
