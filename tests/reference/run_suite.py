@@ -15,6 +15,7 @@ and build/native-debug/interleave). Records python --version, nproc, the load av
 machine in the results file (default tests/reference/results/<date>-<python>.json). Bounded: cases not started
 within --budget-s seconds are skipped and listed as such."""
 import argparse
+import concurrent.futures
 import functools
 import json
 import os
@@ -297,9 +298,10 @@ def fmt(x):
     return "-" if x is None else (f"{x:.1f}" if x >= 10 else f"{x:.2f}")
 
 
-def compare(case, metric, runs, trace):
+def compare(case, metric, runs, simulated):
+    """One row: CPython's runs against the simulated values (sim_values of one trace, or of several pooled)."""
     real = spread(real_values(runs, metric))
-    sim = spread(sim_values(trace, metric, case))
+    sim = spread(simulated)
     row = {"case": case["id"], "metric": metric["name"], "bound": metric["bound"], "cpython": real, "simulated": sim}
     if real and sim and real["median"]:
         err = (sim["median"] - real["median"]) / real["median"]
@@ -331,11 +333,10 @@ def table(rows):
         if r.get("spread_wider_than_bound"):
             notes.append(f"CPython's run-to-run p10..p90 spans {r['cpython_spread'] * 100:.0f}% of its median, wider "
                          f"than ±{r['bound'] * 100:.0f}%")
-        seeded = r.get("simulated_seeded")
-        if seeded and c:
-            notes.append(f"{seeded['n']} seeded runs: median {fmt(seeded['median'])} "
-                         f"({(seeded['median'] - c['median']) / c['median'] * 100:+.1f}%), p10..p90 "
-                         f"{fmt(seeded['p10'])}..{fmt(seeded['p90'])}")
+        det = r.get("simulated_deterministic")
+        if det and c:
+            notes.append(f"seeds 1..{r['seeds']}; the deterministic run: {fmt(det['median'])} "
+                         f"({(det['median'] - c['median']) / c['median'] * 100:+.1f}%)")
         if r.get("error_text"):
             notes.append(r["error_text"])
         if r.get("load") is not None:
@@ -368,7 +369,8 @@ def main():
                          "from them (write_scenarios.py) instead of the committed ones: parts and programs then see "
                          "the same machine load; the parts go into the results file")
     ap.add_argument("--seeds", type=int, default=8,
-                    help="also simulate each case under seeds 1..N and note the spread of its metrics (0: none)")
+                    help="compare with the simulator's runs under seeds 1..N, pooled, and note its deterministic run "
+                         "(0: compare with the deterministic run)")
     ap.add_argument("--against", default=None, metavar="RESULTS",
                     help="compare with the CPython runs stored in this results file instead of running the programs")
     ap.add_argument("--write-scenarios", action="store_true",
@@ -491,25 +493,24 @@ def case_cpu_probes(probes, rounds):
 CPU_SPEED_NOTED = 0.05
 
 
-def seeded_medians(interleave, scenario, case, profile, seeds):
-    """Each metric's median in each of the seeded runs 1..seeds: the simulator's own spread where CPython's behaviour
-    is random (which waiter wins the GIL, when a core wakes). Where it is wide, the deterministic run the table
-    compares is one of several answers the model gives, not the model's answer."""
-    out = {m["name"]: [] for m in case["metrics"]}
-    for seed in range(1, seeds + 1):
+def seeded_values(interleave, scenario, case, profile, seeds):
+    """Each metric's values in the seeded runs 1..seeds, pooled (as the CPython column pools its runs' values). In
+    CPython which waiter wins the GIL and when a core wakes are random, and the simulator's deterministic run can lock
+    into one phase of its threads' interval timers that CPython's drift out of (docs/real-runs.md, "What misses, and
+    why"): the seeded runs are the comparison's like for like. The runs are independent: they go to every core."""
+    def one(seed):
         trace = simulate(interleave, scenario, profile, seed=seed)
-        for m in case["metrics"]:
-            values = sim_values(trace, m, case)
-            if values:
-                out[m["name"]].append(statistics.median(values))
-    return out
+        return {m["name"]: sim_values(trace, m, case) for m in case["metrics"]}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs = list(pool.map(one, range(1, seeds + 1)))
+    return {m["name"]: [v for run in runs for v in run[m["name"]]] for m in case["metrics"]}
 
 
 def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_scenarios, profile, cpu_probes=None,
                   parts=None, seeds=0):
     """Simulates each case's scenario (from fresh_scenarios where the run wrote one, else the committed one) and
-    compares it with the case's CPython runs: one row per metric. With seeds, each row also carries the spread of
-    the metric over that many seeded runs (a diagnosis beside the deterministic run the bound applies to)."""
+    compares it with the case's CPython runs: one row per metric. With seeds, the comparison is with the seeded runs
+    1..seeds pooled, and the deterministic run is noted beside it; without, with the deterministic run."""
     rows = []
     # The CPU's speed during a case's runs against the speed when its scenario's parts were measured (the same probe,
     # parts.py's sum_cpu): where it moved, the table also shows the scenario with its CPU steps slowed or sped up by
@@ -530,7 +531,7 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
         try:
             trace = simulate(interleave, scenario, profile)
             if seeds:
-                seeded = seeded_medians(interleave, scenario, c, profile, seeds)
+                seeded = seeded_values(interleave, scenario, c, profile, seeds)
             with open(scenario) as f:
                 cores = json.load(f).get("machine", {}).get("cores", 4)
             if eff_cores and eff_cores < cores:
@@ -547,14 +548,16 @@ def simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, fresh_s
             errors.setdefault(c["id"], str(e))
         for m in c["metrics"]:
             if runs[c["id"]] and trace:
-                row = compare(c, m, runs[c["id"]], trace)
+                deterministic = sim_values(trace, m, c)
+                row = compare(c, m, runs[c["id"]], seeded.get(m["name"]) or deterministic)
+                if seeded.get(m["name"]):
+                    row["seeds"] = seeds
+                    row["simulated_deterministic"] = spread(deterministic)
                 if eff_trace:
                     row["simulated_at_effective_cores"] = spread(sim_values(eff_trace, m, c))
                     row["effective_cores_used"] = eff_cores
                 if speed_trace:
                     row["cpu_speed"] = dict(speed, simulated=spread(sim_values(speed_trace, m, c)))
-                if seeded.get(m["name"]):
-                    row["simulated_seeded"] = spread(seeded[m["name"]])
             else:
                 row = {"case": c["id"], "metric": m["name"], "bound": m["bound"], "cpython": None, "simulated": None}
             row["load"] = statistics.median(loads[c["id"]]) if loads[c["id"]] else None

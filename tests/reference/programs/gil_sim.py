@@ -37,10 +37,13 @@ def parts(busy):
 
 
 def scenario(cpu, io, interval_ms, seconds, busy, cores):
+    """The probe run for `seconds` (its --seconds): its CPU-bound threads spin until that deadline, taking turns at one
+    GIL, so each does about seconds / cpu of work; the I/O thread has round trips enough for the whole run (those made
+    after the CPU-bound threads end are not counted, analyse_trace)."""
     p = parts(busy) if io else None
     tasks = []
     if cpu:
-        tasks.append({"name": "cpu", "count": cpu, "steps": [{"cpu": f"{int(seconds * 1000)}ms"}]})
+        tasks.append({"name": "cpu", "count": cpu, "steps": [{"cpu": f"{int(seconds * 1000 / cpu)}ms"}]})
     if io:
         trips = int(seconds * 1e6 / (p["reply"] + 2 * PY_US))
         tasks.append({"name": "io", "count": 1, "steps": [{"repeat": min(trips, 1_000_000), "steps": [
