@@ -458,12 +458,16 @@ def main():
             s.stop()
 
     cpu_probes = case_cpu_probes(meta.get("cpu_probe_ms", []), rounds)
+    meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    out = args.out or os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-{pyver}.json")
+    # CPython's runs first, without rows: a run stopped while it simulates (accuracy.sh's time limit) keeps them,
+    # and --against compares with them later.
+    write_results(out, meta, [], runs, loads, errors, skipped, parts, cpu_probes)
+    print(f"simulating: each case deterministically and under seeds 1..{args.seeds}", file=sys.stderr)
     rows = simulate_rows(interleave, cases, runs, loads, errors, skipped, meta, scenario_dir if parts else None,
                          args.profile, cpu_probes, parts, args.seeds)
-    meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
     meta["seconds"] = round(time.time() - started, 1)
     print_table(rows, meta, version, skipped)
-    out = args.out or os.path.join(HERE, "results", f"{time.strftime('%Y-%m-%d', time.gmtime())}-{pyver}.json")
     write_results(out, meta, rows, runs, loads, errors, skipped, parts, cpu_probes)
     import shutil
     shutil.rmtree(scenario_dir, ignore_errors=True)
