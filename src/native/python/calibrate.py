@@ -94,9 +94,9 @@ def thread_start_burst_parts(n=100):
     """One burst of n Thread.start() calls, one after the other, each thread running a target that only records
     itself: the way a program starts its threads. Returns, per start (ns, medians over the burst where per start):
     the starter's own CPU in start() (its thread CPU clock, read around each call); the new thread's CPU when its
-    target begins (thread_time, which starts at the thread's creation); the new thread's CPU after its target
-    (the process's CPU over the burst and the joins, less the starter's, per thread, less the part before the target);
-    and the wall time of one start() call."""
+    target begins (thread_time, which starts at the thread's creation); and the new thread's CPU after its target
+    (the process's CPU over the burst and the joins, less the starter's, per thread, less the part before the
+    target). The wall time of a start is thread_start_burst's."""
     starter_clock = time.pthread_getcpuclockid(threading.get_ident())
     at_target = [0] * n
 
@@ -106,27 +106,26 @@ def thread_start_burst_parts(n=100):
         return target
 
     threads = [threading.Thread(target=recorder(i)) for i in range(n)]
-    starter, wall = [], []
+    starter = []
     process0, own0 = time.process_time_ns(), time.thread_time_ns()
     for t in threads:
-        w0, c0 = pc(), time.clock_gettime_ns(starter_clock)
+        c0 = time.clock_gettime_ns(starter_clock)
         t.start()
         starter.append(time.clock_gettime_ns(starter_clock) - c0)
-        wall.append(pc() - w0)
     for t in threads:
         t.join()
     new_threads = ((time.process_time_ns() - process0) - (time.thread_time_ns() - own0)) / n
     bootstrap = median(at_target)
-    return median(starter), bootstrap, max(0, int(new_threads) - bootstrap), median(wall)
+    return median(starter), bootstrap, max(0, int(new_threads) - bootstrap)
 
 
 def thread_start_parts(rounds=5):
     """Thread.start() in three parts (the starter's CPU, the new thread's before its target and after it), each the
-    median over `rounds` bursts, and the wall time of one start."""
+    median over `rounds` bursts."""
     thread_start_burst_parts(20)  # warm-up
     bursts = [thread_start_burst_parts() for _ in range(rounds)]
     SPREADS["thread_start_cpu"] = round(relative_spread([b[0] for b in bursts]), 3)
-    return tuple(median([b[k] for b in bursts]) for k in range(4))
+    return tuple(median([b[k] for b in bursts]) for k in range(3))
 
 
 def wakeup(n=40):
@@ -692,7 +691,7 @@ elif __name__ == "__main__":
     r["thread_start_single"] = thread_start()
     r["thread_start"] = thread_start_burst()
     # Thread.start() in parts, reported beside the profile (not yet the model's: docs/real-runs.md, lock_counter).
-    r["thread_start_cpu"], r["thread_bootstrap"], r["thread_exit"], r["thread_start_wall"] = thread_start_parts()
+    r["thread_start_cpu"], r["thread_bootstrap"], r["thread_exit"] = thread_start_parts()
     r["wakeup_latency"] = wakeup()
     r["wakeup_latency_shallow"], shallow_idle, r["wakeup_ns_by_idle_us"], waker = shallow_wakeup()
     r.update(waker)
