@@ -428,8 +428,8 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "wakeup_latency_shallow",
                             "shallow_idle", "waker_cost", "waker_cost_shallow", "process_start_fork",
                             "fork_child_start", "process_start_spawn", "forkserver_start",
-                            "process_start_forkserver", "pool_import", "pool_setup", "pool_teardown",
-                            "pool_teardown_worker", "message_overhead", "page_touch",
+                            "process_start_forkserver", "forkserver_request", "pool_import", "pool_setup",
+                            "pool_teardown", "pool_teardown_worker", "message_overhead", "page_touch",
                             "loop_step_overhead", "eager_step_overhead", "counter_increment", "executor_submit",
                             "as_completed_yield", "mp_queue_put", "mp_queue_feed", "mp_queue_get",
                             "mp_pipe_send", "mp_pipe_recv"}) {

@@ -726,6 +726,8 @@ bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
                              "a fork worker's own start, after the fork, until it runs a task");
     changed |= DurationField("spawn start", p.processStartSpawn, 0, kMinute, "a fresh interpreter and its imports");
     changed |= DurationField("forkserver start", p.processStartForkserver, 0, kMinute, "a fork from the forkserver");
+    changed |= DurationField("forkserver call", p.forkserverRequest, 0, kMinute,
+                             "the parent's Process.start(): asking the server for a fork (its CPU; then it waits)");
     changed |= DurationField("forkserver boot", p.forkserverStart, 0, kMinute, "the forkserver itself, started once");
     changed |= DurationField("interpreter start", p.interpreterStart, 0, kMinute,
                              "InterpreterPoolExecutor: creating a worker's interpreter (3.14)");

@@ -199,13 +199,21 @@ def write_all(parts, out_dir):
                        f"child ran its target (spawn.ready) less that")
             else:
                 first, ready = med(m["first_ready"]), med(m["ready"])
+                # Parts measured before 2026-12-07 have no parent_cpu: the request is then the profile's default.
+                request = med(m["parent_cpu"]) if m.get("parent_cpu") else None
+                child = ready - fork_parent - (request or 0)
                 profile["process_start_fork"] = us(fork_parent)
                 profile["forkserver_start"] = us(max(first - ready, 0.001))
-                profile["process_start_forkserver"] = us(max(ready - fork_parent, 0.001))
+                profile["process_start_forkserver"] = us(max(child, 0.001))
+                if request is not None:
+                    profile["forkserver_request"] = us(request)
                 how = (f"forkserver_start {first - ready:.1f} ms: the first start (forkserver.first_ready, server "
-                       f"included) less a later one (forkserver.ready); process_start_forkserver "
-                       f"{ready - fork_parent:.1f} ms: a later start until the child ran (forkserver.ready) less a "
-                       f"fork (fork.parent_start, which is also process_start_fork)")
+                       f"included) less a later one (forkserver.ready); "
+                       + (f"forkserver_request {request:.2f} ms: the parent's own CPU in start() (forkserver."
+                          f"parent_cpu); " if request is not None else "") +
+                       f"process_start_forkserver {child:.1f} ms: a later start until the child ran (forkserver.ready) "
+                       f"less a fork (fork.parent_start, which is also process_start_fork)"
+                       + (" and the request" if request is not None else ""))
             prog = "process_start_heavy.py" if weight == "heavy" else "process_start.py"
             # Two workers, and (light) fifty on the machine's two cores: the starts contend for the cores (a spawned
             # or forkserver worker's start is CPU work: a fresh interpreter and its imports).

@@ -48,8 +48,10 @@ struct PoolState {
     int32_t totalTasks = 0;
     SignalIndex inSignal, outSignal, allDone, serverSignal;
     SignalIndex argsRead, resultsRead;  // a chunk's arguments or results were read off the pipe
+    SignalIndex workerForked;           // the fork server forked the oldest request and wrote its pid back
     std::deque<ThreadIndex> forkRequests;
     int32_t workersToFork = 0;
+    int32_t workersForked = 0;
 };
 
 TimeNs ArgsTime(const Chunk& chunk, const scenario::MachineProfile& profile, bool unpickle) {
@@ -305,6 +307,8 @@ public:
             world.StartThread(m_forking);
             m_forking = ThreadIndex{};
             --m_pool.workersToFork;
+            ++m_pool.workersForked;
+            world.Notify(m_pool.workerForked);
         }
         if (!m_pool.forkRequests.empty()) {
             m_forking = m_pool.forkRequests.front();
@@ -333,6 +337,11 @@ public:
             world.StartThread(m_pendingStart);
             m_pendingStart = ThreadIndex{};
         }
+        if (m_pendingRequest.Valid()) {  // the request is made: the server may fork it
+            m_pool.forkRequests.push_back(m_pendingRequest);
+            world.Notify(m_pool.serverSignal);
+            m_pendingRequest = ThreadIndex{};
+        }
         if (!m_setUp) {  // with ctx.Pool(n) as pool: the import of multiprocessing.pool, then Pool.__init__'s own work
             m_setUp = true;
             if (profile.poolImport + profile.poolSetup > 0) return Costed(profile.poolImport + profile.poolSetup, SpanState::RunningPython);
@@ -342,6 +351,10 @@ public:
             m_pendingStart = m_server;
             return Costed(profile.processStartFork, SpanState::StartingProcess, false);
         }
+        // popen_forkserver.Popen._launch ends by reading the worker's pid, which the server writes once it has
+        // forked: Pool.__init__ starts the next worker only then, so the starts go at the server's pace.
+        if (m_method == StartMethod::Forkserver && m_pool.workersForked < static_cast<int32_t>(m_nextWorker))
+            return Action::Wait(m_pool.workerForked, SpanState::BlockedIo);
         if (m_nextWorker < m_workers.size()) {
             ThreadIndex worker = m_workers[m_nextWorker++];
             switch (m_method) {
@@ -352,9 +365,8 @@ public:
                     m_pendingStart = worker;
                     return Costed(profile.processStartFork, SpanState::StartingProcess, false);
                 case StartMethod::Forkserver:
-                    m_pool.forkRequests.push_back(worker);
-                    world.Notify(m_pool.serverSignal);
-                    return Costed(profile.messageOverhead, SpanState::StartingProcess, true);
+                    m_pendingRequest = worker;
+                    return Costed(profile.forkserverRequest, SpanState::StartingProcess, true);
             }
         }
         if (m_nextHandler < m_handlers.size()) {
@@ -377,6 +389,7 @@ private:
     StartMethod m_method;
     size_t m_nextWorker = 0, m_nextHandler = 0;
     ThreadIndex m_pendingStart;
+    ThreadIndex m_pendingRequest;  // a worker whose fork the parent is asking the server for
     bool m_serverLaunched = false;
     bool m_setUp = false, m_tornDown = false;
 };
@@ -415,6 +428,7 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
     pool.outSignal = world.AddSignal();
     pool.allDone = world.AddSignal();
     pool.serverSignal = world.AddSignal();
+    pool.workerForked = world.AddSignal();
     pool.argsRead = world.AddSignal();
     pool.resultsRead = world.AddSignal();
     pool.workersToFork = method == StartMethod::Forkserver ? workers : 0;

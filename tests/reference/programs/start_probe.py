@@ -7,6 +7,8 @@ the main module (a spawned worker imports the main module again).
 Prints one JSON object: per method, samples in ms of
   parent_start   Process.start() in the parent (fork: the fork; spawn: fork+exec and the preparation data;
                  forkserver: the request to the server and its fork)
+  parent_cpu     the parent's own CPU in that start() (its thread CPU clock; forkserver: pickling the preparation
+                 data and the process object, connecting to the server, passing the fds, without the wait for the pid)
   ready          start() until the child ran its target (it sends on a Pipe)
   first_ready    the first start of this process (forkserver: includes starting the fork server)
   pool_setup     ctx.Pool(1) until a first pool.map([1]) returned (one worker's start included)
@@ -31,12 +33,15 @@ def square(x):
 
 def measure(method, reps):
     ctx = multiprocessing.get_context(method)
-    out = {"parent_start": [], "ready": [], "pool_setup": [], "pool_teardown": [], "pool_teardown_8": []}
+    out = {"parent_start": [], "parent_cpu": [], "ready": [], "pool_setup": [], "pool_teardown": [],
+           "pool_teardown_8": []}
     for i in range(reps + 1):
         r, w = ctx.Pipe(duplex=False)
         p = ctx.Process(target=child, args=(w,))
         t0 = time.perf_counter()
+        c0 = time.thread_time()
         p.start()
+        c1 = time.thread_time()
         t1 = time.perf_counter()
         r.recv()
         t2 = time.perf_counter()
@@ -47,6 +52,7 @@ def measure(method, reps):
             out["first_ready"] = [(t2 - t0) * 1e3]
             continue
         out["parent_start"].append((t1 - t0) * 1e3)
+        out["parent_cpu"].append((c1 - c0) * 1e3)
         out["ready"].append((t2 - t0) * 1e3)
     for i in range(reps + 1):
         t0 = time.perf_counter()

@@ -176,3 +176,25 @@ TEST(StartMethods, AForkWorkersOwnStartRunsOnTheWorkerBesideTheParentsNextFork) 
     s.machine.profile.forkChildStart = 0;
     EXPECT_LT(interleave::testing::TaskNamed(SimulateOk(s).trace, "t[0]").started, 2'500'000);
 }
+
+TEST(StartMethods, AForkserverStartWaitsForTheServersForkBeforeTheNext) {
+    // popen_forkserver.Popen._launch sends the request (forkserver_request, the parent's CPU), then reads the worker's
+    // pid, which the server writes once it has forked (process_start_fork, the server's CPU): Pool.__init__ starts
+    // the next worker only then, and hands out no task before the last one is forked.
+    auto s = interleave::testing::ParseOrDie(R"({"tasks":[{"name":"t","count":4,"steps":[{"cpu":"1ms"}]}],
+        "model":{"kind":"processes","workers":4,"start_method":"forkserver","chunksize":1},
+        "machine":{"cores":64,"profile":{"process_start_fork":"2ms","forkserver_start":"10ms",
+                   "forkserver_request":"500us","process_start_forkserver":"1ms","pool_import":"0us",
+                   "pool_setup":"0us","pool_teardown":"0us","thread_start":"0us"}}})");
+    const auto result = SimulateOk(s);
+    // The server is launched (2 ms) and boots (10 ms) while the first request waits; then each start is a request
+    // and a fork, one after the other: the fourth worker is forked 2 + 10 + 2 + 3 x 2.5 = 21.5 ms in.
+    trace::TimeNs firstTask = result.trace.metrics.makespan;
+    for (const auto& task : result.trace.tasks) firstTask = std::min(firstTask, task.started);
+    EXPECT_GE(firstTask, 21'500'000);
+    EXPECT_LT(firstTask, 23'000'000);
+    EXPECT_EQ(interleave::testing::StateTime(result.trace, "MainThread", trace::SpanState::StartingProcess),
+              2'000'000 + 4 * 500'000);
+    EXPECT_EQ(interleave::testing::StateTime(result.trace, "forkserver", trace::SpanState::StartingProcess),
+              10'000'000 + 4 * 2'000'000);
+}
