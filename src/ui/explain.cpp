@@ -343,7 +343,12 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
         why = Printf("each interpreter has its own GIL, so their threads run Python on %d cores at once; ", s.machine.cores) +
               PoolCosts(trace, "the interpreters", WhatCrossed(w));
     } else if (model.processPool) {
-        why = Printf("each process has its own GIL and runs on its own core (%d cores); ", s.machine.cores) +
+        // More workers than cores take turns on them (the timeline shows them waiting for a core): only up to the
+        // cores does each process get one of its own.
+        why = (workers > s.machine.cores
+                   ? Printf("each process has its own GIL, and the %d processes take turns on %d cores; ", workers,
+                            s.machine.cores)
+                   : Printf("each process has its own GIL and runs on its own core (%d cores); ", s.machine.cores)) +
               PoolCosts(trace, "processes", WhatCrossed(w));
     } else if (model.threads && !model.gil) {
         why = Printf("without a GIL, threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",

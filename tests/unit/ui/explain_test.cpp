@@ -179,6 +179,22 @@ TEST(Explain, APoolSaysWhetherWhatCrossedWasBytesOrObjectGraphs) {
     EXPECT_TRUE(Says(both, "what crossed (2.0 MB of bytes and 8.0 MB of object graphs")) << both;
 }
 
+TEST(Explain, APoolWithMoreWorkersThanCoresDoesNotGiveEachProcessACoreOfItsOwn) {
+    // Fifty workers on two cores wait for a core in turn (the timeline's "waiting for a core" spans): the text must
+    // not say each runs on its own core, as it may for two workers on two cores.
+    auto explain = [](int workers) {
+        const scenario::Scenario s = testing::ParseOrDie(R"({"tasks":[{"name":"t","count":)" +
+            std::to_string(workers) + R"(,"steps":[{"cpu":"5ms"}]}],"model":{"kind":"processes","workers":)" +
+            std::to_string(workers) + R"(},"machine":{"cores":2}})");
+        return Explain(s, testing::SimulateOk(s).trace);
+    };
+    const std::string many = explain(50);
+    EXPECT_FALSE(Says(many, "its own core")) << many;
+    EXPECT_TRUE(Says(many, "the 50 processes take turns on 2 cores")) << many;
+    const std::string two = explain(2);
+    EXPECT_TRUE(Says(two, "runs on its own core (2 cores)")) << two;
+}
+
 // Every preset's claims point at moments of its own trace: each moment is a span of the state its label names, on
 // the lane its label names, and is the longest of its kind (recomputed here from the spans).
 // What an explanation may quote about a run, computed here from the trace alone: its metrics; every span's length;
