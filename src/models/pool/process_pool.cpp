@@ -51,7 +51,6 @@ struct PoolState {
     SignalIndex workerForked;           // the fork server forked the oldest request and wrote its pid back
     std::deque<ThreadIndex> forkRequests;
     int32_t workersToFork = 0;
-    int32_t workersForked = 0;
 };
 
 TimeNs ArgsTime(const Chunk& chunk, const scenario::MachineProfile& profile, bool unpickle) {
@@ -307,7 +306,6 @@ public:
             world.StartThread(m_forking);
             m_forking = ThreadIndex{};
             --m_pool.workersToFork;
-            ++m_pool.workersForked;
             world.Notify(m_pool.workerForked);
         }
         if (!m_pool.forkRequests.empty()) {
@@ -353,7 +351,8 @@ public:
         }
         // popen_forkserver.Popen._launch ends by reading the worker's pid, which the server writes once it has
         // forked: Pool.__init__ starts the next worker only then, so the starts go at the server's pace.
-        if (m_method == StartMethod::Forkserver && m_pool.workersForked < static_cast<int32_t>(m_nextWorker))
+        const size_t forked = m_workers.size() - static_cast<size_t>(m_pool.workersToFork);
+        if (m_method == StartMethod::Forkserver && forked < m_nextWorker)
             return Action::Wait(m_pool.workerForked, SpanState::BlockedIo);
         if (m_nextWorker < m_workers.size()) {
             ThreadIndex worker = m_workers[m_nextWorker++];

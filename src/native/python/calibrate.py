@@ -289,52 +289,45 @@ def fork_cost(n=20):
 
 
 def start_parts(method, n):
-    """n starts of a Process: (Process.start() in the parent, start() until the child ran its first code) each."""
+    """n starts of a Process: (Process.start() in the parent, start() until the child ran its first code, the
+    parent's own CPU in start(): its thread CPU clock, without what it waits for in there) each."""
     ctx = multiprocessing.get_context(method)
     out = []
     for _ in range(n):
         a, b = ctx.Pipe(duplex=False)
         t0 = pc()
         p = ctx.Process(target=ping, args=(b, t0))
+        c0 = time.thread_time_ns()
         p.start()
+        cpu = time.thread_time_ns() - c0
         parent = pc() - t0
-        out.append((parent, a.recv() - t0))
+        out.append((parent, a.recv() - t0, cpu))
         p.join()
     return out
 
 
-def start_cpu(method):
-    """The parent's own CPU in one Process.start() (its thread CPU clock: what it waits for in there is not in it)."""
-    ctx = multiprocessing.get_context(method)
-    a, b = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=ping, args=(b, pc()))
-    c0 = time.thread_time_ns()
-    p.start()
-    cpu = time.thread_time_ns() - c0
-    a.recv()
-    p.join()
-    return cpu
-
-
 def start_to_ready(method, n):
-    return [ready for _, ready in start_parts(method, n)]
+    return [ready for _, ready, _ in start_parts(method, n)]
 
 
 def steady_start_parts(name, method, least, most):
-    """A worker's start in its two parts, as the model charges them: Process.start() in the parent (steady, under
-    `name`), and start() until the child ran its first code ("ready"; the child's own part is ready less the
-    parent's). Returns the medians (parent, ready)."""
-    readies = []
+    """A worker's start in its parts, as the model charges them: Process.start() in the parent (steady, under
+    `name`), start() until the child ran its first code ("ready"; the child's own part is ready less the parent's),
+    and the parent's own CPU in start() (forkserver: its request to the server). Returns the medians (parent, ready,
+    parent_cpu)."""
+    readies, cpus = [], []
 
     def sample():
-        (parent, ready), = start_parts(method, 1)
+        (parent, ready, cpu), = start_parts(method, 1)
         readies.append(ready)
+        cpus.append(cpu)
         return parent
 
     parent = steady(name, sample, least, most)
-    ready = readies[1:]  # the first was steady()'s warm-up
+    ready, cpu = readies[1:], cpus[1:]  # the first was steady()'s warm-up
     SPREADS[name + "_ready"] = round(relative_spread(ready), 3)
-    return parent, median(ready)
+    SPREADS[name + "_cpu"] = round(relative_spread(cpu), 3)
+    return parent, median(ready), median(cpu)
 
 
 def fresh_pages():
@@ -716,7 +709,7 @@ elif __name__ == "__main__":
     # parent's next start.
     r["os_fork"] = fork_cost()
     r["process_start_fork_single"] = median(start_to_ready("fork", 7))
-    r["process_start_fork"], fork_ready = steady_start_parts("process_start_fork", "fork", 5, 15)
+    r["process_start_fork"], fork_ready, _ = steady_start_parts("process_start_fork", "fork", 5, 15)
     r["fork_child_start"] = max(0, fork_ready - r["process_start_fork"])
     r["pool_import"] = pool_import()
     r["pool_setup"], r["pool_teardown"], r["pool_teardown_worker"] = pool_costs(r["process_start_fork"],
@@ -724,15 +717,14 @@ elif __name__ == "__main__":
     r["load_before"] = os.getloadavg()[0]
     # A spawned worker: the model charges the parent process_start_fork (the launcher's fork+exec) and the worker
     # process_start_spawn, so the worker's part is start-to-ready less that.
-    _, spawn_ready = steady_start_parts("spawn_parent_start", "spawn", 5, 15)
+    _, spawn_ready, _ = steady_start_parts("spawn_parent_start", "spawn", 5, 15)
     r["process_start_spawn"] = max(0, spawn_ready - r["process_start_fork"])
     # The forkserver's first start includes the server's own; every later one is the parent's request (its own CPU
     # in start(): forkserver_request), the server's fork (process_start_fork, charged to the server) and the worker's
     # own start (process_start_forkserver).
     fs = start_to_ready("forkserver", 1)
     r["forkserver_start"] = fs[0]
-    r["forkserver_request"] = steady("forkserver_request", lambda: start_cpu("forkserver"), 5, 15)
-    _, forkserver_ready = steady_start_parts("forkserver_parent_start", "forkserver", 5, 15)
+    _, forkserver_ready, r["forkserver_request"] = steady_start_parts("forkserver_parent_start", "forkserver", 5, 15)
     r["process_start_forkserver"] = max(0, forkserver_ready - r["process_start_fork"] - r["forkserver_request"])
     r["page_touch"] = page_touch()
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median(r["page_touch"]))
