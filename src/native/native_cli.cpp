@@ -428,7 +428,7 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     for (const char* key : {"switch_interval", "thread_start", "wakeup_latency", "wakeup_latency_shallow",
                             "shallow_idle", "waker_cost", "waker_cost_shallow", "process_start_fork",
                             "fork_child_start", "process_start_spawn", "forkserver_start",
-                            "process_start_forkserver", "forkserver_request", "pool_import", "pool_setup",
+                            "process_start_forkserver", "forkserver_request", "main_rerun", "pool_import", "pool_setup",
                             "pool_teardown", "pool_teardown_worker", "message_overhead", "page_touch",
                             "loop_step_overhead", "eager_step_overhead", "counter_increment", "executor_submit",
                             "as_completed_yield", "mp_queue_put", "mp_queue_feed", "mp_queue_get",
@@ -481,6 +481,13 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
                             {"thread_bootstrap", Duration(FigureOr(r, "thread_bootstrap", 0))},
                             {"thread_exit", Duration(FigureOr(r, "thread_exit", 0))},
                             {"process_start_fork_single", Duration(FigureOr(r, "process_start_fork_single", 0))},
+                            // Its own main module run again (taken out of the spawn and forkserver starts), and
+                            // whether this Python's forkserver workers ran it (3.11, 3.12) or the server did.
+                            {"main_module_run_calibrate", Duration(FigureOr(r, "main_module_run_calibrate", 0))},
+                            {"forkserver_worker_runs_main",
+                             r.contains("forkserver_worker_runs_main") && r["forkserver_worker_runs_main"].is_boolean()
+                                 ? nlohmann::json(r["forkserver_worker_runs_main"].get<bool>())
+                                 : nlohmann::json(nullptr)},
                             {"effective_cores", std::round(effective * 100) / 100},
                             {"gil_slice_median", Duration(FigureOr(r, "gil_slice_median", 0))},
                             {"gil_handoff_gap_median", Duration(FigureOr(r, "gil_handoff_gap_median", 0))},

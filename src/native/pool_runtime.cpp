@@ -175,6 +175,9 @@ int WorkerMain(int in, int out) {
     };
     std::unordered_map<trace::TaskId, trace::TaskRecord> chunkRecords;  // this chunk's tasks and their descendants
     const TaskRecords allRecords{nullptr, &chunkRecords};
+    // [the program's main module, run again where the start method has this worker run it (plan::MainModuleRun): its
+    // Python, spun as the parent's pool_import is]
+    Spin(plan::MainModuleRun(s).eachWorker);
     std::string msg;
     Put(msg, kReady);
     Put(msg, actor.Now());
@@ -309,8 +312,9 @@ int WorkerMain(int in, int out) {
 }
 
 // The fork server: receives (in, out) fds over a unix socket and forks a worker for each request.
-int ForkServerMain(int sock) {
+int ForkServerMain(int sock, TimeNs mainModuleRun) {
     signal(SIGCHLD, SIG_IGN);  // its children are reaped automatically
+    Spin(mainModuleRun);  // the program's main module, where the release's fork server preloads it
     char byte = 'r';
     if (!WriteAll(sock, &byte, 1)) return 1;
     for (;;) {
@@ -342,8 +346,6 @@ int ForkServerMain(int sock) {
     }
 }
 
-int ParseFd(const char* text) { return text ? std::atoi(text) : -1; }
-
 // Spawned workers and the fork server are this same executable, re-executed with the role in the
 // environment; this runs before main() so any binary linking the runtime can be re-executed.
 __attribute__((constructor)) void RunIfWorker() {
@@ -356,10 +358,12 @@ __attribute__((constructor)) void RunIfWorker() {
         }
     }
     if (const char* role = getenv("INTERLEAVE_NATIVE_FORKSERVER")) {
-        int sock = ParseFd(role);
+        int sock = -1;
+        long long mainModuleRun = 0;
+        if (std::sscanf(role, "%d,%lld", &sock, &mainModuleRun) < 1) sock = -1;
         unsetenv("INTERLEAVE_NATIVE_FORKSERVER");
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        _exit(ForkServerMain(sock));
+        _exit(ForkServerMain(sock, std::max<TimeNs>(0, mainModuleRun)));
     }
 }
 
@@ -520,7 +524,9 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 TimeNs s0 = main.Now();
                 std::vector<int> keep = {sv[1]};
                 if (queues) keep.push_back(queues->Fd());  // the server's children inherit it
-                server = SpawnSelf("INTERLEAVE_NATIVE_FORKSERVER=" + std::to_string(sv[1]), keep, err);
+                server = SpawnSelf("INTERLEAVE_NATIVE_FORKSERVER=" + std::to_string(sv[1]) + "," +
+                                       std::to_string(plan::MainModuleRun(s).forkServer),
+                                   keep, err);
                 close(sv[1]);
                 if (server < 0) return fail(err);
                 RegisterChild(server, false);

@@ -299,6 +299,10 @@ std::string ExportPython(const scenario::Scenario& s) {
     for (const char* module : {"asyncio", "multiprocessing", "queue", "sys", "threading"})
         importModule(module);
     o << "from concurrent.futures import ThreadPoolExecutor, as_completed\n\n";
+    if (s.mainImports > 0)
+        o << "# main_imports: what the program's own imports cost. Every process that runs this module pays it: the "
+             "parent\n# before run(), and a spawned worker, a forkserver worker (3.11, 3.12) or the fork server "
+             "(later releases) again.\nprobe.spin(" << s.mainImports << ")\n\n";
     // The scenario's shared objects by name, each of the kind its steps use it as.
     const std::vector<uint8_t> uses = scenario::NameUses(s);
     auto objects = [&](const char* dict, scenario::NameKind wanted, auto&& constructor) {

@@ -162,6 +162,34 @@ scenario::TimeNs PoolTeardownTime(const scenario::MachineProfile& profile, int64
     return first + (workers - 1) * each;
 }
 
+namespace {
+// Durations of at most ten seconds each (the parser's bounds), summed: no overflow.
+scenario::TimeNs NonNegative(scenario::TimeNs t) { return std::max<scenario::TimeNs>(t, 0); }
+}  // namespace
+
+MainModuleRuns MainModuleRun(const scenario::Scenario& s) {
+    const scenario::TimeNs run = NonNegative(s.machine.profile.mainRerun) + NonNegative(s.mainImports);
+    switch (s.model.startMethod) {
+        case scenario::StartMethod::Fork: return {};
+        case scenario::StartMethod::Spawn: return {run, 0};
+        case scenario::StartMethod::Forkserver:
+            return scenario::RunPythonInfo(s).forkserverPreloadsMain ? MainModuleRuns{0, run} : MainModuleRuns{run, 0};
+    }
+    return {};
+}
+
+scenario::TimeNs PoolWorkerStartTime(const scenario::Scenario& s) {
+    const scenario::MachineProfile& p = s.machine.profile;
+    const scenario::TimeNs own = s.model.startMethod == scenario::StartMethod::Fork    ? p.forkChildStart
+                                 : s.model.startMethod == scenario::StartMethod::Spawn ? p.processStartSpawn
+                                                                                       : p.processStartForkserver;
+    return NonNegative(own) + MainModuleRun(s).eachWorker;
+}
+
+scenario::TimeNs ForkServerStartTime(const scenario::Scenario& s) {
+    return NonNegative(s.machine.profile.forkserverStart) + MainModuleRun(s).forkServer;
+}
+
 scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages) {
     if (pages <= 0 || profile.pageTouch <= 0) return 0;
     // Saturate well below the type's end: a chunk of the format's largest messages at the largest page_touch is more

@@ -19,14 +19,14 @@ constexpr double kSlowdown314t = 1.10;
 constexpr double kSlowdown315t = 1.10;
 
 constexpr std::array<PythonInfo, 8> kPythons = {{
-    {{11, false}, "3.11", StartMethod::Fork, 1.0, false, false, false},
-    {{12, false}, "3.12", StartMethod::Fork, 1.0, false, true, false},
-    {{13, false}, "3.13", StartMethod::Fork, 1.0, false, true, true},
-    {{13, true}, "3.13t", StartMethod::Fork, kSlowdown313t, false, true, true},
-    {{14, false}, "3.14", StartMethod::Forkserver, 1.0, true, true, true},
-    {{14, true}, "3.14t", StartMethod::Forkserver, kSlowdown314t, true, true, true},
-    {{15, false}, "3.15", StartMethod::Forkserver, 1.0, true, true, true},
-    {{15, true}, "3.15t", StartMethod::Forkserver, kSlowdown315t, true, true, true},
+    {{11, false}, "3.11", StartMethod::Fork, 1.0, false, false, false, false},
+    {{12, false}, "3.12", StartMethod::Fork, 1.0, false, true, false, false},
+    {{13, false}, "3.13", StartMethod::Fork, 1.0, false, true, true, true},
+    {{13, true}, "3.13t", StartMethod::Fork, kSlowdown313t, false, true, true, true},
+    {{14, false}, "3.14", StartMethod::Forkserver, 1.0, true, true, true, true},
+    {{14, true}, "3.14t", StartMethod::Forkserver, kSlowdown314t, true, true, true, true},
+    {{15, false}, "3.15", StartMethod::Forkserver, 1.0, true, true, true, true},
+    {{15, true}, "3.15t", StartMethod::Forkserver, kSlowdown315t, true, true, true, true},
 }};
 
 }  // namespace

@@ -27,6 +27,9 @@ struct PythonInfo {
     bool interpreterPool;                // concurrent.futures.InterpreterPoolExecutor (3.14, PEP 734)
     bool eagerTaskFactory;               // asyncio.eager_task_factory (3.12)
     bool processCpuCount;                // os.process_cpu_count() sizes Pool and ProcessPoolExecutor (3.13)
+    // The fork server runs the main module once, before it forks (gh-126631, gh-137996: fixed in 3.14 and 3.13's
+    // maintenance releases); before that every forkserver worker ran it again, as a spawned worker does.
+    bool forkserverPreloadsMain;
 };
 
 // Every release the format knows, oldest first.

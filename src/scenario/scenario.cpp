@@ -718,6 +718,7 @@ struct Parser {
             {"process_start_forkserver", &profile.processStartForkserver, 0, 10'000'000'000},
             {"forkserver_request", &profile.forkserverRequest, 0, 10'000'000'000},
             {"forkserver_start", &profile.forkserverStart, 0, 10'000'000'000},
+            {"main_rerun", &profile.mainRerun, 0, 10'000'000'000},
             {"pool_import", &profile.poolImport, 0, 10'000'000'000},
             {"pool_setup", &profile.poolSetup, 0, 10'000'000'000},
             {"pool_teardown", &profile.poolTeardown, 0, 10'000'000'000},
@@ -791,6 +792,10 @@ struct Parser {
             }
             if (!known) return Fail(path, "unknown profile field (see docs/machine-profile.md)");
         }
+        // Every profile and scenario written before main_rerun existed measured a spawn or forkserver worker's start
+        // whole, the main module's run included: a start given without main_rerun keeps meaning that.
+        if ((p.contains("process_start_spawn") || p.contains("process_start_forkserver")) && !p.contains("main_rerun"))
+            profile.mainRerun = 0;
         return true;
     }
 
@@ -807,8 +812,8 @@ struct Parser {
                                            std::to_string(version.get<int64_t>()) + "; this one reads versions 1 to " +
                                            std::to_string(kScenarioFormatVersion) + ")");
         }
-        if (!OnlyKeys(doc, "", {"name", "description", "python", "python_gil", "tasks", "queues", "model", "machine", "format",
-                               "version", "story"}))
+        if (!OnlyKeys(doc, "", {"name", "description", "python", "python_gil", "main_imports", "tasks", "queues",
+                                "model", "machine", "format", "version", "story"}))
             return false;
         const int64_t formatVersion = doc.contains("version") ? doc["version"].get<int64_t>() : 1;
         scenario.python = formatVersion < 5 ? kLegacyPython : kDefaultPython;
@@ -829,6 +834,9 @@ struct Parser {
                 return Fail("description", "must be a string of at most 4000 characters");
             scenario.description = doc["description"].get<std::string>();
         }
+        if (doc.contains("main_imports") &&
+            !Duration(doc["main_imports"], "main_imports", 0, 10'000'000'000, scenario.mainImports))
+            return false;
         if (!doc.contains("tasks")) return Fail("tasks", "is missing: a scenario needs at least one task group");
         if (!ParseTasks(doc["tasks"])) return false;
         if (doc.contains("queues") && !ParseQueues(doc["queues"])) return false;
@@ -953,6 +961,7 @@ json ProfileObject(const MachineProfile& p) {
             {"process_start_forkserver", Ns(p.processStartForkserver)},
             {"forkserver_request", Ns(p.forkserverRequest)},
             {"forkserver_start", Ns(p.forkserverStart)},
+            {"main_rerun", Ns(p.mainRerun)},
             {"pool_import", Ns(p.poolImport)},
             {"pool_setup", Ns(p.poolSetup)},
             {"pool_teardown", Ns(p.poolTeardown)},
@@ -1003,6 +1012,7 @@ std::string ScenarioToJson(const Scenario& scenario) {
                 {"python", PythonVersionName(scenario.python)},
                 {"tasks", tasks}, {"model", model}, {"machine", {{"cores", scenario.machine.cores}, {"profile", ProfileObject(scenario.machine.profile)}}}};
     if (scenario.pythonGil && RunPython(scenario).freeThreaded) doc["python_gil"] = 1;  // elsewhere it means nothing
+    if (scenario.mainImports > 0) doc["main_imports"] = Ns(scenario.mainImports);
     if (scenario.machine.backgroundLoad > 0) doc["machine"]["background_load"] = scenario.machine.backgroundLoad;
     if (scenario.machine.seed > 0) doc["machine"]["seed"] = scenario.machine.seed;
     if (!scenario.queues.empty()) {

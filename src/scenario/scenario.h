@@ -189,7 +189,9 @@ struct MachineProfile {
     // A fork worker's own start after os.fork() returned in the parent (copy-on-write faults, multiprocessing's
     // bootstrap), on its own core, until it runs its first task: Process.start()'s "ready" less its parent's part.
     TimeNs forkChildStart = 2'000'000;
-    TimeNs processStartSpawn = 60'000'000;      // fresh interpreter + imports
+    // A spawned worker: a fresh interpreter, multiprocessing's imports and its preparation data, until it would run
+    // the main module again (mainRerun and the scenario's mainImports come on top: plan::MainModuleRun).
+    TimeNs processStartSpawn = 54'000'000;
     TimeNs processStartForkserver = 4'000'000;  // a fork from the server...
     // ...which the parent asks for: Process.start() with forkserver pickles the preparation data and the process
     // object, connects to the server and passes the fds, then blocks until the server has forked and written the pid
@@ -197,6 +199,12 @@ struct MachineProfile {
     // 2026-12-07: 0.21-0.33 ms of thread CPU per start().
     TimeNs forkserverRequest = 300'000;
     TimeNs forkserverStart = 60'000'000;        // ...which itself starts once, like spawn
+    // A child that runs the program's main module again (a spawned worker; a forkserver worker before 3.13's fix, the
+    // fork server itself after it: PythonInfo::forkserverPreloadsMain) does it with runpy.run_path, which first
+    // imports pkgutil: what an empty main module costs it (calibrate.py's main_module_runs: _fixup_main_from_path in a
+    // forked child of a fresh interpreter that loaded multiprocessing.forkserver, as a fork server is; CPython 3.11.2,
+    // 2026-12-07, quiet: 6.0 ms median, p10..p90 5.7..7.4).
+    TimeNs mainRerun = 6'000'000;
     // A multiprocessing.Pool's own costs in the parent, beyond its workers' and handler threads' starts: the first
     // Pool() of a process imports multiprocessing.pool (context.Pool imports it lazily); Pool.__init__ makes its
     // queues, pipes and locks; leaving `with` terminates it (Pool._terminate_pool): it stops the handler threads,
@@ -270,6 +278,10 @@ struct Scenario {
     std::string name;
     std::string description;
     PythonVersion python = kDefaultPython;  // "python": "3.14t" (format version 5)
+    // "main_imports" (format version 10): what running the program's main module costs beyond an empty one (its
+    // imports and top-level code), paid by every process that runs it again (plan::MainModuleRun). 0: it imports
+    // nothing the child does not have.
+    TimeNs mainImports = 0;
     // "python_gil": 1, the PYTHON_GIL=1 environment variable: a free-threaded build with its GIL switched back on at
     // start-up (as importing an extension not marked free-threading-safe also does). The build's own costs remain.
     bool pythonGil = false;
@@ -353,8 +365,10 @@ struct ParseError {
 // (a file of an earlier version runs on 3.11, what it was written for; a version-5 file without it on kDefaultPython).
 // 6: "story" (captioned steps for a reader), machine.background_load and machine.seed. 7: children "via": "executor"
 // with "max_workers", and the profile's executor_submit and as_completed_yield. 8: a queue's "pipe": true, and the
-// profile's mp_pipe_send and mp_pipe_recv. 9: an io step's "reply_after".
-inline constexpr int kScenarioFormatVersion = 9;
+// profile's mp_pipe_send and mp_pipe_recv. 9: an io step's "reply_after". 10: "main_imports", and the profile's
+// main_rerun (process_start_spawn no longer counts the main module's run: a file of an earlier version that sets it
+// gets main_rerun 0, so its spawn start means what it did).
+inline constexpr int kScenarioFormatVersion = 10;
 
 // Parses and validates a scenario. On failure returns nullopt and fills `error`.
 std::optional<Scenario> ParseScenario(std::string_view json, ParseError& error);

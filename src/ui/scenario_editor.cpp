@@ -354,6 +354,14 @@ bool ScenarioEditor::EditModel(scenario::Scenario& scenario, scenario::Model& mo
             changed = true;
         }
         changed |= IntField("chunksize", model.chunksize, 0, 1'000'000, "0 = Pool.map's default: ceil(tasks / (4 * workers))");
+        // Who pays it follows the release (plan::MainModuleRun); the tooltip names the payer for the chosen one.
+        changed |= DurationField("main imports", scenario.mainImports, 0, 10'000'000'000,
+                                 scenario::RunPythonInfo(scenario).forkserverPreloadsMain
+                                     ? "what the program's own imports cost: paid again by each spawned worker, and "
+                                       "once by the fork server (it preloads the main module); fork inherits them"
+                                     : "what the program's own imports cost: paid again by each spawned or forkserver "
+                                       "worker (this release's fork server does not preload the main module); fork "
+                                       "inherits them");
     }
     if (info.eventLoop) {
         changed |= IntField("semaphore", model.semaphore, 0, 1'000'000, "asyncio.Semaphore(n) around each task; 0 = none");
@@ -724,11 +732,14 @@ bool ScenarioEditor::EditMachine(scenario::Machine& machine) {
     changed |= DurationField("fork start", p.processStartFork, 0, kMinute, "the parent's Process.start() with fork");
     changed |= DurationField("fork child start", p.forkChildStart, 0, kMinute,
                              "a fork worker's own start, after the fork, until it runs a task");
-    changed |= DurationField("spawn start", p.processStartSpawn, 0, kMinute, "a fresh interpreter and its imports");
+    changed |= DurationField("spawn start", p.processStartSpawn, 0, kMinute,
+                             "a fresh interpreter and multiprocessing's imports, before it runs the main module again");
     changed |= DurationField("forkserver start", p.processStartForkserver, 0, kMinute, "a fork from the forkserver");
     changed |= DurationField("forkserver call", p.forkserverRequest, 0, kMinute,
                              "the parent's Process.start(): asking the server for a fork (its CPU; then it waits)");
     changed |= DurationField("forkserver boot", p.forkserverStart, 0, kMinute, "the forkserver itself, started once");
+    changed |= DurationField("main re-run", p.mainRerun, 0, kMinute,
+                             "runpy running the main module again in a child, before the program's own imports");
     changed |= DurationField("interpreter start", p.interpreterStart, 0, kMinute,
                              "InterpreterPoolExecutor: creating a worker's interpreter (3.14)");
     changed |= DurationField("interpreter call", p.interpreterCallOverhead, 0, kMinute,

@@ -25,9 +25,15 @@ def med(part):
     return part["median"]
 
 
+# The release the scenarios name. Its fork server does not preload the main module (3.11 and 3.12; the release table,
+# PythonInfo::forkserverPreloadsMain), so each forkserver worker runs it again, as a spawned one does.
+RELEASE = "3.11"
+FORKSERVER_WORKER_RUNS_MAIN = int(RELEASE.split(".")[1]) < 13
+
+
 def scenario(name, description, tasks, model, profile=None, cores=CORES, queues=None, version=5):
-    """version: the scenario format the steps need (8 for queues, pipes, events and children)."""
-    doc = {"format": "interleave-scenario", "version": version, "python": "3.11", "name": name,
+    """version: the scenario format the steps need (8 for queues, pipes, events and children; 10 for main_imports)."""
+    doc = {"format": "interleave-scenario", "version": version, "python": RELEASE, "name": name,
            "description": description, "tasks": tasks, "model": model, "machine": {"cores": cores}}
     if profile:
         doc["machine"]["profile"] = profile
@@ -181,27 +187,40 @@ def write_all(parts, out_dir):
         {"thread_start": us(thread_start)})
 
     # --- process start per method -------------------------------------------------------------------------------
+    # A spawned worker, and a forkserver one on this release, runs the main module again: runpy's own part
+    # (main_rerun: an empty module) and the program's imports (main_imports: the program's run less an empty one's),
+    # measured apart (parts main_run, from 2026-12-08); the probe's own run comes out of its measured start. Parts
+    # without them keep the whole start in process_start_*.
+    main_run = ps.get("main_run")
     for weight in ("light", "heavy"):
         psw = ps[weight]
+        prog = "process_start_heavy.py" if weight == "heavy" else "process_start.py"
+        probe = "start_probe_heavy.py" if weight == "heavy" else "start_probe.py"
+        if main_run:
+            rerun, probe_run = med(main_run["empty"]), med(main_run[probe])
+            imports = max(med(main_run[prog]) - rerun, 0)
         for method in ("fork", "spawn", "forkserver"):
             m = psw[method]
             profile = {"message_overhead": us(msg), "thread_start": us(thread_start), **pool_profile(weight, method)}
             fork_parent = med(psw["fork"]["parent_start"])
+            runs_main = main_run and (method == "spawn" or (method == "forkserver" and FORKSERVER_WORKER_RUNS_MAIN))
+            own_run = probe_run if runs_main else 0
             if method == "fork":
                 profile["process_start_fork"] = us(fork_parent)
                 how = f"process_start_fork {fork_parent:.2f} ms: Process.start() with fork (fork.parent_start)"
             elif method == "spawn":
                 launch, ready = med(m["parent_start"]), med(m["ready"])
                 profile["process_start_fork"] = us(launch)
-                profile["process_start_spawn"] = us(ready - launch)
+                profile["process_start_spawn"] = us(max(ready - launch - own_run, 0.001))
                 how = (f"process_start_fork {launch:.2f} ms: the parent's Process.start() with spawn (spawn.parent_start, "
-                       f"the launcher's fork+exec); process_start_spawn {ready - launch:.1f} ms: start() until the "
-                       f"child ran its target (spawn.ready) less that")
+                       f"the launcher's fork+exec); process_start_spawn {ready - launch - own_run:.1f} ms: start() "
+                       f"until the child ran its target (spawn.ready) less that"
+                       + (f" and its run of {probe} ({own_run:.1f} ms, main_run.{probe})" if own_run else ""))
             else:
                 first, ready = med(m["first_ready"]), med(m["ready"])
                 # Parts measured before 2026-12-07 have no parent_cpu: the request is then the profile's default.
                 request = med(m["parent_cpu"]) if m.get("parent_cpu") else None
-                child = ready - fork_parent - (request or 0)
+                child = ready - fork_parent - (request or 0) - own_run
                 profile["process_start_fork"] = us(fork_parent)
                 profile["forkserver_start"] = us(max(first - ready, 0.001))
                 profile["process_start_forkserver"] = us(max(child, 0.001))
@@ -213,8 +232,12 @@ def write_all(parts, out_dir):
                           f"parent_cpu); " if request is not None else "") +
                        f"process_start_forkserver {child:.1f} ms: a later start until the child ran (forkserver.ready) "
                        f"less a fork (fork.parent_start, which is also process_start_fork)"
-                       + (" and the request" if request is not None else ""))
-            prog = "process_start_heavy.py" if weight == "heavy" else "process_start.py"
+                       + (" and the request" if request is not None else "")
+                       + (f" and its run of {probe} ({own_run:.1f} ms, main_run.{probe})" if own_run else ""))
+            if runs_main:
+                profile["main_rerun"] = us(rerun)
+                how += (f"; main_rerun {rerun:.1f} ms: an empty main module run again in a child (main_run.empty), and "
+                        f"{prog}'s own imports {imports:.1f} ms (main_run.{prog} less that): the scenario's main_imports")
             # Two workers, and (light) fifty on the machine's two cores: the starts contend for the cores (a spawned
             # or forkserver worker's start is CPU work: a fresh interpreter and its imports).
             for workers in (2, 50) if weight == "light" else (2,):
@@ -228,7 +251,10 @@ def write_all(parts, out_dir):
                     f"{how}.{pool_miss(weight, method)} {src}.",
                     [{"name": "square", "count": workers,
                       "steps": [{"send": "20B"}, {"cpu": "5us"}, {"return": "20B"}]}],
-                    {"kind": "processes", "workers": workers, "start_method": method}, profile)
+                    {"kind": "processes", "workers": workers, "start_method": method}, profile,
+                    version=10 if runs_main else 5)
+                if runs_main:
+                    docs[case]["main_imports"] = us(imports)
 
     # --- pickling through a real Pool ---------------------------------------------------------------------------
     for key, p in parts.items():

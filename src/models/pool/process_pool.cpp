@@ -296,11 +296,11 @@ private:
 // The fork server: started once like spawn, then forks a worker per request.
 class ForkServer : public Program {
 public:
-    explicit ForkServer(PoolState& pool) : m_pool(pool) {}
+    ForkServer(PoolState& pool, TimeNs startCost) : m_pool(pool), m_startCost(startCost) {}
     Action Next(World& world, ThreadIndex) override {
         if (!m_started) {
             m_started = true;
-            return Costed(world.Profile().forkserverStart, SpanState::StartingProcess);
+            return Costed(m_startCost, SpanState::StartingProcess);  // with the main module where it preloads it
         }
         if (m_forking.Valid()) {
             world.StartThread(m_forking);
@@ -319,6 +319,7 @@ public:
 
 private:
     PoolState& m_pool;
+    TimeNs m_startCost;
     bool m_started = false;
     ThreadIndex m_forking;
 };
@@ -447,11 +448,10 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
         const std::string name(plan::kForkServer);
         trace::TrackId serverTrack = trace.AddTrack(name, trace::TrackKind::Process);
         InterpIndex serverInterp = world.AddInterpreter(name, freeThreaded, serverTrack, false);
-        server = world.AddThread(name, serverInterp, serverTrack, programs.Make<ForkServer>(pool));
+        server = world.AddThread(name, serverInterp, serverTrack,
+                                 programs.Make<ForkServer>(pool, plan::ForkServerStartTime(s)));
     }
-    const TimeNs childStart = method == StartMethod::Fork    ? s.machine.profile.forkChildStart
-                              : method == StartMethod::Spawn ? s.machine.profile.processStartSpawn
-                                                             : s.machine.profile.processStartForkserver;
+    const TimeNs childStart = plan::PoolWorkerStartTime(s);  // with its run of the main module, where it has one
     std::vector<ThreadIndex> workerThreads;
     for (int32_t i = 0; i < workers; ++i) {
         const std::string name = plan.WorkerName(i);

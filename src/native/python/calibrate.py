@@ -10,10 +10,14 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
 pc = time.perf_counter_ns
+# The process that ran this module's top level: a forkserver worker whose server preloaded the main module sees the
+# server's pid here, one that ran the module again its own (forkserver_runs_main).
+LOADED_IN = os.getpid()
 
 
 def median(xs):
@@ -304,6 +308,67 @@ def start_parts(method, n):
         out.append((parent, a.recv() - t0, cpu))
         p.join()
     return out
+
+
+# Run in a fresh interpreter that has loaded what a fork server has (multiprocessing.forkserver), as a fork server
+# would: forks a child that runs the main module at argv[1] again (multiprocessing.spawn._fixup_main_from_path, what a
+# spawned worker does, and a forkserver worker whose server did not preload it) and prints the child's wall time in
+# ns, argv[2] times. A fresh interpreter, not a fork of this one: here every import calibrate's module makes is loaded
+# already, and a child of this process would not pay for them.
+MAIN_RUN_PROBE = r"""
+import multiprocessing.forkserver, multiprocessing.spawn, os, sys, time
+path, n = sys.argv[1], int(sys.argv[2])
+sys.path.insert(0, os.path.dirname(path))
+for _ in range(n):
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        t0 = time.perf_counter_ns()
+        try:
+            multiprocessing.spawn._fixup_main_from_path(path)
+            os.write(w, str(time.perf_counter_ns() - t0).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        text = f.read()
+    os.waitpid(pid, 0)
+    print(int(text) if text else -1, flush=True)
+"""
+
+
+def main_module_runs(path, n, python=None):
+    """n runs of the main module at `path` again in a child, as a fork server's child runs it (MAIN_RUN_PROBE), ns;
+    the first is a warm-up (the file system's cache), left out."""
+    out = subprocess.run([python or sys.executable, "-c", MAIN_RUN_PROBE, path, str(n + 1)], capture_output=True,
+                         text=True, timeout=300)
+    runs = [int(x) for x in out.stdout.split()]
+    if out.returncode != 0 or len(runs) != n + 1 or min(runs) < 0:
+        raise RuntimeError("running %s again in a child failed: %s" % (path, out.stderr.strip()[-300:]))
+    return runs[1:]
+
+
+def main_module_run(name, path, n=9):
+    runs = main_module_runs(path, n)
+    SPREADS[name] = round(relative_spread(runs), 3)
+    return median(runs)
+
+
+def report_main_ran_here(conn):
+    conn.send(sys.modules["__mp_main__"].LOADED_IN == os.getpid() if "__mp_main__" in sys.modules else False)
+    conn.close()
+
+
+def forkserver_runs_main():
+    """Did a forkserver worker run the main module again itself (3.11, 3.12: the server never preloads it)?"""
+    ctx = multiprocessing.get_context("forkserver")
+    a, b = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=report_main_ran_here, args=(b,))
+    p.start()
+    ran = a.recv()
+    p.join()
+    return bool(ran)
 
 
 def start_to_ready(method, n):
@@ -718,14 +783,34 @@ elif __name__ == "__main__":
     # A spawned worker: the model charges the parent process_start_fork (the launcher's fork+exec) and the worker
     # process_start_spawn, so the worker's part is start-to-ready less that.
     _, spawn_ready, _ = steady_start_parts("spawn_parent_start", "spawn", 5, 15)
-    r["process_start_spawn"] = max(0, spawn_ready - r["process_start_fork"])
+    # A spawned worker runs the main module again: runpy's own part is main_rerun (an empty module), and this one's
+    # imports are calibrate's, not a program's, so its whole run comes out of process_start_spawn.
+    # The empty module in a folder of its own: the child's imports look in the main module's folder first, and a
+    # crowded one (/tmp) would be timed with them.
+    folder = tempfile.mkdtemp(prefix="interleave-calibrate-")
+    empty = os.path.join(folder, "empty_main.py")
+    open(empty, "w").close()
+    try:
+        r["main_rerun"] = main_module_run("main_rerun", empty)
+    finally:
+        os.unlink(empty)
+        os.rmdir(folder)
+    own_main = main_module_run("main_module_run_calibrate", os.path.abspath(__file__))
+    r["main_module_run_calibrate"] = own_main
+    r["process_start_spawn"] = max(0, spawn_ready - r["process_start_fork"] - own_main)
     # The forkserver's first start includes the server's own; every later one is the parent's request (its own CPU
     # in start(): forkserver_request), the server's fork (process_start_fork, charged to the server) and the worker's
     # own start (process_start_forkserver).
     fs = start_to_ready("forkserver", 1)
     r["forkserver_start"] = fs[0]
     _, forkserver_ready, r["forkserver_request"] = steady_start_parts("forkserver_parent_start", "forkserver", 5, 15)
-    r["process_start_forkserver"] = max(0, forkserver_ready - r["process_start_fork"] - r["forkserver_request"])
+    # Where the server preloads the main module (from 3.13's fix), its own start ran calibrate's; else each worker did.
+    r["forkserver_worker_runs_main"] = forkserver_runs_main()
+    worker_main = own_main if r["forkserver_worker_runs_main"] else 0
+    if not r["forkserver_worker_runs_main"]:
+        r["forkserver_start"] = max(0, r["forkserver_start"] - own_main)
+    r["process_start_forkserver"] = max(0, forkserver_ready - r["process_start_fork"] - r["forkserver_request"]
+                                        - worker_main)
     r["page_touch"] = page_touch()
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median(r["page_touch"]))
     r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())

@@ -82,6 +82,15 @@ def span(state, start, end, task=-1, lane=None):
     _spans.append([_proc, lane + "@" + thread if lane else thread, state, start, end, task])
 
 
+def spin(ns):
+    """Pure Python for `ns` of this thread's CPU time, recorded nowhere: the module's own top-level work, which runs
+    before start() in the parent and again in every process that runs the module again."""
+    end = _tt() + ns
+    while _tt() < end:
+        for _ in _RANGE:
+            pass
+
+
 def cpu(ns, task=-1, lane=None):
     """Pure Python (holds the GIL): a busy loop until this thread used `ns` of CPU time. Wall time the
     thread did not spend on its CPU (the GIL went to another thread, or the core to another process)

@@ -31,7 +31,10 @@ JSON object with the Python version, the machine's cores and the load average be
   process_start                         start_probe.py and start_probe_heavy.py (one worker's start per method,
                                         a Pool's set-up and tear-down), run as programs of their own; and
                                         import_pool_light/_heavy: `import multiprocessing.pool` in a fresh
-                                        interpreter (what the first Pool() of a process pays: it imports it lazily)"""
+                                        interpreter (what the first Pool() of a process pays: it imports it lazily);
+                                        main_run: a main module run again in a child (calibrate.py's
+                                        main_module_runs: a spawned worker, a 3.11 forkserver worker), for an
+                                        empty one (main_rerun), the two probes and the two programs"""
 import argparse
 import asyncio
 import json
@@ -40,6 +43,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -235,6 +239,20 @@ def start_parts(reps, python):
                            check=True, cwd=HERE)
         raw = json.loads(r.stdout)
         out["heavy" if "heavy" in prog else "light"] = {m: {k: stats(v) for k, v in d.items()} for m, d in raw.items()}
+    # What running each main module again costs a child (ms): an empty one, in a folder of its own (a child's imports
+    # look in the module's folder first), is runpy's own part; the others add their imports.
+    folder = tempfile.mkdtemp(prefix="interleave-parts-")
+    empty = os.path.join(folder, "empty_main.py")
+    open(empty, "w").close()
+    try:
+        out["main_run"] = {name: stats([ns / 1e6 for ns in _calibrate().main_module_runs(path, reps * 2, python)])
+                           for name, path in (("empty", empty),
+                                              *((prog, os.path.join(HERE, prog)) for prog in (
+                                                  "start_probe.py", "start_probe_heavy.py", "process_start.py",
+                                                  "process_start_heavy.py")))}
+    finally:
+        os.unlink(empty)
+        os.rmdir(folder)
     return out
 
 

@@ -177,6 +177,53 @@ TEST(StartMethods, AForkWorkersOwnStartRunsOnTheWorkerBesideTheParentsNextFork) 
     EXPECT_LT(interleave::testing::TaskNamed(SimulateOk(s).trace, "t[0]").started, 2'500'000);
 }
 
+namespace {
+// `workers` forkserver or spawn workers of a program whose imports cost 20 ms, on `python`, with a task each.
+scenario::Scenario MainImportsPool(const std::string& python, const std::string& method, int workers = 2,
+                                   int cores = 64) {
+    const std::string n = std::to_string(workers);
+    return interleave::testing::ParseOrDie(R"({"version":10,"python":")" + python + R"(","main_imports":"20ms",
+        "tasks":[{"name":"t","count":)" + n + R"(,"steps":[{"cpu":"1ms"}]}],
+        "model":{"kind":"processes","workers":)" + n + R"(,"start_method":")" + method + R"(","chunksize":1},
+        "machine":{"cores":)" + std::to_string(cores) + R"(,"profile":{"process_start_fork":"2ms",
+                   "forkserver_start":"10ms","main_rerun":"5ms","forkserver_request":"500us",
+                   "process_start_forkserver":"1ms","process_start_spawn":"30ms",
+                   "pool_import":"0us","pool_setup":"0us","pool_teardown":"0us","thread_start":"0us"}}})");
+}
+}  // namespace
+
+TEST(StartMethods, AForkserverWorkerRunsTheMainModuleAgainUntilTheServerPreloadsIt) {
+    // 3.11 and 3.12's fork server never preloads __main__ (forkserver.py's main_path against spawn's
+    // init_main_from_path, gh-126631): each worker runs it again, runpy (main_rerun) and the program's imports. From
+    // the fix on the server runs it once, before its first fork, and its workers start warm.
+    const auto old = SimulateOk(MainImportsPool("3.11", "forkserver"));
+    EXPECT_EQ(interleave::testing::StateTime(old.trace, "ForkServerPoolWorker-1", trace::SpanState::StartingProcess),
+              1'000'000 + 5'000'000 + 20'000'000);
+    EXPECT_EQ(interleave::testing::StateTime(old.trace, "forkserver", trace::SpanState::StartingProcess),
+              10'000'000 + 2 * 2'000'000);
+    const auto fixed = SimulateOk(MainImportsPool("3.14", "forkserver"));
+    EXPECT_EQ(interleave::testing::StateTime(fixed.trace, "ForkServerPoolWorker-1", trace::SpanState::StartingProcess),
+              1'000'000);
+    EXPECT_EQ(interleave::testing::StateTime(fixed.trace, "forkserver", trace::SpanState::StartingProcess),
+              10'000'000 + 5'000'000 + 20'000'000 + 2 * 2'000'000);
+    // Eight workers on two cores pay it eight times over on 3.11 (26 ms each, four rounds of the cores), the server
+    // once on 3.14: the pool is done sooner by most of that.
+    const trace::TimeNs eachRun = SimulateOk(MainImportsPool("3.11", "forkserver", 8, 2)).trace.metrics.makespan;
+    const trace::TimeNs runOnce = SimulateOk(MainImportsPool("3.14", "forkserver", 8, 2)).trace.metrics.makespan;
+    EXPECT_LT(runOnce, eachRun - 50'000'000);
+}
+
+TEST(StartMethods, ASpawnedWorkerRunsTheMainModuleAgainAndAForkedOneInheritsIt) {
+    const auto spawned = SimulateOk(MainImportsPool("3.14", "spawn"));
+    EXPECT_EQ(interleave::testing::StateTime(spawned.trace, "SpawnPoolWorker-2", trace::SpanState::StartingProcess),
+              30'000'000 + 5'000'000 + 20'000'000);
+    auto forked = MainImportsPool("3.14", "fork");
+    forked.machine.profile.forkChildStart = 3'000'000;
+    EXPECT_EQ(interleave::testing::StateTime(SimulateOk(forked).trace, "ForkPoolWorker-2",
+                                             trace::SpanState::StartingProcess),
+              3'000'000);
+}
+
 TEST(StartMethods, AForkserverStartWaitsForTheServersForkBeforeTheNext) {
     // popen_forkserver.Popen._launch sends the request (forkserver_request, the parent's CPU), then reads the worker's
     // pid, which the server writes once it has forked (process_start_fork, the server's CPU): Pool.__init__ starts

@@ -163,6 +163,25 @@ TEST(CPythonRunner, RecordsAProcessPoolRun) {
     EXPECT_FALSE(SpansIn(r.trace, SpanState::StartingProcess).empty());
 }
 
+// main_imports is top-level work in the exported program, so CPython itself decides who pays it again: a spawned
+// worker runs the main module afresh, a forked one inherits it, and the parent paid it before the run began.
+TEST(CPythonRunner, ASpawnedWorkerPaysTheProgramsImportsAgainAndAForkedOneDoesNot) {
+    if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
+    auto pool = [](const char* method) {
+        return Parse(std::string(R"({"version": 10, "python": "3.11", "main_imports": "300ms",
+            "tasks": [{"name": "t", "count": 1, "steps": [{"cpu": "1ms"}]}],
+            "model": {"kind": "processes", "workers": 1, "start_method": ")") + method + R"("}})");
+    };
+    const std::string program = ExportPython(pool("spawn"));
+    EXPECT_NE(program.find("\nprobe.spin(300000000)\n"), std::string::npos);
+    std::string why;
+    EXPECT_TRUE(CheckExportedProgramShape(program, why)) << why;
+    const RealRunResult spawned = RunOk(pool("spawn"), RealRunKind::CPython, 60);
+    EXPECT_GE(Ms(spawned.trace.metrics.makespan), 300.0);
+    const RealRunResult forked = RunOk(pool("fork"), RealRunKind::CPython, 60);
+    EXPECT_LT(Ms(forked.trace.metrics.makespan), 250.0);
+}
+
 TEST(CPythonRunner, FreeThreadedNeedsAFreeThreadedBuild) {
     if (!HasPython()) GTEST_SKIP() << "python3 is not installed";
     std::string version;

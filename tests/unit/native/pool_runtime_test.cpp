@@ -63,6 +63,30 @@ TEST(PoolRuntime, AForkServerForksTheWorkers) {
     EXPECT_EQ(r.trace.metrics.tasksDone, 2);
 }
 
+// The program's imports (main_imports) run again where the release's start method has them run (plan::MainModuleRun):
+// 3.11's forkserver workers each run the main module; from the fix on, the fork server runs it once, before it
+// answers. The span of the server's start, on its lane, shows which.
+TEST(PoolRuntime, TheMainModuleRunsAgainWhereTheReleasesForkServerRunsIt) {
+    auto run = [](const char* python) {
+        return RunOk(Parse(std::string(R"({"version": 10, "python": ")") + python + R"(", "main_imports": "60ms",
+            "tasks": [{"name": "t", "count": 2, "steps": [{"cpu": "1ms"}]}],
+            "model": {"kind": "processes", "workers": 2, "start_method": "forkserver", "chunksize": 1},
+            "machine": {"cores": 2, "profile": {"main_rerun": "0us", "pool_import": "0us", "pool_setup": "0us"}}})"));
+    };
+    auto serverStart = [](const RealRunResult& r) {
+        trace::TimeNs longest = 0;
+        for (const auto& span : SpansIn(r.trace, SpanState::StartingProcess))
+            if (r.trace.tracks[span.track.Index()].name == "forkserver")
+                longest = std::max(longest, span.end - span.start);
+        return longest;
+    };
+    const RealRunResult preloaded = run("3.14");
+    EXPECT_GE(Ms(serverStart(preloaded)), 55.0);
+    const RealRunResult old = run("3.11");
+    EXPECT_LT(Ms(serverStart(old)), 55.0);
+    EXPECT_GE(Ms(old.trace.metrics.makespan), 60.0);  // the workers ran it before their tasks
+}
+
 TEST(PoolRuntime, PayloadsArePickledAndUnpickled) {
     RealRunResult r = RunOk(Make(2, R"([{"send": "4MB"}, {"cpu": "1ms"}, {"return": "4MB"}])", PoolModel("fork", 2)));
     EXPECT_GE(SpansIn(r.trace, SpanState::Pickling).size(), 2u);

@@ -65,14 +65,16 @@ TEST(FormatVersion, ANewerOrBrokenVersionIsRefusedByName) {
     EXPECT_TRUE(ParseScenario("{\"version\":7," + tasks + "}", error)) << error.Message();
     EXPECT_TRUE(ParseScenario("{\"version\":8," + tasks + "}", error)) << error.Message();
     EXPECT_TRUE(ParseScenario("{\"version\":9," + tasks + "}", error)) << error.Message();
+    EXPECT_TRUE(ParseScenario("{\"version\":10," + tasks + "}", error)) << error.Message();
     // A newer file is named as such even when it holds keys this version does not know.
-    EXPECT_FALSE(ParseScenario("{\"version\":10,\"channels\":[]," + tasks + "}", error));
-    EXPECT_NE(error.Message().find("written by a newer Interleave (format version 10; this one reads versions 1 to 9)"),
-              std::string::npos)
+    EXPECT_FALSE(ParseScenario("{\"version\":11,\"channels\":[]," + tasks + "}", error));
+    EXPECT_NE(
+        error.Message().find("written by a newer Interleave (format version 11; this one reads versions 1 to 10)"),
+        std::string::npos)
         << error.Message();
     for (const char* bad : {"0", "-1", "1.5", "\"2\"", "null"}) {
         EXPECT_FALSE(ParseScenario(std::string("{\"version\":") + bad + "," + tasks + "}", error)) << bad;
-        EXPECT_NE(error.Message().find("version: must be a format version from 1 to 9"), std::string::npos)
+        EXPECT_NE(error.Message().find("version: must be a format version from 1 to 10"), std::string::npos)
             << bad << " -> " << error.Message();
     }
 }

@@ -278,6 +278,43 @@ TEST(Reply, AReplyWithoutASendOrOnAnotherStepIsNamed) {
     }
 }
 
+TEST(MainImports, TheProgramsImportsRoundTripAndBadOnesAreNamed) {
+    ParseError error;
+    const auto s = ParseScenario(R"({"version":10,"main_imports":"85ms",)"
+                                 R"("tasks":[{"name":"t","steps":[{"cpu":"1ms"}]}],)"
+                                 R"("model":{"kind":"processes","start_method":"spawn"}})", error);
+    ASSERT_TRUE(s) << error.Message();
+    EXPECT_EQ(s->mainImports, 85'000'000);
+    EXPECT_EQ(s->machine.profile.mainRerun, MachineProfile{}.mainRerun);  // not given: the machine's default
+    const auto back = ParseScenario(ScenarioToJson(*s), error);
+    ASSERT_TRUE(back) << error.Message();
+    EXPECT_EQ(back->mainImports, 85'000'000);
+    EXPECT_EQ(ScenarioToJson(*back), ScenarioToJson(*s));
+    for (const char* bad : {R"("-1ms")", R"("11s")", "85", R"("import requests")"}) {
+        const std::string json = std::string(R"({"main_imports":)") + bad +
+                                 R"(,"tasks":[{"name":"t","steps":[{"cpu":"1ms"}]}],"model":{"kind":"threads"}})";
+        EXPECT_FALSE(ParseScenario(json, error)) << bad;
+        EXPECT_EQ(error.path, "main_imports") << bad << " -> " << error.Message();
+    }
+}
+
+TEST(MainImports, AStartGivenWithoutMainRerunMeansTheWholeStartAsItAlwaysDid) {
+    // Profiles and scenarios written before main_rerun measured a spawn or forkserver worker's start with the main
+    // module's run in it: they keep that meaning, and the run is not charged twice.
+    for (const char* start : {"process_start_spawn", "process_start_forkserver"}) {
+        MachineProfile profile;
+        std::string error;
+        ASSERT_TRUE(ApplyProfileJson(std::string(R"({")") + start + R"(":"40ms"})", profile, error)) << error;
+        EXPECT_EQ(profile.mainRerun, 0) << start;
+        MachineProfile both;
+        ASSERT_TRUE(ApplyProfileJson(std::string(R"({")") + start + R"(":"40ms","main_rerun":"3ms"})", both, error));
+        EXPECT_EQ(both.mainRerun, 3'000'000) << start;
+    }
+    // A spawned worker of a profile that says nothing costs what it did before main_rerun: 60 ms.
+    const MachineProfile defaults;
+    EXPECT_EQ(defaults.processStartSpawn + defaults.mainRerun, 60'000'000);
+}
+
 TEST(Profile, ObjectThroughputsAreProfileFields) {
     MachineProfile profile;
     std::string error;
