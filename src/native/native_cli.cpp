@@ -3,6 +3,7 @@
 // input (scenario or profile), 4 an output file cannot be written.
 #include "native/native_cli.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -366,10 +368,25 @@ nlohmann::json NumbersUnder(const nlohmann::json& r, const char* name) {
 }
 
 int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
-    char path[] = "/tmp/interleave-calibrate-XXXXXX.py";
-    int fd = mkstemps(path, 3);
+    // In a folder of its own: its spawned and forkserver workers run it again, and their imports look in its folder
+    // first, so a crowded one (/tmp) would be timed with every start (docs/machine-profile.md, main_rerun).
+    char folder[] = "/tmp/interleave-calibrate-XXXXXX";
+    if (!mkdtemp(folder))
+        return Fail(err, a.command, std::string("cannot create a temporary folder in /tmp: ") + std::strerror(errno),
+                    kExitWriteFailed);
+    const std::string pathText = std::string(folder) + "/calibrate.py";
+    const char* path = pathText.c_str();
+    // Removes the script and its folder (and the bytecode cache a worker's imports may have left) on every way out.
+    struct Cleanup {
+        std::string folder;
+        ~Cleanup() {
+            std::error_code ignored;
+            std::filesystem::remove_all(folder, ignored);
+        }
+    } cleanup{folder};
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
-        return Fail(err, a.command, std::string("cannot create a temporary file in /tmp: ") + std::strerror(errno),
+        return Fail(err, a.command, std::string("cannot create '") + path + "': " + std::strerror(errno),
                     kExitWriteFailed);
     std::string_view text = EmbeddedPython("calibrate.py");
     size_t written = 0;
@@ -379,7 +396,6 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
         if (w <= 0) {
             const int code = w < 0 ? errno : EIO;
             close(fd);
-            unlink(path);
             return Fail(err, a.command, std::string("cannot write '") + path + "': " + std::strerror(code),
                         kExitWriteFailed);
         }
@@ -387,16 +403,12 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
     }
     if (close(fd) != 0) {
         const int code = errno;
-        unlink(path);
         return Fail(err, a.command, std::string("cannot write '") + path + "': " + std::strerror(code),
                     kExitWriteFailed);
     }
     std::string why;
     const std::string python = InterpreterFor(a, nullptr, why);
-    if (python.empty()) {
-        unlink(path);
-        return Fail(err, a.command, why, kExitFailed);
-    }
+    if (python.empty()) return Fail(err, a.command, why, kExitFailed);
     std::fprintf(err, "calibrating with %s (10-30 s)...\n", python.c_str());
     std::fflush(err);
     // The interpreter's path is the user's text: one single-quoted shell word, never shell syntax.
@@ -413,7 +425,6 @@ int Calibrate(const Args& a, std::FILE* out, std::FILE* err) {
             output.append(buf, n);
         pclose(p);
     }
-    unlink(path);
     // The figures are the last line, one JSON object (with objects inside it: start at the line, not the last brace).
     const size_t lastLine = output.rfind("\n{");
     size_t brace = lastLine != std::string::npos ? lastLine + 1 : output.rfind("{", 0) == 0 ? 0 : std::string::npos;

@@ -1,4 +1,9 @@
 # `interleave calibrate`: measures this machine's costs in CPython and prints them as JSON (ns, bytes/s).
+import time
+
+# When this module's top level began and ended in the process that ran it: a spawned worker (and a forkserver worker
+# on 3.11 and 3.12) runs it again, imports and all, and reports that run so that its start can be told from it.
+MODULE_RAN = [time.perf_counter_ns(), None]
 import asyncio
 import hashlib
 import json
@@ -12,11 +17,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 pc = time.perf_counter_ns
 # The process that ran this module's top level: a forkserver worker whose server preloaded the main module sees the
-# server's pid here, one that ran the module again its own (forkserver_runs_main).
+# server's pid here, one that ran the module again its own (module_run_here).
 LOADED_IN = os.getpid()
 
 
@@ -56,8 +60,18 @@ def noop():
 
 
 def ping(conn, t_parent):
-    conn.send(pc())
+    conn.send((pc(), module_run_here()))
     conn.close()
+
+
+def module_run_here():
+    """How long this module's top level took in this process, ns, if this process ran it (a spawned worker; a
+    forkserver worker whose server did not preload it); else 0 (a forked worker inherits it, a preloaded server ran
+    it)."""
+    main = sys.modules.get("__mp_main__")
+    if main is None or getattr(main, "LOADED_IN", None) != os.getpid() or main.MODULE_RAN[1] is None:
+        return 0
+    return main.MODULE_RAN[1] - main.MODULE_RAN[0]
 
 
 def echo(conn):
@@ -294,7 +308,8 @@ def fork_cost(n=20):
 
 def start_parts(method, n):
     """n starts of a Process: (Process.start() in the parent, start() until the child ran its first code, the
-    parent's own CPU in start(): its thread CPU clock, without what it waits for in there) each."""
+    parent's own CPU in start(): its thread CPU clock, without what it waits for in there, and the child's run of
+    this module's top level where it ran it: module_run_here) each."""
     ctx = multiprocessing.get_context(method)
     out = []
     for _ in range(n):
@@ -305,7 +320,8 @@ def start_parts(method, n):
         p.start()
         cpu = time.thread_time_ns() - c0
         parent = pc() - t0
-        out.append((parent, a.recv() - t0, cpu))
+        ready, module_run = a.recv()
+        out.append((parent, ready - t0, cpu, module_run))
         p.join()
     return out
 
@@ -349,50 +365,50 @@ def main_module_runs(path, n, python=None):
     return runs[1:]
 
 
+def source_compile_time(path, n=5):
+    """Compiling the file at `path`, ns (median of n): runpy.run_path compiles a main module's source each time it runs
+    it (a script has no cached bytecode), before its top level runs."""
+    with open(path) as f:
+        source = f.read()
+
+    def once():
+        t0 = pc()
+        compile(source, path, "exec")
+        return pc() - t0
+
+    return median([once() for _ in range(n)])
+
+
 def main_module_run(name, path, n=9):
     runs = main_module_runs(path, n)
     SPREADS[name] = round(relative_spread(runs), 3)
     return median(runs)
 
 
-def report_main_ran_here(conn):
-    conn.send(sys.modules["__mp_main__"].LOADED_IN == os.getpid() if "__mp_main__" in sys.modules else False)
-    conn.close()
-
-
-def forkserver_runs_main():
-    """Did a forkserver worker run the main module again itself (3.11, 3.12: the server never preloads it)?"""
-    ctx = multiprocessing.get_context("forkserver")
-    a, b = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=report_main_ran_here, args=(b,))
-    p.start()
-    ran = a.recv()
-    p.join()
-    return bool(ran)
-
-
 def start_to_ready(method, n):
-    return [ready for _, ready, _ in start_parts(method, n)]
+    return [ready for _, ready, _, _ in start_parts(method, n)]
 
 
 def steady_start_parts(name, method, least, most):
     """A worker's start in its parts, as the model charges them: Process.start() in the parent (steady, under
     `name`), start() until the child ran its first code ("ready"; the child's own part is ready less the parent's),
     and the parent's own CPU in start() (forkserver: its request to the server). Returns the medians (parent, ready,
-    parent_cpu)."""
-    readies, cpus = [], []
+    parent_cpu, module_run): ready less the child's run of this module's top level, which the child timed itself
+    (module_run_here; a program's own imports are its main_imports), and that run."""
+    readies, cpus, runs = [], [], []
 
     def sample():
-        (parent, ready, cpu), = start_parts(method, 1)
-        readies.append(ready)
+        (parent, ready, cpu, module_run), = start_parts(method, 1)
+        readies.append(ready - module_run)
         cpus.append(cpu)
+        runs.append(module_run)
         return parent
 
     parent = steady(name, sample, least, most)
-    ready, cpu = readies[1:], cpus[1:]  # the first was steady()'s warm-up
+    ready, cpu, runs = readies[1:], cpus[1:], runs[1:]  # the first was steady()'s warm-up
     SPREADS[name + "_ready"] = round(relative_spread(ready), 3)
     SPREADS[name + "_cpu"] = round(relative_spread(cpu), 3)
-    return parent, median(ready), median(cpu)
+    return parent, median(ready), median(cpu), median(runs)
 
 
 def fresh_pages():
@@ -753,6 +769,8 @@ def effective_cores(seconds=0.3):
     return n * seconds * 1e9 / wall
 
 
+MODULE_RAN[1] = pc()  # the top level's end: what a worker that runs this module again pays beyond main_rerun
+
 if __name__ == "__main__" and sys.argv[1:] == ["loop_step"]:
     print(loop_step())
 elif __name__ == "__main__":
@@ -774,19 +792,17 @@ elif __name__ == "__main__":
     # parent's next start.
     r["os_fork"] = fork_cost()
     r["process_start_fork_single"] = median(start_to_ready("fork", 7))
-    r["process_start_fork"], fork_ready, _ = steady_start_parts("process_start_fork", "fork", 5, 15)
+    r["process_start_fork"], fork_ready, _, _ = steady_start_parts("process_start_fork", "fork", 5, 15)
     r["fork_child_start"] = max(0, fork_ready - r["process_start_fork"])
     r["pool_import"] = pool_import()
     r["pool_setup"], r["pool_teardown"], r["pool_teardown_worker"] = pool_costs(r["process_start_fork"],
                                                                                 r["thread_start"])
     r["load_before"] = os.getloadavg()[0]
     # A spawned worker: the model charges the parent process_start_fork (the launcher's fork+exec) and the worker
-    # process_start_spawn, so the worker's part is start-to-ready less that.
-    _, spawn_ready, _ = steady_start_parts("spawn_parent_start", "spawn", 5, 15)
-    # A spawned worker runs the main module again: runpy's own part is main_rerun (an empty module), and this one's
-    # imports are calibrate's, not a program's, so its whole run comes out of process_start_spawn.
-    # The empty module in a folder of its own: the child's imports look in the main module's folder first, and a
-    # crowded one (/tmp) would be timed with them.
+    # process_start_spawn, then its run of the main module again: runpy's own part (main_rerun, an empty module's) and
+    # the module's top level, which for calibrate is calibrate's imports, not a program's (the worker timed it and it
+    # is out of spawn_ready). The empty module sits in a folder of its own: the child's imports look in the main
+    # module's folder first, and a crowded one (/tmp) would be timed with them.
     folder = tempfile.mkdtemp(prefix="interleave-calibrate-")
     empty = os.path.join(folder, "empty_main.py")
     open(empty, "w").close()
@@ -795,22 +811,23 @@ elif __name__ == "__main__":
     finally:
         os.unlink(empty)
         os.rmdir(folder)
-    own_main = main_module_run("main_module_run_calibrate", os.path.abspath(__file__))
-    r["main_module_run_calibrate"] = own_main
-    r["process_start_spawn"] = max(0, spawn_ready - r["process_start_fork"] - own_main)
+    # Between the two, runpy compiles the module's source, which the worker's timing of its top level does not see.
+    own_compile = source_compile_time(os.path.abspath(__file__))
+    _, spawn_ready, _, module_run = steady_start_parts("spawn_parent_start", "spawn", 5, 15)
+    r["main_module_run_calibrate"] = own_compile + module_run
+    r["process_start_spawn"] = max(0, spawn_ready - r["process_start_fork"] - r["main_rerun"] - own_compile)
     # The forkserver's first start includes the server's own; every later one is the parent's request (its own CPU
     # in start(): forkserver_request), the server's fork (process_start_fork, charged to the server) and the worker's
-    # own start (process_start_forkserver).
-    fs = start_to_ready("forkserver", 1)
-    r["forkserver_start"] = fs[0]
-    _, forkserver_ready, r["forkserver_request"] = steady_start_parts("forkserver_parent_start", "forkserver", 5, 15)
-    # Where the server preloads the main module (from 3.13's fix), its own start ran calibrate's; else each worker did.
-    r["forkserver_worker_runs_main"] = forkserver_runs_main()
-    worker_main = own_main if r["forkserver_worker_runs_main"] else 0
-    if not r["forkserver_worker_runs_main"]:
-        r["forkserver_start"] = max(0, r["forkserver_start"] - own_main)
+    # own start (process_start_forkserver). The main module's run is each worker's where the server did not preload it
+    # (3.11, 3.12: the worker timed its top level), else the server's, once: out of both figures either way.
+    (_, first_ready, _, first_run), = start_parts("forkserver", 1)
+    _, forkserver_ready, r["forkserver_request"], worker_run = steady_start_parts("forkserver_parent_start",
+                                                                                  "forkserver", 5, 15)
+    r["forkserver_worker_runs_main"] = worker_run > 0
+    main_run = r["main_rerun"] + own_compile + (first_run if worker_run > 0 else module_run)
+    r["forkserver_start"] = max(0, first_ready - main_run)
     r["process_start_forkserver"] = max(0, forkserver_ready - r["process_start_fork"] - r["forkserver_request"]
-                                        - worker_main)
+                                        - (r["main_rerun"] + own_compile if worker_run > 0 else 0))
     r["page_touch"] = page_touch()
     r["pickle_throughput"], r["unpickle_throughput"] = (int(x) for x in pickling_median(r["page_touch"]))
     r["pickle_objects_throughput"], r["unpickle_objects_throughput"] = (int(x) for x in pickling_objects())

@@ -203,6 +203,29 @@ std::string FakeCalibrationInterpreter(const std::string& name, const std::strin
     return path;
 }
 
+TEST(NativeCli, CalibrateWritesTheMainModulesRunAndSaysWhoRanIt) {
+    // A spawned worker, and a forkserver worker on 3.11 and 3.12, run the main module again: runpy's part is the
+    // profile's main_rerun; calibrate's own module run and who ran it are reported beside the profile.
+    const std::string measured = FakeCalibrationInterpreter(
+        "native_cli_fake_python_main",
+        R"({"python": "3.11.2", "main_rerun": 5766734, "process_start_spawn": 22156758,)"
+        R"( "main_module_run_calibrate": 30002535, "forkserver_worker_runs_main": true, "effective_cores": 4096.0})");
+    const std::string out = TempPath("native_cli_calibrated_main.json");
+    const Result r = Capture({"calibrate", "--python-bin", measured, "--out", out});
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* field : {R"("main_rerun": "5766734ns")", R"("process_start_spawn": "22156758ns")",
+                              R"("main_module_run_calibrate": "30002535ns")", R"("forkserver_worker_runs_main": true)"})
+        EXPECT_TRUE(Contains(FileText(out), field)) << field << " missing from\n" << FileText(out);
+    // What is not a yes or a no is reported as unknown, never copied.
+    const std::string odd = FakeCalibrationInterpreter(
+        "native_cli_fake_python_main_odd",
+        R"({"forkserver_worker_runs_main": "yes\"; import os", "effective_cores": 4096.0})");
+    const Result s = Capture({"calibrate", "--python-bin", odd, "--out", out});
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_TRUE(Contains(FileText(out), R"("forkserver_worker_runs_main": null)")) << FileText(out);
+    EXPECT_FALSE(Contains(FileText(out), "import os")) << FileText(out);
+}
+
 TEST(NativeCli, CalibrateWritesTheShallowWakeUpAndThePoolsOwnCosts) {
     // issue 14: a calibrated profile had the defaults for these (from one-off probes), so a Pool's set-up and the
     // quick wake-up of a core that just went idle were never this machine's.
