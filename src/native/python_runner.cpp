@@ -299,7 +299,7 @@ std::string ExportPython(const scenario::Scenario& s) {
     for (const char* module : {"asyncio", "multiprocessing", "queue", "sys", "threading"})
         importModule(module);
     o << "from concurrent.futures import ThreadPoolExecutor, as_completed\n\n";
-    if (s.mainImports > 0)
+    if (processes && s.mainImports > 0)  // elsewhere only the parent runs the module, before the run: nothing to see
         o << "# main_imports: what the program's own imports cost. Every process that runs this module pays it: the "
              "parent\n# before run(), and a spawned worker, a forkserver worker (3.11, 3.12) or the fork server "
              "(later releases) again.\nprobe.spin(" << s.mainImports << ")\n\n";
