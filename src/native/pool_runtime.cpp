@@ -176,10 +176,12 @@ int WorkerMain(int in, int out) {
     std::unordered_map<trace::TaskId, trace::TaskRecord> chunkRecords;  // this chunk's tasks and their descendants
     const TaskRecords allRecords{nullptr, &chunkRecords};
     // [the program's main module, run again where the start method has this worker run it (plan::MainModuleRun): its
-    // Python, spun as the parent's pool_import is]
+    // Python, spun as the parent's pool_import is; the parent draws it after the start, from when it began]
+    const TimeNs mainRunStart = actor.Now();
     Spin(plan::MainModuleRun(s).eachWorker);
     std::string msg;
     Put(msg, kReady);
+    Put(msg, mainRunStart);
     Put(msg, actor.Now());
     if (!WriteAll(out, msg.data(), msg.size())) return 6;
     std::vector<int64_t> counters(s.names.size(), 0);
@@ -314,9 +316,11 @@ int WorkerMain(int in, int out) {
 // The fork server: receives (in, out) fds over a unix socket and forks a worker for each request.
 int ForkServerMain(int sock, TimeNs mainModuleRun) {
     signal(SIGCHLD, SIG_IGN);  // its children are reaped automatically
-    Spin(mainModuleRun);  // the program's main module, where the release's fork server preloads it
+    // The program's main module, where the release's fork server preloads it; the parent draws it from when it began.
+    const int64_t mainRunStart = MonoNs();
+    Spin(mainModuleRun);
     char byte = 'r';
-    if (!WriteAll(sock, &byte, 1)) return 1;
+    if (!WriteAll(sock, &byte, 1) || !WriteAll(sock, &mainRunStart, sizeof mainRunStart)) return 1;
     for (;;) {
         char data = 0;
         iovec iov{&data, 1};
@@ -532,9 +536,16 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 RegisterChild(server, false);
                 serverSock = sv[0];
                 char byte = 0;
-                if (!ReadAll(serverSock, &byte, 1)) return fail("the fork server did not start");
-                main.Add(SpanState::StartingProcess, s0, main.Now(), trace::TaskId::None(), trace::TrackId::None(),
-                         serverTrack);
+                int64_t mainRunStart = 0;  // the server's clock is this one's (MonoNs)
+                if (!ReadAll(serverSock, &byte, 1) || !ReadAll(serverSock, &mainRunStart, sizeof mainRunStart))
+                    return fail("the fork server did not start");
+                const TimeNs serverReady = main.Now();
+                const TimeNs mainRun = std::clamp<TimeNs>(mainRunStart - main.epoch, s0, serverReady);
+                main.Add(SpanState::StartingProcess, s0, plan::MainModuleRun(s).forkServer > 0 ? mainRun : serverReady,
+                         trace::TaskId::None(), trace::TrackId::None(), serverTrack);
+                if (plan::MainModuleRun(s).forkServer > 0)
+                    main.Add(SpanState::RunningPython, mainRun, serverReady, trace::TaskId::None(),
+                             trace::TrackId::None(), serverTrack);
                 main.Add(SpanState::Idle, main.Now(), main.Now(), trace::TaskId::None(), trace::TrackId::None(),
                          serverTrack);
                 t0 = main.Now();
@@ -690,10 +701,16 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
             uint32_t kind = 0;
             if (!Get(w.fromWorker, kind)) return crashed(w, k);
             if (kind == kReady) {
-                TimeNs readyAt = 0;
-                if (!Get(w.fromWorker, readyAt)) return crashed(w, k);
-                main.Add(SpanState::StartingProcess, w.startedAt, readyAt, trace::TaskId::None(),
-                         trace::TrackId::None(), w.track);
+                TimeNs mainRunStart = 0, readyAt = 0;
+                if (!Get(w.fromWorker, mainRunStart) || !Get(w.fromWorker, readyAt)) return crashed(w, k);
+                // Its start, then the main module run again where it ran it (plan::MainModuleRun), as simulated.
+                const bool ranMain = plan::MainModuleRun(s).eachWorker > 0;
+                mainRunStart = std::clamp(mainRunStart, w.startedAt, readyAt);
+                main.Add(SpanState::StartingProcess, w.startedAt, ranMain ? mainRunStart : readyAt,
+                         trace::TaskId::None(), trace::TrackId::None(), w.track);
+                if (ranMain)
+                    main.Add(SpanState::RunningPython, mainRunStart, readyAt, trace::TaskId::None(),
+                             trace::TrackId::None(), w.track);
                 trace.instants.push_back({readyAt, w.track, trace::InstantKind::ProcessStart, trace::TrackId::None(),
                                           trace::TaskId::None()});
                 w.ready = true;

@@ -178,18 +178,6 @@ MainModuleRuns MainModuleRun(const scenario::Scenario& s) {
     return {};
 }
 
-scenario::TimeNs PoolWorkerStartTime(const scenario::Scenario& s) {
-    const scenario::MachineProfile& p = s.machine.profile;
-    const scenario::TimeNs own = s.model.startMethod == scenario::StartMethod::Fork    ? p.forkChildStart
-                                 : s.model.startMethod == scenario::StartMethod::Spawn ? p.processStartSpawn
-                                                                                       : p.processStartForkserver;
-    return NonNegative(own) + MainModuleRun(s).eachWorker;
-}
-
-scenario::TimeNs ForkServerStartTime(const scenario::Scenario& s) {
-    return NonNegative(s.machine.profile.forkserverStart) + MainModuleRun(s).forkServer;
-}
-
 scenario::TimeNs PageTouchTime(const scenario::MachineProfile& profile, int64_t pages) {
     if (pages <= 0 || profile.pageTouch <= 0) return 0;
     // Saturate well below the type's end: a chunk of the format's largest messages at the largest page_touch is more

@@ -257,16 +257,13 @@ scenario::TimeNs PoolTeardownTime(const scenario::MachineProfile& profile, int64
 // main_imports: multiprocessing.spawn.prepare's _fixup_main_from_path). A spawned worker always. A forkserver worker
 // where the release's fork server does not preload the main module (3.11, 3.12: the keys main_path and
 // init_main_from_path never matched, gh-126631); from the fix on, the fork server once, before its first fork. A forked
-// worker inherits it. Every runner reads the starts from here: the simulator, the C++ runtime.
+// worker inherits it. The simulator and the C++ runtime read it here, each run drawn as Python after the process's
+// start.
 struct MainModuleRuns {
     scenario::TimeNs eachWorker = 0;
     scenario::TimeNs forkServer = 0;
 };
 MainModuleRuns MainModuleRun(const scenario::Scenario& s);
-// A pool worker's own start after its process exists (fork: fork_child_start; spawn: process_start_spawn;
-// forkserver: process_start_forkserver), with its run of the main module; and the fork server's own start.
-scenario::TimeNs PoolWorkerStartTime(const scenario::Scenario& s);
-scenario::TimeNs ForkServerStartTime(const scenario::Scenario& s);
 // The CPU one put, get, set or wait step costs under the scenario's model, wherever its thread runs it: a
 // multiprocessing.Queue's put (its own Python and its feeder thread's pickling) or get in a process pool, an
 // asyncio.Queue's or asyncio.Event's on an event loop, else a queue.Queue's or threading.Event's.

@@ -316,6 +316,28 @@ std::string PoolCosts(const trace::Trace& trace, const char* started, const std:
     return out + ".";
 }
 
+// Who ran the program's main module again, as the plan decided and the timeline draws it (Python after a process's
+// start, outside any task): each spawned or (3.11, 3.12) forkserver worker, or the fork server once. No figure: a run
+// that waited for a core is split on the timeline, and the text quotes only what the trace shows. Empty where nobody
+// ran it.
+std::string MainModuleText(const scenario::Scenario& s) {
+    const plan::MainModuleRuns run = plan::MainModuleRun(s);
+    const bool forkserver = s.model.startMethod == scenario::StartMethod::Forkserver;
+    const char* what = s.mainImports > 0 ? "runpy's own part and the program's imports" : "runpy's own part";
+    if (run.eachWorker > 0) {
+        std::string out = Printf(" Each %s worker ran the program's main module again before its first task (the "
+                                 "Python after its start: %s)", forkserver ? "forkserver" : "spawned", what);
+        if (forkserver)
+            out += ", since " + scenario::PythonVersionName(scenario::RunPython(s)) +
+                   "'s fork server does not preload it (later releases do)";
+        return out + ".";
+    }
+    if (run.forkServer > 0)
+        return Printf(" The fork server ran the program's main module once, before its first fork (the Python after "
+                      "its start: %s), so its workers start without it.", what);
+    return "";
+}
+
 }  // namespace
 
 std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
@@ -349,7 +371,7 @@ std::string Explain(const scenario::Scenario& s, const trace::Trace& trace) {
                    ? Printf("each process has its own GIL, and the %d processes take turns on %d cores; ", workers,
                             s.machine.cores)
                    : Printf("each process has its own GIL and runs on its own core (%d cores); ", s.machine.cores)) +
-              PoolCosts(trace, "processes", WhatCrossed(w));
+              PoolCosts(trace, "processes", WhatCrossed(w)) + MainModuleText(s);
     } else if (model.threads && !model.gil) {
         why = Printf("without a GIL, threads run Python on %d cores at once, each about %.0f%% slower than with the GIL.",
                      s.machine.cores, (scenario::PythonCpuScale(s) - 1) * 100);

@@ -12,6 +12,7 @@
 // runs its batch on an event loop: asyncio.run(gather(...)) inside pool.map.
 #include <cmath>
 #include <deque>
+#include <utility>
 
 #include "models/asyncio/event_loop.h"
 #include "models/model_builders.h"
@@ -94,10 +95,10 @@ Action Costed(TimeNs cpu, SpanState state, bool gil = true) {
 
 class PoolWorker : public Program {
 public:
-    PoolWorker(const Workload& workload, PoolState& pool, Programs& programs, InterpIndex interp, TimeNs startCost, bool loop,
-               ProcessQueues* queues)
+    PoolWorker(const Workload& workload, PoolState& pool, Programs& programs, InterpIndex interp, TimeNs startCost,
+               TimeNs mainRun, bool loop, ProcessQueues* queues)
         : m_workload(workload), m_pool(pool), m_programs(programs), m_interp(interp), m_startCost(startCost),
-          m_loopPerProcess(loop), m_queues(queues) {}
+          m_mainRun(mainRun), m_loopPerProcess(loop), m_queues(queues) {}
 
     Action Next(World& world, ThreadIndex self) override {
         const scenario::MachineProfile& profile = world.Profile();
@@ -105,8 +106,13 @@ public:
         for (;;) {
             switch (m_phase) {
                 case Phase::Start:
-                    m_phase = Phase::Idle;
+                    m_phase = Phase::MainRun;
                     if (m_startCost > 0) return Costed(m_startCost, SpanState::StartingProcess);
+                    continue;
+                case Phase::MainRun:
+                    // The program's main module, run again where this worker runs it (plan::MainModuleRun): Python.
+                    m_phase = Phase::Idle;
+                    if (m_mainRun > 0) return Costed(m_mainRun, SpanState::RunningPython);
                     continue;
                 case Phase::Idle:
                     if (!m_pool.inqueue.empty()) {
@@ -189,12 +195,13 @@ public:
     }
 
 private:
-    enum class Phase { Start, Idle, Unpickle, Run, Send, Write };
+    enum class Phase { Start, MainRun, Idle, Unpickle, Run, Send, Write };
     const Workload& m_workload;
     PoolState& m_pool;
     Programs& m_programs;
     InterpIndex m_interp;
     TimeNs m_startCost;
+    TimeNs m_mainRun;
     bool m_loopPerProcess;
     ProcessQueues* m_queues;  // the multiprocessing queues every worker shares, or null
     Phase m_phase = Phase::Start;
@@ -296,11 +303,14 @@ private:
 // The fork server: started once like spawn, then forks a worker per request.
 class ForkServer : public Program {
 public:
-    ForkServer(PoolState& pool, TimeNs startCost) : m_pool(pool), m_startCost(startCost) {}
+    ForkServer(PoolState& pool, TimeNs mainRun) : m_pool(pool), m_mainRun(mainRun) {}
     Action Next(World& world, ThreadIndex) override {
         if (!m_started) {
             m_started = true;
-            return Costed(m_startCost, SpanState::StartingProcess);  // with the main module where it preloads it
+            return Costed(world.Profile().forkserverStart, SpanState::StartingProcess);
+        }
+        if (m_mainRun > 0) {  // the main module, where the release's fork server preloads it (plan::MainModuleRun)
+            return Costed(std::exchange(m_mainRun, 0), SpanState::RunningPython);
         }
         if (m_forking.Valid()) {
             world.StartThread(m_forking);
@@ -319,7 +329,7 @@ public:
 
 private:
     PoolState& m_pool;
-    TimeNs m_startCost;
+    TimeNs m_mainRun;
     bool m_started = false;
     ThreadIndex m_forking;
 };
@@ -449,16 +459,20 @@ void BuildProcessPool(World& world, const Workload& workload, Programs& programs
         trace::TrackId serverTrack = trace.AddTrack(name, trace::TrackKind::Process);
         InterpIndex serverInterp = world.AddInterpreter(name, freeThreaded, serverTrack, false);
         server = world.AddThread(name, serverInterp, serverTrack,
-                                 programs.Make<ForkServer>(pool, plan::ForkServerStartTime(s)));
+                                 programs.Make<ForkServer>(pool, plan::MainModuleRun(s).forkServer));
     }
-    const TimeNs childStart = plan::PoolWorkerStartTime(s);  // with its run of the main module, where it has one
+    const TimeNs childStart = method == StartMethod::Fork    ? s.machine.profile.forkChildStart
+                              : method == StartMethod::Spawn ? s.machine.profile.processStartSpawn
+                                                             : s.machine.profile.processStartForkserver;
+    const TimeNs mainRun = plan::MainModuleRun(s).eachWorker;
     std::vector<ThreadIndex> workerThreads;
     for (int32_t i = 0; i < workers; ++i) {
         const std::string name = plan.WorkerName(i);
         trace::TrackId track = trace.AddTrack(name, loopPerProcess ? trace::TrackKind::EventLoop : trace::TrackKind::Process);
         // Child threads, or a queue's feeder thread, share the worker's GIL with its main thread.
         InterpIndex interp = world.AddInterpreter(name, freeThreaded, track, plan.childThreads || plan.processQueues);
-        auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, loopPerProcess, queues);
+        auto* program = programs.Make<PoolWorker>(workload, pool, programs, interp, childStart, mainRun, loopPerProcess,
+                                                  queues);
         workerThreads.push_back(world.AddThread(name, interp, track, program));
     }
     std::vector<ThreadIndex> handlers = {

@@ -178,6 +178,16 @@ TEST(StartMethods, AForkWorkersOwnStartRunsOnTheWorkerBesideTheParentsNextFork) 
 }
 
 namespace {
+// Python a lane ran outside any task: a worker's or the fork server's run of the main module.
+trace::TimeNs PythonOutsideTasks(const trace::Trace& t, const std::string& lane) {
+    trace::TimeNs sum = 0;
+    for (const trace::Span& span : t.spans)
+        if (span.state == trace::SpanState::RunningPython && !span.task.Valid() &&
+            t.tracks[span.track.Index()].name == lane)
+            sum += span.end - span.start;
+    return sum;
+}
+
 // `workers` forkserver or spawn workers of a program whose imports cost 20 ms, on `python`, with a task each.
 scenario::Scenario MainImportsPool(const std::string& python, const std::string& method, int workers = 2,
                                    int cores = 64) {
@@ -194,18 +204,21 @@ scenario::Scenario MainImportsPool(const std::string& python, const std::string&
 
 TEST(StartMethods, AForkserverWorkerRunsTheMainModuleAgainUntilTheServerPreloadsIt) {
     // 3.11 and 3.12's fork server never preloads __main__ (forkserver.py's main_path against spawn's
-    // init_main_from_path, gh-126631): each worker runs it again, runpy (main_rerun) and the program's imports. From
-    // the fix on the server runs it once, before its first fork, and its workers start warm.
+    // init_main_from_path, gh-126631): each worker runs it again, runpy (main_rerun) and the program's imports, as
+    // Python after its start. From the fix on the server runs it once, before its first fork, and its workers start
+    // warm.
+    using interleave::testing::StateTime;
+    using trace::SpanState;
     const auto old = SimulateOk(MainImportsPool("3.11", "forkserver"));
-    EXPECT_EQ(interleave::testing::StateTime(old.trace, "ForkServerPoolWorker-1", trace::SpanState::StartingProcess),
-              1'000'000 + 5'000'000 + 20'000'000);
-    EXPECT_EQ(interleave::testing::StateTime(old.trace, "forkserver", trace::SpanState::StartingProcess),
-              10'000'000 + 2 * 2'000'000);
+    EXPECT_EQ(StateTime(old.trace, "ForkServerPoolWorker-1", SpanState::StartingProcess), 1'000'000);
+    EXPECT_EQ(PythonOutsideTasks(old.trace, "ForkServerPoolWorker-1"), 5'000'000 + 20'000'000);
+    EXPECT_EQ(StateTime(old.trace, "forkserver", SpanState::StartingProcess), 10'000'000 + 2 * 2'000'000);
+    EXPECT_EQ(PythonOutsideTasks(old.trace, "forkserver"), 0);
     const auto fixed = SimulateOk(MainImportsPool("3.14", "forkserver"));
-    EXPECT_EQ(interleave::testing::StateTime(fixed.trace, "ForkServerPoolWorker-1", trace::SpanState::StartingProcess),
-              1'000'000);
-    EXPECT_EQ(interleave::testing::StateTime(fixed.trace, "forkserver", trace::SpanState::StartingProcess),
-              10'000'000 + 5'000'000 + 20'000'000 + 2 * 2'000'000);
+    EXPECT_EQ(StateTime(fixed.trace, "ForkServerPoolWorker-1", SpanState::StartingProcess), 1'000'000);
+    EXPECT_EQ(PythonOutsideTasks(fixed.trace, "ForkServerPoolWorker-1"), 0);
+    EXPECT_EQ(StateTime(fixed.trace, "forkserver", SpanState::StartingProcess), 10'000'000 + 2 * 2'000'000);
+    EXPECT_EQ(PythonOutsideTasks(fixed.trace, "forkserver"), 5'000'000 + 20'000'000);
     // Eight workers on two cores pay it eight times over on 3.11 (26 ms each, four rounds of the cores), the server
     // once on 3.14: the pool is done sooner by most of that.
     const trace::TimeNs eachRun = SimulateOk(MainImportsPool("3.11", "forkserver", 8, 2)).trace.metrics.makespan;
@@ -214,14 +227,16 @@ TEST(StartMethods, AForkserverWorkerRunsTheMainModuleAgainUntilTheServerPreloads
 }
 
 TEST(StartMethods, ASpawnedWorkerRunsTheMainModuleAgainAndAForkedOneInheritsIt) {
+    using interleave::testing::StateTime;
+    using trace::SpanState;
     const auto spawned = SimulateOk(MainImportsPool("3.14", "spawn"));
-    EXPECT_EQ(interleave::testing::StateTime(spawned.trace, "SpawnPoolWorker-2", trace::SpanState::StartingProcess),
-              30'000'000 + 5'000'000 + 20'000'000);
+    EXPECT_EQ(StateTime(spawned.trace, "SpawnPoolWorker-2", SpanState::StartingProcess), 30'000'000);
+    EXPECT_EQ(PythonOutsideTasks(spawned.trace, "SpawnPoolWorker-2"), 5'000'000 + 20'000'000);
     auto forked = MainImportsPool("3.14", "fork");
     forked.machine.profile.forkChildStart = 3'000'000;
-    EXPECT_EQ(interleave::testing::StateTime(SimulateOk(forked).trace, "ForkPoolWorker-2",
-                                             trace::SpanState::StartingProcess),
-              3'000'000);
+    const auto forkedRun = SimulateOk(forked);
+    EXPECT_EQ(StateTime(forkedRun.trace, "ForkPoolWorker-2", SpanState::StartingProcess), 3'000'000);
+    EXPECT_EQ(PythonOutsideTasks(forkedRun.trace, "ForkPoolWorker-2"), 0);
 }
 
 TEST(StartMethods, AForkserverStartWaitsForTheServersForkBeforeTheNext) {

@@ -195,6 +195,27 @@ TEST(Explain, APoolWithMoreWorkersThanCoresDoesNotGiveEachProcessACoreOfItsOwn) 
     EXPECT_TRUE(Says(two, "runs on its own core (2 cores)")) << two;
 }
 
+TEST(Explain, SaysWhoRanTheMainModuleAgainAsTheReleaseDecides) {
+    // A spawned worker, and a forkserver worker on 3.11 and 3.12, run the program's main module again (the running-
+    // Python span after its start); from 3.13 the fork server runs it once. A forked worker inherits it: no sentence.
+    auto explain = [](const std::string& python, const std::string& method) {
+        const scenario::Scenario s = testing::ParseOrDie(R"({"version":10,"python":")" + python +
+            R"(","main_imports":"40ms","tasks":[{"name":"t","count":2,"steps":[{"cpu":"5ms"}]}],)"
+            R"("model":{"kind":"processes","workers":2,"start_method":")" + method +
+            R"("},"machine":{"cores":2,"profile":{"main_rerun":"6ms"}}})");
+        return Explain(s, testing::SimulateOk(s).trace);
+    };
+    const std::string old = explain("3.11", "forkserver");
+    EXPECT_TRUE(Says(old, "Each forkserver worker ran the program's main module again before its first task (the "
+                          "Python after its start: runpy's own part and the program's imports), since 3.11's fork "
+                          "server does not preload it")) << old;
+    const std::string fixed = explain("3.14", "forkserver");
+    EXPECT_TRUE(Says(fixed, "The fork server ran the program's main module once, before its first fork")) << fixed;
+    EXPECT_FALSE(Says(fixed, "Each forkserver worker")) << fixed;
+    EXPECT_TRUE(Says(explain("3.14", "spawn"), "Each spawned worker ran the program's main module again"));
+    EXPECT_FALSE(Says(explain("3.14", "fork"), "main module")) << explain("3.14", "fork");
+}
+
 // Every preset's claims point at moments of its own trace: each moment is a span of the state its label names, on
 // the lane its label names, and is the longest of its kind (recomputed here from the spans).
 // What an explanation may quote about a run, computed here from the trace alone: its metrics; every span's length;
