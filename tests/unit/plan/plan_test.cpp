@@ -16,6 +16,33 @@ using plan::MakePlan;
 using plan::TaskRange;
 using scenario::ModelKind;
 
+TEST(Plan, WhoRunsTheMainModuleAgainFollowsTheStartMethodAndTheRelease) {
+    // multiprocessing.spawn.prepare runs the main module again in a spawned worker, and in a forkserver worker whose
+    // server did not preload it (3.11, 3.12: gh-126631); from the fix on the server runs it once; fork inherits it.
+    // The simulator and the C++ runtime both read this (their tests: StartMethods.*MainModule*,
+    // PoolRuntime.TheMainModuleRunsAgainWhereTheReleasesForkServerRunsIt).
+    auto runs = [](const std::string& python, const std::string& method) {
+        return plan::MainModuleRun(testing::ParseOrDie(R"({"version":10,"python":")" + python +
+            R"(","main_imports":"30ms","tasks":[{"name":"t","steps":[{"cpu":"1ms"}]}],)"
+            R"("model":{"kind":"processes","start_method":")" + method + R"("},)"
+            R"("machine":{"profile":{"main_rerun":"6ms"}}})"));
+    };
+    for (const char* python : {"3.11", "3.12"}) {
+        EXPECT_EQ(runs(python, "forkserver").eachWorker, 36'000'000) << python;
+        EXPECT_EQ(runs(python, "forkserver").forkServer, 0) << python;
+    }
+    for (const char* python : {"3.13", "3.13t", "3.14", "3.14t", "3.15", "3.15t"}) {
+        EXPECT_EQ(runs(python, "forkserver").eachWorker, 0) << python;
+        EXPECT_EQ(runs(python, "forkserver").forkServer, 36'000'000) << python;
+    }
+    for (const char* python : {"3.11", "3.14"}) {
+        EXPECT_EQ(runs(python, "spawn").eachWorker, 36'000'000) << python;
+        EXPECT_EQ(runs(python, "spawn").forkServer, 0) << python;
+        EXPECT_EQ(runs(python, "fork").eachWorker, 0) << python;
+        EXPECT_EQ(runs(python, "fork").forkServer, 0) << python;
+    }
+}
+
 TEST(Plan, PoolMapsDefaultChunksizeIsCPythonsDivmodRoundedUp) {
     // Pool._map_async: chunksize, extra = divmod(len(iterable), len(self._pool) * 4); if extra: chunksize += 1
     EXPECT_EQ(plan::DefaultChunksize(100, 4), 7);  // divmod(100, 16) = (6, 4)
