@@ -38,6 +38,10 @@ bool ApplyProfileJsonUnderScenario(std::string_view text, MachineProfile& scenar
     json kept = json::object();
     for (const auto& [key, value] : own.items())
         if (key == "switch_interval" || !defaults.contains(key) || defaults[key] != value) kept[key] = value;
+    // A start kept without main_rerun would read as one measured whole (ParseProfile's rule for files written before
+    // main_rerun): the scenario's own main_rerun, resolved already, goes with it.
+    const bool keptAStart = kept.contains("process_start_spawn") || kept.contains("process_start_forkserver");
+    if (keptAStart && own.contains("main_rerun")) kept["main_rerun"] = own["main_rerun"];
     MachineProfile applied = scenarioProfile;
     if (!ApplyProfileJson(text, applied, error)) return false;
     ParseError parseError;

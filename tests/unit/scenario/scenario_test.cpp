@@ -315,6 +315,22 @@ TEST(MainImports, AStartGivenWithoutMainRerunMeansTheWholeStartAsItAlwaysDid) {
     EXPECT_EQ(defaults.processStartSpawn + defaults.mainRerun, 60'000'000);
 }
 
+TEST(MainImports, AProfileFileUnderAScenarioKeepsTheScenariosMainRerunWithItsStart) {
+    // The scenario gives its spawn start apart from runpy's part (format 10); an old calibrated profile gives a whole
+    // start. The scenario's start wins, and so must the main_rerun that goes with it, even at its default value.
+    ParseError parseError;
+    auto s = ParseScenario(R"({"version":10,"tasks":[{"name":"t","steps":[{"cpu":"1ms"}]}],)"
+                           R"("model":{"kind":"processes","start_method":"spawn"},"machine":{"profile":{"process_start_spawn":"30ms",)"
+                           R"("main_rerun":"6ms"}}})", parseError);
+    ASSERT_TRUE(s) << parseError.Message();
+    std::string error;
+    ASSERT_TRUE(ApplyProfileJsonUnderScenario(R"({"process_start_spawn":"20ms","pool_setup":"1ms"})",
+                                              s->machine.profile, error)) << error;
+    EXPECT_EQ(s->machine.profile.processStartSpawn, 30'000'000);
+    EXPECT_EQ(s->machine.profile.mainRerun, 6'000'000);
+    EXPECT_EQ(s->machine.profile.poolSetup, 1'000'000);
+}
+
 TEST(Profile, ObjectThroughputsAreProfileFields) {
     MachineProfile profile;
     std::string error;
