@@ -18,8 +18,8 @@ def line(tid, tgid, cpu, us, event, rest):
     return f"         python3-{tid:<6} ({tgid:>7}) [{cpu:03d}] .....   {us / 1e6:.6f}: {event}: {rest}"
 
 
-def call(tid, tgid, cpu, start, end, nr, op=0, ret=1):
-    return [line(tid, tgid, cpu, start, "sys_enter", f"NR {nr} (7f00, {op:x}, 1, 0, 0, 0)"),
+def call(tid, tgid, cpu, start, end, nr, op=0, ret=1, word=0x7f00):
+    return [line(tid, tgid, cpu, start, "sys_enter", f"NR {nr} ({word:x}, {op:x}, 1, 0, 0, 0)"),
             line(tid, tgid, cpu, end, "sys_exit", f"NR {nr} = {ret}")]
 
 
@@ -108,6 +108,54 @@ class GilSchedTrace(unittest.TestCase):
     def test_a_trace_without_the_probes_io_thread_is_refused(self):
         events = [e for e in self.events if not (e["event"].startswith("sys_") and e.get("nr") == SENDTO)]
         self.assertIsNone(gil_sched.probe_process(events))
+
+
+COND, SWITCH = 0x7f00, 0x7f40  # a word of gil->cond (the I/O thread's own timed waits use it) and of switch_cond
+
+
+def switch_trace():
+    """Two GIL hand-offs to the I/O thread (core 0) after a forced switch, each followed by its recv.
+    1. Its timed wait on gil->cond ends at 5100; take_gil() wakes the dropper through switch_cond (5101); the dropper
+       runs at 5110 and is asleep on gil->cond again at 5140, after the I/O thread entered recv at 5115: recv's
+       drop_gil() found nobody asleep.
+    2. The same at 15101, but the dropper is asleep again at 15109, and drop_gil() wakes it before recv (15112)."""
+    rows = []
+    rows += call(IO, PROBE, 0, 100, 5100, FUTEX, TIMEDWAIT, ret=0, word=COND)
+    rows += call(IO, PROBE, 0, 5101, 5105, FUTEX, WAKE, word=SWITCH)
+    rows += [waking(5102, 0, 1), waking(5102, 0, 1, "sched_wakeup")]
+    rows.append(switch_in(1, 5110, CPU))
+    rows += call(IO, PROBE, 0, 5115, 5118, RECVFROM)
+    rows += call(CPU, PROBE, 1, 5140, 10000, FUTEX, TIMEDWAIT, ret=0, word=COND)
+    rows += call(IO, PROBE, 0, 5120, 5130, SENDTO)
+    rows += call(IO, PROBE, 0, 10100, 15100, FUTEX, TIMEDWAIT, ret=0, word=COND)
+    rows += call(IO, PROBE, 0, 15101, 15105, FUTEX, WAKE, word=SWITCH)
+    rows += [waking(15102, 0, 1), waking(15102, 0, 1, "sched_wakeup")]
+    rows.append(switch_in(1, 15108, CPU))
+    rows += call(CPU, PROBE, 1, 15109, 20000, FUTEX, TIMEDWAIT, ret=0, word=COND)
+    rows += call(IO, PROBE, 0, 15112, 15116, FUTEX, WAKE, word=COND)
+    rows += [waking(15113, 0, 1)]
+    rows += call(IO, PROBE, 0, 15117, 15120, RECVFROM)
+    rows += call(IO, PROBE, 0, 15130, 15140, SENDTO)
+    return "\n".join(sorted(rows, key=lambda r: float(r.split(": ")[0].split()[-1])))
+
+
+class DropperReturn(unittest.TestCase):
+    def setUp(self):
+        events = gil_sched.parse(switch_trace())
+        self.result = gil_sched.analyse(events, gil_sched.probe_process(events))
+
+    def test_the_switch_wake_is_told_from_drop_gils_by_the_futex_word(self):
+        self.assertEqual(self.result["switch_wakes"], 2)
+        self.assertEqual(self.result["recv_drop_signalled_a_sleeper"], 0.5)
+        # The first switch wake comes right before a recv, but nobody slept on gil->cond: it is no drop_gil() race.
+        # (The second hand-off's drop wake is one, but its sleeper never runs in this trace.)
+        self.assertEqual(self.result["wakes"], 0)
+
+    def test_the_dropper_asleep_again_against_the_io_thread_entering_recv(self):
+        self.assertEqual(sorted([self.result["dropper_asleep_again_us"][k] for k in ("p10", "p90")]), [8.0, 39.0])
+        self.assertEqual(sorted([self.result["io_enters_recv_us"][k] for k in ("p10", "p90")]), [14.0, 16.0])
+        self.assertEqual(self.result["dropper_asleep_before_recv"], 0.5)
+        self.assertEqual(sorted([self.result["dropper_ran_us"][k] for k in ("p10", "p90")]), [7.0, 9.0])
 
 
 if __name__ == "__main__":

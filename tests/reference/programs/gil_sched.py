@@ -139,7 +139,8 @@ def analyse(events, probe_pid):
                     cmd = futex_cmd(start)
                     kind = "wake" if cmd in (FUTEX_WAKE, FUTEX_WAKE_BITSET) else (
                         "timedwait" if cmd == FUTEX_WAIT_BITSET else "wait")
-                timeline[e["tid"]].append((start["ts"], e["ts"], kind, start["cpu"], e["ret"]))
+                uaddr = start["args"][0] if e["nr"] == NR_FUTEX else None
+                timeline[e["tid"]].append((start["ts"], e["ts"], kind, start["cpu"], e["ret"], uaddr))
     runs_in = collections.defaultdict(list)  # tid -> [(ts, cpu)] switched in
     wakings = []
     for e in events:
@@ -153,11 +154,12 @@ def analyse(events, probe_pid):
             wakeups[e["pid"]].append(e)
 
     calls = timeline[io]
+    cond_words = {c[5] for c in calls if c[2] == "timedwait"}  # gil->cond's futex words: take_gil()'s timed waits
     after = {"sendto": [], "recvfrom": []}   # GIL wait (us) after each call, 0 when it found the GIL free
     next_after_wait = {"sendto": [], "recvfrom": []}
     next_at_once = {"sendto": [], "recvfrom": []}
     races = []
-    for i, (start, end, kind, cpu, _) in enumerate(calls):
+    for i, (start, end, kind, cpu, _, _) in enumerate(calls):
         if kind not in after:
             continue
         # The GIL wait after this call: condition waits until the next sendto/recvfrom.
@@ -172,8 +174,11 @@ def analyse(events, probe_pid):
         after[kind].append(max(waits) - end if waited else 0.0)  # until its last condition wait returned
         # The next call's own time, by whether this thread waited for the GIL before it (a reply may be there).
         (next_after_wait if waited else next_at_once)[nxt[2]].append(nxt[1] - nxt[0])
-        # The wake just before this call: drop_gil()'s cond_signal, the futex wake right before it.
-        wake = calls[i - 1] if i > 0 and calls[i - 1][2] == "wake" and calls[i - 1][4] > 0 else None
+        # The wake just before this call: drop_gil()'s cond_signal, the futex wake right before it, on one of
+        # gil->cond's words (until 2026-12-08 any wake: take_gil()'s switch_cond wake right before a recv was counted
+        # as drop_gil()'s, though nobody slept on gil->cond; dropper_return tells them apart).
+        wake = calls[i - 1] if (i > 0 and calls[i - 1][2] == "wake" and calls[i - 1][4] > 0 and
+                                calls[i - 1][5] in cond_words) else None
         if wake is None:
             continue
         woken = first_from(wakings, wake[0], key=lambda w: w["ts"])
@@ -218,11 +223,60 @@ def analyse(events, probe_pid):
             "call_us": quantiles([r["call_time"] for r in rows]),
             "wakee_latency_us": quantiles([r["wakee_latency"] for r in rows]),
         }
+    out.update(dropper_return(calls, {t: timeline[t] for t in cpu_threads}, runs_in, wakings))
     out["wakes_on_io_core"] = share(lambda r: r["same_core"], races)
     out["placed_on_io_core"] = share(lambda r: r["placed_on_waker_core"], races)
     # Are the wake's cost to the waker and the woken thread's latency one quantity (a slow wake slow for both)?
     out["cost_latency_correlation"] = correlation([r["waker_cost"] for r in races], [r["wakee_latency"] for r in races])
     return out
+
+
+def dropper_return(calls, cpu_calls, runs_in, wakings):
+    """Where the CPU-bound thread that dropped the GIL for the I/O thread is when the I/O thread drops it again before
+    recv. take_gil() in the I/O thread signals switch_cond (FORCE_SWITCHING) once it holds the GIL: the futex wake
+    that releases the dropper from drop_gil()'s switch wait. The dropper then returns to take_gil() and sleeps on
+    gil->cond again (a timed wait). The I/O thread runs its Python up to recv, whose drop_gil() signals gil->cond if
+    somebody sleeps on it: a futex wake on one of gil->cond's words. gil->cond's words are those the I/O thread's own
+    timed waits use (glibc's condition variable alternates two); the switch wake is the first wake on another word
+    after the I/O thread's last timed wait."""
+    cond_words = {c[5] for c in calls if c[2] == "timedwait"}
+    sleeps = {t: [c for c in cc if c[2] == "timedwait" and c[5] in cond_words] for t, cc in cpu_calls.items()}
+    rows = []
+    for i, (start, end, kind, io_core, ret, word) in enumerate(calls):
+        if kind != "wake" or ret <= 0 or word in cond_words or i == 0 or calls[i - 1][2] != "timedwait":
+            continue
+        j = i + 1
+        while j < len(calls) and calls[j][2] not in ("sendto", "recvfrom"):
+            j += 1
+        if j == len(calls) or calls[j][2] != "recvfrom":
+            continue
+        woken = first_from(wakings, start, key=lambda w: w["ts"])
+        if woken is None or woken["ts"] > end:
+            continue
+        tid = woken["pid"]
+        ran = first_from(runs_in[tid], woken["ts"], key=lambda r: r[0])
+        asleep = first_from(sleeps.get(tid, []), start, key=lambda c: c[0])
+        recv = calls[j]
+        # drop_gil() before recv found a sleeper on gil->cond: a wake on one of its words between the switch and recv.
+        signalled = any(c[2] == "wake" and c[4] > 0 and c[5] in cond_words for c in calls[i + 1:j])
+        rows.append({"ran": ran[0] - start if ran else None, "asleep": asleep[0] - start if asleep else None,
+                     "recv": recv[0] - start, "signalled": signalled, "on_io_core": bool(ran) and ran[1] == io_core})
+    if not rows:
+        return {"switch_wakes": 0}
+    back = [r for r in rows if r["asleep"] is not None]
+    return {
+        "switch_wakes": len(rows),
+        # From take_gil()'s switch wake: the dropper on its core, the dropper asleep on gil->cond again, the I/O
+        # thread entering recv (its drop_gil() just before).
+        "dropper_ran_us": quantiles([r["ran"] for r in rows if r["ran"] is not None]),
+        "dropper_asleep_again_us": quantiles([r["asleep"] for r in back]),
+        "io_enters_recv_us": quantiles([r["recv"] for r in rows]),
+        "dropper_asleep_before_recv": round(sum(1 for r in back if r["asleep"] < r["recv"]) / len(back), 3)
+        if back else None,
+        "recv_drop_signalled_a_sleeper": round(sum(1 for r in rows if r["signalled"]) / len(rows), 3),
+        # The dropper ran on the core the I/O thread woke it from (it waited there for the I/O thread to leave).
+        "dropper_ran_on_io_core": round(sum(1 for r in rows if r["on_io_core"]) / len(rows), 3),
+    }
 
 
 def correlation(xs, ys):
