@@ -73,19 +73,21 @@ TEST(PoolRuntime, TheMainModuleRunsAgainWhereTheReleasesForkServerRunsIt) {
             "model": {"kind": "processes", "workers": 2, "start_method": "forkserver", "chunksize": 1},
             "machine": {"cores": 2, "profile": {"main_rerun": "0us", "pool_import": "0us", "pool_setup": "0us"}}})"));
     };
-    auto mainRun = [](const RealRunResult& r, const std::string& lane) {
+    // The longest such span on the lanes whose names start with `lanes`. Any worker: the one that is ready first may
+    // run both tasks, and the pool is torn down before the other is ready (no span of its own on its lane).
+    auto mainRun = [](const RealRunResult& r, const std::string& lanes) {
         trace::TimeNs longest = 0;
         for (const auto& span : SpansIn(r.trace, SpanState::RunningPython))
-            if (r.trace.tracks[span.track.Index()].name == lane && !span.task.Valid())
+            if (r.trace.tracks[span.track.Index()].name.rfind(lanes, 0) == 0 && !span.task.Valid())
                 longest = std::max(longest, span.end - span.start);
         return longest;
     };
     const RealRunResult preloaded = run("3.14");
     EXPECT_GE(Ms(mainRun(preloaded, "forkserver")), 55.0);
-    EXPECT_EQ(mainRun(preloaded, "ForkServerPoolWorker-1"), 0);
+    EXPECT_EQ(mainRun(preloaded, "ForkServerPoolWorker-"), 0);
     const RealRunResult old = run("3.11");
     EXPECT_EQ(mainRun(old, "forkserver"), 0);
-    EXPECT_GE(Ms(mainRun(old, "ForkServerPoolWorker-1")), 55.0);
+    EXPECT_GE(Ms(mainRun(old, "ForkServerPoolWorker-")), 55.0);
     EXPECT_GE(Ms(old.trace.metrics.makespan), 60.0);  // the workers ran it before their tasks
 }
 
