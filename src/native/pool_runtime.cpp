@@ -418,6 +418,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
     const bool loopPerProcess = workload.plan.LoopPerWorker();
     const plan::Plan& plan = workload.plan;  // how many workers, which tasks in which chunk: decided there
     const int32_t W = plan.workers;
+    const plan::MainModuleRuns mainRuns = plan::MainModuleRun(s);  // who runs the program's main module again
     for (int g = 0; g < static_cast<int>(s.groups.size()); ++g)
         if (workload.groupSendBytes[static_cast<size_t>(g)] > kPayloadCap || workload.groupReturnBytes[static_cast<size_t>(g)] > kPayloadCap)
             ctx.notes += "payloads above " + std::to_string(kPayloadCap >> 20) + " MiB go through the pipes at 32 MiB\n";
@@ -529,8 +530,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 std::vector<int> keep = {sv[1]};
                 if (queues) keep.push_back(queues->Fd());  // the server's children inherit it
                 server = SpawnSelf("INTERLEAVE_NATIVE_FORKSERVER=" + std::to_string(sv[1]) + "," +
-                                       std::to_string(plan::MainModuleRun(s).forkServer),
-                                   keep, err);
+                                       std::to_string(mainRuns.forkServer), keep, err);
                 close(sv[1]);
                 if (server < 0) return fail(err);
                 RegisterChild(server, false);
@@ -541,9 +541,9 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                     return fail("the fork server did not start");
                 const TimeNs serverReady = main.Now();
                 const TimeNs mainRun = std::clamp<TimeNs>(mainRunStart - main.epoch, s0, serverReady);
-                main.Add(SpanState::StartingProcess, s0, plan::MainModuleRun(s).forkServer > 0 ? mainRun : serverReady,
+                main.Add(SpanState::StartingProcess, s0, mainRuns.forkServer > 0 ? mainRun : serverReady,
                          trace::TaskId::None(), trace::TrackId::None(), serverTrack);
-                if (plan::MainModuleRun(s).forkServer > 0)
+                if (mainRuns.forkServer > 0)
                     main.Add(SpanState::RunningPython, mainRun, serverReady, trace::TaskId::None(),
                              trace::TrackId::None(), serverTrack);
                 main.Add(SpanState::Idle, main.Now(), main.Now(), trace::TaskId::None(), trace::TrackId::None(),
@@ -704,7 +704,7 @@ bool RunPool(RunContext& ctx, trace::Trace& trace) {
                 TimeNs mainRunStart = 0, readyAt = 0;
                 if (!Get(w.fromWorker, mainRunStart) || !Get(w.fromWorker, readyAt)) return crashed(w, k);
                 // Its start, then the main module run again where it ran it (plan::MainModuleRun), as simulated.
-                const bool ranMain = plan::MainModuleRun(s).eachWorker > 0;
+                const bool ranMain = mainRuns.eachWorker > 0;
                 mainRunStart = std::clamp(mainRunStart, w.startedAt, readyAt);
                 main.Add(SpanState::StartingProcess, w.startedAt, ranMain ? mainRunStart : readyAt,
                          trace::TaskId::None(), trace::TrackId::None(), w.track);

@@ -1,14 +1,15 @@
 # `interleave calibrate`: measures this machine's costs in CPython and prints them as JSON (ns, bytes/s).
+import os
 import time
 
-# When this module's top level began and ended in the process that ran it: a spawned worker (and a forkserver worker
-# on 3.11 and 3.12) runs it again, imports and all, and reports that run so that its start can be told from it.
-MODULE_RAN = [time.perf_counter_ns(), None]
+# Which process ran this module's top level, and when it began and ended there: a spawned worker (and a forkserver
+# worker on 3.11 and 3.12) runs it again, imports and all, and reports that run so that its start can be told from it;
+# a forkserver worker whose server preloaded the module sees the server's pid (module_run_here).
+MODULE_RAN = {"pid": os.getpid(), "start": time.perf_counter_ns(), "end": None}
 import asyncio
 import hashlib
 import json
 import multiprocessing
-import os
 import pickle
 import re
 import resource
@@ -19,9 +20,6 @@ import tempfile
 import threading
 
 pc = time.perf_counter_ns
-# The process that ran this module's top level: a forkserver worker whose server preloaded the main module sees the
-# server's pid here, one that ran the module again its own (module_run_here).
-LOADED_IN = os.getpid()
 
 
 def median(xs):
@@ -68,10 +66,10 @@ def module_run_here():
     """How long this module's top level took in this process, ns, if this process ran it (a spawned worker; a
     forkserver worker whose server did not preload it); else 0 (a forked worker inherits it, a preloaded server ran
     it)."""
-    main = sys.modules.get("__mp_main__")
-    if main is None or getattr(main, "LOADED_IN", None) != os.getpid() or main.MODULE_RAN[1] is None:
+    ran = getattr(sys.modules.get("__mp_main__"), "MODULE_RAN", None)
+    if ran is None or ran["pid"] != os.getpid() or ran["end"] is None:
         return 0
-    return main.MODULE_RAN[1] - main.MODULE_RAN[0]
+    return ran["end"] - ran["start"]
 
 
 def echo(conn):
@@ -379,10 +377,18 @@ def source_compile_time(path, n=5):
     return median([once() for _ in range(n)])
 
 
-def main_module_run(name, path, n=9):
-    runs = main_module_runs(path, n)
-    SPREADS[name] = round(relative_spread(runs), 3)
-    return median(runs)
+def empty_module_runs(n, python=None):
+    """main_module_runs of an empty module: runpy's own part of running a main module again (main_rerun). The module
+    sits in a folder of its own: the child's imports look in the main module's folder first, and a crowded one (/tmp)
+    would be timed with them."""
+    folder = tempfile.mkdtemp(prefix="interleave-empty-main-")
+    empty = os.path.join(folder, "empty_main.py")
+    open(empty, "w").close()
+    try:
+        return main_module_runs(empty, n, python)
+    finally:
+        os.unlink(empty)
+        os.rmdir(folder)
 
 
 def start_to_ready(method, n):
@@ -769,7 +775,7 @@ def effective_cores(seconds=0.3):
     return n * seconds * 1e9 / wall
 
 
-MODULE_RAN[1] = pc()  # the top level's end: what a worker that runs this module again pays beyond main_rerun
+MODULE_RAN["end"] = pc()  # the top level's end: what a worker that runs this module again pays beyond main_rerun
 
 if __name__ == "__main__" and sys.argv[1:] == ["loop_step"]:
     print(loop_step())
@@ -801,16 +807,10 @@ elif __name__ == "__main__":
     # A spawned worker: the model charges the parent process_start_fork (the launcher's fork+exec) and the worker
     # process_start_spawn, then its run of the main module again: runpy's own part (main_rerun, an empty module's) and
     # the module's top level, which for calibrate is calibrate's imports, not a program's (the worker timed it and it
-    # is out of spawn_ready). The empty module sits in a folder of its own: the child's imports look in the main
-    # module's folder first, and a crowded one (/tmp) would be timed with them.
-    folder = tempfile.mkdtemp(prefix="interleave-calibrate-")
-    empty = os.path.join(folder, "empty_main.py")
-    open(empty, "w").close()
-    try:
-        r["main_rerun"] = main_module_run("main_rerun", empty)
-    finally:
-        os.unlink(empty)
-        os.rmdir(folder)
+    # is out of spawn_ready).
+    rerun = empty_module_runs(9)
+    SPREADS["main_rerun"] = round(relative_spread(rerun), 3)
+    r["main_rerun"] = median(rerun)
     # Between the two, runpy compiles the module's source, which the worker's timing of its top level does not see.
     own_compile = source_compile_time(os.path.abspath(__file__))
     _, spawn_ready, _, module_run = steady_start_parts("spawn_parent_start", "spawn", 5, 15)

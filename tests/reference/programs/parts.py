@@ -43,7 +43,6 @@ import os
 import pickle
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -239,20 +238,13 @@ def start_parts(reps, python):
                            check=True, cwd=HERE)
         raw = json.loads(r.stdout)
         out["heavy" if "heavy" in prog else "light"] = {m: {k: stats(v) for k, v in d.items()} for m, d in raw.items()}
-    # What running each main module again costs a child (ms): an empty one, in a folder of its own (a child's imports
-    # look in the module's folder first), is runpy's own part; the others add their imports.
-    folder = tempfile.mkdtemp(prefix="interleave-parts-")
-    empty = os.path.join(folder, "empty_main.py")
-    open(empty, "w").close()
-    try:
-        out["main_run"] = {name: stats([ns / 1e6 for ns in _calibrate().main_module_runs(path, reps * 2, python)])
-                           for name, path in (("empty", empty),
-                                              *((prog, os.path.join(HERE, prog)) for prog in (
-                                                  "start_probe.py", "start_probe_heavy.py", "process_start.py",
-                                                  "process_start_heavy.py")))}
-    finally:
-        os.unlink(empty)
-        os.rmdir(folder)
+    # What running each main module again costs a child (ms): an empty one is runpy's own part; the others add their
+    # imports.
+    calibrate = _calibrate()
+    ms = lambda runs: stats([ns / 1e6 for ns in runs])
+    out["main_run"] = {"empty": ms(calibrate.empty_module_runs(reps * 2, python))}
+    for prog in ("start_probe.py", "start_probe_heavy.py", "process_start.py", "process_start_heavy.py"):
+        out["main_run"][prog] = ms(calibrate.main_module_runs(os.path.join(HERE, prog), reps * 2, python))
     return out
 
 

@@ -1,6 +1,8 @@
 // The claims of the blog post the product grew from (shared/seeds), reproduced by the simulator.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "plan/plan.h"
 #include "test_support.h"
 
@@ -178,14 +180,16 @@ TEST(StartMethods, AForkWorkersOwnStartRunsOnTheWorkerBesideTheParentsNextFork) 
 }
 
 namespace {
-// Python a lane ran outside any task: a worker's or the fork server's run of the main module.
-trace::TimeNs PythonOutsideTasks(const trace::Trace& t, const std::string& lane) {
-    trace::TimeNs sum = 0;
+// A lane's time starting its process, and the Python it ran outside any task after that: a worker's or the fork
+// server's run of the main module.
+using StartAndRun = std::pair<trace::TimeNs, trace::TimeNs>;
+StartAndRun StartThenMainRun(const trace::Trace& t, const std::string& lane) {
+    trace::TimeNs mainRun = 0;
     for (const trace::Span& span : t.spans)
         if (span.state == trace::SpanState::RunningPython && !span.task.Valid() &&
             t.tracks[span.track.Index()].name == lane)
-            sum += span.end - span.start;
-    return sum;
+            mainRun += span.end - span.start;
+    return {interleave::testing::StateTime(t, lane, trace::SpanState::StartingProcess), mainRun};
 }
 
 // `workers` forkserver or spawn workers of a program whose imports cost 20 ms, on `python`, with a task each.
@@ -207,18 +211,13 @@ TEST(StartMethods, AForkserverWorkerRunsTheMainModuleAgainUntilTheServerPreloads
     // init_main_from_path, gh-126631): each worker runs it again, runpy (main_rerun) and the program's imports, as
     // Python after its start. From the fix on the server runs it once, before its first fork, and its workers start
     // warm.
-    using interleave::testing::StateTime;
-    using trace::SpanState;
     const auto old = SimulateOk(MainImportsPool("3.11", "forkserver"));
-    EXPECT_EQ(StateTime(old.trace, "ForkServerPoolWorker-1", SpanState::StartingProcess), 1'000'000);
-    EXPECT_EQ(PythonOutsideTasks(old.trace, "ForkServerPoolWorker-1"), 5'000'000 + 20'000'000);
-    EXPECT_EQ(StateTime(old.trace, "forkserver", SpanState::StartingProcess), 10'000'000 + 2 * 2'000'000);
-    EXPECT_EQ(PythonOutsideTasks(old.trace, "forkserver"), 0);
+    EXPECT_EQ(StartThenMainRun(old.trace, "ForkServerPoolWorker-1"), StartAndRun(1'000'000, 5'000'000 + 20'000'000));
+    EXPECT_EQ(StartThenMainRun(old.trace, "forkserver"), StartAndRun(10'000'000 + 2 * 2'000'000, 0));
     const auto fixed = SimulateOk(MainImportsPool("3.14", "forkserver"));
-    EXPECT_EQ(StateTime(fixed.trace, "ForkServerPoolWorker-1", SpanState::StartingProcess), 1'000'000);
-    EXPECT_EQ(PythonOutsideTasks(fixed.trace, "ForkServerPoolWorker-1"), 0);
-    EXPECT_EQ(StateTime(fixed.trace, "forkserver", SpanState::StartingProcess), 10'000'000 + 2 * 2'000'000);
-    EXPECT_EQ(PythonOutsideTasks(fixed.trace, "forkserver"), 5'000'000 + 20'000'000);
+    EXPECT_EQ(StartThenMainRun(fixed.trace, "ForkServerPoolWorker-1"), StartAndRun(1'000'000, 0));
+    EXPECT_EQ(StartThenMainRun(fixed.trace, "forkserver"),
+              StartAndRun(10'000'000 + 2 * 2'000'000, 5'000'000 + 20'000'000));
     // Eight workers on two cores pay it eight times over on 3.11 (26 ms each, four rounds of the cores), the server
     // once on 3.14: the pool is done sooner by most of that.
     const trace::TimeNs eachRun = SimulateOk(MainImportsPool("3.11", "forkserver", 8, 2)).trace.metrics.makespan;
@@ -227,16 +226,11 @@ TEST(StartMethods, AForkserverWorkerRunsTheMainModuleAgainUntilTheServerPreloads
 }
 
 TEST(StartMethods, ASpawnedWorkerRunsTheMainModuleAgainAndAForkedOneInheritsIt) {
-    using interleave::testing::StateTime;
-    using trace::SpanState;
     const auto spawned = SimulateOk(MainImportsPool("3.14", "spawn"));
-    EXPECT_EQ(StateTime(spawned.trace, "SpawnPoolWorker-2", SpanState::StartingProcess), 30'000'000);
-    EXPECT_EQ(PythonOutsideTasks(spawned.trace, "SpawnPoolWorker-2"), 5'000'000 + 20'000'000);
+    EXPECT_EQ(StartThenMainRun(spawned.trace, "SpawnPoolWorker-2"), StartAndRun(30'000'000, 5'000'000 + 20'000'000));
     auto forked = MainImportsPool("3.14", "fork");
     forked.machine.profile.forkChildStart = 3'000'000;
-    const auto forkedRun = SimulateOk(forked);
-    EXPECT_EQ(StateTime(forkedRun.trace, "ForkPoolWorker-2", SpanState::StartingProcess), 3'000'000);
-    EXPECT_EQ(PythonOutsideTasks(forkedRun.trace, "ForkPoolWorker-2"), 0);
+    EXPECT_EQ(StartThenMainRun(SimulateOk(forked).trace, "ForkPoolWorker-2"), StartAndRun(3'000'000, 0));
 }
 
 TEST(StartMethods, AForkserverStartWaitsForTheServersForkBeforeTheNext) {
