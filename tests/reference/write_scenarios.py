@@ -11,10 +11,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORES = 2  # this project's VM; the programs run on it
 sys.path.insert(0, os.path.join(HERE, "programs"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "src", "native", "python"))
+import calibrate  # noqa: E402  (`interleave calibrate`'s source: the format's bounds on a throughput)
 import gil_sim  # noqa: E402  (the GIL cases' scenarios, programs/gil_sim.py)
-
-
-MAX_THROUGHPUT = 1 << 40  # bytes per second: the scenario format's largest throughput (docs/machine-profile.md)
 
 
 def us(ms):
@@ -270,7 +269,7 @@ def write_all(parts, out_dir):
                  ("pickle_throughput", "unpickle_throughput")
         # Within what the format takes (1 KB/s to 1 TiB/s): once the fresh pages are taken out, a warm copy's median
         # can be 0 ms (every run of it was page faults), a speed beyond what the format says.
-        out_tp, in_tp = (min(max(tp, 1000), MAX_THROUGHPUT) for tp in (out_tp, in_tp))
+        out_tp, in_tp = (calibrate.bounded_throughput(tp) for tp in (out_tp, in_tp))
         profile = {fields[0]: out_tp, fields[1]: in_tp, "process_start_fork": us(light_fork),
                    "message_overhead": us(msg), "thread_start": us(thread_start), **pool_profile("light")}
         send = {"send": str(nbytes)}

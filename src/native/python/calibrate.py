@@ -26,6 +26,24 @@ def median(xs):
     return int(statistics.median(xs))
 
 
+# What machine.profile takes as a throughput, in bytes per second: 1 KB/s to 1 TiB/s (ParseProfile in
+# src/scenario/scenario.cpp refuses the rest, and `interleave calibrate` checks its own profile with it).
+# tests/reference/write_scenarios.py bounds its scenarios' throughputs with these too.
+MIN_THROUGHPUT = 1000
+MAX_THROUGHPUT = 1 << 40
+
+
+def bounded_throughput(bytes_per_second):
+    return min(max(bytes_per_second, MIN_THROUGHPUT), MAX_THROUGHPUT)
+
+
+def throughput(nbytes, ns):
+    """`nbytes` copied in `ns`, in bytes per second, within what the format takes: a copy whose fresh pages are taken
+    out can come to 0 ns (warm_pickle_costs: every run of it was page faults), and 8 MiB over 1 ns is 8.4e15 bytes/s,
+    a profile that `interleave calibrate` then refuses."""
+    return bounded_throughput(nbytes * 1e9 / max(ns, 1))
+
+
 SPREADS = {}  # cost -> (p90 - p10) / median of its samples, reported beside the profile
 
 
@@ -481,7 +499,7 @@ def pickling_median(page_touch_ns, size=8 << 20, rounds=9):
     a.send_bytes(b"stop")
     child.join()
     dumps, transfer, loads = (statistics.median(costs[k]) for k in ("dumps", "transfer", "loads"))
-    return size * 1e9 / max(dumps + transfer, 1), size * 1e9 / max(loads, 1)
+    return throughput(size, dumps + transfer), throughput(size, loads)
 
 
 def pickling_objects(size=4 << 20, rounds=3):
@@ -494,8 +512,8 @@ def pickling_objects(size=4 << 20, rounds=3):
         t1 = pc()
         pickle.loads(blob)
         t2 = pc()
-        dumps.append(len(blob) * 1e9 / max(t1 - t0, 1))
-        loads.append(len(blob) * 1e9 / max(t2 - t1, 1))
+        dumps.append(throughput(len(blob), t1 - t0))
+        loads.append(throughput(len(blob), t2 - t1))
     return median(dumps), median(loads)
 
 
