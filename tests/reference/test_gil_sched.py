@@ -158,5 +158,75 @@ class DropperReturn(unittest.TestCase):
         self.assertEqual(sorted([self.result["dropper_ran_us"][k] for k in ("p10", "p90")]), [7.0, 9.0])
 
 
+def switch(cpu, us, prev, nxt, prev_state="S"):
+    return (f"          python3-{prev:<6} ({PROBE:>7}) [{cpu:03d}] d..2.   {us / 1e6:.6f}: sched_switch: prev_comm=python3 "
+            f"prev_pid={prev} prev_prio=120 prev_state={prev_state} ==> next_comm=python3 next_pid={nxt} next_prio=120")
+
+
+def wakeup(us, cpu, pid, target_cpu):
+    return line(IO, PROBE, cpu, us, "sched_wakeup", f"comm=python3 pid={pid} prio=120 target_cpu={target_cpu:03d}")
+
+
+def queued_trace():
+    """The I/O thread (last on core 1) woken twice onto core 1 while the CPU-bound thread runs there.
+    1. At 1000 (core 0 busy with the other CPU-bound thread until it sleeps at 1010): it waits behind the CPU-bound
+       thread, core 0 idle, until a tick preempts that thread at 4000.
+    2. At 6000: the CPU-bound thread on core 1 sleeps at 6005 and the I/O thread runs there at once.
+    3. At 8000 onto core 0, idle: not queued."""
+    other = CPU + 1
+    rows = [switch_in(1, 500, CPU), switch_in(0, 600, other), call(IO, PROBE, 0, 800, 810, SENDTO)[0],
+            call(IO, PROBE, 0, 800, 810, SENDTO)[1]]
+    rows += [wakeup(1000, 0, IO, 1), switch(0, 1010, other, 0), switch(1, 4000, CPU, IO, "R")]
+    rows += [switch(1, 4100, IO, CPU), wakeup(6000, 1, IO, 1), switch(1, 6005, CPU, IO)]
+    rows += [switch(1, 6100, IO, CPU), wakeup(8000, 1, IO, 0), switch(0, 8010, 0, IO, "R")]
+    return "\n".join(sorted(rows, key=lambda r: float(r.split(": ")[0].split()[-1])))
+
+
+class QueuedWakes(unittest.TestCase):
+    def setUp(self):
+        events = gil_sched.parse(queued_trace())
+        self.result = gil_sched.queued_wakes(events, IO, {CPU, CPU + 1})["io"]
+
+    def test_a_wake_onto_a_core_running_another_thread_is_queued_there(self):
+        self.assertEqual(self.result["n"], 2)  # the wake onto the idle core 0 is not queued
+        self.assertEqual([self.result["wait_us"][k] for k in ("p10", "p90")], [5.0, 3000.0])
+
+    def test_the_long_wait_with_the_other_core_idle_ended_by_a_tick(self):
+        self.assertEqual(self.result["over_200us"], 1)
+        self.assertEqual(self.result["over_200us_total_ms"], 3.0)
+        self.assertAlmostEqual(self.result["over_200us_other_core_idle_share"]["p50"], 99.7, places=1)
+        self.assertEqual(self.result["over_200us_ended_by_preemption"], 1)
+        self.assertEqual(self.result["over_200us_ran_elsewhere"], 0)
+
+
+def timer_trace():
+    """Two timed waits of the I/O thread that run out on core 1, where it sleeps beside a CPU-bound thread.
+    1. At 5050 one interrupt (the idle task's context on core 1) wakes the I/O thread and the CPU-bound thread: a shared
+       interrupt. The I/O thread asks for the GIL, blocks on gil->mutex and is woken at 5094 onto core 1, where the
+       CPU-bound thread runs: it waits there until 8554.
+    2. At 10100 the interrupt wakes the I/O thread alone."""
+    rows = []
+    rows += call(IO, PROBE, 1, 0, 5089, FUTEX, TIMEDWAIT, ret=-110, word=COND)
+    rows += call(CPU, PROBE, 1, 7, 5096, FUTEX, TIMEDWAIT, ret=0, word=COND)
+    timer = "comm=python3 pid={} prio=120 target_cpu=001"
+    rows += [line(0, 0, 1, 5050, "sched_waking", timer.format(IO)), line(0, 0, 1, 5052, "sched_waking", timer.format(CPU))]
+    rows += [wakeup(5094, 0, IO, 1), switch(1, 8554, CPU, IO, "R")]
+    rows += call(IO, PROBE, 1, 5100, 10110, FUTEX, TIMEDWAIT, ret=-110, word=COND)
+    rows += [line(0, 0, 1, 10100, "sched_waking", timer.format(IO))]
+    rows += call(IO, PROBE, 1, 10200, 10210, SENDTO)
+    return "\n".join(sorted(rows, key=lambda r: float(r.split(": ")[0].split()[-1])))
+
+
+class SharedTimerInterrupts(unittest.TestCase):
+    def test_a_timeout_whose_interrupt_woke_a_cpu_bound_thread_too_and_the_run_queue_wait_after_it(self):
+        events = gil_sched.parse(timer_trace())
+        calls = [(0, 5089, "timedwait", 1, -110, COND), (5100, 10110, "timedwait", 1, -110, COND)]
+        result = gil_sched.shared_timer_interrupts(events, calls, IO, {CPU})
+        self.assertEqual(result["io_timeouts"], 2)
+        self.assertEqual(result["shared_with_a_cpu_thread"], 1)
+        self.assertEqual(result["io_run_queue_wait_after_us"]["p50"], 3460.0)
+        self.assertEqual(result["io_run_queue_wait_after_over_200us"], 1)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -224,6 +224,8 @@ def analyse(events, probe_pid):
             "wakee_latency_us": quantiles([r["wakee_latency"] for r in rows]),
         }
     out.update(dropper_return(calls, {t: timeline[t] for t in cpu_threads}, runs_in, wakings))
+    out["queued_wakes"] = queued_wakes(events, io, cpu_threads)
+    out["shared_timer_interrupts"] = shared_timer_interrupts(events, calls, io, cpu_threads)
     out["wakes_on_io_core"] = share(lambda r: r["same_core"], races)
     out["placed_on_io_core"] = share(lambda r: r["placed_on_waker_core"], races)
     # Are the wake's cost to the waker and the woken thread's latency one quantity (a slow wake slow for both)?
@@ -277,6 +279,104 @@ def dropper_return(calls, cpu_calls, runs_in, wakings):
         # The dropper ran on the core the I/O thread woke it from (it waited there for the I/O thread to leave).
         "dropper_ran_on_io_core": round(sum(1 for r in rows if r["on_io_core"]) / len(rows), 3),
     }
+
+
+def queued_wakes(events, io, cpu_threads):
+    """The wake-ups of the probe's threads that the kernel placed on a core running another thread: the woken thread
+    waits in that core's run queue. Linux picks the core at the wake-up (select_task_rq_fair(): an idle core if there
+    is one then, else the thread's previous core or the waker's) and a core that goes idle later does not take a
+    thread that ran within sched_migration_cost (500 us) from another core's queue (task_hot()), so it can wait there
+    for that core's next tick while another core idles. For the I/O thread and for the CPU-bound threads: how many
+    wakes were queued so, how long they waited, how many waited past 200 us, and for how much of that wait another
+    core was idle (its median share), and on how many a tick preempted the thread they waited behind."""
+    probe = cpu_threads | {io}
+    current = {}       # cpu -> the pid on it, as far as the trace has seen (0: idle)
+    idle_since = {}    # cpu -> since when it has been idle, for the cores idle now
+    idle_spans = collections.defaultdict(list)  # cpu -> [(start, end)] idle
+    pending = {}       # tid -> (woken at, target cpu, whoever ran there then)
+    rows = []
+    for e in events:
+        if e["event"] == "sched_wakeup" and e["pid"] in probe:
+            on_target = current.get(e["target_cpu"], 0)
+            pending[e["pid"]] = (e["ts"], e["target_cpu"], on_target)
+        elif e["event"] == "sched_switch":
+            cpu, nxt = e["cpu"], e["next_pid"]
+            if nxt == 0:
+                idle_since[cpu] = e["ts"]
+            elif cpu in idle_since:
+                idle_spans[cpu].append((idle_since.pop(cpu), e["ts"]))
+            current[cpu] = nxt
+            if nxt in pending:
+                woken, target, on_target = pending.pop(nxt)
+                if on_target in (0, nxt):
+                    continue
+                rows.append({"tid": nxt, "woken": woken, "ran": e["ts"], "target": target, "ran_on_target": cpu == target,
+                             "preempted": cpu == target and e["prev_pid"] == on_target and e["prev_state"] == "R"})
+    for r in rows:
+        idle = 0.0
+        for cpu, spans in idle_spans.items():
+            if cpu == r["target"]:
+                continue
+            idle = max(idle, sum(max(0.0, min(b, r["ran"]) - max(a, r["woken"])) for a, b in spans))
+        for cpu, since in idle_since.items():
+            if cpu != r["target"]:
+                idle = max(idle, max(0.0, r["ran"] - max(since, r["woken"])))
+        r["other_idle"] = idle
+    out = {}
+    for key, tids in (("io", {io}), ("cpu", cpu_threads)):
+        mine = [r for r in rows if r["tid"] in tids]
+        long = [r for r in mine if r["ran"] - r["woken"] > 200]
+        out[key] = {
+            "n": len(mine),
+            "wait_us": quantiles([r["ran"] - r["woken"] for r in mine]),
+            "over_200us": len(long),
+            "over_200us_total_ms": round(sum(r["ran"] - r["woken"] for r in long) / 1000, 1),
+            "over_200us_other_core_idle_share": quantiles(
+                [100 * r["other_idle"] / (r["ran"] - r["woken"]) for r in long]),
+            "over_200us_ended_by_preemption": sum(1 for r in long if r["preempted"]),
+            "over_200us_ran_elsewhere": sum(1 for r in long if not r["ran_on_target"]),
+        }
+    return out
+
+
+def shared_timer_interrupts(events, calls, io, cpu_threads):
+    """The I/O thread's timed GIL waits that ran out, and whether the interrupt that woke it woke a CPU-bound thread on
+    the same core with it: hrtimers with slack (50 us for a normal thread) fire from their soft expiry on, so one
+    interrupt expires every timer of a core whose window has opened, and two threads that began waiting within the
+    slack of each other wake together, onto that one core. For those, how long the I/O thread then waited in a run
+    queue at its next wake-up (within 100 us of the interrupt: gil->mutex's hand-off after it asked for the GIL)."""
+    wakings = collections.defaultdict(list)  # tid -> its sched_waking events
+    for e in events:
+        if e["event"] == "sched_waking" and e["pid"] in cpu_threads | {io}:
+            wakings[e["pid"]].append(e)
+    wakeups, runs = collections.defaultdict(list), collections.defaultdict(list)
+    for e in events:
+        if e["event"] == "sched_wakeup" and e["pid"] == io:
+            wakeups[io].append(e["ts"])
+        elif e["event"] == "sched_switch" and e["next_pid"] == io:
+            runs[io].append(e["ts"])
+    expired = shared = 0
+    queued_after = []
+    for start, end, kind, _, ret, _ in calls:
+        if kind != "timedwait" or ret != -110:
+            continue
+        mine = [w for w in wakings[io] if start <= w["ts"] <= end]
+        if not mine:
+            continue
+        expired += 1
+        timer = mine[-1]
+        if not any(w["cpu"] == timer["cpu"] and w["tid"] == timer["tid"] and abs(w["ts"] - timer["ts"]) <= 10
+                   for t in cpu_threads for w in wakings[t]):
+            continue
+        shared += 1
+        i = bisect.bisect_right(wakeups[io], end)
+        if i < len(wakeups[io]) and wakeups[io][i] - timer["ts"] <= 100:
+            ran = first_from(runs[io], wakeups[io][i], key=lambda r: r)
+            if ran is not None:
+                queued_after.append(ran - wakeups[io][i])
+    return {"io_timeouts": expired, "shared_with_a_cpu_thread": shared,
+            "io_run_queue_wait_after_us": quantiles(queued_after),
+            "io_run_queue_wait_after_over_200us": sum(1 for q in queued_after if q > 200)}
 
 
 def correlation(xs, ys):
