@@ -230,6 +230,35 @@ class WrittenScenarios(unittest.TestCase):
             trace = run_suite.simulate(run_suite.find_interleave(), os.path.join(d, "pickle_bytes_100MiB.json"))
         self.assertGreater(trace["metrics"]["makespan_ns"], 0)
 
+    def test_a_fork_worker_costs_its_parent_what_a_real_pool_pays_for_it(self):
+        # Parts from 2026-12-08 on time Pool(1) and Pool(8) in the parent (start_probe.py pool_init_cpu, _8): each
+        # worker beyond the first costs the slope, and Pool(1)'s own set-up is what is left of its time once its worker
+        # is charged that way, so the modelled Pool(1) is as long as before.
+        import write_scenarios
+
+        def profile(parts, name):
+            with tempfile.TemporaryDirectory() as d:
+                write_scenarios.write_all(parts, d)
+                with open(os.path.join(d, name)) as f:
+                    return json.load(f)["machine"]["profile"]
+
+        def ms(v):
+            self.assertTrue(v.endswith("us"), v)
+            return float(v[:-2]) / 1000
+
+        with open(os.path.join(HERE, "results", "2026-12-07-2336-3.11.2.json")) as f:
+            parts = json.load(f)["parts"]
+        before = profile(parts, "process_start_fork.json")
+        fork = parts["process_start"]["light"]["fork"]
+        self.assertAlmostEqual(ms(before["process_start_fork"]), fork["parent_start"]["median"], places=3)
+        fork["pool_init_cpu"] = {"median": 1.1, "p10": 1.0, "p90": 1.2, "n": 5}
+        fork["pool_init_cpu_8"] = {"median": 5.3, "p10": 5.2, "p90": 5.4, "n": 5}
+        after = profile(parts, "process_start_fork.json")
+        self.assertAlmostEqual(ms(after["process_start_fork"]), (5.3 - 1.1) / 7, places=3)
+        pool_one = lambda p: ms(p["pool_setup"]) + ms(p["process_start_fork"]) + ms(p["fork_child_start"])
+        self.assertAlmostEqual(pool_one(after), pool_one(before), places=3)
+        self.assertEqual(ms(profile(parts, "cpu_pool.json")["process_start_fork"]), ms(after["process_start_fork"]))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

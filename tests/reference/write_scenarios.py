@@ -54,12 +54,25 @@ def write_all(parts, out_dir):
             return None
         return max((med(m["pool_teardown_8"]) - med(m["pool_teardown"])) / 7, 0)
 
+    def pool_fork(weight):
+        """What each fork worker costs its parent, in ms, and where the figure comes from. Through a real Pool:
+        start_probe.py's Pool(8).__init__ less its Pool(1)'s, the parent's main thread's own CPU, over the 7 further
+        workers (each fork, and what the parent pays after it to write the pages it now shares with the child: 0.2 ms
+        a worker more than a bare Process.start() on 2026-12-08). Parts files before 2026-12-08 lack it: a bare
+        Process.start() then."""
+        m = ps[weight]["fork"]
+        if "pool_init_cpu_8" not in m:
+            return med(m["parent_start"]), f"Process.start() with fork (process_start.{weight}.fork.parent_start)"
+        return (max((med(m["pool_init_cpu_8"]) - med(m["pool_init_cpu"])) / 7, 0.001),
+                f"what each worker beyond the first costs its parent in a real Pool: Pool(8).__init__ less Pool(1)'s, "
+                f"the parent's own CPU, over 7 (process_start.{weight}.fork.pool_init_cpu_8 less .pool_init_cpu)")
+
     def pool_profile(weight, method="fork"):
         # A Pool's own costs in the parent: the first Pool() of a process imports multiprocessing.pool; Pool(1) until
         # its first map returned, less one worker's start (its set-up beyond its worker); leaving `with` (tear-down).
         m = ps[weight][method]
         profile = {"pool_import": us(med(ps[f"import_pool_{weight}"])),
-                   "pool_setup": us(max(med(m["pool_setup"]) - med(m["ready"]), 0.001)),
+                   "pool_setup": us(pool_setup_ms(weight, method)),
                    "pool_teardown": us(med(m["pool_teardown"]))}
         if teardown_worker_ms(m) is not None:
             profile["pool_teardown_worker"] = us(teardown_worker_ms(m))
@@ -71,12 +84,22 @@ def write_all(parts, out_dir):
             profile["fork_child_start"] = us(max(med(m["ready"]) - med(m["parent_start"]), 0.001))
         return profile
 
+    def pool_setup_ms(weight, method):
+        # Pool(1) until its first map returned, less its worker's start as the model charges it: a fork worker's
+        # start in the parent (pool_fork) and its own (ready less parent_start); another method's start.ready.
+        m = ps[weight][method]
+        worker = med(m["ready"])
+        if method == "fork":
+            worker += pool_fork(weight)[0] - med(m["parent_start"])
+        return max(med(m["pool_setup"]) - worker, 0.001)
+
     def pool_miss(weight, method="fork"):
         m = ps[weight][method]
         return (f" The Pool's own costs: pool_import {med(ps[f'import_pool_{weight}']):.1f} ms (the first Pool() of a "
                 f"process imports multiprocessing.pool: parts process_start.import_pool_{weight}), pool_setup "
-                f"{max(med(m['pool_setup']) - med(m['ready']), 0.001):.1f} ms (Pool(1) until its first map returned "
-                f"less a worker's start: {weight}.{method}.pool_setup less .ready), pool_teardown "
+                f"{pool_setup_ms(weight, method):.1f} ms (Pool(1) until its first map returned "
+                f"less a worker's start: {weight}.{method}.pool_setup less .ready"
+                + (" less .parent_start plus process_start_fork" if method == "fork" else "") + "), pool_teardown "
                 f"{med(m['pool_teardown']):.1f} ms (leaving `with Pool(1)`: {weight}.{method}.pool_teardown)" +
                 (f", pool_teardown_worker {teardown_worker_ms(m):.2f} ms for each further worker (leaving "
                  f"`with Pool(8)`, less Pool(1)'s, over 7: {weight}.{method}.pool_teardown_8)"
@@ -96,7 +119,7 @@ def write_all(parts, out_dir):
                 f"(requests_wall) as a wait. The CPU is one step before the wait: parts.py cannot split it into "
                 f"before and after the response.")
     thread_start = med(parts["thread_start"])
-    fork_start = med(parts["process_start"]["heavy"]["fork"]["parent_start"])
+    fork_start, fork_start_how = pool_fork("heavy")
     msg = med(parts["pipe_round_trip"]) / 2
     docs["fetch_sequential"] = scenario(
         "Five fetches, one after another (requests)", f"tests/reference/programs/fetch_sequential.py. {req_note} {src}.",
@@ -122,8 +145,7 @@ def write_all(parts, out_dir):
         f"the first requests.get in a process forked from one that imported requests (parts requests_cold_fork_cpu; "
         f"a warm call costs {req_cpu:.2f} ms, requests_cpu_at_delay), then the wait of a warm call at the "
         f"{delay:g} ms server: requests_wall less requests_cpu_at_delay, {req_wait:.1f} ms. process_start_fork "
-        f"{fork_start:.2f} ms: Process.start() with fork in a main module that imported requests (parts "
-        f"process_start.heavy.fork.parent_start); message_overhead: half a 1-byte Pipe round trip (pipe_round_trip); "
+        f"{fork_start:.2f} ms, in a main module that imported requests: {fork_start_how}; message_overhead: half a 1-byte Pipe round trip (pipe_round_trip); "
         f"thread_start as for threads.{pool_miss('heavy')} {src}.",
         [{"name": "fetch", "count": 5, "steps": [{"send": "120B"}, {"cpu": us(cold_cpu)}, {"await": us(req_wait)},
                                                  {"return": "40B"}]}],
@@ -154,7 +176,7 @@ def write_all(parts, out_dir):
         f"worker: Pool.map hands the first two items to the two workers) pays the first asyncio.run of a "
         f"ClientSession with one get in a forked process, {cold_page:.2f} ms CPU (parts aiohttp_cold_fork_cpu), "
         f"less the warm get inside it: {first_extra:.2f} ms before its children; a later page pays "
-        f"aiohttp_run_session_cpu. process_start_fork {fork_start:.2f} ms (process_start.heavy.fork.parent_start)."
+        f"aiohttp_run_session_cpu. process_start_fork {fork_start:.2f} ms: {fork_start_how}."
         f"{pool_miss('heavy')} {src}.",
         [{"name": "page_first", "count": 2, "steps": [{"send": "300B"}, {"cpu": us(first_extra)}, fetches,
                                                       {"return": "40B"}]},
@@ -166,13 +188,13 @@ def write_all(parts, out_dir):
 
     # --- CPU-bound ----------------------------------------------------------------------------------------------
     sum_cpu = med(parts["sum_cpu"])
-    light_fork = med(parts["process_start"]["light"]["fork"]["parent_start"])
+    light_fork, light_fork_how = pool_fork("light")
     sum_note = f"One sum(i * i for i in range({parts['sum_n']:_})): {sum_cpu:.1f} ms of thread CPU (parts sum_cpu)"
     for case, workers in (("cpu_pool", 2), ("cpu_pool_4", 4)):
         docs[case] = scenario(
             f"sum(i * i) x 8 on Pool({'' if workers == 2 else 'processes=4'}) (fork)",
             f"tests/reference/programs/cpu_pool.py{'' if workers == 2 else ' --processes 4'}. {sum_note}; "
-            f"process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); message_overhead: "
+            f"process_start_fork {light_fork:.2f} ms: {light_fork_how}; message_overhead: "
             f"half a Pipe round trip.{pool_miss('light')} {src}.",
             [{"name": "compute", "count": 8, "steps": [{"send": "40B"}, {"cpu": us(sum_cpu)}, {"return": "60B"}]}],
             {"kind": "processes", "workers": workers, "start_method": "fork"},
@@ -205,8 +227,9 @@ def write_all(parts, out_dir):
             runs_main = main_run and (method == "spawn" or (method == "forkserver" and FORKSERVER_WORKER_RUNS_MAIN))
             own_run = probe_run if runs_main else 0
             if method == "fork":
-                profile["process_start_fork"] = us(fork_parent)
-                how = f"process_start_fork {fork_parent:.2f} ms: Process.start() with fork (fork.parent_start)"
+                fork_in_pool, fork_how = pool_fork(weight)
+                profile["process_start_fork"] = us(fork_in_pool)
+                how = f"process_start_fork {fork_in_pool:.2f} ms: {fork_how}"
             elif method == "spawn":
                 launch, ready = med(m["parent_start"]), med(m["ready"])
                 profile["process_start_fork"] = us(launch)
@@ -280,8 +303,8 @@ def write_all(parts, out_dir):
             f"tests/reference/programs/pickle_pool.py --kind {kind} --size {size}. One item pickles to {nbytes} bytes; "
             f"{fields[0]} {out_tp / 1e6:.1f} MB/s: pickle.dumps ({dumps:.3f} ms) plus a Pipe transfer of those bytes to "
             f"another process ({transfer:.3f} ms) (parts {key}.dumps, .transfer); {fields[1]} {in_tp / 1e6:.1f} MB/s: "
-            f"pickle.loads ({loads:.3f} ms, .loads). process_start_fork {light_fork:.2f} ms (process_start.light.fork."
-            f"parent_start); message_overhead: half a Pipe round trip. The worker's len() is a 5 us cpu step."
+            f"pickle.loads ({loads:.3f} ms, .loads). process_start_fork {light_fork:.2f} ms: {light_fork_how}; "
+            f"message_overhead: half a Pipe round trip. The worker's len() is a 5 us cpu step."
             f"{pool_miss('light')} {src}.",
             [{"name": "checksum", "count": 4, "steps": [send, {"cpu": "5us"}, {"return": "30B"}]}],
             {"kind": "processes", "workers": 2, "start_method": "fork"}, profile)
@@ -324,7 +347,7 @@ def write_all(parts, out_dir):
     doc = scenario("A bounded pipeline across processes: a multiprocessing.Queue(maxsize=4) on Pool(3)",
                    f"tests/reference/programs/pipeline_processes.py: Pool(3).map runs one downloader and two parsers, "
                    f"chunksize 1, fork; the queue is made before the Pool and handed to each worker by its initializer. "
-                   f"{pipeline_doc} process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); "
+                   f"{pipeline_doc} process_start_fork {light_fork:.2f} ms: {light_fork_how}; "
                    f"message_overhead: half a Pipe round trip (pipe_round_trip); {channel_note}.{pool_miss('light')} "
                    f"{src}.",
                    [download(), parse], {"kind": "processes", "workers": 3, "chunksize": 1, "start_method": "fork"},
@@ -345,7 +368,7 @@ def write_all(parts, out_dir):
                    f"tests/reference/programs/pipe_pool.py: the Pipe's ends are made before Pool(3) and handed to each "
                    f"worker by its initializer; Pool(3).map runs one collector, which recv()s twelve results, and twelve "
                    f"hash jobs (5 ms of pure Python each, burn() on the thread's CPU clock), each send()ing its result; "
-                   f"chunksize 1, fork. process_start_fork {light_fork:.2f} ms (process_start.light.fork.parent_start); "
+                   f"chunksize 1, fork. process_start_fork {light_fork:.2f} ms: {light_fork_how}; "
                    f"message_overhead: half a Pipe round trip (pipe_round_trip); mp_pipe_send and mp_pipe_recv are the "
                    f"profile's (docs/machine-profile.md).{pool_miss('light')} {src}.",
                    [{"name": "collect", "count": 1, "steps": [{"repeat": 12, "steps": [{"get": "results"}]}]},

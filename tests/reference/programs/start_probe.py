@@ -15,7 +15,11 @@ Prints one JSON object: per method, samples in ms of
   pool_teardown  leaving `with Pool(1)` (terminate, join the handler threads and the worker)
   pool_teardown_8  leaving `with Pool(8)` after a map of 8 items: what each worker beyond the first adds is
                  (pool_teardown_8 - pool_teardown) / 7 (terminate() signals every worker before it joins any, so
-                 their exits overlap on the cores)"""
+                 their exits overlap on the cores)
+  pool_init_cpu, pool_init_cpu_8  the parent's main thread's own CPU (its thread CPU clock) in ctx.Pool(1) and
+                 ctx.Pool(8) until they returned: what each worker beyond the first costs the parent in a real Pool
+                 is (pool_init_cpu_8 - pool_init_cpu) / 7 (each start, and what the parent pays after each fork to
+                 write the pages it now shares with the child)"""
 import argparse
 import json
 import multiprocessing
@@ -34,7 +38,7 @@ def square(x):
 def measure(method, reps):
     ctx = multiprocessing.get_context(method)
     out = {"parent_start": [], "parent_cpu": [], "ready": [], "pool_setup": [], "pool_teardown": [],
-           "pool_teardown_8": []}
+           "pool_teardown_8": [], "pool_init_cpu": [], "pool_init_cpu_8": []}
     for i in range(reps + 1):
         r, w = ctx.Pipe(duplex=False)
         p = ctx.Process(target=child, args=(w,))
@@ -56,20 +60,28 @@ def measure(method, reps):
         out["ready"].append((t2 - t0) * 1e3)
     for i in range(reps + 1):
         t0 = time.perf_counter()
-        with ctx.Pool(1) as pool:
+        c0 = time.thread_time()
+        pool_cm = ctx.Pool(1)
+        c1 = time.thread_time()
+        with pool_cm as pool:
             pool.map(square, [1])
             t1 = time.perf_counter()
         t2 = time.perf_counter()
         if i:
             out["pool_setup"].append((t1 - t0) * 1e3)
             out["pool_teardown"].append((t2 - t1) * 1e3)
+            out["pool_init_cpu"].append((c1 - c0) * 1e3)
     for i in range(reps + 1):
-        with ctx.Pool(8) as pool:
+        c0 = time.thread_time()
+        pool_cm = ctx.Pool(8)
+        c1 = time.thread_time()
+        with pool_cm as pool:
             pool.map(square, range(8), chunksize=1)
             t1 = time.perf_counter()
         t2 = time.perf_counter()
         if i:
             out["pool_teardown_8"].append((t2 - t1) * 1e3)
+            out["pool_init_cpu_8"].append((c1 - c0) * 1e3)
     return out
 
 
