@@ -13,9 +13,10 @@ import gil_sched  # noqa: E402
 PROBE, IO, CPU, ECHO = 10, 11, 12, 20
 
 
-def line(tid, tgid, cpu, us, event, rest):
-    """One line as the kernel writes it with record-tgid on: the timestamp in seconds, microsecond digits."""
-    return f"         python3-{tid:<6} ({tgid:>7}) [{cpu:03d}] .....   {us / 1e6:.6f}: {event}: {rest}"
+def line(tid, tgid, cpu, us, event, rest, flags="....."):
+    """One line as the kernel writes it with record-tgid on: the timestamp in seconds, microsecond digits; `flags`
+    the context column (d.h3.: in a hard interrupt)."""
+    return f"         python3-{tid:<6} ({tgid:>7}) [{cpu:03d}] {flags}   {us / 1e6:.6f}: {event}: {rest}"
 
 
 def call(tid, tgid, cpu, start, end, nr, op=0, ret=1, word=0x7f00):
@@ -172,13 +173,18 @@ def queued_trace():
     1. At 1000 (core 0 busy with the other CPU-bound thread until it sleeps at 1010): it waits behind the CPU-bound
        thread, core 0 idle, until a tick preempts that thread at 4000.
     2. At 6000: the CPU-bound thread on core 1 sleeps at 6005 and the I/O thread runs there at once.
-    3. At 8000 onto core 0, idle: not queued."""
+    3. At 8000 onto core 0, idle: not queued.
+    4. (below)"""
     other = CPU + 1
     rows = [switch_in(1, 500, CPU), switch_in(0, 600, other), call(IO, PROBE, 0, 800, 810, SENDTO)[0],
             call(IO, PROBE, 0, 800, 810, SENDTO)[1]]
     rows += [wakeup(1000, 0, IO, 1), switch(0, 1010, other, 0), switch(1, 4000, CPU, IO, "R")]
     rows += [switch(1, 4100, IO, CPU), wakeup(6000, 1, IO, 1), switch(1, 6005, CPU, IO)]
     rows += [switch(1, 6100, IO, CPU), wakeup(8000, 1, IO, 0), switch(0, 8010, 0, IO, "R")]
+    # 4. At 9000 onto core 1 behind the CPU-bound thread; core 0, which the other CPU-bound thread leaves at 9100, idle
+    #    from then to the trace's end; a preemption at 12000 (the idle span still open then counts).
+    rows += [switch(0, 8500, IO, other), switch(1, 8600, IO, CPU), wakeup(9000, 0, IO, 1), switch(0, 9100, other, 0),
+             switch(1, 12000, CPU, IO, "R")]
     return "\n".join(sorted(rows, key=lambda r: float(r.split(": ")[0].split()[-1])))
 
 
@@ -188,44 +194,74 @@ class QueuedWakes(unittest.TestCase):
         self.result = gil_sched.queued_wakes(events, IO, {CPU, CPU + 1})["io"]
 
     def test_a_wake_onto_a_core_running_another_thread_is_queued_there(self):
-        self.assertEqual(self.result["n"], 2)  # the wake onto the idle core 0 is not queued
+        self.assertEqual(self.result["n"], 3)  # the wake onto the idle core 0 is not queued
         self.assertEqual([self.result["wait_us"][k] for k in ("p10", "p90")], [5.0, 3000.0])
 
-    def test_the_long_wait_with_the_other_core_idle_ended_by_a_tick(self):
-        self.assertEqual(self.result["over_200us"], 1)
-        self.assertEqual(self.result["over_200us_total_ms"], 3.0)
-        self.assertAlmostEqual(self.result["over_200us_other_core_idle_share"]["p50"], 99.7, places=1)
-        self.assertEqual(self.result["over_200us_ended_by_preemption"], 1)
+    def test_the_long_waits_with_the_other_core_idle_ended_by_a_preemption(self):
+        self.assertEqual(self.result["over_200us"], 2)
+        self.assertEqual(self.result["over_200us_total_ms"], 6.0)
+        # 2990 of 3000 us, and 2900 of 3000 with the idle span still open at the trace's end.
+        shares = self.result["over_200us_other_core_idle_share"]
+        self.assertEqual([shares["p10"], shares["p90"]], [96.7, 99.7])
+        self.assertEqual(self.result["over_200us_ended_by_preemption"], 2)
         self.assertEqual(self.result["over_200us_ran_elsewhere"], 0)
 
 
 def timer_trace():
-    """Two timed waits of the I/O thread that run out on core 1, where it sleeps beside a CPU-bound thread.
-    1. At 5050 one interrupt (the idle task's context on core 1) wakes the I/O thread and the CPU-bound thread: a shared
-       interrupt. The I/O thread asks for the GIL, blocks on gil->mutex and is woken at 5094 onto core 1, where the
-       CPU-bound thread runs: it waits there until 8554.
-    2. At 10100 the interrupt wakes the I/O thread alone."""
+    """Three timed waits of the I/O thread that run out on core 1, where it sleeps beside a CPU-bound thread.
+    1. At 5050 one interrupt (a hard interrupt in the idle task's context on core 1) wakes the I/O thread and the
+       CPU-bound thread: a shared interrupt. The I/O thread asks for the GIL, blocks on gil->mutex and is woken at 5094
+       onto core 1, where the CPU-bound thread runs: it waits there until 8554.
+    2. At 10100 the interrupt wakes the I/O thread alone.
+    3. At 15100 the interrupt wakes the I/O thread, and 5 us later the GIL holder, in that core's task but not in the
+       interrupt, wakes the CPU-bound thread (drop_gil()'s signal): not the timer's."""
     rows = []
     rows += call(IO, PROBE, 1, 0, 5089, FUTEX, TIMEDWAIT, ret=-110, word=COND)
     rows += call(CPU, PROBE, 1, 7, 5096, FUTEX, TIMEDWAIT, ret=0, word=COND)
     timer = "comm=python3 pid={} prio=120 target_cpu=001"
-    rows += [line(0, 0, 1, 5050, "sched_waking", timer.format(IO)), line(0, 0, 1, 5052, "sched_waking", timer.format(CPU))]
+    irq = "d.h3."
+    rows += [line(0, 0, 1, 5050, "sched_waking", timer.format(IO), irq),
+             line(0, 0, 1, 5051, "sched_wakeup", timer.format(IO), irq),
+             line(0, 0, 1, 5052, "sched_waking", timer.format(CPU), irq)]
     rows += [wakeup(5094, 0, IO, 1), switch(1, 8554, CPU, IO, "R")]
     rows += call(IO, PROBE, 1, 5100, 10110, FUTEX, TIMEDWAIT, ret=-110, word=COND)
-    rows += [line(0, 0, 1, 10100, "sched_waking", timer.format(IO))]
+    rows += [line(0, 0, 1, 10100, "sched_waking", timer.format(IO), irq)]
     rows += call(IO, PROBE, 1, 10200, 10210, SENDTO)
+    holder = CPU + 1
+    rows += call(IO, PROBE, 1, 10300, 15110, FUTEX, TIMEDWAIT, ret=-110, word=COND)
+    rows += [line(holder, PROBE, 1, 15100, "sched_waking", timer.format(IO), irq),
+             line(holder, PROBE, 1, 15105, "sched_waking", timer.format(CPU))]
     return "\n".join(sorted(rows, key=lambda r: float(r.split(": ")[0].split()[-1])))
 
 
 class SharedTimerInterrupts(unittest.TestCase):
     def test_a_timeout_whose_interrupt_woke_a_cpu_bound_thread_too_and_the_run_queue_wait_after_it(self):
         events = gil_sched.parse(timer_trace())
-        calls = [(0, 5089, "timedwait", 1, -110, COND), (5100, 10110, "timedwait", 1, -110, COND)]
+        calls = [(0, 5089, "timedwait", 1, -110, COND), (5100, 10110, "timedwait", 1, -110, COND),
+                 (10300, 15110, "timedwait", 1, -110, COND)]
         result = gil_sched.shared_timer_interrupts(events, calls, IO, {CPU})
-        self.assertEqual(result["io_timeouts"], 2)
-        self.assertEqual(result["shared_with_a_cpu_thread"], 1)
+        self.assertEqual(result["io_timeouts"], 3)
+        self.assertEqual(result["shared_with_a_cpu_thread"], 1)  # not the third: the holder's wake was no interrupt's
         self.assertEqual(result["io_run_queue_wait_after_us"]["p50"], 3460.0)
         self.assertEqual(result["io_run_queue_wait_after_over_200us"], 1)
+
+
+class SendtoByPeerWake(unittest.TestCase):
+    def test_each_sendto_is_filed_by_where_its_wake_put_the_peer(self):
+        peer = "comm=python3 pid={} prio=120 target_cpu={:03d}"
+        rows = [switch_in(0, 10, IO), switch_in(1, 20, CPU)]
+        rows += call(IO, PROBE, 0, 100, 130, SENDTO)
+        rows.append(line(IO, PROBE, 0, 110, "sched_waking", peer.format(ECHO, 1)))  # core 1 runs the CPU-bound thread
+        rows += call(IO, PROBE, 0, 200, 210, SENDTO)
+        rows.append(line(IO, PROBE, 0, 205, "sched_waking", peer.format(ECHO, 0)))  # the I/O thread's own core
+        rows += call(IO, PROBE, 0, 300, 309, SENDTO)  # no wake: the peer was awake
+        rows.append(switch(1, 400, CPU, 0))
+        rows += call(IO, PROBE, 0, 500, 517, SENDTO)
+        rows.append(line(IO, PROBE, 0, 505, "sched_waking", peer.format(ECHO, 1)))  # core 1 idle now
+        events = gil_sched.parse("\n".join(sorted(rows, key=lambda r: float(r.split(": ")[0].split()[-1]))))
+        result = gil_sched.sendto_by_peer_wake(events, IO)
+        self.assertEqual({place: q["p50"] for place, q in result.items()},
+                         {"busy core": 30.0, "own core": 10.0, "none": 9.0, "idle core": 17.0})
 
 
 if __name__ == "__main__":

@@ -258,6 +258,18 @@ class WrittenScenarios(unittest.TestCase):
         pool_one = lambda p: ms(p["pool_setup"]) + ms(p["process_start_fork"]) + ms(p["fork_child_start"])
         self.assertAlmostEqual(pool_one(after), pool_one(before), places=3)
         self.assertEqual(ms(profile(parts, "cpu_pool.json")["process_start_fork"]), ms(after["process_start_fork"]))
+        # The heavy main module's Pools (fetch_pool) take their own slope; without it, their bare start.
+        heavy = parts["process_start"]["heavy"]["fork"]
+        self.assertAlmostEqual(ms(profile(parts, "fetch_pool.json")["process_start_fork"]),
+                               heavy["parent_start"]["median"], places=3)
+        heavy["pool_init_cpu"] = {"median": 1.7, "p10": 1.6, "p90": 1.8, "n": 5}
+        heavy["pool_init_cpu_8"] = {"median": 7.3, "p10": 7.2, "p90": 7.4, "n": 5}
+        self.assertAlmostEqual(ms(profile(parts, "fetch_pool.json")["process_start_fork"]), (7.3 - 1.7) / 7, places=3)
+        # Spawn and forkserver keep the bare fork: the launcher's fork+exec, the server's fork of a worker.
+        for name in ("process_start_spawn.json", "process_start_forkserver.json"):
+            with open(os.path.join(HERE, "results", "2026-12-07-2336-3.11.2.json")) as f:
+                old_parts = json.load(f)["parts"]
+            self.assertEqual(profile(parts, name), profile(old_parts, name), name)
 
 
 if __name__ == "__main__":

@@ -57,8 +57,8 @@ def write_all(parts, out_dir):
     def pool_fork(weight):
         """What each fork worker costs its parent, in ms, and where the figure comes from. Through a real Pool:
         start_probe.py's Pool(8).__init__ less its Pool(1)'s, the parent's main thread's own CPU, over the 7 further
-        workers (each fork, and what the parent pays after it to write the pages it now shares with the child: 0.2 ms
-        a worker more than a bare Process.start() on 2026-12-08). Parts files before 2026-12-08 lack it: a bare
+        workers (each fork, and what the parent pays after it to write the pages it now shares with the child:
+        docs/real-runs.md, "A fork worker's cost through a real Pool"). Parts files before 2026-12-08 lack it: a bare
         Process.start() then."""
         m = ps[weight]["fork"]
         if "pool_init_cpu_8" not in m:
@@ -99,7 +99,7 @@ def write_all(parts, out_dir):
                 f"process imports multiprocessing.pool: parts process_start.import_pool_{weight}), pool_setup "
                 f"{pool_setup_ms(weight, method):.1f} ms (Pool(1) until its first map returned "
                 f"less a worker's start: {weight}.{method}.pool_setup less .ready"
-                + (" less .parent_start plus process_start_fork" if method == "fork" else "") + "), pool_teardown "
+                + (" and process_start_fork, plus .parent_start" if method == "fork" else "") + "), pool_teardown "
                 f"{med(m['pool_teardown']):.1f} ms (leaving `with Pool(1)`: {weight}.{method}.pool_teardown)" +
                 (f", pool_teardown_worker {teardown_worker_ms(m):.2f} ms for each further worker (leaving "
                  f"`with Pool(8)`, less Pool(1)'s, over 7: {weight}.{method}.pool_teardown_8)"
@@ -253,7 +253,8 @@ def write_all(parts, out_dir):
                        + (f"forkserver_request {request:.2f} ms: the parent's own CPU in start() (forkserver."
                           f"parent_cpu); " if request is not None else "") +
                        f"process_start_forkserver {child:.1f} ms: a later start until the child ran (forkserver.ready) "
-                       f"less a fork (fork.parent_start, which is also process_start_fork)"
+                       f"less a fork (fork.parent_start, which is also this scenario's process_start_fork: the server "
+                       f"forks the worker)"
                        + (" and the request" if request is not None else "")
                        + (f" and its run of {probe} ({own_run:.1f} ms, main_run.{probe})" if own_run else ""))
             if runs_main:
@@ -269,7 +270,8 @@ def write_all(parts, out_dir):
                     f"Pool({workers}) with {method}{', main module imports requests' if weight == 'heavy' else ''}: "
                     f"start, map, tear-down",
                     f"tests/reference/programs/{prog} --method {method} --workers {workers}. Parts from "
-                    f"start_probe{'_heavy' if weight == 'heavy' else ''}.py ({weight}, one worker at a time): "
+                    f"start_probe{'_heavy' if weight == 'heavy' else ''}.py ({weight}; one worker at a time"
+                    f"{', and Pool(1) against Pool(8)' if method == 'fork' else ''}): "
                     f"{how}.{pool_miss(weight, method)} {src}.",
                     [{"name": "square", "count": workers,
                       "steps": [{"send": "20B"}, {"cpu": "5us"}, {"return": "20B"}]}],

@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gil_probe  # noqa: E402  (its quantiles)
 
-LINE = re.compile(r"^\s*(?P<comm>.+?)-(?P<tid>\d+)\s+\(\s*(?P<tgid>[\d-]+)\)\s+\[(?P<cpu>\d+)\]\s+\S+\s+"
+LINE = re.compile(r"^\s*(?P<comm>.+?)-(?P<tid>\d+)\s+\(\s*(?P<tgid>[\d-]+)\)\s+\[(?P<cpu>\d+)\]\s+(?P<flags>\S+)\s+"
                   r"(?P<ts>\d+\.\d+):\s+(?P<event>\w+):\s+(?P<rest>.*)$")
 
 
@@ -80,7 +80,9 @@ def parse(text):
         m = LINE.match(line)
         if not m:
             continue
-        e = {"ts": float(m["ts"]) * 1e6, "tid": int(m["tid"]), "cpu": int(m["cpu"]), "event": m["event"]}
+        e = {"ts": float(m["ts"]) * 1e6, "tid": int(m["tid"]), "cpu": int(m["cpu"]), "event": m["event"],
+             # The context column's third character: h (or H) in a hard interrupt, as a timer's expiry runs.
+             "hardirq": m["flags"][2:3] in ("h", "H")}
         e["tgid"] = int(m["tgid"]) if m["tgid"].strip("-") else -1
         rest = m["rest"]
         if e["event"] in ("sys_enter", "sys_exit"):
@@ -226,6 +228,7 @@ def analyse(events, probe_pid):
     out.update(dropper_return(calls, {t: timeline[t] for t in cpu_threads}, runs_in, wakings))
     out["queued_wakes"] = queued_wakes(events, io, cpu_threads)
     out["shared_timer_interrupts"] = shared_timer_interrupts(events, calls, io, cpu_threads)
+    out["sendto_by_peer_wake_us"] = sendto_by_peer_wake(events, io)
     out["wakes_on_io_core"] = share(lambda r: r["same_core"], races)
     out["placed_on_io_core"] = share(lambda r: r["placed_on_waker_core"], races)
     # Are the wake's cost to the waker and the woken thread's latency one quantity (a slow wake slow for both)?
@@ -313,14 +316,15 @@ def queued_wakes(events, io, cpu_threads):
                 rows.append({"tid": nxt, "woken": woken, "ran": e["ts"], "target": target, "ran_on_target": cpu == target,
                              "preempted": cpu == target and e["prev_pid"] == on_target and e["prev_state"] == "R"})
     for r in rows:
+        # Per other core, its idle time within the wait: the spans that ended, and the one still open at the trace's
+        # end. (The trace holds the switches of the probe's processes only: a core that ran another program's thread
+        # between two of theirs counts as idle.)
         idle = 0.0
-        for cpu, spans in idle_spans.items():
-            if cpu == r["target"]:
-                continue
-            idle = max(idle, sum(max(0.0, min(b, r["ran"]) - max(a, r["woken"])) for a, b in spans))
-        for cpu, since in idle_since.items():
-            if cpu != r["target"]:
-                idle = max(idle, max(0.0, r["ran"] - max(since, r["woken"])))
+        for cpu in (set(idle_spans) | set(idle_since)) - {r["target"]}:
+            overlap = sum(max(0.0, min(b, r["ran"]) - max(a, r["woken"])) for a, b in idle_spans.get(cpu, []))
+            if cpu in idle_since:
+                overlap += max(0.0, r["ran"] - max(idle_since[cpu], r["woken"]))
+            idle = max(idle, overlap)
         r["other_idle"] = idle
     out = {}
     for key, tids in (("io", {io}), ("cpu", cpu_threads)):
@@ -343,8 +347,9 @@ def shared_timer_interrupts(events, calls, io, cpu_threads):
     """The I/O thread's timed GIL waits that ran out, and whether the interrupt that woke it woke a CPU-bound thread on
     the same core with it: hrtimers with slack (50 us for a normal thread) fire from their soft expiry on, so one
     interrupt expires every timer of a core whose window has opened, and two threads that began waiting within the
-    slack of each other wake together, onto that one core. For those, how long the I/O thread then waited in a run
-    queue at its next wake-up (within 100 us of the interrupt: gil->mutex's hand-off after it asked for the GIL)."""
+    slack of each other wake together, onto that one core: both wakes in a hard interrupt on that core, 10 us apart
+    at most. For those, how long the I/O thread then waited in a run queue at its next wake-up (within 100 us of the
+    interrupt: gil->mutex's hand-off after it asked for the GIL)."""
     wakings = collections.defaultdict(list)  # tid -> its sched_waking events
     for e in events:
         if e["event"] == "sched_waking" and e["pid"] in cpu_threads | {io}:
@@ -360,13 +365,13 @@ def shared_timer_interrupts(events, calls, io, cpu_threads):
     for start, end, kind, _, ret, _ in calls:
         if kind != "timedwait" or ret != -110:
             continue
-        mine = [w for w in wakings[io] if start <= w["ts"] <= end]
+        mine = [w for w in wakings[io] if start <= w["ts"] <= end and w["hardirq"]]
         if not mine:
             continue
         expired += 1
         timer = mine[-1]
-        if not any(w["cpu"] == timer["cpu"] and w["tid"] == timer["tid"] and abs(w["ts"] - timer["ts"]) <= 10
-                   for t in cpu_threads for w in wakings[t]):
+        if not any(w["hardirq"] and w["cpu"] == timer["cpu"] and w["tid"] == timer["tid"] and
+                   abs(w["ts"] - timer["ts"]) <= 10 for t in cpu_threads for w in wakings[t]):
             continue
         shared += 1
         i = bisect.bisect_right(wakeups[io], end)
@@ -377,6 +382,27 @@ def shared_timer_interrupts(events, calls, io, cpu_threads):
     return {"io_timeouts": expired, "shared_with_a_cpu_thread": shared,
             "io_run_queue_wait_after_us": quantiles(queued_after),
             "io_run_queue_wait_after_over_200us": sum(1 for q in queued_after if q > 200)}
+
+
+def sendto_by_peer_wake(events, io):
+    """The I/O thread's sendto calls by where the wake they made (the echo server, asleep in recv) put the woken
+    thread: onto the I/O thread's own core, onto a core running another thread, or onto an idle core; the call's
+    time in the kernel for each ("none": no wake in the call)."""
+    current = {}
+    by_place = collections.defaultdict(list)
+    call = None  # (start, [places])
+    for e in events:
+        if e["event"] == "sched_switch":
+            current[e["cpu"]] = e["next_pid"]
+        elif e["tid"] == io and e["event"] == "sys_enter" and e["nr"] == NR_SENDTO:
+            call = (e["ts"], [])
+        elif call and e["event"] == "sched_waking" and e["tid"] == io:
+            on = current.get(e["target_cpu"], 0)
+            call[1].append("idle core" if on == 0 else ("own core" if on == io else "busy core"))
+        elif call and e["tid"] == io and e["event"] == "sys_exit" and e["nr"] == NR_SENDTO:
+            by_place[",".join(call[1]) or "none"].append(e["ts"] - call[0])
+            call = None
+    return {place: quantiles(times) for place, times in sorted(by_place.items())}
 
 
 def correlation(xs, ys):
