@@ -7,7 +7,11 @@ recvfrom system calls, and reports for the I/O thread:
 - each wake it made in drop_gil() before a call (the futex wake of the GIL's condition variable): how long the
   futex call took it (the waker's cost), how long the woken CPU-bound thread took to run (its wake-up latency),
   whether it ran on the I/O thread's core or another, and who took the GIL: the woken thread, or the I/O thread
-  back from its call first.
+  back from its call first;
+- where the CPU-bound thread that dropped the GIL to it is when it drops it again before recv (dropper_return);
+- its wakes (and the CPU-bound threads') that waited in a busy core's run queue (queued_wakes), its GIL timeouts
+  whose interrupt woke a CPU-bound thread too (shared_timer_interrupts), and its sendto calls by where their wake put
+  the peer (sendto_by_peer_wake_us).
 
     python3 gil_sched.py [--python PY] [--keep-trace FILE] -- --cpu 1 --io --seconds 2
 
