@@ -145,7 +145,8 @@ def write_all(parts, out_dir):
         f"the first requests.get in a process forked from one that imported requests (parts requests_cold_fork_cpu; "
         f"a warm call costs {req_cpu:.2f} ms, requests_cpu_at_delay), then the wait of a warm call at the "
         f"{delay:g} ms server: requests_wall less requests_cpu_at_delay, {req_wait:.1f} ms. process_start_fork "
-        f"{fork_start:.2f} ms, in a main module that imported requests: {fork_start_how}; message_overhead: half a 1-byte Pipe round trip (pipe_round_trip); "
+        f"{fork_start:.2f} ms, in a main module that imported requests: {fork_start_how}; message_overhead: half a "
+        f"1-byte Pipe round trip (pipe_round_trip); "
         f"thread_start as for threads.{pool_miss('heavy')} {src}.",
         [{"name": "fetch", "count": 5, "steps": [{"send": "120B"}, {"cpu": us(cold_cpu)}, {"await": us(req_wait)},
                                                  {"return": "40B"}]}],

@@ -369,13 +369,16 @@ def shared_timer_interrupts(events, calls, io, cpu_threads):
     for start, end, kind, _, ret, _ in calls:
         if kind != "timedwait" or ret != -110:
             continue
-        mine = [w for w in wakings[io] if start <= w["ts"] <= end and w["hardirq"]]
-        if not mine:
+        # The last wake of the wait in a hard interrupt: its timer's (the events are in time order).
+        j = bisect.bisect_right(wakings[io], end, key=lambda w: w["ts"])
+        timer = next((w for w in reversed(wakings[io][:j]) if w["ts"] < start or w["hardirq"]), None)
+        if timer is None or timer["ts"] < start:
             continue
         expired += 1
-        timer = mine[-1]
-        if not any(w["hardirq"] and w["cpu"] == timer["cpu"] and w["tid"] == timer["tid"] and
-                   abs(w["ts"] - timer["ts"]) <= 10 for t in cpu_threads for w in wakings[t]):
+        near = [w for t in cpu_threads for w in wakings[t][bisect.bisect_left(wakings[t], timer["ts"] - 10,
+                                                                              key=lambda w: w["ts"]):]
+                if w["ts"] <= timer["ts"] + 10]
+        if not any(w["hardirq"] and w["cpu"] == timer["cpu"] and w["tid"] == timer["tid"] for w in near):
             continue
         shared += 1
         i = bisect.bisect_right(wakeups[io], end)
